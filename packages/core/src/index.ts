@@ -1,0 +1,22 @@
+/** @module @steward/core: domain vocabulary, errors and small utilities. No I/O. */
+export {
+  errorCodes,
+  StewardError,
+  UserError,
+  OperationalError,
+  UnexpectedError,
+  ValidationError,
+  NotFoundError,
+  ForbiddenError,
+  AuthenticationError,
+  ConflictError,
+  ConfigError,
+  isStewardError,
+  toStewardError,
+} from './errors.js';
+export type { ErrorCode, ErrorCause, ErrorDetail } from './errors.js';
+export { systemClock, ManualClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { roles, purposesOfUse } from './actor.js';
+export type { Role, PurposeOfUse, Actor, ActorKind, RequestContext } from './actor.js';
+export { newId, newSecret } from './ids.js';

@@ -1,0 +1,2 @@
+/** @module Test helpers shared by every package's tests. */
+export { ManualClock } from './clock.js';

@@ -1,0 +1,11 @@
+/** @module @steward/store: the SQL port, its two implementations, and the schema's migrations. */
+export type { Database, Sql, QueryResult } from './database.js';
+export { PgliteDatabase } from './pglite-database.js';
+export { PostgresDatabase, describeUrl } from './postgres-database.js';
+export type { PostgresOptions } from './postgres-database.js';
+export { migrate } from './migrate.js';
+export type { MigrationReport } from './migrate.js';
+export { migrations } from './migrations/index.js';
+export type { Migration } from './migrations/index.js';
+export { openDatabase } from './open-database.js';
+export type { StoreConfig } from './open-database.js';

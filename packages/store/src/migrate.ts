@@ -1,0 +1,41 @@
+/** @module Applies pending migrations at start, each in its own transaction, one migrator at a time. */
+import { UnexpectedError } from '@steward/core';
+import type { Database } from './database.js';
+import { migrations as allMigrations, type Migration } from './migrations/index.js';
+
+// Any constant shared by every Steward process: serializes concurrent starts against one database.
+const MIGRATION_LOCK = 7_406_517_301;
+
+export interface MigrationReport {
+  readonly applied: readonly number[];
+  readonly current: number;
+}
+
+export async function migrate(db: Database, migrations: readonly Migration[] = allMigrations): Promise<MigrationReport> {
+  await db.exec(`create table if not exists schema_migrations (
+    version integer primary key,
+    name text not null,
+    applied_at timestamptz not null default now()
+  )`);
+  const applied: number[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const done = new Set(
+      (await tx.query<{ version: number }>('select version from schema_migrations')).rows.map((r) => r.version),
+    );
+    const known = new Set(migrations.map((m) => m.version));
+    const unknown = [...done].filter((v) => !known.has(v));
+    if (unknown.length > 0) {
+      throw new UnexpectedError(
+        `the database has migrations this Steward does not know (${unknown.join(', ')}): it was written by a newer version`,
+      );
+    }
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await tx.exec(m.sql);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+  });
+  return { applied, current: Math.max(0, ...migrations.map((m) => m.version)) };
+}

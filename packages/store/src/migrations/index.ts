@@ -1,0 +1,26 @@
+/** @module Steward's schema, as ordered migrations. Append new ones; never edit one that shipped. */
+import { sql as base } from './001-base.js';
+import { sql as crypto } from './002-crypto.js';
+import { sql as audit } from './003-audit.js';
+import { sql as identity } from './004-identity.js';
+import { sql as authorization } from './005-authorization.js';
+import { sql as records } from './006-records.js';
+import { sql as egress } from './007-egress.js';
+import { sql as grantsToApp } from './008-grants-to-app.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'base', sql: base },
+  { version: 2, name: 'crypto', sql: crypto },
+  { version: 3, name: 'audit', sql: audit },
+  { version: 4, name: 'identity', sql: identity },
+  { version: 5, name: 'authorization', sql: authorization },
+  { version: 6, name: 'records', sql: records },
+  { version: 7, name: 'egress', sql: egress },
+  { version: 8, name: 'grants-to-app', sql: grantsToApp },
+];

@@ -1,0 +1,100 @@
+/** @module A PostgreSQL server, through a pooled `pg` client. */
+import pg from 'pg';
+import { OperationalError } from '@steward/core';
+import type { Database, QueryResult, Sql } from './database.js';
+
+// Same value shapes as the embedded store: int8 as number, the rest as `pg` parses them.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function adapt(client: pg.Pool | pg.PoolClient): Sql {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const r = await client.query({ text, values: params as unknown[], types: typeParsers });
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+    },
+    async exec(text: string): Promise<void> {
+      await client.query(text);
+    },
+  };
+}
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly maxConnections?: number;
+  /** Sent as `application_name`, so DBAs can tell Steward's connections apart. */
+  readonly applicationName?: string;
+}
+
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #sql: Sql;
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+    this.#sql = adapt(pool);
+  }
+
+  static async open(options: PostgresOptions): Promise<PostgresDatabase> {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      application_name: options.applicationName ?? 'steward',
+      connectionTimeoutMillis: 10_000,
+    });
+    // A pool emits errors of idle clients (server restart); they surface on the next query instead.
+    pool.on('error', () => undefined);
+    try {
+      await pool.query('select 1');
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      // The URL may hold a password: name the host only.
+      throw new OperationalError('STORE_UNAVAILABLE', `cannot connect to PostgreSQL at ${describeUrl(options.url)}`, [], {
+        cause: e,
+      });
+    }
+    return new PostgresDatabase(pool);
+  }
+
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.#sql.query<R>(text, params);
+  }
+
+  exec(text: string): Promise<void> {
+    return this.#sql.exec(text);
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      const result = await fn(adapt(client));
+      await client.query('commit');
+      return result;
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+/** host:port/database of a connection URL, without user or password. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
