@@ -1,0 +1,67 @@
+/**
+ * @module What an audit entry says: the ASTM E2147 fields (when, who, which patient, what action,
+ * which data, from where, why) plus Steward's event type and outcome.
+ */
+import type { Actor, PurposeOfUse } from '@steward/core';
+
+export const auditEvents = [
+  'phi.read',
+  'phi.search',
+  'phi.create',
+  'phi.update',
+  'phi.delete',
+  'phi.export',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'auth.session_expired',
+  'auth.token_created',
+  'auth.token_revoked',
+  'auth.token_rejected',
+  'access.denied',
+  'break_glass.start',
+  'break_glass.use',
+  'break_glass.review',
+  'admin.user_changed',
+  'admin.grant_changed',
+  'admin.service_account_changed',
+  'config.changed',
+  'egress.allowed',
+  'egress.denied',
+  'keys.rotated',
+  'audit.verified',
+  'audit.queried',
+  'audit.exported',
+] as const;
+export type AuditEvent = (typeof auditEvents)[number];
+
+/** FHIR AuditEvent.action: Create, Read, Update, Delete, Execute. */
+export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+export interface AuditEntryInput {
+  readonly actor: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>;
+  readonly event: AuditEvent;
+  readonly action: AuditAction;
+  readonly outcome: AuditOutcome;
+  /** Steward patient ids the operation touched. Ids only, never demographics. */
+  readonly patientIds?: readonly string[];
+  /** Which data: the record kind and id, and its version after a write. */
+  readonly entity?: { readonly kind: string; readonly id: string; readonly version?: number };
+  /** Which data elements were read or written (field names, not values). */
+  readonly fields?: readonly string[];
+  readonly site?: string;
+  readonly workflow?: string;
+  readonly purposeOfUse?: PurposeOfUse;
+  readonly breakGlassId?: string;
+  readonly source?: { readonly address?: string; readonly requestId?: string };
+  /** Search or query parameters. They may hold PHI, so they are stored encrypted. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** A short machine reason (`token_revoked`, `outside_scope`). Never PHI. */
+  readonly reason?: string;
+}
+
+/** Where audit entries go. `append` resolves once the entry is durable, and rejects otherwise. */
+export interface AuditSink {
+  append(entry: AuditEntryInput): Promise<{ readonly seq: number }>;
+}
