@@ -1,0 +1,3 @@
+/** @module The egress registry: where data may go, and whether a BAA covers it. */
+export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress-registry.js';
+export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress-registry.js';

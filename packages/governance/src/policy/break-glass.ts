@@ -1,0 +1,145 @@
+/**
+ * @module Break-glass: emergency access beyond a user's grants. Only users marked eligible may
+ * use it; a reason is required; it lasts at most an hour; every start and every use is audited
+ * and logged loudly; and every episode stays on the compliance officer's list until reviewed.
+ */
+import { newId, ValidationError, UserError, NotFoundError, systemClock, type Actor, type Clock } from '@steward/core';
+import type { Database } from '@steward/store';
+import type { AuditSink } from '../audit/audit-entry.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+
+export const BREAK_GLASS_MAX_MINUTES = 60;
+const siteCode = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export interface BreakGlassEpisode {
+  readonly id: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly site: string;
+  readonly reason: string;
+  readonly startedAt: Date;
+  readonly expiresAt: Date;
+  readonly reviewedAt: Date | undefined;
+  readonly reviewedBy: string | undefined;
+}
+
+/** Something that must hear about break-glass at once (the log, a pager). */
+export type BreakGlassAlarm = (event: { episodeId: string; userId: string; site: string; kind: 'start' | 'use' }) => void;
+
+export class BreakGlassStore {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditSink,
+    private readonly alarm: BreakGlassAlarm = () => undefined,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async start(actor: Actor, request: { site: string; reason: string; minutes?: number }): Promise<BreakGlassEpisode> {
+    const minutes = request.minutes ?? 30;
+    const problems = [];
+    if (!siteCode.test(request.site)) problems.push({ path: 'site', message: 'must be a lowercase site code' });
+    if (request.reason.trim().length < 10) problems.push({ path: 'reason', message: 'a reason of at least 10 characters is required' });
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > BREAK_GLASS_MAX_MINUTES) {
+      problems.push({ path: 'minutes', message: `must be a whole number from 1 to ${BREAK_GLASS_MAX_MINUTES}` });
+    }
+    if (problems.length > 0) throw new ValidationError('invalid break-glass request', problems);
+
+    const eligible = await this.db.query<{ username: string }>(
+      `select username from users where id = $1 and break_glass_eligible and disabled_at is null`,
+      [actor.id],
+    );
+    const user = eligible.rows[0];
+    if (actor.kind !== 'user' || user === undefined) {
+      await this.audit.append({
+        actor,
+        event: 'access.denied',
+        action: 'E',
+        outcome: 'denied',
+        site: request.site,
+        reason: 'break_glass_not_eligible',
+      });
+      throw new UserError('BREAK_GLASS_NOT_ELIGIBLE', 'this user is not on the break-glass list');
+    }
+    const id = newId();
+    const startedAt = this.clock.now();
+    const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
+    await this.db.query(
+      `insert into break_glass (id, user_id, site, reason_enc, started_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
+      [id, actor.id, request.site, this.cipher.encrypt(request.reason, `break_glass.reason:${id}`), startedAt, expiresAt],
+    );
+    await this.audit.append({
+      actor,
+      event: 'break_glass.start',
+      action: 'E',
+      outcome: 'success',
+      site: request.site,
+      purposeOfUse: 'ETREAT',
+      breakGlassId: id,
+      reason: `break-glass for ${minutes} min`,
+    });
+    this.alarm({ episodeId: id, userId: actor.id, site: request.site, kind: 'start' });
+    return { id, userId: actor.id, username: user.username, site: request.site, reason: request.reason, startedAt, expiresAt, reviewedAt: undefined, reviewedBy: undefined };
+  }
+
+  /** The user's episode in force at `site` now, if any. */
+  async active(userId: string, site: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from break_glass where user_id = $1 and site = $2 and started_at <= $3 and expires_at > $3 and ended_at is null
+        order by expires_at desc limit 1`,
+      [userId, site, this.clock.now()],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Called by the decision point each time an episode is what allowed an access. */
+  noteUse(episodeId: string, userId: string, site: string): void {
+    this.alarm({ episodeId, userId, site, kind: 'use' });
+  }
+
+  async list(filter: { unreviewedOnly?: boolean } = {}): Promise<BreakGlassEpisode[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      user_id: string;
+      username: string;
+      site: string;
+      reason_enc: Uint8Array;
+      started_at: Date;
+      expires_at: Date;
+      reviewed_at: Date | null;
+      reviewed_by: string | null;
+    }>(
+      `select b.id, b.user_id, u.username, b.site, b.reason_enc, b.started_at, b.expires_at, b.reviewed_at, b.reviewed_by
+         from break_glass b join users u on u.id = b.user_id
+        ${filter.unreviewedOnly === true ? 'where b.reviewed_at is null' : ''}
+        order by b.started_at desc`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      username: r.username,
+      site: r.site,
+      reason: this.cipher.decrypt(r.reason_enc, `break_glass.reason:${r.id}`).toString('utf8'),
+      startedAt: r.started_at,
+      expiresAt: r.expires_at,
+      reviewedAt: r.reviewed_at ?? undefined,
+      reviewedBy: r.reviewed_by ?? undefined,
+    }));
+  }
+
+  async review(reviewer: Actor, episodeId: string, note: string): Promise<void> {
+    if (note.trim().length === 0) throw new ValidationError('a review note is required', [{ path: 'note', message: 'required' }]);
+    const { rowCount } = await this.db.query(
+      `update break_glass set reviewed_at = $2, reviewed_by = $3, review_note_enc = $4 where id = $1 and reviewed_at is null`,
+      [episodeId, this.clock.now(), reviewer.id, this.cipher.encrypt(note, `break_glass.review_note:${episodeId}`)],
+    );
+    if (rowCount === 0) throw new NotFoundError('unreviewed break-glass episode');
+    await this.audit.append({
+      actor: reviewer,
+      event: 'break_glass.review',
+      action: 'U',
+      outcome: 'success',
+      breakGlassId: episodeId,
+    });
+  }
+}

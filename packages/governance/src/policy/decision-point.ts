@@ -1,0 +1,95 @@
+/**
+ * @module The one policy decision point. Every PHI read and write, and every administrative
+ * action, asks it first. Deny by default: allowed only when a live grant's role permits the
+ * action at the record's site, in the request's workflow, for the request's purpose of use, and
+ * (for tokens) the token's scopes include the action; or when a break-glass episode covers it.
+ * Denials are audited.
+ */
+import { ForbiddenError, NotFoundError, systemClock, type Clock, type PurposeOfUse, type RequestContext } from '@steward/core';
+import type { AuditSink } from '../audit/audit-entry.js';
+import type { BreakGlassStore } from './break-glass.js';
+import type { GrantStore, Grant } from './grants.js';
+import { breakGlassActions, roleAllows, type Action } from './permissions.js';
+
+export interface Scope {
+  /** The site of the record acted on; undefined for actions not about one site (user admin). */
+  readonly site?: string;
+}
+
+export type Decision =
+  | { readonly allowed: true; readonly purposeOfUse: PurposeOfUse; readonly grant?: Grant; readonly breakGlassId?: string }
+  | { readonly allowed: false; readonly reason: 'token_scope' | 'no_grant' };
+
+export class PolicyDecisionPoint {
+  constructor(
+    private readonly grants: GrantStore,
+    private readonly breakGlass: BreakGlassStore,
+    private readonly audit: AuditSink,
+    readonly clock: Clock = systemClock,
+  ) {}
+
+  async decide(ctx: RequestContext, action: Action, scope: Scope = {}): Promise<Decision> {
+    const { actor } = ctx;
+    if (actor.scopes !== undefined && !actor.scopes.includes(action) && !actor.scopes.includes('*')) {
+      return { allowed: false, reason: 'token_scope' };
+    }
+    for (const g of await this.grants.forPrincipal(actor.id)) {
+      if (!roleAllows(g.role, action)) continue;
+      // A grant for one site never covers an action that is not about a site.
+      if (g.site !== '*' && g.site !== scope.site) continue;
+      if (g.workflow !== '*' && g.workflow !== ctx.workflow) continue;
+      if (ctx.purposeOfUse !== undefined && ctx.purposeOfUse !== g.purposeOfUse) continue;
+      return { allowed: true, purposeOfUse: g.purposeOfUse, grant: g };
+    }
+    if (actor.kind === 'user' && scope.site !== undefined && breakGlassActions.has(action)) {
+      const episode = await this.breakGlass.active(actor.id, scope.site);
+      if (episode !== undefined) {
+        this.breakGlass.noteUse(episode, actor.id, scope.site);
+        return { allowed: true, purposeOfUse: 'ETREAT', breakGlassId: episode };
+      }
+    }
+    return { allowed: false, reason: 'no_grant' };
+  }
+
+  /**
+   * Decides, audits a denial, and throws it. `hideAs: 'not-found'` makes a denied record look
+   * exactly like one that does not exist.
+   */
+  async enforce(
+    ctx: RequestContext,
+    action: Action,
+    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } },
+    hideAs: 'forbidden' | 'not-found' = 'forbidden',
+  ): Promise<Extract<Decision, { allowed: true }>> {
+    const decision = await this.decide(ctx, action, scope);
+    if (decision.allowed) return decision;
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'access.denied',
+      action: actionCode(action),
+      outcome: 'denied',
+      ...(scope.patientId !== undefined ? { patientIds: [scope.patientId] } : {}),
+      ...(scope.entity !== undefined ? { entity: scope.entity } : {}),
+      ...(scope.site !== undefined ? { site: scope.site } : {}),
+      ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
+      ...(ctx.purposeOfUse !== undefined ? { purposeOfUse: ctx.purposeOfUse } : {}),
+      source: sourceOf(ctx),
+      reason: `${decision.reason}:${action}`,
+    });
+    if (hideAs === 'not-found') throw new NotFoundError(scope.entity?.kind ?? 'record');
+    throw new ForbiddenError(`not permitted to ${action}`);
+  }
+}
+
+export function actionCode(action: Action): 'C' | 'R' | 'U' | 'D' | 'E' {
+  if (action === 'phi.read' || action === 'phi.search' || action === 'audit.read') return 'R';
+  if (action === 'phi.write') return 'U';
+  return 'E';
+}
+
+export function sourceOf(ctx: RequestContext): { address?: string; requestId?: string } {
+  return {
+    ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+    ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+  };
+}

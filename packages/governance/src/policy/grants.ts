@@ -1,0 +1,129 @@
+/**
+ * @module Grants: a role given to a user or service account, scoped to a site and a workflow
+ * (`*` for all), with the purpose of use it serves. Read fresh on every decision, so a revoked
+ * grant stops working at once.
+ */
+import { newId, ValidationError, NotFoundError, purposesOfUse, roles, type Actor, type PurposeOfUse, type Role } from '@steward/core';
+import type { Database, Sql } from '@steward/store';
+import type { AuditSink } from '../audit/audit-entry.js';
+
+export interface Grant {
+  readonly id: string;
+  readonly principalKind: 'user' | 'service';
+  readonly principalId: string;
+  readonly role: Role;
+  readonly site: string;
+  readonly workflow: string;
+  readonly purposeOfUse: PurposeOfUse;
+}
+
+export interface NewGrant {
+  readonly principalKind: 'user' | 'service';
+  readonly principalId: string;
+  readonly role: Role;
+  readonly site: string;
+  readonly workflow: string;
+  readonly purposeOfUse: PurposeOfUse;
+}
+
+const scopeName = /^(\*|[a-z0-9][a-z0-9._-]{0,63})$/;
+
+interface GrantRow {
+  id: string;
+  principal_kind: 'user' | 'service';
+  principal_id: string;
+  role: Role;
+  site: string;
+  workflow: string;
+  purpose_of_use: PurposeOfUse;
+}
+
+const toGrant = (r: GrantRow): Grant => ({
+  id: r.id,
+  principalKind: r.principal_kind,
+  principalId: r.principal_id,
+  role: r.role,
+  site: r.site,
+  workflow: r.workflow,
+  purposeOfUse: r.purpose_of_use,
+});
+
+export class GrantStore {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditSink,
+  ) {}
+
+  async forPrincipal(principalId: string, sql: Sql = this.db): Promise<Grant[]> {
+    const { rows } = await sql.query<GrantRow>(
+      `select id, principal_kind, principal_id, role, site, workflow, purpose_of_use
+         from grants where principal_id = $1 and revoked_at is null order by created_at, id`,
+      [principalId],
+    );
+    return rows.map(toGrant);
+  }
+
+  async list(): Promise<Grant[]> {
+    const { rows } = await this.db.query<GrantRow>(
+      `select id, principal_kind, principal_id, role, site, workflow, purpose_of_use
+         from grants where revoked_at is null order by created_at, id`,
+    );
+    return rows.map(toGrant);
+  }
+
+  async add(by: Actor, grant: NewGrant): Promise<Grant> {
+    validateGrant(grant);
+    const table = grant.principalKind === 'user' ? 'users' : 'service_accounts';
+    const exists = await this.db.query(`select 1 from ${table} where id = $1`, [grant.principalId]);
+    if (exists.rowCount === 0) throw new NotFoundError(grant.principalKind === 'user' ? 'user' : 'service account');
+    const id = newId();
+    await this.db.query(
+      `insert into grants (id, principal_kind, principal_id, role, site, workflow, purpose_of_use, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, grant.principalKind, grant.principalId, grant.role, grant.site, grant.workflow, grant.purposeOfUse, by.id],
+    );
+    await this.audit.append({
+      actor: by,
+      event: 'admin.grant_changed',
+      action: 'C',
+      outcome: 'success',
+      entity: { kind: 'Grant', id },
+      site: grant.site,
+      workflow: grant.workflow,
+      reason: `granted ${grant.role} to ${grant.principalKind} ${grant.principalId}`,
+    });
+    return { id, ...grant };
+  }
+
+  async revoke(by: Actor, grantId: string): Promise<void> {
+    const { rowCount } = await this.db.query(`update grants set revoked_at = now() where id = $1 and revoked_at is null`, [
+      grantId,
+    ]);
+    if (rowCount === 0) throw new NotFoundError('grant');
+    await this.audit.append({
+      actor: by,
+      event: 'admin.grant_changed',
+      action: 'D',
+      outcome: 'success',
+      entity: { kind: 'Grant', id: grantId },
+      reason: 'revoked',
+    });
+  }
+}
+
+export function validateGrant(g: NewGrant): void {
+  const problems = [];
+  if (!roles.includes(g.role)) problems.push({ path: 'role', message: `must be one of ${roles.join(', ')}` });
+  if (!scopeName.test(g.site)) problems.push({ path: 'site', message: 'must be * or a lowercase site code' });
+  if (!scopeName.test(g.workflow)) problems.push({ path: 'workflow', message: 'must be * or a lowercase workflow name' });
+  if (!purposesOfUse.includes(g.purposeOfUse)) {
+    problems.push({ path: 'purposeOfUse', message: `must be one of ${purposesOfUse.join(', ')}` });
+  }
+  if (g.purposeOfUse === 'ETREAT') {
+    problems.push({ path: 'purposeOfUse', message: 'ETREAT is given only through break-glass access' });
+  }
+  if (g.role === 'automation' && g.principalKind !== 'service') {
+    problems.push({ path: 'role', message: 'the automation role is for service accounts only' });
+  }
+  if (problems.length > 0) throw new ValidationError('invalid grant', problems);
+}

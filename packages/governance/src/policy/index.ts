@@ -1,0 +1,9 @@
+/** @module Authorization: roles, grants, break-glass, and the one policy decision point. */
+export { actions, phiActions, breakGlassActions, rolePermissions, roleAllows } from './permissions.js';
+export type { Action } from './permissions.js';
+export { GrantStore, validateGrant } from './grants.js';
+export type { Grant, NewGrant } from './grants.js';
+export { BreakGlassStore, BREAK_GLASS_MAX_MINUTES } from './break-glass.js';
+export type { BreakGlassEpisode, BreakGlassAlarm } from './break-glass.js';
+export { PolicyDecisionPoint, actionCode, sourceOf } from './decision-point.js';
+export type { Decision, Scope } from './decision-point.js';

@@ -1,0 +1,47 @@
+/**
+ * @module Which role may do what. Deny by default: an action not listed for a role is refused.
+ *
+ * Least privilege: the admin administers (users, grants, keys, egress) but reads no PHI; the
+ * compliance officer reads the audit trail and reviews break-glass use but reads no charts;
+ * automation reads and proposes, and writes nothing without review.
+ */
+import type { Role } from '@steward/core';
+
+export const actions = [
+  'phi.read',
+  'phi.search',
+  'phi.write',
+  'phi.export',
+  'proposal.create',
+  'review.decide',
+  'audit.read',
+  'audit.export',
+  'audit.verify',
+  'break_glass.review',
+  'users.manage',
+  'grants.manage',
+  'tokens.manage',
+  'egress.manage',
+  'config.manage',
+  'keys.rotate',
+] as const;
+export type Action = (typeof actions)[number];
+
+/** Actions that touch PHI: they are checked against a record's site and audited with its patient. */
+export const phiActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search', 'phi.write', 'phi.export']);
+
+/** What break-glass access unlocks: reading and searching charts at one site, for a short time. */
+export const breakGlassActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search']);
+
+export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
+  admin: new Set(['users.manage', 'grants.manage', 'tokens.manage', 'egress.manage', 'config.manage', 'keys.rotate', 'audit.verify']),
+  compliance_officer: new Set(['audit.read', 'audit.export', 'audit.verify', 'break_glass.review']),
+  coordinator: new Set(['phi.read', 'phi.search', 'phi.write', 'proposal.create']),
+  front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
+  clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.decide']),
+  automation: new Set(['phi.read', 'phi.search', 'proposal.create']),
+};
+
+export function roleAllows(role: Role, action: Action): boolean {
+  return rolePermissions[role].has(action);
+}

@@ -1,0 +1,3 @@
+/** @module PHI records behind policy, audit and encryption: the only way to PHI rows. */
+export { RecordStore } from './record-store.js';
+export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store.js';
