@@ -1,0 +1,30 @@
+/** @module Identity: users, service accounts, API tokens, sessions, and the authenticator. */
+export { Authenticator } from './authenticator.js';
+export type { AuthenticatorDeps } from './authenticator.js';
+export { PasswordHasher, checkPasswordPolicy, passwordPolicy } from './passwords.js';
+export type { PasswordHasherOptions } from './passwords.js';
+export { generateTotpSecret, totpUri, totpStep, totpCode, checkTotp } from './totp.js';
+export type { TotpCheck } from './totp.js';
+export { UserDirectory, checkHandle, totpContext } from './users.js';
+export type { UserSummary, TotpEnrolment, UserDirectoryDeps } from './users.js';
+export { ServiceAccountDirectory } from './service-accounts.js';
+export type { ServiceAccount, ServiceAccountDirectoryDeps } from './service-accounts.js';
+export { ApiTokens } from './tokens.js';
+export type {
+  IssueTokenInput,
+  IssuedToken,
+  TokenSummary,
+  TokenRejection,
+  TokenCheck,
+  ApiTokensDeps,
+} from './tokens.js';
+export { SessionManager } from './sessions.js';
+export type {
+  SessionConfig,
+  SessionManagerDeps,
+  LoginInput,
+  LoginResult,
+  LoginFailure,
+  SessionCheck,
+} from './sessions.js';
+export type { RequestSource } from './identity-support.js';

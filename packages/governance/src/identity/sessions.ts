@@ -1,0 +1,312 @@
+/**
+ * @module Interactive sessions: login with password and TOTP, idle and absolute time-outs, logout.
+ *
+ * Login fails closed: the session token is returned only after `auth.login` is durably audited.
+ * Every failure gives the caller one of two answers (AUTH_MFA_REQUIRED when no code was sent,
+ * AUTH_INVALID otherwise), whatever the cause, so responses cannot be used to probe usernames,
+ * passwords or lock state; audit records the precise reason.
+ */
+import { AuthenticationError, newId, newSecret, type Actor, type Clock } from '@steward/core';
+import type { Database } from '@steward/store';
+import type { AuditSink } from '../audit/audit-entry.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { PasswordHasher } from './passwords.js';
+import { checkTotp } from './totp.js';
+import { totpContext } from './users.js';
+import { anonymousActor, auditActor, auditSource, bytes, sha256, type RequestSource } from './identity-support.js';
+
+export interface SessionConfig {
+  /** A session unused this long ends. Default 15 minutes. */
+  readonly idleTimeoutMs?: number;
+  /** A session ends this long after login, however active. Default 12 hours. */
+  readonly absoluteTimeoutMs?: number;
+  /** Let users without TOTP log in with a password alone. Default false: MFA for everyone. */
+  readonly allowPasswordOnly?: boolean;
+  /** Failed logins in a row that lock the account. Default 10. */
+  readonly maxFailedLogins?: number;
+  /** How long a lock lasts. Default 15 minutes. */
+  readonly lockoutMs?: number;
+}
+
+export interface SessionManagerDeps {
+  readonly db: Database;
+  readonly audit: AuditSink;
+  readonly cipher: FieldCipher;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly config?: SessionConfig;
+}
+
+export interface LoginInput {
+  readonly username: string;
+  readonly password: string;
+  readonly totpCode?: string;
+}
+
+export interface LoginResult {
+  /** The bearer secret (`sts_…`). Only its SHA-256 is stored. */
+  readonly sessionToken: string;
+  readonly sessionId: string;
+  /** When the session ends if unused (slides with each request). */
+  readonly expiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+}
+
+export type LoginFailure =
+  | 'unknown_user'
+  | 'disabled'
+  | 'locked'
+  | 'bad_password'
+  | 'mfa_not_enrolled'
+  | 'mfa_missing'
+  | 'bad_totp'
+  | 'totp_replayed';
+
+export type SessionCheck =
+  | { readonly ok: true; readonly actor: Actor }
+  | {
+      readonly ok: false;
+      readonly reason: 'malformed' | 'unknown_session' | 'ended' | 'principal_disabled';
+      readonly sessionId?: string;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'idle_timeout' | 'absolute_timeout';
+      readonly sessionId: string;
+      readonly user: { readonly id: string; readonly name: string };
+      /** True for the request that ended it; later uses of the same token are not audited again. */
+      readonly newlyEnded: boolean;
+    };
+
+const sessionTokenPattern = /^sts_[A-Za-z0-9_-]{43}$/;
+const minute = 60_000;
+
+interface LoginRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  totp_secret_enc: Uint8Array | null;
+  totp_last_step: number | null;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+}
+
+export class SessionManager {
+  readonly #d: SessionManagerDeps;
+  readonly #c: Required<SessionConfig>;
+
+  constructor(deps: SessionManagerDeps) {
+    this.#d = deps;
+    this.#c = {
+      idleTimeoutMs: deps.config?.idleTimeoutMs ?? 15 * minute,
+      absoluteTimeoutMs: deps.config?.absoluteTimeoutMs ?? 12 * 60 * minute,
+      allowPasswordOnly: deps.config?.allowPasswordOnly ?? false,
+      maxFailedLogins: deps.config?.maxFailedLogins ?? 10,
+      lockoutMs: deps.config?.lockoutMs ?? 15 * minute,
+    };
+  }
+
+  async login(input: LoginInput, source?: RequestSource): Promise<LoginResult> {
+    const { db, hasher } = this.#d;
+    const now = this.#d.clock.now();
+    const username = input.username.trim().toLowerCase();
+    const codeGiven = input.totpCode !== undefined && input.totpCode !== '';
+    const user = (
+      await db.query<LoginRow>(
+        `select id, username, password_hash, totp_secret_enc, totp_last_step, locked_until, disabled_at
+         from users where username = $1`,
+        [username],
+      )
+    ).rows[0];
+    // Always one Argon2 verification, so timing does not tell known usernames from unknown ones.
+    const passwordOk = user
+      ? await hasher.verify(user.password_hash, input.password)
+      : await hasher.verifyNobody(input.password);
+    const fail = (reason: LoginFailure) => this.#fail(user, reason, codeGiven, source);
+
+    if (user === undefined) return fail('unknown_user');
+    if (user.disabled_at !== null) return fail('disabled');
+    if (user.locked_until !== null && user.locked_until.getTime() > now.getTime()) return fail('locked');
+    if (!passwordOk) return this.#countFailure(user.id, now, () => fail('bad_password'));
+
+    let authMethod: 'password' | 'password+totp' = 'password';
+    const sealed = bytes(user.totp_secret_enc);
+    if (sealed === null) {
+      if (!this.#c.allowPasswordOnly) return fail('mfa_not_enrolled');
+    } else {
+      if (!codeGiven) return fail('mfa_missing');
+      const secret = this.#d.cipher.decrypt(sealed, totpContext(user.id)).toString('utf8');
+      const check = checkTotp(secret, input.totpCode ?? '', now, user.totp_last_step);
+      if (!check.ok) return this.#countFailure(user.id, now, () => fail(check.reason));
+      // Compare-and-set: of two concurrent logins with one code, only one records the step.
+      const cas = await db.query(
+        'update users set totp_last_step = $2 where id = $1 and (totp_last_step is null or totp_last_step < $2)',
+        [user.id, check.step],
+      );
+      if (cas.rowCount !== 1) return this.#countFailure(user.id, now, () => fail('totp_replayed'));
+      authMethod = 'password+totp';
+    }
+
+    await db.query('update users set failed_logins = 0, locked_until = null where id = $1', [user.id]);
+    if (hasher.needsRehash(user.password_hash)) {
+      await db.query('update users set password_hash = $2 where id = $1', [user.id, await hasher.hash(input.password)]);
+    }
+    return this.#startSession(user, authMethod, now, source);
+  }
+
+  /**
+   * Resolves a session token. Reads the row on every call (no cache), so logout, disabling and
+   * time-outs apply to the next request. Lookup is by SHA-256 of the token: an attacker cannot
+   * steer the digest, so index-lookup timing reveals nothing about valid tokens.
+   */
+  async check(token: string): Promise<SessionCheck> {
+    if (!sessionTokenPattern.test(token)) return { ok: false, reason: 'malformed' };
+    const { rows } = await this.#d.db.query<{
+      id: string;
+      user_id: string;
+      last_seen_at: Date;
+      absolute_expires_at: Date;
+      ended_at: Date | null;
+      end_reason: string | null;
+      username: string;
+      disabled_at: Date | null;
+    }>(
+      `select s.id, s.user_id, s.last_seen_at, s.absolute_expires_at, s.ended_at, s.end_reason, u.username, u.disabled_at
+       from sessions s join users u on u.id = s.user_id where s.token_hash = $1`,
+      [sha256(token)],
+    );
+    const s = rows[0];
+    if (s === undefined) return { ok: false, reason: 'unknown_session' };
+    const user = { id: s.user_id, name: s.username };
+    if (s.ended_at !== null) {
+      if (s.end_reason === 'idle_timeout' || s.end_reason === 'absolute_timeout') {
+        return { ok: false, reason: s.end_reason, sessionId: s.id, user, newlyEnded: false };
+      }
+      return { ok: false, reason: 'ended', sessionId: s.id };
+    }
+    if (s.disabled_at !== null) return { ok: false, reason: 'principal_disabled', sessionId: s.id };
+    const now = this.#d.clock.now();
+    const timeout =
+      now.getTime() >= s.absolute_expires_at.getTime()
+        ? 'absolute_timeout'
+        : now.getTime() >= s.last_seen_at.getTime() + this.#c.idleTimeoutMs
+          ? 'idle_timeout'
+          : undefined;
+    if (timeout !== undefined) {
+      const ended = await this.#end(s.id, now, timeout);
+      return { ok: false, reason: timeout, sessionId: s.id, user, newlyEnded: ended };
+    }
+    const slid = await this.#d.db.query(
+      'update sessions set last_seen_at = greatest(last_seen_at, $2) where id = $1 and ended_at is null',
+      [s.id, now],
+    );
+    if (slid.rowCount !== 1) return { ok: false, reason: 'ended', sessionId: s.id };
+    return {
+      ok: true,
+      actor: { kind: 'user', id: s.user_id, name: s.username, authMethod: 'session', sessionId: s.id },
+    };
+  }
+
+  /** Ends the session `actor` authenticated with, and audits `auth.logout`. Idempotent. */
+  async logout(actor: Actor, source?: RequestSource): Promise<void> {
+    if (actor.sessionId === undefined) return;
+    const ended = await this.#end(actor.sessionId, this.#d.clock.now(), 'logout');
+    if (!ended) return;
+    await this.#d.audit.append({
+      actor: auditActor(actor),
+      event: 'auth.logout',
+      action: 'E',
+      outcome: 'success',
+      entity: { kind: 'session', id: actor.sessionId },
+      ...auditSource(source),
+    });
+  }
+
+  async #startSession(
+    user: LoginRow,
+    authMethod: 'password' | 'password+totp',
+    now: Date,
+    source: RequestSource | undefined,
+  ): Promise<LoginResult> {
+    const id = newId();
+    const sessionToken = `sts_${newSecret(32)}`;
+    const absoluteExpiresAt = new Date(now.getTime() + this.#c.absoluteTimeoutMs);
+    await this.#d.db.query(
+      `insert into sessions (id, user_id, token_hash, created_at, last_seen_at, absolute_expires_at)
+       values ($1, $2, $3, $4, $4, $5)`,
+      [id, user.id, sha256(sessionToken), now, absoluteExpiresAt],
+    );
+    try {
+      await this.#d.audit.append({
+        actor: { kind: 'user', id: user.id, name: user.username, authMethod },
+        event: 'auth.login',
+        action: 'E',
+        outcome: 'success',
+        entity: { kind: 'session', id },
+        ...auditSource(source),
+      });
+    } catch (e) {
+      // Fail closed: an unaudited login issues nothing, and its row is removed.
+      await this.#d.db.query('delete from sessions where id = $1', [id]).catch(() => undefined);
+      throw e;
+    }
+    const idleEnd = now.getTime() + this.#c.idleTimeoutMs;
+    return {
+      sessionToken,
+      sessionId: id,
+      expiresAt: new Date(Math.min(idleEnd, absoluteExpiresAt.getTime())),
+      absoluteExpiresAt,
+    };
+  }
+
+  /** Counts a failed guess; the one that reaches the limit locks the account and restarts the count. */
+  async #countFailure(userId: string, now: Date, then: () => Promise<never>): Promise<never> {
+    await this.#d.db.query(
+      `update users set
+         failed_logins = case when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end,
+         locked_until = case when failed_logins + 1 >= $2 then $3 else locked_until end
+       where id = $1`,
+      [userId, this.#c.maxFailedLogins, new Date(now.getTime() + this.#c.lockoutMs)],
+    );
+    return then();
+  }
+
+  async #fail(
+    user: LoginRow | undefined,
+    reason: LoginFailure,
+    codeGiven: boolean,
+    source: RequestSource | undefined,
+  ): Promise<never> {
+    await this.#d.audit.append({
+      actor: user
+        ? { kind: 'user', id: user.id, name: user.username, authMethod: 'password' }
+        : anonymousActor('password'),
+      event: 'auth.login_failed',
+      action: 'E',
+      outcome: 'denied',
+      ...(user ? { entity: { kind: 'user', id: user.id } } : {}),
+      reason,
+      ...auditSource(source),
+    });
+    const mfaAnswer =
+      !codeGiven && (!this.#c.allowPasswordOnly || reason === 'mfa_missing' || reason === 'mfa_not_enrolled');
+    if (mfaAnswer) {
+      throw new AuthenticationError(
+        'AUTH_MFA_REQUIRED',
+        'a one-time code from your authenticator app is required; if you have not enrolled one, ask an administrator to enrol TOTP for your account',
+      );
+    }
+    throw new AuthenticationError(
+      'AUTH_INVALID',
+      'the username, password or one-time code is incorrect, or the account is locked or disabled',
+    );
+  }
+
+  async #end(sessionId: string, now: Date, reason: string): Promise<boolean> {
+    const r = await this.#d.db.query(
+      'update sessions set ended_at = $2, end_reason = $3 where id = $1 and ended_at is null',
+      [sessionId, now, reason],
+    );
+    return r.rowCount === 1;
+  }
+}
