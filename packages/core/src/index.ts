@@ -20,3 +20,5 @@ export type { Clock } from './clock.js';
 export { roles, purposesOfUse } from './actor.js';
 export type { Role, PurposeOfUse, Actor, ActorKind, RequestContext } from './actor.js';
 export { newId, newSecret } from './ids.js';
+export { identifierKey } from './patient.js';
+export type { PatientDemographics, PatientIdentifier } from './patient.js';

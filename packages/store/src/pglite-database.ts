@@ -1,5 +1,5 @@
 /** @module The embedded store: PostgreSQL compiled to WebAssembly (PGlite), persisted in a directory. */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { OperationalError } from '@steward/core';
 import type { Database, QueryResult, Sql } from './database.js';
@@ -23,19 +23,26 @@ export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   readonly #db: PGlite;
   readonly #sql: Sql;
+  readonly #lockFile: string | undefined;
 
-  private constructor(db: PGlite) {
+  private constructor(db: PGlite, lockFile: string | undefined) {
     this.#db = db;
     this.#sql = adapt(db);
+    this.#lockFile = lockFile;
   }
 
   /** Opens (creating if needed) the store in `dataDir`, or in memory when `dataDir` is undefined. */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const lockFile = dataDir !== undefined ? `${dataDir}.lock` : undefined;
+    if (dataDir !== undefined && lockFile !== undefined) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      takeLock(lockFile, dataDir);
+    }
     try {
-      if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const db = await PGlite.create(dataDir ?? 'memory://', { parsers });
-      return new PgliteDatabase(db);
+      return new PgliteDatabase(db, lockFile);
     } catch (e) {
+      if (lockFile !== undefined) rmSync(lockFile, { force: true });
       throw new OperationalError('STORE_UNAVAILABLE', `cannot open the embedded store in ${dataDir ?? 'memory'}`, [], {
         cause: e,
       });
@@ -56,5 +63,41 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.#db.closed) await this.#db.close();
+    if (this.#lockFile !== undefined) rmSync(this.#lockFile, { force: true });
+  }
+}
+
+/**
+ * The embedded store is one process's: two PGlite instances on one directory would corrupt it.
+ * A lock file holds the owner's pid; a lock whose process is gone (killed) is taken over.
+ */
+function takeLock(lockFile: string, dataDir: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new OperationalError(
+          'STORE_UNAVAILABLE',
+          `the embedded store in ${dataDir} is in use by process ${owner}: stop it first (or run Steward on PostgreSQL with DATABASE_URL, which many processes can share)`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new OperationalError('STORE_UNAVAILABLE', `cannot lock the embedded store in ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -58,7 +58,7 @@ export class PolicyDecisionPoint {
   async enforce(
     ctx: RequestContext,
     action: Action,
-    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } },
+    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } } = {},
     hideAs: 'forbidden' | 'not-found' = 'forbidden',
   ): Promise<Extract<Decision, { allowed: true }>> {
     const decision = await this.decide(ctx, action, scope);

@@ -1,0 +1,83 @@
+/**
+ * @module Steward's configuration: one typed schema, read from the environment once at start-up
+ * and validated all at once, so a misconfigured deployment hears every problem in one go.
+ * Every setting is documented here and in README.md, and has a safe default.
+ */
+import { resolve } from 'node:path';
+import { ConfigError, type ErrorDetail } from '@steward/core';
+
+export interface StewardConfig {
+  /** STEWARD_DATA_DIR: the embedded store, master key file and local state. Default ./.steward */
+  readonly dataDir: string;
+  /** DATABASE_URL: a PostgreSQL server. When unset, the embedded store in the data directory. */
+  readonly databaseUrl: string | undefined;
+  /** STEWARD_MASTER_KEY: base64 of 32 bytes. When unset, the key file in the data directory. */
+  readonly masterKeyFromEnv: boolean;
+  /** STEWARD_MASTER_KEY_FILE: default <dataDir>/master-keys.json (created 0600 on first run). */
+  readonly masterKeyFile: string;
+  /** STEWARD_HOST / STEWARD_PORT: where the HTTP API listens. Default 127.0.0.1:8470 */
+  readonly host: string;
+  readonly port: number;
+  /** STEWARD_TLS_CERT / STEWARD_TLS_KEY: PEM files; when both are set the API speaks HTTPS only. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** STEWARD_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info */
+  readonly logLevel: string;
+  /** STEWARD_SESSION_IDLE_MINUTES (default 15) and STEWARD_SESSION_MAX_HOURS (default 12). */
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxHours: number;
+  /** STEWARD_BODY_LIMIT_BYTES: largest request body accepted. Default 1 MiB */
+  readonly bodyLimitBytes: number;
+  /** STEWARD_RATE_LIMIT_PER_MINUTE: requests per client address per minute. Default 600 */
+  readonly rateLimitPerMinute: number;
+  /** STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE: login attempts per address per minute. Default 10 */
+  readonly loginRateLimitPerMinute: number;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig {
+  const problems: ErrorDetail[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push({ path: name, message: `must be a whole number from ${min} to ${max}` });
+      return fallback;
+    }
+    return n;
+  };
+  const dataDir = resolve(env['STEWARD_DATA_DIR'] || '.steward');
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push({ path: 'DATABASE_URL', message: 'must be a postgres:// or postgresql:// URL' });
+  }
+  const masterKey = env['STEWARD_MASTER_KEY'];
+  if (masterKey !== undefined && masterKey !== '' && Buffer.from(masterKey, 'base64').length !== 32) {
+    problems.push({ path: 'STEWARD_MASTER_KEY', message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)' });
+  }
+  const cert = env['STEWARD_TLS_CERT'] || undefined;
+  const key = env['STEWARD_TLS_KEY'] || undefined;
+  if ((cert === undefined) !== (key === undefined)) {
+    problems.push({ path: 'STEWARD_TLS_CERT', message: 'set both STEWARD_TLS_CERT and STEWARD_TLS_KEY, or neither' });
+  }
+  const logLevel = env['STEWARD_LOG_LEVEL'] || 'info';
+  if (!logLevels.includes(logLevel)) problems.push({ path: 'STEWARD_LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}` });
+  const config: StewardConfig = {
+    dataDir,
+    databaseUrl,
+    masterKeyFromEnv: masterKey !== undefined && masterKey !== '',
+    masterKeyFile: resolve(env['STEWARD_MASTER_KEY_FILE'] || resolve(dataDir, 'master-keys.json')),
+    host: env['STEWARD_HOST'] || '127.0.0.1',
+    port: int('STEWARD_PORT', 8470, 0, 65535),
+    tls: cert !== undefined && key !== undefined ? { certFile: cert, keyFile: key } : undefined,
+    logLevel,
+    sessionIdleMinutes: int('STEWARD_SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
+    sessionMaxHours: int('STEWARD_SESSION_MAX_HOURS', 12, 1, 24 * 7),
+    bodyLimitBytes: int('STEWARD_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    rateLimitPerMinute: int('STEWARD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    loginRateLimitPerMinute: int('STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,136 @@
+/**
+ * @module The composition root: builds every governed object once, passes dependencies through
+ * constructors, and closes them in reverse order. The server and the CLI both start here, so
+ * nothing reaches the store except through the objects built below.
+ */
+import { systemClock, type Clock } from '@steward/core';
+import { openDatabase, type Database } from '@steward/store';
+import {
+  ApiTokens,
+  AuditLog,
+  Authenticator,
+  BreakGlassStore,
+  EgressRegistry,
+  EnvMasterKeyProvider,
+  FileMasterKeyProvider,
+  GrantStore,
+  KeyRing,
+  PasswordHasher,
+  PolicyDecisionPoint,
+  RecordStore,
+  ServiceAccountDirectory,
+  SessionManager,
+  UserDirectory,
+  type Logger,
+  type MasterKeyProvider,
+  type Resolver,
+} from '@steward/governance';
+import type { StewardConfig } from './config.js';
+
+export interface Kernel {
+  readonly db: Database;
+  readonly masterKeys: MasterKeyProvider;
+  readonly cipher: KeyRing;
+  readonly audit: AuditLog;
+  readonly users: UserDirectory;
+  readonly serviceAccounts: ServiceAccountDirectory;
+  readonly tokens: ApiTokens;
+  readonly sessions: SessionManager;
+  readonly authenticator: Authenticator;
+  readonly grants: GrantStore;
+  readonly breakGlass: BreakGlassStore;
+  readonly policy: PolicyDecisionPoint;
+  readonly records: RecordStore;
+  readonly egress: EgressRegistry;
+  readonly clock: Clock;
+  /** Whether the store and the audit log answer. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type KernelConfig = Pick<
+  StewardConfig,
+  'dataDir' | 'databaseUrl' | 'masterKeyFromEnv' | 'masterKeyFile' | 'sessionIdleMinutes' | 'sessionMaxHours'
+>;
+
+export interface KernelOptions {
+  readonly clock?: Clock;
+  /** Lower Argon2 cost for tests; production uses the OWASP defaults. */
+  readonly passwordHasher?: PasswordHasher;
+  readonly resolver?: Resolver;
+  /** Create the master key file if missing (embedded mode: `steward init` and `start`). */
+  readonly createMasterKey?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function openMasterKeys(config: KernelConfig, options: KernelOptions = {}): Promise<MasterKeyProvider> {
+  return config.masterKeyFromEnv
+    ? EnvMasterKeyProvider.fromEnv(options.env ?? process.env)
+    : FileMasterKeyProvider.open(config.masterKeyFile, { create: options.createMasterKey ?? false });
+}
+
+export async function openKernel(config: KernelConfig, logger: Logger, options: KernelOptions = {}): Promise<Kernel> {
+  const clock = options.clock ?? systemClock;
+  const masterKeys = await openMasterKeys(config, options);
+  const db = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    const cipher = await KeyRing.open(db, masterKeys);
+    const audit = await AuditLog.open(db, cipher, { clock });
+    const hasher = options.passwordHasher ?? new PasswordHasher();
+    const users = new UserDirectory({ db, audit, cipher, hasher, clock });
+    const serviceAccounts = new ServiceAccountDirectory({ db, audit, clock });
+    const tokens = new ApiTokens({ db, audit, clock });
+    const sessions = new SessionManager({
+      db,
+      audit,
+      cipher,
+      hasher,
+      clock,
+      config: { idleTimeoutMs: config.sessionIdleMinutes * 60_000, absoluteTimeoutMs: config.sessionMaxHours * 3_600_000 },
+    });
+    const authenticator = new Authenticator({ sessions, tokens, audit });
+    const grants = new GrantStore(db, audit);
+    const breakGlass = new BreakGlassStore(
+      db,
+      cipher,
+      audit,
+      (e) => logger.warn({ breakGlass: e.kind, episodeId: e.episodeId, userId: e.userId, site: e.site }, 'BREAK-GLASS ACCESS'),
+      clock,
+    );
+    const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock);
+    const records = new RecordStore(db, cipher, policy, audit, clock);
+    const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
+    return {
+      db,
+      masterKeys,
+      cipher,
+      audit,
+      users,
+      serviceAccounts,
+      tokens,
+      sessions,
+      authenticator,
+      grants,
+      breakGlass,
+      policy,
+      records,
+      egress,
+      clock,
+      async ready() {
+        try {
+          await db.query('select 1');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async close() {
+        await audit.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

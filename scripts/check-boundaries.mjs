@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// The architecture, executable: which room may import which. Imports point down the stack
+// (core ← store ← governance ← server ← cli); inside governance, each folder names what it may use.
+// Also: PHI tables are reached only through the governed record store. Prints every violation.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+
+/** Room → rooms it may import. A room is a package, or a folder of governance. */
+const allowed = {
+  'packages/core': [],
+  'packages/store': ['packages/core'],
+  'packages/governance/crypto': ['packages/core', 'packages/store'],
+  'packages/governance/logging': ['packages/core'],
+  'packages/governance/audit': ['packages/core', 'packages/store', 'packages/governance/crypto'],
+  'packages/governance/identity': ['packages/core', 'packages/store', 'packages/governance/crypto', 'packages/governance/audit'],
+  'packages/governance/policy': ['packages/core', 'packages/store', 'packages/governance/crypto', 'packages/governance/audit'],
+  'packages/governance/egress': ['packages/core', 'packages/store', 'packages/governance/audit'],
+  'packages/governance/records': [
+    'packages/core',
+    'packages/store',
+    'packages/governance/crypto',
+    'packages/governance/audit',
+    'packages/governance/policy',
+  ],
+  'packages/governance': ['*governance', 'packages/core', 'packages/store'],
+  'apps/server': ['packages/core', 'packages/store', 'packages/governance'],
+  'apps/cli': ['packages/core', 'packages/store', 'packages/governance', 'apps/server'],
+  bench: ['packages/core', 'packages/store', 'packages/governance'],
+  tests: ['packages/core', 'packages/store', 'packages/governance', 'apps/server', 'apps/cli'],
+};
+const packageRoom = {
+  '@steward/core': 'packages/core',
+  '@steward/store': 'packages/store',
+  '@steward/governance': 'packages/governance',
+  '@steward/server': 'apps/server',
+  '@steward/cli': 'apps/cli',
+};
+// SQL that touches PHI tables directly, allowed only in the governed store and the schema.
+const phiTableSql = /\b(from|into|update|join)\s+(records|record_index)\b/i;
+const phiTableOwners = ['packages/governance/src/records/', 'packages/store/src/migrations/'];
+
+function roomOf(file) {
+  const rel = relative(root, file);
+  const m = rel.match(/^packages\/governance\/src\/([^/]+)\//);
+  if (m && allowed[`packages/governance/${m[1]}`]) return `packages/governance/${m[1]}`;
+  return Object.keys(allowed)
+    .filter((r) => rel.startsWith(r + '/'))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* walk(p);
+    else if (p.endsWith('.ts')) yield p;
+  }
+}
+
+const problems = [];
+for (const top of ['packages', 'apps', 'bench', 'tests']) {
+  let files;
+  try {
+    files = [...walk(join(root, top))];
+  } catch {
+    continue;
+  }
+  for (const file of files) {
+    const room = roomOf(file);
+    if (room === undefined) continue;
+    const text = readFileSync(file, 'utf8');
+    const rel = relative(root, file);
+    const isTest = /\.test\.ts$|test-|testing\.ts$/.test(rel);
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
+      const spec = m[1];
+      let target;
+      if (spec.startsWith('.')) {
+        target = roomOf(resolve(dirname(file), spec));
+      } else if (spec.startsWith('@steward/')) {
+        const [scope, name, ...deep] = spec.split('/');
+        target = packageRoom[`${scope}/${name}`];
+        if (deep.length > 0 && deep.join('/') !== 'testing') {
+          problems.push(`${rel}: imports ${spec}: use the package's public entry, not its internals`);
+        }
+        if (deep.join('/') === 'testing' && !isTest) problems.push(`${rel}: imports ${spec} outside a test`);
+      } else continue;
+      if (target === undefined || target === room) continue;
+      const ok = allowed[room].some((a) => a === target || (a === '*governance' && target.startsWith('packages/governance/')));
+      if (!ok) problems.push(`${rel}: ${room} may not import ${target} (${spec})`);
+    }
+    if (!isTest && phiTableSql.test(text) && !phiTableOwners.some((o) => rel.startsWith(o))) {
+      problems.push(`${rel}: touches PHI tables directly; go through the governed RecordStore`);
+    }
+  }
+}
+if (problems.length > 0) {
+  console.error(`Import boundaries violated (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  console.error('The allowed imports are in scripts/check-boundaries.mjs and explained in docs/architecture.md.');
+  process.exit(1);
+}
+console.log('import boundaries: ok');
