@@ -1,0 +1,364 @@
+/**
+ * @module The audit writer: a group-committing, append-only, hash-chained log with signed
+ * checkpoints, that fails closed.
+ *
+ * One in-process writer drains a queue. Each batch is ONE transaction that takes the audit
+ * advisory lock, reads the chain head from the database (so several processes on one database
+ * stay correct and a restart continues the chain), runs each `transact` unit in a savepoint,
+ * inserts the batch's entries with one multi-row insert, and writes signed checkpoints. A commit
+ * is the only durability point: callers' promises resolve after it, and reject with
+ * AUDIT_UNAVAILABLE when it fails, so the PHI operation fails with the audit.
+ *
+ * Known limits: all audited writes (of every process) are serialized by the lock, so a slow
+ * `transact` write delays the others; and when COMMIT itself is lost on the wire the outcome is
+ * unknown to us (the caller sees a failure for a write that may have committed together with its
+ * audit entries; never one without the other).
+ */
+import { sign } from 'node:crypto';
+import { OperationalError, UnexpectedError, systemClock, ConfigError, type Clock } from '@steward/core';
+import type { Database, Sql } from '@steward/store';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { auditEvents, type AuditEntryInput, type AuditSink } from './audit-entry.js';
+import { AUDIT_LOCK, canonicalJson, chainHash, checkpointMessage, entryText, GENESIS_HASH, isoMillis } from './audit-chain.js';
+import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+
+export interface AuditLogOptions {
+  readonly clock?: Clock;
+  /** Most queued jobs taken into one batch transaction. Default 1,000. */
+  readonly maxBatch?: number;
+  /** A checkpoint at least every this many entries (1..1,000). Default 1,000. */
+  readonly checkpointEvery?: number;
+  /** A checkpoint at most this long after the oldest entry it does not yet cover. Default 1,000 ms. */
+  readonly checkpointIntervalMs?: number;
+  /** Appends waiting beyond this many are refused (AUDIT_UNAVAILABLE): overload fails closed. Default 100,000. */
+  readonly maxQueue?: number;
+}
+
+type Settle<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
+
+type Job =
+  | ({ kind: 'append'; input: AuditEntryInput; at: string } & Settle<{ readonly seq: number }>)
+  | ({ kind: 'unit'; write: (tx: Sql) => Promise<unknown>; entries: (r: unknown) => readonly AuditEntryInput[] } & Settle<unknown>)
+  | ({ kind: 'checkpoint' } & Settle<void>);
+
+interface PendingRow {
+  seq: number;
+  at: string;
+  input: AuditEntryInput;
+  entry: string;
+  prev: Buffer;
+  hash: Buffer;
+}
+
+interface PendingCheckpoint {
+  seq: number;
+  hash: Buffer;
+  at: string;
+  signature: Buffer;
+}
+
+const INSERT_CHUNK = 1_000;
+
+export class AuditLog implements AuditSink {
+  readonly #db: Database;
+  readonly #cipher: FieldCipher;
+  readonly #key: SigningKey;
+  readonly #clock: Clock;
+  readonly #maxBatch: number;
+  readonly #every: number;
+  readonly #intervalMs: number;
+  readonly #maxQueue: number;
+  #queue: Job[] = [];
+  #running = false;
+  #closed = false;
+  #idle: Array<() => void> = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
+    this.#db = db;
+    this.#cipher = cipher;
+    this.#key = key;
+    this.#clock = options.clock ?? systemClock;
+    this.#maxBatch = options.maxBatch ?? 1_000;
+    this.#every = options.checkpointEvery ?? 1_000;
+    this.#intervalMs = options.checkpointIntervalMs ?? 1_000;
+    this.#maxQueue = options.maxQueue ?? 100_000;
+  }
+
+  /** Opens the log on a migrated store, loading (or creating on first use) the checkpoint signing key. */
+  static async open(db: Database, cipher: FieldCipher, options: AuditLogOptions = {}): Promise<AuditLog> {
+    const problems = [
+      ...check('maxBatch', options.maxBatch, 1, 100_000),
+      ...check('checkpointEvery', options.checkpointEvery, 1, 1_000),
+      ...check('checkpointIntervalMs', options.checkpointIntervalMs, 1, 1_000),
+      ...check('maxQueue', options.maxQueue, 1, 10_000_000),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
+    let key: SigningKey;
+    try {
+      key = await loadOrCreateSigningKey(db, cipher);
+    } catch (e) {
+      if (e instanceof OperationalError) throw e;
+      throw new OperationalError('AUDIT_UNAVAILABLE', 'cannot open the audit log', [], { cause: e });
+    }
+    return new AuditLog(db, cipher, key, options);
+  }
+
+  /** The id and SHA-256 fingerprint of the key signing new checkpoints: print it, pin it. */
+  get signingKey(): { readonly id: string; readonly fingerprint: string; readonly publicKeyPem: string } {
+    return { id: this.#key.id, fingerprint: this.#key.fingerprint, publicKeyPem: this.#key.publicKeyPem };
+  }
+
+  /** Appends one entry; resolves with its sequence number once committed, rejects with AUDIT_UNAVAILABLE otherwise. */
+  append(input: AuditEntryInput): Promise<{ readonly seq: number }> {
+    return new Promise((resolve, reject) => {
+      const refused = this.#refusal();
+      if (refused !== undefined) return reject(refused);
+      try {
+        validate(input);
+      } catch (e) {
+        return reject(e);
+      }
+      this.#enqueue({ kind: 'append', input, at: isoMillis(this.#clock.now()), resolve, reject });
+    });
+  }
+
+  /**
+   * Runs a PHI write and its audit entries in ONE transaction: both commit or neither does.
+   * `write` runs inside the audit batch's transaction (in its own savepoint): it must use `tx`
+   * only, and not hold it after it resolves. If `write` or `entries` throws, only this unit is
+   * rolled back and its promise rejects with that error; if the batch cannot commit, it rejects
+   * with AUDIT_UNAVAILABLE. `entries` must return at least one entry: no PHI write goes unaudited.
+   */
+  transact<T>(write: (tx: Sql) => Promise<T>, entries: (result: T) => readonly AuditEntryInput[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const refused = this.#refusal();
+      if (refused !== undefined) return reject(refused);
+      this.#enqueue({
+        kind: 'unit',
+        write,
+        entries: entries as (r: unknown) => readonly AuditEntryInput[],
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+    });
+  }
+
+  /** Resolves when everything queued so far is committed (or has failed). */
+  flush(): Promise<void> {
+    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Refuses new entries, commits the queued ones, and writes a final checkpoint over the head. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.flush();
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const done = new Promise<void>((resolve, reject) => this.#enqueue({ kind: 'checkpoint', resolve, reject }));
+    await done;
+    await this.flush();
+  }
+
+  #refusal(): OperationalError | undefined {
+    if (this.#closed) return new OperationalError('AUDIT_UNAVAILABLE', 'the audit log is closed');
+    if (this.#queue.length >= this.#maxQueue) {
+      return new OperationalError('AUDIT_UNAVAILABLE', `the audit queue is full (${this.#maxQueue} waiting)`);
+    }
+    return undefined;
+  }
+
+  #enqueue(job: Job): void {
+    this.#queue.push(job);
+    if (this.#running) return;
+    this.#running = true;
+    // One macrotask's grace lets concurrent callers join the first batch.
+    setImmediate(() => void this.#drain());
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const jobs = this.#queue.splice(0, this.#maxBatch);
+        await this.#runBatch(jobs);
+      }
+    } finally {
+      this.#running = false;
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const f of idle) f();
+    }
+  }
+
+  async #runBatch(jobs: Job[]): Promise<void> {
+    const settled: Array<() => void> = [];
+    const forced = jobs.some((j) => j.kind === 'checkpoint');
+    let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
+    try {
+      await this.#db.transaction(async (tx) => {
+        await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+        const head = await readHead(tx);
+        const last = await readLastCheckpoint(tx);
+        const rows: PendingRow[] = [];
+        const checkpoints: PendingCheckpoint[] = [];
+        let seq = head.seq;
+        let hash = head.hash;
+        let ckptSeq = last.seq;
+        const add = (input: AuditEntryInput, at: string): number => {
+          seq += 1;
+          const queryEnc =
+            input.query === undefined
+              ? undefined
+              : this.#cipher.encrypt(canonicalJson(input.query), `audit.query:${seq}`).toString('base64');
+          const entry = entryText(seq, at, input, queryEnc);
+          const prev = hash;
+          hash = chainHash(prev, entry);
+          rows.push({ seq, at, input, entry, prev, hash });
+          if (seq - ckptSeq >= this.#every) {
+            checkpoints.push(this.#checkpoint(seq, hash));
+            ckptSeq = seq;
+          }
+          return seq;
+        };
+        for (const job of jobs) {
+          if (job.kind === 'append') {
+            const s = add(job.input, job.at);
+            settled.push(() => job.resolve({ seq: s }));
+          } else if (job.kind === 'unit') {
+            const mark = { seq, hash, ckptSeq, rows: rows.length, checkpoints: checkpoints.length };
+            await tx.query('savepoint audit_unit');
+            try {
+              const result = await job.write(tx);
+              const inputs = job.entries(result);
+              if (inputs.length === 0) throw new UnexpectedError('a transact unit must produce at least one audit entry');
+              inputs.forEach(validate);
+              const at = isoMillis(this.#clock.now());
+              for (const input of inputs) add(input, at);
+              await tx.query('release savepoint audit_unit');
+              settled.push(() => job.resolve(result));
+            } catch (e) {
+              // Undo this unit only: its writes, and the chain positions it took.
+              await tx.query('rollback to savepoint audit_unit');
+              await tx.query('release savepoint audit_unit');
+              ({ seq, hash, ckptSeq } = mark);
+              rows.length = mark.rows;
+              checkpoints.length = mark.checkpoints;
+              settled.push(() => job.reject(e));
+            }
+          } else {
+            settled.push(() => job.resolve());
+          }
+        }
+        const due = forced || this.#clock.now().getTime() - last.at >= this.#intervalMs;
+        if (seq > ckptSeq && due) {
+          checkpoints.push(this.#checkpoint(seq, hash));
+          ckptSeq = seq;
+        }
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(tx, rows.slice(i, i + INSERT_CHUNK));
+        if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
+        const lastAt = checkpoints.at(-1)?.at;
+        if (seq > ckptSeq) pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
+      });
+    } catch (e) {
+      const failure = new OperationalError('AUDIT_UNAVAILABLE', 'the audit log cannot be written', [], { cause: e });
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    for (const f of settled) f();
+    if (pendingSince !== undefined) this.#scheduleCheckpoint(pendingSince.checkpointAt);
+  }
+
+  #checkpoint(seq: number, hash: Buffer): PendingCheckpoint {
+    const at = isoMillis(this.#clock.now());
+    const signature = sign(null, checkpointMessage(seq, hash.toString('hex'), at), this.#key.privateKey);
+    return { seq, hash, at, signature };
+  }
+
+  /** Entries are waiting for a checkpoint: make sure one comes within the interval even if no more arrive. */
+  #scheduleCheckpoint(lastCheckpointAt: number): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    const wait = Math.max(0, Math.min(this.#intervalMs, lastCheckpointAt + this.#intervalMs - this.#clock.now().getTime()));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#closed) return;
+      // A failed checkpoint batch is retried by the next batch's time rule; nothing waits on it.
+      this.#enqueue({ kind: 'checkpoint', resolve: () => undefined, reject: () => undefined });
+    }, wait);
+    this.#timer.unref();
+  }
+}
+
+function check(path: string, value: number | undefined, min: number, max: number): { path: string; message: string }[] {
+  if (value === undefined) return [];
+  return Number.isInteger(value) && value >= min && value <= max ? [] : [{ path, message: `must be an integer from ${min} to ${max}` }];
+}
+
+const knownEvents: ReadonlySet<string> = new Set(auditEvents);
+
+/** A malformed entry is a caller's bug: refuse it rather than write something the verifier cannot read back. */
+function validate(input: AuditEntryInput): void {
+  const bad = (what: string): never => {
+    throw new UnexpectedError(`invalid audit entry: ${what}`);
+  };
+  if (!knownEvents.has(input.event)) bad('unknown event');
+  if (!['C', 'R', 'U', 'D', 'E'].includes(input.action)) bad('unknown action');
+  if (!['success', 'denied', 'failure'].includes(input.outcome)) bad('unknown outcome');
+  if (typeof input.actor?.id !== 'string' || input.actor.id === '') bad('actor.id is required');
+}
+
+async function readHead(tx: Sql): Promise<{ seq: number; hash: Buffer }> {
+  const { rows } = await tx.query<{ seq: number; hash: Uint8Array }>('select seq, hash from audit_log order by seq desc limit 1');
+  const row = rows[0];
+  return row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: row.seq, hash: Buffer.from(row.hash) };
+}
+
+async function readLastCheckpoint(tx: Sql): Promise<{ seq: number; at: number }> {
+  const { rows } = await tx.query<{ seq: number; at_ms: number }>(
+    `select seq, (extract(epoch from at) * 1000)::int8 as at_ms from audit_checkpoints order by seq desc limit 1`,
+  );
+  const row = rows[0];
+  return row === undefined ? { seq: 0, at: 0 } : { seq: row.seq, at: row.at_ms };
+}
+
+/** A text[] literal element, quoted so that any id survives. */
+function pgArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+async function insertRows(tx: Sql, rows: readonly PendingRow[]): Promise<void> {
+  await tx.query(
+    `insert into audit_log (seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)
+     select seq, at::timestamptz, actor_id, action, event, outcome, patient_ids::text[], entry,
+            decode(prev_hash, 'hex'), decode(hash, 'hex')
+     from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       as t(seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)`,
+    [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.at),
+      rows.map((r) => r.input.actor.id),
+      rows.map((r) => r.input.action),
+      rows.map((r) => r.input.event),
+      rows.map((r) => r.input.outcome),
+      rows.map((r) => pgArrayLiteral(r.input.patientIds ?? [])),
+      rows.map((r) => r.entry),
+      rows.map((r) => r.prev.toString('hex')),
+      rows.map((r) => r.hash.toString('hex')),
+    ],
+  );
+}
+
+async function insertCheckpoints(tx: Sql, checkpoints: readonly PendingCheckpoint[], keyId: string): Promise<void> {
+  await tx.query(
+    `insert into audit_checkpoints (seq, hash, at, key_id, signature)
+     select seq, decode(hash, 'hex'), at::timestamptz, $4, decode(signature, 'hex')
+     from unnest($1::int8[], $2::text[], $3::text[], $5::text[]) as t(seq, hash, at, signature)`,
+    [
+      checkpoints.map((c) => c.seq),
+      checkpoints.map((c) => c.hash.toString('hex')),
+      checkpoints.map((c) => c.at),
+      keyId,
+      checkpoints.map((c) => c.signature.toString('hex')),
+    ],
+  );
+}

@@ -1,0 +1,340 @@
+/**
+ * @module The audit chain's checker, without I/O: fed stored rows in seq order (and the
+ * checkpoints up to each page's last seq), it finds the first entry that was altered, deleted,
+ * inserted or moved, and checkpoints that are forged, point past the end (truncation), or are
+ * missing. It trusts nothing it is given: query columns are compared with the hashed entry text.
+ */
+import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { chainHash, checkpointMessage, GENESIS_HASH } from './audit-chain.js';
+import { keyFingerprint } from './signing-key.js';
+
+/** One audit_log row as read for verification. Hashes as lowercase hex. */
+export interface StoredEntryRow {
+  readonly seq: number;
+  /** The `at` column in microseconds since the epoch (exact, so a sub-millisecond edit shows). */
+  readonly atUs: number;
+  readonly actorId: string;
+  readonly action: string;
+  readonly event: string;
+  readonly outcome: string;
+  readonly patientIds: readonly string[];
+  readonly entry: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface StoredCheckpointRow {
+  readonly seq: number;
+  readonly hash: string;
+  readonly atUs: number;
+  readonly keyId: string;
+  readonly signature: Uint8Array;
+}
+
+export interface StoredSigningKey {
+  readonly id: string;
+  readonly publicKeyPem: string;
+}
+
+export type VerifyProblem =
+  | 'altered'
+  | 'deleted'
+  | 'inserted'
+  | 'reordered'
+  | 'truncated'
+  | 'bad-signature'
+  | 'untrusted-key'
+  | 'checkpoint-missing';
+
+export interface VerifyFailure {
+  readonly ok: false;
+  /** The first entry (by seq) that is wrong or missing. */
+  readonly firstBadSeq: number;
+  readonly problem: VerifyProblem;
+  /** Names seqs and columns only, never entry content. */
+  readonly message: string;
+  /** Entries checked before the failure. */
+  readonly entries: number;
+}
+
+export interface VerifySuccess {
+  readonly ok: true;
+  readonly entries: number;
+  readonly checkpoints: number;
+  readonly headSeq: number;
+  /** Hex SHA-256 of the last entry (32 zero bytes for an empty log). */
+  readonly headHash: string;
+  readonly lastCheckpointSeq: number;
+  /**
+   * Entries after the last checkpoint. They are protected by the chain only: a writer that could
+   * forge rows could append here undetected until the next checkpoint (at most ~1 s or 1,000 entries).
+   */
+  readonly unsealedEntries: number;
+  /** The keys that signed checkpoints, to compare with the fingerprints pinned out of band. */
+  readonly keys: readonly { readonly id: string; readonly fingerprint: string }[];
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+export interface ChainVerifierOptions {
+  /** More entries than this between checkpoints (or after the last one) means a checkpoint was removed. Default 1,000. */
+  readonly maxCheckpointGap?: number;
+  /** Fingerprints (hex SHA-256 of the SPKI) of the keys allowed to sign checkpoints. Unset: any stored key. */
+  readonly trustedKeys?: readonly string[];
+  /** A checkpoint recorded earlier out of band (seq and hex hash): the log must still reach it, unchanged. */
+  readonly anchor?: { readonly seq: number; readonly hash: string };
+}
+
+class Failed extends Error {
+  constructor(readonly failure: Omit<VerifyFailure, 'ok' | 'entries'>) {
+    super(failure.message);
+  }
+}
+
+const RECENT = 4_096;
+
+export class ChainVerifier {
+  readonly #keys = new Map<string, { key: KeyObject; fingerprint: string }>();
+  readonly #usedKeys = new Set<string>();
+  readonly #maxGap: number;
+  readonly #trusted: ReadonlySet<string> | undefined;
+  readonly #anchor: { readonly seq: number; readonly hash: string } | undefined;
+  #expected = 1;
+  #prevHex = GENESIS_HASH.toString('hex');
+  #prev: Buffer = GENESIS_HASH;
+  #lastCheckpoint = 0;
+  #checkpoints = 0;
+  /** Recent hashes by seq, to tell an insertion from other breaks. */
+  readonly #recent = new Map<number, string>();
+  #failure: VerifyFailure | undefined;
+  /** A validly signed checkpoint the entries no longer hash to; the next row tells where the change is. */
+  #suspect: { seq: number; hash: string; from: number } | undefined;
+
+  constructor(keys: readonly StoredSigningKey[], options: ChainVerifierOptions = {}) {
+    for (const k of keys) {
+      const key = createPublicKey(k.publicKeyPem);
+      this.#keys.set(k.id, { key, fingerprint: keyFingerprint(key) });
+    }
+    this.#maxGap = options.maxCheckpointGap ?? 1_000;
+    this.#trusted = options.trustedKeys === undefined ? undefined : new Set(options.trustedKeys.map((f) => f.toLowerCase()));
+    this.#anchor = options.anchor;
+  }
+
+  /** Entries verified so far. */
+  get entries(): number {
+    return this.#expected - 1;
+  }
+
+  get failure(): VerifyFailure | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Checks one page of rows (ascending seq, continuing the previous page) and the checkpoints
+   * with seq up to the page's last row. Returns false once a problem is found.
+   */
+  page(rows: readonly StoredEntryRow[], checkpoints: readonly StoredCheckpointRow[]): boolean {
+    if (this.#failure !== undefined) return false;
+    try {
+      let c = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as StoredEntryRow;
+        // Checkpoints below this row's seq that no row matched point into a hole.
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < row.seq) {
+          const cp = checkpoints[c] as StoredCheckpointRow;
+          if (cp.seq < this.#expected) this.#fail(cp.seq, 'altered', `checkpoint at seq ${cp.seq} does not match the entries`);
+          c++;
+        }
+        this.#row(row, rows, i);
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq === row.seq) {
+          this.#checkpoint(checkpoints[c] as StoredCheckpointRow);
+          c++;
+        }
+        if (row.seq - this.#lastCheckpoint > this.#maxGap) {
+          this.#fail(
+            row.seq,
+            'checkpoint-missing',
+            `no checkpoint covers entries ${this.#lastCheckpoint + 1} to ${row.seq}: a checkpoint was removed`,
+          );
+        }
+      }
+      return true;
+    } catch (e) {
+      if (!(e instanceof Failed)) throw e;
+      this.#failure = { ok: false, entries: this.entries, ...e.failure };
+      return false;
+    }
+  }
+
+  /** After the last page: checkpoints past the end mean the tail was cut off. */
+  finish(remainingCheckpoints: readonly StoredCheckpointRow[]): VerifyResult {
+    if (this.#failure !== undefined) return this.#failure;
+    if (this.#suspect !== undefined) {
+      const { seq, from } = this.#suspect;
+      return this.#finalFailure(from, 'altered', rewrittenMessage(from, seq));
+    }
+    const headSeq = this.#expected - 1;
+    const beyond = remainingCheckpoints.find((cp) => cp.seq > headSeq);
+    if (beyond !== undefined) {
+      return this.#finalFailure(
+        headSeq + 1,
+        'truncated',
+        `the log ends at seq ${headSeq} but a checkpoint covers seq ${beyond.seq}: entries ${headSeq + 1} to ${beyond.seq} were removed`,
+      );
+    }
+    if (this.#anchor !== undefined) {
+      if (this.#anchor.seq > headSeq) {
+        return this.#finalFailure(headSeq + 1, 'truncated', `the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`);
+      }
+      const h = this.#recentOrUndefined(this.#anchor.seq);
+      if (h !== undefined && h !== this.#anchor.hash.toLowerCase()) {
+        return this.#finalFailure(this.#anchor.seq, 'altered', `entry ${this.#anchor.seq} differs from the anchor recorded for it`);
+      }
+    }
+    return {
+      ok: true,
+      entries: headSeq,
+      checkpoints: this.#checkpoints,
+      headSeq,
+      headHash: this.#prevHex,
+      lastCheckpointSeq: this.#lastCheckpoint,
+      unsealedEntries: headSeq - this.#lastCheckpoint,
+      keys: [...this.#usedKeys].map((id) => ({ id, fingerprint: this.#keys.get(id)?.fingerprint ?? '' })),
+    };
+  }
+
+  #finalFailure(firstBadSeq: number, problem: VerifyProblem, message: string): VerifyFailure {
+    this.#failure = { ok: false, entries: this.entries, firstBadSeq, problem, message };
+    return this.#failure;
+  }
+
+  #fail(firstBadSeq: number, problem: VerifyProblem, message: string): never {
+    throw new Failed({ firstBadSeq, problem, message });
+  }
+
+  #recentOrUndefined(seq: number): string | undefined {
+    return this.#recent.get(seq);
+  }
+
+  #row(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
+    const s = row.seq;
+    if (this.#suspect !== undefined) this.#locateRewrite(row, this.#suspect);
+    if (s !== this.#expected) {
+      this.#fail(this.#expected, 'deleted', `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`);
+    }
+    const linked = row.prevHash === this.#prevHex;
+    const computed = chainHash(linked ? this.#prev : Buffer.from(row.prevHash, 'hex'), row.entry);
+    const hex = computed.toString('hex');
+    if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(row.entry) as Record<string, unknown>;
+    } catch {
+      this.#fail(s, 'altered', `entry ${s} is not valid JSON`);
+    }
+    const claimed = doc['seq'];
+    if (claimed !== s) this.#misplaced(row, typeof claimed === 'number' ? claimed : NaN, page, index);
+    if (!linked) {
+      // Self-consistent and in its place, but its predecessor is not the one it was chained to:
+      // the previous entry was rewritten (and rehashed) after this one was written.
+      this.#fail(s - 1, 'altered', `entry ${s} does not link to entry ${s - 1}: entry ${s - 1} was rewritten`);
+    }
+    this.#columns(row, doc);
+    this.#prev = computed;
+    this.#prevHex = hex;
+    this.#recent.set(s, hex);
+    this.#recent.delete(s - RECENT);
+    this.#expected = s + 1;
+  }
+
+  /** The row after a checkpoint that no longer matches. */
+  #locateRewrite(row: StoredEntryRow, suspect: { seq: number; hash: string; from: number }): never {
+    const claimed = entrySeq(row.entry);
+    if (claimed !== undefined && claimed <= suspect.seq && claimed >= 1) {
+      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recent.get(claimed - 1);
+      if (before === row.prevHash) {
+        this.#fail(claimed, 'inserted', `entries from seq ${claimed} were inserted (entry ${row.seq} was written as ${claimed})`);
+      }
+    }
+    if (row.prevHash === suspect.hash) {
+      // The next entry still chains to what the checkpoint signed: exactly that entry changed.
+      this.#fail(suspect.seq, 'altered', `entry ${suspect.seq} was rewritten (it no longer matches its checkpoint)`);
+    }
+    this.#fail(suspect.from, 'altered', rewrittenMessage(suspect.from, suspect.seq));
+  }
+
+  /** A row whose hashed text names another seq: classify how it got here. */
+  #misplaced(row: StoredEntryRow, claimed: number, page: readonly StoredEntryRow[], index: number): never {
+    const s = row.seq;
+    if (Number.isInteger(claimed) && claimed < s && claimed >= 1) {
+      // Entries were pushed down: if it still links to the entry before its original seq,
+      // the ones from `claimed` on are the inserted ones.
+      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recent.get(claimed - 1);
+      const from = before === row.prevHash ? claimed : s;
+      this.#fail(from, 'inserted', `entries from seq ${from} were inserted (entry ${s} was written as ${claimed})`);
+    }
+    if (Number.isInteger(claimed) && claimed > s) {
+      // The original entry for this seq further on means a swap; its absence, a deletion with renumbering.
+      for (let j = index + 1; j < page.length && j <= index + 64; j++) {
+        if (entrySeq((page[j] as StoredEntryRow).entry) === s) {
+          this.#fail(s, 'reordered', `entry ${s} was moved (entries ${s} and ${claimed} are out of order)`);
+        }
+      }
+      this.#fail(s, 'deleted', `entries from seq ${s} were removed and the rest renumbered`);
+    }
+    this.#fail(s, 'altered', `entry ${s} names another seq`);
+  }
+
+  #columns(row: StoredEntryRow, doc: Record<string, unknown>): void {
+    const actor = doc['actor'] as Record<string, unknown> | undefined;
+    const ids = (doc['patientIds'] as unknown[] | undefined) ?? [];
+    const wrong =
+      Date.parse(doc['at'] as string) * 1000 !== row.atUs
+        ? 'at'
+        : actor?.['id'] !== row.actorId
+          ? 'actor_id'
+          : doc['action'] !== row.action
+            ? 'action'
+            : doc['event'] !== row.event
+              ? 'event'
+              : doc['outcome'] !== row.outcome
+                ? 'outcome'
+                : ids.length !== row.patientIds.length || ids.some((id, i) => id !== row.patientIds[i])
+                  ? 'patient_ids'
+                  : undefined;
+    if (wrong !== undefined) this.#fail(row.seq, 'altered', `entry ${row.seq}: the ${wrong} column disagrees with the hashed entry`);
+  }
+
+  #checkpoint(cp: StoredCheckpointRow): void {
+    const key = this.#keys.get(cp.keyId);
+    if (key === undefined) this.#fail(cp.seq, 'bad-signature', `checkpoint at seq ${cp.seq} names an unknown signing key`);
+    if (this.#trusted !== undefined && !this.#trusted.has(key.fingerprint)) {
+      this.#fail(cp.seq, 'untrusted-key', `checkpoint at seq ${cp.seq} is signed by key ${cp.keyId}, which is not pinned`);
+    }
+    const atIso = cp.atUs % 1000 === 0 ? new Date(cp.atUs / 1000).toISOString() : `${cp.atUs}us`;
+    if (!verifySignature(null, checkpointMessage(cp.seq, cp.hash, atIso), key.key, cp.signature)) {
+      this.#fail(cp.seq, 'bad-signature', `checkpoint at seq ${cp.seq} has an invalid signature`);
+    }
+    if (cp.hash !== this.#prevHex) {
+      // Validly signed, but the entries no longer hash to it: some entry after the previous
+      // checkpoint was rewritten (or inserted). The next row says which, if anything can.
+      this.#suspect = { seq: cp.seq, hash: cp.hash, from: Math.min(cp.seq, this.#lastCheckpoint + 1) };
+    }
+    this.#usedKeys.add(cp.keyId);
+    this.#lastCheckpoint = cp.seq;
+    this.#checkpoints++;
+  }
+}
+
+function rewrittenMessage(from: number, to: number): string {
+  return `entries ${from} to ${to} were rewritten (they no longer match the checkpoint at seq ${to})`;
+}
+
+function entrySeq(entry: string): number | undefined {
+  try {
+    const v = (JSON.parse(entry) as Record<string, unknown>)['seq'];
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

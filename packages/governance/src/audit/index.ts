@@ -1,0 +1,25 @@
+/** @module The tamper-evident audit log: writer, verifier, queries and FHIR AuditEvent export. */
+export { auditEvents } from './audit-entry.js';
+export type { AuditEvent, AuditAction, AuditOutcome, AuditEntryInput, AuditSink } from './audit-entry.js';
+export { AuditLog } from './audit-log.js';
+export type { AuditLogOptions } from './audit-log.js';
+export { verifyAuditLog } from './verify.js';
+export type { VerifyOptions, VerifyProgress } from './verify.js';
+export { ChainVerifier } from './chain-verifier.js';
+export type {
+  VerifyResult,
+  VerifySuccess,
+  VerifyFailure,
+  VerifyProblem,
+  ChainVerifierOptions,
+  StoredEntryRow,
+  StoredCheckpointRow,
+  StoredSigningKey,
+} from './chain-verifier.js';
+export { queryAudit, iterateAudit, decodeEntry } from './query.js';
+export type { AuditFilter, AuditQuery, AuditRecord, AuditPage } from './query.js';
+export { exportFhirAuditEvents, toFhirAuditEvents } from './fhir-export.js';
+export type { ExportOptions } from './fhir-export.js';
+export { canonicalJson, chainHash, checkpointMessage, entryText, GENESIS_HASH } from './audit-chain.js';
+export type { CanonicalEntry } from './audit-chain.js';
+export { keyFingerprint } from './signing-key.js';

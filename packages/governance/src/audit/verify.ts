@@ -1,0 +1,112 @@
+/**
+ * @module `verifyAuditLog`: streams the whole log from genesis in seq order (keyset pages, the
+ * next page fetched while the current one is checked) through the ChainVerifier. Needs no
+ * secret: hashes cover ciphertext, and checkpoints are checked with the stored public keys (or
+ * only the pinned ones, when `trustedKeys` is given).
+ */
+import type { Sql } from '@steward/store';
+import {
+  ChainVerifier,
+  type ChainVerifierOptions,
+  type StoredCheckpointRow,
+  type StoredEntryRow,
+  type VerifyResult,
+} from './chain-verifier.js';
+
+export interface VerifyProgress {
+  /** Entries checked so far. */
+  readonly entries: number;
+  /** The highest seq in the log when verification started (for a progress bar). */
+  readonly total: number;
+}
+
+export interface VerifyOptions extends ChainVerifierOptions {
+  readonly onProgress?: (progress: VerifyProgress) => void;
+  /** Rows per page. Default 10,000. */
+  readonly batchSize?: number;
+}
+
+interface EntrySqlRow {
+  seq: number;
+  at_us: number;
+  actor_id: string;
+  action: string;
+  event: string;
+  outcome: string;
+  patient_ids: string;
+  entry: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface CheckpointSqlRow {
+  seq: number;
+  hash: string;
+  at_us: number;
+  key_id: string;
+  signature: Uint8Array;
+}
+
+const ENTRY_PAGE = `
+  select seq, (extract(epoch from at) * 1000000)::int8 as at_us, actor_id, action, event, outcome,
+         array_to_json(patient_ids)::text as patient_ids, entry,
+         encode(prev_hash, 'hex') as prev_hash, encode(hash, 'hex') as hash
+  from audit_log where seq > $1 order by seq limit $2`;
+
+const CHECKPOINTS = `
+  select seq, encode(hash, 'hex') as hash, (extract(epoch from at) * 1000000)::int8 as at_us, key_id, signature
+  from audit_checkpoints where seq > $1 and seq <= $2 order by seq`;
+
+/** Checks the chain and every checkpoint from genesis. Stops at the first problem. */
+export async function verifyAuditLog(db: Sql, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const batchSize = options.batchSize ?? 10_000;
+  const keys = await db.query<{ id: string; public_key: string }>('select id, public_key from audit_signing_keys');
+  const verifier = new ChainVerifier(
+    keys.rows.map((k) => ({ id: k.id, publicKeyPem: k.public_key })),
+    options,
+  );
+  const total = (await db.query<{ n: number | null }>('select max(seq) as n from audit_log')).rows[0]?.n ?? 0;
+  const fetchPage = (after: number): Promise<StoredEntryRow[]> =>
+    db.query<EntrySqlRow>(ENTRY_PAGE, [after, batchSize]).then((r) => r.rows.map(toEntryRow));
+  const fetchCheckpoints = (after: number, upTo: number): Promise<StoredCheckpointRow[]> =>
+    db.query<CheckpointSqlRow>(CHECKPOINTS, [after, upTo]).then((r) => r.rows.map(toCheckpointRow));
+
+  let low = Number.MIN_SAFE_INTEGER;
+  let after = 0;
+  let page = await fetchPage(after);
+  while (page.length > 0) {
+    const last = (page.at(-1) as StoredEntryRow).seq;
+    const checkpoints = await fetchCheckpoints(low, last);
+    // Fetch ahead: the database reads the next page while this one is hashed.
+    const next = page.length === batchSize ? fetchPage(last) : Promise.resolve([]);
+    const ok = verifier.page(page, checkpoints);
+    options.onProgress?.({ entries: verifier.entries, total });
+    if (!ok) {
+      await next.catch(() => undefined);
+      return verifier.failure as VerifyResult;
+    }
+    low = last;
+    after = last;
+    page = await next;
+  }
+  return verifier.finish(await fetchCheckpoints(low, Number.MAX_SAFE_INTEGER));
+}
+
+function toEntryRow(r: EntrySqlRow): StoredEntryRow {
+  return {
+    seq: r.seq,
+    atUs: r.at_us,
+    actorId: r.actor_id,
+    action: r.action,
+    event: r.event,
+    outcome: r.outcome,
+    patientIds: JSON.parse(r.patient_ids) as string[],
+    entry: r.entry,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function toCheckpointRow(r: CheckpointSqlRow): StoredCheckpointRow {
+  return { seq: r.seq, hash: r.hash, atUs: r.at_us, keyId: r.key_id, signature: Buffer.from(r.signature) };
+}
