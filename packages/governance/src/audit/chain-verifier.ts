@@ -184,7 +184,7 @@ export class ChainVerifier {
     }
     if (this.#anchor !== undefined) {
       if (this.#anchor.seq > headSeq) {
-        return this.#finalFailure(headSeq + 1, 'truncated', `the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`);
+        return this.#finalFailure(headSeq + 1, 'truncated', `entries ${headSeq + 1} to ${this.#anchor.seq} were removed: the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`);
       }
       const h = this.#recentOrUndefined(this.#anchor.seq);
       if (h !== undefined && h !== this.#anchor.hash.toLowerCase()) {
