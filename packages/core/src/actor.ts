@@ -25,7 +25,7 @@ export interface Actor {
   /** A display handle for audit readers: a username or a service account name. Not PHI. */
   readonly name: string;
   /** How the actor proved who it is, recorded in every audit entry. */
-  readonly authMethod: 'password+totp' | 'password' | 'api-token' | 'session';
+  readonly authMethod: 'password+totp' | 'password' | 'api-token' | 'session' | 'local-operator';
   /** Token scopes, for service actors; undefined for users (their grants decide). */
   readonly scopes?: readonly string[];
   readonly sessionId?: string;

@@ -48,6 +48,16 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('counts rows the same way on both stores', async () => {
+      await withStore(target, async (db) => {
+        await db.query(`insert into settings (key, value, updated_by) values ('a', '1', 't'), ('b', '2', 't')`);
+        assert.equal((await db.query('select * from settings')).rowCount, 2);
+        assert.equal((await db.query(`select 1 from settings where key = 'x'`)).rowCount, 0);
+        assert.equal((await db.query(`update settings set value = '3'`)).rowCount, 2);
+        assert.equal((await db.query(`delete from settings where key = 'a'`)).rowCount, 1);
+      });
+    });
+
     it('refuses to update, delete or truncate audit rows, for every role', async () => {
       await withStore(target, async (db) => {
         await db.query(`insert into audit_log (seq, at, actor_id, action, event, outcome, entry, prev_hash, hash)

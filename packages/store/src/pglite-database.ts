@@ -11,7 +11,8 @@ function adapt(target: PGlite | Transaction): Sql {
   return {
     async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
       const r = await target.query<R>(text, params as unknown[], { parsers });
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // Like `pg`: rows returned for a query that returns rows, rows changed otherwise.
+      return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
     },
     async exec(text: string): Promise<void> {
       await target.exec(text);

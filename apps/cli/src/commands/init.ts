@@ -1,0 +1,73 @@
+/**
+ * @module `steward init`: the data directory, the master key (0600), the schema, and the first
+ * administrator with TOTP. Runs once; it refuses a store that already has users.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { ConflictError, type Actor } from '@steward/core';
+import { totpCode } from '@steward/governance';
+import { loadConfig, openKernel } from '@steward/server';
+import { cliLogger } from '../session.js';
+import { readSecret } from '../prompt.js';
+
+export interface InitOptions {
+  readonly adminUser: string;
+  readonly adminPasswordFile?: string;
+  readonly tokenOut?: string;
+}
+
+/** Who runs `init`: the local operator, who holds the data directory and master key already. */
+export function bootstrapActor(): Actor {
+  return {
+    kind: 'service',
+    id: '00000000-0000-4000-8000-000000000000',
+    name: `steward-init:${userInfo().username}`,
+    authMethod: 'local-operator',
+  };
+}
+
+export async function init(options: InitOptions): Promise<void> {
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.masterKeyFromEnv });
+  try {
+    if ((await kernel.users.list()).length > 0) {
+      throw new ConflictError('ALREADY_EXISTS', 'Steward is already initialized here: add users with `steward users add`');
+    }
+    const password = await readSecret('Administrator password', options.adminPasswordFile, 'STEWARD_ADMIN_PASSWORD');
+    const by = bootstrapActor();
+    const admin = await kernel.users.create({ username: options.adminUser, password }, by);
+    const enrolment = await kernel.users.startTotpEnrolment(admin.id);
+    await kernel.users.confirmTotp(admin.id, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), by);
+    await kernel.grants.add(by, { principalKind: 'user', principalId: admin.id, role: 'admin', site: '*', workflow: '*', purposeOfUse: 'HSYSADMIN' });
+    process.stdout.write(
+      [
+        `Steward initialized.`,
+        `  store:       ${config.databaseUrl !== undefined ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.dataDir}`}`,
+        `  master key:  ${config.masterKeyFromEnv ? 'STEWARD_MASTER_KEY' : config.masterKeyFile} (back it up: without it the data cannot be read)`,
+        `  admin:       ${admin.username}`,
+        ``,
+        `Add this TOTP secret to the administrator's authenticator app now (it is shown once):`,
+        `  ${enrolment.uri}`,
+        ``,
+      ].join('\n'),
+    );
+    if (options.tokenOut !== undefined) {
+      const issued = await kernel.tokens.issue(
+        {
+          principal: { kind: 'user', id: admin.id },
+          name: 'bootstrap',
+          scopes: ['*'],
+          expiresAt: new Date(kernel.clock.now().getTime() + 30 * 86_400_000),
+        },
+        by,
+      );
+      writeFileSync(options.tokenOut, `${issued.token}\n`, { mode: 0o600 });
+      chmodSync(options.tokenOut, 0o600);
+      process.stdout.write(`An API token for ${admin.username} (30 days) is in ${options.tokenOut}: use it with --token-file or STEWARD_TOKEN.\n`);
+    }
+    process.stdout.write('Start the server with `npm start` (or `npx steward start`).\n');
+  } finally {
+    await kernel.close();
+  }
+}

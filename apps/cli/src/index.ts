@@ -1,0 +1,2 @@
+/** @module @steward/cli: the `steward` command. */
+export { main } from './main.js';

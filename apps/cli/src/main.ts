@@ -1,0 +1,149 @@
+/**
+ * @module The `steward` command. Errors map once, here, to a message and an exit code
+ * (docs/errors.md): a user error says what to do; an unexpected one says to report it.
+ */
+import { Command, CommanderError } from 'commander';
+import { isStewardError } from '@steward/core';
+import { createLogger } from '@steward/governance';
+import { loadConfig, startServer } from '@steward/server';
+import { init } from './commands/init.js';
+import * as admin from './commands/admin.js';
+import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
+import { keysRotate } from './commands/keys.js';
+import type { GlobalOptions } from './session.js';
+
+function program(setExit: (code: number) => void): Command {
+  const p = new Command('steward')
+    .description('Steward: the governed operational layer around an EHR.\nConfiguration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…')
+    .option('--token-file <file>', 'a file holding the API token to act with (default: $STEWARD_TOKEN)')
+    .exitOverride()
+    .showHelpAfterError('(run `steward --help` for usage)');
+  const g = (): GlobalOptions => {
+    const tokenFile = p.opts<{ tokenFile?: string }>().tokenFile;
+    return tokenFile !== undefined ? { tokenFile } : {};
+  };
+
+  p.command('init')
+    .description('create the data directory, master key and first administrator (once)')
+    .requiredOption('--admin-user <username>', 'the first administrator')
+    .option('--admin-password-file <file>', 'read the password from a file (default: $STEWARD_ADMIN_PASSWORD, or ask)')
+    .option('--token-out <file>', 'also write a 30-day admin API token to this file (0600)')
+    .action(async (o: { adminUser: string; adminPasswordFile?: string; tokenOut?: string }) => init(o));
+
+  p.command('start')
+    .description('start the HTTP API on the embedded store (or DATABASE_URL)')
+    .action(async () => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel });
+      const server = await startServer(config, logger, { createMasterKey: !config.masterKeyFromEnv && config.databaseUrl === undefined });
+      if ((await server.kernel.users.list()).length === 0) {
+        logger.warn('no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)');
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          logger.info('stopping');
+          void server.stop().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  const grantOptions = (c: Command): Command =>
+    c
+      .option('--role <role>', 'grant a role: admin, compliance_officer, coordinator, front_desk, clinician_reviewer, automation')
+      .option('--site <site>', 'the site the grant covers (default *)')
+      .option('--workflow <workflow>', 'the workflow the grant covers (default *)')
+      .option('--purpose <code>', 'purpose of use: TREAT, HOPERAT, HPAYMT, HSYSADMIN, HCOMPL');
+
+  const users = p.command('users').description('people who log in');
+  grantOptions(users.command('add <username>').description('add a user with TOTP (prints the enrolment URI once)'))
+    .option('--password-file <file>', 'read the password from a file (default: $STEWARD_USER_PASSWORD, or ask)')
+    .option('--break-glass', 'put the user on the break-glass list')
+    .action(async (username: string, o: admin.GrantFlags & { passwordFile?: string; breakGlass?: boolean }) => admin.usersAdd(g(), username, o));
+  users.command('list').description('list users').action(async () => admin.usersList(g()));
+  users.command('disable <username>').description('disable a user: ends sessions, revokes tokens').action(async (u: string) => admin.usersDisable(g(), u));
+
+  const services = p.command('services').description('service accounts for automation');
+  grantOptions(services.command('add <name>').description('add a service account')).action(async (n: string, o: admin.GrantFlags) => admin.servicesAdd(g(), n, o));
+  services.command('list').description('list service accounts').action(async () => admin.servicesList(g()));
+
+  const tokens = p.command('tokens').description('API tokens (stored hashed, scoped, expiring, revocable)');
+  tokens
+    .command('create')
+    .description('issue an API token')
+    .option('--user <username>', 'for a user')
+    .option('--service <name>', 'for a service account')
+    .requiredOption('--name <name>', 'what the token is for')
+    .option('--scopes <list>', 'comma-separated actions, or *', '*')
+    .option('--days <n>', 'days until it expires (1-365)', '90')
+    .option('--out <file>', 'write the token to a file (0600) instead of printing it')
+    .action(async (o: { user?: string; service?: string; name: string; scopes: string; days: string; out?: string }) => admin.tokensCreate(g(), o));
+  tokens.command('list').description('list tokens (never their secrets)').action(async () => admin.tokensList(g()));
+  tokens.command('revoke <id>').description('revoke a token, effective at once').action(async (id: string) => admin.tokensRevoke(g(), id));
+
+  const grants = p.command('grants').description('roles scoped by site and workflow');
+  grantOptions(grants.command('add').description('grant a role').option('--user <username>').option('--service <name>')).action(
+    async (o: admin.GrantFlags & { user?: string; service?: string }) => admin.grantsAdd(g(), o),
+  );
+  grants.command('list').description('list live grants').action(async () => admin.grantsList(g()));
+  grants.command('revoke <id>').description('revoke a grant').action(async (id: string) => admin.grantsRevoke(g(), id));
+
+  const egress = p.command('egress').description('outbound destinations and their BAA status');
+  egress
+    .command('add <name>')
+    .description('register a destination')
+    .requiredOption('--url <baseUrl>', 'base URL; only URLs under it are allowed')
+    .requiredOption('--kind <kind>', 'ehr, messaging, ai or other')
+    .option('--baa <reference>', 'the business-associate agreement on record (omit: no PHI may go there)')
+    .option('--allow-private', 'allow private-network addresses (an on-premises EHR)')
+    .action(async (name: string, o: { url: string; kind: string; baa?: string; allowPrivate?: boolean }) => admin.egressAdd(g(), name, o));
+  egress.command('list').description('list destinations').action(async () => admin.egressList(g()));
+
+  const audit = p.command('audit').description('the tamper-evident audit trail');
+  audit
+    .command('verify')
+    .description('check the hash chain and signed checkpoints from genesis (exit 1 names the first bad entry)')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { json?: boolean }) => setExit(await auditVerify(g(), o)));
+  const filters = (c: Command): Command =>
+    c
+      .option('--patient <id>', 'who accessed this patient')
+      .option('--actor <id>', 'what this actor accessed')
+      .option('--from <date>', 'from this date or time (a date alone: that whole day)')
+      .option('--to <date>', 'until this date or time (exclusive)');
+  filters(audit.command('query').description('search the audit trail'))
+    .option('--limit <n>', 'most entries', '1000')
+    .option('--json', 'print entries as JSON')
+    .action(async (o: Parameters<typeof auditQuery>[1]) => auditQuery(g(), o));
+  filters(audit.command('export').description('export as FHIR R4 AuditEvent NDJSON (IHE BALP)'))
+    .requiredOption('--format <format>', 'fhir')
+    .option('--out <file>', 'write to a file (0600) instead of standard output')
+    .action(async (o: Parameters<typeof auditExport>[1]) => auditExport(g(), o));
+
+  p.command('keys')
+    .description('encryption keys')
+    .command('rotate')
+    .description('new field data key, all data keys rewrapped; --master also makes a new master key version')
+    .option('--master', 'rotate the master key too (key file only; for STEWARD_MASTER_KEY set the new key and pass the old as STEWARD_MASTER_KEY_PREVIOUS)')
+    .action(async (o: { master?: boolean }) => keysRotate(g(), o));
+  return p;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exit = 0;
+  try {
+    await program((c) => (exit = c)).parseAsync([...argv]);
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isStewardError(e)) {
+      process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+      for (const d of e.details) process.stderr.write(`  - ${d.path ?? ''}: ${d.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`unexpected error (a bug: please report it): ${e instanceof Error ? e.name : typeof e}\n`);
+    if (process.env['STEWARD_DEBUG'] === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    return 10;
+  }
+}

@@ -1,0 +1,46 @@
+/** @module Output: tables for people, JSON for scripts, progress bars on long work (only on a terminal). */
+import cliProgress from 'cli-progress';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const cell = (v: unknown): string => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  process.stdout.write(`${line([...columns])}\n`);
+  for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
+}
+
+export interface Progress {
+  update(done: number, total?: number): void;
+  stop(): void;
+}
+
+/** A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes). */
+export function progress(label: string): Progress {
+  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total ?? done, done);
+        started = true;
+      }
+      if (total !== undefined) bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** @module Reading a secret: from a file, an environment variable, or a hidden prompt on a terminal. */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ValidationError } from '@steward/core';
+
+export async function readSecret(label: string, file: string | undefined, envName: string): Promise<string> {
+  if (file !== undefined) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  const fromEnv = process.env[envName];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (process.stdin.isTTY !== true) {
+    throw new ValidationError(`${label} is required`, [
+      { path: envName, message: `set ${envName}, pass a --*-password-file, or run on a terminal to be asked` },
+    ]);
+  }
+  return hiddenPrompt(`${label}: `);
+}
+
+function hiddenPrompt(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const output = rl as unknown as { _writeToOutput: (s: string) => void };
+    process.stderr.write(question);
+    // Echo nothing while the secret is typed.
+    output._writeToOutput = () => undefined;
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
