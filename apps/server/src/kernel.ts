@@ -61,6 +61,10 @@ export interface KernelOptions {
   /** Create the master key file if missing (embedded mode: `steward init` and `start`). */
   readonly createMasterKey?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** An already-open, migrated store (tests). The kernel closes it on close. */
+  readonly database?: Database;
+  /** A master key provider (tests, or a KMS plug-in). */
+  readonly masterKeys?: MasterKeyProvider;
 }
 
 export async function openMasterKeys(config: KernelConfig, options: KernelOptions = {}): Promise<MasterKeyProvider> {
@@ -71,8 +75,10 @@ export async function openMasterKeys(config: KernelConfig, options: KernelOption
 
 export async function openKernel(config: KernelConfig, logger: Logger, options: KernelOptions = {}): Promise<Kernel> {
   const clock = options.clock ?? systemClock;
-  const masterKeys = await openMasterKeys(config, options);
-  const db = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}) });
+  const masterKeys = options.masterKeys ?? (await openMasterKeys(config, options));
+  const db =
+    options.database ??
+    (await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}) }));
   try {
     const cipher = await KeyRing.open(db, masterKeys);
     const audit = await AuditLog.open(db, cipher, { clock });

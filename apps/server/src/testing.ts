@@ -1,0 +1,118 @@
+/** @module Test helpers: a kernel and HTTP app on a test store, and actors with grants and tokens. */
+import { Writable } from 'node:stream';
+import { ManualClock, type PurposeOfUse, type Role } from '@steward/core';
+import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type Logger } from '@steward/governance';
+import type { TestDatabase } from '@steward/store/testing';
+import type { FastifyInstance } from 'fastify';
+import { openKernel, type Kernel } from './kernel.js';
+import { buildApp } from './http/app.js';
+
+export const testHttpConfig = { tls: undefined, bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000, loginRateLimitPerMinute: 1_000 };
+
+/** Captures every log line, so tests can assert what reached the logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestApp {
+  readonly kernel: Kernel;
+  readonly app: FastifyInstance;
+  readonly clock: ManualClock;
+  readonly logs: LogCapture;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(db: TestDatabase, options: { logLevel?: string; clock?: ManualClock } = {}): Promise<TestApp> {
+  const clock = options.clock ?? new ManualClock(new Date());
+  const logs = new LogCapture();
+  const logger = createLogger({ level: options.logLevel ?? 'info', destination: logs as never });
+  const kernel = await openKernel(
+    { dataDir: '/nonexistent', databaseUrl: undefined, masterKeyFromEnv: false, masterKeyFile: '/nonexistent', sessionIdleMinutes: 15, sessionMaxHours: 12 },
+    logger,
+    {
+      clock,
+      database: db,
+      masterKeys: InMemoryMasterKeyProvider.random(),
+      passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
+      resolver: async (host) => (host === 'localhost' ? ['127.0.0.1'] : ['93.184.216.34']),
+    },
+  );
+  const app = await buildApp(kernel, testHttpConfig, logger);
+  return {
+    kernel,
+    app,
+    clock,
+    logs,
+    logger,
+    async close() {
+      await app.close();
+      await kernel.close();
+    },
+  };
+}
+
+const bootstrap = { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'test-bootstrap', authMethod: 'local-operator' } as const;
+
+export interface TestPrincipal {
+  readonly id: string;
+  readonly kind: 'user' | 'service';
+  readonly token: string;
+  readonly tokenId: string;
+}
+
+/** A user (or, for the automation role, a service account) with one grant and a `*`-scoped token. */
+export async function principalWith(
+  kernel: Kernel,
+  name: string,
+  grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse },
+  options: { breakGlass?: boolean; scopes?: string[]; tokenDays?: number } = {},
+): Promise<TestPrincipal> {
+  const asService = grant?.role === 'automation';
+  const id = asService
+    ? (await kernel.serviceAccounts.create(name, bootstrap)).id
+    : (await kernel.users.create({ username: name, password: 'a test password of length' }, bootstrap)).id;
+  if (options.breakGlass === true) await kernel.users.setBreakGlassEligible(id, true, bootstrap);
+  if (grant !== undefined) {
+    await kernel.grants.add(bootstrap, {
+      principalKind: asService ? 'service' : 'user',
+      principalId: id,
+      role: grant.role,
+      site: grant.site ?? '*',
+      workflow: grant.workflow ?? '*',
+      purposeOfUse: grant.purposeOfUse ?? (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
+    });
+  }
+  const issued = await kernel.tokens.issue(
+    {
+      principal: { kind: asService ? 'service' : 'user', id },
+      name: 'test',
+      scopes: options.scopes ?? ['*'],
+      expiresAt: new Date(kernel.clock.now().getTime() + (options.tokenDays ?? 30) * 86_400_000),
+    },
+    bootstrap,
+  );
+  return { id, kind: asService ? 'service' : 'user', token: issued.token, tokenId: issued.id };
+}
+
+export function bearer(p: TestPrincipal, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${p.token}`, ...extra };
+}
+
+/** A synthetic patient body; the values are recognisable so leak tests can search for them. */
+export function syntheticPatient(site: string, mrn: string): Record<string, unknown> {
+  return {
+    site,
+    name: { family: 'Quixotic-Zebulon', given: ['Marisol', 'Tamsin'] },
+    birthDate: '1961-07-23',
+    gender: 'female',
+    identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: mrn }],
+  };
+}
