@@ -4,8 +4,8 @@
  * inserted or moved, and checkpoints that are forged, point past the end (truncation), or are
  * missing. It trusts nothing it is given: query columns are compared with the hashed entry text.
  */
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { chainHash, checkpointMessage, GENESIS_HASH } from './audit-chain.js';
+import { createPublicKey, hash as oneShotHash, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { checkpointMessage, GENESIS_HASH } from './audit-chain.js';
 import { keyFingerprint } from './signing-key.js';
 
 /** One audit_log row as read for verification. Hashes as lowercase hex. */
@@ -101,11 +101,13 @@ export class ChainVerifier {
   readonly #anchor: { readonly seq: number; readonly hash: string } | undefined;
   #expected = 1;
   #prevHex = GENESIS_HASH.toString('hex');
-  #prev: Buffer = GENESIS_HASH;
+  /** Scratch space for prev_hash || entry, hashed in one call (the hot path). */
+  #scratch = Buffer.alloc(64 * 1024);
   #lastCheckpoint = 0;
   #checkpoints = 0;
-  /** Recent hashes by seq, to tell an insertion from other breaks. */
-  readonly #recent = new Map<number, string>();
+  /** Recent hashes by seq (a ring), to tell an insertion from other breaks. */
+  readonly #recentHash: string[] = new Array<string>(RECENT).fill('');
+  readonly #recentSeq: number[] = new Array<number>(RECENT).fill(0);
   #failure: VerifyFailure | undefined;
   /** A validly signed checkpoint the entries no longer hash to; the next row tells where the change is. */
   #suspect: { seq: number; hash: string; from: number } | undefined;
@@ -213,7 +215,17 @@ export class ChainVerifier {
   }
 
   #recentOrUndefined(seq: number): string | undefined {
-    return this.#recent.get(seq);
+    const i = seq % RECENT;
+    return this.#recentSeq[i] === seq ? this.#recentHash[i] : undefined;
+  }
+
+  /** Hex SHA-256(prev_hash || entry), without intermediate objects. */
+  #hash(prevHex: string, entry: string): string {
+    const need = 32 + entry.length * 3;
+    if (need > this.#scratch.length) this.#scratch = Buffer.alloc(need * 2);
+    if (this.#scratch.write(prevHex, 0, 'hex') !== 32) return '';
+    const n = this.#scratch.write(entry, 32, 'utf8');
+    return oneShotHash('sha256', this.#scratch.subarray(0, 32 + n), 'hex');
   }
 
   #row(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
@@ -222,10 +234,19 @@ export class ChainVerifier {
     if (s !== this.#expected) {
       this.#fail(this.#expected, 'deleted', `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`);
     }
-    const linked = row.prevHash === this.#prevHex;
-    const computed = chainHash(linked ? this.#prev : Buffer.from(row.prevHash, 'hex'), row.entry);
-    const hex = computed.toString('hex');
+    const hex = this.#hash(row.prevHash, row.entry);
     if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    // Fast path for the common case; the slow one parses the entry to say exactly what is wrong.
+    if (row.prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(row, page, index);
+    this.#prevHex = hex;
+    const r = s % RECENT;
+    this.#recentSeq[r] = s;
+    this.#recentHash[r] = hex;
+    this.#expected = s + 1;
+  }
+
+  #slowChecks(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
+    const s = row.seq;
     let doc: Record<string, unknown>;
     try {
       doc = JSON.parse(row.entry) as Record<string, unknown>;
@@ -234,24 +255,19 @@ export class ChainVerifier {
     }
     const claimed = doc['seq'];
     if (claimed !== s) this.#misplaced(row, typeof claimed === 'number' ? claimed : NaN, page, index);
-    if (!linked) {
+    if (row.prevHash !== this.#prevHex) {
       // Self-consistent and in its place, but its predecessor is not the one it was chained to:
       // the previous entry was rewritten (and rehashed) after this one was written.
       this.#fail(s - 1, 'altered', `entry ${s} does not link to entry ${s - 1}: entry ${s - 1} was rewritten`);
     }
     this.#columns(row, doc);
-    this.#prev = computed;
-    this.#prevHex = hex;
-    this.#recent.set(s, hex);
-    this.#recent.delete(s - RECENT);
-    this.#expected = s + 1;
   }
 
   /** The row after a checkpoint that no longer matches. */
   #locateRewrite(row: StoredEntryRow, suspect: { seq: number; hash: string; from: number }): never {
     const claimed = entrySeq(row.entry);
     if (claimed !== undefined && claimed <= suspect.seq && claimed >= 1) {
-      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recent.get(claimed - 1);
+      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recentOrUndefined(claimed - 1);
       if (before === row.prevHash) {
         this.#fail(claimed, 'inserted', `entries from seq ${claimed} were inserted (entry ${row.seq} was written as ${claimed})`);
       }
@@ -269,7 +285,7 @@ export class ChainVerifier {
     if (Number.isInteger(claimed) && claimed < s && claimed >= 1) {
       // Entries were pushed down: if it still links to the entry before its original seq,
       // the ones from `claimed` on are the inserted ones.
-      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recent.get(claimed - 1);
+      const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recentOrUndefined(claimed - 1);
       const from = before === row.prevHash ? claimed : s;
       this.#fail(from, 'inserted', `entries from seq ${from} were inserted (entry ${s} was written as ${claimed})`);
     }
@@ -324,6 +340,38 @@ export class ChainVerifier {
     this.#lastCheckpoint = cp.seq;
     this.#checkpoints++;
   }
+}
+
+/**
+ * Whether the query columns agree with the canonical entry text, by matching the fragments the
+ * writer's canonical JSON puts in a fixed order (keys sorted). Every fragment holds raw quotes,
+ * which cannot occur inside a JSON string, so a match is a real key and value. A false "no"
+ * (for text this writer would never produce) only sends the row to the exact, parsing check.
+ */
+function columnsMatch(row: StoredEntryRow): boolean {
+  const e = row.entry;
+  const head = `{"action":${JSON.stringify(row.action)},"actor":{"authMethod":"`;
+  if (!e.startsWith(head)) return false;
+  const endMethod = e.indexOf('"', head.length);
+  let p = endMethod + 1;
+  const id = `,"id":${JSON.stringify(row.actorId)},"kind":"`;
+  if (endMethod < 0 || !e.startsWith(id, p)) return false;
+  p = e.indexOf('},"at":"', p + id.length);
+  if (p < 0 || e.charCodeAt(p + 32) !== 34 || Date.parse(e.slice(p + 8, p + 32)) * 1000 !== row.atUs) return false;
+  p = e.indexOf(`,"event":${JSON.stringify(row.event)},`, p + 33);
+  if (p < 0) return false;
+  p = e.indexOf(`,"outcome":${JSON.stringify(row.outcome)},`, p);
+  if (p < 0) return false;
+  if (row.patientIds.length === 0) {
+    if (e.includes(',"patientIds":', p)) return false;
+  } else {
+    const ids = `,"patientIds":${JSON.stringify(row.patientIds)},`;
+    if (!e.startsWith(ids, p + 13 + row.outcome.length)) return false;
+  }
+  const seq = e.indexOf(`,"seq":${row.seq}`, p);
+  if (seq < 0) return false;
+  const after = e.charCodeAt(seq + 7 + String(row.seq).length);
+  return after === 44 || after === 125; // ',' or '}'
 }
 
 function rewrittenMessage(from: number, to: number): string {

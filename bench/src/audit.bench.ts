@@ -1,0 +1,148 @@
+/**
+ * @module Audit log: durable, batched appends per second on PGlite (a temp data directory, so real
+ * files) and on PostgreSQL (when STEWARD_TEST_DATABASE_URL or BENCH_DATABASE_URL names a server;
+ * a fresh database is created), with many concurrent appenders; and chain verification per
+ * second, end to end from each store and for the verifier alone on one core. The baseline is the
+ * raw SHA-256 chain over the same canonical entries, in the same run.
+ *
+ * Targets (the issue): appends ≥ 20,000/s on PostgreSQL and ≥ 5,000/s on PGlite; verification
+ * ≥ 250,000 entries/s per core.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrate, PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
+import { AuditLog, ChainVerifier, entryText, verifyAuditLog, type AuditEntryInput } from '../../packages/governance/dist/audit/index.js';
+import { TestFieldCipher } from '../../packages/governance/dist/audit/test-cipher.js';
+import { memoryLog, sampleEntry } from '../../packages/governance/dist/audit/test-fixtures.js';
+import { measure, report, type Measurement } from './harness.js';
+
+const APPENDERS = 512;
+const PER_ROUND = 20_000;
+const targets = { postgres: 20_000, pglite: 5_000, verifyPerCore: 250_000 };
+const problems: string[] = [];
+const cipher = new TestFieldCipher();
+
+const inputs: AuditEntryInput[] = Array.from({ length: PER_ROUND }, (_, i) =>
+  sampleEntry(i, i % 10 === 0 ? { event: 'phi.search', query: { family: `Name${i}` } } : {}),
+);
+
+// Baseline: the raw chain, SHA-256(prev || entry), over the same canonical texts.
+const texts = inputs.map((input, i) => entryText(i + 1, new Date().toISOString(), input, undefined));
+let sink = 0;
+const baseline = await measure(
+  'raw SHA-256 chain',
+  () => {
+    let prev = Buffer.alloc(32);
+    for (const t of texts) prev = createHash('sha256').update(prev).update(t).digest();
+    sink ^= prev[0] ?? 0;
+  },
+  { opsPerCall: texts.length, rounds: 5, minMs: 300 },
+);
+
+/** `count` appends from APPENDERS concurrent callers, each awaiting its own append (durable) before the next. */
+async function appendBurst(log: AuditLog, count: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: APPENDERS }, async () => {
+      while (next < count) {
+        const i = next++;
+        await log.append(inputs[i % inputs.length] as AuditEntryInput);
+      }
+    }),
+  );
+}
+
+async function benchStore(name: string, db: Database, target: number): Promise<Measurement[]> {
+  await migrate(db);
+  const log = await AuditLog.open(db, cipher);
+  await appendBurst(log, 2_000); // warm-up
+  const append = await measure(`append, durable, ${APPENDERS} appenders (${name})`, () => appendBurst(log, PER_ROUND), {
+    opsPerCall: PER_ROUND,
+    rounds: 3,
+    minMs: 1,
+  });
+  await log.close();
+  if (append.opsPerSec < target) problems.push(`${name} append ${Math.round(append.opsPerSec)}/s < ${target}/s`);
+  const total = (await db.query<{ n: number }>('select count(*)::int8 as n from audit_log')).rows[0]?.n ?? 0;
+  const verify = await measure(
+    `verify from the store (${name})`,
+    async () => {
+      const r = await verifyAuditLog(db);
+      if (!r.ok) throw new Error(`verify failed: ${r.message}`);
+    },
+    { opsPerCall: total, rounds: 3, minMs: 1 },
+  );
+  return [append, verify];
+}
+
+const rows: Measurement[] = [];
+
+// The verifier alone, on rows already in memory: the per-core figure.
+const mem = memoryLog(inputs);
+const perCore = await measure(
+  'verify, chain checker alone (1 core)',
+  () => {
+    const v = new ChainVerifier(mem.keys);
+    for (let i = 0; i < mem.rows.length; i += 10_000) {
+      const page = mem.rows.slice(i, i + 10_000);
+      const last = page.at(-1)?.seq ?? 0;
+      v.page(page, mem.checkpoints.filter((c) => c.seq > i && c.seq <= last));
+    }
+    if (!v.finish([]).ok) throw new Error('in-memory verify failed');
+  },
+  { opsPerCall: mem.rows.length, rounds: 5, minMs: 300 },
+);
+rows.push(perCore);
+if (perCore.opsPerSec < targets.verifyPerCore) problems.push(`verify ${Math.round(perCore.opsPerSec)}/s < ${targets.verifyPerCore}/s per core`);
+
+const dir = mkdtempSync(join(tmpdir(), 'steward-audit-bench-'));
+try {
+  const lite = await PgliteDatabase.open(dir);
+  try {
+    rows.push(...(await benchStore('PGlite', lite, targets.pglite)));
+  } finally {
+    await lite.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const adminUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['STEWARD_TEST_DATABASE_URL'];
+if (adminUrl !== undefined && adminUrl !== '') {
+  const name = `steward_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string): Promise<void> => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  try {
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    const db = await PostgresDatabase.open({ url: u.toString(), maxConnections: 4 });
+    try {
+      rows.push(...(await benchStore('PostgreSQL', db, targets.postgres)));
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+} else {
+  console.log('PostgreSQL skipped: set BENCH_DATABASE_URL or STEWARD_TEST_DATABASE_URL to an admin URL.\n');
+}
+
+report(rows, baseline);
+console.log(`\nTargets: append ≥ ${targets.postgres.toLocaleString('en-US')}/s (PostgreSQL), ≥ ${targets.pglite.toLocaleString('en-US')}/s (PGlite); verify ≥ ${targets.verifyPerCore.toLocaleString('en-US')}/s per core.`);
+if (problems.length > 0) {
+  console.log(`\nBelow target: ${problems.join('; ')}`);
+  process.exitCode = 1;
+}
+if (sink === -1) console.log(sink);
