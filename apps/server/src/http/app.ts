@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { newId } from '@steward/core';
+import { newId, ValidationError } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { Kernel } from '../kernel.js';
 import type { StewardConfig } from '../config.js';
@@ -37,9 +37,20 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
       : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any route (bad URL encoding, over-long parameters).
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler(errorHandler);
+  // JSON only: Fastify parses text/plain by default, which would reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
+  // PostgreSQL text cannot hold NUL: refuse it at the edge, in every parameter, with a clear code.
+  app.addHook('preValidation', async (request) => {
+    const where = findNul({ body: request.body, query: request.query, params: request.params });
+    if (where !== undefined) {
+      throw new ValidationError('text may not contain NUL characters', [{ path: where, message: 'contains a NUL character' }]);
+    }
+  });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: 'no such route: see /openapi.json', details: [], requestId: request.id });
   });
@@ -80,4 +91,16 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
+}
+
+/** The path of the first string holding U+0000 in a parsed request, if any. */
+function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) return `${path}/${k.replace(/\u0000/g, '')}`;
+    const found = findNul(v, `${path}/${k}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
