@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { storeTargets, withStore, tamper } from './testing.js';
+import { PostgresDatabase } from './postgres-database.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
@@ -73,3 +75,35 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+const pgTarget = storeTargets().find((t) => t.name === 'postgres');
+describe('the application role on PostgreSQL', { skip: pgTarget?.skip }, () => {
+  it('may read and append audit rows, never change or delete them', async () => {
+    if (pgTarget === undefined) return;
+    await withStore(pgTarget, async (db) => {
+      const login = `steward_app_t_${randomBytes(4).toString('hex')}`;
+      await db.exec(`create role ${login} login password 'app-test' in role steward_app`);
+      const url = new URL(db.url ?? '');
+      url.username = login;
+      url.password = 'app-test';
+      const app = await PostgresDatabase.open({ url: url.toString() });
+      try {
+        await app.query(`insert into audit_log (seq, at, actor_id, action, event, outcome, entry, prev_hash, hash)
+          values (1, now(), 'a', 'R', 'test', 'success', '{}', '\\x00', '\\x01')`);
+        assert.equal((await app.query('select * from audit_log')).rowCount, 1);
+        // Refused by privilege (not only by the trigger): the role lacks UPDATE, DELETE, TRUNCATE.
+        await assert.rejects(app.query(`update audit_log set actor_id = 'b'`), /permission denied/);
+        await assert.rejects(app.query('delete from audit_log'), /permission denied/);
+        await assert.rejects(app.query('truncate audit_log'), /permission denied/);
+        await assert.rejects(app.query('alter table audit_log disable trigger all'), /must be owner/);
+        await assert.rejects(app.query('delete from audit_checkpoints'), /permission denied/);
+        // It can work with everything else.
+        await app.query(`insert into settings (key, value, updated_by) values ('k', '1', 'app')`);
+        await app.query(`update settings set value = '2' where key = 'k'`);
+      } finally {
+        await app.close();
+        await db.exec(`drop owned by ${login}; drop role ${login}`);
+      }
+    });
+  });
+});
