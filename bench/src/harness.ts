@@ -12,7 +12,7 @@ export interface Measurement {
 /** Runs `fn` (which performs `opsPerCall` operations) for `rounds` rounds of at least `minMs`. */
 export async function measure(
   name: string,
-  fn: () => unknown | Promise<unknown>,
+  fn: () => unknown,
   options: { opsPerCall?: number; rounds?: number; minMs?: number } = {},
 ): Promise<Measurement> {
   const opsPerCall = options.opsPerCall ?? 1;
@@ -42,6 +42,8 @@ export function report(rows: readonly Measurement[], baseline: Measurement): voi
   console.log(`| benchmark | median ops/s | ratio to ${baseline.name} |`);
   console.log('| --- | ---: | ---: |');
   for (const m of [baseline, ...rows]) {
-    console.log(`| ${m.name} | ${Math.round(m.opsPerSec).toLocaleString('en-US')} | ${(m.opsPerSec / baseline.opsPerSec).toFixed(3)} |`);
+    console.log(
+      `| ${m.name} | ${Math.round(m.opsPerSec).toLocaleString('en-US')} | ${(m.opsPerSec / baseline.opsPerSec).toFixed(3)} |`,
+    );
   }
 }

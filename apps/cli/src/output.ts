@@ -10,9 +10,21 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
     process.stdout.write('(none)\n');
     return;
   }
-  const cell = (v: unknown): string => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : String(v));
+  const cell = (v: unknown): string => {
+    if (v instanceof Date) return v.toISOString();
+    if (v === null || v === undefined) return '';
+    if (Array.isArray(v)) return v.map(cell).join(',');
+    if (typeof v === 'object') return JSON.stringify(v);
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v.toString();
+    return ''; // a symbol or function: never a stored value
+  };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (vals: string[]): string =>
+    vals
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line([...columns])}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
 }

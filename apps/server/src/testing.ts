@@ -7,13 +7,23 @@ import type { FastifyInstance } from 'fastify';
 import { openKernel, type Kernel } from './kernel.js';
 import { buildApp } from './http/app.js';
 
-export const testHttpConfig = { tls: undefined, bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000, loginRateLimitPerMinute: 1_000 };
+export const testHttpConfig = {
+  tls: undefined,
+  bodyLimitBytes: 64 * 1024,
+  rateLimitPerMinute: 100_000,
+  loginRateLimitPerMinute: 1_000,
+};
 
 /** Captures every log line, so tests can assert what reached the logs. */
 export class LogCapture extends Writable {
   readonly lines: string[] = [];
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     done();
   }
   get text(): string {
@@ -30,19 +40,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function openTestApp(db: TestDatabase, options: { logLevel?: string; clock?: ManualClock } = {}): Promise<TestApp> {
+export async function openTestApp(
+  db: TestDatabase,
+  options: { logLevel?: string; clock?: ManualClock } = {},
+): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
   const logs = new LogCapture();
-  const logger = createLogger({ level: options.logLevel ?? 'info', destination: logs as never });
+  const logger = createLogger({ level: options.logLevel ?? 'info', destination: logs });
   const kernel = await openKernel(
-    { dataDir: '/nonexistent', databaseUrl: undefined, masterKeyFromEnv: false, masterKeyFile: '/nonexistent', sessionIdleMinutes: 15, sessionMaxHours: 12 },
+    {
+      dataDir: '/nonexistent',
+      databaseUrl: undefined,
+      masterKeyFromEnv: false,
+      masterKeyFile: '/nonexistent',
+      sessionIdleMinutes: 15,
+      sessionMaxHours: 12,
+    },
     logger,
     {
       clock,
       database: db,
       masterKeys: InMemoryMasterKeyProvider.random(),
       passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
-      resolver: async (host) => (host === 'localhost' ? ['127.0.0.1'] : ['93.184.216.34']),
+      resolver: (host) => Promise.resolve(host === 'localhost' ? ['127.0.0.1'] : ['93.184.216.34']),
     },
   );
   const app = await buildApp(kernel, testHttpConfig, logger);
@@ -59,7 +79,12 @@ export async function openTestApp(db: TestDatabase, options: { logLevel?: string
   };
 }
 
-const bootstrap = { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'test-bootstrap', authMethod: 'local-operator' } as const;
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'test-bootstrap',
+  authMethod: 'local-operator',
+} as const;
 
 export interface TestPrincipal {
   readonly id: string;
@@ -87,7 +112,9 @@ export async function principalWith(
       role: grant.role,
       site: grant.site ?? '*',
       workflow: grant.workflow ?? '*',
-      purposeOfUse: grant.purposeOfUse ?? (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
+      purposeOfUse:
+        grant.purposeOfUse ??
+        (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
     });
   }
   const issued = await kernel.tokens.issue(

@@ -7,9 +7,9 @@ import type { Database, QueryResult, Sql } from './database.js';
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 function adapt(client: pg.Pool | pg.PoolClient): Sql {
   return {
@@ -54,9 +54,14 @@ export class PostgresDatabase implements Database {
     } catch (e) {
       await pool.end().catch(() => undefined);
       // The URL may hold a password: name the host only.
-      throw new OperationalError('STORE_UNAVAILABLE', `cannot connect to PostgreSQL at ${describeUrl(options.url)}`, [], {
-        cause: e,
-      });
+      throw new OperationalError(
+        'STORE_UNAVAILABLE',
+        `cannot connect to PostgreSQL at ${describeUrl(options.url)}`,
+        [],
+        {
+          cause: e,
+        },
+      );
     }
     return new PostgresDatabase(pool);
   }

@@ -44,7 +44,7 @@ export function storeTargets(): StoreTarget[] {
       async open() {
         const db = await PgliteDatabase.open();
         await migrate(db);
-        return withUrl(db, undefined, async () => undefined);
+        return withUrl(db, undefined, () => Promise.resolve());
       },
     },
     {

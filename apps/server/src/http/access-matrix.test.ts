@@ -57,7 +57,12 @@ for (const target of storeTargets()) {
       t = await openTestApp(await target.open());
       writer = await principalWith(t.kernel, 'seed-writer', { role: 'coordinator' });
       for (const site of ['north', 'south']) {
-        const r = await t.app.inject({ method: 'POST', url: '/patients', headers: bearer(writer), payload: syntheticPatient(site, `MRN-${site}`) });
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/patients',
+          headers: bearer(writer),
+          payload: syntheticPatient(site, `MRN-${site}`),
+        });
         assert.equal(r.statusCode, 201, r.body);
         patients[site] = r.json<{ id: string }>().id;
       }
@@ -74,9 +79,17 @@ for (const target of storeTargets()) {
         case 'phi.write':
           return req('POST', '/patients', syntheticPatient(site, `MRN-new-${site}`));
         case 'phi.search': {
-          const r = await t.app.inject({ method: 'GET', url: `/patients?identifier=${encodeURIComponent(`urn:oid:2.16.840.1.113883.19.5|MRN-${site}`)}`, headers });
+          const r = await t.app.inject({
+            method: 'GET',
+            url: `/patients?identifier=${encodeURIComponent(`urn:oid:2.16.840.1.113883.19.5|MRN-${site}`)}`,
+            headers,
+          });
           // A search is allowed (200) but only returns what is in scope.
-          return r.statusCode === 200 && r.json<{ items: unknown[] }>().items.length === 1 ? 200 : r.statusCode === 200 ? 404 : r.statusCode;
+          return r.statusCode === 200 && r.json<{ items: unknown[] }>().items.length === 1
+            ? 200
+            : r.statusCode === 200
+              ? 404
+              : r.statusCode;
         }
         case 'users.manage':
           return req('GET', '/users');
@@ -98,7 +111,11 @@ for (const target of storeTargets()) {
     for (const role of roles) {
       it(`${role}: every action at every site and workflow`, async () => {
         // A grant scoped to one site and workflow: PHI actions are checked against both.
-        const scoped = await principalWith(t.kernel, `${role.replace('_', '-')}-scoped`, { role, site: GRANT_SITE, workflow: GRANT_WORKFLOW });
+        const scoped = await principalWith(t.kernel, `${role.replace('_', '-')}-scoped`, {
+          role,
+          site: GRANT_SITE,
+          workflow: GRANT_WORKFLOW,
+        });
         // A grant for all sites and workflows: administrative actions need this.
         const global = await principalWith(t.kernel, `${role.replace('_', '-')}-global`, { role });
         const mismatches: string[] = [];
@@ -108,7 +125,10 @@ for (const target of storeTargets()) {
             const status = await probe(scoped, probeName, s.site, s.workflow);
             const allowed = roleAllows && isPhi(probeName) && s.inScope;
             const want = allowed ? [200, 201] : isPhi(probeName) && probeName !== 'phi.write' ? [404] : [403];
-            if (!want.includes(status)) mismatches.push(`scoped ${probeName} site=${s.site} wf=${s.workflow ?? '-'}: got ${status}, want ${want.join('/')}`);
+            if (!want.includes(status))
+              mismatches.push(
+                `scoped ${probeName} site=${s.site} wf=${s.workflow ?? '-'}: got ${status}, want ${want.join('/')}`,
+              );
           }
           const status = await probe(global, probeName, 'south', undefined);
           const want = roleAllows ? [200, 201] : isPhi(probeName) && probeName !== 'phi.write' ? [404] : [403];
@@ -120,29 +140,59 @@ for (const target of storeTargets()) {
 
     it('a principal with no grant can do nothing, and each refusal is audited', async () => {
       const nobody = await principalWith(t.kernel, 'nobody');
-      const before = (await t.kernel.db.query(`select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`, [nobody.id])).rows[0] as { n: number };
-      assert.equal((await t.app.inject({ method: 'GET', url: `/patients/${patients['north'] ?? ''}`, headers: bearer(nobody) })).statusCode, 404);
+      const before = (
+        await t.kernel.db.query(
+          `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
+          [nobody.id],
+        )
+      ).rows[0] as { n: number };
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: `/patients/${patients['north'] ?? ''}`, headers: bearer(nobody) }))
+          .statusCode,
+        404,
+      );
       assert.equal((await t.app.inject({ method: 'GET', url: '/users', headers: bearer(nobody) })).statusCode, 403);
       await t.kernel.audit.flush();
-      const afterCount = (await t.kernel.db.query(`select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`, [nobody.id])).rows[0] as { n: number };
+      const afterCount = (
+        await t.kernel.db.query(
+          `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
+          [nobody.id],
+        )
+      ).rows[0] as { n: number };
       assert.equal(afterCount.n - before.n, 2);
     });
 
     it('a record at another site answers exactly like one that does not exist', async () => {
       const reader = await principalWith(t.kernel, 'north-reader', { role: 'coordinator', site: 'north' });
-      const other = await t.app.inject({ method: 'GET', url: `/patients/${patients['south'] ?? ''}`, headers: bearer(reader) });
-      const missing = await t.app.inject({ method: 'GET', url: '/patients/7b0f5c9e-1f7e-4c4e-9a59-3c1f0e2d8a11', headers: bearer(reader) });
+      const other = await t.app.inject({
+        method: 'GET',
+        url: `/patients/${patients['south'] ?? ''}`,
+        headers: bearer(reader),
+      });
+      const missing = await t.app.inject({
+        method: 'GET',
+        url: '/patients/7b0f5c9e-1f7e-4c4e-9a59-3c1f0e2d8a11',
+        headers: bearer(reader),
+      });
       assert.equal(other.statusCode, 404);
       assert.equal(missing.statusCode, 404);
-      const strip = (b: string) => ({ ...JSON.parse(b), requestId: undefined });
+      const strip = (b: string) => ({ ...(JSON.parse(b) as Record<string, unknown>), requestId: undefined });
       assert.deepEqual(strip(other.body), strip(missing.body));
       assert.deepEqual(Object.keys(other.headers).sort(), Object.keys(missing.headers).sort());
     });
 
     it('token scopes narrow what the grants allow', async () => {
       const narrow = await principalWith(t.kernel, 'narrow', { role: 'coordinator' }, { scopes: ['phi.search'] });
-      assert.equal((await t.app.inject({ method: 'GET', url: `/patients/${patients['north'] ?? ''}`, headers: bearer(narrow) })).statusCode, 404);
-      const search = await t.app.inject({ method: 'GET', url: `/patients?identifier=${encodeURIComponent('urn:oid:2.16.840.1.113883.19.5|MRN-north')}`, headers: bearer(narrow) });
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: `/patients/${patients['north'] ?? ''}`, headers: bearer(narrow) }))
+          .statusCode,
+        404,
+      );
+      const search = await t.app.inject({
+        method: 'GET',
+        url: `/patients?identifier=${encodeURIComponent('urn:oid:2.16.840.1.113883.19.5|MRN-north')}`,
+        headers: bearer(narrow),
+      });
       assert.equal(search.json<{ items: unknown[] }>().items.length, 1);
     });
 
@@ -158,7 +208,10 @@ for (const target of storeTargets()) {
       const q = await principalWith(t.kernel, 'revoked', { role: 'coordinator' });
       assert.equal((await t.app.inject({ method: 'GET', url, headers: bearer(q) })).statusCode, 200);
       const admin = await principalWith(t.kernel, 'token-admin', { role: 'admin' });
-      assert.equal((await t.app.inject({ method: 'DELETE', url: `/tokens/${q.tokenId}`, headers: bearer(admin) })).statusCode, 204);
+      assert.equal(
+        (await t.app.inject({ method: 'DELETE', url: `/tokens/${q.tokenId}`, headers: bearer(admin) })).statusCode,
+        204,
+      );
       const revoked = await t.app.inject({ method: 'GET', url, headers: bearer(q) });
       assert.equal(revoked.statusCode, 401);
       assert.equal(revoked.json<{ code: string }>().code, 'AUTH_INVALID');
@@ -167,28 +220,66 @@ for (const target of storeTargets()) {
 
     it('break-glass: eligible users get time-boxed, audited access; others are refused', async () => {
       const url = `/patients/${patients['south'] ?? ''}`;
-      const doctor = await principalWith(t.kernel, 'er-doctor', { role: 'clinician_reviewer', site: 'north' }, { breakGlass: true });
+      const doctor = await principalWith(
+        t.kernel,
+        'er-doctor',
+        { role: 'clinician_reviewer', site: 'north' },
+        { breakGlass: true },
+      );
       const clerk = await principalWith(t.kernel, 'clerk', { role: 'front_desk', site: 'north' });
       assert.equal((await t.app.inject({ method: 'GET', url, headers: bearer(doctor) })).statusCode, 404);
 
-      const refused = await t.app.inject({ method: 'POST', url: '/break-glass', headers: bearer(clerk), payload: { site: 'south', reason: 'patient unconscious in ED' } });
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: '/break-glass',
+        headers: bearer(clerk),
+        payload: { site: 'south', reason: 'patient unconscious in ED' },
+      });
       assert.equal(refused.statusCode, 403);
       assert.equal(refused.json<{ code: string }>().code, 'BREAK_GLASS_NOT_ELIGIBLE');
-      const noReason = await t.app.inject({ method: 'POST', url: '/break-glass', headers: bearer(doctor), payload: { site: 'south', reason: '' } });
+      const noReason = await t.app.inject({
+        method: 'POST',
+        url: '/break-glass',
+        headers: bearer(doctor),
+        payload: { site: 'south', reason: '' },
+      });
       assert.equal(noReason.statusCode, 400);
-      const tooLong = await t.app.inject({ method: 'POST', url: '/break-glass', headers: bearer(doctor), payload: { site: 'south', reason: 'patient unconscious in ED', minutes: 600 } });
+      const tooLong = await t.app.inject({
+        method: 'POST',
+        url: '/break-glass',
+        headers: bearer(doctor),
+        payload: { site: 'south', reason: 'patient unconscious in ED', minutes: 600 },
+      });
       assert.equal(tooLong.statusCode, 400);
 
-      const started = await t.app.inject({ method: 'POST', url: '/break-glass', headers: bearer(doctor), payload: { site: 'south', reason: 'patient unconscious in ED', minutes: 10 } });
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/break-glass',
+        headers: bearer(doctor),
+        payload: { site: 'south', reason: 'patient unconscious in ED', minutes: 10 },
+      });
       assert.equal(started.statusCode, 201, started.body);
       const episodeId = started.json<{ id: string }>().id;
       const read = await t.app.inject({ method: 'GET', url, headers: bearer(doctor) });
       assert.equal(read.statusCode, 200);
       // Break-glass unlocks reading, not writing.
-      assert.equal((await t.app.inject({ method: 'POST', url: '/patients', headers: bearer(doctor), payload: syntheticPatient('south', 'MRN-bg') })).statusCode, 403);
+      assert.equal(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/patients',
+            headers: bearer(doctor),
+            payload: syntheticPatient('south', 'MRN-bg'),
+          })
+        ).statusCode,
+        403,
+      );
 
       await t.kernel.audit.flush();
-      const uses = await t.kernel.db.query<{ entry: string }>(`select entry from audit_log where event = 'phi.read' and actor_id = $1`, [doctor.id]);
+      const uses = await t.kernel.db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'phi.read' and actor_id = $1`,
+        [doctor.id],
+      );
       assert.equal(uses.rows.length, 1);
       const entry = JSON.parse(uses.rows[0]?.entry ?? '{}') as { breakGlassId?: string; purposeOfUse?: string };
       assert.equal(entry.breakGlassId, episodeId);
@@ -197,10 +288,28 @@ for (const target of storeTargets()) {
 
       // Listed for the compliance officer until reviewed.
       const officer = await principalWith(t.kernel, 'officer', { role: 'compliance_officer' });
-      const listed = await t.app.inject({ method: 'GET', url: '/break-glass?unreviewed=true', headers: bearer(officer) });
+      const listed = await t.app.inject({
+        method: 'GET',
+        url: '/break-glass?unreviewed=true',
+        headers: bearer(officer),
+      });
       assert.ok(listed.json<{ items: { id: string }[] }>().items.some((e) => e.id === episodeId));
-      assert.equal((await t.app.inject({ method: 'POST', url: `/break-glass/${episodeId}/review`, headers: bearer(officer), payload: { note: 'justified: ED admission' } })).statusCode, 204);
-      const after = await t.app.inject({ method: 'GET', url: '/break-glass?unreviewed=true', headers: bearer(officer) });
+      assert.equal(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: `/break-glass/${episodeId}/review`,
+            headers: bearer(officer),
+            payload: { note: 'justified: ED admission' },
+          })
+        ).statusCode,
+        204,
+      );
+      const after = await t.app.inject({
+        method: 'GET',
+        url: '/break-glass?unreviewed=true',
+        headers: bearer(officer),
+      });
       assert.ok(!after.json<{ items: { id: string }[] }>().items.some((e) => e.id === episodeId));
 
       // Time-boxed: after ten minutes the door closes again.
@@ -214,7 +323,11 @@ for (const target of storeTargets()) {
       const url = `/patients/${patients['north'] ?? ''}`;
       assert.equal((await t.app.inject({ method: 'GET', url, headers: bearer(p) })).statusCode, 200);
       const grants = await t.kernel.grants.forPrincipal(p.id);
-      assert.equal((await t.app.inject({ method: 'DELETE', url: `/grants/${grants[0]?.id ?? ''}`, headers: bearer(admin) })).statusCode, 204);
+      assert.equal(
+        (await t.app.inject({ method: 'DELETE', url: `/grants/${grants[0]?.id ?? ''}`, headers: bearer(admin) }))
+          .statusCode,
+        204,
+      );
       assert.equal((await t.app.inject({ method: 'GET', url, headers: bearer(p) })).statusCode, 404);
     });
   });

@@ -23,7 +23,10 @@ import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
 
-export type HttpConfig = Pick<StewardConfig, 'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
+export type HttpConfig = Pick<
+  StewardConfig,
+  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'
+>;
 
 export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,7 +36,13 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
     genReqId: () => newId(),
     bodyLimit: config.bodyLimitBytes,
     ...(config.tls !== undefined
-      ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const } }
+      ? {
+          https: {
+            cert: readFileSync(config.tls.certFile),
+            key: readFileSync(config.tls.keyFile),
+            minVersion: 'TLSv1.2' as const,
+          },
+        }
       : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
     routerOptions: { maxParamLength: 200 },
@@ -45,18 +54,35 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
   // JSON only: Fastify parses text/plain by default, which would reach handlers as a string.
   app.removeContentTypeParser('text/plain');
   // PostgreSQL text cannot hold NUL: refuse it at the edge, in every parameter, with a clear code.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const where = findNul({ body: request.body, query: request.query, params: request.params });
     if (where !== undefined) {
-      throw new ValidationError('text may not contain NUL characters', [{ path: where, message: 'contains a NUL character' }]);
+      done(
+        new ValidationError('text may not contain NUL characters', [
+          { path: where, message: 'contains a NUL character' },
+        ]),
+      );
+      return;
     }
+    done();
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: 'no such route: see /openapi.json', details: [], requestId: request.id });
+    void reply.status(404).send({
+      code: 'ROUTE_NOT_FOUND',
+      message: 'no such route: see /openapi.json',
+      details: [],
+      requestId: request.id,
+    });
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime), reqId: request.id },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        reqId: request.id,
+      },
       'request',
     );
   });
@@ -88,7 +114,7 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
   return app;
 }
@@ -98,7 +124,7 @@ function findNul(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [k, v] of Object.entries(value)) {
-    if (k.includes('\u0000')) return `${path}/${k.replace(/\u0000/g, '')}`;
+    if (k.includes('\u0000')) return `${path}/${k.replaceAll('\u0000', '')}`;
     const found = findNul(v, `${path}/${k}`);
     if (found !== undefined) return found;
   }

@@ -19,7 +19,15 @@ import { OperationalError, UnexpectedError, systemClock, ConfigError, type Clock
 import type { Database, Sql } from '@steward/store';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { auditEvents, type AuditEntryInput, type AuditSink } from './audit-entry.js';
-import { AUDIT_LOCK, canonicalJson, chainHash, checkpointMessage, entryText, GENESIS_HASH, isoMillis } from './audit-chain.js';
+import {
+  AUDIT_LOCK,
+  canonicalJson,
+  chainHash,
+  checkpointMessage,
+  entryText,
+  GENESIS_HASH,
+  isoMillis,
+} from './audit-chain.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 
 export interface AuditLogOptions {
@@ -38,7 +46,11 @@ type Settle<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
 
 type Job =
   | ({ kind: 'append'; input: AuditEntryInput; at: string } & Settle<{ readonly seq: number }>)
-  | ({ kind: 'unit'; write: (tx: Sql) => Promise<unknown>; entries: (r: unknown) => readonly AuditEntryInput[] } & Settle<unknown>)
+  | ({
+      kind: 'unit';
+      write: (tx: Sql) => Promise<unknown>;
+      entries: (r: unknown) => readonly AuditEntryInput[];
+    } & Settle<unknown>)
   | ({ kind: 'checkpoint' } & Settle<void>);
 
 interface PendingRow {
@@ -114,11 +126,8 @@ export class AuditLog implements AuditSink {
     return new Promise((resolve, reject) => {
       const refused = this.#refusal();
       if (refused !== undefined) return reject(refused);
-      try {
-        validate(input);
-      } catch (e) {
-        return reject(e);
-      }
+      // A throw here rejects the promise with the validation error.
+      validate(input);
       this.#enqueue({ kind: 'append', input, at: isoMillis(this.#clock.now()), resolve, reject });
     });
   }
@@ -231,7 +240,8 @@ export class AuditLog implements AuditSink {
             try {
               const result = await job.write(tx);
               const inputs = job.entries(result);
-              if (inputs.length === 0) throw new UnexpectedError('a transact unit must produce at least one audit entry');
+              if (inputs.length === 0)
+                throw new UnexpectedError('a transact unit must produce at least one audit entry');
               inputs.forEach(validate);
               const at = isoMillis(this.#clock.now());
               for (const input of inputs) add(input, at);
@@ -258,7 +268,8 @@ export class AuditLog implements AuditSink {
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(tx, rows.slice(i, i + INSERT_CHUNK));
         if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
         const lastAt = checkpoints.at(-1)?.at;
-        if (seq > ckptSeq) pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
+        if (seq > ckptSeq)
+          pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
       });
     } catch (e) {
       const failure = new OperationalError('AUDIT_UNAVAILABLE', 'the audit log cannot be written', [], { cause: e });
@@ -278,7 +289,10 @@ export class AuditLog implements AuditSink {
   /** Entries are waiting for a checkpoint: make sure one comes within the interval even if no more arrive. */
   #scheduleCheckpoint(lastCheckpointAt: number): void {
     if (this.#timer !== undefined || this.#closed) return;
-    const wait = Math.max(0, Math.min(this.#intervalMs, lastCheckpointAt + this.#intervalMs - this.#clock.now().getTime()));
+    const wait = Math.max(
+      0,
+      Math.min(this.#intervalMs, lastCheckpointAt + this.#intervalMs - this.#clock.now().getTime()),
+    );
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#closed) return;
@@ -291,7 +305,9 @@ export class AuditLog implements AuditSink {
 
 function check(path: string, value: number | undefined, min: number, max: number): { path: string; message: string }[] {
   if (value === undefined) return [];
-  return Number.isInteger(value) && value >= min && value <= max ? [] : [{ path, message: `must be an integer from ${min} to ${max}` }];
+  return Number.isInteger(value) && value >= min && value <= max
+    ? []
+    : [{ path, message: `must be an integer from ${min} to ${max}` }];
 }
 
 const knownEvents: ReadonlySet<string> = new Set(auditEvents);
@@ -308,7 +324,9 @@ function validate(input: AuditEntryInput): void {
 }
 
 async function readHead(tx: Sql): Promise<{ seq: number; hash: Buffer }> {
-  const { rows } = await tx.query<{ seq: number; hash: Uint8Array }>('select seq, hash from audit_log order by seq desc limit 1');
+  const { rows } = await tx.query<{ seq: number; hash: Uint8Array }>(
+    'select seq, hash from audit_log order by seq desc limit 1',
+  );
   const row = rows[0];
   return row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: row.seq, hash: Buffer.from(row.hash) };
 }

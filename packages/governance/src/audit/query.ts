@@ -86,20 +86,18 @@ export async function* iterateAudit(
 
 /** Decodes one entry's canonical text, opening its sealed query parameters. */
 export function decodeEntry(text: string, hash: string, cipher: FieldCipher): AuditRecord {
-  const doc = JSON.parse(text) as CanonicalEntry;
+  const { queryEnc, patientIds, ...rest } = JSON.parse(text) as CanonicalEntry;
   let query: Record<string, string> | undefined;
   let unreadable = false;
-  if (doc.queryEnc !== undefined) {
+  if (queryEnc !== undefined) {
     try {
-      query = JSON.parse(cipher.decrypt(Buffer.from(doc.queryEnc, 'base64'), `audit.query:${doc.seq}`).toString('utf8')) as Record<
-        string,
-        string
-      >;
+      query = JSON.parse(
+        cipher.decrypt(Buffer.from(queryEnc, 'base64'), `audit.query:${rest.seq}`).toString('utf8'),
+      ) as Record<string, string>;
     } catch {
       unreadable = true;
     }
   }
-  const { queryEnc: _sealed, patientIds, ...rest } = doc;
   return {
     ...(rest as Omit<CanonicalEntry, 'queryEnc' | 'patientIds'> & {
       actor: AuditRecord['actor'];

@@ -53,7 +53,10 @@ for (const target of storeTargets()) {
 
     it('detects a field altered inside an entry', async () => {
       await freshLog(db);
-      await tamper(db, `update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"denied"') where seq = 5`);
+      await tamper(
+        db,
+        `update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"denied"') where seq = 5`,
+      );
       expectFailure(await verifyAuditLog(db), 5, 'altered');
     });
 
@@ -74,7 +77,8 @@ for (const target of storeTargets()) {
 
     it('detects a forged entry inserted with the rest renumbered', async () => {
       await freshLog(db);
-      const prev = (await db.query<{ hash: Uint8Array; at: string }>('select hash from audit_log where seq = 3')).rows[0];
+      const prev = (await db.query<{ hash: Uint8Array; at: string }>('select hash from audit_log where seq = 3'))
+        .rows[0];
       await tamper(db, 'update audit_log set seq = -seq where seq >= 4');
       await tamper(db, 'update audit_log set seq = 1 - seq where seq < 0');
       // The attacker knows the algorithm: the forgery is well chained onto entry 3.
@@ -84,7 +88,13 @@ for (const target of storeTargets()) {
         db,
         `insert into audit_log (seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)
          values (4, $1, 'user-0', 'R', 'phi.read', 'success', $2, $3, $4, $5)`,
-        [JSON.parse(entry).at, sampleEntry(99).patientIds, entry, Buffer.from(prev?.hash ?? []), hash],
+        [
+          (JSON.parse(entry) as { at: string }).at,
+          sampleEntry(99).patientIds,
+          entry,
+          Buffer.from(prev?.hash ?? []),
+          hash,
+        ],
       );
       expectFailure(await verifyAuditLog(db), 4, 'inserted');
     });
@@ -110,7 +120,11 @@ for (const target of storeTargets()) {
       await tamper(db, 'delete from audit_log where seq > 20');
       await tamper(db, 'delete from audit_checkpoints where seq > 20');
       assert.equal((await verifyAuditLog(db)).ok, true, 'without an anchor, a clean cut is invisible');
-      expectFailure(await verifyAuditLog(db, { anchor: { seq: before.headSeq, hash: before.headHash } }), 21, 'truncated');
+      expectFailure(
+        await verifyAuditLog(db, { anchor: { seq: before.headSeq, hash: before.headHash } }),
+        21,
+        'truncated',
+      );
     });
 
     it('detects a forged checkpoint signature', async () => {

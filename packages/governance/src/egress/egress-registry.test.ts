@@ -5,7 +5,12 @@ import type { Actor } from '@steward/core';
 import { EgressRegistry, isPrivateAddress, isUnder, normalizeBaseUrl } from './egress-registry.js';
 import type { AuditEntryInput, AuditSink } from '../audit/audit-entry.js';
 
-const actor: Actor = { kind: 'service', id: '6d1f4c1e-7d7e-4a8c-9a0e-6e2f9a1b2c3d', name: 'sender', authMethod: 'api-token' };
+const actor: Actor = {
+  kind: 'service',
+  id: '6d1f4c1e-7d7e-4a8c-9a0e-6e2f9a1b2c3d',
+  name: 'sender',
+  authMethod: 'api-token',
+};
 
 class Sink implements AuditSink {
   readonly entries: AuditEntryInput[] = [];
@@ -17,10 +22,24 @@ class Sink implements AuditSink {
 
 describe('egress address rules', () => {
   it('treats loopback, private, link-local, CGNAT and mapped addresses as private', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', 'garbage']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      'garbage',
+    ]) {
       assert.equal(isPrivateAddress(a), true, a);
     }
-    for (const a of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']) assert.equal(isPrivateAddress(a), false, a);
+    for (const a of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'])
+      assert.equal(isPrivateAddress(a), false, a);
   });
 
   it('allows only URLs under a base URL, same scheme, host and port', () => {
@@ -32,7 +51,10 @@ describe('egress address rules', () => {
     assert.equal(isUnder(new URL('http://fhir.example.org/r4/Patient'), base), false);
     assert.equal(isUnder(new URL('https://fhir.example.org:8443/r4/Patient'), base), false);
     assert.equal(isUnder(new URL('https://fhir.example.org.evil.com/r4/'), base), false);
-    assert.throws(() => normalizeBaseUrl('https://user:pw@x.org/'), (e: { details: { message: string }[] }) => /credentials/.test(e.details[0]?.message ?? ''));
+    assert.throws(
+      () => normalizeBaseUrl('https://user:pw@x.org/'),
+      (e: { details: { message: string }[] }) => /credentials/.test(e.details[0]?.message ?? ''),
+    );
     assert.throws(() => normalizeBaseUrl('ftp://x.org/'));
   });
 });
@@ -45,35 +67,93 @@ for (const target of storeTargets()) {
     before(async () => {
       db = await target.open();
       sink = new Sink();
-      const dns: Record<string, string[]> = { 'fhir.example.org': ['93.184.216.34'], 'ai.example.com': ['93.184.216.35'], 'rebind.example.com': ['10.0.0.5'] };
+      const dns: Record<string, string[]> = {
+        'fhir.example.org': ['93.184.216.34'],
+        'ai.example.com': ['93.184.216.35'],
+        'rebind.example.com': ['10.0.0.5'],
+      };
       registry = new EgressRegistry(db, sink, (host) => Promise.resolve(dns[host] ?? []));
-      await registry.register(actor, { name: 'ehr', kind: 'ehr', baseUrl: 'https://fhir.example.org/r4', baaOnRecord: true, baaReference: 'BAA-2026-001' });
-      await registry.register(actor, { name: 'llm', kind: 'ai', baseUrl: 'https://ai.example.com/', baaOnRecord: false });
-      await registry.register(actor, { name: 'rebind', kind: 'other', baseUrl: 'https://rebind.example.com/', baaOnRecord: true, baaReference: 'BAA-x' });
-      await registry.register(actor, { name: 'onprem', kind: 'ehr', baseUrl: 'http://127.0.0.1:8080/fhir', baaOnRecord: true, baaReference: 'BAA-y', allowPrivateNetwork: true });
+      await registry.register(actor, {
+        name: 'ehr',
+        kind: 'ehr',
+        baseUrl: 'https://fhir.example.org/r4',
+        baaOnRecord: true,
+        baaReference: 'BAA-2026-001',
+      });
+      await registry.register(actor, {
+        name: 'llm',
+        kind: 'ai',
+        baseUrl: 'https://ai.example.com/',
+        baaOnRecord: false,
+      });
+      await registry.register(actor, {
+        name: 'rebind',
+        kind: 'other',
+        baseUrl: 'https://rebind.example.com/',
+        baaOnRecord: true,
+        baaReference: 'BAA-x',
+      });
+      await registry.register(actor, {
+        name: 'onprem',
+        kind: 'ehr',
+        baseUrl: 'http://127.0.0.1:8080/fhir',
+        baaOnRecord: true,
+        baaReference: 'BAA-y',
+        allowPrivateNetwork: true,
+      });
     });
     after(async () => db.close());
 
     it('sends PHI only where a BAA is on record, and audits refusals', async () => {
-      assert.equal((await registry.authorize(actor, 'https://fhir.example.org/r4/Patient/1', { phi: true })).name, 'ehr');
-      await assert.rejects(registry.authorize(actor, 'https://ai.example.com/v1/chat', { phi: true }), { code: 'EGRESS_NO_BAA' });
+      assert.equal(
+        (await registry.authorize(actor, 'https://fhir.example.org/r4/Patient/1', { phi: true })).name,
+        'ehr',
+      );
+      await assert.rejects(registry.authorize(actor, 'https://ai.example.com/v1/chat', { phi: true }), {
+        code: 'EGRESS_NO_BAA',
+      });
       assert.equal((await registry.authorize(actor, 'https://ai.example.com/v1/chat', { phi: false })).name, 'llm');
       assert.ok(sink.entries.some((e) => e.event === 'egress.denied' && e.reason?.startsWith('EGRESS_NO_BAA')));
     });
 
     it('refuses unregistered destinations and private addresses unless registered for them', async () => {
-      await assert.rejects(registry.authorize(actor, 'https://exfil.example.net/x', { phi: false }), { code: 'EGRESS_NOT_REGISTERED' });
-      await assert.rejects(registry.authorize(actor, 'https://rebind.example.com/x', { phi: false }), { code: 'EGRESS_ADDRESS_BLOCKED' });
-      assert.equal((await registry.authorize(actor, 'http://127.0.0.1:8080/fhir/Patient', { phi: true })).name, 'onprem');
-      await assert.rejects(registry.authorize(actor, 'http://127.0.0.1:9999/fhir/Patient', { phi: true }), { code: 'EGRESS_NOT_REGISTERED' });
+      await assert.rejects(registry.authorize(actor, 'https://exfil.example.net/x', { phi: false }), {
+        code: 'EGRESS_NOT_REGISTERED',
+      });
+      await assert.rejects(registry.authorize(actor, 'https://rebind.example.com/x', { phi: false }), {
+        code: 'EGRESS_ADDRESS_BLOCKED',
+      });
+      assert.equal(
+        (await registry.authorize(actor, 'http://127.0.0.1:8080/fhir/Patient', { phi: true })).name,
+        'onprem',
+      );
+      await assert.rejects(registry.authorize(actor, 'http://127.0.0.1:9999/fhir/Patient', { phi: true }), {
+        code: 'EGRESS_NOT_REGISTERED',
+      });
       // The audit reason names the origin only: paths and queries can carry identifiers.
       const denied = sink.entries.filter((e) => e.event === 'egress.denied');
       assert.ok(denied.every((e) => !(e.reason ?? '').includes('/x')));
     });
 
     it('refuses a duplicate name and a BAA claim without a reference', async () => {
-      await assert.rejects(registry.register(actor, { name: 'ehr', kind: 'ehr', baseUrl: 'https://other.example.org/', baaOnRecord: false }), { code: 'ALREADY_EXISTS' });
-      await assert.rejects(registry.register(actor, { name: 'new', kind: 'ehr', baseUrl: 'https://other.example.org/', baaOnRecord: true }), { code: 'VALIDATION_FAILED' });
+      await assert.rejects(
+        registry.register(actor, {
+          name: 'ehr',
+          kind: 'ehr',
+          baseUrl: 'https://other.example.org/',
+          baaOnRecord: false,
+        }),
+        { code: 'ALREADY_EXISTS' },
+      );
+      await assert.rejects(
+        registry.register(actor, {
+          name: 'new',
+          kind: 'ehr',
+          baseUrl: 'https://other.example.org/',
+          baaOnRecord: true,
+        }),
+        { code: 'VALIDATION_FAILED' },
+      );
     });
   });
 }

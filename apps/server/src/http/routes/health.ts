@@ -6,11 +6,14 @@ export function healthRoutes(app: FastifyInstance, kernel: Kernel): void {
   app.get(
     '/healthz',
     { config: { public: true }, schema: { tags: ['health'], summary: 'The process is alive', security: [] } },
-    async () => ({ status: 'ok' }),
+    () => ({ status: 'ok' }),
   );
   app.get(
     '/readyz',
-    { config: { public: true }, schema: { tags: ['health'], summary: 'The store and the audit log answer', security: [] } },
+    {
+      config: { public: true },
+      schema: { tags: ['health'], summary: 'The store and the audit log answer', security: [] },
+    },
     async (_request, reply) => {
       const ready = await kernel.ready();
       void reply.status(ready ? 200 : 503);
