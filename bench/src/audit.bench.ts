@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
-import { AuditLog, ChainVerifier, entryText, verifyAuditLog, type AuditEntryInput } from '../../packages/governance/dist/audit/index.js';
+import {
+  AuditLog,
+  ChainVerifier,
+  entryText,
+  verifyAuditLog,
+  type AuditEntryInput,
+} from '../../packages/governance/dist/audit/index.js';
 import { TestFieldCipher } from '../../packages/governance/dist/audit/test-cipher.js';
 import { memoryLog, sampleEntry } from '../../packages/governance/dist/audit/test-fixtures.js';
 import { measure, report, type Measurement } from './harness.js';
@@ -89,14 +95,18 @@ const perCore = await measure(
     for (let i = 0; i < mem.rows.length; i += 10_000) {
       const page = mem.rows.slice(i, i + 10_000);
       const last = page.at(-1)?.seq ?? 0;
-      v.page(page, mem.checkpoints.filter((c) => c.seq > i && c.seq <= last));
+      v.page(
+        page,
+        mem.checkpoints.filter((c) => c.seq > i && c.seq <= last),
+      );
     }
     if (!v.finish([]).ok) throw new Error('in-memory verify failed');
   },
   { opsPerCall: mem.rows.length, rounds: 5, minMs: 300 },
 );
 rows.push(perCore);
-if (perCore.opsPerSec < targets.verifyPerCore) problems.push(`verify ${Math.round(perCore.opsPerSec)}/s < ${targets.verifyPerCore}/s per core`);
+if (perCore.opsPerSec < targets.verifyPerCore)
+  problems.push(`verify ${Math.round(perCore.opsPerSec)}/s < ${targets.verifyPerCore}/s per core`);
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-audit-bench-'));
 try {
@@ -140,7 +150,9 @@ if (adminUrl !== undefined && adminUrl !== '') {
 }
 
 report(rows, baseline);
-console.log(`\nTargets: append ≥ ${targets.postgres.toLocaleString('en-US')}/s (PostgreSQL), ≥ ${targets.pglite.toLocaleString('en-US')}/s (PGlite); verify ≥ ${targets.verifyPerCore.toLocaleString('en-US')}/s per core.`);
+console.log(
+  `\nTargets: append ≥ ${targets.postgres.toLocaleString('en-US')}/s (PostgreSQL), ≥ ${targets.pglite.toLocaleString('en-US')}/s (PGlite); verify ≥ ${targets.verifyPerCore.toLocaleString('en-US')}/s per core.`,
+);
 if (problems.length > 0) {
   console.log(`\nBelow target: ${problems.join('; ')}`);
   process.exitCode = 1;

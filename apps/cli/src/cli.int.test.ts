@@ -24,7 +24,12 @@ interface Run {
 
 /** Inserts a well-formed entry at `seq`, chained to the one before it, renumbering the rest. */
 async function forgeInsert(db: Database, seq: number): Promise<void> {
-  const prev = (await db.query<{ hash: Uint8Array; entry: string; at: Date }>('select hash, entry, at from audit_log where seq = $1', [seq - 1])).rows[0];
+  const prev = (
+    await db.query<{ hash: Uint8Array; entry: string; at: Date }>(
+      'select hash, entry, at from audit_log where seq = $1',
+      [seq - 1],
+    )
+  ).rows[0];
   assert.ok(prev !== undefined);
   const forged = JSON.stringify({ ...(JSON.parse(prev.entry) as object), seq, event: 'auth.logout' });
   await tamper(db, 'update audit_log set seq = seq + 1000000 where seq >= $1', [seq]);
@@ -56,7 +61,10 @@ for (const target of storeTargets()) {
     };
     /** Opens the store directly, as an attacker with database access would. */
     const direct = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
-      const db = pg !== undefined ? await PostgresDatabase.open({ url: pg.url ?? '' }) : await PgliteDatabase.open(join(dir, 'data', 'pgdata'));
+      const db =
+        pg !== undefined
+          ? await PostgresDatabase.open({ url: pg.url ?? '' })
+          : await PgliteDatabase.open(join(dir, 'data', 'pgdata'));
       try {
         return await fn(db);
       } finally {
@@ -79,7 +87,8 @@ for (const target of storeTargets()) {
     it('lists every command in --help', () => {
       const r = steward('--help');
       assert.equal(r.status, 0);
-      for (const c of ['init', 'start', 'users', 'services', 'tokens', 'grants', 'egress', 'audit', 'keys']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+      for (const c of ['init', 'start', 'users', 'services', 'tokens', 'grants', 'egress', 'audit', 'keys'])
+        assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
       assert.match(steward('audit', '--help').stdout, /verify[\s\S]*query[\s\S]*export/);
     });
 
@@ -143,11 +152,25 @@ for (const target of storeTargets()) {
             await tx.query(
               `insert into audit_log (seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-              [r['seq'], r['at'], r['actor_id'], r['action'], r['event'], r['outcome'], r['patient_ids'], r['entry'], r['prev_hash'], r['hash']],
+              [
+                r['seq'],
+                r['at'],
+                r['actor_id'],
+                r['action'],
+                r['event'],
+                r['outcome'],
+                r['patient_ids'],
+                r['entry'],
+                r['prev_hash'],
+                r['hash'],
+              ],
             );
           }
           for (const c of saved.cps) {
-            await tx.query(`insert into audit_checkpoints (seq, hash, at, key_id, signature) values ($1, $2, $3, $4, $5)`, [c['seq'], c['hash'], c['at'], c['key_id'], c['signature']]);
+            await tx.query(
+              `insert into audit_checkpoints (seq, hash, at, key_id, signature) values ($1, $2, $3, $4, $5)`,
+              [c['seq'], c['hash'], c['at'], c['key_id'], c['signature']],
+            );
           }
         });
 
@@ -161,17 +184,31 @@ for (const target of storeTargets()) {
       });
 
       const cases: { name: string; sql: string[]; seq: number | 'last' }[] = [
-        { name: 'an altered entry', sql: [`update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"failure"') where seq = 4`], seq: 4 },
+        {
+          name: 'an altered entry',
+          sql: [
+            `update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"failure"') where seq = 4`,
+          ],
+          seq: 4,
+        },
         { name: 'a deleted entry', sql: ['delete from audit_log where seq = 4'], seq: 4 },
         // A forged entry, correctly chained to entry 3, with the entries after it renumbered:
         // what an attacker with write access to the table would do.
         { name: 'an inserted entry', sql: ['forge-insert-at-4'], seq: 4 },
         {
           name: 'reordered entries',
-          sql: ['update audit_log set seq = -1 where seq = 4', 'update audit_log set seq = 4 where seq = 5', 'update audit_log set seq = 5 where seq = -1'],
+          sql: [
+            'update audit_log set seq = -1 where seq = 4',
+            'update audit_log set seq = 4 where seq = 5',
+            'update audit_log set seq = 5 where seq = -1',
+          ],
           seq: 4,
         },
-        { name: 'a truncated tail', sql: ['delete from audit_log where seq > (select max(seq) - 3 from audit_log)'], seq: 'last' },
+        {
+          name: 'a truncated tail',
+          sql: ['delete from audit_log where seq > (select max(seq) - 3 from audit_log)'],
+          seq: 'last',
+        },
       ];
       for (const c of cases) {
         it(c.name, async () => {
@@ -181,7 +218,8 @@ for (const target of storeTargets()) {
             });
             const r = steward('audit', 'verify');
             assert.equal(r.status, 1, `verify should fail: ${r.stdout}${r.stderr}`);
-            const want = c.seq === 'last' ? /BROKEN at entry #\d+ \(truncated\)/ : new RegExp(`BROKEN at entry #${c.seq}\\b`);
+            const want =
+              c.seq === 'last' ? /BROKEN at entry #\d+ \(truncated\)/ : new RegExp(`BROKEN at entry #${c.seq}\\b`);
             assert.match(r.stderr, want);
           } finally {
             await direct(restore);

@@ -14,7 +14,9 @@ import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
   const p = new Command('steward')
-    .description('Steward: the governed operational layer around an EHR.\nConfiguration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…')
+    .description(
+      'Steward: the governed operational layer around an EHR.\nConfiguration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
+    )
     .option('--token-file <file>', 'a file holding the API token to act with (default: $STEWARD_TOKEN)')
     .exitOverride()
     .showHelpAfterError('(run `steward --help` for usage)');
@@ -35,9 +37,13 @@ function program(setExit: (code: number) => void): Command {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
-      const server = await startServer(config, logger, { createMasterKey: !config.masterKeyFromEnv && config.databaseUrl === undefined });
+      const server = await startServer(config, logger, {
+        createMasterKey: !config.masterKeyFromEnv && config.databaseUrl === undefined,
+      });
       if ((await server.kernel.users.list()).length === 0) {
-        logger.warn('no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)');
+        logger.warn(
+          'no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)',
+        );
       }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -51,7 +57,10 @@ function program(setExit: (code: number) => void): Command {
 
   const grantOptions = (c: Command): Command =>
     c
-      .option('--role <role>', 'grant a role: admin, compliance_officer, coordinator, front_desk, clinician_reviewer, automation')
+      .option(
+        '--role <role>',
+        'grant a role: admin, compliance_officer, coordinator, front_desk, clinician_reviewer, automation',
+      )
       .option('--site <site>', 'the site the grant covers (default *)')
       .option('--workflow <workflow>', 'the workflow the grant covers (default *)')
       .option('--purpose <code>', 'purpose of use: TREAT, HOPERAT, HPAYMT, HSYSADMIN, HCOMPL');
@@ -60,13 +69,26 @@ function program(setExit: (code: number) => void): Command {
   grantOptions(users.command('add <username>').description('add a user with TOTP (prints the enrolment URI once)'))
     .option('--password-file <file>', 'read the password from a file (default: $STEWARD_USER_PASSWORD, or ask)')
     .option('--break-glass', 'put the user on the break-glass list')
-    .action(async (username: string, o: admin.GrantFlags & { passwordFile?: string; breakGlass?: boolean }) => admin.usersAdd(g(), username, o));
-  users.command('list').description('list users').action(async () => admin.usersList(g()));
-  users.command('disable <username>').description('disable a user: ends sessions, revokes tokens').action(async (u: string) => admin.usersDisable(g(), u));
+    .action(async (username: string, o: admin.GrantFlags & { passwordFile?: string; breakGlass?: boolean }) =>
+      admin.usersAdd(g(), username, o),
+    );
+  users
+    .command('list')
+    .description('list users')
+    .action(async () => admin.usersList(g()));
+  users
+    .command('disable <username>')
+    .description('disable a user: ends sessions, revokes tokens')
+    .action(async (u: string) => admin.usersDisable(g(), u));
 
   const services = p.command('services').description('service accounts for automation');
-  grantOptions(services.command('add <name>').description('add a service account')).action(async (n: string, o: admin.GrantFlags) => admin.servicesAdd(g(), n, o));
-  services.command('list').description('list service accounts').action(async () => admin.servicesList(g()));
+  grantOptions(services.command('add <name>').description('add a service account')).action(
+    async (n: string, o: admin.GrantFlags) => admin.servicesAdd(g(), n, o),
+  );
+  services
+    .command('list')
+    .description('list service accounts')
+    .action(async () => admin.servicesList(g()));
 
   const tokens = p.command('tokens').description('API tokens (stored hashed, scoped, expiring, revocable)');
   tokens
@@ -78,16 +100,30 @@ function program(setExit: (code: number) => void): Command {
     .option('--scopes <list>', 'comma-separated actions, or *', '*')
     .option('--days <n>', 'days until it expires (1-365)', '90')
     .option('--out <file>', 'write the token to a file (0600) instead of printing it')
-    .action(async (o: { user?: string; service?: string; name: string; scopes: string; days: string; out?: string }) => admin.tokensCreate(g(), o));
-  tokens.command('list').description('list tokens (never their secrets)').action(async () => admin.tokensList(g()));
-  tokens.command('revoke <id>').description('revoke a token, effective at once').action(async (id: string) => admin.tokensRevoke(g(), id));
+    .action(async (o: { user?: string; service?: string; name: string; scopes: string; days: string; out?: string }) =>
+      admin.tokensCreate(g(), o),
+    );
+  tokens
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .action(async () => admin.tokensList(g()));
+  tokens
+    .command('revoke <id>')
+    .description('revoke a token, effective at once')
+    .action(async (id: string) => admin.tokensRevoke(g(), id));
 
   const grants = p.command('grants').description('roles scoped by site and workflow');
-  grantOptions(grants.command('add').description('grant a role').option('--user <username>').option('--service <name>')).action(
-    async (o: admin.GrantFlags & { user?: string; service?: string }) => admin.grantsAdd(g(), o),
-  );
-  grants.command('list').description('list live grants').action(async () => admin.grantsList(g()));
-  grants.command('revoke <id>').description('revoke a grant').action(async (id: string) => admin.grantsRevoke(g(), id));
+  grantOptions(
+    grants.command('add').description('grant a role').option('--user <username>').option('--service <name>'),
+  ).action(async (o: admin.GrantFlags & { user?: string; service?: string }) => admin.grantsAdd(g(), o));
+  grants
+    .command('list')
+    .description('list live grants')
+    .action(async () => admin.grantsList(g()));
+  grants
+    .command('revoke <id>')
+    .description('revoke a grant')
+    .action(async (id: string) => admin.grantsRevoke(g(), id));
 
   const egress = p.command('egress').description('outbound destinations and their BAA status');
   egress
@@ -97,8 +133,13 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--kind <kind>', 'ehr, messaging, ai or other')
     .option('--baa <reference>', 'the business-associate agreement on record (omit: no PHI may go there)')
     .option('--allow-private', 'allow private-network addresses (an on-premises EHR)')
-    .action(async (name: string, o: { url: string; kind: string; baa?: string; allowPrivate?: boolean }) => admin.egressAdd(g(), name, o));
-  egress.command('list').description('list destinations').action(async () => admin.egressList(g()));
+    .action(async (name: string, o: { url: string; kind: string; baa?: string; allowPrivate?: boolean }) =>
+      admin.egressAdd(g(), name, o),
+    );
+  egress
+    .command('list')
+    .description('list destinations')
+    .action(async () => admin.egressList(g()));
 
   const audit = p.command('audit').description('the tamper-evident audit trail');
   audit
@@ -125,7 +166,10 @@ function program(setExit: (code: number) => void): Command {
     .description('encryption keys')
     .command('rotate')
     .description('new field data key, all data keys rewrapped; --master also makes a new master key version')
-    .option('--master', 'rotate the master key too (key file only; for STEWARD_MASTER_KEY set the new key and pass the old as STEWARD_MASTER_KEY_PREVIOUS)')
+    .option(
+      '--master',
+      'rotate the master key too (key file only; for STEWARD_MASTER_KEY set the new key and pass the old as STEWARD_MASTER_KEY_PREVIOUS)',
+    )
     .action(async (o: { master?: boolean }) => keysRotate(g(), o));
   return p;
 }

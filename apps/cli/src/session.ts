@@ -22,7 +22,7 @@ export interface GlobalOptions {
 
 /** Logs from the CLI go to stderr at warn, so they never mix with a command's output. */
 export function cliLogger(): Logger {
-  return createLogger({ level: process.env['STEWARD_LOG_LEVEL'] ?? 'warn', destination: process.stderr as never });
+  return createLogger({ level: process.env['STEWARD_LOG_LEVEL'] ?? 'warn', destination: process.stderr });
 }
 
 export async function withSession<T>(options: GlobalOptions, fn: (s: CliSession) => Promise<T>): Promise<T> {

@@ -54,7 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   }
   const masterKey = env['STEWARD_MASTER_KEY'];
   if (masterKey !== undefined && masterKey !== '' && Buffer.from(masterKey, 'base64').length !== 32) {
-    problems.push({ path: 'STEWARD_MASTER_KEY', message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)' });
+    problems.push({
+      path: 'STEWARD_MASTER_KEY',
+      message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+    });
   }
   const cert = env['STEWARD_TLS_CERT'] || undefined;
   const key = env['STEWARD_TLS_KEY'] || undefined;
@@ -62,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     problems.push({ path: 'STEWARD_TLS_CERT', message: 'set both STEWARD_TLS_CERT and STEWARD_TLS_KEY, or neither' });
   }
   const logLevel = env['STEWARD_LOG_LEVEL'] || 'info';
-  if (!logLevels.includes(logLevel)) problems.push({ path: 'STEWARD_LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}` });
+  if (!logLevels.includes(logLevel))
+    problems.push({ path: 'STEWARD_LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}` });
   const config: StewardConfig = {
     dataDir,
     databaseUrl,

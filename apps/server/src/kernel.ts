@@ -78,7 +78,10 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
   const masterKeys = options.masterKeys ?? (await openMasterKeys(config, options));
   const db =
     options.database ??
-    (await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}) }));
+    (await openDatabase({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+    }));
   try {
     const cipher = await KeyRing.open(db, masterKeys);
     const audit = await AuditLog.open(db, cipher, { clock });
@@ -92,7 +95,10 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       cipher,
       hasher,
       clock,
-      config: { idleTimeoutMs: config.sessionIdleMinutes * 60_000, absoluteTimeoutMs: config.sessionMaxHours * 3_600_000 },
+      config: {
+        idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+        absoluteTimeoutMs: config.sessionMaxHours * 3_600_000,
+      },
     });
     const authenticator = new Authenticator({ sessions, tokens, audit });
     const grants = new GrantStore(db, audit);
@@ -100,7 +106,11 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       db,
       cipher,
       audit,
-      (e) => logger.warn({ breakGlass: e.kind, episodeId: e.episodeId, userId: e.userId, site: e.site }, 'BREAK-GLASS ACCESS'),
+      (e) =>
+        logger.warn(
+          { breakGlass: e.kind, episodeId: e.episodeId, userId: e.userId, site: e.site },
+          'BREAK-GLASS ACCESS',
+        ),
       clock,
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock);

@@ -13,7 +13,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: StewardConfig, logger: Logger, options: KernelOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: StewardConfig,
+  logger: Logger,
+  options: KernelOptions = {},
+): Promise<RunningServer> {
   const kernel = await openKernel(config, logger, options);
   let app: FastifyInstance;
   try {

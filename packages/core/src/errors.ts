@@ -117,10 +117,7 @@ export class ForbiddenError extends UserError {
 }
 
 export class AuthenticationError extends UserError {
-  constructor(
-    code: 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_MFA_REQUIRED' | 'AUTH_SESSION_EXPIRED',
-    message: string,
-  ) {
+  constructor(code: 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_MFA_REQUIRED' | 'AUTH_SESSION_EXPIRED', message: string) {
     super(code, message);
   }
 }

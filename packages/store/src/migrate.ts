@@ -11,7 +11,10 @@ export interface MigrationReport {
   readonly current: number;
 }
 
-export async function migrate(db: Database, migrations: readonly Migration[] = allMigrations): Promise<MigrationReport> {
+export async function migrate(
+  db: Database,
+  migrations: readonly Migration[] = allMigrations,
+): Promise<MigrationReport> {
   await db.exec(`create table if not exists schema_migrations (
     version integer primary key,
     name text not null,

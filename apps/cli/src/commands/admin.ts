@@ -26,16 +26,26 @@ async function serviceId(kernel: Kernel, name: string): Promise<string> {
   return s.id;
 }
 
-function grantFrom(flags: GrantFlags): { role: Role; site: string; workflow: string; purposeOfUse: PurposeOfUse } | undefined {
+function grantFrom(
+  flags: GrantFlags,
+): { role: Role; site: string; workflow: string; purposeOfUse: PurposeOfUse } | undefined {
   if (flags.role === undefined) return undefined;
   if (!roles.includes(flags.role as Role)) {
     throw new ValidationError('unknown role', [{ path: '--role', message: `one of ${roles.join(', ')}` }]);
   }
-  const purpose = flags.purpose ?? (flags.role === 'admin' ? 'HSYSADMIN' : flags.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT');
+  const purpose =
+    flags.purpose ?? (flags.role === 'admin' ? 'HSYSADMIN' : flags.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT');
   if (!purposesOfUse.includes(purpose as PurposeOfUse)) {
-    throw new ValidationError('unknown purpose of use', [{ path: '--purpose', message: `one of ${purposesOfUse.join(', ')}` }]);
+    throw new ValidationError('unknown purpose of use', [
+      { path: '--purpose', message: `one of ${purposesOfUse.join(', ')}` },
+    ]);
   }
-  return { role: flags.role as Role, site: flags.site ?? '*', workflow: flags.workflow ?? '*', purposeOfUse: purpose as PurposeOfUse };
+  return {
+    role: flags.role as Role,
+    site: flags.site ?? '*',
+    workflow: flags.workflow ?? '*',
+    purposeOfUse: purpose as PurposeOfUse,
+  };
 }
 
 export async function usersAdd(
@@ -82,7 +92,8 @@ export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags)
     const grant = grantFrom(o);
     if (grant !== undefined) await kernel.policy.enforce(ctx, 'grants.manage');
     const account = await kernel.serviceAccounts.create(name, actor);
-    if (grant !== undefined) await kernel.grants.add(actor, { principalKind: 'service', principalId: account.id, ...grant });
+    if (grant !== undefined)
+      await kernel.grants.add(actor, { principalKind: 'service', principalId: account.id, ...grant });
     process.stdout.write(`service account ${name} created (${account.id})\n`);
   });
 }
@@ -90,7 +101,12 @@ export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags)
 export async function servicesList(g: GlobalOptions): Promise<void> {
   await withSession(g, async ({ kernel, ctx }) => {
     await kernel.policy.enforce(ctx, 'users.manage');
-    printTable(await kernel.serviceAccounts.list() as unknown as Record<string, unknown>[], ['id', 'name', 'disabledAt', 'createdAt']);
+    printTable((await kernel.serviceAccounts.list()) as unknown as Record<string, unknown>[], [
+      'id',
+      'name',
+      'disabledAt',
+      'createdAt',
+    ]);
   });
 }
 
@@ -101,9 +117,13 @@ export async function tokensCreate(
   if ((o.user === undefined) === (o.service === undefined)) {
     throw new ValidationError('say whose token this is', [{ path: '--user/--service', message: 'give exactly one' }]);
   }
-  const scopes = o.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const scopes = o.scopes
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = scopes.filter((s) => s !== '*' && !(actions as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new ValidationError('unknown scope', [{ path: '--scopes', message: `use * or: ${actions.join(', ')}` }]);
+  if (unknown.length > 0)
+    throw new ValidationError('unknown scope', [{ path: '--scopes', message: `use * or: ${actions.join(', ')}` }]);
   const days = Number(o.days);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     throw new ValidationError('invalid expiry', [{ path: '--days', message: 'a whole number from 1 to 365' }]);
@@ -111,7 +131,9 @@ export async function tokensCreate(
   await withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'tokens.manage');
     const principal =
-      o.user !== undefined ? { kind: 'user' as const, id: await userId(kernel, o.user) } : { kind: 'service' as const, id: await serviceId(kernel, o.service ?? '') };
+      o.user !== undefined
+        ? { kind: 'user' as const, id: await userId(kernel, o.user) }
+        : { kind: 'service' as const, id: await serviceId(kernel, o.service ?? '') };
     const issued = await kernel.tokens.issue(
       { principal, name: o.name, scopes, expiresAt: new Date(kernel.clock.now().getTime() + days * 86_400_000) },
       actor,
@@ -121,7 +143,9 @@ export async function tokensCreate(
       chmodSync(o.out, 0o600);
       process.stdout.write(`token ${issued.id} written to ${o.out} (expires ${issued.expiresAt.toISOString()})\n`);
     } else {
-      process.stdout.write(`token ${issued.id} (expires ${issued.expiresAt.toISOString()}); shown once:\n${issued.token}\n`);
+      process.stdout.write(
+        `token ${issued.id} (expires ${issued.expiresAt.toISOString()}); shown once:\n${issued.token}\n`,
+      );
     }
   });
 }
@@ -129,7 +153,15 @@ export async function tokensCreate(
 export async function tokensList(g: GlobalOptions): Promise<void> {
   await withSession(g, async ({ kernel, ctx }) => {
     await kernel.policy.enforce(ctx, 'tokens.manage');
-    printTable(await kernel.tokens.list() as unknown as Record<string, unknown>[], ['id', 'name', 'principalKind', 'principalId', 'scopes', 'expiresAt', 'revokedAt']);
+    printTable((await kernel.tokens.list()) as unknown as Record<string, unknown>[], [
+      'id',
+      'name',
+      'principalKind',
+      'principalId',
+      'scopes',
+      'expiresAt',
+      'revokedAt',
+    ]);
   });
 }
 
@@ -143,7 +175,8 @@ export async function tokensRevoke(g: GlobalOptions, id: string): Promise<void> 
 
 export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: string; service?: string }): Promise<void> {
   const grant = grantFrom(o);
-  if (grant === undefined) throw new ValidationError('a role is required', [{ path: '--role', message: `one of ${roles.join(', ')}` }]);
+  if (grant === undefined)
+    throw new ValidationError('a role is required', [{ path: '--role', message: `one of ${roles.join(', ')}` }]);
   await withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'grants.manage');
     const principal =
@@ -151,14 +184,24 @@ export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: strin
         ? { principalKind: 'user' as const, principalId: await userId(kernel, o.user) }
         : { principalKind: 'service' as const, principalId: await serviceId(kernel, o.service ?? '') };
     const added = await kernel.grants.add(actor, { ...principal, ...grant });
-    process.stdout.write(`grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`);
+    process.stdout.write(
+      `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`,
+    );
   });
 }
 
 export async function grantsList(g: GlobalOptions): Promise<void> {
   await withSession(g, async ({ kernel, ctx }) => {
     await kernel.policy.enforce(ctx, 'grants.manage');
-    printTable(await kernel.grants.list() as unknown as Record<string, unknown>[], ['id', 'principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse']);
+    printTable((await kernel.grants.list()) as unknown as Record<string, unknown>[], [
+      'id',
+      'principalKind',
+      'principalId',
+      'role',
+      'site',
+      'workflow',
+      'purposeOfUse',
+    ]);
   });
 }
 
@@ -188,13 +231,22 @@ export async function egressAdd(
       ...(o.baa !== undefined ? { baaReference: o.baa } : {}),
       allowPrivateNetwork: o.allowPrivate === true,
     });
-    process.stdout.write(`destination ${d.name} registered: ${d.baseUrl} (BAA ${d.baaOnRecord ? `on record: ${d.baaReference ?? ''}` : 'NOT on record: no PHI will be sent'})\n`);
+    process.stdout.write(
+      `destination ${d.name} registered: ${d.baseUrl} (BAA ${d.baaOnRecord ? `on record: ${d.baaReference ?? ''}` : 'NOT on record: no PHI will be sent'})\n`,
+    );
   });
 }
 
 export async function egressList(g: GlobalOptions): Promise<void> {
   await withSession(g, async ({ kernel, ctx }) => {
     await kernel.policy.enforce(ctx, 'egress.manage');
-    printTable(await kernel.egress.list() as unknown as Record<string, unknown>[], ['name', 'kind', 'baseUrl', 'baaOnRecord', 'baaReference', 'allowPrivateNetwork']);
+    printTable((await kernel.egress.list()) as unknown as Record<string, unknown>[], [
+      'name',
+      'kind',
+      'baseUrl',
+      'baaOnRecord',
+      'baaReference',
+      'allowPrivateNetwork',
+    ]);
   });
 }

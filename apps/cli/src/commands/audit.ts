@@ -21,7 +21,12 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
     const bar = progress('verifying');
     const result = await verifyAuditLog(kernel.db, { onProgress: (p) => bar.update(p.entries, p.total) });
     bar.stop();
-    await kernel.audit.append({ actor, event: 'audit.verified', action: 'E', outcome: result.ok ? 'success' : 'failure' });
+    await kernel.audit.append({
+      actor,
+      event: 'audit.verified',
+      action: 'E',
+      outcome: result.ok ? 'success' : 'failure',
+    });
     if (o.json === true) printJson(result);
     else if (result.ok) {
       process.stdout.write(
@@ -30,7 +35,9 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
           '\n',
       );
     } else {
-      process.stderr.write(`audit chain BROKEN at entry #${result.firstBadSeq} (${result.problem}): ${result.message}\n`);
+      process.stderr.write(
+        `audit chain BROKEN at entry #${result.firstBadSeq} (${result.problem}): ${result.message}\n`,
+      );
     }
     return result.ok ? 0 : 1;
   });
@@ -38,11 +45,18 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
 
 export function filterOf(o: FilterFlags): AuditFilter {
   if (o.patient === undefined && o.actor === undefined && o.from === undefined) {
-    throw new ValidationError('say what to look for', [{ path: '--patient/--actor', message: 'give --patient <id>, or --actor <id> with --from/--to' }]);
+    throw new ValidationError('say what to look for', [
+      { path: '--patient/--actor', message: 'give --patient <id>, or --actor <id> with --from/--to' },
+    ]);
   }
-  for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
+  for (const [flag, v] of [
+    ['--from', o.from],
+    ['--to', o.to],
+  ] as const) {
     if (v !== undefined && Number.isNaN(new Date(v).getTime())) {
-      throw new ValidationError('invalid date', [{ path: flag, message: 'an ISO date such as 2026-11-22 or 2026-11-22T09:00:00Z' }]);
+      throw new ValidationError('invalid date', [
+        { path: flag, message: 'an ISO date such as 2026-11-22 or 2026-11-22T09:00:00Z' },
+      ]);
     }
   }
   // `--from D` alone means that day.
@@ -70,7 +84,9 @@ export async function auditQuery(g: GlobalOptions, o: FilterFlags & { json?: boo
       action: 'R',
       outcome: 'success',
       ...(o.patient !== undefined ? { patientIds: [o.patient] } : {}),
-      query: Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && ['patient', 'actor', 'from', 'to'].includes(k))) as Record<string, string>,
+      query: Object.fromEntries(
+        Object.entries(o).filter(([k, v]) => v !== undefined && ['patient', 'actor', 'from', 'to'].includes(k)),
+      ),
     });
     if (o.json === true) {
       printJson(page.entries);
@@ -95,12 +111,15 @@ export async function auditQuery(g: GlobalOptions, o: FilterFlags & { json?: boo
 }
 
 export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: string; out?: string }): Promise<void> {
-  if (o.format !== 'fhir') throw new ValidationError('unknown export format', [{ path: '--format', message: 'fhir (AuditEvent NDJSON)' }]);
-  const filter: AuditFilter = o.patient === undefined && o.actor === undefined && o.from === undefined ? {} : filterOf(o);
+  if (o.format !== 'fhir')
+    throw new ValidationError('unknown export format', [{ path: '--format', message: 'fhir (AuditEvent NDJSON)' }]);
+  const filter: AuditFilter =
+    o.patient === undefined && o.actor === undefined && o.from === undefined ? {} : filterOf(o);
   await withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'audit.export');
     await kernel.audit.flush();
-    const out: WriteStream | NodeJS.WriteStream = o.out !== undefined ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
+    const out: WriteStream | NodeJS.WriteStream =
+      o.out !== undefined ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
     const bar = progress('exporting');
     const result = await exportFhirAuditEvents(
       kernel.db,
@@ -116,8 +135,15 @@ export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: s
       (out as WriteStream).end();
       await once(out, 'finish');
     }
-    await kernel.audit.append({ actor, event: 'audit.exported', action: 'E', outcome: 'success', reason: `fhir ndjson: ${result.events} events` });
-    process.stderr.write(`exported ${result.events} AuditEvent resources from ${result.entries} entries${o.out !== undefined ? ` to ${o.out}` : ''}\n`);
+    await kernel.audit.append({
+      actor,
+      event: 'audit.exported',
+      action: 'E',
+      outcome: 'success',
+      reason: `fhir ndjson: ${result.events} events`,
+    });
+    process.stderr.write(
+      `exported ${result.events} AuditEvent resources from ${result.entries} entries${o.out !== undefined ? ` to ${o.out}` : ''}\n`,
+    );
   });
 }
-

@@ -32,14 +32,24 @@ export async function init(options: InitOptions): Promise<void> {
   const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.masterKeyFromEnv });
   try {
     if ((await kernel.users.list()).length > 0) {
-      throw new ConflictError('ALREADY_EXISTS', 'Steward is already initialized here: add users with `steward users add`');
+      throw new ConflictError(
+        'ALREADY_EXISTS',
+        'Steward is already initialized here: add users with `steward users add`',
+      );
     }
     const password = await readSecret('Administrator password', options.adminPasswordFile, 'STEWARD_ADMIN_PASSWORD');
     const by = bootstrapActor();
     const admin = await kernel.users.create({ username: options.adminUser, password }, by);
     const enrolment = await kernel.users.startTotpEnrolment(admin.id);
     await kernel.users.confirmTotp(admin.id, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), by);
-    await kernel.grants.add(by, { principalKind: 'user', principalId: admin.id, role: 'admin', site: '*', workflow: '*', purposeOfUse: 'HSYSADMIN' });
+    await kernel.grants.add(by, {
+      principalKind: 'user',
+      principalId: admin.id,
+      role: 'admin',
+      site: '*',
+      workflow: '*',
+      purposeOfUse: 'HSYSADMIN',
+    });
     process.stdout.write(
       [
         `Steward initialized.`,
@@ -64,7 +74,9 @@ export async function init(options: InitOptions): Promise<void> {
       );
       writeFileSync(options.tokenOut, `${issued.token}\n`, { mode: 0o600 });
       chmodSync(options.tokenOut, 0o600);
-      process.stdout.write(`An API token for ${admin.username} (30 days) is in ${options.tokenOut}: use it with --token-file or STEWARD_TOKEN.\n`);
+      process.stdout.write(
+        `An API token for ${admin.username} (30 days) is in ${options.tokenOut}: use it with --token-file or STEWARD_TOKEN.\n`,
+      );
     }
     process.stdout.write('Start the server with `npm start` (or `npx steward start`).\n');
   } finally {

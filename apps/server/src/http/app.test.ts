@@ -29,7 +29,17 @@ describe('HTTP edge', () => {
     assert.equal(r.statusCode, 200);
     const doc = r.json<{ openapi: string; paths: Record<string, unknown> }>();
     assert.match(doc.openapi, /^3\./);
-    for (const p of ['/patients', '/patients/{id}', '/auth/login', '/audit/events', '/break-glass', '/egress', '/tokens', '/grants', '/users']) {
+    for (const p of [
+      '/patients',
+      '/patients/{id}',
+      '/auth/login',
+      '/audit/events',
+      '/break-glass',
+      '/egress',
+      '/tokens',
+      '/grants',
+      '/users',
+    ]) {
       assert.ok(p in doc.paths, `${p} missing from the OpenAPI document`);
     }
   });
@@ -42,7 +52,9 @@ describe('HTTP edge', () => {
   });
 
   it('refuses every other route without credentials', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     const publicRoutes = new Set(['GET /healthz', 'GET /readyz', 'POST /auth/login']);
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
@@ -50,7 +62,9 @@ describe('HTTP edge', () => {
         if (publicRoutes.has(`${method.toUpperCase()} ${path}`)) continue;
         const url = path.replace(/\{[^}]+\}/g, '3f2504e0-4f89-41d3-9a0c-0305e82c3301');
         const m = method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'DELETE';
-        const r = await t.app.inject(m === 'GET' || m === 'DELETE' ? { method: m, url } : { method: m, url, payload: {} });
+        const r = await t.app.inject(
+          m === 'GET' || m === 'DELETE' ? { method: m, url } : { method: m, url, payload: {} },
+        );
         assert.equal(r.statusCode, 401, `${method} ${path} answered ${r.statusCode} without credentials`);
         assert.equal(r.json<{ code: string }>().code, 'AUTH_REQUIRED');
         checked++;
@@ -60,17 +74,30 @@ describe('HTTP edge', () => {
   });
 
   it('logs in with password and TOTP, and the session works until logout', async () => {
-    const by = { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 't', authMethod: 'local-operator' } as const;
+    const by = {
+      kind: 'service',
+      id: '00000000-0000-4000-8000-000000000000',
+      name: 't',
+      authMethod: 'local-operator',
+    } as const;
     const user = await t.kernel.users.create({ username: 'carol', password: 'a long passphrase for her' }, by);
     const enrol = await t.kernel.users.startTotpEnrolment(user.id);
     await t.kernel.users.confirmTotp(user.id, enrol.secret, totpCode(enrol.secret, t.clock.now()), by);
     t.clock.advance(60_000);
-    const noCode = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'carol', password: 'a long passphrase for her' } });
+    const noCode = await t.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: 'carol', password: 'a long passphrase for her' },
+    });
     assert.equal(noCode.json<{ code: string }>().code, 'AUTH_MFA_REQUIRED');
     const login = await t.app.inject({
       method: 'POST',
       url: '/auth/login',
-      payload: { username: 'carol', password: 'a long passphrase for her', totpCode: totpCode(enrol.secret, t.clock.now()) },
+      payload: {
+        username: 'carol',
+        password: 'a long passphrase for her',
+        totpCode: totpCode(enrol.secret, t.clock.now()),
+      },
     });
     assert.equal(login.statusCode, 200, login.body);
     const auth = { authorization: `Bearer ${login.json<{ sessionToken: string }>().sessionToken}` };

@@ -81,7 +81,6 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
         route: request.routeOptions.url ?? 'unmatched',
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
-        reqId: request.id,
       },
       'request',
     );

@@ -4,7 +4,14 @@
  * checks, the OpenAPI document, login) answer without one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { purposesOfUse, UnexpectedError, ValidationError, type Actor, type PurposeOfUse, type RequestContext } from '@steward/core';
+import {
+  purposesOfUse,
+  UnexpectedError,
+  ValidationError,
+  type Actor,
+  type PurposeOfUse,
+  type RequestContext,
+} from '@steward/core';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,11 +45,15 @@ export function contextOf(request: FastifyRequest): RequestContext {
   if (request.actor === undefined) throw new UnexpectedError('a handler ran without an authenticated actor');
   const purpose = header(request, 'x-purpose-of-use');
   if (purpose !== undefined && !purposesOfUse.includes(purpose as PurposeOfUse)) {
-    throw new ValidationError('unknown purpose of use', [{ path: 'header/x-purpose-of-use', message: `one of ${purposesOfUse.join(', ')}` }]);
+    throw new ValidationError('unknown purpose of use', [
+      { path: 'header/x-purpose-of-use', message: `one of ${purposesOfUse.join(', ')}` },
+    ]);
   }
   const workflow = header(request, 'x-steward-workflow');
   if (workflow !== undefined && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(workflow)) {
-    throw new ValidationError('invalid workflow', [{ path: 'header/x-steward-workflow', message: 'a lowercase workflow name' }]);
+    throw new ValidationError('invalid workflow', [
+      { path: 'header/x-steward-workflow', message: 'a lowercase workflow name' },
+    ]);
   }
   return {
     actor: request.actor,

@@ -26,9 +26,15 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
 
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (isStewardError(error)) {
-    return { status: error.status, body: { code: error.code, message: error.message, details: error.details, requestId } };
+    return {
+      status: error.status,
+      body: { code: error.code, message: error.message, details: error.details, requestId },
+    };
   }
-  const fe = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string };
+  const fe = error as Partial<FastifyError> & {
+    validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[];
+    validationContext?: string;
+  };
   if (Array.isArray(fe.validation)) {
     const details = fe.validation.map((v) => ({
       path: `${fe.validationContext ?? 'body'}${v.instancePath ?? ''}${
@@ -36,19 +42,31 @@ export function toErrorBody(error: unknown, requestId: string): { status: number
       }`,
       message: v.params?.['additionalProperty'] !== undefined ? 'unknown field' : (v.message ?? 'invalid'),
     }));
-    return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the request does not match the schema', details, requestId } };
+    return {
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: 'the request does not match the schema', details, requestId },
+    };
   }
   if (fe.code !== undefined && fastifyCodes[fe.code] !== undefined) {
     const { code, message } = fastifyCodes[fe.code] as { code: ErrorCode; message: string };
     return { status: errorCodes[code].status, body: { code, message, details: [], requestId } };
   }
   if (fe.statusCode === 429) {
-    return { status: 429, body: { code: 'RATE_LIMITED', message: 'too many requests: slow down and retry later', details: [], requestId } };
+    return {
+      status: 429,
+      body: { code: 'RATE_LIMITED', message: 'too many requests: slow down and retry later', details: [], requestId },
+    };
   }
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the request is malformed', details: [], requestId } };
+    return {
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: 'the request is malformed', details: [], requestId },
+    };
   }
-  return { status: 500, body: { code: 'INTERNAL', message: 'internal error: reported, with this request id', details: [], requestId } };
+  return {
+    status: 500,
+    body: { code: 'INTERNAL', message: 'internal error: reported, with this request id', details: [], requestId },
+  };
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {

@@ -14,7 +14,10 @@ export const errorResponse = {
   properties: {
     code: { type: 'string' },
     message: { type: 'string' },
-    details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    details: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
     requestId: { type: 'string' },
   },
 } as const;

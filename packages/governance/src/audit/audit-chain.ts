@@ -69,7 +69,13 @@ export function entryText(seq: number, at: string, input: AuditEntryInput, query
     outcome: input.outcome,
     ...(input.patientIds !== undefined && input.patientIds.length > 0 ? { patientIds: [...input.patientIds] } : {}),
     ...(entity !== undefined
-      ? { entity: { kind: entity.kind, id: entity.id, ...(entity.version !== undefined ? { version: entity.version } : {}) } }
+      ? {
+          entity: {
+            kind: entity.kind,
+            id: entity.id,
+            ...(entity.version !== undefined ? { version: entity.version } : {}),
+          },
+        }
       : {}),
     ...(input.fields !== undefined && input.fields.length > 0 ? { fields: [...input.fields] } : {}),
     ...(input.site !== undefined ? { site: input.site } : {}),

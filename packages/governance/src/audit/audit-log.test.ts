@@ -27,7 +27,9 @@ async function insertRecord(tx: Sql, id: string): Promise<{ id: string }> {
   return { id };
 }
 
-const created = (r: { id: string }) => [sampleEntry(0, { event: 'phi.create', action: 'C', entity: { kind: 'note', id: r.id, version: 1 } })];
+const created = (r: { id: string }) => [
+  sampleEntry(0, { event: 'phi.create', action: 'C', entity: { kind: 'note', id: r.id, version: 1 } }),
+];
 
 function isAuditUnavailable(e: unknown): boolean {
   return e instanceof OperationalError && e.code === 'AUDIT_UNAVAILABLE';
@@ -62,7 +64,9 @@ for (const target of storeTargets()) {
     it('stores query parameters sealed, and reads them back', async () => {
       await wipe(db);
       const log = await AuditLog.open(db, cipher);
-      const { seq } = await log.append(sampleEntry(1, { event: 'phi.search', query: { name: 'Doe^Jane', birthdate: '1970-01-01' } }));
+      const { seq } = await log.append(
+        sampleEntry(1, { event: 'phi.search', query: { name: 'Doe^Jane', birthdate: '1970-01-01' } }),
+      );
       await log.close();
       const { rows } = await db.query<{ entry: string }>('select entry from audit_log where seq = $1', [seq]);
       assert.ok(!rows[0]?.entry.includes('Doe^Jane'));
@@ -80,16 +84,22 @@ for (const target of storeTargets()) {
           await insertRecord(tx, ids[1] as string);
           throw new Error('write failed after its insert');
         }, created),
-        log.transact((tx) => insertRecord(tx, ids[2] as string), () => {
-          throw new Error('entries failed');
-        }),
+        log.transact(
+          (tx) => insertRecord(tx, ids[2] as string),
+          () => {
+            throw new Error('entries failed');
+          },
+        ),
         log.transact(async (tx) => {
           // A statement error leaves the transaction aborted: the savepoint must recover it.
           await tx.query('select 1/0');
           return { id: 'never' };
         }, created),
         log.transact((tx) => insertRecord(tx, ids[3] as string), created),
-        log.transact((tx) => insertRecord(tx, randomUUID()), () => []),
+        log.transact(
+          (tx) => insertRecord(tx, randomUUID()),
+          () => [],
+        ),
       ]);
       assert.deepEqual(
         outcomes.map((o) => o.status),
@@ -116,7 +126,8 @@ for (const target of storeTargets()) {
         transaction: (fn) =>
           db.transaction((tx) =>
             fn({
-              query: (t, p) => (refuse && t.includes('insert into audit_log') ? Promise.reject(new Error('disk full')) : tx.query(t, p)),
+              query: (t, p) =>
+                refuse && t.includes('insert into audit_log') ? Promise.reject(new Error('disk full')) : tx.query(t, p),
               exec: (t) => tx.exec(t),
             }),
           ),
@@ -125,7 +136,10 @@ for (const target of storeTargets()) {
       await log.append(sampleEntry(0));
       refuse = true;
       const id = randomUUID();
-      const results = await Promise.allSettled([log.transact((tx) => insertRecord(tx, id), created), log.append(sampleEntry(1))]);
+      const results = await Promise.allSettled([
+        log.transact((tx) => insertRecord(tx, id), created),
+        log.append(sampleEntry(1)),
+      ]);
       for (const r of results) assert.ok(r.status === 'rejected' && isAuditUnavailable(r.reason));
       assert.equal((await db.query('select id from records where id = $1', [id])).rows.length, 0);
       refuse = false;
@@ -139,7 +153,9 @@ for (const target of storeTargets()) {
       await wipe(db);
       const log = await AuditLog.open(db, cipher, { checkpointEvery: 10, maxBatch: 1_000 });
       await Promise.all(Array.from({ length: 35 }, (_, i) => log.append(sampleEntry(i))));
-      const seqs = (await db.query<{ seq: number }>('select seq from audit_checkpoints order by seq')).rows.map((r) => r.seq);
+      const seqs = (await db.query<{ seq: number }>('select seq from audit_checkpoints order by seq')).rows.map(
+        (r) => r.seq,
+      );
       for (const s of [10, 20, 30]) assert.ok(seqs.includes(s), `checkpoint at ${s} in ${seqs.join(',')}`);
       await log.close();
       const v = await verifyAuditLog(db, { maxCheckpointGap: 10 });
@@ -186,7 +202,10 @@ for (const target of storeTargets()) {
       await log.append(sampleEntry(0));
       await db.close();
       await assert.rejects(log.append(sampleEntry(1)), isAuditUnavailable);
-      await assert.rejects(log.transact((tx) => insertRecord(tx, randomUUID()), created), isAuditUnavailable);
+      await assert.rejects(
+        log.transact((tx) => insertRecord(tx, randomUUID()), created),
+        isAuditUnavailable,
+      );
     });
   });
 }

@@ -7,13 +7,24 @@ import { ChainVerifier, type StoredCheckpointRow, type StoredEntryRow, type Veri
 import { memoryLog, rehash, type MemoryLog } from './test-fixtures.js';
 
 /** Runs the verifier over `rows` in pages of `pageSize`, as verifyAuditLog does. */
-function run(log: MemoryLog, rows: readonly StoredEntryRow[] = log.rows, pageSize = 7, cps: readonly StoredCheckpointRow[] = log.checkpoints): VerifyResult {
+function run(
+  log: MemoryLog,
+  rows: readonly StoredEntryRow[] = log.rows,
+  pageSize = 7,
+  cps: readonly StoredCheckpointRow[] = log.checkpoints,
+): VerifyResult {
   const v = new ChainVerifier(log.keys);
   let low = -Infinity;
   for (let i = 0; i < rows.length; i += pageSize) {
     const page = rows.slice(i, i + pageSize);
     const last = (page.at(-1) as StoredEntryRow).seq;
-    if (!v.page(page, cps.filter((c) => c.seq > low && c.seq <= last))) return v.failure as VerifyResult;
+    if (
+      !v.page(
+        page,
+        cps.filter((c) => c.seq > low && c.seq <= last),
+      )
+    )
+      return v.failure as VerifyResult;
     low = last;
   }
   return v.finish(cps.filter((c) => c.seq > low));
@@ -88,22 +99,27 @@ describe('ChainVerifier (property-based)', () => {
 
   it('finds a query column that disagrees with the hashed entry', () => {
     fc.assert(
-      fc.property(logArb, fc.nat(), fc.constantFrom('actorId', 'outcome', 'patientIds', 'atUs'), ({ entries, every, pageSize }, pick, column) => {
-        const log = memoryLog(entries, every);
-        const i = pick % entries.length;
-        const rows = [...log.rows];
-        const row = rows[i] as StoredEntryRow;
-        const changed =
-          column === 'actorId'
-            ? { ...row, actorId: `${row.actorId}x` }
-            : column === 'outcome'
-              ? { ...row, outcome: 'x' }
-              : column === 'patientIds'
-                ? { ...row, patientIds: [...row.patientIds, 'p'] }
-                : { ...row, atUs: row.atUs + 1 };
-        rows[i] = changed;
-        assert.deepEqual(failure(run(log, rows, pageSize)), { firstBadSeq: i + 1, problem: 'altered' });
-      }),
+      fc.property(
+        logArb,
+        fc.nat(),
+        fc.constantFrom('actorId', 'outcome', 'patientIds', 'atUs'),
+        ({ entries, every, pageSize }, pick, column) => {
+          const log = memoryLog(entries, every);
+          const i = pick % entries.length;
+          const rows = [...log.rows];
+          const row = rows[i] as StoredEntryRow;
+          const changed =
+            column === 'actorId'
+              ? { ...row, actorId: `${row.actorId}x` }
+              : column === 'outcome'
+                ? { ...row, outcome: 'x' }
+                : column === 'patientIds'
+                  ? { ...row, patientIds: [...row.patientIds, 'p'] }
+                  : { ...row, atUs: row.atUs + 1 };
+          rows[i] = changed;
+          assert.deepEqual(failure(run(log, rows, pageSize)), { firstBadSeq: i + 1, problem: 'altered' });
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -158,14 +174,20 @@ describe('ChainVerifier (property-based)', () => {
   });
 
   it('finds a cut-off tail and a forged checkpoint', () => {
-    const log = memoryLog(Array.from({ length: 30 }, (_, i) => ({ ...entryBase, reason: `r${i}` })), 10);
+    const log = memoryLog(
+      Array.from({ length: 30 }, (_, i) => ({ ...entryBase, reason: `r${i}` })),
+      10,
+    );
     assert.deepEqual(failure(run(log, log.rows.slice(0, 25))), { firstBadSeq: 26, problem: 'truncated' });
     const cps = log.checkpoints.map((c) => (c.seq === 20 ? { ...c, signature: Buffer.alloc(64, 1) } : c));
     assert.deepEqual(failure(run(log, log.rows, 7, cps)), { firstBadSeq: 20, problem: 'bad-signature' });
     const missing = log.checkpoints.filter((c) => c.seq !== 20);
     const r = new ChainVerifier(log.keys, { maxCheckpointGap: 10 });
     assert.equal(r.page(log.rows, missing), false);
-    assert.deepEqual(r.failure && { s: r.failure.firstBadSeq, p: r.failure.problem }, { s: 21, p: 'checkpoint-missing' });
+    assert.deepEqual(r.failure && { s: r.failure.firstBadSeq, p: r.failure.problem }, {
+      s: 21,
+      p: 'checkpoint-missing',
+    });
     const pinned = new ChainVerifier(log.keys, { trustedKeys: ['00'.repeat(32)] });
     assert.equal(pinned.page(log.rows, log.checkpoints), false);
     assert.equal(pinned.failure?.problem, 'untrusted-key');

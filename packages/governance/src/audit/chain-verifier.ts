@@ -118,7 +118,8 @@ export class ChainVerifier {
       this.#keys.set(k.id, { key, fingerprint: keyFingerprint(key) });
     }
     this.#maxGap = options.maxCheckpointGap ?? 1_000;
-    this.#trusted = options.trustedKeys === undefined ? undefined : new Set(options.trustedKeys.map((f) => f.toLowerCase()));
+    this.#trusted =
+      options.trustedKeys === undefined ? undefined : new Set(options.trustedKeys.map((f) => f.toLowerCase()));
     this.#anchor = options.anchor;
   }
 
@@ -144,7 +145,8 @@ export class ChainVerifier {
         // Checkpoints below this row's seq that no row matched point into a hole.
         while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < row.seq) {
           const cp = checkpoints[c] as StoredCheckpointRow;
-          if (cp.seq < this.#expected) this.#fail(cp.seq, 'altered', `checkpoint at seq ${cp.seq} does not match the entries`);
+          if (cp.seq < this.#expected)
+            this.#fail(cp.seq, 'altered', `checkpoint at seq ${cp.seq} does not match the entries`);
           c++;
         }
         this.#row(row, rows, i);
@@ -186,11 +188,19 @@ export class ChainVerifier {
     }
     if (this.#anchor !== undefined) {
       if (this.#anchor.seq > headSeq) {
-        return this.#finalFailure(headSeq + 1, 'truncated', `entries ${headSeq + 1} to ${this.#anchor.seq} were removed: the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`);
+        return this.#finalFailure(
+          headSeq + 1,
+          'truncated',
+          `entries ${headSeq + 1} to ${this.#anchor.seq} were removed: the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`,
+        );
       }
       const h = this.#recentOrUndefined(this.#anchor.seq);
       if (h !== undefined && h !== this.#anchor.hash.toLowerCase()) {
-        return this.#finalFailure(this.#anchor.seq, 'altered', `entry ${this.#anchor.seq} differs from the anchor recorded for it`);
+        return this.#finalFailure(
+          this.#anchor.seq,
+          'altered',
+          `entry ${this.#anchor.seq} differs from the anchor recorded for it`,
+        );
       }
     }
     return {
@@ -232,7 +242,11 @@ export class ChainVerifier {
     const s = row.seq;
     if (this.#suspect !== undefined) this.#locateRewrite(row, this.#suspect);
     if (s !== this.#expected) {
-      this.#fail(this.#expected, 'deleted', `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`);
+      this.#fail(
+        this.#expected,
+        'deleted',
+        `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`,
+      );
     }
     const hex = this.#hash(row.prevHash, row.entry);
     if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
@@ -269,7 +283,11 @@ export class ChainVerifier {
     if (claimed !== undefined && claimed <= suspect.seq && claimed >= 1) {
       const before = claimed === 1 ? GENESIS_HASH.toString('hex') : this.#recentOrUndefined(claimed - 1);
       if (before === row.prevHash) {
-        this.#fail(claimed, 'inserted', `entries from seq ${claimed} were inserted (entry ${row.seq} was written as ${claimed})`);
+        this.#fail(
+          claimed,
+          'inserted',
+          `entries from seq ${claimed} were inserted (entry ${row.seq} was written as ${claimed})`,
+        );
       }
     }
     if (row.prevHash === suspect.hash) {
@@ -318,14 +336,20 @@ export class ChainVerifier {
                 : ids.length !== row.patientIds.length || ids.some((id, i) => id !== row.patientIds[i])
                   ? 'patient_ids'
                   : undefined;
-    if (wrong !== undefined) this.#fail(row.seq, 'altered', `entry ${row.seq}: the ${wrong} column disagrees with the hashed entry`);
+    if (wrong !== undefined)
+      this.#fail(row.seq, 'altered', `entry ${row.seq}: the ${wrong} column disagrees with the hashed entry`);
   }
 
   #checkpoint(cp: StoredCheckpointRow): void {
     const key = this.#keys.get(cp.keyId);
-    if (key === undefined) this.#fail(cp.seq, 'bad-signature', `checkpoint at seq ${cp.seq} names an unknown signing key`);
+    if (key === undefined)
+      this.#fail(cp.seq, 'bad-signature', `checkpoint at seq ${cp.seq} names an unknown signing key`);
     if (this.#trusted !== undefined && !this.#trusted.has(key.fingerprint)) {
-      this.#fail(cp.seq, 'untrusted-key', `checkpoint at seq ${cp.seq} is signed by key ${cp.keyId}, which is not pinned`);
+      this.#fail(
+        cp.seq,
+        'untrusted-key',
+        `checkpoint at seq ${cp.seq} is signed by key ${cp.keyId}, which is not pinned`,
+      );
     }
     const atIso = cp.atUs % 1000 === 0 ? new Date(cp.atUs / 1000).toISOString() : `${cp.atUs}us`;
     if (!verifySignature(null, checkpointMessage(cp.seq, cp.hash, atIso), key.key, cp.signature)) {

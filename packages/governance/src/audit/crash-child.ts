@@ -13,7 +13,8 @@ const [kind, location, keyHex] = process.argv.slice(2);
 if (kind === undefined || location === undefined || keyHex === undefined) {
   throw new Error('usage: crash-child <pglite|postgres> <dir|url> <cipher key hex>');
 }
-const db: Database = kind === 'pglite' ? await PgliteDatabase.open(location) : await PostgresDatabase.open({ url: location });
+const db: Database =
+  kind === 'pglite' ? await PgliteDatabase.open(location) : await PostgresDatabase.open({ url: location });
 const log = await AuditLog.open(db, new TestFieldCipher(Buffer.from(keyHex, 'hex')), { checkpointIntervalMs: 50 });
 
 let committed = 0;

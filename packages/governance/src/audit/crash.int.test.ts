@@ -17,7 +17,9 @@ const ROUNDS = 6;
 
 /** Starts the child, waits until it is committing, lets it run a random while, then SIGKILLs it. */
 async function killMidBurst(kind: string, location: string, key: Buffer): Promise<void> {
-  const child = spawn(process.execPath, [CHILD, kind, location, key.toString('hex')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, kind, location, key.toString('hex')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -38,8 +40,16 @@ async function checkConsistent(db: Sql, cipher: TestFieldCipher): Promise<number
   const audited = new Set<string>();
   for await (const e of iterateAudit(db, cipher, { events: ['phi.create'] })) audited.add(e.entity?.id ?? '');
   assert.ok(rows.size > 0, 'the child wrote something');
-  assert.deepEqual([...rows].filter((id) => !audited.has(id)), [], 'PHI rows without an audit entry');
-  assert.deepEqual([...audited].filter((id) => !rows.has(id)), [], 'audit entries for writes that did not happen');
+  assert.deepEqual(
+    [...rows].filter((id) => !audited.has(id)),
+    [],
+    'PHI rows without an audit entry',
+  );
+  assert.deepEqual(
+    [...audited].filter((id) => !rows.has(id)),
+    [],
+    'audit entries for writes that did not happen',
+  );
   const v = await verifyAuditLog(db);
   assert.equal(v.ok, true, JSON.stringify(v));
   return rows.size;

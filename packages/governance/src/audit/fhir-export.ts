@@ -94,8 +94,12 @@ export function toFhirAuditEvents(record: AuditRecord, observer = 'Steward'): Fh
     who: { identifier: { system: 'urn:steward:actor', value: record.actor.id }, display: record.actor.name },
     altId: record.actor.authMethod,
     requestor: true,
-    ...(record.source?.address !== undefined ? { network: { address: record.source.address, type: '2' as const } } : {}),
-    ...(record.purposeOfUse !== undefined ? { purposeOfUse: [{ coding: [{ system: ACT_REASON, code: record.purposeOfUse }] }] } : {}),
+    ...(record.source?.address !== undefined
+      ? { network: { address: record.source.address, type: '2' as const } }
+      : {}),
+    ...(record.purposeOfUse !== undefined
+      ? { purposeOfUse: [{ coding: [{ system: ACT_REASON, code: record.purposeOfUse }] }] }
+      : {}),
   };
   const server: AuditEventAgent = {
     type: { coding: [dcm('110152', 'Destination Role ID')] },
@@ -113,7 +117,9 @@ export function toFhirAuditEvents(record: AuditRecord, observer = 'Steward'): Fh
     });
   }
   if (record.query !== undefined) {
-    const queryString = new URLSearchParams(Object.entries(record.query).sort(([a], [b]) => (a < b ? -1 : 1))).toString();
+    const queryString = new URLSearchParams(
+      Object.entries(record.query).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ).toString();
     shared.push({
       type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
       role: { system: OBJECT_ROLE, code: '24', display: 'Query' },
@@ -124,7 +130,9 @@ export function toFhirAuditEvents(record: AuditRecord, observer = 'Steward'): Fh
     const profiles =
       profile === undefined || record.outcome !== 'success'
         ? []
-        : [`${BALP}${patientId !== undefined && !['Login', 'Logout'].includes(profile) ? `Patient${profile}` : profile}`];
+        : [
+            `${BALP}${patientId !== undefined && !['Login', 'Logout'].includes(profile) ? `Patient${profile}` : profile}`,
+          ];
     const entity: AuditEventEntity[] = [
       ...(patientId !== undefined
         ? [
@@ -147,7 +155,9 @@ export function toFhirAuditEvents(record: AuditRecord, observer = 'Steward'): Fh
       recorded: record.at,
       outcome: OUTCOME[record.outcome],
       ...(record.reason !== undefined ? { outcomeDesc: record.reason } : {}),
-      ...(record.purposeOfUse !== undefined ? { purposeOfEvent: [{ coding: [{ system: ACT_REASON, code: record.purposeOfUse }] }] } : {}),
+      ...(record.purposeOfUse !== undefined
+        ? { purposeOfEvent: [{ coding: [{ system: ACT_REASON, code: record.purposeOfUse }] }] }
+        : {}),
       agent: [user, server],
       source: {
         observer: { display: observer },

@@ -18,7 +18,9 @@ export interface SigningKey {
 }
 
 export function keyFingerprint(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Loads the newest signing key, creating the first one (once, across processes) when there is none. */

@@ -19,7 +19,10 @@ export class TestFieldCipher implements FieldCipher {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     c.setAAD(Buffer.from(context, 'utf8'));
-    const body = Buffer.concat([c.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), c.final()]);
+    const body = Buffer.concat([
+      c.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext),
+      c.final(),
+    ]);
     return Buffer.concat([iv, c.getAuthTag(), body]);
   }
 
@@ -32,7 +35,9 @@ export class TestFieldCipher implements FieldCipher {
   }
 
   blindIndex(field: string, value: string): Buffer {
-    return createHmac('sha256', this.key).update(`${field}\0${value.normalize('NFC').toLowerCase()}`).digest();
+    return createHmac('sha256', this.key)
+      .update(`${field}\0${value.normalize('NFC').toLowerCase()}`)
+      .digest();
   }
 
   keyIdOf(): string {

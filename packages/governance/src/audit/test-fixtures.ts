@@ -73,5 +73,9 @@ export function memoryLog(inputs: readonly AuditEntryInput[], every = 1_000): Me
 
 /** Rehashes a stored row the way an attacker who knows the algorithm would. */
 export function rehash(row: StoredEntryRow, prevHash: string): StoredEntryRow {
-  return { ...row, prevHash, hash: createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(row.entry).digest('hex') };
+  return {
+    ...row,
+    prevHash,
+    hash: createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(row.entry).digest('hex'),
+  };
 }

@@ -50,7 +50,9 @@ export class EgressRegistry {
       throw new ValidationError('invalid destination', [{ path: 'name', message: 'must be a lowercase name' }]);
     }
     if (d.baaOnRecord && (d.baaReference ?? '').trim() === '') {
-      throw new ValidationError('invalid destination', [{ path: 'baaReference', message: 'name the BAA on record (contract id or document)' }]);
+      throw new ValidationError('invalid destination', [
+        { path: 'baaReference', message: 'name the BAA on record (contract id or document)' },
+      ]);
     }
     const id = newId();
     try {
@@ -60,7 +62,8 @@ export class EgressRegistry {
         [id, d.name, d.kind, baseUrl, d.baaOnRecord, d.baaReference ?? null, d.allowPrivateNetwork ?? false],
       );
     } catch (e) {
-      if ((e as { code?: string }).code === '23505') throw new ConflictError('ALREADY_EXISTS', `destination ${d.name} already exists`);
+      if ((e as { code?: string }).code === '23505')
+        throw new ConflictError('ALREADY_EXISTS', `destination ${d.name} already exists`);
       throw e;
     }
     await this.audit.append({
@@ -71,7 +74,15 @@ export class EgressRegistry {
       entity: { kind: 'EgressDestination', id },
       reason: `egress ${d.name} registered (baa=${String(d.baaOnRecord)})`,
     });
-    return { id, name: d.name, kind: d.kind, baseUrl, baaOnRecord: d.baaOnRecord, baaReference: d.baaReference, allowPrivateNetwork: d.allowPrivateNetwork ?? false };
+    return {
+      id,
+      name: d.name,
+      kind: d.kind,
+      baseUrl,
+      baaOnRecord: d.baaOnRecord,
+      baaReference: d.baaReference,
+      allowPrivateNetwork: d.allowPrivateNetwork ?? false,
+    };
   }
 
   async list(): Promise<EgressDestination[]> {
@@ -101,7 +112,13 @@ export class EgressRegistry {
       [name],
     );
     if (rowCount === 0) throw new NotFoundError('destination');
-    await this.audit.append({ actor: by, event: 'config.changed', action: 'D', outcome: 'success', reason: `egress ${name} disabled` });
+    await this.audit.append({
+      actor: by,
+      event: 'config.changed',
+      action: 'D',
+      outcome: 'success',
+      reason: `egress ${name} disabled`,
+    });
   }
 
   /**
@@ -120,13 +137,25 @@ export class EgressRegistry {
       return this.refuse(actor, target, 'EGRESS_NOT_REGISTERED', 'the destination is not in the egress registry');
     }
     if (options.phi && !destination.baaOnRecord) {
-      return this.refuse(actor, target, 'EGRESS_NO_BAA', `no business-associate agreement is on record for ${destination.name}`, destination);
+      return this.refuse(
+        actor,
+        target,
+        'EGRESS_NO_BAA',
+        `no business-associate agreement is on record for ${destination.name}`,
+        destination,
+      );
     }
     if (!destination.allowPrivateNetwork) {
       const host = target.hostname.replace(/^\[|\]$/g, '');
       const addresses = isIP(host) !== 0 ? [host] : await this.resolve(host).catch(() => []);
       if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
-        return this.refuse(actor, target, 'EGRESS_ADDRESS_BLOCKED', `${target.host} resolves to a private, loopback or unknown address`, destination);
+        return this.refuse(
+          actor,
+          target,
+          'EGRESS_ADDRESS_BLOCKED',
+          `${target.host} resolves to a private, loopback or unknown address`,
+          destination,
+        );
       }
     }
     if (options.phi) {
@@ -189,7 +218,9 @@ export function normalizeBaseUrl(raw: string): string {
     throw new ValidationError('invalid destination', [{ path: 'baseUrl', message: 'must be https, http or mllp' }]);
   }
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
-    throw new ValidationError('invalid destination', [{ path: 'baseUrl', message: 'must not carry credentials, a query or a fragment' }]);
+    throw new ValidationError('invalid destination', [
+      { path: 'baseUrl', message: 'must not carry credentials, a query or a fragment' },
+    ]);
   }
   return u.toString().replace(/\/?$/, '/');
 }
@@ -206,6 +237,7 @@ export function isUnder(target: URL, baseUrl: string): boolean {
 export function isPrivateAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() !== 'unicast';
 }

@@ -24,7 +24,12 @@ export interface BreakGlassEpisode {
 }
 
 /** Something that must hear about break-glass at once (the log, a pager). */
-export type BreakGlassAlarm = (event: { episodeId: string; userId: string; site: string; kind: 'start' | 'use' }) => void;
+export type BreakGlassAlarm = (event: {
+  episodeId: string;
+  userId: string;
+  site: string;
+  kind: 'start' | 'use';
+}) => void;
 
 export class BreakGlassStore {
   constructor(
@@ -39,7 +44,8 @@ export class BreakGlassStore {
     const minutes = request.minutes ?? 30;
     const problems = [];
     if (!siteCode.test(request.site)) problems.push({ path: 'site', message: 'must be a lowercase site code' });
-    if (request.reason.trim().length < 10) problems.push({ path: 'reason', message: 'a reason of at least 10 characters is required' });
+    if (request.reason.trim().length < 10)
+      problems.push({ path: 'reason', message: 'a reason of at least 10 characters is required' });
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > BREAK_GLASS_MAX_MINUTES) {
       problems.push({ path: 'minutes', message: `must be a whole number from 1 to ${BREAK_GLASS_MAX_MINUTES}` });
     }
@@ -66,7 +72,14 @@ export class BreakGlassStore {
     const expiresAt = new Date(startedAt.getTime() + minutes * 60_000);
     await this.db.query(
       `insert into break_glass (id, user_id, site, reason_enc, started_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
-      [id, actor.id, request.site, this.cipher.encrypt(request.reason, `break_glass.reason:${id}`), startedAt, expiresAt],
+      [
+        id,
+        actor.id,
+        request.site,
+        this.cipher.encrypt(request.reason, `break_glass.reason:${id}`),
+        startedAt,
+        expiresAt,
+      ],
     );
     await this.audit.append({
       actor,
@@ -79,7 +92,17 @@ export class BreakGlassStore {
       reason: `break-glass for ${minutes} min`,
     });
     this.alarm({ episodeId: id, userId: actor.id, site: request.site, kind: 'start' });
-    return { id, userId: actor.id, username: user.username, site: request.site, reason: request.reason, startedAt, expiresAt, reviewedAt: undefined, reviewedBy: undefined };
+    return {
+      id,
+      userId: actor.id,
+      username: user.username,
+      site: request.site,
+      reason: request.reason,
+      startedAt,
+      expiresAt,
+      reviewedAt: undefined,
+      reviewedBy: undefined,
+    };
   }
 
   /** The user's episode in force at `site` now, if any. */
@@ -128,7 +151,8 @@ export class BreakGlassStore {
   }
 
   async review(reviewer: Actor, episodeId: string, note: string): Promise<void> {
-    if (note.trim().length === 0) throw new ValidationError('a review note is required', [{ path: 'note', message: 'required' }]);
+    if (note.trim().length === 0)
+      throw new ValidationError('a review note is required', [{ path: 'note', message: 'required' }]);
     const { rowCount } = await this.db.query(
       `update break_glass set reviewed_at = $2, reviewed_by = $3, review_note_enc = $4 where id = $1 and reviewed_at is null`,
       [episodeId, this.clock.now(), reviewer.id, this.cipher.encrypt(note, `break_glass.review_note:${episodeId}`)],

@@ -5,7 +5,14 @@
  * (for tokens) the token's scopes include the action; or when a break-glass episode covers it.
  * Denials are audited.
  */
-import { ForbiddenError, NotFoundError, systemClock, type Clock, type PurposeOfUse, type RequestContext } from '@steward/core';
+import {
+  ForbiddenError,
+  NotFoundError,
+  systemClock,
+  type Clock,
+  type PurposeOfUse,
+  type RequestContext,
+} from '@steward/core';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { BreakGlassStore } from './break-glass.js';
 import type { GrantStore, Grant } from './grants.js';
@@ -17,7 +24,12 @@ export interface Scope {
 }
 
 export type Decision =
-  | { readonly allowed: true; readonly purposeOfUse: PurposeOfUse; readonly grant?: Grant; readonly breakGlassId?: string }
+  | {
+      readonly allowed: true;
+      readonly purposeOfUse: PurposeOfUse;
+      readonly grant?: Grant;
+      readonly breakGlassId?: string;
+    }
   | { readonly allowed: false; readonly reason: 'token_scope' | 'no_grant' };
 
 export class PolicyDecisionPoint {

@@ -3,7 +3,16 @@
  * (`*` for all), with the purpose of use it serves. Read fresh on every decision, so a revoked
  * grant stops working at once.
  */
-import { newId, ValidationError, NotFoundError, purposesOfUse, roles, type Actor, type PurposeOfUse, type Role } from '@steward/core';
+import {
+  newId,
+  ValidationError,
+  NotFoundError,
+  purposesOfUse,
+  roles,
+  type Actor,
+  type PurposeOfUse,
+  type Role,
+} from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
 
@@ -96,9 +105,10 @@ export class GrantStore {
   }
 
   async revoke(by: Actor, grantId: string): Promise<void> {
-    const { rowCount } = await this.db.query(`update grants set revoked_at = now() where id = $1 and revoked_at is null`, [
-      grantId,
-    ]);
+    const { rowCount } = await this.db.query(
+      `update grants set revoked_at = now() where id = $1 and revoked_at is null`,
+      [grantId],
+    );
     if (rowCount === 0) throw new NotFoundError('grant');
     await this.audit.append({
       actor: by,
@@ -115,7 +125,8 @@ export function validateGrant(g: NewGrant): void {
   const problems = [];
   if (!roles.includes(g.role)) problems.push({ path: 'role', message: `must be one of ${roles.join(', ')}` });
   if (!scopeName.test(g.site)) problems.push({ path: 'site', message: 'must be * or a lowercase site code' });
-  if (!scopeName.test(g.workflow)) problems.push({ path: 'workflow', message: 'must be * or a lowercase workflow name' });
+  if (!scopeName.test(g.workflow))
+    problems.push({ path: 'workflow', message: 'must be * or a lowercase workflow name' });
   if (!purposesOfUse.includes(g.purposeOfUse)) {
     problems.push({ path: 'purposeOfUse', message: `must be one of ${purposesOfUse.join(', ')}` });
   }

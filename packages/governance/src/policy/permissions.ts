@@ -34,7 +34,15 @@ export const phiActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search'
 export const breakGlassActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search']);
 
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
-  admin: new Set(['users.manage', 'grants.manage', 'tokens.manage', 'egress.manage', 'config.manage', 'keys.rotate', 'audit.verify']),
+  admin: new Set([
+    'users.manage',
+    'grants.manage',
+    'tokens.manage',
+    'egress.manage',
+    'config.manage',
+    'keys.rotate',
+    'audit.verify',
+  ]),
   compliance_officer: new Set(['audit.read', 'audit.export', 'audit.verify', 'break_glass.review']),
   coordinator: new Set(['phi.read', 'phi.search', 'phi.write', 'proposal.create']),
   front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),

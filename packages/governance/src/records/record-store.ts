@@ -71,10 +71,16 @@ export class RecordStore {
   ) {}
 
   async create<T>(ctx: RequestContext, input: NewRecord<T>): Promise<StoredRecord<T>> {
-    if (!kindName.test(input.kind)) throw new ValidationError('invalid record kind', [{ path: 'kind', message: 'must be a FHIR-style resource name' }]);
+    if (!kindName.test(input.kind))
+      throw new ValidationError('invalid record kind', [
+        { path: 'kind', message: 'must be a FHIR-style resource name' },
+      ]);
     const id = newId();
     const patientId = input.kind === 'Patient' ? id : input.patientId;
-    const decision = await this.policy.enforce(ctx, 'phi.write', { site: input.site, ...(patientId !== undefined ? { patientId } : {}) });
+    const decision = await this.policy.enforce(ctx, 'phi.write', {
+      site: input.site,
+      ...(patientId !== undefined ? { patientId } : {}),
+    });
     const now = this.clock.now();
     const sealed = this.cipher.encrypt(JSON.stringify(input.data), `records:${id}`);
     return this.audit.transact(
@@ -85,7 +91,16 @@ export class RecordStore {
           [id, input.kind, input.site, patientId ?? null, sealed, now],
         );
         await this.writeLookup(tx, id, input.kind, input.lookup);
-        return { id, kind: input.kind, site: input.site, patientId, version: 1, data: input.data, createdAt: now, updatedAt: now };
+        return {
+          id,
+          kind: input.kind,
+          site: input.site,
+          patientId,
+          version: 1,
+          data: input.data,
+          createdAt: now,
+          updatedAt: now,
+        };
       },
       (r) => [this.entry(ctx, 'phi.create', 'C', r, decision, Object.keys(input.data as object))],
     );
@@ -120,7 +135,8 @@ export class RecordStore {
           `update records set version = version + 1, data_enc = $3, updated_at = $4 where id = $1 and version = $2`,
           [id, expectedVersion, sealed, now],
         );
-        if (rowCount === 0) throw new ConflictError('VERSION_CONFLICT', `${kind} was changed by someone else: read it again`);
+        if (rowCount === 0)
+          throw new ConflictError('VERSION_CONFLICT', `${kind} was changed by someone else: read it again`);
         if (lookup !== undefined) {
           await tx.query('delete from record_index where record_id = $1', [id]);
           await this.writeLookup(tx, id, kind, lookup);
@@ -207,11 +223,10 @@ export class RecordStore {
     if (lookup === undefined) return;
     for (const [field, values] of Object.entries(lookup)) {
       for (const value of new Set(values)) {
-        await tx.query('insert into record_index (record_id, field, digest) values ($1, $2, $3) on conflict do nothing', [
-          id,
-          field,
-          this.cipher.blindIndex(`${kind}.${field}`, value),
-        ]);
+        await tx.query(
+          'insert into record_index (record_id, field, digest) values ($1, $2, $3) on conflict do nothing',
+          [id, field, this.cipher.blindIndex(`${kind}.${field}`, value)],
+        );
       }
     }
   }
@@ -242,7 +257,11 @@ export class RecordStore {
 }
 
 function scopeOf(row: RecordRow): { site: string; patientId?: string; entity: { kind: string; id: string } } {
-  return { site: row.site, ...(row.patient_id !== null ? { patientId: row.patient_id } : {}), entity: { kind: row.kind, id: row.id } };
+  return {
+    site: row.site,
+    ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
+    entity: { kind: row.kind, id: row.id },
+  };
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

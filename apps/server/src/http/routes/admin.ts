@@ -17,7 +17,11 @@ const list = (items: Record<string, unknown> = { type: 'object', additionalPrope
   ...errors,
 });
 const noContent = { 204: { type: 'null' }, ...errors };
-const anyObject = { 200: { type: 'object', additionalProperties: true }, 201: { type: 'object', additionalProperties: true }, ...errors };
+const anyObject = {
+  200: { type: 'object', additionalProperties: true },
+  201: { type: 'object', additionalProperties: true },
+  ...errors,
+};
 
 export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   // --- users ---
@@ -27,7 +31,10 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['admin'],
         summary: 'Create a user',
-        body: object(['username', 'password'], { username: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } }),
+        body: object(['username', 'password'], {
+          username: { type: 'string', maxLength: 64 },
+          password: { type: 'string', maxLength: 1024 },
+        }),
         response: anyObject,
       },
     },
@@ -44,7 +51,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   });
   app.post<{ Params: { id: string } }>(
     '/users/:id/disable',
-    { schema: { tags: ['admin'], summary: 'Disable a user: ends sessions and revokes tokens at once', params: idParams, response: noContent } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Disable a user: ends sessions and revokes tokens at once',
+        params: idParams,
+        response: noContent,
+      },
+    },
     async (request, reply) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'users.manage');
@@ -55,7 +69,13 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   app.put<{ Params: { id: string }; Body: { eligible: boolean } }>(
     '/users/:id/break-glass',
     {
-      schema: { tags: ['admin'], summary: 'Put a user on or off the break-glass list', params: idParams, body: object(['eligible'], { eligible: { type: 'boolean' } }), response: noContent },
+      schema: {
+        tags: ['admin'],
+        summary: 'Put a user on or off the break-glass list',
+        params: idParams,
+        body: object(['eligible'], { eligible: { type: 'boolean' } }),
+        response: noContent,
+      },
     },
     async (request, reply) => {
       const ctx = contextOf(request);
@@ -66,7 +86,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
   app.post<{ Params: { id: string } }>(
     '/users/:id/totp',
-    { schema: { tags: ['admin'], summary: 'Start TOTP enrolment (for yourself, or as admin)', params: idParams, response: anyObject } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Start TOTP enrolment (for yourself, or as admin)',
+        params: idParams,
+        response: anyObject,
+      },
+    },
     async (request) => {
       const ctx = contextOf(request);
       if (ctx.actor.id !== request.params.id) await kernel.policy.enforce(ctx, 'users.manage');
@@ -80,7 +107,10 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Confirm TOTP enrolment with a current code',
         params: idParams,
-        body: object(['secret', 'code'], { secret: { type: 'string', pattern: '^[A-Z2-7]{16,128}=*$' }, code: { type: 'string', pattern: '^\\d{6}$' } }),
+        body: object(['secret', 'code'], {
+          secret: { type: 'string', pattern: '^[A-Z2-7]{16,128}=*$' },
+          code: { type: 'string', pattern: '^\\d{6}$' },
+        }),
         response: noContent,
       },
     },
@@ -95,7 +125,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   // --- service accounts ---
   app.post<{ Body: { name: string } }>(
     '/service-accounts',
-    { schema: { tags: ['admin'], summary: 'Create a service account', body: object(['name'], { name: { type: 'string', maxLength: 64 } }), response: anyObject } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a service account',
+        body: object(['name'], { name: { type: 'string', maxLength: 64 } }),
+        response: anyObject,
+      },
+    },
     async (request, reply) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'users.manage');
@@ -103,13 +140,24 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.serviceAccounts.create(request.body.name, ctx.actor);
     },
   );
-  app.get('/service-accounts', { schema: { tags: ['admin'], summary: 'List service accounts', response: list() } }, async (request) => {
-    await kernel.policy.enforce(contextOf(request), 'users.manage');
-    return { items: await kernel.serviceAccounts.list() };
-  });
+  app.get(
+    '/service-accounts',
+    { schema: { tags: ['admin'], summary: 'List service accounts', response: list() } },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'users.manage');
+      return { items: await kernel.serviceAccounts.list() };
+    },
+  );
   app.post<{ Params: { id: string } }>(
     '/service-accounts/:id/disable',
-    { schema: { tags: ['admin'], summary: 'Disable a service account and revoke its tokens', params: idParams, response: noContent } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Disable a service account and revoke its tokens',
+        params: idParams,
+        response: noContent,
+      },
+    },
     async (request, reply) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'users.manage');
@@ -119,7 +167,15 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
 
   // --- API tokens ---
-  app.post<{ Body: { principalKind: 'user' | 'service'; principalId: string; name: string; scopes: string[]; expiresInDays: number } }>(
+  app.post<{
+    Body: {
+      principalKind: 'user' | 'service';
+      principalId: string;
+      name: string;
+      scopes: string[];
+      expiresInDays: number;
+    };
+  }>(
     '/tokens',
     {
       schema: {
@@ -129,7 +185,13 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
           principalKind: { type: 'string', enum: ['user', 'service'] },
           principalId: idParams.properties.id,
           name: { type: 'string', minLength: 1, maxLength: 64 },
-          scopes: { type: 'array', minItems: 1, maxItems: actions.length + 1, uniqueItems: true, items: { type: 'string', enum: ['*', ...actions] } },
+          scopes: {
+            type: 'array',
+            minItems: 1,
+            maxItems: actions.length + 1,
+            uniqueItems: true,
+            items: { type: 'string', enum: ['*', ...actions] },
+          },
           expiresInDays: { type: 'integer', minimum: 1, maximum: 365 },
         }),
         response: anyObject,
@@ -152,13 +214,24 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return issued;
     },
   );
-  app.get('/tokens', { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: list() } }, async (request) => {
-    await kernel.policy.enforce(contextOf(request), 'tokens.manage');
-    return { items: await kernel.tokens.list() };
-  });
+  app.get(
+    '/tokens',
+    { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: list() } },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'tokens.manage');
+      return { items: await kernel.tokens.list() };
+    },
+  );
   app.delete<{ Params: { id: string } }>(
     '/tokens/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke an API token, effective at once', params: idParams, response: noContent } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke an API token, effective at once',
+        params: idParams,
+        response: noContent,
+      },
+    },
     async (request, reply) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'tokens.manage');
@@ -168,7 +241,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
 
   // --- grants ---
-  app.post<{ Body: { principalKind: 'user' | 'service'; principalId: string; role: Role; site: string; workflow: string; purposeOfUse: PurposeOfUse } }>(
+  app.post<{
+    Body: {
+      principalKind: 'user' | 'service';
+      principalId: string;
+      role: Role;
+      site: string;
+      workflow: string;
+      purposeOfUse: PurposeOfUse;
+    };
+  }>(
     '/grants',
     {
       schema: {
@@ -192,13 +274,19 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.grants.add(ctx.actor, request.body);
     },
   );
-  app.get('/grants', { schema: { tags: ['admin'], summary: 'List live grants', response: list() } }, async (request) => {
-    await kernel.policy.enforce(contextOf(request), 'grants.manage');
-    return { items: await kernel.grants.list() };
-  });
+  app.get(
+    '/grants',
+    { schema: { tags: ['admin'], summary: 'List live grants', response: list() } },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'grants.manage');
+      return { items: await kernel.grants.list() };
+    },
+  );
   app.delete<{ Params: { id: string } }>(
     '/grants/:id',
-    { schema: { tags: ['admin'], summary: 'Revoke a grant, effective at once', params: idParams, response: noContent } },
+    {
+      schema: { tags: ['admin'], summary: 'Revoke a grant, effective at once', params: idParams, response: noContent },
+    },
     async (request, reply) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'grants.manage');

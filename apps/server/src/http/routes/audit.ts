@@ -11,7 +11,9 @@ import { errors, uuidPattern } from '../schemas.js';
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' } as const;
 
 export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get<{ Querystring: { patient?: string; actor?: string; from?: string; to?: string; limit?: string; after?: string } }>(
+  app.get<{
+    Querystring: { patient?: string; actor?: string; from?: string; to?: string; limit?: string; after?: string };
+  }>(
     '/audit/events',
     {
       schema: {
@@ -50,7 +52,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
         action: 'R',
         outcome: 'success',
         ...(q.patient !== undefined ? { patientIds: [q.patient] } : {}),
-        query: Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>,
+        query: Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)),
       });
       return { items: page.entries, next: page.next };
     },
@@ -58,13 +60,24 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
 
   app.get(
     '/audit/verify',
-    { schema: { tags: ['audit'], summary: 'Verify the audit chain and checkpoints from genesis', response: { 200: { type: 'object', additionalProperties: true }, ...errors } } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Verify the audit chain and checkpoints from genesis',
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
     async (request) => {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'audit.verify');
       await kernel.audit.flush();
       const result = await verifyAuditLog(kernel.db);
-      await kernel.audit.append({ actor: ctx.actor, event: 'audit.verified', action: 'E', outcome: result.ok ? 'success' : 'failure' });
+      await kernel.audit.append({
+        actor: ctx.actor,
+        event: 'audit.verified',
+        action: 'E',
+        outcome: result.ok ? 'success' : 'failure',
+      });
       return result;
     },
   );

@@ -43,10 +43,14 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-    await kernel.sessions.logout(contextOf(request).actor, { address: request.ip, requestId: request.id });
-    void reply.status(204);
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      await kernel.sessions.logout(contextOf(request).actor, { address: request.ip, requestId: request.id });
+      void reply.status(204);
+    },
+  );
 
   app.get(
     '/me',
@@ -67,7 +71,13 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { id: { type: 'string' }, role: { type: 'string' }, site: { type: 'string' }, workflow: { type: 'string' }, purposeOfUse: { type: 'string' } },
+                  properties: {
+                    id: { type: 'string' },
+                    role: { type: 'string' },
+                    site: { type: 'string' },
+                    workflow: { type: 'string' },
+                    purposeOfUse: { type: 'string' },
+                  },
                 },
               },
             },

@@ -21,7 +21,13 @@ const destination = {
 export function egressRoutes(app: FastifyInstance, kernel: Kernel): void {
   app.get(
     '/egress',
-    { schema: { tags: ['egress'], summary: 'List registered outbound destinations', response: { 200: { type: 'object', properties: { items: { type: 'array', items: destination } } }, ...errors } } },
+    {
+      schema: {
+        tags: ['egress'],
+        summary: 'List registered outbound destinations',
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: destination } } }, ...errors },
+      },
+    },
     async (request) => {
       await kernel.policy.enforce(contextOf(request), 'egress.manage', {});
       return { items: await kernel.egress.list() };

@@ -62,7 +62,11 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['patients'],
         summary: 'Create a patient record',
-        body: { ...demographics, required: [...demographics.required, 'site'], properties: { ...demographics.properties, site: siteCode } },
+        body: {
+          ...demographics,
+          required: [...demographics.required, 'site'],
+          properties: { ...demographics.properties, site: siteCode },
+        },
         response: { 201: patientResponse, ...errors },
       },
     },
@@ -82,7 +86,14 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
 
   app.get<{ Params: { id: string } }>(
     '/patients/:id',
-    { schema: { tags: ['patients'], summary: 'Read a patient record', params: idParams, response: { 200: patientResponse, ...errors } } },
+    {
+      schema: {
+        tags: ['patients'],
+        summary: 'Read a patient record',
+        params: idParams,
+        response: { 200: patientResponse, ...errors },
+      },
+    },
     async (request, reply) => {
       const record = await kernel.records.read<PatientDemographics>(contextOf(request), 'Patient', request.params.id);
       void reply.header('etag', etag(record.version));
@@ -97,7 +108,11 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['patients'],
         summary: 'Replace a patient record at a known version (If-Match required)',
         params: idParams,
-        headers: { type: 'object', required: ['if-match'], properties: { 'if-match': { type: 'string', pattern: '^(W/)?"\\d{1,9}"$' } } },
+        headers: {
+          type: 'object',
+          required: ['if-match'],
+          properties: { 'if-match': { type: 'string', pattern: '^(W/)?"\\d{1,9}"$' } },
+        },
         body: demographics,
         response: { 200: patientResponse, ...errors },
       },
@@ -130,11 +145,19 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
           required: ['identifier'],
           properties: { identifier: { type: 'string', minLength: 3, maxLength: 701, pattern: '^[^|]+\\|.+$' } },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: patientResponse } } }, ...errors },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: patientResponse } } },
+          ...errors,
+        },
       },
     },
     async (request) => {
-      const found = await kernel.records.find<PatientDemographics>(contextOf(request), 'Patient', 'identifier', request.query.identifier);
+      const found = await kernel.records.find<PatientDemographics>(
+        contextOf(request),
+        'Patient',
+        'identifier',
+        request.query.identifier,
+      );
       return { items: found.map(toBody) };
     },
   );
@@ -143,7 +166,9 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
 function checkBirthDate(date: string): void {
   const d = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date || d.getTime() > Date.now()) {
-    throw new ValidationError('invalid birth date', [{ path: 'body/birthDate', message: 'must be a real date, not in the future' }]);
+    throw new ValidationError('invalid birth date', [
+      { path: 'body/birthDate', message: 'must be a real date, not in the future' },
+    ]);
   }
 }
 
