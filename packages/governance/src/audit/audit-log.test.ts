@@ -7,10 +7,10 @@ import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing'
 import { AuditLog } from './audit-log.js';
 import { verifyAuditLog } from './verify.js';
 import { queryAudit } from './query.js';
-import { TestFieldCipher } from './test-cipher.js';
+import { KeyRing } from '../crypto/key-ring.js';
 import { sampleEntry, PATIENTS } from './test-fixtures.js';
 
-const cipher = new TestFieldCipher();
+const cipher = KeyRing.inMemory();
 
 async function wipe(db: Database): Promise<void> {
   await tamper(db, 'delete from audit_checkpoints');

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { AuditLog } from './audit-log.js';
-import { TestFieldCipher } from './test-cipher.js';
+import { keyRingWithMasterKey } from '../crypto/testing.js';
 import { sampleEntry, PATIENTS } from './test-fixtures.js';
 
 const [kind, location, keyHex] = process.argv.slice(2);
@@ -15,7 +15,9 @@ if (kind === undefined || location === undefined || keyHex === undefined) {
 }
 const db: Database =
   kind === 'pglite' ? await PgliteDatabase.open(location) : await PostgresDatabase.open({ url: location });
-const log = await AuditLog.open(db, new TestFieldCipher(Buffer.from(keyHex, 'hex')), { checkpointIntervalMs: 50 });
+const log = await AuditLog.open(db, await keyRingWithMasterKey(db, Buffer.from(keyHex, 'hex')), {
+  checkpointIntervalMs: 50,
+});
 
 let committed = 0;
 async function worker(w: number): Promise<void> {

@@ -10,7 +10,8 @@ import { migrate, PgliteDatabase, type Sql } from '@steward/store';
 import { storeTargets } from '@steward/store/testing';
 import { verifyAuditLog } from './verify.js';
 import { iterateAudit } from './query.js';
-import { TestFieldCipher } from './test-cipher.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { keyRingWithMasterKey } from '../crypto/testing.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const ROUNDS = 6;
@@ -35,7 +36,7 @@ async function killMidBurst(kind: string, location: string, key: Buffer): Promis
 }
 
 /** Every PHI row has its audit entry, every audit entry its row, and the chain verifies. */
-async function checkConsistent(db: Sql, cipher: TestFieldCipher): Promise<number> {
+async function checkConsistent(db: Sql, cipher: FieldCipher): Promise<number> {
   const rows = new Set((await db.query<{ id: string }>('select id from records')).rows.map((r) => r.id));
   const audited = new Set<string>();
   for await (const e of iterateAudit(db, cipher, { events: ['phi.create'] })) audited.add(e.entity?.id ?? '');
@@ -65,7 +66,9 @@ describe('audit survives SIGKILL mid-burst', () => {
       const key = randomBytes(32);
       for (let round = 0; round < ROUNDS; round++) {
         await killMidBurst('postgres', db.url as string, key);
-        t.diagnostic(`round ${round}: ${await checkConsistent(db, new TestFieldCipher(key))} PHI rows, all audited`);
+        t.diagnostic(
+          `round ${round}: ${await checkConsistent(db, await keyRingWithMasterKey(db, key))} PHI rows, all audited`,
+        );
       }
     } finally {
       await db.close();
@@ -85,7 +88,9 @@ describe('audit survives SIGKILL mid-burst', () => {
         await killMidBurst('pglite', dir, key);
         const db = await PgliteDatabase.open(dir);
         try {
-          t.diagnostic(`round ${round}: ${await checkConsistent(db, new TestFieldCipher(key))} PHI rows, all audited`);
+          t.diagnostic(
+            `round ${round}: ${await checkConsistent(db, await keyRingWithMasterKey(db, key))} PHI rows, all audited`,
+          );
         } finally {
           await db.close();
         }

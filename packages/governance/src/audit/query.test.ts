@@ -7,10 +7,10 @@ import type { AuditEntryInput } from './audit-entry.js';
 import { AuditLog } from './audit-log.js';
 import { queryAudit } from './query.js';
 import { exportFhirAuditEvents, toFhirAuditEvents } from './fhir-export.js';
-import { TestFieldCipher } from './test-cipher.js';
+import { KeyRing } from '../crypto/key-ring.js';
 import { sampleEntry, PATIENTS } from './test-fixtures.js';
 
-const cipher = new TestFieldCipher();
+const cipher = KeyRing.inMemory();
 const [P1, P2] = PATIENTS;
 
 for (const target of storeTargets()) {

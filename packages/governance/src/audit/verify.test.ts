@@ -6,10 +6,10 @@ import { AuditLog } from './audit-log.js';
 import { verifyAuditLog } from './verify.js';
 import { chainHash, entryText } from './audit-chain.js';
 import type { VerifyResult } from './chain-verifier.js';
-import { TestFieldCipher } from './test-cipher.js';
+import { KeyRing } from '../crypto/key-ring.js';
 import { sampleEntry } from './test-fixtures.js';
 
-const cipher = new TestFieldCipher();
+const cipher = KeyRing.inMemory();
 
 /** A fresh log of `n` entries, checkpointed every 5 (so at 5, 10, 15, ...). */
 async function freshLog(db: Database, n = 25): Promise<void> {

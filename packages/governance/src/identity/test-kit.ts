@@ -10,7 +10,7 @@ import { Authenticator } from './authenticator.js';
 import { PasswordHasher } from './passwords.js';
 import { ServiceAccountDirectory } from './service-accounts.js';
 import { SessionManager, type SessionConfig } from './sessions.js';
-import { TestCipher } from './test-cipher.js';
+import { KeyRing } from '../crypto/key-ring.js';
 import { ApiTokens } from './tokens.js';
 import { totpCode } from './totp.js';
 import { UserDirectory } from './users.js';
@@ -40,7 +40,7 @@ export const adminActor: Actor = { kind: 'user', id: newId(), name: 'test-admin'
 export function identityKit(db: Database, config: SessionConfig = {}) {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
   const audit = new MemoryAuditSink();
-  const cipher = new TestCipher();
+  const cipher = KeyRing.inMemory();
   const users = new UserDirectory({ db, audit, cipher, hasher: testHasher, clock });
   const serviceAccounts = new ServiceAccountDirectory({ db, audit, clock });
   const tokens = new ApiTokens({ db, audit, clock });
