@@ -60,6 +60,12 @@ function roomOf(file) {
     .sort((a, b) => b.length - a.length)[0];
 }
 
+/** packages/x, apps/x, bench or tests: the unit a relative import must not leave. */
+function packageOf(path) {
+  const parts = relative(root, path).split('/');
+  return parts[0] === 'packages' || parts[0] === 'apps' ? parts.slice(0, 2).join('/') : parts[0];
+}
+
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
@@ -87,14 +93,19 @@ for (const top of ['packages', 'apps', 'bench', 'tests']) {
       const spec = m[1];
       let target;
       if (spec.startsWith('.')) {
-        target = roomOf(resolve(dirname(file), spec));
+        const resolved = resolve(dirname(file), spec);
+        if (packageOf(resolved) !== packageOf(file)) {
+          problems.push(`${rel}: imports ${spec}: reach another room through its package name, not a path`);
+        }
+        target = roomOf(resolved);
       } else if (spec.startsWith('@steward/')) {
         const [scope, name, ...deep] = spec.split('/');
         target = packageRoom[`${scope}/${name}`];
         if (deep.length > 0 && deep.join('/') !== 'testing') {
           problems.push(`${rel}: imports ${spec}: use the package's public entry, not its internals`);
         }
-        if (deep.join('/') === 'testing' && !isTest) problems.push(`${rel}: imports ${spec} outside a test`);
+        if (deep.join('/') === 'testing' && !isTest && !rel.startsWith('bench/'))
+          problems.push(`${rel}: imports ${spec} outside a test`);
       } else continue;
       if (target === undefined || target === room) continue;
       const ok = allowed[room].some(

@@ -14,22 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
-import {
-  AuditLog,
-  ChainVerifier,
-  entryText,
-  verifyAuditLog,
-  type AuditEntryInput,
-} from '../../packages/governance/dist/audit/index.js';
-import { TestFieldCipher } from '../../packages/governance/dist/audit/test-cipher.js';
-import { memoryLog, sampleEntry } from '../../packages/governance/dist/audit/test-fixtures.js';
+import { AuditLog, ChainVerifier, entryText, KeyRing, verifyAuditLog, type AuditEntryInput } from '@steward/governance';
+import { memoryLog, sampleEntry } from '@steward/governance/testing';
 import { measure, report, type Measurement } from './harness.js';
 
 const APPENDERS = 512;
 const PER_ROUND = 20_000;
 const targets = { postgres: 20_000, pglite: 5_000, verifyPerCore: 250_000 };
 const problems: string[] = [];
-const cipher = new TestFieldCipher();
+const cipher = KeyRing.inMemory();
 
 const inputs: AuditEntryInput[] = Array.from({ length: PER_ROUND }, (_, i) =>
   sampleEntry(i, i % 10 === 0 ? { event: 'phi.search', query: { family: `Name${i}` } } : {}),
