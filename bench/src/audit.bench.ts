@@ -8,15 +8,14 @@
  * Targets (the issue): appends ≥ 20,000/s on PostgreSQL and ≥ 5,000/s on PGlite; verification
  * ≥ 250,000 entries/s per core.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { migrate, PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
+import { migrate, PgliteDatabase, type Database } from '@steward/store';
 import { AuditLog, ChainVerifier, entryText, KeyRing, verifyAuditLog, type AuditEntryInput } from '@steward/governance';
 import { memoryLog, sampleEntry } from '@steward/governance/testing';
-import { measure, report, type Measurement } from './harness.js';
+import { freshPostgres, measure, report, type Measurement } from './harness.js';
 
 const APPENDERS = 512;
 const PER_ROUND = 20_000;
@@ -113,30 +112,12 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['STEWARD_TEST_DATABASE_URL'];
-if (adminUrl !== undefined && adminUrl !== '') {
-  const name = `steward_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
+const postgres = await freshPostgres();
+if (postgres !== undefined) {
   try {
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    const db = await PostgresDatabase.open({ url: u.toString(), maxConnections: 4 });
-    try {
-      rows.push(...(await benchStore('PostgreSQL', db, targets.postgres)));
-    } finally {
-      await db.close();
-    }
+    rows.push(...(await benchStore('PostgreSQL', postgres, targets.postgres)));
   } finally {
-    await admin(`drop database if exists ${name} with (force)`);
+    await postgres.close();
   }
 } else {
   console.log('PostgreSQL skipped: set BENCH_DATABASE_URL or STEWARD_TEST_DATABASE_URL to an admin URL.\n');

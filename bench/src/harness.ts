@@ -2,6 +2,19 @@
  * @module Benchmark harness. Machines here are shared and noisy, so every figure is reported as
  * the median of several rounds AND as a ratio to a baseline measured in the same run.
  */
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+
+/**
+ * A fresh, migrated PostgreSQL database for one benchmark run (dropped by its `close()`), from
+ * BENCH_DATABASE_URL or STEWARD_TEST_DATABASE_URL; undefined when neither names a server.
+ */
+export async function freshPostgres(): Promise<TestDatabase | undefined> {
+  const benchUrl = process.env['BENCH_DATABASE_URL'];
+  if (benchUrl !== undefined && benchUrl !== '') process.env['STEWARD_TEST_DATABASE_URL'] = benchUrl;
+  const target = storeTargets().find((t) => t.name === 'postgres');
+  return target === undefined || target.skip !== undefined ? undefined : target.open();
+}
+
 export interface Measurement {
   readonly name: string;
   /** Operations per second: the median over rounds. */

@@ -24,9 +24,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
-import { measure, median } from './harness.js';
+import { freshPostgres, measure, median } from './harness.js';
 
 const MAX_RATIO = 2.5;
 const BATCH = 1_000;
@@ -137,25 +136,11 @@ try {
   const stores: Store[] = [{ name: 'PGlite', db: lite, nextId: 1 }];
   let noFlush: Store | undefined;
 
-  const adminUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['STEWARD_TEST_DATABASE_URL'];
-  if (adminUrl !== undefined && adminUrl !== '') {
-    const name = `steward_bench_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string): Promise<void> => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
-    await admin(`create database ${name}`);
-    cleanups.push(() => admin(`drop database if exists ${name} with (force)`));
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    const db = await PostgresDatabase.open({ url: u.toString(), maxConnections: 4 });
+  const db = await freshPostgres();
+  if (db !== undefined) {
     cleanups.push(() => db.close());
     stores.push({ name: 'PostgreSQL', db, nextId: 1 });
+    const u = new URL(db.url ?? '');
     // The same database without waiting for the WAL flush at commit: PGlite's durability level.
     u.searchParams.set('options', '-c synchronous_commit=off');
     const nf = await PostgresDatabase.open({ url: u.toString(), maxConnections: 4 });

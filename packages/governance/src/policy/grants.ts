@@ -26,14 +26,7 @@ export interface Grant {
   readonly purposeOfUse: PurposeOfUse;
 }
 
-export interface NewGrant {
-  readonly principalKind: 'user' | 'service';
-  readonly principalId: string;
-  readonly role: Role;
-  readonly site: string;
-  readonly workflow: string;
-  readonly purposeOfUse: PurposeOfUse;
-}
+export type NewGrant = Omit<Grant, 'id'>;
 
 const scopeName = /^(\*|[a-z0-9][a-z0-9._-]{0,63})$/;
 
