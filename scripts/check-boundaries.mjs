@@ -35,20 +35,40 @@ const allowed = {
     'packages/governance/policy',
   ],
   'packages/governance': ['*governance', 'packages/core', 'packages/store'],
-  'apps/server': ['packages/core', 'packages/store', 'packages/governance'],
-  'apps/cli': ['packages/core', 'packages/store', 'packages/governance', 'apps/server'],
-  bench: ['packages/core', 'packages/store', 'packages/governance'],
-  tests: ['packages/core', 'packages/store', 'packages/governance', 'apps/server', 'apps/cli'],
+  // The sandbox is another system (a stand-in EHR): it knows nothing of Steward but its vocabulary.
+  'packages/sandbox-ehr': ['packages/core'],
+  'packages/ehr': ['packages/core', 'packages/store', 'packages/governance'],
+  'apps/server': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr', 'packages/sandbox-ehr'],
+  'apps/cli': [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/ehr',
+    'packages/sandbox-ehr',
+    'apps/server',
+  ],
+  bench: ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr', 'packages/sandbox-ehr'],
+  tests: [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/ehr',
+    'packages/sandbox-ehr',
+    'apps/server',
+    'apps/cli',
+  ],
 };
 const packageRoom = {
   '@steward/core': 'packages/core',
   '@steward/store': 'packages/store',
   '@steward/governance': 'packages/governance',
+  '@steward/ehr': 'packages/ehr',
+  '@steward/sandbox-ehr': 'packages/sandbox-ehr',
   '@steward/server': 'apps/server',
   '@steward/cli': 'apps/cli',
 };
 // SQL that touches PHI tables directly, allowed only in the governed store and the schema.
-const phiTableSql = /\b(from|into|update|join)\s+(records|record_index)\b/i;
+const phiTableSql = /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events)\b/i;
 const phiTableOwners = ['packages/governance/src/records/', 'packages/store/src/migrations/'];
 
 function roomOf(file) {

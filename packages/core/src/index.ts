@@ -22,3 +22,26 @@ export type { Role, PurposeOfUse, Actor, ActorKind, RequestContext } from './act
 export { newId, newSecret } from './ids.js';
 export { identifierKey } from './patient.js';
 export type { PatientDemographics, PatientIdentifier } from './patient.js';
+export { ehrEventTypes, isEhrEventType } from './ehr-events.js';
+export type {
+  EhrEventType,
+  EhrEventChannel,
+  EhrEventInput,
+  EhrEvent,
+  EhrEventFacts,
+  EhrIdentifier,
+  PatientRef,
+  ParticipantRef,
+  AppointmentStatus,
+  AppointmentFacts,
+  ReferralStatus,
+  ReferralFacts,
+  TaskStatus,
+  TaskFacts,
+  EncounterFacts,
+  DocumentFacts,
+  OrderFacts,
+  ResultFacts,
+  PatientFacts,
+  MergeFacts,
+} from './ehr-events.js';

@@ -1,0 +1,227 @@
+/**
+ * @module Steward's own model of what happens in an EHR. Every inbound change — a FHIR
+ * subscription notification, a poll result, an HL7 v2 message — is normalized by an adapter into
+ * one `EhrEvent`, so that workflows never know which vendor or which protocol it came from.
+ * Minimum necessary: events carry the operational facts (who, when, which status, which
+ * provider), never clinical content such as diagnoses or note text.
+ */
+import type { PatientIdentifier } from './patient.js';
+
+/** An identifier of any EHR object (same shape as a patient identifier: system URI + value). */
+export type EhrIdentifier = PatientIdentifier;
+
+/** The normalized event types. Names are `<subject>.<what happened>`. */
+export const ehrEventTypes = [
+  'appointment.booked',
+  'appointment.rescheduled',
+  'appointment.cancelled',
+  'appointment.no-show',
+  'appointment.checked-in',
+  'appointment.fulfilled',
+  'referral.created',
+  'referral.updated',
+  'task.created',
+  'task.updated',
+  'encounter.started',
+  'encounter.discharged',
+  'document.received',
+  'order.updated',
+  'result.received',
+  'patient.updated',
+  'patient.merged',
+] as const;
+export type EhrEventType = (typeof ehrEventTypes)[number];
+
+/** Which channel an event arrived on. */
+export type EhrEventChannel = 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
+
+/** How Steward finds the patient an event is about: the EHR's id and/or identifiers (MRN …). */
+export interface PatientRef {
+  /** The EHR's logical id of the Patient resource, when the source gives one. */
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+}
+
+/** A practitioner, organization, location or service taking part in an appointment or referral. */
+export interface ParticipantRef {
+  readonly kind: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly display?: string;
+}
+
+/** FHIR Appointment.status values, which HL7 SIU filler status codes map onto. */
+export type AppointmentStatus =
+  | 'proposed'
+  | 'pending'
+  | 'booked'
+  | 'arrived'
+  | 'fulfilled'
+  | 'cancelled'
+  | 'noshow'
+  | 'entered-in-error'
+  | 'checked-in'
+  | 'waitlist';
+
+export interface AppointmentFacts {
+  readonly kind: 'Appointment';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status: AppointmentStatus;
+  /** ISO-8601 with the offset the source gave (or the facility zone's, stated explicitly). */
+  readonly start?: string;
+  readonly end?: string;
+  /** For a reschedule: the start it had before, when the source says. */
+  readonly previousStart?: string;
+  readonly serviceType?: string;
+  readonly participants: readonly ParticipantRef[];
+  /** References (`ServiceRequest/123`) or identifiers of the referral/order this appointment fulfils. */
+  readonly basedOn: readonly string[];
+  readonly cancellationReason?: string;
+}
+
+/** FHIR ServiceRequest.status values. */
+export type ReferralStatus = 'draft' | 'active' | 'on-hold' | 'revoked' | 'completed' | 'entered-in-error' | 'unknown';
+
+export interface ReferralFacts {
+  readonly kind: 'Referral';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status: ReferralStatus;
+  readonly intent?: string;
+  /** A short code or text naming the service asked for (e.g. "Cardiology consult"), not clinical detail. */
+  readonly service?: string;
+  readonly priority?: 'routine' | 'urgent' | 'asap' | 'stat';
+  readonly authoredOn?: string;
+  readonly requester?: ParticipantRef;
+  readonly performers: readonly ParticipantRef[];
+}
+
+/** FHIR Task.status values (the HL7 referral workflow states). */
+export type TaskStatus =
+  | 'draft'
+  | 'requested'
+  | 'received'
+  | 'accepted'
+  | 'rejected'
+  | 'ready'
+  | 'cancelled'
+  | 'in-progress'
+  | 'on-hold'
+  | 'failed'
+  | 'completed'
+  | 'entered-in-error';
+
+export interface TaskFacts {
+  readonly kind: 'Task';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status: TaskStatus;
+  readonly businessStatus?: string;
+  readonly code?: string;
+  /** What the task is about / based on, as references (`ServiceRequest/123`). */
+  readonly focus?: string;
+  readonly basedOn: readonly string[];
+  readonly owner?: ParticipantRef;
+  readonly dueDate?: string;
+}
+
+export interface EncounterFacts {
+  readonly kind: 'Encounter';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status: string;
+  /** FHIR Encounter.class code: AMB, IMP, EMER … */
+  readonly class?: string;
+  readonly start?: string;
+  readonly end?: string;
+  readonly location?: ParticipantRef;
+  readonly serviceProvider?: ParticipantRef;
+  readonly dischargeDisposition?: string;
+  /** References of the referrals/appointments this encounter answers. */
+  readonly basedOn: readonly string[];
+}
+
+export interface DocumentFacts {
+  readonly kind: 'Document';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status: string;
+  /** Document type code or text (e.g. LOINC 11488-4 "Consult note"). */
+  readonly type?: string;
+  readonly date?: string;
+  readonly contentType?: string;
+  readonly author?: ParticipantRef;
+  /** References this document answers (a referral, an encounter). */
+  readonly related: readonly string[];
+}
+
+export interface OrderFacts {
+  readonly kind: 'Order';
+  readonly ehrId?: string;
+  readonly identifiers: readonly EhrIdentifier[];
+  /** HL7 ORC-1 order control (NW, CA, SC …) or the FHIR status. */
+  readonly control: string;
+  readonly status?: string;
+  readonly service?: string;
+}
+
+export interface ResultFacts {
+  readonly kind: 'Result';
+  readonly identifiers: readonly EhrIdentifier[];
+  readonly status?: string;
+  readonly service?: string;
+  /** The order (placer/filler number) this result answers. */
+  readonly orderIdentifiers: readonly EhrIdentifier[];
+}
+
+export interface PatientFacts {
+  readonly kind: 'Patient';
+}
+
+export interface MergeFacts {
+  readonly kind: 'Merge';
+  /** The patient that survives (the event's `patient`) absorbs this one. */
+  readonly retired: PatientRef;
+}
+
+export type EhrEventFacts =
+  | AppointmentFacts
+  | ReferralFacts
+  | TaskFacts
+  | EncounterFacts
+  | DocumentFacts
+  | OrderFacts
+  | ResultFacts
+  | PatientFacts
+  | MergeFacts;
+
+/** A normalized EHR change, before Steward stores it. */
+export interface EhrEventInput {
+  readonly type: EhrEventType;
+  /** The connection (one EHR interface at one site) it came from. */
+  readonly connectionId: string;
+  readonly channel: EhrEventChannel;
+  /**
+   * A key unique to this change on this connection, so a redelivery is recognised:
+   * `hl7:<MSH-10>` or `fhir:<Type>/<id>/_history/<versionId>`.
+   */
+  readonly dedupKey: string;
+  /** When it happened in the EHR: ISO-8601 with an explicit offset. */
+  readonly occurredAt: string;
+  readonly patient: PatientRef;
+  readonly facts: EhrEventFacts;
+  /** The source's reference for it (`Appointment/123/_history/4`, or the HL7 message type `SIU^S12`). */
+  readonly sourceRef: string;
+}
+
+/** A stored event: sequenced per Steward instance, in arrival order per patient. */
+export interface EhrEvent extends EhrEventInput {
+  readonly id: string;
+  readonly seq: number;
+  readonly recordedAt: Date;
+}
+
+export function isEhrEventType(value: string): value is EhrEventType {
+  return (ehrEventTypes as readonly string[]).includes(value);
+}
