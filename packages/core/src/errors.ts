@@ -34,6 +34,18 @@ export const errorCodes = {
   CONFIG_INVALID: { status: 500, exit: 9 },
   AUDIT_CHAIN_BROKEN: { status: 500, exit: 1 },
   INTERNAL: { status: 500, exit: 10 },
+  EHR_UNAVAILABLE: { status: 502, exit: 8 },
+  EHR_RATE_LIMITED: { status: 503, exit: 7 },
+  EHR_BUDGET_EXHAUSTED: { status: 503, exit: 7 },
+  EHR_AUTH_FAILED: { status: 502, exit: 3 },
+  EHR_SCOPE_NOT_GRANTED: { status: 403, exit: 4 },
+  EHR_REJECTED: { status: 422, exit: 2 },
+  EHR_CONFLICT: { status: 409, exit: 6 },
+  EHR_OUTCOME_UNKNOWN: { status: 502, exit: 8 },
+  EHR_WRONG_PATIENT: { status: 409, exit: 6 },
+  EHR_NOT_SUPPORTED: { status: 422, exit: 2 },
+  HL7_INVALID: { status: 400, exit: 2 },
+  FHIR_INVALID: { status: 400, exit: 2 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,1 +1,3 @@
-export {};
+/** @module @steward/ehr: EHR connectivity — FHIR R4 client, HL7 v2 feeds, vendor profiles, inbound and outbound. */
+export { MemoryInboundJournal } from './inbound/index.js';
+export type { InboundJournal, InboundMessage, ReceiveOutcome, DeadLetter } from './inbound/index.js';
