@@ -7,6 +7,8 @@ export const roles = [
   'front_desk',
   'clinician_reviewer',
   'automation',
+  /** An EHR interface: stores what the EHR sends, and writes back what review approved. */
+  'integration',
 ] as const;
 export type Role = (typeof roles)[number];
 

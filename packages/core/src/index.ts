@@ -45,3 +45,4 @@ export type {
   PatientFacts,
   MergeFacts,
 } from './ehr-events.js';
+export type { InboundJournal, InboundMessage, ReceiveOutcome, DeadLetter } from './inbound-journal.js';

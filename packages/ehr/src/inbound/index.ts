@@ -1,3 +1,2 @@
-/** @module Inbound: the journal port every channel hands its messages to, and its in-memory implementation. */
+/** @module Inbound: the in-memory implementation of the journal port (`InboundJournal`, in @steward/core). */
 export { MemoryInboundJournal } from './memory-inbound-journal.js';
-export type { InboundJournal, InboundMessage, ReceiveOutcome, DeadLetter } from './inbound-journal.js';

@@ -1,6 +1,7 @@
 /** @module An in-memory `InboundJournal`, for tests of listeners and mappers. Same contract, no durability. */
 import { newId, type EhrEvent, type EhrEventInput } from '@steward/core';
-import type { DeadLetter, InboundJournal, InboundMessage, ReceiveOutcome } from './inbound-journal.js';
+
+import type { DeadLetter, InboundJournal, InboundMessage, ReceiveOutcome } from '@steward/core';
 
 export class MemoryInboundJournal implements InboundJournal {
   private readonly messages = new Map<string, { id: string; message: InboundMessage; deadLetter?: string }>();

@@ -32,6 +32,10 @@ export const auditEvents = [
   'audit.verified',
   'audit.queried',
   'audit.exported',
+  'ehr.received',
+  'ehr.dead_letter',
+  'ehr.written',
+  'ehr.connection_changed',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 

@@ -71,6 +71,13 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'audit.queried':
     case 'audit.exported':
       return { type: dcm('110101', 'Audit Log Used') };
+    case 'ehr.received':
+    case 'ehr.dead_letter':
+      return { type: dcm('110107', 'Import') };
+    case 'ehr.written':
+      return { type: dcm('110106', 'Export') };
+    case 'ehr.connection_changed':
+      return { type: dcm('110113', 'Security Alert'), subtype: dcm('110129', 'Security Configuration') };
   }
 }
 

@@ -24,6 +24,8 @@ export const actions = [
   'egress.manage',
   'config.manage',
   'keys.rotate',
+  'ehr.ingest',
+  'ehr.write',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -48,6 +50,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
   clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.decide']),
   automation: new Set(['phi.read', 'phi.search', 'proposal.create']),
+  // Reads no chart through Steward: it only files what the EHR sends and applies approved writes.
+  integration: new Set(['ehr.ingest', 'ehr.write']),
 };
 
 export function roleAllows(role: Role, action: Action): boolean {

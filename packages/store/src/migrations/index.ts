@@ -7,6 +7,7 @@ import { sql as authorization } from './005-authorization.js';
 import { sql as records } from './006-records.js';
 import { sql as egress } from './007-egress.js';
 import { sql as grantsToApp } from './008-grants-to-app.js';
+import { sql as ehr } from './009-ehr.js';
 
 export interface Migration {
   readonly version: number;
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'records', sql: records },
   { version: 7, name: 'egress', sql: egress },
   { version: 8, name: 'grants-to-app', sql: grantsToApp },
+  { version: 9, name: 'ehr', sql: ehr },
 ];
