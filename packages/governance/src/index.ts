@@ -92,8 +92,8 @@ export {
   PolicyDecisionPoint,
 } from './policy/index.js';
 export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
-export { RecordStore } from './records/index.js';
-export type { StoredRecord, NewRecord, TransactionalAudit } from './records/index.js';
+export { RecordStore, EhrJournal } from './records/index.js';
+export type { StoredRecord, NewRecord, TransactionalAudit, JournalConnection } from './records/index.js';
 export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
 export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress/index.js';
 export { createLogger, redactPaths, serializeError } from './logging/index.js';

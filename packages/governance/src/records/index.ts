@@ -1,3 +1,5 @@
 /** @module PHI records behind policy, audit and encryption: the only way to PHI rows. */
 export { RecordStore } from './record-store.js';
 export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store.js';
+export { EhrJournal } from './ehr-journal.js';
+export type { JournalConnection } from './ehr-journal.js';

@@ -1,0 +1,141 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import type { EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
+import { AuditLog } from '../audit/audit-log.js';
+import { KeyRing } from '../crypto/key-ring.js';
+import { InMemoryMasterKeyProvider } from '../crypto/master-key.js';
+import { GrantStore } from '../policy/grants.js';
+import { BreakGlassStore } from '../policy/break-glass.js';
+import { PolicyDecisionPoint } from '../policy/decision-point.js';
+import { EhrJournal } from './ehr-journal.js';
+
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'test',
+  authMethod: 'local-operator',
+} as const;
+const connectionId = '5d0c7f4e-2a8b-4c1d-9e3f-6a7b8c9d0e1f';
+const interfaceId = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+const outsiderId = '2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e';
+
+function message(
+  key: string,
+  raw = `MSH|^~\\&|EHR|NORTH|STEWARD|NORTH|20261122||SIU^S12|${key}|P|2.5\rPID|1||MRN-SECRET-42`,
+): InboundMessage {
+  return { connectionId, channel: 'hl7v2', messageKey: key, raw, messageType: 'SIU^S12', receivedAt: new Date() };
+}
+
+function booked(key: string, dedupKey = `hl7:${key}`): EhrEventInput {
+  return {
+    type: 'appointment.booked',
+    connectionId,
+    channel: 'hl7v2',
+    dedupKey,
+    occurredAt: '2026-03-08T09:30:00-04:00',
+    patient: { identifiers: [{ system: 'urn:mrn', value: 'MRN-SECRET-42' }] },
+    facts: { kind: 'Appointment', identifiers: [], status: 'booked', participants: [], basedOn: [] },
+    sourceRef: 'SIU^S12',
+  };
+}
+
+for (const target of storeTargets()) {
+  describe(`governed EHR inbound journal on ${target.name}`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let audit: AuditLog;
+    let journal: InboundJournal;
+    let outsider: InboundJournal;
+
+    before(async () => {
+      db = await target.open();
+      const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
+      audit = await AuditLog.open(db, cipher);
+      const grants = new GrantStore(db, audit);
+      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
+      const ehrJournal = new EhrJournal(db, cipher, policy, audit);
+      await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-north'), ($2, 'other')`, [
+        interfaceId,
+        outsiderId,
+      ]);
+      await db.query(
+        `insert into ehr_connections (id, name, site, vendor, facility_time_zone, created_at, updated_at)
+         values ($1, 'north-adt', 'north', 'generic-r4', 'America/New_York', now(), now())`,
+        [connectionId],
+      );
+      for (const [id, role] of [
+        [interfaceId, 'integration'],
+        [outsiderId, 'coordinator'],
+      ] as const) {
+        await grants.add(bootstrap, {
+          principalKind: 'service',
+          principalId: id,
+          role,
+          site: 'north',
+          workflow: '*',
+          purposeOfUse: 'HOPERAT',
+        });
+      }
+      const ctx = (id: string, name: string): RequestContext => ({
+        actor: { kind: 'service', id, name, authMethod: 'api-token' },
+      });
+      journal = ehrJournal.forConnection(ctx(interfaceId, 'hl7-north'), { id: connectionId, site: 'north' });
+      outsider = ehrJournal.forConnection(ctx(outsiderId, 'other'), { id: connectionId, site: 'north' });
+    });
+    after(async () => {
+      await audit.close();
+      await db.close();
+    });
+
+    it('stores a message and its events sealed, audited in the same transaction, and reads them back in order', async () => {
+      const first = await journal.receive(message('M1'), [booked('M1')]);
+      const second = await journal.receive(message('M2'), [booked('M2')]);
+      assert.equal(first.status, 'stored');
+      assert.equal(second.status, 'stored');
+      const events = await journal.events(0, 100);
+      assert.deepEqual(
+        events.map((e) => e.dedupKey),
+        ['hl7:M1', 'hl7:M2'],
+      );
+      assert.ok(events[0]!.seq < events[1]!.seq);
+      assert.equal(events[0]!.occurredAt, '2026-03-08T09:30:00-04:00', 'the offset is kept as given');
+      assert.deepEqual(events[0]!.patient.identifiers, [{ system: 'urn:mrn', value: 'MRN-SECRET-42' }]);
+
+      const raw = await db.query<{ raw_enc: Uint8Array }>('select raw_enc from ehr_inbound');
+      const events2 = await db.query<{ data_enc: Uint8Array }>('select data_enc from ehr_events');
+      for (const bytes of [...raw.rows.map((r) => r.raw_enc), ...events2.rows.map((r) => r.data_enc)]) {
+        assert.ok(!Buffer.from(bytes).toString('latin1').includes('MRN-SECRET-42'), 'no identifier in the clear');
+      }
+      await audit.flush();
+      const entries = await db.query<{ event: string }>(`select event from audit_log where event = 'ehr.received'`);
+      assert.equal(entries.rows.length, 2);
+    });
+
+    it('recognises a redelivered message and a change that arrives by two routes, storing each once', async () => {
+      const again = await journal.receive(message('M1'), [booked('M1')]);
+      assert.equal(again.status, 'duplicate');
+      const viaPoll = await journal.receive(message('poll-1'), [booked('x', 'hl7:M2')]);
+      assert.equal(viaPoll.status, 'stored');
+      assert.equal(viaPoll.status === 'stored' ? viaPoll.events.length : -1, 0);
+      assert.equal((await journal.events(0, 100)).length, 2);
+    });
+
+    it('keeps unprocessable messages on the dead-letter list with their reason, once', async () => {
+      const dl = await journal.deadLetter(message('BAD-1', 'garbage'), 'MSH segment missing');
+      assert.equal(dl.status, 'dead-letter');
+      assert.equal((await journal.deadLetter(message('BAD-1', 'garbage'), 'again')).status, 'duplicate');
+      const list = await journal.deadLetters();
+      assert.equal(list.length, 1);
+      assert.equal(list[0]!.reason, 'MSH segment missing');
+      assert.equal(list[0]!.messageKey, 'BAD-1');
+    });
+
+    it('refuses an actor without ehr.ingest at the site, storing nothing', async () => {
+      const before = await db.query<{ n: number }>('select count(*)::int as n from ehr_inbound');
+      await assert.rejects(outsider.receive(message('M9'), [booked('M9')]), { code: 'FORBIDDEN' });
+      await assert.rejects(outsider.events(0, 10), { code: 'FORBIDDEN' });
+      const after = await db.query<{ n: number }>('select count(*)::int as n from ehr_inbound');
+      assert.equal(after.rows[0]!.n, before.rows[0]!.n);
+    });
+  });
+}
