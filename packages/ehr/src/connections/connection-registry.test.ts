@@ -1,0 +1,132 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPair, exportJWK } from 'jose';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { systemClock, type RequestContext } from '@steward/core';
+import {
+  AuditLog,
+  BreakGlassStore,
+  EhrJournal,
+  GrantStore,
+  InMemoryMasterKeyProvider,
+  KeyRing,
+  PolicyDecisionPoint,
+  ServiceAccountDirectory,
+} from '@steward/governance';
+import { ConnectionRegistry, type PrivateJwk } from './connection-registry.js';
+
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'operator',
+  authMethod: 'local-operator',
+} as const;
+
+for (const target of storeTargets()) {
+  describe(`EHR connection registry on ${target.name}`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let audit: AuditLog;
+    let registry: ConnectionRegistry;
+    let journals: EhrJournal;
+    let admin: RequestContext;
+    let privateKey: PrivateJwk;
+
+    before(async () => {
+      db = await target.open();
+      const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
+      audit = await AuditLog.open(db, cipher);
+      const grants = new GrantStore(db, audit);
+      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
+      const accounts = new ServiceAccountDirectory({ db, audit, clock: systemClock });
+      registry = new ConnectionRegistry(db, cipher, policy, audit, accounts, grants);
+      journals = new EhrJournal(db, cipher, policy, audit);
+      const adminAccount = await accounts.create('ops', bootstrap);
+      await grants.add(bootstrap, {
+        principalKind: 'service',
+        principalId: adminAccount.id,
+        role: 'admin',
+        site: '*',
+        workflow: '*',
+        purposeOfUse: 'HSYSADMIN',
+      });
+      admin = { actor: { kind: 'service', id: adminAccount.id, name: 'ops', authMethod: 'api-token' } };
+      const { privateKey: key } = await generateKeyPair('ES384', { extractable: true });
+      privateKey = { ...(await exportJWK(key)), kid: 'k1', alg: 'ES384' } as PrivateJwk;
+    });
+    after(async () => {
+      await audit.close();
+      await db.close();
+    });
+
+    it('registers a connection with its key sealed and its own integration identity', async () => {
+      const c = await registry.add(admin, {
+        name: 'north-epic',
+        site: 'north',
+        vendor: 'epic',
+        fhirBaseUrl: 'https://ehr.example.org/fhir/R4/',
+        clientId: 'steward-north',
+        privateKey,
+        scopes: ['system/Appointment.rs', 'system/Task.cud'],
+        facilityTimeZone: 'America/New_York',
+        mllpPort: 2575,
+      });
+      assert.equal(c.vendor, 'epic');
+      assert.deepEqual(c.scopes, ['system/Appointment.rs', 'system/Task.cud']);
+      assert.equal(c.settings.budget.requestsPerSecond, 10);
+      const { rows } = await db.query<{ private_key_enc: Uint8Array }>('select private_key_enc from ehr_connections');
+      assert.ok(!Buffer.from(rows[0]!.private_key_enc).toString('latin1').includes(String(privateKey.d)));
+      assert.deepEqual(await registry.privateKey(c), privateKey);
+
+      // The connection's own account may file inbound messages at its site.
+      const journal = journals.forConnection({ actor: registry.actorOf(c) }, c);
+      const outcome = await journal.receive(
+        {
+          connectionId: c.id,
+          channel: 'hl7v2',
+          messageKey: 'X1',
+          raw: 'MSH|...',
+          messageType: 'ADT^A08',
+          receivedAt: new Date(),
+        },
+        [],
+      );
+      assert.equal(outcome.status, 'stored');
+    });
+
+    it('names every problem of an invalid registration at once, and stores nothing', async () => {
+      await assert.rejects(
+        registry.add(admin, {
+          name: 'Bad Name',
+          site: 'north',
+          vendor: 'nextgen' as 'epic',
+          fhirBaseUrl: 'ftp://x',
+          facilityTimeZone: 'Mars/Olympus',
+        }),
+        (e: { code: string; details: { path: string }[] }) => {
+          assert.equal(e.code, 'VALIDATION_FAILED');
+          const paths = e.details.map((d) => d.path).sort();
+          assert.deepEqual(paths, ['clientId', 'facilityTimeZone', 'fhirBaseUrl', 'name', 'privateKey', 'vendor']);
+          return true;
+        },
+      );
+      assert.equal((await registry.all()).length, 1);
+    });
+
+    it('refuses a duplicate name and a caller without config.manage', async () => {
+      await assert.rejects(
+        registry.add(admin, { name: 'north-epic', site: 'north', vendor: 'epic', facilityTimeZone: 'UTC' }),
+        { code: 'ALREADY_EXISTS' },
+      );
+      const c = await registry.get('north-epic');
+      await assert.rejects(registry.list({ actor: registry.actorOf(c) }), { code: 'FORBIDDEN' });
+    });
+
+    it('keeps a durable polling high-water mark per resource type', async () => {
+      const c = await registry.get('north-epic');
+      assert.equal(await registry.highWater(c.id, 'Appointment'), undefined);
+      await registry.setHighWater(c.id, 'Appointment', '2026-11-22T10:00:00.123-05:00');
+      await registry.setHighWater(c.id, 'Appointment', '2026-11-22T10:05:00.000-05:00');
+      assert.equal(await registry.highWater(c.id, 'Appointment'), '2026-11-22T10:05:00.000-05:00');
+    });
+  });
+}
