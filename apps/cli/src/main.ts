@@ -10,6 +10,7 @@ import { init } from './commands/init.js';
 import * as admin from './commands/admin.js';
 import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
 import { keysRotate } from './commands/keys.js';
+import { ehrAdd, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -161,6 +162,31 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--format <format>', 'fhir')
     .option('--out <file>', 'write to a file (0600) instead of standard output')
     .action(async (o: Parameters<typeof auditExport>[1]) => auditExport(g(), o));
+
+  const ehr = p.command('ehr').description('EHR connections: FHIR R4 (SMART Backend Services) and HL7 v2 feeds');
+  ehr
+    .command('add <name>')
+    .description('register an EHR connection for a site')
+    .requiredOption('--site <site>', 'the site whose data comes through it')
+    .requiredOption('--vendor <vendor>', 'generic-r4, epic, oracle-health or athenahealth')
+    .requiredOption('--time-zone <zone>', 'the facility time zone for zone-less HL7 times, e.g. America/New_York')
+    .option('--fhir-base-url <url>', 'the FHIR R4 base URL')
+    .option('--client-id <id>', 'the SMART Backend Services client id')
+    .option('--private-key <file>', 'the client private key: a JWK, or a PKCS#8 PEM with --alg and --kid')
+    .option('--alg <alg>', 'RS384 or ES384')
+    .option('--kid <kid>', 'the key id registered in the EHR')
+    .option('--scopes <scopes>', 'the scopes to ask for, space- or comma-separated')
+    .option('--mllp-port <port>', "listen for this connection's HL7 v2 feed on this port")
+    .option('--requests-per-second <n>', 'the request budget agreed with the EHR owner (default 10)')
+    .action(async (name: string, o: EhrAddFlags) => ehrAdd(g(), name, o));
+  ehr
+    .command('list')
+    .description('list EHR connections')
+    .action(async () => ehrList(g()));
+  ehr
+    .command('dead-letters <name>')
+    .description('messages received on a connection but not processed, with the reason')
+    .action(async (name: string) => ehrDeadLetters(g(), name));
 
   p.command('keys')
     .description('encryption keys')

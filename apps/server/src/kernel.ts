@@ -17,6 +17,7 @@ import {
   KeyRing,
   PasswordHasher,
   PolicyDecisionPoint,
+  EhrJournal,
   RecordStore,
   ServiceAccountDirectory,
   SessionManager,
@@ -25,6 +26,7 @@ import {
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
+import { ConnectionRegistry } from '@steward/ehr';
 import type { StewardConfig } from './config.js';
 
 export interface Kernel {
@@ -42,6 +44,8 @@ export interface Kernel {
   readonly policy: PolicyDecisionPoint;
   readonly records: RecordStore;
   readonly egress: EgressRegistry;
+  readonly connections: ConnectionRegistry;
+  readonly ehrJournal: EhrJournal;
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -116,6 +120,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock);
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
+    const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
+    const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
     return {
       db,
       masterKeys,
@@ -131,6 +137,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       policy,
       records,
       egress,
+      connections,
+      ehrJournal,
       clock,
       async ready() {
         try {

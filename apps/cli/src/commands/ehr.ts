@@ -1,0 +1,103 @@
+/** @module `steward ehr add|list|dead-letters`: EHR connections through the governed kernel. */
+import { readFileSync } from 'node:fs';
+import { importPKCS8, exportJWK } from 'jose';
+import { ValidationError } from '@steward/core';
+import { vendorIds, type PrivateJwk, type VendorId } from '@steward/ehr';
+import { withSession, type GlobalOptions } from '../session.js';
+import { printTable } from '../output.js';
+
+export interface EhrAddFlags {
+  readonly site: string;
+  readonly vendor: string;
+  readonly timeZone: string;
+  readonly fhirBaseUrl?: string;
+  readonly clientId?: string;
+  readonly privateKey?: string;
+  readonly alg?: string;
+  readonly kid?: string;
+  readonly scopes?: string;
+  readonly mllpPort?: string;
+  readonly requestsPerSecond?: string;
+}
+
+export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Promise<void> {
+  if (!(vendorIds as readonly string[]).includes(o.vendor))
+    throw new ValidationError('unknown vendor', [{ path: '--vendor', message: `one of ${vendorIds.join(', ')}` }]);
+  const privateKey = o.privateKey !== undefined ? await readPrivateKey(o.privateKey, o.alg, o.kid) : undefined;
+  const mllpPort = o.mllpPort !== undefined ? integer(o.mllpPort, '--mllp-port') : undefined;
+  const rps = o.requestsPerSecond !== undefined ? integer(o.requestsPerSecond, '--requests-per-second') : undefined;
+  await withSession(g, async ({ kernel, ctx }) => {
+    const c = await kernel.connections.add(ctx, {
+      name,
+      site: o.site,
+      vendor: o.vendor as VendorId,
+      facilityTimeZone: o.timeZone,
+      ...(o.fhirBaseUrl !== undefined ? { fhirBaseUrl: o.fhirBaseUrl } : {}),
+      ...(o.clientId !== undefined ? { clientId: o.clientId } : {}),
+      ...(privateKey !== undefined ? { privateKey } : {}),
+      ...(o.scopes !== undefined ? { scopes: o.scopes.split(/[\s,]+/).filter((s) => s !== '') } : {}),
+      ...(mllpPort !== undefined ? { mllpPort } : {}),
+      ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
+    });
+    process.stdout.write(
+      `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
+        (c.fhirBaseUrl !== undefined
+          ? `Register its FHIR server as an egress destination with a BAA if not done yet, then run \`steward ehr check ${c.name}\`.\n`
+          : ''),
+    );
+  });
+}
+
+export async function ehrList(g: GlobalOptions): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const rows = (await kernel.connections.list(ctx)).map((c) => ({
+      name: c.name,
+      site: c.site,
+      vendor: c.vendor,
+      fhirBaseUrl: c.fhirBaseUrl ?? '',
+      mllpPort: c.settings.mllpPort ?? '',
+      timeZone: c.facilityTimeZone,
+      budget: `${c.settings.budget.requestsPerSecond}/s`,
+    }));
+    printTable(rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
+  });
+}
+
+/** Dead letters are listed by an operator acting as the connection (who may file its messages), never with content. */
+export async function ehrDeadLetters(g: GlobalOptions, name: string): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    await kernel.policy.enforce(ctx, 'config.manage');
+    const c = await kernel.connections.get(name);
+    const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
+    const rows = (await journal.deadLetters()).map((d) => ({
+      received: d.receivedAt.toISOString(),
+      channel: d.channel,
+      type: d.messageType,
+      key: d.messageKey,
+      reason: d.reason,
+    }));
+    printTable(rows, ['received', 'channel', 'type', 'key', 'reason']);
+  });
+}
+
+/** A private key file: a JWK (JSON) or a PKCS#8 PEM (then `--alg` and `--kid` say how it is used). */
+async function readPrivateKey(file: string, alg?: string, kid?: string): Promise<PrivateJwk> {
+  const text = readFileSync(file, 'utf8').trim();
+  if (text.startsWith('{')) {
+    const jwk = JSON.parse(text) as PrivateJwk;
+    return { ...jwk, ...(alg !== undefined ? { alg } : {}), ...(kid !== undefined ? { kid } : {}) };
+  }
+  if (alg !== 'RS384' && alg !== 'ES384')
+    throw new ValidationError('a PEM key needs its algorithm', [{ path: '--alg', message: 'RS384 or ES384' }]);
+  if (kid === undefined)
+    throw new ValidationError('a PEM key needs its key id', [{ path: '--kid', message: 'required' }]);
+  const key = await importPKCS8(text, alg, { extractable: true });
+  return { ...(await exportJWK(key)), alg, kid } as PrivateJwk;
+}
+
+function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new ValidationError('not a whole number', [{ path: flag, message: 'must be an integer' }]);
+  return n;
+}
