@@ -60,12 +60,20 @@ export function errorForResponse(ctx: ResponseContext): StewardError {
   if (status === 401) return new UserError('EHR_AUTH_FAILED', `EHR refused the credentials for ${operation}`, details);
   if (status === 403) return new UserError('EHR_SCOPE_NOT_GRANTED', `EHR forbade ${operation}`, details);
   if (status === 409 || status === 412) {
-    return new UserError('EHR_CONFLICT', `EHR version conflict on ${operation}: read the current version first`, details);
+    return new UserError(
+      'EHR_CONFLICT',
+      `EHR version conflict on ${operation}: read the current version first`,
+      details,
+    );
   }
   if (status >= 500) {
     // A gateway error or a crash after a write began may hide a completed write; 503 means "not processed".
     if (!ctx.idempotent && status !== 503) {
-      return new OperationalError('EHR_OUTCOME_UNKNOWN', `EHR failed during ${operation}: read back before retrying`, details);
+      return new OperationalError(
+        'EHR_OUTCOME_UNKNOWN',
+        `EHR failed during ${operation}: read back before retrying`,
+        details,
+      );
     }
     return new OperationalError('EHR_UNAVAILABLE', `EHR unavailable for ${operation}`, details);
   }

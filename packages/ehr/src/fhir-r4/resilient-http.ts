@@ -110,7 +110,10 @@ export class ResilientHttp {
           delay = retryAfter ?? backoffDelay(attempt, this.#retry, this.#random);
         } else if (idempotent && isRetryableStatus(status)) {
           const backoff = backoffDelay(attempt, this.#retry, this.#random);
-          delay = retryAfter !== undefined && retryAfter <= this.#retry.maxRetryAfterMs ? Math.max(backoff, retryAfter) : backoff;
+          delay =
+            retryAfter !== undefined && retryAfter <= this.#retry.maxRetryAfterMs
+              ? Math.max(backoff, retryAfter)
+              : backoff;
         } else {
           return last;
         }

@@ -107,12 +107,12 @@ export class SmartBackendAuth implements AccessTokenProvider {
 
   /** The token endpoint, discovered once (a failed discovery is retried on the next call). */
   tokenEndpoint(): Promise<string> {
-    this.#tokenUrl ??= (this.#o.tokenEndpoint !== undefined ? Promise.resolve(this.#o.tokenEndpoint) : this.#discover()).catch(
-      (e: unknown) => {
-        this.#tokenUrl = undefined;
-        throw e;
-      },
-    );
+    this.#tokenUrl ??= (
+      this.#o.tokenEndpoint !== undefined ? Promise.resolve(this.#o.tokenEndpoint) : this.#discover()
+    ).catch((e: unknown) => {
+      this.#tokenUrl = undefined;
+      throw e;
+    });
     return this.#tokenUrl;
   }
 
@@ -184,18 +184,25 @@ export class SmartBackendAuth implements AccessTokenProvider {
     if (status >= 500) throw new OperationalError('EHR_UNAVAILABLE', 'EHR token endpoint unavailable');
     if (status !== 200) {
       // The OAuth error code only: error_description may quote the request, and the assertion never leaves here.
-      const code = typeof body['error'] === 'string' && /^[a-z_]{1,64}$/.test(body['error']) ? body['error'] : 'unknown';
+      const code =
+        typeof body['error'] === 'string' && /^[a-z_]{1,64}$/.test(body['error']) ? body['error'] : 'unknown';
       throw new UserError('EHR_AUTH_FAILED', `EHR token request refused: ${code}`, [{ path: 'error', message: code }]);
     }
     const accessToken = body['access_token'];
     const tokenType = body['token_type'];
-    if (typeof accessToken !== 'string' || accessToken.length === 0 || typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+    if (
+      typeof accessToken !== 'string' ||
+      accessToken.length === 0 ||
+      typeof tokenType !== 'string' ||
+      tokenType.toLowerCase() !== 'bearer'
+    ) {
       throw new UserError('EHR_AUTH_FAILED', 'EHR token response has no bearer access_token');
     }
     // RFC 6749 §5.1: no expires_in means the server did not say; assume a short life and refresh early.
     const expiresIn = typeof body['expires_in'] === 'number' && body['expires_in'] > 0 ? body['expires_in'] : 300;
     // RFC 6749 §5.1: no scope in the response means the requested scopes were granted.
-    const scopes = typeof body['scope'] === 'string' ? GrantedScopes.fromString(body['scope']) : new GrantedScopes(this.#o.scopes);
+    const scopes =
+      typeof body['scope'] === 'string' ? GrantedScopes.fromString(body['scope']) : new GrantedScopes(this.#o.scopes);
     const margin = Math.min(this.#o.refreshMarginSeconds ?? 60, expiresIn / 2);
     const token: CachedToken = {
       value: accessToken,
