@@ -12,7 +12,11 @@ describe('CircuitBreaker', () => {
       minimumCalls: 10,
       clock: new ManualClock(),
     });
-    for (let i = 0; i < 9; i++) i % 2 === 0 ? b.acquire().failure() : b.acquire().success();
+    for (let i = 0; i < 9; i++) {
+      const ticket = b.acquire();
+      if (i % 2 === 0) ticket.failure();
+      else ticket.success();
+    }
     assert.equal(b.state, 'closed'); // 5 of 9: below the minimum number of calls
     b.acquire().success(); // 5 of 10 failed
     assert.equal(b.state, 'open');
