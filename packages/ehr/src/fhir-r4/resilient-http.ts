@@ -120,7 +120,11 @@ export class ResilientHttp {
       }
       if (attempt === this.#retry.maxAttempts) break;
       if (this.#clock.now().getTime() + delay >= deadline) break;
-      await this.#sleep(delay, request.signal);
+      try {
+        await this.#sleep(delay, request.signal);
+      } catch (e) {
+        throw unavailable('EHR request cancelled', e);
+      }
     }
     if (last !== undefined) return last;
     throw lastError ?? new OperationalError('EHR_UNAVAILABLE', 'EHR request deadline passed');
