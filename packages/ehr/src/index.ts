@@ -9,3 +9,14 @@ export type {
   PrivateJwk,
   VendorId,
 } from './connections/index.js';
+export { FhirClient, SmartBackendAuth, GrantedScopes, parseSystemScope, realSleep } from './fhir-r4/index.js';
+export type {
+  FhirClientOptions,
+  FhirResult,
+  SearchParams,
+  HttpTransport,
+  AccessTokenProvider,
+  SmartBackendAuthOptions,
+} from './fhir-r4/index.js';
+export { EhrWriter, stewardWriteSystem, writableTypes } from './outbound/index.js';
+export type { WriteRequest, WriteOutcome, WriteTarget, PatientGuard, EhrWriterOptions } from './outbound/index.js';

@@ -13,7 +13,6 @@
  * set exactly the same values is indistinguishable (and harmless).
  */
 import {
-  ConflictError,
   OperationalError,
   UnexpectedError,
   UserError,
@@ -95,7 +94,9 @@ export class EhrWriter {
     try {
       await this.guardPatient(target, request.patient, request.resource);
       const outcome =
-        request.kind === 'create' ? await this.create(target.client, request) : await this.update(target.client, request);
+        request.kind === 'create'
+          ? await this.create(target.client, request)
+          : await this.update(target.client, request);
       await this.record(ctx, site, request, 'success', `${request.kind}:${outcome.status}`, outcome);
       return outcome;
     } catch (e) {
@@ -112,7 +113,13 @@ export class EhrWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         const created = await client.create(resource, { ifNoneExist: { identifier: key } });
-        return await this.verified(client, resource, created, attempt, created.status === 200 ? 'already-written' : 'written');
+        return await this.verified(
+          client,
+          resource,
+          created,
+          attempt,
+          created.status === 200 ? 'already-written' : 'written',
+        );
       } catch (e) {
         if (!ambiguous(e) || attempt >= this.maxAttempts) throw e;
         // The request may have landed: look before trying again.
@@ -133,9 +140,10 @@ export class EhrWriter {
         if (!conflict && (!ambiguous(e) || attempt >= this.maxAttempts)) throw e;
         const current = await client.read(resource.resourceType, resource.id);
         // Ours landed (the lost response, or a 412 because our own earlier try moved the version on).
-        if (contains(current.resource, resource)) return this.verified(client, resource, current, attempt, 'already-written');
+        if (contains(current.resource, resource))
+          return this.verified(client, resource, current, attempt, 'already-written');
         if (conflict || current.versionId !== request.baseVersion) {
-          throw new ConflictError(
+          throw new UserError(
             'EHR_CONFLICT',
             `${resource.resourceType} changed in the EHR since version ${request.baseVersion} (now ${current.versionId ?? 'unknown'}); nothing was overwritten`,
           );
@@ -155,7 +163,7 @@ export class EhrWriter {
     const id = result.resource.id;
     if (id === undefined) throw new UnexpectedError('the EHR answered a write without a resource id');
     const readBack = await client.read(sent.resourceType, id);
-    if (!contains(readBack.resource, { ...sent, id } as Resource)) {
+    if (!contains(readBack.resource, { ...sent, id })) {
       throw new OperationalError(
         'EHR_OUTCOME_UNKNOWN',
         `${sent.resourceType} read back after the write does not hold what was written`,
@@ -168,7 +176,10 @@ export class EhrWriter {
   private async guardPatient(target: WriteTarget, guard: PatientGuard, resource: Resource): Promise<void> {
     const refs = patientReferences(resource);
     if (refs.length === 0 || refs.some((r) => r !== `Patient/${guard.ehrId}`)) {
-      throw new UserError('EHR_WRONG_PATIENT', `the ${resource.resourceType} does not point at the patient it was made for`);
+      throw new UserError(
+        'EHR_WRONG_PATIENT',
+        `the ${resource.resourceType} does not point at the patient it was made for`,
+      );
     }
     let patient: Patient;
     try {
@@ -232,7 +243,9 @@ function checkRequest(request: WriteRequest): void {
       { path: 'patient.identifiers', message: 'at least two (e.g. MRN and enterprise id)' },
     ]);
   if (!/^[A-Za-z0-9.-]{8,64}$/.test(request.idempotencyKey))
-    throw new ValidationError('invalid idempotency key', [{ path: 'idempotencyKey', message: '8–64 of A-Z a-z 0-9 . -' }]);
+    throw new ValidationError('invalid idempotency key', [
+      { path: 'idempotencyKey', message: '8–64 of A-Z a-z 0-9 . -' },
+    ]);
 }
 
 /** A dropped connection or lost response after sending, or unavailability: the write may or may not have landed. */
@@ -242,7 +255,10 @@ function ambiguous(e: unknown): boolean {
 
 function withIdentifier(resource: Resource, key: string): Resource {
   const existing = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
-  const identifier = [...existing.filter((i) => i.system !== stewardWriteSystem), { system: stewardWriteSystem, value: key }];
+  const identifier = [
+    ...existing.filter((i) => i.system !== stewardWriteSystem),
+    { system: stewardWriteSystem, value: key },
+  ];
   return { ...resource, identifier } as Resource;
 }
 
