@@ -96,7 +96,10 @@ describe('SIU', () => {
   it('rejects an SIU without SCH or patient', () => {
     assert.equal(reason(withoutSegment(s12, 'SCH')), 'SCH segment is missing');
     assert.equal(reason(withoutSegment(s12, 'PID')), 'PID segment is missing');
-    assert.equal(reason(withField(withField(s12, 'PID', 2, ''), 'PID', 3, '')), 'PID-3 (patient identifier list) has no usable identifier');
+    assert.equal(
+      reason(withField(withField(s12, 'PID', 2, ''), 'PID', 3, '')),
+      'PID-3 (patient identifier list) has no usable identifier',
+    );
   });
 });
 

@@ -5,10 +5,11 @@
  * listener could not read MSH-10) goes to the oldest send without a readable MSH-10.
  */
 import { connect, type Socket } from 'node:net';
+import { Hl7Message } from '@medplum/core';
 import { OperationalError } from '@steward/core';
 import { ackSourceFromRaw } from './ack.js';
 import { frameMllp, MllpDecoder } from './mllp.js';
-import { parseHl7, rawField, value } from './parse.js';
+import { rawField, value } from './parse.js';
 
 export interface Hl7Ack {
   /** MSA-1: AA, AE, AR (or CA/CE/CR from other systems). */
@@ -107,13 +108,20 @@ export class MllpClient {
   private onAck(raw: string): void {
     let ack: Hl7Ack;
     try {
-      const parsed = parseHl7(raw);
-      const msa = parsed.message.getSegment('MSA');
+      // Lenient on purpose: an ACK only needs a readable MSH and MSA, whatever its version says.
+      const message = Hl7Message.parse(
+        raw
+          .split(/\r\n|\r|\n/)
+          .filter((l) => l !== '')
+          .join('\r'),
+      );
+      const msa = message.getSegment('MSA');
+      if (!raw.startsWith('MSH') || msa === undefined) return;
       ack = {
         code: value(msa, 1),
         controlId: value(msa, 2),
         text: value(msa, 3),
-        messageType: rawField(parsed.message.header, 9),
+        messageType: rawField(message.header, 9),
         raw,
       };
     } catch {
