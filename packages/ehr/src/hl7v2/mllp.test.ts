@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { frameMllp, MllpDecoder, type MllpDecodeResult } from './mllp.js';
+
+const show = (rs: MllpDecodeResult[]) =>
+  rs.map((r) => (r.kind === 'frame' ? r.payload.toString('utf8') : `error: ${r.reason}`));
+
+describe('MllpDecoder', () => {
+  it('decodes several frames in one chunk', () => {
+    const d = new MllpDecoder(1000);
+    assert.deepEqual(show(d.push(Buffer.concat([frameMllp('A'), frameMllp('B'), frameMllp('C')]))), ['A', 'B', 'C']);
+  });
+
+  it('decodes a frame split at every possible byte, including between FS and CR', () => {
+    const bytes = Buffer.concat([frameMllp('MSH|one'), frameMllp('MSH|two')]);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const d = new MllpDecoder(1000);
+      const out = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut))];
+      assert.deepEqual(show(out), ['MSH|one', 'MSH|two'], `cut at ${cut}`);
+    }
+  });
+
+  it('reports garbage between frames once and keeps the next frame', () => {
+    const d = new MllpDecoder(1000);
+    const out = d.push(Buffer.concat([Buffer.from('junk'), frameMllp('A'), Buffer.from('\r\n'), frameMllp('B')]));
+    assert.deepEqual(show(out), ['error: bytes outside an MLLP frame were skipped', 'A', 'B']);
+  });
+
+  it('rejects an oversized message once and recovers', () => {
+    const d = new MllpDecoder(10);
+    const out = [
+      ...d.push(frameMllp('x'.repeat(11)).subarray(0, 8)),
+      ...d.push(frameMllp('x'.repeat(11)).subarray(8)),
+      ...d.push(frameMllp('ok')),
+    ];
+    assert.deepEqual(show(out), ['error: message exceeds the 10-byte limit', 'ok']);
+  });
+
+  it('a start byte inside a frame drops the unfinished message with a clear error', () => {
+    const d = new MllpDecoder(1000);
+    const out = d.push(Buffer.concat([Buffer.from([0x0b]), Buffer.from('lost'), frameMllp('kept')]));
+    assert.deepEqual(show(out), [
+      'error: a frame started before the previous one ended; the incomplete message was skipped',
+      'kept',
+    ]);
+    assert.equal(d.partial, false);
+  });
+
+  it('knows when a frame is incomplete', () => {
+    const d = new MllpDecoder(1000);
+    d.push(frameMllp('abc').subarray(0, 3));
+    assert.equal(d.partial, true);
+  });
+});
