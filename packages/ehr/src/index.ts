@@ -20,3 +20,21 @@ export type {
 } from './fhir-r4/index.js';
 export { EhrWriter, stewardWriteSystem, writableTypes } from './outbound/index.js';
 export type { WriteRequest, WriteOutcome, WriteTarget, PatientGuard, EhrWriterOptions } from './outbound/index.js';
+export {
+  parseHl7,
+  mapHl7,
+  hl7TimeToIso,
+  MllpListener,
+  MllpClient,
+  frameMllp,
+  MllpDecoder,
+  buildAck,
+} from './hl7v2/index.js';
+export type {
+  ParsedHl7,
+  Hl7MapContext,
+  MllpListenerConfig,
+  Hl7Logger,
+  Hl7Ack,
+  MllpClientOptions,
+} from './hl7v2/index.js';

@@ -1,61 +1,28 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPair, exportJWK } from 'jose';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import { systemClock, type RequestContext } from '@steward/core';
-import {
-  AuditLog,
-  BreakGlassStore,
-  EhrJournal,
-  GrantStore,
-  InMemoryMasterKeyProvider,
-  KeyRing,
-  PolicyDecisionPoint,
-  ServiceAccountDirectory,
-} from '@steward/governance';
-import { ConnectionRegistry, type PrivateJwk } from './connection-registry.js';
-
-const bootstrap = {
-  kind: 'service',
-  id: '00000000-0000-4000-8000-000000000000',
-  name: 'operator',
-  authMethod: 'local-operator',
-} as const;
+import { storeTargets } from '@steward/store/testing';
+import type { EhrJournal } from '@steward/governance';
+import type { RequestContext } from '@steward/core';
+import { openTestGovernance, type TestGovernance } from '../test-governance.js';
+import type { ConnectionRegistry, PrivateJwk } from './connection-registry.js';
 
 for (const target of storeTargets()) {
   describe(`EHR connection registry on ${target.name}`, { skip: target.skip }, () => {
-    let db: TestDatabase;
-    let audit: AuditLog;
+    let g: TestGovernance;
     let registry: ConnectionRegistry;
     let journals: EhrJournal;
     let admin: RequestContext;
     let privateKey: PrivateJwk;
 
     before(async () => {
-      db = await target.open();
-      const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
-      audit = await AuditLog.open(db, cipher);
-      const grants = new GrantStore(db, audit);
-      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
-      const accounts = new ServiceAccountDirectory({ db, audit, clock: systemClock });
-      registry = new ConnectionRegistry(db, cipher, policy, audit, accounts, grants);
-      journals = new EhrJournal(db, cipher, policy, audit);
-      const adminAccount = await accounts.create('ops', bootstrap);
-      await grants.add(bootstrap, {
-        principalKind: 'service',
-        principalId: adminAccount.id,
-        role: 'admin',
-        site: '*',
-        workflow: '*',
-        purposeOfUse: 'HSYSADMIN',
-      });
-      admin = { actor: { kind: 'service', id: adminAccount.id, name: 'ops', authMethod: 'api-token' } };
+      g = await openTestGovernance(await target.open());
+      ({ connections: registry, journals, admin } = g);
       const { privateKey: key } = await generateKeyPair('ES384', { extractable: true });
       privateKey = { ...(await exportJWK(key)), kid: 'k1', alg: 'ES384' } as PrivateJwk;
     });
     after(async () => {
-      await audit.close();
-      await db.close();
+      await g.close();
     });
 
     it('registers a connection with its key sealed and its own integration identity', async () => {
@@ -73,7 +40,7 @@ for (const target of storeTargets()) {
       assert.equal(c.vendor, 'epic');
       assert.deepEqual(c.scopes, ['system/Appointment.rs', 'system/Task.cud']);
       assert.equal(c.settings.budget.requestsPerSecond, 10);
-      const { rows } = await db.query<{ private_key_enc: Uint8Array }>('select private_key_enc from ehr_connections');
+      const { rows } = await g.db.query<{ private_key_enc: Uint8Array }>('select private_key_enc from ehr_connections');
       assert.ok(!Buffer.from(rows[0]!.private_key_enc).toString('latin1').includes(String(privateKey.d)));
       assert.deepEqual(await registry.privateKey(c), privateKey);
 

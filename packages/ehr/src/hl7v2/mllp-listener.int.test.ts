@@ -1,12 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { OperationalError, type EhrEventInput } from '@steward/core';
 import {
-  MemoryInboundJournal,
+  OperationalError,
+  type EhrEventInput,
   type InboundJournal,
   type InboundMessage,
   type ReceiveOutcome,
-} from '../inbound/index.js';
+} from '@steward/core';
+import { MemoryInboundJournal } from '../inbound/index.js';
 import { MllpClient } from './mllp-client.js';
 import { MllpListener } from './mllp-listener.js';
 import { frameMllp } from './mllp.js';

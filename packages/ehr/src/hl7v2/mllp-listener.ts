@@ -19,8 +19,16 @@
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { IANAZone } from 'luxon';
-import { ConfigError, isStewardError, newId, systemClock, type Clock, type EhrEventInput } from '@steward/core';
-import type { InboundJournal, InboundMessage } from '../inbound/index.js';
+import {
+  ConfigError,
+  isStewardError,
+  newId,
+  systemClock,
+  type Clock,
+  type EhrEventInput,
+  type InboundJournal,
+  type InboundMessage,
+} from '@steward/core';
 import { ackSourceFromHeader, ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
 import { mapHl7 } from './map.js';
 import type { Hl7MapContext } from './map-common.js';
