@@ -167,7 +167,9 @@ describe('Patient', () => {
 
 describe('event envelope', () => {
   it('needs an instant with an offset; falls back to receipt time; without versionId dedups on the instant', () => {
-    const r = parseFhirJson(readText(thirdParty('fhir-r4-examples', 'r4-core', 'Task-example1.json')), { expectedType: 'Task' });
+    const r = parseFhirJson(readText(thirdParty('fhir-r4-examples', 'r4-core', 'Task-example1.json')), {
+      expectedType: 'Task',
+    });
     assert.throws(() => changeEvents(r, undefined, ctx), /meta\.lastUpdated/);
     assert.throws(
       () => changeEvents({ ...r, meta: { lastUpdated: '2024-03-01T09:30:00' } }, undefined, ctx),
