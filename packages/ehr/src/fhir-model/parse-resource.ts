@@ -86,13 +86,19 @@ export function checkResource<T extends ResourceType = ResourceType>(
   return value as unknown as Extract<Resource, { resourceType: T }>;
 }
 
-/** Iterative, so that a hostile depth cannot overflow the stack while it is being measured. */
+/**
+ * Iterative, so that a hostile depth cannot overflow the stack while it is being measured. A
+ * cycle (possible only in objects handed to `checkResource`, never from JSON text) exceeds the
+ * depth; shared sub-objects are walked once per path, so the walk is also capped in nodes.
+ */
 function depthExceeds(root: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[root, 1]];
+  let visits = 0;
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [unknown, number];
     if (depth > max) return true;
     if (typeof node !== 'object' || node === null) continue;
+    if (++visits > 1_000_000) return true;
     for (const child of Array.isArray(node) ? node : Object.values(node)) {
       if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
