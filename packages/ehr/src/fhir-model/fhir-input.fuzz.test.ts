@@ -71,12 +71,12 @@ function throughModel(value: unknown): void {
 /** Every object/array in a value, found iteratively. */
 function containers(root: unknown): (Record<string, unknown> | unknown[])[] {
   const out: (Record<string, unknown> | unknown[])[] = [];
-  const stack = [root];
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
     const n = stack.pop();
     if (typeof n !== 'object' || n === null) continue;
     out.push(n as Record<string, unknown>);
-    stack.push(...(Array.isArray(n) ? (n as unknown[]) : Object.values(n)));
+    stack.push(...(Array.isArray(n) ? (n as unknown[]) : Object.values(n as Record<string, unknown>)));
   }
   return out;
 }
