@@ -1,0 +1,214 @@
+/**
+ * @module From "this resource changed" to Steward's normalized events. Given the version Steward
+ * now sees and (optionally) the previous version it saw, decides which `EhrEventInput`s happened.
+ * The same decision serves subscription notifications and `_lastUpdated` polling, so a workflow
+ * cannot tell which channel delivered a change.
+ *
+ * Known limits: without the previous version, only the current state is known (a booked
+ * appointment with no previous version is "booked", never "rescheduled"); a server that skips
+ * versions (poll interval longer than two edits) shows only the net change.
+ */
+import type { Appointment, DocumentReference, Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import type { EhrEventChannel, EhrEventFacts, EhrEventInput, EhrEventType, PatientRef } from '@steward/core';
+import { appointmentPatient, mapAppointment } from './map-appointment.js';
+import { documentReferencePatient, mapDocumentReference } from './map-document-reference.js';
+import { dischargeDisposition, encounterPatient, mapEncounter } from './map-encounter.js';
+import { mapPatient, patientLinks } from './map-patient.js';
+import { mapServiceRequest, serviceRequestPatient } from './map-service-request.js';
+import { mapTask, taskPatient } from './map-task.js';
+import { checkResource } from './parse-resource.js';
+import { fhirInvalid, isObject, optObject, optString, reqString } from './read-elements.js';
+import type { JsonObject } from './read-elements.js';
+
+/** The resource types that become events. */
+export const eventResourceTypes = [
+  'Appointment',
+  'ServiceRequest',
+  'Task',
+  'Encounter',
+  'DocumentReference',
+  'Patient',
+] as const;
+export type EventResourceType = (typeof eventResourceTypes)[number];
+
+export interface ChangeContext {
+  readonly connectionId: string;
+  readonly channel: EhrEventChannel;
+  /**
+   * When Steward received the change (ISO-8601 with offset). Used as `occurredAt` only when the
+   * resource has no `meta.lastUpdated`; then the event time is the receipt time, not the EHR's.
+   */
+  readonly receivedAt?: string;
+}
+
+type Decision = { readonly type: EhrEventType; readonly previousStart?: string };
+
+const appointmentStatusEvents: Partial<Record<string, EhrEventType>> = {
+  booked: 'appointment.booked',
+  cancelled: 'appointment.cancelled',
+  noshow: 'appointment.no-show',
+  arrived: 'appointment.checked-in',
+  'checked-in': 'appointment.checked-in',
+  fulfilled: 'appointment.fulfilled',
+};
+
+/** The event types (and reschedule details) a change amounts to; [] when nothing Steward tracks changed. */
+export function decideEventTypes(current: Resource, previous?: Resource): Decision[] {
+  const cur = checkResource(current, {}, 'current');
+  if (previous !== undefined) {
+    const prev = checkResource(previous, {}, 'previous');
+    if (prev.resourceType !== cur.resourceType || prev.id !== cur.id) {
+      throw fhirInvalid('previous', 'is not an earlier version of the same resource');
+    }
+    const pv = versionOf(prev);
+    if (pv !== undefined && pv === versionOf(cur)) return []; // a redelivery of the version already seen
+  }
+  // if-chains, not a switch: Resource is a union of ~180 types and only six become events.
+  if (cur.resourceType === 'Appointment') return decideAppointment(cur, previous as Appointment | undefined);
+  if (cur.resourceType === 'ServiceRequest') {
+    mapServiceRequest(cur);
+    return [{ type: previous ? 'referral.updated' : 'referral.created' }];
+  }
+  if (cur.resourceType === 'Task') {
+    mapTask(cur);
+    return [{ type: previous ? 'task.updated' : 'task.created' }];
+  }
+  if (cur.resourceType === 'Encounter') return decideEncounter(cur, previous as Encounter | undefined);
+  if (cur.resourceType === 'DocumentReference') return decideDocument(cur, previous as DocumentReference | undefined);
+  if (cur.resourceType === 'Patient') return decidePatient(cur, previous as Patient | undefined);
+  return [];
+}
+
+function decideAppointment(cur: Appointment, prev: Appointment | undefined): Decision[] {
+  const now = mapAppointment(cur);
+  const statusEvent = appointmentStatusEvents[now.status];
+  if (!prev) return statusEvent ? [{ type: statusEvent }] : [];
+  const before = mapAppointment(prev);
+  if (before.status !== now.status) {
+    // arrived ↔ checked-in are the same fact in Steward's model: no second event.
+    if (statusEvent && statusEvent !== appointmentStatusEvents[before.status]) return [{ type: statusEvent }];
+    return [];
+  }
+  if (now.status === 'booked' && before.start !== undefined && now.start !== before.start) {
+    return [{ type: 'appointment.rescheduled', previousStart: before.start }];
+  }
+  return [];
+}
+
+const startedStatuses = ['arrived', 'triaged', 'in-progress', 'onleave'];
+
+function decideEncounter(cur: Encounter, prev: Encounter | undefined): Decision[] {
+  const now = mapEncounter(cur);
+  const before = prev ? mapEncounter(prev) : undefined;
+  const discharged = now.status === 'finished' || dischargeDisposition(cur) !== undefined;
+  const wasDischarged = before
+    ? before.status === 'finished' || dischargeDisposition(prev as Encounter) !== undefined
+    : false;
+  if (discharged && !wasDischarged) return [{ type: 'encounter.discharged' }];
+  const started = now.status === 'in-progress' || now.status === 'arrived';
+  if (started && !(before && startedStatuses.includes(before.status))) return [{ type: 'encounter.started' }];
+  return [];
+}
+
+function decideDocument(cur: DocumentReference, prev: DocumentReference | undefined): Decision[] {
+  const now = mapDocumentReference(cur);
+  if (now.status !== 'current') return [];
+  if (prev && mapDocumentReference(prev).status === 'current') return [];
+  return [{ type: 'document.received' }];
+}
+
+function decidePatient(cur: Patient, prev: Patient | undefined): Decision[] {
+  mapPatient(cur);
+  const isMerge = (l: { type: string }): boolean => l.type === 'replaced-by' || l.type === 'replaces';
+  const merged = patientLinks(cur).some(isMerge);
+  const wasMerged = prev ? patientLinks(prev).some(isMerge) : false;
+  return [{ type: merged && !wasMerged ? 'patient.merged' : 'patient.updated' }];
+}
+
+/**
+ * The complete normalized events for a change. Throws only `UserError('FHIR_INVALID')` (naming
+ * the element) for a resource it cannot map; returns [] for types that are not events.
+ */
+export function changeEvents(
+  current: Resource,
+  previous: Resource | undefined,
+  context: ChangeContext,
+): EhrEventInput[] {
+  const decisions = decideEventTypes(current, previous);
+  if (decisions.length === 0) return [];
+  const r = current as unknown as JsonObject;
+  const type = current.resourceType;
+  const id = reqString(r, 'id', type);
+  const version = versionOf(current);
+  const meta = optObject(r, 'meta', type);
+  const lastUpdated = meta ? optString(meta, 'lastUpdated', `${type}.meta`) : undefined;
+  const occurredAt = lastUpdated ?? context.receivedAt;
+  if (occurredAt === undefined || !hasOffset(occurredAt)) {
+    throw fhirInvalid(`${type}.meta.lastUpdated`, 'is required, as an instant with a time zone offset');
+  }
+  // Without a versionId the instant stands in for it, so redelivery of the same state still dedups.
+  const versionKey = version ?? `@${occurredAt}`;
+  const sourceRef = version === undefined ? `${type}/${id}` : `${type}/${id}/_history/${version}`;
+  const { facts, patient } = factsAndPatient(current);
+  return decisions.map((d) => ({
+    type: d.type,
+    connectionId: context.connectionId,
+    channel: context.channel,
+    dedupKey: `fhir:${type}/${id}/_history/${versionKey}${decisions.length > 1 ? `#${d.type}` : ''}`,
+    occurredAt,
+    patient: d.type === 'patient.merged' ? mergeSurvivor(current as Patient) : patient,
+    facts: withDecision(d.type === 'patient.merged' ? mergeFacts(current as Patient) : facts, d),
+    sourceRef,
+  }));
+}
+
+function factsAndPatient(resource: Resource): { facts: EhrEventFacts; patient: PatientRef } {
+  const r = resource;
+  if (r.resourceType === 'Appointment') return { facts: mapAppointment(r), patient: appointmentPatient(r) };
+  if (r.resourceType === 'ServiceRequest') return { facts: mapServiceRequest(r), patient: serviceRequestPatient(r) };
+  if (r.resourceType === 'Task') return { facts: mapTask(r), patient: taskPatient(r) };
+  if (r.resourceType === 'Encounter') return { facts: mapEncounter(r), patient: encounterPatient(r) };
+  if (r.resourceType === 'DocumentReference') {
+    return { facts: mapDocumentReference(r), patient: documentReferencePatient(r) };
+  }
+  if (r.resourceType === 'Patient') return { facts: { kind: 'Patient' }, patient: mapPatient(r) };
+  throw fhirInvalid(r.resourceType, 'is not a resource type Steward maps to events');
+}
+
+function withDecision(facts: EhrEventFacts, d: Decision): EhrEventFacts {
+  if (facts.kind === 'Appointment' && d.previousStart !== undefined)
+    return { ...facts, previousStart: d.previousStart };
+  return facts;
+}
+
+/**
+ * `replaced-by` on this Patient: this one is retired and the link target survives.
+ * `replaces` on this Patient: this one survives and the link target is retired.
+ */
+function mergeSurvivor(p: Patient): PatientRef {
+  const link = patientLinks(p).find((l) => l.type === 'replaced-by');
+  return link ? link.other : mapPatient(p);
+}
+
+function mergeFacts(p: Patient): EhrEventFacts {
+  const links = patientLinks(p);
+  const replacedBy = links.find((l) => l.type === 'replaced-by');
+  if (replacedBy) return { kind: 'Merge', retired: mapPatient(p) };
+  const replaces = links.find((l) => l.type === 'replaces');
+  return { kind: 'Merge', retired: replaces ? replaces.other : mapPatient(p) };
+}
+
+function versionOf(resource: Resource): string | undefined {
+  const meta = (resource as unknown as JsonObject)['meta'];
+  if (!isObject(meta)) return undefined;
+  const v = optString(meta, 'versionId', `${resource.resourceType}.meta`);
+  if (v !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(v)) {
+    throw fhirInvalid(`${resource.resourceType}.meta.versionId`, 'must be 1-64 letters, digits, - or .');
+  }
+  return v;
+}
+
+/** An instant or dateTime with an explicit offset (Z or ±hh:mm): Steward never guesses a zone. */
+function hasOffset(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+}

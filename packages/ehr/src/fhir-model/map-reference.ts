@@ -1,0 +1,102 @@
+/**
+ * @module FHIR References → Steward's `ParticipantRef` and `PatientRef`. A reference may be
+ * relative (`Practitioner/1`), absolute (`https://ehr/fhir/Practitioner/1`), versioned
+ * (`…/_history/2`), contained (`#a2`) or logical (only `identifier`). The kind comes from the
+ * reference's type (explicit `type`, else the URL); the EHR id from the URL; identifiers from
+ * `reference.identifier`; display as given (a participant's name, never a patient's).
+ */
+import type { EhrIdentifier, ParticipantRef, PatientRef } from '@steward/core';
+import { fhirInvalid, isObject, opt, optObject, optString, readIdentifier } from './read-elements.js';
+import type { JsonObject } from './read-elements.js';
+
+export const participantKinds = [
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'HealthcareService',
+] as const satisfies readonly ParticipantRef['kind'][];
+
+export interface ParsedReference {
+  readonly type?: string;
+  readonly id?: string;
+  readonly version?: string;
+  /** `Type/id`, the form Steward stores and compares. */
+  readonly relative?: string;
+}
+
+const referencePattern =
+  /(?:^|\/)([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;
+
+/** Parses a reference string. `#contained` and `urn:` references have no type or id. */
+export function parseReferenceString(reference: string): ParsedReference {
+  if (reference.length > 4096) return {};
+  const m = referencePattern.exec(reference);
+  if (!m || m[1] === undefined || m[2] === undefined) return {};
+  return { type: m[1], id: m[2], relative: `${m[1]}/${m[2]}`, ...opt('version', m[3]) };
+}
+
+/** Reads a Reference element: its parsed target, identifier and display. */
+export function readReference(
+  ref: JsonObject,
+  path: string,
+): ParsedReference & { identifier?: EhrIdentifier; display?: string } {
+  const reference = optString(ref, 'reference', path);
+  const explicitType = optString(ref, 'type', path);
+  const parsed = reference ? parseReferenceString(reference) : {};
+  const idObj = optObject(ref, 'identifier', path);
+  const identifier = idObj ? readIdentifier(idObj, `${path}.identifier`) : undefined;
+  const display = optString(ref, 'display', path);
+  const type = explicitType ?? parsed.type;
+  return { ...parsed, ...opt('type', type), ...opt('identifier', identifier), ...opt('display', display) };
+}
+
+/** The relative reference (`Type/id`) of a Reference element, when it has one. */
+export function referenceTarget(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw fhirInvalid(path, 'must be a Reference object');
+  return readReference(value, path).relative;
+}
+
+/**
+ * A participant, or undefined when the reference is not to one of Steward's participant kinds
+ * (a Patient, a Device, a display-only actor such as "Phone Call").
+ */
+export function toParticipant(value: unknown, path: string): ParticipantRef | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw fhirInvalid(path, 'must be a Reference object');
+  const r = readReference(value, path);
+  const kind = participantKinds.find((k) => k === r.type);
+  if (!kind) return undefined;
+  return {
+    kind,
+    ...opt('ehrId', r.relative?.startsWith(`${kind}/`) ? r.id : undefined),
+    identifiers: r.identifier ? [r.identifier] : [],
+    ...opt('display', r.display),
+  };
+}
+
+/**
+ * The patient a reference points to. Throws FHIR_INVALID when the reference is absent, is to
+ * something other than a Patient, or carries neither an id nor an identifier. The display is
+ * dropped on purpose: it is the patient's name.
+ */
+export function toPatientRef(value: unknown, path: string): PatientRef {
+  if (value === undefined || value === null) throw fhirInvalid(path, 'is required (the patient)');
+  if (!isObject(value)) throw fhirInvalid(path, 'must be a Reference object');
+  const r = readReference(value, path);
+  if (r.type !== undefined && r.type !== 'Patient') throw fhirInvalid(path, 'must reference a Patient');
+  const ehrId = r.type === 'Patient' ? r.id : undefined;
+  if (ehrId === undefined && !r.identifier) throw fhirInvalid(path, 'must give a Patient id or identifier');
+  return { ...opt('ehrId', ehrId), identifiers: r.identifier ? [r.identifier] : [] };
+}
+
+/** The relative references of a repeating Reference element (unresolvable ones are skipped). */
+export function referenceTargets(items: readonly unknown[], path: string): string[] {
+  const out: string[] = [];
+  items.forEach((item, i) => {
+    const t = referenceTarget(item, `${path}[${i}]`);
+    if (t) out.push(t);
+  });
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * @module FHIR R4 ServiceRequest → `ReferralFacts` and its patient. Minimum necessary: reasonCode,
+ * note, patientInstruction, supportingInfo and orderDetail are not read. `service` is the code
+ * of what is asked for (e.g. a SNOMED "referral to cardiology"), a label not clinical detail.
+ * Known limit: every ServiceRequest maps to ReferralFacts (lab and imaging orders included);
+ * telling referrals apart (category, code) is a workflow decision.
+ */
+import type { ServiceRequest } from '@medplum/fhirtypes';
+import type { ParticipantRef, PatientRef, ReferralFacts, ReferralStatus } from '@steward/core';
+import { toParticipant, toPatientRef } from './map-reference.js';
+import {
+  conceptLabel,
+  opt,
+  optArray,
+  optCode,
+  optObject,
+  optString,
+  readIdentifiers,
+  reqCode,
+} from './read-elements.js';
+import type { JsonObject } from './read-elements.js';
+
+export const referralStatuses = [
+  'draft',
+  'active',
+  'on-hold',
+  'revoked',
+  'completed',
+  'entered-in-error',
+  'unknown',
+] as const satisfies readonly ReferralStatus[];
+
+const priorities = ['routine', 'urgent', 'asap', 'stat'] as const;
+
+export function mapServiceRequest(resource: ServiceRequest): ReferralFacts {
+  const r = resource as unknown as JsonObject;
+  const path = 'ServiceRequest';
+  const performers: ParticipantRef[] = [];
+  optArray(r, 'performer', path).forEach((p, i) => {
+    const one = toParticipant(p, `${path}.performer[${i}]`);
+    if (one) performers.push(one);
+  });
+  const requester = toParticipant(r['requester'], `${path}.requester`);
+  return {
+    kind: 'Referral',
+    ...opt('ehrId', optString(r, 'id', path)),
+    identifiers: readIdentifiers(r, 'identifier', path),
+    status: reqCode(r, 'status', path, referralStatuses),
+    ...opt('intent', optString(r, 'intent', path)),
+    ...opt('service', conceptLabel(optObject(r, 'code', path), `${path}.code`)),
+    ...opt('priority', optCode(r, 'priority', path, priorities)),
+    ...opt('authoredOn', optString(r, 'authoredOn', path)),
+    ...opt('requester', requester),
+    performers,
+  };
+}
+
+export function serviceRequestPatient(resource: ServiceRequest): PatientRef {
+  return toPatientRef((resource as unknown as JsonObject)['subject'], 'ServiceRequest.subject');
+}
