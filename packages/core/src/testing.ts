@@ -1,2 +1,3 @@
 /** @module Test helpers shared by every package's tests. */
 export { ManualClock } from './clock.js';
+export { fixturesDir, thirdPartyFixture } from './fixtures.js';

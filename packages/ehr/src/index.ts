@@ -1,13 +1,12 @@
 /** @module @steward/ehr: EHR connectivity — FHIR R4 client, HL7 v2 feeds, vendor profiles, inbound and outbound. */
 export { MemoryInboundJournal } from './inbound/index.js';
-export { ConnectionRegistry, vendorIds, defaultBudget } from './connections/index.js';
+export { ConnectionRegistry, defaultBudget } from './connections/index.js';
 export type {
   EhrConnection,
   NewConnection,
   ConnectionSettings,
   RequestBudget,
   PrivateJwk,
-  VendorId,
 } from './connections/index.js';
 export { FhirClient, SmartBackendAuth, GrantedScopes, parseSystemScope, realSleep } from './fhir-r4/index.js';
 export type {
@@ -38,3 +37,21 @@ export type {
   Hl7Ack,
   MllpClientOptions,
 } from './hl7v2/index.js';
+export {
+  parseFhirJson,
+  changeEvents,
+  decideEventTypes,
+  eventResourceTypes,
+  parseSubscriptionNotification,
+  detectGaps,
+} from './fhir-model/index.js';
+export type { ChangeContext, EventResourceType } from './fhir-model/index.js';
+export {
+  profileFor,
+  assertSupported,
+  planPolling,
+  parseCapabilityStatement,
+  compareToProfile,
+} from './vendors/index.js';
+export { vendorIds } from './vendors/index.js';
+export type { VendorProfile, VendorId } from './vendors/index.js';

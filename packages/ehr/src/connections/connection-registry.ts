@@ -18,6 +18,7 @@ import {
   type RequestContext,
 } from '@steward/core';
 import type { Database } from '@steward/store';
+import { vendorIds, type VendorId } from '../vendors/index.js';
 import type {
   AuditSink,
   FieldCipher,
@@ -25,9 +26,6 @@ import type {
   PolicyDecisionPoint,
   ServiceAccountDirectory,
 } from '@steward/governance';
-
-export const vendorIds = ['generic-r4', 'epic', 'oracle-health', 'athenahealth'] as const;
-export type VendorId = (typeof vendorIds)[number];
 
 /** How hard Steward may call this EHR: agreed with the EHR's owner, never exceeded. */
 export interface RequestBudget {

@@ -3,16 +3,8 @@
  * the repository checkout; `STEWARD_FIXTURES` overrides the fixtures folder). Never edits them.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** packages/ehr/dist/<folder>/ → repository root → ../shared/fixtures. */
-export function fixturesDir(): string {
-  const fromEnv = process.env['STEWARD_FIXTURES'];
-  if (fromEnv) return fromEnv;
-  const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-  return resolve(repoRoot, '../shared/fixtures');
-}
+import { join } from 'node:path';
+import { fixturesDir } from '@steward/core/testing';
 
 export function thirdParty(...parts: string[]): string {
   return join(fixturesDir(), 'third-party', ...parts);

@@ -4,16 +4,11 @@
  * (`../shared/fixtures`), or wherever `STEWARD_FIXTURES` points.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { thirdPartyFixture } from '@steward/core/testing';
 import type { Hl7MapContext } from './map-common.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-export const hl7FixtureDir = join(
-  process.env['STEWARD_FIXTURES'] ?? join(repoRoot, '..', 'shared', 'fixtures'),
-  'third-party',
-  'hl7v2',
-);
+export const hl7FixtureDir = thirdPartyFixture('hl7v2');
 
 /** Every fixture as `[relative path, text]`, sorted. */
 export function allHl7Fixtures(): [string, string][] {
