@@ -1,5 +1,6 @@
 /** @module @steward/ehr: EHR connectivity — FHIR R4 client, HL7 v2 feeds, vendor profiles, inbound and outbound. */
-export { MemoryInboundJournal } from './inbound/index.js';
+export { MemoryInboundJournal, FhirChanges } from './inbound/index.js';
+export type { FhirChangesOptions, HighWaterMarks, PollResult, NotificationResult } from './inbound/index.js';
 export { ConnectionRegistry, defaultBudget } from './connections/index.js';
 export type {
   EhrConnection,

@@ -1,0 +1,176 @@
+/**
+ * @module FHIR changes into Steward events: by polling `_lastUpdated` from a durable high-water
+ * mark, and from topic-based subscription notifications (R4B backport, rest-hook). Both paths
+ * end in the same step — read the version Steward saw before (instance history), decide the
+ * normalized events, and file message and events in the journal — so a change seen by a
+ * notification and again by a poll is one event (same change key).
+ *
+ * Polling re-reads a short overlap before the mark on purpose: an EHR may commit a change with a
+ * `lastUpdated` just before the mark after the previous poll ran; the journal's dedup makes the
+ * overlap free of duplicates. Gaps in notification numbers trigger a poll.
+ */
+import { isStewardError, systemClock, type Clock, type EhrEventChannel, type InboundJournal } from '@steward/core';
+import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { FhirClient } from '../fhir-r4/index.js';
+import { changeEvents, detectGaps, parseSubscriptionNotification } from '../fhir-model/index.js';
+import { planPolling, type VendorProfile } from '../vendors/index.js';
+
+/** Where polling marks are kept durably (the connection registry's `ehr_sync_state`). */
+export interface HighWaterMarks {
+  get(resourceType: string): Promise<string | undefined>;
+  set(resourceType: string, value: string): Promise<void>;
+}
+
+export interface FhirChangesOptions {
+  readonly connectionId: string;
+  readonly client: FhirClient;
+  readonly profile: VendorProfile;
+  readonly journal: InboundJournal;
+  readonly marks: HighWaterMarks;
+  /** The resource types to follow. */
+  readonly resourceTypes: readonly string[];
+  /** Where a first poll starts (ISO instant). Default: the epoch, i.e. everything. */
+  readonly initialSince?: string;
+  /** How far before the mark each poll starts again. Default 5 s. */
+  readonly overlapMs?: number;
+  readonly clock?: Clock;
+}
+
+export interface PollResult {
+  readonly resources: number;
+  readonly events: number;
+  readonly duplicates: number;
+  /** Types the vendor cannot poll (no change-since search): they rely on subscriptions or feeds. */
+  readonly unsupported: readonly string[];
+}
+
+export interface NotificationResult {
+  readonly type: string;
+  readonly events: number;
+  /** Missed notifications were detected: a poll was run to catch up. */
+  readonly caughtUp: boolean;
+}
+
+export class FhirChanges {
+  private readonly clock: Clock;
+  private readonly lastEventNumber = new Map<string, number>();
+
+  constructor(private readonly options: FhirChangesOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** One poll of every followed type, from each type's mark. */
+  async pollOnce(): Promise<PollResult> {
+    let resources = 0;
+    let events = 0;
+    let duplicates = 0;
+    const unsupported: string[] = [];
+    for (const type of this.options.resourceTypes) {
+      const mark = (await this.options.marks.get(type)) ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
+      let plan;
+      try {
+        plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
+      } catch (e) {
+        if (isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED') {
+          unsupported.push(type);
+          continue;
+        }
+        throw e;
+      }
+      let highest = mark;
+      for await (const resource of this.options.client.searchAll(plan.resourceType as ResourceType, plan.params)) {
+        const outcome = await this.file(resource, 'fhir-poll', undefined);
+        resources++;
+        events += outcome.events;
+        if (outcome.duplicate) duplicates++;
+        const updated = resource.meta?.lastUpdated;
+        if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
+      }
+      // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
+      if (highest !== mark) await this.options.marks.set(type, highest);
+    }
+    return { resources, events, duplicates, unsupported };
+  }
+
+  /**
+   * Files one rest-hook notification (the request body, parsed JSON). Resolves once everything in
+   * it is stored, so the HTTP handler answers 2xx only then and the EHR retries otherwise.
+   */
+  async notification(body: unknown): Promise<NotificationResult> {
+    const parsed = this.options.profile.normalizeNotification(parseSubscriptionNotification(body));
+    if (parsed.type !== 'event-notification') return { type: parsed.type, events: 0, caughtUp: false };
+    const gaps = detectGaps(this.lastEventNumber.get(parsed.subscription), parsed);
+    let events = 0;
+    for (const ev of parsed.events) {
+      let resource = ev.resource;
+      if (resource === undefined) {
+        const focus = ev.focus;
+        if (focus?.type === undefined || focus.id === undefined) continue;
+        resource = (await this.options.client.read(focus.type as ResourceType, focus.id)).resource;
+      }
+      events += (await this.file(resource, 'fhir-subscription', `${parsed.subscription}#${ev.eventNumber}`)).events;
+      this.lastEventNumber.set(
+        parsed.subscription,
+        Math.max(ev.eventNumber, this.lastEventNumber.get(parsed.subscription) ?? 0),
+      );
+    }
+    // Known gap, or a restart (no number remembered) with earlier events: catch up by polling.
+    const caughtUp = gaps.length > 0;
+    if (caughtUp) await this.pollOnce();
+    return { type: parsed.type, events, caughtUp };
+  }
+
+  private async file(
+    fetched: Resource,
+    channel: EhrEventChannel,
+    notificationKey: string | undefined,
+  ): Promise<{ events: number; duplicate: boolean }> {
+    const resource = this.options.profile.normalize(fetched);
+    const previous = await this.previousVersion(resource);
+    const receivedAt = this.clock.now();
+    const events = changeEvents(resource, previous, {
+      connectionId: this.options.connectionId,
+      channel,
+      receivedAt: receivedAt.toISOString(),
+    });
+    const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
+    const outcome = await this.options.journal.receive(
+      {
+        connectionId: this.options.connectionId,
+        channel,
+        messageKey: notificationKey ?? `${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
+        raw: JSON.stringify(fetched),
+        messageType: resource.resourceType,
+        receivedAt,
+      },
+      events,
+    );
+    return {
+      events: outcome.status === 'stored' ? outcome.events.length : 0,
+      duplicate: outcome.status === 'duplicate',
+    };
+  }
+
+  /** The version before this one, from instance history; undefined for a first version. */
+  private async previousVersion(resource: Resource): Promise<Resource | undefined> {
+    if (resource.id === undefined) return undefined;
+    let bundle: Bundle;
+    try {
+      bundle = await this.options.client.history(resource.resourceType, resource.id, { _count: 10 });
+    } catch (e) {
+      // A vendor without instance history: events are decided from the current version alone.
+      if (isStewardError(e) && (e.code === 'EHR_REJECTED' || e.code === 'EHR_NOT_SUPPORTED')) return undefined;
+      throw e;
+    }
+    const versions = (bundle.entry ?? []).flatMap((e) => (e.resource !== undefined ? [e.resource] : []));
+    const index = versions.findIndex((v) => v.meta?.versionId === resource.meta?.versionId);
+    // History is newest first: the previous version follows the current one.
+    return index >= 0 ? versions[index + 1] : undefined;
+  }
+
+  private sinceWithOverlap(mark: string): string {
+    const at = Date.parse(mark);
+    if (Number.isNaN(at)) return mark;
+    return new Date(Math.max(0, at - (this.options.overlapMs ?? 5_000))).toISOString();
+  }
+}
