@@ -144,7 +144,8 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
 
   const handle = async (req: SandboxRequest): Promise<HttpReply> => {
     if (req.path === '/auth/token') {
-      if (req.method !== 'POST') return jsonReply(405, { error: 'invalid_request', error_description: 'POST only' }, {}, 'application/json');
+      if (req.method !== 'POST')
+        return jsonReply(405, { error: 'invalid_request', error_description: 'POST only' }, {}, 'application/json');
       const result = await tokens.handle(new URLSearchParams(req.body.toString('utf8')));
       return jsonReply(result.status, result.body, { 'cache-control': 'no-store' }, 'application/json');
     }
@@ -178,8 +179,16 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       }
       throw e;
     }
-    const request: SandboxRequest = { method, path: target.pathname, search: target.searchParams, headers: req.headers, body };
-    const decision = target.pathname.startsWith('/$sandbox/') ? { kind: 'none' as const } : faults.decide(method, target.pathname);
+    const request: SandboxRequest = {
+      method,
+      path: target.pathname,
+      search: target.searchParams,
+      headers: req.headers,
+      body,
+    };
+    const decision = target.pathname.startsWith('/$sandbox/')
+      ? { kind: 'none' as const }
+      : faults.decide(method, target.pathname);
     switch (decision.kind) {
       case 'timeout':
         return; // never answered; the socket stays open until the client gives up or the sandbox closes

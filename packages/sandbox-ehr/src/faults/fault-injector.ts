@@ -62,10 +62,14 @@ export function parseFaultRules(input: unknown): FaultRule[] {
   list.forEach((raw: unknown, i) => {
     const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const at = (field: string): string => `/rules/${i}/${field}`;
-    if (!faultKinds.includes(r.kind as FaultKind)) details.push({ path: at('kind'), message: `one of ${faultKinds.join(', ')}` });
-    if (typeof r.rate !== 'number' || !(r.rate >= 0 && r.rate <= 1)) details.push({ path: at('rate'), message: 'a number 0..1' });
-    if (r.method !== undefined && typeof r.method !== 'string') details.push({ path: at('method'), message: 'a string' });
-    if (r.pathPrefix !== undefined && typeof r.pathPrefix !== 'string') details.push({ path: at('pathPrefix'), message: 'a string' });
+    if (!faultKinds.includes(r.kind as FaultKind))
+      details.push({ path: at('kind'), message: `one of ${faultKinds.join(', ')}` });
+    if (typeof r.rate !== 'number' || !(r.rate >= 0 && r.rate <= 1))
+      details.push({ path: at('rate'), message: 'a number 0..1' });
+    if (r.method !== undefined && typeof r.method !== 'string')
+      details.push({ path: at('method'), message: 'a string' });
+    if (r.pathPrefix !== undefined && typeof r.pathPrefix !== 'string')
+      details.push({ path: at('pathPrefix'), message: 'a string' });
     if (r.kind === 'latency' && !(typeof r.latencyMs === 'number' && r.latencyMs >= 0)) {
       details.push({ path: at('latencyMs'), message: 'required for latency, >= 0' });
     }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandboxEhr } from '../sandbox-ehr.js';
@@ -24,7 +25,10 @@ describe('FaultInjector', () => {
   });
 
   it('rejects invalid rules with every problem named', () => {
-    assert.throws(() => new FaultInjector().setRules([{ kind: 'explode', rate: 2 } as never]), (e: Error & { details?: unknown[] }) => e.details?.length === 2);
+    assert.throws(
+      () => new FaultInjector().setRules([{ kind: 'explode', rate: 2 } as never]),
+      (e: Error & { details?: unknown[] }) => e.details?.length === 2,
+    );
   });
 });
 
@@ -39,7 +43,10 @@ describe('fault injection over HTTP', () => {
   after(async () => ehr.close());
 
   it('answers an injected 5xx and a 429 with Retry-After', async () => {
-    ehr.faults.setRules([{ kind: 'status', rate: 1, status: 503, times: 1 }, { kind: 'rate-limit', rate: 1, retryAfterSeconds: 7, times: 1 }]);
+    ehr.faults.setRules([
+      { kind: 'status', rate: 1, status: 503, times: 1 },
+      { kind: 'rate-limit', rate: 1, retryAfterSeconds: 7, times: 1 },
+    ]);
     const first = await fhirFetch(ehr, token, 'GET', 'Patient');
     assert.equal(first.status, 503);
     assert.equal(first.json.resourceType, 'OperationOutcome');
@@ -58,7 +65,12 @@ describe('fault injection over HTTP', () => {
 
   it('drops the connection before answering, without committing', async () => {
     ehr.faults.setRules([{ kind: 'drop', rate: 1, method: 'POST', pathPrefix: '/fhir/R4/Task', times: 1 }]);
-    const body = { resourceType: 'Task', status: 'requested', intent: 'order', identifier: [{ system: 'urn:t', value: 'dropped' }] };
+    const body = {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      identifier: [{ system: 'urn:t', value: 'dropped' }],
+    };
     await assert.rejects(fhirFetch(ehr, token, 'POST', 'Task', body));
     const found = await fhirFetch(ehr, token, 'GET', 'Task?identifier=urn:t|dropped');
     assert.equal(found.json.total, 0);
@@ -66,7 +78,12 @@ describe('fault injection over HTTP', () => {
 
   it('commits a lost-response request although the client never sees the answer', async () => {
     ehr.faults.setRules([{ kind: 'lost-response', rate: 1, method: 'POST', times: 1 }]);
-    const body = { resourceType: 'Task', status: 'requested', intent: 'order', identifier: [{ system: 'urn:t', value: 'lost' }] };
+    const body = {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      identifier: [{ system: 'urn:t', value: 'lost' }],
+    };
     await assert.rejects(fhirFetch(ehr, token, 'POST', 'Task', body));
     const found = await fhirFetch(ehr, token, 'GET', 'Task?identifier=urn:t|lost');
     assert.equal(found.json.total, 1);
@@ -75,7 +92,10 @@ describe('fault injection over HTTP', () => {
 
   it('never answers a timed-out request; the client gives up', async () => {
     ehr.faults.setRules([{ kind: 'timeout', rate: 1, times: 1 }]);
-    const res = fetch(`${ehr.fhirBaseUrl}/Patient`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) });
+    const res = fetch(`${ehr.fhirBaseUrl}/Patient`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(300),
+    });
     await assert.rejects(res, (e: Error) => e.name === 'TimeoutError');
     assert.equal(ehr.faults.counters.timeout, 1);
   });
@@ -89,7 +109,10 @@ describe('fault injection over HTTP', () => {
     assert.equal(set.status, 200);
     assert.equal((await fhirFetch(ehr, token, 'GET', 'Encounter')).status, 500);
     assert.equal((await fhirFetch(ehr, token, 'GET', 'Patient')).status, 200);
-    const bad = await fetch(`${ehr.url}/$sandbox/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ kind: 'nope', rate: 1 }] }) });
+    const bad = await fetch(`${ehr.url}/$sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ rules: [{ kind: 'nope', rate: 1 }] }),
+    });
     assert.equal(bad.status, 400);
     const state = (await (await fetch(`${ehr.url}/$sandbox/faults`)).json()) as { counters: { status: number } };
     assert.equal(state.counters.status, 1);

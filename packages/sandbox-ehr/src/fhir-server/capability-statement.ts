@@ -33,8 +33,6 @@ export interface CapabilityOptions {
   readonly softwareVersion: string;
 }
 
-type SearchParamType = CapabilityStatementRestResourceSearchParam['type'];
-
 export function buildCapabilityStatement(options: CapabilityOptions): CapabilityStatement {
   const resource: CapabilityStatementRestResource[] = getResourceTypes()
     .filter((t) => !abstractTypes.has(t))
@@ -44,7 +42,7 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
         ([name, sp]): CapabilityStatementRestResourceSearchParam => ({
           name,
           ...(sp.url ? { definition: sp.url } : {}),
-          type: sp.type as SearchParamType,
+          type: sp.type,
         }),
       );
       params.push({ name: '_lastUpdated', type: 'date' }, { name: '_id', type: 'token' });
@@ -83,7 +81,9 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
         security: {
           service: [
             {
-              coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
+              ],
             },
           ],
           extension: [

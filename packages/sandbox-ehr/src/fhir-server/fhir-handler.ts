@@ -38,7 +38,7 @@ const methods = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const historyPath = /^(?:([A-Z][A-Za-z]+)\/)?_history$/;
 
 function permissionFor(interaction: string | undefined): Permission | undefined {
-  switch (interaction) {
+  switch (interaction ?? '') {
     case 'read':
     case 'vread':
     case 'history-instance':
@@ -82,7 +82,11 @@ export class FhirHandler {
     if (method === 'GET' && path === 'metadata') {
       // Generated once: it lists ~145 types with their search parameters.
       this.#capability ??= JSON.stringify(buildCapabilityStatement(this.#o));
-      return { status: 200, headers: { 'content-type': 'application/fhir+json; charset=utf-8' }, body: this.#capability };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
+        body: this.#capability,
+      };
     }
     if (method === 'GET' && path === '.well-known/smart-configuration') {
       return jsonReply(200, buildSmartConfiguration(this.#o.tokenUrl), {}, 'application/json');
@@ -165,7 +169,9 @@ export class FhirHandler {
     }
     const token = this.#o.introspect(header.slice('bearer '.length).trim());
     if (!token) {
-      return outcomeReply(401, 'access token is unknown or expired', { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return outcomeReply(401, 'access token is unknown or expired', {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
     }
     return token;
   }
@@ -174,11 +180,17 @@ export class FhirHandler {
   #accessFor(method: string, path: string, search: URLSearchParams, body: unknown): Access[] | HttpReply {
     if (method === 'POST' && path === '') {
       const bundle = body as Bundle | undefined;
-      if (bundle?.resourceType !== 'Bundle') return outcomeReply(400, 'POST at the base takes a batch or transaction Bundle');
+      if (bundle?.resourceType !== 'Bundle')
+        return outcomeReply(400, 'POST at the base takes a batch or transaction Bundle');
       const all: Access[] = [];
       for (const entry of bundle.entry ?? []) {
         const url = entry.request?.url ?? '';
-        const found = this.#accessFor(entry.request?.method ?? '', url.split('?')[0] ?? '', new URLSearchParams(url.split('?')[1]), undefined);
+        const found = this.#accessFor(
+          entry.request?.method ?? '',
+          url.split('?')[0] ?? '',
+          new URLSearchParams(url.split('?')[1]),
+          undefined,
+        );
         if ('status' in found) return found;
         all.push(...found);
       }
@@ -240,7 +252,8 @@ export class FhirHandler {
     const offset = Number(search.get('_offset') ?? '0');
     const total = bundle.total ?? 0;
     const link: NonNullable<Bundle['link']> = [{ relation: 'self', url: this.#pageLink(path, search, offset) }];
-    if (count > 0 && offset + count < total) link.push({ relation: 'next', url: this.#pageLink(path, search, offset + count) });
+    if (count > 0 && offset + count < total)
+      link.push({ relation: 'next', url: this.#pageLink(path, search, offset + count) });
     if (offset > 0) link.push({ relation: 'previous', url: this.#pageLink(path, search, Math.max(0, offset - count)) });
     const entry = bundle.entry?.map((e) => ({
       ...(e.resource ? { fullUrl: `${this.#o.fhirBaseUrl}/${e.resource.resourceType}/${e.resource.id ?? ''}` } : {}),

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandboxEhr } from '../sandbox-ehr.js';
@@ -14,7 +15,11 @@ describe('sandbox FHIR server over HTTP', () => {
   after(async () => ehr.close());
 
   it('creates, reads, versions and refuses a stale If-Match with 412', async () => {
-    const created = await fhirFetch(ehr, token, 'POST', 'Patient', { resourceType: 'Patient', id: 'ignored', gender: 'female' });
+    const created = await fhirFetch(ehr, token, 'POST', 'Patient', {
+      resourceType: 'Patient',
+      id: 'ignored',
+      gender: 'female',
+    });
     assert.equal(created.status, 201);
     assert.notEqual(created.json.id, 'ignored');
     assert.equal(created.headers.get('etag'), 'W/"1"');
@@ -23,11 +28,25 @@ describe('sandbox FHIR server over HTTP', () => {
     assert.match(created.headers.get('content-type') ?? '', /application\/fhir\+json/);
     const id = created.json.id as string;
 
-    const updated = await fhirFetch(ehr, token, 'PUT', `Patient/${id}`, { ...created.json, gender: 'male' }, { 'if-match': 'W/"1"' });
+    const updated = await fhirFetch(
+      ehr,
+      token,
+      'PUT',
+      `Patient/${id}`,
+      { ...created.json, gender: 'male' },
+      { 'if-match': 'W/"1"' },
+    );
     assert.equal(updated.status, 200);
     assert.equal(updated.headers.get('etag'), 'W/"2"');
 
-    const stale = await fhirFetch(ehr, token, 'PUT', `Patient/${id}`, { ...created.json, gender: 'other' }, { 'if-match': 'W/"1"' });
+    const stale = await fhirFetch(
+      ehr,
+      token,
+      'PUT',
+      `Patient/${id}`,
+      { ...created.json, gender: 'other' },
+      { 'if-match': 'W/"1"' },
+    );
     assert.equal(stale.status, 412);
     assert.equal(stale.json.resourceType, 'OperationOutcome');
 
@@ -38,10 +57,16 @@ describe('sandbox FHIR server over HTTP', () => {
     assert.equal(current.headers.get('etag'), 'W/"2"');
 
     const history = await fhirFetch(ehr, token, 'GET', `Patient/${id}/_history`);
-    assert.deepEqual(history.json.entry.map((e: { resource: { meta: { versionId: string } } }) => e.resource.meta.versionId), ['2', '1']);
+    assert.deepEqual(
+      history.json.entry.map((e: { resource: { meta: { versionId: string } } }) => e.resource.meta.versionId),
+      ['2', '1'],
+    );
     // Asked twice: MemoryRepository's own history would have flipped order here.
     const again = await fhirFetch(ehr, token, 'GET', `Patient/${id}/_history`);
-    assert.deepEqual(again.json.entry.map((e: { resource: { meta: { versionId: string } } }) => e.resource.meta.versionId), ['2', '1']);
+    assert.deepEqual(
+      again.json.entry.map((e: { resource: { meta: { versionId: string } } }) => e.resource.meta.versionId),
+      ['2', '1'],
+    );
 
     const missing = await fhirFetch(ehr, token, 'GET', 'Patient/does-not-exist');
     assert.equal(missing.status, 404);
@@ -51,7 +76,12 @@ describe('sandbox FHIR server over HTTP', () => {
   });
 
   it('conditional create with If-None-Exist creates once', async () => {
-    const body = { resourceType: 'Task', status: 'requested', intent: 'order', identifier: [{ system: 'urn:test', value: 'task-1' }] };
+    const body = {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      identifier: [{ system: 'urn:test', value: 'task-1' }],
+    };
     const first = await fhirFetch(ehr, token, 'POST', 'Task', body, { 'if-none-exist': 'identifier=urn:test|task-1' });
     const second = await fhirFetch(ehr, token, 'POST', 'Task', body, { 'if-none-exist': 'identifier=urn:test|task-1' });
     assert.equal(first.status, 201);
@@ -64,7 +94,12 @@ describe('sandbox FHIR server over HTTP', () => {
   it('pages search results through next links on the public URL, and filters by _lastUpdated', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
     for (let i = 0; i < 7; i += 1) {
-      await fhirFetch(ehr, token, 'POST', 'Appointment', { resourceType: 'Appointment', status: 'booked', participant: [{ status: 'accepted' }], description: `a${i}` });
+      await fhirFetch(ehr, token, 'POST', 'Appointment', {
+        resourceType: 'Appointment',
+        status: 'booked',
+        participant: [{ status: 'accepted' }],
+        description: `a${i}`,
+      });
     }
     const seen: string[] = [];
     let next: string | undefined = 'Appointment?_count=3';
@@ -90,9 +125,18 @@ describe('sandbox FHIR server over HTTP', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:8f0c1c52-3f35-4d5b-9b3a-6a4f2f1f0a01', resource: { resourceType: 'Patient', gender: 'female' }, request: { method: 'POST', url: 'Patient' } },
         {
-          resource: { resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject: { reference: 'urn:uuid:8f0c1c52-3f35-4d5b-9b3a-6a4f2f1f0a01' } },
+          fullUrl: 'urn:uuid:8f0c1c52-3f35-4d5b-9b3a-6a4f2f1f0a01',
+          resource: { resourceType: 'Patient', gender: 'female' },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          resource: {
+            resourceType: 'ServiceRequest',
+            status: 'active',
+            intent: 'order',
+            subject: { reference: 'urn:uuid:8f0c1c52-3f35-4d5b-9b3a-6a4f2f1f0a01' },
+          },
           request: { method: 'POST', url: 'ServiceRequest' },
         },
       ],
@@ -128,12 +172,24 @@ describe('sandbox FHIR server over HTTP', () => {
     assert.equal(anonymous.status, 401);
     const readOnly = await tokenFor(ehr, ['system/Appointment.read', 'system/Task.write']);
     assert.equal((await fhirFetch(ehr, readOnly, 'GET', 'Appointment')).status, 200);
-    const write = await fhirFetch(ehr, readOnly, 'POST', 'Appointment', { resourceType: 'Appointment', status: 'booked', participant: [{ status: 'accepted' }] });
+    const write = await fhirFetch(ehr, readOnly, 'POST', 'Appointment', {
+      resourceType: 'Appointment',
+      status: 'booked',
+      participant: [{ status: 'accepted' }],
+    });
     assert.equal(write.status, 403);
     assert.equal(write.json.resourceType, 'OperationOutcome');
     assert.equal((await fhirFetch(ehr, readOnly, 'GET', 'Patient')).status, 403);
-    assert.equal((await fhirFetch(ehr, readOnly, 'POST', 'Task', { resourceType: 'Task', status: 'requested', intent: 'order' })).status, 201);
-    const sneaky = { resourceType: 'Bundle', type: 'batch', entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } }] };
+    assert.equal(
+      (await fhirFetch(ehr, readOnly, 'POST', 'Task', { resourceType: 'Task', status: 'requested', intent: 'order' }))
+        .status,
+      201,
+    );
+    const sneaky = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } }],
+    };
     assert.equal((await fhirFetch(ehr, readOnly, 'POST', '', sneaky)).status, 403);
   });
 
@@ -141,9 +197,16 @@ describe('sandbox FHIR server over HTTP', () => {
     const small = await startSandboxEhr({ maxBodyBytes: 1000 });
     try {
       const t = await tokenFor(small, ['system/*.*']);
-      const big = await fhirFetch(small, t, 'POST', 'Patient', { resourceType: 'Patient', text: { status: 'generated', div: 'x'.repeat(2000) } });
+      const big = await fhirFetch(small, t, 'POST', 'Patient', {
+        resourceType: 'Patient',
+        text: { status: 'generated', div: 'x'.repeat(2000) },
+      });
       assert.equal(big.status, 413);
-      const res = await fetch(`${small.fhirBaseUrl}/Patient`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/fhir+json' }, body: '{' });
+      const res = await fetch(`${small.fhirBaseUrl}/Patient`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/fhir+json' },
+        body: '{',
+      });
       assert.equal(res.status, 400);
     } finally {
       await small.close();

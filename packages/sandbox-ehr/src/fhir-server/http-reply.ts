@@ -19,7 +19,12 @@ export interface HttpReply {
 
 export const fhirJson = 'application/fhir+json; charset=utf-8';
 
-export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}, contentType = fhirJson): HttpReply {
+export function jsonReply(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  contentType = fhirJson,
+): HttpReply {
   return { status, headers: { 'content-type': contentType, ...headers }, body: JSON.stringify(body) };
 }
 

@@ -12,7 +12,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getStatus } from '@medplum/core';
+import { getStatus, parseSearchRequest } from '@medplum/core';
 import type { FhirRepository, FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { OperationalError } from '@steward/core';
@@ -69,7 +69,8 @@ export class SyntheaSeeder {
     }
 
     const pipes = join(options.fixturesDir, 'fhir-data-pipes');
-    const shared = (n: string): boolean => n.startsWith('hospitalInformation') || n.startsWith('practitionerInformation');
+    const shared = (n: string): boolean =>
+      n.startsWith('hospitalInformation') || n.startsWith('practitionerInformation');
     const pipesPatients = await jsonFiles(pipes, (n) => !shared(n));
     if (room() && pipesPatients.length > 0) {
       for (const file of await jsonFiles(pipes, shared)) {
@@ -77,12 +78,42 @@ export class SyntheaSeeder {
       }
       for (const file of pipesPatients) {
         if (!room()) break;
-        await this.#post(JSON.parse(await readFile(file, 'utf8')) as Bundle, 'fhir-data-pipes');
+        const bundle = JSON.parse(await readFile(file, 'utf8')) as Bundle;
+        await this.#resolveConditionalReferences(bundle);
+        await this.#post(bundle, 'fhir-data-pipes');
       }
     }
 
     if (room()) await this.#seedNdjson(join(options.fixturesDir, 'bulk-ndjson-10-patients'), limit);
     return { patients: this.#patients, byType: { ...this.#byType }, bundles: this.#bundles };
+  }
+
+  /**
+   * Medplum's router (4.5) resolves `urn:uuid:` references in a transaction but stores conditional references
+   * (`Organization?identifier=...`) verbatim, so they are resolved here, once per distinct query.
+   */
+  async #resolveConditionalReferences(bundle: Bundle): Promise<void> {
+    const cache = new Map<string, string | undefined>();
+    const pending: { holder: { reference?: string }; query: string }[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        const holder = node as { reference?: unknown };
+        if (typeof holder.reference === 'string' && /^[A-Z][A-Za-z]+\?/.test(holder.reference)) {
+          pending.push({ holder: holder as { reference?: string }, query: holder.reference });
+        }
+        Object.values(node).forEach(walk);
+      }
+    };
+    walk(bundle.entry?.map((e) => e.resource));
+    for (const { holder, query } of pending) {
+      if (!cache.has(query)) {
+        const found = await this.#repo.searchOne(parseSearchRequest(query));
+        cache.set(query, found ? `${found.resourceType}/${found.id}` : undefined);
+      }
+      const resolved = cache.get(query);
+      if (resolved) holder.reference = resolved;
+    }
   }
 
   async #seedNdjson(dir: string, limit: number): Promise<void> {

@@ -15,7 +15,11 @@ describe('SMART Backend Services token endpoint', () => {
     ehr = await startSandboxEhr({ accessTokenTtlSeconds: 120 });
     rsa = await makeKey('RS384');
     ec = await makeKey('ES384');
-    ehr.registerClient({ clientId, jwks: { keys: [rsa.publicJwk, ec.publicJwk] }, allowedScopes: ['system/Appointment.rs', 'system/Patient.read'] });
+    ehr.registerClient({
+      clientId,
+      jwks: { keys: [rsa.publicJwk, ec.publicJwk] },
+      allowedScopes: ['system/Appointment.rs', 'system/Patient.read'],
+    });
   });
   after(async () => ehr.close());
 
@@ -32,7 +36,12 @@ describe('SMART Backend Services token endpoint', () => {
       const key = alg === 'RS384' ? rsa : ec;
       const res = await requestToken(ehr, await signAssertion(ehr, clientId, key), 'system/Appointment.rs');
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
+      const body = (await res.json()) as {
+        access_token: string;
+        token_type: string;
+        expires_in: number;
+        scope: string;
+      };
       assert.equal(body.token_type, 'bearer');
       assert.equal(body.expires_in, 120);
       assert.equal(body.scope, 'system/Appointment.rs');
@@ -41,7 +50,11 @@ describe('SMART Backend Services token endpoint', () => {
   }
 
   it('grants the intersection of requested and allowed scopes', async () => {
-    const res = await requestToken(ehr, await signAssertion(ehr, clientId, ec), 'system/Appointment.cruds system/Patient.read system/Task.write');
+    const res = await requestToken(
+      ehr,
+      await signAssertion(ehr, clientId, ec),
+      'system/Appointment.cruds system/Patient.read system/Task.write',
+    );
     const body = (await res.json()) as { scope: string; access_token: string };
     assert.equal(body.scope, 'system/Appointment.rs system/Patient.read');
     assert.equal((await fhirFetch(ehr, body.access_token, 'POST', 'Patient', { resourceType: 'Patient' })).status, 403);
@@ -88,7 +101,9 @@ describe('SMART Backend Services token endpoint', () => {
   it('rejects alg none', async () => {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT', kid: ec.kid }));
     const now = Math.floor(Date.now() / 1000);
-    const payload = base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: ehr.tokenUrl, exp: now + 60, jti: 'none-jti' }));
+    const payload = base64url.encode(
+      JSON.stringify({ iss: clientId, sub: clientId, aud: ehr.tokenUrl, exp: now + 60, jti: 'none-jti' }),
+    );
     await expectRejected(`${header}.${payload}.`);
   });
 
@@ -102,10 +117,18 @@ describe('SMART Backend Services token endpoint', () => {
   });
 
   it('answers RFC 6749 errors for a wrong grant type and a missing assertion type', async () => {
-    const wrongGrant = await fetch(ehr.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' });
+    const wrongGrant = await fetch(ehr.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password',
+    });
     assert.equal(wrongGrant.status, 400);
     assert.equal(((await wrongGrant.json()) as { error: string }).error, 'unsupported_grant_type');
-    const noType = await fetch(ehr.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=system/Appointment.rs' });
+    const noType = await fetch(ehr.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&scope=system/Appointment.rs',
+    });
     assert.equal(noType.status, 401);
     assert.equal(((await noType.json()) as { error: string }).error, 'invalid_client');
   });
@@ -115,7 +138,9 @@ describe('SMART Backend Services token endpoint', () => {
     try {
       const key = await makeKey('ES384');
       short.registerClient({ clientId: 'c', jwks: { keys: [key.publicJwk] }, allowedScopes: ['system/*.read'] });
-      const body = (await (await requestToken(short, await signAssertion(short, 'c', key), 'system/*.read')).json()) as { access_token: string };
+      const body = (await (
+        await requestToken(short, await signAssertion(short, 'c', key), 'system/*.read')
+      ).json()) as { access_token: string };
       assert.equal((await fhirFetch(short, body.access_token, 'GET', 'Patient')).status, 401);
     } finally {
       await short.close();

@@ -34,7 +34,8 @@ export interface AccessToken {
   readonly expiresAt: number;
 }
 
-export type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
+export type TokenErrorCode =
+  'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
 
 export interface TokenResult {
   readonly status: number;
@@ -125,7 +126,9 @@ export class TokenEndpoint {
   async #verifyAssertion(
     assertion: string,
   ): Promise<{ client: RegisteredClient; allowed: SystemScope[] } | { error: TokenResult }> {
-    const fail = (description: string): { error: TokenResult } => ({ error: tokenError('invalid_client', description) });
+    const fail = (description: string): { error: TokenResult } => ({
+      error: tokenError('invalid_client', description),
+    });
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: ReturnType<typeof decodeJwt>;
     try {

@@ -8,7 +8,15 @@
  * the Subscription is marked `error`. Log lines (none here) would never carry payloads.
  */
 import type { WithId } from '@medplum/core';
-import type { Bundle, BundleEntry, Extension, Parameters, ParametersParameter, Resource, Subscription } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  BundleEntry,
+  Extension,
+  Parameters,
+  ParametersParameter,
+  Resource,
+  Subscription,
+} from '@medplum/fhirtypes';
 import type { ResourceChange, SandboxRepository } from '../fhir-server/index.js';
 import { subscriptionTopics } from './topics.js';
 
@@ -80,9 +88,11 @@ export class SubscriptionManager {
   /** Rejects Subscriptions this server cannot serve, before they are stored; undefined when acceptable. */
   validate(resource: Resource): string | undefined {
     if (resource.resourceType !== 'Subscription') return undefined;
-    if (!subscriptionTopics.some((t) => t.url === resource.criteria)) return 'Subscription.criteria is not a known SubscriptionTopic';
+    if (!subscriptionTopics.some((t) => t.url === resource.criteria))
+      return 'Subscription.criteria is not a known SubscriptionTopic';
     if (resource.channel?.type !== 'rest-hook') return 'Subscription.channel.type must be rest-hook';
-    if (!/^https?:\/\//.test(resource.channel.endpoint ?? '')) return 'Subscription.channel.endpoint must be an http(s) URL';
+    if (!/^https?:\/\//.test(resource.channel.endpoint ?? ''))
+      return 'Subscription.channel.endpoint must be an http(s) URL';
     if ((resource.channel.payload ?? 'application/fhir+json') !== 'application/fhir+json') {
       return 'Subscription.channel.payload must be application/fhir+json';
     }
@@ -105,7 +115,12 @@ export class SubscriptionManager {
     for (const sub of this.#tracked.values()) {
       if (sub.resourceType !== change.resourceType) continue;
       sub.eventsSinceStart += 1;
-      this.#enqueue(sub, { type: 'event-notification', eventNumber: sub.eventsSinceStart, focus: change.resource, at: change.at });
+      this.#enqueue(sub, {
+        type: 'event-notification',
+        eventNumber: sub.eventsSinceStart,
+        focus: change.resource,
+        at: change.at,
+      });
     }
   }
 
@@ -214,7 +229,10 @@ export class SubscriptionManager {
         entries.push({
           fullUrl: url,
           ...(sub.content === 'full-resource' ? { resource: n.focus } : {}),
-          request: { method: created ? 'POST' : 'PUT', url: created ? n.focus.resourceType : `${n.focus.resourceType}/${n.focus.id}` },
+          request: {
+            method: created ? 'POST' : 'PUT',
+            url: created ? n.focus.resourceType : `${n.focus.resourceType}/${n.focus.id}`,
+          },
           response: { status: created ? '201' : '200' },
         });
       }

@@ -29,12 +29,20 @@ export async function signAssertion(
   header: Record<string, unknown> = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { iss: clientId, sub: clientId, aud: ehr.tokenUrl, exp: now + 240, jti: randomUUID() };
+  const claims: Record<string, unknown> = {
+    iss: clientId,
+    sub: clientId,
+    aud: ehr.tokenUrl,
+    exp: now + 240,
+    jti: randomUUID(),
+  };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete claims[k];
     else claims[k] = v;
   }
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })
+    .sign(key.privateKey);
 }
 
 export async function requestToken(ehr: SandboxEhr, assertion: string, scope: string): Promise<Response> {
@@ -51,7 +59,11 @@ export async function requestToken(ehr: SandboxEhr, assertion: string, scope: st
 }
 
 /** Registers a client allowed `allowedScopes` and returns an access token for `scope` (default: all allowed). */
-export async function tokenFor(ehr: SandboxEhr, allowedScopes: string[], scope = allowedScopes.join(' ')): Promise<string> {
+export async function tokenFor(
+  ehr: SandboxEhr,
+  allowedScopes: string[],
+  scope = allowedScopes.join(' '),
+): Promise<string> {
   const key = await makeKey('ES384');
   const clientId = `client-${randomUUID()}`;
   ehr.registerClient({ clientId, jwks: { keys: [key.publicJwk] }, allowedScopes });
@@ -69,6 +81,7 @@ export async function fhirFetch(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- FHIR JSON answers, asserted on by tests
 ): Promise<{ status: number; headers: Headers; json: any }> {
   const target = path.startsWith('http') ? path : `${ehr.fhirBaseUrl}/${path}`;
   const res = await fetch(target, {
@@ -81,5 +94,6 @@ export async function fhirFetch(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  const json: unknown = text ? JSON.parse(text) : undefined;
+  return { status: res.status, headers: res.headers, json };
 }
