@@ -1,1 +1,8 @@
-export {};
+/** @module @steward/sandbox-ehr: a real FHIR R4 server (Medplum router, in memory) to develop, demo and test against. */
+export { startSandboxEhr } from './sandbox-ehr.js';
+export type { SandboxEhr, SandboxEhrOptions, SandboxClient } from './sandbox-ehr.js';
+export { FaultInjector, faultKinds } from './faults/index.js';
+export type { FaultRule, FaultKind, FaultCounters } from './faults/index.js';
+export { SandboxRepository } from './fhir-server/index.js';
+export type { SeedReport } from './seed/index.js';
+export { subscriptionTopicUrls } from './subscriptions/index.js';

@@ -1,0 +1,235 @@
+/**
+ * @module The sandbox EHR's composition root: one node:http server with the FHIR API at `/fhir/R4/`, the SMART
+ * token endpoint at `/auth/token`, the fault-injection control at `/$sandbox/faults`, and subscriptions.
+ *
+ * Known limits: plain HTTP on localhost (a test double, not a deployment); the `$sandbox/faults` control is not
+ * authenticated, so bind to 127.0.0.1; everything lives in memory and is lost on close.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { systemClock } from '@steward/core';
+import type { Clock } from '@steward/core';
+import { FhirRouter } from '@medplum/fhir-router';
+import type { JSONWebKeySet } from 'jose';
+import { FaultInjector, parseFaultRules } from './faults/index.js';
+import { FhirHandler, SandboxRepository, jsonReply, loadFhirDefinitions, outcomeReply } from './fhir-server/index.js';
+import type { HttpReply, SandboxRequest } from './fhir-server/index.js';
+import { seedSynthea } from './seed/index.js';
+import type { SeedReport } from './seed/index.js';
+import { TokenEndpoint } from './smart-auth/index.js';
+import { SubscriptionManager, subscriptionTopicUrls, subscriptionTopics, topicAsBasic } from './subscriptions/index.js';
+import type { DeliveryStats } from './subscriptions/index.js';
+
+export interface SandboxEhrOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly seed?: { readonly fixturesDir: string; readonly maxPatients?: number };
+  /** Access token lifetime (default 300 s). */
+  readonly accessTokenTtlSeconds?: number;
+  readonly faultSeed?: number;
+  /** Largest accepted request body (default 10 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Subscription delivery tuning (see SubscriptionManagerOptions). */
+  readonly subscriptionRetryDelayMs?: number;
+  readonly subscriptionMaxAttempts?: number;
+  readonly clock?: Clock;
+}
+
+export interface SandboxClient {
+  readonly clientId: string;
+  readonly jwks: JSONWebKeySet;
+  readonly allowedScopes: readonly string[];
+}
+
+export interface SandboxEhr {
+  /** e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  /** e.g. http://127.0.0.1:40123/fhir/R4 (no trailing slash) */
+  readonly fhirBaseUrl: string;
+  readonly tokenUrl: string;
+  readonly faults: FaultInjector;
+  readonly repository: SandboxRepository;
+  readonly router: FhirRouter;
+  readonly seedReport: SeedReport | undefined;
+  registerClient(client: SandboxClient): void;
+  subscriptionStats(): DeliveryStats;
+  close(): Promise<void>;
+}
+
+const fhirMount = '/fhir/R4';
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body);
+}
+
+export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<SandboxEhr> {
+  loadFhirDefinitions();
+  const router = new FhirRouter();
+  const repository = new SandboxRepository();
+  const faults = new FaultInjector(options.faultSeed ?? 1);
+  const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const sockets = new Set<Socket>();
+  const host = options.host ?? '127.0.0.1';
+
+  // Handlers need the public URL, known only once listening; they are built right after.
+  let dispatch: (req: IncomingMessage, res: ServerResponse) => Promise<void> = () => Promise.resolve();
+  const server: Server = createServer((req, res) => {
+    dispatch(req, res).catch(() => {
+      if (!res.headersSent) send(res, outcomeReply(500, 'internal error in the sandbox'));
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const fhirBaseUrl = `${url}${fhirMount}`;
+  const tokenUrl = `${url}/auth/token`;
+
+  const tokens = new TokenEndpoint({
+    tokenUrl,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
+    clock: options.clock ?? systemClock,
+  });
+  const subscriptions = new SubscriptionManager({
+    repository,
+    fhirBaseUrl,
+    ...(options.subscriptionMaxAttempts !== undefined ? { maxAttempts: options.subscriptionMaxAttempts } : {}),
+    ...(options.subscriptionRetryDelayMs !== undefined ? { retryDelayMs: options.subscriptionRetryDelayMs } : {}),
+  });
+  const fhir = new FhirHandler({
+    router,
+    repository,
+    fhirBaseUrl,
+    tokenUrl,
+    subscriptionTopics: subscriptionTopicUrls,
+    softwareVersion: '0.1.0',
+    introspect: (token) => tokens.introspect(token),
+    validateWrite: (resource) => subscriptions.validate(resource),
+  });
+
+  for (const topic of subscriptionTopics) await repository.updateResource(topicAsBasic(topic));
+  const seedReport = options.seed ? await seedSynthea(router, repository, options.seed) : undefined;
+  subscriptions.start();
+
+  const handle = async (req: SandboxRequest): Promise<HttpReply> => {
+    if (req.path === '/auth/token') {
+      if (req.method !== 'POST')
+        return jsonReply(405, { error: 'invalid_request', error_description: 'POST only' }, {}, 'application/json');
+      const result = await tokens.handle(new URLSearchParams(req.body.toString('utf8')));
+      return jsonReply(result.status, result.body, { 'cache-control': 'no-store' }, 'application/json');
+    }
+    if (req.path === '/$sandbox/faults') {
+      if (req.method === 'POST') {
+        try {
+          faults.setRules(parseFaultRules(JSON.parse(req.body.toString('utf8'))));
+        } catch (e) {
+          return jsonReply(400, { error: e instanceof Error ? e.message : 'invalid rules' }, {}, 'application/json');
+        }
+      } else if (req.method === 'DELETE') faults.clear();
+      return jsonReply(200, faults.state(), {}, 'application/json');
+    }
+    if (req.path === fhirMount || req.path.startsWith(`${fhirMount}/`)) {
+      return fhir.handle({ ...req, path: req.path.slice(fhirMount.length + 1) });
+    }
+    return outcomeReply(404, 'not found');
+  };
+
+  dispatch = async (req, res) => {
+    const target = new URL(req.url ?? '/', url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBody);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        send(res, outcomeReply(413, `request body exceeds ${maxBody} bytes`));
+        return;
+      }
+      throw e;
+    }
+    const request: SandboxRequest = {
+      method,
+      path: target.pathname,
+      search: target.searchParams,
+      headers: req.headers,
+      body,
+    };
+    const decision = target.pathname.startsWith('/$sandbox/')
+      ? { kind: 'none' as const }
+      : faults.decide(method, target.pathname);
+    switch (decision.kind) {
+      case 'timeout':
+        return; // never answered; the socket stays open until the client gives up or the sandbox closes
+      case 'drop':
+        req.socket.destroy();
+        return;
+      case 'status':
+        send(res, outcomeReply(decision.status, 'injected fault'));
+        return;
+      case 'rate-limit':
+        send(res, outcomeReply(429, 'injected rate limit', { 'retry-after': String(decision.retryAfterSeconds) }));
+        return;
+      case 'latency':
+        await new Promise((resolve) => setTimeout(resolve, decision.ms));
+        break;
+      case 'lost-response': {
+        await handle(request); // committed for real...
+        req.socket.destroy(); // ...and the answer never reaches the client
+        return;
+      }
+      case 'none':
+        break;
+    }
+    send(res, await handle(request));
+  };
+
+  return {
+    url,
+    fhirBaseUrl,
+    tokenUrl,
+    faults,
+    repository,
+    router,
+    seedReport,
+    registerClient: (client) => tokens.registerClient(client),
+    subscriptionStats: () => subscriptions.stats,
+    close: async () => {
+      await subscriptions.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** @module Seeding the sandbox EHR from the Synthea fixtures. */
+export { seedSynthea, SyntheaSeeder } from './synthea-seed.js';
+export type { SeedOptions, SeedReport } from './synthea-seed.js';
