@@ -1,11 +1,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
+import { thirdPartyFixture } from '@steward/core/testing';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandboxEhr } from '../sandbox-ehr.js';
 import type { SandboxEhr } from '../sandbox-ehr.js';
 import { fhirFetch, tokenFor } from '../testing/index.js';
 
-const fixturesDir = '/work/shared/fixtures/third-party/synthea-r4';
+const fixturesDir = thirdPartyFixture('synthea-r4');
 
 describe('seeding from Synthea', () => {
   let ehr: SandboxEhr;
