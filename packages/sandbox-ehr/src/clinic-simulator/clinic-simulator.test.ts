@@ -17,7 +17,7 @@ import { simSystem } from './clinic-model.js';
 import { deriveClinic } from './derive-clinic.js';
 import { memoryClinicFhir, memoryFeed } from './memory-adapters.js';
 import type { ClinicEvent } from './ports.js';
-import { loadFhirDefinitions, loadSynthea } from './test-fixtures.js';
+import { loadFhirDefinitions, loadSynthea, loadSyntheaBulk } from './test-fixtures.js';
 
 loadFhirDefinitions();
 
@@ -197,6 +197,20 @@ describe('clinic simulator over Synthea patients', () => {
       assert.ok(!text.includes(p.mrn), 'no MRN in the event log');
       if (p.family) assert.ok(!text.includes(p.family), 'no name in the event log');
     }
+  });
+});
+
+describe('derivation from a bulk export with conditional references', () => {
+  it("staffs every line at the practitioners' own organizations and plays a day", async () => {
+    const repo = await loadSyntheaBulk();
+    const derived = await deriveClinic(memoryClinicFhir(repo), { seed: 'bulk', horizonDays: 3 });
+    const { providers, patients } = derived.clinic;
+    assert.equal(new Set(providers.map((p) => p.serviceLine.code)).size, 5);
+    // PractitionerRole.organization is a logical (identifier) reference in this export: it must resolve.
+    assert.ok(new Set(providers.map((p) => p.organizationRef)).size > 1);
+    assert.ok(patients.length >= 10 && patients.every((p) => p.mrn && providers.some((d) => d.key === p.pcpKey)));
+    const sim = new ClinicSimulator({ derived });
+    assert.ok((await sim.runDays(1)).length > 0);
   });
 });
 

