@@ -1,11 +1,15 @@
 /**
  * @module Where the shared synthetic and third-party fixtures are: `STEWARD_FIXTURES` if set, else
  * the first `shared/fixtures` found beside the checkout or one of its parents (the workspace keeps
- * the repository and `shared/` side by side). Test-only; the fixtures are read, never edited.
+ * the repository and `shared/` side by side), else the workspace's own `/work/shared/fixtures`
+ * (so a clone made elsewhere on the same machine still finds them). Test-only; the fixtures are
+ * read, never edited.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const workspaceFixtures = '/work/shared/fixtures';
 
 export function fixturesDir(): string {
   const fromEnv = process.env['STEWARD_FIXTURES'];
@@ -17,6 +21,7 @@ export function fixturesDir(): string {
       if (dirname(dir) === dir) break;
     }
   }
+  if (existsSync(join(workspaceFixtures, 'third-party'))) return workspaceFixtures;
   throw new Error('the shared fixtures were not found: set STEWARD_FIXTURES to the shared/fixtures folder');
 }
 

@@ -17,6 +17,7 @@ import {
   type ErrorDetail,
   type RequestContext,
 } from '@steward/core';
+import { IANAZone } from 'luxon';
 import type { Database } from '@steward/store';
 import { vendorIds, type VendorId } from '../vendors/index.js';
 import type {
@@ -254,7 +255,8 @@ function validate(input: NewConnection): void {
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(input.site)) problems.push({ path: 'site', message: 'must be a site name' });
   if (!(vendorIds as readonly string[]).includes(input.vendor))
     problems.push({ path: 'vendor', message: `must be one of ${vendorIds.join(', ')}` });
-  if (!isTimeZone(input.facilityTimeZone))
+  // The same zone check the HL7 listener applies to zone-less times (luxon's IANA zone database).
+  if (!IANAZone.isValidZone(input.facilityTimeZone))
     problems.push({ path: 'facilityTimeZone', message: 'must be an IANA time zone such as America/New_York' });
   if (input.fhirBaseUrl !== undefined) {
     let url: URL | undefined;
@@ -290,13 +292,4 @@ function validate(input: NewConnection): void {
     }
   }
   if (problems.length > 0) throw new ValidationError('invalid EHR connection', problems);
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
 }

@@ -98,21 +98,8 @@ export class EhrJournal {
     });
     return this.audit.transact(
       async (tx): Promise<ReceiveOutcome> => {
-        const inserted = await tx.query(
-          `insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, raw_enc, received_at)
-           values ($1, $2, $3, $4, $5, 'stored', $6, $7)
-           on conflict (connection_id, channel, message_key) do nothing`,
-          [
-            messageId,
-            connection.id,
-            message.channel,
-            message.messageKey,
-            message.messageType,
-            rawSealed,
-            message.receivedAt,
-          ],
-        );
-        if (inserted.rowCount === 0) return { status: 'duplicate', messageId: await existingId(tx, message) };
+        const inserted = await insertInbound(tx, messageId, message, 'stored', null, rawSealed);
+        if (!inserted) return { status: 'duplicate', messageId: await existingId(tx, message) };
         const stored: EhrEvent[] = [];
         for (const p of prepared) {
           // The same change can arrive twice by different routes (a notification and a poll): one event.
@@ -162,22 +149,8 @@ export class EhrJournal {
     const shortReason = reason.slice(0, 500);
     return this.audit.transact(
       async (tx): Promise<ReceiveOutcome> => {
-        const inserted = await tx.query(
-          `insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, reason, raw_enc, received_at)
-           values ($1, $2, $3, $4, $5, 'dead-letter', $6, $7, $8)
-           on conflict (connection_id, channel, message_key) do nothing`,
-          [
-            messageId,
-            connection.id,
-            message.channel,
-            message.messageKey,
-            message.messageType,
-            shortReason,
-            rawSealed,
-            message.receivedAt,
-          ],
-        );
-        if (inserted.rowCount === 0) return { status: 'duplicate', messageId: await existingId(tx, message) };
+        const inserted = await insertInbound(tx, messageId, message, 'dead-letter', shortReason, rawSealed);
+        if (!inserted) return { status: 'duplicate', messageId: await existingId(tx, message) };
         return { status: 'dead-letter', messageId };
       },
       (outcome) => [
@@ -272,6 +245,34 @@ export class EhrJournal {
 function checkConnection(connection: JournalConnection, message: InboundMessage): void {
   if (message.connectionId !== connection.id)
     throw new UnexpectedError('a message names another connection than its journal');
+}
+
+/** Files a message once per (connection, channel, key); false when it was filed before. */
+async function insertInbound(
+  tx: Sql,
+  id: string,
+  message: InboundMessage,
+  status: 'stored' | 'dead-letter',
+  reason: string | null,
+  rawSealed: Uint8Array,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, reason, raw_enc, received_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     on conflict (connection_id, channel, message_key) do nothing`,
+    [
+      id,
+      message.connectionId,
+      message.channel,
+      message.messageKey,
+      message.messageType,
+      status,
+      reason,
+      rawSealed,
+      message.receivedAt,
+    ],
+  );
+  return rowCount !== 0;
 }
 
 async function existingId(tx: Sql, message: InboundMessage): Promise<string> {

