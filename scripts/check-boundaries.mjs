@@ -38,8 +38,15 @@ const allowed = {
   // The sandbox is another system (a stand-in EHR): it knows nothing of Steward but its vocabulary.
   'packages/sandbox-ehr': ['packages/core'],
   'packages/ehr': ['packages/core', 'packages/store', 'packages/governance'],
-  // Workflows run on the kernel and reach the EHR only through its one writer.
-  'packages/workflows': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr'],
+  // Proposals reach the EHR only through its one writer; workflows draft proposals.
+  'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr'],
+  'packages/workflows': [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/ehr',
+    'packages/proposals',
+  ],
   'packages/relationships': ['packages/core', 'packages/store', 'packages/governance'],
   'apps/server': [
     'packages/core',
@@ -47,6 +54,7 @@ const allowed = {
     'packages/governance',
     'packages/ehr',
     'packages/sandbox-ehr',
+    'packages/proposals',
     'packages/workflows',
     'packages/relationships',
   ],
@@ -56,6 +64,7 @@ const allowed = {
     'packages/governance',
     'packages/ehr',
     'packages/sandbox-ehr',
+    'packages/proposals',
     'packages/workflows',
     'packages/relationships',
     'apps/server',
@@ -66,6 +75,7 @@ const allowed = {
     'packages/governance',
     'packages/ehr',
     'packages/sandbox-ehr',
+    'packages/proposals',
     'packages/workflows',
     'packages/relationships',
   ],
@@ -75,6 +85,7 @@ const allowed = {
     'packages/governance',
     'packages/ehr',
     'packages/sandbox-ehr',
+    'packages/proposals',
     'packages/workflows',
     'packages/relationships',
     'apps/server',
@@ -87,6 +98,7 @@ const packageRoom = {
   '@steward/governance': 'packages/governance',
   '@steward/ehr': 'packages/ehr',
   '@steward/sandbox-ehr': 'packages/sandbox-ehr',
+  '@steward/proposals': 'packages/proposals',
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
   '@steward/server': 'apps/server',

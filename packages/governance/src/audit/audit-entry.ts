@@ -36,6 +36,18 @@ export const auditEvents = [
   'ehr.dead_letter',
   'ehr.written',
   'ehr.connection_changed',
+  'proposal.drafted',
+  'proposal.approved',
+  'proposal.rejected',
+  'proposal.committed',
+  'proposal.verified',
+  'proposal.conflicted',
+  'proposal.failed',
+  'proposal.rolled_back',
+  'approval_policy.changed',
+  'workflow.failed',
+  'contacts.imported',
+  'contacts.exported',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 

@@ -77,7 +77,24 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'ehr.written':
       return { type: dcm('110106', 'Export') };
     case 'ehr.connection_changed':
+    case 'approval_policy.changed':
       return { type: dcm('110113', 'Security Alert'), subtype: dcm('110129', 'Security Configuration') };
+    // A proposal's life and a workflow's failure are application activity on a record.
+    case 'proposal.drafted':
+      return { type: restType, subtype: rest('create'), profile: 'Create' };
+    case 'proposal.approved':
+    case 'proposal.rejected':
+    case 'proposal.conflicted':
+    case 'proposal.failed':
+    case 'proposal.committed':
+    case 'proposal.verified':
+    case 'proposal.rolled_back':
+    case 'workflow.failed':
+      return { type: restType, subtype: rest('update'), profile: 'Update' };
+    case 'contacts.imported':
+      return { type: dcm('110107', 'Import') };
+    case 'contacts.exported':
+      return { type: dcm('110106', 'Export') };
   }
 }
 
