@@ -10,7 +10,8 @@ import { init } from './commands/init.js';
 import * as admin from './commands/admin.js';
 import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
 import { keysRotate } from './commands/keys.js';
-import { ehrAdd, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
+import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
+import { sandbox, type SandboxFlags } from './commands/sandbox.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -184,9 +185,30 @@ function program(setExit: (code: number) => void): Command {
     .description('list EHR connections')
     .action(async () => ehrList(g()));
   ehr
+    .command('check <name>')
+    .description('prove a connection works: discovery, a SMART token, a read (exit 1 if a step fails)')
+    .action(async (name: string) => setExit(await ehrCheck(g(), name)));
+  ehr
     .command('dead-letters <name>')
     .description('messages received on a connection but not processed, with the reason')
     .action(async (name: string) => ehrDeadLetters(g(), name));
+
+  p.command('sandbox')
+    .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')
+    .option('--port <port>', 'HTTP port (0 = any free one)', '8471')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed-dir <dir>', 'a Synthea synthea-r4 folder (default: the shared fixtures, else the built-in seed)')
+    .option(
+      '--client <id=jwks>',
+      'register a SMART client: its id and a file with its public JWK set (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--scopes <scopes>', 'scopes registered clients may be granted', 'system/*.rs system/*.cu')
+    .option('--clinic', 'play clinic days on it (bookings, cancels, no-shows, referrals, admissions)')
+    .option('--speed <ms>', 'real milliseconds per simulated clinic hour (0 = step never)', '10000')
+    .option('--seed <seed>', "the clinic simulator's seed: the same seed plays the same clinic", 'steward-demo')
+    .option('--hl7-to <host:port>', "send the clinic's HL7 v2 feed to this MLLP listener")
+    .action(async (o: SandboxFlags) => sandbox(o));
 
   p.command('keys')
     .description('encryption keys')
@@ -211,6 +233,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`error [${e.code}]: ${e.message}\n`);
       for (const d of e.details) process.stderr.write(`  - ${d.path ?? ''}: ${d.message}\n`);
       return e.exitCode;
+    }
+    // A port taken by another program is the operator's to fix, not a bug: say which and how.
+    const sys = e as { code?: unknown; address?: unknown; port?: unknown };
+    if (sys.code === 'EADDRINUSE' || sys.code === 'EACCES') {
+      process.stderr.write(
+        `error [${sys.code}]: cannot listen on ${String(sys.address)}:${String(sys.port)} (${sys.code === 'EADDRINUSE' ? 'another program uses it' : 'not permitted'}): ` +
+          'stop that program, or choose other ports with STEWARD_PORT, STEWARD_SANDBOX_PORT and STEWARD_SANDBOX_MLLP_PORT\n',
+      );
+      return 1;
     }
     process.stderr.write(`unexpected error (a bug: please report it): ${e instanceof Error ? e.name : typeof e}\n`);
     if (process.env['STEWARD_DEBUG'] === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);

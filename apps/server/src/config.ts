@@ -31,6 +31,25 @@ export interface StewardConfig {
   readonly rateLimitPerMinute: number;
   /** STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE: login attempts per address per minute. Default 10 */
   readonly loginRateLimitPerMinute: number;
+  /**
+   * STEWARD_PUBLIC_URL: Steward's base URL as EHRs reach it, for FHIR subscription endpoints.
+   * Default: the address it listens on (loopback when listening on all interfaces).
+   */
+  readonly publicUrl: string | undefined;
+  /** STEWARD_EHR: on (default) runs every registered EHR connection in this process; off runs none. */
+  readonly ehr: boolean;
+  /**
+   * STEWARD_SANDBOX: auto (default) starts the sandbox EHR with a living clinic when no other EHR
+   * connection is registered; on starts it anyway; off never does.
+   */
+  readonly sandbox: 'auto' | 'on' | 'off';
+  /** STEWARD_SANDBOX_PORT (default 8471) and STEWARD_SANDBOX_MLLP_PORT (default 8472): loopback only. */
+  readonly sandboxPort: number;
+  readonly sandboxMllpPort: number;
+  /** STEWARD_SANDBOX_SPEED: real milliseconds per simulated clinic hour (default 10000); 0 = the clinic stands still. */
+  readonly sandboxSpeed: number;
+  /** STEWARD_SANDBOX_SEED: the clinic simulator's seed (default steward-demo): the same seed plays the same clinic. */
+  readonly sandboxSeed: string;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -64,6 +83,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   if ((cert === undefined) !== (key === undefined)) {
     problems.push({ path: 'STEWARD_TLS_CERT', message: 'set both STEWARD_TLS_CERT and STEWARD_TLS_KEY, or neither' });
   }
+  const publicUrl = env['STEWARD_PUBLIC_URL'] || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
+    problems.push({ path: 'STEWARD_PUBLIC_URL', message: 'must be an http(s) URL' });
+  const onOff = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'on' || raw === 'off') return raw === 'on';
+    problems.push({ path: name, message: 'must be on or off' });
+    return fallback;
+  };
+  const sandbox = env['STEWARD_SANDBOX'] || 'auto';
+  if (sandbox !== 'auto' && sandbox !== 'on' && sandbox !== 'off')
+    problems.push({ path: 'STEWARD_SANDBOX', message: 'must be auto, on or off' });
   const logLevel = env['STEWARD_LOG_LEVEL'] || 'info';
   if (!logLevels.includes(logLevel))
     problems.push({ path: 'STEWARD_LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}` });
@@ -81,6 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     bodyLimitBytes: int('STEWARD_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitPerMinute: int('STEWARD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     loginRateLimitPerMinute: int('STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
+    publicUrl,
+    ehr: onOff('STEWARD_EHR', true),
+    sandbox: sandbox === 'on' || sandbox === 'off' ? sandbox : 'auto',
+    sandboxPort: int('STEWARD_SANDBOX_PORT', 8471, 0, 65535),
+    sandboxMllpPort: int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),
+    sandboxSpeed: int('STEWARD_SANDBOX_SPEED', 10_000, 0, 3_600_000),
+    sandboxSeed: env['STEWARD_SANDBOX_SEED'] || 'steward-demo',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,15 +1,25 @@
-/** @module Starts Steward's HTTP server on the kernel, and stops both in order on a signal. */
+/**
+ * @module Starts Steward: the kernel, the sandbox EHR when it is the embedded default, the HTTP
+ * API, then the EHR layer (listeners, polling, subscriptions — after the API listens, so an EHR's
+ * subscription handshake reaches it), then the demo clinic. Stops in the reverse order on a signal.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@steward/governance';
+import { EhrRuntime } from '@steward/ehr';
 import type { StewardConfig } from './config.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { buildApp } from './http/app.js';
+import { startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
 
 export interface RunningServer {
   readonly kernel: Kernel;
   readonly app: FastifyInstance;
   /** The address it listens on, e.g. http://127.0.0.1:8470 */
   readonly url: string;
+  /** The EHR layer, when STEWARD_EHR is on. */
+  readonly ehr: EhrRuntime | undefined;
+  /** The sandbox EHR and its clinic, when they are the embedded default. */
+  readonly sandbox: SandboxDemo | undefined;
   stop(): Promise<void>;
 }
 
@@ -19,26 +29,49 @@ export async function startServer(
   options: KernelOptions = {},
 ): Promise<RunningServer> {
   const kernel = await openKernel(config, logger, options);
-  let app: FastifyInstance;
+  const stack: (() => Promise<void>)[] = [() => kernel.close()];
+  const unwind = async (): Promise<void> => {
+    for (const stop of stack.reverse().splice(0)) await stop();
+  };
   try {
-    app = await buildApp(kernel, config, logger);
+    const sandbox =
+      config.ehr && (await wantsSandbox(kernel, config)) ? await startSandboxDemo(kernel, config, logger) : undefined;
+    if (sandbox !== undefined) stack.push(() => sandbox.ehr.close());
+    const ehr = config.ehr
+      ? new EhrRuntime(
+          {
+            connections: kernel.connections,
+            journal: kernel.ehrJournal,
+            egress: kernel.egress,
+            cipher: kernel.cipher,
+            logger,
+            clock: kernel.clock,
+          },
+          { mllpHost: config.host, ...(sandbox !== undefined ? { overrides: sandbox.overrides } : {}) },
+        )
+      : undefined;
+    const app = await buildApp(kernel, config, logger, ehr !== undefined ? { ehr } : {});
+    // On stop: the clinic, then the API (requests in flight finish, notifications stop arriving),
+    // then the EHR layer (a poll in flight stops between resources), the sandbox, the kernel.
+    stack.push(async () => ehr?.stop());
+    stack.push(() => app.close());
     await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const scheme = config.tls !== undefined ? 'https' : 'http';
+    const url = `${scheme}://${config.host}:${port}`;
+    if (ehr !== undefined) {
+      const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      await ehr.start({ publicUrl: config.publicUrl ?? `${scheme}://${reachable}:${port}` });
+    }
+    if (sandbox !== undefined && ehr !== undefined) {
+      const clinic = await sandbox.startClinic(ehr);
+      stack.push(() => clinic.stop());
+    }
+    logger.info({ url, store: kernel.db.kind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
+    return { kernel, app, url, ehr, sandbox, stop: unwind };
   } catch (e) {
-    await kernel.close();
+    await unwind();
     throw e;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const url = `${config.tls !== undefined ? 'https' : 'http'}://${config.host}:${port}`;
-  logger.info({ url, store: kernel.db.kind }, 'steward listening');
-  return {
-    kernel,
-    app,
-    url,
-    async stop() {
-      // Stop taking requests, let those in flight finish, then flush the audit log and close the store.
-      await app.close();
-      await kernel.close();
-    },
-  };
 }

@@ -56,3 +56,26 @@ export {
 } from './vendors/index.js';
 export { vendorIds } from './vendors/index.js';
 export type { VendorProfile, VendorId } from './vendors/index.js';
+export {
+  connectionClient,
+  ConnectionRuntime,
+  followedTypes,
+  EhrRuntime,
+  ensureSubscriptions,
+  subscriptionFor,
+  checkConnection,
+} from './runtime/index.js';
+export type {
+  ConnectionClient,
+  ConnectionClientDeps,
+  ClientTuning,
+  ConnectionRuntimeOptions,
+  ConnectionStatus,
+  RuntimeLogger,
+  EhrRuntimeDeps,
+  EhrRuntimeOptions,
+  SubscriptionPlan,
+  SubscriptionSetup,
+  CheckReport,
+  CheckStep,
+} from './runtime/index.js';

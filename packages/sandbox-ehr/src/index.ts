@@ -4,5 +4,14 @@ export type { SandboxEhr, SandboxEhrOptions, SandboxClient } from './sandbox-ehr
 export { FaultInjector, faultKinds } from './faults/index.js';
 export type { FaultRule, FaultKind, FaultCounters } from './faults/index.js';
 export { SandboxRepository } from './fhir-server/index.js';
-export type { SeedReport } from './seed/index.js';
+export { syntheaSeedSource } from './seed/index.js';
+export type { SeedReport, SeedSource } from './seed/index.js';
 export { subscriptionTopicUrls } from './subscriptions/index.js';
+export { startLiveClinic, ClinicSimulator, deriveClinic, clinicEventKinds } from './clinic-simulator/index.js';
+export type {
+  LiveClinic,
+  LiveClinicOptions,
+  ClinicEvent,
+  ClinicEventKind,
+  ClinicRates,
+} from './clinic-simulator/index.js';

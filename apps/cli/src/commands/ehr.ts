@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { importPKCS8, exportJWK } from 'jose';
 import { ValidationError } from '@steward/core';
-import { vendorIds, type PrivateJwk, type VendorId } from '@steward/ehr';
+import { checkConnection, connectionClient, vendorIds, type PrivateJwk, type VendorId } from '@steward/ehr';
 import { withSession, type GlobalOptions } from '../session.js';
 import { printTable } from '../output.js';
 
@@ -100,4 +100,23 @@ function integer(value: string, flag: string): number {
   if (!Number.isInteger(n))
     throw new ValidationError('not a whole number', [{ path: flag, message: 'must be an integer' }]);
   return n;
+}
+
+/** `steward ehr check <name>`: discovery, token, a read — each step's result; exit 1 when one fails. */
+export async function ehrCheck(g: GlobalOptions, name: string): Promise<number> {
+  return withSession(g, async ({ kernel, ctx }) => {
+    await kernel.policy.enforce(ctx, 'config.manage');
+    const c = await kernel.connections.get(name);
+    const report = await checkConnection(c, await connectionClient(kernel, c), kernel.clock);
+    printTable(
+      report.steps.map((s) => ({ step: s.step, result: s.ok ? 'ok' : 'FAILED', ms: s.ms, detail: s.detail })),
+      ['step', 'result', 'ms', 'detail'],
+    );
+    const missing = 3 - report.steps.length;
+    if (missing > 0) process.stdout.write(`(${missing} later step${missing > 1 ? 's' : ''} not tried)\n`);
+    process.stdout.write(
+      report.ok ? `EHR connection ${c.name} works.\n` : `EHR connection ${c.name} does not work yet.\n`,
+    );
+    return report.ok ? 0 : 1;
+  });
 }

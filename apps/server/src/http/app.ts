@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { newId, ValidationError } from '@steward/core';
 import type { Logger } from '@steward/governance';
+import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../kernel.js';
 import type { StewardConfig } from '../config.js';
 import { authenticateRequests } from './authenticate.js';
@@ -22,13 +23,24 @@ import { patientRoutes } from './routes/patients.js';
 import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
+import { ehrRoutes } from './routes/ehr.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
   'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'
 >;
 
-export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logger): Promise<FastifyInstance> {
+export interface AppParts {
+  /** The running EHR layer, for the notification route and connection status. */
+  readonly ehr?: EhrRuntime;
+}
+
+export async function buildApp(
+  kernel: Kernel,
+  config: HttpConfig,
+  logger: Logger,
+  parts: AppParts = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     // Log the route pattern, never the URL: query strings can carry identifiers.
@@ -113,6 +125,7 @@ export async function buildApp(kernel: Kernel, config: HttpConfig, logger: Logge
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
+  ehrRoutes(app, kernel, parts.ehr);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
   return app;

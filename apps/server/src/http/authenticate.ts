@@ -15,8 +15,13 @@ import {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Answers without authentication. Only health checks, the API document and login. */
+    /**
+     * Answers without Steward authentication. Only health checks, the API document, login, and EHR
+     * notifications (which check the connection's own secret instead).
+     */
     public?: boolean;
+    /** A FHIR endpoint: errors are answered as an OperationOutcome. */
+    fhir?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;

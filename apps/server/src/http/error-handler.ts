@@ -73,5 +73,28 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const { status, body } = toErrorBody(error, request.id);
   if (status >= 500) request.log.error({ err: error, code: body.code }, 'request failed');
   else request.log.info({ code: body.code }, 'request refused');
+  if (request.routeOptions.config?.fhir === true) {
+    void reply.status(status).type('application/fhir+json').send(toOperationOutcome(body));
+    return;
+  }
   void reply.status(status).send(body);
+}
+
+/** The same error for a FHIR client: severity, an issue type, Steward's code, and the field paths. */
+export function toOperationOutcome(body: ErrorBody): Record<string, unknown> {
+  const type =
+    body.code === 'AUTH_INVALID' || body.code === 'AUTH_REQUIRED'
+      ? 'security'
+      : body.code === 'INTERNAL'
+        ? 'exception'
+        : body.code === 'FHIR_INVALID' || body.code === 'VALIDATION_FAILED' || body.code === 'MALFORMED_JSON'
+          ? 'invalid'
+          : 'processing';
+  const issue = (body.details.length > 0 ? body.details : [undefined]).map((d) => ({
+    severity: 'error',
+    code: type,
+    details: { coding: [{ system: 'https://steward.dev/errors', code: body.code }], text: body.message },
+    ...(d !== undefined ? { expression: [d.path], diagnostics: d.message } : {}),
+  }));
+  return { resourceType: 'OperationOutcome', id: body.requestId, issue };
 }

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { FhirClient } from './fhir-client.js';
+import type { AccessTokenProvider } from './smart-backend-auth.js';
 import { sendJson, startTestServer } from './test-server.js';
 import type { TestServer } from './test-server.js';
 
@@ -61,6 +62,36 @@ describe('FhirClient against a real server', () => {
         assert.equal(srv.requests[0]?.headers.accept, 'application/fhir+json');
       },
     ));
+
+  it('reads capabilities without a token, and with one when the server insists', async () => {
+    let tokens = 0;
+    const auth: AccessTokenProvider = {
+      accessToken: () => Promise.resolve(`t${++tokens}`),
+      invalidate: () => undefined,
+      requireScope: () => Promise.resolve(),
+    };
+    for (const requireAuth of [false, true]) {
+      tokens = 0;
+      await withServer(
+        (req, res) =>
+          requireAuth && req.headers.authorization === undefined
+            ? sendJson(res, 401, { resourceType: 'OperationOutcome', issue: [] })
+            : sendJson(res, 200, capability),
+        async (srv) => {
+          const c = new FhirClient({
+            baseUrl: `${srv.origin}/fhir`,
+            transport: (u, i) => fetch(u, i),
+            sleep: noWait,
+            auth,
+          });
+          assert.equal((await c.capabilities()).resourceType, 'CapabilityStatement');
+          assert.equal(srv.requests[0]?.headers.authorization, undefined, 'first asked without a token');
+          assert.equal(tokens, requireAuth ? 1 : 0);
+          assert.equal(srv.requests.length, requireAuth ? 2 : 1);
+        },
+      );
+    }
+  });
 
   it('read carries the version from the ETag and lastUpdated from meta', () =>
     withServer(

@@ -7,7 +7,7 @@ import type {
   Resource,
   ResourceType,
 } from '@medplum/fhirtypes';
-import { ValidationError, systemClock } from '@steward/core';
+import { ValidationError, isStewardError, systemClock } from '@steward/core';
 import type { Clock } from '@steward/core';
 import { supportsInteraction, supportsSearchParam } from './capability-statement.js';
 import type { FhirInteraction } from './capability-statement.js';
@@ -73,6 +73,8 @@ interface FhirRequest {
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly idempotent?: boolean;
+  /** Sent without a token: the CapabilityStatement is public, so discovery works before auth does. */
+  readonly anonymous?: boolean;
 }
 
 interface FhirResponse {
@@ -126,9 +128,15 @@ export class FhirClient {
   capabilities(): Promise<CapabilityStatement> {
     const now = this.#clock.now().getTime();
     if (this.#capabilities === undefined || now - this.#capabilities.at >= this.#capabilitiesTtlMs) {
-      const value = this.#send({ method: 'GET', target: 'metadata', operation: 'read capabilities', needs: [] }).then(
-        (r) => expectResource<CapabilityStatement>(r, 'CapabilityStatement'),
-      );
+      const read = (anonymous: boolean): Promise<FhirResponse> =>
+        this.#send({ method: 'GET', target: 'metadata', operation: 'read capabilities', needs: [], anonymous });
+      // Public per FHIR; a server that wants a token for it gets one on the second try.
+      const value = read(true)
+        .catch((e: unknown) => {
+          if (this.#auth !== undefined && isStewardError(e) && e.code === 'EHR_AUTH_FAILED') return read(false);
+          throw e;
+        })
+        .then((r) => expectResource<CapabilityStatement>(r, 'CapabilityStatement'));
       value.catch(() => {
         if (this.#capabilities?.value === value) this.#capabilities = undefined;
       });
@@ -360,7 +368,7 @@ export class FhirClient {
       },
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
       ...(request.idempotent !== undefined ? { idempotent: request.idempotent } : {}),
-      ...(auth !== undefined
+      ...(auth !== undefined && request.anonymous !== true
         ? {
             attemptHeaders: async () => {
               token = await auth.accessToken();

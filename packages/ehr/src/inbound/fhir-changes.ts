@@ -59,14 +59,21 @@ export class FhirChanges {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** One poll of every followed type, from each type's mark. */
-  async pollOnce(): Promise<PollResult> {
+  /**
+   * One poll of every followed type, from each type's mark. When `signal` aborts (shutdown), it
+   * stops between resources without moving that type's mark: the next poll re-reads the rest.
+   */
+  async pollOnce(signal?: AbortSignal): Promise<PollResult> {
     let resources = 0;
     let events = 0;
     let duplicates = 0;
     const unsupported: string[] = [];
     for (const type of this.options.resourceTypes) {
-      const mark = (await this.options.marks.get(type)) ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
+      const stored = await this.options.marks.get(type);
+      // The first sync files each resource as Steward first sees it: no history read per resource
+      // (there is no earlier version Steward saw), which makes an initial load one search, not N+1.
+      const firstSync = stored === undefined;
+      const mark = stored ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
       let plan;
       try {
         plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
@@ -78,14 +85,20 @@ export class FhirChanges {
         throw e;
       }
       let highest = mark;
+      let aborted = false;
       for await (const resource of this.options.client.searchAll(plan.resourceType as ResourceType, plan.params)) {
-        const outcome = await this.file(resource, 'fhir-poll', undefined);
+        if (signal?.aborted === true) {
+          aborted = true;
+          break;
+        }
+        const outcome = await this.file(resource, 'fhir-poll', undefined, firstSync);
         resources++;
         events += outcome.events;
         if (outcome.duplicate) duplicates++;
         const updated = resource.meta?.lastUpdated;
         if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
       }
+      if (aborted) break;
       // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
       if (highest !== mark) await this.options.marks.set(type, highest);
     }
@@ -124,9 +137,10 @@ export class FhirChanges {
     fetched: Resource,
     channel: EhrEventChannel,
     notificationKey: string | undefined,
+    firstSync = false,
   ): Promise<{ events: number; duplicate: boolean }> {
     const resource = this.options.profile.normalize(fetched);
-    const previous = await this.previousVersion(resource);
+    const previous = firstSync ? undefined : await this.previousVersion(resource);
     const receivedAt = this.clock.now();
     const events = changeEvents(resource, previous, {
       connectionId: this.options.connectionId,

@@ -25,7 +25,12 @@ export interface ServerSupport {
   readonly resources: Readonly<Record<string, DeclaredResource>>;
   /** Topic-based subscriptions: the R4 backport profile on Subscription, or SubscriptionTopic declared. */
   readonly topicSubscriptions: boolean;
+  /** The topics the server advertises (backport `capabilitystatement-subscriptiontopic-canonical`). */
+  readonly subscriptionTopics: readonly string[];
 }
+
+const topicCanonical =
+  'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical';
 
 const renamed: Readonly<Record<string, string>> = {
   ProcedureRequest: 'ServiceRequest',
@@ -69,6 +74,15 @@ export function parseCapabilityStatement(value: unknown): ServerSupport {
       topicSubscriptions = true;
     }
   }
+  // The backport IG puts the extension on the statement; some servers put it on rest or on Subscription.
+  const subscriptionTopics = [value, rest, ...objs(rest['resource'])]
+    .flatMap((holder) => objs(holder['extension']))
+    .filter((e) => e['url'] === topicCanonical)
+    .flatMap((e) => {
+      const url = str(e['valueCanonical']) ?? str(e['valueUri']);
+      return url !== undefined ? [url] : [];
+    });
+  if (subscriptionTopics.length > 0) topicSubscriptions = true;
   const software = isObj(value['software']) ? value['software'] : undefined;
   const fhirVersion = str(value['fhirVersion']);
   const softwareName = software ? [str(software['name']), str(software['version'])].filter(Boolean).join(' ') : '';
@@ -77,6 +91,7 @@ export function parseCapabilityStatement(value: unknown): ServerSupport {
     ...(softwareName ? { software: softwareName } : {}),
     resources,
     topicSubscriptions,
+    subscriptionTopics: [...new Set(subscriptionTopics)],
   };
 }
 

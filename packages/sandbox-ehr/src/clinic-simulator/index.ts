@@ -14,3 +14,5 @@ export { defaultServiceLines, simSystem, simSystemBase } from './clinic-model.js
 export type { ClinicPatient, ClinicProvider, ServiceLineDef } from './clinic-model.js';
 export { SeededRandom, hashSeed } from './prng.js';
 export { ClinicZone } from './clinic-time.js';
+export { startLiveClinic } from './live-clinic.js';
+export type { LiveClinic, LiveClinicOptions } from './live-clinic.js';

@@ -1,0 +1,132 @@
+/**
+ * The operator's path to a working EHR connection, with the real command: `steward sandbox` runs
+ * the sandbox EHR in another process with a SMART client registered from a public key file;
+ * `steward egress add`, `steward ehr add` with the private key, then `steward ehr check` proves
+ * discovery, a token and a read — and names the failing step when the key is not the one the EHR
+ * knows. Embedded store only: the path is the same on PostgreSQL.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeKey } from '@steward/sandbox-ehr/testing';
+
+const bin = new URL('../bin/steward.js', import.meta.url).pathname;
+
+describe('steward sandbox, ehr add and ehr check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-ehr-cli-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    STEWARD_DATA_DIR: join(dir, 'data'),
+    STEWARD_ADMIN_PASSWORD: 'an administrator password',
+    STEWARD_LOG_LEVEL: 'error',
+  };
+  const steward = (...args: string[]): { status: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  let sandbox: ChildProcess;
+  let fhirBase: string;
+
+  before(async () => {
+    const key = await makeKey('ES384', 'cli-key-1');
+    writeFileSync(join(dir, 'client.jwks.json'), JSON.stringify({ keys: [key.publicJwk] }));
+    const { exportJWK } = await import('jose');
+    writeFileSync(
+      join(dir, 'client.private.jwk.json'),
+      JSON.stringify({ ...(await exportJWK(key.privateKey)), kid: 'cli-key-1', alg: 'ES384' }),
+    );
+    const other = await makeKey('ES384', 'cli-key-1');
+    writeFileSync(
+      join(dir, 'wrong.private.jwk.json'),
+      JSON.stringify({ ...(await exportJWK(other.privateKey)), kid: 'cli-key-1', alg: 'ES384' }),
+    );
+    sandbox = spawn(
+      process.execPath,
+      [bin, 'sandbox', '--port', '0', '--client', `cli-client=${join(dir, 'client.jwks.json')}`],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    fhirBase = await new Promise<string>((resolve, reject) => {
+      sandbox.stdout!.on('data', (d: Buffer) => {
+        out += d.toString('utf8');
+        const m = /FHIR R4 base:\s+(\S+)/.exec(out);
+        if (m?.[1] !== undefined) resolve(m[1]);
+      });
+      sandbox.once('exit', (code) => reject(new Error(`sandbox exited with ${String(code)}`)));
+    });
+    const tokenFile = join(dir, 'admin.token');
+    assert.equal(steward('init', '--admin-user', 'alice', '--token-out', tokenFile).status, 0);
+    env['STEWARD_TOKEN'] = readFileSync(tokenFile, 'utf8').trim();
+  });
+  after(() => {
+    sandbox?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints where the sandbox answers, with the registered client', () => {
+    assert.match(fhirBase, /^http:\/\/127\.0\.0\.1:\d+\/fhir\/R4$/);
+  });
+
+  it('registers the EHR and proves it works: discovery, token, read', () => {
+    const origin = new URL(fhirBase).origin;
+    const egress = steward(
+      'egress',
+      'add',
+      'sandbox-ehr',
+      '--url',
+      origin,
+      '--kind',
+      'ehr',
+      '--baa',
+      'synthetic data only',
+      '--allow-private',
+    );
+    assert.equal(egress.status, 0, egress.stderr);
+    const add = (name: string, keyFile: string): void => {
+      const r = steward(
+        'ehr',
+        'add',
+        name,
+        '--site',
+        'north',
+        '--vendor',
+        'generic-r4',
+        '--time-zone',
+        'America/New_York',
+        '--fhir-base-url',
+        fhirBase,
+        '--client-id',
+        'cli-client',
+        '--private-key',
+        keyFile,
+        '--scopes',
+        'system/*.rs',
+      );
+      assert.equal(r.status, 0, r.stderr);
+    };
+    add('north-ehr', join(dir, 'client.private.jwk.json'));
+    const check = steward('ehr', 'check', 'north-ehr');
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /discovery\s+ok/);
+    assert.match(check.stdout, /token\s+ok\s+\d+\s+granted system\/\*\.rs \(ES384\)/);
+    assert.match(check.stdout, /read\s+ok/);
+    assert.match(check.stdout, /north-ehr works/);
+
+    add('impostor', join(dir, 'wrong.private.jwk.json'));
+    const bad = steward('ehr', 'check', 'impostor');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /discovery\s+ok/);
+    assert.match(bad.stdout, /token\s+FAILED\s+\d+\s+EHR_AUTH_FAILED/);
+    assert.match(bad.stdout, /1 later step not tried/);
+  });
+
+  it('refuses a private key given as a client key set, naming the flag', () => {
+    const r = steward('sandbox', '--port', '0', '--client', `x=${join(dir, 'client.private.jwk.json')}`);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--client.*public JWK/);
+  });
+});

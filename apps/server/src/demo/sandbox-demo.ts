@@ -1,0 +1,185 @@
+/**
+ * @module The sandbox EHR as Steward's embedded default: when no real EHR is registered, `npm
+ * start` starts the sandbox on loopback, seeded from Synthea, and connects to it exactly as it
+ * would to a real EHR — an egress destination (synthetic data only, noted as such in place of a
+ * BAA), a connection with its own SMART key (ES384) registered at the sandbox, its HL7 v2 feed
+ * into Steward's MLLP listener — and then a clinic simulator plays clinic days on it.
+ *
+ * The setup acts as a local operator service account (`steward-sandbox`) with the admin role,
+ * created once, in the same way `steward init` bootstraps the first administrator.
+ */
+import { exportJWK, generateKeyPair } from 'jose';
+import type { Actor, RequestContext } from '@steward/core';
+import type { Logger } from '@steward/governance';
+import type { EhrConnection, EhrRuntime, PrivateJwk } from '@steward/ehr';
+import {
+  startLiveClinic,
+  startSandboxEhr,
+  syntheaSeedSource,
+  type LiveClinic,
+  type SandboxEhr,
+} from '@steward/sandbox-ehr';
+import type { Kernel } from '../kernel.js';
+import type { StewardConfig } from '../config.js';
+
+export const sandboxConnectionName = 'sandbox';
+const clientId = 'steward-sandbox';
+export const sandboxScopes = [
+  'system/*.rs',
+  'system/Appointment.cu',
+  'system/Task.cu',
+  'system/ServiceRequest.u',
+  'system/Communication.c',
+  'system/DocumentReference.cu',
+  'system/Subscription.cru',
+];
+
+export type SandboxConfig = Pick<
+  StewardConfig,
+  'sandbox' | 'sandboxPort' | 'sandboxMllpPort' | 'sandboxSpeed' | 'sandboxSeed'
+>;
+
+export interface SandboxDemo {
+  readonly ehr: SandboxEhr;
+  readonly connection: EhrConnection;
+  /** The runtime overrides the sandbox connection needs (its MLLP port). */
+  readonly overrides: Readonly<Record<string, { readonly mllpPort?: number }>>;
+  /** Starts the clinic once Steward's runtime listens (its HL7 feed needs the MLLP port). */
+  startClinic(runtime: EhrRuntime): Promise<LiveClinic>;
+  /** The clinic, once started (tests step it themselves when the speed is 0). */
+  liveClinic(): LiveClinic | undefined;
+  stop(): Promise<void>;
+}
+
+/** Whether this start should bring the sandbox up: on, or auto with no other EHR registered. */
+export async function wantsSandbox(kernel: Kernel, config: SandboxConfig): Promise<boolean> {
+  if (config.sandbox !== 'auto') return config.sandbox === 'on';
+  return (await kernel.connections.all()).every((c) => c.name === sandboxConnectionName);
+}
+
+export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, logger: Logger): Promise<SandboxDemo> {
+  const seed = syntheaSeedSource();
+  const ehr = await startSandboxEhr({ port: config.sandboxPort, host: '127.0.0.1', seed: { fixturesDir: seed.dir } });
+  try {
+    logger.info(
+      { url: ehr.fhirBaseUrl, seed: seed.kind, patients: ehr.seedReport?.patients ?? 0 },
+      'sandbox EHR started (synthetic data only)',
+    );
+    const ctx: RequestContext = { actor: await operator(kernel), sourceAddress: 'local-operator' };
+    const egressName = `sandbox-ehr-${new URL(ehr.url).port}`;
+    if (!(await kernel.egress.list()).some((d) => d.name === egressName)) {
+      await kernel.egress.register(ctx.actor, {
+        name: egressName,
+        kind: 'ehr',
+        baseUrl: ehr.url,
+        baaOnRecord: true,
+        baaReference: 'sandbox EHR on loopback: synthetic data only, no PHI leaves this machine',
+        allowPrivateNetwork: true,
+      });
+    }
+    const connection = await sandboxConnection(kernel, ctx, ehr, config);
+    const key = await kernel.connections.privateKey(connection);
+    if (key === undefined) throw new Error('the sandbox connection has no key');
+    ehr.registerClient({ clientId, jwks: { keys: [publicHalf(key)] }, allowedScopes: sandboxScopes });
+    let clinic: LiveClinic | undefined;
+    return {
+      ehr,
+      connection,
+      overrides: { [sandboxConnectionName]: { mllpPort: config.sandboxMllpPort } },
+      async startClinic(runtime) {
+        const mllp = runtime.get(sandboxConnectionName).mllpAddress;
+        clinic = await startLiveClinic(ehr, {
+          seed: config.sandboxSeed,
+          startDate: nextClinicDay(kernel.clock.now()),
+          ...(mllp !== undefined ? { hl7: { host: '127.0.0.1', port: mllp.port } } : {}),
+          onError: (e) =>
+            logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'clinic simulator step failed'),
+        });
+        if (config.sandboxSpeed > 0) clinic.play(config.sandboxSpeed);
+        logger.info(
+          { patients: clinic.derived.clinic.patients.length, msPerClinicHour: config.sandboxSpeed },
+          'clinic simulator playing on the sandbox EHR',
+        );
+        return clinic;
+      },
+      liveClinic: () => clinic,
+      async stop() {
+        await clinic?.stop();
+        await ehr.close();
+      },
+    };
+  } catch (e) {
+    await ehr.close();
+    throw e;
+  }
+}
+
+async function sandboxConnection(
+  kernel: Kernel,
+  ctx: RequestContext,
+  ehr: SandboxEhr,
+  config: SandboxConfig,
+): Promise<EhrConnection> {
+  const existing = (await kernel.connections.all()).find((c) => c.name === sandboxConnectionName);
+  if (existing !== undefined) {
+    if (existing.fhirBaseUrl !== ehr.fhirBaseUrl) {
+      throw new Error(
+        `the sandbox connection was registered for ${existing.fhirBaseUrl ?? 'no FHIR URL'}: start the sandbox on that port (STEWARD_SANDBOX_PORT) or use a new data directory`,
+      );
+    }
+    return existing;
+  }
+  const { privateKey } = await generateKeyPair('ES384', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return kernel.connections.add(ctx, {
+    name: sandboxConnectionName,
+    site: 'sandbox',
+    vendor: 'generic-r4',
+    fhirBaseUrl: ehr.fhirBaseUrl,
+    clientId,
+    privateKey: { ...jwk, kid: 'steward-sandbox-1', alg: 'ES384' } as PrivateJwk,
+    scopes: sandboxScopes,
+    facilityTimeZone: 'America/New_York',
+    mllpPort: config.sandboxMllpPort > 0 ? config.sandboxMllpPort : 8472,
+    budget: { requestsPerSecond: 200, burst: 100, maxConcurrency: 8 },
+  });
+}
+
+/** The local operator that sets the sandbox up, created once with the admin role. */
+async function operator(kernel: Kernel): Promise<Actor> {
+  const name = 'steward-sandbox';
+  let account = (await kernel.serviceAccounts.list()).find((a) => a.name === name);
+  if (account === undefined) {
+    const bootstrap: Actor = {
+      kind: 'service',
+      id: '00000000-0000-4000-8000-000000000000',
+      name: 'steward-start',
+      authMethod: 'local-operator',
+    };
+    account = await kernel.serviceAccounts.create(name, bootstrap);
+    await kernel.grants.add(bootstrap, {
+      principalKind: 'service',
+      principalId: account.id,
+      role: 'admin',
+      site: '*',
+      workflow: '*',
+      purposeOfUse: 'HSYSADMIN',
+    });
+  }
+  return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
+}
+
+/** Today, or the Monday after a weekend: a clinic that opens on a Sunday shows nothing for a day. */
+export function nextClinicDay(now: Date): string {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const weekday = day.getUTCDay();
+  if (weekday === 6) day.setUTCDate(day.getUTCDate() + 2);
+  if (weekday === 0) day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** The public half of a private JWK: what the EHR registers (the private members dropped). */
+function publicHalf(jwk: PrivateJwk): { kty: string } {
+  const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth']);
+  return Object.fromEntries(Object.entries(jwk).filter(([k]) => !privateMembers.has(k))) as { kty: string };
+}

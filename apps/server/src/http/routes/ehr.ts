@@ -1,0 +1,118 @@
+/**
+ * @module /ehr: the running EHR connections (status, check, dead letters; for whoever may manage
+ * configuration) and the route EHRs post FHIR subscription notifications to. That route is not
+ * behind Steward's login: it checks the connection's own notification secret, files as the
+ * connection's service account, answers 200 only once everything is stored (so the EHR retries
+ * otherwise), and answers errors as FHIR OperationOutcomes.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '@steward/core';
+import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
+import type { Kernel } from '../../kernel.js';
+import { contextOf } from '../authenticate.js';
+import { errors } from '../schemas.js';
+
+const nameParam = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRuntime | undefined): void {
+  // FHIR servers send application/fhir+json; parse it as JSON here only.
+  app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('bad json'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
+    }
+  });
+
+  app.post<{ Params: { id: string }; Querystring: { k?: string } }>(
+    '/ehr/connections/:id/notifications',
+    {
+      config: { public: true, fhir: true },
+      schema: {
+        tags: ['ehr'],
+        summary: 'FHIR subscription notifications from an EHR (R4 backport rest-hook)',
+        security: [],
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', format: 'uuid' } },
+        },
+        querystring: { type: 'object', properties: { k: { type: 'string', maxLength: 64 } } },
+        body: { type: 'object' },
+        response: {
+          200: { type: 'object', properties: { type: { type: 'string' }, events: { type: 'integer' } } },
+        },
+      },
+    },
+    async (request) => {
+      if (runtime === undefined) throw new NotFoundError('running EHR layer');
+      const result = await runtime.notify(request.params.id, request.headers.authorization, request.body);
+      return { type: result.type, events: result.events };
+    },
+  );
+
+  app.get(
+    '/ehr/connections',
+    {
+      schema: {
+        tags: ['ehr'],
+        summary: 'EHR connections and what each is doing (listener, subscriptions, last poll)',
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request);
+      const connections = await kernel.connections.list(ctx);
+      const running = runtime?.status() ?? [];
+      return {
+        items: connections.map((c) => ({
+          name: c.name,
+          site: c.site,
+          vendor: c.vendor,
+          fhirBaseUrl: c.fhirBaseUrl ?? null,
+          running: running.find((r) => r.name === c.name) ?? null,
+        })),
+      };
+    },
+  );
+
+  app.post<{ Params: { name: string } }>(
+    '/ehr/connections/:name/check',
+    {
+      schema: {
+        tags: ['ehr'],
+        summary: 'Prove a connection works: discovery, a SMART token, a read',
+        params: nameParam,
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'config.manage', {});
+      const c = await kernel.connections.get(request.params.name);
+      return checkConnection(c, await connectionClient(kernel, c), kernel.clock);
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/ehr/connections/:name/dead-letters',
+    {
+      schema: {
+        tags: ['ehr'],
+        summary: 'Messages that could not be filed, with the reason (never their content)',
+        params: nameParam,
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request);
+      await kernel.policy.enforce(ctx, 'config.manage', {});
+      const c = await kernel.connections.get(request.params.name);
+      const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
+      return { items: await journal.deadLetters() };
+    },
+  );
+}

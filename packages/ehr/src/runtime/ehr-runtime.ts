@@ -1,0 +1,163 @@
+/**
+ * @module The EHR layer, running inside the server: one ConnectionRuntime per enabled
+ * connection, each acting as that connection's own service account, and the check the
+ * notification route makes before it files anything.
+ *
+ * Notification secret: each connection's Subscriptions carry `Authorization: Bearer <secret>`,
+ * where the secret is a keyed hash (the key ring's blind index) of the connection id. Steward can
+ * recompute it at every start without storing it, so Subscriptions survive restarts; the route
+ * compares in constant time and files as the connection, whose `ehr.ingest` grant the journal
+ * still enforces. The endpoint carries a short fingerprint of the secret (see subscriptions.ts).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AuthenticationError, NotFoundError, systemClock, type Clock } from '@steward/core';
+import type { EgressRegistry, EhrJournal, KeyRing } from '@steward/governance';
+import type { ConnectionRegistry, EhrConnection } from '../connections/index.js';
+import type { NotificationResult } from '../inbound/index.js';
+import { connectionClient, type ClientTuning } from './connection-client.js';
+import { ConnectionRuntime, type ConnectionStatus, type RuntimeLogger } from './connection-runtime.js';
+
+export interface EhrRuntimeDeps {
+  readonly connections: ConnectionRegistry;
+  readonly journal: EhrJournal;
+  readonly egress: EgressRegistry;
+  readonly cipher: Pick<KeyRing, 'blindIndex'>;
+  readonly logger: RuntimeLogger;
+  readonly clock?: Clock;
+}
+
+export interface EhrRuntimeOptions {
+  /** Steward's own base URL as the EHR reaches it (for Subscription endpoints); none = polling only. */
+  readonly publicUrl?: string;
+  readonly mllpHost?: string;
+  /** Per connection name: overrides for tests and the demo (ephemeral MLLP port, poll interval). */
+  readonly overrides?: Readonly<Record<string, { readonly mllpPort?: number; readonly pollIntervalMs?: number }>>;
+  readonly clientTuning?: ClientTuning;
+}
+
+export class EhrRuntime {
+  readonly #running = new Map<string, ConnectionRuntime>();
+  readonly #clock: Clock;
+  #publicUrl: string | undefined;
+
+  constructor(
+    private readonly deps: EhrRuntimeDeps,
+    private readonly options: EhrRuntimeOptions = {},
+  ) {
+    this.#clock = deps.clock ?? systemClock;
+    this.#publicUrl = options.publicUrl;
+  }
+
+  /**
+   * Starts every enabled connection. One that fails to start is logged and skipped; the rest run.
+   * `publicUrl` may be given here when it is known only once the API listens (an ephemeral port).
+   */
+  async start(at: { readonly publicUrl?: string } = {}): Promise<void> {
+    if (at.publicUrl !== undefined) this.#publicUrl = at.publicUrl;
+    for (const c of await this.deps.connections.all()) {
+      try {
+        await this.startConnection(c);
+      } catch (e) {
+        const code = e instanceof Error && 'code' in e ? String((e as { code: unknown }).code) : 'INTERNAL';
+        this.deps.logger.error({ connection: c.name, code }, 'EHR connection did not start');
+      }
+    }
+  }
+
+  async startConnection(connection: EhrConnection): Promise<ConnectionRuntime> {
+    await this.#running.get(connection.id)?.stop();
+    const d = this.deps;
+    const o = this.options.overrides?.[connection.name] ?? {};
+    const actor = d.connections.actorOf(connection);
+    const client =
+      connection.fhirBaseUrl === undefined
+        ? undefined
+        : await connectionClient(d, connection, {
+            ...this.options.clientTuning,
+            ...(d.clock !== undefined ? { clock: d.clock } : {}),
+          });
+    const runtime = new ConnectionRuntime({
+      connection,
+      journal: d.journal.forConnection({ actor, sourceAddress: 'ehr-runtime' }, connection),
+      marks: {
+        get: (type) => d.connections.highWater(connection.id, type),
+        set: (type, value) => d.connections.setHighWater(connection.id, type, value),
+      },
+      client,
+      logger: d.logger,
+      clock: this.#clock,
+      ...(this.options.mllpHost !== undefined ? { mllpHost: this.options.mllpHost } : {}),
+      ...(o.mllpPort !== undefined ? { mllpPort: o.mllpPort } : {}),
+      ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
+      ...(this.#publicUrl !== undefined
+        ? {
+            notifications: {
+              endpoint: this.notificationEndpoint(connection),
+              authorization: `Bearer ${this.#secret(connection)}`,
+            },
+          }
+        : {}),
+    });
+    // Registered before it starts: an EHR's subscription handshake may arrive while it starts.
+    this.#running.set(connection.id, runtime);
+    try {
+      await runtime.start();
+    } catch (e) {
+      this.#running.delete(connection.id);
+      await runtime.stop();
+      throw e;
+    }
+    return runtime;
+  }
+
+  /** The running connection by id or name. */
+  get(idOrName: string): ConnectionRuntime {
+    for (const r of this.#running.values()) {
+      if (r.connection.id === idOrName || r.connection.name === idOrName) return r;
+    }
+    throw new NotFoundError(`running EHR connection ${idOrName}`);
+  }
+
+  status(): ConnectionStatus[] {
+    return [...this.#running.values()].map((r) => r.status());
+  }
+
+  notificationEndpoint(connection: EhrConnection): string {
+    const base = (this.#publicUrl ?? '').replace(/\/+$/, '');
+    return `${base}/ehr/connections/${connection.id}/notifications?k=${this.#fingerprint(connection)}`;
+  }
+
+  /**
+   * Checks a notification's `Authorization` header against the connection's secret, then files it
+   * as the connection. Throws AuthenticationError (401) before reading anything else.
+   */
+  async notify(connectionId: string, authorization: string | undefined, body: unknown): Promise<NotificationResult> {
+    const runtime = [...this.#running.values()].find((r) => r.connection.id === connectionId);
+    const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const expected = runtime !== undefined ? this.#secret(runtime.connection) : undefined;
+    if (
+      runtime === undefined ||
+      presented === undefined ||
+      expected === undefined ||
+      presented.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(presented), Buffer.from(expected))
+    ) {
+      throw new AuthenticationError('AUTH_INVALID', 'notification refused: unknown connection or wrong secret');
+    }
+    return runtime.notification(body);
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.#running.values()];
+    this.#running.clear();
+    await Promise.all(all.map((r) => r.stop()));
+  }
+
+  #secret(connection: EhrConnection): string {
+    return this.deps.cipher.blindIndex('ehr.notification-secret', connection.id).toString('base64url');
+  }
+
+  #fingerprint(connection: EhrConnection): string {
+    return createHash('sha256').update(this.#secret(connection)).digest('hex').slice(0, 12);
+  }
+}
