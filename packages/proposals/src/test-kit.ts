@@ -2,7 +2,7 @@
  * @module Test-only: proposals on a governed test store (key ring, audit log, grants, policy
  * decision point), with actors of any role and an in-memory EHR. Mirrors what the server builds.
  */
-import { systemClock, type Actor, type RequestContext, type Role } from '@steward/core';
+import { systemClock, type Actor, type PurposeOfUse, type RequestContext, type Role } from '@steward/core';
 import {
   AuditLog,
   BreakGlassStore,
@@ -24,6 +24,8 @@ export interface ProposalKit {
   readonly desk: ProposalDesk;
   readonly policies: ApprovalPolicies;
   readonly ehr: InMemoryEhr;
+  readonly grants: GrantStore;
+  readonly accounts: ServiceAccountDirectory;
   applier(ehr?: EhrPort, committers?: Partial<Record<ChannelActionType, ProposalCommitter>>): ProposalApplier;
   /** A service account with `role` at `site` (`*` for all), as a request context. */
   as(name: string, role: Role, site?: string): Promise<RequestContext>;
@@ -52,6 +54,8 @@ export async function openProposalKit(db: TestDatabase): Promise<ProposalKit> {
     desk: new ProposalDesk(deps),
     policies: new ApprovalPolicies(deps),
     ehr,
+    grants,
+    accounts,
     applier: (port = ehr, committers = {}) => new ProposalApplier(deps, port, committers),
     async as(name, role, site = 'north') {
       const account = await accounts.create(name, bootstrap);
@@ -61,7 +65,7 @@ export async function openProposalKit(db: TestDatabase): Promise<ProposalKit> {
         role,
         site,
         workflow: '*',
-        purposeOfUse: role === 'compliance_officer' ? 'HCOMPL' : role === 'integration' ? 'HOPERAT' : 'TREAT',
+        purposeOfUse: purposeFor[role],
       });
       return { actor: { kind: 'service', id: account.id, name, authMethod: 'api-token' } };
     },
@@ -71,6 +75,16 @@ export async function openProposalKit(db: TestDatabase): Promise<ProposalKit> {
     },
   };
 }
+
+const purposeFor: Record<Role, PurposeOfUse> = {
+  admin: 'HSYSADMIN',
+  compliance_officer: 'HCOMPL',
+  integration: 'HOPERAT',
+  automation: 'TREAT',
+  coordinator: 'TREAT',
+  front_desk: 'TREAT',
+  clinician_reviewer: 'TREAT',
+};
 
 export const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 export const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
@@ -96,7 +110,8 @@ export function appointmentStatusDraft(
   const id = String(appointment.id);
   const participant = (appointment['participant'] as { actor?: { reference?: string } }[] | undefined) ?? [];
   const ehrId = (participant[0]?.actor?.reference ?? 'Patient/p1').slice('Patient/'.length);
-  const { meta: _meta, ...rest } = appointment as Record<string, unknown>;
+  const rest: Record<string, unknown> = { ...appointment };
+  delete rest['meta'];
   return {
     action: 'appointment.status',
     connectionId: CONNECTION,
