@@ -1,2 +1,49 @@
 /** @module Proposals: what automation would write, reviewed by a person or an approved policy before it is committed. */
-export {};
+export {
+  actionTypes,
+  channelActionTypes,
+  ehrActions,
+  isActionType,
+  isChannelAction,
+  proposalStatuses,
+  transitions,
+  canMove,
+  contentHash,
+  diffResources,
+  rebase,
+} from './model/index.js';
+export type {
+  ActionType,
+  EhrActionType,
+  ChannelActionType,
+  ProposalStatus,
+  ProposalPatient,
+  Evidence,
+  ProposalActor,
+  ProposalTarget,
+  DiffEntry,
+  ConflictDiff,
+  ProposalDraft,
+  ProposalSummary,
+  HistoryEntry,
+  ProposalDetail,
+  HashedContent,
+} from './model/index.js';
+export { ProposalDesk, ApprovalPolicies } from './review/index.js';
+export type {
+  ApproveInput,
+  QueueQuery,
+  QueuePage,
+  ApprovalPolicyInput,
+  ApprovalPolicy,
+  ProposalDeps,
+} from './review/index.js';
+export { ProposalApplier, EhrWriterPort, InMemoryEhr } from './commit/index.js';
+export type {
+  ChannelCommit,
+  ProposalCommitter,
+  CommitResult,
+  EhrPort,
+  EhrResource,
+  ConnectionAccess,
+} from './commit/index.js';

@@ -1,0 +1,29 @@
+/** @module The proposal model: action types, states and their allowed moves, the content hash, conflict diffs. */
+export {
+  actionTypes,
+  channelActionTypes,
+  ehrActions,
+  isActionType,
+  isChannelAction,
+  proposalStatuses,
+} from './proposal.js';
+export type {
+  ActionType,
+  EhrActionType,
+  ChannelActionType,
+  ProposalStatus,
+  ProposalPatient,
+  Evidence,
+  ProposalActor,
+  ProposalTarget,
+  DiffEntry,
+  ConflictDiff,
+  ProposalDraft,
+  ProposalSummary,
+  HistoryEntry,
+  ProposalDetail,
+} from './proposal.js';
+export { transitions, canMove, assertMove } from './transitions.js';
+export { contentHash } from './content-hash.js';
+export type { HashedContent } from './content-hash.js';
+export { diffResources, rebase } from './resource-diff.js';

@@ -1,0 +1,177 @@
+/**
+ * The proposal: one change Steward would make to the system of record or one message it would
+ * send to a patient, held for review. What is written is exactly what was approved: an approval
+ * binds to the content hash, and any edit or rebase makes a new revision that needs approving again.
+ */
+import type { EhrIdentifier } from '@steward/core';
+
+/** What a proposal can do. The EHR ones are written through the one EHR writer; the channel ones through a committer. */
+export const actionTypes = [
+  'appointment.status',
+  'task.create',
+  'task.update',
+  'service-request.status',
+  'document-reference.draft',
+  'communication.send',
+  'reminder.send',
+] as const;
+export type ActionType = (typeof actionTypes)[number];
+
+export type EhrActionType = Exclude<ActionType, ChannelActionType>;
+/** Actions that reach a patient by a channel (messaging) and do not touch the EHR. */
+export type ChannelActionType = 'communication.send' | 'reminder.send';
+export const channelActionTypes: readonly ChannelActionType[] = ['communication.send', 'reminder.send'];
+
+/** How each EHR action is written: the resource type it targets, and create or update. */
+export const ehrActions: Readonly<
+  Record<EhrActionType, { readonly resourceType: string; readonly kind: 'create' | 'update' }>
+> = {
+  'appointment.status': { resourceType: 'Appointment', kind: 'update' },
+  'task.create': { resourceType: 'Task', kind: 'create' },
+  'task.update': { resourceType: 'Task', kind: 'update' },
+  'service-request.status': { resourceType: 'ServiceRequest', kind: 'update' },
+  'document-reference.draft': { resourceType: 'DocumentReference', kind: 'create' },
+};
+
+export function isActionType(value: string): value is ActionType {
+  return (actionTypes as readonly string[]).includes(value);
+}
+
+export function isChannelAction(action: ActionType): action is ChannelActionType {
+  return (channelActionTypes as readonly string[]).includes(action);
+}
+
+export const proposalStatuses = [
+  'drafted',
+  'pending_review',
+  'approved',
+  'rejected',
+  'committed',
+  'verified',
+  'conflicted',
+  'failed',
+  'rolled_back',
+  'superseded',
+] as const;
+export type ProposalStatus = (typeof proposalStatuses)[number];
+
+/** The patient a proposal is for. `ehrId` and two identifiers feed the EHR writer's wrong-chart guard. */
+export interface ProposalPatient {
+  /** Steward's patient id, when Steward has matched the patient. */
+  readonly stewardId?: string;
+  readonly ehrId: string;
+  readonly identifiers: readonly EhrIdentifier[];
+}
+
+/** Why a proposal exists: the events and data that led to it. Ids and codes, no free text. */
+export interface Evidence {
+  readonly eventIds: readonly string[];
+  /** FHIR-style references (`Appointment/123`). */
+  readonly resources: readonly string[];
+  /** A short machine code (`no-show-follow-up`), never PHI. */
+  readonly reasonCode: string;
+}
+
+export interface ProposalActor {
+  readonly kind: 'user' | 'service' | 'policy';
+  readonly id: string;
+}
+
+export interface ProposalTarget {
+  readonly resourceType: string;
+  /** Undefined for a create until it is committed. */
+  readonly id?: string;
+}
+
+/** A field that changed in the EHR between the version a proposal was based on and the current one. */
+export interface DiffEntry {
+  /** A JSON pointer (`/participant/0/status`). */
+  readonly path: string;
+  readonly op: 'add' | 'remove' | 'replace';
+  readonly base?: unknown;
+  readonly current?: unknown;
+}
+
+export interface ConflictDiff {
+  readonly baseVersion: string | undefined;
+  readonly currentVersion: string | undefined;
+  readonly changes: readonly DiffEntry[];
+}
+
+/** What a drafter (a workflow, a person) asks for. */
+export interface ProposalDraft {
+  readonly action: ActionType;
+  /** The EHR connection; required for EHR actions. */
+  readonly connectionId?: string;
+  readonly site: string;
+  readonly workflow?: string;
+  readonly correlationId?: string;
+  /** The same key drafts the same proposal once (a workflow retrying its step). */
+  readonly draftKey?: string;
+  readonly patient: ProposalPatient;
+  readonly target: ProposalTarget;
+  /** The EHR version the payload was based on; required for updates. */
+  readonly baseVersion?: string;
+  /** What would be written: a FHIR resource for EHR actions, the message for channel ones. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly evidence: Evidence;
+  /** 1 (most urgent) to 5. Default 3. */
+  readonly priority?: number;
+  readonly dueAt?: Date;
+  /** False when the change cannot be undone; then `irreversibleReason` says why, before approval. */
+  readonly reversible?: boolean;
+  readonly irreversibleReason?: string;
+}
+
+/** A proposal as the queue lists it: ids and codes only, no PHI. */
+export interface ProposalSummary {
+  readonly id: string;
+  readonly lineageId: string;
+  readonly revision: number;
+  readonly status: ProposalStatus;
+  readonly action: ActionType;
+  readonly connectionId: string | undefined;
+  readonly site: string;
+  readonly workflow: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly patientId: string | undefined;
+  readonly target: ProposalTarget;
+  readonly baseVersion: string | undefined;
+  readonly contentHash: string;
+  readonly reasonCode: string;
+  readonly draftedBy: ProposalActor;
+  readonly priority: number;
+  readonly dueAt: Date | undefined;
+  readonly assigneeId: string | undefined;
+  readonly reversible: boolean;
+  readonly irreversibleReason: string | undefined;
+  readonly policyVersion: number | undefined;
+  readonly approvedBy: ProposalActor | undefined;
+  readonly approvedAt: Date | undefined;
+  readonly supersedes: string | undefined;
+  readonly supersededBy: string | undefined;
+  readonly committed: { readonly id: string | undefined; readonly version: string | undefined } | undefined;
+  readonly error: { readonly code: string; readonly retryable: boolean } | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface HistoryEntry {
+  readonly seq: number;
+  readonly revision: number;
+  readonly from: ProposalStatus | undefined;
+  readonly to: ProposalStatus;
+  readonly actor: ProposalActor;
+  readonly reasonCode: string | undefined;
+  readonly at: Date;
+}
+
+/** A proposal opened for review: the summary with its sealed parts decrypted. */
+export interface ProposalDetail extends ProposalSummary {
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly patient: ProposalPatient;
+  readonly evidence: Evidence;
+  readonly diff: ConflictDiff | undefined;
+  readonly rejection: string | undefined;
+  readonly history: readonly HistoryEntry[];
+}

@@ -1,0 +1,71 @@
+/** Checks a draft before anything is stored: the write it describes must be one the applier can make. */
+import { ValidationError, type ErrorDetail } from '@steward/core';
+import { ehrActions, isActionType, isChannelAction, type ProposalDraft } from '../model/index.js';
+
+const code = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const siteName = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const key = /^[A-Za-z0-9._:-]{1,200}$/;
+const reference = /^[A-Za-z]{1,64}\/[A-Za-z0-9.-]{1,64}$/;
+
+/** What a sent message cannot do, said before approval. */
+export const unsentable = 'a message, once sent, cannot be recalled';
+
+export function checkDraft(d: ProposalDraft): void {
+  const problems: ErrorDetail[] = [];
+  const bad = (path: string, message: string): void => void problems.push({ path, message });
+  if (!isActionType(d.action)) bad('action', 'not a known action type');
+  if (!siteName.test(d.site)) bad('site', 'a site name');
+  if (d.workflow !== undefined && !code.test(d.workflow)) bad('workflow', 'a workflow name');
+  if (d.correlationId !== undefined && !key.test(d.correlationId)) bad('correlationId', '1–200 of A-Z a-z 0-9 . _ : -');
+  if (d.draftKey !== undefined && !key.test(d.draftKey)) bad('draftKey', '1–200 of A-Z a-z 0-9 . _ : -');
+  if (d.patient.stewardId !== undefined && !uuid.test(d.patient.stewardId)) bad('patient.stewardId', 'a uuid');
+  if (typeof d.patient.ehrId !== 'string' || d.patient.ehrId === '') bad('patient.ehrId', 'required');
+  if (!code.test(d.evidence.reasonCode)) bad('evidence.reasonCode', 'a short machine code');
+  if (!d.evidence.eventIds.every((e) => uuid.test(e))) bad('evidence.eventIds', 'event ids (uuids)');
+  if (!d.evidence.resources.every((r) => reference.test(r))) bad('evidence.resources', 'references like Type/id');
+  if (d.priority !== undefined && !(Number.isInteger(d.priority) && d.priority >= 1 && d.priority <= 5))
+    bad('priority', '1 (most urgent) to 5');
+  if (d.dueAt !== undefined && Number.isNaN(d.dueAt.getTime())) bad('dueAt', 'a date');
+  if (d.reversible === false && (d.irreversibleReason === undefined || d.irreversibleReason.trim() === ''))
+    bad('irreversibleReason', 'required when the change cannot be undone: the reviewer sees it before approving');
+  if (d.irreversibleReason !== undefined && d.irreversibleReason.length > 200)
+    bad('irreversibleReason', 'at most 200 characters');
+  if (isActionType(d.action)) {
+    if (isChannelAction(d.action)) {
+      if (!reference.test(`${d.target.resourceType}/x`)) bad('target.resourceType', 'a resource type');
+    } else {
+      checkEhrDraft(d, bad);
+    }
+  }
+  if (problems.length > 0) throw new ValidationError('the proposal is not valid', problems);
+}
+
+function checkEhrDraft(d: ProposalDraft, bad: (path: string, message: string) => void): void {
+  const spec = ehrActions[d.action as keyof typeof ehrActions];
+  if (d.connectionId === undefined || !uuid.test(d.connectionId)) bad('connectionId', 'required for EHR actions');
+  if (d.patient.identifiers.length < 2) bad('patient.identifiers', 'at least two, for the wrong-chart guard');
+  if (d.target.resourceType !== spec.resourceType) bad('target.resourceType', `${spec.resourceType} for ${d.action}`);
+  checkPayload(d.action, spec, d.target.id, d.payload, bad);
+  if (spec.kind === 'update') {
+    if (d.target.id === undefined) bad('target.id', 'required for an update');
+    if (d.baseVersion === undefined || d.baseVersion === '') bad('baseVersion', 'required for an update');
+  } else if (d.target.id !== undefined || d.baseVersion !== undefined) {
+    bad('target.id', 'a create has no target id or base version');
+  }
+}
+
+/** The payload of an EHR action: a resource of the action's type, about the target. */
+export function checkPayload(
+  action: string,
+  spec: { readonly resourceType: string; readonly kind: 'create' | 'update' },
+  targetId: string | undefined,
+  payload: Readonly<Record<string, unknown>>,
+  bad: (path: string, message: string) => void,
+): void {
+  if (payload['resourceType'] !== spec.resourceType) bad('payload.resourceType', `${spec.resourceType} for ${action}`);
+  if (spec.kind === 'update' && payload['id'] !== targetId) bad('payload.id', 'the target id');
+  if (spec.kind === 'create' && payload['id'] !== undefined) bad('payload.id', 'none: the EHR assigns it');
+  if (action === 'document-reference.draft' && payload['docStatus'] !== 'preliminary')
+    bad('payload.docStatus', 'preliminary: a clinician finalises notes in the EHR');
+}

@@ -1,0 +1,8 @@
+/** @module Review: drafting, the queue, approving (bound to the content hash, never by the drafter), rejecting, editing; approval policies. */
+export { ProposalDesk, reviseRow } from './proposal-desk.js';
+export type { ApproveInput, QueueQuery, QueuePage } from './proposal-desk.js';
+export { ApprovalPolicies } from './approval-policies.js';
+export type { ApprovalPolicyInput, ApprovalPolicy } from './approval-policies.js';
+export { actorOf, clockOf, proposalEntry } from './review-context.js';
+export type { ProposalDeps, SealedBody } from './review-context.js';
+export { unsentable } from './draft-check.js';

@@ -1,0 +1,263 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RequestContext } from '@steward/core';
+import { storeTargets } from '@steward/store/testing';
+import {
+  appointmentStatusDraft,
+  bookedAppointment,
+  openProposalKit,
+  patientFor,
+  type ProposalKit,
+} from '../test-kit.js';
+import type { ActionType, ProposalDraft } from '../model/index.js';
+
+const reminder = (extra: Partial<ProposalDraft> = {}): ProposalDraft => ({
+  action: 'reminder.send',
+  site: 'north',
+  workflow: 'appointment-reminders',
+  patient: patientFor('p1'),
+  target: { resourceType: 'Communication' },
+  payload: { template: 'appointment-reminder', channel: 'sms', appointment: 'Appointment/a1' },
+  evidence: { eventIds: [], resources: ['Appointment/a1'], reasonCode: 'reminder-due' },
+  ...extra,
+});
+
+for (const target of storeTargets()) {
+  describe(`review desk and approval policies on ${target.name}`, { skip: target.skip }, () => {
+    let k: ProposalKit;
+    let workflow: RequestContext;
+    let coordinator: RequestContext;
+    let clinician: RequestContext;
+    let compliance: RequestContext;
+    let southReviewer: RequestContext;
+
+    before(async () => {
+      k = await openProposalKit(await target.open());
+      workflow = await k.as('referral-workflow', 'automation');
+      coordinator = await k.as('coord-1', 'coordinator');
+      clinician = await k.as('clin-1', 'clinician_reviewer');
+      compliance = await k.as('compliance-1', 'compliance_officer', '*');
+      southReviewer = await k.as('coord-south', 'coordinator', 'south');
+    });
+    after(async () => k?.close());
+
+    const draftAppointment = (status = 'cancelled', extra: Partial<ProposalDraft> = {}): ProposalDraft => {
+      const a = k.ehr.put(bookedAppointment());
+      return appointmentStatusDraft(a.resource, a.versionId, status, extra);
+    };
+
+    it('files a draft pending review, sealed, with its history and audit', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment());
+      assert.equal(p.status, 'pending_review');
+      assert.equal(p.revision, 1);
+      assert.match(p.contentHash, /^[0-9a-f]{64}$/);
+      assert.deepEqual(p.draftedBy, { kind: 'service', id: workflow.actor.id });
+      const { rows } = await k.db.query<Record<string, unknown>>('select * from proposals where id = $1', [p.id]);
+      const stored = JSON.stringify(rows[0], (_k, v: unknown) =>
+        v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+      );
+      assert.ok(!stored.includes('MRN-p1') && !stored.includes('cancelled'), 'payload and identifiers are sealed');
+      const detail = await k.desk.get(coordinator, p.id);
+      assert.equal(detail.payload['status'], 'cancelled');
+      assert.equal(detail.patient.identifiers[0]?.value, 'MRN-p1');
+      assert.deepEqual(
+        detail.history.map((h) => [h.from ?? null, h.to]),
+        [
+          [null, 'drafted'],
+          ['drafted', 'pending_review'],
+        ],
+      );
+      await k.audit.flush();
+      const events = await k.db.query<{ event: string }>(
+        `select event from audit_log where event like 'proposal.%' or event = 'phi.read' order by seq`,
+      );
+      assert.ok(events.rows.some((r) => r.event === 'proposal.drafted'));
+      assert.equal(events.rows.at(-1)?.event, 'phi.read', 'opening a proposal is audited as a read');
+    });
+
+    it('never lets the drafter approve, and audits the refusal', async () => {
+      // A coordinator may both draft and decide: still never their own proposal.
+      const p = await k.desk.draft(coordinator, draftAppointment());
+      await assert.rejects(k.desk.approve(coordinator, p.id, { contentHash: p.contentHash }), {
+        code: 'FORBIDDEN',
+        message: /drafted a proposal cannot approve it/,
+      });
+      await k.audit.flush();
+      const denied = await k.db.query(
+        `select 1 from audit_log where event = 'proposal.approved' and outcome = 'denied' and actor_id = $1`,
+        [coordinator.actor.id],
+      );
+      assert.equal(denied.rowCount, 1);
+      const approved = await k.desk.approve(clinician, p.id, { contentHash: p.contentHash });
+      assert.equal(approved.status, 'approved');
+      assert.deepEqual(approved.approvedBy, { kind: 'service', id: clinician.actor.id });
+    });
+
+    it('does not carry an approval over to a changed payload', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment('cancelled'));
+      const detail = await k.desk.get(coordinator, p.id);
+      const edited = await k.desk.edit(clinician, p.id, { ...detail.payload, status: 'noshow' });
+      assert.notEqual(edited.contentHash, p.contentHash);
+      assert.equal(edited.revision, 2);
+      assert.equal(edited.supersedes, p.id);
+      assert.deepEqual(edited.draftedBy, { kind: 'service', id: clinician.actor.id }, 'the editor drafted it');
+      // The hash the reviewer saw (the old payload) does not approve the new one.
+      await assert.rejects(k.desk.approve(coordinator, edited.id, { contentHash: p.contentHash }), {
+        code: 'VERSION_CONFLICT',
+      });
+      // The old revision is superseded and cannot be approved either.
+      await assert.rejects(k.desk.approve(coordinator, p.id, { contentHash: p.contentHash }), {
+        code: 'VERSION_CONFLICT',
+      });
+      // The editor cannot approve their own edit; someone else can, by the new hash.
+      await assert.rejects(k.desk.approve(clinician, edited.id, { contentHash: edited.contentHash }), {
+        code: 'FORBIDDEN',
+      });
+      const ok = await k.desk.approve(coordinator, edited.id, { contentHash: edited.contentHash });
+      assert.equal(ok.status, 'approved');
+      // An approved proposal edited before commit needs approving again.
+      const again = await k.desk.edit(clinician, ok.id, { ...detail.payload, status: 'cancelled' });
+      assert.equal(again.status, 'pending_review');
+      assert.equal((await k.desk.get(coordinator, ok.id)).status, 'superseded');
+    });
+
+    it('refuses a stored payload altered behind the hash', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment());
+      const other = await k.desk.draft(workflow, draftAppointment('noshow'));
+      // Swapping the sealed body of another row in fails to open: the seal is bound to its row.
+      await k.db.query(`update proposals set body_enc = (select body_enc from proposals where id = $2) where id = $1`, [
+        p.id,
+        other.id,
+      ]);
+      await assert.rejects(k.desk.approve(coordinator, p.id, { contentHash: p.contentHash }));
+      assert.equal(
+        (await k.db.query(`select status from proposals where id = $1`, [p.id])).rows[0]?.['status'],
+        'pending_review',
+      );
+    });
+
+    it('auto-approves only the exactly named action type, at draft time, by the recorded policy version', async () => {
+      await assert.rejects(k.policies.set(coordinator, { actionType: 'reminder.send', mode: 'auto' }), {
+        code: 'FORBIDDEN',
+      });
+      await assert.rejects(
+        k.policies.set(compliance, { actionType: '*' as ActionType, mode: 'auto' }),
+        { code: 'VALIDATION_FAILED' },
+        'no wildcard',
+      );
+      await assert.rejects(k.policies.set(compliance, { actionType: 'reminder' as ActionType, mode: 'auto' }), {
+        code: 'VALIDATION_FAILED',
+      });
+      const policy = await k.policies.set(compliance, { actionType: 'reminder.send', mode: 'auto' });
+      const auto = await k.desk.draft(workflow, reminder());
+      assert.equal(auto.status, 'approved');
+      assert.equal(auto.policyVersion, policy.version);
+      assert.deepEqual(auto.approvedBy, { kind: 'policy', id: `policy:${policy.version}` });
+      assert.equal(auto.reversible, false, 'a message cannot be recalled');
+      assert.match(auto.irreversibleReason ?? '', /cannot be recalled/);
+      // Every other action type, including the other channel one, still needs review.
+      const message = await k.desk.draft(workflow, { ...reminder(), action: 'communication.send' });
+      assert.equal(message.status, 'pending_review');
+      assert.equal(message.policyVersion, undefined);
+      const appointment = await k.desk.draft(workflow, draftAppointment());
+      assert.equal(appointment.status, 'pending_review');
+      // Turning the policy off applies from then on; it is versioned, and changes are audited.
+      const off = await k.policies.set(compliance, { actionType: 'reminder.send', mode: 'review' });
+      assert.ok(off.version > policy.version);
+      assert.equal((await k.desk.draft(workflow, reminder())).status, 'pending_review');
+      await k.audit.flush();
+      const changed = await k.db.query(`select 1 from audit_log where event = 'approval_policy.changed'`);
+      assert.equal(changed.rowCount, 2);
+      await assert.rejects(k.db.query(`update approval_policies set mode = 'auto'`), /append-only/);
+    });
+
+    it('requires the role a review policy names', async () => {
+      await k.policies.set(compliance, {
+        actionType: 'document-reference.draft',
+        mode: 'review',
+        roles: ['clinician_reviewer'],
+      });
+      const p = await k.desk.draft(workflow, {
+        action: 'document-reference.draft',
+        connectionId: '11111111-1111-4111-8111-111111111111',
+        site: 'north',
+        patient: patientFor('p1'),
+        target: { resourceType: 'DocumentReference' },
+        payload: {
+          resourceType: 'DocumentReference',
+          status: 'current',
+          docStatus: 'preliminary',
+          subject: { reference: 'Patient/p1' },
+          content: [{ attachment: { contentType: 'text/plain', data: 'ZHJhZnQ=' } }],
+        },
+        evidence: { eventIds: [], resources: [], reasonCode: 'visit-summary' },
+      });
+      await assert.rejects(k.desk.approve(coordinator, p.id, { contentHash: p.contentHash }), {
+        code: 'FORBIDDEN',
+        message: /needs the role clinician_reviewer/,
+      });
+      assert.equal((await k.desk.approve(clinician, p.id, { contentHash: p.contentHash })).status, 'approved');
+    });
+
+    it('checks the site: a reviewer elsewhere sees nothing, and automation cannot decide', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment());
+      await assert.rejects(k.desk.get(southReviewer, p.id), { code: 'NOT_FOUND' });
+      await assert.rejects(k.desk.approve(southReviewer, p.id, { contentHash: p.contentHash }), { code: 'NOT_FOUND' });
+      await assert.rejects(k.desk.reject(workflow, p.id, 'no'), { code: 'NOT_FOUND' });
+      await assert.rejects(k.desk.draft(southReviewer, draftAppointment()), { code: 'FORBIDDEN' });
+      await assert.rejects(k.desk.list(southReviewer, { site: 'north' }), { code: 'FORBIDDEN' });
+      await assert.rejects(k.desk.list(coordinator), { code: 'FORBIDDEN' }, 'a site grant does not list every site');
+    });
+
+    it('rejects with a sealed note, and a rejected proposal is final', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment());
+      const r = await k.desk.reject(coordinator, p.id, 'patient called to reschedule');
+      assert.equal(r.status, 'rejected');
+      assert.equal((await k.desk.get(coordinator, p.id)).rejection, 'patient called to reschedule');
+      await assert.rejects(k.desk.approve(clinician, p.id, { contentHash: p.contentHash }), {
+        code: 'VERSION_CONFLICT',
+      });
+      await assert.rejects(k.desk.edit(clinician, p.id, {}), { code: 'VERSION_CONFLICT' });
+    });
+
+    it('enforces the state machine in SQL and keeps history append-only', async () => {
+      const p = await k.desk.draft(workflow, draftAppointment());
+      await assert.rejects(
+        k.db.query(`update proposal_history set to_status = 'approved' where proposal_id = $1`, [p.id]),
+        /append-only/,
+      );
+      await assert.rejects(k.db.query(`update proposals set status = 'merged' where id = $1`, [p.id]), /check/);
+      // Two reviewers racing: exactly one approval wins.
+      const results = await Promise.allSettled([
+        k.desk.approve(coordinator, p.id, { contentHash: p.contentHash }),
+        k.desk.approve(clinician, p.id, { contentHash: p.contentHash }),
+      ]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const history = (await k.desk.get(coordinator, p.id)).history;
+      assert.equal(history.filter((h) => h.to === 'approved').length, 1);
+    });
+
+    it('drafts once per draft key', async () => {
+      const d = draftAppointment('cancelled', { draftKey: 'wf-run-7:step-3' });
+      const a = await k.desk.draft(workflow, d);
+      const b = await k.desk.draft(workflow, d);
+      assert.equal(a.id, b.id);
+      await assert.rejects(k.desk.draft(workflow, { ...d, payload: { ...d.payload, status: 'noshow' } }), {
+        code: 'ALREADY_EXISTS',
+      });
+    });
+
+    it('validates drafts without echoing their values', async () => {
+      const d = draftAppointment();
+      await assert.rejects(
+        k.desk.draft(workflow, { ...d, target: { resourceType: 'Task', id: 'x' } }),
+        (e: Error & { details?: { path: string }[] }) =>
+          e.message === 'the proposal is not valid' && (e.details ?? []).some((x) => x.path === 'target.resourceType'),
+      );
+      await assert.rejects(k.desk.draft(workflow, { ...d, baseVersion: undefined } as unknown as ProposalDraft), {
+        code: 'VALIDATION_FAILED',
+      });
+      await assert.rejects(k.desk.draft(workflow, { ...d, reversible: false }), { code: 'VALIDATION_FAILED' });
+    });
+  });
+}

@@ -1,0 +1,480 @@
+/**
+ * @module The review desk: drafting proposals, approving or rejecting them, editing (a new
+ * revision), assigning, and the queue. Every move is checked against the state machine in SQL
+ * and audited in the same transaction. Approval binds to the content hash the reviewer saw; the
+ * drafter of a revision never approves it; the role an approval policy names is required.
+ */
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnexpectedError,
+  ValidationError,
+  newId,
+  type PurposeOfUse,
+  type RequestContext,
+} from '@steward/core';
+import { roleAllows } from '@steward/governance';
+import {
+  contentHash,
+  ehrActions,
+  isChannelAction,
+  type ActionType,
+  type ConflictDiff,
+  type ProposalDetail,
+  type ProposalDraft,
+  type ProposalStatus,
+  type ProposalSummary,
+} from '../model/index.js';
+import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
+import { checkDraft, checkPayload, unsentable } from './draft-check.js';
+import { actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
+import { QueueCursor } from './queue-cursor.js';
+
+export interface ApproveInput {
+  /** The content hash the reviewer saw; the approval binds to it. */
+  readonly contentHash: string;
+}
+
+export interface QueueQuery {
+  /** Default `pending_review`. */
+  readonly status?: ProposalStatus | readonly ProposalStatus[];
+  readonly site?: string;
+  readonly workflow?: string;
+  readonly patientId?: string;
+  /** Found by keyed blind index, never stored in the clear. */
+  readonly patientIdentifier?: { readonly system: string; readonly value: string };
+  readonly actionType?: ActionType;
+  readonly assignee?: string;
+  /** The `next` of the previous page. */
+  readonly cursor?: string;
+  /** 1–200, default 50. */
+  readonly limit?: number;
+}
+
+export interface QueuePage {
+  readonly items: readonly ProposalSummary[];
+  /** Pass as `cursor` for the next page; undefined on the last page. */
+  readonly next: string | undefined;
+}
+
+export class ProposalDesk {
+  private readonly store: ProposalStore;
+
+  constructor(private readonly deps: ProposalDeps) {
+    this.store = new ProposalStore(deps.db, deps.cipher);
+  }
+
+  /**
+   * Files a proposal for review. If the approval policy for exactly this action type says
+   * `auto`, it is approved at once by `policy:<version>`, recorded on the proposal.
+   * The same `draftKey` drafts once: a retry returns the proposal drafted the first time.
+   */
+  async draft(ctx: RequestContext, input: ProposalDraft): Promise<ProposalSummary> {
+    checkDraft(input);
+    const decision = await this.deps.policy.enforce(ctx, 'proposal.create', { site: input.site });
+    if (input.draftKey !== undefined) {
+      const existing = await this.store.byDraftKey(input.draftKey);
+      if (existing !== undefined) return this.sameDraft(existing, input);
+    }
+    const id = newId();
+    const now = clockOf(this.deps).now();
+    const channel = isChannelAction(input.action);
+    const body: SealedBody = { payload: input.payload, patient: input.patient, evidence: input.evidence };
+    const hash = contentHash({
+      action: input.action,
+      connectionId: input.connectionId,
+      target: input.target,
+      baseVersion: input.baseVersion,
+      payload: input.payload,
+      patient: input.patient,
+    });
+    const firstId = input.patient.identifiers[0];
+    const row: Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } = {
+      ...emptyOutcome,
+      id,
+      lineage_id: id,
+      revision: 1,
+      supersedes: null,
+      superseded_by: null,
+      status: 'drafted',
+      action_type: input.action,
+      connection_id: input.connectionId ?? null,
+      site: input.site,
+      workflow: input.workflow ?? null,
+      correlation_id: input.correlationId ?? null,
+      draft_key: input.draftKey ?? null,
+      patient_id: input.patient.stewardId ?? null,
+      patient_key: firstId !== undefined ? this.store.patientKey(firstId) : null,
+      target_type: input.target.resourceType,
+      target_id: input.target.id ?? null,
+      base_version: input.baseVersion ?? null,
+      content_hash: hash,
+      body_enc: this.store.seal('body', id, body),
+      reason_code: input.evidence.reasonCode,
+      drafted_by_kind: ctx.actor.kind,
+      drafted_by_id: ctx.actor.id,
+      priority: input.priority ?? 3,
+      due_at: input.dueAt ?? NO_DUE_TIME,
+      assignee_id: null,
+      reversible: channel ? false : (input.reversible ?? true),
+      irreversible_reason: channel ? (input.irreversibleReason ?? unsentable) : (input.irreversibleReason ?? null),
+      created_at: now,
+    };
+    if (!row.reversible && row.irreversible_reason === null) throw new UnexpectedError('irreversible without a reason');
+    const actor = actorOf(ctx);
+    const result = await this.deps.audit.transact(
+      async (tx) => {
+        const policy = await this.store.currentPolicy(input.action, tx);
+        const auto = policy?.mode === 'auto' ? Number(policy.version) : undefined;
+        if (!(await this.store.insert(tx, { ...row, policy_version: auto ?? null }, actor, now))) {
+          return { inserted: false as const, auto };
+        }
+        if (auto === undefined) {
+          await this.store.move(tx, row, 'drafted', 'pending_review', actor, now);
+        } else {
+          const by = { kind: 'policy' as const, id: `policy:${auto}` };
+          await this.store.move(tx, row, 'drafted', 'approved', by, now, {
+            reasonCode: 'auto-approved',
+            changes: { approved_by_kind: by.kind, approved_by_id: by.id, approved_hash: hash, approved_at: now },
+          });
+        }
+        return { inserted: true as const, auto };
+      },
+      (r) =>
+        r.inserted
+          ? [
+              proposalEntry(ctx, 'proposal.drafted', row, { purposeOfUse: decision.purposeOfUse }),
+              ...(r.auto !== undefined
+                ? [proposalEntry(ctx, 'proposal.approved', row, { reason: `policy:${r.auto}` })]
+                : []),
+            ]
+          : [proposalEntry(ctx, 'proposal.drafted', row, { outcome: 'failure', reason: 'duplicate-draft-key' })],
+    );
+    if (!result.inserted && input.draftKey !== undefined) {
+      const existing = await this.store.byDraftKey(input.draftKey);
+      if (existing !== undefined) return this.sameDraft(existing, input);
+    }
+    return this.summary(id);
+  }
+
+  /** Approves exactly the content with `contentHash`. Refuses the drafter, a changed payload, and a missing role. */
+  async approve(ctx: RequestContext, id: string, input: ApproveInput): Promise<ProposalSummary> {
+    const { row, decision } = await this.visible(ctx, id, 'review.decide');
+    const refuse = async (reason: string, error: Error): Promise<never> => {
+      await this.deps.audit.append(proposalEntry(ctx, 'proposal.approved', row, { outcome: 'denied', reason }));
+      throw error;
+    };
+    if (row.status !== 'pending_review')
+      throw new ConflictError('VERSION_CONFLICT', `the proposal is ${row.status}, not pending review`);
+    if (row.drafted_by_id === ctx.actor.id)
+      await refuse('self-approval', new ForbiddenError('whoever drafted a proposal cannot approve it'));
+    if (input.contentHash !== row.content_hash)
+      await refuse(
+        'hash-mismatch',
+        new ConflictError('VERSION_CONFLICT', 'the proposal is not the content that was reviewed: review it again'),
+      );
+    this.checkIntegrity(row);
+    const policy = await this.store.currentPolicy(row.action_type);
+    const roles = policy?.mode === 'review' ? policy.roles : [];
+    if (roles.length > 0 && !(await this.holdsRole(ctx, row.site, roles)))
+      await refuse(
+        'role-required',
+        new ForbiddenError(`approving ${row.action_type} needs the role ${roles.join(' or ')}`),
+      );
+    const now = clockOf(this.deps).now();
+    const by = actorOf(ctx);
+    await this.deps.audit.transact(
+      (tx) =>
+        this.store.move(tx, row, 'pending_review', 'approved', by, now, {
+          hash: input.contentHash,
+          reasonCode: policy === undefined ? 'reviewed' : `reviewed:policy:${String(policy.version)}`,
+          changes: {
+            approved_by_kind: by.kind,
+            approved_by_id: by.id,
+            approved_hash: input.contentHash,
+            approved_at: now,
+          },
+        }),
+      () => [proposalEntry(ctx, 'proposal.approved', row, { purposeOfUse: decision.purposeOfUse })],
+    );
+    return this.summary(id);
+  }
+
+  /** Rejects a pending proposal. The note is sealed (it may mention the patient). */
+  async reject(ctx: RequestContext, id: string, reason: string): Promise<ProposalSummary> {
+    const { row, decision } = await this.visible(ctx, id, 'review.decide');
+    if (reason.trim() === '' || reason.length > 2000)
+      throw new ValidationError('a rejection needs a reason', [{ path: 'reason', message: '1–2000 characters' }]);
+    const now = clockOf(this.deps).now();
+    await this.deps.audit.transact(
+      (tx) =>
+        this.store.move(tx, row, row.status, 'rejected', actorOf(ctx), now, {
+          reasonCode: 'rejected',
+          changes: { rejection_enc: this.store.seal('rejection', id, reason) },
+        }),
+      () => [proposalEntry(ctx, 'proposal.rejected', row, { purposeOfUse: decision.purposeOfUse })],
+    );
+    return this.summary(id);
+  }
+
+  /**
+   * Replaces the payload: a new revision drafted by the editor (who therefore cannot approve it),
+   * superseding this one, pending review. Same target, base version, patient and evidence.
+   */
+  async edit(ctx: RequestContext, id: string, payload: Readonly<Record<string, unknown>>): Promise<ProposalSummary> {
+    const { row, decision } = await this.visible(ctx, id, 'review.decide');
+    if (!['pending_review', 'approved', 'failed'].includes(row.status))
+      throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be edited`);
+    if (!isChannelAction(row.action_type)) {
+      const problems: { path: string; message: string }[] = [];
+      checkPayload(row.action_type, ehrActions[row.action_type], row.target_id ?? undefined, payload, (path, message) =>
+        problems.push({ path, message }),
+      );
+      if (problems.length > 0) throw new ValidationError('the edited payload is not valid', problems);
+    }
+    const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const now = clockOf(this.deps).now();
+    const next = reviseRow(this.store, row, { ...body, payload }, actorOf(ctx), now, {});
+    await this.deps.audit.transact(
+      async (tx) => {
+        await this.store.insert(tx, next, actorOf(ctx), now);
+        await this.store.move(tx, next, 'drafted', 'pending_review', actorOf(ctx), now);
+        await this.store.move(tx, row, row.status, 'superseded', actorOf(ctx), now, {
+          reasonCode: 'edited',
+          changes: { superseded_by: next.id },
+        });
+      },
+      () => [proposalEntry(ctx, 'proposal.drafted', next, { purposeOfUse: decision.purposeOfUse, reason: 'edited' })],
+    );
+    return this.summary(next.id);
+  }
+
+  /**
+   * Assigns a proposal to a reviewer (or unassigns with null). Not a state move, so it leaves no
+   * history row. Known limit: no `proposal.assigned` audit event exists yet, so assignment is not audited.
+   */
+  async assign(ctx: RequestContext, id: string, assigneeId: string | null): Promise<ProposalSummary> {
+    const { row } = await this.visible(ctx, id, 'review.decide');
+    if (assigneeId !== null && !/^[0-9a-f-]{36}$/i.test(assigneeId))
+      throw new ValidationError('invalid assignee', [{ path: 'assigneeId', message: 'a user id' }]);
+    const ok = await this.store.setAssignee(this.deps.db, id, assigneeId, clockOf(this.deps).now());
+    if (!ok) throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be assigned`);
+    return this.summary(id);
+  }
+
+  /**
+   * One page of the queue, ordered by priority (1 first), then due time, then id, by keyset. With
+   * `site`, `review.read` is needed at that site; without, at every site (a `*` grant).
+   */
+  async list(ctx: RequestContext, query: QueueQuery = {}): Promise<QueuePage> {
+    const decision = await this.deps.policy.enforce(
+      ctx,
+      'review.read',
+      query.site !== undefined ? { site: query.site } : {},
+    );
+    const limit = Math.max(1, Math.min(query.limit ?? 50, 200));
+    const statuses =
+      query.status === undefined
+        ? ['pending_review' as const]
+        : typeof query.status === 'string'
+          ? [query.status]
+          : query.status;
+    const rows = await this.store.queue({
+      statuses,
+      ...(query.site !== undefined ? { sites: [query.site] } : {}),
+      ...(query.workflow !== undefined ? { workflow: query.workflow } : {}),
+      ...(query.patientId !== undefined ? { patientId: query.patientId } : {}),
+      ...(query.patientIdentifier !== undefined ? { patientKey: this.store.patientKey(query.patientIdentifier) } : {}),
+      ...(query.actionType !== undefined ? { actionType: query.actionType } : {}),
+      ...(query.assignee !== undefined ? { assigneeId: query.assignee } : {}),
+      ...(query.cursor !== undefined ? { after: QueueCursor.decode(query.cursor) } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    await this.deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'R',
+      outcome: 'success',
+      patientIds: [...new Set(page.flatMap((r) => (r.patient_id !== null ? [r.patient_id] : [])))],
+      entity: { kind: 'Proposal', id: '*' },
+      ...(query.site !== undefined ? { site: query.site } : {}),
+      purposeOfUse: decision.purposeOfUse,
+      reason: `proposals:${page.length}`,
+    });
+    return {
+      items: page.map(toSummary),
+      next: rows.length > limit && last !== undefined ? QueueCursor.encode(last) : undefined,
+    };
+  }
+
+  /** A proposal opened for review: payload, patient, evidence, conflict diff, history. Audited as a read. */
+  async get(ctx: RequestContext, id: string): Promise<ProposalDetail> {
+    const { row, decision } = await this.visible(ctx, id, 'review.read');
+    const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const detail: ProposalDetail = {
+      ...toSummary(row),
+      payload: body.payload,
+      patient: body.patient,
+      evidence: body.evidence,
+      diff: row.diff_enc === null ? undefined : this.store.open<ConflictDiff>('diff', row.id, row.diff_enc),
+      rejection:
+        row.rejection_enc === null ? undefined : this.store.open<string>('rejection', row.id, row.rejection_enc),
+      history: await this.store.historyOf(row.id),
+    };
+    await this.deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.read',
+      action: 'R',
+      outcome: 'success',
+      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      entity: { kind: 'Proposal', id: row.id, version: row.revision },
+      fields: ['payload', 'evidence', ...(detail.diff !== undefined ? ['diff'] : [])],
+      site: row.site,
+      purposeOfUse: decision.purposeOfUse,
+    });
+    return detail;
+  }
+
+  private async summary(id: string): Promise<ProposalSummary> {
+    const row = await this.store.row(id);
+    if (row === undefined) throw new UnexpectedError('a proposal vanished after it was written');
+    return toSummary(row);
+  }
+
+  /** The proposal, or NOT_FOUND (also when the caller may not act at its site: scope is not probed). */
+  private async visible(
+    ctx: RequestContext,
+    id: string,
+    action: 'review.read' | 'review.decide',
+  ): Promise<{ row: ProposalRow; decision: { purposeOfUse: PurposeOfUse } }> {
+    const row = await this.store.row(id);
+    if (row === undefined) throw new NotFoundError('proposal');
+    const decision = await this.deps.policy.enforce(
+      ctx,
+      action,
+      { site: row.site, entity: { kind: 'Proposal', id } },
+      'not-found',
+    );
+    return { row, decision };
+  }
+
+  /** A retried draft with the same key must be the same content; else the key was reused by mistake. */
+  private sameDraft(existing: ProposalRow, input: ProposalDraft): ProposalSummary {
+    const hash = contentHash({
+      action: input.action,
+      connectionId: input.connectionId,
+      target: input.target,
+      baseVersion: input.baseVersion,
+      payload: input.payload,
+      patient: input.patient,
+    });
+    if (existing.revision === 1 && existing.content_hash !== hash)
+      throw new ConflictError('ALREADY_EXISTS', 'this draft key was used for a different proposal');
+    return toSummary(existing);
+  }
+
+  /** The stored hash must still be the hash of the sealed content (a row altered in the database is refused). */
+  private checkIntegrity(row: ProposalRow): void {
+    const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const target =
+      row.target_id === null ? { resourceType: row.target_type } : { resourceType: row.target_type, id: row.target_id };
+    const hash = contentHash({
+      action: row.action_type,
+      connectionId: row.connection_id ?? undefined,
+      target,
+      baseVersion: row.base_version ?? undefined,
+      payload: body.payload,
+      patient: body.patient,
+    });
+    if (hash !== row.content_hash) throw new UnexpectedError('a proposal does not match its content hash');
+  }
+
+  private async holdsRole(ctx: RequestContext, site: string, roles: readonly string[]): Promise<boolean> {
+    const grants = await this.deps.grants.forPrincipal(ctx.actor.id);
+    return grants.some(
+      (g) =>
+        roles.includes(g.role) &&
+        roleAllows(g.role, 'review.decide') &&
+        (g.site === '*' || g.site === site) &&
+        (g.workflow === '*' || g.workflow === ctx.workflow) &&
+        (ctx.purposeOfUse === undefined || ctx.purposeOfUse === g.purposeOfUse),
+    );
+  }
+}
+
+const emptyOutcome = {
+  policy_version: null,
+  approved_by_kind: null,
+  approved_by_id: null,
+  approved_hash: null,
+  approved_at: null,
+  rejection_enc: null,
+  diff_enc: null,
+  prior_enc: null,
+  prior_version: null,
+  committed_id: null,
+  committed_version: null,
+  rolled_back_version: null,
+  error_code: null,
+  error_retryable: null,
+} as const;
+
+/**
+ * The next revision of `row` with `body`: same lineage, target, patient, queue position and
+ * reversibility; a fresh content hash; optionally another base version and a conflict diff.
+ */
+export function reviseRow(
+  store: ProposalStore,
+  row: ProposalRow,
+  body: SealedBody,
+  drafter: { kind: ProposalRow['drafted_by_kind']; id: string },
+  now: Date,
+  change: { readonly baseVersion?: string; readonly diff?: ConflictDiff },
+): Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } {
+  const id = newId();
+  const baseVersion = change.baseVersion ?? row.base_version ?? undefined;
+  const target =
+    row.target_id === null ? { resourceType: row.target_type } : { resourceType: row.target_type, id: row.target_id };
+  return {
+    ...emptyOutcome,
+    id,
+    lineage_id: row.lineage_id,
+    revision: row.revision + 1,
+    supersedes: row.id,
+    superseded_by: null,
+    status: 'drafted',
+    action_type: row.action_type,
+    connection_id: row.connection_id,
+    site: row.site,
+    workflow: row.workflow,
+    correlation_id: row.correlation_id,
+    draft_key: null,
+    patient_id: row.patient_id,
+    patient_key: row.patient_key,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    base_version: baseVersion ?? null,
+    content_hash: contentHash({
+      action: row.action_type,
+      connectionId: row.connection_id ?? undefined,
+      target,
+      baseVersion,
+      payload: body.payload,
+      patient: body.patient,
+    }),
+    body_enc: store.seal('body', id, body),
+    reason_code: row.reason_code,
+    drafted_by_kind: drafter.kind,
+    drafted_by_id: drafter.id,
+    priority: row.priority,
+    due_at: row.due_at,
+    assignee_id: row.assignee_id,
+    reversible: row.reversible,
+    irreversible_reason: row.irreversible_reason,
+    diff_enc: change.diff !== undefined ? store.seal('diff', id, change.diff) : null,
+    created_at: now,
+  };
+}

@@ -1,0 +1,72 @@
+/** What the review desk, the policy book and the applier share: their dependencies and the audit entry shape. */
+import { systemClock, type Clock, type RequestContext } from '@steward/core';
+import type {
+  AuditEntryInput,
+  FieldCipher,
+  GrantStore,
+  PolicyDecisionPoint,
+  TransactionalAudit,
+} from '@steward/governance';
+import type { Database } from '@steward/store';
+import type { Evidence, ProposalActor, ProposalPatient } from '../model/index.js';
+import type { ProposalRow } from '../store/index.js';
+
+export interface ProposalDeps {
+  readonly db: Database;
+  readonly cipher: FieldCipher;
+  readonly policy: PolicyDecisionPoint;
+  /** Read to check the role an approval policy names (the decision point answers yes or no, not which role). */
+  readonly grants: Pick<GrantStore, 'forPrincipal'>;
+  readonly audit: TransactionalAudit;
+  readonly clock?: Clock;
+}
+
+export function clockOf(deps: ProposalDeps): Clock {
+  return deps.clock ?? systemClock;
+}
+
+export function actorOf(ctx: RequestContext): ProposalActor {
+  return { kind: ctx.actor.kind, id: ctx.actor.id };
+}
+
+type Event = Extract<AuditEntryInput['event'], `proposal.${string}`>;
+
+/** One `proposal.*` audit entry about `row`: ids and codes only. */
+export function proposalEntry(
+  ctx: RequestContext,
+  event: Event,
+  row: Pick<ProposalRow, 'id' | 'revision' | 'site' | 'workflow' | 'patient_id' | 'action_type'>,
+  options: {
+    readonly outcome?: AuditEntryInput['outcome'];
+    readonly reason?: string;
+    readonly purposeOfUse?: AuditEntryInput['purposeOfUse'];
+  } = {},
+): AuditEntryInput {
+  const workflow = row.workflow ?? ctx.workflow;
+  return {
+    actor: ctx.actor,
+    event,
+    action: event === 'proposal.drafted' ? 'C' : event === 'proposal.committed' ? 'U' : 'E',
+    outcome: options.outcome ?? 'success',
+    ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+    entity: { kind: 'Proposal', id: row.id, version: row.revision },
+    fields: [row.action_type],
+    site: row.site,
+    ...(workflow !== undefined ? { workflow } : {}),
+    ...((options.purposeOfUse ?? ctx.purposeOfUse) !== undefined
+      ? { purposeOfUse: options.purposeOfUse ?? ctx.purposeOfUse }
+      : {}),
+    source: {
+      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+    },
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+  };
+}
+
+/** The sealed part of a proposal: what it writes, for whom, and why. */
+export interface SealedBody {
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly patient: ProposalPatient;
+  readonly evidence: Evidence;
+}

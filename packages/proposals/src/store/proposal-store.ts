@@ -1,0 +1,292 @@
+/**
+ * @module The proposals tables, and the only SQL that touches them. Sealed columns are opened
+ * here with the row-bound field cipher; callers (the review desk, the applier, the policy book)
+ * ask the policy decision point first and run writes inside `TransactionalAudit.transact`, so a
+ * move and its audit entry commit together. Every status change goes through `move`, which
+ * checks the state machine and updates only `where status = <from>`, and appends history.
+ */
+import { ConflictError, UnexpectedError, identifierKey, type EhrIdentifier } from '@steward/core';
+import type { FieldCipher } from '@steward/governance';
+import type { Database, Sql } from '@steward/store';
+import { assertMove, type ActionType, type ProposalActor, type ProposalStatus } from '../model/index.js';
+import { toHistory, type HistoryRow, type ProposalRow } from './proposal-rows.js';
+
+/** Columns a move may set besides status (never the content: a content change is a new revision). */
+export interface MoveChanges {
+  readonly superseded_by?: string;
+  readonly approved_by_kind?: ProposalActor['kind'] | null;
+  readonly approved_by_id?: string | null;
+  readonly approved_hash?: string | null;
+  readonly approved_at?: Date | null;
+  readonly rejection_enc?: Uint8Array;
+  readonly diff_enc?: Uint8Array;
+  readonly prior_enc?: Uint8Array;
+  readonly prior_version?: string | null;
+  readonly committed_id?: string | null;
+  readonly committed_version?: string | null;
+  readonly rolled_back_version?: string;
+  readonly target_id?: string;
+  readonly error_code?: string | null;
+  readonly error_retryable?: boolean | null;
+}
+
+export type NewProposalRow = Omit<ProposalRow, 'updated_at' | 'status'> & { status: 'drafted' };
+
+export interface QueueFilter {
+  readonly statuses: readonly ProposalStatus[];
+  readonly sites?: readonly string[];
+  readonly workflow?: string;
+  readonly patientId?: string;
+  readonly patientKey?: Uint8Array;
+  readonly actionType?: ActionType;
+  readonly assigneeId?: string;
+  readonly after?: { readonly priority: number; readonly dueAt: Date; readonly id: string };
+  readonly limit: number;
+}
+
+export interface PolicyRow {
+  version: string | number;
+  action_type: string;
+  mode: 'auto' | 'review';
+  roles: string[];
+  set_by_kind: string;
+  set_by_id: string;
+  set_at: Date;
+}
+
+const insertColumns = [
+  'id',
+  'lineage_id',
+  'revision',
+  'supersedes',
+  'superseded_by',
+  'status',
+  'action_type',
+  'connection_id',
+  'site',
+  'workflow',
+  'correlation_id',
+  'draft_key',
+  'patient_id',
+  'patient_key',
+  'target_type',
+  'target_id',
+  'base_version',
+  'content_hash',
+  'body_enc',
+  'reason_code',
+  'drafted_by_kind',
+  'drafted_by_id',
+  'priority',
+  'due_at',
+  'assignee_id',
+  'reversible',
+  'irreversible_reason',
+  'policy_version',
+  'approved_by_kind',
+  'approved_by_id',
+  'approved_hash',
+  'approved_at',
+  'rejection_enc',
+  'diff_enc',
+  'prior_enc',
+  'prior_version',
+  'committed_id',
+  'committed_version',
+  'rolled_back_version',
+  'error_code',
+  'error_retryable',
+  'created_at',
+] as const satisfies readonly (keyof NewProposalRow)[];
+
+const movable = new Set<string>([
+  'superseded_by',
+  'approved_by_kind',
+  'approved_by_id',
+  'approved_hash',
+  'approved_at',
+  'rejection_enc',
+  'diff_enc',
+  'prior_enc',
+  'prior_version',
+  'committed_id',
+  'committed_version',
+  'rolled_back_version',
+  'target_id',
+  'error_code',
+  'error_retryable',
+]);
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class ProposalStore {
+  constructor(
+    readonly db: Database,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  seal(column: 'body' | 'diff' | 'prior' | 'rejection', id: string, value: unknown): Buffer {
+    return this.cipher.encrypt(JSON.stringify(value), `proposals.${column}:${id}`);
+  }
+
+  open<T>(column: 'body' | 'diff' | 'prior' | 'rejection', id: string, sealed: Uint8Array): T {
+    return JSON.parse(this.cipher.decrypt(sealed, `proposals.${column}:${id}`).toString('utf8')) as T;
+  }
+
+  /** The keyed blind index the queue finds a patient's proposals by, from their first identifier. */
+  patientKey(identifier: EhrIdentifier): Buffer {
+    return this.cipher.blindIndex('proposals.patient', identifierKey(identifier));
+  }
+
+  async row(id: string, sql: Sql = this.db): Promise<ProposalRow | undefined> {
+    if (!uuid.test(id)) return undefined;
+    const { rows } = await sql.query<ProposalRow>('select * from proposals where id = $1', [id]);
+    return rows[0];
+  }
+
+  async byDraftKey(key: string, sql: Sql = this.db): Promise<ProposalRow | undefined> {
+    const { rows } = await sql.query<ProposalRow>('select * from proposals where draft_key = $1', [key]);
+    return rows[0];
+  }
+
+  /** Inserts a drafted proposal; false when its draft key was drafted before. */
+  async insert(tx: Sql, row: NewProposalRow, actor: ProposalActor, at: Date): Promise<boolean> {
+    const values = insertColumns.map((c) => row[c]);
+    const { rowCount } = await tx.query(
+      `insert into proposals (${insertColumns.join(', ')}, updated_at)
+       values (${insertColumns.map((_c, i) => `$${i + 1}`).join(', ')}, $${insertColumns.length + 1})
+       on conflict (draft_key) do nothing`,
+      [...values, at],
+    );
+    if (rowCount === 0) return false;
+    await this.history(tx, row.id, row.revision, null, 'drafted', actor, row.reason_code, at);
+    return true;
+  }
+
+  /**
+   * Moves a proposal from `from` to `to` if it is still at `from` (and, when given, still has
+   * `hash`), setting `changes`; appends history. A lost race is a VERSION_CONFLICT.
+   */
+  async move(
+    tx: Sql,
+    row: Pick<ProposalRow, 'id' | 'revision'>,
+    from: ProposalStatus,
+    to: ProposalStatus,
+    actor: ProposalActor,
+    at: Date,
+    options: { readonly changes?: MoveChanges; readonly reasonCode?: string; readonly hash?: string } = {},
+  ): Promise<void> {
+    assertMove(from, to);
+    const sets = ['status = $3', 'updated_at = $4'];
+    const params: unknown[] = [row.id, from, to, at];
+    for (const [column, value] of Object.entries(options.changes ?? {})) {
+      if (!movable.has(column)) throw new UnexpectedError(`a move cannot set ${column}`);
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    let where = 'id = $1 and status = $2';
+    if (options.hash !== undefined) {
+      params.push(options.hash);
+      where += ` and content_hash = $${params.length}`;
+    }
+    const { rowCount } = await tx.query(`update proposals set ${sets.join(', ')} where ${where}`, params);
+    if (rowCount === 0) throw new ConflictError('VERSION_CONFLICT', `the proposal is no longer ${from}: read it again`);
+    await this.history(tx, row.id, row.revision, from, to, actor, options.reasonCode ?? null, at);
+  }
+
+  async setAssignee(tx: Sql, id: string, assigneeId: string | null, at: Date): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update proposals set assignee_id = $2, updated_at = $3 where id = $1 and status in ('drafted', 'pending_review', 'approved', 'failed')`,
+      [id, assigneeId, at],
+    );
+    return rowCount !== 0;
+  }
+
+  async historyOf(id: string): Promise<ReturnType<typeof toHistory>[]> {
+    const { rows } = await this.db.query<HistoryRow>(
+      `select seq, revision, from_status, to_status, actor_kind, actor_id, reason_code, at
+         from proposal_history where proposal_id = $1 order by seq`,
+      [id],
+    );
+    return rows.map(toHistory);
+  }
+
+  /** One page of the queue in (priority, due_at, id) order, after the keyset cursor `after`. */
+  async queue(filter: QueueFilter): Promise<ProposalRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown): void => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.statuses.length === 1) add((p) => `status = ${p}`, filter.statuses[0]);
+    else add((p) => `status = any(${p}::text[])`, filter.statuses);
+    if (filter.sites !== undefined) {
+      if (filter.sites.length === 1) add((p) => `site = ${p}`, filter.sites[0]);
+      else add((p) => `site = any(${p}::text[])`, filter.sites);
+    }
+    if (filter.workflow !== undefined) add((p) => `workflow = ${p}`, filter.workflow);
+    if (filter.patientId !== undefined) add((p) => `patient_id = ${p}`, filter.patientId);
+    if (filter.patientKey !== undefined) add((p) => `patient_key = ${p}`, filter.patientKey);
+    if (filter.actionType !== undefined) add((p) => `action_type = ${p}`, filter.actionType);
+    if (filter.assigneeId !== undefined) add((p) => `assignee_id = ${p}`, filter.assigneeId);
+    if (filter.after !== undefined) {
+      params.push(filter.after.priority, filter.after.dueAt, filter.after.id);
+      const n = params.length;
+      where.push(`(priority, due_at, id) > ($${n - 2}::smallint, $${n - 1}::timestamptz, $${n}::uuid)`);
+    }
+    params.push(filter.limit);
+    const { rows } = await this.db.query<ProposalRow>(
+      `select * from proposals where ${where.join(' and ')}
+        order by priority, due_at, id limit $${params.length}`,
+      params,
+    );
+    return rows;
+  }
+
+  async currentPolicy(actionType: string, sql: Sql = this.db): Promise<PolicyRow | undefined> {
+    const { rows } = await sql.query<PolicyRow>(
+      'select * from approval_policies where action_type = $1 order by version desc limit 1',
+      [actionType],
+    );
+    return rows[0];
+  }
+
+  async policies(): Promise<PolicyRow[]> {
+    const { rows } = await this.db.query<PolicyRow>(
+      `select distinct on (action_type) * from approval_policies order by action_type, version desc`,
+    );
+    return rows;
+  }
+
+  async insertPolicy(
+    tx: Sql,
+    p: { actionType: string; mode: 'auto' | 'review'; roles: readonly string[]; by: ProposalActor; at: Date },
+  ): Promise<PolicyRow> {
+    const { rows } = await tx.query<PolicyRow>(
+      `insert into approval_policies (action_type, mode, roles, set_by_kind, set_by_id, set_at)
+       values ($1, $2, $3::text[], $4, $5, $6) returning *`,
+      [p.actionType, p.mode, p.roles, p.by.kind, p.by.id, p.at],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new UnexpectedError('inserting an approval policy returned no row');
+    return row;
+  }
+
+  private async history(
+    tx: Sql,
+    id: string,
+    revision: number,
+    from: ProposalStatus | null,
+    to: ProposalStatus,
+    actor: ProposalActor,
+    reasonCode: string | null,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(
+      `insert into proposal_history (proposal_id, revision, from_status, to_status, actor_kind, actor_id, reason_code, at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, revision, from, to, actor.kind, actor.id, reasonCode, at],
+    );
+  }
+}
