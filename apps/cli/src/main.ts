@@ -179,6 +179,10 @@ function program(setExit: (code: number) => void): Command {
     .option('--scopes <scopes>', 'the scopes to ask for, space- or comma-separated')
     .option('--mllp-port <port>', "listen for this connection's HL7 v2 feed on this port")
     .option('--requests-per-second <n>', 'the request budget agreed with the EHR owner (default 10)')
+    .option(
+      '--poll-interval <seconds>',
+      'seconds between polls for changes, the safety net under subscriptions (default 30)',
+    )
     .action(async (name: string, o: EhrAddFlags) => ehrAdd(g(), name, o));
   ehr
     .command('list')

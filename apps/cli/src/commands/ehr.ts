@@ -18,6 +18,7 @@ export interface EhrAddFlags {
   readonly scopes?: string;
   readonly mllpPort?: string;
   readonly requestsPerSecond?: string;
+  readonly pollInterval?: string;
 }
 
 export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Promise<void> {
@@ -26,6 +27,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
   const privateKey = o.privateKey !== undefined ? await readPrivateKey(o.privateKey, o.alg, o.kid) : undefined;
   const mllpPort = o.mllpPort !== undefined ? integer(o.mllpPort, '--mllp-port') : undefined;
   const rps = o.requestsPerSecond !== undefined ? integer(o.requestsPerSecond, '--requests-per-second') : undefined;
+  const poll = o.pollInterval !== undefined ? integer(o.pollInterval, '--poll-interval') : undefined;
   await withSession(g, async ({ kernel, ctx }) => {
     const c = await kernel.connections.add(ctx, {
       name,
@@ -38,6 +40,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(o.scopes !== undefined ? { scopes: o.scopes.split(/[\s,]+/).filter((s) => s !== '') } : {}),
       ...(mllpPort !== undefined ? { mllpPort } : {}),
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
+      ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
     });
     process.stdout.write(
       `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
