@@ -44,6 +44,7 @@ export const auditEvents = [
   'proposal.conflicted',
   'proposal.failed',
   'proposal.rolled_back',
+  'proposal.assigned',
   'approval_policy.changed',
   'workflow.failed',
   'contacts.imported',

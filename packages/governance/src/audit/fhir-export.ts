@@ -89,6 +89,7 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'proposal.committed':
     case 'proposal.verified':
     case 'proposal.rolled_back':
+    case 'proposal.assigned':
     case 'workflow.failed':
       return { type: restType, subtype: rest('update'), profile: 'Update' };
     case 'contacts.imported':

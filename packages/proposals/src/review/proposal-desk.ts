@@ -250,16 +250,23 @@ export class ProposalDesk {
     return this.summary(next.id);
   }
 
-  /**
-   * Assigns a proposal to a reviewer (or unassigns with null). Not a state move, so it leaves no
-   * history row. Known limit: no `proposal.assigned` audit event exists yet, so assignment is not audited.
-   */
+  /** Assigns a proposal to a reviewer (or unassigns with null). Not a state move: audited, no history row. */
   async assign(ctx: RequestContext, id: string, assigneeId: string | null): Promise<ProposalSummary> {
-    const { row } = await this.visible(ctx, id, 'review.decide');
+    const { row, decision } = await this.visible(ctx, id, 'review.decide');
     if (assigneeId !== null && !/^[0-9a-f-]{36}$/i.test(assigneeId))
       throw new ValidationError('invalid assignee', [{ path: 'assigneeId', message: 'a user id' }]);
-    const ok = await this.store.setAssignee(this.deps.db, id, assigneeId, clockOf(this.deps).now());
-    if (!ok) throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be assigned`);
+    await this.deps.audit.transact(
+      async (tx) => {
+        const ok = await this.store.setAssignee(tx, id, assigneeId, clockOf(this.deps).now());
+        if (!ok) throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be assigned`);
+      },
+      () => [
+        proposalEntry(ctx, 'proposal.assigned', row, {
+          purposeOfUse: decision.purposeOfUse,
+          reason: assigneeId === null ? 'unassigned' : 'assigned',
+        }),
+      ],
+    );
     return this.summary(id);
   }
 

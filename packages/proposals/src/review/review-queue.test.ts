@@ -101,6 +101,12 @@ for (const target of storeTargets()) {
         assigned.map((p) => p.id),
         expectedOrder(mine),
       );
+      await k.audit.flush();
+      const audited = await k.db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'proposal.assigned' and actor_id = $1`,
+        [reviewer.actor.id],
+      );
+      assert.equal(audited.rows[0]?.n, mine.length, 'each assignment is audited');
     });
 
     it('lists other statuses on request, and refuses a cursor it did not make', async () => {
