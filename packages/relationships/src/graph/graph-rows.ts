@@ -95,6 +95,68 @@ export class GraphRows {
     await this.insertMatch(tx, p.id, p.match);
   }
 
+  /** Many parties and their match digests in two multi-row inserts. */
+  async insertParties(tx: Sql, parties: readonly NewParty[], at: Date): Promise<void> {
+    await insertMany(
+      tx,
+      'rel_parties (id, site, kind, version, data_enc, created_at, updated_at)',
+      parties.map((p) => [p.id, p.site, p.kind, 1, this.cipher.encrypt(JSON.stringify(p.data), sealContext.party(p.id)), at, at]),
+    );
+    await insertMany(
+      tx,
+      'rel_party_index (party_id, field, digest)',
+      parties.flatMap((p) => p.match.map((m) => [p.id, m.field, m.digest])),
+      'on conflict do nothing',
+    );
+  }
+
+  async insertRelationships(tx: Sql, rels: readonly NewRelationship[], at: Date): Promise<void> {
+    await insertMany(
+      tx,
+      'rel_relationships (id, site, type, from_party, to_party, valid_from, valid_to, permissions, data_enc, created_at, updated_at)',
+      rels.map((r) => [
+        r.id,
+        r.site,
+        r.type,
+        r.fromPartyId,
+        r.toPartyId,
+        r.validFrom ?? null,
+        r.validTo ?? null,
+        [...r.permissions],
+        this.cipher.encrypt(JSON.stringify({ provenance: r.provenance ?? null }), sealContext.relationship(r.id)),
+        at,
+        at,
+      ]),
+    );
+  }
+
+  /** Files landed source records; returns how many were new (fewer: another run filed some first). */
+  async insertSourceRecords(
+    tx: Sql,
+    site: string,
+    records: ReadonlyArray<{ row: SourceRecordRow; snapshot: unknown }>,
+    at: Date,
+  ): Promise<number> {
+    return insertMany(
+      tx,
+      'rel_source_records (site, source_key, kind, status, content_hash, party_id, relationship_id, run_id, data_enc, note_count, landed_at)',
+      records.map(({ row: r, snapshot }) => [
+        site,
+        r.sourceKey,
+        r.kind,
+        r.status,
+        r.contentHash,
+        r.partyId ?? null,
+        r.relationshipId ?? null,
+        r.runId,
+        this.cipher.encrypt(JSON.stringify(snapshot), sealContext.sourceRecord(r.sourceKey)),
+        r.noteCount,
+        at,
+      ]),
+      'on conflict do nothing',
+    );
+  }
+
   async insertMatch(tx: Sql, partyId: string, match: NewParty['match']): Promise<void> {
     await insertMany(
       tx,
@@ -229,35 +291,36 @@ export class GraphRows {
   }
 
   async notesOf(sql: Sql, partyIds: readonly string[], relationshipIds: readonly string[]): Promise<Note[]> {
-    const { rows } = await sql.query<NoteRow>(
-      `select id, party_id, relationship_id, data_enc from rel_notes
+    const { rows } = await sql.query<NoteB64Row>(
+      `select id, party_id, relationship_id, encode(data_enc, 'base64') as data_b64 from rel_notes
         where party_id = any($1::uuid[]) or relationship_id = any($2::uuid[])`,
       [[...partyIds], [...relationshipIds]],
     );
-    return rows.map((r) => this.openNote(r));
+    return rows.map((r) => this.openNote(fromB64(r)));
   }
 
   async notesOfSite(sql: Sql, site: string, after: string | undefined, limit: number): Promise<Note[]> {
-    const { rows } = await sql.query<NoteRow>(
-      `select id, party_id, relationship_id, data_enc from rel_notes
+    const { rows } = await sql.query<NoteB64Row>(
+      `select id, party_id, relationship_id, encode(data_enc, 'base64') as data_b64 from rel_notes
         where site = $1 and ($2::uuid is null or id > $2::uuid) order by id limit $3`,
       [site, after ?? null, limit],
     );
-    return rows.map((r) => this.openNote(r));
+    return rows.map((r) => this.openNote(fromB64(r)));
   }
 
   /** Notes that landed with the given source records, grouped by origin key (hex). */
   async notesByOrigin(sql: Sql, originKeys: readonly Buffer[]): Promise<Map<string, Note[]>> {
     const out = new Map<string, Note[]>();
     if (originKeys.length === 0) return out;
-    const { rows } = await sql.query<NoteRow & { origin_key: Uint8Array }>(
-      `select id, party_id, relationship_id, origin_key, data_enc from rel_notes where origin_key = any($1::bytea[])`,
+    const { rows } = await sql.query<NoteB64Row & { origin: string }>(
+      `select id, party_id, relationship_id, encode(origin_key, 'hex') as origin, encode(data_enc, 'base64') as data_b64
+         from rel_notes where origin_key = any($1::bytea[])`,
       [[...originKeys]],
     );
     for (const r of rows) {
-      const k = Buffer.from(r.origin_key).toString('hex');
+      const k = r.origin;
       const list = out.get(k) ?? [];
-      list.push(this.openNote(r));
+      list.push(this.openNote(fromB64(r)));
       out.set(k, list);
     }
     return out;
@@ -410,25 +473,41 @@ export class GraphRows {
   }
 }
 
+/** Sealed bytes read as base64 text: the embedded store's bytea decoding is slow for many rows. */
+interface NoteB64Row extends Omit<NoteRow, 'data_enc'> {
+  data_b64: string;
+}
+
+function fromB64(r: NoteB64Row): NoteRow {
+  return { id: r.id, party_id: r.party_id, relationship_id: r.relationship_id, data_enc: Buffer.from(r.data_b64, 'base64') };
+}
+
 function isoDate(v: string | Date | null): string | undefined {
   if (v === null) return undefined;
   return typeof v === 'string' ? v : v.toISOString().slice(0, 10);
 }
 
-/** Multi-row inserts, CHUNK rows at a time. */
-async function insertMany(tx: Sql, target: string, rows: ReadonlyArray<readonly unknown[]>, suffix = ''): Promise<void> {
+/** Multi-row inserts, CHUNK rows at a time; returns the rows inserted. */
+async function insertMany(tx: Sql, target: string, rows: ReadonlyArray<readonly unknown[]>, suffix = ''): Promise<number> {
+  let inserted = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
     const tuples = chunk.map((row) => {
       const ps = row.map((v) => {
+        // Bytes travel as base64 text: the embedded store's parameter encoding of bytea is slow.
+        if (v instanceof Uint8Array) {
+          params.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
+          return `decode($${params.length}, 'base64')`;
+        }
         params.push(v);
         return `$${params.length}`;
       });
       return `(${ps.join(', ')})`;
     });
-    await tx.query(`insert into ${target} values ${tuples.join(', ')} ${suffix}`, params);
+    inserted += (await tx.query(`insert into ${target} values ${tuples.join(', ')} ${suffix}`, params)).rowCount;
   }
+  return inserted;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -18,10 +18,19 @@
  * updated; a merged duplicate's demographics are kept as its provenance snapshot, not folded into
  * the person; the whole source is held in memory.
  */
-import { newId, OperationalError, systemClock, toStewardError, type Clock, type RequestContext } from '@steward/core';
+import { newId, systemClock, toStewardError, type Clock, type RequestContext } from '@steward/core';
 import type { Database } from '@steward/store';
-import type { AuditEntryInput, FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
-import { entityKind, GraphRows, matchDigests, sourceKeyDigest, type NewNote, type SourceRecordRow } from '../graph/index.js';
+import type { FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import {
+  entityKind,
+  GraphRows,
+  matchDigests,
+  sourceKeyDigest,
+  type NewNote,
+  type NewParty,
+  type SourceRecordRow,
+} from '../graph/index.js';
+import { AlreadyFiled, BatchWriter } from './batch-writer.js';
 import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
 import type { PartyKind, Provenance } from '../model/types.js';
 import { contactSnapshot, contentHash, noteContent, relationshipSnapshot } from './content.js';
@@ -39,8 +48,8 @@ export interface ImportProgress {
 export interface ImportOptions {
   readonly site: string;
   readonly onProgress?: (p: ImportProgress) => void;
-  /** Units in flight at once (default 256): enough for the audit log to group-commit. */
-  readonly concurrency?: number;
+  /** Records per write batch (default 100). */
+  readonly batchSize?: number;
 }
 
 interface Tally {
@@ -70,7 +79,8 @@ export class ContactMigration {
     const { site } = options;
     const system = source.mapping.source;
     const decision = await this.policy.enforce(ctx, 'phi.write', { site, entity: { kind: 'ContactImport', id: site } });
-    const normalized = normalizeSource(source, await this.types.forSite(site));
+    const types = await this.types.forSite(site);
+    const normalized = normalizeSource(source, types);
     const listed: Listed[] = [...normalized.listed];
     const run = await this.rows.openRun(this.db, site, this.cipher.blindIndex('rel.import-source', source.digest), this.clock.now());
     const index = await this.rows.matchIndex(this.db, site);
@@ -80,7 +90,7 @@ export class ContactMigration {
     const touched: SourceRecordRow[] = [];
     /** Source contact key → the party it landed as (or joined). */
     const partyOf = new Map<string, string>();
-    const window = new Window(options.concurrency ?? 256);
+    const writer = new BatchWriter(this.rows, this.audit, site, run.id, () => this.clock.now(), options.batchSize ?? 100, 4);
     const base = { actor: ctx.actor, outcome: 'success' as const, site, purposeOfUse: decision.purposeOfUse };
     const provenance = (key: string, file: string, row: number): Provenance => ({
       system,
@@ -96,14 +106,13 @@ export class ContactMigration {
         originKey: origin,
         data: { text: n.text, author: n.author, authoredAt: n.authoredAt, provenance: provenance(n.key, n.file, n.row) },
       }));
-    const listWithNotes = (kind: 'contact' | 'relationship', r: SourceContact | SourceRelationship, reason: string, field?: string): void => {
-      listed.push({ kind, file: r.file, row: r.row, ...(field !== undefined ? { field } : {}), reason });
-      for (const n of r.notes)
-        listed.push({ kind: 'note', file: n.file, row: n.row, reason: `its ${kind} was not imported` });
+    const listWithNotes = (kind: 'contact' | 'relationship', r: SourceContact | SourceRelationship, reason: string): void => {
+      listed.push({ kind, file: r.file, row: r.row, reason });
+      for (const n of r.notes) listed.push({ kind: 'note', file: n.file, row: n.row, reason: `its ${kind} was not imported` });
       counts[kind === 'contact' ? 'contacts' : 'relationships'].notImported++;
       counts.notes.notImported += r.notes.length;
     };
-    /** True when the record is already filed (then it is counted and not written again). */
+    /** True when the record is already filed (then it is counted, and not written again). */
     const alreadyFiled = (kind: 'contact' | 'relationship', r: SourceContact | SourceRelationship, key: Buffer, hash: Buffer): boolean => {
       const existing = filed.get(key.toString('hex'));
       if (existing === undefined) return false;
@@ -113,33 +122,33 @@ export class ContactMigration {
         return true;
       }
       touched.push(existing);
-      const c = counts[kind === 'contact' ? 'contacts' : 'relationships'];
       const how = existing.runId !== run.id ? 'unchanged' : existing.status === 'merged' ? 'merged' : 'created';
-      c[how]++;
-      counts.notes[how === 'merged' ? 'merged' : how] += r.notes.length;
+      counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
+      counts.notes[how] += r.notes.length;
       return true;
+    };
+    let done = 0;
+    const progress = (phase: ImportProgress['phase'], total: number, n = 1): void => {
+      done += n;
+      options.onProgress?.({ phase, done, total });
+    };
+    const landedAs = (kind: 'contact' | 'relationship', record: SourceRecordRow, noteCount: number, total: number) => () => {
+      touched.push(record);
+      const how = record.status === 'merged' ? 'merged' : 'created';
+      counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
+      counts.notes[how] += noteCount;
+      progress(kind === 'contact' ? 'contacts' : 'relationships', total);
     };
 
     // Phase 1: people and organizations, each with its notes.
-    let done = 0;
-    const progress = (phase: ImportProgress['phase'], total: number): void => {
-      done++;
-      options.onProgress?.({ phase, done, total });
-    };
-    let fatal: unknown;
-    /** An operational failure (audit or store unavailable) stops the run: resuming it later finishes the job. */
-    const failed = (e: unknown): boolean => {
-      if (!(e instanceof OperationalError)) return false;
-      fatal ??= e;
-      return true;
-    };
+    const contactTotal = normalized.contacts.length;
     for (const c of normalized.contacts) {
-      if (fatal !== undefined) break;
+      if (writer.fatal !== undefined) break;
       const key = sourceKeyDigest(this.cipher, system, 'contact', c.key);
       const snapshot = contactSnapshot(c);
       const hash = contentHash(this.cipher, snapshot, c.notes.map(noteContent));
       if (alreadyFiled('contact', c, key, hash)) {
-        progress('contacts', normalized.contacts.length);
+        progress('contacts', contactTotal);
         continue;
       }
       const match = matchDigests(this.cipher, c.kind, { ...c.data, provenance: [] });
@@ -148,95 +157,73 @@ export class ContactMigration {
       const byName = [...hits('name_dob'), ...hits('org_name')];
       const byContact = new Set([...hits('phone'), ...hits('email')]);
       const same = byName.find((id) => byContact.has(id));
+      const partyId = same ?? newId();
       const record: SourceRecordRow = {
         sourceKey: key,
         kind: 'contact',
         status: same !== undefined ? 'merged' : 'landed',
         contentHash: hash,
-        partyId: same,
+        partyId,
         relationshipId: undefined,
         runId: run.id,
         noteCount: c.notes.length,
       };
-      let partyId: string;
-      let unit: Promise<unknown>;
-      if (same !== undefined) {
-        partyId = same;
-        unit = this.audit.transact(
-          async (tx) => {
-            const now = this.clock.now();
-            await this.rows.insertNotes(tx, noteRows(c.notes, { partyId: same }, key), now);
-            if (!(await this.rows.insertSourceRecord(tx, site, record, snapshot, now))) throw new AlreadyFiled();
-          },
-          () => [
-            entry(base, 'phi.update', 'U', entityKind(c.kind), same, [same], ['notes', 'provenance'], `import:merged:notes:${c.notes.length}`),
-          ],
-        );
-      } else {
-        partyId = newId();
-        const id = partyId;
-        const candidates: ReviewItem[] = [];
-        const data = { ...c.data, provenance: [provenance(c.key, c.file, c.row)] };
+      const reviews: ReviewItem[] = [];
+      let party: NewParty | undefined;
+      if (same === undefined) {
         for (const m of match) {
           const k = `${m.field}:${m.digest.toString('hex')}`;
-          if (m.field === 'name_dob' || m.field === 'org_name') {
-            for (const other of index.get(k) ?? [])
-              candidates.push({ partyId: id, candidateId: other, reason: 'same name and birth date, different contact details' });
-          } else if (m.field === 'email') {
-            for (const other of index.get(k) ?? [])
-              if (!byName.includes(other))
-                candidates.push({ partyId: id, candidateId: other, reason: 'same email, different name or birth date' });
+          for (const other of index.get(k) ?? []) {
+            if (m.field === 'name_dob' || m.field === 'org_name')
+              reviews.push({ partyId, candidateId: other, reason: 'same name and birth date, different contact details' });
+            else if (m.field === 'email' && !byName.includes(other))
+              reviews.push({ partyId, candidateId: other, reason: 'same email, different name or birth date' });
           }
-          index.set(k, [...(index.get(k) ?? []), id]);
+          index.set(k, [...(index.get(k) ?? []), partyId]);
         }
-        kinds.set(id, c.kind);
-        const fields = Object.keys(c.data).concat(c.notes.length > 0 ? ['notes'] : []);
-        unit = this.audit.transact(
-          async (tx) => {
-            const now = this.clock.now();
-            await this.rows.insertParty(tx, { id, site, kind: c.kind, data, match }, now);
-            await this.rows.insertNotes(tx, noteRows(c.notes, { partyId: id }, key), now);
-            if (!(await this.rows.insertSourceRecord(tx, site, { ...record, partyId: id }, snapshot, now))) throw new AlreadyFiled();
-            await this.rows.insertReviews(tx, site, run.id, candidates, now);
-          },
-          () => [entry(base, 'phi.create', 'C', entityKind(c.kind), id, [id], fields, `import:notes:${c.notes.length}`)],
-        );
+        kinds.set(partyId, c.kind);
+        party = { id: partyId, site, kind: c.kind, data: { ...c.data, provenance: [provenance(c.key, c.file, c.row)] }, match };
       }
       partyOf.set(c.key, partyId);
-      await window.add(
-        unit.then(
-          () => {
-            touched.push({ ...record, partyId });
-            counts.contacts[record.status === 'merged' ? 'merged' : 'created']++;
-            counts.notes[record.status === 'merged' ? 'merged' : 'created'] += c.notes.length;
-            progress('contacts', normalized.contacts.length);
-          },
-          (e: unknown) => {
-            partyOf.delete(c.key);
-            if (failed(e)) return;
-            listWithNotes('contact', c, failureReason(e));
-            progress('contacts', normalized.contacts.length);
-          },
-        ),
-      );
+      const fields = same !== undefined ? ['notes', 'provenance'] : Object.keys(c.data).concat(c.notes.length > 0 ? ['notes'] : []);
+      await writer.add({
+        ...(party !== undefined ? { party } : {}),
+        notes: noteRows(c.notes, { partyId }, key),
+        record,
+        snapshot,
+        reviews,
+        audit: {
+          ...base,
+          event: same !== undefined ? 'phi.update' : 'phi.create',
+          action: same !== undefined ? 'U' : 'C',
+          entity: { kind: entityKind(c.kind), id: partyId },
+          patientIds: [partyId],
+          fields,
+          reason: `import:${same !== undefined ? 'merged:' : ''}notes:${c.notes.length}`,
+        },
+        landed: landedAs('contact', record, c.notes.length, contactTotal),
+        failed: (e) => {
+          partyOf.delete(c.key);
+          listWithNotes('contact', c, failureReason(e));
+          progress('contacts', contactTotal);
+        },
+      });
     }
-    await window.drain();
-    if (fatal !== undefined) throw fatal;
+    await writer.drain();
+    if (writer.fatal !== undefined) throw writer.fatal;
 
     // Phase 2: relationships, resolved across rows (and across earlier imports), each with its notes.
     done = 0;
     const resolve = (contactKey: string): string | undefined =>
-      partyOf.get(contactKey) ??
-      filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
-    const types = await this.types.forSite(site);
+      partyOf.get(contactKey) ?? filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
+    const relTotal = normalized.relationships.length;
     for (const r of normalized.relationships) {
-      if (fatal !== undefined) break;
+      if (writer.fatal !== undefined) break;
       const key = sourceKeyDigest(this.cipher, system, 'relationship', r.key);
       const snapshot = relationshipSnapshot(r);
       const hash = contentHash(this.cipher, snapshot, r.notes.map(noteContent));
-      const total = normalized.relationships.length;
       if (alreadyFiled('relationship', r, key, hash)) {
-        progress('relationships', total);
+        progress('relationships', relTotal);
         continue;
       }
       const from = resolve(r.from);
@@ -256,7 +243,7 @@ export class ContactMigration {
                   : undefined;
       if (problem !== undefined || from === undefined || to === undefined) {
         listWithNotes('relationship', r, problem ?? 'broken reference');
-        progress('relationships', total);
+        progress('relationships', relTotal);
         continue;
       }
       const id = newId();
@@ -270,49 +257,40 @@ export class ContactMigration {
         runId: run.id,
         noteCount: r.notes.length,
       };
-      const unit = this.audit.transact(
-        async (tx) => {
-          const now = this.clock.now();
-          await this.rows.insertRelationship(
-            tx,
-            {
-              id,
-              site,
-              type: r.type,
-              fromPartyId: from,
-              toPartyId: to,
-              ...(r.validFrom !== undefined ? { validFrom: r.validFrom } : {}),
-              ...(r.validTo !== undefined ? { validTo: r.validTo } : {}),
-              permissions: r.permissions,
-              provenance: provenance(r.key, r.file, r.row),
-            },
-            now,
-          );
-          await this.rows.insertNotes(tx, noteRows(r.notes, { relationshipId: id }, key), now);
-          if (!(await this.rows.insertSourceRecord(tx, site, record, snapshot, now))) throw new AlreadyFiled();
+      await writer.add({
+        relationship: {
+          id,
+          site,
+          type: r.type,
+          fromPartyId: from,
+          toPartyId: to,
+          ...(r.validFrom !== undefined ? { validFrom: r.validFrom } : {}),
+          ...(r.validTo !== undefined ? { validTo: r.validTo } : {}),
+          permissions: r.permissions,
+          provenance: provenance(r.key, r.file, r.row),
         },
-        () => [
-          entry(base, 'phi.create', 'C', 'Relationship', id, [from, to], ['type', 'period', 'permissions', ...(r.notes.length > 0 ? ['notes'] : [])], `import:notes:${r.notes.length}`),
-        ],
-      );
-      await window.add(
-        unit.then(
-          () => {
-            touched.push(record);
-            counts.relationships.created++;
-            counts.notes.created += r.notes.length;
-            progress('relationships', total);
-          },
-          (e: unknown) => {
-            if (failed(e)) return;
-            listWithNotes('relationship', r, failureReason(e));
-            progress('relationships', total);
-          },
-        ),
-      );
+        notes: noteRows(r.notes, { relationshipId: id }, key),
+        record,
+        snapshot,
+        reviews: [],
+        audit: {
+          ...base,
+          event: 'phi.create',
+          action: 'C',
+          entity: { kind: 'Relationship', id },
+          patientIds: [from, to],
+          fields: ['type', 'period', 'permissions', ...(r.notes.length > 0 ? ['notes'] : [])],
+          reason: `import:notes:${r.notes.length}`,
+        },
+        landed: landedAs('relationship', record, r.notes.length, relTotal),
+        failed: (e) => {
+          listWithNotes('relationship', r, failureReason(e));
+          progress('relationships', relTotal);
+        },
+      });
     }
-    await window.drain();
-    if (fatal !== undefined) throw fatal;
+    await writer.drain();
+    if (writer.fatal !== undefined) throw writer.fatal;
 
     // Phase 3: recompute every record's content hash from what is stored.
     const hashCheck = await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
@@ -346,9 +324,6 @@ export class ContactMigration {
   }
 }
 
-/** Another run filed this source record between our read and our write: nothing to do twice. */
-class AlreadyFiled extends Error {}
-
 function failureReason(e: unknown): string {
   if (e instanceof AlreadyFiled) return 'imported concurrently by another run';
   const pg = (e as { code?: unknown }).code;
@@ -362,33 +337,4 @@ function failureReason(e: unknown): string {
 
 function kindFits(expected: PartyKind | 'any', actual: PartyKind | undefined): boolean {
   return expected === 'any' || actual === undefined || expected === actual;
-}
-
-function entry(
-  base: Pick<AuditEntryInput, 'actor' | 'outcome' | 'site' | 'purposeOfUse'>,
-  event: 'phi.create' | 'phi.update',
-  action: 'C' | 'U',
-  kind: string,
-  id: string,
-  patientIds: readonly string[],
-  fields: readonly string[],
-  reason: string,
-): AuditEntryInput {
-  return { ...base, event, action, entity: { kind, id }, patientIds, fields, reason };
-}
-
-/** A bounded set of in-flight promises (each already handles its own failure). */
-class Window {
-  private readonly inflight = new Set<Promise<void>>();
-  constructor(private readonly size: number) {}
-
-  async add(p: Promise<void>): Promise<void> {
-    const tracked = p.finally(() => this.inflight.delete(tracked));
-    this.inflight.add(tracked);
-    if (this.inflight.size >= this.size) await Promise.race(this.inflight);
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.inflight);
-  }
 }
