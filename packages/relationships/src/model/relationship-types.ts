@@ -108,7 +108,7 @@ export const defaultRelationshipTypes: readonly RelationshipTypeDefinition[] = [
     system: roleCode,
     code: 'GUAR',
   }),
-  t('emergency-contact', 'emergency contact', 'contact of', 'person', 'person', [], {
+  t('emergency-contact', 'emergency contact', 'emergency contact holder', 'person', 'person', [], {
     home: 'Patient.contact',
     system: contactRole,
     code: 'C',
