@@ -105,8 +105,13 @@ const packageRoom = {
   '@steward/cli': 'apps/cli',
 };
 // SQL that touches PHI tables directly, allowed only in the governed store and the schema.
-const phiTableSql = /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events)\b/i;
-const phiTableOwners = ['packages/governance/src/records/', 'packages/store/src/migrations/'];
+const phiTableSql =
+  /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events|rel_parties|rel_party_index|rel_relationships|rel_notes|rel_source_records)\b/i;
+const phiTableOwners = [
+  'packages/governance/src/records/',
+  'packages/store/src/migrations/',
+  'packages/relationships/src/graph/',
+];
 
 function roomOf(file) {
   const rel = relative(root, file);

@@ -45,9 +45,18 @@ export function toFhirBundle(
   };
   const demographics = (p: Party): Json => ({
     ...(p.data.family !== undefined || p.data.given !== undefined
-      ? { name: [{ ...(p.data.family !== undefined ? { family: p.data.family } : {}), ...(p.data.given !== undefined ? { given: [...p.data.given] } : {}) }] }
+      ? {
+          name: [
+            {
+              ...(p.data.family !== undefined ? { family: p.data.family } : {}),
+              ...(p.data.given !== undefined ? { given: [...p.data.given] } : {}),
+            },
+          ],
+        }
       : {}),
-    ...(p.data.telecom.length > 0 ? { telecom: p.data.telecom.map((t) => ({ system: t.system, value: t.value })) } : {}),
+    ...(p.data.telecom.length > 0
+      ? { telecom: p.data.telecom.map((t) => ({ system: t.system, value: t.value })) }
+      : {}),
     ...(p.data.birthDate !== undefined ? { birthDate: p.data.birthDate } : {}),
     ...(p.data.address !== undefined ? { address: [{ text: p.data.address }] } : {}),
   });
@@ -57,7 +66,9 @@ export function toFhirBundle(
         resourceType: 'Organization',
         id: p.id,
         name: p.data.organizationName,
-        ...(p.data.telecom.length > 0 ? { telecom: p.data.telecom.map((t) => ({ system: t.system, value: t.value })) } : {}),
+        ...(p.data.telecom.length > 0
+          ? { telecom: p.data.telecom.map((t) => ({ system: t.system, value: t.value })) }
+          : {}),
         ...(p.data.address !== undefined ? { address: [{ text: p.data.address }] } : {}),
       });
     else put({ resourceType: 'Person', id: p.id, ...demographics(p), link: [] });
@@ -80,7 +91,13 @@ export function toFhirBundle(
     return `Practitioner/${id}`;
   };
   const careTeam = (patientId: string): Json =>
-    put({ resourceType: 'CareTeam', id: `care-team-${patientId}`, status: 'active', subject: { reference: `Patient/${patientId}` }, participant: [] });
+    put({
+      resourceType: 'CareTeam',
+      id: `care-team-${patientId}`,
+      status: 'active',
+      subject: { reference: `Patient/${patientId}` },
+      participant: [],
+    });
   const push = (r: Json, key: string, v: unknown): void => {
     const list = (r[key] as unknown[] | undefined) ?? [];
     list.push(v);
@@ -89,7 +106,9 @@ export function toFhirBundle(
   for (const rel of relationships) {
     const t = types.get(rel.type);
     const coding: Coding[] =
-      t?.fhir.code !== undefined ? [{ ...(t.fhir.system !== undefined ? { system: t.fhir.system } : {}), code: t.fhir.code, display: t.display }] : [];
+      t?.fhir.code !== undefined
+        ? [{ ...(t.fhir.system !== undefined ? { system: t.fhir.system } : {}), code: t.fhir.code, display: t.display }]
+        : [];
     const concept = { ...(coding.length > 0 ? { coding } : {}), text: t?.display ?? rel.type };
     const period = {
       ...(rel.validFrom !== undefined ? { start: rel.validFrom } : {}),
@@ -136,7 +155,9 @@ export function toFhirBundle(
             ? { organization: { reference: `Organization/${from.id}` } }
             : from !== undefined
               ? {
-                  ...(demographics(from)['name'] !== undefined ? { name: (demographics(from)['name'] as Json[])[0] } : {}),
+                  ...(demographics(from)['name'] !== undefined
+                    ? { name: (demographics(from)['name'] as Json[])[0] }
+                    : {}),
                   ...(from.data.telecom.length > 0 ? { telecom: demographics(from)['telecom'] } : {}),
                 }
               : {}),
@@ -146,7 +167,8 @@ export function toFhirBundle(
       }
       case 'Patient.generalPractitioner': {
         const pt = patient(rel.toPartyId);
-        if (pt !== undefined) push(pt, 'generalPractitioner', { reference: provider(rel.fromPartyId), extension: [ext] });
+        if (pt !== undefined)
+          push(pt, 'generalPractitioner', { reference: provider(rel.fromPartyId), extension: [ext] });
         break;
       }
       case 'Patient.managingOrganization': {
@@ -158,7 +180,8 @@ export function toFhirBundle(
       }
       case 'CareTeam': {
         patient(rel.toPartyId);
-        const member = t?.fromKind === 'person' && rel.type === 'family-caregiver' ? related() : provider(rel.fromPartyId);
+        const member =
+          t?.fromKind === 'person' && rel.type === 'family-caregiver' ? related() : provider(rel.fromPartyId);
         push(careTeam(rel.toPartyId), 'participant', {
           extension: [ext],
           role: [concept],
@@ -174,11 +197,16 @@ export function toFhirBundle(
           resourceType: 'PractitionerRole',
           id: rel.id,
           extension: [ext],
-          ...(ref.startsWith('Organization/') ? { organization: { reference: ref } } : { practitioner: { reference: ref } }),
+          ...(ref.startsWith('Organization/')
+            ? { organization: { reference: ref } }
+            : { practitioner: { reference: ref } }),
           code: [concept],
           ...(hasPeriod ? { period } : {}),
         });
-        push(careTeam(rel.toPartyId), 'participant', { role: [concept], member: { reference: `PractitionerRole/${rel.id}` } });
+        push(careTeam(rel.toPartyId), 'participant', {
+          role: [concept],
+          member: { reference: `PractitionerRole/${rel.id}` },
+        });
         break;
       }
       case 'Account.guarantor': {
@@ -204,21 +232,39 @@ export function toFhirBundle(
       resourceType: 'DocumentReference',
       id: n.id,
       status: 'current',
-      ...(n.provenance.id !== undefined ? { identifier: [{ system: `urn:steward:source:${n.provenance.system}`, value: n.provenance.id }] } : {}),
+      ...(n.provenance.id !== undefined
+        ? { identifier: [{ system: `urn:steward:source:${n.provenance.system}`, value: n.provenance.id }] }
+        : {}),
       ...(isPatient ? { subject: { reference: `Patient/${about}` } } : {}),
       date: toInstant(n.authoredAt),
       ...(n.author !== '' ? { author: [{ display: n.author }] } : {}),
-      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(n.text, 'utf8').toString('base64') } }],
+      content: [
+        {
+          attachment: {
+            contentType: 'text/plain; charset=utf-8',
+            data: Buffer.from(n.text, 'utf8').toString('base64'),
+          },
+        },
+      ],
       context: {
         related: [
-          ...(n.partyId !== undefined && !isPatient ? [{ reference: `${byId.get(n.partyId)?.kind === 'organization' ? 'Organization' : 'Person'}/${n.partyId}` }] : []),
+          ...(n.partyId !== undefined && !isPatient
+            ? [
+                {
+                  reference: `${byId.get(n.partyId)?.kind === 'organization' ? 'Organization' : 'Person'}/${n.partyId}`,
+                },
+              ]
+            : []),
           ...(rel !== undefined ? [{ identifier: { system: 'urn:steward:relationship', value: rel.id } }] : []),
         ],
       },
     });
   }
   for (const r of resources.values()) if (Array.isArray(r['link']) && r['link'].length === 0) delete r['link'];
-  const entry = [...resources.values()].map((r) => ({ fullUrl: `${String(r['resourceType'])}/${String(r['id'])}`, resource: r }));
+  const entry = [...resources.values()].map((r) => ({
+    fullUrl: `${String(r['resourceType'])}/${String(r['id'])}`,
+    resource: r,
+  }));
   return { resourceType: 'Bundle', type: 'collection', timestamp: at.toISOString(), entry };
 }
 

@@ -47,13 +47,13 @@ export class GraphExport {
   async export(ctx: RequestContext, site: string, format: ExportFormat): Promise<GraphExportResult> {
     const decision = await this.policy.enforce(ctx, 'phi.export', { site, entity: { kind: 'ContactGraph', id: site } });
     const parties: Party[] = [];
-    for (let page = await this.rows.partiesOfSite(this.db, site, undefined, PAGE); page.length > 0; ) {
+    for (let page = await this.rows.partiesOfSite(this.db, site, undefined, PAGE); page.length > 0;) {
       parties.push(...page);
       page = page.length < PAGE ? [] : await this.rows.partiesOfSite(this.db, site, page.at(-1)?.id, PAGE);
     }
     const relationships = await this.rows.relationshipsOfSite(this.db, site);
     const notes: Note[] = [];
-    for (let page = await this.rows.notesOfSite(this.db, site, undefined, PAGE); page.length > 0; ) {
+    for (let page = await this.rows.notesOfSite(this.db, site, undefined, PAGE); page.length > 0;) {
       notes.push(...page);
       page = page.length < PAGE ? [] : await this.rows.notesOfSite(this.db, site, page.at(-1)?.id, PAGE);
     }
@@ -104,37 +104,52 @@ export class GraphExport {
         ];
       case 'csv':
         return [
-          csv('contacts.csv', parties.map((p) => ({
-            id: p.id,
-            kind: p.kind,
-            family: p.data.family ?? '',
-            given: (p.data.given ?? []).join(' '),
-            organization_name: p.data.organizationName ?? '',
-            birth_date: p.data.birthDate ?? '',
-            phone: p.data.telecom.filter((t) => t.system === 'phone').map((t) => t.value).join(';'),
-            email: p.data.telecom.filter((t) => t.system === 'email').map((t) => t.value).join(';'),
-            address: p.data.address ?? '',
-            provenance: JSON.stringify(p.data.provenance),
-          }))),
-          csv('relationships.csv', relationships.map((r) => ({
-            id: r.id,
-            type: r.type,
-            from_id: r.fromPartyId,
-            to_id: r.toPartyId,
-            start_date: r.validFrom ?? '',
-            end_date: r.validTo ?? '',
-            permissions: r.permissions.join(';'),
-            provenance: JSON.stringify(r.provenance ?? null),
-          }))),
-          csv('notes.csv', notes.map((n) => ({
-            id: n.id,
-            contact_id: n.partyId ?? '',
-            relationship_id: n.relationshipId ?? '',
-            author: n.author,
-            written_at: n.authoredAt,
-            text: n.text,
-            provenance: JSON.stringify(n.provenance),
-          }))),
+          csv(
+            'contacts.csv',
+            parties.map((p) => ({
+              id: p.id,
+              kind: p.kind,
+              family: p.data.family ?? '',
+              given: (p.data.given ?? []).join(' '),
+              organization_name: p.data.organizationName ?? '',
+              birth_date: p.data.birthDate ?? '',
+              phone: p.data.telecom
+                .filter((t) => t.system === 'phone')
+                .map((t) => t.value)
+                .join(';'),
+              email: p.data.telecom
+                .filter((t) => t.system === 'email')
+                .map((t) => t.value)
+                .join(';'),
+              address: p.data.address ?? '',
+              provenance: JSON.stringify(p.data.provenance),
+            })),
+          ),
+          csv(
+            'relationships.csv',
+            relationships.map((r) => ({
+              id: r.id,
+              type: r.type,
+              from_id: r.fromPartyId,
+              to_id: r.toPartyId,
+              start_date: r.validFrom ?? '',
+              end_date: r.validTo ?? '',
+              permissions: r.permissions.join(';'),
+              provenance: JSON.stringify(r.provenance ?? null),
+            })),
+          ),
+          csv(
+            'notes.csv',
+            notes.map((n) => ({
+              id: n.id,
+              contact_id: n.partyId ?? '',
+              relationship_id: n.relationshipId ?? '',
+              author: n.author,
+              written_at: n.authoredAt,
+              text: n.text,
+              provenance: JSON.stringify(n.provenance),
+            })),
+          ),
         ];
     }
   }

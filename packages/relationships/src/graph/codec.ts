@@ -38,7 +38,10 @@ export function normalizeEmail(s: string): string {
 export function matchValues(kind: PartyKind, data: PartyData): Array<[MatchField, string]> {
   const out: Array<[MatchField, string]> = [];
   if (kind === 'person' && data.family !== undefined && data.birthDate !== undefined) {
-    out.push(['name_dob', `${normalizeName(data.family)}|${normalizeName((data.given ?? []).join(' '))}|${data.birthDate}`]);
+    out.push([
+      'name_dob',
+      `${normalizeName(data.family)}|${normalizeName((data.given ?? []).join(' '))}|${data.birthDate}`,
+    ]);
   }
   if (kind === 'organization' && data.organizationName !== undefined)
     out.push(['org_name', normalizeName(data.organizationName)]);
@@ -52,7 +55,11 @@ export function matchValues(kind: PartyKind, data: PartyData): Array<[MatchField
 }
 
 /** Keyed digests of a party's match values, hex-keyed by `field:digest` for in-memory maps. */
-export function matchDigests(cipher: FieldCipher, kind: PartyKind, data: PartyData): Array<{ field: MatchField; digest: Buffer }> {
+export function matchDigests(
+  cipher: FieldCipher,
+  kind: PartyKind,
+  data: PartyData,
+): Array<{ field: MatchField; digest: Buffer }> {
   const seen = new Set<string>();
   const out: Array<{ field: MatchField; digest: Buffer }> = [];
   for (const [field, value] of matchValues(kind, data)) {

@@ -59,7 +59,12 @@ export class ContactGraph {
     const party = await this.rows.party(this.db, partyId);
     if (party === undefined) throw new NotFoundError('Contact');
     const entity = { kind: entityKind(party.kind), id: party.id };
-    const decision = await this.policy.enforce(ctx, 'phi.read', { site: party.site, patientId: party.id, entity }, 'not-found');
+    const decision = await this.policy.enforce(
+      ctx,
+      'phi.read',
+      { site: party.site, patientId: party.id, entity },
+      'not-found',
+    );
     const relationships = await this.rows.relationshipsOf(this.db, party.id);
     const otherIds = [...new Set(relationships.map((r) => (r.fromPartyId === party.id ? r.toPartyId : r.fromPartyId)))];
     const others = new Map((await this.rows.parties(this.db, otherIds)).map((p) => [p.id, p]));

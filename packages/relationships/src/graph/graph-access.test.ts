@@ -18,8 +18,22 @@ function writeExport(dir: string): { contacts: string; mapping: string } {
     contacts,
     JSON.stringify({
       contacts: [
-        { id: 'p1', kind: 'person', last: 'Testperson', first: ['Avery', 'Q'], dob: '1950-02-03', phone: '555-010-0001' },
-        { id: 'p2', kind: 'person', last: 'Samplewood', first: 'Blake', phone: '555-010-0002', email: 'blake@example.com' },
+        {
+          id: 'p1',
+          kind: 'person',
+          last: 'Testperson',
+          first: ['Avery', 'Q'],
+          dob: '1950-02-03',
+          phone: '555-010-0001',
+        },
+        {
+          id: 'p2',
+          kind: 'person',
+          last: 'Samplewood',
+          first: 'Blake',
+          phone: '555-010-0002',
+          email: 'blake@example.com',
+        },
         { id: 'p3', kind: 'person', last: 'Fakeley', first: 'Casey', phone: '555-010-0003' },
         { id: 'o1', kind: 'org', org: 'Harbor Manufacturing' },
       ],
@@ -49,7 +63,15 @@ function writeExport(dir: string): { contacts: string; mapping: string } {
         phone: 'phone',
         email: 'email',
       },
-      relationships: { id: 'id', from: 'from', to: 'to', type: 'type', typeValues: { 'HC Proxy': 'healthcare-proxy' }, start: 'start', end: 'end' },
+      relationships: {
+        id: 'id',
+        from: 'from',
+        to: 'to',
+        type: 'type',
+        typeValues: { 'HC Proxy': 'healthcare-proxy' },
+        start: 'start',
+        end: 'end',
+      },
       notes: { id: 'id', contact: 'contact', relationship: 'rel', author: 'by', time: 'at', text: 'text' },
     }),
   );
@@ -66,10 +88,16 @@ for (const target of storeTargets()) {
           const clock = new ManualClock(new Date('2024-06-01T12:00:00Z'));
           const k = await openTestRelationships(db, { clock });
           try {
-            const report = await k.rel.migration.run(k.coordinator, await readContactSource(files.contacts, files.mapping), { site: 'main' });
+            const report = await k.rel.migration.run(
+              k.coordinator,
+              await readContactSource(files.contacts, files.mapping),
+              { site: 'main' },
+            );
             assert.equal(report.reconciled, true);
             assert.deepEqual(report.notImported, []);
-            const { rows } = await db.query<{ id: string }>(`select party_id as id from rel_source_records where kind = 'contact' order by landed_at`);
+            const { rows } = await db.query<{ id: string }>(
+              `select party_id as id from rel_source_records where kind = 'contact' order by landed_at`,
+            );
             const ids = await Promise.all(
               rows.map(async (r) => ({ id: r.id, view: await k.rel.graph.show(k.coordinator, r.id) })),
             );
@@ -82,7 +110,10 @@ for (const target of storeTargets()) {
             const v = patient.view;
             assert.equal(v.party.name, 'Avery Q Testperson');
             assert.equal(v.relationships.length, 3);
-            assert.deepEqual(v.relationships.map((r) => r.label).sort(), ['emergency contact holder of', 'employee of', 'principal of'].sort());
+            assert.deepEqual(
+              v.relationships.map((r) => r.label).sort(),
+              ['emergency contact holder of', 'employee of', 'principal of'].sort(),
+            );
             assert.equal(v.notes[0]?.text, 'Prefers morning calls');
             assert.equal(v.notes[0]?.provenance.system, 'old-crm');
             const proxyRel = proxy.view.relationships[0];
@@ -95,11 +126,23 @@ for (const target of storeTargets()) {
 
             // Authority: the proxy may receive messages until the relationship ends, and nothing after.
             const ask = (actorPersonId: string, at: string) =>
-              k.rel.authority.allows(k.coordinator, { actorPersonId, patientId: patient.id, permission: 'messages.receive', at: new Date(at) });
+              k.rel.authority.allows(k.coordinator, {
+                actorPersonId,
+                patientId: patient.id,
+                permission: 'messages.receive',
+                at: new Date(at),
+              });
             assert.equal((await ask(proxy.id, '2024-12-31T23:00:00Z')).allowed, true);
-            assert.deepEqual(await ask(proxy.id, '2025-01-01T00:00:00Z'), { allowed: false, reason: 'no_relationship' });
+            assert.deepEqual(await ask(proxy.id, '2025-01-01T00:00:00Z'), {
+              allowed: false,
+              reason: 'no_relationship',
+            });
             assert.equal((await ask(proxy.id, '2019-12-31T00:00:00Z')).allowed, false);
-            assert.equal((await ask(emergency.id, '2024-06-01T00:00:00Z')).allowed, false, 'an emergency contact may not');
+            assert.equal(
+              (await ask(emergency.id, '2024-06-01T00:00:00Z')).allowed,
+              false,
+              'an emergency contact may not',
+            );
             const proxyRead = await k.rel.authority.allows(k.coordinator, {
               actorPersonId: proxy.id,
               patientId: patient.id,
@@ -115,15 +158,24 @@ for (const target of storeTargets()) {
             const doc = JSON.parse(json.files[0]?.content ?? '{}') as { notes: Array<{ text: string }> };
             assert.deepEqual(doc.notes.map((n) => n.text).sort(), ['Prefers morning calls', 'Proxy document scanned']);
             const csv = await k.rel.exporter.export(k.exporter, 'main', 'csv');
-            assert.deepEqual(csv.files.map((f) => f.name), ['contacts.csv', 'relationships.csv', 'notes.csv']);
+            assert.deepEqual(
+              csv.files.map((f) => f.name),
+              ['contacts.csv', 'relationships.csv', 'notes.csv'],
+            );
             assert.equal(csv.files[1]?.content.trim().split('\n').length, 4);
             const fhir = await k.rel.exporter.export(k.exporter, 'main', 'fhir');
-            const bundle = JSON.parse(fhir.files[0]?.content ?? '{}') as { type: string; entry: Array<{ resource: Record<string, unknown> }> };
+            const bundle = JSON.parse(fhir.files[0]?.content ?? '{}') as {
+              type: string;
+              entry: Array<{ resource: Record<string, unknown> }>;
+            };
             assert.equal(bundle.type, 'collection');
             const byType = (t: string) => bundle.entry.map((e) => e.resource).filter((r) => r['resourceType'] === t);
             const related = byType('RelatedPerson');
             assert.equal(related.length, 1);
-            assert.deepEqual((related[0]?.['relationship'] as Array<{ coding: Array<{ code: string }> }>)[0]?.coding[0]?.code, 'HPOWATT');
+            assert.deepEqual(
+              (related[0]?.['relationship'] as Array<{ coding: Array<{ code: string }> }>)[0]?.coding[0]?.code,
+              'HPOWATT',
+            );
             assert.deepEqual(related[0]?.['period'], { start: '2020-01-01', end: '2025-01-01' });
             const pt = byType('Patient').find((p) => p['id'] === patient.id);
             assert.equal((pt?.['contact'] as unknown[]).length, 2, 'emergency contact and employer');
@@ -132,7 +184,9 @@ for (const target of storeTargets()) {
 
             await k.audit.flush();
             const events: string[] = [];
-            for await (const e of iterateAudit(db, k.cipher, { events: ['access.denied', 'contacts.exported', 'phi.read'] }))
+            for await (const e of iterateAudit(db, k.cipher, {
+              events: ['access.denied', 'contacts.exported', 'phi.read'],
+            }))
               events.push(`${e.event}:${e.reason ?? ''}`);
             assert.equal(events.filter((e) => e.startsWith('contacts.exported')).length, 3);
             assert.ok(events.includes('access.denied:no_relationship:messages.receive'));
@@ -154,7 +208,15 @@ for (const target of storeTargets()) {
         try {
           await assert.rejects(k.rel.types.define(k.admin, '*', [{ code: 'Bad Code' }]), { code: 'VALIDATION_FAILED' });
           await k.rel.types.define(k.admin, 'main', [
-            { code: 'home-health-aide', display: 'home health aide', reciprocal: 'client', fromKind: 'person', toKind: 'person', permissions: ['appointments.manage'], fhir: { home: 'CareTeam' } },
+            {
+              code: 'home-health-aide',
+              display: 'home health aide',
+              reciprocal: 'client',
+              fromKind: 'person',
+              toKind: 'person',
+              permissions: ['appointments.manage'],
+              fhir: { home: 'CareTeam' },
+            },
           ]);
           assert.equal((await k.rel.types.forSite('main')).get('home-health-aide')?.reciprocal, 'client');
           assert.equal((await k.rel.types.forSite('other')).has('home-health-aide'), false);

@@ -100,7 +100,15 @@ export class GraphRows {
     await insertMany(
       tx,
       'rel_parties (id, site, kind, version, data_enc, created_at, updated_at)',
-      parties.map((p) => [p.id, p.site, p.kind, 1, this.cipher.encrypt(JSON.stringify(p.data), sealContext.party(p.id)), at, at]),
+      parties.map((p) => [
+        p.id,
+        p.site,
+        p.kind,
+        1,
+        this.cipher.encrypt(JSON.stringify(p.data), sealContext.party(p.id)),
+        at,
+        at,
+      ]),
     );
     await insertMany(
       tx,
@@ -198,7 +206,18 @@ export class GraphRows {
     await tx.query(
       `insert into rel_relationships (id, site, type, from_party, to_party, valid_from, valid_to, permissions, data_enc, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [r.id, r.site, r.type, r.fromPartyId, r.toPartyId, r.validFrom ?? null, r.validTo ?? null, [...r.permissions], sealed, at],
+      [
+        r.id,
+        r.site,
+        r.type,
+        r.fromPartyId,
+        r.toPartyId,
+        r.validFrom ?? null,
+        r.validTo ?? null,
+        [...r.permissions],
+        sealed,
+        at,
+      ],
     );
   }
 
@@ -279,7 +298,13 @@ export class GraphRows {
   }
 
   /** Relationships from `fromPartyId` to `toPartyId` that carry `permission` and hold on `onDate`. */
-  async carrying(sql: Sql, fromPartyId: string, toPartyId: string, permission: string, onDate: string): Promise<Relationship[]> {
+  async carrying(
+    sql: Sql,
+    fromPartyId: string,
+    toPartyId: string,
+    permission: string,
+    onDate: string,
+  ): Promise<Relationship[]> {
     if (!isUuid(fromPartyId) || !isUuid(toPartyId)) return [];
     const { rows } = await sql.query<RelationshipRow>(
       `select ${relationshipColumns} from rel_relationships
@@ -345,7 +370,10 @@ export class GraphRows {
   }
 
   async partyKinds(sql: Sql, site: string): Promise<Map<string, PartyKind>> {
-    const { rows } = await sql.query<{ id: string; kind: PartyKind }>('select id, kind from rel_parties where site = $1', [site]);
+    const { rows } = await sql.query<{ id: string; kind: PartyKind }>(
+      'select id, kind from rel_parties where site = $1',
+      [site],
+    );
     return new Map(rows.map((r) => [r.id, r.kind]));
   }
 
@@ -399,7 +427,10 @@ export class GraphRows {
     );
     for (const r of rows) {
       const key = Buffer.from(r.source_key);
-      out.set(key.toString('hex'), JSON.parse(this.cipher.decrypt(r.data_enc, sealContext.sourceRecord(key)).toString('utf8')));
+      out.set(
+        key.toString('hex'),
+        JSON.parse(this.cipher.decrypt(r.data_enc, sealContext.sourceRecord(key)).toString('utf8')),
+      );
     }
     return out;
   }
@@ -427,7 +458,10 @@ export class GraphRows {
   }
 
   /** Review items of a run whose both parties exist (a candidate whose own import failed drops out). */
-  async reviewsOfRun(sql: Sql, runId: string): Promise<Array<{ partyId: string; candidateId: string; reason: string }>> {
+  async reviewsOfRun(
+    sql: Sql,
+    runId: string,
+  ): Promise<Array<{ partyId: string; candidateId: string; reason: string }>> {
     const { rows } = await sql.query<{ party_id: string; candidate_id: string; reason: string }>(
       `select r.party_id, r.candidate_id, r.reason from rel_merge_reviews r
          join rel_parties a on a.id = r.party_id join rel_parties b on b.id = r.candidate_id
@@ -479,7 +513,12 @@ interface NoteB64Row extends Omit<NoteRow, 'data_enc'> {
 }
 
 function fromB64(r: NoteB64Row): NoteRow {
-  return { id: r.id, party_id: r.party_id, relationship_id: r.relationship_id, data_enc: Buffer.from(r.data_b64, 'base64') };
+  return {
+    id: r.id,
+    party_id: r.party_id,
+    relationship_id: r.relationship_id,
+    data_enc: Buffer.from(r.data_b64, 'base64'),
+  };
 }
 
 function isoDate(v: string | Date | null): string | undefined {
@@ -488,7 +527,12 @@ function isoDate(v: string | Date | null): string | undefined {
 }
 
 /** Multi-row inserts, CHUNK rows at a time; returns the rows inserted. */
-async function insertMany(tx: Sql, target: string, rows: ReadonlyArray<readonly unknown[]>, suffix = ''): Promise<number> {
+async function insertMany(
+  tx: Sql,
+  target: string,
+  rows: ReadonlyArray<readonly unknown[]>,
+  suffix = '',
+): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);

@@ -31,7 +31,7 @@ export class BatchWriter {
   private pending: PlannedWrite[] = [];
   private readonly inflight = new Set<Promise<void>>();
   /** The first operational failure (audit or store unavailable): it stops the run. */
-  fatal: unknown;
+  fatal: OperationalError | undefined;
 
   constructor(
     private readonly rows: GraphRows,
@@ -57,6 +57,10 @@ export class BatchWriter {
     const tracked = p.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
     if (this.inflight.size >= this.maxInflight) await Promise.race(this.inflight);
+  }
+
+  throwIfFatal(): void {
+    if (this.fatal !== undefined) throw this.fatal;
   }
 
   /** Everything submitted has landed or failed. */
@@ -88,11 +92,34 @@ export class BatchWriter {
 
   private async write(tx: Sql, batch: readonly PlannedWrite[]): Promise<void> {
     const at = this.now();
-    await this.rows.insertParties(tx, batch.flatMap((w) => (w.party !== undefined ? [w.party] : [])), at);
-    await this.rows.insertRelationships(tx, batch.flatMap((w) => (w.relationship !== undefined ? [w.relationship] : [])), at);
-    await this.rows.insertNotes(tx, batch.flatMap((w) => w.notes), at);
-    const filed = await this.rows.insertSourceRecords(tx, this.site, batch.map((w) => ({ row: w.record, snapshot: w.snapshot })), at);
+    await this.rows.insertParties(
+      tx,
+      batch.flatMap((w) => (w.party !== undefined ? [w.party] : [])),
+      at,
+    );
+    await this.rows.insertRelationships(
+      tx,
+      batch.flatMap((w) => (w.relationship !== undefined ? [w.relationship] : [])),
+      at,
+    );
+    await this.rows.insertNotes(
+      tx,
+      batch.flatMap((w) => w.notes),
+      at,
+    );
+    const filed = await this.rows.insertSourceRecords(
+      tx,
+      this.site,
+      batch.map((w) => ({ row: w.record, snapshot: w.snapshot })),
+      at,
+    );
     if (filed !== batch.length) throw new AlreadyFiled();
-    await this.rows.insertReviews(tx, this.site, this.runId, batch.flatMap((w) => w.reviews), at);
+    await this.rows.insertReviews(
+      tx,
+      this.site,
+      this.runId,
+      batch.flatMap((w) => w.reviews),
+      at,
+    );
   }
 }

@@ -40,7 +40,9 @@ for (const target of storeTargets()) {
             assert.deepEqual(report.hashCheck.mismatched, []);
             const after = await tableCounts(db);
             assert.equal(after['rel_notes'], 32_000);
-            const { rows } = await db.query<{ n: string | number }>('select count(distinct type) as n from rel_relationships');
+            const { rows } = await db.query<{ n: string | number }>(
+              'select count(distinct type) as n from rel_relationships',
+            );
             assert.ok(Number(rows[0]?.n) >= 13);
 
             const again = await k.rel.migration.run(k.coordinator, source, { site: 'main' });
@@ -65,6 +67,5 @@ for (const target of storeTargets()) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
-
   });
 }

@@ -34,7 +34,13 @@ import { AlreadyFiled, BatchWriter } from './batch-writer.js';
 import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
 import type { PartyKind, Provenance } from '../model/types.js';
 import { contactSnapshot, contentHash, noteContent, relationshipSnapshot } from './content.js';
-import { normalizeSource, type Listed, type SourceContact, type SourceNote, type SourceRelationship } from './normalize.js';
+import {
+  normalizeSource,
+  type Listed,
+  type SourceContact,
+  type SourceNote,
+  type SourceRelationship,
+} from './normalize.js';
 import { balanced, type KindCounts, type ReconciliationReport, type ReviewItem } from './report.js';
 import type { ContactSource } from './source-reader.js';
 import { verifyHashes } from './verify.js';
@@ -82,7 +88,12 @@ export class ContactMigration {
     const types = await this.types.forSite(site);
     const normalized = normalizeSource(source, types);
     const listed: Listed[] = [...normalized.listed];
-    const run = await this.rows.openRun(this.db, site, this.cipher.blindIndex('rel.import-source', source.digest), this.clock.now());
+    const run = await this.rows.openRun(
+      this.db,
+      site,
+      this.cipher.blindIndex('rel.import-source', source.digest),
+      this.clock.now(),
+    );
     const index = await this.rows.matchIndex(this.db, site);
     const filed = await this.rows.sourceRecords(this.db, site);
     const kinds = await this.rows.partyKinds(this.db, site);
@@ -90,7 +101,15 @@ export class ContactMigration {
     const touched: SourceRecordRow[] = [];
     /** Source contact key → the party it landed as (or joined). */
     const partyOf = new Map<string, string>();
-    const writer = new BatchWriter(this.rows, this.audit, site, run.id, () => this.clock.now(), options.batchSize ?? 100, 4);
+    const writer = new BatchWriter(
+      this.rows,
+      this.audit,
+      site,
+      run.id,
+      () => this.clock.now(),
+      options.batchSize ?? 100,
+      4,
+    );
     const base = { actor: ctx.actor, outcome: 'success' as const, site, purposeOfUse: decision.purposeOfUse };
     const provenance = (key: string, file: string, row: number): Provenance => ({
       system,
@@ -98,22 +117,41 @@ export class ContactMigration {
       location: `${file}:${row}`,
       importRunId: run.id,
     });
-    const noteRows = (notes: readonly SourceNote[], target: { partyId: string } | { relationshipId: string }, origin: Buffer): NewNote[] =>
+    const noteRows = (
+      notes: readonly SourceNote[],
+      target: { partyId: string } | { relationshipId: string },
+      origin: Buffer,
+    ): NewNote[] =>
       notes.map((n) => ({
         site,
         ...target,
         sourceKey: sourceKeyDigest(this.cipher, system, 'note', n.key),
         originKey: origin,
-        data: { text: n.text, author: n.author, authoredAt: n.authoredAt, provenance: provenance(n.key, n.file, n.row) },
+        data: {
+          text: n.text,
+          author: n.author,
+          authoredAt: n.authoredAt,
+          provenance: provenance(n.key, n.file, n.row),
+        },
       }));
-    const listWithNotes = (kind: 'contact' | 'relationship', r: SourceContact | SourceRelationship, reason: string): void => {
+    const listWithNotes = (
+      kind: 'contact' | 'relationship',
+      r: SourceContact | SourceRelationship,
+      reason: string,
+    ): void => {
       listed.push({ kind, file: r.file, row: r.row, reason });
-      for (const n of r.notes) listed.push({ kind: 'note', file: n.file, row: n.row, reason: `its ${kind} was not imported` });
+      for (const n of r.notes)
+        listed.push({ kind: 'note', file: n.file, row: n.row, reason: `its ${kind} was not imported` });
       counts[kind === 'contact' ? 'contacts' : 'relationships'].notImported++;
       counts.notes.notImported += r.notes.length;
     };
     /** True when the record is already filed (then it is counted, and not written again). */
-    const alreadyFiled = (kind: 'contact' | 'relationship', r: SourceContact | SourceRelationship, key: Buffer, hash: Buffer): boolean => {
+    const alreadyFiled = (
+      kind: 'contact' | 'relationship',
+      r: SourceContact | SourceRelationship,
+      key: Buffer,
+      hash: Buffer,
+    ): boolean => {
       const existing = filed.get(key.toString('hex'));
       if (existing === undefined) return false;
       if (kind === 'contact' && existing.partyId !== undefined) partyOf.set(r.key, existing.partyId);
@@ -132,13 +170,14 @@ export class ContactMigration {
       done += n;
       options.onProgress?.({ phase, done, total });
     };
-    const landedAs = (kind: 'contact' | 'relationship', record: SourceRecordRow, noteCount: number, total: number) => () => {
-      touched.push(record);
-      const how = record.status === 'merged' ? 'merged' : 'created';
-      counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
-      counts.notes[how] += noteCount;
-      progress(kind === 'contact' ? 'contacts' : 'relationships', total);
-    };
+    const landedAs =
+      (kind: 'contact' | 'relationship', record: SourceRecordRow, noteCount: number, total: number) => () => {
+        touched.push(record);
+        const how = record.status === 'merged' ? 'merged' : 'created';
+        counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
+        counts.notes[how] += noteCount;
+        progress(kind === 'contact' ? 'contacts' : 'relationships', total);
+      };
 
     // Phase 1: people and organizations, each with its notes.
     const contactTotal = normalized.contacts.length;
@@ -153,7 +192,9 @@ export class ContactMigration {
       }
       const match = matchDigests(this.cipher, c.kind, { ...c.data, provenance: [] });
       const hits = (field: string): string[] =>
-        match.filter((m) => m.field === field).flatMap((m) => index.get(`${m.field}:${m.digest.toString('hex')}`) ?? []);
+        match
+          .filter((m) => m.field === field)
+          .flatMap((m) => index.get(`${m.field}:${m.digest.toString('hex')}`) ?? []);
       const byName = [...hits('name_dob'), ...hits('org_name')];
       const byContact = new Set([...hits('phone'), ...hits('email')]);
       const same = byName.find((id) => byContact.has(id));
@@ -175,17 +216,28 @@ export class ContactMigration {
           const k = `${m.field}:${m.digest.toString('hex')}`;
           for (const other of index.get(k) ?? []) {
             if (m.field === 'name_dob' || m.field === 'org_name')
-              reviews.push({ partyId, candidateId: other, reason: 'same name and birth date, different contact details' });
+              reviews.push({
+                partyId,
+                candidateId: other,
+                reason: 'same name and birth date, different contact details',
+              });
             else if (m.field === 'email' && !byName.includes(other))
               reviews.push({ partyId, candidateId: other, reason: 'same email, different name or birth date' });
           }
           index.set(k, [...(index.get(k) ?? []), partyId]);
         }
         kinds.set(partyId, c.kind);
-        party = { id: partyId, site, kind: c.kind, data: { ...c.data, provenance: [provenance(c.key, c.file, c.row)] }, match };
+        party = {
+          id: partyId,
+          site,
+          kind: c.kind,
+          data: { ...c.data, provenance: [provenance(c.key, c.file, c.row)] },
+          match,
+        };
       }
       partyOf.set(c.key, partyId);
-      const fields = same !== undefined ? ['notes', 'provenance'] : Object.keys(c.data).concat(c.notes.length > 0 ? ['notes'] : []);
+      const fields =
+        same !== undefined ? ['notes', 'provenance'] : Object.keys(c.data).concat(c.notes.length > 0 ? ['notes'] : []);
       await writer.add({
         ...(party !== undefined ? { party } : {}),
         notes: noteRows(c.notes, { partyId }, key),
@@ -210,12 +262,13 @@ export class ContactMigration {
       });
     }
     await writer.drain();
-    if (writer.fatal !== undefined) throw writer.fatal;
+    writer.throwIfFatal();
 
     // Phase 2: relationships, resolved across rows (and across earlier imports), each with its notes.
     done = 0;
     const resolve = (contactKey: string): string | undefined =>
-      partyOf.get(contactKey) ?? filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
+      partyOf.get(contactKey) ??
+      filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
     const relTotal = normalized.relationships.length;
     for (const r of normalized.relationships) {
       if (writer.fatal !== undefined) break;
@@ -290,13 +343,14 @@ export class ContactMigration {
       });
     }
     await writer.drain();
-    if (writer.fatal !== undefined) throw writer.fatal;
+    writer.throwIfFatal();
 
     // Phase 3: recompute every record's content hash from what is stored.
     const hashCheck = await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
       options.onProgress?.({ phase: 'verify', done: d, total }),
     );
-    for (const l of normalized.listed) counts[l.kind === 'contact' ? 'contacts' : l.kind === 'relationship' ? 'relationships' : 'notes'].notImported++;
+    for (const l of normalized.listed)
+      counts[l.kind === 'contact' ? 'contacts' : l.kind === 'relationship' ? 'relationships' : 'notes'].notImported++;
     const kc = (k: keyof typeof counts, n: number): KindCounts => ({ in: n, ...counts[k] });
     const contacts = kc('contacts', normalized.counts.contacts);
     const relationships = kc('relationships', normalized.counts.relationships);
@@ -318,7 +372,15 @@ export class ContactMigration {
     const summary = `created:${contacts.created}/${relationships.created}/${notes.created} merged:${contacts.merged} unchanged:${contacts.unchanged}/${relationships.unchanged}/${notes.unchanged} not_imported:${listed.length} reviews:${reviews.length}`;
     await this.audit.transact(
       (tx) => this.rows.finishRun(tx, run.id, { ...report, notImported: report.notImported.length }, this.clock.now()),
-      () => [{ ...base, event: 'contacts.imported', action: 'C', entity: { kind: 'ContactImport', id: run.id }, reason: summary.slice(0, 200) }],
+      () => [
+        {
+          ...base,
+          event: 'contacts.imported',
+          action: 'C',
+          entity: { kind: 'ContactImport', id: run.id },
+          reason: summary.slice(0, 200),
+        },
+      ],
     );
     return report;
   }

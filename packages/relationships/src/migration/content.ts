@@ -64,7 +64,8 @@ export function storedNoteContent(n: Note): NoteContent {
 }
 
 export function contentHash(cipher: FieldCipher, snapshot: Snapshot, notes: readonly NoteContent[]): Buffer {
-  const { location: _location, ...content } = snapshot;
+  // Where the row was is provenance, not content: the same record moved in the file is unchanged.
+  const content = Object.fromEntries(Object.entries(snapshot).filter(([k]) => k !== 'location'));
   const sorted = [...notes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return cipher.blindIndex('rel.content', canonicalJson({ content, notes: sorted }));
 }

@@ -5,7 +5,6 @@
  */
 import { PgliteDatabase } from '@steward/store';
 import { InMemoryMasterKeyProvider, masterKeyIdOf } from '@steward/governance';
-import type { TestDatabase } from '@steward/store/testing';
 import { openTestRelationships } from '../testing/index.js';
 import { readContactSource } from './source-reader.js';
 
@@ -14,7 +13,7 @@ if (dir === undefined || keyHex === undefined || contactsFile === undefined || m
   throw new Error('usage: import-crash-child <dir> <master key hex> <contacts> <mapping>');
 const key = Buffer.from(keyHex, 'hex');
 const db = await PgliteDatabase.open(dir);
-const k = await openTestRelationships(Object.assign(db, { url: undefined }) as TestDatabase, {
+const k = await openTestRelationships(Object.assign(db, { url: undefined }), {
   masterKeys: new InMemoryMasterKeyProvider([{ id: masterKeyIdOf(key), key, createdAt: new Date(0) }]),
 });
 await k.rel.migration.run(k.coordinator, await readContactSource(contactsFile, mappingFile), {

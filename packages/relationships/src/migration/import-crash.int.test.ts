@@ -25,7 +25,9 @@ describe('contact import killed with SIGKILL halfway (pglite)', () => {
         new InMemoryMasterKeyProvider([{ id: masterKeyIdOf(key), key, createdAt: new Date(0) }]);
       const setup = await PgliteDatabase.open(dir);
       await migrate(setup);
-      const first = await openTestRelationships(Object.assign(setup, { url: undefined }) as TestDatabase, { masterKeys: masterKeys() });
+      const first = await openTestRelationships(Object.assign(setup, { url: undefined }), {
+        masterKeys: masterKeys(),
+      });
       await first.close();
       await setup.close();
 
@@ -52,7 +54,11 @@ describe('contact import killed with SIGKILL halfway (pglite)', () => {
         const before = await db.query<{ n: string | number }>('select count(*) as n from rel_source_records');
         const landedBefore = Number(before.rows[0]?.n);
         assert.ok(landedBefore > 0 && landedBefore < 400, `part landed before the kill (${landedBefore})`);
-        const report = await k.rel.migration.run(k.coordinator, await readContactSource(g.contactsFile, g.mappingFile), { site: 'main' });
+        const report = await k.rel.migration.run(
+          k.coordinator,
+          await readContactSource(g.contactsFile, g.mappingFile),
+          { site: 'main' },
+        );
         assert.equal(report.resumed, true);
         assert.equal(report.reconciled, true);
         assert.deepEqual(report.notImported, []);

@@ -21,9 +21,13 @@ for (const target of storeTargets()) {
         await withStore(target, async (db) => {
           const k = await openTestRelationships(db);
           try {
-            const report = await k.rel.migration.run(k.coordinator, await readContactSource(g.contactsFile, g.mappingFile), {
-              site: 'main',
-            });
+            const report = await k.rel.migration.run(
+              k.coordinator,
+              await readContactSource(g.contactsFile, g.mappingFile),
+              {
+                site: 'main',
+              },
+            );
             assert.equal(report.reconciled, true, 'every row is accounted for');
             assert.equal(report.contacts.in, g.expected.contactRows);
             assert.equal(report.contacts.merged, 5);

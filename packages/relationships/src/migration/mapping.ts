@@ -76,7 +76,8 @@ export function parseMapping(input: unknown, file = 'mapping'): ContactMapping {
   const str = (o: Record<string, unknown>, key: string, path: string, required: boolean): void => {
     const v = o[key];
     if (v === undefined && !required) return;
-    if (typeof v !== 'string' || v.trim() === '') p(`${path}/${key}`, required ? 'required: a column name' : 'a column name');
+    if (typeof v !== 'string' || v.trim() === '')
+      p(`${path}/${key}`, required ? 'required: a column name' : 'a column name');
   };
   const strs = (o: Record<string, unknown>, key: string, path: string): void => {
     const v = o[key];

@@ -123,7 +123,12 @@ export function normalizeSource(
   const rm = m.relationships;
   for (const row of source.relationships) {
     if (row.values === undefined || rm === undefined) {
-      listed.push({ kind: 'relationship', file: row.file, row: row.row, reason: `malformed row: ${row.problem ?? 'no relationships mapping'}` });
+      listed.push({
+        kind: 'relationship',
+        file: row.file,
+        row: row.row,
+        reason: `malformed row: ${row.problem ?? 'no relationships mapping'}`,
+      });
       continue;
     }
     try {
@@ -159,7 +164,12 @@ export function normalizeSource(
   const noteKeys = new Set<string>();
   for (const row of source.notes) {
     if (row.values === undefined || nm === undefined) {
-      listed.push({ kind: 'note', file: row.file, row: row.row, reason: `malformed row: ${row.problem ?? 'no notes mapping'}` });
+      listed.push({
+        kind: 'note',
+        file: row.file,
+        row: row.row,
+        reason: `malformed row: ${row.problem ?? 'no notes mapping'}`,
+      });
       continue;
     }
     try {
@@ -175,11 +185,13 @@ export function normalizeSource(
       const contactKey = nm.contact !== undefined ? text(v[nm.contact]) : undefined;
       if (relKey !== undefined) {
         const r = relationships.get(relKey);
-        if (r === undefined) throw new RowProblem(nm.relationship, 'broken reference: no such relationship (or it was not imported)');
+        if (r === undefined)
+          throw new RowProblem(nm.relationship, 'broken reference: no such relationship (or it was not imported)');
         r.notes.push(note);
       } else if (contactKey !== undefined) {
         const c = contacts.get(contactKey);
-        if (c === undefined) throw new RowProblem(nm.contact, 'broken reference: no such contact (or it was not imported)');
+        if (c === undefined)
+          throw new RowProblem(nm.contact, 'broken reference: no such contact (or it was not imported)');
         c.notes.push(note);
       } else throw new RowProblem(nm.contact ?? nm.relationship, 'the note names no contact or relationship');
       noteKeys.add(key);
@@ -256,14 +268,18 @@ function typeOf(
 ): RelationshipTypeDefinition {
   const code = values?.[raw] ?? raw.trim().toLowerCase();
   const t = types.get(code);
-  if (t === undefined) throw new RowProblem(field, 'not a relationship type of this practice (map it in typeValues, or define the type)');
+  if (t === undefined)
+    throw new RowProblem(field, 'not a relationship type of this practice (map it in typeValues, or define the type)');
   return t;
 }
 
 function permissionsOf(v: Readonly<Record<string, unknown>>, col: string): string[] | undefined {
   const s = text(v[col]);
   if (s === undefined) return undefined;
-  const perms = s.split(/[;,|]/).map((x) => x.trim()).filter((x) => x !== '');
+  const perms = s
+    .split(/[;,|]/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   for (const p of perms)
     if (!(authorityPermissions as readonly string[]).includes(p))
       throw new RowProblem(col, `not a known permission (${authorityPermissions.join(', ')})`);
@@ -288,7 +304,11 @@ function list(x: string | readonly string[] | undefined): readonly string[] {
 }
 
 /** A calendar date as YYYY-MM-DD: ISO, or with slashes in the mapping's order. */
-export function dateOf(v: Readonly<Record<string, unknown>>, col: string, order: 'us' | 'intl' = 'us'): string | undefined {
+export function dateOf(
+  v: Readonly<Record<string, unknown>>,
+  col: string,
+  order: 'us' | 'intl' = 'us',
+): string | undefined {
   const s = text(v[col]);
   if (s === undefined) return undefined;
   let y: number, mo: number, d: number;
@@ -296,7 +316,10 @@ export function dateOf(v: Readonly<Record<string, unknown>>, col: string, order:
   const slash = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
   if (iso !== null) [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (slash !== null)
-    [y, mo, d] = order === 'us' ? [Number(slash[3]), Number(slash[1]), Number(slash[2])] : [Number(slash[3]), Number(slash[2]), Number(slash[1])];
+    [y, mo, d] =
+      order === 'us'
+        ? [Number(slash[3]), Number(slash[1]), Number(slash[2])]
+        : [Number(slash[3]), Number(slash[2]), Number(slash[1])];
   else throw new RowProblem(col, 'not a date (YYYY-MM-DD or MM/DD/YYYY)');
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
@@ -308,13 +331,21 @@ export function dateOf(v: Readonly<Record<string, unknown>>, col: string, order:
 function dateTimeOf(v: Readonly<Record<string, unknown>>, col: string): string {
   const s = text(v[col]);
   if (s === undefined) throw new RowProblem(col, 'missing');
-  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s));
+  const ok =
+    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
+    !Number.isNaN(Date.parse(s));
   if (!ok) throw new RowProblem(col, 'not an ISO 8601 date-time');
   return s;
 }
 
 function problemOf(kind: RecordKind, row: SourceRow, e: unknown): Listed {
   if (e instanceof RowProblem)
-    return { kind, file: row.file, row: row.row, ...(e.field !== undefined ? { field: e.field } : {}), reason: e.reason };
+    return {
+      kind,
+      file: row.file,
+      row: row.row,
+      ...(e.field !== undefined ? { field: e.field } : {}),
+      reason: e.reason,
+    };
   throw e;
 }

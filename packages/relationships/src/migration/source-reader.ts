@@ -39,7 +39,10 @@ export async function readContactSource(contactsFile: string, mappingFile: strin
       hash.update(b);
       return b;
     } catch (e) {
-      throw new UserError('VALIDATION_FAILED', `cannot read the ${what} file ${basename(path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new UserError(
+        'VALIDATION_FAILED',
+        `cannot read the ${what} file ${basename(path)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   };
   const mappingText = (await load(mappingFile, 'mapping')).toString('utf8');
@@ -47,7 +50,9 @@ export async function readContactSource(contactsFile: string, mappingFile: strin
   try {
     mappingJson = JSON.parse(mappingText);
   } catch {
-    throw new ValidationError('the mapping file is not valid JSON', [{ path: basename(mappingFile), message: 'not JSON' }]);
+    throw new ValidationError('the mapping file is not valid JSON', [
+      { path: basename(mappingFile), message: 'not JSON' },
+    ]);
   }
   const mapping = parseMapping(mappingJson, basename(mappingFile));
   const base = dirname(mappingFile);
@@ -61,7 +66,9 @@ export async function readContactSource(contactsFile: string, mappingFile: strin
       const d = doc as Record<string, unknown[] | undefined>;
       contacts = jsonRows(d['contacts'] ?? [], `${basename(contactsFile)}#contacts`);
       embedded = {
-        ...(Array.isArray(d['relationships']) ? { relationships: jsonRows(d['relationships'], `${basename(contactsFile)}#relationships`) } : {}),
+        ...(Array.isArray(d['relationships'])
+          ? { relationships: jsonRows(d['relationships'], `${basename(contactsFile)}#relationships`) }
+          : {}),
         ...(Array.isArray(d['notes']) ? { notes: jsonRows(d['notes'], `${basename(contactsFile)}#notes`) } : {}),
       };
     } else
@@ -69,14 +76,20 @@ export async function readContactSource(contactsFile: string, mappingFile: strin
         { path: basename(contactsFile), message: 'unexpected shape' },
       ]);
   } else contacts = csvRows(main, basename(contactsFile));
-  const section = async (file: string | undefined, fallback: SourceRow[] | undefined, what: string): Promise<SourceRow[]> => {
+  const section = async (
+    file: string | undefined,
+    fallback: SourceRow[] | undefined,
+    what: string,
+  ): Promise<SourceRow[]> => {
     if (file === undefined) return fallback ?? [];
     const path = resolve(base, file);
     const bytes = await load(path, what);
     if (!isJson(path)) return csvRows(bytes, basename(path));
     const doc = parseJson(bytes, path);
     if (!Array.isArray(doc))
-      throw new ValidationError(`the ${what} JSON must be a list`, [{ path: basename(path), message: 'expected an array' }]);
+      throw new ValidationError(`the ${what} JSON must be a list`, [
+        { path: basename(path), message: 'expected an array' },
+      ]);
     return jsonRows(doc, basename(path));
   };
   const relationships = await section(mapping.relationships?.file, embedded.relationships, 'relationships');
@@ -123,7 +136,12 @@ export function csvRows(bytes: Buffer, file: string): SourceRow[] {
   if (header === undefined) return skipped;
   const rows: SourceRow[] = records.slice(1).map(({ record, info }) => {
     if (record.length !== header.length)
-      return { file, row: info.lines, values: undefined, problem: `${record.length} columns, expected ${header.length}` };
+      return {
+        file,
+        row: info.lines,
+        values: undefined,
+        problem: `${record.length} columns, expected ${header.length}`,
+      };
     const values: Record<string, string> = {};
     header.forEach((h, i) => (values[h] = record[i] ?? ''));
     return { file, row: info.lines, values };

@@ -31,7 +31,9 @@ export async function verifyHashes(
       (
         await rows.parties(
           db,
-          batch.filter((r) => r.kind === 'contact' && r.status === 'landed').flatMap((r) => (r.partyId !== undefined ? [r.partyId] : [])),
+          batch
+            .filter((r) => r.kind === 'contact' && r.status === 'landed')
+            .flatMap((r) => (r.partyId !== undefined ? [r.partyId] : [])),
         )
       ).map((p) => [p.id, p]),
     );
@@ -57,8 +59,14 @@ export async function verifyHashes(
       }
       if (snapshot.kind === 'contact' && r.status === 'landed') {
         const party = r.partyId !== undefined ? parties.get(r.partyId) : undefined;
-        const { provenance: _p, ...data } = party?.data ?? { provenance: [] };
-        if (party === undefined || party.kind !== snapshot.partyKind || canonicalJson(data) !== canonicalJson(snapshot.data)) bad();
+        const data: Record<string, unknown> = { ...(party?.data ?? {}) };
+        delete data['provenance'];
+        if (
+          party === undefined ||
+          party.kind !== snapshot.partyKind ||
+          canonicalJson(data) !== canonicalJson(snapshot.data)
+        )
+          bad();
       } else if (snapshot.kind === 'relationship') {
         const rel = r.relationshipId !== undefined ? relationships.get(r.relationshipId) : undefined;
         if (

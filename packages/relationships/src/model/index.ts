@@ -1,15 +1,6 @@
 /** @module The graph's vocabulary and the per-practice relationship type list. */
 export { displayName } from './types.js';
-export type {
-  PartyKind,
-  Provenance,
-  ContactPoint,
-  PartyData,
-  Party,
-  Relationship,
-  NoteData,
-  Note,
-} from './types.js';
+export type { PartyKind, Provenance, ContactPoint, PartyData, Party, Relationship, NoteData, Note } from './types.js';
 export {
   defaultRelationshipTypes,
   validateRelationshipTypes,

@@ -98,11 +98,19 @@ export const defaultRelationshipTypes: readonly RelationshipTypeDefinition[] = [
     ['messages.receive', 'records.read', 'consent.give'],
     { home: 'RelatedPerson', system: roleCode, code: 'HPOWATT' },
   ),
-  t('power-of-attorney', 'power of attorney', 'principal', 'person', 'person', ['messages.receive', 'billing.receive'], {
-    home: 'RelatedPerson',
-    system: roleCode,
-    code: 'POWATT',
-  }),
+  t(
+    'power-of-attorney',
+    'power of attorney',
+    'principal',
+    'person',
+    'person',
+    ['messages.receive', 'billing.receive'],
+    {
+      home: 'RelatedPerson',
+      system: roleCode,
+      code: 'POWATT',
+    },
+  ),
   t('guarantor', 'guarantor', 'guaranteed party', 'any', 'person', ['billing.receive'], {
     home: 'Account.guarantor',
     system: roleCode,
@@ -146,7 +154,8 @@ const kinds = ['person', 'organization', 'any'];
 /** Checks a list of definitions, reporting every problem at once (by index and field, never values). */
 export function validateRelationshipTypes(input: unknown): RelationshipTypeDefinition[] {
   const problems: ErrorDetail[] = [];
-  if (!Array.isArray(input)) throw new ValidationError('relationship types must be a list', [{ path: '/', message: 'expected an array' }]);
+  if (!Array.isArray(input))
+    throw new ValidationError('relationship types must be a list', [{ path: '/', message: 'expected an array' }]);
   const seen = new Set<string>();
   const out: RelationshipTypeDefinition[] = [];
   input.forEach((raw: unknown, i) => {
@@ -157,9 +166,9 @@ export function validateRelationshipTypes(input: unknown): RelationshipTypeDefin
     else if (seen.has(d['code'])) p('code', 'listed twice');
     else seen.add(d['code']);
     for (const f of ['display', 'reciprocal'])
-      if (typeof d[f] !== 'string' || (d[f] as string).trim() === '') p(f, 'a non-empty string');
+      if (typeof d[f] !== 'string' || d[f].trim() === '') p(f, 'a non-empty string');
     for (const f of ['fromKind', 'toKind'])
-      if (typeof d[f] !== 'string' || !kinds.includes(d[f] as string)) p(f, `one of ${kinds.join(', ')}`);
+      if (typeof d[f] !== 'string' || !kinds.includes(d[f])) p(f, `one of ${kinds.join(', ')}`);
     const perms = d['permissions'] ?? [];
     if (!Array.isArray(perms) || perms.some((x) => !(authorityPermissions as readonly unknown[]).includes(x)))
       p('permissions', `a list of ${authorityPermissions.join(', ')}`);
@@ -169,7 +178,8 @@ export function validateRelationshipTypes(input: unknown): RelationshipTypeDefin
     else
       for (const f of ['system', 'code'])
         if (fhir[f] !== undefined && typeof fhir[f] !== 'string') p(`fhir/${f}`, 'a string');
-    if (problems.length === 0) out.push({ ...(d as unknown as RelationshipTypeDefinition), permissions: perms as AuthorityPermission[] });
+    if (problems.length === 0)
+      out.push({ ...(d as unknown as RelationshipTypeDefinition), permissions: perms as AuthorityPermission[] });
   });
   if (problems.length > 0) throw new ValidationError('invalid relationship types', problems);
   return out;

@@ -68,8 +68,44 @@ const typeLabels: Readonly<Record<string, string>> = {
   Facility: 'facility',
 };
 
-const given = ['Avery', 'Blake', 'Casey', 'Devon', 'Emery', 'Finley', 'Harper', 'Jordan', 'Kai', 'Logan', 'Morgan', 'Noa', 'Parker', 'Quinn', 'Reese', 'Rowan', 'Sage', 'Taylor', 'Zoë', 'Ñico'];
-const family = ['Testperson', 'Samplewood', 'Fakeley', 'Mockridge', 'Synthetica', 'Placeholder', 'Dummond', 'Exampleton', 'Fictus', 'Notreal', 'Imaginary', 'Madeup', "O'Synth", 'Van Proto'];
+const given = [
+  'Avery',
+  'Blake',
+  'Casey',
+  'Devon',
+  'Emery',
+  'Finley',
+  'Harper',
+  'Jordan',
+  'Kai',
+  'Logan',
+  'Morgan',
+  'Noa',
+  'Parker',
+  'Quinn',
+  'Reese',
+  'Rowan',
+  'Sage',
+  'Taylor',
+  'Zoë',
+  'Ñico',
+];
+const family = [
+  'Testperson',
+  'Samplewood',
+  'Fakeley',
+  'Mockridge',
+  'Synthetica',
+  'Placeholder',
+  'Dummond',
+  'Exampleton',
+  'Fictus',
+  'Notreal',
+  'Imaginary',
+  'Madeup',
+  "O'Synth",
+  'Van Proto',
+];
 const orgWords = ['Harbor', 'Summit', 'Maple', 'Cedar', 'Lakeside', 'Pioneer', 'Riverside', 'Northfield'];
 const orgKinds = ['Insurance Agency', 'Manufacturing', 'Care Facility', 'Family Practice', 'Logistics', 'Rehab Center'];
 const phrases = [
@@ -102,7 +138,18 @@ export function generateContactExport(dir: string, options: GeneratorOptions): G
   mkdirSync(dir, { recursive: true });
 
   type Row = Record<string, string>;
-  const header = ['contact_id', 'type', 'last_name', 'first_name', 'org_name', 'dob', 'phone', 'email', 'address', 'guarantor_id'];
+  const header = [
+    'contact_id',
+    'type',
+    'last_name',
+    'first_name',
+    'org_name',
+    'dob',
+    'phone',
+    'email',
+    'address',
+    'guarantor_id',
+  ];
   const contacts: Row[] = [];
   const orgCount = Math.max(8, Math.round(options.contacts * 0.1));
   const personCount = options.contacts - orgCount;
@@ -110,27 +157,75 @@ export function generateContactExport(dir: string, options: GeneratorOptions): G
   for (let i = 0; i < orgCount; i++) {
     const id = `O${pad(i)}`;
     orgs.push(id);
-    contacts.push({ contact_id: id, type: 'Org', last_name: '', first_name: '', org_name: `${pick(orgWords)} ${pick(orgKinds)} ${i}`, dob: '', phone: `555-01${pad(i, 2).slice(-2)}-${pad(i, 4).slice(-4)}`, email: `office${i}@example.org`, address: `${i} Example Way`, guarantor_id: '' });
+    contacts.push({
+      contact_id: id,
+      type: 'Org',
+      last_name: '',
+      first_name: '',
+      org_name: `${pick(orgWords)} ${pick(orgKinds)} ${i}`,
+      dob: '',
+      phone: `555-01${pad(i, 2).slice(-2)}-${pad(i, 4).slice(-4)}`,
+      email: `office${i}@example.org`,
+      address: `${i} Example Way`,
+      guarantor_id: '',
+    });
   }
   const people: string[] = [];
   for (let i = 0; i < personCount; i++) {
     const id = `P${pad(i)}`;
     people.push(id);
     const y = 1930 + Math.floor(r() * 90);
-    const dob = r() < 0.5 ? `${y}-${pad(1 + Math.floor(r() * 12), 2)}-${pad(1 + Math.floor(r() * 28), 2)}` : `${1 + Math.floor(r() * 12)}/${1 + Math.floor(r() * 28)}/${y}`;
-    contacts.push({ contact_id: id, type: 'Person', last_name: `${pick(family)}${i}`, first_name: pick(given), org_name: '', dob, phone: `(555) ${pad(200 + (i % 800), 3)}-${pad(i, 4).slice(-4)}`, email: r() < 0.7 ? `person${i}@example.com` : '', address: r() < 0.5 ? `${i} Synthetic Street, Apt "${i % 9}"` : '', guarantor_id: '' });
+    const dob =
+      r() < 0.5
+        ? `${y}-${pad(1 + Math.floor(r() * 12), 2)}-${pad(1 + Math.floor(r() * 28), 2)}`
+        : `${1 + Math.floor(r() * 12)}/${1 + Math.floor(r() * 28)}/${y}`;
+    contacts.push({
+      contact_id: id,
+      type: 'Person',
+      last_name: `${pick(family)}${i}`,
+      first_name: pick(given),
+      org_name: '',
+      dob,
+      phone: `(555) ${pad(200 + (i % 800), 3)}-${pad(i, 4).slice(-4)}`,
+      email: r() < 0.7 ? `person${i}@example.com` : '',
+      address: r() < 0.5 ? `${i} Synthetic Street, Apt "${i % 9}"` : '',
+      guarantor_id: '',
+    });
   }
   // Relationships: patients are the first half of the people; the others relate to them.
   const patients = people.slice(0, Math.ceil(personCount / 2));
   const others = people.slice(patients.length);
   const relHeader = ['rel_id', 'from_id', 'to_id', 'kind', 'start', 'end', 'authority'];
   const rels: Row[] = [];
-  const personTypes = ['Spouse', 'Partner', 'Parent', 'Child', 'Caregiver', 'Guardian', 'HC Proxy', 'POA', 'Emergency', 'Referrer', 'PCP', 'Specialist', 'Case Mgr', 'Broker'];
+  const personTypes = [
+    'Spouse',
+    'Partner',
+    'Parent',
+    'Child',
+    'Caregiver',
+    'Guardian',
+    'HC Proxy',
+    'POA',
+    'Emergency',
+    'Referrer',
+    'PCP',
+    'Specialist',
+    'Case Mgr',
+    'Broker',
+  ];
   const used = new Set<string>();
   let rid = 0;
   const addRel = (from: string, to: string, kind: string): void => {
     const end = r() < 0.15 ? `20${10 + Math.floor(r() * 10)}-12-31` : '';
-    rels.push({ rel_id: `R${pad(rid++, 6)}`, from_id: from, to_id: to, kind, start: end !== '' ? '2005-01-01' : r() < 0.5 ? '2015-06-01' : '', end, authority: '' });
+    rels.push({
+      rel_id: `R${pad(rid++, 6)}`,
+      from_id: from,
+      to_id: to,
+      kind,
+      start: end !== '' ? '2005-01-01' : r() < 0.5 ? '2015-06-01' : '',
+      end,
+      authority: '',
+    });
     used.add(kind);
   };
   patients.forEach((p, i) => {
@@ -169,27 +264,62 @@ export function generateContactExport(dir: string, options: GeneratorOptions): G
     const src = contacts[orgCount + i * 3];
     if (src === undefined) break;
     contacts.push({ ...src, contact_id: `D${pad(i)}`, email: '', guarantor_id: '' });
-    notes.push({ note_id: `ND${pad(i)}`, contact_id: `D${pad(i)}`, rel_id: '', author: 'Staff Dup', written_at: '2020-01-01', body: 'Note on the duplicate record' });
+    notes.push({
+      note_id: `ND${pad(i)}`,
+      contact_id: `D${pad(i)}`,
+      rel_id: '',
+      author: 'Staff Dup',
+      written_at: '2020-01-01',
+      body: 'Note on the duplicate record',
+    });
     duplicates++;
   }
   let uncertain = 0;
   for (let i = 0; i < (faults.uncertain ?? 0); i++) {
     const src = contacts[orgCount + 1 + i * 3];
     if (src === undefined) break;
-    contacts.push({ ...src, contact_id: `U${pad(i)}`, phone: `555-999-${pad(i, 4)}`, email: `other${i}@example.net`, guarantor_id: '' });
+    contacts.push({
+      ...src,
+      contact_id: `U${pad(i)}`,
+      phone: `555-999-${pad(i, 4)}`,
+      email: `other${i}@example.net`,
+      guarantor_id: '',
+    });
     uncertain++;
   }
   let brokenRelationships = 0;
   let brokenNotes = 0;
   for (let i = 0; i < (faults.brokenReferences ?? 0); i++) {
-    rels.push({ rel_id: `RB${pad(i)}`, from_id: `MISSING${i}`, to_id: patients[i] ?? 'P00000', kind: 'Spouse', start: '', end: '', authority: '' });
-    notes.push({ note_id: `NB${pad(i)}`, contact_id: `MISSING${i}`, rel_id: '', author: 'Staff', written_at: '2021-02-03', body: 'Orphan note' });
+    rels.push({
+      rel_id: `RB${pad(i)}`,
+      from_id: `MISSING${i}`,
+      to_id: patients[i] ?? 'P00000',
+      kind: 'Spouse',
+      start: '',
+      end: '',
+      authority: '',
+    });
+    notes.push({
+      note_id: `NB${pad(i)}`,
+      contact_id: `MISSING${i}`,
+      rel_id: '',
+      author: 'Staff',
+      written_at: '2021-02-03',
+      body: 'Orphan note',
+    });
     brokenRelationships++;
     brokenNotes++;
   }
   const malformed = faults.malformed ?? 0;
   for (let i = 0; i < malformed; i++)
-    notes.push({ note_id: `NM${pad(i)}`, contact_id: people[i] ?? 'P00000', rel_id: '', author: 'Staff', written_at: 'yesterday', body: '' });
+    notes.push({
+      note_id: `NM${pad(i)}`,
+      contact_id: people[i] ?? 'P00000',
+      rel_id: '',
+      author: 'Staff',
+      written_at: 'yesterday',
+      body: '',
+    });
   let contactsCsv = stringify(contacts, { header: true, columns: header });
   for (let i = 0; i < malformed; i++) contactsCsv += `BAD${i},Person,Short\n`;
   const contactsFile = join(dir, 'contacts.csv');
@@ -212,8 +342,26 @@ export function generateContactExport(dir: string, options: GeneratorOptions): G
       address: 'address',
       links: [{ column: 'guarantor_id', type: 'guarantor', linkedIs: 'from' }],
     },
-    relationships: { file: 'relationships.csv', id: 'rel_id', from: 'from_id', to: 'to_id', type: 'kind', typeValues: typeLabels, start: 'start', end: 'end', permissions: 'authority' },
-    notes: { file: 'notes.csv', id: 'note_id', contact: 'contact_id', relationship: 'rel_id', author: 'author', time: 'written_at', text: 'body' },
+    relationships: {
+      file: 'relationships.csv',
+      id: 'rel_id',
+      from: 'from_id',
+      to: 'to_id',
+      type: 'kind',
+      typeValues: typeLabels,
+      start: 'start',
+      end: 'end',
+      permissions: 'authority',
+    },
+    notes: {
+      file: 'notes.csv',
+      id: 'note_id',
+      contact: 'contact_id',
+      relationship: 'rel_id',
+      author: 'author',
+      time: 'written_at',
+      text: 'body',
+    },
   };
   const mappingFile = join(dir, 'mapping.json');
   writeFileSync(mappingFile, JSON.stringify(mapping, null, 2));

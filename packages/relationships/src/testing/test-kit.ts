@@ -34,7 +34,12 @@ export interface TestRelationships {
   close(): Promise<void>;
 }
 
-const bootstrap = { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'operator', authMethod: 'local-operator' } as const;
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'operator',
+  authMethod: 'local-operator',
+} as const;
 
 class ExportAllowingPolicy extends PolicyDecisionPoint {
   exporterId = '';
@@ -54,7 +59,11 @@ export async function openTestRelationships(
   const grants = new GrantStore(db, audit);
   const policy = new ExportAllowingPolicy(grants, new BreakGlassStore(db, cipher, audit), audit, clock);
   const accounts = new ServiceAccountDirectory({ db, audit, clock });
-  const actor = async (name: string, role: 'coordinator' | 'front_desk' | 'admin', site: string): Promise<RequestContext> => {
+  const actor = async (
+    name: string,
+    role: 'coordinator' | 'front_desk' | 'admin',
+    site: string,
+  ): Promise<RequestContext> => {
     const existing = (await accounts.list()).find((a) => a.name === name);
     const account = existing ?? (await accounts.create(name, bootstrap));
     if (existing === undefined)
@@ -89,4 +98,3 @@ export async function openTestRelationships(
     },
   };
 }
-
