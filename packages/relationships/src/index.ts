@@ -41,3 +41,6 @@ export type {
 } from './migration/index.js';
 export { GraphExport, exportFormats, toFhirBundle, STEWARD_RELATIONSHIP_EXTENSION } from './export/index.js';
 export type { ExportFormat, ExportFile, GraphExportResult, FhirBundle } from './export/index.js';
+// The synthetic practice export (tests, benchmarks, demos): synthetic names only, never PHI.
+export { generateContactExport } from './testing/contact-generator.js';
+export type { GeneratorOptions, GeneratedExport } from './testing/contact-generator.js';
