@@ -106,11 +106,12 @@ const packageRoom = {
 };
 // SQL that touches PHI tables directly, allowed only in the governed store and the schema.
 const phiTableSql =
-  /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events|proposals|proposal_history)\b/i;
+  /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events|proposals|proposal_history|rel_parties|rel_party_index|rel_relationships|rel_notes|rel_source_records)\b/i;
 const phiTableOwners = [
   'packages/governance/src/records/',
   'packages/store/src/migrations/',
   'packages/proposals/src/store/',
+  'packages/relationships/src/graph/',
 ];
 
 function roomOf(file) {

@@ -12,6 +12,7 @@ import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
 import { keysRotate } from './commands/keys.js';
 import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
 import { sandbox, type SandboxFlags } from './commands/sandbox.js';
+import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -213,6 +214,34 @@ function program(setExit: (code: number) => void): Command {
     .option('--seed <seed>', "the clinic simulator's seed: the same seed plays the same clinic", 'steward-demo')
     .option('--hl7-to <host:port>', "send the clinic's HL7 v2 feed to this MLLP listener")
     .action(async (o: SandboxFlags) => sandbox(o));
+
+  const contacts = p
+    .command('contacts')
+    .description('the relationships graph: people, organizations, relationships, notes');
+  contacts
+    .command('import <file>')
+    .description(
+      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported)',
+    )
+    .requiredOption(
+      '--mapping <file>',
+      'the mapping file (JSON): which column holds which field, and the relationship and note files',
+    )
+    .option('--site <site>', 'the site the contacts belong to (default main)')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: ContactsImportFlags) => setExit(await contactsImport(g(), file, o)));
+  contacts
+    .command('show <id>')
+    .description('a person or organization with every relationship and note')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o: { json?: boolean }) => contactsShow(g(), id, o));
+  contacts
+    .command('export')
+    .description('export the whole graph of a site')
+    .requiredOption('--format <format>', 'csv, json or fhir (a FHIR R4 Bundle)')
+    .requiredOption('--out <path>', 'the file to write (0600); for csv, a directory for its three files')
+    .option('--site <site>', 'the site to export (default main)')
+    .action(async (o: { format: string; out: string; site?: string }) => contactsExport(g(), o));
 
   p.command('keys')
     .description('encryption keys')

@@ -66,7 +66,9 @@ describe('HTTP edge', () => {
           m === 'GET' || m === 'DELETE' ? { method: m, url } : { method: m, url, payload: {} },
         );
         assert.equal(r.statusCode, 401, `${method} ${path} answered ${r.statusCode} without credentials`);
-        assert.equal(r.json<{ code: string }>().code, 'AUTH_REQUIRED');
+        // FHIR routes answer an OperationOutcome carrying the same code.
+        const body = r.json<{ code?: string; issue?: { details: { coding: { code: string }[] } }[] }>();
+        assert.equal(body.code ?? body.issue?.[0]?.details.coding[0]?.code, 'AUTH_REQUIRED');
         checked++;
       }
     }

@@ -55,7 +55,16 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'break_glass.review',
     'approval_policy.manage',
   ]),
-  coordinator: new Set(['phi.read', 'phi.search', 'phi.write', 'proposal.create', 'review.read', 'review.decide']),
+  // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
+  coordinator: new Set([
+    'phi.read',
+    'phi.search',
+    'phi.write',
+    'phi.export',
+    'proposal.create',
+    'review.read',
+    'review.decide',
+  ]),
   front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
   clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide']),
   automation: new Set(['phi.read', 'phi.search', 'proposal.create']),

@@ -6,7 +6,7 @@
  * otherwise), and answers errors as FHIR OperationOutcomes.
  */
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '@steward/core';
+import { AuthenticationError } from '@steward/core';
 import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
@@ -49,7 +49,11 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
       },
     },
     async (request) => {
-      if (runtime === undefined) throw new NotFoundError('running EHR layer');
+      // Credentials first, as on every other route: nothing is said about connections to a stranger.
+      if (request.headers.authorization === undefined)
+        throw new AuthenticationError('AUTH_REQUIRED', 'a notification needs the connection secret (Authorization)');
+      if (runtime === undefined)
+        throw new AuthenticationError('AUTH_INVALID', 'notification refused: unknown connection or wrong secret');
       const result = await runtime.notify(request.params.id, request.headers.authorization, request.body);
       return { type: result.type, events: result.events };
     },

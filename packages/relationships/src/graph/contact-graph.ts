@@ -1,0 +1,136 @@
+/**
+ * @module The governed read of the graph: a person or organization with every relationship (both
+ * directions, current and ended) and every note. Asks the policy decision point for `phi.read` at
+ * the party's site first (a denied party looks exactly like a missing one), and audits the read
+ * with every party whose data it shows before returning anything.
+ */
+import { NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
+import type { Database } from '@steward/store';
+import type { FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
+import { displayName, type Note, type Party, type PartyKind } from '../model/types.js';
+import { GraphRows } from './graph-rows.js';
+
+export interface NoteView {
+  readonly id: string;
+  readonly text: string;
+  readonly author: string;
+  readonly authoredAt: string;
+  readonly provenance: Note['provenance'];
+}
+
+export interface RelationshipView {
+  readonly id: string;
+  readonly type: string;
+  /** The relationship named from the shown party's side ("legal guardian of", "ward of"). */
+  readonly label: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly other: { readonly id: string; readonly kind: PartyKind; readonly name: string };
+  readonly validFrom: string | undefined;
+  readonly validTo: string | undefined;
+  /** Holds today (by the graph's clock). */
+  readonly active: boolean;
+  readonly permissions: readonly string[];
+  readonly notes: readonly NoteView[];
+}
+
+export interface ContactView {
+  readonly party: Party & { readonly name: string };
+  readonly relationships: readonly RelationshipView[];
+  readonly notes: readonly NoteView[];
+}
+
+export class ContactGraph {
+  private readonly rows: GraphRows;
+
+  constructor(
+    private readonly db: Database,
+    cipher: FieldCipher,
+    private readonly policy: PolicyDecisionPoint,
+    private readonly audit: TransactionalAudit,
+    private readonly types: RelationshipTypeCatalog,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.rows = new GraphRows(cipher);
+  }
+
+  /** `GET /contacts/:id`: NOT_FOUND when the party does not exist or is outside the caller's scope. */
+  async show(ctx: RequestContext, partyId: string): Promise<ContactView> {
+    const party = await this.rows.party(this.db, partyId);
+    if (party === undefined) throw new NotFoundError('Contact');
+    const entity = { kind: entityKind(party.kind), id: party.id };
+    const decision = await this.policy.enforce(
+      ctx,
+      'phi.read',
+      { site: party.site, patientId: party.id, entity },
+      'not-found',
+    );
+    const relationships = await this.rows.relationshipsOf(this.db, party.id);
+    const otherIds = [...new Set(relationships.map((r) => (r.fromPartyId === party.id ? r.toPartyId : r.fromPartyId)))];
+    const others = new Map((await this.rows.parties(this.db, otherIds)).map((p) => [p.id, p]));
+    const notes = await this.rows.notesOf(
+      this.db,
+      [party.id],
+      relationships.map((r) => r.id),
+    );
+    const types = await this.types.forSite(party.site);
+    const today = this.clock.now().toISOString().slice(0, 10);
+    const view: ContactView = {
+      party: { ...party, name: displayName(party.data) },
+      notes: sortNotes(notes.filter((n) => n.partyId === party.id)),
+      relationships: relationships.map((r) => {
+        const outgoing = r.fromPartyId === party.id;
+        const other = others.get(outgoing ? r.toPartyId : r.fromPartyId);
+        const t = types.get(r.type);
+        return {
+          id: r.id,
+          type: r.type,
+          label: t === undefined ? r.type : outgoing ? `${t.display} of` : `${t.reciprocal} of`,
+          direction: outgoing ? 'outgoing' : 'incoming',
+          other: {
+            id: other?.id ?? (outgoing ? r.toPartyId : r.fromPartyId),
+            kind: other?.kind ?? 'person',
+            name: other !== undefined ? displayName(other.data) : '',
+          },
+          validFrom: r.validFrom,
+          validTo: r.validTo,
+          active: (r.validFrom === undefined || r.validFrom <= today) && (r.validTo === undefined || r.validTo > today),
+          permissions: r.permissions,
+          notes: sortNotes(notes.filter((n) => n.relationshipId === r.id)),
+        };
+      }),
+    };
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'phi.read',
+      action: 'R',
+      outcome: 'success',
+      patientIds: [party.id, ...otherIds],
+      entity: { ...entity, version: party.version },
+      fields: ['name', 'birthDate', 'telecom', 'address', 'relationships', 'notes'],
+      site: party.site,
+      ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
+      purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+      ...(ctx.sourceAddress !== undefined || ctx.requestId !== undefined
+        ? {
+            source: {
+              ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+              ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+            },
+          }
+        : {}),
+    });
+    return view;
+  }
+}
+
+export function entityKind(kind: PartyKind): 'Person' | 'Organization' {
+  return kind === 'person' ? 'Person' : 'Organization';
+}
+
+function sortNotes(notes: readonly Note[]): NoteView[] {
+  return [...notes]
+    .sort((a, b) => a.authoredAt.localeCompare(b.authoredAt) || a.id.localeCompare(b.id))
+    .map((n) => ({ id: n.id, text: n.text, author: n.author, authoredAt: n.authoredAt, provenance: n.provenance }));
+}

@@ -1,0 +1,15 @@
+/** @module The graph's store: the only SQL on its tables, and the governed contact read. */
+export { GraphRows, isUuid } from './graph-rows.js';
+export type { NewParty, NewNote, NewRelationship, SourceRecordRow } from './graph-rows.js';
+export { ContactGraph, entityKind } from './contact-graph.js';
+export type { ContactView, RelationshipView, NoteView } from './contact-graph.js';
+export {
+  sealContext,
+  matchDigests,
+  matchValues,
+  normalizeName,
+  normalizePhone,
+  normalizeEmail,
+  sourceKeyDigest,
+} from './codec.js';
+export type { MatchField } from './codec.js';

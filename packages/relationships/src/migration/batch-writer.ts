@@ -1,0 +1,125 @@
+/**
+ * @module Lands planned records in batches: each batch is one `transact` unit of the audit log
+ * (multi-row inserts for parties, relationships, notes, source records and review items, plus one
+ * audit entry per record), so throughput does not pay a round trip per note. A batch the store
+ * refuses is retried record by record, so one bad record is listed alone and never takes its
+ * neighbours with it: every record still lands whole with its notes, or not at all.
+ */
+import { OperationalError } from '@steward/core';
+import type { Sql } from '@steward/store';
+import type { AuditEntryInput, TransactionalAudit } from '@steward/governance';
+import type { GraphRows, NewNote, NewParty, NewRelationship, SourceRecordRow } from '../graph/index.js';
+import type { Snapshot } from './content.js';
+import type { ReviewItem } from './report.js';
+
+export interface PlannedWrite {
+  readonly party?: NewParty;
+  readonly relationship?: NewRelationship;
+  readonly notes: readonly NewNote[];
+  readonly record: SourceRecordRow;
+  readonly snapshot: Snapshot;
+  readonly reviews: readonly ReviewItem[];
+  readonly audit: AuditEntryInput;
+  landed(): void;
+  failed(e: unknown): void;
+}
+
+/** Another run filed one of these source records between our read and our write. */
+export class AlreadyFiled extends Error {}
+
+export class BatchWriter {
+  private pending: PlannedWrite[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  /** The first operational failure (audit or store unavailable): it stops the run. */
+  fatal: OperationalError | undefined;
+
+  constructor(
+    private readonly rows: GraphRows,
+    private readonly audit: TransactionalAudit,
+    private readonly site: string,
+    private readonly runId: string,
+    private readonly now: () => Date,
+    private readonly batchSize: number,
+    private readonly maxInflight: number,
+  ) {}
+
+  async add(w: PlannedWrite): Promise<void> {
+    this.pending.push(w);
+    if (this.pending.length >= this.batchSize) await this.flush();
+  }
+
+  /** Submits what is pending; waits only when too many batches are in flight. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const p = this.submit(batch);
+    const tracked = p.finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+    if (this.inflight.size >= this.maxInflight) await Promise.race(this.inflight);
+  }
+
+  throwIfFatal(): void {
+    if (this.fatal !== undefined) throw this.fatal;
+  }
+
+  /** Everything submitted has landed or failed. */
+  async drain(): Promise<void> {
+    await this.flush();
+    while (this.inflight.size > 0) await Promise.all(this.inflight);
+  }
+
+  private async submit(batch: readonly PlannedWrite[]): Promise<void> {
+    try {
+      await this.audit.transact(
+        (tx) => this.write(tx, batch),
+        () => batch.map((w) => w.audit),
+      );
+      for (const w of batch) w.landed();
+    } catch (e) {
+      if (e instanceof OperationalError) {
+        this.fatal ??= e;
+        return;
+      }
+      if (batch.length === 1) {
+        batch[0]?.failed(e);
+        return;
+      }
+      // Find the bad record(s): each alone, in order (a merge still follows the person it joins).
+      await Promise.all(batch.map((w) => this.submit([w])));
+    }
+  }
+
+  private async write(tx: Sql, batch: readonly PlannedWrite[]): Promise<void> {
+    const at = this.now();
+    await this.rows.insertParties(
+      tx,
+      batch.flatMap((w) => (w.party !== undefined ? [w.party] : [])),
+      at,
+    );
+    await this.rows.insertRelationships(
+      tx,
+      batch.flatMap((w) => (w.relationship !== undefined ? [w.relationship] : [])),
+      at,
+    );
+    await this.rows.insertNotes(
+      tx,
+      batch.flatMap((w) => w.notes),
+      at,
+    );
+    const filed = await this.rows.insertSourceRecords(
+      tx,
+      this.site,
+      batch.map((w) => ({ row: w.record, snapshot: w.snapshot })),
+      at,
+    );
+    if (filed !== batch.length) throw new AlreadyFiled();
+    await this.rows.insertReviews(
+      tx,
+      this.site,
+      this.runId,
+      batch.flatMap((w) => w.reviews),
+      at,
+    );
+  }
+}

@@ -1,0 +1,402 @@
+/**
+ * @module `steward contacts import`: migrates a practice's contacts, relationships and notes into
+ * the graph, governed and audited, and ends with a reconciliation report.
+ *
+ * - Needs `phi.write` at the site. Each landed record is one `transact` unit of the audit log: the
+ *   party (or relationship), all its notes (one multi-row insert), its source record (status +
+ *   content hash + sealed provenance snapshot) and one `phi.create`/`phi.update` audit entry commit
+ *   together or not at all; units are pipelined so the audit log group-commits many per
+ *   transaction. A record that cannot land is listed with its notes, never half-imported.
+ * - Idempotent and resumable: a source record already filed with the same content hash is not
+ *   written again; a run that stopped (crash, kill -9) is found again by the export's digest and
+ *   continued, and counts what it landed before the crash as its own.
+ * - De-duplication by blind indexes only: same name + birth date AND a shared phone or email is
+ *   the same person (merged: the duplicate's notes and provenance join the first); same name +
+ *   birth date alone, or a shared email alone, lands a separate person and files a review item.
+ *
+ * Known limits: a source record whose content changed since an earlier import is listed, not
+ * updated; a merged duplicate's demographics are kept as its provenance snapshot, not folded into
+ * the person; the whole source is held in memory.
+ */
+import { newId, systemClock, toStewardError, type Clock, type RequestContext } from '@steward/core';
+import type { Database } from '@steward/store';
+import type { FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import {
+  entityKind,
+  GraphRows,
+  matchDigests,
+  sourceKeyDigest,
+  type NewNote,
+  type NewParty,
+  type SourceRecordRow,
+} from '../graph/index.js';
+import { AlreadyFiled, BatchWriter } from './batch-writer.js';
+import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
+import type { PartyKind, Provenance } from '../model/types.js';
+import { contactSnapshot, contentHash, noteContent, relationshipSnapshot } from './content.js';
+import {
+  normalizeSource,
+  type Listed,
+  type SourceContact,
+  type SourceNote,
+  type SourceRelationship,
+} from './normalize.js';
+import { balanced, type KindCounts, type ReconciliationReport, type ReviewItem } from './report.js';
+import type { ContactSource } from './source-reader.js';
+import { verifyHashes } from './verify.js';
+
+export interface ImportProgress {
+  readonly phase: 'contacts' | 'relationships' | 'verify';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ImportOptions {
+  readonly site: string;
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Records per write batch (default 100). */
+  readonly batchSize?: number;
+}
+
+interface Tally {
+  created: number;
+  merged: number;
+  unchanged: number;
+  notImported: number;
+}
+
+const tally = (): Tally => ({ created: 0, merged: 0, unchanged: 0, notImported: 0 });
+
+export class ContactMigration {
+  private readonly rows: GraphRows;
+
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: FieldCipher,
+    private readonly policy: PolicyDecisionPoint,
+    private readonly audit: TransactionalAudit,
+    private readonly types: RelationshipTypeCatalog,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.rows = new GraphRows(cipher);
+  }
+
+  async run(ctx: RequestContext, source: ContactSource, options: ImportOptions): Promise<ReconciliationReport> {
+    const { site } = options;
+    const system = source.mapping.source;
+    const decision = await this.policy.enforce(ctx, 'phi.write', { site, entity: { kind: 'ContactImport', id: site } });
+    const types = await this.types.forSite(site);
+    const normalized = normalizeSource(source, types);
+    const listed: Listed[] = [...normalized.listed];
+    const run = await this.rows.openRun(
+      this.db,
+      site,
+      this.cipher.blindIndex('rel.import-source', source.digest),
+      this.clock.now(),
+    );
+    const index = await this.rows.matchIndex(this.db, site);
+    const filed = await this.rows.sourceRecords(this.db, site);
+    const kinds = await this.rows.partyKinds(this.db, site);
+    const counts = { contacts: tally(), relationships: tally(), notes: tally() };
+    const touched: SourceRecordRow[] = [];
+    /** Source contact key → the party it landed as (or joined). */
+    const partyOf = new Map<string, string>();
+    const writer = new BatchWriter(
+      this.rows,
+      this.audit,
+      site,
+      run.id,
+      () => this.clock.now(),
+      options.batchSize ?? 100,
+      4,
+    );
+    const base = { actor: ctx.actor, outcome: 'success' as const, site, purposeOfUse: decision.purposeOfUse };
+    const provenance = (key: string, file: string, row: number): Provenance => ({
+      system,
+      id: key,
+      location: `${file}:${row}`,
+      importRunId: run.id,
+    });
+    const noteRows = (
+      notes: readonly SourceNote[],
+      target: { partyId: string } | { relationshipId: string },
+      origin: Buffer,
+    ): NewNote[] =>
+      notes.map((n) => ({
+        site,
+        ...target,
+        sourceKey: sourceKeyDigest(this.cipher, system, 'note', n.key),
+        originKey: origin,
+        data: {
+          text: n.text,
+          author: n.author,
+          authoredAt: n.authoredAt,
+          provenance: provenance(n.key, n.file, n.row),
+        },
+      }));
+    const listWithNotes = (
+      kind: 'contact' | 'relationship',
+      r: SourceContact | SourceRelationship,
+      reason: string,
+    ): void => {
+      listed.push({ kind, file: r.file, row: r.row, reason });
+      for (const n of r.notes)
+        listed.push({ kind: 'note', file: n.file, row: n.row, reason: `its ${kind} was not imported` });
+      counts[kind === 'contact' ? 'contacts' : 'relationships'].notImported++;
+      counts.notes.notImported += r.notes.length;
+    };
+    /** True when the record is already filed (then it is counted, and not written again). */
+    const alreadyFiled = (
+      kind: 'contact' | 'relationship',
+      r: SourceContact | SourceRelationship,
+      key: Buffer,
+      hash: Buffer,
+    ): boolean => {
+      const existing = filed.get(key.toString('hex'));
+      if (existing === undefined) return false;
+      if (kind === 'contact' && existing.partyId !== undefined) partyOf.set(r.key, existing.partyId);
+      if (!existing.contentHash.equals(hash)) {
+        listWithNotes(kind, r, 'changed since an earlier import: review it in the source (re-import does not update)');
+        return true;
+      }
+      touched.push(existing);
+      const how = existing.runId !== run.id ? 'unchanged' : existing.status === 'merged' ? 'merged' : 'created';
+      counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
+      counts.notes[how] += r.notes.length;
+      return true;
+    };
+    let done = 0;
+    const progress = (phase: ImportProgress['phase'], total: number, n = 1): void => {
+      done += n;
+      options.onProgress?.({ phase, done, total });
+    };
+    const landedAs =
+      (kind: 'contact' | 'relationship', record: SourceRecordRow, noteCount: number, total: number) => () => {
+        touched.push(record);
+        const how = record.status === 'merged' ? 'merged' : 'created';
+        counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
+        counts.notes[how] += noteCount;
+        progress(kind === 'contact' ? 'contacts' : 'relationships', total);
+      };
+
+    // Phase 1: people and organizations, each with its notes.
+    const contactTotal = normalized.contacts.length;
+    for (const c of normalized.contacts) {
+      if (writer.fatal !== undefined) break;
+      const key = sourceKeyDigest(this.cipher, system, 'contact', c.key);
+      const snapshot = contactSnapshot(c);
+      const hash = contentHash(this.cipher, snapshot, c.notes.map(noteContent));
+      if (alreadyFiled('contact', c, key, hash)) {
+        progress('contacts', contactTotal);
+        continue;
+      }
+      const match = matchDigests(this.cipher, c.kind, { ...c.data, provenance: [] });
+      const hits = (field: string): string[] =>
+        match
+          .filter((m) => m.field === field)
+          .flatMap((m) => index.get(`${m.field}:${m.digest.toString('hex')}`) ?? []);
+      const byName = [...hits('name_dob'), ...hits('org_name')];
+      const byContact = new Set([...hits('phone'), ...hits('email')]);
+      const same = byName.find((id) => byContact.has(id));
+      const partyId = same ?? newId();
+      const record: SourceRecordRow = {
+        sourceKey: key,
+        kind: 'contact',
+        status: same !== undefined ? 'merged' : 'landed',
+        contentHash: hash,
+        partyId,
+        relationshipId: undefined,
+        runId: run.id,
+        noteCount: c.notes.length,
+      };
+      const reviews: ReviewItem[] = [];
+      let party: NewParty | undefined;
+      if (same === undefined) {
+        for (const m of match) {
+          const k = `${m.field}:${m.digest.toString('hex')}`;
+          for (const other of index.get(k) ?? []) {
+            if (m.field === 'name_dob' || m.field === 'org_name')
+              reviews.push({
+                partyId,
+                candidateId: other,
+                reason: 'same name and birth date, different contact details',
+              });
+            else if (m.field === 'email' && !byName.includes(other))
+              reviews.push({ partyId, candidateId: other, reason: 'same email, different name or birth date' });
+          }
+          index.set(k, [...(index.get(k) ?? []), partyId]);
+        }
+        kinds.set(partyId, c.kind);
+        party = {
+          id: partyId,
+          site,
+          kind: c.kind,
+          data: { ...c.data, provenance: [provenance(c.key, c.file, c.row)] },
+          match,
+        };
+      }
+      partyOf.set(c.key, partyId);
+      const fields =
+        same !== undefined ? ['notes', 'provenance'] : Object.keys(c.data).concat(c.notes.length > 0 ? ['notes'] : []);
+      await writer.add({
+        ...(party !== undefined ? { party } : {}),
+        notes: noteRows(c.notes, { partyId }, key),
+        record,
+        snapshot,
+        reviews,
+        audit: {
+          ...base,
+          event: same !== undefined ? 'phi.update' : 'phi.create',
+          action: same !== undefined ? 'U' : 'C',
+          entity: { kind: entityKind(c.kind), id: partyId },
+          patientIds: [partyId],
+          fields,
+          reason: `import:${same !== undefined ? 'merged:' : ''}notes:${c.notes.length}`,
+        },
+        landed: landedAs('contact', record, c.notes.length, contactTotal),
+        failed: (e) => {
+          partyOf.delete(c.key);
+          listWithNotes('contact', c, failureReason(e));
+          progress('contacts', contactTotal);
+        },
+      });
+    }
+    await writer.drain();
+    writer.throwIfFatal();
+
+    // Phase 2: relationships, resolved across rows (and across earlier imports), each with its notes.
+    done = 0;
+    const resolve = (contactKey: string): string | undefined =>
+      partyOf.get(contactKey) ??
+      filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
+    const relTotal = normalized.relationships.length;
+    for (const r of normalized.relationships) {
+      if (writer.fatal !== undefined) break;
+      const key = sourceKeyDigest(this.cipher, system, 'relationship', r.key);
+      const snapshot = relationshipSnapshot(r);
+      const hash = contentHash(this.cipher, snapshot, r.notes.map(noteContent));
+      if (alreadyFiled('relationship', r, key, hash)) {
+        progress('relationships', relTotal);
+        continue;
+      }
+      const from = resolve(r.from);
+      const to = resolve(r.to);
+      const t = types.get(r.type);
+      const problem =
+        from === undefined
+          ? 'broken reference: the `from` contact is unknown or was not imported'
+          : to === undefined
+            ? 'broken reference: the `to` contact is unknown or was not imported'
+            : from === to
+              ? 'both ends are the same person (after de-duplication)'
+              : t !== undefined && !kindFits(t.fromKind, kinds.get(from))
+                ? `the type expects a ${t.fromKind} at \`from\``
+                : t !== undefined && !kindFits(t.toKind, kinds.get(to))
+                  ? `the type expects a ${t.toKind} at \`to\``
+                  : undefined;
+      if (problem !== undefined || from === undefined || to === undefined) {
+        listWithNotes('relationship', r, problem ?? 'broken reference');
+        progress('relationships', relTotal);
+        continue;
+      }
+      const id = newId();
+      const record: SourceRecordRow = {
+        sourceKey: key,
+        kind: 'relationship',
+        status: 'landed',
+        contentHash: hash,
+        partyId: undefined,
+        relationshipId: id,
+        runId: run.id,
+        noteCount: r.notes.length,
+      };
+      await writer.add({
+        relationship: {
+          id,
+          site,
+          type: r.type,
+          fromPartyId: from,
+          toPartyId: to,
+          ...(r.validFrom !== undefined ? { validFrom: r.validFrom } : {}),
+          ...(r.validTo !== undefined ? { validTo: r.validTo } : {}),
+          permissions: r.permissions,
+          provenance: provenance(r.key, r.file, r.row),
+        },
+        notes: noteRows(r.notes, { relationshipId: id }, key),
+        record,
+        snapshot,
+        reviews: [],
+        audit: {
+          ...base,
+          event: 'phi.create',
+          action: 'C',
+          entity: { kind: 'Relationship', id },
+          patientIds: [from, to],
+          fields: ['type', 'period', 'permissions', ...(r.notes.length > 0 ? ['notes'] : [])],
+          reason: `import:notes:${r.notes.length}`,
+        },
+        landed: landedAs('relationship', record, r.notes.length, relTotal),
+        failed: (e) => {
+          listWithNotes('relationship', r, failureReason(e));
+          progress('relationships', relTotal);
+        },
+      });
+    }
+    await writer.drain();
+    writer.throwIfFatal();
+
+    // Phase 3: recompute every record's content hash from what is stored.
+    const hashCheck = await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
+      options.onProgress?.({ phase: 'verify', done: d, total }),
+    );
+    for (const l of normalized.listed)
+      counts[l.kind === 'contact' ? 'contacts' : l.kind === 'relationship' ? 'relationships' : 'notes'].notImported++;
+    const kc = (k: keyof typeof counts, n: number): KindCounts => ({ in: n, ...counts[k] });
+    const contacts = kc('contacts', normalized.counts.contacts);
+    const relationships = kc('relationships', normalized.counts.relationships);
+    const notes = kc('notes', normalized.counts.notes);
+    const reviews = await this.rows.reviewsOfRun(this.db, run.id);
+    const report: ReconciliationReport = {
+      runId: run.id,
+      site,
+      sourceSystem: system,
+      resumed: run.resumed,
+      contacts,
+      relationships,
+      notes,
+      notImported: listed.sort((a, b) => a.file.localeCompare(b.file) || a.row - b.row),
+      reviews,
+      hashCheck,
+      reconciled: balanced(contacts) && balanced(relationships) && balanced(notes) && hashCheck.mismatched.length === 0,
+    };
+    const summary = `created:${contacts.created}/${relationships.created}/${notes.created} merged:${contacts.merged} unchanged:${contacts.unchanged}/${relationships.unchanged}/${notes.unchanged} not_imported:${listed.length} reviews:${reviews.length}`;
+    await this.audit.transact(
+      (tx) => this.rows.finishRun(tx, run.id, { ...report, notImported: report.notImported.length }, this.clock.now()),
+      () => [
+        {
+          ...base,
+          event: 'contacts.imported',
+          action: 'C',
+          entity: { kind: 'ContactImport', id: run.id },
+          reason: summary.slice(0, 200),
+        },
+      ],
+    );
+    return report;
+  }
+}
+
+function failureReason(e: unknown): string {
+  if (e instanceof AlreadyFiled) return 'imported concurrently by another run';
+  const pg = (e as { code?: unknown }).code;
+  if (typeof pg === 'string' && /^[0-9A-Z]{5}$/.test(pg)) {
+    if (pg === '23503') return 'a record it depends on was not imported';
+    return `the store refused it (SQLSTATE ${pg})`;
+  }
+  // Never the message: a store error can quote values.
+  return `not written (${toStewardError(e).code})`;
+}
+
+function kindFits(expected: PartyKind | 'any', actual: PartyKind | undefined): boolean {
+  return expected === 'any' || actual === undefined || expected === actual;
+}
