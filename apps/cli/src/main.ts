@@ -13,6 +13,7 @@ import { keysRotate } from './commands/keys.js';
 import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
 import { sandbox, type SandboxFlags } from './commands/sandbox.js';
 import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
+import * as review from './commands/review.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -197,6 +198,56 @@ function program(setExit: (code: number) => void): Command {
     .command('dead-letters <name>')
     .description('messages received on a connection but not processed, with the reason')
     .action(async (name: string) => ehrDeadLetters(g(), name));
+
+  const desk = p
+    .command('review')
+    .description('proposals waiting for review: list, show, approve (then commit), reject');
+  desk
+    .command('list')
+    .description('the review queue, most urgent first (default: pending review)')
+    .option('--site <site>', 'at this site (without it: every site, which needs a grant for all)')
+    .option('--workflow <workflow>', 'from this workflow')
+    .option('--patient <id>', 'for this Steward patient id')
+    .option('--action <type>', 'of this action type, e.g. appointment.status')
+    .option('--status <list>', 'comma-separated statuses (default pending_review)')
+    .option('--assignee <id>', 'assigned to this user id')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .option('--limit <n>', 'most proposals (1-200)', '50')
+    .option('--json', 'print the page as JSON')
+    .action(async (o: review.ReviewListFlags) => review.reviewList(g(), o));
+  desk
+    .command('show <id>')
+    .description('what a proposal would write, for whom, why, what changed in the EHR, and its history')
+    .option('--json', 'print it as JSON')
+    .action(async (id: string, o: { json?: boolean }) => review.reviewShow(g(), id, o));
+  desk
+    .command('approve <id>')
+    .description('approve exactly the content with this hash, then commit it (without --hash: show it and stop)')
+    .option('--hash <contentHash>', 'the content hash `show` printed: what you reviewed')
+    .option('--yes', 'approve the content shown now, without a separate review step')
+    .action(async (id: string, o: { hash?: string; yes?: boolean }) => setExit(await review.reviewApprove(g(), id, o)));
+  desk
+    .command('reject <id>')
+    .description('reject a proposal')
+    .requiredOption('--reason <text>', 'why (kept sealed: it may mention the patient)')
+    .action(async (id: string, o: { reason: string }) => review.reviewReject(g(), id, o));
+  desk
+    .command('rollback <id>')
+    .description('undo a committed change with a compensating write (refused when it cannot be undone)')
+    .action(async (id: string) => setExit(await review.reviewRollback(g(), id)));
+
+  const policies = p.command('policies').description('approval policies: which action types need review, by whom');
+  policies
+    .command('list')
+    .description('the policies in force')
+    .option('--json', 'print them as JSON')
+    .action(async (o: { json?: boolean }) => review.policiesList(g(), o));
+  policies
+    .command('set <actionType>')
+    .description('set how one action type is approved (compliance officer)')
+    .requiredOption('--mode <mode>', 'auto (approved when drafted) or review')
+    .option('--roles <list>', 'for review: the roles that may approve, comma-separated (default: any reviewer)')
+    .action(async (action: string, o: { mode: string; roles?: string }) => review.policiesSet(g(), action, o));
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')

@@ -26,7 +26,15 @@ import {
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
-import { ConnectionRegistry } from '@steward/ehr';
+import { ConnectionRegistry, EhrWriter, connectionClient } from '@steward/ehr';
+import {
+  ApprovalPolicies,
+  EhrWriterPort,
+  ProposalApplier,
+  ProposalDesk,
+  type ConnectionAccess,
+  type ProposalDeps,
+} from '@steward/proposals';
 import type { StewardConfig } from './config.js';
 
 export interface Kernel {
@@ -46,6 +54,15 @@ export interface Kernel {
   readonly egress: EgressRegistry;
   readonly connections: ConnectionRegistry;
   readonly ehrJournal: EhrJournal;
+  /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
+  readonly proposals: ProposalDesk;
+  readonly approvalPolicies: ApprovalPolicies;
+  /**
+   * Commits approved proposals through the one EHR writer, as each connection's own actor.
+   * No channel committers yet: `reminder.send` and `communication.send` stay approved but
+   * uncommitted (EHR_NOT_SUPPORTED) until messaging exists.
+   */
+  readonly applier: ProposalApplier;
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -122,6 +139,11 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
+    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock };
+    const applier = new ProposalApplier(
+      proposalDeps,
+      new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, egress)),
+    );
     return {
       db,
       masterKeys,
@@ -139,6 +161,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       egress,
       connections,
       ehrJournal,
+      proposals: new ProposalDesk(proposalDeps),
+      approvalPolicies: new ApprovalPolicies(proposalDeps),
+      applier,
       clock,
       async ready() {
         try {
@@ -157,4 +182,31 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     await db.close();
     throw e;
   }
+}
+
+/**
+ * How the applier reaches a connection: looked up by id, its FHIR client built once (SMART key,
+ * egress, request budget) and kept for the kernel's life. Known limit: a connection changed after
+ * its first commit (new key, new URL) keeps its old client until restart. No pending-merge check
+ * is passed to the writer yet: nothing records pending merges.
+ */
+function connectionAccess(
+  connections: ConnectionRegistry,
+  egress: EgressRegistry,
+): (connectionId: string) => Promise<ConnectionAccess> {
+  const cache = new Map<string, Promise<ConnectionAccess>>();
+  return (connectionId) => {
+    let access = cache.get(connectionId);
+    if (access === undefined) {
+      access = (async () => {
+        const connection = await connections.get(connectionId);
+        const { client } = await connectionClient({ connections, egress }, connection);
+        return { target: { connection, client }, actor: connections.actorOf(connection) };
+      })();
+      // A failure (connection missing, no key yet) is not remembered: the next commit tries again.
+      access.catch(() => cache.delete(connectionId));
+      cache.set(connectionId, access);
+    }
+    return access;
+  };
 }

@@ -24,6 +24,7 @@ import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
+import { reviewRoutes } from './routes/review.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
@@ -126,6 +127,7 @@ export async function buildApp(
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
   ehrRoutes(app, kernel, parts.ehr);
+  reviewRoutes(app, kernel);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
   return app;

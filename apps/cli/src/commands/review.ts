@@ -1,0 +1,266 @@
+/**
+ * @module `steward review list|show|approve|reject|rollback` and `steward policies list|set`: the
+ * review desk from a terminal, through the same kernel objects as the API (governed, audited).
+ * An approval binds to what the reviewer saw: `approve` without `--hash` shows the content hash
+ * and what would be written, and approves only with `--hash` (or `--yes`, approving what it just
+ * showed). An approved EHR change is committed at once; a conflict names the new revision.
+ */
+import { ValidationError, isStewardError, roles as allRoles, type RequestContext, type Role } from '@steward/core';
+import type { Kernel } from '@steward/server';
+import {
+  actionTypes,
+  isActionType,
+  proposalStatuses,
+  type ActionType,
+  type CommitResult,
+  type ProposalDetail,
+  type ProposalStatus,
+  type ProposalSummary,
+} from '@steward/proposals';
+import { withSession, type GlobalOptions } from '../session.js';
+import { printJson, printTable } from '../output.js';
+
+export interface ReviewListFlags {
+  readonly site?: string;
+  readonly workflow?: string;
+  readonly patient?: string;
+  readonly action?: string;
+  readonly status?: string;
+  readonly assignee?: string;
+  readonly cursor?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<void> {
+  const statuses = o.status?.split(',').map((s) => s.trim());
+  if (statuses !== undefined && !statuses.every((s) => (proposalStatuses as readonly string[]).includes(s)))
+    throw new ValidationError('unknown status', [
+      { path: '--status', message: `comma-separated, of ${proposalStatuses.join(', ')}` },
+    ]);
+  const action = o.action !== undefined ? actionType(o.action, '--action') : undefined;
+  const limit = o.limit !== undefined ? whole(o.limit, '--limit', 1, 200) : undefined;
+  await withSession(g, async ({ kernel, ctx }) => {
+    const page = await kernel.proposals.list(ctx, {
+      ...(statuses !== undefined ? { status: statuses as ProposalStatus[] } : {}),
+      ...(o.site !== undefined ? { site: o.site } : {}),
+      ...(o.workflow !== undefined ? { workflow: o.workflow } : {}),
+      ...(o.patient !== undefined ? { patientId: o.patient } : {}),
+      ...(action !== undefined ? { actionType: action } : {}),
+      ...(o.assignee !== undefined ? { assignee: o.assignee } : {}),
+      ...(o.cursor !== undefined ? { cursor: o.cursor } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    if (o.json === true) {
+      printJson(page);
+      return;
+    }
+    printTable(
+      page.items.map((p) => ({
+        id: p.id,
+        status: p.status,
+        action: p.action,
+        site: p.site,
+        workflow: p.workflow,
+        priority: p.priority,
+        due: p.dueAt,
+        patient: p.patientId,
+        reason: p.reasonCode,
+        rev: p.revision,
+        assignee: p.assigneeId,
+      })),
+      ['id', 'status', 'action', 'site', 'workflow', 'priority', 'due', 'patient', 'reason', 'rev', 'assignee'],
+    );
+    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+  });
+}
+
+export async function reviewShow(g: GlobalOptions, id: string, o: { readonly json?: boolean }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const d = await kernel.proposals.get(ctx, id);
+    if (o.json === true) printJson(d);
+    else printDetail(d);
+  });
+}
+
+/**
+ * Approves only the content the reviewer saw: with `--hash`, exactly that hash (a proposal changed
+ * since is refused); with `--yes`, the content shown above. Without either, shows and stops (exit 2).
+ */
+export async function reviewApprove(
+  g: GlobalOptions,
+  id: string,
+  o: { readonly hash?: string; readonly yes?: boolean },
+): Promise<number> {
+  if (o.hash !== undefined && !/^[0-9a-f]{64}$/.test(o.hash))
+    throw new ValidationError('not a content hash', [{ path: '--hash', message: 'the 64 hex digits `show` prints' }]);
+  return withSession(g, async ({ kernel, ctx }) => {
+    let hash = o.hash;
+    if (hash === undefined) {
+      const d = await kernel.proposals.get(ctx, id);
+      printDetail(d);
+      if (o.yes !== true) {
+        process.stderr.write(
+          `not approved: an approval binds to what was reviewed. To approve exactly the above, run\n` +
+            `  steward review approve ${id} --hash ${d.contentHash}\n`,
+        );
+        return 2;
+      }
+      hash = d.contentHash;
+    }
+    const approved = await kernel.proposals.approve(ctx, id, { contentHash: hash });
+    process.stdout.write(`approved ${approved.id} (revision ${approved.revision}, ${approved.action}).\n`);
+    return commitNow(kernel, ctx, approved);
+  });
+}
+
+export async function reviewReject(g: GlobalOptions, id: string, o: { readonly reason: string }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const p = await kernel.proposals.reject(ctx, id, o.reason);
+    process.stdout.write(`rejected ${p.id}.\n`);
+  });
+}
+
+export async function reviewRollback(g: GlobalOptions, id: string): Promise<number> {
+  return withSession(g, async ({ kernel, ctx }) => report(await kernel.applier.rollback(ctx, id)));
+}
+
+export async function policiesList(g: GlobalOptions, o: { readonly json?: boolean }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const items = await kernel.approvalPolicies.list(ctx);
+    if (o.json === true) {
+      printJson(items);
+      return;
+    }
+    printTable(
+      items.map((p) => ({
+        action: p.actionType,
+        mode: p.mode,
+        roles: p.roles.length > 0 ? p.roles : '(any reviewer)',
+        version: p.version,
+        setBy: p.setBy.id,
+        setAt: p.setAt,
+      })),
+      ['action', 'mode', 'roles', 'version', 'setBy', 'setAt'],
+    );
+  });
+}
+
+export async function policiesSet(
+  g: GlobalOptions,
+  action: string,
+  o: { readonly mode: string; readonly roles?: string },
+): Promise<void> {
+  const actionTypeValue = actionType(action, '<actionType>');
+  if (o.mode !== 'auto' && o.mode !== 'review')
+    throw new ValidationError('unknown mode', [{ path: '--mode', message: 'auto or review' }]);
+  const roles = o.roles
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  if (roles !== undefined && !roles.every((r) => (allRoles as readonly string[]).includes(r)))
+    throw new ValidationError('unknown role', [{ path: '--roles', message: 'comma-separated role names' }]);
+  await withSession(g, async ({ kernel, ctx }) => {
+    const p = await kernel.approvalPolicies.set(ctx, {
+      actionType: actionTypeValue,
+      mode: o.mode as 'auto' | 'review',
+      ...(roles !== undefined ? { roles: roles as Role[] } : {}),
+    });
+    process.stdout.write(
+      `${p.actionType}: ${p.mode}${p.roles.length > 0 ? ` by ${p.roles.join(' or ')}` : ''} (policy version ${p.version}).\n`,
+    );
+  });
+}
+
+/** Commits a proposal just approved; the approval stands even when the commit cannot happen now. */
+async function commitNow(kernel: Kernel, ctx: RequestContext, approved: ProposalSummary): Promise<number> {
+  if (approved.status !== 'approved') return 0;
+  try {
+    return report(await kernel.applier.commit(ctx, approved.id));
+  } catch (e) {
+    if (!isStewardError(e)) throw e;
+    const why =
+      approved.action === 'reminder.send' || approved.action === 'communication.send'
+        ? `${approved.action} cannot be sent yet: messaging is not set up`
+        : e.message;
+    process.stderr.write(`not committed [${e.code}]: ${why}; the approval is kept.\n`);
+    return e.exitCode;
+  }
+}
+
+/** Prints where a commit or rollback ended; exit 1 unless it ended well. */
+function report(r: CommitResult): number {
+  const p = r.proposal;
+  if (r.status === 'verified' || r.status === 'committed') {
+    process.stdout.write(
+      `${r.status}: ${p.target.resourceType}/${p.committed?.id ?? p.target.id ?? ''} version ${p.committed?.version ?? '?'}.\n`,
+    );
+    return 0;
+  }
+  if (r.status === 'rolled_back') {
+    process.stdout.write(`rolled back: the change to ${p.target.resourceType}/${p.target.id ?? ''} was undone.\n`);
+    return 0;
+  }
+  if (r.status === 'conflicted') {
+    process.stdout.write(
+      `conflicted: the EHR changed since this was drafted; nothing was written.\n` +
+        (r.next !== undefined
+          ? `new revision ${r.next.id} is pending review: \`steward review show ${r.next.id}\` shows what changed.\n`
+          : ''),
+    );
+    return 1;
+  }
+  const error = r.error !== undefined ? ` [${r.error.code}]${r.error.retryable ? ' (may pass: retry it)' : ''}` : '';
+  process.stderr.write(`${r.status}${error}.\n`);
+  return 1;
+}
+
+function printDetail(d: ProposalDetail): void {
+  const line = (k: string, v: string | Date | undefined): void => {
+    if (v !== undefined && v !== '')
+      process.stdout.write(`${k.padEnd(14)}${v instanceof Date ? v.toISOString() : v}\n`);
+  };
+  line('proposal', `${d.id} (revision ${d.revision})`);
+  line('status', d.status);
+  line('action', d.action);
+  line('site', d.site);
+  line('workflow', d.workflow);
+  line('target', `${d.target.resourceType}/${d.target.id ?? '(new)'}`);
+  line('base version', d.baseVersion);
+  line('patient', `${d.patientId ?? '(unmatched)'} (EHR ${d.patient.ehrId})`);
+  line('reason', d.reasonCode);
+  line('evidence', d.evidence.resources.join(', '));
+  line('drafted by', `${d.draftedBy.kind} ${d.draftedBy.id}`);
+  line('due', d.dueAt);
+  line('reversible', d.reversible ? 'yes' : `no: ${d.irreversibleReason ?? ''}`);
+  line('approved by', d.approvedBy !== undefined ? `${d.approvedBy.kind} ${d.approvedBy.id}` : undefined);
+  line('error', d.error !== undefined ? d.error.code : undefined);
+  line('rejection', d.rejection);
+  line('content hash', d.contentHash);
+  process.stdout.write(`would write:\n${JSON.stringify(d.payload, null, 2)}\n`);
+  if (d.diff !== undefined) {
+    process.stdout.write(
+      `changed in the EHR since version ${d.diff.baseVersion ?? '?'} (now ${d.diff.currentVersion ?? '?'}):\n`,
+    );
+    for (const c of d.diff.changes)
+      process.stdout.write(`  ${c.op} ${c.path}: ${JSON.stringify(c.base)} -> ${JSON.stringify(c.current)}\n`);
+  }
+  process.stdout.write('history:\n');
+  for (const h of d.history)
+    process.stdout.write(
+      `  ${h.at.toISOString()}  ${h.from ?? '-'} -> ${h.to}  by ${h.actor.kind} ${h.actor.id}${h.reasonCode !== undefined ? ` (${h.reasonCode})` : ''}\n`,
+    );
+}
+
+function actionType(value: string, flag: string): ActionType {
+  if (!isActionType(value))
+    throw new ValidationError('unknown action type', [{ path: flag, message: `one of ${actionTypes.join(', ')}` }]);
+  return value;
+}
+
+function whole(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError('not a whole number in range', [{ path: flag, message: `${min} to ${max}` }]);
+  return n;
+}

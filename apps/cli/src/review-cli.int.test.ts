@@ -1,0 +1,233 @@
+/**
+ * `steward review` and `steward policies` end to end, as a reviewer runs them on the embedded
+ * store: the queue, a proposal shown with its content hash, an approval refused without the hash
+ * or with a stale one, an approval with the hash committed and verified at the sandbox EHR; a
+ * rejection; approval policies set by a compliance officer only. Kept to few commands: each one
+ * opens the embedded store, seconds on a slow machine. Proposals are
+ * drafted in-process (as a workflow would) between commands, while no command holds the store.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK } from 'jose';
+import type { RequestContext } from '@steward/core';
+import { createLogger } from '@steward/governance';
+import type { PrivateJwk } from '@steward/ehr';
+import type { ProposalSummary } from '@steward/proposals';
+import { loadConfig, openKernel } from '@steward/server';
+import { principalWith } from '@steward/server/testing';
+import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
+import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+
+const bin = new URL('../bin/steward.js', import.meta.url).pathname;
+const MRN = 'urn:oid:2.16.840.1.113883.19.5';
+const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
+const scopes = ['system/*.rs', 'system/Appointment.u'];
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'test-bootstrap',
+  authMethod: 'local-operator',
+} as const;
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('steward review on the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-review-cli-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    STEWARD_DATA_DIR: join(dir, 'data'),
+    STEWARD_ADMIN_PASSWORD: 'an administrator password',
+    STEWARD_LOG_LEVEL: 'error',
+  };
+  let ehr: SandboxEhr;
+  let ehrToken: string;
+  let adminToken: string;
+  let reviewerToken: string;
+  const proposals: ProposalSummary[] = [];
+
+  /** Runs the real bin asynchronously: the sandbox EHR it commits to runs in this process. */
+  const steward = (token: string, ...args: string[]): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
+  const ehrSide = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const r = await fhirFetch(ehr, ehrToken, method, path, body);
+    assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
+    return r.json as Record<string, unknown>;
+  };
+
+  before(async () => {
+    ehr = await startSandboxEhr({});
+    ehrToken = await tokenFor(ehr, ['system/*.*']);
+    const init = await steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
+    assert.equal(init.status, 0, init.stderr);
+    adminToken = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+
+    // A workflow drafts proposals in-process; the store is closed again before the next command.
+    const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
+    try {
+      const alice = (await kernel.users.list()).find((u) => u.username === 'alice');
+      assert.ok(alice !== undefined);
+      const admin: RequestContext = { actor: { kind: 'user', id: alice.id, name: 'alice', authMethod: 'api-token' } };
+      await kernel.grants.add(bootstrap, {
+        principalKind: 'user',
+        principalId: alice.id,
+        role: 'compliance_officer',
+        site: '*',
+        workflow: '*',
+        purposeOfUse: 'HCOMPL',
+      });
+      await kernel.egress.register(admin.actor, {
+        name: 'sandbox-ehr',
+        kind: 'ehr',
+        baseUrl: ehr.url,
+        baaOnRecord: true,
+        baaReference: 'sandbox EHR on loopback: synthetic data only',
+        allowPrivateNetwork: true,
+      });
+      const key = await makeKey('ES384');
+      ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: scopes });
+      const connection = await kernel.connections.add(admin, {
+        name: 'north-sandbox',
+        site: 'north',
+        vendor: 'generic-r4',
+        fhirBaseUrl: ehr.fhirBaseUrl,
+        clientId: 'steward-north',
+        privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
+        scopes,
+        facilityTimeZone: 'America/New_York',
+      });
+      reviewerToken = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
+      const automation = await principalWith(kernel, 'no-show-flow', { role: 'automation' });
+      const flow: RequestContext = {
+        actor: { kind: 'service', id: automation.id, name: 'no-show-flow', authMethod: 'api-token' },
+      };
+      const identifiers = [
+        { system: MRN, value: 'MRN-4001' },
+        { system: ENTERPRISE, value: 'E-4001' },
+      ];
+      const patient = await ehrSide('POST', 'Patient', {
+        resourceType: 'Patient',
+        active: true,
+        identifier: identifiers,
+      });
+      for (let i = 0; i < 3; i++) {
+        const a = await ehrSide('POST', 'Appointment', {
+          resourceType: 'Appointment',
+          status: 'booked',
+          start: `2026-12-0${i + 1}T14:00:00-05:00`,
+          end: `2026-12-0${i + 1}T14:30:00-05:00`,
+          participant: [{ actor: { reference: `Patient/${String(patient['id'])}` }, status: 'accepted' }],
+        });
+        const { meta, ...rest } = a as { meta: { versionId: string } };
+        proposals.push(
+          await kernel.proposals.draft(flow, {
+            action: 'appointment.status',
+            connectionId: connection.id,
+            site: 'north',
+            workflow: i === 2 ? 'referral-tracking' : 'no-show-follow-up',
+            patient: { ehrId: String(patient['id']), identifiers },
+            target: { resourceType: 'Appointment', id: String(a['id']) },
+            baseVersion: meta.versionId,
+            payload: { ...rest, status: 'noshow' },
+            evidence: { eventIds: [], resources: [`Appointment/${String(a['id'])}`], reasonCode: 'no-show' },
+            priority: i + 1,
+          }),
+        );
+      }
+    } finally {
+      await kernel.close();
+    }
+  });
+  after(async () => {
+    await ehr?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the queue as a table and as JSON, filtered', async () => {
+    const table = await steward(reviewerToken, 'review', 'list', '--site', 'north');
+    assert.equal(table.status, 0, table.stderr);
+    const lines = table.stdout.trim().split('\n');
+    assert.match(lines[0] ?? '', /^id\s+status\s+action/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/)[0]),
+      proposals.map((p) => p.id),
+      'most urgent first',
+    );
+    const json = await steward(
+      reviewerToken,
+      ...['review', 'list', '--site', 'north', '--workflow', 'referral-tracking', '--json'],
+    );
+    assert.equal(json.status, 0, json.stderr);
+    const page = JSON.parse(json.stdout) as { items: { id: string }[] };
+    assert.deepEqual(
+      page.items.map((p) => p.id),
+      [proposals[2]!.id],
+    );
+  });
+
+  it('shows what would be written, approves only what was seen, and commits it to the EHR', async () => {
+    const p = proposals[0]!;
+    const unconfirmed = await steward(reviewerToken, 'review', 'approve', p.id);
+    assert.equal(unconfirmed.status, 2);
+    assert.match(unconfirmed.stdout, new RegExp(`content hash\\s+${p.contentHash}`));
+    assert.match(unconfirmed.stdout, /would write:[\s\S]*"status": "noshow"/);
+    assert.match(unconfirmed.stderr, new RegExp(`--hash ${p.contentHash}`));
+    const stale = await steward(reviewerToken, 'review', 'approve', p.id, '--hash', 'e'.repeat(64));
+    assert.equal(stale.status, 6);
+    assert.match(stale.stderr, /VERSION_CONFLICT.*review it again/);
+    const ok = await steward(reviewerToken, 'review', 'approve', p.id, '--hash', p.contentHash);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /approved[\s\S]*verified: Appointment\//);
+    const written = await ehrSide('GET', `Appointment/${p.target.id ?? ''}`);
+    assert.equal(written['status'], 'noshow');
+  });
+
+  it('rejects with a reason, shown to the next reviewer', async () => {
+    const p = proposals[1]!;
+    const r = await steward(reviewerToken, 'review', 'reject', p.id, '--reason', 'already rebooked by phone');
+    assert.equal(r.status, 0, r.stderr);
+    const shown = JSON.parse((await steward(reviewerToken, 'review', 'show', p.id, '--json')).stdout) as {
+      status: string;
+      rejection: string;
+    };
+    assert.equal(shown.status, 'rejected');
+    assert.equal(shown.rejection, 'already rebooked by phone');
+  });
+
+  it('sets approval policies as a compliance officer only', async () => {
+    const refused = await steward(reviewerToken, 'policies', 'set', 'task.create', '--mode', 'auto');
+    assert.equal(refused.status, 4);
+    const set = await steward(
+      adminToken,
+      ...['policies', 'set', 'appointment.status', '--mode', 'review', '--roles', 'clinician_reviewer'],
+    );
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stdout, /appointment\.status: review by clinician_reviewer/);
+    const bound = await steward(
+      reviewerToken,
+      'review',
+      'approve',
+      proposals[2]!.id,
+      '--hash',
+      proposals[2]!.contentHash,
+    );
+    assert.equal(bound.status, 4, 'a coordinator no longer approves appointment changes');
+    assert.match(bound.stderr, /clinician_reviewer/);
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * The review API over HTTP on both stores: the queue (filters, keyset paging, scope), a proposal
+ * opened for review, approval bound to the content hash the reviewer saw, self-approval refused
+ * (also after an edit makes the editor the drafter), rejection, assignment, a role without
+ * `review.read`, and approval policies set only by a compliance officer.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RequestContext } from '@steward/core';
+import type { ProposalDraft, ProposalSummary } from '@steward/proposals';
+import { storeTargets } from '@steward/store/testing';
+import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
+
+const CONNECTION = '11111111-1111-4111-8111-111111111111';
+const PATIENT_A = '22222222-2222-4222-8222-222222222222';
+const PATIENT_B = '33333333-3333-4333-8333-333333333333';
+const MRN = 'urn:oid:2.16.840.1.113883.19.5';
+const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
+
+const patient = (stewardId: string): ProposalDraft['patient'] => ({
+  stewardId,
+  ehrId: `ehr-${stewardId.slice(0, 4)}`,
+  identifiers: [
+    { system: MRN, value: `MRN-${stewardId.slice(0, 4)}` },
+    { system: ENTERPRISE, value: `E-${stewardId.slice(0, 4)}` },
+  ],
+});
+
+let appointments = 0;
+const appointmentDraft = (site: string, workflow: string, stewardId: string, priority = 3): ProposalDraft => {
+  const id = `appt-${++appointments}`;
+  return {
+    action: 'appointment.status',
+    connectionId: CONNECTION,
+    site,
+    workflow,
+    patient: patient(stewardId),
+    target: { resourceType: 'Appointment', id },
+    baseVersion: '1',
+    payload: { resourceType: 'Appointment', id, status: 'cancelled' },
+    evidence: { eventIds: [], resources: [`Appointment/${id}`], reasonCode: 'no-show' },
+    priority,
+  };
+};
+
+interface Outcome {
+  status: string;
+  proposal: ProposalSummary;
+  next?: ProposalSummary;
+  error?: { code: string; retryable: boolean; message?: string };
+}
+
+for (const target of storeTargets()) {
+  describe(`the review API on ${target.name}`, { skip: target.skip }, () => {
+    let t: TestApp;
+    let flow: RequestContext;
+    let coord: TestPrincipal;
+    let coordSouth: TestPrincipal;
+    let clin: TestPrincipal;
+    let frontDesk: TestPrincipal;
+    let compliance: TestPrincipal;
+    const north: ProposalSummary[] = [];
+
+    const call = async <T>(
+      who: TestPrincipal,
+      method: 'GET' | 'POST' | 'PUT',
+      url: string,
+      payload?: unknown,
+    ): Promise<{ status: number; body: T }> => {
+      const r = await t.app.inject({
+        method,
+        url,
+        headers: bearer(who),
+        ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+      });
+      return { status: r.statusCode, body: r.json<T>() };
+    };
+    const contextOf = (p: TestPrincipal, name: string): RequestContext => ({
+      actor: { kind: p.kind, id: p.id, name, authMethod: 'api-token' },
+    });
+
+    before(async () => {
+      t = await openTestApp(await target.open());
+      const automation = await principalWith(t.kernel, 'no-show-flow', { role: 'automation' });
+      flow = contextOf(automation, 'no-show-flow');
+      coord = await principalWith(t.kernel, 'coord-north', { role: 'coordinator', site: 'north' });
+      coordSouth = await principalWith(t.kernel, 'coord-south', { role: 'coordinator', site: 'south' });
+      clin = await principalWith(t.kernel, 'clin-all', { role: 'clinician_reviewer' });
+      frontDesk = await principalWith(t.kernel, 'front-desk', { role: 'front_desk', site: 'north' });
+      compliance = await principalWith(t.kernel, 'compliance', { role: 'compliance_officer' });
+      for (let i = 0; i < 7; i++) {
+        const d = appointmentDraft(
+          'north',
+          i % 2 === 0 ? 'no-show-follow-up' : 'referral-tracking',
+          i % 3 === 0 ? PATIENT_B : PATIENT_A,
+          (i % 3) + 1,
+        );
+        north.push(await t.kernel.proposals.draft(flow, d));
+      }
+      await t.kernel.proposals.draft(flow, appointmentDraft('south', 'no-show-follow-up', PATIENT_A));
+    });
+    after(async () => t?.close());
+
+    const pages = async (who: TestPrincipal, query: string): Promise<ProposalSummary[]> => {
+      const out: ProposalSummary[] = [];
+      let cursor: string | undefined;
+      for (let n = 0; n < 20; n++) {
+        const r = await call<{ items: ProposalSummary[]; next?: string }>(
+          who,
+          'GET',
+          `/review?${query}&limit=2${cursor !== undefined ? `&cursor=${cursor}` : ''}`,
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.ok(r.body.items.length <= 2);
+        out.push(...r.body.items);
+        if (r.body.next === undefined) return out;
+        cursor = r.body.next;
+      }
+      throw new Error('the queue did not end');
+    };
+
+    it('pages through the queue by cursor, most urgent first, and filters it', async () => {
+      const all = await pages(coord, 'site=north');
+      assert.deepEqual(all.map((p) => p.id).sort(), north.map((p) => p.id).sort(), 'each once, none from south');
+      assert.deepEqual(
+        all.map((p) => p.priority),
+        [...all.map((p) => p.priority)].sort((a, b) => a - b),
+      );
+      assert.ok(all.every((p) => p.status === 'pending_review' && p.site === 'north'));
+      assert.equal('payload' in (all[0] ?? {}), false, 'the queue carries no payload');
+
+      const referrals = await pages(coord, 'site=north&workflow=referral-tracking');
+      assert.deepEqual(
+        referrals.map((p) => p.id).sort(),
+        north
+          .filter((p) => p.workflow === 'referral-tracking')
+          .map((p) => p.id)
+          .sort(),
+      );
+      const forB = await pages(coord, `site=north&patientId=${PATIENT_B}`);
+      assert.deepEqual(
+        forB.map((p) => p.id).sort(),
+        north
+          .filter((p) => p.patientId === PATIENT_B)
+          .map((p) => p.id)
+          .sort(),
+      );
+      assert.equal((await pages(coord, 'site=north&actionType=task.create')).length, 0);
+      assert.equal((await pages(coord, 'site=north&status=rejected,verified')).length, 0);
+      // A reviewer at every site sees both without naming one.
+      assert.equal((await pages(clin, 'actionType=appointment.status')).length, north.length + 1);
+    });
+
+    it('refuses a queue beyond the caller’s sites, a bad filter, and a role without review.read', async () => {
+      assert.equal((await call(coordSouth, 'GET', '/review?site=north')).status, 403);
+      assert.equal((await call(coord, 'GET', '/review')).status, 403, 'no site named: needs every site');
+      const bad = await call<{ code: string; details: { path: string }[] }>(coord, 'GET', '/review?status=lost');
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.details[0]?.path, 'querystring/status');
+      assert.equal((await call(coord, 'GET', '/review?site=north&limit=0')).status, 400);
+      assert.equal((await call(coord, 'GET', '/review?site=north&sort=id')).status, 400);
+      const desk = await call<{ code: string }>(frontDesk, 'GET', '/review?site=north');
+      assert.equal(desk.status, 403);
+      assert.equal(desk.body.code, 'FORBIDDEN');
+      // One proposal: not found rather than forbidden, so ids cannot be probed.
+      assert.equal((await call(frontDesk, 'GET', `/review/${north[0]!.id}`)).status, 404);
+      assert.equal((await call(coordSouth, 'GET', `/review/${north[0]!.id}`)).status, 404);
+    });
+
+    it('opens a proposal for review with payload, patient, evidence and history', async () => {
+      const p = north[1]!;
+      const r = await call<{
+        contentHash: string;
+        payload: { status: string; id: string };
+        patient: { stewardId: string };
+        evidence: { reasonCode: string };
+        history: { to: string }[];
+      }>(clin, 'GET', `/review/${p.id}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.contentHash, p.contentHash);
+      assert.equal(r.body.payload.status, 'cancelled');
+      assert.equal(r.body.payload.id, p.target.id);
+      assert.equal(r.body.patient.stewardId, p.patientId);
+      assert.equal(r.body.evidence.reasonCode, 'no-show');
+      assert.deepEqual(
+        r.body.history.map((h) => h.to),
+        ['drafted', 'pending_review'],
+      );
+      assert.equal((await call(clin, 'GET', '/review/not-a-uuid')).status, 400);
+    });
+
+    it('binds an approval to the content hash the reviewer saw', async () => {
+      const p = north[2]!;
+      const wrong = await call<{ code: string }>(coord, 'POST', `/review/${p.id}/approve`, {
+        contentHash: 'f'.repeat(64),
+      });
+      assert.equal(wrong.status, 412);
+      assert.equal(wrong.body.code, 'VERSION_CONFLICT');
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/approve`, { contentHash: 'short' })).status, 400);
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/approve`, {})).status, 400);
+      const still = await call<{ status: string }>(coord, 'GET', `/review/${p.id}`);
+      assert.equal(still.body.status, 'pending_review', 'a refused approval changes nothing');
+      // The right hash approves; the commit then needs the EHR connection, which does not exist here.
+      const ok = await call<Outcome>(coord, 'POST', `/review/${p.id}/approve`, { contentHash: p.contentHash });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.proposal.approvedBy?.id, coord.id);
+      assert.equal(ok.body.status, 'failed');
+      assert.deepEqual(ok.body.error, { code: 'NOT_FOUND', retryable: false });
+      const again = await call<{ code: string }>(clin, 'POST', `/review/${p.id}/approve`, {
+        contentHash: p.contentHash,
+      });
+      assert.equal(again.status, 412, 'a decided proposal is not approved twice');
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/retry`)).status, 412, 'not a passing failure');
+    });
+
+    it('refuses self-approval, also after an edit makes the editor the drafter', async () => {
+      const own = await t.kernel.proposals.draft(
+        contextOf(coord, 'coord-north'),
+        appointmentDraft('north', 'no-show-follow-up', PATIENT_A),
+      );
+      const self = await call<{ code: string }>(coord, 'POST', `/review/${own.id}/approve`, {
+        contentHash: own.contentHash,
+      });
+      assert.equal(self.status, 403);
+      assert.equal(self.body.code, 'FORBIDDEN');
+
+      const p = north[3]!;
+      const edited = await call<ProposalSummary>(coord, 'POST', `/review/${p.id}/edit`, {
+        payload: { resourceType: 'Appointment', id: p.target.id, status: 'noshow' },
+      });
+      assert.equal(edited.status, 200);
+      assert.equal(edited.body.supersedes, p.id);
+      assert.equal(edited.body.revision, 2);
+      assert.notEqual(edited.body.contentHash, p.contentHash);
+      const byEditor = await call(coord, 'POST', `/review/${edited.body.id}/approve`, {
+        contentHash: edited.body.contentHash,
+      });
+      assert.equal(byEditor.status, 403);
+      const old = await call(clin, 'POST', `/review/${p.id}/approve`, { contentHash: p.contentHash });
+      assert.equal(old.status, 412, 'the superseded revision cannot be approved');
+      const badEdit = await call<{ code: string }>(coord, 'POST', `/review/${edited.body.id}/edit`, {
+        payload: { resourceType: 'Task', id: p.target.id },
+      });
+      assert.equal(badEdit.status, 400);
+      assert.equal(badEdit.body.code, 'VALIDATION_FAILED');
+    });
+
+    it('rejects with a reason, shown to reviewers', async () => {
+      const p = north[4]!;
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/reject`, { reason: '' })).status, 400);
+      const r = await call<ProposalSummary>(coord, 'POST', `/review/${p.id}/reject`, {
+        reason: 'the patient called to reschedule',
+      });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.status, 'rejected');
+      const detail = await call<{ rejection: string }>(clin, 'GET', `/review/${p.id}`);
+      assert.equal(detail.body.rejection, 'the patient called to reschedule');
+      const rejected = await pages(coord, 'site=north&status=rejected');
+      assert.deepEqual(
+        rejected.map((x) => x.id),
+        [p.id],
+      );
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/rollback`)).status, 412);
+    });
+
+    it('assigns and unassigns, and filters the queue by assignee', async () => {
+      const p = north[5]!;
+      const a = await call<ProposalSummary>(coord, 'POST', `/review/${p.id}/assign`, { assigneeId: clin.id });
+      assert.equal(a.status, 200);
+      assert.equal(a.body.assigneeId, clin.id);
+      assert.deepEqual(
+        (await pages(coord, `site=north&assignee=${clin.id}`)).map((x) => x.id),
+        [p.id],
+      );
+      const u = await call<ProposalSummary>(coord, 'POST', `/review/${p.id}/assign`, { assigneeId: null });
+      assert.equal(u.body.assigneeId, undefined);
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/assign`, {})).status, 400);
+    });
+
+    it('keeps a message approved but unsent until messaging exists', async () => {
+      const m = await t.kernel.proposals.draft(flow, {
+        action: 'reminder.send',
+        site: 'north',
+        patient: patient(PATIENT_A),
+        target: { resourceType: 'Communication' },
+        payload: { template: 'appointment-reminder' },
+        evidence: { eventIds: [], resources: [], reasonCode: 'reminder' },
+      });
+      const r = await call<Outcome>(clin, 'POST', `/review/${m.id}/approve`, { contentHash: m.contentHash });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.status, 'approved');
+      assert.equal(r.body.error?.code, 'EHR_NOT_SUPPORTED');
+      assert.match(r.body.error?.message ?? '', /messaging/);
+    });
+
+    it('lets only a compliance officer set approval policies, which then bind approvals', async () => {
+      const set = (who: TestPrincipal, body: unknown): Promise<{ status: number; body: { code?: string } }> =>
+        call(who, 'PUT', '/approval-policies/task.update', body);
+      assert.equal((await set(coord, { mode: 'auto' })).status, 403);
+      assert.equal((await set(clin, { mode: 'review', roles: ['clinician_reviewer'] })).status, 403);
+      assert.equal((await call(coord, 'GET', '/approval-policies')).status, 403);
+      assert.equal((await set(compliance, { mode: 'review', roles: ['front_desk'] })).status, 400);
+      assert.equal((await set(compliance, { mode: 'sometimes' })).status, 400);
+      assert.equal((await call(compliance, 'PUT', '/approval-policies/task.*', { mode: 'auto' })).status, 400);
+      const ok = await set(compliance, { mode: 'review', roles: ['clinician_reviewer'] });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const list = await call<{ items: { actionType: string; mode: string; roles: string[]; version: number }[] }>(
+        compliance,
+        'GET',
+        '/approval-policies',
+      );
+      assert.deepEqual(
+        list.body.items.map((p) => [p.actionType, p.mode, p.roles]),
+        [['task.update', 'review', ['clinician_reviewer']]],
+      );
+
+      const task = await t.kernel.proposals.draft(flow, {
+        action: 'task.update',
+        connectionId: CONNECTION,
+        site: 'north',
+        patient: patient(PATIENT_A),
+        target: { resourceType: 'Task', id: 'task-1' },
+        baseVersion: '1',
+        payload: { resourceType: 'Task', id: 'task-1', status: 'completed' },
+        evidence: { eventIds: [], resources: ['Task/task-1'], reasonCode: 'referral-closed' },
+      });
+      const byCoord = await call<{ code: string }>(coord, 'POST', `/review/${task.id}/approve`, {
+        contentHash: task.contentHash,
+      });
+      assert.equal(byCoord.status, 403, 'the policy names the clinician reviewer role');
+      const byClin = await call<Outcome>(clin, 'POST', `/review/${task.id}/approve`, {
+        contentHash: task.contentHash,
+      });
+      assert.equal(byClin.status, 200);
+      assert.equal(byClin.body.proposal.approvedBy?.id, clin.id);
+    });
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Review over HTTP against the sandbox EHR, through the kernel's own wiring (connection client
+ * with the sealed SMART key, egress with a BAA, the one EHR writer as the connection's actor): an
+ * approved appointment-status proposal is committed, verified and rolled back; a change made in
+ * the EHR while a proposal waited answers `conflicted` with the new revision, whose diff the next
+ * reviewer sees before approving it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { exportJWK } from 'jose';
+import type { RequestContext } from '@steward/core';
+import type { EhrConnection, PrivateJwk } from '@steward/ehr';
+import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
+import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
+import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+import { storeTargets } from '@steward/store/testing';
+import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
+
+const MRN = 'urn:oid:2.16.840.1.113883.19.5';
+const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
+const scopes = ['system/*.rs', 'system/Appointment.u'];
+
+interface Outcome {
+  status: string;
+  proposal: ProposalSummary;
+  next?: ProposalSummary;
+  error?: { code: string };
+}
+
+for (const target of storeTargets()) {
+  describe(`review over HTTP against the sandbox EHR on ${target.name}`, { skip: target.skip }, () => {
+    let t: TestApp;
+    let ehr: SandboxEhr;
+    let ehrToken: string;
+    let connection: EhrConnection;
+    let flow: RequestContext;
+    let coord: TestPrincipal;
+    let clin: TestPrincipal;
+    let patient: ProposalPatient;
+
+    const ehrSide = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+      const r = await fhirFetch(ehr, ehrToken, method, path, body);
+      assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
+      return r.json as Record<string, unknown>;
+    };
+    const versionOf = (r: Record<string, unknown>): string => (r['meta'] as { versionId: string }).versionId;
+    const post = async <T>(who: TestPrincipal, url: string, payload?: Record<string, unknown>): Promise<T> => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: bearer(who),
+        ...(payload !== undefined ? { payload } : {}),
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json<T>();
+    };
+
+    before(async () => {
+      t = await openTestApp(await target.open());
+      ehr = await startSandboxEhr({});
+      ehrToken = await tokenFor(ehr, ['system/*.*']);
+      const admin = await principalWith(t.kernel, 'ehr-admin', { role: 'admin' });
+      const adminCtx: RequestContext = {
+        actor: { kind: 'user', id: admin.id, name: 'ehr-admin', authMethod: 'api-token' },
+        purposeOfUse: 'HSYSADMIN',
+      };
+      await t.kernel.egress.register(adminCtx.actor, {
+        name: 'sandbox-ehr',
+        kind: 'ehr',
+        baseUrl: ehr.url,
+        baaOnRecord: true,
+        baaReference: 'sandbox EHR on loopback: synthetic data only',
+        allowPrivateNetwork: true,
+      });
+      const key = await makeKey('ES384');
+      ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: scopes });
+      connection = await t.kernel.connections.add(adminCtx, {
+        name: 'north-sandbox',
+        site: 'north',
+        vendor: 'generic-r4',
+        fhirBaseUrl: ehr.fhirBaseUrl,
+        clientId: 'steward-north',
+        privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
+        scopes,
+        facilityTimeZone: 'America/New_York',
+        budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
+      });
+      const automation = await principalWith(t.kernel, 'no-show-flow', { role: 'automation' });
+      flow = { actor: { kind: 'service', id: automation.id, name: 'no-show-flow', authMethod: 'api-token' } };
+      coord = await principalWith(t.kernel, 'coord-north', { role: 'coordinator', site: 'north' });
+      clin = await principalWith(t.kernel, 'clin-north', { role: 'clinician_reviewer', site: 'north' });
+      const identifiers = [
+        { system: MRN, value: 'MRN-3001' },
+        { system: ENTERPRISE, value: 'E-3001' },
+      ];
+      const p = await ehrSide('POST', 'Patient', {
+        resourceType: 'Patient',
+        active: true,
+        identifier: identifiers,
+        name: [{ family: 'Synthetic', given: ['Review'] }],
+      });
+      patient = { ehrId: String(p['id']), identifiers };
+    });
+    after(async () => {
+      await t?.close();
+      await ehr?.close();
+    });
+
+    const bookAndDraft = async (
+      status: string,
+    ): Promise<{ appointment: Record<string, unknown>; p: ProposalSummary }> => {
+      const appointment = await ehrSide('POST', 'Appointment', {
+        resourceType: 'Appointment',
+        status: 'booked',
+        start: '2026-12-01T14:00:00-05:00',
+        end: '2026-12-01T14:30:00-05:00',
+        participant: [{ actor: { reference: `Patient/${patient.ehrId}` }, status: 'accepted' }],
+      });
+      const id = String(appointment['id']);
+      const rest = { ...appointment };
+      delete rest['meta'];
+      const draft: ProposalDraft = {
+        action: 'appointment.status',
+        connectionId: connection.id,
+        site: 'north',
+        workflow: 'no-show-follow-up',
+        patient,
+        target: { resourceType: 'Appointment', id },
+        baseVersion: versionOf(appointment),
+        payload: { ...rest, status },
+        evidence: { eventIds: [], resources: [`Appointment/${id}`], reasonCode: 'no-show' },
+      };
+      return { appointment, p: await t.kernel.proposals.draft(flow, draft) };
+    };
+
+    it('commits an approved change, verifies it by reading back, and rolls it back', async () => {
+      const { appointment, p } = await bookAndDraft('cancelled');
+      const path = `Appointment/${String(appointment['id'])}`;
+      const r = await post<Outcome>(coord, `/review/${p.id}/approve`, { contentHash: p.contentHash });
+      assert.equal(r.status, 'verified', JSON.stringify(r.error));
+      const written = await ehrSide('GET', path);
+      assert.equal(written['status'], 'cancelled');
+      assert.equal(r.proposal.committed?.version, versionOf(written));
+
+      const back = await post<Outcome>(clin, `/review/${p.id}/rollback`);
+      assert.equal(back.status, 'rolled_back');
+      const restored = await ehrSide('GET', path);
+      assert.equal(restored['status'], 'booked');
+      const history = await t.app.inject({ method: 'GET', url: `/review/${p.id}`, headers: bearer(clin) });
+      assert.deepEqual(
+        history.json<{ history: { to: string }[] }>().history.map((h) => h.to),
+        ['drafted', 'pending_review', 'approved', 'committed', 'verified', 'rolled_back'],
+      );
+    });
+
+    it('answers a conflict with the new revision, which is reviewed with its diff and committed on top', async () => {
+      const { appointment, p } = await bookAndDraft('noshow');
+      const path = `Appointment/${String(appointment['id'])}`;
+      // The front desk reschedules it in the EHR before the reviewer gets to it.
+      await ehrSide('PUT', path, {
+        ...appointment,
+        start: '2026-12-03T09:00:00-05:00',
+        end: '2026-12-03T09:30:00-05:00',
+      });
+      const r = await post<Outcome>(coord, `/review/${p.id}/approve`, { contentHash: p.contentHash });
+      assert.equal(r.status, 'conflicted');
+      assert.ok(r.next !== undefined);
+      assert.equal(r.next.status, 'pending_review');
+      assert.equal(r.next.supersedes, p.id);
+      const unchanged = await ehrSide('GET', path);
+      assert.equal(unchanged['status'], 'booked', 'nothing was overwritten');
+      assert.equal(r.next.baseVersion, versionOf(unchanged));
+
+      const detail = await t.app.inject({ method: 'GET', url: `/review/${r.next.id}`, headers: bearer(clin) });
+      const next = detail.json<{ contentHash: string; diff: { changes: { path: string; current: unknown }[] } }>();
+      assert.deepEqual(
+        next.diff.changes.map((c) => c.path),
+        ['/end', '/start'],
+      );
+      const done = await post<Outcome>(clin, `/review/${r.next.id}/approve`, { contentHash: next.contentHash });
+      assert.equal(done.status, 'verified');
+      const final = await ehrSide('GET', path);
+      assert.equal(final['status'], 'noshow');
+      assert.equal(final['start'], '2026-12-03T09:00:00-05:00', "the EHR's change is kept");
+    });
+  });
+}
