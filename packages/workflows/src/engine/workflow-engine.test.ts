@@ -167,6 +167,38 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('fires a wall-clock timer in a named zone at the DST-correct instant', async () => {
+      type S = { fired: string[] };
+      const def: WorkflowDefinition<S> = {
+        type: 'test-dst',
+        version: 1,
+        initialState: { fired: [] },
+        decide(state, input, ctx) {
+          if (input.kind === 'start') {
+            // 02:30 on 2026-03-08 does not exist in New York: it fires at 03:30 EDT (07:30Z).
+            return {
+              state,
+              commands: [setTimer('gap', { local: { date: '2026-03-08', time: '02:30', zone: 'America/New_York' } })],
+            };
+          }
+          if (input.kind === 'timer') return { state: { fired: [...state.fired, ctx.now.toISOString()] } };
+          return { state };
+        },
+      };
+      await store(async (db) => {
+        const { clock, engine } = await setup(db, { definitions: [def] });
+        const worker = new WorkflowWorker(engine);
+        const { workflowId } = await engine.start('test-dst', 'k');
+        await worker.drain();
+        clock.advance(Date.parse('2026-03-08T07:29:59Z') - clock.now().getTime());
+        await worker.drain();
+        assert.deepEqual((await engine.get(workflowId)).state, { fired: [] });
+        clock.advance(1000);
+        await worker.drain();
+        assert.deepEqual((await engine.get(workflowId)).state, { fired: ['2026-03-08T07:30:00.000Z'] });
+      });
+    });
+
     it('retries operational effect errors with backoff, delivers other errors as results', async () => {
       type S = { results: Json[] };
       const def: WorkflowDefinition<S> = {
