@@ -59,10 +59,10 @@ export async function runEffectBatch(
   limit: number,
 ): Promise<EffectBatchResult> {
   const claimedAt = clock();
+  // One statement: the claim commits on its own, without begin/commit round trips.
   const claimed = (
-    await db.transaction((tx) =>
-      tx.query<ClaimedEffect>(
-        `update workflow_effects e
+    await db.query<ClaimedEffect>(
+      `update workflow_effects e
          set lease_owner = $1, lease_until = $2, attempts = e.attempts + 1
          where e.key in (
            select key from workflow_effects
@@ -72,14 +72,13 @@ export async function runEffectBatch(
            limit $4
            for update skip locked)
          returning e.key, e.workflow_id, e.kind, e.input, e.attempts`,
-        [
-          workerId,
-          new Date(claimedAt.getTime() + policy.leaseMs),
-          claimedAt,
-          limit,
-          JSON.stringify(registry.effectKinds()),
-        ],
-      ),
+      [
+        workerId,
+        new Date(claimedAt.getTime() + policy.leaseMs),
+        claimedAt,
+        limit,
+        JSON.stringify(registry.effectKinds()),
+      ],
     )
   ).rows;
   if (claimed.length === 0) return { claimed: 0, completed: 0, retried: 0 };

@@ -10,6 +10,7 @@
  * but the database's), and die with the worker's connection if it is killed, so there is no
  * lease to expire. Effects, which run outside any transaction, have real leases (effect-runner).
  */
+import { UnexpectedError } from '@steward/core';
 import type { Sql } from '@steward/store';
 import { asStoredJson, makeContext, stateDigest } from './determinism.js';
 import type { Registry } from './registry.js';
@@ -37,6 +38,14 @@ interface InboxRow {
   kind: WorkflowInput['kind'];
   name: string;
   payload: Json;
+  // The instance, as locked (FOR UPDATE returns the newest version of a row it locks).
+  type: string;
+  version: number;
+  correlation_key: string;
+  status: 'running' | 'completed' | 'failed';
+  state: Json;
+  step: number;
+  outcome: Json;
 }
 
 interface InstanceRow {
@@ -55,7 +64,8 @@ interface InstanceRow {
 // in order; `of i, w` also locks the input, so an input another worker just removed is skipped
 // rather than re-read through the join. Only workflows this worker has definitions for.
 const CLAIM = `
-select i.seq, i.workflow_id, i.kind, i.name, i.payload
+select i.seq, i.workflow_id, i.kind, i.name, i.payload,
+  w.type, w.version, w.correlation_key, w.status, w.state, w.step, w.outcome
 from workflow_inbox i join workflow_instances w on w.id = i.workflow_id
 where i.available_at <= $1
   and (w.type || '@' || w.version) in (select jsonb_array_elements_text($3::jsonb))
@@ -73,13 +83,21 @@ export async function runStepBatch(
 ): Promise<BatchResult> {
   const claimed = (await tx.query<InboxRow>(CLAIM, [now, limit, JSON.stringify(registry.definitionKeys())])).rows;
   if (claimed.length === 0) return { steps: [], dropped: 0 };
-  const ids = [...new Set(claimed.map((r) => r.workflow_id))];
-  const loaded = await tx.query<Omit<InstanceRow, 'prevStep'>>(
-    `select id, type, version, correlation_key, status, state, step, outcome from workflow_instances
-     where id in (select (jsonb_array_elements_text($1::jsonb))::uuid)`,
-    [JSON.stringify(ids)],
-  );
-  const instances = new Map(loaded.rows.map((r) => [r.id, { ...r, prevStep: r.step }]));
+  const instances = new Map<string, InstanceRow>();
+  for (const r of claimed) {
+    if (instances.has(r.workflow_id)) continue;
+    instances.set(r.workflow_id, {
+      id: r.workflow_id,
+      type: r.type,
+      version: r.version,
+      correlation_key: r.correlation_key,
+      status: r.status,
+      state: r.state,
+      step: r.step,
+      outcome: r.outcome,
+      prevStep: r.step,
+    });
+  }
 
   const steps: StepRecord[] = [];
   const history: Json[] = [];
@@ -154,74 +172,72 @@ export async function runStepBatch(
     steps.push({ workflowId: inst.id, type: inst.type, step, input, commands, status: inst.status });
   }
 
-  await tx.query(`delete from workflow_inbox where seq in (select (jsonb_array_elements_text($1::jsonb))::bigint)`, [
-    JSON.stringify(claimed.map((r) => r.seq)),
-  ]);
   const changed = [...instances.values()].filter((i) => i.step !== i.prevStep);
-  if (changed.length > 0) {
-    const updated = await tx.query(
-      `update workflow_instances w
-       set state = x.state, step = x.step, status = x.status, outcome = x.outcome, updated_at = $2
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, state jsonb, step int, prev_step int, status text, outcome jsonb)
-       where w.id = x.id and w.step = x.prev_step`,
-      [
-        JSON.stringify(
-          changed.map((i) => ({
-            id: i.id,
-            state: i.state,
-            step: i.step,
-            prev_step: i.prevStep,
-            status: i.status,
-            outcome: i.outcome,
-          })),
-        ),
-        now,
-      ],
-    );
-    if (updated.rowCount !== changed.length)
-      throw new Error('workflow step guard: an instance moved under a held lock');
-    await tx.query(
-      `insert into workflow_history (workflow_id, step, version, input, decided_at, commands, state_digest, worker_id)
+  const finished = new Set(changed.filter((i) => i.status !== 'running').map((i) => i.id));
+  const split = (k: string): { workflow_id: string; name: string } => {
+    const [workflowId = '', name = ''] = k.split('\u0000');
+    return { workflow_id: workflowId, name };
+  };
+  // One statement, one round trip. Its parts share one snapshot and cannot see each other's
+  // rows, which is what is wanted: old timers of a touched name go, new ones come, and a
+  // finished workflow's leftover inputs go (no new timer is written for it).
+  const r = await tx.query<{ updated: number }>(
+    `with
+     consumed as (
+       delete from workflow_inbox where seq in (select (jsonb_array_elements_text($1::jsonb))::bigint) returning 1),
+     moved as (
+       update workflow_instances w
+       set state = x.state, step = x.step, status = x.status, outcome = x.outcome, updated_at = $8
+       from jsonb_to_recordset($2::jsonb) as x(id uuid, state jsonb, step int, prev_step int, status text, outcome jsonb)
+       where w.id = x.id and w.step = x.prev_step
+       returning 1),
+     recorded as (
+       insert into workflow_history (workflow_id, step, version, input, decided_at, commands, state_digest, worker_id)
        select workflow_id, step, version, input, decided_at, commands, state_digest, worker_id
-       from jsonb_to_recordset($1::jsonb) as x(workflow_id uuid, step int, version int, input jsonb,
-         decided_at timestamptz, commands jsonb, state_digest text, worker_id text)`,
-      [JSON.stringify(history)],
-    );
-  }
-  if (touchedTimers.size > 0) {
-    await tx.query(
-      `delete from workflow_inbox i using jsonb_to_recordset($1::jsonb) as x(workflow_id uuid, name text)
-       where i.workflow_id = x.workflow_id and i.kind = 'timer' and i.name = x.name`,
-      [
-        JSON.stringify(
-          [...touchedTimers].map((k) => ({ workflow_id: k.split('\u0000')[0], name: k.split('\u0000')[1] })),
-        ),
-      ],
-    );
-  }
-  if (timers.size > 0) {
-    await tx.query(
-      `insert into workflow_inbox (workflow_id, kind, name, payload, available_at, created_at)
-       select workflow_id, 'timer', name, payload, available_at, $2
-       from jsonb_to_recordset($1::jsonb) as x(workflow_id uuid, name text, payload jsonb, available_at timestamptz)`,
-      [JSON.stringify([...timers.values()]), now],
-    );
-  }
-  if (effects.length > 0) {
-    await tx.query(
-      `insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at)
-       select key, workflow_id, kind, tag, input, 'pending', $2, $2
-       from jsonb_to_recordset($1::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb)`,
-      [JSON.stringify(effects), now],
-    );
-  }
-  const finished = changed.filter((i) => i.status !== 'running').map((i) => i.id);
-  if (finished.length > 0) {
-    // A finished workflow takes no more inputs: its timers and undelivered signals go.
-    await tx.query(
-      `delete from workflow_inbox where workflow_id in (select (jsonb_array_elements_text($1::jsonb))::uuid)`,
-      [JSON.stringify(finished)],
-    );
+       from jsonb_to_recordset($3::jsonb) as x(workflow_id uuid, step int, version int, input jsonb,
+         decided_at timestamptz, commands jsonb, state_digest text, worker_id text)
+       returning 1),
+     timers_gone as (
+       delete from workflow_inbox i using jsonb_to_recordset($4::jsonb) as x(workflow_id uuid, name text)
+       where i.workflow_id = x.workflow_id and i.kind = 'timer' and i.name = x.name
+       returning 1),
+     timers_set as (
+       insert into workflow_inbox (workflow_id, kind, name, payload, available_at, created_at)
+       select workflow_id, 'timer', name, payload, available_at, $8
+       from jsonb_to_recordset($5::jsonb) as x(workflow_id uuid, name text, payload jsonb, available_at timestamptz)
+       returning 1),
+     outbox as (
+       insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at)
+       select key, workflow_id, kind, tag, input, 'pending', $8, $8
+       from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb)
+       returning 1),
+     closed as (
+       delete from workflow_inbox where workflow_id in (select (jsonb_array_elements_text($7::jsonb))::uuid) returning 1)
+     select (select count(*) from moved)::int8 as updated,
+            (select count(*) from consumed) + (select count(*) from recorded) + (select count(*) from timers_gone)
+            + (select count(*) from timers_set) + (select count(*) from outbox) + (select count(*) from closed) as other`,
+    [
+      JSON.stringify(claimed.map((c) => c.seq)),
+      JSON.stringify(
+        changed.map((i) => ({
+          id: i.id,
+          state: i.state,
+          step: i.step,
+          prev_step: i.prevStep,
+          status: i.status,
+          outcome: i.outcome,
+        })),
+      ),
+      JSON.stringify(history),
+      JSON.stringify([...touchedTimers].map(split)),
+      JSON.stringify([...timers.entries()].filter(([k]) => !finished.has(split(k).workflow_id)).map(([, v]) => v)),
+      JSON.stringify(effects),
+      JSON.stringify([...finished]),
+      now,
+    ],
+  );
+  if ((r.rows[0]?.updated ?? -1) !== changed.length) {
+    throw new UnexpectedError('workflow step guard: an instance moved under a held lock');
   }
   return { steps, dropped };
 }

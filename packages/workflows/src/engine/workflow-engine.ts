@@ -147,6 +147,8 @@ export class WorkflowEngine {
   /**
    * Delivers a signal to every running workflow with this correlation key (of `type`, if given).
    * Returns how many received it; a signal for a key no running workflow has is not kept.
+   * Inside the caller's `tx`, this process's workers are woken before the caller commits, so
+   * they may find nothing and pick the signal up at their next poll (`idleMs`).
    */
   async signal(
     correlationKey: string,
