@@ -8,6 +8,7 @@ import { sql as records } from './006-records.js';
 import { sql as egress } from './007-egress.js';
 import { sql as grantsToApp } from './008-grants-to-app.js';
 import { sql as ehr } from './009-ehr.js';
+import { sql as workflows } from './010-workflows.js';
 import { sql as proposals } from './011-proposals.js';
 import { sql as relationships } from './012-relationships.js';
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'egress', sql: egress },
   { version: 8, name: 'grants-to-app', sql: grantsToApp },
   { version: 9, name: 'ehr', sql: ehr },
+  { version: 10, name: 'workflows', sql: workflows },
   { version: 11, name: 'proposals', sql: proposals },
   { version: 12, name: 'relationships', sql: relationships },
 ];

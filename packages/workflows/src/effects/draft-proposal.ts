@@ -1,0 +1,113 @@
+/**
+ * @module The effect every workflow uses to act: draft a proposal. A workflow never writes to the
+ * EHR or sends a message itself; it asks for a proposal (what to write, why, by when), which waits
+ * for review (or an approval policy) and is committed by the applier.
+ *
+ * The workflow's input holds references only. Here, outside the workflow, the patient is found
+ * from the sealed event the workflow cites, and completed from the EHR's Patient resource (the
+ * wrong-chart guard needs two identifiers); an update is based on the EHR's current version,
+ * read now, so the proposal states exactly what it would change and from which version.
+ * Idempotent by the effect key: the same key drafts the same proposal once (ProposalDesk.draftKey).
+ */
+import type { Patient, Resource, ResourceType } from '@medplum/fhirtypes';
+import { ValidationError, type EhrIdentifier, type PatientRef, type RequestContext } from '@steward/core';
+import type { FhirClient } from '@steward/ehr';
+import { ehrActions, isActionType, type ActionType, type ProposalDesk } from '@steward/proposals';
+import type { EffectHandler, Json } from '../engine/index.js';
+
+/** What a workflow asks for (JSON in the engine's outbox: references and codes only). */
+export interface DraftRequest {
+  readonly action: ActionType;
+  readonly connectionId: string;
+  readonly workflow: string;
+  readonly correlationId: string;
+  /** The event whose patient the proposal is for. */
+  readonly patientEventId: string;
+  readonly target: { readonly resourceType: string; readonly id?: string };
+  /** For updates: the fields to change on the EHR's current version (e.g. `{ "status": "cancelled" }`). */
+  readonly changes?: Readonly<Record<string, Json>>;
+  /** For creates and channel actions: the whole payload. `{{patient}}` in a reference is the patient's EHR id. */
+  readonly payload?: Readonly<Record<string, Json>>;
+  readonly evidence: {
+    readonly eventIds: readonly string[];
+    readonly resources: readonly string[];
+    readonly reasonCode: string;
+  };
+  readonly priority?: number;
+  readonly dueAt?: string;
+  readonly reversible?: boolean;
+  readonly irreversibleReason?: string;
+}
+
+export interface DraftProposalDeps {
+  readonly desk: Pick<ProposalDesk, 'draft'>;
+  /** The automation account that drafts (it may propose, never approve or write). */
+  readonly ctx: RequestContext;
+  readonly siteOf: (connectionId: string) => Promise<string>;
+  /** The patient of a stored event (read sealed, as the connection). */
+  readonly patientOf: (connectionId: string, eventId: string) => Promise<PatientRef>;
+  readonly fhir: (connectionId: string) => Promise<FhirClient>;
+}
+
+export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
+  return async (request) => {
+    const input = request.input as unknown as DraftRequest;
+    if (!isActionType(input.action))
+      throw new ValidationError('unknown action', [{ path: 'action', message: 'not a proposal action type' }]);
+    const site = await deps.siteOf(input.connectionId);
+    const fhir = await deps.fhir(input.connectionId);
+    const ref = await deps.patientOf(input.connectionId, input.patientEventId);
+    const patient = await patientGuard(fhir, ref);
+    let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
+    let baseVersion: string | undefined;
+    const ehr = (ehrActions as Partial<Record<ActionType, { resourceType: string; kind: 'create' | 'update' }>>)[
+      input.action
+    ];
+    if (ehr?.kind === 'update') {
+      if (input.target.id === undefined)
+        throw new ValidationError('an update needs its target', [{ path: 'target.id', message: 'required' }]);
+      const current = await fhir.read(ehr.resourceType as ResourceType, input.target.id);
+      baseVersion = current.versionId;
+      payload = { ...(current.resource as Resource), ...(input.changes ?? {}) };
+    }
+    const summary = await deps.desk.draft(deps.ctx, {
+      action: input.action,
+      ...(ehr !== undefined ? { connectionId: input.connectionId } : {}),
+      site,
+      workflow: input.workflow,
+      correlationId: input.correlationId,
+      draftKey: request.key,
+      patient,
+      target: input.target,
+      ...(baseVersion !== undefined ? { baseVersion } : {}),
+      payload,
+      evidence: input.evidence,
+      ...(input.priority !== undefined ? { priority: input.priority } : {}),
+      ...(input.dueAt !== undefined ? { dueAt: new Date(input.dueAt) } : {}),
+      ...(input.reversible !== undefined ? { reversible: input.reversible } : {}),
+      ...(input.irreversibleReason !== undefined ? { irreversibleReason: input.irreversibleReason } : {}),
+    });
+    return { proposalId: summary.id, status: summary.status };
+  };
+}
+
+/** EHR id and two identifiers: from the event, completed from the EHR's Patient when it has fewer. */
+async function patientGuard(
+  fhir: FhirClient,
+  ref: PatientRef,
+): Promise<{ ehrId: string; identifiers: readonly EhrIdentifier[] }> {
+  if (ref.ehrId === undefined)
+    throw new ValidationError('the event names no EHR patient id', [{ path: 'patient.ehrId', message: 'required' }]);
+  let identifiers = ref.identifiers.filter((i) => i.system !== '' && i.value !== '');
+  if (identifiers.length < 2) {
+    const p = (await fhir.read('Patient', ref.ehrId)).resource as Patient;
+    identifiers = (p.identifier ?? []).flatMap((i) =>
+      i.system !== undefined && i.value !== undefined ? [{ system: i.system, value: i.value }] : [],
+    );
+  }
+  return { ehrId: ref.ehrId, identifiers };
+}
+
+function fillPatient(value: Readonly<Record<string, Json>>, ehrId: string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value).replaceAll('{{patient}}', ehrId)) as Record<string, unknown>;
+}

@@ -1,0 +1,158 @@
+/**
+ * @module Outside effects, from the outbox, after the step that asked for them committed.
+ *
+ * The contract (ADR 0006): delivery is at-least-once, and every handler is idempotent by the
+ * engine's key (`<workflow>/<step>/<n>`), which together make the outside result exactly-once.
+ * A worker leases a batch of due effects (a short committed transaction), runs the handlers with
+ * no transaction open, then records each result and hands it to its workflow as an input in one
+ * transaction. Killed between the handler's outside write and the record, the lease expires and
+ * another worker runs the handler again with the same key: the outside system sees the key twice
+ * and applies it once (the EHR writer's client-assigned identifier does exactly that).
+ *
+ * A handler's error that is operational (retryable) is retried with backoff up to a limit; any
+ * other error, or the last retry's, goes to the workflow as `{ ok: false, code, message }`.
+ */
+import { isStewardError } from '@steward/core';
+import type { Database } from '@steward/store';
+import type { Registry } from './registry.js';
+import type { EffectResult, Json } from './types.js';
+
+export interface EffectPolicy {
+  /** How long a claimed effect belongs to its worker before another may run it again. */
+  readonly leaseMs: number;
+  /** Runs of one effect (first run included) before a retryable error becomes its result. */
+  readonly maxAttempts: number;
+  /** Wait before the next run after a retryable error on run `attempt`. */
+  backoffMs(attempt: number): number;
+}
+
+export const defaultEffectPolicy: EffectPolicy = {
+  leaseMs: 60_000,
+  maxAttempts: 8,
+  backoffMs: (attempt) => Math.min(60_000, 250 * 2 ** (attempt - 1)),
+};
+
+interface ClaimedEffect {
+  key: string;
+  workflow_id: string;
+  kind: string;
+  input: Json;
+  attempts: number;
+}
+
+export interface EffectBatchResult {
+  readonly claimed: number;
+  readonly completed: number;
+  readonly retried: number;
+}
+
+/**
+ * Claims up to `limit` due effects of kinds this worker handles, runs them concurrently, and
+ * records the results. `now` is read from the clock at each phase.
+ */
+export async function runEffectBatch(
+  db: Database,
+  registry: Registry,
+  workerId: string,
+  clock: () => Date,
+  policy: EffectPolicy,
+  limit: number,
+): Promise<EffectBatchResult> {
+  const claimedAt = clock();
+  // One statement: the claim commits on its own, without begin/commit round trips.
+  const claimed = (
+    await db.query<ClaimedEffect>(
+      `update workflow_effects e
+         set lease_owner = $1, lease_until = $2, attempts = e.attempts + 1
+         where e.key in (
+           select key from workflow_effects
+           where status = 'pending' and available_at <= $3 and (lease_until is null or lease_until <= $3)
+             and kind in (select jsonb_array_elements_text($5::jsonb))
+           order by available_at
+           limit $4
+           for update skip locked)
+         returning e.key, e.workflow_id, e.kind, e.input, e.attempts`,
+      [
+        workerId,
+        new Date(claimedAt.getTime() + policy.leaseMs),
+        claimedAt,
+        limit,
+        JSON.stringify(registry.effectKinds()),
+      ],
+    )
+  ).rows;
+  if (claimed.length === 0) return { claimed: 0, completed: 0, retried: 0 };
+
+  const outcomes = await Promise.all(
+    claimed.map(async (e): Promise<{ e: ClaimedEffect; result: EffectResult; retry: boolean }> => {
+      const handler = registry.effect(e.kind);
+      try {
+        if (handler === undefined) throw new Error('no handler');
+        const value = await handler({
+          key: e.key,
+          kind: e.kind,
+          workflowId: e.workflow_id,
+          input: e.input,
+          attempt: e.attempts,
+        });
+        return { e, result: { ok: true, value: value ?? null }, retry: false };
+      } catch (err) {
+        const se = isStewardError(err) ? err : undefined;
+        // Errors that are not Steward's (a dropped socket, a bug) are retried too: the handler
+        // is idempotent, and the attempt limit bounds a bug's cost.
+        const retryable = se === undefined || se.retryable;
+        return {
+          e,
+          result: { ok: false, code: se?.code ?? 'INTERNAL', message: se?.message ?? 'effect handler failed' },
+          retry: retryable && e.attempts < policy.maxAttempts,
+        };
+      }
+    }),
+  );
+
+  const doneAt = clock();
+  const retries = outcomes.filter((o) => o.retry);
+  const finals = outcomes.filter((o) => !o.retry);
+  await db.transaction(async (tx) => {
+    if (retries.length > 0) {
+      await tx.query(
+        `update workflow_effects w set lease_owner = null, lease_until = null, available_at = x.available_at
+         from jsonb_to_recordset($1::jsonb) as x(key text, available_at timestamptz)
+         where w.key = x.key and w.status = 'pending' and w.lease_owner = $2`,
+        [
+          JSON.stringify(
+            retries.map((o) => ({
+              key: o.e.key,
+              available_at: new Date(doneAt.getTime() + policy.backoffMs(o.e.attempts)),
+            })),
+          ),
+          workerId,
+        ],
+      );
+    }
+    if (finals.length > 0) {
+      // Only the first record of an effect counts (status = 'pending'): if a lease expired and
+      // two workers ran it, the second record changes nothing and delivers nothing.
+      await tx.query(
+        `with recorded as (
+           update workflow_effects w
+           set status = x.status, result = x.result, completed_at = $2, lease_owner = null, lease_until = null
+           from jsonb_to_recordset($1::jsonb) as x(key text, status text, result jsonb)
+           where w.key = x.key and w.status = 'pending'
+           returning w.key, w.workflow_id, w.kind, w.tag, w.result)
+         insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
+         select r.workflow_id, 'effect', r.kind, jsonb_build_object('key', r.key, 'tag', r.tag, 'result', r.result),
+                'effect:' || r.key, $2, $2
+         from recorded r join workflow_instances i on i.id = r.workflow_id and i.status = 'running'
+         on conflict (workflow_id, dedup_key) do nothing`,
+        [
+          JSON.stringify(
+            finals.map((o) => ({ key: o.e.key, status: o.result.ok ? 'done' : 'failed', result: o.result })),
+          ),
+          doneAt,
+        ],
+      );
+    }
+  });
+  return { claimed: claimed.length, completed: finals.length, retried: retries.length };
+}

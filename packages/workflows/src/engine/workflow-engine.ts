@@ -1,0 +1,306 @@
+/**
+ * @module The durable workflow engine: start and signal workflows (durably, optionally inside the
+ * caller's transaction), run batches of steps and effects for workers, replay a workflow from its
+ * history, and report queue depth and counters. Its state and timers live in the `workflow_*`
+ * tables of the store (migration 010); any number of engines on one PostgreSQL share the work.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { NotFoundError, systemClock, ValidationError, type Clock } from '@steward/core';
+import type { Database, Sql } from '@steward/store';
+import { canonicalJson, makeContext, stateDigest } from './determinism.js';
+import { defaultEffectPolicy, runEffectBatch, type EffectBatchResult, type EffectPolicy } from './effect-runner.js';
+import { Registry } from './registry.js';
+import { decideSafely, runStepBatch, type StepRecord } from './step-runner.js';
+import type { Command, EffectHandler, Json, WorkflowDefinition, WorkflowInput } from './types.js';
+
+/** Hooks for metrics and audit (and for crash tests, which kill the process in them). */
+export interface EngineObserver {
+  /** Inside a batch's transaction, after its writes, before commit. */
+  stepsWritten?(steps: readonly StepRecord[]): void | Promise<void>;
+  /** After a batch committed. A workflow that completed or failed has that status here. */
+  stepsCommitted?(steps: readonly StepRecord[]): void;
+}
+
+export interface WorkflowEngineOptions {
+  readonly db: Database;
+  readonly definitions: readonly WorkflowDefinition[];
+  /** Effect handlers by kind: each must be idempotent by its request's `key`. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
+  readonly clock?: Clock;
+  readonly effectPolicy?: Partial<EffectPolicy>;
+  readonly observer?: EngineObserver;
+}
+
+export interface EnqueueOptions {
+  /** The caller's transaction: the input commits (or not) with the caller's own writes. */
+  readonly tx?: Sql;
+}
+
+export interface SignalOptions extends EnqueueOptions {
+  /** Only workflows of this type. */
+  readonly type?: string;
+  /** A signal with a key a workflow already received (say, an EHR event's id) is not delivered again. */
+  readonly dedupKey?: string;
+}
+
+export interface WorkflowSnapshot {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly correlationKey: string;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly state: Json;
+  readonly step: number;
+  readonly outcome: Json;
+}
+
+export interface QueueDepth {
+  /** Inputs (start, signal, effect result, due timer) waiting for a step now. */
+  readonly inputsDue: number;
+  /** Timers not yet due. */
+  readonly timersScheduled: number;
+  /** Effects not yet recorded (queued or running). */
+  readonly effectsPending: number;
+}
+
+export interface EngineCounters {
+  readonly steps: number;
+  readonly inputsDropped: number;
+  readonly effectsCompleted: number;
+  readonly effectsRetried: number;
+}
+
+export type ReplayReport =
+  | { readonly ok: true; readonly steps: number }
+  | {
+      readonly ok: false;
+      readonly step: number;
+      readonly reason: 'commands differ' | 'state differs' | 'final state differs';
+      readonly recorded: Json;
+      readonly replayed: Json;
+    };
+
+export class WorkflowEngine {
+  readonly #db: Database;
+  readonly #registry: Registry;
+  readonly #clock: Clock;
+  readonly #policy: EffectPolicy;
+  readonly #observer: EngineObserver;
+  readonly #wakeListeners = new Set<() => void>();
+  #counters = { steps: 0, inputsDropped: 0, effectsCompleted: 0, effectsRetried: 0 };
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#db = options.db;
+    this.#registry = new Registry(options.definitions, options.effects ?? {});
+    this.#clock = options.clock ?? systemClock;
+    this.#policy = { ...defaultEffectPolicy, ...options.effectPolicy };
+    this.#observer = options.observer ?? {};
+  }
+
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /**
+   * Starts a workflow of the newest registered version of `type`, once per correlation key: a
+   * second start with the same (type, key) returns the first one's id with `created: false`.
+   */
+  async start(
+    type: string,
+    correlationKey: string,
+    payload: Json = null,
+    options: EnqueueOptions = {},
+  ): Promise<{ workflowId: string; created: boolean }> {
+    const definition = this.#registry.latest(type);
+    if (definition === undefined) {
+      throw new ValidationError('unknown workflow type', [{ path: 'type', message: 'no definition registered' }]);
+    }
+    const run = async (tx: Sql): Promise<{ workflowId: string; created: boolean }> => {
+      const now = this.#clock.now();
+      const id = randomUUID();
+      const inserted = await tx.query<{ id: string }>(
+        `insert into workflow_instances (id, type, version, correlation_key, status, state, step, created_at, updated_at)
+         values ($1, $2, $3, $4, 'running', $5, 0, $6, $6)
+         on conflict (type, correlation_key) do nothing returning id`,
+        [id, type, definition.version, correlationKey, JSON.stringify(definition.initialState), now],
+      );
+      if (inserted.rows.length === 0) {
+        const existing = await tx.query<{ id: string }>(
+          'select id from workflow_instances where type = $1 and correlation_key = $2',
+          [type, correlationKey],
+        );
+        return { workflowId: existing.rows[0]?.id ?? '', created: false };
+      }
+      await tx.query(
+        `insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
+         values ($1, 'start', 'start', $2, 'start', $3, $3)`,
+        [id, JSON.stringify(payload), now],
+      );
+      return { workflowId: id, created: true };
+    };
+    const result = options.tx !== undefined ? await run(options.tx) : await this.#db.transaction(run);
+    this.#wake();
+    return result;
+  }
+
+  /**
+   * Delivers a signal to every running workflow with this correlation key (of `type`, if given).
+   * Returns how many received it; a signal for a key no running workflow has is not kept.
+   * Inside the caller's `tx`, this process's workers are woken before the caller commits, so
+   * they may find nothing and pick the signal up at their next poll (`idleMs`).
+   */
+  async signal(
+    correlationKey: string,
+    name: string,
+    payload: Json = null,
+    options: SignalOptions = {},
+  ): Promise<number> {
+    const sql = options.tx ?? this.#db;
+    const now = this.#clock.now();
+    const r = await sql.query(
+      `insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
+       select id, 'signal', $2, $3, $4, $5, $5 from workflow_instances
+       where correlation_key = $1 and status = 'running' and ($6::text is null or type = $6)
+       on conflict (workflow_id, dedup_key) do nothing`,
+      [correlationKey, name, JSON.stringify(payload), options.dedupKey ?? null, now, options.type ?? null],
+    );
+    if (r.rowCount > 0) this.#wake();
+    return r.rowCount;
+  }
+
+  /** One batch of up to `limit` due inputs, as steps in one transaction. Returns the steps taken. */
+  async runSteps(workerId: string, limit = 64): Promise<readonly StepRecord[]> {
+    const now = this.#clock.now();
+    const result = await this.#db.transaction(async (tx) => {
+      const r = await runStepBatch(tx, this.#registry, workerId, now, limit);
+      if (r.steps.length > 0) await this.#observer.stepsWritten?.(r.steps);
+      return r;
+    });
+    this.#counters.steps += result.steps.length;
+    this.#counters.inputsDropped += result.dropped;
+    if (result.steps.length > 0) this.#observer.stepsCommitted?.(result.steps);
+    if (result.steps.some((s) => s.commands.some((c) => c.type === 'effect'))) this.#wake();
+    return result.steps;
+  }
+
+  /** One batch of up to `limit` due effects: run, then recorded and delivered to their workflows. */
+  async runEffects(workerId: string, limit = 32): Promise<EffectBatchResult> {
+    const r = await runEffectBatch(this.#db, this.#registry, workerId, () => this.#clock.now(), this.#policy, limit);
+    this.#counters.effectsCompleted += r.completed;
+    this.#counters.effectsRetried += r.retried;
+    if (r.completed > 0) this.#wake();
+    return r;
+  }
+
+  async get(workflowId: string): Promise<WorkflowSnapshot> {
+    const r = await this.#db.query<{
+      id: string;
+      type: string;
+      version: number;
+      correlation_key: string;
+      status: WorkflowSnapshot['status'];
+      state: Json;
+      step: number;
+      outcome: Json;
+    }>(
+      'select id, type, version, correlation_key, status, state, step, outcome from workflow_instances where id = $1',
+      [workflowId],
+    );
+    const row = r.rows[0];
+    if (row === undefined) throw new NotFoundError('workflow');
+    return {
+      id: row.id,
+      type: row.type,
+      version: row.version,
+      correlationKey: row.correlation_key,
+      status: row.status,
+      state: row.state,
+      step: row.step,
+      outcome: row.outcome,
+    };
+  }
+
+  /**
+   * Re-runs `decide` over the workflow's recorded inputs, with its recorded times, from the initial
+   * state, and compares every step's commands and state digest (and the final state) with what
+   * was recorded. `definition` replays another version of the code against this history (to
+   * check that a change keeps running workflows' decisions).
+   */
+  async replay(workflowId: string, definition?: WorkflowDefinition): Promise<ReplayReport> {
+    const inst = await this.get(workflowId);
+    const def = definition ?? this.#registry.get(inst.type, inst.version);
+    if (def === undefined) {
+      throw new ValidationError('no definition for this workflow', [{ path: 'type', message: 'not registered' }]);
+    }
+    const history = await this.#db.query<{
+      step: number;
+      input: WorkflowInput;
+      decided_at: Date;
+      commands: Command[];
+      state_digest: string;
+    }>(
+      'select step, input, decided_at, commands, state_digest from workflow_history where workflow_id = $1 order by step',
+      [workflowId],
+    );
+    let state: Json = def.initialState;
+    for (const h of history.rows) {
+      const out = decideSafely(
+        def,
+        state,
+        h.input,
+        makeContext(inst.id, inst.correlationKey, h.step, new Date(h.decided_at)),
+      );
+      if (canonicalJson(out.commands) !== canonicalJson(h.commands)) {
+        return {
+          ok: false,
+          step: h.step,
+          reason: 'commands differ',
+          recorded: h.commands as unknown as Json,
+          replayed: out.commands as unknown as Json,
+        };
+      }
+      if (stateDigest(out.state) !== h.state_digest) {
+        return { ok: false, step: h.step, reason: 'state differs', recorded: h.state_digest, replayed: out.state };
+      }
+      state = out.state;
+    }
+    if (canonicalJson(state) !== canonicalJson(inst.state)) {
+      return { ok: false, step: inst.step, reason: 'final state differs', recorded: inst.state, replayed: state };
+    }
+    return { ok: true, steps: history.rows.length };
+  }
+
+  async queueDepth(): Promise<QueueDepth> {
+    const now = this.#clock.now();
+    const r = await this.#db.query<{ due: number; scheduled: number; effects: number }>(
+      `select
+         (select count(*) from workflow_inbox where available_at <= $1)::int8 as due,
+         (select count(*) from workflow_inbox where kind = 'timer' and available_at > $1)::int8 as scheduled,
+         (select count(*) from workflow_effects where status = 'pending')::int8 as effects`,
+      [now],
+    );
+    const row = r.rows[0];
+    return { inputsDue: row?.due ?? 0, timersScheduled: row?.scheduled ?? 0, effectsPending: row?.effects ?? 0 };
+  }
+
+  /** Counters of this engine (this process) since it was built. */
+  counters(): EngineCounters {
+    return { ...this.#counters };
+  }
+
+  /** Called when this process enqueued work, so its idle workers need not wait for their poll. */
+  onWork(listener: () => void): () => void {
+    this.#wakeListeners.add(listener);
+    return () => this.#wakeListeners.delete(listener);
+  }
+
+  #wake(): void {
+    for (const l of this.#wakeListeners) l();
+  }
+
+  /** A default worker id: host, process, and a random suffix (two workers in one process differ). */
+  static workerId(): string {
+    return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * @module A worker: runs step batches and effect batches until stopped. Any number of workers, in
+ * one process or many, on one or many machines, share one database safely (SKIP LOCKED claims).
+ *
+ * Idle workers poll (`idleMs`); a worker in the same process as the engine that enqueued work is
+ * woken at once. LISTEN/NOTIFY would wake workers of other processes sooner, but the store port
+ * has no notifications (PGlite has one connection), so across processes the poll interval bounds
+ * the pick-up delay, and timers fire within about `idleMs` of their due time.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowEngine } from './workflow-engine.js';
+
+export interface WorkflowWorkerOptions {
+  readonly id?: string;
+  /** Inputs per step transaction. */
+  readonly batchSize?: number;
+  /** Effects claimed per batch (they run concurrently). */
+  readonly effectBatchSize?: number;
+  /** Wait between polls when there is nothing to do. */
+  readonly idleMs?: number;
+  /** Called with a batch's error (the worker keeps going after a pause). Never given PHI. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export class WorkflowWorker {
+  readonly id: string;
+  readonly #engine: WorkflowEngine;
+  readonly #batchSize: number;
+  readonly #effectBatchSize: number;
+  readonly #idleMs: number;
+  readonly #onError: (error: unknown) => void;
+  #running: Promise<void> | undefined;
+  #stopping = false;
+  #wakeUp: AbortController | undefined;
+  #woken = false;
+
+  constructor(engine: WorkflowEngine, options: WorkflowWorkerOptions = {}) {
+    this.#engine = engine;
+    this.id = options.id ?? WorkflowEngine.workerId();
+    this.#batchSize = options.batchSize ?? 64;
+    this.#effectBatchSize = options.effectBatchSize ?? 32;
+    this.#idleMs = options.idleMs ?? 100;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Runs one step batch and one effect batch; returns how much work was done (0: idle). */
+  async runOnce(): Promise<number> {
+    const steps = await this.#engine.runSteps(this.id, this.#batchSize);
+    const effects = await this.#engine.runEffects(this.id, this.#effectBatchSize);
+    return steps.length + effects.claimed;
+  }
+
+  /** Runs batches until nothing is due now (tests drive time with a manual clock, then drain). */
+  async drain(maxRounds = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      if (n === 0) return total;
+      total += n;
+    }
+    return total;
+  }
+
+  start(): void {
+    if (this.#running !== undefined) return;
+    this.#stopping = false;
+    const unsubscribe = this.#engine.onWork(() => {
+      this.#woken = true;
+      this.#wakeUp?.abort();
+    });
+    this.#running = this.#loop().finally(unsubscribe);
+  }
+
+  /** Graceful: the batch in progress finishes (its effects are recorded), then the loop ends. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wakeUp?.abort();
+    await this.#running;
+    this.#running = undefined;
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      let done = 0;
+      try {
+        done = await this.runOnce();
+      } catch (e) {
+        this.#onError(e);
+      }
+      if (done > 0 || this.#stopping) continue;
+      if (this.#woken) {
+        this.#woken = false; // work arrived while this batch ran
+        continue;
+      }
+      this.#wakeUp = new AbortController();
+      await sleep(this.#idleMs, undefined, { signal: this.#wakeUp.signal }).catch(() => undefined);
+    }
+  }
+}

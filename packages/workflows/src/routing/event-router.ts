@@ -1,0 +1,119 @@
+/**
+ * @module The event router: reads each connection's journal in arrival order from a durable
+ * cursor and hands every event to the registered routes, applying what they say (start, signal,
+ * link) in one transaction per batch. Delivery is at least once and harmless to repeat: starts
+ * are unique per correlation key, signals carry the event id as their dedup key, links are upserts.
+ * The cursor moves only after the batch committed, so a crash re-reads, never skips.
+ */
+import { systemClock, type Clock, type EhrEvent, type InboundJournal, type RequestContext } from '@steward/core';
+import type { Database, Sql } from '@steward/store';
+import type { WorkflowEngine } from '../engine/index.js';
+import type { LinkLookup, Route, RouteAction } from './route-types.js';
+
+/** What the router needs of a connection: its id, its journal, and its durable cursor. */
+export interface RoutedConnection {
+  readonly id: string;
+  readonly journal: Pick<InboundJournal, 'events'>;
+  cursor(): Promise<number>;
+  setCursor(seq: number): Promise<void>;
+}
+
+export interface EventRouterOptions {
+  readonly db: Database;
+  readonly engine: WorkflowEngine;
+  readonly routes: readonly Route[];
+  /** The connections to follow, read at each round (new ones join without a restart). */
+  readonly connections: () => Promise<readonly RoutedConnection[]>;
+  readonly batchSize?: number;
+  readonly clock?: Clock;
+}
+
+export interface RouteRound {
+  readonly events: number;
+  readonly actions: number;
+}
+
+export class EventRouter {
+  readonly #o: EventRouterOptions;
+  readonly #clock: Clock;
+
+  constructor(options: EventRouterOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** One batch per connection. Returns how many events were routed. */
+  async runOnce(): Promise<RouteRound> {
+    let events = 0;
+    let actions = 0;
+    for (const c of await this.#o.connections()) {
+      const from = await c.cursor();
+      const batch = await c.journal.events(from, this.#o.batchSize ?? 200);
+      if (batch.length === 0) continue;
+      actions += await this.#o.db.transaction(async (tx) => {
+        let n = 0;
+        for (const event of batch) n += await this.#route(tx, c.id, event);
+        return n;
+      });
+      await c.setCursor(batch.at(-1)!.seq);
+      events += batch.length;
+    }
+    return { events, actions };
+  }
+
+  /** Routes until every journal is read to its end. */
+  async drain(): Promise<RouteRound> {
+    let events = 0;
+    let actions = 0;
+    for (;;) {
+      const r = await this.runOnce();
+      if (r.events === 0) return { events, actions };
+      events += r.events;
+      actions += r.actions;
+    }
+  }
+
+  async #route(tx: Sql, connectionId: string, event: EhrEvent): Promise<number> {
+    const links: LinkLookup = async (ref) =>
+      (
+        await tx.query<{ correlation_key: string }>(
+          'select correlation_key from workflow_links where connection_id = $1 and ref = $2',
+          [connectionId, ref],
+        )
+      ).rows[0]?.correlation_key;
+    const actions: RouteAction[] = [];
+    for (const route of this.#o.routes) actions.push(...(await route(event, links)));
+    for (const a of actions) {
+      if (a.kind === 'start') await this.#o.engine.start(a.type, a.correlationKey, a.payload, { tx });
+      else if (a.kind === 'signal')
+        await this.#o.engine.signal(a.correlationKey, a.name, a.payload, {
+          tx,
+          dedupKey: `event:${event.id}:${a.name}`,
+          ...(a.type !== undefined ? { type: a.type } : {}),
+        });
+      else
+        await tx.query(
+          `insert into workflow_links (connection_id, ref, correlation_key, created_at) values ($1, $2, $3, $4)
+           on conflict (connection_id, ref) do update set correlation_key = excluded.correlation_key`,
+          [connectionId, a.ref, a.correlationKey, this.#clock.now()],
+        );
+    }
+    return actions.length;
+  }
+}
+
+/** Reads a connection as its own service account (who may read what it filed). */
+export function routedConnection(
+  id: string,
+  journalFor: (ctx: RequestContext) => Pick<InboundJournal, 'events'>,
+  ctx: RequestContext,
+  marks: { get(key: string): Promise<string | undefined>; set(key: string, value: string): Promise<void> },
+): RoutedConnection {
+  const key = 'workflow-router';
+  return {
+    id,
+    journal: journalFor(ctx),
+    cursor: async () => Number((await marks.get(key)) ?? '0'),
+    setCursor: (seq) => marks.set(key, String(seq)),
+  };
+}
