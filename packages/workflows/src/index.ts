@@ -40,3 +40,15 @@ export type {
   ReplayReport,
   WorkflowWorkerOptions,
 } from './engine/index.js';
+export { EventRouter, routedConnection, eventRef, resourceRefOf } from './routing/index.js';
+export type {
+  EventRouterOptions,
+  RoutedConnection,
+  RouteRound,
+  Route,
+  RouteAction,
+  LinkLookup,
+  EventRef,
+} from './routing/index.js';
+export { draftProposalHandler } from './effects/index.js';
+export type { DraftRequest, DraftProposalDeps } from './effects/index.js';

@@ -11,6 +11,7 @@ import { sql as ehr } from './009-ehr.js';
 import { sql as workflows } from './010-workflows.js';
 import { sql as proposals } from './011-proposals.js';
 import { sql as relationships } from './012-relationships.js';
+import { sql as workflowRouting } from './014-workflow-routing.js';
 
 export interface Migration {
   readonly version: number;
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'workflows', sql: workflows },
   { version: 11, name: 'proposals', sql: proposals },
   { version: 12, name: 'relationships', sql: relationships },
+  { version: 14, name: 'workflow-routing', sql: workflowRouting },
 ];

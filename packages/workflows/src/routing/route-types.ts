@@ -49,12 +49,24 @@ export interface EventRef {
 }
 
 export function eventRef(e: EhrEvent): EventRef {
-  return { eventId: e.id, type: e.type, connectionId: e.connectionId, occurredAt: e.occurredAt, sourceRef: e.sourceRef };
+  return {
+    eventId: e.id,
+    type: e.type,
+    connectionId: e.connectionId,
+    occurredAt: e.occurredAt,
+    sourceRef: e.sourceRef,
+  };
 }
 
 /** `Type/id` of the resource an event is about, when the facts carry its EHR id. */
 export function resourceRefOf(e: EhrEvent): string | undefined {
   const f = e.facts as { kind: string; ehrId?: string };
-  const type = { Appointment: 'Appointment', Referral: 'ServiceRequest', Task: 'Task', Encounter: 'Encounter', Document: 'DocumentReference' }[f.kind];
+  const type = {
+    Appointment: 'Appointment',
+    Referral: 'ServiceRequest',
+    Task: 'Task',
+    Encounter: 'Encounter',
+    Document: 'DocumentReference',
+  }[f.kind];
   return type !== undefined && f.ehrId !== undefined ? `${type}/${f.ehrId}` : undefined;
 }
