@@ -9,7 +9,7 @@
  * read now, so the proposal states exactly what it would change and from which version.
  * Idempotent by the effect key: the same key drafts the same proposal once (ProposalDesk.draftKey).
  */
-import type { Patient, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Resource, ResourceType } from '@medplum/fhirtypes';
 import { ValidationError, type EhrIdentifier, type PatientRef, type RequestContext } from '@steward/core';
 import type { FhirClient } from '@steward/ehr';
 import { ehrActions, isActionType, type ActionType, type ProposalDesk } from '@steward/proposals';
@@ -100,7 +100,7 @@ async function patientGuard(
     throw new ValidationError('the event names no EHR patient id', [{ path: 'patient.ehrId', message: 'required' }]);
   let identifiers = ref.identifiers.filter((i) => i.system !== '' && i.value !== '');
   if (identifiers.length < 2) {
-    const p = (await fhir.read('Patient', ref.ehrId)).resource as Patient;
+    const p = (await fhir.read('Patient', ref.ehrId)).resource;
     identifiers = (p.identifier ?? []).flatMap((i) =>
       i.system !== undefined && i.value !== undefined ? [{ system: i.system, value: i.value }] : [],
     );
