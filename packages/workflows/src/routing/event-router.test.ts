@@ -72,7 +72,7 @@ for (const target of storeTargets()) {
           id: CONNECTION,
           journal: { events: (after, limit) => Promise.resolve(journal.filter((e) => e.seq > after).slice(0, limit)) },
         };
-        const engine = new WorkflowEngine({ db, definitions: [counting as unknown as WorkflowDefinition] });
+        const engine = new WorkflowEngine({ db, definitions: [counting] });
         const routers = [1, 2].map(
           () =>
             new EventRouter({
