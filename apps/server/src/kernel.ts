@@ -27,6 +27,7 @@ import {
   type Resolver,
 } from '@steward/governance';
 import { ConnectionRegistry, EhrWriter, connectionClient } from '@steward/ehr';
+import { Relationships } from '@steward/relationships';
 import {
   ApprovalPolicies,
   EhrWriterPort,
@@ -63,6 +64,8 @@ export interface Kernel {
    * uncommitted (EHR_NOT_SUPPORTED) until messaging exists.
    */
   readonly applier: ProposalApplier;
+  /** The contact graph: people, relationships with authority, notes, import and export. */
+  readonly relationships: Relationships;
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -164,6 +167,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,
+      relationships: new Relationships({ db, cipher, policy, audit, clock }),
       clock,
       async ready() {
         try {
