@@ -52,3 +52,39 @@ export type {
 } from './routing/index.js';
 export { draftProposalHandler } from './effects/index.js';
 export type { DraftRequest, DraftProposalDeps } from './effects/index.js';
+export {
+  referralWorkflow,
+  referralWorkflowWith,
+  referralRoute,
+  createReferralRoute,
+  referralKey,
+  identifierLink,
+  looksLikeReferral,
+  REFERRAL_WORKFLOW,
+  referralStages,
+  leakReasons,
+  isReferralStage,
+  defaultReferralTiming,
+  defaultNetworkRule,
+  inNetwork,
+  listReferrals,
+  referralFigures,
+} from './referrals/index.js';
+export type {
+  ReferralWorkflowOptions,
+  ReferralRouteOptions,
+  ReferralStage,
+  LeakReason,
+  ReferralState,
+  ReferralTiming,
+  NetworkRule,
+  ParticipantNote,
+  ReferralStartPayload,
+  ReferralSignalPayload,
+  ReferralListFilter,
+  ReferralListItem,
+  ReferralPage,
+  ReferralFigureFilter,
+  ReferralFigures,
+  StageTime,
+} from './referrals/index.js';
