@@ -38,6 +38,8 @@ export interface StewardConfig {
   readonly publicUrl: string | undefined;
   /** STEWARD_EHR: on (default) runs every registered EHR connection in this process; off runs none. */
   readonly ehr: boolean;
+  /** STEWARD_WORKFLOWS: on (default) runs workflows (router, worker, applier) here; off for API-only nodes. */
+  readonly workflows: boolean;
   /**
    * STEWARD_SANDBOX: auto (default) starts the sandbox EHR with a living clinic when no other EHR
    * connection is registered; on starts it anyway; off never does.
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     loginRateLimitPerMinute: int('STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
     publicUrl,
     ehr: onOff('STEWARD_EHR', true),
+    workflows: onOff('STEWARD_WORKFLOWS', true),
     sandbox: sandbox === 'on' || sandbox === 'off' ? sandbox : 'auto',
     sandboxPort: int('STEWARD_SANDBOX_PORT', 8471, 0, 65535),
     sandboxMllpPort: int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),

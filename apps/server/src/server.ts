@@ -10,6 +10,7 @@ import type { StewardConfig } from './config.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { buildApp } from './http/app.js';
 import { startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 
 export interface RunningServer {
   readonly kernel: Kernel;
@@ -20,6 +21,8 @@ export interface RunningServer {
   readonly ehr: EhrRuntime | undefined;
   /** The sandbox EHR and its clinic, when they are the embedded default. */
   readonly sandbox: SandboxDemo | undefined;
+  /** The workflows (engine, worker, router), when STEWARD_WORKFLOWS is on. */
+  readonly workflows: WorkflowRuntime | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,12 +67,14 @@ export async function startServer(
       const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       await ehr.start({ publicUrl: config.publicUrl ?? `${scheme}://${reachable}:${port}` });
     }
+    const workflows = config.workflows ? await startWorkflowRuntime(kernel, logger, workflowCatalog) : undefined;
+    if (workflows !== undefined) stack.push(() => workflows.stop());
     if (sandbox !== undefined && ehr !== undefined) {
       const clinic = await sandbox.startClinic(ehr);
       stack.push(() => clinic.stop());
     }
     logger.info({ url, store: kernel.db.kind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
-    return { kernel, app, url, ehr, sandbox, stop: unwind };
+    return { kernel, app, url, ehr, sandbox, workflows, stop: unwind };
   } catch (e) {
     await unwind();
     throw e;

@@ -197,6 +197,8 @@ export class EhrJournal {
       const input = JSON.parse(this.cipher.decrypt(r.data_enc, `ehr_events:${r.id}`).toString('utf8')) as EhrEventInput;
       return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at };
     });
+    // An empty read disclosed nothing: the router polls often, and its empty rounds are not audited.
+    if (events.length === 0) return events;
     await this.audit.append({
       actor: ctx.actor,
       event: 'phi.search',
@@ -209,6 +211,34 @@ export class EhrJournal {
       reason: `events:${events.length}`,
     });
     return events;
+  }
+
+  /**
+   * One stored event by id, for automation acting on it (drafting a proposal for its patient).
+   * Allowed for whoever may read the connection's journal; audited as a read of that event.
+   */
+  async event(ctx: RequestContext, connection: JournalConnection, id: string): Promise<EhrEvent | undefined> {
+    const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
+    const { rows } = await this.db.query<EventRow>(
+      'select seq, id, connection_id, data_enc, recorded_at from ehr_events where connection_id = $1 and id = $2',
+      [connection.id, id],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const input = JSON.parse(
+      this.cipher.decrypt(row.data_enc, `ehr_events:${row.id}`).toString('utf8'),
+    ) as EhrEventInput;
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'phi.read',
+      action: 'R',
+      outcome: 'success',
+      entity: { kind: 'EhrEvent', id: row.id },
+      site: connection.site,
+      purposeOfUse: decision.purposeOfUse,
+      source: sourceOf(ctx),
+    });
+    return { ...input, id: row.id, seq: Number(row.seq), recordedAt: row.recorded_at };
   }
 
   private patientKey(patient: PatientRef): Uint8Array | undefined {

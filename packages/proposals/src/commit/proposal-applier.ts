@@ -82,6 +82,24 @@ export class ProposalApplier {
   }
 
   /**
+   * Commits every approved proposal waiting (up to `limit`), e.g. those an approval policy approved
+   * at draft time. Each is committed as `ctx` (which needs `ehr.write` or `review.decide` at the
+   * proposal's site); one that fails stays failed or conflicted for review, and the rest go on.
+   */
+  async commitApproved(ctx: RequestContext, limit = 50): Promise<CommitResult[]> {
+    const results: CommitResult[] = [];
+    for (const id of await this.store.approvedIds(limit)) {
+      try {
+        results.push(await this.commit(ctx, id));
+      } catch (e) {
+        // Not allowed at this site, or taken by another applier meanwhile: left for whoever may.
+        if (!isStewardError(e)) throw e;
+      }
+    }
+    return results;
+  }
+
+  /**
    * Commits an approved proposal. The caller needs `review.decide` or `ehr.write` at its site (a
    * reviewer's "apply now", or the applier service); the EHR write itself is made by the
    * connection's interface actor. Committing a proposal already committed returns it unchanged.

@@ -202,6 +202,15 @@ export class ProposalStore {
     return rowCount !== 0;
   }
 
+  /** Ids of approved proposals not yet committed, oldest approval first: the background applier's work. */
+  async approvedIds(limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from proposals where status = 'approved' order by updated_at, id limit $1`,
+      [Math.max(1, Math.min(limit, 1000))],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async historyOf(id: string): Promise<ReturnType<typeof toHistory>[]> {
     const { rows } = await this.db.query<HistoryRow>(
       `select seq, revision, from_status, to_status, actor_kind, actor_id, reason_code, at

@@ -11,4 +11,11 @@ create table workflow_links (
   created_at timestamptz not null,
   primary key (connection_id, ref)
 );
+
+-- How far the router has read each connection's journal; moved in the same transaction as the
+-- starts and signals it made, so a crash neither skips an event nor delivers one twice.
+create table workflow_router_cursors (
+  connection_id uuid primary key,
+  seq bigint not null
+);
 `;

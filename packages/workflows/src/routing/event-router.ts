@@ -3,19 +3,18 @@
  * cursor and hands every event to the registered routes, applying what they say (start, signal,
  * link) in one transaction per batch. Delivery is at least once and harmless to repeat: starts
  * are unique per correlation key, signals carry the event id as their dedup key, links are upserts.
- * The cursor moves only after the batch committed, so a crash re-reads, never skips.
+ * The cursor moves in the same transaction as the starts, signals and links, so a crash neither
+ * skips an event nor routes one twice, and two routers never take the same batch.
  */
 import { systemClock, type Clock, type EhrEvent, type InboundJournal, type RequestContext } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { WorkflowEngine } from '../engine/index.js';
 import type { LinkLookup, Route, RouteAction } from './route-types.js';
 
-/** What the router needs of a connection: its id, its journal, and its durable cursor. */
+/** What the router needs of a connection: its id and its journal. */
 export interface RoutedConnection {
   readonly id: string;
   readonly journal: Pick<InboundJournal, 'events'>;
-  cursor(): Promise<number>;
-  setCursor(seq: number): Promise<void>;
 }
 
 export interface EventRouterOptions {
@@ -47,15 +46,27 @@ export class EventRouter {
     let events = 0;
     let actions = 0;
     for (const c of await this.#o.connections()) {
-      const from = await c.cursor();
+      const from = await this.#cursor(this.#o.db, c.id);
       const batch = await c.journal.events(from, this.#o.batchSize ?? 200);
       if (batch.length === 0) continue;
-      actions += await this.#o.db.transaction(async (tx) => {
+      const routed = await this.#o.db.transaction(async (tx) => {
+        // Another router (another process) may have taken this batch meanwhile: then do nothing.
+        const locked = await tx.query<{ seq: string }>(
+          'select seq from workflow_router_cursors where connection_id = $1 for update',
+          [c.id],
+        );
+        if (Number(locked.rows[0]?.seq ?? 0) !== from) return undefined;
         let n = 0;
         for (const event of batch) n += await this.#route(tx, c.id, event);
+        await tx.query(
+          `insert into workflow_router_cursors (connection_id, seq) values ($1, $2)
+           on conflict (connection_id) do update set seq = excluded.seq`,
+          [c.id, batch.at(-1)!.seq],
+        );
         return n;
       });
-      await c.setCursor(batch.at(-1)!.seq);
+      if (routed === undefined) continue;
+      actions += routed;
       events += batch.length;
     }
     return { events, actions };
@@ -71,6 +82,14 @@ export class EventRouter {
       events += r.events;
       actions += r.actions;
     }
+  }
+
+  async #cursor(sql: Sql, connectionId: string): Promise<number> {
+    const { rows } = await sql.query<{ seq: string }>(
+      'select seq from workflow_router_cursors where connection_id = $1',
+      [connectionId],
+    );
+    return Number(rows[0]?.seq ?? 0);
   }
 
   async #route(tx: Sql, connectionId: string, event: EhrEvent): Promise<number> {
@@ -102,18 +121,11 @@ export class EventRouter {
   }
 }
 
-/** Reads a connection as its own service account (who may read what it filed). */
+/** Reads a connection's journal as its own service account (who may read what it filed). */
 export function routedConnection(
   id: string,
   journalFor: (ctx: RequestContext) => Pick<InboundJournal, 'events'>,
   ctx: RequestContext,
-  marks: { get(key: string): Promise<string | undefined>; set(key: string, value: string): Promise<void> },
 ): RoutedConnection {
-  const key = 'workflow-router';
-  return {
-    id,
-    journal: journalFor(ctx),
-    cursor: async () => Number((await marks.get(key)) ?? '0'),
-    setCursor: (seq) => marks.set(key, String(seq)),
-  };
+  return { id, journal: journalFor(ctx) };
 }

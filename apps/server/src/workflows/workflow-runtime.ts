@@ -1,0 +1,157 @@
+/**
+ * @module Steward's workflows, running in the server: the durable engine and a worker, the event
+ * router that reads every connection's journal into them, the `proposal.draft` effect, and the
+ * background applier that commits what an approval policy approved. Each part acts as its own
+ * service account, created once with the least role it needs: `steward-workflows` (automation:
+ * reads and proposes, never approves or writes) and `steward-applier` (integration: applies
+ * approved writes, reads no chart).
+ */
+import { NotFoundError, type Actor, type RequestContext, type Role } from '@steward/core';
+import type { Logger } from '@steward/governance';
+import { connectionClient, type FhirClient } from '@steward/ehr';
+import {
+  EventRouter,
+  WorkflowEngine,
+  WorkflowWorker,
+  draftProposalHandler,
+  routedConnection,
+  type Route,
+  type WorkflowDefinition,
+} from '@steward/workflows';
+import type { Kernel } from '../kernel.js';
+
+export interface WorkflowRuntimeOptions {
+  readonly definitions: readonly WorkflowDefinition[];
+  readonly routes: readonly Route[];
+  /** How often the router reads the journals and the applier looks for approved work (ms). Default 1000. */
+  readonly intervalMs?: number;
+  /** Start the loops (tests drive `routeOnce`/`worker.drain` themselves with false). Default true. */
+  readonly loops?: boolean;
+}
+
+export interface WorkflowRuntime {
+  readonly engine: WorkflowEngine;
+  readonly worker: WorkflowWorker;
+  readonly router: EventRouter;
+  /** The account workflows draft as. */
+  readonly drafter: RequestContext;
+  /** Routes what is new in the journals, runs every due step and effect, commits approved proposals. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const bootstrap: Actor = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'steward-start',
+  authMethod: 'local-operator',
+};
+
+export async function startWorkflowRuntime(
+  kernel: Kernel,
+  logger: Logger,
+  options: WorkflowRuntimeOptions,
+): Promise<WorkflowRuntime> {
+  const drafter: RequestContext = { actor: await serviceAccount(kernel, 'steward-workflows', 'automation') };
+  const committer: RequestContext = { actor: await serviceAccount(kernel, 'steward-applier', 'integration') };
+  const clients = new Map<string, Promise<FhirClient>>();
+  const fhir = (connectionId: string): Promise<FhirClient> => {
+    let c = clients.get(connectionId);
+    if (c === undefined) {
+      c = kernel.connections.get(connectionId).then(async (conn) => (await connectionClient(kernel, conn)).client);
+      c.catch(() => clients.delete(connectionId));
+      clients.set(connectionId, c);
+    }
+    return c;
+  };
+  const engine = new WorkflowEngine({
+    db: kernel.db,
+    definitions: options.definitions,
+    clock: kernel.clock,
+    effects: {
+      'proposal.draft': draftProposalHandler({
+        desk: kernel.proposals,
+        ctx: drafter,
+        siteOf: async (id) => (await kernel.connections.get(id)).site,
+        fhir,
+        // The patient comes from the sealed event, read as the connection (who filed it).
+        patientOf: async (connectionId, eventId) => {
+          const c = await kernel.connections.get(connectionId);
+          const event = await kernel.ehrJournal.event({ actor: kernel.connections.actorOf(c) }, c, eventId);
+          if (event === undefined) throw new NotFoundError(`event ${eventId}`);
+          return event.patient;
+        },
+      }),
+    },
+  });
+  const worker = new WorkflowWorker(engine);
+  const router = new EventRouter({
+    db: kernel.db,
+    engine,
+    routes: options.routes,
+    clock: kernel.clock,
+    connections: async () =>
+      (await kernel.connections.all()).map((c) =>
+        routedConnection(c.id, (ctx) => kernel.ehrJournal.forConnection(ctx, c), {
+          actor: kernel.connections.actorOf(c),
+          sourceAddress: 'workflow-router',
+        }),
+      ),
+  });
+  const settle = async (): Promise<void> => {
+    await router.drain();
+    await worker.drain();
+    await kernel.applier.commitApproved(committer);
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  if (options.loops !== false) {
+    worker.start();
+    const interval = options.intervalMs ?? 1000;
+    const loop = (): void => {
+      running = (async () => {
+        await router.runOnce();
+        await kernel.applier.commitApproved(committer);
+      })().catch((e: unknown) => {
+        logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'workflow routing round failed');
+      });
+      void running.then(() => {
+        if (!stopped) timer = setTimeout(loop, interval);
+      });
+    };
+    timer = setTimeout(loop, 0);
+  }
+  logger.info({ workflows: options.definitions.map((d) => d.type) }, 'workflows running');
+  return {
+    engine,
+    worker,
+    router,
+    drafter,
+    settle,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+      await worker.stop();
+    },
+  };
+}
+
+/** A service account with one grant at every site, created once (like `steward init` does for the admin). */
+async function serviceAccount(kernel: Kernel, name: string, role: Role): Promise<Actor> {
+  let account = (await kernel.serviceAccounts.list()).find((a) => a.name === name);
+  if (account === undefined) {
+    account = await kernel.serviceAccounts.create(name, bootstrap);
+    await kernel.grants.add(bootstrap, {
+      principalKind: 'service',
+      principalId: account.id,
+      role,
+      site: '*',
+      workflow: '*',
+      purposeOfUse: 'HOPERAT',
+    });
+  }
+  return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
+}
