@@ -183,8 +183,7 @@ export function inNetwork(rule: NetworkRule, parts: readonly ParticipantNote[]):
   const relevant = parts.filter((p) => p.kind !== 'Patient');
   if (relevant.length === 0) return null;
   return relevant.some(
-    (p) =>
-      (p.ref !== null && !rule.externalRefs.includes(p.ref)) || p.systems.some((s) => rule.systems.includes(s)),
+    (p) => (p.ref !== null && !rule.externalRefs.includes(p.ref)) || p.systems.some((s) => rule.systems.includes(s)),
   );
 }
 

@@ -95,7 +95,10 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           f.ehrId !== undefined
             ? referralKey(event.connectionId, f.ehrId)
             : tokens[0] !== undefined
-              ? referralKey(event.connectionId, `h-${identifierLink(tokens[0]).slice('Identifier/'.length, 'Identifier/'.length + 24)}`)
+              ? referralKey(
+                  event.connectionId,
+                  `h-${identifierLink(tokens[0]).slice('Identifier/'.length, 'Identifier/'.length + 24)}`,
+                )
               : undefined;
         const key = (await linked(tokens)) ?? own;
         if (key === undefined) return [];
@@ -136,9 +139,11 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           participants: f.participants.map(participantNote),
         };
         return [
-          ...[...(own !== undefined ? [own] : []), ...ownTokens].map(
-            (ref): RouteAction => ({ kind: 'link', ref, correlationKey: key }),
-          ),
+          ...[...(own !== undefined ? [own] : []), ...ownTokens].map((ref): RouteAction => ({
+            kind: 'link',
+            ref,
+            correlationKey: key,
+          })),
           signal(key, 'appointment', payload),
         ];
       }
@@ -162,7 +167,10 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
         const key = direct(f.related) ?? (await linked(f.related));
         return key === undefined ? [] : [signal(key, 'document', base(f.status))];
       }
-      default:
+      case 'Order':
+      case 'Result':
+      case 'Patient':
+      case 'Merge':
         return [];
     }
   };

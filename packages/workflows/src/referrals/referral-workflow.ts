@@ -312,7 +312,9 @@ class Step {
       status: 'requested',
       intent: 'order',
       priority: escalated ? 'urgent' : 'routine',
-      code: { coding: [{ system: TASK_CODES, code, display: `Referral ${escalated ? 'escalated' : 'overdue'}: ${stage}` }] },
+      code: {
+        coding: [{ system: TASK_CODES, code, display: `Referral ${escalated ? 'escalated' : 'overdue'}: ${stage}` }],
+      },
       businessStatus: { coding: [{ system: TASK_CODES, code: `awaiting-${stage}` }] },
       ...(s.serviceRequest !== null ? { focus: { reference: s.serviceRequest } } : {}),
       for: { reference: 'Patient/{{patient}}' },
