@@ -69,6 +69,8 @@ export {
   inNetwork,
   listReferrals,
   referralFigures,
+  searchReferrals,
+  reportReferrals,
 } from './referrals/index.js';
 export type {
   ReferralWorkflowOptions,
@@ -87,4 +89,5 @@ export type {
   ReferralFigureFilter,
   ReferralFigures,
   StageTime,
+  ReferralReadDeps,
 } from './referrals/index.js';

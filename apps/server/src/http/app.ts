@@ -25,6 +25,7 @@ import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
 import { reviewRoutes } from './routes/review.js';
+import { referralRoutes } from './routes/referrals.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
@@ -128,6 +129,7 @@ export async function buildApp(
   auditRoutes(app, kernel);
   ehrRoutes(app, kernel, parts.ehr);
   reviewRoutes(app, kernel);
+  referralRoutes(app, kernel);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
   return app;

@@ -29,6 +29,8 @@ export type {
   ReferralSignalPayload,
 } from './referral-model.js';
 export { listReferrals, referralFigures } from './referral-queries.js';
+export { searchReferrals, reportReferrals } from './referral-reads.js';
+export type { ReferralReadDeps } from './referral-reads.js';
 export type {
   ReferralListFilter,
   ReferralListItem,
