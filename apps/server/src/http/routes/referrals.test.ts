@@ -10,7 +10,6 @@ import {
   referralWorkflow,
   WorkflowEngine,
   WorkflowWorker,
-  type Json,
   type ReferralFigures,
   type ReferralListItem,
   type ReferralSignalPayload,
@@ -44,7 +43,7 @@ for (const target of storeTargets()) {
         requester: 'Practitioner/pcp',
         performers: [{ kind: 'Organization', ref: 'Organization/card', systems: [] }],
       };
-      await engine.start('referral', `referral:${CONN}:${sr}`, payload as unknown as Json);
+      await engine.start('referral', `referral:${CONN}:${sr}`, payload);
       await worker.drain();
       t.clock.advance(60_000); // distinct creation times: the list is newest first
     };
@@ -58,7 +57,7 @@ for (const target of storeTargets()) {
         start: null,
         participants: [],
       };
-      await engine.signal(`referral:${CONN}:${sr}`, name, payload as unknown as Json);
+      await engine.signal(`referral:${CONN}:${sr}`, name, payload);
       await worker.drain();
     };
 
@@ -91,7 +90,7 @@ for (const target of storeTargets()) {
     it('lists referrals at a site, by stage and overdue, newest first, by page', async () => {
       let r = await get(north, '/referrals?site=north');
       assert.equal(r.statusCode, 200);
-      const items = (r.json() as { items: ReferralListItem[] }).items;
+      const items = r.json<{ items: ReferralListItem[] }>().items;
       assert.deepEqual(
         items.map((i) => [i.serviceRequest, i.stage, i.status, i.leaked]),
         [
@@ -100,18 +99,18 @@ for (const target of storeTargets()) {
         ],
       );
       r = await get(north, '/referrals?site=north&stage=received&overdue=true');
-      const overdue = (r.json() as { items: ReferralListItem[] }).items;
+      const overdue = r.json<{ items: ReferralListItem[] }>().items;
       assert.deepEqual(
         overdue.map((i) => [i.serviceRequest, i.overdue, i.proposalIds.length]),
         [['ServiceRequest/n1', 'accepted', 2]],
       );
       r = await get(everywhere, '/referrals?limit=2');
-      const page = r.json() as { items: ReferralListItem[]; next?: string };
+      const page = r.json<{ items: ReferralListItem[]; next?: string }>();
       assert.equal(page.items.length, 2);
       assert.ok(page.next !== undefined);
       r = await get(everywhere, `/referrals?limit=2&cursor=${page.next}`);
       assert.deepEqual(
-        (r.json() as { items: ReferralListItem[] }).items.map((i) => i.serviceRequest),
+        r.json<{ items: ReferralListItem[] }>().items.map((i) => i.serviceRequest),
         ['ServiceRequest/n1'],
       );
     });
@@ -119,7 +118,7 @@ for (const target of storeTargets()) {
     it('reports figures for a site and a window', async () => {
       const r = await get(everywhere, '/reports/referrals?site=north');
       assert.equal(r.statusCode, 200);
-      const f = r.json() as ReferralFigures;
+      const f = r.json<ReferralFigures>();
       assert.equal(f.total, 2);
       assert.equal(f.byStage.received, 1);
       assert.equal(f.byStage.sent, 1);
@@ -128,12 +127,12 @@ for (const target of storeTargets()) {
       assert.equal(f.leakage.rate, 0.5);
       assert.equal(f.closureRate, 0);
       assert.deepEqual(f.timeInStage.sent, { count: 1, medianHours: 1.05, p90Hours: 1.05 }, 'n1: 3 min + 1 h');
-      const all = (await get(everywhere, '/reports/referrals')).json() as ReferralFigures;
+      const all = (await get(everywhere, '/reports/referrals')).json<ReferralFigures>();
       assert.equal(all.total, 3);
       const since = new Date(t.clock.now().getTime() + 1000).toISOString();
       const none = (
         await get(everywhere, `/reports/referrals?since=${encodeURIComponent(since)}`)
-      ).json() as ReferralFigures;
+      ).json<ReferralFigures>();
       assert.equal(none.total, 0);
     });
 
