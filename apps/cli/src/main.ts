@@ -14,6 +14,7 @@ import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './c
 import { sandbox, type SandboxFlags } from './commands/sandbox.js';
 import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
 import * as review from './commands/review.js';
+import { referralsList, reportReferralsCommand } from './commands/referrals.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -248,6 +249,26 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--mode <mode>', 'auto (approved when drafted) or review')
     .option('--roles <list>', 'for review: the roles that may approve, comma-separated (default: any reviewer)')
     .action(async (action: string, o: { mode: string; roles?: string }) => review.policiesSet(g(), action, o));
+
+  const referrals = p.command('referrals').description('referrals tracked to loop closure');
+  referrals
+    .command('list')
+    .description('referrals, newest first: stage, due time, overdue, escalation, leakage')
+    .option('--site <site>', 'at this site (without it: every site, which needs a grant for all)')
+    .option('--stage <stage>', 'sent, received, accepted, scheduled, attended, reported or closed')
+    .option('--overdue', 'only those whose awaited stage is overdue')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .option('--limit <n>', 'most referrals (1-200)', '50')
+    .option('--json', 'print the page as JSON')
+    .action(async (o: Parameters<typeof referralsList>[1]) => referralsList(g(), o));
+  const report = p.command('report').description('operational reports');
+  report
+    .command('referrals')
+    .description('referral figures: counts by stage, time in stage, overdue, closure rate, leakage')
+    .option('--site <site>', 'at this site (without it: every site)')
+    .option('--since <date>', 'referrals started at or after this ISO 8601 date or instant')
+    .option('--json', 'print the figures as JSON')
+    .action(async (o: Parameters<typeof reportReferralsCommand>[1]) => reportReferralsCommand(g(), o));
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')

@@ -8,39 +8,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Appointment, Bundle, Patient } from '@medplum/fhirtypes';
 import type { EhrEvent } from '@steward/core';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher } from '@steward/governance';
-import { syntheaSeedSource } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
+import { smallSeed, until } from './test-sandbox.js';
 import { nextClinicDay } from './demo/index.js';
 import { LogCapture, bearer, principalWith } from './testing.js';
-
-/** A small seed (patients, practitioners, locations; no encounters) so the first sync is quick. */
-function smallSeed(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'steward-seed-'));
-  const from = join(syntheaSeedSource().dir, 'bulk-ndjson-10-patients');
-  mkdirSync(join(dir, 'bulk-ndjson-10-patients'));
-  for (const t of ['Patient', 'Practitioner', 'PractitionerRole', 'Location', 'Organization'])
-    copyFileSync(join(from, `${t}.000.ndjson`), join(dir, 'bulk-ndjson-10-patients', `${t}.000.ndjson`));
-  return dir;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const target of storeTargets()) {
   describe(`the server runs the EHR layer on the sandbox EHR (${target.name})`, { skip: target.skip }, () => {

@@ -67,7 +67,9 @@ export async function startServer(
       const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       await ehr.start({ publicUrl: config.publicUrl ?? `${scheme}://${reachable}:${port}` });
     }
-    const workflows = config.workflows ? await startWorkflowRuntime(kernel, logger, workflowCatalog) : undefined;
+    const workflows = config.workflows
+      ? await startWorkflowRuntime(kernel, logger, workflowCatalog(kernel))
+      : undefined;
     if (workflows !== undefined) stack.push(() => workflows.stop());
     if (sandbox !== undefined && ehr !== undefined) {
       const clinic = await sandbox.startClinic(ehr);

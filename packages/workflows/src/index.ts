@@ -52,3 +52,42 @@ export type {
 } from './routing/index.js';
 export { draftProposalHandler } from './effects/index.js';
 export type { DraftRequest, DraftProposalDeps } from './effects/index.js';
+export {
+  referralWorkflow,
+  referralWorkflowWith,
+  referralRoute,
+  createReferralRoute,
+  referralKey,
+  identifierLink,
+  looksLikeReferral,
+  REFERRAL_WORKFLOW,
+  referralStages,
+  leakReasons,
+  isReferralStage,
+  defaultReferralTiming,
+  defaultNetworkRule,
+  inNetwork,
+  listReferrals,
+  referralFigures,
+  searchReferrals,
+  reportReferrals,
+} from './referrals/index.js';
+export type {
+  ReferralWorkflowOptions,
+  ReferralRouteOptions,
+  ReferralStage,
+  LeakReason,
+  ReferralState,
+  ReferralTiming,
+  NetworkRule,
+  ParticipantNote,
+  ReferralStartPayload,
+  ReferralSignalPayload,
+  ReferralListFilter,
+  ReferralListItem,
+  ReferralPage,
+  ReferralFigureFilter,
+  ReferralFigures,
+  StageTime,
+  ReferralReadDeps,
+} from './referrals/index.js';

@@ -1,7 +1,18 @@
 /** @module Which workflows this Steward runs, and the routes that feed them from EHR events. */
-import type { Route, WorkflowDefinition } from '@steward/workflows';
+import { createReferralRoute, referralWorkflow, type Route, type WorkflowDefinition } from '@steward/workflows';
+import type { Kernel } from '../kernel.js';
 
-export const workflowCatalog: {
+export interface WorkflowCatalog {
   readonly definitions: readonly WorkflowDefinition[];
   readonly routes: readonly Route[];
-} = { definitions: [], routes: [] };
+}
+
+export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
+  // Workflow state keeps the site, so lists and reports filter and authorize by it.
+  const siteOf = async (connectionId: string): Promise<string | undefined> =>
+    (await kernel.connections.get(connectionId).catch(() => undefined))?.site;
+  return {
+    definitions: [referralWorkflow as unknown as WorkflowDefinition],
+    routes: [createReferralRoute({ siteOf })],
+  };
+}

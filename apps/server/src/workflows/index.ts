@@ -2,3 +2,4 @@
 export { startWorkflowRuntime } from './workflow-runtime.js';
 export type { WorkflowRuntime, WorkflowRuntimeOptions } from './workflow-runtime.js';
 export { workflowCatalog } from './catalog.js';
+export type { WorkflowCatalog } from './catalog.js';

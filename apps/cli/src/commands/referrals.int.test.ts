@@ -1,0 +1,104 @@
+/**
+ * `steward referrals list` and `steward report referrals` on the embedded store: referral
+ * workflows are seeded in-process through the engine (while no command holds the store), then
+ * read by a coordinator of one site; a site the grant does not cover is refused. Few commands:
+ * each opens the embedded store.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@steward/governance';
+import { loadConfig, openKernel } from '@steward/server';
+import { principalWith } from '@steward/server/testing';
+import {
+  referralWorkflow,
+  WorkflowEngine,
+  WorkflowWorker,
+  type ReferralFigures,
+  type ReferralListItem,
+  type ReferralStartPayload,
+} from '@steward/workflows';
+
+const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
+const CONN = '66666666-6666-4666-8666-666666666666';
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('steward referrals on the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-referrals-cli-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    STEWARD_DATA_DIR: join(dir, 'data'),
+    STEWARD_ADMIN_PASSWORD: 'an administrator password',
+    STEWARD_LOG_LEVEL: 'error',
+  };
+  let token: string;
+
+  const steward = (tok: string, ...args: string[]): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: tok } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
+
+  before(async () => {
+    const init = await steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
+    assert.equal(init.status, 0, init.stderr);
+    const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
+    try {
+      token = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
+      const engine = new WorkflowEngine({ db: kernel.db, definitions: [referralWorkflow] });
+      const now = new Date().toISOString();
+      for (const [i, site] of ['north', 'north', 'south'].entries()) {
+        const payload: ReferralStartPayload = {
+          eventId: `77777777-7777-4777-8777-00000000000${i}`,
+          occurredAt: now,
+          connectionId: CONN,
+          site,
+          serviceRequest: `ServiceRequest/r${i}`,
+          status: i === 1 ? 'revoked' : 'active',
+          priority: 'routine',
+          requester: 'Practitioner/pcp',
+          performers: [],
+        };
+        await engine.start('referral', `referral:${CONN}:r${i}`, payload);
+      }
+      await new WorkflowWorker(engine, { id: 'seed' }).drain();
+    } finally {
+      await kernel.close();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists a site’s referrals and reports its figures; another site is refused', async () => {
+    const list = await steward(token, 'referrals', 'list', '--site', 'north', '--json');
+    assert.equal(list.status, 0, list.stderr);
+    const items = (JSON.parse(list.stdout) as { items: ReferralListItem[] }).items;
+    assert.deepEqual(items.map((r) => [r.serviceRequest, r.stage, r.leaked]).sort(), [
+      ['ServiceRequest/r0', 'sent', null],
+      ['ServiceRequest/r1', 'sent', 'cancelled'],
+    ]);
+    const report = await steward(token, 'report', 'referrals', '--site', 'north', '--json');
+    assert.equal(report.status, 0, report.stderr);
+    const f = JSON.parse(report.stdout) as ReferralFigures;
+    assert.equal(f.total, 2);
+    assert.deepEqual(f.leakage.byReason.cancelled, { count: 1, rate: 0.5 });
+    const table = await steward(token, 'report', 'referrals', '--site', 'north');
+    assert.match(table.stdout, /referrals: 2 started at north/);
+    const south = await steward(token, 'referrals', 'list', '--site', 'south');
+    assert.notEqual(south.status, 0);
+    assert.equal(south.stdout.includes('ServiceRequest/r2'), false);
+  });
+});

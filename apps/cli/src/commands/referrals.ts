@@ -1,0 +1,101 @@
+/**
+ * @module `steward referrals list` and `steward report referrals`: the referral worklist and its
+ * figures from a terminal, through the same governed reads as the API (`phi.search` at the site,
+ * or at every site without `--site`). Output is references and codes, never PHI.
+ */
+import { ValidationError } from '@steward/core';
+import { isReferralStage, reportReferrals, searchReferrals, type ReferralStage } from '@steward/workflows';
+import { withSession, type GlobalOptions } from '../session.js';
+import { printJson, printTable } from '../output.js';
+
+export interface ReferralsListFlags {
+  readonly site?: string;
+  readonly stage?: string;
+  readonly overdue?: boolean;
+  readonly cursor?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Promise<void> {
+  const stage = o.stage !== undefined ? stageOf(o.stage) : undefined;
+  const limit = o.limit !== undefined ? Number(o.limit) : undefined;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 200))
+    throw new ValidationError('bad limit', [{ path: '--limit', message: '1 to 200' }]);
+  await withSession(g, async ({ kernel, ctx }) => {
+    const page = await searchReferrals({ db: kernel.db, policy: kernel.policy }, ctx, {
+      ...(o.site !== undefined ? { site: o.site } : {}),
+      ...(stage !== undefined ? { stage } : {}),
+      ...(o.overdue === true ? { overdue: true } : {}),
+      ...(o.cursor !== undefined ? { cursor: o.cursor } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    if (o.json === true) {
+      printJson(page);
+      return;
+    }
+    printTable(
+      page.items.map((r) => ({
+        referral: r.serviceRequest ?? r.correlationKey,
+        site: r.site,
+        stage: r.stage,
+        since: r.stageEnteredAt,
+        awaiting: r.awaiting,
+        due: r.dueAt,
+        overdue: r.overdue ?? '',
+        escalated: r.escalated ? 'yes' : '',
+        leaked: r.leaked ?? '',
+        status: r.status,
+      })),
+      ['referral', 'site', 'stage', 'since', 'awaiting', 'due', 'overdue', 'escalated', 'leaked', 'status'],
+    );
+    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+  });
+}
+
+export interface ReportReferralsFlags {
+  readonly site?: string;
+  readonly since?: string;
+  readonly json?: boolean;
+}
+
+export async function reportReferralsCommand(g: GlobalOptions, o: ReportReferralsFlags): Promise<void> {
+  const since = o.since !== undefined ? new Date(o.since) : undefined;
+  if (since !== undefined && Number.isNaN(since.getTime()))
+    throw new ValidationError('bad --since', [{ path: '--since', message: 'an ISO 8601 date or instant' }]);
+  await withSession(g, async ({ kernel, ctx }) => {
+    const f = await reportReferrals({ db: kernel.db, policy: kernel.policy }, ctx, {
+      ...(o.site !== undefined ? { site: o.site } : {}),
+      ...(since !== undefined ? { since } : {}),
+    });
+    if (o.json === true) {
+      printJson(f);
+      return;
+    }
+    const pct = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
+    process.stdout.write(
+      `referrals: ${f.total} started${f.since !== null ? ` since ${f.since}` : ''}${f.site !== null ? ` at ${f.site}` : ''}\n` +
+        `closed: ${f.closed} (${pct(f.closureRate)})   overdue: ${f.overdue} (escalated ${f.escalated})   ` +
+        `leaked: ${f.leakage.count} (${pct(f.leakage.rate)})\n`,
+    );
+    printTable(
+      Object.entries(f.byStage).map(([stage, count]) => {
+        const t = f.timeInStage[stage as ReferralStage];
+        return { stage, now: count, moved_on: t.count, median_h: t.medianHours ?? '-', p90_h: t.p90Hours ?? '-' };
+      }),
+      ['stage', 'now', 'moved_on', 'median_h', 'p90_h'],
+    );
+    printTable(
+      Object.entries(f.leakage.byReason).map(([reason, l]) => ({ leakage: reason, count: l.count, rate: pct(l.rate) })),
+      ['leakage', 'count', 'rate'],
+    );
+  });
+}
+
+function stageOf(value: string): ReferralStage {
+  if (!isReferralStage(value))
+    throw new ValidationError('unknown stage', [
+      { path: '--stage', message: 'sent, received, accepted, scheduled, attended, reported or closed' },
+    ]);
+  return value;
+}

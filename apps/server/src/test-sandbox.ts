@@ -1,0 +1,65 @@
+/** @module Test support: a server on the sandbox EHR with a small seed, and waiting for what arrives asynchronously. */
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type MasterKeyProvider } from '@steward/governance';
+import { syntheaSeedSource } from '@steward/sandbox-ehr';
+import type { TestDatabase } from '@steward/store/testing';
+import { loadConfig, type StewardConfig } from './config.js';
+import { startServer, type RunningServer } from './server.js';
+import { LogCapture } from './testing.js';
+
+/** A small seed (patients, practitioners, locations; no encounters) so the first sync is quick. */
+export function smallSeed(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-seed-'));
+  const from = join(syntheaSeedSource().dir, 'bulk-ndjson-10-patients');
+  mkdirSync(join(dir, 'bulk-ndjson-10-patients'));
+  for (const t of ['Patient', 'Practitioner', 'PractitionerRole', 'Location', 'Organization'])
+    copyFileSync(join(from, `${t}.000.ndjson`), join(dir, 'bulk-ndjson-10-patients', `${t}.000.ndjson`));
+  return dir;
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface SandboxServerHarness {
+  readonly config: StewardConfig;
+  readonly logs: LogCapture;
+  readonly masterKeys: MasterKeyProvider;
+  start(overrides?: Partial<StewardConfig>): Promise<RunningServer>;
+}
+
+/** A server like `npm start`'s: the sandbox EHR in-process (ephemeral ports, clinic held still). */
+export function sandboxServer(db: TestDatabase, seedDir: string, env: NodeJS.ProcessEnv = {}): SandboxServerHarness {
+  const logs = new LogCapture();
+  const logger = createLogger({ level: 'info', destination: logs });
+  const masterKeys = InMemoryMasterKeyProvider.random();
+  const config = loadConfig({
+    STEWARD_DATA_DIR: join(seedDir, 'data'),
+    STEWARD_PORT: '0',
+    STEWARD_SANDBOX: 'on',
+    STEWARD_SANDBOX_PORT: '0',
+    STEWARD_SANDBOX_MLLP_PORT: '0',
+    STEWARD_SANDBOX_SPEED: '0',
+    STEWARD_SANDBOX_SEED_DIR: seedDir,
+    ...env,
+  });
+  return {
+    config,
+    logs,
+    masterKeys,
+    start: (overrides = {}) =>
+      startServer({ ...config, ...overrides }, logger, {
+        database: db,
+        masterKeys,
+        passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
+      }),
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * @module The referral workflow's vocabulary: stages (after the HL7 FHIR referral Task states),
+ * the state kept in `workflow_instances.state` (references, codes and times only: lists and
+ * reports read it unsealed), the signal payloads the route sends, the timing options and the
+ * network rule.
+ */
+import type { Json } from '../engine/index.js';
+
+export const REFERRAL_WORKFLOW = 'referral';
+
+/**
+ * The loop, in order. `sent` ≈ Task requested, `received`/`accepted` as the Task says, `scheduled`
+ * an appointment based on the referral is booked, `attended` the visit happened (check-in,
+ * fulfilled, encounter), `reported` the consult note came back, `closed` the report is back and
+ * the request is completed (Task or ServiceRequest `completed`).
+ */
+export const referralStages = ['sent', 'received', 'accepted', 'scheduled', 'attended', 'reported', 'closed'] as const;
+export type ReferralStage = (typeof referralStages)[number];
+
+export const leakReasons = ['never-scheduled', 'out-of-network', 'cancelled'] as const;
+export type LeakReason = (typeof leakReasons)[number];
+
+export function stageIndex(s: ReferralStage): number {
+  return referralStages.indexOf(s);
+}
+
+export function isReferralStage(v: string): v is ReferralStage {
+  return (referralStages as readonly string[]).includes(v);
+}
+
+/** A participant as a signal carries it: its EHR reference (if any) and its identifiers' systems (never values). */
+export type ParticipantNote = { kind: string; ref: string | null; systems: string[] };
+
+export type StageEntry = { stage: ReferralStage; at: string; eventId: string | null };
+
+export type ProposalNote = {
+  tag: string;
+  stage: ReferralStage;
+  action: string;
+  proposalId: string | null;
+  status: string | null;
+};
+
+export type ReferralState = {
+  site: string | null;
+  connectionId: string | null;
+  serviceRequest: string | null;
+  /** The event whose patient proposals are for (the referral's first event). */
+  patientEventId: string | null;
+  priority: string | null;
+  stage: ReferralStage;
+  stageEnteredAt: string | null;
+  /** The next stage expected, and when it is due (null once closed or cancelled). */
+  awaiting: ReferralStage | null;
+  dueAt: string | null;
+  /** When each awaited stage was (or is) due. */
+  due: { [stage: string]: string };
+  history: StageEntry[];
+  /** Requester reference (`Practitioner/…`), who gets the overdue Task. */
+  owner: string | null;
+  performers: ParticipantNote[];
+  performerInNetwork: boolean | null;
+  appointment: string | null;
+  appointmentStart: string | null;
+  appointmentInNetwork: boolean | null;
+  /** Task or ServiceRequest completed: closes the loop together with the report. */
+  requestCompleted: boolean;
+  overdue: ReferralStage | null;
+  escalated: boolean;
+  leaked: LeakReason | null;
+  missedAppointments: number;
+  proposals: ProposalNote[];
+  /** Every event id applied, so a start and a signal of the same event count once. */
+  eventIds: string[];
+  endedAt: string | null;
+};
+
+export const initialReferralState: ReferralState = {
+  site: null,
+  connectionId: null,
+  serviceRequest: null,
+  patientEventId: null,
+  priority: null,
+  stage: 'sent',
+  stageEnteredAt: null,
+  awaiting: null,
+  dueAt: null,
+  due: {},
+  history: [],
+  owner: null,
+  performers: [],
+  performerInNetwork: null,
+  appointment: null,
+  appointmentStart: null,
+  appointmentInNetwork: null,
+  requestCompleted: false,
+  overdue: null,
+  escalated: false,
+  leaked: null,
+  missedAppointments: 0,
+  proposals: [],
+  eventIds: [],
+  endedAt: null,
+};
+
+/** What the route sends: the start, and one signal per kind of event. */
+export type ReferralStartPayload = {
+  eventId: string;
+  occurredAt: string;
+  connectionId: string;
+  site: string | null;
+  /** `ServiceRequest/<id>`; null for an HL7 referral (identifiers only). */
+  serviceRequest: string | null;
+  status: string;
+  priority: string | null;
+  requester: string | null;
+  performers: ParticipantNote[];
+};
+
+export type ReferralSignalPayload = {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  /** Referral/Task/Appointment/Encounter status (documents: the document status). */
+  status: string;
+  /** `Appointment/<id>` (or the identifier link) for appointment signals. */
+  ref: string | null;
+  start: string | null;
+  participants: ParticipantNote[];
+};
+
+/** Durations, in days of 24 hours (calendar days; business days are not modelled). */
+export interface ReferralTiming {
+  /** sent → received. */
+  readonly receivedDays: number;
+  /** received → accepted. */
+  readonly acceptedDays: number;
+  /** accepted → scheduled. */
+  readonly scheduledDays: number;
+  /** scheduled → attended: after the appointment's start. */
+  readonly attendedDaysAfterStart: number;
+  /** attended → reported. */
+  readonly reportDays: number;
+  /** reported → closed (the request marked completed). */
+  readonly closeDays: number;
+  /** An overdue stage is escalated to the owner's lead this long after its due time. */
+  readonly escalateDays: number;
+  /** Not scheduled this long after it was sent (or after a missed appointment): leaked, never scheduled. */
+  readonly leakDays: number;
+  /** A leaked or stalled referral stops being tracked this long after its last stage change. */
+  readonly expireDays: number;
+}
+
+export const defaultReferralTiming: ReferralTiming = {
+  receivedDays: 2,
+  acceptedDays: 3,
+  scheduledDays: 14,
+  attendedDaysAfterStart: 1,
+  reportDays: 7,
+  closeDays: 7,
+  escalateDays: 2,
+  leakDays: 30,
+  expireDays: 90,
+};
+
+/**
+ * The network rule. A participant is in network when the clinic's EHR knows it (the reference
+ * has an EHR id on this connection: it is a resource of the clinic's own directory) and it is
+ * not listed in `externalRefs`, or when one of its identifiers' systems is in `systems` (say, the
+ * health system's provider-id system). A set of participants (a referral's performers, an
+ * appointment's practitioners/locations) is in network when any one is; with no participant
+ * at all nothing is known (null). HL7 v2 participants carry identifiers only, so on an HL7 feed
+ * configure `systems`, or every HL7-only appointment reads as out of network.
+ */
+export interface NetworkRule {
+  readonly systems: readonly string[];
+  readonly externalRefs: readonly string[];
+}
+
+export const defaultNetworkRule: NetworkRule = { systems: [], externalRefs: [] };
+
+export function inNetwork(rule: NetworkRule, parts: readonly ParticipantNote[]): boolean | null {
+  const relevant = parts.filter((p) => p.kind !== 'Patient');
+  if (relevant.length === 0) return null;
+  return relevant.some(
+    (p) => (p.ref !== null && !rule.externalRefs.includes(p.ref)) || p.systems.some((s) => rule.systems.includes(s)),
+  );
+}
+
+export function asJson<T>(value: T): Json {
+  return value as unknown as Json;
+}

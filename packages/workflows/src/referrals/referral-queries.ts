@@ -1,0 +1,251 @@
+/**
+ * @module Referral lists and figures, read from `workflow_instances` (type `referral`): the state
+ * holds site, stage, due times and flags, and no PHI, so these reads need no unsealing. Callers
+ * enforce `phi.search` at the site first (an operational list still reveals who is referred where).
+ *
+ * Known limit: figures are computed in the process from the instances started in the window
+ * (one row each); past some hundred thousand referrals per window this belongs in SQL.
+ */
+import { ValidationError } from '@steward/core';
+import type { Sql } from '@steward/store';
+import {
+  leakReasons,
+  REFERRAL_WORKFLOW,
+  referralStages,
+  type LeakReason,
+  type ReferralStage,
+  type ReferralState,
+} from './referral-model.js';
+
+export interface ReferralListFilter {
+  readonly site?: string;
+  readonly stage?: ReferralStage;
+  /** true: only overdue ones; false: only those not overdue. */
+  readonly overdue?: boolean;
+  /** 1–200, default 50. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface ReferralListItem {
+  readonly workflowId: string;
+  readonly correlationKey: string;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly site: string | null;
+  readonly connectionId: string | null;
+  readonly serviceRequest: string | null;
+  readonly stage: ReferralStage;
+  readonly stageEnteredAt: string | null;
+  readonly awaiting: ReferralStage | null;
+  readonly dueAt: string | null;
+  readonly overdue: ReferralStage | null;
+  readonly escalated: boolean;
+  readonly leaked: LeakReason | null;
+  readonly owner: string | null;
+  readonly appointment: string | null;
+  readonly proposalIds: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ReferralPage {
+  readonly items: readonly ReferralListItem[];
+  /** The cursor of the next page, when there may be one. */
+  readonly next?: string;
+}
+
+interface Row {
+  id: string;
+  correlation_key: string;
+  status: ReferralListItem['status'];
+  state: ReferralState;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const iso = (d: Date | string): string => new Date(d).toISOString();
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
+      return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new ValidationError('bad cursor', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
+}
+
+/** Referrals, newest first, by keyset (created_at, id). */
+export async function listReferrals(db: Sql, filter: ReferralListFilter = {}): Promise<ReferralPage> {
+  const limit = filter.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw new ValidationError('bad limit', [{ path: 'limit', message: '1 to 200' }]);
+  const where = ['type = $1'];
+  const params: unknown[] = [REFERRAL_WORKFLOW];
+  if (filter.site !== undefined) {
+    params.push(filter.site);
+    where.push(`state->>'site' = $${params.length}`);
+  }
+  if (filter.stage !== undefined) {
+    params.push(filter.stage);
+    where.push(`state->>'stage' = $${params.length}`);
+  }
+  if (filter.overdue === true) where.push(`state->>'overdue' is not null`);
+  if (filter.overdue === false) where.push(`state->>'overdue' is null`);
+  if (filter.cursor !== undefined) {
+    const c = decodeCursor(filter.cursor);
+    params.push(c.createdAt, c.id);
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(limit + 1);
+  const r = await db.query<Row>(
+    `select id, correlation_key, status, state, created_at, updated_at from workflow_instances
+     where ${where.join(' and ')} order by created_at desc, id desc limit $${params.length}`,
+    params,
+  );
+  const rows = r.rows.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    items: rows.map(toItem),
+    ...(r.rows.length > limit && last !== undefined ? { next: encodeCursor(iso(last.created_at), last.id) } : {}),
+  };
+}
+
+function toItem(row: Row): ReferralListItem {
+  const s = row.state;
+  return {
+    workflowId: row.id,
+    correlationKey: row.correlation_key,
+    status: row.status,
+    site: s.site,
+    connectionId: s.connectionId,
+    serviceRequest: s.serviceRequest,
+    stage: s.stage,
+    stageEnteredAt: s.stageEnteredAt,
+    awaiting: s.awaiting,
+    dueAt: s.dueAt,
+    overdue: s.overdue,
+    escalated: s.escalated,
+    leaked: s.leaked,
+    owner: s.owner,
+    appointment: s.appointment,
+    proposalIds: s.proposals.flatMap((p) => (p.proposalId !== null ? [p.proposalId] : [])),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export interface ReferralFigureFilter {
+  readonly site?: string;
+  /** Referrals started at or after this instant (default: all). */
+  readonly since?: Date;
+}
+
+export interface StageTime {
+  /** Completed stays in this stage (the referral moved on). */
+  readonly count: number;
+  readonly medianHours: number | null;
+  readonly p90Hours: number | null;
+}
+
+export interface ReferralFigures {
+  readonly site: string | null;
+  readonly since: string | null;
+  /** Referrals started in the window. */
+  readonly total: number;
+  /** Where each referral is now (a cancelled one stays at the stage it was cancelled in). */
+  readonly byStage: Readonly<Record<ReferralStage, number>>;
+  /** Time spent in each stage before moving on, in hours. */
+  readonly timeInStage: Readonly<Record<ReferralStage, StageTime>>;
+  /** Running referrals whose awaited stage is overdue (and of those, escalated). */
+  readonly overdue: number;
+  readonly escalated: number;
+  readonly closed: number;
+  /** closed / total (null when there are none). */
+  readonly closureRate: number | null;
+  readonly leakage: {
+    readonly count: number;
+    readonly rate: number | null;
+    readonly byReason: Readonly<Record<LeakReason, { readonly count: number; readonly rate: number | null }>>;
+  };
+}
+
+/** Counts by stage, time in stage, overdue, closure rate and leakage of the referrals started in the window. */
+export async function referralFigures(db: Sql, filter: ReferralFigureFilter = {}): Promise<ReferralFigures> {
+  const where = ['type = $1'];
+  const params: unknown[] = [REFERRAL_WORKFLOW];
+  if (filter.site !== undefined) {
+    params.push(filter.site);
+    where.push(`state->>'site' = $${params.length}`);
+  }
+  if (filter.since !== undefined) {
+    params.push(filter.since);
+    where.push(`created_at >= $${params.length}`);
+  }
+  const r = await db.query<Pick<Row, 'status' | 'state'>>(
+    `select status, state from workflow_instances where ${where.join(' and ')}`,
+    params,
+  );
+  const byStage = Object.fromEntries(referralStages.map((s) => [s, 0])) as Record<ReferralStage, number>;
+  const spans = Object.fromEntries(referralStages.map((s) => [s, [] as number[]])) as Record<ReferralStage, number[]>;
+  const leaks = Object.fromEntries(leakReasons.map((l) => [l, 0])) as Record<LeakReason, number>;
+  let overdue = 0;
+  let escalated = 0;
+  let leaked = 0;
+  for (const { status, state: s } of r.rows) {
+    byStage[s.stage]++;
+    if (status === 'running' && s.overdue !== null) {
+      overdue++;
+      if (s.escalated) escalated++;
+    }
+    if (s.leaked !== null) {
+      leaked++;
+      leaks[s.leaked]++;
+    }
+    const entered = s.history.filter((h, i) => i === 0 || h.stage !== s.history[i - 1]?.stage);
+    entered.forEach((h, i) => {
+      const next = entered[i + 1];
+      if (next !== undefined) spans[h.stage].push((Date.parse(next.at) - Date.parse(h.at)) / 3_600_000);
+    });
+  }
+  const total = r.rows.length;
+  const rate = (n: number): number | null => (total === 0 ? null : n / total);
+  const closed = byStage.closed;
+  return {
+    site: filter.site ?? null,
+    since: filter.since?.toISOString() ?? null,
+    total,
+    byStage,
+    timeInStage: Object.fromEntries(
+      referralStages.map((s) => [
+        s,
+        { count: spans[s].length, medianHours: quantile(spans[s], 0.5), p90Hours: quantile(spans[s], 0.9) },
+      ]),
+    ) as Record<ReferralStage, StageTime>,
+    overdue,
+    escalated,
+    closed,
+    closureRate: rate(closed),
+    leakage: {
+      count: leaked,
+      rate: rate(leaked),
+      byReason: Object.fromEntries(leakReasons.map((l) => [l, { count: leaks[l], rate: rate(leaks[l]) }])) as Record<
+        LeakReason,
+        { count: number; rate: number | null }
+      >,
+    },
+  };
+}
+
+/** Nearest-rank quantile, rounded to 0.01 h. */
+function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,186 @@
+/**
+ * @module Test support (not exported): a tiny EHR that versions FHIR resources the way the
+ * sandbox's clinic simulator writes them and turns each save into the normalized events the
+ * journal would store (through @steward/ehr's `changeEvents`, with the previous version), a
+ * journal, the router with the referral route, the engine with a fake `proposal.draft`, and a
+ * manual clock.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Appointment, DocumentReference, Encounter, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
+import { ManualClock } from '@steward/core';
+import { changeEvents, MemoryInboundJournal } from '@steward/ehr';
+import type { Database } from '@steward/store';
+import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
+import { EventRouter, type RoutedConnection } from '../routing/index.js';
+import type { DraftRequest } from '../effects/index.js';
+import { createReferralRoute } from './referral-route.js';
+import { referralWorkflowWith, type ReferralWorkflowOptions } from './referral-workflow.js';
+
+export const CONN = '6f1c2b7e-2d0a-4c47-9a55-0b8d7c1e9a01';
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export interface Drafted {
+  readonly key: string;
+  readonly request: DraftRequest;
+}
+
+export async function referralKit(db: Database, options: ReferralWorkflowOptions = {}) {
+  await db.query(
+    'truncate workflow_history, workflow_inbox, workflow_effects, workflow_links, workflow_router_cursors, workflow_instances',
+  );
+  const clock = new ManualClock('2026-03-02T14:00:00Z');
+  const drafts = new Map<string, DraftRequest>();
+  const draft: EffectHandler = (req) => {
+    if (!drafts.has(req.key)) drafts.set(req.key, req.input as unknown as DraftRequest);
+    return Promise.resolve({ proposalId: uuidOf(req.key), status: 'pending_review' } satisfies Json);
+  };
+  const definition = referralWorkflowWith(options);
+  const engine = new WorkflowEngine({ db, clock, definitions: [definition], effects: { 'proposal.draft': draft } });
+  const worker = new WorkflowWorker(engine, { id: 'w1', batchSize: 16 });
+  const journal = new MemoryInboundJournal();
+  const connection: RoutedConnection = { id: CONN, journal };
+  const router = new EventRouter({
+    db,
+    engine,
+    clock,
+    routes: [createReferralRoute({ siteOf: () => Promise.resolve('north') })],
+    connections: () => Promise.resolve([connection]),
+  });
+  const versions = new Map<string, Resource>();
+
+  /** Saves a version (the EHR assigns version and lastUpdated), journals its events, routes and runs them. */
+  async function save<T extends Resource>(resource: T): Promise<T> {
+    const key = `${resource.resourceType}/${resource.id ?? ''}`;
+    const previous = versions.get(key);
+    const version = String(Number(previous?.meta?.versionId ?? '0') + 1);
+    const current = { ...resource, meta: { versionId: version, lastUpdated: clock.now().toISOString() } } as T;
+    versions.set(key, current);
+    const events = changeEvents(current, previous, { connectionId: CONN, channel: 'fhir-subscription' });
+    await journal.receive(
+      {
+        connectionId: CONN,
+        channel: 'fhir-subscription',
+        messageKey: `${key}/${version}`,
+        raw: JSON.stringify(current),
+        messageType: resource.resourceType,
+        receivedAt: clock.now(),
+      },
+      events,
+    );
+    await run();
+    return current;
+  }
+
+  async function run(): Promise<void> {
+    await router.drain();
+    await worker.drain();
+  }
+
+  /** Moves time on and runs whatever came due. */
+  async function advance(ms: number): Promise<void> {
+    clock.advance(ms);
+    await run();
+  }
+
+  async function stateOf(srId: string) {
+    const r = await db.query<{ id: string }>(
+      "select id from workflow_instances where type = 'referral' and correlation_key = $1",
+      [`referral:${CONN}:${srId}`],
+    );
+    const id = r.rows[0]?.id;
+    if (id === undefined) throw new Error('no referral workflow');
+    return engine.get(id);
+  }
+
+  return { clock, drafts, engine, worker, journal, router, save, run, advance, stateOf };
+}
+
+function uuidOf(key: string): string {
+  let h = 0;
+  for (const c of key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `00000000-0000-4000-8000-${h.toString(16).padStart(12, '0')}`;
+}
+
+export const PATIENT = 'Patient/pat-1';
+
+/** A referral as the clinic simulator writes it (category Patient referral, PractitionerRole + Organization performers). */
+export function serviceRequest(id: string, extra: Partial<ServiceRequest> = {}): ServiceRequest {
+  return {
+    resourceType: 'ServiceRequest',
+    id,
+    status: 'active',
+    intent: 'order',
+    priority: 'routine',
+    category: [{ coding: [{ system: 'http://snomed.info/sct', code: '3457005', display: 'Patient referral' }] }],
+    code: { text: 'Referral to Cardiology' },
+    subject: { reference: PATIENT },
+    authoredOn: '2026-03-02T14:00:00Z',
+    requester: { reference: 'Practitioner/pcp-1' },
+    performer: [{ reference: 'PractitionerRole/card-role' }, { reference: 'Organization/card-org' }],
+    ...extra,
+  };
+}
+
+export function referralTask(id: string, srId: string, status: Task['status']): Task {
+  return {
+    resourceType: 'Task',
+    id,
+    status,
+    intent: 'order',
+    code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+    focus: { reference: `ServiceRequest/${srId}` },
+    for: { reference: PATIENT },
+    requester: { reference: 'Practitioner/pcp-1' },
+    owner: { reference: 'PractitionerRole/card-role' },
+  };
+}
+
+export function appointment(
+  id: string,
+  srId: string | undefined,
+  status: Appointment['status'],
+  start: string,
+  provider: Appointment['participant'][number]['actor'] = { reference: 'Practitioner/card-1' },
+): Appointment {
+  return {
+    resourceType: 'Appointment',
+    id,
+    status,
+    start,
+    end: new Date(Date.parse(start) + 30 * 60_000).toISOString(),
+    ...(srId !== undefined ? { basedOn: [{ reference: `ServiceRequest/${srId}` }] } : {}),
+    participant: [
+      { actor: { reference: PATIENT }, status: 'accepted' },
+      { actor: provider, status: 'accepted' },
+    ],
+  };
+}
+
+/** An encounter that names only its appointment (found through the appointment's link). */
+export function encounter(id: string, appointmentId: string, status: Encounter['status']): Encounter {
+  return {
+    resourceType: 'Encounter',
+    id,
+    status,
+    class: { code: 'AMB' },
+    subject: { reference: PATIENT },
+    appointment: [{ reference: `Appointment/${appointmentId}` }],
+    serviceProvider: { reference: 'Organization/card-org' },
+  };
+}
+
+export function consultNote(id: string, related: readonly string[]): DocumentReference {
+  return {
+    resourceType: 'DocumentReference',
+    id,
+    status: 'current',
+    docStatus: 'final',
+    type: { coding: [{ system: 'http://loinc.org', code: '11488-4', display: 'Consult note' }] },
+    subject: { reference: PATIENT },
+    content: [{ attachment: { contentType: 'text/plain' } }],
+    context: { related: related.map((reference) => ({ reference })) },
+  };
+}
+
+export const newId = (): string => randomUUID();

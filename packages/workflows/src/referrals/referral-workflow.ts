@@ -1,0 +1,384 @@
+/**
+ * @module The referral workflow: one instance per referral (ServiceRequest), tracked through
+ * sent → received → accepted → scheduled → attended → reported → closed. Each awaited stage has
+ * a due time and a timer; an overdue stage drafts a Task proposal for the owner (the requester)
+ * and, while it is not yet received/accepted, a message proposal to the receiving practice; if
+ * still overdue `escalateDays` later, a more urgent Task proposal for the owner's lead. Leakage
+ * (never scheduled, scheduled out of network, cancelled) is flagged in the state for reports.
+ *
+ * Stages only move forward, except that a cancelled or missed appointment takes a scheduled
+ * referral back to `accepted` (to be booked again). Events may skip stages (a feed without Task
+ * updates goes from sent to scheduled); the history then shows the stages actually seen.
+ * Times: a stage is entered at its event's `occurredAt` (the EHR's time, so a late-routed event
+ * does not stretch the stage); durations are days of 24 hours (business days are not modelled).
+ */
+import { cancelTimer, complete, effect, setTimer } from '../engine/index.js';
+import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
+import type { DraftRequest } from '../effects/index.js';
+import {
+  asJson,
+  defaultNetworkRule,
+  defaultReferralTiming,
+  initialReferralState,
+  inNetwork,
+  REFERRAL_WORKFLOW,
+  referralStages,
+  stageIndex,
+  type LeakReason,
+  type NetworkRule,
+  type ReferralSignalPayload,
+  type ReferralStage,
+  type ReferralStartPayload,
+  type ReferralState,
+  type ReferralTiming,
+} from './referral-model.js';
+
+export interface ReferralWorkflowOptions {
+  readonly timing?: Partial<ReferralTiming>;
+  readonly network?: Partial<NetworkRule>;
+}
+
+const DAY = 86_400_000;
+const TASK_CODES = 'urn:steward:referral-task';
+const OVERDUE_PRIORITY = 2;
+const ESCALATION_PRIORITY = 1;
+
+/** The stages whose lateness is the receiving practice's to fix: a message to them is proposed too. */
+const practiceStages: readonly ReferralStage[] = ['received', 'accepted'];
+
+const cancelledTask = new Set(['cancelled', 'rejected', 'failed', 'entered-in-error']);
+const cancelledRequest = new Set(['revoked', 'entered-in-error']);
+
+export function referralWorkflowWith(options: ReferralWorkflowOptions = {}): WorkflowDefinition<ReferralState> {
+  const timing: ReferralTiming = { ...defaultReferralTiming, ...options.timing };
+  const network: NetworkRule = { ...defaultNetworkRule, ...options.network };
+  return {
+    type: REFERRAL_WORKFLOW,
+    version: 1,
+    initialState: initialReferralState,
+    decide(state, input, ctx) {
+      const run = new Step(clone(state), timing, network, ctx);
+      run.apply(input);
+      return { state: run.s, commands: run.commands };
+    },
+  };
+}
+
+/** The default definition (default timing, network = the clinic's own EHR directory). */
+export const referralWorkflow: WorkflowDefinition<ReferralState> = referralWorkflowWith();
+
+function clone(s: ReferralState): ReferralState {
+  return JSON.parse(JSON.stringify(s)) as ReferralState;
+}
+
+const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
+
+/** One decision: mutates its own copy of the state and collects commands. */
+class Step {
+  readonly commands: Command[] = [];
+  constructor(
+    readonly s: ReferralState,
+    private readonly timing: ReferralTiming,
+    private readonly network: NetworkRule,
+    private readonly ctx: DecideContext,
+  ) {}
+
+  apply(input: WorkflowInput): void {
+    if (this.s.endedAt !== null) return; // nothing moves a finished referral (late effects only record)
+    switch (input.kind) {
+      case 'start':
+        this.start(input.payload as unknown as ReferralStartPayload);
+        return;
+      case 'signal': {
+        const p = input.payload as unknown as ReferralSignalPayload;
+        if (this.s.eventIds.includes(p.eventId)) return;
+        this.s.eventIds.push(p.eventId);
+        this.signal(input.name, p);
+        return;
+      }
+      case 'timer':
+        this.timer(input.name);
+        return;
+      case 'effect':
+        this.effectResult(input.payload.tag, input.payload.result);
+        return;
+    }
+  }
+
+  private start(p: ReferralStartPayload): void {
+    const s = this.s;
+    s.site = p.site;
+    s.connectionId = p.connectionId;
+    s.serviceRequest = p.serviceRequest;
+    s.patientEventId = p.eventId;
+    s.priority = p.priority;
+    s.owner = p.requester;
+    s.performers = p.performers;
+    s.performerInNetwork = inNetwork(this.network, p.performers);
+    s.eventIds.push(p.eventId);
+    this.enter('sent', p.occurredAt, p.eventId);
+    this.commands.push(setTimer('leak', { at: addDays(p.occurredAt, this.timing.leakDays) }));
+    this.requestStatus(p.status, p.occurredAt, p.eventId);
+  }
+
+  private signal(name: string, p: ReferralSignalPayload): void {
+    switch (name) {
+      case 'referral':
+        this.requestStatus(p.status, p.occurredAt, p.eventId);
+        return;
+      case 'task':
+        this.taskStatus(p.status, p.occurredAt, p.eventId);
+        return;
+      case 'appointment':
+        this.appointment(p);
+        return;
+      case 'encounter':
+        if (['in-progress', 'arrived', 'finished', 'triaged', 'onleave'].includes(p.status))
+          this.advance('attended', p.occurredAt, p.eventId);
+        return;
+      case 'document':
+        if (p.status !== 'entered-in-error' && p.status !== 'superseded') {
+          this.advance('reported', p.occurredAt, p.eventId);
+          this.maybeClose(p.occurredAt, p.eventId);
+        }
+        return;
+    }
+  }
+
+  private requestStatus(status: string, at: string, eventId: string): void {
+    if (cancelledRequest.has(status)) this.cancel(at, eventId);
+    else if (status === 'completed') this.requestDone(at, eventId);
+  }
+
+  private taskStatus(status: string, at: string, eventId: string): void {
+    if (cancelledTask.has(status)) this.cancel(at, eventId);
+    else if (status === 'received') this.advance('received', at, eventId);
+    else if (status === 'accepted' || status === 'in-progress' || status === 'ready')
+      this.advance('accepted', at, eventId);
+    else if (status === 'completed') this.requestDone(at, eventId);
+  }
+
+  private appointment(p: ReferralSignalPayload): void {
+    const s = this.s;
+    if (p.status === 'booked' || p.eventType === 'appointment.rescheduled') {
+      s.appointment = p.ref;
+      s.appointmentStart = p.start;
+      s.appointmentInNetwork = inNetwork(this.network, p.participants);
+      if (s.appointmentInNetwork === false) s.leaked = 'out-of-network';
+      else if (s.leaked === 'never-scheduled' || s.leaked === 'out-of-network') s.leaked = null;
+      if (stageIndex(s.stage) < stageIndex('scheduled')) this.advance('scheduled', p.occurredAt, p.eventId);
+      else if (s.stage === 'scheduled') this.await('attended', p.occurredAt); // a reschedule moves the due time
+      this.commands.push(cancelTimer('leak'), cancelTimer('expire'));
+    } else if (p.status === 'arrived' || p.status === 'checked-in' || p.status === 'fulfilled') {
+      this.advance('attended', p.occurredAt, p.eventId);
+    } else if ((p.status === 'cancelled' || p.status === 'noshow') && s.stage === 'scheduled') {
+      if (p.ref !== null && s.appointment !== null && p.ref !== s.appointment) return; // another booking
+      s.missedAppointments++;
+      s.appointment = null;
+      s.appointmentStart = null;
+      this.enter('accepted', p.occurredAt, p.eventId);
+      this.commands.push(setTimer('leak', { at: addDays(p.occurredAt, this.timing.leakDays) }));
+    }
+  }
+
+  private requestDone(at: string, eventId: string): void {
+    this.s.requestCompleted = true;
+    this.maybeClose(at, eventId);
+  }
+
+  private maybeClose(at: string, eventId: string): void {
+    if (this.s.requestCompleted && this.s.stage === 'reported') {
+      this.enter('closed', at, eventId);
+      this.finish(at);
+    }
+  }
+
+  private cancel(at: string, eventId: string): void {
+    if (this.s.stage === 'closed') return;
+    this.s.leaked = 'cancelled';
+    this.s.history.push({ stage: this.s.stage, at, eventId });
+    this.finish(at);
+  }
+
+  private finish(at: string): void {
+    const s = this.s;
+    this.clearAwaited();
+    this.commands.push(cancelTimer('leak'), cancelTimer('expire'));
+    s.awaiting = null;
+    s.dueAt = null;
+    s.overdue = null;
+    s.endedAt = at;
+    this.commands.push(complete(asJson({ stage: s.stage, leaked: s.leaked })));
+  }
+
+  /** Moves forward to `stage` (never back). */
+  private advance(stage: ReferralStage, at: string, eventId: string): void {
+    if (stageIndex(stage) <= stageIndex(this.s.stage)) return;
+    this.enter(stage, at, eventId);
+  }
+
+  private enter(stage: ReferralStage, at: string, eventId: string | null): void {
+    const s = this.s;
+    this.clearAwaited();
+    s.stage = stage;
+    s.stageEnteredAt = at;
+    s.history.push({ stage, at, eventId });
+    s.overdue = null;
+    s.escalated = false;
+    if (stageIndex(stage) >= stageIndex('scheduled') && s.leaked === 'never-scheduled') s.leaked = null;
+    if (stage !== 'closed') {
+      const next = referralStages[stageIndex(stage) + 1];
+      if (next !== undefined) this.await(next, at);
+    }
+    // A stalled referral is dropped after expireDays without a stage change.
+    if (stage !== 'closed') this.commands.push(setTimer('expire', { at: addDays(at, this.timing.expireDays) }));
+  }
+
+  private await(next: ReferralStage, at: string): void {
+    const s = this.s;
+    const t = this.timing;
+    const start = s.appointmentStart;
+    const dueAt =
+      next === 'received'
+        ? addDays(at, t.receivedDays)
+        : next === 'accepted'
+          ? addDays(at, t.acceptedDays)
+          : next === 'scheduled'
+            ? addDays(at, t.scheduledDays)
+            : next === 'attended'
+              ? addDays(start !== null && !Number.isNaN(Date.parse(start)) ? start : at, t.attendedDaysAfterStart)
+              : next === 'reported'
+                ? addDays(at, t.reportDays)
+                : addDays(at, t.closeDays);
+    s.awaiting = next;
+    s.dueAt = dueAt;
+    s.due[next] = dueAt;
+    this.commands.push(setTimer(`due:${next}`, { at: dueAt }), cancelTimer(`escalate:${next}`));
+  }
+
+  private clearAwaited(): void {
+    const a = this.s.awaiting;
+    if (a !== null) this.commands.push(cancelTimer(`due:${a}`), cancelTimer(`escalate:${a}`));
+  }
+
+  private timer(name: string): void {
+    const s = this.s;
+    const now = this.ctx.now.toISOString();
+    if (name === 'leak') {
+      if (stageIndex(s.stage) < stageIndex('scheduled')) s.leaked = 'never-scheduled';
+      return;
+    }
+    if (name === 'expire') {
+      if (s.stage !== 'closed') this.finish(now);
+      return;
+    }
+    const [kind, awaited] = name.split(':');
+    const stage = s.awaiting;
+    if (stage === null || awaited !== stage) return; // a stale timer for a stage already reached
+    if (kind === 'due') {
+      s.overdue = stage;
+      this.draftOverdue(stage, false);
+      if (practiceStages.includes(stage)) this.draftPracticeMessage(stage);
+      const dueAt = s.due[stage] ?? now;
+      this.commands.push(setTimer(`escalate:${stage}`, { at: addDays(dueAt, this.timing.escalateDays) }));
+    } else if (kind === 'escalate') {
+      s.escalated = true;
+      this.draftOverdue(stage, true);
+    }
+  }
+
+  private base(stage: ReferralStage, reasonCode: string): Omit<DraftRequest, 'action' | 'target'> {
+    const s = this.s;
+    return {
+      connectionId: s.connectionId ?? '',
+      workflow: REFERRAL_WORKFLOW,
+      correlationId: this.ctx.correlationKey,
+      patientEventId: s.patientEventId ?? '',
+      evidence: {
+        eventIds: s.history.flatMap((h) => (h.eventId !== null ? [h.eventId] : [])),
+        resources: [s.serviceRequest, s.appointment].filter((r): r is string => r !== null),
+        reasonCode,
+      },
+      ...(s.due[stage] !== undefined ? { dueAt: s.due[stage] } : {}),
+    };
+  }
+
+  /** A Task for the owner (or, escalated, for the owner's lead): codes only, no clinical text. */
+  private draftOverdue(stage: ReferralStage, escalated: boolean): void {
+    const s = this.s;
+    const code = escalated ? `escalated-${stage}` : `overdue-${stage}`;
+    const task: Record<string, Json> = {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      priority: escalated ? 'urgent' : 'routine',
+      code: {
+        coding: [{ system: TASK_CODES, code, display: `Referral ${escalated ? 'escalated' : 'overdue'}: ${stage}` }],
+      },
+      businessStatus: { coding: [{ system: TASK_CODES, code: `awaiting-${stage}` }] },
+      ...(s.serviceRequest !== null ? { focus: { reference: s.serviceRequest } } : {}),
+      for: { reference: 'Patient/{{patient}}' },
+      ...(s.due[stage] !== undefined ? { restriction: { period: { end: s.due[stage] } } } : {}),
+      // The escalation is for whoever leads the owner: the owner is named so the lead can be found.
+      ...(escalated
+        ? {
+            performerType: [{ coding: [{ system: TASK_CODES, code: 'owner-lead', display: "Owner's lead" }] }],
+            ...(s.owner !== null ? { requester: { reference: s.owner } } : {}),
+          }
+        : s.owner !== null
+          ? { owner: { reference: s.owner } }
+          : {}),
+    };
+    const request: DraftRequest = {
+      ...this.base(stage, `referral.${escalated ? 'escalated' : 'overdue'}.${stage}`),
+      action: 'task.create',
+      target: { resourceType: 'Task' },
+      payload: task,
+      priority: escalated ? ESCALATION_PRIORITY : OVERDUE_PRIORITY,
+    };
+    this.propose(escalated ? `escalate:${stage}` : `overdue:${stage}`, stage, request);
+  }
+
+  /** A message to the receiving practice: once sent it cannot be recalled. */
+  private draftPracticeMessage(stage: ReferralStage): void {
+    const s = this.s;
+    const recipients = s.performers.flatMap((p) => (p.ref !== null ? [{ reference: p.ref }] : []));
+    const request: DraftRequest = {
+      ...this.base(stage, `referral.overdue.${stage}`),
+      action: 'communication.send',
+      target: { resourceType: 'Communication' },
+      payload: {
+        resourceType: 'Communication',
+        status: 'preparation',
+        template: `referral-overdue-${stage}`,
+        channel: 'practice',
+        recipient: recipients,
+        about: s.serviceRequest !== null ? [{ reference: s.serviceRequest }] : [],
+        subject: { reference: 'Patient/{{patient}}' },
+      },
+      priority: OVERDUE_PRIORITY,
+      reversible: false,
+      irreversibleReason: 'a message to the receiving practice, once sent, cannot be recalled',
+    };
+    this.propose(`message:${stage}`, stage, request);
+  }
+
+  private propose(tag: string, stage: ReferralStage, request: DraftRequest): void {
+    this.s.proposals.push({ tag, stage, action: request.action, proposalId: null, status: null });
+    this.commands.push(effect('proposal.draft', asJson(request), tag));
+  }
+
+  private effectResult(tag: string | null, result: { ok: boolean; value?: Json }): void {
+    const note = [...this.s.proposals].reverse().find((p) => p.tag === tag && p.proposalId === null);
+    if (note === undefined) return;
+    if (result.ok) {
+      const v = (result.value ?? {}) as { proposalId?: string; status?: string };
+      note.proposalId = v.proposalId ?? null;
+      note.status = v.status ?? null;
+    } else {
+      note.status = 'failed';
+    }
+  }
+}
+
+export type { LeakReason };
