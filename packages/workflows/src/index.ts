@@ -52,3 +52,62 @@ export type {
 } from './routing/index.js';
 export { draftProposalHandler } from './effects/index.js';
 export type { DraftRequest, DraftProposalDeps } from './effects/index.js';
+export {
+  followupWorkflow,
+  defaultFollowupSettings,
+  followupStages,
+  FOLLOWUP,
+  followupRoute,
+  followupKey,
+  orderRefOf,
+  isRecheckOrder,
+  recheckCodes,
+  planReminders,
+  nextAllowed,
+  inQuietHours,
+  instantOf,
+  listFollowups,
+  followupFigures,
+} from './followups/index.js';
+export type {
+  FollowupState,
+  FollowupStage,
+  FollowupSettings,
+  FollowupStart,
+  AppointmentSignal,
+  ReplySignal,
+  ProposalOutcomeSignal,
+  FollowupRouteOptions,
+  QuietHours,
+  PlannedReminder,
+  ReminderPlanInput,
+  FollowupFilter,
+  FollowupItem,
+  FollowupFigures,
+  StageFigure,
+} from './followups/index.js';
+export {
+  channelKinds,
+  LocalOutbox,
+  ContactPreferenceStore,
+  renderMessage,
+  replyIntent,
+  languageOf,
+  templateLanguages,
+  templateNames,
+  MessageCommitter,
+} from './messaging/index.js';
+export type {
+  ChannelKind,
+  MessageChannel,
+  OutboundMessage,
+  OutboxItem,
+  OpenedMessage,
+  ContactPreferences,
+  StoredPreferences,
+  MessagingGovernance,
+  TemplateLanguage,
+  TemplateVars,
+  ReplyIntent,
+  MessageCommitterOptions,
+} from './messaging/index.js';

@@ -30,7 +30,12 @@ export interface FollowupRouteOptions {
   readonly codes?: readonly string[];
 }
 
-export const followupKey = (connectionId: string, orderRef: string): string => `followup:${connectionId}:${orderRef}`;
+/**
+ * `followup:<connection id>:<Type>:<id>`: the order reference with `:` for `/`, since the key is
+ * also the proposals' correlation id (letters, digits, `._:-`).
+ */
+export const followupKey = (connectionId: string, orderRef: string): string =>
+  `followup:${connectionId}:${orderRef.replace('/', ':')}`;
 
 /** `ServiceRequest/1` from `ServiceRequest/1`, `https://ehr/fhir/ServiceRequest/1` or `…/_history/2`. */
 export function orderRefOf(reference: string): string | undefined {

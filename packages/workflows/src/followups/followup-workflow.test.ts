@@ -16,7 +16,7 @@ function sharedStore(target: StoreTarget): (fn: (db: TestDatabase) => Promise<vo
   return (fn) => (db === undefined ? Promise.reject(new Error('store not open')) : fn(db));
 }
 
-const KEY = 'followup:11111111-1111-4111-8111-111111111111:ServiceRequest/rc1';
+const KEY = 'followup:11111111-1111-4111-8111-111111111111:ServiceRequest:rc1';
 
 for (const target of storeTargets()) {
   describe(`follow-up workflow on ${target.name}`, { skip: target.skip }, () => {

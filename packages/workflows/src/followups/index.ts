@@ -11,7 +11,7 @@ export type {
 } from './followup-workflow.js';
 export { followupRoute, followupKey, orderRefOf, isRecheckOrder, recheckCodes } from './followup-route.js';
 export type { FollowupRouteOptions } from './followup-route.js';
-export { planReminders, nextAllowed, inQuietHours } from './reminder-schedule.js';
+export { planReminders, nextAllowed, inQuietHours, instantOf } from './reminder-schedule.js';
 export type { QuietHours, PlannedReminder, ReminderPlanInput } from './reminder-schedule.js';
 export { listFollowups, followupFigures } from './followup-queries.js';
 export type { FollowupFilter, FollowupItem, FollowupFigures, StageFigure } from './followup-queries.js';
