@@ -106,12 +106,13 @@ const packageRoom = {
 };
 // SQL that touches PHI tables directly, allowed only in the governed store and the schema.
 const phiTableSql =
-  /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events|proposals|proposal_history|rel_parties|rel_party_index|rel_relationships|rel_notes|rel_source_records)\b/i;
+  /\b(from|into|update|join)\s+(records|record_index|ehr_inbound|ehr_events|proposals|proposal_history|rel_parties|rel_party_index|rel_relationships|rel_notes|rel_source_records|message_outbox|message_preferences)\b/i;
 const phiTableOwners = [
   'packages/governance/src/records/',
   'packages/store/src/migrations/',
   'packages/proposals/src/store/',
   'packages/relationships/src/graph/',
+  'packages/workflows/src/messaging/',
 ];
 
 function roomOf(file) {

@@ -15,6 +15,7 @@ import { sandbox, type SandboxFlags } from './commands/sandbox.js';
 import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
 import * as review from './commands/review.js';
 import { referralsList, reportReferralsCommand } from './commands/referrals.js';
+import { followupsList, reportFollowups, type FollowupListFlags } from './commands/followups.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -269,6 +270,25 @@ function program(setExit: (code: number) => void): Command {
     .option('--since <date>', 'referrals started at or after this ISO 8601 date or instant')
     .option('--json', 'print the figures as JSON')
     .action(async (o: Parameters<typeof reportReferralsCommand>[1]) => reportReferralsCommand(g(), o));
+  const followups = p.command('followups').description('recheck follow-ups: booking, reminders, cancels, no-shows');
+  followups
+    .command('list')
+    .description('follow-ups at a site with their stage, window, appointment and next reminder')
+    .requiredOption('--site <site>', 'the site')
+    .option('--stage <stage>', 'awaiting-booking, booked, rebooking, no-show, fulfilled or closed')
+    .option('--overdue', 'only those not booked by the end of their window')
+    .option('--status <status>', 'running, completed or failed')
+    .option('--after <id>', 'the page after this follow-up id')
+    .option('--limit <n>', '1-500 (default 50)')
+    .option('--json', 'print as JSON')
+    .action(async (o: FollowupListFlags) => followupsList(g(), o));
+  report
+    .command('followups')
+    .description('follow-up figures: counts by stage, time in stage, overdue, no-show and fulfilled rates')
+    .requiredOption('--site <site>', 'the site')
+    .option('--since <date>', 'only follow-ups started since (YYYY-MM-DD)')
+    .option('--json', 'print as JSON')
+    .action(async (o: { site: string; since?: string; json?: boolean }) => reportFollowups(g(), o));
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')

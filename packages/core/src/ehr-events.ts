@@ -95,6 +95,13 @@ export interface ReferralFacts {
   readonly authoredOn?: string;
   readonly requester?: ParticipantRef;
   readonly performers: readonly ParticipantRef[];
+  /**
+   * The order's category as a code (e.g. SNOMED 3457005 "Patient referral", or `follow-up`): how
+   * a workflow tells a referral from a recheck order. A label, not clinical detail.
+   */
+  readonly category?: string;
+  /** When the order should happen (FHIR occurrence[x]): a recheck's window. ISO-8601. */
+  readonly occurrence?: { readonly start?: string; readonly end?: string };
 }
 
 /** FHIR Task.status values (the HL7 referral workflow states). */

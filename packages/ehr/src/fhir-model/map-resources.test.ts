@@ -116,6 +116,35 @@ describe('ServiceRequest → ReferralFacts', () => {
   });
 });
 
+describe('ServiceRequest category and occurrence (recheck orders)', () => {
+  it('reads the category code and occurrenceDateTime or occurrencePeriod, and nothing when absent', () => {
+    const base: ServiceRequest = {
+      resourceType: 'ServiceRequest',
+      id: 'rc1',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p1' },
+      category: [{ coding: [{ system: 'http://example.org/category', code: 'follow-up', display: 'Follow-up' }] }],
+      code: { coding: [{ system: 'http://example.org/order', code: 'recheck' }] },
+      occurrenceDateTime: '2026-04-15T09:00:00-04:00',
+    };
+    const f = mapServiceRequest(base);
+    assert.equal(f.category, 'follow-up');
+    assert.equal(f.service, 'recheck');
+    assert.deepEqual(f.occurrence, { start: '2026-04-15T09:00:00-04:00' });
+    const noTime: ServiceRequest = { ...base };
+    delete noTime.occurrenceDateTime;
+    const period = mapServiceRequest({ ...noTime, occurrencePeriod: { start: '2026-04-08', end: '2026-04-22' } });
+    assert.deepEqual(period.occurrence, { start: '2026-04-08', end: '2026-04-22' });
+    const bare = mapServiceRequest({ ...noTime, category: [] });
+    assert.equal('category' in bare, false);
+    assert.equal('occurrence' in bare, false);
+    assert.throws(() => mapServiceRequest({ ...noTime, occurrencePeriod: 'soon' } as unknown as ServiceRequest), {
+      code: 'FHIR_INVALID',
+    });
+  });
+});
+
 describe('Task → TaskFacts', () => {
   it('maps the official examples: status, business status, focus, owner, patient from Task.for', () => {
     const t = example<Task>('Task-example1.json');

@@ -10,6 +10,7 @@ import type { ParticipantRef, PatientRef, ReferralFacts, ReferralStatus } from '
 import { toParticipant, toPatientRef } from './map-reference.js';
 import {
   conceptLabel,
+  firstConceptLabel,
   opt,
   optArray,
   optCode,
@@ -52,7 +53,22 @@ export function mapServiceRequest(resource: ServiceRequest): ReferralFacts {
     ...opt('authoredOn', optString(r, 'authoredOn', path)),
     ...opt('requester', requester),
     performers,
+    ...opt('category', firstConceptLabel(r, 'category', path)),
+    ...opt('occurrence', occurrenceOf(r, path)),
   };
+}
+
+/** occurrenceDateTime, or occurrencePeriod's bounds (occurrenceTiming is not read: a known limit). */
+function occurrenceOf(r: JsonObject, path: string): { start?: string; end?: string } | undefined {
+  const at = optString(r, 'occurrenceDateTime', path);
+  if (at !== undefined) return { start: at };
+  const period = optObject(r, 'occurrencePeriod', path);
+  if (period === undefined) return undefined;
+  const bounds = {
+    ...opt('start', optString(period, 'start', `${path}.occurrencePeriod`)),
+    ...opt('end', optString(period, 'end', `${path}.occurrencePeriod`)),
+  };
+  return Object.keys(bounds).length > 0 ? bounds : undefined;
 }
 
 export function serviceRequestPatient(resource: ServiceRequest): PatientRef {

@@ -12,7 +12,8 @@ import type {
   Slot,
   Task,
 } from '@medplum/fhirtypes';
-import { ClinicSimulator } from './clinic-simulator.js';
+import { ClinicSimulator, type ClinicRates } from './clinic-simulator.js';
+import { RECHECK_CATEGORY } from './recheck-actions.js';
 import { simSystem } from './clinic-model.js';
 import { deriveClinic } from './derive-clinic.js';
 import { memoryClinicFhir, memoryFeed } from './memory-adapters.js';
@@ -24,12 +25,13 @@ loadFhirDefinitions();
 async function play(
   seed: string,
   days: number,
+  rates: Partial<ClinicRates> = {},
 ): Promise<{ repo: MemoryRepository; sim: ClinicSimulator; messages: readonly string[] }> {
   const repo = await loadSynthea();
   const fhir = memoryClinicFhir(repo);
   const derived = await deriveClinic(fhir, { seed, startDate: '2024-03-07', horizonDays: 10 });
   const feed = memoryFeed();
-  const sim = new ClinicSimulator({ derived, feed });
+  const sim = new ClinicSimulator({ derived, feed, rates });
   await sim.runDays(days);
   return { repo, sim, messages: feed.messages };
 }
@@ -211,6 +213,48 @@ describe('derivation from a bulk export with conditional references', () => {
     assert.ok(patients.length >= 10 && patients.every((p) => p.mrn && providers.some((d) => d.key === p.pcpKey)));
     const sim = new ClinicSimulator({ derived });
     assert.ok((await sim.runDays(1)).length > 0);
+  });
+});
+
+describe('recheck orders', () => {
+  it('orders rechecks after visits and books them based on the order; missed ones are rebooked, visited ones completed', async () => {
+    const { repo, sim } = await play('rechecks', 16, { recheckShare: 0.6, recheckWeeks: [1, 1], noShowShare: 0.2 });
+    const ordered = sim.events.filter((e) => e.kind === 'recheck-ordered');
+    assert.ok(ordered.length >= 5, `${ordered.length} rechecks`);
+    const orders = await repo.searchResources<ServiceRequest>({ resourceType: 'ServiceRequest' });
+    const rechecks = orders.filter((o) => o.category?.[0]?.coding?.[0]?.system === RECHECK_CATEGORY);
+    assert.equal(rechecks.length, ordered.length);
+    const appts = await repo.searchResources<Appointment>({ resourceType: 'Appointment' });
+    let booked = 0;
+    let rebooked = 0;
+    for (const o of rechecks) {
+      assert.equal(o.category?.[0]?.coding?.[0]?.code, 'follow-up');
+      assert.equal(o.code?.coding?.[0]?.code, 'recheck');
+      const due = Date.parse(o.occurrenceDateTime!);
+      assert.equal(due - Date.parse(o.authoredOn!), 7 * 86_400_000, 'one week after the visit');
+      const mine = appts.filter((a) => a.basedOn?.some((b) => b.reference === `ServiceRequest/${o.id}`));
+      booked += mine.length;
+      if (mine.length > 1) {
+        rebooked++;
+        const missed = mine.filter((a) => a.status === 'noshow' || a.status === 'cancelled');
+        assert.ok(missed.length >= mine.length - 1, 'a second booking only after a miss');
+      }
+      for (const a of mine) assert.ok(Date.parse(a.start!) >= due - 2 * 86_400_000, 'booked near the due date');
+      if (o.status === 'completed') assert.ok(mine.some((a) => a.status === 'fulfilled'));
+    }
+    assert.ok(booked > 0);
+    assert.ok(rebooked > 0, 'some missed rechecks were booked again');
+    assert.ok(
+      rechecks.some((o) => o.status === 'completed'),
+      'some recheck visits happened',
+    );
+    const statuses = new Set(
+      appts
+        .filter((a) => rechecks.some((o) => a.basedOn?.[0]?.reference === `ServiceRequest/${o.id}`))
+        .map((a) => a.status),
+    );
+    assert.ok(statuses.has('fulfilled'));
+    assert.ok(sim.events.some((e) => e.kind === 'recheck-completed'));
   });
 });
 

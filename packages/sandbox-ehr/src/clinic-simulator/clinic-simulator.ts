@@ -1,7 +1,8 @@
 /**
  * @module Plays clinic days in simulated time: a seeded PRNG and a clock that advances in steps
  * (15 simulated minutes by default). Each step moves due appointments (arrive, check in, fulfil,
- * no-show), referrals (received, accepted, scheduled, answered, cancelled or leaked) and inpatient
+ * no-show), referrals (received, accepted, scheduled, answered, cancelled or leaked), recheck
+ * orders (ordered after a visit, booked by the front desk, rebooked or lapsed after a miss) and inpatient
  * stays (discharge), then draws new bookings, reschedules, cancellations and admissions at
  * plausible rates. Every change goes through the ClinicFhir port and the matching HL7 v2 message
  * to the feed. Same seed and same data give the same events and byte-identical messages.
@@ -26,6 +27,7 @@ import {
 import { admit, discharge, dischargeDispositions } from './inpatient-actions.js';
 import type { ClinicEvent, Hl7Feed } from './ports.js';
 import { SeededRandom } from './prng.js';
+import { completeRecheck, orderRecheck, type RecheckState } from './recheck-actions.js';
 import {
   acceptReferral,
   answerReferral,
@@ -55,6 +57,12 @@ export interface ClinicRates {
   readonly followUpShare: number;
   /** Share of new bookings with a specialist directly (no referral). */
   readonly directSpecialistShare: number;
+  /** Share of fulfilled primary-care visits (without a referral) that end with a recheck order. */
+  readonly recheckShare: number;
+  /** A recheck is due this many weeks after the visit: [fewest, most]. */
+  readonly recheckWeeks: readonly [number, number];
+  /** Share of missed or cancelled recheck appointments booked again (the rest lapse). */
+  readonly rebookRecheckShare: number;
 }
 
 export const defaultClinicRates: ClinicRates = {
@@ -69,6 +77,9 @@ export const defaultClinicRates: ClinicRates = {
   rebookMissedReferralShare: 0.5,
   followUpShare: 0.7,
   directSpecialistShare: 0.15,
+  recheckShare: 0.2,
+  recheckWeeks: [2, 6],
+  rebookRecheckShare: 0.7,
 };
 
 export interface ClinicSimulatorOptions {
@@ -95,6 +106,9 @@ export class ClinicSimulator {
   readonly #onEvent: ((e: ClinicEvent) => void) | undefined;
   readonly #onError: ((e: unknown) => void) | undefined;
   readonly #events: ClinicEvent[] = [];
+  /** Recheck draws use their own stream, so adding them left the rest of the clinic's draws as they were. */
+  readonly #recheckRng: SeededRandom;
+  readonly #rechecks = new Map<string, RecheckState>();
   #now: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -106,6 +120,7 @@ export class ClinicSimulator {
     this.#tick = (options.tickMinutes ?? 15) * 60_000;
     this.#rates = { ...defaultClinicRates, ...options.rates };
     this.#rng = new SeededRandom(`${options.derived.seed}:play`);
+    this.#recheckRng = new SeededRandom(`${options.derived.seed}:recheck`);
     this.#onEvent = options.onEvent;
     this.#onError = options.onError;
     this.#now = options.derived.startsAt;
@@ -131,6 +146,7 @@ export class ClinicSimulator {
     if (dateKey(c.zone.local(prev)) !== dateKey(c.zone.local(now))) await this.#newDay(now);
     await this.#appointmentsDue(now);
     await this.#referralsDue(now);
+    await this.#rechecksDue(now);
     await this.#staysDue(now);
     if (c.isOpen(now)) await this.#draws(now);
     const admissions = this.#rng.poisson((this.#rates.admissionsPerDay * this.#tick) / DAY);
@@ -215,6 +231,7 @@ export class ClinicSimulator {
       } else if (status === 'booked' && a.missed && now >= a.start + 15 * 60_000) {
         await this.#emit(await noShow(c, a, now));
         await this.#referralMissed(a, now);
+        this.#recheckMissed(a, now);
       } else if (status === 'arrived' && now >= a.start) {
         await this.#emit(await checkIn(c, a, now));
       } else if (status === 'checked-in' && now >= a.end) {
@@ -226,6 +243,29 @@ export class ClinicSimulator {
 
   async #afterVisit(a: AppointmentState, now: number): Promise<void> {
     const c = this.clinic;
+    const recheck = a.referralSimId ? this.#rechecks.get(a.referralSimId) : undefined;
+    if (recheck) {
+      await this.#emit(await completeRecheck(c, recheck, now));
+      return;
+    }
+    if (
+      c.provider(a.providerKey).serviceLine.code === c.serviceLines[0]?.code &&
+      this.#recheckRng.chance(this.#rates.recheckShare)
+    ) {
+      const [fewest, most] = this.#rates.recheckWeeks;
+      const dueAt = now + this.#recheckRng.int(fewest, most) * 7 * DAY;
+      const { state, result } = await orderRecheck(c, {
+        patientKey: a.patientKey,
+        providerKey: a.providerKey,
+        at: now,
+        dueAt,
+        // The front desk books it once the schedule around the due date is open.
+        nextAt: Math.max(now + this.#recheckRng.int(2, 48) * HOUR, dueAt - (this.#derived.horizonDays - 3) * DAY),
+        ...(a.encounter ? { encounterRef: refOf(a.encounter) } : {}),
+      });
+      this.#rechecks.set(state.simId, state);
+      await this.#emit(result);
+    }
     if (a.referralSimId) {
       const r = c.referrals.get(a.referralSimId);
       if (r && r.phase === 'scheduled') {
@@ -261,6 +301,43 @@ export class ClinicSimulator {
       r.nextAt = now + this.#rng.int(2, 24) * HOUR;
     } else {
       await this.#leak(r, now);
+    }
+  }
+
+  /** A recheck's appointment was missed or cancelled: the front desk books it again, or it lapses. */
+  #recheckMissed(a: AppointmentState, now: number): void {
+    const r = a.referralSimId ? this.#rechecks.get(a.referralSimId) : undefined;
+    if (!r || r.phase !== 'booked' || r.appointmentSimId !== a.simId) return;
+    if (this.#recheckRng.chance(this.#rates.rebookRecheckShare)) {
+      r.phase = 'ordered';
+      r.nextAt = now + this.#recheckRng.int(2, 48) * HOUR;
+    } else {
+      r.phase = 'lapsed';
+    }
+  }
+
+  /** The front desk books due rechecks (in opening hours) near their due date, based on the order. */
+  async #rechecksDue(now: number): Promise<void> {
+    const c = this.clinic;
+    if (!c.isOpen(now)) return;
+    for (const r of this.#rechecks.values()) {
+      if (r.phase !== 'ordered' || r.nextAt > now) continue;
+      const from = Math.max(now + DAY, r.dueAt - 2 * DAY);
+      const slot = this.#recheckRng.pick(freeSlots(c, r.providerKey, from).slice(0, 12));
+      if (!slot) {
+        r.nextAt = now + DAY;
+        continue;
+      }
+      const { state, result } = await book(c, {
+        patientKey: r.patientKey,
+        slot,
+        purpose: 'follow-up',
+        at: now,
+        basedOn: { ref: refOf(r.serviceRequest), simId: r.simId },
+      });
+      r.phase = 'booked';
+      r.appointmentSimId = state.simId;
+      await this.#emit({ ...result, references: [...result.references, refOf(r.serviceRequest)] });
     }
   }
 
@@ -381,6 +458,7 @@ export class ClinicSimulator {
       const reason = this.#rng.weighted(cancellationReasons.map((r, j) => [r, [0.7, 0.2, 0.1][j] ?? 0] as const))!;
       await this.#emit(await cancel(c, a, now, reason));
       await this.#referralMissed(a, now);
+      this.#recheckMissed(a, now);
     }
   }
 }

@@ -5,6 +5,7 @@ export { deriveClinic } from './derive-clinic.js';
 export type { DeriveClinicOptions, DerivedClinic } from './derive-clinic.js';
 export { Clinic } from './clinic.js';
 export { clinicEventKinds } from './ports.js';
+export { RECHECK_CATEGORY, RECHECK_CODE } from './recheck-actions.js';
 export type { ClinicEvent, ClinicEventKind, ClinicFhir, Hl7Feed } from './ports.js';
 export { memoryClinicFhir, memoryFeed } from './memory-adapters.js';
 export type { MemoryFeed } from './memory-adapters.js';

@@ -59,6 +59,8 @@ export const clinicEventKinds = [
   'referral-answered',
   'referral-cancelled',
   'referral-leaked',
+  'recheck-ordered',
+  'recheck-completed',
   'inpatient-admitted',
   'inpatient-discharged',
 ] as const;

@@ -12,6 +12,7 @@ import { sql as workflows } from './010-workflows.js';
 import { sql as proposals } from './011-proposals.js';
 import { sql as relationships } from './012-relationships.js';
 import { sql as workflowRouting } from './014-workflow-routing.js';
+import { sql as messaging } from './015-messaging.js';
 
 export interface Migration {
   readonly version: number;
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'proposals', sql: proposals },
   { version: 12, name: 'relationships', sql: relationships },
   { version: 14, name: 'workflow-routing', sql: workflowRouting },
+  { version: 15, name: 'messaging', sql: messaging },
 ];

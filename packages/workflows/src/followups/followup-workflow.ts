@@ -1,0 +1,458 @@
+/**
+ * @module Appointment follow-up sequencing: a clinician orders a recheck ("in 6 weeks"), and
+ * Steward proposes the booking request, then the reminders before the visit, a rebooking after a
+ * cancel, an outreach after a no-show or when nothing was booked in the window, and stops once
+ * the visit is fulfilled (or the order closed).
+ *
+ * It never writes or sends: every act is a `proposal.draft` effect. Reminders are `reminder.send`
+ * proposals with no clinical content (a template name, the appointment's time), so an approval
+ * policy may commit them without review; the committer checks preferences and opt-outs. State
+ * holds references, codes and times only (stored unsealed): it is what lists and reports read.
+ *
+ * Known limits: one appointment at a time per order (a second booking replaces the first in
+ * state); a reschedule reply drafts a rebooking request but the reminders stay on the booked
+ * time until the EHR says it moved.
+ */
+import { cancelTimer, complete, effect, setTimer } from '../engine/index.js';
+import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
+import type { DraftRequest } from '../effects/index.js';
+import type { EventRef } from '../routing/index.js';
+import { planReminders, type QuietHours } from './reminder-schedule.js';
+
+export const FOLLOWUP = 'followup';
+
+export const followupStages = ['awaiting-booking', 'booked', 'rebooking', 'no-show', 'fulfilled', 'closed'] as const;
+export type FollowupStage = (typeof followupStages)[number];
+
+/** Per-clinic settings, fixed into a workflow's state when it starts (so replay sees the same). */
+export type FollowupSettings = {
+  /** Whole days before the appointment. */
+  offsetsDays: number[];
+  /** `HH:mm` in `zone`. */
+  sendAt: string;
+  zone: string;
+  quiet: QuietHours | null;
+  /** Without an occurrence on the order: days from the order to the recheck. */
+  defaultRecheckDays: number;
+  /** Days after the recheck date the booking may still happen before it is overdue. */
+  graceDays: number;
+};
+
+export const defaultFollowupSettings: FollowupSettings = {
+  offsetsDays: [7, 1],
+  sendAt: '10:00',
+  zone: 'America/New_York',
+  quiet: { start: '20:00', end: '08:00' },
+  defaultRecheckDays: 42,
+  graceDays: 14,
+};
+
+/** What the route starts a follow-up with: references, codes and times only. */
+export type FollowupStart = {
+  event: EventRef;
+  /** `ServiceRequest/123` or `Task/9`. */
+  orderRef: string;
+  site: string | null;
+  occurrence: { start?: string; end?: string } | null;
+  settings: FollowupSettings;
+};
+
+/** An appointment event, as the route signals it (`appointment`). */
+export type AppointmentSignal = {
+  event: EventRef;
+  appointmentRef: string;
+  status: string;
+  start: string | null;
+};
+
+/** A patient's reply, classified by the messaging inbound (`reply`). */
+export type ReplySignal = { intent: 'confirm' | 'cancel' | 'reschedule'; at: string; messageId?: string };
+
+/** What became of a proposal this workflow drafted (`proposal-outcome`, sent by the applier's wiring). */
+export type ProposalOutcomeSignal = { proposalId: string; action: string; status: string; code?: string };
+
+export type FollowupState = {
+  stage: FollowupStage | 'new';
+  stageAt: string | null;
+  connectionId: string;
+  site: string | null;
+  orderRef: string;
+  /** The event whose patient every proposal is for. */
+  orderEventId: string;
+  window: { start: string; end: string } | null;
+  appointment: { ref: string; start: string | null; eventId: string } | null;
+  reminders: { name: string; offsetDays: number; dueAt: string; status: 'scheduled' | 'due' | 'cancelled' }[];
+  confirmation: { intent: string; at: string } | null;
+  proposals: { tag: string; proposalId: string | null; status: string }[];
+  /** Channels (or `all`) a committer refused for an opt-out: no more reminders are proposed. */
+  optedOut: boolean;
+  overdue: boolean;
+  counts: { booked: number; cancelled: number; noShows: number; reminders: number; replies: number };
+  seq: number;
+  settings: FollowupSettings;
+};
+
+const initial: FollowupState = {
+  stage: 'new',
+  stageAt: null,
+  connectionId: '',
+  site: null,
+  orderRef: '',
+  orderEventId: '',
+  window: null,
+  appointment: null,
+  reminders: [],
+  confirmation: null,
+  proposals: [],
+  optedOut: false,
+  overdue: false,
+  counts: { booked: 0, cancelled: 0, noShows: 0, reminders: 0, replies: 0 },
+  seq: 0,
+  settings: defaultFollowupSettings,
+};
+
+const DAY = 86_400_000;
+const TASK_CODE = 'http://hl7.org/fhir/CodeSystem/task-code';
+const OVERDUE_TIMER = 'overdue';
+
+export const followupWorkflow: WorkflowDefinition<FollowupState> = {
+  type: FOLLOWUP,
+  version: 1,
+  initialState: initial,
+  decide(state, input, ctx) {
+    const s: FollowupState = structuredClone(state);
+    const commands: Command[] = [];
+    const act = new Acts(s, commands, ctx);
+    switch (input.kind) {
+      case 'start':
+        act.start(input.payload as unknown as FollowupStart);
+        break;
+      case 'signal':
+        act.signal(input);
+        break;
+      case 'timer':
+        act.timer(input.name);
+        break;
+      case 'effect': {
+        const tag = input.payload.tag ?? '';
+        const r = input.payload.result;
+        const value = r.ok ? (r.value as { proposalId?: string; status?: string } | null) : null;
+        s.proposals.push({
+          tag,
+          proposalId: value?.proposalId ?? null,
+          status: r.ok ? (value?.status ?? 'drafted') : `error:${r.code}`,
+        });
+        break;
+      }
+    }
+    return { state: s, commands };
+  },
+};
+
+/** The decisions, over a mutable copy of the state and the step's command list. */
+class Acts {
+  constructor(
+    private readonly s: FollowupState,
+    private readonly commands: Command[],
+    private readonly ctx: DecideContext,
+  ) {}
+
+  start(p: FollowupStart): void {
+    const s = this.s;
+    s.connectionId = p.event.connectionId;
+    s.site = p.site;
+    s.orderRef = p.orderRef;
+    s.orderEventId = p.event.eventId;
+    s.settings = p.settings;
+    s.window = windowOf(p, this.ctx.now);
+    this.stage('awaiting-booking');
+    this.commands.push(setTimer(OVERDUE_TIMER, { at: s.window.end }));
+    this.draftTask('booking-request', 'recheck-ordered', 'Book recheck appointment', [p.event.eventId], [], 3);
+  }
+
+  signal(input: Extract<WorkflowInput, { kind: 'signal' }>): void {
+    const s = this.s;
+    if (s.stage === 'fulfilled' || s.stage === 'closed') return;
+    if (input.name === 'appointment') this.appointment(input.payload as unknown as AppointmentSignal);
+    else if (input.name === 'order') this.order(input.payload as unknown as { event: EventRef; status: string });
+    else if (input.name === 'reply') this.reply(input.payload as unknown as ReplySignal);
+    else if (input.name === 'proposal-outcome') this.outcome(input.payload as unknown as ProposalOutcomeSignal);
+  }
+
+  timer(name: string): void {
+    const s = this.s;
+    if (name === OVERDUE_TIMER) {
+      if (s.stage === 'booked' || s.stage === 'fulfilled' || s.stage === 'closed') return;
+      s.overdue = true;
+      this.draftTask(
+        `overdue-outreach:${this.ctx.step}`,
+        'recheck-not-booked',
+        'Contact patient: recheck not booked',
+        [],
+        [],
+        2,
+      );
+      return;
+    }
+    const reminder = s.reminders.find((r) => r.name === name);
+    if (reminder === undefined || reminder.status !== 'scheduled' || s.stage !== 'booked' || s.optedOut) return;
+    reminder.status = 'due';
+    s.counts.reminders++;
+    const a = s.appointment;
+    if (a === null) return;
+    this.draft(`reminder:${name}`, {
+      action: 'reminder.send',
+      target: { resourceType: 'Appointment', id: a.ref.split('/')[1] ?? '' },
+      payload: {
+        template: 'appointment-reminder',
+        channel: 'preferred',
+        appointment: a.ref,
+        start: a.start,
+        zone: s.settings.zone,
+        offsetDays: reminder.offsetDays,
+        correlationKey: this.ctx.correlationKey,
+        replies: ['confirm', 'cancel', 'reschedule'],
+      },
+      eventIds: [a.eventId],
+      resources: [a.ref],
+      reasonCode: 'recheck-reminder',
+      priority: 4,
+    });
+  }
+
+  private appointment(p: AppointmentSignal): void {
+    const s = this.s;
+    const same = s.appointment?.ref === p.appointmentRef;
+    switch (p.status) {
+      case 'booked':
+      case 'pending':
+      case 'proposed': {
+        if (!same || s.stage !== 'booked') s.counts.booked++;
+        s.appointment = { ref: p.appointmentRef, start: p.start, eventId: p.event.eventId };
+        s.confirmation = null;
+        if (s.stage !== 'booked') this.stage('booked');
+        s.overdue = false;
+        this.commands.push(cancelTimer(OVERDUE_TIMER));
+        this.scheduleReminders();
+        return;
+      }
+      case 'arrived':
+      case 'checked-in':
+        this.cancelReminders();
+        return;
+      case 'fulfilled':
+        this.finish('fulfilled', { appointment: p.appointmentRef });
+        return;
+      case 'cancelled':
+        if (!same && s.appointment !== null) return; // an older appointment's late news
+        this.cancelled(p.event.eventId, 'appointment-cancelled');
+        return;
+      case 'noshow': {
+        if (!same && s.appointment !== null) return;
+        s.counts.noShows++;
+        this.cancelReminders();
+        this.stage('no-show');
+        this.armOverdue();
+        const n = s.counts.noShows;
+        this.draftTask(
+          `no-show-outreach:${n}`,
+          'recheck-no-show',
+          'Contact patient after missed recheck appointment',
+          [p.event.eventId],
+          [p.appointmentRef],
+          2,
+        );
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private order(p: { event: EventRef; status: string }): void {
+    if (p.status === 'completed') this.finish('fulfilled', { order: 'completed' });
+    else if (p.status === 'revoked' || p.status === 'entered-in-error') this.finish('closed', { order: p.status });
+  }
+
+  private reply(p: ReplySignal): void {
+    const s = this.s;
+    s.counts.replies++;
+    s.confirmation = { intent: p.intent, at: p.at };
+    if (s.stage !== 'booked' || s.appointment === null) return;
+    if (p.intent === 'cancel') {
+      const a = s.appointment;
+      this.draft(`cancel-appointment:${s.counts.cancelled + 1}`, {
+        action: 'appointment.status',
+        target: { resourceType: 'Appointment', id: a.ref.split('/')[1] ?? '' },
+        changes: { status: 'cancelled' },
+        eventIds: [a.eventId],
+        resources: [a.ref],
+        reasonCode: 'patient-replied-cancel',
+        priority: 2,
+      });
+      this.cancelled(a.eventId, 'patient-replied-cancel');
+    } else if (p.intent === 'reschedule') {
+      this.draftTask(
+        `reschedule-request:${s.counts.replies}`,
+        'patient-asked-reschedule',
+        'Rebook recheck appointment',
+        [s.appointment.eventId],
+        [s.appointment.ref],
+        2,
+      );
+    }
+  }
+
+  private outcome(p: ProposalOutcomeSignal): void {
+    // A committer refuses a message to a patient who opted out (FORBIDDEN): stop proposing them.
+    if (p.action === 'reminder.send' && p.status === 'failed' && p.code === 'FORBIDDEN') {
+      this.s.optedOut = true;
+      this.cancelReminders();
+    }
+  }
+
+  private cancelled(eventId: string, reasonCode: string): void {
+    const s = this.s;
+    if (s.stage !== 'booked') return; // already handled (a reply's cancel, then the EHR's event)
+    s.counts.cancelled++;
+    this.cancelReminders();
+    this.stage('rebooking');
+    this.armOverdue();
+    this.draftTask(
+      `rebooking:${s.counts.cancelled}`,
+      reasonCode,
+      'Rebook recheck appointment',
+      [eventId],
+      s.appointment !== null ? [s.appointment.ref] : [],
+      2,
+    );
+  }
+
+  private scheduleReminders(): void {
+    const s = this.s;
+    this.cancelReminders();
+    const start = s.appointment?.start;
+    if (start === null || start === undefined || s.optedOut) return;
+    s.seq++;
+    for (const r of planReminders({
+      start,
+      now: this.ctx.now,
+      offsetsDays: s.settings.offsetsDays,
+      sendAt: s.settings.sendAt,
+      zone: s.settings.zone,
+      quiet: s.settings.quiet,
+    })) {
+      const name = `reminder-${s.seq}-${r.offsetDays}d`;
+      s.reminders.push({ name, offsetDays: r.offsetDays, dueAt: r.dueAt, status: 'scheduled' });
+      this.commands.push(setTimer(name, r.when));
+    }
+  }
+
+  /** Not rebooked by the window's end (or `graceDays` from now, once the window has passed): overdue. */
+  private armOverdue(): void {
+    const s = this.s;
+    const end = Date.parse(s.window?.end ?? '');
+    const grace = this.ctx.now.getTime() + s.settings.graceDays * DAY;
+    const at = Number.isNaN(end) || end <= this.ctx.now.getTime() ? grace : end;
+    this.commands.push(setTimer(OVERDUE_TIMER, { at: new Date(at).toISOString() }));
+  }
+
+  private cancelReminders(): void {
+    for (const r of this.s.reminders) {
+      if (r.status !== 'scheduled') continue;
+      r.status = 'cancelled';
+      this.commands.push(cancelTimer(r.name));
+    }
+  }
+
+  private finish(stage: 'fulfilled' | 'closed', outcome: Json): void {
+    this.cancelReminders();
+    this.commands.push(cancelTimer(OVERDUE_TIMER));
+    this.stage(stage);
+    this.commands.push(complete({ stage, ...(outcome as Record<string, Json>) }));
+  }
+
+  private stage(stage: FollowupStage): void {
+    this.s.stage = stage;
+    this.s.stageAt = this.ctx.now.toISOString();
+  }
+
+  /** A FHIR Task for the front desk, about the order: no clinical text, a code and a short operational label. */
+  private draftTask(
+    tag: string,
+    reasonCode: string,
+    label: string,
+    eventIds: string[],
+    resources: string[],
+    priority: number,
+  ): void {
+    const s = this.s;
+    const w = s.window;
+    this.draft(tag, {
+      action: 'task.create',
+      target: { resourceType: 'Task' },
+      payload: {
+        resourceType: 'Task',
+        status: 'requested',
+        intent: 'order',
+        priority: priority <= 2 ? 'asap' : 'routine',
+        code: { coding: [{ system: TASK_CODE, code: 'fulfill' }], text: label },
+        businessStatus: { text: reasonCode },
+        focus: { reference: s.orderRef },
+        basedOn: [{ reference: s.orderRef }, ...resources.map((reference) => ({ reference }))],
+        for: { reference: 'Patient/{{patient}}' },
+        authoredOn: this.ctx.now.toISOString(),
+        ...(w !== null ? { restriction: { period: { start: w.start, end: w.end } } } : {}),
+      },
+      eventIds,
+      resources,
+      reasonCode,
+      priority,
+      ...(w !== null ? { dueAt: w.end } : {}),
+    });
+  }
+
+  private draft(
+    tag: string,
+    d: {
+      action: DraftRequest['action'];
+      target: DraftRequest['target'];
+      payload?: Record<string, Json>;
+      changes?: Record<string, Json>;
+      eventIds: string[];
+      resources: string[];
+      reasonCode: string;
+      priority: number;
+      dueAt?: string;
+    },
+  ): void {
+    const s = this.s;
+    const request: DraftRequest = {
+      action: d.action,
+      connectionId: s.connectionId,
+      workflow: FOLLOWUP,
+      correlationId: this.ctx.correlationKey,
+      patientEventId: s.orderEventId,
+      target: d.target,
+      ...(d.payload !== undefined ? { payload: d.payload } : {}),
+      ...(d.changes !== undefined ? { changes: d.changes } : {}),
+      evidence: {
+        eventIds: [...new Set([s.orderEventId, ...d.eventIds])],
+        resources: [...new Set([s.orderRef, ...d.resources])],
+        reasonCode: d.reasonCode,
+      },
+      priority: d.priority,
+      ...(d.dueAt !== undefined ? { dueAt: d.dueAt } : {}),
+    };
+    this.commands.push(effect('proposal.draft', request as unknown as Json, tag));
+  }
+}
+
+/** The recheck window: the order's occurrence, else `defaultRecheckDays` from now; ends `graceDays` after. */
+function windowOf(p: FollowupStart, now: Date): { start: string; end: string } {
+  const startMs = p.occurrence?.start !== undefined ? Date.parse(p.occurrence.start) : NaN;
+  const start = Number.isNaN(startMs) ? now.getTime() + p.settings.defaultRecheckDays * DAY : startMs;
+  const endMs = p.occurrence?.end !== undefined ? Date.parse(p.occurrence.end) : NaN;
+  const end = Number.isNaN(endMs) ? start + p.settings.graceDays * DAY : endMs;
+  return { start: new Date(start).toISOString(), end: new Date(Math.max(end, now.getTime())).toISOString() };
+}
