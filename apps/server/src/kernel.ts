@@ -28,6 +28,7 @@ import {
 } from '@steward/governance';
 import { ConnectionRegistry, EhrWriter, connectionClient } from '@steward/ehr';
 import { Relationships } from '@steward/relationships';
+import { ContactPreferenceStore, LocalOutbox, MessageCommitter, defaultFollowupSettings } from '@steward/workflows';
 import {
   ApprovalPolicies,
   EhrWriterPort,
@@ -66,6 +67,8 @@ export interface Kernel {
   readonly applier: ProposalApplier;
   /** The contact graph: people, relationships with authority, notes, import and export. */
   readonly relationships: Relationships;
+  /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
+  readonly outbox: LocalOutbox;
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -143,9 +146,18 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
     const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock };
+    // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
+    const outbox = new LocalOutbox({ db, cipher, policy, audit, clock });
+    const messages = new MessageCommitter({
+      preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
+      channels: { sms: outbox, email: outbox },
+      clinic: () => ({ zone: defaultFollowupSettings.zone, quiet: defaultFollowupSettings.quiet }),
+      clock,
+    });
     const applier = new ProposalApplier(
       proposalDeps,
       new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, egress)),
+      { 'reminder.send': messages, 'communication.send': messages },
     );
     return {
       db,
@@ -168,6 +180,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
+      outbox,
       clock,
       async ready() {
         try {

@@ -91,6 +91,7 @@ export type {
   StageTime,
   ReferralReadDeps,
 } from './referrals/index.js';
+export {
   followupWorkflow,
   defaultFollowupSettings,
   followupStages,

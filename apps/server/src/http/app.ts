@@ -26,6 +26,7 @@ import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
 import { reviewRoutes } from './routes/review.js';
 import { contactRoutes } from './routes/contacts.js';
+import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
 
 export type HttpConfig = Pick<
@@ -131,6 +132,7 @@ export async function buildApp(
   ehrRoutes(app, kernel, parts.ehr);
   reviewRoutes(app, kernel);
   contactRoutes(app, kernel);
+  followupRoutes(app, kernel);
   referralRoutes(app, kernel);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

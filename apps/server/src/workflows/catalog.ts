@@ -1,5 +1,12 @@
 /** @module Which workflows this Steward runs, and the routes that feed them from EHR events. */
-import { createReferralRoute, referralWorkflow, type Route, type WorkflowDefinition } from '@steward/workflows';
+import {
+  createReferralRoute,
+  followupRoute,
+  followupWorkflow,
+  referralWorkflow,
+  type Route,
+  type WorkflowDefinition,
+} from '@steward/workflows';
 import type { Kernel } from '../kernel.js';
 
 export interface WorkflowCatalog {
@@ -12,7 +19,7 @@ export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
   const siteOf = async (connectionId: string): Promise<string | undefined> =>
     (await kernel.connections.get(connectionId).catch(() => undefined))?.site;
   return {
-    definitions: [referralWorkflow as unknown as WorkflowDefinition],
-    routes: [createReferralRoute({ siteOf })],
+    definitions: [referralWorkflow, followupWorkflow] as unknown as WorkflowDefinition[],
+    routes: [createReferralRoute({ siteOf }), followupRoute({ siteOf })],
   };
 }

@@ -98,10 +98,24 @@ export async function startWorkflowRuntime(
         }),
       ),
   });
+  /** Commits what was approved, and tells each workflow how its proposals ended when they did not land. */
+  const apply = async (): Promise<void> => {
+    for (const r of await kernel.applier.commitApproved(committer)) {
+      const key = r.proposal.correlationId;
+      if (key === undefined || (r.status !== 'failed' && r.status !== 'conflicted')) continue;
+      await engine.signal(key, 'proposal-outcome', {
+        proposalId: r.proposal.id,
+        action: r.proposal.action,
+        status: r.status,
+        code: r.error?.code ?? null,
+      });
+    }
+  };
   const settle = async (): Promise<void> => {
     await router.drain();
     await worker.drain();
-    await kernel.applier.commitApproved(committer);
+    await apply();
+    await worker.drain();
   };
 
   let timer: NodeJS.Timeout | undefined;
@@ -113,7 +127,7 @@ export async function startWorkflowRuntime(
     const loop = (): void => {
       running = (async () => {
         await router.runOnce();
-        await kernel.applier.commitApproved(committer);
+        await apply();
       })().catch((e: unknown) => {
         logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'workflow routing round failed');
       });

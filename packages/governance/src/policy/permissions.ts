@@ -28,6 +28,7 @@ export const actions = [
   'keys.rotate',
   'ehr.ingest',
   'ehr.write',
+  'message.send',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -68,8 +69,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
   clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide']),
   automation: new Set(['phi.read', 'phi.search', 'proposal.create']),
-  // Reads no chart through Steward: it only files what the EHR sends and applies approved writes.
-  integration: new Set(['ehr.ingest', 'ehr.write']),
+  // Reads no chart through Steward: it only files what the EHR sends, applies approved writes and
+  // sends approved messages.
+  integration: new Set(['ehr.ingest', 'ehr.write', 'message.send']),
 };
 
 export function roleAllows(role: Role, action: Action): boolean {

@@ -403,8 +403,9 @@ export class ProposalApplier {
   private async authorizeCommit(ctx: RequestContext, row: ProposalRow): Promise<void> {
     const scope = { site: row.site };
     if ((await this.deps.policy.decide(ctx, 'review.decide', scope)).allowed) return;
+    // The background applier sends what was approved (by a person or a policy) with `message.send`.
     if (isChannelAction(row.action_type)) {
-      await this.deps.policy.enforce(ctx, 'review.decide', scope);
+      await this.deps.policy.enforce(ctx, 'message.send', scope);
       return;
     }
     await this.deps.policy.enforce(ctx, 'ehr.write', scope);

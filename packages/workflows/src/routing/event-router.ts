@@ -49,6 +49,9 @@ export class EventRouter {
       const from = await this.#cursor(this.#o.db, c.id);
       const batch = await c.journal.events(from, this.#o.batchSize ?? 200);
       if (batch.length === 0) continue;
+      // Routes may read (a link, a connection's site): they run before the transaction, since the
+      // embedded store has one connection and a read outside an open transaction would wait on it.
+      const planned = await this.#plan(c.id, batch);
       const routed = await this.#o.db.transaction(async (tx) => {
         // Another router (another process) may have taken this batch meanwhile: then do nothing.
         const locked = await tx.query<{ seq: string }>(
@@ -56,14 +59,13 @@ export class EventRouter {
           [c.id],
         );
         if (Number(locked.rows[0]?.seq ?? 0) !== from) return undefined;
-        let n = 0;
-        for (const event of batch) n += await this.#route(tx, c.id, event);
+        for (const { event, actions } of planned) await this.#apply(tx, c.id, event, actions);
         await tx.query(
           `insert into workflow_router_cursors (connection_id, seq) values ($1, $2)
            on conflict (connection_id) do update set seq = excluded.seq`,
           [c.id, batch.at(-1)!.seq],
         );
-        return n;
+        return planned.reduce((n, p) => n + p.actions.length, 0);
       });
       if (routed === undefined) continue;
       actions += routed;
@@ -92,16 +94,31 @@ export class EventRouter {
     return Number(rows[0]?.seq ?? 0);
   }
 
-  async #route(tx: Sql, connectionId: string, event: EhrEvent): Promise<number> {
+  /** Each event's actions, in order; a link made by an earlier event of the batch is seen by later ones. */
+  async #plan(
+    connectionId: string,
+    batch: readonly EhrEvent[],
+  ): Promise<{ event: EhrEvent; actions: RouteAction[] }[]> {
+    const made = new Map<string, string>();
     const links: LinkLookup = async (ref) =>
+      made.get(ref) ??
       (
-        await tx.query<{ correlation_key: string }>(
+        await this.#o.db.query<{ correlation_key: string }>(
           'select correlation_key from workflow_links where connection_id = $1 and ref = $2',
           [connectionId, ref],
         )
       ).rows[0]?.correlation_key;
-    const actions: RouteAction[] = [];
-    for (const route of this.#o.routes) actions.push(...(await route(event, links)));
+    const planned: { event: EhrEvent; actions: RouteAction[] }[] = [];
+    for (const event of batch) {
+      const actions: RouteAction[] = [];
+      for (const route of this.#o.routes) actions.push(...(await route(event, links)));
+      for (const a of actions) if (a.kind === 'link') made.set(a.ref, a.correlationKey);
+      planned.push({ event, actions });
+    }
+    return planned;
+  }
+
+  async #apply(tx: Sql, connectionId: string, event: EhrEvent, actions: readonly RouteAction[]): Promise<void> {
     for (const a of actions) {
       if (a.kind === 'start') await this.#o.engine.start(a.type, a.correlationKey, a.payload, { tx });
       else if (a.kind === 'signal')
@@ -117,7 +134,6 @@ export class EventRouter {
           [connectionId, a.ref, a.correlationKey, this.#clock.now()],
         );
     }
-    return actions.length;
   }
 }
 
