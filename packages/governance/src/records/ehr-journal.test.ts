@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
 import { AuditLog } from '../audit/audit-log.js';
+import { verifyAuditLog } from '../audit/verify.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { InMemoryMasterKeyProvider } from '../crypto/master-key.js';
 import { GrantStore } from '../policy/grants.js';
@@ -128,6 +129,76 @@ for (const target of storeTargets()) {
       assert.equal(list.length, 1);
       assert.equal(list[0]!.reason, 'MSH segment missing');
       assert.equal(list[0]!.messageKey, 'BAD-1');
+    });
+
+    it('files a page in one go: duplicates by message key and by change key (within the page too) are stored once, in order', async () => {
+      assert.ok(journal.receiveMany !== undefined);
+      const receiveMany = (items: Parameters<NonNullable<InboundJournal['receiveMany']>>[0]) =>
+        journal.receiveMany!(items);
+      const before = await journal.events(0, 1_000);
+      await audit.flush();
+      const received = async (): Promise<number> =>
+        (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where event = 'ehr.received'`))
+          .rows[0]!.n;
+      const entriesBefore = await received();
+      const outcomes = await receiveMany([
+        { message: message('P1'), events: [booked('P1')] },
+        { message: message('M1'), events: [booked('M1-again')] }, // a message filed by an earlier test
+        { message: message('P2'), events: [booked('P2'), booked('P2b')] },
+        { message: message('P1'), events: [booked('P1-redelivered')] }, // the same key twice in one page
+        { message: message('P3'), events: [booked('P3', 'hl7:P2')] }, // a poll racing a notification
+        { message: message('P4'), events: [] },
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['stored', 'duplicate', 'stored', 'duplicate', 'stored', 'stored'],
+      );
+      assert.equal(outcomes[3]!.messageId, outcomes[0]!.messageId, 'a repeat names the message filed first');
+      const m1 = await db.query<{ id: string }>(`select id::text from ehr_inbound where message_key = 'M1'`);
+      assert.equal(outcomes[1]!.messageId, m1.rows[0]!.id);
+      const counts = outcomes.map((o) => (o.status === 'stored' ? o.events.length : -1));
+      assert.deepEqual(counts, [1, -1, 2, -1, 0, 0]);
+      const added = (await journal.events(0, 1_000)).slice(before.length);
+      assert.deepEqual(
+        added.map((e) => e.dedupKey),
+        ['hl7:P1', 'hl7:P2', 'hl7:P2b'],
+      );
+      assert.ok(
+        added.every((e, i) => i === 0 || e.seq > added[i - 1]!.seq),
+        'arrival order',
+      );
+      assert.deepEqual(added[0]!.patient.identifiers, [{ system: 'urn:mrn', value: 'MRN-SECRET-42' }]);
+      await audit.flush();
+      assert.equal((await received()) - entriesBefore, 6, 'one entry per message, duplicates included');
+    });
+
+    it('a message that cannot be stored does not take down the others filed with it', async () => {
+      const bad = { ...booked('B2'), occurredAt: 'not an instant' };
+      const results = await Promise.allSettled([
+        journal.receive(message('B1'), [booked('B1')]),
+        journal.receive(message('B2'), [bad]),
+        journal.receive(message('B3'), [booked('B3')]),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      await assert.rejects(
+        journal.receiveMany!([
+          { message: message('B4'), events: [booked('B4')] },
+          { message: message('B5'), events: [bad] },
+        ]),
+      );
+      const keys = await db.query<{ message_key: string }>(
+        `select message_key from ehr_inbound where message_key in ('B1', 'B2', 'B3', 'B4', 'B5') order by message_key`,
+      );
+      assert.deepEqual(
+        keys.rows.map((r) => r.message_key),
+        ['B1', 'B3', 'B4'],
+      );
+      await audit.flush();
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok, true, JSON.stringify(v));
     });
 
     it('refuses an actor without ehr.ingest at the site, storing nothing', async () => {
