@@ -1,18 +1,28 @@
 /**
  * @module FHIR changes into Steward events: by polling `_lastUpdated` from a durable high-water
  * mark, and from topic-based subscription notifications (R4B backport, rest-hook). Both paths
- * end in the same step — read the version Steward saw before (instance history), decide the
- * normalized events, and file message and events in the journal — so a change seen by a
- * notification and again by a poll is one event (same change key).
+ * end in the same step — read the version before (instance history; only for the types that
+ * become events, and not on a type's first sync), decide the normalized events, and file message
+ * and events in the journal — so a change seen by a notification and again by a poll is one event
+ * (same change key). A poll files each search page with one `receiveMany`.
  *
  * Polling re-reads a short overlap before the mark on purpose: an EHR may commit a change with a
  * `lastUpdated` just before the mark after the previous poll ran; the journal's dedup makes the
  * overlap free of duplicates. Gaps in notification numbers trigger a poll.
  */
-import { isStewardError, systemClock, type Clock, type EhrEventChannel, type InboundJournal } from '@steward/core';
+import {
+  isStewardError,
+  systemClock,
+  type Clock,
+  type EhrEventChannel,
+  type EhrEventInput,
+  type InboundJournal,
+  type InboundMessage,
+  type ReceiveOutcome,
+} from '@steward/core';
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir-r4/index.js';
-import { changeEvents, detectGaps, parseSubscriptionNotification } from '../fhir-model/index.js';
+import { changeEvents, detectGaps, eventResourceTypes, parseSubscriptionNotification } from '../fhir-model/index.js';
 import { planPolling, type VendorProfile } from '../vendors/index.js';
 
 /** Where polling marks are kept durably (the connection registry's `ehr_sync_state`). */
@@ -51,6 +61,18 @@ export interface NotificationResult {
   readonly caughtUp: boolean;
 }
 
+/** Instance-history reads in flight at once while a page is prepared (the client's budget still applies). */
+const HISTORY_READS_AT_ONCE = 4;
+
+const eventTypes: ReadonlySet<string> = new Set(eventResourceTypes);
+
+function counted(outcome: ReceiveOutcome): { events: number; duplicate: boolean } {
+  return {
+    events: outcome.status === 'stored' ? outcome.events.length : 0,
+    duplicate: outcome.status === 'duplicate',
+  };
+}
+
 export class FhirChanges {
   private readonly clock: Clock;
   private readonly lastEventNumber = new Map<string, number>();
@@ -60,8 +82,9 @@ export class FhirChanges {
   }
 
   /**
-   * One poll of every followed type, from each type's mark. When `signal` aborts (shutdown), it
-   * stops between resources without moving that type's mark: the next poll re-reads the rest.
+   * One poll of every followed type, from each type's mark, filing each search page at once. When
+   * `signal` aborts (shutdown), it stops between pages without moving that type's mark: the next
+   * poll re-reads the rest.
    */
   async pollOnce(signal?: AbortSignal): Promise<PollResult> {
     let resources = 0;
@@ -86,17 +109,26 @@ export class FhirChanges {
       }
       let highest = mark;
       let aborted = false;
-      for await (const resource of this.options.client.searchAll(plan.resourceType as ResourceType, plan.params)) {
+      for await (const page of this.options.client.searchPages(plan.resourceType as ResourceType, plan.params)) {
         if (signal?.aborted === true) {
           aborted = true;
           break;
         }
-        const outcome = await this.file(resource, 'fhir-poll', undefined, firstSync);
-        resources++;
-        events += outcome.events;
-        if (outcome.duplicate) duplicates++;
-        const updated = resource.meta?.lastUpdated;
-        if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
+        const matched = (page.entry ?? []).flatMap((e) =>
+          e.resource?.resourceType === plan.resourceType && (e.search?.mode === undefined || e.search.mode === 'match')
+            ? [e.resource]
+            : [],
+        );
+        const outcomes = await this.fileMany(matched, firstSync);
+        resources += matched.length;
+        for (const o of outcomes) {
+          events += o.events;
+          if (o.duplicate) duplicates++;
+        }
+        for (const resource of matched) {
+          const updated = resource.meta?.lastUpdated;
+          if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
+        }
       }
       if (aborted) break;
       // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
@@ -133,14 +165,48 @@ export class FhirChanges {
     return { type: parsed.type, events, caughtUp };
   }
 
+  /** Files one resource (a notification's): its message and events, once stored. */
   private async file(
     fetched: Resource,
     channel: EhrEventChannel,
     notificationKey: string | undefined,
-    firstSync = false,
   ): Promise<{ events: number; duplicate: boolean }> {
+    const item = await this.prepare(fetched, channel, notificationKey, false);
+    return counted(await this.options.journal.receive(item.message, item.events));
+  }
+
+  /**
+   * Files a search page's resources together: their previous versions are read a few at a time,
+   * then the whole page goes to the journal at once (`receiveMany`: one audited transaction on
+   * the governed journal), or one by one when the journal has no batch method.
+   */
+  private async fileMany(
+    fetched: readonly Resource[],
+    firstSync: boolean,
+  ): Promise<readonly { events: number; duplicate: boolean }[]> {
+    const items: Array<{ message: InboundMessage; events: readonly EhrEventInput[] }> = [];
+    for (let i = 0; i < fetched.length; i += HISTORY_READS_AT_ONCE) {
+      const slice = fetched.slice(i, i + HISTORY_READS_AT_ONCE);
+      items.push(...(await Promise.all(slice.map((r) => this.prepare(r, 'fhir-poll', undefined, firstSync)))));
+    }
+    const journal = this.options.journal;
+    if (journal.receiveMany !== undefined) return (await journal.receiveMany(items)).map(counted);
+    const out: { events: number; duplicate: boolean }[] = [];
+    for (const item of items) out.push(counted(await journal.receive(item.message, item.events)));
+    return out;
+  }
+
+  /** The message and events for one fetched resource: normalized, compared with its previous version. */
+  private async prepare(
+    fetched: Resource,
+    channel: EhrEventChannel,
+    notificationKey: string | undefined,
+    firstSync: boolean,
+  ): Promise<{ message: InboundMessage; events: readonly EhrEventInput[] }> {
     const resource = this.options.profile.normalize(fetched);
-    const previous = firstSync ? undefined : await this.previousVersion(resource);
+    // Types that never become events decide nothing from a previous version: no history read.
+    const needsPrevious = !firstSync && eventTypes.has(resource.resourceType);
+    const previous = needsPrevious ? await this.previousVersion(resource) : undefined;
     const receivedAt = this.clock.now();
     const events = changeEvents(resource, previous, {
       connectionId: this.options.connectionId,
@@ -148,8 +214,8 @@ export class FhirChanges {
       receivedAt: receivedAt.toISOString(),
     });
     const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
-    const outcome = await this.options.journal.receive(
-      {
+    return {
+      message: {
         connectionId: this.options.connectionId,
         channel,
         messageKey: notificationKey ?? `${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
@@ -158,10 +224,6 @@ export class FhirChanges {
         receivedAt,
       },
       events,
-    );
-    return {
-      events: outcome.status === 'stored' ? outcome.events.length : 0,
-      duplicate: outcome.status === 'duplicate',
     };
   }
 
