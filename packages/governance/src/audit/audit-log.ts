@@ -262,8 +262,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
     let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
     try {
       await this.#db.transaction(async (tx) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-        const { head, last } = await readHeadAndCheckpoint(tx);
+        const { head, last } = await lockAndReadHead(tx);
         // Batched units first, one writeAll per UnitBatch: the batch's jobs are all concurrent
         // (a caller that awaited one has it committed already), so any order of writes is valid.
         const grouped = alone ? new Map<Job, GroupedResult>() : await writeGroups(tx, jobs);
@@ -430,27 +429,25 @@ async function writeGroups(tx: Sql, jobs: readonly Job[]): Promise<Map<Job, Grou
   return out;
 }
 
-/** The chain head and the last checkpoint, in one round trip (after the lock: the same snapshot serves both). */
-async function readHeadAndCheckpoint(
+/**
+ * Takes the audit lock, then reads the chain head and the last checkpoint: one round trip (the
+ * `audit_lock_head` function reads after the lock is granted, with a fresh snapshot).
+ */
+async function lockAndReadHead(
   tx: Sql,
 ): Promise<{ head: { seq: number; hash: Buffer }; last: { seq: number; at: number } }> {
   const { rows } = await tx.query<{
-    seq: number | null;
-    hash: Uint8Array | null;
+    head_seq: number | null;
+    head_hash: Uint8Array | null;
     ckpt_seq: number | null;
     ckpt_at_ms: number | null;
-  }>(
-    `select h.seq, h.hash, c.seq as ckpt_seq, (extract(epoch from c.at) * 1000)::int8 as ckpt_at_ms
-       from (select 1) as one
-       left join lateral (select seq, hash from audit_log order by seq desc limit 1) as h on true
-       left join lateral (select seq, at from audit_checkpoints order by seq desc limit 1) as c on true`,
-  );
+  }>('select head_seq, head_hash, ckpt_seq, ckpt_at_ms from audit_lock_head($1)', [AUDIT_LOCK]);
   const row = rows[0];
   return {
     head:
-      row?.seq == null || row.hash == null
+      row?.head_seq == null || row.head_hash == null
         ? { seq: 0, hash: GENESIS_HASH }
-        : { seq: Number(row.seq), hash: Buffer.from(row.hash) },
+        : { seq: Number(row.head_seq), hash: Buffer.from(row.head_hash) },
     last: row?.ckpt_seq == null ? { seq: 0, at: 0 } : { seq: Number(row.ckpt_seq), at: Number(row.ckpt_at_ms) },
   };
 }

@@ -9,6 +9,7 @@ import { sql as egress } from './007-egress.js';
 import { sql as grantsToApp } from './008-grants-to-app.js';
 import { sql as ehr } from './009-ehr.js';
 import { sql as proposals } from './011-proposals.js';
+import { sql as auditLockHead } from './013-audit-lock-head.js';
 
 export interface Migration {
   readonly version: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'grants-to-app', sql: grantsToApp },
   { version: 9, name: 'ehr', sql: ehr },
   { version: 11, name: 'proposals', sql: proposals },
+  { version: 13, name: 'audit-lock-head', sql: auditLockHead },
 ];
