@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import type { EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
+import type { Clock, EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
 import { AuditLog } from '../audit/audit-log.js';
 import { verifyAuditLog } from '../audit/verify.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -47,14 +47,17 @@ for (const target of storeTargets()) {
     let audit: AuditLog;
     let journal: InboundJournal;
     let outsider: InboundJournal;
+    let grants: GrantStore;
+    let journalAt: (clock: Clock) => EhrJournal;
 
     before(async () => {
       db = await target.open();
       const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
       audit = await AuditLog.open(db, cipher);
-      const grants = new GrantStore(db, audit);
+      grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
       const ehrJournal = new EhrJournal(db, cipher, policy, audit);
+      journalAt = (clock) => new EhrJournal(db, cipher, policy, audit, clock);
       await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-north'), ($2, 'other')`, [
         interfaceId,
         outsiderId,
@@ -199,6 +202,45 @@ for (const target of storeTargets()) {
       await audit.flush();
       const v = await verifyAuditLog(db);
       assert.equal(v.ok, true, JSON.stringify(v));
+    });
+
+    it("reuses a connection's ingest decision for at most a second: a revoked grant stops ingest after that", async () => {
+      const southId = '3d4e5f60-7182-4c9d-8e0f-2a3b4c5d6e7f';
+      await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-south')`, [southId]);
+      const grant = await grants.add(bootstrap, {
+        principalKind: 'service',
+        principalId: southId,
+        role: 'integration',
+        site: 'north',
+        workflow: '*',
+        purposeOfUse: 'HOPERAT',
+      });
+      let now = Date.parse('2026-11-22T10:00:00Z');
+      const clock: Clock = { now: () => new Date(now) };
+      const south = journalAt(clock).forConnection(
+        { actor: { kind: 'service', id: southId, name: 'hl7-south', authMethod: 'api-token' } },
+        { id: connectionId, site: 'north' },
+      );
+      assert.equal((await south.receive(message('S1'), [booked('S1')])).status, 'stored');
+      await grants.revoke(bootstrap, grant.id);
+      now += 999;
+      assert.equal((await south.receive(message('S2'), [booked('S2')])).status, 'stored', 'within the second');
+      now += 2;
+      await assert.rejects(south.receive(message('S3'), [booked('S3')]), { code: 'FORBIDDEN' });
+      await assert.rejects(south.receive(message('S4'), [booked('S4')]), { code: 'FORBIDDEN' }, 'a denial is not kept');
+      const stored = await db.query<{ message_key: string }>(
+        `select message_key from ehr_inbound where message_key in ('S1', 'S2', 'S3', 'S4') order by message_key`,
+      );
+      assert.deepEqual(
+        stored.rows.map((r) => r.message_key),
+        ['S1', 'S2'],
+      );
+      assert.throws(
+        () => new EhrJournal(db, KeyRing.inMemory(), {} as PolicyDecisionPoint, audit, clock, { decisionTtlMs: 5_000 }),
+        {
+          code: 'CONFIG_INVALID',
+        },
+      );
     });
 
     it('refuses an actor without ehr.ingest at the site, storing nothing', async () => {

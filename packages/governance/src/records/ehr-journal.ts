@@ -8,6 +8,7 @@
  * read per patient in arrival order without storing an identifier in the clear.
  */
 import {
+  ConfigError,
   identifierKey,
   newId,
   systemClock,
@@ -26,7 +27,7 @@ import type { Database, Sql } from '@steward/store';
 import type { AuditEntryInput } from '../audit/audit-entry.js';
 import type { BatchingAudit, UnitBatch } from '../audit/audit-log.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import type { PolicyDecisionPoint } from '../policy/decision-point.js';
+import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
 
@@ -70,7 +71,20 @@ interface PreparedEvent {
   readonly patientKey: Uint8Array | undefined;
 }
 
+export interface EhrJournalOptions {
+  /**
+   * How long one connection's journal (`forConnection`) reuses its allowed `ehr.ingest` decision
+   * for receipts, in ms, 0..1,000 (default 1,000; 0 decides every time). A revoked grant therefore
+   * stops a connection's ingest within this time, not at once. Denials are never reused, and
+   * reads (`events`, `deadLetters`) always decide afresh.
+   */
+  readonly decisionTtlMs?: number;
+}
+
+type Allowed = Extract<Decision, { allowed: true }>;
+
 export class EhrJournal {
+  private readonly decisionTtlMs: number;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
   private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: fileAll };
 
@@ -80,13 +94,20 @@ export class EhrJournal {
     private readonly policy: PolicyDecisionPoint,
     private readonly audit: TransactionalAudit & BatchingAudit,
     private readonly clock: Clock = systemClock,
-  ) {}
+    options: EhrJournalOptions = {},
+  ) {
+    const ttl = options.decisionTtlMs ?? 1_000;
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 1_000)
+      throw new ConfigError([{ path: 'decisionTtlMs', message: 'must be an integer from 0 to 1000' }]);
+    this.decisionTtlMs = ttl;
+  }
 
   /** The journal as one connection's listener sees it: every call acts as `ctx` at the connection's site. */
   forConnection(ctx: RequestContext, connection: JournalConnection): InboundJournal {
+    const allow = this.rememberedDecision(ctx, connection);
     return {
-      receive: (message, events) => this.receive(ctx, connection, message, events),
-      receiveMany: (items) => this.receiveMany(ctx, connection, items),
+      receive: async (message, events) => first(await this.file(ctx, connection, [{ message, events }], allow)),
+      receiveMany: (items) => this.file(ctx, connection, items, allow),
       deadLetter: (message, reason) => this.deadLetter(ctx, connection, message, reason),
       deadLetters: () => this.deadLetters(ctx, connection),
       events: (afterSeq, limit) => this.events(ctx, connection, afterSeq, limit),
@@ -99,9 +120,7 @@ export class EhrJournal {
     message: InboundMessage,
     events: readonly EhrEventInput[],
   ): Promise<ReceiveOutcome> {
-    const [outcome] = await this.receiveMany(ctx, connection, [{ message, events }]);
-    if (outcome === undefined) throw new UnexpectedError('receiveMany returned no outcome');
-    return outcome;
+    return first(await this.receiveMany(ctx, connection, [{ message, events }]));
   }
 
   /**
@@ -112,10 +131,40 @@ export class EhrJournal {
    * being stored (the writer retries them one by one). Rejects, once every item is settled, with
    * the first failure.
    */
-  async receiveMany(
+  receiveMany(
     ctx: RequestContext,
     connection: JournalConnection,
     items: readonly { readonly message: InboundMessage; readonly events: readonly EhrEventInput[] }[],
+  ): Promise<readonly ReceiveOutcome[]> {
+    return this.file(ctx, connection, items, () => this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site }));
+  }
+
+  /**
+   * One connection's `ehr.ingest` decision, reused for up to `decisionTtlMs` (the grant read per
+   * message cost 15-25 % of ingest throughput). Concurrent callers share one pending decision; a
+   * denial or an error is not kept, so the next call decides (and audits the denial) again.
+   */
+  private rememberedDecision(ctx: RequestContext, connection: JournalConnection): () => Promise<Allowed> {
+    let kept: { readonly decision: Promise<Allowed>; readonly until: number } | undefined;
+    return () => {
+      const now = this.clock.now().getTime();
+      if (kept !== undefined && now < kept.until) return kept.decision;
+      const decision = this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
+      if (this.decisionTtlMs === 0) return decision;
+      const entry = { decision, until: now + this.decisionTtlMs };
+      kept = entry;
+      decision.catch(() => {
+        if (kept === entry) kept = undefined;
+      });
+      return decision;
+    };
+  }
+
+  private async file(
+    ctx: RequestContext,
+    connection: JournalConnection,
+    items: readonly { readonly message: InboundMessage; readonly events: readonly EhrEventInput[] }[],
+    allow: () => Promise<Allowed>,
   ): Promise<readonly ReceiveOutcome[]> {
     for (const { message, events } of items) {
       checkConnection(connection, message);
@@ -125,7 +174,7 @@ export class EhrJournal {
       }
     }
     if (items.length === 0) return [];
-    const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
+    const decision = await allow();
     const settled = await Promise.allSettled(
       items.map(({ message, events }) =>
         this.audit.transactBatch(this.filings, this.prepare(message, events), (outcome) => [
@@ -267,6 +316,12 @@ export class EhrJournal {
       reason: extra.reason,
     };
   }
+}
+
+function first(outcomes: readonly ReceiveOutcome[]): ReceiveOutcome {
+  const outcome = outcomes[0];
+  if (outcome === undefined) throw new UnexpectedError('no outcome for a filed message');
+  return outcome;
 }
 
 function checkConnection(connection: JournalConnection, message: InboundMessage): void {
