@@ -14,6 +14,8 @@ import { MemoryInboundJournal } from './memory-inbound-journal.js';
 class FakeEhr {
   readonly versions = new Map<string, Resource[]>();
   readonly requests = { search: 0, history: 0 };
+  /** A type whose searches the server refuses (a broken endpoint). */
+  failing: string | undefined;
   private clock = Date.parse('2026-01-01T00:00:00Z');
   constructor(private readonly pageSize: number) {}
 
@@ -42,6 +44,7 @@ class FakeEhr {
       );
     }
     this.requests.search++;
+    if (path === this.failing) return Promise.resolve(new Response('{}', { status: 400 }));
     const since = Date.parse((u.searchParams.get('_lastUpdated') ?? 'gt1970-01-01T00:00:00Z').slice(2));
     const current = [...this.versions.values()]
       .map((list) => list.at(-1) as Resource)
@@ -148,7 +151,8 @@ describe('FhirChanges', () => {
 
     const first = await changes.pollOnce();
     assert.deepEqual({ resources: first.resources, events: first.events }, { resources: 9, events: 5 });
-    assert.deepEqual(journal.batches, [3, 2, 3, 1], 'one call per page (pages of 3)');
+    // Both types are polled at once, so their pages may interleave.
+    assert.deepEqual([...journal.batches].sort(), [1, 2, 3, 3], 'one call per page (pages of 3)');
     assert.equal(ehr.requests.history, 0, 'a first sync reads no history');
 
     ehr.put(appointment('a1', 'cancelled'));
@@ -158,7 +162,7 @@ describe('FhirChanges', () => {
     const second = await changes.pollOnce();
     assert.equal(second.resources, 3);
     assert.equal(ehr.requests.history, 2, 'history for the two Appointments, none for the Observation');
-    assert.deepEqual(journal.batches, [2, 1]);
+    assert.deepEqual([...journal.batches].sort(), [1, 2]);
     const events = await journal.events(0, 100);
     assert.deepEqual(
       events.slice(5).map((e) => `${e.type} ${e.sourceRef}`),
@@ -167,6 +171,19 @@ describe('FhirChanges', () => {
 
     const third = await changes.pollOnce();
     assert.equal(third.resources, 0, 'the mark moved past everything filed');
+  });
+
+  it('still files the other types when one type fails, then reports the failure; the failed type is re-read next time', async () => {
+    const journal = new CountingJournal();
+    const { ehr, changes } = setup(10, journal);
+    ehr.put(appointment('a0', 'booked'));
+    ehr.put(observation('o0', 1));
+    ehr.failing = 'Observation';
+    await assert.rejects(changes.pollOnce());
+    assert.equal((await journal.events(0, 100)).length, 1, 'the Appointment was filed');
+    ehr.failing = undefined;
+    const again = await changes.pollOnce();
+    assert.deepEqual({ resources: again.resources, events: again.events }, { resources: 1, events: 0 });
   });
 
   it('files one by one through a journal without receiveMany, with the same events', async () => {

@@ -61,6 +61,16 @@ export interface NotificationResult {
   readonly caughtUp: boolean;
 }
 
+/** Followed types polled at once. */
+const TYPES_AT_ONCE = 4;
+
+interface TypePoll {
+  resources: number;
+  events: number;
+  duplicates: number;
+  unsupported: boolean;
+}
+
 /** Instance-history reads in flight at once while a page is prepared (the client's budget still applies). */
 const HISTORY_READS_AT_ONCE = 4;
 
@@ -82,59 +92,76 @@ export class FhirChanges {
   }
 
   /**
-   * One poll of every followed type, from each type's mark, filing each search page at once. When
-   * `signal` aborts (shutdown), it stops between pages without moving that type's mark: the next
-   * poll re-reads the rest.
+   * One poll of every followed type, from each type's mark, filing each search page at once.
+   * Types are polled a few at a time (their marks are independent), so the pages of several
+   * types meet in one audit writer transaction and one type's HTTP overlaps another's storage.
+   * When `signal` aborts (shutdown), each type stops between pages without moving its mark: the
+   * next poll re-reads the rest. If a type fails, the others still finish; then the first failure
+   * is thrown.
    */
   async pollOnce(signal?: AbortSignal): Promise<PollResult> {
-    let resources = 0;
-    let events = 0;
-    let duplicates = 0;
-    const unsupported: string[] = [];
-    for (const type of this.options.resourceTypes) {
-      const stored = await this.options.marks.get(type);
-      // The first sync files each resource as Steward first sees it: no history read per resource
-      // (there is no earlier version Steward saw), which makes an initial load one search, not N+1.
-      const firstSync = stored === undefined;
-      const mark = stored ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
-      let plan;
-      try {
-        plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
-      } catch (e) {
-        if (isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED') {
-          unsupported.push(type);
-          continue;
-        }
-        throw e;
-      }
-      let highest = mark;
-      let aborted = false;
-      for await (const page of this.options.client.searchPages(plan.resourceType as ResourceType, plan.params)) {
-        if (signal?.aborted === true) {
-          aborted = true;
-          break;
-        }
-        const matched = (page.entry ?? []).flatMap((e) =>
-          e.resource?.resourceType === plan.resourceType && (e.search?.mode === undefined || e.search.mode === 'match')
-            ? [e.resource]
-            : [],
-        );
-        const outcomes = await this.fileMany(matched, firstSync);
-        resources += matched.length;
-        for (const o of outcomes) {
-          events += o.events;
-          if (o.duplicate) duplicates++;
-        }
-        for (const resource of matched) {
-          const updated = resource.meta?.lastUpdated;
-          if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
+    const types = this.options.resourceTypes;
+    const results: Array<TypePoll | undefined> = types.map(() => undefined);
+    const failures: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < types.length && signal?.aborted !== true) {
+        const i = next++;
+        try {
+          results[i] = await this.pollType(types[i] as string, signal);
+        } catch (e) {
+          failures.push(e);
         }
       }
-      if (aborted) break;
-      // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
-      if (highest !== mark) await this.options.marks.set(type, highest);
+    };
+    await Promise.all(Array.from({ length: Math.min(TYPES_AT_ONCE, types.length) }, worker));
+    if (failures.length > 0) throw failures[0];
+    const done = results.filter((r): r is TypePoll => r !== undefined);
+    return {
+      resources: done.reduce((n, r) => n + r.resources, 0),
+      events: done.reduce((n, r) => n + r.events, 0),
+      duplicates: done.reduce((n, r) => n + r.duplicates, 0),
+      unsupported: types.filter((_, i) => results[i]?.unsupported === true),
+    };
+  }
+
+  /** One type's poll: its pages from its mark, each filed at once; the mark moves after the last page. */
+  private async pollType(type: string, signal: AbortSignal | undefined): Promise<TypePoll> {
+    const result = { resources: 0, events: 0, duplicates: 0, unsupported: false };
+    const stored = await this.options.marks.get(type);
+    // The first sync files each resource as Steward first sees it: no history read per resource
+    // (there is no earlier version Steward saw), which makes an initial load one search, not N+1.
+    const firstSync = stored === undefined;
+    const mark = stored ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
+    let plan;
+    try {
+      plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
+    } catch (e) {
+      if (isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED') return { ...result, unsupported: true };
+      throw e;
     }
-    return { resources, events, duplicates, unsupported };
+    let highest = mark;
+    for await (const page of this.options.client.searchPages(plan.resourceType as ResourceType, plan.params)) {
+      if (signal?.aborted === true) return result;
+      const matched = (page.entry ?? []).flatMap((e) =>
+        e.resource?.resourceType === plan.resourceType && (e.search?.mode === undefined || e.search.mode === 'match')
+          ? [e.resource]
+          : [],
+      );
+      const outcomes = await this.fileMany(matched, firstSync);
+      result.resources += matched.length;
+      for (const o of outcomes) {
+        result.events += o.events;
+        if (o.duplicate) result.duplicates++;
+      }
+      for (const resource of matched) {
+        const updated = resource.meta?.lastUpdated;
+        if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
+      }
+    }
+    // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
+    if (highest !== mark) await this.options.marks.set(type, highest);
+    return result;
   }
 
   /**
