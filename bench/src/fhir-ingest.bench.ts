@@ -1,8 +1,9 @@
 /**
  * @module FHIR ingest into the governed journal: the sandbox EHR is seeded with Synthea bundles
  * (its seed option), and Steward's FhirChanges polls every seeded type from the epoch over HTTP
- * with a SMART Backend Services token (ES384), reading each resource's instance history for its
- * previous version and filing message, events and audit entry in the governed EhrJournal, on
+ * with a SMART Backend Services token (ES384), filing each search page's messages, events and
+ * audit entries in the governed EhrJournal with one `receiveMany` (instance history is read for
+ * the previous version only for the six event types, and not on a type's first sync), on
  * PGlite (a temp data directory) and PostgreSQL. Each round uses a new connection, so nothing is
  * a duplicate. Figure: resources/s over one full poll.
  *
@@ -26,7 +27,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK } from 'jose';
 import type { Appointment, Resource, ResourceType } from '@medplum/fhirtypes';
-import type { EhrEvent, InboundJournal, RequestContext } from '@steward/core';
+import type { EhrEvent, InboundJournal, ReceiveOutcome, RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
 import {
   FhirChanges,
@@ -179,13 +180,27 @@ class WatchedJournal implements InboundJournal {
   constructor(private readonly inner: InboundJournal) {}
   async receive(...args: Parameters<InboundJournal['receive']>): ReturnType<InboundJournal['receive']> {
     const outcome = await this.inner.receive(...args);
-    const at = performance.now();
-    if (outcome.status === 'stored')
-      for (const e of outcome.events) {
-        this.storedAt.set(e.sourceRef, at);
-        this.waiters.get(e.sourceRef)?.(at);
-      }
+    this.note([outcome]);
     return outcome;
+  }
+  async receiveMany(
+    items: Parameters<NonNullable<InboundJournal['receiveMany']>>[0],
+  ): Promise<readonly ReceiveOutcome[]> {
+    const outcomes =
+      this.inner.receiveMany !== undefined
+        ? await this.inner.receiveMany(items)
+        : await Promise.all(items.map((i) => this.inner.receive(i.message, i.events)));
+    this.note(outcomes);
+    return outcomes;
+  }
+  private note(outcomes: readonly ReceiveOutcome[]): void {
+    const at = performance.now();
+    for (const outcome of outcomes)
+      if (outcome.status === 'stored')
+        for (const e of outcome.events) {
+          this.storedAt.set(e.sourceRef, at);
+          this.waiters.get(e.sourceRef)?.(at);
+        }
   }
   deadLetter(...args: Parameters<InboundJournal['deadLetter']>): ReturnType<InboundJournal['deadLetter']> {
     return this.inner.deadLetter(...args);

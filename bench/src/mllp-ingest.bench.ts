@@ -11,9 +11,9 @@
  * Baseline, same run, same senders: a bare node:net server that decodes MLLP frames and answers an
  * ACK at once, storing nothing (the loopback MLLP ceiling of this machine and process).
  *
- * Ablation, same run: the same journal with a decision point that remembers its first decision
- * (no grant read per message), and `policy.enforce` timed alone, to size the per-message policy
- * check in the ACK time.
+ * Ablation, same run: the same journal deciding `ehr.ingest` for every message (`decisionTtlMs: 0`,
+ * a grant read per message; the default reuses a connection's decision for up to 1 s), and
+ * `policy.enforce` timed alone, to size the per-message policy check in the ACK time.
  *
  * Target (the issue): ≥ 2,000 msg/s with ACK p99 ≤ 20 ms on PostgreSQL (8 connections). PGlite is
  * reported, not targeted. Known limit: senders share the event loop (and the 2 cores) with the
@@ -22,16 +22,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { RequestContext } from '@steward/core';
+import { systemClock, type RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
-import {
-  BreakGlassStore,
-  EhrJournal,
-  PolicyDecisionPoint,
-  type Action,
-  type Decision,
-  type Scope,
-} from '@steward/governance';
+import { EhrJournal } from '@steward/governance';
 import { MllpDecoder, MllpListener, frameMllp, mapHl7, parseHl7 } from '@steward/ehr';
 import { median } from './harness.js';
 import {
@@ -239,25 +232,6 @@ async function listen(server: Server | MllpListener): Promise<{ port: number; cl
   };
 }
 
-// ---- the ablation: a decision point that decides once per actor, action and site ----
-
-class RememberingDecisionPoint extends PolicyDecisionPoint {
-  private readonly memo = new Map<string, Extract<Decision, { allowed: true }>>();
-  override async enforce(
-    ctx: RequestContext,
-    action: Action,
-    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } } = {},
-    hideAs: 'forbidden' | 'not-found' = 'forbidden',
-  ): Promise<Extract<Decision, { allowed: true }>> {
-    const key = `${ctx.actor.id} ${action} ${scope.site ?? ''}`;
-    const known = this.memo.get(key);
-    if (known !== undefined) return known;
-    const decision = await super.enforce(ctx, action, scope, hideAs);
-    this.memo.set(key, decision);
-    return decision;
-  }
-}
-
 // ---- run ----
 
 const rows: Row[] = [];
@@ -285,10 +259,12 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     facilityTimeZone: tz,
   });
   const ctx: RequestContext = { actor: g.connections.actorOf(c) };
-  const remembering = new RememberingDecisionPoint(g.grants, new BreakGlassStore(g.db, g.cipher, g.audit), g.audit);
   const journals = {
     steward: g.journals.forConnection(ctx, c),
-    remembering: new EhrJournal(g.db, g.cipher, remembering, g.audit).forConnection(ctx, c),
+    perMessage: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, { decisionTtlMs: 0 }).forConnection(
+      ctx,
+      c,
+    ),
   };
   const listeners = {
     steward: await listen(
@@ -301,11 +277,11 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         maxMessageBytes: 1 << 20,
       }),
     ),
-    remembering: await listen(
+    perMessage: await listen(
       new MllpListener({
         connectionId: c.id,
         facilityTimeZone: tz,
-        journal: journals.remembering,
+        journal: journals.perMessage,
         host: '127.0.0.1',
         port: 0,
         maxMessageBytes: 1 << 20,
@@ -313,17 +289,17 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     ),
   };
   await drive(listeners.steward.port, 8, 1_000); // warm-up (JIT, pools, first checkpoint)
-  await drive(listeners.remembering.port, 8, 500);
+  await drive(listeners.perMessage.port, 8, 500);
   for (const conns of CONNECTIONS) {
     const steward: Round[] = [];
-    const remembered: Round[] = [];
+    const decidedEach: Round[] = [];
     // Alternate, so drift on the shared machine hits both alike.
     const tallies: DbTally[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       t.reset();
       steward.push(await drive(listeners.steward.port, conns, ROUND_MS));
       tallies.push({ ...t.tally });
-      remembered.push(await drive(listeners.remembering.port, conns, ROUND_MS));
+      decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
     }
     const messages = steward.reduce((n, r) => n + r.messages, 0);
     const ms = steward.reduce((n, r) => n + r.ms, 0);
@@ -336,7 +312,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     );
     const row = summarize(`Steward listener → governed journal (${storeName})`, conns, steward);
     rows.push(row);
-    rows.push(summarize(`  same, policy decision remembered (${storeName}, ablation)`, conns, remembered));
+    rows.push(summarize(`  same, policy decided per message (${storeName}, ablation)`, conns, decidedEach));
     if (storeName === 'PostgreSQL' && conns === 8) {
       if (row.perSec < target.msgPerSec)
         problems.push(`PostgreSQL ${Math.round(row.perSec)} msg/s < ${target.msgPerSec} msg/s`);
@@ -344,7 +320,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     }
   }
   await listeners.steward.close();
-  await listeners.remembering.close();
+  await listeners.perMessage.close();
 
   // One round trip to the store, for scale.
   const n = 2_000;

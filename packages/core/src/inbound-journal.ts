@@ -42,6 +42,16 @@ export interface InboundJournal {
    * returned, so the sender can be acknowledged again.
    */
   receive(message: InboundMessage, events: readonly EhrEventInput[]): Promise<ReceiveOutcome>;
+  /**
+   * `receive` for several messages at once (a FHIR search page): each item is stored and
+   * deduplicated exactly as by `receive`, in order, typically in one transaction; one item that
+   * cannot be stored does not keep the others from being stored. Resolves with one outcome per
+   * item; rejects (after every item is settled) with the first item's error if any failed.
+   * Optional: callers fall back to `receive` per item.
+   */
+  receiveMany?(
+    items: readonly { readonly message: InboundMessage; readonly events: readonly EhrEventInput[] }[],
+  ): Promise<readonly ReceiveOutcome[]>;
   /** Stores a message that could not be parsed or mapped, with the reason, on the dead-letter list. */
   deadLetter(message: InboundMessage, reason: string): Promise<ReceiveOutcome>;
   deadLetters(connectionId?: string): Promise<readonly DeadLetter[]>;

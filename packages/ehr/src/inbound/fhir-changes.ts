@@ -1,18 +1,28 @@
 /**
  * @module FHIR changes into Steward events: by polling `_lastUpdated` from a durable high-water
  * mark, and from topic-based subscription notifications (R4B backport, rest-hook). Both paths
- * end in the same step — read the version Steward saw before (instance history), decide the
- * normalized events, and file message and events in the journal — so a change seen by a
- * notification and again by a poll is one event (same change key).
+ * end in the same step — read the version before (instance history; only for the types that
+ * become events, and not on a type's first sync), decide the normalized events, and file message
+ * and events in the journal — so a change seen by a notification and again by a poll is one event
+ * (same change key). A poll files each search page with one `receiveMany`.
  *
  * Polling re-reads a short overlap before the mark on purpose: an EHR may commit a change with a
  * `lastUpdated` just before the mark after the previous poll ran; the journal's dedup makes the
  * overlap free of duplicates. Gaps in notification numbers trigger a poll.
  */
-import { isStewardError, systemClock, type Clock, type EhrEventChannel, type InboundJournal } from '@steward/core';
+import {
+  isStewardError,
+  systemClock,
+  type Clock,
+  type EhrEventChannel,
+  type EhrEventInput,
+  type InboundJournal,
+  type InboundMessage,
+  type ReceiveOutcome,
+} from '@steward/core';
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir-r4/index.js';
-import { changeEvents, detectGaps, parseSubscriptionNotification } from '../fhir-model/index.js';
+import { changeEvents, detectGaps, eventResourceTypes, parseSubscriptionNotification } from '../fhir-model/index.js';
 import { planPolling, type VendorProfile } from '../vendors/index.js';
 
 /** Where polling marks are kept durably (the connection registry's `ehr_sync_state`). */
@@ -51,6 +61,28 @@ export interface NotificationResult {
   readonly caughtUp: boolean;
 }
 
+/** Followed types polled at once. */
+const TYPES_AT_ONCE = 4;
+
+interface TypePoll {
+  resources: number;
+  events: number;
+  duplicates: number;
+  unsupported: boolean;
+}
+
+/** Instance-history reads in flight at once while a page is prepared (the client's budget still applies). */
+const HISTORY_READS_AT_ONCE = 4;
+
+const eventTypes: ReadonlySet<string> = new Set(eventResourceTypes);
+
+function counted(outcome: ReceiveOutcome): { events: number; duplicate: boolean } {
+  return {
+    events: outcome.status === 'stored' ? outcome.events.length : 0,
+    duplicate: outcome.status === 'duplicate',
+  };
+}
+
 export class FhirChanges {
   private readonly clock: Clock;
   private readonly lastEventNumber = new Map<string, number>();
@@ -60,49 +92,76 @@ export class FhirChanges {
   }
 
   /**
-   * One poll of every followed type, from each type's mark. When `signal` aborts (shutdown), it
-   * stops between resources without moving that type's mark: the next poll re-reads the rest.
+   * One poll of every followed type, from each type's mark, filing each search page at once.
+   * Types are polled a few at a time (their marks are independent), so the pages of several
+   * types meet in one audit writer transaction and one type's HTTP overlaps another's storage.
+   * When `signal` aborts (shutdown), each type stops between pages without moving its mark: the
+   * next poll re-reads the rest. If a type fails, the others still finish; then the first failure
+   * is thrown.
    */
   async pollOnce(signal?: AbortSignal): Promise<PollResult> {
-    let resources = 0;
-    let events = 0;
-    let duplicates = 0;
-    const unsupported: string[] = [];
-    for (const type of this.options.resourceTypes) {
-      const stored = await this.options.marks.get(type);
-      // The first sync files each resource as Steward first sees it: no history read per resource
-      // (there is no earlier version Steward saw), which makes an initial load one search, not N+1.
-      const firstSync = stored === undefined;
-      const mark = stored ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
-      let plan;
-      try {
-        plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
-      } catch (e) {
-        if (isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED') {
-          unsupported.push(type);
-          continue;
+    const types = this.options.resourceTypes;
+    const results: Array<TypePoll | undefined> = types.map(() => undefined);
+    const failures: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < types.length && signal?.aborted !== true) {
+        const i = next++;
+        try {
+          results[i] = await this.pollType(types[i] as string, signal);
+        } catch (e) {
+          failures.push(e);
         }
-        throw e;
       }
-      let highest = mark;
-      let aborted = false;
-      for await (const resource of this.options.client.searchAll(plan.resourceType as ResourceType, plan.params)) {
-        if (signal?.aborted === true) {
-          aborted = true;
-          break;
-        }
-        const outcome = await this.file(resource, 'fhir-poll', undefined, firstSync);
-        resources++;
-        events += outcome.events;
-        if (outcome.duplicate) duplicates++;
+    };
+    await Promise.all(Array.from({ length: Math.min(TYPES_AT_ONCE, types.length) }, worker));
+    if (failures.length > 0) throw failures[0];
+    const done = results.filter((r): r is TypePoll => r !== undefined);
+    return {
+      resources: done.reduce((n, r) => n + r.resources, 0),
+      events: done.reduce((n, r) => n + r.events, 0),
+      duplicates: done.reduce((n, r) => n + r.duplicates, 0),
+      unsupported: types.filter((_, i) => results[i]?.unsupported === true),
+    };
+  }
+
+  /** One type's poll: its pages from its mark, each filed at once; the mark moves after the last page. */
+  private async pollType(type: string, signal: AbortSignal | undefined): Promise<TypePoll> {
+    const result = { resources: 0, events: 0, duplicates: 0, unsupported: false };
+    const stored = await this.options.marks.get(type);
+    // The first sync files each resource as Steward first sees it: no history read per resource
+    // (there is no earlier version Steward saw), which makes an initial load one search, not N+1.
+    const firstSync = stored === undefined;
+    const mark = stored ?? this.options.initialSince ?? '1970-01-01T00:00:00Z';
+    let plan;
+    try {
+      plan = planPolling(this.options.profile, type, this.sinceWithOverlap(mark));
+    } catch (e) {
+      if (isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED') return { ...result, unsupported: true };
+      throw e;
+    }
+    let highest = mark;
+    for await (const page of this.options.client.searchPages(plan.resourceType as ResourceType, plan.params)) {
+      if (signal?.aborted === true) return result;
+      const matched = (page.entry ?? []).flatMap((e) =>
+        e.resource?.resourceType === plan.resourceType && (e.search?.mode === undefined || e.search.mode === 'match')
+          ? [e.resource]
+          : [],
+      );
+      const outcomes = await this.fileMany(matched, firstSync);
+      result.resources += matched.length;
+      for (const o of outcomes) {
+        result.events += o.events;
+        if (o.duplicate) result.duplicates++;
+      }
+      for (const resource of matched) {
         const updated = resource.meta?.lastUpdated;
         if (updated !== undefined && Date.parse(updated) > Date.parse(highest)) highest = updated;
       }
-      if (aborted) break;
-      // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
-      if (highest !== mark) await this.options.marks.set(type, highest);
     }
-    return { resources, events, duplicates, unsupported };
+    // Only after every page is filed: a crash mid-poll re-reads, and dedup absorbs the repeat.
+    if (highest !== mark) await this.options.marks.set(type, highest);
+    return result;
   }
 
   /**
@@ -133,14 +192,48 @@ export class FhirChanges {
     return { type: parsed.type, events, caughtUp };
   }
 
+  /** Files one resource (a notification's): its message and events, once stored. */
   private async file(
     fetched: Resource,
     channel: EhrEventChannel,
     notificationKey: string | undefined,
-    firstSync = false,
   ): Promise<{ events: number; duplicate: boolean }> {
+    const item = await this.prepare(fetched, channel, notificationKey, false);
+    return counted(await this.options.journal.receive(item.message, item.events));
+  }
+
+  /**
+   * Files a search page's resources together: their previous versions are read a few at a time,
+   * then the whole page goes to the journal at once (`receiveMany`: one audited transaction on
+   * the governed journal), or one by one when the journal has no batch method.
+   */
+  private async fileMany(
+    fetched: readonly Resource[],
+    firstSync: boolean,
+  ): Promise<readonly { events: number; duplicate: boolean }[]> {
+    const items: Array<{ message: InboundMessage; events: readonly EhrEventInput[] }> = [];
+    for (let i = 0; i < fetched.length; i += HISTORY_READS_AT_ONCE) {
+      const slice = fetched.slice(i, i + HISTORY_READS_AT_ONCE);
+      items.push(...(await Promise.all(slice.map((r) => this.prepare(r, 'fhir-poll', undefined, firstSync)))));
+    }
+    const journal = this.options.journal;
+    if (journal.receiveMany !== undefined) return (await journal.receiveMany(items)).map(counted);
+    const out: { events: number; duplicate: boolean }[] = [];
+    for (const item of items) out.push(counted(await journal.receive(item.message, item.events)));
+    return out;
+  }
+
+  /** The message and events for one fetched resource: normalized, compared with its previous version. */
+  private async prepare(
+    fetched: Resource,
+    channel: EhrEventChannel,
+    notificationKey: string | undefined,
+    firstSync: boolean,
+  ): Promise<{ message: InboundMessage; events: readonly EhrEventInput[] }> {
     const resource = this.options.profile.normalize(fetched);
-    const previous = firstSync ? undefined : await this.previousVersion(resource);
+    // Types that never become events decide nothing from a previous version: no history read.
+    const needsPrevious = !firstSync && eventTypes.has(resource.resourceType);
+    const previous = needsPrevious ? await this.previousVersion(resource) : undefined;
     const receivedAt = this.clock.now();
     const events = changeEvents(resource, previous, {
       connectionId: this.options.connectionId,
@@ -148,8 +241,8 @@ export class FhirChanges {
       receivedAt: receivedAt.toISOString(),
     });
     const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
-    const outcome = await this.options.journal.receive(
-      {
+    return {
+      message: {
         connectionId: this.options.connectionId,
         channel,
         messageKey: notificationKey ?? `${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
@@ -158,10 +251,6 @@ export class FhirChanges {
         receivedAt,
       },
       events,
-    );
-    return {
-      events: outcome.status === 'stored' ? outcome.events.length : 0,
-      duplicate: outcome.status === 'duplicate',
     };
   }
 

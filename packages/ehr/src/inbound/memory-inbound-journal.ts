@@ -26,6 +26,15 @@ export class MemoryInboundJournal implements InboundJournal {
     return Promise.resolve({ status: 'stored', messageId: id, events: added });
   }
 
+  /** Each item as by `receive`, in order. */
+  async receiveMany(
+    items: readonly { readonly message: InboundMessage; readonly events: readonly EhrEventInput[] }[],
+  ): Promise<readonly ReceiveOutcome[]> {
+    const out: ReceiveOutcome[] = [];
+    for (const { message, events } of items) out.push(await this.receive(message, events));
+    return out;
+  }
+
   deadLetter(message: InboundMessage, reason: string): Promise<ReceiveOutcome> {
     const known = this.messages.get(keyOf(message));
     if (known !== undefined) return Promise.resolve({ status: 'duplicate', messageId: known.id });

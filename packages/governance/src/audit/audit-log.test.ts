@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { OperationalError } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
-import { AuditLog } from './audit-log.js';
+import { AuditLog, type UnitBatch } from './audit-log.js';
 import { verifyAuditLog } from './verify.js';
 import { queryAudit } from './query.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -30,6 +30,21 @@ async function insertRecord(tx: Sql, id: string): Promise<{ id: string }> {
 const created = (r: { id: string }) => [
   sampleEntry(0, { event: 'phi.create', action: 'C', entity: { kind: 'note', id: r.id, version: 1 } }),
 ];
+
+/** A unit batch that inserts all its records with one statement, and logs each call's item count. */
+function recordBatch(calls: number[]): UnitBatch<string, { id: string }> {
+  return {
+    async writeAll(tx, ids) {
+      calls.push(ids.length);
+      await tx.query(
+        `insert into records (id, kind, site, patient_id, version, data_enc, created_at, updated_at)
+         select id::uuid, 'note', 'main', $2, 1, $3, now(), now() from unnest($1::text[]) as t(id)`,
+        [ids, PATIENTS[0], Buffer.from('sealed')],
+      );
+      return ids.map((id) => ({ id }));
+    },
+  };
+}
 
 function isAuditUnavailable(e: unknown): boolean {
   return e instanceof OperationalError && e.code === 'AUDIT_UNAVAILABLE';
@@ -113,6 +128,66 @@ for (const target of storeTargets()) {
       const v = await verifyAuditLog(db);
       assert.equal(v.ok, true, JSON.stringify(v));
       assert.equal(v.ok && v.headSeq, 2);
+    });
+
+    it('writes concurrent batched units with one writeAll call, each with its entries, and the chain verifies', async () => {
+      await wipe(db);
+      const log = await AuditLog.open(db, cipher);
+      const calls: number[] = [];
+      const batch = recordBatch(calls);
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      const results = await Promise.all([
+        ...ids.map((id) => log.transactBatch(batch, id, created)),
+        log.append(sampleEntry(1)),
+        log.transact((tx) => insertRecord(tx, randomUUID()), created),
+      ]);
+      assert.deepEqual(
+        results.slice(0, ids.length).map((r) => (r as { id: string }).id),
+        ids,
+      );
+      assert.deepEqual(calls, [ids.length], 'one writeAll for the whole batch');
+      await log.close();
+      const audited = (await queryAudit(db, cipher, { events: ['phi.create'] })).entries.map((e) => e.entity?.id);
+      for (const id of ids) assert.ok(audited.includes(id), 'every unit has its entry');
+      assert.equal((await db.query('select id from records')).rows.length, ids.length + 1);
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok, true, JSON.stringify(v));
+      assert.equal(v.ok && v.headSeq, ids.length + 2);
+    });
+
+    it('retries a failing batch unit by unit: only the failing units are rejected, the others commit', async () => {
+      await wipe(db);
+      const log = await AuditLog.open(db, cipher);
+      const calls: number[] = [];
+      const batch = recordBatch(calls);
+      const good = [randomUUID(), randomUUID(), randomUUID()];
+      const outcomes = await Promise.allSettled([
+        log.transactBatch(batch, good[0] as string, created),
+        // Not a uuid: the cast fails in the database and aborts the batch's statement.
+        log.transactBatch(batch, 'not-a-uuid', created),
+        log.transactBatch(batch, good[1] as string, created),
+        log.transactBatch(batch, randomUUID(), () => {
+          throw new Error('entries failed');
+        }),
+        log.transactBatch(batch, good[2] as string, created),
+        log.append(sampleEntry(1)),
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      const failed = outcomes[3];
+      assert.ok(failed?.status === 'rejected' && /entries failed/.test(String(failed.reason)));
+      // One try for all five units, then each alone.
+      assert.deepEqual(calls, [5, 1, 1, 1, 1, 1]);
+      await log.close();
+      const rows = (await db.query<{ id: string }>('select id from records order by id')).rows.map((r) => r.id);
+      assert.deepEqual(rows, [...good].sort());
+      const audited = (await queryAudit(db, cipher, { events: ['phi.create'] })).entries.map((e) => e.entity?.id);
+      assert.deepEqual(audited.sort(), [...good].sort());
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok, true, JSON.stringify(v));
+      assert.equal(v.ok && v.headSeq, 4);
     });
 
     it('fails closed: when the audit insert is refused, the PHI write is rolled back and callers get AUDIT_UNAVAILABLE', async () => {

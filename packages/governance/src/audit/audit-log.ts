@@ -3,16 +3,23 @@
  * checkpoints, that fails closed.
  *
  * One in-process writer drains a queue. Each batch is ONE transaction that takes the audit
- * advisory lock, reads the chain head from the database (so several processes on one database
- * stay correct and a restart continues the chain), runs each `transact` unit in a savepoint,
- * inserts the batch's entries with one multi-row insert, and writes signed checkpoints. A commit
- * is the only durability point: callers' promises resolve after it, and reject with
- * AUDIT_UNAVAILABLE when it fails, so the PHI operation fails with the audit.
+ * advisory lock and reads the chain head from the database in one round trip (so several
+ * processes on one database stay correct and a restart continues the chain), writes all
+ * `transactBatch` units that share a `UnitBatch` with ONE `writeAll` call, runs each `transact`
+ * unit in a savepoint, inserts the batch's entries with one multi-row insert, and writes signed
+ * checkpoints. A commit is the only durability point: callers' promises resolve after it, and
+ * reject with AUDIT_UNAVAILABLE when it fails, so the PHI operation fails with the audit.
+ *
+ * Batched units have no savepoint each (that was 2 of ~5 round trips per unit). If a `writeAll`
+ * call or one of its units' entries fails, the whole transaction is rolled back and the batch is
+ * run again with every batched unit alone in its own savepoint, so a failing unit never takes
+ * down the others; only it is rejected.
  *
  * Known limits: all audited writes (of every process) are serialized by the lock, so a slow
- * `transact` write delays the others; and when COMMIT itself is lost on the wire the outcome is
- * unknown to us (the caller sees a failure for a write that may have committed together with its
- * audit entries; never one without the other).
+ * `transact` write delays the others; one failing batched unit makes its whole batch run twice;
+ * and when COMMIT itself is lost on the wire the outcome is unknown to us (the caller sees a
+ * failure for a write that may have committed together with its audit entries; never one without
+ * the other).
  */
 import { sign } from 'node:crypto';
 import { OperationalError, UnexpectedError, systemClock, ConfigError, type Clock } from '@steward/core';
@@ -42,6 +49,26 @@ export interface AuditLogOptions {
   readonly maxQueue?: number;
 }
 
+/**
+ * Writes the rows of several audited units at once (typically one multi-row statement), for
+ * `AuditLog.transactBatch`. Units that name the same `UnitBatch` object and land in the same
+ * writer transaction are written by one `writeAll` call.
+ */
+export interface UnitBatch<I, T> {
+  /**
+   * Writes every item's rows in `tx` and returns each item's result, in the items' order. It must
+   * use `tx` only and not hold it after it resolves. It runs without a savepoint of its own: when
+   * it throws, the writer rolls back and retries each unit alone (`writeAll(tx, [item])` in a
+   * savepoint), so it must be safe to run again.
+   */
+  writeAll(tx: Sql, items: readonly I[]): Promise<readonly T[]>;
+}
+
+/** The batched form of `transact`, as stores that group their units see the audit log. */
+export interface BatchingAudit {
+  transactBatch<I, T>(batch: UnitBatch<I, T>, item: I, entries: (result: T) => readonly AuditEntryInput[]): Promise<T>;
+}
+
 type Settle<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
 
 type Job =
@@ -51,7 +78,16 @@ type Job =
       write: (tx: Sql) => Promise<unknown>;
       entries: (r: unknown) => readonly AuditEntryInput[];
     } & Settle<unknown>)
+  | ({
+      kind: 'batched';
+      batch: UnitBatch<unknown, unknown>;
+      item: unknown;
+      entries: (r: unknown) => readonly AuditEntryInput[];
+    } & Settle<unknown>)
   | ({ kind: 'checkpoint' } & Settle<void>);
+
+/** Thrown out of a batch transaction to roll it back and run its batched units one by one. */
+class RetryAlone extends Error {}
 
 interface PendingRow {
   seq: number;
@@ -71,7 +107,7 @@ interface PendingCheckpoint {
 
 const INSERT_CHUNK = 1_000;
 
-export class AuditLog implements AuditSink {
+export class AuditLog implements AuditSink, BatchingAudit {
   readonly #db: Database;
   readonly #cipher: FieldCipher;
   readonly #key: SigningKey;
@@ -153,6 +189,28 @@ export class AuditLog implements AuditSink {
     });
   }
 
+  /**
+   * Like `transact`, for units whose rows are written together: every queued unit naming the same
+   * `batch` that lands in one writer transaction is written by ONE `batch.writeAll` call, without a
+   * savepoint per unit. Same guarantees as `transact`: the unit's rows and its entries commit
+   * together or not at all, and a unit that fails (its rows or its `entries`) rejects alone, after
+   * its batch is retried one unit at a time.
+   */
+  transactBatch<I, T>(batch: UnitBatch<I, T>, item: I, entries: (result: T) => readonly AuditEntryInput[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const refused = this.#refusal();
+      if (refused !== undefined) return reject(refused);
+      this.#enqueue({
+        kind: 'batched',
+        batch,
+        item,
+        entries: entries as (r: unknown) => readonly AuditEntryInput[],
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+    });
+  }
+
   /** Resolves when everything queued so far is committed (or has failed). */
   flush(): Promise<void> {
     if (!this.#running && this.#queue.length === 0) return Promise.resolve();
@@ -200,15 +258,17 @@ export class AuditLog implements AuditSink {
     }
   }
 
-  async #runBatch(jobs: Job[]): Promise<void> {
+  /** One writer transaction. `alone`: batched units run one by one, each in its own savepoint (the retry path). */
+  async #runBatch(jobs: Job[], alone = false): Promise<void> {
     const settled: Array<() => void> = [];
     const forced = jobs.some((j) => j.kind === 'checkpoint');
     let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
     try {
       await this.#db.transaction(async (tx) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-        const head = await readHead(tx);
-        const last = await readLastCheckpoint(tx);
+        const { head, last } = await lockAndReadHead(tx);
+        // Batched units first, one writeAll per UnitBatch: the batch's jobs are all concurrent
+        // (a caller that awaited one has it committed already), so any order of writes is valid.
+        const grouped = alone ? new Map<Job, GroupedResult>() : await writeGroups(tx, jobs);
         const rows: PendingRow[] = [];
         const checkpoints: PendingCheckpoint[] = [];
         let seq = head.seq;
@@ -234,11 +294,19 @@ export class AuditLog implements AuditSink {
           if (job.kind === 'append') {
             const s = add(job.input, job.at);
             settled.push(() => job.resolve({ seq: s }));
-          } else if (job.kind === 'unit') {
+          } else if (job.kind === 'batched' && !alone) {
+            const done = grouped.get(job);
+            if (done === undefined) throw new UnexpectedError('a batched unit was not written');
+            const at = isoMillis(this.#clock.now());
+            for (const input of done.inputs) add(input, at);
+            settled.push(() => job.resolve(done.result));
+          } else if (job.kind === 'unit' || job.kind === 'batched') {
+            const write =
+              job.kind === 'unit' ? job.write : (t: Sql) => job.batch.writeAll(t, [job.item]).then((r) => r[0]);
             const mark = { seq, hash, ckptSeq, rows: rows.length, checkpoints: checkpoints.length };
             await tx.query('savepoint audit_unit');
             try {
-              const result = await job.write(tx);
+              const result = await write(tx);
               const inputs = job.entries(result);
               if (inputs.length === 0)
                 throw new UnexpectedError('a transact unit must produce at least one audit entry');
@@ -272,6 +340,7 @@ export class AuditLog implements AuditSink {
           pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
       });
     } catch (e) {
+      if (e instanceof RetryAlone) return this.#runBatch(jobs, true);
       const failure = new OperationalError('AUDIT_UNAVAILABLE', 'the audit log cannot be written', [], { cause: e });
       for (const job of jobs) job.reject(failure);
       return;
@@ -323,20 +392,67 @@ function validate(input: AuditEntryInput): void {
   if (typeof input.actor?.id !== 'string' || input.actor.id === '') bad('actor.id is required');
 }
 
-async function readHead(tx: Sql): Promise<{ seq: number; hash: Buffer }> {
-  const { rows } = await tx.query<{ seq: number; hash: Uint8Array }>(
-    'select seq, hash from audit_log order by seq desc limit 1',
-  );
-  const row = rows[0];
-  return row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: row.seq, hash: Buffer.from(row.hash) };
+interface GroupedResult {
+  readonly result: unknown;
+  readonly inputs: readonly AuditEntryInput[];
 }
 
-async function readLastCheckpoint(tx: Sql): Promise<{ seq: number; at: number }> {
-  const { rows } = await tx.query<{ seq: number; at_ms: number }>(
-    `select seq, (extract(epoch from at) * 1000)::int8 as at_ms from audit_checkpoints order by seq desc limit 1`,
-  );
+/**
+ * Runs each UnitBatch's `writeAll` once over its queued units and computes their entries. Any
+ * failure (a write, a result count, an `entries` call, an invalid entry) cannot be undone for one
+ * unit alone, so it throws RetryAlone: the caller rolls back and retries unit by unit.
+ */
+async function writeGroups(tx: Sql, jobs: readonly Job[]): Promise<Map<Job, GroupedResult>> {
+  const groups = new Map<UnitBatch<unknown, unknown>, Array<Extract<Job, { kind: 'batched' }>>>();
+  for (const job of jobs) {
+    if (job.kind !== 'batched') continue;
+    const group = groups.get(job.batch);
+    if (group === undefined) groups.set(job.batch, [job]);
+    else group.push(job);
+  }
+  const out = new Map<Job, GroupedResult>();
+  for (const [batch, group] of groups) {
+    try {
+      const results = await batch.writeAll(
+        tx,
+        group.map((j) => j.item),
+      );
+      if (results.length !== group.length) throw new UnexpectedError('writeAll must return one result per item');
+      group.forEach((job, i) => {
+        const result = results[i];
+        const inputs = job.entries(result);
+        if (inputs.length === 0) throw new UnexpectedError('a transact unit must produce at least one audit entry');
+        inputs.forEach(validate);
+        out.set(job, { result, inputs });
+      });
+    } catch (e) {
+      throw new RetryAlone('a batched write failed: retrying its units one by one', { cause: e });
+    }
+  }
+  return out;
+}
+
+/**
+ * Takes the audit lock, then reads the chain head and the last checkpoint: one round trip (the
+ * `audit_lock_head` function reads after the lock is granted, with a fresh snapshot).
+ */
+async function lockAndReadHead(
+  tx: Sql,
+): Promise<{ head: { seq: number; hash: Buffer }; last: { seq: number; at: number } }> {
+  const { rows } = await tx.query<{
+    head_seq: number | null;
+    head_hash: Uint8Array | null;
+    ckpt_seq: number | null;
+    ckpt_at_ms: number | null;
+  }>('select head_seq, head_hash, ckpt_seq, ckpt_at_ms from audit_lock_head($1)', [AUDIT_LOCK]);
   const row = rows[0];
-  return row === undefined ? { seq: 0, at: 0 } : { seq: row.seq, at: row.at_ms };
+  return {
+    head:
+      row?.head_seq == null || row.head_hash == null
+        ? { seq: 0, hash: GENESIS_HASH }
+        : { seq: Number(row.head_seq), hash: Buffer.from(row.head_hash) },
+    last: row?.ckpt_seq == null ? { seq: 0, at: 0 } : { seq: Number(row.ckpt_seq), at: Number(row.ckpt_at_ms) },
+  };
 }
 
 /** A text[] literal element, quoted so that any id survives. */

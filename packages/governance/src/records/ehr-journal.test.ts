@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import type { EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
+import type { Clock, EhrEventInput, InboundJournal, InboundMessage, RequestContext } from '@steward/core';
 import { AuditLog } from '../audit/audit-log.js';
+import { verifyAuditLog } from '../audit/verify.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { InMemoryMasterKeyProvider } from '../crypto/master-key.js';
 import { GrantStore } from '../policy/grants.js';
@@ -46,14 +47,17 @@ for (const target of storeTargets()) {
     let audit: AuditLog;
     let journal: InboundJournal;
     let outsider: InboundJournal;
+    let grants: GrantStore;
+    let journalAt: (clock: Clock) => EhrJournal;
 
     before(async () => {
       db = await target.open();
       const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
       audit = await AuditLog.open(db, cipher);
-      const grants = new GrantStore(db, audit);
+      grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
       const ehrJournal = new EhrJournal(db, cipher, policy, audit);
+      journalAt = (clock) => new EhrJournal(db, cipher, policy, audit, clock);
       await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-north'), ($2, 'other')`, [
         interfaceId,
         outsiderId,
@@ -128,6 +132,115 @@ for (const target of storeTargets()) {
       assert.equal(list.length, 1);
       assert.equal(list[0]!.reason, 'MSH segment missing');
       assert.equal(list[0]!.messageKey, 'BAD-1');
+    });
+
+    it('files a page in one go: duplicates by message key and by change key (within the page too) are stored once, in order', async () => {
+      assert.ok(journal.receiveMany !== undefined);
+      const receiveMany = (items: Parameters<NonNullable<InboundJournal['receiveMany']>>[0]) =>
+        journal.receiveMany!(items);
+      const before = await journal.events(0, 1_000);
+      await audit.flush();
+      const received = async (): Promise<number> =>
+        (await db.query<{ n: number }>(`select count(*)::int as n from audit_log where event = 'ehr.received'`))
+          .rows[0]!.n;
+      const entriesBefore = await received();
+      const outcomes = await receiveMany([
+        { message: message('P1'), events: [booked('P1')] },
+        { message: message('M1'), events: [booked('M1-again')] }, // a message filed by an earlier test
+        { message: message('P2'), events: [booked('P2'), booked('P2b')] },
+        { message: message('P1'), events: [booked('P1-redelivered')] }, // the same key twice in one page
+        { message: message('P3'), events: [booked('P3', 'hl7:P2')] }, // a poll racing a notification
+        { message: message('P4'), events: [] },
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['stored', 'duplicate', 'stored', 'duplicate', 'stored', 'stored'],
+      );
+      assert.equal(outcomes[3]!.messageId, outcomes[0]!.messageId, 'a repeat names the message filed first');
+      const m1 = await db.query<{ id: string }>(`select id::text from ehr_inbound where message_key = 'M1'`);
+      assert.equal(outcomes[1]!.messageId, m1.rows[0]!.id);
+      const counts = outcomes.map((o) => (o.status === 'stored' ? o.events.length : -1));
+      assert.deepEqual(counts, [1, -1, 2, -1, 0, 0]);
+      const added = (await journal.events(0, 1_000)).slice(before.length);
+      assert.deepEqual(
+        added.map((e) => e.dedupKey),
+        ['hl7:P1', 'hl7:P2', 'hl7:P2b'],
+      );
+      assert.ok(
+        added.every((e, i) => i === 0 || e.seq > added[i - 1]!.seq),
+        'arrival order',
+      );
+      assert.deepEqual(added[0]!.patient.identifiers, [{ system: 'urn:mrn', value: 'MRN-SECRET-42' }]);
+      await audit.flush();
+      assert.equal((await received()) - entriesBefore, 6, 'one entry per message, duplicates included');
+    });
+
+    it('a message that cannot be stored does not take down the others filed with it', async () => {
+      const bad = { ...booked('B2'), occurredAt: 'not an instant' };
+      const results = await Promise.allSettled([
+        journal.receive(message('B1'), [booked('B1')]),
+        journal.receive(message('B2'), [bad]),
+        journal.receive(message('B3'), [booked('B3')]),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      await assert.rejects(
+        journal.receiveMany!([
+          { message: message('B4'), events: [booked('B4')] },
+          { message: message('B5'), events: [bad] },
+        ]),
+      );
+      const keys = await db.query<{ message_key: string }>(
+        `select message_key from ehr_inbound where message_key in ('B1', 'B2', 'B3', 'B4', 'B5') order by message_key`,
+      );
+      assert.deepEqual(
+        keys.rows.map((r) => r.message_key),
+        ['B1', 'B3', 'B4'],
+      );
+      await audit.flush();
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok, true, JSON.stringify(v));
+    });
+
+    it("reuses a connection's ingest decision for at most a second: a revoked grant stops ingest after that", async () => {
+      const southId = '3d4e5f60-7182-4c9d-8e0f-2a3b4c5d6e7f';
+      await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-south')`, [southId]);
+      const grant = await grants.add(bootstrap, {
+        principalKind: 'service',
+        principalId: southId,
+        role: 'integration',
+        site: 'north',
+        workflow: '*',
+        purposeOfUse: 'HOPERAT',
+      });
+      let now = Date.parse('2026-11-22T10:00:00Z');
+      const clock: Clock = { now: () => new Date(now) };
+      const south = journalAt(clock).forConnection(
+        { actor: { kind: 'service', id: southId, name: 'hl7-south', authMethod: 'api-token' } },
+        { id: connectionId, site: 'north' },
+      );
+      assert.equal((await south.receive(message('S1'), [booked('S1')])).status, 'stored');
+      await grants.revoke(bootstrap, grant.id);
+      now += 999;
+      assert.equal((await south.receive(message('S2'), [booked('S2')])).status, 'stored', 'within the second');
+      now += 2;
+      await assert.rejects(south.receive(message('S3'), [booked('S3')]), { code: 'FORBIDDEN' });
+      await assert.rejects(south.receive(message('S4'), [booked('S4')]), { code: 'FORBIDDEN' }, 'a denial is not kept');
+      const stored = await db.query<{ message_key: string }>(
+        `select message_key from ehr_inbound where message_key in ('S1', 'S2', 'S3', 'S4') order by message_key`,
+      );
+      assert.deepEqual(
+        stored.rows.map((r) => r.message_key),
+        ['S1', 'S2'],
+      );
+      assert.throws(
+        () => new EhrJournal(db, KeyRing.inMemory(), {} as PolicyDecisionPoint, audit, clock, { decisionTtlMs: 5_000 }),
+        {
+          code: 'CONFIG_INVALID',
+        },
+      );
     });
 
     it('refuses an actor without ehr.ingest at the site, storing nothing', async () => {
