@@ -19,7 +19,7 @@ export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
   const siteOf = async (connectionId: string): Promise<string | undefined> =>
     (await kernel.connections.get(connectionId).catch(() => undefined))?.site;
   return {
-    definitions: [referralWorkflow, followupWorkflow] as unknown as WorkflowDefinition[],
+    definitions: [referralWorkflow, followupWorkflow],
     routes: [createReferralRoute({ siteOf }), followupRoute({ siteOf })],
   };
 }
