@@ -41,8 +41,7 @@ for (const target of storeTargets()) {
       token = await tokenFor(server.sandbox!.ehr, ['system/*.*']);
     });
     after(async () => {
-      await server?.stop();
-      await db?.close();
+      await server?.stop(); // closes the store it was given
       rmSync(seedDir, { recursive: true, force: true });
     });
 

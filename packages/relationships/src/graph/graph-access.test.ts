@@ -151,8 +151,8 @@ for (const target of storeTargets()) {
             });
             assert.equal(proxyRead.allowed, false, 'only what the grant allows');
 
-            // Export: denied without phi.export (audited); JSON, CSV and FHIR for the exporter.
-            await assert.rejects(k.rel.exporter.export(k.coordinator, 'main', 'json'), { code: 'FORBIDDEN' });
+            // Export: denied without phi.export at the site (audited); JSON, CSV and FHIR for the exporter.
+            await assert.rejects(k.rel.exporter.export(k.otherSite, 'main', 'json'), { code: 'FORBIDDEN' });
             const json = await k.rel.exporter.export(k.exporter, 'main', 'json');
             assert.deepEqual(json.counts, { parties: 4, relationships: 3, notes: 2 });
             const doc = JSON.parse(json.files[0]?.content ?? '{}') as { notes: Array<{ text: string }> };

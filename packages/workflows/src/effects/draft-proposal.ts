@@ -76,7 +76,8 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
       site,
       workflow: input.workflow,
       correlationId: input.correlationId,
-      draftKey: request.key,
+      // The engine's key (`<workflow>/<step>/<n>`) in the proposal's key alphabet: same key, same draft.
+      draftKey: request.key.replaceAll('/', ':'),
       patient,
       target: input.target,
       ...(baseVersion !== undefined ? { baseVersion } : {}),

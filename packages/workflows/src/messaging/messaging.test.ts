@@ -134,13 +134,13 @@ for (const target of storeTargets()) {
     });
 
     it('sends an auto-approved reminder to the local outbox, sealed, in the preferred language, once', async () => {
-      await k.prefs.set(coordinator, 'north', 'p1', {
+      await k.prefs.set(coordinator, 'north', 'patient-ehr-7731', {
         language: 'es-MX',
         channel: 'sms',
         optOut: [],
         addresses: { sms: PHONE },
       });
-      const p = await k.desk.draft(workflow, reminder('p1'));
+      const p = await k.desk.draft(workflow, reminder('patient-ehr-7731'));
       assert.equal(p.status, 'approved', 'covered by the approval policy');
       const done = await k.applier.commit(coordinator, p.id);
       assert.equal(done.status, 'committed');
@@ -166,7 +166,7 @@ for (const target of storeTargets()) {
       const rawPrefs = await k.db.query<{ t: string }>(
         `select coalesce(string_agg(encode(data_enc, 'escape') || encode(patient_digest, 'escape'), ''), '') as t from message_preferences`,
       );
-      for (const text of [PHONE, '5550100', 'Recordatorio', 'es-MX', 'p1'])
+      for (const text of [PHONE, '5550100', 'Recordatorio', 'es-MX', 'patient-ehr-7731'])
         assert.equal(raw.rows[0]!.t.includes(text) || rawPrefs.rows[0]!.t.includes(text), false, text);
     });
 
@@ -193,14 +193,14 @@ for (const target of storeTargets()) {
 
     it('guards preferences and the outbox by site, and reads replies into intents', async () => {
       const south = await k.as('coord-south', 'coordinator', 'south');
-      assert.equal(await k.prefs.get(south, 'north', 'p1').catch((e: { code: string }) => e.code), 'FORBIDDEN');
+      assert.equal(await k.prefs.get(south, 'north', 'patient-ehr-7731').catch((e: { code: string }) => e.code), 'FORBIDDEN');
       await assert.rejects(k.outbox.list(south, { site: 'north' }), { code: 'FORBIDDEN' });
-      const prefs = await k.prefs.get(coordinator, 'north', 'p1');
+      const prefs = await k.prefs.get(coordinator, 'north', 'patient-ehr-7731');
       assert.equal(prefs?.language, 'es-MX');
-      await assert.rejects(k.prefs.set(coordinator, 'north', 'p1', { ...prefs, optOut: ['all'] }, 7), {
+      await assert.rejects(k.prefs.set(coordinator, 'north', 'patient-ehr-7731', { ...prefs, optOut: ['all'] }, 7), {
         code: 'VERSION_CONFLICT',
       });
-      await assert.rejects(k.prefs.set(coordinator, 'north', 'p1', { optOut: ['fax' as 'sms'], addresses: {} }), {
+      await assert.rejects(k.prefs.set(coordinator, 'north', 'patient-ehr-7731', { optOut: ['fax' as 'sms'], addresses: {} }), {
         code: 'VALIDATION_FAILED',
       });
       const [first] = (await k.outbox.list(coordinator, { site: 'north' })).slice(-1);
