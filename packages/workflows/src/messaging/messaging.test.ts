@@ -193,16 +193,22 @@ for (const target of storeTargets()) {
 
     it('guards preferences and the outbox by site, and reads replies into intents', async () => {
       const south = await k.as('coord-south', 'coordinator', 'south');
-      assert.equal(await k.prefs.get(south, 'north', 'patient-ehr-7731').catch((e: { code: string }) => e.code), 'FORBIDDEN');
+      assert.equal(
+        await k.prefs.get(south, 'north', 'patient-ehr-7731').catch((e: { code: string }) => e.code),
+        'FORBIDDEN',
+      );
       await assert.rejects(k.outbox.list(south, { site: 'north' }), { code: 'FORBIDDEN' });
       const prefs = await k.prefs.get(coordinator, 'north', 'patient-ehr-7731');
       assert.equal(prefs?.language, 'es-MX');
       await assert.rejects(k.prefs.set(coordinator, 'north', 'patient-ehr-7731', { ...prefs, optOut: ['all'] }, 7), {
         code: 'VERSION_CONFLICT',
       });
-      await assert.rejects(k.prefs.set(coordinator, 'north', 'patient-ehr-7731', { optOut: ['fax' as 'sms'], addresses: {} }), {
-        code: 'VALIDATION_FAILED',
-      });
+      await assert.rejects(
+        k.prefs.set(coordinator, 'north', 'patient-ehr-7731', { optOut: ['fax' as 'sms'], addresses: {} }),
+        {
+          code: 'VALIDATION_FAILED',
+        },
+      );
       const [first] = (await k.outbox.list(coordinator, { site: 'north' })).slice(-1);
       const r = await k.outbox.reply(coordinator, first?.id ?? '', ' Sí, gracias');
       assert.ok(r !== undefined && 'signal' in r);
