@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type MasterKeyProvider } from '@steward/governance';
+import type { Resource } from '@medplum/fhirtypes';
 import { syntheaSeedSource } from '@steward/sandbox-ehr';
+import { fhirFetch } from '@steward/sandbox-ehr/testing';
 import type { TestDatabase } from '@steward/store/testing';
 import { loadConfig, type StewardConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
@@ -61,5 +63,17 @@ export function sandboxServer(db: TestDatabase, seedDir: string, env: NodeJS.Pro
         masterKeys,
         passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
       }),
+  };
+}
+
+/** The EHR's own users changing the record in the sandbox (not Steward): a request that must succeed. */
+export function ehrSide(
+  server: RunningServer,
+  token: string,
+): (method: string, path: string, body?: unknown) => Promise<Resource> {
+  return async (method, path, body) => {
+    const r = await fhirFetch(server.sandbox!.ehr, token, method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status}`);
+    return r.json as Resource;
   };
 }

@@ -8,12 +8,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import type { Bundle, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
-import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
+import type { Bundle, Patient, Practitioner } from '@medplum/fhirtypes';
+import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listReferrals, type ReferralListItem } from '@steward/workflows';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
-import { sandboxServer, smallSeed, until } from './test-sandbox.js';
+import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
 import { bearer, principalWith } from './testing.js';
 
 for (const target of storeTargets()) {
@@ -22,11 +22,7 @@ for (const target of storeTargets()) {
     let db: TestDatabase;
     let server: RunningServer;
     let token: string;
-    const ehr = async (method: string, path: string, body?: unknown): Promise<Resource> => {
-      const r = await fhirFetch(server.sandbox!.ehr, token, method, path, body);
-      assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
-      return r.json as Resource;
-    };
+    let ehr: ReturnType<typeof ehrSide>;
     /** The referral as Steward sees it, once the EHR's change has flowed through. */
     const referralAt = (id: string, stage: string): Promise<ReferralListItem> =>
       until(`the referral to reach ${stage}`, async () => {
@@ -39,6 +35,7 @@ for (const target of storeTargets()) {
       db = await target.open();
       server = await sandboxServer(db, seedDir).start();
       token = await tokenFor(server.sandbox!.ehr, ['system/*.*']);
+      ehr = ehrSide(server, token);
     });
     after(async () => {
       await server?.stop(); // closes the store it was given
