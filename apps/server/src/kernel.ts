@@ -26,7 +26,7 @@ import {
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
-import { ConnectionRegistry, EhrWriter, connectionClient } from '@steward/ehr';
+import { ConnectionClients, ConnectionRegistry, EhrWriter } from '@steward/ehr';
 import { Relationships } from '@steward/relationships';
 import { ContactPreferenceStore, LocalOutbox, MessageCommitter, defaultFollowupSettings } from '@steward/workflows';
 import {
@@ -55,6 +55,8 @@ export interface Kernel {
   readonly records: RecordStore;
   readonly egress: EgressRegistry;
   readonly connections: ConnectionRegistry;
+  /** One FHIR client per connection, shared by the EHR runtime, the applier and the workflows. */
+  readonly connectionClients: ConnectionClients;
   readonly ehrJournal: EhrJournal;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
   readonly proposals: ProposalDesk;
@@ -145,6 +147,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
+    const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
     const outbox = new LocalOutbox({ db, cipher, policy, audit, clock });
@@ -156,7 +159,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     });
     const applier = new ProposalApplier(
       proposalDeps,
-      new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, egress)),
+      new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, connectionClients)),
       { 'reminder.send': messages, 'communication.send': messages },
     );
     return {
@@ -175,6 +178,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       records,
       egress,
       connections,
+      connectionClients,
       ehrJournal,
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
@@ -202,28 +206,15 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
 }
 
 /**
- * How the applier reaches a connection: looked up by id, its FHIR client built once (SMART key,
- * egress, request budget) and kept for the kernel's life. Known limit: a connection changed after
- * its first commit (new key, new URL) keeps its old client until restart. No pending-merge check
- * is passed to the writer yet: nothing records pending merges.
+ * How the applier reaches a connection: its one shared client, and the connection's own account
+ * (who writes). No pending-merge check is passed to the writer yet: nothing records pending merges.
  */
 function connectionAccess(
   connections: ConnectionRegistry,
-  egress: EgressRegistry,
+  clients: ConnectionClients,
 ): (connectionId: string) => Promise<ConnectionAccess> {
-  const cache = new Map<string, Promise<ConnectionAccess>>();
-  return (connectionId) => {
-    let access = cache.get(connectionId);
-    if (access === undefined) {
-      access = (async () => {
-        const connection = await connections.get(connectionId);
-        const { client } = await connectionClient({ connections, egress }, connection);
-        return { target: { connection, client }, actor: connections.actorOf(connection) };
-      })();
-      // A failure (connection missing, no key yet) is not remembered: the next commit tries again.
-      access.catch(() => cache.delete(connectionId));
-      cache.set(connectionId, access);
-    }
-    return access;
+  return async (connectionId) => {
+    const { connection, client } = await clients.byId(connectionId);
+    return { target: { connection, client: client.client }, actor: connections.actorOf(connection) };
   };
 }

@@ -45,7 +45,7 @@ export async function startServer(
           {
             connections: kernel.connections,
             journal: kernel.ehrJournal,
-            egress: kernel.egress,
+            clients: kernel.connectionClients,
             cipher: kernel.cipher,
             logger,
             clock: kernel.clock,

@@ -58,6 +58,7 @@ export { vendorIds } from './vendors/index.js';
 export type { VendorProfile, VendorId } from './vendors/index.js';
 export {
   connectionClient,
+  ConnectionClients,
   ConnectionRuntime,
   followedTypes,
   EhrRuntime,

@@ -5,11 +5,10 @@
  * BAA), a connection with its own SMART key (ES384) registered at the sandbox, its HL7 v2 feed
  * into Steward's MLLP listener — and then a clinic simulator plays clinic days on it.
  *
- * The setup acts as a local operator service account (`steward-sandbox`) with the admin role,
- * created once, in the same way `steward init` bootstraps the first administrator.
+ * The setup acts as a local operator service account (`steward-sandbox`) with the admin role.
  */
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Actor, RequestContext } from '@steward/core';
+import type { RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { EhrConnection, EhrRuntime, PrivateJwk } from '@steward/ehr';
 import {
@@ -20,6 +19,7 @@ import {
   type SandboxEhr,
 } from '@steward/sandbox-ehr';
 import type { Kernel } from '../kernel.js';
+import { localServiceAccount } from '../local-accounts.js';
 import type { StewardConfig } from '../config.js';
 
 export const sandboxConnectionName = 'sandbox';
@@ -48,7 +48,6 @@ export interface SandboxDemo {
   startClinic(runtime: EhrRuntime): Promise<LiveClinic>;
   /** The clinic, once started (tests step it themselves when the speed is 0). */
   liveClinic(): LiveClinic | undefined;
-  stop(): Promise<void>;
 }
 
 /** Whether this start should bring the sandbox up: on, or auto with no other EHR registered. */
@@ -65,7 +64,10 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
       { url: ehr.fhirBaseUrl, seed: seed.kind, patients: ehr.seedReport?.patients ?? 0 },
       'sandbox EHR started (synthetic data only)',
     );
-    const ctx: RequestContext = { actor: await operator(kernel), sourceAddress: 'local-operator' };
+    const ctx: RequestContext = {
+      actor: await localServiceAccount(kernel, 'steward-sandbox', 'admin', 'HSYSADMIN'),
+      sourceAddress: 'local-operator',
+    };
     const egressName = `sandbox-ehr-${new URL(ehr.url).port}`;
     if (!(await kernel.egress.list()).some((d) => d.name === egressName)) {
       await kernel.egress.register(ctx.actor, {
@@ -103,10 +105,6 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
         return clinic;
       },
       liveClinic: () => clinic,
-      async stop() {
-        await clinic?.stop();
-        await ehr.close();
-      },
     };
   } catch (e) {
     await ehr.close();
@@ -143,30 +141,6 @@ async function sandboxConnection(
     mllpPort: config.sandboxMllpPort > 0 ? config.sandboxMllpPort : 8472,
     budget: { requestsPerSecond: 200, burst: 100, maxConcurrency: 8 },
   });
-}
-
-/** The local operator that sets the sandbox up, created once with the admin role. */
-async function operator(kernel: Kernel): Promise<Actor> {
-  const name = 'steward-sandbox';
-  let account = (await kernel.serviceAccounts.list()).find((a) => a.name === name);
-  if (account === undefined) {
-    const bootstrap: Actor = {
-      kind: 'service',
-      id: '00000000-0000-4000-8000-000000000000',
-      name: 'steward-start',
-      authMethod: 'local-operator',
-    };
-    account = await kernel.serviceAccounts.create(name, bootstrap);
-    await kernel.grants.add(bootstrap, {
-      principalKind: 'service',
-      principalId: account.id,
-      role: 'admin',
-      site: '*',
-      workflow: '*',
-      purposeOfUse: 'HSYSADMIN',
-    });
-  }
-  return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
 }
 
 /** Today, or the Monday after a weekend: a clinic that opens on a Sunday shows nothing for a day. */

@@ -15,9 +15,20 @@ export interface WorkflowCatalog {
 }
 
 export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
-  // Workflow state keeps the site, so lists and reports filter and authorize by it.
-  const siteOf = async (connectionId: string): Promise<string | undefined> =>
-    (await kernel.connections.get(connectionId).catch(() => undefined))?.site;
+  // Workflow state keeps the site, so lists and reports filter and authorize by it. A connection's
+  // site never changes, so it is read once per connection, not once per routed event.
+  const sites = new Map<string, Promise<string | undefined>>();
+  const siteOf = (connectionId: string): Promise<string | undefined> => {
+    let site = sites.get(connectionId);
+    if (site === undefined) {
+      site = kernel.connections.get(connectionId).then(
+        (c) => c.site,
+        () => undefined,
+      );
+      sites.set(connectionId, site);
+    }
+    return site;
+  };
   return {
     definitions: [referralWorkflow, followupWorkflow],
     routes: [createReferralRoute({ siteOf }), followupRoute({ siteOf })],

@@ -6,9 +6,9 @@
  * reads and proposes, never approves or writes) and `steward-applier` (integration: applies
  * approved writes, reads no chart).
  */
-import { NotFoundError, type Actor, type RequestContext, type Role } from '@steward/core';
+import { NotFoundError, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
-import { connectionClient, type FhirClient } from '@steward/ehr';
+import type { FhirClient } from '@steward/ehr';
 import {
   EventRouter,
   WorkflowEngine,
@@ -19,6 +19,7 @@ import {
   type WorkflowDefinition,
 } from '@steward/workflows';
 import type { Kernel } from '../kernel.js';
+import { localServiceAccount } from '../local-accounts.js';
 
 export interface WorkflowRuntimeOptions {
   readonly definitions: readonly WorkflowDefinition[];
@@ -40,30 +41,19 @@ export interface WorkflowRuntime {
   stop(): Promise<void>;
 }
 
-const bootstrap: Actor = {
-  kind: 'service',
-  id: '00000000-0000-4000-8000-000000000000',
-  name: 'steward-start',
-  authMethod: 'local-operator',
-};
-
 export async function startWorkflowRuntime(
   kernel: Kernel,
   logger: Logger,
   options: WorkflowRuntimeOptions,
 ): Promise<WorkflowRuntime> {
-  const drafter: RequestContext = { actor: await serviceAccount(kernel, 'steward-workflows', 'automation') };
-  const committer: RequestContext = { actor: await serviceAccount(kernel, 'steward-applier', 'integration') };
-  const clients = new Map<string, Promise<FhirClient>>();
-  const fhir = (connectionId: string): Promise<FhirClient> => {
-    let c = clients.get(connectionId);
-    if (c === undefined) {
-      c = kernel.connections.get(connectionId).then(async (conn) => (await connectionClient(kernel, conn)).client);
-      c.catch(() => clients.delete(connectionId));
-      clients.set(connectionId, c);
-    }
-    return c;
+  const drafter: RequestContext = {
+    actor: await localServiceAccount(kernel, 'steward-workflows', 'automation', 'HOPERAT'),
   };
+  const committer: RequestContext = {
+    actor: await localServiceAccount(kernel, 'steward-applier', 'integration', 'HOPERAT'),
+  };
+  const fhir = async (connectionId: string): Promise<FhirClient> =>
+    (await kernel.connectionClients.byId(connectionId)).client.client;
   const engine = new WorkflowEngine({
     db: kernel.db,
     definitions: options.definitions,
@@ -151,21 +141,4 @@ export async function startWorkflowRuntime(
       await worker.stop();
     },
   };
-}
-
-/** A service account with one grant at every site, created once (like `steward init` does for the admin). */
-async function serviceAccount(kernel: Kernel, name: string, role: Role): Promise<Actor> {
-  let account = (await kernel.serviceAccounts.list()).find((a) => a.name === name);
-  if (account === undefined) {
-    account = await kernel.serviceAccounts.create(name, bootstrap);
-    await kernel.grants.add(bootstrap, {
-      principalKind: 'service',
-      principalId: account.id,
-      role,
-      site: '*',
-      workflow: '*',
-      purposeOfUse: 'HOPERAT',
-    });
-  }
-  return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
 }

@@ -61,3 +61,35 @@ export async function connectionClient(
   });
   return { client, auth };
 }
+
+/**
+ * One FHIR client per connection for the whole process, so the runtime, the proposal applier and
+ * the workflows share one token cache and one request budget: the budget agreed with the EHR's
+ * owner holds for the connection, not per caller. A failed build (no key yet) is not remembered.
+ * Known limit: a connection changed later (new key or URL) keeps its client until restart.
+ * `steward ehr check` builds a fresh one on purpose: it proves discovery and a new token.
+ */
+export class ConnectionClients {
+  readonly #cache = new Map<string, Promise<ConnectionClient>>();
+
+  constructor(
+    private readonly deps: ConnectionClientDeps,
+    private readonly tuning: ClientTuning = {},
+  ) {}
+
+  for(connection: EhrConnection): Promise<ConnectionClient> {
+    let c = this.#cache.get(connection.id);
+    if (c === undefined) {
+      c = connectionClient(this.deps, connection, this.tuning);
+      c.catch(() => this.#cache.delete(connection.id));
+      this.#cache.set(connection.id, c);
+    }
+    return c;
+  }
+
+  /** The connection by id and its client. */
+  async byId(connectionId: string): Promise<{ connection: EhrConnection; client: ConnectionClient }> {
+    const connection = await this.deps.connections.get(connectionId);
+    return { connection, client: await this.for(connection) };
+  }
+}

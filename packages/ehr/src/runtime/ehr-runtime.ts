@@ -11,16 +11,17 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError, NotFoundError, systemClock, type Clock } from '@steward/core';
-import type { EgressRegistry, EhrJournal, KeyRing } from '@steward/governance';
+import type { EhrJournal, KeyRing } from '@steward/governance';
 import type { ConnectionRegistry, EhrConnection } from '../connections/index.js';
 import type { NotificationResult } from '../inbound/index.js';
-import { connectionClient, type ClientTuning } from './connection-client.js';
+import type { ConnectionClients } from './connection-client.js';
 import { ConnectionRuntime, type ConnectionStatus, type RuntimeLogger } from './connection-runtime.js';
 
 export interface EhrRuntimeDeps {
   readonly connections: ConnectionRegistry;
   readonly journal: EhrJournal;
-  readonly egress: EgressRegistry;
+  /** The process's one client per connection (shared with the applier and workflows). */
+  readonly clients: ConnectionClients;
   readonly cipher: Pick<KeyRing, 'blindIndex'>;
   readonly logger: RuntimeLogger;
   readonly clock?: Clock;
@@ -32,7 +33,6 @@ export interface EhrRuntimeOptions {
   readonly mllpHost?: string;
   /** Per connection name: overrides for tests and the demo (ephemeral MLLP port, poll interval). */
   readonly overrides?: Readonly<Record<string, { readonly mllpPort?: number; readonly pollIntervalMs?: number }>>;
-  readonly clientTuning?: ClientTuning;
 }
 
 export class EhrRuntime {
@@ -69,13 +69,7 @@ export class EhrRuntime {
     const d = this.deps;
     const o = this.options.overrides?.[connection.name] ?? {};
     const actor = d.connections.actorOf(connection);
-    const client =
-      connection.fhirBaseUrl === undefined
-        ? undefined
-        : await connectionClient(d, connection, {
-            ...this.options.clientTuning,
-            ...(d.clock !== undefined ? { clock: d.clock } : {}),
-          });
+    const client = connection.fhirBaseUrl === undefined ? undefined : await d.clients.for(connection);
     const runtime = new ConnectionRuntime({
       connection,
       journal: d.journal.forConnection({ actor, sourceAddress: 'ehr-runtime' }, connection),

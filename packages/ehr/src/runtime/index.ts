@@ -1,5 +1,5 @@
 /** @module The EHR layer, running: per-connection feeds, polling and subscriptions, and the connection check. */
-export { connectionClient } from './connection-client.js';
+export { connectionClient, ConnectionClients } from './connection-client.js';
 export type { ConnectionClient, ConnectionClientDeps, ClientTuning } from './connection-client.js';
 export { ConnectionRuntime, followedTypes } from './connection-runtime.js';
 export type { ConnectionRuntimeOptions, ConnectionStatus, RuntimeLogger } from './connection-runtime.js';
