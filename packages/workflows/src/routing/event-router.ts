@@ -52,6 +52,12 @@ export class EventRouter {
       // Routes may read (a link, a connection's site): they run before the transaction, since the
       // embedded store has one connection and a read outside an open transaction would wait on it.
       const planned = await this.#plan(c.id, batch);
+      // The cursor row exists before any router locks it, so the lock below always has a row to
+      // hold: a second router waits there, then finds the batch taken (no shared inserts racing).
+      await this.#o.db.query(
+        'insert into workflow_router_cursors (connection_id, seq) values ($1, 0) on conflict (connection_id) do nothing',
+        [c.id],
+      );
       const routed = await this.#o.db.transaction(async (tx) => {
         // Another router (another process) may have taken this batch meanwhile: then do nothing.
         const locked = await tx.query<{ seq: string }>(
@@ -60,11 +66,10 @@ export class EventRouter {
         );
         if (Number(locked.rows[0]?.seq ?? 0) !== from) return undefined;
         for (const { event, actions } of planned) await this.#apply(tx, c.id, event, actions);
-        await tx.query(
-          `insert into workflow_router_cursors (connection_id, seq) values ($1, $2)
-           on conflict (connection_id) do update set seq = excluded.seq`,
-          [c.id, batch.at(-1)!.seq],
-        );
+        await tx.query('update workflow_router_cursors set seq = $2 where connection_id = $1', [
+          c.id,
+          batch.at(-1)!.seq,
+        ]);
         return planned.reduce((n, p) => n + p.actions.length, 0);
       });
       if (routed === undefined) continue;
