@@ -16,6 +16,7 @@ import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags 
 import * as review from './commands/review.js';
 import { referralsList, reportReferralsCommand } from './commands/referrals.js';
 import { followupsList, reportFollowups, type FollowupListFlags } from './commands/followups.js';
+import { demoAccounts } from './commands/demo-accounts.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -289,6 +290,10 @@ function program(setExit: (code: number) => void): Command {
     .option('--since <date>', 'only follow-ups started since (YYYY-MM-DD)')
     .option('--json', 'print as JSON')
     .action(async (o: { site: string; since?: string; json?: boolean }) => reportFollowups(g(), o));
+
+  p.command('demo-accounts')
+    .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")
+    .action(() => demoAccounts());
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')

@@ -7,5 +7,5 @@ export { buildApp } from './http/app.js';
 export type { HttpConfig } from './http/app.js';
 export { startServer } from './server.js';
 export type { RunningServer } from './server.js';
-export { nextClinicDay, sandboxConnectionName } from './demo/index.js';
-export type { SandboxDemo } from './demo/index.js';
+export { nextClinicDay, sandboxConnectionName, demoAccountsFile, readDemoAccounts } from './demo/index.js';
+export type { SandboxDemo, DemoAccount } from './demo/index.js';

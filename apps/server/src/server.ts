@@ -9,7 +9,7 @@ import { EhrRuntime } from '@steward/ehr';
 import type { StewardConfig } from './config.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { buildApp } from './http/app.js';
-import { startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 
 export interface RunningServer {
@@ -76,6 +76,16 @@ export async function startServer(
       stack.push(() => clinic.stop());
     }
     logger.info({ url, store: kernel.db.kind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
+    if (sandbox !== undefined) {
+      // Synthetic data only: staff accounts to try the console with (see demo/demo-staff.ts).
+      const demo = await ensureDemoStaff(kernel, config.dataDir);
+      logger.info(
+        { console: `${url}/console/`, accountsFile: demo.file, created: demo.created },
+        'console ready: sign in with a demo account (`steward demo-accounts` prints them with current codes)',
+      );
+    } else {
+      logger.info({ console: `${url}/console/` }, 'console ready');
+    }
     return { kernel, app, url, ehr, sandbox, workflows, stop: unwind };
   } catch (e) {
     await unwind();

@@ -12,6 +12,7 @@ export const testHttpConfig = {
   bodyLimitBytes: 64 * 1024,
   rateLimitPerMinute: 100_000,
   loginRateLimitPerMinute: 1_000,
+  sessionIdleMinutes: 15,
 };
 
 /** Captures every log line, so tests can assert what reached the logs. */

@@ -28,10 +28,11 @@ import { reviewRoutes } from './routes/review.js';
 import { contactRoutes } from './routes/contacts.js';
 import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
+import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
-  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'
+  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes'
 >;
 
 export interface AppParts {
@@ -102,7 +103,10 @@ export async function buildApp(
     );
   });
 
-  await app.register(helmet, { hsts: config.tls !== undefined ? { maxAge: 31_536_000 } : false });
+  await app.register(helmet, {
+    hsts: config.tls !== undefined ? { maxAge: 31_536_000 } : false,
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config.tls !== undefined) },
+  });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
@@ -134,6 +138,7 @@ export async function buildApp(
   contactRoutes(app, kernel);
   followupRoutes(app, kernel);
   referralRoutes(app, kernel);
+  await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
   return app;

@@ -115,12 +115,27 @@ export class BreakGlassStore {
     return rows[0]?.id;
   }
 
+  /** The user's episodes in force now, at any site (the console shows each while it lasts). */
+  async inForce(userId: string): Promise<BreakGlassEpisode[]> {
+    return this.list({ userId, inForceAt: this.clock.now() });
+  }
+
   /** Called by the decision point each time an episode is what allowed an access. */
   noteUse(episodeId: string, userId: string, site: string): void {
     this.alarm({ episodeId, userId, site, kind: 'use' });
   }
 
-  async list(filter: { unreviewedOnly?: boolean } = {}): Promise<BreakGlassEpisode[]> {
+  async list(
+    filter: { unreviewedOnly?: boolean; userId?: string; inForceAt?: Date } = {},
+  ): Promise<BreakGlassEpisode[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.unreviewedOnly === true) where.push('b.reviewed_at is null');
+    if (filter.userId !== undefined) where.push(`b.user_id = $${params.push(filter.userId)}`);
+    if (filter.inForceAt !== undefined) {
+      const at = `$${params.push(filter.inForceAt)}`;
+      where.push(`b.started_at <= ${at} and b.expires_at > ${at} and b.ended_at is null`);
+    }
     const { rows } = await this.db.query<{
       id: string;
       user_id: string;
@@ -134,8 +149,9 @@ export class BreakGlassStore {
     }>(
       `select b.id, b.user_id, u.username, b.site, b.reason_enc, b.started_at, b.expires_at, b.reviewed_at, b.reviewed_by
          from break_glass b join users u on u.id = b.user_id
-        ${filter.unreviewedOnly === true ? 'where b.reviewed_at is null' : ''}
+        ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
         order by b.started_at desc`,
+      params,
     );
     return rows.map((r) => ({
       id: r.id,

@@ -1,5 +1,6 @@
 /** @module /auth: log in (password + TOTP) for a session token, log out, and who am I. */
 import type { FastifyInstance } from 'fastify';
+import { actions, roleAllows } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import type { HttpConfig } from '../app.js';
 import { contextOf } from '../authenticate.js';
@@ -31,6 +32,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
               sessionToken: { type: 'string' },
               expiresAt: { type: 'string', format: 'date-time' },
               absoluteExpiresAt: { type: 'string', format: 'date-time' },
+              idleTimeoutSeconds: { type: 'integer' },
             },
           },
           ...errors,
@@ -39,7 +41,12 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
     },
     async (request) => {
       const r = await kernel.sessions.login(request.body, { address: request.ip, requestId: request.id });
-      return { sessionToken: r.sessionToken, expiresAt: r.expiresAt, absoluteExpiresAt: r.absoluteExpiresAt };
+      return {
+        sessionToken: r.sessionToken,
+        expiresAt: r.expiresAt,
+        absoluteExpiresAt: r.absoluteExpiresAt,
+        idleTimeoutSeconds: config.sessionIdleMinutes * 60,
+      };
     },
   );
 
@@ -57,7 +64,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
     {
       schema: {
         tags: ['auth'],
-        summary: 'The authenticated actor and its grants',
+        summary: 'The authenticated actor, its grants, what they allow where, and break-glass in force',
         response: {
           200: {
             type: 'object',
@@ -80,6 +87,24 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
                   },
                 },
               },
+              permissions: {
+                description: 'Each action the grants allow, with the sites where ("*" for every site)',
+                type: 'object',
+                additionalProperties: { type: 'array', items: { type: 'string' } },
+              },
+              breakGlass: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    site: { type: 'string' },
+                    reason: { type: 'string' },
+                    startedAt: { type: 'string', format: 'date-time' },
+                    expiresAt: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
             },
           },
           ...errors,
@@ -88,7 +113,17 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpCon
     },
     async (request) => {
       const { actor } = contextOf(request);
-      return { ...actor, grants: await kernel.grants.forPrincipal(actor.id) };
+      const grants = await kernel.grants.forPrincipal(actor.id);
+      const permissions: Record<string, string[]> = {};
+      for (const grant of grants) {
+        for (const action of actions) {
+          if (!roleAllows(grant.role, action)) continue;
+          const sites = (permissions[action] ??= []);
+          if (!sites.includes(grant.site)) sites.push(grant.site);
+        }
+      }
+      const breakGlass = actor.kind === 'user' ? await kernel.breakGlass.inForce(actor.id) : [];
+      return { ...actor, grants, permissions, breakGlass };
     },
   );
 }

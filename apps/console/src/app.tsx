@@ -1,0 +1,102 @@
+/**
+ * @module The console's frame: a skip link, the header (who is signed in, the site in view,
+ * break-glass, sign out), the navigation limited to the screens the grants allow, and the screen.
+ */
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useSession } from './session/session.js';
+import { BreakGlassBanner, BreakGlassDialog } from './session/break-glass.js';
+import { href, useRoute } from './router.js';
+import { screens, type ScreenDef } from './screens/index.js';
+
+/** The site the screens show: one of the user's sites, or undefined for every site (a `*` grant). */
+const SiteContext = createContext<string | undefined>(undefined);
+export function useSite(): string | undefined {
+  return useContext(SiteContext);
+}
+
+/** Every site named in the grants; `*` means all. */
+function sitesOf(permissions: Readonly<Record<string, readonly string[]>>): string[] {
+  return [...new Set(Object.values(permissions).flat())].sort();
+}
+
+export function App(): ReactNode {
+  const session = useSession();
+  const route = useRoute();
+  const allowed = screens.filter((s) => s.permissions.some((p) => session.can(p)));
+  const sites = sitesOf(session.me.permissions);
+  const named = sites.filter((s) => s !== '*');
+  const [site, setSite] = useState<string | undefined>(sites.includes('*') ? undefined : named[0]);
+  const [breakGlass, setBreakGlass] = useState(false);
+  const current = allowed.find((s) => s.path === route.screen) ?? allowed[0];
+
+  useEffect(() => {
+    document.title = current !== undefined ? `${current.title} · Steward` : 'Steward';
+  }, [current]);
+
+  return (
+    <SiteContext.Provider value={site}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <BreakGlassBanner />
+      <header className="topbar">
+        <span className="brand">Steward</span>
+        <nav aria-label="Screens">
+          <ul>
+            {allowed.map((s) => (
+              <li key={s.path}>
+                <a href={href(s.path)} aria-current={s === current ? 'page' : undefined}>
+                  {s.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="topbar__right">
+          <label className="site-picker">
+            <span>Site</span>
+            <select
+              value={site ?? '*'}
+              onChange={(e) => setSite(e.target.value === '*' ? undefined : e.target.value)}
+              aria-label="Site in view"
+            >
+              {sites.includes('*') && <option value="*">All sites</option>}
+              {named.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="who" aria-label="Signed in as">
+            {session.me.name}
+          </span>
+          <button type="button" className="danger-outline" onClick={() => setBreakGlass(true)}>
+            Break glass
+          </button>
+          <button type="button" onClick={() => void session.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {current === undefined ? <NothingAllowed /> : <Screen def={current} params={route.params} />}
+      </main>
+      {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} />}
+    </SiteContext.Provider>
+  );
+}
+
+function Screen(props: { readonly def: ScreenDef; readonly params: readonly string[] }): ReactNode {
+  const Component = props.def.component;
+  return <Component params={props.params} />;
+}
+
+function NothingAllowed(): ReactNode {
+  return (
+    <section className="empty">
+      <h1>No screens for your role</h1>
+      <p>Your grants allow none of the console's screens. Ask your administrator for a grant at your site.</p>
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * @module A modal dialog on the native <dialog> element: the browser keeps focus inside it, makes
+ * the page behind inert, and closes it on Escape (which calls `onClose`).
+ */
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+export function Dialog(props: {
+  readonly title: string;
+  readonly children: ReactNode;
+  readonly onClose: () => void;
+  readonly role?: 'dialog' | 'alertdialog';
+}): ReactNode {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (d !== null && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      role={props.role}
+      aria-labelledby={titleId}
+      className="dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * @module Staff accounts for trying the console on the sandbox's synthetic data: one per role a
+ * clinic has (coordinator, clinician reviewer, compliance officer) plus a coordinator of another
+ * site, who sees none of the sandbox's patients unless they break the glass. Created only when the
+ * sandbox EHR is the embedded default, once; their passwords and TOTP secrets are written to one
+ * file in the data directory, readable by its owner only (`steward demo-accounts` prints them with
+ * the current codes). Never on a server connected to a real EHR.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Actor, PurposeOfUse, Role } from '@steward/core';
+import { totpCode } from '@steward/governance';
+import type { Kernel } from '../kernel.js';
+
+export interface DemoAccount {
+  readonly username: string;
+  readonly password: string;
+  readonly totpSecret: string;
+  readonly role: Role;
+  readonly site: string;
+  readonly breakGlassEligible: boolean;
+}
+
+const staff: readonly Omit<DemoAccount, 'password' | 'totpSecret'>[] = [
+  { username: 'demo.coordinator', role: 'coordinator', site: 'sandbox', breakGlassEligible: false },
+  { username: 'demo.reviewer', role: 'clinician_reviewer', site: 'sandbox', breakGlassEligible: false },
+  { username: 'demo.compliance', role: 'compliance_officer', site: '*', breakGlassEligible: false },
+  { username: 'demo.north', role: 'coordinator', site: 'north', breakGlassEligible: true },
+];
+
+const purposeOf: Partial<Record<Role, PurposeOfUse>> = { compliance_officer: 'HCOMPL' };
+
+const bootstrap: Actor = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'steward-start',
+  authMethod: 'local-operator',
+};
+
+export function demoAccountsFile(dataDir: string): string {
+  return join(dataDir, 'demo-accounts.json');
+}
+
+/** Creates the accounts that do not exist yet; returns the file that holds their sign-in secrets. */
+export async function ensureDemoStaff(
+  kernel: Pick<Kernel, 'users' | 'grants' | 'clock'>,
+  dataDir: string,
+): Promise<{ file: string; created: number }> {
+  const file = demoAccountsFile(dataDir);
+  const known = readDemoAccounts(file);
+  const existing = new Set((await kernel.users.list()).map((u) => u.username));
+  let created = 0;
+  for (const s of staff) {
+    if (existing.has(s.username)) continue;
+    const password = randomBytes(12).toString('base64url');
+    const user = await kernel.users.create({ username: s.username, password }, bootstrap);
+    const enrolment = await kernel.users.startTotpEnrolment(user.id);
+    await kernel.users.confirmTotp(
+      user.id,
+      enrolment.secret,
+      totpCode(enrolment.secret, kernel.clock.now()),
+      bootstrap,
+    );
+    await kernel.grants.add(bootstrap, {
+      principalKind: 'user',
+      principalId: user.id,
+      role: s.role,
+      site: s.site,
+      workflow: '*',
+      purposeOfUse: purposeOf[s.role] ?? 'TREAT',
+    });
+    if (s.breakGlassEligible) await kernel.users.setBreakGlassEligible(user.id, true, bootstrap);
+    known.set(s.username, { ...s, password, totpSecret: enrolment.secret });
+    created++;
+  }
+  if (created > 0) writeFileSync(file, JSON.stringify([...known.values()], null, 2) + '\n', { mode: 0o600 });
+  return { file, created };
+}
+
+export function readDemoAccounts(file: string): Map<string, DemoAccount> {
+  if (!existsSync(file)) return new Map();
+  const list = JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[];
+  return new Map(list.map((a) => [a.username, a]));
+}
