@@ -5,8 +5,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    // apps/*/bin: plain-JS launchers outside every tsconfig, so the type-checked rules cannot run on them.
-    ignores: ['**/dist/**', '**/node_modules/**', '.steward/**', 'scripts/**', 'eslint.config.js', 'apps/*/bin/**'],
+    // apps/*/bin and the console's locate.js: plain JS outside every tsconfig, so the type-checked rules cannot run on them.
+    ignores: ['**/dist/**', '**/node_modules/**', '.steward/**', 'scripts/**', 'eslint.config.js', 'apps/*/bin/**', 'apps/console/locate.*'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
