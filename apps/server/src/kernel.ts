@@ -33,6 +33,7 @@ import {
   ApprovalPolicies,
   EhrWriterPort,
   ProposalApplier,
+  EhrStateReader,
   ProposalDesk,
   type ConnectionAccess,
   type ProposalDeps,
@@ -67,6 +68,8 @@ export interface Kernel {
    * uncommitted (EHR_NOT_SUPPORTED) until messaging exists.
    */
   readonly applier: ProposalApplier;
+  /** What the EHR holds now beside a proposal under review (read live, audited). */
+  readonly ehrState: EhrStateReader;
   /** The contact graph: people, relationships with authority, notes, import and export. */
   readonly relationships: Relationships;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
@@ -157,11 +160,11 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       clinic: () => ({ zone: defaultFollowupSettings.zone, quiet: defaultFollowupSettings.quiet }),
       clock,
     });
-    const applier = new ProposalApplier(
-      proposalDeps,
-      new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, connectionClients)),
-      { 'reminder.send': messages, 'communication.send': messages },
-    );
+    const ehrPort = new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, connectionClients));
+    const applier = new ProposalApplier(proposalDeps, ehrPort, {
+      'reminder.send': messages,
+      'communication.send': messages,
+    });
     return {
       db,
       masterKeys,
@@ -183,6 +186,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,
+      ehrState: new EhrStateReader(proposalDeps, ehrPort),
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       outbox,
       clock,

@@ -38,7 +38,7 @@ export type {
   ApprovalPolicy,
   ProposalDeps,
 } from './review/index.js';
-export { ProposalApplier, EhrWriterPort, InMemoryEhr } from './commit/index.js';
+export { ProposalApplier, EhrWriterPort, EhrStateReader, InMemoryEhr } from './commit/index.js';
 export type {
   ChannelCommit,
   ProposalCommitter,
@@ -46,4 +46,6 @@ export type {
   EhrPort,
   EhrResource,
   ConnectionAccess,
+  EhrState,
+  EhrStateEntry,
 } from './commit/index.js';

@@ -25,6 +25,7 @@ import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
 import { reviewRoutes } from './routes/review.js';
+import { reviewConsoleRoutes } from './routes/review-console.js';
 import { contactRoutes } from './routes/contacts.js';
 import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
@@ -135,6 +136,7 @@ export async function buildApp(
   auditRoutes(app, kernel);
   ehrRoutes(app, kernel, parts.ehr);
   reviewRoutes(app, kernel);
+  reviewConsoleRoutes(app, kernel);
   contactRoutes(app, kernel);
   followupRoutes(app, kernel);
   referralRoutes(app, kernel);

@@ -4,3 +4,5 @@ export type { ChannelCommit, ProposalCommitter, CommitResult } from './proposal-
 export { EhrWriterPort } from './ehr-port.js';
 export type { EhrPort, EhrResource, ConnectionAccess } from './ehr-port.js';
 export { InMemoryEhr } from './in-memory-ehr.js';
+export { EhrStateReader } from './ehr-state.js';
+export type { EhrState, EhrStateEntry } from './ehr-state.js';

@@ -345,6 +345,12 @@ export class ProposalDesk {
     return detail;
   }
 
+  /** A proposal's summary (ids and codes, no PHI), for whoever may decide it at its site; not-found otherwise. */
+  async summaryFor(ctx: RequestContext, id: string): Promise<ProposalSummary> {
+    const { row } = await this.visible(ctx, id, 'review.decide');
+    return toSummary(row);
+  }
+
   private async summary(id: string): Promise<ProposalSummary> {
     const row = await this.store.row(id);
     if (row === undefined) throw new UnexpectedError('a proposal vanished after it was written');

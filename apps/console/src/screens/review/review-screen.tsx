@@ -1,7 +1,10 @@
-/** @module Review queue (being built). */
+/** @module The review queue and, with an id, one proposal opened for review. */
 import type { ReactNode } from 'react';
 import type { ScreenProps } from '../index.js';
+import { ReviewQueue } from './review-queue.js';
+import { ProposalReview } from './proposal-review.js';
 
 export function ReviewScreen(props: ScreenProps): ReactNode {
-  return <h1 data-params={props.params.join("/")}>Review queue</h1>;
+  const id = props.params[0];
+  return id === undefined ? <ReviewQueue /> : <ProposalReview id={id} key={id} />;
 }

@@ -33,7 +33,7 @@ const errorSummary = {
 } as const;
 
 /** A proposal as the queue lists it: ids and codes, no PHI. */
-const summary = {
+export const summary = {
   type: 'object',
   properties: {
     id: { type: 'string' },
@@ -97,7 +97,7 @@ const detail = {
 } as const;
 
 /** The outcome of a decision that writes: the final status, the proposal, and after a conflict its new revision. */
-const outcome = {
+export const outcome = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: [...proposalStatuses] },
@@ -127,13 +127,14 @@ interface QueueQuerystring {
   site?: string;
   workflow?: string;
   patientId?: string;
+  patientIdentifier?: string;
   actionType?: ActionType;
   assignee?: string;
   cursor?: string;
   limit?: string;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly status: ProposalStatus;
   readonly proposal: ProposalSummary;
   readonly next?: ProposalSummary;
@@ -155,6 +156,12 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
             site: siteCode,
             workflow: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
             patientId: { type: 'string', pattern: uuidPattern },
+            patientIdentifier: {
+              type: 'string',
+              maxLength: 300,
+              pattern: '^[^|]+\\|[^|]+$',
+              description: 'a FHIR token, system|value (the MRN and its system)',
+            },
             actionType: { type: 'string', enum: [...actionTypes] },
             assignee: { type: 'string', pattern: uuidPattern },
             cursor: { type: 'string', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' },
@@ -174,6 +181,7 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
         ...(q.site !== undefined ? { site: q.site } : {}),
         ...(q.workflow !== undefined ? { workflow: q.workflow } : {}),
         ...(q.patientId !== undefined ? { patientId: q.patientId } : {}),
+        ...(q.patientIdentifier !== undefined ? { patientIdentifier: token(q.patientIdentifier) } : {}),
         ...(q.actionType !== undefined ? { actionType: q.actionType } : {}),
         ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
@@ -356,7 +364,7 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
  * happen now answers 200 with the proposal still approved and the error, rather than failing the
  * whole request: the reviewer's decision stands and the applier (or `retry`) commits it later.
  */
-async function commitApproved(kernel: Kernel, ctx: RequestContext, approved: ProposalSummary): Promise<Outcome> {
+export async function commitApproved(kernel: Kernel, ctx: RequestContext, approved: ProposalSummary): Promise<Outcome> {
   if (approved.status !== 'approved') return { status: approved.status, proposal: approved };
   if (isChannelAction(approved.action))
     return {
@@ -387,4 +395,10 @@ function toOutcome(r: CommitResult): Outcome {
     ...(r.next !== undefined ? { next: r.next } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
   };
+}
+
+/** `system|value` (validated by the schema) as an identifier. */
+function token(t: string): { system: string; value: string } {
+  const bar = t.indexOf('|');
+  return { system: t.slice(0, bar), value: t.slice(bar + 1) };
 }

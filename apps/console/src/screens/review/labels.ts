@@ -1,0 +1,28 @@
+/** @module Plain-language names for the proposal codes the queue shows. */
+import { humanize } from '../../ui/format.js';
+
+const actions: Readonly<Record<string, string>> = {
+  'appointment.status': 'Change appointment status',
+  'task.create': 'Create a task',
+  'task.update': 'Update a task',
+  'service-request.status': 'Change referral/order status',
+  'communication.send': 'Send a message to a practice',
+  'document-reference.draft': 'File a document draft',
+  'reminder.send': 'Send a patient reminder',
+};
+
+export function actionLabel(action: string): string {
+  return actions[action] ?? humanize(action);
+}
+
+export function statusLabel(status: string): string {
+  return humanize(status);
+}
+
+export const priorityNames: Readonly<Record<number, string>> = {
+  1: 'Urgent',
+  2: 'High',
+  3: 'Normal',
+  4: 'Low',
+  5: 'Lowest',
+};

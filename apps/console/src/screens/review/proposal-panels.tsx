@@ -1,0 +1,235 @@
+/**
+ * @module The panels of an opened proposal. Everything that came from the EHR is either rendered
+ * by React as text (inert whatever it holds) or, for narrative XHTML, through `SafeNarrative`.
+ */
+import type { ReactNode } from 'react';
+import type { ProposalDetail } from '../../api/types.js';
+import { formatDate, formatDateTime, humanize, maskIdentifier, shortId } from '../../ui/format.js';
+import { SafeNarrative } from '../../ui/safe-html.js';
+import { statusLabel } from './labels.js';
+
+type Resource = Readonly<Record<string, unknown>>;
+
+export interface EhrStateEntry {
+  readonly reference: string;
+  readonly resource?: Resource;
+  readonly versionId?: string;
+  readonly missing?: string;
+}
+
+export interface EhrState {
+  readonly target?: EhrStateEntry;
+  readonly patient?: EhrStateEntry;
+  readonly evidence: readonly EhrStateEntry[];
+  readonly readAt: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): Resource => (v !== null && typeof v === 'object' ? (v as Resource) : {});
+
+/** The few fields of a resource a reviewer reads first, as text. */
+function Summary(props: { readonly resource: Resource }): ReactNode {
+  const r = props.resource;
+  const code = obj(r.code);
+  const facts: [string, string][] = [];
+  const push = (label: string, value: string | undefined): void => {
+    if (value !== undefined && value !== '') facts.push([label, value]);
+  };
+  push('Type', str(r.resourceType));
+  push('Status', str(r.status));
+  push('Intent', str(r.intent));
+  push('What', str(code.text) ?? str(obj(arr(code.coding)[0]).display));
+  push('Description', str(r.description));
+  push('Start', str(r.start) !== undefined ? formatDateTime(str(r.start)) : undefined);
+  push('Authored', str(r.authoredOn) !== undefined ? formatDateTime(str(r.authoredOn)) : undefined);
+  push('Message', str(r.text) ?? str(obj(arr(r.payload)[0]).contentString));
+  for (const n of arr(r.note)) push('Note', str(obj(n).text));
+  const narrative = str(obj(r.text).div);
+  return (
+    <>
+      {facts.length > 0 && (
+        <dl className="facts">
+          {facts.map(([k, v], i) => (
+            <Fact key={`${k}-${i}`} label={k} value={v} />
+          ))}
+        </dl>
+      )}
+      {narrative !== undefined && <SafeNarrative html={narrative} label="Narrative from the EHR" />}
+      <details>
+        <summary>All fields (JSON)</summary>
+        <pre className="json">{JSON.stringify(r, null, 2)}</pre>
+      </details>
+    </>
+  );
+}
+
+function Fact(props: { readonly label: string; readonly value: string }): ReactNode {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.value}</dd>
+    </>
+  );
+}
+
+export function PayloadPanel(props: { readonly detail: ProposalDetail }): ReactNode {
+  return (
+    <section className="panel" aria-labelledby="payload-title">
+      <h2 id="payload-title">What would be written</h2>
+      <Summary resource={props.detail.payload} />
+      <h3>Evidence</h3>
+      <ul>
+        {(Array.isArray(props.detail.evidence.resources) ? (props.detail.evidence.resources as string[]) : []).map(
+          (r) => (
+            <li key={r}>
+              <code>{r}</code>
+            </li>
+          ),
+        )}
+        <li>
+          {Array.isArray(props.detail.evidence.eventIds) ? props.detail.evidence.eventIds.length : 0} EHR event(s) led
+          here
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+export function EhrStatePanel(props: {
+  readonly state: EhrState | { readonly error: string } | undefined;
+  readonly detail: ProposalDetail;
+}): ReactNode {
+  const s = props.state;
+  return (
+    <section className="panel" aria-labelledby="ehr-title">
+      <h2 id="ehr-title">In the EHR now</h2>
+      {s === undefined && <p role="status">Reading the EHR…</p>}
+      {s !== undefined && 'error' in s && (
+        <p className="error" role="alert">
+          Could not read the EHR: {s.error}
+        </p>
+      )}
+      {s !== undefined && !('error' in s) && (
+        <>
+          <p className="muted">Read {formatDateTime(s.readAt)}.</p>
+          <PatientFacts entry={s.patient} />
+          <h3>Target</h3>
+          {s.target === undefined ? (
+            <p>Nothing yet: this proposal creates a new {props.detail.target.resourceType}.</p>
+          ) : (
+            <Entry entry={s.target} baseVersion={props.detail.baseVersion} />
+          )}
+          {s.evidence.length > 0 && <h3>Evidence in the EHR</h3>}
+          {s.evidence.map((e) => (
+            <Entry key={e.reference} entry={e} />
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Entry(props: { readonly entry: EhrStateEntry; readonly baseVersion?: string | undefined }): ReactNode {
+  const e = props.entry;
+  const changed = props.baseVersion !== undefined && e.versionId !== undefined && e.versionId !== props.baseVersion;
+  return (
+    <div className="stack">
+      <p>
+        <code>{e.reference}</code>
+        {e.versionId !== undefined && <> · version {e.versionId}</>}
+        {changed && <span className="badge overdue"> changed since drafting</span>}
+      </p>
+      {e.resource !== undefined ? (
+        <Summary resource={e.resource} />
+      ) : (
+        <p className="muted">Not available: {humanize(e.missing ?? 'unknown')}</p>
+      )}
+    </div>
+  );
+}
+
+/** Name and birth date to check it is the right chart; identifiers masked (minimum necessary). */
+function PatientFacts(props: { readonly entry: EhrStateEntry | undefined }): ReactNode {
+  const p = props.entry?.resource;
+  if (p === undefined) return null;
+  const name = obj(arr(p.name)[0]);
+  const display = [...arr(name.given).map(String), str(name.family) ?? ''].join(' ').trim();
+  return (
+    <>
+      <h3>Patient</h3>
+      <dl className="facts">
+        <Fact label="Name" value={display === '' ? '—' : display} />
+        <Fact label="Born" value={formatDate(str(p.birthDate))} />
+        {arr(p.identifier)
+          .slice(0, 2)
+          .map((i, n) => (
+            <Fact
+              key={n}
+              label={str(obj(obj(i).type).text) ?? 'Identifier'}
+              value={maskIdentifier(str(obj(i).value) ?? '')}
+            />
+          ))}
+      </dl>
+    </>
+  );
+}
+
+export function DiffPanel(props: { readonly diff: Record<string, unknown> }): ReactNode {
+  const changes = arr(props.diff.changes).map(obj);
+  const fmt = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v, null, 1));
+  return (
+    <section className="panel diff-panel" aria-labelledby="diff-title">
+      <h2 id="diff-title">The EHR changed since this was drafted</h2>
+      <p>
+        Drafted on version {str(props.diff.baseVersion) ?? '?'}; the EHR is now at version{' '}
+        {str(props.diff.currentVersion) ?? '?'}. This revision was rebased on the current version: check the changes
+        below before approving.
+      </p>
+      <table className="data diff">
+        <caption className="visually-hidden">Fields changed in the EHR since drafting</caption>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Change</th>
+            <th scope="col">When drafted</th>
+            <th scope="col">In the EHR now</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c, i) => (
+            <tr key={i}>
+              <th scope="row">
+                <code>{str(c.path)}</code>
+              </th>
+              <td>{humanize(str(c.op) ?? '')}</td>
+              <td className="before">
+                <code>{fmt(c.base)}</code>
+              </td>
+              <td className="after">
+                <code>{fmt(c.current)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function HistoryPanel(props: { readonly history: ProposalDetail['history']; readonly meId: string }): ReactNode {
+  return (
+    <section className="panel" aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <ol>
+        {props.history.map((h) => (
+          <li key={h.seq}>
+            {formatDateTime(h.at)}: revision {h.revision} {h.from !== undefined ? `${statusLabel(h.from)} → ` : ''}
+            {statusLabel(h.to)} by {h.actor.id === props.meId ? 'me' : `${h.actor.kind} ${shortId(h.actor.id)}`}
+            {h.reasonCode !== undefined ? ` (${humanize(h.reasonCode)})` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * @module What the EHR holds now, beside a proposal under review: the target resource's current
+ * version (for an update, what the write would replace), the patient (so the reviewer can check
+ * the chart is the right one) and the evidence resources. Read live through the connection's
+ * client, as the connection's account; allowed for whoever may review the proposal at its site
+ * (`review.read`, not-found otherwise, so scope is not probed), and audited as a read of the
+ * patient's data by the reviewer. A resource the EHR no longer has is reported as missing, not
+ * as an error: a deleted target is exactly what a reviewer must see.
+ */
+import type { RequestContext } from '@steward/core';
+import { NotFoundError } from '@steward/core';
+import { clockOf, type ProposalDeps, type SealedBody } from '../review/index.js';
+import { ProposalStore } from '../store/index.js';
+import type { EhrPort } from './ehr-port.js';
+
+export interface EhrStateEntry {
+  /** `Appointment/123` */
+  readonly reference: string;
+  readonly resource: Readonly<Record<string, unknown>> | undefined;
+  readonly versionId: string | undefined;
+  /** Why there is no resource: the EHR answered not found, or the read failed (its stable code). */
+  readonly missing?: string;
+}
+
+export interface EhrState {
+  readonly proposalId: string;
+  /** Undefined for a create (nothing exists yet) or a channel action (no EHR target). */
+  readonly target: EhrStateEntry | undefined;
+  readonly patient: EhrStateEntry | undefined;
+  readonly evidence: readonly EhrStateEntry[];
+  readonly readAt: Date;
+}
+
+/** At most this many evidence resources are read for one view: the rest are listed by reference. */
+const MAX_EVIDENCE_READS = 6;
+
+export class EhrStateReader {
+  private readonly store: ProposalStore;
+
+  constructor(
+    private readonly deps: ProposalDeps,
+    private readonly ehr: Pick<EhrPort, 'read'>,
+  ) {
+    this.store = new ProposalStore(deps.db, deps.cipher);
+  }
+
+  async read(ctx: RequestContext, id: string): Promise<EhrState> {
+    const row = await this.store.row(id);
+    if (row === undefined) throw new NotFoundError('proposal');
+    const decision = await this.deps.policy.enforce(
+      ctx,
+      'review.read',
+      { site: row.site, entity: { kind: 'Proposal', id } },
+      'not-found',
+    );
+    const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const connectionId = row.connection_id;
+    const readOne = async (reference: string): Promise<EhrStateEntry> => {
+      const [type, rid] = reference.split('/');
+      if (connectionId === null || type === undefined || rid === undefined || rid === '')
+        return { reference, resource: undefined, versionId: undefined, missing: 'NOT_AN_EHR_REFERENCE' };
+      try {
+        const r = await this.ehr.read(connectionId, type, rid);
+        return { reference, resource: r.resource, versionId: r.versionId };
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        return {
+          reference,
+          resource: undefined,
+          versionId: undefined,
+          missing: typeof code === 'string' ? code : 'EHR_UNAVAILABLE',
+        };
+      }
+    };
+    const targetRef = row.target_id !== null ? `${row.target_type}/${row.target_id}` : undefined;
+    const evidenceRefs = [...new Set(body.evidence.resources)].filter((r) => r !== targetRef);
+    const [target, patient, ...evidence] = await Promise.all([
+      targetRef !== undefined && connectionId !== null ? readOne(targetRef) : Promise.resolve(undefined),
+      connectionId !== null ? readOne(`Patient/${body.patient.ehrId}`) : Promise.resolve(undefined),
+      ...evidenceRefs.slice(0, MAX_EVIDENCE_READS).map(readOne),
+    ]);
+    const notRead = evidenceRefs
+      .slice(MAX_EVIDENCE_READS)
+      .map((reference) => ({ reference, resource: undefined, versionId: undefined, missing: 'NOT_READ_LIMIT' }));
+    await this.deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.read',
+      action: 'R',
+      outcome: 'success',
+      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      entity: { kind: 'Proposal', id: row.id, version: row.revision },
+      fields: ['ehr-state'],
+      site: row.site,
+      purposeOfUse: decision.purposeOfUse,
+    });
+    return {
+      proposalId: row.id,
+      target: target ?? undefined,
+      patient: patient ?? undefined,
+      evidence: [...(evidence), ...notRead],
+      readAt: clockOf(this.deps).now(),
+    };
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * @module The browser tests' world: a Steward server (PGlite, the kernel's manual clock) serving the
+ * built console on an ephemeral port, the sandbox EHR connected like a real one, staff with
+ * passwords and TOTP, and Debian's Chromium driven by playwright-core with a fresh, empty profile.
+ * Without Chromium the tests are skipped with the reason named, unless STEWARD_REQUIRE_BROWSER=1
+ * (CI) makes that a failure.
+ */
+import { existsSync } from 'node:fs';
+import { exportJWK } from 'jose';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RequestContext, Role } from '@steward/core';
+import { totpCode } from '@steward/governance';
+import type { EhrConnection, PrivateJwk } from '@steward/ehr';
+import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
+import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
+import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+import { storeTargets } from '@steward/store/testing';
+import { openTestApp, principalWith, type TestApp } from '@steward/server/testing';
+
+export const CHROMIUM = process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export function browserSkip(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  if (process.env['STEWARD_REQUIRE_BROWSER'] === '1')
+    throw new Error(`STEWARD_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
+  return `no Chromium at ${CHROMIUM}: apt-get install chromium (or set STEWARD_CHROMIUM) to run the console's browser tests`;
+}
+
+/** A new browser with a new, empty profile (playwright's launch makes a fresh user-data-dir each time). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs, headless: true });
+}
+
+export const SITE = 'north';
+const MRN = 'urn:oid:2.16.840.1.113883.19.5';
+const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
+const PASSWORD = 'correct horse battery staple 42';
+const SCOPES = ['system/*.rs', 'system/Appointment.u', 'system/Task.cu'];
+
+export interface Staff {
+  readonly id: string;
+  readonly username: string;
+}
+
+export interface ConsoleWorld {
+  readonly t: TestApp;
+  readonly url: string;
+  readonly ehr: SandboxEhr;
+  readonly connection: EhrConnection;
+  /** The EHR's own users changing the record (not Steward). */
+  ehrSide(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+  /** A person who signs in with password and TOTP; optionally break-glass eligible. */
+  staff(username: string, role: Role, site: string, options?: { breakGlass?: boolean }): Promise<Staff>;
+  /** The next TOTP code for a user: the kernel's clock moves one 30 s step, so no code is replayed. */
+  nextCode(username: string): string;
+  /** A synthetic patient in the EHR (optionally with a hostile narrative) and its proposal form. */
+  patient(family: string, narrative?: string): Promise<ProposalPatient>;
+  /** Books an appointment in the EHR and drafts a status change for it, as a workflow would. */
+  draftAppointmentStatus(
+    patient: ProposalPatient,
+    status: string,
+    extra?: Partial<ProposalDraft>,
+  ): Promise<{
+    appointment: Record<string, unknown>;
+    proposal: ProposalSummary;
+  }>;
+  close(): Promise<void>;
+}
+
+export async function openConsoleWorld(): Promise<ConsoleWorld> {
+  // PGlite: the browser is what these tests exercise; the API's PostgreSQL runs are elsewhere.
+  const pglite = storeTargets().find((s) => s.name === 'pglite');
+  if (pglite === undefined) throw new Error('no PGlite store target');
+  const t = await openTestApp(await pglite.open());
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const ehr = await startSandboxEhr({});
+  const ehrToken = await tokenFor(ehr, ['system/*.*']);
+  const admin = await principalWith(t.kernel, 'ehr-admin', { role: 'admin' });
+  const adminCtx: RequestContext = {
+    actor: { kind: 'user', id: admin.id, name: 'ehr-admin', authMethod: 'api-token' },
+    purposeOfUse: 'HSYSADMIN',
+  };
+  await t.kernel.egress.register(adminCtx.actor, {
+    name: 'sandbox-ehr',
+    kind: 'ehr',
+    baseUrl: ehr.url,
+    baaOnRecord: true,
+    baaReference: 'sandbox EHR on loopback: synthetic data only',
+    allowPrivateNetwork: true,
+  });
+  const key = await makeKey('ES384');
+  ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: SCOPES });
+  const connection = await t.kernel.connections.add(adminCtx, {
+    name: 'north-sandbox',
+    site: SITE,
+    vendor: 'generic-r4',
+    fhirBaseUrl: ehr.fhirBaseUrl,
+    clientId: 'steward-north',
+    privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
+    scopes: SCOPES,
+    facilityTimeZone: 'America/New_York',
+    budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
+  });
+  const automation = await principalWith(t.kernel, 'referral-flow', { role: 'automation' });
+  const flow: RequestContext = {
+    actor: { kind: 'service', id: automation.id, name: 'referral-flow', authMethod: 'api-token' },
+  };
+  const secrets = new Map<string, string>();
+  let patients = 0;
+  const bootstrap = {
+    kind: 'service',
+    id: '00000000-0000-4000-8000-000000000000',
+    name: 'test',
+    authMethod: 'local-operator',
+  } as const;
+
+  const ehrSide = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const r = await fhirFetch(ehr, ehrToken, method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status}`);
+    return r.json as Record<string, unknown>;
+  };
+
+  return {
+    t,
+    url,
+    ehr,
+    connection,
+    ehrSide,
+    async staff(username, role, site, options = {}) {
+      const user = await t.kernel.users.create({ username, password: PASSWORD }, bootstrap);
+      const enrolment = await t.kernel.users.startTotpEnrolment(user.id);
+      await t.kernel.users.confirmTotp(user.id, enrolment.secret, totpCode(enrolment.secret, t.clock.now()), bootstrap);
+      await t.kernel.grants.add(bootstrap, {
+        principalKind: 'user',
+        principalId: user.id,
+        role,
+        site,
+        workflow: '*',
+        purposeOfUse: role === 'compliance_officer' ? 'HCOMPL' : 'TREAT',
+      });
+      if (options.breakGlass === true) await t.kernel.users.setBreakGlassEligible(user.id, true, bootstrap);
+      secrets.set(username, enrolment.secret);
+      return { id: user.id, username };
+    },
+    nextCode(username) {
+      const secret = secrets.get(username);
+      if (secret === undefined) throw new Error(`no such staff: ${username}`);
+      t.clock.advance(30_000);
+      return totpCode(secret, t.clock.now());
+    },
+    async patient(family, narrative) {
+      const n = ++patients;
+      const identifiers = [
+        { system: MRN, value: `MRN-${7000 + n}` },
+        { system: ENTERPRISE, value: `E-${7000 + n}` },
+      ];
+      const p = await ehrSide('POST', 'Patient', {
+        resourceType: 'Patient',
+        active: true,
+        identifier: identifiers,
+        name: [{ family, given: ['Synthetic'] }],
+        birthDate: '1970-01-01',
+        ...(narrative !== undefined ? { text: { status: 'generated', div: narrative } } : {}),
+      });
+      return { ehrId: String(p['id']), identifiers };
+    },
+    async draftAppointmentStatus(patient, status, extra = {}) {
+      const appointment = await ehrSide('POST', 'Appointment', {
+        resourceType: 'Appointment',
+        status: 'booked',
+        start: '2026-12-01T14:00:00-05:00',
+        end: '2026-12-01T14:30:00-05:00',
+        participant: [{ actor: { reference: `Patient/${patient.ehrId}` }, status: 'accepted' }],
+      });
+      const id = String(appointment['id']);
+      const rest = { ...appointment };
+      delete rest['meta'];
+      const proposal = await t.kernel.proposals.draft(flow, {
+        action: 'appointment.status',
+        connectionId: connection.id,
+        site: SITE,
+        workflow: 'no-show-follow-up',
+        patient,
+        target: { resourceType: 'Appointment', id },
+        baseVersion: (appointment['meta'] as { versionId: string }).versionId,
+        payload: { ...rest, status },
+        evidence: { eventIds: [], resources: [`Appointment/${id}`, `Patient/${patient.ehrId}`], reasonCode: 'no-show' },
+        ...extra,
+      });
+      return { appointment, proposal };
+    },
+    async close() {
+      await t.close();
+      await ehr.close();
+    },
+  };
+}
+
+/** Signs in through the console's first screen: username, password, TOTP code. */
+export async function signIn(page: Page, world: ConsoleWorld, username: string): Promise<void> {
+  await page.goto(`${world.url}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Authenticator code').fill(world.nextCode(username));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+export const staffPassword = PASSWORD;
+
+/** Where the tests leave screenshots when asked (STEWARD_SCREENSHOTS_DIR); synthetic data only. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['STEWARD_SCREENSHOTS_DIR'];
+  if (dir !== undefined && dir !== '') await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
