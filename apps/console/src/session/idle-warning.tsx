@@ -9,7 +9,7 @@ export function IdleWarning(props: { readonly secondsLeft: number; readonly onSt
         For patients' privacy you will be signed out in <strong>{props.secondsLeft} seconds</strong> without activity.
       </p>
       <div className="actions">
-        <button type="button" className="primary" autoFocus onClick={props.onStay}>
+        <button type="button" className="primary" data-autofocus onClick={props.onStay}>
           Stay signed in
         </button>
       </div>

@@ -15,6 +15,9 @@ export function Dialog(props: {
   useEffect(() => {
     const d = ref.current;
     if (d !== null && !d.open) d.showModal();
+    // showModal focuses the first focusable element; the dialog's default action asks for focus
+    // with data-autofocus (React's autoFocus runs before showModal and is overridden by it).
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => d?.close();
   }, []);
   return (

@@ -60,7 +60,7 @@ export function ApproveDialog(props: DialogProps): ReactNode {
         <button type="button" onClick={props.onClose}>
           Cancel
         </button>
-        <button type="button" className="primary" autoFocus disabled={busy} onClick={() => void approve()}>
+        <button type="button" className="primary" data-autofocus disabled={busy} onClick={() => void approve()}>
           Approve and write
         </button>
       </div>
@@ -102,7 +102,7 @@ export function RejectDialog(props: DialogProps): ReactNode {
           id={`${id}-reason`}
           rows={3}
           required
-          autoFocus
+          data-autofocus
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />

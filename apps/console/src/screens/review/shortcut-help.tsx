@@ -38,7 +38,7 @@ export function ShortcutHelp(props: { readonly onClose: () => void }): ReactNode
         </tbody>
       </table>
       <div className="actions">
-        <button type="button" className="primary" autoFocus onClick={props.onClose}>
+        <button type="button" className="primary" data-autofocus onClick={props.onClose}>
           Close
         </button>
       </div>

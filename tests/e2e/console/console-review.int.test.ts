@@ -1,0 +1,198 @@
+/**
+ * The review screen in real Chromium against the sandbox EHR: approve (written and verified in the
+ * EHR) and reject (nothing written), a conflict shown as a diff on the rebased revision, approval
+ * with the keyboard alone from sign-in to written, bulk approval, and hostile text from the EHR
+ * rendered inert.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import {
+  browserSkip,
+  launchBrowser,
+  openConsoleWorld,
+  screenshot,
+  signIn,
+  staffPassword,
+  type ConsoleWorld,
+} from './console-harness.js';
+
+const skip = browserSkip();
+
+describe('console review in Chromium', { skip }, () => {
+  let world: ConsoleWorld;
+  let browser: Browser;
+
+  before(async () => {
+    world = await openConsoleWorld();
+    browser = await launchBrowser();
+    await world.staff('coord', 'coordinator', 'north');
+    await world.staff('clin', 'clinician_reviewer', 'north');
+  });
+  after(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  const appointmentStatus = async (id: string): Promise<string> =>
+    String((await world.ehrSide('GET', `Appointment/${id}`))['status']);
+
+  const openProposal = async (page: Page, id: string): Promise<void> => {
+    await page.goto(`${world.url}/console/#/review/${id}`);
+    await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
+  };
+
+  it('approves: the change is written to the EHR and verified', async () => {
+    const patient = await world.patient('Approve');
+    const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await page.getByRole('link', { name: 'Change appointment status' }).first().waitFor();
+    await screenshot(page, 'review-queue');
+    await openProposal(page, proposal.id);
+    // The EHR's current state is beside the proposal: the patient's chart to check.
+    await page.getByText('Synthetic Approve').waitFor();
+    await screenshot(page, 'review-proposal');
+    await page.getByRole('button', { name: /^Approve/ }).click();
+    await page.getByRole('button', { name: 'Approve and write' }).click();
+    await page.getByText(/Approved: verified/).waitFor();
+    assert.equal(await appointmentStatus(String(appointment['id'])), 'noshow');
+    await page.close();
+  });
+
+  it('rejects with a reason: nothing is written', async () => {
+    const patient = await world.patient('Reject');
+    const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'cancelled');
+    const page = await browser.newPage();
+    await signIn(page, world, 'clin');
+    await openProposal(page, proposal.id);
+    await page.getByRole('button', { name: /^Reject/ }).click();
+    const reject = page.getByRole('button', { name: 'Reject', exact: true });
+    assert.equal(await reject.isDisabled(), true, 'a reason is required');
+    await page.getByLabel(/Reason/).fill('The patient called to confirm; keep the booking.');
+    await reject.click();
+    await page.getByText(/Rejected\. Nothing was written/).waitFor();
+    assert.equal(await appointmentStatus(String(appointment['id'])), 'booked');
+    await page.goto(`${world.url}/console/#/review/${proposal.id}`);
+    await page.getByRole('heading', { name: /Rejected/ }).waitFor();
+    await page.getByText('The patient called to confirm; keep the booking.').waitFor();
+    await page.close();
+  });
+
+  it('shows what changed in the EHR since drafting as a diff on the rebased revision', async () => {
+    const patient = await world.patient('Conflict');
+    const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const id = String(appointment['id']);
+    // Meanwhile, the front desk moves the appointment in the EHR.
+    const current = await world.ehrSide('GET', `Appointment/${id}`);
+    await world.ehrSide('PUT', `Appointment/${id}`, {
+      ...current,
+      start: '2026-12-02T09:00:00-05:00',
+      end: '2026-12-02T09:30:00-05:00',
+    });
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByRole('button', { name: /^Approve/ }).click();
+    await page.getByRole('button', { name: 'Approve and write' }).click();
+    const diff = page.getByRole('heading', { name: 'The EHR changed since this was drafted' });
+    await diff.waitFor();
+    const table = page.locator('table.diff');
+    const text = await table.innerText();
+    assert.match(text, /\/start/);
+    assert.match(text, /2026-12-01T14:00:00-05:00/);
+    assert.match(text, /2026-12-02T09:00:00-05:00/);
+    assert.notEqual(page.url().split('/').at(-1), proposal.id, 'the rebased revision is open');
+    await screenshot(page, 'review-conflict-diff');
+    assert.equal(await appointmentStatus(id), 'booked', 'nothing written on a conflict');
+    await page.close();
+  });
+
+  it('approves with the keyboard alone, from sign-in to written', async () => {
+    const patient = await world.patient('Keyboard');
+    const { appointment } = await world.draftAppointmentStatus(patient, 'noshow', { priority: 1 });
+    const page = await browser.newPage();
+    await page.goto(`${world.url}/`);
+    await page.keyboard.press('Tab'); // focus: Username
+    await page.keyboard.type('coord');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(staffPassword);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(world.nextCode('coord'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    await page.getByRole('link', { name: 'Change appointment status' }).first().waitFor();
+    // The most urgent (priority 1) is first: j then k lands on it with focus, Enter opens.
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
+    await page.getByText('Synthetic Keyboard').waitFor();
+    await page.keyboard.press('a');
+    await page.getByRole('button', { name: 'Approve and write' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText(/Approved: verified/).waitFor();
+    assert.equal(await appointmentStatus(String(appointment['id'])), 'noshow');
+    await page.close();
+  });
+
+  it('approves several reversible proposals in bulk', async () => {
+    const patient = await world.patient('Bulk');
+    const a = await world.draftAppointmentStatus(patient, 'noshow', { workflow: 'bulk-demo' });
+    const b = await world.draftAppointmentStatus(patient, 'noshow', { workflow: 'bulk-demo' });
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await page.getByLabel('Workflow').fill('bulk-demo');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText(/Page 1: 2 proposals/).waitFor();
+    for (const box of await page.getByRole('checkbox').all()) await box.check();
+    await page.getByRole('button', { name: 'Approve selected (2)' }).click();
+    await page.getByText(/2 approved/).waitFor();
+    assert.equal(await appointmentStatus(String(a.appointment['id'])), 'noshow');
+    assert.equal(await appointmentStatus(String(b.appointment['id'])), 'noshow');
+    await page.close();
+  });
+
+  it('renders hostile text from the EHR inert: no script runs, no handler fires, markup shows as text', async () => {
+    const hostileNarrative =
+      '<div xmlns="http://www.w3.org/1999/xhtml"><p>Chart</p><img src="x" onerror="window.__xss=1"/><script>window.__xss=2</script><a href="javascript:window.__xss=3">link</a></div>';
+    const patient = await world.patient('Xss', hostileNarrative);
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    // A plain-text field from the EHR carrying markup: a note on the appointment.
+    const apptId = proposal.target.id!;
+    const appt = await world.ehrSide('GET', `Appointment/${apptId}`);
+    await world.ehrSide('PUT', `Appointment/${apptId}`, {
+      ...appt,
+      comment: '<img src=x onerror="window.__xss=4"><b>bold?</b>',
+    });
+    const page = await browser.newPage();
+    // Chrome reports the sanitiser's own parse of the hostile markup (in an inert document) as a
+    // blocked inline handler: the CSP's second wall. Anything else would be a finding.
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text()) && !/inline event handler/.test(m.text()))
+        violations.push(m.text());
+    });
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByText('Synthetic Xss').waitFor();
+
+    await page.locator('.narrative').first().waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await page.locator('.narrative img, .narrative script, .narrative a[href^="javascript"]').count(), 0);
+    assert.match(await page.locator('.narrative').first().innerText(), /Chart/);
+    // The JSON view shows the comment's markup as characters, not elements.
+    assert.ok((await page.locator('pre.json').allTextContents()).some((t) => t.includes('<img src=x onerror=')));
+    assert.equal(await page.locator('main img').count(), 0);
+    const handlers = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].flatMap((e) =>
+        [...e.attributes].filter((a) => a.name.startsWith('on') || /^\s*javascript:/i.test(a.value)).map((a) => a.name),
+      ),
+    );
+    assert.deepEqual(handlers, [], 'no element in the page carries an event handler or a javascript: URL');
+    assert.deepEqual(violations, [], 'nothing else ran into the CSP');
+    await screenshot(page, 'review-xss-inert');
+    await page.close();
+  });
+});
