@@ -108,7 +108,7 @@ for (const target of storeTargets()) {
       t.clock.advance(3_600_000);
       const reply = await t.kernel.outbox.reply(ctxOf(north, 'coord-north'), messageId, 'C');
       assert.ok(reply !== undefined && 'signal' in reply);
-      await engine.signal(booked, 'reply', reply.signal as unknown as Json);
+      await engine.signal(booked, 'reply', reply.signal);
       await worker.drain();
     });
     after(async () => t?.close());
