@@ -19,6 +19,8 @@ export interface FollowupFilter {
   readonly limit?: number;
   /** Rows after this workflow id (from the previous page's last). */
   readonly after?: string;
+  /** Only this follow-up (a detail read by workflow id). */
+  readonly id?: string;
 }
 
 export interface FollowupItem {
@@ -63,6 +65,7 @@ export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Prom
        and ($5::text is null or status = $5)
        and ($6::text is null or state->>'connectionId' = $6)
        and ($7::uuid is null or id > $7)
+       and ($9::uuid is null or id = $9)
      order by id limit $8`,
     [
       FOLLOWUP,
@@ -73,6 +76,7 @@ export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Prom
       filter.connectionId ?? null,
       filter.after ?? null,
       limit,
+      filter.id ?? null,
     ],
   );
   return r.rows.map(toItem);

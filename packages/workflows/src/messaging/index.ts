@@ -2,7 +2,7 @@
 export { channelKinds } from './message-channel.js';
 export type { ChannelKind, MessageChannel, OutboundMessage } from './message-channel.js';
 export { LocalOutbox } from './local-outbox.js';
-export type { OutboxItem, OpenedMessage } from './local-outbox.js';
+export type { OutboxItem, OpenedMessage, ThreadMessage } from './local-outbox.js';
 export { ContactPreferenceStore } from './contact-preferences.js';
 export type { ContactPreferences, StoredPreferences, MessagingGovernance } from './contact-preferences.js';
 export { renderMessage, replyIntent, languageOf, templateLanguages, templateNames } from './message-templates.js';

@@ -34,6 +34,14 @@ export interface OpenedMessage extends Omit<OutboxItem, 'sealed'> {
   readonly template: string;
 }
 
+/** One message of a workflow's thread: metadata, its template and language, and its text only when asked. */
+export interface ThreadMessage extends Omit<OutboxItem, 'sealed' | 'site' | 'correlationKey'> {
+  readonly template: string;
+  readonly language: string;
+  readonly subject?: string;
+  readonly body?: string;
+}
+
 interface Row {
   id: string;
   site: string;
@@ -159,6 +167,60 @@ export class LocalOutbox implements MessageChannel {
     const { patientId: _omit, ...shown } = body;
     void _omit;
     return { ...meta(row), ...shown };
+  }
+
+  /**
+   * The messages sent for one workflow (by its correlation key) at `site`, oldest first, with
+   * their template and language; the subject and text only when `bodies` is asked (minimum
+   * necessary: a timeline needs what was sent and when, not the words). Needs `phi.read` at the
+   * site (denied looks like not found); audited as one read naming the fields opened and the
+   * patients the messages were for.
+   */
+  async thread(
+    ctx: RequestContext,
+    options: {
+      readonly site: string;
+      readonly correlationKey: string;
+      readonly bodies?: boolean;
+      readonly limit?: number;
+    },
+  ): Promise<ThreadMessage[]> {
+    const decision = await this.#g.policy.enforce(
+      ctx,
+      'phi.read',
+      { site: options.site, entity: { kind: 'Message', id: '*' } },
+      'not-found',
+    );
+    const r = await this.#g.db.query<Row>(
+      `select id, site, channel, status, proposal_id, correlation_key, body_enc, not_before, created_at from message_outbox
+       where site = $1 and correlation_key = $2 order by created_at, id limit $3`,
+      [options.site, options.correlationKey, Math.min(Math.max(options.limit ?? 100, 1), 500)],
+    );
+    const patients = new Set<string>();
+    const messages = r.rows.map((row): ThreadMessage => {
+      const b = this.#open(row);
+      if (b.patientId !== undefined) patients.add(b.patientId);
+      const { site: _site, correlationKey: _key, ...m } = meta(row);
+      void _site;
+      void _key;
+      return {
+        ...m,
+        template: b.template,
+        language: b.language,
+        ...(options.bodies === true
+          ? { ...(b.subject !== undefined ? { subject: b.subject } : {}), body: b.body }
+          : {}),
+      };
+    });
+    if (r.rows.length > 0)
+      await this.#g.audit.append({
+        ...this.#entry(ctx, 'phi.read', 'R', { id: '*', site: options.site }),
+        ...(patients.size > 0 ? { patientIds: [...patients] } : {}),
+        ...(decision.purposeOfUse !== undefined ? { purposeOfUse: decision.purposeOfUse } : {}),
+        fields: options.bodies === true ? ['template', 'language', 'subject', 'body'] : ['template', 'language'],
+        query: { correlationKey: options.correlationKey },
+      });
+    return messages;
   }
 
   /**

@@ -22,6 +22,10 @@ export interface ReferralListFilter {
   readonly stage?: ReferralStage;
   /** true: only overdue ones; false: only those not overdue. */
   readonly overdue?: boolean;
+  /** true: only leaked ones (any reason); false: only those not leaked; a reason: leaked for it. */
+  readonly leaked?: boolean | LeakReason;
+  /** Only this referral (a detail read by workflow id). */
+  readonly workflowId?: string;
   /** 1–200, default 50. */
   readonly limit?: number;
   readonly cursor?: string;
@@ -97,6 +101,16 @@ export async function listReferrals(db: Sql, filter: ReferralListFilter = {}): P
   }
   if (filter.overdue === true) where.push(`state->>'overdue' is not null`);
   if (filter.overdue === false) where.push(`state->>'overdue' is null`);
+  if (filter.leaked === true) where.push(`state->>'leaked' is not null`);
+  else if (filter.leaked === false) where.push(`state->>'leaked' is null`);
+  else if (filter.leaked !== undefined) {
+    params.push(filter.leaked);
+    where.push(`state->>'leaked' = $${params.length}`);
+  }
+  if (filter.workflowId !== undefined) {
+    params.push(filter.workflowId);
+    where.push(`id = $${params.length}::uuid`);
+  }
   if (filter.cursor !== undefined) {
     const c = decodeCursor(filter.cursor);
     params.push(c.createdAt, c.id);

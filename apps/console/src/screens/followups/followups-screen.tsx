@@ -1,7 +1,161 @@
-/** @module Follow-ups (being built). */
-import type { ReactNode } from 'react';
+/**
+ * @module Follow-ups: the recheck follow-ups at a site (server-paged, filtered by stage and
+ * overdue), and one chosen to see its sequence on a timeline. Routes: `#/followups`,
+ * `#/followups/<workflow id>`. The list shows order and appointment references, not patients.
+ */
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { describeError } from '../../api/client.js';
+import { useSite } from '../../app.js';
+import { href } from '../../router.js';
+import { useSession } from '../../session/session.js';
+import { formatDateTime } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
+import { FollowupTimelineView } from './followup-timeline.js';
+import { followupStages, type FollowupItem } from './followup-types.js';
+import { stageLabel } from './timeline-entries.js';
+import './followups.css';
+
+const PAGE = 25;
 
 export function FollowupsScreen(props: ScreenProps): ReactNode {
-  return <h1 data-params={props.params.join('/')}>Follow-ups</h1>;
+  const { api, sitesFor } = useSession();
+  const siteInView = useSite();
+  const ids = { site: useId(), stage: useId(), overdue: useId() };
+  const named = sitesFor('phi.search').filter((s) => s !== '*');
+  // The list needs one site: the header's, else the first granted, else one typed in (a `*` grant).
+  const [typedSite, setTypedSite] = useState(named[0] ?? '');
+  const site = siteInView ?? typedSite.trim();
+  const [stage, setStage] = useState('');
+  const [overdue, setOverdue] = useState(false);
+  const [afters, setAfters] = useState<readonly (string | undefined)[]>([undefined]);
+  const [page, setPage] = useState<{ items: readonly FollowupItem[]; next?: string } | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const selected = props.params[0];
+  const after = afters.at(-1);
+
+  // Another site in the header starts again from the first page.
+  useEffect(() => setAfters([undefined]), [siteInView]);
+
+  /** A filter change starts again from the first page. */
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T): void => {
+      set(v);
+      setAfters([undefined]);
+    };
+
+  useEffect(() => {
+    if (site === '') return;
+    let live = true;
+    setError(undefined);
+    setPage(undefined);
+    api
+      .get<{ items: FollowupItem[]; next?: string }>('/followups', {
+        site,
+        stage: stage === '' ? undefined : stage,
+        overdue: overdue ? 'true' : undefined,
+        after,
+        limit: PAGE,
+      })
+      .then((p) => live && setPage(p))
+      .catch((e: unknown) => live && setError(describeError(e)));
+    return () => {
+      live = false;
+    };
+  }, [api, site, stage, overdue, after]);
+
+  return (
+    <div className="followups">
+      <h1>Follow-ups{site !== '' ? ` at ${site}` : ''}</h1>
+      <div className="filters">
+        {siteInView === undefined && (
+          <label htmlFor={ids.site}>
+            Site
+            <input id={ids.site} value={typedSite} onChange={(e) => refilter(setTypedSite)(e.target.value)} />
+          </label>
+        )}
+        <label htmlFor={ids.stage}>
+          Stage
+          <select id={ids.stage} value={stage} onChange={(e) => refilter(setStage)(e.target.value)}>
+            <option value="">Any stage</option>
+            {followupStages.map((s) => (
+              <option key={s} value={s}>
+                {stageLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label htmlFor={ids.overdue} className="checkbox">
+          <input
+            id={ids.overdue}
+            type="checkbox"
+            checked={overdue}
+            onChange={(e) => refilter(setOverdue)(e.target.checked)}
+          />
+          Only overdue
+        </label>
+      </div>
+      <div className="followups__layout">
+        <section aria-labelledby="followup-list-heading" className="followups__list">
+          <h2 id="followup-list-heading">Follow-ups</h2>
+          {site === '' && <p className="empty">Choose a site to see its follow-ups.</p>}
+          {error !== undefined && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {site !== '' && page === undefined && error === undefined && (
+            <p role="status" className="muted">
+              Loading follow-ups…
+            </p>
+          )}
+          {page !== undefined && page.items.length === 0 && <p className="empty">No follow-ups match.</p>}
+          {page !== undefined && page.items.length > 0 && (
+            <ul className="followup-list" aria-label="Follow-ups">
+              {page.items.map((f) => (
+                <li key={f.id} className={f.overdue ? 'overdue' : undefined}>
+                  <a href={href('followups', f.id)} aria-current={f.id === selected ? 'true' : undefined}>
+                    {f.orderRef}
+                  </a>
+                  <span>
+                    {' '}
+                    · {stageLabel(f.stage)}
+                    {f.overdue && <span className="badge overdue">Overdue</span>}
+                    {f.optedOut && <span className="badge">Opted out</span>}
+                  </span>
+                  <span className="muted followup-list__next">
+                    {f.appointmentStart !== null
+                      ? `Appointment ${formatDateTime(f.appointmentStart)}`
+                      : f.window !== null
+                        ? `Book by ${formatDateTime(f.window.end)}`
+                        : ''}
+                    {f.nextReminderAt !== null && `; next reminder ${formatDateTime(f.nextReminderAt)}`}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="pager">
+            <button type="button" disabled={afters.length <= 1} onClick={() => setAfters((a) => a.slice(0, -1))}>
+              Previous page
+            </button>
+            <button
+              type="button"
+              disabled={page?.next === undefined}
+              onClick={() => page?.next !== undefined && setAfters((a) => [...a, page.next])}
+            >
+              Next page
+            </button>
+          </div>
+        </section>
+        <div className="followups__detail">
+          {selected !== undefined ? (
+            <FollowupTimelineView id={selected} />
+          ) : (
+            <p className="empty">Choose a follow-up to see its timeline.</p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
 }

@@ -3,12 +3,29 @@
  * and appointment references, stages, times, flags; no demographics) and their figures. Both
  * need `phi.search` at the site (the references still point at one patient's chart) and are
  * audited as searches.
+ *
+ * /followups/:id/timeline: one follow-up's sequence: the workflow's history (events, timers,
+ * replies, proposals) as codes, references and times, the messages sent for it from the local
+ * outbox (channel, template, language, status, times; the text only with `bodies=true`), its
+ * replies, and what is next (reminders scheduled, window end, booking state). Message templates
+ * and languages are sealed with the bodies, so this needs `phi.read` at the follow-up's site
+ * (out of scope answers not-found) and is audited as a read.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Clock, RequestContext } from '@steward/core';
+import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
 import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
 import type { Database } from '@steward/store';
-import { followupFigures, followupStages, listFollowups, type FollowupStage } from '@steward/workflows';
+import {
+  FOLLOWUP,
+  followupFigures,
+  followupStages,
+  listFollowups,
+  type FollowupItem,
+  type FollowupStage,
+  type FollowupState,
+  type LocalOutbox,
+  type WorkflowInput,
+} from '@steward/workflows';
 import { contextOf } from '../authenticate.js';
 import { errors, siteCode, uuidPattern } from '../schemas.js';
 
@@ -18,6 +35,7 @@ export interface FollowupRouteDeps {
   readonly policy: PolicyDecisionPoint;
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;
+  readonly outbox: Pick<LocalOutbox, 'thread'>;
 }
 
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' } as const;
@@ -48,6 +66,80 @@ const item = {
     proposals: { type: 'integer' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
+  },
+} as const;
+
+const nullable = { type: ['string', 'null'] } as const;
+const timeline = {
+  type: 'object',
+  properties: {
+    followup: item,
+    asOf: { type: 'string' },
+    reminders: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          offsetDays: { type: 'number' },
+          dueAt: { type: 'string' },
+          status: { type: 'string' },
+        },
+      },
+    },
+    proposals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { tag: { type: 'string' }, proposalId: nullable, status: { type: 'string' } },
+      },
+    },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          channel: { type: 'string' },
+          status: { type: 'string' },
+          proposalId: nullable,
+          notBefore: { type: 'string' },
+          createdAt: { type: 'string' },
+          template: { type: 'string' },
+          language: { type: 'string' },
+          subject: { type: 'string' },
+          body: { type: 'string' },
+        },
+      },
+    },
+    replies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { at: { type: 'string' }, intent: { type: 'string' }, messageId: nullable },
+      },
+    },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          step: { type: 'integer' },
+          at: { type: 'string' },
+          input: { type: 'string' },
+          name: { type: 'string' },
+          eventId: nullable,
+          eventType: nullable,
+          occurredAt: nullable,
+          status: nullable,
+          resource: nullable,
+          intent: nullable,
+          messageId: nullable,
+          tag: nullable,
+          proposalId: nullable,
+        },
+      },
+    },
   },
 } as const;
 
@@ -152,4 +244,176 @@ export function followupRoutes(app: FastifyInstance, deps: FollowupRouteDeps): v
       });
     },
   );
+
+  app.get<{ Params: { id: string }; Querystring: { bodies?: 'true' | 'false' } }>(
+    '/followups/:id/timeline',
+    {
+      schema: {
+        tags: ['followups'],
+        summary: "One follow-up's timeline: history, messages sent, replies, and what is next",
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          properties: { id: { type: 'string', pattern: uuidPattern } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            bodies: { type: 'string', enum: ['true', 'false'], description: "true: include the messages' text" },
+          },
+        },
+        response: { 200: timeline, ...errors },
+      },
+    },
+    async (request) => readTimeline(deps, contextOf(request), request.params.id, request.query.bodies === 'true'),
+  );
+}
+
+/** One input of a follow-up's history, as codes, references and times. */
+export interface FollowupStep {
+  readonly step: number;
+  readonly at: string;
+  readonly input: WorkflowInput['kind'];
+  /** Signal, timer or effect name (`appointment`, `reply`, `reminder-1-7d`, `proposal.draft`). */
+  readonly name: string;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  /** The EHR's time of the event, a reply's time, or a timer's due time. */
+  readonly occurredAt: string | null;
+  readonly status: string | null;
+  readonly resource: string | null;
+  /** A reply's intent (confirm, cancel, reschedule). */
+  readonly intent: string | null;
+  readonly messageId: string | null;
+  readonly tag: string | null;
+  readonly proposalId: string | null;
+}
+
+export interface FollowupTimeline {
+  readonly followup: FollowupItem;
+  /** The server's time, to tell past from upcoming. */
+  readonly asOf: string;
+  readonly reminders: FollowupState['reminders'];
+  readonly proposals: FollowupState['proposals'];
+  readonly messages: Awaited<ReturnType<LocalOutbox['thread']>>;
+  readonly replies: readonly { readonly at: string; readonly intent: string; readonly messageId: string | null }[];
+  readonly history: readonly FollowupStep[];
+}
+
+const HISTORY_LIMIT = 500;
+
+async function readTimeline(
+  deps: FollowupRouteDeps,
+  ctx: RequestContext,
+  id: string,
+  bodies: boolean,
+): Promise<FollowupTimeline> {
+  const followup = (await listFollowups(deps.db, { id, limit: 1 }))[0];
+  if (followup === undefined) throw new NotFoundError('follow-up');
+  const decision = await deps.policy.enforce(
+    ctx,
+    'phi.read',
+    { ...(followup.site !== null ? { site: followup.site } : {}), entity: { kind: 'Followup', id } },
+    'not-found',
+  );
+  const state = (
+    await deps.db.query<{ state: FollowupState }>('select state from workflow_instances where id = $1 and type = $2', [
+      id,
+      FOLLOWUP,
+    ])
+  ).rows[0]?.state;
+  if (state === undefined) throw new NotFoundError('follow-up');
+  const steps = await deps.db.query<{ step: number; input: WorkflowInput; decided_at: Date | string }>(
+    'select step, input, decided_at from workflow_history where workflow_id = $1 order by step limit $2',
+    [id, HISTORY_LIMIT],
+  );
+  const history = steps.rows.map((r) => stepOf(r.step, r.input, r.decided_at));
+  const messages =
+    followup.site !== null
+      ? await deps.outbox.thread(ctx, { site: followup.site, correlationKey: followup.correlationKey, bodies })
+      : [];
+  await deps.audit.append({
+    actor: ctx.actor,
+    event: 'phi.read',
+    action: 'R',
+    outcome: 'success',
+    entity: { kind: 'Followup', id },
+    fields: ['history', 'reminders', 'replies', 'messages'],
+    ...(followup.site !== null ? { site: followup.site } : {}),
+    purposeOfUse: decision.purposeOfUse,
+    ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+    source: {
+      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+    },
+  });
+  return {
+    followup,
+    asOf: deps.clock.now().toISOString(),
+    reminders: state.reminders,
+    proposals: state.proposals,
+    messages,
+    replies: history
+      .filter((h) => h.input === 'signal' && h.name === 'reply' && h.intent !== null)
+      .map((h) => ({ at: h.occurredAt ?? h.at, intent: h.intent ?? '', messageId: h.messageId })),
+    history,
+  };
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function stepOf(step: number, input: WorkflowInput, decidedAt: Date | string): FollowupStep {
+  const base: FollowupStep = {
+    step,
+    at: new Date(decidedAt).toISOString(),
+    input: input.kind,
+    name: input.name,
+    eventId: null,
+    eventType: null,
+    occurredAt: null,
+    status: null,
+    resource: null,
+    intent: null,
+    messageId: null,
+    tag: null,
+    proposalId: null,
+  };
+  const p = (input.payload ?? {}) as Record<string, unknown>;
+  const event = (p['event'] ?? {}) as Record<string, unknown>;
+  const fromEvent = {
+    eventId: str(event['eventId']),
+    eventType: str(event['type']),
+    occurredAt: str(event['occurredAt']),
+  };
+  switch (input.kind) {
+    case 'start':
+      return { ...base, ...fromEvent, status: 'active', resource: str(p['orderRef']) };
+    case 'timer':
+      return { ...base, occurredAt: input.payload.dueAt };
+    case 'effect': {
+      const r = input.payload.result;
+      const value = r.ok ? ((r.value ?? {}) as Record<string, unknown>) : {};
+      return {
+        ...base,
+        tag: input.payload.tag,
+        status: r.ok ? str(value['status']) : 'failed',
+        proposalId: r.ok ? str(value['proposalId']) : null,
+      };
+    }
+    case 'signal':
+      switch (input.name) {
+        case 'appointment':
+          return { ...base, ...fromEvent, status: str(p['status']), resource: str(p['appointmentRef']) };
+        case 'order':
+          return { ...base, ...fromEvent, status: str(p['status']) };
+        case 'reply':
+          return { ...base, occurredAt: str(p['at']), intent: str(p['intent']), messageId: str(p['messageId']) };
+        case 'proposal-outcome':
+          return { ...base, status: str(p['status']), proposalId: str(p['proposalId']), tag: str(p['action']) };
+        default:
+          return base;
+      }
+  }
 }

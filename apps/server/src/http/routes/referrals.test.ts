@@ -1,7 +1,8 @@
 /**
  * /referrals and /reports/referrals over HTTP on both stores, with referral workflows seeded
  * through the engine: filters, paging, the figures, and `phi.search` enforced at the site (a
- * north grant reads north, not south and not every site; a role without phi.search reads nothing).
+ * north grant reads north, not south and not every site; a role without phi.search reads nothing);
+ * the leakage filter; one referral's stages and history, not-found out of scope, audited as a read.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import {
   type ReferralStartPayload,
 } from '@steward/workflows';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
+import type { ReferralDetail } from './referrals.js';
 
 const CONN = '44444444-4444-4444-8444-444444444444';
 let events = 0;
@@ -134,6 +136,88 @@ for (const target of storeTargets()) {
         await get(everywhere, `/reports/referrals?since=${encodeURIComponent(since)}`)
       ).json<ReferralFigures>();
       assert.equal(none.total, 0);
+    });
+
+    it('filters leaked referrals, by any reason or one', async () => {
+      const refs = async (q: string): Promise<(string | null)[]> =>
+        (await get(north, `/referrals?site=north${q}`))
+          .json<{ items: ReferralListItem[] }>()
+          .items.map((i) => i.serviceRequest);
+      assert.deepEqual(await refs('&leaked=true'), ['ServiceRequest/n2']);
+      assert.deepEqual(await refs('&leaked=cancelled'), ['ServiceRequest/n2']);
+      assert.deepEqual(await refs('&leaked=never-scheduled'), []);
+      assert.deepEqual(await refs('&leaked=false'), ['ServiceRequest/n1']);
+      assert.equal((await get(north, '/referrals?site=north&leaked=lost')).statusCode, 400);
+    });
+
+    it("reads one referral's stages and history as codes and references, audited", async () => {
+      const all = (await get(everywhere, '/referrals')).json<{ items: ReferralListItem[] }>().items;
+      const id = (sr: string): string => all.find((i) => i.serviceRequest === `ServiceRequest/${sr}`)?.workflowId ?? '';
+      const r = await get(north, `/referrals/${id('n1')}`);
+      assert.equal(r.statusCode, 200);
+      const d = r.json<ReferralDetail>();
+      assert.equal(d.workflowId, id('n1'));
+      assert.equal(d.stage, 'received');
+      assert.equal(d.overdue, 'accepted');
+      assert.deepEqual(
+        d.stages.map((s) => [s.stage, s.change, s.eventType, s.resource]),
+        [
+          ['sent', 'entered', 'referral.created', 'ServiceRequest/n1'],
+          ['received', 'entered', 'task.updated', null],
+        ],
+      );
+      assert.deepEqual(
+        d.history.map((h) => [h.input, h.name]),
+        [
+          ['start', 'start'],
+          ['signal', 'task'],
+          ['timer', 'due:accepted'],
+          ['effect', 'proposal.draft'],
+          ['effect', 'proposal.draft'],
+        ],
+      );
+      const effects = d.history.filter((h) => h.input === 'effect');
+      assert.deepEqual(effects.map((h) => h.tag).sort(), ['message:accepted', 'overdue:accepted']);
+      assert.ok(effects.every((h) => h.proposalId !== null && d.proposalIds.includes(h.proposalId)));
+      assert.equal(d.due['accepted'], d.dueAt);
+      assert.deepEqual(d.performers, [{ kind: 'Organization', ref: 'Organization/card' }]);
+      assert.ok(!JSON.stringify(d).includes('systems'), 'identifier systems stay out');
+
+      const cancelled = (await get(north, `/referrals/${id('n2')}`)).json<ReferralDetail>();
+      assert.deepEqual(
+        cancelled.stages.map((s) => [s.stage, s.change, s.eventType]),
+        [
+          ['sent', 'entered', 'referral.created'],
+          ['sent', 'ended', 'referral.updated'],
+        ],
+      );
+      assert.equal(cancelled.leaked, 'cancelled');
+
+      await t.kernel.audit.flush();
+      const reads = await t.kernel.db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'phi.read' and actor_id = $1`,
+        [north.id],
+      );
+      const entities = reads.rows.map(
+        (row) => (JSON.parse(row.entry) as { entity?: { kind: string; id: string } }).entity,
+      );
+      assert.deepEqual(entities, [
+        { kind: 'Referral', id: id('n1') },
+        { kind: 'Referral', id: id('n2') },
+      ]);
+    });
+
+    it('answers not-found for a referral out of scope, unknown or not a referral', async () => {
+      const all = (await get(everywhere, '/referrals?site=south')).json<{ items: ReferralListItem[] }>().items;
+      const south = all[0]?.workflowId ?? '';
+      assert.equal((await get(everywhere, `/referrals/${south}`)).statusCode, 200);
+      const hidden = await get(north, `/referrals/${south}`);
+      assert.equal(hidden.statusCode, 404);
+      const unknown = await get(north, '/referrals/99999999-9999-4999-8999-999999999999');
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(hidden.json<{ code: string }>().code, unknown.json<{ code: string }>().code);
+      assert.equal((await get(auditor, `/referrals/${south}`)).statusCode, 404);
+      assert.equal((await get(north, '/referrals/not-a-uuid')).statusCode, 400);
     });
 
     it('needs phi.search at the site asked for', async () => {

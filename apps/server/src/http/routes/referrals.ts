@@ -3,12 +3,30 @@
  * escalation, leakage) and its figures (counts by stage, time in stage, overdue, closure rate,
  * leakage by reason). Both need `phi.search` at the site asked for, or at every site without one.
  * Items are references and codes only (ServiceRequest/Appointment ids, stages, times).
+ *
+ * /referrals/:workflowId: one referral with its stage transitions and the workflow's history of
+ * inputs (events, timers, proposal results) as codes, references and times. It needs
+ * `phi.search` at the referral's site (out of scope answers not-found, so ids are not probed)
+ * and is audited as a read.
  */
 import type { FastifyInstance } from 'fastify';
-import { leakReasons, referralStages, reportReferrals, searchReferrals, type ReferralStage } from '@steward/workflows';
+import { NotFoundError, type RequestContext } from '@steward/core';
+import {
+  leakReasons,
+  listReferrals,
+  REFERRAL_WORKFLOW,
+  referralStages,
+  reportReferrals,
+  searchReferrals,
+  type LeakReason,
+  type ReferralListItem,
+  type ReferralStage,
+  type ReferralState,
+  type WorkflowInput,
+} from '@steward/workflows';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, siteCode } from '../schemas.js';
+import { errors, siteCode, uuidPattern } from '../schemas.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const stageOrNull = { type: ['string', 'null'], enum: [...referralStages, null] } as const;
@@ -34,6 +52,72 @@ const item = {
     proposalIds: { type: 'array', items: { type: 'string' } },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const nullableBoolean = { type: ['boolean', 'null'] } as const;
+const detail = {
+  type: 'object',
+  properties: {
+    ...item.properties,
+    priority: nullableString,
+    due: { type: 'object', additionalProperties: { type: 'string' } },
+    performers: {
+      type: 'array',
+      items: { type: 'object', properties: { kind: { type: 'string' }, ref: nullableString } },
+    },
+    performerInNetwork: nullableBoolean,
+    appointmentStart: nullableString,
+    appointmentInNetwork: nullableBoolean,
+    requestCompleted: { type: 'boolean' },
+    missedAppointments: { type: 'integer' },
+    endedAt: nullableString,
+    proposals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          tag: { type: 'string' },
+          stage: { type: 'string' },
+          action: { type: 'string' },
+          proposalId: nullableString,
+          status: nullableString,
+        },
+      },
+    },
+    stages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          stage: { type: 'string' },
+          at: { type: 'string' },
+          change: { type: 'string', enum: ['entered', 'back', 'ended'] },
+          eventId: nullableString,
+          eventType: nullableString,
+          resource: nullableString,
+        },
+      },
+    },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          step: { type: 'integer' },
+          at: { type: 'string' },
+          input: { type: 'string', enum: ['start', 'signal', 'timer', 'effect'] },
+          name: { type: 'string' },
+          eventId: nullableString,
+          eventType: nullableString,
+          occurredAt: nullableString,
+          status: nullableString,
+          resource: nullableString,
+          tag: nullableString,
+          proposalId: nullableString,
+        },
+      },
+    },
   },
 } as const;
 
@@ -80,11 +164,12 @@ interface ListQuery {
   site?: string;
   stage?: ReferralStage;
   overdue?: 'true' | 'false';
+  leaked?: 'true' | 'false' | LeakReason;
   cursor?: string;
   limit?: string;
 }
 
-export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' | 'policy'>): void {
+export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' | 'policy' | 'audit'>): void {
   const deps = { db: kernel.db, policy: kernel.policy };
 
   app.get<{ Querystring: ListQuery }>(
@@ -100,6 +185,11 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
             site: siteCode,
             stage: { type: 'string', enum: [...referralStages] },
             overdue: { type: 'string', enum: ['true', 'false'] },
+            leaked: {
+              type: 'string',
+              enum: ['true', 'false', ...leakReasons],
+              description: 'true: leaked for any reason; false: not leaked; or one reason',
+            },
             cursor: { type: 'string', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' },
             limit: { type: 'string', pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' },
           },
@@ -116,6 +206,7 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
         ...(q.site !== undefined ? { site: q.site } : {}),
         ...(q.stage !== undefined ? { stage: q.stage } : {}),
         ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' } : {}),
+        ...(q.leaked !== undefined ? { leaked: leakedFilter(q.leaked) } : {}),
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
       });
@@ -147,4 +238,211 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
       });
     },
   );
+
+  app.get<{ Params: { workflowId: string } }>(
+    '/referrals/:workflowId',
+    {
+      schema: {
+        tags: ['referrals'],
+        summary: 'One referral: its stages with times and the events, timers and proposals behind them',
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['workflowId'],
+          properties: { workflowId: { type: 'string', pattern: uuidPattern } },
+        },
+        response: { 200: detail, ...errors },
+      },
+    },
+    async (request) => readReferral(kernel, contextOf(request), request.params.workflowId),
+  );
+}
+
+function leakedFilter(v: 'true' | 'false' | LeakReason): boolean | LeakReason {
+  return v === 'true' ? true : v === 'false' ? false : v;
+}
+
+/** One step of a referral's workflow history, as codes, references and times. */
+export interface ReferralHistoryEntry {
+  readonly step: number;
+  /** When the engine decided the step. */
+  readonly at: string;
+  readonly input: WorkflowInput['kind'];
+  /** The signal, timer or effect name (`task`, `due:received`, `proposal.draft`). */
+  readonly name: string;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  /** The EHR's time of the event, or a timer's due time. */
+  readonly occurredAt: string | null;
+  readonly status: string | null;
+  /** The resource the input is about (`ServiceRequest/…`, `Appointment/…`). */
+  readonly resource: string | null;
+  readonly tag: string | null;
+  readonly proposalId: string | null;
+}
+
+export interface ReferralStageChange {
+  readonly stage: ReferralStage;
+  readonly at: string;
+  /** entered: a new stage; back: a missed or cancelled appointment; ended: cancelled in this stage. */
+  readonly change: 'entered' | 'back' | 'ended';
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly resource: string | null;
+}
+
+export interface ReferralDetail extends ReferralListItem {
+  readonly priority: string | null;
+  readonly due: Readonly<Record<string, string>>;
+  readonly performers: readonly { readonly kind: string; readonly ref: string | null }[];
+  readonly performerInNetwork: boolean | null;
+  readonly appointmentStart: string | null;
+  readonly appointmentInNetwork: boolean | null;
+  readonly requestCompleted: boolean;
+  readonly missedAppointments: number;
+  readonly endedAt: string | null;
+  readonly proposals: readonly ReferralState['proposals'][number][];
+  readonly stages: readonly ReferralStageChange[];
+  readonly history: readonly ReferralHistoryEntry[];
+}
+
+/** Steps shown at most (a referral has tens; a runaway one is cut, oldest kept). */
+const HISTORY_LIMIT = 500;
+
+async function readReferral(
+  kernel: Pick<Kernel, 'db' | 'policy' | 'audit'>,
+  ctx: RequestContext,
+  workflowId: string,
+): Promise<ReferralDetail> {
+  const item = (await listReferrals(kernel.db, { workflowId, limit: 1 })).items[0];
+  if (item === undefined) throw new NotFoundError('referral');
+  const decision = await kernel.policy.enforce(
+    ctx,
+    'phi.search',
+    { ...(item.site !== null ? { site: item.site } : {}), entity: { kind: 'Referral', id: workflowId } },
+    'not-found',
+  );
+  const state = (
+    await kernel.db.query<{ state: ReferralState }>(
+      'select state from workflow_instances where id = $1 and type = $2',
+      [workflowId, REFERRAL_WORKFLOW],
+    )
+  ).rows[0]?.state;
+  if (state === undefined) throw new NotFoundError('referral');
+  const steps = await kernel.db.query<{ step: number; input: WorkflowInput; decided_at: Date | string }>(
+    'select step, input, decided_at from workflow_history where workflow_id = $1 order by step limit $2',
+    [workflowId, HISTORY_LIMIT],
+  );
+  const history = steps.rows.map((r) => historyEntry(r.step, r.input, r.decided_at, state));
+  await kernel.audit.append({
+    actor: ctx.actor,
+    event: 'phi.read',
+    action: 'R',
+    outcome: 'success',
+    entity: { kind: 'Referral', id: workflowId },
+    fields: ['stages', 'history', 'proposals'],
+    ...(item.site !== null ? { site: item.site } : {}),
+    purposeOfUse: decision.purposeOfUse,
+    ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+    source: {
+      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+    },
+  });
+  return {
+    ...item,
+    priority: state.priority,
+    due: state.due,
+    performers: state.performers.map((p) => ({ kind: p.kind, ref: p.ref })),
+    performerInNetwork: state.performerInNetwork,
+    appointmentStart: state.appointmentStart,
+    appointmentInNetwork: state.appointmentInNetwork,
+    requestCompleted: state.requestCompleted,
+    missedAppointments: state.missedAppointments,
+    endedAt: state.endedAt,
+    proposals: state.proposals,
+    stages: stageChanges(state, history),
+    history,
+  };
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function historyEntry(
+  step: number,
+  input: WorkflowInput,
+  decidedAt: Date | string,
+  state: ReferralState,
+): ReferralHistoryEntry {
+  const base = {
+    step,
+    at: new Date(decidedAt).toISOString(),
+    input: input.kind,
+    name: input.name,
+    eventId: null,
+    eventType: null,
+    occurredAt: null,
+    status: null,
+    resource: null,
+    tag: null,
+    proposalId: null,
+  };
+  const p = (input.payload ?? {}) as Record<string, unknown>;
+  switch (input.kind) {
+    case 'start':
+      return {
+        ...base,
+        eventId: str(p['eventId']),
+        eventType: 'referral.created',
+        occurredAt: str(p['occurredAt']),
+        status: str(p['status']),
+        resource: str(p['serviceRequest']),
+      };
+    case 'signal':
+      return {
+        ...base,
+        eventId: str(p['eventId']),
+        eventType: str(p['eventType']),
+        occurredAt: str(p['occurredAt']),
+        status: str(p['status']),
+        resource: str(p['ref']) ?? (input.name === 'referral' ? state.serviceRequest : null),
+      };
+    case 'timer':
+      return { ...base, occurredAt: input.payload.dueAt };
+    case 'effect': {
+      const r = input.payload.result;
+      const value = r.ok ? ((r.value ?? {}) as Record<string, unknown>) : {};
+      return {
+        ...base,
+        tag: input.payload.tag,
+        status: r.ok ? str(value['status']) : 'failed',
+        proposalId: r.ok ? str(value['proposalId']) : null,
+      };
+    }
+  }
+}
+
+/** The stage entries of the state, each with the event behind it (found in the history by id). */
+function stageChanges(state: ReferralState, history: readonly ReferralHistoryEntry[]): ReferralStageChange[] {
+  const byEvent = new Map(history.filter((h) => h.eventId !== null).map((h) => [h.eventId, h]));
+  return state.history.map((h, i) => {
+    const prev = i > 0 ? state.history[i - 1] : undefined;
+    const change =
+      prev === undefined
+        ? 'entered'
+        : h.stage === prev.stage
+          ? 'ended'
+          : referralStages.indexOf(h.stage) < referralStages.indexOf(prev.stage)
+            ? 'back'
+            : 'entered';
+    const e = h.eventId !== null ? byEvent.get(h.eventId) : undefined;
+    return {
+      stage: h.stage,
+      at: h.at,
+      change,
+      eventId: h.eventId,
+      eventType: e?.eventType ?? null,
+      resource: e?.resource ?? null,
+    };
+  });
 }
