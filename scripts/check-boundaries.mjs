@@ -152,7 +152,8 @@ for (const top of ['packages', 'apps', 'bench', 'tests']) {
     if (room === undefined) continue;
     const text = readFileSync(file, 'utf8');
     const rel = relative(root, file);
-    const isTest = /\.test\.ts$|test-|testing\.ts$|-child\.ts$/.test(rel); // -child.ts: a process a test spawns
+    // tests/e2e/: end-to-end scenarios and their harness are test code throughout.
+    const isTest = /\.test\.ts$|test-|testing\.ts$|-child\.ts$/.test(rel) || rel.startsWith('tests/e2e/'); // -child.ts: a process a test spawns
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
       const spec = m[1];
       let target;
