@@ -9,7 +9,6 @@ import { useSite } from '../../app.js';
 import { describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
-import type { ScreenProps } from '../index.js';
 import type { OperationsReport } from './operations-types.js';
 import {
   NoShowChart,
@@ -40,7 +39,7 @@ type Load =
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'ready'; readonly report: OperationsReport };
 
-export function DashboardsScreen(_props: ScreenProps): ReactNode {
+export function DashboardsScreen(): ReactNode {
   const { api } = useSession();
   const site = useSite();
   const today = dateInput(new Date());
