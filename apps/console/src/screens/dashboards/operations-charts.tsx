@@ -99,7 +99,7 @@ export function TimeInStageChart(props: { readonly stages: readonly StageDuratio
         <BarChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid stroke="#c9d0d8" strokeDasharray="3 3" />
           <XAxis dataKey="stage" tick={axisTick} />
-          <YAxis unit=" h" tick={axisTick} />
+          <YAxis tick={axisTick} label={{ value: 'hours', angle: -90, position: 'insideLeft', fill: '#4a5360' }} />
           <Tooltip formatter={(v) => `${String(v)} h`} />
           <Legend />
           <Bar dataKey="median" name="Median" fill={colour(0)} />
