@@ -29,6 +29,7 @@ import { reviewConsoleRoutes } from './routes/review-console.js';
 import { contactRoutes } from './routes/contacts.js';
 import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
+import { operationsRoutes } from './routes/operations.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 export type HttpConfig = Pick<
@@ -140,6 +141,7 @@ export async function buildApp(
   contactRoutes(app, kernel);
   followupRoutes(app, kernel);
   referralRoutes(app, kernel);
+  operationsRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -1,7 +1,310 @@
-/** @module Audit (being built). */
-import type { ReactNode } from 'react';
+/**
+ * @module Audit: the compliance officer's screen. Search the trail by patient (Steward id), actor
+ * (id), event codes and dates, page by seq; verify the chain; export the current search as FHIR
+ * AuditEvent NDJSON. Patient and actor ids are shown as they are (pseudonymous ids, not PHI) and
+ * no names: the officer reads no charts. Every search, verification and export is audited by the
+ * server. `#/audit/<patient id>` opens with that patient searched.
+ */
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { describeError, type Query } from '../../api/client.js';
+import { useSession } from '../../session/session.js';
+import { formatDateTime, humanize } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
+import { auditEventCodes, type AuditEntry, type AuditPage } from './audit-types.js';
+import { ChainStatus } from './chain-status.js';
+import './audit.css';
+
+const PAGE_SIZE = 50;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Search {
+  readonly patient: string;
+  readonly actor: string;
+  /** Comma-separated codes. */
+  readonly event: string;
+  /** `YYYY-MM-DD`, inclusive both ends. */
+  readonly from: string;
+  readonly to: string;
+}
+
+const emptySearch: Search = { patient: '', actor: '', event: '', from: '', to: '' };
+
+/** The day after `YYYY-MM-DD`: the server's `to` is exclusive, the form's To day is included. */
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function trimmed(s: Search): Search {
+  return { patient: s.patient.trim(), actor: s.actor.trim(), event: s.event.trim(), from: s.from, to: s.to };
+}
+
+/** Form values checked as the server would, so a mistake is named at the field. */
+function problemsOf(raw: Search): string[] {
+  const s = trimmed(raw);
+  const out: string[] = [];
+  if (s.patient !== '' && !uuid.test(s.patient)) out.push('Patient id: a Steward patient id (a UUID).');
+  if (s.actor !== '' && !/^[A-Za-z0-9._-]{1,64}$/.test(s.actor)) out.push('Actor id: letters, digits, . _ - only.');
+  const codes = s.event
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const unknown = codes.filter((c) => !(auditEventCodes as readonly string[]).includes(c));
+  if (unknown.length > 0) out.push(`Event: unknown code ${unknown.join(', ')}.`);
+  if (s.from !== '' && s.to !== '' && s.from > s.to) out.push('From must be on or before To.');
+  return out;
+}
+
+/** The API query of a search (times in UTC days). */
+function queryOf(raw: Search): Query {
+  const s = trimmed(raw);
+  const codes = s.event
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return {
+    patient: s.patient || undefined,
+    actor: s.actor || undefined,
+    event: codes.length > 0 ? codes.join(',') : undefined,
+    from: s.from || undefined,
+    to: s.to !== '' ? dayAfter(s.to) : undefined,
+  };
+}
+
+type Load =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'ready'; readonly page: AuditPage };
 
 export function AuditScreen(props: ScreenProps): ReactNode {
-  return <h1 data-params={props.params.join('/')}>Audit</h1>;
+  const { api, can } = useSession();
+  const initialPatient = props.params[0] ?? '';
+  const [form, setForm] = useState<Search>({ ...emptySearch, patient: initialPatient });
+  const [applied, setApplied] = useState<Search>({ ...emptySearch, patient: initialPatient });
+  /** `after` of each page shown so far: the last is the current page's. */
+  const [cursors, setCursors] = useState<readonly number[]>([0]);
+  const [load, setLoad] = useState<Load>({ kind: 'idle' });
+  const [exporting, setExporting] = useState<string | null>(null);
+  const problems = problemsOf(form);
+  const after = cursors.at(-1) ?? 0;
+  const listId = useId();
+
+  useEffect(() => {
+    let live = true;
+    setLoad({ kind: 'loading' });
+    api.get<AuditPage>('/audit/events', { ...queryOf(applied), limit: PAGE_SIZE, after: after || undefined }).then(
+      (page) => {
+        if (live) setLoad({ kind: 'ready', page });
+      },
+      (e: unknown) => {
+        if (live) setLoad({ kind: 'error', message: describeError(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, applied, after]);
+
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    if (problems.length > 0) return;
+    setApplied(form);
+    setCursors([0]);
+  };
+  const set = (field: keyof Search) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [field]: e.target.value }));
+
+  const exportSearch = async (): Promise<void> => {
+    setExporting('Preparing the export…');
+    try {
+      const blob = await api.blob('/audit/export', queryOf(applied));
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `audit-events-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.ndjson`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setExporting(`Exported ${blob.size.toLocaleString()} bytes of FHIR AuditEvent NDJSON.`);
+    } catch (err) {
+      setExporting(`Export failed: ${describeError(err)}`);
+    }
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit</h1>
+      {can('audit.verify') && <ChainStatus />}
+
+      <section aria-labelledby="search-title" className="audit-search">
+        <h2 id="search-title">Search the audit trail</h2>
+        <form className="filters" onSubmit={submit} noValidate>
+          <label>
+            Patient id
+            <input value={form.patient} onChange={set('patient')} size={38} spellCheck={false} />
+          </label>
+          <label>
+            Actor id
+            <input value={form.actor} onChange={set('actor')} size={38} spellCheck={false} />
+          </label>
+          <label>
+            Event
+            <input
+              value={form.event}
+              onChange={set('event')}
+              list={listId}
+              placeholder="phi.read, proposal.approved"
+              aria-describedby={`${listId}-help`}
+              spellCheck={false}
+            />
+          </label>
+          <datalist id={listId}>
+            {auditEventCodes.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+          <label>
+            From
+            <input type="date" value={form.from} onChange={set('from')} />
+          </label>
+          <label>
+            To
+            <input type="date" value={form.to} onChange={set('to')} />
+          </label>
+          <button type="submit" className="primary" disabled={problems.length > 0}>
+            Search
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setForm(emptySearch);
+              setApplied(emptySearch);
+              setCursors([0]);
+            }}
+          >
+            Clear
+          </button>
+        </form>
+        <p id={`${listId}-help`} className="help">
+          Event codes, comma-separated. Dates are whole days in UTC, both included.
+        </p>
+        {problems.length > 0 && (
+          <ul role="alert" className="error">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        {can('audit.export') && (
+          <p>
+            <button type="button" onClick={() => void exportSearch()}>
+              Export as FHIR AuditEvent
+            </button>{' '}
+            <span className="muted">The search shown, all pages, as NDJSON (IHE Basic Audit Log Patterns).</span>
+          </p>
+        )}
+        <p role="status" className="muted">
+          {exporting ?? ''}
+        </p>
+      </section>
+
+      {load.kind === 'loading' && (
+        <p role="status" className="muted">
+          Searching…
+        </p>
+      )}
+      {load.kind === 'error' && (
+        <p role="alert" className="error">
+          Could not search the audit trail: {load.message}
+        </p>
+      )}
+      {load.kind === 'ready' && <Results page={load.page} />}
+      <nav className="pager" aria-label="Audit pages">
+        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous page
+        </button>
+        <span className="muted">Page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={load.kind !== 'ready' || load.page.next === undefined}
+          onClick={() => {
+            if (load.kind === 'ready' && load.page.next !== undefined) {
+              const next = load.page.next;
+              setCursors((c) => [...c, next]);
+            }
+          }}
+        >
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function Results({ page }: { readonly page: AuditPage }): ReactNode {
+  if (page.items.length === 0) return <p className="empty">No audit entries match this search.</p>;
+  return (
+    <div className="audit-results">
+      <table className="data">
+        <caption className="visually-hidden">Audit entries, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Seq</th>
+            <th scope="col">Time</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Event</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Patient ids</th>
+            <th scope="col">Record</th>
+            <th scope="col">Site</th>
+            <th scope="col">Purpose</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map((e) => (
+            <Row key={e.seq} entry={e} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Row({ entry: e }: { readonly entry: AuditEntry }): ReactNode {
+  return (
+    <tr className={e.outcome === 'success' ? undefined : 'overdue'}>
+      <th scope="row">{e.seq}</th>
+      <td>
+        <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+      </td>
+      <td>
+        <span className="muted">{e.actor.kind}</span> <code>{e.actor.id}</code>
+      </td>
+      <td>
+        <code>{e.event}</code>
+        {e.reason !== undefined && <div className="muted">{e.reason}</div>}
+      </td>
+      <td>
+        <span className={`badge ${e.outcome === 'success' ? 'ok' : 'overdue'}`}>{humanize(e.outcome)}</span>
+      </td>
+      <td>
+        {e.patientIds.length === 0
+          ? '—'
+          : e.patientIds.map((p) => (
+              <code key={p} className="audit-id">
+                {p}
+              </code>
+            ))}
+      </td>
+      <td>{e.entity !== undefined ? <code>{`${e.entity.kind}/${e.entity.id}`}</code> : '—'}</td>
+      <td>{e.site ?? '—'}</td>
+      <td>
+        {e.purposeOfUse ?? '—'}
+        {e.breakGlassId !== undefined && <span className="badge p1">Break-glass</span>}
+      </td>
+    </tr>
+  );
 }

@@ -1,7 +1,142 @@
-/** @module Operations (being built). */
-import type { ReactNode } from 'react';
-import type { ScreenProps } from '../index.js';
+/**
+ * @module Operations: the dashboards a practice manager looks at (referral closure and leakage by
+ * week, time in stage, no-shows, review throughput by hour, queue age), for the site in view and
+ * a date range, in the browser's time zone. One request (`GET /reports/operations`); sections
+ * the grants do not cover come back empty and are said so, not hidden silently.
+ */
+import { useEffect, useState, type ReactNode } from 'react';
+import { useSite } from '../../app.js';
+import { describeError } from '../../api/client.js';
+import { useSession } from '../../session/session.js';
+import { formatDateTime } from '../../ui/format.js';
+import type { OperationsReport } from './operations-types.js';
+import {
+  NoShowChart,
+  QueueAgeChart,
+  ReferralWeeksChart,
+  ThroughputChart,
+  TimeInStageChart,
+} from './operations-charts.js';
+import './dashboards.css';
 
-export function DashboardsScreen(props: ScreenProps): ReactNode {
-  return <h1 data-params={props.params.join('/')}>Operations</h1>;
+const DAY = 86_400_000;
+
+/** `YYYY-MM-DD` of a local date. */
+function dateInput(d: Date): string {
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${String(d.getFullYear())}-${m}-${day}`;
+}
+
+/** Local midnight starting `date` (`YYYY-MM-DD`), plus `days`, as an ISO instant. */
+function startOfDay(date: string, days = 0): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days).toISOString();
+}
+
+type Load =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'ready'; readonly report: OperationsReport };
+
+export function DashboardsScreen(): ReactNode {
+  const { api } = useSession();
+  const site = useSite();
+  const today = dateInput(new Date());
+  const [from, setFrom] = useState(() => dateInput(new Date(Date.now() - 83 * DAY)));
+  const [to, setTo] = useState(today);
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [reloads, setReloads] = useState(0);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const rangeError =
+    from === '' || to === '' ? 'Choose both dates.' : from > to ? 'From must be on or before To.' : null;
+
+  useEffect(() => {
+    if (rangeError !== null) return;
+    let live = true;
+    setLoad({ kind: 'loading' });
+    api
+      .get<OperationsReport>('/reports/operations', {
+        site,
+        from: startOfDay(from),
+        // The To day is included: the server's bound is exclusive.
+        to: startOfDay(to, 1),
+        zone,
+      })
+      .then(
+        (report) => live && setLoad({ kind: 'ready', report }),
+        (e: unknown) => live && setLoad({ kind: 'error', message: describeError(e) }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [api, site, from, to, zone, rangeError, reloads]);
+
+  return (
+    <section aria-labelledby="operations-title">
+      <h1 id="operations-title">Operations</h1>
+      <p className="muted">
+        {site === undefined ? 'All sites' : `Site ${site}`} · times in {zone}
+      </p>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setReloads((n) => n + 1);
+        }}
+      >
+        <label>
+          From
+          <input type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} required />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} min={from} max={today} onChange={(e) => setTo(e.target.value)} required />
+        </label>
+        <button type="submit">Refresh</button>
+      </form>
+      {rangeError !== null && (
+        <p role="alert" className="error">
+          {rangeError}
+        </p>
+      )}
+      {load.kind === 'loading' && rangeError === null && (
+        <p role="status" className="muted">
+          Loading figures…
+        </p>
+      )}
+      {load.kind === 'error' && (
+        <p role="alert" className="error">
+          Could not load the figures: {load.message}
+        </p>
+      )}
+      {load.kind === 'ready' && <Report report={load.report} />}
+    </section>
+  );
+}
+
+function Report({ report }: { readonly report: OperationsReport }): ReactNode {
+  return (
+    <>
+      <p role="status" className="muted">
+        Figures as of {formatDateTime(report.generatedAt)}.
+      </p>
+      {report.withheld.includes('phi.search') && (
+        <p className="notice">
+          Referral and follow-up figures are not shown: your grants do not include searching patients' care at this
+          site.
+        </p>
+      )}
+      {report.withheld.includes('review.read') && (
+        <p className="notice">Review queue figures are not shown: your grants do not include the review queue here.</p>
+      )}
+      <div className="grid-2">
+        {report.referralWeeks !== null && <ReferralWeeksChart weeks={report.referralWeeks} />}
+        {report.timeInStage !== null && <TimeInStageChart stages={report.timeInStage} />}
+        {report.noShows !== null && <NoShowChart lines={report.noShows} />}
+        {report.throughput !== null && <ThroughputChart hours={report.throughput} zone={report.zone} />}
+        {report.queueAge !== null && <QueueAgeChart rows={report.queueAge} />}
+      </div>
+    </>
+  );
 }

@@ -1,32 +1,78 @@
 /**
- * @module /audit: who accessed a patient, what an actor accessed, and the chain's integrity.
- * Reading the audit trail is itself audited.
+ * @module /audit: who accessed a patient, what an actor accessed, which events of a kind happened,
+ * the chain's integrity, and an export of a search as FHIR AuditEvent (IHE BALP) NDJSON.
+ * Reading, verifying and exporting the audit trail are each audited themselves.
  */
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { queryAudit, verifyAuditLog } from '@steward/governance';
+import {
+  auditEvents,
+  iterateAudit,
+  queryAudit,
+  toFhirAuditEvents,
+  verifyAuditLog,
+  type AuditEvent,
+} from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, uuidPattern } from '../schemas.js';
 
 const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' } as const;
+const eventCode = `(${auditEvents.map((e) => e.replace('.', '\\.')).join('|')})`;
+
+/** The search filters `/audit/events` and `/audit/export` share. */
+const filterProperties = {
+  patient: { type: 'string', pattern: uuidPattern },
+  actor: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
+  event: {
+    type: 'string',
+    maxLength: 2000,
+    pattern: `^${eventCode}(,${eventCode})*$`,
+    description: 'audit event codes, comma-separated (phi.read,proposal.approved)',
+  },
+  from: isoDate,
+  to: isoDate,
+} as const;
+
+interface FilterQuery {
+  patient?: string;
+  actor?: string;
+  event?: string;
+  from?: string;
+  to?: string;
+}
+
+function filterOf(q: FilterQuery): {
+  patientId?: string;
+  actorId?: string;
+  events?: AuditEvent[];
+  from?: string;
+  to?: string;
+} {
+  return {
+    ...(q.patient !== undefined ? { patientId: q.patient } : {}),
+    ...(q.actor !== undefined ? { actorId: q.actor } : {}),
+    ...(q.event !== undefined ? { events: [...new Set(q.event.split(','))] as AuditEvent[] } : {}),
+    ...(q.from !== undefined ? { from: q.from } : {}),
+    ...(q.to !== undefined ? { to: q.to } : {}),
+  };
+}
+
+const definedOnly = (q: object): Record<string, string> =>
+  Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get<{
-    Querystring: { patient?: string; actor?: string; from?: string; to?: string; limit?: string; after?: string };
-  }>(
+  app.get<{ Querystring: FilterQuery & { limit?: string; after?: string } }>(
     '/audit/events',
     {
       schema: {
         tags: ['audit'],
-        summary: 'Audit entries by patient and/or actor and time range',
+        summary: 'Audit entries by patient, actor, event code and time range, by seq; page with `after`',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            patient: { type: 'string', pattern: uuidPattern },
-            actor: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
-            from: isoDate,
-            to: isoDate,
+            ...filterProperties,
             limit: { type: 'string', pattern: '^[1-9]\\d{0,3}$' },
             after: { type: 'string', pattern: '^\\d{1,15}$' },
           },
@@ -39,10 +85,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
       await kernel.policy.enforce(ctx, 'audit.read');
       const q = request.query;
       const page = await queryAudit(kernel.db, kernel.cipher, {
-        ...(q.patient !== undefined ? { patientId: q.patient } : {}),
-        ...(q.actor !== undefined ? { actorId: q.actor } : {}),
-        ...(q.from !== undefined ? { from: q.from } : {}),
-        ...(q.to !== undefined ? { to: q.to } : {}),
+        ...filterOf(q),
         ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
         ...(q.after !== undefined ? { after: Number(q.after) } : {}),
       });
@@ -52,7 +95,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
         action: 'R',
         outcome: 'success',
         ...(q.patient !== undefined ? { patientIds: [q.patient] } : {}),
-        query: Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)),
+        query: definedOnly(q),
       });
       return { items: page.entries, next: page.next };
     },
@@ -63,7 +106,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
     {
       schema: {
         tags: ['audit'],
-        summary: 'Verify the audit chain and checkpoints from genesis',
+        summary: 'Verify the audit chain and checkpoints from genesis; says up to which entry (seq, time) it holds',
         response: { 200: { type: 'object', additionalProperties: true }, ...errors },
       },
     },
@@ -71,14 +114,116 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'audit.verify');
       await kernel.audit.flush();
+      const checkedAt = kernel.clock.now().toISOString();
       const result = await verifyAuditLog(kernel.db);
+      // The last entry known good: the head when the chain holds, the one before the first bad one otherwise.
+      const goodSeq = result.ok ? result.headSeq : result.firstBadSeq - 1;
+      const at =
+        goodSeq > 0
+          ? ((await kernel.db.query<{ at: Date | string }>('select at from audit_log where seq = $1', [goodSeq]))
+              .rows[0]?.at ?? null)
+          : null;
       await kernel.audit.append({
         actor: ctx.actor,
         event: 'audit.verified',
         action: 'E',
         outcome: result.ok ? 'success' : 'failure',
+        reason: result.ok ? `verified-to:${goodSeq}` : `${result.problem}:${result.firstBadSeq}`,
       });
-      return result;
+      return {
+        ...result,
+        checkedAt,
+        verifiedTo: { seq: goodSeq, at: at === null ? null : new Date(at).toISOString() },
+      };
     },
   );
+
+  app.get<{ Querystring: FilterQuery }>(
+    '/audit/export',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The entries a search finds, as FHIR R4 AuditEvent (IHE BALP) NDJSON, one resource a line',
+        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+        produces: ['application/fhir+ndjson'],
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      await kernel.policy.enforce(ctx, 'audit.export');
+      const q = request.query;
+      // Audited before the first line leaves: an export that breaks off midway is still on record.
+      await kernel.audit.append({
+        actor: ctx.actor,
+        event: 'audit.exported',
+        action: 'E',
+        outcome: 'success',
+        ...(q.patient !== undefined ? { patientIds: [q.patient] } : {}),
+        query: definedOnly(q),
+        source: {
+          ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+          ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+        },
+        reason: 'fhir-ndjson',
+      });
+      await kernel.audit.flush();
+      const out = new PassThrough();
+      const write = (line: string): void | Promise<void> => {
+        if (out.destroyed) throw new Error('export stream closed');
+        if (out.write(`${line}\n`)) return;
+        return new Promise<void>((resolve, reject) => {
+          const drained = (): void => {
+            out.off('close', closed);
+            resolve();
+          };
+          const closed = (): void => {
+            out.off('drain', drained);
+            reject(new Error('export stream closed'));
+          };
+          out.once('drain', drained);
+          out.once('close', closed);
+        });
+      };
+      void exportLines(kernel, filterOf(q), q.patient, write).then(
+        (r) => {
+          request.log.info({ entries: r.entries, events: r.events }, 'audit export done');
+          out.end();
+        },
+        (error: unknown) => {
+          // Headers are gone by now: the client sees a cut-off body. The log names the failure, not data.
+          request.log.error({ err: error instanceof Error ? error.name : 'unknown' }, 'audit export failed');
+          out.destroy(error instanceof Error ? error : new Error('audit export failed'));
+        },
+      );
+      return reply
+        .header('content-type', 'application/fhir+ndjson')
+        .header('content-disposition', 'attachment; filename="audit-events.ndjson"')
+        .header('cache-control', 'no-store')
+        .send(out);
+    },
+  );
+}
+
+/**
+ * The matching entries as AuditEvent lines, in seq order. BALP gives each patient of an entry its
+ * own AuditEvent; exporting one patient's trail keeps only that patient's (an entry that also
+ * touched others is still exported, for this patient).
+ */
+async function exportLines(
+  kernel: Kernel,
+  filter: ReturnType<typeof filterOf>,
+  patient: string | undefined,
+  write: (line: string) => void | Promise<void>,
+): Promise<{ entries: number; events: number }> {
+  let entries = 0;
+  let events = 0;
+  for await (const record of iterateAudit(kernel.db, kernel.cipher, filter)) {
+    entries++;
+    for (const event of toFhirAuditEvents(record)) {
+      if (patient !== undefined && !event.entity?.some((e) => e.what?.reference === `Patient/${patient}`)) continue;
+      await write(JSON.stringify(event));
+      events++;
+    }
+  }
+  return { entries, events };
 }

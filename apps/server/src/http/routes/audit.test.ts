@@ -1,0 +1,157 @@
+/**
+ * /audit over HTTP on both stores: search by patient, actor, event code and time, paged by seq;
+ * the chain verified up to a seq and time (and, once an entry is altered, up to the one before
+ * it); a search exported as FHIR AuditEvent NDJSON; each of these audited itself; and refused to
+ * a role without the permission.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '@steward/core';
+import type { AuditRecord } from '@steward/governance';
+import type { AuditEvent as FhirAuditEvent } from '@medplum/fhirtypes';
+import { storeTargets, tamper } from '@steward/store/testing';
+import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
+
+const PATIENT_A = '22222222-2222-4222-8222-222222222222';
+const PATIENT_B = '33333333-3333-4333-8333-333333333333';
+
+for (const target of storeTargets()) {
+  describe(`the audit API on ${target.name}`, { skip: target.skip }, () => {
+    let t: TestApp;
+    let officer: TestPrincipal;
+    let coordinator: TestPrincipal;
+    const clerk = { kind: 'user' as const, id: 'clerk-1', name: 'clerk', authMethod: 'password' as const };
+
+    before(async () => {
+      if (target.skip !== undefined) return;
+      t = await openTestApp(await target.open(), { clock: new ManualClock('2026-03-02T09:00:00Z') });
+      officer = await principalWith(t.kernel, 'officer', { role: 'compliance_officer' });
+      coordinator = await principalWith(t.kernel, 'coord', { role: 'coordinator' });
+      const base = { actor: clerk, action: 'R' as const, outcome: 'success' as const, site: 'north' };
+      await t.kernel.audit.append({ ...base, event: 'phi.read', patientIds: [PATIENT_A] });
+      t.clock.advance(3_600_000);
+      await t.kernel.audit.append({ ...base, event: 'phi.search', patientIds: [PATIENT_A, PATIENT_B] });
+      t.clock.advance(86_400_000);
+      await t.kernel.audit.append({ ...base, event: 'phi.read', patientIds: [PATIENT_B] });
+      await t.kernel.audit.append({ ...base, action: 'U', event: 'proposal.approved', patientIds: [PATIENT_A] });
+      await t.kernel.audit.flush();
+    });
+    after(async () => t?.close());
+
+    const get = (p: TestPrincipal, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(p) });
+    const search = async (query: string): Promise<{ items: AuditRecord[]; next?: number }> => {
+      const r = await get(officer, `/audit/events?${query}`);
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json();
+    };
+    const countOf = async (actor: string, event: string): Promise<number> => {
+      await t.kernel.audit.flush();
+      const r = await t.kernel.db.query<{ n: number }>(
+        'select count(*)::int as n from audit_log where actor_id = $1 and event = $2',
+        [actor, event],
+      );
+      return r.rows[0]?.n ?? 0;
+    };
+
+    it('searches by event code, patient, actor and time, page by page', async () => {
+      const reads = await search(`actor=clerk-1&event=phi.read`);
+      assert.deepEqual(
+        reads.items.map((e) => [e.event, e.patientIds]),
+        [
+          ['phi.read', [PATIENT_A]],
+          ['phi.read', [PATIENT_B]],
+        ],
+      );
+      const two = await search(`actor=clerk-1&event=phi.read,proposal.approved&patient=${PATIENT_A}`);
+      assert.deepEqual(
+        two.items.map((e) => e.event),
+        ['phi.read', 'proposal.approved'],
+      );
+      const day = await search(`actor=clerk-1&from=2026-03-02&to=2026-03-03`);
+      assert.deepEqual(
+        day.items.map((e) => e.event),
+        ['phi.read', 'phi.search'],
+      );
+      const first = await search(`actor=clerk-1&limit=2`);
+      assert.equal(first.items.length, 2);
+      assert.ok(first.next !== undefined);
+      const rest = await search(`actor=clerk-1&limit=2&after=${first.next}`);
+      assert.deepEqual(
+        rest.items.map((e) => e.event),
+        ['phi.read', 'proposal.approved'],
+      );
+      assert.equal((await get(officer, '/audit/events?event=phi.reads')).statusCode, 400);
+      assert.equal((await get(officer, '/audit/events?event=phi.read;drop')).statusCode, 400);
+    });
+
+    it('exports a search as FHIR AuditEvent NDJSON, and audits the export', async () => {
+      const before = await countOf(officer.id, 'audit.exported');
+      const r = await get(officer, `/audit/export?patient=${PATIENT_B}&actor=clerk-1`);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.match(String(r.headers['content-type']), /^application\/fhir\+ndjson/);
+      assert.match(String(r.headers['content-disposition']), /attachment/);
+      const lines = r.body.split('\n').filter((l) => l !== '');
+      const events = lines.map((l) => JSON.parse(l) as FhirAuditEvent);
+      assert.equal(events.length, 2, "the search's event for B (not its event for A), and the read of B");
+      for (const e of events) {
+        assert.equal(e.resourceType, 'AuditEvent');
+        assert.ok(e.entity?.some((x) => x.what?.reference === `Patient/${PATIENT_B}`));
+        assert.equal(e.agent[0]?.who?.identifier?.value, 'clerk-1');
+      }
+      assert.deepEqual(
+        events.map((e) => e.subtype?.[0]?.code),
+        ['search-type', 'read'],
+      );
+      assert.equal(await countOf(officer.id, 'audit.exported'), before + 1);
+      const [entry] = (await search(`actor=${officer.id}&event=audit.exported`)).items.slice(-1);
+      assert.deepEqual(entry?.patientIds, [PATIENT_B]);
+      assert.deepEqual(entry?.query, { patient: PATIENT_B, actor: 'clerk-1' });
+    });
+
+    it('audits every search', async () => {
+      const before = await countOf(officer.id, 'audit.queried');
+      await search(`patient=${PATIENT_A}&event=phi.read`);
+      assert.equal(await countOf(officer.id, 'audit.queried'), before + 1);
+      const [entry] = (await search(`actor=${officer.id}&event=audit.queried`)).items.slice(-1);
+      assert.deepEqual(entry?.query, { patient: PATIENT_A, event: 'phi.read' });
+      assert.deepEqual(entry?.patientIds, [PATIENT_A]);
+    });
+
+    it('refuses a role without audit permissions, and audits the refusal', async () => {
+      const denied = await countOf(coordinator.id, 'access.denied');
+      assert.equal((await get(coordinator, '/audit/events')).statusCode, 403);
+      assert.equal((await get(coordinator, '/audit/export')).statusCode, 403);
+      assert.equal((await get(coordinator, '/audit/verify')).statusCode, 403);
+      assert.equal(await countOf(coordinator.id, 'access.denied'), denied + 3);
+      assert.equal(await countOf(coordinator.id, 'audit.exported'), 0);
+    });
+
+    it('verifies the chain up to its head, then up to the entry before an altered one; audits each run', async () => {
+      const runs = await countOf(officer.id, 'audit.verified');
+      const ok = await get(officer, '/audit/verify');
+      assert.equal(ok.statusCode, 200, ok.body);
+      const good = ok.json<{ ok: boolean; headSeq: number; verifiedTo: { seq: number; at: string } }>();
+      assert.equal(good.ok, true);
+      assert.equal(good.verifiedTo.seq, good.headSeq);
+      const head = await t.kernel.db.query<{ at: Date }>('select at from audit_log where seq = $1', [good.headSeq]);
+      assert.equal(good.verifiedTo.at, new Date(head.rows[0]?.at ?? 0).toISOString());
+      assert.equal(await countOf(officer.id, 'audit.verified'), runs + 1);
+
+      await tamper(
+        t.kernel.db,
+        `update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"denied"') where seq = 3`,
+      );
+      const broken = (await get(officer, '/audit/verify')).json<{
+        ok: boolean;
+        firstBadSeq: number;
+        problem: string;
+        verifiedTo: { seq: number; at: string };
+      }>();
+      assert.equal(broken.ok, false);
+      assert.equal(broken.firstBadSeq, 3);
+      assert.equal(broken.problem, 'altered');
+      assert.equal(broken.verifiedTo.seq, 2);
+      assert.equal(await countOf(officer.id, 'audit.verified'), runs + 2);
+    });
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * @module The operations report, governed: the referral and follow-up figures need `phi.search`
+ * at the site asked for (without a site, at every site), the review-queue figures `review.read`;
+ * a caller with one of the two gets its sections and the others come back null and named in
+ * `withheld`; a caller with neither is refused (and the refusal audited). The read is audited as
+ * a search of an aggregate report (no patient ids: the figures name none), like the review queue.
+ */
+import { ValidationError, type Clock, type RequestContext } from '@steward/core';
+import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
+import type { Sql } from '@steward/store';
+import { queueAge, throughputByHour, type HourThroughput, type QueueAgeRow } from './queue-figures.js';
+import {
+  noShowsByServiceLine,
+  referralTimeInStage,
+  referralWeeks,
+  type FigureWindow,
+  type NoShowLine,
+  type ReferralWeek,
+  type StageDuration,
+} from './workflow-figures.js';
+
+export interface OperationsReportDeps {
+  readonly db: Sql;
+  readonly policy: Pick<PolicyDecisionPoint, 'decide' | 'enforce'>;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+}
+
+export interface OperationsQuery {
+  readonly site?: string;
+  /** Default: 12 weeks before `to`. */
+  readonly from?: Date;
+  /** Default: now. */
+  readonly to?: Date;
+  /** IANA zone for weeks and hours of day. Default UTC. */
+  readonly zone?: string;
+}
+
+export interface OperationsReport {
+  readonly site: string | null;
+  readonly from: string;
+  readonly to: string;
+  readonly zone: string;
+  readonly generatedAt: string;
+  /** Permissions the caller lacks, whose sections are null. */
+  readonly withheld: readonly ('phi.search' | 'review.read')[];
+  readonly referralWeeks: readonly ReferralWeek[] | null;
+  readonly timeInStage: readonly StageDuration[] | null;
+  readonly noShows: readonly NoShowLine[] | null;
+  readonly throughput: readonly HourThroughput[] | null;
+  readonly queueAge: readonly QueueAgeRow[] | null;
+}
+
+const DAY = 86_400_000;
+/** The longest window: a year and a day (53 weeks of weekly buckets at most). */
+export const MAX_WINDOW_DAYS = 366;
+
+function checkZone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ValidationError('unknown time zone', [{ path: 'zone', message: 'not an IANA time zone name' }]);
+  }
+}
+
+export async function operationsReport(
+  deps: OperationsReportDeps,
+  ctx: RequestContext,
+  q: OperationsQuery,
+): Promise<OperationsReport> {
+  const now = deps.clock.now();
+  const to = q.to ?? now;
+  const from = q.from ?? new Date(to.getTime() - 84 * DAY);
+  const zone = q.zone ?? 'UTC';
+  checkZone(zone);
+  if (from.getTime() >= to.getTime())
+    throw new ValidationError('empty window', [{ path: 'from', message: 'must be before to' }]);
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY)
+    throw new ValidationError('window too long', [{ path: 'from', message: `at most ${MAX_WINDOW_DAYS} days` }]);
+
+  const scope = q.site !== undefined ? { site: q.site } : {};
+  const phi = await deps.policy.decide(ctx, 'phi.search', scope);
+  const review = await deps.policy.decide(ctx, 'review.read', scope);
+  // Neither: refuse through enforce, which audits the denial.
+  const granted = phi.allowed ? phi : review.allowed ? review : await deps.policy.enforce(ctx, 'phi.search', scope);
+
+  const w: FigureWindow = { ...scope, from, to, zone };
+  const report: OperationsReport = {
+    site: q.site ?? null,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    zone,
+    generatedAt: now.toISOString(),
+    withheld: [...(phi.allowed ? [] : ['phi.search' as const]), ...(review.allowed ? [] : ['review.read' as const])],
+    referralWeeks: phi.allowed ? await referralWeeks(deps.db, w) : null,
+    timeInStage: phi.allowed ? await referralTimeInStage(deps.db, w) : null,
+    noShows: phi.allowed ? await noShowsByServiceLine(deps.db, w) : null,
+    throughput: review.allowed ? await throughputByHour(deps.db, w) : null,
+    queueAge: review.allowed ? await queueAge(deps.db, { ...scope, now }) : null,
+  };
+  await deps.audit.append({
+    actor: ctx.actor,
+    event: 'phi.search',
+    action: 'R',
+    outcome: 'success',
+    entity: { kind: 'OperationsReport', id: '*' },
+    ...scope,
+    purposeOfUse: granted.purposeOfUse,
+    ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
+    source: {
+      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+    },
+    query: { from: report.from, to: report.to, zone, ...scope },
+    reason: `sections:${[phi.allowed ? 'referrals,followups' : '', review.allowed ? 'queue' : ''].filter((s) => s !== '').join(',')}`,
+  });
+  return report;
+}
