@@ -6,7 +6,15 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // apps/*/bin and the console's locate.js: plain JS outside every tsconfig, so the type-checked rules cannot run on them.
-    ignores: ['**/dist/**', '**/node_modules/**', '.steward/**', 'scripts/**', 'eslint.config.js', 'apps/*/bin/**', 'apps/console/locate.*'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.steward/**',
+      'scripts/**',
+      'eslint.config.js',
+      'apps/*/bin/**',
+      'apps/console/locate.*',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -32,7 +32,14 @@ await sleep(seconds * 1000);
 const accounts = readDemoAccounts(demoAccountsFile(dataDir));
 const browser = await chromium.launch({
   executablePath: process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const used = new Map();
 async function signedIn(username) {
@@ -68,10 +75,19 @@ try {
   if (firstProposal !== null) await shot(coord, 'review-proposal', firstProposal.slice(2), 2500);
   await shot(coord, 'referral-board', 'referrals');
   await shot(coord, 'referral-leakage', 'referrals/leakage');
-  const referral = await coord.locator('a[href^="#/referrals/"]').filter({ hasNotText: /leak/i }).first().getAttribute('href').catch(() => null);
+  const referral = await coord
+    .locator('a[href^="#/referrals/"]')
+    .filter({ hasNotText: /leak/i })
+    .first()
+    .getAttribute('href')
+    .catch(() => null);
   if (referral !== null) await shot(coord, 'referral-history', referral.slice(2));
   await shot(coord, 'followups', 'followups');
-  const followup = await coord.locator('a[href^="#/followups/"]').first().getAttribute('href').catch(() => null);
+  const followup = await coord
+    .locator('a[href^="#/followups/"]')
+    .first()
+    .getAttribute('href')
+    .catch(() => null);
   if (followup !== null) await shot(coord, 'followup-timeline', followup.slice(2));
   await shot(coord, 'operations', 'dashboards', 3000);
 

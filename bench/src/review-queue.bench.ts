@@ -92,10 +92,15 @@ for (const target of storeTargets()) {
       if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
       return r.json();
     };
-    const count = await t.kernel.db.query<{ n: string }>(`select count(*) as n from proposals where status = 'pending_review'`);
-    console.log(`\n### ${target.name}: ${count.rows[0]?.n} pending proposals (filled in ${Math.round(performance.now() - started)} ms)\n`);
+    const count = await t.kernel.db.query<{ n: string }>(
+      `select count(*) as n from proposals where status = 'pending_review'`,
+    );
+    console.log(
+      `\n### ${target.name}: ${count.rows[0]?.n} pending proposals (filled in ${Math.round(performance.now() - started)} ms)\n`,
+    );
     let cursor: string | undefined;
-    for (let i = 0; i < 100; i++) cursor = (await get(`/review?limit=50${cursor !== undefined ? `&cursor=${cursor}` : ''}`)).next;
+    for (let i = 0; i < 100; i++)
+      cursor = (await get(`/review?limit=50${cursor !== undefined ? `&cursor=${cursor}` : ''}`)).next;
     const deep = cursor ?? '';
     const cases: [string, string][] = [
       ['baseline: GET /me', '/me'],
@@ -112,7 +117,9 @@ for (const target of storeTargets()) {
     for (const [name, r] of results)
       console.log(`| ${name} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.p50 / base.p50).toFixed(1)}× |`);
     const patient = await get(`/review?limit=50&patientIdentifier=${encodeURIComponent(`${MRN}|MRN-1`)}`);
-    console.log(`\n(patient filter returned ${patient.items.length} of the ${Math.floor((ROWS - 1) / 10000) + 1} rows of that patient)`);
+    console.log(
+      `\n(patient filter returned ${patient.items.length} of the ${Math.floor((ROWS - 1) / 10000) + 1} rows of that patient)`,
+    );
   } finally {
     await t.close();
   }

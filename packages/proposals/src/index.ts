@@ -49,3 +49,5 @@ export type {
   EhrState,
   EhrStateEntry,
 } from './commit/index.js';
+export { throughputByHour, queueAge, queueAgeBuckets } from './store/index.js';
+export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from './store/index.js';

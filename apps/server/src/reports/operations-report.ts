@@ -8,7 +8,7 @@
 import { ValidationError, type Clock, type RequestContext } from '@steward/core';
 import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
 import type { Sql } from '@steward/store';
-import { queueAge, throughputByHour, type HourThroughput, type QueueAgeRow } from './queue-figures.js';
+import { queueAge, throughputByHour, type HourThroughput, type QueueAgeRow } from '@steward/proposals';
 import {
   noShowsByServiceLine,
   referralTimeInStage,

@@ -97,7 +97,7 @@ export class EhrStateReader {
       proposalId: row.id,
       target: target ?? undefined,
       patient: patient ?? undefined,
-      evidence: [...(evidence), ...notRead],
+      evidence: [...evidence, ...notRead],
       readAt: clockOf(this.deps).now(),
     };
   }
