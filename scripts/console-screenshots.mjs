@@ -24,7 +24,7 @@ const config = loadConfig({
   STEWARD_SANDBOX_MLLP_PORT: '0',
   STEWARD_SANDBOX_SPEED: process.env.STEWARD_SANDBOX_SPEED ?? '200',
 });
-const server = await startServer(config, createLogger({ level: 'warn' }));
+const server = await startServer(config, createLogger({ level: 'warn' }), { createMasterKey: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 process.stdout.write(`clinic playing for ${seconds} s at ${server.url}…\n`);
 await sleep(seconds * 1000);

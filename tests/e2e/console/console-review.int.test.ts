@@ -48,11 +48,9 @@ describe('console review in Chromium', { skip }, () => {
     const page = await browser.newPage();
     await signIn(page, world, 'coord');
     await page.getByRole('link', { name: 'Change appointment status' }).first().waitFor();
-    await screenshot(page, 'review-queue');
     await openProposal(page, proposal.id);
     // The EHR's current state is beside the proposal: the patient's chart to check.
     await page.getByText('Synthetic Approve').waitFor();
-    await screenshot(page, 'review-proposal');
     await page.getByRole('button', { name: /^Approve/ }).click();
     await page.getByRole('button', { name: 'Approve and write' }).click();
     await page.getByText(/Approved: verified/).waitFor();

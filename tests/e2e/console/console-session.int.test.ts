@@ -38,7 +38,6 @@ describe('console sign-in and session in Chromium', { skip }, () => {
     const page = await browser.newPage();
     await page.goto(`${world.url}/`);
     assert.equal(await page.getByRole('heading', { name: 'Sign in to Steward' }).isVisible(), true);
-    await screenshot(page, 'sign-in');
     await page.getByLabel('Username').fill('coord.north');
     await page.getByLabel('Password').fill(staffPassword);
     await page.getByLabel('Authenticator code').fill('000000');
@@ -112,7 +111,6 @@ describe('console sign-in and session in Chromium', { skip }, () => {
     assert.match(text, /Break-glass access active/);
     assert.match(text, /north/);
     assert.match(text, /Patient in ED, chart needed for emergency treatment/);
-    await screenshot(page, 'break-glass');
     const episodes = await world.t.kernel.breakGlass.list({ unreviewedOnly: true });
     assert.ok(episodes.some((e) => e.site === 'north' && e.username === 'coord.south'));
     await page.close();

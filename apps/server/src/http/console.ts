@@ -1,7 +1,8 @@
 /**
  * @module The web console, served from the same origin as the API: its built files under
  * /console/ (no PHI in them: everything the console shows comes from the authenticated API), `/`
- * sent there, and a Content-Security-Policy strict enough that injected markup cannot run script
+ * sent there (static files: not rate limited, so a busy API cannot keep the page from loading),
+ * and a Content-Security-Policy strict enough that injected markup cannot run script
  * or load anything from elsewhere.
  */
 import { existsSync } from 'node:fs';
@@ -37,11 +38,11 @@ export function contentSecurityPolicy(tls: boolean): Record<string, string[]> {
 export async function consoleRoutes(app: FastifyInstance, dir: string = consoleDistDir): Promise<void> {
   const built = existsSync(join(dir, 'index.html'));
   await app.register(fastifyStatic, { root: dir, serve: false });
-  app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
-  app.get('/console', { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
+  app.get('/', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
+  app.get('/console', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) =>
     reply.redirect('/console/'),
   );
-  app.get('/console/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => {
+  app.get('/console/', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) => {
     if (!built) {
       return reply
         .status(503)
@@ -53,7 +54,7 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = consoleD
   app.get<{ Params: { file: string } }>(
     '/console/assets/:file',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: {
         hide: true,
         params: {

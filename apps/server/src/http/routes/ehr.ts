@@ -31,7 +31,13 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
   app.post<{ Params: { id: string }; Querystring: { k?: string } }>(
     '/ehr/connections/:id/notifications',
     {
-      config: { public: true, fhir: true },
+      // Counted per connection, not per address: an EHR's notifications must not spend the budget
+      // of people at the same address (on the sandbox, everything is loopback).
+      config: {
+        public: true,
+        fhir: true,
+        rateLimit: { keyGenerator: (request) => `notifications:${(request.params as { id?: string }).id ?? ''}` },
+      },
       schema: {
         tags: ['ehr'],
         summary: 'FHIR subscription notifications from an EHR (R4 backport rest-hook)',
