@@ -10,7 +10,6 @@ import {
   browserSkip,
   launchBrowser,
   openConsoleWorld,
-  screenshot,
   signIn,
   staffPassword,
   type ConsoleWorld,
