@@ -38,7 +38,9 @@ export function contentSecurityPolicy(tls: boolean): Record<string, string[]> {
 export async function consoleRoutes(app: FastifyInstance, dir: string = consoleDistDir): Promise<void> {
   const built = existsSync(join(dir, 'index.html'));
   await app.register(fastifyStatic, { root: dir, serve: false });
-  app.get('/', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
+  app.get('/', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) =>
+    reply.redirect('/console/'),
+  );
   app.get('/console', { config: { public: true, rateLimit: false }, schema: { hide: true } }, (_request, reply) =>
     reply.redirect('/console/'),
   );
