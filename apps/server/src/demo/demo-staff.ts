@@ -7,7 +7,7 @@
  * the current codes). Never on a server connected to a real EHR.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor, PurposeOfUse, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
@@ -74,7 +74,11 @@ export async function ensureDemoStaff(
     known.set(s.username, { ...s, password, totpSecret: enrolment.secret });
     created++;
   }
-  if (created > 0) writeFileSync(file, JSON.stringify([...known.values()], null, 2) + '\n', { mode: 0o600 });
+  if (created > 0) {
+    // On PostgreSQL with the master key from the environment, nothing else may have made the folder.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify([...known.values()], null, 2) + '\n', { mode: 0o600 });
+  }
   return { file, created };
 }
 
