@@ -90,6 +90,7 @@ export {
   BreakGlassStore,
   BREAK_GLASS_MAX_MINUTES,
   PolicyDecisionPoint,
+  sourceOf,
 } from './policy/index.js';
 export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
 export { RecordStore, EhrJournal } from './records/index.js';

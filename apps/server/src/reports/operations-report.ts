@@ -6,7 +6,7 @@
  * a search of an aggregate report (no patient ids: the figures name none), like the review queue.
  */
 import { ValidationError, type Clock, type RequestContext } from '@steward/core';
-import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
+import { sourceOf, type AuditSink, type PolicyDecisionPoint } from '@steward/governance';
 import type { Sql } from '@steward/store';
 import { queueAge, throughputByHour, type HourThroughput, type QueueAgeRow } from '@steward/proposals';
 import {
@@ -107,10 +107,7 @@ export async function operationsReport(
     ...scope,
     purposeOfUse: granted.purposeOfUse,
     ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
-    source: {
-      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-    },
+    source: sourceOf(ctx),
     query: { from: report.from, to: report.to, zone, ...scope },
     reason: `sections:${[phi.allowed ? 'referrals,followups' : '', review.allowed ? 'queue' : ''].filter((s) => s !== '').join(',')}`,
   });

@@ -1,11 +1,12 @@
 /** What the review desk, the policy book and the applier share: their dependencies and the audit entry shape. */
 import { systemClock, type Clock, type RequestContext } from '@steward/core';
-import type {
-  AuditEntryInput,
-  FieldCipher,
-  GrantStore,
-  PolicyDecisionPoint,
-  TransactionalAudit,
+import {
+  sourceOf,
+  type AuditEntryInput,
+  type FieldCipher,
+  type GrantStore,
+  type PolicyDecisionPoint,
+  type TransactionalAudit,
 } from '@steward/governance';
 import type { Database } from '@steward/store';
 import type { Evidence, ProposalActor, ProposalPatient } from '../model/index.js';
@@ -56,10 +57,7 @@ export function proposalEntry(
     ...((options.purposeOfUse ?? ctx.purposeOfUse) !== undefined
       ? { purposeOfUse: options.purposeOfUse ?? ctx.purposeOfUse }
       : {}),
-    source: {
-      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-    },
+    source: sourceOf(ctx),
     ...(options.reason !== undefined ? { reason: options.reason } : {}),
   };
 }

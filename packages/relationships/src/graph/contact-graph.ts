@@ -6,7 +6,7 @@
  */
 import { NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
 import type { Database } from '@steward/store';
-import type { FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import { sourceOf, type FieldCipher, type PolicyDecisionPoint, type TransactionalAudit } from '@steward/governance';
 import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
 import { displayName, type Note, type Party, type PartyKind } from '../model/types.js';
 import { GraphRows } from './graph-rows.js';
@@ -112,14 +112,7 @@ export class ContactGraph {
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       purposeOfUse: decision.purposeOfUse,
       ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
-      ...(ctx.sourceAddress !== undefined || ctx.requestId !== undefined
-        ? {
-            source: {
-              ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-              ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-            },
-          }
-        : {}),
+      ...(ctx.sourceAddress !== undefined || ctx.requestId !== undefined ? { source: sourceOf(ctx) } : {}),
     });
     return view;
   }

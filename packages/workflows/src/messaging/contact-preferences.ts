@@ -10,7 +10,13 @@
  * `message-commit`.
  */
 import { ConflictError, newId, systemClock, ValidationError, type Clock, type RequestContext } from '@steward/core';
-import type { AuditEntryInput, FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import {
+  sourceOf,
+  type AuditEntryInput,
+  type FieldCipher,
+  type PolicyDecisionPoint,
+  type TransactionalAudit,
+} from '@steward/governance';
 import type { Database } from '@steward/store';
 import type { QuietHours } from '../followups/index.js';
 import { channelKinds, type ChannelKind } from './message-channel.js';
@@ -169,13 +175,6 @@ export class ContactPreferenceStore {
       source: sourceOf(ctx),
     };
   }
-}
-
-export function sourceOf(ctx: RequestContext): { address?: string; requestId?: string } {
-  return {
-    ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-    ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-  };
 }
 
 function check(p: ContactPreferences): void {

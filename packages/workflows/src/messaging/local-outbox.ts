@@ -7,9 +7,9 @@
  * workflow it belongs to, for the caller to signal.
  */
 import { newId, NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
-import type { AuditEntryInput } from '@steward/governance';
+import { sourceOf, type AuditEntryInput } from '@steward/governance';
 import type { ReplySignal } from '../followups/index.js';
-import { sourceOf, type MessagingGovernance } from './contact-preferences.js';
+import type { MessagingGovernance } from './contact-preferences.js';
 import type { ChannelKind, MessageChannel, OutboundMessage } from './message-channel.js';
 import { replyIntent } from './message-templates.js';
 

@@ -12,6 +12,7 @@ import {
   toFhirAuditEvents,
   verifyAuditLog,
   type AuditEvent,
+  sourceOf,
 } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
@@ -160,10 +161,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
         outcome: 'success',
         ...(q.patient !== undefined ? { patientIds: [q.patient] } : {}),
         query: definedOnly(q),
-        source: {
-          ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-          ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-        },
+        source: sourceOf(ctx),
         reason: 'fhir-ndjson',
       });
       await kernel.audit.flush();

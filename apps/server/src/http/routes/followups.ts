@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
-import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
+import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
 import type { Database } from '@steward/store';
 import {
   FOLLOWUP,
@@ -28,6 +28,7 @@ import {
 } from '@steward/workflows';
 import { contextOf } from '../authenticate.js';
 import { errors, siteCode, uuidPattern } from '../schemas.js';
+import { detailRead, effectOutcome, stepBase, str, workflowSteps, type StoredStep } from './workflow-detail.js';
 
 /** What these routes need of the kernel. */
 export interface FollowupRouteDeps {
@@ -168,10 +169,7 @@ async function searched(
     entity: { kind: entity, id: '*' },
     site,
     purposeOfUse: decision.purposeOfUse,
-    source: {
-      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-    },
+    source: sourceOf(ctx),
     query: Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)),
   });
 }
@@ -302,8 +300,6 @@ export interface FollowupTimeline {
   readonly history: readonly FollowupStep[];
 }
 
-const HISTORY_LIMIT = 500;
-
 async function readTimeline(
   deps: FollowupRouteDeps,
   ctx: RequestContext,
@@ -325,30 +321,19 @@ async function readTimeline(
     ])
   ).rows[0]?.state;
   if (state === undefined) throw new NotFoundError('follow-up');
-  const steps = await deps.db.query<{ step: number; input: WorkflowInput; decided_at: Date | string }>(
-    'select step, input, decided_at from workflow_history where workflow_id = $1 order by step limit $2',
-    [id, HISTORY_LIMIT],
-  );
-  const history = steps.rows.map((r) => stepOf(r.step, r.input, r.decided_at));
+  const history = (await workflowSteps(deps.db, id)).map(stepOf);
   const messages =
     followup.site !== null
       ? await deps.outbox.thread(ctx, { site: followup.site, correlationKey: followup.correlationKey, bodies })
       : [];
-  await deps.audit.append({
-    actor: ctx.actor,
-    event: 'phi.read',
-    action: 'R',
-    outcome: 'success',
-    entity: { kind: 'Followup', id },
-    fields: ['history', 'reminders', 'replies', 'messages'],
-    ...(followup.site !== null ? { site: followup.site } : {}),
-    purposeOfUse: decision.purposeOfUse,
-    ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
-    source: {
-      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-    },
-  });
+  await deps.audit.append(
+    detailRead(ctx, decision, {
+      kind: 'Followup',
+      id,
+      site: followup.site,
+      fields: ['history', 'reminders', 'replies', 'messages'],
+    }),
+  );
   return {
     followup,
     asOf: deps.clock.now().toISOString(),
@@ -362,14 +347,10 @@ async function readTimeline(
   };
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-function stepOf(step: number, input: WorkflowInput, decidedAt: Date | string): FollowupStep {
+function stepOf(stored: StoredStep): FollowupStep {
+  const input = stored.input;
   const base: FollowupStep = {
-    step,
-    at: new Date(decidedAt).toISOString(),
-    input: input.kind,
-    name: input.name,
+    ...stepBase(stored),
     eventId: null,
     eventType: null,
     occurredAt: null,
@@ -392,16 +373,8 @@ function stepOf(step: number, input: WorkflowInput, decidedAt: Date | string): F
       return { ...base, ...fromEvent, status: 'active', resource: str(p['orderRef']) };
     case 'timer':
       return { ...base, occurredAt: input.payload.dueAt };
-    case 'effect': {
-      const r = input.payload.result;
-      const value = r.ok ? ((r.value ?? {}) as Record<string, unknown>) : {};
-      return {
-        ...base,
-        tag: input.payload.tag,
-        status: r.ok ? str(value['status']) : 'failed',
-        proposalId: r.ok ? str(value['proposalId']) : null,
-      };
-    }
+    case 'effect':
+      return { ...base, ...effectOutcome(input) };
     case 'signal':
       switch (input.name) {
         case 'appointment':

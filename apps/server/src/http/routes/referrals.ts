@@ -27,6 +27,7 @@ import {
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, siteCode, uuidPattern } from '../schemas.js';
+import { detailRead, effectOutcome, stepBase, str, workflowSteps, type StoredStep } from './workflow-detail.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const stageOrNull = { type: ['string', 'null'], enum: [...referralStages, null] } as const;
@@ -306,9 +307,6 @@ export interface ReferralDetail extends ReferralListItem {
   readonly history: readonly ReferralHistoryEntry[];
 }
 
-/** Steps shown at most (a referral has tens; a runaway one is cut, oldest kept). */
-const HISTORY_LIMIT = 500;
-
 async function readReferral(
   kernel: Pick<Kernel, 'db' | 'policy' | 'audit'>,
   ctx: RequestContext,
@@ -329,26 +327,15 @@ async function readReferral(
     )
   ).rows[0]?.state;
   if (state === undefined) throw new NotFoundError('referral');
-  const steps = await kernel.db.query<{ step: number; input: WorkflowInput; decided_at: Date | string }>(
-    'select step, input, decided_at from workflow_history where workflow_id = $1 order by step limit $2',
-    [workflowId, HISTORY_LIMIT],
+  const history = (await workflowSteps(kernel.db, workflowId)).map((r) => historyEntry(r, state));
+  await kernel.audit.append(
+    detailRead(ctx, decision, {
+      kind: 'Referral',
+      id: workflowId,
+      site: item.site,
+      fields: ['stages', 'history', 'proposals'],
+    }),
   );
-  const history = steps.rows.map((r) => historyEntry(r.step, r.input, r.decided_at, state));
-  await kernel.audit.append({
-    actor: ctx.actor,
-    event: 'phi.read',
-    action: 'R',
-    outcome: 'success',
-    entity: { kind: 'Referral', id: workflowId },
-    fields: ['stages', 'history', 'proposals'],
-    ...(item.site !== null ? { site: item.site } : {}),
-    purposeOfUse: decision.purposeOfUse,
-    ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
-    source: {
-      ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-      ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-    },
-  });
   return {
     ...item,
     priority: state.priority,
@@ -366,19 +353,10 @@ async function readReferral(
   };
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-function historyEntry(
-  step: number,
-  input: WorkflowInput,
-  decidedAt: Date | string,
-  state: ReferralState,
-): ReferralHistoryEntry {
+function historyEntry(stored: StoredStep, state: ReferralState): ReferralHistoryEntry {
+  const input = stored.input;
   const base = {
-    step,
-    at: new Date(decidedAt).toISOString(),
-    input: input.kind,
-    name: input.name,
+    ...stepBase(stored),
     eventId: null,
     eventType: null,
     occurredAt: null,
@@ -409,16 +387,8 @@ function historyEntry(
       };
     case 'timer':
       return { ...base, occurredAt: input.payload.dueAt };
-    case 'effect': {
-      const r = input.payload.result;
-      const value = r.ok ? ((r.value ?? {}) as Record<string, unknown>) : {};
-      return {
-        ...base,
-        tag: input.payload.tag,
-        status: r.ok ? str(value['status']) : 'failed',
-        proposalId: r.ok ? str(value['proposalId']) : null,
-      };
-    }
+    case 'effect':
+      return { ...base, ...effectOutcome(input) };
   }
 }
 
