@@ -10,7 +10,7 @@ import { describeError, type Query } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, humanize } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
-import { auditEventCodes, type AuditEntry, type AuditPage } from './audit-types.js';
+import type { AuditEntry, AuditPage } from './audit-types.js';
 import { ChainStatus } from './chain-status.js';
 import './audit.css';
 
@@ -41,7 +41,7 @@ function trimmed(s: Search): Search {
 }
 
 /** Form values checked as the server would, so a mistake is named at the field. */
-function problemsOf(raw: Search): string[] {
+function problemsOf(raw: Search, eventCodes: readonly string[]): string[] {
   const s = trimmed(raw);
   const out: string[] = [];
   if (s.patient !== '' && !uuid.test(s.patient)) out.push('Patient id: a Steward patient id (a UUID).');
@@ -50,7 +50,8 @@ function problemsOf(raw: Search): string[] {
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
-  const unknown = codes.filter((c) => !(auditEventCodes as readonly string[]).includes(c));
+  // Until the server's list has arrived, the server itself names an unknown code.
+  const unknown = eventCodes.length === 0 ? [] : codes.filter((c) => !eventCodes.includes(c));
   if (unknown.length > 0) out.push(`Event: unknown code ${unknown.join(', ')}.`);
   if (s.from !== '' && s.to !== '' && s.from > s.to) out.push('From must be on or before To.');
   return out;
@@ -87,9 +88,18 @@ export function AuditScreen(props: ScreenProps): ReactNode {
   const [cursors, setCursors] = useState<readonly number[]>([0]);
   const [load, setLoad] = useState<Load>({ kind: 'idle' });
   const [exporting, setExporting] = useState<string | null>(null);
-  const problems = problemsOf(form);
+  // The event codes come from the server, the one list there is (suggestions and checks).
+  const [eventCodes, setEventCodes] = useState<readonly string[]>([]);
+  const problems = problemsOf(form, eventCodes);
   const after = cursors.at(-1) ?? 0;
   const listId = useId();
+
+  useEffect(() => {
+    api.get<{ codes: string[] }>('/audit/event-codes').then(
+      (r) => setEventCodes(r.codes),
+      () => undefined,
+    );
+  }, [api]);
 
   useEffect(() => {
     let live = true;
@@ -162,7 +172,7 @@ export function AuditScreen(props: ScreenProps): ReactNode {
             />
           </label>
           <datalist id={listId}>
-            {auditEventCodes.map((c) => (
+            {eventCodes.map((c) => (
               <option key={c} value={c} />
             ))}
           </datalist>

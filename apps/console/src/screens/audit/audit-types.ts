@@ -1,4 +1,4 @@
-/** @module The shapes of `GET /audit/events` and `GET /audit/verify`, and the event codes to suggest. */
+/** @module The shapes of `GET /audit/events` and `GET /audit/verify`. */
 
 export interface AuditEntry {
   readonly seq: number;
@@ -32,51 +32,3 @@ export type VerifyAnswer = {
   | { readonly ok: true; readonly headSeq: number; readonly checkpoints: number; readonly unsealedEntries: number }
   | { readonly ok: false; readonly firstBadSeq: number; readonly problem: string; readonly message: string }
 );
-
-/** The audit event codes (packages/governance audit-entry.ts), offered as suggestions. */
-export const auditEventCodes = [
-  'phi.read',
-  'phi.search',
-  'phi.create',
-  'phi.update',
-  'phi.delete',
-  'phi.export',
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'auth.session_expired',
-  'auth.token_created',
-  'auth.token_revoked',
-  'auth.token_rejected',
-  'access.denied',
-  'break_glass.start',
-  'break_glass.use',
-  'break_glass.review',
-  'admin.user_changed',
-  'admin.grant_changed',
-  'admin.service_account_changed',
-  'config.changed',
-  'egress.allowed',
-  'egress.denied',
-  'keys.rotated',
-  'audit.verified',
-  'audit.queried',
-  'audit.exported',
-  'ehr.received',
-  'ehr.dead_letter',
-  'ehr.written',
-  'ehr.connection_changed',
-  'proposal.drafted',
-  'proposal.approved',
-  'proposal.rejected',
-  'proposal.committed',
-  'proposal.verified',
-  'proposal.conflicted',
-  'proposal.failed',
-  'proposal.rolled_back',
-  'proposal.assigned',
-  'approval_policy.changed',
-  'workflow.failed',
-  'contacts.imported',
-  'contacts.exported',
-] as const;

@@ -117,6 +117,19 @@ for (const target of storeTargets()) {
       assert.deepEqual(entry?.patientIds, [PATIENT_A]);
     });
 
+    it('lists the event codes the search filters by, to those who may search', async () => {
+      const r = await get(officer, '/audit/event-codes');
+      assert.equal(r.statusCode, 200);
+      const codes = r.json<{ codes: string[] }>().codes;
+      assert.ok(codes.includes('phi.read') && codes.includes('proposal.approved') && codes.includes('audit.exported'));
+      assert.equal(
+        (await get(officer, `/audit/events?event=${codes.join(',')}`)).statusCode,
+        200,
+        'every code is accepted',
+      );
+      assert.equal((await get(coordinator, '/audit/event-codes')).statusCode, 403);
+    });
+
     it('refuses a role without audit permissions, and audits the refusal', async () => {
       const denied = await countOf(coordinator.id, 'access.denied');
       assert.equal((await get(coordinator, '/audit/events')).statusCode, 403);

@@ -63,6 +63,24 @@ const definedOnly = (q: object): Record<string, string> =>
   Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
+  app.get(
+    '/audit/event-codes',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit event codes the search and export filter by',
+        response: {
+          200: { type: 'object', properties: { codes: { type: 'array', items: { type: 'string' } } } },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'audit.read');
+      return { codes: auditEvents };
+    },
+  );
+
   app.get<{ Querystring: FilterQuery & { limit?: string; after?: string } }>(
     '/audit/events',
     {
