@@ -12,15 +12,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK } from 'jose';
 import type { RequestContext } from '@steward/core';
 import { createLogger } from '@steward/governance';
-import type { PrivateJwk } from '@steward/ehr';
 import type { ProposalSummary } from '@steward/proposals';
 import { loadConfig, openKernel } from '@steward/server';
-import { principalWith } from '@steward/server/testing';
+import { connectSandboxEhr, principalWith } from '@steward/server/testing';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
-import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -92,25 +90,11 @@ describe('steward review on the embedded store', () => {
         workflow: '*',
         purposeOfUse: 'HCOMPL',
       });
-      await kernel.egress.register(admin.actor, {
-        name: 'sandbox-ehr',
-        kind: 'ehr',
-        baseUrl: ehr.url,
-        baaOnRecord: true,
-        baaReference: 'sandbox EHR on loopback: synthetic data only',
-        allowPrivateNetwork: true,
-      });
-      const key = await makeKey('ES384');
-      ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: scopes });
-      const connection = await kernel.connections.add(admin, {
+      const connection = await connectSandboxEhr(kernel, ehr, admin, {
         name: 'north-sandbox',
         site: 'north',
-        vendor: 'generic-r4',
-        fhirBaseUrl: ehr.fhirBaseUrl,
         clientId: 'steward-north',
-        privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
         scopes,
-        facilityTimeZone: 'America/New_York',
       });
       reviewerToken = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
       const automation = await principalWith(kernel, 'no-show-flow', { role: 'automation' });

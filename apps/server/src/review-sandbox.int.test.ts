@@ -7,14 +7,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportJWK } from 'jose';
 import type { RequestContext } from '@steward/core';
-import type { EhrConnection, PrivateJwk } from '@steward/ehr';
+import type { EhrConnection } from '@steward/ehr';
 import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
-import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
-import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
+import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
@@ -64,26 +63,11 @@ for (const target of storeTargets()) {
         actor: { kind: 'user', id: admin.id, name: 'ehr-admin', authMethod: 'api-token' },
         purposeOfUse: 'HSYSADMIN',
       };
-      await t.kernel.egress.register(adminCtx.actor, {
-        name: 'sandbox-ehr',
-        kind: 'ehr',
-        baseUrl: ehr.url,
-        baaOnRecord: true,
-        baaReference: 'sandbox EHR on loopback: synthetic data only',
-        allowPrivateNetwork: true,
-      });
-      const key = await makeKey('ES384');
-      ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: scopes });
-      connection = await t.kernel.connections.add(adminCtx, {
+      connection = await connectSandboxEhr(t.kernel, ehr, adminCtx, {
         name: 'north-sandbox',
         site: 'north',
-        vendor: 'generic-r4',
-        fhirBaseUrl: ehr.fhirBaseUrl,
         clientId: 'steward-north',
-        privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
         scopes,
-        facilityTimeZone: 'America/New_York',
-        budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
       });
       const automation = await principalWith(t.kernel, 'no-show-flow', { role: 'automation' });
       flow = { actor: { kind: 'service', id: automation.id, name: 'no-show-flow', authMethod: 'api-token' } };

@@ -1,6 +1,10 @@
 /** @module Test helpers: a kernel and HTTP app on a test store, and actors with grants and tokens. */
 import { Writable } from 'node:stream';
-import { ManualClock, type PurposeOfUse, type Role } from '@steward/core';
+import { exportJWK } from 'jose';
+import { ManualClock, type PurposeOfUse, type RequestContext, type Role } from '@steward/core';
+import type { EhrConnection, PrivateJwk } from '@steward/ehr';
+import type { SandboxEhr } from '@steward/sandbox-ehr';
+import { makeKey } from '@steward/sandbox-ehr/testing';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type Logger } from '@steward/governance';
 import type { TestDatabase } from '@steward/store/testing';
 import type { FastifyInstance } from 'fastify';
@@ -143,4 +147,38 @@ export function syntheticPatient(site: string, mrn: string): Record<string, unkn
     gender: 'female',
     identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: mrn }],
   };
+}
+
+/**
+ * Connects `kernel` to a sandbox EHR as to a real one: an egress destination with a (synthetic
+ * data only) BAA, a SMART Backend Services key (ES384) registered at the sandbox, and a connection
+ * at `site` granted `scopes`. `by` registers them (it needs the grants an administrator has).
+ */
+export async function connectSandboxEhr(
+  kernel: Pick<Kernel, 'egress' | 'connections'>,
+  ehr: SandboxEhr,
+  by: RequestContext,
+  options: { readonly name: string; readonly site: string; readonly clientId: string; readonly scopes: string[] },
+): Promise<EhrConnection> {
+  await kernel.egress.register(by.actor, {
+    name: 'sandbox-ehr',
+    kind: 'ehr',
+    baseUrl: ehr.url,
+    baaOnRecord: true,
+    baaReference: 'sandbox EHR on loopback: synthetic data only',
+    allowPrivateNetwork: true,
+  });
+  const key = await makeKey('ES384');
+  ehr.registerClient({ clientId: options.clientId, jwks: { keys: [key.publicJwk] }, allowedScopes: options.scopes });
+  return kernel.connections.add(by, {
+    name: options.name,
+    site: options.site,
+    vendor: 'generic-r4',
+    fhirBaseUrl: ehr.fhirBaseUrl,
+    clientId: options.clientId,
+    privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
+    scopes: options.scopes,
+    facilityTimeZone: 'America/New_York',
+    budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
+  });
 }

@@ -6,16 +6,15 @@
  * (CI) makes that a failure.
  */
 import { existsSync } from 'node:fs';
-import { exportJWK } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RequestContext, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
-import type { EhrConnection, PrivateJwk } from '@steward/ehr';
+import type { EhrConnection } from '@steward/ehr';
 import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
-import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
+import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
-import { openTestApp, principalWith, type TestApp } from '@steward/server/testing';
+import { connectSandboxEhr, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
 export const CHROMIUM = process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
 const chromiumArgs = [
@@ -91,26 +90,11 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
     actor: { kind: 'user', id: admin.id, name: 'ehr-admin', authMethod: 'api-token' },
     purposeOfUse: 'HSYSADMIN',
   };
-  await t.kernel.egress.register(adminCtx.actor, {
-    name: 'sandbox-ehr',
-    kind: 'ehr',
-    baseUrl: ehr.url,
-    baaOnRecord: true,
-    baaReference: 'sandbox EHR on loopback: synthetic data only',
-    allowPrivateNetwork: true,
-  });
-  const key = await makeKey('ES384');
-  ehr.registerClient({ clientId: 'steward-north', jwks: { keys: [key.publicJwk] }, allowedScopes: SCOPES });
-  const connection = await t.kernel.connections.add(adminCtx, {
+  const connection = await connectSandboxEhr(t.kernel, ehr, adminCtx, {
     name: 'north-sandbox',
     site: SITE,
-    vendor: 'generic-r4',
-    fhirBaseUrl: ehr.fhirBaseUrl,
     clientId: 'steward-north',
-    privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
     scopes: SCOPES,
-    facilityTimeZone: 'America/New_York',
-    budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
   });
   const automation = await principalWith(t.kernel, 'referral-flow', { role: 'automation' });
   const flow: RequestContext = {
