@@ -63,9 +63,9 @@ export interface Kernel {
   readonly proposals: ProposalDesk;
   readonly approvalPolicies: ApprovalPolicies;
   /**
-   * Commits approved proposals through the one EHR writer, as each connection's own actor.
-   * No channel committers yet: `reminder.send` and `communication.send` stay approved but
-   * uncommitted (EHR_NOT_SUPPORTED) until messaging exists.
+   * Commits approved proposals through the one EHR writer, as each connection's own actor, and
+   * messages (`reminder.send`, `communication.send`) through the message committer into the
+   * local outbox — those as the server's own applier account, which holds `message.send`.
    */
   readonly applier: ProposalApplier;
   /** What the EHR holds now beside a proposal under review (read live, audited). */

@@ -6,7 +6,8 @@
 import type { Actor, PurposeOfUse, Role } from '@steward/core';
 import type { Kernel } from './kernel.js';
 
-const bootstrap: Actor = {
+/** The server bootstrapping its own accounts at start-up (as `steward init` bootstraps the first administrator). */
+export const bootstrap: Actor = {
   kind: 'service',
   id: '00000000-0000-4000-8000-000000000000',
   name: 'steward-start',

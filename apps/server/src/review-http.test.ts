@@ -277,7 +277,7 @@ for (const target of storeTargets()) {
       assert.equal((await call(coord, 'POST', `/review/${p.id}/assign`, {})).status, 400);
     });
 
-    it('keeps a message approved but unsent until messaging exists', async () => {
+    it('keeps a message approved for the messaging applier to send, not the reviewer', async () => {
       const m = await t.kernel.proposals.draft(flow, {
         action: 'reminder.send',
         site: 'north',

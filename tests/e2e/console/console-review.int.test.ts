@@ -162,6 +162,8 @@ describe('console review in Chromium', { skip }, () => {
     await world.ehrSide('PUT', `Appointment/${apptId}`, {
       ...appt,
       comment: '<img src=x onerror="window.__xss=4"><b>bold?</b>',
+      // The target is shown beside the proposal, narrative included (the patient's is not shown).
+      text: { status: 'generated', div: hostileNarrative },
     });
     const page = await browser.newPage();
     // Chrome reports the sanitiser's own parse of the hostile markup (in an inert document) as a

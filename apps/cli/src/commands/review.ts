@@ -181,7 +181,7 @@ async function commitNow(kernel: Kernel, ctx: RequestContext, approved: Proposal
     if (!isStewardError(e)) throw e;
     const why =
       approved.action === 'reminder.send' || approved.action === 'communication.send'
-        ? `${approved.action} cannot be sent yet: messaging is not set up`
+        ? `${approved.action} is sent by the server's applier, not by the reviewer`
         : e.message;
     process.stderr.write(`not committed [${e.code}]: ${why}; the approval is kept.\n`);
     return e.exitCode;

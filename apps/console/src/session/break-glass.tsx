@@ -11,10 +11,13 @@ import { useSession } from './session.js';
 export function BreakGlassBanner(): ReactNode {
   const { me, refresh } = useSession();
   const [now, setNow] = useState(Date.now());
+  const any = me.breakGlass.length > 0;
   useEffect(() => {
+    // A clock for the time left, only while there is an episode to count down.
+    if (!any) return undefined;
     const t = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(t);
-  }, []);
+  }, [any]);
   const active = me.breakGlass.filter((e) => Date.parse(e.expiresAt) > now);
   useEffect(() => {
     // An episode just ran out: read the grants again so the screens drop what it allowed.

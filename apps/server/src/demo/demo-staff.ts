@@ -9,9 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Actor, PurposeOfUse, Role } from '@steward/core';
+import type { PurposeOfUse, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
 import type { Kernel } from '../kernel.js';
+import { bootstrap } from '../local-accounts.js';
 
 export interface DemoAccount {
   readonly username: string;
@@ -30,13 +31,6 @@ const staff: readonly Omit<DemoAccount, 'password' | 'totpSecret'>[] = [
 ];
 
 const purposeOf: Partial<Record<Role, PurposeOfUse>> = { compliance_officer: 'HCOMPL' };
-
-const bootstrap: Actor = {
-  kind: 'service',
-  id: '00000000-0000-4000-8000-000000000000',
-  name: 'steward-start',
-  authMethod: 'local-operator',
-};
 
 export function demoAccountsFile(dataDir: string): string {
   return join(dataDir, 'demo-accounts.json');

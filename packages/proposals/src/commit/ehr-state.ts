@@ -73,10 +73,12 @@ export class EhrStateReader {
       }
     };
     const targetRef = row.target_id !== null ? `${row.target_type}/${row.target_id}` : undefined;
-    const evidenceRefs = [...new Set(body.evidence.resources)].filter((r) => r !== targetRef);
+    const patientRef = `Patient/${body.patient.ehrId}`;
+    // The target and the patient are read once, in their own places, even when evidence names them.
+    const evidenceRefs = [...new Set(body.evidence.resources)].filter((r) => r !== targetRef && r !== patientRef);
     const [target, patient, ...evidence] = await Promise.all([
       targetRef !== undefined && connectionId !== null ? readOne(targetRef) : Promise.resolve(undefined),
-      connectionId !== null ? readOne(`Patient/${body.patient.ehrId}`) : Promise.resolve(undefined),
+      connectionId !== null ? readOne(patientRef) : Promise.resolve(undefined),
       ...evidenceRefs.slice(0, MAX_EVIDENCE_READS).map(readOne),
     ]);
     const notRead = evidenceRefs

@@ -27,17 +27,16 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
 
   const load = useCallback(async () => {
     setError(undefined);
+    const path = `/review/${encodeURIComponent(props.id)}`;
+    // Both at once: the EHR read is the slow one and needs nothing from the proposal.
+    const ehrState = api.get<EhrState>(`${path}/ehr-state`).catch((e: unknown) => ({ error: describeError(e) }));
     try {
-      setDetail(await api.get<ProposalDetail>(`/review/${encodeURIComponent(props.id)}`));
+      setDetail(await api.get<ProposalDetail>(path));
     } catch (e) {
       setError(describeError(e));
       return;
     }
-    try {
-      setState(await api.get<EhrState>(`/review/${encodeURIComponent(props.id)}/ehr-state`));
-    } catch (e) {
-      setState({ error: describeError(e) });
-    }
+    setState(await ehrState);
   }, [api, props.id]);
 
   useEffect(() => {
@@ -147,7 +146,7 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
         </p>
       )}
       {pending && mayDecide && (
-        <div className="actions decision-bar" style={{ justifyContent: 'flex-start' }}>
+        <div className="actions start">
           <button type="button" className="primary" onClick={() => setDialog('approve')} aria-keyshortcuts="a">
             Approve <kbd>a</kbd>
           </button>

@@ -215,7 +215,7 @@ export function ReviewQueue(): ReactNode {
         </p>
       )}
       {mayDecide && (
-        <div className="actions" style={{ justifyContent: 'flex-start' }}>
+        <div className="actions start">
           <button type="button" className="primary" disabled={checked.size === 0} onClick={() => void bulkApprove()}>
             Approve selected ({checked.size})
           </button>

@@ -3,8 +3,8 @@
  * the reviewer's decisions. Approving binds to the content hash the reviewer saw and then commits
  * through the applier at once (two steps: an approval that stands even when the commit cannot
  * happen now, say while the EHR is down; the answer says which). A conflict at commit answers the
- * new revision, rebased and back in review. Channel actions (messages) stay approved but
- * uncommitted until messaging exists.
+ * new revision, rebased and back in review. Channel actions (messages) stay approved here: the
+ * server's applier, which holds `message.send`, sends them (a reviewer does not).
  */
 import type { FastifyInstance } from 'fastify';
 import { isStewardError, roles as allRoles, type RequestContext, type Role } from '@steward/core';
@@ -373,7 +373,7 @@ export async function commitApproved(kernel: Kernel, ctx: RequestContext, approv
       error: {
         code: 'EHR_NOT_SUPPORTED',
         retryable: false,
-        message: `${approved.action} cannot be sent yet: messaging is not set up; the approval is kept`,
+        message: `${approved.action} is sent by Steward's messaging applier, not by the reviewer: the approval is kept and the message goes out while the server runs`,
       },
     };
   try {
