@@ -150,3 +150,5 @@ export type {
   ReplyIntent,
   MessageCommitterOptions,
 } from './messaging/index.js';
+export { referralWeeks, referralTimeInStage, noShowsByServiceLine } from './figures/index.js';
+export type { FigureWindow, ReferralWeek, StageDuration, NoShowLine } from './figures/index.js';

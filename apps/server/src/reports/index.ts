@@ -1,7 +1,3 @@
-/** @module Operations figures for the console's dashboards: SQL aggregates and the governed report. */
+/** @module The operations report for the console's dashboards, governed: its figures come from the workflows' and proposals' own queries. */
 export { operationsReport, MAX_WINDOW_DAYS } from './operations-report.js';
 export type { OperationsReport, OperationsQuery, OperationsReportDeps } from './operations-report.js';
-export { referralWeeks, referralTimeInStage, noShowsByServiceLine } from './workflow-figures.js';
-export type { FigureWindow, ReferralWeek, StageDuration, NoShowLine } from './workflow-figures.js';
-export { throughputByHour, queueAge, queueAgeBuckets } from '@steward/proposals';
-export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from '@steward/proposals';

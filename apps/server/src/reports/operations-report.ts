@@ -17,7 +17,7 @@ import {
   type NoShowLine,
   type ReferralWeek,
   type StageDuration,
-} from './workflow-figures.js';
+} from '@steward/workflows';
 
 export interface OperationsReportDeps {
   readonly db: Sql;

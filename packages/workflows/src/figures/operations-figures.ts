@@ -3,12 +3,13 @@
  * (no PHI: references, codes and times): referral closure and leakage per week, time in each
  * referral stage (median and 90th percentile), and the follow-ups' no-show rate by service line.
  * Every figure is a `count`, `sum` or `percentile_disc` in the database: no instance row is read
- * into the process. Callers enforce `phi.search` first (see operations-report.ts).
+ * into the process. Callers enforce `phi.search` first (the server's reports/operations-report.ts).
  *
  * Weeks start on Monday in the zone asked for (PostgreSQL's `date_trunc('week', …)`), so a week's
  * bucket is the clinic's week, not UTC's.
  */
-import { FOLLOWUP, REFERRAL_WORKFLOW, referralStages, type ReferralStage } from '@steward/workflows';
+import { FOLLOWUP } from '../followups/index.js';
+import { REFERRAL_WORKFLOW, referralStages, type ReferralStage } from '../referrals/index.js';
 import type { Sql } from '@steward/store';
 
 export interface FigureWindow {
