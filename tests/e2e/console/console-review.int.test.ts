@@ -111,7 +111,10 @@ describe('console review in Chromium', { skip }, () => {
     const { appointment } = await world.draftAppointmentStatus(patient, 'noshow', { priority: 1 });
     const page = await browser.newPage();
     await page.goto(`${world.url}/`);
-    await page.keyboard.press('Tab'); // focus: Username
+    // React renders after the load event: wait for the form, or the keys land on an empty page.
+    await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username');
     await page.keyboard.type('coord');
     await page.keyboard.press('Tab');
     await page.keyboard.type(staffPassword);

@@ -36,7 +36,7 @@ describe('console sign-in and session in Chromium', { skip }, () => {
   it('asks for password and TOTP first, refuses a wrong code, and lets the right one in', async () => {
     const page = await browser.newPage();
     await page.goto(`${world.url}/`);
-    assert.equal(await page.getByRole('heading', { name: 'Sign in to Steward' }).isVisible(), true);
+    await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
     await page.getByLabel('Username').fill('coord.north');
     await page.getByLabel('Password').fill(staffPassword);
     await page.getByLabel('Authenticator code').fill('000000');
