@@ -208,6 +208,12 @@ class WatchedJournal implements InboundJournal {
   deadLetters(): ReturnType<InboundJournal['deadLetters']> {
     return this.inner.deadLetters();
   }
+  ignore(...args: Parameters<InboundJournal['ignore']>): ReturnType<InboundJournal['ignore']> {
+    return this.inner.ignore(...args);
+  }
+  attention(limit?: number): ReturnType<InboundJournal['attention']> {
+    return this.inner.attention(limit);
+  }
   events(afterSeq: number, limit: number): Promise<readonly EhrEvent[]> {
     return this.inner.events(afterSeq, limit);
   }

@@ -17,12 +17,29 @@ export interface InboundMessage {
   /** A short label for operators, never PHI: `ADT^A01`, `Appointment`. */
   readonly messageType: string;
   readonly receivedAt: Date;
+  /**
+   * True when `messageKey` is a sender's control id that may repeat for different content (HL7
+   * MSH-10: counters reset daily, ids reused across message types). The journal then compares
+   * content: the same content is a duplicate; different content is filed as its own message
+   * (under the key plus its content hash) and flagged `control-id-reused` for a person.
+   */
+  readonly keyMayRepeat?: boolean;
 }
 
+/** Why a filed message is on the attention list although it was processed. */
+export type InboundFlag = 'control-id-reused';
+
 export type ReceiveOutcome =
-  | { readonly status: 'stored'; readonly messageId: string; readonly events: readonly EhrEvent[] }
+  | {
+      readonly status: 'stored';
+      readonly messageId: string;
+      readonly events: readonly EhrEvent[];
+      readonly flag?: InboundFlag;
+    }
   | { readonly status: 'duplicate'; readonly messageId: string }
-  | { readonly status: 'dead-letter'; readonly messageId: string };
+  | { readonly status: 'dead-letter'; readonly messageId: string }
+  /** Kept and acknowledged, not routed (a message type the connection does not route). */
+  | { readonly status: 'ignored'; readonly messageId: string; readonly flag?: InboundFlag };
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -33,6 +50,17 @@ export interface DeadLetter {
   readonly receivedAt: Date;
   /** Why it was not processed: a parser or mapping message, never PHI. */
   readonly reason: string;
+}
+
+/** One entry of a connection's attention list: what a person should see. Never message content. */
+export interface AttentionItem extends DeadLetter {
+  readonly kind: 'dead-letter' | InboundFlag | 'ignored';
+}
+
+/** The attention list with its counts per kind (the counts cover every item, the list the newest). */
+export interface AttentionList {
+  readonly counts: { readonly deadLetter: number; readonly controlIdReused: number; readonly ignored: number };
+  readonly items: readonly AttentionItem[];
 }
 
 export interface InboundJournal {
@@ -55,6 +83,13 @@ export interface InboundJournal {
   /** Stores a message that could not be parsed or mapped, with the reason, on the dead-letter list. */
   deadLetter(message: InboundMessage, reason: string): Promise<ReceiveOutcome>;
   deadLetters(connectionId?: string): Promise<readonly DeadLetter[]>;
+  /**
+   * Stores a message that is acknowledged but not routed (its type is not routed on this
+   * connection), with the reason; deduplicated like `receive`, counted on the attention list.
+   */
+  ignore(message: InboundMessage, reason: string): Promise<ReceiveOutcome>;
+  /** Dead letters, flagged messages and ignored ones, newest last, with counts per kind. */
+  attention(limit?: number): Promise<AttentionList>;
   /** Events after `afterSeq`, in order (per patient, arrival order). */
   events(afterSeq: number, limit: number): Promise<readonly EhrEvent[]>;
 }

@@ -45,4 +45,12 @@ export type {
   PatientFacts,
   MergeFacts,
 } from './ehr-events.js';
-export type { InboundJournal, InboundMessage, ReceiveOutcome, DeadLetter } from './inbound-journal.js';
+export type {
+  AttentionItem,
+  AttentionList,
+  DeadLetter,
+  InboundFlag,
+  InboundJournal,
+  InboundMessage,
+  ReceiveOutcome,
+} from './inbound-journal.js';

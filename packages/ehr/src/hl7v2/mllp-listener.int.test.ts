@@ -42,6 +42,12 @@ class GatedJournal implements InboundJournal {
   deadLetters(connectionId?: string) {
     return this.inner.deadLetters(connectionId);
   }
+  ignore(message: InboundMessage, reason: string): Promise<ReceiveOutcome> {
+    return this.inner.ignore(message, reason);
+  }
+  attention(limit?: number) {
+    return this.inner.attention(limit);
+  }
   events(afterSeq: number, limit: number) {
     return this.inner.events(afterSeq, limit);
   }
@@ -102,18 +108,24 @@ describe('MllpListener over TCP', () => {
     assert.equal((await journal.events(0, 1000)).length, before);
   });
 
-  it('an unparseable or unsupported message is AR, with its reason, on the dead-letter list', async () => {
+  it('an unparseable message is AR, an unsupported type AA and kept as ignored; both visible', async () => {
     const bad = await client.send(withField(siu, 'MSH', 12, 'X').replace('MSG00012', 'BAD-1'));
     assert.equal(bad.code, 'AR');
     assert.equal(bad.controlId, 'BAD-1');
     assert.equal(bad.text, 'MSH-12 (version id) is not an HL7 v2 version');
     const unsupported = await client.send(withField(hl7Fixture('fhir-converter/ADT-A02-01.hl7'), 'MSH', 10, 'A02-1'));
-    assert.equal(unsupported.code, 'AR');
-    assert.match(unsupported.raw, /ERR\|\|\|200\^\^HL70357/);
+    assert.equal(unsupported.code, 'AA');
+    assert.equal(unsupported.controlId, 'A02-1');
     const dead = await journal.deadLetters('feed-1');
     assert.deepEqual(
       dead.map((d) => d.reason),
-      ['MSH-12 (version id) is not an HL7 v2 version', 'unsupported message type ADT^A02'],
+      ['MSH-12 (version id) is not an HL7 v2 version'],
+    );
+    const attention = await journal.attention();
+    assert.equal(attention.counts.ignored, 1);
+    assert.deepEqual(
+      attention.items.filter((i) => i.kind === 'ignored').map((i) => [i.messageType, i.reason]),
+      [['ADT^A02', 'message type ADT^A02 is not supported by Steward; kept, not routed']],
     );
   });
 

@@ -1,51 +1,45 @@
 /**
  * @module An MLLP listener for one HL7 v2 connection (one interface at one site), in enhanced mode
  * in the sense that matters: the ACK is written only after the journal has durably stored the
- * message (AA), stored it on the dead-letter list (AR), or failed (AE: nothing stored, the sender
- * must resend).
+ * message (AA), kept it as ignored (AA, a type the connection does not route), stored it on the
+ * dead-letter list (AR), or failed (AE: nothing stored, the sender must resend). What happens to
+ * a frame is `Hl7Intake`'s job; this file is the socket side.
  *
  * Ordering: the frames of one TCP connection are handled strictly one after another — the next
  * waits until the previous is stored and acknowledged — so a sender that keeps one patient's
  * messages on one connection (as HL7 interface engines do) keeps them in order. There is no
- * ordering across connections. Backpressure: the socket is paused when too many frames wait.
+ * ordering across connections. Backpressure: the socket is paused when too many frames or bytes wait.
  *
- * Dedup keys: a stored message's key is its MSH-10 (a resend is `duplicate` → AA, no second
- * event); a dead-lettered message's key is `dead:<sha256 of the bytes>`, so a corrected message
- * resent with the same MSH-10 is not mistaken for the rejected one.
+ * Hardening: an allow-list of source addresses (others are closed at once, before any byte is
+ * read), optional TLS (MLLP over TLS, `node:tls`; client certificates when a CA is given), a cap
+ * on concurrent connections, a cap on bytes held per connection (the unfinished message plus the
+ * frames waiting), a short partial-frame timeout (an abandoned half message is dropped and the
+ * connection closed; the sender never got its ACK, so it resends), buffers released on close.
+ * Binding every interface (`0.0.0.0`, `::`) is refused without an allow-list: never by accident.
  *
- * Limits: frames are decoded as UTF-8 (MSH-18 is not honoured); TLS is not terminated here (put
- * the listener behind a TLS proxy or VPN, as MLLP deployments usually are).
+ * Dedup keys: a stored message's key is its MSH-10, compared by content (see `Hl7Intake`); a
+ * dead-lettered message's key is `dead:<sha256 of the bytes>`, so a corrected message resent with
+ * the same MSH-10 is not mistaken for the rejected one.
+ *
+ * Limits: frames are decoded as UTF-8 (MSH-18 is not honoured).
  */
-import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { BlockList, createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { IANAZone } from 'luxon';
-import {
-  ConfigError,
-  isStewardError,
-  newId,
-  systemClock,
-  type Clock,
-  type EhrEventInput,
-  type InboundJournal,
-  type InboundMessage,
-} from '@steward/core';
-import { ackSourceFromHeader, ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
-import { mapHl7 } from './map.js';
+import { ConfigError, newId, systemClock, type Clock, type InboundJournal } from '@steward/core';
+import { ackSourceFromRaw, buildAck } from './ack.js';
+import { Hl7Intake, routingProblems, type Hl7Logger, type Hl7Routing, type Hl7SenderRules } from './hl7-intake.js';
 import type { Hl7MapContext } from './map-common.js';
 import { frameMllp, MllpDecoder, type MllpDecodeResult } from './mllp.js';
-import { parseHl7, type ParsedHl7 } from './parse.js';
 
-/** What the listener logs: operational facts only (connection, type, reason), never message content. */
-export interface Hl7Logger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+export type { Hl7Logger } from './hl7-intake.js';
 
 export interface MllpListenerConfig {
   readonly connectionId: string;
   /** IANA zone for zone-less HL7 times. */
   readonly facilityTimeZone: string;
   readonly journal: InboundJournal;
+  /** Where to bind. `0.0.0.0` / `::` (every interface) only with `allowedSources`. */
   readonly host: string;
   /** 0 for an ephemeral port (tests). */
   readonly port: number;
@@ -53,6 +47,20 @@ export interface MllpListenerConfig {
   readonly maxMessageBytes: number;
   /** Close a connection idle this long (default 10 minutes). */
   readonly idleTimeoutMs?: number;
+  /** Drop an unfinished frame (and close) when no byte of it arrived for this long (default 30 s). */
+  readonly partialFrameTimeoutMs?: number;
+  /** Concurrent connections; more are closed at once (default 16). */
+  readonly maxConnections?: number;
+  /** Bytes one connection may hold (unfinished message + frames waiting); above it the socket is paused (default 4 × maxMessageBytes). */
+  readonly maxBufferedBytes?: number;
+  /** Source addresses (IPv4/IPv6, or CIDR like `10.1.0.0/16`) allowed to connect; absent: any. */
+  readonly allowedSources?: readonly string[];
+  /** MSH-3/MSH-4 values allowed on this connection; others are refused (AR) onto the dead-letter list. */
+  readonly senders?: Hl7SenderRules;
+  /** Which message types are routed; the others are acknowledged AA and kept as ignored. */
+  readonly routing?: Hl7Routing;
+  /** MLLP over TLS: key and certificate (PEM); with `ca`, clients must present a certificate it signed. */
+  readonly tls?: Pick<TlsOptions, 'key' | 'cert' | 'ca'>;
   /** On close(), how long in-flight work may take before sockets are destroyed (default 10 s). */
   readonly drainTimeoutMs?: number;
   readonly identifierSystems?: Readonly<Record<string, string>>;
@@ -61,16 +69,26 @@ export interface MllpListenerConfig {
   readonly logger?: Hl7Logger;
 }
 
+/** What a listener holds now: for tests and status pages. */
+export interface MllpListenerStats {
+  readonly connections: number;
+  /** Bytes held across connections: unfinished messages plus frames waiting. */
+  readonly bufferedBytes: number;
+  readonly refusedConnections: number;
+}
+
 /** Frames waiting on a connection before its socket is paused, and the level to resume at. */
 const pauseAt = 256;
 const resumeAt = 32;
+const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
 export class MllpListener {
   private readonly server: Server;
   private readonly connections = new Set<ConnectionWorker>();
-  private readonly mapContext: Hl7MapContext;
-  private readonly clock: Clock;
+  private readonly intake: Hl7Intake;
+  private readonly allowed: BlockList | undefined;
   private closing = false;
+  private refused = 0;
 
   constructor(private readonly config: MllpListenerConfig) {
     const problems: { path: string; message: string }[] = [];
@@ -81,15 +99,59 @@ export class MllpListener {
       problems.push({ path: 'maxMessageBytes', message: 'must be an integer of at least 64' });
     if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
       problems.push({ path: 'port', message: 'must be a TCP port' });
+    for (const [path, v] of [
+      ['maxConnections', config.maxConnections],
+      ['maxBufferedBytes', config.maxBufferedBytes],
+      ['partialFrameTimeoutMs', config.partialFrameTimeoutMs],
+      ['idleTimeoutMs', config.idleTimeoutMs],
+    ] as const)
+      if (v !== undefined && (!Number.isInteger(v) || v < 1))
+        problems.push({ path, message: 'must be a positive integer' });
+    if (config.maxBufferedBytes !== undefined && config.maxBufferedBytes < config.maxMessageBytes)
+      problems.push({ path: 'maxBufferedBytes', message: 'must be at least maxMessageBytes' });
+    const allowed = parseSources(config.allowedSources ?? [], problems);
+    if (wildcardHosts.has(config.host) && allowed === undefined)
+      problems.push({
+        path: 'host',
+        message: 'binding every interface needs an allow-list of source addresses (allowedSources)',
+      });
+    if (config.tls !== undefined && (config.tls.key === undefined || config.tls.cert === undefined))
+      problems.push({ path: 'tls', message: 'needs a key and a certificate' });
+    problems.push(...routingProblems(config.routing, 'routing'));
     if (problems.length > 0) throw new ConfigError(problems);
-    this.clock = config.clock ?? systemClock;
-    this.mapContext = {
+    this.allowed = allowed;
+    const mapContext: Hl7MapContext = {
       connectionId: config.connectionId,
       facilityTimeZone: config.facilityTimeZone,
       ...(config.identifierSystems === undefined ? {} : { identifierSystems: config.identifierSystems }),
       ...(config.previousStartField === undefined ? {} : { previousStartField: config.previousStartField }),
     };
-    this.server = createServer((socket) => this.accept(socket));
+    this.intake = new Hl7Intake({
+      connectionId: config.connectionId,
+      journal: config.journal,
+      mapContext,
+      clock: config.clock ?? systemClock,
+      ...(config.routing === undefined ? {} : { routing: config.routing }),
+      ...(config.senders === undefined ? {} : { senders: config.senders }),
+      ...(config.logger === undefined ? {} : { logger: config.logger }),
+    });
+    const tls = config.tls;
+    this.server =
+      tls === undefined
+        ? createServer((socket) => this.accept(socket))
+        : createTlsServer(
+            { ...tls, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined },
+            (socket) => this.accept(socket),
+          );
+    if (tls !== undefined) {
+      // Before the handshake: an address not allowed never gets to negotiate TLS.
+      this.server.on('connection', (socket: Socket) => {
+        if (!this.admits(socket)) socket.destroy();
+      });
+      this.server.on('tlsClientError', (err: NodeJS.ErrnoException) =>
+        config.logger?.warn({ connectionId: config.connectionId, code: err.code ?? 'TLS' }, 'hl7 TLS handshake failed'),
+      );
+    }
   }
 
   /** Starts listening; resolves with the bound address (the real port when `port` was 0). */
@@ -103,6 +165,12 @@ export class MllpListener {
     });
   }
 
+  stats(): MllpListenerStats {
+    let bufferedBytes = 0;
+    for (const c of this.connections) bufferedBytes += c.bufferedBytes;
+    return { connections: this.connections.size, bufferedBytes, refusedConnections: this.refused };
+  }
+
   /**
    * Stops accepting connections and data, lets every frame already received be stored and
    * acknowledged (up to `drainTimeoutMs`), then closes the sockets.
@@ -114,32 +182,71 @@ export class MllpListener {
     await closed;
   }
 
+  /** Source allow-list and connection cap; a refusal is logged with the address, never content. */
+  private admits(socket: Socket): boolean {
+    const address = socket.remoteAddress ?? '';
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    let reason: string | undefined;
+    if (this.allowed !== undefined && !this.allowed.check(address, family)) reason = 'source address not allowed';
+    else if (this.connections.size >= (this.config.maxConnections ?? 16)) reason = 'too many connections';
+    if (reason === undefined) return true;
+    this.refused++;
+    this.config.logger?.warn({ connectionId: this.config.connectionId, address, reason }, 'hl7 connection refused');
+    return false;
+  }
+
   private accept(socket: Socket): void {
-    if (this.closing) {
+    if (this.closing || (this.config.tls === undefined && !this.admits(socket))) {
       socket.destroy();
       return;
     }
-    const worker = new ConnectionWorker(socket, this.config, this.mapContext, this.clock);
+    const worker = new ConnectionWorker(socket, this.config, this.intake);
     this.connections.add(worker);
     socket.once('close', () => this.connections.delete(worker));
   }
 }
 
+/** The allow-list as a BlockList (used as an allow list), or undefined when any source may connect. */
+function parseSources(
+  sources: readonly string[],
+  problems: { path: string; message: string }[],
+): BlockList | undefined {
+  if (sources.length === 0) return undefined;
+  const list = new BlockList();
+  for (const s of sources) {
+    const [address = '', prefix] = s.split('/');
+    const v = isIP(address);
+    const bits = prefix === undefined ? (v === 6 ? 128 : 32) : Number(prefix);
+    if (v === 0 || !Number.isInteger(bits) || bits < 0 || bits > (v === 6 ? 128 : 32)) {
+      problems.push({ path: 'allowedSources', message: `${s} is not an IP address or CIDR range` });
+      continue;
+    }
+    const family = v === 6 ? 'ipv6' : 'ipv4';
+    list.addSubnet(address, bits, family);
+    // An IPv4 peer on a dual-stack socket shows as ::ffff:a.b.c.d.
+    if (v === 4) list.addSubnet(`::ffff:${address}`, 96 + bits, 'ipv6');
+  }
+  return list;
+}
+
 /** One TCP connection: decodes frames and handles them strictly in order. */
 class ConnectionWorker {
   private readonly decoder: MllpDecoder;
+  private readonly maxBuffered: number;
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
+  private queuedBytes = 0;
   private paused = false;
   private draining = false;
+  private partialTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly config: MllpListenerConfig,
-    private readonly ctx: Hl7MapContext,
-    private readonly clock: Clock,
+    private readonly intake: Hl7Intake,
   ) {
     this.decoder = new MllpDecoder(config.maxMessageBytes);
+    this.maxBuffered = config.maxBufferedBytes ?? 4 * config.maxMessageBytes;
     socket.setNoDelay(true);
     socket.setTimeout(config.idleTimeoutMs ?? 600_000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -158,7 +265,13 @@ class ConnectionWorker {
           'hl7 connection closed mid-message; partial message discarded',
         );
       }
+      this.release();
     });
+  }
+
+  /** Bytes this connection holds now. */
+  get bufferedBytes(): number {
+    return this.decoder.bufferedBytes + this.queuedBytes;
   }
 
   drain(timeoutMs: number): Promise<void> {
@@ -176,102 +289,79 @@ class ConnectionWorker {
     return Promise.race([done, timeout]).finally(() => clearTimeout(timer));
   }
 
+  private release(): void {
+    clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
+    this.decoder.reset();
+  }
+
   private onData(chunk: Buffer): void {
     if (this.draining) return; // not acked: the sender resends to the next listener
     for (const result of this.decoder.push(chunk)) {
+      const bytes = result.kind === 'frame' ? result.payload.length : 0;
       this.queued++;
-      this.tail = this.tail.then(() => this.handle(result)).finally(() => this.dequeued());
+      this.queuedBytes += bytes;
+      this.tail = this.tail
+        .then(() => this.handle(result))
+        .finally(() => {
+          this.queuedBytes -= bytes;
+          this.dequeued();
+        });
     }
-    if (this.queued >= pauseAt && !this.paused) {
+    this.armPartialTimer();
+    if ((this.queued >= pauseAt || this.bufferedBytes >= this.maxBuffered) && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
+  /** An unfinished frame with no new byte for `partialFrameTimeoutMs`: drop it and close. */
+  private armPartialTimer(): void {
+    clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
+    if (!this.decoder.partial) return;
+    this.partialTimer = setTimeout(() => {
+      this.config.logger?.warn(
+        { connectionId: this.config.connectionId },
+        'hl7 partial frame timed out; partial message discarded and connection closed',
+      );
+      this.decoder.reset();
+      void this.tail.then(() => this.socket.destroy());
+    }, this.config.partialFrameTimeoutMs ?? 30_000);
+  }
+
   private dequeued(): void {
     this.queued--;
-    if (this.paused && this.queued <= resumeAt) {
+    if (this.paused && this.queued <= resumeAt && this.bufferedBytes < this.maxBuffered / 2) {
       this.paused = false;
       this.socket.resume();
     }
   }
 
-  /** Never rejects: every outcome becomes an ACK (or a log line when the socket is gone). */
+  /** Never rejects: every frame end gets exactly one ACK frame (or a log line when the socket is gone). */
   private async handle(result: MllpDecodeResult): Promise<void> {
-    const receivedAt = this.clock.now();
     if (result.kind === 'error') {
       // A framing error has no message to store; tell the sender, who may resend.
       this.config.logger?.warn({ connectionId: this.config.connectionId, reason: result.reason }, 'hl7 framing error');
-      this.reply('AR', ackSourceFromRaw(''), result.reason, '100');
+      this.write(
+        buildAck({
+          code: 'AR',
+          source: ackSourceFromRaw(''),
+          ackControlId: newId(),
+          now: (this.config.clock ?? systemClock).now(),
+          reason: result.reason,
+          errorCode: '100',
+        }),
+      );
       return;
     }
-    const raw = result.payload.toString('utf8');
-    let parsed: ParsedHl7 | undefined;
-    let source: AckSource;
-    let events: EhrEventInput[] = [];
-    let rejection: string | undefined;
-    try {
-      parsed = parseHl7(raw);
-      source = ackSourceFromHeader(parsed.message.header);
-      events = mapHl7(parsed, this.ctx);
-    } catch (err) {
-      source = parsed === undefined ? ackSourceFromRaw(raw) : ackSourceFromHeader(parsed.message.header);
-      // A UserError names the field; anything else is a bug in a mapper, kept visible, not thrown.
-      rejection =
-        isStewardError(err) && err.category === 'user'
-          ? err.message
-          : 'the message could not be mapped (internal error)';
-    }
-
-    const message: InboundMessage = {
-      connectionId: this.config.connectionId,
-      channel: 'hl7v2',
-      messageKey:
-        rejection === undefined && parsed !== undefined
-          ? parsed.controlId
-          : `dead:${createHash('sha256').update(result.payload).digest('hex')}`,
-      raw,
-      messageType: parsed?.type ?? 'unknown',
-      receivedAt,
-    };
-    try {
-      if (rejection !== undefined) {
-        await this.config.journal.deadLetter(message, rejection);
-        this.config.logger?.info(
-          { connectionId: this.config.connectionId, messageType: message.messageType, reason: rejection },
-          'hl7 message dead-lettered',
-        );
-        this.reply('AR', source, rejection, rejection.startsWith('unsupported message type') ? '200' : '102');
-        return;
-      }
-      const outcome = await this.config.journal.receive(message, events);
-      if (outcome.status === 'dead-letter')
-        this.reply('AR', source, 'the message was put on the dead-letter list', '102');
-      else this.reply('AA', source);
-    } catch (err) {
-      // Nothing was stored: AE tells the sender to resend later.
-      this.config.logger?.warn(
-        {
-          connectionId: this.config.connectionId,
-          messageType: message.messageType,
-          code: isStewardError(err) ? err.code : 'UNEXPECTED',
-        },
-        'hl7 message could not be stored',
-      );
-      this.reply('AE', source, 'the message could not be stored; resend later', '207');
-    }
+    if (result.notice !== undefined)
+      this.config.logger?.warn({ connectionId: this.config.connectionId, reason: result.notice }, 'hl7 framing notice');
+    this.write(await this.intake.frame(result.payload));
   }
 
-  private reply(code: AckCode, source: AckSource, reason?: string, errorCode?: string): void {
+  private write(ack: string): void {
     if (this.socket.destroyed || !this.socket.writable) return;
-    const ack = buildAck({
-      code,
-      source,
-      ackControlId: newId(),
-      now: this.clock.now(),
-      ...(reason === undefined ? {} : { reason }),
-      ...(errorCode === undefined ? {} : { errorCode }),
-    });
     this.socket.write(frameMllp(ack));
   }
 }

@@ -36,13 +36,29 @@ describe('MllpDecoder', () => {
     assert.deepEqual(show(out), ['error: message exceeds the 10-byte limit', 'ok']);
   });
 
-  it('a start byte inside a frame drops the unfinished message with a clear error', () => {
+  it('a restart inside a frame gives one frame, the restarted message, never an extra error', () => {
     const d = new MllpDecoder(1000);
-    const out = d.push(Buffer.concat([Buffer.from([0x0b]), Buffer.from('lost'), frameMllp('kept')]));
-    assert.deepEqual(show(out), [
-      'error: a frame started before the previous one ended; the incomplete message was skipped',
-      'kept',
-    ]);
+    const out = d.push(Buffer.concat([Buffer.from([0x0b]), Buffer.from('MSH|lost'), frameMllp('MSH|kept')]));
+    assert.deepEqual(show(out), ['MSH|kept']);
+    assert.match((out[0] as { notice?: string }).notice ?? '', /restarted/);
+    assert.equal(d.partial, false);
+  });
+
+  it('a stray start byte inside a message is removed and the whole message kept, split anywhere', () => {
+    const bytes = Buffer.concat([frameMllp('MSH|a\rOBX|1|x\x0by'), frameMllp('MSH|b')]);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const d = new MllpDecoder(1000);
+      const out = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut))];
+      assert.deepEqual(show(out), ['MSH|a\rOBX|1|xy', 'MSH|b'], `cut at ${cut}`);
+    }
+  });
+
+  it('releases the unfinished message on reset', () => {
+    const d = new MllpDecoder(1000);
+    d.push(frameMllp('abcdef').subarray(0, 5));
+    assert.equal(d.bufferedBytes, 4);
+    d.reset();
+    assert.equal(d.bufferedBytes, 0);
     assert.equal(d.partial, false);
   });
 

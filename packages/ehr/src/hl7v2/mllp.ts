@@ -26,7 +26,13 @@ export function frameMllp(message: string): Buffer {
 }
 
 export type MllpDecodeResult =
-  { readonly kind: 'frame'; readonly payload: Buffer } | { readonly kind: 'error'; readonly reason: string };
+  | {
+      readonly kind: 'frame';
+      readonly payload: Buffer;
+      /** Set when a start byte was found inside the frame: what was done about it (for a log line, no ACK). */
+      readonly notice?: string;
+    }
+  | { readonly kind: 'error'; readonly reason: string };
 
 /**
  * Feed chunks in, get complete frames and framing errors out, in stream order. Keeps at most
@@ -39,7 +45,8 @@ export class MllpDecoder {
   private inFrame = false;
   private oversized = false;
   private garbage = false;
-  private restarted = false;
+  /** A start byte (VT) was seen inside the current frame; resolved when the frame ends. */
+  private strayStart = false;
   /** The last byte of a chunk was FS: the frame ends if the next chunk starts with CR. */
   private pendingFs = false;
 
@@ -48,6 +55,21 @@ export class MllpDecoder {
   /** True while part of a message has been received but not its end. */
   get partial(): boolean {
     return this.inFrame;
+  }
+
+  /** Bytes of the unfinished message held in memory. */
+  get bufferedBytes(): number {
+    return this.size;
+  }
+
+  /** Drops the unfinished message (its sender never got an ACK for it, so it resends). */
+  reset(): void {
+    this.parts = [];
+    this.size = 0;
+    this.inFrame = false;
+    this.oversized = false;
+    this.strayStart = false;
+    this.pendingFs = false;
   }
 
   push(chunk: Buffer): MllpDecodeResult[] {
@@ -101,16 +123,8 @@ export class MllpDecoder {
 
   private append(data: Buffer): void {
     if (data.length === 0) return;
-    if (data.includes(VT)) {
-      // A start byte inside a message: the sender restarted without ending the previous frame.
-      // Keep what follows the last VT as the new message.
-      const last = data.lastIndexOf(VT);
-      this.parts = [];
-      this.size = 0;
-      this.oversized = false;
-      this.restarted = true;
-      data = data.subarray(last + 1);
-    }
+    // A start byte inside a frame is kept for now and resolved when the frame ends (`finish`).
+    if (data.includes(VT)) this.strayStart = true;
     if (this.oversized) return;
     if (this.size + data.length > this.maxMessageBytes) {
       this.oversized = true;
@@ -122,24 +136,43 @@ export class MllpDecoder {
     this.size += data.length;
   }
 
+  /**
+   * One frame end gives exactly one result, so the sender gets exactly one ACK. A start byte found
+   * inside the frame is either a restart (the sender began again without ending the first try:
+   * what follows the last VT is a whole message, starting with a header, and is the one
+   * acknowledged; the unfinished first try was never acknowledged, so nothing is lost) or a stray
+   * byte inside the message (removed; the message is processed as sent).
+   */
   private finish(out: MllpDecodeResult[]): void {
-    if (this.restarted)
-      out.push({
-        kind: 'error',
-        reason: 'a frame started before the previous one ended; the incomplete message was skipped',
-      });
-    this.restarted = false;
     if (this.oversized) out.push({ kind: 'error', reason: `message exceeds the ${this.maxMessageBytes}-byte limit` });
-    else
-      out.push({
-        kind: 'frame',
-        payload: this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size),
-      });
+    else {
+      let payload = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
+      let notice: string | undefined;
+      if (this.strayStart) {
+        const tail = payload.subarray(payload.lastIndexOf(VT) + 1);
+        if (startsWithHeader(tail)) {
+          payload = tail;
+          notice = 'a frame restarted before the previous one ended; the unfinished first part was discarded';
+        } else {
+          payload = Buffer.from(payload.filter((b) => b !== VT));
+          notice = 'a stray start byte inside a frame was removed';
+        }
+      }
+      out.push({ kind: 'frame', payload, ...(notice === undefined ? {} : { notice }) });
+    }
     this.parts = [];
     this.size = 0;
     this.inFrame = false;
     this.oversized = false;
+    this.strayStart = false;
   }
+}
+
+/** MSH, FHS or BHS, after an optional UTF-8 byte-order mark. */
+function startsWithHeader(buf: Buffer): boolean {
+  const at = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const name = buf.subarray(at, at + 3).toString('latin1');
+  return name === 'MSH' || name === 'FHS' || name === 'BHS';
 }
 
 function hasNonWhitespace(buf: Buffer, from: number, to: number): boolean {

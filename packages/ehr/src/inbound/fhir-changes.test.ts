@@ -86,6 +86,12 @@ class CountingJournal implements InboundJournal {
   deadLetters(): ReturnType<InboundJournal['deadLetters']> {
     return this.inner.deadLetters();
   }
+  ignore(message: InboundMessage, reason: string): ReturnType<InboundJournal['ignore']> {
+    return this.inner.ignore(message, reason);
+  }
+  attention(): ReturnType<InboundJournal['attention']> {
+    return this.inner.attention();
+  }
   events(afterSeq: number, limit: number): ReturnType<InboundJournal['events']> {
     return this.inner.events(afterSeq, limit);
   }
@@ -192,6 +198,8 @@ describe('FhirChanges', () => {
       receive: (m, e) => inner.receive(m, e),
       deadLetter: (m, r) => inner.deadLetter(m, r),
       deadLetters: () => inner.deadLetters(),
+      ignore: (m, r) => inner.ignore(m, r),
+      attention: () => inner.attention(),
       events: (a, l) => inner.events(a, l),
     };
     const { ehr, changes } = setup(2, plain);

@@ -243,6 +243,62 @@ for (const target of storeTargets()) {
       );
     });
 
+    it('a reused control id: same content is a duplicate, different content is filed and flagged, never lost', async () => {
+      const reused = (key: string, raw: string): InboundMessage => ({ ...message(key, raw), keyMayRepeat: true });
+      const day1 = 'MSH|^~\\&|EHR|NORTH|STEWARD|NORTH|20261122||SIU^S12|R1|P|2.5\rPID|1||MRN-SECRET-42';
+      const day2 = 'MSH|^~\\&|EHR|NORTH|STEWARD|NORTH|20261123||ADT^A08|R1|P|2.5\rPID|1||MRN-SECRET-43';
+      const a = await journal.receive(reused('R1', day1), [booked('R1')]);
+      assert.equal(a.status, 'stored');
+      // A resend, even with other line breaks, is the same message.
+      const resend = await journal.receive(reused('R1', day1.replace(/\r/g, '\r\n')), [booked('R1')]);
+      assert.deepEqual(resend, { status: 'duplicate', messageId: a.messageId });
+      // Different content under the same control id (a counter reset, another message type).
+      const b = await journal.receive(reused('R1', day2), [booked('R1')]);
+      assert.equal(b.status, 'stored');
+      assert.equal(b.status === 'stored' ? b.flag : undefined, 'control-id-reused');
+      assert.equal(b.status === 'stored' ? b.events.length : -1, 1, 'its event is not mistaken for the first one');
+      assert.deepEqual(await journal.receive(reused('R1', day2), [booked('R1')]), {
+        status: 'duplicate',
+        messageId: b.messageId,
+      });
+      // Several at once in one statement, one of them reusing R1 again, one ignored (not routed).
+      const c = await journal.receiveMany!([
+        { message: reused('R1', `${day2}\rNTE|1||third`), events: [booked('R1')] },
+        { message: reused('R2', day1.replace('|R1|', '|R2|')), events: [booked('R2')] },
+      ]);
+      assert.deepEqual(
+        c.map((o) => [o.status, 'flag' in o ? o.flag : undefined]),
+        [
+          ['stored', 'control-id-reused'],
+          ['stored', undefined],
+        ],
+      );
+      const ignored = await journal.ignore(reused('R1', `${day1}\rNTE|1||fourth`), 'message type X^Y is not routed');
+      assert.equal(ignored.status, 'ignored');
+      const list = await journal.attention();
+      assert.deepEqual(list.counts, { deadLetter: 1, controlIdReused: 3, ignored: 1 });
+      assert.deepEqual(
+        list.items.filter((i) => i.messageKey.startsWith('R1')).map((i) => i.kind),
+        ['control-id-reused', 'control-id-reused', 'control-id-reused'],
+      );
+      assert.ok(list.items.every((i) => !i.reason.includes('MRN')));
+      const keys = (await journal.events(0, 1000)).map((e) => e.dedupKey).filter((k) => k.startsWith('hl7:R1'));
+      assert.equal(keys.length, 3, 'three different messages under R1, three events');
+      await audit.flush();
+      const reasons = await db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'ehr.received' and entry like '%control-id-reused%'`,
+      );
+      assert.equal(reasons.rows.length, 3);
+    });
+
+    it('a message filed before content hashes were kept is compared by its sealed text', async () => {
+      const raw = 'MSH|^~\\&|EHR|NORTH|STEWARD|NORTH|20261122||SIU^S12|OLD1|P|2.5\rPID|1||MRN-SECRET-42';
+      const first = await journal.receive({ ...message('OLD1', raw), keyMayRepeat: true }, [booked('OLD1')]);
+      await db.query(`update ehr_inbound set content_hash = null where message_key = 'OLD1'`);
+      const again = await journal.receive({ ...message('OLD1', raw), keyMayRepeat: true }, [booked('OLD1')]);
+      assert.deepEqual(again, { status: 'duplicate', messageId: first.messageId });
+    });
+
     it('refuses an actor without ehr.ingest at the site, storing nothing', async () => {
       const before = await db.query<{ n: number }>('select count(*)::int as n from ehr_inbound');
       await assert.rejects(outsider.receive(message('M9'), [booked('M9')]), { code: 'FORBIDDEN' });

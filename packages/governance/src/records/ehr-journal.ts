@@ -17,10 +17,13 @@ import {
   newId,
   systemClock,
   UnexpectedError,
+  type AttentionItem,
+  type AttentionList,
   type Clock,
   type DeadLetter,
   type EhrEvent,
   type EhrEventInput,
+  type InboundFlag,
   type InboundJournal,
   type InboundMessage,
   type PatientRef,
@@ -34,6 +37,14 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
+import {
+  contentHashOf,
+  existingId,
+  fileRows,
+  insertDeadLetter,
+  type Filing,
+  type PreparedEvent,
+} from './ehr-inbound-rows.js';
 
 /** The connection a journal writes for: its id and the site whose grants cover it. */
 export interface JournalConnection {
@@ -59,21 +70,13 @@ interface DeadLetterRow {
   reason: string;
 }
 
-/** One message ready to file: sealed, with its sealed events. */
-interface Filing {
-  readonly messageId: string;
-  readonly message: InboundMessage;
-  readonly rawSealed: Uint8Array;
-  readonly recordedAt: Date;
-  readonly events: readonly PreparedEvent[];
+interface AttentionRow extends DeadLetterRow {
+  status: 'stored' | 'dead-letter' | 'ignored';
+  flag: InboundFlag | null;
 }
 
-interface PreparedEvent {
-  readonly id: string;
-  readonly input: EhrEventInput;
-  readonly sealed: Uint8Array;
-  readonly patientKey: Uint8Array | undefined;
-}
+/** Why a message filed under a reused control id is on the attention list (no content, no id). */
+const reusedReason = 'the control id was used before for a different message; filed as its own message, check it';
 
 export interface EhrJournalOptions {
   /**
@@ -90,7 +93,7 @@ type Allowed = Extract<Decision, { allowed: true }>;
 export class EhrJournal {
   private readonly decisionTtlMs: number;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
-  private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: fileAll };
+  private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: (tx, items) => this.fileAll(tx, items) };
 
   constructor(
     private readonly db: Database,
@@ -114,6 +117,9 @@ export class EhrJournal {
       receiveMany: (items) => this.file(ctx, connection, items, allow),
       deadLetter: (message, reason) => this.deadLetter(ctx, connection, message, reason),
       deadLetters: () => this.deadLetters(ctx, connection),
+      ignore: async (message, reason) =>
+        first(await this.file(ctx, connection, [{ message, events: [] }], allow, reason)),
+      attention: (limit) => this.attention(ctx, connection, limit),
       events: (afterSeq, limit) => this.events(ctx, connection, afterSeq, limit),
     };
   }
@@ -169,6 +175,7 @@ export class EhrJournal {
     connection: JournalConnection,
     items: readonly { readonly message: InboundMessage; readonly events: readonly EhrEventInput[] }[],
     allow: () => Promise<Allowed>,
+    ignoredReason?: string,
   ): Promise<readonly ReceiveOutcome[]> {
     for (const { message, events } of items) {
       checkConnection(connection, message);
@@ -181,12 +188,9 @@ export class EhrJournal {
     const decision = await allow();
     const settled = await Promise.allSettled(
       items.map(({ message, events }) =>
-        this.audit.transactBatch(this.filings, this.prepare(message, events), (outcome) => [
+        this.audit.transactBatch(this.filings, this.prepare(message, events, ignoredReason), (outcome) => [
           this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
-            reason:
-              outcome.status === 'duplicate'
-                ? 'duplicate'
-                : `events:${outcome.status === 'stored' ? outcome.events.length : 0}`,
+            reason: receivedReason(outcome),
           }),
         ]),
       ),
@@ -197,23 +201,96 @@ export class EhrJournal {
   }
 
   /** Seals the raw message and each event under its own row id (the AAD binds ciphertext to row). */
-  private prepare(message: InboundMessage, events: readonly EhrEventInput[]): Filing {
+  private prepare(message: InboundMessage, events: readonly EhrEventInput[], ignoredReason?: string): Filing {
     const messageId = newId();
     return {
       messageId,
       message,
       rawSealed: this.cipher.encrypt(message.raw, `ehr_inbound:${messageId}`),
       recordedAt: this.clock.now(),
-      events: events.map((e) => {
-        const id = newId();
-        return {
-          id,
-          input: e,
-          sealed: this.cipher.encrypt(JSON.stringify(e), `ehr_events:${id}`),
-          patientKey: this.patientKey(e.patient),
-        };
-      }),
+      events: events.map((e) => this.prepareEvent(newId(), e)),
+      status: ignoredReason === undefined ? 'stored' : 'ignored',
+      reason: ignoredReason === undefined ? null : ignoredReason.slice(0, 500),
+      contentHash: contentHashOf(message.raw),
+      flag: null,
     };
+  }
+
+  private prepareEvent(id: string, input: EhrEventInput): PreparedEvent {
+    return {
+      id,
+      input,
+      sealed: this.cipher.encrypt(JSON.stringify(input), `ehr_events:${id}`),
+      patientKey: this.patientKey(input.patient),
+    };
+  }
+
+  /**
+   * Files messages with `fileRows`; then every message whose key was taken and whose key may
+   * repeat (HL7 MSH-10) is compared with the message filed under that key. Same content: a
+   * duplicate (a resend). Different content: a different message that reused the control id. It
+   * is FILED, not refused, under `<key>#<content hash>` and flagged `control-id-reused`: refusing
+   * it (AE) would make the sender resend the same id forever or stop its queue, while filing it
+   * means nothing is lost and the workflows see it, and the flag puts it in front of a person.
+   * Its events' dedup keys get the same suffix, since keys derived from the reused control id
+   * would otherwise collide with the first message's events and be skipped.
+   */
+  private async fileAll(tx: Sql, items: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
+    const outcomes = [...(await fileRows(tx, items))];
+    const taken = items.flatMap((f, i) => {
+      const o = outcomes[i];
+      return o?.status === 'duplicate' && f.message.keyMayRepeat === true && f.flag === null ? [{ f, i, o }] : [];
+    });
+    if (taken.length === 0) return outcomes;
+    const earlier = await this.hashesOf(
+      tx,
+      taken.map((t) => t.o.messageId),
+    );
+    const refile: { i: number; filing: Filing }[] = [];
+    for (const { f, i, o } of taken) {
+      if (earlier.get(o.messageId) === f.contentHash) continue; // a resend: a true duplicate
+      const suffix = `#${f.contentHash}`;
+      refile.push({
+        i,
+        filing: {
+          ...f,
+          message: { ...f.message, messageKey: `${f.message.messageKey}${suffix}` },
+          events: f.events.map((e) =>
+            this.prepareEvent(e.id, { ...e.input, dedupKey: `${e.input.dedupKey}${suffix}` }),
+          ),
+          flag: 'control-id-reused',
+          reason: f.reason ?? reusedReason,
+        },
+      });
+    }
+    if (refile.length === 0) return outcomes;
+    const again = await fileRows(
+      tx,
+      refile.map((r) => r.filing),
+    );
+    refile.forEach((r, k) => {
+      const o = again[k];
+      if (o !== undefined) outcomes[r.i] = o;
+    });
+    return outcomes;
+  }
+
+  /** The content hashes of filed messages; rows filed before hashes were kept are hashed from their sealed text. */
+  private async hashesOf(tx: Sql, ids: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await tx.query<{ id: string; content_hash: string | null; raw_enc: Uint8Array | null }>(
+      `select id::text as id, content_hash, case when content_hash is null then raw_enc end as raw_enc
+         from ehr_inbound where id = any($1::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        r.content_hash ??
+          (r.raw_enc === null
+            ? ''
+            : contentHashOf(this.cipher.decrypt(r.raw_enc, `ehr_inbound:${r.id}`).toString('utf8'))),
+      ]),
+    );
   }
 
   async deadLetter(
@@ -229,7 +306,7 @@ export class EhrJournal {
     const shortReason = reason.slice(0, 500);
     return this.audit.transact(
       async (tx): Promise<ReceiveOutcome> => {
-        const inserted = await insertInbound(tx, messageId, message, 'dead-letter', shortReason, rawSealed);
+        const inserted = await insertDeadLetter(tx, messageId, message, shortReason, rawSealed);
         if (!inserted) return { status: 'duplicate', messageId: await existingId(tx, message) };
         return { status: 'dead-letter', messageId };
       },
@@ -258,6 +335,42 @@ export class EhrJournal {
       receivedAt: r.received_at,
       reason: r.reason,
     }));
+  }
+
+  /**
+   * The attention list: dead letters, messages filed with a flag (a reused control id) and
+   * messages kept but not routed (ignored), newest `limit` (default 200) in arrival order, with
+   * the counts of each kind. Read as the connection; no message content.
+   */
+  async attention(ctx: RequestContext, connection: JournalConnection, limit = 200): Promise<AttentionList> {
+    await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
+    const where = `connection_id = $1 and (status <> 'stored' or flag is not null)`;
+    const counted = await this.db.query<{ dead: number; reused: number; ignored: number }>(
+      `select count(*) filter (where status = 'dead-letter')::int as dead,
+              count(*) filter (where flag = 'control-id-reused')::int as reused,
+              count(*) filter (where status = 'ignored')::int as ignored
+         from ehr_inbound where ${where}`,
+      [connection.id],
+    );
+    const { rows } = await this.db.query<AttentionRow>(
+      `select id, connection_id, channel, message_key, message_type, received_at, reason, status, flag
+         from ehr_inbound where ${where} order by received_at desc, id desc limit $2`,
+      [connection.id, Math.max(1, Math.min(limit, 10_000))],
+    );
+    const c = counted.rows[0];
+    return {
+      counts: { deadLetter: c?.dead ?? 0, controlIdReused: c?.reused ?? 0, ignored: c?.ignored ?? 0 },
+      items: rows.reverse().map((r): AttentionItem => ({
+        kind: r.status === 'dead-letter' ? 'dead-letter' : (r.flag ?? 'ignored'),
+        messageId: r.id,
+        connectionId: r.connection_id,
+        channel: r.channel as DeadLetter['channel'],
+        messageKey: r.message_key,
+        messageType: r.message_type,
+        receivedAt: r.received_at,
+        reason: r.reason ?? '',
+      })),
+    };
   }
 
   /** A connection's events after `afterSeq`, in arrival order. Reading them is audited like a search. */
@@ -352,6 +465,20 @@ export class EhrJournal {
   }
 }
 
+/** The `ehr.received` audit reason: counts and flags, never content. */
+function receivedReason(outcome: ReceiveOutcome): string {
+  switch (outcome.status) {
+    case 'duplicate':
+      return 'duplicate';
+    case 'ignored':
+      return outcome.flag === undefined ? 'ignored' : `ignored;${outcome.flag}`;
+    case 'stored':
+      return `events:${outcome.events.length}${outcome.flag === undefined ? '' : `;${outcome.flag}`}`;
+    case 'dead-letter':
+      return 'dead-letter';
+  }
+}
+
 function first(outcomes: readonly ReceiveOutcome[]): ReceiveOutcome {
   const outcome = outcomes[0];
   if (outcome === undefined) throw new UnexpectedError('no outcome for a filed message');
@@ -361,133 +488,4 @@ function first(outcomes: readonly ReceiveOutcome[]): ReceiveOutcome {
 function checkConnection(connection: JournalConnection, message: InboundMessage): void {
   if (message.connectionId !== connection.id)
     throw new UnexpectedError('a message names another connection than its journal');
-}
-
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-
-/**
- * Files messages and their events with ONE statement: a multi-row insert of the messages (a
- * message already filed under its (connection, channel, key) is skipped: a duplicate) feeding a
- * multi-row insert of the events of the messages actually inserted (an event whose (connection,
- * dedup key) exists, from an earlier message or an earlier item of this call, is skipped: one
- * event per change). Rows go in in item order, so event seqs follow arrival order. A second
- * statement runs only when there are duplicates, to name the message filed before.
- */
-async function fileAll(tx: Sql, items: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
-  const events = items.flatMap((f) => f.events.map((e) => ({ f, e })));
-  const { rows } = await tx.query<{ kind: 'message' | 'event'; id: string; seq: string | number | null }>(
-    `with ib as (
-       insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, reason, raw_enc, received_at)
-       select t.id, t.connection_id, t.channel, t.message_key, t.message_type, 'stored', null, decode(t.raw, 'hex'),
-              t.received_at::timestamptz
-         from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-              with ordinality as t(id, connection_id, channel, message_key, message_type, raw, received_at, ord)
-        order by t.ord
-       on conflict (connection_id, channel, message_key) do nothing
-       returning id
-     ), ev as (
-       insert into ehr_events (id, connection_id, inbound_id, type, dedup_key, patient_key, occurred_at, data_enc, recorded_at)
-       select e.id, e.connection_id, e.inbound_id, e.type, e.dedup_key,
-              case when e.patient_key = '' then null else decode(e.patient_key, 'hex') end,
-              e.occurred_at::timestamptz, decode(e.data, 'hex'), e.recorded_at::timestamptz
-         from unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-              with ordinality as e(id, inbound_id, connection_id, type, dedup_key, patient_key, occurred_at, data, recorded_at, ord)
-         join ib on ib.id = e.inbound_id
-        order by e.ord
-       on conflict (connection_id, dedup_key) do nothing
-       returning id, seq
-     )
-     select 'message' as kind, id::text as id, null::int8 as seq from ib
-     union all
-     select 'event', id::text, seq from ev`,
-    [
-      items.map((f) => f.messageId),
-      items.map((f) => f.message.connectionId),
-      items.map((f) => f.message.channel),
-      items.map((f) => f.message.messageKey),
-      items.map((f) => f.message.messageType),
-      items.map((f) => hex(f.rawSealed)),
-      items.map((f) => f.message.receivedAt.toISOString()),
-      events.map(({ e }) => e.id),
-      events.map(({ f }) => f.messageId),
-      events.map(({ e }) => e.input.connectionId),
-      events.map(({ e }) => e.input.type),
-      events.map(({ e }) => e.input.dedupKey),
-      events.map(({ e }) => (e.patientKey === undefined ? '' : hex(e.patientKey))),
-      events.map(({ e }) => e.input.occurredAt),
-      events.map(({ e }) => hex(e.sealed)),
-      events.map(({ f }) => f.recordedAt.toISOString()),
-    ],
-  );
-  const inserted = new Set<string>();
-  const seqs = new Map<string, number>();
-  for (const r of rows) {
-    if (r.kind === 'message') inserted.add(r.id);
-    else seqs.set(r.id, Number(r.seq));
-  }
-  const duplicates = items.filter((f) => !inserted.has(f.messageId));
-  const existing = duplicates.length === 0 ? new Map<number, string>() : await existingIds(tx, duplicates);
-  return items.map((f): ReceiveOutcome => {
-    if (!inserted.has(f.messageId)) {
-      return { status: 'duplicate', messageId: existing.get(duplicates.indexOf(f)) ?? '' };
-    }
-    const stored: EhrEvent[] = [];
-    for (const e of f.events) {
-      const seq = seqs.get(e.id);
-      if (seq !== undefined) stored.push({ ...e.input, id: e.id, seq, recordedAt: f.recordedAt });
-    }
-    return { status: 'stored', messageId: f.messageId, events: stored };
-  });
-}
-
-/** The ids the duplicates were filed under before, by the duplicates' positions. */
-async function existingIds(tx: Sql, duplicates: readonly Filing[]): Promise<Map<number, string>> {
-  const { rows } = await tx.query<{ id: string; ord: string | number }>(
-    `select i.id::text as id, t.ord
-       from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as t(connection_id, channel, message_key, ord)
-       join ehr_inbound i
-         on i.connection_id = t.connection_id and i.channel = t.channel and i.message_key = t.message_key`,
-    [
-      duplicates.map((f) => f.message.connectionId),
-      duplicates.map((f) => f.message.channel),
-      duplicates.map((f) => f.message.messageKey),
-    ],
-  );
-  return new Map(rows.map((r) => [Number(r.ord) - 1, r.id]));
-}
-
-/** Files a message once per (connection, channel, key); false when it was filed before. */
-async function insertInbound(
-  tx: Sql,
-  id: string,
-  message: InboundMessage,
-  status: 'stored' | 'dead-letter',
-  reason: string | null,
-  rawSealed: Uint8Array,
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, reason, raw_enc, received_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     on conflict (connection_id, channel, message_key) do nothing`,
-    [
-      id,
-      message.connectionId,
-      message.channel,
-      message.messageKey,
-      message.messageType,
-      status,
-      reason,
-      rawSealed,
-      message.receivedAt,
-    ],
-  );
-  return rowCount !== 0;
-}
-
-async function existingId(tx: Sql, message: InboundMessage): Promise<string> {
-  const { rows } = await tx.query<{ id: string }>(
-    'select id from ehr_inbound where connection_id = $1 and channel = $2 and message_key = $3',
-    [message.connectionId, message.channel, message.messageKey],
-  );
-  return rows[0]?.id ?? '';
 }

@@ -1,0 +1,242 @@
+/**
+ * @module What happens to one received HL7 v2 frame, whatever carried it: parse, check the sender,
+ * route by message type, store through the journal, and the ACK to send back — one ACK per frame,
+ * or for a batch (FHS/BHS … BTS/FTS) one batch of ACKs, one per message, in one frame.
+ *
+ * Outcomes, each visible somewhere:
+ * - stored (AA); a reused MSH-10 with different content is stored AND flagged `control-id-reused`
+ *   on the attention list (the journal decides; see `EhrJournal.fileAll`), with a warn log;
+ * - a resend (same MSH-10, same content): AA, nothing stored again;
+ * - a type the connection does not route: AA and kept as `ignored` (counted on the attention list).
+ *   AR would make an interface engine stop the whole queue for a message nobody here needs;
+ * - cannot be parsed or mapped, or from a sender the connection does not allow: dead letter, AR;
+ * - the store failed: AE, nothing stored, the sender resends.
+ */
+import { createHash } from 'node:crypto';
+import {
+  isStewardError,
+  newId,
+  type Clock,
+  type EhrEventInput,
+  type InboundJournal,
+  type InboundMessage,
+} from '@steward/core';
+import { ackSourceFromHeader, ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
+import { buildBatchAck, splitBatch } from './batch.js';
+import { mapHl7 } from './map.js';
+import type { Hl7MapContext } from './map-common.js';
+import { component, parseHl7, type ParsedHl7 } from './parse.js';
+
+/** What the listener logs: operational facts only (connection, type, reason), never message content. */
+export interface Hl7Logger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Which message types a connection routes. Patterns are `ADT` (every trigger), `ADT^A01` or `*`.
+ * A type matching `ignore`, or not matching `route`, is acknowledged AA and kept as ignored.
+ * Default: route every type (those Steward has no mapper for are ignored the same way).
+ */
+export interface Hl7Routing {
+  readonly route?: readonly string[];
+  readonly ignore?: readonly string[];
+}
+
+/** Who may send on a connection: MSH-3.1 / MSH-4.1 values. An empty or absent list allows any. */
+export interface Hl7SenderRules {
+  readonly sendingApplications?: readonly string[];
+  readonly sendingFacilities?: readonly string[];
+}
+
+export interface Hl7IntakeOptions {
+  readonly connectionId: string;
+  readonly journal: InboundJournal;
+  readonly mapContext: Hl7MapContext;
+  readonly clock: Clock;
+  readonly routing?: Hl7Routing;
+  readonly senders?: Hl7SenderRules;
+  readonly logger?: Hl7Logger;
+}
+
+interface Reply {
+  readonly code: AckCode;
+  readonly source: AckSource;
+  readonly reason?: string;
+  readonly errorCode?: string;
+}
+
+/** A reason from the message's type or the mapper that means "Steward has no mapper for this type". */
+const unsupportedPrefix = 'unsupported message type';
+
+export class Hl7Intake {
+  constructor(private readonly o: Hl7IntakeOptions) {}
+
+  /** The ACK text for one frame's payload (a message or a batch). Never rejects. */
+  async frame(payload: Buffer): Promise<string> {
+    const raw = payload.toString('utf8');
+    const batch = splitBatch(raw);
+    if (batch === undefined) return this.ack(await this.message(raw, payload));
+    if (batch.refusal !== undefined) {
+      // The envelope cannot be read: keep it as one dead letter, with a reason that names the batch.
+      const reply = await this.deadLetter(raw, payload, 'batch', batch.refusal, ackSourceFromRaw(''), '100');
+      return this.ack(reply);
+    }
+    if (batch.problems.length > 0)
+      this.o.logger?.warn(
+        { connectionId: this.o.connectionId, problems: batch.problems },
+        'hl7 batch envelope problem',
+      );
+    const acks: string[] = [];
+    for (const text of batch.messages) acks.push(this.ack(await this.message(text, Buffer.from(text, 'utf8'))));
+    return buildBatchAck({ batch, acks, ackControlId: newId(), now: this.o.clock.now() });
+  }
+
+  private ack(reply: Reply): string {
+    return buildAck({
+      code: reply.code,
+      source: reply.source,
+      ackControlId: newId(),
+      now: this.o.clock.now(),
+      ...(reply.reason === undefined ? {} : { reason: reply.reason }),
+      ...(reply.errorCode === undefined ? {} : { errorCode: reply.errorCode }),
+    });
+  }
+
+  private async message(raw: string, bytes: Buffer): Promise<Reply> {
+    const receivedAt = this.o.clock.now();
+    let parsed: ParsedHl7;
+    try {
+      parsed = parseHl7(raw);
+    } catch (err) {
+      return this.deadLetter(raw, bytes, 'unknown', reasonOf(err), ackSourceFromRaw(raw), '102');
+    }
+    const source = ackSourceFromHeader(parsed.message.header);
+    const refusedSender = this.senderRefusal(parsed);
+    if (refusedSender !== undefined) return this.deadLetter(raw, bytes, parsed.type, refusedSender, source, '100');
+
+    const base: InboundMessage = {
+      connectionId: this.o.connectionId,
+      channel: 'hl7v2',
+      messageKey: parsed.controlId,
+      keyMayRepeat: true,
+      raw,
+      messageType: parsed.type,
+      receivedAt,
+    };
+    let ignored = this.notRouted(parsed);
+    let events: EhrEventInput[] = [];
+    if (ignored === undefined) {
+      try {
+        events = mapHl7(parsed, this.o.mapContext);
+      } catch (err) {
+        const reason = reasonOf(err);
+        if (!reason.startsWith(unsupportedPrefix))
+          return this.deadLetter(raw, bytes, parsed.type, reason, source, '102');
+        ignored = `message type ${parsed.type} is not supported by Steward; kept, not routed`;
+      }
+    }
+    try {
+      const outcome =
+        ignored === undefined ? await this.o.journal.receive(base, events) : await this.o.journal.ignore(base, ignored);
+      if (outcome.status === 'dead-letter')
+        return { code: 'AR', source, reason: 'the message was put on the dead-letter list', errorCode: '102' };
+      if ((outcome.status === 'stored' || outcome.status === 'ignored') && outcome.flag === 'control-id-reused')
+        this.o.logger?.warn(
+          { connectionId: this.o.connectionId, messageType: parsed.type, messageId: outcome.messageId },
+          'hl7 control id reused for a different message: filed as its own message and flagged for a person',
+        );
+      return { code: 'AA', source };
+    } catch (err) {
+      // Nothing was stored: AE tells the sender to resend later.
+      this.o.logger?.warn(
+        {
+          connectionId: this.o.connectionId,
+          messageType: parsed.type,
+          code: isStewardError(err) ? err.code : 'UNEXPECTED',
+        },
+        'hl7 message could not be stored',
+      );
+      return { code: 'AE', source, reason: 'the message could not be stored; resend later', errorCode: '207' };
+    }
+  }
+
+  /** Dead-letters a message (keyed by its bytes, so a corrected resend under the same MSH-10 is new) and refuses it. */
+  private async deadLetter(
+    raw: string,
+    bytes: Buffer,
+    messageType: string,
+    reason: string,
+    source: AckSource,
+    errorCode: string,
+  ): Promise<Reply> {
+    const message: InboundMessage = {
+      connectionId: this.o.connectionId,
+      channel: 'hl7v2',
+      messageKey: `dead:${createHash('sha256').update(bytes).digest('hex')}`,
+      raw,
+      messageType,
+      receivedAt: this.o.clock.now(),
+    };
+    try {
+      await this.o.journal.deadLetter(message, reason);
+    } catch (err) {
+      this.o.logger?.warn(
+        { connectionId: this.o.connectionId, messageType, code: isStewardError(err) ? err.code : 'UNEXPECTED' },
+        'hl7 message could not be stored',
+      );
+      return { code: 'AE', source, reason: 'the message could not be stored; resend later', errorCode: '207' };
+    }
+    this.o.logger?.info({ connectionId: this.o.connectionId, messageType, reason }, 'hl7 message dead-lettered');
+    return { code: 'AR', source, reason, errorCode };
+  }
+
+  private senderRefusal(parsed: ParsedHl7): string | undefined {
+    const rules = this.o.senders;
+    const msh = parsed.message.header;
+    const apps = rules?.sendingApplications ?? [];
+    if (apps.length > 0 && !apps.includes(component(msh, 3, 1)))
+      return 'MSH-3 (sending application) is not allowed on this connection';
+    const facilities = rules?.sendingFacilities ?? [];
+    if (facilities.length > 0 && !facilities.includes(component(msh, 4, 1)))
+      return 'MSH-4 (sending facility) is not allowed on this connection';
+    return undefined;
+  }
+
+  private notRouted(parsed: ParsedHl7): string | undefined {
+    const { route, ignore } = this.o.routing ?? {};
+    if (ignore !== undefined && matchesAny(ignore, parsed))
+      return `message type ${parsed.type} is ignored on this connection; kept, not routed`;
+    if (route !== undefined && !matchesAny(route, parsed))
+      return `message type ${parsed.type} is not routed on this connection; kept, not routed`;
+    return undefined;
+  }
+}
+
+function matchesAny(patterns: readonly string[], parsed: ParsedHl7): boolean {
+  return patterns.some((p) => {
+    const [code, trigger] = p.toUpperCase().split('^');
+    if (code === '*') return true;
+    if (code !== parsed.code) return false;
+    return trigger === undefined || trigger === '*' || trigger === parsed.trigger;
+  });
+}
+
+/** A UserError names the field; anything else is a bug in a mapper, kept visible, not thrown. */
+function reasonOf(err: unknown): string {
+  return isStewardError(err) && err.category === 'user'
+    ? err.message
+    : 'the message could not be mapped (internal error)';
+}
+
+/** Validates routing patterns; the problems, for a ConfigError. */
+export function routingProblems(routing: Hl7Routing | undefined, path: string): { path: string; message: string }[] {
+  const pattern = /^(\*|[A-Z][A-Z0-9]{2}(\^(\*|[A-Z0-9]{3}))?)$/i;
+  const out: { path: string; message: string }[] = [];
+  for (const key of ['route', 'ignore'] as const) {
+    for (const p of routing?.[key] ?? [])
+      if (!pattern.test(p))
+        out.push({ path: `${path}.${key}`, message: `${p} is not a type pattern like ADT or SIU^S12` });
+  }
+  return out;
+}
