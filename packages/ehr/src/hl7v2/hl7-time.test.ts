@@ -13,6 +13,14 @@ describe('hl7TimeToIso', () => {
     assert.equal(t('2021091411+0000'), '2021-09-14T11:00+00:00');
   });
 
+  it('reads fractional seconds as feeds send them: with a point, more digits, or milliseconds without a point', () => {
+    assert.equal(t('20210817151943.1234+0200'), '2021-08-17T15:19:43.1234+02:00');
+    assert.equal(t('20210817151943.123456+0200'), '2021-08-17T15:19:43.123456+02:00');
+    assert.equal(t('20210817151943123+0200'), '2021-08-17T15:19:43.123+02:00');
+    assert.equal(t('20240115093000123'), '2024-01-15T09:30:00.123-05:00');
+    assert.throws(() => t('2021081715194312+0200'), { code: 'HL7_INVALID' });
+  });
+
   it('keeps dates as dates', () => {
     assert.equal(t('20180205'), '2018-02-05');
     assert.equal(t('201802'), '2018-02');

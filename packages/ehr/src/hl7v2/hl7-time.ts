@@ -18,7 +18,10 @@
 import { DateTime, IANAZone } from 'luxon';
 import { UserError } from '@steward/core';
 
-const pattern = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
+// Fractional seconds: `.S` to `.SSSS` per DTM, and defensively what feeds send: more digits
+// (microseconds) and milliseconds with no decimal point (`YYYYMMDDHHMMSSsss`).
+const pattern =
+  /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,9})|(\d{3}))?)?)?)?)?)?([+-]\d{4})?$/;
 
 export interface Hl7TimeOptions {
   /** IANA zone for values without an offset, e.g. `America/New_York`. */
@@ -50,7 +53,8 @@ export function hl7TimeToIso(value: string, options: Hl7TimeOptions): string | u
   if (text === '') return undefined;
   const m = pattern.exec(text);
   if (m === null) throw invalid(options.field);
-  const [, y, mo, d, h, mi, s, frac, offset] = m;
+  const [, y, mo, d, h, mi, s, dotted, bare, offset] = m;
+  const frac = dotted ?? bare;
   const year = Number(y);
   const month = mo === undefined ? 1 : Number(mo);
   const day = d === undefined ? 1 : Number(d);

@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isStewardError } from '@steward/core';
-import { parseHl7 } from './parse.js';
-import { allHl7Fixtures, hl7Fixture, withField } from './test-fixtures.js';
+import { mapHl7 } from './map.js';
+import { component, parseHl7, subcomponent } from './parse.js';
+import { allHl7Fixtures, hl7Fixture, testContext, withField } from './test-fixtures.js';
 
 function rejection(raw: string): string {
   try {
@@ -62,6 +63,20 @@ describe('parseHl7', () => {
     assert.equal(p.type, 'ADT^A24');
     assert.equal(p.controlId, '2003582144');
     assert.equal(p.message.getAllSegments('PID').length, 2);
+  });
+
+  it('reads MSH-2 with 3 encoding characters (no subcomponent, or no escape character) and with 5 (v2.7)', () => {
+    const body = '|A|B|C|D|20260101120000||ADT^A08|CTL\\F\\1|P|2.5\rPID|1||12^^^H&x&y^MR';
+    const noSub = parseHl7(`MSH|^~\\${body}`);
+    assert.equal(noSub.controlId, 'CTL|1', 'escape sequences still resolved');
+    assert.equal(component(noSub.message.getSegment('PID'), 3, 4), 'H&x&y', 'no subcomponent split');
+    const noEscape = parseHl7(`MSH|^~&${body}`);
+    assert.equal(noEscape.controlId, 'CTL\\F\\1', 'no escape character: taken as sent');
+    assert.equal(subcomponent(noEscape.message.getSegment('PID'), 3, 4, 2), 'x');
+    const truncation = parseHl7(`MSH|^~\\&#${body.replace('2.5', '2.7')}`);
+    assert.deepEqual([truncation.type, truncation.controlId, truncation.version], ['ADT^A08', 'CTL|1', '2.7']);
+    assert.equal(subcomponent(truncation.message.getSegment('PID'), 3, 4, 3), 'y');
+    assert.equal(mapHl7(noSub, testContext).length, 1, 'a 3-character header maps like any other');
   });
 
   it('strips a UTF-8 byte-order mark', () => {

@@ -6,7 +6,7 @@
  * Known limits: the XML encoding of HL7 v2 is not supported (rejected with a clear reason); the
  * character set (MSH-18) is not honoured — the listener decodes frames as UTF-8.
  */
-import { Hl7Message, type Hl7Context, type Hl7Segment } from '@medplum/core';
+import { Hl7Context, Hl7Message, Hl7Segment } from '@medplum/core';
 import { UserError } from '@steward/core';
 
 /** A parsed message with its validated header values. */
@@ -60,7 +60,11 @@ export function parseHl7(raw: string): ParsedHl7 {
     if (index > 0 && name === 'MSH') throw invalid(`segment ${index + 1} is a second MSH segment`);
   });
 
-  const message = Hl7Message.parse(normalized);
+  const context = contextOf(text);
+  const message = new Hl7Message(
+    lines.map((line) => Hl7Segment.parse(line, context)),
+    context,
+  );
   const msh = message.header;
   const code = component(msh, 9, 1);
   const trigger = component(msh, 9, 2);
@@ -79,16 +83,37 @@ export function parseHl7(raw: string): ParsedHl7 {
   return { message, code, trigger, structure, type: `${code}^${trigger}`, controlId, version, normalized };
 }
 
+/** Stands for an encoding character the sender did not declare: it never occurs in text, so never splits. */
+const absent = '\u0000';
+
+/**
+ * The delimiters as declared. Real feeds send MSH-2 with 3 characters (no subcomponent or no
+ * escape character) and, from v2.7, with 5 (the truncation character, which only marks truncated
+ * values and needs no handling here). With 3, the third is read by what it conventionally is:
+ * `&` is the subcomponent separator (no escape character), anything else the escape character (no
+ * subcomponent separator), as its position says. Medplum's own parse reads 4 positions blindly.
+ */
+function contextOf(text: string): Hl7Context {
+  const fieldSeparator = text.charAt(3);
+  const msh2 = text.slice(4, text.indexOf(fieldSeparator, 4));
+  const [comp = '^', rep = '~', third, fourth] = [...msh2];
+  if (fourth !== undefined) return new Hl7Context('\r', fieldSeparator, comp, rep, third, fourth);
+  return third === '&'
+    ? new Hl7Context('\r', fieldSeparator, comp, rep, absent, '&')
+    : new Hl7Context('\r', fieldSeparator, comp, rep, third ?? absent, absent);
+}
+
 /**
  * MSH-1 is the field separator and MSH-2 the component, repetition, escape and subcomponent
- * characters (plus the v2.7 truncation character). They must be distinct and must not be letters,
- * digits, whitespace or segment separators, or the rest of the message cannot be read reliably.
+ * characters (plus the v2.7 truncation character); 3 are accepted (see `contextOf`). They must be
+ * distinct and must not be letters, digits, whitespace or segment separators, or the rest of the
+ * message cannot be read reliably.
  */
 function checkEncodingCharacters(text: string): void {
   const fieldSeparator = text.charAt(3);
   const end = text.indexOf(fieldSeparator, 4);
   const msh2 = end === -1 ? '' : text.slice(4, end);
-  if (fieldSeparator === '' || msh2.length < 4 || msh2.length > 5) {
+  if (fieldSeparator === '' || msh2.length < 3 || msh2.length > 5) {
     throw invalid('MSH-1/MSH-2 (encoding characters) are missing or incomplete');
   }
   const chars = fieldSeparator + msh2;
@@ -148,7 +173,7 @@ export function repetitions(segment: Hl7Segment | undefined, index: number): num
  */
 export function unescapeHl7(text: string, context: Hl7Context): string {
   const esc = context.escapeCharacter;
-  if (esc === '' || !text.includes(esc)) return text;
+  if (esc === '' || esc === absent || !text.includes(esc)) return text;
   let out = '';
   let i = 0;
   while (i < text.length) {
