@@ -183,6 +183,12 @@ function program(setExit: (code: number) => void): Command {
     .option('--kid <kid>', 'the key id registered in the EHR')
     .option('--scopes <scopes>', 'the scopes to ask for, space- or comma-separated')
     .option('--mllp-port <port>', "listen for this connection's HL7 v2 feed on this port")
+    .option('--mllp-allow <addresses>', 'source addresses or CIDR ranges allowed to connect to the feed')
+    .option('--mllp-sending-app <names>', 'MSH-3 values allowed on the feed (others are refused, AR)')
+    .option('--mllp-sending-facility <names>', 'MSH-4 values allowed on the feed')
+    .option('--mllp-route <types>', 'message types routed, e.g. ADT,SIU^S12 (others: AA, kept as ignored)')
+    .option('--mllp-ignore <types>', 'message types acknowledged and kept as ignored')
+    .option('--mllp-tls', 'MLLP over TLS (needs STEWARD_MLLP_TLS_CERT and _KEY on the server)')
     .option('--requests-per-second <n>', 'the request budget agreed with the EHR owner (default 10)')
     .option(
       '--poll-interval <seconds>',
@@ -199,7 +205,9 @@ function program(setExit: (code: number) => void): Command {
     .action(async (name: string) => setExit(await ehrCheck(g(), name)));
   ehr
     .command('dead-letters <name>')
-    .description('messages received on a connection but not processed, with the reason')
+    .description(
+      'the attention list: dead letters, messages filed under a reused control id, ignored types; with counts',
+    )
     .action(async (name: string) => ehrDeadLetters(g(), name));
 
   const desk = p

@@ -20,6 +20,10 @@ export interface StewardConfig {
   readonly port: number;
   /** STEWARD_TLS_CERT / STEWARD_TLS_KEY: PEM files; when both are set the API speaks HTTPS only. */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** STEWARD_MLLP_HOST: where HL7 v2 MLLP listeners bind (default 127.0.0.1; 0.0.0.0 only with a connection's allow-list). */
+  readonly mllpHost: string;
+  /** STEWARD_MLLP_TLS_CERT / _KEY (PEM files), optional _CA (then senders need a client certificate): MLLP over TLS for connections that ask for it. */
+  readonly mllpTls: { readonly certFile: string; readonly keyFile: string; readonly caFile?: string } | undefined;
   /** STEWARD_LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info */
   readonly logLevel: string;
   /** STEWARD_SESSION_IDLE_MINUTES (default 15) and STEWARD_SESSION_MAX_HOURS (default 12). */
@@ -85,6 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   if ((cert === undefined) !== (key === undefined)) {
     problems.push({ path: 'STEWARD_TLS_CERT', message: 'set both STEWARD_TLS_CERT and STEWARD_TLS_KEY, or neither' });
   }
+  const mllpCert = env['STEWARD_MLLP_TLS_CERT'] || undefined;
+  const mllpKey = env['STEWARD_MLLP_TLS_KEY'] || undefined;
+  const mllpCa = env['STEWARD_MLLP_TLS_CA'] || undefined;
+  if ((mllpCert === undefined) !== (mllpKey === undefined))
+    problems.push({
+      path: 'STEWARD_MLLP_TLS_CERT',
+      message: 'set both STEWARD_MLLP_TLS_CERT and STEWARD_MLLP_TLS_KEY, or neither',
+    });
   const publicUrl = env['STEWARD_PUBLIC_URL'] || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl))
     problems.push({ path: 'STEWARD_PUBLIC_URL', message: 'must be an http(s) URL' });
@@ -108,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     masterKeyFile: resolve(env['STEWARD_MASTER_KEY_FILE'] || resolve(dataDir, 'master-keys.json')),
     host: env['STEWARD_HOST'] || '127.0.0.1',
     port: int('STEWARD_PORT', 8470, 0, 65535),
+    mllpHost: env['STEWARD_MLLP_HOST'] || '127.0.0.1',
+    mllpTls:
+      mllpCert !== undefined && mllpKey !== undefined
+        ? { certFile: mllpCert, keyFile: mllpKey, ...(mllpCa !== undefined ? { caFile: mllpCa } : {}) }
+        : undefined,
     tls: cert !== undefined && key !== undefined ? { certFile: cert, keyFile: key } : undefined,
     logLevel,
     sessionIdleMinutes: int('STEWARD_SESSION_IDLE_MINUTES', 15, 1, 24 * 60),

@@ -20,6 +20,7 @@ import { startServer, type RunningServer } from './server.js';
 import { smallSeed, until } from './test-sandbox.js';
 import { nextClinicDay } from './demo/index.js';
 import { LogCapture, bearer, principalWith } from './testing.js';
+import { MllpClient } from '@steward/ehr';
 
 for (const target of storeTargets()) {
   describe(`the server runs the EHR layer on the sandbox EHR (${target.name})`, { skip: target.skip }, () => {
@@ -109,6 +110,36 @@ for (const target of storeTargets()) {
       // Each send waited for its ACK, and Steward ACKs only after storing: every message is in.
       assert.ok(after.length > before, 'HL7 events were filed');
       assert.ok(after.some((e) => e.type.startsWith('appointment.')));
+    });
+
+    it('shows the attention list with counts over HTTP: a reused control id is filed and counted, not lost', async () => {
+      const admin = await principalWith(server.kernel, 'ehr-attention', { role: 'admin' });
+      const { port } = server.ehr!.status().find((s) => s.name === 'sandbox')!.mllp!;
+      const client = await MllpClient.connect({ host: '127.0.0.1', port, timeoutMs: 10_000 });
+      const msg = (type: string, pid: string): string =>
+        `MSH|^~\\&|EHR|CLINIC|STEWARD|CLINIC|20260301080000||${type}|REUSED-7|P|2.5.1\rEVN|A08|20260301080000\rPID|1||${pid}^^^MRN^MR||DOE^JO\rPV1|1|O`;
+      try {
+        assert.equal((await client.send(msg('ADT^A08^ADT_A01', 'P-1'))).code, 'AA');
+        assert.equal((await client.send(msg('ADT^A08^ADT_A01', 'P-2'))).code, 'AA');
+        assert.equal((await client.send(msg('ZZZ^Z01', 'P-3'))).code, 'AA');
+      } finally {
+        await client.close();
+      }
+      const res = await fetch(`${server.url}/ehr/connections/sandbox/dead-letters`, { headers: bearer(admin) });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as {
+        counts: { controlIdReused: number; ignored: number };
+        items: { kind: string; messageType: string; reason: string }[];
+      };
+      assert.deepEqual([body.counts.controlIdReused, body.counts.ignored], [2, 1]);
+      assert.deepEqual(
+        body.items.filter((i) => i.kind !== 'dead-letter').map((i) => [i.kind, i.messageType]),
+        [
+          ['control-id-reused', 'ADT^A08'],
+          ['control-id-reused', 'ZZZ^Z01'],
+        ],
+      );
+      assert.ok(!JSON.stringify(body).includes('DOE'), 'no message content');
     });
 
     it('refuses a notification without the connection secret, as a FHIR OperationOutcome', async () => {

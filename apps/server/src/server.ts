@@ -3,6 +3,7 @@
  * API, then the EHR layer (listeners, polling, subscriptions — after the API listens, so an EHR's
  * subscription handshake reaches it), then the demo clinic. Stops in the reverse order on a signal.
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@steward/governance';
 import { EhrRuntime } from '@steward/ehr';
@@ -50,7 +51,19 @@ export async function startServer(
             logger,
             clock: kernel.clock,
           },
-          { mllpHost: config.host, ...(sandbox !== undefined ? { overrides: sandbox.overrides } : {}) },
+          {
+            mllpHost: config.mllpHost,
+            ...(config.mllpTls !== undefined
+              ? {
+                  mllpTls: {
+                    cert: readFileSync(config.mllpTls.certFile, 'utf8'),
+                    key: readFileSync(config.mllpTls.keyFile, 'utf8'),
+                    ...(config.mllpTls.caFile !== undefined ? { ca: readFileSync(config.mllpTls.caFile, 'utf8') } : {}),
+                  },
+                }
+              : {}),
+            ...(sandbox !== undefined ? { overrides: sandbox.overrides } : {}),
+          },
         )
       : undefined;
     const app = await buildApp(kernel, config, logger, ehr !== undefined ? { ehr } : {});

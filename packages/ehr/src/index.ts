@@ -6,6 +6,7 @@ export type {
   EhrConnection,
   NewConnection,
   ConnectionSettings,
+  MllpSettings,
   RequestBudget,
   PrivateJwk,
 } from './connections/index.js';

@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { importPKCS8, exportJWK } from 'jose';
 import { ValidationError } from '@steward/core';
-import { checkConnection, connectionClient, vendorIds, type PrivateJwk, type VendorId } from '@steward/ehr';
+import {
+  checkConnection,
+  connectionClient,
+  vendorIds,
+  type MllpSettings,
+  type PrivateJwk,
+  type VendorId,
+} from '@steward/ehr';
 import { withSession, type GlobalOptions } from '../session.js';
 import { printTable } from '../output.js';
 
@@ -17,6 +24,12 @@ export interface EhrAddFlags {
   readonly kid?: string;
   readonly scopes?: string;
   readonly mllpPort?: string;
+  readonly mllpAllow?: string;
+  readonly mllpSendingApp?: string;
+  readonly mllpSendingFacility?: string;
+  readonly mllpRoute?: string;
+  readonly mllpIgnore?: string;
+  readonly mllpTls?: boolean;
   readonly requestsPerSecond?: string;
   readonly pollInterval?: string;
 }
@@ -28,6 +41,16 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
   const mllpPort = o.mllpPort !== undefined ? integer(o.mllpPort, '--mllp-port') : undefined;
   const rps = o.requestsPerSecond !== undefined ? integer(o.requestsPerSecond, '--requests-per-second') : undefined;
   const poll = o.pollInterval !== undefined ? integer(o.pollInterval, '--poll-interval') : undefined;
+  const list = (v: string | undefined): string[] | undefined =>
+    v === undefined ? undefined : v.split(/[\s,]+/).filter((s) => s !== '');
+  const mllp: MllpSettings = {
+    ...(o.mllpAllow !== undefined ? { allowedSources: list(o.mllpAllow) ?? [] } : {}),
+    ...(o.mllpSendingApp !== undefined ? { sendingApplications: list(o.mllpSendingApp) ?? [] } : {}),
+    ...(o.mllpSendingFacility !== undefined ? { sendingFacilities: list(o.mllpSendingFacility) ?? [] } : {}),
+    ...(o.mllpRoute !== undefined ? { routeTypes: list(o.mllpRoute) ?? [] } : {}),
+    ...(o.mllpIgnore !== undefined ? { ignoreTypes: list(o.mllpIgnore) ?? [] } : {}),
+    ...(o.mllpTls === true ? { tls: true } : {}),
+  };
   await withSession(g, async ({ kernel, ctx }) => {
     const c = await kernel.connections.add(ctx, {
       name,
@@ -39,6 +62,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(privateKey !== undefined ? { privateKey } : {}),
       ...(o.scopes !== undefined ? { scopes: o.scopes.split(/[\s,]+/).filter((s) => s !== '') } : {}),
       ...(mllpPort !== undefined ? { mllpPort } : {}),
+      ...(Object.keys(mllp).length > 0 ? { mllp } : {}),
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
       ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
     });
@@ -66,20 +90,26 @@ export async function ehrList(g: GlobalOptions): Promise<void> {
   });
 }
 
-/** Dead letters are listed by an operator acting as the connection (who may file its messages), never with content. */
+/** The attention list (dead letters, reused control ids, ignored types, with counts) is listed by an operator acting as the connection (who may file its messages), never with content. */
 export async function ehrDeadLetters(g: GlobalOptions, name: string): Promise<void> {
   await withSession(g, async ({ kernel, ctx }) => {
     await kernel.policy.enforce(ctx, 'config.manage');
     const c = await kernel.connections.get(name);
     const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
-    const rows = (await journal.deadLetters()).map((d) => ({
+    const list = await journal.attention();
+    const rows = list.items.map((d) => ({
       received: d.receivedAt.toISOString(),
+      kind: d.kind,
       channel: d.channel,
       type: d.messageType,
       key: d.messageKey,
       reason: d.reason,
     }));
-    printTable(rows, ['received', 'channel', 'type', 'key', 'reason']);
+    printTable(rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
+    const n = list.counts;
+    process.stdout.write(
+      `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ignored (not routed): ${n.ignored}\n`,
+    );
   });
 }
 

@@ -68,11 +68,21 @@ for (const target of storeTargets()) {
           vendor: 'nextgen' as 'epic',
           fhirBaseUrl: 'ftp://x',
           facilityTimeZone: 'Mars/Olympus',
+          mllp: { allowedSources: ['10.0.0.0/99'], routeTypes: ['adt-a01'] },
         }),
         (e: { code: string; details: { path: string }[] }) => {
           assert.equal(e.code, 'VALIDATION_FAILED');
           const paths = e.details.map((d) => d.path).sort();
-          assert.deepEqual(paths, ['clientId', 'facilityTimeZone', 'fhirBaseUrl', 'name', 'privateKey', 'vendor']);
+          assert.deepEqual(paths, [
+            'clientId',
+            'facilityTimeZone',
+            'fhirBaseUrl',
+            'mllp.allowedSources',
+            'mllp.route',
+            'name',
+            'privateKey',
+            'vendor',
+          ]);
           return true;
         },
       );

@@ -17,7 +17,9 @@ import {
   type ErrorDetail,
   type RequestContext,
 } from '@steward/core';
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
+import { routingProblems } from '../hl7v2/hl7-intake.js';
 import type { Database } from '@steward/store';
 import { vendorIds, type VendorId } from '../vendors/index.js';
 import type {
@@ -35,10 +37,27 @@ export interface RequestBudget {
   readonly maxConcurrency: number;
 }
 
+/** How this connection's MLLP listener admits senders and routes messages (all optional). */
+export interface MllpSettings {
+  /** Source addresses or CIDR ranges allowed to connect; absent: any (the listener binds loopback by default). */
+  readonly allowedSources?: readonly string[];
+  /** MSH-3.1 values allowed; others are refused (AR) onto the dead-letter list. */
+  readonly sendingApplications?: readonly string[];
+  /** MSH-4.1 values allowed. */
+  readonly sendingFacilities?: readonly string[];
+  /** Message types routed (`ADT`, `SIU^S12`, `*`); absent: every type Steward maps. Others: AA, kept as ignored. */
+  readonly routeTypes?: readonly string[];
+  /** Message types acknowledged and kept as ignored even though Steward could map them. */
+  readonly ignoreTypes?: readonly string[];
+  /** MLLP over TLS, with the server's MLLP certificate (`STEWARD_MLLP_TLS_*`). */
+  readonly tls?: boolean;
+}
+
 export interface ConnectionSettings {
   readonly budget: RequestBudget;
   /** TCP port Steward listens on for this connection's HL7 v2 feed, if it has one. */
   readonly mllpPort?: number;
+  readonly mllp?: MllpSettings;
   /** Seconds between polls when the EHR offers no subscriptions (or as a safety net). */
   readonly pollIntervalSeconds: number;
   readonly serviceAccountId: string;
@@ -69,6 +88,7 @@ export interface NewConnection {
   readonly scopes?: readonly string[];
   readonly facilityTimeZone: string;
   readonly mllpPort?: number;
+  readonly mllp?: MllpSettings;
   readonly pollIntervalSeconds?: number;
   readonly budget?: Partial<RequestBudget>;
 }
@@ -129,6 +149,7 @@ export class ConnectionRegistry {
     const settings: ConnectionSettings = {
       budget: { ...defaultBudget, ...input.budget },
       ...(input.mllpPort !== undefined ? { mllpPort: input.mllpPort } : {}),
+      ...(input.mllp !== undefined ? { mllp: input.mllp } : {}),
       pollIntervalSeconds: input.pollIntervalSeconds ?? 30,
       serviceAccountId: account.id,
     };
@@ -284,6 +305,16 @@ function validate(input: NewConnection): void {
     !(Number.isInteger(input.mllpPort) && input.mllpPort > 0 && input.mllpPort < 65536)
   )
     problems.push({ path: 'mllpPort', message: 'must be a TCP port' });
+  const m = input.mllp;
+  if (m !== undefined) {
+    for (const source of m.allowedSources ?? []) {
+      const [address = '', bits] = source.split('/');
+      const v = isIP(address);
+      if (v === 0 || (bits !== undefined && !(Number(bits) >= 0 && Number(bits) <= (v === 6 ? 128 : 32))))
+        problems.push({ path: 'mllp.allowedSources', message: `${source} is not an IP address or CIDR range` });
+    }
+    problems.push(...routingProblems({ route: m.routeTypes ?? [], ignore: m.ignoreTypes ?? [] }, 'mllp'));
+  }
   const b = input.budget;
   if (b !== undefined) {
     for (const [k, v] of Object.entries(b)) {

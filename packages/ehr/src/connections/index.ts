@@ -4,6 +4,7 @@ export type {
   EhrConnection,
   NewConnection,
   ConnectionSettings,
+  MllpSettings,
   RequestBudget,
   PrivateJwk,
 } from './connection-registry.js';

@@ -9,7 +9,7 @@
  * working meanwhile. Logs carry connection names, counts and codes, never content.
  */
 import type { AddressInfo } from 'node:net';
-import { isStewardError, systemClock, type Clock, type InboundJournal } from '@steward/core';
+import { ConfigError, isStewardError, systemClock, type Clock, type InboundJournal } from '@steward/core';
 import type { EhrConnection } from '../connections/index.js';
 import { MllpListener, type Hl7Logger } from '../hl7v2/index.js';
 import { FhirChanges, type NotificationResult, type PollResult } from '../inbound/index.js';
@@ -32,8 +32,13 @@ export interface ConnectionRuntimeOptions {
   /** Undefined when the connection has no FHIR base URL (an HL7-only feed). */
   readonly client: ConnectionClient | undefined;
   readonly logger: RuntimeLogger;
-  /** Where the MLLP listener binds. Default 0.0.0.0 (feeds come from the interface engine's host). */
+  /**
+   * Where the MLLP listener binds. Default 127.0.0.1: loopback, never every interface by accident
+   * (`0.0.0.0` is refused unless the connection has an allow-list of source addresses).
+   */
   readonly mllpHost?: string;
+  /** The MLLP TLS key and certificate (PEM), for connections whose settings ask for TLS. */
+  readonly mllpTls?: { readonly key: string; readonly cert: string; readonly ca?: string };
   /** Overrides the registered port (tests use 0 for an ephemeral one). */
   readonly mllpPort?: number;
   /** Subscription endpoint and secret; without it, polling only. */
@@ -93,13 +98,31 @@ export class ConnectionRuntime {
     const port = this.#o.mllpPort ?? c.settings.mllpPort;
     if (port !== undefined) {
       const profile = profileFor(c.vendor);
+      const m = c.settings.mllp ?? {};
+      if (m.tls === true && this.#o.mllpTls === undefined)
+        throw new ConfigError([
+          {
+            path: 'STEWARD_MLLP_TLS_CERT_FILE',
+            message: `connection ${c.name} asks for MLLP over TLS: set a certificate`,
+          },
+        ]);
       this.#listener = new MllpListener({
         connectionId: c.id,
         facilityTimeZone: c.facilityTimeZone,
         journal: this.#o.journal,
-        host: this.#o.mllpHost ?? '0.0.0.0',
+        host: this.#o.mllpHost ?? '127.0.0.1',
         port,
         maxMessageBytes: 1024 * 1024,
+        ...(m.allowedSources !== undefined ? { allowedSources: m.allowedSources } : {}),
+        senders: {
+          ...(m.sendingApplications !== undefined ? { sendingApplications: m.sendingApplications } : {}),
+          ...(m.sendingFacilities !== undefined ? { sendingFacilities: m.sendingFacilities } : {}),
+        },
+        routing: {
+          ...(m.routeTypes !== undefined ? { route: m.routeTypes } : {}),
+          ...(m.ignoreTypes !== undefined ? { ignore: m.ignoreTypes } : {}),
+        },
+        ...(m.tls === true && this.#o.mllpTls !== undefined ? { tls: this.#o.mllpTls } : {}),
         identifierSystems: profile.identifierSystems,
         clock: this.#clock,
         logger: this.#o.logger,

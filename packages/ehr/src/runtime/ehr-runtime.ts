@@ -31,6 +31,8 @@ export interface EhrRuntimeOptions {
   /** Steward's own base URL as the EHR reaches it (for Subscription endpoints); none = polling only. */
   readonly publicUrl?: string;
   readonly mllpHost?: string;
+  /** The MLLP TLS key and certificate (PEM), for connections that ask for TLS. */
+  readonly mllpTls?: { readonly key: string; readonly cert: string; readonly ca?: string };
   /** Per connection name: overrides for tests and the demo (ephemeral MLLP port, poll interval). */
   readonly overrides?: Readonly<Record<string, { readonly mllpPort?: number; readonly pollIntervalMs?: number }>>;
 }
@@ -81,6 +83,7 @@ export class EhrRuntime {
       logger: d.logger,
       clock: this.#clock,
       ...(this.options.mllpHost !== undefined ? { mllpHost: this.options.mllpHost } : {}),
+      ...(this.options.mllpTls !== undefined ? { mllpTls: this.options.mllpTls } : {}),
       ...(o.mllpPort !== undefined ? { mllpPort: o.mllpPort } : {}),
       ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
       ...(this.#publicUrl !== undefined

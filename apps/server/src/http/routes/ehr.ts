@@ -112,7 +112,8 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
     {
       schema: {
         tags: ['ehr'],
-        summary: 'Messages that could not be filed, with the reason (never their content)',
+        summary:
+          'The attention list: messages not processed (dead letters), filed under a reused control id, or kept but not routed (ignored), with counts per kind and the reason (never their content)',
         params: nameParam,
         response: { 200: { type: 'object', additionalProperties: true }, ...errors },
       },
@@ -122,7 +123,7 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
       await kernel.policy.enforce(ctx, 'config.manage', {});
       const c = await kernel.connections.get(request.params.name);
       const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
-      return { items: await journal.deadLetters() };
+      return journal.attention();
     },
   );
 }
