@@ -61,7 +61,12 @@ function exchange(port: number, bytes: Buffer, expected: number, settleMs = 150)
 
 describe('a feed that reuses control ids loses nothing', () => {
   it('N different messages in (daily counter reset, ids reused across types), N outcomes visible', async () => {
-    const { journal, listener, port } = await open();
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: (fields: Record<string, unknown>, message: string) => void warnings.push({ fields, message }),
+    };
+    const { journal, listener, port } = await open({ logger });
     after(() => listener.close());
     // Day 1: ids 1..3; day 2 the counter starts again at 1 with other messages; id 1 is also used
     // for an unrouted type (ADT^A02). Plus two true resends, which must not count twice.
@@ -95,6 +100,11 @@ describe('a feed that reuses control ids loses nothing', () => {
     assert.equal(list.counts.controlIdReused, 4, 'every reuse with other content is flagged for a person');
     assert.equal(storedIds.size + list.counts.ignored, different.length, `${different.length} outcomes`);
     assert.equal(list.counts.deadLetter, 0);
+    // The alert: one warn line per reuse, naming the connection and type, never content or the control id.
+    const alerts = warnings.filter((w) => w.message.startsWith('hl7 control id reused'));
+    assert.equal(alerts.length, 4);
+    assert.deepEqual(Object.keys(alerts[0]!.fields).sort(), ['connectionId', 'messageId', 'messageType']);
+    assert.ok(!JSON.stringify(warnings).includes('PATID1234'));
     assert.deepEqual(
       list.items.map((i) => [i.kind, i.messageType]),
       [
