@@ -149,6 +149,7 @@ describe('Patient', () => {
     assert.deepEqual(e?.patient, { ehrId: 'survivor', identifiers: [] });
     assert.deepEqual(e?.facts, {
       kind: 'Merge',
+      scope: 'patient',
       retired: { ehrId: 'example', identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }] },
     });
   });
@@ -157,7 +158,7 @@ describe('Patient', () => {
     const [e] = changeEvents(survivor, undefined, ctx);
     assert.equal(e?.type, 'patient.merged');
     assert.equal(e?.patient.ehrId, 'example');
-    assert.deepEqual(e?.facts, { kind: 'Merge', retired: { ehrId: 'old', identifiers: [] } });
+    assert.deepEqual(e?.facts, { kind: 'Merge', scope: 'patient', retired: { ehrId: 'old', identifiers: [] } });
   });
   it('otherwise → patient.updated (seealso links are not merges)', () => {
     assert.deepEqual(types(p), ['patient.updated']);

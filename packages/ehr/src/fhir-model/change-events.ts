@@ -193,9 +193,9 @@ function mergeSurvivor(p: Patient): PatientRef {
 function mergeFacts(p: Patient): EhrEventFacts {
   const links = patientLinks(p);
   const replacedBy = links.find((l) => l.type === 'replaced-by');
-  if (replacedBy) return { kind: 'Merge', retired: mapPatient(p) };
+  if (replacedBy) return { kind: 'Merge', scope: 'patient', retired: mapPatient(p) };
   const replaces = links.find((l) => l.type === 'replaces');
-  return { kind: 'Merge', retired: replaces ? replaces.other : mapPatient(p) };
+  return { kind: 'Merge', scope: 'patient', retired: replaces ? replaces.other : mapPatient(p) };
 }
 
 function versionOf(resource: Resource): string | undefined {
