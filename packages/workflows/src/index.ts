@@ -40,7 +40,15 @@ export type {
   ReplayReport,
   WorkflowWorkerOptions,
 } from './engine/index.js';
-export { EventRouter, routedConnection, eventRef, resourceRefOf } from './routing/index.js';
+export {
+  EventRouter,
+  routedConnection,
+  eventRef,
+  resourceRefOf,
+  patientRefsOf,
+  recordMerge,
+  survivingPatient,
+} from './routing/index.js';
 export type {
   EventRouterOptions,
   RoutedConnection,

@@ -57,6 +57,8 @@ export interface MllpListenerConfig {
   readonly drainTimeoutMs?: number;
   readonly identifierSystems?: Readonly<Record<string, string>>;
   readonly previousStartField?: string;
+  /** Zone-less times: read in the facility zone and flagged (default), or refused. */
+  readonly zonelessTimes?: 'infer' | 'refuse';
   readonly clock?: Clock;
   readonly logger?: Hl7Logger;
 }
@@ -88,6 +90,7 @@ export class MllpListener {
       facilityTimeZone: config.facilityTimeZone,
       ...(config.identifierSystems === undefined ? {} : { identifierSystems: config.identifierSystems }),
       ...(config.previousStartField === undefined ? {} : { previousStartField: config.previousStartField }),
+      ...(config.zonelessTimes === undefined ? {} : { zonelessTimes: config.zonelessTimes }),
     };
     this.server = createServer((socket) => this.accept(socket));
   }

@@ -101,6 +101,7 @@ export class ConnectionRuntime {
         port,
         maxMessageBytes: 1024 * 1024,
         identifierSystems: profile.identifierSystems,
+        ...(c.settings.zonelessTimes !== undefined ? { zonelessTimes: c.settings.zonelessTimes } : {}),
         clock: this.#clock,
         logger: this.#o.logger,
       });
