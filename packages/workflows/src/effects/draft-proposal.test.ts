@@ -2,8 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PatientRef } from '@steward/core';
 import type { FhirClient } from '@steward/ehr';
-import type { ProposalDesk } from '@steward/proposals';
-import type { Json } from '../engine/index.js';
 import { draftProposalHandler } from './draft-proposal.js';
 
 describe('proposal.draft', () => {
