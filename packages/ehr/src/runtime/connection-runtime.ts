@@ -84,6 +84,10 @@ export class ConnectionRuntime {
             journal: options.journal,
             marks: options.marks,
             resourceTypes: followedTypes.filter((t) => profile.resources[t] !== undefined),
+            facilityTimeZone: options.connection.facilityTimeZone,
+            ...(options.connection.settings.zonelessTimes !== undefined
+              ? { zonelessTimes: options.connection.settings.zonelessTimes }
+              : {}),
             clock: this.#clock,
           });
   }
