@@ -48,6 +48,7 @@ export {
   patientRefsOf,
   recordMerge,
   survivingPatient,
+  flaggedEvents,
 } from './routing/index.js';
 export type {
   EventRouterOptions,
@@ -57,6 +58,7 @@ export type {
   RouteAction,
   LinkLookup,
   EventRef,
+  FlaggedEvent,
 } from './routing/index.js';
 export { draftProposalHandler } from './effects/index.js';
 export type { DraftRequest, DraftProposalDeps } from './effects/index.js';

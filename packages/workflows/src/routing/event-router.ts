@@ -5,13 +5,14 @@
  * are unique per correlation key, signals carry the event id as their dedup key, links are upserts.
  * The cursor moves in the same transaction as the starts, signals and links, so a crash neither
  * skips an event nor routes one twice, and two routers never take the same batch. Patient merges
- * are recorded in the same transaction (`patient-merges.ts`).
+ * and flagged events are recorded in the same transaction (`patient-merges.ts`, `event-flags.ts`).
  */
 import { systemClock, type Clock, type EhrEvent, type InboundJournal, type RequestContext } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { WorkflowEngine } from '../engine/index.js';
 import type { LinkLookup, Route, RouteAction } from './route-types.js';
 import { recordMerge } from './patient-merges.js';
+import { recordFlags } from './event-flags.js';
 
 /** What the router needs of a connection: its id and its journal. */
 export interface RoutedConnection {
@@ -129,6 +130,8 @@ export class EventRouter {
     // A merge is honoured by every workflow, whatever the routes say: the retired patient now
     // means the survivor (see patient-merges.ts).
     if (event.facts.kind === 'Merge') await recordMerge(tx, event);
+    // What a person should look at goes on the flagged-events list (see event-flags.ts).
+    await recordFlags(tx, event, this.#clock.now());
     for (const a of actions) {
       if (a.kind === 'start') await this.#o.engine.start(a.type, a.correlationKey, a.payload, { tx });
       else if (a.kind === 'signal')

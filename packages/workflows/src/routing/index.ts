@@ -4,3 +4,5 @@ export type { EventRouterOptions, RoutedConnection, RouteRound } from './event-r
 export { eventRef, resourceRefOf } from './route-types.js';
 export type { Route, RouteAction, LinkLookup, EventRef } from './route-types.js';
 export { patientRefsOf, recordMerge, survivingPatient } from './patient-merges.js';
+export { flaggedEvents, recordFlags } from './event-flags.js';
+export type { FlaggedEvent } from './event-flags.js';
