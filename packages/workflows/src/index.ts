@@ -48,6 +48,7 @@ export {
   patientRefsOf,
   recordMerge,
   survivingPatient,
+  isRetired,
   flaggedEvents,
 } from './routing/index.js';
 export type {

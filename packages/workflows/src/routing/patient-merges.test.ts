@@ -9,7 +9,7 @@ import { changeEvents, mapHl7, parseHl7 } from '@steward/ehr';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { WorkflowEngine } from '../engine/index.js';
 import { EventRouter } from './event-router.js';
-import { survivingPatient } from './patient-merges.js';
+import { isRetired, survivingPatient } from './patient-merges.js';
 
 const CONNECTION = '22222222-2222-4222-8222-222222222222';
 const ctx = { connectionId: CONNECTION, facilityTimeZone: 'America/New_York' };
@@ -89,9 +89,14 @@ for (const target of storeTargets()) {
         assert.equal(merged[0]?.type, 'patient.merged');
         const first = await route(db, merged);
         assert.equal((await surviving(db, first, { ehrId: 'old', identifiers: [] })).ehrId, 'new');
+        // The writer's wrong-chart guard sees the retired chart.
+        assert.equal(await isRetired(db, CONNECTION, 'old'), true);
+        assert.equal(await isRetired(db, CONNECTION, 'new'), false);
         const both = await route(db, [...merged, ...reversed]);
         assert.equal((await surviving(db, both, { ehrId: 'old', identifiers: [] })).ehrId, 'old');
         assert.equal((await surviving(db, both, { ehrId: 'new', identifiers: [] })).ehrId, 'old');
+        assert.equal(await isRetired(db, CONNECTION, 'old'), false);
+        assert.equal(await isRetired(db, CONNECTION, 'new'), true);
       } finally {
         await db.close();
       }

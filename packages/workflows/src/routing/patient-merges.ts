@@ -88,3 +88,16 @@ export async function survivingPatient(
   }
   return current;
 }
+
+/**
+ * Whether the EHR patient `Patient/<ehrId>` was merged away on this connection (the writer's
+ * wrong-chart guard asks before every write: a proposal drafted before a merge never lands on
+ * the retired chart). Merges known only by identifiers (HL7) are not seen by EHR id: a known limit.
+ */
+export async function isRetired(sql: Sql, connectionId: string, patientEhrId: string): Promise<boolean> {
+  const { rows } = await sql.query(
+    'select 1 from workflow_patient_merges where connection_id = $1 and retired_ref = $2 limit 1',
+    [connectionId, `Patient/${patientEhrId}`],
+  );
+  return rows.length > 0;
+}
