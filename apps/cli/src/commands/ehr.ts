@@ -19,6 +19,7 @@ export interface EhrAddFlags {
   readonly mllpPort?: string;
   readonly requestsPerSecond?: string;
   readonly pollInterval?: string;
+  readonly zonelessTimes?: string;
 }
 
 export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Promise<void> {
@@ -28,6 +29,9 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
   const mllpPort = o.mllpPort !== undefined ? integer(o.mllpPort, '--mllp-port') : undefined;
   const rps = o.requestsPerSecond !== undefined ? integer(o.requestsPerSecond, '--requests-per-second') : undefined;
   const poll = o.pollInterval !== undefined ? integer(o.pollInterval, '--poll-interval') : undefined;
+  const zoneless = o.zonelessTimes;
+  if (zoneless !== undefined && zoneless !== 'infer' && zoneless !== 'refuse')
+    throw new ValidationError('unknown rule', [{ path: '--zoneless-times', message: 'infer or refuse' }]);
   await withSession(g, async ({ kernel, ctx }) => {
     const c = await kernel.connections.add(ctx, {
       name,
@@ -41,6 +45,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(mllpPort !== undefined ? { mllpPort } : {}),
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
       ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
+      ...(zoneless !== undefined ? { zonelessTimes: zoneless } : {}),
     });
     process.stdout.write(
       `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
