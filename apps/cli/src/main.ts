@@ -175,7 +175,14 @@ function program(setExit: (code: number) => void): Command {
     .description('register an EHR connection for a site')
     .requiredOption('--site <site>', 'the site whose data comes through it')
     .requiredOption('--vendor <vendor>', 'generic-r4, epic, oracle-health or athenahealth')
-    .requiredOption('--time-zone <zone>', 'the facility time zone for zone-less HL7 times, e.g. America/New_York')
+    .requiredOption(
+      '--time-zone <zone>',
+      'the facility time zone for zone-less HL7 and FHIR times, e.g. America/New_York',
+    )
+    .option(
+      '--zoneless-times <rule>',
+      'times sent without a UTC offset: infer (read in --time-zone, event flagged; default) or refuse (dead-letter)',
+    )
     .option('--fhir-base-url <url>', 'the FHIR R4 base URL')
     .option('--client-id <id>', 'the SMART Backend Services client id')
     .option('--private-key <file>', 'the client private key: a JWK, or a PKCS#8 PEM with --alg and --kid')

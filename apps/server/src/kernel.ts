@@ -28,7 +28,13 @@ import {
 } from '@steward/governance';
 import { ConnectionClients, ConnectionRegistry, EhrWriter } from '@steward/ehr';
 import { Relationships } from '@steward/relationships';
-import { ContactPreferenceStore, LocalOutbox, MessageCommitter, defaultFollowupSettings } from '@steward/workflows';
+import {
+  ContactPreferenceStore,
+  LocalOutbox,
+  MessageCommitter,
+  defaultFollowupSettings,
+  isRetired,
+} from '@steward/workflows';
 import {
   ApprovalPolicies,
   EhrWriterPort,
@@ -160,7 +166,10 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       clinic: () => ({ zone: defaultFollowupSettings.zone, quiet: defaultFollowupSettings.quiet }),
       clock,
     });
-    const ehrPort = new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, connectionClients));
+    const ehrPort = new EhrWriterPort(
+      new EhrWriter(policy, audit, { pendingMerge: (c, id) => isRetired(db, c, id) }),
+      connectionAccess(connections, connectionClients),
+    );
     const applier = new ProposalApplier(proposalDeps, ehrPort, {
       'reminder.send': messages,
       'communication.send': messages,

@@ -29,6 +29,7 @@ export const ehrEventTypes = [
   'result.received',
   'patient.updated',
   'patient.merged',
+  'patient.identifier-changed',
 ] as const;
 export type EhrEventType = (typeof ehrEventTypes)[number];
 
@@ -186,11 +187,41 @@ export interface PatientFacts {
   readonly kind: 'Patient';
 }
 
+/**
+ * A merge (`patient.merged`: HL7 ADT A34/A36/A39/A40, FHIR Patient.link replaced-by/replaces) or
+ * an identifier change (`patient.identifier-changed`: A47, A35 for an account number). Either way
+ * the retired patient (or identifier) is the event's `patient` from now on: whoever finds a
+ * patient by the retired identifiers must use the survivor instead.
+ */
 export interface MergeFacts {
   readonly kind: 'Merge';
+  /**
+   * What was merged: `patient` (the patient record and its identifiers) or `account` (only a
+   * visit/account number, HL7 A35: the patient stays the same, so no patient lookup changes).
+   */
+  readonly scope: 'patient' | 'account';
   /** The patient that survives (the event's `patient`) absorbs this one. */
   readonly retired: PatientRef;
 }
+
+/**
+ * Something about an event a person should look at, without it being refused: a conflict in the
+ * source that Steward did not resolve, or a value Steward had to interpret. Names fields and
+ * rules, never values (no PHI).
+ */
+export interface EhrEventFlag {
+  readonly code: EhrEventFlagCode;
+  /** What and where by field names, e.g. `SCH-11.4 and AIS-4 give different starts`. */
+  readonly detail: string;
+}
+
+export const ehrEventFlagCodes = [
+  /** The sender gave two different start times (HL7 SCH-11/TQ1 vs the resource segments). */
+  'schedule-conflict',
+  /** A date-time had no UTC offset and was read in the connection's declared time zone. */
+  'zone-inferred',
+] as const;
+export type EhrEventFlagCode = (typeof ehrEventFlagCodes)[number];
 
 export type EhrEventFacts =
   | AppointmentFacts
@@ -220,6 +251,8 @@ export interface EhrEventInput {
   readonly facts: EhrEventFacts;
   /** The source's reference for it (`Appointment/123/_history/4`, or the HL7 message type `SIU^S12`). */
   readonly sourceRef: string;
+  /** What a person should look at in this event (absent when nothing). */
+  readonly flags?: readonly EhrEventFlag[];
 }
 
 /** A stored event: sequenced per Steward instance, in arrival order per patient. */

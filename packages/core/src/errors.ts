@@ -46,6 +46,7 @@ export const errorCodes = {
   EHR_NOT_SUPPORTED: { status: 422, exit: 2 },
   HL7_INVALID: { status: 400, exit: 2 },
   FHIR_INVALID: { status: 400, exit: 2 },
+  FHIR_UNSUPPORTED: { status: 422, exit: 2 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -22,7 +22,7 @@ export type { Role, PurposeOfUse, Actor, ActorKind, RequestContext } from './act
 export { newId, newSecret } from './ids.js';
 export { identifierKey } from './patient.js';
 export type { PatientDemographics, PatientIdentifier } from './patient.js';
-export { ehrEventTypes, isEhrEventType } from './ehr-events.js';
+export { ehrEventFlagCodes, ehrEventTypes, isEhrEventType } from './ehr-events.js';
 export type {
   EhrEventType,
   EhrEventChannel,
@@ -44,6 +44,8 @@ export type {
   ResultFacts,
   PatientFacts,
   MergeFacts,
+  EhrEventFlag,
+  EhrEventFlagCode,
 } from './ehr-events.js';
 export type {
   AttentionItem,

@@ -40,7 +40,17 @@ export type {
   ReplayReport,
   WorkflowWorkerOptions,
 } from './engine/index.js';
-export { EventRouter, routedConnection, eventRef, resourceRefOf } from './routing/index.js';
+export {
+  EventRouter,
+  routedConnection,
+  eventRef,
+  resourceRefOf,
+  patientRefsOf,
+  recordMerge,
+  survivingPatient,
+  isRetired,
+  flaggedEvents,
+} from './routing/index.js';
 export type {
   EventRouterOptions,
   RoutedConnection,
@@ -49,6 +59,7 @@ export type {
   RouteAction,
   LinkLookup,
   EventRef,
+  FlaggedEvent,
 } from './routing/index.js';
 export { draftProposalHandler } from './effects/index.js';
 export type { DraftRequest, DraftProposalDeps } from './effects/index.js';

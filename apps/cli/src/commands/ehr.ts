@@ -32,6 +32,7 @@ export interface EhrAddFlags {
   readonly mllpTls?: boolean;
   readonly requestsPerSecond?: string;
   readonly pollInterval?: string;
+  readonly zonelessTimes?: string;
 }
 
 export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Promise<void> {
@@ -51,6 +52,9 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
     ...(o.mllpIgnore !== undefined ? { ignoreTypes: list(o.mllpIgnore) ?? [] } : {}),
     ...(o.mllpTls === true ? { tls: true } : {}),
   };
+  const zoneless = o.zonelessTimes;
+  if (zoneless !== undefined && zoneless !== 'infer' && zoneless !== 'refuse')
+    throw new ValidationError('unknown rule', [{ path: '--zoneless-times', message: 'infer or refuse' }]);
   await withSession(g, async ({ kernel, ctx }) => {
     const c = await kernel.connections.add(ctx, {
       name,
@@ -65,6 +69,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(Object.keys(mllp).length > 0 ? { mllp } : {}),
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
       ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
+      ...(zoneless !== undefined ? { zonelessTimes: zoneless } : {}),
     });
     process.stdout.write(
       `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +

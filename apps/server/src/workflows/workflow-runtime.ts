@@ -15,6 +15,7 @@ import {
   WorkflowWorker,
   draftProposalHandler,
   routedConnection,
+  survivingPatient,
   type Route,
   type WorkflowDefinition,
 } from '@steward/workflows';
@@ -70,6 +71,12 @@ export async function startWorkflowRuntime(
           const event = await kernel.ehrJournal.event({ actor: kernel.connections.actorOf(c) }, c, eventId);
           if (event === undefined) throw new NotFoundError(`event ${eventId}`);
           return event.patient;
+        },
+        // Merges the router recorded: the retired patient means the survivor (its merge event read sealed).
+        surviving: async (connectionId, patient) => {
+          const c = await kernel.connections.get(connectionId);
+          const ctx = { actor: kernel.connections.actorOf(c) };
+          return survivingPatient(kernel.db, connectionId, patient, (id) => kernel.ehrJournal.event(ctx, c, id));
         },
       }),
     },

@@ -61,6 +61,12 @@ export interface ConnectionSettings {
   /** Seconds between polls when the EHR offers no subscriptions (or as a safety net). */
   readonly pollIntervalSeconds: number;
   readonly serviceAccountId: string;
+  /**
+   * Date-times with a time and no UTC offset (HL7 v2, FHIR dateTime): `infer` (default) reads
+   * them in `facilityTimeZone` and flags the event `zone-inferred`; `refuse` refuses the message
+   * or resource (dead-letter) naming the field.
+   */
+  readonly zonelessTimes?: 'infer' | 'refuse';
 }
 
 export interface EhrConnection {
@@ -91,6 +97,7 @@ export interface NewConnection {
   readonly mllp?: MllpSettings;
   readonly pollIntervalSeconds?: number;
   readonly budget?: Partial<RequestBudget>;
+  readonly zonelessTimes?: 'infer' | 'refuse';
 }
 
 /** The subset of a private JWK Steward needs to sign with; other members are kept as given. */
@@ -152,6 +159,7 @@ export class ConnectionRegistry {
       ...(input.mllp !== undefined ? { mllp: input.mllp } : {}),
       pollIntervalSeconds: input.pollIntervalSeconds ?? 30,
       serviceAccountId: account.id,
+      ...(input.zonelessTimes !== undefined ? { zonelessTimes: input.zonelessTimes } : {}),
     };
     const sealedKey =
       input.privateKey !== undefined
@@ -315,6 +323,8 @@ function validate(input: NewConnection): void {
     }
     problems.push(...routingProblems({ route: m.routeTypes ?? [], ignore: m.ignoreTypes ?? [] }, 'mllp'));
   }
+  if (input.zonelessTimes !== undefined && input.zonelessTimes !== 'infer' && input.zonelessTimes !== 'refuse')
+    problems.push({ path: 'zonelessTimes', message: 'must be infer or refuse' });
   const b = input.budget;
   if (b !== undefined) {
     for (const [k, v] of Object.entries(b)) {

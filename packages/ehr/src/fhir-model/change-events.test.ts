@@ -149,6 +149,7 @@ describe('Patient', () => {
     assert.deepEqual(e?.patient, { ehrId: 'survivor', identifiers: [] });
     assert.deepEqual(e?.facts, {
       kind: 'Merge',
+      scope: 'patient',
       retired: { ehrId: 'example', identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }] },
     });
   });
@@ -157,7 +158,7 @@ describe('Patient', () => {
     const [e] = changeEvents(survivor, undefined, ctx);
     assert.equal(e?.type, 'patient.merged');
     assert.equal(e?.patient.ehrId, 'example');
-    assert.deepEqual(e?.facts, { kind: 'Merge', retired: { ehrId: 'old', identifiers: [] } });
+    assert.deepEqual(e?.facts, { kind: 'Merge', scope: 'patient', retired: { ehrId: 'old', identifiers: [] } });
   });
   it('otherwise → patient.updated (seealso links are not merges)', () => {
     assert.deepEqual(types(p), ['patient.updated']);
@@ -183,5 +184,127 @@ describe('event envelope', () => {
   it('types that are not events give none', () => {
     const org = parseFhirJson(readText(thirdParty('fhir-r4-examples', 'r4-core', 'Organization-1.json')));
     assert.deepEqual(changeEvents(org, undefined, ctx), []);
+  });
+});
+
+describe('strict where FHIR is strict', () => {
+  const booked = example<Appointment>('Appointment-example.json', '1');
+  const unsupported = (run: () => unknown, element: string): void => {
+    assert.throws(run, (e: unknown) => {
+      assert.ok(e instanceof UserError);
+      assert.equal(e.code, 'FHIR_UNSUPPORTED');
+      assert.ok(e.message.startsWith(`FHIR element ${element}:`), e.message);
+      return true;
+    });
+  };
+  // A real modifier extension (from the R4 Basic-referral example), put where a sender might.
+  const referral = parseFhirJson(readText(thirdParty('fhir-r4-examples', 'r4-core', 'Basic-referral.json')));
+  const modifier = (referral as unknown as { modifierExtension: { url: string }[] }).modifierExtension[0]!;
+
+  it('an unknown modifierExtension refuses the resource, naming the element; an allowed one passes', () => {
+    const onParticipant: Appointment = {
+      ...booked,
+      participant: [{ ...booked.participant[0]!, modifierExtension: [modifier] }, ...booked.participant.slice(1)],
+    };
+    unsupported(() => changeEvents(onParticipant, undefined, ctx), 'Appointment.participant[0].modifierExtension[0]');
+    unsupported(
+      () => changeEvents({ ...booked, modifierExtension: [modifier] }, undefined, ctx),
+      'Appointment.modifierExtension[0]',
+    );
+    const allowed = changeEvents(onParticipant, undefined, { ...ctx, knownModifierExtensions: [modifier.url] });
+    assert.equal(allowed[0]?.type, 'appointment.booked');
+    // Plain extensions are not modifiers: ignored as before.
+    assert.equal(changeEvents({ ...booked, extension: [modifier as never] }, undefined, ctx).length, 1);
+  });
+
+  it('a dateTime without offset is read in the connection zone and flagged, or refused', () => {
+    const zoneless: Appointment = { ...booked, start: '2024-03-10T02:30:00', end: '2024-03-10T03:30:00' };
+    const [e] = changeEvents(zoneless, undefined, { ...ctx, timeZone: 'America/New_York' });
+    const f = e?.facts as { start?: string; end?: string };
+    assert.equal(f.start, '2024-03-10T03:30:00-04:00'); // 02:30 does not exist that day: shifted like HL7 times
+    assert.equal(f.end, '2024-03-10T03:30:00-04:00');
+    assert.deepEqual(e?.flags, [
+      {
+        code: 'zone-inferred',
+        detail: 'Appointment.start, Appointment.end had no UTC offset: read in America/New_York',
+      },
+    ]);
+    unsupported(
+      () => changeEvents(zoneless, undefined, { ...ctx, timeZone: 'America/New_York', zonelessTimes: 'refuse' }),
+      'Appointment.start',
+    );
+    unsupported(() => changeEvents(zoneless, undefined, ctx), 'Appointment.start'); // no zone declared
+    // With an offset, or a date only: untouched and unflagged.
+    const [plain] = changeEvents(booked, undefined, { ...ctx, timeZone: 'America/New_York' });
+    assert.equal((plain?.facts as { start?: string }).start, '2013-12-10T09:00:00Z');
+    assert.equal(plain?.flags, undefined);
+    const encounter = example<Encounter>('Encounter-home.json', '1');
+    const [enc] = changeEvents(
+      { ...encounter, status: 'in-progress', period: { start: '2015-01-17T16:00:00' } },
+      undefined,
+      { ...ctx, timeZone: 'Australia/Brisbane' },
+    );
+    assert.equal((enc?.facts as { start?: string }).start, '2015-01-17T16:00:00+10:00');
+  });
+
+  it('R5 Appointment.subject names the patient; a Group or a disagreement is refused by element', () => {
+    const others = booked.participant.slice(1);
+    const r5 = { ...booked, participant: others, subject: { reference: 'Patient/example' } } as Appointment;
+    assert.equal(changeEvents(r5, undefined, ctx)[0]?.patient.ehrId, 'example');
+    unsupported(
+      () => changeEvents({ ...r5, subject: { reference: 'Group/102' } } as Appointment, undefined, ctx),
+      'Appointment.subject',
+    );
+    assert.throws(
+      () => changeEvents({ ...booked, subject: { reference: 'Patient/other' } } as Appointment, undefined, ctx),
+      /FHIR element Appointment.subject: names another patient than the Patient participant/,
+    );
+    // R5 spellings of cancellation reason and serviceType (CodeableReference) are read.
+    const cancelled = {
+      ...r5,
+      status: 'cancelled',
+      cancellationReason: { coding: [{ code: 'pat' }] },
+      serviceType: [{ concept: { coding: [{ code: '124' }] } }],
+    } as unknown as Appointment;
+    const facts = changeEvents(cancelled, undefined, ctx)[0]?.facts as {
+      cancellationReason?: string;
+      serviceType?: string;
+    };
+    assert.equal(facts.cancellationReason, 'pat');
+    assert.equal(facts.serviceType, '124');
+  });
+
+  it('a contained Patient (#p1) is matched by its identifier, or refused naming the reference', () => {
+    const withContained = (identifier: unknown[]): Appointment =>
+      ({
+        ...booked,
+        contained: [{ resourceType: 'Patient', id: 'p1', identifier }],
+        participant: [{ actor: { reference: '#p1' }, status: 'accepted' }, ...booked.participant.slice(1)],
+      }) as Appointment;
+    const [e] = changeEvents(
+      withContained([{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }]),
+      undefined,
+      ctx,
+    );
+    assert.deepEqual(e?.patient, { identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }] });
+    unsupported(
+      () => changeEvents(withContained([{ value: 'no-system' }]), undefined, ctx),
+      'Appointment.participant[0].actor',
+    );
+  });
+
+  it('R5 DocumentReference.context (references) and Encounter.actualPeriod are read', () => {
+    const doc = example<DocumentReference>('DocumentReference-example.json', '1');
+    const r5doc = { ...doc, context: [{ reference: 'Encounter/e5' }] } as unknown as DocumentReference;
+    const [d] = changeEvents(r5doc, undefined, ctx);
+    assert.deepEqual((d?.facts as { related?: string[] }).related, ['Encounter/e5']);
+    const enc = example<Encounter>('Encounter-home.json', '1');
+    const rest: Partial<Encounter> = { ...enc };
+    delete rest.period;
+    const r5enc = { ...rest, status: 'in-progress', actualPeriod: { start: '2015-01-17T16:00:00+10:00' } } as Encounter;
+    assert.equal(
+      (changeEvents(r5enc, undefined, ctx)[0]?.facts as { start?: string }).start,
+      '2015-01-17T16:00:00+10:00',
+    );
   });
 });

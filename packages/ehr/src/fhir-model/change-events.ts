@@ -17,7 +17,9 @@ import { mapPatient, patientLinks } from './map-patient.js';
 import { mapServiceRequest, serviceRequestPatient } from './map-service-request.js';
 import { mapTask, taskPatient } from './map-task.js';
 import { checkResource } from './parse-resource.js';
-import { fhirInvalid, isObject, optObject, optString, reqString } from './read-elements.js';
+import { resolveContainedPatients } from './map-reference.js';
+import { fhirInvalid, isObject, opt, optObject, optString, reqString } from './read-elements.js';
+import { checkModifierExtensions, settleZone, zoneFlag, type ZoneRule } from './strict-elements.js';
 import type { JsonObject } from './read-elements.js';
 
 /** The resource types that become events. */
@@ -39,6 +41,12 @@ export interface ChangeContext {
    * resource has no `meta.lastUpdated`; then the event time is the receipt time, not the EHR's.
    */
   readonly receivedAt?: string;
+  /** The connection's declared IANA zone, for date-times sent without an offset. */
+  readonly timeZone?: string;
+  /** Date-times without an offset: `infer` (default) in `timeZone`, flagged; `refuse`: FHIR_UNSUPPORTED. */
+  readonly zonelessTimes?: 'infer' | 'refuse';
+  /** Modifier extension urls Steward may process (the vendor profile's allow-list); others are refused. */
+  readonly knownModifierExtensions?: readonly string[];
 }
 
 type Decision = { readonly type: EhrEventType; readonly previousStart?: string };
@@ -126,14 +134,20 @@ function decidePatient(cur: Patient, prev: Patient | undefined): Decision[] {
 }
 
 /**
- * The complete normalized events for a change. Throws only `UserError('FHIR_INVALID')` (naming
- * the element) for a resource it cannot map; returns [] for types that are not events.
+ * The complete normalized events for a change. Throws only `UserError` naming the element:
+ * `FHIR_INVALID` for a resource it cannot map, `FHIR_UNSUPPORTED` for an unknown modifier
+ * extension or a zone-less date-time the connection refuses (strict-elements.ts); returns [] for
+ * types that are not events. Zone-less date-times read in the connection's zone flag the event.
  */
 export function changeEvents(
   current: Resource,
   previous: Resource | undefined,
   context: ChangeContext,
 ): EhrEventInput[] {
+  checkModifierExtensions(checkResource(current, {}, 'current'), context.knownModifierExtensions);
+  // Contained Patients (`#p1`) become logical references every mapper can match (or a refusal).
+  current = resolveContainedPatients(current);
+  if (previous !== undefined) previous = resolveContainedPatients(checkResource(previous, {}, 'previous'));
   const decisions = decideEventTypes(current, previous);
   if (decisions.length === 0) return [];
   const r = current as unknown as JsonObject;
@@ -150,16 +164,74 @@ export function changeEvents(
   const versionKey = version ?? `@${occurredAt}`;
   const sourceRef = version === undefined ? `${type}/${id}` : `${type}/${id}/_history/${version}`;
   const { facts, patient } = factsAndPatient(current);
-  return decisions.map((d) => ({
-    type: d.type,
-    connectionId: context.connectionId,
-    channel: context.channel,
-    dedupKey: `fhir:${type}/${id}/_history/${versionKey}${decisions.length > 1 ? `#${d.type}` : ''}`,
-    occurredAt,
-    patient: d.type === 'patient.merged' ? mergeSurvivor(current as Patient) : patient,
-    facts: withDecision(d.type === 'patient.merged' ? mergeFacts(current as Patient) : facts, d),
-    sourceRef,
-  }));
+  const rule: ZoneRule = {
+    ...opt('timeZone', context.timeZone),
+    ...opt('zoneless', context.zonelessTimes),
+  };
+  return decisions.map((d) => {
+    const inferred = new Set<string>();
+    const settled = settleZones(
+      withDecision(d.type === 'patient.merged' ? mergeFacts(current as Patient) : facts, d),
+      rule,
+      inferred,
+    );
+    const flag = zoneFlag(inferred, rule);
+    return {
+      type: d.type,
+      connectionId: context.connectionId,
+      channel: context.channel,
+      dedupKey: `fhir:${type}/${id}/_history/${versionKey}${decisions.length > 1 ? `#${d.type}` : ''}`,
+      occurredAt,
+      patient: d.type === 'patient.merged' ? mergeSurvivor(current as Patient) : patient,
+      facts: settled,
+      sourceRef,
+      ...(flag !== undefined ? { flags: [flag] } : {}),
+    };
+  });
+}
+
+/** The facts' date-times with explicit offsets (see strict-elements.ts), each named by its FHIR element. */
+function settleZones(facts: EhrEventFacts, rule: ZoneRule, inferred: Set<string>): EhrEventFacts {
+  const at = (v: string | undefined, path: string): string | undefined =>
+    v === undefined ? undefined : settleZone(v, path, rule, inferred);
+  switch (facts.kind) {
+    case 'Appointment':
+      return {
+        ...facts,
+        ...opt('start', at(facts.start, 'Appointment.start')),
+        ...opt('end', at(facts.end, 'Appointment.end')),
+        ...opt('previousStart', at(facts.previousStart, 'Appointment.start (previous version)')),
+      };
+    case 'Referral':
+      return {
+        ...facts,
+        ...opt('authoredOn', at(facts.authoredOn, 'ServiceRequest.authoredOn')),
+        ...opt(
+          'occurrence',
+          facts.occurrence === undefined
+            ? undefined
+            : {
+                ...opt('start', at(facts.occurrence.start, 'ServiceRequest.occurrence[x].start')),
+                ...opt('end', at(facts.occurrence.end, 'ServiceRequest.occurrence[x].end')),
+              },
+        ),
+      };
+    case 'Task':
+      return { ...facts, ...opt('dueDate', at(facts.dueDate, 'Task.restriction.period.end')) };
+    case 'Encounter':
+      return {
+        ...facts,
+        ...opt('start', at(facts.start, 'Encounter.period.start')),
+        ...opt('end', at(facts.end, 'Encounter.period.end')),
+      };
+    case 'Document':
+      return { ...facts, ...opt('date', at(facts.date, 'DocumentReference.date')) };
+    case 'Order':
+    case 'Result':
+    case 'Patient':
+    case 'Merge':
+      return facts;
+  }
 }
 
 function factsAndPatient(resource: Resource): { facts: EhrEventFacts; patient: PatientRef } {
@@ -193,9 +265,9 @@ function mergeSurvivor(p: Patient): PatientRef {
 function mergeFacts(p: Patient): EhrEventFacts {
   const links = patientLinks(p);
   const replacedBy = links.find((l) => l.type === 'replaced-by');
-  if (replacedBy) return { kind: 'Merge', retired: mapPatient(p) };
+  if (replacedBy) return { kind: 'Merge', scope: 'patient', retired: mapPatient(p) };
   const replaces = links.find((l) => l.type === 'replaces');
-  return { kind: 'Merge', retired: replaces ? replaces.other : mapPatient(p) };
+  return { kind: 'Merge', scope: 'patient', retired: replaces ? replaces.other : mapPatient(p) };
 }
 
 function versionOf(resource: Resource): string | undefined {

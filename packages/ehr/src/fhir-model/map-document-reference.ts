@@ -23,7 +23,9 @@ export function mapDocumentReference(resource: DocumentReference): DocumentFacts
   const path = 'DocumentReference';
   const firstContent = objectsOf(r, 'content', path)[0];
   const attachment = firstContent ? optObject(firstContent, 'attachment', `${path}.content[0]`) : undefined;
-  const context = optObject(r, 'context', path);
+  // R5: context is 0..* Reference (encounter, appointment); R4: an object with encounter and related.
+  const r5Context = Array.isArray(r['context']) ? referenceTargets(r['context'] as unknown[], `${path}.context`) : [];
+  const context = r5Context.length > 0 || Array.isArray(r['context']) ? undefined : optObject(r, 'context', path);
   const author = optArray(r, 'author', path)
     .map((a, i) => toParticipant(a, `${path}.author[${i}]`))
     .find((a) => a !== undefined);
@@ -32,7 +34,7 @@ export function mapDocumentReference(resource: DocumentReference): DocumentFacts
         ...referenceTargets(optArray(context, 'encounter', `${path}.context`), `${path}.context.encounter`),
         ...referenceTargets(optArray(context, 'related', `${path}.context`), `${path}.context.related`),
       ]
-    : [];
+    : r5Context;
   return {
     kind: 'Document',
     ...opt('ehrId', optString(r, 'id', path)),

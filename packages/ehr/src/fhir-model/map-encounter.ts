@@ -23,7 +23,9 @@ import type { JsonObject } from './read-elements.js';
 export function mapEncounter(resource: Encounter): EncounterFacts {
   const r = resource as unknown as JsonObject;
   const path = 'Encounter';
-  const period = optObject(r, 'period', path);
+  // R5 renamed period to actualPeriod.
+  const periodKey = r['period'] === undefined && r['actualPeriod'] !== undefined ? 'actualPeriod' : 'period';
+  const period = optObject(r, periodKey, path);
   const firstLocation = objectsOf(r, 'location', path)[0];
   return {
     kind: 'Encounter',
@@ -31,8 +33,8 @@ export function mapEncounter(resource: Encounter): EncounterFacts {
     identifiers: readIdentifiers(r, 'identifier', path),
     status: reqString(r, 'status', path),
     ...opt('class', encounterClass(r['class'], `${path}.class`)),
-    ...opt('start', period ? optString(period, 'start', `${path}.period`) : undefined),
-    ...opt('end', period ? optString(period, 'end', `${path}.period`) : undefined),
+    ...opt('start', period ? optString(period, 'start', `${path}.${periodKey}`) : undefined),
+    ...opt('end', period ? optString(period, 'end', `${path}.${periodKey}`) : undefined),
     ...opt(
       'location',
       firstLocation ? toParticipant(firstLocation['location'], `${path}.location[0].location`) : undefined,

@@ -5,7 +5,7 @@
  * reference's type (explicit `type`, else the URL); the EHR id from the URL; identifiers from
  * `reference.identifier`; display as given (a participant's name, never a patient's).
  */
-import type { EhrIdentifier, ParticipantRef, PatientRef } from '@steward/core';
+import { UserError, type EhrIdentifier, type ParticipantRef, type PatientRef } from '@steward/core';
 import { fhirInvalid, isObject, opt, optObject, optString, readIdentifier } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 
@@ -99,4 +99,47 @@ export function referenceTargets(items: readonly unknown[], path: string): strin
     if (t) out.push(t);
   });
   return out;
+}
+
+/**
+ * Contained Patients made matchable: every reference `#id` to a contained Patient becomes a
+ * logical reference `{ type: 'Patient', identifier }` with the contained Patient's first usable
+ * identifier, so every mapper finds the patient the same way. A contained Patient is not a chart
+ * (it has no EHR id): without an identifier (system and value) nothing could match it, so the
+ * resource is refused (`FHIR_UNSUPPORTED`) naming the referencing element. Returns a copy when it
+ * changed anything; references to other contained resources are left as they are.
+ */
+export function resolveContainedPatients<T extends object>(resource: T): T {
+  const r = resource as unknown as JsonObject;
+  const contained = Array.isArray(r['contained']) ? (r['contained'] as unknown[]) : [];
+  const patients = new Map<string, JsonObject>();
+  for (const c of contained)
+    if (isObject(c) && c['resourceType'] === 'Patient' && typeof c['id'] === 'string') patients.set(c['id'], c);
+  if (patients.size === 0) return resource;
+  const type = typeof r['resourceType'] === 'string' ? r['resourceType'] : 'resource';
+  const rewrite = (node: unknown, path: string): unknown => {
+    if (Array.isArray(node)) return node.map((n, i) => rewrite(n, `${path}[${i}]`));
+    if (!isObject(node)) return node;
+    const ref = node['reference'];
+    if (typeof ref === 'string' && ref.startsWith('#') && patients.has(ref.slice(1))) {
+      const patient = patients.get(ref.slice(1)) as JsonObject;
+      const ids = Array.isArray(patient['identifier']) ? (patient['identifier'] as unknown[]) : [];
+      const identifier = ids
+        .map((id, i) => (isObject(id) ? readIdentifier(id, `${type}.contained.identifier[${i}]`) : undefined))
+        .find((id) => id !== undefined);
+      if (identifier === undefined)
+        throw new UserError(
+          'FHIR_UNSUPPORTED',
+          `FHIR element ${path}: references contained Patient ${ref}, which has no identifier (system and value) to match a chart by`,
+          [{ path, message: 'contained Patient without an identifier' }],
+        );
+      const rest: JsonObject = { ...node };
+      delete rest['reference'];
+      return { ...rest, type: 'Patient', identifier };
+    }
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'contained' ? v : rewrite(v, `${path}.${k}`);
+    return out;
+  };
+  return rewrite(resource, type) as T;
 }

@@ -4,7 +4,9 @@
  * - An explicit offset is kept as given (`202109241120+0215` → `2021-09-24T11:20+02:15`): the
  *   instant and the sender's local clock both survive.
  * - A zone-less time is read in the connection's configured facility IANA zone, explicitly, and
- *   written with that zone's offset at that moment. DST, chosen to match Temporal's `compatible`
+ *   written with that zone's offset at that moment; the caller is told (`onZoneInferred`), so the
+ *   event records that the zone was inferred. A connection may refuse such times instead
+ *   (`zoneless: 'refuse'`). DST, chosen to match Temporal's `compatible`
  *   disambiguation (and java.time's default): a local time in a spring-forward gap is shifted
  *   forward by the gap (02:30 on a 02:00→03:00 day becomes 03:30 daylight time); a local time that
  *   occurs twice in a fall-back overlap is the earlier of the two instants (daylight time).
@@ -28,6 +30,12 @@ export interface Hl7TimeOptions {
   readonly zone: string;
   /** Field name for error messages, e.g. `EVN-2`. */
   readonly field: string;
+  /**
+   * A time without an offset: `infer` (default) reads it in `zone` and calls `onZoneInferred`, so
+   * the caller can record that the zone was Steward's assumption; `refuse` throws `HL7_INVALID`.
+   */
+  readonly zoneless?: 'infer' | 'refuse';
+  readonly onZoneInferred?: (field: string) => void;
 }
 
 function invalid(field: string): UserError {
@@ -82,6 +90,12 @@ export function hl7TimeToIso(value: string, options: Hl7TimeOptions): string | u
     offsetMinutes = (offset.startsWith('-') ? -1 : 1) * (oh * 60 + om);
     local = { year, month, day, hour, minute };
   } else {
+    if (options.zoneless === 'refuse')
+      throw new UserError(
+        'HL7_INVALID',
+        `${options.field} has a time without a UTC offset, and this connection refuses zone-less times`,
+      );
+    options.onZoneInferred?.(options.field);
     const resolved = resolveInZone({ year, month, day, hour, minute, second }, options.zone);
     offsetMinutes = resolved.offset;
     local = resolved.local;

@@ -1,10 +1,11 @@
 /**
  * @module ADT → events. A01 (admit) and A04 (register) → `encounter.started`, A03 (discharge) →
- * `encounter.discharged`, A08 (update patient information) → `patient.updated`, A40 (merge patient
- * identifier list) → `patient.merged`, one event per PID/MRG pair. `occurredAt` is EVN-2, else MSH-7.
+ * `encounter.discharged`, A08 (update patient information) → `patient.updated`. Merges and
+ * identifier changes (see `mergeTriggers`) → `patient.merged` / `patient.identifier-changed`, one
+ * event per PID/MRG pair, the PID patient surviving. `occurredAt` is EVN-2, else MSH-7.
  * Other ADT triggers (transfers, leaves, pre-admits …) are not mapped yet.
  */
-import type { EncounterFacts, EhrEventInput } from '@steward/core';
+import type { EncounterFacts, EhrEventInput, EhrEventType, MergeFacts } from '@steward/core';
 import { component, value, type ParsedHl7 } from './parse.js';
 import {
   cxIdentifiers,
@@ -29,7 +30,27 @@ const encounterClass: Readonly<Record<string, string>> = {
   B: 'AMB',
 };
 
-export const adtTriggers = ['A01', 'A03', 'A04', 'A08', 'A40'] as const;
+/**
+ * The merge and identifier-change triggers: the event, what is retired (the patient, or only an
+ * account number), and the MRG fields naming the retired identifiers, first non-empty wins.
+ * MRG-1 prior patient identifier list, MRG-3 prior account number, MRG-4 prior patient ID (the
+ * v2.3 PID-2 style, A39/A46).
+ */
+const mergeTriggers: Readonly<
+  Record<string, { type: EhrEventType; scope: MergeFacts['scope']; fields: readonly number[] }>
+> = {
+  A34: { type: 'patient.merged', scope: 'patient', fields: [1] },
+  A35: { type: 'patient.identifier-changed', scope: 'account', fields: [3] },
+  A36: { type: 'patient.merged', scope: 'patient', fields: [1] },
+  A39: { type: 'patient.merged', scope: 'patient', fields: [4, 1] },
+  A40: { type: 'patient.merged', scope: 'patient', fields: [1] },
+  A41: { type: 'patient.identifier-changed', scope: 'account', fields: [3] },
+  A46: { type: 'patient.identifier-changed', scope: 'patient', fields: [4, 1] },
+  A47: { type: 'patient.identifier-changed', scope: 'patient', fields: [1] },
+  A49: { type: 'patient.identifier-changed', scope: 'account', fields: [3] },
+};
+
+export const adtTriggers = ['A01', 'A03', 'A04', 'A08', ...Object.keys(mergeTriggers)] as const;
 
 export function mapAdt(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
   const { message, trigger } = parsed;
@@ -68,15 +89,21 @@ export function mapAdt(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
           kind: 'Patient',
         }),
       ];
-    case 'A40':
-      return mapMerges(parsed, ctx, occurredAt);
-    default:
-      throw invalid(`unsupported message type ${parsed.type}`);
+    default: {
+      const merge = mergeTriggers[trigger];
+      if (merge === undefined) throw invalid(`unsupported message type ${parsed.type}`);
+      return mapMerges(parsed, ctx, occurredAt, merge);
+    }
   }
 }
 
-/** A40 carries one or more PID (survivor) + MRG (retired) pairs, in that order. */
-function mapMerges(parsed: ParsedHl7, ctx: Hl7MapContext, occurredAt: string): EhrEventInput[] {
+/** One or more PID (survivor) + MRG (retired) pairs, in that order. */
+function mapMerges(
+  parsed: ParsedHl7,
+  ctx: Hl7MapContext,
+  occurredAt: string,
+  merge: { type: EhrEventType; scope: MergeFacts['scope']; fields: readonly number[] },
+): EhrEventInput[] {
   const events: EhrEventInput[] = [];
   const segments = parsed.message.segments;
   for (let i = 0; i < segments.length; i++) {
@@ -84,11 +111,16 @@ function mapMerges(parsed: ParsedHl7, ctx: Hl7MapContext, occurredAt: string): E
     if (pid?.name !== 'PID') continue;
     const mrg = segments.slice(i + 1).find((s) => s.name === 'MRG' || s.name === 'PID');
     if (mrg?.name !== 'MRG') throw invalid(`MRG segment is missing after PID ${events.length + 1}`);
-    const retired = cxIdentifiers(ctx, mrg, 1);
-    if (retired.length === 0) throw invalid('MRG-1 (prior patient identifier list) has no usable identifier');
+    let retired: ReturnType<typeof cxIdentifiers> = [];
+    for (const field of merge.fields) if (retired.length === 0) retired = cxIdentifiers(ctx, mrg, field);
+    if (retired.length === 0)
+      throw invalid(
+        `${merge.fields.map((f) => `MRG-${f}`).join('/')} (the retired identifier) has no usable identifier`,
+      );
     events.push(
-      envelope(ctx, parsed, events.length, 'patient.merged', occurredAt, patientFrom(ctx, pid), {
+      envelope(ctx, parsed, events.length, merge.type, occurredAt, patientFrom(ctx, pid), {
         kind: 'Merge',
+        scope: merge.scope,
         retired: { identifiers: retired },
       }),
     );

@@ -18,13 +18,14 @@ import type { Hl7Segment } from '@medplum/core';
 import {
   UserError,
   type EhrEventFacts,
+  type EhrEventFlag,
   type EhrEventInput,
   type EhrEventType,
   type EhrIdentifier,
   type ParticipantRef,
   type PatientRef,
 } from '@steward/core';
-import { hl7InstantToIso, hl7TimeToIso } from './hl7-time.js';
+import { hl7InstantToIso, hl7TimeToIso, type Hl7TimeOptions } from './hl7-time.js';
 import { component, repetitions, subcomponent, type ParsedHl7 } from './parse.js';
 
 /** Per-connection settings the mappers need. */
@@ -39,6 +40,48 @@ export interface Hl7MapContext {
    * field; vendors use a Z-segment or a spare field), as `SEG-n` or `SEG-n.c`, e.g. `ZSC-2`.
    */
   readonly previousStartField?: string;
+  /**
+   * Times without a UTC offset: `infer` (default) reads them in `facilityTimeZone` and flags the
+   * event `zone-inferred`; `refuse` refuses the message (AR, dead-letter) naming the field.
+   */
+  readonly zonelessTimes?: 'infer' | 'refuse';
+  /** Filled while one message is mapped (by `mapHl7`): what the events must be flagged with. */
+  readonly notes?: MapNotes;
+}
+
+/** What mapping one message noticed, for the events' flags. */
+export interface MapNotes {
+  /** Fields whose time had no offset and was read in the facility zone. */
+  readonly zoneInferred: Set<string>;
+  readonly flags: EhrEventFlag[];
+}
+
+export function newMapNotes(): MapNotes {
+  return { zoneInferred: new Set(), flags: [] };
+}
+
+/** The flags the notes amount to (none: undefined). */
+export function flagsOf(ctx: Hl7MapContext): EhrEventFlag[] | undefined {
+  const notes = ctx.notes;
+  if (notes === undefined) return undefined;
+  const flags = [...notes.flags];
+  if (notes.zoneInferred.size > 0)
+    flags.push({
+      code: 'zone-inferred',
+      detail: `${[...notes.zoneInferred].join(', ')} had no UTC offset: read in ${ctx.facilityTimeZone}`,
+    });
+  return flags.length === 0 ? undefined : flags;
+}
+
+/** The time options every mapper uses for this connection (zone, zone-less rule, inference noted). */
+export function timeOptions(ctx: Hl7MapContext, field: string): Hl7TimeOptions {
+  const notes = ctx.notes;
+  return {
+    zone: ctx.facilityTimeZone,
+    field,
+    ...(ctx.zonelessTimes !== undefined ? { zoneless: ctx.zonelessTimes } : {}),
+    ...(notes !== undefined ? { onZoneInferred: (f: string) => notes.zoneInferred.add(f) } : {}),
+  };
 }
 
 export function invalid(reason: string): UserError {
@@ -168,7 +211,7 @@ export function timeOf(
   name: string,
   comp = 1,
 ): string | undefined {
-  return hl7TimeToIso(component(segment, field, comp), { zone: ctx.facilityTimeZone, field: name });
+  return hl7TimeToIso(component(segment, field, comp), timeOptions(ctx, name));
 }
 
 export function instantOf(
@@ -178,7 +221,7 @@ export function instantOf(
   name: string,
   comp = 1,
 ): string | undefined {
-  return hl7InstantToIso(component(segment, field, comp), { zone: ctx.facilityTimeZone, field: name });
+  return hl7InstantToIso(component(segment, field, comp), timeOptions(ctx, name));
 }
 
 /** MSH-7, the time the message was created: the fallback for `occurredAt`. Required then. */

@@ -3,9 +3,10 @@
  * event follows SCH-25 filler status: Complete → fulfilled, Noshow → no-show, Cancelled → cancelled,
  * Started → checked-in, otherwise booked), S15 cancelled, S26 no-show.
  *
- * Start: the first AIS-4, else AIL-6, else AIP-6 (the resource times, used from v2.5 on), else
- * SCH-11.4 (the deprecated timing quantity). End: SCH-11.5 when the start came from SCH-11,
- * otherwise start + AIS-7 duration in AIS-8 units (minutes or hours; default minutes).
+ * Start and end: the span of the resource segments (AIS-4/AIG-8/AIL-6/AIP-6 start plus AIS-7/
+ * AIG-11/AIL-9/AIP-9 duration in AIS-8/AIG-12/AIL-10/AIP-10 units: s, min, h, d; none = minutes),
+ * else TQ1-7/8, else SCH-11.4/5 (the deprecated timing quantity). A start in TQ1-7 or SCH-11.4
+ * that differs from the resources' is flagged `schedule-conflict` on the event (see `startAndEnd`).
  * `previousStart` only when the connection names the field its sender uses (standard SIU has none).
  * `occurredAt` is MSH-7: SIU has no EVN segment.
  */
@@ -23,6 +24,7 @@ import {
   patientFrom,
   plLocation,
   timeOf,
+  timeOptions,
   withOptional,
   xcnParticipant,
   type Hl7MapContext,
@@ -115,37 +117,111 @@ export function mapSiu(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
   return [envelope(ctx, parsed, 0, type, messageTime(ctx, parsed), patient, facts)];
 }
 
+/** Where each resource segment keeps its start, duration and duration units (HL7 v2.5+). */
+const resourceTimes = [
+  { name: 'AIS', start: 4, duration: 7, units: 8 },
+  { name: 'AIG', start: 8, duration: 11, units: 12 },
+  { name: 'AIL', start: 6, duration: 9, units: 10 },
+  { name: 'AIP', start: 6, duration: 9, units: 10 },
+] as const;
+
+interface Span {
+  readonly start: string;
+  readonly field: string;
+  readonly end?: string;
+}
+
+/**
+ * The appointment's span: from the earliest resource start to the latest resource end (start +
+ * duration), so a change of length alone (S14 with a new AIS-7) changes `end`. Without resource
+ * times, TQ1-7/TQ1-8, then SCH-11.4/SCH-11.5 (end else SCH-9 duration in SCH-10 units). When the
+ * resources give a start and TQ1-7 or SCH-11.4 give another, the event is flagged
+ * `schedule-conflict` (the resources' start is used, as v2.5 deprecates SCH-11): never resolved
+ * silently.
+ */
 function startAndEnd(parsed: ParsedHl7, ctx: Hl7MapContext, sch: Hl7Segment): { start?: string; end?: string } {
   const { message } = parsed;
-  for (const [name, field] of [
-    ['AIS', 4],
-    ['AIL', 6],
-    ['AIP', 6],
-  ] as const) {
-    for (const segment of message.getAllSegments(name)) {
-      const start = timeOf(ctx, segment, field, `${name}-${field}`);
+  const spans: Span[] = [];
+  for (const t of resourceTimes) {
+    for (const segment of message.getAllSegments(t.name)) {
+      const field = `${t.name}-${t.start}`;
+      const start = timeOf(ctx, segment, t.start, field);
       if (start === undefined) continue;
-      const ais = name === 'AIS' ? segment : undefined;
-      const end = ais === undefined ? undefined : plusDuration(start, value(ais, 7), component(ais, 8, 1));
-      return end === undefined ? { start } : { start, end };
+      const end = plusDuration(start, value(segment, t.duration), component(segment, t.units, 1));
+      spans.push(end === undefined ? { start, field } : { start, field, end });
     }
   }
-  const start = timeOf(ctx, sch, 11, 'SCH-11.4', 4);
-  const end = timeOf(ctx, sch, 11, 'SCH-11.5', 5);
-  return withOptional<{ start?: string; end?: string }>({}, { start, end });
+  const tq1 = message.getSegment('TQ1');
+  if (spans.length === 0) {
+    const start = timeOf(ctx, tq1, 7, 'TQ1-7') ?? timeOf(ctx, sch, 11, 'SCH-11.4', 4);
+    const fromTq1 = start !== undefined && timeOf(ctx, tq1, 7, 'TQ1-7') !== undefined;
+    const end =
+      (fromTq1 ? timeOf(ctx, tq1, 8, 'TQ1-8') : timeOf(ctx, sch, 11, 'SCH-11.5', 5)) ??
+      (start !== undefined ? plusDuration(start, value(sch, 9), component(sch, 10, 1)) : undefined);
+    return withOptional<{ start?: string; end?: string }>({}, { start, end });
+  }
+  const first = spans.reduce((a, b) => (millis(b.start) < millis(a.start) ? b : a));
+  const ends = spans.flatMap((s) => (s.end === undefined ? [] : [s.end]));
+  const last = ends.length === 0 ? undefined : ends.reduce((a, b) => (millis(b) > millis(a) ? b : a));
+  for (const [segment, field, comp, name] of [
+    [tq1, 7, 1, 'TQ1-7'],
+    [sch, 11, 4, 'SCH-11.4'],
+  ] as const) {
+    let other: string | undefined;
+    try {
+      other = timeOf(ctx, segment, field, name, comp);
+    } catch {
+      ctx.notes?.flags.push({
+        code: 'schedule-conflict',
+        detail: `${name} is not a valid date/time; the start from ${first.field} is used`,
+      });
+      continue;
+    }
+    if (other !== undefined && millis(other) !== millis(first.start))
+      ctx.notes?.flags.push({
+        code: 'schedule-conflict',
+        detail: `${name} and ${first.field} give different starts; ${first.field} is used`,
+      });
+  }
+  return last === undefined ? { start: first.start } : { start: first.start, end: inOffsetOf(first.start, last) };
+}
+
+function millis(iso: string): number {
+  return DateTime.fromISO(iso, { setZone: true }).toMillis();
+}
+
+/** `iso` written with the offset of `like` (one appointment, one clock). */
+function inOffsetOf(like: string, iso: string): string {
+  const zone = DateTime.fromISO(like, { setZone: true }).zone;
+  const hasSeconds = /T\d{2}:\d{2}:\d{2}/.test(iso);
+  return (
+    DateTime.fromISO(iso, { setZone: true })
+      .setZone(zone)
+      .toISO({ suppressMilliseconds: true, suppressSeconds: !hasSeconds }) ?? iso
+  );
+}
+
+/** Duration units (CE/CWE code, ISO+ or ANSI+ or plain words) → minutes per unit. */
+function minutesPer(unit: string): number | undefined {
+  const u = unit.trim().toLowerCase();
+  // No units: minutes, what senders mean in practice (and the previous behaviour here).
+  if (u === '' || u === 'm' || u.startsWith('min')) return 1;
+  if (u === 's' || u.startsWith('sec')) return 1 / 60;
+  if (u === 'h' || u === 'hr' || u === 'hrs' || u.startsWith('hour')) return 60;
+  if (u === 'd' || u.startsWith('day')) return 24 * 60;
+  return undefined;
 }
 
 /** start + duration, keeping the start's offset; undefined when the duration is not usable. */
 function plusDuration(start: string, amount: string, unit: string): string | undefined {
-  if (!/^\d{1,5}$/.test(amount) || !start.includes('T')) return undefined;
-  const u = unit.trim().toLowerCase();
-  const minutes =
-    u === '' || u.startsWith('min') || u === 'm' ? Number(amount) : u.startsWith('h') ? Number(amount) * 60 : undefined;
-  if (minutes === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(amount.trim()) || !start.includes('T')) return undefined;
+  const per = minutesPer(unit);
+  if (per === undefined) return undefined;
   const dt = DateTime.fromISO(start, { setZone: true });
   if (!dt.isValid) return undefined;
-  const hasSeconds = /T\d{2}:\d{2}:\d{2}/.test(start);
-  return dt.plus({ minutes }).toISO({ suppressMilliseconds: true, suppressSeconds: !hasSeconds }) ?? undefined;
+  const seconds = Math.round(Number(amount.trim()) * per * 60);
+  const hasSeconds = /T\d{2}:\d{2}:\d{2}/.test(start) || seconds % 60 !== 0;
+  return dt.plus({ seconds }).toISO({ suppressMilliseconds: true, suppressSeconds: !hasSeconds }) ?? undefined;
 }
 
 function previousStart(parsed: ParsedHl7, ctx: Hl7MapContext): string | undefined {
@@ -155,7 +231,7 @@ function previousStart(parsed: ParsedHl7, ctx: Hl7MapContext): string | undefine
   if (m === null) throw invalid('previousStartField is not of the form SEG-n or SEG-n.c');
   const [, name = '', field = '1', comp = '1'] = m;
   const text = component(parsed.message.getSegment(name), Number(field), Number(comp));
-  return hl7TimeToIso(text, { zone: ctx.facilityTimeZone, field: path });
+  return hl7TimeToIso(text, timeOptions(ctx, path));
 }
 
 function participants(parsed: ParsedHl7, ctx: Hl7MapContext): ParticipantRef[] {

@@ -88,9 +88,87 @@ describe('SIU', () => {
     assert.equal((s26.facts as AppointmentFacts).status, 'noshow');
   });
 
-  it('zone-less resource times use the facility zone', () => {
-    const f = one(withField(s12, 'AIS', 4, '20240310023000')).facts as AppointmentFacts;
-    assert.equal(f.start, '2024-03-10T03:30:00-04:00');
+  it('zone-less resource times use the facility zone, and the event says the zone was inferred', () => {
+    let zoneless = s12;
+    for (const [seg, field] of [
+      ['AIS', 4],
+      ['AIG', 8],
+      ['AIL', 6],
+      ['AIP', 6],
+      ['TQ1', 7],
+    ] as const)
+      zoneless = withField(zoneless, seg, field, '20240310023000');
+    const e = one(withField(zoneless, 'SCH', 11, ''));
+    const f = e.facts as AppointmentFacts;
+    assert.equal(f.start, '2024-03-10T03:30:00-04:00'); // 02:30 does not exist that day in New York
+    assert.equal(f.end, '2024-03-10T04:20:00-04:00');
+    assert.deepEqual(e.flags, [
+      {
+        code: 'zone-inferred',
+        detail: 'AIS-4, AIG-8, AIL-6, AIP-6, TQ1-7 had no UTC offset: read in America/New_York',
+      },
+    ]);
+    // A connection that refuses zone-less times refuses the message, naming the field.
+    assert.throws(
+      () => map(zoneless, { ...testContext, zonelessTimes: 'refuse' }),
+      /AIS-4 has a time without a UTC offset, and this connection refuses zone-less times/,
+    );
+    // Times with an offset are not flagged.
+    assert.equal(one(withField(s12, 'SCH', 11, '')).flags, undefined);
+  });
+
+  it('the span comes from the resource durations in their units, so S14 sees a change of length', () => {
+    const s14 = hl7Fixture('fhir-converter/SIU-S14-01.hl7');
+    const before = one(s14).facts as AppointmentFacts;
+    assert.equal(before.end, '2021-09-24T10:20:00+02:15'); // every resource: 50 min
+    // The sender lengthens the room booking to 90 minutes: the appointment now ends later.
+    const longer = one(withField(s14, 'AIL', 9, '90')).facts as AppointmentFacts;
+    assert.equal(longer.start, before.start);
+    assert.equal(longer.end, '2021-09-24T11:00:00+02:15');
+    // Units in -10 (AIL/AIP) or -8 (AIS) are honoured: 2 hours, 5400 seconds.
+    assert.equal(
+      (one(withField(withField(s14, 'AIP', 9, '2'), 'AIP', 10, 'h^hours^ISO+')).facts as AppointmentFacts).end,
+      '2021-09-24T11:30:00+02:15',
+    );
+    assert.equal(
+      (one(withField(withField(s14, 'AIS', 7, '5400'), 'AIS', 8, 's')).facts as AppointmentFacts).end,
+      '2021-09-24T11:00:00+02:15',
+    );
+    // An unknown unit gives no end from that resource (never a guess), the others still count.
+    const furlongs = one(withField(withField(s14, 'AIG', 11, '500'), 'AIG', 12, 'fur')).facts as AppointmentFacts;
+    assert.equal(furlongs.end, '2021-09-24T10:20:00+02:15');
+  });
+
+  it('without resource times, TQ1-7/8 give the span (SIU-S14-02 sends only TQ1 and SCH-11)', () => {
+    const e = one(hl7Fixture('fhir-converter/SIU-S14-02.hl7'));
+    const f = e.facts as AppointmentFacts;
+    assert.equal(f.start, '2021-08-18T11:30+02:15');
+    assert.equal(f.end, '2021-08-18T12:30+02:15');
+    const schOnly = one(withoutSegment(hl7Fixture('fhir-converter/SIU-S14-02.hl7'), 'TQ1')).facts as AppointmentFacts;
+    assert.equal(schOnly.start, '2020-10-01T11:26+02:15');
+    assert.equal(schOnly.end, '2020-10-09T11:26+02:15');
+  });
+
+  it('a start in SCH-11 or TQ1 that differs from the resources is flagged, not silently resolved', () => {
+    // The fixture itself: SCH-11.4 says 2020-10-01, TQ1-7 and AIS-4 say 2021-09-24.
+    const e = one(s12);
+    assert.equal((e.facts as AppointmentFacts).start, '2021-09-24T09:30:00+02:15');
+    assert.deepEqual(e.flags, [
+      { code: 'schedule-conflict', detail: 'SCH-11.4 and AIS-4 give different starts; AIS-4 is used' },
+    ]);
+    const tq1 = one(withField(withField(s12, 'SCH', 11, ''), 'TQ1', 7, '20210924100000+0215'));
+    assert.deepEqual(tq1.flags, [
+      { code: 'schedule-conflict', detail: 'TQ1-7 and AIS-4 give different starts; AIS-4 is used' },
+    ]);
+    // Same instant written with another offset is no conflict.
+    const same = one(withField(withField(s12, 'SCH', 11, ''), 'TQ1', 7, '20210924071500+0000'));
+    assert.equal(same.flags, undefined);
+    // A malformed SCH-11.4 beside good resource times is flagged, not a refusal.
+    const bad = one(withField(s12, 'SCH', 11, '2^^2 hours^2020130111'));
+    assert.deepEqual(
+      bad.flags?.map((f) => f.detail),
+      ['SCH-11.4 is not a valid date/time; the start from AIS-4 is used'],
+    );
   });
 
   it('rejects an SIU without SCH or patient', () => {
@@ -120,6 +198,7 @@ describe('ADT', () => {
     assert.equal((a03.facts as EncounterFacts).status, 'finished');
     assert.equal((a03.facts as EncounterFacts).class, 'IMP');
     assert.equal(a03.occurredAt, '2008-03-05T15:09-05:00'); // zone-less EVN-2, facility in New York
+    assert.ok(a03.flags?.some((f) => f.code === 'zone-inferred' && f.detail.startsWith('EVN-2')));
     assert.deepEqual(a03.patient.identifiers[0], { system: 'urn:steward:hl7v2:aa:PK', value: '5520255' });
     const rome = one(hl7Fixture('hapi/adt-a03-italian-discharge.hl7'), {
       ...testContext,
@@ -147,6 +226,39 @@ describe('ADT', () => {
     assert.equal(
       reason(withoutSegment(hl7Fixture('fhir-converter/ADT-A40-01.hl7'), 'MRG')),
       'MRG segment is missing after PID 1',
+    );
+  });
+
+  it('A34/A36/A39 merges, A47 identifier change, A35 account change: the PID patient survives', () => {
+    const a40 = hl7Fixture('fhir-converter/ADT-A40-01.hl7');
+    const as = (trigger: string) => withField(withField(a40, 'MSH', 9, `ADT^${trigger}^ADT_A39`), 'EVN', 1, trigger);
+    for (const trigger of ['A34', 'A36', 'A40']) {
+      const e = one(as(trigger));
+      assert.equal(e.type, 'patient.merged', trigger);
+      assert.deepEqual(e.facts, {
+        kind: 'Merge',
+        scope: 'patient',
+        retired: { identifiers: [{ system: 'urn:steward:hl7v2:aa:BCBS', value: '56789' }] },
+      });
+    }
+    // A39 (merge person): the v2.3 prior patient ID in MRG-4 when given.
+    const a39 = one(withField(as('A39'), 'MRG', 4, '4711^^^BCBS'));
+    assert.deepEqual((a39.facts as MergeFacts).retired.identifiers, [
+      { system: 'urn:steward:hl7v2:aa:BCBS', value: '4711' },
+    ]);
+    // A35: only the account number changed; MRG-3 is required.
+    const a35 = one(withField(as('A35'), 'MRG', 3, 'ACC-9^^^BCBS^AN'));
+    assert.equal(a35.type, 'patient.identifier-changed');
+    assert.equal((a35.facts as MergeFacts).scope, 'account');
+    assert.equal(reason(as('A35')), 'MRG-3 (the retired identifier) has no usable identifier');
+    // A47 from the fixtures: one event per PID/MRG pair.
+    const a47 = map(hl7Fixture('fhir-converter/ADT-A47-02.hl7'));
+    assert.deepEqual(
+      a47.map((e) => [e.type, e.patient.identifiers[0]?.value, (e.facts as MergeFacts).retired.identifiers[0]?.value]),
+      [
+        ['patient.identifier-changed', 'MR101', 'MR102'],
+        ['patient.identifier-changed', '145', '569'],
+      ],
     );
   });
 

@@ -65,6 +65,8 @@ export interface MllpListenerConfig {
   readonly drainTimeoutMs?: number;
   readonly identifierSystems?: Readonly<Record<string, string>>;
   readonly previousStartField?: string;
+  /** Zone-less times: read in the facility zone and flagged (default), or refused. */
+  readonly zonelessTimes?: 'infer' | 'refuse';
   readonly clock?: Clock;
   readonly logger?: Hl7Logger;
 }
@@ -125,6 +127,7 @@ export class MllpListener {
       facilityTimeZone: config.facilityTimeZone,
       ...(config.identifierSystems === undefined ? {} : { identifierSystems: config.identifierSystems }),
       ...(config.previousStartField === undefined ? {} : { previousStartField: config.previousStartField }),
+      ...(config.zonelessTimes === undefined ? {} : { zonelessTimes: config.zonelessTimes }),
     };
     this.intake = new Hl7Intake({
       connectionId: config.connectionId,

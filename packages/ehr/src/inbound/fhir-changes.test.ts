@@ -4,7 +4,7 @@ import type { Appointment, Bundle, Resource } from '@medplum/fhirtypes';
 import type { EhrEventInput, InboundJournal, InboundMessage } from '@steward/core';
 import { FhirClient } from '../fhir-r4/index.js';
 import { profileFor, type VendorProfile } from '../vendors/index.js';
-import { FhirChanges } from './fhir-changes.js';
+import { FhirChanges, type FhirChangesOptions } from './fhir-changes.js';
 import { MemoryInboundJournal } from './memory-inbound-journal.js';
 
 /**
@@ -128,7 +128,11 @@ function observation(id: string, value: number): Resource {
   return { resourceType: 'Observation', id, status: 'final', code: { text: 'x' }, valueQuantity: { value } };
 }
 
-function setup(pageSize: number, journal: InboundJournal): { ehr: FakeEhr; changes: FhirChanges } {
+function setup(
+  pageSize: number,
+  journal: InboundJournal,
+  extra: Partial<FhirChangesOptions> = {},
+): { ehr: FakeEhr; changes: FhirChanges } {
   const ehr = new FakeEhr(pageSize);
   const marks = new Map<string, string>();
   const changes = new FhirChanges({
@@ -144,6 +148,7 @@ function setup(pageSize: number, journal: InboundJournal): { ehr: FakeEhr; chang
     marks: { get: (t) => Promise.resolve(marks.get(t)), set: (t, v) => Promise.resolve(void marks.set(t, v)) },
     resourceTypes: ['Appointment', 'Observation'],
     overlapMs: 0,
+    ...extra,
   });
   return { ehr, changes };
 }
@@ -252,5 +257,60 @@ describe('FhirChanges', () => {
       (await journal.events(0, 100)).map((e) => e.type),
       ['appointment.booked', 'appointment.cancelled'],
     );
+  });
+
+  it('a resource with an unknown modifierExtension goes to the dead-letter list with the reason; the rest of the page is filed', async () => {
+    const journal = new CountingJournal();
+    const { ehr, changes } = setup(10, journal);
+    ehr.put(appointment('a0', 'booked'));
+    // A vendor's "this appointment is tentative" modifier: it changes the meaning, so it must not be ignored.
+    ehr.put({
+      ...appointment('a1', 'booked'),
+      modifierExtension: [{ url: 'http://vendor.example/fhir/StructureDefinition/tentative', valueBoolean: true }],
+    });
+    ehr.put(appointment('a2', 'booked'));
+    const first = await changes.pollOnce();
+    assert.deepEqual({ resources: first.resources, events: first.events }, { resources: 3, events: 2 });
+    const dead = await journal.deadLetters();
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0]?.messageKey, 'Appointment/a1/_history/1');
+    assert.match(
+      dead[0]?.reason ?? '',
+      /^FHIR_UNSUPPORTED: FHIR element Appointment.modifierExtension\[0\]: is a modifier extension Steward does not understand \(http:\/\/vendor.example\/fhir\/StructureDefinition\/tentative\)/,
+    );
+    assert.equal((await changes.pollOnce()).resources, 0, 'the mark moved past the refused resource');
+    // Declared on the vendor profile (an allow-list entry), the same modifier is processed.
+    const allowing = new CountingJournal();
+    const declared = setup(10, allowing, {
+      profile: {
+        ...profile,
+        modifierExtensions: [
+          { url: 'http://vendor.example/fhir/StructureDefinition/tentative', on: 'Appointment', meaning: 'test' },
+        ],
+      },
+    });
+    declared.ehr.put({
+      ...appointment('a1', 'booked'),
+      modifierExtension: [{ url: 'http://vendor.example/fhir/StructureDefinition/tentative', valueBoolean: true }],
+    });
+    assert.equal((await declared.changes.pollOnce()).events, 1);
+    assert.equal((await allowing.deadLetters()).length, 0);
+  });
+
+  it('zone-less times: read in the connection zone and flagged, or dead-lettered when the connection refuses them', async () => {
+    const zoneless = { ...appointment('a0', 'booked'), start: '2026-03-08T09:30:00', end: '2026-03-08T10:00:00' };
+    const inferring = new CountingJournal();
+    const a = setup(10, inferring, { facilityTimeZone: 'America/Chicago' });
+    a.ehr.put(zoneless);
+    await a.changes.pollOnce();
+    const [e] = await inferring.events(0, 10);
+    assert.equal((e?.facts as { start?: string }).start, '2026-03-08T09:30:00-05:00'); // CDT from 2026-03-08 02:00
+    assert.equal(e?.flags?.[0]?.code, 'zone-inferred');
+    const refusing = new CountingJournal();
+    const b = setup(10, refusing, { facilityTimeZone: 'America/Chicago', zonelessTimes: 'refuse' });
+    b.ehr.put(zoneless);
+    await b.changes.pollOnce();
+    assert.equal((await refusing.events(0, 10)).length, 0);
+    assert.match((await refusing.deadLetters())[0]?.reason ?? '', /Appointment.start: has a time without a UTC offset/);
   });
 });

@@ -43,6 +43,10 @@ export interface FhirChangesOptions {
   readonly initialSince?: string;
   /** How far before the mark each poll starts again. Default 5 s. */
   readonly overlapMs?: number;
+  /** The connection's declared IANA zone, for date-times the EHR sends without an offset. */
+  readonly facilityTimeZone?: string;
+  /** Date-times without an offset: read in `facilityTimeZone` and flagged (default), or refused. */
+  readonly zonelessTimes?: 'infer' | 'refuse';
   readonly clock?: Clock;
 }
 
@@ -75,6 +79,13 @@ interface TypePoll {
 const HISTORY_READS_AT_ONCE = 4;
 
 const eventTypes: ReadonlySet<string> = new Set(eventResourceTypes);
+
+/** One resource ready to file: its message and events, or the reason it is refused (dead-letter). */
+interface Prepared {
+  readonly message: InboundMessage;
+  readonly events: readonly EhrEventInput[];
+  readonly refused?: string;
+}
 
 function counted(outcome: ReceiveOutcome): { events: number; duplicate: boolean } {
   return {
@@ -199,6 +210,7 @@ export class FhirChanges {
     notificationKey: string | undefined,
   ): Promise<{ events: number; duplicate: boolean }> {
     const item = await this.prepare(fetched, channel, notificationKey, false);
+    if (item.refused !== undefined) return counted(await this.options.journal.deadLetter(item.message, item.refused));
     return counted(await this.options.journal.receive(item.message, item.events));
   }
 
@@ -211,47 +223,67 @@ export class FhirChanges {
     fetched: readonly Resource[],
     firstSync: boolean,
   ): Promise<readonly { events: number; duplicate: boolean }[]> {
-    const items: Array<{ message: InboundMessage; events: readonly EhrEventInput[] }> = [];
+    const prepared: Prepared[] = [];
     for (let i = 0; i < fetched.length; i += HISTORY_READS_AT_ONCE) {
       const slice = fetched.slice(i, i + HISTORY_READS_AT_ONCE);
-      items.push(...(await Promise.all(slice.map((r) => this.prepare(r, 'fhir-poll', undefined, firstSync)))));
+      prepared.push(...(await Promise.all(slice.map((r) => this.prepare(r, 'fhir-poll', undefined, firstSync)))));
     }
     const journal = this.options.journal;
-    if (journal.receiveMany !== undefined) return (await journal.receiveMany(items)).map(counted);
-    const out: { events: number; duplicate: boolean }[] = [];
-    for (const item of items) out.push(counted(await journal.receive(item.message, item.events)));
-    return out;
+    // Refused resources go to the dead-letter list one by one; the rest are filed together.
+    const out = new Map<Prepared, { events: number; duplicate: boolean }>();
+    for (const p of prepared)
+      if (p.refused !== undefined) out.set(p, counted(await journal.deadLetter(p.message, p.refused)));
+    const items = prepared.filter((p) => p.refused === undefined);
+    if (journal.receiveMany !== undefined) {
+      const outcomes = await journal.receiveMany(items);
+      items.forEach((p, i) => out.set(p, counted(outcomes[i] as ReceiveOutcome)));
+    } else {
+      for (const p of items) out.set(p, counted(await journal.receive(p.message, p.events)));
+    }
+    return prepared.map((p) => out.get(p) as { events: number; duplicate: boolean });
   }
 
-  /** The message and events for one fetched resource: normalized, compared with its previous version. */
+  /**
+   * The message and events for one fetched resource: normalized, compared with its previous
+   * version. A resource Steward cannot map (malformed, an unknown modifier extension, a refused
+   * zone-less time) is not an error of the poll: it is refused with the reason, for the
+   * dead-letter list, and the poll goes on.
+   */
   private async prepare(
     fetched: Resource,
     channel: EhrEventChannel,
     notificationKey: string | undefined,
     firstSync: boolean,
-  ): Promise<{ message: InboundMessage; events: readonly EhrEventInput[] }> {
+  ): Promise<Prepared> {
     const resource = this.options.profile.normalize(fetched);
     // Types that never become events decide nothing from a previous version: no history read.
     const needsPrevious = !firstSync && eventTypes.has(resource.resourceType);
     const previous = needsPrevious ? await this.previousVersion(resource) : undefined;
     const receivedAt = this.clock.now();
-    const events = changeEvents(resource, previous, {
+    const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
+    const message: InboundMessage = {
       connectionId: this.options.connectionId,
       channel,
-      receivedAt: receivedAt.toISOString(),
-    });
-    const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
-    return {
-      message: {
+      messageKey: notificationKey ?? `${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
+      raw: JSON.stringify(fetched),
+      messageType: resource.resourceType,
+      receivedAt,
+    };
+    try {
+      const events = changeEvents(resource, previous, {
         connectionId: this.options.connectionId,
         channel,
-        messageKey: notificationKey ?? `${resource.resourceType}/${resource.id ?? ''}/_history/${version}`,
-        raw: JSON.stringify(fetched),
-        messageType: resource.resourceType,
-        receivedAt,
-      },
-      events,
-    };
+        receivedAt: receivedAt.toISOString(),
+        ...(this.options.facilityTimeZone !== undefined ? { timeZone: this.options.facilityTimeZone } : {}),
+        ...(this.options.zonelessTimes !== undefined ? { zonelessTimes: this.options.zonelessTimes } : {}),
+        knownModifierExtensions: (this.options.profile.modifierExtensions ?? []).map((m) => m.url),
+      });
+      return { message, events };
+    } catch (e) {
+      if (isStewardError(e) && (e.code === 'FHIR_INVALID' || e.code === 'FHIR_UNSUPPORTED'))
+        return { message, events: [], refused: `${e.code}: ${e.message}` };
+      throw e;
+    }
   }
 
   /** The version before this one, from instance history; undefined for a first version. */

@@ -89,6 +89,10 @@ export class ConnectionRuntime {
             journal: options.journal,
             marks: options.marks,
             resourceTypes: followedTypes.filter((t) => profile.resources[t] !== undefined),
+            facilityTimeZone: options.connection.facilityTimeZone,
+            ...(options.connection.settings.zonelessTimes !== undefined
+              ? { zonelessTimes: options.connection.settings.zonelessTimes }
+              : {}),
             clock: this.#clock,
           });
   }
@@ -124,6 +128,7 @@ export class ConnectionRuntime {
         },
         ...(m.tls === true && this.#o.mllpTls !== undefined ? { tls: this.#o.mllpTls } : {}),
         identifierSystems: profile.identifierSystems,
+        ...(c.settings.zonelessTimes !== undefined ? { zonelessTimes: c.settings.zonelessTimes } : {}),
         clock: this.#clock,
         logger: this.#o.logger,
       });

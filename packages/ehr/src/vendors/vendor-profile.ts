@@ -55,6 +55,12 @@ export interface VendorProfile {
   /** The search parameter that finds changes since a time, or `none` when the vendor has none. */
   readonly pollingParameter: '_lastUpdated' | 'none';
   readonly extensions: readonly ExtensionDeclaration[];
+  /**
+   * Modifier extensions Steward may process resources with, each with why that is safe (its
+   * `meaning`). Any other `modifierExtension` refuses the resource to the dead-letter list
+   * (FHIR forbids ignoring one). None declared: every modifier extension is refused.
+   */
+  readonly modifierExtensions?: readonly ExtensionDeclaration[];
   /** Where each declaration comes from, and what is assumed. */
   readonly sources: readonly string[];
   /** Adjusts a vendor resource to generic R4 before the shared mappers run. Must not throw. */

@@ -46,6 +46,11 @@ export interface DraftProposalDeps {
   readonly siteOf: (connectionId: string) => Promise<string>;
   /** The patient of a stored event (read sealed, as the connection). */
   readonly patientOf: (connectionId: string, eventId: string) => Promise<PatientRef>;
+  /**
+   * The patient that survives a patient now (merges honoured: `survivingPatient` in routing).
+   * Without it, the event's patient is used as it was (only for tests without merges).
+   */
+  readonly surviving?: (connectionId: string, patient: PatientRef) => Promise<PatientRef>;
   readonly fhir: (connectionId: string) => Promise<FhirClient>;
 }
 
@@ -56,7 +61,9 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
       throw new ValidationError('unknown action', [{ path: 'action', message: 'not a proposal action type' }]);
     const site = await deps.siteOf(input.connectionId);
     const fhir = await deps.fhir(input.connectionId);
-    const ref = await deps.patientOf(input.connectionId, input.patientEventId);
+    const cited = await deps.patientOf(input.connectionId, input.patientEventId);
+    // The cited event may predate a merge (or name a retired identifier): the survivor is meant.
+    const ref = deps.surviving !== undefined ? await deps.surviving(input.connectionId, cited) : cited;
     const patient = await patientGuard(fhir, ref);
     let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
     let baseVersion: string | undefined;

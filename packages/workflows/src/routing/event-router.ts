@@ -4,12 +4,15 @@
  * link) in one transaction per batch. Delivery is at least once and harmless to repeat: starts
  * are unique per correlation key, signals carry the event id as their dedup key, links are upserts.
  * The cursor moves in the same transaction as the starts, signals and links, so a crash neither
- * skips an event nor routes one twice, and two routers never take the same batch.
+ * skips an event nor routes one twice, and two routers never take the same batch. Patient merges
+ * and flagged events are recorded in the same transaction (`patient-merges.ts`, `event-flags.ts`).
  */
 import { systemClock, type Clock, type EhrEvent, type InboundJournal, type RequestContext } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { WorkflowEngine } from '../engine/index.js';
 import type { LinkLookup, Route, RouteAction } from './route-types.js';
+import { recordMerge } from './patient-merges.js';
+import { recordFlags } from './event-flags.js';
 
 /** What the router needs of a connection: its id and its journal. */
 export interface RoutedConnection {
@@ -124,6 +127,11 @@ export class EventRouter {
   }
 
   async #apply(tx: Sql, connectionId: string, event: EhrEvent, actions: readonly RouteAction[]): Promise<void> {
+    // A merge is honoured by every workflow, whatever the routes say: the retired patient now
+    // means the survivor (see patient-merges.ts).
+    if (event.facts.kind === 'Merge') await recordMerge(tx, event);
+    // What a person should look at goes on the flagged-events list (see event-flags.ts).
+    await recordFlags(tx, event, this.#clock.now());
     for (const a of actions) {
       if (a.kind === 'start') await this.#o.engine.start(a.type, a.correlationKey, a.payload, { tx });
       else if (a.kind === 'signal')

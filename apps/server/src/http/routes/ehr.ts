@@ -5,6 +5,7 @@
  * connection's service account, answers 200 only once everything is stored (so the EHR retries
  * otherwise), and answers errors as FHIR OperationOutcomes.
  */
+import { flaggedEvents } from '@steward/workflows';
 import type { FastifyInstance } from 'fastify';
 import { AuthenticationError } from '@steward/core';
 import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
@@ -124,6 +125,29 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
       const c = await kernel.connections.get(request.params.name);
       const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
       return journal.attention();
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: { limit?: number } }>(
+    '/ehr/connections/:name/flagged-events',
+    {
+      schema: {
+        tags: ['ehr'],
+        summary:
+          'Events filed with something a person should look at (schedule conflicts, inferred time zones): codes and field names, never content',
+        params: nameParam,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request) => {
+      await kernel.policy.enforce(contextOf(request), 'config.manage', {});
+      const c = await kernel.connections.get(request.params.name);
+      return flaggedEvents(kernel.db, c.id, request.query.limit ?? 100);
     },
   );
 }
