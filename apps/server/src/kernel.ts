@@ -18,7 +18,11 @@ import {
   PasswordHasher,
   PolicyDecisionPoint,
   EhrJournal,
+  EhrJournalRetention,
+  LegalHolds,
   RecordStore,
+  RetentionPolicies,
+  RetentionPurge,
   ServiceAccountDirectory,
   SessionManager,
   UserDirectory,
@@ -27,8 +31,15 @@ import {
   type Resolver,
 } from '@steward/governance';
 import { ConnectionClients, ConnectionRegistry, EhrWriter } from '@steward/ehr';
-import { Relationships } from '@steward/relationships';
-import { ContactPreferenceStore, LocalOutbox, MessageCommitter, defaultFollowupSettings } from '@steward/workflows';
+import { ContactNoteRetention, Relationships } from '@steward/relationships';
+import {
+  ContactPreferenceStore,
+  LocalOutbox,
+  MessageCommitter,
+  OutboxRetention,
+  defaultFollowupSettings,
+  routedThrough,
+} from '@steward/workflows';
 import {
   ApprovalPolicies,
   EhrWriterPort,
@@ -74,6 +85,15 @@ export interface Kernel {
   readonly relationships: Relationships;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
+  /**
+   * Retention (ADR 0010): the policies a compliance officer sets, legal holds, and the purge that
+   * deletes expired EHR messages and events, sent message bodies and contact notes.
+   */
+  readonly retention: {
+    readonly policies: RetentionPolicies;
+    readonly holds: LegalHolds;
+    readonly purge: RetentionPurge;
+  };
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -165,6 +185,19 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       'reminder.send': messages,
       'communication.send': messages,
     });
+    const retentionDeps = { db, policy, audit, clock };
+    const retentionPolicies = new RetentionPolicies(retentionDeps);
+    const legalHolds = new LegalHolds({ ...retentionDeps, cipher });
+    const retention = {
+      policies: retentionPolicies,
+      holds: legalHolds,
+      purge: new RetentionPurge(retentionDeps, retentionPolicies, legalHolds, [
+        // Events the workflow router has not read yet are kept, whatever their age.
+        new EhrJournalRetention(cipher, { routedThrough }),
+        new OutboxRetention(cipher),
+        new ContactNoteRetention(),
+      ]),
+    };
     return {
       db,
       masterKeys,
@@ -189,6 +222,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       ehrState: new EhrStateReader(proposalDeps, ehrPort),
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       outbox,
+      retention,
       clock,
       async ready() {
         try {

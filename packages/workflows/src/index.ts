@@ -40,7 +40,7 @@ export type {
   ReplayReport,
   WorkflowWorkerOptions,
 } from './engine/index.js';
-export { EventRouter, routedConnection, eventRef, resourceRefOf } from './routing/index.js';
+export { EventRouter, routedConnection, routedThrough, eventRef, resourceRefOf } from './routing/index.js';
 export type {
   EventRouterOptions,
   RoutedConnection,
@@ -128,6 +128,7 @@ export type {
 export {
   channelKinds,
   LocalOutbox,
+  OutboxRetention,
   ContactPreferenceStore,
   renderMessage,
   replyIntent,
