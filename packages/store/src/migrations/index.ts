@@ -15,6 +15,7 @@ import { sql as auditLockHead } from './013-audit-lock-head.js';
 import { sql as workflowRouting } from './014-workflow-routing.js';
 import { sql as messaging } from './015-messaging.js';
 import { sql as retention } from './028-retention.js';
+import { sql as incidents } from './029-incidents.js';
 
 export interface Migration {
   readonly version: number;
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'workflow-routing', sql: workflowRouting },
   { version: 15, name: 'messaging', sql: messaging },
   { version: 28, name: 'retention', sql: retention },
+  { version: 29, name: 'incidents', sql: incidents },
 ];
