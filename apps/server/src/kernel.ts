@@ -46,6 +46,7 @@ import {
   ProposalApplier,
   EhrStateReader,
   ProposalDesk,
+  IncidentDesk,
   type ConnectionAccess,
   type ProposalDeps,
 } from '@steward/proposals';
@@ -83,6 +84,8 @@ export interface Kernel {
   readonly ehrState: EhrStateReader;
   /** The contact graph: people, relationships with authority, notes, import and export. */
   readonly relationships: Relationships;
+  /** Incident response: scope from the audit trail, rollbacks through review, the report (ADR 0010). */
+  readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
   /**
@@ -221,6 +224,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       applier,
       ehrState: new EhrStateReader(proposalDeps, ehrPort),
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
+      incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
       retention,
       clock,

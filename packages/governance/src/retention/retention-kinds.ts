@@ -9,7 +9,7 @@ import type { Sql } from '@steward/store';
 export const retentionKinds = [
   /** EHR inbound messages (raw HL7 v2 / FHIR) and the normalized events made from them. */
   'ehr-messages',
-  /** Sealed message bodies in the local outbox (sent or failed; queued ones are never purged). */
+  /** Sealed message bodies in the local outbox (filed and due before the cut-off). */
   'message-bodies',
   /** Notes on contacts and relationships in the contact graph. */
   'contact-notes',

@@ -34,7 +34,8 @@ export interface Scope {
 
 interface Seed {
   readonly from: Date;
-  readonly to: Date;
+  /** Undefined: up to the newest entry (an incident still unfolding). */
+  readonly to: Date | undefined;
   readonly patients: Set<string>;
   readonly entities: Set<string>;
   readonly proposals: Set<string>;
@@ -52,12 +53,13 @@ export async function resolveScope(
   origin: IncidentOrigin,
   now: Date,
 ): Promise<Scope> {
-  const seed = await seedOf(db, cipher, store, origin, now);
+  const seed = await seedOf(db, cipher, store, origin);
   const entries: ScopedEntry[] = [];
   let scanned = 0;
   let truncated = false;
   const events = [...accessEvents, ...writeEvents];
-  for await (const r of iterateAudit(db, cipher, { events, from: seed.from, to: seed.to })) {
+  const window = { from: seed.from, ...(seed.to !== undefined ? { to: seed.to } : {}) };
+  for await (const r of iterateAudit(db, cipher, { events, ...window })) {
     if (++scanned > SCAN_LIMIT) {
       truncated = true;
       break;
@@ -75,7 +77,7 @@ export async function resolveScope(
   // write that was retried): a second pass over the window's EHR writes takes it in.
   if (!seed.all && !truncated) {
     const have = new Set(entries.map((e) => e.seq));
-    for await (const r of iterateAudit(db, cipher, { events: ['ehr.written'], from: seed.from, to: seed.to })) {
+    for await (const r of iterateAudit(db, cipher, { events: ['ehr.written'], ...window })) {
       if (!have.has(r.seq) && r.entity !== undefined && seed.entities.has(entityKey(r.entity.kind, r.entity.id)))
         entries.push(scoped(r));
     }
@@ -94,17 +96,11 @@ export async function resolveScope(
     if (!patients.has(key) && (p.patient.stewardId !== undefined || p.patient.ehrRef !== undefined))
       patients.set(key, p.patient);
   }
-  return { from: seed.from, to: seed.to, entries, proposals, patients: [...patients.values()], truncated, rows };
+  return { from: seed.from, to: seed.to ?? now, entries, proposals, patients: [...patients.values()], truncated, rows };
 }
 
-async function seedOf(
-  db: Sql,
-  cipher: FieldCipher,
-  store: ProposalStore,
-  origin: IncidentOrigin,
-  now: Date,
-): Promise<Seed> {
-  const empty = (from: Date, to: Date, all = false): Seed => ({
+async function seedOf(db: Sql, cipher: FieldCipher, store: ProposalStore, origin: IncidentOrigin): Promise<Seed> {
+  const empty = (from: Date, to: Date | undefined, all = false): Seed => ({
     from,
     to,
     patients: new Set(),
@@ -116,14 +112,14 @@ async function seedOf(
     case 'range':
       return empty(new Date(origin.from), new Date(origin.to), true);
     case 'patient': {
-      const seed = empty(new Date(origin.from ?? 0), new Date(origin.to ?? now));
+      const seed = empty(new Date(origin.from ?? 0), origin.to !== undefined ? new Date(origin.to) : undefined);
       seed.patients.add(origin.patientId);
       return seed;
     }
     case 'proposal': {
       const row = await store.row(origin.proposalId);
       if (row === undefined) throw new NotFoundError('proposal');
-      const seed = empty(row.created_at, now);
+      const seed = empty(row.created_at, undefined);
       seed.proposals.add(row.id);
       seed.entities.add(targetOf(row));
       if (row.patient_id !== null) seed.patients.add(row.patient_id);
@@ -136,7 +132,8 @@ async function seedOf(
         throw new ValidationError('not a write', [
           { path: 'auditSeq', message: `an entry of ${[...written].join(', ')}` },
         ]);
-      const seed = empty(new Date(entry.at), now);
+      let from = new Date(entry.at);
+      const seed = empty(from, undefined);
       for (const id of entry.patientIds) seed.patients.add(id);
       if (entry.entity.kind === 'Proposal') {
         const row = await store.row(entry.entity.id);
@@ -151,8 +148,9 @@ async function seedOf(
       for (const row of await store.touching(entry.entity.kind, entry.entity.id)) {
         seed.proposals.add(row.id);
         if (row.patient_id !== null) seed.patients.add(row.patient_id);
+        if (row.created_at < from) from = row.created_at;
       }
-      return seed;
+      return { ...seed, from };
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * @module Retention for the local outbox: deletes the sealed bodies of messages sent or failed
- * before the cut-off. Queued messages (not delivered yet) are never purged. A held patient's
+ * @module Retention for the local outbox: deletes the sealed bodies of messages filed and due
+ * before the cut-off (the local outbox is the delivery in embedded mode: its messages stay
+ * `queued`, so the age is what counts; one held for quiet hours past the cut-off stays). A held patient's
  * messages are kept: the patient is named only inside the sealed body (its Steward id), so each
  * expired row is opened to check it, as the outbox itself would.
  */
@@ -16,7 +17,7 @@ export class OutboxRetention implements RetentionPurger {
     const held = new Set(request.held.flatMap((p) => (p.stewardId !== undefined ? [p.stewardId] : [])));
     const { rows } = await tx.query<{ id: string; body_enc: Uint8Array }>(
       `select id, body_enc from message_outbox
-        where created_at < $1::timestamptz and status <> 'queued' order by created_at, id limit $2`,
+        where created_at < $1::timestamptz and not_before < $1::timestamptz order by created_at, id limit $2`,
       [request.before, request.limit],
     );
     const doomed: string[] = [];
