@@ -60,7 +60,11 @@ export class EhrJournalRetention implements RetentionPurger {
        returning id`,
       [request.before, heldKeys.length > 0, request.limit],
     );
-    return { deleted: events.length + messages.length, kept: Number(keptRows[0]?.n ?? 0) };
+    return {
+      deleted: events.length + messages.length,
+      kept: Number(keptRows[0]?.n ?? 0),
+      more: events.length >= request.limit || messages.length >= request.limit,
+    };
   }
 
   /** The journal's patient keys a hold can match: each identifier, and the EHR id. */

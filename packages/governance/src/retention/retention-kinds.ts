@@ -65,6 +65,8 @@ export interface PurgeCount {
   readonly deleted: number;
   /** Expired rows kept because a legal hold (or a reference still in use) names them. */
   readonly kept: number;
+  /** The limit stopped the purger short: the next run deletes more. */
+  readonly more: boolean;
 }
 
 /**

@@ -135,17 +135,24 @@ export class IncidentDesk {
     return this.load(id);
   }
 
+  /** Incidents, newest first (at most 500). Their summaries may name patients: the read is audited. */
   async list(ctx: RequestContext): Promise<readonly Incident[]> {
     await this.deps.policy.enforce(ctx, 'incident.manage');
     const { rows } = await this.deps.db.query<IncidentRow>(
       'select * from incidents order by opened_at desc, id limit 500',
     );
-    return Promise.all(rows.map((r) => this.load(r.id, r)));
+    const incidents = await Promise.all(rows.map((r) => this.load(r.id, r)));
+    await this.deps.audit.append(
+      this.entry(ctx, 'incident.reported', '*', { action: 'R', reason: `listed:${incidents.length}` }),
+    );
+    return incidents;
   }
 
   async show(ctx: RequestContext, id: string): Promise<Incident> {
     await this.deps.policy.enforce(ctx, 'incident.manage');
-    return this.load(id);
+    const incident = await this.load(id);
+    await this.deps.audit.append(this.entry(ctx, 'incident.reported', id, { action: 'R', reason: 'shown' }));
+    return incident;
   }
 
   /**

@@ -17,6 +17,6 @@ export class ContactNoteRetention implements RetentionPurger {
        returning id`,
       [request.before, request.limit],
     );
-    return { deleted: rows.length, kept: 0 };
+    return { deleted: rows.length, kept: 0, more: rows.length >= request.limit };
   }
 }

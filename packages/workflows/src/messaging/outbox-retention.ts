@@ -35,6 +35,6 @@ export class OutboxRetention implements RetentionPurger {
       doomed.push(r.id);
     }
     if (doomed.length > 0) await tx.query('delete from message_outbox where id = any($1::uuid[])', [doomed]);
-    return { deleted: doomed.length, kept };
+    return { deleted: doomed.length, kept, more: rows.length >= request.limit };
   }
 }
