@@ -176,6 +176,19 @@ for (const target of storeTargets()) {
         entries.json<{ items: { event: string }[] }>().items.map((e) => e.event),
         ['incident.opened', 'incident.changed', 'incident.reported', 'incident.reported'],
       );
+      assert.equal((await call(coord, 'GET', `/incidents/${incident.id}`)).statusCode, 403);
+      const listed = await call(officer, 'GET', '/incidents');
+      assert.deepEqual(
+        listed.json<{ items: Incident[] }>().items.map((i) => [i.id, i.status]),
+        [[incident.id, 'contained']],
+      );
+      const closed = await call(officer, 'POST', `/incidents/${incident.id}/close`);
+      assert.equal(closed.json<Incident>().status, 'closed', closed.body);
+      const shown = await call(officer, 'GET', `/incidents/${incident.id}`);
+      assert.deepEqual(
+        [shown.json<Incident>().status, shown.json<Incident>().summary],
+        ['closed', 'No-show cancellation written to the wrong chart'],
+      );
     });
   });
 }
