@@ -60,6 +60,8 @@ for (const target of storeTargets()) {
     let purge: RetentionPurge;
     let routed = 0;
     let file: (key: string, mrn: string, daysAgo: number) => Promise<void>;
+    let deadLetter: (key: string, daysAgo: number) => Promise<void>;
+    let patientHold = '';
 
     before(async () => {
       db = await target.open();
@@ -122,6 +124,12 @@ for (const target of storeTargets()) {
         assert.equal(r.status, 'stored');
         if (r.status === 'stored') routed = Math.max(routed, ...r.events.map((e) => e.seq));
       };
+      deadLetter = async (key, daysAgo) => {
+        const at = new Date(now.getTime() - daysAgo * DAY);
+        const j = new EhrJournal(db, cipher, policy, audit, clockAt(at));
+        const r = await j.deadLetter(iface, { id: connectionId, site: 'north' }, message(key, at), 'unparseable');
+        assert.equal(r.status, 'dead-letter');
+      };
     });
     after(async () => {
       await audit.close();
@@ -176,18 +184,21 @@ for (const target of storeTargets()) {
       await file('NEW', 'MRN-2', 10);
       await file('OLD-UNROUTED', 'MRN-3', 250);
       routed -= 1; // the router has not read the last one yet
-      await holds.place(officer, {
-        scope: 'patient',
-        patient: { identifiers: [{ system: 'urn:mrn', value: 'MRN-HELD' }] },
-        reason: 'litigation notice',
-      });
+      await deadLetter('OLD-DEAD', 300);
+      patientHold = (
+        await holds.place(officer, {
+          scope: 'patient',
+          patient: { identifiers: [{ system: 'urn:mrn', value: 'MRN-HELD' }] },
+          reason: 'litigation notice',
+        })
+      ).id;
       await assert.rejects(purge.run(coord), { code: 'FORBIDDEN' });
       const report = await purge.run(iface);
       const ehr = report.kinds.find((k) => k.kind === 'ehr-messages');
       // One event and its message deleted; the held patient's event kept (counted).
       assert.deepEqual([ehr?.outcome, ehr?.deleted, ehr?.kept], ['purged', 2, 1]);
       assert.equal(await count('ehr_events'), 3);
-      assert.equal(await count('ehr_inbound'), 3);
+      assert.equal(await count('ehr_inbound'), 4, 'the dead letter is kept while a patient hold is active');
       await audit.flush();
       const { rows } = await db.query<{ entry: string }>(
         `select entry from audit_log where event = 'retention.purged'`,
@@ -222,6 +233,17 @@ for (const target of storeTargets()) {
           ['patient', true],
           ['case', false],
         ],
+      );
+      // Released, the held patient's event, its message and the dead letter go too.
+      await holds.release(officer, patientHold);
+      const last = await purge.run(iface);
+      assert.deepEqual(
+        [
+          last.kinds.find((k) => k.kind === 'ehr-messages')?.deleted,
+          await count('ehr_events'),
+          await count('ehr_inbound'),
+        ],
+        [3, 1, 1],
       );
     });
   });
