@@ -33,6 +33,14 @@ const allowed = {
     'packages/governance/crypto',
     'packages/governance/audit',
     'packages/governance/policy',
+    'packages/governance/retention',
+  ],
+  'packages/governance/retention': [
+    'packages/core',
+    'packages/store',
+    'packages/governance/crypto',
+    'packages/governance/audit',
+    'packages/governance/policy',
   ],
   'packages/governance': ['*governance', 'packages/core', 'packages/store'],
   // The sandbox is another system (a stand-in EHR): it knows nothing of Steward but its vocabulary.

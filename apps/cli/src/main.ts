@@ -17,6 +17,8 @@ import * as review from './commands/review.js';
 import { referralsList, reportReferralsCommand } from './commands/referrals.js';
 import { followupsList, reportFollowups, type FollowupListFlags } from './commands/followups.js';
 import { demoAccounts } from './commands/demo-accounts.js';
+import { incidentCommands } from './commands/incidents.js';
+import { retentionCommands } from './commands/retention.js';
 import type { GlobalOptions } from './session.js';
 
 function program(setExit: (code: number) => void): Command {
@@ -305,6 +307,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--since <date>', 'only follow-ups started since (YYYY-MM-DD)')
     .option('--json', 'print as JSON')
     .action(async (o: { site: string; since?: string; json?: boolean }) => reportFollowups(g(), o));
+
+  retentionCommands(p, g);
+  incidentCommands(p, g);
 
   p.command('demo-accounts')
     .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")

@@ -44,6 +44,8 @@ export interface StewardConfig {
   readonly ehr: boolean;
   /** STEWARD_WORKFLOWS: on (default) runs workflows (router, worker, applier) here; off for API-only nodes. */
   readonly workflows: boolean;
+  /** STEWARD_RETENTION_PURGE_HOURS: hours between retention purges run by this server (default 24; 0: never, run `steward retention purge`). */
+  readonly retentionPurgeHours: number;
   /**
    * STEWARD_SANDBOX: auto (default) starts the sandbox EHR with a living clinic when no other EHR
    * connection is registered; on starts it anyway; off never does.
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     publicUrl,
     ehr: onOff('STEWARD_EHR', true),
     workflows: onOff('STEWARD_WORKFLOWS', true),
+    retentionPurgeHours: int('STEWARD_RETENTION_PURGE_HOURS', 24, 0, 24 * 30),
     sandbox: sandbox === 'on' || sandbox === 'off' ? sandbox : 'auto',
     sandboxPort: int('STEWARD_SANDBOX_PORT', 8471, 0, 65535),
     sandboxMllpPort: int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),

@@ -18,7 +18,11 @@ import {
   PasswordHasher,
   PolicyDecisionPoint,
   EhrJournal,
+  EhrJournalRetention,
+  LegalHolds,
   RecordStore,
+  RetentionPolicies,
+  RetentionPurge,
   ServiceAccountDirectory,
   SessionManager,
   UserDirectory,
@@ -27,13 +31,15 @@ import {
   type Resolver,
 } from '@steward/governance';
 import { ConnectionClients, ConnectionRegistry, EhrWriter } from '@steward/ehr';
-import { Relationships } from '@steward/relationships';
+import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   ContactPreferenceStore,
   LocalOutbox,
   MessageCommitter,
+  OutboxRetention,
   defaultFollowupSettings,
   isRetired,
+  routedThrough,
 } from '@steward/workflows';
 import {
   ApprovalPolicies,
@@ -41,6 +47,7 @@ import {
   ProposalApplier,
   EhrStateReader,
   ProposalDesk,
+  IncidentDesk,
   type ConnectionAccess,
   type ProposalDeps,
 } from '@steward/proposals';
@@ -78,8 +85,19 @@ export interface Kernel {
   readonly ehrState: EhrStateReader;
   /** The contact graph: people, relationships with authority, notes, import and export. */
   readonly relationships: Relationships;
+  /** Incident response: scope from the audit trail, rollbacks through review, the report (ADR 0010). */
+  readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
+  /**
+   * Retention (ADR 0010): the policies a compliance officer sets, legal holds, and the purge that
+   * deletes expired EHR messages and events, sent message bodies and contact notes.
+   */
+  readonly retention: {
+    readonly policies: RetentionPolicies;
+    readonly holds: LegalHolds;
+    readonly purge: RetentionPurge;
+  };
   readonly clock: Clock;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
@@ -174,6 +192,19 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       'reminder.send': messages,
       'communication.send': messages,
     });
+    const retentionDeps = { db, policy, audit, clock };
+    const retentionPolicies = new RetentionPolicies(retentionDeps);
+    const legalHolds = new LegalHolds({ ...retentionDeps, cipher });
+    const retention = {
+      policies: retentionPolicies,
+      holds: legalHolds,
+      purge: new RetentionPurge(retentionDeps, retentionPolicies, legalHolds, [
+        // Events the workflow router has not read yet are kept, whatever their age.
+        new EhrJournalRetention(cipher, { routedThrough }),
+        new OutboxRetention(cipher),
+        new ContactNoteRetention(),
+      ]),
+    };
     return {
       db,
       masterKeys,
@@ -197,7 +228,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       applier,
       ehrState: new EhrStateReader(proposalDeps, ehrPort),
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
+      incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
+      retention,
       clock,
       async ready() {
         try {

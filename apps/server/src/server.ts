@@ -11,6 +11,7 @@ import type { StewardConfig } from './config.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { buildApp } from './http/app.js';
 import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import { startRetentionJob } from './retention/retention-job.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 
 export interface RunningServer {
@@ -84,6 +85,10 @@ export async function startServer(
       ? await startWorkflowRuntime(kernel, logger, workflowCatalog(kernel))
       : undefined;
     if (workflows !== undefined) stack.push(() => workflows.stop());
+    if (config.retentionPurgeHours > 0) {
+      const retention = await startRetentionJob(kernel, logger, config.retentionPurgeHours);
+      stack.push(() => retention.stop());
+    }
     if (sandbox !== undefined && ehr !== undefined) {
       const clinic = await sandbox.startClinic(ehr);
       stack.push(() => clinic.stop());

@@ -93,8 +93,38 @@ export {
   sourceOf,
 } from './policy/index.js';
 export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
-export { RecordStore, EhrJournal } from './records/index.js';
-export type { StoredRecord, NewRecord, TransactionalAudit, JournalConnection } from './records/index.js';
+export { RecordStore, EhrJournal, EhrJournalRetention } from './records/index.js';
+export type {
+  StoredRecord,
+  NewRecord,
+  TransactionalAudit,
+  JournalConnection,
+  EhrRetentionOptions,
+} from './records/index.js';
+export {
+  retentionKinds,
+  isRetentionKind,
+  auditFloorDays,
+  RetentionPolicies,
+  LegalHolds,
+  RetentionPurge,
+} from './retention/index.js';
+export type {
+  RetentionKind,
+  HeldPatient,
+  PurgeRequest,
+  PurgeCount,
+  RetentionPurger,
+  RetentionPolicy,
+  RetentionDeps,
+  RetentionAudit,
+  LegalHold,
+  LegalHoldInput,
+  PurgeReport,
+  KindReport,
+  KindOutcome,
+  PurgeOptions,
+} from './retention/index.js';
 export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
 export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress/index.js';
 export { createLogger, redactPaths, serializeError } from './logging/index.js';

@@ -51,3 +51,17 @@ export type {
 } from './commit/index.js';
 export { throughputByHour, queueAge, queueAgeBuckets } from './store/index.js';
 export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from './store/index.js';
+export { IncidentDesk, breachClock, renderIncidentReport, NOTIFY_DAYS, LARGE_BREACH } from './incidents/index.js';
+export type {
+  OpenIncidentInput,
+  IncidentOrigin,
+  IncidentStatus,
+  ContainmentStatus,
+  Containment,
+  BreachClock,
+  Incident,
+  AffectedPatient,
+  ScopedEntry,
+  ScopedProposal,
+  IncidentReport,
+} from './incidents/index.js';

@@ -22,7 +22,7 @@ export type {
   AuthorityPermission,
   FhirHome,
 } from './model/index.js';
-export { ContactGraph } from './graph/index.js';
+export { ContactGraph, ContactNoteRetention } from './graph/index.js';
 export type { ContactView, RelationshipView, NoteView } from './graph/index.js';
 export { Authority } from './authority/index.js';
 export type { AuthorityQuery, AuthorityDecision } from './authority/index.js';

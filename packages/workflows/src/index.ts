@@ -43,6 +43,7 @@ export type {
 export {
   EventRouter,
   routedConnection,
+  routedThrough,
   eventRef,
   resourceRefOf,
   patientRefsOf,
@@ -139,6 +140,7 @@ export type {
 export {
   channelKinds,
   LocalOutbox,
+  OutboxRetention,
   ContactPreferenceStore,
   renderMessage,
   replyIntent,

@@ -30,6 +30,8 @@ import { contactRoutes } from './routes/contacts.js';
 import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
 import { operationsRoutes } from './routes/operations.js';
+import { retentionRoutes } from './routes/retention.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 export type HttpConfig = Pick<
@@ -142,6 +144,8 @@ export async function buildApp(
   followupRoutes(app, kernel);
   referralRoutes(app, kernel);
   operationsRoutes(app, kernel);
+  retentionRoutes(app, kernel);
+  incidentRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -49,6 +49,12 @@ export const auditEvents = [
   'workflow.failed',
   'contacts.imported',
   'contacts.exported',
+  'retention.policy_changed',
+  'retention.hold_changed',
+  'retention.purged',
+  'incident.opened',
+  'incident.changed',
+  'incident.reported',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 

@@ -96,6 +96,15 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
       return { type: dcm('110107', 'Import') };
     case 'contacts.exported':
       return { type: dcm('110106', 'Export') };
+    case 'retention.policy_changed':
+    case 'retention.hold_changed':
+      return { type: dcm('110113', 'Security Alert'), subtype: dcm('110129', 'Security Configuration') };
+    case 'retention.purged':
+      return { type: restType, subtype: rest('delete'), profile: 'Delete' };
+    case 'incident.opened':
+    case 'incident.changed':
+    case 'incident.reported':
+      return { type: dcm('110101', 'Audit Log Used') };
   }
 }
 

@@ -29,6 +29,9 @@ export const actions = [
   'ehr.ingest',
   'ehr.write',
   'message.send',
+  'retention.manage',
+  'retention.purge',
+  'incident.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -55,6 +58,10 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'audit.verify',
     'break_glass.review',
     'approval_policy.manage',
+    // Retention periods and legal holds, running a purge, and incident response.
+    'retention.manage',
+    'retention.purge',
+    'incident.manage',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
@@ -69,9 +76,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
   clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide']),
   automation: new Set(['phi.read', 'phi.search', 'proposal.create']),
-  // Reads no chart through Steward: it only files what the EHR sends, applies approved writes and
-  // sends approved messages.
-  integration: new Set(['ehr.ingest', 'ehr.write', 'message.send']),
+  // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
+  // sends approved messages, and runs the purge a compliance officer's retention policies decided.
+  integration: new Set(['ehr.ingest', 'ehr.write', 'message.send', 'retention.purge']),
 };
 
 export function roleAllows(role: Role, action: Action): boolean {

@@ -144,6 +144,16 @@ export class ProposalStore {
     return rows[0];
   }
 
+  /** Proposals that wrote (or were to write) one EHR resource: for an incident opened from a write. */
+  async touching(resourceType: string, resourceId: string): Promise<ProposalRow[]> {
+    const { rows } = await this.db.query<ProposalRow>(
+      `select * from proposals where target_type = $1 and (committed_id = $2 or target_id = $2)
+        order by created_at, id limit 1000`,
+      [resourceType, resourceId],
+    );
+    return rows;
+  }
+
   async byDraftKey(key: string, sql: Sql = this.db): Promise<ProposalRow | undefined> {
     const { rows } = await sql.query<ProposalRow>('select * from proposals where draft_key = $1', [key]);
     return rows[0];

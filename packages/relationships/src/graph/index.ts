@@ -13,3 +13,4 @@ export {
   sourceKeyDigest,
 } from './codec.js';
 export type { MatchField } from './codec.js';
+export { ContactNoteRetention } from './note-retention.js';

@@ -16,6 +16,9 @@ import { sql as workflowRouting } from './014-workflow-routing.js';
 import { sql as messaging } from './015-messaging.js';
 import { sql as ehrInboundAttention } from './018-ehr-inbound-attention.js';
 import { sql as patientMerges } from './020-patient-merges.js';
+import { sql as retention } from './028-retention.js';
+import { sql as incidents } from './029-incidents.js';
+import { sql as ehrEventsInboundIndex } from './030-ehr-events-inbound-index.js';
 
 export interface Migration {
   readonly version: number;
@@ -41,4 +44,7 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'messaging', sql: messaging },
   { version: 18, name: 'ehr-inbound-attention', sql: ehrInboundAttention },
   { version: 20, name: 'patient-merges', sql: patientMerges },
+  { version: 28, name: 'retention', sql: retention },
+  { version: 29, name: 'incidents', sql: incidents },
+  { version: 30, name: 'ehr-events-inbound-index', sql: ehrEventsInboundIndex },
 ];

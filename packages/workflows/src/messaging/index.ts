@@ -9,3 +9,4 @@ export { renderMessage, replyIntent, languageOf, templateLanguages, templateName
 export type { TemplateLanguage, TemplateVars, ReplyIntent } from './message-templates.js';
 export { MessageCommitter } from './message-committer.js';
 export type { MessageCommitterOptions } from './message-committer.js';
+export { OutboxRetention } from './outbox-retention.js';

@@ -158,3 +158,14 @@ export function routedConnection(
 ): RoutedConnection {
   return { id, journal: journalFor(ctx) };
 }
+
+/**
+ * How far the router has read each connection's journal: the retention purge keeps every later
+ * event, so nothing is deleted before the workflows saw it.
+ */
+export async function routedThrough(sql: Sql): Promise<ReadonlyMap<string, number>> {
+  const { rows } = await sql.query<{ connection_id: string; seq: string | number }>(
+    'select connection_id, seq from workflow_router_cursors',
+  );
+  return new Map(rows.map((r) => [r.connection_id, Number(r.seq)]));
+}

@@ -1,0 +1,175 @@
+/**
+ * @module `steward retention policies|set|purge|holds|hold|release`: retention from a terminal,
+ * through the kernel's governed retention objects (compliance officer; audited).
+ */
+import type { Command } from 'commander';
+import { ValidationError } from '@steward/core';
+import type { HeldPatient, LegalHoldInput } from '@steward/governance';
+import { withSession, type GlobalOptions } from '../session.js';
+import { printJson, printTable } from '../output.js';
+
+export async function retentionPolicies(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const items = await kernel.retention.policies.list(ctx);
+    if (o.json === true) printJson(items);
+    else
+      printTable(
+        items.map((p) => ({
+          kind: p.kind,
+          days: p.periodDays ?? 'kept',
+          version: p.version,
+          setBy: p.setBy ?? '',
+          setAt: p.setAt ?? '',
+        })),
+        ['kind', 'days', 'version', 'setBy', 'setAt'],
+      );
+  });
+}
+
+export async function retentionSet(
+  g: GlobalOptions,
+  kind: string,
+  o: { days: string; expectedVersion?: string },
+): Promise<void> {
+  const days = whole(o.days, '--days');
+  const expected = o.expectedVersion !== undefined ? whole(o.expectedVersion, '--expected-version') : undefined;
+  await withSession(g, async ({ kernel, ctx }) => {
+    const p = await kernel.retention.policies.set(ctx, kind, days, expected);
+    process.stdout.write(`${p.kind}: kept ${String(p.periodDays)} days (version ${p.version})\n`);
+  });
+}
+
+export async function retentionPurge(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const report = await kernel.retention.purge.run(ctx);
+    if (o.json === true) {
+      printJson(report);
+      return;
+    }
+    printTable(
+      report.kinds.map((k) => ({
+        kind: k.kind,
+        outcome: k.outcome,
+        before: k.before ?? '',
+        deleted: k.deleted,
+        kept: k.kept,
+        more: k.more ? 'yes' : '',
+      })),
+      ['kind', 'outcome', 'before', 'deleted', 'kept', 'more'],
+    );
+    if (report.caseHolds > 0) process.stdout.write(`purge suspended: ${report.caseHolds} case hold(s) active\n`);
+  });
+}
+
+export async function retentionHolds(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    const items = await kernel.retention.holds.list(ctx);
+    if (o.json === true) printJson(items);
+    else
+      printTable(
+        items.map((h) => ({
+          id: h.id,
+          scope: h.scope,
+          placed: h.placedAt,
+          released: h.releasedAt ?? '',
+        })),
+        ['id', 'scope', 'placed', 'released'],
+      );
+  });
+}
+
+export interface HoldFlags {
+  readonly patient?: string;
+  readonly ehrPatient?: string;
+  readonly identifier?: string[];
+  readonly case?: string;
+  readonly reason: string;
+}
+
+export function holdOf(o: HoldFlags): LegalHoldInput {
+  const identifiers = (o.identifier ?? []).map((raw) => {
+    const i = raw.indexOf('|');
+    if (i <= 0 || i === raw.length - 1)
+      throw new ValidationError('invalid identifier', [{ path: '--identifier', message: 'system|value' }]);
+    return { system: raw.slice(0, i), value: raw.slice(i + 1) };
+  });
+  const patient: HeldPatient = {
+    ...(o.patient !== undefined ? { stewardId: o.patient } : {}),
+    ...(o.ehrPatient !== undefined ? { ehrId: o.ehrPatient } : {}),
+    ...(identifiers.length > 0 ? { identifiers } : {}),
+  };
+  const forPatient = Object.keys(patient).length > 0;
+  if (forPatient === (o.case !== undefined))
+    throw new ValidationError('say what the hold keeps', [
+      {
+        path: '--case/--patient',
+        message: 'either --case <ref>, or a patient (--patient, --ehr-patient, --identifier)',
+      },
+    ]);
+  return o.case !== undefined
+    ? { scope: 'case', caseRef: o.case, reason: o.reason }
+    : { scope: 'patient', patient, reason: o.reason };
+}
+
+export async function retentionHold(g: GlobalOptions, o: HoldFlags): Promise<void> {
+  const input = holdOf(o);
+  await withSession(g, async ({ kernel, ctx }) => {
+    const hold = await kernel.retention.holds.place(ctx, input);
+    process.stdout.write(`legal hold ${hold.id} placed (${hold.scope})\n`);
+  });
+}
+
+export async function retentionRelease(g: GlobalOptions, id: string): Promise<void> {
+  await withSession(g, async ({ kernel, ctx }) => {
+    await kernel.retention.holds.release(ctx, id);
+    process.stdout.write(`legal hold ${id} released\n`);
+  });
+}
+
+function whole(v: string, flag: string): number {
+  if (!/^\d{1,6}$/.test(v))
+    throw new ValidationError('not a whole number', [{ path: flag, message: 'a whole number' }]);
+  return Number(v);
+}
+
+/** Adds `steward retention …` to the program. */
+export function retentionCommands(p: Command, g: () => GlobalOptions): void {
+  const retention = p.command('retention').description('retention periods, legal holds and the purge (ADR 0010)');
+  retention
+    .command('policies')
+    .description('the retention period in force per kind of stored data')
+    .option('--json', 'print them as JSON')
+    .action(async (o: { json?: boolean }) => retentionPolicies(g(), o));
+  retention
+    .command('set <kind>')
+    .description('set how long a kind is kept (compliance officer; the audit log: at least 2192 days)')
+    .requiredOption('--days <n>', 'days kept')
+    .option('--expected-version <n>', 'the version you saw (refused if it changed since)')
+    .action(async (kind: string, o: { days: string; expectedVersion?: string }) => retentionSet(g(), kind, o));
+  retention
+    .command('purge')
+    .description('delete what expired now (the server also does it every STEWARD_RETENTION_PURGE_HOURS)')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { json?: boolean }) => retentionPurge(g(), o));
+  retention
+    .command('holds')
+    .description('legal holds, active ones first')
+    .option('--json', 'print them as JSON')
+    .action(async (o: { json?: boolean }) => retentionHolds(g(), o));
+  retention
+    .command('hold')
+    .description("place a legal hold: a patient's data is kept, or (--case) every purge is suspended")
+    .option('--patient <id>', 'a Steward patient id')
+    .option('--ehr-patient <id>', "the EHR's Patient id")
+    .option('--identifier <system|value>', 'a patient identifier (repeatable)', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .option('--case <ref>', 'a case reference: suspends every purge')
+    .requiredOption('--reason <text>', 'why (kept sealed)')
+    .action(async (o: HoldFlags) => retentionHold(g(), o));
+  retention
+    .command('release <id>')
+    .description('release a legal hold')
+    .action(async (id: string) => retentionRelease(g(), id));
+}
