@@ -113,7 +113,8 @@ export class Hl7Intake {
     }
     const source = ackSourceFromHeader(parsed.message.header);
     const refusedSender = this.senderRefusal(parsed);
-    if (refusedSender !== undefined) return this.deadLetter(raw, bytes, parsed.type, refusedSender, source, '100');
+    // HL7 table 0357 has no "sender not allowed"; 103 (table value not found) is the closest: MSH-3/4 is not in the allowed list.
+    if (refusedSender !== undefined) return this.deadLetter(raw, bytes, parsed.type, refusedSender, source, '103');
 
     const base: InboundMessage = {
       connectionId: this.o.connectionId,

@@ -233,6 +233,7 @@ describe('per-connection routing and sender checks', () => {
       'S-1',
       'MSH-4 (sending facility) is not allowed on this connection',
     ]);
+    assert.match(ack!, /\rERR\|\|\|103\^\^HL70357\|E/);
     assert.equal((await journal.deadLetters()).length, 1);
     assert.equal((await journal.events(0, 10)).length, 0);
   });

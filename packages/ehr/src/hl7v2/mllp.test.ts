@@ -44,6 +44,14 @@ describe('MllpDecoder', () => {
     assert.equal(d.partial, false);
   });
 
+  it('a restart does not count the abandoned first try against the size limit', () => {
+    const d = new MllpDecoder(20);
+    const out = d.push(
+      Buffer.concat([Buffer.from([0x0b]), Buffer.from('MSH|' + 'x'.repeat(15)), frameMllp('MSH|kept')]),
+    );
+    assert.deepEqual(show(out), ['MSH|kept']);
+  });
+
   it('a stray start byte inside a message is removed and the whole message kept, split anywhere', () => {
     const bytes = Buffer.concat([frameMllp('MSH|a\rOBX|1|x\x0by'), frameMllp('MSH|b')]);
     for (let cut = 0; cut <= bytes.length; cut++) {

@@ -47,6 +47,8 @@ export class MllpDecoder {
   private garbage = false;
   /** A start byte (VT) was seen inside the current frame; resolved when the frame ends. */
   private strayStart = false;
+  /** The sender restarted inside this frame (a VT followed by a header); the first try was dropped. */
+  private restarted = false;
   /** The last byte of a chunk was FS: the frame ends if the next chunk starts with CR. */
   private pendingFs = false;
 
@@ -69,6 +71,7 @@ export class MllpDecoder {
     this.inFrame = false;
     this.oversized = false;
     this.strayStart = false;
+    this.restarted = false;
     this.pendingFs = false;
   }
 
@@ -123,8 +126,22 @@ export class MllpDecoder {
 
   private append(data: Buffer): void {
     if (data.length === 0) return;
-    // A start byte inside a frame is kept for now and resolved when the frame ends (`finish`).
-    if (data.includes(VT)) this.strayStart = true;
+    if (data.includes(VT)) {
+      const last = data.lastIndexOf(VT);
+      if (startsWithHeader(data.subarray(last + 1))) {
+        // A restart seen whole in this chunk: drop the first try now, so it does not count
+        // against the size limit of the message that follows.
+        this.parts = [];
+        this.size = 0;
+        this.oversized = false;
+        this.strayStart = false;
+        this.restarted = true;
+        data = data.subarray(last + 1);
+      } else {
+        // Otherwise keep it for now and resolve it when the frame ends (`finish`).
+        this.strayStart = true;
+      }
+    }
     if (this.oversized) return;
     if (this.size + data.length > this.maxMessageBytes) {
       this.oversized = true;
@@ -147,12 +164,13 @@ export class MllpDecoder {
     if (this.oversized) out.push({ kind: 'error', reason: `message exceeds the ${this.maxMessageBytes}-byte limit` });
     else {
       let payload = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.size);
-      let notice: string | undefined;
+      const restartNotice = 'a frame restarted before the previous one ended; the unfinished first part was discarded';
+      let notice: string | undefined = this.restarted ? restartNotice : undefined;
       if (this.strayStart) {
         const tail = payload.subarray(payload.lastIndexOf(VT) + 1);
         if (startsWithHeader(tail)) {
           payload = tail;
-          notice = 'a frame restarted before the previous one ended; the unfinished first part was discarded';
+          notice = restartNotice;
         } else {
           payload = Buffer.from(payload.filter((b) => b !== VT));
           notice = 'a stray start byte inside a frame was removed';
@@ -165,6 +183,7 @@ export class MllpDecoder {
     this.inFrame = false;
     this.oversized = false;
     this.strayStart = false;
+    this.restarted = false;
   }
 }
 
