@@ -5,7 +5,7 @@
  */
 import type { Appointment } from '@medplum/fhirtypes';
 import type { AppointmentFacts, AppointmentStatus, ParticipantRef, PatientRef } from '@steward/core';
-import { toParticipant, toPatientRef, referenceTargets, readReference } from './map-reference.js';
+import { basedOnTargets, toParticipant, toPatientRef, readReference } from './map-reference.js';
 import {
   conceptLabel,
   fhirInvalid,
@@ -51,7 +51,7 @@ export function mapAppointment(resource: Appointment): AppointmentFacts {
     ...opt('end', optString(r, 'end', path)),
     ...opt('serviceType', firstConceptLabel(r, 'serviceType', path)),
     participants,
-    basedOn: referenceTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
+    basedOn: basedOnTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
     ...opt('cancellationReason', conceptLabel(optObject(r, 'cancelationReason', path), `${path}.cancelationReason`)),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Task } from '@medplum/fhirtypes';
 import type { PatientRef, TaskFacts, TaskStatus } from '@steward/core';
-import { referenceTarget, referenceTargets, toParticipant, toPatientRef } from './map-reference.js';
+import { basedOnTargets, referenceTarget, toParticipant, toPatientRef } from './map-reference.js';
 import {
   conceptLabel,
   objectsOf,
@@ -47,7 +47,7 @@ export function mapTask(resource: Task): TaskFacts {
     ...opt('businessStatus', conceptLabel(optObject(r, 'businessStatus', path), `${path}.businessStatus`)),
     ...opt('code', conceptLabel(optObject(r, 'code', path), `${path}.code`)),
     ...opt('focus', referenceTarget(r['focus'], `${path}.focus`)),
-    basedOn: referenceTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
+    basedOn: basedOnTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
     ...opt('owner', toParticipant(r['owner'], `${path}.owner`)),
     ...opt('dueDate', period ? optString(period, 'end', `${path}.restriction.period`) : undefined),
     outputs: outputReferences(r, path),
