@@ -143,14 +143,16 @@ export function referralCandidate(facts: ReferralFacts, sourceRef: string): Refe
 }
 
 /**
- * An HL7 ORM order as the rules see it: a new order (ORC-1 NW) is `active` with intent `order`,
- * a cancelled or discontinued one (CA, DC, OC, OD) `revoked`, anything else `active` too (a
- * status change of a standing order).
+ * An HL7 ORM order as the rules see it, with intent `order`: cancelled or discontinued (ORC-1 CA,
+ * DC, OC, OD, CR, DR; ORC-5 CA, DC) is `revoked`, done (ORC-5 CM) `completed`, anything else
+ * (a new order, a status change of a standing one) `active`.
  */
 export function orderCandidate(facts: OrderFacts, sourceRef: string): ReferralCandidate {
-  const revoked = ['CA', 'DC', 'OC', 'OD', 'CR', 'DR'].includes(facts.control.toUpperCase());
+  const control = facts.control.toUpperCase();
+  const orderStatus = (facts.status ?? '').toUpperCase();
+  const revoked = ['CA', 'DC', 'OC', 'OD', 'CR', 'DR'].includes(control) || ['CA', 'DC'].includes(orderStatus);
   return {
-    status: revoked ? 'revoked' : 'active',
+    status: revoked ? 'revoked' : orderStatus === 'CM' ? 'completed' : 'active',
     intent: 'order',
     categoryCodes: facts.categoryCodes ?? [],
     serviceCodes: facts.serviceCodes ?? [],

@@ -50,7 +50,7 @@ const task = (id: string, srId: string, status: Task['status'], extra: Partial<T
 /** A fixture message sent now (MSH-7 at the kit's clock), so its timers are not long overdue. */
 const hl7 = (name: string): string =>
   withField(
-    readFileSync(join(thirdPartyFixture('hl7v2'), 'fhir-converter', name), 'utf8'),
+    readFileSync(join(thirdPartyFixture('hl7v2'), 'fhir-converter', name), 'utf8').replace(/^\uFEFF/, ''), // some start with a BOM
     'MSH',
     6, // MSH-7: MSH-1 is the field separator itself
     '20260302140000+0000',
@@ -190,6 +190,34 @@ for (const target of storeTargets()) {
         );
         s = (await k.stateOf(key)).state as ReferralState;
         assert.equal(s.stage, 'closed');
+      });
+    });
+    it('an ORM order for a coded referral service starts one; its final ORU result and ORC-5 CM close it', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db);
+        const now = '20260302140000+0000';
+        const orm = withField(hl7('ORM-O01-01.hl7'), 'OBR', 4, '306206005^^SCT');
+        await k.receiveHl7(withField(orm, 'ORC', 9, now));
+        const [key] = await k.referralKeys();
+        assert.ok(key !== undefined);
+        assert.equal(((await k.stateOf(key)).state as ReferralState).recognisedBy?.rule, 'referral-code');
+        let oru = withField(hl7('ORU-R01-01.hl7'), 'OBR', 2, '1101^GHHPlacer');
+        for (const [field, value] of [
+          [7, now],
+          [22, now],
+          [25, 'F'],
+        ] as const)
+          oru = withField(oru, 'OBR', field, value);
+        await k.receiveHl7(oru);
+        assert.equal(((await k.stateOf(key)).state as ReferralState).stage, 'reported');
+        const done = withField(withField(withField(orm, 'MSH', 9, 'MSG-CM-1'), 'ORC', 1, 'SC'), 'ORC', 5, 'CM');
+        await k.receiveHl7(withField(done, 'ORC', 9, now));
+        const snap = await k.stateOf(key);
+        const s = snap.state as ReferralState;
+        assert.equal(snap.status, 'completed');
+        assert.equal(s.stage, 'closed');
+        assert.deepEqual(s.ending, { how: 'report-and-completion', by: null, detail: null });
+        assert.deepEqual(await k.referralKeys(), [key], 'the lab ORU did not start anything');
       });
     });
   });
