@@ -80,14 +80,20 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
   const rulesOf = options.rulesOf ?? (() => Promise.resolve(genericRules));
   return async (event, links) => {
     const f = event.facts;
-    /** The referral a reference or identifier token names: by link first (however it arrived), else by its id. */
-    const find = async (refs: readonly string[]): Promise<string | undefined> => {
+    /** The referral a reference or identifier token was linked to (however the referral arrived). */
+    const linked = async (refs: readonly string[]): Promise<string | undefined> => {
       for (const r of refs) {
         for (const link of r.includes('|') ? identifierLinks(r) : [r]) {
           const key = await links(link);
           if (key !== undefined) return key;
         }
       }
+      return undefined;
+    };
+    /** By link first, else by the ServiceRequest id it names. */
+    const find = async (refs: readonly string[]): Promise<string | undefined> => {
+      const key = await linked(refs);
+      if (key !== undefined) return key;
       const sr = refs.find((r) => r.startsWith(srPrefix));
       return sr !== undefined ? referralKey(event.connectionId, sr.slice(srPrefix.length)) : undefined;
     };
@@ -113,7 +119,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
       tokens: readonly string[],
       decision: ReferralDecision,
       status: string,
-      start: (key: string) => Promise<ReferralStartPayload>,
+      start: () => Promise<ReferralStartPayload>,
     ): Promise<RouteAction[]> => {
       const own =
         ehrId !== undefined
@@ -121,7 +127,8 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           : tokens[0] !== undefined
             ? hashedKey(event.connectionId, tokens[0])
             : undefined;
-      const known = await find([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
+      // Already tracked under another key (arrived first over HL7, or with the same identifier)?
+      const known = await linked([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
       const key = known ?? own;
       if (key === undefined) return [];
       const actions: RouteAction[] = [];
@@ -130,7 +137,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           kind: 'start',
           type: REFERRAL_WORKFLOW,
           correlationKey: key,
-          payload: asJson(await start(key)),
+          payload: asJson(await start()),
         });
         const refs = [...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : []), ...tokens.flatMap(identifierLinks)];
         for (const ref of refs) actions.push({ kind: 'link', ref, correlationKey: key });
