@@ -11,6 +11,7 @@ import * as admin from './commands/admin.js';
 import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
 import { keysRotate } from './commands/keys.js';
 import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
+import { ehrReferralRules, type ReferralRuleFlags } from './commands/referral-rules.js';
 import { sandbox, type SandboxFlags } from './commands/sandbox.js';
 import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
 import * as review from './commands/review.js';
@@ -218,6 +219,14 @@ function program(setExit: (code: number) => void): Command {
       'the attention list: dead letters, messages filed under a reused control id, ignored types; with counts',
     )
     .action(async (name: string) => ehrDeadLetters(g(), name));
+  ehr
+    .command('referral-rules <name>')
+    .description('which requests are referrals on a connection: vendor defaults, the site override, the rules in force')
+    .option('--set <file.json>', "replace the site's override: { rules: [...], disabled: [rule ids], otherwise? }")
+    .option('--reset', 'back to the vendor defaults')
+    .option('--explain <servicerequest.json>', 'which rule decides this ServiceRequest (nothing is filed)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: ReferralRuleFlags) => ehrReferralRules(g(), name, o));
 
   const desk = p
     .command('review')

@@ -30,7 +30,7 @@ import {
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
-import { ConnectionClients, ConnectionRegistry, EhrWriter } from '@steward/ehr';
+import { ConnectionClients, ConnectionRegistry, EhrWriter, ReferralRuleStore } from '@steward/ehr';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   ContactPreferenceStore,
@@ -69,6 +69,8 @@ export interface Kernel {
   readonly records: RecordStore;
   readonly egress: EgressRegistry;
   readonly connections: ConnectionRegistry;
+  /** Which inbound requests are referrals, per connection: vendor defaults and the site's override. */
+  readonly referralRules: ReferralRuleStore;
   /** One FHIR client per connection, shared by the EHR runtime, the applier and the workflows. */
   readonly connectionClients: ConnectionClients;
   readonly ehrJournal: EhrJournal;
@@ -221,6 +223,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       records,
       egress,
       connections,
+      referralRules: new ReferralRuleStore(db, connections, policy, audit, clock),
       connectionClients,
       ehrJournal,
       proposals: new ProposalDesk(proposalDeps),

@@ -43,6 +43,16 @@ export interface PatientRef {
   readonly identifiers: readonly EhrIdentifier[];
 }
 
+/**
+ * A code as the source sent it: the code system (a URI for FHIR; for HL7 v2 the coding system as
+ * sent, e.g. `LN`, `SCT`, or the HL7 table `HL70074`) and the code. No display text: what a code
+ * means is looked up by its system, and a display may carry free text.
+ */
+export interface EhrCoding {
+  readonly system?: string;
+  readonly code: string;
+}
+
 /** A practitioner, organization, location or service taking part in an appointment or referral. */
 export interface ParticipantRef {
   readonly kind: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
@@ -103,6 +113,12 @@ export interface ReferralFacts {
   readonly category?: string;
   /** When the order should happen (FHIR occurrence[x]): a recheck's window. ISO-8601. */
   readonly occurrence?: { readonly start?: string; readonly end?: string };
+  /** Every category coding (FHIR ServiceRequest.category; HL7 RF1-3 referral type): what the referral rules read. */
+  readonly categoryCodes?: readonly EhrCoding[];
+  /** The codings of what is asked for (ServiceRequest.code). */
+  readonly serviceCodes?: readonly EhrCoding[];
+  /** The kind of performer asked for (ServiceRequest.performerType), e.g. a specialty. */
+  readonly performerTypes?: readonly EhrCoding[];
 }
 
 /** FHIR Task.status values (the HL7 referral workflow states). */
@@ -132,6 +148,13 @@ export interface TaskFacts {
   readonly basedOn: readonly string[];
   readonly owner?: ParticipantRef;
   readonly dueDate?: string;
+  /**
+   * What the task produced, as relative references (`Task.output[].valueReference`: a Procedure,
+   * DiagnosticReport, Encounter, DocumentReference …). References only, never inline values.
+   */
+  readonly outputs?: readonly string[];
+  /** Why the task is where it is (`Task.statusReason`), as `system|code` (never its free text). */
+  readonly statusReason?: string;
 }
 
 export interface EncounterFacts {
@@ -172,6 +195,10 @@ export interface OrderFacts {
   readonly control: string;
   readonly status?: string;
   readonly service?: string;
+  /** OBR-24 diagnostic service section (HL7 table 0074: LAB, RAD …), as the referral rules read it. */
+  readonly categoryCodes?: readonly EhrCoding[];
+  /** OBR-4 universal service identifier (code and coding system). */
+  readonly serviceCodes?: readonly EhrCoding[];
 }
 
 export interface ResultFacts {

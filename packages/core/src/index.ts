@@ -29,6 +29,7 @@ export type {
   EhrEventInput,
   EhrEvent,
   EhrEventFacts,
+  EhrCoding,
   EhrIdentifier,
   PatientRef,
   ParticipantRef,

@@ -56,6 +56,30 @@ export {
   compareToProfile,
 } from './vendors/index.js';
 export { vendorIds } from './vendors/index.js';
+export {
+  decideReferral,
+  defaultReferralRules,
+  effectiveRules,
+  emptyOverride,
+  orderCandidate,
+  referralCandidate,
+  referralRuleDecisions,
+  ReferralRuleStore,
+  validateOverride,
+} from './referral-rules/index.js';
+export type {
+  CodingPattern,
+  EffectiveReferralRules,
+  ReferralCandidate,
+  ReferralDecision,
+  ReferralRule,
+  ReferralRuleDecision,
+  ReferralRuleOverride,
+  ReferralRulesView,
+  ReferralRuleSet,
+  ReferralRuleWhen,
+  RuleOrigin,
+} from './referral-rules/index.js';
 export type { VendorProfile, VendorId } from './vendors/index.js';
 export {
   connectionClient,

@@ -24,6 +24,7 @@ import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
+import { referralRuleRoutes } from './routes/referral-rules.js';
 import { reviewRoutes } from './routes/review.js';
 import { reviewConsoleRoutes } from './routes/review-console.js';
 import { contactRoutes } from './routes/contacts.js';
@@ -138,6 +139,7 @@ export async function buildApp(
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
   ehrRoutes(app, kernel, parts.ehr);
+  referralRuleRoutes(app, kernel);
   reviewRoutes(app, kernel);
   reviewConsoleRoutes(app, kernel);
   contactRoutes(app, kernel);

@@ -31,6 +31,10 @@ export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
   };
   return {
     definitions: [referralWorkflow, followupWorkflow],
-    routes: [createReferralRoute({ siteOf }), followupRoute({ siteOf })],
+    // Referral rules are read per request (one indexed row), so a site's change applies to the next message.
+    routes: [
+      createReferralRoute({ siteOf, rulesOf: (id) => kernel.referralRules.effectiveFor(id) }),
+      followupRoute({ siteOf }),
+    ],
   };
 }

@@ -12,7 +12,7 @@ import {
   type ParticipantRef,
   type PatientRef,
 } from '@steward/core';
-import { toParticipant, toPatientRef, referenceTargets, readReference } from './map-reference.js';
+import { basedOnTargets, toParticipant, toPatientRef, readReference } from './map-reference.js';
 import {
   conceptLabel,
   fhirInvalid,
@@ -57,7 +57,7 @@ export function mapAppointment(resource: Appointment): AppointmentFacts {
     ...opt('end', optString(r, 'end', path)),
     ...opt('serviceType', serviceTypeLabel(r, path)),
     participants,
-    basedOn: referenceTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
+    basedOn: basedOnTargets(optArray(r, 'basedOn', path), `${path}.basedOn`),
     ...opt(
       'cancellationReason',
       conceptLabel(optObject(r, 'cancelationReason', path), `${path}.cancelationReason`) ??

@@ -143,3 +143,20 @@ export function resolveContainedPatients<T extends object>(resource: T): T {
   };
   return rewrite(resource, type) as T;
 }
+
+/**
+ * What a repeating `basedOn` names: each relative reference (`ServiceRequest/1`), and for a
+ * reference carrying an identifier (a logical reference, or one with both) its `system|value`
+ * token, so a request that arrived with identifiers only (HL7 REF/ORM) is still found.
+ */
+export function basedOnTargets(items: readonly unknown[], path: string): string[] {
+  const out: string[] = [];
+  items.forEach((item, i) => {
+    if (item === undefined || item === null) return;
+    if (!isObject(item)) throw fhirInvalid(`${path}[${i}]`, 'must be a Reference object');
+    const r = readReference(item, `${path}[${i}]`);
+    if (r.relative !== undefined) out.push(r.relative);
+    if (r.identifier !== undefined) out.push(`${r.identifier.system}|${r.identifier.value}`);
+  });
+  return out;
+}

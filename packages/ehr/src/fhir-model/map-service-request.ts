@@ -2,8 +2,9 @@
  * @module FHIR R4 ServiceRequest → `ReferralFacts` and its patient. Minimum necessary: reasonCode,
  * note, patientInstruction, supportingInfo and orderDetail are not read. `service` is the code
  * of what is asked for (e.g. a SNOMED "referral to cardiology"), a label not clinical detail.
- * Known limit: every ServiceRequest maps to ReferralFacts (lab and imaging orders included);
- * telling referrals apart (category, code) is a workflow decision.
+ * Every ServiceRequest maps to ReferralFacts (lab and imaging orders included) with its category,
+ * code and performerType codings: which are referrals is decided by the connection's referral
+ * rules (`referral-rules/`), not here.
  */
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { ParticipantRef, PatientRef, ReferralFacts, ReferralStatus } from '@steward/core';
@@ -20,6 +21,7 @@ import {
   reqCode,
 } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
+import { conceptCodings, conceptsCodings } from './read-codings.js';
 
 export const referralStatuses = [
   'draft',
@@ -55,6 +57,9 @@ export function mapServiceRequest(resource: ServiceRequest): ReferralFacts {
     performers,
     ...opt('category', firstConceptLabel(r, 'category', path)),
     ...opt('occurrence', occurrenceOf(r, path)),
+    categoryCodes: conceptsCodings(r, 'category', path),
+    serviceCodes: conceptCodings(optObject(r, 'code', path), `${path}.code`),
+    performerTypes: conceptCodings(optObject(r, 'performerType', path), `${path}.performerType`),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * @module Orders and results. ORM^O01 → one `order.updated` per ORC: control ORC-1, status ORC-5,
- * identifiers ORC-2 placer / ORC-3 filler, service the following OBR-4 code, `occurredAt` ORC-9
- * else MSH-7. ORU^R01 → one `result.received` per OBR: identifiers OBR-3 filler (else OBR-2
+ * identifiers ORC-2 placer / ORC-3 filler, service the following OBR-4 code (and its codings with
+ * their coding system, and OBR-24 diagnostic service section, for the referral rules), `occurredAt`
+ * ORC-9 else MSH-7. ORU^R01 → one `result.received` per OBR: identifiers OBR-3 filler (else OBR-2
  * placer), orderIdentifiers OBR-2 and OBR-3, status OBR-25 (HL7 table 0123 → FHIR
  * DiagnosticReport.status), service OBR-4 code, `occurredAt` OBR-22 else OBR-7 else MSH-7.
  * Minimum necessary: no OBX value is read.
  */
-import type { EhrEventInput, EhrIdentifier, OrderFacts, ResultFacts } from '@steward/core';
+import type { EhrCoding, EhrEventInput, EhrIdentifier, OrderFacts, ResultFacts } from '@steward/core';
+import type { Hl7Segment } from '@medplum/core';
 import { component, value, type ParsedHl7 } from './parse.js';
 import {
   eiIdentifier,
@@ -53,7 +55,7 @@ function mapOrm(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
       (x) => x !== undefined,
     );
     const facts = withOptional<OrderFacts>(
-      { kind: 'Order', identifiers, control },
+      { kind: 'Order', identifiers, control, categoryCodes: sectionOf(obr), serviceCodes: codingsOf(obr, 4) },
       { status: value(orc, 5).trim(), service: component(obr, 4, 1).trim() },
     );
     const at = instantOf(ctx, orc, 9, 'ORC-9') ?? messageTime(ctx, parsed);
@@ -61,6 +63,26 @@ function mapOrm(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
   });
   if (events.length === 0) throw invalid('ORC segment is missing');
   return events;
+}
+
+/** A CE/CWE field's codings: the identifier (1, system 3) and the alternate (4, system 6). */
+function codingsOf(segment: Hl7Segment | undefined, field: number): EhrCoding[] {
+  const out: EhrCoding[] = [];
+  for (const [code, system] of [
+    [1, 3],
+    [4, 6],
+  ] as const) {
+    const c = component(segment, field, code).trim();
+    const sys = component(segment, field, system).trim();
+    if (c !== '') out.push(sys !== '' ? { system: sys, code: c } : { code: c });
+  }
+  return out;
+}
+
+/** OBR-24 diagnostic service section (HL7 table 0074), what tells a lab or imaging order apart. */
+function sectionOf(obr: Hl7Segment | undefined): EhrCoding[] {
+  const code = value(obr, 24).trim().toUpperCase();
+  return code === '' ? [] : [{ system: 'HL70074', code }];
 }
 
 function mapOru(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {

@@ -8,7 +8,7 @@
  * `authoredOn` RF1-7 (effective date); requester the PRD with role RP, performers those with RT.
  * `occurredAt` is EVN-2 when present, else MSH-7.
  */
-import type { EhrEventInput, ParticipantRef, ReferralFacts, ReferralStatus } from '@steward/core';
+import type { EhrCoding, EhrEventInput, ParticipantRef, ReferralFacts, ReferralStatus } from '@steward/core';
 import type { Hl7Segment } from '@medplum/core';
 import { component, subcomponent, value, type ParsedHl7 } from './parse.js';
 import {
@@ -57,7 +57,7 @@ export function mapRef(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
     .filter((p) => p !== undefined);
 
   const facts = withOptional<ReferralFacts>(
-    { kind: 'Referral', identifiers, status, intent: 'order', performers },
+    { kind: 'Referral', identifiers, status, intent: 'order', performers, categoryCodes: referralType(rf1) },
     {
       service: component(rf1, 3, 2).trim() || component(rf1, 3, 1).trim(),
       priority: priority[component(rf1, 2, 1).trim().toUpperCase()],
@@ -67,6 +67,12 @@ export function mapRef(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
   );
   const type = trigger === 'I12' ? 'referral.created' : 'referral.updated';
   return [envelope(ctx, parsed, 0, type, eventTime(ctx, parsed), patient, facts)];
+}
+
+/** RF1-3 referral type (HL7 table 0281: Lab, Rad, Med, Psy …), as the referral rules read it. */
+function referralType(rf1: Hl7Segment): EhrCoding[] {
+  const code = component(rf1, 3, 1).trim();
+  return code === '' ? [] : [{ system: component(rf1, 3, 3).trim() || 'HL70281', code }];
 }
 
 /** PRD-2 name (XPN: family^given) and PRD-7 identifier (id^type). */

@@ -22,6 +22,7 @@ import type { EhrIdentifier } from '@steward/core';
 import type { NotificationEvent, NotificationFocus, SubscriptionNotification } from '../fhir-model/index.js';
 import type { ResourceSupport, VendorProfile } from './vendor-profile.js';
 import { dropNarrative } from './normalize.js';
+import { defaultReferralRules } from '../referral-rules/default-rules.js';
 
 const auditPatientExtension = 'https://hl7.org/fhir/5.0/StructureDefinition/extension-AuditEvent.patient';
 const topicBase = 'https://api.platform.athenahealth.com/fhir/r4/SubscriptionTopic/';
@@ -76,6 +77,7 @@ export function athenahealthProfile(): VendorProfile {
         meaning: 'the chart-sharing group',
       },
     ],
+    referralRules: defaultReferralRules,
     sources: [
       'vendor-sandbox/athenahealth/fhir-subscription-notification-*.json and subscription-create-request.json (athenahealth/aone-fhir-subscriptions, Apache-2.0)',
       'Assumed from athenahealth developer documentation (recalled): search parameters, no FHIR writes, _lastUpdated, page size 100',

@@ -16,6 +16,7 @@
  */
 import type { ResourceSupport, VendorProfile } from './vendor-profile.js';
 import { dropNarrative, sameNotification } from './normalize.js';
+import { defaultReferralRules } from '../referral-rules/default-rules.js';
 
 const readSearch = (search: readonly string[], extra: Partial<ResourceSupport> = {}): ResourceSupport => ({
   read: true,
@@ -74,6 +75,9 @@ export function epicProfile(): VendorProfile {
     subscriptionTopics: [],
     pollingParameter: 'none',
     extensions: [],
+    // Epic's own order-type categories (under its OID root) differ per organisation: a site adds
+    // them as its own referral rules on the connection.
+    referralRules: defaultReferralRules,
     sources: [
       'fhir.epic.com R4 API specifications (Appointment, Patient, Encounter, DocumentReference, ServiceRequest): recalled, not verified live',
       'vendor-sandbox/epic/*.json: DSTU2/STU3 capability statements recorded by ONC Lantern (2019-2021)',

@@ -8,6 +8,7 @@
  */
 import type { ResourceSupport, VendorProfile } from './vendor-profile.js';
 import { dropNarrative, sameNotification } from './normalize.js';
+import { defaultReferralRules } from '../referral-rules/default-rules.js';
 
 const common = ['_id', '_lastUpdated', '_count', '_sort', '_include', 'identifier'];
 const rw = (search: readonly string[]): ResourceSupport => ({
@@ -51,6 +52,7 @@ export function genericR4Profile(): VendorProfile {
     subscriptionTopics: [],
     pollingParameter: '_lastUpdated',
     extensions: [],
+    referralRules: defaultReferralRules,
     sources: [
       'HL7 FHIR R4 4.0.1 specification: RESTful API and per-resource search parameters',
       'maxPageSize 100: a conservative default; servers may cap lower (Bundle.link next is followed)',

@@ -16,6 +16,7 @@
  */
 import type { VendorProfile } from './vendor-profile.js';
 import { dropNarrative, sameNotification } from './normalize.js';
+import { defaultReferralRules } from '../referral-rules/default-rules.js';
 
 export function oracleHealthProfile(): VendorProfile {
   return {
@@ -83,6 +84,8 @@ export function oracleHealthProfile(): VendorProfile {
     subscriptionTopics: [],
     pollingParameter: '_lastUpdated',
     extensions: [],
+    // Oracle Health's referral order categories are site-built codes: a site adds them on the connection.
+    referralRules: defaultReferralRules,
     sources: [
       'fhir.cerner.com/millennium/r4 resource pages: recalled, not verified live',
       'vendor-sandbox/cerner/conformance-dstu2-cerner-myrecord.json (ONC Lantern): DSTU2 search parameters',

@@ -8,6 +8,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { UserError } from '@steward/core';
 import type { SubscriptionNotification } from '../fhir-model/index.js';
+import type { ReferralRuleSet } from '../referral-rules/referral-rules.js';
 
 export const vendorIds = ['generic-r4', 'epic', 'oracle-health', 'athenahealth'] as const;
 export type VendorId = (typeof vendorIds)[number];
@@ -61,6 +62,11 @@ export interface VendorProfile {
    * (FHIR forbids ignoring one). None declared: every modifier extension is refused.
    */
   readonly modifierExtensions?: readonly ExtensionDeclaration[];
+  /**
+   * Which inbound ServiceRequests and REF/ORM orders are referrals (first matching rule decides);
+   * a site overrides them per connection (`ReferralRuleStore`).
+   */
+  readonly referralRules: ReferralRuleSet;
   /** Where each declaration comes from, and what is assumed. */
   readonly sources: readonly string[];
   /** Adjusts a vendor resource to generic R4 before the shared mappers run. Must not throw. */

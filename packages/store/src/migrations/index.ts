@@ -14,6 +14,7 @@ import { sql as relationships } from './012-relationships.js';
 import { sql as auditLockHead } from './013-audit-lock-head.js';
 import { sql as workflowRouting } from './014-workflow-routing.js';
 import { sql as messaging } from './015-messaging.js';
+import { sql as referralRules } from './016-referral-rules.js';
 import { sql as ehrInboundAttention } from './018-ehr-inbound-attention.js';
 import { sql as patientMerges } from './020-patient-merges.js';
 import { sql as retention } from './028-retention.js';
@@ -42,6 +43,7 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'audit-lock-head', sql: auditLockHead },
   { version: 14, name: 'workflow-routing', sql: workflowRouting },
   { version: 15, name: 'messaging', sql: messaging },
+  { version: 16, name: 'referral-rules', sql: referralRules },
   { version: 18, name: 'ehr-inbound-attention', sql: ehrInboundAttention },
   { version: 20, name: 'patient-merges', sql: patientMerges },
   { version: 28, name: 'retention', sql: retention },

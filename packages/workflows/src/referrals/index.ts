@@ -6,7 +6,8 @@ export {
   createReferralRoute,
   referralKey,
   identifierLink,
-  looksLikeReferral,
+  identifierLinks,
+  closingOutputTypes,
 } from './referral-route.js';
 export type { ReferralRouteOptions } from './referral-route.js';
 export {
@@ -27,6 +28,8 @@ export type {
   ParticipantNote,
   ReferralStartPayload,
   ReferralSignalPayload,
+  Recognition,
+  ReferralEnding,
 } from './referral-model.js';
 export { listReferrals, referralFigures } from './referral-queries.js';
 export { searchReferrals, reportReferrals } from './referral-reads.js';

@@ -11,8 +11,10 @@ export const REFERRAL_WORKFLOW = 'referral';
 /**
  * The loop, in order. `sent` ≈ Task requested, `received`/`accepted` as the Task says, `scheduled`
  * an appointment based on the referral is booked, `attended` the visit happened (check-in,
- * fulfilled, encounter), `reported` the consult note came back, `closed` the report is back and
- * the request is completed (Task or ServiceRequest `completed`).
+ * fulfilled, encounter), `reported` the consult note or a result came back, `closed` as the
+ * closed-loop referral IGs (SDOH-CC, BSeR, IHE 360X) have it: the Task is completed with an output
+ * (a Procedure, DiagnosticReport, Encounter, DocumentReference or Observation), or the report is
+ * back and the request is completed (Task or ServiceRequest `completed`).
  */
 export const referralStages = ['sent', 'received', 'accepted', 'scheduled', 'attended', 'reported', 'closed'] as const;
 export type ReferralStage = (typeof referralStages)[number];
@@ -39,6 +41,19 @@ export type ProposalNote = {
   action: string;
   proposalId: string | null;
   status: string | null;
+};
+
+/** The referral rule that started the workflow: why this request is tracked as a referral. */
+export type Recognition = { rule: string; origin: string; description: string };
+
+/** How the loop ended: closed by what, or ended early by whom and why (a coded reason only). */
+export type ReferralEnding = {
+  /** `task-output`, `report-and-completion`, or the ending status (`rejected`, `cancelled`, `failed`, `revoked` …). */
+  how: string;
+  /** `task` or `request` for an early end; the closing output's type otherwise. */
+  by: string | null;
+  /** The closing output (`Procedure/1`) or the coded status reason (`system|code`). */
+  detail: string | null;
 };
 
 export type ReferralState = {
@@ -73,6 +88,9 @@ export type ReferralState = {
   /** Every event id applied, so a start and a signal of the same event count once. */
   eventIds: string[];
   endedAt: string | null;
+  /** Which rule made this a referral (absent in workflows started before rules were recorded). */
+  recognisedBy?: Recognition | null;
+  ending?: ReferralEnding | null;
 };
 
 export const initialReferralState: ReferralState = {
@@ -101,6 +119,8 @@ export const initialReferralState: ReferralState = {
   proposals: [],
   eventIds: [],
   endedAt: null,
+  recognisedBy: null,
+  ending: null,
 };
 
 /** What the route sends: the start, and one signal per kind of event. */
@@ -115,6 +135,7 @@ export type ReferralStartPayload = {
   priority: string | null;
   requester: string | null;
   performers: ParticipantNote[];
+  recognisedBy?: Recognition;
 };
 
 export type ReferralSignalPayload = {
@@ -127,6 +148,9 @@ export type ReferralSignalPayload = {
   ref: string | null;
   start: string | null;
   participants: ParticipantNote[];
+  /** Task signals: the closing outputs it names (`Procedure/1` …) and its coded status reason. */
+  outputs?: string[];
+  reason?: string | null;
 };
 
 /** Durations, in days of 24 hours (calendar days; business days are not modelled). */

@@ -13,6 +13,8 @@ import {
   REFERRAL_WORKFLOW,
   referralStages,
   type LeakReason,
+  type Recognition,
+  type ReferralEnding,
   type ReferralStage,
   type ReferralState,
 } from './referral-model.js';
@@ -48,6 +50,10 @@ export interface ReferralListItem {
   readonly owner: string | null;
   readonly appointment: string | null;
   readonly proposalIds: readonly string[];
+  /** The referral rule that started it (null for workflows from before rules were recorded). */
+  readonly recognisedBy: Recognition | null;
+  /** How it ended: closed by a Task output or report and completion, or ended early and why. */
+  readonly ending: ReferralEnding | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -149,6 +155,8 @@ function toItem(row: Row): ReferralListItem {
     owner: s.owner,
     appointment: s.appointment,
     proposalIds: s.proposals.flatMap((p) => (p.proposalId !== null ? [p.proposalId] : [])),
+    recognisedBy: s.recognisedBy ?? null,
+    ending: s.ending ?? null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

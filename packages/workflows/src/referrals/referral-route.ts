@@ -1,26 +1,39 @@
 /**
- * @module Which EHR events belong to which referral. A referral ServiceRequest starts a workflow
- * keyed `referral:<connectionId>:<ServiceRequest id>`; Tasks (focus/basedOn), appointments
- * (basedOn), encounters (basedOn) and documents (context.related) that name the ServiceRequest
- * signal it directly. An appointment based on the referral is linked to it, and so is an
- * encounter found through it, so that later events naming only `Appointment/<id>` (an encounter's
- * `appointment`, a status change) or `Encounter/<id>` (a consult note's context) still find it.
+ * @module Which EHR events belong to which referral. A request the connection's referral rules
+ * call a referral (`@steward/ehr` referral-rules: category, intent, performerType, code systems,
+ * how it arrived; vendor defaults, overridden per site) starts a workflow keyed
+ * `referral:<connectionId>:<ServiceRequest id>`, with the rule that decided it in its start.
+ * Tasks (focus/basedOn), appointments (basedOn), encounters (basedOn), documents
+ * (context.related) and results (their order numbers) that name the referral signal it. An
+ * appointment based on the referral is linked to it, and so is an encounter found through it, so
+ * that later events naming only `Appointment/<id>` or `Encounter/<id>` still find it.
  *
- * HL7 v2 carries identifiers, not EHR ids: a REF referral is keyed and linked by a hash of its
- * identifier (`Identifier/<sha-256 prefix>`, so no identifier value lands in workflow tables),
- * and SIU/MDM order tokens (`system|value`) are looked up by the same hash.
- *
- * Known limit: ReferralFacts carry no ServiceRequest.category, so telling a referral from a lab
- * or imaging order uses the intent and the service label (see `looksLikeReferral`); pass
- * `isReferral` to decide otherwise.
+ * A referral is found the same way whichever way it arrived: by its FHIR id (`ServiceRequest/<id>`
+ * is linked too, so an HL7-started referral is found by a FHIR appointment), and by each of its
+ * identifiers. HL7 v2 carries identifiers, not EHR ids: a REF referral or ORM order is keyed by a
+ * hash of its first identifier, and every identifier is linked by its hash (`Identifier/<sha-256
+ * prefix>`, so no identifier value lands in workflow tables) with and without the HL7 role
+ * suffix (`#placer-order`, `#originating-referral`): a REF's referral number and a SIU's placer
+ * order number from the same assigning authority are the same number.
  */
 import { createHash } from 'node:crypto';
-import type { EhrEvent, ParticipantRef, ReferralFacts } from '@steward/core';
+import type { ParticipantRef } from '@steward/core';
+import {
+  decideReferral,
+  defaultReferralRules,
+  effectiveRules,
+  emptyOverride,
+  orderCandidate,
+  referralCandidate,
+  type EffectiveReferralRules,
+  type ReferralDecision,
+} from '@steward/ehr';
 import type { Route, RouteAction } from '../routing/index.js';
 import {
   asJson,
   REFERRAL_WORKFLOW,
   type ParticipantNote,
+  type Recognition,
   type ReferralSignalPayload,
   type ReferralStartPayload,
 } from './referral-model.js';
@@ -28,20 +41,11 @@ import {
 export interface ReferralRouteOptions {
   /** The site of a connection (kept in the workflow's state for lists and reports). */
   readonly siteOf?: (connectionId: string) => Promise<string | undefined>;
-  readonly isReferral?: (facts: ReferralFacts, event: EhrEvent) => boolean;
+  /** The referral rules in force on a connection (default: the generic vendor defaults). */
+  readonly rulesOf?: (connectionId: string) => Promise<EffectiveReferralRules>;
 }
 
-const orderIntents = new Set(['order', 'original-order', 'plan', 'directive']);
-
-/**
- * The default rule: an active request with an ordering intent that arrived as an HL7 REF message
- * or whose service label says referral or consult.
- */
-export function looksLikeReferral(facts: ReferralFacts, event: EhrEvent): boolean {
-  if (facts.status !== 'active') return false;
-  if (facts.intent !== undefined && !orderIntents.has(facts.intent)) return false;
-  return event.sourceRef.startsWith('REF^') || /\b(referr|consult)/i.test(facts.service ?? '');
-}
+const genericRules = effectiveRules(defaultReferralRules, emptyOverride);
 
 /** The correlation key of a referral. `id` is the ServiceRequest's EHR id (or `h-<hash>` for HL7). */
 export function referralKey(connectionId: string, id: string): string {
@@ -53,23 +57,45 @@ export function identifierLink(token: string): string {
   return `Identifier/${createHash('sha256').update(token).digest('hex').slice(0, 40)}`;
 }
 
+/** The links of an identifier token (`system|value`): as sent, and without an HL7 role suffix. */
+export function identifierLinks(token: string): string[] {
+  const bar = token.lastIndexOf('|');
+  const system = token.slice(0, bar);
+  const hash = system.lastIndexOf('#');
+  const bare = hash > 0 ? `${system.slice(0, hash)}${token.slice(bar)}` : token;
+  return bare === token ? [identifierLink(token)] : [identifierLink(token), identifierLink(bare)];
+}
+
+/** The key of a referral that arrived with identifiers only (HL7). */
+function hashedKey(connectionId: string, token: string): string {
+  return referralKey(connectionId, `h-${identifierLink(token).slice('Identifier/'.length, 'Identifier/'.length + 24)}`);
+}
+
 const srPrefix = 'ServiceRequest/';
 
+/** Result/document outputs that close a referral's loop when a completed Task names them. */
+export const closingOutputTypes = ['Procedure', 'DiagnosticReport', 'Encounter', 'DocumentReference', 'Observation'];
+
 export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
-  const isReferral = options.isReferral ?? looksLikeReferral;
+  const rulesOf = options.rulesOf ?? (() => Promise.resolve(genericRules));
   return async (event, links) => {
     const f = event.facts;
-    const direct = (refs: readonly string[]): string | undefined => {
-      const sr = refs.find((r) => r.startsWith(srPrefix));
-      return sr !== undefined ? referralKey(event.connectionId, sr.slice(srPrefix.length)) : undefined;
-    };
-    /** The referral of the first reference (or identifier token) that was linked to one. */
+    /** The referral a reference or identifier token was linked to (however the referral arrived). */
     const linked = async (refs: readonly string[]): Promise<string | undefined> => {
       for (const r of refs) {
-        const key = await links(r.includes('|') ? identifierLink(r) : r);
-        if (key !== undefined) return key;
+        for (const link of r.includes('|') ? identifierLinks(r) : [r]) {
+          const key = await links(link);
+          if (key !== undefined) return key;
+        }
       }
       return undefined;
+    };
+    /** By link first, else by the ServiceRequest id it names. */
+    const find = async (refs: readonly string[]): Promise<string | undefined> => {
+      const key = await linked(refs);
+      if (key !== undefined) return key;
+      const sr = refs.find((r) => r.startsWith(srPrefix));
+      return sr !== undefined ? referralKey(event.connectionId, sr.slice(srPrefix.length)) : undefined;
     };
     const signal = (key: string, name: string, payload: ReferralSignalPayload): RouteAction => ({
       kind: 'signal',
@@ -87,24 +113,48 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
       start: null,
       participants: [],
     });
+    /** Start (when the rules say referral) and link every way it can be named; else signal a known one. */
+    const request = async (
+      ehrId: string | undefined,
+      tokens: readonly string[],
+      decision: ReferralDecision,
+      status: string,
+      start: () => Promise<ReferralStartPayload>,
+    ): Promise<RouteAction[]> => {
+      const own =
+        ehrId !== undefined
+          ? referralKey(event.connectionId, ehrId)
+          : tokens[0] !== undefined
+            ? hashedKey(event.connectionId, tokens[0])
+            : undefined;
+      // Already tracked under another key (arrived first over HL7, or with the same identifier)?
+      const known = await linked([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
+      const key = known ?? own;
+      if (key === undefined) return [];
+      const actions: RouteAction[] = [];
+      if (decision.referral) {
+        actions.push({
+          kind: 'start',
+          type: REFERRAL_WORKFLOW,
+          correlationKey: key,
+          payload: asJson(await start()),
+        });
+        const refs = [...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : []), ...tokens.flatMap(identifierLinks)];
+        for (const ref of refs) actions.push({ kind: 'link', ref, correlationKey: key });
+      }
+      if (event.type !== 'referral.created' || known !== undefined) actions.push(signal(key, 'referral', base(status)));
+      return actions;
+    };
 
     switch (f.kind) {
       case 'Referral': {
-        const tokens = f.identifiers.map((i) => `${i.system}|${i.value}`);
-        const own =
-          f.ehrId !== undefined
-            ? referralKey(event.connectionId, f.ehrId)
-            : tokens[0] !== undefined
-              ? referralKey(
-                  event.connectionId,
-                  `h-${identifierLink(tokens[0]).slice('Identifier/'.length, 'Identifier/'.length + 24)}`,
-                )
-              : undefined;
-        const key = (await linked(tokens)) ?? own;
-        if (key === undefined) return [];
-        const actions: RouteAction[] = [];
-        if (isReferral(f, event)) {
-          const start: ReferralStartPayload = {
+        const decision = decideReferral(await rulesOf(event.connectionId), referralCandidate(f, event.sourceRef));
+        return request(
+          f.ehrId,
+          f.identifiers.map((i) => `${i.system}|${i.value}`),
+          decision,
+          f.status,
+          async () => ({
             eventId: event.id,
             occurredAt: event.occurredAt,
             connectionId: event.connectionId,
@@ -114,23 +164,48 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             priority: f.priority ?? null,
             requester: f.requester !== undefined ? participantNote(f.requester).ref : null,
             performers: f.performers.map(participantNote),
-          };
-          actions.push({ kind: 'start', type: REFERRAL_WORKFLOW, correlationKey: key, payload: asJson(start) });
-          for (const t of tokens) actions.push({ kind: 'link', ref: identifierLink(t), correlationKey: key });
-        }
-        if (event.type === 'referral.updated') actions.push(signal(key, 'referral', base(f.status)));
-        return actions;
+            recognisedBy: recognition(decision),
+          }),
+        );
+      }
+      case 'Order': {
+        const candidate = orderCandidate(f, event.sourceRef);
+        const decision = decideReferral(await rulesOf(event.connectionId), candidate);
+        const status = candidate.status ?? 'active';
+        return request(
+          undefined,
+          f.identifiers.map((i) => `${i.system}|${i.value}`),
+          decision,
+          status,
+          async () => ({
+            eventId: event.id,
+            occurredAt: event.occurredAt,
+            connectionId: event.connectionId,
+            site: (await options.siteOf?.(event.connectionId)) ?? null,
+            serviceRequest: null,
+            status,
+            priority: null,
+            requester: null,
+            performers: [],
+            recognisedBy: recognition(decision),
+          }),
+        );
       }
       case 'Task': {
-        const refs = [...(f.focus !== undefined ? [f.focus] : []), ...f.basedOn];
-        const key = direct(refs) ?? (await linked(refs));
-        return key === undefined ? [] : [signal(key, 'task', base(f.status))];
+        const key = await find([...(f.focus !== undefined ? [f.focus] : []), ...f.basedOn]);
+        if (key === undefined) return [];
+        const payload: ReferralSignalPayload = {
+          ...base(f.status),
+          outputs: (f.outputs ?? []).filter((o) => closingOutputTypes.includes(o.split('/')[0] ?? '')),
+          reason: f.statusReason ?? null,
+        };
+        return [signal(key, 'task', payload)];
       }
       case 'Appointment': {
         const own = f.ehrId !== undefined ? `Appointment/${f.ehrId}` : undefined;
-        const ownTokens = f.identifiers.map((i) => identifierLink(`${i.system}|${i.value}`));
-        const key =
-          direct(f.basedOn) ?? (await linked([...f.basedOn, ...(own !== undefined ? [own] : []), ...ownTokens]));
+        const ownTokens = f.identifiers.flatMap((i) => identifierLinks(`${i.system}|${i.value}`));
+        // Its own id and identifiers first: a later change names only them once the booking is linked.
+        const key = (await find([...(own !== undefined ? [own] : []), ...ownTokens])) ?? (await find(f.basedOn));
         if (key === undefined) return [];
         const payload: ReferralSignalPayload = {
           ...base(f.status),
@@ -148,32 +223,38 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
         ];
       }
       case 'Encounter': {
-        const key = direct(f.basedOn) ?? (await linked(f.basedOn));
+        const own = f.ehrId !== undefined ? `Encounter/${f.ehrId}` : undefined;
+        const key = await find([...f.basedOn, ...(own !== undefined ? [own] : [])]);
         if (key === undefined) return [];
         const payload: ReferralSignalPayload = {
           ...base(f.status),
-          ref: f.ehrId !== undefined ? `Encounter/${f.ehrId}` : null,
+          ref: own ?? null,
           participants: f.serviceProvider !== undefined ? [participantNote(f.serviceProvider)] : [],
         };
         return [
-          ...(f.ehrId !== undefined
-            ? [{ kind: 'link', ref: `Encounter/${f.ehrId}`, correlationKey: key } as const]
-            : []),
+          ...(own !== undefined ? [{ kind: 'link', ref: own, correlationKey: key } as const] : []),
           signal(key, 'encounter', payload),
         ];
       }
       case 'Document': {
         if (event.type !== 'document.received') return [];
-        const key = direct(f.related) ?? (await linked(f.related));
+        const key = await find(f.related);
         return key === undefined ? [] : [signal(key, 'document', base(f.status))];
       }
-      case 'Order':
-      case 'Result':
+      case 'Result': {
+        const tokens = f.orderIdentifiers.map((i) => `${i.system}|${i.value}`);
+        const key = tokens.length > 0 ? await find(tokens) : undefined;
+        return key === undefined ? [] : [signal(key, 'result', base(f.status ?? 'final'))];
+      }
       case 'Patient':
       case 'Merge':
         return [];
     }
   };
+}
+
+function recognition(d: ReferralDecision): Recognition {
+  return { rule: d.rule, origin: d.origin, description: d.description };
 }
 
 /** The default route: no site lookup (state.site stays null), the default referral rule. */

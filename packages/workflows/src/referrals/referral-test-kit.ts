@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment, DocumentReference, Encounter, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { ManualClock } from '@steward/core';
-import { changeEvents, MemoryInboundJournal } from '@steward/ehr';
+import { changeEvents, mapHl7, MemoryInboundJournal, parseHl7 } from '@steward/ehr';
 import type { Database } from '@steward/store';
 import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
 import { EventRouter, type RoutedConnection } from '../routing/index.js';
@@ -72,6 +72,32 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
     return current;
   }
 
+  /** Files an HL7 v2 message as the MLLP listener would (mapped on this connection), routes and runs it. */
+  async function receiveHl7(raw: string): Promise<void> {
+    const parsed = parseHl7(raw);
+    const events = mapHl7(parsed, { connectionId: CONN, facilityTimeZone: 'America/New_York' });
+    await journal.receive(
+      {
+        connectionId: CONN,
+        channel: 'hl7v2',
+        messageKey: parsed.controlId,
+        raw,
+        messageType: parsed.type,
+        receivedAt: clock.now(),
+      },
+      events,
+    );
+    await run();
+  }
+
+  /** The referral workflows' correlation keys, oldest first. */
+  async function referralKeys(): Promise<string[]> {
+    const r = await db.query<{ correlation_key: string }>(
+      "select correlation_key from workflow_instances where type = 'referral' order by created_at, correlation_key",
+    );
+    return r.rows.map((row) => row.correlation_key);
+  }
+
   async function run(): Promise<void> {
     await router.drain();
     await worker.drain();
@@ -83,17 +109,18 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
     await run();
   }
 
+  /** The referral of a ServiceRequest id, or of a full correlation key (`referral:…`). */
   async function stateOf(srId: string) {
     const r = await db.query<{ id: string }>(
       "select id from workflow_instances where type = 'referral' and correlation_key = $1",
-      [`referral:${CONN}:${srId}`],
+      [srId.startsWith('referral:') ? srId : `referral:${CONN}:${srId}`],
     );
     const id = r.rows[0]?.id;
     if (id === undefined) throw new Error('no referral workflow');
     return engine.get(id);
   }
 
-  return { clock, drafts, engine, worker, journal, router, save, run, advance, stateOf };
+  return { clock, drafts, engine, worker, journal, router, save, receiveHl7, run, advance, stateOf, referralKeys };
 }
 
 function uuidOf(key: string): string {

@@ -79,7 +79,11 @@ for (const target of storeTargets()) {
         snap = await k.stateOf('sr1');
         s = snap.state as ReferralState;
         assert.equal(snap.status, 'completed');
-        assert.deepEqual(snap.outcome, { stage: 'closed', leaked: null });
+        assert.deepEqual(snap.outcome, {
+          stage: 'closed',
+          leaked: null,
+          ending: { how: 'report-and-completion', by: null, detail: null },
+        });
         assert.deepEqual(stages(s), ['sent', 'received', 'accepted', 'scheduled', 'attended', 'reported', 'closed']);
         assert.equal(s.leaked, null);
         assert.equal(k.drafts.size, 0, 'nothing was late: no proposals');
@@ -180,7 +184,11 @@ for (const target of storeTargets()) {
         assert.equal(oon.appointmentInNetwork, false);
         const gone = await k.stateOf('gone');
         assert.equal(gone.status, 'completed');
-        assert.deepEqual(gone.outcome, { stage: 'sent', leaked: 'cancelled' });
+        assert.deepEqual(gone.outcome, {
+          stage: 'sent',
+          leaked: 'cancelled',
+          ending: { how: 'revoked', by: 'request', detail: null },
+        });
         const miss = (await k.stateOf('miss')).state as ReferralState;
         assert.equal(miss.stage, 'accepted');
         assert.equal(miss.missedAppointments, 1);
@@ -220,7 +228,11 @@ for (const target of storeTargets()) {
         await k.advance(60 * DAY);
         const expired = await k.stateOf('never');
         assert.equal(expired.status, 'completed', 'dropped after 90 days without a stage change');
-        assert.deepEqual(expired.outcome, { stage: 'accepted', leaked: 'never-scheduled' });
+        assert.deepEqual(expired.outcome, {
+          stage: 'accepted',
+          leaked: 'never-scheduled',
+          ending: { how: 'expired', by: null, detail: null },
+        });
         for (const key of ['never', 'oon', 'gone', 'miss']) {
           const snap = await k.stateOf(key);
           assert.deepEqual(await k.engine.replay(snap.id), { ok: true, steps: snap.step }, key);

@@ -26,6 +26,7 @@ import {
   stageIndex,
   type LeakReason,
   type NetworkRule,
+  type ReferralEnding,
   type ReferralSignalPayload,
   type ReferralStage,
   type ReferralStartPayload,
@@ -48,6 +49,8 @@ const practiceStages: readonly ReferralStage[] = ['received', 'accepted'];
 
 const cancelledTask = new Set(['cancelled', 'rejected', 'failed', 'entered-in-error']);
 const cancelledRequest = new Set(['revoked', 'entered-in-error']);
+/** DiagnosticReport statuses (HL7 ORU OBR-25 mapped) that mean a result is back. */
+const reportedResult = new Set(['final', 'amended', 'corrected', 'appended']);
 
 export function referralWorkflowWith(options: ReferralWorkflowOptions = {}): WorkflowDefinition<ReferralState> {
   const timing: ReferralTiming = { ...defaultReferralTiming, ...options.timing };
@@ -115,6 +118,7 @@ class Step {
     s.owner = p.requester;
     s.performers = p.performers;
     s.performerInNetwork = inNetwork(this.network, p.performers);
+    s.recognisedBy = p.recognisedBy ?? null;
     s.eventIds.push(p.eventId);
     this.enter('sent', p.occurredAt, p.eventId);
     this.commands.push(setTimer('leak', { at: addDays(p.occurredAt, this.timing.leakDays) }));
@@ -127,7 +131,7 @@ class Step {
         this.requestStatus(p.status, p.occurredAt, p.eventId);
         return;
       case 'task':
-        this.taskStatus(p.status, p.occurredAt, p.eventId);
+        this.taskStatus(p, p.occurredAt, p.eventId);
         return;
       case 'appointment':
         this.appointment(p);
@@ -142,20 +146,35 @@ class Step {
           this.maybeClose(p.occurredAt, p.eventId);
         }
         return;
+      case 'result':
+        if (reportedResult.has(p.status)) {
+          this.advance('reported', p.occurredAt, p.eventId);
+          this.maybeClose(p.occurredAt, p.eventId);
+        }
+        return;
     }
   }
 
   private requestStatus(status: string, at: string, eventId: string): void {
-    if (cancelledRequest.has(status)) this.cancel(at, eventId);
+    if (cancelledRequest.has(status)) this.cancel(at, eventId, { how: status, by: 'request', detail: null });
     else if (status === 'completed') this.requestDone(at, eventId);
   }
 
-  private taskStatus(status: string, at: string, eventId: string): void {
-    if (cancelledTask.has(status)) this.cancel(at, eventId);
+  private taskStatus(p: ReferralSignalPayload, at: string, eventId: string): void {
+    const status = p.status;
+    if (cancelledTask.has(status)) this.cancel(at, eventId, { how: status, by: 'task', detail: p.reason ?? null });
     else if (status === 'received') this.advance('received', at, eventId);
     else if (status === 'accepted' || status === 'in-progress' || status === 'ready')
       this.advance('accepted', at, eventId);
-    else if (status === 'completed') this.requestDone(at, eventId);
+    else if (status === 'completed') {
+      const output = p.outputs?.[0];
+      if (output !== undefined) {
+        // The Task's output is what the loop waited for (the IGs' closure): the report is back.
+        this.s.requestCompleted = true;
+        this.advance('reported', at, eventId);
+        this.close(at, eventId, { how: 'task-output', by: output.split('/')[0] ?? null, detail: output });
+      } else this.requestDone(at, eventId);
+    }
   }
 
   private appointment(p: ReferralSignalPayload): void {
@@ -187,15 +206,21 @@ class Step {
   }
 
   private maybeClose(at: string, eventId: string): void {
-    if (this.s.requestCompleted && this.s.stage === 'reported') {
-      this.enter('closed', at, eventId);
-      this.finish(at);
-    }
+    if (this.s.requestCompleted && this.s.stage === 'reported')
+      this.close(at, eventId, { how: 'report-and-completion', by: null, detail: null });
   }
 
-  private cancel(at: string, eventId: string): void {
+  private close(at: string, eventId: string, ending: ReferralEnding): void {
+    this.s.ending = ending;
+    this.enter('closed', at, eventId);
+    this.finish(at);
+  }
+
+  /** Ended before the loop closed (Task rejected/cancelled/failed, request revoked): leaked, with why. */
+  private cancel(at: string, eventId: string, ending: ReferralEnding): void {
     if (this.s.stage === 'closed') return;
     this.s.leaked = 'cancelled';
+    this.s.ending = ending;
     this.s.history.push({ stage: this.s.stage, at, eventId });
     this.finish(at);
   }
@@ -208,7 +233,7 @@ class Step {
     s.dueAt = null;
     s.overdue = null;
     s.endedAt = at;
-    this.commands.push(complete(asJson({ stage: s.stage, leaked: s.leaked })));
+    this.commands.push(complete(asJson({ stage: s.stage, leaked: s.leaked, ending: s.ending ?? null })));
   }
 
   /** Moves forward to `stage` (never back). */
@@ -269,7 +294,10 @@ class Step {
       return;
     }
     if (name === 'expire') {
-      if (s.stage !== 'closed') this.finish(now);
+      if (s.stage !== 'closed') {
+        s.ending = { how: 'expired', by: null, detail: null };
+        this.finish(now);
+      }
       return;
     }
     const [kind, awaited] = name.split(':');

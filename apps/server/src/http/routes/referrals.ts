@@ -51,6 +51,15 @@ const item = {
     owner: nullableString,
     appointment: nullableString,
     proposalIds: { type: 'array', items: { type: 'string' } },
+    // Why it is tracked (the referral rule that matched) and how it ended (closed by what, or why not).
+    recognisedBy: {
+      type: ['object', 'null'],
+      properties: { rule: { type: 'string' }, origin: { type: 'string' }, description: { type: 'string' } },
+    },
+    ending: {
+      type: ['object', 'null'],
+      properties: { how: { type: 'string' }, by: nullableString, detail: nullableString },
+    },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },

@@ -1,0 +1,116 @@
+/**
+ * `steward ehr referral-rules` on the embedded store: an administrator sees a connection's rules
+ * (vendor defaults), sets a site rule from a file, asks which rule decides a ServiceRequest, and
+ * resets; a bad rules file is refused naming the problem. Few commands: each opens the store.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('steward ehr referral-rules on the embedded store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-referral-rules-cli-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    STEWARD_DATA_DIR: join(dir, 'data'),
+    STEWARD_ADMIN_PASSWORD: 'an administrator password',
+    STEWARD_LOG_LEVEL: 'error',
+  };
+  const file = (name: string, value: unknown): string => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(value));
+    return path;
+  };
+  let token: string;
+  const steward = (...args: string[]): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
+
+  before(async () => {
+    token = '';
+    const init = await steward('init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
+    assert.equal(init.status, 0, init.stderr);
+    token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+    const add = await steward(
+      'ehr',
+      'add',
+      'north-feed',
+      '--site',
+      'north',
+      '--vendor',
+      'epic',
+      '--time-zone',
+      'America/New_York',
+      '--mllp-port',
+      '2599',
+    );
+    assert.equal(add.status, 0, add.stderr);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows the defaults, sets a site rule, explains a request by it, and resets', async () => {
+    const shown = await steward('ehr', 'referral-rules', 'north-feed');
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, /north-feed \(epic\), site override version 0 \(defaults only\)/);
+    assert.match(shown.stdout, /referral-category\s+vendor\s+referral/);
+    assert.match(shown.stdout, /else\s+otherwise\s+vendor\s+not-referral/);
+
+    const sr = file('sr.json', {
+      resourceType: 'ServiceRequest',
+      status: 'active',
+      intent: 'order',
+      category: [{ coding: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.10.798268.30', code: '8' }] }],
+      subject: { reference: 'Patient/p1' },
+    });
+
+    const rules = file('rules.json', {
+      rules: [
+        {
+          id: 'order-type-8',
+          decision: 'referral',
+          description: 'order type 8 is an outpatient referral here',
+          when: { category: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.10.798268.30', code: '8' }] },
+        },
+      ],
+      disabled: ['performer-type'],
+    });
+    const set = await steward('ehr', 'referral-rules', 'north-feed', '--set', rules, '--json');
+    assert.equal(set.status, 0, set.stderr);
+    const view = JSON.parse(set.stdout) as { version: number; effective: { rules: { id: string }[] } };
+    assert.equal(view.version, 1);
+    assert.equal(view.effective.rules[0]!.id, 'order-type-8');
+    assert.ok(!view.effective.rules.some((r) => r.id === 'performer-type'));
+
+    const after = await steward('ehr', 'referral-rules', 'north-feed', '--explain', sr);
+    assert.equal(
+      after.stdout.trim(),
+      'referral: rule order-type-8 (site) — order type 8 is an outpatient referral here',
+    );
+
+    const bad = await steward('ehr', 'referral-rules', 'north-feed', '--set', file('bad.json', { disabled: ['nope'] }));
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /disabled\[0\]/);
+
+    const reset = await steward('ehr', 'referral-rules', 'north-feed', '--reset', '--json');
+    assert.equal(reset.status, 0, reset.stderr);
+    assert.deepEqual((JSON.parse(reset.stdout) as { override: unknown }).override, { rules: [], disabled: [] });
+  });
+});
