@@ -213,6 +213,10 @@ describe('strict where FHIR is strict', () => {
     );
     const allowed = changeEvents(onParticipant, undefined, { ...ctx, knownModifierExtensions: [modifier.url] });
     assert.equal(allowed[0]?.type, 'appointment.booked');
+    unsupported(
+      () => changeEvents({ ...booked, implicitRules: 'http://vendor.example/rules' }, undefined, ctx),
+      'Appointment.implicitRules',
+    );
     // Plain extensions are not modifiers: ignored as before.
     assert.equal(changeEvents({ ...booked, extension: [modifier as never] }, undefined, ctx).length, 1);
   });

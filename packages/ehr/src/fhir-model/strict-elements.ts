@@ -19,10 +19,21 @@ function unsupported(path: string, rule: string): UserError {
   return new UserError('FHIR_UNSUPPORTED', `FHIR element ${path}: ${rule}`, [{ path, message: rule }]);
 }
 
-/** Throws `FHIR_UNSUPPORTED` for the first modifier extension not in `known`. Iterative (no stack depth). */
+/**
+ * Throws `FHIR_UNSUPPORTED` for the first modifier extension not in `known`, and for
+ * `implicitRules` (which FHIR says a system must refuse when it does not know the rules) unless
+ * its url is in `known` too. Iterative (no stack depth).
+ */
 export function checkModifierExtensions(resource: object, known: readonly string[] = []): void {
   const root = (resource as { resourceType?: unknown }).resourceType;
-  const stack: [unknown, string][] = [[resource, typeof root === 'string' ? root : 'resource']];
+  const rules = (resource as { implicitRules?: unknown }).implicitRules;
+  const name = typeof root === 'string' ? root : 'resource';
+  if (rules !== undefined && (typeof rules !== 'string' || !known.includes(rules)))
+    throw unsupported(
+      `${name}.implicitRules`,
+      'names rules Steward does not know; FHIR requires refusing the resource',
+    );
+  const stack: [unknown, string][] = [[resource, name]];
   while (stack.length > 0) {
     const [node, path] = stack.pop() as [unknown, string];
     if (Array.isArray(node)) {
