@@ -87,12 +87,12 @@ export interface Kernel {
   readonly ehrState: EhrStateReader;
   /** The contact graph: people, relationships with authority, notes, import and export. */
   readonly relationships: Relationships;
-  /** Incident response: scope from the audit trail, rollbacks through review, the report (ADR 0010). */
+  /** Incident response: scope from the audit trail, rollbacks through review, the report (ADR 0011). */
   readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
   /**
-   * Retention (ADR 0010): the policies a compliance officer sets, legal holds, and the purge that
+   * Retention (ADR 0011): the policies a compliance officer sets, legal holds, and the purge that
    * deletes expired EHR messages and events, sent message bodies and contact notes.
    */
   readonly retention: {

@@ -144,7 +144,7 @@ export async function incidentsClose(g: GlobalOptions, id: string): Promise<void
 
 /** Adds `steward incidents …` to the program. */
 export function incidentCommands(p: Command, g: () => GlobalOptions): void {
-  const incidents = p.command('incidents').description('incident response: data in the wrong place (ADR 0010)');
+  const incidents = p.command('incidents').description('incident response: data in the wrong place (ADR 0011)');
   incidents
     .command('open')
     .description('open an incident (compliance officer); its scope is read from the audit trail, rollbacks proposed')

@@ -134,7 +134,7 @@ function whole(v: string, flag: string): number {
 
 /** Adds `steward retention …` to the program. */
 export function retentionCommands(p: Command, g: () => GlobalOptions): void {
-  const retention = p.command('retention').description('retention periods, legal holds and the purge (ADR 0010)');
+  const retention = p.command('retention').description('retention periods, legal holds and the purge (ADR 0011)');
   retention
     .command('policies')
     .description('the retention period in force per kind of stored data')

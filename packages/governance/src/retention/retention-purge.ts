@@ -2,7 +2,7 @@
  * @module The purge: deletes what the retention policies say has expired, kind by kind, keeping
  * what a legal hold names. Each kind's deletion and its one audit entry (with the counts) commit
  * in one transaction. Rows are deleted, not crypto-shredded: data keys are shared by every kind
- * and period today (ADR 0010), so destroying one would destroy live data too.
+ * and period today (ADR 0011), so destroying one would destroy live data too.
  *
  * What it never does: touch the audit log (its triggers refuse DELETE for every role, and the
  * audit entries of purged rows stay, so the chain still verifies); purge a kind without a policy;

@@ -1,5 +1,5 @@
 /**
- * Retention (docs/adr/0010-retention-and-incidents.md): per-kind retention periods, versioned (a
+ * Retention (docs/adr/0011-retention-and-incidents.md): per-kind retention periods, versioned (a
  * change is a new row, the old ones stay as the history), and legal holds that suspend purging
  * for a patient or for a whole case. A hold's subject (the patient's identifiers, or the case
  * reference) may be PHI, so it is sealed with the row-bound field cipher. The purge deletes rows

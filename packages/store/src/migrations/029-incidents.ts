@@ -1,5 +1,5 @@
 /**
- * Incident response (docs/adr/0010-retention-and-incidents.md): an incident opened by a compliance
+ * Incident response (docs/adr/0011-retention-and-incidents.md): an incident opened by a compliance
  * officer from a proposal, a write, a patient or a time range, and the compensating writes
  * (rollbacks of committed proposals) proposed for it, each approved or rejected by a reviewer.
  * What is in scope (who accessed what) is not copied here: it is read from the audit trail each
