@@ -91,6 +91,18 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         </dd>
         <dt>Request completed</dt>
         <dd>{d.requestCompleted ? 'yes' : 'no'}</dd>
+        <dt>Why a referral</dt>
+        <dd>
+          {d.recognisedBy != null
+            ? `rule ${d.recognisedBy.rule} (${d.recognisedBy.origin === 'site' ? "this site's" : "the vendor's default"}): ${d.recognisedBy.description}`
+            : 'not recorded'}
+        </dd>
+        {d.ending != null && (
+          <>
+            <dt>Ended</dt>
+            <dd>{endingLabel(d.ending)}</dd>
+          </>
+        )}
       </dl>
 
       <h3>Stage transitions</h3>
@@ -176,4 +188,12 @@ function describeStep(h: ReferralHistoryEntry): string {
     case 'effect':
       return `Proposal result: ${humanize(h.tag ?? h.name)} (${h.status ?? '—'})`;
   }
+}
+
+/** How tracking ended, in words: what closed the loop, or who ended it and the coded reason. */
+function endingLabel(e: NonNullable<ReferralDetail['ending']>): string {
+  if (e.how === 'task-output') return `closed: the Task was completed with ${e.detail ?? 'an output'}`;
+  if (e.how === 'report-and-completion') return 'closed: the report came back and the request was completed';
+  if (e.how === 'expired') return 'stopped tracking: no change for too long';
+  return `${e.how} by the ${e.by ?? 'EHR'}${e.detail !== null ? ` (reason ${e.detail})` : ''}`;
 }

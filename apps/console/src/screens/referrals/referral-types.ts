@@ -22,6 +22,10 @@ export interface ReferralItem {
   readonly owner: string | null;
   readonly appointment: string | null;
   readonly proposalIds: readonly string[];
+  /** The referral rule that made this request a referral (absent on older referrals). */
+  readonly recognisedBy?: { readonly rule: string; readonly origin: string; readonly description: string } | null;
+  /** How tracking ended: closed by what, or ended early and why (a coded reason). */
+  readonly ending?: { readonly how: string; readonly by: string | null; readonly detail: string | null } | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
