@@ -161,10 +161,12 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       clock,
     });
     const ehrPort = new EhrWriterPort(new EhrWriter(policy, audit), connectionAccess(connections, connectionClients));
-    const applier = new ProposalApplier(proposalDeps, ehrPort, {
-      'reminder.send': messages,
-      'communication.send': messages,
-    });
+    const applier = new ProposalApplier(
+      proposalDeps,
+      ehrPort,
+      { 'reminder.send': messages, 'communication.send': messages },
+      { logger },
+    );
     return {
       db,
       masterKeys,

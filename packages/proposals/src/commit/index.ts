@@ -1,6 +1,12 @@
 /** @module Commit: the applier (EHR writes through the one writer, channel actions through committers), conflicts, verification, rollback. */
 export { ProposalApplier } from './proposal-applier.js';
-export type { ChannelCommit, ProposalCommitter, CommitResult } from './proposal-applier.js';
+export type {
+  ChannelCommit,
+  ProposalCommitter,
+  CommitResult,
+  ApplierOptions,
+  RetryPolicy,
+} from './proposal-applier.js';
 export { EhrWriterPort } from './ehr-port.js';
 export type { EhrPort, EhrResource, ConnectionAccess } from './ehr-port.js';
 export { InMemoryEhr } from './in-memory-ehr.js';

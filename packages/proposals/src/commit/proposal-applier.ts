@@ -11,6 +11,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  OperationalError,
   UnexpectedError,
   UserError,
   isStewardError,
@@ -26,6 +27,7 @@ import {
   type ChannelActionType,
   type ConflictDiff,
   type EhrActionType,
+  type ProposalError,
   type ProposalPatient,
   type ProposalStatus,
   type ProposalSummary,
@@ -61,7 +63,25 @@ export interface CommitResult {
   readonly proposal: ProposalSummary;
   /** After a conflict: the new revision, pending review. */
   readonly next?: ProposalSummary;
-  readonly error?: { readonly code: string; readonly retryable: boolean };
+  readonly error?: ProposalError;
+}
+
+/** How the applier retries a write that failed for a passing reason. */
+export interface RetryPolicy {
+  /** Tries of one approval in all, the first included; then it waits for a person. Default 6. */
+  readonly maxAttempts?: number;
+  /** Back-off before the second try; doubles each try, with jitter. Default 30 s. */
+  readonly baseDelayMs?: number;
+  /** Longest back-off (a longer Retry-After from the EHR is still honoured). Default 15 min. */
+  readonly maxDelayMs?: number;
+}
+
+export interface ApplierOptions {
+  readonly retry?: RetryPolicy;
+  /** Jitter source (tests pass a fixed one). Default Math.random. */
+  readonly random?: () => number;
+  /** Warned, with ids and codes only, when a write stops and needs a person (the server's logger). */
+  readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 /** What rolling back a create does: the created resource is withdrawn, since it had no prior version. */
@@ -72,31 +92,69 @@ const withdrawn: Partial<Record<EhrActionType, Record<string, unknown>>> = {
 
 export class ProposalApplier {
   private readonly store: ProposalStore;
+  private readonly retryPolicy: Required<RetryPolicy>;
 
   constructor(
     private readonly deps: ProposalDeps,
     private readonly ehr: EhrPort,
     private readonly committers: Partial<Record<ChannelActionType, ProposalCommitter>> = {},
+    private readonly options: ApplierOptions = {},
   ) {
     this.store = new ProposalStore(deps.db, deps.cipher);
+    this.retryPolicy = {
+      maxAttempts: options.retry?.maxAttempts ?? 6,
+      baseDelayMs: options.retry?.baseDelayMs ?? 30_000,
+      maxDelayMs: options.retry?.maxDelayMs ?? 15 * 60_000,
+    };
   }
 
   /**
    * Commits every approved proposal waiting (up to `limit`), e.g. those an approval policy approved
-   * at draft time. Each is committed as `ctx` (which needs `ehr.write` or `review.decide` at the
-   * proposal's site); one that fails stays failed or conflicted for review, and the rest go on.
+   * at draft time, after putting back the passing failures whose next try is due. Each is committed
+   * as `ctx` (which needs `ehr.write` or `review.decide` at the proposal's site), `concurrency` at a
+   * time; one that fails is retried later or waits for review, and the rest go on.
    */
-  async commitApproved(ctx: RequestContext, limit = 50): Promise<CommitResult[]> {
+  async commitApproved(
+    ctx: RequestContext,
+    limit = 50,
+    options: { readonly concurrency?: number } = {},
+  ): Promise<CommitResult[]> {
+    const now = clockOf(this.deps).now();
+    for (const id of await this.store.retryDueIds(now, limit)) {
+      await this.skipRefused(() => this.requeue(ctx, id));
+    }
+    const ids = await this.store.approvedIds(limit);
     const results: CommitResult[] = [];
-    for (const id of await this.store.approvedIds(limit)) {
-      try {
-        results.push(await this.commit(ctx, id));
-      } catch (e) {
-        // Not allowed at this site, or taken by another applier meanwhile: left for whoever may.
-        if (!isStewardError(e)) throw e;
-      }
+    await inParallel(ids, options.concurrency ?? 1, async (id) => {
+      const r = await this.skipRefused(() => this.commit(ctx, id));
+      if (r !== undefined) results.push(r);
+    });
+    return results;
+  }
+
+  /**
+   * Reads back EHR writes recorded as committed and not verified for at least `settledForMs`: the
+   * process that wrote them died (or the EHR was unreachable) before it could verify. Each ends
+   * verified, or, when the EHR does not hold it, failed for a passing reason and retried through
+   * the same idempotent path (a create keyed by the proposal, an update with If-Match), so nothing
+   * is written twice. Run on the applier's start (`settledForMs` 0) and then now and again.
+   */
+  async reverifyCommitted(
+    ctx: RequestContext,
+    options: { readonly settledForMs?: number; readonly limit?: number } = {},
+  ): Promise<CommitResult[]> {
+    const before = new Date(clockOf(this.deps).now().getTime() - (options.settledForMs ?? 0));
+    const results: CommitResult[] = [];
+    for (const id of await this.store.committedIds(before, options.limit ?? 100)) {
+      const r = await this.skipRefused(() => this.verify(ctx, id));
+      if (r !== undefined) results.push(r);
     }
     return results;
+  }
+
+  /** What write-back work is still open (approved, waiting for a retry, committed unverified). */
+  openWork(): Promise<{ approved: number; retrying: number; committed: number }> {
+    return this.store.openWork();
   }
 
   /**
@@ -176,8 +234,16 @@ export class ProposalApplier {
     let current;
     try {
       current = await this.ehr.read(this.connectionOf(row), row.target_type, row.committed_id);
-    } catch {
-      // Unreachable now: it stays committed, and verifying again later is safe.
+    } catch (e) {
+      // Gone from the EHR: it did not stay, so it is written again through the idempotent path.
+      if (isStewardError(e) && (e.code === 'EHR_REJECTED' || e.code === 'NOT_FOUND'))
+        return this.fail(
+          ctx,
+          row,
+          'committed',
+          new OperationalError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
+        );
+      // Unreachable now: it stays committed, and the applier's sweep verifies it again later.
       return { status: row.status, proposal: toSummary(row) };
     }
     const sent = { ...body.payload, ...(row.target_id !== null ? { id: row.target_id } : {}) };
@@ -186,7 +252,7 @@ export class ProposalApplier {
         ctx,
         row,
         'committed',
-        new UserError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
+        new OperationalError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
       );
     const now = clockOf(this.deps).now();
     await this.deps.audit.transact(
@@ -196,7 +262,11 @@ export class ProposalApplier {
     return this.result(id);
   }
 
-  /** A failure that may pass (the EHR was unavailable) goes back to approved, same content, same approval. */
+  /**
+   * A person's retry of a failure that may pass (the EHR was unavailable): back to approved, same
+   * content, same approval, with a fresh count of attempts (the applier retries by itself until
+   * its attempts are exhausted; this is for after).
+   */
   async retry(ctx: RequestContext, id: string): Promise<CommitResult> {
     const row = await this.load(id);
     await this.deps.policy.enforce(
@@ -215,11 +285,27 @@ export class ProposalApplier {
       (tx) =>
         this.store.move(tx, row, 'failed', 'approved', actorOf(ctx), now, {
           reasonCode: 'retry',
-          changes: { error_code: null, error_retryable: null },
+          changes: { error_code: null, error_retryable: null, attempts: 0, next_attempt_at: null },
         }),
       () => [proposalEntry(ctx, 'proposal.approved', row, { reason: 'retry' })],
     );
     return this.result(id);
+  }
+
+  /** The applier's own retry of a passing failure whose back-off has passed: back to approved, attempts kept. */
+  private async requeue(ctx: RequestContext, id: string): Promise<void> {
+    const row = await this.load(id);
+    await this.authorizeCommit(ctx, row);
+    if (row.status !== 'failed' || row.error_retryable !== true || row.next_attempt_at === null) return;
+    const now = clockOf(this.deps).now();
+    await this.deps.audit.transact(
+      (tx) =>
+        this.store.move(tx, row, 'failed', 'approved', actorOf(ctx), now, {
+          reasonCode: 'auto-retry',
+          changes: { error_code: null, error_retryable: null, next_attempt_at: null },
+        }),
+      () => [proposalEntry(ctx, 'proposal.approved', row, { reason: 'auto-retry' })],
+    );
   }
 
   /**
@@ -389,15 +475,44 @@ export class ProposalApplier {
     const code = isStewardError(e) ? e.code : 'INTERNAL';
     const retryable = isStewardError(e) && (e.retryable || e.code === 'EHR_OUTCOME_UNKNOWN');
     const now = clockOf(this.deps).now();
+    const attempts = row.attempts + 1;
+    const next =
+      retryable && attempts < this.retryPolicy.maxAttempts
+        ? new Date(now.getTime() + retryDelay(attempts, this.retryPolicy, this.options.random ?? Math.random, e))
+        : null;
     await this.deps.audit.transact(
       (tx) =>
         this.store.move(tx, row, from, 'failed', actorOf(ctx), now, {
           reasonCode: code,
-          changes: { error_code: code, error_retryable: retryable },
+          changes: { error_code: code, error_retryable: retryable, attempts, next_attempt_at: next },
         }),
-      () => [proposalEntry(ctx, 'proposal.failed', row, { outcome: 'failure', reason: code })],
+      () => [
+        proposalEntry(ctx, 'proposal.failed', row, {
+          outcome: 'failure',
+          reason: next === null && retryable ? `${code}:attempts-exhausted` : code,
+        }),
+      ],
     );
+    if (next === null) {
+      // The alert: this write will not finish without a person. Ids and codes only, never PHI.
+      this.options.logger?.warn(
+        { proposalId: row.id, action: row.action_type, site: row.site, code, attempts, exhausted: retryable },
+        retryable
+          ? 'write-back gave up after its last attempt: a person must retry it'
+          : 'write-back failed: a person must edit or reject it',
+      );
+    }
     return this.result(row.id);
+  }
+
+  /** Runs `step`, leaving a proposal this applier may not or no longer needs to handle (a refusal, a lost race) for whoever may. */
+  private async skipRefused<T>(step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step();
+    } catch (e) {
+      if (!isStewardError(e)) throw e;
+      return undefined;
+    }
   }
 
   private async authorizeCommit(ctx: RequestContext, row: ProposalRow): Promise<void> {
@@ -414,8 +529,12 @@ export class ProposalApplier {
   /** The sealed content, checked to be exactly what was approved. */
   private approvedBody(row: ProposalRow): SealedBody {
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    // A create was approved without a target id; the id it got when committed is not part of what was approved.
+    const created = !isChannelAction(row.action_type) && ehrActions[row.action_type].kind === 'create';
     const target =
-      row.target_id === null ? { resourceType: row.target_type } : { resourceType: row.target_type, id: row.target_id };
+      row.target_id === null || created
+        ? { resourceType: row.target_type }
+        : { resourceType: row.target_type, id: row.target_id };
     const hash = contentHash({
       action: row.action_type,
       connectionId: row.connection_id ?? undefined,
@@ -445,7 +564,7 @@ export class ProposalApplier {
     return {
       status: row.status,
       proposal: toSummary(row),
-      ...(row.error_code !== null ? { error: { code: row.error_code, retryable: row.error_retryable === true } } : {}),
+      ...(row.error_code !== null ? { error: toSummary(row).error ?? unexpected() } : {}),
     };
   }
 }
@@ -453,6 +572,41 @@ export class ProposalApplier {
 /** The idempotency key of a proposal's write: one per revision, so a retry is the same write. */
 function keyOf(row: Pick<ProposalRow, 'id' | 'revision'>): string {
   return `${row.id}.r${row.revision}`;
+}
+
+/**
+ * The wait before the next try: exponential, with "equal jitter" (half fixed, half random, so
+ * appliers spread out but never retry at once), and never sooner than the EHR's Retry-After.
+ */
+export function retryDelay(
+  attempts: number,
+  policy: Required<RetryPolicy>,
+  random: () => number,
+  error?: unknown,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  const backoff = Math.floor(ceiling / 2 + random() * (ceiling / 2));
+  return Math.max(backoff, retryAfterMs(error) ?? 0);
+}
+
+/** The EHR's Retry-After, carried by the FHIR client's error as the `http.retry-after` detail (seconds). */
+function retryAfterMs(error: unknown): number | undefined {
+  if (!isStewardError(error)) return undefined;
+  const seconds = Number(error.details.find((d) => d.path === 'http.retry-after')?.message);
+  // Honoured up to a day: a longer one is a misconfigured server, not a plan.
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 86_400) * 1000 : undefined;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
 }
 
 function unexpected(): never {
