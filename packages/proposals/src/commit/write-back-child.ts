@@ -91,8 +91,12 @@ const sweepEveryMs = 500;
 const started = Date.now();
 let rounds = 0;
 let committed = 0;
-// On start: every write left committed by the process before this one.
-const recovered = (await applier.reverifyCommitted(ctx, { limit: 1000 })).length;
+// On start: every write left committed (and not verified) by the process before this one.
+const left = await applier.openWork();
+const recovered = await applier.reverifyCommitted(ctx, { limit: 1000 });
+process.stdout.write(
+  `start ${JSON.stringify({ ...left, reverified: recovered.filter((r) => r.status === 'verified').length })}\n`,
+);
 let lastSweep = Date.now();
 process.stdout.write('ready\n');
 for (;;) {
@@ -113,7 +117,7 @@ for (;;) {
     if (open.committed > 0) lastSweep = 0;
   }
 }
-process.stdout.write(`${JSON.stringify({ recovered, rounds, committed, ms: Date.now() - started })}\n`);
+process.stdout.write(`done ${JSON.stringify({ rounds, committed, ms: Date.now() - started })}\n`);
 await audit.close();
 await db.close();
 process.exit(0);
