@@ -104,6 +104,8 @@ async function runApplier(args: WriteBackChildArgs, killAfter?: number): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, STEWARD_WRITEBACK_CHILD: JSON.stringify(args) },
   });
+  const spawned = Date.now();
+  let readyAt = 0;
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -111,6 +113,7 @@ async function runApplier(args: WriteBackChildArgs, killAfter?: number): Promise
   let killing = false;
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
+    if (readyAt === 0 && stdout.includes('ready')) readyAt = Date.now();
     const done = Number([...stdout.matchAll(/progress (\d+)/g)].at(-1)?.[1] ?? 0);
     if (killAfter !== undefined && !killing && done >= killAfter) {
       killing = true;
@@ -120,7 +123,7 @@ async function runApplier(args: WriteBackChildArgs, killAfter?: number): Promise
   const code = await exited;
   if (killAfter === undefined) assert.equal(code, 0, `the applier failed: ${stderr.slice(-2_000)}`);
   else assert.ok(killing, `the applier stopped before it was killed: ${stderr.slice(-2_000)}`);
-  return stdout;
+  return `${stdout}\ntimes ${readyAt - spawned} ms to start, ${Date.now() - readyAt} ms committing\n`;
 }
 
 async function statusCounts(db: Database, ids: readonly string[]): Promise<Record<string, number>> {
@@ -332,10 +335,12 @@ for (const target of ['pglite', 'postgres'] as const) {
         const line = (out: string, tag: string): string => new RegExp(`^${tag} (.*)$`, 'm').exec(out)?.[1] ?? '';
         for (const [round, killAfter] of KILLS.entries()) {
           const out = await runApplier(args, killAfter);
-          t.diagnostic(`applier ${round + 1} found ${line(out, 'start')}, killed after ${killAfter} commits`);
+          t.diagnostic(
+            `applier ${round + 1} found ${line(out, 'start')}, killed after ${killAfter} commits (${line(out, 'times')})`,
+          );
         }
         const last = await runApplier({ ...args, finish: true });
-        const figures = `found ${line(last, 'start')}, ${line(last, 'done')}`;
+        const figures = `found ${line(last, 'start')}, ${line(last, 'done')} (${line(last, 'times')})`;
         const elapsed = Date.now() - started;
         const faults = ehr.faults.counters;
         ehr.faults.clear();
