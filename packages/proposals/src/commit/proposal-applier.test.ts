@@ -11,7 +11,7 @@ import {
   type ProposalKit,
 } from '../test-kit.js';
 import type { ProposalSummary } from '../model/index.js';
-import type { ChannelCommit } from './proposal-applier.js';
+import type { ChannelCommit } from './applier-types.js';
 
 for (const target of storeTargets()) {
   describe(`the applier on ${target.name}, against an in-memory EHR`, { skip: target.skip }, () => {

@@ -27,62 +27,13 @@ import {
   type ChannelActionType,
   type ConflictDiff,
   type EhrActionType,
-  type ProposalError,
-  type ProposalPatient,
-  type ProposalStatus,
-  type ProposalSummary,
 } from '../model/index.js';
 import { ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
 import { actorOf, clockOf, proposalEntry, reviseRow, type ProposalDeps, type SealedBody } from '../review/index.js';
 import type { EhrPort } from './ehr-port.js';
 import { holds } from './in-memory-ehr.js';
-
-/** A channel proposal handed to its committer (messaging). */
-export interface ChannelCommit {
-  readonly id: string;
-  readonly revision: number;
-  readonly action: ChannelActionType;
-  readonly site: string;
-  readonly workflow: string | undefined;
-  readonly patient: ProposalPatient;
-  readonly payload: Readonly<Record<string, unknown>>;
-  /** The same key is the same message: a committer must send it once. */
-  readonly idempotencyKey: string;
-}
-
-/** Commits one kind of channel action (a message sender). It enforces its own egress rules. */
-export interface ProposalCommitter {
-  commit(
-    ctx: RequestContext,
-    proposal: ChannelCommit,
-  ): Promise<{ readonly reference?: string; readonly verified?: boolean }>;
-}
-
-export interface CommitResult {
-  readonly status: ProposalStatus;
-  readonly proposal: ProposalSummary;
-  /** After a conflict: the new revision, pending review. */
-  readonly next?: ProposalSummary;
-  readonly error?: ProposalError;
-}
-
-/** How the applier retries a write that failed for a passing reason. */
-export interface RetryPolicy {
-  /** Tries of one approval in all, the first included; then it waits for a person. Default 6. */
-  readonly maxAttempts?: number;
-  /** Back-off before the second try; doubles each try, with jitter. Default 30 s. */
-  readonly baseDelayMs?: number;
-  /** Longest back-off (a longer Retry-After from the EHR is still honoured). Default 15 min. */
-  readonly maxDelayMs?: number;
-}
-
-export interface ApplierOptions {
-  readonly retry?: RetryPolicy;
-  /** Jitter source (tests pass a fixed one). Default Math.random. */
-  readonly random?: () => number;
-  /** Warned, with ids and codes only, when a write stops and needs a person (the server's logger). */
-  readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
-}
+import { defaultRetryPolicy, inParallel, retryDelay, type RetryPolicy } from './retry-policy.js';
+import type { ApplierOptions, CommitResult, ProposalCommitter } from './applier-types.js';
 
 /** What rolling back a create does: the created resource is withdrawn, since it had no prior version. */
 const withdrawn: Partial<Record<EhrActionType, Record<string, unknown>>> = {
@@ -101,11 +52,7 @@ export class ProposalApplier {
     private readonly options: ApplierOptions = {},
   ) {
     this.store = new ProposalStore(deps.db, deps.cipher);
-    this.retryPolicy = {
-      maxAttempts: options.retry?.maxAttempts ?? 6,
-      baseDelayMs: options.retry?.baseDelayMs ?? 30_000,
-      maxDelayMs: options.retry?.maxDelayMs ?? 15 * 60_000,
-    };
+    this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
   }
 
   /**
@@ -572,41 +519,6 @@ export class ProposalApplier {
 /** The idempotency key of a proposal's write: one per revision, so a retry is the same write. */
 function keyOf(row: Pick<ProposalRow, 'id' | 'revision'>): string {
   return `${row.id}.r${row.revision}`;
-}
-
-/**
- * The wait before the next try: exponential, with "equal jitter" (half fixed, half random, so
- * appliers spread out but never retry at once), and never sooner than the EHR's Retry-After.
- */
-export function retryDelay(
-  attempts: number,
-  policy: Required<RetryPolicy>,
-  random: () => number,
-  error?: unknown,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  const backoff = Math.floor(ceiling / 2 + random() * (ceiling / 2));
-  return Math.max(backoff, retryAfterMs(error) ?? 0);
-}
-
-/** The EHR's Retry-After, carried by the FHIR client's error as the `http.retry-after` detail (seconds). */
-function retryAfterMs(error: unknown): number | undefined {
-  if (!isStewardError(error)) return undefined;
-  const seconds = Number(error.details.find((d) => d.path === 'http.retry-after')?.message);
-  // Honoured up to a day: a longer one is a misconfigured server, not a plan.
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 86_400) * 1000 : undefined;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 function unexpected(): never {

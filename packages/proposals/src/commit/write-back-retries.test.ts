@@ -13,7 +13,7 @@ import { storeTargets } from '@steward/store/testing';
 import { CONNECTION, openProposalKit, patientFor, type ProposalKit } from '../test-kit.js';
 import type { ProposalSummary } from '../model/index.js';
 import type { EhrPort, EhrResource } from './ehr-port.js';
-import { retryDelay } from './proposal-applier.js';
+import { retryDelay } from './retry-policy.js';
 
 /** The in-memory EHR behind a port whose next reads fail the way an unreachable or forgetful EHR does. */
 class FlakyReads implements EhrPort {
