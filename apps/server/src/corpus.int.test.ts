@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resource } from '@medplum/fhirtypes';
 import { followedTypes } from '@steward/ehr';
+import { listReferrals } from '@steward/workflows';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
@@ -121,10 +122,18 @@ function readAck(frame: string): Ack {
 
 /** MSH-10 of each message in a frame (a batch carries several). */
 function controlIds(text: string): string[] {
-  return text
-    .split(/\r\n|\r|\n/)
-    .filter((s) => s.startsWith('MSH'))
-    .map((s) => s.split(s.charAt(3))[9] ?? '');
+  return messagesOf(text).map((m) => m.split(m.charAt(3))[9] ?? '');
+}
+
+/** The messages of a frame: from each MSH to the next MSH or batch segment (FHS/BHS/BTS/FTS). */
+function messagesOf(text: string): string[] {
+  const out: string[][] = [];
+  for (const segment of text.split(/\r\n|\r|\n/)) {
+    if (segment.startsWith('MSH')) out.push([segment]);
+    else if (/^(FHS|BHS|BTS|FTS)/.test(segment)) out.push([]);
+    else if (segment !== '') out.at(-1)?.push(segment);
+  }
+  return out.filter((m) => m.length > 0).map((m) => m.join('\r'));
 }
 
 type Outcome = 'filed' | 'flagged' | 'refused' | 'duplicate';
@@ -214,14 +223,18 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
         }
         const ack = readAck(frame);
         const ids = controlIds(text);
-        if (ids.length === 1 && ack.controlId !== ids[0])
+        const single = text.startsWith('MSH');
+        // A lone message's ACK echoes its MSH-10; a batch is answered by a batch of ACKs (or refused
+        // as a whole, naming the batch).
+        if (single && ack.controlId !== ids[0])
           problems.push(`${where}: MSA-2 '${ack.controlId}' does not echo MSH-10 '${ids[0]}'`);
         const added = (await inboundCount()) - before;
         r.events += (await eventCount()) - eventsBefore;
+        const digests = messagesOf(text).map((m) => createHash('sha256').update(m).digest('hex'));
         let outcome: Outcome;
         if (ack.code === 'AA' || ack.code === 'CA') {
           if (added > 0) outcome = 'filed';
-          else if (sent.has(digest)) outcome = 'duplicate';
+          else if (sent.has(digest) || (digests.length > 0 && digests.every((d) => sent.has(d)))) outcome = 'duplicate';
           else {
             problems.push(`${where}: acknowledged ${ack.code} but nothing was recorded (silent drop)`);
             continue;
@@ -233,6 +246,7 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
           problems.push(`${where}: unreadable ACK ${JSON.stringify(frame.slice(0, 80))}`);
           continue;
         }
+        for (const d of digests) sent.add(d);
         sent.add(digest);
         if (outcome === 'filed') r.accepted++;
         else if (outcome === 'flagged') r.flagged++;
@@ -293,5 +307,29 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
       r.events += events.rows[0]!.n;
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('referrals as the implementation guides code them start a referral; lab, imaging and directive orders do not', async () => {
+    // Read from the standards, not from Steward's rules: the SDOH-CC, US Core SDOH and BSeR requests
+    // are referrals (none says "referral" in a code); the US Core lab, imaging, EKG and DNR orders are not.
+    const referrals = [
+      'foodpantry-referral',
+      'rehab',
+      'SDOHCC-ServiceRequestActiveFoodPantryApplicationAssistExample',
+      'servicerequest-referral-servicerequest',
+    ];
+    const orders = ['cbc', 'bmp', 'chest-xray', 'ekg', 'DNR'];
+    await server.workflows!.settle();
+    const tracked = new Map<string, string>();
+    for (let cursor: string | undefined; ;) {
+      const page = await listReferrals(db, { limit: 200, ...(cursor !== undefined ? { cursor } : {}) });
+      for (const r of page.items)
+        if (r.serviceRequest !== null) tracked.set(r.serviceRequest, r.recognisedBy?.rule ?? '?');
+      if (page.next === undefined) break;
+      cursor = page.next;
+    }
+    const missed = referrals.filter((id) => !tracked.has(`ServiceRequest/${id}`));
+    const wrong = orders.filter((id) => tracked.has(`ServiceRequest/${id}`));
+    assert.deepEqual({ missed, wrong }, { missed: [], wrong: [] });
   });
 });

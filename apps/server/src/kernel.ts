@@ -190,10 +190,12 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       new EhrWriter(policy, audit, { pendingMerge: (c, id) => isRetired(db, c, id) }),
       connectionAccess(connections, connectionClients),
     );
-    const applier = new ProposalApplier(proposalDeps, ehrPort, {
-      'reminder.send': messages,
-      'communication.send': messages,
-    });
+    const applier = new ProposalApplier(
+      proposalDeps,
+      ehrPort,
+      { 'reminder.send': messages, 'communication.send': messages },
+      { logger },
+    );
     const retentionDeps = { db, policy, audit, clock };
     const retentionPolicies = new RetentionPolicies(retentionDeps);
     const legalHolds = new LegalHolds({ ...retentionDeps, cipher });

@@ -205,7 +205,7 @@ for (const target of storeTargets()) {
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(ok.body.proposal.approvedBy?.id, coord.id);
       assert.equal(ok.body.status, 'failed');
-      assert.deepEqual(ok.body.error, { code: 'NOT_FOUND', retryable: false });
+      assert.deepEqual(ok.body.error, { code: 'NOT_FOUND', retryable: false, attempts: 1, exhausted: false });
       const again = await call<{ code: string }>(clin, 'POST', `/review/${p.id}/approve`, {
         contentHash: p.contentHash,
       });

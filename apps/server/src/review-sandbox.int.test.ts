@@ -13,6 +13,8 @@ import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/p
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
+import { createLogger } from '@steward/governance';
+import { startWorkflowRuntime } from './workflows/index.js';
 import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -166,6 +168,52 @@ for (const target of storeTargets()) {
       const final = await ehrSide('GET', path);
       assert.equal(final['status'], 'noshow');
       assert.equal(final['start'], '2026-12-03T09:00:00-05:00', "the EHR's change is kept");
+    });
+
+    it('runs the background applier: it re-verifies a write left committed on start and retries a due passing failure by itself', async () => {
+      // A process that died between recording a write and verifying it: the EHR holds the change.
+      const landed = await bookAndDraft('cancelled');
+      const first = await post<Outcome>(coord, `/review/${landed.p.id}/approve`, { contentHash: landed.p.contentHash });
+      assert.equal(first.status, 'verified');
+      await t.kernel.db.query(`update proposals set status = 'committed' where id = $1`, [landed.p.id]);
+      // A write the EHR refused for a passing reason, every try: it fails, with the applier's next try planned.
+      const waiting = await bookAndDraft('noshow');
+      ehr.faults.setRules([
+        { method: 'PUT', pathPrefix: '/fhir/R4/Appointment', kind: 'status', status: 503, rate: 1 },
+      ]);
+      const failed = await post<Outcome>(coord, `/review/${waiting.p.id}/approve`, {
+        contentHash: waiting.p.contentHash,
+      });
+      ehr.faults.clear();
+      assert.equal(failed.status, 'failed');
+      const error = failed.proposal.error as unknown as { code: string; attempts: number; nextAttemptAt?: string };
+      assert.equal(error.code, 'EHR_UNAVAILABLE');
+      assert.equal(error.attempts, 1);
+      assert.ok(error.nextAttemptAt !== undefined, 'the applier will try again');
+      assert.ok(
+        Date.parse(error.nextAttemptAt) - t.clock.now().getTime() <= 30_000,
+        'the first back-off is at most 30 s',
+      );
+      t.clock.advance(30_000);
+
+      const runtime = await startWorkflowRuntime(t.kernel, createLogger({ level: 'silent' }), {
+        definitions: [],
+        routes: [],
+        loops: false,
+      });
+      try {
+        await runtime.settle();
+      } finally {
+        await runtime.stop();
+      }
+      const statusOf = async (id: string): Promise<string> =>
+        (await t.app.inject({ method: 'GET', url: `/review/${id}`, headers: bearer(clin) })).json<{ status: string }>()
+          .status;
+      assert.equal(await statusOf(landed.p.id), 'verified', 'read back on start, not written again');
+      assert.equal(await statusOf(waiting.p.id), 'verified', 'retried by the applier, nobody pressed retry');
+      assert.equal((await ehrSide('GET', `Appointment/${String(waiting.appointment['id'])}`))['status'], 'noshow');
+      const history = await ehrSide('GET', `Appointment/${String(landed.appointment['id'])}/_history`);
+      assert.equal((history['entry'] as unknown[]).length, 2, 'the landed write was not made twice');
     });
   });
 }

@@ -2,7 +2,7 @@
  * @module Test-only: proposals on a governed test store (key ring, audit log, grants, policy
  * decision point), with actors of any role and an in-memory EHR. Mirrors what the server builds.
  */
-import { systemClock, type Actor, type PurposeOfUse, type RequestContext, type Role } from '@steward/core';
+import { systemClock, type Actor, type Clock, type PurposeOfUse, type RequestContext, type Role } from '@steward/core';
 import {
   AuditLog,
   BreakGlassStore,
@@ -14,7 +14,13 @@ import {
 } from '@steward/governance';
 import type { TestDatabase } from '@steward/store/testing';
 import { ApprovalPolicies, ProposalDesk, type ProposalDeps } from './review/index.js';
-import { InMemoryEhr, ProposalApplier, type EhrPort, type ProposalCommitter } from './commit/index.js';
+import {
+  InMemoryEhr,
+  ProposalApplier,
+  type ApplierOptions,
+  type EhrPort,
+  type ProposalCommitter,
+} from './commit/index.js';
 import type { ChannelActionType, ProposalDraft } from './model/index.js';
 
 export interface ProposalKit {
@@ -26,7 +32,12 @@ export interface ProposalKit {
   readonly ehr: InMemoryEhr;
   readonly grants: GrantStore;
   readonly accounts: ServiceAccountDirectory;
-  applier(ehr?: EhrPort, committers?: Partial<Record<ChannelActionType, ProposalCommitter>>): ProposalApplier;
+  /** An applier; `options.clock` gives it its own clock (for back-off tests). */
+  applier(
+    ehr?: EhrPort,
+    committers?: Partial<Record<ChannelActionType, ProposalCommitter>>,
+    options?: ApplierOptions & { readonly clock?: Clock },
+  ): ProposalApplier;
   /** A service account with `role` at `site` (`*` for all), as a request context. */
   as(name: string, role: Role, site?: string): Promise<RequestContext>;
   close(): Promise<void>;
@@ -56,7 +67,13 @@ export async function openProposalKit(db: TestDatabase): Promise<ProposalKit> {
     ehr,
     grants,
     accounts,
-    applier: (port = ehr, committers = {}) => new ProposalApplier(deps, port, committers),
+    applier: (port = ehr, committers = {}, options = {}) =>
+      new ProposalApplier(
+        options.clock !== undefined ? { ...deps, clock: options.clock } : deps,
+        port,
+        committers,
+        options,
+      ),
     async as(name, role, site = 'north') {
       const account = await accounts.create(name, bootstrap);
       await grants.add(bootstrap, {

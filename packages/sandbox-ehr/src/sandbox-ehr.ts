@@ -209,6 +209,14 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
         req.socket.destroy(); // ...and the answer never reaches the client
         return;
       }
+      case 'commit-then-timeout':
+        await handle(request); // committed for real, and never answered: the client times out
+        return;
+      case 'late-commit':
+        await new Promise((resolve) => setTimeout(resolve, decision.ms));
+        await handle(request); // committed after a client with a shorter time-out gave up
+        req.socket.destroy();
+        return;
       case 'none':
         break;
     }

@@ -68,8 +68,22 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
         reason: p.reasonCode,
         rev: p.revision,
         assignee: p.assigneeId,
+        error: p.error !== undefined ? failureText(p.error) : undefined,
       })),
-      ['id', 'status', 'action', 'site', 'workflow', 'priority', 'due', 'patient', 'reason', 'rev', 'assignee'],
+      [
+        'id',
+        'status',
+        'action',
+        'site',
+        'workflow',
+        'priority',
+        'due',
+        'patient',
+        'reason',
+        'rev',
+        'assignee',
+        'error',
+      ],
     );
     if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
   });
@@ -210,9 +224,17 @@ function report(r: CommitResult): number {
     );
     return 1;
   }
-  const error = r.error !== undefined ? ` [${r.error.code}]${r.error.retryable ? ' (may pass: retry it)' : ''}` : '';
+  const error = r.error !== undefined ? ` [${failureText(r.error)}]` : '';
   process.stderr.write(`${r.status}${error}.\n`);
   return 1;
+}
+
+/** Why a proposal failed and what happens next: the applier's retry, or a person. */
+function failureText(e: NonNullable<ProposalSummary['error']>): string {
+  if (!e.retryable) return `${e.code}: will not pass, edit or reject it`;
+  if (e.nextAttemptAt !== undefined)
+    return `${e.code}: attempt ${e.attempts} failed, the applier retries at ${new Date(e.nextAttemptAt).toISOString()}`;
+  return `${e.code}: gave up after ${e.attempts} attempts, retry it when the EHR is back`;
 }
 
 function printDetail(d: ProposalDetail): void {
@@ -234,7 +256,7 @@ function printDetail(d: ProposalDetail): void {
   line('due', d.dueAt);
   line('reversible', d.reversible ? 'yes' : `no: ${d.irreversibleReason ?? ''}`);
   line('approved by', d.approvedBy !== undefined ? `${d.approvedBy.kind} ${d.approvedBy.id}` : undefined);
-  line('error', d.error !== undefined ? d.error.code : undefined);
+  line('error', d.error !== undefined ? failureText(d.error) : undefined);
   line('rejection', d.rejection);
   line('content hash', d.contentHash);
   process.stdout.write(`would write:\n${JSON.stringify(d.payload, null, 2)}\n`);

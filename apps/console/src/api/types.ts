@@ -63,7 +63,15 @@ export interface ProposalSummary {
   readonly approvedBy?: ProposalActor;
   readonly supersedes?: string;
   readonly supersededBy?: string;
-  readonly error?: { readonly code: string; readonly retryable: boolean; readonly message?: string };
+  readonly error?: {
+    readonly code: string;
+    readonly retryable: boolean;
+    readonly message?: string;
+    /** The applier's own tries of a passing failure, its next one, and whether it gave up. */
+    readonly attempts?: number;
+    readonly nextAttemptAt?: string;
+    readonly exhausted?: boolean;
+  };
   readonly createdAt: string;
   readonly updatedAt: string;
 }

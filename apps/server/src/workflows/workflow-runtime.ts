@@ -27,6 +27,8 @@ export interface WorkflowRuntimeOptions {
   readonly routes: readonly Route[];
   /** How often the router reads the journals and the applier looks for approved work (ms). Default 1000. */
   readonly intervalMs?: number;
+  /** How often the applier re-verifies writes left committed and unverified (ms). Default 30 000. */
+  readonly reverifyEveryMs?: number;
   /** Start the loops (tests drive `routeOnce`/`worker.drain` themselves with false). Default true. */
   readonly loops?: boolean;
 }
@@ -95,11 +97,24 @@ export async function startWorkflowRuntime(
         }),
       ),
   });
-  /** Commits what was approved, and tells each workflow how its proposals ended when they did not land. */
+  const reverifyEvery = options.reverifyEveryMs ?? 30_000;
+  let lastReverify = 0;
+  /**
+   * Commits what was approved (and the passing failures whose retry is due), re-verifies writes
+   * left committed by a process that died before verifying them (all of them on the first round,
+   * then those settled for a while), and tells each workflow how its proposals ended when they did
+   * not land. A failure the applier will still retry is not an ending, so it is not signalled.
+   */
   const apply = async (): Promise<void> => {
+    const now = kernel.clock.now().getTime();
+    if (lastReverify === 0 || now - lastReverify >= reverifyEvery) {
+      await kernel.applier.reverifyCommitted(committer, { settledForMs: lastReverify === 0 ? 0 : reverifyEvery });
+      lastReverify = now;
+    }
     for (const r of await kernel.applier.commitApproved(committer)) {
       const key = r.proposal.correlationId;
-      if (key === undefined || (r.status !== 'failed' && r.status !== 'conflicted')) continue;
+      const ended = r.status === 'conflicted' || (r.status === 'failed' && r.error?.nextAttemptAt === undefined);
+      if (key === undefined || !ended) continue;
       await engine.signal(key, 'proposal-outcome', {
         proposalId: r.proposal.id,
         action: r.proposal.action,

@@ -346,7 +346,13 @@ export class FhirClient {
     const { status, headers, body } = result.http;
     const idempotent = request.idempotent ?? request.method === 'GET';
     if (status < 200 || status >= 300) {
-      throw errorForResponse({ status, body: lenientJson(body), idempotent, operation: request.operation });
+      throw errorForResponse({
+        status,
+        body: lenientJson(body),
+        idempotent,
+        operation: request.operation,
+        retryAfter: headers.get('retry-after'),
+      });
     }
     return { status, headers, json: body.trim().length > 0 ? parseResource(body) : undefined };
   }

@@ -50,12 +50,19 @@ export interface ResponseContext {
   readonly idempotent: boolean;
   /** For messages: "read Patient", "create Observation". No ids, no values. */
   readonly operation: string;
+  /** The response's Retry-After header, if any: kept (in seconds) so a later retry can honour it. */
+  readonly retryAfter?: string | null;
 }
 
 /** The error for a non-2xx response. Never carries the body, only sanitized issue codes and paths. */
 export function errorForResponse(ctx: ResponseContext): StewardError {
   const { status, operation } = ctx;
-  const details = [{ path: 'http.status', message: String(status) }, ...outcomeDetails(ctx.body)];
+  const retryAfter = retryAfterSeconds(ctx.retryAfter);
+  const details = [
+    { path: 'http.status', message: String(status) },
+    ...(retryAfter !== undefined ? [{ path: 'http.retry-after', message: String(retryAfter) }] : []),
+    ...outcomeDetails(ctx.body),
+  ];
   if (status === 429) return new OperationalError('EHR_RATE_LIMITED', `EHR rate limited ${operation}`, details);
   if (status === 401) return new UserError('EHR_AUTH_FAILED', `EHR refused the credentials for ${operation}`, details);
   if (status === 403) return new UserError('EHR_SCOPE_NOT_GRANTED', `EHR forbade ${operation}`, details);
@@ -78,6 +85,15 @@ export function errorForResponse(ctx: ResponseContext): StewardError {
     return new OperationalError('EHR_UNAVAILABLE', `EHR unavailable for ${operation}`, details);
   }
   return new UserError('EHR_REJECTED', `EHR rejected ${operation}`, details);
+}
+
+/** Retry-After as whole seconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterSeconds(value: string | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 export function invalidResponse(message: string): UserError {

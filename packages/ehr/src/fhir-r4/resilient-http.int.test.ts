@@ -124,7 +124,15 @@ describe('resilient HTTP against a real server', () => {
       assert.equal(srv.requests.length, 2);
 
       srv.handler = (_req, res) => sendJson(res, 429, {}, { 'retry-after': '3600' });
-      await assert.rejects(client(srv.origin, { sleep }).create(task), { code: 'EHR_RATE_LIMITED' });
+      // The wait not taken here travels with the error, for the caller to honour (the write-back applier does).
+      await assert.rejects(client(srv.origin, { sleep }).create(task), (e: { code?: string; details?: unknown }) => {
+        assert.equal(e.code, 'EHR_RATE_LIMITED');
+        assert.deepEqual(e.details, [
+          { path: 'http.status', message: '429' },
+          { path: 'http.retry-after', message: '3600' },
+        ]);
+        return true;
+      });
       assert.equal(srv.requests.length, 3);
     } finally {
       await srv.close();

@@ -243,4 +243,32 @@ describe('SmartBackendAuth against a real token endpoint', () => {
       await srv.close();
     }
   });
+
+  it('takes a 429 from SMART discovery or the token endpoint as a passing reason, not a refusal', async () => {
+    let discovery = 429;
+    const srv = await startTestServer((req, res) => {
+      if (req.path === '/.well-known/smart-configuration' && discovery === 429) return sendJson(res, 429, {});
+      if (req.path === '/.well-known/smart-configuration')
+        return sendJson(res, 200, {
+          token_endpoint: `${srv.origin}/token`,
+          token_endpoint_auth_methods_supported: ['private_key_jwt'],
+        });
+      return sendJson(res, 429, { error: 'slow_down' });
+    });
+    try {
+      const a = new SmartBackendAuth({
+        fhirBaseUrl: srv.origin,
+        clientId: 'my-client',
+        privateKey: rsa.privateJwk,
+        scopes: ['system/Patient.rs'],
+        transport: (u, i) => fetch(u, i),
+        clock,
+      });
+      await assert.rejects(a.accessToken(), { code: 'EHR_RATE_LIMITED' });
+      discovery = 200;
+      await assert.rejects(a.accessToken(), { code: 'EHR_RATE_LIMITED' });
+    } finally {
+      await srv.close();
+    }
+  });
 });

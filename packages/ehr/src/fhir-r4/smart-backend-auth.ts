@@ -149,6 +149,8 @@ export class SmartBackendAuth implements AccessTokenProvider {
     });
     if (status !== 200 || typeof json !== 'object' || json === null) {
       if (status >= 500) throw new OperationalError('EHR_UNAVAILABLE', 'SMART configuration unavailable');
+      // Rate limited is a passing reason, not a missing configuration.
+      if (status === 429) throw new OperationalError('EHR_RATE_LIMITED', 'EHR rate limited SMART discovery');
       throw new UserError('EHR_NOT_SUPPORTED', 'EHR publishes no readable SMART configuration');
     }
     const config = json as Record<string, unknown>;
@@ -182,6 +184,7 @@ export class SmartBackendAuth implements AccessTokenProvider {
     });
     const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
     if (status >= 500) throw new OperationalError('EHR_UNAVAILABLE', 'EHR token endpoint unavailable');
+    if (status === 429) throw new OperationalError('EHR_RATE_LIMITED', 'EHR rate limited the token request');
     if (status !== 200) {
       // The OAuth error code only: error_description may quote the request, and the assertion never leaves here.
       const code =

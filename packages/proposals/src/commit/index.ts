@@ -1,6 +1,7 @@
 /** @module Commit: the applier (EHR writes through the one writer, channel actions through committers), conflicts, verification, rollback. */
 export { ProposalApplier } from './proposal-applier.js';
-export type { ChannelCommit, ProposalCommitter, CommitResult } from './proposal-applier.js';
+export type { ChannelCommit, ProposalCommitter, CommitResult, ApplierOptions } from './applier-types.js';
+export type { RetryPolicy } from './retry-policy.js';
 export { EhrWriterPort } from './ehr-port.js';
 export type { EhrPort, EhrResource, ConnectionAccess } from './ehr-port.js';
 export { InMemoryEhr } from './in-memory-ehr.js';

@@ -11,7 +11,7 @@ import {
   type ProposalKit,
 } from '../test-kit.js';
 import type { ProposalSummary } from '../model/index.js';
-import type { ChannelCommit } from './proposal-applier.js';
+import type { ChannelCommit } from './applier-types.js';
 
 for (const target of storeTargets()) {
   describe(`the applier on ${target.name}, against an in-memory EHR`, { skip: target.skip }, () => {
@@ -122,7 +122,10 @@ for (const target of storeTargets()) {
       k.ehr.failNext(new OperationalError('EHR_UNAVAILABLE', 'down'));
       const failed = await k.applier().commit(integration, p.id);
       assert.equal(failed.status, 'failed');
-      assert.deepEqual(failed.error, { code: 'EHR_UNAVAILABLE', retryable: true });
+      assert.equal(failed.error?.code, 'EHR_UNAVAILABLE');
+      assert.equal(failed.error.retryable, true);
+      assert.equal(failed.error.attempts, 1);
+      assert.ok(failed.error.nextAttemptAt !== undefined, 'the applier will retry it by itself');
       await assert.rejects(k.applier().commit(integration, p.id), { code: 'VERSION_CONFLICT' });
       assert.equal((await k.applier().retry(reviewer, p.id)).status, 'approved');
       const ok = await k.applier().commit(integration, p.id);
@@ -144,7 +147,7 @@ for (const target of storeTargets()) {
       const p = await k.desk.draft(workflow, { ...draft, patient: patientFor('p1') });
       await k.desk.approve(reviewer, p.id, { contentHash: p.contentHash });
       const r = await k.applier().commit(integration, p.id);
-      assert.deepEqual(r.error, { code: 'EHR_WRONG_PATIENT', retryable: false });
+      assert.deepEqual(r.error, { code: 'EHR_WRONG_PATIENT', retryable: false, attempts: 1, exhausted: false });
       await assert.rejects(k.applier().retry(reviewer, p.id), { code: 'VERSION_CONFLICT' });
     });
 

@@ -11,6 +11,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  OperationalError,
   UnexpectedError,
   UserError,
   isStewardError,
@@ -26,43 +27,13 @@ import {
   type ChannelActionType,
   type ConflictDiff,
   type EhrActionType,
-  type ProposalPatient,
-  type ProposalStatus,
-  type ProposalSummary,
 } from '../model/index.js';
 import { ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
 import { actorOf, clockOf, proposalEntry, reviseRow, type ProposalDeps, type SealedBody } from '../review/index.js';
 import type { EhrPort } from './ehr-port.js';
 import { holds } from './in-memory-ehr.js';
-
-/** A channel proposal handed to its committer (messaging). */
-export interface ChannelCommit {
-  readonly id: string;
-  readonly revision: number;
-  readonly action: ChannelActionType;
-  readonly site: string;
-  readonly workflow: string | undefined;
-  readonly patient: ProposalPatient;
-  readonly payload: Readonly<Record<string, unknown>>;
-  /** The same key is the same message: a committer must send it once. */
-  readonly idempotencyKey: string;
-}
-
-/** Commits one kind of channel action (a message sender). It enforces its own egress rules. */
-export interface ProposalCommitter {
-  commit(
-    ctx: RequestContext,
-    proposal: ChannelCommit,
-  ): Promise<{ readonly reference?: string; readonly verified?: boolean }>;
-}
-
-export interface CommitResult {
-  readonly status: ProposalStatus;
-  readonly proposal: ProposalSummary;
-  /** After a conflict: the new revision, pending review. */
-  readonly next?: ProposalSummary;
-  readonly error?: { readonly code: string; readonly retryable: boolean };
-}
+import { defaultRetryPolicy, inParallel, retryDelay, type RetryPolicy } from './retry-policy.js';
+import type { ApplierOptions, CommitResult, ProposalCommitter } from './applier-types.js';
 
 /** What rolling back a create does: the created resource is withdrawn, since it had no prior version. */
 const withdrawn: Partial<Record<EhrActionType, Record<string, unknown>>> = {
@@ -72,31 +43,65 @@ const withdrawn: Partial<Record<EhrActionType, Record<string, unknown>>> = {
 
 export class ProposalApplier {
   private readonly store: ProposalStore;
+  private readonly retryPolicy: Required<RetryPolicy>;
 
   constructor(
     private readonly deps: ProposalDeps,
     private readonly ehr: EhrPort,
     private readonly committers: Partial<Record<ChannelActionType, ProposalCommitter>> = {},
+    private readonly options: ApplierOptions = {},
   ) {
     this.store = new ProposalStore(deps.db, deps.cipher);
+    this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
   }
 
   /**
    * Commits every approved proposal waiting (up to `limit`), e.g. those an approval policy approved
-   * at draft time. Each is committed as `ctx` (which needs `ehr.write` or `review.decide` at the
-   * proposal's site); one that fails stays failed or conflicted for review, and the rest go on.
+   * at draft time, after putting back the passing failures whose next try is due. Each is committed
+   * as `ctx` (which needs `ehr.write` or `review.decide` at the proposal's site), `concurrency` at a
+   * time; one that fails is retried later or waits for review, and the rest go on.
    */
-  async commitApproved(ctx: RequestContext, limit = 50): Promise<CommitResult[]> {
+  async commitApproved(
+    ctx: RequestContext,
+    limit = 50,
+    options: { readonly concurrency?: number } = {},
+  ): Promise<CommitResult[]> {
+    const now = clockOf(this.deps).now();
+    for (const id of await this.store.retryDueIds(now, limit)) {
+      await this.skipRefused(() => this.requeue(ctx, id));
+    }
+    const ids = await this.store.approvedIds(limit);
     const results: CommitResult[] = [];
-    for (const id of await this.store.approvedIds(limit)) {
-      try {
-        results.push(await this.commit(ctx, id));
-      } catch (e) {
-        // Not allowed at this site, or taken by another applier meanwhile: left for whoever may.
-        if (!isStewardError(e)) throw e;
-      }
+    await inParallel(ids, options.concurrency ?? 1, async (id) => {
+      const r = await this.skipRefused(() => this.commit(ctx, id));
+      if (r !== undefined) results.push(r);
+    });
+    return results;
+  }
+
+  /**
+   * Reads back EHR writes recorded as committed and not verified for at least `settledForMs`: the
+   * process that wrote them died (or the EHR was unreachable) before it could verify. Each ends
+   * verified, or, when the EHR does not hold it, failed for a passing reason and retried through
+   * the same idempotent path (a create keyed by the proposal, an update with If-Match), so nothing
+   * is written twice. Run on the applier's start (`settledForMs` 0) and then now and again.
+   */
+  async reverifyCommitted(
+    ctx: RequestContext,
+    options: { readonly settledForMs?: number; readonly limit?: number } = {},
+  ): Promise<CommitResult[]> {
+    const before = new Date(clockOf(this.deps).now().getTime() - (options.settledForMs ?? 0));
+    const results: CommitResult[] = [];
+    for (const id of await this.store.committedIds(before, options.limit ?? 100)) {
+      const r = await this.skipRefused(() => this.verify(ctx, id));
+      if (r !== undefined) results.push(r);
     }
     return results;
+  }
+
+  /** What write-back work is still open (approved, waiting for a retry, committed unverified). */
+  openWork(): Promise<{ approved: number; retrying: number; committed: number }> {
+    return this.store.openWork();
   }
 
   /**
@@ -176,8 +181,16 @@ export class ProposalApplier {
     let current;
     try {
       current = await this.ehr.read(this.connectionOf(row), row.target_type, row.committed_id);
-    } catch {
-      // Unreachable now: it stays committed, and verifying again later is safe.
+    } catch (e) {
+      // Gone from the EHR: it did not stay, so it is written again through the idempotent path.
+      if (isStewardError(e) && (e.code === 'EHR_REJECTED' || e.code === 'NOT_FOUND'))
+        return this.fail(
+          ctx,
+          row,
+          'committed',
+          new OperationalError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
+        );
+      // Unreachable now: it stays committed, and the applier's sweep verifies it again later.
       return { status: row.status, proposal: toSummary(row) };
     }
     const sent = { ...body.payload, ...(row.target_id !== null ? { id: row.target_id } : {}) };
@@ -186,7 +199,7 @@ export class ProposalApplier {
         ctx,
         row,
         'committed',
-        new UserError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
+        new OperationalError('EHR_OUTCOME_UNKNOWN', 'the EHR does not hold what was committed'),
       );
     const now = clockOf(this.deps).now();
     await this.deps.audit.transact(
@@ -196,7 +209,11 @@ export class ProposalApplier {
     return this.result(id);
   }
 
-  /** A failure that may pass (the EHR was unavailable) goes back to approved, same content, same approval. */
+  /**
+   * A person's retry of a failure that may pass (the EHR was unavailable): back to approved, same
+   * content, same approval, with a fresh count of attempts (the applier retries by itself until
+   * its attempts are exhausted; this is for after).
+   */
   async retry(ctx: RequestContext, id: string): Promise<CommitResult> {
     const row = await this.load(id);
     await this.deps.policy.enforce(
@@ -215,11 +232,27 @@ export class ProposalApplier {
       (tx) =>
         this.store.move(tx, row, 'failed', 'approved', actorOf(ctx), now, {
           reasonCode: 'retry',
-          changes: { error_code: null, error_retryable: null },
+          changes: { error_code: null, error_retryable: null, attempts: 0, next_attempt_at: null },
         }),
       () => [proposalEntry(ctx, 'proposal.approved', row, { reason: 'retry' })],
     );
     return this.result(id);
+  }
+
+  /** The applier's own retry of a passing failure whose back-off has passed: back to approved, attempts kept. */
+  private async requeue(ctx: RequestContext, id: string): Promise<void> {
+    const row = await this.load(id);
+    await this.authorizeCommit(ctx, row);
+    if (row.status !== 'failed' || row.error_retryable !== true || row.next_attempt_at === null) return;
+    const now = clockOf(this.deps).now();
+    await this.deps.audit.transact(
+      (tx) =>
+        this.store.move(tx, row, 'failed', 'approved', actorOf(ctx), now, {
+          reasonCode: 'auto-retry',
+          changes: { error_code: null, error_retryable: null, next_attempt_at: null },
+        }),
+      () => [proposalEntry(ctx, 'proposal.approved', row, { reason: 'auto-retry' })],
+    );
   }
 
   /**
@@ -389,15 +422,44 @@ export class ProposalApplier {
     const code = isStewardError(e) ? e.code : 'INTERNAL';
     const retryable = isStewardError(e) && (e.retryable || e.code === 'EHR_OUTCOME_UNKNOWN');
     const now = clockOf(this.deps).now();
+    const attempts = row.attempts + 1;
+    const next =
+      retryable && attempts < this.retryPolicy.maxAttempts
+        ? new Date(now.getTime() + retryDelay(attempts, this.retryPolicy, this.options.random ?? Math.random, e))
+        : null;
     await this.deps.audit.transact(
       (tx) =>
         this.store.move(tx, row, from, 'failed', actorOf(ctx), now, {
           reasonCode: code,
-          changes: { error_code: code, error_retryable: retryable },
+          changes: { error_code: code, error_retryable: retryable, attempts, next_attempt_at: next },
         }),
-      () => [proposalEntry(ctx, 'proposal.failed', row, { outcome: 'failure', reason: code })],
+      () => [
+        proposalEntry(ctx, 'proposal.failed', row, {
+          outcome: 'failure',
+          reason: next === null && retryable ? `${code}:attempts-exhausted` : code,
+        }),
+      ],
     );
+    if (next === null) {
+      // The alert: this write will not finish without a person. Ids and codes only, never PHI.
+      this.options.logger?.warn(
+        { proposalId: row.id, action: row.action_type, site: row.site, code, attempts, exhausted: retryable },
+        retryable
+          ? 'write-back gave up after its last attempt: a person must retry it'
+          : 'write-back failed: a person must edit or reject it',
+      );
+    }
     return this.result(row.id);
+  }
+
+  /** Runs `step`, leaving a proposal this applier may not or no longer needs to handle (a refusal, a lost race) for whoever may. */
+  private async skipRefused<T>(step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step();
+    } catch (e) {
+      if (!isStewardError(e)) throw e;
+      return undefined;
+    }
   }
 
   private async authorizeCommit(ctx: RequestContext, row: ProposalRow): Promise<void> {
@@ -414,8 +476,12 @@ export class ProposalApplier {
   /** The sealed content, checked to be exactly what was approved. */
   private approvedBody(row: ProposalRow): SealedBody {
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    // A create was approved without a target id; the id it got when committed is not part of what was approved.
+    const created = !isChannelAction(row.action_type) && ehrActions[row.action_type].kind === 'create';
     const target =
-      row.target_id === null ? { resourceType: row.target_type } : { resourceType: row.target_type, id: row.target_id };
+      row.target_id === null || created
+        ? { resourceType: row.target_type }
+        : { resourceType: row.target_type, id: row.target_id };
     const hash = contentHash({
       action: row.action_type,
       connectionId: row.connection_id ?? undefined,
@@ -445,7 +511,7 @@ export class ProposalApplier {
     return {
       status: row.status,
       proposal: toSummary(row),
-      ...(row.error_code !== null ? { error: { code: row.error_code, retryable: row.error_retryable === true } } : {}),
+      ...(row.error_code !== null ? { error: toSummary(row).error ?? unexpected() } : {}),
     };
   }
 }

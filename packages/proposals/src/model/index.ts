@@ -20,6 +20,7 @@ export type {
   ConflictDiff,
   ProposalDraft,
   ProposalSummary,
+  ProposalError,
   HistoryEntry,
   ProposalDetail,
 } from './proposal.js';

@@ -151,9 +151,22 @@ export interface ProposalSummary {
   readonly supersedes: string | undefined;
   readonly supersededBy: string | undefined;
   readonly committed: { readonly id: string | undefined; readonly version: string | undefined } | undefined;
-  readonly error: { readonly code: string; readonly retryable: boolean } | undefined;
+  readonly error: ProposalError | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** Why a proposal failed, and whether the applier will try it again by itself. */
+export interface ProposalError {
+  readonly code: string;
+  /** The reason may pass (the EHR unavailable, rate limited, timed out): the same write may be tried again. */
+  readonly retryable: boolean;
+  /** Failed tries of the current approval. */
+  readonly attempts: number;
+  /** When the applier tries again by itself; absent when it will not. */
+  readonly nextAttemptAt?: Date;
+  /** A passing failure the applier stopped retrying after its last attempt: it waits for a person. */
+  readonly exhausted: boolean;
 }
 
 export interface HistoryEntry {

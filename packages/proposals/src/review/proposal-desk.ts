@@ -433,6 +433,8 @@ const emptyOutcome = {
   rolled_back_version: null,
   error_code: null,
   error_retryable: null,
+  attempts: 0,
+  next_attempt_at: null,
 } as const;
 
 /**

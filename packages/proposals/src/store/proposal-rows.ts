@@ -46,6 +46,10 @@ export interface ProposalRow {
   rolled_back_version: string | null;
   error_code: string | null;
   error_retryable: boolean | null;
+  /** Failed tries of the current approval. */
+  attempts: number;
+  /** When the applier tries a passing failure again; null when it will not (permanent, or exhausted). */
+  next_attempt_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -97,7 +101,17 @@ export function toSummary(r: ProposalRow): ProposalSummary {
       r.committed_id === null && r.committed_version === null
         ? undefined
         : { id: u(r.committed_id), version: u(r.committed_version) },
-    error: r.error_code === null ? undefined : { code: r.error_code, retryable: r.error_retryable === true },
+    error:
+      r.error_code === null
+        ? undefined
+        : {
+            code: r.error_code,
+            retryable: r.error_retryable === true,
+            attempts: r.attempts,
+            ...(r.next_attempt_at !== null ? { nextAttemptAt: r.next_attempt_at } : {}),
+            // A passing failure the applier stopped retrying: it waits for a person.
+            exhausted: r.error_retryable === true && r.next_attempt_at === null,
+          },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

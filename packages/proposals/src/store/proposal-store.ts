@@ -8,7 +8,13 @@
 import { ConflictError, UnexpectedError, identifierKey, type EhrIdentifier } from '@steward/core';
 import type { FieldCipher } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
-import { assertMove, type ActionType, type ProposalActor, type ProposalStatus } from '../model/index.js';
+import {
+  assertMove,
+  channelActionTypes,
+  type ActionType,
+  type ProposalActor,
+  type ProposalStatus,
+} from '../model/index.js';
 import { toHistory, type HistoryRow, type ProposalRow } from './proposal-rows.js';
 
 /** Columns a move may set besides status (never the content: a content change is a new revision). */
@@ -28,6 +34,8 @@ export interface MoveChanges {
   readonly target_id?: string;
   readonly error_code?: string | null;
   readonly error_retryable?: boolean | null;
+  readonly attempts?: number;
+  readonly next_attempt_at?: Date | null;
 }
 
 export type NewProposalRow = Omit<ProposalRow, 'updated_at' | 'status'> & { status: 'drafted' };
@@ -96,6 +104,8 @@ const insertColumns = [
   'rolled_back_version',
   'error_code',
   'error_retryable',
+  'attempts',
+  'next_attempt_at',
   'created_at',
 ] as const satisfies readonly (keyof NewProposalRow)[];
 
@@ -115,6 +125,8 @@ const movable = new Set<string>([
   'target_id',
   'error_code',
   'error_retryable',
+  'attempts',
+  'next_attempt_at',
 ]);
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -219,6 +231,52 @@ export class ProposalStore {
       [Math.max(1, Math.min(limit, 1000))],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Ids of passing failures whose next try is due at `now`, soonest first: the applier retries them. */
+  async retryDueIds(now: Date, limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from proposals where status = 'failed' and next_attempt_at is not null and next_attempt_at <= $1
+        order by next_attempt_at, id limit $2`,
+      [now, Math.max(1, Math.min(limit, 1000))],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Ids of EHR writes recorded as committed but not verified since at least `before` (a process
+   * that died between the two): the applier reads them back. Channel actions are verified by
+   * their delivery, not by reading the EHR, so they are left out.
+   */
+  async committedIds(before: Date, limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from proposals where status = 'committed' and updated_at <= $1
+          and action_type <> all($2::text[])
+        order by updated_at, id limit $3`,
+      [before, channelActionTypes, Math.max(1, Math.min(limit, 1000))],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** How much write-back work is still open: approved, waiting for a retry, committed unverified. */
+  async openWork(): Promise<{ approved: number; retrying: number; committed: number }> {
+    const { rows } = await this.db.query<{
+      approved: string | number;
+      retrying: string | number;
+      committed: string | number;
+    }>(
+      `select count(*) filter (where status = 'approved') as approved,
+              count(*) filter (where status = 'failed' and next_attempt_at is not null) as retrying,
+              count(*) filter (where status = 'committed' and action_type <> all($1::text[])) as committed
+         from proposals where status in ('approved', 'failed', 'committed')`,
+      [channelActionTypes],
+    );
+    const r = rows[0];
+    return {
+      approved: Number(r?.approved ?? 0),
+      retrying: Number(r?.retrying ?? 0),
+      committed: Number(r?.committed ?? 0),
+    };
   }
 
   async historyOf(id: string): Promise<ReturnType<typeof toHistory>[]> {

@@ -1,12 +1,23 @@
 /**
- * @module Fault injection for tests: per-rule latency, 5xx, 429 with Retry-After, time-outs, dropped connections and
- * "committed but the response was lost". Deterministic from a seed, so a failing test replays the same faults.
+ * @module Fault injection for tests: per-rule latency, 5xx, 429 with Retry-After, time-outs, dropped connections,
+ * "committed but the response was lost", and the two time-outs that hide a write: committed at once and never
+ * answered (`commit-then-timeout`), and held past the client's time-out and committed after it gave up
+ * (`late-commit`). Deterministic from a seed, so a failing test replays the same faults.
  *
  * The injector only decides; the HTTP server carries the decision out (see `FaultDecision`).
  */
 import { ValidationError } from '@steward/core';
 
-export const faultKinds = ['latency', 'status', 'rate-limit', 'timeout', 'drop', 'lost-response'] as const;
+export const faultKinds = [
+  'latency',
+  'status',
+  'rate-limit',
+  'timeout',
+  'drop',
+  'lost-response',
+  'commit-then-timeout',
+  'late-commit',
+] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export interface FaultRule {
@@ -17,7 +28,7 @@ export interface FaultRule {
   /** Probability 0..1 that a matching request gets the fault. */
   readonly rate: number;
   readonly kind: FaultKind;
-  /** For `latency`: the delay before the request is handled normally. */
+  /** For `latency`: the delay before the request is handled normally; for `late-commit`: before it is committed. */
   readonly latencyMs?: number;
   /** For `status`: the 5xx status to answer (default 503). */
   readonly status?: number;
@@ -34,7 +45,11 @@ export type FaultDecision =
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'lost-response' };
+  | { readonly kind: 'lost-response' }
+  /** Committed now; the answer never comes, so the client times out on a write that landed. */
+  | { readonly kind: 'commit-then-timeout' }
+  /** Not answered; committed `ms` later, after a client with a shorter time-out gave up on it. */
+  | { readonly kind: 'late-commit'; readonly ms: number };
 
 export type FaultCounters = Record<FaultKind, number>;
 
@@ -51,7 +66,16 @@ function seededRandom(seed: number): () => number {
 }
 
 function zeroCounters(): FaultCounters {
-  return { latency: 0, status: 0, 'rate-limit': 0, timeout: 0, drop: 0, 'lost-response': 0 };
+  return {
+    latency: 0,
+    status: 0,
+    'rate-limit': 0,
+    timeout: 0,
+    drop: 0,
+    'lost-response': 0,
+    'commit-then-timeout': 0,
+    'late-commit': 0,
+  };
 }
 
 /** Validates rules from JSON (the `$sandbox/faults` endpoint) or code; all problems at once. */
@@ -70,8 +94,8 @@ export function parseFaultRules(input: unknown): FaultRule[] {
       details.push({ path: at('method'), message: 'a string' });
     if (r.pathPrefix !== undefined && typeof r.pathPrefix !== 'string')
       details.push({ path: at('pathPrefix'), message: 'a string' });
-    if (r.kind === 'latency' && !(typeof r.latencyMs === 'number' && r.latencyMs >= 0)) {
-      details.push({ path: at('latencyMs'), message: 'required for latency, >= 0' });
+    if ((r.kind === 'latency' || r.kind === 'late-commit') && !(typeof r.latencyMs === 'number' && r.latencyMs >= 0)) {
+      details.push({ path: at('latencyMs'), message: `required for ${String(r.kind)}, >= 0` });
     }
     if (r.status !== undefined && !(typeof r.status === 'number' && r.status >= 500 && r.status <= 599)) {
       details.push({ path: at('status'), message: 'a 5xx status' });
@@ -142,9 +166,12 @@ export class FaultInjector {
           return { kind: 'status', status: rule.status ?? 503 };
         case 'rate-limit':
           return { kind: 'rate-limit', retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+        case 'late-commit':
+          return { kind: 'late-commit', ms: rule.latencyMs ?? 0 };
         case 'timeout':
         case 'drop':
         case 'lost-response':
+        case 'commit-then-timeout':
           return { kind: rule.kind };
       }
     }

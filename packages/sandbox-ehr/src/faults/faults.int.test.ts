@@ -100,6 +100,39 @@ describe('fault injection over HTTP', () => {
     assert.equal(ehr.faults.counters.timeout, 1);
   });
 
+  const taskWith = (value: string): Record<string, unknown> => ({
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    identifier: [{ system: 'urn:t', value }],
+  });
+  const postGivingUpAfter = (ms: number, body: unknown): Promise<Response> =>
+    fetch(`${ehr.fhirBaseUrl}/Task`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(ms),
+    });
+
+  it('commits a commit-then-timeout write at once and never answers it', async () => {
+    ehr.faults.setRules([{ kind: 'commit-then-timeout', rate: 1, method: 'POST', times: 1 }]);
+    await assert.rejects(postGivingUpAfter(300, taskWith('hung')), (e: Error) => e.name === 'TimeoutError');
+    const found = await fhirFetch(ehr, token, 'GET', 'Task?identifier=urn:t|hung');
+    assert.equal(found.json.total, 1, 'landed although the client timed out');
+    assert.equal(ehr.faults.counters['commit-then-timeout'], 1);
+  });
+
+  it('commits a late-commit write only after the client gave up on it', async () => {
+    ehr.faults.setRules([{ kind: 'late-commit', rate: 1, method: 'POST', times: 1, latencyMs: 400 }]);
+    await assert.rejects(postGivingUpAfter(100, taskWith('late')), (e: Error) => e.name === 'TimeoutError');
+    const before = await fhirFetch(ehr, token, 'GET', 'Task?identifier=urn:t|late');
+    assert.equal(before.json.total, 0, 'not there when the client gave up');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await fhirFetch(ehr, token, 'GET', 'Task?identifier=urn:t|late');
+    assert.equal(after.json.total, 1, 'there once the EHR got to it');
+    assert.throws(() => ehr.faults.setRules([{ kind: 'late-commit', rate: 1 }]), { code: 'VALIDATION_FAILED' });
+  });
+
   it('is configurable through POST /$sandbox/faults', async () => {
     const set = await fetch(`${ehr.url}/$sandbox/faults`, {
       method: 'POST',

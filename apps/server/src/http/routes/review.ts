@@ -29,7 +29,15 @@ const actor = {
 } as const;
 const errorSummary = {
   type: 'object',
-  properties: { code: { type: 'string' }, retryable: { type: 'boolean' }, message: { type: 'string' } },
+  properties: {
+    code: { type: 'string' },
+    retryable: { type: 'boolean' },
+    message: { type: 'string' },
+    // The applier's own retries of a passing failure: how many, the next, and whether it gave up.
+    attempts: { type: 'integer' },
+    nextAttemptAt: { type: 'string', format: 'date-time' },
+    exhausted: { type: 'boolean' },
+  },
 } as const;
 
 /** A proposal as the queue lists it: ids and codes, no PHI. */

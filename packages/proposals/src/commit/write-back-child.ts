@@ -1,0 +1,123 @@
+/**
+ * @module Test-only child process for write-back-proof.int.test.ts: an applier process as the
+ * server runs one (a sweep of unverified commits on start, then rounds of due retries and
+ * approved commits, and the sweep again now and then), against the sandbox EHR over HTTP. Prints
+ * `ready` before its first round and `progress <n>` after each, so the parent can kill it
+ * mid-commit; with `finish`,
+ * runs until no write-back work is open, prints its figures as JSON and exits.
+ */
+import {
+  AuditLog,
+  BreakGlassStore,
+  GrantStore,
+  PolicyDecisionPoint,
+  ServiceAccountDirectory,
+} from '@steward/governance';
+import { keyRingWithMasterKey } from '@steward/governance/testing';
+import { ConnectionRegistry, EhrWriter, FhirClient, SmartBackendAuth } from '@steward/ehr';
+import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
+import { systemClock, type RequestContext } from '@steward/core';
+import { EhrWriterPort } from './ehr-port.js';
+import { ProposalApplier } from './proposal-applier.js';
+
+export interface WriteBackChildArgs {
+  readonly kind: 'pglite' | 'postgres';
+  readonly location: string;
+  readonly keyHex: string;
+  readonly connectionId: string;
+  readonly applierId: string;
+  /** Run until no work is open, then print figures and exit. */
+  readonly finish: boolean;
+  /** The client's time-out per request (ms): shorter than the sandbox's late commits. */
+  readonly attemptTimeoutMs: number;
+}
+
+const args = JSON.parse(process.env['STEWARD_WRITEBACK_CHILD'] ?? 'null') as WriteBackChildArgs | null;
+if (args === null) throw new Error('usage: STEWARD_WRITEBACK_CHILD=<json> node write-back-child.js');
+
+const db: Database =
+  args.kind === 'pglite'
+    ? await PgliteDatabase.open(args.location)
+    : await PostgresDatabase.open({ url: args.location, maxConnections: 4 });
+const cipher = await keyRingWithMasterKey(db, Buffer.from(args.keyHex, 'hex'));
+const audit = await AuditLog.open(db, cipher);
+const grants = new GrantStore(db, audit);
+const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
+const accounts = new ServiceAccountDirectory({ db, audit, clock: systemClock });
+const registry = new ConnectionRegistry(db, cipher, policy, audit, accounts, grants);
+const connection = await registry.get(args.connectionId);
+const privateKey = await registry.privateKey(connection);
+const { fhirBaseUrl, clientId } = connection;
+if (privateKey === undefined || fhirBaseUrl === undefined || clientId === undefined)
+  throw new Error('the connection is not a SMART backend connection');
+const transport = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);
+const client = new FhirClient({
+  baseUrl: fhirBaseUrl,
+  transport,
+  auth: new SmartBackendAuth({
+    fhirBaseUrl,
+    clientId,
+    privateKey,
+    scopes: connection.scopes,
+    transport,
+  }),
+  budget: { requestsPerSecond: 500, burst: 100, maxConcurrent: 8 },
+  // A Retry-After is not slept on inside the request: the applier schedules the retry instead.
+  resilience: {
+    maxAttempts: 3,
+    baseDelayMs: 5,
+    maxDelayMs: 50,
+    attemptTimeoutMs: args.attemptTimeoutMs,
+    maxRetryAfterMs: 0,
+  },
+  breaker: { coolDownMs: 20 },
+});
+const port = new EhrWriterPort(new EhrWriter(policy, audit), () =>
+  Promise.resolve({ target: { connection, client }, actor: registry.actorOf(connection) }),
+);
+const applier = new ProposalApplier(
+  { db, cipher, policy, grants, audit },
+  port,
+  {},
+  {
+    retry: { maxAttempts: 12, baseDelayMs: 100, maxDelayMs: 2_000 },
+  },
+);
+const ctx: RequestContext = {
+  actor: { kind: 'service', id: args.applierId, name: 'steward-applier', authMethod: 'api-token' },
+};
+
+const sweepEveryMs = 500;
+const started = Date.now();
+let rounds = 0;
+let committed = 0;
+// On start: every write left committed (and not verified) by the process before this one.
+const left = await applier.openWork();
+const recovered = await applier.reverifyCommitted(ctx, { limit: 1000 });
+process.stdout.write(
+  `start ${JSON.stringify({ ...left, reverified: recovered.filter((r) => r.status === 'verified').length })}\n`,
+);
+let lastSweep = Date.now();
+process.stdout.write('ready\n');
+for (;;) {
+  // Small rounds, so the parent sees progress and kills the process while writes are in flight.
+  const results = await applier.commitApproved(ctx, 8, { concurrency: 4 });
+  committed += results.length;
+  rounds++;
+  if (results.length > 0) process.stdout.write(`progress ${committed}\n`);
+  if (Date.now() - lastSweep >= sweepEveryMs) {
+    await applier.reverifyCommitted(ctx, { settledForMs: sweepEveryMs, limit: 1000 });
+    lastSweep = Date.now();
+  }
+  const open = await applier.openWork();
+  if (args.finish && open.approved === 0 && open.retrying === 0 && open.committed === 0) break;
+  if (results.length === 0) {
+    // Only retries waiting for their back-off, or commits waiting for the sweep: let time pass.
+    await new Promise((resolve) => setTimeout(resolve, open.committed > 0 ? sweepEveryMs : 50));
+    if (open.committed > 0) lastSweep = 0;
+  }
+}
+process.stdout.write(`done ${JSON.stringify({ rounds, committed, ms: Date.now() - started })}\n`);
+await audit.close();
+await db.close();
+process.exit(0);
