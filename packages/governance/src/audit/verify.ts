@@ -3,8 +3,13 @@
  * next page fetched while the current one is checked) through the ChainVerifier. Needs no
  * secret: hashes cover ciphertext, and checkpoints are checked with the stored public keys (or
  * only the pinned ones, when `trustedKeys` is given).
+ *
+ * Entries, checkpoints and keys are read in ONE repeatable-read, read-only snapshot: read
+ * separately, a checkpoint committed after the last entry page was read points past the head
+ * and looks like truncation (a false alarm while the server writes). Known limit: on the
+ * embedded store the snapshot holds its single connection, so writers wait for the verification.
  */
-import type { Sql } from '@steward/store';
+import type { Database, Sql } from '@steward/store';
 import {
   ChainVerifier,
   type ChainVerifierOptions,
@@ -57,8 +62,24 @@ const CHECKPOINTS = `
   select seq, encode(hash, 'hex') as hash, (extract(epoch from at) * 1000000)::int8 as at_us, key_id, signature
   from audit_checkpoints where seq > $1 and seq <= $2 order by seq`;
 
-/** Checks the chain and every checkpoint from genesis. Stops at the first problem. */
-export async function verifyAuditLog(db: Sql, options: VerifyOptions = {}): Promise<VerifyResult> {
+/**
+ * Checks the chain and every checkpoint from genesis. Stops at the first problem. Given a
+ * `Database`, it reads in its own snapshot; given an `Sql` (a transaction the caller opened), it
+ * reads there, and the caller's isolation level decides what it sees.
+ */
+export async function verifyAuditLog(db: Sql | Database, options: VerifyOptions = {}): Promise<VerifyResult> {
+  if (!isDatabase(db)) return verifyIn(db, options);
+  return db.transaction(async (tx) => {
+    await tx.query('set transaction isolation level repeatable read, read only');
+    return verifyIn(tx, options);
+  });
+}
+
+function isDatabase(db: Sql | Database): db is Database {
+  return typeof (db as Partial<Database>).transaction === 'function';
+}
+
+async function verifyIn(db: Sql, options: VerifyOptions): Promise<VerifyResult> {
   const batchSize = options.batchSize ?? 10_000;
   const keys = await db.query<{ id: string; public_key: string }>('select id, public_key from audit_signing_keys');
   const verifier = new ChainVerifier(
