@@ -37,6 +37,9 @@ export {
   entryText,
   GENESIS_HASH,
   keyFingerprint,
+  readWitnesses,
+  FileAuditWitness,
+  readWitnessText,
 } from './audit/index.js';
 export type {
   AuditEvent,
@@ -51,6 +54,9 @@ export type {
   VerifySuccess,
   VerifyFailure,
   VerifyProblem,
+  AuditWitness,
+  WitnessedCheckpoint,
+  WitnessReading,
   AuditFilter,
   AuditQuery,
   AuditRecord,

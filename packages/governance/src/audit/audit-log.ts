@@ -36,6 +36,7 @@ import {
   isoMillis,
 } from './audit-chain.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import type { AuditWitness } from './witness.js';
 
 export interface AuditLogOptions {
   readonly clock?: Clock;
@@ -47,6 +48,15 @@ export interface AuditLogOptions {
   readonly checkpointIntervalMs?: number;
   /** Appends waiting beyond this many are refused (AUDIT_UNAVAILABLE): overload fails closed. Default 100,000. */
   readonly maxQueue?: number;
+  /**
+   * Where each committed checkpoint is also written, outside the database (witness.ts). The
+   * newest checkpoint of each batch is recorded after its commit, in order; `flush` and `close`
+   * wait for it. A witness that fails does not fail the audit write (the entries are committed):
+   * `onWitnessError` hears it, and the next checkpoint is recorded again.
+   */
+  readonly witnesses?: readonly AuditWitness[];
+  /** Called when a witness cannot record a checkpoint. Default: remembered in `witnessFailures`. */
+  readonly onWitnessError?: (witness: string, error: unknown) => void;
 }
 
 /**
@@ -121,6 +131,11 @@ export class AuditLog implements AuditSink, BatchingAudit {
   #closed = false;
   #idle: Array<() => void> = [];
   #timer: NodeJS.Timeout | undefined;
+  readonly #witnesses: readonly AuditWitness[];
+  readonly #onWitnessError: ((witness: string, error: unknown) => void) | undefined;
+  /** Witness records in flight, chained so they land in seq order. */
+  #witnessing: Promise<void> = Promise.resolve();
+  #witnessFailures = 0;
 
   private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
     this.#db = db;
@@ -131,6 +146,18 @@ export class AuditLog implements AuditSink, BatchingAudit {
     this.#every = options.checkpointEvery ?? 1_000;
     this.#intervalMs = options.checkpointIntervalMs ?? 1_000;
     this.#maxQueue = options.maxQueue ?? 100_000;
+    this.#witnesses = options.witnesses ?? [];
+    this.#onWitnessError = options.onWitnessError;
+  }
+
+  /** The witnesses checkpoints are written to (what `verifyAuditLog` should be given). */
+  get witnesses(): readonly AuditWitness[] {
+    return this.#witnesses;
+  }
+
+  /** How many witness records have failed since the log was opened. */
+  get witnessFailures(): number {
+    return this.#witnessFailures;
   }
 
   /** Opens the log on a migrated store, loading (or creating on first use) the checkpoint signing key. */
@@ -213,8 +240,12 @@ export class AuditLog implements AuditSink, BatchingAudit {
 
   /** Resolves when everything queued so far is committed (or has failed). */
   flush(): Promise<void> {
-    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    const drained =
+      !this.#running && this.#queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this.#idle.push(resolve));
+    // The witnesses hold what was committed too, once flushed.
+    return drained.then(() => this.#witnessing);
   }
 
   /** Refuses new entries, commits the queued ones, and writes a final checkpoint over the head. */
@@ -226,6 +257,29 @@ export class AuditLog implements AuditSink, BatchingAudit {
     const done = new Promise<void>((resolve, reject) => this.#enqueue({ kind: 'checkpoint', resolve, reject }));
     await done;
     await this.flush();
+    for (const w of this.#witnesses) await w.close?.().catch((e: unknown) => this.#witnessFailed(w, e));
+  }
+
+  #witnessFailed(w: AuditWitness, e: unknown): void {
+    this.#witnessFailures += 1;
+    this.#onWitnessError?.(w.name, e);
+  }
+
+  /** Records the newest committed checkpoint with every witness, after the ones before it. */
+  #witness(cp: PendingCheckpoint): void {
+    if (this.#witnesses.length === 0) return;
+    const record = {
+      seq: cp.seq,
+      hash: cp.hash.toString('hex'),
+      at: cp.at,
+      keyId: this.#key.id,
+      signature: cp.signature.toString('hex'),
+    };
+    this.#witnessing = this.#witnessing.then(() =>
+      Promise.all(this.#witnesses.map((w) => w.record([record]).catch((e: unknown) => this.#witnessFailed(w, e)))).then(
+        () => undefined,
+      ),
+    );
   }
 
   #refusal(): OperationalError | undefined {
@@ -263,6 +317,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
     const settled: Array<() => void> = [];
     const forced = jobs.some((j) => j.kind === 'checkpoint');
     let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
+    let newest: PendingCheckpoint | undefined;
     try {
       await this.#db.transaction(async (tx) => {
         const { head, last } = await lockAndReadHead(tx);
@@ -335,6 +390,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
         }
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(tx, rows.slice(i, i + INSERT_CHUNK));
         if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
+        newest = checkpoints.at(-1);
         const lastAt = checkpoints.at(-1)?.at;
         if (seq > ckptSeq)
           pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
@@ -345,6 +401,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
       for (const job of jobs) job.reject(failure);
       return;
     }
+    if (newest !== undefined) this.#witness(newest);
     for (const f of settled) f();
     if (pendingSince !== undefined) this.#scheduleCheckpoint(pendingSince.checkpointAt);
   }

@@ -9,7 +9,10 @@
  * and looks like truncation (a false alarm while the server writes). Known limit: on the
  * embedded store the snapshot holds its single connection, so writers wait for the verification.
  */
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import type { Database, Sql } from '@steward/store';
+import { checkpointMessage } from './audit-chain.js';
+import { readWitnesses, type AuditWitness, type WitnessedCheckpoint } from './witness.js';
 import {
   ChainVerifier,
   type ChainVerifierOptions,
@@ -29,6 +32,11 @@ export interface VerifyOptions extends ChainVerifierOptions {
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Rows per page. Default 10,000. */
   readonly batchSize?: number;
+  /**
+   * Witnesses holding checkpoints outside the database (`AuditLog.witnesses`): the log must still
+   * reach the highest one they hold, unchanged, or it was truncated (or rewritten).
+   */
+  readonly witnesses?: readonly AuditWitness[];
 }
 
 interface EntrySqlRow {
@@ -68,23 +76,53 @@ const CHECKPOINTS = `
  * reads there, and the caller's isolation level decides what it sees.
  */
 export async function verifyAuditLog(db: Sql | Database, options: VerifyOptions = {}): Promise<VerifyResult> {
-  if (!isDatabase(db)) return verifyIn(db, options);
+  // Witnesses first: they hold only committed checkpoints, so the snapshot taken after sees them.
+  const witnessed = await readWitnesses(options.witnesses ?? []);
+  if (witnessed.problem !== undefined) return witnessFailure(witnessed.latest?.seq ?? 0, witnessed.problem);
+  if (!isDatabase(db)) return verifyIn(db, options, witnessed.latest);
   return db.transaction(async (tx) => {
     await tx.query('set transaction isolation level repeatable read, read only');
-    return verifyIn(tx, options);
+    return verifyIn(tx, options, witnessed.latest);
   });
+}
+
+function witnessFailure(seq: number, message: string): VerifyResult {
+  return { ok: false, firstBadSeq: seq, problem: 'witness-broken', message, entries: 0 };
 }
 
 function isDatabase(db: Sql | Database): db is Database {
   return typeof (db as Partial<Database>).transaction === 'function';
 }
 
-async function verifyIn(db: Sql, options: VerifyOptions): Promise<VerifyResult> {
+async function verifyIn(
+  db: Sql,
+  options: VerifyOptions,
+  witnessed: (WitnessedCheckpoint & { witness: string }) | undefined,
+): Promise<VerifyResult> {
   const batchSize = options.batchSize ?? 10_000;
   const keys = await db.query<{ id: string; public_key: string }>('select id, public_key from audit_signing_keys');
+  let anchor = options.anchor;
+  if (witnessed !== undefined) {
+    const key = keys.rows.find((k) => k.id === witnessed.keyId);
+    const message = checkpointMessage(witnessed.seq, witnessed.hash, witnessed.at);
+    if (key === undefined) {
+      return witnessFailure(
+        witnessed.seq,
+        `the checkpoint at seq ${witnessed.seq} witnessed in ${witnessed.witness} names signing key ${witnessed.keyId}, which the database no longer holds (was it removed?)`,
+      );
+    }
+    if (!verifySignature(null, message, createPublicKey(key.public_key), Buffer.from(witnessed.signature, 'hex'))) {
+      return witnessFailure(
+        witnessed.seq,
+        `the checkpoint at seq ${witnessed.seq} witnessed in ${witnessed.witness} has an invalid signature`,
+      );
+    }
+    if (anchor === undefined || witnessed.seq >= anchor.seq)
+      anchor = { seq: witnessed.seq, hash: witnessed.hash, source: witnessed.witness };
+  }
   const verifier = new ChainVerifier(
     keys.rows.map((k) => ({ id: k.id, publicKeyPem: k.public_key })),
-    options,
+    { ...options, ...(anchor !== undefined ? { anchor } : {}) },
   );
   const total = (await db.query<{ n: number | null }>('select max(seq) as n from audit_log')).rows[0]?.n ?? 0;
   const fetchPage = (after: number): Promise<StoredEntryRow[]> =>
