@@ -101,9 +101,10 @@ export const TEST_APP_ROLE = 'steward_test_app';
 /**
  * PostgreSQL only (needs STEWARD_TEST_DATABASE_URL as a superuser, to create the roles): a fresh
  * database owned by a non-superuser owner role that migrates it, and a connection as the
- * application role. The roles are created once per server, idempotently (tests run in parallel).
+ * application role (`migrate: false`: left empty). The roles are created once per server,
+ * idempotently (tests run in parallel).
  */
-export async function openWithRoles(): Promise<RoleDatabases> {
+export async function openWithRoles(options: { migrate?: boolean } = {}): Promise<RoleDatabases> {
   const adminUrl = postgresUrl();
   if (adminUrl === undefined) throw new Error(POSTGRES_SKIP_REASON);
   await adminQuery(
@@ -124,7 +125,7 @@ export async function openWithRoles(): Promise<RoleDatabases> {
   const owner = await PostgresDatabase.open({ url: ownerUrl, maxConnections: 2 });
   const app = await PostgresDatabase.open({ url: appUrl, maxConnections: 4 });
   try {
-    await migrate(owner);
+    if (options.migrate !== false) await migrate(owner);
   } catch (e) {
     await Promise.all([owner.close(), app.close()]);
     throw e;

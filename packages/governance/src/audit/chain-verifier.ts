@@ -74,6 +74,8 @@ export interface VerifySuccess {
   readonly unsealedEntries: number;
   /** The keys that signed checkpoints, to compare with the fingerprints pinned out of band. */
   readonly keys: readonly { readonly id: string; readonly fingerprint: string }[];
+  /** The highest checkpoint the witnesses hold, which the log was checked against (none given: absent). */
+  readonly witnessed?: { readonly seq: number; readonly witness: string };
 }
 
 export type VerifyResult = VerifySuccess | VerifyFailure;

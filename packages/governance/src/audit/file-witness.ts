@@ -38,6 +38,8 @@ export class FileAuditWitness implements AuditWitness {
   #handle: FileHandle | undefined;
   #n = 0;
   #prev = ZERO;
+  /** Writes in the order their lines were chained, one at a time. */
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(path: string) {
     this.#path = path;
@@ -46,27 +48,37 @@ export class FileAuditWitness implements AuditWitness {
 
   async record(checkpoints: readonly WitnessedCheckpoint[]): Promise<void> {
     if (checkpoints.length === 0) return;
-    let text = '';
-    for (const c of checkpoints) {
-      const line = canonicalJson({
-        v: 1,
-        writer: this.#writer,
-        n: this.#n + 1,
-        prev: this.#prev,
-        seq: c.seq,
-        hash: c.hash,
-        at: c.at,
-        keyId: c.keyId,
-        signature: c.signature,
-      } satisfies Line);
-      this.#n += 1;
-      this.#prev = sha256(line);
-      text += `${line}\n`;
-    }
-    const handle = await this.#open();
-    // One write of whole lines with O_APPEND: concurrent writers' lines never interleave.
-    await handle.write(text);
-    await handle.sync();
+    const write = this.#writing.then(async () => {
+      // Chained inside the queue, and the chain moves on only once the lines are on disk: a
+      // failed write leaves no gap in this writer's chain.
+      let n = this.#n;
+      let prev = this.#prev;
+      let text = '';
+      for (const c of checkpoints) {
+        n += 1;
+        const line = canonicalJson({
+          v: 1,
+          writer: this.#writer,
+          n,
+          prev,
+          seq: c.seq,
+          hash: c.hash,
+          at: c.at,
+          keyId: c.keyId,
+          signature: c.signature,
+        } satisfies Line);
+        prev = sha256(line);
+        text += `${line}\n`;
+      }
+      const handle = await this.#open();
+      // One write of whole lines with O_APPEND: other processes' lines never interleave with ours.
+      await handle.write(text);
+      await handle.sync();
+      this.#n = n;
+      this.#prev = prev;
+    });
+    this.#writing = write.catch(() => undefined);
+    return write;
   }
 
   async read(): Promise<WitnessReading> {
@@ -81,6 +93,7 @@ export class FileAuditWitness implements AuditWitness {
   }
 
   async close(): Promise<void> {
+    await this.#writing;
     const h = this.#handle;
     this.#handle = undefined;
     await h?.close();

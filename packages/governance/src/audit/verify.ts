@@ -79,11 +79,14 @@ export async function verifyAuditLog(db: Sql | Database, options: VerifyOptions 
   // Witnesses first: they hold only committed checkpoints, so the snapshot taken after sees them.
   const witnessed = await readWitnesses(options.witnesses ?? []);
   if (witnessed.problem !== undefined) return witnessFailure(witnessed.latest?.seq ?? 0, witnessed.problem);
-  if (!isDatabase(db)) return verifyIn(db, options, witnessed.latest);
-  return db.transaction(async (tx) => {
-    await tx.query('set transaction isolation level repeatable read, read only');
-    return verifyIn(tx, options, witnessed.latest);
-  });
+  const result = !isDatabase(db)
+    ? await verifyIn(db, options, witnessed.latest)
+    : await db.transaction(async (tx) => {
+        await tx.query('set transaction isolation level repeatable read, read only');
+        return verifyIn(tx, options, witnessed.latest);
+      });
+  const w = witnessed.latest;
+  return result.ok && w !== undefined ? { ...result, witnessed: { seq: w.seq, witness: w.witness } } : result;
 }
 
 function witnessFailure(seq: number, message: string): VerifyResult {
