@@ -19,6 +19,8 @@ export interface StewardConfig {
   readonly migrationDatabaseUrl: string | undefined;
   /** STEWARD_AUDIT_WITNESS_FILE: the append-only file each audit checkpoint is also written to. Default <dataDir>/audit-witness.log */
   readonly auditWitnessFile: string;
+  /** STEWARD_AUDIT_SYSLOG: also send each checkpoint to the local syslog daemon, udp://127.0.0.1:514 (loopback only). Default unset */
+  readonly auditSyslog: string | undefined;
   /** STEWARD_MASTER_KEY: base64 of 32 bytes. When unset, the key file in the data directory. */
   readonly masterKeyFromEnv: boolean;
   /** STEWARD_MASTER_KEY_FILE: default <dataDir>/master-keys.json (created 0600 on first run). */
@@ -91,6 +93,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
       message: 'needs DATABASE_URL too (the embedded store is single-user)',
     });
   }
+  const auditSyslog = env['STEWARD_AUDIT_SYSLOG'] || undefined;
+  if (auditSyslog !== undefined && !/^udp:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d{1,5})?$/.test(auditSyslog)) {
+    problems.push({
+      path: 'STEWARD_AUDIT_SYSLOG',
+      message: 'must be udp:// to a loopback address, e.g. udp://127.0.0.1:514',
+    });
+  }
   const masterKey = env['STEWARD_MASTER_KEY'];
   if (masterKey !== undefined && masterKey !== '' && Buffer.from(masterKey, 'base64').length !== 32) {
     problems.push({
@@ -123,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     dataDir,
     databaseUrl,
     migrationDatabaseUrl,
+    auditSyslog,
     auditWitnessFile: resolve(env['STEWARD_AUDIT_WITNESS_FILE'] || resolve(dataDir, 'audit-witness.log')),
     masterKeyFromEnv: masterKey !== undefined && masterKey !== '',
     masterKeyFile: resolve(env['STEWARD_MASTER_KEY_FILE'] || resolve(dataDir, 'master-keys.json')),

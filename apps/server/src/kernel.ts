@@ -9,6 +9,7 @@ import {
   ApiTokens,
   AuditLog,
   FileAuditWitness,
+  SyslogAuditWitness,
   Authenticator,
   BreakGlassStore,
   EgressRegistry,
@@ -88,7 +89,7 @@ export type KernelConfig = Pick<
 > &
   // Optional so that callers building a KernelConfig by hand (tests) keep working: no owner URL,
   // no witness file.
-  Partial<Pick<StewardConfig, 'migrationDatabaseUrl' | 'auditWitnessFile'>>;
+  Partial<Pick<StewardConfig, 'migrationDatabaseUrl' | 'auditWitnessFile' | 'auditSyslog'>>;
 
 export interface KernelOptions {
   readonly clock?: Clock;
@@ -125,9 +126,10 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
   try {
     await warnIfOwner(db, logger);
     const cipher = await KeyRing.open(db, masterKeys);
-    const witnesses =
-      options.auditWitnesses ??
-      (config.auditWitnessFile !== undefined ? [new FileAuditWitness(config.auditWitnessFile)] : []);
+    const witnesses = options.auditWitnesses ?? [
+      ...(config.auditWitnessFile !== undefined ? [new FileAuditWitness(config.auditWitnessFile)] : []),
+      ...(config.auditSyslog !== undefined ? [new SyslogAuditWitness(config.auditSyslog)] : []),
+    ];
     const audit = await AuditLog.open(db, cipher, {
       clock,
       witnesses,

@@ -40,6 +40,7 @@ export {
   readWitnesses,
   FileAuditWitness,
   readWitnessText,
+  SyslogAuditWitness,
 } from './audit/index.js';
 export type {
   AuditEvent,

@@ -26,3 +26,4 @@ export { keyFingerprint } from './signing-key.js';
 export { readWitnesses } from './witness.js';
 export type { AuditWitness, WitnessedCheckpoint, WitnessReading } from './witness.js';
 export { FileAuditWitness, readWitnessText } from './file-witness.js';
+export { SyslogAuditWitness } from './syslog-witness.js';
