@@ -7,6 +7,7 @@ import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing'
 import { AuditLog } from './audit-log.js';
 import { verifyAuditLog } from './verify.js';
 import { FileAuditWitness, readWitnessText } from './file-witness.js';
+import { readWitnesses } from './witness.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { sampleEntry } from './test-fixtures.js';
 
@@ -146,3 +147,16 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+describe('an unreadable witness', () => {
+  it('fails verification instead of passing without it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'steward-witness-'));
+    try {
+      // A directory where the file should be: reading it fails (EISDIR).
+      const r = await readWitnesses([new FileAuditWitness(dir)]);
+      assert.match(r.problem ?? '', /cannot be read \(EISDIR\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

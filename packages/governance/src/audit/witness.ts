@@ -48,7 +48,14 @@ export async function readWitnesses(
   let latest: (WitnessedCheckpoint & { witness: string }) | undefined;
   for (const w of witnesses) {
     if (w.read === undefined) continue;
-    const r = await w.read();
+    let r: WitnessReading;
+    try {
+      r = await w.read();
+    } catch (e) {
+      // Unreadable is not intact: verification must not pass without what the witness holds.
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
+      return { latest, problem: `witness ${w.name} cannot be read (${code})` };
+    }
     if (r.problem !== undefined) return { latest, problem: `witness ${w.name}: ${r.problem}` };
     if (r.latest !== undefined && (latest === undefined || r.latest.seq > latest.seq))
       latest = { ...r.latest, witness: w.name };
