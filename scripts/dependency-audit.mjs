@@ -55,7 +55,8 @@ export function advisoriesOf(report) {
       if (typeof via !== 'object' || via === null) continue;
       const id = /GHSA-[\w-]+/i.exec(via.url ?? '')?.[0] ?? String(via.source);
       const key = `${id} ${via.name}`;
-      if (!found.has(key)) found.set(key, { id, package: via.name, severity: via.severity, title: via.title, url: via.url });
+      if (!found.has(key))
+        found.set(key, { id, package: via.name, severity: via.severity, title: via.title, url: via.url });
     }
   }
   return [...found.values()];
@@ -89,7 +90,9 @@ export function judge(advisories, accepted, today) {
     }
     used.add(entry);
     if (entry.until < today)
-      problems.push(`${a.id} in ${a.package}: accepted until ${entry.until}, which has passed: fix it or review the acceptance`);
+      problems.push(
+        `${a.id} in ${a.package}: accepted until ${entry.until}, which has passed: fix it or review the acceptance`,
+      );
   }
   for (const e of accepted) {
     if (!used.has(e)) warnings.push(`${e.id} in ${e.package} is no longer reported: remove it from the allow-list`);
@@ -114,12 +117,13 @@ async function main() {
     else {
       const { out, err } = await runNpmAudit();
       text = out;
-      if (text.trim() === '') throw new Error(`npm audit printed no report${err ? `: ${err.trim().split('\n')[0]}` : ''}`);
+      if (text.trim() === '')
+        throw new Error(`npm audit printed no report${err ? `: ${err.trim().split('\n')[0]}` : ''}`);
     }
     advisories = advisoriesOf(JSON.parse(text));
   } catch (e) {
     console.error(`dependency audit FAILED: ${e.message}`);
-    console.error('  It needs the npm registry\'s advisory endpoint (POST /-/npm/v1/security/advisories/bulk).');
+    console.error("  It needs the npm registry's advisory endpoint (POST /-/npm/v1/security/advisories/bulk).");
     return 2;
   }
   const { problems, warnings } = judge(advisories, accepted, new Date().toISOString().slice(0, 10));
