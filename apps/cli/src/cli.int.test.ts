@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -141,10 +141,14 @@ for (const target of storeTargets()) {
     });
 
     describe('audit verify detects tampering', () => {
-      type Rows = { log: Record<string, unknown>[]; cps: Record<string, unknown>[] };
+      type Rows = { log: Record<string, unknown>[]; cps: Record<string, unknown>[]; witness: string };
       let saved: Rows;
+      const witnessFile = join(dir, 'data', 'audit-witness.log');
+      // Restoring the rows of an earlier moment is itself a truncation to the witness file (it
+      // holds the checkpoints written since), so the file is put back to that moment too.
       const restore = (db: Database) =>
         db.transaction(async (tx) => {
+          writeFileSync(witnessFile, saved.witness);
           await tx.query('set local session_replication_role = replica');
           await tx.query('delete from audit_checkpoints');
           await tx.query('delete from audit_log');
@@ -179,7 +183,9 @@ for (const target of storeTargets()) {
         saved = await direct(async (db) => ({
           log: (await db.query('select * from audit_log order by seq')).rows,
           cps: (await db.query('select * from audit_checkpoints order by seq')).rows,
+          witness: readFileSync(witnessFile, 'utf8'),
         }));
+        assert.notEqual(saved.witness, '', 'the CLI witnesses its checkpoints in the data directory');
         assert.ok(saved.log.length >= 8, `only ${saved.log.length} entries`);
       });
 
@@ -207,6 +213,15 @@ for (const target of storeTargets()) {
         {
           name: 'a truncated tail',
           sql: ['delete from audit_log where seq > (select max(seq) - 3 from audit_log)'],
+          seq: 'last',
+        },
+        {
+          // Issue 13: with its checkpoints too, only the witness file outside the database tells.
+          name: 'a truncated tail and its checkpoints',
+          sql: [
+            'delete from audit_checkpoints where seq > (select max(seq) - 3 from audit_log)',
+            'delete from audit_log where seq > (select max(seq) - 3 from audit_log)',
+          ],
           seq: 'last',
         },
       ];

@@ -11,6 +11,16 @@ export interface StewardConfig {
   readonly dataDir: string;
   /** DATABASE_URL: a PostgreSQL server. When unset, the embedded store in the data directory. */
   readonly databaseUrl: string | undefined;
+  /**
+   * STEWARD_MIGRATION_DATABASE_URL: PostgreSQL only, the role that owns the tables and runs the
+   * migrations at start; DATABASE_URL is then the application's role (steward_app), which cannot
+   * alter or unprotect the audit trail. Unset: DATABASE_URL does both (docs/operations.md).
+   */
+  readonly migrationDatabaseUrl: string | undefined;
+  /** STEWARD_AUDIT_WITNESS_FILE: the append-only file each audit checkpoint is also written to. Default <dataDir>/audit-witness.log */
+  readonly auditWitnessFile: string;
+  /** STEWARD_AUDIT_SYSLOG: also send each checkpoint to the local syslog daemon, udp://127.0.0.1:514 (loopback only). Default unset */
+  readonly auditSyslog: string | undefined;
   /** STEWARD_MASTER_KEY: base64 of 32 bytes. When unset, the key file in the data directory. */
   readonly masterKeyFromEnv: boolean;
   /** STEWARD_MASTER_KEY_FILE: default <dataDir>/master-keys.json (created 0600 on first run). */
@@ -79,6 +89,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push({ path: 'DATABASE_URL', message: 'must be a postgres:// or postgresql:// URL' });
   }
+  const migrationDatabaseUrl = env['STEWARD_MIGRATION_DATABASE_URL'] || undefined;
+  if (migrationDatabaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(migrationDatabaseUrl)) {
+    problems.push({ path: 'STEWARD_MIGRATION_DATABASE_URL', message: 'must be a postgres:// or postgresql:// URL' });
+  }
+  if (migrationDatabaseUrl !== undefined && databaseUrl === undefined) {
+    problems.push({
+      path: 'STEWARD_MIGRATION_DATABASE_URL',
+      message: 'needs DATABASE_URL too (the embedded store is single-user)',
+    });
+  }
+  const auditSyslog = env['STEWARD_AUDIT_SYSLOG'] || undefined;
+  if (auditSyslog !== undefined && !/^udp:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d{1,5})?$/.test(auditSyslog)) {
+    problems.push({
+      path: 'STEWARD_AUDIT_SYSLOG',
+      message: 'must be udp:// to a loopback address, e.g. udp://127.0.0.1:514',
+    });
+  }
   const masterKey = env['STEWARD_MASTER_KEY'];
   if (masterKey !== undefined && masterKey !== '' && Buffer.from(masterKey, 'base64').length !== 32) {
     problems.push({
@@ -118,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   const config: StewardConfig = {
     dataDir,
     databaseUrl,
+    migrationDatabaseUrl,
+    auditSyslog,
+    auditWitnessFile: resolve(env['STEWARD_AUDIT_WITNESS_FILE'] || resolve(dataDir, 'audit-witness.log')),
     masterKeyFromEnv: masterKey !== undefined && masterKey !== '',
     masterKeyFile: resolve(env['STEWARD_MASTER_KEY_FILE'] || resolve(dataDir, 'master-keys.json')),
     host: env['STEWARD_HOST'] || '127.0.0.1',

@@ -169,6 +169,7 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
   let db: TestDatabase;
   let server: RunningServer;
   const report = new Map<string, Row>();
+  const reasons: string[] = [];
   const row = (source: string): Row => {
     let r = report.get(source);
     if (r === undefined) {
@@ -186,7 +187,8 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
   after(async () => {
     await server?.stop();
     rmSync(seedDir, { recursive: true, force: true });
-    if (report.size > 0) console.log(`\nReal-world corpus (${target.name}):\n${table(report)}\n`);
+    if (report.size > 0)
+      console.log(`\nReal-world corpus (${target.name}):\n${table(report)}\n\n${reasons.sort().join('\n')}\n`);
   });
 
   // The HL7 channel only: the sandbox's own polling files FHIR changes at the same time.
@@ -242,6 +244,7 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
         } else if (ack.code === 'AR' || ack.code === 'AE' || ack.code === 'CR' || ack.code === 'CE') {
           if (ack.text.length === 0) problems.push(`${where}: ${ack.code} without a reason`);
           outcome = added > 0 ? 'flagged' : 'refused';
+          reasons.push(`- \`${where}\`: ${ack.code}, ${ack.text.slice(0, 160)}`);
         } else {
           problems.push(`${where}: unreadable ACK ${JSON.stringify(frame.slice(0, 80))}`);
           continue;
@@ -279,6 +282,9 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
         if (outcome?.resourceType !== 'OperationOutcome' || (outcome.issue ?? []).length === 0)
           problems.push(`${input.file}: the EHR refused it (${r.status}) without an OperationOutcome`);
         row(input.source).refusedByEhr++;
+        reasons.push(
+          `- \`${input.source}/${input.file}\`: the EHR refused it, ${JSON.stringify(outcome?.issue?.[0] ?? '').slice(0, 160)}`,
+        );
         continue;
       }
       if (!followed.has(resourceType)) row(input.source).notFollowed++;
@@ -289,9 +295,10 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
       const { resourceType, id } = input.resource;
       // A change may arrive first by subscription notification, then again by the poll: the event
       // is filed once (by its change key) under whichever message came first.
-      const found = await db.query<{ status: string }>(`select status from ehr_inbound where message_key like $1`, [
-        `${resourceType}/${id!}/%`,
-      ]);
+      const found = await db.query<{ status: string; reason: string | null }>(
+        `select status, reason from ehr_inbound where message_key like $1`,
+        [`${resourceType}/${id!}/%`],
+      );
       const events = await db.query<{ n: number }>(
         `select count(*)::int as n from ehr_events where dedup_key like $1`,
         [`fhir:${resourceType}/${id!}/%`],
@@ -302,8 +309,12 @@ describe(`the real-world corpus against a running Steward (${target.name})`, { s
         problems.push(`${input.source}/${input.file}: the EHR holds it, Steward polled, nothing was recorded`);
         continue;
       }
-      if (flagged) r.flagged++;
-      else r.accepted++;
+      if (flagged) {
+        r.flagged++;
+        reasons.push(
+          `- \`${input.source}/${input.file}\`: dead letter, ${found.rows.map((f) => f.reason ?? '').join(' ')}`,
+        );
+      } else r.accepted++;
       r.events += events.rows[0]!.n;
     }
     assert.deepEqual(problems, []);

@@ -8,6 +8,8 @@ import { openDatabase, type Database } from '@steward/store';
 import {
   ApiTokens,
   AuditLog,
+  FileAuditWitness,
+  SyslogAuditWitness,
   Authenticator,
   BreakGlassStore,
   EgressRegistry,
@@ -27,6 +29,7 @@ import {
   SessionManager,
   UserDirectory,
   type Logger,
+  type AuditWitness,
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
@@ -109,7 +112,10 @@ export interface Kernel {
 export type KernelConfig = Pick<
   StewardConfig,
   'dataDir' | 'databaseUrl' | 'masterKeyFromEnv' | 'masterKeyFile' | 'sessionIdleMinutes' | 'sessionMaxHours'
->;
+> &
+  // Optional so that callers building a KernelConfig by hand (tests) keep working: no owner URL,
+  // no witness file.
+  Partial<Pick<StewardConfig, 'migrationDatabaseUrl' | 'auditWitnessFile' | 'auditSyslog'>>;
 
 export interface KernelOptions {
   readonly clock?: Clock;
@@ -123,6 +129,8 @@ export interface KernelOptions {
   readonly database?: Database;
   /** A master key provider (tests, or a KMS plug-in). */
   readonly masterKeys?: MasterKeyProvider;
+  /** Where audit checkpoints are witnessed. Default: the file `config.auditWitnessFile`, when set. */
+  readonly auditWitnesses?: readonly AuditWitness[];
 }
 
 export async function openMasterKeys(config: KernelConfig, options: KernelOptions = {}): Promise<MasterKeyProvider> {
@@ -139,10 +147,21 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     (await openDatabase({
       dataDir: config.dataDir,
       ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+      ...(config.migrationDatabaseUrl !== undefined ? { migrationDatabaseUrl: config.migrationDatabaseUrl } : {}),
     }));
   try {
+    await warnIfOwner(db, logger);
     const cipher = await KeyRing.open(db, masterKeys);
-    const audit = await AuditLog.open(db, cipher, { clock });
+    const witnesses = options.auditWitnesses ?? [
+      ...(config.auditWitnessFile !== undefined ? [new FileAuditWitness(config.auditWitnessFile)] : []),
+      ...(config.auditSyslog !== undefined ? [new SyslogAuditWitness(config.auditSyslog)] : []),
+    ];
+    const audit = await AuditLog.open(db, cipher, {
+      clock,
+      witnesses,
+      onWitnessError: (witness, err) =>
+        logger.error({ witness, err }, 'AUDIT WITNESS FAILED: a checkpoint was not recorded outside the database'),
+    });
     const hasher = options.passwordHasher ?? new PasswordHasher();
     const users = new UserDirectory({ db, audit, cipher, hasher, clock });
     const serviceAccounts = new ServiceAccountDirectory({ db, audit, clock });
@@ -253,6 +272,23 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
   } catch (e) {
     await db.close();
     throw e;
+  }
+}
+
+/**
+ * On PostgreSQL, says loudly when the server runs as the role owning the audit tables (or a
+ * superuser): that role can switch the append-only triggers off (docs/operations.md).
+ */
+async function warnIfOwner(db: Database, logger: Logger): Promise<void> {
+  if (db.kind !== 'postgres') return;
+  const { rows } = await db.query<{ owns: boolean }>(
+    `select pg_has_role(current_user, c.relowner, 'MEMBER') or r.rolsuper as owns
+     from pg_class c, pg_roles r where c.oid = 'audit_log'::regclass and r.rolname = current_user`,
+  );
+  if (rows[0]?.owns === true) {
+    logger.warn(
+      'the server connects as the owner of the audit tables (or a superuser), which can alter the audit trail: run it as a member of steward_app and set STEWARD_MIGRATION_DATABASE_URL (docs/operations.md)',
+    );
   }
 }
 

@@ -37,6 +37,10 @@ export {
   entryText,
   GENESIS_HASH,
   keyFingerprint,
+  readWitnesses,
+  FileAuditWitness,
+  readWitnessText,
+  SyslogAuditWitness,
 } from './audit/index.js';
 export type {
   AuditEvent,
@@ -51,6 +55,9 @@ export type {
   VerifySuccess,
   VerifyFailure,
   VerifyProblem,
+  AuditWitness,
+  WitnessedCheckpoint,
+  WitnessReading,
   AuditFilter,
   AuditQuery,
   AuditRecord,

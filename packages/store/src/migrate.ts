@@ -15,6 +15,10 @@ export async function migrate(
   db: Database,
   migrations: readonly Migration[] = allMigrations,
 ): Promise<MigrationReport> {
+  const current = Math.max(0, ...migrations.map((m) => m.version));
+  // A schema already up to date needs no DDL: the application role (which may not create
+  // tables) can start on a database its owner migrated (docs/operations.md).
+  if (await upToDate(db, migrations)) return { applied: [], current };
   await db.exec(`create table if not exists schema_migrations (
     version integer primary key,
     name text not null,
@@ -40,5 +44,15 @@ export async function migrate(
       applied.push(m.version);
     }
   });
-  return { applied, current: Math.max(0, ...migrations.map((m) => m.version)) };
+  return { applied, current };
+}
+
+async function upToDate(db: Database, migrations: readonly Migration[]): Promise<boolean> {
+  const exists = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`);
+  if (exists.rows[0]?.t == null) return false;
+  const done = new Set(
+    (await db.query<{ version: number }>('select version from schema_migrations')).rows.map((r) => r.version),
+  );
+  // Unknown versions are refused by the locked path below, with its message.
+  return done.size === migrations.length && migrations.every((m) => done.has(m.version));
 }

@@ -84,6 +84,71 @@ export async function tamper(db: Database, sql: string, params: readonly unknown
   });
 }
 
+/** A PostgreSQL database set up the way docs/operations.md tells a DBA to: two roles, not superusers. */
+export interface RoleDatabases {
+  /** Connected as the owning role (`steward_test_owner`): it ran the migrations and owns every table. */
+  readonly owner: Database;
+  /** Connected as a login member of `steward_app` (`steward_test_app`): what the server runs as. */
+  readonly app: Database;
+  readonly ownerUrl: string;
+  readonly appUrl: string;
+  close(): Promise<void>;
+}
+
+export const TEST_OWNER_ROLE = 'steward_test_owner';
+export const TEST_APP_ROLE = 'steward_test_app';
+
+/**
+ * PostgreSQL only (needs STEWARD_TEST_DATABASE_URL as a superuser, to create the roles): a fresh
+ * database owned by a non-superuser owner role that migrates it, and a connection as the
+ * application role (`migrate: false`: left empty). The roles are created once per server,
+ * idempotently (tests run in parallel).
+ */
+export async function openWithRoles(options: { migrate?: boolean } = {}): Promise<RoleDatabases> {
+  const adminUrl = postgresUrl();
+  if (adminUrl === undefined) throw new Error(POSTGRES_SKIP_REASON);
+  await adminQuery(
+    adminUrl,
+    `do $$
+     begin
+       begin create role steward_app nologin; exception when duplicate_object then null; end;
+       begin create role ${TEST_OWNER_ROLE} login password '${TEST_OWNER_ROLE}' nosuperuser nocreaterole nocreatedb;
+         exception when duplicate_object then null; end;
+       begin create role ${TEST_APP_ROLE} login password '${TEST_APP_ROLE}' nosuperuser in role steward_app;
+         exception when duplicate_object then null; end;
+     end $$`,
+  );
+  const name = `steward_r_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name} owner ${TEST_OWNER_ROLE}`);
+  const ownerUrl = withDatabase(withUser(adminUrl, TEST_OWNER_ROLE), name);
+  const appUrl = withDatabase(withUser(adminUrl, TEST_APP_ROLE), name);
+  const owner = await PostgresDatabase.open({ url: ownerUrl, maxConnections: 2 });
+  const app = await PostgresDatabase.open({ url: appUrl, maxConnections: 4 });
+  try {
+    if (options.migrate !== false) await migrate(owner);
+  } catch (e) {
+    await Promise.all([owner.close(), app.close()]);
+    throw e;
+  }
+  return {
+    owner,
+    app,
+    ownerUrl,
+    appUrl,
+    async close() {
+      await Promise.all([owner.close(), app.close()]);
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+function withUser(url: string, role: string): string {
+  const u = new URL(url);
+  u.username = role;
+  u.password = role;
+  return u.toString();
+}
+
 async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -19,7 +19,10 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
     await kernel.policy.enforce(ctx, 'audit.verify');
     await kernel.audit.flush();
     const bar = progress('verifying');
-    const result = await verifyAuditLog(kernel.db, { onProgress: (p) => bar.update(p.entries, p.total) });
+    const result = await verifyAuditLog(kernel.db, {
+      witnesses: kernel.audit.witnesses,
+      onProgress: (p) => bar.update(p.entries, p.total),
+    });
     bar.stop();
     await kernel.audit.append({
       actor,
@@ -32,6 +35,9 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
       process.stdout.write(
         `audit chain intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints, head #${result.headSeq} ${result.headHash.slice(0, 16)}…` +
           (result.unsealedEntries > 0 ? ` (${result.unsealedEntries} entries after the last checkpoint)` : '') +
+          (result.witnessed !== undefined
+            ? `; reaches the checkpoint at #${result.witnessed.seq} witnessed in ${result.witnessed.witness}`
+            : '; no witness holds a checkpoint yet') +
           '\n',
       );
     } else {

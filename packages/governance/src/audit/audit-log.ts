@@ -26,16 +26,16 @@ import { OperationalError, UnexpectedError, systemClock, ConfigError, type Clock
 import type { Database, Sql } from '@steward/store';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { auditEvents, type AuditEntryInput, type AuditSink } from './audit-entry.js';
+import { canonicalJson, chainHash, checkpointMessage, entryText, isoMillis } from './audit-chain.js';
 import {
-  AUDIT_LOCK,
-  canonicalJson,
-  chainHash,
-  checkpointMessage,
-  entryText,
-  GENESIS_HASH,
-  isoMillis,
-} from './audit-chain.js';
+  insertCheckpoints,
+  insertRows,
+  lockAndReadHead,
+  type PendingCheckpoint,
+  type PendingRow,
+} from './audit-rows.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import type { AuditWitness } from './witness.js';
 
 export interface AuditLogOptions {
   readonly clock?: Clock;
@@ -47,6 +47,15 @@ export interface AuditLogOptions {
   readonly checkpointIntervalMs?: number;
   /** Appends waiting beyond this many are refused (AUDIT_UNAVAILABLE): overload fails closed. Default 100,000. */
   readonly maxQueue?: number;
+  /**
+   * Where each committed checkpoint is also written, outside the database (witness.ts). The
+   * newest checkpoint of each batch is recorded after its commit, in order; `flush` and `close`
+   * wait for it. A witness that fails does not fail the audit write (the entries are committed):
+   * `onWitnessError` hears it, and the next checkpoint is recorded again.
+   */
+  readonly witnesses?: readonly AuditWitness[];
+  /** Called when a witness cannot record a checkpoint. Default: remembered in `witnessFailures`. */
+  readonly onWitnessError?: (witness: string, error: unknown) => void;
 }
 
 /**
@@ -89,22 +98,6 @@ type Job =
 /** Thrown out of a batch transaction to roll it back and run its batched units one by one. */
 class RetryAlone extends Error {}
 
-interface PendingRow {
-  seq: number;
-  at: string;
-  input: AuditEntryInput;
-  entry: string;
-  prev: Buffer;
-  hash: Buffer;
-}
-
-interface PendingCheckpoint {
-  seq: number;
-  hash: Buffer;
-  at: string;
-  signature: Buffer;
-}
-
 const INSERT_CHUNK = 1_000;
 
 export class AuditLog implements AuditSink, BatchingAudit {
@@ -121,6 +114,11 @@ export class AuditLog implements AuditSink, BatchingAudit {
   #closed = false;
   #idle: Array<() => void> = [];
   #timer: NodeJS.Timeout | undefined;
+  readonly #witnesses: readonly AuditWitness[];
+  readonly #onWitnessError: ((witness: string, error: unknown) => void) | undefined;
+  /** Witness records in flight, chained so they land in seq order. */
+  #witnessing: Promise<void> = Promise.resolve();
+  #witnessFailures = 0;
 
   private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
     this.#db = db;
@@ -131,6 +129,18 @@ export class AuditLog implements AuditSink, BatchingAudit {
     this.#every = options.checkpointEvery ?? 1_000;
     this.#intervalMs = options.checkpointIntervalMs ?? 1_000;
     this.#maxQueue = options.maxQueue ?? 100_000;
+    this.#witnesses = options.witnesses ?? [];
+    this.#onWitnessError = options.onWitnessError;
+  }
+
+  /** The witnesses checkpoints are written to (what `verifyAuditLog` should be given). */
+  get witnesses(): readonly AuditWitness[] {
+    return this.#witnesses;
+  }
+
+  /** How many witness records have failed since the log was opened. */
+  get witnessFailures(): number {
+    return this.#witnessFailures;
   }
 
   /** Opens the log on a migrated store, loading (or creating on first use) the checkpoint signing key. */
@@ -213,8 +223,12 @@ export class AuditLog implements AuditSink, BatchingAudit {
 
   /** Resolves when everything queued so far is committed (or has failed). */
   flush(): Promise<void> {
-    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    const drained =
+      !this.#running && this.#queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this.#idle.push(resolve));
+    // The witnesses hold what was committed too, once flushed.
+    return drained.then(() => this.#witnessing);
   }
 
   /** Refuses new entries, commits the queued ones, and writes a final checkpoint over the head. */
@@ -226,6 +240,29 @@ export class AuditLog implements AuditSink, BatchingAudit {
     const done = new Promise<void>((resolve, reject) => this.#enqueue({ kind: 'checkpoint', resolve, reject }));
     await done;
     await this.flush();
+    for (const w of this.#witnesses) await w.close?.().catch((e: unknown) => this.#witnessFailed(w, e));
+  }
+
+  #witnessFailed(w: AuditWitness, e: unknown): void {
+    this.#witnessFailures += 1;
+    this.#onWitnessError?.(w.name, e);
+  }
+
+  /** Records the newest committed checkpoint with every witness, after the ones before it. */
+  #witness(cp: PendingCheckpoint): void {
+    if (this.#witnesses.length === 0) return;
+    const record = {
+      seq: cp.seq,
+      hash: cp.hash.toString('hex'),
+      at: cp.at,
+      keyId: this.#key.id,
+      signature: cp.signature.toString('hex'),
+    };
+    this.#witnessing = this.#witnessing.then(() =>
+      Promise.all(this.#witnesses.map((w) => w.record([record]).catch((e: unknown) => this.#witnessFailed(w, e)))).then(
+        () => undefined,
+      ),
+    );
   }
 
   #refusal(): OperationalError | undefined {
@@ -263,6 +300,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
     const settled: Array<() => void> = [];
     const forced = jobs.some((j) => j.kind === 'checkpoint');
     let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
+    let newest: PendingCheckpoint | undefined;
     try {
       await this.#db.transaction(async (tx) => {
         const { head, last } = await lockAndReadHead(tx);
@@ -335,6 +373,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
         }
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(tx, rows.slice(i, i + INSERT_CHUNK));
         if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
+        newest = checkpoints.at(-1);
         const lastAt = checkpoints.at(-1)?.at;
         if (seq > ckptSeq)
           pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
@@ -345,6 +384,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
       for (const job of jobs) job.reject(failure);
       return;
     }
+    if (newest !== undefined) this.#witness(newest);
     for (const f of settled) f();
     if (pendingSince !== undefined) this.#scheduleCheckpoint(pendingSince.checkpointAt);
   }
@@ -430,69 +470,4 @@ async function writeGroups(tx: Sql, jobs: readonly Job[]): Promise<Map<Job, Grou
     }
   }
   return out;
-}
-
-/**
- * Takes the audit lock, then reads the chain head and the last checkpoint: one round trip (the
- * `audit_lock_head` function reads after the lock is granted, with a fresh snapshot).
- */
-async function lockAndReadHead(
-  tx: Sql,
-): Promise<{ head: { seq: number; hash: Buffer }; last: { seq: number; at: number } }> {
-  const { rows } = await tx.query<{
-    head_seq: number | null;
-    head_hash: Uint8Array | null;
-    ckpt_seq: number | null;
-    ckpt_at_ms: number | null;
-  }>('select head_seq, head_hash, ckpt_seq, ckpt_at_ms from audit_lock_head($1)', [AUDIT_LOCK]);
-  const row = rows[0];
-  return {
-    head:
-      row?.head_seq == null || row.head_hash == null
-        ? { seq: 0, hash: GENESIS_HASH }
-        : { seq: Number(row.head_seq), hash: Buffer.from(row.head_hash) },
-    last: row?.ckpt_seq == null ? { seq: 0, at: 0 } : { seq: Number(row.ckpt_seq), at: Number(row.ckpt_at_ms) },
-  };
-}
-
-/** A text[] literal element, quoted so that any id survives. */
-function pgArrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
-async function insertRows(tx: Sql, rows: readonly PendingRow[]): Promise<void> {
-  await tx.query(
-    `insert into audit_log (seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)
-     select seq, at::timestamptz, actor_id, action, event, outcome, patient_ids::text[], entry,
-            decode(prev_hash, 'hex'), decode(hash, 'hex')
-     from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-       as t(seq, at, actor_id, action, event, outcome, patient_ids, entry, prev_hash, hash)`,
-    [
-      rows.map((r) => r.seq),
-      rows.map((r) => r.at),
-      rows.map((r) => r.input.actor.id),
-      rows.map((r) => r.input.action),
-      rows.map((r) => r.input.event),
-      rows.map((r) => r.input.outcome),
-      rows.map((r) => pgArrayLiteral(r.input.patientIds ?? [])),
-      rows.map((r) => r.entry),
-      rows.map((r) => r.prev.toString('hex')),
-      rows.map((r) => r.hash.toString('hex')),
-    ],
-  );
-}
-
-async function insertCheckpoints(tx: Sql, checkpoints: readonly PendingCheckpoint[], keyId: string): Promise<void> {
-  await tx.query(
-    `insert into audit_checkpoints (seq, hash, at, key_id, signature)
-     select seq, decode(hash, 'hex'), at::timestamptz, $4, decode(signature, 'hex')
-     from unnest($1::int8[], $2::text[], $3::text[], $5::text[]) as t(seq, hash, at, signature)`,
-    [
-      checkpoints.map((c) => c.seq),
-      checkpoints.map((c) => c.hash.toString('hex')),
-      checkpoints.map((c) => c.at),
-      keyId,
-      checkpoints.map((c) => c.signature.toString('hex')),
-    ],
-  );
 }

@@ -44,7 +44,9 @@ export type VerifyProblem =
   | 'truncated'
   | 'bad-signature'
   | 'untrusted-key'
-  | 'checkpoint-missing';
+  | 'checkpoint-missing'
+  /** A witness's own record was edited, or holds a checkpoint no known key signed. */
+  | 'witness-broken';
 
 export interface VerifyFailure {
   readonly ok: false;
@@ -72,6 +74,8 @@ export interface VerifySuccess {
   readonly unsealedEntries: number;
   /** The keys that signed checkpoints, to compare with the fingerprints pinned out of band. */
   readonly keys: readonly { readonly id: string; readonly fingerprint: string }[];
+  /** The highest checkpoint the witnesses hold, which the log was checked against (none given: absent). */
+  readonly witnessed?: { readonly seq: number; readonly witness: string };
 }
 
 export type VerifyResult = VerifySuccess | VerifyFailure;
@@ -81,8 +85,11 @@ export interface ChainVerifierOptions {
   readonly maxCheckpointGap?: number;
   /** Fingerprints (hex SHA-256 of the SPKI) of the keys allowed to sign checkpoints. Unset: any stored key. */
   readonly trustedKeys?: readonly string[];
-  /** A checkpoint recorded earlier out of band (seq and hex hash): the log must still reach it, unchanged. */
-  readonly anchor?: { readonly seq: number; readonly hash: string };
+  /**
+   * A checkpoint recorded earlier out of band (seq and hex hash; `source` names where, for the
+   * message): the log must still reach it, unchanged.
+   */
+  readonly anchor?: { readonly seq: number; readonly hash: string; readonly source?: string };
 }
 
 class Failed extends Error {
@@ -98,7 +105,7 @@ export class ChainVerifier {
   readonly #usedKeys = new Set<string>();
   readonly #maxGap: number;
   readonly #trusted: ReadonlySet<string> | undefined;
-  readonly #anchor: { readonly seq: number; readonly hash: string } | undefined;
+  readonly #anchor: { readonly seq: number; readonly hash: string; readonly source?: string } | undefined;
   #expected = 1;
   #prevHex = GENESIS_HASH.toString('hex');
   /** Scratch space for prev_hash || entry, hashed in one call (the hot path). */
@@ -188,10 +195,11 @@ export class ChainVerifier {
     }
     if (this.#anchor !== undefined) {
       if (this.#anchor.seq > headSeq) {
+        const from = this.#anchor.source !== undefined ? ` (witnessed in ${this.#anchor.source})` : '';
         return this.#finalFailure(
           headSeq + 1,
           'truncated',
-          `entries ${headSeq + 1} to ${this.#anchor.seq} were removed: the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}`,
+          `entries ${headSeq + 1} to ${this.#anchor.seq} (at least) were removed: the log ends at seq ${headSeq}, before the anchor at seq ${this.#anchor.seq}${from}`,
         );
       }
       const h = this.#recentOrUndefined(this.#anchor.seq);
@@ -250,6 +258,8 @@ export class ChainVerifier {
     }
     const hex = this.#hash(row.prevHash, row.entry);
     if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    if (this.#anchor !== undefined && s === this.#anchor.seq && hex !== this.#anchor.hash.toLowerCase())
+      this.#fail(s, 'altered', `entry ${s} differs from the anchor recorded for it`);
     // Fast path for the common case; the slow one parses the entry to say exactly what is wrong.
     if (row.prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(row, page, index);
     this.#prevHex = hex;

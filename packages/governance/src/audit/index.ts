@@ -23,3 +23,7 @@ export type { ExportOptions } from './fhir-export.js';
 export { canonicalJson, chainHash, checkpointMessage, entryText, GENESIS_HASH } from './audit-chain.js';
 export type { CanonicalEntry } from './audit-chain.js';
 export { keyFingerprint } from './signing-key.js';
+export { readWitnesses } from './witness.js';
+export type { AuditWitness, WitnessedCheckpoint, WitnessReading } from './witness.js';
+export { FileAuditWitness, readWitnessText } from './file-witness.js';
+export { SyslogAuditWitness } from './syslog-witness.js';

@@ -134,7 +134,7 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
       await kernel.policy.enforce(ctx, 'audit.verify');
       await kernel.audit.flush();
       const checkedAt = kernel.clock.now().toISOString();
-      const result = await verifyAuditLog(kernel.db);
+      const result = await verifyAuditLog(kernel.db, { witnesses: kernel.audit.witnesses });
       // The last entry known good: the head when the chain holds, the one before the first bad one otherwise.
       const goodSeq = result.ok ? result.headSeq : result.firstBadSeq - 1;
       const at =
