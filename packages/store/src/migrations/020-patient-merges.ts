@@ -29,4 +29,13 @@ create table workflow_event_flags (
   primary key (connection_id, event_id)
 );
 create index workflow_event_flags_recent on workflow_event_flags (connection_id, seq desc);
+
+do $$
+begin
+  if exists (select 1 from pg_roles where rolname = 'steward_app') then
+    -- A reverse merge undoes a merge (delete), a newer one replaces it (upsert); flags are append-only.
+    grant select, insert, update, delete on workflow_patient_merges to steward_app;
+    grant select, insert on workflow_event_flags to steward_app;
+  end if;
+end $$;
 `;
