@@ -7,6 +7,10 @@ import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages', 'apps', 'tests'].map((d) => join(root, d));
+// The repository's own scripts are plain ESM, tested where they are (scripts/*.test.mjs).
+const scriptTests = readdirSync(join(root, 'scripts'))
+  .filter((n) => n.endsWith('.test.mjs'))
+  .map((n) => join(root, 'scripts', n));
 const filter = process.argv.slice(2);
 
 function* walk(dir) {
@@ -24,8 +28,7 @@ function* walk(dir) {
   }
 }
 
-const files = roots
-  .flatMap((r) => [...walk(r)])
+const files = [...roots.flatMap((r) => [...walk(r)]), ...scriptTests]
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {
