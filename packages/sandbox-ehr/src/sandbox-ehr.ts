@@ -12,7 +12,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock } from '@steward/core';
 import type { Clock } from '@steward/core';
+import { parseSearchRequest } from '@medplum/core';
 import { FhirRouter } from '@medplum/fhir-router';
+import type { Subscription } from '@medplum/fhirtypes';
 import type { JSONWebKeySet } from 'jose';
 import { FaultInjector, parseFaultRules } from './faults/index.js';
 import { FhirHandler, SandboxRepository, jsonReply, loadFhirDefinitions, outcomeReply } from './fhir-server/index.js';
@@ -161,6 +163,9 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     await repository.setMeta('seed', seedReport);
   }
   subscriptions.start();
+  if (restored) {
+    subscriptions.resume(await repository.searchResources(parseSearchRequest<Subscription>('Subscription', {})));
+  }
 
   const handle = async (req: SandboxRequest): Promise<HttpReply> => {
     if (req.path === '/auth/token') {

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
 /**
  * The sandbox keeps its data across restarts in its data directory: what a client wrote, deleted and the history
  * of it, read back after a restart by a third-party FHIR client (fhir-kit-client); the seed is applied once.
@@ -7,12 +7,15 @@ import { thirdPartyFixture } from '@steward/core/testing';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'fhir-kit-client';
 import { startSandboxEhr } from '../sandbox-ehr.js';
 import type { SandboxEhr } from '../sandbox-ehr.js';
 import { tokenFor } from '../testing/index.js';
+import { subscriptionTopicUrls } from '../subscriptions/index.js';
 import { journalFileName } from './journal.js';
 
 const seed = { fixturesDir: thirdPartyFixture('synthea-r4'), maxPatients: 2 };
@@ -97,6 +100,67 @@ describe('sandbox data across restarts', () => {
       assert.equal(updated.meta.versionId, '3');
     } finally {
       await second.close();
+    }
+  });
+
+  it('takes up stored Subscriptions again after a restart: a new handshake, then notifications', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const bundle = JSON.parse(body);
+        const status = bundle.entry?.[0]?.resource;
+        const type: string = status?.parameter?.find((p: any) => p.name === 'type')?.valueCode ?? 'unknown';
+        received.push(type);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const until = async (n: number): Promise<void> => {
+      for (let i = 0; i < 200 && received.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(received.length >= n, `${received.length} notifications, wanted ${n}`);
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-ehr-subs-'));
+    try {
+      const first = await startSandboxEhr({ dataDir: dir });
+      try {
+        const client = await clientFor(first);
+        await client.create({
+          resourceType: 'Subscription',
+          body: {
+            resourceType: 'Subscription',
+            status: 'requested',
+            reason: 'restart test',
+            criteria: subscriptionTopicUrls.find((u) => u.endsWith('appointment-changed'))!,
+            channel: { type: 'rest-hook', endpoint, payload: 'application/fhir+json' },
+          },
+        });
+        await until(1);
+      } finally {
+        await first.close();
+      }
+      const second = await startSandboxEhr({ dataDir: dir });
+      try {
+        await until(2);
+        const client = await clientFor(second);
+        await client.create({
+          resourceType: 'Appointment',
+          body: {
+            resourceType: 'Appointment',
+            status: 'proposed',
+            participant: [{ status: 'needs-action', actor: { reference: 'Practitioner/example' } }],
+          },
+        });
+        await until(3);
+        assert.deepEqual(received, ['handshake', 'handshake', 'event-notification']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      receiver.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
