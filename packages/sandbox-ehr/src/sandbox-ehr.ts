@@ -159,7 +159,9 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
   // The seed goes into an empty store once; later starts keep what the clinic and clients did since.
   let seedReport = repository.meta<SeedReport>('seed');
   if (options.seed && seedReport === undefined) {
-    seedReport = await seedSynthea(router, repository, options.seed);
+    // One unit: one journal line and fsync for the whole seed, and a failed seed leaves nothing behind.
+    const seedOptions = options.seed;
+    seedReport = await repository.importUnit(() => seedSynthea(router, repository, seedOptions));
     await repository.setMeta('seed', seedReport);
   }
   subscriptions.start();
