@@ -202,6 +202,10 @@ describe('sandbox FHIR conformance through fhir-kit-client', () => {
     const counted = (await client.search({ resourceType: 'Basic', searchParams: { _summary: 'count' } })) as any;
     assert.ok(counted.total >= 3);
     assert.equal(counted.entry, undefined);
+    // A summary the server does not cut down to is said so in the Bundle, not silently passed over.
+    const summary = (await client.search({ resourceType: 'Basic', searchParams: { _summary: 'true' } })) as any;
+    const note = summary.entry.find((e: any) => e.search.mode === 'outcome');
+    assert.equal(note.resource.issue[0].severity, 'information');
   });
 
   it('reports an unknown search parameter instead of matching nothing, and refuses it when strict', async () => {

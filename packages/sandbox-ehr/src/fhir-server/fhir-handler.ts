@@ -283,9 +283,9 @@ export class FhirHandler {
       ...matches.map((r) => ({ resource: shown(r), search: { mode: 'match' as const } })),
       ...included.map((r) => ({ resource: shown(r), search: { mode: 'include' as const } })),
     ];
-    if (plan.ignored.length > 0) {
+    if (plan.ignored.length + plan.notes.length > 0) {
       entry.push({
-        resource: { resourceType: 'OperationOutcome', issue: [...plan.ignored] },
+        resource: { resourceType: 'OperationOutcome', issue: [...plan.ignored, ...plan.notes] },
         search: { mode: 'outcome' },
       });
     }

@@ -42,6 +42,8 @@ export interface SearchPlan {
   readonly applied: URLSearchParams;
   /** Parameters the server ignored, each with why. */
   readonly ignored: readonly OperationOutcomeIssue[];
+  /** Parameters applied only in part (e.g. `_summary=true` answered with whole resources). */
+  readonly notes: readonly OperationOutcomeIssue[];
   readonly summary: 'count' | 'data' | 'true' | 'text' | 'false' | undefined;
   readonly include: readonly IncludeTarget[];
   readonly revinclude: readonly IncludeTarget[];
@@ -65,6 +67,7 @@ export function planSearch(resourceType: string, search: URLSearchParams): Searc
   const query = new URLSearchParams();
   const applied = new URLSearchParams();
   const ignored: OperationOutcomeIssue[] = [];
+  const notes: OperationOutcomeIssue[] = [];
   const include: IncludeTarget[] = [];
   const revinclude: IncludeTarget[] = [];
   let summary: SearchPlan['summary'];
@@ -85,6 +88,13 @@ export function planSearch(resourceType: string, search: URLSearchParams): Searc
       if (['count', 'data', 'true', 'text', 'false'].includes(value)) {
         summary = value as SearchPlan['summary'];
         applied.append(key, value);
+        if (value === 'true' || value === 'text') {
+          notes.push({
+            severity: 'information',
+            code: 'informational',
+            diagnostics: `_summary=${value} is answered with whole resources`,
+          });
+        }
       } else ignored.push(warning(`_summary=${value} is not a summary mode`));
       continue;
     }
@@ -109,7 +119,14 @@ export function planSearch(resourceType: string, search: URLSearchParams): Searc
     query.append(key, value);
     applied.append(key, value);
   }
-  return { query, applied, ignored, summary, include, revinclude };
+  if (search.has('_elements')) {
+    notes.push({
+      severity: 'information',
+      code: 'informational',
+      diagnostics: '_elements is answered with whole resources',
+    });
+  }
+  return { query, applied, ignored, notes, summary, include, revinclude };
 }
 
 const referenceOf = (r: Resource): string => `${r.resourceType}/${r.id ?? ''}`;
