@@ -30,6 +30,8 @@ export const journalFileName = 'fhir-journal.ndjson';
 export class Journal {
   readonly path: string;
   #fd: number | undefined;
+  /** Bytes of committed lines: a failed append is cut back to here, so it never leaves a torn middle line. */
+  #size = 0;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -71,8 +73,9 @@ export class Journal {
       offset = end + 1;
     }
     this.#fd = openSync(this.path, 'a+');
+    this.#size = Buffer.byteLength(text) - droppedBytes;
     if (droppedBytes > 0) {
-      ftruncateSync(this.#fd, Buffer.byteLength(text) - droppedBytes);
+      ftruncateSync(this.#fd, this.#size);
       fsyncSync(this.#fd);
     }
     return { records, droppedBytes };
@@ -83,9 +86,20 @@ export class Journal {
     if (this.#fd === undefined) throw new Error('journal not open');
     if (records.length === 0) return;
     const data = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
-    let written = 0;
-    while (written < data.length) written += writeSync(this.#fd, data, written);
-    fsyncSync(this.#fd);
+    try {
+      let written = 0;
+      while (written < data.length) written += writeSync(this.#fd, data, written);
+      fsyncSync(this.#fd);
+    } catch (e) {
+      // e.g. a full disk: the caller undoes the unit, and the file must not keep half of it.
+      try {
+        ftruncateSync(this.#fd, this.#size);
+      } catch {
+        // the next start drops a torn last line anyway
+      }
+      throw e;
+    }
+    this.#size += data.length;
   }
 
   close(): void {

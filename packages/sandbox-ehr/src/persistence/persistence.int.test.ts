@@ -175,6 +175,11 @@ describe('sandbox data across restarts', () => {
     } finally {
       await ehr.close();
     }
+    // A write the journal cannot take (here: closed) is refused and undone, never kept in memory only.
+    const count = ehr.repository.changeCount;
+    await assert.rejects(ehr.repository.createResource({ resourceType: 'Device' }));
+    assert.equal(ehr.repository.changeCount, count);
+    assert.deepEqual(await ehr.repository.searchResources({ resourceType: 'Device', filters: [] }), []);
   });
 
   it('refuses to start on a journal damaged before its end', async () => {
