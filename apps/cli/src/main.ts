@@ -329,6 +329,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--port <port>', 'HTTP port (0 = any free one)', '8471')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--seed-dir <dir>', 'a Synthea synthea-r4 folder (default: the shared fixtures, else the built-in seed)')
+    .option('--data-dir <dir>', 'keep the EHR and its clinic here across restarts (default: in memory only)')
     .option(
       '--client <id=jwks>',
       'register a SMART client: its id and a file with its public JWK set (repeatable)',

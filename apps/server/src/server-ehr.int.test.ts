@@ -188,13 +188,26 @@ for (const target of storeTargets()) {
     it('stops cleanly, and a restart on the same store keeps its one connection and files nothing twice', async () => {
       const before = await events(server);
       const port = Number(new URL(server.sandbox!.ehr.url).port);
+      const sandboxChanges = server.sandbox!.ehr.repository.changeCount;
+      const clinicNow = server.sandbox!.liveClinic()!.simulator.now;
       await server.stop();
-      // The sandbox lives in memory: a restart is a new EHR on the same address, so subscriptions are made anew.
+      // The sandbox keeps its data under the data directory; Steward listens on a new port (0), so its
+      // subscriptions (whose endpoint names that port) are made anew.
       server = await startServer({ ...config, sandboxPort: port }, logger, {
         database: db,
         masterKeys,
         passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
       });
+      assert.equal(server.sandbox!.ehr.restored, true);
+      assert.ok(server.sandbox!.ehr.repository.changeCount >= sandboxChanges, 'the EHR kept what it held');
+      const fhirRefs = before.filter((e) => /^[A-Z][A-Za-z]+\/[^/]+\/_history\//.test(e.sourceRef));
+      assert.ok(fhirRefs.length > 0);
+      for (const e of fhirRefs) {
+        const [type = '', id = ''] = e.sourceRef.split('/');
+        assert.ok(server.sandbox!.ehr.repository.hasHistory(type, id), 'what Steward filed still points into the EHR');
+      }
+      assert.equal(server.sandbox!.liveClinic()!.resumed, true);
+      assert.equal(server.sandbox!.liveClinic()!.simulator.now, clinicNow);
       assert.equal((await server.kernel.connections.all()).length, 1);
       assert.deepEqual(server.ehr!.status()[0]!.subscriptions, { kept: 0, created: 5, retired: 0 });
       await until('the first poll after the restart', () => Promise.resolve(server.ehr!.status()[0]!.lastPoll));

@@ -2,19 +2,24 @@
  * @module The sandbox EHR's composition root: one node:http server with the FHIR API at `/fhir/R4/`, the SMART
  * token endpoint at `/auth/token`, the fault-injection control at `/$sandbox/faults`, and subscriptions.
  *
- * Known limits: plain HTTP on localhost (a test double, not a deployment); the `$sandbox/faults` control is not
- * authenticated, so bind to 127.0.0.1; everything lives in memory and is lost on close.
+ * With `dataDir`, every committed write is journaled there (fsync before the answer) and replayed at the next
+ * start, and the seed is applied only to an empty store; without it everything lives in memory and is lost on
+ * close. Known limits: plain HTTP on localhost (a test double, not a deployment); the `$sandbox/faults` control
+ * is not authenticated, so bind to 127.0.0.1; registered clients, tokens and fault rules are not kept.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock } from '@steward/core';
 import type { Clock } from '@steward/core';
+import { parseSearchRequest } from '@medplum/core';
 import { FhirRouter } from '@medplum/fhir-router';
+import type { Subscription } from '@medplum/fhirtypes';
 import type { JSONWebKeySet } from 'jose';
 import { FaultInjector, parseFaultRules } from './faults/index.js';
 import { FhirHandler, SandboxRepository, jsonReply, loadFhirDefinitions, outcomeReply } from './fhir-server/index.js';
 import type { HttpReply, SandboxRequest } from './fhir-server/index.js';
+import { Journal } from './persistence/index.js';
 import { seedSynthea } from './seed/index.js';
 import type { SeedReport } from './seed/index.js';
 import { TokenEndpoint } from './smart-auth/index.js';
@@ -27,6 +32,8 @@ export interface SandboxEhrOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
   readonly seed?: { readonly fixturesDir: string; readonly maxPatients?: number };
+  /** Where the EHR keeps its data across restarts (created if missing). None: in memory only. */
+  readonly dataDir?: string;
   /** Access token lifetime (default 300 s). */
   readonly accessTokenTtlSeconds?: number;
   readonly faultSeed?: number;
@@ -53,7 +60,12 @@ export interface SandboxEhr {
   readonly faults: FaultInjector;
   readonly repository: SandboxRepository;
   readonly router: FhirRouter;
+  /** What the seed wrote, at the start that applied it (kept in the data directory for later starts). */
   readonly seedReport: SeedReport | undefined;
+  /** Whether this start found data from an earlier run in `dataDir`. */
+  readonly restored: boolean;
+  /** The data directory, when the EHR persists. */
+  readonly dataDir: string | undefined;
   registerClient(client: SandboxClient): void;
   subscriptionStats(): DeliveryStats;
   close(): Promise<void>;
@@ -89,7 +101,9 @@ function send(res: ServerResponse, reply: HttpReply): void {
 export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<SandboxEhr> {
   loadFhirDefinitions();
   const router = new FhirRouter();
-  const repository = new SandboxRepository();
+  const journal = options.dataDir !== undefined ? new Journal(options.dataDir) : undefined;
+  const repository = new SandboxRepository(journal ? { journal } : {});
+  const restored = repository.changeCount > 0;
   const faults = new FaultInjector(options.faultSeed ?? 1);
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const sockets = new Set<Socket>();
@@ -138,9 +152,22 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     validateWrite: (resource) => subscriptions.validate(resource),
   });
 
-  for (const topic of subscriptionTopics) await repository.updateResource(topicAsBasic(topic));
-  const seedReport = options.seed ? await seedSynthea(router, repository, options.seed) : undefined;
+  for (const topic of subscriptionTopics) {
+    const basic = topicAsBasic(topic);
+    if (!repository.hasHistory(basic.resourceType, basic.id ?? '')) await repository.updateResource(basic);
+  }
+  // The seed goes into an empty store once; later starts keep what the clinic and clients did since.
+  let seedReport = repository.meta<SeedReport>('seed');
+  if (options.seed && seedReport === undefined) {
+    // One unit: one journal line and fsync for the whole seed, and a failed seed leaves nothing behind.
+    const seedOptions = options.seed;
+    seedReport = await repository.importUnit(() => seedSynthea(router, repository, seedOptions));
+    await repository.setMeta('seed', seedReport);
+  }
   subscriptions.start();
+  if (restored) {
+    subscriptions.resume(await repository.searchResources(parseSearchRequest<Subscription>('Subscription', {})));
+  }
 
   const handle = async (req: SandboxRequest): Promise<HttpReply> => {
     if (req.path === '/auth/token') {
@@ -231,6 +258,8 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     repository,
     router,
     seedReport,
+    restored,
+    dataDir: options.dataDir,
     registerClient: (client) => tokens.registerClient(client),
     subscriptionStats: () => subscriptions.stats,
     close: async () => {
@@ -238,6 +267,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
+      journal?.close();
     },
   };
 }

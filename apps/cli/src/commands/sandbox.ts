@@ -1,6 +1,6 @@
 /**
  * @module `steward sandbox`: the sandbox EHR on its own, in the foreground — a real FHIR R4 server
- * (Medplum's router, in memory) seeded from Synthea, with SMART Backend Services and topic
+ * (Medplum's router, in memory, or kept in `--data-dir` across restarts) seeded from Synthea, with SMART Backend Services and topic
  * subscriptions — optionally with the clinic simulator playing on it and sending its HL7 v2 feed
  * to an MLLP listener (Steward's, or any interface engine's). For development and demos against
  * a Steward started elsewhere; `npm start` runs its own sandbox in-process.
@@ -14,6 +14,8 @@ export interface SandboxFlags {
   readonly port: string;
   readonly host: string;
   readonly seedDir?: string;
+  /** Where the EHR and its clinic persist across restarts; none keeps everything in memory. */
+  readonly dataDir?: string;
   /** `<client-id>=<jwks.json>`, repeatable: SMART clients to register (their public keys). */
   readonly client?: readonly string[];
   readonly scopes: string;
@@ -30,7 +32,12 @@ export async function sandbox(o: SandboxFlags, onReady?: (url: string) => void):
   const hl7 = o.hl7To !== undefined ? hostPort(o.hl7To) : undefined;
   const clients = (o.client ?? []).map(parseClient);
   const seed = o.seedDir !== undefined ? { dir: o.seedDir, kind: 'configured' } : syntheaSeedSource();
-  const ehr = await startSandboxEhr({ port, host: o.host, seed: { fixturesDir: seed.dir } });
+  const ehr = await startSandboxEhr({
+    port,
+    host: o.host,
+    seed: { fixturesDir: seed.dir },
+    ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+  });
   const scopes = o.scopes.split(/[\s,]+/).filter((s) => s !== '');
   for (const c of clients) ehr.registerClient({ clientId: c.clientId, jwks: c.jwks, allowedScopes: scopes });
   let clinic: LiveClinic | undefined;
@@ -45,7 +52,9 @@ export async function sandbox(o: SandboxFlags, onReady?: (url: string) => void):
   }
   process.stdout.write(
     [
-      `Sandbox EHR (synthetic data only) seeded with ${ehr.seedReport?.patients ?? 0} patients from ${seed.kind === 'built-in' ? 'the built-in seed' : seed.dir}`,
+      ehr.restored
+        ? `Sandbox EHR (synthetic data only) continuing with its data in ${o.dataDir ?? ''}`
+        : `Sandbox EHR (synthetic data only) seeded with ${ehr.seedReport?.patients ?? 0} patients from ${seed.kind === 'built-in' ? 'the built-in seed' : seed.dir}${o.dataDir !== undefined ? `, kept in ${o.dataDir}` : ''}`,
       `  FHIR R4 base:   ${ehr.fhirBaseUrl}`,
       `  SMART token:    ${ehr.tokenUrl}`,
       `  clients:        ${clients.map((c) => c.clientId).join(', ') || '(none: pass --client <id>=<jwks.json>)'}`,

@@ -1,5 +1,12 @@
 /** @module The embedded default EHR: the sandbox, connected like a real one, with a living clinic. */
-export { startSandboxDemo, wantsSandbox, nextClinicDay, sandboxConnectionName, sandboxScopes } from './sandbox-demo.js';
+export {
+  startSandboxDemo,
+  wantsSandbox,
+  nextClinicDay,
+  sandboxConnectionName,
+  sandboxDataDir,
+  sandboxScopes,
+} from './sandbox-demo.js';
 export type { SandboxDemo, SandboxConfig } from './sandbox-demo.js';
 export { ensureDemoStaff, readDemoAccounts, demoAccountsFile } from './demo-staff.js';
 export type { DemoAccount } from './demo-staff.js';

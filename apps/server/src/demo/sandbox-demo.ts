@@ -5,8 +5,14 @@
  * BAA), a connection with its own SMART key (ES384) registered at the sandbox, its HL7 v2 feed
  * into Steward's MLLP listener — and then a clinic simulator plays clinic days on it.
  *
+ * The sandbox keeps its data in `<dataDir>/sandbox-ehr` (its write journal and the clinic's state), so a
+ * restart finds the same patients, appointments and referrals Steward holds references to, seeds nothing
+ * again, and the clinic plays on from where it stopped. Deleting that folder resets the sandbox (do it
+ * together with Steward's own store: Steward's records point into it).
+ *
  * The setup acts as a local operator service account (`steward-sandbox`) with the admin role.
  */
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
@@ -36,8 +42,13 @@ export const sandboxScopes = [
 
 export type SandboxConfig = Pick<
   StewardConfig,
-  'sandbox' | 'sandboxPort' | 'sandboxMllpPort' | 'sandboxSpeed' | 'sandboxSeed'
+  'sandbox' | 'sandboxPort' | 'sandboxMllpPort' | 'sandboxSpeed' | 'sandboxSeed' | 'dataDir'
 >;
+
+/** Where the embedded sandbox keeps its data, under Steward's data directory. */
+export function sandboxDataDir(config: Pick<StewardConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'sandbox-ehr');
+}
 
 export interface SandboxDemo {
   readonly ehr: SandboxEhr;
@@ -58,11 +69,18 @@ export async function wantsSandbox(kernel: Kernel, config: SandboxConfig): Promi
 
 export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, logger: Logger): Promise<SandboxDemo> {
   const seed = syntheaSeedSource();
-  const ehr = await startSandboxEhr({ port: config.sandboxPort, host: '127.0.0.1', seed: { fixturesDir: seed.dir } });
+  const ehr = await startSandboxEhr({
+    port: config.sandboxPort,
+    host: '127.0.0.1',
+    seed: { fixturesDir: seed.dir },
+    dataDir: sandboxDataDir(config),
+  });
   try {
     logger.info(
-      { url: ehr.fhirBaseUrl, seed: seed.kind, patients: ehr.seedReport?.patients ?? 0 },
-      'sandbox EHR started (synthetic data only)',
+      { url: ehr.fhirBaseUrl, seed: seed.kind, patients: ehr.seedReport?.patients ?? 0, restored: ehr.restored },
+      ehr.restored
+        ? 'sandbox EHR started with its saved data (synthetic data only)'
+        : 'sandbox EHR started (synthetic data only)',
     );
     const ctx: RequestContext = {
       actor: await localServiceAccount(kernel, 'steward-sandbox', 'admin', 'HSYSADMIN'),
@@ -99,8 +117,14 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
         });
         if (config.sandboxSpeed > 0) clinic.play(config.sandboxSpeed);
         logger.info(
-          { patients: clinic.derived.clinic.patients.length, msPerClinicHour: config.sandboxSpeed },
-          'clinic simulator playing on the sandbox EHR',
+          {
+            patients: clinic.derived.clinic.patients.length,
+            msPerClinicHour: config.sandboxSpeed,
+            resumed: clinic.resumed,
+          },
+          clinic.resumed
+            ? 'clinic simulator continuing where it stopped'
+            : 'clinic simulator playing on the sandbox EHR',
         );
         return clinic;
       },

@@ -7,8 +7,8 @@
  * plausible rates. Every change goes through the ClinicFhir port and the matching HL7 v2 message
  * to the feed. Same seed and same data give the same events and byte-identical messages.
  */
-import type { Clinic, ActionResult } from './clinic.js';
-import { refOf } from './clinic.js';
+import type { ActionResult, ClinicSnapshot } from './clinic.js';
+import { Clinic, refOf } from './clinic.js';
 import type { AppointmentState, ReferralState } from './clinic-model.js';
 import { addDays, dateKey } from './clinic-time.js';
 import type { DerivedClinic } from './derive-clinic.js';
@@ -25,7 +25,7 @@ import {
   reschedule,
 } from './appointment-actions.js';
 import { admit, discharge, dischargeDispositions } from './inpatient-actions.js';
-import type { ClinicEvent, Hl7Feed } from './ports.js';
+import type { ClinicEvent, ClinicFhir, Hl7Feed } from './ports.js';
 import { SeededRandom } from './prng.js';
 import { completeRecheck, orderRecheck, type RecheckState } from './recheck-actions.js';
 import {
@@ -91,6 +91,24 @@ export interface ClinicSimulatorOptions {
   readonly onEvent?: (event: ClinicEvent) => void;
   /** Where a failed step is reported in real-time mode (start/stop); the loop keeps going. */
   readonly onError?: (error: unknown) => void;
+  /** Called after every step, failed or not (e.g. to save `snapshot()`). */
+  readonly onStep?: (simulator: ClinicSimulator) => void;
+}
+
+/** Everything the simulator needs to continue where it was: the clinic, the clock and the random streams. */
+export interface SimulatorSnapshot {
+  readonly version: 1;
+  readonly clinic: ClinicSnapshot;
+  readonly seed: string;
+  readonly startsAt: number;
+  readonly startDate: DerivedClinic['startDate'];
+  readonly horizonDays: number;
+  readonly now: number;
+  readonly rng: number;
+  readonly recheckRng: number;
+  readonly rechecks: readonly RecheckState[];
+  /** Events played so far (the next one is numbered after them). */
+  readonly events: number;
 }
 
 const HOUR = 3_600_000;
@@ -102,12 +120,15 @@ export class ClinicSimulator {
   readonly #feed: Hl7Feed | undefined;
   readonly #tick: number;
   readonly #rates: ClinicRates;
-  readonly #rng: SeededRandom;
+  #rng: SeededRandom;
   readonly #onEvent: ((e: ClinicEvent) => void) | undefined;
   readonly #onError: ((e: unknown) => void) | undefined;
+  readonly #onStep: ((s: ClinicSimulator) => void) | undefined;
   readonly #events: ClinicEvent[] = [];
+  /** Events played before this process (a resumed simulator numbers on from them). */
+  #earlierEvents = 0;
   /** Recheck draws use their own stream, so adding them left the rest of the clinic's draws as they were. */
-  readonly #recheckRng: SeededRandom;
+  #recheckRng: SeededRandom;
   readonly #rechecks = new Map<string, RecheckState>();
   #now: number;
   #timer: NodeJS.Timeout | undefined;
@@ -123,7 +144,51 @@ export class ClinicSimulator {
     this.#recheckRng = new SeededRandom(`${options.derived.seed}:recheck`);
     this.#onEvent = options.onEvent;
     this.#onError = options.onError;
+    this.#onStep = options.onStep;
     this.#now = options.derived.startsAt;
+  }
+
+  /** A simulator that continues from `snapshot`, acting through `fhir`. */
+  static resume(
+    snapshot: SimulatorSnapshot,
+    fhir: ClinicFhir,
+    options: Omit<ClinicSimulatorOptions, 'derived'> = {},
+  ): ClinicSimulator {
+    const derived: DerivedClinic = {
+      clinic: Clinic.restore(snapshot.clinic, fhir),
+      seed: snapshot.seed,
+      startsAt: snapshot.startsAt,
+      startDate: snapshot.startDate,
+      horizonDays: snapshot.horizonDays,
+    };
+    const sim = new ClinicSimulator({ ...options, derived });
+    sim.#now = snapshot.now;
+    sim.#rng = new SeededRandom(snapshot.rng);
+    sim.#recheckRng = new SeededRandom(snapshot.recheckRng);
+    for (const r of structuredClone(snapshot.rechecks)) sim.#rechecks.set(r.simId, r);
+    sim.#earlierEvents = snapshot.events;
+    return sim;
+  }
+
+  snapshot(): SimulatorSnapshot {
+    return {
+      version: 1,
+      clinic: this.clinic.snapshot(),
+      seed: this.#derived.seed,
+      startsAt: this.#derived.startsAt,
+      startDate: this.#derived.startDate,
+      horizonDays: this.#derived.horizonDays,
+      now: this.#now,
+      rng: this.#rng.state,
+      recheckRng: this.#recheckRng.state,
+      rechecks: structuredClone([...this.#rechecks.values()]),
+      events: this.#earlierEvents + this.#events.length,
+    };
+  }
+
+  /** The clinic as derived (or restored), with its start. */
+  get derived(): DerivedClinic {
+    return this.#derived;
   }
 
   /** The simulated clock, epoch ms. */
@@ -138,6 +203,14 @@ export class ClinicSimulator {
 
   /** Advances the clock one step and plays what happens in it. Returns that step's events. */
   async step(): Promise<ClinicEvent[]> {
+    try {
+      return await this.#step();
+    } finally {
+      this.#onStep?.(this);
+    }
+  }
+
+  async #step(): Promise<ClinicEvent[]> {
     const from = this.#events.length;
     const prev = this.#now;
     this.#now += this.#tick;
@@ -195,7 +268,7 @@ export class ClinicSimulator {
     if (!r) return;
     if (r.hl7 && this.#feed) await this.#feed.send(r.hl7.message);
     const event: ClinicEvent = {
-      seq: this.#events.length + 1,
+      seq: this.#earlierEvents + this.#events.length + 1,
       kind: r.kind,
       at: this.clinic.zone.fhir(r.at),
       simId: r.simId,

@@ -6,7 +6,7 @@
  */
 import { isStewardError } from '@steward/core';
 import type { Resource } from '@medplum/fhirtypes';
-import type { ClinicZone } from './clinic-time.js';
+import { ClinicZone } from './clinic-time.js';
 import type {
   AppointmentState,
   ClinicPatient,
@@ -56,6 +56,19 @@ export interface ClinicInit {
 
 export const refOf = (r: Resource): string => `${r.resourceType}/${r.id ?? ''}`;
 
+/** The clinic's whole state as plain JSON, to continue after a restart (see `Clinic.restore`). */
+export interface ClinicSnapshot {
+  readonly init: Omit<ClinicInit, 'fhir' | 'zone'> & { readonly timeZone: string };
+  /** Every slot the clinic knows, and per provider the ones still in play (by simId, in start order). */
+  readonly slots: readonly SlotState[];
+  readonly slotsByProvider: Readonly<Record<string, readonly string[]>>;
+  readonly appointments: readonly AppointmentState[];
+  readonly referrals: readonly ReferralState[];
+  readonly stays: readonly StayState[];
+  readonly openedDays: readonly string[];
+  readonly counters: Readonly<Record<string, number>>;
+}
+
 export class Clinic {
   readonly fhir: ClinicFhir;
   readonly zone: ClinicZone;
@@ -97,6 +110,50 @@ export class Clinic {
       this.slots.set(p.key, []);
     }
     for (const p of init.patients) this.patientByKey.set(p.key, p);
+  }
+
+  snapshot(): ClinicSnapshot {
+    const { sendingApplication, sendingFacility, receivingApplication, receivingFacility } = this.hl7Context;
+    return structuredClone({
+      init: {
+        timeZone: this.zone.zone,
+        idPrefix: this.idPrefix,
+        serviceLines: this.serviceLines,
+        providers: this.providers,
+        patients: this.patients,
+        hl7: { sendingApplication, sendingFacility, receivingApplication, receivingFacility },
+        openHour: this.openHour,
+        closeHour: this.closeHour,
+        ...(this.lunchHour !== undefined ? { lunchHour: this.lunchHour } : {}),
+      },
+      slots: [...this.slotBySimId.values()],
+      slotsByProvider: Object.fromEntries([...this.slots].map(([key, list]) => [key, list.map((s) => s.simId)])),
+      appointments: [...this.appointments.values()],
+      referrals: [...this.referrals.values()],
+      stays: [...this.stays.values()],
+      openedDays: [...this.openedDays],
+      counters: Object.fromEntries(this.#counters),
+    });
+  }
+
+  /** A clinic as it was when `snapshot` was taken, acting through `fhir`. */
+  static restore(snapshot: ClinicSnapshot, fhir: ClinicFhir): Clinic {
+    const s = structuredClone(snapshot);
+    const { timeZone, ...init } = s.init;
+    const clinic = new Clinic({ ...init, fhir, zone: new ClinicZone(timeZone) });
+    for (const slot of s.slots) clinic.slotBySimId.set(slot.simId, slot);
+    for (const [key, ids] of Object.entries(s.slotsByProvider)) {
+      clinic.slots.set(
+        key,
+        ids.flatMap((id) => clinic.slotBySimId.get(id) ?? []),
+      );
+    }
+    for (const a of s.appointments) clinic.appointments.set(a.simId, a);
+    for (const r of s.referrals) clinic.referrals.set(r.simId, r);
+    for (const st of s.stays) clinic.stays.set(st.simId, st);
+    for (const d of s.openedDays) clinic.openedDays.add(d);
+    for (const [kind, n] of Object.entries(s.counters)) clinic.#counters.set(kind, n);
+    return clinic;
   }
 
   /** The next simulator identifier of a kind, e.g. "S1A2B3-APPT-000012". */

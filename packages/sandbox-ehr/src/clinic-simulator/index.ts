@@ -16,4 +16,5 @@ export type { ClinicPatient, ClinicProvider, ServiceLineDef } from './clinic-mod
 export { SeededRandom, hashSeed } from './prng.js';
 export { ClinicZone } from './clinic-time.js';
 export { startLiveClinic } from './live-clinic.js';
+export { clinicStateFileName } from './live-clinic.js';
 export type { LiveClinic, LiveClinicOptions } from './live-clinic.js';

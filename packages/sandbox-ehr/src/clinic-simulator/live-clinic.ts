@@ -4,9 +4,16 @@
  * through the sandbox's own repository (so its history and subscriptions see every change, as
  * they would any client's) and, when given an MLLP peer, the HL7 v2 feed an interface engine
  * would send. `npm start` runs one for the demo; tests drive `simulator.step()` themselves.
+ *
+ * When the EHR keeps its data (`dataDir`), the simulator's state is saved there after every step
+ * (`clinic-simulator.json`) and the next start continues from it instead of deriving a new clinic.
+ * Known limit: a crash in the middle of a step replays that step, so the EHR may hold a few
+ * resources the step wrote before the crash twice over.
  */
+import { join } from 'node:path';
 import type { SandboxEhr } from '../sandbox-ehr.js';
-import { ClinicSimulator, type ClinicRates } from './clinic-simulator.js';
+import { loadStateFile, saveStateFile } from '../persistence/index.js';
+import { ClinicSimulator, type ClinicRates, type SimulatorSnapshot } from './clinic-simulator.js';
 import { deriveClinic, type DerivedClinic } from './derive-clinic.js';
 import { memoryClinicFhir } from './memory-adapters.js';
 import { mllpFeed, type MllpFeed } from './mllp-feed.js';
@@ -26,37 +33,65 @@ export interface LiveClinicOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+export const clinicStateFileName = 'clinic-simulator.json';
+
 export interface LiveClinic {
   readonly simulator: ClinicSimulator;
   readonly derived: DerivedClinic;
+  /** Whether this clinic continued from a saved state rather than being derived now. */
+  readonly resumed: boolean;
   /** Demo mode: plays on its own, one simulated hour per `realMsPerSimHour` real milliseconds. */
   play(realMsPerSimHour: number): void;
   stop(): Promise<void>;
 }
 
 export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOptions): Promise<LiveClinic> {
-  const derived = await deriveClinic(memoryClinicFhir(ehr.repository), {
-    seed: options.seed,
-    ...(options.startDate !== undefined ? { startDate: options.startDate } : {}),
-    ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
-    ...(options.maxPatients !== undefined ? { maxPatients: options.maxPatients } : {}),
-  });
+  const fhir = memoryClinicFhir(ehr.repository);
+  const stateFile = ehr.dataDir !== undefined ? join(ehr.dataDir, clinicStateFileName) : undefined;
+  const saved = stateFile !== undefined ? loadStateFile<SimulatorSnapshot>(stateFile) : undefined;
   const feed: MllpFeed | undefined =
     options.hl7 !== undefined ? mllpFeed(options.hl7.host, options.hl7.port) : undefined;
-  const simulator = new ClinicSimulator({
-    derived,
+  const simulatorOptions = {
     ...(feed !== undefined ? { feed } : {}),
     ...(options.rates !== undefined ? { rates: options.rates } : {}),
     ...(options.tickMinutes !== undefined ? { tickMinutes: options.tickMinutes } : {}),
     ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
     ...(options.onError !== undefined ? { onError: options.onError } : {}),
-  });
+    ...(stateFile !== undefined ? { onStep: (s: ClinicSimulator) => save(s) } : {}),
+  };
+  // Saved after a step that wrote to the EHR: a quiet step (a night, a weekend) replays identically from the
+  // previous state (same random draws, nothing written), so it need not cost a megabyte and an fsync.
+  let savedAt = -1;
+  const save = (s: ClinicSimulator, always = false): void => {
+    if (stateFile === undefined || (!always && ehr.repository.changeCount === savedAt)) return;
+    saveStateFile(stateFile, s.snapshot());
+    savedAt = ehr.repository.changeCount;
+  };
+  let simulator: ClinicSimulator;
+  if (saved !== undefined) {
+    simulator = ClinicSimulator.resume(saved, fhir, simulatorOptions);
+  } else {
+    // One unit of work: the thousands of slots are journaled (and fsync'd) once, and a failure leaves nothing.
+    const derived = await ehr.repository.withTransaction(() =>
+      deriveClinic(fhir, {
+        seed: options.seed,
+        ...(options.startDate !== undefined ? { startDate: options.startDate } : {}),
+        ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+        ...(options.maxPatients !== undefined ? { maxPatients: options.maxPatients } : {}),
+      }),
+    );
+    simulator = new ClinicSimulator({ derived, ...simulatorOptions });
+    // Saved at once: deriving wrote schedules and slots into the EHR, which must not be derived twice.
+    save(simulator, true);
+  }
   return {
     simulator,
-    derived,
+    derived: simulator.derived,
+    resumed: saved !== undefined,
     play: (realMsPerSimHour) => simulator.start(realMsPerSimHour),
     async stop() {
       await simulator.stop();
+      save(simulator, true);
       await feed?.close();
     },
   };

@@ -24,6 +24,11 @@ export class SeededRandom {
     this.#state = typeof seed === 'number' ? seed >>> 0 : hashSeed(seed);
   }
 
+  /** The generator's whole state: `new SeededRandom(state)` continues the same sequence. */
+  get state(): number {
+    return this.#state;
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.#state = (this.#state + 0x6d2b79f5) >>> 0;

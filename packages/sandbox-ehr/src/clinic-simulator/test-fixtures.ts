@@ -1,12 +1,14 @@
 /**
- * @module Test-only: a MemoryRepository loaded with Synthea patients from the shared fixtures
+ * @module Test-only: the sandbox's repository (every write validated against R4) loaded with Synthea patients from the shared fixtures
  * (generated-sample-data: plain urn:uuid references, posted as transactions through FhirRouter
  * so they resolve). Only the resource types the clinic derives from are kept, for speed.
  */
 import { thirdPartyFixture } from '@steward/core/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { FhirRouter } from '@medplum/fhir-router';
+import type { MemoryRepository } from '@medplum/fhir-router';
+import { SandboxRepository } from '../fhir-server/sandbox-repository.js';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 
 /** The sandbox's own loader: indexes the FHIR R4 definitions MemoryRepository search needs, once per process. */
@@ -14,7 +16,7 @@ export { loadFhirDefinitions } from '../fhir-server/definitions.js';
 
 /** The bulk-export NDJSON set: conditional references left unresolved, as a partial export has them. */
 export async function loadSyntheaBulk(): Promise<MemoryRepository> {
-  const repo = new MemoryRepository();
+  const repo = new SandboxRepository(); // validates every write, as the sandbox does
   const dir = join(syntheaDir(), '..', 'bulk-ndjson-10-patients');
   for (const type of keep) {
     for (const line of readFileSync(join(dir, `${type}.000.ndjson`), 'utf8').split('\n')) {
@@ -31,7 +33,7 @@ function syntheaDir(): string {
 const keep = new Set(['Patient', 'Encounter', 'Organization', 'Practitioner', 'Location', 'PractitionerRole']);
 
 export async function loadSynthea(maxBundles = 16): Promise<MemoryRepository> {
-  const repo = new MemoryRepository();
+  const repo = new SandboxRepository(); // validates every write, as the sandbox does
   const router = new FhirRouter();
   const dir = syntheaDir();
   for (const name of readdirSync(dir)

@@ -63,7 +63,10 @@ export function buildCapabilityStatement(options: CapabilityOptions): Capability
     status: 'active',
     date: new Date().toISOString(),
     kind: 'instance',
-    software: { name: 'Steward sandbox EHR (Medplum FHIR router, in-memory)', version: options.softwareVersion },
+    software: {
+      name: 'Steward sandbox EHR (Medplum FHIR router, in memory, journaled to disk when given a data directory)',
+      version: options.softwareVersion,
+    },
     implementation: { description: 'Sandbox EHR for development and tests', url: options.fhirBaseUrl },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],

@@ -1,14 +1,17 @@
 /**
  * @module The FHIR R4 REST layer over Medplum's FhirRouter: bearer-token and scope enforcement per resource type
- * and interaction, paging links on the server's public URL, ETag/Last-Modified/Location, type and system
- * `_history`, 410 for deleted resources, and the unauthenticated metadata and SMART configuration.
+ * and interaction, content negotiation (JSON only: XML asked for in `Accept` or `_format` is 406), atomic
+ * transactions, search with reported unknown parameters (`Prefer: handling=strict` makes them 400), `_summary`,
+ * `_include`/`_revinclude`, paging links on the server's public URL, ETag/Last-Modified/Location, system, type
+ * and instance `_history` (with `_since`, deletes, and request/response on every entry), 410 for deleted
+ * resources, and the unauthenticated metadata and SMART configuration.
  *
- * Known limits: JSON only (no XML, no `_format`); no `Prefer` handling; `_include`/`_revinclude` and chained
- * search are whatever the in-memory repository evaluates; scopes are checked per entry for batch/transaction.
+ * Known limits: scopes are checked per entry for batch/transaction; `Prefer: return=` is not honoured (the
+ * representation is always returned); chained search is reported as unsupported.
  */
 import { getStatus } from '@medplum/core';
 import type { FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
-import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { scopesAllow } from '../smart-auth/index.js';
 import type { AccessToken, Permission } from '../smart-auth/index.js';
 import { buildCapabilityStatement, buildSmartConfiguration } from './capability-statement.js';
@@ -16,6 +19,7 @@ import type { CapabilityOptions } from './capability-statement.js';
 import { jsonReply, outcomeReply } from './http-reply.js';
 import type { HttpReply, SandboxRequest } from './http-reply.js';
 import type { SandboxRepository } from './sandbox-repository.js';
+import { planSearch, resolveIncludes } from './search-support.js';
 
 export const defaultPageSize = 50;
 export const maxPageSize = 1000;
@@ -35,7 +39,37 @@ interface Access {
 }
 
 const methods = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const historyPath = /^(?:([A-Z][A-Za-z]+)\/)?_history$/;
+const historyPath = /^(?:([A-Z][A-Za-z]+)\/(?:([^/]+)\/)?)?_history$/;
+const jsonTypes = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'json']);
+
+/** 406 unless the client accepts JSON: `_format` wins over `Accept`, as FHIR says. */
+function negotiate(req: SandboxRequest): HttpReply | undefined {
+  const format = req.search.get('_format');
+  if (format !== null) {
+    const type = format.split(';')[0]?.trim().toLowerCase() ?? '';
+    return jsonTypes.has(type) ? undefined : outcomeReply(406, 'this server serves FHIR JSON only (_format)');
+  }
+  const accept = req.headers.accept;
+  if (accept === undefined || accept.trim() === '') return undefined;
+  const acceptable = accept.split(',').some((part) => {
+    const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false;
+    return jsonTypes.has(type) || type === '*/*' || type === 'application/*';
+  });
+  return acceptable ? undefined : outcomeReply(406, 'this server serves FHIR JSON only (Accept)');
+}
+
+function strictHandling(req: SandboxRequest): boolean {
+  const prefer = req.headers.prefer;
+  return /(^|[,;\s])handling\s*=\s*strict/i.test(Array.isArray(prefer) ? prefer.join(',') : (prefer ?? ''));
+}
+
+/** Thrown inside a transaction to undo it; the reply says why. */
+class RollBack extends Error {
+  constructor(readonly reply: HttpReply) {
+    super('transaction rolled back');
+  }
+}
 
 function permissionFor(interaction: string | undefined): Permission | undefined {
   switch (interaction ?? '') {
@@ -79,6 +113,8 @@ export class FhirHandler {
 
   async handle(req: SandboxRequest): Promise<HttpReply> {
     const { method, path } = req;
+    const unacceptable = negotiate(req);
+    if (unacceptable) return unacceptable;
     if (method === 'GET' && path === 'metadata') {
       // Generated once: it lists ~145 types with their search parameters.
       this.#capability ??= JSON.stringify(buildCapabilityStatement(this.#o));
@@ -119,10 +155,11 @@ export class FhirHandler {
     const history = historyPath.exec(effectivePath);
     if (effectiveMethod === 'GET' && history) {
       const resourceType = history[1] ?? '*';
-      if (!scopesAllow(token.scopes, resourceType, resourceType === '*' ? 'r' : 's')) {
+      const id = history[2];
+      if (!scopesAllow(token.scopes, resourceType, resourceType === '*' || id !== undefined ? 'r' : 's')) {
         return outcomeReply(403, 'access token scope does not allow history on this resource type');
       }
-      return this.#history(resourceType === '*' ? undefined : resourceType, search);
+      return this.#history(resourceType === '*' ? undefined : resourceType, id, search);
     }
 
     const access = this.#accessFor(effectiveMethod, effectivePath, search, body);
@@ -141,12 +178,10 @@ export class FhirHandler {
       if (reason !== undefined) return outcomeReply(422, reason);
     }
 
-    const isSearch = effectiveMethod === 'GET' && !effectivePath.includes('/');
-    if (isSearch) {
-      search = new URLSearchParams(search);
-      search.set('_count', String(clampCount(search.get('_count'))));
-      if (!search.has('_offset')) search.set('_offset', '0');
-    }
+    const isSearch = effectiveMethod === 'GET' && /^[A-Z][A-Za-z]+$/.test(effectivePath);
+    if (isSearch) return this.#search(req, token, effectivePath, search);
+    search = new URLSearchParams(search);
+    search.delete('_format');
     const query = search.toString();
     const fhirRequest: FhirRequest = {
       method: effectiveMethod as HttpMethod,
@@ -157,8 +192,110 @@ export class FhirHandler {
       query: {},
       headers: req.headers,
     };
+    if (effectivePath === '' && (body as Bundle | undefined)?.type === 'transaction')
+      return this.#transaction(fhirRequest);
     const [outcome, resource] = await this.#o.router.handleRequest(fhirRequest, this.#o.repository);
-    return this.#reply(effectiveMethod, effectivePath, search, outcome, resource, isSearch);
+    return this.#reply(effectiveMethod, effectivePath, outcome, resource);
+  }
+
+  /**
+   * All or nothing: the router runs the entries (resolving `urn:uuid:` references) inside one unit of work of
+   * the repository, and the first failed entry undoes every write and becomes the answer.
+   */
+  async #transaction(request: FhirRequest): Promise<HttpReply> {
+    try {
+      return await this.#o.repository.withTransaction(async () => {
+        const [outcome, result] = await this.#o.router.handleRequest(request, this.#o.repository);
+        const status = getStatus(outcome);
+        if (status >= 400 || result?.resourceType !== 'Bundle') throw new RollBack(jsonReply(status, outcome));
+        const entries = result.entry ?? [];
+        const failed = entries.findIndex((e) => Number.parseInt(e.response?.status ?? '', 10) >= 400);
+        if (failed >= 0) {
+          const entry = entries[failed]!;
+          const issue: OperationOutcomeIssue = {
+            severity: 'error',
+            code: 'processing',
+            diagnostics: `transaction entry ${failed} failed with ${entry.response?.status ?? 'an error'}; nothing was written`,
+            expression: [`Bundle.entry[${failed}]`],
+          };
+          const outcome: OperationOutcome = {
+            resourceType: 'OperationOutcome',
+            issue: [issue, ...(entry.response?.outcome?.issue ?? [])],
+          };
+          throw new RollBack(jsonReply(Number.parseInt(entry.response?.status ?? '400', 10), outcome));
+        }
+        return jsonReply(200, result);
+      });
+    } catch (e) {
+      if (e instanceof RollBack) return e.reply;
+      throw e;
+    }
+  }
+
+  /** Type search: unknown parameters reported (or 400 when strict), then `_summary` and includes applied. */
+  async #search(
+    req: SandboxRequest,
+    token: AccessToken,
+    resourceType: string,
+    search: URLSearchParams,
+  ): Promise<HttpReply> {
+    const plan = planSearch(resourceType, search);
+    if (plan.ignored.length > 0 && strictHandling(req)) {
+      const outcome: OperationOutcome = {
+        resourceType: 'OperationOutcome',
+        issue: plan.ignored.map((i) => ({ ...i, severity: 'error' as const })),
+      };
+      return jsonReply(400, outcome);
+    }
+    const query = new URLSearchParams(plan.query);
+    const count = plan.summary === 'count' ? 0 : clampCount(query.get('_count'));
+    query.set('_count', String(count));
+    if (!query.has('_offset')) query.set('_offset', '0');
+    const links = new URLSearchParams(plan.applied);
+    links.set('_count', query.get('_count') ?? '');
+    links.set('_offset', query.get('_offset') ?? '0');
+    const [outcome, result] = await this.#o.router.handleRequest(
+      {
+        method: 'GET',
+        url: `${resourceType}?${query.toString()}`,
+        pathname: '',
+        body: undefined,
+        params: {},
+        query: {},
+      },
+      this.#o.repository,
+    );
+    if (result?.resourceType !== 'Bundle') return jsonReply(getStatus(outcome), outcome);
+    const matches = (result.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    const included =
+      plan.summary === 'count'
+        ? []
+        : (await resolveIncludes(this.#o.repository, matches, plan)).filter((r) =>
+            scopesAllow(token.scopes, r.resourceType, 'r'),
+          );
+    const shown = (r: Resource): Resource => {
+      if (plan.summary !== 'data') return r;
+      const copy: Resource & { text?: unknown } = { ...r };
+      delete copy.text;
+      return copy;
+    };
+    const entry: BundleEntry[] = [
+      ...matches.map((r) => ({ resource: shown(r), search: { mode: 'match' as const } })),
+      ...included.map((r) => ({ resource: shown(r), search: { mode: 'include' as const } })),
+    ];
+    if (plan.ignored.length + plan.notes.length > 0) {
+      entry.push({
+        resource: { resourceType: 'OperationOutcome', issue: [...plan.ignored, ...plan.notes] },
+        search: { mode: 'outcome' },
+      });
+    }
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: result.total ?? matches.length,
+      ...(entry.length > 0 ? { entry } : {}),
+    };
+    return jsonReply(200, this.#withPageLinks(bundle, resourceType, links));
   }
 
   #authenticate(req: SandboxRequest): AccessToken | HttpReply {
@@ -210,23 +347,13 @@ export class FhirHandler {
     return [{ resourceType, permission }];
   }
 
-  #reply(
-    method: string,
-    path: string,
-    search: URLSearchParams,
-    outcome: OperationOutcome,
-    resource: Resource | undefined,
-    isSearch: boolean,
-  ): HttpReply {
+  #reply(method: string, path: string, outcome: OperationOutcome, resource: Resource | undefined): HttpReply {
     let status = getStatus(outcome);
     if (status === 404 && method === 'GET') {
       const [type, id] = path.split('/');
       if (type && id && this.#o.repository.wasDeleted(type, id)) return outcomeReply(410, 'resource was deleted');
     }
     if (!resource) return jsonReply(status, outcome);
-    if (resource.resourceType === 'Bundle' && isSearch) {
-      return jsonReply(status, this.#withPageLinks(resource, path, search, 'match'));
-    }
     const headers: Record<string, string> = {};
     const versionId = resource.meta?.versionId;
     if (versionId && resource.resourceType !== 'Bundle') {
@@ -255,25 +382,40 @@ export class FhirHandler {
     if (count > 0 && offset + count < total)
       link.push({ relation: 'next', url: this.#pageLink(path, search, offset + count) });
     if (offset > 0) link.push({ relation: 'previous', url: this.#pageLink(path, search, Math.max(0, offset - count)) });
-    const entry = bundle.entry?.map((e) => ({
-      ...(e.resource ? { fullUrl: `${this.#o.fhirBaseUrl}/${e.resource.resourceType}/${e.resource.id ?? ''}` } : {}),
-      ...e,
-      ...(mode ? { search: { mode } } : {}),
-    }));
+    const entry = bundle.entry?.map((e) => {
+      const ref = e.resource?.id
+        ? `${e.resource.resourceType}/${e.resource.id}`
+        : e.request?.method === 'DELETE'
+          ? e.request.url
+          : undefined;
+      return {
+        ...(ref ? { fullUrl: `${this.#o.fhirBaseUrl}/${ref}` } : {}),
+        ...e,
+        ...(mode && !e.search ? { search: { mode } } : {}),
+      };
+    });
     return { ...bundle, link, ...(entry ? { entry } : {}) };
   }
 
-  #history(resourceType: string | undefined, search: URLSearchParams): HttpReply {
+  #history(resourceType: string | undefined, id: string | undefined, search: URLSearchParams): HttpReply {
     const count = clampCount(search.get('_count'));
     const offset = Math.max(0, Number.parseInt(search.get('_offset') ?? '0', 10) || 0);
-    const since = search.get('_since') ?? undefined;
+    const sinceText = search.get('_since');
+    const since = sinceText === null ? undefined : Date.parse(sinceText);
+    if (since !== undefined && (Number.isNaN(since) || !/^\d{4}-\d{2}-\d{2}/.test(sinceText ?? ''))) {
+      return outcomeReply(400, '_since must be a FHIR instant');
+    }
+    if (resourceType && id !== undefined && !this.#o.repository.hasHistory(resourceType, id)) {
+      return outcomeReply(404, 'no such resource');
+    }
     const { total, entry } = this.#o.repository.changeHistory({
       ...(resourceType ? { resourceType } : {}),
-      ...(since ? { since } : {}),
+      ...(id !== undefined ? { id } : {}),
+      ...(since !== undefined ? { since } : {}),
       offset,
       count,
     });
-    const path = resourceType ? `${resourceType}/_history` : '_history';
+    const path = resourceType ? `${resourceType}/${id !== undefined ? `${id}/` : ''}_history` : '_history';
     const params = new URLSearchParams(search);
     params.set('_count', String(count));
     const bundle: Bundle = { resourceType: 'Bundle', type: 'history', total, entry };

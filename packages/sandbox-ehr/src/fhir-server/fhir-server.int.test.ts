@@ -97,7 +97,10 @@ describe('sandbox FHIR server over HTTP', () => {
       await fhirFetch(ehr, token, 'POST', 'Appointment', {
         resourceType: 'Appointment',
         status: 'booked',
-        participant: [{ status: 'accepted' }],
+        // Valid R4: a booked appointment has start and end (app-3), a participant an actor (app-1).
+        start: '2024-03-11T09:00:00-04:00',
+        end: '2024-03-11T09:30:00-04:00',
+        participant: [{ status: 'accepted', actor: { reference: 'Practitioner/example' } }],
         description: `a${i}`,
       });
     }

@@ -1,7 +1,14 @@
 /** @module The sandbox's FHIR R4 REST layer over Medplum's router and in-memory repository. */
 export { loadFhirDefinitions } from './definitions.js';
 export { SandboxRepository } from './sandbox-repository.js';
-export type { ResourceChange, ChangeKind, ChangeListener, HistoryOptions } from './sandbox-repository.js';
+export type {
+  ResourceChange,
+  ChangeKind,
+  ChangeListener,
+  HistoryOptions,
+  SandboxRepositoryOptions,
+} from './sandbox-repository.js';
+export { validateR4 } from './validation.js';
 export { FhirHandler, defaultPageSize, maxPageSize } from './fhir-handler.js';
 export type { FhirHandlerOptions } from './fhir-handler.js';
 export { buildCapabilityStatement, buildSmartConfiguration } from './capability-statement.js';

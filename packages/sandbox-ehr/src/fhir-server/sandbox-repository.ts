@@ -1,15 +1,25 @@
 /**
- * @module Medplum's MemoryRepository with what a sandbox EHR needs on top: integer version ids, a change log
- * (for type and system `_history`, and for subscriptions), and change listeners.
+ * @module Medplum's MemoryRepository with what a sandbox EHR needs on top: every write validated against the R4
+ * definitions, integer version ids, units of work that commit or roll back whole (so a transaction Bundle is
+ * atomic), a change log (for `_history` and subscriptions), change listeners, and an optional journal that makes
+ * every committed unit durable before it is acknowledged.
+ *
+ * How units work: every write (create, update, patch, delete, or a whole transaction through `withTransaction`)
+ * runs under one lock, in an AsyncLocalStorage context; writes inside join the unit. Each change records how to
+ * undo itself; a unit that throws is undone in reverse order, one that returns is journaled (fsync) and only then
+ * logged and announced to listeners. Known limit: reads are not locked, so a search during a transaction may see
+ * its uncommitted writes (there is no isolation beyond the write lock).
  *
  * Why a change log of our own: MemoryRepository 4.5's `readHistory` reverses its internal history array in
- * place, so a second call (or a later write) scrambles version order; we keep every version ourselves instead.
- * Known limits: transactions are not rolled back on failure (MemoryRepository has no rollback); deleted
- * resources read as 404 from the router, so the server turns that into 410 using `wasDeleted`.
+ * place and keeps rolled-back versions; we keep every committed version ourselves instead.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WithId } from '@medplum/core';
+import { notFound, OperationOutcomeError } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { Journal, JournalRecord } from '../persistence/index.js';
+import { validateR4 } from './validation.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
 
@@ -26,17 +36,50 @@ export type ChangeListener = (change: ResourceChange) => void;
 
 export interface HistoryOptions {
   readonly resourceType?: string;
-  /** Only changes at or after this instant (ISO). */
-  readonly since?: string;
+  /** With resourceType: one resource's history. */
+  readonly id?: string;
+  /** Only changes at or after this instant (epoch ms). */
+  readonly since?: number;
   readonly offset?: number;
   readonly count?: number;
 }
+
+export interface SandboxRepositoryOptions {
+  /** Where committed units go before they are acknowledged; none keeps everything in memory only. */
+  readonly journal?: Journal;
+}
+
+interface Unit {
+  readonly undo: (() => void)[];
+  readonly changes: ResourceChange[];
+  /** False only for `importUnit` (known-good data such as the seed). */
+  readonly validate: boolean;
+}
+
+const base = MemoryRepository.prototype;
+/** MemoryRepository's own writes (no validation, versioning or unit): synchronous inside, so the map changes now. */
+const rawPut = (repo: MemoryRepository, resource: Resource): void => {
+  void (base.createResource as (this: MemoryRepository, r: Resource) => Promise<unknown>).call(repo, resource);
+};
+const rawDelete = (repo: MemoryRepository, resourceType: string, id: string): void => {
+  base.deleteResource.call(repo, resourceType, id).catch(() => undefined);
+};
 
 export class SandboxRepository extends MemoryRepository {
   readonly #log: ResourceChange[] = [];
   readonly #versions = new Map<string, WithId<Resource>[]>();
   readonly #deleted = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
+  readonly #unit = new AsyncLocalStorage<Unit>();
+  readonly #meta = new Map<string, unknown>();
+  readonly #journal: Journal | undefined;
+  #lock: Promise<void> = Promise.resolve();
+
+  constructor(options: SandboxRepositoryOptions = {}) {
+    super();
+    this.#journal = options.journal;
+    if (this.#journal) this.#replay(this.#journal.open().records);
+  }
 
   /** Calls `listener` after every committed write (create, update, delete), in commit order. */
   onChange(listener: ChangeListener): () => void {
@@ -44,40 +87,87 @@ export class SandboxRepository extends MemoryRepository {
     return () => this.#listeners.delete(listener);
   }
 
-  /** MemoryRepository routes updates through createResource, so this sees every write. */
-  override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
-    const copy = structuredClone(resource);
-    const id = copy.id ?? this.generateId();
-    copy.id = id;
-    const key = `${copy.resourceType}/${id}`;
-    const prior = this.#versions.get(key) ?? [];
-    // The server, not the client, assigns version and time.
-    copy.meta = { ...copy.meta, versionId: String(prior.length + 1), lastUpdated: new Date().toISOString() };
-    const saved = await super.createResource(copy);
-    prior.push(structuredClone(saved) as unknown as WithId<Resource>);
-    this.#versions.set(key, prior);
-    const wasDeleted = this.#deleted.delete(key);
-    this.#record({
-      kind: prior.length === 1 || wasDeleted ? 'create' : 'update',
-      resourceType: saved.resourceType,
-      id,
-      resource: structuredClone(saved) as unknown as WithId<Resource>,
-      at: saved.meta?.lastUpdated ?? new Date().toISOString(),
+  /** A value kept with the data (e.g. that the seed was applied), journaled like a write. */
+  meta<T>(key: string): T | undefined {
+    return this.#meta.get(key) as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.#exclusive(() => {
+      this.#journal?.append([{ kind: 'meta', key, value }]);
+      this.#meta.set(key, structuredClone(value));
+      return Promise.resolve();
     });
-    return saved;
   }
 
-  override async deleteResource(resourceType: string, id: string): Promise<void> {
-    await super.deleteResource(resourceType, id);
-    this.#deleted.add(`${resourceType}/${id}`);
-    this.#record({ kind: 'delete', resourceType, id, at: new Date().toISOString() });
+  /** How many committed changes the store holds (all versions and deletes). */
+  get changeCount(): number {
+    return this.#log.length;
   }
 
-  override async readHistory<T extends Resource>(resourceType: string, id: string): Promise<Bundle<T>> {
+  override createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
+    return this.#exclusive(() => Promise.resolve(this.#store(resource)));
+  }
+
+  override updateResource<T extends Resource>(
+    resource: T,
+    options?: Parameters<MemoryRepository['updateResource']>[1],
+  ): Promise<WithId<T>> {
+    return this.#exclusive(() => super.updateResource(resource, options));
+  }
+
+  override patchResource<T extends Resource>(
+    resourceType: T['resourceType'],
+    id: string,
+    patch: Parameters<MemoryRepository['patchResource']>[2],
+  ): Promise<WithId<T>> {
+    return this.#exclusive(() => super.patchResource<T>(resourceType, id, patch));
+  }
+
+  override deleteResource(resourceType: string, id: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const key = `${resourceType}/${id}`;
+      const prior = this.#versions.get(key);
+      const current = prior?.[prior.length - 1];
+      await base.deleteResource.call(this, resourceType, id); // throws not-found when absent
+      this.#deleted.add(key);
+      this.#currentUnit().undo.push(() => {
+        this.#deleted.delete(key);
+        if (current) rawPut(this, structuredClone(current));
+      });
+      this.#currentUnit().changes.push({ kind: 'delete', resourceType, id, at: new Date().toISOString() });
+    });
+  }
+
+  /** One unit of work: everything the callback writes commits together or not at all. */
+  override withTransaction<TResult>(callback: (client: undefined) => Promise<TResult>): Promise<TResult> {
+    return this.#exclusive(() => callback(undefined));
+  }
+
+  /**
+   * One unit of work for loading known-good data (the Synthea seed, which the seed test validates): not
+   * validated again, journaled as one line, all or nothing.
+   */
+  importUnit<T>(callback: () => Promise<T>): Promise<T> {
+    return this.#exclusive(callback, false);
+  }
+
+  override readHistory<T extends Resource>(resourceType: string, id: string): Promise<Bundle<T>> {
     const versions = this.#versions.get(`${resourceType}/${id}`);
-    if (!versions) await super.readResource(resourceType, id); // throws the router's not-found outcome
-    const entry = [...(versions ?? [])].reverse().map((r) => ({ resource: structuredClone(r) as T }));
-    return { resourceType: 'Bundle', type: 'history', total: entry.length, ...(entry.length ? { entry } : {}) };
+    if (!versions) return Promise.reject(new OperationOutcomeError(notFound));
+    const entry = [...versions].reverse().map((r) => ({ resource: structuredClone(r) as T }));
+    return Promise.resolve({
+      resourceType: 'Bundle',
+      type: 'history',
+      total: entry.length,
+      ...(entry.length ? { entry } : {}),
+    });
+  }
+
+  override readVersion<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T> {
+    const version = this.#versions.get(`${resourceType}/${id}`)?.find((v) => v.meta?.versionId === versionId);
+    if (!version) return Promise.reject(new OperationOutcomeError(notFound));
+    return Promise.resolve(structuredClone(version) as T);
   }
 
   /** Whether a resource existed and was deleted (so a read should say 410 Gone, not 404). */
@@ -85,12 +175,18 @@ export class SandboxRepository extends MemoryRepository {
     return this.#deleted.has(`${resourceType}/${id}`);
   }
 
-  /** Type-level or system-level history, newest first, as Bundle entries (without links). */
+  /** Whether the resource ever existed (has at least one version, deleted or not). */
+  hasHistory(resourceType: string, id: string): boolean {
+    return this.#versions.has(`${resourceType}/${id}`);
+  }
+
+  /** System, type or instance history, newest first, as Bundle entries with request and response (no links). */
   changeHistory(options: HistoryOptions): { total: number; entry: BundleEntry[] } {
     const matching = this.#log.filter(
       (c) =>
         (options.resourceType === undefined || c.resourceType === options.resourceType) &&
-        (options.since === undefined || c.at >= options.since),
+        (options.id === undefined || c.id === options.id) &&
+        (options.since === undefined || Date.parse(c.at) >= options.since),
     );
     matching.reverse();
     const start = options.offset ?? 0;
@@ -98,17 +194,112 @@ export class SandboxRepository extends MemoryRepository {
     const entry = page.map((c): BundleEntry => {
       const method = c.kind === 'create' ? 'POST' : c.kind === 'update' ? 'PUT' : 'DELETE';
       const url = c.kind === 'create' ? c.resourceType : `${c.resourceType}/${c.id}`;
+      const version = c.resource?.meta?.versionId;
       return {
         ...(c.resource ? { resource: structuredClone(c.resource) } : {}),
         request: { method, url },
-        response: { status: c.kind === 'create' ? '201' : c.kind === 'update' ? '200' : '204', lastModified: c.at },
+        response: {
+          status: c.kind === 'create' ? '201 Created' : c.kind === 'update' ? '200 OK' : '204 No Content',
+          ...(version ? { etag: `W/"${version}"` } : {}),
+          lastModified: c.at,
+        },
       };
     });
     return { total: matching.length, entry };
   }
 
-  #record(change: ResourceChange): void {
+  #currentUnit(): Unit {
+    const unit = this.#unit.getStore();
+    if (!unit) throw new Error('a write outside a unit of work');
+    return unit;
+  }
+
+  /** Runs `fn` as a unit of work, or inside the caller's unit when there is one. */
+  async #exclusive<T>(fn: () => Promise<T>, validate = true): Promise<T> {
+    if (this.#unit.getStore()) return fn();
+    const previous = this.#lock;
+    let release!: () => void;
+    this.#lock = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    const unit: Unit = { undo: [], changes: [], validate };
+    try {
+      let result: T;
+      try {
+        result = await this.#unit.run(unit, fn);
+        if (unit.changes.length > 0) this.#journal?.append([{ kind: 'changes', changes: unit.changes }]);
+      } catch (e) {
+        for (const undo of unit.undo.reverse()) undo();
+        throw e;
+      }
+      for (const change of unit.changes) this.#commit(change);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** Validates and stores one version; the caller's unit learns how to undo it. */
+  #store<T extends Resource>(resource: T): WithId<T> {
+    const copy = structuredClone(resource);
+    const id = copy.id ?? this.generateId();
+    copy.id = id;
+    const key = `${copy.resourceType}/${id}`;
+    const prior = this.#versions.get(key) ?? [];
+    // The server, not the client, assigns version and time.
+    copy.meta = { ...copy.meta, versionId: String(prior.length + 1), lastUpdated: new Date().toISOString() };
+    const unit = this.#currentUnit();
+    if (unit.validate) validateR4(copy);
+    const current = prior[prior.length - 1];
+    const wasDeleted = this.#deleted.has(key);
+    rawPut(this, copy);
+    // One stored snapshot serves the version list and the change log; both hand out copies only.
+    const stored = structuredClone(copy) as WithId<Resource>;
+    prior.push(stored);
+    this.#versions.set(key, prior);
+    this.#deleted.delete(key);
+    unit.undo.push(() => {
+      prior.pop();
+      if (prior.length === 0) this.#versions.delete(key);
+      if (wasDeleted) this.#deleted.add(key);
+      if (current && !wasDeleted) rawPut(this, structuredClone(current));
+      else rawDelete(this, copy.resourceType, id);
+    });
+    unit.changes.push({
+      kind: prior.length === 1 || wasDeleted ? 'create' : 'update',
+      resourceType: copy.resourceType,
+      id,
+      resource: stored,
+      at: copy.meta.lastUpdated ?? new Date().toISOString(),
+    });
+    return structuredClone(copy) as WithId<T>;
+  }
+
+  #commit(change: ResourceChange): void {
     this.#log.push(change);
     for (const listener of this.#listeners) listener(change);
+  }
+
+  /** Rebuilds the store from the journal, as committed, without validating or versioning again. */
+  #replay(records: readonly JournalRecord[]): void {
+    for (const record of records) {
+      if (record.kind === 'meta') {
+        this.#meta.set(record.key, record.value);
+        continue;
+      }
+      for (const change of record.changes as ResourceChange[]) {
+        const key = `${change.resourceType}/${change.id}`;
+        if (change.kind === 'delete') {
+          rawDelete(this, change.resourceType, change.id);
+          this.#deleted.add(key);
+        } else if (change.resource) {
+          rawPut(this, structuredClone(change.resource));
+          const versions = this.#versions.get(key) ?? [];
+          versions.push(change.resource);
+          this.#versions.set(key, versions);
+          this.#deleted.delete(key);
+        }
+        this.#log.push(change);
+      }
+    }
   }
 }

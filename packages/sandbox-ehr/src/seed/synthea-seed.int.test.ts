@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startSandboxEhr } from '../sandbox-ehr.js';
 import type { SandboxEhr } from '../sandbox-ehr.js';
 import { fhirFetch, tokenFor } from '../testing/index.js';
+import { validateR4 } from '../fhir-server/index.js';
 
 const fixturesDir = thirdPartyFixture('synthea-r4');
 
@@ -23,6 +24,12 @@ describe('seeding from Synthea', () => {
     assert.equal(report.patients, 3);
     assert.equal(report.byType['Patient'], 3);
     assert.ok((report.byType['Encounter'] ?? 0) > 3);
+  });
+
+  it('seeds only valid R4 (the seed is loaded without validating it again at every start)', () => {
+    const { entry } = ehr.repository.changeHistory({});
+    assert.ok(entry.length > 100);
+    for (const e of entry) if (e.resource) validateR4(e.resource);
   });
 
   it('makes the patients and their encounters searchable, with references resolved', async () => {

@@ -153,9 +153,12 @@ export class SyntheaSeeder {
   }
 
   async #post(bundle: Bundle, source: string): Promise<void> {
-    const [outcome, result] = await this.#router.handleRequest(
-      { method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} },
-      this.#repo,
+    // One unit of work per bundle: one journal write (and fsync) instead of one per resource.
+    const [outcome, result] = await this.#repo.withTransaction(() =>
+      this.#router.handleRequest(
+        { method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} },
+        this.#repo,
+      ),
     );
     const status = getStatus(outcome);
     if (status >= 400 || result?.resourceType !== 'Bundle') {

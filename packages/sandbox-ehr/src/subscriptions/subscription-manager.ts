@@ -81,6 +81,14 @@ export class SubscriptionManager {
     this.#unsubscribe ??= this.#o.repository.onChange((change) => this.#onChange(change));
   }
 
+  /**
+   * Takes up Subscriptions stored before a restart: each active or requested one gets a handshake again, and
+   * its event numbering starts over (the handshake tells the subscriber so).
+   */
+  resume(subscriptions: readonly WithId<Subscription>[]): void {
+    for (const sub of subscriptions) if (!this.#tracked.has(sub.id)) this.#track(sub);
+  }
+
   get stats(): DeliveryStats {
     return { ...this.#stats };
   }

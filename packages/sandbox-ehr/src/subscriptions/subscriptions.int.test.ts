@@ -103,7 +103,10 @@ describe('topic-based subscriptions (R4 backport, rest-hook)', () => {
       const created = await fhirFetch(ehr, token, 'POST', 'Appointment', {
         resourceType: 'Appointment',
         status: 'proposed',
-        participant: [{ status: 'needs-action' }],
+        // Valid R4: an actor on the participant (app-1), start and end once booked (app-3).
+        start: '2024-03-11T09:00:00-04:00',
+        end: '2024-03-11T09:30:00-04:00',
+        participant: [{ status: 'needs-action', actor: { reference: 'Practitioner/example' } }],
       });
       await fhirFetch(ehr, token, 'PUT', `Appointment/${created.json.id}`, { ...created.json, status: 'booked' });
       await fhirFetch(ehr, token, 'POST', 'Patient', { resourceType: 'Patient' }); // another topic: not sent
