@@ -21,6 +21,8 @@ import {
   RecordStore,
   ServiceAccountDirectory,
   SessionManager,
+  LoginThrottle,
+  Reauthenticator,
   UserDirectory,
   type Logger,
   type MasterKeyProvider,
@@ -49,6 +51,8 @@ export interface Kernel {
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
   readonly sessions: SessionManager;
+  /** Proof for changes to one's own account security (TOTP, password, own tokens). */
+  readonly reauth: Reauthenticator;
   readonly authenticator: Authenticator;
   readonly grants: GrantStore;
   readonly breakGlass: BreakGlassStore;
@@ -118,7 +122,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     const cipher = await KeyRing.open(db, masterKeys);
     const audit = await AuditLog.open(db, cipher, { clock });
     const hasher = options.passwordHasher ?? new PasswordHasher();
-    const users = new UserDirectory({ db, audit, cipher, hasher, clock });
+    const throttle = new LoginThrottle({ db, cipher, clock });
+    const users = new UserDirectory({ db, audit, cipher, hasher, clock, throttle });
     const serviceAccounts = new ServiceAccountDirectory({ db, audit, clock });
     const tokens = new ApiTokens({ db, audit, clock });
     const sessions = new SessionManager({
@@ -131,7 +136,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         idleTimeoutMs: config.sessionIdleMinutes * 60_000,
         absoluteTimeoutMs: config.sessionMaxHours * 3_600_000,
       },
+      throttle,
     });
+    const reauth = new Reauthenticator({ db, audit, cipher, hasher, clock, throttle });
     const authenticator = new Authenticator({ sessions, tokens, audit });
     const grants = new GrantStore(db, audit);
     const breakGlass = new BreakGlassStore(
@@ -174,6 +181,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       serviceAccounts,
       tokens,
       sessions,
+      reauth,
       authenticator,
       grants,
       breakGlass,

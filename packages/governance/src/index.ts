@@ -68,6 +68,8 @@ export {
   ServiceAccountDirectory,
   ApiTokens,
   SessionManager,
+  LoginThrottle,
+  Reauthenticator,
   Authenticator,
 } from './identity/index.js';
 export type {
@@ -78,6 +80,8 @@ export type {
   TokenSummary,
   LoginResult,
   SessionConfig,
+  ReauthProof,
+  ReauthMethod,
 } from './identity/index.js';
 export {
   actions,
@@ -91,6 +95,7 @@ export {
   BREAK_GLASS_MAX_MINUTES,
   PolicyDecisionPoint,
   sourceOf,
+  selfServiceScope,
 } from './policy/index.js';
 export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
 export { RecordStore, EhrJournal } from './records/index.js';

@@ -23,6 +23,13 @@ export interface Scope {
   readonly site?: string;
 }
 
+/**
+ * The token scope that self-service on one's own account needs (TOTP, password, one's own
+ * tokens). Roles do not grant it — every user may manage their own account — but a token must
+ * carry it (or `*`), so a script token scoped to reading the review queue cannot change MFA.
+ */
+export const selfServiceScope = 'account.self';
+
 export type Decision =
   | {
       readonly allowed: true;
@@ -90,6 +97,31 @@ export class PolicyDecisionPoint {
     });
     if (hideAs === 'not-found') throw new NotFoundError(scope.entity?.kind ?? 'record');
     throw new ForbiddenError(`not permitted to ${action}`);
+  }
+
+  /**
+   * Self-service: allowed when the caller is that user and (for a token) its scopes include
+   * `account.self`. Denials are audited and answered FORBIDDEN.
+   */
+  async enforceSelf(ctx: RequestContext, userId: string): Promise<void> {
+    const { actor } = ctx;
+    const reason =
+      actor.kind !== 'user' || actor.id !== userId
+        ? 'not_self'
+        : actor.scopes !== undefined && !actor.scopes.includes(selfServiceScope) && !actor.scopes.includes('*')
+          ? 'token_scope'
+          : undefined;
+    if (reason === undefined) return;
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'access.denied',
+      action: 'E',
+      outcome: 'denied',
+      entity: { kind: 'user', id: userId },
+      source: sourceOf(ctx),
+      reason: `${reason}:${selfServiceScope}`,
+    });
+    throw new ForbiddenError(`not permitted: a token needs the ${selfServiceScope} scope to change its user's account`);
   }
 }
 

@@ -14,6 +14,7 @@ import { sql as relationships } from './012-relationships.js';
 import { sql as auditLockHead } from './013-audit-lock-head.js';
 import { sql as workflowRouting } from './014-workflow-routing.js';
 import { sql as messaging } from './015-messaging.js';
+import { sql as loginThrottle } from './026-login-throttle.js';
 
 export interface Migration {
   readonly version: number;
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'audit-lock-head', sql: auditLockHead },
   { version: 14, name: 'workflow-routing', sql: workflowRouting },
   { version: 15, name: 'messaging', sql: messaging },
+  { version: 26, name: 'login-throttle', sql: loginThrottle },
 ];
