@@ -152,7 +152,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         ),
       clock,
     );
-    const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock);
+    const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
+      logger.error({ err: e }, 'a denial could not be audited'),
+    );
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);

@@ -97,7 +97,7 @@ export {
   sourceOf,
   selfServiceScope,
 } from './policy/index.js';
-export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
+export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope, AccessScope } from './policy/index.js';
 export { RecordStore, EhrJournal } from './records/index.js';
 export type { StoredRecord, NewRecord, TransactionalAudit, JournalConnection } from './records/index.js';
 export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';

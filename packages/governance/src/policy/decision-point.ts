@@ -39,12 +39,21 @@ export type Decision =
     }
   | { readonly allowed: false; readonly reason: 'token_scope' | 'no_grant' };
 
+/** What an access is about: the site, and for audit the patient and the entity. */
+export type AccessScope = Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } };
+
+/** A site no grant names (sites are never empty): decides for a missing record as for a foreign one. */
+const noSite = '';
+
 export class PolicyDecisionPoint {
   constructor(
     private readonly grants: GrantStore,
     private readonly breakGlass: BreakGlassStore,
     private readonly audit: AuditSink,
     readonly clock: Clock = systemClock,
+    /** Told when a denial's audit entry, written off the response path, could not be written. */
+    private readonly onDeferredAuditFailure: (error: unknown) => void = (error) =>
+      process.emitWarning(`a denial could not be audited: ${String(error)}`),
   ) {}
 
   async decide(ctx: RequestContext, action: Action, scope: Scope = {}): Promise<Decision> {
@@ -70,33 +79,55 @@ export class PolicyDecisionPoint {
     return { allowed: false, reason: 'no_grant' };
   }
 
-  /**
-   * Decides, audits a denial, and throws it. `hideAs: 'not-found'` makes a denied record look
-   * exactly like one that does not exist.
-   */
+  /** Decides, audits a denial, and throws FORBIDDEN. For records, use `visible`. */
   async enforce(
     ctx: RequestContext,
     action: Action,
-    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } } = {},
-    hideAs: 'forbidden' | 'not-found' = 'forbidden',
+    scope: AccessScope = {},
   ): Promise<Extract<Decision, { allowed: true }>> {
     const decision = await this.decide(ctx, action, scope);
     if (decision.allowed) return decision;
-    await this.audit.append({
+    await this.audit.append(this.denial(ctx, action, scope, decision.reason));
+    throw new ForbiddenError(`not permitted to ${action}`);
+  }
+
+  /**
+   * A record the caller may act on, or NOT_FOUND — for a record that does not exist and for one
+   * outside the caller's scope alike, so scope cannot be probed. Both answers are made here, the
+   * same error for one `kind` ("proposal not found"), after the same work on the response path:
+   * the grants are read either way, and a denial's audit entry is queued to the group-committing
+   * audit writer instead of awaited (a failure to write it is reported, never dropped).
+   */
+  async visible<R>(
+    ctx: RequestContext,
+    action: Action,
+    kind: string,
+    row: R | undefined,
+    scopeOf: (row: R) => AccessScope,
+  ): Promise<{ readonly row: R; readonly decision: Extract<Decision, { allowed: true }> }> {
+    const scope = row === undefined ? { site: noSite } : scopeOf(row);
+    const decision = await this.decide(ctx, action, scope);
+    if (row !== undefined && decision.allowed) return { row, decision };
+    if (row !== undefined && !decision.allowed) {
+      this.audit.append(this.denial(ctx, action, scope, decision.reason)).catch(this.onDeferredAuditFailure);
+    }
+    throw new NotFoundError(kind);
+  }
+
+  private denial(ctx: RequestContext, action: Action, scope: AccessScope, reason: string) {
+    return {
       actor: ctx.actor,
-      event: 'access.denied',
+      event: 'access.denied' as const,
       action: actionCode(action),
-      outcome: 'denied',
+      outcome: 'denied' as const,
       ...(scope.patientId !== undefined ? { patientIds: [scope.patientId] } : {}),
       ...(scope.entity !== undefined ? { entity: scope.entity } : {}),
       ...(scope.site !== undefined ? { site: scope.site } : {}),
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       ...(ctx.purposeOfUse !== undefined ? { purposeOfUse: ctx.purposeOfUse } : {}),
       source: sourceOf(ctx),
-      reason: `${decision.reason}:${action}`,
-    });
-    if (hideAs === 'not-found') throw new NotFoundError(scope.entity?.kind ?? 'record');
-    throw new ForbiddenError(`not permitted to ${action}`);
+      reason: `${reason}:${action}`,
+    };
   }
 
   /**

@@ -8,7 +8,6 @@
  * as an error: a deleted target is exactly what a reviewer must see.
  */
 import type { RequestContext } from '@steward/core';
-import { NotFoundError } from '@steward/core';
 import { clockOf, type ProposalDeps, type SealedBody } from '../review/index.js';
 import { ProposalStore } from '../store/index.js';
 import type { EhrPort } from './ehr-port.js';
@@ -45,13 +44,12 @@ export class EhrStateReader {
   }
 
   async read(ctx: RequestContext, id: string): Promise<EhrState> {
-    const row = await this.store.row(id);
-    if (row === undefined) throw new NotFoundError('proposal');
-    const decision = await this.deps.policy.enforce(
+    const { row, decision } = await this.deps.policy.visible(
       ctx,
       'review.read',
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
+      'proposal',
+      await this.store.row(id),
+      (r) => ({ site: r.site, entity: { kind: 'Proposal', id } }),
     );
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     const connectionId = row.connection_id;

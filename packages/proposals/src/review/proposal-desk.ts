@@ -7,7 +7,6 @@
 import {
   ConflictError,
   ForbiddenError,
-  NotFoundError,
   UnexpectedError,
   ValidationError,
   newId,
@@ -363,15 +362,10 @@ export class ProposalDesk {
     id: string,
     action: 'review.read' | 'review.decide',
   ): Promise<{ row: ProposalRow; decision: { purposeOfUse: PurposeOfUse } }> {
-    const row = await this.store.row(id);
-    if (row === undefined) throw new NotFoundError('proposal');
-    const decision = await this.deps.policy.enforce(
-      ctx,
-      action,
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
-    );
-    return { row, decision };
+    return this.deps.policy.visible(ctx, action, 'proposal', await this.store.row(id), (r) => ({
+      site: r.site,
+      entity: { kind: 'Proposal', id },
+    }));
   }
 
   /** A retried draft with the same key must be the same content; else the key was reused by mistake. */
