@@ -135,7 +135,7 @@ export async function buildApp(
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
-  ehrRoutes(app, kernel, parts.ehr);
+  ehrRoutes(app, kernel, parts.ehr, config.rateLimitPerMinute);
   reviewRoutes(app, kernel);
   reviewConsoleRoutes(app, kernel);
   contactRoutes(app, kernel);
