@@ -34,7 +34,7 @@ import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
-  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes'
+  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes' | 'trustProxy'
 >;
 
 export interface AppParts {
@@ -54,6 +54,8 @@ export async function buildApp(
     disableRequestLogging: true,
     genReqId: () => newId(),
     bodyLimit: config.bodyLimitBytes,
+    // Off by default: request.ip is the peer. Behind named proxies, the client they forwarded for.
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     ...(config.tls !== undefined
       ? {
           https: {
