@@ -209,6 +209,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         }
       },
       async close() {
+        await egress.close();
         await audit.close();
         await db.close();
       },
