@@ -90,6 +90,10 @@ function program(setExit: (code: number) => void): Command {
     .command('disable <username>')
     .description('disable a user: ends sessions, revokes tokens')
     .action(async (u: string) => admin.usersDisable(g(), u));
+  users
+    .command('unlock <username>')
+    .description('lift every sign-in lock on a user (from every address) and clear the failure counts')
+    .action(async (u: string) => admin.usersUnlock(g(), u));
 
   const services = p.command('services').description('service accounts for automation');
   grantOptions(services.command('add <name>').description('add a service account')).action(
@@ -110,8 +114,20 @@ function program(setExit: (code: number) => void): Command {
     .option('--scopes <list>', 'comma-separated actions, or *', '*')
     .option('--days <n>', 'days until it expires (1-365)', '90')
     .option('--out <file>', 'write the token to a file (0600) instead of printing it')
-    .action(async (o: { user?: string; service?: string; name: string; scopes: string; days: string; out?: string }) =>
-      admin.tokensCreate(g(), o),
+    .option(
+      '--current-code <code>',
+      'for a token of your own: your current TOTP code (your password from $STEWARD_CURRENT_PASSWORD, or asked)',
+    )
+    .action(
+      async (o: {
+        user?: string;
+        service?: string;
+        name: string;
+        scopes: string;
+        days: string;
+        out?: string;
+        currentCode?: string;
+      }) => admin.tokensCreate(g(), o),
     );
   tokens
     .command('list')

@@ -3,6 +3,7 @@
  * and validated all at once, so a misconfigured deployment hears every problem in one go.
  * Every setting is documented here and in README.md, and has a safe default.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError, type ErrorDetail } from '@steward/core';
 
@@ -45,6 +46,13 @@ export interface StewardConfig {
   readonly rateLimitPerMinute: number;
   /** STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE: login attempts per address per minute. Default 10 */
   readonly loginRateLimitPerMinute: number;
+  /**
+   * STEWARD_TRUST_PROXY: off (default), or the reverse proxies whose X-Forwarded-For is believed,
+   * as a comma-separated list of addresses, CIDR ranges, or loopback / linklocal / uniquelocal.
+   * Only then are rate limits, sign-in locks and audit sources keyed by the client behind the
+   * proxy; never trust a proxy that does not overwrite X-Forwarded-For, or clients choose their own address.
+   */
+  readonly trustProxy: false | readonly string[];
   /**
    * STEWARD_PUBLIC_URL: Steward's base URL as EHRs reach it, for FHIR subscription endpoints.
    * Default: the address it listens on (loopback when listening on all interfaces).
@@ -136,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     problems.push({ path: name, message: 'must be on or off' });
     return fallback;
   };
+  const trustProxy = parseTrustProxy(env['STEWARD_TRUST_PROXY'], problems);
   const sandbox = env['STEWARD_SANDBOX'] || 'auto';
   if (sandbox !== 'auto' && sandbox !== 'on' && sandbox !== 'off')
     problems.push({ path: 'STEWARD_SANDBOX', message: 'must be auto, on or off' });
@@ -164,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     bodyLimitBytes: int('STEWARD_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitPerMinute: int('STEWARD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     loginRateLimitPerMinute: int('STEWARD_LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
+    trustProxy,
     publicUrl,
     ehr: onOff('STEWARD_EHR', true),
     workflows: onOff('STEWARD_WORKFLOWS', true),
@@ -176,4 +186,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** STEWARD_TRUST_PROXY: off, or addresses, CIDR ranges and the names proxy-addr knows. Never "all". */
+function parseTrustProxy(raw: string | undefined, problems: ErrorDetail[]): false | readonly string[] {
+  if (raw === undefined || raw === '' || raw === 'off') return false;
+  const entries = raw.split(',').map((e) => e.trim());
+  const valid = (e: string): boolean => {
+    if (proxyNames.includes(e)) return true;
+    const [address, bits, ...rest] = e.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+  };
+  const bad = entries.filter((e) => !valid(e));
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push({
+      path: 'STEWARD_TRUST_PROXY',
+      message: 'off, or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+    });
+    return false;
+  }
+  return entries;
 }

@@ -27,6 +27,8 @@ import {
   RetentionPurge,
   ServiceAccountDirectory,
   SessionManager,
+  LoginThrottle,
+  Reauthenticator,
   UserDirectory,
   type Logger,
   type AuditWitness,
@@ -65,6 +67,8 @@ export interface Kernel {
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
   readonly sessions: SessionManager;
+  /** Proof for changes to one's own account security (TOTP, password, own tokens). */
+  readonly reauth: Reauthenticator;
   readonly authenticator: Authenticator;
   readonly grants: GrantStore;
   readonly breakGlass: BreakGlassStore;
@@ -163,7 +167,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         logger.error({ witness, err }, 'AUDIT WITNESS FAILED: a checkpoint was not recorded outside the database'),
     });
     const hasher = options.passwordHasher ?? new PasswordHasher();
-    const users = new UserDirectory({ db, audit, cipher, hasher, clock });
+    const throttle = new LoginThrottle({ db, cipher, clock });
+    const users = new UserDirectory({ db, audit, cipher, hasher, clock, throttle });
     const serviceAccounts = new ServiceAccountDirectory({ db, audit, clock });
     const tokens = new ApiTokens({ db, audit, clock });
     const sessions = new SessionManager({
@@ -176,7 +181,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         idleTimeoutMs: config.sessionIdleMinutes * 60_000,
         absoluteTimeoutMs: config.sessionMaxHours * 3_600_000,
       },
+      throttle,
     });
+    const reauth = new Reauthenticator({ db, audit, cipher, hasher, clock, throttle });
     const authenticator = new Authenticator({ sessions, tokens, audit });
     const grants = new GrantStore(db, audit);
     const breakGlass = new BreakGlassStore(
@@ -190,7 +197,9 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         ),
       clock,
     );
-    const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock);
+    const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
+      logger.error({ err: e }, 'a denial could not be audited'),
+    );
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
@@ -237,6 +246,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       serviceAccounts,
       tokens,
       sessions,
+      reauth,
       authenticator,
       grants,
       breakGlass,
@@ -265,6 +275,7 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
         }
       },
       async close() {
+        await egress.close();
         await audit.close();
         await db.close();
       },

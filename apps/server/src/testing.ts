@@ -17,6 +17,7 @@ export const testHttpConfig = {
   rateLimitPerMinute: 100_000,
   loginRateLimitPerMinute: 1_000,
   sessionIdleMinutes: 15,
+  trustProxy: false as const,
 };
 
 /** Captures every log line, so tests can assert what reached the logs. */

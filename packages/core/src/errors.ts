@@ -18,6 +18,7 @@ export const errorCodes = {
   AUTH_INVALID: { status: 401, exit: 3 },
   AUTH_MFA_REQUIRED: { status: 401, exit: 3 },
   AUTH_SESSION_EXPIRED: { status: 401, exit: 3 },
+  AUTH_REAUTH_REQUIRED: { status: 401, exit: 3 },
   FORBIDDEN: { status: 403, exit: 4 },
   BREAK_GLASS_NOT_ELIGIBLE: { status: 403, exit: 4 },
   NOT_FOUND: { status: 404, exit: 5 },
@@ -130,7 +131,10 @@ export class ForbiddenError extends UserError {
 }
 
 export class AuthenticationError extends UserError {
-  constructor(code: 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_MFA_REQUIRED' | 'AUTH_SESSION_EXPIRED', message: string) {
+  constructor(
+    code: 'AUTH_REQUIRED' | 'AUTH_INVALID' | 'AUTH_MFA_REQUIRED' | 'AUTH_SESSION_EXPIRED' | 'AUTH_REAUTH_REQUIRED',
+    message: string,
+  ) {
     super(code, message);
   }
 }

@@ -75,6 +75,8 @@ export {
   ServiceAccountDirectory,
   ApiTokens,
   SessionManager,
+  LoginThrottle,
+  Reauthenticator,
   Authenticator,
 } from './identity/index.js';
 export type {
@@ -85,6 +87,8 @@ export type {
   TokenSummary,
   LoginResult,
   SessionConfig,
+  ReauthProof,
+  ReauthMethod,
 } from './identity/index.js';
 export {
   actions,
@@ -98,8 +102,9 @@ export {
   BREAK_GLASS_MAX_MINUTES,
   PolicyDecisionPoint,
   sourceOf,
+  selfServiceScope,
 } from './policy/index.js';
-export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope } from './policy/index.js';
+export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope, AccessScope } from './policy/index.js';
 export { RecordStore, EhrJournal, EhrJournalRetention } from './records/index.js';
 export type {
   StoredRecord,

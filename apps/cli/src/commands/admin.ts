@@ -1,7 +1,7 @@
 /** @module `steward users|services|tokens|grants|egress`: administration through the governed kernel. */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { NotFoundError, ValidationError, purposesOfUse, roles, type PurposeOfUse, type Role } from '@steward/core';
-import { actions, totpCode, type DestinationKind } from '@steward/governance';
+import { actions, selfServiceScope, totpCode, type DestinationKind } from '@steward/governance';
 import type { Kernel } from '@steward/server';
 import { withSession, type GlobalOptions } from '../session.js';
 import { printTable } from '../output.js';
@@ -86,6 +86,14 @@ export async function usersDisable(g: GlobalOptions, username: string): Promise<
   });
 }
 
+export async function usersUnlock(g: GlobalOptions, username: string): Promise<void> {
+  await withSession(g, async ({ kernel, ctx, actor }) => {
+    await kernel.policy.enforce(ctx, 'users.manage');
+    const { locksLifted } = await kernel.users.unlock(await userId(kernel, username), actor);
+    process.stdout.write(`user ${username} unlocked: ${locksLifted} sign-in lock(s) lifted, failure counts cleared\n`);
+  });
+}
+
 export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags): Promise<void> {
   await withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'users.manage');
@@ -112,7 +120,15 @@ export async function servicesList(g: GlobalOptions): Promise<void> {
 
 export async function tokensCreate(
   g: GlobalOptions,
-  o: { user?: string; service?: string; name: string; scopes: string; days: string; out?: string },
+  o: {
+    user?: string;
+    service?: string;
+    name: string;
+    scopes: string;
+    days: string;
+    out?: string;
+    currentCode?: string;
+  },
 ): Promise<void> {
   if ((o.user === undefined) === (o.service === undefined)) {
     throw new ValidationError('say whose token this is', [{ path: '--user/--service', message: 'give exactly one' }]);
@@ -121,9 +137,13 @@ export async function tokensCreate(
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const unknown = scopes.filter((s) => s !== '*' && !(actions as readonly string[]).includes(s));
+  const unknown = scopes.filter(
+    (s) => s !== '*' && s !== selfServiceScope && !(actions as readonly string[]).includes(s),
+  );
   if (unknown.length > 0)
-    throw new ValidationError('unknown scope', [{ path: '--scopes', message: `use * or: ${actions.join(', ')}` }]);
+    throw new ValidationError('unknown scope', [
+      { path: '--scopes', message: `use * or: ${[selfServiceScope, ...actions].join(', ')}` },
+    ]);
   const days = Number(o.days);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     throw new ValidationError('invalid expiry', [{ path: '--days', message: 'a whole number from 1 to 365' }]);
@@ -134,6 +154,16 @@ export async function tokensCreate(
       o.user !== undefined
         ? { kind: 'user' as const, id: await userId(kernel, o.user) }
         : { kind: 'service' as const, id: await serviceId(kernel, o.service ?? '') };
+    // A token for oneself is a new credential for one's own account: prove it is really you.
+    if (principal.kind === 'user' && actor.kind === 'user' && principal.id === actor.id) {
+      await kernel.policy.enforceSelf(ctx, principal.id);
+      const password = await readSecret('Your current password', undefined, 'STEWARD_CURRENT_PASSWORD');
+      await kernel.reauth.require(
+        actor,
+        { password, ...(o.currentCode !== undefined ? { totpCode: o.currentCode } : {}) },
+        { address: 'cli' },
+      );
+    }
     const issued = await kernel.tokens.issue(
       { principal, name: o.name, scopes, expiresAt: new Date(kernel.clock.now().getTime() + days * 86_400_000) },
       actor,

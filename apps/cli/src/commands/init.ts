@@ -2,11 +2,12 @@
  * @module `steward init`: the data directory, the master key (0600), the schema, and the first
  * administrator with TOTP. Runs once; it refuses a store that already has users.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { ConflictError, type Actor } from '@steward/core';
 import { totpCode } from '@steward/governance';
-import { loadConfig, openKernel } from '@steward/server';
+import { loadConfig, openKernel, type StewardConfig } from '@steward/server';
 import { cliLogger } from '../session.js';
 import { readSecret } from '../prompt.js';
 
@@ -26,10 +27,53 @@ export function bootstrapActor(): Actor {
   };
 }
 
+/**
+ * A failed `init` leaves nothing it made behind: the data directory, the master key file and the
+ * embedded store it created are removed, so the next `init` starts clean (a key file left beside
+ * no store — or a store sealed under a deleted key — would make it fail or look initialized).
+ */
 export async function init(options: InitOptions): Promise<void> {
   const config = loadConfig();
+  const made = {
+    dataDir: !existsSync(config.dataDir),
+    keyFile: !config.masterKeyFromEnv && !existsSync(config.masterKeyFile),
+    store: config.databaseUrl === undefined && !existsSync(join(config.dataDir, 'pgdata')),
+    opened: false,
+  };
+  try {
+    await initialize(config, options, () => (made.opened = true));
+  } catch (e) {
+    undo(config, made);
+    throw e;
+  }
+}
+
+function undo(
+  config: StewardConfig,
+  made: { dataDir: boolean; keyFile: boolean; store: boolean; opened: boolean },
+): void {
+  if (made.dataDir) {
+    rmSync(config.dataDir, { recursive: true, force: true });
+    if (!made.keyFile) return;
+  } else if (made.store) {
+    rmSync(join(config.dataDir, 'pgdata'), { recursive: true, force: true });
+  }
+  if (!made.keyFile) return;
+  // A store that was opened already holds data keys sealed with the new master key: keep the
+  // key unless that store is gone too (only PostgreSQL outlives a failed init).
+  if (made.opened && !made.store) {
+    process.stderr.write(
+      `note: the master key file ${config.masterKeyFile} was kept: the database now holds data keys sealed with it\n`,
+    );
+    return;
+  }
+  rmSync(config.masterKeyFile, { force: true });
+}
+
+async function initialize(config: StewardConfig, options: InitOptions, opened: () => void): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.masterKeyFromEnv });
+  opened();
   try {
     if ((await kernel.users.list()).length > 0) {
       throw new ConflictError(

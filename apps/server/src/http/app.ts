@@ -37,7 +37,7 @@ import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 export type HttpConfig = Pick<
   StewardConfig,
-  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes'
+  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes' | 'trustProxy'
 >;
 
 export interface AppParts {
@@ -57,6 +57,8 @@ export async function buildApp(
     disableRequestLogging: true,
     genReqId: () => newId(),
     bodyLimit: config.bodyLimitBytes,
+    // Off by default: request.ip is the peer. Behind named proxies, the client they forwarded for.
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     ...(config.tls !== undefined
       ? {
           https: {
@@ -138,7 +140,7 @@ export async function buildApp(
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);
-  ehrRoutes(app, kernel, parts.ehr);
+  ehrRoutes(app, kernel, parts.ehr, config.rateLimitPerMinute);
   referralRuleRoutes(app, kernel);
   reviewRoutes(app, kernel);
   reviewConsoleRoutes(app, kernel);

@@ -129,6 +129,22 @@ export class EhrRuntime {
    * as the connection. Throws AuthenticationError (401) before reading anything else.
    */
   async notify(connectionId: string, authorization: string | undefined, body: unknown): Promise<NotificationResult> {
+    const runtime = this.#sender(connectionId, authorization);
+    if (runtime === undefined) {
+      throw new AuthenticationError('AUTH_INVALID', 'notification refused: unknown connection or wrong secret');
+    }
+    return runtime.notification(body);
+  }
+
+  /**
+   * Whether `authorization` carries this running connection's notification secret: cheap (one
+   * keyed hash), so the HTTP edge asks it before rate limiting and keys the limit by the sender.
+   */
+  authenticates(connectionId: string, authorization: string | undefined): boolean {
+    return this.#sender(connectionId, authorization) !== undefined;
+  }
+
+  #sender(connectionId: string, authorization: string | undefined): ConnectionRuntime | undefined {
     const runtime = [...this.#running.values()].find((r) => r.connection.id === connectionId);
     const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const expected = runtime !== undefined ? this.#secret(runtime.connection) : undefined;
@@ -138,10 +154,9 @@ export class EhrRuntime {
       expected === undefined ||
       presented.length !== expected.length ||
       !timingSafeEqual(Buffer.from(presented), Buffer.from(expected))
-    ) {
-      throw new AuthenticationError('AUTH_INVALID', 'notification refused: unknown connection or wrong secret');
-    }
-    return runtime.notification(body);
+    )
+      return undefined;
+    return runtime;
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { Actor } from '@steward/core';
-import { EgressRegistry, isPrivateAddress, isUnder, normalizeBaseUrl } from './egress-registry.js';
+import { EgressRegistry, isPrivateAddress, isUnder, normalizeBaseUrl, pinnedLookup } from './egress-registry.js';
 import type { AuditEntryInput, AuditSink } from '../audit/audit-entry.js';
 
 const actor: Actor = {
@@ -157,3 +159,63 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+describe('egress connections go to the address that was checked', () => {
+  it('resolves a host once and connects to that address, keeping the Host header', async () => {
+    const target = storeTargets()[0];
+    if (target === undefined) throw new Error('no store target');
+    const db = await target.open();
+    const server = createServer((req, res) => res.end(JSON.stringify({ host: req.headers.host, path: req.url })));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    // `.invalid` never resolves in the system's DNS: only the checked answer can reach the server.
+    const lookups: string[] = [];
+    const registry = new EgressRegistry(db, new Sink(), (host) => {
+      lookups.push(host);
+      return Promise.resolve(host === 'pinned.invalid' ? ['127.0.0.1'] : []);
+    });
+    try {
+      await registry.register(actor, {
+        name: 'pinned',
+        kind: 'ehr',
+        baseUrl: `http://pinned.invalid:${port}/`,
+        baaOnRecord: true,
+        baaReference: 'BAA-pin',
+        allowPrivateNetwork: true,
+      });
+      const r = await registry.fetch(actor, `http://pinned.invalid:${port}/fhir/Patient`, { phi: true });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), { host: `pinned.invalid:${port}`, path: '/fhir/Patient' });
+      assert.deepEqual(lookups, ['pinned.invalid'], 'one resolution, checked and used');
+      // A name that does not resolve is refused before any connection.
+      await registry.register(actor, {
+        name: 'nowhere',
+        kind: 'other',
+        baseUrl: `http://nowhere.invalid:${port}/`,
+        baaOnRecord: false,
+        allowPrivateNetwork: true,
+      });
+      await assert.rejects(registry.fetch(actor, `http://nowhere.invalid:${port}/x`, { phi: false }), {
+        code: 'EGRESS_ADDRESS_BLOCKED',
+      });
+    } finally {
+      await registry.close();
+      await new Promise((done) => server.close(done));
+      await db.close();
+    }
+  });
+
+  it('answers only the checked addresses, by family when asked', () => {
+    const lookup = pinnedLookup(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']);
+    const answers: unknown[] = [];
+    lookup('anything.example', { all: true }, (_e, a) => answers.push(a));
+    lookup('anything.example', { family: 6 }, (_e, a, f) => answers.push([a, f]));
+    assert.deepEqual(answers, [
+      [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+      ],
+      ['2606:2800:220:1:248:1893:25c8:1946', 6],
+    ]);
+  });
+});

@@ -6,6 +6,8 @@
  * redirects are followed only while they stay on the registry. Refusals are audited.
  */
 import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { newId, UserError, ValidationError, ConflictError, NotFoundError, type Actor } from '@steward/core';
@@ -38,11 +40,20 @@ export type Resolver = (host: string) => Promise<string[]>;
 const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
 export class EgressRegistry {
+  readonly #agents = new Map<string, Agent>();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditSink,
     private readonly resolve: Resolver = systemResolver,
   ) {}
+
+  /** Closes the pinned connection pools. */
+  async close(): Promise<void> {
+    const agents = [...this.#agents.values()];
+    this.#agents.clear();
+    await Promise.all(agents.map((a) => a.close().catch(() => undefined)));
+  }
 
   async register(by: Actor, d: NewDestination): Promise<EgressDestination> {
     const baseUrl = normalizeBaseUrl(d.baseUrl);
@@ -126,6 +137,15 @@ export class EgressRegistry {
    * (and audits) EGRESS_NOT_REGISTERED, EGRESS_NO_BAA or EGRESS_ADDRESS_BLOCKED.
    */
   async authorize(actor: Actor, url: string, options: { phi: boolean }): Promise<EgressDestination> {
+    return (await this.#authorize(actor, url, options)).destination;
+  }
+
+  /** `authorize`, and the addresses the host resolved to when checked (undefined for an IP literal). */
+  async #authorize(
+    actor: Actor,
+    url: string,
+    options: { phi: boolean },
+  ): Promise<{ destination: EgressDestination; addresses: readonly string[] | undefined }> {
     let target: URL;
     try {
       target = new URL(url);
@@ -145,10 +165,12 @@ export class EgressRegistry {
         destination,
       );
     }
+    // Resolved once: the connection goes to exactly these addresses (see `fetch`), so a DNS answer
+    // that changes between this check and the connection (rebinding) cannot redirect it.
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const addresses = isIP(host) !== 0 ? undefined : await this.resolve(host).catch(() => []);
     if (!destination.allowPrivateNetwork) {
-      const host = target.hostname.replace(/^\[|\]$/g, '');
-      const addresses = isIP(host) !== 0 ? [host] : await this.resolve(host).catch(() => []);
-      if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
+      if (addresses?.length === 0 || (addresses ?? [host]).some(isPrivateAddress)) {
         return this.refuse(
           actor,
           target,
@@ -157,6 +179,9 @@ export class EgressRegistry {
           destination,
         );
       }
+    }
+    if (addresses?.length === 0) {
+      return this.refuse(actor, target, 'EGRESS_ADDRESS_BLOCKED', `${target.host} does not resolve`, destination);
     }
     if (options.phi) {
       await this.audit.append({
@@ -168,7 +193,7 @@ export class EgressRegistry {
         reason: `phi to ${destination.name}`,
       });
     }
-    return destination;
+    return { destination, addresses };
   }
 
   /**
@@ -178,13 +203,37 @@ export class EgressRegistry {
   async fetch(actor: Actor, url: string, init: RequestInit & { phi: boolean }): Promise<Response> {
     let current = url;
     for (let hop = 0; hop <= 5; hop++) {
-      await this.authorize(actor, current, { phi: init.phi });
-      const response = await fetch(current, { ...init, redirect: 'manual' });
+      const { addresses } = await this.#authorize(actor, current, { phi: init.phi });
+      // A host name is connected to at the addresses checked above (Host and TLS SNI stay the name).
+      const response =
+        addresses === undefined
+          ? await fetch(current, { ...init, redirect: 'manual' })
+          : await undiciFetch(current, {
+              ...(init as unknown as Parameters<typeof undiciFetch>[1]),
+              redirect: 'manual',
+              dispatcher: this.#pinned(addresses),
+            });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || location === null) return response;
       current = new URL(location, current).toString();
     }
     throw new UserError('EGRESS_NOT_REGISTERED', 'too many redirects');
+  }
+
+  /** One connection pool per set of checked addresses, kept for reuse (a few: destinations are few). */
+  #pinned(addresses: readonly string[]): Agent {
+    const key = addresses.join(',');
+    let agent = this.#agents.get(key);
+    if (agent === undefined) {
+      agent = new Agent({ connect: { lookup: pinnedLookup(addresses) } });
+      this.#agents.set(key, agent);
+      if (this.#agents.size > 32) {
+        const [oldest, old] = this.#agents.entries().next().value as [string, Agent];
+        this.#agents.delete(oldest);
+        void old.close().catch(() => undefined);
+      }
+    }
+    return agent;
   }
 
   private async refuse(
@@ -205,6 +254,23 @@ export class EgressRegistry {
     });
     throw new UserError(code, message);
   }
+}
+
+/** A DNS lookup that answers only the addresses already checked, whatever the name. */
+export function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const list = addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
+  return (_hostname, options, callback) => {
+    const first = list[0];
+    if (first === undefined) {
+      callback(Object.assign(new Error('no checked address'), { code: 'ENOTFOUND' }), '', 4);
+      return;
+    }
+    const wanted =
+      options.family === 6 || options.family === 4 ? list.filter((a) => a.family === options.family) : list;
+    if (options.all === true)
+      (callback as unknown as (e: null, a: typeof list) => void)(null, wanted.length > 0 ? wanted : list);
+    else callback(null, (wanted[0] ?? first).address, (wanted[0] ?? first).family);
+  };
 }
 
 export function normalizeBaseUrl(raw: string): string {

@@ -19,6 +19,10 @@ export type {
   ApiTokensDeps,
 } from './tokens.js';
 export { SessionManager } from './sessions.js';
+export { LoginThrottle } from './login-throttle.js';
+export type { LoginThrottleConfig } from './login-throttle.js';
+export { Reauthenticator } from './reauthentication.js';
+export type { ReauthProof, ReauthenticatorDeps, ReauthMethod } from './reauthentication.js';
 export type {
   SessionConfig,
   SessionManagerDeps,

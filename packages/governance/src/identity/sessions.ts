@@ -10,6 +10,7 @@ import { AuthenticationError, newId, newSecret, type Actor, type Clock } from '@
 import type { Database } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './passwords.js';
 import { checkTotp } from './totp.js';
 import { totpContext } from './users.js';
@@ -22,9 +23,9 @@ export interface SessionConfig {
   readonly absoluteTimeoutMs?: number;
   /** Let users without TOTP log in with a password alone. Default false: MFA for everyone. */
   readonly allowPasswordOnly?: boolean;
-  /** Failed logins in a row that lock the account. Default 10. */
+  /** Failed logins in a row, for one username from one address, that lock that pair. Default 10. */
   readonly maxFailedLogins?: number;
-  /** How long a lock lasts. Default 15 minutes. */
+  /** How long the first lock lasts; each further lock of the same pair doubles it. Default 15 minutes. */
   readonly lockoutMs?: number;
 }
 
@@ -35,6 +36,8 @@ export interface SessionManagerDeps {
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly config?: SessionConfig;
+  /** Counts failures per username and address; by default one built from `config`. */
+  readonly throttle?: LoginThrottle;
 }
 
 export interface LoginInput {
@@ -87,13 +90,13 @@ interface LoginRow {
   password_hash: string;
   totp_secret_enc: Uint8Array | null;
   totp_last_step: number | null;
-  locked_until: Date | null;
   disabled_at: Date | null;
 }
 
 export class SessionManager {
   readonly #d: SessionManagerDeps;
   readonly #c: Required<SessionConfig>;
+  readonly #throttle: LoginThrottle;
 
   constructor(deps: SessionManagerDeps) {
     this.#d = deps;
@@ -104,6 +107,14 @@ export class SessionManager {
       maxFailedLogins: deps.config?.maxFailedLogins ?? 10,
       lockoutMs: deps.config?.lockoutMs ?? 15 * minute,
     };
+    this.#throttle =
+      deps.throttle ??
+      new LoginThrottle({
+        db: deps.db,
+        cipher: deps.cipher,
+        clock: deps.clock,
+        config: { maxFailures: this.#c.maxFailedLogins, lockoutMs: this.#c.lockoutMs },
+      });
   }
 
   async login(input: LoginInput, source?: RequestSource): Promise<LoginResult> {
@@ -111,23 +122,30 @@ export class SessionManager {
     const now = this.#d.clock.now();
     const username = input.username.trim().toLowerCase();
     const codeGiven = input.totpCode !== undefined && input.totpCode !== '';
+    const address = source?.address;
     const user = (
       await db.query<LoginRow>(
-        `select id, username, password_hash, totp_secret_enc, totp_last_step, locked_until, disabled_at
+        `select id, username, password_hash, totp_secret_enc, totp_last_step, disabled_at
          from users where username = $1`,
         [username],
       )
     ).rows[0];
-    // Always one Argon2 verification, so timing does not tell known usernames from unknown ones.
+    // The same work whether or not the username exists: one Argon2 verification, one lock read,
+    // and for a wrong guess one failure counted (unknown names are counted like known ones).
     const passwordOk = user
       ? await hasher.verify(user.password_hash, input.password)
       : await hasher.verifyNobody(input.password);
+    const locked = await this.#throttle.isLocked(username, address);
     const fail = (reason: LoginFailure) => this.#fail(user, reason, codeGiven, source);
+    const failCounted = async (reason: LoginFailure): Promise<never> => {
+      await this.#throttle.failure(username, address);
+      return fail(reason);
+    };
 
-    if (user === undefined) return fail('unknown_user');
+    if (locked) return fail('locked');
+    if (user === undefined) return failCounted('unknown_user');
+    if (!passwordOk) return failCounted('bad_password');
     if (user.disabled_at !== null) return fail('disabled');
-    if (user.locked_until !== null && user.locked_until.getTime() > now.getTime()) return fail('locked');
-    if (!passwordOk) return this.#countFailure(user.id, now, () => fail('bad_password'));
 
     let authMethod: 'password' | 'password+totp' = 'password';
     const sealed = bytes(user.totp_secret_enc);
@@ -137,17 +155,17 @@ export class SessionManager {
       if (!codeGiven) return fail('mfa_missing');
       const secret = this.#d.cipher.decrypt(sealed, totpContext(user.id)).toString('utf8');
       const check = checkTotp(secret, input.totpCode ?? '', now, user.totp_last_step);
-      if (!check.ok) return this.#countFailure(user.id, now, () => fail(check.reason));
+      if (!check.ok) return failCounted(check.reason);
       // Compare-and-set: of two concurrent logins with one code, only one records the step.
       const cas = await db.query(
         'update users set totp_last_step = $2 where id = $1 and (totp_last_step is null or totp_last_step < $2)',
         [user.id, check.step],
       );
-      if (cas.rowCount !== 1) return this.#countFailure(user.id, now, () => fail('totp_replayed'));
+      if (cas.rowCount !== 1) return failCounted('totp_replayed');
       authMethod = 'password+totp';
     }
 
-    await db.query('update users set failed_logins = 0, locked_until = null where id = $1', [user.id]);
+    await this.#throttle.success(username, address);
     if (hasher.needsRehash(user.password_hash)) {
       await db.query('update users set password_hash = $2 where id = $1', [user.id, await hasher.hash(input.password)]);
     }
@@ -257,18 +275,6 @@ export class SessionManager {
       expiresAt: new Date(Math.min(idleEnd, absoluteExpiresAt.getTime())),
       absoluteExpiresAt,
     };
-  }
-
-  /** Counts a failed guess; the one that reaches the limit locks the account and restarts the count. */
-  async #countFailure(userId: string, now: Date, then: () => Promise<never>): Promise<never> {
-    await this.#d.db.query(
-      `update users set
-         failed_logins = case when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end,
-         locked_until = case when failed_logins + 1 >= $2 then $3 else locked_until end
-       where id = $1`,
-      [userId, this.#c.maxFailedLogins, new Date(now.getTime() + this.#c.lockoutMs)],
-    );
-    return then();
   }
 
   async #fail(

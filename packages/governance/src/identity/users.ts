@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError, newId, type Actor, type 
 import type { Database } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { LoginThrottle } from './login-throttle.js';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords.js';
 import { checkTotp, generateTotpSecret, totpUri } from './totp.js';
 import { auditActor, auditOrUndo, isUuid } from './identity-support.js';
@@ -50,6 +51,8 @@ export interface UserDirectoryDeps {
   readonly clock: Clock;
   /** The issuer name authenticator apps show. Default 'Steward'. */
   readonly totpIssuer?: string;
+  /** Where sign-in locks are kept (per username and address); by default one on `db`. */
+  readonly throttle?: LoginThrottle;
 }
 
 interface UserRow {
@@ -57,21 +60,20 @@ interface UserRow {
   username: string;
   totp_enrolled: boolean;
   break_glass_eligible: boolean;
-  locked_until: Date | null;
   disabled_at: Date | null;
   created_at: Date;
 }
 
 const summaryColumns = `id, username, totp_secret_enc is not null as totp_enrolled, break_glass_eligible,
-  locked_until, disabled_at, created_at`;
+  disabled_at, created_at`;
 
-function toSummary(r: UserRow): UserSummary {
+function toSummary(r: UserRow, lockedUntil: Date | null): UserSummary {
   return {
     id: r.id,
     username: r.username,
     totpEnrolled: r.totp_enrolled,
     breakGlassEligible: r.break_glass_eligible,
-    lockedUntil: r.locked_until,
+    lockedUntil,
     disabledAt: r.disabled_at,
     createdAt: r.created_at,
   };
@@ -79,9 +81,11 @@ function toSummary(r: UserRow): UserSummary {
 
 export class UserDirectory {
   readonly #d: UserDirectoryDeps;
+  readonly #throttle: LoginThrottle;
 
   constructor(deps: UserDirectoryDeps) {
     this.#d = deps;
+    this.#throttle = deps.throttle ?? new LoginThrottle({ db: deps.db, cipher: deps.cipher, clock: deps.clock });
   }
 
   async create(input: { readonly username: string; readonly password: string }, by: Actor): Promise<UserSummary> {
@@ -99,12 +103,14 @@ export class UserDirectory {
     await auditOrUndo(this.#d.audit, this.#entry(by, id, 'C', ['username', 'password']), () =>
       this.#d.db.query('delete from users where id = $1', [id]),
     );
-    return toSummary(row);
+    return toSummary(row, null);
   }
 
+  /** Users by username; `lockedUntil` is the latest sign-in lock in force from any address. */
   async list(): Promise<UserSummary[]> {
     const { rows } = await this.#d.db.query<UserRow>(`select ${summaryColumns} from users order by username`);
-    return rows.map(toSummary);
+    const locks = await this.#throttle.lockedUntil(rows.map((r) => r.username));
+    return rows.map((r) => toSummary(r, locks.get(r.username) ?? null));
   }
 
   async get(userId: string): Promise<UserSummary> {
@@ -112,7 +118,47 @@ export class UserDirectory {
       ? (await this.#d.db.query<UserRow>(`select ${summaryColumns} from users where id = $1`, [userId])).rows[0]
       : undefined;
     if (row === undefined) throw new NotFoundError('user');
-    return toSummary(row);
+    const locks = await this.#throttle.lockedUntil([row.username]);
+    return toSummary(row, locks.get(row.username) ?? null);
+  }
+
+  /**
+   * Clears every sign-in lock and failure count of the user, from every address (an
+   * administrator's answer to a locked-out colleague). Audited with how many locks were lifted.
+   */
+  async unlock(userId: string, by: Actor): Promise<{ readonly locksLifted: number }> {
+    const user = await this.get(userId);
+    const locksLifted = await this.#throttle.unlock(user.username);
+    await this.#d.audit.append({
+      ...this.#entry(by, userId, 'U', ['login_failures']),
+      reason: `unlocked:${locksLifted}`,
+    });
+    return { locksLifted };
+  }
+
+  /**
+   * Sets a new password (policy-checked) and ends the user's sessions but `keepSessionId` (the
+   * caller's own, when they change their own password). The caller has checked who may do this.
+   */
+  async setPassword(userId: string, password: string, by: Actor, keepSessionId?: string): Promise<void> {
+    const user = await this.get(userId);
+    checkPasswordPolicy(password, user.username);
+    const hash = await this.#d.hasher.hash(password);
+    const now = this.#d.clock.now();
+    const { rows } = await this.#d.db.query<{ password_hash: string }>(
+      'select password_hash from users where id = $1',
+      [userId],
+    );
+    await this.#d.db.query('update users set password_hash = $2 where id = $1', [userId, hash]);
+    await auditOrUndo(this.#d.audit, { ...this.#entry(by, userId, 'U', ['password']), reason: 'password_set' }, () =>
+      this.#d.db.query('update users set password_hash = $2 where id = $1', [userId, rows[0]?.password_hash]),
+    );
+    // After the change is on record: whoever held an old session loses it.
+    await this.#d.db.query(
+      `update sessions set ended_at = $2, end_reason = 'password_changed'
+       where user_id = $1 and ended_at is null and ($3::uuid is null or id <> $3)`,
+      [userId, now, keepSessionId ?? null],
+    );
   }
 
   /**

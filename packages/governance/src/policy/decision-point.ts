@@ -23,6 +23,13 @@ export interface Scope {
   readonly site?: string;
 }
 
+/**
+ * The token scope that self-service on one's own account needs (TOTP, password, one's own
+ * tokens). Roles do not grant it — every user may manage their own account — but a token must
+ * carry it (or `*`), so a script token scoped to reading the review queue cannot change MFA.
+ */
+export const selfServiceScope = 'account.self';
+
 export type Decision =
   | {
       readonly allowed: true;
@@ -32,12 +39,21 @@ export type Decision =
     }
   | { readonly allowed: false; readonly reason: 'token_scope' | 'no_grant' };
 
+/** What an access is about: the site, and for audit the patient and the entity. */
+export type AccessScope = Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } };
+
+/** A site no grant names (sites are never empty): decides for a missing record as for a foreign one. */
+const noSite = '';
+
 export class PolicyDecisionPoint {
   constructor(
     private readonly grants: GrantStore,
     private readonly breakGlass: BreakGlassStore,
     private readonly audit: AuditSink,
     readonly clock: Clock = systemClock,
+    /** Told when a denial's audit entry, written off the response path, could not be written. */
+    private readonly onDeferredAuditFailure: (error: unknown) => void = (error) =>
+      process.emitWarning(`a denial could not be audited: ${String(error)}`),
   ) {}
 
   async decide(ctx: RequestContext, action: Action, scope: Scope = {}): Promise<Decision> {
@@ -63,33 +79,80 @@ export class PolicyDecisionPoint {
     return { allowed: false, reason: 'no_grant' };
   }
 
-  /**
-   * Decides, audits a denial, and throws it. `hideAs: 'not-found'` makes a denied record look
-   * exactly like one that does not exist.
-   */
+  /** Decides, audits a denial, and throws FORBIDDEN. For records, use `visible`. */
   async enforce(
     ctx: RequestContext,
     action: Action,
-    scope: Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } } = {},
-    hideAs: 'forbidden' | 'not-found' = 'forbidden',
+    scope: AccessScope = {},
   ): Promise<Extract<Decision, { allowed: true }>> {
     const decision = await this.decide(ctx, action, scope);
     if (decision.allowed) return decision;
-    await this.audit.append({
+    await this.audit.append(this.denial(ctx, action, scope, decision.reason));
+    throw new ForbiddenError(`not permitted to ${action}`);
+  }
+
+  /**
+   * A record the caller may act on, or NOT_FOUND — for a record that does not exist and for one
+   * outside the caller's scope alike, so scope cannot be probed. Both answers are made here, the
+   * same error for one `kind` ("proposal not found"), after the same work on the response path:
+   * the grants are read either way, and a denial's audit entry is queued to the group-committing
+   * audit writer instead of awaited (a failure to write it is reported, never dropped).
+   */
+  async visible<R>(
+    ctx: RequestContext,
+    action: Action,
+    kind: string,
+    row: R | undefined,
+    scopeOf: (row: R) => AccessScope,
+  ): Promise<{ readonly row: R; readonly decision: Extract<Decision, { allowed: true }> }> {
+    const scope = row === undefined ? { site: noSite } : scopeOf(row);
+    const decision = await this.decide(ctx, action, scope);
+    if (row !== undefined && decision.allowed) return { row, decision };
+    if (row !== undefined && !decision.allowed) {
+      this.audit.append(this.denial(ctx, action, scope, decision.reason)).catch(this.onDeferredAuditFailure);
+    }
+    throw new NotFoundError(kind);
+  }
+
+  private denial(ctx: RequestContext, action: Action, scope: AccessScope, reason: string) {
+    return {
       actor: ctx.actor,
-      event: 'access.denied',
+      event: 'access.denied' as const,
       action: actionCode(action),
-      outcome: 'denied',
+      outcome: 'denied' as const,
       ...(scope.patientId !== undefined ? { patientIds: [scope.patientId] } : {}),
       ...(scope.entity !== undefined ? { entity: scope.entity } : {}),
       ...(scope.site !== undefined ? { site: scope.site } : {}),
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       ...(ctx.purposeOfUse !== undefined ? { purposeOfUse: ctx.purposeOfUse } : {}),
       source: sourceOf(ctx),
-      reason: `${decision.reason}:${action}`,
+      reason: `${reason}:${action}`,
+    };
+  }
+
+  /**
+   * Self-service: allowed when the caller is that user and (for a token) its scopes include
+   * `account.self`. Denials are audited and answered FORBIDDEN.
+   */
+  async enforceSelf(ctx: RequestContext, userId: string): Promise<void> {
+    const { actor } = ctx;
+    const reason =
+      actor.kind !== 'user' || actor.id !== userId
+        ? 'not_self'
+        : actor.scopes !== undefined && !actor.scopes.includes(selfServiceScope) && !actor.scopes.includes('*')
+          ? 'token_scope'
+          : undefined;
+    if (reason === undefined) return;
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'access.denied',
+      action: 'E',
+      outcome: 'denied',
+      entity: { kind: 'user', id: userId },
+      source: sourceOf(ctx),
+      reason: `${reason}:${selfServiceScope}`,
     });
-    if (hideAs === 'not-found') throw new NotFoundError(scope.entity?.kind ?? 'record');
-    throw new ForbiddenError(`not permitted to ${action}`);
+    throw new ForbiddenError(`not permitted: a token needs the ${selfServiceScope} scope to change its user's account`);
   }
 }
 

@@ -6,15 +6,7 @@
  * like records that do not exist. Documents are sealed with the field cipher; exact-value lookup
  * fields get keyed blind indexes, never plaintext.
  */
-import {
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  newId,
-  systemClock,
-  type Clock,
-  type RequestContext,
-} from '@steward/core';
+import { ConflictError, ValidationError, newId, systemClock, type Clock, type RequestContext } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { AuditEntryInput } from '../audit/audit-entry.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -107,9 +99,13 @@ export class RecordStore {
   }
 
   async read<T>(ctx: RequestContext, kind: string, id: string): Promise<StoredRecord<T>> {
-    const row = await this.row(this.db, kind, id);
-    if (row === undefined) throw new NotFoundError(kind);
-    const decision = await this.policy.enforce(ctx, 'phi.read', scopeOf(row), 'not-found');
+    const { row, decision } = await this.policy.visible(
+      ctx,
+      'phi.read',
+      kind,
+      await this.row(this.db, kind, id),
+      scopeOf,
+    );
     const record = this.open<T>(row);
     await this.audit.append(this.entry(ctx, 'phi.read', 'R', record, decision));
     return record;
@@ -124,9 +120,13 @@ export class RecordStore {
     data: T,
     lookup?: Readonly<Record<string, readonly string[]>>,
   ): Promise<StoredRecord<T>> {
-    const current = await this.row(this.db, kind, id);
-    if (current === undefined) throw new NotFoundError(kind);
-    const decision = await this.policy.enforce(ctx, 'phi.write', scopeOf(current), 'not-found');
+    const { row: current, decision } = await this.policy.visible(
+      ctx,
+      'phi.write',
+      kind,
+      await this.row(this.db, kind, id),
+      scopeOf,
+    );
     const now = this.clock.now();
     const sealed = this.cipher.encrypt(JSON.stringify(data), `records:${id}`);
     return this.audit.transact(

@@ -6,9 +6,13 @@
  * (`review.read`, not-found otherwise, so scope is not probed), and audited as a read of the
  * patient's data by the reviewer. A resource the EHR no longer has is reported as missing, not
  * as an error: a deleted target is exactly what a reviewer must see.
+ *
+ * Minimum necessary: a Patient (the proposal's, or one among the evidence) is sent only as what
+ * checking the chart needs — its name, birth date, sex and its record-number identifiers (MRN
+ * type, or a system the proposal matched the patient on) — never its SSN, licence, address,
+ * telecom, contacts or anything else the EHR keeps.
  */
 import type { RequestContext } from '@steward/core';
-import { NotFoundError } from '@steward/core';
 import { clockOf, type ProposalDeps, type SealedBody } from '../review/index.js';
 import { ProposalStore } from '../store/index.js';
 import type { EhrPort } from './ehr-port.js';
@@ -45,23 +49,24 @@ export class EhrStateReader {
   }
 
   async read(ctx: RequestContext, id: string): Promise<EhrState> {
-    const row = await this.store.row(id);
-    if (row === undefined) throw new NotFoundError('proposal');
-    const decision = await this.deps.policy.enforce(
+    const { row, decision } = await this.deps.policy.visible(
       ctx,
       'review.read',
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
+      'proposal',
+      await this.store.row(id),
+      (r) => ({ site: r.site, entity: { kind: 'Proposal', id } }),
     );
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     const connectionId = row.connection_id;
+    const matchedSystems = new Set(body.patient.identifiers.map((i) => i.system));
     const readOne = async (reference: string): Promise<EhrStateEntry> => {
       const [type, rid] = reference.split('/');
       if (connectionId === null || type === undefined || rid === undefined || rid === '')
         return { reference, resource: undefined, versionId: undefined, missing: 'NOT_AN_EHR_REFERENCE' };
       try {
         const r = await this.ehr.read(connectionId, type, rid);
-        return { reference, resource: r.resource, versionId: r.versionId };
+        const resource = r.resource['resourceType'] === 'Patient' ? chartCheck(r.resource, matchedSystems) : r.resource;
+        return { reference, resource, versionId: r.versionId };
       } catch (e) {
         const code = (e as { code?: unknown }).code;
         return {
@@ -103,4 +108,48 @@ export class EhrStateReader {
       readAt: clockOf(this.deps).now(),
     };
   }
+}
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** Identifier types that are never a chart number (HL7 v2-0203): SSN, licences, passport, tax, member ids. */
+const notChartNumbers = new Set(['SS', 'DL', 'PPN', 'TAX', 'SB', 'MB', 'MA', 'MC', 'DR', 'NIIP', 'SN', 'CZ']);
+const ssnSystem = /ssn|social/i;
+
+/** The fields of a Patient that checking the chart needs, and nothing more. */
+export function chartCheck(patient: Json, matchedSystems: ReadonlySet<string>): Json {
+  const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+  const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+  const names = arr(patient['name']).map(obj);
+  const name = names.find((n) => n['use'] === 'official') ?? names.find((n) => n['use'] !== 'old') ?? names[0];
+  const identifier = arr(patient['identifier'])
+    .map(obj)
+    .filter((i) => {
+      const system = typeof i['system'] === 'string' ? i['system'] : '';
+      const codes = arr(obj(i['type'])['coding']).map((c) => obj(c)['code']);
+      if (ssnSystem.test(system) || codes.some((c) => typeof c === 'string' && notChartNumbers.has(c))) return false;
+      return codes.includes('MR') || matchedSystems.has(system);
+    })
+    .map((i) => ({
+      ...(i['system'] !== undefined ? { system: i['system'] } : {}),
+      ...(i['value'] !== undefined ? { value: i['value'] } : {}),
+      ...(i['type'] !== undefined ? { type: i['type'] } : {}),
+    }));
+  return {
+    resourceType: 'Patient',
+    ...(patient['id'] !== undefined ? { id: patient['id'] } : {}),
+    ...(name !== undefined
+      ? {
+          name: [
+            {
+              ...(name['family'] !== undefined ? { family: name['family'] } : {}),
+              ...(name['given'] !== undefined ? { given: name['given'] } : {}),
+            },
+          ],
+        }
+      : {}),
+    ...(patient['birthDate'] !== undefined ? { birthDate: patient['birthDate'] } : {}),
+    ...(patient['gender'] !== undefined ? { gender: patient['gender'] } : {}),
+    identifier,
+  };
 }

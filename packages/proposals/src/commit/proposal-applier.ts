@@ -215,13 +215,7 @@ export class ProposalApplier {
    * its attempts are exhausted; this is for after).
    */
   async retry(ctx: RequestContext, id: string): Promise<CommitResult> {
-    const row = await this.load(id);
-    await this.deps.policy.enforce(
-      ctx,
-      'review.decide',
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
-    );
+    const { row } = await this.visible(ctx, id);
     if (row.status !== 'failed' || row.error_retryable !== true)
       throw new ConflictError(
         'VERSION_CONFLICT',
@@ -262,13 +256,7 @@ export class ProposalApplier {
    * reason the proposal gave before approval, for what cannot be undone.
    */
   async rollback(ctx: RequestContext, id: string): Promise<CommitResult> {
-    const row = await this.load(id);
-    const decision = await this.deps.policy.enforce(
-      ctx,
-      'review.decide',
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
-    );
+    const { row, decision } = await this.visible(ctx, id);
     const refuse = async (reason: string, error: Error): Promise<never> => {
       await this.deps.audit.append(proposalEntry(ctx, 'proposal.rolled_back', row, { outcome: 'failure', reason }));
       throw error;
@@ -498,6 +486,14 @@ export class ProposalApplier {
   private connectionOf(row: ProposalRow): string {
     if (row.connection_id === null) throw new UnexpectedError('an EHR proposal without a connection');
     return row.connection_id;
+  }
+
+  /** The proposal if the caller may decide at its site, else NOT_FOUND, as for a missing one. */
+  private async visible(ctx: RequestContext, id: string) {
+    return this.deps.policy.visible(ctx, 'review.decide', 'proposal', await this.store.row(id), (r) => ({
+      site: r.site,
+      entity: { kind: 'Proposal', id },
+    }));
   }
 
   private async load(id: string): Promise<ProposalRow> {

@@ -69,3 +69,62 @@ export function checkPayload(
   if (action === 'document-reference.draft' && payload['docStatus'] !== 'preliminary')
     bad('payload.docStatus', 'preliminary: a clinician finalises notes in the EHR');
 }
+
+/**
+ * Payload fields an edit keeps: who the proposal is about (subject, for, patient, beneficiary),
+ * what it acts on (id, focus, basedOn, about, the appointment a reminder is for), who receives it
+ * (recipient), where replies go (correlationKey), and what kind of act it is (resourceType, the
+ * message template). An edit corrects the act; changing any of these is a new proposal.
+ */
+const keptOnEdit = [
+  'resourceType',
+  'id',
+  'subject',
+  'for',
+  'patient',
+  'beneficiary',
+  'focus',
+  'basedOn',
+  'about',
+  'appointment',
+  'recipient',
+  'correlationKey',
+  'template',
+] as const;
+
+/** Checks an edited payload against the one it replaces, for every action type (messages too). */
+export function checkEdit(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  bad: (path: string, message: string) => void,
+): void {
+  for (const key of keptOnEdit) {
+    if (canonical(before[key]) !== canonical(after[key]))
+      bad(`payload.${key}`, 'an edit cannot change this: draft a new proposal instead');
+  }
+  // Patients named anywhere else (an appointment's participants, a contained resource) stay too.
+  if (canonical(patientReferences(before)) !== canonical(patientReferences(after)))
+    bad('payload', 'an edit cannot change the patients the proposal refers to');
+}
+
+function patientReferences(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (/^Patient\//.test(value) || /\/Patient\/[^/]+$/.test(value)) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) patientReferences(v, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) patientReferences(v, out);
+  }
+  return out.sort();
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? 'undefined'
+  );
+}

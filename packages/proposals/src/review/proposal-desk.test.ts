@@ -171,6 +171,130 @@ for (const target of storeTargets()) {
       await assert.rejects(k.db.query(`update approval_policies set mode = 'auto'`), /append-only/);
     });
 
+    it('refuses an edit that changes the patient, the target or the kind of act, for every action type', async () => {
+      const ehr = { connectionId: '11111111-1111-4111-8111-111111111111', site: 'north', patient: patientFor('p1') };
+      const evidence = { eventIds: [], resources: [], reasonCode: 'edit-check' };
+      const update = (action: ActionType, resourceType: string, payload: Record<string, unknown>): ProposalDraft => ({
+        ...ehr,
+        action,
+        target: { resourceType, id: 'r1' },
+        baseVersion: '1',
+        payload: { resourceType, id: 'r1', ...payload },
+        evidence,
+      });
+      const create = (action: ActionType, resourceType: string, payload: Record<string, unknown>): ProposalDraft => ({
+        ...ehr,
+        action,
+        target: { resourceType },
+        payload: { resourceType, ...payload },
+        evidence,
+      });
+      // Each action type: a valid draft, a harmless edit, and the edits that must be refused.
+      const cases: Record<
+        ActionType,
+        { draft: ProposalDraft; harmless: Record<string, unknown>; refused: Record<string, unknown>[] }
+      > = {
+        'appointment.status': {
+          draft: update('appointment.status', 'Appointment', {
+            status: 'booked',
+            participant: [{ actor: { reference: 'Patient/p1' } }, { actor: { reference: 'Practitioner/d1' } }],
+          }),
+          harmless: { status: 'noshow' },
+          refused: [
+            { participant: [{ actor: { reference: 'Patient/p2' } }, { actor: { reference: 'Practitioner/d1' } }] },
+            { id: 'r2' },
+            { resourceType: 'Task' },
+          ],
+        },
+        'task.create': {
+          draft: create('task.create', 'Task', {
+            status: 'requested',
+            for: { reference: 'Patient/p1' },
+            focus: { reference: 'ServiceRequest/s1' },
+          }),
+          harmless: { status: 'draft' },
+          refused: [
+            { for: { reference: 'Patient/p2' } },
+            { focus: { reference: 'ServiceRequest/s2' } },
+            { resourceType: 'Appointment' },
+          ],
+        },
+        'task.update': {
+          draft: update('task.update', 'Task', { status: 'requested', for: { reference: 'Patient/p1' } }),
+          harmless: { status: 'completed' },
+          refused: [{ for: { reference: 'Patient/p2' } }, { id: 'r2' }, { resourceType: 'ServiceRequest' }],
+        },
+        'service-request.status': {
+          draft: update('service-request.status', 'ServiceRequest', {
+            status: 'active',
+            subject: { reference: 'Patient/p1' },
+          }),
+          harmless: { status: 'completed' },
+          refused: [{ subject: { reference: 'Patient/p2' } }, { id: 'r2' }, { resourceType: 'Task' }],
+        },
+        'document-reference.draft': {
+          draft: create('document-reference.draft', 'DocumentReference', {
+            status: 'current',
+            docStatus: 'preliminary',
+            subject: { reference: 'Patient/p1' },
+            content: [{ attachment: { contentType: 'text/plain', data: 'ZHJhZnQ=' } }],
+          }),
+          harmless: { content: [{ attachment: { contentType: 'text/plain', data: 'Zml4ZWQ=' } }] },
+          refused: [
+            { subject: { reference: 'Patient/p2' } },
+            { context: { related: [{ reference: 'Patient/p2' }] } },
+            { resourceType: 'Task' },
+          ],
+        },
+        'communication.send': {
+          draft: {
+            ...ehr,
+            action: 'communication.send',
+            target: { resourceType: 'Communication' },
+            payload: {
+              resourceType: 'Communication',
+              template: 'referral-overdue-sent',
+              channel: 'practice',
+              recipient: [{ reference: 'Organization/o1' }],
+              about: [{ reference: 'ServiceRequest/s1' }],
+              subject: { reference: 'Patient/{{patient}}' },
+            },
+            evidence,
+          },
+          harmless: { channel: 'fax' },
+          refused: [
+            { recipient: [{ reference: 'Organization/o2' }] },
+            { subject: { reference: 'Patient/p2' } },
+            { about: [{ reference: 'ServiceRequest/s2' }] },
+            { template: 'appointment-reminder' },
+          ],
+        },
+        'reminder.send': {
+          draft: reminder(),
+          harmless: { channel: 'email' },
+          refused: [
+            { appointment: 'Appointment/a2' },
+            { template: 'referral-overdue-sent' },
+            { patient: 'Patient/p2' },
+            { correlationKey: 'other-flow' },
+          ],
+        },
+      };
+      for (const [action, c] of Object.entries(cases)) {
+        const p = await k.desk.draft(workflow, c.draft);
+        for (const change of c.refused) {
+          await assert.rejects(
+            k.desk.edit(clinician, p.id, { ...c.draft.payload, ...change }),
+            (e: { code?: string; details?: { path: string; message: string }[] }) =>
+              e.code === 'VALIDATION_FAILED' && (e.details ?? []).some((d) => /an edit cannot change/.test(d.message)),
+            `${action}: ${JSON.stringify(change)} was accepted`,
+          );
+        }
+        const edited = await k.desk.edit(clinician, p.id, { ...c.draft.payload, ...c.harmless });
+        assert.equal(edited.revision, 2, action);
+      }
+    });
+
     it('requires the role a review policy names', async () => {
       await k.policies.set(compliance, {
         actionType: 'document-reference.draft',

@@ -7,7 +7,6 @@
 import {
   ConflictError,
   ForbiddenError,
-  NotFoundError,
   UnexpectedError,
   ValidationError,
   newId,
@@ -27,7 +26,7 @@ import {
   type ProposalSummary,
 } from '../model/index.js';
 import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
-import { checkDraft, checkPayload, unsentable } from './draft-check.js';
+import { checkDraft, checkEdit, checkPayload, unsentable } from './draft-check.js';
 import { actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
 import { QueueCursor } from './queue-cursor.js';
 
@@ -226,14 +225,13 @@ export class ProposalDesk {
     const { row, decision } = await this.visible(ctx, id, 'review.decide');
     if (!['pending_review', 'approved', 'failed'].includes(row.status))
       throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be edited`);
-    if (!isChannelAction(row.action_type)) {
-      const problems: { path: string; message: string }[] = [];
-      checkPayload(row.action_type, ehrActions[row.action_type], row.target_id ?? undefined, payload, (path, message) =>
-        problems.push({ path, message }),
-      );
-      if (problems.length > 0) throw new ValidationError('the edited payload is not valid', problems);
-    }
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const problems: { path: string; message: string }[] = [];
+    const bad = (path: string, message: string): void => void problems.push({ path, message });
+    if (!isChannelAction(row.action_type))
+      checkPayload(row.action_type, ehrActions[row.action_type], row.target_id ?? undefined, payload, bad);
+    checkEdit(body.payload, payload, bad);
+    if (problems.length > 0) throw new ValidationError('the edited payload is not valid', problems);
     const now = clockOf(this.deps).now();
     const next = reviseRow(this.store, row, { ...body, payload }, actorOf(ctx), now, {});
     await this.deps.audit.transact(
@@ -363,15 +361,10 @@ export class ProposalDesk {
     id: string,
     action: 'review.read' | 'review.decide',
   ): Promise<{ row: ProposalRow; decision: { purposeOfUse: PurposeOfUse } }> {
-    const row = await this.store.row(id);
-    if (row === undefined) throw new NotFoundError('proposal');
-    const decision = await this.deps.policy.enforce(
-      ctx,
-      action,
-      { site: row.site, entity: { kind: 'Proposal', id } },
-      'not-found',
-    );
-    return { row, decision };
+    return this.deps.policy.visible(ctx, action, 'proposal', await this.store.row(id), (r) => ({
+      site: r.site,
+      entity: { kind: 'Proposal', id },
+    }));
   }
 
   /** A retried draft with the same key must be the same content; else the key was reused by mistake. */

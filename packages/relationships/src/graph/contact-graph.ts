@@ -4,7 +4,7 @@
  * the party's site first (a denied party looks exactly like a missing one), and audits the read
  * with every party whose data it shows before returning anything.
  */
-import { NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
+import { systemClock, type Clock, type RequestContext } from '@steward/core';
 import type { Database } from '@steward/store';
 import { sourceOf, type FieldCipher, type PolicyDecisionPoint, type TransactionalAudit } from '@steward/governance';
 import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
@@ -56,14 +56,12 @@ export class ContactGraph {
 
   /** `GET /contacts/:id`: NOT_FOUND when the party does not exist or is outside the caller's scope. */
   async show(ctx: RequestContext, partyId: string): Promise<ContactView> {
-    const party = await this.rows.party(this.db, partyId);
-    if (party === undefined) throw new NotFoundError('Contact');
-    const entity = { kind: entityKind(party.kind), id: party.id };
-    const decision = await this.policy.enforce(
+    const { row: party, decision } = await this.policy.visible(
       ctx,
       'phi.read',
-      { site: party.site, patientId: party.id, entity },
-      'not-found',
+      'Contact',
+      await this.rows.party(this.db, partyId),
+      (p) => ({ site: p.site, patientId: p.id, entity: { kind: entityKind(p.kind), id: p.id } }),
     );
     const relationships = await this.rows.relationshipsOf(this.db, party.id);
     const otherIds = [...new Set(relationships.map((r) => (r.fromPartyId === party.id ? r.toPartyId : r.fromPartyId)))];
@@ -106,7 +104,7 @@ export class ContactGraph {
       action: 'R',
       outcome: 'success',
       patientIds: [party.id, ...otherIds],
-      entity: { ...entity, version: party.version },
+      entity: { kind: entityKind(party.kind), id: party.id, version: party.version },
       fields: ['name', 'birthDate', 'telecom', 'address', 'relationships', 'notes'],
       site: party.site,
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),

@@ -19,6 +19,7 @@ import { sql as ehrInboundAttention } from './018-ehr-inbound-attention.js';
 import { sql as patientMerges } from './020-patient-merges.js';
 import { sql as proposalRetries } from './021-proposal-retries.js';
 import { sql as appGrants } from './023-app-grants.js';
+import { sql as loginThrottle } from './026-login-throttle.js';
 import { sql as retention } from './028-retention.js';
 import { sql as incidents } from './029-incidents.js';
 import { sql as ehrEventsInboundIndex } from './030-ehr-events-inbound-index.js';
@@ -50,6 +51,7 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'patient-merges', sql: patientMerges },
   { version: 21, name: 'proposal-retries', sql: proposalRetries },
   { version: 23, name: 'app-grants', sql: appGrants },
+  { version: 26, name: 'login-throttle', sql: loginThrottle },
   { version: 28, name: 'retention', sql: retention },
   { version: 29, name: 'incidents', sql: incidents },
   { version: 30, name: 'ehr-events-inbound-index', sql: ehrEventsInboundIndex },

@@ -6,7 +6,7 @@
  * typed in by staff (or a test) for a message is read into an intent and returned with the
  * workflow it belongs to, for the caller to signal.
  */
-import { newId, NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
+import { newId, systemClock, type Clock, type RequestContext } from '@steward/core';
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
 import type { ReplySignal } from '../followups/index.js';
 import type { MessagingGovernance } from './contact-preferences.js';
@@ -150,14 +150,10 @@ export class LocalOutbox implements MessageChannel {
 
   /** One message with its address and text. Needs `phi.read` at its site; audited. */
   async open(ctx: RequestContext, id: string): Promise<OpenedMessage> {
-    const row = await this.#row(id);
-    if (row === undefined) throw new NotFoundError('message');
-    const decision = await this.#g.policy.enforce(
-      ctx,
-      'phi.read',
-      { site: row.site, entity: { kind: 'Message', id } },
-      'not-found',
-    );
+    const { row, decision } = await this.#g.policy.visible(ctx, 'phi.read', 'message', await this.#row(id), (r) => ({
+      site: r.site,
+      entity: { kind: 'Message', id },
+    }));
     const body = this.#open(row);
     await this.#g.audit.append({
       ...this.#entry(ctx, 'phi.read', 'R', { id, site: row.site }),
@@ -185,12 +181,10 @@ export class LocalOutbox implements MessageChannel {
       readonly limit?: number;
     },
   ): Promise<ThreadMessage[]> {
-    const decision = await this.#g.policy.enforce(
-      ctx,
-      'phi.read',
-      { site: options.site, entity: { kind: 'Message', id: '*' } },
-      'not-found',
-    );
+    const { decision } = await this.#g.policy.visible(ctx, 'phi.read', 'message', options, (o) => ({
+      site: o.site,
+      entity: { kind: 'Message', id: '*' },
+    }));
     const r = await this.#g.db.query<Row>(
       `select id, site, channel, status, proposal_id, correlation_key, body_enc, not_before, created_at from message_outbox
        where site = $1 and correlation_key = $2 order by created_at, id limit $3`,
@@ -237,14 +231,10 @@ export class LocalOutbox implements MessageChannel {
     | { readonly correlationKey: string | null; readonly channel: ChannelKind; readonly stop: true }
     | undefined
   > {
-    const row = await this.#row(messageId);
-    if (row === undefined) throw new NotFoundError('message');
-    await this.#g.policy.enforce(
-      ctx,
-      'phi.read',
-      { site: row.site, entity: { kind: 'Message', id: messageId } },
-      'not-found',
-    );
+    const { row } = await this.#g.policy.visible(ctx, 'phi.read', 'message', await this.#row(messageId), (r) => ({
+      site: r.site,
+      entity: { kind: 'Message', id: messageId },
+    }));
     const intent = replyIntent(text);
     if (intent === undefined) return undefined;
     if (intent === 'stop') return { correlationKey: row.correlation_key, channel: row.channel, stop: true };

@@ -19,6 +19,7 @@ export interface EhrStateEntry {
 
 export interface EhrState {
   readonly target?: EhrStateEntry;
+  /** The server sends only name, birthDate, gender and record-number identifiers (minimum necessary). */
   readonly patient?: EhrStateEntry;
   readonly evidence: readonly EhrStateEntry[];
   readonly readAt: string;
@@ -149,7 +150,7 @@ function Entry(props: { readonly entry: EhrStateEntry; readonly baseVersion?: st
   );
 }
 
-/** Name and birth date to check it is the right chart; identifiers masked (minimum necessary). */
+/** Name, birth date and sex to check it is the right chart; record numbers masked (minimum necessary). */
 function PatientFacts(props: { readonly entry: EhrStateEntry | undefined }): ReactNode {
   const p = props.entry?.resource;
   if (p === undefined) return null;
@@ -161,6 +162,7 @@ function PatientFacts(props: { readonly entry: EhrStateEntry | undefined }): Rea
       <dl className="facts">
         <Fact label="Name" value={display === '' ? '—' : display} />
         <Fact label="Born" value={formatDate(str(p.birthDate))} />
+        {str(p.gender) !== undefined && <Fact label="Sex" value={humanize(str(p.gender) ?? '')} />}
         {arr(p.identifier)
           .slice(0, 2)
           .map((i, n) => (

@@ -3,9 +3,9 @@
  * policy decision point first (users.manage, tokens.manage, grants.manage); each change is audited
  * by the directory that makes it.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { purposesOfUse, roles, type PurposeOfUse, type Role } from '@steward/core';
-import { actions } from '@steward/governance';
+import { actions, selfServiceScope } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, idParams, scopeCode } from '../schemas.js';
@@ -17,6 +17,16 @@ const list = (items: Record<string, unknown> = { type: 'object', additionalPrope
   ...errors,
 });
 const noContent = { 204: { type: 'null' }, ...errors };
+
+/** Re-authentication for a change to one's own account: the current password and TOTP code. */
+interface Proof {
+  currentPassword?: string;
+  currentCode?: string;
+}
+const proofFields = {
+  currentPassword: { type: 'string', minLength: 1, maxLength: 1024 },
+  currentCode: { type: 'string', pattern: '^\\d{6}$' },
+} as const;
 const anyObject = {
   200: { type: 'object', additionalProperties: true },
   201: { type: 'object', additionalProperties: true },
@@ -84,41 +94,101 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       void reply.status(204);
     },
   );
+  // Self-service (the caller's own account): the token must carry `account.self`, and a change
+  // needs re-authentication (current password and code, or a fresh session). Others' accounts:
+  // users.manage.
+  const mine = async (request: FastifyRequest<{ Params: { id: string } }>): Promise<boolean> => {
+    const ctx = contextOf(request);
+    if (ctx.actor.kind !== 'user' || ctx.actor.id !== request.params.id) {
+      await kernel.policy.enforce(ctx, 'users.manage');
+      return false;
+    }
+    await kernel.policy.enforceSelf(ctx, request.params.id);
+    return true;
+  };
+  const proofOf = (b: { currentPassword?: string; currentCode?: string }) =>
+    b.currentPassword === undefined
+      ? undefined
+      : { password: b.currentPassword, ...(b.currentCode !== undefined ? { totpCode: b.currentCode } : {}) };
+  const source = (request: FastifyRequest) => ({ address: request.ip, requestId: request.id });
+
   app.post<{ Params: { id: string } }>(
     '/users/:id/totp',
     {
       schema: {
         tags: ['admin'],
-        summary: 'Start TOTP enrolment (for yourself, or as admin)',
+        summary: 'Start TOTP enrolment (for yourself, or as admin); nothing is stored until confirmed',
         params: idParams,
         response: anyObject,
       },
     },
     async (request) => {
-      const ctx = contextOf(request);
-      if (ctx.actor.id !== request.params.id) await kernel.policy.enforce(ctx, 'users.manage');
+      await mine(request);
       return kernel.users.startTotpEnrolment(request.params.id);
     },
   );
-  app.post<{ Params: { id: string }; Body: { secret: string; code: string } }>(
+  app.post<{ Params: { id: string }; Body: { secret: string; code: string } & Proof }>(
     '/users/:id/totp/confirm',
     {
       schema: {
         tags: ['admin'],
-        summary: 'Confirm TOTP enrolment with a current code',
+        summary:
+          'Confirm TOTP enrolment with a current code; for your own account also with your current password and code (or within 5 minutes of signing in)',
         params: idParams,
         body: object(['secret', 'code'], {
           secret: { type: 'string', pattern: '^[A-Z2-7]{16,128}=*$' },
           code: { type: 'string', pattern: '^\\d{6}$' },
+          ...proofFields,
         }),
         response: noContent,
       },
     },
     async (request, reply) => {
       const ctx = contextOf(request);
-      if (ctx.actor.id !== request.params.id) await kernel.policy.enforce(ctx, 'users.manage');
+      if (await mine(request)) await kernel.reauth.require(ctx.actor, proofOf(request.body), source(request));
       await kernel.users.confirmTotp(request.params.id, request.body.secret, request.body.code, ctx.actor);
       void reply.status(204);
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { newPassword: string } & Proof }>(
+    '/users/:id/password',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          "Set a password: your own (with your current password and code, or within 5 minutes of signing in; your other sessions end), or a user's as admin (their sessions end)",
+        params: idParams,
+        body: object(['newPassword'], { newPassword: { type: 'string', maxLength: 1024 }, ...proofFields }),
+        response: noContent,
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const self = await mine(request);
+      if (self) await kernel.reauth.require(ctx.actor, proofOf(request.body), source(request));
+      await kernel.users.setPassword(
+        request.params.id,
+        request.body.newPassword,
+        ctx.actor,
+        ...(self && ctx.actor.sessionId !== undefined ? [ctx.actor.sessionId] : []),
+      );
+      void reply.status(204);
+    },
+  );
+  app.post<{ Params: { id: string } }>(
+    '/users/:id/unlock',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Lift every sign-in lock on a user (from every address) and clear the failure counts',
+        params: idParams,
+        response: { 200: { type: 'object', properties: { locksLifted: { type: 'integer' } } }, ...errors },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request);
+      await kernel.policy.enforce(ctx, 'users.manage');
+      return kernel.users.unlock(request.params.id, ctx.actor);
     },
   );
 
@@ -174,7 +244,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       name: string;
       scopes: string[];
       expiresInDays: number;
-    };
+    } & Proof;
   }>(
     '/tokens',
     {
@@ -188,11 +258,12 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
           scopes: {
             type: 'array',
             minItems: 1,
-            maxItems: actions.length + 1,
+            maxItems: actions.length + 2,
             uniqueItems: true,
-            items: { type: 'string', enum: ['*', ...actions] },
+            items: { type: 'string', enum: ['*', selfServiceScope, ...actions] },
           },
           expiresInDays: { type: 'integer', minimum: 1, maximum: 365 },
+          ...proofFields,
         }),
         response: anyObject,
       },
@@ -201,6 +272,11 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       const ctx = contextOf(request);
       await kernel.policy.enforce(ctx, 'tokens.manage');
       const b = request.body;
+      // A token for oneself is a new credential for one's own account: prove it is really you.
+      if (b.principalKind === 'user' && ctx.actor.kind === 'user' && b.principalId === ctx.actor.id) {
+        await kernel.policy.enforceSelf(ctx, b.principalId);
+        await kernel.reauth.require(ctx.actor, proofOf(b), source(request));
+      }
       const issued = await kernel.tokens.issue(
         {
           principal: { kind: b.principalKind, id: b.principalId },

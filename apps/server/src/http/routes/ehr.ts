@@ -6,7 +6,7 @@
  * otherwise), and answers errors as FHIR OperationOutcomes.
  */
 import { flaggedEvents } from '@steward/workflows';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthenticationError } from '@steward/core';
 import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../../kernel.js';
@@ -19,7 +19,12 @@ const nameParam = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const;
 
-export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRuntime | undefined): void {
+export function ehrRoutes(
+  app: FastifyInstance,
+  kernel: Kernel,
+  runtime: EhrRuntime | undefined,
+  limitPerMinute: number,
+): void {
   // FHIR servers send application/fhir+json; parse it as JSON here only.
   app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -29,16 +34,27 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
     }
   });
 
+  // Authenticate, then rate limit by who the sender is: a connection that proved its secret spends
+  // its own budget; anything else spends the budget of its address, so a flood of forged posts
+  // (which need only the connection id in the path) never touches the real EHR's budget.
+  const verified = new WeakSet<FastifyRequest>();
+  const idOf = (request: FastifyRequest) => (request.params as { id?: string }).id ?? '';
   app.post<{ Params: { id: string }; Querystring: { k?: string } }>(
     '/ehr/connections/:id/notifications',
     {
-      // Counted per connection, not per address: an EHR's notifications must not spend the budget
-      // of people at the same address (on the sandbox, everything is loopback).
-      config: {
-        public: true,
-        fhir: true,
-        rateLimit: { keyGenerator: (request) => `notifications:${(request.params as { id?: string }).id ?? ''}` },
-      },
+      config: { public: true, fhir: true, rateLimit: false },
+      onRequest: [
+        (request, _reply, done) => {
+          if (runtime?.authenticates(idOf(request), request.headers.authorization) === true) verified.add(request);
+          done();
+        },
+        app.rateLimit({
+          max: limitPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request) =>
+            verified.has(request) ? `notifications:${idOf(request)}` : `notifications-unverified:${request.ip}`,
+        }),
+      ],
       schema: {
         tags: ['ehr'],
         summary: 'FHIR subscription notifications from an EHR (R4 backport rest-hook)',
@@ -59,7 +75,7 @@ export function ehrRoutes(app: FastifyInstance, kernel: Kernel, runtime: EhrRunt
       // Credentials first, as on every other route: nothing is said about connections to a stranger.
       if (request.headers.authorization === undefined)
         throw new AuthenticationError('AUTH_REQUIRED', 'a notification needs the connection secret (Authorization)');
-      if (runtime === undefined)
+      if (runtime === undefined || !verified.has(request))
         throw new AuthenticationError('AUTH_INVALID', 'notification refused: unknown connection or wrong secret');
       const result = await runtime.notify(request.params.id, request.headers.authorization, request.body);
       return { type: result.type, events: result.events };

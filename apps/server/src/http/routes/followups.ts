@@ -306,13 +306,12 @@ async function readTimeline(
   id: string,
   bodies: boolean,
 ): Promise<FollowupTimeline> {
-  const followup = (await listFollowups(deps.db, { id, limit: 1 }))[0];
-  if (followup === undefined) throw new NotFoundError('follow-up');
-  const decision = await deps.policy.enforce(
+  const { row: followup, decision } = await deps.policy.visible(
     ctx,
     'phi.read',
-    { ...(followup.site !== null ? { site: followup.site } : {}), entity: { kind: 'Followup', id } },
-    'not-found',
+    'follow-up',
+    (await listFollowups(deps.db, { id, limit: 1 }))[0],
+    (f) => ({ ...(f.site !== null ? { site: f.site } : {}), entity: { kind: 'Followup', id } }),
   );
   const state = (
     await deps.db.query<{ state: FollowupState }>('select state from workflow_instances where id = $1 and type = $2', [

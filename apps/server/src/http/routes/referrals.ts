@@ -321,13 +321,12 @@ async function readReferral(
   ctx: RequestContext,
   workflowId: string,
 ): Promise<ReferralDetail> {
-  const item = (await listReferrals(kernel.db, { workflowId, limit: 1 })).items[0];
-  if (item === undefined) throw new NotFoundError('referral');
-  const decision = await kernel.policy.enforce(
+  const { row: item, decision } = await kernel.policy.visible(
     ctx,
     'phi.search',
-    { ...(item.site !== null ? { site: item.site } : {}), entity: { kind: 'Referral', id: workflowId } },
-    'not-found',
+    'referral',
+    (await listReferrals(kernel.db, { workflowId, limit: 1 })).items[0],
+    (r) => ({ ...(r.site !== null ? { site: r.site } : {}), entity: { kind: 'Referral', id: workflowId } }),
   );
   const state = (
     await kernel.db.query<{ state: ReferralState }>(
