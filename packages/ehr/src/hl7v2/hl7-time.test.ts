@@ -21,6 +21,12 @@ describe('hl7TimeToIso', () => {
     assert.throws(() => t('2021081715194312+0200'), { code: 'HL7_INVALID' });
   });
 
+  it('reads HL7\'s explicit null ("") as no time, as a Cerner feed sends PV1-45 (python-hl7 corpus)', () => {
+    assert.equal(t('""'), undefined);
+    assert.equal(hl7InstantToIso(' "" ', ny), undefined);
+    assert.throws(() => t('"2021"'), /EVN-2 is not a valid HL7 date\/time/);
+  });
+
   it('keeps dates as dates', () => {
     assert.equal(t('20180205'), '2018-02-05');
     assert.equal(t('201802'), '2018-02');

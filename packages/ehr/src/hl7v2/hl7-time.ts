@@ -52,13 +52,15 @@ function formatOffset(minutes: number): string {
 }
 
 /**
- * Converts an HL7 time. Returns undefined for an empty value; throws `HL7_INVALID` for a bad one.
+ * Converts an HL7 time. Returns undefined for an empty value or HL7's explicit null (`""`);
+ * throws `HL7_INVALID` for a bad one.
  * The result is a date (`YYYY[-MM[-DD]]`) when the value has no time part, otherwise a date-time
  * with an explicit offset.
  */
 export function hl7TimeToIso(value: string, options: Hl7TimeOptions): string | undefined {
   const text = value.trim();
-  if (text === '') return undefined;
+  // `""` is HL7's explicit null ("this value is now empty", v2 chapter 2.5.3): no time, not a bad one.
+  if (text === '' || text === '""') return undefined;
   const m = pattern.exec(text);
   if (m === null) throw invalid(options.field);
   const [, y, mo, d, h, mi, s, dotted, bare, offset] = m;

@@ -175,7 +175,7 @@ for (const target of storeTargets()) {
       const p = await k.desk.draft(workflow, reminder('p2'));
       const r = await k.applier.commit(coordinator, p.id);
       assert.equal(r.status, 'failed');
-      assert.deepEqual(r.proposal.error, { code: 'FORBIDDEN', retryable: false });
+      assert.deepEqual(r.proposal.error, { code: 'FORBIDDEN', retryable: false, attempts: 1, exhausted: false });
       assert.equal((await k.outbox.list(coordinator, { site: 'north' })).length, 1, 'nothing queued');
 
       const none = await k.desk.draft(workflow, reminder('p3'));
