@@ -118,17 +118,7 @@ function program(setExit: (code: number) => void): Command {
       '--current-code <code>',
       'for a token of your own: your current TOTP code (your password from $STEWARD_CURRENT_PASSWORD, or asked)',
     )
-    .action(
-      async (o: {
-        user?: string;
-        service?: string;
-        name: string;
-        scopes: string;
-        days: string;
-        out?: string;
-        currentCode?: string;
-      }) => admin.tokensCreate(g(), o),
-    );
+    .action(async (o: admin.TokensCreateFlags) => admin.tokensCreate(g(), o));
   tokens
     .command('list')
     .description('list tokens (never their secrets)')

@@ -118,18 +118,18 @@ export async function servicesList(g: GlobalOptions): Promise<void> {
   });
 }
 
-export async function tokensCreate(
-  g: GlobalOptions,
-  o: {
-    user?: string;
-    service?: string;
-    name: string;
-    scopes: string;
-    days: string;
-    out?: string;
-    currentCode?: string;
-  },
-): Promise<void> {
+/** `steward tokens create`'s flags, as the command line gives them. */
+export interface TokensCreateFlags {
+  user?: string;
+  service?: string;
+  name: string;
+  scopes: string;
+  days: string;
+  out?: string;
+  currentCode?: string;
+}
+
+export async function tokensCreate(g: GlobalOptions, o: TokensCreateFlags): Promise<void> {
   if ((o.user === undefined) === (o.service === undefined)) {
     throw new ValidationError('say whose token this is', [{ path: '--user/--service', message: 'give exactly one' }]);
   }
