@@ -63,6 +63,7 @@ describe('TLS', { skip: hasOpenssl ? undefined : 'openssl is not installed' }, (
     const config = loadConfig({
       STEWARD_DATA_DIR: dir,
       STEWARD_PORT: '0',
+      STEWARD_SANDBOX: 'off', // TLS is the server's concern: no sandbox EHR on fixed ports beside it
       STEWARD_TLS_CERT: join(dir, 'cert.pem'),
       STEWARD_TLS_KEY: join(dir, 'key.pem'),
     });
