@@ -58,6 +58,49 @@ describe('console review in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('shows a birth date as the calendar day the EHR holds, in a browser west of UTC', async () => {
+    const patient = await world.patient('Westward'); // born 1970-01-01
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage({ timezoneId: 'America/New_York', locale: 'en-US' });
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByText('Synthetic Westward').waitFor();
+    await page.getByText('Jan 1, 1970').waitFor({ timeout: 5_000 });
+    assert.equal(await page.getByText('Dec 31, 1969').count(), 0, 'not the day before');
+    await page.close();
+  });
+
+  it('says why an approved write did not land and when it is tried again; Retry now writes it once the EHR is back', async () => {
+    const patient = await world.patient('Outage');
+    const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByText('Synthetic Outage').waitFor();
+    world.ehr.faults.setRules([
+      { method: 'PUT', pathPrefix: '/fhir/R4/Appointment', rate: 1, kind: 'status', status: 503 },
+    ]);
+    try {
+      await page.getByRole('button', { name: /^Approve/ }).click();
+      await page.getByRole('button', { name: 'Approve and write' }).click();
+      await page.getByText(/Not written yet|not written yet/).waitFor();
+      await page.getByText('Not written', { exact: true }).waitFor();
+      await page.getByText(/Tried \d+ times?\. Next try/).waitFor();
+      await screenshot(page, 'review-write-failed');
+    } finally {
+      world.ehr.faults.clear();
+    }
+    assert.notEqual(
+      await appointmentStatus(String(appointment['id'])),
+      'noshow',
+      'nothing written while the EHR was down',
+    );
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await page.getByText('Sent to the EHR again.').waitFor();
+    assert.equal(await appointmentStatus(String(appointment['id'])), 'noshow');
+    await page.close();
+  });
+
   it('rejects with a reason: nothing is written', async () => {
     const patient = await world.patient('Reject');
     const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'cancelled');

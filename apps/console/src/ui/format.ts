@@ -16,10 +16,18 @@ export function formatDateTime(iso: string | undefined): string {
 
 export function formatDate(iso: string | undefined): string {
   if (iso === undefined) return '—';
+  // A date without a time (a birth date, FHIR `date`) is a calendar day, not an instant: shown as
+  // written, never moved to the day before by a viewer west of UTC.
+  const calendarDay = /^\d{4}(-\d{2}(-\d{2})?)?$/.test(iso);
   const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? '—'
-    : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (Number.isNaN(d.getTime())) return '—';
+  if (calendarDay && iso.length === 4) return iso;
+  return d.toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    ...(iso.length === 7 ? {} : { day: 'numeric' }),
+    ...(calendarDay ? { timeZone: 'UTC' } : {}),
+  });
 }
 
 /** "3 h", "2 d": how long ago (positive) or from now (negative). */

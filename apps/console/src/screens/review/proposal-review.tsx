@@ -56,6 +56,18 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
     }
   };
 
+  const retryable = detail?.status === 'failed' && detail.error?.retryable === true;
+  const retryNow = async (): Promise<void> => {
+    if (detail === undefined) return;
+    try {
+      await api.post(`/review/${detail.id}/retry`, {});
+      setNotice('Sent to the EHR again.');
+    } catch (e) {
+      setNotice(describeError(e));
+    }
+    await load();
+  };
+
   useShortcuts({
     a: () => pending && mayDecide && setDialog('approve'),
     r: () => pending && mayDecide && setDialog('reject'),
@@ -139,6 +151,12 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
             <dd>{detail.rejection}</dd>
           </>
         )}
+        {detail.status === 'failed' && detail.error !== undefined && (
+          <>
+            <dt>Not written</dt>
+            <dd>{writeFailure(detail.error)}</dd>
+          </>
+        )}
       </dl>
       {notice !== undefined && (
         <p className="notice" role="status">
@@ -161,6 +179,13 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
           </button>
         </div>
       )}
+      {retryable && mayDecide && (
+        <div className="actions start">
+          <button type="button" className="primary" onClick={() => void retryNow()}>
+            Retry now
+          </button>
+        </div>
+      )}
       {detail.diff !== undefined && <DiffPanel diff={detail.diff} />}
       <div className="grid-2">
         <PayloadPanel detail={detail} />
@@ -172,4 +197,14 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
       {dialog === 'edit' && <EditDialog detail={detail} onDone={decided} onClose={() => setDialog(undefined)} />}
     </section>
   );
+}
+
+/** Why an approved write did not land, and what happens next: retried by itself, given up, or a person's call. */
+function writeFailure(e: NonNullable<ProposalDetail['error']>): string {
+  const why = `${humanize(e.code)}${e.message !== undefined ? `: ${e.message}` : ''}`;
+  const tries = e.attempts !== undefined ? ` Tried ${e.attempts} time${e.attempts === 1 ? '' : 's'}.` : '';
+  if (!e.retryable) return `${why}.${tries} It will not be retried by itself: correct it, or reject it.`;
+  if (e.exhausted === true) return `${why}.${tries} Steward gave up retrying: press Retry now when the EHR is back.`;
+  if (e.nextAttemptAt !== undefined) return `${why}.${tries} Next try ${formatDateTime(e.nextAttemptAt)}.`;
+  return `${why}.${tries}`;
 }
