@@ -23,6 +23,7 @@ const patient = (stewardId: string): ProposalDraft['patient'] => ({
   identifiers: [
     { system: MRN, value: `MRN-${stewardId.slice(0, 4)}` },
     { system: ENTERPRISE, value: `E-${stewardId.slice(0, 4)}` },
+    { system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-12-3456' },
   ],
 });
 
@@ -172,7 +173,7 @@ for (const target of storeTargets()) {
       const r = await call<{
         contentHash: string;
         payload: { status: string; id: string };
-        patient: { stewardId: string };
+        patient: { stewardId: string; identifiers: { system: string }[] };
         evidence: { reasonCode: string };
         history: { to: string }[];
       }>(clin, 'GET', `/review/${p.id}`);
@@ -181,6 +182,12 @@ for (const target of storeTargets()) {
       assert.equal(r.body.payload.status, 'cancelled');
       assert.equal(r.body.payload.id, p.target.id);
       assert.equal(r.body.patient.stewardId, p.patientId);
+      // Minimum necessary: the record numbers reach the screen, the SSN does not.
+      assert.deepEqual(
+        r.body.patient.identifiers.map((i) => i.system),
+        [MRN, ENTERPRISE],
+      );
+      assert.equal(JSON.stringify(r.body).includes('999-12-3456'), false);
       assert.equal(r.body.evidence.reasonCode, 'no-show');
       assert.deepEqual(
         r.body.history.map((h) => h.to),

@@ -39,7 +39,7 @@ export type {
   ApprovalPolicy,
   ProposalDeps,
 } from './review/index.js';
-export { ProposalApplier, EhrWriterPort, EhrStateReader, InMemoryEhr } from './commit/index.js';
+export { ProposalApplier, EhrWriterPort, EhrStateReader, InMemoryEhr, reviewablePatient } from './commit/index.js';
 export type {
   ChannelCommit,
   ProposalCommitter,

@@ -115,6 +115,19 @@ type Json = Readonly<Record<string, unknown>>;
 /** Identifier types that are never a chart number (HL7 v2-0203): SSN, licences, passport, tax, member ids. */
 const notChartNumbers = new Set(['SS', 'DL', 'PPN', 'TAX', 'SB', 'MB', 'MA', 'MC', 'DR', 'NIIP', 'SN', 'CZ']);
 const ssnSystem = /ssn|social/i;
+/** Identifier systems that are never a chart number: SSN (also by its OID), passports, driver's licences (OID 4.3.x). */
+const notChartNumberSystem = /ssn|social|passport|licen[cs]e|driver|2\.16\.840\.1\.113883\.4\.(1|3\.\d+)$/i;
+
+/**
+ * A proposal's patient as a reviewer's screen may see it (minimum necessary): the EHR id and the
+ * record numbers, without SSN, passport or licence numbers. The sealed proposal keeps all of them:
+ * the EHR writer's wrong-chart guard still matches on them.
+ */
+export function reviewablePatient<T extends { readonly identifiers: readonly { readonly system: string }[] }>(
+  patient: T,
+): T {
+  return { ...patient, identifiers: patient.identifiers.filter((i) => !notChartNumberSystem.test(i.system)) };
+}
 
 /** The fields of a Patient that checking the chart needs, and nothing more. */
 export function chartCheck(patient: Json, matchedSystems: ReadonlySet<string>): Json {

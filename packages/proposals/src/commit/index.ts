@@ -5,5 +5,5 @@ export type { RetryPolicy } from './retry-policy.js';
 export { EhrWriterPort } from './ehr-port.js';
 export type { EhrPort, EhrResource, ConnectionAccess } from './ehr-port.js';
 export { InMemoryEhr } from './in-memory-ehr.js';
-export { EhrStateReader } from './ehr-state.js';
+export { EhrStateReader, reviewablePatient } from './ehr-state.js';
 export type { EhrState, EhrStateEntry } from './ehr-state.js';

@@ -13,6 +13,7 @@ import {
   actionTypes,
   isChannelAction,
   proposalStatuses,
+  reviewablePatient,
   type ActionType,
   type CommitResult,
   type ProposalStatus,
@@ -208,7 +209,11 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: detail, ...errors },
       },
     },
-    async (request) => kernel.proposals.get(contextOf(request), request.params.id),
+    async (request) => {
+      const detail = await kernel.proposals.get(contextOf(request), request.params.id);
+      // Minimum necessary on the screen: record numbers, not SSN, passport or licence numbers.
+      return { ...detail, patient: reviewablePatient(detail.patient) };
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { contentHash: string } }>(
