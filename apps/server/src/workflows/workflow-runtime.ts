@@ -83,7 +83,11 @@ export async function startWorkflowRuntime(
       }),
     },
   });
-  const worker = new WorkflowWorker(engine);
+  // A failed batch is logged with its cause (class, code and cause chain; foreign messages are
+  // dropped by the logger's serializer), then the worker carries on after a pause.
+  const worker = new WorkflowWorker(engine, {
+    onError: (e) => logger.error({ err: e, worker: worker.id }, 'workflow worker batch failed: retrying'),
+  });
   const router = new EventRouter({
     db: kernel.db,
     engine,
@@ -141,7 +145,10 @@ export async function startWorkflowRuntime(
         await router.runOnce();
         await apply();
       })().catch((e: unknown) => {
-        logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'workflow routing round failed');
+        logger.warn(
+          { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+          'workflow routing round failed: the next round tries again',
+        );
       });
       void running.then(() => {
         if (!stopped) timer = setTimeout(loop, interval);
