@@ -6,8 +6,20 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { OperationalError } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import { storeTargets } from '@steward/store/testing';
+import { effect, type WorkflowDefinition } from '@steward/workflows';
 import { openTestApp, type TestApp } from '../testing.js';
 import { startWorkflowRuntime } from './workflow-runtime.js';
+
+/** Asks for a proposal with an input the drafting effect refuses. */
+const badDraft: WorkflowDefinition<{ readonly asked: boolean }> = {
+  type: 'test-bad-draft',
+  version: 1,
+  initialState: { asked: false },
+  decide: (_state, input) => ({
+    state: { asked: true },
+    commands: input.kind === 'start' ? [effect('proposal.draft', { not: 'a draft' }, 'draft')] : [],
+  }),
+};
 
 /** A store that answers until it is broken, then throws `error` from every call. */
 function breakable(db: Database): { db: Database; fail(error: Error): void } {
@@ -35,12 +47,15 @@ function breakable(db: Database): { db: Database; fail(error: Error): void } {
 }
 
 /** The first log line with `msg`, parsed, waiting for it up to a deadline. */
-async function logLine(t: TestApp, msg: string): Promise<{ line: string; entry: Record<string, unknown> }> {
+async function logLine(t: TestApp, msg: string | RegExp): Promise<{ line: string; entry: Record<string, unknown> }> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const line = t.logs.lines.find((l) => (JSON.parse(l) as { msg?: string }).msg === msg);
+    const line = t.logs.lines.find((l) => {
+      const m = (JSON.parse(l) as { msg?: string }).msg ?? '';
+      return typeof msg === 'string' ? m === msg : msg.test(m);
+    });
     if (line !== undefined) return { line, entry: JSON.parse(line) as Record<string, unknown> };
-    if (Date.now() > deadline) assert.fail(`no log line "${msg}" in:\n${t.logs.text}`);
+    if (Date.now() > deadline) assert.fail(`no log line "${String(msg)}" in:\n${t.logs.text}`);
     await wait(10);
   }
 }
@@ -76,6 +91,26 @@ for (const target of storeTargets()) {
         assert.equal(cause['message'], undefined);
         assert.match(String(cause['stack']), /at /);
         assert.doesNotMatch(line, /MRN-4711|10\.0\.0\.5/);
+      } finally {
+        await runtime.stop();
+      }
+    });
+
+    it('a failing effect is logged with its kind, attempt and cause; the workflow keeps only the code', async () => {
+      const runtime = await startWorkflowRuntime(t.kernel, t.logger, {
+        definitions: [badDraft],
+        routes: [],
+        intervalMs: 60_000,
+      });
+      try {
+        await runtime.engine.start('test-bad-draft', 'bad-1');
+        const { entry } = await logLine(t, /^workflow effect failed: (retrying|giving up)$/);
+        assert.equal(entry['effect'], 'proposal.draft');
+        assert.equal(entry['attempt'], 1);
+        assert.equal(typeof entry['willRetry'], 'boolean');
+        const err = entry['err'] as Record<string, unknown>;
+        assert.equal(typeof err['type'], 'string');
+        assert.match(String(err['stack']), /at /);
       } finally {
         await runtime.stop();
       }

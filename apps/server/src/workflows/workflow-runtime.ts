@@ -61,6 +61,14 @@ export async function startWorkflowRuntime(
     db: kernel.db,
     definitions: options.definitions,
     clock: kernel.clock,
+    // The workflow records a failed effect's code; the log gets its cause.
+    observer: {
+      effectFailed: (f) =>
+        logger.warn(
+          { effect: f.kind, attempt: f.attempt, willRetry: f.willRetry, err: f.error },
+          f.willRetry ? 'workflow effect failed: retrying' : 'workflow effect failed: giving up',
+        ),
+    },
     effects: {
       'proposal.draft': draftProposalHandler({
         desk: kernel.proposals,
