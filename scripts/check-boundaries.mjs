@@ -14,9 +14,11 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, sep, posix } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
 
 // Loaded with require: importing the 9 MB CommonJS file as ESM first scans it for named exports.
+// On Node 22+ the compiled code is cached between runs (about a second saved); Node 20 has no cache.
+module.enableCompileCache?.();
 const ts = createRequire(import.meta.url)('typescript');
 
 const down = (...rooms) => rooms;
