@@ -46,9 +46,9 @@ function program(setExit: (code: number) => void): Command {
     .description('start the HTTP API on the embedded store (or DATABASE_URL)')
     .action(async () => {
       const config = loadConfig();
-      const logger = createLogger({ level: config.logLevel });
+      const logger = createLogger({ level: config.governance.logLevel });
       const server = await startServer(config, logger, {
-        createMasterKey: !config.masterKeyFromEnv && config.databaseUrl === undefined,
+        createMasterKey: !config.store.masterKeyFromEnv && config.store.databaseUrl === undefined,
       });
       if ((await server.kernel.users.list()).length === 0) {
         logger.warn(

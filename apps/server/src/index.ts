@@ -1,10 +1,26 @@
 /** @module @steward/server: configuration, the composition root and the HTTP API. */
-export { loadConfig } from './config.js';
-export type { StewardConfig } from './config.js';
+export {
+  loadConfig,
+  parseHttpConfig,
+  parseStoreConfig,
+  parseGovernanceConfig,
+  parseEhrConfig,
+  parseWorkflowsConfig,
+  parseSandboxConfig,
+} from './config/index.js';
+export type {
+  StewardConfig,
+  HttpConfig,
+  StoreConfig,
+  GovernanceConfig,
+  EhrConfig,
+  WorkflowsConfig,
+  SandboxConfig,
+} from './config/index.js';
 export { openKernel, openMasterKeys } from './kernel.js';
 export type { Kernel, KernelConfig, KernelOptions } from './kernel.js';
 export { buildApp } from './http/app.js';
-export type { HttpConfig } from './http/app.js';
+export type { AppConfig } from './http/app.js';
 export { startServer } from './server.js';
 export type { RunningServer } from './server.js';
 export { nextClinicDay, sandboxConnectionName, demoAccountsFile, readDemoAccounts } from './demo/index.js';

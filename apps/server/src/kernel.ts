@@ -56,7 +56,7 @@ import {
   type ConnectionAccess,
   type ProposalDeps,
 } from '@steward/proposals';
-import type { StewardConfig } from './config.js';
+import type { GovernanceConfig, StoreConfig } from './config/index.js';
 
 export interface Kernel {
   readonly db: Database;
@@ -113,13 +113,15 @@ export interface Kernel {
   close(): Promise<void>;
 }
 
-export type KernelConfig = Pick<
-  StewardConfig,
-  'dataDir' | 'databaseUrl' | 'masterKeyFromEnv' | 'masterKeyFile' | 'sessionIdleMinutes' | 'sessionMaxHours'
-> &
-  // Optional so that callers building a KernelConfig by hand (tests) keep working: no owner URL,
-  // no witness file.
-  Partial<Pick<StewardConfig, 'migrationDatabaseUrl' | 'auditWitnessFile' | 'auditSyslog'>>;
+/** The two sections the kernel reads: where the data is, and how governance runs. */
+export interface KernelConfig {
+  // Some settings optional so that callers building a KernelConfig by hand (tests) keep working:
+  // no owner URL, no witness file.
+  readonly store: Pick<StoreConfig, 'dataDir' | 'databaseUrl' | 'masterKeyFromEnv' | 'masterKeyFile'> &
+    Partial<Pick<StoreConfig, 'migrationDatabaseUrl'>>;
+  readonly governance: Pick<GovernanceConfig, 'sessionIdleMinutes' | 'sessionMaxHours'> &
+    Partial<Pick<GovernanceConfig, 'auditWitnessFile' | 'auditSyslog'>>;
+}
 
 export interface KernelOptions {
   readonly clock?: Clock;
@@ -133,17 +135,24 @@ export interface KernelOptions {
   readonly database?: Database;
   /** A master key provider (tests, or a KMS plug-in). */
   readonly masterKeys?: MasterKeyProvider;
-  /** Where audit checkpoints are witnessed. Default: the file `config.auditWitnessFile`, when set. */
+  /** Where audit checkpoints are witnessed. Default: the file `governance.auditWitnessFile`, when set. */
   readonly auditWitnesses?: readonly AuditWitness[];
 }
 
-export async function openMasterKeys(config: KernelConfig, options: KernelOptions = {}): Promise<MasterKeyProvider> {
+export async function openMasterKeys(
+  config: KernelConfig['store'],
+  options: KernelOptions = {},
+): Promise<MasterKeyProvider> {
   return config.masterKeyFromEnv
     ? EnvMasterKeyProvider.fromEnv(options.env ?? process.env)
     : FileMasterKeyProvider.open(config.masterKeyFile, { create: options.createMasterKey ?? false });
 }
 
-export async function openKernel(config: KernelConfig, logger: Logger, options: KernelOptions = {}): Promise<Kernel> {
+export async function openKernel(
+  { store: config, governance }: KernelConfig,
+  logger: Logger,
+  options: KernelOptions = {},
+): Promise<Kernel> {
   const clock = options.clock ?? systemClock;
   const masterKeys = options.masterKeys ?? (await openMasterKeys(config, options));
   const db =
@@ -157,8 +166,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
     await warnIfOwner(db, logger);
     const cipher = await KeyRing.open(db, masterKeys);
     const witnesses = options.auditWitnesses ?? [
-      ...(config.auditWitnessFile !== undefined ? [new FileAuditWitness(config.auditWitnessFile)] : []),
-      ...(config.auditSyslog !== undefined ? [new SyslogAuditWitness(config.auditSyslog)] : []),
+      ...(governance.auditWitnessFile !== undefined ? [new FileAuditWitness(governance.auditWitnessFile)] : []),
+      ...(governance.auditSyslog !== undefined ? [new SyslogAuditWitness(governance.auditSyslog)] : []),
     ];
     const audit = await AuditLog.open(db, cipher, {
       clock,
@@ -178,8 +187,8 @@ export async function openKernel(config: KernelConfig, logger: Logger, options: 
       hasher,
       clock,
       config: {
-        idleTimeoutMs: config.sessionIdleMinutes * 60_000,
-        absoluteTimeoutMs: config.sessionMaxHours * 3_600_000,
+        idleTimeoutMs: governance.sessionIdleMinutes * 60_000,
+        absoluteTimeoutMs: governance.sessionMaxHours * 3_600_000,
       },
       throttle,
     });

@@ -23,14 +23,14 @@ describe('the kernel as steward_app, migrated by the owner', { skip }, () => {
     passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
   };
   const config = (databaseUrl: string, migrationDatabaseUrl?: string): KernelConfig => ({
-    dataDir: dir,
-    databaseUrl,
-    ...(migrationDatabaseUrl !== undefined ? { migrationDatabaseUrl } : {}),
-    auditWitnessFile: join(dir, 'audit-witness.log'),
-    masterKeyFromEnv: false,
-    masterKeyFile: '/nonexistent',
-    sessionIdleMinutes: 15,
-    sessionMaxHours: 12,
+    store: {
+      dataDir: dir,
+      databaseUrl,
+      ...(migrationDatabaseUrl !== undefined ? { migrationDatabaseUrl } : {}),
+      masterKeyFromEnv: false,
+      masterKeyFile: '/nonexistent',
+    },
+    governance: { auditWitnessFile: join(dir, 'audit-witness.log'), sessionIdleMinutes: 15, sessionMaxHours: 12 },
   });
   before(async () => {
     dbs = await openWithRoles({ migrate: false });

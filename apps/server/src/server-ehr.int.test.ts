@@ -15,7 +15,7 @@ import type { EhrEvent } from '@steward/core';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher } from '@steward/governance';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
 import { smallSeed, until } from './test-sandbox.js';
 import { nextClinicDay } from './demo/index.js';
@@ -193,7 +193,7 @@ for (const target of storeTargets()) {
       await server.stop();
       // The sandbox keeps its data under the data directory; Steward listens on a new port (0), so its
       // subscriptions (whose endpoint names that port) are made anew.
-      server = await startServer({ ...config, sandboxPort: port }, logger, {
+      server = await startServer({ ...config, sandbox: { ...config.sandbox, port } }, logger, {
         database: db,
         masterKeys,
         passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),

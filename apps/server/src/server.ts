@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@steward/governance';
 import { EhrRuntime } from '@steward/ehr';
-import type { StewardConfig } from './config.js';
+import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { buildApp } from './http/app.js';
 import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
@@ -33,6 +33,8 @@ export async function startServer(
   logger: Logger,
   options: KernelOptions = {},
 ): Promise<RunningServer> {
+  const { http } = config;
+  const { mllpTls } = config.ehr;
   const kernel = await openKernel(config, logger, options);
   const stack: (() => Promise<void>)[] = [() => kernel.close()];
   const unwind = async (): Promise<void> => {
@@ -40,9 +42,11 @@ export async function startServer(
   };
   try {
     const sandbox =
-      config.ehr && (await wantsSandbox(kernel, config)) ? await startSandboxDemo(kernel, config, logger) : undefined;
+      config.ehr.enabled && (await wantsSandbox(kernel, config.sandbox))
+        ? await startSandboxDemo(kernel, config.sandbox, logger)
+        : undefined;
     if (sandbox !== undefined) stack.push(() => sandbox.ehr.close());
-    const ehr = config.ehr
+    const ehr = config.ehr.enabled
       ? new EhrRuntime(
           {
             connections: kernel.connections,
@@ -53,13 +57,13 @@ export async function startServer(
             clock: kernel.clock,
           },
           {
-            mllpHost: config.mllpHost,
-            ...(config.mllpTls !== undefined
+            mllpHost: config.ehr.mllpHost,
+            ...(mllpTls !== undefined
               ? {
                   mllpTls: {
-                    cert: readFileSync(config.mllpTls.certFile, 'utf8'),
-                    key: readFileSync(config.mllpTls.keyFile, 'utf8'),
-                    ...(config.mllpTls.caFile !== undefined ? { ca: readFileSync(config.mllpTls.caFile, 'utf8') } : {}),
+                    cert: readFileSync(mllpTls.certFile, 'utf8'),
+                    key: readFileSync(mllpTls.keyFile, 'utf8'),
+                    ...(mllpTls.caFile !== undefined ? { ca: readFileSync(mllpTls.caFile, 'utf8') } : {}),
                   },
                 }
               : {}),
@@ -67,26 +71,27 @@ export async function startServer(
           },
         )
       : undefined;
-    const app = await buildApp(kernel, config, logger, ehr !== undefined ? { ehr } : {});
+    const appConfig = { ...http, sessionIdleMinutes: config.governance.sessionIdleMinutes };
+    const app = await buildApp(kernel, appConfig, logger, ehr !== undefined ? { ehr } : {});
     // On stop: the clinic, then the API (requests in flight finish, notifications stop arriving),
     // then the EHR layer (a poll in flight stops between resources), the sandbox, the kernel.
     stack.push(async () => ehr?.stop());
     stack.push(() => app.close());
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: http.host, port: http.port });
     const address = app.server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    const scheme = config.tls !== undefined ? 'https' : 'http';
-    const url = `${scheme}://${config.host}:${port}`;
+    const port = typeof address === 'object' && address !== null ? address.port : http.port;
+    const scheme = http.tls !== undefined ? 'https' : 'http';
+    const url = `${scheme}://${http.host}:${port}`;
     if (ehr !== undefined) {
-      const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      await ehr.start({ publicUrl: config.publicUrl ?? `${scheme}://${reachable}:${port}` });
+      const reachable = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
+      await ehr.start({ publicUrl: config.ehr.publicUrl ?? `${scheme}://${reachable}:${port}` });
     }
-    const workflows = config.workflows
+    const workflows = config.workflows.enabled
       ? await startWorkflowRuntime(kernel, logger, workflowCatalog(kernel))
       : undefined;
     if (workflows !== undefined) stack.push(() => workflows.stop());
-    if (config.retentionPurgeHours > 0) {
-      const retention = await startRetentionJob(kernel, logger, config.retentionPurgeHours);
+    if (config.governance.retentionPurgeHours > 0) {
+      const retention = await startRetentionJob(kernel, logger, config.governance.retentionPurgeHours);
       stack.push(() => retention.stop());
     }
     if (sandbox !== undefined && ehr !== undefined) {
@@ -96,7 +101,7 @@ export async function startServer(
     logger.info({ url, store: kernel.db.kind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
     if (sandbox !== undefined) {
       // Synthetic data only: staff accounts to try the console with (see demo/demo-staff.ts).
-      const demo = await ensureDemoStaff(kernel, config.dataDir);
+      const demo = await ensureDemoStaff(kernel, config.store.dataDir);
       logger.info(
         { console: `${url}/console/`, accountsFile: demo.file, created: demo.created },
         'console ready: sign in with a demo account (`steward demo-accounts` prints them with current codes)',

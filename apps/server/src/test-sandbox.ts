@@ -7,7 +7,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { syntheaSeedSource } from '@steward/sandbox-ehr';
 import { fhirFetch } from '@steward/sandbox-ehr/testing';
 import type { TestDatabase } from '@steward/store/testing';
-import { loadConfig, type StewardConfig } from './config.js';
+import { loadConfig, type StewardConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
 import { LogCapture } from './testing.js';
 

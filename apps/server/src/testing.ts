@@ -55,12 +55,13 @@ export async function openTestApp(
   const logger = createLogger({ level: options.logLevel ?? 'info', destination: logs });
   const kernel = await openKernel(
     {
-      dataDir: '/nonexistent',
-      databaseUrl: undefined,
-      masterKeyFromEnv: false,
-      masterKeyFile: '/nonexistent',
-      sessionIdleMinutes: 15,
-      sessionMaxHours: 12,
+      store: {
+        dataDir: '/nonexistent',
+        databaseUrl: undefined,
+        masterKeyFromEnv: false,
+        masterKeyFile: '/nonexistent',
+      },
+      governance: { sessionIdleMinutes: 15, sessionMaxHours: 12 },
     },
     logger,
     {

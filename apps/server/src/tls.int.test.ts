@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeTargets } from '@steward/store/testing';
 import { createLogger, InMemoryMasterKeyProvider } from '@steward/governance';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;

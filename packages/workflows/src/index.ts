@@ -29,6 +29,7 @@ export type {
   EffectRequest,
   EffectPolicy,
   EffectBatchResult,
+  EffectFailure,
   StepRecord,
   EngineObserver,
   WorkflowEngineOptions,

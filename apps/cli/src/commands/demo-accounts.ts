@@ -9,7 +9,7 @@ import { UserError } from '@steward/core';
 
 export function demoAccounts(): void {
   const config = loadConfig();
-  const file = demoAccountsFile(config.dataDir);
+  const file = demoAccountsFile(config.store.dataDir);
   const accounts = [...readDemoAccounts(file).values()];
   if (accounts.length === 0) {
     throw new UserError(

@@ -35,9 +35,9 @@ export function bootstrapActor(): Actor {
 export async function init(options: InitOptions): Promise<void> {
   const config = loadConfig();
   const made = {
-    dataDir: !existsSync(config.dataDir),
-    keyFile: !config.masterKeyFromEnv && !existsSync(config.masterKeyFile),
-    store: config.databaseUrl === undefined && !existsSync(join(config.dataDir, 'pgdata')),
+    dataDir: !existsSync(config.store.dataDir),
+    keyFile: !config.store.masterKeyFromEnv && !existsSync(config.store.masterKeyFile),
+    store: config.store.databaseUrl === undefined && !existsSync(join(config.store.dataDir, 'pgdata')),
     opened: false,
   };
   try {
@@ -53,26 +53,26 @@ function undo(
   made: { dataDir: boolean; keyFile: boolean; store: boolean; opened: boolean },
 ): void {
   if (made.dataDir) {
-    rmSync(config.dataDir, { recursive: true, force: true });
+    rmSync(config.store.dataDir, { recursive: true, force: true });
     if (!made.keyFile) return;
   } else if (made.store) {
-    rmSync(join(config.dataDir, 'pgdata'), { recursive: true, force: true });
+    rmSync(join(config.store.dataDir, 'pgdata'), { recursive: true, force: true });
   }
   if (!made.keyFile) return;
   // A store that was opened already holds data keys sealed with the new master key: keep the
   // key unless that store is gone too (only PostgreSQL outlives a failed init).
   if (made.opened && !made.store) {
     process.stderr.write(
-      `note: the master key file ${config.masterKeyFile} was kept: the database now holds data keys sealed with it\n`,
+      `note: the master key file ${config.store.masterKeyFile} was kept: the database now holds data keys sealed with it\n`,
     );
     return;
   }
-  rmSync(config.masterKeyFile, { force: true });
+  rmSync(config.store.masterKeyFile, { force: true });
 }
 
 async function initialize(config: StewardConfig, options: InitOptions, opened: () => void): Promise<void> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.masterKeyFromEnv });
+  mkdirSync(config.store.dataDir, { recursive: true, mode: 0o700 });
+  const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.store.masterKeyFromEnv });
   opened();
   try {
     if ((await kernel.users.list()).length > 0) {
@@ -97,8 +97,8 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
     process.stdout.write(
       [
         `Steward initialized.`,
-        `  store:       ${config.databaseUrl !== undefined ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.dataDir}`}`,
-        `  master key:  ${config.masterKeyFromEnv ? 'STEWARD_MASTER_KEY' : config.masterKeyFile} (back it up: without it the data cannot be read)`,
+        `  store:       ${config.store.databaseUrl !== undefined ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.store.dataDir}`}`,
+        `  master key:  ${config.store.masterKeyFromEnv ? 'STEWARD_MASTER_KEY' : config.store.masterKeyFile} (back it up: without it the data cannot be read)`,
         `  admin:       ${admin.username}`,
         ``,
         `Add this TOTP secret to the administrator's authenticator app now (it is shown once):`,

@@ -30,19 +30,15 @@ export function formatDate(iso: string | undefined): string {
   });
 }
 
-/** "3 h", "2 d": how long ago (positive) or from now (negative). */
+/** "3 h", "2 d": how long ago (positive) or from now (negative). Never "60 min" or "24 h": a value that rounds up to the next unit is shown in it. */
 export function formatAge(ms: number): string {
-  const abs = Math.abs(ms);
-  const s = Math.round(abs / 1000);
-  const text =
-    s < 60
-      ? `${s} s`
-      : s < 3600
-        ? `${Math.round(s / 60)} min`
-        : s < 86_400
-          ? `${Math.round(s / 3600)} h`
-          : `${Math.round(s / 86_400)} d`;
-  return text;
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(s / 3600);
+  if (h < 24) return `${h} h`;
+  return `${Math.round(s / 86_400)} d`;
 }
 
 /** Relative due time: "due in 3 h", "overdue by 2 d". */
@@ -65,7 +61,41 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/** Abbreviations kept in capitals when a code is turned into words. */
+const abbreviations = new Set([
+  'ehr',
+  'fhir',
+  'hl7',
+  'mllp',
+  'mrn',
+  'id',
+  'api',
+  'url',
+  'sms',
+  'mfa',
+  'totp',
+  'tls',
+  'baa',
+  'phi',
+  'ssn',
+  'adt',
+  'siu',
+  'oru',
+  'orm',
+  'mdm',
+]);
+
+/**
+ * A code as words for people: "EHR_UNAVAILABLE" → "EHR unavailable", "appointment.status" →
+ * "Appointment status", "noShow" → "No show". Words are lower case (a code in capitals is not
+ * shouting) except known abbreviations; the first letter is a capital.
+ */
 export function humanize(code: string): string {
-  const s = code.replace(/[._-]+/g, ' ').trim();
+  const words = code
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s._-]+/)
+    .filter((w) => w !== '')
+    .map((w) => (abbreviations.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
+  const s = words.join(' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

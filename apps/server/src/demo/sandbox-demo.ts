@@ -12,7 +12,6 @@
  *
  * The setup acts as a local operator service account (`steward-sandbox`) with the admin role.
  */
-import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
@@ -26,7 +25,7 @@ import {
 } from '@steward/sandbox-ehr';
 import type { Kernel } from '../kernel.js';
 import { localServiceAccount } from '../local-accounts.js';
-import type { StewardConfig } from '../config.js';
+import { sandboxDataDir, type SandboxConfig } from '../config/index.js';
 
 export const sandboxConnectionName = 'sandbox';
 const clientId = 'steward-sandbox';
@@ -40,15 +39,7 @@ export const sandboxScopes = [
   'system/Subscription.cru',
 ];
 
-export type SandboxConfig = Pick<
-  StewardConfig,
-  'sandbox' | 'sandboxPort' | 'sandboxMllpPort' | 'sandboxSpeed' | 'sandboxSeed' | 'dataDir'
->;
-
-/** Where the embedded sandbox keeps its data, under Steward's data directory. */
-export function sandboxDataDir(config: Pick<StewardConfig, 'dataDir'>): string {
-  return join(config.dataDir, 'sandbox-ehr');
-}
+export { sandboxDataDir, type SandboxConfig };
 
 export interface SandboxDemo {
   readonly ehr: SandboxEhr;
@@ -63,17 +54,17 @@ export interface SandboxDemo {
 
 /** Whether this start should bring the sandbox up: on, or auto with no other EHR registered. */
 export async function wantsSandbox(kernel: Kernel, config: SandboxConfig): Promise<boolean> {
-  if (config.sandbox !== 'auto') return config.sandbox === 'on';
+  if (config.mode !== 'auto') return config.mode === 'on';
   return (await kernel.connections.all()).every((c) => c.name === sandboxConnectionName);
 }
 
 export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, logger: Logger): Promise<SandboxDemo> {
   const seed = syntheaSeedSource();
   const ehr = await startSandboxEhr({
-    port: config.sandboxPort,
+    port: config.port,
     host: '127.0.0.1',
     seed: { fixturesDir: seed.dir },
-    dataDir: sandboxDataDir(config),
+    dataDir: config.dataDir,
   });
   try {
     logger.info(
@@ -105,21 +96,21 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
     return {
       ehr,
       connection,
-      overrides: { [sandboxConnectionName]: { mllpPort: config.sandboxMllpPort } },
+      overrides: { [sandboxConnectionName]: { mllpPort: config.mllpPort } },
       async startClinic(runtime) {
         const mllp = runtime.get(sandboxConnectionName).mllpAddress;
         clinic = await startLiveClinic(ehr, {
-          seed: config.sandboxSeed,
+          seed: config.seed,
           startDate: nextClinicDay(kernel.clock.now()),
           ...(mllp !== undefined ? { hl7: { host: '127.0.0.1', port: mllp.port } } : {}),
           onError: (e) =>
-            logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'clinic simulator step failed'),
+            logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'clinic simulator step failed'),
         });
-        if (config.sandboxSpeed > 0) clinic.play(config.sandboxSpeed);
+        if (config.speed > 0) clinic.play(config.speed);
         logger.info(
           {
             patients: clinic.derived.clinic.patients.length,
-            msPerClinicHour: config.sandboxSpeed,
+            msPerClinicHour: config.speed,
             resumed: clinic.resumed,
           },
           clinic.resumed
@@ -162,7 +153,7 @@ async function sandboxConnection(
     privateKey: { ...jwk, kid: 'steward-sandbox-1', alg: 'ES384' } as PrivateJwk,
     scopes: sandboxScopes,
     facilityTimeZone: 'America/New_York',
-    mllpPort: config.sandboxMllpPort > 0 ? config.sandboxMllpPort : 8472,
+    mllpPort: config.mllpPort > 0 ? config.mllpPort : 8472,
     budget: { requestsPerSecond: 200, burst: 100, maxConcurrency: 8 },
   });
 }

@@ -13,7 +13,7 @@ import { newId, ValidationError } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../kernel.js';
-import type { StewardConfig } from '../config.js';
+import type { GovernanceConfig, HttpConfig } from '../config/index.js';
 import { authenticateRequests } from './authenticate.js';
 import { errorHandler, toErrorBody } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
@@ -35,10 +35,12 @@ import { retentionRoutes } from './routes/retention.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
-export type HttpConfig = Pick<
-  StewardConfig,
-  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'sessionIdleMinutes' | 'trustProxy'
->;
+/** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
+export type AppConfig = Pick<
+  HttpConfig,
+  'tls' | 'bodyLimitBytes' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute' | 'trustProxy'
+> &
+  Pick<GovernanceConfig, 'sessionIdleMinutes'>;
 
 export interface AppParts {
   /** The running EHR layer, for the notification route and connection status. */
@@ -47,7 +49,7 @@ export interface AppParts {
 
 export async function buildApp(
   kernel: Kernel,
-  config: HttpConfig,
+  config: AppConfig,
   logger: Logger,
   parts: AppParts = {},
 ): Promise<FastifyInstance> {

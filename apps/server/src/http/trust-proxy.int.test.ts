@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { storeTargets } from '@steward/store/testing';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { openTestApp, testHttpConfig, type TestApp } from '../testing.js';
 import { buildApp } from './app.js';
 
@@ -40,9 +40,9 @@ describe('trusted reverse proxies', () => {
     });
 
   it('is off by default, and accepts only addresses, ranges and the named groups', () => {
-    assert.equal(loadConfig({}).trustProxy, false);
-    assert.equal(loadConfig({ STEWARD_TRUST_PROXY: 'off' }).trustProxy, false);
-    assert.deepEqual(loadConfig({ STEWARD_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1' }).trustProxy, [
+    assert.equal(loadConfig({}).http.trustProxy, false);
+    assert.equal(loadConfig({ STEWARD_TRUST_PROXY: 'off' }).http.trustProxy, false);
+    assert.deepEqual(loadConfig({ STEWARD_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1' }).http.trustProxy, [
       '10.0.0.5',
       '10.1.0.0/16',
       'loopback',

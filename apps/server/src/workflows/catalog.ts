@@ -7,6 +7,7 @@ import {
   type Route,
   type WorkflowDefinition,
 } from '@steward/workflows';
+import { NotFoundError } from '@steward/core';
 import type { Kernel } from '../kernel.js';
 
 export interface WorkflowCatalog {
@@ -14,21 +15,35 @@ export interface WorkflowCatalog {
   readonly routes: readonly Route[];
 }
 
-export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
-  // Workflow state keeps the site, so lists and reports filter and authorize by it. A connection's
-  // site never changes, so it is read once per connection, not once per routed event.
+/**
+ * A connection's site, for workflow state (lists and reports filter and authorize by it). A
+ * connection's site never changes, so it is read once per connection, not once per routed event.
+ * A connection that is gone has no site; any other failure (the store did not answer) is thrown,
+ * so the router's round fails, is logged and is retried, and it is not remembered.
+ */
+export function connectionSites(
+  connections: Pick<Kernel['connections'], 'get'>,
+): (connectionId: string) => Promise<string | undefined> {
   const sites = new Map<string, Promise<string | undefined>>();
-  const siteOf = (connectionId: string): Promise<string | undefined> => {
+  return (connectionId) => {
     let site = sites.get(connectionId);
     if (site === undefined) {
-      site = kernel.connections.get(connectionId).then(
+      site = connections.get(connectionId).then(
         (c) => c.site,
-        () => undefined,
+        (e: unknown) => {
+          if (e instanceof NotFoundError) return undefined;
+          sites.delete(connectionId);
+          throw e;
+        },
       );
       sites.set(connectionId, site);
     }
     return site;
   };
+}
+
+export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
+  const siteOf = connectionSites(kernel.connections);
   return {
     definitions: [referralWorkflow, followupWorkflow],
     // Referral rules are read per request (one indexed row), so a site's change applies to the next message.

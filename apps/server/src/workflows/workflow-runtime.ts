@@ -61,6 +61,14 @@ export async function startWorkflowRuntime(
     db: kernel.db,
     definitions: options.definitions,
     clock: kernel.clock,
+    // The workflow records a failed effect's code; the log gets its cause.
+    observer: {
+      effectFailed: (f) =>
+        logger.warn(
+          { effect: f.kind, attempt: f.attempt, willRetry: f.willRetry, err: f.error },
+          f.willRetry ? 'workflow effect failed: retrying' : 'workflow effect failed: giving up',
+        ),
+    },
     effects: {
       'proposal.draft': draftProposalHandler({
         desk: kernel.proposals,
@@ -83,7 +91,11 @@ export async function startWorkflowRuntime(
       }),
     },
   });
-  const worker = new WorkflowWorker(engine);
+  // A failed batch is logged with its cause (class, code and cause chain; foreign messages are
+  // dropped by the logger's serializer), then the worker carries on after a pause.
+  const worker = new WorkflowWorker(engine, {
+    onError: (e) => logger.error({ err: e, worker: worker.id }, 'workflow worker batch failed: retrying'),
+  });
   const router = new EventRouter({
     db: kernel.db,
     engine,
@@ -141,7 +153,10 @@ export async function startWorkflowRuntime(
         await router.runOnce();
         await apply();
       })().catch((e: unknown) => {
-        logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL' }, 'workflow routing round failed');
+        logger.warn(
+          { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+          'workflow routing round failed: the next round tries again',
+        );
       });
       void running.then(() => {
         if (!stopped) timer = setTimeout(loop, interval);

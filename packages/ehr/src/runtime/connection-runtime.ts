@@ -205,7 +205,10 @@ export class ConnectionRuntime {
       // Polling still follows every change; subscriptions are tried again at the next start.
       const code = isStewardError(e) ? e.code : 'INTERNAL';
       this.#subscriptions = { error: code };
-      this.#o.logger.warn({ connection: this.connection.name, code }, 'FHIR subscriptions not set up: polling only');
+      this.#o.logger.warn(
+        { connection: this.connection.name, code, err: e },
+        'FHIR subscriptions not set up: polling only',
+      );
     }
   }
 
@@ -225,7 +228,7 @@ export class ConnectionRuntime {
           this.#lastPollError = code;
           const backoff = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(this.#failures, 10));
           this.#o.logger.warn(
-            { connection: this.connection.name, code, retryInMs: backoff },
+            { connection: this.connection.name, code, retryInMs: backoff, err: e },
             'FHIR poll failed: retrying',
           );
           this.#schedule(backoff, intervalMs);

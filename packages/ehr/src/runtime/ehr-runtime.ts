@@ -61,7 +61,7 @@ export class EhrRuntime {
         await this.startConnection(c);
       } catch (e) {
         const code = e instanceof Error && 'code' in e ? String((e as { code: unknown }).code) : 'INTERNAL';
-        this.deps.logger.error({ connection: c.name, code }, 'EHR connection did not start');
+        this.deps.logger.error({ connection: c.name, code, err: e }, 'EHR connection did not start');
       }
     }
   }

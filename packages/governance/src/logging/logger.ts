@@ -61,7 +61,9 @@ export function createLogger(config: LoggerConfig): Logger {
  * Errors are logged by class and code only. A message may quote input (a driver's error can echo
  * a value), so messages of errors that are not Steward's own are dropped.
  */
-export function serializeError(e: unknown): Record<string, unknown> {
+export function serializeError(e: unknown, depth = 0): Record<string, unknown> {
+  // A cause chain is followed a few links deep: enough to name the root, safe against a cycle.
+  if (depth > 4) return { type: 'cause chain truncated' };
   if (e instanceof Error) {
     const own = typeof (e as { code?: unknown }).code === 'string' && 'category' in e;
     return {
@@ -69,7 +71,7 @@ export function serializeError(e: unknown): Record<string, unknown> {
       code: (e as { code?: unknown }).code,
       ...(own ? { message: e.message } : {}),
       stack: stackWithoutMessage(e),
-      ...(e.cause !== undefined ? { cause: serializeError(e.cause) } : {}),
+      ...(e.cause !== undefined ? { cause: serializeError(e.cause, depth + 1) } : {}),
     };
   }
   return { type: typeof e };

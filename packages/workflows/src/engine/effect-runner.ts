@@ -46,6 +46,15 @@ export interface EffectBatchResult {
   readonly retried: number;
 }
 
+/** An effect handler's failure as it happened: the workflow records only its code. */
+export interface EffectFailure {
+  readonly kind: string;
+  readonly attempt: number;
+  /** Whether the effect runs again later (a retryable error under the attempt limit). */
+  readonly willRetry: boolean;
+  readonly error: unknown;
+}
+
 /**
  * Claims up to `limit` due effects of kinds this worker handles, runs them concurrently, and
  * records the results. `now` is read from the clock at each phase.
@@ -57,6 +66,7 @@ export async function runEffectBatch(
   clock: () => Date,
   policy: EffectPolicy,
   limit: number,
+  onFailure?: (failure: EffectFailure) => void,
 ): Promise<EffectBatchResult> {
   const claimedAt = clock();
   // One statement: the claim commits on its own, without begin/commit round trips.
@@ -101,10 +111,12 @@ export async function runEffectBatch(
         // Errors that are not Steward's (a dropped socket, a bug) are retried too: the handler
         // is idempotent, and the attempt limit bounds a bug's cost.
         const retryable = se === undefined || se.retryable;
+        const retry = retryable && e.attempts < policy.maxAttempts;
+        onFailure?.({ kind: e.kind, attempt: e.attempts, willRetry: retry, error: err });
         return {
           e,
           result: { ok: false, code: se?.code ?? 'INTERNAL', message: se?.message ?? 'effect handler failed' },
-          retry: retryable && e.attempts < policy.maxAttempts,
+          retry,
         };
       }
     }),

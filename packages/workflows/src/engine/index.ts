@@ -16,7 +16,7 @@ export type {
 export { resolveTimer, resolveLocal, nextWallClock } from './timers.js';
 export { derivedId, canonicalJson, stateDigest } from './determinism.js';
 export { defaultEffectPolicy } from './effect-runner.js';
-export type { EffectPolicy, EffectBatchResult } from './effect-runner.js';
+export type { EffectPolicy, EffectBatchResult, EffectFailure } from './effect-runner.js';
 export type { StepRecord } from './step-runner.js';
 export { WorkflowEngine } from './workflow-engine.js';
 export type {

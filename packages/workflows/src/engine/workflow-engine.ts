@@ -9,7 +9,13 @@ import { hostname } from 'node:os';
 import { NotFoundError, systemClock, ValidationError, type Clock } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import { canonicalJson, makeContext, stateDigest } from './determinism.js';
-import { defaultEffectPolicy, runEffectBatch, type EffectBatchResult, type EffectPolicy } from './effect-runner.js';
+import {
+  defaultEffectPolicy,
+  runEffectBatch,
+  type EffectBatchResult,
+  type EffectFailure,
+  type EffectPolicy,
+} from './effect-runner.js';
 import { Registry } from './registry.js';
 import { decideSafely, runStepBatch, type StepRecord } from './step-runner.js';
 import type { Command, EffectHandler, Json, WorkflowDefinition, WorkflowInput } from './types.js';
@@ -20,6 +26,8 @@ export interface EngineObserver {
   stepsWritten?(steps: readonly StepRecord[]): void | Promise<void>;
   /** After a batch committed. A workflow that completed or failed has that status here. */
   stepsCommitted?(steps: readonly StepRecord[]): void;
+  /** An effect handler threw: the error itself, for the log (its code is what the workflow records). */
+  effectFailed?(failure: EffectFailure): void;
 }
 
 export interface WorkflowEngineOptions {
@@ -186,7 +194,15 @@ export class WorkflowEngine {
 
   /** One batch of up to `limit` due effects: run, then recorded and delivered to their workflows. */
   async runEffects(workerId: string, limit = 32): Promise<EffectBatchResult> {
-    const r = await runEffectBatch(this.#db, this.#registry, workerId, () => this.#clock.now(), this.#policy, limit);
+    const r = await runEffectBatch(
+      this.#db,
+      this.#registry,
+      workerId,
+      () => this.#clock.now(),
+      this.#policy,
+      limit,
+      this.#observer.effectFailed?.bind(this.#observer),
+    );
     this.#counters.effectsCompleted += r.completed;
     this.#counters.effectsRetried += r.retried;
     if (r.completed > 0) this.#wake();

@@ -10,6 +10,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowEngine } from './workflow-engine.js';
 
+/** The longest pause after failed batches in a row. */
+const maxErrorPauseMs = 5_000;
+
 export interface WorkflowWorkerOptions {
   readonly id?: string;
   /** Inputs per step transaction. */
@@ -18,7 +21,10 @@ export interface WorkflowWorkerOptions {
   readonly effectBatchSize?: number;
   /** Wait between polls when there is nothing to do. */
   readonly idleMs?: number;
-  /** Called with a batch's error (the worker keeps going after a pause). Never given PHI. */
+  /**
+   * Called with a batch's error (the worker keeps going after a pause that doubles with each
+   * failure in a row, up to 5 s, so a batch that keeps failing does not flood the log).
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -80,11 +86,14 @@ export class WorkflowWorker {
   }
 
   async #loop(): Promise<void> {
+    let failures = 0;
     while (!this.#stopping) {
       let done = 0;
       try {
         done = await this.runOnce();
+        failures = 0;
       } catch (e) {
+        failures++;
         this.#onError(e);
       }
       if (done > 0 || this.#stopping) continue;
@@ -93,7 +102,8 @@ export class WorkflowWorker {
         continue;
       }
       this.#wakeUp = new AbortController();
-      await sleep(this.#idleMs, undefined, { signal: this.#wakeUp.signal }).catch(() => undefined);
+      const pause = failures === 0 ? this.#idleMs : Math.min(this.#idleMs * 2 ** failures, maxErrorPauseMs);
+      await sleep(pause, undefined, { signal: this.#wakeUp.signal }).catch(() => undefined);
     }
   }
 }

@@ -26,6 +26,11 @@ const intentLabels: Readonly<Record<string, string>> = {
   reschedule: 'asked to reschedule',
 };
 
+/** "SMS", "email": a channel as people say it (not "EMAIL"). */
+export function channelName(channel: string): string {
+  return channel === 'sms' ? 'SMS' : humanize(channel).toLowerCase();
+}
+
 export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
   const now = Date.parse(tl.asOf);
   const entries: TimelineEntry[] = [];
@@ -39,7 +44,7 @@ export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
       key: `m${m.id}`,
       at: held ? m.notBefore : m.createdAt,
       upcoming: held,
-      label: `${humanize(m.template)} message by ${m.channel.toUpperCase()} (${m.language}): ${m.status}`,
+      label: `${humanize(m.template)} message by ${channelName(m.channel)} (${m.language}): ${humanize(m.status).toLowerCase()}`,
       detail: held ? 'held for quiet hours until this time' : `queued ${m.createdAt}`,
       ...(m.body !== undefined ? { body: m.subject !== undefined ? `${m.subject}\n${m.body}` : m.body } : {}),
       ...(m.proposalId !== null ? { proposalId: m.proposalId } : {}),

@@ -8,7 +8,8 @@ import { describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
-import { leakLabels, stageLabels, type ReferralDetail, type ReferralHistoryEntry } from './referral-types.js';
+import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
+import { describeStep, endingLabel } from './referral-history.js';
 
 const changeLabels = { entered: 'Entered', back: 'Back to', ended: 'Ended (cancelled) in' } as const;
 
@@ -167,33 +168,4 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
       </table>
     </section>
   );
-}
-
-function describeStep(h: ReferralHistoryEntry): string {
-  switch (h.input) {
-    case 'start':
-      return `Referral received from the EHR (${h.status ?? 'status unknown'}), event of ${formatDateTime(h.occurredAt ?? undefined)}`;
-    case 'signal':
-      return `${humanize(h.eventType ?? h.name)}: ${h.status ?? '—'}, event of ${formatDateTime(h.occurredAt ?? undefined)}`;
-    case 'timer': {
-      const [kind, stage] = h.name.split(':');
-      const label =
-        stage !== undefined && stage in stageLabels ? stageLabels[stage as keyof typeof stageLabels] : stage;
-      if (kind === 'due') return `Due time reached for ${String(label).toLowerCase()}`;
-      if (kind === 'escalate') return `Escalation time reached for ${String(label).toLowerCase()}`;
-      if (kind === 'leak') return 'Leak check (not scheduled in time)';
-      if (kind === 'expire') return 'Tracking expired without a stage change';
-      return humanize(h.name);
-    }
-    case 'effect':
-      return `Proposal result: ${humanize(h.tag ?? h.name)} (${h.status ?? '—'})`;
-  }
-}
-
-/** How tracking ended, in words: what closed the loop, or who ended it and the coded reason. */
-function endingLabel(e: NonNullable<ReferralDetail['ending']>): string {
-  if (e.how === 'task-output') return `closed: the Task was completed with ${e.detail ?? 'an output'}`;
-  if (e.how === 'report-and-completion') return 'closed: the report came back and the request was completed';
-  if (e.how === 'expired') return 'stopped tracking: no change for too long';
-  return `${e.how} by the ${e.by ?? 'EHR'}${e.detail !== null ? ` (reason ${e.detail})` : ''}`;
 }

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ProposalDetail } from '../../api/types.js';
 import { formatDate, formatDateTime, humanize, maskIdentifier, shortId } from '../../ui/format.js';
+import { diffRows, diffVersions } from './diff-rows.js';
 import { SafeNarrative } from '../../ui/safe-html.js';
 import { statusLabel } from './labels.js';
 
@@ -178,15 +179,14 @@ function PatientFacts(props: { readonly entry: EhrStateEntry | undefined }): Rea
 }
 
 export function DiffPanel(props: { readonly diff: Record<string, unknown> }): ReactNode {
-  const changes = arr(props.diff.changes).map(obj);
-  const fmt = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v, null, 1));
+  const rows = diffRows(props.diff);
+  const versions = diffVersions(props.diff);
   return (
     <section className="panel diff-panel" aria-labelledby="diff-title">
       <h2 id="diff-title">The EHR changed since this was drafted</h2>
       <p>
-        Drafted on version {str(props.diff.baseVersion) ?? '?'}; the EHR is now at version{' '}
-        {str(props.diff.currentVersion) ?? '?'}. This revision was rebased on the current version: check the changes
-        below before approving.
+        Drafted on version {versions.base}; the EHR is now at version {versions.current}. This revision was rebased on
+        the current version: check the changes below before approving.
       </p>
       <table className="data diff">
         <caption className="visually-hidden">Fields changed in the EHR since drafting</caption>
@@ -199,17 +199,17 @@ export function DiffPanel(props: { readonly diff: Record<string, unknown> }): Re
           </tr>
         </thead>
         <tbody>
-          {changes.map((c, i) => (
+          {rows.map((r, i) => (
             <tr key={i}>
               <th scope="row">
-                <code>{str(c.path)}</code>
+                <code>{r.path}</code>
               </th>
-              <td>{humanize(str(c.op) ?? '')}</td>
+              <td>{r.change}</td>
               <td className="before">
-                <code>{fmt(c.base)}</code>
+                <code>{r.before}</code>
               </td>
               <td className="after">
-                <code>{fmt(c.current)}</code>
+                <code>{r.after}</code>
               </td>
             </tr>
           ))}

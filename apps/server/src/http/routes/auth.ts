@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { actions, roleAllows } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
-import type { HttpConfig } from '../app.js';
+import type { AppConfig } from '../app.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../schemas.js';
 
-export function authRoutes(app: FastifyInstance, kernel: Kernel, config: HttpConfig): void {
+export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConfig): void {
   app.post<{ Body: { username: string; password: string; totpCode?: string } }>(
     '/auth/login',
     {

@@ -1,0 +1,145 @@
+// A follow-up's timeline: history, messages and what is planned, in order, past or upcoming.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { channelName, stageLabel, timelineEntries } from '../src/screens/followups/timeline-entries.js';
+import type { FollowupStep, FollowupTimeline } from '../src/screens/followups/followup-types.js';
+
+const step = (n: number, at: string, over: Partial<FollowupStep>): FollowupStep => ({
+  step: n,
+  at,
+  input: 'signal',
+  name: 'appointment',
+  eventId: null,
+  eventType: null,
+  occurredAt: null,
+  status: null,
+  resource: null,
+  intent: null,
+  messageId: null,
+  tag: null,
+  proposalId: null,
+  ...over,
+});
+
+function timeline(over: Partial<FollowupTimeline> = {}): FollowupTimeline {
+  return {
+    asOf: '2026-06-10T12:00:00Z',
+    followup: {
+      id: 'f1',
+      correlationKey: 'k',
+      status: 'running',
+      site: 'north',
+      orderRef: 'ServiceRequest/1',
+      stage: 'awaiting-booking',
+      stageAt: null,
+      window: { start: '2026-06-01T00:00:00Z', end: '2026-06-20T00:00:00Z' },
+      appointmentRef: null,
+      appointmentStart: null,
+      nextReminderAt: null,
+      confirmation: null,
+      overdue: false,
+      optedOut: false,
+      counts: {},
+      proposals: 0,
+      createdAt: '2026-06-01T00:00:00Z',
+      updatedAt: '2026-06-01T00:00:00Z',
+    },
+    reminders: [],
+    proposals: [],
+    messages: [],
+    replies: [],
+    history: [],
+    ...over,
+  };
+}
+
+describe('the follow-up timeline', () => {
+  it('puts history, messages and plans in time order, marking what is still ahead', () => {
+    const entries = timelineEntries(
+      timeline({
+        history: [
+          step(1, '2026-06-01T09:00:00Z', { input: 'start', name: 'start', occurredAt: '2026-06-01T08:00:00Z' }),
+          step(2, '2026-06-05T09:00:00Z', { name: 'reply', intent: 'reschedule', messageId: '0193f1c27a8b' }),
+          step(3, '2026-06-06T09:00:00Z', {
+            input: 'effect',
+            name: 'reminder:48h',
+            status: 'not-applied',
+            proposalId: 'p1',
+          }),
+        ],
+        messages: [
+          {
+            id: 'm1',
+            channel: 'sms',
+            status: 'sent',
+            proposalId: null,
+            notBefore: '2026-06-02T09:00:00Z',
+            createdAt: '2026-06-02T09:00:00Z',
+            template: 'booking_reminder',
+            language: 'en',
+          },
+          {
+            id: 'm2',
+            channel: 'email',
+            status: 'queued',
+            proposalId: 'p2',
+            notBefore: '2026-06-11T07:00:00Z',
+            createdAt: '2026-06-10T22:00:00Z',
+            template: 'booking-reminder',
+            language: 'es',
+            subject: 'Your visit',
+            body: 'Please book',
+          },
+        ],
+        reminders: [
+          { name: 'r2', offsetDays: 1, dueAt: '2026-06-12T09:00:00Z', status: 'scheduled' },
+          { name: 'r3', offsetDays: 2, dueAt: '2026-06-03T09:00:00Z', status: 'cancelled' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.upcoming, e.label]),
+      [
+        ['h1', false, 'Recheck ordered; follow-up started'],
+        ['mm1', false, 'Booking reminder message by SMS (en): sent'],
+        ['h2', false, 'Patient replied: asked to reschedule'],
+        ['h3', false, 'Proposal drafted: Reminder'],
+        ['mm2', true, 'Booking reminder message by email (es): queued'],
+        ['rr2', true, 'Reminder planned, 1 day before the appointment'],
+        ['window', true, 'Booking window ends (then overdue)'],
+      ],
+    );
+    assert.equal(entries[0]?.at, '2026-06-01T08:00:00Z', 'the event time, not the step time');
+    assert.equal(entries[2]?.detail, 'to message 0193f1c2');
+    assert.equal(entries[3]?.detail, 'Not applied');
+    assert.equal(entries[3]?.proposalId, 'p1');
+    assert.equal(entries[4]?.detail, 'held for quiet hours until this time');
+    assert.equal(entries[4]?.body, 'Your visit\nPlease book');
+  });
+
+  it('shows the appointment ahead and no window once booked; nothing planned once ended', () => {
+    const booked = timeline();
+    const withAppointment = timelineEntries({
+      ...booked,
+      followup: {
+        ...booked.followup,
+        stage: 'booked',
+        appointmentStart: '2026-06-15T15:00:00Z',
+        appointmentRef: 'Appointment/9',
+      },
+    });
+    assert.deepEqual(
+      withAppointment.map((e) => [e.key, e.detail]),
+      [['appointment', 'Appointment/9']],
+    );
+    const ended = timelineEntries({ ...booked, followup: { ...booked.followup, status: 'completed' } });
+    assert.deepEqual(ended, []);
+  });
+
+  it('names channels and stages in words', () => {
+    assert.equal(channelName('sms'), 'SMS');
+    assert.equal(channelName('email'), 'email');
+    assert.equal(stageLabel('no-show'), 'No-show');
+    assert.equal(stageLabel('some_new_stage'), 'Some new stage');
+  });
+});

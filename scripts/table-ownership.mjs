@@ -1,0 +1,70 @@
+// Which code owns which SQL table, read by scripts/check-boundaries.mjs.
+//
+// One file for the whole repository, not one per package: the check is plain ESM that runs before
+// any build (no TypeScript loader on Node 20), a table must have exactly one owner and that can
+// only be seen in one place, and docs/architecture.md points at one list. It is a module rather
+// than JSON so each debt can say why it is there.
+//
+// An owner is a folder: a package (`packages/ehr/`) or a folder inside one where the table holds
+// PHI or belongs to one job (`packages/governance/src/records/`). Only code under the owner may name
+// the table in SQL (FROM, JOIN, INTO, UPDATE, DELETE FROM, TRUNCATE, LOCK TABLE). Everyone else asks
+// the owner's service. The migrations (packages/store/src/migrations/) create every table, and
+// tests and benchmarks may read any table to check what they did landed; the check skips them.
+
+/** Owner folder → the tables only it may touch. */
+export const tableOwners = {
+  'packages/store/': ['schema_migrations', 'settings'],
+  'packages/governance/src/crypto/': ['data_keys'],
+  'packages/governance/src/audit/': ['audit_log', 'audit_checkpoints', 'audit_signing_keys'],
+  'packages/governance/src/identity/': ['users', 'sessions', 'api_tokens', 'service_accounts', 'login_failures'],
+  'packages/governance/src/policy/': ['grants', 'break_glass'],
+  'packages/governance/src/egress/': ['egress_destinations'],
+  'packages/governance/src/retention/': ['retention_policies', 'legal_holds'],
+  // PHI: the governed record store and the EHR journal (decide, audit, seal).
+  'packages/governance/src/records/': ['records', 'record_index', 'ehr_inbound', 'ehr_events'],
+  'packages/ehr/': ['ehr_connections', 'ehr_sync_state', 'ehr_referral_rules'],
+  // PHI: sealed payloads and evidence.
+  'packages/proposals/src/store/': ['proposals', 'proposal_history', 'approval_policies'],
+  'packages/proposals/src/incidents/': ['incidents', 'incident_containment'],
+  'packages/workflows/': [
+    'workflow_instances',
+    'workflow_history',
+    'workflow_inbox',
+    'workflow_effects',
+    'workflow_links',
+    'workflow_event_flags',
+    'workflow_router_cursors',
+    'workflow_patient_merges',
+  ],
+  // PHI: message bodies and contact preferences.
+  'packages/workflows/src/messaging/': ['message_outbox', 'message_preferences'],
+  'packages/relationships/': ['rel_relationship_types'],
+  // PHI: parties, their identifiers, relationships and contact notes.
+  'packages/relationships/src/graph/': [
+    'rel_parties',
+    'rel_party_index',
+    'rel_relationships',
+    'rel_notes',
+    'rel_source_records',
+    'rel_import_runs',
+    'rel_merge_reviews',
+  ],
+};
+
+/**
+ * Debts: SQL on another owner's tables that exists today and is to be moved behind the owner's
+ * service (issue 14, item 1). The check passes while a debt is true, fails on any violation not
+ * listed here, and fails when a listed debt is no longer there (remove it, so the list only shrinks).
+ * Keep each entry on one line: the check names that line when the debt is stale.
+ */
+export const tableDebts = [
+  // The audit route runs its own search on the log instead of asking governance's queryAudit.
+  { file: 'apps/server/src/http/routes/audit.ts', table: 'audit_log' },
+  // The follow-up and referral list routes read workflow state directly (to become workflow services).
+  { file: 'apps/server/src/http/routes/followups.ts', table: 'workflow_instances' },
+  { file: 'apps/server/src/http/routes/referrals.ts', table: 'workflow_instances' },
+  // The workflow detail route reads a workflow's history directly.
+  { file: 'apps/server/src/http/routes/workflow-detail.ts', table: 'workflow_history' },
+  // Break-glass checks the user's eligibility by reading identity's users table (policy → identity).
+  { file: 'packages/governance/src/policy/break-glass.ts', table: 'users' },
+];
