@@ -50,7 +50,8 @@ export default tseslint.config(
     // No EHR write outside the proposal applier (principle: nothing is written to an EHR without an
     // approved proposal). Allowed where the writing side must live: the applier's folder, the
     // channel implementation (channels and the FHIR client), the composition root that builds the
-    // channel, and tests (which build writers on purpose). See scripts/eslint-no-ehr-write.mjs.
+    // channel, tests (which build writers on purpose) and benchmarks (which measure the FHIR client
+    // itself). See scripts/eslint-no-ehr-write.mjs.
     files: ['**/*.ts', '**/*.tsx'],
     ignores: [
       'packages/proposals/src/commit/**',
@@ -58,6 +59,7 @@ export default tseslint.config(
       'packages/ehr/src/fhir-r4/**',
       'apps/server/src/kernel.ts',
       '**/*.test.ts',
+      'bench/**',
     ],
     plugins: { steward: { rules: { 'no-ehr-write': noEhrWrite } } },
     rules: { 'steward/no-ehr-write': 'error' },
