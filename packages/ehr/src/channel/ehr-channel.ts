@@ -2,8 +2,10 @@
  * @module The EHR channel port: how Steward reads from and writes to one EHR connection, in
  * Steward's terms (plain JSON resources with their version, references, search parameters).
  * FHIR R4 is the first channel (`FhirR4Channel`); browser automation of EHR screens is the next:
- * it implements the same six methods against the EHR's screens, and gets the same governance for
+ * it implements the same five methods against the EHR's screens, and gets the same governance for
  * free, because governance is never in a channel — `GovernedEhr` wraps every channel alike.
+ * With connections of both kinds, the composition root passes one channel that hands each call to
+ * the connection's own (every method takes the connection id); the decorator does not change.
  *
  * A channel is ungoverned I/O: it checks no permission and writes no audit entry. Only
  * `GovernedEhr` (the composition root builds one per process) holds a channel; workflows get its
