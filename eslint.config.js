@@ -2,6 +2,7 @@
 // repo-wide "for now"; an exception is made inline, with the reason beside it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { noEhrWrite } from './scripts/eslint-no-ehr-write.mjs';
 
 export default tseslint.config(
   {
@@ -44,5 +45,23 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'bench/**', 'apps/cli/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // No EHR write outside the proposal applier (principle: nothing is written to an EHR without an
+    // approved proposal). Allowed where the writing side must live: the applier's folder, the
+    // channel implementation (channels and the FHIR client), the composition root that builds the
+    // channel, tests (which build writers on purpose) and benchmarks (which measure the FHIR client
+    // itself). See scripts/eslint-no-ehr-write.mjs.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: [
+      'packages/proposals/src/commit/**',
+      'packages/ehr/src/channel/**',
+      'packages/ehr/src/fhir-r4/**',
+      'apps/server/src/kernel.ts',
+      '**/*.test.ts',
+      'bench/**',
+    ],
+    plugins: { steward: { rules: { 'no-ehr-write': noEhrWrite } } },
+    rules: { 'steward/no-ehr-write': 'error' },
   },
 );

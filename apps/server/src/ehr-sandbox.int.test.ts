@@ -12,13 +12,15 @@ import type { Appointment, Patient, Resource, Task } from '@medplum/fhirtypes';
 import { storeTargets } from '@steward/store/testing';
 import { isStewardError, type InboundJournal, type RequestContext } from '@steward/core';
 import {
-  EhrWriter,
   FhirChanges,
   FhirClient,
+  FhirR4Channel,
+  GovernedEhr,
   SmartBackendAuth,
   profileFor,
   stewardWriteSystem,
   type EhrConnection,
+  type EhrWriteChannel,
   type PatientGuard,
   type PrivateJwk,
   type WriteRequest,
@@ -39,7 +41,7 @@ for (const target of storeTargets()) {
     let client: FhirClient;
     let journal: InboundJournal;
     let changes: FhirChanges;
-    let writer: EhrWriter;
+    let writer: EhrWriteChannel;
     let asInterface: RequestContext;
     let patient: Patient;
     let guard: PatientGuard;
@@ -116,7 +118,13 @@ for (const target of storeTargets()) {
         },
         resourceTypes: ['Appointment', 'Task'],
       });
-      writer = new EhrWriter(t.kernel.policy, t.kernel.audit);
+      writer = new GovernedEhr({
+        channel: new FhirR4Channel(() => Promise.resolve(client)),
+        policy: t.kernel.policy,
+        audit: t.kernel.audit,
+        cipher: t.kernel.cipher,
+        connection: () => Promise.resolve({ site: connection.site, actor: asInterface.actor }),
+      }).writer;
       patient = (await ehrSide('POST', 'Patient', {
         resourceType: 'Patient',
         active: true,
@@ -234,8 +242,7 @@ for (const target of storeTargets()) {
       const a = one.entry[0]!.resource;
       const base = a.meta!.versionId!;
       const out = await writer.write(
-        asInterface,
-        { connection, client },
+        connection.id,
         {
           kind: 'update',
           resource: { ...a, id: a.id!, status: 'arrived' },
@@ -243,13 +250,13 @@ for (const target of storeTargets()) {
           patient: guard,
           idempotencyKey: 'proposal-0001',
         },
+        asInterface,
       );
       assert.equal(out.status, 'written');
       // Someone in the EHR changes it after Steward's draft was based on version `base`.
       await assert.rejects(
         writer.write(
-          asInterface,
-          { connection, client },
+          connection.id,
           {
             kind: 'update',
             resource: { ...a, id: a.id!, status: 'fulfilled' },
@@ -257,6 +264,7 @@ for (const target of storeTargets()) {
             patient: guard,
             idempotencyKey: 'proposal-0002',
           },
+          asInterface,
         ),
         { code: 'EHR_CONFLICT' },
       );
@@ -272,11 +280,7 @@ for (const target of storeTargets()) {
         for: { reference: `Patient/${patient.id!}` },
       };
       const write = (g: PatientGuard, key: string): Promise<unknown> =>
-        writer.write(
-          asInterface,
-          { connection, client },
-          { kind: 'create', resource: task, patient: g, idempotencyKey: key },
-        );
+        writer.write(connection.id, { kind: 'create', resource: task, patient: g, idempotencyKey: key }, asInterface);
       await assert.rejects(
         write({ ...guard, identifiers: [guard.identifiers[0]!, { system: ENTERPRISE, value: 'E-78' }] }, 'wrong-0001'),
         { code: 'EHR_WRONG_PATIENT' },
@@ -290,14 +294,14 @@ for (const target of storeTargets()) {
       })) as unknown as Patient;
       await assert.rejects(
         writer.write(
-          asInterface,
-          { connection, client },
+          connection.id,
           {
             kind: 'create',
             resource: { ...task, for: { reference: `Patient/${merged.id!}` } },
             patient: { ...guard, ehrId: merged.id! },
             idempotencyKey: 'wrong-0003',
           },
+          asInterface,
         ),
         { code: 'EHR_WRONG_PATIENT' },
       );
@@ -335,7 +339,7 @@ for (const target of storeTargets()) {
           // waiting out the circuit breaker's short cool-down.
           for (let round = 0; ; round++) {
             try {
-              await writer.write(asInterface, { connection, client }, request);
+              await writer.write(connection.id, request, asInterface);
               break;
             } catch (e) {
               if (!isStewardError(e) || !e.retryable || round >= 30) {

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestContext } from '@steward/core';
-import type { EhrConnection } from '@steward/ehr';
+import { ehrPatientId, type EhrConnection } from '@steward/ehr';
 import type { Incident, IncidentReport, ProposalDraft, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
@@ -146,7 +146,10 @@ for (const target of storeTargets()) {
       const json = await call(officer, 'GET', `/incidents/${incident.id}/report`);
       assert.equal(json.statusCode, 200, json.body);
       const report = json.json<IncidentReport>();
-      assert.deepEqual(report.patients, [{ ehrRef: `Patient/${wrong.ehrId}` }]);
+      // The patient as the audit names them (the governed EHR's Steward id) and as the EHR does.
+      assert.deepEqual(report.patients, [
+        { stewardId: ehrPatientId(t.kernel.cipher, connection.id, wrong.ehrId), ehrRef: `Patient/${wrong.ehrId}` },
+      ]);
       assert.equal(report.clock.notifyBy, '2027-02-03T09:00:00.000Z');
       assert.equal(report.clock.individuals, 1);
       const seen = report.entries.map((e) => `${e.event}:${e.actor.name}`);

@@ -35,7 +35,14 @@ import {
   type MasterKeyProvider,
   type Resolver,
 } from '@steward/governance';
-import { ConnectionClients, ConnectionRegistry, EhrWriter, ReferralRuleStore } from '@steward/ehr';
+import {
+  ConnectionClients,
+  ConnectionRegistry,
+  FhirR4Channel,
+  GovernedEhr,
+  ReferralRuleStore,
+  type EhrReader,
+} from '@steward/ehr';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   ContactPreferenceStore,
@@ -48,12 +55,10 @@ import {
 } from '@steward/workflows';
 import {
   ApprovalPolicies,
-  EhrWriterPort,
   ProposalApplier,
   EhrStateReader,
   ProposalDesk,
   IncidentDesk,
-  type ConnectionAccess,
   type ProposalDeps,
 } from '@steward/proposals';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
@@ -78,8 +83,13 @@ export interface Kernel {
   readonly connections: ConnectionRegistry;
   /** Which inbound requests are referrals, per connection: vendor defaults and the site's override. */
   readonly referralRules: ReferralRuleStore;
-  /** One FHIR client per connection, shared by the EHR runtime, the applier and the workflows. */
+  /** One FHIR client per connection, shared by the EHR runtime and the EHR channel (inbound polling, subscriptions). */
   readonly connectionClients: ConnectionClients;
+  /**
+   * The EHR, read-only and governed (policy, per-patient audit) for workflows and chart readers.
+   * Its writing side goes to the applier only, here, and is not exposed.
+   */
+  readonly ehr: EhrReader;
   readonly ehrJournal: EhrJournal;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
   readonly proposals: ProposalDesk;
@@ -223,13 +233,22 @@ export async function openKernel(
       clinic: () => ({ zone: defaultFollowupSettings.zone, quiet: defaultFollowupSettings.quiet }),
       clock,
     });
-    const ehrPort = new EhrWriterPort(
-      new EhrWriter(policy, audit, { pendingMerge: (c, id) => isRetired(db, c, id) }),
-      connectionAccess(connections, connectionClients),
-    );
+    // The one EHR port: FHIR R4 for now, wrapped in the governed decorator. Workflows get its
+    // reader; the applier alone gets its writing side.
+    const ehr = new GovernedEhr({
+      channel: new FhirR4Channel(async (connectionId) => (await connectionClients.byId(connectionId)).client.client),
+      policy,
+      audit,
+      cipher,
+      connection: async (connectionId) => {
+        const connection = await connections.get(connectionId);
+        return { site: connection.site, actor: connections.actorOf(connection) };
+      },
+      writes: { pendingMerge: (c, id) => isRetired(db, c, id) },
+    });
     const applier = new ProposalApplier(
       proposalDeps,
-      ehrPort,
+      ehr.writer,
       { 'reminder.send': messages, 'communication.send': messages },
       { logger },
     );
@@ -265,11 +284,12 @@ export async function openKernel(
       connections,
       referralRules: new ReferralRuleStore(db, connections, policy, audit, clock),
       connectionClients,
+      ehr: ehr.reader,
       ehrJournal,
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,
-      ehrState: new EhrStateReader(proposalDeps, ehrPort),
+      ehrState: new EhrStateReader(proposalDeps, ehr.writer),
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
@@ -310,18 +330,4 @@ async function warnIfOwner(db: Database, logger: Logger): Promise<void> {
       'the server connects as the owner of the audit tables (or a superuser), which can alter the audit trail: run it as a member of steward_app and set STEWARD_MIGRATION_DATABASE_URL (docs/operations.md)',
     );
   }
-}
-
-/**
- * How the applier reaches a connection: its one shared client, and the connection's own account
- * (who writes). No pending-merge check is passed to the writer yet: nothing records pending merges.
- */
-function connectionAccess(
-  connections: ConnectionRegistry,
-  clients: ConnectionClients,
-): (connectionId: string) => Promise<ConnectionAccess> {
-  return async (connectionId) => {
-    const { connection, client } = await clients.byId(connectionId);
-    return { target: { connection, client: client.client }, actor: connections.actorOf(connection) };
-  };
 }

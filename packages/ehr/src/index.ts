@@ -19,8 +19,28 @@ export type {
   AccessTokenProvider,
   SmartBackendAuthOptions,
 } from './fhir-r4/index.js';
-export { EhrWriter, stewardWriteSystem, writableTypes } from './outbound/index.js';
-export type { WriteRequest, WriteOutcome, WriteTarget, PatientGuard, EhrWriterOptions } from './outbound/index.js';
+export {
+  FhirR4Channel,
+  GovernedEhr,
+  InMemoryEhrChannel,
+  ehrPatientId,
+  stewardWriteSystem,
+  writableTypes,
+} from './channel/index.js';
+export type {
+  GovernedEhrDeps,
+  EhrChannel,
+  EhrReader,
+  EhrWriteChannel,
+  EhrPatient,
+  EhrReference,
+  EhrResource,
+  EhrSearch,
+  WriteRequest,
+  WriteOutcome,
+  PatientGuard,
+  EhrWriterOptions,
+} from './channel/index.js';
 export {
   parseHl7,
   mapHl7,

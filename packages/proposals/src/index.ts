@@ -39,7 +39,7 @@ export type {
   ApprovalPolicy,
   ProposalDeps,
 } from './review/index.js';
-export { ProposalApplier, EhrWriterPort, EhrStateReader, InMemoryEhr, reviewablePatient } from './commit/index.js';
+export { ProposalApplier, EhrStateReader, InMemoryEhr, reviewablePatient } from './commit/index.js';
 export type {
   ChannelCommit,
   ProposalCommitter,
@@ -48,7 +48,6 @@ export type {
   RetryPolicy,
   EhrPort,
   EhrResource,
-  ConnectionAccess,
   EhrState,
   EhrStateEntry,
 } from './commit/index.js';

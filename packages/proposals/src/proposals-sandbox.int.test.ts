@@ -10,8 +10,9 @@ import { exportJWK } from 'jose';
 import type { RequestContext } from '@steward/core';
 import {
   ConnectionRegistry,
-  EhrWriter,
   FhirClient,
+  FhirR4Channel,
+  GovernedEhr,
   SmartBackendAuth,
   stewardWriteSystem,
   type EhrConnection,
@@ -20,7 +21,7 @@ import {
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
-import { EhrWriterPort, type ProposalApplier } from './commit/index.js';
+import type { ProposalApplier } from './commit/index.js';
 import type { ProposalDraft, ProposalPatient } from './model/index.js';
 import { ENTERPRISE, MRN, appointmentStatusDraft, openProposalKit, type ProposalKit } from './test-kit.js';
 
@@ -81,10 +82,16 @@ for (const target of storeTargets()) {
         resilience: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50, attemptTimeoutMs: 500 },
         breaker: { coolDownMs: 20 },
       });
-      const port = new EhrWriterPort(new EhrWriter(k.deps.policy, k.audit), (id) => {
-        assert.equal(id, connection.id);
-        return Promise.resolve({ target: { connection, client }, actor: registry.actorOf(connection) });
-      });
+      const port = new GovernedEhr({
+        channel: new FhirR4Channel((id) => {
+          assert.equal(id, connection.id);
+          return Promise.resolve(client);
+        }),
+        policy: k.deps.policy,
+        audit: k.audit,
+        cipher: k.deps.cipher,
+        connection: () => Promise.resolve({ site: connection.site, actor: registry.actorOf(connection) }),
+      }).writer;
       applier = k.applier(port);
       workflow = await k.as('no-show-workflow', 'automation');
       reviewer = await k.as('coord-north', 'coordinator');

@@ -8,7 +8,6 @@
  */
 import { NotFoundError, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
-import type { FhirClient } from '@steward/ehr';
 import {
   EventRouter,
   WorkflowEngine,
@@ -55,8 +54,6 @@ export async function startWorkflowRuntime(
   const committer: RequestContext = {
     actor: await localServiceAccount(kernel, 'steward-applier', 'integration', 'HOPERAT'),
   };
-  const fhir = async (connectionId: string): Promise<FhirClient> =>
-    (await kernel.connectionClients.byId(connectionId)).client.client;
   const engine = new WorkflowEngine({
     db: kernel.db,
     definitions: options.definitions,
@@ -74,7 +71,8 @@ export async function startWorkflowRuntime(
         desk: kernel.proposals,
         ctx: drafter,
         siteOf: async (id) => (await kernel.connections.get(id)).site,
-        fhir,
+        // Read-only and governed: the drafter's reads are decided by policy and audited per patient.
+        ehr: kernel.ehr,
         // The patient comes from the sealed event, read as the connection (who filed it).
         patientOf: async (connectionId, eventId) => {
           const c = await kernel.connections.get(connectionId);

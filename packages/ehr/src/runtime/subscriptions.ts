@@ -8,7 +8,7 @@
  * same endpoint is kept. The endpoint carries a fingerprint of the secret, so after a secret
  * changes (index-key rotation) the old Subscriptions no longer match, new ones are made, and the
  * old ones are switched off. Creating a Subscription is configuration of the interface, not a
- * change to a patient's record, so it does not go through the proposal path (EhrWriter).
+ * change to a patient's record, so it does not go through the proposal path (the governed EHR channel).
  */
 import type { Subscription } from '@medplum/fhirtypes';
 import { isStewardError } from '@steward/core';
@@ -47,12 +47,14 @@ export async function ensureSubscriptions(client: FhirClient, plan: Subscription
       kept++;
       continue;
     }
+    // eslint-disable-next-line steward/no-ehr-write -- a Subscription is Steward's own configuration at the EHR, no patient's record
     await client.create<Subscription>(subscriptionFor(topic, plan));
     created++;
   }
   for (const stale of mine.filter((s) => s.channel.endpoint !== plan.endpoint || !plan.topics.includes(s.criteria))) {
     if (stale.id === undefined || stale.meta?.versionId === undefined) continue;
     try {
+      // eslint-disable-next-line steward/no-ehr-write -- retiring Steward's own Subscription, no patient's record
       await client.update<Subscription>({ ...stale, status: 'off' }, { ifMatch: stale.meta.versionId });
       retired++;
     } catch (e) {

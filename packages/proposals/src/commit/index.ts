@@ -2,8 +2,7 @@
 export { ProposalApplier } from './proposal-applier.js';
 export type { ChannelCommit, ProposalCommitter, CommitResult, ApplierOptions } from './applier-types.js';
 export type { RetryPolicy } from './retry-policy.js';
-export { EhrWriterPort } from './ehr-port.js';
-export type { EhrPort, EhrResource, ConnectionAccess } from './ehr-port.js';
+export type { EhrPort, EhrResource } from './ehr-port.js';
 export { InMemoryEhr } from './in-memory-ehr.js';
 export { EhrStateReader, reviewablePatient } from './ehr-state.js';
 export type { EhrState, EhrStateEntry } from './ehr-state.js';

@@ -14,10 +14,9 @@ import {
   ServiceAccountDirectory,
 } from '@steward/governance';
 import { keyRingWithMasterKey } from '@steward/governance/testing';
-import { ConnectionRegistry, EhrWriter, FhirClient, SmartBackendAuth } from '@steward/ehr';
+import { ConnectionRegistry, FhirClient, FhirR4Channel, GovernedEhr, SmartBackendAuth } from '@steward/ehr';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { systemClock, type RequestContext } from '@steward/core';
-import { EhrWriterPort } from './ehr-port.js';
 import { ProposalApplier } from './proposal-applier.js';
 
 export interface WriteBackChildArgs {
@@ -72,9 +71,13 @@ const client = new FhirClient({
   },
   breaker: { coolDownMs: 20 },
 });
-const port = new EhrWriterPort(new EhrWriter(policy, audit), () =>
-  Promise.resolve({ target: { connection, client }, actor: registry.actorOf(connection) }),
-);
+const port = new GovernedEhr({
+  channel: new FhirR4Channel(() => Promise.resolve(client)),
+  policy,
+  audit,
+  cipher,
+  connection: () => Promise.resolve({ site: connection.site, actor: registry.actorOf(connection) }),
+}).writer;
 const applier = new ProposalApplier(
   { db, cipher, policy, grants, audit },
   port,

@@ -6,6 +6,7 @@
  */
 import { NotFoundError, ValidationError } from '@steward/core';
 import { iterateAudit, queryAudit, type AuditRecord, type FieldCipher } from '@steward/governance';
+import { ehrPatientId } from '@steward/ehr';
 import type { Sql } from '@steward/store';
 import type { ProposalStore, ProposalRow } from '../store/index.js';
 import type { SealedBody } from '../review/index.js';
@@ -91,7 +92,18 @@ export async function resolveScope(
   const proposals = rows.map((row) => scopedProposal(store, row));
   const patients = new Map<string, AffectedPatient>();
   for (const e of entries) for (const id of e.patientIds) patients.set(`steward:${id}`, { stewardId: id });
-  for (const p of proposals) {
+  for (const [i, p] of proposals.entries()) {
+    // A patient without a Steward id of its own is audited by the governed EHR under a keyed one:
+    // the audit's entry for it and the proposal's EHR reference are one patient.
+    const row = rows[i];
+    const audited =
+      p.patient.stewardId === undefined && row?.connection_id != null && p.patient.ehrRef !== undefined
+        ? `steward:${ehrPatientId(cipher, row.connection_id, p.patient.ehrRef.slice('Patient/'.length))}`
+        : undefined;
+    if (audited !== undefined && patients.has(audited)) {
+      patients.set(audited, { ...patients.get(audited), ...p.patient });
+      continue;
+    }
     const key = p.patient.stewardId !== undefined ? `steward:${p.patient.stewardId}` : `ehr:${p.patient.ehrRef ?? ''}`;
     if (!patients.has(key) && (p.patient.stewardId !== undefined || p.patient.ehrRef !== undefined))
       patients.set(key, p.patient);

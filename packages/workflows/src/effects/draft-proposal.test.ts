@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PatientRef } from '@steward/core';
-import type { FhirClient } from '@steward/ehr';
+import type { EhrReader } from '@steward/ehr';
 import { draftProposalHandler } from './draft-proposal.js';
 
 describe('proposal.draft', () => {
@@ -17,22 +17,19 @@ describe('proposal.draft', () => {
       },
       ctx: { actor: { kind: 'service', id: 'wf', roles: ['automation'] } as never },
       siteOf: () => Promise.resolve('main'),
-      fhir: () =>
-        Promise.resolve({
-          read: (_type: string, id: string) => {
-            read.push(id);
-            return Promise.resolve({
-              resource: {
-                resourceType: 'Patient',
-                id,
-                identifier: [
-                  { system: 'urn:mrn', value: `${id}-mrn` },
-                  { system: 'urn:ssn-free', value: `${id}-2` },
-                ],
-              },
-            });
-          },
-        } as unknown as FhirClient),
+      ehr: {
+        patient: (_ctx, _connectionId, ehrId) => {
+          read.push(ehrId);
+          return Promise.resolve({
+            ehrId,
+            identifiers: [
+              { system: 'urn:mrn', value: `${ehrId}-mrn` },
+              { system: 'urn:ssn-free', value: `${ehrId}-2` },
+            ],
+            live: true,
+          });
+        },
+      } as Pick<EhrReader, 'patient'> as EhrReader,
       patientOf: () => Promise.resolve({ ehrId: 'retired', identifiers: [] }),
       surviving: (_c, p: PatientRef) =>
         Promise.resolve(p.ehrId === 'retired' ? { ehrId: 'survivor', identifiers: [] } : p),

@@ -6,12 +6,13 @@
  * The workflow's input holds references only. Here, outside the workflow, the patient is found
  * from the sealed event the workflow cites, and completed from the EHR's Patient resource (the
  * wrong-chart guard needs two identifiers); an update is based on the EHR's current version,
- * read now, so the proposal states exactly what it would change and from which version.
+ * read now, so the proposal states exactly what it would change and from which version. Both
+ * reads go through the governed EHR reader as the drafting account: allowed by policy
+ * (`phi.read` at the site), audited under the patient. The reader cannot write.
  * Idempotent by the effect key: the same key drafts the same proposal once (ProposalDesk.draftKey).
  */
-import type { Resource, ResourceType } from '@medplum/fhirtypes';
 import { ValidationError, type EhrIdentifier, type PatientRef, type RequestContext } from '@steward/core';
-import type { FhirClient } from '@steward/ehr';
+import type { EhrReader } from '@steward/ehr';
 import { ehrActions, isActionType, type ActionType, type ProposalDesk } from '@steward/proposals';
 import type { EffectHandler, Json } from '../engine/index.js';
 
@@ -51,7 +52,8 @@ export interface DraftProposalDeps {
    * Without it, the event's patient is used as it was (only for tests without merges).
    */
   readonly surviving?: (connectionId: string, patient: PatientRef) => Promise<PatientRef>;
-  readonly fhir: (connectionId: string) => Promise<FhirClient>;
+  /** The EHR, read-only and governed; read as `ctx`. */
+  readonly ehr: EhrReader;
 }
 
 export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
@@ -60,11 +62,10 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     if (!isActionType(input.action))
       throw new ValidationError('unknown action', [{ path: 'action', message: 'not a proposal action type' }]);
     const site = await deps.siteOf(input.connectionId);
-    const fhir = await deps.fhir(input.connectionId);
     const cited = await deps.patientOf(input.connectionId, input.patientEventId);
     // The cited event may predate a merge (or name a retired identifier): the survivor is meant.
     const ref = deps.surviving !== undefined ? await deps.surviving(input.connectionId, cited) : cited;
-    const patient = await patientGuard(fhir, ref);
+    const patient = await patientGuard(deps, input.connectionId, ref);
     let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
     let baseVersion: string | undefined;
     const ehr = (ehrActions as Partial<Record<ActionType, { resourceType: string; kind: 'create' | 'update' }>>)[
@@ -73,9 +74,12 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     if (ehr?.kind === 'update') {
       if (input.target.id === undefined)
         throw new ValidationError('an update needs its target', [{ path: 'target.id', message: 'required' }]);
-      const current = await fhir.read(ehr.resourceType as ResourceType, input.target.id);
+      const current = await deps.ehr.read(deps.ctx, input.connectionId, {
+        resourceType: ehr.resourceType,
+        id: input.target.id,
+      });
       baseVersion = current.versionId;
-      payload = { ...(current.resource as Resource), ...(input.changes ?? {}) };
+      payload = { ...current.resource, ...(input.changes ?? {}) };
     }
     const summary = await deps.desk.draft(deps.ctx, {
       action: input.action,
@@ -101,17 +105,15 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
 
 /** EHR id and two identifiers: from the event, completed from the EHR's Patient when it has fewer. */
 async function patientGuard(
-  fhir: FhirClient,
+  deps: DraftProposalDeps,
+  connectionId: string,
   ref: PatientRef,
 ): Promise<{ ehrId: string; identifiers: readonly EhrIdentifier[] }> {
   if (ref.ehrId === undefined)
     throw new ValidationError('the event names no EHR patient id', [{ path: 'patient.ehrId', message: 'required' }]);
   let identifiers = ref.identifiers.filter((i) => i.system !== '' && i.value !== '');
   if (identifiers.length < 2) {
-    const p = (await fhir.read('Patient', ref.ehrId)).resource;
-    identifiers = (p.identifier ?? []).flatMap((i) =>
-      i.system !== undefined && i.value !== undefined ? [{ system: i.system, value: i.value }] : [],
-    );
+    identifiers = [...(await deps.ehr.patient(deps.ctx, connectionId, ref.ehrId)).identifiers];
   }
   return { ehrId: ref.ehrId, identifiers };
 }

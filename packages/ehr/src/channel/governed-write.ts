@@ -1,6 +1,7 @@
 /**
- * @module The one place Steward writes to an EHR. Every write is:
- * - allowed by policy (`ehr.write` at the connection's site) and audited, whatever its outcome;
+ * @module The write half of the governed EHR (`GovernedEhr`), for every channel. Every write is:
+ * - allowed by policy (`ehr.write` at the connection's site) and audited, whatever its outcome,
+ *   under the patient it is for;
  * - guarded against the wrong chart: the target patient is read again and must be active, not
  *   merged away, and match the patient the change was made for on at least two identifiers;
  * - version-aware: an update carries `If-Match` with the version it was based on, and a 412 is a
@@ -22,8 +23,8 @@ import {
   type RequestContext,
 } from '@steward/core';
 import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
-import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
-import type { FhirClient, FhirResult } from '../fhir-r4/index.js';
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { EhrChannel, EhrResource } from './ehr-channel.js';
 
 /** The identifier system of Steward's idempotency keys on the resources it creates. */
 export const stewardWriteSystem = 'urn:steward:write';
@@ -64,9 +65,10 @@ export interface WriteOutcome {
   readonly attempts: number;
 }
 
+/** The connection written to: its id and site. */
 export interface WriteTarget {
-  readonly connection: { readonly id: string; readonly site: string };
-  readonly client: FhirClient;
+  readonly id: string;
+  readonly site: string;
 }
 
 export interface EhrWriterOptions {
@@ -76,12 +78,16 @@ export interface EhrWriterOptions {
   readonly pendingMerge?: (connectionId: string, patientEhrId: string) => Promise<boolean>;
 }
 
-export class EhrWriter {
+/** Writes through one channel, governed. Internal to `GovernedEhr`, which is its only user. */
+export class GovernedWrite {
   private readonly maxAttempts: number;
 
   constructor(
+    private readonly channel: EhrChannel,
     private readonly policy: PolicyDecisionPoint,
     private readonly audit: AuditSink,
+    /** The Steward patient id an EHR patient is audited under. */
+    private readonly patientIdOf: (connectionId: string, ehrId: string) => string,
     private readonly options: EhrWriterOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -89,59 +95,65 @@ export class EhrWriter {
 
   async write(ctx: RequestContext, target: WriteTarget, request: WriteRequest): Promise<WriteOutcome> {
     checkRequest(request);
-    const { site } = target.connection;
-    await this.policy.enforce(ctx, 'ehr.write', { site });
+    const { site } = target;
+    const patientId = this.patientIdOf(target.id, request.patient.ehrId);
+    await this.policy.enforce(ctx, 'ehr.write', { site, patientId });
+    const entry = { site, patientId };
     try {
       await this.guardPatient(target, request.patient, request.resource);
       const outcome =
-        request.kind === 'create'
-          ? await this.create(target.client, request)
-          : await this.update(target.client, request);
-      await this.record(ctx, site, request, 'success', `${request.kind}:${outcome.status}`, outcome);
+        request.kind === 'create' ? await this.create(target.id, request) : await this.update(target.id, request);
+      await this.record(ctx, entry, request, 'success', `${request.kind}:${outcome.status}`, outcome);
       return outcome;
     } catch (e) {
       const code = isStewardError(e) ? e.code : 'INTERNAL';
-      await this.record(ctx, site, request, 'failure', `${request.kind}:${code}`);
+      await this.record(ctx, entry, request, 'failure', `${request.kind}:${code}`);
       throw e;
     }
   }
 
-  private async create(client: FhirClient, request: Extract<WriteRequest, { kind: 'create' }>): Promise<WriteOutcome> {
+  private async create(
+    connectionId: string,
+    request: Extract<WriteRequest, { kind: 'create' }>,
+  ): Promise<WriteOutcome> {
     const key = `${stewardWriteSystem}|${request.idempotencyKey}`;
     const resource = withIdentifier(request.resource, request.idempotencyKey);
     const type = resource.resourceType;
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await client.create(resource, { ifNoneExist: { identifier: key } });
+        const created = await this.channel.create(connectionId, resource, key);
         return await this.verified(
-          client,
+          connectionId,
           resource,
           created,
           attempt,
-          created.status === 200 ? 'already-written' : 'written',
+          created.created ? 'written' : 'already-written',
         );
       } catch (e) {
         if (!ambiguous(e) || attempt >= this.maxAttempts) throw e;
         // The request may have landed: look before trying again.
-        const found = await readBackByIdentifier(client, type, key);
-        if (found !== undefined) return this.verified(client, resource, found, attempt, 'written');
+        const found = await this.readBackByIdentifier(connectionId, type, key);
+        if (found !== undefined) return this.verified(connectionId, resource, found, attempt, 'written');
       }
     }
   }
 
-  private async update(client: FhirClient, request: Extract<WriteRequest, { kind: 'update' }>): Promise<WriteOutcome> {
+  private async update(
+    connectionId: string,
+    request: Extract<WriteRequest, { kind: 'update' }>,
+  ): Promise<WriteOutcome> {
     const { resource } = request;
     for (let attempt = 1; ; attempt++) {
       try {
-        const updated = await client.update(resource, { ifMatch: request.baseVersion });
-        return await this.verified(client, resource, updated, attempt, 'written');
+        const updated = await this.channel.update(connectionId, resource, request.baseVersion);
+        return await this.verified(connectionId, resource, updated, attempt, 'written');
       } catch (e) {
         const conflict = isStewardError(e) && e.code === 'EHR_CONFLICT';
         if (!conflict && (!ambiguous(e) || attempt >= this.maxAttempts)) throw e;
-        const current = await client.read(resource.resourceType, resource.id);
+        const current = await this.channel.read(connectionId, resource);
         // Ours landed (the lost response, or a 412 because our own earlier try moved the version on).
         if (contains(current.resource, resource))
-          return this.verified(client, resource, current, attempt, 'already-written');
+          return this.verified(connectionId, resource, current, attempt, 'already-written');
         if (conflict || current.versionId !== request.baseVersion) {
           throw new UserError(
             'EHR_CONFLICT',
@@ -154,15 +166,15 @@ export class EhrWriter {
   }
 
   private async verified(
-    client: FhirClient,
+    connectionId: string,
     sent: Resource,
-    result: FhirResult<Resource>,
+    result: EhrResource,
     attempts: number,
     status: WriteOutcome['status'],
   ): Promise<WriteOutcome> {
-    const id = result.resource.id;
-    if (id === undefined) throw new UnexpectedError('the EHR answered a write without a resource id');
-    const readBack = await client.read(sent.resourceType, id);
+    const id = result.resource['id'];
+    if (typeof id !== 'string') throw new UnexpectedError('the EHR answered a write without a resource id');
+    const readBack = await this.channel.read(connectionId, { resourceType: sent.resourceType, id });
     if (!contains(readBack.resource, { ...sent, id })) {
       throw new OperationalError(
         'EHR_OUTCOME_UNKNOWN',
@@ -181,9 +193,11 @@ export class EhrWriter {
         `the ${resource.resourceType} does not point at the patient it was made for`,
       );
     }
-    let patient: Patient;
+    // What the guard reads of the chart (the channel speaks plain JSON).
+    let patient: Pick<Patient, 'active' | 'link' | 'identifier'>;
     try {
-      patient = (await target.client.read('Patient', guard.ehrId)).resource;
+      const read = await this.channel.read(target.id, { resourceType: 'Patient', id: guard.ehrId });
+      patient = read.resource;
     } catch (e) {
       if (isStewardError(e) && (e.code === 'EHR_REJECTED' || e.code === 'NOT_FOUND'))
         throw new UserError('EHR_WRONG_PATIENT', 'the target patient is no longer in the EHR');
@@ -192,7 +206,7 @@ export class EhrWriter {
     if (patient.active === false || (patient.link ?? []).some((l) => l.type === 'replaced-by')) {
       throw new UserError('EHR_WRONG_PATIENT', 'the target patient is inactive or merged into another record');
     }
-    if ((await this.options.pendingMerge?.(target.connection.id, guard.ehrId)) === true) {
+    if ((await this.options.pendingMerge?.(target.id, guard.ehrId)) === true) {
       throw new UserError('EHR_WRONG_PATIENT', 'a merge is pending for the target patient');
     }
     const held = new Set((patient.identifier ?? []).map((i) => `${i.system ?? ''}|${i.value ?? ''}`));
@@ -202,9 +216,23 @@ export class EhrWriter {
     }
   }
 
+  /** The channel's matches for a Steward write key: none, one, or (never expected) a duplicate. */
+  private async readBackByIdentifier(
+    connectionId: string,
+    type: string,
+    key: string,
+  ): Promise<EhrResource | undefined> {
+    const matches = await this.channel.search(connectionId, type, { identifier: key });
+    if (matches.length > 1)
+      throw new UnexpectedError(`${matches.length} ${type} resources carry one Steward write key`);
+    const id = matches[0]?.resource['id'];
+    if (typeof id !== 'string') return undefined;
+    return this.channel.read(connectionId, { resourceType: type, id });
+  }
+
   private async record(
     ctx: RequestContext,
-    site: string,
+    at: { readonly site: string; readonly patientId: string },
     request: WriteRequest,
     outcome: 'success' | 'failure',
     reason: string,
@@ -215,14 +243,16 @@ export class EhrWriter {
       event: 'ehr.written',
       action: request.kind === 'create' ? 'C' : 'U',
       outcome,
+      patientIds: [at.patientId],
       entity: {
         kind: request.resource.resourceType,
         id: result?.id ?? (request.kind === 'update' ? request.resource.id : request.idempotencyKey),
       },
       fields: Object.keys(request.resource).filter((k) => k !== 'resourceType' && k !== 'meta'),
-      site,
+      site: at.site,
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       ...(ctx.purposeOfUse !== undefined ? { purposeOfUse: ctx.purposeOfUse } : {}),
+      ...(ctx.requestId !== undefined ? { source: { requestId: ctx.requestId } } : {}),
       reason,
     });
   }
@@ -262,22 +292,9 @@ function withIdentifier(resource: Resource, key: string): Resource {
   return { ...resource, identifier } as Resource;
 }
 
-async function readBackByIdentifier(
-  client: FhirClient,
-  type: string,
-  key: string,
-): Promise<FhirResult<Resource> | undefined> {
-  const bundle: Bundle = await client.search(type as Resource['resourceType'], { identifier: key });
-  const matches = (bundle.entry ?? []).filter((e) => e.resource !== undefined && e.search?.mode !== 'include');
-  if (matches.length > 1) throw new UnexpectedError(`${matches.length} ${type} resources carry one Steward write key`);
-  const found = matches[0]?.resource;
-  if (found === undefined || found.id === undefined) return undefined;
-  return client.read(found.resourceType, found.id);
-}
-
 /** The patient references a resource carries (subject, patient, for, beneficiary, participant actors). */
-function patientReferences(resource: Resource): string[] {
-  const r = resource as unknown as Record<string, unknown>;
+export function patientReferences(resource: Readonly<Record<string, unknown>> | Resource): string[] {
+  const r = resource as Readonly<Record<string, unknown>>;
   const refs: string[] = [];
   for (const key of ['subject', 'patient', 'for']) {
     const v = r[key] as { reference?: string } | undefined;
@@ -290,8 +307,8 @@ function patientReferences(resource: Resource): string[] {
 }
 
 /** Whether `current` holds every top-level element of `sent` (meta, text and id aside) with the same value. */
-export function contains(current: Resource, sent: Resource): boolean {
-  const c = current as unknown as Record<string, unknown>;
+export function contains(current: Readonly<Record<string, unknown>>, sent: Resource): boolean {
+  const c = current;
   for (const [key, value] of Object.entries(sent)) {
     if (key === 'meta' || key === 'text') continue;
     if (canonical(c[key]) !== canonical(value)) return false;

@@ -1,0 +1,98 @@
+/**
+ * @module The EHR channel port: how Steward reads from and writes to one EHR connection, in
+ * Steward's terms (plain JSON resources with their version, references, search parameters).
+ * FHIR R4 is the first channel (`FhirR4Channel`); browser automation of EHR screens is the next:
+ * it implements the same five methods against the EHR's screens, and gets the same governance for
+ * free, because governance is never in a channel — `GovernedEhr` wraps every channel alike.
+ * With connections of both kinds, the composition root passes one channel that hands each call to
+ * the connection's own (every method takes the connection id); the decorator does not change.
+ *
+ * A channel is ungoverned I/O: it checks no permission and writes no audit entry. Only
+ * `GovernedEhr` (the composition root builds one per process) holds a channel; workflows get its
+ * read-only `EhrReader`, and the proposal applier alone gets its `EhrWriteChannel`.
+ */
+import type { RequestContext } from '@steward/core';
+import type { WriteOutcome, WriteRequest } from './governed-write.js';
+
+/** A resource as the EHR holds it: plain JSON and the EHR's version of it. */
+export interface EhrResource {
+  readonly resource: Readonly<Record<string, unknown>>;
+  readonly versionId: string | undefined;
+}
+
+/** `{ resourceType: 'Appointment', id: '123' }` */
+export interface EhrReference {
+  readonly resourceType: string;
+  readonly id: string;
+}
+
+/** Search parameters by name (`identifier`, `patient`, `status`), values as the EHR expects them. */
+export type EhrSearch = Readonly<Record<string, string>>;
+
+/** The ungoverned I/O every channel offers. Errors are Steward errors with stable codes (EHR_*). */
+export interface EhrChannel {
+  /** `fhir-r4`, `screens`, … (for logs and the audit's reason, never PHI). */
+  readonly kind: string;
+  read(connectionId: string, ref: EhrReference): Promise<EhrResource>;
+  /** An older version, or undefined when the EHR keeps no history of it. */
+  readVersion(connectionId: string, ref: EhrReference, versionId: string): Promise<EhrResource | undefined>;
+  /** The matches (never included resources), at most one page. */
+  search(connectionId: string, resourceType: string, params: EhrSearch): Promise<readonly EhrResource[]>;
+  /**
+   * Creates, unless a resource of the type already carries `ifNoneExist` as an identifier
+   * (`system|value`): then that one is returned with `created: false`.
+   */
+  create(
+    connectionId: string,
+    resource: { readonly resourceType: string },
+    ifNoneExist: string,
+  ): Promise<EhrResource & { readonly created: boolean }>;
+  /** Replaces the resource only if the EHR still holds `ifMatch` (else EHR_CONFLICT). */
+  update(
+    connectionId: string,
+    resource: { readonly resourceType: string; readonly id: string },
+    ifMatch: string,
+  ): Promise<EhrResource>;
+}
+
+/** A patient as Steward needs them: the EHR id, identifiers, and whether the chart is still live. */
+export interface EhrPatient {
+  readonly ehrId: string;
+  readonly identifiers: readonly { readonly system: string; readonly value: string }[];
+  /** False when the EHR marks the record inactive or merged into another (`link.type` replaced-by). */
+  readonly live: boolean;
+}
+
+/**
+ * The read-only side of the governed EHR: what workflows (and any reader of charts) get. Every
+ * call is allowed by policy (`phi.read` / `phi.search` at the connection's site, for `ctx`) and
+ * leaves an audit entry naming the patients it touched. There is no way to write through it.
+ */
+export interface EhrReader {
+  patient(ctx: RequestContext, connectionId: string, ehrId: string): Promise<EhrPatient>;
+  read(ctx: RequestContext, connectionId: string, ref: EhrReference): Promise<EhrResource>;
+  search(
+    ctx: RequestContext,
+    connectionId: string,
+    resourceType: string,
+    params: EhrSearch,
+  ): Promise<readonly EhrResource[]>;
+}
+
+/**
+ * The writing side: held by the proposal applier only (lint refuses it elsewhere). It acts as the
+ * connection's own interface account (which holds `ehr.write`); the request id and workflow of
+ * whoever asked travel with the write's audit entry.
+ */
+export interface EhrWriteChannel {
+  /** The current version (for a base version, a read-back or a conflict's diff). */
+  read(connectionId: string, resourceType: string, id: string): Promise<EhrResource>;
+  /** An older version, or undefined when the EHR keeps no history for it. */
+  readVersion(
+    connectionId: string,
+    resourceType: string,
+    id: string,
+    versionId: string,
+  ): Promise<Readonly<Record<string, unknown>> | undefined>;
+  write(connectionId: string, request: WriteRequest, requestedBy: RequestContext): Promise<WriteOutcome>;
+}

@@ -1,0 +1,263 @@
+/**
+ * @module The one governed decorator around every EHR channel. Whatever the channel (FHIR R4
+ * today, screens next), every read and write through it is:
+ * - decided by the policy decision point first (`phi.read` / `phi.search` for readers at the
+ *   connection's site; `ehr.write` for the writing side, which acts as the connection's account);
+ * - audited under the patients it touched, so "who accessed this patient" finds workflow reads:
+ *   an EHR patient is audited under `ehrPatientId` (a keyed, stable UUID of connection and EHR id,
+ *   so no EHR identifier enters the audit log), and a denial is audited by the decision point;
+ * - for writes, guarded against the wrong chart, version-aware, idempotent and verified
+ *   (`GovernedWrite`).
+ * It hands out two faces: `reader` (read-only; what workflows get) and `writer` (the proposal
+ * applier's alone; lint refuses it elsewhere, see eslint.config.js).
+ * Known limit: a read's patients are those the resource references (subject, patient, for,
+ * beneficiary, participant actors) or the Patient itself; a resource naming none is audited
+ * without a patient.
+ */
+import { isStewardError, type Actor, type RequestContext } from '@steward/core';
+import {
+  sourceOf,
+  type AuditEntryInput,
+  type AuditSink,
+  type FieldCipher,
+  type PolicyDecisionPoint,
+} from '@steward/governance';
+import type {
+  EhrChannel,
+  EhrPatient,
+  EhrReader,
+  EhrReference,
+  EhrResource,
+  EhrSearch,
+  EhrWriteChannel,
+} from './ehr-channel.js';
+import { GovernedWrite, patientReferences, type EhrWriterOptions } from './governed-write.js';
+
+export interface GovernedEhrDeps {
+  readonly channel: EhrChannel;
+  readonly policy: PolicyDecisionPoint;
+  readonly audit: AuditSink;
+  /** The key ring (its blind-index key makes the audited patient ids). */
+  readonly cipher: Pick<FieldCipher, 'blindIndex'>;
+  /** A connection's site, and its interface account (who writes, and reads for the applier). */
+  readonly connection: (connectionId: string) => Promise<{ readonly site: string; readonly actor: Actor }>;
+  readonly writes?: EhrWriterOptions;
+}
+
+/**
+ * The Steward patient id an EHR patient is audited under: a UUID (version 8, RFC 9562) made from
+ * the key ring's blind index of connection and EHR id. Stable across restarts and key rotations;
+ * without the index key it reveals nothing about the EHR id.
+ */
+export function ehrPatientId(cipher: Pick<FieldCipher, 'blindIndex'>, connectionId: string, ehrId: string): string {
+  const h = Buffer.from(cipher.blindIndex('ehr.patient', `${connectionId}|${ehrId}`).subarray(0, 16));
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x80;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+export class GovernedEhr {
+  /** Read-only and audited: what workflows and chart readers get. */
+  readonly reader: EhrReader;
+  /** The applier's writing side. */
+  readonly writer: EhrWriteChannel;
+  readonly #writes: GovernedWrite;
+
+  constructor(private readonly deps: GovernedEhrDeps) {
+    this.#writes = new GovernedWrite(
+      deps.channel,
+      deps.policy,
+      deps.audit,
+      (c, id) => this.patientId(c, id),
+      deps.writes,
+    );
+    this.reader = {
+      patient: (ctx, connectionId, ehrId) => this.patient(ctx, connectionId, ehrId),
+      read: (ctx, connectionId, ref) => this.read(ctx, connectionId, ref),
+      search: (ctx, connectionId, type, params) => this.search(ctx, connectionId, type, params),
+    };
+    this.writer = {
+      read: async (connectionId, resourceType, id) =>
+        this.read(await this.asConnection(connectionId), connectionId, { resourceType, id }, 'ehr.write'),
+      readVersion: (connectionId, resourceType, id, versionId) =>
+        this.readVersion(connectionId, { resourceType, id }, versionId),
+      write: async (connectionId, request, requestedBy) => {
+        const { site } = await this.deps.connection(connectionId);
+        return this.#writes.write(
+          await this.asConnection(connectionId, requestedBy),
+          { id: connectionId, site },
+          request,
+        );
+      },
+    };
+  }
+
+  /** The id an EHR patient of this connection is audited under (for "who accessed this patient"). */
+  patientId(connectionId: string, ehrId: string): string {
+    return ehrPatientId(this.deps.cipher, connectionId, ehrId);
+  }
+
+  private async patient(ctx: RequestContext, connectionId: string, ehrId: string): Promise<EhrPatient> {
+    const r = await this.read(ctx, connectionId, { resourceType: 'Patient', id: ehrId }, 'phi.read', [
+      'identifier',
+      'active',
+      'link',
+    ]);
+    const p = r.resource;
+    const identifiers = (Array.isArray(p['identifier']) ? (p['identifier'] as unknown[]) : []).flatMap((i) => {
+      const { system, value } = (i ?? {}) as { system?: unknown; value?: unknown };
+      return typeof system === 'string' && typeof value === 'string' ? [{ system, value }] : [];
+    });
+    const links = Array.isArray(p['link']) ? (p['link'] as { type?: unknown }[]) : [];
+    return { ehrId, identifiers, live: p['active'] !== false && !links.some((l) => l.type === 'replaced-by') };
+  }
+
+  /**
+   * Decides, reads through the channel, and audits the read (or its failure) under the patients
+   * it touched. `fields` narrows what the entry says was read (default: the resource's elements).
+   */
+  private async read(
+    ctx: RequestContext,
+    connectionId: string,
+    ref: EhrReference,
+    action: 'phi.read' | 'ehr.write' = 'phi.read',
+    fields?: readonly string[],
+  ): Promise<EhrResource> {
+    const { site } = await this.deps.connection(connectionId);
+    const known = ref.resourceType === 'Patient' ? this.patientId(connectionId, ref.id) : undefined;
+    const entity = { kind: ref.resourceType, id: known ?? ref.id };
+    const decision = await this.deps.policy.enforce(ctx, action, {
+      site,
+      entity,
+      ...(known !== undefined ? { patientId: known } : {}),
+    });
+    const base = { ctx, site, entity, purposeOfUse: decision.purposeOfUse, breakGlassId: decision.breakGlassId };
+    let resource: EhrResource;
+    try {
+      resource = await this.deps.channel.read(connectionId, ref);
+    } catch (e) {
+      await this.record(base, 'phi.read', known !== undefined ? [known] : [], 'failure', codeOf(e));
+      throw e;
+    }
+    const patients = known !== undefined ? [known] : this.patientsOf(connectionId, [resource]);
+    await this.record(base, 'phi.read', patients, 'success', undefined, fields ?? elementsOf(resource));
+    return resource;
+  }
+
+  /** The applier's look at an older version: as the connection, audited when something was disclosed. */
+  private async readVersion(
+    connectionId: string,
+    ref: EhrReference,
+    versionId: string,
+  ): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const ctx = await this.asConnection(connectionId);
+    const { site } = await this.deps.connection(connectionId);
+    const entity = { kind: ref.resourceType, id: ref.id };
+    const decision = await this.deps.policy.enforce(ctx, 'ehr.write', { site, entity });
+    const found = await this.deps.channel.readVersion(connectionId, ref, versionId);
+    if (found === undefined) return undefined;
+    const base = { ctx, site, entity, purposeOfUse: decision.purposeOfUse, breakGlassId: decision.breakGlassId };
+    await this.record(
+      base,
+      'phi.read',
+      this.patientsOf(connectionId, [found]),
+      'success',
+      'version',
+      elementsOf(found),
+    );
+    return found.resource;
+  }
+
+  private async search(
+    ctx: RequestContext,
+    connectionId: string,
+    resourceType: string,
+    params: EhrSearch,
+  ): Promise<readonly EhrResource[]> {
+    const { site } = await this.deps.connection(connectionId);
+    const entity = { kind: resourceType, id: '*' };
+    const decision = await this.deps.policy.enforce(ctx, 'phi.search', { site, entity });
+    const base = { ctx, site, entity, purposeOfUse: decision.purposeOfUse, breakGlassId: decision.breakGlassId };
+    let found: readonly EhrResource[];
+    try {
+      found = await this.deps.channel.search(connectionId, resourceType, params);
+    } catch (e) {
+      await this.record(base, 'phi.search', [], 'failure', codeOf(e), undefined, params);
+      throw e;
+    }
+    await this.record(
+      base,
+      'phi.search',
+      this.patientsOf(connectionId, found),
+      'success',
+      undefined,
+      undefined,
+      params,
+    );
+    return found;
+  }
+
+  /** The patients resources touch: a Patient itself, or the patients it references. */
+  private patientsOf(connectionId: string, resources: readonly EhrResource[]): string[] {
+    const ids = resources.flatMap(({ resource }) =>
+      resource['resourceType'] === 'Patient' && typeof resource['id'] === 'string'
+        ? [resource['id']]
+        : patientReferences(resource).map((r) => r.slice('Patient/'.length)),
+    );
+    return [...new Set(ids)].map((id) => this.patientId(connectionId, id));
+  }
+
+  /** The connection's own account, carrying the request id and workflow of whoever asked. */
+  private async asConnection(connectionId: string, requestedBy?: RequestContext): Promise<RequestContext> {
+    const { actor } = await this.deps.connection(connectionId);
+    return {
+      actor,
+      ...(requestedBy?.workflow !== undefined ? { workflow: requestedBy.workflow } : {}),
+      ...(requestedBy?.requestId !== undefined ? { requestId: requestedBy.requestId } : {}),
+    };
+  }
+
+  private async record(
+    at: {
+      readonly ctx: RequestContext;
+      readonly site: string;
+      readonly entity: { readonly kind: string; readonly id: string };
+      readonly purposeOfUse: AuditEntryInput['purposeOfUse'];
+      readonly breakGlassId: string | undefined;
+    },
+    event: 'phi.read' | 'phi.search',
+    patientIds: readonly string[],
+    outcome: 'success' | 'failure',
+    reason?: string,
+    fields?: readonly string[],
+    query?: EhrSearch,
+  ): Promise<void> {
+    const { ctx } = at;
+    await this.deps.audit.append({
+      actor: ctx.actor,
+      event,
+      action: 'R',
+      outcome,
+      ...(patientIds.length > 0 ? { patientIds } : {}),
+      entity: at.entity,
+      ...(fields !== undefined ? { fields } : {}),
+      site: at.site,
+      ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
+      ...(at.purposeOfUse !== undefined ? { purposeOfUse: at.purposeOfUse } : {}),
+      ...(at.breakGlassId !== undefined ? { breakGlassId: at.breakGlassId } : {}),
+      source: sourceOf(ctx),
+      ...(query !== undefined ? { query } : {}),
+      reason: reason !== undefined ? `${this.deps.channel.kind}:${reason}` : this.deps.channel.kind,
+    });
+  }
+}
+
+function codeOf(e: unknown): string {
+  return isStewardError(e) ? e.code : 'INTERNAL';
+}
+
+/** The elements a resource holds (names, not values): what the audit says was read. */
+function elementsOf(r: EhrResource): string[] {
+  return Object.keys(r.resource).filter((k) => k !== 'resourceType' && k !== 'meta' && k !== 'id');
+}
