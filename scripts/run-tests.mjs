@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// Runs every compiled test file (*.test.js and *.int.test.js under dist/) with Node's test runner,
-// then says plainly what was skipped and how to run it. Node 20 has no glob for --test, hence this.
-import { readdirSync, statSync } from 'node:fs';
+// Runs the compiled test files under dist/ with Node's test runner, then says plainly what was
+// skipped and how to run it, and which files were slowest. Node 20 has no glob for --test, hence this.
+//   node scripts/run-tests.mjs [--unit | --int] [substring…]
+// The tier is in the file's name: `x.int.test.ts` opens a store, a socket or a browser; every other
+// `x.test.ts` is a unit test, and `--unit` runs those with a guard that fails any that opens one
+// (scripts/unit-tier-guard.mjs, and the store harness refuses too). No flag runs both tiers.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages', 'apps', 'tests'].map((d) => join(root, d));
@@ -11,7 +17,10 @@ const roots = ['packages', 'apps', 'tests'].map((d) => join(root, d));
 const scriptTests = readdirSync(join(root, 'scripts'))
   .filter((n) => n.endsWith('.test.mjs'))
   .map((n) => join(root, 'scripts', n));
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const tier = args.includes('--unit') ? 'unit' : args.includes('--int') ? 'int' : 'all';
+const filter = args.filter((a) => a !== '--unit' && a !== '--int');
+const isIntegration = (f) => /\.int\.test\.m?js$/.test(f);
 
 function* walk(dir) {
   let names;
@@ -28,25 +37,62 @@ function* walk(dir) {
   }
 }
 
-const files = [...roots.flatMap((r) => [...walk(r)]), ...scriptTests]
+// A compiled test whose source was renamed or deleted stays in dist/ (tsc does not remove it):
+// it is not run, or a renamed test would run twice, once under its old tier.
+function hasSource(file) {
+  const i = file.lastIndexOf('/dist/');
+  if (i < 0) return true;
+  const pkg = file.slice(0, i);
+  const rel = file.slice(i + '/dist/'.length).replace(/\.js$/, '');
+  return ['src/', ''].some((d) => ['.ts', '.tsx'].some((ext) => existsSync(join(pkg, d + rel + ext))));
+}
+
+const compiled = roots.flatMap((r) => [...walk(r)]);
+const stale = compiled.filter((f) => !hasSource(f));
+const files = [...compiled.filter(hasSource), ...scriptTests]
+  .filter((f) => tier === 'all' || (tier === 'int') === isIntegration(f))
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
+if (stale.length > 0) {
+  console.error(`not run: ${stale.length} compiled test file(s) whose source is gone (stale dist/):`);
+  for (const f of stale) console.error(`  - ${relative(root, f)}`);
+}
 if (files.length === 0) {
   console.error('no test files found: run `npm run build` first');
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  [
-    '--test',
-    '--test-concurrency=2',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts/skip-summary-reporter.mjs')}`,
-    '--test-reporter-destination=stderr',
-    ...files.map((f) => relative(root, f)),
-  ],
-  { cwd: root, stdio: 'inherit', env: process.env },
+// One migrated template store per run, shared by every test process (packages/store/src/testing.ts).
+const templateDir = mkdtempSync(join(tmpdir(), 'steward-test-templates-'));
+const env = { ...process.env, STEWARD_TEST_TEMPLATE_DIR: templateDir };
+if (tier === 'unit') {
+  env.STEWARD_TEST_TIER = 'unit';
+  const guard = pathToFileURL(join(root, 'scripts/unit-tier-guard.mjs')).href;
+  env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${guard}`.trim();
+}
+
+const started = Date.now();
+let result;
+try {
+  result = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(root, 'scripts/skip-summary-reporter.mjs')}`,
+      '--test-reporter-destination=stderr',
+      `--test-reporter=${join(root, 'scripts/duration-reporter.mjs')}`,
+      '--test-reporter-destination=stderr',
+      ...files.map((f) => relative(root, f)),
+    ],
+    { cwd: root, stdio: 'inherit', env },
+  );
+} finally {
+  rmSync(templateDir, { recursive: true, force: true });
+}
+console.error(
+  `${tier === 'all' ? 'all tests' : `${tier} tier`}: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 process.exit(result.status ?? 1);

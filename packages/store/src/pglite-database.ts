@@ -32,15 +32,21 @@ export class PgliteDatabase implements Database {
     this.#lockFile = lockFile;
   }
 
-  /** Opens (creating if needed) the store in `dataDir`, or in memory when `dataDir` is undefined. */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  /**
+   * Opens (creating if needed) the store in `dataDir`, or in memory when `dataDir` is undefined.
+   * `from`: start as a copy of a data directory `dumpDataDir` wrote (the tests' migrated template).
+   */
+  static async open(dataDir?: string, options: { readonly from?: Blob } = {}): Promise<PgliteDatabase> {
     const lockFile = dataDir !== undefined ? `${dataDir}.lock` : undefined;
     if (dataDir !== undefined && lockFile !== undefined) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       takeLock(lockFile, dataDir);
     }
     try {
-      const db = await PGlite.create(dataDir ?? 'memory://', { parsers });
+      const db = await PGlite.create(dataDir ?? 'memory://', {
+        parsers,
+        ...(options.from !== undefined ? { loadDataDir: options.from } : {}),
+      });
       return new PgliteDatabase(db, lockFile);
     } catch (e) {
       if (lockFile !== undefined) rmSync(lockFile, { force: true });
@@ -60,6 +66,11 @@ export class PgliteDatabase implements Database {
 
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     return this.#db.transaction((tx) => fn(adapt(tx)));
+  }
+
+  /** The whole data directory as an uncompressed tarball, for `open(…, { from })`. */
+  async dumpDataDir(): Promise<Blob> {
+    return this.#db.dumpDataDir('none');
   }
 
   async close(): Promise<void> {

@@ -2,14 +2,20 @@
  * @module Test harness: every store test runs against both stores. The embedded store always runs;
  * PostgreSQL runs when STEWARD_TEST_DATABASE_URL names a server (each test gets a fresh database),
  * and is skipped with a plain message otherwise, unless STEWARD_REQUIRE_POSTGRES=1 (CI) makes that
- * a failure.
+ * a failure. A fresh store is a copy of a migrated template, not a new migration: on PGlite a
+ * data directory migrated once per run (or per process) is loaded, on PostgreSQL a template
+ * database migrated once per server and schema is copied with CREATE DATABASE … TEMPLATE.
+ * The unit tier (STEWARD_TEST_TIER=unit) refuses every store: a store test is an integration test.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
 
 export const POSTGRES_SKIP_REASON =
   'no PostgreSQL server: set STEWARD_TEST_DATABASE_URL=postgres://user:pass@host/db (or run `npm run test:pg`) to run these';
@@ -35,15 +41,25 @@ function postgresUrl(): string | undefined {
   return url === '' ? undefined : url;
 }
 
+/** The unit tier's rule, kept by the harness itself so a store test cannot hide among unit tests. */
+function refuseInUnitTier(): void {
+  if (process.env['STEWARD_TEST_TIER'] === 'unit') {
+    throw new Error(
+      'unit tier: this test opens a store; a test that opens a store, a socket or a browser is an integration test: name it *.int.test.ts',
+    );
+  }
+}
+
 export function storeTargets(): StoreTarget[] {
+  refuseInUnitTier();
   const adminUrl = postgresUrl();
   return [
     {
       name: 'pglite',
       skip: undefined,
       async open() {
-        const db = await PgliteDatabase.open();
-        await migrate(db);
+        const db = await PgliteDatabase.open(undefined, { from: await pgliteTemplate() });
+        await migrate(db); // a no-op on an up-to-date copy; it keeps a stale template from passing silently
         return withUrl(db, undefined, () => Promise.resolve());
       },
     },
@@ -52,8 +68,9 @@ export function storeTargets(): StoreTarget[] {
       skip: adminUrl === undefined ? POSTGRES_SKIP_REASON : undefined,
       async open() {
         if (adminUrl === undefined) throw new Error(POSTGRES_SKIP_REASON);
+        const template = await postgresTemplate(adminUrl);
         const name = `steward_t_${randomBytes(6).toString('hex')}`;
-        await adminQuery(adminUrl, `create database ${name}`);
+        await adminQuery(adminUrl, `create database ${name} template ${template}`);
         const url = withDatabase(adminUrl, name);
         const db = await PostgresDatabase.open({ url, maxConnections: 4 });
         await migrate(db);
@@ -61,6 +78,91 @@ export function storeTargets(): StoreTarget[] {
       },
     },
   ];
+}
+
+/** Names a template after the schema it holds, so a changed migration never reuses an old one. */
+const schemaKey = createHash('sha256')
+  .update(JSON.stringify(migrations.map((m) => [m.version, m.name, m.sql])))
+  .digest('hex')
+  .slice(0, 16);
+
+let pgliteTemplateDump: Promise<Blob> | undefined;
+
+/**
+ * A migrated PGlite data directory as a tarball: made once per process, or once per test run when
+ * STEWARD_TEST_TEMPLATE_DIR names a directory the runner made for the run (scripts/run-tests.mjs).
+ */
+function pgliteTemplate(): Promise<Blob> {
+  pgliteTemplateDump ??= (async () => {
+    const dir = process.env['STEWARD_TEST_TEMPLATE_DIR'];
+    const file = dir !== undefined && dir !== '' ? join(dir, `pglite-${schemaKey}.tar`) : undefined;
+    if (file !== undefined && existsSync(file)) return new Blob([readFileSync(file)]);
+    const db = await PgliteDatabase.open();
+    try {
+      await migrate(db);
+      const dump = await db.dumpDataDir();
+      if (file !== undefined) {
+        // Written aside and renamed, so a process running beside this one reads a whole file or none.
+        const part = `${file}.${process.pid}.part`;
+        writeFileSync(part, Buffer.from(await dump.arrayBuffer()));
+        renameSync(part, file);
+      }
+      return dump;
+    } finally {
+      await db.close();
+    }
+  })();
+  return pgliteTemplateDump;
+}
+
+// Serializes template builds across the processes sharing one PostgreSQL server.
+const TEMPLATE_LOCK = 7_406_517_302;
+const postgresTemplates = new Map<string, Promise<string>>();
+
+/**
+ * The name of a migrated template database on the server at `adminUrl` (built once per server and
+ * schema, under an advisory lock): migrated by `owner` when given, so its tables belong to that role.
+ */
+function postgresTemplate(adminUrl: string, owner?: { role: string; url: string }): Promise<string> {
+  const name = `steward_tpl_${owner === undefined ? 'a' : 'o'}_${schemaKey}`;
+  let made = postgresTemplates.get(name);
+  if (made === undefined) {
+    made = buildPostgresTemplate(adminUrl, name, owner);
+    postgresTemplates.set(name, made);
+  }
+  return made;
+}
+
+async function buildPostgresTemplate(
+  adminUrl: string,
+  name: string,
+  owner: { role: string; url: string } | undefined,
+): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      // Built under another name and renamed when whole: a crash mid-way leaves no half template.
+      const building = `${name}_part`;
+      await admin.query(`drop database if exists ${building} with (force)`);
+      await admin.query(`create database ${building}${owner === undefined ? '' : ` owner ${owner.role}`}`);
+      const db = await PostgresDatabase.open({
+        url: withDatabase(owner?.url ?? adminUrl, building),
+        maxConnections: 1,
+      });
+      try {
+        await migrate(db);
+      } finally {
+        await db.close();
+      }
+      await admin.query(`alter database ${building} rename to ${name}`);
+    }
+  } finally {
+    await admin.end(); // ends the session, and with it the advisory lock
+  }
+  return name;
 }
 
 /** Opens a fresh store of `target`, runs `fn`, and always closes and removes it. */
@@ -105,6 +207,7 @@ export const TEST_APP_ROLE = 'steward_test_app';
  * idempotently (tests run in parallel).
  */
 export async function openWithRoles(options: { migrate?: boolean } = {}): Promise<RoleDatabases> {
+  refuseInUnitTier();
   const adminUrl = postgresUrl();
   if (adminUrl === undefined) throw new Error(POSTGRES_SKIP_REASON);
   await adminQuery(
@@ -119,7 +222,15 @@ export async function openWithRoles(options: { migrate?: boolean } = {}): Promis
      end $$`,
   );
   const name = `steward_r_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `create database ${name} owner ${TEST_OWNER_ROLE}`);
+  // Migrated: a copy of a template the owner role migrated (its tables and grants come along).
+  const template =
+    options.migrate === false
+      ? undefined
+      : await postgresTemplate(adminUrl, { role: TEST_OWNER_ROLE, url: withUser(adminUrl, TEST_OWNER_ROLE) });
+  await adminQuery(
+    adminUrl,
+    `create database ${name} owner ${TEST_OWNER_ROLE}${template === undefined ? '' : ` template ${template}`}`,
+  );
   const ownerUrl = withDatabase(withUser(adminUrl, TEST_OWNER_ROLE), name);
   const appUrl = withDatabase(withUser(adminUrl, TEST_APP_ROLE), name);
   const owner = await PostgresDatabase.open({ url: ownerUrl, maxConnections: 2 });

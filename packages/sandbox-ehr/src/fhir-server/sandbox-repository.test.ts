@@ -24,15 +24,23 @@ describe('SandboxRepository units of work', () => {
 
     // Another writer (its own request, so its own async context) arrives while the unit runs: it must wait,
     // and must not be undone with the unit.
+    let asked!: () => void;
+    const concurrentAsked = new Promise<void>((resolve) => (asked = resolve));
     const concurrent = new Promise<Resource>((resolve, reject) =>
-      setTimeout(() => void repo.createResource(basic('concurrent')).then(resolve, reject), 1),
+      setTimeout(() => {
+        void repo.createResource(basic('concurrent')).then(resolve, reject);
+        asked();
+      }, 1),
     );
     await assert.rejects(
       repo.withTransaction(async () => {
         await repo.createResource(basic('created in the unit'));
         await repo.updateResource({ ...kept, code: { text: 'changed in the unit' } });
         await repo.deleteResource('Basic', doomed.id);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // Once the other writer has asked, it gets turns of the event loop (not a span of time) in
+        // which an unlocked in-memory write would have finished.
+        await concurrentAsked;
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
         assert.equal(repo.changeCount, 2, 'the concurrent write waits for the unit');
         throw new Error('entry failed');
       }),
