@@ -48,6 +48,8 @@ const allowed = {
   'packages/ehr': ['packages/core', 'packages/store', 'packages/governance'],
   // Proposals reach the EHR only through its one writer; workflows draft proposals.
   'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr'],
+  // Messaging commits message proposals by its own rules (quiet hours, opt-outs); it knows no workflow.
+  'packages/messaging': ['packages/core', 'packages/store', 'packages/governance', 'packages/proposals'],
   'packages/workflows': [
     'packages/core',
     'packages/store',
@@ -63,6 +65,7 @@ const allowed = {
     'packages/ehr',
     'packages/sandbox-ehr',
     'packages/proposals',
+    'packages/messaging',
     'packages/workflows',
     'packages/relationships',
   ],
@@ -73,6 +76,7 @@ const allowed = {
     'packages/ehr',
     'packages/sandbox-ehr',
     'packages/proposals',
+    'packages/messaging',
     'packages/workflows',
     'packages/relationships',
     'apps/server',
@@ -87,6 +91,16 @@ const allowed = {
     'packages/proposals',
     'packages/workflows',
     'packages/relationships',
+    'apps/server',
+  ],
+  // An example of a deployment's extension: it uses Steward's public packages, as a deployment would.
+  examples: [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/ehr',
+    'packages/proposals',
+    'packages/workflows',
     'apps/server',
   ],
   tests: [
@@ -109,6 +123,7 @@ const packageRoom = {
   '@steward/ehr': 'packages/ehr',
   '@steward/sandbox-ehr': 'packages/sandbox-ehr',
   '@steward/proposals': 'packages/proposals',
+  '@steward/messaging': 'packages/messaging',
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
   '@steward/server': 'apps/server',
@@ -122,7 +137,7 @@ const phiTableOwners = [
   'packages/store/src/migrations/',
   'packages/proposals/src/store/',
   'packages/relationships/src/graph/',
-  'packages/workflows/src/messaging/',
+  'packages/messaging/src/',
 ];
 
 function roomOf(file) {
@@ -150,7 +165,7 @@ function* walk(dir) {
 }
 
 const problems = [];
-for (const top of ['packages', 'apps', 'bench', 'tests']) {
+for (const top of ['packages', 'apps', 'bench', 'tests', 'examples']) {
   let files;
   try {
     files = [...walk(join(root, top))];

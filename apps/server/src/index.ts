@@ -3,6 +3,8 @@ export { loadConfig } from './config.js';
 export type { StewardConfig } from './config.js';
 export { openKernel, openMasterKeys } from './kernel.js';
 export type { Kernel, KernelConfig, KernelOptions } from './kernel.js';
+export type { StewardExtension, ExtensionParts } from './extensions.js';
+export { workflowCatalog } from './workflows/index.js';
 export { buildApp } from './http/app.js';
 export type { HttpConfig } from './http/app.js';
 export { startServer } from './server.js';

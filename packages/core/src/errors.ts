@@ -53,6 +53,7 @@ export const errorCodes = {
   HL7_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },
   FHIR_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },
   FHIR_UNSUPPORTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  ACTION_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -58,3 +58,5 @@ export type {
   InboundMessage,
   ReceiveOutcome,
 } from './inbound-journal.js';
+export { s } from './schema.js';
+export type { Schema, OptionalSchema, Infer, ObjectOf, JsonValue } from './schema.js';
