@@ -11,6 +11,8 @@ import { ManualClock, isStewardError, type EhrEvent, type RequestContext } from 
 import { FhirClient } from '@steward/ehr';
 import { ProposalApplier, ProposalDesk, builtinActions, type ProposalDeps } from '@steward/proposals';
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
+import { workflowCatalog } from '@steward/server';
+import { openTestApp } from '@steward/server/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import {
   WorkflowCatalog,
@@ -159,6 +161,19 @@ for (const target of storeTargets()) {
         );
         return true;
       });
+    });
+
+    it('a server given the extension registers its action and its workflow at start-up', async () => {
+      const app = await openTestApp(await target.open(), { logLevel: 'silent', extensions: [noshowCallbackExtension] });
+      try {
+        assert.equal(app.kernel.actions.has('callback-task.create'), true);
+        assert.equal(app.kernel.actions.has('task.create'), true);
+        const catalog = workflowCatalog(app.kernel);
+        assert.deepEqual(catalog.packages, ['referrals', 'followups', 'example-noshow-callback']);
+        assert.ok(catalog.definitions.some((d) => d.type === NOSHOW_CALLBACK));
+      } finally {
+        await app.close();
+      }
     });
 
     it('without the extension, the same action is unknown', async () => {
