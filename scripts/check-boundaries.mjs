@@ -29,6 +29,7 @@ const appRooms = down(
   'packages/ehr',
   'packages/sandbox-ehr',
   'packages/proposals',
+  'packages/messaging',
   'packages/workflows',
   'packages/relationships',
 );
@@ -97,6 +98,16 @@ export const layering = {
   // bench may measure through the server's HTTP stack (the review queue as the console calls it).
   bench: [...appRooms, 'apps/server'],
   tests: [...appRooms, 'apps/server', 'apps/cli'],
+  // An example of a deployment's extension: it uses Steward's public packages, as a deployment would.
+  examples: [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/ehr',
+    'packages/proposals',
+    'packages/workflows',
+    'apps/server',
+  ],
 };
 
 const packageRoom = {
@@ -106,6 +117,7 @@ const packageRoom = {
   '@steward/ehr': 'packages/ehr',
   '@steward/sandbox-ehr': 'packages/sandbox-ehr',
   '@steward/proposals': 'packages/proposals',
+  '@steward/messaging': 'packages/messaging',
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
   '@steward/server': 'apps/server',
@@ -235,7 +247,7 @@ export function checkBoundaries({ root, ownership, ownershipFile = 'scripts/tabl
   const createdTables = [];
   let files = 0;
 
-  for (const top of ['packages', 'apps', 'bench', 'tests']) {
+  for (const top of ['packages', 'apps', 'bench', 'tests', 'examples']) {
     for (const path of walk(join(root, top))) {
       files += 1;
       const rel = relative(root, path).split(sep).join('/');

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages', 'apps', 'tests'].map((d) => join(root, d));
+const roots = ['packages', 'apps', 'tests', 'examples'].map((d) => join(root, d));
 // The repository's own scripts are plain ESM, tested where they are (scripts/*.test.mjs).
 const scriptTests = readdirSync(join(root, 'scripts'))
   .filter((n) => n.endsWith('.test.mjs'))

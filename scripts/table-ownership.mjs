@@ -37,7 +37,7 @@ export const tableOwners = {
     'workflow_patient_merges',
   ],
   // PHI: message bodies and contact preferences.
-  'packages/workflows/src/messaging/': ['message_outbox', 'message_preferences'],
+  'packages/messaging/src/': ['message_outbox', 'message_preferences'],
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [

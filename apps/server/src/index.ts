@@ -19,6 +19,8 @@ export type {
 } from './config/index.js';
 export { openKernel, openMasterKeys } from './kernel.js';
 export type { Kernel, KernelConfig, KernelOptions } from './kernel.js';
+export type { StewardExtension, ExtensionParts } from './extensions.js';
+export { workflowCatalog } from './workflows/index.js';
 export { buildApp } from './http/app.js';
 export type { AppConfig } from './http/app.js';
 export { startServer } from './server.js';

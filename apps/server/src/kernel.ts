@@ -3,7 +3,7 @@
  * constructors, and closes them in reverse order. The server and the CLI both start here, so
  * nothing reaches the store except through the objects built below.
  */
-import { systemClock, type Clock } from '@steward/core';
+import { ConfigError, systemClock, type Clock } from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
   ApiTokens,
@@ -44,24 +44,27 @@ import {
   type EhrReader,
 } from '@steward/ehr';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
+import { isRetired, routedThrough, type WorkflowPackage } from '@steward/workflows';
 import {
   ContactPreferenceStore,
   LocalOutbox,
   MessageCommitter,
   OutboxRetention,
-  defaultFollowupSettings,
-  isRetired,
-  routedThrough,
-} from '@steward/workflows';
+  defaultClinicHours,
+} from '@steward/messaging';
 import {
   ApprovalPolicies,
   ProposalApplier,
   EhrStateReader,
   ProposalDesk,
   IncidentDesk,
+  builtinActions,
+  type ActionRegistry,
+  type ProposalCommitter,
   type ProposalDeps,
 } from '@steward/proposals';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
+import type { ExtensionParts, StewardExtension } from './extensions.js';
 
 export interface Kernel {
   readonly db: Database;
@@ -118,6 +121,10 @@ export interface Kernel {
     readonly purge: RetentionPurge;
   };
   readonly clock: Clock;
+  /** The actions proposals may take: the built-in ones and the extensions'. */
+  readonly actions: ActionRegistry;
+  /** The workflow packages the extensions bring (the built-in ones are added by the workflow runtime). */
+  readonly workflowPackages: readonly WorkflowPackage[];
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -147,6 +154,24 @@ export interface KernelOptions {
   readonly masterKeys?: MasterKeyProvider;
   /** Where audit checkpoints are witnessed. Default: the file `governance.auditWitnessFile`, when set. */
   readonly auditWitnesses?: readonly AuditWitness[];
+  /** A deployment's own actions and workflows (docs/extending.md). */
+  readonly extensions?: readonly StewardExtension[];
+}
+
+/** The committers the extensions bring for their channel actions; a type claimed twice is refused at start-up. */
+function extensionCommitters(
+  extensions: readonly StewardExtension[],
+  parts: ExtensionParts,
+): Record<string, ProposalCommitter> {
+  const out: Record<string, ProposalCommitter> = {};
+  for (const e of extensions) {
+    for (const [type, committer] of Object.entries(e.committers?.(parts) ?? {})) {
+      if (type in out || type === 'reminder.send' || type === 'communication.send')
+        throw new ConfigError([{ path: `extensions.${e.name}.committers.${type}`, message: 'registered twice' }]);
+      out[type] = committer;
+    }
+  }
+  return out;
 }
 
 export async function openMasterKeys(
@@ -224,13 +249,16 @@ export async function openKernel(
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
-    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock };
+    const extensions = options.extensions ?? [];
+    // The built-in actions and each extension's: a type registered twice fails here, at start-up.
+    const actions = builtinActions.with(extensions.flatMap((e) => e.actions ?? []));
+    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
     const outbox = new LocalOutbox({ db, cipher, policy, audit, clock });
     const messages = new MessageCommitter({
       preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
       channels: { sms: outbox, email: outbox },
-      clinic: () => ({ zone: defaultFollowupSettings.zone, quiet: defaultFollowupSettings.quiet }),
+      clinic: () => defaultClinicHours,
       clock,
     });
     // The one EHR port: FHIR R4 for now, wrapped in the governed decorator. Workflows get its
@@ -249,7 +277,11 @@ export async function openKernel(
     const applier = new ProposalApplier(
       proposalDeps,
       ehr.writer,
-      { 'reminder.send': messages, 'communication.send': messages },
+      {
+        'reminder.send': messages,
+        'communication.send': messages,
+        ...extensionCommitters(extensions, { policy, audit, clock }),
+      },
       { logger },
     );
     const retentionDeps = { db, policy, audit, clock };
@@ -295,6 +327,8 @@ export async function openKernel(
       outbox,
       retention,
       clock,
+      actions,
+      workflowPackages: extensions.flatMap((e) => e.workflows ?? []),
       async ready() {
         try {
           await db.query('select 1');

@@ -9,6 +9,7 @@ import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type Logger } 
 import type { TestDatabase } from '@steward/store/testing';
 import type { FastifyInstance } from 'fastify';
 import { openKernel, type Kernel } from './kernel.js';
+import type { StewardExtension } from './extensions.js';
 import { buildApp } from './http/app.js';
 
 export const testHttpConfig = {
@@ -48,7 +49,7 @@ export interface TestApp {
 
 export async function openTestApp(
   db: TestDatabase,
-  options: { logLevel?: string; clock?: ManualClock } = {},
+  options: { logLevel?: string; clock?: ManualClock; extensions?: readonly StewardExtension[] } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
   const logs = new LogCapture();
@@ -70,6 +71,7 @@ export async function openTestApp(
       masterKeys: InMemoryMasterKeyProvider.random(),
       passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
       resolver: (host) => Promise.resolve(host === 'localhost' ? ['127.0.0.1'] : ['93.184.216.34']),
+      ...(options.extensions !== undefined ? { extensions: options.extensions } : {}),
     },
   );
   const app = await buildApp(kernel, testHttpConfig, logger);

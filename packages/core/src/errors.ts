@@ -8,51 +8,67 @@
  * Messages never carry PHI: name the field or the rule, never the value.
  */
 
-/** Every stable code, with the HTTP status and CLI exit code it maps to. Documented in docs/errors.md. */
+/**
+ * Every stable code, in ONE table: its cause (who can fix it), whether the same call may succeed
+ * when tried again, and the HTTP status and CLI exit code it maps to. docs/errors.md documents each
+ * row; a test keeps the page and the table in step. Each error class accepts only the codes of its
+ * cause (checked by the compiler), so a thrown error's class and its table row always agree.
+ */
 export const errorCodes = {
-  VALIDATION_FAILED: { status: 400, exit: 2 },
-  MALFORMED_JSON: { status: 400, exit: 2 },
-  BODY_TOO_LARGE: { status: 413, exit: 2 },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2 },
-  AUTH_REQUIRED: { status: 401, exit: 3 },
-  AUTH_INVALID: { status: 401, exit: 3 },
-  AUTH_MFA_REQUIRED: { status: 401, exit: 3 },
-  AUTH_SESSION_EXPIRED: { status: 401, exit: 3 },
-  AUTH_REAUTH_REQUIRED: { status: 401, exit: 3 },
-  FORBIDDEN: { status: 403, exit: 4 },
-  BREAK_GLASS_NOT_ELIGIBLE: { status: 403, exit: 4 },
-  NOT_FOUND: { status: 404, exit: 5 },
-  ROUTE_NOT_FOUND: { status: 404, exit: 5 },
-  ALREADY_EXISTS: { status: 409, exit: 6 },
-  VERSION_CONFLICT: { status: 412, exit: 6 },
-  EGRESS_NOT_REGISTERED: { status: 403, exit: 4 },
-  EGRESS_NO_BAA: { status: 403, exit: 4 },
-  EGRESS_ADDRESS_BLOCKED: { status: 403, exit: 4 },
-  RATE_LIMITED: { status: 429, exit: 7 },
-  AUDIT_UNAVAILABLE: { status: 503, exit: 8 },
-  STORE_UNAVAILABLE: { status: 503, exit: 8 },
-  KEY_UNAVAILABLE: { status: 503, exit: 8 },
-  CONFIG_INVALID: { status: 500, exit: 9 },
-  AUDIT_CHAIN_BROKEN: { status: 500, exit: 1 },
-  INTERNAL: { status: 500, exit: 10 },
-  EHR_UNAVAILABLE: { status: 502, exit: 8 },
-  EHR_RATE_LIMITED: { status: 503, exit: 7 },
-  EHR_BUDGET_EXHAUSTED: { status: 503, exit: 7 },
-  EHR_AUTH_FAILED: { status: 502, exit: 3 },
-  EHR_SCOPE_NOT_GRANTED: { status: 403, exit: 4 },
-  EHR_REJECTED: { status: 422, exit: 2 },
-  EHR_CONFLICT: { status: 409, exit: 6 },
-  EHR_OUTCOME_UNKNOWN: { status: 502, exit: 8 },
-  EHR_WRONG_PATIENT: { status: 409, exit: 6 },
-  EHR_NOT_SUPPORTED: { status: 422, exit: 2 },
-  HL7_INVALID: { status: 400, exit: 2 },
-  FHIR_INVALID: { status: 400, exit: 2 },
-  FHIR_UNSUPPORTED: { status: 422, exit: 2 },
-} as const satisfies Record<string, { status: number; exit: number }>;
+  VALIDATION_FAILED: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  MALFORMED_JSON: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  BODY_TOO_LARGE: { cause: 'user', retryable: false, status: 413, exit: 2 },
+  UNSUPPORTED_MEDIA_TYPE: { cause: 'user', retryable: false, status: 415, exit: 2 },
+  AUTH_REQUIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  AUTH_INVALID: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  AUTH_MFA_REQUIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  AUTH_SESSION_EXPIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  AUTH_REAUTH_REQUIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  FORBIDDEN: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  BREAK_GLASS_NOT_ELIGIBLE: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  NOT_FOUND: { cause: 'user', retryable: false, status: 404, exit: 5 },
+  ROUTE_NOT_FOUND: { cause: 'user', retryable: false, status: 404, exit: 5 },
+  ALREADY_EXISTS: { cause: 'user', retryable: false, status: 409, exit: 6 },
+  VERSION_CONFLICT: { cause: 'user', retryable: false, status: 412, exit: 6 },
+  EGRESS_NOT_REGISTERED: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  EGRESS_NO_BAA: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  EGRESS_ADDRESS_BLOCKED: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  RATE_LIMITED: { cause: 'operational', retryable: true, status: 429, exit: 7 },
+  AUDIT_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
+  STORE_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
+  KEY_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
+  CONFIG_INVALID: { cause: 'user', retryable: false, status: 500, exit: 9 },
+  AUDIT_CHAIN_BROKEN: { cause: 'unexpected', retryable: false, status: 500, exit: 1 },
+  INTERNAL: { cause: 'unexpected', retryable: false, status: 500, exit: 10 },
+  EHR_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },
+  EHR_RATE_LIMITED: { cause: 'operational', retryable: true, status: 503, exit: 7 },
+  EHR_BUDGET_EXHAUSTED: { cause: 'operational', retryable: true, status: 503, exit: 7 },
+  EHR_AUTH_FAILED: { cause: 'user', retryable: false, status: 502, exit: 3 },
+  EHR_SCOPE_NOT_GRANTED: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  EHR_REJECTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  EHR_CONFLICT: { cause: 'user', retryable: false, status: 409, exit: 6 },
+  EHR_OUTCOME_UNKNOWN: { cause: 'operational', retryable: true, status: 502, exit: 8 },
+  EHR_WRONG_PATIENT: { cause: 'user', retryable: false, status: 409, exit: 6 },
+  EHR_NOT_SUPPORTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  HL7_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  FHIR_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  FHIR_UNSUPPORTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  ACTION_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+} as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;
 
 export type ErrorCause = 'user' | 'operational' | 'unexpected';
+
+/** The codes of one cause: what each error class may carry. */
+export type CodeOf<C extends ErrorCause> = {
+  [K in ErrorCode]: (typeof errorCodes)[K]['cause'] extends C ? K : never;
+}[ErrorCode];
+
+/** The table row of a code: its cause, retryability, HTTP status and exit code. */
+export function errorInfo(code: ErrorCode): (typeof errorCodes)[ErrorCode] {
+  return errorCodes[code];
+}
 
 export interface ErrorDetail {
   /** Where the problem is: a JSON pointer, a parameter or a flag name. Never a value. */
@@ -80,9 +96,9 @@ export abstract class StewardError extends Error {
     return errorCodes[this.code].exit;
   }
 
-  /** Whether trying the same call again may succeed. */
+  /** Whether trying the same call again may succeed (the code's row in the table). */
   get retryable(): boolean {
-    return this.category === 'operational';
+    return errorCodes[this.code].retryable;
   }
 
   toJSON(): { code: ErrorCode; message: string; details: readonly ErrorDetail[] } {
@@ -93,11 +109,22 @@ export abstract class StewardError extends Error {
 /** The caller can fix this: bad input, no permission, unknown record. */
 export class UserError extends StewardError {
   readonly category = 'user' as const;
+  constructor(code: CodeOf<'user'>, message: string, details: readonly ErrorDetail[] = [], options?: ErrorOptions) {
+    super(code, message, details, options);
+  }
 }
 
 /** Transient: a dependency is unavailable. Retrying may succeed. */
 export class OperationalError extends StewardError {
   readonly category = 'operational' as const;
+  constructor(
+    code: CodeOf<'operational'>,
+    message: string,
+    details: readonly ErrorDetail[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(code, message, details, options);
+  }
 }
 
 /** A bug: an invariant did not hold. */

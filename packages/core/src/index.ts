@@ -1,6 +1,7 @@
 /** @module @steward/core: domain vocabulary, errors and small utilities. No I/O. */
 export {
   errorCodes,
+  errorInfo,
   StewardError,
   UserError,
   OperationalError,
@@ -14,7 +15,7 @@ export {
   isStewardError,
   toStewardError,
 } from './errors.js';
-export type { ErrorCode, ErrorCause, ErrorDetail } from './errors.js';
+export type { ErrorCode, ErrorCause, ErrorDetail, CodeOf } from './errors.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { roles, purposesOfUse } from './actor.js';
@@ -57,3 +58,5 @@ export type {
   InboundMessage,
   ReceiveOutcome,
 } from './inbound-journal.js';
+export { s } from './schema.js';
+export type { Schema, OptionalSchema, Infer, ObjectOf, JsonValue } from './schema.js';

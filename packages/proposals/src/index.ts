@@ -1,17 +1,24 @@
 /** @module Proposals: what automation would write, reviewed by a person or an approved policy before it is committed. */
 export {
+  defineAction,
+  ActionRegistry,
+  builtinActions,
+  builtinActionDefinitions,
+  messagePayload,
+  appointmentStatus,
+  taskCreate,
+  taskUpdate,
+  serviceRequestStatus,
+  documentReferenceDraft,
+  communicationSend,
+  reminderSend,
   actionTypes,
   channelActionTypes,
-  ehrActions,
   isActionType,
   isChannelAction,
-  proposalStatuses,
-  transitions,
-  canMove,
-  contentHash,
-  diffResources,
-  rebase,
-} from './model/index.js';
+} from './actions/index.js';
+export type { ActionDefinition, ActionRendering, EhrCommit, ChannelCommitSpec, PayloadOf } from './actions/index.js';
+export { proposalStatuses, transitions, canMove, contentHash, diffResources, rebase } from './model/index.js';
 export type {
   ActionType,
   EhrActionType,

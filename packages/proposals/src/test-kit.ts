@@ -21,7 +21,7 @@ import {
   type EhrPort,
   type ProposalCommitter,
 } from './commit/index.js';
-import type { ChannelActionType, ProposalDraft } from './model/index.js';
+import type { ProposalDraft } from './model/index.js';
 
 export interface ProposalKit {
   readonly db: TestDatabase;
@@ -35,7 +35,7 @@ export interface ProposalKit {
   /** An applier; `options.clock` gives it its own clock (for back-off tests). */
   applier(
     ehr?: EhrPort,
-    committers?: Partial<Record<ChannelActionType, ProposalCommitter>>,
+    committers?: Readonly<Record<string, ProposalCommitter>>,
     options?: ApplierOptions & { readonly clock?: Clock },
   ): ProposalApplier;
   /** A service account with `role` at `site` (`*` for all), as a request context. */

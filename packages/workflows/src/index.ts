@@ -14,6 +14,10 @@ export {
   defaultEffectPolicy,
   WorkflowEngine,
   WorkflowWorker,
+  defineSignal,
+  defineStart,
+  defineEffect,
+  toJson,
 } from './engine/index.js';
 export type {
   Json,
@@ -40,6 +44,10 @@ export type {
   EngineCounters,
   ReplayReport,
   WorkflowWorkerOptions,
+  SignalDefinition,
+  StartDefinition,
+  EffectDefinition,
+  EffectOutcome,
 } from './engine/index.js';
 export {
   EventRouter,
@@ -63,8 +71,8 @@ export type {
   EventRef,
   FlaggedEvent,
 } from './routing/index.js';
-export { draftProposalHandler } from './effects/index.js';
-export type { DraftRequest, DraftProposalDeps } from './effects/index.js';
+export { draftProposal, draftProposalHandler, proposalOutcome } from './effects/index.js';
+export type { DraftRequest, DraftProposalDeps, DraftedProposal, ProposalOutcomeSignal } from './effects/index.js';
 export {
   referralWorkflow,
   referralWorkflowWith,
@@ -123,6 +131,10 @@ export {
   instantOf,
   listFollowups,
   followupFigures,
+  followupStart,
+  appointmentSignal,
+  orderSignal,
+  replySignal,
 } from './followups/index.js';
 export type {
   FollowupState,
@@ -131,7 +143,7 @@ export type {
   FollowupStart,
   AppointmentSignal,
   ReplySignal,
-  ProposalOutcomeSignal,
+  OrderSignal,
   FollowupRouteOptions,
   QuietHours,
   PlannedReminder,
@@ -141,31 +153,13 @@ export type {
   FollowupFigures,
   StageFigure,
 } from './followups/index.js';
-export {
-  channelKinds,
-  LocalOutbox,
-  OutboxRetention,
-  ContactPreferenceStore,
-  renderMessage,
-  replyIntent,
-  languageOf,
-  templateLanguages,
-  templateNames,
-  MessageCommitter,
-} from './messaging/index.js';
-export type {
-  ChannelKind,
-  MessageChannel,
-  OutboundMessage,
-  OutboxItem,
-  OpenedMessage,
-  ContactPreferences,
-  StoredPreferences,
-  MessagingGovernance,
-  TemplateLanguage,
-  TemplateVars,
-  ReplyIntent,
-  MessageCommitterOptions,
-} from './messaging/index.js';
 export { referralWeeks, referralTimeInStage, noShowsByServiceLine } from './figures/index.js';
 export type { FigureWindow, ReferralWeek, StageDuration, NoShowLine } from './figures/index.js';
+export {
+  WorkflowCatalog,
+  defineWorkflowPackage,
+  builtinWorkflowPackages,
+  referralsPackage,
+  followupsPackage,
+} from './catalog/index.js';
+export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';

@@ -1,19 +1,12 @@
-/** @module Which workflows this Steward runs, and the routes that feed them from EHR events. */
-import {
-  createReferralRoute,
-  followupRoute,
-  followupWorkflow,
-  referralWorkflow,
-  type Route,
-  type WorkflowDefinition,
-} from '@steward/workflows';
+/**
+ * @module Which workflows this Steward runs: the built-in workflow packages and the extensions', in
+ * one catalog (definitions, the routes that feed them from EHR events, their effects).
+ */
+import { builtinWorkflowPackages, WorkflowCatalog, type WorkflowPackage } from '@steward/workflows';
 import { NotFoundError } from '@steward/core';
 import type { Kernel } from '../kernel.js';
 
-export interface WorkflowCatalog {
-  readonly definitions: readonly WorkflowDefinition[];
-  readonly routes: readonly Route[];
-}
+export type { WorkflowCatalog };
 
 /**
  * A connection's site, for workflow state (lists and reports filter and authorize by it). A
@@ -42,14 +35,11 @@ export function connectionSites(
   };
 }
 
-export function workflowCatalog(kernel: Kernel): WorkflowCatalog {
+export function workflowCatalog(
+  kernel: Kernel,
+  packages: readonly WorkflowPackage[] = [...builtinWorkflowPackages, ...kernel.workflowPackages],
+): WorkflowCatalog {
   const siteOf = connectionSites(kernel.connections);
-  return {
-    definitions: [referralWorkflow, followupWorkflow],
-    // Referral rules are read per request (one indexed row), so a site's change applies to the next message.
-    routes: [
-      createReferralRoute({ siteOf, rulesOf: (id) => kernel.referralRules.effectiveFor(id) }),
-      followupRoute({ siteOf }),
-    ],
-  };
+  // Referral rules are read per request (one indexed row), so a site's change applies to the next message.
+  return new WorkflowCatalog(packages, { siteOf, referralRulesOf: (id) => kernel.referralRules.effectiveFor(id) });
 }

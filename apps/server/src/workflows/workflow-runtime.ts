@@ -12,9 +12,12 @@ import {
   EventRouter,
   WorkflowEngine,
   WorkflowWorker,
+  draftProposal,
   draftProposalHandler,
+  proposalOutcome,
   routedConnection,
   survivingPatient,
+  type EffectHandler,
   type Route,
   type WorkflowDefinition,
 } from '@steward/workflows';
@@ -24,6 +27,8 @@ import { localServiceAccount } from '../local-accounts.js';
 export interface WorkflowRuntimeOptions {
   readonly definitions: readonly WorkflowDefinition[];
   readonly routes: readonly Route[];
+  /** Effects the workflow packages bring (the catalog's), beside `proposal.draft`. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
   /** How often the router reads the journals and the applier looks for approved work (ms). Default 1000. */
   readonly intervalMs?: number;
   /** How often the applier re-verifies writes left committed and unverified (ms). Default 30 000. */
@@ -67,8 +72,10 @@ export async function startWorkflowRuntime(
         ),
     },
     effects: {
-      'proposal.draft': draftProposalHandler({
+      ...options.effects,
+      [draftProposal.kind]: draftProposalHandler({
         desk: kernel.proposals,
+        actions: kernel.actions,
         ctx: drafter,
         siteOf: async (id) => (await kernel.connections.get(id)).site,
         // Read-only and governed: the drafter's reads are decided by policy and audited per patient.
@@ -125,7 +132,7 @@ export async function startWorkflowRuntime(
       const key = r.proposal.correlationId;
       const ended = r.status === 'conflicted' || (r.status === 'failed' && r.error?.nextAttemptAt === undefined);
       if (key === undefined || !ended) continue;
-      await engine.signal(key, 'proposal-outcome', {
+      await engine.signal(key, proposalOutcome, {
         proposalId: r.proposal.id,
         action: r.proposal.action,
         status: r.status,

@@ -18,9 +18,8 @@ import { mapServiceRequest, serviceRequestPatient } from './map-service-request.
 import { mapTask, taskPatient } from './map-task.js';
 import { checkResource } from './parse-resource.js';
 import { resolveContainedPatients } from './map-reference.js';
-import { fhirInvalid, isObject, opt, optObject, optString, reqString } from './read-elements.js';
+import { fhirInvalid, isObject, opt, optObject, optString, reqString, elementsOf } from './read-elements.js';
 import { checkModifierExtensions, settleZone, zoneFlag, type ZoneRule } from './strict-elements.js';
-import type { JsonObject } from './read-elements.js';
 
 /** The resource types that become events. */
 export const eventResourceTypes = [
@@ -150,7 +149,7 @@ export function changeEvents(
   if (previous !== undefined) previous = resolveContainedPatients(checkResource(previous, {}, 'previous'));
   const decisions = decideEventTypes(current, previous);
   if (decisions.length === 0) return [];
-  const r = current as unknown as JsonObject;
+  const r = elementsOf(current);
   const type = current.resourceType;
   const id = reqString(r, 'id', type);
   const version = versionOf(current);
@@ -271,7 +270,7 @@ function mergeFacts(p: Patient): EhrEventFacts {
 }
 
 function versionOf(resource: Resource): string | undefined {
-  const meta = (resource as unknown as JsonObject)['meta'];
+  const meta = elementsOf(resource)['meta'];
   if (!isObject(meta)) return undefined;
   const v = optString(meta, 'versionId', `${resource.resourceType}.meta`);
   if (v !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(v)) {

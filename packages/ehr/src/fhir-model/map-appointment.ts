@@ -24,6 +24,7 @@ import {
   optString,
   readIdentifiers,
   reqCode,
+  elementsOf,
 } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 
@@ -41,7 +42,7 @@ export const appointmentStatuses = [
 ] as const satisfies readonly AppointmentStatus[];
 
 export function mapAppointment(resource: Appointment): AppointmentFacts {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const path = 'Appointment';
   const participants: ParticipantRef[] = [];
   objectsOf(r, 'participant', path).forEach((p, i) => {
@@ -82,7 +83,7 @@ function serviceTypeLabel(r: JsonObject, path: string): string | undefined {
  * When both name a patient they must agree; a disagreement is refused, never resolved silently.
  */
 export function appointmentPatient(resource: Appointment): PatientRef {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const parts = objectsOf(r, 'participant', 'Appointment');
   let fromParticipant: PatientRef | undefined;
   for (const [i, p] of parts.entries()) {

@@ -15,11 +15,11 @@ import {
   optString,
   readIdentifiers,
   reqString,
+  elementsOf,
 } from './read-elements.js';
-import type { JsonObject } from './read-elements.js';
 
 export function mapDocumentReference(resource: DocumentReference): DocumentFacts {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const path = 'DocumentReference';
   const firstContent = objectsOf(r, 'content', path)[0];
   const attachment = firstContent ? optObject(firstContent, 'attachment', `${path}.content[0]`) : undefined;
@@ -52,5 +52,5 @@ export function mapDocumentReference(resource: DocumentReference): DocumentFacts
 }
 
 export function documentReferencePatient(resource: DocumentReference): PatientRef {
-  return toPatientRef((resource as unknown as JsonObject)['subject'], 'DocumentReference.subject');
+  return toPatientRef(elementsOf(resource)['subject'], 'DocumentReference.subject');
 }

@@ -17,11 +17,11 @@ import {
   optString,
   readIdentifiers,
   reqString,
+  elementsOf,
 } from './read-elements.js';
-import type { JsonObject } from './read-elements.js';
 
 export function mapEncounter(resource: Encounter): EncounterFacts {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const path = 'Encounter';
   // R5 renamed period to actualPeriod.
   const periodKey = r['period'] === undefined && r['actualPeriod'] !== undefined ? 'actualPeriod' : 'period';
@@ -49,7 +49,7 @@ export function mapEncounter(resource: Encounter): EncounterFacts {
 }
 
 export function dischargeDisposition(resource: Encounter): string | undefined {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const hospitalization = optObject(r, 'hospitalization', 'Encounter');
   if (!hospitalization) return undefined;
   return conceptLabel(
@@ -72,5 +72,5 @@ function encounterClass(value: unknown, path: string): string | undefined {
 }
 
 export function encounterPatient(resource: Encounter): PatientRef {
-  return toPatientRef((resource as unknown as JsonObject)['subject'], 'Encounter.subject');
+  return toPatientRef(elementsOf(resource)['subject'], 'Encounter.subject');
 }

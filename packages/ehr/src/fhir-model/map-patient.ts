@@ -5,11 +5,10 @@
 import type { Patient } from '@medplum/fhirtypes';
 import type { PatientRef } from '@steward/core';
 import { readReference } from './map-reference.js';
-import { fhirInvalid, isObject, objectsOf, opt, optString, readIdentifiers } from './read-elements.js';
-import type { JsonObject } from './read-elements.js';
+import { fhirInvalid, isObject, objectsOf, opt, optString, readIdentifiers, elementsOf } from './read-elements.js';
 
 export function mapPatient(resource: Patient): PatientRef {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   return { ...opt('ehrId', optString(r, 'id', 'Patient')), identifiers: readIdentifiers(r, 'identifier', 'Patient') };
 }
 
@@ -22,7 +21,7 @@ const linkTypes = ['replaced-by', 'replaces', 'refer', 'seealso'] as const;
 
 /** The Patient's links to other Patients (links to RelatedPerson are not patients, skipped). */
 export function patientLinks(resource: Patient): PatientLink[] {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const out: PatientLink[] = [];
   objectsOf(r, 'link', 'Patient').forEach((link, i) => {
     const path = `Patient.link[${i}]`;

@@ -6,7 +6,7 @@
  * `reference.identifier`; display as given (a participant's name, never a patient's).
  */
 import { UserError, type EhrIdentifier, type ParticipantRef, type PatientRef } from '@steward/core';
-import { fhirInvalid, isObject, opt, optObject, optString, readIdentifier } from './read-elements.js';
+import { fhirInvalid, isObject, opt, optObject, optString, readIdentifier, elementsOf } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 
 export const participantKinds = [
@@ -110,7 +110,7 @@ export function referenceTargets(items: readonly unknown[], path: string): strin
  * changed anything; references to other contained resources are left as they are.
  */
 export function resolveContainedPatients<T extends object>(resource: T): T {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const contained = Array.isArray(r['contained']) ? (r['contained'] as unknown[]) : [];
   const patients = new Map<string, JsonObject>();
   for (const c of contained)

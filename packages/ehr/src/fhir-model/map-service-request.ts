@@ -19,6 +19,7 @@ import {
   optString,
   readIdentifiers,
   reqCode,
+  elementsOf,
 } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 import { conceptCodings, conceptsCodings } from './read-codings.js';
@@ -36,7 +37,7 @@ export const referralStatuses = [
 const priorities = ['routine', 'urgent', 'asap', 'stat'] as const;
 
 export function mapServiceRequest(resource: ServiceRequest): ReferralFacts {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const path = 'ServiceRequest';
   const performers: ParticipantRef[] = [];
   optArray(r, 'performer', path).forEach((p, i) => {
@@ -77,5 +78,5 @@ function occurrenceOf(r: JsonObject, path: string): { start?: string; end?: stri
 }
 
 export function serviceRequestPatient(resource: ServiceRequest): PatientRef {
-  return toPatientRef((resource as unknown as JsonObject)['subject'], 'ServiceRequest.subject');
+  return toPatientRef(elementsOf(resource)['subject'], 'ServiceRequest.subject');
 }

@@ -15,6 +15,7 @@ import {
   optString,
   readIdentifiers,
   reqCode,
+  elementsOf,
 } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 import { conceptCodings } from './read-codings.js';
@@ -35,7 +36,7 @@ export const taskStatuses = [
 ] as const satisfies readonly TaskStatus[];
 
 export function mapTask(resource: Task): TaskFacts {
-  const r = resource as unknown as JsonObject;
+  const r = elementsOf(resource);
   const path = 'Task';
   const restriction = optObject(r, 'restriction', path);
   const period = restriction ? optObject(restriction, 'period', `${path}.restriction`) : undefined;
@@ -71,5 +72,5 @@ function reasonCode(concept: JsonObject | undefined, path: string): string | und
 }
 
 export function taskPatient(resource: Task): PatientRef {
-  return toPatientRef((resource as unknown as JsonObject)['for'], 'Task.for');
+  return toPatientRef(elementsOf(resource)['for'], 'Task.for');
 }

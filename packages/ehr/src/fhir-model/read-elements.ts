@@ -9,6 +9,14 @@ import type { EhrIdentifier } from '@steward/core';
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * A typed FHIR resource read as untrusted JSON: every element `unknown` until a reader checks it.
+ * A widening, not a promise: the resource came from JSON, and the readers below check each element.
+ */
+export function elementsOf(resource: object): JsonObject {
+  return resource as JsonObject;
+}
+
 /** The one way this folder reports bad FHIR: the element path and the rule, never the value. */
 export function fhirInvalid(path: string, rule: string): UserError {
   return new UserError('FHIR_INVALID', `FHIR element ${path}: ${rule}`, [{ path, message: rule }]);

@@ -22,6 +22,7 @@ import {
   optString,
   readIdentifier,
   reqString,
+  elementsOf,
 } from './read-elements.js';
 import type { JsonObject } from './read-elements.js';
 
@@ -72,7 +73,7 @@ export interface SubscriptionNotification {
 
 /** Parses a notification Bundle (already JSON-decoded, e.g. by `parseFhirJson`). Throws only FHIR_INVALID. */
 export function parseSubscriptionNotification(bundle: unknown): SubscriptionNotification {
-  const b = checkResource(bundle, { expectedType: 'Bundle' }, 'Bundle') as unknown as JsonObject;
+  const b = elementsOf(checkResource(bundle, { expectedType: 'Bundle' }, 'Bundle'));
   const type = optString(b, 'type', 'Bundle');
   if (type !== 'history' && type !== 'subscription-notification') {
     throw fhirInvalid('Bundle.type', 'must be history (R4/R4B) or subscription-notification (R5)');
@@ -130,11 +131,7 @@ interface ParsedStatus {
 
 /** Reads a status: R4 backport `Parameters`, or an R4B/R5 `SubscriptionStatus`. */
 export function statusOf(value: unknown, path: string): ParsedStatus {
-  const res = checkResource(
-    value,
-    { expectedType: ['Parameters', 'SubscriptionStatus'] },
-    path,
-  ) as unknown as JsonObject;
+  const res = elementsOf(checkResource(value, { expectedType: ['Parameters', 'SubscriptionStatus'] }, path));
   return res['resourceType'] === 'Parameters' ? fromParameters(res, path) : fromSubscriptionStatus(res, path);
 }
 
@@ -281,7 +278,7 @@ export function detectGaps(lastSeen: number | undefined, n: SubscriptionNotifica
 export function parseSubscriptionStatusBundle(
   bundle: unknown,
 ): Omit<SubscriptionNotification, 'events' | 'timestamp'>[] {
-  const b = checkResource(bundle, { expectedType: 'Bundle' }, 'Bundle') as unknown as JsonObject;
+  const b = elementsOf(checkResource(bundle, { expectedType: 'Bundle' }, 'Bundle'));
   if (optString(b, 'type', 'Bundle') !== 'searchset') throw fhirInvalid('Bundle.type', 'must be searchset');
   return objectsOf(b, 'entry', 'Bundle').map((e, i) => statusOf(e['resource'], `Bundle.entry[${i}].resource`).header);
 }

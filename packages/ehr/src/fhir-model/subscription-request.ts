@@ -5,8 +5,7 @@
  * are never read back (they carry credentials).
  */
 import { checkResource } from './parse-resource.js';
-import { objectsOf, opt, optObject, optString, reqString, fhirInvalid } from './read-elements.js';
-import type { JsonObject } from './read-elements.js';
+import { objectsOf, opt, optObject, optString, reqString, fhirInvalid, elementsOf } from './read-elements.js';
 
 const backport = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/';
 
@@ -24,7 +23,7 @@ export interface BackportSubscription {
 }
 
 export function readBackportSubscription(value: unknown): BackportSubscription {
-  const s = checkResource(value, { expectedType: 'Subscription' }, 'Subscription') as unknown as JsonObject;
+  const s = elementsOf(checkResource(value, { expectedType: 'Subscription' }, 'Subscription'));
   const path = 'Subscription';
   const channel = optObject(s, 'channel', path);
   if (!channel) throw fhirInvalid(`${path}.channel`, 'is required');

@@ -9,9 +9,10 @@ import type { SubscriptionNotification } from '../fhir-model/index.js';
 
 export function dropNarrative(resource: Resource): Resource {
   if (typeof resource !== 'object' || resource === null || !('text' in resource)) return resource;
-  const copy: Record<string, unknown> = { ...(resource as unknown as Record<string, unknown>) };
-  delete copy['text'];
-  return copy as unknown as Resource;
+  // A copy keeps the resource's type; `text` is optional on every resource, so it may go.
+  const copy = { ...resource };
+  delete copy.text;
+  return copy;
 }
 
 export function sameNotification(n: SubscriptionNotification): SubscriptionNotification {

@@ -1,19 +1,13 @@
 /** @module What the applier is given and gives back: channel committers, options, commit results. */
 import type { RequestContext } from '@steward/core';
-import type {
-  ChannelActionType,
-  ProposalError,
-  ProposalPatient,
-  ProposalStatus,
-  ProposalSummary,
-} from '../model/index.js';
+import type { ActionType, ProposalError, ProposalPatient, ProposalStatus, ProposalSummary } from '../model/index.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /** A channel proposal handed to its committer (messaging). */
 export interface ChannelCommit {
   readonly id: string;
   readonly revision: number;
-  readonly action: ChannelActionType;
+  readonly action: ActionType;
   readonly site: string;
   readonly workflow: string | undefined;
   readonly patient: ProposalPatient;

@@ -18,41 +18,41 @@ import {
   type RequestContext,
 } from '@steward/core';
 import type { WriteOutcome, WriteRequest } from '@steward/ehr';
-import {
-  contentHash,
-  diffResources,
-  ehrActions,
-  isChannelAction,
-  rebase,
-  type ChannelActionType,
-  type ConflictDiff,
-  type EhrActionType,
-} from '../model/index.js';
+import type { ActionDefinition, ActionRegistry } from '../actions/index.js';
+import { contentHash, diffResources, rebase, type ConflictDiff } from '../model/index.js';
 import { ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
-import { actorOf, clockOf, proposalEntry, reviseRow, type ProposalDeps, type SealedBody } from '../review/index.js';
+import {
+  actionsOf,
+  actorOf,
+  clockOf,
+  proposalEntry,
+  reviseRow,
+  type ProposalDeps,
+  type SealedBody,
+} from '../review/index.js';
 import type { EhrPort } from './ehr-port.js';
 import { holds } from './in-memory-ehr.js';
 import { defaultRetryPolicy, inParallel, retryDelay, type RetryPolicy } from './retry-policy.js';
 import type { ApplierOptions, CommitResult, ProposalCommitter } from './applier-types.js';
 
-/** What rolling back a create does: the created resource is withdrawn, since it had no prior version. */
-const withdrawn: Partial<Record<EhrActionType, Record<string, unknown>>> = {
-  'task.create': { status: 'cancelled' },
-  'document-reference.draft': { status: 'entered-in-error' },
-};
-
 export class ProposalApplier {
   private readonly store: ProposalStore;
   private readonly retryPolicy: Required<RetryPolicy>;
+  private readonly actions: ActionRegistry;
 
+  /**
+   * `committers`: the committer of each channel action type (messaging). Each action's definition
+   * (`deps.actions`, default the built-in ones) says how it is committed and undone.
+   */
   constructor(
     private readonly deps: ProposalDeps,
     private readonly ehr: EhrPort,
-    private readonly committers: Partial<Record<ChannelActionType, ProposalCommitter>> = {},
+    private readonly committers: Readonly<Record<string, ProposalCommitter>> = {},
     private readonly options: ApplierOptions = {},
   ) {
     this.store = new ProposalStore(deps.db, deps.cipher);
     this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
+    this.actions = actionsOf(deps);
   }
 
   /**
@@ -92,7 +92,7 @@ export class ProposalApplier {
   ): Promise<CommitResult[]> {
     const before = new Date(clockOf(this.deps).now().getTime() - (options.settledForMs ?? 0));
     const results: CommitResult[] = [];
-    for (const id of await this.store.committedIds(before, options.limit ?? 100)) {
+    for (const id of await this.store.committedIds(before, options.limit ?? 100, this.actions.channelTypes())) {
       const r = await this.skipRefused(() => this.verify(ctx, id));
       if (r !== undefined) results.push(r);
     }
@@ -101,7 +101,7 @@ export class ProposalApplier {
 
   /** What write-back work is still open (approved, waiting for a retry, committed unverified). */
   openWork(): Promise<{ approved: number; retrying: number; committed: number }> {
-    return this.store.openWork();
+    return this.store.openWork(this.actions.channelTypes());
   }
 
   /**
@@ -116,16 +116,17 @@ export class ProposalApplier {
       return { status: row.status, proposal: toSummary(row) };
     if (row.status !== 'approved')
       throw new ConflictError('VERSION_CONFLICT', `the proposal is ${row.status}, not approved`);
-    const body = this.approvedBody(row);
-    if (isChannelAction(row.action_type)) return this.commitChannel(ctx, row, row.action_type, body);
-    const spec = ehrActions[row.action_type];
+    const action = this.actions.get(row.action_type);
+    const body = this.approvedBody(row, action);
+    if (action.commit.via === 'channel') return this.commitChannel(ctx, row, action, body);
+    const spec = action.commit;
     const connectionId = this.connectionOf(row);
     let prior: Readonly<Record<string, unknown>> | undefined;
     let outcome: WriteOutcome;
     try {
       let request: WriteRequest;
       const patient = { ehrId: body.patient.ehrId, identifiers: body.patient.identifiers };
-      if (spec.kind === 'update') {
+      if (spec.write === 'update') {
         const targetId = row.target_id ?? '';
         const baseVersion = row.base_version ?? '';
         prior = await this.ehr.readVersion(connectionId, row.target_type, targetId, baseVersion);
@@ -160,13 +161,13 @@ export class ProposalApplier {
           changes: {
             committed_id: outcome.id,
             committed_version: outcome.versionId ?? null,
-            ...(spec.kind === 'create' ? { target_id: outcome.id } : {}),
+            ...(spec.write === 'create' ? { target_id: outcome.id } : {}),
             ...(prior !== undefined
               ? { prior_enc: this.store.seal('prior', row.id, prior), prior_version: row.base_version }
               : {}),
           },
         }),
-      () => [proposalEntry(ctx, 'proposal.committed', row, { reason: `${spec.kind}:${outcome.status}` })],
+      () => [proposalEntry(ctx, 'proposal.committed', row, { reason: `${spec.write}:${outcome.status}` })],
     );
     return this.verify(ctx, id);
   }
@@ -175,7 +176,7 @@ export class ProposalApplier {
   async verify(ctx: RequestContext, id: string): Promise<CommitResult> {
     const row = await this.load(id);
     await this.authorizeCommit(ctx, row);
-    if (row.status !== 'committed' || isChannelAction(row.action_type) || row.committed_id === null)
+    if (row.status !== 'committed' || this.actions.isChannel(row.action_type) || row.committed_id === null)
       return { status: row.status, proposal: toSummary(row) };
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     let current;
@@ -263,7 +264,8 @@ export class ProposalApplier {
     };
     if (row.status !== 'committed' && row.status !== 'verified')
       throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be rolled back`);
-    if (!row.reversible || isChannelAction(row.action_type))
+    const action = this.actions.get(row.action_type);
+    if (!row.reversible || !action.reversible || action.commit.via === 'channel')
       return refuse(
         'irreversible',
         new UserError(
@@ -271,19 +273,20 @@ export class ProposalApplier {
           `this change cannot be undone: ${row.irreversible_reason ?? 'irreversible'}`,
         ),
       );
-    const spec = ehrActions[row.action_type];
+    const spec = action.commit;
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     const connectionId = this.connectionOf(row);
     const resourceId = row.committed_id ?? row.target_id ?? '';
     let outcome: WriteOutcome;
     try {
       let restore: Record<string, unknown>;
-      if (spec.kind === 'update') {
+      if (spec.write === 'update') {
         if (row.prior_enc === null)
           return await refuse('no-prior', new UserError('EHR_NOT_SUPPORTED', 'no prior version was kept to restore'));
         restore = { ...this.store.open<Record<string, unknown>>('prior', row.id, row.prior_enc) };
       } else {
-        const change = withdrawn[row.action_type];
+        // A create had no prior version: its definition's compensation withdraws it.
+        const change = action.compensation;
         if (change === undefined)
           return await refuse('no-compensation', new UserError('EHR_NOT_SUPPORTED', 'this create cannot be withdrawn'));
         restore = { ...(await this.ehr.read(connectionId, row.target_type, resourceId)).resource, ...change };
@@ -318,17 +321,18 @@ export class ProposalApplier {
   private async commitChannel(
     ctx: RequestContext,
     row: ProposalRow,
-    action: ChannelActionType,
+    action: ActionDefinition,
     body: SealedBody,
   ): Promise<CommitResult> {
-    const committer = this.committers[action];
-    if (committer === undefined) throw new UserError('EHR_NOT_SUPPORTED', `no committer is registered for ${action}`);
+    const committer = this.committers[action.type];
+    if (committer === undefined)
+      throw new UserError('EHR_NOT_SUPPORTED', `no committer is registered for ${action.type}`);
     let sent: { readonly reference?: string; readonly verified?: boolean };
     try {
       sent = await committer.commit(ctx, {
         id: row.id,
         revision: row.revision,
-        action,
+        action: action.type,
         site: row.site,
         workflow: row.workflow ?? undefined,
         patient: body.patient,
@@ -454,7 +458,7 @@ export class ProposalApplier {
     const scope = { site: row.site };
     if ((await this.deps.policy.decide(ctx, 'review.decide', scope)).allowed) return;
     // The background applier sends what was approved (by a person or a policy) with `message.send`.
-    if (isChannelAction(row.action_type)) {
+    if (this.actions.isChannel(row.action_type)) {
       await this.deps.policy.enforce(ctx, 'message.send', scope);
       return;
     }
@@ -462,10 +466,10 @@ export class ProposalApplier {
   }
 
   /** The sealed content, checked to be exactly what was approved. */
-  private approvedBody(row: ProposalRow): SealedBody {
+  private approvedBody(row: ProposalRow, action: ActionDefinition): SealedBody {
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     // A create was approved without a target id; the id it got when committed is not part of what was approved.
-    const created = !isChannelAction(row.action_type) && ehrActions[row.action_type].kind === 'create';
+    const created = action.commit.via === 'ehr' && action.commit.write === 'create';
     const target =
       row.target_id === null || created
         ? { resourceType: row.target_type }

@@ -19,8 +19,7 @@ import {
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
 import type { Sql } from '@steward/store';
 import type { ProposalApplier } from '../commit/index.js';
-import { isChannelAction } from '../model/index.js';
-import { clockOf, type ProposalDeps } from '../review/index.js';
+import { actionsOf, clockOf, type ProposalDeps } from '../review/index.js';
 import { ProposalStore } from '../store/index.js';
 import {
   breachClock,
@@ -96,8 +95,13 @@ export class IncidentDesk {
             : null;
     const from = o.kind === 'range' || o.kind === 'patient' ? (o.from ?? null) : null;
     const to = o.kind === 'range' || o.kind === 'patient' ? (o.to ?? null) : null;
+    const actions = actionsOf(this.deps);
     const candidates = scope.rows.filter(
-      (r) => (r.status === 'committed' || r.status === 'verified') && r.reversible && !isChannelAction(r.action_type),
+      (r) =>
+        (r.status === 'committed' || r.status === 'verified') &&
+        r.reversible &&
+        actions.has(r.action_type) &&
+        !actions.isChannel(r.action_type),
     );
     await this.deps.audit.transact(
       async (tx) => {

@@ -1,12 +1,5 @@
-/** @module The proposal model: action types, states and their allowed moves, the content hash, conflict diffs. */
-export {
-  actionTypes,
-  channelActionTypes,
-  ehrActions,
-  isActionType,
-  isChannelAction,
-  proposalStatuses,
-} from './proposal.js';
+/** @module The proposal model: states and their allowed moves, the content hash, conflict diffs. */
+export { proposalStatuses } from './proposal.js';
 export type {
   ActionType,
   EhrActionType,

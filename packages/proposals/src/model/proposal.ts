@@ -5,41 +5,16 @@
  */
 import type { EhrIdentifier } from '@steward/core';
 
-/** What a proposal can do. The EHR ones are written through the one EHR writer; the channel ones through a committer. */
-export const actionTypes = [
-  'appointment.status',
-  'task.create',
-  'task.update',
-  'service-request.status',
-  'document-reference.draft',
-  'communication.send',
-  'reminder.send',
-] as const;
-export type ActionType = (typeof actionTypes)[number];
-
-export type EhrActionType = Exclude<ActionType, ChannelActionType>;
-/** Actions that reach a patient by a channel (messaging) and do not touch the EHR. */
-export type ChannelActionType = 'communication.send' | 'reminder.send';
-export const channelActionTypes: readonly ChannelActionType[] = ['communication.send', 'reminder.send'];
-
-/** How each EHR action is written: the resource type it targets, and create or update. */
-export const ehrActions: Readonly<
-  Record<EhrActionType, { readonly resourceType: string; readonly kind: 'create' | 'update' }>
-> = {
-  'appointment.status': { resourceType: 'Appointment', kind: 'update' },
-  'task.create': { resourceType: 'Task', kind: 'create' },
-  'task.update': { resourceType: 'Task', kind: 'update' },
-  'service-request.status': { resourceType: 'ServiceRequest', kind: 'update' },
-  'document-reference.draft': { resourceType: 'DocumentReference', kind: 'create' },
-};
-
-export function isActionType(value: string): value is ActionType {
-  return (actionTypes as readonly string[]).includes(value);
-}
-
-export function isChannelAction(action: ActionType): action is ChannelActionType {
-  return (channelActionTypes as readonly string[]).includes(action);
-}
+/**
+ * What a proposal does: the type of a registered action (`defineAction`, packages/proposals/src/actions).
+ * The built-in ones are `actionTypes`; a deployment registers its own, so this is any string the
+ * registry knows, checked when a proposal is drafted.
+ */
+export type ActionType = string;
+/** An action written to the EHR through the one EHR writer (a registered action with `commit.via: 'ehr'`). */
+export type EhrActionType = ActionType;
+/** An action that reaches a patient by a channel (messaging) and does not touch the EHR. */
+export type ChannelActionType = ActionType;
 
 export const proposalStatuses = [
   'drafted',

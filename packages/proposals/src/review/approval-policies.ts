@@ -9,9 +9,9 @@
  */
 import { ValidationError, roles as allRoles, type RequestContext, type Role } from '@steward/core';
 import { roleAllows } from '@steward/governance';
-import { isActionType, type ActionType } from '../model/index.js';
+import type { ActionType } from '../model/index.js';
 import { ProposalStore, type PolicyRow } from '../store/index.js';
-import { actorOf, clockOf, type ProposalDeps } from './review-context.js';
+import { actionsOf, actorOf, clockOf, type ProposalDeps } from './review-context.js';
 
 export interface ApprovalPolicyInput {
   readonly actionType: ActionType;
@@ -40,7 +40,7 @@ export class ApprovalPolicies {
     const decision = await this.deps.policy.enforce(ctx, 'approval_policy.manage');
     const roles = [...new Set(input.roles ?? [])];
     const problems: { path: string; message: string }[] = [];
-    if (typeof input.actionType !== 'string' || !isActionType(input.actionType))
+    if (typeof input.actionType !== 'string' || !actionsOf(this.deps).has(input.actionType))
       problems.push({ path: 'actionType', message: 'one known action type; wildcards are not accepted' });
     if (input.mode !== 'auto' && input.mode !== 'review') problems.push({ path: 'mode', message: 'auto or review' });
     if (input.mode === 'auto' && roles.length > 0)
@@ -86,7 +86,7 @@ export class ApprovalPolicies {
 function toPolicy(r: PolicyRow): ApprovalPolicy {
   return {
     version: Number(r.version),
-    actionType: r.action_type as ActionType,
+    actionType: r.action_type,
     mode: r.mode,
     roles: r.roles as Role[],
     setBy: { kind: r.set_by_kind, id: r.set_by_id },

@@ -1,6 +1,7 @@
 /** Checks a draft before anything is stored: the write it describes must be one the applier can make. */
-import { ValidationError, type ErrorDetail } from '@steward/core';
-import { ehrActions, isActionType, isChannelAction, type ProposalDraft } from '../model/index.js';
+import { isStewardError, ValidationError, type ErrorDetail } from '@steward/core';
+import type { ActionDefinition, ActionRegistry, EhrCommit, PayloadOf } from '../actions/index.js';
+import type { ProposalDraft } from '../model/index.js';
 
 const code = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const siteName = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -8,13 +9,21 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const key = /^[A-Za-z0-9._:-]{1,200}$/;
 const reference = /^[A-Za-z]{1,64}\/[A-Za-z0-9.-]{1,64}$/;
 
-/** What a sent message cannot do, said before approval. */
-export const unsentable = 'a message, once sent, cannot be recalled';
+/** The registered definition of a draft's action, or undefined (reported as a problem by checkDraft). */
+function definitionOf(actions: ActionRegistry, type: string): ActionDefinition | undefined {
+  try {
+    return actions.get(type);
+  } catch (e) {
+    if (isStewardError(e) && e.code === 'ACTION_UNKNOWN') return undefined;
+    throw e;
+  }
+}
 
-export function checkDraft(d: ProposalDraft): void {
+export function checkDraft(d: ProposalDraft, actions: ActionRegistry): ActionDefinition {
   const problems: ErrorDetail[] = [];
   const bad = (path: string, message: string): void => void problems.push({ path, message });
-  if (!isActionType(d.action)) bad('action', 'not a known action type');
+  const action = typeof d.action === 'string' ? definitionOf(actions, d.action) : undefined;
+  if (action === undefined) bad('action', 'not a known action type');
   if (!siteName.test(d.site)) bad('site', 'a site name');
   if (d.workflow !== undefined && !code.test(d.workflow)) bad('workflow', 'a workflow name');
   if (d.correlationId !== undefined && !key.test(d.correlationId)) bad('correlationId', '1–200 of A-Z a-z 0-9 . _ : -');
@@ -31,23 +40,29 @@ export function checkDraft(d: ProposalDraft): void {
     bad('irreversibleReason', 'required when the change cannot be undone: the reviewer sees it before approving');
   if (d.irreversibleReason !== undefined && d.irreversibleReason.length > 200)
     bad('irreversibleReason', 'at most 200 characters');
-  if (isActionType(d.action)) {
-    if (isChannelAction(d.action)) {
+  if (action !== undefined) {
+    if (action.commit.via === 'channel') {
       if (!reference.test(`${d.target.resourceType}/x`)) bad('target.resourceType', 'a resource type');
+      checkPayload(action, d.target.id, d.payload, bad);
     } else {
-      checkEhrDraft(d, bad);
+      checkEhrDraft(d, action, action.commit, bad);
     }
   }
-  if (problems.length > 0) throw new ValidationError('the proposal is not valid', problems);
+  if (problems.length > 0 || action === undefined) throw new ValidationError('the proposal is not valid', problems);
+  return action;
 }
 
-function checkEhrDraft(d: ProposalDraft, bad: (path: string, message: string) => void): void {
-  const spec = ehrActions[d.action as keyof typeof ehrActions];
+function checkEhrDraft(
+  d: ProposalDraft,
+  action: ActionDefinition,
+  spec: EhrCommit,
+  bad: (path: string, message: string) => void,
+): void {
   if (d.connectionId === undefined || !uuid.test(d.connectionId)) bad('connectionId', 'required for EHR actions');
   if (d.patient.identifiers.length < 2) bad('patient.identifiers', 'at least two, for the wrong-chart guard');
   if (d.target.resourceType !== spec.resourceType) bad('target.resourceType', `${spec.resourceType} for ${d.action}`);
-  checkPayload(d.action, spec, d.target.id, d.payload, bad);
-  if (spec.kind === 'update') {
+  checkPayload(action, d.target.id, d.payload, bad);
+  if (spec.write === 'update') {
     if (d.target.id === undefined) bad('target.id', 'required for an update');
     if (d.baseVersion === undefined || d.baseVersion === '') bad('baseVersion', 'required for an update');
   } else if (d.target.id !== undefined || d.baseVersion !== undefined) {
@@ -55,19 +70,26 @@ function checkEhrDraft(d: ProposalDraft, bad: (path: string, message: string) =>
   }
 }
 
-/** The payload of an EHR action: a resource of the action's type, about the target. */
+/**
+ * The payload of an action: for an EHR action, a resource of the action's type about the target;
+ * for every action, what its definition's payload schema asks (paths under `payload`).
+ */
 export function checkPayload(
-  action: string,
-  spec: { readonly resourceType: string; readonly kind: 'create' | 'update' },
+  action: ActionDefinition,
   targetId: string | undefined,
-  payload: Readonly<Record<string, unknown>>,
+  payload: PayloadOf,
   bad: (path: string, message: string) => void,
 ): void {
-  if (payload['resourceType'] !== spec.resourceType) bad('payload.resourceType', `${spec.resourceType} for ${action}`);
-  if (spec.kind === 'update' && payload['id'] !== targetId) bad('payload.id', 'the target id');
-  if (spec.kind === 'create' && payload['id'] !== undefined) bad('payload.id', 'none: the EHR assigns it');
-  if (action === 'document-reference.draft' && payload['docStatus'] !== 'preliminary')
-    bad('payload.docStatus', 'preliminary: a clinician finalises notes in the EHR');
+  const spec = action.commit;
+  if (spec.via === 'ehr') {
+    if (payload['resourceType'] !== spec.resourceType)
+      bad('payload.resourceType', `${spec.resourceType} for ${action.type}`);
+    if (spec.write === 'update' && payload['id'] !== targetId) bad('payload.id', 'the target id');
+    if (spec.write === 'create' && payload['id'] !== undefined) bad('payload.id', 'none: the EHR assigns it');
+  }
+  const problems: ErrorDetail[] = [];
+  action.payload.check(payload, '', problems);
+  for (const p of problems) bad(`payload${(p.path ?? '').replaceAll('/', '.')}`, p.message);
 }
 
 /**

@@ -16,8 +16,6 @@ import {
 import { roleAllows } from '@steward/governance';
 import {
   contentHash,
-  ehrActions,
-  isChannelAction,
   type ActionType,
   type ConflictDiff,
   type ProposalDetail,
@@ -26,8 +24,8 @@ import {
   type ProposalSummary,
 } from '../model/index.js';
 import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
-import { checkDraft, checkEdit, checkPayload, unsentable } from './draft-check.js';
-import { actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
+import { checkDraft, checkEdit, checkPayload } from './draft-check.js';
+import { actionsOf, actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
 import { QueueCursor } from './queue-cursor.js';
 
 export interface ApproveInput {
@@ -70,7 +68,7 @@ export class ProposalDesk {
    * The same `draftKey` drafts once: a retry returns the proposal drafted the first time.
    */
   async draft(ctx: RequestContext, input: ProposalDraft): Promise<ProposalSummary> {
-    checkDraft(input);
+    const action = checkDraft(input, actionsOf(this.deps));
     const decision = await this.deps.policy.enforce(ctx, 'proposal.create', { site: input.site });
     if (input.draftKey !== undefined) {
       const existing = await this.store.byDraftKey(input.draftKey);
@@ -78,7 +76,6 @@ export class ProposalDesk {
     }
     const id = newId();
     const now = clockOf(this.deps).now();
-    const channel = isChannelAction(input.action);
     const body: SealedBody = { payload: input.payload, patient: input.patient, evidence: input.evidence };
     const hash = contentHash({
       action: input.action,
@@ -116,8 +113,9 @@ export class ProposalDesk {
       priority: input.priority ?? 3,
       due_at: input.dueAt ?? NO_DUE_TIME,
       assignee_id: null,
-      reversible: channel ? false : (input.reversible ?? true),
-      irreversible_reason: channel ? (input.irreversibleReason ?? unsentable) : (input.irreversibleReason ?? null),
+      // An action that cannot be undone is never reversible, whatever the draft says; its reason shows before approval.
+      reversible: action.reversible ? (input.reversible ?? true) : false,
+      irreversible_reason: input.irreversibleReason ?? (action.reversible ? null : (action.irreversibleReason ?? null)),
       created_at: now,
     };
     if (!row.reversible && row.irreversible_reason === null) throw new UnexpectedError('irreversible without a reason');
@@ -228,8 +226,7 @@ export class ProposalDesk {
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     const problems: { path: string; message: string }[] = [];
     const bad = (path: string, message: string): void => void problems.push({ path, message });
-    if (!isChannelAction(row.action_type))
-      checkPayload(row.action_type, ehrActions[row.action_type], row.target_id ?? undefined, payload, bad);
+    checkPayload(actionsOf(this.deps).get(row.action_type), row.target_id ?? undefined, payload, bad);
     checkEdit(body.payload, payload, bad);
     if (problems.length > 0) throw new ValidationError('the edited payload is not valid', problems);
     const now = clockOf(this.deps).now();

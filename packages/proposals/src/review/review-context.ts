@@ -9,6 +9,7 @@ import {
   type TransactionalAudit,
 } from '@steward/governance';
 import type { Database } from '@steward/store';
+import { builtinActions, type ActionRegistry } from '../actions/index.js';
 import type { Evidence, ProposalActor, ProposalPatient } from '../model/index.js';
 import type { ProposalRow } from '../store/index.js';
 
@@ -20,10 +21,16 @@ export interface ProposalDeps {
   readonly grants: Pick<GrantStore, 'forPrincipal'>;
   readonly audit: TransactionalAudit;
   readonly clock?: Clock;
+  /** The actions proposals may take. Default: the built-in ones; a deployment adds its own (docs/extending.md). */
+  readonly actions?: ActionRegistry;
 }
 
 export function clockOf(deps: ProposalDeps): Clock {
   return deps.clock ?? systemClock;
+}
+
+export function actionsOf(deps: ProposalDeps): ActionRegistry {
+  return deps.actions ?? builtinActions;
 }
 
 export function actorOf(ctx: RequestContext): ProposalActor {

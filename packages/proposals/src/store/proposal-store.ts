@@ -8,13 +8,7 @@
 import { ConflictError, UnexpectedError, identifierKey, type EhrIdentifier } from '@steward/core';
 import type { FieldCipher } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
-import {
-  assertMove,
-  channelActionTypes,
-  type ActionType,
-  type ProposalActor,
-  type ProposalStatus,
-} from '../model/index.js';
+import { assertMove, type ActionType, type ProposalActor, type ProposalStatus } from '../model/index.js';
 import { toHistory, type HistoryRow, type ProposalRow } from './proposal-rows.js';
 
 /** Columns a move may set besides status (never the content: a content change is a new revision). */
@@ -248,18 +242,18 @@ export class ProposalStore {
    * that died between the two): the applier reads them back. Channel actions are verified by
    * their delivery, not by reading the EHR, so they are left out.
    */
-  async committedIds(before: Date, limit: number): Promise<string[]> {
+  async committedIds(before: Date, limit: number, channelTypes: readonly string[]): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
       `select id from proposals where status = 'committed' and updated_at <= $1
           and action_type <> all($2::text[])
         order by updated_at, id limit $3`,
-      [before, channelActionTypes, Math.max(1, Math.min(limit, 1000))],
+      [before, channelTypes, Math.max(1, Math.min(limit, 1000))],
     );
     return rows.map((r) => r.id);
   }
 
   /** How much write-back work is still open: approved, waiting for a retry, committed unverified. */
-  async openWork(): Promise<{ approved: number; retrying: number; committed: number }> {
+  async openWork(channelTypes: readonly string[]): Promise<{ approved: number; retrying: number; committed: number }> {
     const { rows } = await this.db.query<{
       approved: string | number;
       retrying: string | number;
@@ -269,7 +263,7 @@ export class ProposalStore {
               count(*) filter (where status = 'failed' and next_attempt_at is not null) as retrying,
               count(*) filter (where status = 'committed' and action_type <> all($1::text[])) as committed
          from proposals where status in ('approved', 'failed', 'committed')`,
-      [channelActionTypes],
+      [channelTypes],
     );
     const r = rows[0];
     return {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { getStatus, parseSearchRequest } from '@medplum/core';
 import type { FhirRepository, FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { OperationalError } from '@steward/core';
+import { UserError } from '@steward/core';
 
 export interface SeedOptions {
   /** The `synthea-r4` fixtures folder. */
@@ -162,7 +162,7 @@ export class SyntheaSeeder {
     );
     const status = getStatus(outcome);
     if (status >= 400 || result?.resourceType !== 'Bundle') {
-      throw new OperationalError('EHR_REJECTED', `seeding a ${source} bundle failed with status ${status}`);
+      throw new UserError('EHR_REJECTED', `seeding a ${source} bundle failed with status ${status}`);
     }
     this.#bundles += 1;
     for (const entry of result.entry ?? []) {

@@ -11,34 +11,64 @@
  * (`phi.read` at the site), audited under the patient. The reader cannot write.
  * Idempotent by the effect key: the same key drafts the same proposal once (ProposalDesk.draftKey).
  */
-import { ValidationError, type EhrIdentifier, type PatientRef, type RequestContext } from '@steward/core';
+import {
+  s,
+  ValidationError,
+  type EhrIdentifier,
+  type Infer,
+  type JsonValue,
+  type PatientRef,
+  type RequestContext,
+} from '@steward/core';
 import type { EhrReader } from '@steward/ehr';
-import { ehrActions, isActionType, type ActionType, type ProposalDesk } from '@steward/proposals';
-import type { EffectHandler, Json } from '../engine/index.js';
+import { builtinActions, type ActionRegistry, type ProposalDesk } from '@steward/proposals';
+import { defineEffect, defineSignal, type EffectHandler } from '../engine/index.js';
+
+const references = s.array(s.string());
 
 /** What a workflow asks for (JSON in the engine's outbox: references and codes only). */
-export interface DraftRequest {
-  readonly action: ActionType;
-  readonly connectionId: string;
-  readonly workflow: string;
-  readonly correlationId: string;
+const draftRequest = s.object({
+  /** A registered action type (`defineAction`); checked when the effect runs. */
+  action: s.string(),
+  connectionId: s.string(),
+  workflow: s.string(),
+  correlationId: s.string(),
   /** The event whose patient the proposal is for. */
-  readonly patientEventId: string;
-  readonly target: { readonly resourceType: string; readonly id?: string };
+  patientEventId: s.string(),
+  target: s.object({ resourceType: s.string(), id: s.string().optional() }),
   /** For updates: the fields to change on the EHR's current version (e.g. `{ "status": "cancelled" }`). */
-  readonly changes?: Readonly<Record<string, Json>>;
+  changes: s.record(s.json()).optional(),
   /** For creates and channel actions: the whole payload. `{{patient}}` in a reference is the patient's EHR id. */
-  readonly payload?: Readonly<Record<string, Json>>;
-  readonly evidence: {
-    readonly eventIds: readonly string[];
-    readonly resources: readonly string[];
-    readonly reasonCode: string;
-  };
-  readonly priority?: number;
-  readonly dueAt?: string;
-  readonly reversible?: boolean;
-  readonly irreversibleReason?: string;
-}
+  payload: s.record(s.json()).optional(),
+  evidence: s.object({ eventIds: references, resources: references, reasonCode: s.string() }),
+  priority: s.number({ integer: true }).optional(),
+  dueAt: s.string().optional(),
+  reversible: s.boolean().optional(),
+  irreversibleReason: s.string().optional(),
+});
+export type DraftRequest = Infer<typeof draftRequest>;
+
+/** What the workflow gets back: the proposal drafted (or drafted before, for the same key) and its status. */
+const drafted = s.object({ proposalId: s.string(), status: s.string() });
+export type DraftedProposal = Infer<typeof drafted>;
+
+/** The one effect through which a workflow acts: declared once, used by workflows and by the handler below. */
+export const draftProposal = defineEffect('proposal.draft', { input: draftRequest, output: drafted });
+
+/**
+ * What became of a proposal a workflow drafted, when it did not land: conflicted, or failed with no
+ * retry left. Sent by the applier's wiring in the server, received by the workflow that drafted it.
+ */
+export const proposalOutcome = defineSignal(
+  'proposal-outcome',
+  s.object({
+    proposalId: s.string(),
+    action: s.string(),
+    status: s.string(),
+    code: s.nullable(s.string()).optional(),
+  }),
+);
+export type ProposalOutcomeSignal = Infer<typeof proposalOutcome.payload>;
 
 export interface DraftProposalDeps {
   readonly desk: Pick<ProposalDesk, 'draft'>;
@@ -54,13 +84,17 @@ export interface DraftProposalDeps {
   readonly surviving?: (connectionId: string, patient: PatientRef) => Promise<PatientRef>;
   /** The EHR, read-only and governed; read as `ctx`. */
   readonly ehr: EhrReader;
+  /** The registered actions (default: the built-in ones); an update is based on the EHR's current version. */
+  readonly actions?: ActionRegistry;
 }
 
 export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
-  return async (request) => {
-    const input = request.input as unknown as DraftRequest;
-    if (!isActionType(input.action))
+  return draftProposal.handler(async (input, request) => {
+    const actions = deps.actions ?? builtinActions;
+    if (!actions.has(input.action))
       throw new ValidationError('unknown action', [{ path: 'action', message: 'not a proposal action type' }]);
+    const spec = actions.get(input.action).commit;
+    const ehr = spec.via === 'ehr' ? spec : undefined;
     const site = await deps.siteOf(input.connectionId);
     const cited = await deps.patientOf(input.connectionId, input.patientEventId);
     // The cited event may predate a merge (or name a retired identifier): the survivor is meant.
@@ -68,10 +102,7 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     const patient = await patientGuard(deps, input.connectionId, ref);
     let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
     let baseVersion: string | undefined;
-    const ehr = (ehrActions as Partial<Record<ActionType, { resourceType: string; kind: 'create' | 'update' }>>)[
-      input.action
-    ];
-    if (ehr?.kind === 'update') {
+    if (ehr?.write === 'update') {
       if (input.target.id === undefined)
         throw new ValidationError('an update needs its target', [{ path: 'target.id', message: 'required' }]);
       const current = await deps.ehr.read(deps.ctx, input.connectionId, {
@@ -100,7 +131,7 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
       ...(input.irreversibleReason !== undefined ? { irreversibleReason: input.irreversibleReason } : {}),
     });
     return { proposalId: summary.id, status: summary.status };
-  };
+  });
 }
 
 /** EHR id and two identifiers: from the event, completed from the EHR's Patient when it has fewer. */
@@ -118,6 +149,6 @@ async function patientGuard(
   return { ehrId: ref.ehrId, identifiers };
 }
 
-function fillPatient(value: Readonly<Record<string, Json>>, ehrId: string): Record<string, unknown> {
+function fillPatient(value: Readonly<Record<string, JsonValue>>, ehrId: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value).replaceAll('{{patient}}', ehrId)) as Record<string, unknown>;
 }

@@ -1,3 +1,3 @@
-/** @module The effects workflows ask for: drafting proposals. */
-export { draftProposalHandler } from './draft-proposal.js';
-export type { DraftRequest, DraftProposalDeps } from './draft-proposal.js';
+/** @module The effects workflows ask for (drafting proposals) and the signal that tells them how a proposal ended. */
+export { draftProposal, draftProposalHandler, proposalOutcome } from './draft-proposal.js';
+export type { DraftRequest, DraftProposalDeps, DraftedProposal, ProposalOutcomeSignal } from './draft-proposal.js';

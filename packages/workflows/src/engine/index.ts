@@ -31,3 +31,5 @@ export type {
 } from './workflow-engine.js';
 export { WorkflowWorker } from './workflow-worker.js';
 export type { WorkflowWorkerOptions } from './workflow-worker.js';
+export { defineSignal, defineStart, defineEffect, toJson } from './extension-points.js';
+export type { SignalDefinition, StartDefinition, EffectDefinition, EffectOutcome } from './extension-points.js';

@@ -163,9 +163,9 @@ export async function runStepBatch(
       workflow_id: inst.id,
       step,
       version: inst.version,
-      input: input as unknown as Json,
+      input,
       decided_at: decidedAt,
-      commands: commands as unknown as Json,
+      commands: [...commands],
       state_digest: stateDigest(decision.state),
       worker_id: workerId,
     });

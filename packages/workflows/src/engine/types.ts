@@ -24,13 +24,14 @@ export type WorkflowInput =
     };
 
 /** A wall-clock time in a named IANA zone: stays at that wall-clock time across DST changes. */
-export interface LocalTime {
+// A type, not an interface, so a command holding one is JSON as the compiler sees it (no cast to store it).
+export type LocalTime = {
   /** `YYYY-MM-DD`. */
   readonly date: string;
   /** `HH:mm` or `HH:mm:ss`. */
   readonly time: string;
   readonly zone: string;
-}
+};
 
 /**
  * When a timer fires. `at`: an instant (ISO 8601 with offset). `local`: a wall-clock time in a zone

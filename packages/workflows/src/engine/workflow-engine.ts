@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { NotFoundError, systemClock, ValidationError, type Clock } from '@steward/core';
+import { NotFoundError, systemClock, ValidationError, type Clock, type JsonValue } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import { canonicalJson, makeContext, stateDigest } from './determinism.js';
 import {
@@ -19,6 +19,7 @@ import {
 import { Registry } from './registry.js';
 import { decideSafely, runStepBatch, type StepRecord } from './step-runner.js';
 import type { Command, EffectHandler, Json, WorkflowDefinition, WorkflowInput } from './types.js';
+import type { SignalDefinition, StartDefinition } from './extension-points.js';
 
 /** Hooks for metrics and audit (and for crash tests, which kill the process in them). */
 export interface EngineObserver {
@@ -114,12 +115,27 @@ export class WorkflowEngine {
    * Starts a workflow of the newest registered version of `type`, once per correlation key: a
    * second start with the same (type, key) returns the first one's id with `created: false`.
    */
-  async start(
+  start<T extends JsonValue>(
+    start: StartDefinition<T>,
+    correlationKey: string,
+    payload: T,
+    options?: EnqueueOptions,
+  ): Promise<{ workflowId: string; created: boolean }>;
+  start(
     type: string,
     correlationKey: string,
-    payload: Json = null,
+    payload?: Json,
+    options?: EnqueueOptions,
+  ): Promise<{ workflowId: string; created: boolean }>;
+  async start(
+    startOf: string | StartDefinition<JsonValue>,
+    correlationKey: string,
+    given: JsonValue = null,
     options: EnqueueOptions = {},
   ): Promise<{ workflowId: string; created: boolean }> {
+    // A declared start checks its payload here, before anything is stored.
+    const type = typeof startOf === 'string' ? startOf : startOf.type;
+    const payload = typeof startOf === 'string' ? given : startOf.encode(given);
     const definition = this.#registry.latest(type);
     if (definition === undefined) {
       throw new ValidationError('unknown workflow type', [{ path: 'type', message: 'no definition registered' }]);
@@ -158,12 +174,22 @@ export class WorkflowEngine {
    * Inside the caller's `tx`, this process's workers are woken before the caller commits, so
    * they may find nothing and pick the signal up at their next poll (`idleMs`).
    */
+  signal<T extends JsonValue>(
+    correlationKey: string,
+    signal: SignalDefinition<T>,
+    payload: T,
+    options?: SignalOptions,
+  ): Promise<number>;
+  signal(correlationKey: string, name: string, payload?: Json, options?: SignalOptions): Promise<number>;
   async signal(
     correlationKey: string,
-    name: string,
-    payload: Json = null,
+    signal: string | SignalDefinition<JsonValue>,
+    given: JsonValue = null,
     options: SignalOptions = {},
   ): Promise<number> {
+    // A declared signal checks its payload here, before anything is stored.
+    const name = typeof signal === 'string' ? signal : signal.name;
+    const payload = typeof signal === 'string' ? given : signal.encode(given);
     const sql = options.tx ?? this.#db;
     const now = this.#clock.now();
     const r = await sql.query(
@@ -272,8 +298,8 @@ export class WorkflowEngine {
           ok: false,
           step: h.step,
           reason: 'commands differ',
-          recorded: h.commands as unknown as Json,
-          replayed: out.commands as unknown as Json,
+          recorded: [...h.commands],
+          replayed: [...out.commands],
         };
       }
       if (stateDigest(out.state) !== h.state_digest) {

@@ -9,15 +9,16 @@
  * whose EHR uses others passes its own to `followupRoute`.
  */
 import type { EhrEvent } from '@steward/core';
-import type { Json } from '../engine/index.js';
 import { eventRef, resourceRefOf, type Route, type RouteAction } from '../routing/index.js';
+import { defaultFollowupSettings, FOLLOWUP } from './followup-workflow.js';
 import {
-  defaultFollowupSettings,
-  FOLLOWUP,
+  appointmentSignal,
+  followupStart,
+  orderSignal,
   type AppointmentSignal,
   type FollowupSettings,
   type FollowupStart,
-} from './followup-workflow.js';
+} from './followup-signals.js';
 
 /** Category or order codes that make a ServiceRequest (or a Task) a recheck order. */
 export const recheckCodes: readonly string[] = ['follow-up', 'followup', 'recheck', '390906007'];
@@ -66,8 +67,8 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
             kind: 'signal',
             type: FOLLOWUP,
             correlationKey: key,
-            name: 'order',
-            payload: { event: eventRef(event), status } as unknown as Json,
+            name: orderSignal.name,
+            payload: orderSignal.encode({ event: eventRef(event), status }),
           },
         ];
       const start: FollowupStart = {
@@ -79,7 +80,7 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
         settings: (await options.settingsOf?.(event.connectionId)) ?? defaultFollowupSettings,
       };
       return [
-        { kind: 'start', type: FOLLOWUP, correlationKey: key, payload: start as unknown as Json },
+        { kind: 'start', type: FOLLOWUP, correlationKey: key, payload: followupStart.encode(start) },
         // The order itself is linked, so an appointment based on it is known to be a recheck's.
         { kind: 'link', ref, correlationKey: key },
       ];
@@ -104,7 +105,13 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
     };
     return [...keys].flatMap((correlationKey): RouteAction[] => [
       { kind: 'link', ref, correlationKey },
-      { kind: 'signal', type: FOLLOWUP, correlationKey, name: 'appointment', payload: payload as unknown as Json },
+      {
+        kind: 'signal',
+        type: FOLLOWUP,
+        correlationKey,
+        name: appointmentSignal.name,
+        payload: appointmentSignal.encode(payload),
+      },
     ]);
   };
 }

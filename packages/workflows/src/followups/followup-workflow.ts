@@ -13,30 +13,29 @@
  * state); a reschedule reply drafts a rebooking request but the reminders stay on the booked
  * time until the EHR says it moved.
  */
-import { cancelTimer, complete, effect, setTimer } from '../engine/index.js';
+import { cancelTimer, complete, setTimer } from '../engine/index.js';
 import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
-import type { DraftRequest } from '../effects/index.js';
-import type { EventRef } from '../routing/index.js';
-import { planReminders, type QuietHours } from './reminder-schedule.js';
+import { draftProposal, proposalOutcome, type DraftRequest, type ProposalOutcomeSignal } from '../effects/index.js';
+import {
+  appointmentSignal,
+  followupStart,
+  orderSignal,
+  replySignal,
+  type AppointmentSignal,
+  type FollowupSettings,
+  type FollowupStart,
+  type OrderSignal,
+  type ReplySignal,
+} from './followup-signals.js';
+import { planReminders } from './reminder-schedule.js';
 
 export const FOLLOWUP = 'followup';
 
+// The shapes a follow-up receives are declared in followup-signals.ts; re-exported for its callers.
+export type { FollowupSettings, FollowupStart, AppointmentSignal, ReplySignal } from './followup-signals.js';
+
 export const followupStages = ['awaiting-booking', 'booked', 'rebooking', 'no-show', 'fulfilled', 'closed'] as const;
 export type FollowupStage = (typeof followupStages)[number];
-
-/** Per-clinic settings, fixed into a workflow's state when it starts (so replay sees the same). */
-export type FollowupSettings = {
-  /** Whole days before the appointment. */
-  offsetsDays: number[];
-  /** `HH:mm` in `zone`. */
-  sendAt: string;
-  zone: string;
-  quiet: QuietHours | null;
-  /** Without an occurrence on the order: days from the order to the recheck. */
-  defaultRecheckDays: number;
-  /** Days after the recheck date the booking may still happen before it is overdue. */
-  graceDays: number;
-};
 
 export const defaultFollowupSettings: FollowupSettings = {
   offsetsDays: [7, 1],
@@ -46,30 +45,6 @@ export const defaultFollowupSettings: FollowupSettings = {
   defaultRecheckDays: 42,
   graceDays: 14,
 };
-
-/** What the route starts a follow-up with: references, codes and times only. */
-export type FollowupStart = {
-  event: EventRef;
-  /** `ServiceRequest/123` or `Task/9`. */
-  orderRef: string;
-  site: string | null;
-  occurrence: { start?: string; end?: string } | null;
-  settings: FollowupSettings;
-};
-
-/** An appointment event, as the route signals it (`appointment`). */
-export type AppointmentSignal = {
-  event: EventRef;
-  appointmentRef: string;
-  status: string;
-  start: string | null;
-};
-
-/** A patient's reply, classified by the messaging inbound (`reply`). */
-export type ReplySignal = { intent: 'confirm' | 'cancel' | 'reschedule'; at: string; messageId?: string };
-
-/** What became of a proposal this workflow drafted (`proposal-outcome`, sent by the applier's wiring). */
-export type ProposalOutcomeSignal = { proposalId: string; action: string; status: string; code?: string };
 
 export type FollowupState = {
   stage: FollowupStage | 'new';
@@ -125,7 +100,7 @@ export const followupWorkflow: WorkflowDefinition<FollowupState> = {
     const act = new Acts(s, commands, ctx);
     switch (input.kind) {
       case 'start':
-        act.start(input.payload as unknown as FollowupStart);
+        act.start(followupStart.payload.parse(input.payload, 'followup start'));
         break;
       case 'signal':
         act.signal(input);
@@ -134,13 +109,12 @@ export const followupWorkflow: WorkflowDefinition<FollowupState> = {
         act.timer(input.name);
         break;
       case 'effect': {
-        const tag = input.payload.tag ?? '';
-        const r = input.payload.result;
-        const value = r.ok ? (r.value as { proposalId?: string; status?: string } | null) : null;
+        const r = draftProposal.outcome(input);
+        if (r === undefined) break;
         s.proposals.push({
-          tag,
-          proposalId: value?.proposalId ?? null,
-          status: r.ok ? (value?.status ?? 'drafted') : `error:${r.code}`,
+          tag: r.tag ?? '',
+          proposalId: r.ok ? r.value.proposalId : null,
+          status: r.ok ? r.value.status : `error:${r.code}`,
         });
         break;
       }
@@ -173,10 +147,15 @@ class Acts {
   signal(input: Extract<WorkflowInput, { kind: 'signal' }>): void {
     const s = this.s;
     if (s.stage === 'fulfilled' || s.stage === 'closed') return;
-    if (input.name === 'appointment') this.appointment(input.payload as unknown as AppointmentSignal);
-    else if (input.name === 'order') this.order(input.payload as unknown as { event: EventRef; status: string });
-    else if (input.name === 'reply') this.reply(input.payload as unknown as ReplySignal);
-    else if (input.name === 'proposal-outcome') this.outcome(input.payload as unknown as ProposalOutcomeSignal);
+    // Each payload is checked against its declaration as it comes back from the database.
+    const appointment = appointmentSignal.read(input);
+    if (appointment !== undefined) return this.appointment(appointment);
+    const order = orderSignal.read(input);
+    if (order !== undefined) return this.order(order);
+    const reply = replySignal.read(input);
+    if (reply !== undefined) return this.reply(reply);
+    const outcome = proposalOutcome.read(input);
+    if (outcome !== undefined) this.outcome(outcome);
   }
 
   timer(name: string): void {
@@ -269,7 +248,7 @@ class Acts {
     }
   }
 
-  private order(p: { event: EventRef; status: string }): void {
+  private order(p: OrderSignal): void {
     if (p.status === 'completed') this.finish('fulfilled', { order: 'completed' });
     else if (p.status === 'revoked' || p.status === 'entered-in-error') this.finish('closed', { order: p.status });
   }
@@ -444,7 +423,7 @@ class Acts {
       priority: d.priority,
       ...(d.dueAt !== undefined ? { dueAt: d.dueAt } : {}),
     };
-    this.commands.push(effect('proposal.draft', request as unknown as Json, tag));
+    this.commands.push(draftProposal.request(request, tag));
   }
 }
 

@@ -1,14 +1,14 @@
 /** @module Appointment follow-up sequencing: the workflow, its route, its schedule rules, its lists and figures. */
 export { followupWorkflow, defaultFollowupSettings, followupStages, FOLLOWUP } from './followup-workflow.js';
+export type { FollowupState, FollowupStage } from './followup-workflow.js';
+export { followupStart, appointmentSignal, orderSignal, replySignal } from './followup-signals.js';
 export type {
-  FollowupState,
-  FollowupStage,
   FollowupSettings,
   FollowupStart,
   AppointmentSignal,
+  OrderSignal,
   ReplySignal,
-  ProposalOutcomeSignal,
-} from './followup-workflow.js';
+} from './followup-signals.js';
 export { followupRoute, followupKey, orderRefOf, isRecheckOrder, recheckCodes } from './followup-route.js';
 export type { FollowupRouteOptions } from './followup-route.js';
 export { planReminders, nextAllowed, inQuietHours, instantOf } from './reminder-schedule.js';

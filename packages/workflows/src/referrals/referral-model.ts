@@ -4,7 +4,8 @@
  * reports read it unsealed), the signal payloads the route sends, the timing options and the
  * network rule.
  */
-import type { Json } from '../engine/index.js';
+import { s, type Infer } from '@steward/core';
+import { defineStart, toJson, type Json } from '../engine/index.js';
 
 export const REFERRAL_WORKFLOW = 'referral';
 
@@ -123,35 +124,46 @@ export const initialReferralState: ReferralState = {
   ending: null,
 };
 
-/** What the route sends: the start, and one signal per kind of event. */
-export type ReferralStartPayload = {
-  eventId: string;
-  occurredAt: string;
-  connectionId: string;
-  site: string | null;
-  /** `ServiceRequest/<id>`; null for an HL7 referral (identifiers only). */
-  serviceRequest: string | null;
-  status: string;
-  priority: string | null;
-  requester: string | null;
-  performers: ParticipantNote[];
-  recognisedBy?: Recognition;
-};
+const participantNote = s.object({ kind: s.string(), ref: s.nullable(s.string()), systems: s.array(s.string()) });
 
-export type ReferralSignalPayload = {
-  eventId: string;
-  eventType: string;
-  occurredAt: string;
+/** What the route starts a referral with; checked when started and when the step reads it back. */
+export const referralStart = defineStart(
+  REFERRAL_WORKFLOW,
+  s.object({
+    eventId: s.string(),
+    occurredAt: s.string(),
+    connectionId: s.string(),
+    site: s.nullable(s.string()),
+    /** `ServiceRequest/<id>`; null for an HL7 referral (identifiers only). */
+    serviceRequest: s.nullable(s.string()),
+    status: s.string(),
+    priority: s.nullable(s.string()),
+    requester: s.nullable(s.string()),
+    performers: s.array(participantNote),
+    recognisedBy: s.object({ rule: s.string(), origin: s.string(), description: s.string() }).optional(),
+  }),
+);
+export type ReferralStartPayload = Infer<typeof referralStart.payload>;
+
+/**
+ * What every referral signal carries (one signal per kind of event: `referral`, `task`,
+ * `appointment`, …): the route encodes with it, the workflow reads with it.
+ */
+export const referralSignalPayload = s.object({
+  eventId: s.string(),
+  eventType: s.string(),
+  occurredAt: s.string(),
   /** Referral/Task/Appointment/Encounter status (documents: the document status). */
-  status: string;
+  status: s.string(),
   /** `Appointment/<id>` (or the identifier link) for appointment signals. */
-  ref: string | null;
-  start: string | null;
-  participants: ParticipantNote[];
+  ref: s.nullable(s.string()),
+  start: s.nullable(s.string()),
+  participants: s.array(participantNote),
   /** Task signals: the closing outputs it names (`Procedure/1` …) and its coded status reason. */
-  outputs?: string[];
-  reason?: string | null;
-};
+  outputs: s.array(s.string()).optional(),
+  reason: s.nullable(s.string()).optional(),
+});
+export type ReferralSignalPayload = Infer<typeof referralSignalPayload>;
 
 /** Durations, in days of 24 hours (calendar days; business days are not modelled). */
 export interface ReferralTiming {
@@ -211,6 +223,7 @@ export function inNetwork(rule: NetworkRule, parts: readonly ParticipantNote[]):
   );
 }
 
-export function asJson<T>(value: T): Json {
-  return value as unknown as Json;
+/** A referral signal's payload, checked, as the engine stores it. */
+export function encodeReferralSignal(payload: ReferralSignalPayload): Json {
+  return toJson(referralSignalPayload.parse(payload, 'referral signal'));
 }

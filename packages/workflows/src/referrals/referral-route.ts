@@ -30,7 +30,8 @@ import {
 } from '@steward/ehr';
 import type { Route, RouteAction } from '../routing/index.js';
 import {
-  asJson,
+  encodeReferralSignal,
+  referralStart,
   REFERRAL_WORKFLOW,
   type ParticipantNote,
   type Recognition,
@@ -102,7 +103,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
       type: REFERRAL_WORKFLOW,
       correlationKey: key,
       name,
-      payload: asJson(payload),
+      payload: encodeReferralSignal(payload),
     });
     const base = (status: string): ReferralSignalPayload => ({
       eventId: event.id,
@@ -137,7 +138,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           kind: 'start',
           type: REFERRAL_WORKFLOW,
           correlationKey: key,
-          payload: asJson(await start()),
+          payload: referralStart.encode(await start()),
         });
         const refs = [...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : []), ...tokens.flatMap(identifierLinks)];
         for (const ref of refs) actions.push({ kind: 'link', ref, correlationKey: key });

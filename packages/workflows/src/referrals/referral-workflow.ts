@@ -12,11 +12,12 @@
  * Times: a stage is entered at its event's `occurredAt` (the EHR's time, so a late-routed event
  * does not stretch the stage); durations are days of 24 hours (business days are not modelled).
  */
-import { cancelTimer, complete, effect, setTimer } from '../engine/index.js';
+import { cancelTimer, complete, setTimer, type EffectOutcome } from '../engine/index.js';
 import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
-import type { DraftRequest } from '../effects/index.js';
+import { draftProposal, type DraftedProposal, type DraftRequest } from '../effects/index.js';
 import {
-  asJson,
+  referralSignalPayload,
+  referralStart,
   defaultNetworkRule,
   defaultReferralTiming,
   initialReferralState,
@@ -90,10 +91,10 @@ class Step {
     if (this.s.endedAt !== null) return; // nothing moves a finished referral (late effects only record)
     switch (input.kind) {
       case 'start':
-        this.start(input.payload as unknown as ReferralStartPayload);
+        this.start(referralStart.payload.parse(input.payload, 'referral start'));
         return;
       case 'signal': {
-        const p = input.payload as unknown as ReferralSignalPayload;
+        const p = referralSignalPayload.parse(input.payload, 'referral signal');
         if (this.s.eventIds.includes(p.eventId)) return;
         this.s.eventIds.push(p.eventId);
         this.signal(input.name, p);
@@ -102,9 +103,11 @@ class Step {
       case 'timer':
         this.timer(input.name);
         return;
-      case 'effect':
-        this.effectResult(input.payload.tag, input.payload.result);
+      case 'effect': {
+        const outcome = draftProposal.outcome(input);
+        if (outcome !== undefined) this.effectResult(outcome);
         return;
+      }
     }
   }
 
@@ -233,7 +236,7 @@ class Step {
     s.dueAt = null;
     s.overdue = null;
     s.endedAt = at;
-    this.commands.push(complete(asJson({ stage: s.stage, leaked: s.leaked, ending: s.ending ?? null })));
+    this.commands.push(complete({ stage: s.stage, leaked: s.leaked, ending: s.ending ?? null }));
   }
 
   /** Moves forward to `stage` (never back). */
@@ -393,16 +396,15 @@ class Step {
 
   private propose(tag: string, stage: ReferralStage, request: DraftRequest): void {
     this.s.proposals.push({ tag, stage, action: request.action, proposalId: null, status: null });
-    this.commands.push(effect('proposal.draft', asJson(request), tag));
+    this.commands.push(draftProposal.request(request, tag));
   }
 
-  private effectResult(tag: string | null, result: { ok: boolean; value?: Json }): void {
-    const note = [...this.s.proposals].reverse().find((p) => p.tag === tag && p.proposalId === null);
+  private effectResult(outcome: EffectOutcome<DraftedProposal>): void {
+    const note = [...this.s.proposals].reverse().find((p) => p.tag === outcome.tag && p.proposalId === null);
     if (note === undefined) return;
-    if (result.ok) {
-      const v = (result.value ?? {}) as { proposalId?: string; status?: string };
-      note.proposalId = v.proposalId ?? null;
-      note.status = v.status ?? null;
+    if (outcome.ok) {
+      note.proposalId = outcome.value.proposalId;
+      note.status = outcome.value.status;
     } else {
       note.status = 'failed';
     }

@@ -23,9 +23,9 @@ import {
   type FollowupItem,
   type FollowupStage,
   type FollowupState,
-  type LocalOutbox,
   type WorkflowInput,
 } from '@steward/workflows';
+import type { LocalOutbox } from '@steward/messaging';
 import { contextOf } from '../authenticate.js';
 import { errors, siteCode, uuidPattern } from '../schemas.js';
 import { detailRead, effectOutcome, stepBase, str, workflowSteps, type StoredStep } from './workflow-detail.js';

@@ -8,7 +8,6 @@
  */
 import { newId, systemClock, type Clock, type RequestContext } from '@steward/core';
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
-import type { ReplySignal } from '../followups/index.js';
 import type { MessagingGovernance } from './contact-preferences.js';
 import type { ChannelKind, MessageChannel, OutboundMessage } from './message-channel.js';
 import { replyIntent } from './message-templates.js';
@@ -33,6 +32,9 @@ export interface OpenedMessage extends Omit<OutboxItem, 'sealed'> {
   readonly language: string;
   readonly template: string;
 }
+
+/** A patient's reply read into an intent: what the caller signals to the workflow that sent the message (`reply`). */
+export type PatientReply = { intent: 'confirm' | 'cancel' | 'reschedule'; at: string; messageId?: string };
 
 /** One message of a workflow's thread: metadata, its template and language, and its text only when asked. */
 export interface ThreadMessage extends Omit<OutboxItem, 'sealed' | 'site' | 'correlationKey'> {
@@ -227,7 +229,7 @@ export class LocalOutbox implements MessageChannel {
     messageId: string,
     text: string,
   ): Promise<
-    | { readonly correlationKey: string | null; readonly channel: ChannelKind; readonly signal: ReplySignal }
+    | { readonly correlationKey: string | null; readonly channel: ChannelKind; readonly signal: PatientReply }
     | { readonly correlationKey: string | null; readonly channel: ChannelKind; readonly stop: true }
     | undefined
   > {

@@ -18,7 +18,7 @@ import {
   type TransactionalAudit,
 } from '@steward/governance';
 import type { Database } from '@steward/store';
-import type { QuietHours } from '../followups/index.js';
+import type { QuietHours } from './quiet-hours.js';
 import { channelKinds, type ChannelKind } from './message-channel.js';
 
 export interface ContactPreferences {

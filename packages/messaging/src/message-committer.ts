@@ -18,7 +18,7 @@
  */
 import { systemClock, UserError, ValidationError, type Clock, type RequestContext } from '@steward/core';
 import type { ChannelCommit, ProposalCommitter } from '@steward/proposals';
-import { instantOf, nextAllowed, type QuietHours } from '../followups/index.js';
+import { deliverableAt, type ClinicHours } from './quiet-hours.js';
 import type { ContactPreferenceStore, StoredPreferences } from './contact-preferences.js';
 import { channelKinds, type ChannelKind, type MessageChannel } from './message-channel.js';
 import { renderMessage } from './message-templates.js';
@@ -28,7 +28,7 @@ export interface MessageCommitterOptions {
   /** A channel per kind (in embedded mode, the local outbox for both). */
   readonly channels: Partial<Record<ChannelKind, MessageChannel>>;
   /** The clinic's zone and quiet hours, per site. */
-  readonly clinic: (site: string) => { readonly zone: string; readonly quiet: QuietHours | null };
+  readonly clinic: (site: string) => ClinicHours;
   readonly clock?: Clock;
 }
 
@@ -80,7 +80,7 @@ export class MessageCommitter implements ProposalCommitter {
       p.start !== undefined ? { start: p.start, zone } : undefined,
     );
     const quiet = prefs?.quietHours ?? clinic.quiet;
-    const notBefore = instantOf(nextAllowed(this.#clock.now(), zone, quiet));
+    const notBefore = deliverableAt(this.#clock.now(), zone, quiet);
     const { messageId } = await channel.send(ctx, {
       site: proposal.site,
       channel: kind,

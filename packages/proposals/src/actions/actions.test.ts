@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isStewardError, s } from '@steward/core';
+import { ActionRegistry, builtinActions, defineAction } from './index.js';
+
+const referralLetter = defineAction({
+  type: 'referral-letter.create',
+  commit: { via: 'ehr', resourceType: 'DocumentReference', write: 'create' },
+  payload: s.object({ docStatus: s.literal('preliminary'), description: s.string() }),
+  render: (p) => ({ title: 'Draft a referral letter', lines: [p.description] }),
+  reversible: true,
+  compensation: { status: 'entered-in-error' },
+});
+
+describe('defineAction', () => {
+  it('re-expresses the built-in actions, EHR writes and messages', () => {
+    assert.deepEqual(builtinActions.types(), [
+      'appointment.status',
+      'task.create',
+      'task.update',
+      'service-request.status',
+      'document-reference.draft',
+      'communication.send',
+      'reminder.send',
+    ]);
+    assert.deepEqual(builtinActions.channelTypes(), ['communication.send', 'reminder.send']);
+    assert.deepEqual(builtinActions.get('task.create').commit, { via: 'ehr', resourceType: 'Task', write: 'create' });
+    assert.deepEqual(builtinActions.get('task.create').compensation, { status: 'cancelled' });
+    assert.equal(builtinActions.get('reminder.send').reversible, false);
+  });
+
+  it('refuses a definition that could not be committed or undone as declared', () => {
+    const bad = (): unknown =>
+      defineAction({
+        type: 'Not A Type',
+        commit: { via: 'channel' },
+        payload: s.object({}),
+        render: () => ({ title: 'x', lines: [] }),
+        reversible: false,
+        compensation: { status: 'cancelled' },
+      });
+    assert.throws(bad, (e) => {
+      assert.ok(isStewardError(e));
+      assert.deepEqual(
+        e.details.map((d) => d.path),
+        ['type', 'irreversibleReason', 'compensation'],
+      );
+      return true;
+    });
+  });
+
+  it('a deployment adds its own on top of the built-in ones; a type is registered once', () => {
+    const actions = builtinActions.with([referralLetter]);
+    assert.equal(actions.has('referral-letter.create'), true);
+    assert.equal(builtinActions.has('referral-letter.create'), false, 'the built-in registry is unchanged');
+    assert.throws(() => actions.with([referralLetter]), /registered twice/);
+    assert.deepEqual(
+      actions.render('referral-letter.create', { docStatus: 'preliminary', description: 'Cardiology' }),
+      {
+        title: 'Draft a referral letter',
+        lines: ['Cardiology'],
+      },
+    );
+  });
+
+  it('an unknown type is ACTION_UNKNOWN, naming what is registered', () => {
+    const actions = new ActionRegistry([referralLetter]);
+    assert.throws(
+      () => actions.get('letter.send'),
+      (e) =>
+        isStewardError(e) &&
+        e.code === 'ACTION_UNKNOWN' &&
+        e.status === 422 &&
+        !e.retryable &&
+        e.details[0]?.message === 'one of referral-letter.create',
+    );
+  });
+});

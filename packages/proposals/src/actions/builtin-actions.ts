@@ -1,0 +1,100 @@
+/**
+ * @module Steward's own actions, declared with `defineAction` like any deployment's: five EHR writes
+ * (through the one EHR writer) and two messages (through the messaging committer).
+ */
+import { s } from '@steward/core';
+import { ActionRegistry, defineAction, type ActionDefinition, type ActionRendering } from './define-action.js';
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const statusLine = (p: Readonly<Record<string, unknown>>): string[] =>
+  typeof p['status'] === 'string' ? [`status: ${p['status']}`] : [];
+const described = (title: string, p: Readonly<Record<string, unknown>>, field: string): ActionRendering => ({
+  title,
+  lines: [...statusLine(p), ...(text(p[field]) !== '' ? [text(p[field])] : [])],
+});
+
+/** A message proposal's payload: references, codes and times only; the committer renders the text. */
+export const messagePayload = s.object({
+  template: s.string().optional(),
+  channel: s.string().optional(),
+  start: s.string().optional(),
+  zone: s.string().optional(),
+  correlationKey: s.string().optional(),
+});
+
+/** What a sent message cannot do, said before approval. */
+export const unsentable = 'a message, once sent, cannot be recalled';
+
+export const appointmentStatus = defineAction({
+  type: 'appointment.status',
+  commit: { via: 'ehr', resourceType: 'Appointment', write: 'update' },
+  payload: s.object({ status: s.string() }),
+  render: (p) => ({ title: 'Change the appointment status', lines: [`status: ${p.status}`] }),
+  reversible: true,
+});
+
+export const taskCreate = defineAction({
+  type: 'task.create',
+  commit: { via: 'ehr', resourceType: 'Task', write: 'create' },
+  payload: s.object({}),
+  render: (p) => described('Create a task', p, 'description'),
+  reversible: true,
+  compensation: { status: 'cancelled' },
+});
+
+export const taskUpdate = defineAction({
+  type: 'task.update',
+  commit: { via: 'ehr', resourceType: 'Task', write: 'update' },
+  payload: s.object({}),
+  render: (p) => described('Update a task', p, 'description'),
+  reversible: true,
+});
+
+export const serviceRequestStatus = defineAction({
+  type: 'service-request.status',
+  commit: { via: 'ehr', resourceType: 'ServiceRequest', write: 'update' },
+  payload: s.object({}),
+  render: (p) => described('Change the referral status', p, 'status'),
+  reversible: true,
+});
+
+export const documentReferenceDraft = defineAction({
+  type: 'document-reference.draft',
+  commit: { via: 'ehr', resourceType: 'DocumentReference', write: 'create' },
+  // Preliminary only: a clinician finalises notes in the EHR.
+  payload: s.object({ docStatus: s.literal('preliminary') }),
+  render: (p) => described('Draft a note', p, 'description'),
+  reversible: true,
+  compensation: { status: 'entered-in-error' },
+});
+
+export const communicationSend = defineAction({
+  type: 'communication.send',
+  commit: { via: 'channel' },
+  payload: messagePayload,
+  render: (p) => ({ title: 'Send a message', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
+  reversible: false,
+  irreversibleReason: unsentable,
+});
+
+export const reminderSend = defineAction({
+  type: 'reminder.send',
+  commit: { via: 'channel' },
+  payload: messagePayload,
+  render: (p) => ({ title: 'Send a reminder', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
+  reversible: false,
+  irreversibleReason: unsentable,
+});
+
+export const builtinActionDefinitions: readonly ActionDefinition[] = [
+  appointmentStatus,
+  taskCreate,
+  taskUpdate,
+  serviceRequestStatus,
+  documentReferenceDraft,
+  communicationSend,
+  reminderSend,
+];
+
+/** The registry of the built-in actions; a deployment adds its own with `builtinActions.with([...])`. */
+export const builtinActions = new ActionRegistry(builtinActionDefinitions);
