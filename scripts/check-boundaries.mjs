@@ -80,6 +80,8 @@ export const layering = {
   'packages/ehr': ['packages/core', 'packages/store', 'packages/governance'],
   // Proposals reach the EHR only through its one writer; workflows draft proposals.
   'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr'],
+  // Messaging commits message proposals by its own rules (quiet hours, opt-outs); it knows no workflow.
+  'packages/messaging': ['packages/core', 'packages/store', 'packages/governance', 'packages/proposals'],
   'packages/workflows': [
     'packages/core',
     'packages/store',

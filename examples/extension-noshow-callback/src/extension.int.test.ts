@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, isStewardError, type EhrEvent, type RequestContext } from '@steward/core';
-import { FhirClient } from '@steward/ehr';
+import type { EhrReader } from '@steward/ehr';
 import { ProposalApplier, ProposalDesk, builtinActions, type ProposalDeps } from '@steward/proposals';
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
 import { workflowCatalog } from '@steward/server';
@@ -50,11 +50,9 @@ const noShow: EhrEvent = {
 };
 
 // The example reads nothing from the EHR to draft (the event names two identifiers and it creates):
-// a client that fails if it is ever asked proves it.
-const unusedFhir = new FhirClient({
-  baseUrl: 'http://127.0.0.1:9/fhir',
-  transport: () => Promise.reject(new Error('the example reads nothing from the EHR')),
-});
+// a reader that fails if it is ever asked proves it.
+const refuse = (): Promise<never> => Promise.reject(new Error('the example reads nothing from the EHR'));
+const unusedEhr: EhrReader = { patient: refuse, read: refuse, search: refuse };
 
 for (const target of storeTargets()) {
   describe(`the no-show call-back extension on ${target.name}`, { skip: target.skip }, () => {
@@ -108,7 +106,7 @@ for (const target of storeTargets()) {
             ctx: drafter,
             siteOf: () => Promise.resolve('north'),
             patientOf: () => Promise.resolve(patient),
-            fhir: () => Promise.resolve(unusedFhir),
+            ehr: unusedEhr,
             actions: builtinActions.with(noshowCallbackExtension.actions ?? []),
           }),
         },
