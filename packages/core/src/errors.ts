@@ -48,6 +48,7 @@ export const errorCodes = {
   HL7_INVALID: { status: 400, exit: 2 },
   FHIR_INVALID: { status: 400, exit: 2 },
   FHIR_UNSUPPORTED: { status: 422, exit: 2 },
+  SERVER_UNAVAILABLE: { status: 503, exit: 8 },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;
