@@ -352,7 +352,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--stage <stage>', 'awaiting-booking, booked, rebooking, no-show, fulfilled or closed')
     .option('--overdue', 'only those not booked by the end of their window')
     .option('--status <status>', 'running, completed or failed')
-    .option('--after <id>', 'the page after this follow-up id')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .option('--after <id>', 'the same as --cursor (its older name)')
     .option('--limit <n>', '1-500 (default 50)')
     .option('--json', 'print as JSON')
     .action(async (o: FollowupListFlags) => followupsList(g(), o));

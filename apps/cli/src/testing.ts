@@ -36,7 +36,7 @@ export async function startCliTestServer(
   env: NodeJS.ProcessEnv,
   overrides: NodeJS.ProcessEnv = {},
 ): Promise<RunningServer> {
-  const config = loadConfig({
+  const all = {
     ...env,
     STEWARD_PORT: '0',
     STEWARD_SANDBOX: 'off',
@@ -44,8 +44,9 @@ export async function startCliTestServer(
     STEWARD_WORKFLOWS: 'off',
     STEWARD_RETENTION_PURGE_HOURS: '0',
     ...overrides,
-  });
-  return startServer(config, createLogger({ level: 'silent' }));
+  };
+  // The master key from STEWARD_MASTER_KEY is read from `env`, not this process's environment.
+  return startServer(loadConfig(all), createLogger({ level: 'silent' }), { env: all });
 }
 
 /** The TOTP secret in an `otpauth://` enrolment URI a command printed. */
