@@ -16,7 +16,7 @@ import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store'
 import { chainHash } from '@steward/governance';
 import type { RunningServer } from '@steward/server';
 import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
-import { nextCode, runSteward, startCliTestServer, totpSecretIn, type Run } from './testing.js';
+import { deadAddress, nextCode, runSteward, startCliTestServer, totpSecretIn, type Run } from './testing.js';
 
 /** Inserts a well-formed entry at `seq`, chained to the one before it, renumbering the rest. */
 async function forgeInsert(db: Database, seq: number): Promise<void> {
@@ -121,12 +121,11 @@ for (const target of storeTargets()) {
     });
 
     it('says when no server answers (exit 8), naming the address and how to start it', async () => {
-      const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken, STEWARD_SERVER_URL: 'http://127.0.0.1:9' }, [
-        'users',
-        'list',
-      ]);
+      const nowhere = await deadAddress();
+      const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken, STEWARD_SERVER_URL: nowhere }, ['users', 'list']);
       assert.equal(r.status, 8, r.stderr);
-      assert.match(r.stderr, /SERVER_UNAVAILABLE.*127\.0\.0\.1:9.*npm start/);
+      assert.ok(r.stderr.startsWith(`error [SERVER_UNAVAILABLE]: no Steward server answers at ${nowhere}`), r.stderr);
+      assert.match(r.stderr, /npm start/);
     });
 
     describe('while the server runs', () => {

@@ -4,6 +4,7 @@
  * enrolment a command printed.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createLogger, totpCode } from '@steward/governance';
 import { loadConfig, startServer, type RunningServer } from '@steward/server';
 
@@ -58,3 +59,12 @@ export function totpSecretIn(output: string): string {
 
 /** A code the server accepts after enrolment spent the current one (a code is good once). */
 export const nextCode = (secret: string): string => totpCode(secret, new Date(Date.now() + 30_000));
+
+/** An address where nothing listens: a port the system just gave out and took back. */
+export async function deadAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+}
