@@ -28,7 +28,7 @@ function program(setExit: (code: number) => void): Command {
     .description(
       'Steward: the governed operational layer around an EHR.\n' +
         'Commands talk to the running server (`npm start`): log in first with `steward login`.\n' +
-        'Only init, start, keys rotate and audit verify open the store themselves (stop the server first on the embedded store).\n' +
+        'Only init, start, keys rotate, audit verify and contacts import open the store themselves (stop the server first on the embedded store).\n' +
         'Common flags: --site <site> (one site), --cursor <cursor> (the next page, as printed), --json (machine output).\n' +
         'The server configuration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
     )
@@ -396,7 +396,7 @@ function program(setExit: (code: number) => void): Command {
   contacts
     .command('import <file>')
     .description(
-      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported)',
+      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported); opens the store itself: stop the server first on the embedded store',
     )
     .requiredOption(
       '--mapping <file>',

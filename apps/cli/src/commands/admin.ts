@@ -53,6 +53,16 @@ function grantFrom(
   };
 }
 
+/** A later step refused after the account was made: say what stands, then the refusal. */
+async function partly(done: string, rest: () => Promise<unknown>): Promise<void> {
+  try {
+    await rest();
+  } catch (e) {
+    process.stderr.write(`${done}, but the rest was not done:\n`);
+    throw e;
+  }
+}
+
 function list(rows: Row[], columns: string[], o: { json?: boolean }): void {
   if (o.json === true) printJson(rows);
   else printTable(rows, columns);
@@ -72,10 +82,12 @@ export async function usersAdd(
     secret: enrolment.secret,
     code: totpCode(enrolment.secret, new Date()),
   });
-  if (o.breakGlass === true) await c.request('PUT', `/users/${user.id}/break-glass`, { eligible: true });
-  if (grant !== undefined)
-    await c.request('POST', '/grants', { principalKind: 'user', principalId: user.id, ...grant });
   process.stdout.write(`user ${username} created (${user.id})\nTOTP enrolment (shown once): ${enrolment.uri}\n`);
+  await partly(`user ${username} exists`, async () => {
+    if (o.breakGlass === true) await c.request('PUT', `/users/${user.id}/break-glass`, { eligible: true });
+    if (grant !== undefined)
+      await c.request('POST', '/grants', { principalKind: 'user', principalId: user.id, ...grant });
+  });
 }
 
 export async function usersList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
@@ -106,9 +118,11 @@ export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags)
   const grant = grantFrom(o);
   const c = connect(g);
   const account = await c.request<{ id: string }>('POST', '/service-accounts', { name });
-  if (grant !== undefined)
-    await c.request('POST', '/grants', { principalKind: 'service', principalId: account.id, ...grant });
   process.stdout.write(`service account ${name} created (${account.id})\n`);
+  if (grant !== undefined)
+    await partly(`service account ${name} exists`, () =>
+      c.request('POST', '/grants', { principalKind: 'service', principalId: account.id, ...grant }),
+    );
 }
 
 export async function servicesList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
