@@ -1,26 +1,22 @@
 /**
- * The `steward` command end to end, as an operator runs it: init, users, grants, tokens, and
- * `audit verify` detecting each kind of tampering done directly in the database (alter, delete,
- * insert, reorder, truncate) — on real PostgreSQL and on the embedded store.
+ * The `steward` command end to end, as an operator runs it: init (offline), then a running server
+ * that every other command is a client of — login with password + TOTP and with a service
+ * token, users, grants, tokens, audit, a refusal with the server's reason and exit code, logout
+ * revoking — then `keys rotate` and `audit verify` offline, detecting each kind of tampering done
+ * directly in the database (alter, delete, insert, reorder, truncate). On real PostgreSQL and on
+ * the embedded store, where the commands work while the server holds the store.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { chainHash } from '@steward/governance';
+import type { RunningServer } from '@steward/server';
 import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
-
-const bin = new URL('../bin/steward.js', import.meta.url).pathname;
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { deadAddress, nextCode, runSteward, startCliTestServer, totpSecretIn, type Run } from './testing.js';
 
 /** Inserts a well-formed entry at `seq`, chained to the one before it, renumbering the rest. */
 async function forgeInsert(db: Database, seq: number): Promise<void> {
@@ -47,18 +43,19 @@ for (const target of storeTargets()) {
     const dir = mkdtempSync(join(tmpdir(), 'steward-cli-'));
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, 'config'),
       STEWARD_DATA_DIR: join(dir, 'data'),
       STEWARD_ADMIN_PASSWORD: 'an administrator password',
       STEWARD_USER_PASSWORD: 'a coordinator password',
       STEWARD_LOG_LEVEL: 'error',
     };
+    const credentials = join(dir, 'config', 'steward', 'credentials.json');
     let pg: TestDatabase | undefined;
+    let adminSecret = '';
+    let adminToken = '';
 
-    const steward = (...args: string[]): Run => {
-      const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
+    const steward = (...args: string[]): Promise<Run> => runSteward(env, args);
     /** Opens the store directly, as an attacker with database access would. */
     const direct = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
       const db =
@@ -84,60 +81,192 @@ for (const target of storeTargets()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('lists every command in --help', () => {
-      const r = steward('--help');
+    it('lists every command and the common flags in --help', async () => {
+      const r = await steward('--help');
       assert.equal(r.status, 0);
-      for (const c of ['init', 'start', 'users', 'services', 'tokens', 'grants', 'egress', 'audit', 'keys'])
+      for (const c of [
+        'init',
+        'start',
+        'login',
+        'logout',
+        'users',
+        'services',
+        'tokens',
+        'grants',
+        'egress',
+        'audit',
+        'keys',
+      ])
         assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
-      assert.match(steward('audit', '--help').stdout, /verify[\s\S]*query[\s\S]*export/);
+      assert.match(r.stdout, /--site[\s\S]*--cursor[\s\S]*--json/);
+      assert.match(r.stdout, /--server <url>/);
+      assert.match((await steward('audit', '--help')).stdout, /verify[\s\S]*query[\s\S]*export/);
     });
 
-    it('refuses to act without a token, with an actionable message', () => {
-      const r = steward('users', 'list');
+    it('refuses to act without a login, with an actionable message', async () => {
+      const r = await steward('users', 'list');
       assert.equal(r.status, 3);
-      assert.match(r.stderr, /AUTH_REQUIRED.*STEWARD_TOKEN/);
+      assert.match(r.stderr, /AUTH_REQUIRED.*steward login/);
     });
 
-    it('init creates the admin, a 0600 key file in embedded mode, and a working token', () => {
+    it('init creates the admin, a 0600 key file in embedded mode, and a token; once only', async () => {
       const tokenFile = join(dir, 'admin.token');
-      const r = steward('init', '--admin-user', 'alice', '--token-out', tokenFile);
+      const r = await steward('init', '--admin-user', 'alice', '--token-out', tokenFile);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /otpauth:\/\/totp\//);
+      adminSecret = totpSecretIn(r.stdout);
       assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
       if (target.name === 'pglite') assert.equal(statSync(join(dir, 'data', 'master-keys.json')).mode & 0o777, 0o600);
-      env['STEWARD_TOKEN'] = readFileSync(tokenFile, 'utf8').trim();
-      assert.equal(steward('init', '--admin-user', 'mallory').status, 6, 'a second init is refused');
-
-      assert.equal(steward('users', 'add', 'bob', '--role', 'coordinator', '--site', 'north').status, 0);
-      assert.equal(steward('grants', 'add', '--user', 'alice', '--role', 'compliance_officer').status, 0);
-      const users = steward('users', 'list');
-      assert.match(users.stdout, /alice[\s\S]*bob/);
-      const bad = steward('grants', 'add', '--user', 'bob', '--role', 'wizard');
-      assert.equal(bad.status, 2);
-      assert.match(bad.stderr, /VALIDATION_FAILED[\s\S]*--role/);
+      adminToken = readFileSync(tokenFile, 'utf8').trim();
+      assert.equal((await steward('init', '--admin-user', 'mallory')).status, 6, 'a second init is refused');
     });
 
-    it('audit query answers who did what', () => {
-      const r = steward('audit', 'query', '--actor', '00000000-0000-4000-8000-000000000000', '--json');
-      assert.equal(r.status, 0, r.stderr);
-      const entries = JSON.parse(r.stdout) as { event: string }[];
-      assert.ok(entries.some((e) => e.event === 'admin.user_changed'));
-      assert.equal(steward('audit', 'query').status, 2, 'a query needs a filter');
+    it('says when no server answers (exit 8), naming the address and how to start it', async () => {
+      const nowhere = await deadAddress();
+      const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken, STEWARD_SERVER_URL: nowhere }, ['users', 'list']);
+      assert.equal(r.status, 8, r.stderr);
+      assert.ok(r.stderr.startsWith(`error [SERVER_UNAVAILABLE]: no Steward server answers at ${nowhere}`), r.stderr);
+      assert.match(r.stderr, /npm start/);
     });
 
-    it('audit export writes FHIR AuditEvent NDJSON', () => {
-      const out = join(dir, 'audit.ndjson');
-      const r = steward('audit', 'export', '--format', 'fhir', '--out', out);
-      assert.equal(r.status, 0, r.stderr);
-      const lines = readFileSync(out, 'utf8').trim().split('\n');
-      assert.ok(lines.length > 3);
-      for (const l of lines) assert.equal((JSON.parse(l) as { resourceType: string }).resourceType, 'AuditEvent');
+    describe('while the server runs', () => {
+      let server: RunningServer;
+      before(async () => {
+        server = await startCliTestServer(env);
+        env['STEWARD_SERVER_URL'] = server.url;
+      });
+      after(async () => {
+        await server.stop();
+        delete env['STEWARD_SERVER_URL'];
+      });
+
+      it('logs in with password and TOTP; the session is stored 0600 and commands act with it', async () => {
+        const r = await steward('login', '--user', 'alice', '--code', nextCode(adminSecret));
+        assert.equal(r.status, 2, 'no password: said, not asked, off a terminal');
+        assert.match(r.stderr, /VALIDATION_FAILED[\s\S]*STEWARD_LOGIN_PASSWORD/);
+        const wrong = await runSteward({ ...env, STEWARD_LOGIN_PASSWORD: 'not the password' }, [
+          'login',
+          '--user',
+          'alice',
+          '--code',
+          '000000',
+        ]);
+        assert.equal(wrong.status, 3);
+        assert.match(wrong.stderr, /AUTH_INVALID/);
+        const ok = await runSteward({ ...env, STEWARD_LOGIN_PASSWORD: 'an administrator password' }, [
+          'login',
+          '--user',
+          'alice',
+          '--code',
+          nextCode(adminSecret),
+        ]);
+        assert.equal(ok.status, 0, ok.stderr);
+        assert.equal(statSync(credentials).mode & 0o777, 0o600);
+        assert.match(readFileSync(credentials, 'utf8'), /"kind": "session"/);
+        const me = await steward('whoami', '--json');
+        assert.equal(me.status, 0, me.stderr);
+        assert.equal((JSON.parse(me.stdout) as { name: string; authMethod: string }).name, 'alice');
+      });
+
+      it(`works while the server holds the store${target.name === 'pglite' ? ' (the embedded PGlite store, one process only)' : ''}`, async () => {
+        const added = await steward('users', 'add', 'bob', '--role', 'coordinator', '--site', 'north');
+        assert.equal(added.status, 0, added.stderr);
+        env['BOB_SECRET'] = totpSecretIn(added.stdout);
+        assert.equal((await steward('grants', 'add', '--user', 'alice', '--role', 'compliance_officer')).status, 0);
+        const users = await steward('users', 'list');
+        assert.equal(users.status, 0, users.stderr);
+        assert.match(users.stdout, /alice[\s\S]*bob/);
+        const listed = JSON.parse((await steward('users', 'list', '--json')).stdout) as { username: string }[];
+        assert.deepEqual(listed.map((u) => u.username).sort(), ['alice', 'bob']);
+        const bad = await steward('grants', 'add', '--user', 'bob', '--role', 'wizard');
+        assert.equal(bad.status, 2);
+        assert.match(bad.stderr, /VALIDATION_FAILED[\s\S]*--role/);
+      });
+
+      it('a command the server refuses shows its code, its reason and the documented exit code', async () => {
+        const bobConfig = join(dir, 'bob-config');
+        const bobEnv = { ...env, XDG_CONFIG_HOME: bobConfig, STEWARD_LOGIN_PASSWORD: 'a coordinator password' };
+        const login = await runSteward(bobEnv, ['login', '--user', 'bob', '--code', nextCode(env['BOB_SECRET'] ?? '')]);
+        assert.equal(login.status, 0, login.stderr);
+        const r = await runSteward(bobEnv, ['users', 'list']);
+        assert.equal(r.status, 4, 'FORBIDDEN exits 4 (docs/errors.md)');
+        assert.match(r.stderr, /error \[FORBIDDEN\]: .*users\.manage[\s\S]*steward grants add/);
+        const missing = await runSteward(bobEnv, ['users', 'disable', 'nobody']);
+        assert.equal(missing.status, 4, 'refused before anything is looked up');
+        assert.equal((await runSteward(bobEnv, ['logout'])).status, 0);
+      });
+
+      it(
+        'offline commands say they conflict with the running server on the embedded store',
+        {
+          skip: target.name !== 'pglite' && 'PostgreSQL is shared by many processes',
+        },
+        async () => {
+          const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken }, ['keys', 'rotate']);
+          assert.equal(r.status, 8);
+          assert.match(r.stderr, /STORE_UNAVAILABLE.*in use by process[\s\S]*stop the server first/);
+        },
+      );
+
+      it('logs in with a service token; logout revokes it on the server and deletes the file', async () => {
+        assert.equal(
+          (await steward('services', 'add', 'nightly', '--role', 'automation', '--site', 'north')).status,
+          0,
+        );
+        const tokenFile = join(dir, 'nightly.token');
+        const created = await steward('tokens', 'create', '--service', 'nightly', '--name', 'ci', '--out', tokenFile);
+        assert.equal(created.status, 0, created.stderr);
+        const token = readFileSync(tokenFile, 'utf8').trim();
+        const svcEnv = { ...env, XDG_CONFIG_HOME: join(dir, 'svc-config') };
+        const svcFile = join(dir, 'svc-config', 'steward', 'credentials.json');
+        const login = await runSteward(svcEnv, ['login', '--token', token]);
+        assert.equal(login.status, 0, login.stderr);
+        assert.match(login.stdout, /as nightly \(service, API token\)/);
+        assert.equal(statSync(svcFile).mode & 0o777, 0o600);
+        assert.match((await runSteward(svcEnv, ['whoami'])).stdout, /^nightly \(service/);
+        const out = await runSteward(svcEnv, ['logout']);
+        assert.equal(out.status, 0, out.stderr);
+        assert.match(out.stdout, /API token is revoked/);
+        assert.equal(existsSync(svcFile), false);
+        const tokens = JSON.parse((await steward('tokens', 'list', '--json')).stdout) as {
+          name: string;
+          revokedAt: string | null;
+        }[];
+        assert.notEqual(tokens.find((t) => t.name === 'ci')?.revokedAt ?? null, null, 'revoked on the server');
+        const again = await runSteward({ ...svcEnv, STEWARD_TOKEN: token }, ['whoami']);
+        assert.equal(again.status, 3);
+        assert.match(again.stderr, /AUTH_INVALID/);
+      });
+
+      it('audit query answers who did what; audit export writes FHIR AuditEvent NDJSON', async () => {
+        const r = await steward('audit', 'query', '--actor', '00000000-0000-4000-8000-000000000000', '--json');
+        assert.equal(r.status, 0, r.stderr);
+        const entries = JSON.parse(r.stdout) as { event: string }[];
+        assert.ok(entries.some((e) => e.event === 'admin.user_changed'));
+        assert.equal((await steward('audit', 'query')).status, 2, 'a query needs a filter');
+        const out = join(dir, 'audit.ndjson');
+        const x = await steward('audit', 'export', '--format', 'fhir', '--out', out);
+        assert.equal(x.status, 0, x.stderr);
+        const lines = readFileSync(out, 'utf8').trim().split('\n');
+        assert.ok(lines.length > 3);
+        for (const l of lines) assert.equal((JSON.parse(l) as { resourceType: string }).resourceType, 'AuditEvent');
+        assert.match(x.stderr, new RegExp(`exported ${lines.length} AuditEvent`));
+      });
+
+      it('logout ends the session on the server and deletes the file', async () => {
+        const session = (JSON.parse(readFileSync(credentials, 'utf8')) as { token: string }).token;
+        const r = await steward('logout');
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(existsSync(credentials), false);
+        const res = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${session}` } });
+        assert.equal(res.status, 401, 'the session no longer works');
+        assert.match((await steward('logout')).stdout, /not logged in/);
+      });
     });
 
-    it('keys rotate keeps every value readable', () => {
-      assert.equal(steward('keys', 'rotate').status, 0);
-      assert.match(steward('users', 'list').stdout, /bob/);
-      assert.equal(steward('audit', 'verify').status, 0);
+    it('keys rotate keeps every value readable (offline, the server stopped)', async () => {
+      env['STEWARD_TOKEN'] = adminToken;
+      assert.equal((await steward('keys', 'rotate')).status, 0);
+      assert.equal((await steward('audit', 'verify')).status, 0);
     });
 
     describe('audit verify detects tampering', () => {
@@ -179,7 +308,7 @@ for (const target of storeTargets()) {
         });
 
       before(async () => {
-        assert.equal(steward('audit', 'verify').status, 0);
+        assert.equal((await steward('audit', 'verify')).status, 0);
         saved = await direct(async (db) => ({
           log: (await db.query('select * from audit_log order by seq')).rows,
           cps: (await db.query('select * from audit_checkpoints order by seq')).rows,
@@ -231,7 +360,7 @@ for (const target of storeTargets()) {
             await direct(async (db) => {
               for (const s of c.sql) await (s === 'forge-insert-at-4' ? forgeInsert(db, 4) : tamper(db, s));
             });
-            const r = steward('audit', 'verify');
+            const r = await steward('audit', 'verify');
             assert.equal(r.status, 1, `verify should fail: ${r.stdout}${r.stderr}`);
             const want =
               c.seq === 'last' ? /BROKEN at entry #\d+ \(truncated\)/ : new RegExp(`BROKEN at entry #${c.seq}\\b`);
@@ -239,7 +368,7 @@ for (const target of storeTargets()) {
           } finally {
             await direct(restore);
           }
-          assert.equal(steward('audit', 'verify').status, 0, 'intact again once restored');
+          assert.equal((await steward('audit', 'verify')).status, 0, 'intact again once restored');
         });
       }
     });

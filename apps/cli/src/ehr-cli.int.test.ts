@@ -1,9 +1,9 @@
 /**
  * The operator's path to a working EHR connection, with the real command: `steward sandbox` runs
  * the sandbox EHR in another process with a SMART client registered from a public key file;
- * `steward egress add`, `steward ehr add` with the private key, then `steward ehr check` proves
- * discovery, a token and a read — and names the failing step when the key is not the one the EHR
- * knows. Embedded store only: the path is the same on PostgreSQL.
+ * against a running Steward server, `steward egress add`, `steward ehr add` with the private key,
+ * then `steward ehr check` proves discovery, a token and a read — and names the failing step when
+ * the key is not the one the EHR knows. Embedded store only: the path is the same on PostgreSQL.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKey } from '@steward/sandbox-ehr/testing';
+import type { RunningServer } from '@steward/server';
+import { runSteward, startCliTestServer, type Run } from './testing.js';
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 
@@ -24,11 +26,14 @@ describe('steward sandbox, ehr add and ehr check', () => {
     STEWARD_ADMIN_PASSWORD: 'an administrator password',
     STEWARD_LOG_LEVEL: 'error',
   };
-  const steward = (...args: string[]): { status: number; stdout: string; stderr: string } => {
+  /** Offline commands (init, sandbox) block; the others talk to the server running in this process. */
+  const offline = (...args: string[]): { status: number; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
+  const steward = (...args: string[]): Promise<Run> => runSteward(env, args);
   let sandbox: ChildProcess;
+  let server: RunningServer | undefined;
   let fhirBase: string;
 
   before(async () => {
@@ -59,10 +64,13 @@ describe('steward sandbox, ehr add and ehr check', () => {
       sandbox.once('exit', (code) => reject(new Error(`sandbox exited with ${String(code)}`)));
     });
     const tokenFile = join(dir, 'admin.token');
-    assert.equal(steward('init', '--admin-user', 'alice', '--token-out', tokenFile).status, 0);
+    assert.equal(offline('init', '--admin-user', 'alice', '--token-out', tokenFile).status, 0);
     env['STEWARD_TOKEN'] = readFileSync(tokenFile, 'utf8').trim();
+    server = await startCliTestServer(env);
+    env['STEWARD_SERVER_URL'] = server.url;
   });
-  after(() => {
+  after(async () => {
+    await server?.stop();
     sandbox?.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -71,9 +79,9 @@ describe('steward sandbox, ehr add and ehr check', () => {
     assert.match(fhirBase, /^http:\/\/127\.0\.0\.1:\d+\/fhir\/R4$/);
   });
 
-  it('registers the EHR and proves it works: discovery, token, read', () => {
+  it('registers the EHR and proves it works: discovery, token, read', async () => {
     const origin = new URL(fhirBase).origin;
-    const egress = steward(
+    const egress = await steward(
       'egress',
       'add',
       'sandbox-ehr',
@@ -86,8 +94,8 @@ describe('steward sandbox, ehr add and ehr check', () => {
       '--allow-private',
     );
     assert.equal(egress.status, 0, egress.stderr);
-    const add = (name: string, keyFile: string): void => {
-      const r = steward(
+    const add = async (name: string, keyFile: string): Promise<void> => {
+      const r = await steward(
         'ehr',
         'add',
         name,
@@ -108,16 +116,18 @@ describe('steward sandbox, ehr add and ehr check', () => {
       );
       assert.equal(r.status, 0, r.stderr);
     };
-    add('north-ehr', join(dir, 'client.private.jwk.json'));
-    const check = steward('ehr', 'check', 'north-ehr');
+    await add('north-ehr', join(dir, 'client.private.jwk.json'));
+    const listed = await steward('ehr', 'list');
+    assert.match(listed.stdout, /north-ehr\s+north\s+generic-r4\s+http\S+\s+America\/New_York\s+10\/s/);
+    const check = await steward('ehr', 'check', 'north-ehr');
     assert.equal(check.status, 0, check.stdout + check.stderr);
     assert.match(check.stdout, /discovery\s+ok/);
     assert.match(check.stdout, /token\s+ok\s+\d+\s+granted system\/\*\.rs \(ES384\)/);
     assert.match(check.stdout, /read\s+ok/);
     assert.match(check.stdout, /north-ehr works/);
 
-    add('impostor', join(dir, 'wrong.private.jwk.json'));
-    const bad = steward('ehr', 'check', 'impostor');
+    await add('impostor', join(dir, 'wrong.private.jwk.json'));
+    const bad = await steward('ehr', 'check', 'impostor');
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /discovery\s+ok/);
     assert.match(bad.stdout, /token\s+FAILED\s+\d+\s+EHR_AUTH_FAILED/);
@@ -125,7 +135,7 @@ describe('steward sandbox, ehr add and ehr check', () => {
   });
 
   it('refuses a private key given as a client key set, naming the flag', () => {
-    const r = steward('sandbox', '--port', '0', '--client', `x=${join(dir, 'client.private.jwk.json')}`);
+    const r = offline('sandbox', '--port', '0', '--client', `x=${join(dir, 'client.private.jwk.json')}`);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--client.*public JWK/);
   });

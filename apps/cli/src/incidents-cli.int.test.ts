@@ -1,8 +1,8 @@
 /**
- * `steward retention` and `steward incidents` on the embedded store, as a compliance officer runs
- * them: a policy set and versioned, a case hold suspending the purge, an incident opened over a
- * time range, its Markdown report, and a coordinator refused. Kept to few commands: each one opens
- * the embedded store, seconds on a slow machine. Accounts are made in-process between commands.
+ * `steward retention` and `steward incidents` against a server on the embedded store, as a
+ * compliance officer runs them: a policy set and versioned, a case hold suspending the purge, an
+ * incident opened over a time range, its Markdown report, and a coordinator refused by the server.
+ * Accounts are made in-process before the server starts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +11,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
-import { loadConfig, openKernel } from '@steward/server';
+import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
+import { runSteward, startCliTestServer } from './testing.js';
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 
@@ -27,14 +28,16 @@ describe('steward retention and incidents on the embedded store', () => {
   };
   let officer: string;
   let coordinator: string;
-  const steward = (token: string, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token }, encoding: 'utf8' });
+  let server: RunningServer | undefined;
+  const init = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
+  const steward = (token: string, ...args: string[]) => runSteward({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
-    const init = steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
-    assert.equal(init.status, 0, init.stderr);
+    const r = init('init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
+    assert.equal(r.status, 0, r.stderr);
     assert.ok(readFileSync(join(dir, 'admin.token'), 'utf8').trim().length > 0);
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
     try {
@@ -43,26 +46,31 @@ describe('steward retention and incidents on the embedded store', () => {
     } finally {
       await kernel.close();
     }
+    server = await startCliTestServer(env);
+    env['STEWARD_SERVER_URL'] = server.url;
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('sets a policy, suspends the purge under a case hold, opens and reports an incident', () => {
-    const set = steward(officer, 'retention', 'set', 'ehr-messages', '--days', '365');
+  it('sets a policy, suspends the purge under a case hold, opens and reports an incident', async () => {
+    const set = await steward(officer, 'retention', 'set', 'ehr-messages', '--days', '365');
     assert.equal(set.status, 0, set.stderr);
     assert.match(set.stdout, /ehr-messages: kept 365 days \(version 1\)/);
-    const hold = steward(officer, 'retention', 'hold', '--case', 'CASE-9', '--reason', 'subpoena');
+    const hold = await steward(officer, 'retention', 'hold', '--case', 'CASE-9', '--reason', 'subpoena');
     assert.equal(hold.status, 0, hold.stderr);
-    const purge = steward(officer, 'retention', 'purge');
+    const purge = await steward(officer, 'retention', 'purge');
     assert.equal(purge.status, 0, purge.stderr);
     assert.match(purge.stdout, /ehr-messages\s+suspended/);
     assert.match(purge.stdout, /purge suspended: 1 case hold/);
 
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const refused = steward(coordinator, 'incidents', 'open', '--from', from, '--to', to, '--summary', 'x');
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /FORBIDDEN/);
-    const opened = steward(
+    const refused = await steward(coordinator, 'incidents', 'open', '--from', from, '--to', to, '--summary', 'x');
+    assert.equal(refused.status, 4, 'FORBIDDEN exits 4');
+    assert.match(refused.stderr, /^error \[FORBIDDEN\]/);
+    const opened = await steward(
       officer,
       'incidents',
       'open',
@@ -77,7 +85,7 @@ describe('steward retention and incidents on the embedded store', () => {
     assert.equal(opened.status, 0, opened.stderr);
     const incident = JSON.parse(opened.stdout) as { id: string; status: string };
     assert.equal(incident.status, 'open');
-    const report = steward(officer, 'incidents', 'report', incident.id);
+    const report = await steward(officer, 'incidents', 'report', incident.id);
     assert.equal(report.status, 0, report.stderr);
     assert.match(report.stdout, new RegExp(`^# Incident ${incident.id}`));
     assert.match(report.stdout, /Notify individuals by: /);

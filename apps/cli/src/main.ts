@@ -20,20 +20,50 @@ import { followupsList, reportFollowups, type FollowupListFlags } from './comman
 import { demoAccounts } from './commands/demo-accounts.js';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
-import type { GlobalOptions } from './session.js';
+import type { GlobalOptions } from './client/http.js';
+import { login, logout, whoami, type LoginFlags } from './commands/login.js';
 
 function program(setExit: (code: number) => void): Command {
   const p = new Command('steward')
     .description(
-      'Steward: the governed operational layer around an EHR.\nConfiguration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
+      'Steward: the governed operational layer around an EHR.\n' +
+        'Commands talk to the running server (`npm start`): log in first with `steward login`.\n' +
+        'Only init, start, keys rotate, audit verify and contacts import open the store themselves (stop the server first on the embedded store).\n' +
+        'Common flags: --site <site> (one site), --cursor <cursor> (the next page, as printed), --json (machine output).\n' +
+        'The server configuration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
     )
-    .option('--token-file <file>', 'a file holding the API token to act with (default: $STEWARD_TOKEN)')
+    .option(
+      '--server <url>',
+      'the Steward server (default: $STEWARD_SERVER_URL, the one you logged in to, or http://127.0.0.1:8470)',
+    )
+    .option(
+      '--token-file <file>',
+      'act with the API token in this file instead of the stored login (or $STEWARD_TOKEN)',
+    )
     .exitOverride()
     .showHelpAfterError('(run `steward --help` for usage)');
   const g = (): GlobalOptions => {
-    const tokenFile = p.opts<{ tokenFile?: string }>().tokenFile;
-    return tokenFile !== undefined ? { tokenFile } : {};
+    const { tokenFile, server } = p.opts<{ tokenFile?: string; server?: string }>();
+    return { ...(tokenFile !== undefined ? { tokenFile } : {}), ...(server !== undefined ? { server } : {}) };
   };
+
+  p.command('login')
+    .description('log in to the server: username, password and TOTP code (asked, or from flags), or an API token')
+    .option('--user <username>', 'who (default: $STEWARD_LOGIN_USER, or asked)')
+    .option('--password-file <file>', 'read the password from a file (default: $STEWARD_LOGIN_PASSWORD, or asked)')
+    .option('--code <code>', 'the current TOTP code (default: $STEWARD_LOGIN_CODE, or asked)')
+    .option(
+      '--token <token>',
+      'log in with a service (or personal) API token instead (or $STEWARD_TOKEN, --token-file)',
+    )
+    .action(async (o: LoginFlags) => login(g(), o));
+  p.command('logout')
+    .description('end the stored login on the server (a session ends; an API token is revoked), then delete it')
+    .action(async () => logout());
+  p.command('whoami')
+    .description('who the stored login (or token) acts as, with its grants')
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => whoami(g(), o));
 
   p.command('init')
     .description('create the data directory, master key and first administrator (once)')
@@ -85,7 +115,8 @@ function program(setExit: (code: number) => void): Command {
   users
     .command('list')
     .description('list users')
-    .action(async () => admin.usersList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => admin.usersList(g(), o));
   users
     .command('disable <username>')
     .description('disable a user: ends sessions, revokes tokens')
@@ -102,7 +133,8 @@ function program(setExit: (code: number) => void): Command {
   services
     .command('list')
     .description('list service accounts')
-    .action(async () => admin.servicesList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => admin.servicesList(g(), o));
 
   const tokens = p.command('tokens').description('API tokens (stored hashed, scoped, expiring, revocable)');
   tokens
@@ -122,7 +154,8 @@ function program(setExit: (code: number) => void): Command {
   tokens
     .command('list')
     .description('list tokens (never their secrets)')
-    .action(async () => admin.tokensList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => admin.tokensList(g(), o));
   tokens
     .command('revoke <id>')
     .description('revoke a token, effective at once')
@@ -135,7 +168,8 @@ function program(setExit: (code: number) => void): Command {
   grants
     .command('list')
     .description('list live grants')
-    .action(async () => admin.grantsList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => admin.grantsList(g(), o));
   grants
     .command('revoke <id>')
     .description('revoke a grant')
@@ -155,12 +189,15 @@ function program(setExit: (code: number) => void): Command {
   egress
     .command('list')
     .description('list destinations')
-    .action(async () => admin.egressList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => admin.egressList(g(), o));
 
   const audit = p.command('audit').description('the tamper-evident audit trail');
   audit
     .command('verify')
-    .description('check the hash chain and signed checkpoints from genesis (exit 1 names the first bad entry)')
+    .description(
+      'check the hash chain and signed checkpoints from genesis (exit 1 names the first bad entry); reads the store itself: stop the server first on the embedded store',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (o: { json?: boolean }) => setExit(await auditVerify(g(), o)));
   const filters = (c: Command): Command =>
@@ -171,6 +208,7 @@ function program(setExit: (code: number) => void): Command {
       .option('--to <date>', 'until this date or time (exclusive)');
   filters(audit.command('query').description('search the audit trail'))
     .option('--limit <n>', 'most entries', '1000')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .option('--json', 'print entries as JSON')
     .action(async (o: Parameters<typeof auditQuery>[1]) => auditQuery(g(), o));
   filters(audit.command('export').description('export as FHIR R4 AuditEvent NDJSON (IHE BALP)'))
@@ -214,17 +252,20 @@ function program(setExit: (code: number) => void): Command {
   ehr
     .command('list')
     .description('list EHR connections')
-    .action(async () => ehrList(g()));
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => ehrList(g(), o));
   ehr
     .command('check <name>')
     .description('prove a connection works: discovery, a SMART token, a read (exit 1 if a step fails)')
-    .action(async (name: string) => setExit(await ehrCheck(g(), name)));
+    .option('--json', 'print the steps as JSON')
+    .action(async (name: string, o: { json?: boolean }) => setExit(await ehrCheck(g(), name, o)));
   ehr
     .command('dead-letters <name>')
     .description(
       'the attention list: dead letters, messages filed under a reused control id, ignored types; with counts',
     )
-    .action(async (name: string) => ehrDeadLetters(g(), name));
+    .option('--json', 'print as JSON')
+    .action(async (name: string, o: { json?: boolean }) => ehrDeadLetters(g(), name, o));
   ehr
     .command('referral-rules <name>')
     .description('which requests are referrals on a connection: vendor defaults, the site override, the rules in force')
@@ -311,7 +352,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--stage <stage>', 'awaiting-booking, booked, rebooking, no-show, fulfilled or closed')
     .option('--overdue', 'only those not booked by the end of their window')
     .option('--status <status>', 'running, completed or failed')
-    .option('--after <id>', 'the page after this follow-up id')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .option('--after <id>', 'the same as --cursor (its older name)')
     .option('--limit <n>', '1-500 (default 50)')
     .option('--json', 'print as JSON')
     .action(async (o: FollowupListFlags) => followupsList(g(), o));
@@ -354,7 +396,7 @@ function program(setExit: (code: number) => void): Command {
   contacts
     .command('import <file>')
     .description(
-      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported)',
+      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported); opens the store itself: stop the server first on the embedded store',
     )
     .requiredOption(
       '--mapping <file>',
@@ -379,7 +421,9 @@ function program(setExit: (code: number) => void): Command {
   p.command('keys')
     .description('encryption keys')
     .command('rotate')
-    .description('new field data key, all data keys rewrapped; --master also makes a new master key version')
+    .description(
+      'new field data key, all data keys rewrapped; --master also makes a new master key version; opens the store itself: stop the server first on the embedded store',
+    )
     .option(
       '--master',
       'rotate the master key too (key file only; for STEWARD_MASTER_KEY set the new key and pass the old as STEWARD_MASTER_KEY_PREVIOUS)',

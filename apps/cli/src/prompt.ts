@@ -29,3 +29,26 @@ function hiddenPrompt(question: string): Promise<string> {
     });
   });
 }
+
+/** Asks for a value that is not secret (a username) on a terminal; refuses off one, naming the flag. */
+export async function readValue(
+  label: string,
+  value: string | undefined,
+  envName: string,
+  flag: string,
+): Promise<string> {
+  if (value !== undefined) return value;
+  const fromEnv = process.env[envName];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (process.stdin.isTTY !== true) {
+    throw new ValidationError(`${label} is required`, [
+      { path: flag, message: `pass ${flag}, set ${envName}, or run on a terminal to be asked` },
+    ]);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await new Promise<string>((resolve) => rl.question(`${label}: `, resolve));
+  } finally {
+    rl.close();
+  }
+}

@@ -1,10 +1,9 @@
 /**
- * `steward review` and `steward policies` end to end, as a reviewer runs them on the embedded
- * store: the queue, a proposal shown with its content hash, an approval refused without the hash
- * or with a stale one, an approval with the hash committed and verified at the sandbox EHR; a
- * rejection; approval policies set by a compliance officer only. Kept to few commands: each one
- * opens the embedded store, seconds on a slow machine. Proposals are
- * drafted in-process (as a workflow would) between commands, while no command holds the store.
+ * `steward review` and `steward policies` end to end, as a reviewer runs them against a server
+ * on the embedded store: the queue, a proposal shown with its content hash, an approval refused
+ * without the hash or with a stale one, an approval with the hash committed and verified at the
+ * sandbox EHR; a rejection; approval policies set by a compliance officer only. Proposals are
+ * drafted in-process (as a workflow would) before the server starts on the same store.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +14,11 @@ import { join } from 'node:path';
 import type { RequestContext } from '@steward/core';
 import { createLogger } from '@steward/governance';
 import type { ProposalSummary } from '@steward/proposals';
-import { loadConfig, openKernel } from '@steward/server';
+import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { connectSandboxEhr, principalWith } from '@steward/server/testing';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
+import { startCliTestServer } from './testing.js';
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -50,6 +50,7 @@ describe('steward review on the embedded store', () => {
   let ehrToken: string;
   let adminToken: string;
   let reviewerToken: string;
+  let server: RunningServer | undefined;
   const proposals: ProposalSummary[] = [];
 
   /** Runs the real bin asynchronously: the sandbox EHR it commits to runs in this process. */
@@ -137,8 +138,11 @@ describe('steward review on the embedded store', () => {
     } finally {
       await kernel.close();
     }
+    server = await startCliTestServer(env);
+    env['STEWARD_SERVER_URL'] = server.url;
   });
   after(async () => {
+    await server?.stop();
     await ehr?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -54,6 +54,7 @@ export const errorCodes = {
   FHIR_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },
   FHIR_UNSUPPORTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
   ACTION_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  SERVER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

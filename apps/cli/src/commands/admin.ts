@@ -1,10 +1,12 @@
-/** @module `steward users|services|tokens|grants|egress`: administration through the governed kernel. */
+/**
+ * @module `steward users|services|tokens|grants|egress`: administration through the server's API.
+ * The server decides who may do what; the CLI only turns names into ids and prints the answers.
+ */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { NotFoundError, ValidationError, purposesOfUse, roles, type PurposeOfUse, type Role } from '@steward/core';
-import { actions, selfServiceScope, totpCode, type DestinationKind } from '@steward/governance';
-import type { Kernel } from '@steward/server';
-import { withSession, type GlobalOptions } from '../session.js';
-import { printTable } from '../output.js';
+import { totpCode } from '@steward/governance';
+import { connect, ServerError, type Client, type GlobalOptions } from '../client/http.js';
+import { printJson, printTable } from '../output.js';
 import { readSecret } from '../prompt.js';
 
 export interface GrantFlags {
@@ -14,16 +16,19 @@ export interface GrantFlags {
   readonly purpose?: string;
 }
 
-async function userId(kernel: Kernel, username: string): Promise<string> {
-  const u = (await kernel.users.list()).find((x) => x.username === username);
+type Row = Record<string, unknown>;
+const items = async (c: Client, path: string): Promise<Row[]> => (await c.request<{ items: Row[] }>('GET', path)).items;
+
+async function userId(c: Client, username: string): Promise<string> {
+  const u = (await items(c, '/users')).find((x) => x['username'] === username);
   if (u === undefined) throw new NotFoundError('user');
-  return u.id;
+  return String(u['id']);
 }
 
-async function serviceId(kernel: Kernel, name: string): Promise<string> {
-  const s = (await kernel.serviceAccounts.list()).find((x) => x.name === name);
+async function serviceId(c: Client, name: string): Promise<string> {
+  const s = (await items(c, '/service-accounts')).find((x) => x['name'] === name);
   if (s === undefined) throw new NotFoundError('service account');
-  return s.id;
+  return String(s['id']);
 }
 
 function grantFrom(
@@ -48,74 +53,80 @@ function grantFrom(
   };
 }
 
+/** A later step refused after the account was made: say what stands, then the refusal. */
+async function partly(done: string, rest: () => Promise<unknown>): Promise<void> {
+  try {
+    await rest();
+  } catch (e) {
+    process.stderr.write(`${done}, but the rest was not done:\n`);
+    throw e;
+  }
+}
+
+function list(rows: Row[], columns: string[], o: { json?: boolean }): void {
+  if (o.json === true) printJson(rows);
+  else printTable(rows, columns);
+}
+
 export async function usersAdd(
   g: GlobalOptions,
   username: string,
   o: GrantFlags & { passwordFile?: string; breakGlass?: boolean },
 ): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    const grant = grantFrom(o);
-    if (grant !== undefined) await kernel.policy.enforce(ctx, 'grants.manage');
-    const password = await readSecret(`Password for ${username}`, o.passwordFile, 'STEWARD_USER_PASSWORD');
-    const user = await kernel.users.create({ username, password }, actor);
-    const enrolment = await kernel.users.startTotpEnrolment(user.id);
-    await kernel.users.confirmTotp(user.id, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), actor);
-    if (o.breakGlass === true) await kernel.users.setBreakGlassEligible(user.id, true, actor);
-    if (grant !== undefined) await kernel.grants.add(actor, { principalKind: 'user', principalId: user.id, ...grant });
-    process.stdout.write(`user ${username} created (${user.id})\nTOTP enrolment (shown once): ${enrolment.uri}\n`);
+  const grant = grantFrom(o);
+  const c = connect(g);
+  const password = await readSecret(`Password for ${username}`, o.passwordFile, 'STEWARD_USER_PASSWORD');
+  const user = await c.request<{ id: string }>('POST', '/users', { username, password });
+  const enrolment = await c.request<{ secret: string; uri: string }>('POST', `/users/${user.id}/totp`);
+  await c.request('POST', `/users/${user.id}/totp/confirm`, {
+    secret: enrolment.secret,
+    code: totpCode(enrolment.secret, new Date()),
+  });
+  process.stdout.write(`user ${username} created (${user.id})\nTOTP enrolment (shown once): ${enrolment.uri}\n`);
+  await partly(`user ${username} exists`, async () => {
+    if (o.breakGlass === true) await c.request('PUT', `/users/${user.id}/break-glass`, { eligible: true });
+    if (grant !== undefined)
+      await c.request('POST', '/grants', { principalKind: 'user', principalId: user.id, ...grant });
   });
 }
 
-export async function usersList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    const users = await kernel.users.list();
-    printTable(
-      users.map((u) => ({ ...u, disabled: u.disabledAt !== null ? 'yes' : '' })),
-      ['id', 'username', 'totpEnrolled', 'breakGlassEligible', 'disabled', 'createdAt'],
-    );
-  });
+export async function usersList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  const users = await items(connect(g), '/users');
+  list(
+    users.map((u) => ({ ...u, disabled: u['disabledAt'] !== null && u['disabledAt'] !== undefined ? 'yes' : '' })),
+    ['id', 'username', 'totpEnrolled', 'breakGlassEligible', 'disabled', 'createdAt'],
+    o,
+  );
 }
 
 export async function usersDisable(g: GlobalOptions, username: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    await kernel.users.disable(await userId(kernel, username), actor);
-    process.stdout.write(`user ${username} disabled: sessions ended, tokens revoked\n`);
-  });
+  const c = connect(g);
+  await c.request('POST', `/users/${await userId(c, username)}/disable`);
+  process.stdout.write(`user ${username} disabled: sessions ended, tokens revoked\n`);
 }
 
 export async function usersUnlock(g: GlobalOptions, username: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    const { locksLifted } = await kernel.users.unlock(await userId(kernel, username), actor);
-    process.stdout.write(`user ${username} unlocked: ${locksLifted} sign-in lock(s) lifted, failure counts cleared\n`);
-  });
+  const c = connect(g);
+  const { locksLifted } = await c.request<{ locksLifted: number }>(
+    'POST',
+    `/users/${await userId(c, username)}/unlock`,
+  );
+  process.stdout.write(`user ${username} unlocked: ${locksLifted} sign-in lock(s) lifted, failure counts cleared\n`);
 }
 
 export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    const grant = grantFrom(o);
-    if (grant !== undefined) await kernel.policy.enforce(ctx, 'grants.manage');
-    const account = await kernel.serviceAccounts.create(name, actor);
-    if (grant !== undefined)
-      await kernel.grants.add(actor, { principalKind: 'service', principalId: account.id, ...grant });
-    process.stdout.write(`service account ${name} created (${account.id})\n`);
-  });
+  const grant = grantFrom(o);
+  const c = connect(g);
+  const account = await c.request<{ id: string }>('POST', '/service-accounts', { name });
+  process.stdout.write(`service account ${name} created (${account.id})\n`);
+  if (grant !== undefined)
+    await partly(`service account ${name} exists`, () =>
+      c.request('POST', '/grants', { principalKind: 'service', principalId: account.id, ...grant }),
+    );
 }
 
-export async function servicesList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'users.manage');
-    printTable((await kernel.serviceAccounts.list()) as unknown as Record<string, unknown>[], [
-      'id',
-      'name',
-      'disabledAt',
-      'createdAt',
-    ]);
-  });
+export async function servicesList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  list(await items(connect(g), '/service-accounts'), ['id', 'name', 'disabledAt', 'createdAt'], o);
 }
 
 /** `steward tokens create`'s flags, as the command line gives them. */
@@ -137,110 +148,80 @@ export async function tokensCreate(g: GlobalOptions, o: TokensCreateFlags): Prom
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const unknown = scopes.filter(
-    (s) => s !== '*' && s !== selfServiceScope && !(actions as readonly string[]).includes(s),
-  );
-  if (unknown.length > 0)
-    throw new ValidationError('unknown scope', [
-      { path: '--scopes', message: `use * or: ${[selfServiceScope, ...actions].join(', ')}` },
-    ]);
   const days = Number(o.days);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     throw new ValidationError('invalid expiry', [{ path: '--days', message: 'a whole number from 1 to 365' }]);
   }
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'tokens.manage');
-    const principal =
-      o.user !== undefined
-        ? { kind: 'user' as const, id: await userId(kernel, o.user) }
-        : { kind: 'service' as const, id: await serviceId(kernel, o.service ?? '') };
-    // A token for oneself is a new credential for one's own account: prove it is really you.
-    if (principal.kind === 'user' && actor.kind === 'user' && principal.id === actor.id) {
-      await kernel.policy.enforceSelf(ctx, principal.id);
-      const password = await readSecret('Your current password', undefined, 'STEWARD_CURRENT_PASSWORD');
-      await kernel.reauth.require(
-        actor,
-        { password, ...(o.currentCode !== undefined ? { totpCode: o.currentCode } : {}) },
-        { address: 'cli' },
-      );
-    }
-    const issued = await kernel.tokens.issue(
-      { principal, name: o.name, scopes, expiresAt: new Date(kernel.clock.now().getTime() + days * 86_400_000) },
-      actor,
-    );
-    if (o.out !== undefined) {
-      writeFileSync(o.out, `${issued.token}\n`, { mode: 0o600 });
-      chmodSync(o.out, 0o600);
-      process.stdout.write(`token ${issued.id} written to ${o.out} (expires ${issued.expiresAt.toISOString()})\n`);
-    } else {
-      process.stdout.write(
-        `token ${issued.id} (expires ${issued.expiresAt.toISOString()}); shown once:\n${issued.token}\n`,
-      );
-    }
+  const c = connect(g);
+  const principal =
+    o.user !== undefined
+      ? { principalKind: 'user' as const, principalId: await userId(c, o.user) }
+      : { principalKind: 'service' as const, principalId: await serviceId(c, o.service ?? '') };
+  const body = { ...principal, name: o.name, scopes, expiresInDays: days };
+  const proof = async (): Promise<{ currentPassword: string; currentCode?: string }> => ({
+    currentPassword: await readSecret('Your current password', undefined, 'STEWARD_CURRENT_PASSWORD'),
+    ...(o.currentCode !== undefined ? { currentCode: o.currentCode } : {}),
   });
+  const withProof = o.currentCode !== undefined || (process.env['STEWARD_CURRENT_PASSWORD'] ?? '') !== '';
+  type Issued = { id: string; token: string; expiresAt: string };
+  let issued: Issued;
+  try {
+    issued = await c.request<Issued>('POST', '/tokens', withProof ? { ...body, ...(await proof()) } : body);
+  } catch (e) {
+    // A token for oneself is a new credential for one's own account: the server asks for proof.
+    if (withProof || !(e instanceof ServerError) || e.code !== 'AUTH_REAUTH_REQUIRED') throw e;
+    issued = await c.request<Issued>('POST', '/tokens', { ...body, ...(await proof()) });
+  }
+  if (o.out !== undefined) {
+    writeFileSync(o.out, `${issued.token}\n`, { mode: 0o600 });
+    chmodSync(o.out, 0o600);
+    process.stdout.write(`token ${issued.id} written to ${o.out} (expires ${issued.expiresAt})\n`);
+  } else {
+    process.stdout.write(`token ${issued.id} (expires ${issued.expiresAt}); shown once:\n${issued.token}\n`);
+  }
 }
 
-export async function tokensList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'tokens.manage');
-    printTable((await kernel.tokens.list()) as unknown as Record<string, unknown>[], [
-      'id',
-      'name',
-      'principalKind',
-      'principalId',
-      'scopes',
-      'expiresAt',
-      'revokedAt',
-    ]);
-  });
+export async function tokensList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  list(
+    await items(connect(g), '/tokens'),
+    ['id', 'name', 'principalKind', 'principalId', 'scopes', 'expiresAt', 'revokedAt'],
+    o,
+  );
 }
 
 export async function tokensRevoke(g: GlobalOptions, id: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'tokens.manage');
-    await kernel.tokens.revoke(id, actor);
-    process.stdout.write(`token ${id} revoked\n`);
-  });
+  await connect(g).request('DELETE', `/tokens/${encodeURIComponent(id)}`);
+  process.stdout.write(`token ${id} revoked\n`);
 }
 
 export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: string; service?: string }): Promise<void> {
   const grant = grantFrom(o);
   if (grant === undefined)
     throw new ValidationError('a role is required', [{ path: '--role', message: `one of ${roles.join(', ')}` }]);
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'grants.manage');
-    const principal =
-      o.user !== undefined
-        ? { principalKind: 'user' as const, principalId: await userId(kernel, o.user) }
-        : { principalKind: 'service' as const, principalId: await serviceId(kernel, o.service ?? '') };
-    const added = await kernel.grants.add(actor, { ...principal, ...grant });
-    process.stdout.write(
-      `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`,
-    );
-  });
+  if ((o.user === undefined) === (o.service === undefined))
+    throw new ValidationError('say whose grant this is', [{ path: '--user/--service', message: 'give exactly one' }]);
+  const c = connect(g);
+  const principal =
+    o.user !== undefined
+      ? { principalKind: 'user' as const, principalId: await userId(c, o.user) }
+      : { principalKind: 'service' as const, principalId: await serviceId(c, o.service ?? '') };
+  const added = await c.request<{ id: string }>('POST', '/grants', { ...principal, ...grant });
+  process.stdout.write(
+    `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`,
+  );
 }
 
-export async function grantsList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'grants.manage');
-    printTable((await kernel.grants.list()) as unknown as Record<string, unknown>[], [
-      'id',
-      'principalKind',
-      'principalId',
-      'role',
-      'site',
-      'workflow',
-      'purposeOfUse',
-    ]);
-  });
+export async function grantsList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  list(
+    await items(connect(g), '/grants'),
+    ['id', 'principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse'],
+    o,
+  );
 }
 
 export async function grantsRevoke(g: GlobalOptions, id: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'grants.manage');
-    await kernel.grants.revoke(actor, id);
-    process.stdout.write(`grant ${id} revoked\n`);
-  });
+  await connect(g).request('DELETE', `/grants/${encodeURIComponent(id)}`);
+  process.stdout.write(`grant ${id} revoked\n`);
 }
 
 export async function egressAdd(
@@ -251,32 +232,27 @@ export async function egressAdd(
   if (!['ehr', 'messaging', 'ai', 'other'].includes(o.kind)) {
     throw new ValidationError('unknown kind', [{ path: '--kind', message: 'one of ehr, messaging, ai, other' }]);
   }
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'egress.manage');
-    const d = await kernel.egress.register(actor, {
+  const d = await connect(g).request<{ name: string; baseUrl: string; baaOnRecord: boolean; baaReference?: string }>(
+    'POST',
+    '/egress',
+    {
       name,
-      kind: o.kind as DestinationKind,
+      kind: o.kind,
       baseUrl: o.url,
       baaOnRecord: o.baa !== undefined,
       ...(o.baa !== undefined ? { baaReference: o.baa } : {}),
       allowPrivateNetwork: o.allowPrivate === true,
-    });
-    process.stdout.write(
-      `destination ${d.name} registered: ${d.baseUrl} (BAA ${d.baaOnRecord ? `on record: ${d.baaReference ?? ''}` : 'NOT on record: no PHI will be sent'})\n`,
-    );
-  });
+    },
+  );
+  process.stdout.write(
+    `destination ${d.name} registered: ${d.baseUrl} (BAA ${d.baaOnRecord ? `on record: ${d.baaReference ?? ''}` : 'NOT on record: no PHI will be sent'})\n`,
+  );
 }
 
-export async function egressList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'egress.manage');
-    printTable((await kernel.egress.list()) as unknown as Record<string, unknown>[], [
-      'name',
-      'kind',
-      'baseUrl',
-      'baaOnRecord',
-      'baaReference',
-      'allowPrivateNetwork',
-    ]);
-  });
+export async function egressList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  list(
+    await items(connect(g), '/egress'),
+    ['name', 'kind', 'baseUrl', 'baaOnRecord', 'baaReference', 'allowPrivateNetwork'],
+    o,
+  );
 }

@@ -1,8 +1,14 @@
-/** @module `steward audit verify|query|export`: integrity, "who accessed this patient", FHIR export. */
+/**
+ * @module `steward audit verify|query|export`: integrity, "who accessed this patient", FHIR export.
+ * Query and export ask the server; verify reads the store itself, so it also works when the
+ * server does not start (after a restore, or to check a copy) — with the server stopped on the
+ * embedded store.
+ */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { ValidationError } from '@steward/core';
-import { exportFhirAuditEvents, queryAudit, verifyAuditLog, type AuditFilter } from '@steward/governance';
+import { OperationalError, ValidationError } from '@steward/core';
+import { verifyAuditLog, type AuditFilter, type AuditRecord } from '@steward/governance';
+import { connect, query } from '../client/http.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { printJson, printTable, progress } from '../output.js';
 
@@ -79,41 +85,41 @@ function nextDay(day: string): string {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function auditQuery(g: GlobalOptions, o: FilterFlags & { json?: boolean; limit?: string }): Promise<void> {
+export async function auditQuery(
+  g: GlobalOptions,
+  o: FilterFlags & { json?: boolean; limit?: string; cursor?: string },
+): Promise<void> {
   const filter = filterOf(o);
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'audit.read');
-    const page = await queryAudit(kernel.db, kernel.cipher, { ...filter, limit: Number(o.limit ?? 1000) });
-    await kernel.audit.append({
-      actor,
-      event: 'audit.queried',
-      action: 'R',
-      outcome: 'success',
-      ...(o.patient !== undefined ? { patientIds: [o.patient] } : {}),
-      query: Object.fromEntries(
-        Object.entries(o).filter(([k, v]) => v !== undefined && ['patient', 'actor', 'from', 'to'].includes(k)),
-      ),
-    });
-    if (o.json === true) {
-      printJson(page.entries);
-      return;
-    }
-    printTable(
-      page.entries.map((e) => ({
-        seq: e.seq,
-        at: e.at,
-        actor: `${e.actor.name} (${e.actor.id})`,
-        event: e.event,
-        outcome: e.outcome,
-        patients: (e.patientIds ?? []).join(' '),
-        entity: e.entity !== undefined ? `${e.entity.kind}/${e.entity.id}` : '',
-        purpose: e.purposeOfUse ?? '',
-        breakGlass: e.breakGlassId !== undefined ? 'BREAK-GLASS' : '',
-      })),
-      ['seq', 'at', 'actor', 'event', 'outcome', 'patients', 'entity', 'purpose', 'breakGlass'],
-    );
-    if (page.next !== undefined) process.stdout.write(`(more: raise --limit)\n`);
-  });
+  const page = await connect(g).request<{ items: AuditRecord[]; next?: number }>(
+    'GET',
+    `/audit/events${query({
+      patient: filter.patientId,
+      actor: filter.actorId,
+      from: filter.from,
+      to: filter.to,
+      limit: o.limit ?? '1000',
+      after: o.cursor,
+    })}`,
+  );
+  if (o.json === true) {
+    printJson(page.items);
+    return;
+  }
+  printTable(
+    page.items.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      actor: `${e.actor.name} (${e.actor.id})`,
+      event: e.event,
+      outcome: e.outcome,
+      patients: (e.patientIds ?? []).join(' '),
+      entity: e.entity !== undefined ? `${e.entity.kind}/${e.entity.id}` : '',
+      purpose: e.purposeOfUse ?? '',
+      breakGlass: e.breakGlassId !== undefined ? 'BREAK-GLASS' : '',
+    })),
+    ['seq', 'at', 'actor', 'event', 'outcome', 'patients', 'entity', 'purpose', 'breakGlass'],
+  );
+  if (page.next !== undefined && page.next !== null) process.stdout.write(`more: --cursor ${page.next}\n`);
 }
 
 export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: string; out?: string }): Promise<void> {
@@ -121,35 +127,32 @@ export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: s
     throw new ValidationError('unknown export format', [{ path: '--format', message: 'fhir (AuditEvent NDJSON)' }]);
   const filter: AuditFilter =
     o.patient === undefined && o.actor === undefined && o.from === undefined ? {} : filterOf(o);
-  await withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'audit.export');
-    await kernel.audit.flush();
-    const out: WriteStream | NodeJS.WriteStream =
-      o.out !== undefined ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
-    const bar = progress('exporting');
-    const result = await exportFhirAuditEvents(
-      kernel.db,
-      kernel.cipher,
-      filter,
-      async (line) => {
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
-      },
-      { onProgress: (p) => bar.update(p.entries) },
-    );
-    bar.stop();
-    if (out !== process.stdout) {
-      (out as WriteStream).end();
-      await once(out, 'finish');
+  const res = await connect(g).stream(
+    `/audit/export${query({ patient: filter.patientId, actor: filter.actorId, from: filter.from, to: filter.to })}`,
+  );
+  const out: WriteStream | NodeJS.WriteStream =
+    o.out !== undefined ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
+  const bar = progress('exporting');
+  let events = 0;
+  let rest = '';
+  const decoder = new TextDecoder();
+  if (res.body !== null) {
+    for await (const chunk of res.body) {
+      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      const lines = (rest + text).split('\n');
+      rest = lines.pop() ?? '';
+      events += lines.length;
+      bar.update(events);
+      if (!out.write(text)) await once(out, 'drain');
     }
-    await kernel.audit.append({
-      actor,
-      event: 'audit.exported',
-      action: 'E',
-      outcome: 'success',
-      reason: `fhir ndjson: ${result.events} events`,
-    });
-    process.stderr.write(
-      `exported ${result.events} AuditEvent resources from ${result.entries} entries${o.out !== undefined ? ` to ${o.out}` : ''}\n`,
-    );
-  });
+  }
+  bar.stop();
+  if (out !== process.stdout) {
+    (out as WriteStream).end();
+    await once(out, 'finish');
+  }
+  // A cut-off stream ends mid-line: the server failed midway (its log says why).
+  if (rest !== '')
+    throw new OperationalError('SERVER_UNAVAILABLE', `the export broke off after ${events} events: retry it`);
+  process.stderr.write(`exported ${events} AuditEvent resources${o.out !== undefined ? ` to ${o.out}` : ''}\n`);
 }

@@ -1,8 +1,10 @@
 /**
- * @module `steward contacts import|show|export`: the relationships graph through the governed
- * kernel. Import needs `phi.write` at the site, show `phi.read`, export `phi.export`; all are
- * audited by the room itself. Output never carries PHI except what `show` and `export` exist to
- * show; errors name the file, row and field, never a value.
+ * @module `steward contacts import|show|export`: the relationships graph. Show and export ask the
+ * server (`phi.read`, `phi.export`, decided and audited there). Import is a bulk migration of a
+ * practice's files (larger than an API body, resumable, with progress): it opens the store itself,
+ * governed by the same kernel (`phi.write` at the site), so on the embedded store it runs with the
+ * server stopped. Output never carries PHI except what `show` and `export` exist to show; errors
+ * name the file, row and field, never a value.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +13,11 @@ import {
   exportFormats,
   readContactSource,
   Relationships,
-  type ExportFormat,
+  type ContactView,
+  type GraphExportResult,
   type ReconciliationReport,
 } from '@steward/relationships';
+import { connect, query } from '../client/http.js';
 import { withSession, type CliSession, type GlobalOptions } from '../session.js';
 import { printJson, printTable, progress } from '../output.js';
 
@@ -90,8 +94,8 @@ function printReport(r: ReconciliationReport): void {
 }
 
 export async function contactsShow(g: GlobalOptions, id: string, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async (s) => {
-    const v = await relationshipsOf(s).graph.show(s.ctx, id);
+  {
+    const v = await connect(g).request<ContactView>('GET', `/contacts/${encodeURIComponent(id)}`);
     if (o.json === true) return printJson(v);
     const d = v.party.data;
     process.stdout.write(`${v.party.name} (${v.party.kind}, ${v.party.id}, site ${v.party.site})\n`);
@@ -116,7 +120,7 @@ export async function contactsShow(g: GlobalOptions, id: string, o: { json?: boo
       process.stdout.write(
         `  ${n.authoredAt}  ${n.author}  [${n.provenance.system}]\n    ${n.text.replace(/\n/g, '\n    ')}\n`,
       );
-  });
+  }
 }
 
 export async function contactsExport(
@@ -127,8 +131,11 @@ export async function contactsExport(
     throw new ValidationError('unknown export format', [
       { path: '--format', message: `one of ${exportFormats.join(', ')}` },
     ]);
-  await withSession(g, async (s) => {
-    const result = await relationshipsOf(s).exporter.export(s.ctx, o.site ?? 'main', o.format as ExportFormat);
+  {
+    const result = await connect(g).request<GraphExportResult>(
+      'GET',
+      `/contacts/export${query({ site: o.site ?? 'main', format: o.format })}`,
+    );
     // CSV is three files: --out names a directory. JSON and FHIR are one file: --out names it.
     const paths: string[] = [];
     if (result.files.length === 1 && result.files[0] !== undefined) {
@@ -145,5 +152,5 @@ export async function contactsExport(
     process.stdout.write(
       `Exported ${c.parties} contacts, ${c.relationships} relationships and ${c.notes} notes (${o.format}) to ${paths.join(', ')}\n`,
     );
-  });
+  }
 }

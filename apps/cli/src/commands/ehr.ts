@@ -1,17 +1,14 @@
-/** @module `steward ehr add|list|dead-letters`: EHR connections through the governed kernel. */
+/**
+ * @module `steward ehr add|list|check|dead-letters`: EHR connections through the server's API. The
+ * private key file is read here and sent to the server, which seals it; the server decides who
+ * may register or check a connection.
+ */
 import { readFileSync } from 'node:fs';
 import { importPKCS8, exportJWK } from 'jose';
 import { ValidationError } from '@steward/core';
-import {
-  checkConnection,
-  connectionClient,
-  vendorIds,
-  type MllpSettings,
-  type PrivateJwk,
-  type VendorId,
-} from '@steward/ehr';
-import { withSession, type GlobalOptions } from '../session.js';
-import { printTable } from '../output.js';
+import { vendorIds, type CheckReport, type MllpSettings, type PrivateJwk } from '@steward/ehr';
+import { connect, type GlobalOptions } from '../client/http.js';
+import { printJson, printTable } from '../output.js';
 
 export interface EhrAddFlags {
   readonly site: string;
@@ -55,11 +52,13 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
   const zoneless = o.zonelessTimes;
   if (zoneless !== undefined && zoneless !== 'infer' && zoneless !== 'refuse')
     throw new ValidationError('unknown rule', [{ path: '--zoneless-times', message: 'infer or refuse' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const c = await kernel.connections.add(ctx, {
+  const c = await connect(g).request<{ name: string; site: string; vendor: string; fhirBaseUrl: string | null }>(
+    'POST',
+    '/ehr/connections',
+    {
       name,
       site: o.site,
-      vendor: o.vendor as VendorId,
+      vendor: o.vendor,
       facilityTimeZone: o.timeZone,
       ...(o.fhirBaseUrl !== undefined ? { fhirBaseUrl: o.fhirBaseUrl } : {}),
       ...(o.clientId !== undefined ? { clientId: o.clientId } : {}),
@@ -70,52 +69,74 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
       ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
       ...(zoneless !== undefined ? { zonelessTimes: zoneless } : {}),
-    });
-    process.stdout.write(
-      `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
-        (c.fhirBaseUrl !== undefined
-          ? `Register its FHIR server as an egress destination with a BAA if not done yet, then run \`steward ehr check ${c.name}\`.\n`
-          : ''),
-    );
-  });
+    },
+  );
+  process.stdout.write(
+    `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
+      (c.fhirBaseUrl !== null
+        ? `Register its FHIR server as an egress destination with a BAA if not done yet, then run \`steward ehr check ${c.name}\`.\n`
+        : ''),
+  );
 }
 
-export async function ehrList(g: GlobalOptions): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const rows = (await kernel.connections.list(ctx)).map((c) => ({
-      name: c.name,
-      site: c.site,
-      vendor: c.vendor,
-      fhirBaseUrl: c.fhirBaseUrl ?? '',
-      mllpPort: c.settings.mllpPort ?? '',
-      timeZone: c.facilityTimeZone,
-      budget: `${c.settings.budget.requestsPerSecond}/s`,
-    }));
-    printTable(rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
-  });
+interface ConnectionRow {
+  name: string;
+  site: string;
+  vendor: string;
+  fhirBaseUrl: string | null;
+  facilityTimeZone?: string;
+  mllpPort?: number | null;
+  requestsPerSecond?: number;
+}
+
+export async function ehrList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
+  const { items } = await connect(g).request<{ items: ConnectionRow[] }>('GET', '/ehr/connections');
+  if (o.json === true) {
+    printJson(items);
+    return;
+  }
+  const rows = items.map((c) => ({
+    name: c.name,
+    site: c.site,
+    vendor: c.vendor,
+    fhirBaseUrl: c.fhirBaseUrl ?? '',
+    mllpPort: c.mllpPort ?? '',
+    timeZone: c.facilityTimeZone ?? '',
+    budget: c.requestsPerSecond !== undefined ? `${c.requestsPerSecond}/s` : '',
+  }));
+  printTable(rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
 }
 
 /** The attention list (dead letters, reused control ids, ignored types, with counts) is listed by an operator acting as the connection (who may file its messages), never with content. */
-export async function ehrDeadLetters(g: GlobalOptions, name: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'config.manage');
-    const c = await kernel.connections.get(name);
-    const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
-    const list = await journal.attention();
-    const rows = list.items.map((d) => ({
-      received: d.receivedAt.toISOString(),
-      kind: d.kind,
-      channel: d.channel,
-      type: d.messageType,
-      key: d.messageKey,
-      reason: d.reason,
-    }));
-    printTable(rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
-    const n = list.counts;
-    process.stdout.write(
-      `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ignored (not routed): ${n.ignored}\n`,
-    );
-  });
+export async function ehrDeadLetters(g: GlobalOptions, name: string, o: { json?: boolean } = {}): Promise<void> {
+  const list = await connect(g).request<{
+    items: {
+      receivedAt: string;
+      kind: string;
+      channel: string;
+      messageType: string;
+      messageKey: string;
+      reason: string;
+    }[];
+    counts: { deadLetter: number; controlIdReused: number; ignored: number };
+  }>('GET', `/ehr/connections/${encodeURIComponent(name)}/dead-letters`);
+  if (o.json === true) {
+    printJson(list);
+    return;
+  }
+  const rows = list.items.map((d) => ({
+    received: d.receivedAt,
+    kind: d.kind,
+    channel: d.channel,
+    type: d.messageType,
+    key: d.messageKey,
+    reason: d.reason,
+  }));
+  printTable(rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
+  const n = list.counts;
+  process.stdout.write(
+    `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ignored (not routed): ${n.ignored}\n`,
+  );
 }
 
 /** A private key file: a JWK (JSON) or a PKCS#8 PEM (then `--alg` and `--kid` say how it is used). */
@@ -141,20 +162,18 @@ function integer(value: string, flag: string): number {
 }
 
 /** `steward ehr check <name>`: discovery, token, a read — each step's result; exit 1 when one fails. */
-export async function ehrCheck(g: GlobalOptions, name: string): Promise<number> {
-  return withSession(g, async ({ kernel, ctx }) => {
-    await kernel.policy.enforce(ctx, 'config.manage');
-    const c = await kernel.connections.get(name);
-    const report = await checkConnection(c, await connectionClient(kernel, c), kernel.clock);
-    printTable(
-      report.steps.map((s) => ({ step: s.step, result: s.ok ? 'ok' : 'FAILED', ms: s.ms, detail: s.detail })),
-      ['step', 'result', 'ms', 'detail'],
-    );
-    const missing = 3 - report.steps.length;
-    if (missing > 0) process.stdout.write(`(${missing} later step${missing > 1 ? 's' : ''} not tried)\n`);
-    process.stdout.write(
-      report.ok ? `EHR connection ${c.name} works.\n` : `EHR connection ${c.name} does not work yet.\n`,
-    );
+export async function ehrCheck(g: GlobalOptions, name: string, o: { json?: boolean } = {}): Promise<number> {
+  const report = await connect(g).request<CheckReport>('POST', `/ehr/connections/${encodeURIComponent(name)}/check`);
+  if (o.json === true) {
+    printJson(report);
     return report.ok ? 0 : 1;
-  });
+  }
+  printTable(
+    report.steps.map((s) => ({ step: s.step, result: s.ok ? 'ok' : 'FAILED', ms: s.ms, detail: s.detail })),
+    ['step', 'result', 'ms', 'detail'],
+  );
+  const missing = 3 - report.steps.length;
+  if (missing > 0) process.stdout.write(`(${missing} later step${missing > 1 ? 's' : ''} not tried)\n`);
+  process.stdout.write(report.ok ? `EHR connection ${name} works.\n` : `EHR connection ${name} does not work yet.\n`);
+  return report.ok ? 0 : 1;
 }

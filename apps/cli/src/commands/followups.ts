@@ -1,12 +1,11 @@
 /**
  * @module `steward followups list` and `steward report followups`: recheck follow-ups and their
- * figures from a terminal, read from the workflows' state (references, stages, times; no
- * demographics), after the same `phi.search` check at the site as the API, and audited.
+ * figures from a terminal, through the server's API (references, stages, times; no demographics;
+ * `phi.search` at the site decided and audited there).
  */
-import { ValidationError, type RequestContext } from '@steward/core';
-import type { Kernel } from '@steward/server';
-import { followupFigures, followupStages, listFollowups, type FollowupStage } from '@steward/workflows';
-import { withSession, type GlobalOptions } from '../session.js';
+import { ValidationError } from '@steward/core';
+import { followupStages, type FollowupFigures, type FollowupItem } from '@steward/workflows';
+import { connect, query, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
 export interface FollowupListFlags {
@@ -14,6 +13,8 @@ export interface FollowupListFlags {
   readonly stage?: string;
   readonly overdue?: boolean;
   readonly status?: string;
+  readonly cursor?: string;
+  /** The older name of --cursor. */
   readonly after?: string;
   readonly limit?: string;
   readonly json?: boolean;
@@ -27,18 +28,21 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
   const limit = o.limit !== undefined ? Number(o.limit) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
     throw new ValidationError('invalid limit', [{ path: '--limit', message: '1 to 500' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    await searched(kernel, ctx, o.site, 'Followup');
-    const items = await listFollowups(kernel.db, {
+  const page = await connect(g).request<{ items: FollowupItem[]; next?: string }>(
+    'GET',
+    `/followups${query({
       site: o.site,
+      stage: o.stage,
+      overdue: o.overdue === true ? 'true' : undefined,
+      status: o.status,
+      after: o.cursor ?? o.after,
       limit,
-      ...(o.stage !== undefined ? { stage: o.stage as FollowupStage } : {}),
-      ...(o.overdue === true ? { overdue: true } : {}),
-      ...(o.status !== undefined ? { status: o.status as 'running' | 'completed' | 'failed' } : {}),
-      ...(o.after !== undefined ? { after: o.after } : {}),
-    });
+    })}`,
+  );
+  const items = page.items;
+  {
     if (o.json === true) {
-      printJson({ items });
+      printJson(page);
       return;
     }
     printTable(
@@ -56,9 +60,8 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
       })),
       ['id', 'order', 'stage', 'since', 'due', 'appointment', 'start', 'reminder', 'reply', 'flags'],
     );
-    const last = items.at(-1);
-    if (items.length === limit && last !== undefined) process.stdout.write(`more: --after ${last.id}\n`);
-  });
+    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+  }
 }
 
 export async function reportFollowups(
@@ -68,13 +71,11 @@ export async function reportFollowups(
   const since = o.since !== undefined ? new Date(o.since) : undefined;
   if (since !== undefined && Number.isNaN(since.getTime()))
     throw new ValidationError('invalid date', [{ path: '--since', message: 'YYYY-MM-DD or an ISO 8601 instant' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    await searched(kernel, ctx, o.site, 'FollowupReport');
-    const f = await followupFigures(kernel.db, {
-      site: o.site,
-      now: kernel.clock.now(),
-      ...(since !== undefined ? { since } : {}),
-    });
+  const f = await connect(g).request<FollowupFigures>(
+    'GET',
+    `/reports/followups${query({ site: o.site, since: o.since })}`,
+  );
+  {
     if (o.json === true) {
       printJson(f);
       return;
@@ -94,19 +95,5 @@ export async function reportFollowups(
       `total ${f.total}, open ${f.open}, overdue ${f.overdue}; booked ${f.booked}, no-shows ${f.noShows} (${pct(f.noShowRate)}), ` +
         `cancellations ${f.cancellations}; fulfilled ${pct(f.fulfilledRate)} of finished; reminders proposed ${f.remindersProposed}; opted out ${f.optedOut}\n`,
     );
-  });
-}
-
-async function searched(kernel: Kernel, ctx: RequestContext, site: string, entity: string): Promise<void> {
-  const decision = await kernel.policy.enforce(ctx, 'phi.search', { site });
-  await kernel.audit.append({
-    actor: ctx.actor,
-    event: 'phi.search',
-    action: 'R',
-    outcome: 'success',
-    entity: { kind: entity, id: '*' },
-    site,
-    purposeOfUse: decision.purposeOfUse,
-    query: { site },
-  });
+  }
 }

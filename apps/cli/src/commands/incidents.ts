@@ -1,13 +1,13 @@
 /**
  * @module `steward incidents open|list|show|report|approve|reject|close`: incident response from a
- * terminal, through the same `IncidentDesk` as the API (governed, audited). A compliance officer
- * opens, reads and reports; a reviewer at the site approves or rejects each proposed rollback.
+ * terminal, through the server's API (governed, audited there). A compliance officer opens, reads
+ * and reports; a reviewer at the site approves or rejects each proposed rollback.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '@steward/core';
-import { renderIncidentReport, type Incident, type IncidentOrigin } from '@steward/proposals';
-import { withSession, type GlobalOptions } from '../session.js';
+import type { Incident, IncidentOrigin } from '@steward/proposals';
+import { connect, query, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
 export interface OpenFlags {
@@ -72,36 +72,34 @@ function print(incident: Incident, json: boolean | undefined): void {
 
 export async function incidentsOpen(g: GlobalOptions, o: OpenFlags): Promise<void> {
   const origin = originOf(o);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const incident = await kernel.incidents.open(ctx, {
-      origin,
-      summary: o.summary,
-      ...(o.discovered !== undefined ? { discoveredAt: o.discovered } : {}),
-    });
-    print(incident, o.json);
+  const incident = await connect(g).request<Incident>('POST', '/incidents', {
+    origin,
+    summary: o.summary,
+    ...(o.discovered !== undefined ? { discoveredAt: o.discovered } : {}),
   });
+  print(incident, o.json);
 }
 
 export async function incidentsList(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const items = await kernel.incidents.list(ctx);
-    if (o.json === true) printJson(items);
-    else
-      printTable(
-        items.map((i) => ({
-          id: i.id,
-          status: i.status,
-          origin: i.origin.kind,
-          opened: i.openedAt,
-          rollbacks: i.containment.length,
-        })),
-        ['id', 'status', 'origin', 'opened', 'rollbacks'],
-      );
-  });
+  const { items } = await connect(g).request<{ items: Incident[] }>('GET', '/incidents');
+  if (o.json === true) printJson(items);
+  else
+    printTable(
+      items.map((i) => ({
+        id: i.id,
+        status: i.status,
+        origin: i.origin.kind,
+        opened: i.openedAt,
+        rollbacks: i.containment.length,
+      })),
+      ['id', 'status', 'origin', 'opened', 'rollbacks'],
+    );
 }
 
+const path = (id: string): string => `/incidents/${encodeURIComponent(id)}`;
+
 export async function incidentsShow(g: GlobalOptions, id: string, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => print(await kernel.incidents.show(ctx, id), o.json));
+  print(await connect(g).request<Incident>('GET', path(id)), o.json);
 }
 
 /** The report as Markdown (default) or JSON, to stdout or to `--out`. */
@@ -113,14 +111,13 @@ export async function incidentsReport(
   const format = o.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json')
     throw new ValidationError('unknown format', [{ path: '--format', message: 'markdown or json' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const report = await kernel.incidents.report(ctx, id);
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderIncidentReport(report);
-    if (o.out !== undefined) {
-      writeFileSync(o.out, text, { mode: 0o600 }); // it names patients: readable by its owner only
-      process.stdout.write(`report written to ${o.out}\n`);
-    } else process.stdout.write(text);
-  });
+  const res = await connect(g).stream(`${path(id)}/report${query({ format })}`);
+  const body = await res.text();
+  const text = format === 'json' ? `${JSON.stringify(JSON.parse(body), null, 2)}\n` : body;
+  if (o.out !== undefined) {
+    writeFileSync(o.out, text, { mode: 0o600 }); // it names patients: readable by its owner only
+    process.stdout.write(`report written to ${o.out}\n`);
+  } else process.stdout.write(text);
 }
 
 export async function incidentsDecide(
@@ -129,17 +126,15 @@ export async function incidentsDecide(
   id: string,
   proposalId: string,
 ): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const incident =
-      verb === 'approve'
-        ? await kernel.incidents.approveContainment(ctx, id, proposalId)
-        : await kernel.incidents.rejectContainment(ctx, id, proposalId);
-    print(incident, false);
-  });
+  const incident = await connect(g).request<Incident>(
+    'POST',
+    `${path(id)}/containment/${encodeURIComponent(proposalId)}/${verb}`,
+  );
+  print(incident, false);
 }
 
 export async function incidentsClose(g: GlobalOptions, id: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => print(await kernel.incidents.close(ctx, id), false));
+  print(await connect(g).request<Incident>('POST', `${path(id)}/close`), false);
 }
 
 /** Adds `steward incidents …` to the program. */

@@ -122,7 +122,9 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
         `An API token for ${admin.username} (30 days) is in ${options.tokenOut}: use it with --token-file or STEWARD_TOKEN.\n`,
       );
     }
-    process.stdout.write('Start the server with `npm start` (or `npx steward start`).\n');
+    process.stdout.write(
+      `Start the server with \`npm start\` (or \`npx steward start\`), then log in: \`npx steward login --user ${admin.username}\`.\n`,
+    );
   } finally {
     await kernel.close();
   }

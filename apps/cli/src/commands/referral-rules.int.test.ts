@@ -1,7 +1,7 @@
 /**
- * `steward ehr referral-rules` on the embedded store: an administrator sees a connection's rules
- * (vendor defaults), sets a site rule from a file, asks which rule decides a ServiceRequest, and
- * resets; a bad rules file is refused naming the problem. Few commands: each opens the store.
+ * `steward ehr referral-rules` against a server on the embedded store: an administrator sees a
+ * connection's rules (vendor defaults), sets a site rule from a file, asks which rule decides a
+ * ServiceRequest, and resets; a bad rules file is refused naming the problem.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunningServer } from '@steward/server';
+import { startCliTestServer } from '../testing.js';
 
 const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
 
@@ -33,6 +35,7 @@ describe('steward ehr referral-rules on the embedded store', () => {
     return path;
   };
   let token: string;
+  let server: RunningServer | undefined;
   const steward = (...args: string[]): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token } });
@@ -49,6 +52,8 @@ describe('steward ehr referral-rules on the embedded store', () => {
     const init = await steward('init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
     assert.equal(init.status, 0, init.stderr);
     token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+    server = await startCliTestServer(env);
+    env['STEWARD_SERVER_URL'] = server.url;
     const add = await steward(
       'ehr',
       'add',
@@ -64,7 +69,10 @@ describe('steward ehr referral-rules on the embedded store', () => {
     );
     assert.equal(add.status, 0, add.stderr);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('shows the defaults, sets a site rule, explains a request by it, and resets', async () => {
     const shown = await steward('ehr', 'referral-rules', 'north-feed');
@@ -106,7 +114,7 @@ describe('steward ehr referral-rules on the embedded store', () => {
     );
 
     const bad = await steward('ehr', 'referral-rules', 'north-feed', '--set', file('bad.json', { disabled: ['nope'] }));
-    assert.notEqual(bad.status, 0);
+    assert.equal(bad.status, 2, 'VALIDATION_FAILED exits 2');
     assert.match(bad.stderr, /disabled\[0\]/);
 
     const reset = await steward('ehr', 'referral-rules', 'north-feed', '--reset', '--json');

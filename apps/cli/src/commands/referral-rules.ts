@@ -1,8 +1,11 @@
-/** @module `steward ehr referral-rules <name> [--set file.json | --reset | --explain sr.json]`: a connection's referral rules. */
+/**
+ * @module `steward ehr referral-rules <name> [--set file.json | --reset | --explain sr.json]`: a
+ * connection's referral rules, through the server's API.
+ */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@steward/core';
-import type { ReferralRulesView } from '@steward/ehr';
-import { withSession, type GlobalOptions } from '../session.js';
+import type { ReferralRulesView, ReferralDecision } from '@steward/ehr';
+import { connect, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
 export interface ReferralRuleFlags {
@@ -16,31 +19,34 @@ export async function ehrReferralRules(g: GlobalOptions, name: string, o: Referr
   const chosen = [o.set !== undefined, o.reset === true, o.explain !== undefined].filter(Boolean).length;
   if (chosen > 1)
     throw new ValidationError('choose one', [{ path: '--set/--reset/--explain', message: 'at most one of them' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    if (o.explain !== undefined) {
-      const decision = await kernel.referralRules.explain(ctx, name, readJson(o.explain, '--explain'));
-      if (o.json === true) printJson(decision);
-      else
-        process.stdout.write(
-          `${decision.referral ? 'referral' : 'not a referral'}: rule ${decision.rule} (${decision.origin}) — ${decision.description}\n`,
-        );
-      return;
-    }
-    const view =
-      o.set !== undefined
-        ? await kernel.referralRules.set(ctx, name, readJson(o.set, '--set'))
-        : o.reset === true
-          ? await kernel.referralRules.set(ctx, name, {})
-          : await kernel.referralRules.show(ctx, name);
-    if (o.json === true) printJson(view);
-    else printRules(view);
-  });
+  const c = connect(g);
+  const path = `/ehr/connections/${encodeURIComponent(name)}/referral-rules`;
+  if (o.explain !== undefined) {
+    const decision = await c.request<ReferralDecision>('POST', `${path}/explain`, readJson(o.explain, '--explain'));
+    if (o.json === true) printJson(decision);
+    else
+      process.stdout.write(
+        `${decision.referral ? 'referral' : 'not a referral'}: rule ${decision.rule} (${decision.origin}) — ${decision.description}\n`,
+      );
+    return;
+  }
+  const view =
+    o.set !== undefined
+      ? await c.request<View>('PUT', path, readJson(o.set, '--set'))
+      : o.reset === true
+        ? await c.request<View>('PUT', path, {})
+        : await c.request<View>('GET', path);
+  if (o.json === true) printJson(view);
+  else printRules(view);
 }
 
-function printRules(view: ReferralRulesView): void {
+/** The view as JSON carries its time as a string. */
+type View = Omit<ReferralRulesView, 'updatedAt'> & { updatedAt: string | null };
+
+function printRules(view: View): void {
   process.stdout.write(
     `${view.connection} (${view.vendor}), site override version ${view.version}` +
-      (view.updatedAt !== null ? ` of ${view.updatedAt.toISOString()}` : ' (defaults only)') +
+      (view.updatedAt !== null ? ` of ${view.updatedAt}` : ' (defaults only)') +
       `\n`,
   );
   const disabled = new Set(view.override.disabled);

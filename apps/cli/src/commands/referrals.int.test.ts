@@ -1,8 +1,7 @@
 /**
- * `steward referrals list` and `steward report referrals` on the embedded store: referral
- * workflows are seeded in-process through the engine (while no command holds the store), then
- * read by a coordinator of one site; a site the grant does not cover is refused. Few commands:
- * each opens the embedded store.
+ * `steward referrals list` and `steward report referrals` against a server on the embedded store:
+ * referral workflows are seeded in-process through the engine before the server starts, then read
+ * by a coordinator of one site; a site the grant does not cover is refused by the server.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
-import { loadConfig, openKernel } from '@steward/server';
+import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
 import {
   referralWorkflow,
@@ -21,6 +20,7 @@ import {
   type ReferralListItem,
   type ReferralStartPayload,
 } from '@steward/workflows';
+import { startCliTestServer } from '../testing.js';
 
 const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
 const CONN = '66666666-6666-4666-8666-666666666666';
@@ -41,6 +41,7 @@ describe('steward referrals on the embedded store', () => {
     STEWARD_LOG_LEVEL: 'error',
   };
   let token: string;
+  let server: RunningServer | undefined;
 
   const steward = (tok: string, ...args: string[]): Promise<Run> =>
     new Promise((resolve, reject) => {
@@ -79,8 +80,13 @@ describe('steward referrals on the embedded store', () => {
     } finally {
       await kernel.close();
     }
+    server = await startCliTestServer(env);
+    env['STEWARD_SERVER_URL'] = server.url;
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('lists a site’s referrals and reports its figures; another site is refused', async () => {
     const list = await steward(token, 'referrals', 'list', '--site', 'north', '--json');
@@ -98,7 +104,8 @@ describe('steward referrals on the embedded store', () => {
     const table = await steward(token, 'report', 'referrals', '--site', 'north');
     assert.match(table.stdout, /referrals: 2 started at north/);
     const south = await steward(token, 'referrals', 'list', '--site', 'south');
-    assert.notEqual(south.status, 0);
+    assert.equal(south.status, 4, south.stderr);
+    assert.match(south.stderr, /^error \[FORBIDDEN\]/);
     assert.equal(south.stdout.includes('ServiceRequest/r2'), false);
   });
 });

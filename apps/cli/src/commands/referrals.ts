@@ -1,11 +1,11 @@
 /**
  * @module `steward referrals list` and `steward report referrals`: the referral worklist and its
- * figures from a terminal, through the same governed reads as the API (`phi.search` at the site,
- * or at every site without `--site`). Output is references and codes, never PHI.
+ * figures from a terminal, through the server's API (`phi.search` at the site, or at every site
+ * without `--site`, decided there). Output is references and codes, never PHI.
  */
 import { ValidationError } from '@steward/core';
-import { isReferralStage, reportReferrals, searchReferrals, type ReferralStage } from '@steward/workflows';
-import { withSession, type GlobalOptions } from '../session.js';
+import { isReferralStage, type ReferralFigures, type ReferralPage, type ReferralStage } from '@steward/workflows';
+import { connect, query, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
 export interface ReferralsListFlags {
@@ -22,14 +22,17 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
   const limit = o.limit !== undefined ? Number(o.limit) : undefined;
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 200))
     throw new ValidationError('bad limit', [{ path: '--limit', message: '1 to 200' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const page = await searchReferrals({ db: kernel.db, policy: kernel.policy }, ctx, {
-      ...(o.site !== undefined ? { site: o.site } : {}),
-      ...(stage !== undefined ? { stage } : {}),
-      ...(o.overdue === true ? { overdue: true } : {}),
-      ...(o.cursor !== undefined ? { cursor: o.cursor } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
+  {
+    const page = await connect(g).request<ReferralPage>(
+      'GET',
+      `/referrals${query({
+        site: o.site,
+        stage,
+        overdue: o.overdue === true ? 'true' : undefined,
+        cursor: o.cursor,
+        limit,
+      })}`,
+    );
     if (o.json === true) {
       printJson(page);
       return;
@@ -50,7 +53,7 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       ['referral', 'site', 'stage', 'since', 'awaiting', 'due', 'overdue', 'escalated', 'leaked', 'status'],
     );
     if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
-  });
+  }
 }
 
 export interface ReportReferralsFlags {
@@ -63,11 +66,8 @@ export async function reportReferralsCommand(g: GlobalOptions, o: ReportReferral
   const since = o.since !== undefined ? new Date(o.since) : undefined;
   if (since !== undefined && Number.isNaN(since.getTime()))
     throw new ValidationError('bad --since', [{ path: '--since', message: 'an ISO 8601 date or instant' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const f = await reportReferrals({ db: kernel.db, policy: kernel.policy }, ctx, {
-      ...(o.site !== undefined ? { site: o.site } : {}),
-      ...(since !== undefined ? { since } : {}),
-    });
+  {
+    const f = await connect(g).request<ReferralFigures>('GET', `/reports/referrals${query({ site: o.site, since })}`);
     if (o.json === true) {
       printJson(f);
       return;
@@ -89,7 +89,7 @@ export async function reportReferralsCommand(g: GlobalOptions, o: ReportReferral
       Object.entries(f.leakage.byReason).map(([reason, l]) => ({ leakage: reason, count: l.count, rate: pct(l.rate) })),
       ['leakage', 'count', 'rate'],
     );
-  });
+  }
 }
 
 function stageOf(value: string): ReferralStage {

@@ -1,16 +1,16 @@
 /**
  * @module `steward retention policies|set|purge|holds|hold|release`: retention from a terminal,
- * through the kernel's governed retention objects (compliance officer; audited).
+ * through the server's API (compliance officer, decided and audited there).
  */
 import type { Command } from 'commander';
 import { ValidationError } from '@steward/core';
-import type { HeldPatient, LegalHoldInput } from '@steward/governance';
-import { withSession, type GlobalOptions } from '../session.js';
+import type { HeldPatient, LegalHold, LegalHoldInput, PurgeReport, RetentionPolicy } from '@steward/governance';
+import { connect, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
 export async function retentionPolicies(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const items = await kernel.retention.policies.list(ctx);
+  {
+    const { items } = await connect(g).request<{ items: RetentionPolicy[] }>('GET', '/retention/policies');
     if (o.json === true) printJson(items);
     else
       printTable(
@@ -23,7 +23,7 @@ export async function retentionPolicies(g: GlobalOptions, o: { json?: boolean })
         })),
         ['kind', 'days', 'version', 'setBy', 'setAt'],
       );
-  });
+  }
 }
 
 export async function retentionSet(
@@ -33,15 +33,16 @@ export async function retentionSet(
 ): Promise<void> {
   const days = whole(o.days, '--days');
   const expected = o.expectedVersion !== undefined ? whole(o.expectedVersion, '--expected-version') : undefined;
-  await withSession(g, async ({ kernel, ctx }) => {
-    const p = await kernel.retention.policies.set(ctx, kind, days, expected);
-    process.stdout.write(`${p.kind}: kept ${String(p.periodDays)} days (version ${p.version})\n`);
+  const p = await connect(g).request<RetentionPolicy>('PUT', `/retention/policies/${encodeURIComponent(kind)}`, {
+    periodDays: days,
+    ...(expected !== undefined ? { expectedVersion: expected } : {}),
   });
+  process.stdout.write(`${p.kind}: kept ${String(p.periodDays)} days (version ${p.version})\n`);
 }
 
 export async function retentionPurge(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const report = await kernel.retention.purge.run(ctx);
+  {
+    const report = await connect(g).request<PurgeReport>('POST', '/retention/purge');
     if (o.json === true) {
       printJson(report);
       return;
@@ -58,12 +59,12 @@ export async function retentionPurge(g: GlobalOptions, o: { json?: boolean }): P
       ['kind', 'outcome', 'before', 'deleted', 'kept', 'more'],
     );
     if (report.caseHolds > 0) process.stdout.write(`purge suspended: ${report.caseHolds} case hold(s) active\n`);
-  });
+  }
 }
 
 export async function retentionHolds(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const items = await kernel.retention.holds.list(ctx);
+  {
+    const { items } = await connect(g).request<{ items: LegalHold[] }>('GET', '/retention/holds');
     if (o.json === true) printJson(items);
     else
       printTable(
@@ -75,7 +76,7 @@ export async function retentionHolds(g: GlobalOptions, o: { json?: boolean }): P
         })),
         ['id', 'scope', 'placed', 'released'],
       );
-  });
+  }
 }
 
 export interface HoldFlags {
@@ -113,17 +114,13 @@ export function holdOf(o: HoldFlags): LegalHoldInput {
 
 export async function retentionHold(g: GlobalOptions, o: HoldFlags): Promise<void> {
   const input = holdOf(o);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const hold = await kernel.retention.holds.place(ctx, input);
-    process.stdout.write(`legal hold ${hold.id} placed (${hold.scope})\n`);
-  });
+  const hold = await connect(g).request<LegalHold>('POST', '/retention/holds', input);
+  process.stdout.write(`legal hold ${hold.id} placed (${hold.scope})\n`);
 }
 
 export async function retentionRelease(g: GlobalOptions, id: string): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    await kernel.retention.holds.release(ctx, id);
-    process.stdout.write(`legal hold ${id} released\n`);
-  });
+  await connect(g).request('POST', `/retention/holds/${encodeURIComponent(id)}/release`);
+  process.stdout.write(`legal hold ${id} released\n`);
 }
 
 function whole(v: string, flag: string): number {

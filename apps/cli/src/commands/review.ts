@@ -1,12 +1,11 @@
 /**
  * @module `steward review list|show|approve|reject|rollback` and `steward policies list|set`: the
- * review desk from a terminal, through the same kernel objects as the API (governed, audited).
+ * review desk from a terminal, through the server's API (which decides and audits every step).
  * An approval binds to what the reviewer saw: `approve` without `--hash` shows the content hash
  * and what would be written, and approves only with `--hash` (or `--yes`, approving what it just
  * showed). An approved EHR change is committed at once; a conflict names the new revision.
  */
-import { ValidationError, isStewardError, roles as allRoles, type RequestContext, type Role } from '@steward/core';
-import type { Kernel } from '@steward/server';
+import { ValidationError, errorCodes, roles as allRoles, type ErrorCode } from '@steward/core';
 import {
   actionTypes,
   isActionType,
@@ -14,11 +13,25 @@ import {
   type ActionType,
   type CommitResult,
   type ProposalDetail,
-  type ProposalStatus,
   type ProposalSummary,
 } from '@steward/proposals';
-import { withSession, type GlobalOptions } from '../session.js';
+import { connect, query, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
+
+/** A value as it arrives in JSON: its dates are ISO strings. */
+type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+type Summary = Wire<ProposalSummary>;
+/** What the server answers to approve, retry and rollback: where the commit ended. */
+type Outcome = Wire<Omit<CommitResult, 'status'>> & {
+  status: CommitResult['status'];
+  error?: { code: string; retryable: boolean; message?: string; attempts?: number; nextAttemptAt?: string };
+};
 
 export interface ReviewListFlags {
   readonly site?: string;
@@ -40,17 +53,20 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
     ]);
   const action = o.action !== undefined ? actionType(o.action, '--action') : undefined;
   const limit = o.limit !== undefined ? whole(o.limit, '--limit', 1, 200) : undefined;
-  await withSession(g, async ({ kernel, ctx }) => {
-    const page = await kernel.proposals.list(ctx, {
-      ...(statuses !== undefined ? { status: statuses as ProposalStatus[] } : {}),
-      ...(o.site !== undefined ? { site: o.site } : {}),
-      ...(o.workflow !== undefined ? { workflow: o.workflow } : {}),
-      ...(o.patient !== undefined ? { patientId: o.patient } : {}),
-      ...(action !== undefined ? { actionType: action } : {}),
-      ...(o.assignee !== undefined ? { assignee: o.assignee } : {}),
-      ...(o.cursor !== undefined ? { cursor: o.cursor } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
+  const page = await connect(g).request<{ items: Summary[]; next?: string }>(
+    'GET',
+    `/review${query({
+      status: statuses?.join(','),
+      site: o.site,
+      workflow: o.workflow,
+      patientId: o.patient,
+      actionType: action,
+      assignee: o.assignee,
+      cursor: o.cursor,
+      limit,
+    })}`,
+  );
+  {
     if (o.json === true) {
       printJson(page);
       return;
@@ -86,15 +102,13 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
       ],
     );
     if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
-  });
+  }
 }
 
 export async function reviewShow(g: GlobalOptions, id: string, o: { readonly json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const d = await kernel.proposals.get(ctx, id);
-    if (o.json === true) printJson(d);
-    else printDetail(d);
-  });
+  const d = await connect(g).request<Wire<ProposalDetail>>('GET', `/review/${encodeURIComponent(id)}`);
+  if (o.json === true) printJson(d);
+  else printDetail(d);
 }
 
 /**
@@ -108,40 +122,57 @@ export async function reviewApprove(
 ): Promise<number> {
   if (o.hash !== undefined && !/^[0-9a-f]{64}$/.test(o.hash))
     throw new ValidationError('not a content hash', [{ path: '--hash', message: 'the 64 hex digits `show` prints' }]);
-  return withSession(g, async ({ kernel, ctx }) => {
-    let hash = o.hash;
-    if (hash === undefined) {
-      const d = await kernel.proposals.get(ctx, id);
-      printDetail(d);
-      if (o.yes !== true) {
-        process.stderr.write(
-          `not approved: an approval binds to what was reviewed. To approve exactly the above, run\n` +
-            `  steward review approve ${id} --hash ${d.contentHash}\n`,
-        );
-        return 2;
-      }
-      hash = d.contentHash;
+  const c = connect(g);
+  const path = `/review/${encodeURIComponent(id)}`;
+  let hash = o.hash;
+  if (hash === undefined) {
+    const d = await c.request<Wire<ProposalDetail>>('GET', path);
+    printDetail(d);
+    if (o.yes !== true) {
+      process.stderr.write(
+        `not approved: an approval binds to what was reviewed. To approve exactly the above, run\n` +
+          `  steward review approve ${id} --hash ${d.contentHash}\n`,
+      );
+      return 2;
     }
-    const approved = await kernel.proposals.approve(ctx, id, { contentHash: hash });
-    process.stdout.write(`approved ${approved.id} (revision ${approved.revision}, ${approved.action}).\n`);
-    return commitNow(kernel, ctx, approved);
-  });
+    hash = d.contentHash;
+  }
+  const r = await c.request<Outcome>('POST', `${path}/approve`, { contentHash: hash });
+  const approved = r.proposal;
+  process.stdout.write(`approved ${approved.id} (revision ${approved.revision}, ${approved.action}).\n`);
+  if (r.status === 'approved' && r.error !== undefined) {
+    // The approval is durable; the commit could not happen now (the applier, or `retry`, does it later).
+    process.stderr.write(`not committed [${r.error.code}]: ${r.error.message ?? ''}; the approval is kept.\n`);
+    return Object.hasOwn(errorCodes, r.error.code) ? errorCodes[r.error.code as ErrorCode].exit : 1;
+  }
+  // Still waiting for another approval, or approved for the applier to send: nothing committed yet.
+  if (r.status === 'pending_review' || r.status === 'approved') return 0;
+  return report(r);
 }
 
 export async function reviewReject(g: GlobalOptions, id: string, o: { readonly reason: string }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const p = await kernel.proposals.reject(ctx, id, o.reason);
-    process.stdout.write(`rejected ${p.id}.\n`);
+  const p = await connect(g).request<Summary>('POST', `/review/${encodeURIComponent(id)}/reject`, {
+    reason: o.reason,
   });
+  process.stdout.write(`rejected ${p.id}.\n`);
 }
 
 export async function reviewRollback(g: GlobalOptions, id: string): Promise<number> {
-  return withSession(g, async ({ kernel, ctx }) => report(await kernel.applier.rollback(ctx, id)));
+  return report(await connect(g).request<Outcome>('POST', `/review/${encodeURIComponent(id)}/rollback`));
 }
 
 export async function policiesList(g: GlobalOptions, o: { readonly json?: boolean }): Promise<void> {
-  await withSession(g, async ({ kernel, ctx }) => {
-    const items = await kernel.approvalPolicies.list(ctx);
+  {
+    const { items } = await connect(g).request<{
+      items: {
+        actionType: string;
+        mode: string;
+        roles: string[];
+        version: number;
+        setBy: { id: string };
+        setAt: string;
+      }[];
+    }>('GET', '/approval-policies');
     if (o.json === true) {
       printJson(items);
       return;
@@ -157,7 +188,7 @@ export async function policiesList(g: GlobalOptions, o: { readonly json?: boolea
       })),
       ['action', 'mode', 'roles', 'version', 'setBy', 'setAt'],
     );
-  });
+  }
 }
 
 export async function policiesSet(
@@ -174,36 +205,18 @@ export async function policiesSet(
     .filter((r) => r !== '');
   if (roles !== undefined && !roles.every((r) => (allRoles as readonly string[]).includes(r)))
     throw new ValidationError('unknown role', [{ path: '--roles', message: 'comma-separated role names' }]);
-  await withSession(g, async ({ kernel, ctx }) => {
-    const p = await kernel.approvalPolicies.set(ctx, {
-      actionType: actionTypeValue,
-      mode: o.mode as 'auto' | 'review',
-      ...(roles !== undefined ? { roles: roles as Role[] } : {}),
-    });
-    process.stdout.write(
-      `${p.actionType}: ${p.mode}${p.roles.length > 0 ? ` by ${p.roles.join(' or ')}` : ''} (policy version ${p.version}).\n`,
-    );
-  });
-}
-
-/** Commits a proposal just approved; the approval stands even when the commit cannot happen now. */
-async function commitNow(kernel: Kernel, ctx: RequestContext, approved: ProposalSummary): Promise<number> {
-  if (approved.status !== 'approved') return 0;
-  try {
-    return report(await kernel.applier.commit(ctx, approved.id));
-  } catch (e) {
-    if (!isStewardError(e)) throw e;
-    const why =
-      approved.action === 'reminder.send' || approved.action === 'communication.send'
-        ? `${approved.action} is sent by the server's applier, not by the reviewer`
-        : e.message;
-    process.stderr.write(`not committed [${e.code}]: ${why}; the approval is kept.\n`);
-    return e.exitCode;
-  }
+  const p = await connect(g).request<{ actionType: string; mode: string; roles: string[]; version: number }>(
+    'PUT',
+    `/approval-policies/${encodeURIComponent(actionTypeValue)}`,
+    { mode: o.mode, ...(roles !== undefined ? { roles } : {}) },
+  );
+  process.stdout.write(
+    `${p.actionType}: ${p.mode}${p.roles.length > 0 ? ` by ${p.roles.join(' or ')}` : ''} (policy version ${p.version}).\n`,
+  );
 }
 
 /** Prints where a commit or rollback ended; exit 1 unless it ended well. */
-function report(r: CommitResult): number {
+function report(r: Outcome): number {
   const p = r.proposal;
   if (r.status === 'verified' || r.status === 'committed') {
     process.stdout.write(
@@ -230,17 +243,16 @@ function report(r: CommitResult): number {
 }
 
 /** Why a proposal failed and what happens next: the applier's retry, or a person. */
-function failureText(e: NonNullable<ProposalSummary['error']>): string {
+function failureText(e: NonNullable<Summary['error']>): string {
   if (!e.retryable) return `${e.code}: will not pass, edit or reject it`;
   if (e.nextAttemptAt !== undefined)
     return `${e.code}: attempt ${e.attempts} failed, the applier retries at ${new Date(e.nextAttemptAt).toISOString()}`;
   return `${e.code}: gave up after ${e.attempts} attempts, retry it when the EHR is back`;
 }
 
-function printDetail(d: ProposalDetail): void {
-  const line = (k: string, v: string | Date | undefined): void => {
-    if (v !== undefined && v !== '')
-      process.stdout.write(`${k.padEnd(14)}${v instanceof Date ? v.toISOString() : v}\n`);
+function printDetail(d: Wire<ProposalDetail>): void {
+  const line = (k: string, v: string | undefined): void => {
+    if (v !== undefined && v !== '') process.stdout.write(`${k.padEnd(14)}${v}\n`);
   };
   line('proposal', `${d.id} (revision ${d.revision})`);
   line('status', d.status);
@@ -270,7 +282,7 @@ function printDetail(d: ProposalDetail): void {
   process.stdout.write('history:\n');
   for (const h of d.history)
     process.stdout.write(
-      `  ${h.at.toISOString()}  ${h.from ?? '-'} -> ${h.to}  by ${h.actor.kind} ${h.actor.id}${h.reasonCode !== undefined ? ` (${h.reasonCode})` : ''}\n`,
+      `  ${h.at}  ${h.from ?? '-'} -> ${h.to}  by ${h.actor.kind} ${h.actor.id}${h.reasonCode !== undefined ? ` (${h.reasonCode})` : ''}\n`,
     );
 }
 

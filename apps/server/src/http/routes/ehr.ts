@@ -101,6 +101,9 @@ export function ehrRoutes(
           site: c.site,
           vendor: c.vendor,
           fhirBaseUrl: c.fhirBaseUrl ?? null,
+          facilityTimeZone: c.facilityTimeZone,
+          mllpPort: c.settings.mllpPort ?? null,
+          requestsPerSecond: c.settings.budget.requestsPerSecond,
           running: running.find((r) => r.name === c.name) ?? null,
         })),
       };

@@ -1,0 +1,83 @@
+/**
+ * @module `steward login|logout|whoami`: the CLI's credential. Password + TOTP gives a session
+ * (it ends after the server's idle time-out); a service token is checked and kept as it is. Both
+ * are stored per user, mode 0600; logout ends them on the server, then deletes the file.
+ */
+import { readFileSync } from 'node:fs';
+import { AuthenticationError } from '@steward/core';
+import { connect, serverUrlOf, type GlobalOptions } from '../client/http.js';
+import { credentialsFile, deleteCredentials, readCredentials, writeCredentials } from '../client/credentials.js';
+import { readSecret, readValue } from '../prompt.js';
+import { printJson } from '../output.js';
+
+export interface LoginFlags {
+  readonly user?: string;
+  readonly passwordFile?: string;
+  readonly code?: string;
+  readonly token?: string;
+}
+
+interface Me {
+  kind: string;
+  id: string;
+  name: string;
+  authMethod: string;
+  grants: { role: string; site: string; workflow: string }[];
+}
+
+export async function login(g: GlobalOptions, o: LoginFlags): Promise<void> {
+  const server = serverUrlOf(g);
+  const token =
+    o.token ??
+    (g.tokenFile !== undefined ? readFileSync(g.tokenFile, 'utf8').trim() : undefined) ??
+    (o.user === undefined && (process.env['STEWARD_TOKEN'] ?? '') !== '' ? process.env['STEWARD_TOKEN'] : undefined);
+  if (token !== undefined) {
+    // A service (or personal API) token: kept as is once the server accepts it.
+    const me = await connect({ server }, token).request<Me>('GET', '/me');
+    writeCredentials({ server, token, kind: 'token', name: me.name });
+    process.stdout.write(`logged in to ${server} as ${me.name} (${me.kind}, API token)\n`);
+    return;
+  }
+  const username = await readValue('Username', o.user, 'STEWARD_LOGIN_USER', '--user');
+  const password = await readSecret('Password', o.passwordFile, 'STEWARD_LOGIN_PASSWORD');
+  const totpCode = await readValue('TOTP code', o.code, 'STEWARD_LOGIN_CODE', '--code');
+  const r = await connect({ server }, null).request<{
+    sessionToken: string;
+    absoluteExpiresAt: string;
+    idleTimeoutSeconds: number;
+  }>('POST', '/auth/login', { username, password, totpCode });
+  writeCredentials({ server, token: r.sessionToken, kind: 'session', name: username });
+  process.stdout.write(
+    `logged in to ${server} as ${username} (session: ends after ${Math.round(r.idleTimeoutSeconds / 60)} idle minutes, by ${r.absoluteExpiresAt} at the latest)\n`,
+  );
+}
+
+export async function logout(): Promise<void> {
+  const stored = readCredentials();
+  if (stored === undefined) {
+    process.stdout.write(`not logged in (no ${credentialsFile()}): nothing to do\n`);
+    return;
+  }
+  const client = connect({ server: stored.server }, stored.token);
+  try {
+    if (stored.kind === 'session') await client.request('POST', '/auth/logout');
+    else await client.request('DELETE', '/auth/token');
+  } catch (e) {
+    // Already expired or revoked: nothing is left to end on the server, only the file.
+    if (!(e instanceof AuthenticationError || (e as { status?: number }).status === 401)) throw e;
+  }
+  deleteCredentials();
+  process.stdout.write(
+    `logged out of ${stored.server}: the ${stored.kind === 'session' ? 'session is ended' : 'API token is revoked'} and ${credentialsFile()} deleted\n`,
+  );
+}
+
+export async function whoami(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
+  const me = await connect(g).request<Me>('GET', '/me');
+  if (o.json === true) {
+    printJson(me);
+    return;
+  }
+  process.stdout.write(`${me.name} (${me.kind} ${me.id}, ${me.authMethod})\n`);
+  for (const gr of me.grants) process.stdout.write(`  ${gr.role} at site ${gr.site}, workflow ${gr.workflow}\n`);
+}
