@@ -25,25 +25,43 @@ export const QueryFlag = Type.Union([Type.Literal('true'), Type.Literal('false')
  */
 export const DateTime = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }));
 
-/** Any JSON value the API passes through without a fixed shape (FHIR resources, payloads). */
+/** Any JSON value the API passes through without a fixed shape. */
 export const Json = Type.Unknown();
-/** A JSON object passed through whole (every field kept by the serializer). */
-export const JsonObject = Type.Record(Type.String(), Type.Unknown());
+/**
+ * A JSON object passed through whole (every field kept by the serializer): FHIR resources,
+ * payloads, evidence. `object` for the server, whose domain interfaces carry no index signature.
+ */
+export const JsonObject = Type.Unsafe<object>(Type.Object({}, { additionalProperties: true }));
+/** A JSON object in a request body, any fields (a payload checked later by its own rules). */
+export const JsonBody = Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true }));
+
+/**
+ * An answer's optional field. The server's domain types say `x: T | undefined` (the key always
+ * there); the serializer leaves an undefined value out, so the document says `x?: T`.
+ */
+export function Maybe<T extends TSchema>(schema: T) {
+  return Type.Optional(Type.Unsafe<Static<T> | undefined>(schema));
+}
+
+/** An answer's array: the server hands over readonly arrays; the document says `T[]`. */
+export function List<T extends TSchema>(item: T, options: { description?: string } = {}) {
+  return Type.Unsafe<readonly Static<T>[]>(Type.Array(item, options));
+}
 
 export const IdParams = Strict({ id: Uuid });
 export type IdParams = Static<typeof IdParams>;
 
 /** A keyset page: the items and, when there are more, the cursor for the next page. */
 export function Page<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), next: Type.Optional(Type.String()) });
+  return Type.Object({ items: List(item), next: Maybe(Type.String()) });
 }
 
-export const ErrorDetail = Type.Object({ path: Type.Optional(Type.String()), message: Type.String() });
+export const ErrorDetail = Type.Object({ path: Maybe(Type.String()), message: Type.String() });
 /** Every error the API answers with (docs/errors.md). */
 export const ErrorBody = Type.Object({
   code: Type.String(),
   message: Type.String(),
-  details: Type.Array(ErrorDetail),
+  details: List(ErrorDetail),
   requestId: Type.String(),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
