@@ -43,6 +43,18 @@ export function Maybe<T extends TSchema>(schema: T) {
   return Type.Optional(Type.Unsafe<Static<T> | undefined>(schema));
 }
 
+/** A value or null (a field always sent, null when there is none). */
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()]);
+}
+
+/** An object with one property per key of a closed list, each of one shape (figures by stage). */
+export function PerKey<K extends string, T extends TSchema>(keys: readonly K[], value: T) {
+  return Type.Unsafe<Readonly<Record<K, Static<T>>>>(
+    Type.Object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, T>),
+  );
+}
+
 /** An answer's array: the server hands over readonly arrays; the document says `T[]`. */
 export function List<T extends TSchema>(item: T, options: { description?: string } = {}) {
   return Type.Unsafe<readonly Static<T>[]>(Type.Array(item, options));
