@@ -17,7 +17,7 @@ export const Uuid = Type.String({ pattern: uuidPattern });
 export const SiteCode = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' });
 export const ScopeCode = Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9._-]{0,63})$' });
 /** `'true' | 'false'` in a query string: no coercion, so a flag is one of the two words. */
-export const QueryFlag = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+export const QueryFlag = Type.Enum(['true', 'false']);
 
 /**
  * An instant, sent as an ISO 8601 string. The server may hand the serializer a `Date` (it writes
