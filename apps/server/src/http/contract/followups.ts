@@ -84,7 +84,12 @@ export const FollowupTimeline = Type.Object({
   /** The server's time, to tell past from upcoming. */
   asOf: Type.String(),
   reminders: List(
-    Type.Object({ name: Type.String(), offsetDays: Type.Number(), dueAt: Type.String(), status: Type.String() }),
+    Type.Object({
+      name: Type.String(),
+      offsetDays: Type.Number(),
+      dueAt: Type.String(),
+      status: Type.Enum(['scheduled', 'due', 'cancelled']),
+    }),
   ),
   proposals: List(Type.Object({ tag: Type.String(), proposalId: NullableString, status: Type.String() })),
   messages: List(
