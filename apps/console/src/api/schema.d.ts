@@ -1199,14 +1199,14 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
-                allowPrivateNetwork?: boolean;
-                baaOnRecord?: boolean;
+              items: {
+                allowPrivateNetwork: boolean;
+                baaOnRecord: boolean;
                 baaReference?: string;
-                baseUrl?: string;
-                id?: string;
-                kind?: string;
-                name?: string;
+                baseUrl: string;
+                id: string;
+                kind: string;
+                name: string;
               }[];
             };
           };
@@ -1229,7 +1229,7 @@ export type paths = {
             baaOnRecord: boolean;
             baaReference?: string;
             baseUrl: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             kind: 'ehr' | 'messaging' | 'ai' | 'other';
             name: string;
           };
@@ -1277,13 +1277,13 @@ export type paths = {
           };
           content: {
             'application/json': {
-              allowPrivateNetwork?: boolean;
-              baaOnRecord?: boolean;
+              allowPrivateNetwork: boolean;
+              baaOnRecord: boolean;
               baaReference?: string;
-              baseUrl?: string;
-              id?: string;
-              kind?: string;
-              name?: string;
+              baseUrl: string;
+              id: string;
+              kind: string;
+              name: string;
             };
           };
         };
@@ -1390,7 +1390,9 @@ export type paths = {
       };
       requestBody: {
         content: {
-          'application/json': Record<string, never>;
+          'application/json': {
+            [key: string]: unknown;
+          };
         };
       };
       responses: {
@@ -1401,8 +1403,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              events?: number;
-              type?: string;
+              events: number;
+              type: string;
             };
           };
         };
@@ -1844,10 +1846,10 @@ export type paths = {
           };
           content: {
             'application/json': {
-              description?: string;
-              origin?: string;
-              referral?: boolean;
-              rule?: string;
+              description: string;
+              origin: string;
+              referral: boolean;
+              rule: string;
             };
           };
         };
@@ -2171,7 +2173,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -2192,11 +2194,11 @@ export type paths = {
         content: {
           'application/json': {
             principalId: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             principalKind: 'user' | 'service';
-            /** @enum {string} */
+            /** @enum {unknown} */
             purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
-            /** @enum {string} */
+            /** @enum {unknown} */
             role:
               | 'admin'
               | 'compliance_officer'
@@ -2367,7 +2369,11 @@ export type paths = {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
         };
       };
     };
@@ -2437,7 +2443,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -2461,7 +2467,7 @@ export type paths = {
             origin: {
               auditSeq?: number;
               from?: string;
-              /** @enum {string} */
+              /** @enum {unknown} */
               kind: 'proposal' | 'write' | 'patient' | 'range';
               patientId?: string;
               proposalId?: string;
@@ -3053,25 +3059,25 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
-                birthDate?: string;
+              items: {
+                birthDate: string;
                 /** Format: date-time */
-                createdAt?: string;
-                /** @enum {string} */
+                createdAt: string;
+                /** @enum {unknown} */
                 gender?: 'female' | 'male' | 'other' | 'unknown';
-                id?: string;
-                identifiers?: {
+                id: string;
+                identifiers: {
                   system: string;
                   value: string;
                 }[];
-                name?: {
+                name: {
                   family: string;
                   given: string[];
                 };
-                site?: string;
+                site: string;
                 /** Format: date-time */
-                updatedAt?: string;
-                version?: number;
+                updatedAt: string;
+                version: number;
               }[];
             };
           };
@@ -3091,7 +3097,7 @@ export type paths = {
         content: {
           'application/json': {
             birthDate: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             gender?: 'female' | 'male' | 'other' | 'unknown';
             identifiers: {
               system: string;
@@ -3147,24 +3153,24 @@ export type paths = {
           };
           content: {
             'application/json': {
-              birthDate?: string;
+              birthDate: string;
               /** Format: date-time */
-              createdAt?: string;
-              /** @enum {string} */
+              createdAt: string;
+              /** @enum {unknown} */
               gender?: 'female' | 'male' | 'other' | 'unknown';
-              id?: string;
-              identifiers?: {
+              id: string;
+              identifiers: {
                 system: string;
                 value: string;
               }[];
-              name?: {
+              name: {
                 family: string;
                 given: string[];
               };
-              site?: string;
+              site: string;
               /** Format: date-time */
-              updatedAt?: string;
-              version?: number;
+              updatedAt: string;
+              version: number;
             };
           };
         };
@@ -3236,24 +3242,24 @@ export type paths = {
           };
           content: {
             'application/json': {
-              birthDate?: string;
+              birthDate: string;
               /** Format: date-time */
-              createdAt?: string;
-              /** @enum {string} */
+              createdAt: string;
+              /** @enum {unknown} */
               gender?: 'female' | 'male' | 'other' | 'unknown';
-              id?: string;
-              identifiers?: {
+              id: string;
+              identifiers: {
                 system: string;
                 value: string;
               }[];
-              name?: {
+              name: {
                 family: string;
                 given: string[];
               };
-              site?: string;
+              site: string;
               /** Format: date-time */
-              updatedAt?: string;
-              version?: number;
+              updatedAt: string;
+              version: number;
             };
           };
         };
@@ -3275,7 +3281,7 @@ export type paths = {
         content: {
           'application/json': {
             birthDate: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             gender?: 'female' | 'male' | 'other' | 'unknown';
             identifiers: {
               system: string;
@@ -3330,24 +3336,24 @@ export type paths = {
           };
           content: {
             'application/json': {
-              birthDate?: string;
+              birthDate: string;
               /** Format: date-time */
-              createdAt?: string;
-              /** @enum {string} */
+              createdAt: string;
+              /** @enum {unknown} */
               gender?: 'female' | 'male' | 'other' | 'unknown';
-              id?: string;
-              identifiers?: {
+              id: string;
+              identifiers: {
                 system: string;
                 value: string;
               }[];
-              name?: {
+              name: {
                 family: string;
                 given: string[];
               };
-              site?: string;
+              site: string;
               /** Format: date-time */
-              updatedAt?: string;
-              version?: number;
+              updatedAt: string;
+              version: number;
             };
           };
         };
@@ -3382,7 +3388,22 @@ export type paths = {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
         };
       };
     };
@@ -4092,7 +4113,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -4122,7 +4143,7 @@ export type paths = {
               stewardId?: string;
             };
             reason: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             scope: 'patient' | 'case';
           };
         };
@@ -4313,7 +4334,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -4484,7 +4505,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -6513,7 +6534,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -6730,7 +6751,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -6755,7 +6776,7 @@ export type paths = {
             expiresInDays: number;
             name: string;
             principalId: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             principalKind: 'user' | 'service';
             scopes: (
               | '*'
@@ -6981,7 +7002,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              items?: {
+              items: {
                 [key: string]: unknown;
               }[];
             };
@@ -7521,7 +7542,7 @@ export type paths = {
           };
           content: {
             'application/json': {
-              locksLifted?: number;
+              locksLifted: number;
             };
           };
         };
