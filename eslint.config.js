@@ -15,6 +15,8 @@ export default tseslint.config(
       'eslint.config.js',
       'apps/*/bin/**',
       'apps/console/locate.*',
+      // Generated from the OpenAPI document by npm run api:generate.
+      'apps/console/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,

@@ -26,6 +26,7 @@ function timeline(over: Partial<FollowupTimeline> = {}): FollowupTimeline {
     asOf: '2026-06-10T12:00:00Z',
     followup: {
       id: 'f1',
+      connectionId: 'c1',
       correlationKey: 'k',
       status: 'running',
       site: 'north',

@@ -1,8 +1,12 @@
 /**
  * @module The one way the console talks to Steward: same-origin JSON with the session token as a
- * bearer. The token lives in memory only (never localStorage or a cookie): a reload or a closed
- * tab ends what the page could do with it.
+ * bearer, through a client typed by the generated API schema (`schema.d.ts`, from the server's
+ * OpenAPI document): a path, parameter, body or answer field the server does not declare fails
+ * the console's typecheck. The token lives in memory only (never localStorage or a cookie): a
+ * reload or a closed tab ends what the page could do with it.
  */
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './schema.js';
 
 /** An error answered by the API: its stable code, status and message (never PHI, by the server's rule). */
 export class ApiError extends Error {
@@ -10,7 +14,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: readonly { path: string; message: string }[] = [],
+    readonly details: readonly { path?: string; message: string }[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -21,9 +25,23 @@ export type Query = Readonly<Record<string, string | number | boolean | undefine
 
 export class ApiClient {
   #token: string | undefined;
+  /** The typed client: `api.http.GET('/review/{id}', { params: { path: { id } } })`; see `answer`. */
+  readonly http: Client<paths>;
 
   /** Called when the server says the session is over (idle, timed out, or ended elsewhere). */
-  constructor(private readonly onSessionEnded: () => void = () => undefined) {}
+  constructor(private readonly onSessionEnded: () => void = () => undefined) {
+    this.http = createClient<paths>({ cache: 'no-store', querySerializer: queryString });
+    this.http.use({
+      onRequest: ({ request }) => {
+        if (this.#token !== undefined) request.headers.set('authorization', `Bearer ${this.#token}`);
+        return request;
+      },
+      onResponse: ({ response }) => {
+        if (response.status === 401 && this.#token !== undefined) this.onSessionEnded();
+        return undefined;
+      },
+    });
+  }
 
   setToken(token: string | undefined): void {
     this.#token = token;
@@ -33,78 +51,69 @@ export class ApiClient {
     return this.#token !== undefined;
   }
 
-  get<T>(path: string, query: Query = {}): Promise<T> {
-    return this.request<T>('GET', withQuery(path, query));
-  }
-
-  post<T>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    return this.request<T>('POST', path, body, headers);
-  }
-
-  /** A download (an export): the response body as a Blob. */
+  /** A download (an export, not JSON): the response body as a Blob. */
   async blob(path: string, query: Query = {}): Promise<Blob> {
-    const response = await fetch(withQuery(path, query), { headers: this.headers() });
-    if (!response.ok) throw await toError(response);
+    const s = queryString(query);
+    const response = await fetch(s === '' ? path : `${path}?${s}`, {
+      headers: this.#token !== undefined ? { authorization: `Bearer ${this.#token}` } : {},
+    });
+    if (!response.ok) throw toError(response, await response.json().catch(() => undefined));
     return response.blob();
   }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    extra: Record<string, string> = {},
-  ): Promise<T> {
-    const headers = { ...this.headers(), ...extra };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(path, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      cache: 'no-store',
-    });
-    if (!response.ok) {
-      const error = await toError(response);
-      if (response.status === 401 && this.#token !== undefined) this.onSessionEnded();
-      throw error;
-    }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
-  }
-
-  private headers(): Record<string, string> {
-    return this.#token !== undefined ? { authorization: `Bearer ${this.#token}` } : {};
-  }
 }
 
-function withQuery(path: string, query: Query): string {
+/**
+ * The answer of a typed call, or its error thrown as an `ApiError`:
+ * `const me = await answer(api.http.GET('/me'))`.
+ */
+export async function answer<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<Exclude<T, undefined>> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toError(response, error);
+  return data as Exclude<T, undefined>;
+}
+
+/**
+ * Query parameters from a form: blank and absent values left out (a blank filter means no filter),
+ * typed as the optional parameters they fill.
+ */
+export function compact<const T extends Readonly<Record<string, string | undefined>>>(
+  values: T,
+): { [K in keyof T]?: Exclude<T[K], undefined | ''> } {
+  // What the filter keeps is exactly what the type says: each key, without undefined or ''.
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as {
+    [K in keyof T]?: Exclude<T[K], undefined | ''>;
+  };
+}
+
+/** Empty and absent values are left out, so a blank filter means no filter. */
+function queryString(query: Readonly<Record<string, unknown>>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-  const s = params.toString();
-  return s === '' ? path : `${path}?${s}`;
+  for (const [k, v] of Object.entries(query)) {
+    if (typeof v === 'string' ? v !== '' : typeof v === 'number' || typeof v === 'boolean') params.set(k, String(v));
+  }
+  return params.toString();
 }
 
-async function toError(response: Response): Promise<ApiError> {
-  try {
-    const body = (await response.json()) as {
-      code?: string;
-      message?: string;
-      details?: { path: string; message: string }[];
-    };
-    return new ApiError(
-      response.status,
-      body.code ?? 'HTTP_' + response.status,
-      body.message ?? response.statusText,
-      body.details ?? [],
-    );
-  } catch {
-    return new ApiError(response.status, 'HTTP_' + response.status, response.statusText || 'request failed');
-  }
+function toError(response: Response, body: unknown): ApiError {
+  const b = (body !== null && typeof body === 'object' ? body : {}) as {
+    code?: string;
+    message?: string;
+    details?: { path?: string; message: string }[];
+  };
+  return new ApiError(
+    response.status,
+    b.code ?? 'HTTP_' + response.status,
+    b.message ?? (response.statusText || 'request failed'),
+    b.details ?? [],
+  );
 }
 
 /** A message a person can act on, for an error of any kind. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    const details = error.details.map((d) => `${d.path}: ${d.message}`).join('; ');
+    const details = error.details.map((d) => `${d.path ?? ''}: ${d.message}`).join('; ');
     return details === '' ? error.message : `${error.message} (${details})`;
   }
   return error instanceof Error ? error.message : 'something went wrong';

@@ -1,107 +1,59 @@
-/** @module The shapes the console reads from the API (see /openapi.json). */
+/**
+ * @module Names for the API's shapes, all taken from the generated schema (`schema.d.ts`, from the
+ * server's OpenAPI document): none is written by hand, so none can drift from what the server sends.
+ */
+import type { paths } from './schema.js';
 
-export type Permissions = Readonly<Record<string, readonly string[]>>;
-
-export interface BreakGlassEpisode {
-  readonly id: string;
-  readonly site: string;
-  readonly reason: string;
-  readonly startedAt: string;
-  readonly expiresAt: string;
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON a route answers with on success (200 or 201). */
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
 }
-
-export interface Grant {
-  readonly id: string;
-  readonly role: string;
-  readonly site: string;
-  readonly workflow: string;
-  readonly purposeOfUse: string;
+  ? R extends { 200: infer Ok }
+    ? Json<Ok>
+    : R extends { 201: infer Created }
+      ? Json<Created>
+      : never
+  : never;
+/** The query parameters a route accepts. */
+export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  parameters: { query?: infer Q };
 }
+  ? NonNullable<Q>
+  : never;
 
-export interface Me {
-  readonly kind: string;
-  readonly id: string;
-  readonly name: string;
-  readonly grants: readonly Grant[];
-  readonly permissions: Permissions;
-  readonly breakGlass: readonly BreakGlassEpisode[];
-}
+export type Me = Answer<'/me', 'get'>;
+export type LoginResult = Answer<'/auth/login', 'post'>;
 
-export interface LoginResult {
-  readonly sessionToken: string;
-  readonly expiresAt: string;
-  readonly absoluteExpiresAt: string;
-  readonly idleTimeoutSeconds: number;
-}
+export type ProposalPage = Answer<'/review', 'get'>;
+export type ProposalSummary = ProposalPage['items'][number];
+export type ProposalDetail = Answer<'/review/{id}', 'get'>;
+export type DecisionOutcome = Answer<'/review/{id}/approve', 'post'>;
+export type EhrState = Answer<'/review/{id}/ehr-state', 'get'>;
+export type EhrStateEntry = EhrState['evidence'][number];
 
-export interface ProposalActor {
-  readonly kind: string;
-  readonly id: string;
-  readonly name?: string;
-}
+export type ReferralPage = Answer<'/referrals', 'get'>;
+export type ReferralItem = ReferralPage['items'][number];
+export type ReferralDetail = Answer<'/referrals/{workflowId}', 'get'>;
+export type ReferralFigures = Answer<'/reports/referrals', 'get'>;
+export type ReferralStage = ReferralItem['stage'];
+export type LeakReason = NonNullable<ReferralItem['leaked']>;
+export type ReferralQuery = QueryOf<'/referrals', 'get'>;
 
-export interface ProposalSummary {
-  readonly id: string;
-  readonly lineageId: string;
-  readonly revision: number;
-  readonly status: string;
-  readonly action: string;
-  readonly connectionId?: string;
-  readonly site: string;
-  readonly workflow?: string;
-  readonly patientId?: string;
-  readonly target: { readonly resourceType: string; readonly id?: string };
-  readonly baseVersion?: string;
-  readonly contentHash: string;
-  readonly reasonCode: string;
-  readonly draftedBy: ProposalActor;
-  readonly priority: number;
-  readonly dueAt?: string;
-  readonly assigneeId?: string;
-  readonly reversible: boolean;
-  readonly irreversibleReason?: string;
-  readonly approvedBy?: ProposalActor;
-  readonly supersedes?: string;
-  readonly supersededBy?: string;
-  readonly error?: {
-    readonly code: string;
-    readonly retryable: boolean;
-    readonly message?: string;
-    /** The applier's own tries of a passing failure, its next one, and whether it gave up. */
-    readonly attempts?: number;
-    readonly nextAttemptAt?: string;
-    readonly exhausted?: boolean;
-  };
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type FollowupPage = Answer<'/followups', 'get'>;
+export type FollowupItem = FollowupPage['items'][number];
+export type FollowupTimeline = Answer<'/followups/{id}/timeline', 'get'>;
+export type FollowupStep = FollowupTimeline['history'][number];
+export type TimelineMessage = FollowupTimeline['messages'][number];
 
-export interface DiffEntry {
-  readonly op: string;
-  readonly path: string;
-  readonly before?: unknown;
-  readonly after?: unknown;
-  readonly value?: unknown;
-}
+export type AuditPage = Answer<'/audit/events', 'get'>;
+export type AuditEntry = AuditPage['items'][number];
+export type AuditQuery = QueryOf<'/audit/events', 'get'>;
+export type VerifyAnswer = Answer<'/audit/verify', 'get'>;
 
-export interface ProposalDetail extends ProposalSummary {
-  readonly payload: Record<string, unknown>;
-  readonly patient: Record<string, unknown>;
-  readonly evidence: Record<string, unknown>;
-  readonly diff?: Record<string, unknown>;
-  readonly rejection?: string;
-  readonly history: readonly {
-    readonly seq: number;
-    readonly revision: number;
-    readonly from?: string;
-    readonly to: string;
-    readonly actor: ProposalActor;
-    readonly reasonCode?: string;
-    readonly at: string;
-  }[];
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly next?: string;
-}
+export type OperationsReport = Answer<'/reports/operations', 'get'>;
+export type ReferralWeek = NonNullable<OperationsReport['referralWeeks']>[number];
+export type StageDuration = NonNullable<OperationsReport['timeInStage']>[number];
+export type NoShowLine = NonNullable<OperationsReport['noShows']>[number];
+export type HourThroughput = NonNullable<OperationsReport['throughput']>[number];
+export type QueueAgeRow = NonNullable<OperationsReport['queueAge']>[number];

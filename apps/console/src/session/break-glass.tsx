@@ -4,7 +4,7 @@
  * reason and the time left; the compliance officer reviews every episode afterwards.
  */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { describeError } from '../api/client.js';
+import { answer, describeError } from '../api/client.js';
 import { Dialog } from '../ui/dialog.js';
 import { useSession } from './session.js';
 
@@ -53,7 +53,9 @@ export function BreakGlassDialog(props: { readonly onClose: () => void }): React
     e.preventDefault();
     setError(undefined);
     try {
-      await api.post('/break-glass', { site: site.trim(), reason: reason.trim(), minutes: Number(minutes) });
+      await answer(
+        api.http.POST('/break-glass', { body: { site: site.trim(), reason: reason.trim(), minutes: Number(minutes) } }),
+      );
       await refresh();
       props.onClose();
     } catch (err) {

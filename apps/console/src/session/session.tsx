@@ -4,8 +4,8 @@
  * progress resumes) but hidden, and the token is gone until the same user signs in again.
  */
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiClient } from '../api/client.js';
-import type { LoginResult, Me } from '../api/types.js';
+import { ApiClient, answer } from '../api/client.js';
+import type { Me } from '../api/types.js';
 import { useIdleTimer } from './idle-timer.js';
 import { SignIn, type Credentials } from './sign-in.js';
 import { IdleWarning } from './idle-warning.js';
@@ -43,8 +43,7 @@ export function SessionRoot({ children }: { readonly children: ReactNode }): Rea
     (notice: string) => {
       setState((s) => (s.kind === 'active' ? { kind: 'locked', me: s.me, idleSeconds: s.idleSeconds, notice } : s));
       // End the session at the server too; the token is dropped whatever it answers.
-      void api
-        .post('/auth/logout')
+      void answer(api.http.POST('/auth/logout'))
         .catch(() => undefined)
         .finally(() => api.setToken(undefined));
     },
@@ -54,11 +53,11 @@ export function SessionRoot({ children }: { readonly children: ReactNode }): Rea
 
   const signIn = useCallback(
     async (credentials: Credentials, expectedUser?: string): Promise<void> => {
-      const login = await api.post<LoginResult>('/auth/login', credentials);
+      const login = await answer(api.http.POST('/auth/login', { body: credentials }));
       api.setToken(login.sessionToken);
-      const me = await api.get<Me>('/me');
+      const me = await answer(api.http.GET('/me'));
       if (expectedUser !== undefined && me.id !== expectedUser) {
-        await api.post('/auth/logout').catch(() => undefined);
+        await answer(api.http.POST('/auth/logout')).catch(() => undefined);
         api.setToken(undefined);
         throw new Error('only the user who was signed in can resume this session');
       }
@@ -72,7 +71,7 @@ export function SessionRoot({ children }: { readonly children: ReactNode }): Rea
   );
 
   const signOut = useCallback(async () => {
-    await api.post('/auth/logout').catch(() => undefined);
+    await answer(api.http.POST('/auth/logout')).catch(() => undefined);
     api.setToken(undefined);
     setState({ kind: 'signed-out', notice: 'You have signed out.' });
   }, [api]);
@@ -90,7 +89,7 @@ export function SessionRoot({ children }: { readonly children: ReactNode }): Rea
     },
     sitesFor: (action) => state.me.permissions[action] ?? [],
     refresh: async () => {
-      const me = await api.get<Me>('/me');
+      const me = await answer(api.http.GET('/me'));
       setState((s) => (s.kind === 'active' ? { ...s, me } : s));
     },
     signOut,

@@ -129,7 +129,7 @@ export async function buildApp(
   });
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: { title: 'Steward API', version: '0.1.0', description: 'The governed operational layer around an EHR.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

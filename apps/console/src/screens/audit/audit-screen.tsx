@@ -6,7 +6,7 @@
  * server. `#/audit/<patient id>` opens with that patient searched.
  */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { describeError, type Query } from '../../api/client.js';
+import { answer, compact, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, humanize } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
@@ -58,19 +58,19 @@ function problemsOf(raw: Search, eventCodes: readonly string[]): string[] {
 }
 
 /** The API query of a search (times in UTC days). */
-function queryOf(raw: Search): Query {
+function queryOf(raw: Search) {
   const s = trimmed(raw);
   const codes = s.event
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
-  return {
-    patient: s.patient || undefined,
-    actor: s.actor || undefined,
-    event: codes.length > 0 ? codes.join(',') : undefined,
-    from: s.from || undefined,
+  return compact({
+    patient: s.patient,
+    actor: s.actor,
+    event: codes.join(','),
+    from: s.from,
     to: s.to !== '' ? dayAfter(s.to) : undefined,
-  };
+  });
 }
 
 type Load =
@@ -95,7 +95,7 @@ export function AuditScreen(props: ScreenProps): ReactNode {
   const listId = useId();
 
   useEffect(() => {
-    api.get<{ codes: string[] }>('/audit/event-codes').then(
+    answer(api.http.GET('/audit/event-codes')).then(
       (r) => setEventCodes(r.codes),
       () => undefined,
     );
@@ -104,7 +104,8 @@ export function AuditScreen(props: ScreenProps): ReactNode {
   useEffect(() => {
     let live = true;
     setLoad({ kind: 'loading' });
-    api.get<AuditPage>('/audit/events', { ...queryOf(applied), limit: PAGE_SIZE, after: after || undefined }).then(
+    const query = { ...queryOf(applied), limit: String(PAGE_SIZE), ...(after > 0 ? { after: String(after) } : {}) };
+    answer(api.http.GET('/audit/events', { params: { query } })).then(
       (page) => {
         if (live) setLoad({ kind: 'ready', page });
       },

@@ -4,7 +4,7 @@
  * the chain holds: the seq and time verified to, or where it breaks and why. The run is audited.
  */
 import { useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
 import type { VerifyAnswer } from './audit-types.js';
@@ -21,7 +21,7 @@ export function ChainStatus(): ReactNode {
   const verify = async (): Promise<void> => {
     setState({ kind: 'running' });
     try {
-      setState({ kind: 'done', answer: await api.get<VerifyAnswer>('/audit/verify') });
+      setState({ kind: 'done', answer: await answer(api.http.GET('/audit/verify')) });
     } catch (e) {
       setState({ kind: 'error', message: describeError(e) });
     }

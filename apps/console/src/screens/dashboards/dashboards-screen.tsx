@@ -6,7 +6,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { useSite } from '../../app.js';
-import { describeError } from '../../api/client.js';
+import { answer, compact, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
 import type { OperationsReport } from './operations-types.js';
@@ -55,18 +55,17 @@ export function DashboardsScreen(): ReactNode {
     if (rangeError !== null) return;
     let live = true;
     setLoad({ kind: 'loading' });
-    api
-      .get<OperationsReport>('/reports/operations', {
-        site,
-        from: startOfDay(from),
-        // The To day is included: the server's bound is exclusive.
-        to: startOfDay(to, 1),
-        zone,
-      })
-      .then(
-        (report) => live && setLoad({ kind: 'ready', report }),
-        (e: unknown) => live && setLoad({ kind: 'error', message: describeError(e) }),
-      );
+    const query = compact({
+      site,
+      from: startOfDay(from),
+      // The To day is included: the server's bound is exclusive.
+      to: startOfDay(to, 1),
+      zone,
+    });
+    answer(api.http.GET('/reports/operations', { params: { query } })).then(
+      (report) => live && setLoad({ kind: 'ready', report }),
+      (e: unknown) => live && setLoad({ kind: 'error', message: describeError(e) }),
+    );
     return () => {
       live = false;
     };

@@ -5,7 +5,7 @@
  * asked for, by a role with phi.read at the site, and rendered as plain text.
  */
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, compact, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime, humanize } from '../../ui/format.js';
@@ -21,10 +21,11 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
   useEffect(() => {
     let live = true;
     setError(undefined);
-    api
-      .get<FollowupTimeline>(`/followups/${encodeURIComponent(props.id)}/timeline`, {
-        bodies: bodies ? 'true' : undefined,
-      })
+    answer(
+      api.http.GET('/followups/{id}/timeline', {
+        params: { path: { id: props.id }, query: compact({ bodies: bodies ? 'true' : undefined }) },
+      }),
+    )
       .then((t) => live && setTimeline(t))
       .catch((e: unknown) => live && setError(describeError(e)));
     return () => {

@@ -4,14 +4,14 @@
  * `#/followups/<workflow id>`. The list shows order and appointment references, not patients.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, compact, describeError } from '../../api/client.js';
 import { useSite } from '../../app.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
 import { FollowupTimelineView } from './followup-timeline.js';
-import { followupStages, type FollowupItem } from './followup-types.js';
+import { followupStages, isFollowupStage, type FollowupPage, type FollowupStage } from './followup-types.js';
 import { stageLabel } from './timeline-entries.js';
 import './followups.css';
 
@@ -25,10 +25,10 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
   // The list needs one site: the header's, else the first granted, else one typed in (a `*` grant).
   const [typedSite, setTypedSite] = useState(named[0] ?? '');
   const site = siteInView ?? typedSite.trim();
-  const [stage, setStage] = useState('');
+  const [stage, setStage] = useState<FollowupStage | ''>('');
   const [overdue, setOverdue] = useState(false);
   const [afters, setAfters] = useState<readonly (string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<{ items: readonly FollowupItem[]; next?: string } | undefined>();
+  const [page, setPage] = useState<FollowupPage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const selected = props.params[0];
   const after = afters.at(-1);
@@ -49,14 +49,8 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
     let live = true;
     setError(undefined);
     setPage(undefined);
-    api
-      .get<{ items: FollowupItem[]; next?: string }>('/followups', {
-        site,
-        stage: stage === '' ? undefined : stage,
-        overdue: overdue ? 'true' : undefined,
-        after,
-        limit: PAGE,
-      })
+    const query = { site, ...compact({ stage, overdue: overdue ? 'true' : undefined, after, limit: String(PAGE) }) };
+    answer(api.http.GET('/followups', { params: { query } }))
       .then((p) => live && setPage(p))
       .catch((e: unknown) => live && setError(describeError(e)));
     return () => {
@@ -76,7 +70,11 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
         )}
         <label htmlFor={ids.stage}>
           Stage
-          <select id={ids.stage} value={stage} onChange={(e) => refilter(setStage)(e.target.value)}>
+          <select
+            id={ids.stage}
+            value={stage}
+            onChange={(e) => refilter(setStage)(isFollowupStage(e.target.value) ? e.target.value : '')}
+          >
             <option value="">Any stage</option>
             {followupStages.map((s) => (
               <option key={s} value={s}>

@@ -3,6 +3,7 @@
  * cancelled), counted by reason from the figures, and listed (all reasons or one) by server paging.
  */
 import { useId, useState, type ReactNode } from 'react';
+import { compact } from '../../api/client.js';
 import { ReferralCard } from './referral-card.js';
 import { useReferralPages } from './use-referral-pages.js';
 import { leakLabels, leakReasons, type LeakReason, type ReferralFigures } from './referral-types.js';
@@ -17,7 +18,7 @@ export function LeakageView(props: {
 }): ReactNode {
   const [reason, setReason] = useState<LeakReason | 'any'>('any');
   const reasonId = useId();
-  const pages = useReferralPages({ site: props.site, leaked: reason === 'any' ? 'true' : reason }, PAGE);
+  const pages = useReferralPages(compact({ site: props.site, leaked: reason === 'any' ? 'true' : reason }), PAGE);
   const f = props.figures;
   return (
     <section aria-labelledby="leakage-heading">

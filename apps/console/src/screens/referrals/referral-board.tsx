@@ -5,7 +5,7 @@
  * Routes: `#/referrals`, `#/referrals/leakage`, `#/referrals/<workflow id>`.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, compact, describeError } from '../../api/client.js';
 import { useSite } from '../../app.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
@@ -31,8 +31,7 @@ export function ReferralBoard(props: ScreenProps): ReactNode {
     let live = true;
     setFigures(undefined);
     setError(undefined);
-    api
-      .get<ReferralFigures>('/reports/referrals', { site })
+    answer(api.http.GET('/reports/referrals', { params: { query: compact({ site }) } }))
       .then((f) => live && setFigures(f))
       .catch((e: unknown) => live && setError(describeError(e)));
     return () => {

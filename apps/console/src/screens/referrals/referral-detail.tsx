@@ -4,7 +4,7 @@
  * proposal results). Codes and references only; reading it is audited by the server.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
@@ -24,8 +24,7 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
     let live = true;
     setDetail(undefined);
     setError(undefined);
-    api
-      .get<ReferralDetail>(`/referrals/${encodeURIComponent(props.workflowId)}`)
+    answer(api.http.GET('/referrals/{workflowId}', { params: { path: { workflowId: props.workflowId } } }))
       .then((d) => live && setDetail(d))
       .catch((e: unknown) => live && setError(describeError(e)));
     return () => {

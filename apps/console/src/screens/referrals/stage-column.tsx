@@ -1,5 +1,6 @@
 /** @module One stage of the board: its count, its first page of referrals, and "more" by server paging. */
 import { useId, type ReactNode } from 'react';
+import { compact } from '../../api/client.js';
 import { ReferralCard } from './referral-card.js';
 import { useReferralPages } from './use-referral-pages.js';
 import { stageLabels, type ReferralStage } from './referral-types.js';
@@ -16,7 +17,7 @@ export function StageColumn(props: {
   const headingId = useId();
   const label = stageLabels[props.stage];
   const pages = useReferralPages(
-    { site: props.site, stage: props.stage, overdue: props.overdueOnly ? 'true' : undefined },
+    compact({ site: props.site, stage: props.stage, overdue: props.overdueOnly ? 'true' : undefined }),
     COLUMN_PAGE,
   );
   return (

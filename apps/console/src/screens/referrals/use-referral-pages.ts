@@ -3,9 +3,12 @@
  * changes), then "more" appends the next page by cursor. Nothing is loaded beyond what is shown.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { describeError, type Query } from '../../api/client.js';
+import { answer, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
-import type { ReferralItem, ReferralPage } from './referral-types.js';
+import type { ReferralItem, ReferralPage, ReferralQuery } from './referral-types.js';
+
+/** The filters of a list (the hook adds the page size and cursor). */
+export type ReferralFilter = Omit<ReferralQuery, 'limit' | 'cursor'>;
 
 export interface ReferralPages {
   readonly items: readonly ReferralItem[];
@@ -15,7 +18,7 @@ export interface ReferralPages {
   readonly more: () => void;
 }
 
-export function useReferralPages(query: Query, limit: number): ReferralPages {
+export function useReferralPages(query: ReferralFilter, limit: number): ReferralPages {
   const { api } = useSession();
   const [items, setItems] = useState<readonly ReferralItem[]>([]);
   const [next, setNext] = useState<string | undefined>();
@@ -26,7 +29,17 @@ export function useReferralPages(query: Query, limit: number): ReferralPages {
 
   const fetchPage = useCallback(
     async (cursor: string | undefined): Promise<ReferralPage> =>
-      api.get<ReferralPage>('/referrals', { ...(JSON.parse(key) as Query), limit, cursor }),
+      answer(
+        api.http.GET('/referrals', {
+          params: {
+            query: {
+              ...(JSON.parse(key) as ReferralFilter),
+              limit: String(limit),
+              ...(cursor !== undefined ? { cursor } : {}),
+            },
+          },
+        }),
+      ),
     [api, key, limit],
   );
 

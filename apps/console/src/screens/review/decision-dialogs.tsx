@@ -4,8 +4,8 @@
  * a reason, edit the payload as a new revision that someone else must approve.
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
-import type { ProposalDetail, ProposalSummary } from '../../api/types.js';
+import { answer, describeError } from '../../api/client.js';
+import type { DecisionOutcome as ApproveAnswer, ProposalDetail } from '../../api/types.js';
 import { useSession } from '../../session/session.js';
 import { Dialog } from '../../ui/dialog.js';
 import { actionLabel, statusLabel } from './labels.js';
@@ -14,13 +14,6 @@ export interface DecisionOutcome {
   readonly message: string;
   /** A new revision to open (after a conflict or an edit). */
   readonly next?: string;
-}
-
-interface ApproveAnswer {
-  readonly status: string;
-  readonly proposal: ProposalSummary;
-  readonly next?: ProposalSummary;
-  readonly error?: { readonly code: string; readonly message?: string };
 }
 
 interface DialogProps {
@@ -36,9 +29,12 @@ export function ApproveDialog(props: DialogProps): ReactNode {
   const approve = async (): Promise<void> => {
     setBusy(true);
     try {
-      const r = await api.post<ApproveAnswer>(`/review/${props.detail.id}/approve`, {
-        contentHash: props.detail.contentHash,
-      });
+      const r = await answer(
+        api.http.POST('/review/{id}/approve', {
+          params: { path: { id: props.detail.id } },
+          body: { contentHash: props.detail.contentHash },
+        }),
+      );
       props.onDone(approveMessage(r));
     } catch (e) {
       setError(describeError(e));
@@ -88,7 +84,12 @@ export function RejectDialog(props: DialogProps): ReactNode {
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     try {
-      await api.post(`/review/${props.detail.id}/reject`, { reason: reason.trim() });
+      await answer(
+        api.http.POST('/review/{id}/reject', {
+          params: { path: { id: props.detail.id } },
+          body: { reason: reason.trim() },
+        }),
+      );
       props.onDone({ message: 'Rejected. Nothing was written to the EHR.' });
     } catch (err) {
       setError(describeError(err));
@@ -138,8 +139,17 @@ export function EditDialog(props: DialogProps): ReactNode {
       setError('The payload is not valid JSON: check brackets, commas and quotes.');
       return;
     }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      setError('The payload must be a JSON object: { … }.');
+      return;
+    }
     try {
-      const next = await api.post<ProposalSummary>(`/review/${props.detail.id}/edit`, { payload });
+      const next = await answer(
+        api.http.POST('/review/{id}/edit', {
+          params: { path: { id: props.detail.id } },
+          body: { payload: { ...payload } },
+        }),
+      );
       props.onDone({ message: 'Saved as a new revision: someone else must approve it.', next: next.id });
     } catch (err) {
       setError(describeError(err));

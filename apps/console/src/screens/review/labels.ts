@@ -1,7 +1,11 @@
 /** @module Plain-language names for the proposal codes the queue shows. */
+import type { ProposalSummary } from '../../api/types.js';
 import { humanize } from '../../ui/format.js';
 
-const actions: Readonly<Record<string, string>> = {
+export type ActionType = ProposalSummary['action'];
+
+/** Every action type the API declares, named (a new one fails the typecheck until it has a name). */
+const actions: Readonly<Record<ActionType, string>> = {
   'appointment.status': 'Change appointment status',
   'task.create': 'Create a task',
   'task.update': 'Update a task',
@@ -11,8 +15,12 @@ const actions: Readonly<Record<string, string>> = {
   'reminder.send': 'Send a patient reminder',
 };
 
+export function isActionType(value: string): value is ActionType {
+  return Object.hasOwn(actions, value);
+}
+
 export function actionLabel(action: string): string {
-  return actions[action] ?? humanize(action);
+  return isActionType(action) ? actions[action] : humanize(action);
 }
 
 export function statusLabel(status: string): string {

@@ -3,7 +3,7 @@
  * by React as text (inert whatever it holds) or, for narrative XHTML, through `SafeNarrative`.
  */
 import type { ReactNode } from 'react';
-import type { ProposalDetail } from '../../api/types.js';
+import type { EhrState, EhrStateEntry, ProposalDetail } from '../../api/types.js';
 import { formatDate, formatDateTime, humanize, maskIdentifier, shortId } from '../../ui/format.js';
 import { diffRows, diffVersions } from './diff-rows.js';
 import { SafeNarrative } from '../../ui/safe-html.js';
@@ -11,20 +11,7 @@ import { statusLabel } from './labels.js';
 
 type Resource = Readonly<Record<string, unknown>>;
 
-export interface EhrStateEntry {
-  readonly reference: string;
-  readonly resource?: Resource;
-  readonly versionId?: string;
-  readonly missing?: string;
-}
-
-export interface EhrState {
-  readonly target?: EhrStateEntry;
-  /** The server sends only name, birthDate, gender and record-number identifiers (minimum necessary). */
-  readonly patient?: EhrStateEntry;
-  readonly evidence: readonly EhrStateEntry[];
-  readonly readAt: string;
-}
+export type { EhrState, EhrStateEntry };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);

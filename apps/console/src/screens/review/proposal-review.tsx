@@ -5,7 +5,7 @@
  * else must approve), assign to me. Keyboard: a, r, e, m, u.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
+import { answer, describeError } from '../../api/client.js';
 import type { ProposalDetail } from '../../api/types.js';
 import { href, navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
@@ -27,11 +27,13 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
 
   const load = useCallback(async () => {
     setError(undefined);
-    const path = `/review/${encodeURIComponent(props.id)}`;
+    const params = { path: { id: props.id } };
     // Both at once: the EHR read is the slow one and needs nothing from the proposal.
-    const ehrState = api.get<EhrState>(`${path}/ehr-state`).catch((e: unknown) => ({ error: describeError(e) }));
+    const ehrState = answer(api.http.GET('/review/{id}/ehr-state', { params })).catch((e: unknown) => ({
+      error: describeError(e),
+    }));
     try {
-      setDetail(await api.get<ProposalDetail>(path));
+      setDetail(await answer(api.http.GET('/review/{id}', { params })));
     } catch (e) {
       setError(describeError(e));
       return;
@@ -48,7 +50,9 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
   const assignToMe = async (): Promise<void> => {
     if (detail === undefined) return;
     try {
-      await api.post(`/review/${detail.id}/assign`, { assigneeId: me.id });
+      await answer(
+        api.http.POST('/review/{id}/assign', { params: { path: { id: detail.id } }, body: { assigneeId: me.id } }),
+      );
       setNotice('Assigned to you.');
       await load();
     } catch (e) {
@@ -60,7 +64,7 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
   const retryNow = async (): Promise<void> => {
     if (detail === undefined) return;
     try {
-      await api.post(`/review/${detail.id}/retry`, {});
+      await answer(api.http.POST('/review/{id}/retry', { params: { path: { id: detail.id } } }));
       setNotice('Sent to the EHR again.');
     } catch (e) {
       setNotice(describeError(e));

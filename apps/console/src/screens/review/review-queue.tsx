@@ -5,20 +5,20 @@
  * Keyboard: j/k or arrows move, Enter opens, x selects for bulk approval, ? lists the keys.
  */
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { describeError } from '../../api/client.js';
-import type { Page, ProposalSummary } from '../../api/types.js';
+import { answer, compact, describeError } from '../../api/client.js';
+import type { ProposalPage, ProposalSummary } from '../../api/types.js';
 import { useSite } from '../../app.js';
 import { navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDue, humanize, shortId } from '../../ui/format.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { ShortcutHelp } from './shortcut-help.js';
-import { actionLabel, priorityNames } from './labels.js';
+import { actionLabel, isActionType, priorityNames, type ActionType } from './labels.js';
 
 interface Filters {
   readonly status: string;
   readonly workflow: string;
-  readonly actionType: string;
+  readonly actionType: ActionType | '';
   readonly assignee: string;
   readonly patientIdentifier: string;
 }
@@ -39,7 +39,7 @@ export function ReviewQueue(): ReactNode {
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [draft, setDraft] = useState<Filters>(initialFilters);
   const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<Page<ProposalSummary> | undefined>();
+  const [page, setPage] = useState<ProposalPage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState(0);
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
@@ -52,7 +52,7 @@ export function ReviewQueue(): ReactNode {
   const load = useCallback(async () => {
     setError(undefined);
     try {
-      const result = await api.get<Page<ProposalSummary>>('/review', {
+      const query = compact({
         status: filters.status,
         site,
         workflow: filters.workflow.trim(),
@@ -60,8 +60,9 @@ export function ReviewQueue(): ReactNode {
         assignee: filters.assignee === 'me' ? me.id : undefined,
         patientIdentifier: filters.patientIdentifier.trim(),
         cursor,
-        limit: PAGE,
+        limit: String(PAGE),
       });
+      const result = await answer(api.http.GET('/review', { params: { query } }));
       setPage(result);
       setSelected((s) => Math.min(s, Math.max(0, result.items.length - 1)));
     } catch (e) {
@@ -107,9 +108,11 @@ export function ReviewQueue(): ReactNode {
     const chosen = items.filter((p) => checked.has(p.id));
     setNotice(undefined);
     try {
-      const r = await api.post<{
-        results: { id: string; outcome?: { status: string }; error?: { message: string } }[];
-      }>('/review/bulk-approve', { items: chosen.map((p) => ({ id: p.id, contentHash: p.contentHash })) });
+      const r = await answer(
+        api.http.POST('/review/bulk-approve', {
+          body: { items: chosen.map((p) => ({ id: p.id, contentHash: p.contentHash })) },
+        }),
+      );
       const ok = r.results.filter((x) => x.outcome !== undefined).length;
       const failed = r.results.filter((x) => x.error !== undefined);
       setNotice(
@@ -162,7 +165,10 @@ export function ReviewQueue(): ReactNode {
         </label>
         <label>
           Action
-          <select value={draft.actionType} onChange={(e) => setDraft({ ...draft, actionType: e.target.value })}>
+          <select
+            value={draft.actionType}
+            onChange={(e) => setDraft({ ...draft, actionType: isActionType(e.target.value) ? e.target.value : '' })}
+          >
             <option value="">Any</option>
             {[
               'appointment.status',

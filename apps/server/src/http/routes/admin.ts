@@ -4,48 +4,35 @@
  * by the directory that makes it.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { purposesOfUse, roles, type PurposeOfUse, type Role } from '@steward/core';
-import { actions, selfServiceScope } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, idParams, scopeCode } from '../schemas.js';
-
-const object = (required: readonly string[], properties: Record<string, unknown>) =>
-  ({ type: 'object', additionalProperties: false, required, properties }) as const;
-const list = (items: Record<string, unknown> = { type: 'object', additionalProperties: true }) => ({
-  200: { type: 'object', properties: { items: { type: 'array', items } } },
-  ...errors,
-});
-const noContent = { 204: { type: 'null' }, ...errors };
-
-/** Re-authentication for a change to one's own account: the current password and TOTP code. */
-interface Proof {
-  currentPassword?: string;
-  currentCode?: string;
-}
-const proofFields = {
-  currentPassword: { type: 'string', minLength: 1, maxLength: 1024 },
-  currentCode: { type: 'string', pattern: '^\\d{6}$' },
-} as const;
-const anyObject = {
-  200: { type: 'object', additionalProperties: true },
-  201: { type: 'object', additionalProperties: true },
-  ...errors,
-};
+import { errors, IdParams } from '../contract/common.js';
+import {
+  Answer,
+  BreakGlassEligibility,
+  ConfirmTotp,
+  ListAnswer,
+  NewGrant,
+  NewPassword,
+  NewServiceAccount,
+  NewToken,
+  NewUser,
+  NoContentAnswer,
+  Unlocked,
+} from '../contract/admin.js';
+import { typed } from '../typed.js';
 
 export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
+  const api = typed(app);
   // --- users ---
-  app.post<{ Body: { username: string; password: string } }>(
+  api.post(
     '/users',
     {
       schema: {
         tags: ['admin'],
         summary: 'Create a user',
-        body: object(['username', 'password'], {
-          username: { type: 'string', maxLength: 64 },
-          password: { type: 'string', maxLength: 1024 },
-        }),
-        response: anyObject,
+        body: NewUser,
+        response: Answer,
       },
     },
     async (request, reply) => {
@@ -55,18 +42,18 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.users.create(request.body, ctx.actor);
     },
   );
-  app.get('/users', { schema: { tags: ['admin'], summary: 'List users', response: list() } }, async (request) => {
+  api.get('/users', { schema: { tags: ['admin'], summary: 'List users', response: ListAnswer } }, async (request) => {
     await kernel.policy.enforce(contextOf(request), 'users.manage');
     return { items: await kernel.users.list() };
   });
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/users/:id/disable',
     {
       schema: {
         tags: ['admin'],
         summary: 'Disable a user: ends sessions and revokes tokens at once',
-        params: idParams,
-        response: noContent,
+        params: IdParams,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -76,15 +63,15 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       void reply.status(204);
     },
   );
-  app.put<{ Params: { id: string }; Body: { eligible: boolean } }>(
+  api.put(
     '/users/:id/break-glass',
     {
       schema: {
         tags: ['admin'],
         summary: 'Put a user on or off the break-glass list',
-        params: idParams,
-        body: object(['eligible'], { eligible: { type: 'boolean' } }),
-        response: noContent,
+        params: IdParams,
+        body: BreakGlassEligibility,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -97,7 +84,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   // Self-service (the caller's own account): the token must carry `account.self`, and a change
   // needs re-authentication (current password and code, or a fresh session). Others' accounts:
   // users.manage.
-  const mine = async (request: FastifyRequest<{ Params: { id: string } }>): Promise<boolean> => {
+  const mine = async (request: FastifyRequest & { readonly params: { readonly id: string } }): Promise<boolean> => {
     const ctx = contextOf(request);
     if (ctx.actor.kind !== 'user' || ctx.actor.id !== request.params.id) {
       await kernel.policy.enforce(ctx, 'users.manage');
@@ -112,14 +99,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       : { password: b.currentPassword, ...(b.currentCode !== undefined ? { totpCode: b.currentCode } : {}) };
   const source = (request: FastifyRequest) => ({ address: request.ip, requestId: request.id });
 
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/users/:id/totp',
     {
       schema: {
         tags: ['admin'],
         summary: 'Start TOTP enrolment (for yourself, or as admin); nothing is stored until confirmed',
-        params: idParams,
-        response: anyObject,
+        params: IdParams,
+        response: Answer,
       },
     },
     async (request) => {
@@ -127,20 +114,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.users.startTotpEnrolment(request.params.id);
     },
   );
-  app.post<{ Params: { id: string }; Body: { secret: string; code: string } & Proof }>(
+  api.post(
     '/users/:id/totp/confirm',
     {
       schema: {
         tags: ['admin'],
         summary:
           'Confirm TOTP enrolment with a current code; for your own account also with your current password and code (or within 5 minutes of signing in)',
-        params: idParams,
-        body: object(['secret', 'code'], {
-          secret: { type: 'string', pattern: '^[A-Z2-7]{16,128}=*$' },
-          code: { type: 'string', pattern: '^\\d{6}$' },
-          ...proofFields,
-        }),
-        response: noContent,
+        params: IdParams,
+        body: ConfirmTotp,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -150,16 +133,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       void reply.status(204);
     },
   );
-  app.post<{ Params: { id: string }; Body: { newPassword: string } & Proof }>(
+  api.post(
     '/users/:id/password',
     {
       schema: {
         tags: ['admin'],
         summary:
           "Set a password: your own (with your current password and code, or within 5 minutes of signing in; your other sessions end), or a user's as admin (their sessions end)",
-        params: idParams,
-        body: object(['newPassword'], { newPassword: { type: 'string', maxLength: 1024 }, ...proofFields }),
-        response: noContent,
+        params: IdParams,
+        body: NewPassword,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -175,14 +158,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       void reply.status(204);
     },
   );
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/users/:id/unlock',
     {
       schema: {
         tags: ['admin'],
         summary: 'Lift every sign-in lock on a user (from every address) and clear the failure counts',
-        params: idParams,
-        response: { 200: { type: 'object', properties: { locksLifted: { type: 'integer' } } }, ...errors },
+        params: IdParams,
+        response: { 200: Unlocked, ...errors },
       },
     },
     async (request) => {
@@ -193,14 +176,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
 
   // --- service accounts ---
-  app.post<{ Body: { name: string } }>(
+  api.post(
     '/service-accounts',
     {
       schema: {
         tags: ['admin'],
         summary: 'Create a service account',
-        body: object(['name'], { name: { type: 'string', maxLength: 64 } }),
-        response: anyObject,
+        body: NewServiceAccount,
+        response: Answer,
       },
     },
     async (request, reply) => {
@@ -210,22 +193,22 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.serviceAccounts.create(request.body.name, ctx.actor);
     },
   );
-  app.get(
+  api.get(
     '/service-accounts',
-    { schema: { tags: ['admin'], summary: 'List service accounts', response: list() } },
+    { schema: { tags: ['admin'], summary: 'List service accounts', response: ListAnswer } },
     async (request) => {
       await kernel.policy.enforce(contextOf(request), 'users.manage');
       return { items: await kernel.serviceAccounts.list() };
     },
   );
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/service-accounts/:id/disable',
     {
       schema: {
         tags: ['admin'],
         summary: 'Disable a service account and revoke its tokens',
-        params: idParams,
-        response: noContent,
+        params: IdParams,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -237,35 +220,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
 
   // --- API tokens ---
-  app.post<{
-    Body: {
-      principalKind: 'user' | 'service';
-      principalId: string;
-      name: string;
-      scopes: string[];
-      expiresInDays: number;
-    } & Proof;
-  }>(
+  api.post(
     '/tokens',
     {
       schema: {
         tags: ['admin'],
         summary: 'Issue an API token (shown once; stored hashed)',
-        body: object(['principalKind', 'principalId', 'name', 'scopes', 'expiresInDays'], {
-          principalKind: { type: 'string', enum: ['user', 'service'] },
-          principalId: idParams.properties.id,
-          name: { type: 'string', minLength: 1, maxLength: 64 },
-          scopes: {
-            type: 'array',
-            minItems: 1,
-            maxItems: actions.length + 2,
-            uniqueItems: true,
-            items: { type: 'string', enum: ['*', selfServiceScope, ...actions] },
-          },
-          expiresInDays: { type: 'integer', minimum: 1, maximum: 365 },
-          ...proofFields,
-        }),
-        response: anyObject,
+        body: NewToken,
+        response: Answer,
       },
     },
     async (request, reply) => {
@@ -290,22 +252,22 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return issued;
     },
   );
-  app.get(
+  api.get(
     '/tokens',
-    { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: list() } },
+    { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: ListAnswer } },
     async (request) => {
       await kernel.policy.enforce(contextOf(request), 'tokens.manage');
       return { items: await kernel.tokens.list() };
     },
   );
-  app.delete<{ Params: { id: string } }>(
+  api.delete(
     '/tokens/:id',
     {
       schema: {
         tags: ['admin'],
         summary: 'Revoke an API token, effective at once',
-        params: idParams,
-        response: noContent,
+        params: IdParams,
+        response: NoContentAnswer,
       },
     },
     async (request, reply) => {
@@ -317,30 +279,14 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
 
   // --- grants ---
-  app.post<{
-    Body: {
-      principalKind: 'user' | 'service';
-      principalId: string;
-      role: Role;
-      site: string;
-      workflow: string;
-      purposeOfUse: PurposeOfUse;
-    };
-  }>(
+  api.post(
     '/grants',
     {
       schema: {
         tags: ['admin'],
         summary: 'Grant a role, scoped by site and workflow, for a purpose of use',
-        body: object(['principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse'], {
-          principalKind: { type: 'string', enum: ['user', 'service'] },
-          principalId: idParams.properties.id,
-          role: { type: 'string', enum: [...roles] },
-          site: scopeCode,
-          workflow: scopeCode,
-          purposeOfUse: { type: 'string', enum: [...purposesOfUse] },
-        }),
-        response: anyObject,
+        body: NewGrant,
+        response: Answer,
       },
     },
     async (request, reply) => {
@@ -350,18 +296,23 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return kernel.grants.add(ctx.actor, request.body);
     },
   );
-  app.get(
+  api.get(
     '/grants',
-    { schema: { tags: ['admin'], summary: 'List live grants', response: list() } },
+    { schema: { tags: ['admin'], summary: 'List live grants', response: ListAnswer } },
     async (request) => {
       await kernel.policy.enforce(contextOf(request), 'grants.manage');
       return { items: await kernel.grants.list() };
     },
   );
-  app.delete<{ Params: { id: string } }>(
+  api.delete(
     '/grants/:id',
     {
-      schema: { tags: ['admin'], summary: 'Revoke a grant, effective at once', params: idParams, response: noContent },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a grant, effective at once',
+        params: IdParams,
+        response: NoContentAnswer,
+      },
     },
     async (request, reply) => {
       const ctx = contextOf(request);

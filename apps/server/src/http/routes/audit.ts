@@ -16,24 +16,9 @@ import {
 } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, uuidPattern } from '../schemas.js';
-
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' } as const;
-const eventCode = `(${auditEvents.map((e) => e.replace('.', '\\.')).join('|')})`;
-
-/** The search filters `/audit/events` and `/audit/export` share. */
-const filterProperties = {
-  patient: { type: 'string', pattern: uuidPattern },
-  actor: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
-  event: {
-    type: 'string',
-    maxLength: 2000,
-    pattern: `^${eventCode}(,${eventCode})*$`,
-    description: 'audit event codes, comma-separated (phi.read,proposal.approved)',
-  },
-  from: isoDate,
-  to: isoDate,
-} as const;
+import { errors } from '../contract/common.js';
+import { AuditEventsQuery, AuditFilterQuery, AuditPage, EventCodes, VerifyAnswer } from '../contract/audit.js';
+import { typed } from '../typed.js';
 
 interface FilterQuery {
   patient?: string;
@@ -63,16 +48,14 @@ const definedOnly = (q: object): Record<string, string> =>
   Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get(
+  const api = typed(app);
+  api.get(
     '/audit/event-codes',
     {
       schema: {
         tags: ['audit'],
         summary: 'The audit event codes the search and export filter by',
-        response: {
-          200: { type: 'object', properties: { codes: { type: 'array', items: { type: 'string' } } } },
-          ...errors,
-        },
+        response: { 200: EventCodes, ...errors },
       },
     },
     async (request) => {
@@ -81,22 +64,14 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Querystring: FilterQuery & { limit?: string; after?: string } }>(
+  api.get(
     '/audit/events',
     {
       schema: {
         tags: ['audit'],
         summary: 'Audit entries by patient, actor, event code and time range, by seq; page with `after`',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProperties,
-            limit: { type: 'string', pattern: '^[1-9]\\d{0,3}$' },
-            after: { type: 'string', pattern: '^\\d{1,15}$' },
-          },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        querystring: AuditEventsQuery,
+        response: { 200: AuditPage, ...errors },
       },
     },
     async (request) => {
@@ -120,13 +95,13 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get(
+  api.get(
     '/audit/verify',
     {
       schema: {
         tags: ['audit'],
         summary: 'Verify the audit chain and checkpoints from genesis; says up to which entry (seq, time) it holds',
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        response: { 200: VerifyAnswer, ...errors },
       },
     },
     async (request) => {
@@ -157,13 +132,13 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Querystring: FilterQuery }>(
+  api.get(
     '/audit/export',
     {
       schema: {
         tags: ['audit'],
         summary: 'The entries a search finds, as FHIR R4 AuditEvent (IHE BALP) NDJSON, one resource a line',
-        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+        querystring: AuditFilterQuery,
         produces: ['application/fhir+ndjson'],
       },
     },

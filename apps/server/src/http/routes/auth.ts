@@ -4,10 +4,13 @@ import { actions, roleAllows } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import type { AppConfig } from '../app.js';
 import { contextOf } from '../authenticate.js';
-import { errors } from '../schemas.js';
+import { errors, NoContent } from '../contract/common.js';
+import { LoginBody, LoginResult, Me } from '../contract/auth.js';
+import { typed } from '../typed.js';
 
 export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConfig): void {
-  app.post<{ Body: { username: string; password: string; totpCode?: string } }>(
+  const api = typed(app);
+  api.post(
     '/auth/login',
     {
       config: { public: true, rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 } },
@@ -15,28 +18,8 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConf
         tags: ['auth'],
         summary: 'Log in with username, password and TOTP code; returns a session token',
         security: [],
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['username', 'password'],
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 1024 },
-            totpCode: { type: 'string', pattern: '^\\d{6}$' },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              sessionToken: { type: 'string' },
-              expiresAt: { type: 'string', format: 'date-time' },
-              absoluteExpiresAt: { type: 'string', format: 'date-time' },
-              idleTimeoutSeconds: { type: 'integer' },
-            },
-          },
-          ...errors,
-        },
+        body: LoginBody,
+        response: { 200: LoginResult, ...errors },
       },
     },
     async (request) => {
@@ -50,65 +33,22 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConf
     },
   );
 
-  app.post(
+  api.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: { type: 'null' }, ...errors } } },
+    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: NoContent, ...errors } } },
     async (request, reply) => {
       await kernel.sessions.logout(contextOf(request).actor, { address: request.ip, requestId: request.id });
       void reply.status(204);
     },
   );
 
-  app.get(
+  api.get(
     '/me',
     {
       schema: {
         tags: ['auth'],
         summary: 'The authenticated actor, its grants, what they allow where, and break-glass in force',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              kind: { type: 'string' },
-              id: { type: 'string' },
-              name: { type: 'string' },
-              authMethod: { type: 'string' },
-              scopes: { type: 'array', items: { type: 'string' } },
-              grants: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    role: { type: 'string' },
-                    site: { type: 'string' },
-                    workflow: { type: 'string' },
-                    purposeOfUse: { type: 'string' },
-                  },
-                },
-              },
-              permissions: {
-                description: 'Each action the grants allow, with the sites where ("*" for every site)',
-                type: 'object',
-                additionalProperties: { type: 'array', items: { type: 'string' } },
-              },
-              breakGlass: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    site: { type: 'string' },
-                    reason: { type: 'string' },
-                    startedAt: { type: 'string', format: 'date-time' },
-                    expiresAt: { type: 'string', format: 'date-time' },
-                  },
-                },
-              },
-            },
-          },
-          ...errors,
-        },
+        response: { 200: Me, ...errors },
       },
     },
     async (request) => {

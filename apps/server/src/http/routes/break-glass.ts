@@ -2,41 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, idParams, siteCode } from '../schemas.js';
-
-const episode = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    userId: { type: 'string' },
-    username: { type: 'string' },
-    site: { type: 'string' },
-    reason: { type: 'string' },
-    startedAt: { type: 'string', format: 'date-time' },
-    expiresAt: { type: 'string', format: 'date-time' },
-    reviewedAt: { type: 'string', format: 'date-time' },
-    reviewedBy: { type: 'string' },
-  },
-} as const;
+import { errors, IdParams, NoContent } from '../contract/common.js';
+import {
+  BreakGlassBody,
+  BreakGlassEpisode,
+  BreakGlassList,
+  BreakGlassQuery,
+  BreakGlassReviewBody,
+} from '../contract/auth.js';
+import { typed } from '../typed.js';
 
 export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.post<{ Body: { site: string; reason: string; minutes?: number } }>(
+  const api = typed(app);
+  api.post(
     '/break-glass',
     {
       schema: {
         tags: ['break-glass'],
         summary: 'Start time-boxed emergency access at a site (reason required; loudly audited)',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['site', 'reason'],
-          properties: {
-            site: siteCode,
-            reason: { type: 'string', minLength: 10, maxLength: 2000 },
-            minutes: { type: 'integer', minimum: 1, maximum: 60 },
-          },
-        },
-        response: { 201: episode, ...errors },
+        body: BreakGlassBody,
+        response: { 201: BreakGlassEpisode, ...errors },
       },
     },
     async (request, reply) => {
@@ -47,18 +32,14 @@ export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Querystring: { unreviewed?: 'true' | 'false' } }>(
+  api.get(
     '/break-glass',
     {
       schema: {
         tags: ['break-glass'],
         summary: 'List break-glass episodes for review',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { unreviewed: { type: 'string', enum: ['true', 'false'] } },
-        },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: episode } } }, ...errors },
+        querystring: BreakGlassQuery,
+        response: { 200: BreakGlassList, ...errors },
       },
     },
     async (request) => {
@@ -67,20 +48,15 @@ export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { note: string } }>(
+  api.post(
     '/break-glass/:id/review',
     {
       schema: {
         tags: ['break-glass'],
         summary: 'Record the compliance review of an episode',
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['note'],
-          properties: { note: { type: 'string', minLength: 1, maxLength: 4000 } },
-        },
-        response: { 204: { type: 'null' }, ...errors },
+        params: IdParams,
+        body: BreakGlassReviewBody,
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {

@@ -6,54 +6,49 @@
  * reports progress. Governed below: `phi.read` to show, `phi.export` to export, all audited.
  */
 import type { FastifyInstance } from 'fastify';
-import { exportFormats, type ExportFormat } from '@steward/relationships';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors } from '../schemas.js';
-
-const site = { type: 'string', pattern: '^[a-z0-9*][a-z0-9._-]{0,63}$' } as const;
+import { errors } from '../contract/common.js';
+import { ContactExportQuery, ContactGraph, ContactParams, ContactSiteQuery } from '../contract/config.js';
+import { typed } from '../typed.js';
 
 export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get<{ Params: { id: string } }>(
+  const api = typed(app);
+  api.get(
     '/contacts/:id',
     {
       schema: {
         tags: ['contacts'],
         summary: 'A person or organization with every relationship and note',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        params: ContactParams,
+        response: { 200: ContactGraph, ...errors },
       },
     },
     async (request) => kernel.relationships.graph.show(contextOf(request), request.params.id),
   );
 
-  app.get<{ Querystring: { site: string; format: ExportFormat } }>(
+  api.get(
     '/contacts/export',
     {
       schema: {
         tags: ['contacts'],
         summary: "Export a site's whole contact graph (JSON, CSV files, or a FHIR Bundle)",
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['site', 'format'],
-          properties: { site, format: { type: 'string', enum: [...exportFormats] } },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        querystring: ContactExportQuery,
+        response: { 200: ContactGraph, ...errors },
       },
     },
     async (request) =>
       kernel.relationships.exporter.export(contextOf(request), request.query.site, request.query.format),
   );
 
-  app.get<{ Querystring: { site: string } }>(
+  api.get(
     '/contacts/relationship-types',
     {
       schema: {
         tags: ['contacts'],
         summary: "The practice's relationship types (direction, reciprocal name, authority, FHIR home)",
-        querystring: { type: 'object', additionalProperties: false, required: ['site'], properties: { site } },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        querystring: ContactSiteQuery,
+        response: { 200: ContactGraph, ...errors },
       },
     },
     async (request) => {

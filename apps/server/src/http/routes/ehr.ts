@@ -11,13 +11,17 @@ import { AuthenticationError } from '@steward/core';
 import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors } from '../schemas.js';
-
-const nameParam = {
-  type: 'object',
-  required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-} as const;
+import { errors } from '../contract/common.js';
+import { ConnectionNameParams } from '../contract/config.js';
+import {
+  ConnectionStatus,
+  FlaggedEventsQuery,
+  NotificationAnswer,
+  NotificationBody,
+  NotificationParams,
+  NotificationQuery,
+} from '../contract/ehr.js';
+import { typed } from '../typed.js';
 
 export function ehrRoutes(
   app: FastifyInstance,
@@ -25,6 +29,7 @@ export function ehrRoutes(
   runtime: EhrRuntime | undefined,
   limitPerMinute: number,
 ): void {
+  const api = typed(app);
   // FHIR servers send application/fhir+json; parse it as JSON here only.
   app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -39,7 +44,7 @@ export function ehrRoutes(
   // (which need only the connection id in the path) never touches the real EHR's budget.
   const verified = new WeakSet<FastifyRequest>();
   const idOf = (request: FastifyRequest) => (request.params as { id?: string }).id ?? '';
-  app.post<{ Params: { id: string }; Querystring: { k?: string } }>(
+  api.post(
     '/ehr/connections/:id/notifications',
     {
       config: { public: true, fhir: true, rateLimit: false },
@@ -59,16 +64,10 @@ export function ehrRoutes(
         tags: ['ehr'],
         summary: 'FHIR subscription notifications from an EHR (R4 backport rest-hook)',
         security: [],
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', format: 'uuid' } },
-        },
-        querystring: { type: 'object', properties: { k: { type: 'string', maxLength: 64 } } },
-        body: { type: 'object' },
-        response: {
-          200: { type: 'object', properties: { type: { type: 'string' }, events: { type: 'integer' } } },
-        },
+        params: NotificationParams,
+        querystring: NotificationQuery,
+        body: NotificationBody,
+        response: { 200: NotificationAnswer },
       },
     },
     async (request) => {
@@ -82,13 +81,13 @@ export function ehrRoutes(
     },
   );
 
-  app.get(
+  api.get(
     '/ehr/connections',
     {
       schema: {
         tags: ['ehr'],
         summary: 'EHR connections and what each is doing (listener, subscriptions, last poll)',
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        response: { 200: ConnectionStatus, ...errors },
       },
     },
     async (request) => {
@@ -110,14 +109,14 @@ export function ehrRoutes(
     },
   );
 
-  app.post<{ Params: { name: string } }>(
+  api.post(
     '/ehr/connections/:name/check',
     {
       schema: {
         tags: ['ehr'],
         summary: 'Prove a connection works: discovery, a SMART token, a read',
-        params: nameParam,
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        params: ConnectionNameParams,
+        response: { 200: ConnectionStatus, ...errors },
       },
     },
     async (request) => {
@@ -127,15 +126,15 @@ export function ehrRoutes(
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  api.get(
     '/ehr/connections/:name/dead-letters',
     {
       schema: {
         tags: ['ehr'],
         summary:
           'The attention list: messages not processed (dead letters), filed under a reused control id, or kept but not routed (ignored), with counts per kind and the reason (never their content)',
-        params: nameParam,
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        params: ConnectionNameParams,
+        response: { 200: ConnectionStatus, ...errors },
       },
     },
     async (request) => {
@@ -147,20 +146,16 @@ export function ehrRoutes(
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { limit?: number } }>(
+  api.get(
     '/ehr/connections/:name/flagged-events',
     {
       schema: {
         tags: ['ehr'],
         summary:
           'Events filed with something a person should look at (schedule conflicts, inferred time zones): codes and field names, never content',
-        params: nameParam,
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
-          additionalProperties: false,
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        params: ConnectionNameParams,
+        querystring: FlaggedEventsQuery,
+        response: { 200: ConnectionStatus, ...errors },
       },
     },
     async (request) => {

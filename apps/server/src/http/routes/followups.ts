@@ -15,20 +15,23 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
 import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
 import type { Database } from '@steward/store';
-import {
-  FOLLOWUP,
-  followupFigures,
-  followupStages,
-  listFollowups,
-  type FollowupItem,
-  type FollowupStage,
-  type FollowupState,
-  type WorkflowInput,
-} from '@steward/workflows';
+import { FOLLOWUP, followupFigures, listFollowups, type FollowupState } from '@steward/workflows';
 import type { LocalOutbox } from '@steward/messaging';
 import { contextOf } from '../authenticate.js';
-import { errors, siteCode, uuidPattern } from '../schemas.js';
+import { errors, IdParams } from '../contract/common.js';
+import {
+  FollowupFigures,
+  FollowupFiguresQuery,
+  FollowupPage,
+  FollowupQuery,
+  FollowupTimeline,
+  TimelineQuery,
+  type FollowupStep,
+} from '../contract/followups.js';
+import { typed } from '../typed.js';
 import { detailRead, effectOutcome, stepBase, str, workflowSteps, type StoredStep } from './workflow-detail.js';
+
+export type { FollowupTimeline } from '../contract/followups.js';
 
 /** What these routes need of the kernel. */
 export interface FollowupRouteDeps {
@@ -37,120 +40,6 @@ export interface FollowupRouteDeps {
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;
   readonly outbox: Pick<LocalOutbox, 'thread'>;
-}
-
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' } as const;
-
-const item = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    correlationKey: { type: 'string' },
-    status: { type: 'string' },
-    site: { type: 'string', nullable: true },
-    connectionId: { type: 'string' },
-    orderRef: { type: 'string' },
-    stage: { type: 'string' },
-    stageAt: { type: 'string', nullable: true },
-    window: {
-      type: 'object',
-      nullable: true,
-      properties: { start: { type: 'string' }, end: { type: 'string' } },
-    },
-    appointmentRef: { type: 'string', nullable: true },
-    appointmentStart: { type: 'string', nullable: true },
-    nextReminderAt: { type: 'string', nullable: true },
-    confirmation: { type: 'string', nullable: true },
-    overdue: { type: 'boolean' },
-    optedOut: { type: 'boolean' },
-    counts: { type: 'object', additionalProperties: { type: 'integer' } },
-    proposals: { type: 'integer' },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-  },
-} as const;
-
-const nullable = { type: ['string', 'null'] } as const;
-const timeline = {
-  type: 'object',
-  properties: {
-    followup: item,
-    asOf: { type: 'string' },
-    reminders: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string' },
-          offsetDays: { type: 'number' },
-          dueAt: { type: 'string' },
-          status: { type: 'string' },
-        },
-      },
-    },
-    proposals: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { tag: { type: 'string' }, proposalId: nullable, status: { type: 'string' } },
-      },
-    },
-    messages: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          channel: { type: 'string' },
-          status: { type: 'string' },
-          proposalId: nullable,
-          notBefore: { type: 'string' },
-          createdAt: { type: 'string' },
-          template: { type: 'string' },
-          language: { type: 'string' },
-          subject: { type: 'string' },
-          body: { type: 'string' },
-        },
-      },
-    },
-    replies: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { at: { type: 'string' }, intent: { type: 'string' }, messageId: nullable },
-      },
-    },
-    history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          step: { type: 'integer' },
-          at: { type: 'string' },
-          input: { type: 'string' },
-          name: { type: 'string' },
-          eventId: nullable,
-          eventType: nullable,
-          occurredAt: nullable,
-          status: nullable,
-          resource: nullable,
-          intent: nullable,
-          messageId: nullable,
-          tag: nullable,
-          proposalId: nullable,
-        },
-      },
-    },
-  },
-} as const;
-
-interface ListQuery {
-  site: string;
-  stage?: FollowupStage;
-  overdue?: 'true' | 'false';
-  status?: 'running' | 'completed' | 'failed';
-  after?: string;
-  limit?: string;
 }
 
 async function searched(
@@ -175,29 +64,15 @@ async function searched(
 }
 
 export function followupRoutes(app: FastifyInstance, deps: FollowupRouteDeps): void {
-  app.get<{ Querystring: ListQuery }>(
+  const api = typed(app);
+  api.get(
     '/followups',
     {
       schema: {
         tags: ['followups'],
         summary: 'Recheck follow-ups at a site: stage, window, appointment, next reminder, flags; page by `after`',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['site'],
-          properties: {
-            site: siteCode,
-            stage: { type: 'string', enum: [...followupStages] },
-            overdue: { type: 'string', enum: ['true', 'false'] },
-            status: { type: 'string', enum: ['running', 'completed', 'failed'] },
-            after: { type: 'string', pattern: uuidPattern },
-            limit: { type: 'string', pattern: '^[1-9]\\d{0,2}$', description: '1-500, default 50' },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: item }, next: { type: 'string' } } },
-          ...errors,
-        },
+        querystring: FollowupQuery,
+        response: { 200: FollowupPage, ...errors },
       },
     },
     async (request) => {
@@ -217,19 +92,14 @@ export function followupRoutes(app: FastifyInstance, deps: FollowupRouteDeps): v
     },
   );
 
-  app.get<{ Querystring: { site: string; since?: string } }>(
+  api.get(
     '/reports/followups',
     {
       schema: {
         tags: ['followups', 'reports'],
         summary: 'Follow-up figures: counts by stage, time in stage, overdue, no-show and fulfilled rates',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['site'],
-          properties: { site: siteCode, since: isoDate },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+        querystring: FollowupFiguresQuery,
+        response: { 200: FollowupFigures, ...errors },
       },
     },
     async (request) => {
@@ -243,61 +113,19 @@ export function followupRoutes(app: FastifyInstance, deps: FollowupRouteDeps): v
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { bodies?: 'true' | 'false' } }>(
+  api.get(
     '/followups/:id/timeline',
     {
       schema: {
         tags: ['followups'],
         summary: "One follow-up's timeline: history, messages sent, replies, and what is next",
-        params: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['id'],
-          properties: { id: { type: 'string', pattern: uuidPattern } },
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            bodies: { type: 'string', enum: ['true', 'false'], description: "true: include the messages' text" },
-          },
-        },
-        response: { 200: timeline, ...errors },
+        params: IdParams,
+        querystring: TimelineQuery,
+        response: { 200: FollowupTimeline, ...errors },
       },
     },
     async (request) => readTimeline(deps, contextOf(request), request.params.id, request.query.bodies === 'true'),
   );
-}
-
-/** One input of a follow-up's history, as codes, references and times. */
-export interface FollowupStep {
-  readonly step: number;
-  readonly at: string;
-  readonly input: WorkflowInput['kind'];
-  /** Signal, timer or effect name (`appointment`, `reply`, `reminder-1-7d`, `proposal.draft`). */
-  readonly name: string;
-  readonly eventId: string | null;
-  readonly eventType: string | null;
-  /** The EHR's time of the event, a reply's time, or a timer's due time. */
-  readonly occurredAt: string | null;
-  readonly status: string | null;
-  readonly resource: string | null;
-  /** A reply's intent (confirm, cancel, reschedule). */
-  readonly intent: string | null;
-  readonly messageId: string | null;
-  readonly tag: string | null;
-  readonly proposalId: string | null;
-}
-
-export interface FollowupTimeline {
-  readonly followup: FollowupItem;
-  /** The server's time, to tell past from upcoming. */
-  readonly asOf: string;
-  readonly reminders: FollowupState['reminders'];
-  readonly proposals: FollowupState['proposals'];
-  readonly messages: Awaited<ReturnType<LocalOutbox['thread']>>;
-  readonly replies: readonly { readonly at: string; readonly intent: string; readonly messageId: string | null }[];
-  readonly history: readonly FollowupStep[];
 }
 
 async function readTimeline(

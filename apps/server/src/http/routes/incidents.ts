@@ -9,29 +9,17 @@ import { renderIncidentReport, type IncidentOrigin } from '@steward/proposals';
 import { ValidationError } from '@steward/core';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, idParams, uuidPattern } from '../schemas.js';
-
-const anyObject = { type: 'object', additionalProperties: true } as const;
-const isoTime = {
-  type: 'string',
-  maxLength: 40,
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$',
-} as const;
-const containmentParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'proposalId'],
-  properties: { id: { type: 'string', pattern: uuidPattern }, proposalId: { type: 'string', pattern: uuidPattern } },
-} as const;
-
-interface OriginBody {
-  kind: IncidentOrigin['kind'];
-  proposalId?: string;
-  auditSeq?: number;
-  patientId?: string;
-  from?: string;
-  to?: string;
-}
+import { errors, IdParams } from '../contract/common.js';
+import {
+  ContainmentParams,
+  Incident,
+  IncidentList,
+  IncidentReport,
+  OpenIncident,
+  ReportQuery,
+  type IncidentOrigin as OriginBody,
+} from '../contract/incidents.js';
+import { typed } from '../typed.js';
 
 /** The flat origin the schema accepts, as the desk's union; what a kind needs and lacks is refused. */
 export function originOf(o: OriginBody): IncidentOrigin {
@@ -59,36 +47,16 @@ export function originOf(o: OriginBody): IncidentOrigin {
 
 export function incidentRoutes(app: FastifyInstance, kernel: Kernel): void {
   const desk = kernel.incidents;
+  const api = typed(app);
 
-  app.post<{ Body: { origin: OriginBody; summary: string; discoveredAt?: string } }>(
+  api.post(
     '/incidents',
     {
       schema: {
         tags: ['incidents'],
         summary: 'Opens an incident; its scope is read from the audit trail and rollbacks are proposed',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['origin', 'summary'],
-          properties: {
-            origin: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['kind'],
-              properties: {
-                kind: { type: 'string', enum: ['proposal', 'write', 'patient', 'range'] },
-                proposalId: { type: 'string', pattern: uuidPattern },
-                auditSeq: { type: 'integer', minimum: 1 },
-                patientId: { type: 'string', pattern: uuidPattern },
-                from: isoTime,
-                to: isoTime,
-              },
-            },
-            summary: { type: 'string', minLength: 1, maxLength: 4000 },
-            discoveredAt: isoTime,
-          },
-        },
-        response: { 201: anyObject, ...errors },
+        body: OpenIncident,
+        response: { 201: Incident, ...errors },
       },
     },
     async (request, reply) => {
@@ -102,44 +70,40 @@ export function incidentRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get(
+  api.get(
     '/incidents',
     {
       schema: {
         tags: ['incidents'],
         summary: 'Incidents, newest first',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } }, ...errors },
+        response: { 200: IncidentList, ...errors },
       },
     },
     async (request) => ({ items: await desk.list(contextOf(request)) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/incidents/:id',
     {
       schema: {
         tags: ['incidents'],
         summary: 'One incident and its proposed, applied and rejected rollbacks',
-        params: idParams,
-        response: { 200: anyObject, ...errors },
+        params: IdParams,
+        response: { 200: Incident, ...errors },
       },
     },
     async (request) => desk.show(contextOf(request), request.params.id),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'markdown' } }>(
+  api.get(
     '/incidents/:id/report',
     {
       schema: {
         tags: ['incidents'],
         summary: 'The incident report: notification clock, patients, PHI accesses and writes, containment',
-        params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { format: { type: 'string', enum: ['json', 'markdown'] } },
-        },
-        response: { 200: {}, ...errors },
+        params: IdParams,
+        querystring: ReportQuery,
+        response: { 200: IncidentReport, ...errors },
       },
     },
     async (request, reply) => {
@@ -154,10 +118,10 @@ export function incidentRoutes(app: FastifyInstance, kernel: Kernel): void {
     ['approve', 'Approves a proposed rollback; the applier makes the compensating write (a reviewer at the site)'],
     ['reject', 'Rejects a proposed rollback: the write stays (a reviewer at the site)'],
   ] as const) {
-    app.post<{ Params: { id: string; proposalId: string } }>(
+    api.post(
       `/incidents/:id/containment/:proposalId/${verb}`,
       {
-        schema: { tags: ['incidents'], summary, params: containmentParams, response: { 200: anyObject, ...errors } },
+        schema: { tags: ['incidents'], summary, params: ContainmentParams, response: { 200: Incident, ...errors } },
       },
       async (request) => {
         const { id, proposalId } = request.params;
@@ -169,14 +133,14 @@ export function incidentRoutes(app: FastifyInstance, kernel: Kernel): void {
     );
   }
 
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/incidents/:id/close',
     {
       schema: {
         tags: ['incidents'],
         summary: 'Closes an incident',
-        params: idParams,
-        response: { 200: anyObject, ...errors },
+        params: IdParams,
+        response: { 200: Incident, ...errors },
       },
     },
     async (request) => desk.close(contextOf(request), request.params.id),

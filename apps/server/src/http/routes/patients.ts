@@ -6,68 +6,28 @@ import type { FastifyInstance } from 'fastify';
 import { identifierKey, ValidationError, type PatientDemographics } from '@steward/core';
 import type { StoredRecord } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
-import { errors, idParams, siteCode } from '../schemas.js';
+import { errors, IdParams } from '../contract/common.js';
+import {
+  Demographics,
+  IfMatchHeaders,
+  NewPatient,
+  Patient,
+  PatientList,
+  PatientSearchQuery,
+} from '../contract/patients.js';
+import { typed } from '../typed.js';
 import { contextOf } from '../authenticate.js';
 
-const demographics = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'birthDate', 'identifiers'],
-  properties: {
-    name: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['family', 'given'],
-      properties: {
-        family: { type: 'string', minLength: 1, maxLength: 200 },
-        given: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 200 } },
-      },
-    },
-    birthDate: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' },
-    gender: { type: 'string', enum: ['female', 'male', 'other', 'unknown'] },
-    identifiers: {
-      type: 'array',
-      maxItems: 20,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['system', 'value'],
-        properties: {
-          system: { type: 'string', minLength: 1, maxLength: 500 },
-          value: { type: 'string', minLength: 1, maxLength: 200 },
-        },
-      },
-    },
-  },
-} as const;
-
-const patientResponse = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    version: { type: 'integer' },
-    site: { type: 'string' },
-    ...demographics.properties,
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-type CreateBody = PatientDemographics & { site: string };
-
 export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.post<{ Body: CreateBody }>(
+  const api = typed(app);
+  api.post(
     '/patients',
     {
       schema: {
         tags: ['patients'],
         summary: 'Create a patient record',
-        body: {
-          ...demographics,
-          required: [...demographics.required, 'site'],
-          properties: { ...demographics.properties, site: siteCode },
-        },
-        response: { 201: patientResponse, ...errors },
+        body: NewPatient,
+        response: { 201: Patient, ...errors },
       },
     },
     async (request, reply) => {
@@ -84,14 +44,14 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/patients/:id',
     {
       schema: {
         tags: ['patients'],
         summary: 'Read a patient record',
-        params: idParams,
-        response: { 200: patientResponse, ...errors },
+        params: IdParams,
+        response: { 200: Patient, ...errors },
       },
     },
     async (request, reply) => {
@@ -101,20 +61,16 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.put<{ Params: { id: string }; Body: PatientDemographics; Headers: { 'if-match'?: string } }>(
+  api.put(
     '/patients/:id',
     {
       schema: {
         tags: ['patients'],
         summary: 'Replace a patient record at a known version (If-Match required)',
-        params: idParams,
-        headers: {
-          type: 'object',
-          required: ['if-match'],
-          properties: { 'if-match': { type: 'string', pattern: '^(W/)?"\\d{1,9}"$' } },
-        },
-        body: demographics,
-        response: { 200: patientResponse, ...errors },
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: Demographics,
+        response: { 200: Patient, ...errors },
       },
     },
     async (request, reply) => {
@@ -133,22 +89,14 @@ export function patientRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Querystring: { identifier: string } }>(
+  api.get(
     '/patients',
     {
       schema: {
         tags: ['patients'],
         summary: 'Find patients by exact identifier (system|value)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['identifier'],
-          properties: { identifier: { type: 'string', minLength: 3, maxLength: 701, pattern: '^[^|]+\\|.+$' } },
-        },
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: patientResponse } } },
-          ...errors,
-        },
+        querystring: PatientSearchQuery,
+        response: { 200: PatientList, ...errors },
       },
     },
     async (request) => {
@@ -176,7 +124,7 @@ function etag(version: number): string {
   return `W/"${version}"`;
 }
 
-function toBody(r: StoredRecord<PatientDemographics>): Record<string, unknown> {
+function toBody(r: StoredRecord<PatientDemographics>): Patient {
   return {
     id: r.id,
     version: r.version,

@@ -8,63 +8,48 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors } from '../schemas.js';
-
-const nameParam = {
-  type: 'object',
-  required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-} as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
+import { errors } from '../contract/common.js';
+import { ConnectionNameParams, ReferralDecision, RuleSetBody, RuleSets } from '../contract/config.js';
+import { typed } from '../typed.js';
 
 export function referralRuleRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'referralRules'>): void {
-  app.get<{ Params: { name: string } }>(
+  const api = typed(app);
+  api.get(
     '/ehr/connections/:name/referral-rules',
     {
       schema: {
         tags: ['ehr'],
         summary: "A connection's referral rules: vendor defaults, the site's override, the rules in force",
-        params: nameParam,
-        response: { 200: anyObject, ...errors },
+        params: ConnectionNameParams,
+        response: { 200: RuleSets, ...errors },
       },
     },
     async (request) => kernel.referralRules.show(contextOf(request), request.params.name),
   );
 
-  app.put<{ Params: { name: string }; Body: unknown }>(
+  api.put(
     '/ehr/connections/:name/referral-rules',
     {
       schema: {
         tags: ['ehr'],
         summary: "Replace the site's override: its own rules (first), default rules switched off, otherwise",
-        params: nameParam,
-        body: anyObject,
-        response: { 200: anyObject, ...errors },
+        params: ConnectionNameParams,
+        body: RuleSetBody,
+        response: { 200: RuleSets, ...errors },
       },
     },
     async (request) => kernel.referralRules.set(contextOf(request), request.params.name, request.body),
   );
 
-  app.post<{ Params: { name: string }; Body: unknown }>(
+  api.post(
     '/ehr/connections/:name/referral-rules/explain',
     {
       schema: {
         tags: ['ehr'],
         summary: 'Which rule decides whether a ServiceRequest is a referral on this connection (nothing is filed)',
-        params: nameParam,
-        body: anyObject,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              referral: { type: 'boolean' },
-              rule: { type: 'string' },
-              origin: { type: 'string' },
-              description: { type: 'string' },
-            },
-          },
-          ...errors,
-        },
+        params: ConnectionNameParams,
+        body: RuleSetBody,
+        response: { 200: ReferralDecision, ...errors },
       },
     },
     async (request) => kernel.referralRules.explain(contextOf(request), request.params.name, request.body),

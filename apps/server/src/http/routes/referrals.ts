@@ -12,202 +12,44 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, type RequestContext } from '@steward/core';
 import {
-  leakReasons,
   listReferrals,
   REFERRAL_WORKFLOW,
   referralStages,
   reportReferrals,
   searchReferrals,
   type LeakReason,
-  type ReferralListItem,
-  type ReferralStage,
   type ReferralState,
-  type WorkflowInput,
 } from '@steward/workflows';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, siteCode, uuidPattern } from '../schemas.js';
+import { errors } from '../contract/common.js';
+import {
+  FiguresQuery,
+  ReferralDetail,
+  ReferralFigures,
+  ReferralPage,
+  ReferralQuery,
+  WorkflowIdParams,
+  type ReferralHistoryEntry,
+  type ReferralStageChange,
+} from '../contract/referrals.js';
+import { typed } from '../typed.js';
 import { detailRead, effectOutcome, stepBase, str, workflowSteps, type StoredStep } from './workflow-detail.js';
 
-const nullableString = { type: ['string', 'null'] } as const;
-const stageOrNull = { type: ['string', 'null'], enum: [...referralStages, null] } as const;
-
-const item = {
-  type: 'object',
-  properties: {
-    workflowId: { type: 'string' },
-    correlationKey: { type: 'string' },
-    status: { type: 'string', enum: ['running', 'completed', 'failed'] },
-    site: nullableString,
-    connectionId: nullableString,
-    serviceRequest: nullableString,
-    stage: { type: 'string', enum: [...referralStages] },
-    stageEnteredAt: nullableString,
-    awaiting: stageOrNull,
-    dueAt: nullableString,
-    overdue: stageOrNull,
-    escalated: { type: 'boolean' },
-    leaked: { type: ['string', 'null'], enum: [...leakReasons, null] },
-    owner: nullableString,
-    appointment: nullableString,
-    proposalIds: { type: 'array', items: { type: 'string' } },
-    // Why it is tracked (the referral rule that matched) and how it ended (closed by what, or why not).
-    recognisedBy: {
-      type: ['object', 'null'],
-      properties: { rule: { type: 'string' }, origin: { type: 'string' }, description: { type: 'string' } },
-    },
-    ending: {
-      type: ['object', 'null'],
-      properties: { how: { type: 'string' }, by: nullableString, detail: nullableString },
-    },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-const nullableBoolean = { type: ['boolean', 'null'] } as const;
-const detail = {
-  type: 'object',
-  properties: {
-    ...item.properties,
-    priority: nullableString,
-    due: { type: 'object', additionalProperties: { type: 'string' } },
-    performers: {
-      type: 'array',
-      items: { type: 'object', properties: { kind: { type: 'string' }, ref: nullableString } },
-    },
-    performerInNetwork: nullableBoolean,
-    appointmentStart: nullableString,
-    appointmentInNetwork: nullableBoolean,
-    requestCompleted: { type: 'boolean' },
-    missedAppointments: { type: 'integer' },
-    endedAt: nullableString,
-    proposals: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          tag: { type: 'string' },
-          stage: { type: 'string' },
-          action: { type: 'string' },
-          proposalId: nullableString,
-          status: nullableString,
-        },
-      },
-    },
-    stages: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          stage: { type: 'string' },
-          at: { type: 'string' },
-          change: { type: 'string', enum: ['entered', 'back', 'ended'] },
-          eventId: nullableString,
-          eventType: nullableString,
-          resource: nullableString,
-        },
-      },
-    },
-    history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          step: { type: 'integer' },
-          at: { type: 'string' },
-          input: { type: 'string', enum: ['start', 'signal', 'timer', 'effect'] },
-          name: { type: 'string' },
-          eventId: nullableString,
-          eventType: nullableString,
-          occurredAt: nullableString,
-          status: nullableString,
-          resource: nullableString,
-          tag: nullableString,
-          proposalId: nullableString,
-        },
-      },
-    },
-  },
-} as const;
-
-const nullableNumber = { type: ['number', 'null'] } as const;
-const perStage = (schema: object) => ({
-  type: 'object',
-  properties: Object.fromEntries(referralStages.map((s) => [s, schema])),
-});
-const figures = {
-  type: 'object',
-  properties: {
-    site: nullableString,
-    since: nullableString,
-    total: { type: 'integer' },
-    byStage: perStage({ type: 'integer' }),
-    timeInStage: perStage({
-      type: 'object',
-      properties: { count: { type: 'integer' }, medianHours: nullableNumber, p90Hours: nullableNumber },
-    }),
-    overdue: { type: 'integer' },
-    escalated: { type: 'integer' },
-    closed: { type: 'integer' },
-    closureRate: nullableNumber,
-    leakage: {
-      type: 'object',
-      properties: {
-        count: { type: 'integer' },
-        rate: nullableNumber,
-        byReason: {
-          type: 'object',
-          properties: Object.fromEntries(
-            leakReasons.map((l) => [
-              l,
-              { type: 'object', properties: { count: { type: 'integer' }, rate: nullableNumber } },
-            ]),
-          ),
-        },
-      },
-    },
-  },
-} as const;
-
-interface ListQuery {
-  site?: string;
-  stage?: ReferralStage;
-  overdue?: 'true' | 'false';
-  leaked?: 'true' | 'false' | LeakReason;
-  cursor?: string;
-  limit?: string;
-}
+export type { ReferralDetail } from '../contract/referrals.js';
 
 export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' | 'policy' | 'audit'>): void {
   const deps = { db: kernel.db, policy: kernel.policy };
+  const api = typed(app);
 
-  app.get<{ Querystring: ListQuery }>(
+  api.get(
     '/referrals',
     {
       schema: {
         tags: ['referrals'],
         summary: 'Referrals, newest first: stage, due time, overdue, escalation, leakage; page by cursor',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            site: siteCode,
-            stage: { type: 'string', enum: [...referralStages] },
-            overdue: { type: 'string', enum: ['true', 'false'] },
-            leaked: {
-              type: 'string',
-              enum: ['true', 'false', ...leakReasons],
-              description: 'true: leaked for any reason; false: not leaked; or one reason',
-            },
-            cursor: { type: 'string', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' },
-            limit: { type: 'string', pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: item }, next: { type: 'string' } } },
-          ...errors,
-        },
+        querystring: ReferralQuery,
+        response: { 200: ReferralPage, ...errors },
       },
     },
     async (request) => {
@@ -223,21 +65,14 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
     },
   );
 
-  app.get<{ Querystring: { site?: string; since?: string } }>(
+  api.get(
     '/reports/referrals',
     {
       schema: {
         tags: ['referrals'],
         summary: 'Referral figures for referrals started since a time: stages, time in stage, closure, leakage',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            site: siteCode,
-            since: { type: 'string', format: 'date-time', description: 'ISO 8601 instant with offset' },
-          },
-        },
-        response: { 200: figures, ...errors },
+        querystring: FiguresQuery,
+        response: { 200: ReferralFigures, ...errors },
       },
     },
     async (request) => {
@@ -249,19 +84,14 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
     },
   );
 
-  app.get<{ Params: { workflowId: string } }>(
+  api.get(
     '/referrals/:workflowId',
     {
       schema: {
         tags: ['referrals'],
         summary: 'One referral: its stages with times and the events, timers and proposals behind them',
-        params: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['workflowId'],
-          properties: { workflowId: { type: 'string', pattern: uuidPattern } },
-        },
-        response: { 200: detail, ...errors },
+        params: WorkflowIdParams,
+        response: { 200: ReferralDetail, ...errors },
       },
     },
     async (request) => readReferral(kernel, contextOf(request), request.params.workflowId),
@@ -270,50 +100,6 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'db' |
 
 function leakedFilter(v: 'true' | 'false' | LeakReason): boolean | LeakReason {
   return v === 'true' ? true : v === 'false' ? false : v;
-}
-
-/** One step of a referral's workflow history, as codes, references and times. */
-export interface ReferralHistoryEntry {
-  readonly step: number;
-  /** When the engine decided the step. */
-  readonly at: string;
-  readonly input: WorkflowInput['kind'];
-  /** The signal, timer or effect name (`task`, `due:received`, `proposal.draft`). */
-  readonly name: string;
-  readonly eventId: string | null;
-  readonly eventType: string | null;
-  /** The EHR's time of the event, or a timer's due time. */
-  readonly occurredAt: string | null;
-  readonly status: string | null;
-  /** The resource the input is about (`ServiceRequest/…`, `Appointment/…`). */
-  readonly resource: string | null;
-  readonly tag: string | null;
-  readonly proposalId: string | null;
-}
-
-export interface ReferralStageChange {
-  readonly stage: ReferralStage;
-  readonly at: string;
-  /** entered: a new stage; back: a missed or cancelled appointment; ended: cancelled in this stage. */
-  readonly change: 'entered' | 'back' | 'ended';
-  readonly eventId: string | null;
-  readonly eventType: string | null;
-  readonly resource: string | null;
-}
-
-export interface ReferralDetail extends ReferralListItem {
-  readonly priority: string | null;
-  readonly due: Readonly<Record<string, string>>;
-  readonly performers: readonly { readonly kind: string; readonly ref: string | null }[];
-  readonly performerInNetwork: boolean | null;
-  readonly appointmentStart: string | null;
-  readonly appointmentInNetwork: boolean | null;
-  readonly requestCompleted: boolean;
-  readonly missedAppointments: number;
-  readonly endedAt: string | null;
-  readonly proposals: readonly ReferralState['proposals'][number][];
-  readonly stages: readonly ReferralStageChange[];
-  readonly history: readonly ReferralHistoryEntry[];
 }
 
 async function readReferral(

@@ -10,101 +10,35 @@ import type { FastifyInstance } from 'fastify';
 import { isStewardError } from '@steward/core';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, idParams, uuidPattern } from '../schemas.js';
-import { commitApproved, outcome, type Outcome } from './review.js';
-
-const entry = {
-  type: 'object',
-  properties: {
-    reference: { type: 'string' },
-    resource: { type: 'object', additionalProperties: true },
-    versionId: { type: 'string' },
-    missing: { type: 'string' },
-  },
-} as const;
-
-/** The most proposals one bulk request approves: a page of the queue. */
-export const BULK_APPROVE_MAX = 100;
-
-interface BulkResult {
-  readonly id: string;
-  readonly outcome?: Outcome;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+import { errors, IdParams } from '../contract/common.js';
+import { BULK_APPROVE_MAX, BulkApproveAnswer, BulkApproveBody, EhrState, type BulkResult } from '../contract/review.js';
+import { typed } from '../typed.js';
+import { commitApproved } from './review.js';
 
 export function reviewConsoleRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get<{ Params: { id: string } }>(
+  const api = typed(app);
+  api.get(
     '/review/:id/ehr-state',
     {
       schema: {
         tags: ['review'],
         summary:
           "The EHR's current state beside a proposal: its target, the patient, the evidence (read live; audited)",
-        params: idParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              proposalId: { type: 'string' },
-              target: entry,
-              patient: entry,
-              evidence: { type: 'array', items: entry },
-              readAt: { type: 'string', format: 'date-time' },
-            },
-          },
-          ...errors,
-        },
+        params: IdParams,
+        response: { 200: EhrState, ...errors },
       },
     },
     async (request) => kernel.ehrState.read(contextOf(request), request.params.id),
   );
 
-  app.post<{ Body: { items: { id: string; contentHash: string }[] } }>(
+  api.post(
     '/review/bulk-approve',
     {
       schema: {
         tags: ['review'],
         summary: `Approve up to ${BULK_APPROVE_MAX} reversible proposals, each bound to the hash seen, then commit each`,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['items'],
-          properties: {
-            items: {
-              type: 'array',
-              minItems: 1,
-              maxItems: BULK_APPROVE_MAX,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['id', 'contentHash'],
-                properties: {
-                  id: { type: 'string', pattern: uuidPattern },
-                  contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-                },
-              },
-            },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              results: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    outcome,
-                    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-                  },
-                },
-              },
-            },
-          },
-          ...errors,
-        },
+        body: BulkApproveBody,
+        response: { 200: BulkApproveAnswer, ...errors },
       },
     },
     async (request) => {

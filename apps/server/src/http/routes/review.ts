@@ -7,180 +7,44 @@
  * server's applier, which holds `message.send`, sends them (a reviewer does not).
  */
 import type { FastifyInstance } from 'fastify';
-import { isStewardError, roles as allRoles, type RequestContext, type Role } from '@steward/core';
-import { roleAllows } from '@steward/governance';
+import { isStewardError, type RequestContext } from '@steward/core';
 import {
-  actionTypes,
   isChannelAction,
-  proposalStatuses,
   reviewablePatient,
-  type ActionType,
   type CommitResult,
   type ProposalStatus,
   type ProposalSummary,
 } from '@steward/proposals';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, idParams, siteCode, uuidPattern } from '../schemas.js';
-
-const statusList = `^(${proposalStatuses.join('|')})(,(${proposalStatuses.join('|')}))*$`;
-const actor = {
-  type: 'object',
-  properties: { kind: { type: 'string' }, id: { type: 'string' } },
-} as const;
-const errorSummary = {
-  type: 'object',
-  properties: {
-    code: { type: 'string' },
-    retryable: { type: 'boolean' },
-    message: { type: 'string' },
-    // The applier's own retries of a passing failure: how many, the next, and whether it gave up.
-    attempts: { type: 'integer' },
-    nextAttemptAt: { type: 'string', format: 'date-time' },
-    exhausted: { type: 'boolean' },
-  },
-} as const;
-
-/** A proposal as the queue lists it: ids and codes, no PHI. */
-export const summary = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    lineageId: { type: 'string' },
-    revision: { type: 'integer' },
-    status: { type: 'string', enum: [...proposalStatuses] },
-    action: { type: 'string', enum: [...actionTypes] },
-    connectionId: { type: 'string' },
-    site: { type: 'string' },
-    workflow: { type: 'string' },
-    correlationId: { type: 'string' },
-    patientId: { type: 'string' },
-    target: { type: 'object', properties: { resourceType: { type: 'string' }, id: { type: 'string' } } },
-    baseVersion: { type: 'string' },
-    contentHash: { type: 'string' },
-    reasonCode: { type: 'string' },
-    draftedBy: actor,
-    priority: { type: 'integer' },
-    dueAt: { type: 'string', format: 'date-time' },
-    assigneeId: { type: 'string' },
-    reversible: { type: 'boolean' },
-    irreversibleReason: { type: 'string' },
-    policyVersion: { type: 'integer' },
-    approvedBy: actor,
-    approvedAt: { type: 'string', format: 'date-time' },
-    supersedes: { type: 'string' },
-    supersededBy: { type: 'string' },
-    committed: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'string' } } },
-    error: errorSummary,
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-/** Opened for review: the summary with what would be written, for whom, why, what changed, and its history. */
-const detail = {
-  type: 'object',
-  properties: {
-    ...summary.properties,
-    payload: { type: 'object', additionalProperties: true },
-    patient: { type: 'object', additionalProperties: true },
-    evidence: { type: 'object', additionalProperties: true },
-    diff: { type: 'object', additionalProperties: true },
-    rejection: { type: 'string' },
-    history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          seq: { type: 'integer' },
-          revision: { type: 'integer' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          actor,
-          reasonCode: { type: 'string' },
-          at: { type: 'string', format: 'date-time' },
-        },
-      },
-    },
-  },
-} as const;
-
-/** The outcome of a decision that writes: the final status, the proposal, and after a conflict its new revision. */
-export const outcome = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: [...proposalStatuses] },
-    proposal: summary,
-    next: summary,
-    error: errorSummary,
-  },
-} as const;
-
-const policy = {
-  type: 'object',
-  properties: {
-    version: { type: 'integer' },
-    actionType: { type: 'string' },
-    mode: { type: 'string' },
-    roles: { type: 'array', items: { type: 'string' } },
-    setBy: actor,
-    setAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-/** The roles an approval policy may name: those that may decide reviews. */
-const deciderRoles = allRoles.filter((r) => roleAllows(r, 'review.decide'));
-
-interface QueueQuerystring {
-  status?: string;
-  site?: string;
-  workflow?: string;
-  patientId?: string;
-  patientIdentifier?: string;
-  actionType?: ActionType;
-  assignee?: string;
-  cursor?: string;
-  limit?: string;
-}
-
-export interface Outcome {
-  readonly status: ProposalStatus;
-  readonly proposal: ProposalSummary;
-  readonly next?: ProposalSummary;
-  readonly error?: { readonly code: string; readonly retryable: boolean; readonly message?: string };
-}
+import { errors, IdParams } from '../contract/common.js';
+import {
+  ApprovalPolicy,
+  ApproveBody,
+  AssignBody,
+  EditBody,
+  Outcome,
+  PolicyBody,
+  PolicyList,
+  PolicyParams,
+  ProposalDetail,
+  ProposalSummary as Summary,
+  QueuePage,
+  QueueQuery,
+  RejectBody,
+} from '../contract/review.js';
+import { typed } from '../typed.js';
 
 export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
-  app.get<{ Querystring: QueueQuerystring }>(
+  const api = typed(app);
+  api.get(
     '/review',
     {
       schema: {
         tags: ['review'],
         summary: 'The review queue: most urgent first, then due time; filter and page by cursor',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            status: { type: 'string', pattern: statusList, description: 'comma-separated; default pending_review' },
-            site: siteCode,
-            workflow: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
-            patientId: { type: 'string', pattern: uuidPattern },
-            patientIdentifier: {
-              type: 'string',
-              maxLength: 300,
-              pattern: '^[^|]+\\|[^|]+$',
-              description: 'a FHIR token, system|value (the MRN and its system)',
-            },
-            actionType: { type: 'string', enum: [...actionTypes] },
-            assignee: { type: 'string', pattern: uuidPattern },
-            cursor: { type: 'string', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' },
-            limit: { type: 'string', pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: summary }, next: { type: 'string' } } },
-          ...errors,
-        },
+        querystring: QueueQuery,
+        response: { 200: QueuePage, ...errors },
       },
     },
     async (request) => {
@@ -199,14 +63,14 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/review/:id',
     {
       schema: {
         tags: ['review'],
         summary: 'A proposal opened for review: payload, patient, evidence, conflict diff, history (audited read)',
-        params: idParams,
-        response: { 200: detail, ...errors },
+        params: IdParams,
+        response: { 200: ProposalDetail, ...errors },
       },
     },
     async (request) => {
@@ -216,20 +80,15 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { contentHash: string } }>(
+  api.post(
     '/review/:id/approve',
     {
       schema: {
         tags: ['review'],
         summary: 'Approve exactly the content with this hash, then commit it (412 if the content is not what was seen)',
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['contentHash'],
-          properties: { contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256, hex' } },
-        },
-        response: { 200: outcome, ...errors },
+        params: IdParams,
+        body: ApproveBody,
+        response: { 200: Outcome, ...errors },
       },
     },
     async (request) => {
@@ -239,85 +98,69 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+  api.post(
     '/review/:id/reject',
     {
       schema: {
         tags: ['review'],
         summary: 'Reject a proposal, with a reason (sealed: it may mention the patient)',
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['reason'],
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
-        },
-        response: { 200: summary, ...errors },
+        params: IdParams,
+        body: RejectBody,
+        response: { 200: Summary, ...errors },
       },
     },
     async (request) => kernel.proposals.reject(contextOf(request), request.params.id, request.body.reason),
   );
 
-  app.post<{ Params: { id: string }; Body: { payload: Record<string, unknown> } }>(
+  api.post(
     '/review/:id/edit',
     {
       schema: {
         tags: ['review'],
         summary: 'Replace the payload: a new revision, pending review by someone else',
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['payload'],
-          // The payload is a FHIR resource or a message, checked by the desk for its action type.
-          properties: { payload: { type: 'object', additionalProperties: true } },
-        },
-        response: { 200: summary, ...errors },
+        params: IdParams,
+        body: EditBody,
+        response: { 200: Summary, ...errors },
       },
     },
     async (request) => kernel.proposals.edit(contextOf(request), request.params.id, request.body.payload),
   );
 
-  app.post<{ Params: { id: string }; Body: { assigneeId: string | null } }>(
+  api.post(
     '/review/:id/assign',
     {
       schema: {
         tags: ['review'],
         summary: 'Assign a proposal to a reviewer, or unassign it with null',
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['assigneeId'],
-          properties: { assigneeId: { anyOf: [{ type: 'string', pattern: uuidPattern }, { type: 'null' }] } },
-        },
-        response: { 200: summary, ...errors },
+        params: IdParams,
+        body: AssignBody,
+        response: { 200: Summary, ...errors },
       },
     },
     async (request) => kernel.proposals.assign(contextOf(request), request.params.id, request.body.assigneeId),
   );
 
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/review/:id/rollback',
     {
       schema: {
         tags: ['review'],
         summary: 'Undo a committed change with a compensating write (refused, with the reason, when irreversible)',
-        params: idParams,
-        response: { 200: outcome, ...errors },
+        params: IdParams,
+        response: { 200: Outcome, ...errors },
       },
     },
     async (request) => toOutcome(await kernel.applier.rollback(contextOf(request), request.params.id)),
   );
 
-  app.post<{ Params: { id: string } }>(
+  api.post(
     '/review/:id/retry',
     {
       schema: {
         tags: ['review'],
         summary: 'Commit again a proposal that failed for a passing reason (same content, same approval)',
-        params: idParams,
-        response: { 200: outcome, ...errors },
+        params: IdParams,
+        response: { 200: Outcome, ...errors },
       },
     },
     async (request) => {
@@ -327,40 +170,27 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   );
 
-  app.get(
+  api.get(
     '/approval-policies',
     {
       schema: {
         tags: ['review'],
         summary: 'The approval policies in force, one per action type that has one',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: policy } } }, ...errors },
+        response: { 200: PolicyList, ...errors },
       },
     },
     async (request) => ({ items: await kernel.approvalPolicies.list(contextOf(request)) }),
   );
 
-  app.put<{ Params: { actionType: ActionType }; Body: { mode: 'auto' | 'review'; roles?: Role[] } }>(
+  api.put(
     '/approval-policies/:actionType',
     {
       schema: {
         tags: ['review'],
         summary: 'Set how proposals of one action type are approved: auto, or review (by the named roles)',
-        params: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['actionType'],
-          properties: { actionType: { type: 'string', enum: [...actionTypes] } },
-        },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mode'],
-          properties: {
-            mode: { type: 'string', enum: ['auto', 'review'] },
-            roles: { type: 'array', maxItems: deciderRoles.length, items: { type: 'string', enum: [...deciderRoles] } },
-          },
-        },
-        response: { 200: policy, ...errors },
+        params: PolicyParams,
+        body: PolicyBody,
+        response: { 200: ApprovalPolicy, ...errors },
       },
     },
     async (request) =>

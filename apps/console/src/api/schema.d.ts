@@ -1,0 +1,7733 @@
+/**
+ * @module The Steward API as types, generated from the server’s OpenAPI document.
+ * Do not edit: change the contract in apps/server/src/http/contract/, then run `npm run api:generate`.
+ */
+export type paths = {
+  '/approval-policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The approval policies in force, one per action type that has one */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actionType: string;
+                mode: string;
+                roles: string[];
+                /** Format: date-time */
+                setAt: string;
+                setBy: {
+                  id: string;
+                  kind: string;
+                };
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/approval-policies/{actionType}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set how proposals of one action type are approved: auto, or review (by the named roles) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          actionType:
+            | 'appointment.status'
+            | 'task.create'
+            | 'task.update'
+            | 'service-request.status'
+            | 'document-reference.draft'
+            | 'communication.send'
+            | 'reminder.send';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            mode: 'auto' | 'review';
+            roles?: ('coordinator' | 'clinician_reviewer')[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionType: string;
+              mode: string;
+              roles: string[];
+              /** Format: date-time */
+              setAt: string;
+              setBy: {
+                id: string;
+                kind: string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/event-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit event codes the search and export filter by */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              codes: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audit entries by patient, actor, event code and time range, by seq; page with `after` */
+    get: {
+      parameters: {
+        query?: {
+          actor?: string;
+          after?: string;
+          /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
+          event?: string;
+          from?: string;
+          limit?: string;
+          patient?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: ({
+                action: string;
+                actor: {
+                  authMethod?: string;
+                  id: string;
+                  kind: string;
+                  name?: string;
+                } & {
+                  [key: string]: unknown;
+                };
+                at: string;
+                breakGlassId?: string;
+                entity?: {
+                  id: string;
+                  kind: string;
+                  version?: number;
+                };
+                event: string;
+                fields?: string[];
+                hash: string;
+                /** @enum {unknown} */
+                outcome: 'success' | 'denied' | 'failure';
+                patientIds: string[];
+                purposeOfUse?: string;
+                query?: {
+                  [key: string]: string;
+                };
+                queryUnreadable?: boolean;
+                reason?: string;
+                seq: number;
+                site?: string;
+                source?: {
+                  address?: string;
+                  requestId?: string;
+                };
+                workflow?: string;
+              } & {
+                [key: string]: unknown;
+              })[];
+              next?: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The entries a search finds, as FHIR R4 AuditEvent (IHE BALP) NDJSON, one resource a line */
+    get: {
+      parameters: {
+        query?: {
+          actor?: string;
+          /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
+          event?: string;
+          from?: string;
+          patient?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Verify the audit chain and checkpoints from genesis; says up to which entry (seq, time) it holds */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | ({
+                  checkedAt: string;
+                  checkpoints: number;
+                  entries: number;
+                  headHash: string;
+                  headSeq: number;
+                  keys: {
+                    fingerprint: string;
+                    id: string;
+                  }[];
+                  lastCheckpointSeq: number;
+                  /** @enum {boolean} */
+                  ok: true;
+                  unsealedEntries: number;
+                  verifiedTo: {
+                    at: string | null;
+                    seq: number;
+                  };
+                  witnessed?: {
+                    seq: number;
+                    witness: string;
+                  };
+                } & {
+                  [key: string]: unknown;
+                })
+              | ({
+                  checkedAt: string;
+                  entries: number;
+                  firstBadSeq: number;
+                  message: string;
+                  /** @enum {boolean} */
+                  ok: false;
+                  problem: string;
+                  verifiedTo: {
+                    at: string | null;
+                    seq: number;
+                  };
+                } & {
+                  [key: string]: unknown;
+                });
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log in with username, password and TOTP code; returns a session token */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            totpCode?: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              absoluteExpiresAt: string;
+              /** Format: date-time */
+              expiresAt: string;
+              idleTimeoutSeconds: number;
+              sessionToken: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End this session */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke the API token this request carries (a session ends with POST /auth/logout) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/break-glass': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List break-glass episodes for review */
+    get: {
+      parameters: {
+        query?: {
+          unreviewed?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                expiresAt: string;
+                id: string;
+                reason: string;
+                /** Format: date-time */
+                reviewedAt?: string;
+                reviewedBy?: string;
+                site: string;
+                /** Format: date-time */
+                startedAt: string;
+                userId: string;
+                username: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start time-boxed emergency access at a site (reason required; loudly audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            minutes?: number;
+            reason: string;
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              expiresAt: string;
+              id: string;
+              reason: string;
+              /** Format: date-time */
+              reviewedAt?: string;
+              reviewedBy?: string;
+              site: string;
+              /** Format: date-time */
+              startedAt: string;
+              userId: string;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/break-glass/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the compliance review of an episode */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contacts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person or organization with every relationship and note */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contacts/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export a site's whole contact graph (JSON, CSV files, or a FHIR Bundle) */
+    get: {
+      parameters: {
+        query: {
+          format: 'json' | 'csv' | 'fhir';
+          site: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contacts/relationship-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The practice's relationship types (direction, reciprocal name, authority, FHIR home) */
+    get: {
+      parameters: {
+        query: {
+          site: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/egress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List registered outbound destinations */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                allowPrivateNetwork: boolean;
+                baaOnRecord: boolean;
+                baaReference?: string;
+                baseUrl: string;
+                id: string;
+                kind: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register an outbound destination */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowPrivateNetwork?: boolean;
+            baaOnRecord: boolean;
+            baaReference?: string;
+            baseUrl: string;
+            /** @enum {unknown} */
+            kind: 'ehr' | 'messaging' | 'ai' | 'other';
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              allowPrivateNetwork: boolean;
+              baaOnRecord: boolean;
+              baaReference?: string;
+              baseUrl: string;
+              id: string;
+              kind: string;
+              name: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** EHR connections and what each is doing (listener, subscriptions, last poll) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register an EHR connection for a site (FHIR R4 with SMART Backend Services, and/or an HL7 v2 feed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            budget?: {
+              requestsPerSecond?: number;
+            };
+            clientId?: string;
+            facilityTimeZone: string;
+            fhirBaseUrl?: string;
+            mllp?: {
+              allowedSources?: string[];
+              ignoreTypes?: string[];
+              routeTypes?: string[];
+              sendingApplications?: string[];
+              sendingFacilities?: string[];
+              tls?: boolean;
+            };
+            mllpPort?: number;
+            name: string;
+            pollIntervalSeconds?: number;
+            privateKey?: {
+              alg?: string;
+              kid?: string;
+              kty: string;
+            } & {
+              [key: string]: unknown;
+            };
+            scopes?: string[];
+            site: string;
+            /** @enum {string} */
+            vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
+            /** @enum {string} */
+            zonelessTimes?: 'infer' | 'refuse';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              fhirBaseUrl?: string | null;
+              name?: string;
+              serviceAccount?: string;
+              site?: string;
+              /** @description whether the running EHR layer started it now */
+              started?: boolean;
+              vendor?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{id}/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** FHIR subscription notifications from an EHR (R4 backport rest-hook) */
+    post: {
+      parameters: {
+        query?: {
+          k?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              events: number;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{name}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Prove a connection works: discovery, a SMART token, a read */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{name}/dead-letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The attention list: messages not processed (dead letters), filed under a reused control id, or kept but not routed (ignored), with counts per kind and the reason (never their content) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{name}/flagged-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Events filed with something a person should look at (schedule conflicts, inferred time zones): codes and field names, never content */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{name}/referral-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A connection's referral rules: vendor defaults, the site's override, the rules in force */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    /** Replace the site's override: its own rules (first), default rules switched off, otherwise */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ehr/connections/{name}/referral-rules/explain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Which rule decides whether a ServiceRequest is a referral on this connection (nothing is filed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              description: string;
+              origin: string;
+              referral: boolean;
+              rule: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/followups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recheck follow-ups at a site: stage, window, appointment, next reminder, flags; page by `after` */
+    get: {
+      parameters: {
+        query: {
+          after?: string;
+          /** @description 1-500, default 50 */
+          limit?: string;
+          overdue?: 'true' | 'false';
+          site: string;
+          stage?: 'awaiting-booking' | 'booked' | 'rebooking' | 'no-show' | 'fulfilled' | 'closed';
+          status?: 'running' | 'completed' | 'failed';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                appointmentRef: string | null;
+                appointmentStart: string | null;
+                confirmation: string | null;
+                connectionId: string;
+                correlationKey: string;
+                counts: {
+                  [key: string]: number;
+                };
+                createdAt: string;
+                id: string;
+                nextReminderAt: string | null;
+                optedOut: boolean;
+                orderRef: string;
+                overdue: boolean;
+                proposals: number;
+                site: string | null;
+                stage: string;
+                stageAt: string | null;
+                status: string;
+                updatedAt: string;
+                window: {
+                  end: string;
+                  start: string;
+                } | null;
+              }[];
+              next?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/followups/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One follow-up's timeline: history, messages sent, replies, and what is next */
+    get: {
+      parameters: {
+        query?: {
+          /** @description true: include the messages' text */
+          bodies?: 'true' | 'false';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              followup: {
+                appointmentRef: string | null;
+                appointmentStart: string | null;
+                confirmation: string | null;
+                connectionId: string;
+                correlationKey: string;
+                counts: {
+                  [key: string]: number;
+                };
+                createdAt: string;
+                id: string;
+                nextReminderAt: string | null;
+                optedOut: boolean;
+                orderRef: string;
+                overdue: boolean;
+                proposals: number;
+                site: string | null;
+                stage: string;
+                stageAt: string | null;
+                status: string;
+                updatedAt: string;
+                window: {
+                  end: string;
+                  start: string;
+                } | null;
+              };
+              history: {
+                at: string;
+                eventId: string | null;
+                eventType: string | null;
+                /** @enum {unknown} */
+                input: 'start' | 'signal' | 'timer' | 'effect';
+                intent: string | null;
+                messageId: string | null;
+                name: string;
+                occurredAt: string | null;
+                proposalId: string | null;
+                resource: string | null;
+                status: string | null;
+                step: number;
+                tag: string | null;
+              }[];
+              messages: {
+                body?: string;
+                channel: string;
+                createdAt: string;
+                id: string;
+                language: string;
+                notBefore: string;
+                proposalId: string | null;
+                status: string;
+                subject?: string;
+                template: string;
+              }[];
+              proposals: {
+                proposalId: string | null;
+                status: string;
+                tag: string;
+              }[];
+              reminders: {
+                dueAt: string;
+                name: string;
+                offsetDays: number;
+                /** @enum {unknown} */
+                status: 'scheduled' | 'due' | 'cancelled';
+              }[];
+              replies: {
+                at: string;
+                intent: string;
+                messageId: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/grants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List live grants */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Grant a role, scoped by site and workflow, for a purpose of use */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            principalId: string;
+            /** @enum {unknown} */
+            principalKind: 'user' | 'service';
+            /** @enum {unknown} */
+            purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+            /** @enum {unknown} */
+            role:
+              | 'admin'
+              | 'compliance_officer'
+              | 'coordinator'
+              | 'front_desk'
+              | 'clinician_reviewer'
+              | 'automation'
+              | 'integration';
+            site: string;
+            workflow: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/grants/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a grant, effective at once */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/healthz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The process is alive */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Incidents, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Opens an incident; its scope is read from the audit trail and rollbacks are proposed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            discoveredAt?: string;
+            origin: {
+              auditSeq?: number;
+              from?: string;
+              /** @enum {unknown} */
+              kind: 'proposal' | 'write' | 'patient' | 'range';
+              patientId?: string;
+              proposalId?: string;
+              to?: string;
+            };
+            summary: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One incident and its proposed, applied and rejected rollbacks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Closes an incident */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{id}/containment/{proposalId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approves a proposed rollback; the applier makes the compensating write (a reviewer at the site) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          proposalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{id}/containment/{proposalId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rejects a proposed rollback: the write stays (a reviewer at the site) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          proposalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{id}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The incident report: notification clock, patients, PHI accesses and writes, containment */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'markdown';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': unknown;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The authenticated actor, its grants, what they allow where, and break-glass in force */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              authMethod: string;
+              breakGlass: {
+                /** Format: date-time */
+                expiresAt: string;
+                id: string;
+                reason: string;
+                site: string;
+                /** Format: date-time */
+                startedAt: string;
+              }[];
+              grants: {
+                id: string;
+                purposeOfUse: string;
+                role: string;
+                site: string;
+                workflow: string;
+              }[];
+              id: string;
+              kind: string;
+              name: string;
+              /** @description Each action the grants allow, with the sites where ("*" for every site) */
+              permissions: {
+                [key: string]: string[];
+              };
+              scopes?: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/patients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Find patients by exact identifier (system|value) */
+    get: {
+      parameters: {
+        query: {
+          identifier: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                birthDate: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {unknown} */
+                gender?: 'female' | 'male' | 'other' | 'unknown';
+                id: string;
+                identifiers: {
+                  system: string;
+                  value: string;
+                }[];
+                name: {
+                  family: string;
+                  given: string[];
+                };
+                site: string;
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a patient record */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            birthDate: string;
+            /** @enum {unknown} */
+            gender?: 'female' | 'male' | 'other' | 'unknown';
+            identifiers: {
+              system: string;
+              value: string;
+            }[];
+            name: {
+              family: string;
+              given: string[];
+            };
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              birthDate: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** @enum {unknown} */
+              gender?: 'female' | 'male' | 'other' | 'unknown';
+              id: string;
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+              name: {
+                family: string;
+                given: string[];
+              };
+              site: string;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/patients/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a patient record */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              birthDate: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** @enum {unknown} */
+              gender?: 'female' | 'male' | 'other' | 'unknown';
+              id: string;
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+              name: {
+                family: string;
+                given: string[];
+              };
+              site: string;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a patient record at a known version (If-Match required) */
+    put: {
+      parameters: {
+        query?: never;
+        header: {
+          'if-match': string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            birthDate: string;
+            /** @enum {unknown} */
+            gender?: 'female' | 'male' | 'other' | 'unknown';
+            identifiers: {
+              system: string;
+              value: string;
+            }[];
+            name: {
+              family: string;
+              given: string[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              birthDate: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** @enum {unknown} */
+              gender?: 'female' | 'male' | 'other' | 'unknown';
+              id: string;
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+              name: {
+                family: string;
+                given: string[];
+              };
+              site: string;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/readyz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The store and the audit log answer */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/referrals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Referrals, newest first: stage, due time, overdue, escalation, leakage; page by cursor */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          /** @description true: leaked for any reason; false: not leaked; or one reason */
+          leaked?: 'true' | 'false' | 'never-scheduled' | 'out-of-network' | 'cancelled';
+          /** @description 1-200, default 50 */
+          limit?: string;
+          overdue?: 'true' | 'false';
+          site?: string;
+          stage?: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                appointment: string | null;
+                awaiting: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+                connectionId: string | null;
+                correlationKey: string;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                ending: {
+                  by: string | null;
+                  detail: string | null;
+                  how: string;
+                } | null;
+                escalated: boolean;
+                leaked: ('never-scheduled' | 'out-of-network' | 'cancelled') | null;
+                overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+                owner: string | null;
+                proposalIds: string[];
+                recognisedBy: {
+                  description: string;
+                  origin: string;
+                  rule: string;
+                } | null;
+                serviceRequest: string | null;
+                site: string | null;
+                /** @enum {unknown} */
+                stage: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+                stageEnteredAt: string | null;
+                /** @enum {unknown} */
+                status: 'running' | 'completed' | 'failed';
+                /** Format: date-time */
+                updatedAt: string;
+                workflowId: string;
+              }[];
+              next?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/referrals/{workflowId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One referral: its stages with times and the events, timers and proposals behind them */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          workflowId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              appointment: string | null;
+              appointmentInNetwork: boolean | null;
+              appointmentStart: string | null;
+              awaiting: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+              connectionId: string | null;
+              correlationKey: string;
+              /** Format: date-time */
+              createdAt: string;
+              due: {
+                [key: string]: string;
+              };
+              dueAt: string | null;
+              endedAt: string | null;
+              ending: {
+                by: string | null;
+                detail: string | null;
+                how: string;
+              } | null;
+              escalated: boolean;
+              history: {
+                at: string;
+                eventId: string | null;
+                eventType: string | null;
+                /** @enum {unknown} */
+                input: 'start' | 'signal' | 'timer' | 'effect';
+                name: string;
+                occurredAt: string | null;
+                proposalId: string | null;
+                resource: string | null;
+                status: string | null;
+                step: number;
+                tag: string | null;
+              }[];
+              leaked: ('never-scheduled' | 'out-of-network' | 'cancelled') | null;
+              missedAppointments: number;
+              overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+              owner: string | null;
+              performerInNetwork: boolean | null;
+              performers: {
+                kind: string;
+                ref: string | null;
+              }[];
+              priority: string | null;
+              proposalIds: string[];
+              proposals: {
+                action: string;
+                proposalId: string | null;
+                stage: string;
+                status: string | null;
+                tag: string;
+              }[];
+              recognisedBy: {
+                description: string;
+                origin: string;
+                rule: string;
+              } | null;
+              requestCompleted: boolean;
+              serviceRequest: string | null;
+              site: string | null;
+              /** @enum {unknown} */
+              stage: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+              stageEnteredAt: string | null;
+              stages: {
+                at: string;
+                /** @enum {unknown} */
+                change: 'entered' | 'back' | 'ended';
+                eventId: string | null;
+                eventType: string | null;
+                resource: string | null;
+                /** @enum {unknown} */
+                stage: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+              }[];
+              /** @enum {unknown} */
+              status: 'running' | 'completed' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+              workflowId: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/followups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Follow-up figures: counts by stage, time in stage, overdue, no-show and fulfilled rates */
+    get: {
+      parameters: {
+        query: {
+          since?: string;
+          site: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              booked: number;
+              byStage: {
+                finished: number;
+                maxHoursInStage: number | null;
+                meanHoursInStage: number | null;
+                open: number;
+                stage: string;
+              }[];
+              cancellations: number;
+              fulfilledRate: number | null;
+              noShowRate: number | null;
+              noShows: number;
+              open: number;
+              optedOut: number;
+              overdue: number;
+              remindersProposed: number;
+              since: string | null;
+              site: string | null;
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/operations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Operations figures: referral closure and leakage by week, time in stage, no-shows, throughput, queue age */
+    get: {
+      parameters: {
+        query?: {
+          /** @description inclusive; default 12 weeks before to */
+          from?: string;
+          site?: string;
+          /** @description exclusive; default now */
+          to?: string;
+          /** @description IANA time zone for weeks and hours of day; default UTC */
+          zone?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              generatedAt: string;
+              noShows:
+                | {
+                    booked: number;
+                    followups: number;
+                    noShows: number;
+                    rate: number | null;
+                    serviceLine: string;
+                  }[]
+                | null;
+              queueAge:
+                | {
+                    from1to3d: number;
+                    from1to4h: number;
+                    from4to24h: number;
+                    over3d: number;
+                    priority: number;
+                    total: number;
+                    under1h: number;
+                  }[]
+                | null;
+              referralWeeks:
+                | {
+                    closed: number;
+                    closureRate: number | null;
+                    leakageRate: number | null;
+                    leaked: number;
+                    started: number;
+                    /** @description the Monday starting the week, YYYY-MM-DD in the zone */
+                    week: string;
+                  }[]
+                | null;
+              site: string | null;
+              throughput:
+                | {
+                    autoApproved: number;
+                    committed: number;
+                    hour: number;
+                    reviewed: number;
+                  }[]
+                | null;
+              timeInStage:
+                | {
+                    count: number;
+                    medianHours: number | null;
+                    p90Hours: number | null;
+                    /** @enum {unknown} */
+                    stage: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+                  }[]
+                | null;
+              /** Format: date-time */
+              to: string;
+              withheld: ('phi.search' | 'review.read')[];
+              zone: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/referrals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Referral figures for referrals started since a time: stages, time in stage, closure, leakage */
+    get: {
+      parameters: {
+        query?: {
+          /** @description ISO 8601 instant with offset */
+          since?: string;
+          site?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              byStage: {
+                accepted: number;
+                attended: number;
+                closed: number;
+                received: number;
+                reported: number;
+                scheduled: number;
+                sent: number;
+              };
+              closed: number;
+              closureRate: number | null;
+              escalated: number;
+              leakage: {
+                byReason: {
+                  cancelled: {
+                    count: number;
+                    rate: number | null;
+                  };
+                  'never-scheduled': {
+                    count: number;
+                    rate: number | null;
+                  };
+                  'out-of-network': {
+                    count: number;
+                    rate: number | null;
+                  };
+                };
+                count: number;
+                rate: number | null;
+              };
+              overdue: number;
+              since: string | null;
+              site: string | null;
+              timeInStage: {
+                accepted: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                attended: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                closed: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                received: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                reported: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                scheduled: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+                sent: {
+                  count: number;
+                  medianHours: number | null;
+                  p90Hours: number | null;
+                };
+              };
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Legal holds, active ones first (reading them is audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Places a legal hold: a patient's data is kept, or (a case) every purge is suspended */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            caseRef?: string;
+            patient?: {
+              ehrId?: string;
+              identifiers?: {
+                system: string;
+                value: string;
+              }[];
+              stewardId?: string;
+            };
+            reason: string;
+            /** @enum {unknown} */
+            scope: 'patient' | 'case';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/holds/{id}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Releases a legal hold: what it kept is purged by the next run when expired */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The retention period in force per kind of stored data (the audit log: six years by default) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/policies/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Sets a kind's retention period as a new version (expectedVersion: the version you saw) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'ehr-messages'
+            | 'message-bodies'
+            | 'contact-notes'
+            | 'exports'
+            | 'screenshots'
+            | 'run-artefacts'
+            | 'audit-log';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            expectedVersion?: number;
+            periodDays: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/policies/{kind}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of one kind's retention policy, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind:
+            | 'ehr-messages'
+            | 'message-bodies'
+            | 'contact-notes'
+            | 'exports'
+            | 'screenshots'
+            | 'run-artefacts'
+            | 'audit-log';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/retention/purge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Runs a purge now: deletes what the policies say expired, keeps what legal holds name */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The review queue: most urgent first, then due time; filter and page by cursor */
+    get: {
+      parameters: {
+        query?: {
+          actionType?:
+            | 'appointment.status'
+            | 'task.create'
+            | 'task.update'
+            | 'service-request.status'
+            | 'document-reference.draft'
+            | 'communication.send'
+            | 'reminder.send';
+          assignee?: string;
+          cursor?: string;
+          /** @description 1-200, default 50 */
+          limit?: string;
+          patientId?: string;
+          /** @description a FHIR token, system|value (the MRN and its system) */
+          patientIdentifier?: string;
+          site?: string;
+          /** @description comma-separated; default pending_review */
+          status?: string;
+          workflow?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              }[];
+              next?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A proposal opened for review: payload, patient, evidence, conflict diff, history (audited read) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              action:
+                | 'appointment.status'
+                | 'task.create'
+                | 'task.update'
+                | 'service-request.status'
+                | 'document-reference.draft'
+                | 'communication.send'
+                | 'reminder.send';
+              /** Format: date-time */
+              approvedAt?: string;
+              approvedBy?: {
+                id: string;
+                kind: string;
+              };
+              assigneeId?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              correlationId?: string;
+              /** Format: date-time */
+              createdAt: string;
+              diff?: {
+                [key: string]: unknown;
+              };
+              draftedBy: {
+                id: string;
+                kind: string;
+              };
+              /** Format: date-time */
+              dueAt?: string;
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              evidence: {
+                [key: string]: unknown;
+              };
+              history: {
+                actor: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                at: string;
+                from?: string;
+                reasonCode?: string;
+                revision: number;
+                seq: number;
+                to: string;
+              }[];
+              id: string;
+              irreversibleReason?: string;
+              lineageId: string;
+              patient: {
+                [key: string]: unknown;
+              };
+              patientId?: string;
+              payload: {
+                [key: string]: unknown;
+              };
+              policyVersion?: number;
+              priority: number;
+              reasonCode: string;
+              rejection?: string;
+              reversible: boolean;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve exactly the content with this hash, then commit it (412 if the content is not what was seen) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description SHA-256, hex */
+            contentHash: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              next?: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              proposal: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assign a proposal to a reviewer, or unassign it with null */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assigneeId: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              action:
+                | 'appointment.status'
+                | 'task.create'
+                | 'task.update'
+                | 'service-request.status'
+                | 'document-reference.draft'
+                | 'communication.send'
+                | 'reminder.send';
+              /** Format: date-time */
+              approvedAt?: string;
+              approvedBy?: {
+                id: string;
+                kind: string;
+              };
+              assigneeId?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              correlationId?: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftedBy: {
+                id: string;
+                kind: string;
+              };
+              /** Format: date-time */
+              dueAt?: string;
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              id: string;
+              irreversibleReason?: string;
+              lineageId: string;
+              patientId?: string;
+              policyVersion?: number;
+              priority: number;
+              reasonCode: string;
+              reversible: boolean;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/edit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the payload: a new revision, pending review by someone else */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            payload: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              action:
+                | 'appointment.status'
+                | 'task.create'
+                | 'task.update'
+                | 'service-request.status'
+                | 'document-reference.draft'
+                | 'communication.send'
+                | 'reminder.send';
+              /** Format: date-time */
+              approvedAt?: string;
+              approvedBy?: {
+                id: string;
+                kind: string;
+              };
+              assigneeId?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              correlationId?: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftedBy: {
+                id: string;
+                kind: string;
+              };
+              /** Format: date-time */
+              dueAt?: string;
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              id: string;
+              irreversibleReason?: string;
+              lineageId: string;
+              patientId?: string;
+              policyVersion?: number;
+              priority: number;
+              reasonCode: string;
+              reversible: boolean;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/ehr-state': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The EHR's current state beside a proposal: its target, the patient, the evidence (read live; audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              evidence: {
+                missing?: string;
+                reference: string;
+                resource?: {
+                  [key: string]: unknown;
+                };
+                versionId?: string;
+              }[];
+              patient?: {
+                missing?: string;
+                reference: string;
+                resource?: {
+                  [key: string]: unknown;
+                };
+                versionId?: string;
+              };
+              proposalId: string;
+              /** Format: date-time */
+              readAt: string;
+              target?: {
+                missing?: string;
+                reference: string;
+                resource?: {
+                  [key: string]: unknown;
+                };
+                versionId?: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposal, with a reason (sealed: it may mention the patient) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              action:
+                | 'appointment.status'
+                | 'task.create'
+                | 'task.update'
+                | 'service-request.status'
+                | 'document-reference.draft'
+                | 'communication.send'
+                | 'reminder.send';
+              /** Format: date-time */
+              approvedAt?: string;
+              approvedBy?: {
+                id: string;
+                kind: string;
+              };
+              assigneeId?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              correlationId?: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftedBy: {
+                id: string;
+                kind: string;
+              };
+              /** Format: date-time */
+              dueAt?: string;
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              id: string;
+              irreversibleReason?: string;
+              lineageId: string;
+              patientId?: string;
+              policyVersion?: number;
+              priority: number;
+              reasonCode: string;
+              reversible: boolean;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Commit again a proposal that failed for a passing reason (same content, same approval) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              next?: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              proposal: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/{id}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Undo a committed change with a compensating write (refused, with the reason, when irreversible) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error?: {
+                attempts?: number;
+                code: string;
+                exhausted?: boolean;
+                message?: string;
+                /** Format: date-time */
+                nextAttemptAt?: string;
+                retryable: boolean;
+              };
+              next?: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              proposal: {
+                /** @enum {unknown} */
+                action:
+                  | 'appointment.status'
+                  | 'task.create'
+                  | 'task.update'
+                  | 'service-request.status'
+                  | 'document-reference.draft'
+                  | 'communication.send'
+                  | 'reminder.send';
+                /** Format: date-time */
+                approvedAt?: string;
+                approvedBy?: {
+                  id: string;
+                  kind: string;
+                };
+                assigneeId?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                correlationId?: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftedBy: {
+                  id: string;
+                  kind: string;
+                };
+                /** Format: date-time */
+                dueAt?: string;
+                error?: {
+                  attempts?: number;
+                  code: string;
+                  exhausted?: boolean;
+                  message?: string;
+                  /** Format: date-time */
+                  nextAttemptAt?: string;
+                  retryable: boolean;
+                };
+                id: string;
+                irreversibleReason?: string;
+                lineageId: string;
+                patientId?: string;
+                policyVersion?: number;
+                priority: number;
+                reasonCode: string;
+                reversible: boolean;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              };
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/review/bulk-approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve up to 100 reversible proposals, each bound to the hash seen, then commit each */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            items: {
+              contentHash: string;
+              id: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              results: {
+                error?: {
+                  code: string;
+                  message: string;
+                };
+                id: string;
+                outcome?: {
+                  error?: {
+                    attempts?: number;
+                    code: string;
+                    exhausted?: boolean;
+                    message?: string;
+                    /** Format: date-time */
+                    nextAttemptAt?: string;
+                    retryable: boolean;
+                  };
+                  next?: {
+                    /** @enum {unknown} */
+                    action:
+                      | 'appointment.status'
+                      | 'task.create'
+                      | 'task.update'
+                      | 'service-request.status'
+                      | 'document-reference.draft'
+                      | 'communication.send'
+                      | 'reminder.send';
+                    /** Format: date-time */
+                    approvedAt?: string;
+                    approvedBy?: {
+                      id: string;
+                      kind: string;
+                    };
+                    assigneeId?: string;
+                    baseVersion?: string;
+                    committed?: {
+                      id?: string;
+                      version?: string;
+                    };
+                    connectionId?: string;
+                    contentHash: string;
+                    correlationId?: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    draftedBy: {
+                      id: string;
+                      kind: string;
+                    };
+                    /** Format: date-time */
+                    dueAt?: string;
+                    error?: {
+                      attempts?: number;
+                      code: string;
+                      exhausted?: boolean;
+                      message?: string;
+                      /** Format: date-time */
+                      nextAttemptAt?: string;
+                      retryable: boolean;
+                    };
+                    id: string;
+                    irreversibleReason?: string;
+                    lineageId: string;
+                    patientId?: string;
+                    policyVersion?: number;
+                    priority: number;
+                    reasonCode: string;
+                    reversible: boolean;
+                    revision: number;
+                    site: string;
+                    /** @enum {unknown} */
+                    status:
+                      | 'drafted'
+                      | 'pending_review'
+                      | 'approved'
+                      | 'rejected'
+                      | 'committed'
+                      | 'verified'
+                      | 'conflicted'
+                      | 'failed'
+                      | 'rolled_back'
+                      | 'superseded';
+                    supersededBy?: string;
+                    supersedes?: string;
+                    target: {
+                      id?: string;
+                      resourceType: string;
+                    };
+                    /** Format: date-time */
+                    updatedAt: string;
+                    workflow?: string;
+                  };
+                  proposal: {
+                    /** @enum {unknown} */
+                    action:
+                      | 'appointment.status'
+                      | 'task.create'
+                      | 'task.update'
+                      | 'service-request.status'
+                      | 'document-reference.draft'
+                      | 'communication.send'
+                      | 'reminder.send';
+                    /** Format: date-time */
+                    approvedAt?: string;
+                    approvedBy?: {
+                      id: string;
+                      kind: string;
+                    };
+                    assigneeId?: string;
+                    baseVersion?: string;
+                    committed?: {
+                      id?: string;
+                      version?: string;
+                    };
+                    connectionId?: string;
+                    contentHash: string;
+                    correlationId?: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    draftedBy: {
+                      id: string;
+                      kind: string;
+                    };
+                    /** Format: date-time */
+                    dueAt?: string;
+                    error?: {
+                      attempts?: number;
+                      code: string;
+                      exhausted?: boolean;
+                      message?: string;
+                      /** Format: date-time */
+                      nextAttemptAt?: string;
+                      retryable: boolean;
+                    };
+                    id: string;
+                    irreversibleReason?: string;
+                    lineageId: string;
+                    patientId?: string;
+                    policyVersion?: number;
+                    priority: number;
+                    reasonCode: string;
+                    reversible: boolean;
+                    revision: number;
+                    site: string;
+                    /** @enum {unknown} */
+                    status:
+                      | 'drafted'
+                      | 'pending_review'
+                      | 'approved'
+                      | 'rejected'
+                      | 'committed'
+                      | 'verified'
+                      | 'conflicted'
+                      | 'failed'
+                      | 'rolled_back'
+                      | 'superseded';
+                    supersededBy?: string;
+                    supersedes?: string;
+                    target: {
+                      id?: string;
+                      resourceType: string;
+                    };
+                    /** Format: date-time */
+                    updatedAt: string;
+                    workflow?: string;
+                  };
+                  /** @enum {unknown} */
+                  status:
+                    | 'drafted'
+                    | 'pending_review'
+                    | 'approved'
+                    | 'rejected'
+                    | 'committed'
+                    | 'verified'
+                    | 'conflicted'
+                    | 'failed'
+                    | 'rolled_back'
+                    | 'superseded';
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/service-accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List service accounts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a service account */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/service-accounts/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable a service account and revoke its tokens */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List API tokens (never their secrets) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Issue an API token (shown once; stored hashed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentCode?: string;
+            currentPassword?: string;
+            expiresInDays: number;
+            name: string;
+            principalId: string;
+            /** @enum {unknown} */
+            principalKind: 'user' | 'service';
+            scopes: (
+              | '*'
+              | 'account.self'
+              | 'phi.read'
+              | 'phi.search'
+              | 'phi.write'
+              | 'phi.export'
+              | 'proposal.create'
+              | 'review.read'
+              | 'review.decide'
+              | 'approval_policy.manage'
+              | 'audit.read'
+              | 'audit.export'
+              | 'audit.verify'
+              | 'break_glass.review'
+              | 'users.manage'
+              | 'grants.manage'
+              | 'tokens.manage'
+              | 'egress.manage'
+              | 'config.manage'
+              | 'keys.rotate'
+              | 'ehr.ingest'
+              | 'ehr.write'
+              | 'message.send'
+              | 'retention.manage'
+              | 'retention.purge'
+              | 'incident.manage'
+            )[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API token, effective at once */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List users */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                [key: string]: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a user */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/break-glass': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Put a user on or off the break-glass list */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            eligible: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable a user: ends sessions and revokes tokens at once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a password: your own (with your current password and code, or within 5 minutes of signing in; your other sessions end), or a user's as admin (their sessions end) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentCode?: string;
+            currentPassword?: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start TOTP enrolment (for yourself, or as admin); nothing is stored until confirmed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm TOTP enrolment with a current code; for your own account also with your current password and code (or within 5 minutes of signing in) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            currentCode?: string;
+            currentPassword?: string;
+            secret: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{id}/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Lift every sign-in lock on a user (from every address) and clear the failure counts */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              locksLifted: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+  schemas: never;
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+};
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,73 @@
+/** @module Signing in, who am I, and break-glass: the shapes of /auth, /me and /break-glass. */
+import { Type } from 'typebox';
+import { DateTime, List, Maybe, QueryFlag, SiteCode, Strict } from './common.js';
+
+export const LoginBody = Strict({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  totpCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+});
+
+export const LoginResult = Type.Object({
+  sessionToken: Type.String(),
+  expiresAt: DateTime,
+  absoluteExpiresAt: DateTime,
+  idleTimeoutSeconds: Type.Integer(),
+});
+
+export const Grant = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  site: Type.String(),
+  workflow: Type.String(),
+  purposeOfUse: Type.String(),
+});
+
+/** A break-glass episode: who, where, why, until when, and its compliance review. */
+export const BreakGlassEpisode = Type.Object({
+  id: Type.String(),
+  userId: Type.String(),
+  username: Type.String(),
+  site: Type.String(),
+  reason: Type.String(),
+  startedAt: DateTime,
+  expiresAt: DateTime,
+  reviewedAt: Maybe(DateTime),
+  reviewedBy: Maybe(Type.String()),
+});
+
+export const Me = Type.Object({
+  kind: Type.String(),
+  id: Type.String(),
+  name: Type.String(),
+  authMethod: Type.String(),
+  scopes: Maybe(List(Type.String())),
+  grants: List(Grant),
+  permissions: Type.Unsafe<Readonly<Record<string, readonly string[]>>>(
+    Type.Object(
+      {},
+      {
+        description: 'Each action the grants allow, with the sites where ("*" for every site)',
+        additionalProperties: Type.Array(Type.String()),
+      },
+    ),
+  ),
+  breakGlass: List(
+    Type.Object({
+      id: Type.String(),
+      site: Type.String(),
+      reason: Type.String(),
+      startedAt: DateTime,
+      expiresAt: DateTime,
+    }),
+  ),
+});
+
+export const BreakGlassBody = Strict({
+  site: SiteCode,
+  reason: Type.String({ minLength: 10, maxLength: 2000 }),
+  minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+});
+export const BreakGlassQuery = Strict({ unreviewed: Type.Optional(QueryFlag) });
+export const BreakGlassList = Type.Object({ items: List(BreakGlassEpisode) });
+export const BreakGlassReviewBody = Strict({ note: Type.String({ minLength: 1, maxLength: 4000 }) });

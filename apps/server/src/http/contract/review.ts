@@ -1,0 +1,165 @@
+/** @module The review queue's shapes: proposals as listed and opened, decisions, approval policies. */
+import { Type, type Static } from 'typebox';
+import { roles as allRoles } from '@steward/core';
+import { roleAllows } from '@steward/governance';
+import { actionTypes, proposalStatuses } from '@steward/proposals';
+import { DateTime, JsonBody, JsonObject, List, Maybe, Page, SiteCode, Strict, Uuid, uuidPattern } from './common.js';
+
+export const ProposalStatus = Type.Enum(proposalStatuses);
+export const ActionType = Type.Enum(actionTypes);
+const statusList = `^(${proposalStatuses.join('|')})(,(${proposalStatuses.join('|')}))*$`;
+
+export const Actor = Type.Object({ kind: Type.String(), id: Type.String() });
+
+export const ProposalError = Type.Object({
+  code: Type.String(),
+  retryable: Type.Boolean(),
+  message: Maybe(Type.String()),
+  // The applier's own retries of a passing failure: how many, the next, and whether it gave up.
+  attempts: Maybe(Type.Integer()),
+  nextAttemptAt: Maybe(DateTime),
+  exhausted: Maybe(Type.Boolean()),
+});
+
+/** A proposal as the queue lists it: ids and codes, no PHI. */
+export const ProposalSummary = Type.Object({
+  id: Type.String(),
+  lineageId: Type.String(),
+  revision: Type.Integer(),
+  status: ProposalStatus,
+  action: ActionType,
+  connectionId: Maybe(Type.String()),
+  site: Type.String(),
+  workflow: Maybe(Type.String()),
+  correlationId: Maybe(Type.String()),
+  patientId: Maybe(Type.String()),
+  target: Type.Object({ resourceType: Type.String(), id: Maybe(Type.String()) }),
+  baseVersion: Maybe(Type.String()),
+  contentHash: Type.String(),
+  reasonCode: Type.String(),
+  draftedBy: Actor,
+  priority: Type.Integer(),
+  dueAt: Maybe(DateTime),
+  assigneeId: Maybe(Type.String()),
+  reversible: Type.Boolean(),
+  irreversibleReason: Maybe(Type.String()),
+  policyVersion: Maybe(Type.Integer()),
+  approvedBy: Maybe(Actor),
+  approvedAt: Maybe(DateTime),
+  supersedes: Maybe(Type.String()),
+  supersededBy: Maybe(Type.String()),
+  committed: Maybe(Type.Object({ id: Maybe(Type.String()), version: Maybe(Type.String()) })),
+  error: Maybe(ProposalError),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type ProposalSummary = Static<typeof ProposalSummary>;
+
+export const HistoryEntry = Type.Object({
+  seq: Type.Integer(),
+  revision: Type.Integer(),
+  from: Maybe(Type.String()),
+  to: Type.String(),
+  actor: Actor,
+  reasonCode: Maybe(Type.String()),
+  at: DateTime,
+});
+
+/** Opened for review: the summary with what would be written, for whom, why, what changed, and its history. */
+export const ProposalDetail = Type.Object({
+  ...ProposalSummary.properties,
+  payload: JsonObject,
+  patient: JsonObject,
+  evidence: JsonObject,
+  diff: Maybe(JsonObject),
+  rejection: Maybe(Type.String()),
+  history: List(HistoryEntry),
+});
+
+/** The outcome of a decision that writes: the final status, the proposal, and after a conflict its new revision. */
+export const Outcome = Type.Object({
+  status: ProposalStatus,
+  proposal: ProposalSummary,
+  next: Maybe(ProposalSummary),
+  error: Maybe(ProposalError),
+});
+export type Outcome = Static<typeof Outcome>;
+
+export const ApprovalPolicy = Type.Object({
+  version: Type.Integer(),
+  actionType: Type.String(),
+  mode: Type.String(),
+  roles: List(Type.String()),
+  setBy: Actor,
+  setAt: DateTime,
+});
+
+/** The roles an approval policy may name: those that may decide reviews. */
+const deciderRoles = allRoles.filter((r) => roleAllows(r, 'review.decide'));
+
+export const QueueQuery = Strict({
+  status: Type.Optional(Type.String({ pattern: statusList, description: 'comma-separated; default pending_review' })),
+  site: Type.Optional(SiteCode),
+  workflow: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' })),
+  patientId: Type.Optional(Uuid),
+  patientIdentifier: Type.Optional(
+    Type.String({
+      maxLength: 300,
+      pattern: '^[^|]+\\|[^|]+$',
+      description: 'a FHIR token, system|value (the MRN and its system)',
+    }),
+  ),
+  actionType: Type.Optional(ActionType),
+  assignee: Type.Optional(Uuid),
+  cursor: Type.Optional(Type.String({ maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' })),
+});
+export const QueuePage = Page(ProposalSummary);
+
+export const ApproveBody = Strict({
+  contentHash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, hex' }),
+});
+export const RejectBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+// The payload is a FHIR resource or a message, checked by the desk for its action type.
+export const EditBody = Strict({ payload: JsonBody });
+export const AssignBody = Strict({
+  assigneeId: Type.Union([Type.String({ pattern: uuidPattern }), Type.Null()]),
+});
+
+export const PolicyParams = Strict({ actionType: ActionType });
+export const PolicyBody = Strict({
+  mode: Type.Enum(['auto', 'review']),
+  roles: Type.Optional(Type.Array(Type.Enum(deciderRoles), { maxItems: deciderRoles.length })),
+});
+export const PolicyList = Type.Object({ items: List(ApprovalPolicy) });
+
+/** A resource as the EHR holds it now, or why there is none. */
+export const EhrStateEntry = Type.Object({
+  reference: Type.String(),
+  resource: Maybe(JsonObject),
+  versionId: Maybe(Type.String()),
+  missing: Maybe(Type.String()),
+});
+export const EhrState = Type.Object({
+  proposalId: Type.String(),
+  target: Maybe(EhrStateEntry),
+  patient: Maybe(EhrStateEntry),
+  evidence: List(EhrStateEntry),
+  readAt: DateTime,
+});
+
+/** The most proposals one bulk request approves: a page of the queue. */
+export const BULK_APPROVE_MAX = 100;
+export const BulkApproveBody = Strict({
+  items: Type.Array(Strict({ id: Uuid, contentHash: Type.String({ pattern: '^[0-9a-f]{64}$' }) }), {
+    minItems: 1,
+    maxItems: BULK_APPROVE_MAX,
+  }),
+});
+export const BulkResult = Type.Object({
+  id: Type.String(),
+  outcome: Maybe(Outcome),
+  error: Maybe(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+export type BulkResult = Static<typeof BulkResult>;
+export const BulkApproveAnswer = Type.Object({ results: List(BulkResult) });
