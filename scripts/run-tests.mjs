@@ -36,6 +36,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Which Node runs the tests (every test file runs in a child of this same binary).
+console.error(`tests on Node ${process.version} (${process.execPath})`);
 const result = spawnSync(
   process.execPath,
   [
