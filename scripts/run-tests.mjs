@@ -71,6 +71,8 @@ if (tier === 'unit') {
   env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${guard}`.trim();
 }
 
+// Which Node runs the tests (every test file runs in a child of this same binary).
+console.error(`tests on Node ${process.version} (${process.execPath})`);
 const started = Date.now();
 let result;
 try {

@@ -4,6 +4,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseSearchRequest } from '@medplum/core';
 import type { Basic, Resource } from '@medplum/fhirtypes';
 import { loadFhirDefinitions } from './definitions.js';
 import { SandboxRepository } from './sandbox-repository.js';
@@ -75,5 +76,27 @@ describe('SandboxRepository units of work', () => {
     );
     assert.equal(repo.changeCount, 0);
     assert.deepEqual(await repo.searchResources({ resourceType: 'Basic' }), []);
+  });
+
+  it('a conditional create is validated, versioned and logged once, and the second finds the first', async () => {
+    const repo = new SandboxRepository();
+    const tagged: Basic = { ...basic('once'), identifier: [{ system: 'urn:steward:test', value: 'k1' }] };
+    const search = parseSearchRequest<Basic>('Basic?identifier=urn:steward:test|k1');
+    const first = await repo.conditionalCreate(tagged, search);
+    const second = await repo.conditionalCreate(tagged, search);
+    assert.equal(first.outcome.id, 'created');
+    assert.equal(second.outcome.id, 'ok');
+    assert.equal(second.resource.id, first.resource.id);
+    assert.equal(first.resource.meta?.versionId, '1');
+    assert.equal(repo.changeCount, 1);
+    // The version id the sandbox assigned is the one stored (Medplum 5 would otherwise assign its own).
+    assert.equal((await repo.readResource<Basic>('Basic', first.resource.id)).meta?.versionId, '1');
+    await assert.rejects(
+      repo.conditionalCreate({ resourceType: 'Patient', gender: 'robot' } as unknown as Resource, {
+        resourceType: 'Patient',
+      }),
+      (e: { outcome?: { issue?: { code?: string }[] } }) => e.outcome?.issue?.[0]?.code === 'code-invalid',
+    );
+    assert.equal(repo.changeCount, 1);
   });
 });

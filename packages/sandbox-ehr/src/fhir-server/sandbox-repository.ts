@@ -10,14 +10,15 @@
  * logged and announced to listeners. Known limit: reads are not locked, so a search during a transaction may see
  * its uncommitted writes (there is no isolation beyond the write lock).
  *
- * Why a change log of our own: MemoryRepository 4.5's `readHistory` reverses its internal history array in
+ * Why a change log of our own: MemoryRepository's `readHistory` (4.5 and 5.2) reverses its internal history array in
  * place and keeps rolled-back versions; we keep every committed version ourselves instead.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { WithId } from '@medplum/core';
+import type { SearchRequest, WithId } from '@medplum/core';
 import { notFound, OperationOutcomeError } from '@medplum/core';
-import { MemoryRepository } from '@medplum/fhir-router';
-import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { FhirRepository, MemoryRepository } from '@medplum/fhir-router';
+import type { CreateResourceOptions } from '@medplum/fhir-router';
+import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Journal, JournalRecord } from '../persistence/index.js';
 import { validateR4 } from './validation.js';
 
@@ -57,13 +58,20 @@ interface Unit {
 }
 
 const base = MemoryRepository.prototype;
-/** MemoryRepository's own writes (no validation, versioning or unit): synchronous inside, so the map changes now. */
+/**
+ * MemoryRepository's own writes (no validation, versioning or unit): synchronous inside, so the map changes now.
+ * As an update (the id may exist) and seeding, since Medplum 5 otherwise replaces the version id and time we set.
+ */
 const rawPut = (repo: MemoryRepository, resource: Resource): void => {
-  void (base.createResource as (this: MemoryRepository, r: Resource) => Promise<unknown>).call(repo, resource);
+  void repo.withSeeding(() => base.createResource.call(repo, resource, undefined, true));
 };
 const rawDelete = (repo: MemoryRepository, resourceType: string, id: string): void => {
   base.deleteResource.call(repo, resourceType, id).catch(() => undefined);
 };
+
+type ConditionalCreated<T extends Resource> = Promise<{ resource: WithId<T>; outcome: OperationOutcome }>;
+/** FhirRepository's own methods, e.g. its search-then-create (through withTransaction and createResource, so ours). */
+const generic = FhirRepository.prototype;
 
 export class SandboxRepository extends MemoryRepository {
   readonly #log: ResourceChange[] = [];
@@ -140,8 +148,24 @@ export class SandboxRepository extends MemoryRepository {
   }
 
   /** One unit of work: everything the callback writes commits together or not at all. */
-  override withTransaction<TResult>(callback: (client: undefined) => Promise<TResult>): Promise<TResult> {
-    return this.#exclusive(() => callback(undefined));
+  override withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
+    return this.#exclusive(() => callback(this));
+  }
+
+  /**
+   * The generic search-then-create in one unit: Medplum 5's MemoryRepository stores a conditional create
+   * directly, which would skip validation, versioning and the unit.
+   */
+  override conditionalCreate<T extends Resource>(
+    resource: T,
+    search: SearchRequest<T>,
+    options?: CreateResourceOptions,
+  ): ConditionalCreated<T> {
+    return generic.conditionalCreate.call<
+      FhirRepository,
+      [T, SearchRequest<T>, CreateResourceOptions?],
+      ConditionalCreated<T>
+    >(this, resource, search, options);
   }
 
   /**

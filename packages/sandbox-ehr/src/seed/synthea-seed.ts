@@ -154,11 +154,11 @@ export class SyntheaSeeder {
 
   async #post(bundle: Bundle, source: string): Promise<void> {
     // One unit of work per bundle: one journal write (and fsync) instead of one per resource.
-    const [outcome, result] = await this.#repo.withTransaction(() =>
-      this.#router.handleRequest(
-        { method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} },
-        this.#repo,
-      ),
+    const resourceTypes = new Set((bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource.resourceType] : [])));
+    const [outcome, result] = await this.#repo.withTransaction(
+      (tx) =>
+        this.#router.handleRequest({ method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} }, tx),
+      { resourceTypes },
     );
     const status = getStatus(outcome);
     if (status >= 400 || result?.resourceType !== 'Bundle') {
