@@ -141,11 +141,11 @@ for (const target of storeTargets()) {
         code: 'FORBIDDEN',
       });
       await assert.rejects(
-        k.policies.set(compliance, { actionType: '*' as ActionType, mode: 'auto' }),
+        k.policies.set(compliance, { actionType: '*', mode: 'auto' }),
         { code: 'VALIDATION_FAILED' },
         'no wildcard',
       );
-      await assert.rejects(k.policies.set(compliance, { actionType: 'reminder' as ActionType, mode: 'auto' }), {
+      await assert.rejects(k.policies.set(compliance, { actionType: 'reminder', mode: 'auto' }), {
         code: 'VALIDATION_FAILED',
       });
       const policy = await k.policies.set(compliance, { actionType: 'reminder.send', mode: 'auto' });
