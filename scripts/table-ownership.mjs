@@ -60,11 +60,6 @@ export const tableOwners = {
 export const tableDebts = [
   // The audit route runs its own search on the log instead of asking governance's queryAudit.
   { file: 'apps/server/src/http/routes/audit.ts', table: 'audit_log' },
-  // The follow-up and referral list routes read workflow state directly (to become workflow services).
-  { file: 'apps/server/src/http/routes/followups.ts', table: 'workflow_instances' },
-  { file: 'apps/server/src/http/routes/referrals.ts', table: 'workflow_instances' },
-  // The workflow detail route reads a workflow's history directly.
-  { file: 'apps/server/src/http/routes/workflow-detail.ts', table: 'workflow_history' },
   // Break-glass checks the user's eligibility by reading identity's users table (policy → identity).
   { file: 'packages/governance/src/policy/break-glass.ts', table: 'users' },
 ];

@@ -44,7 +44,7 @@ import {
   type EhrReader,
 } from '@steward/ehr';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
-import { isRetired, routedThrough, type WorkflowPackage } from '@steward/workflows';
+import { FollowupService, isRetired, ReferralService, routedThrough, type WorkflowPackage } from '@steward/workflows';
 import {
   ContactPreferenceStore,
   LocalOutbox,
@@ -111,6 +111,10 @@ export interface Kernel {
   readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
+  /** The referral worklist, its figures and one referral's detail (governed: decide, read, audit). */
+  readonly referrals: ReferralService;
+  /** The recheck follow-ups, their figures and one follow-up's timeline (governed: decide, read, audit). */
+  readonly followups: FollowupService;
   /**
    * Retention (ADR 0011): the policies a compliance officer sets, legal holds, and the purge that
    * deletes expired EHR messages and events, sent message bodies and contact notes.
@@ -325,6 +329,8 @@ export async function openKernel(
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
+      referrals: new ReferralService({ db, policy, audit }),
+      followups: new FollowupService({ db, policy, audit, clock, outbox }),
       retention,
       clock,
       actions,

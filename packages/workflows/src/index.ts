@@ -163,3 +163,18 @@ export {
   followupsPackage,
 } from './catalog/index.js';
 export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';
+export { ReferralService, FollowupService } from './services/index.js';
+export type {
+  ReferralServiceDeps,
+  ReferralDetail,
+  ReferralHistoryEntry,
+  ReferralStageChange,
+  FollowupServiceDeps,
+  FollowupThreads,
+  FollowupMessage,
+  FollowupListQuery,
+  FollowupPage,
+  FollowupFiguresQuery,
+  FollowupStep,
+  FollowupTimeline,
+} from './services/index.js';

@@ -1,12 +1,12 @@
 /**
- * @module What the referral and follow-up detail routes share: a workflow's history read back
- * (capped: a workflow has tens of steps, a runaway one is cut, oldest kept), the fields every step
- * has whatever its workflow, and the audit entry of the detail read.
+ * @module What the referral and follow-up detail reads share: a workflow's state and history read
+ * back (capped: a workflow has tens of steps, a runaway one is cut, oldest kept), the fields every
+ * step has whatever its workflow, and the audit entry of the detail read.
  */
 import type { RequestContext } from '@steward/core';
 import { sourceOf, type AuditEntryInput, type Decision } from '@steward/governance';
 import type { Sql } from '@steward/store';
-import type { WorkflowInput } from '@steward/workflows';
+import type { WorkflowInput } from '../engine/index.js';
 
 /** Steps shown at most. */
 export const HISTORY_LIMIT = 500;
@@ -15,6 +15,15 @@ export interface StoredStep {
   readonly step: number;
   readonly input: WorkflowInput;
   readonly decided_at: Date | string;
+}
+
+/** The state of workflow `id` of `type`, or undefined when there is none. */
+export async function workflowState<S>(db: Sql, id: string, type: string): Promise<S | undefined> {
+  const { rows } = await db.query<{ state: S }>('select state from workflow_instances where id = $1 and type = $2', [
+    id,
+    type,
+  ]);
+  return rows[0]?.state;
 }
 
 export async function workflowSteps(db: Sql, workflowId: string): Promise<StoredStep[]> {

@@ -1,0 +1,253 @@
+/**
+ * @module The follow-up service: the recheck follow-ups at a site, their figures and one
+ * follow-up's timeline, each a whole governed act (decide, read, audit). The list and figures
+ * need `phi.search` at the site (the references still point at one patient's chart) and are
+ * audited as searches. The timeline (history, messages sent, replies, what is next) needs
+ * `phi.read` at the follow-up's site, since message templates and languages are sealed with the
+ * bodies (out of scope answers not-found), and is audited as a read.
+ */
+import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
+import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
+import type { Sql } from '@steward/store';
+import {
+  followupFigures,
+  listFollowups,
+  type FollowupFigures,
+  type FollowupFilter,
+  type FollowupItem,
+} from '../followups/followup-queries.js';
+import { FOLLOWUP, type FollowupState } from '../followups/followup-workflow.js';
+import {
+  detailRead,
+  effectOutcome,
+  stepBase,
+  str,
+  workflowState,
+  workflowSteps,
+  type StoredStep,
+} from './workflow-steps.js';
+
+/** One message sent for a follow-up: metadata, template and language; the text only when asked. */
+export interface FollowupMessage {
+  readonly id: string;
+  readonly channel: string;
+  readonly status: string;
+  readonly proposalId: string | null;
+  readonly notBefore: string;
+  readonly createdAt: string;
+  readonly template: string;
+  readonly language: string;
+  readonly subject?: string;
+  readonly body?: string;
+}
+
+/** Where the messages sent for a workflow are read (messaging's outbox; it decides and audits its own read). */
+export interface FollowupThreads {
+  thread(
+    ctx: RequestContext,
+    options: { readonly site: string; readonly correlationKey: string; readonly bodies?: boolean },
+  ): Promise<readonly FollowupMessage[]>;
+}
+
+export interface FollowupServiceDeps {
+  readonly db: Sql;
+  readonly policy: Pick<PolicyDecisionPoint, 'enforce' | 'visible'>;
+  readonly audit: Pick<AuditLog, 'append'>;
+  readonly clock: Clock;
+  readonly outbox: FollowupThreads;
+}
+
+export interface FollowupListQuery {
+  readonly site: string;
+  readonly stage?: NonNullable<FollowupFilter['stage']>;
+  readonly overdue?: boolean;
+  readonly status?: NonNullable<FollowupFilter['status']>;
+  /** The last id of the previous page. */
+  readonly after?: string;
+  /** Default 50. */
+  readonly limit?: number;
+}
+
+export interface FollowupPage {
+  readonly items: FollowupItem[];
+  /** Present when the page is full: the `after` of the next page. */
+  readonly next?: string;
+}
+
+export interface FollowupFiguresQuery {
+  readonly site: string;
+  /** Follow-ups started since this date or time (ISO 8601). */
+  readonly since?: string;
+}
+
+/** One input of a follow-up's history, as codes, references and times. */
+export interface FollowupStep {
+  readonly step: number;
+  readonly at: string;
+  readonly input: 'start' | 'signal' | 'timer' | 'effect';
+  readonly name: string;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly occurredAt: string | null;
+  readonly status: string | null;
+  readonly resource: string | null;
+  readonly intent: string | null;
+  readonly messageId: string | null;
+  readonly tag: string | null;
+  readonly proposalId: string | null;
+}
+
+export interface FollowupTimeline {
+  readonly followup: FollowupItem;
+  /** The server's time, to tell past from upcoming. */
+  readonly asOf: string;
+  readonly reminders: FollowupState['reminders'];
+  readonly proposals: FollowupState['proposals'];
+  readonly messages: readonly FollowupMessage[];
+  readonly replies: readonly { readonly at: string; readonly intent: string; readonly messageId: string | null }[];
+  readonly history: readonly FollowupStep[];
+}
+
+export class FollowupService {
+  readonly #deps: FollowupServiceDeps;
+
+  constructor(deps: FollowupServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** The follow-ups at a site: stage, window, appointment, next reminder, flags; paged by `after`. */
+  async list(ctx: RequestContext, query: FollowupListQuery): Promise<FollowupPage> {
+    await this.#searched(ctx, query.site, 'Followup', query);
+    const limit = query.limit ?? 50;
+    const items = await listFollowups(this.#deps.db, {
+      site: query.site,
+      limit,
+      ...(query.stage !== undefined ? { stage: query.stage } : {}),
+      ...(query.overdue !== undefined ? { overdue: query.overdue } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+    const last = items.at(-1);
+    return { items, ...(items.length === limit && last !== undefined ? { next: last.id } : {}) };
+  }
+
+  /** Counts by stage, time in stage, overdue, no-show and fulfilled rates. */
+  async figures(ctx: RequestContext, query: FollowupFiguresQuery): Promise<FollowupFigures> {
+    await this.#searched(ctx, query.site, 'FollowupReport', query);
+    return followupFigures(this.#deps.db, {
+      site: query.site,
+      now: this.#deps.clock.now(),
+      ...(query.since !== undefined ? { since: new Date(query.since) } : {}),
+    });
+  }
+
+  /** One follow-up's history, messages sent (texts only with `bodies`), replies and what is next. */
+  async timeline(
+    ctx: RequestContext,
+    id: string,
+    options: { readonly bodies?: boolean } = {},
+  ): Promise<FollowupTimeline> {
+    const { db, policy, audit, clock, outbox } = this.#deps;
+    const { row: followup, decision } = await policy.visible(
+      ctx,
+      'phi.read',
+      'follow-up',
+      (await listFollowups(db, { id, limit: 1 }))[0],
+      (f) => ({ ...(f.site !== null ? { site: f.site } : {}), entity: { kind: 'Followup', id } }),
+    );
+    const state = await workflowState<FollowupState>(db, id, FOLLOWUP);
+    if (state === undefined) throw new NotFoundError('follow-up');
+    const history = (await workflowSteps(db, id)).map(stepOf);
+    const messages =
+      followup.site !== null
+        ? await outbox.thread(ctx, {
+            site: followup.site,
+            correlationKey: followup.correlationKey,
+            bodies: options.bodies === true,
+          })
+        : [];
+    await audit.append(
+      detailRead(ctx, decision, {
+        kind: 'Followup',
+        id,
+        site: followup.site,
+        fields: ['history', 'reminders', 'replies', 'messages'],
+      }),
+    );
+    return {
+      followup,
+      asOf: clock.now().toISOString(),
+      reminders: state.reminders,
+      proposals: state.proposals,
+      messages,
+      replies: history
+        .filter((h) => h.input === 'signal' && h.name === 'reply' && h.intent !== null)
+        .map((h) => ({ at: h.occurredAt ?? h.at, intent: h.intent ?? '', messageId: h.messageId })),
+      history,
+    };
+  }
+
+  /** Enforces `phi.search` at `site` and audits the search with the query asked (as text). */
+  async #searched(ctx: RequestContext, site: string, entity: string, query: object): Promise<void> {
+    const decision = await this.#deps.policy.enforce(ctx, 'phi.search', { site });
+    await this.#deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'R',
+      outcome: 'success',
+      entity: { kind: entity, id: '*' },
+      site,
+      purposeOfUse: decision.purposeOfUse,
+      source: sourceOf(ctx),
+      query: Object.fromEntries(
+        Object.entries(query)
+          .filter((e) => e[1] !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      ),
+    });
+  }
+}
+
+function stepOf(stored: StoredStep): FollowupStep {
+  const input = stored.input;
+  const base: FollowupStep = {
+    ...stepBase(stored),
+    eventId: null,
+    eventType: null,
+    occurredAt: null,
+    status: null,
+    resource: null,
+    intent: null,
+    messageId: null,
+    tag: null,
+    proposalId: null,
+  };
+  const p = (input.payload ?? {}) as Record<string, unknown>;
+  const event = (p['event'] ?? {}) as Record<string, unknown>;
+  const fromEvent = {
+    eventId: str(event['eventId']),
+    eventType: str(event['type']),
+    occurredAt: str(event['occurredAt']),
+  };
+  switch (input.kind) {
+    case 'start':
+      return { ...base, ...fromEvent, status: 'active', resource: str(p['orderRef']) };
+    case 'timer':
+      return { ...base, occurredAt: input.payload.dueAt };
+    case 'effect':
+      return { ...base, ...effectOutcome(input) };
+    case 'signal':
+      switch (input.name) {
+        case 'appointment':
+          return { ...base, ...fromEvent, status: str(p['status']), resource: str(p['appointmentRef']) };
+        case 'order':
+          return { ...base, ...fromEvent, status: str(p['status']) };
+        case 'reply':
+          return { ...base, occurredAt: str(p['at']), intent: str(p['intent']), messageId: str(p['messageId']) };
+        case 'proposal-outcome':
+          return { ...base, status: str(p['status']), proposalId: str(p['proposalId']), tag: str(p['action']) };
+        default:
+          return base;
+      }
+  }
+}

@@ -1,0 +1,19 @@
+/** @module The workflows' governed services: each method takes the request context and decides, reads and audits. */
+export { ReferralService } from './referral-service.js';
+export type {
+  ReferralServiceDeps,
+  ReferralDetail,
+  ReferralHistoryEntry,
+  ReferralStageChange,
+} from './referral-service.js';
+export { FollowupService } from './followup-service.js';
+export type {
+  FollowupServiceDeps,
+  FollowupThreads,
+  FollowupMessage,
+  FollowupListQuery,
+  FollowupPage,
+  FollowupFiguresQuery,
+  FollowupStep,
+  FollowupTimeline,
+} from './followup-service.js';

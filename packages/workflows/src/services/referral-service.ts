@@ -1,0 +1,200 @@
+/**
+ * @module The referral service: the worklist, its figures and one referral's detail, each a whole
+ * governed act (decide, read, audit). The list and figures need `phi.search` at the site asked for
+ * (or at every site without one); the detail needs `phi.search` at the referral's site (out of
+ * scope answers not-found, so ids are not probed) and is audited as a read. Items are references
+ * and codes only (ServiceRequest/Appointment ids, stages, times).
+ */
+import { NotFoundError, type RequestContext } from '@steward/core';
+import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
+import type { Sql } from '@steward/store';
+import {
+  REFERRAL_WORKFLOW,
+  referralStages,
+  type ReferralStage,
+  type ReferralState,
+} from '../referrals/referral-model.js';
+import {
+  listReferrals,
+  type ReferralFigureFilter,
+  type ReferralFigures,
+  type ReferralListFilter,
+  type ReferralListItem,
+  type ReferralPage,
+} from '../referrals/referral-queries.js';
+import { reportReferrals, searchReferrals } from '../referrals/referral-reads.js';
+import {
+  detailRead,
+  effectOutcome,
+  stepBase,
+  str,
+  workflowState,
+  workflowSteps,
+  type StoredStep,
+} from './workflow-steps.js';
+
+export interface ReferralServiceDeps {
+  readonly db: Sql;
+  readonly policy: Pick<PolicyDecisionPoint, 'enforce' | 'visible'>;
+  readonly audit: Pick<AuditLog, 'append'>;
+}
+
+/** One step of a referral's workflow history, as codes, references and times. */
+export interface ReferralHistoryEntry {
+  readonly step: number;
+  readonly at: string;
+  readonly input: 'start' | 'signal' | 'timer' | 'effect';
+  readonly name: string;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly occurredAt: string | null;
+  readonly status: string | null;
+  readonly resource: string | null;
+  readonly tag: string | null;
+  readonly proposalId: string | null;
+}
+
+/** A stage entered, gone back to (missed or cancelled appointment) or ended in, with the event behind it. */
+export interface ReferralStageChange {
+  readonly stage: ReferralStage;
+  readonly at: string;
+  readonly change: 'entered' | 'back' | 'ended';
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly resource: string | null;
+}
+
+export interface ReferralDetail extends ReferralListItem {
+  readonly priority: ReferralState['priority'];
+  readonly due: ReferralState['due'];
+  readonly performers: readonly { readonly kind: string; readonly ref: string | null }[];
+  readonly performerInNetwork: ReferralState['performerInNetwork'];
+  readonly appointmentStart: ReferralState['appointmentStart'];
+  readonly appointmentInNetwork: ReferralState['appointmentInNetwork'];
+  readonly requestCompleted: boolean;
+  readonly missedAppointments: number;
+  readonly endedAt: ReferralState['endedAt'];
+  readonly proposals: ReferralState['proposals'];
+  readonly stages: readonly ReferralStageChange[];
+  readonly history: readonly ReferralHistoryEntry[];
+}
+
+export class ReferralService {
+  readonly #deps: ReferralServiceDeps;
+
+  constructor(deps: ReferralServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Referrals, newest first, filtered and paged by cursor. */
+  async list(ctx: RequestContext, query: ReferralListFilter): Promise<ReferralPage> {
+    return searchReferrals(this.#deps, ctx, query);
+  }
+
+  /** Counts by stage, time in stage, overdue, closure rate, leakage by reason. */
+  async figures(ctx: RequestContext, query: ReferralFigureFilter): Promise<ReferralFigures> {
+    return reportReferrals(this.#deps, ctx, query);
+  }
+
+  /** One referral with its stage transitions and the workflow's history of inputs. */
+  async detail(ctx: RequestContext, workflowId: string): Promise<ReferralDetail> {
+    const { db, policy, audit } = this.#deps;
+    const { row: item, decision } = await policy.visible(
+      ctx,
+      'phi.search',
+      'referral',
+      (await listReferrals(db, { workflowId, limit: 1 })).items[0],
+      (r) => ({ ...(r.site !== null ? { site: r.site } : {}), entity: { kind: 'Referral', id: workflowId } }),
+    );
+    const state = await workflowState<ReferralState>(db, workflowId, REFERRAL_WORKFLOW);
+    if (state === undefined) throw new NotFoundError('referral');
+    const history = (await workflowSteps(db, workflowId)).map((r) => historyEntry(r, state));
+    await audit.append(
+      detailRead(ctx, decision, {
+        kind: 'Referral',
+        id: workflowId,
+        site: item.site,
+        fields: ['stages', 'history', 'proposals'],
+      }),
+    );
+    return {
+      ...item,
+      priority: state.priority,
+      due: state.due,
+      performers: state.performers.map((p) => ({ kind: p.kind, ref: p.ref })),
+      performerInNetwork: state.performerInNetwork,
+      appointmentStart: state.appointmentStart,
+      appointmentInNetwork: state.appointmentInNetwork,
+      requestCompleted: state.requestCompleted,
+      missedAppointments: state.missedAppointments,
+      endedAt: state.endedAt,
+      proposals: state.proposals,
+      stages: stageChanges(state, history),
+      history,
+    };
+  }
+}
+
+function historyEntry(stored: StoredStep, state: ReferralState): ReferralHistoryEntry {
+  const input = stored.input;
+  const base = {
+    ...stepBase(stored),
+    eventId: null,
+    eventType: null,
+    occurredAt: null,
+    status: null,
+    resource: null,
+    tag: null,
+    proposalId: null,
+  };
+  const p = (input.payload ?? {}) as Record<string, unknown>;
+  switch (input.kind) {
+    case 'start':
+      return {
+        ...base,
+        eventId: str(p['eventId']),
+        eventType: 'referral.created',
+        occurredAt: str(p['occurredAt']),
+        status: str(p['status']),
+        resource: str(p['serviceRequest']),
+      };
+    case 'signal':
+      return {
+        ...base,
+        eventId: str(p['eventId']),
+        eventType: str(p['eventType']),
+        occurredAt: str(p['occurredAt']),
+        status: str(p['status']),
+        resource: str(p['ref']) ?? (input.name === 'referral' ? state.serviceRequest : null),
+      };
+    case 'timer':
+      return { ...base, occurredAt: input.payload.dueAt };
+    case 'effect':
+      return { ...base, ...effectOutcome(input) };
+  }
+}
+
+/** The stage entries of the state, each with the event behind it (found in the history by id). */
+function stageChanges(state: ReferralState, history: readonly ReferralHistoryEntry[]): ReferralStageChange[] {
+  const byEvent = new Map(history.filter((h) => h.eventId !== null).map((h) => [h.eventId, h]));
+  return state.history.map((h, i) => {
+    const prev = i > 0 ? state.history[i - 1] : undefined;
+    const change =
+      prev === undefined
+        ? 'entered'
+        : h.stage === prev.stage
+          ? 'ended'
+          : referralStages.indexOf(h.stage) < referralStages.indexOf(prev.stage)
+            ? 'back'
+            : 'entered';
+    const e = h.eventId !== null ? byEvent.get(h.eventId) : undefined;
+    return {
+      stage: h.stage,
+      at: h.at,
+      change,
+      eventId: h.eventId,
+      eventType: e?.eventType ?? null,
+      resource: e?.resource ?? null,
+    };
+  });
+}
