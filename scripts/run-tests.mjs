@@ -5,7 +5,7 @@
 // The tier is in the file's name: `x.int.test.ts` opens a store, a socket or a browser; every other
 // `x.test.ts` is a unit test, and `--unit` runs those with a guard that fails any that opens one
 // (scripts/unit-tier-guard.mjs, and the store harness refuses too). No flag runs both tiers.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -64,7 +64,9 @@ if (files.length === 0) {
 
 // One migrated template store per run, shared by every test process (packages/store/src/testing.ts).
 const templateDir = mkdtempSync(join(tmpdir(), 'steward-test-templates-'));
-const env = { ...process.env, STEWARD_TEST_TEMPLATE_DIR: templateDir };
+// Each file's time, kept where STEWARD_TEST_TIMINGS says or for this run only.
+const timings = process.env.STEWARD_TEST_TIMINGS || join(templateDir, 'timings.json');
+const env = { ...process.env, STEWARD_TEST_TEMPLATE_DIR: templateDir, STEWARD_TEST_TIMINGS: timings };
 if (tier === 'unit') {
   env.STEWARD_TEST_TIER = 'unit';
   const guard = pathToFileURL(join(root, 'scripts/unit-tier-guard.mjs')).href;
@@ -91,8 +93,24 @@ try {
     ],
     { cwd: root, stdio: 'inherit', env },
   );
+  printSlowest();
 } finally {
   rmSync(templateDir, { recursive: true, force: true });
+}
+
+/** STEWARD_TEST_SLOWEST=n lists the n slowest files (default 15, 0 for none). */
+function printSlowest() {
+  const n = Number(process.env.STEWARD_TEST_SLOWEST ?? 15);
+  if (!(n > 0) || !existsSync(timings)) return;
+  const { wallMs, files: times } = JSON.parse(readFileSync(timings, 'utf8'));
+  const sorted = Object.entries(times);
+  const sum = sorted.reduce((s, [, f]) => s + f.ms, 0);
+  console.error(
+    `\n=== Slowest test files (${sorted.length} files, ${(sum / 1000).toFixed(1)} s summed, ${(wallMs / 1000).toFixed(1)} s wall) ===`,
+  );
+  for (const [f, { ms, passed }] of sorted.slice(0, n)) {
+    console.error(`${(ms / 1000).toFixed(1).padStart(7)} s  ${f}${passed ? '' : '  (failed)'}`);
+  }
 }
 console.error(
   `${tier === 'all' ? 'all tests' : `${tier} tier`}: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`,
