@@ -58,8 +58,6 @@ export const tableOwners = {
  * Keep each entry on one line: the check names that line when the debt is stale.
  */
 export const tableDebts = [
-  // The audit route runs its own search on the log instead of asking governance's queryAudit.
-  { file: 'apps/server/src/http/routes/audit.ts', table: 'audit_log' },
   // The follow-up and referral list routes read workflow state directly (to become workflow services).
   { file: 'apps/server/src/http/routes/followups.ts', table: 'workflow_instances' },
   { file: 'apps/server/src/http/routes/referrals.ts', table: 'workflow_instances' },

@@ -41,6 +41,7 @@ export {
   FileAuditWitness,
   readWitnessText,
   SyslogAuditWitness,
+  AuditService,
 } from './audit/index.js';
 export type {
   AuditEvent,
@@ -63,6 +64,14 @@ export type {
   AuditRecord,
   AuditPage,
   ExportOptions,
+  AuditServiceDeps,
+  AuditAccessPolicy,
+  AuditTrailWriter,
+  AuditSearch,
+  AuditSearchPage,
+  AuditAnswerPage,
+  AuditVerification,
+  AuditExportLines,
 } from './audit/index.js';
 export {
   PasswordHasher,
