@@ -63,6 +63,4 @@ export const tableDebts = [
   { file: 'apps/server/src/http/routes/referrals.ts', table: 'workflow_instances' },
   // The workflow detail route reads a workflow's history directly.
   { file: 'apps/server/src/http/routes/workflow-detail.ts', table: 'workflow_history' },
-  // Break-glass checks the user's eligibility by reading identity's users table (policy → identity).
-  { file: 'packages/governance/src/policy/break-glass.ts', table: 'users' },
 ];

@@ -31,6 +31,7 @@ import {
   LoginThrottle,
   Reauthenticator,
   UserDirectory,
+  UserRoster,
   type Logger,
   type AuditWitness,
   type MasterKeyProvider,
@@ -243,6 +244,7 @@ export async function openKernel(
           'BREAK-GLASS ACCESS',
         ),
       clock,
+      new UserRoster(db),
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
       logger.error({ err: e }, 'a denial could not be audited'),

@@ -88,6 +88,7 @@ export {
   Reauthenticator,
   Authenticator,
 } from './identity/index.js';
+export { UserRoster } from './identity/index.js';
 export type {
   UserSummary,
   TotpEnrolment,
