@@ -11,6 +11,7 @@ import {
   FileAuditWitness,
   SyslogAuditWitness,
   Authenticator,
+  AuditService,
   BreakGlassStore,
   EgressRegistry,
   EnvMasterKeyProvider,
@@ -30,6 +31,7 @@ import {
   LoginThrottle,
   Reauthenticator,
   UserDirectory,
+  UserRoster,
   type Logger,
   type AuditWitness,
   type MasterKeyProvider,
@@ -71,6 +73,8 @@ export interface Kernel {
   readonly masterKeys: MasterKeyProvider;
   readonly cipher: KeyRing;
   readonly audit: AuditLog;
+  /** The audit trail read as a governed act: search, verify, export, each decided and audited. */
+  readonly auditService: AuditService;
   readonly users: UserDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
@@ -244,10 +248,12 @@ export async function openKernel(
           'BREAK-GLASS ACCESS',
         ),
       clock,
+      new UserRoster(db),
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
       logger.error({ err: e }, 'a denial could not be audited'),
     );
+    const auditService = new AuditService({ db, cipher, audit, policy, clock });
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
@@ -306,6 +312,7 @@ export async function openKernel(
       masterKeys,
       cipher,
       audit,
+      auditService,
       users,
       serviceAccounts,
       tokens,

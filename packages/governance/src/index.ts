@@ -41,6 +41,7 @@ export {
   FileAuditWitness,
   readWitnessText,
   SyslogAuditWitness,
+  AuditService,
 } from './audit/index.js';
 export type {
   AuditEvent,
@@ -63,6 +64,14 @@ export type {
   AuditRecord,
   AuditPage,
   ExportOptions,
+  AuditServiceDeps,
+  AuditAccessPolicy,
+  AuditTrailWriter,
+  AuditSearch,
+  AuditSearchPage,
+  AuditAnswerPage,
+  AuditVerification,
+  AuditExportLines,
 } from './audit/index.js';
 export {
   PasswordHasher,
@@ -79,6 +88,7 @@ export {
   Reauthenticator,
   Authenticator,
 } from './identity/index.js';
+export { UserRoster } from './identity/index.js';
 export type {
   UserSummary,
   TotpEnrolment,

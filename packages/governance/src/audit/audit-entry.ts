@@ -2,7 +2,7 @@
  * @module What an audit entry says: the ASTM E2147 fields (when, who, which patient, what action,
  * which data, from where, why) plus Steward's event type and outcome.
  */
-import type { Actor, PurposeOfUse } from '@steward/core';
+import type { Actor, PurposeOfUse, RequestContext } from '@steward/core';
 
 export const auditEvents = [
   'phi.read',
@@ -87,4 +87,12 @@ export interface AuditEntryInput {
 /** Where audit entries go. `append` resolves once the entry is durable, and rejects otherwise. */
 export interface AuditSink {
   append(entry: AuditEntryInput): Promise<{ readonly seq: number }>;
+}
+
+/** Where a request came from, as an audit entry's `source` records it. */
+export function sourceOf(ctx: RequestContext): { address?: string; requestId?: string } {
+  return {
+    ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
+    ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
+  };
 }

@@ -19,6 +19,17 @@ export type {
 export { queryAudit, iterateAudit, decodeEntry } from './query.js';
 export type { AuditFilter, AuditQuery, AuditRecord, AuditPage } from './query.js';
 export { exportFhirAuditEvents, toFhirAuditEvents } from './fhir-export.js';
+export { AuditService } from './audit-service.js';
+export type {
+  AuditServiceDeps,
+  AuditAccessPolicy,
+  AuditTrailWriter,
+  AuditSearch,
+  AuditSearchPage,
+  AuditAnswerPage,
+  AuditVerification,
+  AuditExportLines,
+} from './audit-service.js';
 export type { ExportOptions } from './fhir-export.js';
 export { canonicalJson, chainHash, checkpointMessage, entryText, GENESIS_HASH } from './audit-chain.js';
 export type { CanonicalEntry } from './audit-chain.js';

@@ -32,3 +32,4 @@ export type {
   SessionCheck,
 } from './sessions.js';
 export type { RequestSource } from './identity-support.js';
+export { UserRoster } from './user-roster.js';

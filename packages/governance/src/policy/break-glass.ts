@@ -3,7 +3,16 @@
  * use it; a reason is required; it lasts at most an hour; every start and every use is audited
  * and logged loudly; and every episode stays on the compliance officer's list until reviewed.
  */
-import { newId, ValidationError, UserError, NotFoundError, systemClock, type Actor, type Clock } from '@steward/core';
+import {
+  newId,
+  ValidationError,
+  UserError,
+  NotFoundError,
+  UnexpectedError,
+  systemClock,
+  type Actor,
+  type Clock,
+} from '@steward/core';
 import type { Database } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -31,6 +40,23 @@ export type BreakGlassAlarm = (event: {
   kind: 'start' | 'use';
 }) => void;
 
+/**
+ * What break-glass asks identity about users (identity's `UserRoster` answers it): policy sits
+ * beside identity, not above it, so it names the questions instead of reading the users table.
+ */
+export interface BreakGlassRoster {
+  /** The user's username when the user is enabled and on the break-glass list. */
+  breakGlassEligible(userId: string): Promise<string | undefined>;
+  /** Usernames by user id. */
+  usernames(userIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** No roster: nobody is eligible, and no episode's user can be named (stores used only by the decision point). */
+const noRoster: BreakGlassRoster = {
+  breakGlassEligible: () => Promise.resolve(undefined),
+  usernames: () => Promise.resolve(new Map()),
+};
+
 export class BreakGlassStore {
   constructor(
     private readonly db: Database,
@@ -38,6 +64,8 @@ export class BreakGlassStore {
     private readonly audit: AuditSink,
     private readonly alarm: BreakGlassAlarm = () => undefined,
     private readonly clock: Clock = systemClock,
+    /** Who may break the glass, and the usernames episodes show. Without one, starting is refused. */
+    private readonly roster: BreakGlassRoster = noRoster,
   ) {}
 
   async start(actor: Actor, request: { site: string; reason: string; minutes?: number }): Promise<BreakGlassEpisode> {
@@ -51,12 +79,8 @@ export class BreakGlassStore {
     }
     if (problems.length > 0) throw new ValidationError('invalid break-glass request', problems);
 
-    const eligible = await this.db.query<{ username: string }>(
-      `select username from users where id = $1 and break_glass_eligible and disabled_at is null`,
-      [actor.id],
-    );
-    const user = eligible.rows[0];
-    if (actor.kind !== 'user' || user === undefined) {
+    const username = await this.roster.breakGlassEligible(actor.id);
+    if (actor.kind !== 'user' || username === undefined) {
       await this.audit.append({
         actor,
         event: 'access.denied',
@@ -95,7 +119,7 @@ export class BreakGlassStore {
     return {
       id,
       userId: actor.id,
-      username: user.username,
+      username,
       site: request.site,
       reason: request.reason,
       startedAt,
@@ -139,7 +163,6 @@ export class BreakGlassStore {
     const { rows } = await this.db.query<{
       id: string;
       user_id: string;
-      username: string;
       site: string;
       reason_enc: Uint8Array;
       started_at: Date;
@@ -147,16 +170,17 @@ export class BreakGlassStore {
       reviewed_at: Date | null;
       reviewed_by: string | null;
     }>(
-      `select b.id, b.user_id, u.username, b.site, b.reason_enc, b.started_at, b.expires_at, b.reviewed_at, b.reviewed_by
-         from break_glass b join users u on u.id = b.user_id
+      `select b.id, b.user_id, b.site, b.reason_enc, b.started_at, b.expires_at, b.reviewed_at, b.reviewed_by
+         from break_glass b
         ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
         order by b.started_at desc`,
       params,
     );
+    const usernames = await this.roster.usernames(rows.map((r) => r.user_id));
     return rows.map((r) => ({
       id: r.id,
       userId: r.user_id,
-      username: r.username,
+      username: usernameOf(usernames, r.user_id),
       site: r.site,
       reason: this.cipher.decrypt(r.reason_enc, `break_glass.reason:${r.id}`).toString('utf8'),
       startedAt: r.started_at,
@@ -182,4 +206,11 @@ export class BreakGlassStore {
       breakGlassId: episodeId,
     });
   }
+}
+
+/** Every episode has a user (a foreign key); one the roster cannot name is a wiring fault, said so. */
+function usernameOf(usernames: ReadonlyMap<string, string>, userId: string): string {
+  const username = usernames.get(userId);
+  if (username === undefined) throw new UnexpectedError('a break-glass episode names a user the roster does not know');
+  return username;
 }

@@ -13,7 +13,7 @@ import {
   type PurposeOfUse,
   type RequestContext,
 } from '@steward/core';
-import type { AuditSink } from '../audit/audit-entry.js';
+import { sourceOf, type AuditSink } from '../audit/audit-entry.js';
 import type { BreakGlassStore } from './break-glass.js';
 import type { GrantStore, Grant } from './grants.js';
 import { breakGlassActions, roleAllows, type Action } from './permissions.js';
@@ -162,9 +162,5 @@ export function actionCode(action: Action): 'C' | 'R' | 'U' | 'D' | 'E' {
   return 'E';
 }
 
-export function sourceOf(ctx: RequestContext): { address?: string; requestId?: string } {
-  return {
-    ...(ctx.sourceAddress !== undefined ? { address: ctx.sourceAddress } : {}),
-    ...(ctx.requestId !== undefined ? { requestId: ctx.requestId } : {}),
-  };
-}
+// Defined beside the audit entry it fills (the audit service uses it too); exported here as before.
+export { sourceOf };

@@ -1,0 +1,196 @@
+/**
+ * @module `AuditService`: reading the audit trail as a governed act. Each method takes the request
+ * context first and does the whole act: the policy decision (a denial audited and answered
+ * FORBIDDEN by the policy), the read, and the audit entry of the access itself — searching,
+ * verifying and exporting the trail are each on the trail.
+ *
+ * The policy is a port (`AuditAccessPolicy`): the decision point lives above the audit log and
+ * imports it, so the audit folder names only what it needs of it.
+ */
+import { systemClock, type Clock, type RequestContext } from '@steward/core';
+import type { Sql } from '@steward/store';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { auditEvents, sourceOf, type AuditEntryInput, type AuditEvent } from './audit-entry.js';
+import type { VerifyResult } from './chain-verifier.js';
+import { toFhirAuditEvents } from './fhir-export.js';
+import { iterateAudit, queryAudit, type AuditFilter, type AuditRecord } from './query.js';
+import { verifyAuditLog } from './verify.js';
+import type { AuditWitness } from './witness.js';
+
+/** What the service needs of the policy decision point: enforce one permission, or throw FORBIDDEN. */
+export interface AuditAccessPolicy {
+  enforce(ctx: RequestContext, action: 'audit.read' | 'audit.verify' | 'audit.export'): Promise<unknown>;
+}
+
+/** What the service needs of the audit log: append, flush, and the witnesses verification checks. */
+export interface AuditTrailWriter {
+  append(entry: AuditEntryInput): Promise<{ readonly seq: number }>;
+  flush(): Promise<void>;
+  readonly witnesses: readonly AuditWitness[];
+}
+
+/**
+ * A search of the trail as asked (the API's query parameters). The audit entry of the search
+ * records these as given; `event` is a comma-separated list of event codes.
+ */
+export interface AuditSearch {
+  readonly patient?: string;
+  readonly actor?: string;
+  readonly event?: string;
+  /** ISO date or date-time, inclusive. */
+  readonly from?: string;
+  /** ISO date or date-time, exclusive. */
+  readonly to?: string;
+}
+
+export interface AuditSearchPage extends AuditSearch {
+  /** Most entries returned (decimal). */
+  readonly limit?: string;
+  /** Keyset paging: only entries with seq greater than this (decimal). */
+  readonly after?: string;
+}
+
+export interface AuditAnswerPage {
+  readonly items: readonly AuditRecord[];
+  /** Pass as `after` for the next page; undefined on the last. */
+  readonly next: number | undefined;
+}
+
+export type AuditVerification = VerifyResult & {
+  /** ISO-8601, when the verification started. */
+  readonly checkedAt: string;
+  /** The last entry known good (seq 0, time null: nothing verified). */
+  readonly verifiedTo: { readonly seq: number; readonly at: string | null };
+};
+
+/** The NDJSON lines of an export (each ends in a newline); its return value counts what was sent. */
+export type AuditExportLines = AsyncGenerator<string, { entries: number; events: number }, undefined>;
+
+export interface AuditServiceDeps {
+  readonly db: Sql;
+  readonly cipher: FieldCipher;
+  readonly audit: AuditTrailWriter;
+  readonly policy: AuditAccessPolicy;
+  readonly clock?: Clock;
+}
+
+export class AuditService {
+  readonly #db: Sql;
+  readonly #cipher: FieldCipher;
+  readonly #audit: AuditTrailWriter;
+  readonly #policy: AuditAccessPolicy;
+  readonly #clock: Clock;
+
+  constructor(deps: AuditServiceDeps) {
+    this.#db = deps.db;
+    this.#cipher = deps.cipher;
+    this.#audit = deps.audit;
+    this.#policy = deps.policy;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  /** The event codes a search and an export filter by (needs `audit.read`; not itself audited). */
+  async eventCodes(ctx: RequestContext): Promise<{ codes: readonly AuditEvent[] }> {
+    await this.#policy.enforce(ctx, 'audit.read');
+    return { codes: auditEvents };
+  }
+
+  /** One page of the entries a search finds, by seq; the search is audited (`audit.queried`). */
+  async query(ctx: RequestContext, search: AuditSearchPage): Promise<AuditAnswerPage> {
+    await this.#policy.enforce(ctx, 'audit.read');
+    const page = await queryAudit(this.#db, this.#cipher, {
+      ...filterOf(search),
+      ...(search.limit !== undefined ? { limit: Number(search.limit) } : {}),
+      ...(search.after !== undefined ? { after: Number(search.after) } : {}),
+    });
+    await this.#audit.append({
+      actor: ctx.actor,
+      event: 'audit.queried',
+      action: 'R',
+      outcome: 'success',
+      ...(search.patient !== undefined ? { patientIds: [search.patient] } : {}),
+      query: definedOnly(search),
+    });
+    return { items: page.entries, next: page.next };
+  }
+
+  /**
+   * Verifies the chain and checkpoints from genesis (after flushing what is queued) and says up to
+   * which entry it holds; the verification is audited (`audit.verified`, failure when it broke).
+   */
+  async verify(ctx: RequestContext): Promise<AuditVerification> {
+    await this.#policy.enforce(ctx, 'audit.verify');
+    await this.#audit.flush();
+    const checkedAt = this.#clock.now().toISOString();
+    const result = await verifyAuditLog(this.#db, { witnesses: this.#audit.witnesses });
+    // The last entry known good: the head when the chain holds, the one before the first bad one otherwise.
+    const goodSeq = result.ok ? result.headSeq : result.firstBadSeq - 1;
+    const at =
+      goodSeq > 0
+        ? ((await this.#db.query<{ at: Date | string }>('select at from audit_log where seq = $1', [goodSeq])).rows[0]
+            ?.at ?? null)
+        : null;
+    await this.#audit.append({
+      actor: ctx.actor,
+      event: 'audit.verified',
+      action: 'E',
+      outcome: result.ok ? 'success' : 'failure',
+      reason: result.ok ? `verified-to:${goodSeq}` : `${result.problem}:${result.firstBadSeq}`,
+    });
+    return {
+      ...result,
+      checkedAt,
+      verifiedTo: { seq: goodSeq, at: at === null ? null : new Date(at).toISOString() },
+    };
+  }
+
+  /**
+   * The entries a search finds as FHIR R4 AuditEvent (IHE BALP) NDJSON lines, in seq order. The
+   * export is audited (`audit.exported`) and flushed before this returns, so before the first line
+   * leaves: an export that breaks off midway is still on record. BALP gives each patient of an
+   * entry its own AuditEvent; exporting one patient's trail keeps only that patient's (an entry
+   * that also touched others is still exported, for this patient).
+   */
+  async export(ctx: RequestContext, search: AuditSearch): Promise<AuditExportLines> {
+    await this.#policy.enforce(ctx, 'audit.export');
+    await this.#audit.append({
+      actor: ctx.actor,
+      event: 'audit.exported',
+      action: 'E',
+      outcome: 'success',
+      ...(search.patient !== undefined ? { patientIds: [search.patient] } : {}),
+      query: definedOnly(search),
+      source: sourceOf(ctx),
+      reason: 'fhir-ndjson',
+    });
+    await this.#audit.flush();
+    return this.#lines(filterOf(search), search.patient);
+  }
+
+  async *#lines(filter: AuditFilter, patient: string | undefined): AuditExportLines {
+    let entries = 0;
+    let events = 0;
+    for await (const record of iterateAudit(this.#db, this.#cipher, filter)) {
+      entries++;
+      for (const event of toFhirAuditEvents(record)) {
+        if (patient !== undefined && !event.entity?.some((e) => e.what?.reference === `Patient/${patient}`)) continue;
+        yield `${JSON.stringify(event)}\n`;
+        events++;
+      }
+    }
+    return { entries, events };
+  }
+}
+
+function filterOf(q: AuditSearch): AuditFilter {
+  return {
+    ...(q.patient !== undefined ? { patientId: q.patient } : {}),
+    ...(q.actor !== undefined ? { actorId: q.actor } : {}),
+    ...(q.event !== undefined ? { events: [...new Set(q.event.split(','))] as AuditEvent[] } : {}),
+    ...(q.from !== undefined ? { from: q.from } : {}),
+    ...(q.to !== undefined ? { to: q.to } : {}),
+  };
+}
+
+const definedOnly = (q: object): Record<string, string> =>
+  Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));

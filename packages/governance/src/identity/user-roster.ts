@@ -1,0 +1,29 @@
+/**
+ * @module `UserRoster`: what other governance folders may know of a user without touching the
+ * users table: who is on the break-glass list, and usernames by id (policy's break-glass episodes
+ * name their user). Identity owns `users`; the roster is its read-only answer to those questions.
+ */
+import type { Sql } from '@steward/store';
+
+export class UserRoster {
+  constructor(private readonly db: Sql) {}
+
+  /** The user's username when the user is enabled and marked eligible for break-glass. */
+  async breakGlassEligible(userId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ username: string }>(
+      `select username from users where id = $1 and break_glass_eligible and disabled_at is null`,
+      [userId],
+    );
+    return rows[0]?.username;
+  }
+
+  /** Usernames by user id, disabled users included; ids of no user are left out. */
+  async usernames(userIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; username: string }>(
+      `select id, username from users where id = any($1::uuid[])`,
+      [[...new Set(userIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
+}
