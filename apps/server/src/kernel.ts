@@ -6,8 +6,10 @@
 import { ConfigError, systemClock, type Clock } from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
+  AccountService,
   ApiTokens,
   AuditLog,
+  GrantAdmin,
   FileAuditWitness,
   SyslogAuditWitness,
   Authenticator,
@@ -71,6 +73,17 @@ export interface Kernel {
   readonly masterKeys: MasterKeyProvider;
   readonly cipher: KeyRing;
   readonly audit: AuditLog;
+  /**
+   * Account administration, governed: users, service accounts and API tokens, each method taking
+   * the request context first (policy, change, audit). Routes and commands use this.
+   */
+  readonly accounts: AccountService;
+  /** Grant administration, governed the same way (grants.manage). */
+  readonly grantAdmin: GrantAdmin;
+  /**
+   * The ungoverned directories below `accounts`: for the bootstrap path only (`steward init`'s
+   * first administrator, demo and local accounts, test kits), acting as an explicit system actor.
+   */
   readonly users: UserDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
@@ -302,6 +315,8 @@ export async function openKernel(
       masterKeys,
       cipher,
       audit,
+      accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
+      grantAdmin: new GrantAdmin(policy, grants),
       users,
       serviceAccounts,
       tokens,

@@ -73,6 +73,7 @@ export {
   totpCode,
   UserDirectory,
   ServiceAccountDirectory,
+  AccountService,
   ApiTokens,
   SessionManager,
   LoginThrottle,
@@ -89,6 +90,10 @@ export type {
   SessionConfig,
   ReauthProof,
   ReauthMethod,
+  AccountPolicy,
+  AccountServiceDeps,
+  NewTokenInput,
+  ReauthInput,
 } from './identity/index.js';
 export {
   actions,
@@ -97,6 +102,7 @@ export {
   rolePermissions,
   roleAllows,
   GrantStore,
+  GrantAdmin,
   validateGrant,
   BreakGlassStore,
   BREAK_GLASS_MAX_MINUTES,
