@@ -82,43 +82,54 @@ for (const target of storeTargets()) {
       );
       const usersBefore = (await kit.users.list()).length;
       const from = kit.audit.entries.length;
-      const refusals: [Promise<unknown>, string][] = [
-        [accounts.users.create(ctx, { username: 'not-created', password: 'a long enough password' }), 'users.manage'],
-        [accounts.users.list(ctx), 'users.manage'],
-        [accounts.users.disable(ctx, other.id), 'users.manage'],
-        [accounts.users.setBreakGlassEligible(ctx, other.id, true), 'users.manage'],
-        [accounts.users.unlock(ctx, other.id), 'users.manage'],
-        [accounts.users.startTotpEnrolment(ctx, other.id), 'users.manage'],
-        [accounts.users.setPassword(ctx, other.id, { newPassword: 'a new long passphrase' }), 'users.manage'],
-        [accounts.services.create(ctx, { name: 'not-created' }), 'users.manage'],
-        [accounts.services.list(ctx), 'users.manage'],
-        [accounts.tokens.list(ctx), 'tokens.manage'],
+      // One at a time, so the denials are audited in this order.
+      const refusals: [() => Promise<unknown>, string][] = [
         [
-          accounts.tokens.issue(ctx, {
-            principalKind: 'user',
-            principalId: other.id,
-            name: 'not issued',
-            scopes: ['*'],
-            expiresInDays: 1,
-          }),
+          () => accounts.users.create(ctx, { username: 'not-created', password: 'a long enough password' }),
+          'users.manage',
+        ],
+        [() => accounts.users.list(ctx), 'users.manage'],
+        [() => accounts.users.disable(ctx, other.id), 'users.manage'],
+        [() => accounts.users.setBreakGlassEligible(ctx, other.id, true), 'users.manage'],
+        [() => accounts.users.unlock(ctx, other.id), 'users.manage'],
+        [() => accounts.users.startTotpEnrolment(ctx, other.id), 'users.manage'],
+        [() => accounts.users.setPassword(ctx, other.id, { newPassword: 'a new long passphrase' }), 'users.manage'],
+        [() => accounts.services.create(ctx, { name: 'not-created' }), 'users.manage'],
+        [() => accounts.services.list(ctx), 'users.manage'],
+        [() => accounts.services.disable(ctx, newId()), 'users.manage'],
+        [
+          () => accounts.users.confirmTotp(ctx, other.id, { secret: 'JBSWY3DPEHPK3PXP', code: '000000' }),
+          'users.manage',
+        ],
+        [() => accounts.tokens.list(ctx), 'tokens.manage'],
+        [
+          () =>
+            accounts.tokens.issue(ctx, {
+              principalKind: 'user',
+              principalId: other.id,
+              name: 'not issued',
+              scopes: ['*'],
+              expiresInDays: 1,
+            }),
           'tokens.manage',
         ],
-        [accounts.tokens.revoke(ctx, newId()), 'tokens.manage'],
-        [grantAdmin.list(ctx), 'grants.manage'],
-        [grantAdmin.revoke(ctx, newId()), 'grants.manage'],
+        [() => accounts.tokens.revoke(ctx, newId()), 'tokens.manage'],
+        [() => grantAdmin.list(ctx), 'grants.manage'],
+        [() => grantAdmin.revoke(ctx, newId()), 'grants.manage'],
         [
-          grantAdmin.add(ctx, {
-            principalKind: 'user',
-            principalId: other.id,
-            role: 'admin',
-            site: '*',
-            workflow: '*',
-            purposeOfUse: 'HSYSADMIN',
-          }),
+          () =>
+            grantAdmin.add(ctx, {
+              principalKind: 'user',
+              principalId: other.id,
+              role: 'admin',
+              site: '*',
+              workflow: '*',
+              purposeOfUse: 'HSYSADMIN',
+            }),
           'grants.manage',
         ],
       ];
-      for (const [attempt] of refusals) await rejectsWith(attempt, 'FORBIDDEN');
+      for (const [attempt] of refusals) await rejectsWith(attempt(), 'FORBIDDEN');
       const denials = kit.audit.since(from);
       assert.deepEqual(
         denials.map((e) => [e.event, e.outcome, e.actor.id, e.reason]),
