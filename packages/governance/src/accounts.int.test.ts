@@ -192,6 +192,42 @@ for (const target of storeTargets()) {
       assert.notEqual((await kit.users.get(user.id)).disabledAt, null);
     });
 
+    it('lets a token revoke itself without a grant, and only itself', async () => {
+      const { kit, accounts, userCtx } = setup();
+      const admin = await userCtx(`admin-${newId().slice(0, 8)}`, 'admin');
+      const service = await accounts.services.create(admin, { name: `svc-${newId().slice(0, 8)}` });
+      const issue = () =>
+        accounts.tokens.issue(admin, {
+          principalKind: 'service',
+          principalId: service.id,
+          name: 'sync',
+          scopes: ['phi.read'],
+          expiresInDays: 1,
+        });
+      const [mine, other] = [await issue(), await issue()];
+      const asToken: RequestContext = {
+        actor: {
+          kind: 'service',
+          id: service.id,
+          name: service.name,
+          authMethod: 'api-token',
+          tokenId: mine.id,
+          scopes: ['phi.read'],
+        },
+      };
+      await rejectsWith(accounts.tokens.revokeOwn({ actor: { ...admin.actor } }), 'VALIDATION_FAILED');
+      await accounts.tokens.revokeOwn(asToken);
+      const live = (await kit.tokens.list()).filter((t) => t.principalId === service.id && t.revokedAt === null);
+      assert.deepEqual(
+        live.map((t) => t.id),
+        [other.id],
+      );
+      assert.deepEqual(
+        kit.audit.since(0, 'auth.token_revoked').map((e) => [e.actor.id, e.entity?.id]),
+        [[service.id, mine.id]],
+      );
+    });
+
     it('lets a user change their own account without users.manage, only with re-authentication', async () => {
       const { kit, accounts, userCtx } = setup();
       const ctx = await userCtx(`self-${newId().slice(0, 8)}`);

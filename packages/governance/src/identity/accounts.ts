@@ -5,7 +5,7 @@
  * by the directory that makes it). Routes and commands call these; the directories underneath are
  * for the bootstrap path (`steward init`, demo and local accounts) with an explicit system actor.
  */
-import type { Clock, RequestContext } from '@steward/core';
+import { ValidationError, type Clock, type RequestContext } from '@steward/core';
 import type { Reauthenticator, ReauthProof } from './reauthentication.js';
 import type { RequestSource } from './identity-support.js';
 import type { ServiceAccount, ServiceAccountDirectory } from './service-accounts.js';
@@ -166,6 +166,17 @@ export class AccountService {
     revoke: async (ctx: RequestContext, tokenId: string): Promise<void> => {
       await this.#d.policy.enforce(ctx, 'tokens.manage');
       await this.#d.tokens.revoke(tokenId, ctx.actor);
+    },
+    /**
+     * The token this request carries ends itself (`steward logout` with a token). Like logging out
+     * of a session it needs no grant: a credential may always give itself up, and no other.
+     */
+    revokeOwn: async (ctx: RequestContext): Promise<void> => {
+      if (ctx.actor.tokenId === undefined)
+        throw new ValidationError('this request carries no API token', [
+          { path: 'authorization', message: 'a session ends with POST /auth/logout' },
+        ]);
+      await this.#d.tokens.revoke(ctx.actor.tokenId, ctx.actor);
     },
   };
 
