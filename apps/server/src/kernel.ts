@@ -6,8 +6,10 @@
 import { ConfigError, systemClock, type Clock } from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
+  AccountService,
   ApiTokens,
   AuditLog,
+  GrantAdmin,
   FileAuditWitness,
   SyslogAuditWitness,
   Authenticator,
@@ -75,6 +77,17 @@ export interface Kernel {
   readonly audit: AuditLog;
   /** The audit trail read as a governed act: search, verify, export, each decided and audited. */
   readonly auditService: AuditService;
+  /**
+   * Account administration, governed: users, service accounts and API tokens, each method taking
+   * the request context first (policy, change, audit). Routes and commands use this.
+   */
+  readonly accounts: AccountService;
+  /** Grant administration, governed the same way (grants.manage). */
+  readonly grantAdmin: GrantAdmin;
+  /**
+   * The ungoverned directories below `accounts`: for the bootstrap path only (`steward init`'s
+   * first administrator, demo and local accounts, test kits), acting as an explicit system actor.
+   */
   readonly users: UserDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
@@ -313,6 +326,8 @@ export async function openKernel(
       cipher,
       audit,
       auditService,
+      accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
+      grantAdmin: new GrantAdmin(policy, grants),
       users,
       serviceAccounts,
       tokens,

@@ -82,6 +82,7 @@ export {
   totpCode,
   UserDirectory,
   ServiceAccountDirectory,
+  AccountService,
   ApiTokens,
   SessionManager,
   LoginThrottle,
@@ -99,6 +100,10 @@ export type {
   SessionConfig,
   ReauthProof,
   ReauthMethod,
+  AccountPolicy,
+  AccountServiceDeps,
+  NewTokenInput,
+  ReauthInput,
 } from './identity/index.js';
 export {
   actions,
@@ -107,6 +112,7 @@ export {
   rolePermissions,
   roleAllows,
   GrantStore,
+  GrantAdmin,
   validateGrant,
   BreakGlassStore,
   BREAK_GLASS_MAX_MINUTES,

@@ -8,6 +8,8 @@ export type { TotpCheck } from './totp.js';
 export { UserDirectory, checkHandle, totpContext } from './users.js';
 export type { UserSummary, TotpEnrolment, UserDirectoryDeps } from './users.js';
 export { ServiceAccountDirectory } from './service-accounts.js';
+export { AccountService } from './accounts.js';
+export type { AccountPolicy, AccountServiceDeps, NewTokenInput, ReauthInput } from './accounts.js';
 export type { ServiceAccount, ServiceAccountDirectoryDeps } from './service-accounts.js';
 export { ApiTokens } from './tokens.js';
 export type {

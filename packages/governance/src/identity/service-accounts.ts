@@ -1,6 +1,8 @@
 /**
  * @module Service accounts: non-human principals (integrations, automation runners) that
  * authenticate with API tokens only. Disabling one revokes all its tokens at once.
+ * It checks no permission: requests go through `AccountService` (accounts.ts); governed callers
+ * such as the EHR connection registry decide before they create one.
  */
 import { ConflictError, NotFoundError, newId, type Actor, type Clock } from '@steward/core';
 import type { Database } from '@steward/store';

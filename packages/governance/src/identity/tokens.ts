@@ -7,6 +7,9 @@
  * cannot be guessed, so a stolen `token_hash` column is useless either way.
  *
  * Revocation is effective at once: every authentication reads the row; nothing is cached.
+ *
+ * Issuing and revoking check no permission here: requests go through `AccountService`
+ * (accounts.ts, tokens.manage); calling these directly is the bootstrap path.
  */
 import {
   NotFoundError,

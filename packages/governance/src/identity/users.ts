@@ -1,6 +1,9 @@
 /**
  * @module The user directory: create, list, disable, break-glass eligibility and TOTP enrolment.
  * Listing never returns a password hash or TOTP secret. Every change is audited.
+ * It checks no permission: requests go through `AccountService` (accounts.ts), which decides
+ * first; calling this directly is the bootstrap path (`steward init`, demo and local accounts),
+ * with an explicit system actor.
  */
 import { ConflictError, NotFoundError, ValidationError, newId, type Actor, type Clock } from '@steward/core';
 import type { Database } from '@steward/store';

@@ -1,9 +1,10 @@
 /**
- * @module Administration: users, service accounts, API tokens and grants. Each route asks the
- * policy decision point first (users.manage, tokens.manage, grants.manage); each change is audited
- * by the directory that makes it.
+ * @module Administration: users, service accounts, API tokens and grants. Each route is its schema
+ * and one call to a governed service (kernel.accounts, kernel.grantAdmin), which decides
+ * (users.manage, tokens.manage, grants.manage, or self-service with re-authentication), changes
+ * and audits.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, IdParams } from '../contract/common.js';
@@ -36,15 +37,13 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
+      const created = await kernel.accounts.users.create(contextOf(request), request.body);
       void reply.status(201);
-      return kernel.users.create(request.body, ctx.actor);
+      return created;
     },
   );
   api.get('/users', { schema: { tags: ['admin'], summary: 'List users', response: ListAnswer } }, async (request) => {
-    await kernel.policy.enforce(contextOf(request), 'users.manage');
-    return { items: await kernel.users.list() };
+    return { items: await kernel.accounts.users.list(contextOf(request)) };
   });
   api.post(
     '/users/:id/disable',
@@ -57,9 +56,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
-      await kernel.users.disable(request.params.id, ctx.actor);
+      await kernel.accounts.users.disable(contextOf(request), request.params.id);
       void reply.status(204);
     },
   );
@@ -75,30 +72,13 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
-      await kernel.users.setBreakGlassEligible(request.params.id, request.body.eligible, ctx.actor);
+      await kernel.accounts.users.setBreakGlassEligible(contextOf(request), request.params.id, request.body.eligible);
       void reply.status(204);
     },
   );
   // Self-service (the caller's own account): the token must carry `account.self`, and a change
   // needs re-authentication (current password and code, or a fresh session). Others' accounts:
-  // users.manage.
-  const mine = async (request: FastifyRequest & { readonly params: { readonly id: string } }): Promise<boolean> => {
-    const ctx = contextOf(request);
-    if (ctx.actor.kind !== 'user' || ctx.actor.id !== request.params.id) {
-      await kernel.policy.enforce(ctx, 'users.manage');
-      return false;
-    }
-    await kernel.policy.enforceSelf(ctx, request.params.id);
-    return true;
-  };
-  const proofOf = (b: { currentPassword?: string; currentCode?: string }) =>
-    b.currentPassword === undefined
-      ? undefined
-      : { password: b.currentPassword, ...(b.currentCode !== undefined ? { totpCode: b.currentCode } : {}) };
-  const source = (request: FastifyRequest) => ({ address: request.ip, requestId: request.id });
-
+  // users.manage. The service decides which.
   api.post(
     '/users/:id/totp',
     {
@@ -109,10 +89,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: Answer,
       },
     },
-    async (request) => {
-      await mine(request);
-      return kernel.users.startTotpEnrolment(request.params.id);
-    },
+    async (request) => kernel.accounts.users.startTotpEnrolment(contextOf(request), request.params.id),
   );
   api.post(
     '/users/:id/totp/confirm',
@@ -127,9 +104,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      if (await mine(request)) await kernel.reauth.require(ctx.actor, proofOf(request.body), source(request));
-      await kernel.users.confirmTotp(request.params.id, request.body.secret, request.body.code, ctx.actor);
+      await kernel.accounts.users.confirmTotp(contextOf(request), request.params.id, request.body);
       void reply.status(204);
     },
   );
@@ -146,15 +121,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      const self = await mine(request);
-      if (self) await kernel.reauth.require(ctx.actor, proofOf(request.body), source(request));
-      await kernel.users.setPassword(
-        request.params.id,
-        request.body.newPassword,
-        ctx.actor,
-        ...(self && ctx.actor.sessionId !== undefined ? [ctx.actor.sessionId] : []),
-      );
+      await kernel.accounts.users.setPassword(contextOf(request), request.params.id, request.body);
       void reply.status(204);
     },
   );
@@ -168,11 +135,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: Unlocked, ...errors },
       },
     },
-    async (request) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
-      return kernel.users.unlock(request.params.id, ctx.actor);
-    },
+    async (request) => kernel.accounts.users.unlock(contextOf(request), request.params.id),
   );
 
   // --- service accounts ---
@@ -187,18 +150,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
+      const created = await kernel.accounts.services.create(contextOf(request), request.body);
       void reply.status(201);
-      return kernel.serviceAccounts.create(request.body.name, ctx.actor);
+      return created;
     },
   );
   api.get(
     '/service-accounts',
     { schema: { tags: ['admin'], summary: 'List service accounts', response: ListAnswer } },
     async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'users.manage');
-      return { items: await kernel.serviceAccounts.list() };
+      return { items: await kernel.accounts.services.list(contextOf(request)) };
     },
   );
   api.post(
@@ -212,9 +173,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'users.manage');
-      await kernel.serviceAccounts.disable(request.params.id, ctx.actor);
+      await kernel.accounts.services.disable(contextOf(request), request.params.id);
       void reply.status(204);
     },
   );
@@ -231,23 +190,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'tokens.manage');
-      const b = request.body;
-      // A token for oneself is a new credential for one's own account: prove it is really you.
-      if (b.principalKind === 'user' && ctx.actor.kind === 'user' && b.principalId === ctx.actor.id) {
-        await kernel.policy.enforceSelf(ctx, b.principalId);
-        await kernel.reauth.require(ctx.actor, proofOf(b), source(request));
-      }
-      const issued = await kernel.tokens.issue(
-        {
-          principal: { kind: b.principalKind, id: b.principalId },
-          name: b.name,
-          scopes: b.scopes,
-          expiresAt: new Date(kernel.clock.now().getTime() + b.expiresInDays * 86_400_000),
-        },
-        ctx.actor,
-      );
+      const issued = await kernel.accounts.tokens.issue(contextOf(request), request.body);
       void reply.status(201);
       return issued;
     },
@@ -256,8 +199,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
     '/tokens',
     { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: ListAnswer } },
     async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'tokens.manage');
-      return { items: await kernel.tokens.list() };
+      return { items: await kernel.accounts.tokens.list(contextOf(request)) };
     },
   );
   api.delete(
@@ -271,9 +213,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'tokens.manage');
-      await kernel.tokens.revoke(request.params.id, ctx.actor);
+      await kernel.accounts.tokens.revoke(contextOf(request), request.params.id);
       void reply.status(204);
     },
   );
@@ -290,18 +230,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'grants.manage');
+      const grant = await kernel.grantAdmin.add(contextOf(request), request.body);
       void reply.status(201);
-      return kernel.grants.add(ctx.actor, request.body);
+      return grant;
     },
   );
   api.get(
     '/grants',
     { schema: { tags: ['admin'], summary: 'List live grants', response: ListAnswer } },
     async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'grants.manage');
-      return { items: await kernel.grants.list() };
+      return { items: await kernel.grantAdmin.list(contextOf(request)) };
     },
   );
   api.delete(
@@ -315,9 +253,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'grants.manage');
-      await kernel.grants.revoke(ctx.actor, request.params.id);
+      await kernel.grantAdmin.revoke(contextOf(request), request.params.id);
       void reply.status(204);
     },
   );

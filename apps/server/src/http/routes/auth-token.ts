@@ -1,10 +1,9 @@
 /**
  * @module DELETE /auth/token: an API token ends itself (`steward logout` with a service token).
  * Like logging out of a session, it needs no grant: a credential may always give itself up; it
- * cannot touch any other token. Revoked at once and audited by the token directory.
+ * cannot touch any other token. Revoked at once and audited (kernel.accounts.tokens.revokeOwn).
  */
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '@steward/core';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../schemas.js';
@@ -20,12 +19,7 @@ export function authTokenRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const { actor } = contextOf(request);
-      if (actor.tokenId === undefined)
-        throw new ValidationError('this request carries no API token', [
-          { path: 'authorization', message: 'a session ends with POST /auth/logout' },
-        ]);
-      await kernel.tokens.revoke(actor.tokenId, actor);
+      await kernel.accounts.tokens.revokeOwn(contextOf(request));
       void reply.status(204);
     },
   );

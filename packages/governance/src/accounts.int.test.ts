@@ -1,0 +1,268 @@
+// The governed account and grant services with the real decision point: every act is refused
+// FORBIDDEN (and the denial audited) without the permission, changes nothing then, and is done and
+// audited with it; one's own account needs re-authentication. Here, not in identity/, because it
+// wires identity to policy as the kernel does.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { newId, type Actor, type RequestContext } from '@steward/core';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { AccountService } from './identity/accounts.js';
+import { LoginThrottle } from './identity/login-throttle.js';
+import { Reauthenticator } from './identity/reauthentication.js';
+import { identityKit, rejectsWith, testHasher } from './identity/test-kit.js';
+import { BreakGlassStore } from './policy/break-glass.js';
+import { PolicyDecisionPoint } from './policy/decision-point.js';
+import { GrantAdmin } from './policy/grant-admin.js';
+import { GrantStore } from './policy/grants.js';
+
+/** The bootstrap path's explicit system actor, as `steward init` uses. */
+const bootstrap: Actor = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'steward-init:test',
+  authMethod: 'local-operator',
+};
+
+for (const target of storeTargets()) {
+  describe(`governed account services on ${target.name}`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    before(async () => {
+      db = await target.open();
+    });
+    after(async () => {
+      await db.close();
+    });
+
+    function setup() {
+      const kit = identityKit(db);
+      const { audit, clock, cipher } = kit;
+      const grants = new GrantStore(db, audit);
+      const policy = new PolicyDecisionPoint(
+        grants,
+        new BreakGlassStore(db, cipher, audit, undefined, clock),
+        audit,
+        clock,
+      );
+      const throttle = new LoginThrottle({ db, cipher, clock });
+      const reauth = new Reauthenticator({ db, audit, cipher, hasher: testHasher, clock, throttle });
+      const accounts = new AccountService({
+        policy,
+        users: kit.users,
+        serviceAccounts: kit.serviceAccounts,
+        tokens: kit.tokens,
+        reauth,
+        clock,
+      });
+      const grantAdmin = new GrantAdmin(policy, grants);
+      /** A signed-in user's context; with `role`, holding that role everywhere. */
+      async function userCtx(username: string, role?: 'admin' | 'coordinator'): Promise<RequestContext> {
+        const user = await kit.users.create({ username, password: 'a long and private passphrase' }, bootstrap);
+        if (role !== undefined) {
+          await grants.add(bootstrap, {
+            principalKind: 'user',
+            principalId: user.id,
+            role,
+            site: '*',
+            workflow: '*',
+            purposeOfUse: 'HSYSADMIN',
+          });
+        }
+        const actor: Actor = { kind: 'user', id: user.id, name: username, authMethod: 'session' };
+        return { actor, sourceAddress: '192.0.2.7', requestId: `req-${username}` };
+      }
+      return { kit, accounts, grantAdmin, userCtx };
+    }
+
+    it('refuses every administrative act without its permission, audits the denial and changes nothing', async () => {
+      const { kit, accounts, grantAdmin, userCtx } = setup();
+      const ctx = await userCtx(`coord-${newId().slice(0, 8)}`, 'coordinator');
+      const other = await kit.users.create(
+        { username: `u-${newId().slice(0, 8)}`, password: 'another long passphrase' },
+        bootstrap,
+      );
+      const usersBefore = (await kit.users.list()).length;
+      const from = kit.audit.entries.length;
+      // One at a time, so the denials are audited in this order.
+      const refusals: [() => Promise<unknown>, string][] = [
+        [
+          () => accounts.users.create(ctx, { username: 'not-created', password: 'a long enough password' }),
+          'users.manage',
+        ],
+        [() => accounts.users.list(ctx), 'users.manage'],
+        [() => accounts.users.disable(ctx, other.id), 'users.manage'],
+        [() => accounts.users.setBreakGlassEligible(ctx, other.id, true), 'users.manage'],
+        [() => accounts.users.unlock(ctx, other.id), 'users.manage'],
+        [() => accounts.users.startTotpEnrolment(ctx, other.id), 'users.manage'],
+        [() => accounts.users.setPassword(ctx, other.id, { newPassword: 'a new long passphrase' }), 'users.manage'],
+        [() => accounts.services.create(ctx, { name: 'not-created' }), 'users.manage'],
+        [() => accounts.services.list(ctx), 'users.manage'],
+        [() => accounts.services.disable(ctx, newId()), 'users.manage'],
+        [
+          () => accounts.users.confirmTotp(ctx, other.id, { secret: 'JBSWY3DPEHPK3PXP', code: '000000' }),
+          'users.manage',
+        ],
+        [() => accounts.tokens.list(ctx), 'tokens.manage'],
+        [
+          () =>
+            accounts.tokens.issue(ctx, {
+              principalKind: 'user',
+              principalId: other.id,
+              name: 'not issued',
+              scopes: ['*'],
+              expiresInDays: 1,
+            }),
+          'tokens.manage',
+        ],
+        [() => accounts.tokens.revoke(ctx, newId()), 'tokens.manage'],
+        [() => grantAdmin.list(ctx), 'grants.manage'],
+        [() => grantAdmin.revoke(ctx, newId()), 'grants.manage'],
+        [
+          () =>
+            grantAdmin.add(ctx, {
+              principalKind: 'user',
+              principalId: other.id,
+              role: 'admin',
+              site: '*',
+              workflow: '*',
+              purposeOfUse: 'HSYSADMIN',
+            }),
+          'grants.manage',
+        ],
+      ];
+      for (const [attempt] of refusals) await rejectsWith(attempt(), 'FORBIDDEN');
+      const denials = kit.audit.since(from);
+      assert.deepEqual(
+        denials.map((e) => [e.event, e.outcome, e.actor.id, e.reason]),
+        refusals.map(([, action]) => ['access.denied', 'denied', ctx.actor.id, `no_grant:${action}`]),
+      );
+      assert.equal((await kit.users.list()).length, usersBefore);
+      assert.equal(
+        (await kit.serviceAccounts.list()).some((s) => s.name === 'not-created'),
+        false,
+      );
+      const after = await kit.users.get(other.id);
+      assert.equal(after.disabledAt, null);
+      assert.equal(after.breakGlassEligible, false);
+    });
+
+    it('does each act with the permission, audited as the caller', async () => {
+      const { kit, accounts, grantAdmin, userCtx } = setup();
+      const ctx = await userCtx(`admin-${newId().slice(0, 8)}`, 'admin');
+      const from = kit.audit.entries.length;
+      const user = await accounts.users.create(ctx, {
+        username: `new-${newId().slice(0, 8)}`,
+        password: 'a long enough password',
+      });
+      assert.ok((await accounts.users.list(ctx)).some((u) => u.id === user.id));
+      await accounts.users.setBreakGlassEligible(ctx, user.id, true);
+      const service = await accounts.services.create(ctx, { name: `svc-${newId().slice(0, 8)}` });
+      const grant = await grantAdmin.add(ctx, {
+        principalKind: 'service',
+        principalId: service.id,
+        role: 'automation',
+        site: 'north',
+        workflow: '*',
+        purposeOfUse: 'TREAT',
+      });
+      const issued = await accounts.tokens.issue(ctx, {
+        principalKind: 'service',
+        principalId: service.id,
+        name: 'nightly sync',
+        scopes: ['phi.read'],
+        expiresInDays: 30,
+      });
+      assert.equal(issued.expiresAt.getTime(), kit.clock.now().getTime() + 30 * 86_400_000);
+      await accounts.tokens.revoke(ctx, issued.id);
+      await grantAdmin.revoke(ctx, grant.id);
+      await accounts.users.disable(ctx, user.id);
+      const entries = kit.audit.since(from);
+      assert.deepEqual(
+        entries.map((e) => [e.event, e.action, e.outcome, e.actor.id]),
+        [
+          ['admin.user_changed', 'C', 'success', ctx.actor.id],
+          ['admin.user_changed', 'U', 'success', ctx.actor.id],
+          ['admin.service_account_changed', 'C', 'success', ctx.actor.id],
+          ['admin.grant_changed', 'C', 'success', ctx.actor.id],
+          ['auth.token_created', 'C', 'success', ctx.actor.id],
+          ['auth.token_revoked', 'U', 'success', ctx.actor.id],
+          ['admin.grant_changed', 'D', 'success', ctx.actor.id],
+          ['admin.user_changed', 'U', 'success', ctx.actor.id],
+        ],
+      );
+      assert.notEqual((await kit.users.get(user.id)).disabledAt, null);
+    });
+
+    it('lets a token revoke itself without a grant, and only itself', async () => {
+      const { kit, accounts, userCtx } = setup();
+      const admin = await userCtx(`admin-${newId().slice(0, 8)}`, 'admin');
+      const service = await accounts.services.create(admin, { name: `svc-${newId().slice(0, 8)}` });
+      const issue = () =>
+        accounts.tokens.issue(admin, {
+          principalKind: 'service',
+          principalId: service.id,
+          name: 'sync',
+          scopes: ['phi.read'],
+          expiresInDays: 1,
+        });
+      const [mine, other] = [await issue(), await issue()];
+      const asToken: RequestContext = {
+        actor: {
+          kind: 'service',
+          id: service.id,
+          name: service.name,
+          authMethod: 'api-token',
+          tokenId: mine.id,
+          scopes: ['phi.read'],
+        },
+      };
+      await rejectsWith(accounts.tokens.revokeOwn({ actor: { ...admin.actor } }), 'VALIDATION_FAILED');
+      await accounts.tokens.revokeOwn(asToken);
+      const live = (await kit.tokens.list()).filter((t) => t.principalId === service.id && t.revokedAt === null);
+      assert.deepEqual(
+        live.map((t) => t.id),
+        [other.id],
+      );
+      assert.deepEqual(
+        kit.audit.since(0, 'auth.token_revoked').map((e) => [e.actor.id, e.entity?.id]),
+        [[service.id, mine.id]],
+      );
+    });
+
+    it('lets a user change their own account without users.manage, only with re-authentication', async () => {
+      const { kit, accounts, userCtx } = setup();
+      const ctx = await userCtx(`self-${newId().slice(0, 8)}`);
+      const userId = ctx.actor.id;
+      const enrolment = await accounts.users.startTotpEnrolment(ctx, userId);
+      assert.match(enrolment.uri, /^otpauth:\/\/totp\//);
+      const from = kit.audit.entries.length;
+      await rejectsWith(
+        accounts.users.setPassword(ctx, userId, { newPassword: 'my new long passphrase' }),
+        'AUTH_REAUTH_REQUIRED',
+      );
+      assert.deepEqual(
+        kit.audit.since(from).map((e) => [e.event, e.reason, e.source]),
+        [['auth.login_failed', 'reauth_missing', { address: '192.0.2.7', requestId: ctx.requestId }]],
+      );
+      await accounts.users.setPassword(ctx, userId, {
+        newPassword: 'my new long passphrase',
+        currentPassword: 'a long and private passphrase',
+      });
+      assert.deepEqual(
+        kit.audit.since(from, 'admin.user_changed').map((e) => [e.reason, e.actor.id]),
+        [['password_set', userId]],
+      );
+      // A token for oneself also needs tokens.manage: a user without it is refused first.
+      await rejectsWith(
+        accounts.tokens.issue(ctx, {
+          principalKind: 'user',
+          principalId: userId,
+          name: 'mine',
+          scopes: ['account.self'],
+          expiresInDays: 1,
+          currentPassword: 'my new long passphrase',
+        }),
+        'FORBIDDEN',
+      );
+    });
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * @module Governed grant administration: each method takes the request context first, asks the
+ * decision point for `grants.manage` (a denial is audited and answered FORBIDDEN), then adds,
+ * lists or revokes through the grant store, which audits each change.
+ */
+import type { RequestContext } from '@steward/core';
+import type { PolicyDecisionPoint } from './decision-point.js';
+import type { Grant, GrantStore, NewGrant } from './grants.js';
+
+export class GrantAdmin {
+  constructor(
+    private readonly policy: PolicyDecisionPoint,
+    private readonly grants: GrantStore,
+  ) {}
+
+  /** A role, scoped by site and workflow, for a purpose of use. */
+  async add(ctx: RequestContext, grant: NewGrant): Promise<Grant> {
+    await this.policy.enforce(ctx, 'grants.manage');
+    return this.grants.add(ctx.actor, grant);
+  }
+
+  /** Live grants only. */
+  async list(ctx: RequestContext): Promise<Grant[]> {
+    await this.policy.enforce(ctx, 'grants.manage');
+    return this.grants.list();
+  }
+
+  /** Effective at once. */
+  async revoke(ctx: RequestContext, grantId: string): Promise<void> {
+    await this.policy.enforce(ctx, 'grants.manage');
+    await this.grants.revoke(ctx.actor, grantId);
+  }
+}
