@@ -4,24 +4,40 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isStewardError } from '@steward/core';
-import { createLogger } from '@steward/governance';
-import { loadConfig, startServer } from '@steward/server';
-import { init } from './commands/init.js';
-import * as admin from './commands/admin.js';
-import { auditExport, auditQuery, auditVerify } from './commands/audit.js';
-import { keysRotate } from './commands/keys.js';
-import { ehrAdd, ehrCheck, ehrDeadLetters, ehrList, type EhrAddFlags } from './commands/ehr.js';
-import { ehrReferralRules, type ReferralRuleFlags } from './commands/referral-rules.js';
-import { sandbox, type SandboxFlags } from './commands/sandbox.js';
-import { contactsExport, contactsImport, contactsShow, type ContactsImportFlags } from './commands/contacts.js';
-import * as review from './commands/review.js';
-import { referralsList, reportReferralsCommand } from './commands/referrals.js';
-import { followupsList, reportFollowups, type FollowupListFlags } from './commands/followups.js';
-import { demoAccounts } from './commands/demo-accounts.js';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
 import type { GlobalOptions } from './client/http.js';
-import { login, logout, whoami, type LoginFlags } from './commands/login.js';
+
+import type { auditExport, auditQuery } from './commands/audit.js';
+import type { referralsList, reportReferralsCommand } from './commands/referrals.js';
+import type * as adminTypes from './commands/admin.js';
+import type { EhrAddFlags } from './commands/ehr.js';
+import type { ReferralRuleFlags } from './commands/referral-rules.js';
+import type { SandboxFlags } from './commands/sandbox.js';
+import type { ContactsImportFlags } from './commands/contacts.js';
+import type * as reviewTypes from './commands/review.js';
+import type { FollowupListFlags } from './commands/followups.js';
+import type { LoginFlags } from './commands/login.js';
+
+/**
+ * Each command's module is loaded when that command runs: a command that only talks to the server
+ * then loads the HTTP client, not the server, the store and the EHR layer (a few hundred ms less per run).
+ */
+const lazy = {
+  init: () => import('./commands/init.js'),
+  admin: () => import('./commands/admin.js'),
+  audit: () => import('./commands/audit.js'),
+  keys: () => import('./commands/keys.js'),
+  ehr: () => import('./commands/ehr.js'),
+  referralRules: () => import('./commands/referral-rules.js'),
+  sandboxCmd: () => import('./commands/sandbox.js'),
+  contacts: () => import('./commands/contacts.js'),
+  review: () => import('./commands/review.js'),
+  referrals: () => import('./commands/referrals.js'),
+  followups: () => import('./commands/followups.js'),
+  demo: () => import('./commands/demo-accounts.js'),
+  loginCmd: () => import('./commands/login.js'),
+};
 
 function program(setExit: (code: number) => void): Command {
   const p = new Command('steward')
@@ -56,25 +72,31 @@ function program(setExit: (code: number) => void): Command {
       '--token <token>',
       'log in with a service (or personal) API token instead (or $STEWARD_TOKEN, --token-file)',
     )
-    .action(async (o: LoginFlags) => login(g(), o));
+    .action(async (o: LoginFlags) => (await lazy.loginCmd()).login(g(), o));
   p.command('logout')
     .description('end the stored login on the server (a session ends; an API token is revoked), then delete it')
-    .action(async () => logout());
+    .action(async () => (await lazy.loginCmd()).logout());
   p.command('whoami')
     .description('who the stored login (or token) acts as, with its grants')
     .option('--json', 'print it as JSON')
-    .action(async (o: { json?: boolean }) => whoami(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.loginCmd()).whoami(g(), o));
 
   p.command('init')
     .description('create the data directory, master key and first administrator (once)')
     .requiredOption('--admin-user <username>', 'the first administrator')
     .option('--admin-password-file <file>', 'read the password from a file (default: $STEWARD_ADMIN_PASSWORD, or ask)')
     .option('--token-out <file>', 'also write a 30-day admin API token to this file (0600)')
-    .action(async (o: { adminUser: string; adminPasswordFile?: string; tokenOut?: string }) => init(o));
+    .action(async (o: { adminUser: string; adminPasswordFile?: string; tokenOut?: string }) =>
+      (await lazy.init()).init(o),
+    );
 
   p.command('start')
     .description('start the HTTP API on the embedded store (or DATABASE_URL)')
     .action(async () => {
+      const [{ loadConfig, startServer }, { createLogger }] = await Promise.all([
+        import('@steward/server'),
+        import('@steward/governance'),
+      ]);
       const config = loadConfig();
       const logger = createLogger({ level: config.governance.logLevel });
       const server = await startServer(config, logger, {
@@ -109,32 +131,32 @@ function program(setExit: (code: number) => void): Command {
   grantOptions(users.command('add <username>').description('add a user with TOTP (prints the enrolment URI once)'))
     .option('--password-file <file>', 'read the password from a file (default: $STEWARD_USER_PASSWORD, or ask)')
     .option('--break-glass', 'put the user on the break-glass list')
-    .action(async (username: string, o: admin.GrantFlags & { passwordFile?: string; breakGlass?: boolean }) =>
-      admin.usersAdd(g(), username, o),
+    .action(async (username: string, o: adminTypes.GrantFlags & { passwordFile?: string; breakGlass?: boolean }) =>
+      (await lazy.admin()).usersAdd(g(), username, o),
     );
   users
     .command('list')
     .description('list users')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => admin.usersList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.admin()).usersList(g(), o));
   users
     .command('disable <username>')
     .description('disable a user: ends sessions, revokes tokens')
-    .action(async (u: string) => admin.usersDisable(g(), u));
+    .action(async (u: string) => (await lazy.admin()).usersDisable(g(), u));
   users
     .command('unlock <username>')
     .description('lift every sign-in lock on a user (from every address) and clear the failure counts')
-    .action(async (u: string) => admin.usersUnlock(g(), u));
+    .action(async (u: string) => (await lazy.admin()).usersUnlock(g(), u));
 
   const services = p.command('services').description('service accounts for automation');
   grantOptions(services.command('add <name>').description('add a service account')).action(
-    async (n: string, o: admin.GrantFlags) => admin.servicesAdd(g(), n, o),
+    async (n: string, o: adminTypes.GrantFlags) => (await lazy.admin()).servicesAdd(g(), n, o),
   );
   services
     .command('list')
     .description('list service accounts')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => admin.servicesList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.admin()).servicesList(g(), o));
 
   const tokens = p.command('tokens').description('API tokens (stored hashed, scoped, expiring, revocable)');
   tokens
@@ -150,30 +172,32 @@ function program(setExit: (code: number) => void): Command {
       '--current-code <code>',
       'for a token of your own: your current TOTP code (your password from $STEWARD_CURRENT_PASSWORD, or asked)',
     )
-    .action(async (o: admin.TokensCreateFlags) => admin.tokensCreate(g(), o));
+    .action(async (o: adminTypes.TokensCreateFlags) => (await lazy.admin()).tokensCreate(g(), o));
   tokens
     .command('list')
     .description('list tokens (never their secrets)')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => admin.tokensList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.admin()).tokensList(g(), o));
   tokens
     .command('revoke <id>')
     .description('revoke a token, effective at once')
-    .action(async (id: string) => admin.tokensRevoke(g(), id));
+    .action(async (id: string) => (await lazy.admin()).tokensRevoke(g(), id));
 
   const grants = p.command('grants').description('roles scoped by site and workflow');
   grantOptions(
     grants.command('add').description('grant a role').option('--user <username>').option('--service <name>'),
-  ).action(async (o: admin.GrantFlags & { user?: string; service?: string }) => admin.grantsAdd(g(), o));
+  ).action(async (o: adminTypes.GrantFlags & { user?: string; service?: string }) =>
+    (await lazy.admin()).grantsAdd(g(), o),
+  );
   grants
     .command('list')
     .description('list live grants')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => admin.grantsList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.admin()).grantsList(g(), o));
   grants
     .command('revoke <id>')
     .description('revoke a grant')
-    .action(async (id: string) => admin.grantsRevoke(g(), id));
+    .action(async (id: string) => (await lazy.admin()).grantsRevoke(g(), id));
 
   const egress = p.command('egress').description('outbound destinations and their BAA status');
   egress
@@ -184,13 +208,13 @@ function program(setExit: (code: number) => void): Command {
     .option('--baa <reference>', 'the business-associate agreement on record (omit: no PHI may go there)')
     .option('--allow-private', 'allow private-network addresses (an on-premises EHR)')
     .action(async (name: string, o: { url: string; kind: string; baa?: string; allowPrivate?: boolean }) =>
-      admin.egressAdd(g(), name, o),
+      (await lazy.admin()).egressAdd(g(), name, o),
     );
   egress
     .command('list')
     .description('list destinations')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => admin.egressList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.admin()).egressList(g(), o));
 
   const audit = p.command('audit').description('the tamper-evident audit trail');
   audit
@@ -199,7 +223,7 @@ function program(setExit: (code: number) => void): Command {
       'check the hash chain and signed checkpoints from genesis (exit 1 names the first bad entry); reads the store itself: stop the server first on the embedded store',
     )
     .option('--json', 'print the result as JSON')
-    .action(async (o: { json?: boolean }) => setExit(await auditVerify(g(), o)));
+    .action(async (o: { json?: boolean }) => setExit(await (await lazy.audit()).auditVerify(g(), o)));
   const filters = (c: Command): Command =>
     c
       .option('--patient <id>', 'who accessed this patient')
@@ -210,11 +234,11 @@ function program(setExit: (code: number) => void): Command {
     .option('--limit <n>', 'most entries', '1000')
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .option('--json', 'print entries as JSON')
-    .action(async (o: Parameters<typeof auditQuery>[1]) => auditQuery(g(), o));
+    .action(async (o: Parameters<typeof auditQuery>[1]) => (await lazy.audit()).auditQuery(g(), o));
   filters(audit.command('export').description('export as FHIR R4 AuditEvent NDJSON (IHE BALP)'))
     .requiredOption('--format <format>', 'fhir')
     .option('--out <file>', 'write to a file (0600) instead of standard output')
-    .action(async (o: Parameters<typeof auditExport>[1]) => auditExport(g(), o));
+    .action(async (o: Parameters<typeof auditExport>[1]) => (await lazy.audit()).auditExport(g(), o));
 
   const ehr = p.command('ehr').description('EHR connections: FHIR R4 (SMART Backend Services) and HL7 v2 feeds');
   ehr
@@ -248,24 +272,24 @@ function program(setExit: (code: number) => void): Command {
       '--poll-interval <seconds>',
       'seconds between polls for changes, the safety net under subscriptions (default 30)',
     )
-    .action(async (name: string, o: EhrAddFlags) => ehrAdd(g(), name, o));
+    .action(async (name: string, o: EhrAddFlags) => (await lazy.ehr()).ehrAdd(g(), name, o));
   ehr
     .command('list')
     .description('list EHR connections')
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => ehrList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.ehr()).ehrList(g(), o));
   ehr
     .command('check <name>')
     .description('prove a connection works: discovery, a SMART token, a read (exit 1 if a step fails)')
     .option('--json', 'print the steps as JSON')
-    .action(async (name: string, o: { json?: boolean }) => setExit(await ehrCheck(g(), name, o)));
+    .action(async (name: string, o: { json?: boolean }) => setExit(await (await lazy.ehr()).ehrCheck(g(), name, o)));
   ehr
     .command('dead-letters <name>')
     .description(
       'the attention list: dead letters, messages filed under a reused control id, ignored types; with counts',
     )
     .option('--json', 'print as JSON')
-    .action(async (name: string, o: { json?: boolean }) => ehrDeadLetters(g(), name, o));
+    .action(async (name: string, o: { json?: boolean }) => (await lazy.ehr()).ehrDeadLetters(g(), name, o));
   ehr
     .command('referral-rules <name>')
     .description('which requests are referrals on a connection: vendor defaults, the site override, the rules in force')
@@ -273,7 +297,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--reset', 'back to the vendor defaults')
     .option('--explain <servicerequest.json>', 'which rule decides this ServiceRequest (nothing is filed)')
     .option('--json', 'print JSON')
-    .action(async (name: string, o: ReferralRuleFlags) => ehrReferralRules(g(), name, o));
+    .action(async (name: string, o: ReferralRuleFlags) => (await lazy.referralRules()).ehrReferralRules(g(), name, o));
 
   const desk = p
     .command('review')
@@ -290,40 +314,44 @@ function program(setExit: (code: number) => void): Command {
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .option('--limit <n>', 'most proposals (1-200)', '50')
     .option('--json', 'print the page as JSON')
-    .action(async (o: review.ReviewListFlags) => review.reviewList(g(), o));
+    .action(async (o: reviewTypes.ReviewListFlags) => (await lazy.review()).reviewList(g(), o));
   desk
     .command('show <id>')
     .description('what a proposal would write, for whom, why, what changed in the EHR, and its history')
     .option('--json', 'print it as JSON')
-    .action(async (id: string, o: { json?: boolean }) => review.reviewShow(g(), id, o));
+    .action(async (id: string, o: { json?: boolean }) => (await lazy.review()).reviewShow(g(), id, o));
   desk
     .command('approve <id>')
     .description('approve exactly the content with this hash, then commit it (without --hash: show it and stop)')
     .option('--hash <contentHash>', 'the content hash `show` printed: what you reviewed')
     .option('--yes', 'approve the content shown now, without a separate review step')
-    .action(async (id: string, o: { hash?: string; yes?: boolean }) => setExit(await review.reviewApprove(g(), id, o)));
+    .action(async (id: string, o: { hash?: string; yes?: boolean }) =>
+      setExit(await (await lazy.review()).reviewApprove(g(), id, o)),
+    );
   desk
     .command('reject <id>')
     .description('reject a proposal')
     .requiredOption('--reason <text>', 'why (kept sealed: it may mention the patient)')
-    .action(async (id: string, o: { reason: string }) => review.reviewReject(g(), id, o));
+    .action(async (id: string, o: { reason: string }) => (await lazy.review()).reviewReject(g(), id, o));
   desk
     .command('rollback <id>')
     .description('undo a committed change with a compensating write (refused when it cannot be undone)')
-    .action(async (id: string) => setExit(await review.reviewRollback(g(), id)));
+    .action(async (id: string) => setExit(await (await lazy.review()).reviewRollback(g(), id)));
 
   const policies = p.command('policies').description('approval policies: which action types need review, by whom');
   policies
     .command('list')
     .description('the policies in force')
     .option('--json', 'print them as JSON')
-    .action(async (o: { json?: boolean }) => review.policiesList(g(), o));
+    .action(async (o: { json?: boolean }) => (await lazy.review()).policiesList(g(), o));
   policies
     .command('set <actionType>')
     .description('set how one action type is approved (compliance officer)')
     .requiredOption('--mode <mode>', 'auto (approved when drafted) or review')
     .option('--roles <list>', 'for review: the roles that may approve, comma-separated (default: any reviewer)')
-    .action(async (action: string, o: { mode: string; roles?: string }) => review.policiesSet(g(), action, o));
+    .action(async (action: string, o: { mode: string; roles?: string }) =>
+      (await lazy.review()).policiesSet(g(), action, o),
+    );
 
   const referrals = p.command('referrals').description('referrals tracked to loop closure');
   referrals
@@ -335,7 +363,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .option('--limit <n>', 'most referrals (1-200)', '50')
     .option('--json', 'print the page as JSON')
-    .action(async (o: Parameters<typeof referralsList>[1]) => referralsList(g(), o));
+    .action(async (o: Parameters<typeof referralsList>[1]) => (await lazy.referrals()).referralsList(g(), o));
   const report = p.command('report').description('operational reports');
   report
     .command('referrals')
@@ -343,7 +371,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--site <site>', 'at this site (without it: every site)')
     .option('--since <date>', 'referrals started at or after this ISO 8601 date or instant')
     .option('--json', 'print the figures as JSON')
-    .action(async (o: Parameters<typeof reportReferralsCommand>[1]) => reportReferralsCommand(g(), o));
+    .action(async (o: Parameters<typeof reportReferralsCommand>[1]) =>
+      (await lazy.referrals()).reportReferralsCommand(g(), o),
+    );
   const followups = p.command('followups').description('recheck follow-ups: booking, reminders, cancels, no-shows');
   followups
     .command('list')
@@ -356,21 +386,23 @@ function program(setExit: (code: number) => void): Command {
     .option('--after <id>', 'the same as --cursor (its older name)')
     .option('--limit <n>', '1-500 (default 50)')
     .option('--json', 'print as JSON')
-    .action(async (o: FollowupListFlags) => followupsList(g(), o));
+    .action(async (o: FollowupListFlags) => (await lazy.followups()).followupsList(g(), o));
   report
     .command('followups')
     .description('follow-up figures: counts by stage, time in stage, overdue, no-show and fulfilled rates')
     .requiredOption('--site <site>', 'the site')
     .option('--since <date>', 'only follow-ups started since (YYYY-MM-DD)')
     .option('--json', 'print as JSON')
-    .action(async (o: { site: string; since?: string; json?: boolean }) => reportFollowups(g(), o));
+    .action(async (o: { site: string; since?: string; json?: boolean }) =>
+      (await lazy.followups()).reportFollowups(g(), o),
+    );
 
   retentionCommands(p, g);
   incidentCommands(p, g);
 
   p.command('demo-accounts')
     .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")
-    .action(() => demoAccounts());
+    .action(async () => (await lazy.demo()).demoAccounts());
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')
@@ -388,7 +420,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--speed <ms>', 'real milliseconds per simulated clinic hour (0 = step never)', '10000')
     .option('--seed <seed>', "the clinic simulator's seed: the same seed plays the same clinic", 'steward-demo')
     .option('--hl7-to <host:port>', "send the clinic's HL7 v2 feed to this MLLP listener")
-    .action(async (o: SandboxFlags) => sandbox(o));
+    .action(async (o: SandboxFlags) => (await lazy.sandboxCmd()).sandbox(o));
 
   const contacts = p
     .command('contacts')
@@ -404,19 +436,23 @@ function program(setExit: (code: number) => void): Command {
     )
     .option('--site <site>', 'the site the contacts belong to (default main)')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, o: ContactsImportFlags) => setExit(await contactsImport(g(), file, o)));
+    .action(async (file: string, o: ContactsImportFlags) =>
+      setExit(await (await lazy.contacts()).contactsImport(g(), file, o)),
+    );
   contacts
     .command('show <id>')
     .description('a person or organization with every relationship and note')
     .option('--json', 'print as JSON')
-    .action(async (id: string, o: { json?: boolean }) => contactsShow(g(), id, o));
+    .action(async (id: string, o: { json?: boolean }) => (await lazy.contacts()).contactsShow(g(), id, o));
   contacts
     .command('export')
     .description('export the whole graph of a site')
     .requiredOption('--format <format>', 'csv, json or fhir (a FHIR R4 Bundle)')
     .requiredOption('--out <path>', 'the file to write (0600); for csv, a directory for its three files')
     .option('--site <site>', 'the site to export (default main)')
-    .action(async (o: { format: string; out: string; site?: string }) => contactsExport(g(), o));
+    .action(async (o: { format: string; out: string; site?: string }) =>
+      (await lazy.contacts()).contactsExport(g(), o),
+    );
 
   p.command('keys')
     .description('encryption keys')
@@ -428,7 +464,7 @@ function program(setExit: (code: number) => void): Command {
       '--master',
       'rotate the master key too (key file only; for STEWARD_MASTER_KEY set the new key and pass the old as STEWARD_MASTER_KEY_PREVIOUS)',
     )
-    .action(async (o: { master?: boolean }) => keysRotate(g(), o));
+    .action(async (o: { master?: boolean }) => (await lazy.keys()).keysRotate(g(), o));
   return p;
 }
 

@@ -5,7 +5,7 @@
  * mapping. The OpenAPI document is generated from the same schemas the server validates with.
  */
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -58,7 +58,7 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: logger,
     // Log the route pattern, never the URL: query strings can carry identifiers.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newId(),
     bodyLimit: config.bodyLimitBytes,
     // Off by default: request.ip is the peer. Behind named proxies, the client they forwarded for.
