@@ -10,18 +10,32 @@ export default async function* durations(source) {
   const started = Date.now();
   for await (const event of source) {
     if (event.type !== 'test:complete') continue;
-    const { file, name, details } = event.data;
-    if (file === undefined || name !== file) continue;
-    files.set(relative(root, file), {
-      ms: Math.round(details.duration_ms),
-      passed: details.passed,
-    });
+    const { file, name, nesting, details } = event.data;
+    if (file === undefined) continue;
+    const key = relative(root, file);
+    const ms = Math.round(details.duration_ms);
+    if (name === file) {
+      // Node 20 reports the file itself as a test: its wall time from start to exit.
+      files.set(key, { ms, passed: details.passed, whole: true });
+    } else if (nesting === 0) {
+      // Node 22+ does not: the file's time is the sum of its top-level tests and suites.
+      const seen = files.get(key);
+      if (seen?.whole) continue;
+      files.set(key, { ms: (seen?.ms ?? 0) + ms, passed: (seen?.passed ?? true) && details.passed });
+    }
   }
   const wallMs = Date.now() - started;
   const sorted = [...files].sort((a, b) => b[1].ms - a[1].ms);
   const path = process.env['STEWARD_TEST_TIMINGS'];
   if (path !== undefined && path !== '') {
-    writeFileSync(path, JSON.stringify({ wallMs, files: Object.fromEntries(sorted) }, null, 2) + '\n');
+    writeFileSync(
+      path,
+      JSON.stringify(
+        { wallMs, files: Object.fromEntries(sorted.map(([f, { ms, passed }]) => [f, { ms, passed }])) },
+        null,
+        2,
+      ) + '\n',
+    );
   }
   // scripts/run-tests.mjs prints the slowest from this file once the run is over, so the list is
   // not interleaved with the other reporters' summaries.
