@@ -60,3 +60,4 @@ export type {
 } from './inbound-journal.js';
 export { s } from './schema.js';
 export type { Schema, OptionalSchema, Infer, ObjectOf, JsonValue } from './schema.js';
+export { inQuietHours, minutesOf, type QuietHours } from './quiet-hours.js';

@@ -9,13 +9,7 @@
  * falls: in a DST overlap the earlier of the two instants, in a gap the first instant after it.
  */
 import { DateTime } from 'luxon';
-
-export type QuietHours = {
-  /** `HH:mm`: quiet from this wall-clock time … */
-  readonly start: string;
-  /** … to this one (the next day when it is earlier than `start`). */
-  readonly end: string;
-};
+import { inQuietHours, minutesOf, type QuietHours } from '@steward/core';
 
 /** A clinic's messaging hours: its zone, and its quiet hours (null: none). */
 export interface ClinicHours {
@@ -25,19 +19,6 @@ export interface ClinicHours {
 
 /** The hours messages keep when a site sets none: New York, quiet from 20:00 to 08:00. */
 export const defaultClinicHours: ClinicHours = { zone: 'America/New_York', quiet: { start: '20:00', end: '08:00' } };
-
-const minutesOf = (hhmm: string): number => {
-  const [h, m] = hhmm.split(':');
-  return Number(h) * 60 + Number(m);
-};
-
-/** Whether a wall-clock time of day (minutes from midnight) is in quiet hours. */
-export function inQuietHours(minutes: number, quiet: QuietHours): boolean {
-  const s = minutesOf(quiet.start);
-  const e = minutesOf(quiet.end);
-  if (s === e) return false;
-  return s < e ? minutes >= s && minutes < e : minutes >= s || minutes < e;
-}
 
 /** The instant of a wall-clock time in a zone: the earlier one in an overlap, the first after a gap. */
 function wallInstant(date: string, time: string, zone: string): Date {
@@ -63,3 +44,5 @@ export function deliverableAt(instant: Date, zone: string, quiet: QuietHours | n
   const day = endsTomorrow ? wall.plus({ days: 1 }) : wall;
   return wallInstant(day.toFormat('yyyy-MM-dd'), quiet.end, zone);
 }
+
+export { inQuietHours, type QuietHours };

@@ -11,15 +11,9 @@
  * land at or after the start is skipped. Two offsets landing on the same instant send once.
  */
 import { DateTime } from 'luxon';
+import { inQuietHours, minutesOf, type QuietHours } from '@steward/core';
 import { resolveLocal } from '../engine/index.js';
 import type { LocalTime } from '../engine/index.js';
-
-export type QuietHours = {
-  /** `HH:mm`: quiet from this wall-clock time … */
-  readonly start: string;
-  /** … to this one (the next day when it is earlier than `start`). */
-  readonly end: string;
-};
 
 export interface ReminderPlanInput {
   /** The appointment's start (ISO 8601 with offset). */
@@ -39,19 +33,6 @@ export interface PlannedReminder {
   readonly when: { readonly local: LocalTime } | { readonly at: string };
   /** The instant it resolves to, for state and lists. */
   readonly dueAt: string;
-}
-
-const minutesOf = (hhmm: string): number => {
-  const [h, m] = hhmm.split(':');
-  return Number(h) * 60 + Number(m);
-};
-
-/** Whether a wall-clock time of day (minutes from midnight) is in quiet hours. */
-export function inQuietHours(minutes: number, quiet: QuietHours): boolean {
-  const s = minutesOf(quiet.start);
-  const e = minutesOf(quiet.end);
-  if (s === e) return false;
-  return s < e ? minutes >= s && minutes < e : minutes >= s || minutes < e;
 }
 
 /**
@@ -101,3 +82,5 @@ export function planReminders(input: ReminderPlanInput): PlannedReminder[] {
   }
   return out;
 }
+
+export { inQuietHours, type QuietHours };
