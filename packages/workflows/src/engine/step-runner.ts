@@ -180,14 +180,15 @@ export async function runStepBatch(
   };
   // One statement, one round trip. Its parts share one snapshot and cannot see each other's
   // rows, which is what is wanted: old timers of a touched name go, new ones come, and a
-  // finished workflow's leftover inputs go (no new timer is written for it).
+  // finished workflow's leftover inputs go (no new timer is written for it). jsonb_to_recordset
+  // reads a JSON null as SQL NULL, so a null state is turned back into JSON null.
   const r = await tx.query<{ updated: number }>(
     `with
      consumed as (
        delete from workflow_inbox where seq in (select (jsonb_array_elements_text($1::jsonb))::bigint) returning 1),
      moved as (
        update workflow_instances w
-       set state = x.state, step = x.step, status = x.status, outcome = x.outcome, updated_at = $8
+       set state = coalesce(x.state, 'null'::jsonb), step = x.step, status = x.status, outcome = x.outcome, updated_at = $8
        from jsonb_to_recordset($2::jsonb) as x(id uuid, state jsonb, step int, prev_step int, status text, outcome jsonb)
        where w.id = x.id and w.step = x.prev_step
        returning 1),

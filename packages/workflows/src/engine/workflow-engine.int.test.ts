@@ -167,6 +167,31 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('keeps a null state as JSON null (a workflow whose state is null runs like any other)', async () => {
+      // jsonb_to_recordset reads a JSON null as SQL NULL; the state column must get JSON null back.
+      const nullState: WorkflowDefinition<null> = {
+        type: 'test-null-state',
+        version: 1,
+        initialState: null,
+        decide: (state, input) =>
+          input.kind === 'start'
+            ? { state, commands: [setTimer('t', { after: { minutes: 1 } })] }
+            : { state, commands: [complete()] },
+      };
+      await store(async (db) => {
+        const { clock, engine } = await setup(db, { definitions: [nullState] });
+        const worker = new WorkflowWorker(engine, { batchSize: 10 });
+        const { workflowId } = await engine.start('test-null-state', 'k');
+        await worker.drain();
+        clock.advance(60_000);
+        await worker.drain();
+        const snap = await engine.get(workflowId);
+        assert.equal(snap.status, 'completed');
+        assert.equal(snap.state, null);
+        assert.equal((await engine.replay(workflowId)).ok, true);
+      });
+    });
+
     it('fires a wall-clock timer in a named zone at the DST-correct instant', async () => {
       type S = { fired: string[] };
       const def: WorkflowDefinition<S> = {
