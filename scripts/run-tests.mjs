@@ -44,7 +44,9 @@ function hasSource(file) {
   if (i < 0) return true;
   const pkg = file.slice(0, i);
   const rel = file.slice(i + '/dist/'.length).replace(/\.js$/, '');
-  return ['src/', ''].some((d) => ['.ts', '.tsx'].some((ext) => existsSync(join(pkg, d + rel + ext))));
+  // Sources sit in <pkg>/src, in <pkg> itself, or (a project whose rootDir is its parent, like the
+  // console's unit tests in apps/console/test) in <pkg>/..
+  return ['src/', '', '../'].some((d) => ['.ts', '.tsx'].some((ext) => existsSync(join(pkg, d + rel + ext))));
 }
 
 const compiled = roots.flatMap((r) => [...walk(r)]);
