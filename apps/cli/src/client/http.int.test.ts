@@ -77,7 +77,7 @@ describe('the CLI client', () => {
     assert.equal(e.exitCode, 4);
     assert.match(
       e.message,
-      /^not permitted: users\.manage \(ask an administrator.*steward grants add.*\) \[request r-1\]$/,
+      /^not permitted: users\.manage \(a grant for one site covers only that site: name it with --site; or ask an administrator.*steward grants add.*\) \[request r-1\]$/,
     );
     assert.equal(seen[0]?.headers.authorization, 'Bearer tok');
     answer = {

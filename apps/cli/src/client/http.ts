@@ -53,7 +53,8 @@ const hints: Partial<Record<ErrorCode, string>> = {
   AUTH_INVALID: 'check the credentials, or log in again with `steward login`',
   AUTH_SESSION_EXPIRED: 'log in again with `steward login`',
   AUTH_MFA_REQUIRED: 'pass your TOTP code (`steward login --code`)',
-  FORBIDDEN: 'ask an administrator for a grant that allows it (`steward grants add`)',
+  FORBIDDEN:
+    'a grant for one site covers only that site: name it with --site; or ask an administrator for a grant that allows it (`steward grants add`)',
   NOT_FOUND: 'check the id or name, and that your grants cover its site',
   RATE_LIMITED: 'wait a minute and retry',
   INTERNAL: 'a bug in the server: report it with the request id',
