@@ -26,6 +26,7 @@ const appRooms = down(
   'packages/core',
   'packages/store',
   'packages/governance',
+  'packages/clinic',
   'packages/ehr',
   'packages/sandbox-ehr',
   'packages/proposals',
@@ -77,19 +78,28 @@ export const layering = {
   'packages/governance': ['*governance', 'packages/core', 'packages/store'],
   // The sandbox is another system (a stand-in EHR): it knows nothing of Steward but its vocabulary.
   'packages/sandbox-ehr': ['packages/core'],
-  'packages/ehr': ['packages/core', 'packages/store', 'packages/governance'],
+  // The clinic model: patients across identifiers, sites and their clocks, the directory, the staff.
+  'packages/clinic': ['packages/core', 'packages/store', 'packages/governance'],
+  'packages/ehr': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic'],
   // Proposals reach the EHR only through its one writer; workflows draft proposals.
-  'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/ehr'],
+  'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic', 'packages/ehr'],
   // Messaging commits message proposals by its own rules (quiet hours, opt-outs); it knows no workflow.
-  'packages/messaging': ['packages/core', 'packages/store', 'packages/governance', 'packages/proposals'],
+  'packages/messaging': [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/clinic',
+    'packages/proposals',
+  ],
   'packages/workflows': [
     'packages/core',
     'packages/store',
     'packages/governance',
+    'packages/clinic',
     'packages/ehr',
     'packages/proposals',
   ],
-  'packages/relationships': ['packages/core', 'packages/store', 'packages/governance'],
+  'packages/relationships': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic'],
   // The server serves the console's built files: it may ask the console package where they are.
   'apps/server': [...appRooms, 'apps/console'],
   'apps/cli': [...appRooms, 'apps/server'],
@@ -105,6 +115,7 @@ export const layering = {
     'packages/core',
     'packages/store',
     'packages/governance',
+    'packages/clinic',
     'packages/ehr',
     'packages/proposals',
     'packages/workflows',
@@ -116,6 +127,7 @@ const packageRoom = {
   '@steward/core': 'packages/core',
   '@steward/store': 'packages/store',
   '@steward/governance': 'packages/governance',
+  '@steward/clinic': 'packages/clinic',
   '@steward/ehr': 'packages/ehr',
   '@steward/sandbox-ehr': 'packages/sandbox-ehr',
   '@steward/proposals': 'packages/proposals',
