@@ -5,9 +5,18 @@
 // The tier is in the file's name: `x.int.test.ts` opens a store, a socket or a browser; every other
 // `x.test.ts` is a unit test, and `--unit` runs those with a guard that fails any that opens one
 // (scripts/unit-tier-guard.mjs, and the store harness refuses too). No flag runs both tiers.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
@@ -55,6 +64,16 @@ const files = [...compiled.filter(hasSource), ...scriptTests]
   .filter((f) => tier === 'all' || (tier === 'int') === isIntegration(f))
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
+// The longest files start first, so the run does not end waiting on one long file started last:
+// each file's time from earlier runs on this machine (kept in node_modules/.cache, merged after every
+// run), a file never timed before among the first (it may be long), and with no times at all (a
+// fresh clone) the integration files before the unit files.
+const timesCache = join(root, 'node_modules/.cache/steward/test-times.json');
+const known = readTimes(timesCache);
+const estimate = (f) => known[relative(root, f)] ?? (isIntegration(f) ? Infinity : -1);
+files.sort((a, b) => estimate(b) - estimate(a) || (isIntegration(b) ? 1 : 0) - (isIntegration(a) ? 1 : 0));
+// Files run at once: one per core (Node's default would be one fewer); STEWARD_TEST_CONCURRENCY overrides.
+const concurrency = Number(process.env.STEWARD_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
 if (stale.length > 0) {
   console.error(`not run: ${stale.length} compiled test file(s) whose source is gone (stale dist/):`);
   for (const f of stale) console.error(`  - ${relative(root, f)}`);
@@ -84,7 +103,7 @@ try {
     process.execPath,
     [
       '--test',
-      '--test-concurrency=2',
+      `--test-concurrency=${concurrency}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       `--test-reporter=${join(root, 'scripts/skip-summary-reporter.mjs')}`,
@@ -96,8 +115,29 @@ try {
     { cwd: root, stdio: 'inherit', env },
   );
   printSlowest();
+  rememberTimes();
 } finally {
   rmSync(templateDir, { recursive: true, force: true });
+}
+
+/** `{ file: ms }` from an earlier run's cache, or nothing when there is none (or it is unreadable). */
+function readTimes(path) {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Merges this run's file times into the cache, so a run of a few files keeps the others' times. */
+function rememberTimes() {
+  if (!existsSync(timings)) return;
+  const { files: times } = JSON.parse(readFileSync(timings, 'utf8'));
+  const merged = { ...readTimes(timesCache) };
+  for (const [f, { ms }] of Object.entries(times)) merged[f] = ms;
+  mkdirSync(dirname(timesCache), { recursive: true });
+  writeFileSync(timesCache, JSON.stringify(merged, null, 2) + '\n');
 }
 
 /** STEWARD_TEST_SLOWEST=n lists the n slowest files (default 15, 0 for none). */
