@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { migrate, PgliteDatabase, type Sql } from '@steward/store';
-import { storeTargets } from '@steward/store/testing';
+import { PgliteDatabase, type Sql } from '@steward/store';
+import { pgliteDataDir, storeTargets } from '@steward/store/testing';
 import { verifyAuditLog } from './verify.js';
 import { iterateAudit } from './query.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -80,9 +80,7 @@ describe('audit survives SIGKILL mid-burst', () => {
   it('on PGlite with a data directory', { timeout: 120_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-crash-'));
     try {
-      const setup = await PgliteDatabase.open(dir);
-      await migrate(setup);
-      await setup.close();
+      await (await pgliteDataDir(dir)).close();
       const key = randomBytes(32);
       for (let round = 0; round < ROUNDS; round++) {
         await killMidBurst('pglite', dir, key);

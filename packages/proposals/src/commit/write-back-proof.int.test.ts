@@ -32,8 +32,8 @@ import { keyRingWithMasterKey } from '@steward/governance/testing';
 import { ConnectionRegistry, stewardWriteSystem, type PrivateJwk } from '@steward/ehr';
 import { startSandboxEhr, type FaultRule, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
-import { PgliteDatabase, PostgresDatabase, migrate, type Database } from '@steward/store';
-import { storeTargets } from '@steward/store/testing';
+import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
+import { pgliteDataDir, storeTargets } from '@steward/store/testing';
 import { ProposalDesk } from '../review/index.js';
 import type { EhrActionType, ProposalDraft, ProposalPatient } from '../model/index.js';
 import { ENTERPRISE, MRN } from '../test-kit.js';
@@ -156,9 +156,7 @@ for (const target of ['pglite', 'postgres'] as const) {
       if (target === 'pglite') {
         dir = mkdtempSync(join(tmpdir(), 'steward-writeback-'));
         location = dir;
-        const db = await PgliteDatabase.open(dir);
-        await migrate(db);
-        await db.close();
+        await (await pgliteDataDir(dir)).close();
       } else {
         const db = await postgres!.open();
         location = db.url ?? assert.fail('a PostgreSQL test database has a url');

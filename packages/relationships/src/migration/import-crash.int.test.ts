@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate, PgliteDatabase } from '@steward/store';
-import type { TestDatabase } from '@steward/store/testing';
+import { PgliteDatabase } from '@steward/store';
+import { pgliteDataDir, type TestDatabase } from '@steward/store/testing';
 import { InMemoryMasterKeyProvider, iterateAudit, masterKeyIdOf, verifyAuditLog } from '@steward/governance';
 import { generateContactExport, openTestRelationships } from '../testing/index.js';
 import { readContactSource } from './source-reader.js';
@@ -23,8 +23,7 @@ describe('contact import killed with SIGKILL halfway (pglite)', () => {
       const key = randomBytes(32);
       const masterKeys = (): InMemoryMasterKeyProvider =>
         new InMemoryMasterKeyProvider([{ id: masterKeyIdOf(key), key, createdAt: new Date(0) }]);
-      const setup = await PgliteDatabase.open(dir);
-      await migrate(setup);
+      const setup = await pgliteDataDir(dir);
       const first = await openTestRelationships(Object.assign(setup, { url: undefined }), {
         masterKeys: masterKeys(),
       });

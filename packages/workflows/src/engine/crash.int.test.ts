@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, PgliteDatabase } from '@steward/store';
-import { storeTargets } from '@steward/store/testing';
+import { PgliteDatabase } from '@steward/store';
+import { pgliteDataDir, storeTargets } from '@steward/store/testing';
 import { checkExactlyOnce, runChild, seed } from './crash-harness.js';
 
 /** Every kind of step (start, signal, timer, effect result) killed before and after commit, and effects killed mid-way. */
@@ -72,8 +72,7 @@ describe('workflows survive SIGKILL at every kind of step', () => {
   it('on PGlite with a data directory', { timeout: 120_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-wf-crash-'));
     try {
-      const setup = await PgliteDatabase.open(dir);
-      await migrate(setup);
+      const setup = await pgliteDataDir(dir);
       await seed(setup, N, { go: false });
       await setup.close();
       await crashSequence(t, 'pglite', dir, PGLITE_CRASH_POINTS);
