@@ -1,7 +1,7 @@
 // The review screen's words: action names, statuses, and the conflict diff's rows.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionLabel, priorityNames, statusLabel } from '../src/screens/review/labels.js';
+import { actionLabel, priorityNames, proposalHeading, statusLabel } from '../src/screens/review/labels.js';
 import { diffRows, diffValue, diffVersions } from '../src/screens/review/diff-rows.js';
 
 describe('review labels', () => {
@@ -11,6 +11,39 @@ describe('review labels', () => {
     assert.equal(statusLabel('pending_review'), 'Pending review');
     assert.equal(statusLabel('EHR_UNAVAILABLE'), 'EHR unavailable');
     assert.equal(priorityNames[1], 'Urgent');
+  });
+});
+
+describe('an opened proposal’s heading', () => {
+  it('reads an extension’s action by the rendering its definition gives, lines without blanks', () => {
+    const heading = proposalHeading({
+      action: 'callback-task.create',
+      rendering: { title: 'Call the patient back after a missed appointment', lines: ['Rebook', '', 'Appointment/a9'] },
+    });
+    assert.deepEqual(heading, {
+      title: 'Call the patient back after a missed appointment',
+      lines: ['Rebook', 'Appointment/a9'],
+    });
+  });
+
+  it('keeps the queue’s name for a built-in action and shows its rendered lines', () => {
+    assert.deepEqual(
+      proposalHeading({
+        action: 'appointment.status',
+        rendering: { title: 'Change the appointment status', lines: ['status: cancelled'] },
+      }),
+      { title: 'Change appointment status', lines: ['status: cancelled'] },
+    );
+  });
+
+  it('names an action no longer registered (rendered as its bare type) in words', () => {
+    assert.deepEqual(
+      proposalHeading({ action: 'care-plan.update', rendering: { title: 'care-plan.update', lines: [] } }),
+      {
+        title: 'Care plan update',
+        lines: [],
+      },
+    );
   });
 });
 

@@ -12,10 +12,6 @@ export {
   documentReferenceDraft,
   communicationSend,
   reminderSend,
-  actionTypes,
-  channelActionTypes,
-  isActionType,
-  isChannelAction,
 } from './actions/index.js';
 export type { ActionDefinition, ActionRendering, EhrCommit, ChannelCommitSpec, PayloadOf } from './actions/index.js';
 export { proposalStatuses, transitions, canMove, contentHash, diffResources, rebase } from './model/index.js';

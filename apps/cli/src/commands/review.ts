@@ -7,8 +7,6 @@
  */
 import { ValidationError, errorCodes, roles as allRoles, type ErrorCode } from '@steward/core';
 import {
-  actionTypes,
-  isActionType,
   proposalStatuses,
   type ActionType,
   type CommitResult,
@@ -106,7 +104,7 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
 }
 
 export async function reviewShow(g: GlobalOptions, id: string, o: { readonly json?: boolean }): Promise<void> {
-  const d = await connect(g).request<Wire<ProposalDetail>>('GET', `/review/${encodeURIComponent(id)}`);
+  const d = await connect(g).request<Detail>('GET', `/review/${encodeURIComponent(id)}`);
   if (o.json === true) printJson(d);
   else printDetail(d);
 }
@@ -126,7 +124,7 @@ export async function reviewApprove(
   const path = `/review/${encodeURIComponent(id)}`;
   let hash = o.hash;
   if (hash === undefined) {
-    const d = await c.request<Wire<ProposalDetail>>('GET', path);
+    const d = await c.request<Detail>('GET', path);
     printDetail(d);
     if (o.yes !== true) {
       process.stderr.write(
@@ -250,13 +248,18 @@ function failureText(e: NonNullable<Summary['error']>): string {
   return `${e.code}: gave up after ${e.attempts} attempts, retry it when the EHR is back`;
 }
 
-function printDetail(d: Wire<ProposalDetail>): void {
+/** The detail as the server answers it: the proposal and how its action renders for review. */
+type Detail = Wire<ProposalDetail> & { readonly rendering?: { title: string; lines: string[] } };
+
+function printDetail(d: Detail): void {
   const line = (k: string, v: string | undefined): void => {
     if (v !== undefined && v !== '') process.stdout.write(`${k.padEnd(14)}${v}\n`);
   };
   line('proposal', `${d.id} (revision ${d.revision})`);
   line('status', d.status);
   line('action', d.action);
+  // How the action reads for a reviewer (its definition's render): an extension's too.
+  line('does', d.rendering !== undefined ? [d.rendering.title, ...d.rendering.lines].join(' · ') : undefined);
   line('site', d.site);
   line('workflow', d.workflow);
   line('target', `${d.target.resourceType}/${d.target.id ?? '(new)'}`);
@@ -286,9 +289,15 @@ function printDetail(d: Wire<ProposalDetail>): void {
     );
 }
 
+/**
+ * An action type as written (`noun.verb`). Whether the server knows it is the server's to say: its
+ * registry holds the built-in actions and its extensions', and it refuses any other by name.
+ */
 function actionType(value: string, flag: string): ActionType {
-  if (!isActionType(value))
-    throw new ValidationError('unknown action type', [{ path: flag, message: `one of ${actionTypes.join(', ')}` }]);
+  if (!/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/.test(value) || value.length > 64)
+    throw new ValidationError('not an action type', [
+      { path: flag, message: '`noun.verb` in lower case, as `steward review list` shows it' },
+    ]);
   return value;
 }
 

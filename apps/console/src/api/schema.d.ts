@@ -100,6 +100,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description an action type registered on this server */
           actionType:
             | 'appointment.status'
             | 'task.create'
@@ -4769,6 +4770,7 @@ export type paths = {
     get: {
       parameters: {
         query?: {
+          /** @description an action type registered on this server */
           actionType?:
             | 'appointment.status'
             | 'task.create'
@@ -4837,15 +4839,8 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -4984,15 +4979,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              /** @enum {unknown} */
-              action:
-                | 'appointment.status'
-                | 'task.create'
-                | 'task.update'
-                | 'service-request.status'
-                | 'document-reference.draft'
-                | 'communication.send'
-                | 'reminder.send';
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -5058,6 +5046,10 @@ export type paths = {
               priority: number;
               reasonCode: string;
               rejection?: string;
+              rendering: {
+                lines: string[];
+                title: string;
+              };
               reversible: boolean;
               revision: number;
               site: string;
@@ -5174,15 +5166,8 @@ export type paths = {
                 retryable: boolean;
               };
               next?: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -5248,15 +5233,8 @@ export type paths = {
                 workflow?: string;
               };
               proposal: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -5412,15 +5390,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              /** @enum {unknown} */
-              action:
-                | 'appointment.status'
-                | 'task.create'
-                | 'task.update'
-                | 'service-request.status'
-                | 'document-reference.draft'
-                | 'communication.send'
-                | 'reminder.send';
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -5565,15 +5536,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              /** @enum {unknown} */
-              action:
-                | 'appointment.status'
-                | 'task.create'
-                | 'task.update'
-                | 'service-request.status'
-                | 'document-reference.draft'
-                | 'communication.send'
-                | 'reminder.send';
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -5816,15 +5780,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              /** @enum {unknown} */
-              action:
-                | 'appointment.status'
-                | 'task.create'
-                | 'task.update'
-                | 'service-request.status'
-                | 'document-reference.draft'
-                | 'communication.send'
-                | 'reminder.send';
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -5971,15 +5928,8 @@ export type paths = {
                 retryable: boolean;
               };
               next?: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6045,15 +5995,8 @@ export type paths = {
                 workflow?: string;
               };
               proposal: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6213,15 +6156,8 @@ export type paths = {
                 retryable: boolean;
               };
               next?: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6287,15 +6223,8 @@ export type paths = {
                 workflow?: string;
               };
               proposal: {
-                /** @enum {unknown} */
-                action:
-                  | 'appointment.status'
-                  | 'task.create'
-                  | 'task.update'
-                  | 'service-request.status'
-                  | 'document-reference.draft'
-                  | 'communication.send'
-                  | 'reminder.send';
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6469,15 +6398,8 @@ export type paths = {
                     retryable: boolean;
                   };
                   next?: {
-                    /** @enum {unknown} */
-                    action:
-                      | 'appointment.status'
-                      | 'task.create'
-                      | 'task.update'
-                      | 'service-request.status'
-                      | 'document-reference.draft'
-                      | 'communication.send'
-                      | 'reminder.send';
+                    /** @description the action type (built-in or an extension’s) */
+                    action: string;
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {
@@ -6543,15 +6465,8 @@ export type paths = {
                     workflow?: string;
                   };
                   proposal: {
-                    /** @enum {unknown} */
-                    action:
-                      | 'appointment.status'
-                      | 'task.create'
-                      | 'task.update'
-                      | 'service-request.status'
-                      | 'document-reference.draft'
-                      | 'communication.send'
-                      | 'reminder.send';
+                    /** @description the action type (built-in or an extension’s) */
+                    action: string;
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {

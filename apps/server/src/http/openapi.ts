@@ -1,12 +1,13 @@
 /**
  * @module The OpenAPI document without a running server: the app built in-process on an inert
  * kernel (no store, no keys, no network) and asked for `app.swagger()`. Routes only keep
- * references to the kernel's parts when they are registered, so the inert kernel is never
- * called; if a route ever does call it while registering, this throws and says which part.
+ * references to the kernel's parts when they are registered (except the action registry, which
+ * the review schemas list), so the inert kernel is never called; if a route ever does call it while registering, this throws and says which part.
  * `npm run api:generate` writes the console's types from this document.
  */
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '@steward/governance';
+import { builtinActions } from '@steward/proposals';
 import type { Kernel } from '../kernel.js';
 import { buildApp, type AppConfig } from './app.js';
 
@@ -35,7 +36,11 @@ function inert(path: string): unknown {
 
 /** The OpenAPI document the server serves at `/openapi.json`. */
 export async function openApiDocument(): Promise<Exclude<ReturnType<FastifyInstance['swagger']>, string>> {
-  const kernel = new Proxy({} as Kernel, { get: (_target, key) => inert(String(key)) });
+  // The one part a route reads while registering: the action types its schemas name (a server
+  // with extensions serves its own registry's; the document is the built-in one's).
+  const kernel = new Proxy({} as Kernel, {
+    get: (_target, key) => (key === 'actions' ? builtinActions : inert(String(key))),
+  });
   const app = await buildApp(kernel, documentConfig, createLogger({ level: 'silent' }));
   try {
     return app.swagger();

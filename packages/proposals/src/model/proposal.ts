@@ -7,7 +7,7 @@ import type { EhrIdentifier } from '@steward/core';
 
 /**
  * What a proposal does: the type of a registered action (`defineAction`, packages/proposals/src/actions).
- * The built-in ones are `actionTypes`; a deployment registers its own, so this is any string the
+ * The built-in ones are `builtinActions.types()`; a deployment registers its own, so this is any string the
  * registry knows, checked when a proposal is drafted.
  */
 export type ActionType = string;

@@ -1,10 +1,14 @@
 /** @module Plain-language names for the proposal codes the queue shows. */
-import type { ProposalSummary } from '../../api/types.js';
+import type { ProposalDetail, QueryOf } from '../../api/types.js';
 import { humanize } from '../../ui/format.js';
 
-export type ActionType = ProposalSummary['action'];
+/**
+ * The built-in action types, as the API document lists them for the queue's filter. A server with
+ * extensions accepts more; their proposals read by their own rendering (`proposalHeading`).
+ */
+export type ActionType = NonNullable<QueryOf<'/review', 'get'>['actionType']>;
 
-/** Every action type the API declares, named (a new one fails the typecheck until it has a name). */
+/** Every built-in action type, named (a new one fails the typecheck until it has a name). */
 const actions: Readonly<Record<ActionType, string>> = {
   'appointment.status': 'Change appointment status',
   'task.create': 'Create a task',
@@ -21,6 +25,24 @@ export function isActionType(value: string): value is ActionType {
 
 export function actionLabel(action: string): string {
   return isActionType(action) ? actions[action] : humanize(action);
+}
+
+/**
+ * What an opened proposal is and does, as its action renders it on the server (its definition's
+ * `render`), so an extension's action reads right with no console change. A built-in action keeps
+ * the name the queue lists it by; a rendering that is only the type (an action no longer
+ * registered) falls back to the type in words.
+ */
+export function proposalHeading(detail: Pick<ProposalDetail, 'action' | 'rendering'>): {
+  readonly title: string;
+  readonly lines: readonly string[];
+} {
+  const rendered = detail.rendering.title.trim();
+  const title =
+    isActionType(detail.action) || rendered === '' || rendered === detail.action
+      ? actionLabel(detail.action)
+      : rendered;
+  return { title, lines: detail.rendering.lines.filter((l) => l.trim() !== '') };
 }
 
 export function statusLabel(status: string): string {

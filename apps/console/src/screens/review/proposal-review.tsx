@@ -11,7 +11,7 @@ import { href, navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize, shortId } from '../../ui/format.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
-import { actionLabel, priorityNames, statusLabel } from './labels.js';
+import { priorityNames, proposalHeading, statusLabel } from './labels.js';
 import { ApproveDialog, EditDialog, RejectDialog, type DecisionOutcome } from './decision-dialogs.js';
 import { DiffPanel, EhrStatePanel, HistoryPanel, PayloadPanel, type EhrState } from './proposal-panels.js';
 
@@ -101,6 +101,7 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
     );
   }
   if (detail === undefined) return <p role="status">Loading the proposal…</p>;
+  const heading = proposalHeading(detail);
 
   return (
     <section aria-labelledby="proposal-title">
@@ -108,8 +109,15 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
         <a href={href('review')}>← Back to the queue</a> <span className="muted">(u)</span>
       </p>
       <h1 id="proposal-title">
-        {actionLabel(detail.action)} <span className="muted">· {statusLabel(detail.status)}</span>
+        {heading.title} <span className="muted">· {statusLabel(detail.status)}</span>
       </h1>
+      {heading.lines.length > 0 && (
+        <ul className="rendering" aria-label="What this proposal does">
+          {heading.lines.map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ul>
+      )}
       <dl className="facts">
         <dt>Priority</dt>
         <dd>

@@ -2,11 +2,19 @@
 import { Type, type Static } from 'typebox';
 import { roles as allRoles } from '@steward/core';
 import { roleAllows } from '@steward/governance';
-import { actionTypes, proposalStatuses } from '@steward/proposals';
+import { proposalStatuses, type ActionRegistry } from '@steward/proposals';
 import { DateTime, JsonBody, JsonObject, List, Maybe, Page, SiteCode, Strict, Uuid, uuidPattern } from './common.js';
 
 export const ProposalStatus = Type.Enum(proposalStatuses);
-export const ActionType = Type.Enum(actionTypes);
+/**
+ * An action type as a request names it: one the server's action registry holds (the built-in ones
+ * and its extensions'), so the document a server serves lists exactly what it accepts.
+ */
+export function actionTypeOf(actions: ActionRegistry) {
+  return Type.Enum(actions.types(), { description: 'an action type registered on this server' });
+}
+/** An action type as an answer carries it: any registered one, an extension's included. */
+export const ActionName = Type.String({ description: 'the action type (built-in or an extension’s)' });
 const statusList = `^(${proposalStatuses.join('|')})(,(${proposalStatuses.join('|')}))*$`;
 
 export const Actor = Type.Object({ kind: Type.String(), id: Type.String() });
@@ -27,7 +35,7 @@ export const ProposalSummary = Type.Object({
   lineageId: Type.String(),
   revision: Type.Integer(),
   status: ProposalStatus,
-  action: ActionType,
+  action: ActionName,
   connectionId: Maybe(Type.String()),
   site: Type.String(),
   workflow: Maybe(Type.String()),
@@ -65,9 +73,16 @@ export const HistoryEntry = Type.Object({
   at: DateTime,
 });
 
+/** How the action reads for a reviewer, from its definition's `render` (an extension's included). */
+export const ActionRendering = Type.Object({
+  title: Type.String(),
+  lines: List(Type.String()),
+});
+
 /** Opened for review: the summary with what would be written, for whom, why, what changed, and its history. */
 export const ProposalDetail = Type.Object({
   ...ProposalSummary.properties,
+  rendering: ActionRendering,
   payload: JsonObject,
   patient: JsonObject,
   evidence: JsonObject,
@@ -97,23 +112,25 @@ export const ApprovalPolicy = Type.Object({
 /** The roles an approval policy may name: those that may decide reviews. */
 const deciderRoles = allRoles.filter((r) => roleAllows(r, 'review.decide'));
 
-export const QueueQuery = Strict({
-  status: Type.Optional(Type.String({ pattern: statusList, description: 'comma-separated; default pending_review' })),
-  site: Type.Optional(SiteCode),
-  workflow: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' })),
-  patientId: Type.Optional(Uuid),
-  patientIdentifier: Type.Optional(
-    Type.String({
-      maxLength: 300,
-      pattern: '^[^|]+\\|[^|]+$',
-      description: 'a FHIR token, system|value (the MRN and its system)',
-    }),
-  ),
-  actionType: Type.Optional(ActionType),
-  assignee: Type.Optional(Uuid),
-  cursor: Type.Optional(Type.String({ maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' })),
-  limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' })),
-});
+/** The queue's filters; `actionType` is one the server's registry holds. */
+export const queueQuery = (actions: ActionRegistry) =>
+  Strict({
+    status: Type.Optional(Type.String({ pattern: statusList, description: 'comma-separated; default pending_review' })),
+    site: Type.Optional(SiteCode),
+    workflow: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' })),
+    patientId: Type.Optional(Uuid),
+    patientIdentifier: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        pattern: '^[^|]+\\|[^|]+$',
+        description: 'a FHIR token, system|value (the MRN and its system)',
+      }),
+    ),
+    actionType: Type.Optional(actionTypeOf(actions)),
+    assignee: Type.Optional(Uuid),
+    cursor: Type.Optional(Type.String({ maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' })),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' })),
+  });
 export const QueuePage = Page(ProposalSummary);
 
 export const ApproveBody = Strict({
@@ -126,7 +143,7 @@ export const AssignBody = Strict({
   assigneeId: Type.Union([Type.String({ pattern: uuidPattern }), Type.Null()]),
 });
 
-export const PolicyParams = Strict({ actionType: ActionType });
+export const policyParams = (actions: ActionRegistry) => Strict({ actionType: actionTypeOf(actions) });
 export const PolicyBody = Strict({
   mode: Type.Enum(['auto', 'review']),
   roles: Type.Optional(Type.Array(Type.Enum(deciderRoles), { maxItems: deciderRoles.length })),

@@ -9,8 +9,8 @@
 import type { FastifyInstance } from 'fastify';
 import { isStewardError, type RequestContext } from '@steward/core';
 import {
-  isChannelAction,
   reviewablePatient,
+  type ActionRendering,
   type CommitResult,
   type ProposalStatus,
   type ProposalSummary,
@@ -26,17 +26,20 @@ import {
   Outcome,
   PolicyBody,
   PolicyList,
-  PolicyParams,
   ProposalDetail,
   ProposalSummary as Summary,
+  policyParams,
   QueuePage,
-  QueueQuery,
+  queueQuery,
   RejectBody,
 } from '../contract/review.js';
 import { typed } from '../typed.js';
 
 export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
+  // The action types a request may name: the kernel's registry, an extension's included.
+  const QueueQuery = queueQuery(kernel.actions);
+  const PolicyParams = policyParams(kernel.actions);
   api.get(
     '/review',
     {
@@ -76,7 +79,11 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     async (request) => {
       const detail = await kernel.proposals.get(contextOf(request), request.params.id);
       // Minimum necessary on the screen: record numbers, not SSN, passport or licence numbers.
-      return { ...detail, patient: reviewablePatient(detail.patient) };
+      return {
+        ...detail,
+        rendering: renderingOf(kernel, detail.action, detail.payload),
+        patient: reviewablePatient(detail.patient),
+      };
     },
   );
 
@@ -209,7 +216,7 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
  */
 export async function commitApproved(kernel: Kernel, ctx: RequestContext, approved: ProposalSummary): Promise<Outcome> {
   if (approved.status !== 'approved') return { status: approved.status, proposal: approved };
-  if (isChannelAction(approved.action))
+  if (kernel.actions.has(approved.action) && kernel.actions.isChannel(approved.action))
     return {
       status: approved.status,
       proposal: approved,
@@ -229,6 +236,18 @@ export async function commitApproved(kernel: Kernel, ctx: RequestContext, approv
       error: { code: e.code, retryable: e.retryable, message: e.message },
     };
   }
+}
+
+/**
+ * How a proposal reads for its reviewer, by its action's `render`. An action no longer registered
+ * (an extension since removed) still opens, by its type alone, so the reviewer can reject it.
+ */
+export function renderingOf(
+  kernel: Kernel,
+  action: string,
+  payload: Readonly<Record<string, unknown>>,
+): ActionRendering {
+  return kernel.actions.has(action) ? kernel.actions.render(action, payload) : { title: action, lines: [] };
 }
 
 function toOutcome(r: CommitResult): Outcome {
