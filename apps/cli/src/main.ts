@@ -19,6 +19,7 @@ import type { ContactsImportFlags } from './commands/contacts.js';
 import type * as reviewTypes from './commands/review.js';
 import type { FollowupListFlags } from './commands/followups.js';
 import type { LoginFlags } from './commands/login.js';
+import type { RecoverFlags } from './commands/recover.js';
 
 /**
  * Each command's module is loaded when that command runs: a command that only talks to the server
@@ -38,6 +39,7 @@ const lazy = {
   followups: () => import('./commands/followups.js'),
   demo: () => import('./commands/demo-accounts.js'),
   loginCmd: () => import('./commands/login.js'),
+  recover: () => import('./commands/recover.js'),
 };
 
 function program(io: CliIo, setExit: (code: number) => void): Command {
@@ -45,7 +47,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .description(
       'Steward: the governed operational layer around an EHR.\n' +
         'Commands talk to the running server (`npm start`): log in first with `steward login`.\n' +
-        'Only init, start, keys rotate and audit verify open the store themselves (stop the server first on the embedded store).\n' +
+        'Only init, start, keys rotate, audit verify and recover open the store themselves (stop the server first on the embedded store).\n' +
         'Common flags: --site <site> (one site), --cursor <cursor> (the next page, as printed), --json (machine output).\n' +
         'The server configuration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
     )
@@ -451,6 +453,17 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (o: { format: string; out: string; site?: string }) =>
       (await lazy.contacts()).contactsExport(g(), o),
     );
+
+  p.command('recover')
+    .description(
+      'offline recovery when every administrator is locked out; opens the store itself: stop the server first on the embedded store',
+    )
+    .command('admin <username>')
+    .description(
+      'a new password and TOTP secret for an administrator (printed once), sign-in locks lifted; or, when no enabled administrator is left, a fresh one',
+    )
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (username: string, o: RecoverFlags) => (await lazy.recover()).recoverAdmin(io, username, o));
 
   p.command('keys')
     .description('encryption keys')
