@@ -5,4 +5,5 @@ import module from 'node:module';
 
 module.enableCompileCache?.();
 const { main } = await import('../dist/main.js');
-process.exitCode = await main(process.argv);
+// The command's exit code (docs/errors.md); `main` never exits the process itself.
+process.exitCode = await main(process.argv.slice(2));

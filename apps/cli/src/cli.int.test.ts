@@ -5,6 +5,8 @@
  * revoking — then `keys rotate` and `audit verify` offline, detecting each kind of tampering done
  * directly in the database (alter, delete, insert, reorder, truncate). On real PostgreSQL and on
  * the embedded store, where the commands work while the server holds the store.
+ * Commands run in this process (`runCli`); the real bin runs in a process of its own for its help,
+ * a command acting with the login stored where its environment says, and the embedded store's lock.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store'
 import { chainHash } from '@steward/governance';
 import type { RunningServer } from '@steward/server';
 import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
-import { deadAddress, nextCode, runSteward, startCliTestServer, totpSecretIn, type Run } from './testing.js';
+import { deadAddress, nextCode, runCli, runSteward, startCliTestServer, totpSecretIn, type Run } from './testing.js';
 
 /** Inserts a well-formed entry at `seq`, chained to the one before it, renumbering the rest. */
 async function forgeInsert(db: Database, seq: number): Promise<void> {
@@ -55,7 +57,7 @@ for (const target of storeTargets()) {
     let adminSecret = '';
     let adminToken = '';
 
-    const steward = (...args: string[]): Promise<Run> => runSteward(env, args);
+    const steward = (...args: string[]): Promise<Run> => runCli(env, args);
     /** Opens the store directly, as an attacker with database access would. */
     const direct = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
       const db =
@@ -81,8 +83,8 @@ for (const target of storeTargets()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('lists every command and the common flags in --help', async () => {
-      const r = await steward('--help');
+    it('lists every command and the common flags in --help (the real bin)', async () => {
+      const r = await runSteward(env, ['--help']);
       assert.equal(r.status, 0);
       for (const c of [
         'init',
@@ -122,7 +124,7 @@ for (const target of storeTargets()) {
 
     it('says when no server answers (exit 8), naming the address and how to start it', async () => {
       const nowhere = await deadAddress();
-      const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken, STEWARD_SERVER_URL: nowhere }, ['users', 'list']);
+      const r = await runCli({ ...env, STEWARD_TOKEN: adminToken, STEWARD_SERVER_URL: nowhere }, ['users', 'list']);
       assert.equal(r.status, 8, r.stderr);
       assert.ok(r.stderr.startsWith(`error [SERVER_UNAVAILABLE]: no Steward server answers at ${nowhere}`), r.stderr);
       assert.match(r.stderr, /npm start/);
@@ -143,7 +145,7 @@ for (const target of storeTargets()) {
         const r = await steward('login', '--user', 'alice', '--code', nextCode(adminSecret));
         assert.equal(r.status, 2, 'no password: said, not asked, off a terminal');
         assert.match(r.stderr, /VALIDATION_FAILED[\s\S]*STEWARD_LOGIN_PASSWORD/);
-        const wrong = await runSteward({ ...env, STEWARD_LOGIN_PASSWORD: 'not the password' }, [
+        const wrong = await runCli({ ...env, STEWARD_LOGIN_PASSWORD: 'not the password' }, [
           'login',
           '--user',
           'alice',
@@ -152,7 +154,7 @@ for (const target of storeTargets()) {
         ]);
         assert.equal(wrong.status, 3);
         assert.match(wrong.stderr, /AUTH_INVALID/);
-        const ok = await runSteward({ ...env, STEWARD_LOGIN_PASSWORD: 'an administrator password' }, [
+        const ok = await runCli({ ...env, STEWARD_LOGIN_PASSWORD: 'an administrator password' }, [
           'login',
           '--user',
           'alice',
@@ -162,7 +164,8 @@ for (const target of storeTargets()) {
         assert.equal(ok.status, 0, ok.stderr);
         assert.equal(statSync(credentials).mode & 0o777, 0o600);
         assert.match(readFileSync(credentials, 'utf8'), /"kind": "session"/);
-        const me = await steward('whoami', '--json');
+        // The real bin finds the stored login where its environment says (XDG_CONFIG_HOME).
+        const me = await runSteward(env, ['whoami', '--json']);
         assert.equal(me.status, 0, me.stderr);
         assert.equal((JSON.parse(me.stdout) as { name: string; authMethod: string }).name, 'alice');
       });
@@ -185,17 +188,18 @@ for (const target of storeTargets()) {
       it('a command the server refuses shows its code, its reason and the documented exit code', async () => {
         const bobConfig = join(dir, 'bob-config');
         const bobEnv = { ...env, XDG_CONFIG_HOME: bobConfig, STEWARD_LOGIN_PASSWORD: 'a coordinator password' };
-        const login = await runSteward(bobEnv, ['login', '--user', 'bob', '--code', nextCode(env['BOB_SECRET'] ?? '')]);
+        const login = await runCli(bobEnv, ['login', '--user', 'bob', '--code', nextCode(env['BOB_SECRET'] ?? '')]);
         assert.equal(login.status, 0, login.stderr);
-        const r = await runSteward(bobEnv, ['users', 'list']);
+        const r = await runCli(bobEnv, ['users', 'list']);
         assert.equal(r.status, 4, 'FORBIDDEN exits 4 (docs/errors.md)');
         assert.match(r.stderr, /error \[FORBIDDEN\]: .*users\.manage[\s\S]*steward grants add/);
-        const missing = await runSteward(bobEnv, ['users', 'disable', 'nobody']);
+        const missing = await runCli(bobEnv, ['users', 'disable', 'nobody']);
         assert.equal(missing.status, 4, 'refused before anything is looked up');
-        assert.equal((await runSteward(bobEnv, ['logout'])).status, 0);
+        assert.equal((await runCli(bobEnv, ['logout'])).status, 0);
       });
 
-      // Only the embedded store is locked to one process; PostgreSQL is shared by design.
+      // Only the embedded store is locked to one process; PostgreSQL is shared by design. The real
+      // bin, in a process of its own: the lock is per process.
       if (target.name === 'pglite')
         it('offline commands say they conflict with the running server on the embedded store', async () => {
           const r = await runSteward({ ...env, STEWARD_TOKEN: adminToken }, ['keys', 'rotate']);
@@ -214,12 +218,12 @@ for (const target of storeTargets()) {
         const token = readFileSync(tokenFile, 'utf8').trim();
         const svcEnv = { ...env, XDG_CONFIG_HOME: join(dir, 'svc-config') };
         const svcFile = join(dir, 'svc-config', 'steward', 'credentials.json');
-        const login = await runSteward(svcEnv, ['login', '--token', token]);
+        const login = await runCli(svcEnv, ['login', '--token', token]);
         assert.equal(login.status, 0, login.stderr);
         assert.match(login.stdout, /as nightly \(service, API token\)/);
         assert.equal(statSync(svcFile).mode & 0o777, 0o600);
-        assert.match((await runSteward(svcEnv, ['whoami'])).stdout, /^nightly \(service/);
-        const out = await runSteward(svcEnv, ['logout']);
+        assert.match((await runCli(svcEnv, ['whoami'])).stdout, /^nightly \(service/);
+        const out = await runCli(svcEnv, ['logout']);
         assert.equal(out.status, 0, out.stderr);
         assert.match(out.stdout, /API token is revoked/);
         assert.equal(existsSync(svcFile), false);
@@ -228,7 +232,7 @@ for (const target of storeTargets()) {
           revokedAt: string | null;
         }[];
         assert.notEqual(tokens.find((t) => t.name === 'ci')?.revokedAt ?? null, null, 'revoked on the server');
-        const again = await runSteward({ ...svcEnv, STEWARD_TOKEN: token }, ['whoami']);
+        const again = await runCli({ ...svcEnv, STEWARD_TOKEN: token }, ['whoami']);
         assert.equal(again.status, 3);
         assert.match(again.stderr, /AUTH_INVALID/);
       });

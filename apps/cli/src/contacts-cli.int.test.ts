@@ -1,11 +1,11 @@
 /**
- * `steward contacts` on the embedded store: the import (a bulk migration of a practice's files)
- * opens the store itself, so it runs with the server stopped and says so while the server runs;
- * `show` and `export` ask the running server, which refuses a coordinator of another site.
+ * `steward contacts` against a server on the embedded store: the import (a bulk migration of a
+ * practice's files) reads the files and sends their rows to the server, which imports them while
+ * it holds the store, and files nothing twice when they come again; `import`, `show` and `export`
+ * are refused by the server for a coordinator of another site.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,7 @@ import { createLogger } from '@steward/governance';
 import { generateContactExport } from '@steward/relationships';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { runSteward, startCliTestServer } from './testing.js';
-
-const bin = new URL('../bin/steward.js', import.meta.url).pathname;
+import { runCli, startCliTestServer } from './testing.js';
 
 describe('steward contacts on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-contacts-cli-'));
@@ -30,11 +28,7 @@ describe('steward contacts on the embedded store', () => {
   let north: string;
   let south: string;
   let server: RunningServer | undefined;
-  const offline = (token: string, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token }, encoding: 'utf8' });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
-  const steward = (token: string, ...args: string[]) => runSteward({ ...env, STEWARD_TOKEN: token }, args);
+  const steward = (token: string, ...args: string[]) => runCli({ ...env, STEWARD_TOKEN: token }, args);
   const importArgs = [
     'contacts',
     'import',
@@ -46,7 +40,7 @@ describe('steward contacts on the embedded store', () => {
   ];
 
   before(async () => {
-    assert.equal(offline('', 'init', '--admin-user', 'alice').status, 0);
+    assert.equal((await steward('', 'init', '--admin-user', 'alice')).status, 0);
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
     try {
       north = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
@@ -54,11 +48,13 @@ describe('steward contacts on the embedded store', () => {
     } finally {
       await kernel.close();
     }
-    const imported = offline(north, ...importArgs, '--json');
-    assert.equal(imported.status, 0, imported.stderr);
-    assert.equal((JSON.parse(imported.stdout) as { reconciled: boolean }).reconciled, true);
     server = await startCliTestServer(env);
     env['STEWARD_SERVER_URL'] = server.url;
+    const imported = await steward(north, ...importArgs, '--json');
+    assert.equal(imported.status, 0, imported.stderr);
+    const report = JSON.parse(imported.stdout) as { reconciled: boolean; contacts: { created: number } };
+    assert.equal(report.reconciled, true);
+    assert.equal(report.contacts.created, 12);
   });
   after(async () => {
     await server?.stop();
@@ -84,9 +80,14 @@ describe('steward contacts on the embedded store', () => {
     assert.match(refused.stderr, /^error \[FORBIDDEN\]/);
   });
 
-  it('an import while the server holds the embedded store says to stop it first', async () => {
-    const r = await steward(north, ...importArgs);
-    assert.equal(r.status, 8);
-    assert.match(r.stderr, /^error \[STORE_UNAVAILABLE\]: .*in use by process .*stop the server first/);
+  it('imports through the running server: the same files again file nothing twice; another site is refused', async () => {
+    const again = await steward(north, ...importArgs);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^Import run \S+ \(site north, source /);
+    assert.match(again.stdout, /contacts\s+12\s+0\s+0\s+12\s+0/, 'in 12, created 0, merged 0, unchanged 12');
+    assert.match(again.stdout, /Reconciled: every source row is accounted for\./);
+    const refused = await steward(south, ...importArgs);
+    assert.equal(refused.status, 4, 'FORBIDDEN exits 4');
+    assert.match(refused.stderr, /^error \[FORBIDDEN\]/);
   });
 });

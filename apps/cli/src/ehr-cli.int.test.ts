@@ -1,21 +1,18 @@
 /**
- * The operator's path to a working EHR connection, with the real command: `steward sandbox` runs
- * the sandbox EHR in another process with a SMART client registered from a public key file;
+ * The operator's path to a working EHR connection, with the real commands (run in this process):
+ * `steward sandbox` runs the sandbox EHR with a SMART client registered from a public key file;
  * against a running Steward server, `steward egress add`, `steward ehr add` with the private key,
  * then `steward ehr check` proves discovery, a token and a read — and names the failing step when
  * the key is not the one the EHR knows. Embedded store only: the path is the same on PostgreSQL.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKey } from '@steward/sandbox-ehr/testing';
 import type { RunningServer } from '@steward/server';
-import { runSteward, startCliTestServer, type Run } from './testing.js';
-
-const bin = new URL('../bin/steward.js', import.meta.url).pathname;
+import { runCli, startCli, startCliTestServer, type Run, type RunningCommand } from './testing.js';
 
 describe('steward sandbox, ehr add and ehr check', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-ehr-cli-'));
@@ -26,13 +23,8 @@ describe('steward sandbox, ehr add and ehr check', () => {
     STEWARD_ADMIN_PASSWORD: 'an administrator password',
     STEWARD_LOG_LEVEL: 'error',
   };
-  /** Offline commands (init, sandbox) block; the others talk to the server running in this process. */
-  const offline = (...args: string[]): { status: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
-  const steward = (...args: string[]): Promise<Run> => runSteward(env, args);
-  let sandbox: ChildProcess;
+  const steward = (...args: string[]): Promise<Run> => runCli(env, args);
+  let sandbox: RunningCommand | undefined;
   let server: RunningServer | undefined;
   let fhirBase: string;
 
@@ -49,29 +41,26 @@ describe('steward sandbox, ehr add and ehr check', () => {
       join(dir, 'wrong.private.jwk.json'),
       JSON.stringify({ ...(await exportJWK(other.privateKey)), kid: 'cli-key-1', alg: 'ES384' }),
     );
-    sandbox = spawn(
-      process.execPath,
-      [bin, 'sandbox', '--port', '0', '--client', `cli-client=${join(dir, 'client.jwks.json')}`],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    fhirBase = await new Promise<string>((resolve, reject) => {
-      sandbox.stdout!.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        const m = /FHIR R4 base:\s+(\S+)/.exec(out);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      sandbox.once('exit', (code) => reject(new Error(`sandbox exited with ${String(code)}`)));
-    });
+    const running = startCli(env, [
+      'sandbox',
+      '--port',
+      '0',
+      '--client',
+      `cli-client=${join(dir, 'client.jwks.json')}`,
+    ]);
+    sandbox = running;
+    // The command prints where it answers once it listens, then runs until stopped.
+    fhirBase = (await running.printed(/FHIR R4 base:\s+(\S+)/))[1] ?? '';
     const tokenFile = join(dir, 'admin.token');
-    assert.equal(offline('init', '--admin-user', 'alice', '--token-out', tokenFile).status, 0);
+    assert.equal((await steward('init', '--admin-user', 'alice', '--token-out', tokenFile)).status, 0);
     env['STEWARD_TOKEN'] = readFileSync(tokenFile, 'utf8').trim();
     server = await startCliTestServer(env);
     env['STEWARD_SERVER_URL'] = server.url;
   });
   after(async () => {
     await server?.stop();
-    sandbox?.kill('SIGTERM');
+    const stopped = await sandbox?.stop();
+    assert.equal(stopped?.status, 0, 'the sandbox stops cleanly when asked');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -134,8 +123,8 @@ describe('steward sandbox, ehr add and ehr check', () => {
     assert.match(bad.stdout, /1 later step not tried/);
   });
 
-  it('refuses a private key given as a client key set, naming the flag', () => {
-    const r = offline('sandbox', '--port', '0', '--client', `x=${join(dir, 'client.private.jwk.json')}`);
+  it('refuses a private key given as a client key set, naming the flag', async () => {
+    const r = await steward('sandbox', '--port', '0', '--client', `x=${join(dir, 'client.private.jwk.json')}`);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--client.*public JWK/);
   });

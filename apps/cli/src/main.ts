@@ -7,6 +7,7 @@ import { isStewardError } from '@steward/core';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
 import type { GlobalOptions } from './client/http.js';
+import { processIo, type CliIo } from './io.js';
 
 import type { auditExport, auditQuery } from './commands/audit.js';
 import type { referralsList, reportReferralsCommand } from './commands/referrals.js';
@@ -18,6 +19,7 @@ import type { ContactsImportFlags } from './commands/contacts.js';
 import type * as reviewTypes from './commands/review.js';
 import type { FollowupListFlags } from './commands/followups.js';
 import type { LoginFlags } from './commands/login.js';
+import type { RecoverFlags } from './commands/recover.js';
 
 /**
  * Each command's module is loaded when that command runs: a command that only talks to the server
@@ -37,14 +39,15 @@ const lazy = {
   followups: () => import('./commands/followups.js'),
   demo: () => import('./commands/demo-accounts.js'),
   loginCmd: () => import('./commands/login.js'),
+  recover: () => import('./commands/recover.js'),
 };
 
-function program(setExit: (code: number) => void): Command {
+function program(io: CliIo, setExit: (code: number) => void): Command {
   const p = new Command('steward')
     .description(
       'Steward: the governed operational layer around an EHR.\n' +
         'Commands talk to the running server (`npm start`): log in first with `steward login`.\n' +
-        'Only init, start, keys rotate, audit verify and contacts import open the store themselves (stop the server first on the embedded store).\n' +
+        'Only init, start, keys rotate, audit verify and recover open the store themselves (stop the server first on the embedded store).\n' +
         'Common flags: --site <site> (one site), --cursor <cursor> (the next page, as printed), --json (machine output).\n' +
         'The server configuration comes from the environment (see README): STEWARD_DATA_DIR, DATABASE_URL, STEWARD_MASTER_KEY, STEWARD_PORT…',
     )
@@ -57,10 +60,11 @@ function program(setExit: (code: number) => void): Command {
       'act with the API token in this file instead of the stored login (or $STEWARD_TOKEN)',
     )
     .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showHelpAfterError('(run `steward --help` for usage)');
   const g = (): GlobalOptions => {
     const { tokenFile, server } = p.opts<{ tokenFile?: string; server?: string }>();
-    return { ...(tokenFile !== undefined ? { tokenFile } : {}), ...(server !== undefined ? { server } : {}) };
+    return { io, ...(tokenFile !== undefined ? { tokenFile } : {}), ...(server !== undefined ? { server } : {}) };
   };
 
   p.command('login')
@@ -75,7 +79,7 @@ function program(setExit: (code: number) => void): Command {
     .action(async (o: LoginFlags) => (await lazy.loginCmd()).login(g(), o));
   p.command('logout')
     .description('end the stored login on the server (a session ends; an API token is revoked), then delete it')
-    .action(async () => (await lazy.loginCmd()).logout());
+    .action(async () => (await lazy.loginCmd()).logout(g()));
   p.command('whoami')
     .description('who the stored login (or token) acts as, with its grants')
     .option('--json', 'print it as JSON')
@@ -87,7 +91,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--admin-password-file <file>', 'read the password from a file (default: $STEWARD_ADMIN_PASSWORD, or ask)')
     .option('--token-out <file>', 'also write a 30-day admin API token to this file (0600)')
     .action(async (o: { adminUser: string; adminPasswordFile?: string; tokenOut?: string }) =>
-      (await lazy.init()).init(o),
+      (await lazy.init()).init(io, o),
     );
 
   p.command('start')
@@ -97,24 +101,20 @@ function program(setExit: (code: number) => void): Command {
         import('@steward/server'),
         import('@steward/governance'),
       ]);
-      const config = loadConfig();
-      const logger = createLogger({ level: config.governance.logLevel });
+      const config = loadConfig(io.env);
+      const logger = createLogger({ level: config.governance.logLevel, destination: io.stdout });
       const server = await startServer(config, logger, {
         createMasterKey: !config.store.masterKeyFromEnv && config.store.databaseUrl === undefined,
+        env: io.env,
       });
       if ((await server.kernel.users.list()).length === 0) {
         logger.warn(
           'no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)',
         );
       }
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          logger.info('stopping');
-          void server.stop().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await io.untilStopped();
+      logger.info('stopping');
+      await server.stop();
     });
 
   const grantOptions = (c: Command): Command =>
@@ -402,7 +402,7 @@ function program(setExit: (code: number) => void): Command {
 
   p.command('demo-accounts')
     .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")
-    .action(async () => (await lazy.demo()).demoAccounts());
+    .action(async () => (await lazy.demo()).demoAccounts(io));
 
   p.command('sandbox')
     .description('run the sandbox EHR alone (synthetic data): FHIR R4 + SMART + subscriptions, and a clinic simulator')
@@ -420,7 +420,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--speed <ms>', 'real milliseconds per simulated clinic hour (0 = step never)', '10000')
     .option('--seed <seed>', "the clinic simulator's seed: the same seed plays the same clinic", 'steward-demo')
     .option('--hl7-to <host:port>', "send the clinic's HL7 v2 feed to this MLLP listener")
-    .action(async (o: SandboxFlags) => (await lazy.sandboxCmd()).sandbox(o));
+    .action(async (o: SandboxFlags) => (await lazy.sandboxCmd()).sandbox(io, o));
 
   const contacts = p
     .command('contacts')
@@ -428,7 +428,7 @@ function program(setExit: (code: number) => void): Command {
   contacts
     .command('import <file>')
     .description(
-      'migrate contacts, relationships and notes from CSV or JSON; ends with a reconciliation report (exit 1 if anything was not imported); opens the store itself: stop the server first on the embedded store',
+      'migrate contacts, relationships and notes from CSV or JSON through the server; ends with a reconciliation report (exit 1 if anything was not imported); the same files again resume or file nothing twice',
     )
     .requiredOption(
       '--mapping <file>',
@@ -454,6 +454,17 @@ function program(setExit: (code: number) => void): Command {
       (await lazy.contacts()).contactsExport(g(), o),
     );
 
+  p.command('recover')
+    .description(
+      'offline recovery when every administrator is locked out; opens the store itself: stop the server first on the embedded store',
+    )
+    .command('admin <username>')
+    .description(
+      'a new password and TOTP secret for an administrator (printed once), sign-in locks lifted; or, when no enabled administrator is left, a fresh one',
+    )
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (username: string, o: RecoverFlags) => (await lazy.recover()).recoverAdmin(io, username, o));
+
   p.command('keys')
     .description('encryption keys')
     .command('rotate')
@@ -468,29 +479,34 @@ function program(setExit: (code: number) => void): Command {
   return p;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs one command with `args` (what follows `steward` on the command line) and answers its exit
+ * code (docs/errors.md); it never exits the process. `io` is the process's own unless a caller
+ * (a test) gives its own environment, streams and stored-login file.
+ */
+export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exit = 0;
   try {
-    await program((c) => (exit = c)).parseAsync([...argv]);
+    await program(io, (c) => (exit = c)).parseAsync([...args], { from: 'user' });
     return exit;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isStewardError(e)) {
-      process.stderr.write(`error [${e.code}]: ${e.message}\n`);
-      for (const d of e.details) process.stderr.write(`  - ${d.path ?? ''}: ${d.message}\n`);
+      io.stderr.write(`error [${e.code}]: ${e.message}\n`);
+      for (const d of e.details) io.stderr.write(`  - ${d.path ?? ''}: ${d.message}\n`);
       return e.exitCode;
     }
     // A port taken by another program is the operator's to fix, not a bug: say which and how.
     const sys = e as { code?: unknown; address?: unknown; port?: unknown };
     if (sys.code === 'EADDRINUSE' || sys.code === 'EACCES') {
-      process.stderr.write(
+      io.stderr.write(
         `error [${sys.code}]: cannot listen on ${String(sys.address)}:${String(sys.port)} (${sys.code === 'EADDRINUSE' ? 'another program uses it' : 'not permitted'}): ` +
           'stop that program, or choose other ports with STEWARD_PORT, STEWARD_SANDBOX_PORT and STEWARD_SANDBOX_MLLP_PORT\n',
       );
       return 1;
     }
-    process.stderr.write(`unexpected error (a bug: please report it): ${e instanceof Error ? e.name : typeof e}\n`);
-    if (process.env['STEWARD_DEBUG'] === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    io.stderr.write(`unexpected error (a bug: please report it): ${e instanceof Error ? e.name : typeof e}\n`);
+    if (io.env['STEWARD_DEBUG'] === '1' && e instanceof Error) io.stderr.write(`${e.stack ?? ''}\n`);
     return 10;
   }
 }

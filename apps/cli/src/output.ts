@@ -1,13 +1,14 @@
 /** @module Output: tables for people, JSON for scripts, progress bars on long work (only on a terminal). */
 import cliProgress from 'cli-progress';
+import type { Output } from './io.js';
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+export function printJson(out: Output, value: unknown): void {
+  out.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function printTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
+export function printTable(out: Output, rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
   if (rows.length === 0) {
-    process.stdout.write('(none)\n');
+    out.write('(none)\n');
     return;
   }
   const cell = (v: unknown): string => {
@@ -25,8 +26,8 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  process.stdout.write(`${line([...columns])}\n`);
-  for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
+  out.write(`${line([...columns])}\n`);
+  for (const r of rows) out.write(`${line(columns.map((c) => cell(r[c])))}\n`);
 }
 
 export interface Progress {
@@ -35,10 +36,14 @@ export interface Progress {
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes). */
-export function progress(label: string): Progress {
-  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+export function progress(err: Output, label: string): Progress {
+  if (err.isTTY !== true) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total}`,
+      stream: err as NodeJS.WritableStream,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

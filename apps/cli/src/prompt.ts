@@ -2,29 +2,30 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ValidationError } from '@steward/core';
+import type { CliIo } from './io.js';
 
-export async function readSecret(label: string, file: string | undefined, envName: string): Promise<string> {
+export async function readSecret(io: CliIo, label: string, file: string | undefined, envName: string): Promise<string> {
   if (file !== undefined) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  const fromEnv = process.env[envName];
+  const fromEnv = io.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (process.stdin.isTTY !== true) {
+  if (io.stdin.isTTY !== true) {
     throw new ValidationError(`${label} is required`, [
       { path: envName, message: `set ${envName}, pass a --*-password-file, or run on a terminal to be asked` },
     ]);
   }
-  return hiddenPrompt(`${label}: `);
+  return hiddenPrompt(io, `${label}: `);
 }
 
-function hiddenPrompt(question: string): Promise<string> {
+function hiddenPrompt(io: CliIo, question: string): Promise<string> {
   return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: true });
     const output = rl as unknown as { _writeToOutput: (s: string) => void };
-    process.stderr.write(question);
+    io.stderr.write(question);
     // Echo nothing while the secret is typed.
     output._writeToOutput = () => undefined;
     rl.question('', (answer) => {
       rl.close();
-      process.stderr.write('\n');
+      io.stderr.write('\n');
       resolve(answer);
     });
   });
@@ -32,20 +33,21 @@ function hiddenPrompt(question: string): Promise<string> {
 
 /** Asks for a value that is not secret (a username) on a terminal; refuses off one, naming the flag. */
 export async function readValue(
+  io: CliIo,
   label: string,
   value: string | undefined,
   envName: string,
   flag: string,
 ): Promise<string> {
   if (value !== undefined) return value;
-  const fromEnv = process.env[envName];
+  const fromEnv = io.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (process.stdin.isTTY !== true) {
+  if (io.stdin.isTTY !== true) {
     throw new ValidationError(`${label} is required`, [
       { path: flag, message: `pass ${flag}, set ${envName}, or run on a terminal to be asked` },
     ]);
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: true });
   try {
     return await new Promise<string>((resolve) => rl.question(`${label}: `, resolve));
   } finally {

@@ -7,7 +7,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,8 @@ import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { connectSandboxEhr, principalWith } from '@steward/server/testing';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { startCliTestServer } from './testing.js';
+import { runCli, startCliTestServer, type Run } from './testing.js';
 
-const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
 const scopes = ['system/*.rs', 'system/Appointment.u'];
@@ -30,12 +28,6 @@ const bootstrap = {
   name: 'test-bootstrap',
   authMethod: 'local-operator',
 } as const;
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('steward review on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-review-cli-'));
@@ -53,17 +45,8 @@ describe('steward review on the embedded store', () => {
   let server: RunningServer | undefined;
   const proposals: ProposalSummary[] = [];
 
-  /** Runs the real bin asynchronously: the sandbox EHR it commits to runs in this process. */
-  const steward = (token: string, ...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    });
+  /** Runs a command in this process, acting with `token`. */
+  const steward = (token: string, ...args: string[]): Promise<Run> => runCli({ ...env, STEWARD_TOKEN: token }, args);
   const ehrSide = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const r = await fhirFetch(ehr, ehrToken, method, path, body);
     assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);

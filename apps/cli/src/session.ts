@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '@steward/governance';
 import { loadConfig, openKernel, type Kernel, type StewardConfig } from '@steward/server';
 import type { GlobalOptions } from './client/http.js';
 import { readCredentials } from './client/credentials.js';
+import type { CliIo } from './io.js';
 
 export type { GlobalOptions } from './client/http.js';
 
@@ -23,14 +24,19 @@ export interface CliSession {
 }
 
 /** Logs from the CLI go to stderr at warn, so they never mix with a command's output. */
-export function cliLogger(): Logger {
-  return createLogger({ level: process.env['STEWARD_LOG_LEVEL'] ?? 'warn', destination: process.stderr });
+export function cliLogger(io: CliIo): Logger {
+  return createLogger({ level: io.env['STEWARD_LOG_LEVEL'] ?? 'warn', destination: io.stderr });
 }
 
 /** Opens the store directly; says so when a running server holds the embedded store. */
-export async function openStore(config: StewardConfig, logger: Logger): Promise<Kernel> {
+export async function openStore(
+  io: CliIo,
+  config: StewardConfig,
+  logger: Logger,
+  options: { createMasterKey?: boolean } = {},
+): Promise<Kernel> {
   try {
-    return await openKernel(config, logger);
+    return await openKernel(config, logger, { ...options, env: io.env });
   } catch (e) {
     if (isStewardError(e) && e.code === 'STORE_UNAVAILABLE' && config.store.databaseUrl === undefined)
       throw new OperationalError(
@@ -42,10 +48,10 @@ export async function openStore(config: StewardConfig, logger: Logger): Promise<
 }
 
 export async function withSession<T>(options: GlobalOptions, fn: (s: CliSession) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(options.io.env);
   const token = readToken(options);
-  const logger = cliLogger();
-  const kernel = await openStore(config, logger);
+  const logger = cliLogger(options.io);
+  const kernel = await openStore(options.io, config, logger);
   try {
     const actor = await kernel.authenticator.authenticate(token, { address: 'cli' });
     return await fn({ kernel, actor, ctx: { actor, sourceAddress: 'cli' }, config, logger });
@@ -56,9 +62,9 @@ export async function withSession<T>(options: GlobalOptions, fn: (s: CliSession)
 
 function readToken(options: GlobalOptions): string {
   if (options.tokenFile !== undefined) return readFileSync(options.tokenFile, 'utf8').trim();
-  const env = process.env['STEWARD_TOKEN'];
+  const env = options.io.env['STEWARD_TOKEN'];
   if (env !== undefined && env !== '') return env.trim();
-  const stored = readCredentials();
+  const stored = readCredentials(options.io.credentialsFile);
   if (stored !== undefined) return stored.token;
   throw new AuthenticationError(
     'AUTH_REQUIRED',

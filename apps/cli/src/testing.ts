@@ -1,12 +1,16 @@
 /**
- * @module Test helpers for the `steward` command: run the real bin without blocking (the server it
- * talks to runs in the test's process), start that server on a port of its own, and read the TOTP
- * enrolment a command printed.
+ * @module Test helpers for the `steward` command: run a command in the test's process with its own
+ * environment and streams (`runCli`, `startCli` for one that runs until stopped), or the real bin
+ * in a process of its own (`runSteward`, for the few tests that prove the bin itself); start the
+ * server they talk to on a port of its own; read the TOTP enrolment a command printed.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
 import { createLogger, totpCode } from '@steward/governance';
 import { loadConfig, startServer, type RunningServer } from '@steward/server';
+import { main } from './main.js';
+import { credentialsFileFor, type CliIo } from './io.js';
 
 export interface Run {
   readonly status: number;
@@ -14,8 +18,87 @@ export interface Run {
   readonly stderr: string;
 }
 
+/** A command that runs until stopped (`sandbox`, `start`): what it printed so far, and its stop. */
+export interface RunningCommand {
+  stdout(): string;
+  /** Resolves with the match once the command's output matches `pattern`; rejects if it ends first. */
+  printed(pattern: RegExp): Promise<RegExpExecArray>;
+  /** Stops it as Ctrl-C would, and answers how it ended. */
+  stop(): Promise<Run>;
+  /** Settles when it ends by itself (an error before it started, say). */
+  readonly ended: Promise<Run>;
+}
+
+/**
+ * Runs `steward <args>` in this process, as the bin would with `env` as its environment: output
+ * is collected, nothing is read from this process's environment, and stdin is not a terminal
+ * (a missing secret is refused, not asked). The stored login is where `env` says
+ * (STEWARD_CREDENTIALS_FILE, XDG_CONFIG_HOME or HOME).
+ */
+export function runCli(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Run> {
+  return startCli(env, args, () => Promise.resolve()).ended;
+}
+
+/** Starts `steward <args>` in this process; a long-running command stops when `stop()` is called. */
+export function startCli(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  untilStopped?: () => Promise<void>,
+): RunningCommand {
+  let stdout = '';
+  let stderr = '';
+  const waiting = new Set<() => void>();
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const own = { ...env };
+  const io: CliIo = {
+    env: own,
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        for (const check of waiting) check();
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+    },
+    stdin: Readable.from([]),
+    credentialsFile: credentialsFileFor(own),
+    untilStopped: untilStopped ?? (() => stopped),
+  };
+  const ended = main(args, io).then((status) => ({ status, stdout, stderr }));
+  return {
+    stdout: () => stdout,
+    printed: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = pattern.exec(stdout);
+          if (m === null) return;
+          waiting.delete(check);
+          resolve(m);
+        };
+        waiting.add(check);
+        check();
+        void ended.then((r) => {
+          if (!waiting.delete(check)) return;
+          reject(new Error(`ended (exit ${r.status}) before printing ${String(pattern)}: ${r.stderr}`));
+        });
+      }),
+    stop: () => {
+      stop();
+      return ended;
+    },
+    ended,
+  };
+}
+
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 
+/** Runs the real bin in a process of its own (Node, argv, exit code, standard streams). */
 export function runSteward(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

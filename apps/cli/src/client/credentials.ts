@@ -1,10 +1,10 @@
 /**
  * @module Where `steward login` keeps what it got: one JSON file per user, mode 0600, in
- * `$XDG_CONFIG_HOME/steward/` (default `~/.config/steward/`), or `STEWARD_CREDENTIALS_FILE`.
+ * `$XDG_CONFIG_HOME/steward/` (default `~/.config/steward/`), or `STEWARD_CREDENTIALS_FILE`
+ * (the file is `CliIo.credentialsFile`, see io.ts).
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
 export interface StoredCredentials {
   /** The server it is good for. */
@@ -16,17 +16,7 @@ export interface StoredCredentials {
   readonly name: string;
 }
 
-export function credentialsFile(env: NodeJS.ProcessEnv = process.env): string {
-  const explicit = env['STEWARD_CREDENTIALS_FILE'];
-  if (explicit !== undefined && explicit !== '') return explicit;
-  const base =
-    env['XDG_CONFIG_HOME'] !== undefined && env['XDG_CONFIG_HOME'] !== ''
-      ? env['XDG_CONFIG_HOME']
-      : join(homedir(), '.config');
-  return join(base, 'steward', 'credentials.json');
-}
-
-export function readCredentials(file = credentialsFile()): StoredCredentials | undefined {
+export function readCredentials(file: string): StoredCredentials | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,13 +28,13 @@ export function readCredentials(file = credentialsFile()): StoredCredentials | u
   return { server: v.server, token: v.token, kind: v.kind === 'session' ? 'session' : 'token', name: v.name ?? '' };
 }
 
-export function writeCredentials(c: StoredCredentials, file = credentialsFile()): void {
+export function writeCredentials(c: StoredCredentials, file: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600 });
   // An existing file keeps its old mode on write: tighten it every time.
   chmodSync(file, 0o600);
 }
 
-export function deleteCredentials(file = credentialsFile()): void {
+export function deleteCredentials(file: string): void {
   rmSync(file, { force: true });
 }

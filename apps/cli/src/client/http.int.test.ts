@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStewardError, type StewardError } from '@steward/core';
 import { connect, ServerError } from './http.js';
-import { credentialsFile, deleteCredentials, readCredentials, writeCredentials } from './credentials.js';
+import { deleteCredentials, readCredentials, writeCredentials } from './credentials.js';
+import { processIo, type CliIo } from '../io.js';
 
 describe('the CLI client', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-cli-client-'));
@@ -22,7 +23,11 @@ describe('the CLI client', () => {
   let nowhere = '';
   let answer: { status: number; body: string } = { status: 200, body: '{}' };
   const seen: IncomingMessage[] = [];
-  const saved = { ...process.env };
+  const credentials = join(dir, 'steward', 'credentials.json');
+  // The environment the client reads: its own, never this process's.
+  let env: NodeJS.ProcessEnv = {};
+  const io = (): CliIo => ({ ...processIo(), env, credentialsFile: credentials });
+  const opts = (server?: string) => ({ io: io(), ...(server !== undefined ? { server } : {}) });
 
   before(async () => {
     server = createServer((req, res) => {
@@ -39,13 +44,10 @@ describe('the CLI client', () => {
   });
   beforeEach(() => {
     seen.length = 0;
-    process.env['STEWARD_CREDENTIALS_FILE'] = join(dir, 'steward', 'credentials.json');
-    delete process.env['STEWARD_TOKEN'];
-    delete process.env['STEWARD_SERVER_URL'];
-    deleteCredentials();
+    env = {};
+    deleteCredentials(credentials);
   });
   after(async () => {
-    process.env = saved;
     await new Promise((resolve) => server.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
@@ -71,7 +73,7 @@ describe('the CLI client', () => {
         requestId: 'r-1',
       }),
     };
-    const e = await failure(() => connect({ server: url }, 'tok').request('GET', '/users'));
+    const e = await failure(() => connect(opts(url), 'tok').request('GET', '/users'));
     assert.ok(e instanceof ServerError);
     assert.equal(e.code, 'FORBIDDEN');
     assert.equal(e.exitCode, 4);
@@ -84,7 +86,7 @@ describe('the CLI client', () => {
       status: 400,
       body: JSON.stringify({ code: 'VALIDATION_FAILED', message: 'bad', details: [{ path: 'body/x', message: 'no' }] }),
     };
-    const v = await failure(() => connect({ server: url }, 'tok').request('POST', '/grants', { x: 1 }));
+    const v = await failure(() => connect(opts(url), 'tok').request('POST', '/grants', { x: 1 }));
     assert.equal(v.exitCode, 2);
     assert.deepEqual(v.details, [{ path: 'body/x', message: 'no' }]);
     assert.equal(v.retryable, false);
@@ -92,16 +94,16 @@ describe('the CLI client', () => {
 
   it('gives a code to an answer that is not Steward’s error body', async () => {
     answer = { status: 404, body: 'not json' };
-    assert.equal((await failure(() => connect({ server: url }, 'tok').request('GET', '/x'))).code, 'ROUTE_NOT_FOUND');
+    assert.equal((await failure(() => connect(opts(url), 'tok').request('GET', '/x'))).code, 'ROUTE_NOT_FOUND');
     answer = { status: 502, body: JSON.stringify({ code: 'SOMETHING_NEW' }) };
-    const e = await failure(() => connect({ server: url }, 'tok').request('GET', '/x'));
+    const e = await failure(() => connect(opts(url), 'tok').request('GET', '/x'));
     assert.equal(e.code, 'INTERNAL');
     assert.equal(e.exitCode, 10);
     assert.match(e.message, /HTTP 502/);
   });
 
   it('says SERVER_UNAVAILABLE (exit 8, retryable) when nothing answers', async () => {
-    const e = await failure(() => connect({ server: nowhere }, 'tok').request('GET', '/me'));
+    const e = await failure(() => connect(opts(nowhere), 'tok').request('GET', '/me'));
     assert.equal(e.code, 'SERVER_UNAVAILABLE');
     assert.equal(e.exitCode, 8);
     assert.equal(e.retryable, true);
@@ -110,19 +112,19 @@ describe('the CLI client', () => {
 
   it('keeps the login 0600 and sends it only to the server it was made for', async () => {
     answer = { status: 200, body: '{"ok":true}' };
-    const e = await failure(() => connect({ server: url }).request('GET', '/me'));
+    const e = await failure(() => connect(opts(url)).request('GET', '/me'));
     assert.equal(e.code, 'AUTH_REQUIRED');
     assert.equal(seen.length, 0, 'nothing was sent');
-    writeCredentials({ server: url, token: 'sts_stored', kind: 'session', name: 'alice' });
-    assert.equal(statSync(credentialsFile()).mode & 0o777, 0o600);
-    assert.equal(readCredentials()?.name, 'alice');
-    assert.deepEqual(await connect({}).request('GET', '/me'), { ok: true }, 'the stored server is the default');
+    writeCredentials({ server: url, token: 'sts_stored', kind: 'session', name: 'alice' }, credentials);
+    assert.equal(statSync(credentials).mode & 0o777, 0o600);
+    assert.equal(readCredentials(credentials)?.name, 'alice');
+    assert.deepEqual(await connect(opts()).request('GET', '/me'), { ok: true }, 'the stored server is the default');
     assert.equal(seen[0]?.headers.authorization, 'Bearer sts_stored');
-    const other = await failure(() => connect({ server: nowhere }).request('GET', '/me'));
+    const other = await failure(() => connect(opts(nowhere)).request('GET', '/me'));
     assert.equal(other.code, 'AUTH_REQUIRED');
     assert.ok(other.message.includes(`logged in to ${url}, not ${nowhere}`), other.message);
-    process.env['STEWARD_TOKEN'] = 'env-token';
-    await connect({ server: url }).request('GET', '/me');
+    env = { STEWARD_TOKEN: 'env-token' };
+    await connect(opts(url)).request('GET', '/me');
     assert.equal(seen[1]?.headers.authorization, 'Bearer env-token', 'STEWARD_TOKEN wins over the stored login');
   });
 });

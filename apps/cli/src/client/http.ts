@@ -15,15 +15,18 @@ import {
   type ErrorDetail,
 } from '@steward/core';
 import { readCredentials } from './credentials.js';
+import type { CliIo } from '../io.js';
 
 /** Where `npm start` listens unless STEWARD_HOST / STEWARD_PORT say otherwise. */
-export function defaultServerUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultServerUrl(env: NodeJS.ProcessEnv): string {
   const host = env['STEWARD_HOST'] !== undefined && env['STEWARD_HOST'] !== '' ? env['STEWARD_HOST'] : '127.0.0.1';
   const port = env['STEWARD_PORT'] !== undefined && env['STEWARD_PORT'] !== '' ? env['STEWARD_PORT'] : '8470';
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
 export interface GlobalOptions {
+  /** The process the command runs in: environment, streams, the stored login's file. */
+  readonly io: CliIo;
   /** `--server`: the server's base URL. */
   readonly server?: string;
   /** `--token-file`: a file holding the token to act with, instead of the stored login. */
@@ -69,17 +72,20 @@ export interface Client {
 }
 
 export function serverUrlOf(g: GlobalOptions): string {
-  const env = process.env['STEWARD_SERVER_URL'];
+  const env = g.io.env['STEWARD_SERVER_URL'];
   const url =
-    g.server ?? (env !== undefined && env !== '' ? env : undefined) ?? readCredentials()?.server ?? defaultServerUrl();
+    g.server ??
+    (env !== undefined && env !== '' ? env : undefined) ??
+    readCredentials(g.io.credentialsFile)?.server ??
+    defaultServerUrl(g.io.env);
   return url.replace(/\/+$/, '');
 }
 
 function tokenOf(g: GlobalOptions, server: string): string {
   if (g.tokenFile !== undefined) return readFileSync(g.tokenFile, 'utf8').trim();
-  const env = process.env['STEWARD_TOKEN'];
+  const env = g.io.env['STEWARD_TOKEN'];
   if (env !== undefined && env !== '') return env.trim();
-  const stored = readCredentials();
+  const stored = readCredentials(g.io.credentialsFile);
   if (stored !== undefined && stored.server.replace(/\/+$/, '') === server) return stored.token;
   throw new AuthenticationError(
     'AUTH_REQUIRED',

@@ -54,18 +54,18 @@ function grantFrom(
 }
 
 /** A later step refused after the account was made: say what stands, then the refusal. */
-async function partly(done: string, rest: () => Promise<unknown>): Promise<void> {
+async function partly(g: GlobalOptions, done: string, rest: () => Promise<unknown>): Promise<void> {
   try {
     await rest();
   } catch (e) {
-    process.stderr.write(`${done}, but the rest was not done:\n`);
+    g.io.stderr.write(`${done}, but the rest was not done:\n`);
     throw e;
   }
 }
 
-function list(rows: Row[], columns: string[], o: { json?: boolean }): void {
-  if (o.json === true) printJson(rows);
-  else printTable(rows, columns);
+function list(g: GlobalOptions, rows: Row[], columns: string[], o: { json?: boolean }): void {
+  if (o.json === true) printJson(g.io.stdout, rows);
+  else printTable(g.io.stdout, rows, columns);
 }
 
 export async function usersAdd(
@@ -75,15 +75,15 @@ export async function usersAdd(
 ): Promise<void> {
   const grant = grantFrom(o);
   const c = connect(g);
-  const password = await readSecret(`Password for ${username}`, o.passwordFile, 'STEWARD_USER_PASSWORD');
+  const password = await readSecret(g.io, `Password for ${username}`, o.passwordFile, 'STEWARD_USER_PASSWORD');
   const user = await c.request<{ id: string }>('POST', '/users', { username, password });
   const enrolment = await c.request<{ secret: string; uri: string }>('POST', `/users/${user.id}/totp`);
   await c.request('POST', `/users/${user.id}/totp/confirm`, {
     secret: enrolment.secret,
     code: totpCode(enrolment.secret, new Date()),
   });
-  process.stdout.write(`user ${username} created (${user.id})\nTOTP enrolment (shown once): ${enrolment.uri}\n`);
-  await partly(`user ${username} exists`, async () => {
+  g.io.stdout.write(`user ${username} created (${user.id})\nTOTP enrolment (shown once): ${enrolment.uri}\n`);
+  await partly(g, `user ${username} exists`, async () => {
     if (o.breakGlass === true) await c.request('PUT', `/users/${user.id}/break-glass`, { eligible: true });
     if (grant !== undefined)
       await c.request('POST', '/grants', { principalKind: 'user', principalId: user.id, ...grant });
@@ -93,6 +93,7 @@ export async function usersAdd(
 export async function usersList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
   const users = await items(connect(g), '/users');
   list(
+    g,
     users.map((u) => ({ ...u, disabled: u['disabledAt'] !== null && u['disabledAt'] !== undefined ? 'yes' : '' })),
     ['id', 'username', 'totpEnrolled', 'breakGlassEligible', 'disabled', 'createdAt'],
     o,
@@ -102,7 +103,7 @@ export async function usersList(g: GlobalOptions, o: { json?: boolean } = {}): P
 export async function usersDisable(g: GlobalOptions, username: string): Promise<void> {
   const c = connect(g);
   await c.request('POST', `/users/${await userId(c, username)}/disable`);
-  process.stdout.write(`user ${username} disabled: sessions ended, tokens revoked\n`);
+  g.io.stdout.write(`user ${username} disabled: sessions ended, tokens revoked\n`);
 }
 
 export async function usersUnlock(g: GlobalOptions, username: string): Promise<void> {
@@ -111,22 +112,22 @@ export async function usersUnlock(g: GlobalOptions, username: string): Promise<v
     'POST',
     `/users/${await userId(c, username)}/unlock`,
   );
-  process.stdout.write(`user ${username} unlocked: ${locksLifted} sign-in lock(s) lifted, failure counts cleared\n`);
+  g.io.stdout.write(`user ${username} unlocked: ${locksLifted} sign-in lock(s) lifted, failure counts cleared\n`);
 }
 
 export async function servicesAdd(g: GlobalOptions, name: string, o: GrantFlags): Promise<void> {
   const grant = grantFrom(o);
   const c = connect(g);
   const account = await c.request<{ id: string }>('POST', '/service-accounts', { name });
-  process.stdout.write(`service account ${name} created (${account.id})\n`);
+  g.io.stdout.write(`service account ${name} created (${account.id})\n`);
   if (grant !== undefined)
-    await partly(`service account ${name} exists`, () =>
+    await partly(g, `service account ${name} exists`, () =>
       c.request('POST', '/grants', { principalKind: 'service', principalId: account.id, ...grant }),
     );
 }
 
 export async function servicesList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
-  list(await items(connect(g), '/service-accounts'), ['id', 'name', 'disabledAt', 'createdAt'], o);
+  list(g, await items(connect(g), '/service-accounts'), ['id', 'name', 'disabledAt', 'createdAt'], o);
 }
 
 /** `steward tokens create`'s flags, as the command line gives them. */
@@ -159,10 +160,10 @@ export async function tokensCreate(g: GlobalOptions, o: TokensCreateFlags): Prom
       : { principalKind: 'service' as const, principalId: await serviceId(c, o.service ?? '') };
   const body = { ...principal, name: o.name, scopes, expiresInDays: days };
   const proof = async (): Promise<{ currentPassword: string; currentCode?: string }> => ({
-    currentPassword: await readSecret('Your current password', undefined, 'STEWARD_CURRENT_PASSWORD'),
+    currentPassword: await readSecret(g.io, 'Your current password', undefined, 'STEWARD_CURRENT_PASSWORD'),
     ...(o.currentCode !== undefined ? { currentCode: o.currentCode } : {}),
   });
-  const withProof = o.currentCode !== undefined || (process.env['STEWARD_CURRENT_PASSWORD'] ?? '') !== '';
+  const withProof = o.currentCode !== undefined || (g.io.env['STEWARD_CURRENT_PASSWORD'] ?? '') !== '';
   type Issued = { id: string; token: string; expiresAt: string };
   let issued: Issued;
   try {
@@ -175,14 +176,15 @@ export async function tokensCreate(g: GlobalOptions, o: TokensCreateFlags): Prom
   if (o.out !== undefined) {
     writeFileSync(o.out, `${issued.token}\n`, { mode: 0o600 });
     chmodSync(o.out, 0o600);
-    process.stdout.write(`token ${issued.id} written to ${o.out} (expires ${issued.expiresAt})\n`);
+    g.io.stdout.write(`token ${issued.id} written to ${o.out} (expires ${issued.expiresAt})\n`);
   } else {
-    process.stdout.write(`token ${issued.id} (expires ${issued.expiresAt}); shown once:\n${issued.token}\n`);
+    g.io.stdout.write(`token ${issued.id} (expires ${issued.expiresAt}); shown once:\n${issued.token}\n`);
   }
 }
 
 export async function tokensList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
   list(
+    g,
     await items(connect(g), '/tokens'),
     ['id', 'name', 'principalKind', 'principalId', 'scopes', 'expiresAt', 'revokedAt'],
     o,
@@ -191,7 +193,7 @@ export async function tokensList(g: GlobalOptions, o: { json?: boolean } = {}): 
 
 export async function tokensRevoke(g: GlobalOptions, id: string): Promise<void> {
   await connect(g).request('DELETE', `/tokens/${encodeURIComponent(id)}`);
-  process.stdout.write(`token ${id} revoked\n`);
+  g.io.stdout.write(`token ${id} revoked\n`);
 }
 
 export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: string; service?: string }): Promise<void> {
@@ -206,13 +208,14 @@ export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: strin
       ? { principalKind: 'user' as const, principalId: await userId(c, o.user) }
       : { principalKind: 'service' as const, principalId: await serviceId(c, o.service ?? '') };
   const added = await c.request<{ id: string }>('POST', '/grants', { ...principal, ...grant });
-  process.stdout.write(
+  g.io.stdout.write(
     `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`,
   );
 }
 
 export async function grantsList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
   list(
+    g,
     await items(connect(g), '/grants'),
     ['id', 'principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse'],
     o,
@@ -221,7 +224,7 @@ export async function grantsList(g: GlobalOptions, o: { json?: boolean } = {}): 
 
 export async function grantsRevoke(g: GlobalOptions, id: string): Promise<void> {
   await connect(g).request('DELETE', `/grants/${encodeURIComponent(id)}`);
-  process.stdout.write(`grant ${id} revoked\n`);
+  g.io.stdout.write(`grant ${id} revoked\n`);
 }
 
 export async function egressAdd(
@@ -244,13 +247,14 @@ export async function egressAdd(
       allowPrivateNetwork: o.allowPrivate === true,
     },
   );
-  process.stdout.write(
+  g.io.stdout.write(
     `destination ${d.name} registered: ${d.baseUrl} (BAA ${d.baaOnRecord ? `on record: ${d.baaReference ?? ''}` : 'NOT on record: no PHI will be sent'})\n`,
   );
 }
 
 export async function egressList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
   list(
+    g,
     await items(connect(g), '/egress'),
     ['name', 'kind', 'baseUrl', 'baaOnRecord', 'baaReference', 'allowPrivateNetwork'],
     o,

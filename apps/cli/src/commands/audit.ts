@@ -24,7 +24,7 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
   return withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'audit.verify');
     await kernel.audit.flush();
-    const bar = progress('verifying');
+    const bar = progress(g.io.stderr, 'verifying');
     const result = await verifyAuditLog(kernel.db, {
       witnesses: kernel.audit.witnesses,
       onProgress: (p) => bar.update(p.entries, p.total),
@@ -36,9 +36,9 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
       action: 'E',
       outcome: result.ok ? 'success' : 'failure',
     });
-    if (o.json === true) printJson(result);
+    if (o.json === true) printJson(g.io.stdout, result);
     else if (result.ok) {
-      process.stdout.write(
+      g.io.stdout.write(
         `audit chain intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints, head #${result.headSeq} ${result.headHash.slice(0, 16)}…` +
           (result.unsealedEntries > 0 ? ` (${result.unsealedEntries} entries after the last checkpoint)` : '') +
           (result.witnessed !== undefined
@@ -47,9 +47,7 @@ export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Prom
           '\n',
       );
     } else {
-      process.stderr.write(
-        `audit chain BROKEN at entry #${result.firstBadSeq} (${result.problem}): ${result.message}\n`,
-      );
+      g.io.stderr.write(`audit chain BROKEN at entry #${result.firstBadSeq} (${result.problem}): ${result.message}\n`);
     }
     return result.ok ? 0 : 1;
   });
@@ -102,10 +100,11 @@ export async function auditQuery(
     })}`,
   );
   if (o.json === true) {
-    printJson(page.items);
+    printJson(g.io.stdout, page.items);
     return;
   }
   printTable(
+    g.io.stdout,
     page.items.map((e) => ({
       seq: e.seq,
       at: e.at,
@@ -119,7 +118,7 @@ export async function auditQuery(
     })),
     ['seq', 'at', 'actor', 'event', 'outcome', 'patients', 'entity', 'purpose', 'breakGlass'],
   );
-  if (page.next !== undefined && page.next !== null) process.stdout.write(`more: --cursor ${page.next}\n`);
+  if (page.next !== undefined && page.next !== null) g.io.stdout.write(`more: --cursor ${page.next}\n`);
 }
 
 export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: string; out?: string }): Promise<void> {
@@ -132,7 +131,7 @@ export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: s
   );
   const out: WriteStream | NodeJS.WriteStream =
     o.out !== undefined ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
-  const bar = progress('exporting');
+  const bar = progress(g.io.stderr, 'exporting');
   let events = 0;
   let rest = '';
   const decoder = new TextDecoder();
@@ -154,5 +153,5 @@ export async function auditExport(g: GlobalOptions, o: FilterFlags & { format: s
   // A cut-off stream ends mid-line: the server failed midway (its log says why).
   if (rest !== '')
     throw new OperationalError('SERVER_UNAVAILABLE', `the export broke off after ${events} events: retry it`);
-  process.stderr.write(`exported ${events} AuditEvent resources${o.out !== undefined ? ` to ${o.out}` : ''}\n`);
+  g.io.stderr.write(`exported ${events} AuditEvent resources${o.out !== undefined ? ` to ${o.out}` : ''}\n`);
 }

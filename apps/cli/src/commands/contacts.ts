@@ -1,10 +1,10 @@
 /**
- * @module `steward contacts import|show|export`: the relationships graph. Show and export ask the
- * server (`phi.read`, `phi.export`, decided and audited there). Import is a bulk migration of a
- * practice's files (larger than an API body, resumable, with progress): it opens the store itself,
- * governed by the same kernel (`phi.write` at the site), so on the embedded store it runs with the
- * server stopped. Output never carries PHI except what `show` and `export` exist to show; errors
- * name the file, row and field, never a value.
+ * @module `steward contacts import|show|export`: the relationships graph, through the server
+ * (`phi.write`, `phi.read`, `phi.export`, decided and audited there). Import reads a practice's
+ * files here (CSV or JSON, as the mapping says), sends their rows, and prints the server's
+ * reconciliation report; the same files sent again resume an interrupted run. Output never
+ * carries PHI except what `show` and `export` exist to show; errors name the file, row and field,
+ * never a value. Known limit: no progress bar (one request; the server does the work).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,25 +12,12 @@ import { ValidationError } from '@steward/core';
 import {
   exportFormats,
   readContactSource,
-  Relationships,
   type ContactView,
   type GraphExportResult,
   type ReconciliationReport,
 } from '@steward/relationships';
-import { connect, query } from '../client/http.js';
-import { withSession, type CliSession, type GlobalOptions } from '../session.js';
-import { printJson, printTable, progress } from '../output.js';
-
-function relationshipsOf(s: CliSession): Relationships {
-  const { kernel } = s;
-  return new Relationships({
-    db: kernel.db,
-    cipher: kernel.cipher,
-    policy: kernel.policy,
-    audit: kernel.audit,
-    clock: kernel.clock,
-  });
-}
+import { connect, query, type GlobalOptions } from '../client/http.js';
+import { printJson, printTable } from '../output.js';
 
 export interface ContactsImportFlags {
   readonly mapping: string;
@@ -41,54 +28,49 @@ export interface ContactsImportFlags {
 /** Imports, then prints the reconciliation report; exit 1 when it does not reconcile or something was not imported. */
 export async function contactsImport(g: GlobalOptions, file: string, o: ContactsImportFlags): Promise<number> {
   const source = await readContactSource(file, o.mapping);
-  return withSession(g, async (s) => {
-    const bars = {
-      contacts: progress('contacts'),
-      relationships: progress('relationships'),
-      verify: progress('verify'),
-    };
-    let report: ReconciliationReport;
-    try {
-      report = await relationshipsOf(s).migration.run(s.ctx, source, {
-        site: o.site ?? 'main',
-        onProgress: (p) => bars[p.phase].update(p.done, p.total),
-      });
-    } finally {
-      for (const b of Object.values(bars)) b.stop();
-    }
-    if (o.json === true) printJson(report);
-    else printReport(report);
-    return report.reconciled && report.notImported.length === 0 ? 0 : 1;
+  const report = await connect(g).request<ReconciliationReport>('POST', '/contacts/import', {
+    site: o.site ?? 'main',
+    mapping: source.mapping,
+    digest: source.digest,
+    contacts: source.contacts,
+    relationships: source.relationships,
+    notes: source.notes,
   });
+  if (o.json === true) printJson(g.io.stdout, report);
+  else printReport(g, report);
+  return report.reconciled && report.notImported.length === 0 ? 0 : 1;
 }
 
-function printReport(r: ReconciliationReport): void {
-  process.stdout.write(
+function printReport(g: GlobalOptions, r: ReconciliationReport): void {
+  g.io.stdout.write(
     `Import run ${r.runId} (site ${r.site}, source ${r.sourceSystem})${r.resumed ? ', resumed after an interruption' : ''}\n\n`,
   );
   printTable(
+    g.io.stdout,
     (['contacts', 'relationships', 'notes'] as const).map((k) => ({ kind: k, ...r[k] })),
     ['kind', 'in', 'created', 'merged', 'unchanged', 'notImported'],
   );
-  process.stdout.write(
+  g.io.stdout.write(
     `\nContent hash check: ${r.hashCheck.checked} records, ${r.hashCheck.mismatched.length} mismatched\n`,
   );
-  for (const m of r.hashCheck.mismatched) process.stdout.write(`  MISMATCH ${m.kind} ${m.location} → ${m.targetId}\n`);
+  for (const m of r.hashCheck.mismatched) g.io.stdout.write(`  MISMATCH ${m.kind} ${m.location} → ${m.targetId}\n`);
   if (r.notImported.length > 0) {
-    process.stdout.write(`\nNot imported (${r.notImported.length}):\n`);
+    g.io.stdout.write(`\nNot imported (${r.notImported.length}):\n`);
     printTable(
+      g.io.stdout,
       r.notImported.map((l) => ({ kind: l.kind, file: l.file, row: l.row, field: l.field ?? '', reason: l.reason })),
       ['kind', 'file', 'row', 'field', 'reason'],
     );
   }
   if (r.reviews.length > 0) {
-    process.stdout.write(`\nPossible duplicates kept apart for review (${r.reviews.length}):\n`);
+    g.io.stdout.write(`\nPossible duplicates kept apart for review (${r.reviews.length}):\n`);
     printTable(
+      g.io.stdout,
       r.reviews.map((v) => ({ contact: v.partyId, candidate: v.candidateId, reason: v.reason })),
       ['contact', 'candidate', 'reason'],
     );
   }
-  process.stdout.write(
+  g.io.stdout.write(
     `\n${r.reconciled ? 'Reconciled: every source row is accounted for.' : 'NOT reconciled: see above.'}\n`,
   );
 }
@@ -96,14 +78,15 @@ function printReport(r: ReconciliationReport): void {
 export async function contactsShow(g: GlobalOptions, id: string, o: { json?: boolean }): Promise<void> {
   {
     const v = await connect(g).request<ContactView>('GET', `/contacts/${encodeURIComponent(id)}`);
-    if (o.json === true) return printJson(v);
+    if (o.json === true) return printJson(g.io.stdout, v);
     const d = v.party.data;
-    process.stdout.write(`${v.party.name} (${v.party.kind}, ${v.party.id}, site ${v.party.site})\n`);
-    if (d.birthDate !== undefined) process.stdout.write(`  born ${d.birthDate}\n`);
-    for (const t of d.telecom) process.stdout.write(`  ${t.system} ${t.value}\n`);
-    if (d.address !== undefined) process.stdout.write(`  ${d.address}\n`);
-    process.stdout.write(`\nRelationships (${v.relationships.length}):\n`);
+    g.io.stdout.write(`${v.party.name} (${v.party.kind}, ${v.party.id}, site ${v.party.site})\n`);
+    if (d.birthDate !== undefined) g.io.stdout.write(`  born ${d.birthDate}\n`);
+    for (const t of d.telecom) g.io.stdout.write(`  ${t.system} ${t.value}\n`);
+    if (d.address !== undefined) g.io.stdout.write(`  ${d.address}\n`);
+    g.io.stdout.write(`\nRelationships (${v.relationships.length}):\n`);
     printTable(
+      g.io.stdout,
       v.relationships.map((r) => ({
         relationship: r.label,
         other: `${r.other.name} (${r.other.id})`,
@@ -115,9 +98,9 @@ export async function contactsShow(g: GlobalOptions, id: string, o: { json?: boo
       })),
       ['relationship', 'other', 'from', 'to', 'active', 'authority', 'notes'],
     );
-    process.stdout.write(`\nNotes (${v.notes.length}):\n`);
+    g.io.stdout.write(`\nNotes (${v.notes.length}):\n`);
     for (const n of v.notes)
-      process.stdout.write(
+      g.io.stdout.write(
         `  ${n.authoredAt}  ${n.author}  [${n.provenance.system}]\n    ${n.text.replace(/\n/g, '\n    ')}\n`,
       );
   }
@@ -149,7 +132,7 @@ export async function contactsExport(
       }
     }
     const c = result.counts;
-    process.stdout.write(
+    g.io.stdout.write(
       `Exported ${c.parties} contacts, ${c.relationships} relationships and ${c.notes} notes (${o.format}) to ${paths.join(', ')}\n`,
     );
   }

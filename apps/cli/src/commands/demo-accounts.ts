@@ -6,9 +6,10 @@
 import { totpCode } from '@steward/governance';
 import { demoAccountsFile, loadConfig, readDemoAccounts } from '@steward/server';
 import { UserError } from '@steward/core';
+import type { CliIo } from '../io.js';
 
-export function demoAccounts(): void {
-  const config = loadConfig();
+export function demoAccounts(io: CliIo): void {
+  const config = loadConfig(io.env);
   const file = demoAccountsFile(config.store.dataDir);
   const accounts = [...readDemoAccounts(file).values()];
   if (accounts.length === 0) {
@@ -26,7 +27,7 @@ export function demoAccounts(): void {
     code: totpCode(a.totpSecret, now),
   }));
   const secondsLeft = 30 - (Math.floor(now.getTime() / 1000) % 30);
-  process.stdout.write(
+  io.stdout.write(
     [
       `Console demo accounts (synthetic data only) — codes valid for ${secondsLeft} s more:`,
       ...rows.map(

@@ -71,7 +71,7 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(zoneless !== undefined ? { zonelessTimes: zoneless } : {}),
     },
   );
-  process.stdout.write(
+  g.io.stdout.write(
     `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
       (c.fhirBaseUrl !== null
         ? `Register its FHIR server as an egress destination with a BAA if not done yet, then run \`steward ehr check ${c.name}\`.\n`
@@ -92,7 +92,7 @@ interface ConnectionRow {
 export async function ehrList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
   const { items } = await connect(g).request<{ items: ConnectionRow[] }>('GET', '/ehr/connections');
   if (o.json === true) {
-    printJson(items);
+    printJson(g.io.stdout, items);
     return;
   }
   const rows = items.map((c) => ({
@@ -104,7 +104,7 @@ export async function ehrList(g: GlobalOptions, o: { json?: boolean } = {}): Pro
     timeZone: c.facilityTimeZone ?? '',
     budget: c.requestsPerSecond !== undefined ? `${c.requestsPerSecond}/s` : '',
   }));
-  printTable(rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
+  printTable(g.io.stdout, rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
 }
 
 /** The attention list (dead letters, reused control ids, ignored types, with counts) is listed by an operator acting as the connection (who may file its messages), never with content. */
@@ -121,7 +121,7 @@ export async function ehrDeadLetters(g: GlobalOptions, name: string, o: { json?:
     counts: { deadLetter: number; controlIdReused: number; ignored: number };
   }>('GET', `/ehr/connections/${encodeURIComponent(name)}/dead-letters`);
   if (o.json === true) {
-    printJson(list);
+    printJson(g.io.stdout, list);
     return;
   }
   const rows = list.items.map((d) => ({
@@ -132,9 +132,9 @@ export async function ehrDeadLetters(g: GlobalOptions, name: string, o: { json?:
     key: d.messageKey,
     reason: d.reason,
   }));
-  printTable(rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
+  printTable(g.io.stdout, rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
   const n = list.counts;
-  process.stdout.write(
+  g.io.stdout.write(
     `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ignored (not routed): ${n.ignored}\n`,
   );
 }
@@ -165,15 +165,16 @@ function integer(value: string, flag: string): number {
 export async function ehrCheck(g: GlobalOptions, name: string, o: { json?: boolean } = {}): Promise<number> {
   const report = await connect(g).request<CheckReport>('POST', `/ehr/connections/${encodeURIComponent(name)}/check`);
   if (o.json === true) {
-    printJson(report);
+    printJson(g.io.stdout, report);
     return report.ok ? 0 : 1;
   }
   printTable(
+    g.io.stdout,
     report.steps.map((s) => ({ step: s.step, result: s.ok ? 'ok' : 'FAILED', ms: s.ms, detail: s.detail })),
     ['step', 'result', 'ms', 'detail'],
   );
   const missing = 3 - report.steps.length;
-  if (missing > 0) process.stdout.write(`(${missing} later step${missing > 1 ? 's' : ''} not tried)\n`);
-  process.stdout.write(report.ok ? `EHR connection ${name} works.\n` : `EHR connection ${name} does not work yet.\n`);
+  if (missing > 0) g.io.stdout.write(`(${missing} later step${missing > 1 ? 's' : ''} not tried)\n`);
+  g.io.stdout.write(report.ok ? `EHR connection ${name} works.\n` : `EHR connection ${name} does not work yet.\n`);
   return report.ok ? 0 : 1;
 }

@@ -42,10 +42,11 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
   const items = page.items;
   {
     if (o.json === true) {
-      printJson(page);
+      printJson(g.io.stdout, page);
       return;
     }
     printTable(
+      g.io.stdout,
       items.map((f) => ({
         id: f.id,
         order: f.orderRef,
@@ -60,7 +61,7 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
       })),
       ['id', 'order', 'stage', 'since', 'due', 'appointment', 'start', 'reminder', 'reply', 'flags'],
     );
-    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+    if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }
 }
 
@@ -77,10 +78,11 @@ export async function reportFollowups(
   );
   {
     if (o.json === true) {
-      printJson(f);
+      printJson(g.io.stdout, f);
       return;
     }
     printTable(
+      g.io.stdout,
       f.byStage.map((s) => ({
         stage: s.stage,
         open: s.open,
@@ -91,7 +93,7 @@ export async function reportFollowups(
       ['stage', 'open', 'finished', 'mean h in stage', 'max h in stage'],
     );
     const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-    process.stdout.write(
+    g.io.stdout.write(
       `total ${f.total}, open ${f.open}, overdue ${f.overdue}; booked ${f.booked}, no-shows ${f.noShows} (${pct(f.noShowRate)}), ` +
         `cancellations ${f.cancellations}; fulfilled ${pct(f.fulfilledRate)} of finished; reminders proposed ${f.remindersProposed}; opted out ${f.optedOut}\n`,
     );

@@ -50,15 +50,16 @@ export function originOf(o: OpenFlags): IncidentOrigin {
   return refuse();
 }
 
-function print(incident: Incident, json: boolean | undefined): void {
+function print(g: GlobalOptions, incident: Incident, json: boolean | undefined): void {
   if (json === true) {
-    printJson(incident);
+    printJson(g.io.stdout, incident);
     return;
   }
-  process.stdout.write(
+  g.io.stdout.write(
     `incident ${incident.id}: ${incident.status}, opened ${incident.openedAt}, discovered ${incident.discoveredAt}\n`,
   );
   printTable(
+    g.io.stdout,
     incident.containment.map((c) => ({
       rollback: c.proposalId,
       site: c.site,
@@ -77,14 +78,15 @@ export async function incidentsOpen(g: GlobalOptions, o: OpenFlags): Promise<voi
     summary: o.summary,
     ...(o.discovered !== undefined ? { discoveredAt: o.discovered } : {}),
   });
-  print(incident, o.json);
+  print(g, incident, o.json);
 }
 
 export async function incidentsList(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
   const { items } = await connect(g).request<{ items: Incident[] }>('GET', '/incidents');
-  if (o.json === true) printJson(items);
+  if (o.json === true) printJson(g.io.stdout, items);
   else
     printTable(
+      g.io.stdout,
       items.map((i) => ({
         id: i.id,
         status: i.status,
@@ -99,7 +101,7 @@ export async function incidentsList(g: GlobalOptions, o: { json?: boolean }): Pr
 const path = (id: string): string => `/incidents/${encodeURIComponent(id)}`;
 
 export async function incidentsShow(g: GlobalOptions, id: string, o: { json?: boolean }): Promise<void> {
-  print(await connect(g).request<Incident>('GET', path(id)), o.json);
+  print(g, await connect(g).request<Incident>('GET', path(id)), o.json);
 }
 
 /** The report as Markdown (default) or JSON, to stdout or to `--out`. */
@@ -116,8 +118,8 @@ export async function incidentsReport(
   const text = format === 'json' ? `${JSON.stringify(JSON.parse(body), null, 2)}\n` : body;
   if (o.out !== undefined) {
     writeFileSync(o.out, text, { mode: 0o600 }); // it names patients: readable by its owner only
-    process.stdout.write(`report written to ${o.out}\n`);
-  } else process.stdout.write(text);
+    g.io.stdout.write(`report written to ${o.out}\n`);
+  } else g.io.stdout.write(text);
 }
 
 export async function incidentsDecide(
@@ -130,11 +132,11 @@ export async function incidentsDecide(
     'POST',
     `${path(id)}/containment/${encodeURIComponent(proposalId)}/${verb}`,
   );
-  print(incident, false);
+  print(g, incident, false);
 }
 
 export async function incidentsClose(g: GlobalOptions, id: string): Promise<void> {
-  print(await connect(g).request<Incident>('POST', `${path(id)}/close`), false);
+  print(g, await connect(g).request<Incident>('POST', `${path(id)}/close`), false);
 }
 
 /** Adds `steward incidents …` to the program. */

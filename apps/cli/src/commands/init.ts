@@ -7,9 +7,10 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, type Actor } from '@steward/core';
 import { totpCode } from '@steward/governance';
-import { loadConfig, openKernel, type StewardConfig } from '@steward/server';
-import { cliLogger } from '../session.js';
+import { loadConfig, type StewardConfig } from '@steward/server';
+import { cliLogger, openStore } from '../session.js';
 import { readSecret } from '../prompt.js';
+import type { CliIo } from '../io.js';
 
 export interface InitOptions {
   readonly adminUser: string;
@@ -32,8 +33,8 @@ export function bootstrapActor(): Actor {
  * embedded store it created are removed, so the next `init` starts clean (a key file left beside
  * no store — or a store sealed under a deleted key — would make it fail or look initialized).
  */
-export async function init(options: InitOptions): Promise<void> {
-  const config = loadConfig();
+export async function init(io: CliIo, options: InitOptions): Promise<void> {
+  const config = loadConfig(io.env);
   const made = {
     dataDir: !existsSync(config.store.dataDir),
     keyFile: !config.store.masterKeyFromEnv && !existsSync(config.store.masterKeyFile),
@@ -41,14 +42,15 @@ export async function init(options: InitOptions): Promise<void> {
     opened: false,
   };
   try {
-    await initialize(config, options, () => (made.opened = true));
+    await initialize(io, config, options, () => (made.opened = true));
   } catch (e) {
-    undo(config, made);
+    undo(io, config, made);
     throw e;
   }
 }
 
 function undo(
+  io: CliIo,
   config: StewardConfig,
   made: { dataDir: boolean; keyFile: boolean; store: boolean; opened: boolean },
 ): void {
@@ -62,7 +64,7 @@ function undo(
   // A store that was opened already holds data keys sealed with the new master key: keep the
   // key unless that store is gone too (only PostgreSQL outlives a failed init).
   if (made.opened && !made.store) {
-    process.stderr.write(
+    io.stderr.write(
       `note: the master key file ${config.store.masterKeyFile} was kept: the database now holds data keys sealed with it\n`,
     );
     return;
@@ -70,9 +72,9 @@ function undo(
   rmSync(config.store.masterKeyFile, { force: true });
 }
 
-async function initialize(config: StewardConfig, options: InitOptions, opened: () => void): Promise<void> {
+async function initialize(io: CliIo, config: StewardConfig, options: InitOptions, opened: () => void): Promise<void> {
   mkdirSync(config.store.dataDir, { recursive: true, mode: 0o700 });
-  const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.store.masterKeyFromEnv });
+  const kernel = await openStore(io, config, cliLogger(io), { createMasterKey: !config.store.masterKeyFromEnv });
   opened();
   try {
     if ((await kernel.users.list()).length > 0) {
@@ -81,7 +83,12 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
         'Steward is already initialized here: add users with `steward users add`',
       );
     }
-    const password = await readSecret('Administrator password', options.adminPasswordFile, 'STEWARD_ADMIN_PASSWORD');
+    const password = await readSecret(
+      io,
+      'Administrator password',
+      options.adminPasswordFile,
+      'STEWARD_ADMIN_PASSWORD',
+    );
     const by = bootstrapActor();
     const admin = await kernel.users.create({ username: options.adminUser, password }, by);
     const enrolment = await kernel.users.startTotpEnrolment(admin.id);
@@ -94,7 +101,7 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
       workflow: '*',
       purposeOfUse: 'HSYSADMIN',
     });
-    process.stdout.write(
+    io.stdout.write(
       [
         `Steward initialized.`,
         `  store:       ${config.store.databaseUrl !== undefined ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.store.dataDir}`}`,
@@ -118,11 +125,11 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
       );
       writeFileSync(options.tokenOut, `${issued.token}\n`, { mode: 0o600 });
       chmodSync(options.tokenOut, 0o600);
-      process.stdout.write(
+      io.stdout.write(
         `An API token for ${admin.username} (30 days) is in ${options.tokenOut}: use it with --token-file or STEWARD_TOKEN.\n`,
       );
     }
-    process.stdout.write(
+    io.stdout.write(
       `Start the server with \`npm start\` (or \`npx steward start\`), then log in: \`npx steward login --user ${admin.username}\`.\n`,
     );
   } finally {

@@ -6,7 +6,7 @@ import { progress } from '../output.js';
 export async function keysRotate(g: GlobalOptions, o: { master?: boolean }): Promise<void> {
   await withSession(g, async ({ kernel, ctx, actor }) => {
     await kernel.policy.enforce(ctx, 'keys.rotate');
-    const bar = progress('rotating');
+    const bar = progress(g.io.stderr, 'rotating');
     const report = await rotateKeys(kernel.db, kernel.masterKeys, {
       rotateMaster: o.master === true,
       onProgress: (p) => bar.update(p.done, p.total),
@@ -19,7 +19,7 @@ export async function keysRotate(g: GlobalOptions, o: { master?: boolean }): Pro
       outcome: 'success',
       reason: `field key ${report.fieldKeyId}; master ${report.masterKeyId}${report.newMasterKey ? ' (new)' : ''}; rewrapped ${report.rewrapped}`,
     });
-    process.stdout.write(
+    g.io.stdout.write(
       [
         `keys rotated:`,
         `  new field data key ${report.fieldKeyId}${report.retiredFieldKeyId !== undefined ? ` (retired ${report.retiredFieldKeyId}; it still opens older values)` : ''}`,

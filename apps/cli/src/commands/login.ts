@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { AuthenticationError } from '@steward/core';
 import { connect, serverUrlOf, type GlobalOptions } from '../client/http.js';
-import { credentialsFile, deleteCredentials, readCredentials, writeCredentials } from '../client/credentials.js';
+import { deleteCredentials, readCredentials, writeCredentials } from '../client/credentials.js';
 import { readSecret, readValue } from '../prompt.js';
 import { printJson } from '../output.js';
 
@@ -30,35 +30,36 @@ export async function login(g: GlobalOptions, o: LoginFlags): Promise<void> {
   const token =
     o.token ??
     (g.tokenFile !== undefined ? readFileSync(g.tokenFile, 'utf8').trim() : undefined) ??
-    (o.user === undefined && (process.env['STEWARD_TOKEN'] ?? '') !== '' ? process.env['STEWARD_TOKEN'] : undefined);
+    (o.user === undefined && (g.io.env['STEWARD_TOKEN'] ?? '') !== '' ? g.io.env['STEWARD_TOKEN'] : undefined);
   if (token !== undefined) {
     // A service (or personal API) token: kept as is once the server accepts it.
-    const me = await connect({ server }, token).request<Me>('GET', '/me');
-    writeCredentials({ server, token, kind: 'token', name: me.name });
-    process.stdout.write(`logged in to ${server} as ${me.name} (${me.kind}, API token)\n`);
+    const me = await connect({ io: g.io, server }, token).request<Me>('GET', '/me');
+    writeCredentials({ server, token, kind: 'token', name: me.name }, g.io.credentialsFile);
+    g.io.stdout.write(`logged in to ${server} as ${me.name} (${me.kind}, API token)\n`);
     return;
   }
-  const username = await readValue('Username', o.user, 'STEWARD_LOGIN_USER', '--user');
-  const password = await readSecret('Password', o.passwordFile, 'STEWARD_LOGIN_PASSWORD');
-  const totpCode = await readValue('TOTP code', o.code, 'STEWARD_LOGIN_CODE', '--code');
-  const r = await connect({ server }, null).request<{
+  const username = await readValue(g.io, 'Username', o.user, 'STEWARD_LOGIN_USER', '--user');
+  const password = await readSecret(g.io, 'Password', o.passwordFile, 'STEWARD_LOGIN_PASSWORD');
+  const totpCode = await readValue(g.io, 'TOTP code', o.code, 'STEWARD_LOGIN_CODE', '--code');
+  const r = await connect({ io: g.io, server }, null).request<{
     sessionToken: string;
     absoluteExpiresAt: string;
     idleTimeoutSeconds: number;
   }>('POST', '/auth/login', { username, password, totpCode });
-  writeCredentials({ server, token: r.sessionToken, kind: 'session', name: username });
-  process.stdout.write(
+  writeCredentials({ server, token: r.sessionToken, kind: 'session', name: username }, g.io.credentialsFile);
+  g.io.stdout.write(
     `logged in to ${server} as ${username} (session: ends after ${Math.round(r.idleTimeoutSeconds / 60)} idle minutes, by ${r.absoluteExpiresAt} at the latest)\n`,
   );
 }
 
-export async function logout(): Promise<void> {
-  const stored = readCredentials();
+export async function logout(g: GlobalOptions): Promise<void> {
+  const file = g.io.credentialsFile;
+  const stored = readCredentials(file);
   if (stored === undefined) {
-    process.stdout.write(`not logged in (no ${credentialsFile()}): nothing to do\n`);
+    g.io.stdout.write(`not logged in (no ${file}): nothing to do\n`);
     return;
   }
-  const client = connect({ server: stored.server }, stored.token);
+  const client = connect({ io: g.io, server: stored.server }, stored.token);
   try {
     if (stored.kind === 'session') await client.request('POST', '/auth/logout');
     else await client.request('DELETE', '/auth/token');
@@ -66,18 +67,18 @@ export async function logout(): Promise<void> {
     // Already expired or revoked: nothing is left to end on the server, only the file.
     if (!(e instanceof AuthenticationError || (e as { status?: number }).status === 401)) throw e;
   }
-  deleteCredentials();
-  process.stdout.write(
-    `logged out of ${stored.server}: the ${stored.kind === 'session' ? 'session is ended' : 'API token is revoked'} and ${credentialsFile()} deleted\n`,
+  deleteCredentials(file);
+  g.io.stdout.write(
+    `logged out of ${stored.server}: the ${stored.kind === 'session' ? 'session is ended' : 'API token is revoked'} and ${file} deleted\n`,
   );
 }
 
 export async function whoami(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
   const me = await connect(g).request<Me>('GET', '/me');
   if (o.json === true) {
-    printJson(me);
+    printJson(g.io.stdout, me);
     return;
   }
-  process.stdout.write(`${me.name} (${me.kind} ${me.id}, ${me.authMethod})\n`);
-  for (const gr of me.grants) process.stdout.write(`  ${gr.role} at site ${gr.site}, workflow ${gr.workflow}\n`);
+  g.io.stdout.write(`${me.name} (${me.kind} ${me.id}, ${me.authMethod})\n`);
+  for (const gr of me.grants) g.io.stdout.write(`  ${gr.role} at site ${gr.site}, workflow ${gr.workflow}\n`);
 }

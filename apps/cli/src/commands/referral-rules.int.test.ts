@@ -5,20 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '@steward/server';
-import { startCliTestServer } from '../testing.js';
-
-const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runCli, startCliTestServer, type Run } from '../testing.js';
 
 describe('steward ehr referral-rules on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-referral-rules-cli-'));
@@ -36,16 +27,7 @@ describe('steward ehr referral-rules on the embedded store', () => {
   };
   let token: string;
   let server: RunningServer | undefined;
-  const steward = (...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: token } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    });
+  const steward = (...args: string[]): Promise<Run> => runCli({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
     token = '';

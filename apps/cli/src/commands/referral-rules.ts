@@ -23,9 +23,9 @@ export async function ehrReferralRules(g: GlobalOptions, name: string, o: Referr
   const path = `/ehr/connections/${encodeURIComponent(name)}/referral-rules`;
   if (o.explain !== undefined) {
     const decision = await c.request<ReferralDecision>('POST', `${path}/explain`, readJson(o.explain, '--explain'));
-    if (o.json === true) printJson(decision);
+    if (o.json === true) printJson(g.io.stdout, decision);
     else
-      process.stdout.write(
+      g.io.stdout.write(
         `${decision.referral ? 'referral' : 'not a referral'}: rule ${decision.rule} (${decision.origin}) — ${decision.description}\n`,
       );
     return;
@@ -36,15 +36,15 @@ export async function ehrReferralRules(g: GlobalOptions, name: string, o: Referr
       : o.reset === true
         ? await c.request<View>('PUT', path, {})
         : await c.request<View>('GET', path);
-  if (o.json === true) printJson(view);
-  else printRules(view);
+  if (o.json === true) printJson(g.io.stdout, view);
+  else printRules(g, view);
 }
 
 /** The view as JSON carries its time as a string. */
 type View = Omit<ReferralRulesView, 'updatedAt'> & { updatedAt: string | null };
 
-function printRules(view: View): void {
-  process.stdout.write(
+function printRules(g: GlobalOptions, view: View): void {
+  g.io.stdout.write(
     `${view.connection} (${view.vendor}), site override version ${view.version}` +
       (view.updatedAt !== null ? ` of ${view.updatedAt}` : ' (defaults only)') +
       `\n`,
@@ -69,7 +69,7 @@ function printRules(view: View): void {
       when: '',
     },
   ];
-  printTable(rows, ['order', 'id', 'from', 'decides', 'when']);
+  printTable(g.io.stdout, rows, ['order', 'id', 'from', 'decides', 'when']);
 }
 
 function readJson(path: string, flag: string): unknown {

@@ -5,7 +5,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,16 +19,9 @@ import {
   type ReferralListItem,
   type ReferralStartPayload,
 } from '@steward/workflows';
-import { startCliTestServer } from '../testing.js';
+import { runCli, startCliTestServer, type Run } from '../testing.js';
 
-const bin = new URL('../../bin/steward.js', import.meta.url).pathname;
 const CONN = '66666666-6666-4666-8666-666666666666';
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('steward referrals on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-referrals-cli-'));
@@ -43,16 +35,7 @@ describe('steward referrals on the embedded store', () => {
   let token: string;
   let server: RunningServer | undefined;
 
-  const steward = (tok: string, ...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, STEWARD_TOKEN: tok } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    });
+  const steward = (tok: string, ...args: string[]): Promise<Run> => runCli({ ...env, STEWARD_TOKEN: tok }, args);
 
   before(async () => {
     const init = await steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));

@@ -34,10 +34,11 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       })}`,
     );
     if (o.json === true) {
-      printJson(page);
+      printJson(g.io.stdout, page);
       return;
     }
     printTable(
+      g.io.stdout,
       page.items.map((r) => ({
         referral: r.serviceRequest ?? r.correlationKey,
         site: r.site,
@@ -52,7 +53,7 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       })),
       ['referral', 'site', 'stage', 'since', 'awaiting', 'due', 'overdue', 'escalated', 'leaked', 'status'],
     );
-    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+    if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }
 }
 
@@ -69,16 +70,17 @@ export async function reportReferralsCommand(g: GlobalOptions, o: ReportReferral
   {
     const f = await connect(g).request<ReferralFigures>('GET', `/reports/referrals${query({ site: o.site, since })}`);
     if (o.json === true) {
-      printJson(f);
+      printJson(g.io.stdout, f);
       return;
     }
     const pct = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
-    process.stdout.write(
+    g.io.stdout.write(
       `referrals: ${f.total} started${f.since !== null ? ` since ${f.since}` : ''}${f.site !== null ? ` at ${f.site}` : ''}\n` +
         `closed: ${f.closed} (${pct(f.closureRate)})   overdue: ${f.overdue} (escalated ${f.escalated})   ` +
         `leaked: ${f.leakage.count} (${pct(f.leakage.rate)})\n`,
     );
     printTable(
+      g.io.stdout,
       Object.entries(f.byStage).map(([stage, count]) => {
         const t = f.timeInStage[stage as ReferralStage];
         return { stage, now: count, moved_on: t.count, median_h: t.medianHours ?? '-', p90_h: t.p90Hours ?? '-' };
@@ -86,6 +88,7 @@ export async function reportReferralsCommand(g: GlobalOptions, o: ReportReferral
       ['stage', 'now', 'moved_on', 'median_h', 'p90_h'],
     );
     printTable(
+      g.io.stdout,
       Object.entries(f.leakage.byReason).map(([reason, l]) => ({ leakage: reason, count: l.count, rate: pct(l.rate) })),
       ['leakage', 'count', 'rate'],
     );

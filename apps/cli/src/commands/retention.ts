@@ -11,9 +11,10 @@ import { printJson, printTable } from '../output.js';
 export async function retentionPolicies(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
   {
     const { items } = await connect(g).request<{ items: RetentionPolicy[] }>('GET', '/retention/policies');
-    if (o.json === true) printJson(items);
+    if (o.json === true) printJson(g.io.stdout, items);
     else
       printTable(
+        g.io.stdout,
         items.map((p) => ({
           kind: p.kind,
           days: p.periodDays ?? 'kept',
@@ -37,17 +38,18 @@ export async function retentionSet(
     periodDays: days,
     ...(expected !== undefined ? { expectedVersion: expected } : {}),
   });
-  process.stdout.write(`${p.kind}: kept ${String(p.periodDays)} days (version ${p.version})\n`);
+  g.io.stdout.write(`${p.kind}: kept ${String(p.periodDays)} days (version ${p.version})\n`);
 }
 
 export async function retentionPurge(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
   {
     const report = await connect(g).request<PurgeReport>('POST', '/retention/purge');
     if (o.json === true) {
-      printJson(report);
+      printJson(g.io.stdout, report);
       return;
     }
     printTable(
+      g.io.stdout,
       report.kinds.map((k) => ({
         kind: k.kind,
         outcome: k.outcome,
@@ -58,16 +60,17 @@ export async function retentionPurge(g: GlobalOptions, o: { json?: boolean }): P
       })),
       ['kind', 'outcome', 'before', 'deleted', 'kept', 'more'],
     );
-    if (report.caseHolds > 0) process.stdout.write(`purge suspended: ${report.caseHolds} case hold(s) active\n`);
+    if (report.caseHolds > 0) g.io.stdout.write(`purge suspended: ${report.caseHolds} case hold(s) active\n`);
   }
 }
 
 export async function retentionHolds(g: GlobalOptions, o: { json?: boolean }): Promise<void> {
   {
     const { items } = await connect(g).request<{ items: LegalHold[] }>('GET', '/retention/holds');
-    if (o.json === true) printJson(items);
+    if (o.json === true) printJson(g.io.stdout, items);
     else
       printTable(
+        g.io.stdout,
         items.map((h) => ({
           id: h.id,
           scope: h.scope,
@@ -115,12 +118,12 @@ export function holdOf(o: HoldFlags): LegalHoldInput {
 export async function retentionHold(g: GlobalOptions, o: HoldFlags): Promise<void> {
   const input = holdOf(o);
   const hold = await connect(g).request<LegalHold>('POST', '/retention/holds', input);
-  process.stdout.write(`legal hold ${hold.id} placed (${hold.scope})\n`);
+  g.io.stdout.write(`legal hold ${hold.id} placed (${hold.scope})\n`);
 }
 
 export async function retentionRelease(g: GlobalOptions, id: string): Promise<void> {
   await connect(g).request('POST', `/retention/holds/${encodeURIComponent(id)}/release`);
-  process.stdout.write(`legal hold ${id} released\n`);
+  g.io.stdout.write(`legal hold ${id} released\n`);
 }
 
 function whole(v: string, flag: string): number {

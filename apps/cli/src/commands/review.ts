@@ -66,10 +66,11 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
   );
   {
     if (o.json === true) {
-      printJson(page);
+      printJson(g.io.stdout, page);
       return;
     }
     printTable(
+      g.io.stdout,
       page.items.map((p) => ({
         id: p.id,
         status: p.status,
@@ -99,14 +100,14 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
         'error',
       ],
     );
-    if (page.next !== undefined) process.stdout.write(`more: --cursor ${page.next}\n`);
+    if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }
 }
 
 export async function reviewShow(g: GlobalOptions, id: string, o: { readonly json?: boolean }): Promise<void> {
   const d = await connect(g).request<Detail>('GET', `/review/${encodeURIComponent(id)}`);
-  if (o.json === true) printJson(d);
-  else printDetail(d);
+  if (o.json === true) printJson(g.io.stdout, d);
+  else printDetail(g, d);
 }
 
 /**
@@ -125,9 +126,9 @@ export async function reviewApprove(
   let hash = o.hash;
   if (hash === undefined) {
     const d = await c.request<Detail>('GET', path);
-    printDetail(d);
+    printDetail(g, d);
     if (o.yes !== true) {
-      process.stderr.write(
+      g.io.stderr.write(
         `not approved: an approval binds to what was reviewed. To approve exactly the above, run\n` +
           `  steward review approve ${id} --hash ${d.contentHash}\n`,
       );
@@ -137,26 +138,26 @@ export async function reviewApprove(
   }
   const r = await c.request<Outcome>('POST', `${path}/approve`, { contentHash: hash });
   const approved = r.proposal;
-  process.stdout.write(`approved ${approved.id} (revision ${approved.revision}, ${approved.action}).\n`);
+  g.io.stdout.write(`approved ${approved.id} (revision ${approved.revision}, ${approved.action}).\n`);
   if (r.status === 'approved' && r.error !== undefined) {
     // The approval is durable; the commit could not happen now (the applier, or `retry`, does it later).
-    process.stderr.write(`not committed [${r.error.code}]: ${r.error.message ?? ''}; the approval is kept.\n`);
+    g.io.stderr.write(`not committed [${r.error.code}]: ${r.error.message ?? ''}; the approval is kept.\n`);
     return Object.hasOwn(errorCodes, r.error.code) ? errorCodes[r.error.code as ErrorCode].exit : 1;
   }
   // Still waiting for another approval, or approved for the applier to send: nothing committed yet.
   if (r.status === 'pending_review' || r.status === 'approved') return 0;
-  return report(r);
+  return report(g, r);
 }
 
 export async function reviewReject(g: GlobalOptions, id: string, o: { readonly reason: string }): Promise<void> {
   const p = await connect(g).request<Summary>('POST', `/review/${encodeURIComponent(id)}/reject`, {
     reason: o.reason,
   });
-  process.stdout.write(`rejected ${p.id}.\n`);
+  g.io.stdout.write(`rejected ${p.id}.\n`);
 }
 
 export async function reviewRollback(g: GlobalOptions, id: string): Promise<number> {
-  return report(await connect(g).request<Outcome>('POST', `/review/${encodeURIComponent(id)}/rollback`));
+  return report(g, await connect(g).request<Outcome>('POST', `/review/${encodeURIComponent(id)}/rollback`));
 }
 
 export async function policiesList(g: GlobalOptions, o: { readonly json?: boolean }): Promise<void> {
@@ -172,10 +173,11 @@ export async function policiesList(g: GlobalOptions, o: { readonly json?: boolea
       }[];
     }>('GET', '/approval-policies');
     if (o.json === true) {
-      printJson(items);
+      printJson(g.io.stdout, items);
       return;
     }
     printTable(
+      g.io.stdout,
       items.map((p) => ({
         action: p.actionType,
         mode: p.mode,
@@ -208,26 +210,26 @@ export async function policiesSet(
     `/approval-policies/${encodeURIComponent(actionTypeValue)}`,
     { mode: o.mode, ...(roles !== undefined ? { roles } : {}) },
   );
-  process.stdout.write(
+  g.io.stdout.write(
     `${p.actionType}: ${p.mode}${p.roles.length > 0 ? ` by ${p.roles.join(' or ')}` : ''} (policy version ${p.version}).\n`,
   );
 }
 
 /** Prints where a commit or rollback ended; exit 1 unless it ended well. */
-function report(r: Outcome): number {
+function report(g: GlobalOptions, r: Outcome): number {
   const p = r.proposal;
   if (r.status === 'verified' || r.status === 'committed') {
-    process.stdout.write(
+    g.io.stdout.write(
       `${r.status}: ${p.target.resourceType}/${p.committed?.id ?? p.target.id ?? ''} version ${p.committed?.version ?? '?'}.\n`,
     );
     return 0;
   }
   if (r.status === 'rolled_back') {
-    process.stdout.write(`rolled back: the change to ${p.target.resourceType}/${p.target.id ?? ''} was undone.\n`);
+    g.io.stdout.write(`rolled back: the change to ${p.target.resourceType}/${p.target.id ?? ''} was undone.\n`);
     return 0;
   }
   if (r.status === 'conflicted') {
-    process.stdout.write(
+    g.io.stdout.write(
       `conflicted: the EHR changed since this was drafted; nothing was written.\n` +
         (r.next !== undefined
           ? `new revision ${r.next.id} is pending review: \`steward review show ${r.next.id}\` shows what changed.\n`
@@ -236,7 +238,7 @@ function report(r: Outcome): number {
     return 1;
   }
   const error = r.error !== undefined ? ` [${failureText(r.error)}]` : '';
-  process.stderr.write(`${r.status}${error}.\n`);
+  g.io.stderr.write(`${r.status}${error}.\n`);
   return 1;
 }
 
@@ -251,9 +253,9 @@ function failureText(e: NonNullable<Summary['error']>): string {
 /** The detail as the server answers it: the proposal and how its action renders for review. */
 type Detail = Wire<ProposalDetail> & { readonly rendering?: { title: string; lines: string[] } };
 
-function printDetail(d: Detail): void {
+function printDetail(g: GlobalOptions, d: Detail): void {
   const line = (k: string, v: string | undefined): void => {
-    if (v !== undefined && v !== '') process.stdout.write(`${k.padEnd(14)}${v}\n`);
+    if (v !== undefined && v !== '') g.io.stdout.write(`${k.padEnd(14)}${v}\n`);
   };
   line('proposal', `${d.id} (revision ${d.revision})`);
   line('status', d.status);
@@ -274,17 +276,17 @@ function printDetail(d: Detail): void {
   line('error', d.error !== undefined ? failureText(d.error) : undefined);
   line('rejection', d.rejection);
   line('content hash', d.contentHash);
-  process.stdout.write(`would write:\n${JSON.stringify(d.payload, null, 2)}\n`);
+  g.io.stdout.write(`would write:\n${JSON.stringify(d.payload, null, 2)}\n`);
   if (d.diff !== undefined) {
-    process.stdout.write(
+    g.io.stdout.write(
       `changed in the EHR since version ${d.diff.baseVersion ?? '?'} (now ${d.diff.currentVersion ?? '?'}):\n`,
     );
     for (const c of d.diff.changes)
-      process.stdout.write(`  ${c.op} ${c.path}: ${JSON.stringify(c.base)} -> ${JSON.stringify(c.current)}\n`);
+      g.io.stdout.write(`  ${c.op} ${c.path}: ${JSON.stringify(c.base)} -> ${JSON.stringify(c.current)}\n`);
   }
-  process.stdout.write('history:\n');
+  g.io.stdout.write('history:\n');
   for (const h of d.history)
-    process.stdout.write(
+    g.io.stdout.write(
       `  ${h.at}  ${h.from ?? '-'} -> ${h.to}  by ${h.actor.kind} ${h.actor.id}${h.reasonCode !== undefined ? ` (${h.reasonCode})` : ''}\n`,
     );
 }

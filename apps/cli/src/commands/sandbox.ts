@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ValidationError } from '@steward/core';
 import { nextClinicDay } from '@steward/server';
 import { startLiveClinic, startSandboxEhr, syntheaSeedSource, type LiveClinic } from '@steward/sandbox-ehr';
+import type { CliIo } from '../io.js';
 
 export interface SandboxFlags {
   readonly port: string;
@@ -26,12 +27,13 @@ export interface SandboxFlags {
   readonly hl7To?: string;
 }
 
-export async function sandbox(o: SandboxFlags, onReady?: (url: string) => void): Promise<void> {
+/** Runs until `io.untilStopped()` resolves (Ctrl-C for the bin), then closes the EHR and its clinic. */
+export async function sandbox(io: CliIo, o: SandboxFlags): Promise<void> {
   const port = whole(o.port, '--port', 0, 65535);
   const speed = whole(o.speed, '--speed', 0, 3_600_000);
   const hl7 = o.hl7To !== undefined ? hostPort(o.hl7To) : undefined;
   const clients = (o.client ?? []).map(parseClient);
-  const seed = o.seedDir !== undefined ? { dir: o.seedDir, kind: 'configured' } : syntheaSeedSource();
+  const seed = o.seedDir !== undefined ? { dir: o.seedDir, kind: 'configured' } : syntheaSeedSource(io.env);
   const ehr = await startSandboxEhr({
     port,
     host: o.host,
@@ -46,11 +48,11 @@ export async function sandbox(o: SandboxFlags, onReady?: (url: string) => void):
       seed: o.seed,
       startDate: nextClinicDay(new Date()),
       ...(hl7 !== undefined ? { hl7 } : {}),
-      onError: (e) => process.stderr.write(`clinic step failed: ${(e as { code?: string }).code ?? 'error'}\n`),
+      onError: (e) => io.stderr.write(`clinic step failed: ${(e as { code?: string }).code ?? 'error'}\n`),
     });
     if (speed > 0) clinic.play(speed);
   }
-  process.stdout.write(
+  io.stdout.write(
     [
       ehr.restored
         ? `Sandbox EHR (synthetic data only) continuing with its data in ${o.dataDir ?? ''}`
@@ -63,15 +65,9 @@ export async function sandbox(o: SandboxFlags, onReady?: (url: string) => void):
       '',
     ].join('\n'),
   );
-  onReady?.(ehr.fhirBaseUrl);
-  await new Promise<void>((resolve) => {
-    const stop = (): void =>
-      void Promise.resolve(clinic?.stop())
-        .then(() => ehr.close())
-        .then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await io.untilStopped();
+  await clinic?.stop();
+  await ehr.close();
 }
 
 function whole(value: string, flag: string, min: number, max: number): number {

@@ -1136,6 +1136,112 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/contacts/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a practice's contacts, relationships and notes; answers the reconciliation report */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            contacts: {
+              file: string;
+              problem?: string;
+              row: number;
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            digest: string;
+            mapping: {
+              [key: string]: unknown;
+            };
+            notes: {
+              file: string;
+              problem?: string;
+              row: number;
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            relationships: {
+              file: string;
+              problem?: string;
+              row: number;
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/contacts/relationship-types': {
     parameters: {
       query?: never;

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { exportFormats } from '@steward/relationships';
-import { JsonBody, JsonObject, List, Maybe, Strict } from './common.js';
+import { JsonBody, JsonObject, List, Maybe, SiteCode, Strict } from './common.js';
 
 export const Destination = Type.Object({
   id: Type.String(),
@@ -42,3 +42,26 @@ export const ContactParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 export const ContactExportQuery = Strict({ site: contactSite, format: Type.Enum(exportFormats) });
 export const ContactSiteQuery = Strict({ site: contactSite });
 export const ContactGraph = JsonObject;
+
+/** One row of a practice's export as the CLI read it: where it was (never its content), its values or why not. */
+const ContactSourceRow = Strict({
+  file: Type.String({ minLength: 1, maxLength: 300 }),
+  row: Type.Integer({ minimum: 0 }),
+  values: Type.Optional(JsonBody),
+  problem: Type.Optional(Type.String({ maxLength: 500 })),
+});
+/**
+ * `steward contacts import`'s files, read and split into rows by the CLI (`readContactSource`);
+ * the server checks the mapping again (its package's `parseMapping`) and imports them. `digest`
+ * (SHA-256 of the files) finds an interrupted run of the same export again, to resume it.
+ */
+export const ContactImportBody = Strict({
+  site: SiteCode,
+  mapping: JsonBody,
+  digest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  contacts: Type.Array(ContactSourceRow),
+  relationships: Type.Array(ContactSourceRow),
+  notes: Type.Array(ContactSourceRow),
+});
+/** The reconciliation report: counts per kind, the hash check, what was not imported and why. */
+export const ContactImportReport = JsonObject;

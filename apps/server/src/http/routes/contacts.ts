@@ -1,19 +1,69 @@
 /**
  * @module /contacts: the relationships graph over HTTP — a person or organization with every
  * relationship (with its authority and whether it is current) and note, the practice's
- * relationship types, and the export (JSON, CSV or a FHIR Bundle) so the data is never locked in.
- * Import stays a command (`steward contacts import`): it reads a practice's export files and
- * reports progress. Governed below: `phi.read` to show, `phi.export` to export, all audited.
+ * relationship types, the import of a practice's export (`steward contacts import` reads the
+ * files and sends their rows) and the export (JSON, CSV or a FHIR Bundle) so the data is never
+ * locked in. Governed below: `phi.read` to show, `phi.write` to import, `phi.export` to export,
+ * all audited.
  */
 import type { FastifyInstance } from 'fastify';
+import { parseMapping, type SourceRow } from '@steward/relationships';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
-import { ContactExportQuery, ContactGraph, ContactParams, ContactSiteQuery } from '../contract/config.js';
+import {
+  ContactExportQuery,
+  ContactGraph,
+  ContactImportBody,
+  ContactImportReport,
+  ContactParams,
+  ContactSiteQuery,
+} from '../contract/config.js';
 import { typed } from '../typed.js';
+
+/**
+ * A practice's whole export in one body: far above the API's usual limit. The import holds the
+ * whole source in memory anyway (a known limit of the migration); the body is parsed only after
+ * the caller is authenticated.
+ */
+const importBodyLimitBytes = 64 * 1024 * 1024;
 
 export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
+  api.post(
+    '/contacts/import',
+    {
+      bodyLimit: importBodyLimitBytes,
+      schema: {
+        tags: ['contacts'],
+        summary: "Import a practice's contacts, relationships and notes; answers the reconciliation report",
+        body: ContactImportBody,
+        response: { 200: ContactImportReport, ...errors },
+      },
+    },
+    async (request) => {
+      const { site, mapping, digest, contacts, relationships, notes } = request.body;
+      // A row without values is one the CLI could not parse: it is listed as not imported, with its problem.
+      const rows = (list: typeof contacts): SourceRow[] =>
+        list.map((r) => ({
+          file: r.file,
+          row: r.row,
+          values: r.values,
+          ...(r.problem !== undefined ? { problem: r.problem } : {}),
+        }));
+      return kernel.relationships.migration.run(
+        contextOf(request),
+        {
+          mapping: parseMapping(mapping, 'mapping'),
+          digest,
+          contacts: rows(contacts),
+          relationships: rows(relationships),
+          notes: rows(notes),
+        },
+        { site },
+      );
+    },
+  );
   api.get(
     '/contacts/:id',
     {
