@@ -88,6 +88,9 @@ const templateDir = mkdtempSync(join(tmpdir(), 'steward-test-templates-'));
 // Each file's time, kept where STEWARD_TEST_TIMINGS says or for this run only.
 const timings = process.env.STEWARD_TEST_TIMINGS || join(templateDir, 'timings.json');
 const env = { ...process.env, STEWARD_TEST_TEMPLATE_DIR: templateDir, STEWARD_TEST_TIMINGS: timings };
+// Every test process (and the children it spawns) loads much the same modules: Node keeps their
+// compiled code on disk and checks each entry against its source, so a changed file is compiled again.
+env.NODE_COMPILE_CACHE ||= join(root, 'node_modules/.cache/steward/compile-cache');
 if (tier === 'unit') {
   env.STEWARD_TEST_TIER = 'unit';
   const guard = pathToFileURL(join(root, 'scripts/unit-tier-guard.mjs')).href;

@@ -75,6 +75,8 @@ const generic = FhirRepository.prototype;
 
 export class SandboxRepository extends MemoryRepository {
   readonly #log: ResourceChange[] = [];
+  /** Each change's time in epoch ms, parsed once (a history read filters the whole log by it). */
+  readonly #logAt: number[] = [];
   readonly #versions = new Map<string, WithId<Resource>[]>();
   readonly #deleted = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
@@ -206,13 +208,16 @@ export class SandboxRepository extends MemoryRepository {
 
   /** System, type or instance history, newest first, as Bundle entries with request and response (no links). */
   changeHistory(options: HistoryOptions): { total: number; entry: BundleEntry[] } {
-    const matching = this.#log.filter(
-      (c) =>
+    const matching: ResourceChange[] = [];
+    for (let i = this.#log.length - 1; i >= 0; i--) {
+      const c = this.#log[i]!;
+      if (
         (options.resourceType === undefined || c.resourceType === options.resourceType) &&
         (options.id === undefined || c.id === options.id) &&
-        (options.since === undefined || Date.parse(c.at) >= options.since),
-    );
-    matching.reverse();
+        (options.since === undefined || this.#logAt[i]! >= options.since)
+      )
+        matching.push(c);
+    }
     const start = options.offset ?? 0;
     const page = matching.slice(start, options.count === undefined ? undefined : start + options.count);
     const entry = page.map((c): BundleEntry => {
@@ -299,7 +304,7 @@ export class SandboxRepository extends MemoryRepository {
   }
 
   #commit(change: ResourceChange): void {
-    this.#log.push(change);
+    this.#append(change);
     for (const listener of this.#listeners) listener(change);
   }
 
@@ -322,8 +327,13 @@ export class SandboxRepository extends MemoryRepository {
           this.#versions.set(key, versions);
           this.#deleted.delete(key);
         }
-        this.#log.push(change);
+        this.#append(change);
       }
     }
+  }
+
+  #append(change: ResourceChange): void {
+    this.#log.push(change);
+    this.#logAt.push(Date.parse(change.at));
   }
 }
