@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { chainHash } from '@steward/governance';
 import type { RunningServer } from '@steward/server';
@@ -235,6 +236,12 @@ for (const target of storeTargets()) {
         const again = await runCli({ ...svcEnv, STEWARD_TOKEN: token }, ['whoami']);
         assert.equal(again.status, 3);
         assert.match(again.stderr, /AUTH_INVALID/);
+        // A stored login the server no longer accepts still logs out: only the file is left to delete.
+        writeFileSync(svcFile, JSON.stringify({ server: server.url, token, kind: 'token', name: 'nightly' }));
+        const stale = await runCli(svcEnv, ['logout']);
+        assert.equal(stale.status, 0, stale.stderr);
+        assert.match(stale.stdout, /API token no longer worked there \(expired or revoked\)/);
+        assert.equal(existsSync(svcFile), false);
       });
 
       it('audit query answers who did what; audit export writes FHIR AuditEvent NDJSON', async () => {
@@ -261,6 +268,29 @@ for (const target of storeTargets()) {
         assert.equal(res.status, 401, 'the session no longer works');
         assert.match((await steward('logout')).stdout, /not logged in/);
       });
+    });
+
+    it('start says which port is taken (exit 8, docs/errors.md) and closes the store again', async () => {
+      const busy = createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      const port = (busy.address() as AddressInfo).port;
+      try {
+        const r = await runCli(
+          {
+            ...env,
+            ...{ STEWARD_HOST: '127.0.0.1', STEWARD_PORT: String(port), STEWARD_SANDBOX: 'off', STEWARD_EHR: 'off' },
+            ...{ STEWARD_WORKFLOWS: 'off', STEWARD_RETENTION_PURGE_HOURS: '0' },
+          },
+          ['start'],
+        );
+        assert.equal(r.status, 8, r.stderr);
+        assert.match(
+          r.stderr,
+          new RegExp(`^error \\[EADDRINUSE\\]: cannot listen on 127\\.0\\.0\\.1:${port} .*STEWARD_PORT`),
+        );
+      } finally {
+        await new Promise((resolve) => busy.close(resolve));
+      }
     });
 
     it('keys rotate keeps every value readable (offline, the server stopped)', async () => {

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKey } from '@steward/sandbox-ehr/testing';
@@ -41,12 +41,11 @@ describe('steward sandbox, ehr add and ehr check', () => {
       join(dir, 'wrong.private.jwk.json'),
       JSON.stringify({ ...(await exportJWK(other.privateKey)), kid: 'cli-key-1', alg: 'ES384' }),
     );
+    // An empty seed: discovery, a token and a read need no patients, and seeding is most of the cost.
+    mkdirSync(join(dir, 'no-seed'));
     const running = startCli(env, [
-      'sandbox',
-      '--port',
-      '0',
-      '--client',
-      `cli-client=${join(dir, 'client.jwks.json')}`,
+      ...['sandbox', '--port', '0', '--seed-dir', join(dir, 'no-seed')],
+      ...['--client', `cli-client=${join(dir, 'client.jwks.json')}`],
     ]);
     sandbox = running;
     // The command prints where it answers once it listens, then runs until stopped.

@@ -40,6 +40,7 @@ const lazy = {
   demo: () => import('./commands/demo-accounts.js'),
   loginCmd: () => import('./commands/login.js'),
   recover: () => import('./commands/recover.js'),
+  start: () => import('./commands/start.js'),
 };
 
 function program(io: CliIo, setExit: (code: number) => void): Command {
@@ -96,26 +97,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
 
   p.command('start')
     .description('start the HTTP API on the embedded store (or DATABASE_URL)')
-    .action(async () => {
-      const [{ loadConfig, startServer }, { createLogger }] = await Promise.all([
-        import('@steward/server'),
-        import('@steward/governance'),
-      ]);
-      const config = loadConfig(io.env);
-      const logger = createLogger({ level: config.governance.logLevel, destination: io.stdout });
-      const server = await startServer(config, logger, {
-        createMasterKey: !config.store.masterKeyFromEnv && config.store.databaseUrl === undefined,
-        env: io.env,
-      });
-      if ((await server.kernel.users.list()).length === 0) {
-        logger.warn(
-          'no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)',
-        );
-      }
-      await io.untilStopped();
-      logger.info('stopping');
-      await server.stop();
-    });
+    .action(async () => (await lazy.start()).start(io));
 
   const grantOptions = (c: Command): Command =>
     c
@@ -496,14 +478,15 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
       for (const d of e.details) io.stderr.write(`  - ${d.path ?? ''}: ${d.message}\n`);
       return e.exitCode;
     }
-    // A port taken by another program is the operator's to fix, not a bug: say which and how.
+    // A port taken by another program is the operator's to fix, not a bug: say which and how. Exit 8,
+    // like any resource Steward needs and cannot have (docs/errors.md).
     const sys = e as { code?: unknown; address?: unknown; port?: unknown };
     if (sys.code === 'EADDRINUSE' || sys.code === 'EACCES') {
       io.stderr.write(
         `error [${sys.code}]: cannot listen on ${String(sys.address)}:${String(sys.port)} (${sys.code === 'EADDRINUSE' ? 'another program uses it' : 'not permitted'}): ` +
           'stop that program, or choose other ports with STEWARD_PORT, STEWARD_SANDBOX_PORT and STEWARD_SANDBOX_MLLP_PORT\n',
       );
-      return 1;
+      return 8;
     }
     io.stderr.write(`unexpected error (a bug: please report it): ${e instanceof Error ? e.name : typeof e}\n`);
     if (io.env['STEWARD_DEBUG'] === '1' && e instanceof Error) io.stderr.write(`${e.stack ?? ''}\n`);

@@ -4,7 +4,7 @@
  * are stored per user, mode 0600; logout ends them on the server, then deletes the file.
  */
 import { readFileSync } from 'node:fs';
-import { AuthenticationError } from '@steward/core';
+import { isStewardError } from '@steward/core';
 import { connect, serverUrlOf, type GlobalOptions } from '../client/http.js';
 import { deleteCredentials, readCredentials, writeCredentials } from '../client/credentials.js';
 import { readSecret, readValue } from '../prompt.js';
@@ -60,16 +60,22 @@ export async function logout(g: GlobalOptions): Promise<void> {
     return;
   }
   const client = connect({ io: g.io, server: stored.server }, stored.token);
+  let ended = true;
   try {
     if (stored.kind === 'session') await client.request('POST', '/auth/logout');
     else await client.request('DELETE', '/auth/token');
   } catch (e) {
-    // Already expired or revoked: nothing is left to end on the server, only the file.
-    if (!(e instanceof AuthenticationError || (e as { status?: number }).status === 401)) throw e;
+    // Already expired or revoked (the server answers an AUTH_* code, exit 3): nothing is left to
+    // end on the server, only the file.
+    if (!isStewardError(e) || e.exitCode !== 3) throw e;
+    ended = false;
   }
   deleteCredentials(file);
+  const what = stored.kind === 'session' ? 'session' : 'API token';
   g.io.stdout.write(
-    `logged out of ${stored.server}: the ${stored.kind === 'session' ? 'session is ended' : 'API token is revoked'} and ${file} deleted\n`,
+    ended
+      ? `logged out of ${stored.server}: the ${stored.kind === 'session' ? 'session is ended' : 'API token is revoked'} and ${file} deleted\n`
+      : `logged out of ${stored.server}: the ${what} no longer worked there (expired or revoked); ${file} deleted\n`,
   );
 }
 
