@@ -9,6 +9,7 @@ const step = (n: number, at: string, over: Partial<FollowupStep>): FollowupStep 
   at,
   input: 'signal',
   name: 'appointment',
+  signal: 'appointment',
   eventId: null,
   eventType: null,
   occurredAt: null,
@@ -59,11 +60,22 @@ describe('the follow-up timeline', () => {
     const entries = timelineEntries(
       timeline({
         history: [
-          step(1, '2026-06-01T09:00:00Z', { input: 'start', name: 'start', occurredAt: '2026-06-01T08:00:00Z' }),
-          step(2, '2026-06-05T09:00:00Z', { name: 'reply', intent: 'reschedule', messageId: '0193f1c27a8b' }),
+          step(1, '2026-06-01T09:00:00Z', {
+            input: 'start',
+            name: 'start',
+            signal: null,
+            occurredAt: '2026-06-01T08:00:00Z',
+          }),
+          step(2, '2026-06-05T09:00:00Z', {
+            name: 'reply',
+            signal: 'reply',
+            intent: 'reschedule',
+            messageId: '0193f1c27a8b',
+          }),
           step(3, '2026-06-06T09:00:00Z', {
             input: 'effect',
             name: 'reminder:48h',
+            signal: null,
             status: 'not-applied',
             proposalId: 'p1',
           }),
@@ -135,6 +147,32 @@ describe('the follow-up timeline', () => {
     );
     const ended = timelineEntries({ ...booked, followup: { ...booked.followup, status: 'completed' } });
     assert.deepEqual(ended, []);
+  });
+
+  it('reads each step by the signal it is (the API names it), not by its raw name', () => {
+    const entries = timelineEntries(
+      timeline({
+        history: [
+          step(4, '2026-06-07T09:00:00Z', {
+            name: 'proposal-outcome',
+            signal: 'proposal-outcome',
+            status: 'failed',
+            tag: 'reminder.send',
+            proposalId: 'p9',
+          }),
+          // A signal the API does not declare for follow-ups is named in words, whatever its name says.
+          step(5, '2026-06-08T09:00:00Z', { name: 'custom-nudge', signal: null }),
+        ],
+        messages: [],
+      }),
+    ).filter((e) => e.key.startsWith('h'));
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.label, e.proposalId]),
+      [
+        ['h4', 'Proposal failed (reminder.send)', 'p9'],
+        ['h5', 'Custom nudge', undefined],
+      ],
+    );
   });
 
   it('names channels and stages in words', () => {

@@ -9,6 +9,7 @@ import type { Logger } from '@steward/governance';
 import { EhrRuntime } from '@steward/ehr';
 import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
+import { loadExtensions } from './extension-loader.js';
 import { buildApp } from './http/app.js';
 import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
 import { startRetentionJob } from './retention/retention-job.js';
@@ -35,7 +36,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { http } = config;
   const { mllpTls } = config.ehr;
-  const kernel = await openKernel(config, logger, options);
+  // The deployment's own extensions (STEWARD_EXTENSIONS) beside any the caller passes; a module
+  // missing or exporting no extension stops the start here, before anything opens.
+  const loaded = await loadExtensions(config.extensions.modules);
+  const extensions = [...(options.extensions ?? []), ...loaded];
+  if (loaded.length > 0) logger.info({ extensions: loaded.map((e) => e.name) }, 'extensions loaded');
+  const kernel = await openKernel(config, logger, { ...options, extensions });
   const stack: (() => Promise<void>)[] = [() => kernel.close()];
   const unwind = async (): Promise<void> => {
     for (const stop of stack.reverse().splice(0)) await stop();

@@ -135,6 +135,7 @@ export {
   appointmentSignal,
   orderSignal,
   replySignal,
+  followupSignalNames,
 } from './followups/index.js';
 export type {
   FollowupState,
@@ -143,6 +144,7 @@ export type {
   FollowupStart,
   AppointmentSignal,
   ReplySignal,
+  FollowupSignalName,
   OrderSignal,
   FollowupRouteOptions,
   QuietHours,

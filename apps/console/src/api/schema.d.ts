@@ -2341,6 +2341,7 @@ export type paths = {
                 occurredAt: string | null;
                 proposalId: string | null;
                 resource: string | null;
+                signal: ('appointment' | 'order' | 'reply' | 'proposal-outcome') | null;
                 status: string | null;
                 step: number;
                 tag: string | null;

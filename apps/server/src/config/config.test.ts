@@ -5,6 +5,7 @@ import { ConfigError } from '@steward/core';
 import {
   loadConfig,
   parseEhrConfig,
+  parseExtensionsConfig,
   parseGovernanceConfig,
   parseHttpConfig,
   parseSandboxConfig,
@@ -63,6 +64,7 @@ describe('the configuration, one section per area', () => {
         seed: 'steward-demo',
         dataDir: resolve(dataDir, 'sandbox-ehr'),
       },
+      extensions: { modules: [] },
     });
   });
 
@@ -193,6 +195,18 @@ describe('database roles and audit witnesses in the configuration', () => {
         loadConfig({ STEWARD_MIGRATION_DATABASE_URL: 'mysql://x', STEWARD_AUDIT_SYSLOG: 'udp://10.1.1.1:514' }),
       ),
       ['STEWARD_AUDIT_SYSLOG', 'STEWARD_MIGRATION_DATABASE_URL', 'STEWARD_MIGRATION_DATABASE_URL'],
+    );
+  });
+
+  it('reads the extensions to load as a comma-separated list, and refuses a repeated or spaced one', () => {
+    assert.deepEqual(
+      parseExtensionsConfig({ STEWARD_EXTENSIONS: ' @clinic/steward-callbacks, ./ext/local.js ,' }).modules,
+      ['@clinic/steward-callbacks', './ext/local.js'],
+    );
+    assert.deepEqual(parseExtensionsConfig({}).modules, []);
+    assert.deepEqual(
+      refused(() => parseExtensionsConfig({ STEWARD_EXTENSIONS: './a.js,./a.js,my ext' })),
+      ['STEWARD_EXTENSIONS', 'STEWARD_EXTENSIONS'],
     );
   });
 });

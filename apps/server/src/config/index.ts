@@ -1,6 +1,6 @@
 /**
  * @module Steward's configuration: a typed section per area (HTTP, store, governance, EHR,
- * workflows, sandbox), each with its own reader and checks, read from the environment once at
+ * workflows, sandbox, extensions), each with its own reader and checks, read from the environment once at
  * start-up and validated all at once, so a misconfigured deployment hears every problem in one go.
  * Callers take only the section they use. Every setting is documented in its section and in
  * README.md, and has a safe default.
@@ -12,6 +12,7 @@ import { readGovernanceConfig, type GovernanceConfig } from './governance.js';
 import { readEhrConfig, type EhrConfig } from './ehr.js';
 import { readWorkflowsConfig, type WorkflowsConfig } from './workflows.js';
 import { readSandboxConfig, type SandboxConfig } from './sandbox.js';
+import { readExtensionsConfig, type ExtensionsConfig } from './extensions.js';
 
 export interface StewardConfig {
   readonly http: HttpConfig;
@@ -20,6 +21,7 @@ export interface StewardConfig {
   readonly ehr: EhrConfig;
   readonly workflows: WorkflowsConfig;
   readonly sandbox: SandboxConfig;
+  readonly extensions: ExtensionsConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig {
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StewardConfig 
     ehr: readEhrConfig(r),
     workflows: readWorkflowsConfig(r),
     sandbox: readSandboxConfig(r, store),
+    extensions: readExtensionsConfig(r),
   };
   r.done();
   return config;
@@ -44,3 +47,4 @@ export { parseGovernanceConfig, type GovernanceConfig } from './governance.js';
 export { parseEhrConfig, type EhrConfig } from './ehr.js';
 export { parseWorkflowsConfig, type WorkflowsConfig } from './workflows.js';
 export { parseSandboxConfig, sandboxDataDir, type SandboxConfig } from './sandbox.js';
+export { parseExtensionsConfig, type ExtensionsConfig } from './extensions.js';

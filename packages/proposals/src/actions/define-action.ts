@@ -33,7 +33,7 @@ export interface ActionDefinition<P extends PayloadOf = PayloadOf> {
   readonly commit: EhrCommit | ChannelCommitSpec;
   /** What the payload must hold beyond the generic rules (resource type, id): checked at draft and edit. */
   readonly payload: Schema<P>;
-  /** How a reviewer reads it (a title and a few lines). Known limit: the console and CLI do not show it yet. */
+  /** How a reviewer reads it (a title and a few lines): sent with the opened proposal, shown by the console and CLI. */
   render(payload: P): ActionRendering;
   /** Whether the applier can undo a committed one. False for what cannot be recalled (a sent message). */
   readonly reversible: boolean;

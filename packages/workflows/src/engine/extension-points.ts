@@ -21,8 +21,9 @@ export function toJson(value: JsonValue): Json {
   return JSON.parse(JSON.stringify(value)) as Json;
 }
 
-export interface SignalDefinition<T extends JsonValue> {
-  readonly name: string;
+export interface SignalDefinition<T extends JsonValue, N extends string = string> {
+  /** The signal's name, as a literal type: a consumer compares with `x.name`, never a retyped string. */
+  readonly name: N;
   readonly payload: Schema<T>;
   /** The payload checked and typed, when `input` is this signal; undefined for any other input. */
   read(input: WorkflowInput): T | undefined;
@@ -31,7 +32,10 @@ export interface SignalDefinition<T extends JsonValue> {
 }
 
 /** A signal: a named message to a running workflow, with its payload schema. */
-export function defineSignal<T extends JsonValue>(name: string, payload: Schema<T>): SignalDefinition<T> {
+export function defineSignal<T extends JsonValue, const N extends string = string>(
+  name: N,
+  payload: Schema<T>,
+): SignalDefinition<T, N> {
   return {
     name,
     payload,

@@ -6,6 +6,7 @@
  */
 import { s, type Infer } from '@steward/core';
 import { defineSignal, defineStart } from '../engine/index.js';
+import { proposalOutcome } from '../effects/index.js';
 
 /** An event as the workflow cites it (references only): the route's `eventRef`. */
 const eventRefSchema = s.object({
@@ -68,3 +69,15 @@ export const replySignal = defineSignal(
   }),
 );
 export type ReplySignal = Infer<typeof replySignal.payload>;
+
+/**
+ * Every signal a follow-up receives, by its declared name: the timeline names which one a step is,
+ * so the API's contract (and the console's generated types) list exactly these, from one place.
+ */
+export const followupSignalNames = [
+  appointmentSignal.name,
+  orderSignal.name,
+  replySignal.name,
+  proposalOutcome.name,
+] as const;
+export type FollowupSignalName = (typeof followupSignalNames)[number];

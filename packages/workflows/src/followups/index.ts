@@ -1,13 +1,14 @@
 /** @module Appointment follow-up sequencing: the workflow, its route, its schedule rules, its lists and figures. */
 export { followupWorkflow, defaultFollowupSettings, followupStages, FOLLOWUP } from './followup-workflow.js';
 export type { FollowupState, FollowupStage } from './followup-workflow.js';
-export { followupStart, appointmentSignal, orderSignal, replySignal } from './followup-signals.js';
+export { followupStart, appointmentSignal, orderSignal, replySignal, followupSignalNames } from './followup-signals.js';
 export type {
   FollowupSettings,
   FollowupStart,
   AppointmentSignal,
   OrderSignal,
   ReplySignal,
+  FollowupSignalName,
 } from './followup-signals.js';
 export { followupRoute, followupKey, orderRefOf, isRecheckOrder, recheckCodes } from './followup-route.js';
 export type { FollowupRouteOptions } from './followup-route.js';

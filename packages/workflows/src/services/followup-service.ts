@@ -18,6 +18,14 @@ import {
 } from '../followups/followup-queries.js';
 import { FOLLOWUP, type FollowupState } from '../followups/followup-workflow.js';
 import {
+  appointmentSignal,
+  followupSignalNames,
+  orderSignal,
+  replySignal,
+  type FollowupSignalName,
+} from '../followups/followup-signals.js';
+import { proposalOutcome } from '../effects/index.js';
+import {
   detailRead,
   effectOutcome,
   stepBase,
@@ -86,6 +94,8 @@ export interface FollowupStep {
   readonly at: string;
   readonly input: 'start' | 'signal' | 'timer' | 'effect';
   readonly name: string;
+  /** Which of the follow-up's declared signals this step is; null for any other input. */
+  readonly signal: FollowupSignalName | null;
   readonly eventId: string | null;
   readonly eventType: string | null;
   readonly occurredAt: string | null;
@@ -212,6 +222,7 @@ function stepOf(stored: StoredStep): FollowupStep {
   const input = stored.input;
   const base: FollowupStep = {
     ...stepBase(stored),
+    signal: input.kind === 'signal' ? (followupSignalNames.find((n) => n === input.name) ?? null) : null,
     eventId: null,
     eventType: null,
     occurredAt: null,
@@ -238,13 +249,15 @@ function stepOf(stored: StoredStep): FollowupStep {
       return { ...base, ...effectOutcome(input) };
     case 'signal':
       switch (input.name) {
-        case 'appointment':
+        // By the signals' declared names. Fields are read one by one (not `read`, which checks the
+        // whole payload) so a step recorded before a field was added still shows what it has.
+        case appointmentSignal.name:
           return { ...base, ...fromEvent, status: str(p['status']), resource: str(p['appointmentRef']) };
-        case 'order':
+        case orderSignal.name:
           return { ...base, ...fromEvent, status: str(p['status']) };
-        case 'reply':
+        case replySignal.name:
           return { ...base, occurredAt: str(p['at']), intent: str(p['intent']), messageId: str(p['messageId']) };
-        case 'proposal-outcome':
+        case proposalOutcome.name:
           return { ...base, status: str(p['status']), proposalId: str(p['proposalId']), tag: str(p['action']) };
         default:
           return base;

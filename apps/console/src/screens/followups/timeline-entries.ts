@@ -82,20 +82,20 @@ function fromStep(h: FollowupStep): Omit<TimelineEntry, 'key' | 'upcoming'> | un
         ...(h.resource !== null ? { detail: h.resource } : {}),
       };
     case 'signal':
-      if (h.name === 'reply')
+      if (h.signal === 'reply')
         return {
           at: h.occurredAt ?? h.at,
           label: `Patient replied: ${intentLabels[h.intent ?? ''] ?? h.intent ?? 'unclear'}`,
           ...(h.messageId !== null ? { detail: `to message ${h.messageId.slice(0, 8)}` } : {}),
         };
-      if (h.name === 'appointment')
+      if (h.signal === 'appointment')
         return {
           at: h.occurredAt ?? h.at,
           label: `Appointment ${h.status ?? 'updated'}`,
           ...(h.resource !== null ? { detail: h.resource } : {}),
         };
-      if (h.name === 'order') return { at: h.occurredAt ?? h.at, label: `Order ${h.status ?? 'updated'}` };
-      if (h.name === 'proposal-outcome')
+      if (h.signal === 'order') return { at: h.occurredAt ?? h.at, label: `Order ${h.status ?? 'updated'}` };
+      if (h.signal === 'proposal-outcome')
         return {
           at: h.at,
           label: `Proposal ${h.status ?? 'updated'}${h.tag !== null ? ` (${h.tag})` : ''}`,

@@ -1,6 +1,6 @@
 /** @module Recheck follow-ups' shapes: list items, figures, and one follow-up's timeline. */
 import { Type, type Static } from 'typebox';
-import { followupStages } from '@steward/workflows';
+import { followupSignalNames, followupStages } from '@steward/workflows';
 import { List, Maybe, Nullable, QueryFlag, SiteCode, Strict, Uuid } from './common.js';
 
 const NullableString = Nullable(Type.String());
@@ -65,6 +65,8 @@ export const FollowupStep = Type.Object({
   input: Type.Enum(['start', 'signal', 'timer', 'effect']),
   /** Signal, timer or effect name (`appointment`, `reply`, `reminder-1-7d`, `proposal.draft`). */
   name: Type.String(),
+  /** Which of the follow-up's signals this step is, by the signals' declared names; null for other inputs. */
+  signal: Nullable(Type.Enum(followupSignalNames)),
   eventId: NullableString,
   eventType: NullableString,
   /** The EHR's time of the event, a reply's time, or a timer's due time. */
