@@ -102,7 +102,7 @@ function program(setExit: (code: number) => void): Command {
       const server = await startServer(config, logger, {
         createMasterKey: !config.store.masterKeyFromEnv && config.store.databaseUrl === undefined,
       });
-      if ((await server.kernel.users.list()).length === 0) {
+      if ((await server.kernel.bootstrap.users.list()).length === 0) {
         logger.warn(
           'no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)',
         );

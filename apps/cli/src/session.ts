@@ -1,21 +1,21 @@
 /**
  * @module The commands that open the store themselves instead of asking the server (`keys rotate`,
- * `audit verify`, and those not yet moved to the API): they open the same composition root the
- * server uses, so every read and write is governed and audited, and authenticate first with the
+ * `audit verify`, and those not yet moved to the API): they open the server's offline toolkit
+ * (the same composition root, so every act is decided and audited), and authenticate first with the
  * same token the HTTP commands send (`STEWARD_TOKEN`, `--token-file`, or the stored login).
  * On the embedded store they cannot run while the server runs: the store is locked to one process.
  */
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, isStewardError, OperationalError, type Actor, type RequestContext } from '@steward/core';
 import { createLogger, type Logger } from '@steward/governance';
-import { loadConfig, openKernel, type Kernel, type StewardConfig } from '@steward/server';
+import { loadConfig, openOffline, type OfflineToolkit, type StewardConfig } from '@steward/server';
 import type { GlobalOptions } from './client/http.js';
 import { readCredentials } from './client/credentials.js';
 
 export type { GlobalOptions } from './client/http.js';
 
 export interface CliSession {
-  readonly kernel: Kernel;
+  readonly offline: OfflineToolkit;
   readonly actor: Actor;
   readonly ctx: RequestContext;
   readonly config: StewardConfig;
@@ -28,9 +28,9 @@ export function cliLogger(): Logger {
 }
 
 /** Opens the store directly; says so when a running server holds the embedded store. */
-export async function openStore(config: StewardConfig, logger: Logger): Promise<Kernel> {
+export async function openStore(config: StewardConfig, logger: Logger): Promise<OfflineToolkit> {
   try {
-    return await openKernel(config, logger);
+    return await openOffline(config, logger);
   } catch (e) {
     if (isStewardError(e) && e.code === 'STORE_UNAVAILABLE' && config.store.databaseUrl === undefined)
       throw new OperationalError(
@@ -45,12 +45,12 @@ export async function withSession<T>(options: GlobalOptions, fn: (s: CliSession)
   const config = loadConfig();
   const token = readToken(options);
   const logger = cliLogger();
-  const kernel = await openStore(config, logger);
+  const offline = await openStore(config, logger);
   try {
-    const actor = await kernel.authenticator.authenticate(token, { address: 'cli' });
-    return await fn({ kernel, actor, ctx: { actor, sourceAddress: 'cli' }, config, logger });
+    const actor = await offline.authenticate(token, { address: 'cli' });
+    return await fn({ offline, actor, ctx: { actor, sourceAddress: 'cli' }, config, logger });
   } finally {
-    await kernel.close();
+    await offline.close();
   }
 }
 

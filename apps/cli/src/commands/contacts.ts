@@ -12,8 +12,8 @@ import { ValidationError } from '@steward/core';
 import {
   exportFormats,
   readContactSource,
-  Relationships,
   type ContactView,
+  type Relationships,
   type GraphExportResult,
   type ReconciliationReport,
 } from '@steward/relationships';
@@ -22,14 +22,7 @@ import { withSession, type CliSession, type GlobalOptions } from '../session.js'
 import { printJson, printTable, progress } from '../output.js';
 
 function relationshipsOf(s: CliSession): Relationships {
-  const { kernel } = s;
-  return new Relationships({
-    db: kernel.db,
-    cipher: kernel.cipher,
-    policy: kernel.policy,
-    audit: kernel.audit,
-    clock: kernel.clock,
-  });
+  return s.offline.relationships;
 }
 
 export interface ContactsImportFlags {

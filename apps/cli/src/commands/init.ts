@@ -75,7 +75,7 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
   const kernel = await openKernel(config, cliLogger(), { createMasterKey: !config.store.masterKeyFromEnv });
   opened();
   try {
-    if ((await kernel.users.list()).length > 0) {
+    if ((await kernel.bootstrap.users.list()).length > 0) {
       throw new ConflictError(
         'ALREADY_EXISTS',
         'Steward is already initialized here: add users with `steward users add`',
@@ -83,9 +83,14 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
     }
     const password = await readSecret('Administrator password', options.adminPasswordFile, 'STEWARD_ADMIN_PASSWORD');
     const by = bootstrapActor();
-    const admin = await kernel.users.create({ username: options.adminUser, password }, by);
-    const enrolment = await kernel.users.startTotpEnrolment(admin.id);
-    await kernel.users.confirmTotp(admin.id, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), by);
+    const admin = await kernel.bootstrap.users.create({ username: options.adminUser, password }, by);
+    const enrolment = await kernel.bootstrap.users.startTotpEnrolment(admin.id);
+    await kernel.bootstrap.users.confirmTotp(
+      admin.id,
+      enrolment.secret,
+      totpCode(enrolment.secret, kernel.clock.now()),
+      by,
+    );
     await kernel.grants.add(by, {
       principalKind: 'user',
       principalId: admin.id,
@@ -107,7 +112,7 @@ async function initialize(config: StewardConfig, options: InitOptions, opened: (
       ].join('\n'),
     );
     if (options.tokenOut !== undefined) {
-      const issued = await kernel.tokens.issue(
+      const issued = await kernel.bootstrap.tokens.issue(
         {
           principal: { kind: 'user', id: admin.id },
           name: 'bootstrap',

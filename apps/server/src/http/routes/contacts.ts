@@ -12,7 +12,7 @@ import { errors } from '../contract/common.js';
 import { ContactExportQuery, ContactGraph, ContactParams, ContactSiteQuery } from '../contract/config.js';
 import { typed } from '../typed.js';
 
-export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function contactRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'relationships'>): void {
   const api = typed(app);
   api.get(
     '/contacts/:id',
@@ -51,9 +51,6 @@ export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: ContactGraph, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'phi.read', { site: request.query.site });
-      return { items: [...(await kernel.relationships.types.forSite(request.query.site)).values()] };
-    },
+    async (request) => ({ items: await kernel.relationships.types.list(contextOf(request), request.query.site) }),
   );
 }
