@@ -43,7 +43,7 @@ async function fill(t: TestApp): Promise<void> {
     payload: { template: 'recheck-reminder', language: 'en' },
     evidence: { eventIds: [], resources: [], reasonCode: 'bench' },
   });
-  const { rows } = await t.kernel.db.query<{ column_name: string }>(
+  const { rows } = await t.db.query<{ column_name: string }>(
     `select column_name from information_schema.columns where table_name = 'proposals' order by ordinal_position`,
   );
   const overrides: Record<string, string> = {
@@ -57,12 +57,12 @@ async function fill(t: TestApp): Promise<void> {
     created_at: `now() - (g.n % 5000) * interval '1 minute'`,
   };
   const cols = rows.map((r) => r.column_name);
-  await t.kernel.db.query(
+  await t.db.query(
     `insert into proposals (${cols.join(', ')})
      select ${cols.map((c) => overrides[c] ?? `p.${c}`).join(', ')}
        from proposals p, (select gen_random_uuid() as nid, n from generate_series(1, ${ROWS - 1}) n) g`,
   );
-  await t.kernel.db.query('analyze proposals');
+  await t.db.query('analyze proposals');
 }
 
 async function latency(fn: () => Promise<void>): Promise<{ p50: number; p99: number }> {
@@ -92,7 +92,7 @@ for (const target of storeTargets()) {
       if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
       return r.json();
     };
-    const count = await t.kernel.db.query<{ n: string }>(
+    const count = await t.db.query<{ n: string }>(
       `select count(*) as n from proposals where status = 'pending_review'`,
     );
     console.log(

@@ -66,7 +66,7 @@ describe('steward recover admin on the embedded store', () => {
     await withKernel(async (k) => {
       await principalWith(k, 'bob', { role: 'coordinator', site: 'north' });
       // Alice reads the audit trail below (audit.read is the compliance officer's).
-      const alice = (await k.users.list()).find((u) => u.username === 'alice');
+      const alice = (await k.bootstrap.users.list()).find((u) => u.username === 'alice');
       assert.ok(alice !== undefined);
       await k.grants.add(
         { kind: 'service', id: operator, name: 'test', authMethod: 'local-operator' },
@@ -142,9 +142,9 @@ describe('steward recover admin on the embedded store', () => {
 
   it('makes a fresh administrator when no enabled administrator is left, and refuses a disabled one', async () => {
     await withKernel(async (k) => {
-      const alice = (await k.users.list()).find((u) => u.username === 'alice');
+      const alice = (await k.bootstrap.users.list()).find((u) => u.username === 'alice');
       assert.ok(alice !== undefined);
-      await k.users.disable(alice.id, { kind: 'service', id: operator, name: 'test', authMethod: 'local-operator' });
+      await k.bootstrap.users.disable(alice.id, { kind: 'service', id: operator, name: 'test', authMethod: 'local-operator' });
     });
     const disabled = await steward('recover', 'admin', 'alice', '--reason', 'lost phone');
     assert.equal(disabled.status, 2);

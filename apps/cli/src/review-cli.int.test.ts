@@ -63,7 +63,7 @@ describe('steward review on the embedded store', () => {
     // A workflow drafts proposals in-process; the store is closed again before the next command.
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
     try {
-      const alice = (await kernel.users.list()).find((u) => u.username === 'alice');
+      const alice = (await kernel.bootstrap.users.list()).find((u) => u.username === 'alice');
       assert.ok(alice !== undefined);
       const admin: RequestContext = { actor: { kind: 'user', id: alice.id, name: 'alice', authMethod: 'api-token' } };
       await kernel.grants.add(bootstrap, {

@@ -1,14 +1,21 @@
 /**
  * @module The commands that open the store themselves instead of asking the server (`keys rotate`,
- * `audit verify`, and those not yet moved to the API): they open the same composition root the
- * server uses, so every read and write is governed and audited, and authenticate first with the
+ * `audit verify`, and those not yet moved to the API): they open the server's offline toolkit
+ * (the same composition root, so every act is decided and audited), and authenticate first with the
  * same token the HTTP commands send (`STEWARD_TOKEN`, `--token-file`, or the stored login).
  * On the embedded store they cannot run while the server runs: the store is locked to one process.
  */
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, isStewardError, OperationalError, type Actor, type RequestContext } from '@steward/core';
 import { createLogger, type Logger } from '@steward/governance';
-import { loadConfig, openKernel, type Kernel, type StewardConfig } from '@steward/server';
+import {
+  loadConfig,
+  openKernel,
+  openOffline,
+  type Kernel,
+  type OfflineToolkit,
+  type StewardConfig,
+} from '@steward/server';
 import type { GlobalOptions } from './client/http.js';
 import { readCredentials } from './client/credentials.js';
 import type { CliIo } from './io.js';
@@ -16,7 +23,7 @@ import type { CliIo } from './io.js';
 export type { GlobalOptions } from './client/http.js';
 
 export interface CliSession {
-  readonly kernel: Kernel;
+  readonly offline: OfflineToolkit;
   readonly actor: Actor;
   readonly ctx: RequestContext;
   readonly config: StewardConfig;
@@ -28,15 +35,10 @@ export function cliLogger(io: CliIo): Logger {
   return createLogger({ level: io.env['STEWARD_LOG_LEVEL'] ?? 'warn', destination: io.stderr });
 }
 
-/** Opens the store directly; says so when a running server holds the embedded store. */
-export async function openStore(
-  io: CliIo,
-  config: StewardConfig,
-  logger: Logger,
-  options: { createMasterKey?: boolean } = {},
-): Promise<Kernel> {
+/** Says so when a running server holds the embedded store, instead of a bare lock error. */
+async function opening<T>(config: StewardConfig, open: () => Promise<T>): Promise<T> {
   try {
-    return await openKernel(config, logger, { ...options, env: io.env });
+    return await open();
   } catch (e) {
     if (isStewardError(e) && e.code === 'STORE_UNAVAILABLE' && config.store.databaseUrl === undefined)
       throw new OperationalError(
@@ -47,16 +49,29 @@ export async function openStore(
   }
 }
 
+/**
+ * Opens the whole kernel, for the commands that bootstrap or recover accounts (`init`,
+ * `recover`): they act before anyone can log in, through the kernel's explicit bootstrap part.
+ */
+export async function openStore(
+  io: CliIo,
+  config: StewardConfig,
+  logger: Logger,
+  options: { createMasterKey?: boolean } = {},
+): Promise<Kernel> {
+  return opening(config, () => openKernel(config, logger, { ...options, env: io.env }));
+}
+
 export async function withSession<T>(options: GlobalOptions, fn: (s: CliSession) => Promise<T>): Promise<T> {
   const config = loadConfig(options.io.env);
   const token = readToken(options);
   const logger = cliLogger(options.io);
-  const kernel = await openStore(options.io, config, logger);
+  const offline = await opening(config, () => openOffline(config, logger, { env: options.io.env }));
   try {
-    const actor = await kernel.authenticator.authenticate(token, { address: 'cli' });
-    return await fn({ kernel, actor, ctx: { actor, sourceAddress: 'cli' }, config, logger });
+    const actor = await offline.authenticate(token, { address: 'cli' });
+    return await fn({ offline, actor, ctx: { actor, sourceAddress: 'cli' }, config, logger });
   } finally {
-    await kernel.close();
+    await offline.close();
   }
 }
 

@@ -122,7 +122,7 @@ for (const target of storeTargets()) {
         channel: new FhirR4Channel(() => Promise.resolve(client)),
         policy: t.kernel.policy,
         audit: t.kernel.audit,
-        cipher: t.kernel.cipher,
+        cipher: t.cipher,
         connection: () => Promise.resolve({ site: connection.site, actor: asInterface.actor }),
       }).writer;
       patient = (await ehrSide('POST', 'Patient', {

@@ -148,7 +148,7 @@ for (const target of storeTargets()) {
       const report = json.json<IncidentReport>();
       // The patient as the audit names them (the governed EHR's Steward id) and as the EHR does.
       assert.deepEqual(report.patients, [
-        { stewardId: ehrPatientId(t.kernel.cipher, connection.id, wrong.ehrId), ehrRef: `Patient/${wrong.ehrId}` },
+        { stewardId: ehrPatientId(t.cipher, connection.id, wrong.ehrId), ehrRef: `Patient/${wrong.ehrId}` },
       ]);
       assert.equal(report.clock.notifyBy, '2027-02-03T09:00:00.000Z');
       assert.equal(report.clock.individuals, 1);

@@ -18,7 +18,9 @@ export type {
   SandboxConfig,
 } from './config/index.js';
 export { openKernel, openMasterKeys } from './kernel.js';
-export type { Kernel, KernelConfig, KernelOptions } from './kernel.js';
+export type { Kernel, KernelBootstrap, KernelConfig, KernelOptions } from './kernel.js';
+export { openOffline } from './offline.js';
+export type { OfflineToolkit } from './offline.js';
 export type { StewardExtension, ExtensionParts } from './extensions.js';
 export { workflowCatalog } from './workflows/index.js';
 export { buildApp } from './http/app.js';

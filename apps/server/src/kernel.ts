@@ -14,7 +14,9 @@ import {
   SyslogAuditWitness,
   Authenticator,
   AuditService,
+  BreakGlassService,
   BreakGlassStore,
+  EgressAdmin,
   EgressRegistry,
   EnvMasterKeyProvider,
   FileMasterKeyProvider,
@@ -41,14 +43,26 @@ import {
 } from '@steward/governance';
 import {
   ConnectionClients,
+  ConnectionOperations,
   ConnectionRegistry,
+  EhrRuntime,
+  type EhrRuntimeOptions,
   FhirR4Channel,
   GovernedEhr,
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
-import { FollowupService, isRetired, ReferralService, routedThrough, type WorkflowPackage } from '@steward/workflows';
+import {
+  EventFlagService,
+  FollowupService,
+  isRetired,
+  ReferralService,
+  routedThrough,
+  workflowStore,
+  type WorkflowPackage,
+  type WorkflowStore,
+} from '@steward/workflows';
 import {
   ContactPreferenceStore,
   LocalOutbox,
@@ -69,11 +83,32 @@ import {
 } from '@steward/proposals';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
+import { OperationsReports } from './reports/index.js';
+
+/**
+ * The ungoverned directories below `accounts`, for the bootstrap path only: `steward init`'s first
+ * administrator, the demo and local service accounts, test kits. Each call names an explicit system
+ * actor (who acts is audited); none checks a permission, so nothing a request reaches calls them.
+ */
+export interface KernelBootstrap {
+  readonly users: UserDirectory;
+  readonly serviceAccounts: ServiceAccountDirectory;
+  readonly tokens: ApiTokens;
+}
+
+/**
+ * What the kernel holds and never hands out (the database, the key ring, the master keys): the
+ * composition root builds with them, the offline toolkit and the test kit take them from here.
+ */
+export interface KernelStore {
+  readonly db: Database;
+  readonly cipher: KeyRing;
+  readonly masterKeys: MasterKeyProvider;
+}
 
 export interface Kernel {
-  readonly db: Database;
-  readonly masterKeys: MasterKeyProvider;
-  readonly cipher: KeyRing;
+  /** Which store answers (`pglite` embedded, or `postgres`), for the start-up log and health. */
+  readonly storeKind: Database['kind'];
   readonly audit: AuditLog;
   /** The audit trail read as a governed act: search, verify, export, each decided and audited. */
   readonly auditService: AuditService;
@@ -84,23 +119,24 @@ export interface Kernel {
   readonly accounts: AccountService;
   /** Grant administration, governed the same way (grants.manage). */
   readonly grantAdmin: GrantAdmin;
-  /**
-   * The ungoverned directories below `accounts`: for the bootstrap path only (`steward init`'s
-   * first administrator, demo and local accounts, test kits), acting as an explicit system actor.
-   */
-  readonly users: UserDirectory;
-  readonly serviceAccounts: ServiceAccountDirectory;
-  readonly tokens: ApiTokens;
+  /** The bootstrap path's ungoverned directories (see KernelBootstrap); never for a request. */
+  readonly bootstrap: KernelBootstrap;
   readonly sessions: SessionManager;
   /** Proof for changes to one's own account security (TOTP, password, own tokens). */
   readonly reauth: Reauthenticator;
   readonly authenticator: Authenticator;
   readonly grants: GrantStore;
   readonly breakGlass: BreakGlassStore;
+  /** Break-glass as governed acts: start one's own episode; list and review (break_glass.review). */
+  readonly breakGlassService: BreakGlassService;
   readonly policy: PolicyDecisionPoint;
   readonly records: RecordStore;
   readonly egress: EgressRegistry;
+  /** Egress administration, governed (egress.manage): list and register destinations. */
+  readonly egressAdmin: EgressAdmin;
   readonly connections: ConnectionRegistry;
+  /** The connections operated, governed (config.manage): overview, live check, attention list. */
+  readonly connectionOperations: ConnectionOperations;
   /** Which inbound requests are referrals, per connection: vendor defaults and the site's override. */
   readonly referralRules: ReferralRuleStore;
   /** One FHIR client per connection, shared by the EHR runtime and the EHR channel (inbound polling, subscriptions). */
@@ -132,6 +168,10 @@ export interface Kernel {
   readonly referrals: ReferralService;
   /** The recheck follow-ups, their figures and one follow-up's timeline (governed: decide, read, audit). */
   readonly followups: FollowupService;
+  /** Events filed with something a person should look at, per connection (governed: config.manage). */
+  readonly eventFlags: EventFlagService;
+  /** The operations dashboards' figures (governed: sections by permission, audited as a search). */
+  readonly operations: OperationsReports;
   /**
    * Retention (ADR 0011): the policies a compliance officer sets, legal holds, and the purge that
    * deletes expired EHR messages and events, sent message bodies and contact notes.
@@ -146,6 +186,10 @@ export interface Kernel {
   readonly actions: ActionRegistry;
   /** The workflow packages the extensions bring (the built-in ones are added by the workflow runtime). */
   readonly workflowPackages: readonly WorkflowPackage[];
+  /** Engines, routers and merge lookups over the workflow tables (the workflow runtime builds its own from it). */
+  readonly workflowStore: WorkflowStore;
+  /** The EHR layer (listeners, polling, subscriptions) over this kernel's connections and journal. */
+  ehrRuntime(logger: Logger, options?: EhrRuntimeOptions): EhrRuntime;
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -204,11 +248,20 @@ export async function openMasterKeys(
     : FileMasterKeyProvider.open(config.masterKeyFile, { create: options.createMasterKey ?? false });
 }
 
-export async function openKernel(
+/** Opens the kernel: every governed object, over the store it keeps to itself. */
+export async function openKernel(config: KernelConfig, logger: Logger, options: KernelOptions = {}): Promise<Kernel> {
+  return (await composeKernel(config, logger, options)).kernel;
+}
+
+/**
+ * The kernel and the store handles it keeps. Only the offline toolkit (offline.ts) and the test kit
+ * (testing.ts) call this; it is not exported from the package.
+ */
+export async function composeKernel(
   { store: config, governance }: KernelConfig,
   logger: Logger,
   options: KernelOptions = {},
-): Promise<Kernel> {
+): Promise<{ readonly kernel: Kernel; readonly store: KernelStore }> {
   const clock = options.clock ?? systemClock;
   const masterKeys = options.masterKeys ?? (await openMasterKeys(config, options));
   const db =
@@ -320,26 +373,25 @@ export async function openKernel(
         new ContactNoteRetention(),
       ]),
     };
-    return {
-      db,
-      masterKeys,
-      cipher,
+    const kernel: Kernel = {
+      storeKind: db.kind,
       audit,
       auditService,
       accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
       grantAdmin: new GrantAdmin(policy, grants),
-      users,
-      serviceAccounts,
-      tokens,
+      bootstrap: { users, serviceAccounts, tokens },
       sessions,
       reauth,
       authenticator,
       grants,
       breakGlass,
+      breakGlassService: new BreakGlassService(policy, breakGlass),
       policy,
       records,
       egress,
+      egressAdmin: new EgressAdmin(policy, egress),
       connections,
+      connectionOperations: new ConnectionOperations({ policy, connections, egress, journal: ehrJournal, clock }),
       referralRules: new ReferralRuleStore(db, connections, policy, audit, clock),
       connectionClients,
       ehr: ehr.reader,
@@ -353,10 +405,18 @@ export async function openKernel(
       outbox,
       referrals: new ReferralService({ db, policy, audit }),
       followups: new FollowupService({ db, policy, audit, clock, outbox }),
+      operations: new OperationsReports({ db, policy, audit, clock }),
+      eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
       clock,
       actions,
       workflowPackages: extensions.flatMap((e) => e.workflows ?? []),
+      workflowStore: workflowStore(db),
+      ehrRuntime: (runtimeLogger, runtimeOptions = {}) =>
+        new EhrRuntime(
+          { connections, journal: ehrJournal, clients: connectionClients, cipher, logger: runtimeLogger, clock },
+          runtimeOptions,
+        ),
       async ready() {
         try {
           await db.query('select 1');
@@ -371,6 +431,7 @@ export async function openKernel(
         await db.close();
       },
     };
+    return { kernel, store: { db, cipher, masterKeys } };
   } catch (e) {
     await db.close();
     throw e;

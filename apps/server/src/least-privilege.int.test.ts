@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWithRoles, POSTGRES_SKIP_REASON, type RoleDatabases } from '@steward/store/testing';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, verifyAuditLog } from '@steward/governance';
-import { openKernel, type KernelConfig } from './kernel.js';
+import { composeKernel, openKernel, type KernelConfig } from './kernel.js';
 import { LogCapture, principalWith } from './testing.js';
 
 const skip = (process.env['STEWARD_TEST_DATABASE_URL'] ?? '') === '' ? POSTGRES_SKIP_REASON : undefined;
@@ -50,7 +50,7 @@ describe('the kernel as steward_app, migrated by the owner', { skip }, () => {
 
   it('migrates as the owner, then governs, audits and witnesses as steward_app', async () => {
     const logs = new LogCapture();
-    const kernel = await openKernel(
+    const { kernel, store } = await composeKernel(
       config(dbs.appUrl, dbs.ownerUrl),
       createLogger({ level: 'info', destination: logs }),
       options,
@@ -60,7 +60,7 @@ describe('the kernel as steward_app, migrated by the owner', { skip }, () => {
       const actor = await kernel.authenticator.authenticate(user.token, { address: 'test' });
       assert.equal(actor.id, user.id);
       await kernel.audit.flush();
-      const r = await verifyAuditLog(kernel.db, { witnesses: kernel.audit.witnesses });
+      const r = await verifyAuditLog(store.db, { witnesses: kernel.audit.witnesses });
       assert.equal(r.ok, true, JSON.stringify(r));
       assert.ok(r.ok && r.witnessed !== undefined && r.witnessed.seq > 0, 'a checkpoint was witnessed');
       assert.doesNotMatch(logs.text, /owner of the audit tables/);

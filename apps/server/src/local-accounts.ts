@@ -15,14 +15,14 @@ export const bootstrap: Actor = {
 };
 
 export async function localServiceAccount(
-  kernel: Pick<Kernel, 'serviceAccounts' | 'grants'>,
+  kernel: Pick<Kernel, 'bootstrap' | 'grants'>,
   name: string,
   role: Role,
   purposeOfUse: PurposeOfUse,
 ): Promise<Actor> {
-  let account = (await kernel.serviceAccounts.list()).find((a) => a.name === name);
+  let account = (await kernel.bootstrap.serviceAccounts.list()).find((a) => a.name === name);
   if (account === undefined) {
-    account = await kernel.serviceAccounts.create(name, bootstrap);
+    account = await kernel.bootstrap.serviceAccounts.create(name, bootstrap);
     await kernel.grants.add(bootstrap, {
       principalKind: 'service',
       principalId: account.id,

@@ -50,7 +50,7 @@ describe('notification rate limits are keyed by the authenticated sender', () =>
         connections: t.kernel.connections,
         journal: t.kernel.ehrJournal,
         clients: t.kernel.connectionClients,
-        cipher: t.kernel.cipher,
+        cipher: t.cipher,
         logger: t.logger,
         clock: t.kernel.clock,
       },
@@ -59,7 +59,7 @@ describe('notification rate limits are keyed by the authenticated sender', () =>
     await runtime.startConnection(connection);
     app = await buildApp(t.kernel, { ...testHttpConfig, rateLimitPerMinute: limit }, t.logger, { ehr: runtime });
     // The connection's secret, as its Subscriptions carry it (a keyed hash of its id).
-    secret = t.kernel.cipher.blindIndex('ehr.notification-secret', connection.id).toString('base64url');
+    secret = t.cipher.blindIndex('ehr.notification-secret', connection.id).toString('base64url');
   });
   after(async () => {
     await app?.close();

@@ -175,7 +175,7 @@ for (const target of storeTargets()) {
       const landed = await bookAndDraft('cancelled');
       const first = await post<Outcome>(coord, `/review/${landed.p.id}/approve`, { contentHash: landed.p.contentHash });
       assert.equal(first.status, 'verified');
-      await t.kernel.db.query(`update proposals set status = 'committed' where id = $1`, [landed.p.id]);
+      await t.db.query(`update proposals set status = 'committed' where id = $1`, [landed.p.id]);
       // A write the EHR refused for a passing reason, every try: it fails, with the applier's next try planned.
       const waiting = await bookAndDraft('noshow');
       ehr.faults.setRules([

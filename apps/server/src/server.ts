@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@steward/governance';
-import { EhrRuntime } from '@steward/ehr';
+import type { EhrRuntime } from '@steward/ehr';
 import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { loadExtensions } from './extension-loader.js';
@@ -53,29 +53,19 @@ export async function startServer(
         : undefined;
     if (sandbox !== undefined) stack.push(() => sandbox.ehr.close());
     const ehr = config.ehr.enabled
-      ? new EhrRuntime(
-          {
-            connections: kernel.connections,
-            journal: kernel.ehrJournal,
-            clients: kernel.connectionClients,
-            cipher: kernel.cipher,
-            logger,
-            clock: kernel.clock,
-          },
-          {
-            mllpHost: config.ehr.mllpHost,
-            ...(mllpTls !== undefined
-              ? {
-                  mllpTls: {
-                    cert: readFileSync(mllpTls.certFile, 'utf8'),
-                    key: readFileSync(mllpTls.keyFile, 'utf8'),
-                    ...(mllpTls.caFile !== undefined ? { ca: readFileSync(mllpTls.caFile, 'utf8') } : {}),
-                  },
-                }
-              : {}),
-            ...(sandbox !== undefined ? { overrides: sandbox.overrides } : {}),
-          },
-        )
+      ? kernel.ehrRuntime(logger, {
+          mllpHost: config.ehr.mllpHost,
+          ...(mllpTls !== undefined
+            ? {
+                mllpTls: {
+                  cert: readFileSync(mllpTls.certFile, 'utf8'),
+                  key: readFileSync(mllpTls.keyFile, 'utf8'),
+                  ...(mllpTls.caFile !== undefined ? { ca: readFileSync(mllpTls.caFile, 'utf8') } : {}),
+                },
+              }
+            : {}),
+          ...(sandbox !== undefined ? { overrides: sandbox.overrides } : {}),
+        })
       : undefined;
     const appConfig = { ...http, sessionIdleMinutes: config.governance.sessionIdleMinutes };
     const app = await buildApp(kernel, appConfig, logger, ehr !== undefined ? { ehr } : {});
@@ -104,7 +94,7 @@ export async function startServer(
       const clinic = await sandbox.startClinic(ehr);
       stack.push(() => clinic.stop());
     }
-    logger.info({ url, store: kernel.db.kind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
+    logger.info({ url, store: kernel.storeKind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
     if (sandbox !== undefined) {
       // Synthetic data only: staff accounts to try the console with (see demo/demo-staff.ts).
       const demo = await ensureDemoStaff(kernel, config.store.dataDir);

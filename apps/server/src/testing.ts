@@ -5,10 +5,16 @@ import { ManualClock, type PurposeOfUse, type RequestContext, type Role } from '
 import type { EhrConnection, PrivateJwk } from '@steward/ehr';
 import type { SandboxEhr } from '@steward/sandbox-ehr';
 import { makeKey } from '@steward/sandbox-ehr/testing';
-import { createLogger, InMemoryMasterKeyProvider, PasswordHasher, type Logger } from '@steward/governance';
+import {
+  createLogger,
+  InMemoryMasterKeyProvider,
+  PasswordHasher,
+  type KeyRing,
+  type Logger,
+} from '@steward/governance';
 import type { TestDatabase } from '@steward/store/testing';
 import type { FastifyInstance } from 'fastify';
-import { openKernel, type Kernel } from './kernel.js';
+import { composeKernel, type Kernel } from './kernel.js';
 import type { StewardExtension } from './extensions.js';
 import { buildApp } from './http/app.js';
 
@@ -40,6 +46,12 @@ export class LogCapture extends Writable {
 
 export interface TestApp {
   readonly kernel: Kernel;
+  /**
+   * The test door to what the kernel keeps to itself: the store (to check rows) and the key ring
+   * (to open a sealed value). Tests only; nothing in the server reaches these through the kernel.
+   */
+  readonly db: TestDatabase;
+  readonly cipher: KeyRing;
   readonly app: FastifyInstance;
   readonly clock: ManualClock;
   readonly logs: LogCapture;
@@ -54,7 +66,7 @@ export async function openTestApp(
   const clock = options.clock ?? new ManualClock(new Date());
   const logs = new LogCapture();
   const logger = createLogger({ level: options.logLevel ?? 'info', destination: logs });
-  const kernel = await openKernel(
+  const { kernel, store } = await composeKernel(
     {
       store: {
         dataDir: '/nonexistent',
@@ -77,6 +89,8 @@ export async function openTestApp(
   const app = await buildApp(kernel, testHttpConfig, logger);
   return {
     kernel,
+    db,
+    cipher: store.cipher,
     app,
     clock,
     logs,
@@ -111,9 +125,9 @@ export async function principalWith(
 ): Promise<TestPrincipal> {
   const asService = grant?.role === 'automation';
   const id = asService
-    ? (await kernel.serviceAccounts.create(name, bootstrap)).id
-    : (await kernel.users.create({ username: name, password: 'a test password of length' }, bootstrap)).id;
-  if (options.breakGlass === true) await kernel.users.setBreakGlassEligible(id, true, bootstrap);
+    ? (await kernel.bootstrap.serviceAccounts.create(name, bootstrap)).id
+    : (await kernel.bootstrap.users.create({ username: name, password: 'a test password of length' }, bootstrap)).id;
+  if (options.breakGlass === true) await kernel.bootstrap.users.setBreakGlassEligible(id, true, bootstrap);
   if (grant !== undefined) {
     await kernel.grants.add(bootstrap, {
       principalKind: asService ? 'service' : 'user',
@@ -126,7 +140,7 @@ export async function principalWith(
         (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
     });
   }
-  const issued = await kernel.tokens.issue(
+  const issued = await kernel.bootstrap.tokens.issue(
     {
       principal: { kind: asService ? 'service' : 'user', id },
       name: 'test',

@@ -110,8 +110,11 @@ export {
   ensureSubscriptions,
   subscriptionFor,
   checkConnection,
+  ConnectionOperations,
 } from './runtime/index.js';
 export type {
+  ConnectionOperationsDeps,
+  ConnectionOverview,
   ConnectionClient,
   ConnectionClientDeps,
   ClientTuning,

@@ -115,6 +115,7 @@ export {
   GrantAdmin,
   validateGrant,
   BreakGlassStore,
+  BreakGlassService,
   BREAK_GLASS_MAX_MINUTES,
   PolicyDecisionPoint,
   sourceOf,
@@ -153,7 +154,7 @@ export type {
   KindOutcome,
   PurgeOptions,
 } from './retention/index.js';
-export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
-export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress/index.js';
+export { EgressRegistry, EgressAdmin, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
+export type { EgressDestination, NewDestination, DestinationKind, Resolver, EgressPolicy } from './egress/index.js';
 export { createLogger, redactPaths, serializeError } from './logging/index.js';
 export type { Logger, LoggerConfig } from './logging/index.js';

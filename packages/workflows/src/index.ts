@@ -165,9 +165,13 @@ export {
   followupsPackage,
 } from './catalog/index.js';
 export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';
-export { ReferralService, FollowupService } from './services/index.js';
+export { workflowStore } from './store/index.js';
+export type { WorkflowStore } from './store/index.js';
+export { ReferralService, FollowupService, EventFlagService } from './services/index.js';
 export type {
   ReferralServiceDeps,
+  EventFlagServiceDeps,
+  FlaggedEventPage,
   ReferralDetail,
   ReferralHistoryEntry,
   ReferralStageChange,

@@ -122,9 +122,14 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
     connection,
     ehrSide,
     async staff(username, role, site, options = {}) {
-      const user = await t.kernel.users.create({ username, password: PASSWORD }, bootstrap);
-      const enrolment = await t.kernel.users.startTotpEnrolment(user.id);
-      await t.kernel.users.confirmTotp(user.id, enrolment.secret, totpCode(enrolment.secret, t.clock.now()), bootstrap);
+      const user = await t.kernel.bootstrap.users.create({ username, password: PASSWORD }, bootstrap);
+      const enrolment = await t.kernel.bootstrap.users.startTotpEnrolment(user.id);
+      await t.kernel.bootstrap.users.confirmTotp(
+        user.id,
+        enrolment.secret,
+        totpCode(enrolment.secret, t.clock.now()),
+        bootstrap,
+      );
       await t.kernel.grants.add(bootstrap, {
         principalKind: 'user',
         principalId: user.id,
@@ -133,7 +138,7 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
         workflow: '*',
         purposeOfUse: role === 'compliance_officer' ? 'HCOMPL' : 'TREAT',
       });
-      if (options.breakGlass === true) await t.kernel.users.setBreakGlassEligible(user.id, true, bootstrap);
+      if (options.breakGlass === true) await t.kernel.bootstrap.users.setBreakGlassEligible(user.id, true, bootstrap);
       secrets.set(username, enrolment.secret);
       return { id: user.id, username };
     },

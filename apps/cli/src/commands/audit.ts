@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { OperationalError, ValidationError } from '@steward/core';
-import { verifyAuditLog, type AuditFilter, type AuditRecord } from '@steward/governance';
+import type { AuditFilter, AuditRecord } from '@steward/governance';
 import { connect, query } from '../client/http.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { printJson, printTable, progress } from '../output.js';
@@ -21,21 +21,11 @@ export interface FilterFlags {
 
 /** Exit 0 when the chain is intact, 1 naming the first bad entry otherwise. */
 export async function auditVerify(g: GlobalOptions, o: { json?: boolean }): Promise<number> {
-  return withSession(g, async ({ kernel, ctx, actor }) => {
-    await kernel.policy.enforce(ctx, 'audit.verify');
-    await kernel.audit.flush();
+  return withSession(g, async ({ offline, ctx }) => {
     const bar = progress(g.io.stderr, 'verifying');
-    const result = await verifyAuditLog(kernel.db, {
-      witnesses: kernel.audit.witnesses,
-      onProgress: (p) => bar.update(p.entries, p.total),
-    });
-    bar.stop();
-    await kernel.audit.append({
-      actor,
-      event: 'audit.verified',
-      action: 'E',
-      outcome: result.ok ? 'success' : 'failure',
-    });
+    const result = await offline
+      .verifyAudit(ctx, { onProgress: (p) => bar.update(p.entries, p.total) })
+      .finally(() => bar.stop());
     if (o.json === true) printJson(g.io.stdout, result);
     else if (result.ok) {
       g.io.stdout.write(

@@ -77,7 +77,7 @@ async function initialize(io: CliIo, config: StewardConfig, options: InitOptions
   const kernel = await openStore(io, config, cliLogger(io), { createMasterKey: !config.store.masterKeyFromEnv });
   opened();
   try {
-    if ((await kernel.users.list()).length > 0) {
+    if ((await kernel.bootstrap.users.list()).length > 0) {
       throw new ConflictError(
         'ALREADY_EXISTS',
         'Steward is already initialized here: add users with `steward users add`',
@@ -90,9 +90,14 @@ async function initialize(io: CliIo, config: StewardConfig, options: InitOptions
       'STEWARD_ADMIN_PASSWORD',
     );
     const by = bootstrapActor();
-    const admin = await kernel.users.create({ username: options.adminUser, password }, by);
-    const enrolment = await kernel.users.startTotpEnrolment(admin.id);
-    await kernel.users.confirmTotp(admin.id, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), by);
+    const admin = await kernel.bootstrap.users.create({ username: options.adminUser, password }, by);
+    const enrolment = await kernel.bootstrap.users.startTotpEnrolment(admin.id);
+    await kernel.bootstrap.users.confirmTotp(
+      admin.id,
+      enrolment.secret,
+      totpCode(enrolment.secret, kernel.clock.now()),
+      by,
+    );
     await kernel.grants.add(by, {
       principalKind: 'user',
       principalId: admin.id,
@@ -114,7 +119,7 @@ async function initialize(io: CliIo, config: StewardConfig, options: InitOptions
       ].join('\n'),
     );
     if (options.tokenOut !== undefined) {
-      const issued = await kernel.tokens.issue(
+      const issued = await kernel.bootstrap.tokens.issue(
         {
           principal: { kind: 'user', id: admin.id },
           name: 'bootstrap',

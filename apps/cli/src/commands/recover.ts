@@ -39,7 +39,7 @@ export async function recoverAdmin(io: CliIo, username: string, o: RecoverFlags)
   const kernel = await openStore(io, config, cliLogger(io));
   try {
     const by = recoveryActor();
-    const users = await kernel.users.list();
+    const users = await kernel.bootstrap.users.list();
     const admins = await enabledAdmins(kernel, users);
     const user = users.find((u) => u.username === username);
     const refuse = async (e: Error): Promise<never> => {
@@ -76,8 +76,8 @@ export async function recoverAdmin(io: CliIo, username: string, o: RecoverFlags)
         ]),
       );
     const password = newPassword();
-    const { locksLifted } = await kernel.users.unlock(user.id, by);
-    await kernel.users.setPassword(user.id, password, by);
+    const { locksLifted } = await kernel.bootstrap.users.unlock(user.id, by);
+    await kernel.bootstrap.users.setPassword(user.id, password, by);
     const uri = await enrolTotp(kernel, user.id, by);
     await kernel.audit.append({
       actor: by,
@@ -110,7 +110,7 @@ async function enabledAdmins(kernel: Kernel, users: readonly UserSummary[]): Pro
 
 async function freshAdmin(io: CliIo, kernel: Kernel, username: string, reason: string, by: Actor): Promise<void> {
   const password = newPassword();
-  const admin = await kernel.users.create({ username, password }, by);
+  const admin = await kernel.bootstrap.users.create({ username, password }, by);
   const uri = await enrolTotp(kernel, admin.id, by);
   await kernel.grants.add(by, {
     principalKind: 'user',
@@ -138,8 +138,13 @@ async function freshAdmin(io: CliIo, kernel: Kernel, username: string, reason: s
 }
 
 async function enrolTotp(kernel: Kernel, userId: string, by: Actor): Promise<string> {
-  const enrolment = await kernel.users.startTotpEnrolment(userId);
-  await kernel.users.confirmTotp(userId, enrolment.secret, totpCode(enrolment.secret, kernel.clock.now()), by);
+  const enrolment = await kernel.bootstrap.users.startTotpEnrolment(userId);
+  await kernel.bootstrap.users.confirmTotp(
+    userId,
+    enrolment.secret,
+    totpCode(enrolment.secret, kernel.clock.now()),
+    by,
+  );
   return enrolment.uri;
 }
 

@@ -13,7 +13,6 @@ import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
 import {
   referralWorkflow,
-  WorkflowEngine,
   WorkflowWorker,
   type ReferralFigures,
   type ReferralListItem,
@@ -43,7 +42,7 @@ describe('steward referrals on the embedded store', () => {
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
     try {
       token = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
-      const engine = new WorkflowEngine({ db: kernel.db, definitions: [referralWorkflow] });
+      const engine = kernel.workflowStore.engine({ definitions: [referralWorkflow] });
       const now = new Date().toISOString();
       for (const [i, site] of ['north', 'north', 'south'].entries()) {
         const payload: ReferralStartPayload = {

@@ -14,7 +14,7 @@ export async function start(io: CliIo): Promise<void> {
     createMasterKey: !config.store.masterKeyFromEnv && config.store.databaseUrl === undefined,
     env: io.env,
   });
-  if ((await server.kernel.users.list()).length === 0) {
+  if ((await server.kernel.bootstrap.users.list()).length === 0) {
     logger.warn(
       'no administrator yet: create one with `npx steward init --admin-user <name>` (stop the server first when on the embedded store)',
     );

@@ -38,19 +38,19 @@ export function demoAccountsFile(dataDir: string): string {
 
 /** Creates the accounts that do not exist yet; returns the file that holds their sign-in secrets. */
 export async function ensureDemoStaff(
-  kernel: Pick<Kernel, 'users' | 'grants' | 'clock'>,
+  kernel: Pick<Kernel, 'bootstrap' | 'grants' | 'clock'>,
   dataDir: string,
 ): Promise<{ file: string; created: number }> {
   const file = demoAccountsFile(dataDir);
   const known = readDemoAccounts(file);
-  const existing = new Set((await kernel.users.list()).map((u) => u.username));
+  const existing = new Set((await kernel.bootstrap.users.list()).map((u) => u.username));
   let created = 0;
   for (const s of staff) {
     if (existing.has(s.username)) continue;
     const password = randomBytes(12).toString('base64url');
-    const user = await kernel.users.create({ username: s.username, password }, bootstrap);
-    const enrolment = await kernel.users.startTotpEnrolment(user.id);
-    await kernel.users.confirmTotp(
+    const user = await kernel.bootstrap.users.create({ username: s.username, password }, bootstrap);
+    const enrolment = await kernel.bootstrap.users.startTotpEnrolment(user.id);
+    await kernel.bootstrap.users.confirmTotp(
       user.id,
       enrolment.secret,
       totpCode(enrolment.secret, kernel.clock.now()),
@@ -64,7 +64,7 @@ export async function ensureDemoStaff(
       workflow: '*',
       purposeOfUse: purposeOf[s.role] ?? 'TREAT',
     });
-    if (s.breakGlassEligible) await kernel.users.setBreakGlassEligible(user.id, true, bootstrap);
+    if (s.breakGlassEligible) await kernel.bootstrap.users.setBreakGlassEligible(user.id, true, bootstrap);
     known.set(s.username, { ...s, password, totpSecret: enrolment.secret });
     created++;
   }

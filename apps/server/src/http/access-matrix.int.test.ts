@@ -142,10 +142,9 @@ for (const target of storeTargets()) {
     it('a principal with no grant can do nothing, and each refusal is audited', async () => {
       const nobody = await principalWith(t.kernel, 'nobody');
       const before = (
-        await t.kernel.db.query(
-          `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
-          [nobody.id],
-        )
+        await t.db.query(`select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`, [
+          nobody.id,
+        ])
       ).rows[0] as { n: number };
       assert.equal(
         (await t.app.inject({ method: 'GET', url: `/patients/${patients['north'] ?? ''}`, headers: bearer(nobody) }))
@@ -155,10 +154,9 @@ for (const target of storeTargets()) {
       assert.equal((await t.app.inject({ method: 'GET', url: '/users', headers: bearer(nobody) })).statusCode, 403);
       await t.kernel.audit.flush();
       const afterCount = (
-        await t.kernel.db.query(
-          `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
-          [nobody.id],
-        )
+        await t.db.query(`select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`, [
+          nobody.id,
+        ])
       ).rows[0] as { n: number };
       assert.equal(afterCount.n - before.n, 2);
     });
@@ -277,7 +275,7 @@ for (const target of storeTargets()) {
       );
 
       await t.kernel.audit.flush();
-      const uses = await t.kernel.db.query<{ entry: string }>(
+      const uses = await t.db.query<{ entry: string }>(
         `select entry from audit_log where event = 'phi.read' and actor_id = $1`,
         [doctor.id],
       );

@@ -82,9 +82,12 @@ describe('HTTP edge', () => {
       name: 't',
       authMethod: 'local-operator',
     } as const;
-    const user = await t.kernel.users.create({ username: 'carol', password: 'a long passphrase for her' }, by);
-    const enrol = await t.kernel.users.startTotpEnrolment(user.id);
-    await t.kernel.users.confirmTotp(user.id, enrol.secret, totpCode(enrol.secret, t.clock.now()), by);
+    const user = await t.kernel.bootstrap.users.create(
+      { username: 'carol', password: 'a long passphrase for her' },
+      by,
+    );
+    const enrol = await t.kernel.bootstrap.users.startTotpEnrolment(user.id);
+    await t.kernel.bootstrap.users.confirmTotp(user.id, enrol.secret, totpCode(enrol.secret, t.clock.now()), by);
     t.clock.advance(60_000);
     const noCode = await t.app.inject({
       method: 'POST',

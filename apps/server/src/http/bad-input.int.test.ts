@@ -47,7 +47,7 @@ async function snapshot(t: TestApp): Promise<string> {
     'egress_destinations',
     'settings',
   ]) {
-    const { rows } = await t.kernel.db.query(`select * from ${table} order by 1`);
+    const { rows } = await t.db.query(`select * from ${table} order by 1`);
     h.update(JSON.stringify(rows, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
   }
   return h.digest('hex');

@@ -28,7 +28,7 @@ for (const target of storeTargets()) {
       const actor = { kind: 'user', id: coordinator.id, name: 'north-coordinator', authMethod: 'api-token' } as const;
       const report = await t.kernel.relationships.migration.run({ actor }, source, { site: 'north' });
       assert.equal(report.reconciled, true);
-      const { rows } = await t.kernel.db.query<{ from_party: string }>(
+      const { rows } = await t.db.query<{ from_party: string }>(
         'select from_party from rel_relationships group by from_party order by count(*) desc limit 1',
       );
       personId = rows[0]!.from_party;

@@ -128,22 +128,20 @@ for (const target of storeTargets()) {
     });
 
     it('the audit trail stores search parameters encrypted, not in the clear', async () => {
-      const { rows } = await t.kernel.db.query<{ entry: string }>(
-        `select entry from audit_log where event = 'phi.search'`,
-      );
+      const { rows } = await t.db.query<{ entry: string }>(`select entry from audit_log where event = 'phi.search'`);
       assert.ok(rows.length >= 1);
       for (const r of rows) assert.ok(!r.entry.includes(PHI.mrn) && !r.entry.includes(PHI.ssnLike));
     });
 
     it('PHI is encrypted at rest: no plaintext in the records or their lookup index', async () => {
-      const { rows } = await t.kernel.db.query<{ data_enc: Uint8Array }>('select data_enc from records');
-      const idx = await t.kernel.db.query<{ digest: Uint8Array }>('select digest from record_index');
+      const { rows } = await t.db.query<{ data_enc: Uint8Array }>('select data_enc from records');
+      const idx = await t.db.query<{ digest: Uint8Array }>('select digest from record_index');
       const all = Buffer.concat([
         ...rows.map((r) => Buffer.from(r.data_enc)),
         ...idx.rows.map((r) => Buffer.from(r.digest)),
       ]).toString('latin1');
       for (const value of [PHI.family, PHI.given, PHI.birthDate, PHI.mrn]) assert.ok(!all.includes(value));
-      const bg = await t.kernel.db.query<{ reason_enc: Uint8Array }>('select reason_enc from break_glass');
+      const bg = await t.db.query<{ reason_enc: Uint8Array }>('select reason_enc from break_glass');
       for (const r of bg.rows) assert.ok(!Buffer.from(r.reason_enc).toString('latin1').includes('Gunshot'));
     });
   });

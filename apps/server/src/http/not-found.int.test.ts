@@ -80,7 +80,7 @@ describe('out of scope looks exactly like missing', () => {
     }
     // The denial is still audited, once the writer has drained.
     await t.kernel.audit.flush();
-    const denied = await t.kernel.db.query<{ n: number }>(
+    const denied = await t.db.query<{ n: number }>(
       `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
       [north.id],
     );

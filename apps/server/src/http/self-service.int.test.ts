@@ -30,7 +30,7 @@ describe('self-service account security', () => {
   async function enrolled(name: string, scopes: string[]) {
     const p = await principalWith(t.kernel, name, { role: 'coordinator', site: 'north' }, { scopes });
     const secret = generateTotpSecret();
-    await t.kernel.users.confirmTotp(p.id, secret, totpCode(secret, t.clock.now()), bootstrap);
+    await t.kernel.bootstrap.users.confirmTotp(p.id, secret, totpCode(secret, t.clock.now()), bootstrap);
     t.clock.advance(30_000); // the enrolment code's step is spent
     return { ...p, secret, auth: { authorization: `Bearer ${p.token}` } };
   }
@@ -55,7 +55,7 @@ describe('self-service account security', () => {
     const r = await newTotp(u.id, u.auth, { currentPassword: password, currentCode: code(u.secret) });
     assert.equal(r.statusCode, 403, r.body);
     assert.equal(r.json<{ code: string }>().code, 'FORBIDDEN');
-    const denied = await t.kernel.db.query<{ n: number }>(
+    const denied = await t.db.query<{ n: number }>(
       `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
       [u.id],
     );
@@ -79,7 +79,7 @@ describe('self-service account security', () => {
     // The code that proved it is spent: it cannot prove a second change.
     const replay = await newTotp(u.id, u.auth, { currentPassword: password, currentCode: code(u.secret) });
     assert.equal(replay.json<{ code: string }>().code, 'AUTH_REAUTH_REQUIRED');
-    const reasons = await t.kernel.db.query<{ n: number }>(
+    const reasons = await t.db.query<{ n: number }>(
       `select count(*)::int as n from audit_log where event = 'auth.login_failed' and actor_id = $1`,
       [u.id],
     );
@@ -134,7 +134,7 @@ describe('self-service account security', () => {
   it('issues a token for oneself only with proof; an admin still manages others without it', async () => {
     const admin = await principalWith(t.kernel, 'self.admin', { role: 'admin' });
     const secret = generateTotpSecret();
-    await t.kernel.users.confirmTotp(admin.id, secret, code(secret), bootstrap);
+    await t.kernel.bootstrap.users.confirmTotp(admin.id, secret, code(secret), bootstrap);
     t.clock.advance(30_000);
     const auth = { authorization: `Bearer ${admin.token}` };
     const body = { principalKind: 'user', principalId: admin.id, name: 'mine', scopes: ['*'], expiresInDays: 30 };

@@ -63,6 +63,20 @@ function checkZone(zone: string): void {
   }
 }
 
+/** The operations report as a governed service: the kernel builds it over the store it keeps. */
+export class OperationsReports {
+  readonly #deps: OperationsReportDeps;
+
+  constructor(deps: OperationsReportDeps) {
+    this.#deps = deps;
+  }
+
+  /** The figures the caller may see; the rest null and named in `withheld`; audited as a search. */
+  report(ctx: RequestContext, q: OperationsQuery): Promise<OperationsReport> {
+    return operationsReport(this.#deps, ctx, q);
+  }
+}
+
 export async function operationsReport(
   deps: OperationsReportDeps,
   ctx: RequestContext,

@@ -6,7 +6,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { OperationalError } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import { storeTargets } from '@steward/store/testing';
-import { effect, type WorkflowDefinition } from '@steward/workflows';
+import { effect, workflowStore, type WorkflowDefinition } from '@steward/workflows';
 import { openTestApp, type TestApp } from '../testing.js';
 import { startWorkflowRuntime } from './workflow-runtime.js';
 
@@ -69,8 +69,8 @@ for (const target of storeTargets()) {
     after(() => t.close());
 
     it('a failing worker batch is logged with its code and cause chain, without foreign messages', async () => {
-      const store = breakable(t.kernel.db);
-      const runtime = await startWorkflowRuntime({ ...t.kernel, db: store.db }, t.logger, {
+      const store = breakable(t.db);
+      const runtime = await startWorkflowRuntime({ ...t.kernel, workflowStore: workflowStore(store.db) }, t.logger, {
         definitions: [],
         routes: [],
         intervalMs: 60_000,

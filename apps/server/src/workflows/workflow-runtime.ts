@@ -9,15 +9,14 @@
 import { NotFoundError, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import {
-  EventRouter,
-  WorkflowEngine,
   WorkflowWorker,
   draftProposal,
   draftProposalHandler,
   proposalOutcome,
   routedConnection,
-  survivingPatient,
   type EffectHandler,
+  type EventRouter,
+  type WorkflowEngine,
   type Route,
   type WorkflowDefinition,
 } from '@steward/workflows';
@@ -59,8 +58,7 @@ export async function startWorkflowRuntime(
   const committer: RequestContext = {
     actor: await localServiceAccount(kernel, 'steward-applier', 'integration', 'HOPERAT'),
   };
-  const engine = new WorkflowEngine({
-    db: kernel.db,
+  const engine = kernel.workflowStore.engine({
     definitions: options.definitions,
     clock: kernel.clock,
     // The workflow records a failed effect's code; the log gets its cause.
@@ -91,7 +89,9 @@ export async function startWorkflowRuntime(
         surviving: async (connectionId, patient) => {
           const c = await kernel.connections.get(connectionId);
           const ctx = { actor: kernel.connections.actorOf(c) };
-          return survivingPatient(kernel.db, connectionId, patient, (id) => kernel.ehrJournal.event(ctx, c, id));
+          return kernel.workflowStore.survivingPatient(connectionId, patient, (id) =>
+            kernel.ehrJournal.event(ctx, c, id),
+          );
         },
       }),
     },
@@ -101,8 +101,7 @@ export async function startWorkflowRuntime(
   const worker = new WorkflowWorker(engine, {
     onError: (e) => logger.error({ err: e, worker: worker.id }, 'workflow worker batch failed: retrying'),
   });
-  const router = new EventRouter({
-    db: kernel.db,
+  const router = kernel.workflowStore.router({
     engine,
     routes: options.routes,
     clock: kernel.clock,

@@ -8,4 +8,6 @@ export type { EhrRuntimeDeps, EhrRuntimeOptions } from './ehr-runtime.js';
 export { ensureSubscriptions, subscriptionFor } from './subscriptions.js';
 export type { SubscriptionPlan, SubscriptionSetup } from './subscriptions.js';
 export { checkConnection } from './ehr-check.js';
+export { ConnectionOperations } from './connection-operations.js';
+export type { ConnectionOperationsDeps, ConnectionOverview } from './connection-operations.js';
 export type { CheckReport, CheckStep } from './ehr-check.js';

@@ -5,6 +5,7 @@ export { GrantStore, validateGrant } from './grants.js';
 export { GrantAdmin } from './grant-admin.js';
 export type { Grant, NewGrant } from './grants.js';
 export { BreakGlassStore, BREAK_GLASS_MAX_MINUTES } from './break-glass.js';
+export { BreakGlassService } from './break-glass-service.js';
 export type { BreakGlassEpisode, BreakGlassAlarm } from './break-glass.js';
 export { PolicyDecisionPoint, actionCode, sourceOf, selfServiceScope } from './decision-point.js';
 export type { Decision, Scope, AccessScope } from './decision-point.js';

@@ -1,7 +1,8 @@
 /**
  * @module The per-practice relationship type list, read from `rel_relationship_types`: a site's
  * own rows, then the practice-wide rows (site `*`), then the shipped defaults, the first found
- * winning per code. Changing it needs `config.manage` and is audited (`config.changed`).
+ * winning per code. Listing it needs `phi.read` at the site; changing it needs `config.manage` and
+ * is audited (`config.changed`).
  */
 import { systemClock, type Clock, type RequestContext } from '@steward/core';
 import type { Database } from '@steward/store';
@@ -20,7 +21,16 @@ export class RelationshipTypeCatalog {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** The types in force at `site`, by code. */
+  /**
+   * The types in force at `site`, as a governed read: `phi.read` at the site (a denial is audited
+   * and answered FORBIDDEN), the same permission as showing a contact there.
+   */
+  async list(ctx: RequestContext, site: string): Promise<RelationshipTypeDefinition[]> {
+    await this.policy.enforce(ctx, 'phi.read', { site });
+    return [...(await this.forSite(site)).values()];
+  }
+
+  /** The types in force at `site`, by code (ungoverned: for the graph's own reads and writes). */
   async forSite(site: string): Promise<ReadonlyMap<string, RelationshipTypeDefinition>> {
     const { rows } = await this.db.query<{ site: string; definition: RelationshipTypeDefinition }>(
       `select site, definition from rel_relationship_types where site = $1 or site = '*'`,

@@ -6,7 +6,7 @@
  * `phi.read` at the follow-up's site, since message templates and languages are sealed with the
  * bodies (out of scope answers not-found), and is audited as a read.
  */
-import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
+import type { Clock, RequestContext } from '@steward/core';
 import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
 import type { Sql } from '@steward/store';
 import {
@@ -25,15 +25,7 @@ import {
   type FollowupSignalName,
 } from '../followups/followup-signals.js';
 import { proposalOutcome } from '../effects/index.js';
-import {
-  detailRead,
-  effectOutcome,
-  stepBase,
-  str,
-  workflowState,
-  workflowSteps,
-  type StoredStep,
-} from './workflow-steps.js';
+import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 
 /** One message sent for a follow-up: metadata, template and language; the text only when asked. */
 export interface FollowupMessage {
@@ -157,33 +149,31 @@ export class FollowupService {
     id: string,
     options: { readonly bodies?: boolean } = {},
   ): Promise<FollowupTimeline> {
-    const { db, policy, audit, clock, outbox } = this.#deps;
-    const { row: followup, decision } = await policy.visible(
+    const { db, clock, outbox } = this.#deps;
+    const {
+      item: followup,
+      state,
+      steps,
+      more: messages,
+    } = await readDetail<FollowupItem, FollowupState, readonly FollowupMessage[]>(
+      this.#deps,
       ctx,
-      'phi.read',
-      'follow-up',
-      (await listFollowups(db, { id, limit: 1 }))[0],
-      (f) => ({ ...(f.site !== null ? { site: f.site } : {}), entity: { kind: 'Followup', id } }),
-    );
-    const state = await workflowState<FollowupState>(db, id, FOLLOWUP);
-    if (state === undefined) throw new NotFoundError('follow-up');
-    const history = (await workflowSteps(db, id)).map(stepOf);
-    const messages =
-      followup.site !== null
-        ? await outbox.thread(ctx, {
-            site: followup.site,
-            correlationKey: followup.correlationKey,
-            bodies: options.bodies === true,
-          })
-        : [];
-    await audit.append(
-      detailRead(ctx, decision, {
+      {
+        action: 'phi.read',
+        label: 'follow-up',
         kind: 'Followup',
         id,
-        site: followup.site,
+        type: FOLLOWUP,
+        find: async () => (await listFollowups(db, { id, limit: 1 }))[0],
         fields: ['history', 'reminders', 'replies', 'messages'],
-      }),
+      },
+      // Messaging decides and audits its own read of the thread.
+      async (f) =>
+        f.site !== null
+          ? outbox.thread(ctx, { site: f.site, correlationKey: f.correlationKey, bodies: options.bodies === true })
+          : [],
     );
+    const history = steps.map(stepOf);
     return {
       followup,
       asOf: clock.now().toISOString(),

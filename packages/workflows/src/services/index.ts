@@ -17,3 +17,5 @@ export type {
   FollowupStep,
   FollowupTimeline,
 } from './followup-service.js';
+export { EventFlagService } from './event-flag-service.js';
+export type { EventFlagServiceDeps, FlaggedEventPage } from './event-flag-service.js';

@@ -5,7 +5,7 @@
  * scope answers not-found, so ids are not probed) and is audited as a read. Items are references
  * and codes only (ServiceRequest/Appointment ids, stages, times).
  */
-import { NotFoundError, type RequestContext } from '@steward/core';
+import type { RequestContext } from '@steward/core';
 import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
 import type { Sql } from '@steward/store';
 import {
@@ -23,15 +23,7 @@ import {
   type ReferralPage,
 } from '../referrals/referral-queries.js';
 import { reportReferrals, searchReferrals } from '../referrals/referral-reads.js';
-import {
-  detailRead,
-  effectOutcome,
-  stepBase,
-  str,
-  workflowState,
-  workflowSteps,
-  type StoredStep,
-} from './workflow-steps.js';
+import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 
 export interface ReferralServiceDeps {
   readonly db: Sql;
@@ -98,25 +90,17 @@ export class ReferralService {
 
   /** One referral with its stage transitions and the workflow's history of inputs. */
   async detail(ctx: RequestContext, workflowId: string): Promise<ReferralDetail> {
-    const { db, policy, audit } = this.#deps;
-    const { row: item, decision } = await policy.visible(
-      ctx,
-      'phi.search',
-      'referral',
-      (await listReferrals(db, { workflowId, limit: 1 })).items[0],
-      (r) => ({ ...(r.site !== null ? { site: r.site } : {}), entity: { kind: 'Referral', id: workflowId } }),
-    );
-    const state = await workflowState<ReferralState>(db, workflowId, REFERRAL_WORKFLOW);
-    if (state === undefined) throw new NotFoundError('referral');
-    const history = (await workflowSteps(db, workflowId)).map((r) => historyEntry(r, state));
-    await audit.append(
-      detailRead(ctx, decision, {
-        kind: 'Referral',
-        id: workflowId,
-        site: item.site,
-        fields: ['stages', 'history', 'proposals'],
-      }),
-    );
+    const { db } = this.#deps;
+    const { item, state, steps } = await readDetail<ReferralListItem, ReferralState>(this.#deps, ctx, {
+      action: 'phi.search',
+      label: 'referral',
+      kind: 'Referral',
+      id: workflowId,
+      type: REFERRAL_WORKFLOW,
+      find: async () => (await listReferrals(db, { workflowId, limit: 1 })).items[0],
+      fields: ['stages', 'history', 'proposals'],
+    });
+    const history = steps.map((r) => historyEntry(r, state));
     return {
       ...item,
       priority: state.priority,

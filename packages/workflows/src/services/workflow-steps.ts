@@ -1,10 +1,17 @@
 /**
- * @module What the referral and follow-up detail reads share: a workflow's state and history read
- * back (capped: a workflow has tens of steps, a runaway one is cut, oldest kept), the fields every
- * step has whatever its workflow, and the audit entry of the detail read.
+ * @module What the referral and follow-up detail reads share: the governed read itself (decide on
+ * the workflow's site, read its state and history, audit the read), a workflow's state and history
+ * read back (capped: a workflow has tens of steps, a runaway one is cut, oldest kept), the fields
+ * every step has whatever its workflow, and the audit entry of the detail read.
  */
-import type { RequestContext } from '@steward/core';
-import { sourceOf, type AuditEntryInput, type Decision } from '@steward/governance';
+import { NotFoundError, type RequestContext } from '@steward/core';
+import {
+  sourceOf,
+  type AuditEntryInput,
+  type AuditLog,
+  type Decision,
+  type PolicyDecisionPoint,
+} from '@steward/governance';
 import type { Sql } from '@steward/store';
 import type { WorkflowInput } from '../engine/index.js';
 
@@ -79,4 +86,51 @@ export function detailRead(
     ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
     source: sourceOf(ctx),
   };
+}
+
+export interface DetailReadDeps {
+  readonly db: Sql;
+  readonly policy: Pick<PolicyDecisionPoint, 'visible'>;
+  readonly audit: Pick<AuditLog, 'append'>;
+}
+
+/** One workflow's detail read: which workflow, found how, decided under which permission, audited as what. */
+export interface DetailRead<I extends { readonly site: string | null }> {
+  /** The permission decided at the workflow's site. */
+  readonly action: 'phi.search' | 'phi.read';
+  /** What a not-found answer names (`referral`, `follow-up`). */
+  readonly label: string;
+  /** The audited entity kind (`Referral`, `Followup`) and the workflow's id and type. */
+  readonly kind: string;
+  readonly id: string;
+  readonly type: string;
+  /** The workflow's list row, undefined when there is none. */
+  readonly find: () => Promise<I | undefined>;
+  /** The parts of the detail the read is audited as having shown. */
+  readonly fields: string[];
+}
+
+/**
+ * Decides on the workflow's site (out of scope answers not-found, so ids are not probed; a denial
+ * is audited), reads its state and history, runs `more` (further governed reads that belong to the
+ * answer), then audits the read. Nothing is audited as read when any step fails.
+ */
+export async function readDetail<I extends { readonly site: string | null }, S, X = undefined>(
+  deps: DetailReadDeps,
+  ctx: RequestContext,
+  read: DetailRead<I>,
+  more?: (item: I) => Promise<X>,
+): Promise<{ readonly item: I; readonly state: S; readonly steps: StoredStep[]; readonly more: X }> {
+  const { row: item, decision } = await deps.policy.visible(ctx, read.action, read.label, await read.find(), (r) => ({
+    ...(r.site !== null ? { site: r.site } : {}),
+    entity: { kind: read.kind, id: read.id },
+  }));
+  const state = await workflowState<S>(deps.db, read.id, read.type);
+  if (state === undefined) throw new NotFoundError(read.label);
+  const steps = await workflowSteps(deps.db, read.id);
+  const extra = (more !== undefined ? await more(item) : undefined) as X;
+  await deps.audit.append(
+    detailRead(ctx, decision, { kind: read.kind, id: read.id, site: item.site, fields: read.fields }),
+  );
+  return { item, state, steps, more: extra };
 }

@@ -46,7 +46,7 @@ for (const target of storeTargets()) {
     };
     const countOf = async (actor: string, event: string): Promise<number> => {
       await t.kernel.audit.flush();
-      const r = await t.kernel.db.query<{ n: number }>(
+      const r = await t.db.query<{ n: number }>(
         'select count(*)::int as n from audit_log where actor_id = $1 and event = $2',
         [actor, event],
       );
@@ -146,12 +146,12 @@ for (const target of storeTargets()) {
       const good = ok.json<{ ok: boolean; headSeq: number; verifiedTo: { seq: number; at: string } }>();
       assert.equal(good.ok, true);
       assert.equal(good.verifiedTo.seq, good.headSeq);
-      const head = await t.kernel.db.query<{ at: Date }>('select at from audit_log where seq = $1', [good.headSeq]);
+      const head = await t.db.query<{ at: Date }>('select at from audit_log where seq = $1', [good.headSeq]);
       assert.equal(good.verifiedTo.at, new Date(head.rows[0]?.at ?? 0).toISOString());
       assert.equal(await countOf(officer.id, 'audit.verified'), runs + 1);
 
       await tamper(
-        t.kernel.db,
+        t.db,
         `update audit_log set entry = replace(entry, '"outcome":"success"', '"outcome":"denied"') where seq = 3`,
       );
       const broken = (await get(officer, '/audit/verify')).json<{

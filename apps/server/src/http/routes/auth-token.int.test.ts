@@ -33,14 +33,14 @@ describe('DELETE /auth/token', () => {
     assert.equal(again.statusCode, 401);
     assert.equal(again.json<{ code: string }>().code, 'AUTH_INVALID');
     assert.equal((await t.app.inject({ method: 'GET', url: '/me', headers: bearer(other) })).statusCode, 200);
-    const revoked = (await t.kernel.tokens.list()).find((x) => x.id === svc.tokenId);
+    const revoked = (await t.kernel.bootstrap.tokens.list()).find((x) => x.id === svc.tokenId);
     assert.notEqual(revoked?.revokedAt ?? null, null);
   });
 
   it('tells a session to log out instead, and refuses without credentials', async () => {
     const u = await principalWith(t.kernel, 'carol', { role: 'coordinator', site: 'north' });
     const secret = generateTotpSecret();
-    await t.kernel.users.confirmTotp(u.id, secret, totpCode(secret, t.clock.now()), bootstrap);
+    await t.kernel.bootstrap.users.confirmTotp(u.id, secret, totpCode(secret, t.clock.now()), bootstrap);
     t.clock.advance(30_000);
     const login = await t.app.inject({
       method: 'POST',

@@ -12,7 +12,7 @@ import {
 } from '../contract/auth.js';
 import { typed } from '../typed.js';
 
-export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function breakGlassRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'breakGlassService'>): void {
   const api = typed(app);
   api.post(
     '/break-glass',
@@ -25,8 +25,7 @@ export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      const started = await kernel.breakGlass.start(ctx.actor, request.body);
+      const started = await kernel.breakGlassService.start(contextOf(request), request.body);
       void reply.status(201);
       return started;
     },
@@ -42,10 +41,11 @@ export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: BreakGlassList, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'break_glass.review', {});
-      return { items: await kernel.breakGlass.list({ unreviewedOnly: request.query.unreviewed === 'true' }) };
-    },
+    async (request) => ({
+      items: await kernel.breakGlassService.list(contextOf(request), {
+        unreviewedOnly: request.query.unreviewed === 'true',
+      }),
+    }),
   );
 
   api.post(
@@ -60,9 +60,7 @@ export function breakGlassRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'break_glass.review', {});
-      await kernel.breakGlass.review(ctx.actor, request.params.id, request.body.note);
+      await kernel.breakGlassService.review(contextOf(request), request.params.id, request.body.note);
       void reply.status(204);
     },
   );

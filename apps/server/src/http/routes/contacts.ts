@@ -28,7 +28,7 @@ import { typed } from '../typed.js';
  */
 const importBodyLimitBytes = 64 * 1024 * 1024;
 
-export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function contactRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'relationships'>): void {
   const api = typed(app);
   api.post(
     '/contacts/import',
@@ -101,9 +101,6 @@ export function contactRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: ContactGraph, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'phi.read', { site: request.query.site });
-      return { items: [...(await kernel.relationships.types.forSite(request.query.site)).values()] };
-    },
+    async (request) => ({ items: await kernel.relationships.types.list(contextOf(request), request.query.site) }),
   );
 }

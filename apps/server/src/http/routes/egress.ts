@@ -6,7 +6,7 @@ import { errors } from '../contract/common.js';
 import { Destination, DestinationList, NewDestination } from '../contract/config.js';
 import { typed } from '../typed.js';
 
-export function egressRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function egressRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'egressAdmin'>): void {
   const api = typed(app);
   api.get(
     '/egress',
@@ -17,10 +17,7 @@ export function egressRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: DestinationList, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'egress.manage', {});
-      return { items: await kernel.egress.list() };
-    },
+    async (request) => ({ items: await kernel.egressAdmin.list(contextOf(request)) }),
   );
 
   api.post(
@@ -34,9 +31,7 @@ export function egressRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'egress.manage', {});
-      const created = await kernel.egress.register(ctx.actor, request.body);
+      const created = await kernel.egressAdmin.register(contextOf(request), request.body);
       void reply.status(201);
       return created;
     },

@@ -1,14 +1,14 @@
 /**
- * @module /ehr: the running EHR connections (status, check, dead letters; for whoever may manage
- * configuration) and the route EHRs post FHIR subscription notifications to. That route is not
+ * @module /ehr: the running EHR connections (status, check, dead letters, flagged events; for
+ * whoever may manage configuration, decided in the EHR and workflows packages' services) and the
+ * route EHRs post FHIR subscription notifications to. That route is not
  * behind Steward's login: it checks the connection's own notification secret, files as the
  * connection's service account, answers 200 only once everything is stored (so the EHR retries
  * otherwise), and answers errors as FHIR OperationOutcomes.
  */
-import { flaggedEvents } from '@steward/workflows';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthenticationError } from '@steward/core';
-import { checkConnection, connectionClient, type EhrRuntime } from '@steward/ehr';
+import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
@@ -25,7 +25,7 @@ import { typed } from '../typed.js';
 
 export function ehrRoutes(
   app: FastifyInstance,
-  kernel: Kernel,
+  kernel: Pick<Kernel, 'connectionOperations' | 'eventFlags'>,
   runtime: EhrRuntime | undefined,
   limitPerMinute: number,
 ): void {
@@ -90,23 +90,7 @@ export function ehrRoutes(
         response: { 200: ConnectionStatus, ...errors },
       },
     },
-    async (request) => {
-      const ctx = contextOf(request);
-      const connections = await kernel.connections.list(ctx);
-      const running = runtime?.status() ?? [];
-      return {
-        items: connections.map((c) => ({
-          name: c.name,
-          site: c.site,
-          vendor: c.vendor,
-          fhirBaseUrl: c.fhirBaseUrl ?? null,
-          facilityTimeZone: c.facilityTimeZone,
-          mllpPort: c.settings.mllpPort ?? null,
-          requestsPerSecond: c.settings.budget.requestsPerSecond,
-          running: running.find((r) => r.name === c.name) ?? null,
-        })),
-      };
-    },
+    async (request) => kernel.connectionOperations.overview(contextOf(request), runtime?.status()),
   );
 
   api.post(
@@ -119,11 +103,7 @@ export function ehrRoutes(
         response: { 200: ConnectionStatus, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'config.manage', {});
-      const c = await kernel.connections.get(request.params.name);
-      return checkConnection(c, await connectionClient(kernel, c), kernel.clock);
-    },
+    async (request) => kernel.connectionOperations.check(contextOf(request), request.params.name),
   );
 
   api.get(
@@ -137,13 +117,7 @@ export function ehrRoutes(
         response: { 200: ConnectionStatus, ...errors },
       },
     },
-    async (request) => {
-      const ctx = contextOf(request);
-      await kernel.policy.enforce(ctx, 'config.manage', {});
-      const c = await kernel.connections.get(request.params.name);
-      const journal = kernel.ehrJournal.forConnection({ ...ctx, actor: kernel.connections.actorOf(c) }, c);
-      return journal.attention();
-    },
+    async (request) => kernel.connectionOperations.attention(contextOf(request), request.params.name),
   );
 
   api.get(
@@ -158,10 +132,6 @@ export function ehrRoutes(
         response: { 200: ConnectionStatus, ...errors },
       },
     },
-    async (request) => {
-      await kernel.policy.enforce(contextOf(request), 'config.manage', {});
-      const c = await kernel.connections.get(request.params.name);
-      return flaggedEvents(kernel.db, c.id, request.query.limit ?? 100);
-    },
+    async (request) => kernel.eventFlags.list(contextOf(request), request.params.name, request.query.limit ?? 100),
   );
 }

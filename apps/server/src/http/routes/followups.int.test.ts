@@ -63,7 +63,7 @@ for (const target of storeTargets()) {
       if (target.skip !== undefined) return;
       t = await openTestApp(await target.open(), { clock: new ManualClock('2026-03-02T15:00:00Z') });
       engine = new WorkflowEngine({
-        db: t.kernel.db,
+        db: t.db,
         clock: t.clock,
         definitions: [followupWorkflow],
         effects: { 'proposal.draft': (r) => Promise.resolve({ proposalId: uuidOf(r.key), status: 'pending_review' }) },
@@ -213,7 +213,7 @@ for (const target of storeTargets()) {
         ],
       );
       assert.deepEqual(added[0]?.fields, ['template', 'language', 'subject', 'body']);
-      const denied = await t.kernel.db.query<{ n: number }>(
+      const denied = await t.db.query<{ n: number }>(
         `select count(*)::int as n from audit_log where event = 'access.denied' and actor_id = $1`,
         [southOnly.id],
       );
@@ -223,7 +223,7 @@ for (const target of storeTargets()) {
     async function reads(
       actorId: string,
     ): Promise<{ entity?: { kind: string; id: string }; site?: string; fields?: string[] }[]> {
-      const r = await t.kernel.db.query<{ entry: string }>(
+      const r = await t.db.query<{ entry: string }>(
         `select entry from audit_log where event = 'phi.read' and actor_id = $1 order by seq`,
         [actorId],
       );

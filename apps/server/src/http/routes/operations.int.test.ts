@@ -145,7 +145,7 @@ for (const target of storeTargets()) {
       clock = new ManualClock('2026-03-02T09:00:00Z'); // a Monday
       t = await openTestApp(await target.open(), { clock });
       engine = new WorkflowEngine({
-        db: t.kernel.db,
+        db: t.db,
         clock,
         definitions: [referralWorkflow, followupWorkflow],
         effects: { 'proposal.draft': (r) => Promise.resolve({ proposalId: r.key, status: 'pending_review' }) },
@@ -343,14 +343,14 @@ for (const target of storeTargets()) {
     });
 
     it('audits every read, and every refusal', async () => {
-      const before = await t.kernel.db.query<{ n: number }>(
+      const before = await t.db.query<{ n: number }>(
         `select count(*)::int as n from audit_log where actor_id = $1 and event = 'phi.search'`,
         [frontDesk.id],
       );
       assert.equal((await get(frontDesk, `site=north&${window}`)).statusCode, 200);
       assert.equal((await get(officer, window)).statusCode, 403);
       await t.kernel.audit.flush();
-      const reads = await t.kernel.db.query<{ entry: string }>(
+      const reads = await t.db.query<{ entry: string }>(
         `select entry from audit_log where actor_id = $1 and event = 'phi.search' order by seq`,
         [frontDesk.id],
       );
@@ -359,7 +359,7 @@ for (const target of storeTargets()) {
       assert.deepEqual(last['entity'], { kind: 'OperationsReport', id: '*' });
       assert.equal(last['site'], 'north');
       assert.equal(last['reason'], 'sections:referrals,followups');
-      const denied = await t.kernel.db.query<{ n: number }>(
+      const denied = await t.db.query<{ n: number }>(
         `select count(*)::int as n from audit_log where actor_id = $1 and event = 'access.denied'`,
         [officer.id],
       );

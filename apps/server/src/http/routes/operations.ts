@@ -7,16 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
-import { operationsReport } from '../../reports/index.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
 import { OperationsQuery, OperationsReport } from '../contract/operations.js';
 import { typed } from '../typed.js';
 
-export function operationsRoutes(
-  app: FastifyInstance,
-  kernel: Pick<Kernel, 'db' | 'policy' | 'audit' | 'clock'>,
-): void {
+export function operationsRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'operations'>): void {
   typed(app).get(
     '/reports/operations',
     {
@@ -30,7 +26,7 @@ export function operationsRoutes(
     },
     async (request) => {
       const q = request.query;
-      return operationsReport(kernel, contextOf(request), {
+      return kernel.operations.report(contextOf(request), {
         ...(q.site !== undefined ? { site: q.site } : {}),
         ...(q.from !== undefined ? { from: new Date(q.from) } : {}),
         ...(q.to !== undefined ? { to: new Date(q.to) } : {}),

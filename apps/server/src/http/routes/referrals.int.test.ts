@@ -67,7 +67,7 @@ for (const target of storeTargets()) {
       if (target.skip !== undefined) return;
       t = await openTestApp(await target.open());
       engine = new WorkflowEngine({
-        db: t.kernel.db,
+        db: t.db,
         clock: t.clock,
         definitions: [referralWorkflow],
         effects: { 'proposal.draft': (r) => Promise.resolve({ proposalId: r.key, status: 'pending_review' }) },
@@ -194,7 +194,7 @@ for (const target of storeTargets()) {
       assert.equal(cancelled.leaked, 'cancelled');
 
       await t.kernel.audit.flush();
-      const reads = await t.kernel.db.query<{ entry: string }>(
+      const reads = await t.db.query<{ entry: string }>(
         `select entry from audit_log where event = 'phi.read' and actor_id = $1`,
         [north.id],
       );

@@ -30,7 +30,7 @@ for (const target of storeTargets()) {
     const call = (who: TestPrincipal, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
       t.app.inject({ method, url, headers: bearer(who), ...(payload !== undefined ? { payload } : {}) });
     const count = async (table: string): Promise<number> =>
-      Number((await t.kernel.db.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]?.n);
+      Number((await t.db.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]?.n);
     const kindOf = (r: PurgeReport, kind: string) => r.kinds.find((k) => k.kind === kind);
 
     before(async () => {
@@ -126,12 +126,12 @@ for (const target of storeTargets()) {
       await job.runOnce();
       await job.stop();
       assert.equal(await count('rel_notes'), 0);
-      const { rows } = await t.kernel.db.query<{ id: string; body_enc: Uint8Array }>(
+      const { rows } = await t.db.query<{ id: string; body_enc: Uint8Array }>(
         'select id, body_enc from message_outbox',
       );
       assert.equal(rows.length, 1, "the held patient's message is kept");
       const kept = JSON.parse(
-        t.kernel.cipher.decrypt(rows[0]!.body_enc, `message_outbox:${rows[0]!.id}`).toString('utf8'),
+        t.cipher.decrypt(rows[0]!.body_enc, `message_outbox:${rows[0]!.id}`).toString('utf8'),
       ) as { patientId: string };
       assert.equal(kept.patientId, HELD);
 
@@ -159,7 +159,7 @@ for (const target of storeTargets()) {
         ],
       );
       await t.kernel.audit.flush();
-      assert.equal((await verifyAuditLog(t.kernel.db)).ok, true);
+      assert.equal((await verifyAuditLog(t.db)).ok, true);
     });
   });
 }
