@@ -38,6 +38,7 @@ import {
   type AuditWitness,
   type MasterKeyProvider,
   type Resolver,
+  type SiteCheck,
 } from '@steward/governance';
 import {
   ConnectionClients,
@@ -47,6 +48,7 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
+import { SiteRegistry, type SiteReference } from '@steward/clinic';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import { FollowupService, isRetired, ReferralService, routedThrough, type WorkflowPackage } from '@steward/workflows';
 import {
@@ -84,6 +86,11 @@ export interface Kernel {
   readonly accounts: AccountService;
   /** Grant administration, governed the same way (grants.manage). */
   readonly grantAdmin: GrantAdmin;
+  /**
+   * The clinic's sites (config.manage): name, zone, business hours, holidays, quiet hours. Their
+   * clocks feed follow-up reminders, referral due times, message quiet hours and reports.
+   */
+  readonly sites: SiteRegistry;
   /**
    * The ungoverned directories below `accounts`: for the bootstrap path only (`steward init`'s
    * first administrator, demo and local accounts, test kits), acting as an explicit system actor.
@@ -251,6 +258,8 @@ export async function openKernel(
     const reauth = new Reauthenticator({ db, audit, cipher, hasher, clock, throttle });
     const authenticator = new Authenticator({ sessions, tokens, audit });
     const grants = new GrantStore(db, audit);
+    // Grants and break-glass name sites the registry accepts (built below, asked only when called).
+    const siteCheck: SiteCheck = { assertUsable: (site: string): Promise<void> => sites.assertUsable(site) };
     const breakGlass = new BreakGlassStore(
       db,
       cipher,
@@ -262,6 +271,7 @@ export async function openKernel(
         ),
       clock,
       new UserRoster(db),
+      siteCheck,
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
       logger.error({ err: e }, 'a denial could not be audited'),
@@ -270,6 +280,23 @@ export async function openKernel(
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
+    const sites = new SiteRegistry({
+      db,
+      policy,
+      audit,
+      clock,
+      // Sites named before they had records: listed as not configured.
+      referencedSites: async () => {
+        const refs = new Map<string, SiteReference[]>();
+        const note = (site: string, by: SiteReference): void => {
+          const list = refs.get(site) ?? [];
+          if (!list.includes(by)) refs.set(site, [...list, by]);
+        };
+        for (const g of await grants.list()) if (g.site !== '*') note(g.site, 'grants');
+        for (const c of await connections.all()) note(c.site, 'connections');
+        return refs;
+      },
+    });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
@@ -281,7 +308,11 @@ export async function openKernel(
     const messages = new MessageCommitter({
       preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
       channels: { sms: outbox, email: outbox },
-      clinic: () => defaultClinicHours,
+      // The site's zone and quiet hours; a site without a record keeps the defaults (New York, 20:00–08:00).
+      clinic: async (site) => {
+        const clock = await sites.clockOf(site);
+        return clock === undefined ? defaultClinicHours : { zone: clock.zone, quiet: clock.quietHours };
+      },
       clock,
     });
     // The one EHR port: FHIR R4 for now, wrapped in the governed decorator. Workflows get its
@@ -327,7 +358,8 @@ export async function openKernel(
       audit,
       auditService,
       accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
-      grantAdmin: new GrantAdmin(policy, grants),
+      grantAdmin: new GrantAdmin(policy, grants, siteCheck),
+      sites,
       users,
       serviceAccounts,
       tokens,

@@ -101,6 +101,7 @@ export type {
   LeakReason,
   ReferralState,
   ReferralTiming,
+  ReferralCalendar,
   NetworkRule,
   ParticipantNote,
   ReferralStartPayload,
@@ -161,6 +162,8 @@ export {
   builtinWorkflowPackages,
   referralsPackage,
   followupsPackage,
+  followupSettingsFor,
+  referralCalendarFor,
 } from './catalog/index.js';
 export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';
 export { ReferralService, FollowupService } from './services/index.js';

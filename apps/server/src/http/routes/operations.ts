@@ -15,7 +15,7 @@ import { typed } from '../typed.js';
 
 export function operationsRoutes(
   app: FastifyInstance,
-  kernel: Pick<Kernel, 'db' | 'policy' | 'audit' | 'clock'>,
+  kernel: Pick<Kernel, 'db' | 'policy' | 'audit' | 'clock' | 'sites'>,
 ): void {
   typed(app).get(
     '/reports/operations',
