@@ -310,8 +310,8 @@ export async function openKernel(
       channels: { sms: outbox, email: outbox },
       // The site's zone and quiet hours; a site without a record keeps the defaults (New York, 20:00–08:00).
       clinic: async (site) => {
-        const clock = await sites.clockOf(site);
-        return clock === undefined ? defaultClinicHours : { zone: clock.zone, quiet: clock.quietHours };
+        const siteClock = await sites.clockOf(site);
+        return siteClock === undefined ? defaultClinicHours : { zone: siteClock.zone, quiet: siteClock.quietHours };
       },
       clock,
     });
