@@ -38,6 +38,8 @@ export const tableOwners = {
   ],
   // PHI: message bodies and contact preferences.
   'packages/messaging/src/': ['message_outbox', 'message_preferences'],
+  // The clinic's sites and their clocks (no PHI).
+  'packages/clinic/src/sites/': ['sites'],
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isStewardError } from '@steward/core';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
+import { siteCommands } from './commands/sites.js';
 import type { GlobalOptions } from './client/http.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -380,6 +381,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     );
 
   retentionCommands(p, g);
+  siteCommands(p, g);
   incidentCommands(p, g);
 
   p.command('demo-accounts')

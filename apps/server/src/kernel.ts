@@ -40,6 +40,7 @@ import {
   type AuditWitness,
   type MasterKeyProvider,
   type Resolver,
+  type SiteCheck,
 } from '@steward/governance';
 import {
   ConnectionClients,
@@ -52,6 +53,7 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
+import { SiteRegistry, type SiteReference } from '@steward/clinic';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
@@ -119,6 +121,11 @@ export interface Kernel {
   readonly accounts: AccountService;
   /** Grant administration, governed the same way (grants.manage). */
   readonly grantAdmin: GrantAdmin;
+  /**
+   * The clinic's sites (config.manage): name, zone, business hours, holidays, quiet hours. Their
+   * clocks feed follow-up reminders, referral due times, message quiet hours and reports.
+   */
+  readonly sites: SiteRegistry;
   /** The bootstrap path's ungoverned directories (see KernelBootstrap); never for a request. */
   readonly bootstrap: KernelBootstrap;
   readonly sessions: SessionManager;
@@ -304,6 +311,8 @@ export async function composeKernel(
     const reauth = new Reauthenticator({ db, audit, cipher, hasher, clock, throttle });
     const authenticator = new Authenticator({ sessions, tokens, audit });
     const grants = new GrantStore(db, audit);
+    // Grants and break-glass name sites the registry accepts (built below, asked only when called).
+    const siteCheck: SiteCheck = { assertUsable: (site: string): Promise<void> => sites.assertUsable(site) };
     const breakGlass = new BreakGlassStore(
       db,
       cipher,
@@ -315,6 +324,7 @@ export async function composeKernel(
         ),
       clock,
       new UserRoster(db),
+      siteCheck,
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
       logger.error({ err: e }, 'a denial could not be audited'),
@@ -323,6 +333,23 @@ export async function composeKernel(
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
+    const sites = new SiteRegistry({
+      db,
+      policy,
+      audit,
+      clock,
+      // Sites named before they had records: listed as not configured.
+      referencedSites: async () => {
+        const refs = new Map<string, SiteReference[]>();
+        const note = (site: string, by: SiteReference): void => {
+          const list = refs.get(site) ?? [];
+          if (!list.includes(by)) refs.set(site, [...list, by]);
+        };
+        for (const g of await grants.list()) if (g.site !== '*') note(g.site, 'grants');
+        for (const c of await connections.all()) note(c.site, 'connections');
+        return refs;
+      },
+    });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
@@ -334,7 +361,11 @@ export async function composeKernel(
     const messages = new MessageCommitter({
       preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
       channels: { sms: outbox, email: outbox },
-      clinic: () => defaultClinicHours,
+      // The site's zone and quiet hours; a site without a record keeps the defaults (New York, 20:00–08:00).
+      clinic: async (site) => {
+        const siteClock = await sites.clockOf(site);
+        return siteClock === undefined ? defaultClinicHours : { zone: siteClock.zone, quiet: siteClock.quietHours };
+      },
       clock,
     });
     // The one EHR port: FHIR R4 for now, wrapped in the governed decorator. Workflows get its
@@ -378,7 +409,8 @@ export async function composeKernel(
       audit,
       auditService,
       accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
-      grantAdmin: new GrantAdmin(policy, grants),
+      grantAdmin: new GrantAdmin(policy, grants, siteCheck),
+      sites,
       bootstrap: { users, serviceAccounts, tokens },
       sessions,
       reauth,
@@ -405,7 +437,7 @@ export async function composeKernel(
       outbox,
       referrals: new ReferralService({ db, policy, audit }),
       followups: new FollowupService({ db, policy, audit, clock, outbox }),
-      operations: new OperationsReports({ db, policy, audit, clock }),
+      operations: new OperationsReports({ db, policy, audit, clock, sites }),
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
       clock,

@@ -4,3 +4,23 @@
  * EHR adapters, which resolve what they receive into it, and above governance, which guards it.
  */
 export {};
+export {
+  BusinessCalendar,
+  SiteRegistry,
+  defaultBusinessHours,
+  defaultQuietHours,
+  isValidZone,
+  siteCode,
+  siteProblems,
+  weekdays,
+  type BusinessHours,
+  type OpeningHours,
+  type Site,
+  type SiteAudit,
+  type SiteClock,
+  type SiteInput,
+  type SiteListing,
+  type SiteReference,
+  type SiteRegistryDeps,
+  type Weekday,
+} from './sites/index.js';

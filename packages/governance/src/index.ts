@@ -113,6 +113,7 @@ export {
   roleAllows,
   GrantStore,
   GrantAdmin,
+  anySite,
   validateGrant,
   BreakGlassStore,
   BreakGlassService,
@@ -121,7 +122,16 @@ export {
   sourceOf,
   selfServiceScope,
 } from './policy/index.js';
-export type { Action, Grant, NewGrant, BreakGlassEpisode, Decision, Scope, AccessScope } from './policy/index.js';
+export type {
+  Action,
+  Grant,
+  NewGrant,
+  BreakGlassEpisode,
+  Decision,
+  Scope,
+  AccessScope,
+  SiteCheck,
+} from './policy/index.js';
 export { RecordStore, EhrJournal, EhrJournalRetention } from './records/index.js';
 export type {
   StoredRecord,

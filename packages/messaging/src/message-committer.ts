@@ -28,7 +28,7 @@ export interface MessageCommitterOptions {
   /** A channel per kind (in embedded mode, the local outbox for both). */
   readonly channels: Partial<Record<ChannelKind, MessageChannel>>;
   /** The clinic's zone and quiet hours, per site. */
-  readonly clinic: (site: string) => ClinicHours;
+  readonly clinic: (site: string) => ClinicHours | Promise<ClinicHours>;
   readonly clock?: Clock;
 }
 
@@ -72,7 +72,7 @@ export class MessageCommitter implements ProposalCommitter {
       throw new UserError('EGRESS_NOT_REGISTERED', 'no message channel is configured for this kind', [
         { path: 'channel', message: kind },
       ]);
-    const clinic = this.#o.clinic(proposal.site);
+    const clinic = await this.#o.clinic(proposal.site);
     const zone = p.zone ?? clinic.zone;
     const rendered = renderMessage(
       p.template,

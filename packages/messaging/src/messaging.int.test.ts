@@ -59,7 +59,13 @@ async function openKit(db: TestDatabase): Promise<Kit> {
   const committer = new MessageCommitter({
     preferences: prefs,
     channels: { sms: outbox, email: outbox },
-    clinic: () => ({ zone: 'America/New_York', quiet: { start: '20:00', end: '08:00' } }),
+    // Answered asynchronously, as the kernel's site registry answers it (a site record read per commit).
+    clinic: (site) =>
+      Promise.resolve(
+        site === 'north'
+          ? { zone: 'America/New_York', quiet: { start: '20:00', end: '08:00' } }
+          : { zone: 'Europe/Berlin', quiet: null },
+      ),
     clock,
   });
   return {

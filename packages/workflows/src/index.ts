@@ -101,6 +101,7 @@ export type {
   LeakReason,
   ReferralState,
   ReferralTiming,
+  ReferralCalendar,
   NetworkRule,
   ParticipantNote,
   ReferralStartPayload,
@@ -163,6 +164,8 @@ export {
   builtinWorkflowPackages,
   referralsPackage,
   followupsPackage,
+  followupSettingsFor,
+  referralCalendarFor,
 } from './catalog/index.js';
 export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';
 export { workflowStore } from './store/index.js';

@@ -4062,7 +4062,7 @@ export type paths = {
           site?: string;
           /** @description exclusive; default now */
           to?: string;
-          /** @description IANA time zone for weeks and hours of day; default UTC */
+          /** @description IANA time zone for weeks and hours of day; default: the zone of the site when it has a record, else UTC */
           zone?: string;
         };
         header?: never;
@@ -6878,6 +6878,601 @@ export type paths = {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The configured sites, and the sites grants or connections name without a record (not configured) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description false: referenced by grants or connections, without a site record */
+                configured: boolean;
+                id: string;
+                referencedBy: ('grants' | 'connections')[];
+                site: {
+                  businessHours: {
+                    fri: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    mon: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    sat: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    sun: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    thu: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    tue: {
+                      close: string;
+                      open: string;
+                    } | null;
+                    wed: {
+                      close: string;
+                      open: string;
+                    } | null;
+                  };
+                  /** Format: date-time */
+                  createdAt: string;
+                  createdBy: string;
+                  ehrRefs: string[];
+                  escalationContacts: string[];
+                  holidays: string[];
+                  id: string;
+                  name: string;
+                  ownerPool: string | null;
+                  quietHours: {
+                    end: string;
+                    start: string;
+                  } | null;
+                  /** Format: date-time */
+                  updatedAt: string;
+                  updatedBy: string;
+                  version: number;
+                  zone: string;
+                } | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Configure a site: name and IANA zone required; hours Mon–Fri 08:00–17:00 and quiet 20:00–08:00 unless given */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description per weekday: open and close, or null (closed); days left out keep their hours */
+            businessHours?: {
+              fri?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              mon?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              sat?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              sun?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              thu?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              tue?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              wed?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+            };
+            /** @description EHR organizations and locations (Organization/1) */
+            ehrRefs?: string[];
+            escalationContacts?: string[];
+            /** @description replaces the list */
+            holidays?: string[];
+            id: string;
+            name?: string;
+            ownerPool?: string | null;
+            quietHours?: {
+              /** @description HH:mm */
+              end: string;
+              /** @description HH:mm */
+              start: string;
+            } | null;
+            /** @description IANA time zone, e.g. America/Los_Angeles */
+            zone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              businessHours: {
+                fri: {
+                  close: string;
+                  open: string;
+                } | null;
+                mon: {
+                  close: string;
+                  open: string;
+                } | null;
+                sat: {
+                  close: string;
+                  open: string;
+                } | null;
+                sun: {
+                  close: string;
+                  open: string;
+                } | null;
+                thu: {
+                  close: string;
+                  open: string;
+                } | null;
+                tue: {
+                  close: string;
+                  open: string;
+                } | null;
+                wed: {
+                  close: string;
+                  open: string;
+                } | null;
+              };
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              ehrRefs: string[];
+              escalationContacts: string[];
+              holidays: string[];
+              id: string;
+              name: string;
+              ownerPool: string | null;
+              quietHours: {
+                end: string;
+                start: string;
+              } | null;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+              zone: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sites/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One site: its record, or a referenced site not configured yet */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description false: referenced by grants or connections, without a site record */
+              configured: boolean;
+              id: string;
+              referencedBy: ('grants' | 'connections')[];
+              site: {
+                businessHours: {
+                  fri: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  mon: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  sat: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  sun: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  thu: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  tue: {
+                    close: string;
+                    open: string;
+                  } | null;
+                  wed: {
+                    close: string;
+                    open: string;
+                  } | null;
+                };
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                ehrRefs: string[];
+                escalationContacts: string[];
+                holidays: string[];
+                id: string;
+                name: string;
+                ownerPool: string | null;
+                quietHours: {
+                  end: string;
+                  start: string;
+                } | null;
+                /** Format: date-time */
+                updatedAt: string;
+                updatedBy: string;
+                version: number;
+                zone: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a site's fields given (the others stay); expectedVersion refuses a stale change */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description per weekday: open and close, or null (closed); days left out keep their hours */
+            businessHours?: {
+              fri?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              mon?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              sat?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              sun?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              thu?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              tue?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+              wed?: {
+                /** @description HH:mm */
+                close: string;
+                /** @description HH:mm */
+                open: string;
+              } | null;
+            };
+            /** @description EHR organizations and locations (Organization/1) */
+            ehrRefs?: string[];
+            escalationContacts?: string[];
+            /** @description the version you saw */
+            expectedVersion?: number;
+            /** @description replaces the list */
+            holidays?: string[];
+            name?: string;
+            ownerPool?: string | null;
+            quietHours?: {
+              /** @description HH:mm */
+              end: string;
+              /** @description HH:mm */
+              start: string;
+            } | null;
+            /** @description IANA time zone, e.g. America/Los_Angeles */
+            zone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              businessHours: {
+                fri: {
+                  close: string;
+                  open: string;
+                } | null;
+                mon: {
+                  close: string;
+                  open: string;
+                } | null;
+                sat: {
+                  close: string;
+                  open: string;
+                } | null;
+                sun: {
+                  close: string;
+                  open: string;
+                } | null;
+                thu: {
+                  close: string;
+                  open: string;
+                } | null;
+                tue: {
+                  close: string;
+                  open: string;
+                } | null;
+                wed: {
+                  close: string;
+                  open: string;
+                } | null;
+              };
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              ehrRefs: string[];
+              escalationContacts: string[];
+              holidays: string[];
+              id: string;
+              name: string;
+              ownerPool: string | null;
+              quietHours: {
+                end: string;
+                start: string;
+              } | null;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+              zone: string;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/tokens': {

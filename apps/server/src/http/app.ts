@@ -34,6 +34,7 @@ import { followupRoutes } from './routes/followups.js';
 import { referralRoutes } from './routes/referrals.js';
 import { operationsRoutes } from './routes/operations.js';
 import { retentionRoutes } from './routes/retention.js';
+import { siteRoutes } from './routes/sites.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
@@ -155,6 +156,7 @@ export async function buildApp(
   referralRoutes(app, kernel);
   operationsRoutes(app, kernel);
   retentionRoutes(app, kernel);
+  siteRoutes(app, kernel);
   incidentRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());

@@ -24,6 +24,8 @@ export interface OperationsReportDeps {
   readonly policy: Pick<PolicyDecisionPoint, 'decide' | 'enforce'>;
   readonly audit: AuditSink;
   readonly clock: Clock;
+  /** A configured site's clock: the report's default zone for that site. */
+  readonly sites?: { clockOf(site: string): Promise<{ readonly zone: string } | undefined> };
 }
 
 export interface OperationsQuery {
@@ -32,7 +34,7 @@ export interface OperationsQuery {
   readonly from?: Date;
   /** Default: now. */
   readonly to?: Date;
-  /** IANA zone for weeks and hours of day. Default UTC. */
+  /** IANA zone for weeks and hours of day. Default: the site's zone when it has a record, else UTC. */
   readonly zone?: string;
 }
 
@@ -85,7 +87,8 @@ export async function operationsReport(
   const now = deps.clock.now();
   const to = q.to ?? now;
   const from = q.from ?? new Date(to.getTime() - 84 * DAY);
-  const zone = q.zone ?? 'UTC';
+  const siteZone = q.zone === undefined && q.site !== undefined ? (await deps.sites?.clockOf(q.site))?.zone : undefined;
+  const zone = q.zone ?? siteZone ?? 'UTC';
   checkZone(zone);
   if (from.getTime() >= to.getTime())
     throw new ValidationError('empty window', [{ path: 'from', message: 'must be before to' }]);

@@ -41,5 +41,10 @@ export function workflowCatalog(
 ): WorkflowCatalog {
   const siteOf = connectionSites(kernel.connections);
   // Referral rules are read per request (one indexed row), so a site's change applies to the next message.
-  return new WorkflowCatalog(packages, { siteOf, referralRulesOf: (id) => kernel.referralRules.effectiveFor(id) });
+  return new WorkflowCatalog(packages, {
+    siteOf,
+    referralRulesOf: (id) => kernel.referralRules.effectiveFor(id),
+    // Read when a workflow starts (one indexed row), so a site's change applies to the next workflow.
+    siteClockOf: (site) => kernel.sites.clockOf(site),
+  });
 }

@@ -16,6 +16,7 @@ import {
 import type { Database } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { anySite, type SiteCheck } from './site-check.js';
 
 export const BREAK_GLASS_MAX_MINUTES = 60;
 const siteCode = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -66,6 +67,8 @@ export class BreakGlassStore {
     private readonly clock: Clock = systemClock,
     /** Who may break the glass, and the usernames episodes show. Without one, starting is refused. */
     private readonly roster: BreakGlassRoster = noRoster,
+    /** Which sites an episode may name (the clinic's site registry, wired by the kernel). */
+    private readonly sites: SiteCheck = anySite,
   ) {}
 
   async start(actor: Actor, request: { site: string; reason: string; minutes?: number }): Promise<BreakGlassEpisode> {
@@ -78,6 +81,7 @@ export class BreakGlassStore {
       problems.push({ path: 'minutes', message: `must be a whole number from 1 to ${BREAK_GLASS_MAX_MINUTES}` });
     }
     if (problems.length > 0) throw new ValidationError('invalid break-glass request', problems);
+    await this.sites.assertUsable(request.site);
 
     const username = await this.roster.breakGlassEligible(actor.id);
     if (actor.kind !== 'user' || username === undefined) {

@@ -1,21 +1,25 @@
 /**
  * @module Governed grant administration: each method takes the request context first, asks the
  * decision point for `grants.manage` (a denial is audited and answered FORBIDDEN), then adds,
- * lists or revokes through the grant store, which audits each change.
+ * lists or revokes through the grant store, which audits each change. A grant names a site the
+ * site check accepts (a configured site once any is; see site-check.ts).
  */
 import type { RequestContext } from '@steward/core';
 import type { PolicyDecisionPoint } from './decision-point.js';
 import type { Grant, GrantStore, NewGrant } from './grants.js';
+import { anySite, type SiteCheck } from './site-check.js';
 
 export class GrantAdmin {
   constructor(
     private readonly policy: PolicyDecisionPoint,
     private readonly grants: GrantStore,
+    private readonly sites: SiteCheck = anySite,
   ) {}
 
   /** A role, scoped by site and workflow, for a purpose of use. */
   async add(ctx: RequestContext, grant: NewGrant): Promise<Grant> {
     await this.policy.enforce(ctx, 'grants.manage');
+    await this.sites.assertUsable(grant.site);
     return this.grants.add(ctx.actor, grant);
   }
 

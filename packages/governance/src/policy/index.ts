@@ -3,6 +3,7 @@ export { actions, phiActions, breakGlassActions, rolePermissions, roleAllows } f
 export type { Action } from './permissions.js';
 export { GrantStore, validateGrant } from './grants.js';
 export { GrantAdmin } from './grant-admin.js';
+export { anySite, type SiteCheck } from './site-check.js';
 export type { Grant, NewGrant } from './grants.js';
 export { BreakGlassStore, BREAK_GLASS_MAX_MINUTES } from './break-glass.js';
 export { BreakGlassService } from './break-glass-service.js';

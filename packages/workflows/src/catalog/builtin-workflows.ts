@@ -1,6 +1,7 @@
 /** @module Steward's own workflow packages, registered through the same catalog a deployment's are. */
 import { followupRoute, followupWorkflow } from '../followups/index.js';
 import { createReferralRoute, referralWorkflow } from '../referrals/index.js';
+import { followupSettingsOf, referralCalendarOf } from './site-clocks.js';
 import { defineWorkflowPackage, type WorkflowPackage } from './workflow-catalog.js';
 
 /** Referral tracking to loop closure; referral rules are read per request, so a site's change applies to the next message. */
@@ -8,7 +9,12 @@ export const referralsPackage = defineWorkflowPackage({
   name: 'referrals',
   definitions: [referralWorkflow],
   routes: (host) => [
-    createReferralRoute({ siteOf: (id) => host.siteOf(id), rulesOf: (id) => host.referralRulesOf(id) }),
+    createReferralRoute({
+      siteOf: (id) => host.siteOf(id),
+      rulesOf: (id) => host.referralRulesOf(id),
+      // Due times in the site's business days, when the site has a record.
+      calendarOf: referralCalendarOf(host),
+    }),
   ],
 });
 
@@ -16,7 +22,8 @@ export const referralsPackage = defineWorkflowPackage({
 export const followupsPackage = defineWorkflowPackage({
   name: 'followups',
   definitions: [followupWorkflow],
-  routes: (host) => [followupRoute({ siteOf: (id) => host.siteOf(id) })],
+  // Reminders at the site's own 10:00 and quiet hours, when the site has a record.
+  routes: (host) => [followupRoute({ siteOf: (id) => host.siteOf(id), settingsOf: followupSettingsOf(host) })],
 });
 
 export const builtinWorkflowPackages: readonly WorkflowPackage[] = [referralsPackage, followupsPackage];

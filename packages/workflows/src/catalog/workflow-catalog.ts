@@ -6,6 +6,7 @@
  * one effect kind, with every problem listed at once.
  */
 import { ConfigError, type ErrorDetail } from '@steward/core';
+import type { SiteClock } from '@steward/clinic';
 import type { EffectiveReferralRules } from '@steward/ehr';
 import type { EffectHandler, WorkflowDefinition } from '../engine/index.js';
 import type { Route } from '../routing/index.js';
@@ -16,6 +17,11 @@ export interface WorkflowHost {
   siteOf(connectionId: string): Promise<string | undefined>;
   /** The referral rules in force on a connection (vendor defaults and the site's override). */
   referralRulesOf(connectionId: string): Promise<EffectiveReferralRules>;
+  /**
+   * The clock of a site with a record (zone, business hours, holidays, quiet hours); undefined for a
+   * site without one, whose workflows keep the defaults (America/New_York, calendar days).
+   */
+  siteClockOf?(site: string): Promise<SiteClock | undefined>;
 }
 
 export interface WorkflowPackage {

@@ -30,6 +30,7 @@ export type {
   ReferralSignalPayload,
   Recognition,
   ReferralEnding,
+  ReferralCalendar,
 } from './referral-model.js';
 export { listReferrals, referralFigures } from './referral-queries.js';
 export { searchReferrals, reportReferrals } from './referral-reads.js';

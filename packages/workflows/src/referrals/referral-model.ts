@@ -92,6 +92,11 @@ export type ReferralState = {
   /** Which rule made this a referral (absent in workflows started before rules were recorded). */
   recognisedBy?: Recognition | null;
   ending?: ReferralEnding | null;
+  /**
+   * The site's business calendar the referral was started with (absent or null: the site had no
+   * record, and due times count calendar days as before sites existed).
+   */
+  calendar?: ReferralCalendar | null;
 };
 
 export const initialReferralState: ReferralState = {
@@ -124,6 +129,27 @@ export const initialReferralState: ReferralState = {
   ending: null,
 };
 
+const openingHours = s.nullable(s.object({ open: s.string(), close: s.string() }));
+
+/**
+ * A site's calendar as a referral keeps it: fixed at the start (so replay sees the same), with the
+ * holidays from the day before the start to 400 days after it (a referral expires long before).
+ */
+export const referralCalendar = s.object({
+  zone: s.string(),
+  businessHours: s.object({
+    mon: openingHours,
+    tue: openingHours,
+    wed: openingHours,
+    thu: openingHours,
+    fri: openingHours,
+    sat: openingHours,
+    sun: openingHours,
+  }),
+  holidays: s.array(s.string()),
+});
+export type ReferralCalendar = Infer<typeof referralCalendar>;
+
 const participantNote = s.object({ kind: s.string(), ref: s.nullable(s.string()), systems: s.array(s.string()) });
 
 /** What the route starts a referral with; checked when started and when the step reads it back. */
@@ -141,6 +167,8 @@ export const referralStart = defineStart(
     requester: s.nullable(s.string()),
     performers: s.array(participantNote),
     recognisedBy: s.object({ rule: s.string(), origin: s.string(), description: s.string() }).optional(),
+    /** The site's business calendar; absent when the site has no record (calendar days). */
+    calendar: referralCalendar.optional(),
   }),
 );
 export type ReferralStartPayload = Infer<typeof referralStart.payload>;
@@ -165,7 +193,11 @@ export const referralSignalPayload = s.object({
 });
 export type ReferralSignalPayload = Infer<typeof referralSignalPayload>;
 
-/** Durations, in days of 24 hours (calendar days; business days are not modelled). */
+/**
+ * Durations in days. The stage due times (`receivedDays` … `closeDays`) and `escalateDays` are
+ * business days of the referral's site when the site has a record, else days of 24 hours;
+ * `leakDays` and `expireDays` are always days of 24 hours (horizons, not work to be done).
+ */
 export interface ReferralTiming {
   /** sent → received. */
   readonly receivedDays: number;

@@ -35,6 +35,7 @@ import {
   REFERRAL_WORKFLOW,
   type ParticipantNote,
   type Recognition,
+  type ReferralCalendar,
   type ReferralSignalPayload,
   type ReferralStartPayload,
 } from './referral-model.js';
@@ -44,6 +45,8 @@ export interface ReferralRouteOptions {
   readonly siteOf?: (connectionId: string) => Promise<string | undefined>;
   /** The referral rules in force on a connection (default: the generic vendor defaults). */
   readonly rulesOf?: (connectionId: string) => Promise<EffectiveReferralRules>;
+  /** The business calendar of a connection's site, when the site has a record (due times in business days). */
+  readonly calendarOf?: (connectionId: string, from: Date) => Promise<ReferralCalendar | undefined>;
 }
 
 const genericRules = effectiveRules(defaultReferralRules, emptyOverride);
@@ -79,6 +82,11 @@ export const closingOutputTypes = ['Procedure', 'DiagnosticReport', 'Encounter',
 
 export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
   const rulesOf = options.rulesOf ?? (() => Promise.resolve(genericRules));
+  const calendarField = async (connectionId: string, occurredAt: string): Promise<{ calendar?: ReferralCalendar }> => {
+    const from = new Date(occurredAt);
+    const calendar = await options.calendarOf?.(connectionId, Number.isNaN(from.getTime()) ? new Date() : from);
+    return calendar !== undefined ? { calendar } : {};
+  };
   return async (event, links) => {
     const f = event.facts;
     /** The referral a reference or identifier token was linked to (however the referral arrived). */
@@ -166,6 +174,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             requester: f.requester !== undefined ? participantNote(f.requester).ref : null,
             performers: f.performers.map(participantNote),
             recognisedBy: recognition(decision),
+            ...(await calendarField(event.connectionId, event.occurredAt)),
           }),
         );
       }
@@ -189,6 +198,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             requester: null,
             performers: [],
             recognisedBy: recognition(decision),
+            ...(await calendarField(event.connectionId, event.occurredAt)),
           }),
         );
       }

@@ -10,8 +10,11 @@
  * referral back to `accepted` (to be booked again). Events may skip stages (a feed without Task
  * updates goes from sent to scheduled); the history then shows the stages actually seen.
  * Times: a stage is entered at its event's `occurredAt` (the EHR's time, so a late-routed event
- * does not stretch the stage); durations are days of 24 hours (business days are not modelled).
+ * does not stretch the stage). Stage due times and escalations count business days of the site's
+ * calendar (fixed at the start) when the site has a record, else days of 24 hours; the leak and
+ * expiry horizons are always days of 24 hours.
  */
+import { BusinessCalendar } from '@steward/clinic';
 import { cancelTimer, complete, setTimer, type EffectOutcome } from '../engine/index.js';
 import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
 import { draftProposal, type DraftedProposal, type DraftRequest } from '../effects/index.js';
@@ -27,6 +30,7 @@ import {
   stageIndex,
   type LeakReason,
   type NetworkRule,
+  type ReferralCalendar,
   type ReferralEnding,
   type ReferralSignalPayload,
   type ReferralStage,
@@ -77,6 +81,13 @@ function clone(s: ReferralState): ReferralState {
 
 const addDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY).toISOString();
 
+/** `days` business days after `iso` in the site's calendar; calendar days without one. */
+function addWorkDays(calendar: ReferralCalendar | null | undefined, iso: string, days: number): string {
+  if (calendar === null || calendar === undefined) return addDays(iso, days);
+  const at = new Date(iso);
+  return new BusinessCalendar({ ...calendar, quietHours: null }).addBusinessDays(at, days).toISOString();
+}
+
 /** One decision: mutates its own copy of the state and collects commands. */
 class Step {
   readonly commands: Command[] = [];
@@ -122,6 +133,7 @@ class Step {
     s.performers = p.performers;
     s.performerInNetwork = inNetwork(this.network, p.performers);
     s.recognisedBy = p.recognisedBy ?? null;
+    s.calendar = p.calendar ?? null;
     s.eventIds.push(p.eventId);
     this.enter('sent', p.occurredAt, p.eventId);
     this.commands.push(setTimer('leak', { at: addDays(p.occurredAt, this.timing.leakDays) }));
@@ -266,18 +278,19 @@ class Step {
     const s = this.s;
     const t = this.timing;
     const start = s.appointmentStart;
+    const work = (iso: string, days: number): string => addWorkDays(s.calendar, iso, days);
     const dueAt =
       next === 'received'
-        ? addDays(at, t.receivedDays)
+        ? work(at, t.receivedDays)
         : next === 'accepted'
-          ? addDays(at, t.acceptedDays)
+          ? work(at, t.acceptedDays)
           : next === 'scheduled'
-            ? addDays(at, t.scheduledDays)
+            ? work(at, t.scheduledDays)
             : next === 'attended'
-              ? addDays(start !== null && !Number.isNaN(Date.parse(start)) ? start : at, t.attendedDaysAfterStart)
+              ? work(start !== null && !Number.isNaN(Date.parse(start)) ? start : at, t.attendedDaysAfterStart)
               : next === 'reported'
-                ? addDays(at, t.reportDays)
-                : addDays(at, t.closeDays);
+                ? work(at, t.reportDays)
+                : work(at, t.closeDays);
     s.awaiting = next;
     s.dueAt = dueAt;
     s.due[next] = dueAt;
@@ -311,7 +324,9 @@ class Step {
       this.draftOverdue(stage, false);
       if (practiceStages.includes(stage)) this.draftPracticeMessage(stage);
       const dueAt = s.due[stage] ?? now;
-      this.commands.push(setTimer(`escalate:${stage}`, { at: addDays(dueAt, this.timing.escalateDays) }));
+      this.commands.push(
+        setTimer(`escalate:${stage}`, { at: addWorkDays(s.calendar, dueAt, this.timing.escalateDays) }),
+      );
     } else if (kind === 'escalate') {
       s.escalated = true;
       this.draftOverdue(stage, true);

@@ -49,7 +49,8 @@ export const OperationsQuery = Strict({
     Type.String({
       maxLength: 64,
       pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$',
-      description: 'IANA time zone for weeks and hours of day; default UTC',
+      description:
+        'IANA time zone for weeks and hours of day; default: the zone of the site when it has a record, else UTC',
     }),
   ),
 });

@@ -4,7 +4,7 @@
  * the weekly closure and leakage (in UTC and in a clinic's zone), time in stage (median and p90),
  * no-shows by service line, decisions by hour of day and the queue's age by priority, each for a
  * site and for every site; sections withheld without `review.read`; refused without either
- * permission or outside the grant's site; and each read audited.
+ * permission or outside the grant's site; each read audited; a configured site's own zone by default.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -364,6 +364,29 @@ for (const target of storeTargets()) {
         [officer.id],
       );
       assert.ok((denied.rows[0]?.n ?? 0) >= 1);
+    });
+
+    it("reports a configured site in the site's zone unless a zone is asked for; a site without a record in UTC", async () => {
+      const admin = await principalWith(t.kernel, 'site-admin', { role: 'admin' });
+      const added = await t.app.inject({
+        method: 'POST',
+        url: '/sites',
+        headers: bearer(admin),
+        payload: { id: 'north', name: 'North Clinic', zone: 'America/New_York' },
+      });
+      assert.equal(added.statusCode, 201, added.body);
+      const f = (await get(north, `site=north&${window}`)).json<OperationsReport>();
+      assert.equal(f.zone, 'America/New_York');
+      assert.deepEqual(
+        f.referralWeeks?.map((w) => [w.week, w.started]),
+        [
+          ['2026-02-23', 0],
+          ['2026-03-02', 3],
+          ['2026-03-09', 0],
+        ],
+      );
+      assert.equal((await get(north, `site=north&${window}&zone=UTC`)).json<OperationsReport>().zone, 'UTC');
+      assert.equal((await get(everywhere, `site=south&${window}`)).json<OperationsReport>().zone, 'UTC');
     });
   });
 }
