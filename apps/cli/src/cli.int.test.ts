@@ -245,7 +245,8 @@ for (const target of storeTargets()) {
       });
 
       it('audit query answers who did what; audit export writes FHIR AuditEvent NDJSON', async () => {
-        const r = await steward('audit', 'query', '--actor', '00000000-0000-4000-8000-000000000000', '--json');
+        const operatorId = '00000000-0000-4000-8000-000000000000';
+        const r = await steward('audit', 'query', '--actor', operatorId, '--json');
         assert.equal(r.status, 0, r.stderr);
         const entries = JSON.parse(r.stdout) as { event: string }[];
         assert.ok(entries.some((e) => e.event === 'admin.user_changed'));
@@ -257,6 +258,14 @@ for (const target of storeTargets()) {
         assert.ok(lines.length > 3);
         for (const l of lines) assert.equal((JSON.parse(l) as { resourceType: string }).resourceType, 'AuditEvent');
         assert.match(x.stderr, new RegExp(`exported ${lines.length} AuditEvent`));
+        // Without --out the NDJSON goes to standard output, the count to standard error.
+        const piped = await steward('audit', 'export', '--format', 'fhir', '--actor', operatorId);
+        assert.equal(piped.status, 0, piped.stderr);
+        const pipedLines = piped.stdout.trim().split('\n');
+        assert.ok(pipedLines.length > 0);
+        for (const l of pipedLines)
+          assert.equal((JSON.parse(l) as { resourceType: string }).resourceType, 'AuditEvent');
+        assert.match(piped.stderr, new RegExp(`^exported ${pipedLines.length} AuditEvent resources\n$`));
       });
 
       it('logout ends the session on the server and deletes the file', async () => {

@@ -41,6 +41,7 @@ export function progress(err: Output, label: string): Progress {
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total}`,
+      // Only a real stream is a terminal (the process's own stderr).
       stream: err as NodeJS.WritableStream,
       hideCursor: true,
     },

@@ -16,6 +16,7 @@ export async function readSecret(io: CliIo, label: string, file: string | undefi
   return hiddenPrompt(io, `${label}: `);
 }
 
+/** Asked only on a terminal: `io.stdin` and `io.stderr` are then the process's own streams. */
 function hiddenPrompt(io: CliIo, question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: true });

@@ -70,7 +70,14 @@ export function startCli(
     credentialsFile: credentialsFileFor(own),
     untilStopped: untilStopped ?? (() => stopped),
   };
-  const ended = main(args, io).then((status) => ({ status, stdout, stderr }));
+  // A command reaches its process only through `io`: one that changed the process's own state
+  // would leak into the next command run in this process, so that fails the test instead.
+  const before = processState();
+  const ended = main(args, io).then((status) => {
+    const after = processState();
+    if (after !== before) throw new Error(`steward ${args.join(' ')} changed this process's state: ${after}`);
+    return { status, stdout, stderr };
+  });
   return {
     stdout: () => stdout,
     printed: (pattern) =>
@@ -94,6 +101,11 @@ export function startCli(
     },
     ended,
   };
+}
+
+/** What a command must leave as it found it: the environment, the exit code, the working directory. */
+function processState(): string {
+  return JSON.stringify({ env: process.env, exitCode: process.exitCode ?? null, cwd: process.cwd() });
 }
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
