@@ -23,6 +23,7 @@ import { sql as loginThrottle } from './026-login-throttle.js';
 import { sql as retention } from './028-retention.js';
 import { sql as incidents } from './029-incidents.js';
 import { sql as ehrEventsInboundIndex } from './030-ehr-events-inbound-index.js';
+import { sql as directory } from './037-directory.js';
 
 export interface Migration {
   readonly version: number;
@@ -55,4 +56,5 @@ export const migrations: readonly Migration[] = [
   { version: 28, name: 'retention', sql: retention },
   { version: 29, name: 'incidents', sql: incidents },
   { version: 30, name: 'ehr-events-inbound-index', sql: ehrEventsInboundIndex },
+  { version: 37, name: 'directory', sql: directory },
 ];
