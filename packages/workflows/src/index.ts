@@ -177,4 +177,7 @@ export type {
   FollowupFiguresQuery,
   FollowupStep,
   FollowupTimeline,
+  ReferralDirectory,
+  ReferralItem,
+  ReferralItemPage,
 } from './services/index.js';

@@ -29,7 +29,12 @@ import {
 
 export interface DirectoryServiceDeps {
   readonly db: Database;
-  readonly policy: Pick<PolicyDecisionPoint, 'enforce'>;
+  readonly policy: Pick<PolicyDecisionPoint, 'enforce' | 'decide'>;
+  /**
+   * The site of an EHR connection (the connection registry's), so a grant for one site reads the
+   * directory of that site's connections. Absent (tests): every entry is read at no site.
+   */
+  readonly siteOf?: (connectionId: string) => Promise<string | undefined>;
   readonly audit: AuditSink;
   readonly clock?: Clock;
 }
@@ -67,18 +72,34 @@ export class DirectoryService {
     this.#clock = deps.clock ?? systemClock;
   }
 
+  /**
+   * Entries matching the query. A grant for every site reads all; a grant for some sites reads the
+   * entries of those sites' connections (others are left out of the answer, not refused).
+   */
   async search(ctx: RequestContext, query: DirectorySearch): Promise<DirectoryEntry[]> {
-    await this.#d.policy.enforce(ctx, 'directory.read');
-    return searchEntries(this.#d.db, query);
+    if (query.connectionId !== undefined) {
+      await this.#enforce(ctx, query.connectionId);
+      return searchEntries(this.#d.db, query);
+    }
+    if ((await this.#d.policy.decide(ctx, 'directory.read', {})).allowed) return searchEntries(this.#d.db, query);
+    const rows = await searchEntries(this.#d.db, { ...query, limit: 200 });
+    const allowed = new Map<string, boolean>();
+    for (const c of new Set(rows.map((r) => r.connectionId))) {
+      const site = await this.#d.siteOf?.(c);
+      allowed.set(c, site !== undefined && (await this.#d.policy.decide(ctx, 'directory.read', { site })).allowed);
+    }
+    // Nothing readable among the matches: refused (and audited) as a read of every site.
+    if (![...allowed.values()].some(Boolean)) await this.#d.policy.enforce(ctx, 'directory.read');
+    return rows.filter((r) => allowed.get(r.connectionId) === true).slice(0, query.limit ?? 50);
   }
 
   async show(
     ctx: RequestContext,
     id: string,
   ): Promise<DirectoryEntry & { readonly resolvedNetwork: NetworkMark | null }> {
-    await this.#d.policy.enforce(ctx, 'directory.read');
     const e = await getEntry(this.#d.db, id);
     if (e === undefined) throw new NotFoundError('directory entry');
+    await this.#enforce(ctx, e.connectionId);
     return { ...e, resolvedNetwork: await this.#networkOf(this.#d.db, e) };
   }
 
@@ -151,14 +172,23 @@ export class DirectoryService {
     ctx: RequestContext,
     connectionId: string | null,
     participants: readonly ParticipantQuery[],
+    /** The site the caller reads at (a referral's), when known; else the connection's. */
+    site?: string | null,
   ): Promise<ParticipantView[]> {
-    await this.#d.policy.enforce(ctx, 'directory.read');
+    if (site !== undefined && site !== null) await this.#d.policy.enforce(ctx, 'directory.read', { site });
+    else await this.#enforce(ctx, connectionId);
     const out: ParticipantView[] = [];
     for (const p of participants) {
       const e = connectionId !== null ? await this.#lookup(this.#d.db, connectionId, p) : undefined;
       out.push(e === undefined ? unresolved(p) : await this.#view(this.#d.db, e, p));
     }
     return out;
+  }
+
+  /** `directory.read` at the connection's site (at every site when it has none or it is not known). */
+  async #enforce(ctx: RequestContext, connectionId: string | null): Promise<void> {
+    const site = connectionId !== null ? await this.#d.siteOf?.(connectionId) : undefined;
+    await this.#d.policy.enforce(ctx, 'directory.read', site !== undefined ? { site } : {});
   }
 
   async #lookup(sql: Sql, connectionId: string, p: ParticipantQuery): Promise<DirectoryEntry | undefined> {

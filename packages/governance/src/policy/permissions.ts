@@ -85,7 +85,14 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'directory.learn']),
   // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
   // sends approved messages, and runs the purge a compliance officer's retention policies decided.
-  integration: new Set(['ehr.ingest', 'ehr.write', 'message.send', 'retention.purge', 'directory.learn']),
+  integration: new Set([
+    'ehr.ingest',
+    'ehr.write',
+    'message.send',
+    'retention.purge',
+    'directory.read',
+    'directory.learn',
+  ]),
 };
 
 export function roleAllows(role: Role, action: Action): boolean {

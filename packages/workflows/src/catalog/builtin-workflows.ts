@@ -8,7 +8,11 @@ export const referralsPackage = defineWorkflowPackage({
   name: 'referrals',
   definitions: [referralWorkflow],
   routes: (host) => [
-    createReferralRoute({ siteOf: (id) => host.siteOf(id), rulesOf: (id) => host.referralRulesOf(id) }),
+    createReferralRoute({
+      siteOf: (id) => host.siteOf(id),
+      rulesOf: (id) => host.referralRulesOf(id),
+      ...(host.networkOf !== undefined ? { networkOf: host.networkOf.bind(host) } : {}),
+    }),
   ],
 });
 

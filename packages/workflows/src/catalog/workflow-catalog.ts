@@ -5,7 +5,7 @@
  * instead of wiring each one by hand. The catalog refuses two packages claiming one workflow type or
  * one effect kind, with every problem listed at once.
  */
-import { ConfigError, type ErrorDetail } from '@steward/core';
+import { ConfigError, type ErrorDetail, type ParticipantRef } from '@steward/core';
 import type { EffectiveReferralRules } from '@steward/ehr';
 import type { EffectHandler, WorkflowDefinition } from '../engine/index.js';
 import type { Route } from '../routing/index.js';
@@ -16,6 +16,8 @@ export interface WorkflowHost {
   siteOf(connectionId: string): Promise<string | undefined>;
   /** The referral rules in force on a connection (vendor defaults and the site's override). */
   referralRulesOf(connectionId: string): Promise<EffectiveReferralRules>;
+  /** The clinic directory's word on participants: in or out of the clinic's network (null: it cannot say). */
+  networkOf?(connectionId: string, participants: readonly ParticipantRef[]): Promise<readonly ('in' | 'out' | null)[]>;
 }
 
 export interface WorkflowPackage {
