@@ -55,6 +55,7 @@ export async function startServer(
             cipher: kernel.cipher,
             logger,
             clock: kernel.clock,
+            directory: kernel.directory,
           },
           {
             mllpHost: config.ehr.mllpHost,

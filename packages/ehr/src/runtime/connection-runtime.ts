@@ -16,6 +16,8 @@ import { FhirChanges, type NotificationResult, type PollResult } from '../inboun
 import { parseCapabilityStatement, profileFor } from '../vendors/index.js';
 import type { ConnectionClient } from './connection-client.js';
 import { ensureSubscriptions, type SubscriptionSetup } from './subscriptions.js';
+import type { Resource } from '@medplum/fhirtypes';
+import { directoryKinds } from '@steward/clinic';
 
 /** The types Steward follows: the operational record, not the chart. */
 export const followedTypes = ['Appointment', 'ServiceRequest', 'Task', 'Encounter', 'DocumentReference'] as const;
@@ -26,6 +28,11 @@ export interface RuntimeLogger extends Hl7Logger {
 
 export interface ConnectionRuntimeOptions {
   readonly connection: EhrConnection;
+  /**
+   * The clinic directory's intake: with it, the directory's resource types the vendor serves are
+   * followed too (polled and notified), and each one filed is handed over.
+   */
+  readonly directory?: (resources: readonly Resource[]) => Promise<unknown>;
   /** The journal as the connection's own service account sees it. */
   readonly journal: InboundJournal;
   readonly marks: { get(type: string): Promise<string | undefined>; set(type: string, value: string): Promise<void> };
@@ -88,7 +95,10 @@ export class ConnectionRuntime {
             profile,
             journal: options.journal,
             marks: options.marks,
-            resourceTypes: followedTypes.filter((t) => profile.resources[t] !== undefined),
+            resourceTypes: [...followedTypes, ...(options.directory !== undefined ? directoryKinds : [])].filter(
+              (t) => profile.resources[t] !== undefined,
+            ),
+            ...(options.directory !== undefined ? { directory: options.directory } : {}),
             facilityTimeZone: options.connection.facilityTimeZone,
             ...(options.connection.settings.zonelessTimes !== undefined
               ? { zonelessTimes: options.connection.settings.zonelessTimes }
