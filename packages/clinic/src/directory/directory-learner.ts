@@ -54,7 +54,9 @@ export class DirectoryLearner {
         for (const p of named)
           if (p.ehrId !== undefined) toRead.set(`${p.kind}/${p.ehrId}`, { resourceType: p.kind, id: p.ehrId });
     }
-    await this.#o.directory.learn(this.#o.ctx, connectionId, facts);
+    // A batch names the same people and places again and again: each distinct fact once.
+    const distinct = [...new Map(facts.map((f) => [JSON.stringify(f), f])).values()];
+    await this.#o.directory.learn(this.#o.ctx, connectionId, distinct);
     let read = 0;
     let failed = 0;
     const seen = new Set<string>();

@@ -208,6 +208,19 @@ export async function recordFacts(
     if (existing === undefined) throw new Error(`directory entry ${inserted.rows[0]?.id ?? id} vanished`);
   }
   const merged = merge(existing, f);
+  // Nothing new (the common case: the same practitioner named by the next event): no write.
+  const known = new Set((existing.identifiers ?? []).map((i) => `${i.system}|${i.value}`));
+  if (
+    merged.key === existing.key &&
+    merged.ehrId === existing.ehr_id &&
+    merged.name === existing.display_name &&
+    stable(merged.details) === stable(existing.details) &&
+    stable(merged.links) === stable(existing.links) &&
+    merged.sources.join() === existing.sources.join() &&
+    (f.source !== 'fhir' || existing.last_error === null) &&
+    f.identifiers.every((i) => known.has(`${i.system}|${i.value}`))
+  )
+    return existing.id;
   await sql.query(
     `update directory_entries set key = $2, ehr_id = $3, status = $4, display_name = $5, details = $6, links = $7,
        sources = $8, last_error = $9, updated_at = $10 where id = $1`,
@@ -284,4 +297,16 @@ function merge(row: Row, f: DirectoryFacts) {
     links: f.source === 'fhir' ? { ...(f.links ?? {}) } : { ...(f.links ?? {}), ...row.links },
     sources: [...new Set([...row.sources, f.source])].sort(),
   };
+}
+
+/** JSON with object keys sorted (jsonb does not keep the order they were written in). */
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
 }

@@ -17,7 +17,6 @@ import { parseCapabilityStatement, profileFor } from '../vendors/index.js';
 import type { ConnectionClient } from './connection-client.js';
 import { ensureSubscriptions, type SubscriptionSetup } from './subscriptions.js';
 import type { Resource } from '@medplum/fhirtypes';
-import { directoryKinds } from '@steward/clinic';
 
 /** The types Steward follows: the operational record, not the chart. */
 export const followedTypes = ['Appointment', 'ServiceRequest', 'Task', 'Encounter', 'DocumentReference'] as const;
@@ -29,8 +28,9 @@ export interface RuntimeLogger extends Hl7Logger {
 export interface ConnectionRuntimeOptions {
   readonly connection: EhrConnection;
   /**
-   * The clinic directory's intake: with it, the directory's resource types the vendor serves are
-   * followed too (polled and notified), and each one filed is handed over.
+   * The clinic directory's intake: each Practitioner, PractitionerRole, Organization, Location or
+   * HealthcareService the connection files (a subscription may send them) is handed over. They are
+   * not polled by default: the followed types stay the workflow resources.
    */
   readonly directory?: (resources: readonly Resource[]) => Promise<unknown>;
   /** The journal as the connection's own service account sees it. */
@@ -95,9 +95,7 @@ export class ConnectionRuntime {
             profile,
             journal: options.journal,
             marks: options.marks,
-            resourceTypes: [...followedTypes, ...(options.directory !== undefined ? directoryKinds : [])].filter(
-              (t) => profile.resources[t] !== undefined,
-            ),
+            resourceTypes: followedTypes.filter((t) => profile.resources[t] !== undefined),
             ...(options.directory !== undefined ? { directory: options.directory } : {}),
             facilityTimeZone: options.connection.facilityTimeZone,
             ...(options.connection.settings.zonelessTimes !== undefined
