@@ -1222,7 +1222,8 @@ export type paths = {
         query?: {
           connection?: string;
           kind?: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
-          limit?: number;
+          /** @description 1-200, default 50 */
+          limit?: string;
           network?: 'in' | 'out';
           q?: string;
           status?: 'resolved' | 'unresolved';

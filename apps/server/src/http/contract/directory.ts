@@ -55,7 +55,7 @@ export const DirectoryQuery = Strict({
   connection: Type.Optional(Uuid),
   status: Type.Optional(Type.Enum(['resolved', 'unresolved'])),
   network: Type.Optional(Network),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$', description: '1-200, default 50' })),
 });
 
 export const DirectoryList = Type.Object({ items: List(DirectoryEntry) });

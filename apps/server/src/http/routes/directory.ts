@@ -39,7 +39,7 @@ export function directoryRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'dire
         ...(q.connection !== undefined ? { connectionId: q.connection } : {}),
         ...(q.status !== undefined ? { status: q.status } : {}),
         ...(q.network !== undefined ? { network: q.network } : {}),
-        ...(q.limit !== undefined ? { limit: q.limit } : {}),
+        ...(q.limit !== undefined ? { limit: Math.min(Number(q.limit), 200) } : {}),
       });
       return { items };
     },
