@@ -51,6 +51,8 @@ export const tableOwners = {
     'rel_import_runs',
     'rel_merge_reviews',
   ],
+  // The clinic's directory: practitioners, organizations, locations, services (not PHI).
+  'packages/clinic/src/directory/': ['directory_entries', 'directory_identifiers'],
 };
 
 /**

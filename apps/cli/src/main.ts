@@ -12,6 +12,7 @@ import { processIo, type CliIo } from './io.js';
 
 import type { auditExport, auditQuery } from './commands/audit.js';
 import type { referralsList, reportReferralsCommand } from './commands/referrals.js';
+import type { DirectorySearchFlags } from './commands/directory.js';
 import type * as adminTypes from './commands/admin.js';
 import type { EhrAddFlags } from './commands/ehr.js';
 import type { ReferralRuleFlags } from './commands/referral-rules.js';
@@ -37,6 +38,7 @@ const lazy = {
   contacts: () => import('./commands/contacts.js'),
   review: () => import('./commands/review.js'),
   referrals: () => import('./commands/referrals.js'),
+  directory: () => import('./commands/directory.js'),
   followups: () => import('./commands/followups.js'),
   demo: () => import('./commands/demo-accounts.js'),
   loginCmd: () => import('./commands/login.js'),
@@ -347,6 +349,28 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--limit <n>', 'most referrals (1-200)', '50')
     .option('--json', 'print the page as JSON')
     .action(async (o: Parameters<typeof referralsList>[1]) => (await lazy.referrals()).referralsList(g(), o));
+  const directory = p.command('directory').description('practitioners, organizations, locations and services, by name');
+  directory
+    .command('search [text]')
+    .description('entries whose name, identifier or EHR id matches')
+    .option('--kind <kind>', 'Practitioner, PractitionerRole, Organization, Location or HealthcareService')
+    .option('--connection <id>', 'on this EHR connection')
+    .option('--unresolved', 'only references nobody has named yet')
+    .option('--network <mark>', 'in or out (as marked by an administrator)')
+    .option('--limit <n>', 'most entries (1-200)', '50')
+    .option('--json', 'print the entries as JSON')
+    .action(async (text: string | undefined, o: DirectorySearchFlags) =>
+      (await lazy.directory()).directorySearch(g(), text, o),
+    );
+  directory
+    .command('show <id>')
+    .description('one entry: names, identifiers, specialties, contact points, organization, network')
+    .option('--json', 'print the entry as JSON')
+    .action(async (id: string, o: { json?: boolean }) => (await lazy.directory()).directoryShow(g(), id, o));
+  directory
+    .command('network <id> <mark>')
+    .description("mark an organization in or out of the clinic's network, or none (admin; audited)")
+    .action(async (id: string, mark: string) => (await lazy.directory()).directoryNetwork(g(), id, mark));
   const report = p.command('report').description('operational reports');
   report
     .command('referrals')

@@ -53,7 +53,7 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
-import { SiteRegistry, type SiteReference } from '@steward/clinic';
+import { DirectoryService, SiteRegistry, type SiteReference } from '@steward/clinic';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
@@ -171,6 +171,8 @@ export interface Kernel {
   readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
+  /** The clinic directory: practitioners, organizations, locations and services per connection, by name (governed). */
+  readonly directory: DirectoryService;
   /** The referral worklist, its figures and one referral's detail (governed: decide, read, audit). */
   readonly referrals: ReferralService;
   /** The recheck follow-ups, their figures and one follow-up's timeline (governed: decide, read, audit). */
@@ -357,6 +359,21 @@ export async function composeKernel(
     const actions = builtinActions.with(extensions.flatMap((e) => e.actions ?? []));
     const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
+    const directory = new DirectoryService({
+      db,
+      policy,
+      audit,
+      clock,
+      // An entry of a connection no longer registered is read at no site (a grant for every site).
+      siteOf: async (id) => {
+        try {
+          return (await connections.get(id)).site;
+        } catch (e) {
+          if ((e as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+          throw e;
+        }
+      },
+    });
     const outbox = new LocalOutbox({ db, cipher, policy, audit, clock });
     const messages = new MessageCommitter({
       preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
@@ -435,7 +452,8 @@ export async function composeKernel(
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
-      referrals: new ReferralService({ db, policy, audit }),
+      directory,
+      referrals: new ReferralService({ db, policy, audit, directory }),
       followups: new FollowupService({ db, policy, audit, clock, outbox }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
       eventFlags: new EventFlagService({ db, policy, connections }),
@@ -446,7 +464,15 @@ export async function composeKernel(
       workflowStore: workflowStore(db),
       ehrRuntime: (runtimeLogger, runtimeOptions = {}) =>
         new EhrRuntime(
-          { connections, journal: ehrJournal, clients: connectionClients, cipher, logger: runtimeLogger, clock },
+          {
+            connections,
+            journal: ehrJournal,
+            clients: connectionClients,
+            cipher,
+            logger: runtimeLogger,
+            clock,
+            directory,
+          },
           runtimeOptions,
         ),
       async ready() {

@@ -116,5 +116,50 @@ for (const target of storeTargets()) {
       const figures = (await report.json()) as { closed: number };
       assert.ok(figures.closed >= 1);
     });
+
+    it('names a referral to an outside practice: the directory reads what the ServiceRequest names', async () => {
+      const patient = ((await ehr('GET', 'Patient?_count=1')) as Bundle<Patient>).entry![0]!.resource!;
+      const pcp = ((await ehr('GET', 'Practitioner?_count=1')) as Bundle<Practitioner>).entry![0]!.resource!;
+      const practice = await ehr('POST', 'Organization', {
+        resourceType: 'Organization',
+        name: 'Lakeside Cardiology Group',
+      });
+      const heart = await ehr('POST', 'Practitioner', {
+        resourceType: 'Practitioner',
+        name: [{ prefix: ['Dr'], given: ['Ada'], family: 'Heart' }],
+      });
+      const role = await ehr('POST', 'PractitionerRole', {
+        resourceType: 'PractitionerRole',
+        practitioner: { reference: `Practitioner/${heart.id!}` },
+        organization: { reference: `Organization/${practice.id!}` },
+        specialty: [{ text: 'Cardiology' }],
+      });
+      const sr = await ehr('POST', 'ServiceRequest', {
+        resourceType: 'ServiceRequest',
+        status: 'active',
+        intent: 'order',
+        code: { text: 'Cardiology consult' },
+        subject: { reference: `Patient/${patient.id!}` },
+        requester: { reference: `Practitioner/${pcp.id!}` },
+        performer: [{ reference: `PractitionerRole/${role.id!}` }],
+        authoredOn: new Date().toISOString(),
+      });
+      await referralAt(sr.id!, 'sent');
+      const coordinator = await principalWith(server.kernel, 'sandbox-coordinator-2', {
+        role: 'coordinator',
+        site: 'sandbox',
+      });
+      const list = await fetch(`${server.url}/referrals?site=sandbox`, { headers: bearer(coordinator) });
+      type Named = { name: string | null; organization: string | null; service: string | null; status: string };
+      const item = (
+        (await list.json()) as { items: (ReferralListItem & { destination: Named; requester: Named })[] }
+      ).items.find((r) => r.serviceRequest === `ServiceRequest/${sr.id!}`)!;
+      assert.deepEqual(
+        [item.destination.name, item.destination.organization, item.destination.service],
+        ['Dr Ada Heart', 'Lakeside Cardiology Group', 'Cardiology'],
+      );
+      assert.equal(item.requester.status, 'resolved');
+      assert.ok(item.requester.name !== null && item.requester.name.length > 0);
+    });
   });
 }

@@ -3,7 +3,7 @@
  * their own clocks, and (next) the directory of people, places and services and the staff. Below the
  * EHR adapters, which resolve what they receive into it, and above governance, which guards it.
  */
-export {};
+
 export {
   BusinessCalendar,
   SiteRegistry,
@@ -24,3 +24,22 @@ export {
   type SiteRegistryDeps,
   type Weekday,
 } from './sites/index.js';
+export {
+  directoryKinds,
+  directoryFactsFromFhir,
+  DirectoryLearner,
+  DirectoryService,
+  isDirectoryKind,
+  participantFacts,
+  participantsOf,
+} from './directory/index.js';
+export type {
+  DirectoryEntry,
+  DirectoryFacts,
+  DirectoryKind,
+  DirectoryResourceReader,
+  DirectorySearch,
+  NetworkMark,
+  ParticipantQuery,
+  ParticipantView,
+} from './directory/index.js';

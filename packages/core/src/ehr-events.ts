@@ -59,6 +59,14 @@ export interface ParticipantRef {
   readonly ehrId?: string;
   readonly identifiers: readonly EhrIdentifier[];
   readonly display?: string;
+  /**
+   * What the source says of it beyond a name, when it says (HL7 PRD, ROL, AIL): a practice's
+   * specialties, contact points and address, the organization's name. Not PHI; read by the directory.
+   */
+  readonly specialties?: readonly string[];
+  readonly telecom?: readonly { readonly system: string; readonly value: string; readonly use?: string }[];
+  readonly address?: string;
+  readonly organization?: string;
 }
 
 /** FHIR Appointment.status values, which HL7 SIU filler status codes map onto. */
@@ -168,6 +176,8 @@ export interface EncounterFacts {
   readonly end?: string;
   readonly location?: ParticipantRef;
   readonly serviceProvider?: ParticipantRef;
+  /** Who took part (HL7 PV1-7 attending, -8 referring, -9 consulting, -17 admitting, ROL), for the directory. */
+  readonly participants?: readonly ParticipantRef[];
   readonly dischargeDisposition?: string;
   /** References of the referrals/appointments this encounter answers. */
   readonly basedOn: readonly string[];

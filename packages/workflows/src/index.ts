@@ -186,4 +186,7 @@ export type {
   FollowupFiguresQuery,
   FollowupStep,
   FollowupTimeline,
+  ReferralDirectory,
+  ReferralItem,
+  ReferralItemPage,
 } from './services/index.js';

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
@@ -59,6 +59,16 @@ describe('steward referrals on the embedded store', () => {
         await engine.start('referral', `referral:${CONN}:r${i}`, payload);
       }
       await new WorkflowWorker(engine, { id: 'seed' }).drain();
+      // The directory names the requester; a practice is there to be marked in network.
+      const learner = await principalWith(kernel, 'learner', { role: 'automation' });
+      await kernel.directory.learn(
+        { actor: { kind: 'service', id: learner.id, name: 'learner', authMethod: 'api-token' } },
+        CONN,
+        [
+          { kind: 'Practitioner', ehrId: 'pcp', identifiers: [], name: 'Dr Paula Primary', source: 'fhir' },
+          { kind: 'Organization', ehrId: 'lake', identifiers: [], name: 'Lakeside Cardiology Group', source: 'fhir' },
+        ],
+      );
     } finally {
       await kernel.close();
     }
@@ -89,5 +99,29 @@ describe('steward referrals on the embedded store', () => {
     assert.equal(south.status, 4, south.stderr);
     assert.match(south.stderr, /^error \[FORBIDDEN\]/);
     assert.equal(south.stdout.includes('ServiceRequest/r2'), false);
+  });
+
+  it('names who asked in the list, searches and shows the directory; only an admin marks the network', async () => {
+    const table = await steward(token, 'referrals', 'list', '--site', 'north');
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /Dr Paula Primary/);
+    // The entries belong to a connection at no site the coordinator's north grant covers.
+    const outside = await steward(token, 'directory', 'search', 'lakeside');
+    assert.equal(outside.status, 4, outside.stderr);
+    const admin = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+    const found = await steward(admin, 'directory', 'search', 'lakeside', '--json');
+    assert.equal(found.status, 0, found.stderr);
+    const [lake] = (JSON.parse(found.stdout) as { items: { id: string; name: string }[] }).items;
+    assert.equal(lake?.name, 'Lakeside Cardiology Group');
+    const shown = await steward(admin, 'directory', 'show', lake.id);
+    assert.match(shown.stdout, /reference +Organization\/lake/);
+    assert.match(shown.stdout, /network +unknown/);
+    const refused = await steward(token, 'directory', 'network', lake.id, 'in');
+    assert.equal(refused.status, 4, refused.stderr);
+    const marked = await steward(admin, 'directory', 'network', lake.id, 'in');
+    assert.equal(marked.status, 0, marked.stderr);
+    assert.match(marked.stdout, /Lakeside Cardiology Group: in/);
+    const bad = await steward(admin, 'directory', 'network', lake.id, 'maybe');
+    assert.equal(bad.status, 2, bad.stderr);
   });
 });

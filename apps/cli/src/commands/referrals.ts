@@ -1,10 +1,12 @@
 /**
  * @module `steward referrals list` and `steward report referrals`: the referral worklist and its
  * figures from a terminal, through the server's API (`phi.search` at the site, or at every site
- * without `--site`, decided there). Output is references and codes, never PHI.
+ * without `--site`, decided there). Output is references, codes and the names of practitioners and
+ * practices from the clinic directory (a raw reference, marked unresolved, when it has none); never PHI.
  */
 import { ValidationError } from '@steward/core';
-import { isReferralStage, type ReferralFigures, type ReferralPage, type ReferralStage } from '@steward/workflows';
+import type { ParticipantView } from '@steward/clinic';
+import { isReferralStage, type ReferralFigures, type ReferralItemPage, type ReferralStage } from '@steward/workflows';
 import { connect, query, type GlobalOptions } from '../client/http.js';
 import { printJson, printTable } from '../output.js';
 
@@ -23,7 +25,7 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 200))
     throw new ValidationError('bad limit', [{ path: '--limit', message: '1 to 200' }]);
   {
-    const page = await connect(g).request<ReferralPage>(
+    const page = await connect(g).request<ReferralItemPage>(
       'GET',
       `/referrals${query({
         site: o.site,
@@ -42,6 +44,9 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       page.items.map((r) => ({
         referral: r.serviceRequest ?? r.correlationKey,
         site: r.site,
+        from: named(r.requester),
+        to: named(r.destination),
+        network: r.destination?.network ?? '',
         stage: r.stage,
         since: r.stageEnteredAt,
         awaiting: r.awaiting,
@@ -51,7 +56,21 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
         leaked: r.leaked ?? '',
         status: r.status,
       })),
-      ['referral', 'site', 'stage', 'since', 'awaiting', 'due', 'overdue', 'escalated', 'leaked', 'status'],
+      [
+        'referral',
+        'site',
+        'from',
+        'to',
+        'network',
+        'stage',
+        'since',
+        'awaiting',
+        'due',
+        'overdue',
+        'escalated',
+        'leaked',
+        'status',
+      ],
     );
     if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }
@@ -101,4 +120,12 @@ function stageOf(value: string): ReferralStage {
       { path: '--stage', message: 'sent, received, accepted, scheduled, attended, reported or closed' },
     ]);
   return value;
+}
+
+/** A participant by name (with its service and organization), or its raw reference marked unresolved. */
+export function named(v: ParticipantView | null): string {
+  if (v === null) return '';
+  if (v.name === null) return `${v.reference ?? v.kind} (unresolved)`;
+  const where = [v.service, v.organization].filter((x) => x !== null && x !== v.name);
+  return where.length > 0 ? `${v.name} (${where.join(', ')})` : v.name;
 }

@@ -1316,6 +1316,348 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/directory': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search the directory by name, identifier or EHR id; filter by kind, connection, status, network */
+    get: {
+      parameters: {
+        query?: {
+          connection?: string;
+          kind?: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
+          /** @description 1-200, default 50 */
+          limit?: string;
+          network?: 'in' | 'out';
+          q?: string;
+          status?: 'resolved' | 'unresolved';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean | null;
+                address: string | null;
+                connectionId: string;
+                ehrId: string | null;
+                /** Format: date-time */
+                firstSeen: string;
+                id: string;
+                identifiers: {
+                  system: string;
+                  value: string;
+                }[];
+                /** @enum {unknown} */
+                kind: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
+                lastError: string | null;
+                links: {
+                  locations?: string[];
+                  organization?: string;
+                  partOf?: string;
+                  practitioner?: string;
+                  services?: string[];
+                };
+                name: string | null;
+                network: ('in' | 'out') | null;
+                organizationName: string | null;
+                reference: string;
+                sources: ('fhir' | 'hl7v2' | 'reference')[];
+                specialties: string[];
+                /** @enum {unknown} */
+                status: 'resolved' | 'unresolved';
+                telecom: {
+                  system: string;
+                  use?: string;
+                  value: string;
+                }[];
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/directory/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One directory entry: names, identifiers, specialties, contact points, links, network */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean | null;
+              address: string | null;
+              connectionId: string;
+              ehrId: string | null;
+              /** Format: date-time */
+              firstSeen: string;
+              id: string;
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+              /** @enum {unknown} */
+              kind: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
+              lastError: string | null;
+              links: {
+                locations?: string[];
+                organization?: string;
+                partOf?: string;
+                practitioner?: string;
+                services?: string[];
+              };
+              name: string | null;
+              network: ('in' | 'out') | null;
+              organizationName: string | null;
+              reference: string;
+              resolvedNetwork: ('in' | 'out') | null;
+              sources: ('fhir' | 'hl7v2' | 'reference')[];
+              specialties: string[];
+              /** @enum {unknown} */
+              status: 'resolved' | 'unresolved';
+              telecom: {
+                system: string;
+                use?: string;
+                value: string;
+              }[];
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/directory/{id}/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Mark an organization in or out of the clinic's network (null clears the mark); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            network: ('in' | 'out') | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean | null;
+              address: string | null;
+              connectionId: string;
+              ehrId: string | null;
+              /** Format: date-time */
+              firstSeen: string;
+              id: string;
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+              /** @enum {unknown} */
+              kind: 'Practitioner' | 'PractitionerRole' | 'Organization' | 'Location' | 'HealthcareService';
+              lastError: string | null;
+              links: {
+                locations?: string[];
+                organization?: string;
+                partOf?: string;
+                practitioner?: string;
+                services?: string[];
+              };
+              name: string | null;
+              network: ('in' | 'out') | null;
+              organizationName: string | null;
+              reference: string;
+              sources: ('fhir' | 'hl7v2' | 'reference')[];
+              specialties: string[];
+              /** @enum {unknown} */
+              status: 'resolved' | 'unresolved';
+              telecom: {
+                system: string;
+                use?: string;
+                value: string;
+              }[];
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/egress': {
     parameters: {
       query?: never;
@@ -3762,6 +4104,17 @@ export type paths = {
                 correlationKey: string;
                 /** Format: date-time */
                 createdAt: string;
+                destination: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 dueAt: string | null;
                 ending: {
                   by: string | null;
@@ -3777,6 +4130,17 @@ export type paths = {
                   description: string;
                   origin: string;
                   rule: string;
+                } | null;
+                requester: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
                 } | null;
                 serviceRequest: string | null;
                 site: string | null;
@@ -3871,6 +4235,17 @@ export type paths = {
               correlationKey: string;
               /** Format: date-time */
               createdAt: string;
+              destination: {
+                entryId: string | null;
+                kind: string;
+                name: string | null;
+                network: ('in' | 'out') | null;
+                organization: string | null;
+                reference: string | null;
+                service: string | null;
+                /** @enum {unknown} */
+                status: 'resolved' | 'unresolved';
+              } | null;
               due: {
                 [key: string]: string;
               };
@@ -3920,6 +4295,17 @@ export type paths = {
                 rule: string;
               } | null;
               requestCompleted: boolean;
+              requester: {
+                entryId: string | null;
+                kind: string;
+                name: string | null;
+                network: ('in' | 'out') | null;
+                organization: string | null;
+                reference: string | null;
+                service: string | null;
+                /** @enum {unknown} */
+                status: 'resolved' | 'unresolved';
+              } | null;
               serviceRequest: string | null;
               site: string | null;
               /** @enum {unknown} */
@@ -7587,6 +7973,8 @@ export type paths = {
               | 'retention.manage'
               | 'retention.purge'
               | 'incident.manage'
+              | 'directory.read'
+              | 'directory.learn'
             )[];
           };
         };

@@ -27,6 +27,7 @@ import { auditRoutes } from './routes/audit.js';
 import { ehrRoutes } from './routes/ehr.js';
 import { ehrConnectionAddRoutes } from './routes/ehr-connections-add.js';
 import { referralRuleRoutes } from './routes/referral-rules.js';
+import { directoryRoutes } from './routes/directory.js';
 import { reviewRoutes } from './routes/review.js';
 import { reviewConsoleRoutes } from './routes/review-console.js';
 import { contactRoutes } from './routes/contacts.js';
@@ -154,6 +155,7 @@ export async function buildApp(
   contactRoutes(app, kernel);
   followupRoutes(app, kernel);
   referralRoutes(app, kernel);
+  directoryRoutes(app, kernel);
   operationsRoutes(app, kernel);
   retentionRoutes(app, kernel);
   siteRoutes(app, kernel);

@@ -46,5 +46,19 @@ export function workflowCatalog(
     referralRulesOf: (id) => kernel.referralRules.effectiveFor(id),
     // Read when a workflow starts (one indexed row), so a site's change applies to the next workflow.
     siteClockOf: (site) => kernel.sites.clockOf(site),
+    // In or out of network from the clinic directory, asked as the connection's own account.
+    networkOf: async (id, participants) => {
+      const c = await kernel.connections.get(id);
+      const views = await kernel.directory.describe(
+        { actor: kernel.connections.actorOf(c), sourceAddress: 'workflow-router' },
+        id,
+        participants.map((p) => ({
+          kind: p.kind,
+          ref: p.ehrId !== undefined ? `${p.kind}/${p.ehrId}` : null,
+          identifier: p.identifiers[0] !== undefined ? `${p.identifiers[0].system}|${p.identifiers[0].value}` : null,
+        })),
+      );
+      return views.map((v) => v.network);
+    },
   });
 }

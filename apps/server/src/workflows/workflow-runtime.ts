@@ -6,6 +6,7 @@
  * reads and proposes, never approves or writes) and `steward-applier` (integration: applies
  * approved writes, reads no chart).
  */
+import { DirectoryLearner } from '@steward/clinic';
 import { NotFoundError, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import {
@@ -101,10 +102,18 @@ export async function startWorkflowRuntime(
   const worker = new WorkflowWorker(engine, {
     onError: (e) => logger.error({ err: e, worker: worker.id }, 'workflow worker batch failed: retrying'),
   });
+  // The directory learns what each batch names before the routes ask it (as steward-workflows, which
+  // reads a referral's practitioners and organizations through the governed, read-only EHR reader).
+  const learner = new DirectoryLearner({
+    directory: kernel.directory,
+    ctx: drafter,
+    read: async (ctx, connectionId, ref) => (await kernel.ehr.read(ctx, connectionId, ref)).resource,
+  });
   const router = kernel.workflowStore.router({
     engine,
     routes: options.routes,
     clock: kernel.clock,
+    observers: [(connectionId, events) => learner.observe(connectionId, events)],
     connections: async () =>
       (await kernel.connections.all()).map((c) =>
         routedConnection(c.id, (ctx) => kernel.ehrJournal.forConnection(ctx, c), {

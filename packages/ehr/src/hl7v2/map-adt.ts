@@ -19,6 +19,7 @@ import {
   xcnParticipant,
   type Hl7MapContext,
 } from './map-common.js';
+import { pv1Participants, rolParticipants } from './map-directory.js';
 
 /** PV1-2 patient class (HL7 table 0004) → FHIR Encounter.class (v3 ActCode). */
 const encounterClass: Readonly<Record<string, string>> = {
@@ -76,6 +77,7 @@ export function mapAdt(parsed: ParsedHl7, ctx: Hl7MapContext): EhrEventInput[] {
           end: timeOf(ctx, pv1, 45, 'PV1-45'),
           location: plLocation(pv1, 3),
           serviceProvider: xcnParticipant(ctx, pv1, 7),
+          participants: [...pv1Participants(ctx, pv1), ...rolParticipants(ctx, parsed)],
           dischargeDisposition: discharged ? component(pv1, 36, 1) : undefined,
         },
       );

@@ -11,6 +11,7 @@
 import type { EhrCoding, EhrEventInput, ParticipantRef, ReferralFacts, ReferralStatus } from '@steward/core';
 import type { Hl7Segment } from '@medplum/core';
 import { component, subcomponent, value, type ParsedHl7 } from './parse.js';
+import { prdDetails } from './map-directory.js';
 import {
   eiIdentifier,
   envelope,
@@ -87,5 +88,8 @@ function providerOf(prd: Hl7Segment): ParticipantRef | undefined {
       ? []
       : [{ system: `urn:steward:hl7v2:provider-id:${encodeURIComponent(idType || 'unknown')}`, value: id }];
   if (display === '' && identifiers.length === 0) return undefined;
-  return display === '' ? { kind: 'Practitioner', identifiers } : { kind: 'Practitioner', identifiers, display };
+  return prdDetails(
+    prd,
+    display === '' ? { kind: 'Practitioner', identifiers } : { kind: 'Practitioner', identifiers, display },
+  );
 }

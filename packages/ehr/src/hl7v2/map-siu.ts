@@ -29,6 +29,7 @@ import {
   xcnParticipant,
   type Hl7MapContext,
 } from './map-common.js';
+import { withResourceType } from './map-directory.js';
 
 /** SCH-25 / AIS-13 filler status codes (HL7 table 0278) → FHIR Appointment.status. */
 const fillerStatus: Readonly<Record<string, AppointmentStatus>> = {
@@ -238,7 +239,7 @@ function participants(parsed: ParsedHl7, ctx: Hl7MapContext): ParticipantRef[] {
   const out: ParticipantRef[] = [];
   for (const aip of parsed.message.getAllSegments('AIP')) {
     const p = xcnParticipant(ctx, aip, 3);
-    if (p !== undefined) out.push(p);
+    if (p !== undefined) out.push(withResourceType(aip, p));
   }
   for (const ail of parsed.message.getAllSegments('AIL')) {
     const l = plLocation(ail, 3);

@@ -313,4 +313,30 @@ describe('FhirChanges', () => {
     assert.equal((await refusing.events(0, 10)).length, 0);
     assert.match((await refusing.deadLetters())[0]?.reason ?? '', /Appointment.start: has a time without a UTC offset/);
   });
+
+  it('hands the directory its resources once filed, and a directory failure fails the poll (the mark stays)', async () => {
+    const journal = new MemoryInboundJournal();
+    const learned: string[] = [];
+    let fail = true;
+    const { ehr, changes } = setup(10, journal, {
+      resourceTypes: ['Appointment', 'Practitioner', 'Organization'],
+      directory: (resources) => {
+        if (fail) return Promise.reject(new Error('directory store down'));
+        learned.push(...resources.map((r) => `${r.resourceType}/${r.id ?? ''}`));
+        return Promise.resolve();
+      },
+    });
+    ehr.put(appointment('a1', 'booked'));
+    ehr.put({ resourceType: 'Practitioner', id: 'p1', name: [{ family: 'Careful', given: ['Adam'] }] });
+    ehr.put({ resourceType: 'Organization', id: 'o1', name: 'Springfield Heart Partners' });
+    await assert.rejects(changes.pollOnce(), /directory store down/);
+    fail = false;
+    const polled = await changes.pollOnce();
+    assert.deepEqual([...learned].sort(), ['Organization/o1', 'Practitioner/p1']);
+    assert.equal(polled.events, 0, 'a directory resource is no event: the journal keeps it as a message');
+    ehr.put({ resourceType: 'Organization', id: 'o1', name: 'Springfield Heart Partners LLC' });
+    learned.length = 0;
+    await changes.pollOnce();
+    assert.deepEqual(learned, ['Organization/o1'], 'a change to a directory resource reaches the directory');
+  });
 });

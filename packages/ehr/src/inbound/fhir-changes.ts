@@ -24,6 +24,7 @@ import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir-r4/index.js';
 import { changeEvents, detectGaps, eventResourceTypes, parseSubscriptionNotification } from '../fhir-model/index.js';
 import { planPolling, type VendorProfile } from '../vendors/index.js';
+import { isDirectoryKind } from '@steward/clinic';
 
 /** Where polling marks are kept durably (the connection registry's `ehr_sync_state`). */
 export interface HighWaterMarks {
@@ -48,6 +49,12 @@ export interface FhirChangesOptions {
   /** Date-times without an offset: read in `facilityTimeZone` and flagged (default), or refused. */
   readonly zonelessTimes?: 'infer' | 'refuse';
   readonly clock?: Clock;
+  /**
+   * Hands the clinic directory every Practitioner, PractitionerRole, Organization, Location and
+   * HealthcareService filed (polled or notified, not refused), after the journal stored it. A
+   * failure fails the poll (its mark does not move) or the notification (the EHR sends again).
+   */
+  readonly directory?: (resources: readonly Resource[]) => Promise<unknown>;
 }
 
 export interface PollResult {
@@ -84,6 +91,8 @@ const eventTypes: ReadonlySet<string> = new Set(eventResourceTypes);
 interface Prepared {
   readonly message: InboundMessage;
   readonly events: readonly EhrEventInput[];
+  /** The resource as normalized (what the directory reads). */
+  readonly resource: Resource;
   readonly refused?: string;
 }
 
@@ -211,7 +220,9 @@ export class FhirChanges {
   ): Promise<{ events: number; duplicate: boolean }> {
     const item = await this.prepare(fetched, channel, notificationKey, false);
     if (item.refused !== undefined) return counted(await this.options.journal.deadLetter(item.message, item.refused));
-    return counted(await this.options.journal.receive(item.message, item.events));
+    const outcome = counted(await this.options.journal.receive(item.message, item.events));
+    await this.learn([item.resource]);
+    return outcome;
   }
 
   /**
@@ -240,6 +251,7 @@ export class FhirChanges {
     } else {
       for (const p of items) out.set(p, counted(await journal.receive(p.message, p.events)));
     }
+    await this.learn(items.map((p) => p.resource));
     return prepared.map((p) => out.get(p) as { events: number; duplicate: boolean });
   }
 
@@ -278,12 +290,18 @@ export class FhirChanges {
         ...(this.options.zonelessTimes !== undefined ? { zonelessTimes: this.options.zonelessTimes } : {}),
         knownModifierExtensions: (this.options.profile.modifierExtensions ?? []).map((m) => m.url),
       });
-      return { message, events };
+      return { message, events, resource };
     } catch (e) {
       if (isStewardError(e) && (e.code === 'FHIR_INVALID' || e.code === 'FHIR_UNSUPPORTED'))
-        return { message, events: [], refused: `${e.code}: ${e.message}` };
+        return { message, events: [], resource, refused: `${e.code}: ${e.message}` };
       throw e;
     }
+  }
+
+  /** The directory's resources among those filed, to the directory (when one is wired in). */
+  private async learn(resources: readonly Resource[]): Promise<void> {
+    const directory = resources.filter((r) => isDirectoryKind(r.resourceType));
+    if (directory.length > 0 && this.options.directory !== undefined) await this.options.directory(directory);
   }
 
   /** The version before this one, from instance history; undefined for a first version. */

@@ -16,6 +16,7 @@ import { FhirChanges, type NotificationResult, type PollResult } from '../inboun
 import { parseCapabilityStatement, profileFor } from '../vendors/index.js';
 import type { ConnectionClient } from './connection-client.js';
 import { ensureSubscriptions, type SubscriptionSetup } from './subscriptions.js';
+import type { Resource } from '@medplum/fhirtypes';
 
 /** The types Steward follows: the operational record, not the chart. */
 export const followedTypes = ['Appointment', 'ServiceRequest', 'Task', 'Encounter', 'DocumentReference'] as const;
@@ -26,6 +27,12 @@ export interface RuntimeLogger extends Hl7Logger {
 
 export interface ConnectionRuntimeOptions {
   readonly connection: EhrConnection;
+  /**
+   * The clinic directory's intake: each Practitioner, PractitionerRole, Organization, Location or
+   * HealthcareService the connection files (a subscription may send them) is handed over. They are
+   * not polled by default: the followed types stay the workflow resources.
+   */
+  readonly directory?: (resources: readonly Resource[]) => Promise<unknown>;
   /** The journal as the connection's own service account sees it. */
   readonly journal: InboundJournal;
   readonly marks: { get(type: string): Promise<string | undefined>; set(type: string, value: string): Promise<void> };
@@ -89,6 +96,7 @@ export class ConnectionRuntime {
             journal: options.journal,
             marks: options.marks,
             resourceTypes: followedTypes.filter((t) => profile.resources[t] !== undefined),
+            ...(options.directory !== undefined ? { directory: options.directory } : {}),
             facilityTimeZone: options.connection.facilityTimeZone,
             ...(options.connection.settings.zonelessTimes !== undefined
               ? { zonelessTimes: options.connection.settings.zonelessTimes }

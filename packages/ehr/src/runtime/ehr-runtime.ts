@@ -16,6 +16,8 @@ import type { ConnectionRegistry, EhrConnection } from '../connections/index.js'
 import type { NotificationResult } from '../inbound/index.js';
 import type { ConnectionClients } from './connection-client.js';
 import { ConnectionRuntime, type ConnectionStatus, type RuntimeLogger } from './connection-runtime.js';
+import type { Resource } from '@medplum/fhirtypes';
+import { directoryFactsFromFhir, type DirectoryService } from '@steward/clinic';
 
 export interface EhrRuntimeDeps {
   readonly connections: ConnectionRegistry;
@@ -25,6 +27,8 @@ export interface EhrRuntimeDeps {
   readonly cipher: Pick<KeyRing, 'blindIndex'>;
   readonly logger: RuntimeLogger;
   readonly clock?: Clock;
+  /** The clinic directory: learns the directory's resources each connection files (as that connection's account). */
+  readonly directory?: Pick<DirectoryService, 'learn'>;
 }
 
 export interface EhrRuntimeOptions {
@@ -72,8 +76,19 @@ export class EhrRuntime {
     const o = this.options.overrides?.[connection.name] ?? {};
     const actor = d.connections.actorOf(connection);
     const client = connection.fhirBaseUrl === undefined ? undefined : await d.clients.for(connection);
+    const directory = d.directory;
     const runtime = new ConnectionRuntime({
       connection,
+      ...(directory !== undefined
+        ? {
+            directory: (resources: readonly Resource[]) =>
+              directory.learn(
+                { actor, sourceAddress: 'ehr-runtime' },
+                connection.id,
+                resources.flatMap((r) => directoryFactsFromFhir(r) ?? []),
+              ),
+          }
+        : {}),
       journal: d.journal.forConnection({ actor, sourceAddress: 'ehr-runtime' }, connection),
       marks: {
         get: (type) => d.connections.highWater(connection.id, type),

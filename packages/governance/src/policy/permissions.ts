@@ -32,6 +32,9 @@ export const actions = [
   'retention.manage',
   'retention.purge',
   'incident.manage',
+  // The clinic's directory (practitioners, organizations, locations, services): not PHI.
+  'directory.read',
+  'directory.learn',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -50,6 +53,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'config.manage',
     'keys.rotate',
     'audit.verify',
+    'directory.read',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -62,6 +66,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'retention.manage',
     'retention.purge',
     'incident.manage',
+    'directory.read',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
@@ -72,13 +77,22 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'proposal.create',
     'review.read',
     'review.decide',
+    'directory.read',
   ]),
-  front_desk: new Set(['phi.read', 'phi.search', 'phi.write']),
-  clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide']),
-  automation: new Set(['phi.read', 'phi.search', 'proposal.create']),
+  front_desk: new Set(['phi.read', 'phi.search', 'phi.write', 'directory.read']),
+  clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide', 'directory.read']),
+  // Learns the directory from what the EHR names (the workflows' account reads the resources).
+  automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'directory.learn']),
   // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
   // sends approved messages, and runs the purge a compliance officer's retention policies decided.
-  integration: new Set(['ehr.ingest', 'ehr.write', 'message.send', 'retention.purge']),
+  integration: new Set([
+    'ehr.ingest',
+    'ehr.write',
+    'message.send',
+    'retention.purge',
+    'directory.read',
+    'directory.learn',
+  ]),
 };
 
 export function roleAllows(role: Role, action: Action): boolean {

@@ -24,6 +24,7 @@ import { sql as retention } from './028-retention.js';
 import { sql as incidents } from './029-incidents.js';
 import { sql as ehrEventsInboundIndex } from './030-ehr-events-inbound-index.js';
 import { sql as sites } from './034-sites.js';
+import { sql as directory } from './037-directory.js';
 
 export interface Migration {
   readonly version: number;
@@ -57,4 +58,5 @@ export const migrations: readonly Migration[] = [
   { version: 29, name: 'incidents', sql: incidents },
   { version: 30, name: 'ehr-events-inbound-index', sql: ehrEventsInboundIndex },
   { version: 34, name: 'sites', sql: sites },
+  { version: 37, name: 'directory', sql: directory },
 ];

@@ -14,6 +14,7 @@ export const referralsPackage = defineWorkflowPackage({
       rulesOf: (id) => host.referralRulesOf(id),
       // Due times in the site's business days, when the site has a record.
       calendarOf: referralCalendarOf(host),
+      ...(host.networkOf !== undefined ? { networkOf: host.networkOf.bind(host) } : {}),
     }),
   ],
 });

@@ -5,7 +5,7 @@
  * instead of wiring each one by hand. The catalog refuses two packages claiming one workflow type or
  * one effect kind, with every problem listed at once.
  */
-import { ConfigError, type ErrorDetail } from '@steward/core';
+import { ConfigError, type ErrorDetail, type ParticipantRef } from '@steward/core';
 import type { SiteClock } from '@steward/clinic';
 import type { EffectiveReferralRules } from '@steward/ehr';
 import type { EffectHandler, WorkflowDefinition } from '../engine/index.js';
@@ -22,6 +22,8 @@ export interface WorkflowHost {
    * site without one, whose workflows keep the defaults (America/New_York, calendar days).
    */
   siteClockOf?(site: string): Promise<SiteClock | undefined>;
+  /** The clinic directory's word on participants: in or out of the clinic's network (null: it cannot say). */
+  networkOf?(connectionId: string, participants: readonly ParticipantRef[]): Promise<readonly ('in' | 'out' | null)[]>;
 }
 
 export interface WorkflowPackage {

@@ -31,8 +31,19 @@ export function isReferralStage(v: string): v is ReferralStage {
   return (referralStages as readonly string[]).includes(v);
 }
 
-/** A participant as a signal carries it: its EHR reference (if any) and its identifiers' systems (never values). */
-export type ParticipantNote = { kind: string; ref: string | null; systems: string[] };
+/**
+ * A participant as a signal carries it: its EHR reference (if any) and its identifiers' systems.
+ * With the directory wired in (the server), also its first identifier (`system|value`: a
+ * practitioner's or practice's, never a patient's) so an HL7-only participant can be named, and
+ * whether the directory puts it in or out of the clinic's network (null: the directory cannot say).
+ */
+export type ParticipantNote = {
+  kind: string;
+  ref: string | null;
+  systems: string[];
+  identifier?: string | null;
+  network?: 'in' | 'out' | null;
+};
 
 export type StageEntry = { stage: ReferralStage; at: string; eventId: string | null };
 
@@ -74,6 +85,8 @@ export type ReferralState = {
   history: StageEntry[];
   /** Requester reference (`Practitioner/…`), who gets the overdue Task. */
   owner: string | null;
+  /** The requester as a participant (absent in workflows started before it was kept). */
+  requester?: ParticipantNote | null;
   performers: ParticipantNote[];
   performerInNetwork: boolean | null;
   appointment: string | null;
@@ -150,7 +163,13 @@ export const referralCalendar = s.object({
 });
 export type ReferralCalendar = Infer<typeof referralCalendar>;
 
-const participantNote = s.object({ kind: s.string(), ref: s.nullable(s.string()), systems: s.array(s.string()) });
+const participantNote = s.object({
+  kind: s.string(),
+  ref: s.nullable(s.string()),
+  systems: s.array(s.string()),
+  identifier: s.nullable(s.string()).optional(),
+  network: s.nullable(s.literal('in', 'out')).optional(),
+});
 
 /** What the route starts a referral with; checked when started and when the step reads it back. */
 export const referralStart = defineStart(
@@ -166,6 +185,8 @@ export const referralStart = defineStart(
     priority: s.nullable(s.string()),
     requester: s.nullable(s.string()),
     performers: s.array(participantNote),
+    /** The requester as a participant (its identifier for an HL7 one); `requester` keeps the reference. */
+    requesterNote: s.nullable(participantNote).optional(),
     recognisedBy: s.object({ rule: s.string(), origin: s.string(), description: s.string() }).optional(),
     /** The site's business calendar; absent when the site has no record (calendar days). */
     calendar: referralCalendar.optional(),
@@ -250,6 +271,12 @@ export const defaultNetworkRule: NetworkRule = { systems: [], externalRefs: [] }
 export function inNetwork(rule: NetworkRule, parts: readonly ParticipantNote[]): boolean | null {
   const relevant = parts.filter((p) => p.kind !== 'Patient');
   if (relevant.length === 0) return null;
+  // The directory decides when it was asked (the route noted `network`): in when any is in, out
+  // when any is out, unknown otherwise. The declared rule below is for routes without a directory.
+  if (relevant.some((p) => p.network !== undefined)) {
+    if (relevant.some((p) => p.network === 'in')) return true;
+    return relevant.some((p) => p.network === 'out') ? false : null;
+  }
   return relevant.some(
     (p) => (p.ref !== null && !rule.externalRefs.includes(p.ref)) || p.systems.some((s) => rule.systems.includes(s)),
   );

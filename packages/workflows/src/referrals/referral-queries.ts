@@ -14,6 +14,7 @@ import {
   referralStages,
   type LeakReason,
   type Recognition,
+  type ParticipantNote,
   type ReferralEnding,
   type ReferralStage,
   type ReferralState,
@@ -48,6 +49,9 @@ export interface ReferralListItem {
   readonly escalated: boolean;
   readonly leaked: LeakReason | null;
   readonly owner: string | null;
+  /** Who asked (the requester as a participant) and where to (the first performer), as the EHR named them. */
+  readonly requester: ParticipantNote | null;
+  readonly destination: ParticipantNote | null;
   readonly appointment: string | null;
   readonly proposalIds: readonly string[];
   /** The referral rule that started it (null for workflows from before rules were recorded). */
@@ -153,6 +157,8 @@ function toItem(row: Row): ReferralListItem {
     escalated: s.escalated,
     leaked: s.leaked,
     owner: s.owner,
+    requester: s.requester ?? ownerNote(s.owner),
+    destination: s.performers[0] ?? null,
     appointment: s.appointment,
     proposalIds: s.proposals.flatMap((p) => (p.proposalId !== null ? [p.proposalId] : [])),
     recognisedBy: s.recognisedBy ?? null,
@@ -160,6 +166,11 @@ function toItem(row: Row): ReferralListItem {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
+}
+
+/** The requester of a workflow started before the requester was kept as a participant: its reference. */
+function ownerNote(owner: string | null): ParticipantNote | null {
+  return owner === null ? null : { kind: owner.split('/')[0] ?? 'Practitioner', ref: owner, systems: [] };
 }
 
 export interface ReferralFigureFilter {

@@ -47,6 +47,14 @@ export interface ReferralRouteOptions {
   readonly rulesOf?: (connectionId: string) => Promise<EffectiveReferralRules>;
   /** The business calendar of a connection's site, when the site has a record (due times in business days). */
   readonly calendarOf?: (connectionId: string, from: Date) => Promise<ReferralCalendar | undefined>;
+  /**
+   * The directory's word on participants (in or out of the clinic's network, null when it cannot
+   * say), one answer per participant. Absent: the workflow's declared network rule decides.
+   */
+  readonly networkOf?: (
+    connectionId: string,
+    participants: readonly ParticipantRef[],
+  ) => Promise<readonly ('in' | 'out' | null)[]>;
 }
 
 const genericRules = effectiveRules(defaultReferralRules, emptyOverride);
@@ -81,6 +89,18 @@ const srPrefix = 'ServiceRequest/';
 export const closingOutputTypes = ['Procedure', 'DiagnosticReport', 'Encounter', 'DocumentReference', 'Observation'];
 
 export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
+  const notes = async (connectionId: string, parts: readonly ParticipantRef[]): Promise<ParticipantNote[]> => {
+    if (options.networkOf === undefined) return parts.map(participantNote);
+    const marks = await options.networkOf(connectionId, parts);
+    return parts.map((p, i) => {
+      const id = p.identifiers[0];
+      return {
+        ...participantNote(p),
+        identifier: id !== undefined ? `${id.system}|${id.value}` : null,
+        network: marks[i] ?? null,
+      };
+    });
+  };
   const rulesOf = options.rulesOf ?? (() => Promise.resolve(genericRules));
   const calendarField = async (connectionId: string, occurredAt: string): Promise<{ calendar?: ReferralCalendar }> => {
     const from = new Date(occurredAt);
@@ -172,7 +192,9 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             status: f.status,
             priority: f.priority ?? null,
             requester: f.requester !== undefined ? participantNote(f.requester).ref : null,
-            performers: f.performers.map(participantNote),
+            performers: await notes(event.connectionId, f.performers),
+            requesterNote:
+              f.requester !== undefined ? ((await notes(event.connectionId, [f.requester]))[0] ?? null) : null,
             recognisedBy: recognition(decision),
             ...(await calendarField(event.connectionId, event.occurredAt)),
           }),
@@ -222,7 +244,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
           ...base(f.status),
           ref: own ?? null,
           start: f.start ?? null,
-          participants: f.participants.map(participantNote),
+          participants: await notes(event.connectionId, f.participants),
         };
         return [
           ...[...(own !== undefined ? [own] : []), ...ownTokens].map((ref): RouteAction => ({
@@ -240,7 +262,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
         const payload: ReferralSignalPayload = {
           ...base(f.status),
           ref: own ?? null,
-          participants: f.serviceProvider !== undefined ? [participantNote(f.serviceProvider)] : [],
+          participants: f.serviceProvider !== undefined ? await notes(event.connectionId, [f.serviceProvider]) : [],
         };
         return [
           ...(own !== undefined ? [{ kind: 'link', ref: own, correlationKey: key } as const] : []),

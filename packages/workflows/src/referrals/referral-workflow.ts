@@ -130,6 +130,7 @@ class Step {
     s.patientEventId = p.eventId;
     s.priority = p.priority;
     s.owner = p.requester;
+    s.requester = p.requesterNote ?? null;
     s.performers = p.performers;
     s.performerInNetwork = inNetwork(this.network, p.performers);
     s.recognisedBy = p.recognisedBy ?? null;

@@ -28,6 +28,12 @@ export interface EventRouterOptions {
   readonly connections: () => Promise<readonly RoutedConnection[]>;
   readonly batchSize?: number;
   readonly clock?: Clock;
+  /**
+   * Called with each batch before the routes plan it (the clinic directory learns what the events
+   * name, so a route asking it finds them). Must be harmless to repeat: a failure fails the round,
+   * which reads the same batch again.
+   */
+  readonly observers?: readonly ((connectionId: string, events: readonly EhrEvent[]) => Promise<unknown>)[];
 }
 
 export interface RouteRound {
@@ -52,6 +58,7 @@ export class EventRouter {
       const from = await this.#cursor(this.#o.db, c.id);
       const batch = await c.journal.events(from, this.#o.batchSize ?? 200);
       if (batch.length === 0) continue;
+      for (const observe of this.#o.observers ?? []) await observe(c.id, batch);
       // Routes may read (a link, a connection's site): they run before the transaction, since the
       // embedded store has one connection and a read outside an open transaction would wait on it.
       const planned = await this.#plan(c.id, batch);

@@ -5,6 +5,9 @@ export type {
   ReferralDetail,
   ReferralHistoryEntry,
   ReferralStageChange,
+  ReferralDirectory,
+  ReferralItem,
+  ReferralItemPage,
 } from './referral-service.js';
 export { FollowupService } from './followup-service.js';
 export type {

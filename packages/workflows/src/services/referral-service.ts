@@ -7,10 +7,12 @@
  */
 import type { RequestContext } from '@steward/core';
 import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
+import type { ParticipantQuery, ParticipantView } from '@steward/clinic';
 import type { Sql } from '@steward/store';
 import {
   REFERRAL_WORKFLOW,
   referralStages,
+  type ParticipantNote,
   type ReferralStage,
   type ReferralState,
 } from '../referrals/referral-model.js';
@@ -29,6 +31,29 @@ export interface ReferralServiceDeps {
   readonly db: Sql;
   readonly policy: Pick<PolicyDecisionPoint, 'enforce' | 'visible'>;
   readonly audit: Pick<AuditLog, 'append'>;
+  /** The clinic directory, which names requesters and destinations. Absent: they stay raw references, unresolved. */
+  readonly directory?: ReferralDirectory;
+}
+
+/** What the service asks of the clinic directory (`DirectoryService.describe`). */
+export interface ReferralDirectory {
+  describe(
+    ctx: RequestContext,
+    connectionId: string | null,
+    participants: readonly ParticipantQuery[],
+    site?: string | null,
+  ): Promise<readonly ParticipantView[]>;
+}
+
+/** A worklist item with its requester and destination named by the directory (or unresolved, with the raw reference). */
+export type ReferralItem = Omit<ReferralListItem, 'requester' | 'destination'> & {
+  readonly requester: ParticipantView | null;
+  readonly destination: ParticipantView | null;
+};
+
+export interface ReferralItemPage {
+  readonly items: readonly ReferralItem[];
+  readonly next?: string;
 }
 
 /** One step of a referral's workflow history, as codes, references and times. */
@@ -56,7 +81,7 @@ export interface ReferralStageChange {
   readonly resource: string | null;
 }
 
-export interface ReferralDetail extends ReferralListItem {
+export interface ReferralDetail extends ReferralItem {
   readonly priority: ReferralState['priority'];
   readonly due: ReferralState['due'];
   readonly performers: readonly { readonly kind: string; readonly ref: string | null }[];
@@ -79,8 +104,34 @@ export class ReferralService {
   }
 
   /** Referrals, newest first, filtered and paged by cursor. */
-  async list(ctx: RequestContext, query: ReferralListFilter): Promise<ReferralPage> {
-    return searchReferrals(this.#deps, ctx, query);
+  async list(ctx: RequestContext, query: ReferralListFilter): Promise<ReferralItemPage> {
+    const page: ReferralPage = await searchReferrals(this.#deps, ctx, query);
+    return { ...page, items: await this.#named(ctx, page.items) };
+  }
+
+  /** Each item's requester and destination as the directory names them, asked once per connection. */
+  async #named(ctx: RequestContext, items: readonly ReferralListItem[]): Promise<ReferralItem[]> {
+    // Asked once per connection and site (the site the caller was allowed to read the referrals at).
+    const groups = new Map<string, { connectionId: string | null; site: string | null; notes: ParticipantNote[] }>();
+    for (const item of items)
+      for (const note of [item.requester, item.destination]) {
+        if (note === null) continue;
+        const key = JSON.stringify([item.connectionId, item.site]);
+        const group = groups.get(key) ?? { connectionId: item.connectionId, site: item.site, notes: [] };
+        group.notes.push(note);
+        groups.set(key, group);
+      }
+    const views = new Map<ParticipantNote, ParticipantView>();
+    for (const { connectionId, site, notes } of groups.values()) {
+      const queries = notes.map((n) => ({ kind: n.kind, ref: n.ref, identifier: n.identifier ?? null }));
+      const answered =
+        this.#deps.directory !== undefined
+          ? await this.#deps.directory.describe(ctx, connectionId, queries, site)
+          : queries.map(rawView);
+      notes.forEach((n, i) => views.set(n, answered[i] ?? rawView(queries[i]!)));
+    }
+    const view = (n: ParticipantNote | null): ParticipantView | null => (n === null ? null : (views.get(n) ?? null));
+    return items.map((item) => ({ ...item, requester: view(item.requester), destination: view(item.destination) }));
   }
 
   /** Counts by stage, time in stage, overdue, closure rate, leakage by reason. */
@@ -101,8 +152,9 @@ export class ReferralService {
       fields: ['stages', 'history', 'proposals'],
     });
     const history = steps.map((r) => historyEntry(r, state));
+    const [named] = await this.#named(ctx, [item]);
     return {
-      ...item,
+      ...named!,
       priority: state.priority,
       due: state.due,
       performers: state.performers.map((p) => ({ kind: p.kind, ref: p.ref })),
@@ -181,4 +233,18 @@ function stageChanges(state: ReferralState, history: readonly ReferralHistoryEnt
       resource: e?.resource ?? null,
     };
   });
+}
+
+/** A participant the directory was not asked about: its raw reference, unresolved. */
+function rawView(q: ParticipantQuery): ParticipantView {
+  return {
+    kind: q.kind,
+    reference: q.ref ?? q.identifier ?? null,
+    status: 'unresolved',
+    entryId: null,
+    name: null,
+    service: null,
+    organization: null,
+    network: null,
+  };
 }

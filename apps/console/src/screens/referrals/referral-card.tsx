@@ -1,15 +1,28 @@
 /**
- * @module One referral as a list item: its ServiceRequest reference (a link that opens it), owner,
- * due time, and flags said in words (overdue, escalated, leaked), never by colour alone.
+ * @module One referral as a list item: where it goes (the destination's name, service and practice
+ * from the clinic directory, a link that opens it), who asked, due time, and flags said in words
+ * (overdue, escalated, leaked, out of network), never by colour alone. A participant the directory
+ * cannot name yet shows its raw reference, marked as such.
  */
 import type { ReactNode } from 'react';
 import { href } from '../../router.js';
 import { formatDateTime, formatDue } from '../../ui/format.js';
-import { leakLabels, stageLabels, type ReferralItem } from './referral-types.js';
+import {
+  leakLabels,
+  networkLabel,
+  participantLabel,
+  stageLabels,
+  type ReferralItem,
+  type ReferralParticipant,
+} from './referral-types.js';
 
 export function ReferralCard(props: { readonly item: ReferralItem; readonly showStage?: boolean }): ReactNode {
   const r = props.item;
-  const title = r.serviceRequest ?? `Referral ${r.workflowId.slice(0, 8)}`;
+  const to = participantLabel(r.destination);
+  const title =
+    r.destination !== null && !to.unresolved
+      ? `To ${to.text}`
+      : (r.serviceRequest ?? `Referral ${r.workflowId.slice(0, 8)}`);
   return (
     <li className={r.overdue !== null ? 'referral-card overdue' : 'referral-card'}>
       <a href={href('referrals', r.workflowId)} className="referral-card__title">
@@ -20,6 +33,7 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
         {r.escalated && <span className="badge p1">Escalated</span>}
         {r.leaked !== null && <span className="badge p2">Leaked: {leakLabels[r.leaked].toLowerCase()}</span>}
         {r.status !== 'running' && <span className="badge">{r.status === 'completed' ? 'Ended' : 'Failed'}</span>}
+        {r.destination?.network === 'out' && <span className="badge p2">Out of network</span>}
       </div>
       <dl className="facts referral-card__facts">
         {props.showStage === true && (
@@ -28,8 +42,14 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
             <dd>{stageLabels[r.stage]}</dd>
           </>
         )}
-        <dt>Owner</dt>
-        <dd>{r.owner ?? 'none recorded'}</dd>
+        <dt>To</dt>
+        <dd>
+          <Participant p={r.destination} />
+        </dd>
+        <dt>From</dt>
+        <dd>
+          <Participant p={r.requester} />
+        </dd>
         <dt>Next</dt>
         <dd>
           {r.awaiting !== null ? (
@@ -49,5 +69,17 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
         )}
       </dl>
     </li>
+  );
+}
+
+/** A participant by name with its service and practice, or its raw reference marked unresolved. */
+export function Participant(props: { readonly p: ReferralParticipant | null; readonly network?: boolean }): ReactNode {
+  const l = participantLabel(props.p);
+  return (
+    <>
+      {l.unresolved ? <code>{l.text}</code> : l.text}
+      {l.detail !== null && <span className="referral-card__detail"> ({l.detail})</span>}
+      {props.network === true && props.p !== null && !l.unresolved && <> · {networkLabel(props.p.network)}</>}
+    </>
   );
 }

@@ -10,6 +10,7 @@ import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
 import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
 import { describeStep, endingLabel } from './referral-history.js';
+import { Participant } from './referral-card.js';
 
 const changeLabels = { entered: 'Entered', back: 'Back to', ended: 'Ended (cancelled) in' } as const;
 
@@ -51,7 +52,11 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
   const d = detail;
   return (
     <section className="panel referral-detail" aria-labelledby="referral-heading">
-      <h2 id="referral-heading">{d.serviceRequest ?? `Referral ${d.workflowId.slice(0, 8)}`}</h2>
+      <h2 id="referral-heading">
+        {d.destination !== null && d.destination.name !== null
+          ? `To ${d.destination.name}`
+          : (d.serviceRequest ?? `Referral ${d.workflowId.slice(0, 8)}`)}
+      </h2>
       <p>
         <a href={href('referrals')}>Back to the board</a>
       </p>
@@ -73,8 +78,16 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         <dd>{d.escalated ? "yes: the owner's lead was asked to act" : 'no'}</dd>
         <dt>Leaked</dt>
         <dd>{d.leaked !== null ? leakLabels[d.leaked] : 'no'}</dd>
-        <dt>Owner</dt>
-        <dd>{d.owner ?? 'none recorded'}</dd>
+        <dt>Request</dt>
+        <dd>{d.serviceRequest ?? 'no FHIR request (HL7)'}</dd>
+        <dt>To</dt>
+        <dd>
+          <Participant p={d.destination} network />
+        </dd>
+        <dt>From</dt>
+        <dd>
+          <Participant p={d.requester} />
+        </dd>
         <dt>Priority</dt>
         <dd>{d.priority ?? '—'}</dd>
         <dt>Receiving</dt>

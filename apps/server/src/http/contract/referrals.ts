@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { leakReasons, referralStages } from '@steward/workflows';
 import { List, Maybe, Nullable, PerKey, SiteCode, Strict, Uuid } from './common.js';
+import { ParticipantView } from './directory.js';
 
 export const ReferralStage = Type.Enum(referralStages);
 export const LeakReason = Type.Enum(leakReasons);
@@ -22,6 +23,9 @@ export const ReferralListItem = Type.Object({
   escalated: Type.Boolean(),
   leaked: Nullable(LeakReason),
   owner: NullableString,
+  // Who asked and where to, named by the clinic directory (or the raw reference, unresolved).
+  requester: Nullable(ParticipantView),
+  destination: Nullable(ParticipantView),
   appointment: NullableString,
   proposalIds: List(Type.String()),
   // Why it is tracked (the referral rule that matched) and how it ended (closed by what, or why not).

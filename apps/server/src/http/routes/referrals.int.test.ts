@@ -228,5 +228,84 @@ for (const target of storeTargets()) {
       assert.equal((await get(everywhere, '/referrals?site=south')).statusCode, 200);
       assert.equal((await get(north, '/referrals?stage=nowhere&site=north')).statusCode, 400);
     });
+
+    it('names the requester and an outside practice as destination, out of network by the directory', async () => {
+      const learner = await principalWith(t.kernel, 'directory-learner', { role: 'automation' });
+      const admin = await principalWith(t.kernel, 'dir-admin', { role: 'admin' });
+      const ctx = {
+        actor: {
+          kind: 'service' as const,
+          id: learner.id,
+          name: 'directory-learner',
+          authMethod: 'api-token' as const,
+        },
+      };
+      await t.kernel.directory.learn(ctx, CONN, [
+        { kind: 'Practitioner', ehrId: 'pcp', identifiers: [], name: 'Dr Paula Primary', source: 'fhir' },
+        { kind: 'Organization', ehrId: 'own', identifiers: [], name: 'Westside Family Clinic', source: 'fhir' },
+        { kind: 'Organization', ehrId: 'spring', identifiers: [], name: 'Springfield Heart Partners', source: 'fhir' },
+        {
+          kind: 'PractitionerRole',
+          ehrId: 'r1',
+          identifiers: [],
+          name: 'Dr Ada Heart',
+          specialties: ['Cardiology'],
+          links: { organization: 'Organization/spring' },
+          source: 'fhir',
+        },
+      ]);
+      // The clinic's own organization is marked by an administrator (a coordinator may not).
+      const own = (await get(everywhere, '/directory?q=westside')).json<{ items: { id: string }[] }>().items[0]!;
+      const mark = (p: TestPrincipal) =>
+        t.app.inject({
+          method: 'PUT',
+          url: `/directory/${own.id}/network`,
+          headers: bearer(p),
+          payload: { network: 'in' },
+        });
+      assert.equal((await mark(everywhere)).statusCode, 403);
+      assert.equal((await mark(admin)).statusCode, 200);
+
+      const payload: ReferralStartPayload = {
+        eventId: eventId(),
+        occurredAt: t.clock.now().toISOString(),
+        connectionId: CONN,
+        site: 'west',
+        serviceRequest: 'ServiceRequest/w1',
+        status: 'active',
+        priority: 'routine',
+        requester: 'Practitioner/pcp',
+        performers: [
+          { kind: 'PractitionerRole', ref: 'PractitionerRole/r1', systems: [] },
+          { kind: 'Organization', ref: 'Organization/unknown-x', systems: [] },
+        ],
+      };
+      await engine.start('referral', `referral:${CONN}:w1`, payload);
+      await worker.drain();
+      const item = (await get(everywhere, '/referrals?site=west')).json<{ items: ReferralListItem[] }>().items[0]!;
+      const named = item as unknown as { requester: Record<string, unknown>; destination: Record<string, unknown> };
+      assert.deepEqual(
+        [named.requester['name'], named.requester['status'], named.requester['reference']],
+        ['Dr Paula Primary', 'resolved', 'Practitioner/pcp'],
+      );
+      assert.deepEqual(
+        [
+          named.destination['name'],
+          named.destination['organization'],
+          named.destination['service'],
+          named.destination['network'],
+        ],
+        ['Dr Ada Heart', 'Springfield Heart Partners', 'Cardiology', 'out'],
+      );
+      const detail = (await get(everywhere, `/referrals/${item.workflowId}`)).json<Record<string, unknown>>();
+      assert.equal((detail['destination'] as Record<string, unknown>)['organization'], 'Springfield Heart Partners');
+      // A performer the directory has never seen stays a raw reference, unresolved: listed, not dropped.
+      const unknown = await get(everywhere, '/directory?q=unknown-x');
+      assert.equal(unknown.json<{ items: unknown[] }>().items.length, 0);
+      assert.deepEqual(detail['performers'], [
+        { kind: 'PractitionerRole', ref: 'PractitionerRole/r1' },
+        { kind: 'Organization', ref: 'Organization/unknown-x' },
+      ]);
+    });
   });
 }
