@@ -61,6 +61,7 @@ describe('the configuration, one section per area', () => {
         mllpPort: 8472,
         speed: 10_000,
         seed: 'steward-demo',
+        seedDir: undefined,
         dataDir: resolve(dataDir, 'sandbox-ehr'),
       },
     });
@@ -95,6 +96,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_SANDBOX_MLLP_PORT: '0',
       STEWARD_SANDBOX_SPEED: '0',
       STEWARD_SANDBOX_SEED: 'other',
+      STEWARD_SANDBOX_SEED_DIR: '/seeds/synthea-r4',
     });
     assert.equal(c.store.masterKeyFromEnv, true);
     assert.equal(c.store.masterKeyFile, '/keys/master.json');
@@ -131,6 +133,7 @@ describe('the configuration, one section per area', () => {
       mllpPort: 0,
       speed: 0,
       seed: 'other',
+      seedDir: '/seeds/synthea-r4',
       dataDir: '/var/lib/steward/sandbox-ehr',
     });
   });
