@@ -62,6 +62,7 @@ describe('the configuration, one section per area', () => {
         mllpPort: 8472,
         speed: 10_000,
         seed: 'steward-demo',
+        seedDir: undefined,
         dataDir: resolve(dataDir, 'sandbox-ehr'),
       },
       extensions: { modules: [] },
@@ -97,6 +98,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_SANDBOX_MLLP_PORT: '0',
       STEWARD_SANDBOX_SPEED: '0',
       STEWARD_SANDBOX_SEED: 'other',
+      STEWARD_SANDBOX_SEED_DIR: '/seeds/synthea-r4',
     });
     assert.equal(c.store.masterKeyFromEnv, true);
     assert.equal(c.store.masterKeyFile, '/keys/master.json');
@@ -133,6 +135,7 @@ describe('the configuration, one section per area', () => {
       mllpPort: 0,
       speed: 0,
       seed: 'other',
+      seedDir: '/seeds/synthea-r4',
       dataDir: '/var/lib/steward/sandbox-ehr',
     });
   });

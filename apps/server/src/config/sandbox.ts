@@ -16,6 +16,11 @@ export interface SandboxConfig {
   readonly speed: number;
   /** STEWARD_SANDBOX_SEED: the clinic simulator's seed (default steward-demo): the same seed plays the same clinic. */
   readonly seed: string;
+  /**
+   * STEWARD_SANDBOX_SEED_DIR: the Synthea `synthea-r4` folder the sandbox EHR is seeded from (default:
+   * the shared fixtures when present, else the built-in ten patients; `syntheaSeedSource`).
+   */
+  readonly seedDir: string | undefined;
   /** Where the embedded sandbox keeps its data: <STEWARD_DATA_DIR>/sandbox-ehr. */
   readonly dataDir: string;
 }
@@ -33,6 +38,7 @@ export function readSandboxConfig(r: EnvReader, store: Pick<StoreConfig, 'dataDi
     mllpPort: r.int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),
     speed: r.int('STEWARD_SANDBOX_SPEED', 10_000, 0, 3_600_000),
     seed: r.text('STEWARD_SANDBOX_SEED') ?? 'steward-demo',
+    seedDir: r.text('STEWARD_SANDBOX_SEED_DIR'),
     dataDir: sandboxDataDir(store),
   };
 }

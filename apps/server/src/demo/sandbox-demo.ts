@@ -59,7 +59,11 @@ export async function wantsSandbox(kernel: Kernel, config: SandboxConfig): Promi
 }
 
 export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, logger: Logger): Promise<SandboxDemo> {
-  const seed = syntheaSeedSource();
+  // The configured folder, not only the process environment's: a server given its configuration
+  // (tests, an embedding) is seeded from what that configuration says.
+  const seed = syntheaSeedSource(
+    config.seedDir !== undefined ? { ...process.env, STEWARD_SANDBOX_SEED_DIR: config.seedDir } : process.env,
+  );
   const ehr = await startSandboxEhr({
     port: config.port,
     host: '127.0.0.1',

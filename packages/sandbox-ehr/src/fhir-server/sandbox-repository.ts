@@ -77,6 +77,8 @@ export class SandboxRepository extends MemoryRepository {
   readonly #log: ResourceChange[] = [];
   /** Each change's time in epoch ms, parsed once (a history read filters the whole log by it). */
   readonly #logAt: number[] = [];
+  /** Positions in the log by resource type, so a type's history does not scan every other type's changes. */
+  readonly #logByType = new Map<string, number[]>();
   readonly #versions = new Map<string, WithId<Resource>[]>();
   readonly #deleted = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
@@ -209,7 +211,10 @@ export class SandboxRepository extends MemoryRepository {
   /** System, type or instance history, newest first, as Bundle entries with request and response (no links). */
   changeHistory(options: HistoryOptions): { total: number; entry: BundleEntry[] } {
     const matching: ResourceChange[] = [];
-    for (let i = this.#log.length - 1; i >= 0; i--) {
+    const positions =
+      options.resourceType === undefined ? undefined : (this.#logByType.get(options.resourceType) ?? []);
+    for (let n = (positions ?? this.#log).length - 1; n >= 0; n--) {
+      const i = positions === undefined ? n : positions[n]!;
       const c = this.#log[i]!;
       if (
         (options.resourceType === undefined || c.resourceType === options.resourceType) &&
@@ -333,6 +338,9 @@ export class SandboxRepository extends MemoryRepository {
   }
 
   #append(change: ResourceChange): void {
+    const positions = this.#logByType.get(change.resourceType) ?? [];
+    positions.push(this.#log.length);
+    this.#logByType.set(change.resourceType, positions);
     this.#log.push(change);
     this.#logAt.push(Date.parse(change.at));
   }
