@@ -144,7 +144,12 @@ describe('steward recover admin on the embedded store', () => {
     await withKernel(async (k) => {
       const alice = (await k.bootstrap.users.list()).find((u) => u.username === 'alice');
       assert.ok(alice !== undefined);
-      await k.bootstrap.users.disable(alice.id, { kind: 'service', id: operator, name: 'test', authMethod: 'local-operator' });
+      await k.bootstrap.users.disable(alice.id, {
+        kind: 'service',
+        id: operator,
+        name: 'test',
+        authMethod: 'local-operator',
+      });
     });
     const disabled = await steward('recover', 'admin', 'alice', '--reason', 'lost phone');
     assert.equal(disabled.status, 2);
