@@ -1466,9 +1466,9 @@ export type paths = {
             };
             scopes?: string[];
             site: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
-            /** @enum {string} */
+            /** @enum {unknown} */
             zonelessTimes?: 'infer' | 'refuse';
           };
         };
@@ -1515,13 +1515,13 @@ export type paths = {
           };
           content: {
             'application/json': {
-              fhirBaseUrl?: string | null;
-              name?: string;
-              serviceAccount?: string;
-              site?: string;
+              fhirBaseUrl: string | null;
+              name: string;
+              serviceAccount: string;
+              site: string;
               /** @description whether the running EHR layer started it now */
-              started?: boolean;
-              vendor?: string;
+              started: boolean;
+              vendor: string;
             };
           };
         };
