@@ -4281,7 +4281,23 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                caseRef?: string;
+                id: string;
+                patient?: {
+                  ehrId?: string;
+                  identifiers?: {
+                    system: string;
+                    value: string;
+                  }[];
+                  stewardId?: string;
+                };
+                placedAt: string;
+                placedBy: string;
+                reason: string;
+                releasedAt?: string;
+                releasedBy?: string;
+                /** @enum {unknown} */
+                scope: 'patient' | 'case';
               }[];
             };
           };
@@ -4357,7 +4373,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              caseRef?: string;
+              id: string;
+              patient?: {
+                ehrId?: string;
+                identifiers?: {
+                  system: string;
+                  value: string;
+                }[];
+                stewardId?: string;
+              };
+              placedAt: string;
+              placedBy: string;
+              reason: string;
+              releasedAt?: string;
+              releasedBy?: string;
+              /** @enum {unknown} */
+              scope: 'patient' | 'case';
             };
           };
         };
@@ -4431,7 +4463,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              caseRef?: string;
+              id: string;
+              patient?: {
+                ehrId?: string;
+                identifiers?: {
+                  system: string;
+                  value: string;
+                }[];
+                stewardId?: string;
+              };
+              placedAt: string;
+              placedBy: string;
+              reason: string;
+              releasedAt?: string;
+              releasedBy?: string;
+              /** @enum {unknown} */
+              scope: 'patient' | 'case';
             };
           };
         };
@@ -4502,7 +4550,20 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description days kept; absent: kept without limit */
+                periodDays?: number;
+                setAt?: string;
+                setBy?: string;
+                version: number;
               }[];
             };
           };
@@ -4592,7 +4653,20 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** @enum {unknown} */
+              kind:
+                | 'ehr-messages'
+                | 'message-bodies'
+                | 'contact-notes'
+                | 'exports'
+                | 'screenshots'
+                | 'run-artefacts'
+                | 'audit-log';
+              /** @description days kept; absent: kept without limit */
+              periodDays?: number;
+              setAt?: string;
+              setBy?: string;
+              version: number;
             };
           };
         };
@@ -4673,7 +4747,20 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description days kept; absent: kept without limit */
+                periodDays?: number;
+                setAt?: string;
+                setBy?: string;
+                version: number;
               }[];
             };
           };
@@ -4748,7 +4835,29 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              at: string;
+              caseHolds: number;
+              kinds: {
+                /** @description rows stored before this instant were expired */
+                before?: string;
+                deleted: number;
+                kept: number;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description the per-run limit was reached: the next run deletes more */
+                more: boolean;
+                /** @enum {unknown} */
+                outcome: 'purged' | 'no-policy' | 'not-stored' | 'never-purged' | 'suspended';
+                periodDays?: number;
+              }[];
+              patientHolds: number;
             };
           };
         };
