@@ -2611,7 +2611,35 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                closedAt?: string;
+                containment: {
+                  decidedAt?: string;
+                  decidedBy?: string;
+                  /** @description the rollback’s outcome, or the stable error code it failed with */
+                  outcome?: string;
+                  proposalId: string;
+                  proposedAt: string;
+                  proposedBy: string;
+                  site: string;
+                  /** @enum {unknown} */
+                  status: 'proposed' | 'applied' | 'failed' | 'rejected';
+                }[];
+                discoveredAt: string;
+                id: string;
+                openedAt: string;
+                openedBy: string;
+                origin: {
+                  auditSeq?: number;
+                  from?: string;
+                  /** @enum {unknown} */
+                  kind: 'proposal' | 'write' | 'patient' | 'range';
+                  patientId?: string;
+                  proposalId?: string;
+                  to?: string;
+                };
+                /** @enum {unknown} */
+                status: 'open' | 'contained' | 'closed';
+                summary: string;
               }[];
             };
           };
@@ -2686,7 +2714,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -2758,7 +2814,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -2834,7 +2918,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -2909,7 +3021,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -2984,7 +3124,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3057,7 +3225,94 @@ export type paths = {
             [name: string]: unknown;
           };
           content: {
-            'application/json': unknown;
+            'application/json':
+              | {
+                  clock: {
+                    daysLeft: number;
+                    discoveredAt: string;
+                    individuals: number;
+                    /** @description 500 or more individuals: HHS and the media are notified too */
+                    largeBreach: boolean;
+                    /** @description discovery + 60 days: the latest day to notify the individuals */
+                    notifyBy: string;
+                    overdue: boolean;
+                  };
+                  entries: {
+                    actor: {
+                      id: string;
+                      kind: string;
+                      name: string;
+                    };
+                    at: string;
+                    entity?: {
+                      id: string;
+                      kind: string;
+                      version?: number;
+                    };
+                    event: string;
+                    fields?: string[];
+                    /** @enum {unknown} */
+                    kind: 'access' | 'write';
+                    outcome: string;
+                    patientIds: string[];
+                    seq: number;
+                    site?: string;
+                  }[];
+                  generatedAt: string;
+                  incident: {
+                    closedAt?: string;
+                    containment: {
+                      decidedAt?: string;
+                      decidedBy?: string;
+                      /** @description the rollback’s outcome, or the stable error code it failed with */
+                      outcome?: string;
+                      proposalId: string;
+                      proposedAt: string;
+                      proposedBy: string;
+                      site: string;
+                      /** @enum {unknown} */
+                      status: 'proposed' | 'applied' | 'failed' | 'rejected';
+                    }[];
+                    discoveredAt: string;
+                    id: string;
+                    openedAt: string;
+                    openedBy: string;
+                    origin: {
+                      auditSeq?: number;
+                      from?: string;
+                      /** @enum {unknown} */
+                      kind: 'proposal' | 'write' | 'patient' | 'range';
+                      patientId?: string;
+                      proposalId?: string;
+                      to?: string;
+                    };
+                    /** @enum {unknown} */
+                    status: 'open' | 'contained' | 'closed';
+                    summary: string;
+                  };
+                  patients: {
+                    ehrRef?: string;
+                    stewardId?: string;
+                  }[];
+                  proposals: {
+                    action: string;
+                    id: string;
+                    patient: {
+                      ehrRef?: string;
+                      stewardId?: string;
+                    };
+                    site: string;
+                    status: string;
+                    target: string;
+                  }[];
+                  /** @description more audit entries matched than a report lists */
+                  truncated: boolean;
+                  window: {
+                    from: string;
+                    to: string;
+                  };
+                }
+              | string;
           };
         };
       };
