@@ -2341,7 +2341,23 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                id: string;
+                principalId: string;
+                /** @enum {unknown} */
+                principalKind: 'user' | 'service';
+                /** @enum {unknown} */
+                purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+                /** @enum {unknown} */
+                role:
+                  | 'admin'
+                  | 'compliance_officer'
+                  | 'coordinator'
+                  | 'front_desk'
+                  | 'clinician_reviewer'
+                  | 'automation'
+                  | 'integration';
+                site: string;
+                workflow: string;
               }[];
             };
           };
@@ -2421,7 +2437,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              id: string;
+              principalId: string;
+              /** @enum {unknown} */
+              principalKind: 'user' | 'service';
+              /** @enum {unknown} */
+              purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+              /** @enum {unknown} */
+              role:
+                | 'admin'
+                | 'compliance_officer'
+                | 'coordinator'
+                | 'front_desk'
+                | 'clinician_reviewer'
+                | 'automation'
+                | 'integration';
+              site: string;
+              workflow: string;
             };
           };
         };
@@ -2432,7 +2464,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              id: string;
+              principalId: string;
+              /** @enum {unknown} */
+              principalKind: 'user' | 'service';
+              /** @enum {unknown} */
+              purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+              /** @enum {unknown} */
+              role:
+                | 'admin'
+                | 'compliance_officer'
+                | 'coordinator'
+                | 'front_desk'
+                | 'clinician_reviewer'
+                | 'automation'
+                | 'integration';
+              site: string;
+              workflow: string;
             };
           };
         };
@@ -6980,7 +7028,11 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** Format: date-time */
+                createdAt: string;
+                disabledAt: string | null;
+                id: string;
+                name: string;
               }[];
             };
           };
@@ -7045,7 +7097,11 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              name: string;
             };
           };
         };
@@ -7056,7 +7112,11 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              name: string;
             };
           };
         };
@@ -7197,7 +7257,18 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+                id: string;
+                lastUsedAt: string | null;
+                name: string;
+                principalId: string;
+                /** @enum {unknown} */
+                principalKind: 'user' | 'service';
+                revokedAt: string | null;
+                scopes: string[];
               }[];
             };
           };
@@ -7296,7 +7367,10 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              expiresAt: string;
+              id: string;
+              token: string;
             };
           };
         };
@@ -7307,7 +7381,10 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              expiresAt: string;
+              id: string;
+              token: string;
             };
           };
         };
@@ -7448,7 +7525,14 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                breakGlassEligible: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                disabledAt: string | null;
+                id: string;
+                lockedUntil: string | null;
+                totpEnrolled: boolean;
+                username: string;
               }[];
             };
           };
@@ -7514,7 +7598,14 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              breakGlassEligible: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              lockedUntil: string | null;
+              totpEnrolled: boolean;
+              username: string;
             };
           };
         };
@@ -7525,7 +7616,14 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              breakGlassEligible: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              lockedUntil: string | null;
+              totpEnrolled: boolean;
+              username: string;
             };
           };
         };
@@ -7823,7 +7921,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              secret: string;
+              uri: string;
             };
           };
         };
@@ -7834,7 +7933,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              secret: string;
+              uri: string;
             };
           };
         };
