@@ -1866,7 +1866,105 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              connection: string;
+              defaults: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              effective: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                /** @enum {unknown} */
+                otherwiseOrigin: 'site' | 'vendor';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  /** @enum {unknown} */
+                  origin: 'site' | 'vendor';
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              override: {
+                disabled: string[];
+                /** @enum {unknown} */
+                otherwise?: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** @enum {unknown} */
+              vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
+              /** @description 0 while the site has never changed the defaults */
+              version: number;
             };
           };
         };
@@ -1931,7 +2029,105 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              connection: string;
+              defaults: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              effective: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                /** @enum {unknown} */
+                otherwiseOrigin: 'site' | 'vendor';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  /** @enum {unknown} */
+                  origin: 'site' | 'vendor';
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              override: {
+                disabled: string[];
+                /** @enum {unknown} */
+                otherwise?: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** @enum {unknown} */
+              vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
+              /** @description 0 while the site has never changed the defaults */
+              version: number;
             };
           };
         };
