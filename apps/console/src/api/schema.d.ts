@@ -1914,9 +1914,9 @@ export type paths = {
             };
             scopes?: string[];
             site: string;
-            /** @enum {string} */
+            /** @enum {unknown} */
             vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
-            /** @enum {string} */
+            /** @enum {unknown} */
             zonelessTimes?: 'infer' | 'refuse';
           };
         };
@@ -1963,13 +1963,13 @@ export type paths = {
           };
           content: {
             'application/json': {
-              fhirBaseUrl?: string | null;
-              name?: string;
-              serviceAccount?: string;
-              site?: string;
+              fhirBaseUrl: string | null;
+              name: string;
+              serviceAccount: string;
+              site: string;
               /** @description whether the running EHR layer started it now */
-              started?: boolean;
-              vendor?: string;
+              started: boolean;
+              vendor: string;
             };
           };
         };
@@ -2314,7 +2314,105 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              connection: string;
+              defaults: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              effective: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                /** @enum {unknown} */
+                otherwiseOrigin: 'site' | 'vendor';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  /** @enum {unknown} */
+                  origin: 'site' | 'vendor';
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              override: {
+                disabled: string[];
+                /** @enum {unknown} */
+                otherwise?: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** @enum {unknown} */
+              vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
+              /** @description 0 while the site has never changed the defaults */
+              version: number;
             };
           };
         };
@@ -2379,7 +2477,105 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              connection: string;
+              defaults: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              effective: {
+                /** @enum {unknown} */
+                otherwise: 'referral' | 'not-referral';
+                /** @enum {unknown} */
+                otherwiseOrigin: 'site' | 'vendor';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  /** @enum {unknown} */
+                  origin: 'site' | 'vendor';
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              override: {
+                disabled: string[];
+                /** @enum {unknown} */
+                otherwise?: 'referral' | 'not-referral';
+                rules: {
+                  /** @enum {unknown} */
+                  decision: 'referral' | 'not-referral';
+                  description: string;
+                  id: string;
+                  when: {
+                    category?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    code?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    intent?: string[];
+                    performerKind?: string[];
+                    performerType?: {
+                      code?: string;
+                      system?: string;
+                    }[];
+                    serviceLabel?: string;
+                    source?: string[];
+                    status?: string[];
+                  };
+                }[];
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+              /** @enum {unknown} */
+              vendor: 'generic-r4' | 'epic' | 'oracle-health' | 'athenahealth';
+              /** @description 0 while the site has never changed the defaults */
+              version: number;
             };
           };
         };
@@ -2789,7 +2985,23 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                id: string;
+                principalId: string;
+                /** @enum {unknown} */
+                principalKind: 'user' | 'service';
+                /** @enum {unknown} */
+                purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+                /** @enum {unknown} */
+                role:
+                  | 'admin'
+                  | 'compliance_officer'
+                  | 'coordinator'
+                  | 'front_desk'
+                  | 'clinician_reviewer'
+                  | 'automation'
+                  | 'integration';
+                site: string;
+                workflow: string;
               }[];
             };
           };
@@ -2869,7 +3081,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              id: string;
+              principalId: string;
+              /** @enum {unknown} */
+              principalKind: 'user' | 'service';
+              /** @enum {unknown} */
+              purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+              /** @enum {unknown} */
+              role:
+                | 'admin'
+                | 'compliance_officer'
+                | 'coordinator'
+                | 'front_desk'
+                | 'clinician_reviewer'
+                | 'automation'
+                | 'integration';
+              site: string;
+              workflow: string;
             };
           };
         };
@@ -2880,7 +3108,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              id: string;
+              principalId: string;
+              /** @enum {unknown} */
+              principalKind: 'user' | 'service';
+              /** @enum {unknown} */
+              purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+              /** @enum {unknown} */
+              role:
+                | 'admin'
+                | 'compliance_officer'
+                | 'coordinator'
+                | 'front_desk'
+                | 'clinician_reviewer'
+                | 'automation'
+                | 'integration';
+              site: string;
+              workflow: string;
             };
           };
         };
@@ -3059,7 +3303,35 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                closedAt?: string;
+                containment: {
+                  decidedAt?: string;
+                  decidedBy?: string;
+                  /** @description the rollback’s outcome, or the stable error code it failed with */
+                  outcome?: string;
+                  proposalId: string;
+                  proposedAt: string;
+                  proposedBy: string;
+                  site: string;
+                  /** @enum {unknown} */
+                  status: 'proposed' | 'applied' | 'failed' | 'rejected';
+                }[];
+                discoveredAt: string;
+                id: string;
+                openedAt: string;
+                openedBy: string;
+                origin: {
+                  auditSeq?: number;
+                  from?: string;
+                  /** @enum {unknown} */
+                  kind: 'proposal' | 'write' | 'patient' | 'range';
+                  patientId?: string;
+                  proposalId?: string;
+                  to?: string;
+                };
+                /** @enum {unknown} */
+                status: 'open' | 'contained' | 'closed';
+                summary: string;
               }[];
             };
           };
@@ -3134,7 +3406,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3206,7 +3506,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3282,7 +3610,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3357,7 +3713,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3432,7 +3816,35 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              closedAt?: string;
+              containment: {
+                decidedAt?: string;
+                decidedBy?: string;
+                /** @description the rollback’s outcome, or the stable error code it failed with */
+                outcome?: string;
+                proposalId: string;
+                proposedAt: string;
+                proposedBy: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'applied' | 'failed' | 'rejected';
+              }[];
+              discoveredAt: string;
+              id: string;
+              openedAt: string;
+              openedBy: string;
+              origin: {
+                auditSeq?: number;
+                from?: string;
+                /** @enum {unknown} */
+                kind: 'proposal' | 'write' | 'patient' | 'range';
+                patientId?: string;
+                proposalId?: string;
+                to?: string;
+              };
+              /** @enum {unknown} */
+              status: 'open' | 'contained' | 'closed';
+              summary: string;
             };
           };
         };
@@ -3505,7 +3917,94 @@ export type paths = {
             [name: string]: unknown;
           };
           content: {
-            'application/json': unknown;
+            'application/json':
+              | {
+                  clock: {
+                    daysLeft: number;
+                    discoveredAt: string;
+                    individuals: number;
+                    /** @description 500 or more individuals: HHS and the media are notified too */
+                    largeBreach: boolean;
+                    /** @description discovery + 60 days: the latest day to notify the individuals */
+                    notifyBy: string;
+                    overdue: boolean;
+                  };
+                  entries: {
+                    actor: {
+                      id: string;
+                      kind: string;
+                      name: string;
+                    };
+                    at: string;
+                    entity?: {
+                      id: string;
+                      kind: string;
+                      version?: number;
+                    };
+                    event: string;
+                    fields?: string[];
+                    /** @enum {unknown} */
+                    kind: 'access' | 'write';
+                    outcome: string;
+                    patientIds: string[];
+                    seq: number;
+                    site?: string;
+                  }[];
+                  generatedAt: string;
+                  incident: {
+                    closedAt?: string;
+                    containment: {
+                      decidedAt?: string;
+                      decidedBy?: string;
+                      /** @description the rollback’s outcome, or the stable error code it failed with */
+                      outcome?: string;
+                      proposalId: string;
+                      proposedAt: string;
+                      proposedBy: string;
+                      site: string;
+                      /** @enum {unknown} */
+                      status: 'proposed' | 'applied' | 'failed' | 'rejected';
+                    }[];
+                    discoveredAt: string;
+                    id: string;
+                    openedAt: string;
+                    openedBy: string;
+                    origin: {
+                      auditSeq?: number;
+                      from?: string;
+                      /** @enum {unknown} */
+                      kind: 'proposal' | 'write' | 'patient' | 'range';
+                      patientId?: string;
+                      proposalId?: string;
+                      to?: string;
+                    };
+                    /** @enum {unknown} */
+                    status: 'open' | 'contained' | 'closed';
+                    summary: string;
+                  };
+                  patients: {
+                    ehrRef?: string;
+                    stewardId?: string;
+                  }[];
+                  proposals: {
+                    action: string;
+                    id: string;
+                    patient: {
+                      ehrRef?: string;
+                      stewardId?: string;
+                    };
+                    site: string;
+                    status: string;
+                    target: string;
+                  }[];
+                  /** @description more audit entries matched than a report lists */
+                  truncated: boolean;
+                  window: {
+                    from: string;
+                    to: string;
+                  };
+                }
+              | string;
           };
         };
       };
@@ -4773,7 +5272,23 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                caseRef?: string;
+                id: string;
+                patient?: {
+                  ehrId?: string;
+                  identifiers?: {
+                    system: string;
+                    value: string;
+                  }[];
+                  stewardId?: string;
+                };
+                placedAt: string;
+                placedBy: string;
+                reason: string;
+                releasedAt?: string;
+                releasedBy?: string;
+                /** @enum {unknown} */
+                scope: 'patient' | 'case';
               }[];
             };
           };
@@ -4849,7 +5364,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              caseRef?: string;
+              id: string;
+              patient?: {
+                ehrId?: string;
+                identifiers?: {
+                  system: string;
+                  value: string;
+                }[];
+                stewardId?: string;
+              };
+              placedAt: string;
+              placedBy: string;
+              reason: string;
+              releasedAt?: string;
+              releasedBy?: string;
+              /** @enum {unknown} */
+              scope: 'patient' | 'case';
             };
           };
         };
@@ -4923,7 +5454,23 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              caseRef?: string;
+              id: string;
+              patient?: {
+                ehrId?: string;
+                identifiers?: {
+                  system: string;
+                  value: string;
+                }[];
+                stewardId?: string;
+              };
+              placedAt: string;
+              placedBy: string;
+              reason: string;
+              releasedAt?: string;
+              releasedBy?: string;
+              /** @enum {unknown} */
+              scope: 'patient' | 'case';
             };
           };
         };
@@ -4994,7 +5541,20 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description days kept; absent: kept without limit */
+                periodDays?: number;
+                setAt?: string;
+                setBy?: string;
+                version: number;
               }[];
             };
           };
@@ -5084,7 +5644,20 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** @enum {unknown} */
+              kind:
+                | 'ehr-messages'
+                | 'message-bodies'
+                | 'contact-notes'
+                | 'exports'
+                | 'screenshots'
+                | 'run-artefacts'
+                | 'audit-log';
+              /** @description days kept; absent: kept without limit */
+              periodDays?: number;
+              setAt?: string;
+              setBy?: string;
+              version: number;
             };
           };
         };
@@ -5165,7 +5738,20 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description days kept; absent: kept without limit */
+                periodDays?: number;
+                setAt?: string;
+                setBy?: string;
+                version: number;
               }[];
             };
           };
@@ -5240,7 +5826,29 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              at: string;
+              caseHolds: number;
+              kinds: {
+                /** @description rows stored before this instant were expired */
+                before?: string;
+                deleted: number;
+                kept: number;
+                /** @enum {unknown} */
+                kind:
+                  | 'ehr-messages'
+                  | 'message-bodies'
+                  | 'contact-notes'
+                  | 'exports'
+                  | 'screenshots'
+                  | 'run-artefacts'
+                  | 'audit-log';
+                /** @description the per-run limit was reached: the next run deletes more */
+                more: boolean;
+                /** @enum {unknown} */
+                outcome: 'purged' | 'no-policy' | 'not-stored' | 'never-purged' | 'suspended';
+                periodDays?: number;
+              }[];
+              patientHolds: number;
             };
           };
         };
@@ -7108,7 +7716,11 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** Format: date-time */
+                createdAt: string;
+                disabledAt: string | null;
+                id: string;
+                name: string;
               }[];
             };
           };
@@ -7173,7 +7785,11 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              name: string;
             };
           };
         };
@@ -7184,7 +7800,11 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              name: string;
             };
           };
         };
@@ -7920,7 +8540,18 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+                id: string;
+                lastUsedAt: string | null;
+                name: string;
+                principalId: string;
+                /** @enum {unknown} */
+                principalKind: 'user' | 'service';
+                revokedAt: string | null;
+                scopes: string[];
               }[];
             };
           };
@@ -8021,7 +8652,10 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              expiresAt: string;
+              id: string;
+              token: string;
             };
           };
         };
@@ -8032,7 +8666,10 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              /** Format: date-time */
+              expiresAt: string;
+              id: string;
+              token: string;
             };
           };
         };
@@ -8173,7 +8810,14 @@ export type paths = {
           content: {
             'application/json': {
               items: {
-                [key: string]: unknown;
+                breakGlassEligible: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                disabledAt: string | null;
+                id: string;
+                lockedUntil: string | null;
+                totpEnrolled: boolean;
+                username: string;
               }[];
             };
           };
@@ -8239,7 +8883,14 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              breakGlassEligible: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              lockedUntil: string | null;
+              totpEnrolled: boolean;
+              username: string;
             };
           };
         };
@@ -8250,7 +8901,14 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              breakGlassEligible: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledAt: string | null;
+              id: string;
+              lockedUntil: string | null;
+              totpEnrolled: boolean;
+              username: string;
             };
           };
         };
@@ -8548,7 +9206,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              secret: string;
+              uri: string;
             };
           };
         };
@@ -8559,7 +9218,8 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              secret: string;
+              uri: string;
             };
           };
         };

@@ -1,12 +1,11 @@
 /**
- * @module Administration's requests: users, service accounts, API tokens, grants. Accounts, tokens
- * and grants are sent whole, as JSON objects: their shape is governance's identity and policy
- * (packages/governance/src/identity, policy).
+ * @module Administration's shapes: users, service accounts, API tokens, grants, as governance's
+ * identity and policy return them (packages/governance/src/identity, policy).
  */
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { purposesOfUse, roles } from '@steward/core';
 import { actions, selfServiceScope } from '@steward/governance';
-import { errors, JsonObject, List, NoContent, ScopeCode, Strict, Uuid } from './common.js';
+import { DateTime, errors, List, NoContent, Nullable, ScopeCode, Strict, Uuid } from './common.js';
 
 /** Re-authentication for a change to one's own account: the current password and TOTP code. */
 const proof = {
@@ -50,7 +49,48 @@ export const NewGrant = Strict({
   purposeOfUse: Type.Enum(purposesOfUse),
 });
 
+export const User = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  totpEnrolled: Type.Boolean(),
+  breakGlassEligible: Type.Boolean(),
+  lockedUntil: Nullable(DateTime),
+  disabledAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+/** A TOTP enrolment: the secret shown once (or as a QR code of `uri`); nothing stored until confirmed. */
+export const TotpEnrolment = Type.Object({ secret: Type.String(), uri: Type.String() });
+export const ServiceAccount = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  disabledAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+/** A token just issued: its bearer secret, shown this once. */
+export const IssuedToken = Type.Object({ id: Type.String(), token: Type.String(), expiresAt: DateTime });
+/** A token as listed: never its secret. */
+export const TokenSummary = Type.Object({
+  id: Type.String(),
+  principalKind: PrincipalKind,
+  principalId: Type.String(),
+  name: Type.String(),
+  scopes: List(Type.String()),
+  expiresAt: DateTime,
+  revokedAt: Nullable(DateTime),
+  lastUsedAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+export const Grant = Type.Object({
+  id: Type.String(),
+  principalKind: PrincipalKind,
+  principalId: Type.String(),
+  role: Type.Enum(roles),
+  site: Type.String(),
+  workflow: Type.String(),
+  purposeOfUse: Type.Enum(purposesOfUse),
+});
+
 /** An account, token or grant as its directory answers (201 when created). */
-export const Answer = { 200: JsonObject, 201: JsonObject, ...errors };
-export const ListAnswer = { 200: Type.Object({ items: List(JsonObject) }), ...errors };
+export const answer = <T extends TSchema>(item: T) => ({ 200: item, 201: item, ...errors });
+export const listAnswer = <T extends TSchema>(item: T) => ({ 200: Type.Object({ items: List(item) }), ...errors });
 export const NoContentAnswer = { 204: NoContent, ...errors };

@@ -1,11 +1,13 @@
 /**
  * @module Configuration shapes: outbound destinations (/egress), a connection's referral rules,
- * and the contact graph's reads. The rule sets and contact graphs are sent whole, as JSON objects:
- * their shapes are owned and validated by their packages (docs/architecture.md).
+ * and the contact graph's reads. A rule set in a request is validated by its package (every
+ * problem by path); the contact graphs are sent whole, as JSON objects, their shapes owned by
+ * their package (docs/architecture.md).
  */
 import { Type } from 'typebox';
+import { referralRuleDecisions, vendorIds, type RuleOrigin } from '@steward/ehr';
 import { exportFormats } from '@steward/relationships';
-import { JsonBody, JsonObject, List, Maybe, SiteCode, Strict } from './common.js';
+import { DateTime, JsonBody, JsonObject, List, Maybe, Nullable, SiteCode, Strict } from './common.js';
 
 export const Destination = Type.Object({
   id: Type.String(),
@@ -29,7 +31,44 @@ export const NewDestination = Strict({
 export const ConnectionNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 /** A rule set as its package validates it (every problem by path). */
 export const RuleSetBody = JsonBody;
-export const RuleSets = JsonObject;
+
+const Decision = Type.Enum(referralRuleDecisions);
+const origins: Readonly<Record<RuleOrigin, true>> = { site: true, vendor: true };
+const Origin = Type.Enum(Object.keys(origins) as RuleOrigin[]);
+const Patterns = Maybe(List(Type.Object({ system: Maybe(Type.String()), code: Maybe(Type.String()) })));
+const Words = Maybe(List(Type.String()));
+const ruleFields = {
+  id: Type.String(),
+  decision: Decision,
+  description: Type.String(),
+  when: Type.Object({
+    category: Patterns,
+    code: Patterns,
+    performerType: Patterns,
+    performerKind: Words,
+    intent: Words,
+    status: Words,
+    source: Words,
+    serviceLabel: Maybe(Type.String()),
+  }),
+};
+const Rule = Type.Object(ruleFields);
+
+/** A connection's referral rules: the vendor's defaults, the site's override, and the rules in force. */
+export const RuleSets = Type.Object({
+  connection: Type.String(),
+  vendor: Type.Enum(vendorIds),
+  defaults: Type.Object({ rules: List(Rule), otherwise: Decision }),
+  override: Type.Object({ rules: List(Rule), disabled: List(Type.String()), otherwise: Maybe(Decision) }),
+  version: Type.Integer({ description: '0 while the site has never changed the defaults' }),
+  updatedBy: Nullable(Type.String()),
+  updatedAt: Nullable(DateTime),
+  effective: Type.Object({
+    rules: List(Type.Object({ ...ruleFields, origin: Origin })),
+    otherwise: Decision,
+    otherwiseOrigin: Origin,
+  }),
+});
 export const ReferralDecision = Type.Object({
   referral: Type.Boolean(),
   rule: Type.String(),

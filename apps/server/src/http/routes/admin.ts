@@ -9,17 +9,23 @@ import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, IdParams } from '../contract/common.js';
 import {
-  Answer,
+  answer,
   BreakGlassEligibility,
   ConfirmTotp,
-  ListAnswer,
+  Grant,
+  IssuedToken,
+  listAnswer,
   NewGrant,
   NewPassword,
   NewServiceAccount,
   NewToken,
   NewUser,
   NoContentAnswer,
+  ServiceAccount,
+  TokenSummary,
+  TotpEnrolment,
   Unlocked,
+  User,
 } from '../contract/admin.js';
 import { typed } from '../typed.js';
 
@@ -33,7 +39,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Create a user',
         body: NewUser,
-        response: Answer,
+        response: answer(User),
       },
     },
     async (request, reply) => {
@@ -42,9 +48,13 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       return created;
     },
   );
-  api.get('/users', { schema: { tags: ['admin'], summary: 'List users', response: ListAnswer } }, async (request) => {
-    return { items: await kernel.accounts.users.list(contextOf(request)) };
-  });
+  api.get(
+    '/users',
+    { schema: { tags: ['admin'], summary: 'List users', response: listAnswer(User) } },
+    async (request) => {
+      return { items: await kernel.accounts.users.list(contextOf(request)) };
+    },
+  );
   api.post(
     '/users/:id/disable',
     {
@@ -86,7 +96,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Start TOTP enrolment (for yourself, or as admin); nothing is stored until confirmed',
         params: IdParams,
-        response: Answer,
+        response: answer(TotpEnrolment),
       },
     },
     async (request) => kernel.accounts.users.startTotpEnrolment(contextOf(request), request.params.id),
@@ -146,7 +156,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Create a service account',
         body: NewServiceAccount,
-        response: Answer,
+        response: answer(ServiceAccount),
       },
     },
     async (request, reply) => {
@@ -157,7 +167,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
   api.get(
     '/service-accounts',
-    { schema: { tags: ['admin'], summary: 'List service accounts', response: ListAnswer } },
+    { schema: { tags: ['admin'], summary: 'List service accounts', response: listAnswer(ServiceAccount) } },
     async (request) => {
       return { items: await kernel.accounts.services.list(contextOf(request)) };
     },
@@ -186,7 +196,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Issue an API token (shown once; stored hashed)',
         body: NewToken,
-        response: Answer,
+        response: answer(IssuedToken),
       },
     },
     async (request, reply) => {
@@ -197,7 +207,9 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
   api.get(
     '/tokens',
-    { schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: ListAnswer } },
+    {
+      schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: listAnswer(TokenSummary) },
+    },
     async (request) => {
       return { items: await kernel.accounts.tokens.list(contextOf(request)) };
     },
@@ -226,7 +238,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['admin'],
         summary: 'Grant a role, scoped by site and workflow, for a purpose of use',
         body: NewGrant,
-        response: Answer,
+        response: answer(Grant),
       },
     },
     async (request, reply) => {
@@ -237,7 +249,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
   api.get(
     '/grants',
-    { schema: { tags: ['admin'], summary: 'List live grants', response: ListAnswer } },
+    { schema: { tags: ['admin'], summary: 'List live grants', response: listAnswer(Grant) } },
     async (request) => {
       return { items: await kernel.grantAdmin.list(contextOf(request)) };
     },

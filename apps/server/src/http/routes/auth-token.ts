@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors } from '../schemas.js';
+import { errors, NoContent } from '../contract/common.js';
 
 export function authTokenRoutes(app: FastifyInstance, kernel: Kernel): void {
   app.delete(
@@ -15,7 +15,7 @@ export function authTokenRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['auth'],
         summary: 'Revoke the API token this request carries (a session ends with POST /auth/logout)',
-        response: { 204: { type: 'null' }, ...errors },
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {

@@ -8,7 +8,16 @@ import type { LegalHoldInput } from '@steward/governance';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors, IdParams } from '../contract/common.js';
-import { HoldBody, KindParams, RetentionItem, RetentionList, SetPolicyBody } from '../contract/retention.js';
+import {
+  HoldBody,
+  KindParams,
+  LegalHold,
+  LegalHoldList,
+  PurgeReport,
+  RetentionPolicy,
+  RetentionPolicyList,
+  SetPolicyBody,
+} from '../contract/retention.js';
 import { typed } from '../typed.js';
 
 export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
@@ -21,7 +30,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['retention'],
         summary: 'The retention period in force per kind of stored data (the audit log: six years by default)',
-        response: { 200: RetentionList, ...errors },
+        response: { 200: RetentionPolicyList, ...errors },
       },
     },
     async (request) => ({ items: await policies.list(contextOf(request)) }),
@@ -34,7 +43,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['retention'],
         summary: "Every version of one kind's retention policy, newest first",
         params: KindParams,
-        response: { 200: RetentionList, ...errors },
+        response: { 200: RetentionPolicyList, ...errors },
       },
     },
     async (request) => ({
@@ -50,7 +59,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
         summary: "Sets a kind's retention period as a new version (expectedVersion: the version you saw)",
         params: KindParams,
         body: SetPolicyBody,
-        response: { 200: RetentionItem, ...errors },
+        response: { 200: RetentionPolicy, ...errors },
       },
     },
     async (request) =>
@@ -63,7 +72,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['retention'],
         summary: 'Runs a purge now: deletes what the policies say expired, keeps what legal holds name',
-        response: { 200: RetentionItem, ...errors },
+        response: { 200: PurgeReport, ...errors },
       },
     },
     async (request) => purge.run(contextOf(request)),
@@ -75,7 +84,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags: ['retention'],
         summary: 'Legal holds, active ones first (reading them is audited)',
-        response: { 200: RetentionList, ...errors },
+        response: { 200: LegalHoldList, ...errors },
       },
     },
     async (request) => ({ items: await holds.list(contextOf(request)) }),
@@ -88,7 +97,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['retention'],
         summary: "Places a legal hold: a patient's data is kept, or (a case) every purge is suspended",
         body: HoldBody,
-        response: { 201: RetentionItem, ...errors },
+        response: { 201: LegalHold, ...errors },
       },
     },
     async (request, reply) => {
@@ -108,7 +117,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags: ['retention'],
         summary: 'Releases a legal hold: what it kept is purged by the next run when expired',
         params: IdParams,
-        response: { 200: RetentionItem, ...errors },
+        response: { 200: LegalHold, ...errors },
       },
     },
     async (request) => holds.release(contextOf(request), request.params.id),
