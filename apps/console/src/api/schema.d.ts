@@ -1870,7 +1870,32 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              items: {
+                facilityTimeZone: string;
+                fhirBaseUrl: string | null;
+                mllpPort: number | null;
+                name: string;
+                requestsPerSecond: number;
+                running: {
+                  lastPoll?: {
+                    at: string;
+                    result: {
+                      [key: string]: unknown;
+                    };
+                  };
+                  lastPollError?: string;
+                  mllp?: {
+                    host: string;
+                    port: number;
+                  };
+                  name: string;
+                  subscriptions?: {
+                    [key: string]: unknown;
+                  };
+                } | null;
+                site: string;
+                vendor: string;
+              }[];
             };
           };
         };
@@ -2092,7 +2117,15 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              connection: string;
+              ok: boolean;
+              steps: {
+                detail: string;
+                ms: number;
+                ok: boolean;
+                /** @enum {unknown} */
+                step: 'discovery' | 'token' | 'read';
+              }[];
             };
           };
         };
@@ -2164,7 +2197,24 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              counts: {
+                controlIdReused: number;
+                deadLetter: number;
+                ignored: number;
+              };
+              items: {
+                /** @enum {unknown} */
+                channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
+                connectionId: string;
+                /** @enum {unknown} */
+                kind: 'dead-letter' | 'control-id-reused' | 'ignored';
+                messageId: string;
+                messageKey: string;
+                messageType: string;
+                reason: string;
+                /** Format: date-time */
+                receivedAt: string;
+              }[];
             };
           };
         };
@@ -2240,7 +2290,19 @@ export type paths = {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              items: {
+                eventId: string;
+                flags: {
+                  /** @enum {unknown} */
+                  code: 'schedule-conflict' | 'zone-inferred';
+                  detail: string;
+                }[];
+                occurredAt: string;
+                seq: number;
+                sourceRef: string;
+                type: string;
+              }[];
+              total: number;
             };
           };
         };

@@ -1,10 +1,12 @@
 /**
- * @module The EHR layer's routes. Status, checks, the attention list and flagged events are sent
- * whole, as JSON objects: their shape is the EHR package's (packages/ehr/src/runtime, inbound).
+ * @module The EHR layer's routes: connections and what each is doing, a connection check, the
+ * attention list and flagged events (their shapes are the EHR package's, declared here in full;
+ * only a poll's and a subscription set-up's own details stay open objects).
  */
 import { Type } from 'typebox';
 import { vendorIds, type NewConnection } from '@steward/ehr';
-import { JsonBody, JsonObject, Strict } from './common.js';
+import { ehrEventFlagCodes } from '@steward/core';
+import { DateTime, JsonBody, JsonObject, List, Maybe, Nullable, Strict } from './common.js';
 
 export const NotificationParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 /** `k` is tolerated for EHRs that append it; other parameters are ignored. */
@@ -13,7 +15,77 @@ export const NotificationQuery = Type.Object({ k: Type.Optional(Type.String({ ma
 export const NotificationBody = JsonBody;
 export const NotificationAnswer = Type.Object({ type: Type.String(), events: Type.Integer() });
 
-export const ConnectionStatus = JsonObject;
+/** What the EHR layer reports of a running connection (none when the layer is off or it is not running). */
+const RunningConnection = Type.Object({
+  name: Type.String(),
+  mllp: Maybe(Type.Object({ host: Type.String(), port: Type.Integer() })),
+  /** The subscriptions set up (per resource type), or why they could not be. */
+  subscriptions: Maybe(JsonObject),
+  lastPoll: Maybe(Type.Object({ at: Type.String(), result: JsonObject })),
+  lastPollError: Maybe(Type.String()),
+});
+
+/** GET /ehr/connections. */
+export const ConnectionOverviewList = Type.Object({
+  items: List(
+    Type.Object({
+      name: Type.String(),
+      site: Type.String(),
+      vendor: Type.String(),
+      fhirBaseUrl: Nullable(Type.String()),
+      facilityTimeZone: Type.String(),
+      mllpPort: Nullable(Type.Integer()),
+      requestsPerSecond: Type.Number(),
+      running: Nullable(RunningConnection),
+    }),
+  ),
+});
+
+/** POST /ehr/connections/:name/check: discovery, a SMART token, a read, each with what it found or why it failed. */
+export const ConnectionCheckReport = Type.Object({
+  connection: Type.String(),
+  ok: Type.Boolean(),
+  steps: List(
+    Type.Object({
+      step: Type.Enum(['discovery', 'token', 'read']),
+      ok: Type.Boolean(),
+      detail: Type.String(),
+      ms: Type.Number(),
+    }),
+  ),
+});
+
+/** GET /ehr/connections/:name/dead-letters: what a person should see, never message content. */
+export const AttentionList = Type.Object({
+  counts: Type.Object({ deadLetter: Type.Integer(), controlIdReused: Type.Integer(), ignored: Type.Integer() }),
+  items: List(
+    Type.Object({
+      kind: Type.Enum(['dead-letter', 'control-id-reused', 'ignored']),
+      messageId: Type.String(),
+      connectionId: Type.String(),
+      channel: Type.Enum(['fhir-subscription', 'fhir-poll', 'hl7v2', 'sandbox']),
+      messageKey: Type.String(),
+      messageType: Type.String(),
+      receivedAt: DateTime,
+      reason: Type.String(),
+    }),
+  ),
+});
+
+/** GET /ehr/connections/:name/flagged-events: codes and field names, never content. */
+export const FlaggedEventPage = Type.Object({
+  total: Type.Integer(),
+  items: List(
+    Type.Object({
+      eventId: Type.String(),
+      seq: Type.Integer(),
+      type: Type.String(),
+      sourceRef: Type.String(),
+      occurredAt: Type.String(),
+      flags: List(Type.Object({ code: Type.Enum([...ehrEventFlagCodes]), detail: Type.String() })),
+    }),
+  ),
+});
 export const FlaggedEventsQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
   { additionalProperties: false },

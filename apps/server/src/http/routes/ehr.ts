@@ -14,7 +14,10 @@ import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
 import { ConnectionNameParams } from '../contract/config.js';
 import {
-  ConnectionStatus,
+  AttentionList,
+  ConnectionCheckReport,
+  ConnectionOverviewList,
+  FlaggedEventPage,
   FlaggedEventsQuery,
   NotificationAnswer,
   NotificationBody,
@@ -87,7 +90,7 @@ export function ehrRoutes(
       schema: {
         tags: ['ehr'],
         summary: 'EHR connections and what each is doing (listener, subscriptions, last poll)',
-        response: { 200: ConnectionStatus, ...errors },
+        response: { 200: ConnectionOverviewList, ...errors },
       },
     },
     async (request) => kernel.connectionOperations.overview(contextOf(request), runtime?.status()),
@@ -100,7 +103,7 @@ export function ehrRoutes(
         tags: ['ehr'],
         summary: 'Prove a connection works: discovery, a SMART token, a read',
         params: ConnectionNameParams,
-        response: { 200: ConnectionStatus, ...errors },
+        response: { 200: ConnectionCheckReport, ...errors },
       },
     },
     async (request) => kernel.connectionOperations.check(contextOf(request), request.params.name),
@@ -114,7 +117,7 @@ export function ehrRoutes(
         summary:
           'The attention list: messages not processed (dead letters), filed under a reused control id, or kept but not routed (ignored), with counts per kind and the reason (never their content)',
         params: ConnectionNameParams,
-        response: { 200: ConnectionStatus, ...errors },
+        response: { 200: AttentionList, ...errors },
       },
     },
     async (request) => kernel.connectionOperations.attention(contextOf(request), request.params.name),
@@ -129,7 +132,7 @@ export function ehrRoutes(
           'Events filed with something a person should look at (schedule conflicts, inferred time zones): codes and field names, never content',
         params: ConnectionNameParams,
         querystring: FlaggedEventsQuery,
-        response: { 200: ConnectionStatus, ...errors },
+        response: { 200: FlaggedEventPage, ...errors },
       },
     },
     async (request) => kernel.eventFlags.list(contextOf(request), request.params.name, request.query.limit ?? 100),
