@@ -58,6 +58,43 @@ const route: Route = async (e, links) => {
 
 for (const target of storeTargets()) {
   describe(`event router on ${target.name}`, { skip: target.skip }, () => {
+    it('drains to the journal end when another router takes a batch first (it may be routing the next)', async () => {
+      const db = await target.open();
+      try {
+        const journal: EhrEvent[] = [
+          event(1, 'referral.created', 'ServiceRequest/r1'),
+          event(2, 'referral.created', 'ServiceRequest/r2'),
+        ];
+        const connection: RoutedConnection = {
+          id: CONNECTION,
+          journal: { events: (after, limit) => Promise.resolve(journal.filter((e) => e.seq > after).slice(0, limit)) },
+        };
+        const engine = new WorkflowEngine({ db, definitions: [counting] });
+        const options = { db, engine, routes: [route], connections: () => Promise.resolve([connection]), batchSize: 1 };
+        const loop = new EventRouter(options);
+        // The draining router is slow before its transaction (as a directory observer reading the
+        // EHR is): the server's own loop routes the first batch meanwhile.
+        let looped: Promise<unknown> | undefined;
+        const draining = new EventRouter({
+          ...options,
+          observers: [
+            async () => {
+              looped ??= loop.runOnce();
+              await looped;
+            },
+          ],
+        });
+        const round = await draining.drain();
+        assert.equal(round.taken, 1, 'the first batch was routed by the other router');
+        const cursor = await db.query<{ seq: string }>('select seq from workflow_router_cursors');
+        assert.equal(Number(cursor.rows[0]?.seq), 2, 'drain returned only at the journal end');
+        const { rows } = await db.query<{ n: number }>('select count(*)::int as n from workflow_instances');
+        assert.equal(rows[0]?.n, 2);
+      } finally {
+        await db.close();
+      }
+    });
+
     it('starts, links and signals once per event, even when run again or by two routers', async () => {
       const db = await target.open();
       try {
@@ -93,7 +130,7 @@ for (const target of storeTargets()) {
         const cursor = await db.query<{ seq: string }>('select seq from workflow_router_cursors');
         assert.equal(Number(cursor.rows[0]?.seq), 4);
         journal.push(event(5, 'appointment.cancelled', 'Appointment/a1'));
-        assert.deepEqual(await routers[0]!.drain(), { events: 1, actions: 2 });
+        assert.deepEqual(await routers[0]!.drain(), { events: 1, actions: 2, taken: 0 });
       } finally {
         await db.close();
       }

@@ -39,6 +39,8 @@ export interface EventRouterOptions {
 export interface RouteRound {
   readonly events: number;
   readonly actions: number;
+  /** Batches another router (another process, or the server's own loop) routed first, meanwhile. */
+  readonly taken: number;
 }
 
 export class EventRouter {
@@ -54,6 +56,7 @@ export class EventRouter {
   async runOnce(): Promise<RouteRound> {
     let events = 0;
     let actions = 0;
+    let taken = 0;
     for (const c of await this.#o.connections()) {
       const from = await this.#cursor(this.#o.db, c.id);
       const batch = await c.journal.events(from, this.#o.batchSize ?? 200);
@@ -82,22 +85,29 @@ export class EventRouter {
         ]);
         return planned.reduce((n, p) => n + p.actions.length, 0);
       });
-      if (routed === undefined) continue;
+      if (routed === undefined) {
+        taken++;
+        continue;
+      }
       actions += routed;
       events += batch.length;
     }
-    return { events, actions };
+    return { events, actions, taken };
   }
 
   /** Routes until every journal is read to its end. */
   async drain(): Promise<RouteRound> {
     let events = 0;
     let actions = 0;
+    let taken = 0;
     for (;;) {
       const r = await this.runOnce();
-      if (r.events === 0) return { events, actions };
+      // A batch another router took is not the journal's end: that router may still be routing the
+      // next one (its observers and plan run before its transaction), so look again.
+      if (r.events === 0 && r.taken === 0) return { events, actions, taken };
       events += r.events;
       actions += r.actions;
+      taken += r.taken;
     }
   }
 
