@@ -287,6 +287,8 @@ export interface EhrEvent extends EhrEventInput {
   readonly id: string;
   readonly seq: number;
   readonly recordedAt: Date;
+  /** The Steward patient it resolved to (the patient index), when the journal resolves patients. */
+  readonly patientId?: string;
 }
 
 export function isEhrEventType(value: string): value is EhrEventType {

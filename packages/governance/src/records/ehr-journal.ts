@@ -37,6 +37,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
+import type { PatientResolver } from './patient-resolver.js';
 import {
   contentHashOf,
   existingId,
@@ -58,6 +59,7 @@ interface EventRow {
   connection_id: string;
   data_enc: Uint8Array;
   recorded_at: Date;
+  patient_id: string | null;
 }
 
 interface DeadLetterRow {
@@ -86,12 +88,19 @@ export interface EhrJournalOptions {
    * reads (`events`, `deadLetters`) always decide afresh.
    */
   readonly decisionTtlMs?: number;
+  /**
+   * Resolves each stored event's patient to a Steward patient (the patient index) in the filing
+   * transaction: the event carries the id and the receipt's audit entry names it. Absent, events
+   * are filed with their patient key only.
+   */
+  readonly patients?: PatientResolver;
 }
 
 type Allowed = Extract<Decision, { allowed: true }>;
 
 export class EhrJournal {
   private readonly decisionTtlMs: number;
+  private readonly patients: PatientResolver | undefined;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
   private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: (tx, items) => this.fileAll(tx, items) };
 
@@ -107,6 +116,7 @@ export class EhrJournal {
     if (!Number.isInteger(ttl) || ttl < 0 || ttl > 1_000)
       throw new ConfigError([{ path: 'decisionTtlMs', message: 'must be an integer from 0 to 1000' }]);
     this.decisionTtlMs = ttl;
+    this.patients = options.patients;
   }
 
   /** The journal as one connection's listener sees it: every call acts as `ctx` at the connection's site. */
@@ -188,11 +198,16 @@ export class EhrJournal {
     const decision = await allow();
     const settled = await Promise.allSettled(
       items.map(({ message, events }) =>
-        this.audit.transactBatch(this.filings, this.prepare(message, events, ignoredReason), (outcome) => [
-          this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
-            reason: receivedReason(outcome),
-          }),
-        ]),
+        this.audit.transactBatch(
+          this.filings,
+          { ...this.prepare(message, events, ignoredReason), filedBy: { ctx, site: connection.site } },
+          (outcome) => [
+            this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
+              reason: receivedReason(outcome),
+              patientIds: patientsOf(outcome),
+            }),
+          ],
+        ),
       ),
     );
     const failed = settled.find((r) => r.status === 'rejected');
@@ -235,7 +250,8 @@ export class EhrJournal {
    * Its events' dedup keys get the same suffix, since keys derived from the reused control id
    * would otherwise collide with the first message's events and be skipped.
    */
-  private async fileAll(tx: Sql, items: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
+  private async fileAll(tx: Sql, filings: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
+    const items = await this.resolvePatients(tx, filings);
     const outcomes = [...(await fileRows(tx, items))];
     const taken = items.flatMap((f, i) => {
       const o = outcomes[i];
@@ -255,9 +271,10 @@ export class EhrJournal {
         filing: {
           ...f,
           message: { ...f.message, messageKey: `${f.message.messageKey}${suffix}` },
-          events: f.events.map((e) =>
-            this.prepareEvent(e.id, { ...e.input, dedupKey: `${e.input.dedupKey}${suffix}` }),
-          ),
+          events: f.events.map((e) => ({
+            ...this.prepareEvent(e.id, { ...e.input, dedupKey: `${e.input.dedupKey}${suffix}` }),
+            patientId: e.patientId,
+          })),
           flag: 'control-id-reused',
           reason: f.reason ?? reusedReason,
         },
@@ -273,6 +290,31 @@ export class EhrJournal {
       if (o !== undefined) outcomes[r.i] = o;
     });
     return outcomes;
+  }
+
+  /**
+   * Gives every event of the filings its Steward patient, one resolver call per filer and site
+   * (the filings of one writer transaction usually share both), inside the filing transaction.
+   */
+  private async resolvePatients(tx: Sql, filings: readonly Filing[]): Promise<readonly Filing[]> {
+    const resolver = this.patients;
+    if (resolver === undefined) return filings;
+    const groups = new Map<string, { ctx: RequestContext; site: string; events: PreparedEvent[] }>();
+    for (const f of filings) {
+      if (f.filedBy === undefined || f.events.length === 0) continue;
+      const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
+      const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, events: [] };
+      group.events.push(...f.events);
+      groups.set(key, group);
+    }
+    const ids = new Map<string, string | undefined>();
+    for (const g of groups.values()) {
+      const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.events);
+      g.events.forEach((e, i) => ids.set(e.id, resolved[i]));
+    }
+    return filings.map((f) =>
+      f.events.length === 0 ? f : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
+    );
   }
 
   /** The content hashes of filed messages; rows filed before hashes were kept are hashed from their sealed text. */
@@ -382,13 +424,13 @@ export class EhrJournal {
   ): Promise<readonly EhrEvent[]> {
     const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
     const { rows } = await this.db.query<EventRow>(
-      `select seq, id, connection_id, data_enc, recorded_at from ehr_events
+      `select seq, id, connection_id, data_enc, recorded_at, patient_id from ehr_events
         where connection_id = $1 and seq > $2 order by seq limit $3`,
       [connection.id, afterSeq, Math.max(1, Math.min(limit, 10_000))],
     );
     const events = rows.map((r) => {
       const input = JSON.parse(this.cipher.decrypt(r.data_enc, `ehr_events:${r.id}`).toString('utf8')) as EhrEventInput;
-      return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at };
+      return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at, ...patientOf(r) };
     });
     // An empty read disclosed nothing: the router polls often, and its empty rounds are not audited.
     if (events.length === 0) return events;
@@ -402,6 +444,7 @@ export class EhrJournal {
       purposeOfUse: decision.purposeOfUse,
       source: sourceOf(ctx),
       reason: `events:${events.length}`,
+      ...patientIdsOf(events),
     });
     return events;
   }
@@ -413,7 +456,7 @@ export class EhrJournal {
   async event(ctx: RequestContext, connection: JournalConnection, id: string): Promise<EhrEvent | undefined> {
     const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
     const { rows } = await this.db.query<EventRow>(
-      'select seq, id, connection_id, data_enc, recorded_at from ehr_events where connection_id = $1 and id = $2',
+      'select seq, id, connection_id, data_enc, recorded_at, patient_id from ehr_events where connection_id = $1 and id = $2',
       [connection.id, id],
     );
     const row = rows[0];
@@ -430,8 +473,9 @@ export class EhrJournal {
       site: connection.site,
       purposeOfUse: decision.purposeOfUse,
       source: sourceOf(ctx),
+      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
     });
-    return { ...input, id: row.id, seq: Number(row.seq), recordedAt: row.recorded_at };
+    return { ...input, id: row.id, seq: Number(row.seq), recordedAt: row.recorded_at, ...patientOf(row) };
   }
 
   private patientKey(patient: PatientRef): Uint8Array | undefined {
@@ -448,7 +492,7 @@ export class EhrJournal {
     message: InboundMessage,
     messageId: string,
     purposeOfUse: AuditEntryInput['purposeOfUse'],
-    extra: { reason: string },
+    extra: { reason: string; patientIds?: readonly string[] },
   ): AuditEntryInput {
     return {
       actor: ctx.actor,
@@ -461,6 +505,7 @@ export class EhrJournal {
       ...(purposeOfUse !== undefined ? { purposeOfUse } : {}),
       source: sourceOf(ctx),
       reason: extra.reason,
+      ...(extra.patientIds !== undefined && extra.patientIds.length > 0 ? { patientIds: extra.patientIds } : {}),
     };
   }
 }
@@ -478,6 +523,20 @@ function receivedReason(outcome: ReceiveOutcome): string {
       return 'dead-letter';
   }
 }
+
+/** The Steward patients a receipt's stored events resolved to, each once. */
+function patientsOf(outcome: ReceiveOutcome): readonly string[] {
+  if (outcome.status !== 'stored') return [];
+  return [...new Set(outcome.events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
+}
+
+const patientIdsOf = (events: readonly EhrEvent[]): { patientIds?: readonly string[] } => {
+  const ids = [...new Set(events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
+  return ids.length === 0 ? {} : { patientIds: ids };
+};
+
+const patientOf = (r: { patient_id: string | null }): { patientId?: string } =>
+  r.patient_id === null ? {} : { patientId: r.patient_id };
 
 function first(outcomes: readonly ReceiveOutcome[]): ReceiveOutcome {
   const outcome = outcomes[0];
