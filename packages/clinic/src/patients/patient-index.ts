@@ -54,7 +54,7 @@ export interface PatientSummary {
   readonly site: string;
   readonly name?: SightingDemographics['name'];
   readonly birthDate?: string;
-  readonly gender?: SightingDemographics['gender'];
+  readonly gender?: NonNullable<SightingDemographics['gender']>;
   /** Steward ids retired into this one (merged in the EHR or by a reviewer). */
   readonly mergedIds: readonly string[];
 }
