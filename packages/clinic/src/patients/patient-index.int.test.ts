@@ -262,6 +262,32 @@ for (const target of storeTargets()) {
       assert.equal(entry.rows[0]?.n, 1);
     });
 
+    it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {
+      const demographics = {
+        name: { family: 'Everyman', given: ['Adam'] },
+        birthDate: '1961-06-15',
+        gender: 'male' as const,
+      };
+      // Sent together, so both may resolve in one writer transaction (the look-alike is then a patient of the same pass).
+      const [first, second] = await Promise.all(
+        ['LA-1', 'LA-2'].map((key) =>
+          feeds.south.receive(msg(south.id, key), [
+            event(south.id, key, { identifiers: [{ system: 'urn:south:mrn', value: key }], demographics }),
+          ]),
+        ),
+      );
+      const ids = [first, second].map((o) => (o?.status === 'stored' ? o.events[0]?.patientId : undefined));
+      assert.ok(ids[0] !== undefined && ids[1] !== undefined && ids[0] !== ids[1], 'two patients, not merged');
+      const rows = await db.query<{ patient_id: string; candidate_id: string; status: string }>(
+        `select patient_id::text as patient_id, candidate_id::text as candidate_id, status from clinic_patient_reviews
+          where patient_id = any($1::uuid[]) or candidate_id = any($1::uuid[])`,
+        [ids],
+      );
+      assert.equal(rows.rows.length, 1);
+      assert.deepEqual([rows.rows[0]?.patient_id, rows.rows[0]?.candidate_id].sort(), [...ids].sort());
+      assert.equal(rows.rows[0]?.status, 'open');
+    });
+
     it('answers "who accessed this patient" for an MRN through the audit search', async () => {
       const identifiers = cxList('fhir-converter/ADT-A06-01.hl7', 'PID', 3);
       const compliance = ctx(complianceId);

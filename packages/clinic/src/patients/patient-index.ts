@@ -91,6 +91,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
       async (tx) => {
         const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, sighting.site);
         const id = await r.resolve(sighting, { source: 'api' });
+        await r.flush();
         if (id === undefined)
           throw new ValidationError('a patient sighting needs an identifier or an EHR id', [
             { path: 'identifiers', message: 'give at least one identifier with a system and a value, or the EHR id' },
@@ -135,6 +136,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
       }
       out.push(id);
     }
+    await r.flush();
     return out;
   }
 
@@ -244,6 +246,7 @@ function sightingOf(patient: PatientRef, connectionId: string, site: string): Pa
     site,
     identifiers: patient.identifiers,
     ...(patient.ehrId !== undefined ? { ehrId: patient.ehrId } : {}),
+    ...(patient.demographics !== undefined ? { demographics: patient.demographics } : {}),
   };
 }
 

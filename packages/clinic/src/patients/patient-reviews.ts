@@ -115,8 +115,11 @@ export class PatientReviews {
         if ((rowCount ?? 0) === 0) throw new ConflictError('VERSION_CONFLICT', 'the review was already decided');
         const from = { source: 'review' as const, sourceRef: reviewId };
         const [patient, candidate] = [await liveIdOf(tx, row.patient_id), await liveIdOf(tx, row.candidate_id)];
-        if (status === 'linked' && patient !== undefined && candidate !== undefined)
-          await new Resolution(tx, cipher, at, ctx.actor.id, row.site).merge(patient, candidate, from);
+        if (status === 'linked' && patient !== undefined && candidate !== undefined) {
+          const r = new Resolution(tx, cipher, at, ctx.actor.id, row.site);
+          await r.merge(patient, candidate, from);
+          await r.flush();
+        }
         await appendLinks(tx, at, [
           {
             kind: status === 'linked' ? 'review-linked' : 'review-dismissed',

@@ -91,52 +91,134 @@ export async function patientRows(tx: Sql, ids: readonly string[]): Promise<read
   return rows;
 }
 
-export async function insertPatient(
-  tx: Sql,
-  p: { id: string; site: string; demographics: Uint8Array | null; matchKey: string | undefined; at: Date },
-): Promise<void> {
+/** What a resolution pass looked up: the live patient of each known key, the live patients of each match key. */
+export interface LookedUp {
+  readonly keys: Map<string, FoundPatient & { readonly hasDemographics: boolean }>;
+  readonly matches: Map<string, string[]>;
+}
+
+/**
+ * One statement for a whole batch: the live patient of every known key (with whether it has
+ * demographics yet), and the live patients of every match key (look-alike candidates).
+ */
+export async function lookUp(tx: Sql, keys: readonly string[], matchKeys: readonly string[]): Promise<LookedUp> {
+  const out: LookedUp = { keys: new Map(), matches: new Map() };
+  if (keys.length === 0 && matchKeys.length === 0) return out;
+  const { rows } = await tx.query<{
+    kind: 'key' | 'match';
+    key: string;
+    patient_id: string;
+    created_at: Date;
+    demo: boolean;
+  }>(
+    `select 'key' as kind, encode(k.key, 'hex') as key, c.id::text as patient_id, c.created_at,
+            c.demographics_enc is not null as demo
+       from clinic_patient_keys k
+       join clinic_patients p on p.id = k.patient_id
+       join clinic_patients c on c.id = coalesce(p.merged_into, p.id)
+      where k.key = any(array(select decode(h, 'hex') from unnest($1::text[]) as h))
+     union all
+     select 'match', encode(match_key, 'hex'), id::text, created_at, true
+       from clinic_patients
+      where match_key = any(array(select decode(h, 'hex') from unnest($2::text[]) as h)) and merged_into is null`,
+    [keys, matchKeys],
+  );
+  for (const r of rows) {
+    if (r.kind === 'key')
+      out.keys.set(r.key, { patientId: r.patient_id, createdAt: new Date(r.created_at), hasDemographics: r.demo });
+    else out.matches.set(r.key, [...(out.matches.get(r.key) ?? []), r.patient_id]);
+  }
+  return out;
+}
+
+export interface NewPatientRow {
+  readonly id: string;
+  readonly site: string;
+  readonly demographics: Uint8Array | null;
+  readonly matchKey: string | undefined;
+}
+
+export interface KeyRow {
+  readonly patientId: string;
+  readonly key: SightingKey;
+  readonly connectionId: string;
+}
+
+export interface ReviewRow {
+  readonly id: string;
+  readonly patientId: string;
+  readonly candidateId: string;
+  readonly site: string;
+  readonly reason: string;
+}
+
+const hexOf = (b: Uint8Array | null): string | null =>
+  b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+export async function insertPatients(tx: Sql, rows: readonly NewPatientRow[], at: Date): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
     `insert into clinic_patients (id, site, demographics_enc, match_key, created_at, updated_at)
-     values ($1, $2, $3, case when $4::text is null then null else decode($4, 'hex') end, $5, $5)`,
-    [p.id, p.site, p.demographics, p.matchKey ?? null, p.at],
+     select id, site, decode(d, 'hex'), decode(m, 'hex'), $5, $5
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as t(id, site, d, m)`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.site),
+      rows.map((r) => hexOf(r.demographics)),
+      rows.map((r) => r.matchKey ?? null),
+      at,
+    ],
   );
 }
 
-/** Sets a patient's demographics when it has none yet (a later sighting never overwrites them). */
-export async function fillDemographics(
-  tx: Sql,
-  id: string,
-  demographics: Uint8Array,
-  matchKey: string | undefined,
-  at: Date,
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `update clinic_patients set demographics_enc = $2,
-            match_key = case when $3::text is null then null else decode($3, 'hex') end, updated_at = $4
-      where id = $1 and demographics_enc is null`,
-    [id, demographics, matchKey ?? null, at],
+/** Sets demographics on patients that have none yet (a later sighting never overwrites them). */
+export async function fillDemographics(tx: Sql, rows: readonly NewPatientRow[], at: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `update clinic_patients p set demographics_enc = decode(t.d, 'hex'), match_key = decode(t.m, 'hex'), updated_at = $4
+       from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, d, m)
+      where p.id = t.id and p.demographics_enc is null`,
+    [rows.map((r) => r.id), rows.map((r) => hexOf(r.demographics)), rows.map((r) => r.matchKey ?? null), at],
   );
-  return (rowCount ?? 0) > 0;
 }
 
-/** Adds keys to a patient; a key some patient already has is left with it. Returns the keys added. */
-export async function insertKeys(
-  tx: Sql,
-  patientId: string,
-  keys: readonly SightingKey[],
-  connectionId: string | null,
-  at: Date,
-): Promise<readonly string[]> {
-  if (keys.length === 0) return [];
-  const { rows } = await tx.query<{ key: string }>(
+/** Adds keys to patients; a key some patient already has is left with it. Returns the keys added (hex). */
+export async function insertKeys(tx: Sql, rows: readonly KeyRow[], at: Date): Promise<ReadonlySet<string>> {
+  if (rows.length === 0) return new Set();
+  const { rows: added } = await tx.query<{ key: string }>(
     `insert into clinic_patient_keys (key, kind, value_key, patient_id, connection_id, created_at)
-     select decode(k, 'hex'), kind, decode(v, 'hex'), $4, $5, $6
-       from unnest($1::text[], $2::text[], $3::text[]) as t(k, kind, v)
+     select decode(k, 'hex'), kind, decode(v, 'hex'), p, c, $6
+       from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[]) as t(k, kind, v, p, c)
      on conflict (key) do nothing
      returning encode(key, 'hex') as key`,
-    [keys.map((k) => k.key), keys.map((k) => k.kind), keys.map((k) => k.valueKey), patientId, connectionId, at],
+    [
+      rows.map((r) => r.key.key),
+      rows.map((r) => r.key.kind),
+      rows.map((r) => r.key.valueKey),
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.connectionId),
+      at,
+    ],
   );
-  return rows.map((r) => r.key);
+  return new Set(added.map((r) => r.key));
+}
+
+export async function insertReviews(tx: Sql, rows: readonly ReviewRow[], at: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into clinic_patient_reviews (id, patient_id, candidate_id, site, reason, status, created_at)
+     select id, p, c, site, reason, 'open', $6
+       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) as t(id, p, c, site, reason)
+     on conflict (patient_id, candidate_id) do nothing`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.candidateId),
+      rows.map((r) => r.site),
+      rows.map((r) => r.reason),
+      at,
+    ],
+  );
 }
 
 /** Retires `retired` (and whatever was merged into it) into the live `survivor`. */

@@ -1,22 +1,26 @@
 /**
  * @module One resolution pass inside one transaction: sightings in, Steward patient ids out, with
- * the rows and link history the linking rules call for. It keeps what it learnt in the pass, so a
- * batch of events about the same patients costs one lookup query, and nothing more when every key
- * is known already (the common case of an inbound event).
+ * the rows and link history the linking rules call for. A pass decides in memory and writes at the
+ * end (`flush`), so a batch of inbound events costs one lookup statement when every patient is
+ * known (the common case) and a handful of multi-row statements when some are new, whatever the
+ * batch's size. Merges are the exception: each is written at once (they are rare).
  */
 import { newId } from '@steward/core';
 import type { FieldCipher, PatientSighting } from '@steward/governance';
 import type { Sql } from '@steward/store';
-import { decideLinking, matchKeyOf, sightingKeys, type FoundPatient, type SightingKey } from './linking.js';
+import { decideLinking, matchKeyOf, sightingKeys, type SightingKey } from './linking.js';
 import {
   appendLinks,
   fillDemographics,
-  findByKeys,
-  findByMatch,
   insertKeys,
-  insertPatient,
+  insertPatients,
+  insertReviews,
+  lookUp,
   mergeInto,
+  type KeyRow,
   type LinkEntry,
+  type NewPatientRow,
+  type ReviewRow,
 } from './patient-rows.js';
 
 /** Where a link came from: an inbound event (its id), a reviewer's decision, or an API call. */
@@ -28,9 +32,18 @@ export interface LinkSource {
 /** Why a look-alike went to review (a reason code, no values). */
 export const sameNameAndBirthDate = 'same-name-and-birth-date';
 
+interface Known {
+  patientId: string;
+  createdAt: Date;
+  hasDemographics: boolean;
+}
+
 export class Resolution {
-  private readonly found = new Map<string, FoundPatient>();
+  private readonly found = new Map<string, Known>();
+  private readonly matches = new Map<string, string[]>();
   private readonly looked = new Set<string>();
+  private readonly lookedMatch = new Set<string>();
+  private pending = emptyPending();
 
   constructor(
     private readonly tx: Sql,
@@ -40,108 +53,133 @@ export class Resolution {
     private readonly site: string,
   ) {}
 
-  /** Looks up every key of these sightings at once (one query for a whole batch). */
+  /** Looks up every key and match key of these sightings at once (one statement for a whole batch). */
   async prefetch(sightings: readonly PatientSighting[]): Promise<void> {
-    await this.lookUp(sightings.flatMap((s) => sightingKeys(this.cipher, s)));
+    await this.lookUp(
+      sightings.flatMap((s) => sightingKeys(this.cipher, s)),
+      sightings.flatMap((s) => this.matchKeyOf(s) ?? []),
+    );
   }
 
   /** The Steward patient of a sighting; undefined when it names no identifier and no EHR id. */
   async resolve(sighting: PatientSighting, from: LinkSource): Promise<string | undefined> {
     const keys = sightingKeys(this.cipher, sighting);
-    await this.lookUp(keys);
+    const matchKey = this.matchKeyOf(sighting);
+    await this.lookUp(keys, matchKey === undefined ? [] : [matchKey]);
     const linking = decideLinking(keys, this.found);
     switch (linking.kind) {
       case 'none':
         return undefined;
       case 'new':
-        return this.create(sighting, linking.keys, from);
+        return this.create(sighting, linking.keys, matchKey, from);
       case 'known': {
-        const links: LinkEntry[] = [];
-        for (const other of linking.mergeIn)
-          links.push(...(await this.mergeLinks(other, linking.patientId, from, sighting)));
-        const added = new Set(
-          await insertKeys(this.tx, linking.patientId, linking.addKeys, sighting.connectionId, this.at),
-        );
+        for (const other of linking.mergeIn) await this.merge(other, linking.patientId, from, sighting.connectionId);
+        const known = this.found.get(keys.find((k) => this.found.has(k.key))?.key ?? '');
         for (const k of linking.addKeys) {
-          this.remember(k.key, linking.patientId);
-          if (added.has(k.key))
-            links.push(this.link('key-added', linking.patientId, from, sighting, { keyKind: k.kind }));
+          this.pending.keys.push({ patientId: linking.patientId, key: k, connectionId: sighting.connectionId });
+          this.pending.keyLinks.push({
+            key: k.key,
+            link: this.link('key-added', linking.patientId, from, sighting.connectionId, { keyKind: k.kind }),
+          });
+          this.remember(k.key, linking.patientId, known?.createdAt ?? this.at, known?.hasDemographics ?? false);
         }
-        if (sighting.demographics !== undefined) {
-          await fillDemographics(
-            this.tx,
-            linking.patientId,
-            this.seal(linking.patientId, sighting),
-            matchKeyOf(this.cipher, sighting.demographics),
-            this.at,
-          );
+        if (sighting.demographics !== undefined && known !== undefined && !known.hasDemographics) {
+          this.pending.fills.push({
+            id: linking.patientId,
+            site: this.site,
+            demographics: this.seal(linking.patientId, sighting),
+            matchKey,
+          });
+          for (const p of this.found.values()) if (p.patientId === linking.patientId) p.hasDemographics = true;
         }
-        await appendLinks(this.tx, this.at, links);
         return linking.patientId;
       }
     }
   }
 
-  /** Retires `retired` into `survivor` (both live), as the EHR or a reviewer said. */
+  /** Retires `retired` into `survivor` (both live), as the EHR or a reviewer said; written at once. */
   async merge(retired: string, survivor: string, from: LinkSource, connectionId?: string): Promise<void> {
     if (retired === survivor) return;
-    await appendLinks(this.tx, this.at, await this.mergeLinks(retired, survivor, from, connectionId));
-  }
-
-  private async mergeLinks(
-    retired: string,
-    survivor: string,
-    from: LinkSource,
-    on: PatientSighting | string | undefined,
-  ): Promise<LinkEntry[]> {
+    await this.flush();
     await mergeInto(this.tx, retired, survivor, this.at);
-    const since = [...this.found.values()].find((p) => p.patientId === survivor)?.createdAt ?? this.at;
-    for (const [key, p] of this.found) if (p.patientId === retired) this.remember(key, survivor, since);
-    return [this.link('merged', retired, from, on, { otherPatientId: survivor })];
+    const since = [...this.found.values()].find((p) => p.patientId === survivor);
+    for (const p of this.found.values()) {
+      if (p.patientId !== retired) continue;
+      p.patientId = survivor;
+      p.createdAt = since?.createdAt ?? p.createdAt;
+    }
+    this.pending.links.push(this.link('merged', retired, from, connectionId, { otherPatientId: survivor }));
   }
 
-  private async create(sighting: PatientSighting, keys: readonly SightingKey[], from: LinkSource): Promise<string> {
+  /** Writes what the pass decided: patients, keys, demographics, reviews, then the link history. */
+  async flush(): Promise<void> {
+    const p = this.pending;
+    this.pending = emptyPending();
+    await insertPatients(this.tx, p.patients, this.at);
+    const added = await insertKeys(this.tx, p.keys, this.at);
+    await fillDemographics(this.tx, p.fills, this.at);
+    await insertReviews(this.tx, p.reviews, this.at);
+    await appendLinks(this.tx, this.at, [...p.links, ...p.keyLinks.filter((k) => added.has(k.key)).map((k) => k.link)]);
+  }
+
+  private create(
+    sighting: PatientSighting,
+    keys: readonly SightingKey[],
+    matchKey: string | undefined,
+    from: LinkSource,
+  ): string {
     const id = newId();
-    const matchKey = sighting.demographics === undefined ? undefined : matchKeyOf(this.cipher, sighting.demographics);
-    const lookAlikes = matchKey === undefined ? [] : await findByMatch(this.tx, matchKey);
-    await insertPatient(this.tx, {
+    this.pending.patients.push({
       id,
       site: this.site,
       demographics: sighting.demographics === undefined ? null : this.seal(id, sighting),
       matchKey,
-      at: this.at,
     });
-    await insertKeys(this.tx, id, keys, sighting.connectionId, this.at);
-    for (const k of keys) this.remember(k.key, id, this.at);
-    const links = [this.link('created', id, from, sighting)];
-    for (const candidate of lookAlikes) {
-      const reviewId = newId();
-      await this.tx.query(
-        `insert into clinic_patient_reviews (id, patient_id, candidate_id, site, reason, status, created_at)
-         values ($1, $2, $3, $4, $5, 'open', $6) on conflict (patient_id, candidate_id) do nothing`,
-        [reviewId, id, candidate, this.site, sameNameAndBirthDate, this.at],
-      );
-      links.push(
-        this.link('review-opened', id, { source: 'review', sourceRef: reviewId }, sighting, {
-          otherPatientId: candidate,
-        }),
-      );
+    for (const k of keys) {
+      this.pending.keys.push({ patientId: id, key: k, connectionId: sighting.connectionId });
+      this.remember(k.key, id, this.at, sighting.demographics !== undefined);
     }
-    await appendLinks(this.tx, this.at, links);
+    this.pending.links.push(this.link('created', id, from, sighting.connectionId));
+    if (matchKey !== undefined) {
+      const lookAlikes = this.matches.get(matchKey) ?? [];
+      for (const candidate of lookAlikes.slice(0, 20)) {
+        const reviewId = newId();
+        this.pending.reviews.push({
+          id: reviewId,
+          patientId: id,
+          candidateId: candidate,
+          site: this.site,
+          reason: sameNameAndBirthDate,
+        });
+        this.pending.links.push(
+          this.link('review-opened', id, { source: 'review', sourceRef: reviewId }, sighting.connectionId, {
+            otherPatientId: candidate,
+          }),
+        );
+      }
+      this.matches.set(matchKey, [...lookAlikes, id]);
+    }
     return id;
   }
 
-  private async lookUp(keys: readonly SightingKey[]): Promise<void> {
+  private async lookUp(keys: readonly SightingKey[], matchKeys: readonly string[]): Promise<void> {
     const missing = [...new Set(keys.map((k) => k.key).filter((k) => !this.looked.has(k)))];
-    if (missing.length === 0) return;
+    const missingMatch = [...new Set(matchKeys.filter((m) => !this.lookedMatch.has(m)))];
+    if (missing.length === 0 && missingMatch.length === 0) return;
     for (const k of missing) this.looked.add(k);
-    for (const [key, p] of await findByKeys(this.tx, missing)) this.found.set(key, p);
+    for (const m of missingMatch) this.lookedMatch.add(m);
+    const got = await lookUp(this.tx, missing, missingMatch);
+    for (const [key, p] of got.keys) this.found.set(key, { ...p });
+    for (const [m, ids] of got.matches) this.matches.set(m, [...(this.matches.get(m) ?? []), ...ids]);
   }
 
-  private remember(key: string, patientId: string, createdAt?: Date): void {
-    const was = this.found.get(key);
-    this.found.set(key, { patientId, createdAt: createdAt ?? was?.createdAt ?? this.at });
+  private remember(key: string, patientId: string, createdAt: Date, hasDemographics: boolean): void {
+    this.found.set(key, { patientId, createdAt, hasDemographics });
     this.looked.add(key);
+  }
+
+  private matchKeyOf(sighting: PatientSighting): string | undefined {
+    return sighting.demographics === undefined ? undefined : matchKeyOf(this.cipher, sighting.demographics);
   }
 
   private seal(id: string, sighting: PatientSighting): Uint8Array {
@@ -155,10 +193,9 @@ export class Resolution {
     kind: LinkEntry['kind'],
     patientId: string,
     from: LinkSource,
-    on: PatientSighting | string | undefined,
+    connectionId: string | undefined,
     extra: Pick<LinkEntry, 'otherPatientId' | 'keyKind'> = {},
   ): LinkEntry {
-    const connectionId = typeof on === 'string' ? on : on?.connectionId;
     return {
       kind,
       patientId,
@@ -169,4 +206,15 @@ export class Resolution {
       actorId: this.actorId,
     };
   }
+}
+
+function emptyPending() {
+  return {
+    patients: [] as NewPatientRow[],
+    keys: [] as KeyRow[],
+    fills: [] as NewPatientRow[],
+    reviews: [] as ReviewRow[],
+    links: [] as LinkEntry[],
+    keyLinks: [] as { key: string; link: LinkEntry }[],
+  };
 }
