@@ -274,7 +274,7 @@ export async function openKernel(
     // The patient index: inbound events resolve to Steward patients while the journal files them,
     // and an audit search by MRN, EHR id or name finds the patient's Steward ids.
     const patients = new PatientIndex({ db, cipher, policy, audit, clock });
-    const patientReviews = new PatientReviews({ db, cipher, policy, audit, index: patients, clock });
+    const patientReviews = new PatientReviews({ db, policy, audit, index: patients, clock });
     const auditService = new AuditService({ db, cipher, audit, policy, clock, patients });
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));

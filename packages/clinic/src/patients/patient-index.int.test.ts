@@ -84,7 +84,7 @@ for (const target of storeTargets()) {
       const grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
       index = new PatientIndex({ db, cipher, policy, audit });
-      reviews = new PatientReviews({ db, cipher, policy, audit, index });
+      reviews = new PatientReviews({ db, policy, audit, index });
       auditService = new AuditService({ db, cipher, audit, policy, patients: index });
       const journal = new EhrJournal(db, cipher, policy, audit, undefined, { patients: index });
       await db.query(`insert into service_accounts (id, name) values ($1, 'feed'), ($2, 'coord'), ($3, 'compliance')`, [

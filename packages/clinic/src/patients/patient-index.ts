@@ -39,6 +39,7 @@ import {
   type PatientRow,
 } from './patient-rows.js';
 import { Resolution } from './resolution.js';
+import { PatientKeyCache, type KeyCacheOptions } from './key-cache.js';
 
 export interface PatientIndexDeps {
   readonly db: Database;
@@ -46,6 +47,8 @@ export interface PatientIndexDeps {
   readonly policy: PolicyDecisionPoint;
   readonly audit: TransactionalAudit;
   readonly clock?: Clock;
+  /** The in-memory key cache of inbound resolution (see key-cache.ts); `{ maxEntries: 0 }` disables it. */
+  readonly cache?: KeyCacheOptions;
 }
 
 /** A patient as a search shows it: the Steward id, where first seen, the minimum demographics. */
@@ -70,6 +73,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
   readonly #policy: PolicyDecisionPoint;
   readonly #audit: TransactionalAudit;
   readonly #clock: Clock;
+  readonly #cache: PatientKeyCache;
 
   constructor(deps: PatientIndexDeps) {
     this.#db = deps.db;
@@ -77,6 +81,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
     this.#policy = deps.policy;
     this.#audit = deps.audit;
     this.#clock = deps.clock ?? systemClock;
+    this.#cache = new PatientKeyCache(deps.cache);
   }
 
   /**
@@ -89,7 +94,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
     const decision = ingest.allowed ? ingest : await this.#policy.enforce(ctx, 'phi.write', scope);
     return this.#audit.transact(
       async (tx) => {
-        const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, sighting.site);
+        const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, sighting.site, this.#cache);
         const id = await r.resolve(sighting, { source: 'api' });
         await r.flush();
         if (id === undefined)
@@ -115,6 +120,14 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
     );
   }
 
+  /**
+   * A resolution pass in `tx` acting for `actorId` at `site`, sharing this index's key cache (a
+   * merge made through it clears the cache). For the review list's links.
+   */
+  pass(tx: Sql, actorId: string, site: string): Resolution {
+    return new Resolution(tx, this.#cipher, this.#clock.now(), actorId, site, this.#cache);
+  }
+
   /** `PatientResolver`: the journal's events, resolved in its filing transaction (merges followed). */
   async resolveEvents(
     tx: Sql,
@@ -122,7 +135,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
     site: string,
     events: readonly ResolvableEvent[],
   ): Promise<readonly (string | undefined)[]> {
-    const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site);
+    const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
     await r.prefetch(events.flatMap((e) => sightingsOf(e.input, site)));
     const out: (string | undefined)[] = [];
     for (const e of events) {

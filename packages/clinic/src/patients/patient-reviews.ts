@@ -5,12 +5,11 @@
  * deciding `phi.write`, at the review's site; each is audited with both patients.
  */
 import { ConflictError, NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
-import type { FieldCipher, PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
+import type { PolicyDecisionPoint, TransactionalAudit } from '@steward/governance';
 import { sourceOf } from '@steward/governance';
 import type { Database } from '@steward/store';
 import { appendLinks, liveIdOf, patientRows } from './patient-rows.js';
 import type { PatientIndex, PatientSummary } from './patient-index.js';
-import { Resolution } from './resolution.js';
 
 export interface PatientReview {
   readonly id: string;
@@ -36,7 +35,6 @@ interface ReviewRow {
 
 export interface PatientReviewsDeps {
   readonly db: Database;
-  readonly cipher: FieldCipher;
   readonly policy: PolicyDecisionPoint;
   readonly audit: TransactionalAudit;
   readonly index: PatientIndex;
@@ -94,7 +92,7 @@ export class PatientReviews {
   }
 
   async #decide(ctx: RequestContext, reviewId: string, status: 'linked' | 'dismissed'): Promise<PatientReview> {
-    const { db, cipher, policy, audit } = this.#deps;
+    const { db, policy, audit } = this.#deps;
     const { row, decision } = await policy.visible(
       ctx,
       'phi.write',
@@ -116,7 +114,7 @@ export class PatientReviews {
         const from = { source: 'review' as const, sourceRef: reviewId };
         const [patient, candidate] = [await liveIdOf(tx, row.patient_id), await liveIdOf(tx, row.candidate_id)];
         if (status === 'linked' && patient !== undefined && candidate !== undefined) {
-          const r = new Resolution(tx, cipher, at, ctx.actor.id, row.site);
+          const r = this.#deps.index.pass(tx, ctx.actor.id, row.site);
           await r.merge(patient, candidate, from);
           await r.flush();
         }

@@ -8,6 +8,7 @@
 import { newId } from '@steward/core';
 import type { FieldCipher, PatientSighting } from '@steward/governance';
 import type { Sql } from '@steward/store';
+import type { PatientKeyCache } from './key-cache.js';
 import { decideLinking, matchKeyOf, sightingKeys, type SightingKey } from './linking.js';
 import {
   appendLinks,
@@ -51,13 +52,23 @@ export class Resolution {
     private readonly at: Date,
     private readonly actorId: string,
     private readonly site: string,
+    private readonly cache?: PatientKeyCache,
   ) {}
 
-  /** Looks up every key and match key of these sightings at once (one statement for a whole batch). */
+  /**
+   * Looks up every key of these sightings at once (one statement for a whole batch, none when the
+   * cache knows them all), then the match keys of those no key found (a second one, only then).
+   */
   async prefetch(sightings: readonly PatientSighting[]): Promise<void> {
+    const keyed = sightings.map((s) => ({ s, keys: sightingKeys(this.cipher, s) }));
     await this.lookUp(
-      sightings.flatMap((s) => sightingKeys(this.cipher, s)),
-      sightings.flatMap((s) => this.matchKeyOf(s) ?? []),
+      keyed.flatMap((k) => k.keys),
+      [],
+    );
+    const unknown = keyed.filter((k) => k.keys.length > 0 && !k.keys.some((key) => this.found.has(key.key)));
+    await this.lookUp(
+      [],
+      unknown.flatMap((k) => this.matchKeyOf(k.s) ?? []),
     );
   }
 
@@ -65,12 +76,13 @@ export class Resolution {
   async resolve(sighting: PatientSighting, from: LinkSource): Promise<string | undefined> {
     const keys = sightingKeys(this.cipher, sighting);
     const matchKey = this.matchKeyOf(sighting);
-    await this.lookUp(keys, matchKey === undefined ? [] : [matchKey]);
+    await this.lookUp(keys, []);
     const linking = decideLinking(keys, this.found);
     switch (linking.kind) {
       case 'none':
         return undefined;
       case 'new':
+        if (matchKey !== undefined) await this.lookUp([], [matchKey]);
         return this.create(sighting, linking.keys, matchKey, from);
       case 'known': {
         for (const other of linking.mergeIn) await this.merge(other, linking.patientId, from, sighting.connectionId);
@@ -102,6 +114,7 @@ export class Resolution {
     if (retired === survivor) return;
     await this.flush();
     await mergeInto(this.tx, retired, survivor, this.at);
+    this.cache?.clear();
     const since = [...this.found.values()].find((p) => p.patientId === survivor);
     for (const p of this.found.values()) {
       if (p.patientId !== retired) continue;
@@ -163,13 +176,23 @@ export class Resolution {
   }
 
   private async lookUp(keys: readonly SightingKey[], matchKeys: readonly string[]): Promise<void> {
-    const missing = [...new Set(keys.map((k) => k.key).filter((k) => !this.looked.has(k)))];
+    const now = this.at.getTime();
+    const missing: string[] = [];
+    for (const key of new Set(keys.map((k) => k.key))) {
+      if (this.looked.has(key)) continue;
+      const cached = this.cache?.get(key, now);
+      if (cached === undefined) missing.push(key);
+      else this.remember(key, cached.patientId, cached.createdAt, cached.hasDemographics);
+    }
     const missingMatch = [...new Set(matchKeys.filter((m) => !this.lookedMatch.has(m)))];
     if (missing.length === 0 && missingMatch.length === 0) return;
     for (const k of missing) this.looked.add(k);
     for (const m of missingMatch) this.lookedMatch.add(m);
     const got = await lookUp(this.tx, missing, missingMatch);
-    for (const [key, p] of got.keys) this.found.set(key, { ...p });
+    for (const [key, p] of got.keys) {
+      this.found.set(key, { ...p });
+      this.cache?.remember(key, p, now);
+    }
     for (const [m, ids] of got.matches) this.matches.set(m, [...(this.matches.get(m) ?? []), ...ids]);
   }
 
