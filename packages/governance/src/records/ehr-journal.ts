@@ -38,6 +38,7 @@ import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js'
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
 import type { PatientResolver } from './patient-resolver.js';
+import { patientIdsOf, patientOf, patientsOf, resolvePatients } from './ehr-patients.js';
 import {
   contentHashOf,
   existingId,
@@ -251,7 +252,7 @@ export class EhrJournal {
    * would otherwise collide with the first message's events and be skipped.
    */
   private async fileAll(tx: Sql, filings: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
-    const items = await this.resolvePatients(tx, filings);
+    const items = this.patients === undefined ? filings : await resolvePatients(this.patients, tx, filings);
     const outcomes = [...(await fileRows(tx, items))];
     const taken = items.flatMap((f, i) => {
       const o = outcomes[i];
@@ -290,31 +291,6 @@ export class EhrJournal {
       if (o !== undefined) outcomes[r.i] = o;
     });
     return outcomes;
-  }
-
-  /**
-   * Gives every event of the filings its Steward patient, one resolver call per filer and site
-   * (the filings of one writer transaction usually share both), inside the filing transaction.
-   */
-  private async resolvePatients(tx: Sql, filings: readonly Filing[]): Promise<readonly Filing[]> {
-    const resolver = this.patients;
-    if (resolver === undefined) return filings;
-    const groups = new Map<string, { ctx: RequestContext; site: string; events: PreparedEvent[] }>();
-    for (const f of filings) {
-      if (f.filedBy === undefined || f.events.length === 0) continue;
-      const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
-      const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, events: [] };
-      group.events.push(...f.events);
-      groups.set(key, group);
-    }
-    const ids = new Map<string, string | undefined>();
-    for (const g of groups.values()) {
-      const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.events);
-      g.events.forEach((e, i) => ids.set(e.id, resolved[i]));
-    }
-    return filings.map((f) =>
-      f.events.length === 0 ? f : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
-    );
   }
 
   /** The content hashes of filed messages; rows filed before hashes were kept are hashed from their sealed text. */
@@ -523,20 +499,6 @@ function receivedReason(outcome: ReceiveOutcome): string {
       return 'dead-letter';
   }
 }
-
-/** The Steward patients a receipt's stored events resolved to, each once. */
-function patientsOf(outcome: ReceiveOutcome): readonly string[] {
-  if (outcome.status !== 'stored') return [];
-  return [...new Set(outcome.events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
-}
-
-const patientIdsOf = (events: readonly EhrEvent[]): { patientIds?: readonly string[] } => {
-  const ids = [...new Set(events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
-  return ids.length === 0 ? {} : { patientIds: ids };
-};
-
-const patientOf = (r: { patient_id: string | null }): { patientId?: string } =>
-  r.patient_id === null ? {} : { patientId: r.patient_id };
 
 function first(outcomes: readonly ReceiveOutcome[]): ReceiveOutcome {
   const outcome = outcomes[0];
