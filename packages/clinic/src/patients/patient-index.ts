@@ -33,6 +33,7 @@ import {
   findByKeys,
   findByMatch,
   findByValue,
+  idsWithMergedByKey,
   liveIdOf,
   patientRows,
   withMerged,
@@ -209,6 +210,16 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
    */
   async patientIdsFor(_ctx: RequestContext, term: string): Promise<readonly string[]> {
     const parsed = parseSearchTerm(term);
+    // An identifier or a bare value (the usual audit search): one statement, merges included.
+    if (parsed.kind === 'identifier' || parsed.kind === 'value') {
+      const key =
+        parsed.kind === 'identifier'
+          ? identifierKeyOf(this.#cipher, parsed.identifier)?.key
+          : bareValueKey(this.#cipher, parsed.value);
+      return key === undefined
+        ? []
+        : idsWithMergedByKey(this.#db, parsed.kind === 'identifier' ? 'key' : 'value_key', key);
+    }
     const ids = await withMerged(this.#db, await this.#liveIdsFor(this.#db, term));
     return parsed.kind === 'steward-id' && !ids.includes(parsed.id) ? [...ids, parsed.id] : ids;
   }

@@ -81,6 +81,28 @@ export async function withMerged(tx: Sql, live: readonly string[]): Promise<read
   return rows.map((r) => r.id);
 }
 
+/**
+ * The live patients a key (`key`) or bare value (`value_key`) finds, and every patient merged into
+ * them, in one statement: what "who accessed this patient" by an MRN needs.
+ */
+export async function idsWithMergedByKey(
+  tx: Sql,
+  column: 'key' | 'value_key',
+  key: string,
+): Promise<readonly string[]> {
+  const { rows } = await tx.query<{ id: string }>(
+    `with live as (
+       select distinct coalesce(p.merged_into, p.id) as id
+         from clinic_patient_keys k join clinic_patients p on p.id = k.patient_id
+        where k.${column} = decode($1, 'hex'))
+     select id::text as id from live
+     union
+     select m.id::text from clinic_patients m join live on m.merged_into = live.id`,
+    [key],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function patientRows(tx: Sql, ids: readonly string[]): Promise<readonly PatientRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await tx.query<PatientRow>(
