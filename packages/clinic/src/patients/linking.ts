@@ -61,7 +61,10 @@ export function sightingKeys(cipher: FieldCipher, sighting: PatientSighting): re
   if (sighting.ehrId !== undefined && bareEhrId(sighting.ehrId) !== '') {
     const ehrId = bareEhrId(sighting.ehrId);
     const key = hex(cipher.blindIndex(indexFields.ehrId, `${sighting.connectionId}|${ehrId}`));
-    out.set(key, { key, kind: 'ehr-id', valueKey: hex(cipher.blindIndex(indexFields.value, ehrId)) });
+    out.set(
+      key,
+      lazyValueKey(key, 'ehr-id', () => hex(cipher.blindIndex(indexFields.value, ehrId))),
+    );
   }
   return [...out.values()];
 }
@@ -70,10 +73,21 @@ export function identifierKeyOf(cipher: FieldCipher, id: PatientIdentifier): Sig
   const system = id.system.trim();
   const value = id.value.trim();
   if (system === '' || value === '') return undefined;
+  return lazyValueKey(hex(cipher.blindIndex(indexFields.identifier, `${system}|${value}`)), 'identifier', () =>
+    hex(cipher.blindIndex(indexFields.value, value)),
+  );
+}
+
+/** The bare value's index is needed only when a key is stored: made then, once (an HMAC per key saved on every lookup). */
+function lazyValueKey(key: string, kind: SightingKey['kind'], valueKeyOf: () => string): SightingKey {
+  let valueKey: string | undefined;
   return {
-    key: hex(cipher.blindIndex(indexFields.identifier, `${system}|${value}`)),
-    kind: 'identifier',
-    valueKey: hex(cipher.blindIndex(indexFields.value, value)),
+    key,
+    kind,
+    get valueKey() {
+      valueKey ??= valueKeyOf();
+      return valueKey;
+    },
   };
 }
 

@@ -137,15 +137,17 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
     events: readonly ResolvableEvent[],
   ): Promise<readonly (string | undefined)[]> {
     const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
-    await r.prefetch(events.flatMap((e) => sightingsOf(e.input, site)));
+    const sightings = events.map((e) => sightingsOf(e.input, site));
+    await r.prefetch(sightings.flat());
     const out: (string | undefined)[] = [];
-    for (const e of events) {
+    for (const [i, e] of events.entries()) {
+      const [own, retiredSighting] = sightings[i] ?? [];
       const from = { source: 'ehr' as const, sourceRef: e.id };
-      const id = await r.resolve(sightingOf(e.input.patient, e.input.connectionId, site), from);
+      const id = own === undefined ? undefined : await r.resolve(own, from);
       const facts = e.input.facts;
-      if (id !== undefined && facts.kind === 'Merge' && facts.scope === 'patient') {
+      if (id !== undefined && retiredSighting !== undefined && facts.kind === 'Merge' && facts.scope === 'patient') {
         // The EHR says who survives: the retired patient points at it from now on, whatever their age.
-        const retired = await r.resolve(sightingOf(facts.retired, e.input.connectionId, site), from);
+        const retired = await r.resolve(retiredSighting, from);
         if (retired !== undefined) await r.merge(retired, id, from, e.input.connectionId);
       }
       out.push(id);

@@ -45,6 +45,8 @@ export class Resolution {
   private readonly looked = new Set<string>();
   private readonly lookedMatch = new Set<string>();
   private pending = emptyPending();
+  /** Each sighting's keys, made once per pass (prefetch and resolve see the same sighting objects). */
+  private readonly keysBySighting = new WeakMap<PatientSighting, readonly SightingKey[]>();
 
   constructor(
     private readonly tx: Sql,
@@ -60,7 +62,7 @@ export class Resolution {
    * cache knows them all), then the match keys of those no key found (a second one, only then).
    */
   async prefetch(sightings: readonly PatientSighting[]): Promise<void> {
-    const keyed = sightings.map((s) => ({ s, keys: sightingKeys(this.cipher, s) }));
+    const keyed = sightings.map((s) => ({ s, keys: this.keysOf(s) }));
     await this.lookUp(
       keyed.flatMap((k) => k.keys),
       [],
@@ -74,7 +76,7 @@ export class Resolution {
 
   /** The Steward patient of a sighting; undefined when it names no identifier and no EHR id. */
   async resolve(sighting: PatientSighting, from: LinkSource): Promise<string | undefined> {
-    const keys = sightingKeys(this.cipher, sighting);
+    const keys = this.keysOf(sighting);
     const matchKey = this.matchKeyOf(sighting);
     await this.lookUp(keys, []);
     const linking = decideLinking(keys, this.found);
@@ -199,6 +201,15 @@ export class Resolution {
   private remember(key: string, patientId: string, createdAt: Date, hasDemographics: boolean): void {
     this.found.set(key, { patientId, createdAt, hasDemographics });
     this.looked.add(key);
+  }
+
+  private keysOf(sighting: PatientSighting): readonly SightingKey[] {
+    let keys = this.keysBySighting.get(sighting);
+    if (keys === undefined) {
+      keys = sightingKeys(this.cipher, sighting);
+      this.keysBySighting.set(sighting, keys);
+    }
+    return keys;
   }
 
   private matchKeyOf(sighting: PatientSighting): string | undefined {
