@@ -22,6 +22,13 @@ export const tableOwners = {
   'packages/governance/src/retention/': ['retention_policies', 'legal_holds'],
   // PHI: the governed record store and the EHR journal (decide, audit, seal).
   'packages/governance/src/records/': ['records', 'record_index', 'ehr_inbound', 'ehr_events'],
+  // PHI: the patient index (identifiers blind-indexed, demographics sealed).
+  'packages/clinic/src/patients/': [
+    'clinic_patients',
+    'clinic_patient_keys',
+    'clinic_patient_links',
+    'clinic_patient_reviews',
+  ],
   'packages/ehr/': ['ehr_connections', 'ehr_sync_state', 'ehr_referral_rules'],
   // PHI: sealed payloads and evidence.
   'packages/proposals/src/store/': ['proposals', 'proposal_history', 'approval_policies'],

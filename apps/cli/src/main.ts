@@ -40,6 +40,7 @@ const lazy = {
   referrals: () => import('./commands/referrals.js'),
   directory: () => import('./commands/directory.js'),
   followups: () => import('./commands/followups.js'),
+  patients: () => import('./commands/patients.js'),
   demo: () => import('./commands/demo-accounts.js'),
   loginCmd: () => import('./commands/login.js'),
   recover: () => import('./commands/recover.js'),
@@ -211,7 +212,10 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (o: { json?: boolean }) => setExit(await (await lazy.audit()).auditVerify(g(), o)));
   const filters = (c: Command): Command =>
     c
-      .option('--patient <id>', 'who accessed this patient')
+      .option(
+        '--patient <id>',
+        'who accessed this patient: Steward id, MRN (system|value or value), EHR id, or "Family, Given YYYY-MM-DD"',
+      )
       .option('--actor <id>', 'what this actor accessed')
       .option('--from <date>', 'from this date or time (a date alone: that whole day)')
       .option('--to <date>', 'until this date or time (exclusive)');
@@ -380,6 +384,27 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--json', 'print the figures as JSON')
     .action(async (o: Parameters<typeof reportReferralsCommand>[1]) =>
       (await lazy.referrals()).reportReferralsCommand(g(), o),
+    );
+  const patients = p.command('patients').description('the patient index: look-alike patients to link or dismiss');
+  patients
+    .command('reviews')
+    .description('open candidates: a patient with the same name and birth date as another, no shared identifier')
+    .option('--limit <n>', '1-999 (default 100)')
+    .option('--json', 'print as JSON')
+    .action(async (o: { limit?: string; json?: boolean }) => (await lazy.patients()).patientReviews(g(), o));
+  patients
+    .command('link <review-id>')
+    .description('the two are one person: the new patient is retired into the candidate (audited)')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o: { json?: boolean }) =>
+      (await lazy.patients()).patientReviewDecide(g(), 'link', id, o),
+    );
+  patients
+    .command('dismiss <review-id>')
+    .description('the two are different people (audited)')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o: { json?: boolean }) =>
+      (await lazy.patients()).patientReviewDecide(g(), 'dismiss', id, o),
     );
   const followups = p.command('followups').description('recheck follow-ups: booking, reminders, cancels, no-shows');
   followups

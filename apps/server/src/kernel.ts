@@ -83,6 +83,7 @@ import {
   type ProposalCommitter,
   type ProposalDeps,
 } from '@steward/proposals';
+import { PatientIndex, PatientReviews } from '@steward/clinic';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -154,6 +155,10 @@ export interface Kernel {
    */
   readonly ehr: EhrReader;
   readonly ehrJournal: EhrJournal;
+  /** One Steward patient across identifiers, connections, sites and merges (governed). */
+  readonly patients: PatientIndex;
+  /** Uncertain patient candidates (same name and birth date) waiting for a person to link or dismiss. */
+  readonly patientReviews: PatientReviews;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
   readonly proposals: ProposalDesk;
   readonly approvalPolicies: ApprovalPolicies;
@@ -331,7 +336,11 @@ export async function composeKernel(
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
       logger.error({ err: e }, 'a denial could not be audited'),
     );
-    const auditService = new AuditService({ db, cipher, audit, policy, clock });
+    // The patient index: inbound events resolve to Steward patients while the journal files them,
+    // and an audit search by MRN, EHR id or name finds the patient's Steward ids.
+    const patients = new PatientIndex({ db, cipher, policy, audit, clock });
+    const patientReviews = new PatientReviews({ db, policy, audit, index: patients, clock });
+    const auditService = new AuditService({ db, cipher, audit, policy, clock, patients });
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
@@ -352,7 +361,7 @@ export async function composeKernel(
         return refs;
       },
     });
-    const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock);
+    const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock, { patients });
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
     // The built-in actions and each extension's: a type registered twice fails here, at start-up.
@@ -445,6 +454,8 @@ export async function composeKernel(
       connectionClients,
       ehr: ehr.reader,
       ehrJournal,
+      patients,
+      patientReviews,
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,

@@ -5,7 +5,7 @@
  * Minimum necessary: events carry the operational facts (who, when, which status, which
  * provider), never clinical content such as diagnoses or note text.
  */
-import type { PatientIdentifier } from './patient.js';
+import type { MinimumDemographics, PatientIdentifier } from './patient.js';
 
 /** An identifier of any EHR object (same shape as a patient identifier: system URI + value). */
 export type EhrIdentifier = PatientIdentifier;
@@ -41,6 +41,11 @@ export interface PatientRef {
   /** The EHR's logical id of the Patient resource, when the source gives one. */
   readonly ehrId?: string;
   readonly identifiers: readonly EhrIdentifier[];
+  /**
+   * The name, birth date and sex the source sent with it, when it sent a family name and a full
+   * birth date: the patient index matches look-alikes on them (sealed with the event).
+   */
+  readonly demographics?: MinimumDemographics;
 }
 
 /**
@@ -297,6 +302,8 @@ export interface EhrEvent extends EhrEventInput {
   readonly id: string;
   readonly seq: number;
   readonly recordedAt: Date;
+  /** The Steward patient it resolved to (the patient index), when the journal resolves patients. */
+  readonly patientId?: string;
 }
 
 export function isEhrEventType(value: string): value is EhrEventType {

@@ -22,7 +22,7 @@ export { roles, purposesOfUse } from './actor.js';
 export type { Role, PurposeOfUse, Actor, ActorKind, RequestContext } from './actor.js';
 export { newId, newSecret } from './ids.js';
 export { identifierKey } from './patient.js';
-export type { PatientDemographics, PatientIdentifier } from './patient.js';
+export type { MinimumDemographics, PatientDemographics, PatientIdentifier } from './patient.js';
 export { ehrEventFlagCodes, ehrEventTypes, isEhrEventType } from './ehr-events.js';
 export type {
   EhrEventType,

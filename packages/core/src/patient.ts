@@ -16,6 +16,17 @@ export interface PatientDemographics {
   readonly identifiers: readonly PatientIdentifier[];
 }
 
+/**
+ * The minimum demographics a source gives with a patient reference (HL7 PID-5/7/8, FHIR
+ * Patient.name/birthDate/gender): enough to show a patient and to find look-alikes, nothing more.
+ */
+export interface MinimumDemographics {
+  readonly name: { readonly family: string; readonly given: readonly string[] };
+  /** YYYY-MM-DD */
+  readonly birthDate: string;
+  readonly gender?: 'female' | 'male' | 'other' | 'unknown';
+}
+
 /** The exact-match lookup key of an identifier. */
 export function identifierKey(id: PatientIdentifier): string {
   return `${id.system}|${id.value}`;

@@ -66,6 +66,7 @@ export type {
   ExportOptions,
   AuditServiceDeps,
   AuditAccessPolicy,
+  AuditPatientLookup,
   AuditTrailWriter,
   AuditSearch,
   AuditSearchPage,
@@ -139,6 +140,10 @@ export type {
   TransactionalAudit,
   JournalConnection,
   EhrRetentionOptions,
+  PatientResolver,
+  PatientSighting,
+  SightingDemographics,
+  ResolvableEvent,
 } from './records/index.js';
 export {
   retentionKinds,

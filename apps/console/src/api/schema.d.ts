@@ -274,6 +274,7 @@ export type paths = {
           event?: string;
           from?: string;
           limit?: string;
+          /** @description any identifier of the patient: Steward id, MRN as system|value or bare value, EHR id, or "Family, Given YYYY-MM-DD" */
           patient?: string;
           to?: string;
         };
@@ -392,6 +393,7 @@ export type paths = {
           /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
           event?: string;
           from?: string;
+          /** @description any identifier of the patient: Steward id, MRN as system|value or bare value, EHR id, or "Family, Given YYYY-MM-DD" */
           patient?: string;
           to?: string;
         };
@@ -4169,6 +4171,323 @@ export type paths = {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/patient-reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open patient candidates to link or dismiss, at the sites the caller may read */
+    get: {
+      parameters: {
+        query?: {
+          limit?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                candidate: {
+                  birthDate?: string;
+                  /** @enum {unknown} */
+                  gender?: 'female' | 'male' | 'other' | 'unknown';
+                  id: string;
+                  mergedIds: string[];
+                  name?: {
+                    family: string;
+                    given: string[];
+                  };
+                  site: string;
+                };
+                /** Format: date-time */
+                createdAt: string;
+                id: string;
+                patient: {
+                  birthDate?: string;
+                  /** @enum {unknown} */
+                  gender?: 'female' | 'male' | 'other' | 'unknown';
+                  id: string;
+                  mergedIds: string[];
+                  name?: {
+                    family: string;
+                    given: string[];
+                  };
+                  site: string;
+                };
+                /** @description why it is on the list, e.g. same-name-and-birth-date */
+                reason: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'open' | 'linked' | 'dismissed';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/patient-reviews/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The two are different people: the candidate is dismissed (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              candidate: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                gender?: 'female' | 'male' | 'other' | 'unknown';
+                id: string;
+                mergedIds: string[];
+                name?: {
+                  family: string;
+                  given: string[];
+                };
+                site: string;
+              };
+              /** Format: date-time */
+              createdAt: string;
+              id: string;
+              patient: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                gender?: 'female' | 'male' | 'other' | 'unknown';
+                id: string;
+                mergedIds: string[];
+                name?: {
+                  family: string;
+                  given: string[];
+                };
+                site: string;
+              };
+              /** @description why it is on the list, e.g. same-name-and-birth-date */
+              reason: string;
+              site: string;
+              /** @enum {unknown} */
+              status: 'open' | 'linked' | 'dismissed';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/patient-reviews/{id}/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The two are one person: the new patient is retired into the candidate (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              candidate: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                gender?: 'female' | 'male' | 'other' | 'unknown';
+                id: string;
+                mergedIds: string[];
+                name?: {
+                  family: string;
+                  given: string[];
+                };
+                site: string;
+              };
+              /** Format: date-time */
+              createdAt: string;
+              id: string;
+              patient: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                gender?: 'female' | 'male' | 'other' | 'unknown';
+                id: string;
+                mergedIds: string[];
+                name?: {
+                  family: string;
+                  given: string[];
+                };
+                site: string;
+              };
+              /** @description why it is on the list, e.g. same-name-and-birth-date */
+              reason: string;
+              site: string;
+              /** @enum {unknown} */
+              status: 'open' | 'linked' | 'dismissed';
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.js';
 import { authTokenRoutes } from './routes/auth-token.js';
 import { adminRoutes } from './routes/admin.js';
 import { patientRoutes } from './routes/patients.js';
+import { patientReviewRoutes } from './routes/patient-reviews.js';
 import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
 import { auditRoutes } from './routes/audit.js';
@@ -144,6 +145,7 @@ export async function buildApp(
   authTokenRoutes(app, kernel);
   adminRoutes(app, kernel);
   patientRoutes(app, kernel);
+  patientReviewRoutes(app, kernel);
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);

@@ -150,7 +150,15 @@ describe('Patient', () => {
     assert.deepEqual(e?.facts, {
       kind: 'Merge',
       scope: 'patient',
-      retired: { ehrId: 'example', identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }] },
+      retired: {
+        ehrId: 'example',
+        identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }],
+        demographics: {
+          name: { family: 'Chalmers', given: ['Peter', 'James'] },
+          birthDate: '1974-12-25',
+          gender: 'male',
+        },
+      },
     });
   });
   it('a replaces link → patient.merged: this one survives', () => {

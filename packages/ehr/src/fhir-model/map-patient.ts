@@ -3,13 +3,37 @@
  * Demographics are another job (governance's identity matching); this only says which patient.
  */
 import type { Patient } from '@medplum/fhirtypes';
-import type { PatientRef } from '@steward/core';
+import type { MinimumDemographics, PatientRef } from '@steward/core';
 import { readReference } from './map-reference.js';
 import { fhirInvalid, isObject, objectsOf, opt, optString, readIdentifiers, elementsOf } from './read-elements.js';
 
 export function mapPatient(resource: Patient): PatientRef {
   const r = elementsOf(resource);
-  return { ...opt('ehrId', optString(r, 'id', 'Patient')), identifiers: readIdentifiers(r, 'identifier', 'Patient') };
+  return {
+    ...opt('ehrId', optString(r, 'id', 'Patient')),
+    identifiers: readIdentifiers(r, 'identifier', 'Patient'),
+    ...opt('demographics', demographicsOf(r)),
+  };
+}
+
+const genders = ['female', 'male', 'other', 'unknown'] as const;
+
+/**
+ * The minimum demographics (the official or usual name, else the first; birthDate as a full date;
+ * gender), when there is a family name and a full birth date. Read leniently: a name or date Steward
+ * cannot use is left out, never a reason to refuse the resource.
+ */
+function demographicsOf(r: Readonly<Record<string, unknown>>): MinimumDemographics | undefined {
+  const names = Array.isArray(r['name']) ? r['name'].filter(isObject) : [];
+  const name = names.find((n) => n['use'] === 'official' || n['use'] === 'usual') ?? names[0];
+  const family = typeof name?.['family'] === 'string' ? name['family'].trim() : '';
+  const birthDate = typeof r['birthDate'] === 'string' ? r['birthDate'] : '';
+  if (family === '' || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return undefined;
+  const given = Array.isArray(name?.['given'])
+    ? name['given'].filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim())
+    : [];
+  const gender = genders.find((g) => g === r['gender']);
+  return { name: { family, given }, birthDate, ...opt('gender', gender) };
 }
 
 export interface PatientLink {

@@ -208,12 +208,20 @@ describe('DocumentReference → DocumentFacts', () => {
 });
 
 describe('Patient → PatientRef', () => {
-  it('gives the EHR id and system-qualified identifiers only', () => {
+  it('gives the EHR id, system-qualified identifiers and the minimum demographics (official name, birth date, sex)', () => {
     const p = example<Patient>('Patient-example.json');
     assert.deepEqual(mapPatient(p), {
       ehrId: 'example',
       identifiers: [{ system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345' }],
+      demographics: {
+        name: { family: 'Chalmers', given: ['Peter', 'James'] },
+        birthDate: '1974-12-25',
+        gender: 'male',
+      },
     });
+    // No family name or no full birth date: no demographics (never a partial guess).
+    assert.equal(mapPatient({ ...p, birthDate: '1974' }).demographics, undefined);
+    assert.equal(mapPatient({ ...p, name: [{ given: ['Peter'] }] }).demographics, undefined);
     for (const ex of r4Examples('Patient')) {
       const ref = mapPatient(example<Patient>(ex.name));
       assert.ok(

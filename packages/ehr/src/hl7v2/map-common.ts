@@ -22,6 +22,7 @@ import {
   type EhrEventInput,
   type EhrEventType,
   type EhrIdentifier,
+  type MinimumDemographics,
   type ParticipantRef,
   type PatientRef,
 } from '@steward/core';
@@ -201,7 +202,34 @@ export function patientFrom(ctx: Hl7MapContext, pid: Hl7Segment | undefined): Pa
   let identifiers = cxIdentifiers(ctx, pid, 3);
   if (identifiers.length === 0) identifiers = cxIdentifiers(ctx, pid, 2);
   if (identifiers.length === 0) throw invalid('PID-3 (patient identifier list) has no usable identifier');
-  return { identifiers };
+  const demographics = pidDemographics(pid);
+  return demographics === undefined ? { identifiers } : { identifiers, demographics };
+}
+
+const hl7Sex: Readonly<Record<string, MinimumDemographics['gender']>> = {
+  F: 'female',
+  M: 'male',
+  O: 'other',
+  A: 'other',
+  U: 'unknown',
+  N: 'unknown',
+};
+
+/**
+ * PID-5 (first repetition: family surname, first given name, middle names), PID-7 (the date part)
+ * and PID-8, when PID-5 has a family name and PID-7 a full date; otherwise none (never a guess).
+ */
+function pidDemographics(pid: Hl7Segment): MinimumDemographics | undefined {
+  const family = subcomponent(pid, 5, 1, 1).trim();
+  const birth = /^(\d{4})(\d{2})(\d{2})/.exec(component(pid, 7, 1).trim());
+  if (family === '' || birth === null) return undefined;
+  const given = [component(pid, 5, 2), component(pid, 5, 3)].map((g) => g.trim()).filter((g) => g !== '');
+  const gender = hl7Sex[component(pid, 8, 1).trim().toUpperCase()];
+  return {
+    name: { family, given },
+    birthDate: `${birth[1]}-${birth[2]}-${birth[3]}`,
+    ...(gender !== undefined ? { gender } : {}),
+  };
 }
 
 export function timeOf(

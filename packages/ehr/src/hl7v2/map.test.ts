@@ -32,6 +32,16 @@ const reason = (raw: string): string => {
 describe('SIU', () => {
   const s12 = hl7Fixture('fhir-converter/SIU-S12-01.hl7');
 
+  it('gives the patient its minimum demographics from PID-5/7/8, and none without a family name or a full date', () => {
+    assert.deepEqual(one(s12).patient.demographics, {
+      name: { family: 'EVERYMAN', given: ['ADAM', 'A'] },
+      birthDate: '1988-08-18',
+      gender: 'male',
+    });
+    assert.equal(one(withField(s12, 'PID', 7, '1988')).patient.demographics, undefined);
+    assert.equal(one(withField(s12, 'PID', 5, '^ADAM')).patient.demographics, undefined);
+  });
+
   it('S12 → appointment.booked with times, identifiers and envelope', () => {
     const e = one(s12);
     assert.equal(e.type, 'appointment.booked');

@@ -22,6 +22,15 @@ export interface AuditAccessPolicy {
   enforce(ctx: RequestContext, action: 'audit.read' | 'audit.verify' | 'audit.export'): Promise<unknown>;
 }
 
+/**
+ * Every Steward patient id a patient search term stands for (an MRN as `system|value` or bare
+ * value, an EHR id, a Steward id, or `Family, Given YYYY-MM-DD`), with the ids merged into them:
+ * the patient index above governance implements it. Called after `audit.read` was decided; ids only.
+ */
+export interface AuditPatientLookup {
+  patientIdsFor(ctx: RequestContext, term: string): Promise<readonly string[]>;
+}
+
 /** What the service needs of the audit log: append, flush, and the witnesses verification checks. */
 export interface AuditTrailWriter {
   append(entry: AuditEntryInput): Promise<{ readonly seq: number }>;
@@ -72,6 +81,8 @@ export interface AuditServiceDeps {
   readonly audit: AuditTrailWriter;
   readonly policy: AuditAccessPolicy;
   readonly clock?: Clock;
+  /** Resolves `patient` search terms; without it a term is taken as a Steward id, as given. */
+  readonly patients?: AuditPatientLookup;
 }
 
 export class AuditService {
@@ -80,6 +91,7 @@ export class AuditService {
   readonly #audit: AuditTrailWriter;
   readonly #policy: AuditAccessPolicy;
   readonly #clock: Clock;
+  readonly #patients: AuditPatientLookup | undefined;
 
   constructor(deps: AuditServiceDeps) {
     this.#db = deps.db;
@@ -87,6 +99,7 @@ export class AuditService {
     this.#audit = deps.audit;
     this.#policy = deps.policy;
     this.#clock = deps.clock ?? systemClock;
+    this.#patients = deps.patients;
   }
 
   /** The event codes a search and an export filter by (needs `audit.read`; not itself audited). */
@@ -98,8 +111,9 @@ export class AuditService {
   /** One page of the entries a search finds, by seq; the search is audited (`audit.queried`). */
   async query(ctx: RequestContext, search: AuditSearchPage): Promise<AuditAnswerPage> {
     await this.#policy.enforce(ctx, 'audit.read');
+    const patientIds = await this.#patientIdsOf(ctx, search);
     const page = await queryAudit(this.#db, this.#cipher, {
-      ...filterOf(search),
+      ...filterOf(search, patientIds),
       ...(search.limit !== undefined ? { limit: Number(search.limit) } : {}),
       ...(search.after !== undefined ? { after: Number(search.after) } : {}),
     });
@@ -108,7 +122,7 @@ export class AuditService {
       event: 'audit.queried',
       action: 'R',
       outcome: 'success',
-      ...(search.patient !== undefined ? { patientIds: [search.patient] } : {}),
+      ...(patientIds !== undefined && patientIds.length > 0 ? { patientIds } : {}),
       query: definedOnly(search),
     });
     return { items: page.entries, next: page.next };
@@ -153,27 +167,42 @@ export class AuditService {
    */
   async export(ctx: RequestContext, search: AuditSearch): Promise<AuditExportLines> {
     await this.#policy.enforce(ctx, 'audit.export');
+    const patientIds = await this.#patientIdsOf(ctx, search);
     await this.#audit.append({
       actor: ctx.actor,
       event: 'audit.exported',
       action: 'E',
       outcome: 'success',
-      ...(search.patient !== undefined ? { patientIds: [search.patient] } : {}),
+      ...(patientIds !== undefined && patientIds.length > 0 ? { patientIds } : {}),
       query: definedOnly(search),
       source: sourceOf(ctx),
       reason: 'fhir-ndjson',
     });
     await this.#audit.flush();
-    return this.#lines(filterOf(search), search.patient);
+    return this.#lines(filterOf(search, patientIds), patientIds);
   }
 
-  async *#lines(filter: AuditFilter, patient: string | undefined): AuditExportLines {
+  /**
+   * The Steward ids a search's `patient` term stands for: through the patient index when there is
+   * one (an MRN finds the patient's id and the ids merged into it), else the term itself.
+   */
+  async #patientIdsOf(ctx: RequestContext, search: AuditSearch): Promise<readonly string[] | undefined> {
+    if (search.patient === undefined) return undefined;
+    if (this.#patients === undefined) return [search.patient];
+    return this.#patients.patientIdsFor(ctx, search.patient);
+  }
+
+  async *#lines(filter: AuditFilter, patients: readonly string[] | undefined): AuditExportLines {
     let entries = 0;
     let events = 0;
     for await (const record of iterateAudit(this.#db, this.#cipher, filter)) {
       entries++;
       for (const event of toFhirAuditEvents(record)) {
-        if (patient !== undefined && !event.entity?.some((e) => e.what?.reference === `Patient/${patient}`)) continue;
+        if (
+          patients !== undefined &&
+          !event.entity?.some((e) => patients.some((p) => e.what?.reference === `Patient/${p}`))
+        )
+          continue;
         yield `${JSON.stringify(event)}\n`;
         events++;
       }
@@ -182,9 +211,10 @@ export class AuditService {
   }
 }
 
-function filterOf(q: AuditSearch): AuditFilter {
+function filterOf(q: AuditSearch, patientIds: readonly string[] | undefined): AuditFilter {
   return {
-    ...(q.patient !== undefined ? { patientId: q.patient } : {}),
+    // A term that names no patient matches no entry (an empty list), not every entry.
+    ...(patientIds !== undefined ? { patientIds } : {}),
     ...(q.actor !== undefined ? { actorId: q.actor } : {}),
     ...(q.event !== undefined ? { events: [...new Set(q.event.split(','))] as AuditEvent[] } : {}),
     ...(q.from !== undefined ? { from: q.from } : {}),

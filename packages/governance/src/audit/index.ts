@@ -23,6 +23,7 @@ export { AuditService } from './audit-service.js';
 export type {
   AuditServiceDeps,
   AuditAccessPolicy,
+  AuditPatientLookup,
   AuditTrailWriter,
   AuditSearch,
   AuditSearchPage,

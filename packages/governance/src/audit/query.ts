@@ -10,6 +10,8 @@ import type { CanonicalEntry } from './audit-chain.js';
 
 export interface AuditFilter {
   readonly patientId?: string;
+  /** Entries naming any of these patients (one person's Steward ids, merges included). */
+  readonly patientIds?: readonly string[];
   readonly actorId?: string;
   readonly events?: readonly AuditEvent[];
   /** Inclusive lower bound on `at`. */
@@ -55,6 +57,7 @@ export async function queryAudit(db: Sql, cipher: FieldCipher, q: AuditQuery = {
     where.push(clause(`$${params.length}`));
   };
   if (q.patientId !== undefined) add((p) => `patient_ids @> array[${p}::text]`, q.patientId);
+  if (q.patientIds !== undefined) add((p) => `patient_ids && ${p}::text[]`, [...q.patientIds]);
   if (q.actorId !== undefined) add((p) => `actor_id = ${p}`, q.actorId);
   if (q.events !== undefined) add((p) => `event = any(${p}::text[])`, [...q.events]);
   if (q.from !== undefined) add((p) => `at >= ${p}::timestamptz`, new Date(q.from).toISOString());

@@ -4,7 +4,14 @@
  * sealing and audit are `EhrJournal`'s.
  */
 import { createHash } from 'node:crypto';
-import type { EhrEvent, EhrEventInput, InboundFlag, InboundMessage, ReceiveOutcome } from '@steward/core';
+import type {
+  EhrEvent,
+  EhrEventInput,
+  InboundFlag,
+  InboundMessage,
+  ReceiveOutcome,
+  RequestContext,
+} from '@steward/core';
 import type { Sql } from '@steward/store';
 
 /** One message ready to file: sealed, with its sealed events. */
@@ -20,6 +27,8 @@ export interface Filing {
   /** sha256 of the message with its line breaks normalized: tells a resend from a reused key. */
   readonly contentHash: string;
   readonly flag: InboundFlag | null;
+  /** Who files it, at which site: the patient resolver acts as them (absent: patients not resolved). */
+  readonly filedBy?: { readonly ctx: RequestContext; readonly site: string };
 }
 
 export interface PreparedEvent {
@@ -27,6 +36,8 @@ export interface PreparedEvent {
   readonly input: EhrEventInput;
   readonly sealed: Uint8Array;
   readonly patientKey: Uint8Array | undefined;
+  /** The Steward patient it resolved to, once resolved. */
+  readonly patientId?: string | undefined;
 }
 
 /**
@@ -64,12 +75,15 @@ export async function fileRows(tx: Sql, items: readonly Filing[]): Promise<reado
        on conflict (connection_id, channel, message_key) do nothing
        returning id
      ), ev as (
-       insert into ehr_events (id, connection_id, inbound_id, type, dedup_key, patient_key, occurred_at, data_enc, recorded_at)
+       insert into ehr_events (id, connection_id, inbound_id, type, dedup_key, patient_key, occurred_at, data_enc, recorded_at,
+                               patient_id)
        select e.id, e.connection_id, e.inbound_id, e.type, e.dedup_key,
               case when e.patient_key = '' then null else decode(e.patient_key, 'hex') end,
-              e.occurred_at::timestamptz, decode(e.data, 'hex'), e.recorded_at::timestamptz
-         from unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-              with ordinality as e(id, inbound_id, connection_id, type, dedup_key, patient_key, occurred_at, data, recorded_at, ord)
+              e.occurred_at::timestamptz, decode(e.data, 'hex'), e.recorded_at::timestamptz, e.patient_id
+         from unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                     $21::uuid[])
+              with ordinality as e(id, inbound_id, connection_id, type, dedup_key, patient_key, occurred_at, data, recorded_at,
+                                   patient_id, ord)
          join ib on ib.id = e.inbound_id
         order by e.ord
        on conflict (connection_id, dedup_key) do nothing
@@ -99,6 +113,7 @@ export async function fileRows(tx: Sql, items: readonly Filing[]): Promise<reado
       items.map((f) => f.reason),
       items.map((f) => f.contentHash),
       items.map((f) => f.flag),
+      events.map(({ e }) => e.patientId ?? null),
     ],
   );
   const inserted = new Set<string>();
@@ -118,7 +133,9 @@ export async function fileRows(tx: Sql, items: readonly Filing[]): Promise<reado
     const stored: EhrEvent[] = [];
     for (const e of f.events) {
       const seq = seqs.get(e.id);
-      if (seq !== undefined) stored.push({ ...e.input, id: e.id, seq, recordedAt: f.recordedAt });
+      if (seq === undefined) continue;
+      const patient = e.patientId === undefined ? {} : { patientId: e.patientId };
+      stored.push({ ...e.input, id: e.id, seq, recordedAt: f.recordedAt, ...patient });
     }
     return { status: 'stored', messageId: f.messageId, events: stored, ...flag };
   });

@@ -37,6 +37,8 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
+import type { PatientResolver } from './patient-resolver.js';
+import { patientIdsOf, patientOf, patientsOf, resolvePatients } from './ehr-patients.js';
 import {
   contentHashOf,
   existingId,
@@ -58,6 +60,7 @@ interface EventRow {
   connection_id: string;
   data_enc: Uint8Array;
   recorded_at: Date;
+  patient_id: string | null;
 }
 
 interface DeadLetterRow {
@@ -86,12 +89,19 @@ export interface EhrJournalOptions {
    * reads (`events`, `deadLetters`) always decide afresh.
    */
   readonly decisionTtlMs?: number;
+  /**
+   * Resolves each stored event's patient to a Steward patient (the patient index) in the filing
+   * transaction: the event carries the id and the receipt's audit entry names it. Absent, events
+   * are filed with their patient key only.
+   */
+  readonly patients?: PatientResolver;
 }
 
 type Allowed = Extract<Decision, { allowed: true }>;
 
 export class EhrJournal {
   private readonly decisionTtlMs: number;
+  private readonly patients: PatientResolver | undefined;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
   private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: (tx, items) => this.fileAll(tx, items) };
 
@@ -107,6 +117,7 @@ export class EhrJournal {
     if (!Number.isInteger(ttl) || ttl < 0 || ttl > 1_000)
       throw new ConfigError([{ path: 'decisionTtlMs', message: 'must be an integer from 0 to 1000' }]);
     this.decisionTtlMs = ttl;
+    this.patients = options.patients;
   }
 
   /** The journal as one connection's listener sees it: every call acts as `ctx` at the connection's site. */
@@ -188,11 +199,16 @@ export class EhrJournal {
     const decision = await allow();
     const settled = await Promise.allSettled(
       items.map(({ message, events }) =>
-        this.audit.transactBatch(this.filings, this.prepare(message, events, ignoredReason), (outcome) => [
-          this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
-            reason: receivedReason(outcome),
-          }),
-        ]),
+        this.audit.transactBatch(
+          this.filings,
+          { ...this.prepare(message, events, ignoredReason), filedBy: { ctx, site: connection.site } },
+          (outcome) => [
+            this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
+              reason: receivedReason(outcome),
+              patientIds: patientsOf(outcome),
+            }),
+          ],
+        ),
       ),
     );
     const failed = settled.find((r) => r.status === 'rejected');
@@ -235,7 +251,8 @@ export class EhrJournal {
    * Its events' dedup keys get the same suffix, since keys derived from the reused control id
    * would otherwise collide with the first message's events and be skipped.
    */
-  private async fileAll(tx: Sql, items: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
+  private async fileAll(tx: Sql, filings: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
+    const items = this.patients === undefined ? filings : await resolvePatients(this.patients, tx, filings);
     const outcomes = [...(await fileRows(tx, items))];
     const taken = items.flatMap((f, i) => {
       const o = outcomes[i];
@@ -255,9 +272,10 @@ export class EhrJournal {
         filing: {
           ...f,
           message: { ...f.message, messageKey: `${f.message.messageKey}${suffix}` },
-          events: f.events.map((e) =>
-            this.prepareEvent(e.id, { ...e.input, dedupKey: `${e.input.dedupKey}${suffix}` }),
-          ),
+          events: f.events.map((e) => ({
+            ...this.prepareEvent(e.id, { ...e.input, dedupKey: `${e.input.dedupKey}${suffix}` }),
+            patientId: e.patientId,
+          })),
           flag: 'control-id-reused',
           reason: f.reason ?? reusedReason,
         },
@@ -382,13 +400,13 @@ export class EhrJournal {
   ): Promise<readonly EhrEvent[]> {
     const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
     const { rows } = await this.db.query<EventRow>(
-      `select seq, id, connection_id, data_enc, recorded_at from ehr_events
+      `select seq, id, connection_id, data_enc, recorded_at, patient_id from ehr_events
         where connection_id = $1 and seq > $2 order by seq limit $3`,
       [connection.id, afterSeq, Math.max(1, Math.min(limit, 10_000))],
     );
     const events = rows.map((r) => {
       const input = JSON.parse(this.cipher.decrypt(r.data_enc, `ehr_events:${r.id}`).toString('utf8')) as EhrEventInput;
-      return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at };
+      return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at, ...patientOf(r) };
     });
     // An empty read disclosed nothing: the router polls often, and its empty rounds are not audited.
     if (events.length === 0) return events;
@@ -402,6 +420,7 @@ export class EhrJournal {
       purposeOfUse: decision.purposeOfUse,
       source: sourceOf(ctx),
       reason: `events:${events.length}`,
+      ...patientIdsOf(events),
     });
     return events;
   }
@@ -413,7 +432,7 @@ export class EhrJournal {
   async event(ctx: RequestContext, connection: JournalConnection, id: string): Promise<EhrEvent | undefined> {
     const decision = await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
     const { rows } = await this.db.query<EventRow>(
-      'select seq, id, connection_id, data_enc, recorded_at from ehr_events where connection_id = $1 and id = $2',
+      'select seq, id, connection_id, data_enc, recorded_at, patient_id from ehr_events where connection_id = $1 and id = $2',
       [connection.id, id],
     );
     const row = rows[0];
@@ -430,8 +449,9 @@ export class EhrJournal {
       site: connection.site,
       purposeOfUse: decision.purposeOfUse,
       source: sourceOf(ctx),
+      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
     });
-    return { ...input, id: row.id, seq: Number(row.seq), recordedAt: row.recorded_at };
+    return { ...input, id: row.id, seq: Number(row.seq), recordedAt: row.recorded_at, ...patientOf(row) };
   }
 
   private patientKey(patient: PatientRef): Uint8Array | undefined {
@@ -448,7 +468,7 @@ export class EhrJournal {
     message: InboundMessage,
     messageId: string,
     purposeOfUse: AuditEntryInput['purposeOfUse'],
-    extra: { reason: string },
+    extra: { reason: string; patientIds?: readonly string[] },
   ): AuditEntryInput {
     return {
       actor: ctx.actor,
@@ -461,6 +481,7 @@ export class EhrJournal {
       ...(purposeOfUse !== undefined ? { purposeOfUse } : {}),
       source: sourceOf(ctx),
       reason: extra.reason,
+      ...(extra.patientIds !== undefined && extra.patientIds.length > 0 ? { patientIds: extra.patientIds } : {}),
     };
   }
 }

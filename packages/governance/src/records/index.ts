@@ -5,3 +5,4 @@ export { EhrJournal } from './ehr-journal.js';
 export type { JournalConnection } from './ehr-journal.js';
 export { EhrJournalRetention } from './ehr-retention.js';
 export type { EhrRetentionOptions } from './ehr-retention.js';
+export type { PatientResolver, PatientSighting, SightingDemographics, ResolvableEvent } from './patient-resolver.js';

@@ -23,6 +23,8 @@ import { sql as loginThrottle } from './026-login-throttle.js';
 import { sql as retention } from './028-retention.js';
 import { sql as incidents } from './029-incidents.js';
 import { sql as ehrEventsInboundIndex } from './030-ehr-events-inbound-index.js';
+import { sql as clinicPatients } from './031-clinic-patients.js';
+import { sql as ehrEventsPatient } from './032-ehr-events-patient.js';
 import { sql as sites } from './034-sites.js';
 import { sql as directory } from './037-directory.js';
 
@@ -57,6 +59,8 @@ export const migrations: readonly Migration[] = [
   { version: 28, name: 'retention', sql: retention },
   { version: 29, name: 'incidents', sql: incidents },
   { version: 30, name: 'ehr-events-inbound-index', sql: ehrEventsInboundIndex },
+  { version: 31, name: 'clinic-patients', sql: clinicPatients },
+  { version: 32, name: 'ehr-events-patient', sql: ehrEventsPatient },
   { version: 34, name: 'sites', sql: sites },
   { version: 37, name: 'directory', sql: directory },
 ];

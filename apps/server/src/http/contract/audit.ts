@@ -5,14 +5,21 @@
  */
 import { Type } from 'typebox';
 import { auditEvents } from '@steward/governance';
-import { List, Maybe, Nullable, Strict, Uuid } from './common.js';
+import { List, Maybe, Nullable, Strict } from './common.js';
 
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' });
 const eventCode = `(${auditEvents.map((e) => e.replace('.', '\\.')).join('|')})`;
 
 /** The search filters `/audit/events` and `/audit/export` share. */
 const filters = {
-  patient: Type.Optional(Uuid),
+  patient: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 701,
+      description:
+        'any identifier of the patient: Steward id, MRN as system|value or bare value, EHR id, or "Family, Given YYYY-MM-DD"',
+    }),
+  ),
   actor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })),
   event: Type.Optional(
     Type.String({

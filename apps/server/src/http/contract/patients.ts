@@ -39,3 +39,26 @@ export const IfMatchHeaders = Type.Object({ 'if-match': Type.String({ pattern: '
 export const PatientSearchQuery = Strict({
   identifier: Type.String({ minLength: 3, maxLength: 701, pattern: '^[^|]+\\|.+$' }),
 });
+
+/** A patient as the patient index shows it: Steward id, where first seen, minimum demographics. */
+export const IndexedPatient = Type.Object({
+  id: Type.String(),
+  site: Type.String(),
+  name: Type.Optional(Type.Object({ family: Type.String(), given: List(Type.String()) })),
+  birthDate: Type.Optional(Type.String()),
+  gender: Type.Optional(Gender),
+  mergedIds: List(Type.String()),
+});
+
+/** An uncertain candidate: a patient created beside a look-alike, waiting for a person. */
+export const PatientReview = Type.Object({
+  id: Type.String(),
+  site: Type.String(),
+  reason: Type.String({ description: 'why it is on the list, e.g. same-name-and-birth-date' }),
+  status: Type.Enum(['open', 'linked', 'dismissed']),
+  createdAt: DateTime,
+  patient: IndexedPatient,
+  candidate: IndexedPatient,
+});
+export const PatientReviewList = Type.Object({ items: List(PatientReview) });
+export const PatientReviewQuery = Strict({ limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })) });

@@ -1,0 +1,309 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import type { EhrEventInput, InboundJournal, PatientIdentifier, PatientRef, RequestContext } from '@steward/core';
+import {
+  AuditLog,
+  AuditService,
+  BreakGlassStore,
+  EhrJournal,
+  GrantStore,
+  InMemoryMasterKeyProvider,
+  KeyRing,
+  PolicyDecisionPoint,
+} from '@steward/governance';
+import { PatientIndex } from './patient-index.js';
+import { PatientReviews } from './patient-reviews.js';
+
+const fixtures = '/work/shared/fixtures/third-party';
+const bootstrap = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'test',
+  authMethod: 'local-operator',
+} as const;
+const north = { id: '5d0c7f4e-2a8b-4c1d-9e3f-6a7b8c9d0e1f', site: 'north' };
+const south = { id: '6e1d8f5a-3b9c-4d2e-8f40-7b8c9d0e1f2a', site: 'south' };
+const feedId = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+const coordinatorId = '3d4e5f60-7182-4c9d-8e1f-2a3b4c5d6e7f';
+const complianceId = '4e5f6071-8293-4dae-9f20-3b4c5d6e7f80';
+
+const ctx = (id: string, kind: 'service' | 'user' = 'service'): RequestContext => ({
+  actor: { kind, id, name: id.slice(0, 8), authMethod: kind === 'user' ? 'password' : 'api-token' },
+});
+
+/** PID-3 (or MRG-1) of a real HL7 v2 fixture, every repetition, as identifiers: system from CX-4 and CX-5. */
+function cxList(file: string, segment: 'PID' | 'MRG', field: number): PatientIdentifier[] {
+  const line = readFileSync(`${fixtures}/hl7v2/${file}`, 'utf8')
+    .split(/\r\n|\r|\n/)
+    .find((l) => l.startsWith(`${segment}|`));
+  const value = line?.split('|')[field] ?? '';
+  return value
+    .split('~')
+    .map((cx) => cx.split('^'))
+    .filter((c) => (c[0] ?? '') !== '')
+    .map((c) => ({ system: `urn:hl7v2:${c[3] || 'local'}:${c[4] || 'ID'}`, value: c[0] ?? '' }));
+}
+
+function event(connectionId: string, key: string, patient: PatientRef, facts?: EhrEventInput['facts']): EhrEventInput {
+  return {
+    type: facts?.kind === 'Merge' ? 'patient.merged' : 'patient.updated',
+    connectionId,
+    channel: 'hl7v2',
+    dedupKey: `hl7:${key}`,
+    occurredAt: '2026-03-08T09:30:00-04:00',
+    patient,
+    facts: facts ?? { kind: 'Patient' },
+    sourceRef: 'ADT',
+  };
+}
+
+const msg = (connectionId: string, key: string) => ({
+  connectionId,
+  channel: 'hl7v2' as const,
+  messageKey: key,
+  raw: `MSH|^~\\&|EHR|X|STEWARD|X|20261122||ADT^A08|${key}|P|2.5`,
+  messageType: 'ADT^A08',
+  receivedAt: new Date(),
+});
+
+for (const target of storeTargets()) {
+  describe(`patient index on ${target.name}`, { skip: target.skip }, () => {
+    let db: TestDatabase;
+    let audit: AuditLog;
+    let index: PatientIndex;
+    let reviews: PatientReviews;
+    let auditService: AuditService;
+    let feeds: { north: InboundJournal; south: InboundJournal };
+
+    before(async () => {
+      db = await target.open();
+      const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
+      audit = await AuditLog.open(db, cipher);
+      const grants = new GrantStore(db, audit);
+      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
+      index = new PatientIndex({ db, cipher, policy, audit });
+      reviews = new PatientReviews({ db, policy, audit, index });
+      auditService = new AuditService({ db, cipher, audit, policy, patients: index });
+      const journal = new EhrJournal(db, cipher, policy, audit, undefined, { patients: index });
+      await db.query(`insert into service_accounts (id, name) values ($1, 'feed'), ($2, 'coord'), ($3, 'compliance')`, [
+        feedId,
+        coordinatorId,
+        complianceId,
+      ]);
+      for (const c of [north, south]) {
+        await db.query(
+          `insert into ehr_connections (id, name, site, vendor, facility_time_zone, created_at, updated_at)
+           values ($1, $2, $3, 'generic-r4', 'America/New_York', now(), now())`,
+          [c.id, `${c.site}-adt`, c.site],
+        );
+      }
+      const grant = (
+        principalKind: 'service' | 'user',
+        principalId: string,
+        role: 'integration' | 'coordinator' | 'compliance_officer',
+        site: string,
+      ) => grants.add(bootstrap, { principalKind, principalId, role, site, workflow: '*', purposeOfUse: 'HOPERAT' });
+      await grant('service', feedId, 'integration', '*');
+      await grant('service', coordinatorId, 'coordinator', 'north');
+      await grant('service', complianceId, 'compliance_officer', '*');
+      feeds = {
+        north: journal.forConnection(ctx(feedId), north),
+        south: journal.forConnection(ctx(feedId), south),
+      };
+    });
+    after(async () => {
+      await audit.close();
+      await db.close();
+    });
+
+    it('resolves every PID-3 repetition of a real message to one patient, and any of them finds it', async () => {
+      const identifiers = cxList('fhir-converter/ADT-A06-01.hl7', 'PID', 3);
+      assert.ok(identifiers.length >= 2, 'the fixture has several PID-3 repetitions');
+      const first = await feeds.north.receive(msg(north.id, 'A06-1'), [event(north.id, 'A06-1', { identifiers })]);
+      assert.equal(first.status, 'stored');
+      const patientId = first.status === 'stored' ? first.events[0]?.patientId : undefined;
+      assert.ok(patientId !== undefined, 'the stored event carries the Steward patient');
+      // A later event naming only the second identifier is the same patient.
+      const second = await feeds.north.receive(msg(north.id, 'A06-2'), [
+        event(north.id, 'A06-2', { identifiers: [identifiers[1]!] }),
+      ]);
+      assert.equal(second.status === 'stored' ? second.events[0]?.patientId : undefined, patientId);
+      const stored = await db.query<{ patient_id: string }>(
+        `select patient_id::text as patient_id from ehr_events order by seq`,
+      );
+      assert.deepEqual(
+        stored.rows.map((r) => r.patient_id),
+        [patientId, patientId],
+      );
+      // Blind-indexed: no identifier value anywhere in the index's rows.
+      const rows = await db.query<{ t: string }>(
+        `select encode(key, 'escape') || coalesce(encode(value_key, 'escape'), '') as t from clinic_patient_keys`,
+      );
+      for (const r of rows.rows) for (const id of identifiers) assert.ok(!r.t.includes(id.value));
+      // The receipts' audit entries name the patient.
+      await audit.flush();
+      const received = await db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'ehr.received' and patient_ids @> array[$1::text]`,
+        [patientId],
+      );
+      assert.equal(received.rows[0]?.n, 2);
+    });
+
+    it('links a FHIR Patient with several identifiers seen at a second site through the one it shares', async () => {
+      const fhir = JSON.parse(readFileSync(`${fixtures}/fhir-r4-examples/r4-core/Patient-f201.json`, 'utf8')) as {
+        id: string;
+        identifier: { system?: string; value?: string }[];
+      };
+      const identifiers = fhir.identifier.flatMap((i) =>
+        i.system && i.value ? [{ system: i.system, value: i.value }] : [],
+      );
+      assert.ok(identifiers.length >= 2);
+      const atSouth = await feeds.south.receive(msg(south.id, 'F201'), [
+        event(south.id, 'F201', { ehrId: fhir.id, identifiers }),
+      ]);
+      const southId = atSouth.status === 'stored' ? atSouth.events[0]?.patientId : undefined;
+      assert.ok(southId);
+      // North's HL7 feed knows the same person by one of those identifiers and its own MRN.
+      const atNorth = await feeds.north.receive(msg(north.id, 'F201-N'), [
+        event(north.id, 'F201-N', { identifiers: [{ system: 'urn:north:mrn', value: 'N-77' }, identifiers[0]!] }),
+      ]);
+      assert.equal(atNorth.status === 'stored' ? atNorth.events[0]?.patientId : undefined, southId);
+      // The same EHR id on ANOTHER connection is not the same patient (EHR ids are per connection).
+      const other = await feeds.north.receive(msg(north.id, 'F201-X'), [
+        event(north.id, 'F201-X', { ehrId: fhir.id, identifiers: [] }),
+      ]);
+      assert.notEqual(other.status === 'stored' ? other.events[0]?.patientId : undefined, southId);
+      // North's MRN, learnt with the shared identifier, now finds the patient by its bare value too.
+      assert.deepEqual(await index.patientIdsFor(ctx(complianceId), 'N-77'), [southId]);
+    });
+
+    it('follows an A40 merge from the EHR: the retired patient points at the survivor, and the link is kept', async () => {
+      const survivorIds = cxList('fhir-converter/ADT-A40-01.hl7', 'PID', 3);
+      const retiredIds = cxList('fhir-converter/ADT-A40-01.hl7', 'MRG', 1);
+      const survivor = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: survivorIds,
+      });
+      const retired = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: retiredIds,
+      });
+      assert.notEqual(survivor, retired);
+      const merge = await feeds.north.receive(msg(north.id, 'A40'), [
+        event(
+          north.id,
+          'A40',
+          { identifiers: survivorIds },
+          { kind: 'Merge', scope: 'patient', retired: { identifiers: retiredIds } },
+        ),
+      ]);
+      assert.equal(merge.status === 'stored' ? merge.events[0]?.patientId : undefined, survivor);
+      const later = await feeds.north.receive(msg(north.id, 'A08-old'), [
+        event(north.id, 'A08-old', { identifiers: retiredIds }),
+      ]);
+      assert.equal(
+        later.status === 'stored' ? later.events[0]?.patientId : undefined,
+        survivor,
+        'lookups follow the link',
+      );
+      const links = await db.query<{ kind: string; source: string; source_ref: string; other: string }>(
+        `select kind, source, source_ref, other_patient_id::text as other from clinic_patient_links where patient_id = $1 order by seq`,
+        [retired],
+      );
+      const merged = links.rows.find((l) => l.kind === 'merged');
+      assert.equal(merged?.other, survivor);
+      assert.equal(merged?.source, 'ehr');
+      assert.equal(merged?.source_ref, merge.status === 'stored' ? merge.events[0]?.id : '', 'names the merge event');
+      // "Who accessed this patient" by the retired MRN answers with both ids' entries.
+      const ids = await index.patientIdsFor(ctx(complianceId), `${retiredIds[0]!.system}|${retiredIds[0]!.value}`);
+      assert.deepEqual([...ids].sort(), [survivor, retired].sort());
+    });
+
+    it('sends a same-name-same-birth-date patient with another MRN to review, never merging it silently', async () => {
+      const name = { family: 'van de Heuvel', given: ['Pieter'] };
+      const demographics = { name, birthDate: '1944-11-17', gender: 'male' as const };
+      const a = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: [{ system: 'urn:north:mrn', value: 'N-1' }],
+        demographics,
+      });
+      const b = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: [{ system: 'urn:north:mrn', value: 'N-2' }],
+        demographics: { ...demographics, name: { family: 'Van de HEUVEL', given: ['Piéter'] } },
+      });
+      assert.notEqual(a, b, 'its own patient');
+      const coordinator = ctx(coordinatorId);
+      const open = await reviews.list(coordinator);
+      const review = open.find((r) => r.patient.id === b);
+      assert.equal(review?.candidate.id, a);
+      assert.equal(review?.patient.birthDate, '1944-11-17');
+      // A compliance officer finds both by name and birth date, for an access review.
+      assert.deepEqual(
+        [...(await index.patientIdsFor(ctx(complianceId), 'van de Heuvel, Pieter 1944-11-17'))].sort(),
+        [a, b].sort(),
+      );
+      // The coordinator links them: B retires into A, audited with both.
+      const linked = await reviews.link(coordinator, review.id);
+      assert.equal(linked.status, 'linked');
+      assert.deepEqual([...(await index.patientIdsFor(coordinator, 'urn:north:mrn|N-2'))].sort(), [a, b].sort());
+      await assert.rejects(reviews.dismiss(coordinator, review.id), { code: 'VERSION_CONFLICT' });
+      await audit.flush();
+      const entry = await db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'phi.update' and actor_id = $1 and patient_ids @> array[$2::text, $3::text]`,
+        [coordinatorId, a, b],
+      );
+      assert.equal(entry.rows[0]?.n, 1);
+    });
+
+    it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {
+      const demographics = {
+        name: { family: 'Everyman', given: ['Adam'] },
+        birthDate: '1961-06-15',
+        gender: 'male' as const,
+      };
+      // Sent together, so both may resolve in one writer transaction (the look-alike is then a patient of the same pass).
+      const [first, second] = await Promise.all(
+        ['LA-1', 'LA-2'].map((key) =>
+          feeds.south.receive(msg(south.id, key), [
+            event(south.id, key, { identifiers: [{ system: 'urn:south:mrn', value: key }], demographics }),
+          ]),
+        ),
+      );
+      const ids = [first, second].map((o) => (o?.status === 'stored' ? o.events[0]?.patientId : undefined));
+      assert.ok(ids[0] !== undefined && ids[1] !== undefined && ids[0] !== ids[1], 'two patients, not merged');
+      const rows = await db.query<{ patient_id: string; candidate_id: string; status: string }>(
+        `select patient_id::text as patient_id, candidate_id::text as candidate_id, status from clinic_patient_reviews
+          where patient_id = any($1::uuid[]) or candidate_id = any($1::uuid[])`,
+        [ids],
+      );
+      assert.equal(rows.rows.length, 1);
+      assert.deepEqual([rows.rows[0]?.patient_id, rows.rows[0]?.candidate_id].sort(), [...ids].sort());
+      assert.equal(rows.rows[0]?.status, 'open');
+    });
+
+    it('answers "who accessed this patient" for an MRN through the audit search', async () => {
+      const identifiers = cxList('fhir-converter/ADT-A06-01.hl7', 'PID', 3);
+      const compliance = ctx(complianceId);
+      const page = await auditService.query(compliance, { patient: identifiers[0]!.value, event: 'ehr.received' });
+      assert.equal(page.items.length, 2);
+      const none = await auditService.query(compliance, { patient: 'NO-SUCH-MRN' });
+      assert.equal(none.items.length, 0, 'a term naming no patient finds nothing, not everything');
+    });
+
+    it('finds patients only where the caller may search, and audits the search with them', async () => {
+      const coordinator = ctx(coordinatorId);
+      const [found] = await index.find(coordinator, { term: 'urn:north:mrn|N-1' });
+      assert.equal(found?.name?.family, 'van de Heuvel');
+      assert.equal(found?.mergedIds.length, 1, 'the patient linked by review');
+      // The south patient (F201) is outside a north coordinator's scope: not there.
+      assert.deepEqual(await index.find(coordinator, { term: 'urn:north:mrn|N-77' }), []);
+    });
+  });
+}

@@ -1,0 +1,283 @@
+/**
+ * @module `PatientIndex`: one Steward patient per person, across every identifier, EHR connection
+ * and site. Governed like every PHI store: each method takes the request context first, asks the
+ * policy decision point, and audits with the patients it touched. Identifiers are kept as keyed
+ * blind indexes only; the minimum demographics (name, birth date, sex) are sealed.
+ *
+ * It is also the journal's `PatientResolver` (inbound events resolve while they are filed: the
+ * journal has decided `ehr.ingest` and its receipt's audit entry names the patients) and the audit
+ * search's `AuditPatientLookup` ("who accessed this patient" for an MRN, an EHR id, a name).
+ */
+import {
+  ValidationError,
+  systemClock,
+  type Clock,
+  type EhrEventInput,
+  type PatientRef,
+  type RequestContext,
+} from '@steward/core';
+import type {
+  AuditPatientLookup,
+  FieldCipher,
+  PatientResolver,
+  PatientSighting,
+  PolicyDecisionPoint,
+  ResolvableEvent,
+  SightingDemographics,
+  TransactionalAudit,
+} from '@steward/governance';
+import { sourceOf } from '@steward/governance';
+import type { Database, Sql } from '@steward/store';
+import { bareValueKey, identifierKeyOf, matchKeyOf, parseSearchTerm } from './linking.js';
+import {
+  findByKeys,
+  findByMatch,
+  findByValue,
+  idsWithMergedByKey,
+  liveIdOf,
+  patientRows,
+  withMerged,
+  type PatientRow,
+} from './patient-rows.js';
+import { Resolution } from './resolution.js';
+import { PatientKeyCache, type KeyCacheOptions } from './key-cache.js';
+
+export interface PatientIndexDeps {
+  readonly db: Database;
+  readonly cipher: FieldCipher;
+  readonly policy: PolicyDecisionPoint;
+  readonly audit: TransactionalAudit;
+  readonly clock?: Clock;
+  /** The in-memory key cache of inbound resolution (see key-cache.ts); `{ maxEntries: 0 }` disables it. */
+  readonly cache?: KeyCacheOptions;
+}
+
+/** A patient as a search shows it: the Steward id, where first seen, the minimum demographics. */
+export interface PatientSummary {
+  readonly id: string;
+  readonly site: string;
+  readonly name?: SightingDemographics['name'];
+  readonly birthDate?: string;
+  readonly gender?: NonNullable<SightingDemographics['gender']>;
+  /** Steward ids retired into this one (merged in the EHR or by a reviewer). */
+  readonly mergedIds: readonly string[];
+}
+
+/** What `find` looks for: a search term (any identifier, or `Family, Given YYYY-MM-DD`). */
+export interface PatientQuery {
+  readonly term: string;
+}
+
+export class PatientIndex implements PatientResolver, AuditPatientLookup {
+  readonly #db: Database;
+  readonly #cipher: FieldCipher;
+  readonly #policy: PolicyDecisionPoint;
+  readonly #audit: TransactionalAudit;
+  readonly #clock: Clock;
+  readonly #cache: PatientKeyCache;
+
+  constructor(deps: PatientIndexDeps) {
+    this.#db = deps.db;
+    this.#cipher = deps.cipher;
+    this.#policy = deps.policy;
+    this.#audit = deps.audit;
+    this.#clock = deps.clock ?? systemClock;
+    this.#cache = new PatientKeyCache(deps.cache);
+  }
+
+  /**
+   * The Steward patient of one sighting (created, linked or found), allowed for whoever may file
+   * EHR data (`ehr.ingest`) or write PHI (`phi.write`) at the sighting's site; audited with it.
+   */
+  async resolve(ctx: RequestContext, sighting: PatientSighting): Promise<string> {
+    const scope = { site: sighting.site };
+    const ingest = await this.#policy.decide(ctx, 'ehr.ingest', scope);
+    const decision = ingest.allowed ? ingest : await this.#policy.enforce(ctx, 'phi.write', scope);
+    return this.#audit.transact(
+      async (tx) => {
+        const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, sighting.site, this.#cache);
+        const id = await r.resolve(sighting, { source: 'api' });
+        await r.flush();
+        if (id === undefined)
+          throw new ValidationError('a patient sighting needs an identifier or an EHR id', [
+            { path: 'identifiers', message: 'give at least one identifier with a system and a value, or the EHR id' },
+          ]);
+        return id;
+      },
+      (id) => [
+        {
+          actor: ctx.actor,
+          event: 'phi.update',
+          action: 'U',
+          outcome: 'success',
+          patientIds: [id],
+          entity: { kind: 'Patient', id },
+          fields: ['identifiers', ...(sighting.demographics !== undefined ? ['name', 'birthDate', 'gender'] : [])],
+          site: sighting.site,
+          purposeOfUse: decision.purposeOfUse,
+          source: sourceOf(ctx),
+        },
+      ],
+    );
+  }
+
+  /**
+   * A resolution pass in `tx` acting for `actorId` at `site`, sharing this index's key cache (a
+   * merge made through it clears the cache). For the review list's links.
+   */
+  pass(tx: Sql, actorId: string, site: string): Resolution {
+    return new Resolution(tx, this.#cipher, this.#clock.now(), actorId, site, this.#cache);
+  }
+
+  /** `PatientResolver`: the journal's events, resolved in its filing transaction (merges followed). */
+  async resolveEvents(
+    tx: Sql,
+    ctx: RequestContext,
+    site: string,
+    events: readonly ResolvableEvent[],
+  ): Promise<readonly (string | undefined)[]> {
+    const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
+    const sightings = events.map((e) => sightingsOf(e.input, site));
+    await r.prefetch(sightings.flat());
+    const out: (string | undefined)[] = [];
+    for (const [i, e] of events.entries()) {
+      const [own, retiredSighting] = sightings[i] ?? [];
+      const from = { source: 'ehr' as const, sourceRef: e.id };
+      const id = own === undefined ? undefined : await r.resolve(own, from);
+      const facts = e.input.facts;
+      if (id !== undefined && retiredSighting !== undefined && facts.kind === 'Merge' && facts.scope === 'patient') {
+        // The EHR says who survives: the retired patient points at it from now on, whatever their age.
+        const retired = await r.resolve(retiredSighting, from);
+        if (retired !== undefined) await r.merge(retired, id, from, e.input.connectionId);
+      }
+      out.push(id);
+    }
+    await r.flush();
+    return out;
+  }
+
+  /**
+   * Patients by any identifier (`system|value`, a bare MRN value or EHR id, a Steward id) or by
+   * `Family, Given YYYY-MM-DD`, as far as the caller may search them (`phi.search` at each
+   * patient's site; others are not there). Audited as a search naming what it found.
+   */
+  async find(ctx: RequestContext, query: PatientQuery): Promise<readonly PatientSummary[]> {
+    const live = await this.#liveIdsFor(this.#db, query.term);
+    const rows = await patientRows(this.#db, live);
+    const allowed = new Map<string, Awaited<ReturnType<PolicyDecisionPoint['decide']>>>();
+    for (const site of new Set(rows.map((r) => r.site)))
+      allowed.set(site, await this.#policy.decide(ctx, 'phi.search', { site }));
+    const visible = rows.filter((r) => allowed.get(r.site)?.allowed === true);
+    const outside = rows.find((r) => allowed.get(r.site)?.allowed !== true);
+    if (outside !== undefined) {
+      // Patients outside the caller's scope are answered as not found; the denial is on the trail.
+      await this.#policy.enforce(ctx, 'phi.search', { site: outside.site }).catch(() => undefined);
+    }
+    const merged = await withMerged(
+      this.#db,
+      visible.map((r) => r.id),
+    );
+    const retiredOf = await patientRows(
+      this.#db,
+      merged.filter((id) => !visible.some((v) => v.id === id)),
+    );
+    const summaries = visible.map((r) =>
+      this.summary(
+        r,
+        retiredOf.filter((m) => m.merged_into === r.id).map((m) => m.id),
+      ),
+    );
+    const firstAllowed = [...allowed.values()].find((d) => d.allowed);
+    await this.#audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'R',
+      outcome: 'success',
+      ...(summaries.length > 0 ? { patientIds: summaries.map((s) => s.id) } : {}),
+      entity: { kind: 'Patient', id: '*' },
+      fields: ['name', 'birthDate', 'gender'],
+      ...(visible[0] !== undefined ? { site: visible[0].site } : {}),
+      ...(firstAllowed?.allowed === true ? { purposeOfUse: firstAllowed.purposeOfUse } : {}),
+      source: sourceOf(ctx),
+      query: { patient: query.term },
+      reason: `matches:${summaries.length}`,
+    });
+    return summaries;
+  }
+
+  /**
+   * `AuditPatientLookup`: every Steward id a term stands for (live patients and those merged into
+   * them). The audit service has decided `audit.read`; ids only. A UUID no patient has is kept as
+   * given (a Steward record's own patient id).
+   */
+  async patientIdsFor(_ctx: RequestContext, term: string): Promise<readonly string[]> {
+    const parsed = parseSearchTerm(term);
+    // An identifier or a bare value (the usual audit search): one statement, merges included.
+    if (parsed.kind === 'identifier' || parsed.kind === 'value') {
+      const key =
+        parsed.kind === 'identifier'
+          ? identifierKeyOf(this.#cipher, parsed.identifier)?.key
+          : bareValueKey(this.#cipher, parsed.value);
+      return key === undefined
+        ? []
+        : idsWithMergedByKey(this.#db, parsed.kind === 'identifier' ? 'key' : 'value_key', key);
+    }
+    const ids = await withMerged(this.#db, await this.#liveIdsFor(this.#db, term));
+    return parsed.kind === 'steward-id' && !ids.includes(parsed.id) ? [...ids, parsed.id] : ids;
+  }
+
+  async #liveIdsFor(tx: Sql, term: string): Promise<readonly string[]> {
+    const parsed = parseSearchTerm(term);
+    switch (parsed.kind) {
+      case 'steward-id': {
+        const id = await liveIdOf(tx, parsed.id);
+        return id === undefined ? [] : [id];
+      }
+      case 'identifier': {
+        const key = identifierKeyOf(this.#cipher, parsed.identifier);
+        if (key === undefined) return [];
+        const found = await findByKeys(tx, [key.key]);
+        return [...new Set([...found.values()].map((p) => p.patientId))];
+      }
+      case 'value':
+        return findByValue(tx, bareValueKey(this.#cipher, parsed.value));
+      case 'name': {
+        const matchKey = matchKeyOf(this.#cipher, parsed.demographics);
+        return matchKey === undefined ? [] : findByMatch(tx, matchKey, 50);
+      }
+    }
+  }
+
+  summary(row: PatientRow, mergedIds: readonly string[]): PatientSummary {
+    const d =
+      row.demographics_enc === null
+        ? {}
+        : (JSON.parse(
+            this.#cipher.decrypt(row.demographics_enc, `clinic_patients:${row.id}`).toString('utf8'),
+          ) as Partial<SightingDemographics>);
+    return {
+      id: row.id,
+      site: row.site,
+      ...(d.name !== undefined ? { name: d.name } : {}),
+      ...(d.birthDate !== undefined ? { birthDate: d.birthDate } : {}),
+      ...(d.gender !== undefined ? { gender: d.gender } : {}),
+      mergedIds,
+    };
+  }
+}
+
+function sightingOf(patient: PatientRef, connectionId: string, site: string): PatientSighting {
+  return {
+    connectionId,
+    site,
+    identifiers: patient.identifiers,
+    ...(patient.ehrId !== undefined ? { ehrId: patient.ehrId } : {}),
+    ...(patient.demographics !== undefined ? { demographics: patient.demographics } : {}),
+  };
+}
+
+/** Every patient an event names: its own, and a merge's retired one. */
+function sightingsOf(e: EhrEventInput, site: string): PatientSighting[] {
+  const own = sightingOf(e.patient, e.connectionId, site);
+  return e.facts.kind === 'Merge' ? [own, sightingOf(e.facts.retired, e.connectionId, site)] : [own];
+}

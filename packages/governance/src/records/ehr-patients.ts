@@ -1,0 +1,50 @@
+/**
+ * @module The journal's side of the patient index: every event of a filing gets its Steward
+ * patient from the `PatientResolver` in the filing transaction, and receipts, reads and their
+ * audit entries name those patients.
+ */
+import type { EhrEvent, ReceiveOutcome, RequestContext } from '@steward/core';
+import type { Sql } from '@steward/store';
+import type { Filing, PreparedEvent } from './ehr-inbound-rows.js';
+import type { PatientResolver } from './patient-resolver.js';
+
+/**
+ * Gives every event of the filings its Steward patient, one resolver call per filer and site
+ * (the filings of one writer transaction usually share both), inside the filing transaction.
+ */
+export async function resolvePatients(
+  resolver: PatientResolver,
+  tx: Sql,
+  filings: readonly Filing[],
+): Promise<readonly Filing[]> {
+  const groups = new Map<string, { ctx: RequestContext; site: string; events: PreparedEvent[] }>();
+  for (const f of filings) {
+    if (f.filedBy === undefined || f.events.length === 0) continue;
+    const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
+    const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, events: [] };
+    group.events.push(...f.events);
+    groups.set(key, group);
+  }
+  const ids = new Map<string, string | undefined>();
+  for (const g of groups.values()) {
+    const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.events);
+    g.events.forEach((e, i) => ids.set(e.id, resolved[i]));
+  }
+  return filings.map((f) =>
+    f.events.length === 0 ? f : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
+  );
+}
+
+/** The Steward patients a receipt's stored events resolved to, each once. */
+export function patientsOf(outcome: ReceiveOutcome): readonly string[] {
+  if (outcome.status !== 'stored') return [];
+  return [...new Set(outcome.events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
+}
+
+export const patientIdsOf = (events: readonly EhrEvent[]): { patientIds?: readonly string[] } => {
+  const ids = [...new Set(events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
+  return ids.length === 0 ? {} : { patientIds: ids };
+};
+
+export const patientOf = (r: { patient_id: string | null }): { patientId?: string } =>
+  r.patient_id === null ? {} : { patientId: r.patient_id };

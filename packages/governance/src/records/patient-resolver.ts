@@ -1,0 +1,48 @@
+/**
+ * @module The ports by which governance names patients without knowing the patient index, which
+ * lives above it (packages/clinic): the journal resolves each inbound event's patient while filing
+ * it. (The audit search's port, `AuditPatientLookup`, is the audit folder's.)
+ */
+import type { EhrEventInput, PatientIdentifier, RequestContext } from '@steward/core';
+import type { Sql } from '@steward/store';
+
+/** The minimum demographics to show and match a patient (sealed by the index). */
+export interface SightingDemographics {
+  readonly name: { readonly family: string; readonly given: readonly string[] };
+  /** YYYY-MM-DD */
+  readonly birthDate: string;
+  readonly gender?: 'female' | 'male' | 'other' | 'unknown';
+}
+
+/** One time a patient was seen: on which connection at which site, by which ids. */
+export interface PatientSighting {
+  readonly connectionId: string;
+  readonly site: string;
+  /** The EHR's logical id on this connection. */
+  readonly ehrId?: string;
+  /** Every identifier given (every PID-3 repetition, every FHIR identifier). */
+  readonly identifiers: readonly PatientIdentifier[];
+  readonly demographics?: SightingDemographics;
+}
+
+/** An event to resolve, under the id it will be filed with (the link history names it). */
+export interface ResolvableEvent {
+  readonly id: string;
+  readonly input: EhrEventInput;
+}
+
+/**
+ * Resolves the patients of inbound events to Steward patient ids inside the journal's filing
+ * transaction, so an event, its patient links and the receipt's audit entry (which names the
+ * patients) commit together. The journal has already decided `ehr.ingest` at `site` for `ctx`;
+ * merge events are followed here (the retired patient points at the survivor from then on).
+ * Returns one id per event, in order, undefined for an event that names no patient.
+ */
+export interface PatientResolver {
+  resolveEvents(
+    tx: Sql,
+    ctx: RequestContext,
+    site: string,
+    events: readonly ResolvableEvent[],
+  ): Promise<readonly (string | undefined)[]>;
+}
