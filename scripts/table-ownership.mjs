@@ -47,6 +47,8 @@ export const tableOwners = {
   'packages/messaging/src/': ['message_outbox', 'message_preferences'],
   // The clinic's sites and their clocks (no PHI).
   'packages/clinic/src/sites/': ['sites'],
+  // The clinic's staff: users by name, their sites, pools and leads (no PHI).
+  'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [

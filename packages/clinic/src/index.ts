@@ -1,6 +1,6 @@
 /**
  * @module The clinic model (issue 15): who the patients are across every identifier, the sites with
- * their own clocks, and (next) the directory of people, places and services and the staff. Below the
+ * their own clocks, the directory of people, places and services, and the staff by name. Below the
  * EHR adapters, which resolve what they receive into it, and above governance, which guards it.
  */
 export { PatientIndex } from './patients/index.js';
@@ -26,6 +26,7 @@ export {
   type SiteListing,
   type SiteReference,
   type SiteRegistryDeps,
+  type SiteStaffCheck,
   type Weekday,
 } from './sites/index.js';
 export {
@@ -47,3 +48,13 @@ export type {
   ParticipantQuery,
   ParticipantView,
 } from './directory/index.js';
+export { StaffService, poolName } from './staff/index.js';
+export type {
+  Pool,
+  PoolMembership,
+  StaffAudit,
+  StaffInput,
+  StaffMember,
+  StaffName,
+  StaffServiceDeps,
+} from './staff/index.js';

@@ -56,6 +56,8 @@ export const errorCodes = {
   ACTION_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   SERVER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
   SITE_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  POOL_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  STAFF_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

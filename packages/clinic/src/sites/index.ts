@@ -20,4 +20,5 @@ export {
   type SiteListing,
   type SiteReference,
   type SiteRegistryDeps,
+  type SiteStaffCheck,
 } from './site-registry.js';

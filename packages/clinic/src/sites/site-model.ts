@@ -1,8 +1,8 @@
 /**
  * @module What a site is: the code grants, break-glass, EHR connections and workflows already carry,
  * with a name, its clock (IANA zone, business hours per weekday, holidays, quiet hours for
- * messages), the EHR organizations and locations that belong to it, and free-form references to its
- * default owner pool and escalation contacts (staff come later). Validation here, all problems at once.
+ * messages), the EHR organizations and locations that belong to it, and references to its default
+ * owner pool and escalation contacts (checked against the staff records by the registry, once staff exist). Validation here, all problems at once.
  */
 import { IANAZone } from 'luxon';
 import { ValidationError, type ErrorDetail, type QuietHours } from '@steward/core';
@@ -34,9 +34,9 @@ export interface Site extends SiteClock {
   readonly name: string;
   /** EHR organizations and locations of this site (`Organization/1`, `Location/7`): free-form for now. */
   readonly ehrRefs: readonly string[];
-  /** Who owns new work at this site by default (a pool name): free-form for now. */
+  /** Who owns new work at this site by default: a pool of the site (checked once staff exist; older values kept as stored). */
   readonly ownerPool: string | null;
-  /** Whom escalations go to (user ids, pool names, addresses): free-form for now. */
+  /** Whom escalations go to: pools or staff members (checked once staff exist; older values kept as stored). */
   readonly escalationContacts: readonly string[];
   readonly version: number;
   readonly createdBy: string;

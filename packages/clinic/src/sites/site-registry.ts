@@ -49,6 +49,16 @@ export interface SiteRegistryDeps {
   readonly clock?: Clock;
   /** The site codes grants and connections carry today (read when listing), by where they are. */
   readonly referencedSites?: () => Promise<ReadonlyMap<string, readonly SiteReference[]>>;
+  /** Checks an owner pool and escalation contacts being set against the staff records (the staff service). */
+  readonly staff?: SiteStaffCheck;
+}
+
+/** What a site's owner pool and escalation contacts may name, once staff exist (POOL_UNKNOWN, STAFF_UNKNOWN). */
+export interface SiteStaffCheck {
+  assertSiteReferences(
+    site: string,
+    refs: { readonly ownerPool?: string | null; readonly escalationContacts?: readonly string[] },
+  ): Promise<void>;
 }
 
 interface SiteRow {
@@ -107,6 +117,7 @@ export class SiteRegistry {
   async add(ctx: RequestContext, id: string, input: SiteInput): Promise<Site> {
     await this.deps.policy.enforce(ctx, 'config.manage', {});
     validateSite(id, input, true);
+    await this.#checkStaff(id, input);
     const now = this.clock.now();
     const row = await this.deps.audit.transact(
       async (tx) => {
@@ -143,6 +154,7 @@ export class SiteRegistry {
   async update(ctx: RequestContext, id: string, input: SiteInput, expectedVersion?: number): Promise<Site> {
     await this.deps.policy.enforce(ctx, 'config.manage', {});
     validateSite(id, input, false);
+    await this.#checkStaff(id, input);
     const now = this.clock.now();
     const row = await this.deps.audit.transact(
       async (tx) => {
@@ -211,6 +223,15 @@ export class SiteRegistry {
     throw new UserError('SITE_UNKNOWN', `site ${id} is not configured: add it first (steward sites add ${id})`, [
       { path: 'site', message: 'a configured site code (steward sites list)' },
     ]);
+  }
+
+  /** Only the references being set are checked: values stored while they were free-form stay as they are. */
+  async #checkStaff(id: string, input: SiteInput): Promise<void> {
+    if (input.ownerPool === undefined && input.escalationContacts === undefined) return;
+    await this.deps.staff?.assertSiteReferences(id, {
+      ...(input.ownerPool !== undefined ? { ownerPool: input.ownerPool } : {}),
+      ...(input.escalationContacts !== undefined ? { escalationContacts: input.escalationContacts } : {}),
+    });
   }
 
   private entry(ctx: RequestContext, action: 'C' | 'U', r: SiteRow, fields: string[]): AuditEntryInput {

@@ -1,7 +1,7 @@
 /**
  * @module `UserRoster`: what other governance folders may know of a user without touching the
- * users table: who is on the break-glass list, and usernames by id (policy's break-glass episodes
- * name their user). Identity owns `users`; the roster is its read-only answer to those questions.
+ * users table: who is on the break-glass list, usernames by id and ids by username (policy's break-glass episodes
+ * name their user; the clinic's staff records are keyed by user). Identity owns `users`; the roster is its read-only answer to those questions.
  */
 import type { Sql } from '@steward/store';
 
@@ -25,5 +25,15 @@ export class UserRoster {
       [[...new Set(userIds)]],
     );
     return new Map(rows.map((r) => [r.id, r.username]));
+  }
+
+  /** User ids by username, disabled users included; names of no user are left out. */
+  async userIds(usernames: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (usernames.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; username: string }>(
+      `select id, username from users where username = any($1::text[])`,
+      [[...new Set(usernames)]],
+    );
+    return new Map(rows.map((r) => [r.username, r.id]));
   }
 }

@@ -34,7 +34,11 @@ export const actions = [
   'incident.manage',
   // The clinic's directory (practitioners, organizations, locations, services): not PHI.
   'directory.read',
+  'staff.read',
   'directory.learn',
+  // The clinic's staff (names, sites, pools, leads): not PHI. Every role reads names; the admin changes them.
+  'staff.read',
+  'staff.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -54,6 +58,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'keys.rotate',
     'audit.verify',
     'directory.read',
+    'staff.read',
+    'staff.manage',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -67,6 +73,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'retention.purge',
     'incident.manage',
     'directory.read',
+    'staff.read',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
@@ -78,11 +85,19 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'review.read',
     'review.decide',
     'directory.read',
+    'staff.read',
   ]),
-  front_desk: new Set(['phi.read', 'phi.search', 'phi.write', 'directory.read']),
-  clinician_reviewer: new Set(['phi.read', 'phi.search', 'review.read', 'review.decide', 'directory.read']),
+  front_desk: new Set(['phi.read', 'phi.search', 'phi.write', 'directory.read', 'staff.read']),
+  clinician_reviewer: new Set([
+    'phi.read',
+    'phi.search',
+    'review.read',
+    'review.decide',
+    'directory.read',
+    'staff.read',
+  ]),
   // Learns the directory from what the EHR names (the workflows' account reads the resources).
-  automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'directory.learn']),
+  automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'staff.read', 'directory.learn']),
   // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
   // sends approved messages, and runs the purge a compliance officer's retention policies decided.
   integration: new Set([
@@ -91,6 +106,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'message.send',
     'retention.purge',
     'directory.read',
+    'staff.read',
     'directory.learn',
   ]),
 };

@@ -27,6 +27,7 @@ import { sql as clinicPatients } from './031-clinic-patients.js';
 import { sql as ehrEventsPatient } from './032-ehr-events-patient.js';
 import { sql as sites } from './034-sites.js';
 import { sql as directory } from './037-directory.js';
+import { sql as staff } from './038-staff.js';
 
 export interface Migration {
   readonly version: number;
@@ -63,4 +64,5 @@ export const migrations: readonly Migration[] = [
   { version: 32, name: 'ehr-events-patient', sql: ehrEventsPatient },
   { version: 34, name: 'sites', sql: sites },
   { version: 37, name: 'directory', sql: directory },
+  { version: 38, name: 'staff', sql: staff },
 ];
