@@ -53,7 +53,7 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
-import { DirectoryService, SiteRegistry, type SiteReference } from '@steward/clinic';
+import { DirectoryService, SiteRegistry, StaffService, type SiteReference } from '@steward/clinic';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
@@ -127,6 +127,11 @@ export interface Kernel {
    * clocks feed follow-up reminders, referral due times, message quiet hours and reports.
    */
   readonly sites: SiteRegistry;
+  /**
+   * The clinic's staff (staff.manage to change, staff.read to list): users by name with their
+   * sites, pools and leads; what handoffs, owner pools and escalations name.
+   */
+  readonly staff: StaffService;
   /** The bootstrap path's ungoverned directories (see KernelBootstrap); never for a request. */
   readonly bootstrap: KernelBootstrap;
   readonly sessions: SessionManager;
@@ -344,7 +349,7 @@ export async function composeKernel(
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
-    const sites = new SiteRegistry({
+    const sites: SiteRegistry = new SiteRegistry({
       db,
       policy,
       audit,
@@ -360,7 +365,10 @@ export async function composeKernel(
         for (const c of await connections.all()) note(c.site, 'connections');
         return refs;
       },
+      // A site's owner pool and escalation contacts name staff (built below, asked only when called).
+      staff: { assertSiteReferences: (site, refs): Promise<void> => staff.assertSiteReferences(site, refs) },
     });
+    const staff: StaffService = new StaffService({ db, policy, audit, users: new UserRoster(db), sites, clock });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock, { patients });
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
@@ -437,6 +445,7 @@ export async function composeKernel(
       accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
       grantAdmin: new GrantAdmin(policy, grants, siteCheck),
       sites,
+      staff,
       bootstrap: { users, serviceAccounts, tokens },
       sessions,
       reauth,

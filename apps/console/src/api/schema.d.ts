@@ -4861,6 +4861,171 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/pools': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pools (a named group at a site) with their members by name */
+    get: {
+      parameters: {
+        query?: {
+          site?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                members: {
+                  displayName: string;
+                  title: string | null;
+                  userId: string;
+                  username: string;
+                }[];
+                pool: string;
+                site: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pools/{pool}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One pool and its members */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description e.g. north-coordinators */
+          pool: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              members: {
+                displayName: string;
+                title: string | null;
+                userId: string;
+                username: string;
+              }[];
+              pool: string;
+              site: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/readyz': {
     parameters: {
       query?: never;
@@ -8862,6 +9027,302 @@ export type paths = {
     };
     trace?: never;
   };
+  '/staff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Staff by name, with their sites, pools and lead (at the caller's sites; site narrows it) */
+    get: {
+      parameters: {
+        query?: {
+          site?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                displayName: string;
+                lead: {
+                  displayName: string;
+                  title: string | null;
+                  userId: string;
+                  username: string;
+                } | null;
+                pools: {
+                  pool: string;
+                  site: string;
+                }[];
+                practitioner: string | null;
+                sites: string[];
+                title: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                updatedBy: string;
+                userId: string;
+                username: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/staff/{user}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One staff member by user id or username */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description a user id or username */
+          user: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              displayName: string;
+              lead: {
+                displayName: string;
+                title: string | null;
+                userId: string;
+                username: string;
+              } | null;
+              pools: {
+                pool: string;
+                site: string;
+              }[];
+              practitioner: string | null;
+              sites: string[];
+              title: string | null;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              userId: string;
+              username: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Create a user's staff record (displayName required) or change the fields given; a lead cycle, an unknown lead or a pool at another site is refused */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description a user id or username */
+          user: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required the first time */
+            displayName?: string;
+            /** @description the version you saw */
+            expectedVersion?: number;
+            lead?: string | null;
+            /** @description replaces the list; each at one of the member's sites */
+            pools?: {
+              /** @description e.g. north-coordinators */
+              pool: string;
+              site: string;
+            }[];
+            practitioner?: string | null;
+            /** @description replaces the list */
+            sites?: string[];
+            title?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              displayName: string;
+              lead: {
+                displayName: string;
+                title: string | null;
+                userId: string;
+                username: string;
+              } | null;
+              pools: {
+                pool: string;
+                site: string;
+              }[];
+              practitioner: string | null;
+              sites: string[];
+              title: string | null;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              userId: string;
+              username: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/tokens': {
     parameters: {
       query?: never;
@@ -8987,6 +9448,8 @@ export type paths = {
               | 'incident.manage'
               | 'directory.read'
               | 'directory.learn'
+              | 'staff.read'
+              | 'staff.manage'
             )[];
           };
         };

@@ -37,6 +37,7 @@ import { referralRoutes } from './routes/referrals.js';
 import { operationsRoutes } from './routes/operations.js';
 import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
+import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
@@ -161,6 +162,7 @@ export async function buildApp(
   operationsRoutes(app, kernel);
   retentionRoutes(app, kernel);
   siteRoutes(app, kernel);
+  staffRoutes(app, kernel);
   incidentRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());

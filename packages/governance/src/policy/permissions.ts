@@ -34,7 +34,6 @@ export const actions = [
   'incident.manage',
   // The clinic's directory (practitioners, organizations, locations, services): not PHI.
   'directory.read',
-  'staff.read',
   'directory.learn',
   // The clinic's staff (names, sites, pools, leads): not PHI. Every role reads names; the admin changes them.
   'staff.read',
