@@ -7,6 +7,7 @@ import { isStewardError } from '@steward/core';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
 import { siteCommands } from './commands/sites.js';
+import { staffCommands } from './commands/staff.js';
 import type { GlobalOptions } from './client/http.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -431,6 +432,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
 
   retentionCommands(p, g);
   siteCommands(p, g);
+  staffCommands(p, g);
   incidentCommands(p, g);
 
   p.command('demo-accounts')
