@@ -348,7 +348,7 @@ export async function composeKernel(
     const auditService = new AuditService({ db, cipher, audit, policy, clock, patients });
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
-    const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock);
+    const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock, siteCheck);
     const sites: SiteRegistry = new SiteRegistry({
       db,
       policy,

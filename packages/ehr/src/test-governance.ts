@@ -25,6 +25,7 @@ export interface TestGovernance {
   readonly policy: PolicyDecisionPoint;
   readonly journals: EhrJournal;
   readonly connections: ConnectionRegistry;
+  readonly accounts: ServiceAccountDirectory;
   readonly admin: RequestContext;
   close(): Promise<void>;
 }
@@ -58,6 +59,7 @@ export async function openTestGovernance(db: TestDatabase, clock: Clock = system
   };
   return {
     db,
+    accounts,
     cipher,
     audit,
     grants,

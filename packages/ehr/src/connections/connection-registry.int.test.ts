@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPair, exportJWK } from 'jose';
 import { storeTargets } from '@steward/store/testing';
 import type { EhrJournal } from '@steward/governance';
-import type { RequestContext } from '@steward/core';
+import { UserError, type RequestContext } from '@steward/core';
 import { openTestGovernance, type TestGovernance } from '../test-governance.js';
 import type { ConnectionRegistry, PrivateJwk } from './connection-registry.js';
 
@@ -96,6 +96,24 @@ for (const target of storeTargets()) {
       );
       const c = await registry.get('north-epic');
       await assert.rejects(registry.list({ actor: registry.actorOf(c) }), { code: 'FORBIDDEN' });
+    });
+
+    it('refuses a connection on a site the clinic does not know, before making its account or grant', async () => {
+      const { ConnectionRegistry: Registry } = await import('./connection-registry.js');
+      const known = new Set(['north']);
+      const checked = new Registry(g.db, g.cipher, g.policy, g.audit, g.accounts, g.grants, undefined, {
+        assertUsable: (site) =>
+          known.has(site)
+            ? Promise.resolve()
+            : Promise.reject(new UserError('SITE_UNKNOWN', `no site ${site}: add it with steward sites add`)),
+      });
+      const accountsBefore = (await g.accounts.list()).length;
+      await assert.rejects(
+        checked.add(admin, { name: 'south-epic', site: 'south', vendor: 'epic', facilityTimeZone: 'UTC' }),
+        { code: 'SITE_UNKNOWN' },
+      );
+      assert.ok(!(await checked.all()).some((c) => c.name === 'south-epic'), 'no connection');
+      assert.equal((await g.accounts.list()).length, accountsBefore, 'no service account');
     });
 
     it('keeps a durable polling high-water mark per resource type', async () => {

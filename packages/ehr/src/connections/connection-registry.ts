@@ -22,12 +22,14 @@ import { IANAZone } from 'luxon';
 import { routingProblems } from '../hl7v2/hl7-intake.js';
 import type { Database } from '@steward/store';
 import { vendorIds, type VendorId } from '../vendors/index.js';
-import type {
-  AuditSink,
-  FieldCipher,
-  GrantStore,
-  PolicyDecisionPoint,
-  ServiceAccountDirectory,
+import {
+  anySite,
+  type AuditSink,
+  type FieldCipher,
+  type GrantStore,
+  type PolicyDecisionPoint,
+  type ServiceAccountDirectory,
+  type SiteCheck,
 } from '@steward/governance';
 
 /** How hard Steward may call this EHR: agreed with the EHR's owner, never exceeded. */
@@ -135,11 +137,16 @@ export class ConnectionRegistry {
     private readonly serviceAccounts: ServiceAccountDirectory,
     private readonly grants: GrantStore,
     private readonly clock: Clock = systemClock,
+    /** Whether the connection's site may be named (the clinic's site registry; any site without one). */
+    private readonly sites: SiteCheck = anySite,
   ) {}
 
   async add(ctx: RequestContext, input: NewConnection): Promise<EhrConnection> {
     await this.policy.enforce(ctx, 'config.manage', {});
     validate(input);
+    // Before anything is made (its service account, its grant): a connection on a site the clinic
+    // does not know is refused the way a grant there is (SITE_UNKNOWN).
+    await this.sites.assertUsable(input.site);
     if ((await this.find(input.name)) !== undefined)
       throw new ConflictError('ALREADY_EXISTS', `an EHR connection named ${input.name} already exists`);
     const account = await this.serviceAccounts.create(`ehr-${input.name}`, ctx.actor);
