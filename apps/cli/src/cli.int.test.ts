@@ -248,7 +248,7 @@ for (const target of storeTargets()) {
         const operatorId = '00000000-0000-4000-8000-000000000000';
         const r = await steward('audit', 'query', '--actor', operatorId, '--json');
         assert.equal(r.status, 0, r.stderr);
-        const entries = JSON.parse(r.stdout) as { event: string }[];
+        const { items: entries } = JSON.parse(r.stdout) as { items: { event: string }[] };
         assert.ok(entries.some((e) => e.event === 'admin.user_changed'));
         assert.equal((await steward('audit', 'query')).status, 2, 'a query needs a filter');
         const out = join(dir, 'audit.ndjson');

@@ -131,7 +131,7 @@ describe('steward recover admin on the embedded store', () => {
         ...['audit', 'query', '--actor', operator, '--json'],
       ]);
       assert.equal(q.status, 0, q.stderr);
-      return JSON.parse(q.stdout) as { event: string; outcome: string; actor: { name: string } }[];
+      return (JSON.parse(q.stdout) as { items: { event: string; outcome: string; actor: { name: string } }[] }).items;
     });
     const outcomes = entries
       .filter((e) => e.event === 'admin.user_changed' && e.actor.name.startsWith('steward-recover:'))

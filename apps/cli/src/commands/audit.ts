@@ -89,8 +89,9 @@ export async function auditQuery(
       after: o.cursor,
     })}`,
   );
+  // The page as every list prints it (`{items, next}`), so a script can follow `next` with --cursor.
   if (o.json === true) {
-    printJson(g.io.stdout, page.items);
+    printJson(g.io.stdout, page);
     return;
   }
   printTable(
