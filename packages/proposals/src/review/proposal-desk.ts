@@ -86,6 +86,7 @@ export class ProposalDesk {
       patient: input.patient,
     });
     const firstId = input.patient.identifiers[0];
+    const patientId = input.patient.stewardId ?? (await this.patientOf(input));
     const row: Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } = {
       ...emptyOutcome,
       id,
@@ -100,7 +101,7 @@ export class ProposalDesk {
       workflow: input.workflow ?? null,
       correlation_id: input.correlationId ?? null,
       draft_key: input.draftKey ?? null,
-      patient_id: input.patient.stewardId ?? null,
+      patient_id: patientId ?? null,
       patient_key: firstId !== undefined ? this.store.patientKey(firstId) : null,
       target_type: input.target.resourceType,
       target_id: input.target.id ?? null,
@@ -310,6 +311,17 @@ export class ProposalDesk {
       items: page.map(toSummary),
       next: rows.length > limit && last !== undefined ? QueueCursor.encode(last) : undefined,
     };
+  }
+
+  /** The Steward patient of a draft that names only its EHR patient, looked up in the patient index. */
+  private async patientOf(input: ProposalDraft): Promise<string | undefined> {
+    if (this.deps.patients === undefined) return undefined;
+    return this.deps.patients.patientIdOf({
+      connectionId: input.connectionId ?? '',
+      site: input.site,
+      ...(input.connectionId !== undefined ? { ehrId: input.patient.ehrId } : {}),
+      identifiers: input.patient.identifiers,
+    });
   }
 
   /** A proposal opened for review: payload, patient, evidence, conflict diff, history. Audited as a read. */

@@ -5,6 +5,7 @@ import {
   type AuditEntryInput,
   type FieldCipher,
   type GrantStore,
+  type PatientLookup,
   type PolicyDecisionPoint,
   type TransactionalAudit,
 } from '@steward/governance';
@@ -23,6 +24,12 @@ export interface ProposalDeps {
   readonly clock?: Clock;
   /** The actions proposals may take. Default: the built-in ones; a deployment adds its own (docs/extending.md). */
   readonly actions?: ActionRegistry;
+  /**
+   * Finds the Steward patient of a draft that came without one (its EHR id on the connection,
+   * its identifiers), so every audit entry about the proposal names it. Without: only drafts that
+   * carry `patient.stewardId` name a patient.
+   */
+  readonly patients?: PatientLookup;
 }
 
 export function clockOf(deps: ProposalDeps): Clock {
