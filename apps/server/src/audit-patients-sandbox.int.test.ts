@@ -171,6 +171,22 @@ for (const target of storeTargets()) {
         byMrn.some((e) => e.event === 'ehr.written'),
         'the approved change written to the chart is found by the MRN too',
       );
+
+      // The BALP export carries the patient as the AuditEvent's patient entity.
+      const exported = await fetch(`${server.url}/audit/export?patient=${encodeURIComponent(mrn)}`, {
+        headers: bearer(officer),
+      });
+      assert.equal(exported.status, 200);
+      const events = (await exported.text())
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { entity?: { what?: { reference?: string }; role?: { code?: string } }[] });
+      const patientIds = new Set(byMrn.flatMap((e) => e.patientIds));
+      assert.ok(events.length >= byMrn.length, `${events.length} AuditEvents for ${byMrn.length} entries`);
+      for (const ev of events) {
+        const patient = ev.entity?.find((x) => x.what?.reference?.startsWith('Patient/') === true);
+        assert.ok(patient !== undefined && patientIds.has(patient.what!.reference!.slice(8)), JSON.stringify(ev));
+      }
     });
   });
 }

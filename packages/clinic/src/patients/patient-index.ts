@@ -226,8 +226,10 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     const ids = await withMerged(this.#db, await this.#liveIdsFor(this.#db, term));
     if (parsed.kind !== 'steward-id') return ids;
     // A UUID is also looked up as an identifier's value: MRNs and EHR ids are often UUIDs too.
+    // Only when it is none is it kept as given (a Steward record's own patient id).
     const byValue = await idsWithMergedByKey(this.#db, 'value_key', bareValueKey(this.#cipher, term.trim()));
-    return [...new Set([...ids, ...byValue, parsed.id])];
+    if (byValue.length > 0) return [...new Set([...ids, ...byValue])];
+    return ids.includes(parsed.id) ? ids : [...ids, parsed.id];
   }
 
   /**
