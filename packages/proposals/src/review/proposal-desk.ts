@@ -25,7 +25,15 @@ import {
 } from '../model/index.js';
 import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
 import { checkDraft, checkEdit, checkPayload } from './draft-check.js';
-import { actionsOf, actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
+import {
+  actionsOf,
+  actorOf,
+  clockOf,
+  patientIdsOf,
+  proposalEntry,
+  type ProposalDeps,
+  type SealedBody,
+} from './review-context.js';
 import { QueueCursor } from './queue-cursor.js';
 
 export interface ApproveInput {
@@ -343,7 +351,7 @@ export class ProposalDesk {
       event: 'phi.read',
       action: 'R',
       outcome: 'success',
-      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      patientIds: await patientIdsOf(this.deps, row, body.patient),
       entity: { kind: 'Proposal', id: row.id, version: row.revision },
       fields: ['payload', 'evidence', ...(detail.diff !== undefined ? ['diff'] : [])],
       site: row.site,

@@ -44,6 +44,27 @@ export function actorOf(ctx: RequestContext): ProposalActor {
   return { kind: ctx.actor.kind, id: ctx.actor.id };
 }
 
+/**
+ * The Steward patients a read of a proposal names: the one recorded when it was drafted, else
+ * (a proposal drafted before the index knew its patient) the one the index finds now.
+ */
+export async function patientIdsOf(
+  deps: ProposalDeps,
+  row: Pick<ProposalRow, 'patient_id' | 'connection_id' | 'site'>,
+  patient: ProposalPatient,
+): Promise<readonly string[]> {
+  if (row.patient_id !== null) return [row.patient_id];
+  const found =
+    patient.stewardId ??
+    (await deps.patients?.patientIdOf({
+      connectionId: row.connection_id ?? '',
+      site: row.site,
+      ...(row.connection_id !== null ? { ehrId: patient.ehrId } : {}),
+      identifiers: patient.identifiers,
+    }));
+  return found !== undefined ? [found] : [];
+}
+
 type Event = Extract<AuditEntryInput['event'], `proposal.${string}`>;
 
 /** One `proposal.*` audit entry about `row`: ids and codes only. */
