@@ -27,13 +27,23 @@ import { bearer, principalWith, type TestPrincipal } from './testing.js';
  * - reads through the EHR channel of the directory's resources (practitioners, their roles,
  *   organizations, locations, services): the channel audits every EHR read as `phi.read`, but these
  *   are about staff and places, not a patient;
- * - failed or denied attempts: nothing was read (their entries name the patient when one was asked for).
+ * - failed or denied attempts: nothing was read (their entries name the patient when one was asked for);
+ * - the dashboards' figures (`OperationsReport`, `FollowupReport`): counts over a site, no
+ *   patient's record shown; audited as searches all the same, naming nobody.
  */
 const phiAccess = new Set(['phi.read', 'phi.search', 'phi.create', 'phi.update', 'phi.delete', 'phi.export']);
 const phiEvents = new Set([...phiAccess, 'ehr.received', 'ehr.written']);
-const directoryKinds = new Set(['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'HealthcareService']);
+const notAboutAPatient = new Set([
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'HealthcareService',
+  'OperationsReport',
+  'FollowupReport',
+]);
 const isPhiAccess = (e: Entry): boolean =>
-  phiEvents.has(e.event) && e.outcome === 'success' && !directoryKinds.has(e.entity?.kind ?? '');
+  phiEvents.has(e.event) && e.outcome === 'success' && !notAboutAPatient.has(e.entity?.kind ?? '');
 
 interface Entry {
   seq: number;
@@ -137,6 +147,8 @@ for (const target of storeTargets()) {
       await get(coordinator, `/referrals/${referrals.items[0]!.workflowId}`);
       const followups = await get<{ items: { id: string }[] }>(coordinator, '/followups?site=sandbox');
       await get(coordinator, `/followups/${followups.items[0]!.id}/timeline`);
+      await get(coordinator, '/reports/followups?site=sandbox');
+      await get(coordinator, '/reports/operations?site=sandbox');
 
       const all = await entries();
       const phi = all.filter(isPhiAccess);
