@@ -374,7 +374,7 @@ export async function composeKernel(
     const extensions = options.extensions ?? [];
     // The built-in actions and each extension's: a type registered twice fails here, at start-up.
     const actions = builtinActions.with(extensions.flatMap((e) => e.actions ?? []));
-    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions };
+    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions, patients };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
     const directory = new DirectoryService({
       db,
@@ -414,6 +414,7 @@ export async function composeKernel(
         return { site: connection.site, actor: connections.actorOf(connection) };
       },
       writes: { pendingMerge: (c, id) => isRetired(db, c, id) },
+      patients,
     });
     const applier = new ProposalApplier(
       proposalDeps,

@@ -133,13 +133,14 @@ export type {
   AccessScope,
   SiteCheck,
 } from './policy/index.js';
-export { RecordStore, EhrJournal, EhrJournalRetention } from './records/index.js';
+export { RecordStore, EhrJournal, EhrJournalRetention, patientsOfEvents } from './records/index.js';
 export type {
   StoredRecord,
   NewRecord,
   TransactionalAudit,
   JournalConnection,
   EhrRetentionOptions,
+  PatientLookup,
   PatientResolver,
   PatientSighting,
   SightingDemographics,

@@ -71,11 +71,23 @@ export class ContactPreferenceStore {
     return this.#open(row);
   }
 
-  /** Read for a commit the applier authorized; audited with reason `message-commit`. */
-  async forCommit(ctx: RequestContext, site: string, patientEhrId: string): Promise<StoredPreferences | undefined> {
+  /**
+   * Read for a commit the applier authorized; audited with reason `message-commit`, naming the
+   * proposal's Steward patient when it has one.
+   */
+  async forCommit(
+    ctx: RequestContext,
+    site: string,
+    patientEhrId: string,
+    patientId?: string,
+  ): Promise<StoredPreferences | undefined> {
     const row = await this.#row(site, patientEhrId);
     if (row === undefined) return undefined;
-    await this.#g.audit.append({ ...this.#entry(ctx, 'phi.read', 'R', row, undefined), reason: 'message-commit' });
+    await this.#g.audit.append({
+      ...this.#entry(ctx, 'phi.read', 'R', row, undefined),
+      ...(patientId !== undefined ? { patientIds: [patientId] } : {}),
+      reason: 'message-commit',
+    });
     return this.#open(row);
   }
 

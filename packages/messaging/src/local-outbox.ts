@@ -142,8 +142,18 @@ export class LocalOutbox implements MessageChannel {
        where site = $1 and ($2::text is null or correlation_key = $2) order by created_at desc, id limit $3`,
       [options.site, options.correlationKey ?? null, Math.min(Math.max(options.limit ?? 50, 1), 500)],
     );
+    // The patients the listed messages are for (sealed with each body): the search names them all.
+    const patients = [
+      ...new Set(
+        r.rows.flatMap((row) => {
+          const id = this.#open(row).patientId;
+          return id !== undefined ? [id] : [];
+        }),
+      ),
+    ];
     await this.#g.audit.append({
       ...this.#entry(ctx, 'phi.search', 'R', { id: '*', site: options.site }),
+      ...(patients.length > 0 ? { patientIds: patients } : {}),
       ...(decision.purposeOfUse !== undefined ? { purposeOfUse: decision.purposeOfUse } : {}),
       ...(options.correlationKey !== undefined ? { query: { correlationKey: options.correlationKey } } : {}),
     });

@@ -56,7 +56,12 @@ export class MessageCommitter implements ProposalCommitter {
       throw new ValidationError('a message proposal names its template', [
         { path: 'payload.template', message: 'required' },
       ]);
-    const prefs = await this.#o.preferences.forCommit(ctx, proposal.site, proposal.patient.ehrId);
+    const prefs = await this.#o.preferences.forCommit(
+      ctx,
+      proposal.site,
+      proposal.patient.ehrId,
+      proposal.patient.stewardId,
+    );
     const kind = chooseChannel(p.channel, prefs);
     if (prefs?.optOut.includes('all') === true || (kind !== undefined && prefs?.optOut.includes(kind) === true))
       throw new UserError('FORBIDDEN', 'the patient opted out of messages on this channel', [

@@ -228,6 +228,29 @@ for (const target of storeTargets()) {
       assert.equal(await k.outbox.reply(coordinator, first?.id ?? '', 'what?'), undefined);
       await assert.rejects(k.outbox.reply(south, first?.id ?? '', 'C'), { code: 'NOT_FOUND' });
     });
+
+    it("names the message's Steward patient in the audit of its preferences read and of the list", async () => {
+      const stewardId = '5f0c2a9e-7d1b-4c3e-9a8f-2b6d4e1c0a77';
+      await k.prefs.set(coordinator, 'north', 'patient-ehr-named', {
+        channel: 'sms',
+        optOut: [],
+        addresses: { sms: PHONE },
+      });
+      const base = reminder('patient-ehr-named', { correlationId: 'followup:named' });
+      const p = await k.desk.draft(workflow, { ...base, patient: { ...base.patient, stewardId } });
+      assert.equal((await k.applier.commit(coordinator, p.id)).status, 'committed');
+      await k.outbox.list(coordinator, { site: 'north' });
+      await k.audit.flush();
+      const last = await k.db.query<{ patient_ids: string[] }>(
+        `select patient_ids from audit_log where event = 'phi.search' order by seq desc limit 1`,
+      );
+      assert.ok(last.rows[0]?.patient_ids.includes(stewardId), JSON.stringify(last.rows));
+      const prefsRead = await k.db.query<{ patient_ids: string[] }>(
+        `select patient_ids from audit_log where event = 'phi.read' and entry::jsonb ->> 'reason' = 'message-commit'
+          order by seq desc limit 1`,
+      );
+      assert.deepEqual(prefsRead.rows[0]?.patient_ids, [stewardId], 'the preferences read for the commit names it');
+    });
   });
 }
 

@@ -297,6 +297,33 @@ for (const target of storeTargets()) {
       assert.equal(none.items.length, 0, 'a term naming no patient finds nothing, not everything');
     });
 
+    it('looks a sighting up without creating it, and takes a UUID term for an MRN that is one', async () => {
+      const ehrId = '0f4b8c2e-6d1a-4e3b-9c5f-7a8b9c0d1e2f';
+      const mrn = { system: 'urn:north:mrn', value: '2c9e4a7b-1f3d-4b6e-8a0c-5d7e9f1a3b5c' };
+      const stored = await feeds.north.receive(msg(north.id, 'UUID-1'), [
+        event(north.id, 'UUID-1', { ehrId, identifiers: [mrn] }),
+      ]);
+      const patientId = stored.status === 'stored' ? stored.events[0]?.patientId : undefined;
+      assert.ok(patientId !== undefined);
+      const count = async (): Promise<number> =>
+        Number((await db.query<{ n: string }>('select count(*) as n from clinic_patients')).rows[0]!.n);
+      const before = await count();
+      // By the EHR id on its connection, or by an identifier; the same EHR id elsewhere is nobody.
+      assert.equal(
+        await index.patientIdOf({ connectionId: north.id, site: 'north', ehrId, identifiers: [] }),
+        patientId,
+      );
+      assert.equal(await index.patientIdOf({ connectionId: south.id, site: 'south', identifiers: [mrn] }), patientId);
+      assert.equal(
+        await index.patientIdOf({ connectionId: south.id, site: 'south', ehrId, identifiers: [] }),
+        undefined,
+      );
+      assert.equal(await count(), before, 'a lookup creates no patient');
+      // The MRN's value is a UUID: it is searched as a value, not taken for a Steward id.
+      assert.deepEqual(await index.patientIdsFor(ctx(complianceId), mrn.value), [patientId]);
+      assert.deepEqual(await index.patientIdsFor(ctx(complianceId), patientId), [patientId]);
+    });
+
     it('finds patients only where the caller may search, and audits the search with them', async () => {
       const coordinator = ctx(coordinatorId);
       const [found] = await index.find(coordinator, { term: 'urn:north:mrn|N-1' });

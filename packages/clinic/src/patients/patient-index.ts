@@ -19,6 +19,7 @@ import {
 import type {
   AuditPatientLookup,
   FieldCipher,
+  PatientLookup,
   PatientResolver,
   PatientSighting,
   PolicyDecisionPoint,
@@ -28,7 +29,7 @@ import type {
 } from '@steward/governance';
 import { sourceOf } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
-import { bareValueKey, identifierKeyOf, matchKeyOf, parseSearchTerm } from './linking.js';
+import { bareValueKey, identifierKeyOf, matchKeyOf, parseSearchTerm, sightingKeys } from './linking.js';
 import {
   findByKeys,
   findByMatch,
@@ -68,7 +69,7 @@ export interface PatientQuery {
   readonly term: string;
 }
 
-export class PatientIndex implements PatientResolver, AuditPatientLookup {
+export class PatientIndex implements PatientResolver, AuditPatientLookup, PatientLookup {
   readonly #db: Database;
   readonly #cipher: FieldCipher;
   readonly #policy: PolicyDecisionPoint;
@@ -223,7 +224,27 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup {
         : idsWithMergedByKey(this.#db, parsed.kind === 'identifier' ? 'key' : 'value_key', key);
     }
     const ids = await withMerged(this.#db, await this.#liveIdsFor(this.#db, term));
-    return parsed.kind === 'steward-id' && !ids.includes(parsed.id) ? [...ids, parsed.id] : ids;
+    if (parsed.kind !== 'steward-id') return ids;
+    // A UUID is also looked up as an identifier's value: MRNs and EHR ids are often UUIDs too.
+    // Only when it is none is it kept as given (a Steward record's own patient id).
+    const byValue = await idsWithMergedByKey(this.#db, 'value_key', bareValueKey(this.#cipher, term.trim()));
+    if (byValue.length > 0) return [...new Set([...ids, ...byValue])];
+    return ids.includes(parsed.id) ? ids : [...ids, parsed.id];
+  }
+
+  /**
+   * `PatientLookup`: the live Steward patient a sighting names (the EHR id on its connection
+   * first, then its identifiers in order), found only, never created. Ids only, not audited: the
+   * caller's own audit entry names what it finds.
+   */
+  async patientIdOf(sighting: PatientSighting): Promise<string | undefined> {
+    const keys = sightingKeys(this.#cipher, sighting);
+    const found = await findByKeys(
+      this.#db,
+      keys.map((k) => k.key),
+    );
+    const ordered = [...keys.filter((k) => k.kind === 'ehr-id'), ...keys.filter((k) => k.kind !== 'ehr-id')];
+    return ordered.map((k) => found.get(k.key)?.patientId).find((id) => id !== undefined);
   }
 
   async #liveIdsFor(tx: Sql, term: string): Promise<readonly string[]> {

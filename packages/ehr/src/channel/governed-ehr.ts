@@ -20,6 +20,7 @@ import {
   type AuditEntryInput,
   type AuditSink,
   type FieldCipher,
+  type PatientLookup,
   type PolicyDecisionPoint,
 } from '@steward/governance';
 import type {
@@ -42,6 +43,12 @@ export interface GovernedEhrDeps {
   /** A connection's site, and its interface account (who writes, and reads for the applier). */
   readonly connection: (connectionId: string) => Promise<{ readonly site: string; readonly actor: Actor }>;
   readonly writes?: EhrWriterOptions;
+  /**
+   * The patient index: an EHR patient it knows is audited under its Steward patient id, so "who
+   * accessed this patient" by any identifier finds the read. Without it, or for a patient it has
+   * not met, the id below (`ehrPatientId`) is used.
+   */
+  readonly patients?: PatientLookup;
 }
 
 /**
@@ -69,7 +76,7 @@ export class GovernedEhr {
       deps.channel,
       deps.policy,
       deps.audit,
-      (c, id) => this.patientId(c, id),
+      (c, site, id) => this.patientId(c, site, id),
       deps.writes,
     );
     this.reader = {
@@ -93,9 +100,13 @@ export class GovernedEhr {
     };
   }
 
-  /** The id an EHR patient of this connection is audited under (for "who accessed this patient"). */
-  patientId(connectionId: string, ehrId: string): string {
-    return ehrPatientId(this.deps.cipher, connectionId, ehrId);
+  /**
+   * The id an EHR patient of this connection is audited under (for "who accessed this patient"):
+   * its Steward patient in the index, else the id made from the connection and the EHR id.
+   */
+  async patientId(connectionId: string, site: string, ehrId: string): Promise<string> {
+    const found = await this.deps.patients?.patientIdOf({ connectionId, site, ehrId, identifiers: [] });
+    return found ?? ehrPatientId(this.deps.cipher, connectionId, ehrId);
   }
 
   private async patient(ctx: RequestContext, connectionId: string, ehrId: string): Promise<EhrPatient> {
@@ -125,7 +136,7 @@ export class GovernedEhr {
     fields?: readonly string[],
   ): Promise<EhrResource> {
     const { site } = await this.deps.connection(connectionId);
-    const known = ref.resourceType === 'Patient' ? this.patientId(connectionId, ref.id) : undefined;
+    const known = ref.resourceType === 'Patient' ? await this.patientId(connectionId, site, ref.id) : undefined;
     const entity = { kind: ref.resourceType, id: known ?? ref.id };
     const decision = await this.deps.policy.enforce(ctx, action, {
       site,
@@ -140,7 +151,7 @@ export class GovernedEhr {
       await this.record(base, 'phi.read', known !== undefined ? [known] : [], 'failure', codeOf(e));
       throw e;
     }
-    const patients = known !== undefined ? [known] : this.patientsOf(connectionId, [resource]);
+    const patients = known !== undefined ? [known] : await this.patientsOf(connectionId, site, [resource]);
     await this.record(base, 'phi.read', patients, 'success', undefined, fields ?? elementsOf(resource));
     return resource;
   }
@@ -161,7 +172,7 @@ export class GovernedEhr {
     await this.record(
       base,
       'phi.read',
-      this.patientsOf(connectionId, [found]),
+      await this.patientsOf(connectionId, site, [found]),
       'success',
       'version',
       elementsOf(found),
@@ -189,7 +200,7 @@ export class GovernedEhr {
     await this.record(
       base,
       'phi.search',
-      this.patientsOf(connectionId, found),
+      await this.patientsOf(connectionId, site, found),
       'success',
       undefined,
       undefined,
@@ -199,13 +210,14 @@ export class GovernedEhr {
   }
 
   /** The patients resources touch: a Patient itself, or the patients it references. */
-  private patientsOf(connectionId: string, resources: readonly EhrResource[]): string[] {
+  private async patientsOf(connectionId: string, site: string, resources: readonly EhrResource[]): Promise<string[]> {
     const ids = resources.flatMap(({ resource }) =>
       resource['resourceType'] === 'Patient' && typeof resource['id'] === 'string'
         ? [resource['id']]
         : patientReferences(resource).map((r) => r.slice('Patient/'.length)),
     );
-    return [...new Set(ids)].map((id) => this.patientId(connectionId, id));
+    const named = await Promise.all([...new Set(ids)].map((id) => this.patientId(connectionId, site, id)));
+    return [...new Set(named)];
   }
 
   /** The connection's own account, carrying the request id and workflow of whoever asked. */

@@ -86,8 +86,8 @@ export class GovernedWrite {
     private readonly channel: EhrChannel,
     private readonly policy: PolicyDecisionPoint,
     private readonly audit: AuditSink,
-    /** The Steward patient id an EHR patient is audited under. */
-    private readonly patientIdOf: (connectionId: string, ehrId: string) => string,
+    /** The Steward patient id an EHR patient of a connection at a site is audited under. */
+    private readonly patientIdOf: (connectionId: string, site: string, ehrId: string) => Promise<string>,
     private readonly options: EhrWriterOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -96,7 +96,7 @@ export class GovernedWrite {
   async write(ctx: RequestContext, target: WriteTarget, request: WriteRequest): Promise<WriteOutcome> {
     checkRequest(request);
     const { site } = target;
-    const patientId = this.patientIdOf(target.id, request.patient.ehrId);
+    const patientId = await this.patientIdOf(target.id, site, request.patient.ehrId);
     await this.policy.enforce(ctx, 'ehr.write', { site, patientId });
     const entry = { site, patientId };
     try {

@@ -48,3 +48,18 @@ export const patientIdsOf = (events: readonly EhrEvent[]): { patientIds?: readon
 
 export const patientOf = (r: { patient_id: string | null }): { patientId?: string } =>
   r.patient_id === null ? {} : { patientId: r.patient_id };
+
+/**
+ * The Steward patient each of these journal events was filed with (events that name none are
+ * absent). Ids only, no decision or audit entry: for a service that already decided its own read
+ * of what the events drove (a workflow) and names the patients in that read's audit entry.
+ */
+export async function patientsOfEvents(db: Sql, eventIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  if (eventIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; patient_id: string }>(
+    `select id::text as id, patient_id::text as patient_id
+       from ehr_events where id = any($1::uuid[]) and patient_id is not null`,
+    [eventIds],
+  );
+  return new Map(rows.map((r) => [r.id, r.patient_id]));
+}

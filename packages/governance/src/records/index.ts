@@ -2,7 +2,14 @@
 export { RecordStore } from './record-store.js';
 export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store.js';
 export { EhrJournal } from './ehr-journal.js';
+export { patientsOfEvents } from './ehr-patients.js';
 export type { JournalConnection } from './ehr-journal.js';
 export { EhrJournalRetention } from './ehr-retention.js';
 export type { EhrRetentionOptions } from './ehr-retention.js';
-export type { PatientResolver, PatientSighting, SightingDemographics, ResolvableEvent } from './patient-resolver.js';
+export type {
+  PatientLookup,
+  PatientResolver,
+  PatientSighting,
+  SightingDemographics,
+  ResolvableEvent,
+} from './patient-resolver.js';

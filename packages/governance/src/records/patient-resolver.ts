@@ -46,3 +46,12 @@ export interface PatientResolver {
     events: readonly ResolvableEvent[],
   ): Promise<readonly (string | undefined)[]>;
 }
+
+/**
+ * Finds, never creates, the Steward patient of a sighting (its EHR id on the connection first,
+ * then its identifiers), so a PHI read or write about an EHR patient can name it in its audit
+ * entry. The caller has decided its own access; ids only, no audit entry of its own.
+ */
+export interface PatientLookup {
+  patientIdOf(sighting: PatientSighting): Promise<string | undefined>;
+}

@@ -13,7 +13,7 @@
  * telecom, contacts or anything else the EHR keeps.
  */
 import type { RequestContext } from '@steward/core';
-import { clockOf, type ProposalDeps, type SealedBody } from '../review/index.js';
+import { clockOf, patientIdsOf, type ProposalDeps, type SealedBody } from '../review/index.js';
 import { ProposalStore } from '../store/index.js';
 import type { EhrPort } from './ehr-port.js';
 
@@ -94,7 +94,7 @@ export class EhrStateReader {
       event: 'phi.read',
       action: 'R',
       outcome: 'success',
-      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      patientIds: await patientIdsOf(this.deps, row, body.patient),
       entity: { kind: 'Proposal', id: row.id, version: row.revision },
       fields: ['ehr-state'],
       site: row.site,

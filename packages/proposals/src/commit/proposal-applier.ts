@@ -335,7 +335,11 @@ export class ProposalApplier {
         action: action.type,
         site: row.site,
         workflow: row.workflow ?? undefined,
-        patient: body.patient,
+        // The Steward patient found in the index when drafted, so the message names it too.
+        patient:
+          body.patient.stewardId === undefined && row.patient_id !== null
+            ? { ...body.patient, stewardId: row.patient_id }
+            : body.patient,
         payload: body.payload,
         idempotencyKey: keyOf(row),
       });

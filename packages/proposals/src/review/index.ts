@@ -3,6 +3,6 @@ export { ProposalDesk, reviseRow } from './proposal-desk.js';
 export type { ApproveInput, QueueQuery, QueuePage } from './proposal-desk.js';
 export { ApprovalPolicies } from './approval-policies.js';
 export type { ApprovalPolicyInput, ApprovalPolicy } from './approval-policies.js';
-export { actionsOf, actorOf, clockOf, proposalEntry } from './review-context.js';
+export { actionsOf, actorOf, clockOf, patientIdsOf, proposalEntry } from './review-context.js';
 export type { ProposalDeps, SealedBody } from './review-context.js';
 export { unsentable } from '../actions/index.js';

@@ -25,7 +25,15 @@ import {
 } from '../model/index.js';
 import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
 import { checkDraft, checkEdit, checkPayload } from './draft-check.js';
-import { actionsOf, actorOf, clockOf, proposalEntry, type ProposalDeps, type SealedBody } from './review-context.js';
+import {
+  actionsOf,
+  actorOf,
+  clockOf,
+  patientIdsOf,
+  proposalEntry,
+  type ProposalDeps,
+  type SealedBody,
+} from './review-context.js';
 import { QueueCursor } from './queue-cursor.js';
 
 export interface ApproveInput {
@@ -86,6 +94,7 @@ export class ProposalDesk {
       patient: input.patient,
     });
     const firstId = input.patient.identifiers[0];
+    const patientId = input.patient.stewardId ?? (await this.patientOf(input));
     const row: Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } = {
       ...emptyOutcome,
       id,
@@ -100,7 +109,7 @@ export class ProposalDesk {
       workflow: input.workflow ?? null,
       correlation_id: input.correlationId ?? null,
       draft_key: input.draftKey ?? null,
-      patient_id: input.patient.stewardId ?? null,
+      patient_id: patientId ?? null,
       patient_key: firstId !== undefined ? this.store.patientKey(firstId) : null,
       target_type: input.target.resourceType,
       target_id: input.target.id ?? null,
@@ -312,6 +321,17 @@ export class ProposalDesk {
     };
   }
 
+  /** The Steward patient of a draft that names only its EHR patient, looked up in the patient index. */
+  private async patientOf(input: ProposalDraft): Promise<string | undefined> {
+    if (this.deps.patients === undefined) return undefined;
+    return this.deps.patients.patientIdOf({
+      connectionId: input.connectionId ?? '',
+      site: input.site,
+      ...(input.connectionId !== undefined ? { ehrId: input.patient.ehrId } : {}),
+      identifiers: input.patient.identifiers,
+    });
+  }
+
   /** A proposal opened for review: payload, patient, evidence, conflict diff, history. Audited as a read. */
   async get(ctx: RequestContext, id: string): Promise<ProposalDetail> {
     const { row, decision } = await this.visible(ctx, id, 'review.read');
@@ -331,7 +351,7 @@ export class ProposalDesk {
       event: 'phi.read',
       action: 'R',
       outcome: 'success',
-      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      patientIds: await patientIdsOf(this.deps, row, body.patient),
       entity: { kind: 'Proposal', id: row.id, version: row.revision },
       fields: ['payload', 'evidence', ...(detail.diff !== undefined ? ['diff'] : [])],
       site: row.site,

@@ -5,6 +5,7 @@ import {
   type AuditEntryInput,
   type FieldCipher,
   type GrantStore,
+  type PatientLookup,
   type PolicyDecisionPoint,
   type TransactionalAudit,
 } from '@steward/governance';
@@ -23,6 +24,12 @@ export interface ProposalDeps {
   readonly clock?: Clock;
   /** The actions proposals may take. Default: the built-in ones; a deployment adds its own (docs/extending.md). */
   readonly actions?: ActionRegistry;
+  /**
+   * Finds the Steward patient of a draft that came without one (its EHR id on the connection,
+   * its identifiers), so every audit entry about the proposal names it. Without: only drafts that
+   * carry `patient.stewardId` name a patient.
+   */
+  readonly patients?: PatientLookup;
 }
 
 export function clockOf(deps: ProposalDeps): Clock {
@@ -35,6 +42,27 @@ export function actionsOf(deps: ProposalDeps): ActionRegistry {
 
 export function actorOf(ctx: RequestContext): ProposalActor {
   return { kind: ctx.actor.kind, id: ctx.actor.id };
+}
+
+/**
+ * The Steward patients a read of a proposal names: the one recorded when it was drafted, else
+ * (a proposal drafted before the index knew its patient) the one the index finds now.
+ */
+export async function patientIdsOf(
+  deps: ProposalDeps,
+  row: Pick<ProposalRow, 'patient_id' | 'connection_id' | 'site'>,
+  patient: ProposalPatient,
+): Promise<readonly string[]> {
+  if (row.patient_id !== null) return [row.patient_id];
+  const found =
+    patient.stewardId ??
+    (await deps.patients?.patientIdOf({
+      connectionId: row.connection_id ?? '',
+      site: row.site,
+      ...(row.connection_id !== null ? { ehrId: patient.ehrId } : {}),
+      identifiers: patient.identifiers,
+    }));
+  return found !== undefined ? [found] : [];
 }
 
 type Event = Extract<AuditEntryInput['event'], `proposal.${string}`>;

@@ -7,7 +7,13 @@
  * bodies (out of scope answers not-found), and is audited as a read.
  */
 import type { Clock, RequestContext } from '@steward/core';
-import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
+import {
+  sourceOf,
+  type AuditEntryInput,
+  type AuditLog,
+  type Decision,
+  type PolicyDecisionPoint,
+} from '@steward/governance';
 import type { Sql } from '@steward/store';
 import {
   followupFigures,
@@ -26,6 +32,7 @@ import {
 } from '../followups/followup-signals.js';
 import { proposalOutcome } from '../effects/index.js';
 import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
+import { patientsOf } from './workflow-patients.js';
 
 /** One message sent for a follow-up: metadata, template and language; the text only when asked. */
 export interface FollowupMessage {
@@ -119,7 +126,7 @@ export class FollowupService {
 
   /** The follow-ups at a site: stage, window, appointment, next reminder, flags; paged by `after`. */
   async list(ctx: RequestContext, query: FollowupListQuery): Promise<FollowupPage> {
-    await this.#searched(ctx, query.site, 'Followup', query);
+    const decision = await this.#deps.policy.enforce(ctx, 'phi.search', { site: query.site });
     const limit = query.limit ?? 50;
     const items = await listFollowups(this.#deps.db, {
       site: query.site,
@@ -129,6 +136,12 @@ export class FollowupService {
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.after !== undefined ? { after: query.after } : {}),
     });
+    // Audited once the page is read, naming every patient on it.
+    const patientIds = await patientsOf(
+      this.#deps.db,
+      items.map((i) => i.id),
+    );
+    await this.#deps.audit.append(searchEntry(ctx, decision, query.site, 'Followup', query, patientIds));
     const last = items.at(-1);
     return { items, ...(items.length === limit && last !== undefined ? { next: last.id } : {}) };
   }
@@ -190,22 +203,35 @@ export class FollowupService {
   /** Enforces `phi.search` at `site` and audits the search with the query asked (as text). */
   async #searched(ctx: RequestContext, site: string, entity: string, query: object): Promise<void> {
     const decision = await this.#deps.policy.enforce(ctx, 'phi.search', { site });
-    await this.#deps.audit.append({
-      actor: ctx.actor,
-      event: 'phi.search',
-      action: 'R',
-      outcome: 'success',
-      entity: { kind: entity, id: '*' },
-      site,
-      purposeOfUse: decision.purposeOfUse,
-      source: sourceOf(ctx),
-      query: Object.fromEntries(
-        Object.entries(query)
-          .filter((e) => e[1] !== undefined)
-          .map(([k, v]) => [k, String(v)]),
-      ),
-    });
+    await this.#deps.audit.append(searchEntry(ctx, decision, site, entity, query, []));
   }
+}
+
+/** The audit entry of a search at `site`, with the query asked (as text) and the patients it showed. */
+function searchEntry(
+  ctx: RequestContext,
+  decision: Extract<Decision, { allowed: true }>,
+  site: string,
+  entity: string,
+  query: object,
+  patientIds: readonly string[],
+): AuditEntryInput {
+  return {
+    actor: ctx.actor,
+    event: 'phi.search',
+    action: 'R',
+    outcome: 'success',
+    ...(patientIds.length > 0 ? { patientIds } : {}),
+    entity: { kind: entity, id: '*' },
+    site,
+    purposeOfUse: decision.purposeOfUse,
+    source: sourceOf(ctx),
+    query: Object.fromEntries(
+      Object.entries(query)
+        .filter((e) => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    ),
+  };
 }
 
 function stepOf(stored: StoredStep): FollowupStep {

@@ -1,12 +1,13 @@
 /**
  * @module The referral service: the worklist, its figures and one referral's detail, each a whole
  * governed act (decide, read, audit). The list and figures need `phi.search` at the site asked for
- * (or at every site without one); the detail needs `phi.search` at the referral's site (out of
+ * (or at every site without one); the list is audited as a search naming every patient on the
+ * page; the detail needs `phi.search` at the referral's site (out of
  * scope answers not-found, so ids are not probed) and is audited as a read. Items are references
  * and codes only (ServiceRequest/Appointment ids, stages, times).
  */
 import type { RequestContext } from '@steward/core';
-import type { AuditLog, PolicyDecisionPoint } from '@steward/governance';
+import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
 import type { ParticipantQuery, ParticipantView } from '@steward/clinic';
 import type { Sql } from '@steward/store';
 import {
@@ -24,7 +25,8 @@ import {
   type ReferralListItem,
   type ReferralPage,
 } from '../referrals/referral-queries.js';
-import { reportReferrals, searchReferrals } from '../referrals/referral-reads.js';
+import { reportReferrals } from '../referrals/referral-reads.js';
+import { patientsOf } from './workflow-patients.js';
 import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 
 export interface ReferralServiceDeps {
@@ -105,8 +107,31 @@ export class ReferralService {
 
   /** Referrals, newest first, filtered and paged by cursor. */
   async list(ctx: RequestContext, query: ReferralListFilter): Promise<ReferralItemPage> {
-    const page: ReferralPage = await searchReferrals(this.#deps, ctx, query);
-    return { ...page, items: await this.#named(ctx, page.items) };
+    const decision = await this.#deps.policy.enforce(
+      ctx,
+      'phi.search',
+      query.site !== undefined ? { site: query.site } : {},
+    );
+    const page: ReferralPage = await listReferrals(this.#deps.db, query);
+    const items = await this.#named(ctx, page.items);
+    const patientIds = await patientsOf(
+      this.#deps.db,
+      page.items.map((i) => i.workflowId),
+    );
+    await this.#deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'R',
+      outcome: 'success',
+      ...(patientIds.length > 0 ? { patientIds } : {}),
+      entity: { kind: 'Referral', id: '*' },
+      ...(query.site !== undefined ? { site: query.site } : {}),
+      purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+      source: sourceOf(ctx),
+      reason: `referrals:${page.items.length}`,
+    });
+    return { ...page, items };
   }
 
   /** Each item's requester and destination as the directory names them, asked once per connection. */

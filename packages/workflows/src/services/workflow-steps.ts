@@ -14,6 +14,7 @@ import {
 } from '@steward/governance';
 import type { Sql } from '@steward/store';
 import type { WorkflowInput } from '../engine/index.js';
+import { patientsOf } from './workflow-patients.js';
 
 /** Steps shown at most. */
 export const HISTORY_LIMIT = 500;
@@ -72,13 +73,14 @@ export const str = (v: unknown): string | null => (typeof v === 'string' ? v : n
 export function detailRead(
   ctx: RequestContext,
   decision: Extract<Decision, { allowed: true }>,
-  read: { kind: string; id: string; site: string | null; fields: string[] },
+  read: { kind: string; id: string; site: string | null; fields: string[]; patientIds?: readonly string[] },
 ): AuditEntryInput {
   return {
     actor: ctx.actor,
     event: 'phi.read',
     action: 'R',
     outcome: 'success',
+    ...(read.patientIds !== undefined && read.patientIds.length > 0 ? { patientIds: read.patientIds } : {}),
     entity: { kind: read.kind, id: read.id },
     fields: read.fields,
     ...(read.site !== null ? { site: read.site } : {}),
@@ -129,8 +131,9 @@ export async function readDetail<I extends { readonly site: string | null }, S, 
   if (state === undefined) throw new NotFoundError(read.label);
   const steps = await workflowSteps(deps.db, read.id);
   const extra = (more !== undefined ? await more(item) : undefined) as X;
+  const patientIds = await patientsOf(deps.db, [read.id]);
   await deps.audit.append(
-    detailRead(ctx, decision, { kind: read.kind, id: read.id, site: item.site, fields: read.fields }),
+    detailRead(ctx, decision, { kind: read.kind, id: read.id, site: item.site, fields: read.fields, patientIds }),
   );
   return { item, state, steps, more: extra };
 }
