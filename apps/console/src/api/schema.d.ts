@@ -70,6 +70,7 @@ export type paths = {
                 setBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 version: number;
               }[];
@@ -171,6 +172,7 @@ export type paths = {
               setBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               version: number;
             };
@@ -2816,6 +2818,15 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposals: number;
                 site: string | null;
                 stage: string;
@@ -2920,6 +2931,15 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposals: number;
                 site: string | null;
                 stage: string;
@@ -5005,6 +5025,15 @@ export type paths = {
                 leaked: ('never-scheduled' | 'out-of-network' | 'cancelled') | null;
                 overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
                 owner: string | null;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposalIds: string[];
                 recognisedBy: {
                   description: string;
@@ -5155,6 +5184,15 @@ export type paths = {
               missedAppointments: number;
               overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
               owner: string | null;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               performerInNetwork: boolean | null;
               performers: {
                 kind: string;
@@ -6328,8 +6366,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6343,6 +6383,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6359,6 +6400,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -6468,8 +6518,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -6486,6 +6538,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -6505,6 +6558,7 @@ export type paths = {
                 actor: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 at: string;
@@ -6521,6 +6575,15 @@ export type paths = {
                 [key: string]: unknown;
               };
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               payload: {
                 [key: string]: unknown;
               };
@@ -6655,8 +6718,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6670,6 +6735,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6686,6 +6752,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -6722,8 +6797,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6737,6 +6814,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6753,6 +6831,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -6879,8 +6966,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -6894,6 +6983,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -6910,6 +7000,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7025,8 +7124,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -7040,6 +7141,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -7056,6 +7158,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7269,8 +7380,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -7284,6 +7397,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -7300,6 +7414,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7417,8 +7540,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7432,6 +7557,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7448,6 +7574,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7484,8 +7619,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7499,6 +7636,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7515,6 +7653,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7645,8 +7792,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7660,6 +7809,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7676,6 +7826,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7712,8 +7871,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7727,6 +7888,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7743,6 +7905,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7887,8 +8058,10 @@ export type paths = {
                     approvedBy?: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     assigneeId?: string;
+                    assigneeName?: string;
                     baseVersion?: string;
                     committed?: {
                       id?: string;
@@ -7902,6 +8075,7 @@ export type paths = {
                     draftedBy: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     /** Format: date-time */
                     dueAt?: string;
@@ -7918,6 +8092,15 @@ export type paths = {
                     irreversibleReason?: string;
                     lineageId: string;
                     patientId?: string;
+                    patientLabel?: {
+                      /** @description YYYY-MM-DD */
+                      birthDate?: string;
+                      id: string;
+                      /** @description masked: the last four characters only */
+                      mrn?: string;
+                      /** @description Family, Given */
+                      name?: string;
+                    };
                     policyVersion?: number;
                     priority: number;
                     reasonCode: string;
@@ -7954,8 +8137,10 @@ export type paths = {
                     approvedBy?: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     assigneeId?: string;
+                    assigneeName?: string;
                     baseVersion?: string;
                     committed?: {
                       id?: string;
@@ -7969,6 +8154,7 @@ export type paths = {
                     draftedBy: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     /** Format: date-time */
                     dueAt?: string;
@@ -7985,6 +8171,15 @@ export type paths = {
                     irreversibleReason?: string;
                     lineageId: string;
                     patientId?: string;
+                    patientLabel?: {
+                      /** @description YYYY-MM-DD */
+                      birthDate?: string;
+                      id: string;
+                      /** @description masked: the last four characters only */
+                      mrn?: string;
+                      /** @description Family, Given */
+                      name?: string;
+                    };
                     policyVersion?: number;
                     priority: number;
                     reasonCode: string;

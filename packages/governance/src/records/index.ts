@@ -4,5 +4,6 @@ export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store
 export { EhrJournal } from './ehr-journal.js';
 export type { JournalConnection } from './ehr-journal.js';
 export { EhrJournalRetention } from './ehr-retention.js';
+export { eventPatients } from './ehr-patients.js';
 export type { EhrRetentionOptions } from './ehr-retention.js';
 export type { PatientResolver, PatientSighting, SightingDemographics, ResolvableEvent } from './patient-resolver.js';
