@@ -15,9 +15,10 @@ interface ProposalLike {
   readonly draftedBy: { readonly kind: string; readonly id: string };
   readonly approvedBy?: { readonly kind: string; readonly id: string } | undefined;
   readonly assigneeId?: string | undefined;
+  readonly history?: readonly { readonly actor: { readonly kind: string; readonly id: string } }[];
 }
 
-/** Proposals with their patient labelled and their drafter, approver and assignee named. */
+/** Proposals with their patient labelled and their drafter, approver, assignee and history's actors named. */
 export async function labelProposals<T extends ProposalLike>(
   deps: Deps,
   ctx: RequestContext,
@@ -36,6 +37,7 @@ export async function labelProposals<T extends ProposalLike>(
       p.draftedBy.id,
       ...(p.approvedBy !== undefined ? [p.approvedBy.id] : []),
       p.assigneeId ?? '',
+      ...(p.history ?? []).map((h) => h.actor.id),
     ]),
   );
   const named = <A extends { readonly id: string }>(a: A): A & { name?: string } => {
@@ -50,6 +52,7 @@ export async function labelProposals<T extends ProposalLike>(
       ...p,
       draftedBy: named(p.draftedBy),
       ...(p.approvedBy !== undefined ? { approvedBy: named(p.approvedBy) } : {}),
+      ...(p.history !== undefined ? { history: p.history.map((h) => ({ ...h, actor: named(h.actor) })) } : {}),
       ...(label !== undefined ? { patientLabel: label } : {}),
       ...(assigneeName !== undefined ? { assigneeName } : {}),
     };
