@@ -350,6 +350,15 @@ export type paths = {
                 /** @enum {unknown} */
                 outcome: 'success' | 'denied' | 'failure';
                 patientIds: string[];
+                patients?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                }[];
                 purposeOfUse?: string;
                 query?: {
                   [key: string]: string;

@@ -85,3 +85,24 @@ export async function labelWorkflowItems<T extends { readonly site: string | nul
     return label !== undefined ? { ...item, patientLabel: label } : item;
   });
 }
+
+/**
+ * Audit entries with their patients named where the reader may see them (a user holding both an
+ * audit grant and a coordinator's at the entry's site); a reader without PHI read gets ids only.
+ */
+export async function labelAuditEntries<
+  T extends { readonly patientIds: readonly string[]; readonly site?: string | undefined },
+>(deps: Deps, ctx: RequestContext, entries: readonly T[]): Promise<(T & { patients?: PatientLabel[] })[]> {
+  const asked = entries.flatMap((e): LabelRequest[] =>
+    e.site === undefined ? [] : e.patientIds.map((patientId) => ({ patientId, site: e.site! })),
+  );
+  if (asked.length === 0) return [...entries];
+  const labels = await deps.patientLabels.label(ctx, asked);
+  let i = 0;
+  return entries.map((e) => {
+    if (e.site === undefined) return e;
+    const mine = labels.slice(i, i + e.patientIds.length);
+    i += e.patientIds.length;
+    return mine.some((l) => l.name !== undefined) ? { ...e, patients: mine } : e;
+  });
+}
