@@ -61,6 +61,7 @@ import {
   isRetired,
   ReferralService,
   workflowPatients,
+  workflowPatientsByKey,
   routedThrough,
   workflowStore,
   type WorkflowPackage,
@@ -164,6 +165,10 @@ export interface Kernel {
   readonly roster: UserRoster;
   /** The Steward patient of each workflow instance (the event its proposals are for), by instance id. */
   readonly workflowPatients: (workflowIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /** The same by workflow type and correlation key (a drafted proposal's), keyed `<type> <key>`. */
+  readonly workflowPatientsByKey: (
+    keys: readonly { readonly type: string; readonly key: string }[],
+  ) => Promise<ReadonlyMap<string, string>>;
   /** Uncertain patient candidates (same name and birth date) waiting for a person to link or dismiss. */
   readonly patientReviews: PatientReviews;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
@@ -466,6 +471,7 @@ export async function composeKernel(
       patientLabels: new PatientLabels({ db, cipher, policy, audit }),
       roster,
       workflowPatients: (ids) => workflowPatients(db, ids),
+      workflowPatientsByKey: (keys) => workflowPatientsByKey(db, keys),
       patientReviews,
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),

@@ -7,11 +7,14 @@ import type { PatientIdentifier, RequestContext } from '@steward/core';
 import type { LabelRequest, PatientLabel } from '@steward/clinic';
 import type { Kernel } from '../kernel.js';
 
-type Deps = Pick<Kernel, 'patientLabels' | 'roster' | 'workflowPatients'>;
+type Deps = Pick<Kernel, 'patientLabels' | 'roster' | 'workflowPatients' | 'workflowPatientsByKey'>;
+type WorkflowDeps = Pick<Kernel, 'patientLabels' | 'workflowPatients'>;
 
 interface ProposalLike {
   readonly site: string;
   readonly patientId?: string | undefined;
+  readonly workflow?: string | undefined;
+  readonly correlationId?: string | undefined;
   readonly draftedBy: { readonly kind: string; readonly id: string };
   readonly approvedBy?: { readonly kind: string; readonly id: string } | undefined;
   readonly assigneeId?: string | undefined;
@@ -25,10 +28,20 @@ export async function labelProposals<T extends ProposalLike>(
   items: readonly T[],
   identifiersOf: (item: T) => readonly PatientIdentifier[] | undefined = () => undefined,
 ): Promise<(T & { patientLabel?: PatientLabel; assigneeName?: string })[]> {
+  // A proposal a workflow drafted without a Steward patient is for its workflow's patient.
+  const unmatched = items.flatMap((p) =>
+    p.patientId === undefined && p.workflow !== undefined && p.correlationId !== undefined
+      ? [{ type: p.workflow, key: p.correlationId }]
+      : [],
+  );
+  const viaWorkflow = await deps.workflowPatientsByKey(unmatched);
+  const patientOf = (p: T): string | undefined =>
+    p.patientId ?? (p.workflow !== undefined ? viaWorkflow.get(`${p.workflow} ${p.correlationId ?? ''}`) : undefined);
   const asked = items.flatMap((p): LabelRequest[] => {
-    if (p.patientId === undefined) return [];
+    const patientId = patientOf(p);
+    if (patientId === undefined) return [];
     const identifiers = identifiersOf(p);
-    return [{ patientId: p.patientId, site: p.site, ...(identifiers !== undefined ? { identifiers } : {}) }];
+    return [{ patientId, site: p.site, ...(identifiers !== undefined ? { identifiers } : {}) }];
   });
   const labels = await deps.patientLabels.label(ctx, asked);
   const byItem = new Map(asked.map((a, i) => [a, labels[i]]));
@@ -46,7 +59,7 @@ export async function labelProposals<T extends ProposalLike>(
   };
   let next = 0;
   return items.map((p) => {
-    const label = p.patientId !== undefined ? byItem.get(asked[next++]!) : undefined;
+    const label = patientOf(p) !== undefined ? byItem.get(asked[next++]!) : undefined;
     const assigneeName = p.assigneeId !== undefined ? names.get(p.assigneeId) : undefined;
     return {
       ...p,
@@ -61,7 +74,7 @@ export async function labelProposals<T extends ProposalLike>(
 
 /** Workflow items (referrals, follow-ups) with the patient of the event they were started by, labelled. */
 export async function labelWorkflowItems<T extends { readonly site: string | null }>(
-  deps: Deps,
+  deps: WorkflowDeps,
   ctx: RequestContext,
   items: readonly T[],
   idOf: (item: T) => string,
@@ -92,7 +105,11 @@ export async function labelWorkflowItems<T extends { readonly site: string | nul
  */
 export async function labelAuditEntries<
   T extends { readonly patientIds: readonly string[]; readonly site?: string | undefined },
->(deps: Deps, ctx: RequestContext, entries: readonly T[]): Promise<(T & { patients?: PatientLabel[] })[]> {
+>(
+  deps: Pick<Kernel, 'patientLabels'>,
+  ctx: RequestContext,
+  entries: readonly T[],
+): Promise<(T & { patients?: PatientLabel[] })[]> {
   const asked = entries.flatMap((e): LabelRequest[] =>
     e.site === undefined ? [] : e.patientIds.map((patientId) => ({ patientId, site: e.site! })),
   );

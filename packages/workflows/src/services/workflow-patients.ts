@@ -26,3 +26,30 @@ export async function workflowPatients(db: Sql, workflowIds: readonly string[]):
   }
   return out;
 }
+
+/**
+ * The same by workflow type and correlation key (what a drafted proposal carries as `workflow` and
+ * `correlationId`), keyed `<type> <key>`: a proposal a workflow drafted is for its patient.
+ */
+export async function workflowPatientsByKey(
+  db: Sql,
+  keys: readonly { readonly type: string; readonly key: string }[],
+): Promise<ReadonlyMap<string, string>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; type: string; key: string }>(
+    `select w.id::text as id, w.type, w.correlation_key as key
+       from workflow_instances w
+       join unnest($1::text[], $2::text[]) as k(type, key) on w.type = k.type and w.correlation_key = k.key`,
+    [keys.map((k) => k.type), keys.map((k) => k.key)],
+  );
+  const byId = await workflowPatients(
+    db,
+    rows.map((r) => r.id),
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    const patientId = byId.get(r.id);
+    if (patientId !== undefined) out.set(`${r.type} ${r.key}`, patientId);
+  }
+  return out;
+}

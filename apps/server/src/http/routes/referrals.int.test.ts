@@ -192,6 +192,30 @@ for (const target of storeTargets()) {
         [north.id, patientId],
       );
       assert.equal(Number(audited.rows[0]?.n), 1, 'the list showing the patient was one read naming them');
+      // A proposal the referral's workflow drafted (no Steward patient of its own) names the same patient.
+      const flow = await principalWith(t.kernel, 'referral-flow', { role: 'automation' });
+      await t.kernel.proposals.draft(
+        { actor: { kind: 'service', id: flow.id, name: 'referral-flow', authMethod: 'api-token' } },
+        {
+          action: 'task.create',
+          connectionId: CONN,
+          site: 'north',
+          workflow: 'referral',
+          correlationId: n1.correlationKey,
+          patient: {
+            ehrId: 'p-9040',
+            identifiers: [
+              { system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-9040' },
+              { system: 'urn:oid:2.16.840.1.113883.19.9', value: 'E-9040' },
+            ],
+          },
+          target: { resourceType: 'Task' },
+          payload: { resourceType: 'Task', status: 'requested', intent: 'order' },
+          evidence: { eventIds: [], resources: [], reasonCode: 'referral-not-received' },
+        },
+      );
+      const queue = (await get(north, '/review?site=north&workflow=referral')).json<{ items: Labelled[] }>().items;
+      assert.equal(queue[0]?.patientLabel?.name, 'Okafor, Ben');
       const officer = (await get(auditor, '/referrals?site=north')).statusCode;
       assert.equal(officer, 403, 'a compliance officer reads no referral list, so no patient either');
     });
