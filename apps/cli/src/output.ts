@@ -75,7 +75,7 @@ export interface Recognisable {
 }
 
 /**
- * A list item's patient as the server let this reader see it: "Quill, Ada 1970-04-05 MRN ••7123",
+ * A list item's patient as the server let this reader see it: "Quill, Ada 1970-04-05 MRN ••••7123",
  * or the Steward id alone (a role that may not see demographics), or the given fallback.
  */
 export function patientText(

@@ -8,8 +8,8 @@ const id = '1a2b3c4d-0000-4000-8000-000000000000';
 describe('patientLine', () => {
   it('shows name, birth date and masked MRN when the server sent them', () => {
     assert.equal(
-      patientLine({ id, name: 'Quill, Ada', birthDate: '1970-04-05', mrn: '••7123' }),
-      'Quill, Ada · born 1970-04-05 · MRN ••7123',
+      patientLine({ id, name: 'Quill, Ada', birthDate: '1970-04-05', mrn: '••••7123' }),
+      'Quill, Ada · born 1970-04-05 · MRN ••••7123',
     );
     assert.equal(patientLine({ id, name: 'Quill, Ada' }), 'Quill, Ada');
   });

@@ -177,7 +177,7 @@ for (const target of storeTargets()) {
         id: stewardId,
         name: 'Quill, Ada',
         birthDate: '1970-04-05',
-        mrn: '••7123',
+        mrn: '••••7123',
       });
       const { rows } = await t.db.query<{ n: string }>(
         `select count(*) as n from audit_log where event = 'phi.read' and actor_id = $1 and $2 = any(patient_ids)`,

@@ -1,7 +1,7 @@
 /**
  * @module How a list item's patient and actors read on screen. The server already applied the
  * minimum-necessary rule (a reader who may not see demographics gets the Steward id alone); this
- * only words what came: "Quill, Ada · born 1970-04-05 · MRN ••7123", or "Patient 1a2b3c4d".
+ * only words what came: "Quill, Ada · born 1970-04-05 · MRN ••••7123", or "Patient 1a2b3c4d".
  */
 import { shortId } from './format.js';
 

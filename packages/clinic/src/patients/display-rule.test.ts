@@ -46,7 +46,7 @@ test('a role without PHI read sees no field for any purpose, and no viewer ever 
 });
 
 test('an MRN is shown by its last four characters only', () => {
-  assert.equal(maskMrn('MRN-00412345'), '••2345');
+  assert.equal(maskMrn('MRN-00412345'), '••••2345');
   assert.equal(maskMrn('123'), '••••');
   assert.ok(!maskMrn('99887766').includes('9988'));
 });

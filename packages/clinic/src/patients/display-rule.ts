@@ -40,5 +40,5 @@ export function displayFieldsFor(viewer: DisplayViewer, purpose: PurposeOfUse): 
 /** The MRN as a list shows it: its last four characters after a mask (shorter ones are masked whole). */
 export function maskMrn(value: string): string {
   const v = value.trim();
-  return v.length <= 4 ? '••••' : `••${v.slice(-4)}`;
+  return v.length <= 4 ? '••••' : `••••${v.slice(-4)}`;
 }

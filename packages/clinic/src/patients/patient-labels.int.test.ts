@@ -77,7 +77,7 @@ for (const target of storeTargets()) {
 
     it('shows a coordinator at the site the name, birth date and masked MRN, and audits the read with the patient', async () => {
       const [label] = await labels.label(ctx(coordinatorId), [{ patientId, site: 'north', identifiers: [mrn] }]);
-      assert.deepEqual(label, { id: patientId, name: 'Lovelace, Ada B', birthDate: '1961-02-03', mrn: '••8822' });
+      assert.deepEqual(label, { id: patientId, name: 'Lovelace, Ada B', birthDate: '1961-02-03', mrn: '••••8822' });
       const entry = await lastEntry();
       assert.equal(entry?.event, 'phi.read');
       assert.equal(entry?.actor_id, coordinatorId);

@@ -25,7 +25,7 @@ export interface PatientLabel {
   readonly name?: string;
   /** YYYY-MM-DD */
   readonly birthDate?: string;
-  /** The MRN's last four characters (`••2345`), when the item carries one. */
+  /** The MRN's last four characters (`••••2345`), when the item carries one. */
   readonly mrn?: string;
 }
 
