@@ -62,3 +62,30 @@ export function progress(err: Output, label: string): Progress {
     },
   };
 }
+
+/** What the server adds to a list item for a person to recognise it (the HTTP contract's fields). */
+export interface Recognisable {
+  readonly patientLabel?: {
+    readonly id: string;
+    readonly name?: string;
+    readonly birthDate?: string;
+    readonly mrn?: string;
+  };
+  readonly assigneeName?: string;
+}
+
+/**
+ * A list item's patient as the server let this reader see it: "Quill, Ada 1970-04-05 MRN ••••7123",
+ * or the Steward id alone (a role that may not see demographics), or the given fallback.
+ */
+export function patientText(
+  label:
+    { readonly id: string; readonly name?: string; readonly birthDate?: string; readonly mrn?: string } | undefined,
+  fallback?: string,
+): string | undefined {
+  if (label === undefined) return fallback;
+  const parts = [label.name, label.birthDate, label.mrn !== undefined ? `MRN ${label.mrn}` : undefined].filter(
+    (x): x is string => x !== undefined,
+  );
+  return parts.length > 0 ? parts.join(' ') : label.id;
+}

@@ -80,7 +80,8 @@ describe('steward review on the embedded store', () => {
         clientId: 'steward-north',
         scopes,
       });
-      reviewerToken = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
+      const bob = await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' });
+      reviewerToken = bob.token;
       const automation = await principalWith(kernel, 'no-show-flow', { role: 'automation' });
       const flow: RequestContext = {
         actor: { kind: 'service', id: automation.id, name: 'no-show-flow', authMethod: 'api-token' },
@@ -89,6 +90,16 @@ describe('steward review on the embedded store', () => {
         { system: MRN, value: 'MRN-4001' },
         { system: ENTERPRISE, value: 'E-4001' },
       ];
+      // The patient as the index knows them (as ingest would have resolved them).
+      const stewardId = await kernel.patients.resolve(
+        { actor: { kind: 'user', id: bob.id, name: 'bob', authMethod: 'api-token' } },
+        {
+          connectionId: connection.id,
+          site: 'north',
+          identifiers,
+          demographics: { name: { family: 'Rivera', given: ['Sam'] }, birthDate: '1980-01-02' },
+        },
+      );
       const patient = await ehrSide('POST', 'Patient', {
         resourceType: 'Patient',
         active: true,
@@ -109,7 +120,7 @@ describe('steward review on the embedded store', () => {
             connectionId: connection.id,
             site: 'north',
             workflow: i === 2 ? 'referral-tracking' : 'no-show-follow-up',
-            patient: { ehrId: String(patient['id']), identifiers },
+            patient: { stewardId, ehrId: String(patient['id']), identifiers },
             target: { resourceType: 'Appointment', id: String(a['id']) },
             baseVersion: meta.versionId,
             payload: { ...rest, status: 'noshow' },
@@ -139,6 +150,11 @@ describe('steward review on the embedded store', () => {
       lines.slice(1).map((l) => l.split(/\s+/)[0]),
       proposals.map((p) => p.id),
       'most urgent first',
+    );
+    assert.equal(
+      lines.filter((l) => l.includes('Rivera, Sam 1980-01-02')).length,
+      proposals.length,
+      'each row names the patient as a coordinator at the site may see them',
     );
     const json = await steward(
       reviewerToken,

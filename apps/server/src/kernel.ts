@@ -60,6 +60,8 @@ import {
   FollowupService,
   isRetired,
   ReferralService,
+  workflowPatients,
+  workflowPatientsByKey,
   routedThrough,
   workflowStore,
   type WorkflowPackage,
@@ -83,7 +85,7 @@ import {
   type ProposalCommitter,
   type ProposalDeps,
 } from '@steward/proposals';
-import { PatientIndex, PatientReviews } from '@steward/clinic';
+import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -162,6 +164,16 @@ export interface Kernel {
   readonly ehrJournal: EhrJournal;
   /** One Steward patient across identifiers, connections, sites and merges (governed). */
   readonly patients: PatientIndex;
+  /** A list item's patient as the minimum-necessary rule lets the reader see it (audited as a PHI read). */
+  readonly patientLabels: PatientLabels;
+  /** Actors' display names (usernames, service account names) for list items. */
+  readonly roster: UserRoster;
+  /** The Steward patient of each workflow instance (the event its proposals are for), by instance id. */
+  readonly workflowPatients: (workflowIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /** The same by workflow type and correlation key (a drafted proposal's), keyed `<type> <key>`. */
+  readonly workflowPatientsByKey: (
+    keys: readonly { readonly type: string; readonly key: string }[],
+  ) => Promise<ReadonlyMap<string, string>>;
   /** Uncertain patient candidates (same name and birth date) waiting for a person to link or dismiss. */
   readonly patientReviews: PatientReviews;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
@@ -325,6 +337,7 @@ export async function composeKernel(
     const grants = new GrantStore(db, audit);
     // Grants and break-glass name sites the registry accepts (built below, asked only when called).
     const siteCheck: SiteCheck = { assertUsable: (site: string): Promise<void> => sites.assertUsable(site) };
+    const roster = new UserRoster(db);
     const breakGlass = new BreakGlassStore(
       db,
       cipher,
@@ -335,7 +348,7 @@ export async function composeKernel(
           'BREAK-GLASS ACCESS',
         ),
       clock,
-      new UserRoster(db),
+      roster,
       siteCheck,
     );
     const policy = new PolicyDecisionPoint(grants, breakGlass, audit, clock, (e) =>
@@ -465,6 +478,10 @@ export async function composeKernel(
       ehr: ehr.reader,
       ehrJournal,
       patients,
+      patientLabels: new PatientLabels({ db, cipher, policy, audit }),
+      roster,
+      workflowPatients: (ids) => workflowPatients(db, ids),
+      workflowPatientsByKey: (keys) => workflowPatientsByKey(db, keys),
       patientReviews,
       proposals: new ProposalDesk(proposalDeps),
       approvalPolicies: new ApprovalPolicies(proposalDeps),

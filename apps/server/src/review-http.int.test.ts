@@ -152,6 +152,40 @@ for (const target of storeTargets()) {
       assert.equal((await pages(clin, 'actionType=appointment.status')).length, north.length + 1);
     });
 
+    it('names the patient (as the rule allows) and the drafter on the queue and the opened proposal, audited as a read', async () => {
+      const mrn = { system: MRN, value: 'MRN-77123' };
+      const stewardId = await t.kernel.patients.resolve(contextOf(coord, 'coord-north'), {
+        connectionId: CONNECTION,
+        site: 'north',
+        identifiers: [mrn],
+        demographics: { name: { family: 'Quill', given: ['Ada'] }, birthDate: '1970-04-05' },
+      });
+      const draft = appointmentDraft('north', 'no-show-follow-up', stewardId);
+      const drafted = await t.kernel.proposals.draft(flow, {
+        ...draft,
+        patient: {
+          ...draft.patient,
+          identifiers: [{ system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-12-3456' }, mrn],
+        },
+      });
+      type Labelled = ProposalSummary & { patientLabel?: Record<string, string>; draftedBy: { name?: string } };
+      const [item] = (await pages(coord, `site=north&patientId=${stewardId}`)) as Labelled[];
+      assert.deepEqual(item?.patientLabel, { id: stewardId, name: 'Quill, Ada', birthDate: '1970-04-05' });
+      assert.equal(item?.draftedBy.name, 'no-show-flow');
+      const opened = await call<Labelled>(coord, 'GET', `/review/${drafted.id}`);
+      assert.deepEqual(opened.body.patientLabel, {
+        id: stewardId,
+        name: 'Quill, Ada',
+        birthDate: '1970-04-05',
+        mrn: '••••7123',
+      });
+      const { rows } = await t.db.query<{ n: string }>(
+        `select count(*) as n from audit_log where event = 'phi.read' and actor_id = $1 and $2 = any(patient_ids)`,
+        [coord.id, stewardId],
+      );
+      assert.ok(Number(rows[0]?.n) >= 2, 'each showing is a read naming the patient');
+    });
+
     it('refuses a queue beyond the caller’s sites, a bad filter, and a role without review.read', async () => {
       assert.equal((await call(coordSouth, 'GET', '/review?site=north')).status, 403);
       assert.equal((await call(coord, 'GET', '/review')).status, 403, 'no site named: needs every site');

@@ -7,6 +7,14 @@ export { PatientIndex } from './patients/index.js';
 export type { PatientIndexDeps, PatientSummary, PatientQuery } from './patients/index.js';
 export { PatientReviews } from './patients/index.js';
 export type { PatientReview, PatientReviewsDeps } from './patients/index.js';
+export { PatientLabels, displayFieldsFor, maskMrn, patientDisplayFields } from './patients/index.js';
+export type {
+  PatientLabel,
+  PatientLabelsDeps,
+  LabelRequest,
+  DisplayViewer,
+  PatientDisplayField,
+} from './patients/index.js';
 
 export {
   BusinessCalendar,

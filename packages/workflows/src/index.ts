@@ -170,7 +170,13 @@ export {
 export type { WorkflowHost, WorkflowPackage } from './catalog/index.js';
 export { workflowStore } from './store/index.js';
 export type { WorkflowStore } from './store/index.js';
-export { ReferralService, FollowupService, EventFlagService } from './services/index.js';
+export {
+  ReferralService,
+  FollowupService,
+  EventFlagService,
+  workflowPatients,
+  workflowPatientsByKey,
+} from './services/index.js';
 export type {
   ReferralServiceDeps,
   EventFlagServiceDeps,

@@ -6,7 +6,7 @@
 import { ValidationError } from '@steward/core';
 import { followupStages, type FollowupFigures, type FollowupItem } from '@steward/workflows';
 import { connect, query, type GlobalOptions } from '../client/http.js';
-import { printJson, printTable } from '../output.js';
+import { patientText, printJson, printTable, type Recognisable } from '../output.js';
 
 export interface FollowupListFlags {
   readonly site: string;
@@ -50,6 +50,7 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
       items.map((f) => ({
         id: f.id,
         order: f.orderRef,
+        patient: patientText((f as Recognisable).patientLabel),
         stage: f.stage,
         since: f.stageAt,
         due: f.window?.end,
@@ -59,7 +60,7 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
         reply: f.confirmation,
         flags: [f.overdue ? 'overdue' : '', f.optedOut ? 'opted-out' : ''].filter((x) => x !== '').join(','),
       })),
-      ['id', 'order', 'stage', 'since', 'due', 'appointment', 'start', 'reminder', 'reply', 'flags'],
+      ['id', 'order', 'patient', 'stage', 'since', 'due', 'appointment', 'start', 'reminder', 'reply', 'flags'],
     );
     if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }

@@ -8,7 +8,7 @@ import { ValidationError } from '@steward/core';
 import type { ParticipantView } from '@steward/clinic';
 import { isReferralStage, type ReferralFigures, type ReferralItemPage, type ReferralStage } from '@steward/workflows';
 import { connect, query, type GlobalOptions } from '../client/http.js';
-import { printJson, printTable } from '../output.js';
+import { patientText, printJson, printTable, type Recognisable } from '../output.js';
 
 export interface ReferralsListFlags {
   readonly site?: string;
@@ -44,6 +44,7 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       page.items.map((r) => ({
         referral: r.serviceRequest ?? r.correlationKey,
         site: r.site,
+        patient: patientText((r as Recognisable).patientLabel),
         from: named(r.requester),
         to: named(r.destination),
         network: r.destination?.network ?? '',
@@ -59,6 +60,7 @@ export async function referralsList(g: GlobalOptions, o: ReferralsListFlags): Pr
       [
         'referral',
         'site',
+        'patient',
         'from',
         'to',
         'network',

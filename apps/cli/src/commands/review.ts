@@ -14,7 +14,7 @@ import {
   type ProposalSummary,
 } from '@steward/proposals';
 import { connect, query, type GlobalOptions } from '../client/http.js';
-import { printJson, printTable } from '../output.js';
+import { patientText, printJson, printTable, type Recognisable } from '../output.js';
 
 /** A value as it arrives in JSON: its dates are ISO strings. */
 type Wire<T> = T extends Date
@@ -79,10 +79,10 @@ export async function reviewList(g: GlobalOptions, o: ReviewListFlags): Promise<
         workflow: p.workflow,
         priority: p.priority,
         due: p.dueAt,
-        patient: p.patientId,
+        patient: patientText((p as Recognisable).patientLabel, p.patientId),
         reason: p.reasonCode,
         rev: p.revision,
-        assignee: p.assigneeId,
+        assignee: (p as Recognisable).assigneeName ?? p.assigneeId,
         error: p.error !== undefined ? failureText(p.error) : undefined,
       })),
       [

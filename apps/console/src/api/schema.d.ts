@@ -70,6 +70,7 @@ export type paths = {
                 setBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 version: number;
               }[];
@@ -171,6 +172,7 @@ export type paths = {
               setBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               version: number;
             };
@@ -348,6 +350,15 @@ export type paths = {
                 /** @enum {unknown} */
                 outcome: 'success' | 'denied' | 'failure';
                 patientIds: string[];
+                patients?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                }[];
                 purposeOfUse?: string;
                 query?: {
                   [key: string]: string;
@@ -2816,6 +2827,15 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposals: number;
                 site: string | null;
                 stage: string;
@@ -2920,6 +2940,15 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposals: number;
                 site: string | null;
                 stage: string;
@@ -5170,6 +5199,15 @@ export type paths = {
                 leaked: ('never-scheduled' | 'out-of-network' | 'cancelled') | null;
                 overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
                 owner: string | null;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 proposalIds: string[];
                 recognisedBy: {
                   description: string;
@@ -5320,6 +5358,15 @@ export type paths = {
               missedAppointments: number;
               overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
               owner: string | null;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               performerInNetwork: boolean | null;
               performers: {
                 kind: string;
@@ -6493,8 +6540,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6508,6 +6557,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6524,6 +6574,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -6633,8 +6692,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -6651,6 +6712,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -6670,6 +6732,7 @@ export type paths = {
                 actor: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 at: string;
@@ -6686,6 +6749,15 @@ export type paths = {
                 [key: string]: unknown;
               };
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               payload: {
                 [key: string]: unknown;
               };
@@ -6820,8 +6892,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6835,6 +6909,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6851,6 +6926,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -6887,8 +6971,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -6902,6 +6988,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -6918,6 +7005,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7044,8 +7140,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -7059,6 +7157,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -7075,6 +7174,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7190,8 +7298,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -7205,6 +7315,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -7221,6 +7332,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7434,8 +7554,10 @@ export type paths = {
               approvedBy?: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               assigneeId?: string;
+              assigneeName?: string;
               baseVersion?: string;
               committed?: {
                 id?: string;
@@ -7449,6 +7571,7 @@ export type paths = {
               draftedBy: {
                 id: string;
                 kind: string;
+                name?: string;
               };
               /** Format: date-time */
               dueAt?: string;
@@ -7465,6 +7588,15 @@ export type paths = {
               irreversibleReason?: string;
               lineageId: string;
               patientId?: string;
+              patientLabel?: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
               policyVersion?: number;
               priority: number;
               reasonCode: string;
@@ -7582,8 +7714,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7597,6 +7731,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7613,6 +7748,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7649,8 +7793,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7664,6 +7810,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7680,6 +7827,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7810,8 +7966,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7825,6 +7983,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7841,6 +8000,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -7877,8 +8045,10 @@ export type paths = {
                 approvedBy?: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 assigneeId?: string;
+                assigneeName?: string;
                 baseVersion?: string;
                 committed?: {
                   id?: string;
@@ -7892,6 +8062,7 @@ export type paths = {
                 draftedBy: {
                   id: string;
                   kind: string;
+                  name?: string;
                 };
                 /** Format: date-time */
                 dueAt?: string;
@@ -7908,6 +8079,15 @@ export type paths = {
                 irreversibleReason?: string;
                 lineageId: string;
                 patientId?: string;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
                 policyVersion?: number;
                 priority: number;
                 reasonCode: string;
@@ -8052,8 +8232,10 @@ export type paths = {
                     approvedBy?: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     assigneeId?: string;
+                    assigneeName?: string;
                     baseVersion?: string;
                     committed?: {
                       id?: string;
@@ -8067,6 +8249,7 @@ export type paths = {
                     draftedBy: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     /** Format: date-time */
                     dueAt?: string;
@@ -8083,6 +8266,15 @@ export type paths = {
                     irreversibleReason?: string;
                     lineageId: string;
                     patientId?: string;
+                    patientLabel?: {
+                      /** @description YYYY-MM-DD */
+                      birthDate?: string;
+                      id: string;
+                      /** @description masked: the last four characters only */
+                      mrn?: string;
+                      /** @description Family, Given */
+                      name?: string;
+                    };
                     policyVersion?: number;
                     priority: number;
                     reasonCode: string;
@@ -8119,8 +8311,10 @@ export type paths = {
                     approvedBy?: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     assigneeId?: string;
+                    assigneeName?: string;
                     baseVersion?: string;
                     committed?: {
                       id?: string;
@@ -8134,6 +8328,7 @@ export type paths = {
                     draftedBy: {
                       id: string;
                       kind: string;
+                      name?: string;
                     };
                     /** Format: date-time */
                     dueAt?: string;
@@ -8150,6 +8345,15 @@ export type paths = {
                     irreversibleReason?: string;
                     lineageId: string;
                     patientId?: string;
+                    patientLabel?: {
+                      /** @description YYYY-MM-DD */
+                      birthDate?: string;
+                      id: string;
+                      /** @description masked: the last four characters only */
+                      mrn?: string;
+                      /** @description Family, Given */
+                      name?: string;
+                    };
                     policyVersion?: number;
                     priority: number;
                     reasonCode: string;

@@ -3,3 +3,7 @@ export { PatientIndex } from './patient-index.js';
 export type { PatientIndexDeps, PatientSummary, PatientQuery } from './patient-index.js';
 export { PatientReviews } from './patient-reviews.js';
 export type { PatientReview, PatientReviewsDeps } from './patient-reviews.js';
+export { PatientLabels } from './patient-labels.js';
+export type { PatientLabel, PatientLabelsDeps, LabelRequest } from './patient-labels.js';
+export { displayFieldsFor, maskMrn, patientDisplayFields } from './display-rule.js';
+export type { DisplayViewer, PatientDisplayField } from './display-rule.js';

@@ -36,4 +36,18 @@ export class UserRoster {
     );
     return new Map(rows.map((r) => [r.username, r.id]));
   }
+
+  /** Display names of actors by id: users' usernames and service accounts' names (not PHI); unknown ids are left out. */
+  async actorNames(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const uuids = [...new Set(ids)].filter((id) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+    );
+    if (uuids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; name: string }>(
+      `select id::text as id, username as name from users where id = any($1::uuid[])
+       union all select id::text as id, name from service_accounts where id = any($1::uuid[])`,
+      [uuids],
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
 }

@@ -50,16 +50,19 @@ export const patientOf = (r: { patient_id: string | null }): { patientId?: strin
   r.patient_id === null ? {} : { patientId: r.patient_id };
 
 /**
- * The Steward patient each of these journal events was filed with (events that name none are
- * absent). Ids only, no decision or audit entry: for a service that already decided its own read
- * of what the events drove (a workflow) and names the patients in that read's audit entry.
+ * The Steward patient each filed event resolved to, by event id (events without one, or unknown,
+ * are left out). Ids only, no PHI read: callers that show the patient go through the clinic's
+ * governed, audited `PatientLabels`.
  */
-export async function patientsOfEvents(db: Sql, eventIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-  if (eventIds.length === 0) return new Map();
+export async function eventPatients(db: Sql, eventIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const ids = [...new Set(eventIds)].filter((id) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  );
+  if (ids.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; patient_id: string }>(
-    `select id::text as id, patient_id::text as patient_id
-       from ehr_events where id = any($1::uuid[]) and patient_id is not null`,
-    [eventIds],
+    `select id::text as id, patient_id::text as patient_id from ehr_events
+      where id = any($1::uuid[]) and patient_id is not null`,
+    [ids],
   );
   return new Map(rows.map((r) => [r.id, r.patient_id]));
 }

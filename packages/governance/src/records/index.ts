@@ -2,9 +2,9 @@
 export { RecordStore } from './record-store.js';
 export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store.js';
 export { EhrJournal } from './ehr-journal.js';
-export { patientsOfEvents } from './ehr-patients.js';
 export type { JournalConnection } from './ehr-journal.js';
 export { EhrJournalRetention } from './ehr-retention.js';
+export { eventPatients } from './ehr-patients.js';
 export type { EhrRetentionOptions } from './ehr-retention.js';
 export type {
   PatientLookup,

@@ -22,3 +22,4 @@ export type {
 } from './followup-service.js';
 export { EventFlagService } from './event-flag-service.js';
 export type { EventFlagServiceDeps, FlaggedEventPage } from './event-flag-service.js';
+export { workflowPatients, workflowPatientsByKey } from './workflow-patients.js';

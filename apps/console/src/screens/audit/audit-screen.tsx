@@ -304,11 +304,15 @@ function Row({ entry: e }: { readonly entry: AuditEntry }): ReactNode {
       <td>
         {e.patientIds.length === 0
           ? '—'
-          : e.patientIds.map((p) => (
-              <code key={p} className="audit-id">
-                {p}
-              </code>
-            ))}
+          : e.patientIds.map((p) => {
+              // The name only where the server's display rule let this reader see it.
+              const name = e.patients?.find((l) => l.id === p)?.name;
+              return (
+                <code key={p} className="audit-id" title={name !== undefined ? p : undefined}>
+                  {name ?? p}
+                </code>
+              );
+            })}
       </td>
       <td>{e.entity !== undefined ? <code>{`${e.entity.kind}/${e.entity.id}`}</code> : '—'}</td>
       <td>{e.site ?? '—'}</td>

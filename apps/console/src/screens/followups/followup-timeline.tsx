@@ -9,6 +9,7 @@ import { answer, compact, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime, humanize } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import type { FollowupTimeline } from './followup-types.js';
 import { stageLabel, timelineEntries } from './timeline-entries.js';
 
@@ -57,7 +58,9 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
 
   return (
     <section className="panel followup-timeline" aria-labelledby="timeline-heading">
-      <h2 id="timeline-heading">Follow-up for {f.orderRef}</h2>
+      <h2 id="timeline-heading">
+        Follow-up for {f.patientLabel !== undefined ? `${patientLine(f.patientLabel)} (${f.orderRef})` : f.orderRef}
+      </h2>
       <h3>What is next</h3>
       <dl className="facts">
         <dt>Booking</dt>

@@ -9,6 +9,7 @@ import { useSite } from '../../app.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import type { ScreenProps } from '../index.js';
 import { FollowupTimelineView } from './followup-timeline.js';
 import { followupStages, isFollowupStage, type FollowupPage, type FollowupStage } from './followup-types.js';
@@ -115,6 +116,9 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
                   <a href={href('followups', f.id)} aria-current={f.id === selected ? 'true' : undefined}>
                     {f.orderRef}
                   </a>
+                  {f.patientLabel !== undefined && (
+                    <span className="followup-list__patient"> · {patientLine(f.patientLabel)}</span>
+                  )}
                   <span>
                     {' '}
                     · {stageLabel(f.stage)}

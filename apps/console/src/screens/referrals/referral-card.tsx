@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import { href } from '../../router.js';
 import { formatDateTime, formatDue } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import {
   leakLabels,
   networkLabel,
@@ -36,6 +37,12 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
         {r.destination?.network === 'out' && <span className="badge p2">Out of network</span>}
       </div>
       <dl className="facts referral-card__facts">
+        {r.patientLabel !== undefined && (
+          <>
+            <dt>Patient</dt>
+            <dd>{patientLine(r.patientLabel)}</dd>
+          </>
+        )}
         {props.showStage === true && (
           <>
             <dt>Stage</dt>

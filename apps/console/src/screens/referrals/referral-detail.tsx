@@ -8,6 +8,7 @@ import { answer, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
 import { describeStep, endingLabel } from './referral-history.js';
 import { Participant } from './referral-card.js';
@@ -61,6 +62,8 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         <a href={href('referrals')}>Back to the board</a>
       </p>
       <dl className="facts">
+        <dt>Patient</dt>
+        <dd>{patientLine(d.patientLabel) ?? '—'}</dd>
         <dt>Stage</dt>
         <dd>
           {stageLabels[d.stage]} since {formatDateTime(d.stageEnteredAt ?? undefined)}

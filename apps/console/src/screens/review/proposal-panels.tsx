@@ -4,7 +4,8 @@
  */
 import type { ReactNode } from 'react';
 import type { EhrState, EhrStateEntry, ProposalDetail } from '../../api/types.js';
-import { formatDate, formatDateTime, humanize, maskIdentifier, shortId } from '../../ui/format.js';
+import { formatDate, formatDateTime, humanize, maskIdentifier } from '../../ui/format.js';
+import { actorName } from '../../ui/patient-label.js';
 import { diffRows, diffVersions } from './diff-rows.js';
 import { SafeNarrative } from '../../ui/safe-html.js';
 import { statusLabel } from './labels.js';
@@ -214,7 +215,7 @@ export function HistoryPanel(props: { readonly history: ProposalDetail['history'
         {props.history.map((h) => (
           <li key={h.seq}>
             {formatDateTime(h.at)}: revision {h.revision} {h.from !== undefined ? `${statusLabel(h.from)} → ` : ''}
-            {statusLabel(h.to)} by {h.actor.id === props.meId ? 'me' : `${h.actor.kind} ${shortId(h.actor.id)}`}
+            {statusLabel(h.to)} by {actorName(h.actor, props.meId)}
             {h.reasonCode !== undefined ? ` (${humanize(h.reasonCode)})` : ''}
           </li>
         ))}

@@ -10,6 +10,7 @@ import type { ProposalDetail } from '../../api/types.js';
 import { href, navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize, shortId } from '../../ui/format.js';
+import { actorName, patientLine } from '../../ui/patient-label.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { priorityNames, proposalHeading, statusLabel } from './labels.js';
 import { ApproveDialog, EditDialog, RejectDialog, type DecisionOutcome } from './decision-dialogs.js';
@@ -123,6 +124,10 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
         <dd>
           <span className={`badge p${detail.priority}`}>{priorityNames[detail.priority] ?? detail.priority}</span>
         </dd>
+        <dt>Patient</dt>
+        <dd>{patientLine(detail.patientLabel) ?? '—'}</dd>
+        <dt>Drafted by</dt>
+        <dd>{actorName(detail.draftedBy, me.id)}</dd>
         <dt>Due</dt>
         <dd>
           {formatDue(detail.dueAt)} ({formatDateTime(detail.dueAt)})
@@ -156,7 +161,13 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
             : `No — ${detail.irreversibleReason ?? 'it cannot be undone'}`}
         </dd>
         <dt>Assigned</dt>
-        <dd>{detail.assigneeId === undefined ? 'No one' : detail.assigneeId === me.id ? 'Me' : 'Someone else'}</dd>
+        <dd>
+          {detail.assigneeId === undefined
+            ? 'No one'
+            : detail.assigneeId === me.id
+              ? 'Me'
+              : (detail.assigneeName ?? 'Someone else')}
+        </dd>
         {detail.rejection !== undefined && (
           <>
             <dt>Rejected because</dt>

@@ -11,6 +11,7 @@ import { useSite } from '../../app.js';
 import { navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDue, humanize, shortId } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { ShortcutHelp } from './shortcut-help.js';
 import { actionLabel, isActionType, priorityNames, type ActionType } from './labels.js';
@@ -241,6 +242,7 @@ export function ReviewQueue(): ReactNode {
             )}
             <th scope="col">Priority</th>
             <th scope="col">Action</th>
+            <th scope="col">Patient</th>
             <th scope="col">Workflow</th>
             <th scope="col">Why</th>
             <th scope="col">Due</th>
@@ -286,11 +288,18 @@ export function ReviewQueue(): ReactNode {
                   {p.revision > 1 && <span className="badge"> revision {p.revision}</span>}
                   {!p.reversible && <span className="badge"> irreversible</span>}
                 </td>
+                <td>{patientLine(p.patientLabel) ?? '—'}</td>
                 <td>{p.workflow ?? '—'}</td>
                 <td>{humanize(p.reasonCode)}</td>
                 <td>{overdue ? <span className="badge overdue">{formatDue(p.dueAt)}</span> : formatDue(p.dueAt)}</td>
                 <td>{formatAge(Date.now() - Date.parse(p.createdAt))}</td>
-                <td>{p.assigneeId === undefined ? '—' : p.assigneeId === me.id ? 'Me' : 'Someone else'}</td>
+                <td>
+                  {p.assigneeId === undefined
+                    ? '—'
+                    : p.assigneeId === me.id
+                      ? 'Me'
+                      : (p.assigneeName ?? 'Someone else')}
+                </td>
                 <td>
                   <code title={p.id}>{shortId(p.id)}</code>
                 </td>

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { auditEvents } from '@steward/governance';
-import { List, Maybe, Nullable, Strict } from './common.js';
+import { List, Maybe, Nullable, PatientLabel, Strict } from './common.js';
 
 const isoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$' });
 const eventCode = `(${auditEvents.map((e) => e.replace('.', '\\.')).join('|')})`;
@@ -55,6 +55,8 @@ export const AuditEntry = Type.Object(
     action: Type.String(),
     outcome: Type.Enum(['success', 'denied', 'failure']),
     patientIds: List(Type.String()),
+    /** The patients by name where this reader may see them (the clinic's display rule); absent otherwise. */
+    patients: Maybe(List(PatientLabel)),
     entity: Maybe(Type.Object({ kind: Type.String(), id: Type.String(), version: Maybe(Type.Integer()) })),
     fields: Maybe(List(Type.String())),
     site: Maybe(Type.String()),

@@ -82,3 +82,18 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const errors = { '4xx': ErrorBody, '5xx': ErrorBody } as const;
 /** An answer with no body. */
 export const NoContent = Type.Null();
+
+/**
+ * A list item's patient as the minimum-necessary rule lets this reader see it (clinic's
+ * display-rule.ts): the Steward id always; name, birth date and the MRN's last four only for roles
+ * and purposes that may see them. Nothing else (no SSN, licence or address) is ever carried.
+ */
+export const PatientLabel = Type.Object(
+  {
+    id: Type.String(),
+    name: Maybe(Type.String({ description: 'Family, Given' })),
+    birthDate: Maybe(Type.String({ description: 'YYYY-MM-DD' })),
+    mrn: Maybe(Type.String({ description: 'masked: the last four characters only' })),
+  },
+  { additionalProperties: false },
+);

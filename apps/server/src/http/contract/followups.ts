@@ -1,7 +1,7 @@
 /** @module Recheck follow-ups' shapes: list items, figures, and one follow-up's timeline. */
 import { Type, type Static } from 'typebox';
 import { followupSignalNames, followupStages } from '@steward/workflows';
-import { List, Maybe, Nullable, QueryFlag, SiteCode, Strict, Uuid } from './common.js';
+import { List, Maybe, Nullable, PatientLabel, QueryFlag, SiteCode, Strict, Uuid } from './common.js';
 
 const NullableString = Nullable(Type.String());
 const NullableNumber = Nullable(Type.Number());
@@ -14,6 +14,8 @@ export const FollowupItem = Type.Object({
   site: NullableString,
   connectionId: Type.String(),
   orderRef: Type.String(),
+  /** The patient as the reader may see it (name, birth date by role); absent when not resolved. */
+  patientLabel: Maybe(PatientLabel),
   stage: Type.String(),
   stageAt: NullableString,
   window: Nullable(Type.Object({ start: Type.String(), end: Type.String() })),

@@ -1,7 +1,7 @@
 /** @module The referral worklist's shapes: list items, one referral in detail, the figures. */
 import { Type, type Static } from 'typebox';
 import { leakReasons, referralStages } from '@steward/workflows';
-import { List, Maybe, Nullable, PerKey, SiteCode, Strict, Uuid } from './common.js';
+import { List, Maybe, Nullable, PatientLabel, PerKey, SiteCode, Strict, Uuid } from './common.js';
 import { ParticipantView } from './directory.js';
 
 export const ReferralStage = Type.Enum(referralStages);
@@ -23,6 +23,8 @@ export const ReferralListItem = Type.Object({
   escalated: Type.Boolean(),
   leaked: Nullable(LeakReason),
   owner: NullableString,
+  /** The patient as the reader may see it (name, birth date by role); absent when not resolved. */
+  patientLabel: Maybe(PatientLabel),
   // Who asked and where to, named by the clinic directory (or the raw reference, unresolved).
   requester: Nullable(ParticipantView),
   destination: Nullable(ParticipantView),

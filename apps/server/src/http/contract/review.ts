@@ -3,7 +3,19 @@ import { Type, type Static } from 'typebox';
 import { roles as allRoles } from '@steward/core';
 import { roleAllows } from '@steward/governance';
 import { proposalStatuses, type ActionRegistry } from '@steward/proposals';
-import { DateTime, JsonBody, JsonObject, List, Maybe, Page, SiteCode, Strict, Uuid, uuidPattern } from './common.js';
+import {
+  DateTime,
+  JsonBody,
+  JsonObject,
+  List,
+  Maybe,
+  Page,
+  PatientLabel,
+  SiteCode,
+  Strict,
+  Uuid,
+  uuidPattern,
+} from './common.js';
 
 export const ProposalStatus = Type.Enum(proposalStatuses);
 /**
@@ -17,7 +29,8 @@ export function actionTypeOf(actions: ActionRegistry) {
 export const ActionName = Type.String({ description: 'the action type (built-in or an extension’s)' });
 const statusList = `^(${proposalStatuses.join('|')})(,(${proposalStatuses.join('|')}))*$`;
 
-export const Actor = Type.Object({ kind: Type.String(), id: Type.String() });
+/** Who acted; `name` (a username or service account name) where the answer names it. */
+export const Actor = Type.Object({ kind: Type.String(), id: Type.String(), name: Maybe(Type.String()) });
 
 export const ProposalError = Type.Object({
   code: Type.String(),
@@ -41,6 +54,8 @@ export const ProposalSummary = Type.Object({
   workflow: Maybe(Type.String()),
   correlationId: Maybe(Type.String()),
   patientId: Maybe(Type.String()),
+  /** The patient as the reader may see it (name, birth date, masked MRN by role), on the queue and opened. */
+  patientLabel: Maybe(PatientLabel),
   target: Type.Object({ resourceType: Type.String(), id: Maybe(Type.String()) }),
   baseVersion: Maybe(Type.String()),
   contentHash: Type.String(),
@@ -49,6 +64,7 @@ export const ProposalSummary = Type.Object({
   priority: Type.Integer(),
   dueAt: Maybe(DateTime),
   assigneeId: Maybe(Type.String()),
+  assigneeName: Maybe(Type.String()),
   reversible: Type.Boolean(),
   irreversibleReason: Maybe(Type.String()),
   policyVersion: Maybe(Type.Integer()),

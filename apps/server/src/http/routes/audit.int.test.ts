@@ -139,6 +139,46 @@ for (const target of storeTargets()) {
       assert.equal(await countOf(coordinator.id, 'audit.exported'), 0);
     });
 
+    it('names an entry’s patient only for a reader who may also read PHI at its site', async () => {
+      const both = await principalWith(t.kernel, 'officer-coord', { role: 'compliance_officer' });
+      await t.kernel.grants.add(
+        { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'test', authMethod: 'local-operator' },
+        {
+          principalKind: 'user',
+          principalId: both.id,
+          role: 'coordinator',
+          site: 'north',
+          workflow: '*',
+          purposeOfUse: 'TREAT',
+        },
+      );
+      const stewardId = await t.kernel.patients.resolve(
+        { actor: { kind: 'user', id: coordinator.id, name: 'coord', authMethod: 'api-token' } },
+        {
+          connectionId: '11111111-1111-4111-8111-111111111111',
+          site: 'north',
+          identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-5150' }],
+          demographics: { name: { family: 'Nakamura', given: ['Kei'] }, birthDate: '1990-07-08' },
+        },
+      );
+      type Named = AuditRecord & { patients?: { id: string; name?: string }[] };
+      const read = async (who: TestPrincipal) => {
+        const r = await t.app.inject({
+          method: 'GET',
+          url: `/audit/events?patient=${stewardId}`,
+          headers: bearer(who),
+        });
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json<{ items: Named[] }>().items.find((e) => e.event === 'phi.update');
+      };
+      assert.deepEqual((await read(both))?.patients, [
+        { id: stewardId, name: 'Nakamura, Kei', birthDate: '1990-07-08' },
+      ]);
+      const officerView = await read(officer);
+      assert.ok(officerView !== undefined);
+      assert.equal(officerView.patients, undefined, 'a compliance officer alone sees the id, not the name');
+    });
+
     it('verifies the chain up to its head, then up to the entry before an altered one; audits each run', async () => {
       const runs = await countOf(officer.id, 'audit.verified');
       const ok = await get(officer, '/audit/verify');

@@ -12,6 +12,7 @@ import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
 import { AuditEventsQuery, AuditFilterQuery, AuditPage, EventCodes, VerifyAnswer } from '../contract/audit.js';
 import { typed } from '../typed.js';
+import { labelAuditEntries } from '../item-labels.js';
 
 export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
@@ -37,7 +38,11 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: AuditPage, ...errors },
       },
     },
-    async (request) => kernel.auditService.query(contextOf(request), request.query),
+    async (request) => {
+      const ctx = contextOf(request);
+      const page = await kernel.auditService.query(ctx, request.query);
+      return { ...page, items: await labelAuditEntries(kernel, ctx, page.items) };
+    },
   );
 
   api.get(

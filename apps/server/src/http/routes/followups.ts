@@ -25,10 +25,14 @@ import {
   TimelineQuery,
 } from '../contract/followups.js';
 import { typed } from '../typed.js';
+import { labelWorkflowItems } from '../item-labels.js';
 
 export type { FollowupTimeline } from '../contract/followups.js';
 
-export function followupRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'followups'>): void {
+export function followupRoutes(
+  app: FastifyInstance,
+  kernel: Pick<Kernel, 'followups' | 'patientLabels' | 'roster' | 'workflowPatients'>,
+): void {
   const api = typed(app);
   api.get(
     '/followups',
@@ -42,7 +46,8 @@ export function followupRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'follo
     },
     async (request) => {
       const q = request.query;
-      return kernel.followups.list(contextOf(request), {
+      const ctx = contextOf(request);
+      const page = await kernel.followups.list(ctx, {
         site: q.site,
         ...(q.stage !== undefined ? { stage: q.stage } : {}),
         ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' } : {}),
@@ -50,6 +55,7 @@ export function followupRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'follo
         ...(q.after !== undefined ? { after: q.after } : {}),
         ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
       });
+      return { ...page, items: await labelWorkflowItems(kernel, ctx, page.items, (f) => f.id) };
     },
   );
 
@@ -83,7 +89,13 @@ export function followupRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'follo
         response: { 200: FollowupTimeline, ...errors },
       },
     },
-    async (request) =>
-      kernel.followups.timeline(contextOf(request), request.params.id, { bodies: request.query.bodies === 'true' }),
+    async (request) => {
+      const ctx = contextOf(request);
+      const timeline = await kernel.followups.timeline(ctx, request.params.id, {
+        bodies: request.query.bodies === 'true',
+      });
+      const [followup] = await labelWorkflowItems(kernel, ctx, [timeline.followup], (f) => f.id);
+      return { ...timeline, followup: followup! };
+    },
   );
 }

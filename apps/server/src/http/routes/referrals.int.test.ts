@@ -150,6 +150,76 @@ for (const target of storeTargets()) {
       assert.equal((await get(north, '/referrals?site=north&leaked=lost')).statusCode, 400);
     });
 
+    it('names the referral’s patient for a coordinator at its site, and not for a compliance officer', async () => {
+      const all = (await get(everywhere, '/referrals?site=north')).json<{ items: ReferralListItem[] }>().items;
+      const n1 = all.find((i) => i.serviceRequest === 'ServiceRequest/n1')!;
+      // The journal filed the referral's first event under a Steward patient (as ingest does).
+      const { rows } = await t.db.query<{ event: string }>(
+        `select state->>'patientEventId' as event from workflow_instances where id = $1`,
+        [n1.workflowId],
+      );
+      const patientId = await t.kernel.patients.resolve(
+        { actor: { kind: 'user', id: north.id, name: 'coord-north', authMethod: 'api-token' } },
+        {
+          connectionId: CONN,
+          site: 'north',
+          identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-9040' }],
+          demographics: { name: { family: 'Okafor', given: ['Ben'] }, birthDate: '1955-11-30' },
+        },
+      );
+      await t.db.query(
+        `insert into ehr_connections (id, name, site, vendor, facility_time_zone, created_at, updated_at)
+         values ($1, 'north-feed', 'north', 'generic-r4', 'America/New_York', now(), now())`,
+        [CONN],
+      );
+      await t.db.query(
+        `insert into ehr_events (id, connection_id, type, dedup_key, occurred_at, data_enc, recorded_at, patient_id)
+         values ($1, $2, 'referral.created', 'test:n1', now(), '\\x00', now(), $3)`,
+        [rows[0]?.event, CONN, patientId],
+      );
+      type Labelled = ReferralListItem & { patientLabel?: Record<string, string> };
+      const listed = (await get(north, '/referrals?site=north')).json<{ items: Labelled[] }>().items;
+      assert.deepEqual(listed.find((i) => i.workflowId === n1.workflowId)?.patientLabel, {
+        id: patientId,
+        name: 'Okafor, Ben',
+        birthDate: '1955-11-30',
+      });
+      assert.equal(listed.find((i) => i.serviceRequest === 'ServiceRequest/n2')?.patientLabel, undefined);
+      const detail = (await get(everywhere, `/referrals/${n1.workflowId}`)).json<Labelled>();
+      assert.equal(detail.patientLabel?.name, 'Okafor, Ben');
+      const audited = await t.db.query<{ n: string }>(
+        `select count(*) as n from audit_log where event = 'phi.read' and actor_id = $1 and $2 = any(patient_ids)`,
+        [north.id, patientId],
+      );
+      assert.equal(Number(audited.rows[0]?.n), 1, 'the list showing the patient was one read naming them');
+      // A proposal the referral's workflow drafted (no Steward patient of its own) names the same patient.
+      const flow = await principalWith(t.kernel, 'referral-flow', { role: 'automation' });
+      await t.kernel.proposals.draft(
+        { actor: { kind: 'service', id: flow.id, name: 'referral-flow', authMethod: 'api-token' } },
+        {
+          action: 'task.create',
+          connectionId: CONN,
+          site: 'north',
+          workflow: 'referral',
+          correlationId: n1.correlationKey,
+          patient: {
+            ehrId: 'p-9040',
+            identifiers: [
+              { system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-9040' },
+              { system: 'urn:oid:2.16.840.1.113883.19.9', value: 'E-9040' },
+            ],
+          },
+          target: { resourceType: 'Task' },
+          payload: { resourceType: 'Task', status: 'requested', intent: 'order' },
+          evidence: { eventIds: [], resources: [], reasonCode: 'referral-not-received' },
+        },
+      );
+      const queue = (await get(north, '/review?site=north&workflow=referral')).json<{ items: Labelled[] }>().items;
+      assert.equal(queue[0]?.patientLabel?.name, 'Okafor, Ben');
+      const officer = (await get(auditor, '/referrals?site=north')).statusCode;
+      assert.equal(officer, 403, 'a compliance officer reads no referral list, so no patient either');
+    });
+
     it("reads one referral's stages and history as codes and references, audited", async () => {
       const all = (await get(everywhere, '/referrals')).json<{ items: ReferralListItem[] }>().items;
       const id = (sr: string): string => all.find((i) => i.serviceRequest === `ServiceRequest/${sr}`)?.workflowId ?? '';
@@ -198,9 +268,10 @@ for (const target of storeTargets()) {
         `select entry from audit_log where event = 'phi.read' and actor_id = $1`,
         [north.id],
       );
-      const entities = reads.rows.map(
-        (row) => (JSON.parse(row.entry) as { entity?: { kind: string; id: string } }).entity,
-      );
+      // The referral reads themselves (showing their patient is a read of its own, entity Patient).
+      const entities = reads.rows
+        .map((row) => (JSON.parse(row.entry) as { entity?: { kind: string; id: string } }).entity)
+        .filter((e) => e?.kind === 'Referral');
       assert.deepEqual(entities, [
         { kind: 'Referral', id: id('n1') },
         { kind: 'Referral', id: id('n2') },

@@ -24,10 +24,14 @@ import {
   WorkflowIdParams,
 } from '../contract/referrals.js';
 import { typed } from '../typed.js';
+import { labelWorkflowItems } from '../item-labels.js';
 
 export type { ReferralDetail } from '../contract/referrals.js';
 
-export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'referrals'>): void {
+export function referralRoutes(
+  app: FastifyInstance,
+  kernel: Pick<Kernel, 'referrals' | 'patientLabels' | 'roster' | 'workflowPatients'>,
+): void {
   const api = typed(app);
 
   api.get(
@@ -42,7 +46,8 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'refer
     },
     async (request) => {
       const q = request.query;
-      return kernel.referrals.list(contextOf(request), {
+      const ctx = contextOf(request);
+      const page = await kernel.referrals.list(ctx, {
         ...(q.site !== undefined ? { site: q.site } : {}),
         ...(q.stage !== undefined ? { stage: q.stage } : {}),
         ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' } : {}),
@@ -50,6 +55,7 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'refer
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
       });
+      return { ...page, items: await labelWorkflowItems(kernel, ctx, page.items, (r) => r.workflowId) };
     },
   );
 
@@ -82,7 +88,12 @@ export function referralRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'refer
         response: { 200: ReferralDetail, ...errors },
       },
     },
-    async (request) => kernel.referrals.detail(contextOf(request), request.params.workflowId),
+    async (request) => {
+      const ctx = contextOf(request);
+      const detail = await kernel.referrals.detail(ctx, request.params.workflowId);
+      const [labelled] = await labelWorkflowItems(kernel, ctx, [detail], (r) => r.workflowId);
+      return labelled!;
+    },
   );
 }
 

@@ -34,6 +34,7 @@ import {
   RejectBody,
 } from '../contract/review.js';
 import { typed } from '../typed.js';
+import { labelProposals } from '../item-labels.js';
 
 export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
@@ -52,7 +53,8 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
     async (request) => {
       const q = request.query;
-      return kernel.proposals.list(contextOf(request), {
+      const ctx = contextOf(request);
+      const page = await kernel.proposals.list(ctx, {
         ...(q.status !== undefined ? { status: q.status.split(',') as ProposalStatus[] } : {}),
         ...(q.site !== undefined ? { site: q.site } : {}),
         ...(q.workflow !== undefined ? { workflow: q.workflow } : {}),
@@ -63,6 +65,7 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
       });
+      return { ...page, items: await labelProposals(kernel, ctx, page.items) };
     },
   );
 
@@ -77,12 +80,15 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request) => {
-      const detail = await kernel.proposals.get(contextOf(request), request.params.id);
+      const ctx = contextOf(request);
+      const got = await kernel.proposals.get(ctx, request.params.id);
+      // The masked MRN comes from the chart numbers only (never an SSN's or a licence's last four).
+      const [detail] = await labelProposals(kernel, ctx, [got], (d) => reviewablePatient(d.patient).identifiers);
       // Minimum necessary on the screen: record numbers, not SSN, passport or licence numbers.
       return {
-        ...detail,
-        rendering: renderingOf(kernel, detail.action, detail.payload),
-        patient: reviewablePatient(detail.patient),
+        ...detail!,
+        rendering: renderingOf(kernel, got.action, got.payload),
+        patient: reviewablePatient(got.patient),
       };
     },
   );
