@@ -42,6 +42,7 @@ export {
   directoryFactsFromFhir,
   DirectoryLearner,
   DirectoryService,
+  unresolvedParticipant,
   isDirectoryKind,
   participantFacts,
   participantsOf,

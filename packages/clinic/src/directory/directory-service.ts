@@ -180,7 +180,7 @@ export class DirectoryService {
     const out: ParticipantView[] = [];
     for (const p of participants) {
       const e = connectionId !== null ? await this.#lookup(this.#d.db, connectionId, p) : undefined;
-      out.push(e === undefined ? unresolved(p) : await this.#view(this.#d.db, e, p));
+      out.push(e === undefined ? unresolvedParticipant(p) : await this.#view(this.#d.db, e, p));
     }
     return out;
   }
@@ -245,7 +245,8 @@ export class DirectoryService {
   }
 }
 
-function unresolved(p: ParticipantQuery): ParticipantView {
+/** A participant the directory cannot name (or was not asked about): its raw reference, unresolved. */
+export function unresolvedParticipant(p: ParticipantQuery): ParticipantView {
   return {
     kind: p.kind,
     reference: p.ref ?? p.identifier ?? null,

@@ -12,7 +12,7 @@ export type {
 } from './directory-model.js';
 export { directoryFactsFromFhir, linkedReferences } from './map-fhir.js';
 export type { DirectorySearch } from './directory-store.js';
-export { DirectoryService } from './directory-service.js';
+export { DirectoryService, unresolvedParticipant } from './directory-service.js';
 export type { DirectoryServiceDeps, ParticipantQuery, ParticipantView } from './directory-service.js';
 export { DirectoryLearner, participantsOf } from './directory-learner.js';
 export type { DirectoryLearnerOptions, DirectoryResourceReader, LearnRound } from './directory-learner.js';

@@ -8,7 +8,7 @@
  */
 import type { RequestContext } from '@steward/core';
 import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
-import type { ParticipantQuery, ParticipantView } from '@steward/clinic';
+import { unresolvedParticipant, type ParticipantQuery, type ParticipantView } from '@steward/clinic';
 import type { Sql } from '@steward/store';
 import {
   REFERRAL_WORKFLOW,
@@ -152,8 +152,8 @@ export class ReferralService {
       const answered =
         this.#deps.directory !== undefined
           ? await this.#deps.directory.describe(ctx, connectionId, queries, site)
-          : queries.map(rawView);
-      notes.forEach((n, i) => views.set(n, answered[i] ?? rawView(queries[i]!)));
+          : queries.map(unresolvedParticipant);
+      notes.forEach((n, i) => views.set(n, answered[i] ?? unresolvedParticipant(queries[i]!)));
     }
     const view = (n: ParticipantNote | null): ParticipantView | null => (n === null ? null : (views.get(n) ?? null));
     return items.map((item) => ({ ...item, requester: view(item.requester), destination: view(item.destination) }));
@@ -258,18 +258,4 @@ function stageChanges(state: ReferralState, history: readonly ReferralHistoryEnt
       resource: e?.resource ?? null,
     };
   });
-}
-
-/** A participant the directory was not asked about: its raw reference, unresolved. */
-function rawView(q: ParticipantQuery): ParticipantView {
-  return {
-    kind: q.kind,
-    reference: q.ref ?? q.identifier ?? null,
-    status: 'unresolved',
-    entryId: null,
-    name: null,
-    service: null,
-    organization: null,
-    network: null,
-  };
 }
