@@ -5,6 +5,13 @@
  */
 export { PatientIndex } from './patients/index.js';
 export type { PatientIndexDeps, PatientSummary, PatientQuery } from './patients/index.js';
+export { DemographicsLearner } from './patients/index.js';
+export type {
+  DemographicsFailure,
+  DemographicsLearnerOptions,
+  DemographicsRound,
+  PatientDemographicsReader,
+} from './patients/index.js';
 export { PatientReviews } from './patients/index.js';
 export type { PatientReview, PatientReviewsDeps } from './patients/index.js';
 export { PatientLabels, displayFieldsFor, maskMrn, patientDisplayFields } from './patients/index.js';

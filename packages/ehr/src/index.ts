@@ -66,6 +66,7 @@ export {
   eventResourceTypes,
   parseSubscriptionNotification,
   detectGaps,
+  mapPatient,
 } from './fhir-model/index.js';
 export type { ChangeContext, EventResourceType } from './fhir-model/index.js';
 export {

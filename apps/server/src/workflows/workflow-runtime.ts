@@ -6,9 +6,10 @@
  * reads and proposes, never approves or writes) and `steward-applier` (integration: applies
  * approved writes, reads no chart).
  */
-import { DirectoryLearner } from '@steward/clinic';
+import { DemographicsLearner, DirectoryLearner } from '@steward/clinic';
 import { NotFoundError, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
+import { mapPatient } from '@steward/ehr';
 import {
   WorkflowWorker,
   draftProposal,
@@ -109,11 +110,34 @@ export async function startWorkflowRuntime(
     ctx: drafter,
     read: async (ctx, connectionId, ref) => (await kernel.ehr.read(ctx, connectionId, ref)).resource,
   });
+  // The patient index learns the names of FHIR-fed patients the events only point at (a Patient
+  // reference): read once as steward-workflows, given to the index as the connection's own account.
+  const demographics = new DemographicsLearner({
+    index: kernel.patients,
+    ctx: drafter,
+    read: async (ctx, connectionId, ehrId) => {
+      const { resource } = await kernel.ehr.read(ctx, connectionId, { resourceType: 'Patient', id: ehrId });
+      return resource.resourceType === 'Patient'
+        ? mapPatient(resource as unknown as Parameters<typeof mapPatient>[0]).demographics
+        : undefined;
+    },
+    writerOf: async (connectionId) => ({
+      actor: kernel.connections.actorOf(await kernel.connections.get(connectionId)),
+    }),
+    failed: (f) =>
+      logger.warn(
+        { connection: f.connectionId, patient: f.patientId, code: f.code },
+        'patient demographics not learned: retrying on a later event',
+      ),
+  });
   const router = kernel.workflowStore.router({
     engine,
     routes: options.routes,
     clock: kernel.clock,
-    observers: [(connectionId, events) => learner.observe(connectionId, events)],
+    observers: [
+      (connectionId, events) => learner.observe(connectionId, events),
+      (connectionId, events) => demographics.observe(connectionId, events),
+    ],
     connections: async () =>
       (await kernel.connections.all()).map((c) =>
         routedConnection(c.id, (ctx) => kernel.ehrJournal.forConnection(ctx, c), {

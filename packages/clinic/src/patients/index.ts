@@ -7,3 +7,10 @@ export { PatientLabels } from './patient-labels.js';
 export type { PatientLabel, PatientLabelsDeps, LabelRequest } from './patient-labels.js';
 export { displayFieldsFor, maskMrn, patientDisplayFields } from './display-rule.js';
 export type { DisplayViewer, PatientDisplayField } from './display-rule.js';
+export { DemographicsLearner } from './demographics-learner.js';
+export type {
+  DemographicsFailure,
+  DemographicsLearnerOptions,
+  DemographicsRound,
+  PatientDemographicsReader,
+} from './demographics-learner.js';

@@ -9,7 +9,9 @@
  * search's `AuditPatientLookup` ("who accessed this patient" for an MRN, an EHR id, a name).
  */
 import {
+  NotFoundError,
   ValidationError,
+  newId,
   systemClock,
   type Clock,
   type EhrEventInput,
@@ -31,16 +33,19 @@ import { sourceOf } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
 import { bareValueKey, identifierKeyOf, matchKeyOf, parseSearchTerm, sightingKeys } from './linking.js';
 import {
+  appendLinks,
+  fillDemographics,
   findByKeys,
   findByMatch,
   findByValue,
   idsWithMergedByKey,
+  insertReviews,
   liveIdOf,
   patientRows,
   withMerged,
   type PatientRow,
 } from './patient-rows.js';
-import { Resolution } from './resolution.js';
+import { Resolution, sameNameAndBirthDate } from './resolution.js';
 import { PatientKeyCache, type KeyCacheOptions } from './key-cache.js';
 
 export interface PatientIndexDeps {
@@ -117,6 +122,87 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
           site: sighting.site,
           purposeOfUse: decision.purposeOfUse,
           source: sourceOf(ctx),
+        },
+      ],
+    );
+  }
+
+  /** Those of these Steward patients (live ones, merges followed) the index has no demographics for. Ids only. */
+  async withoutDemographics(ids: readonly string[]): Promise<readonly string[]> {
+    const rows = await patientRows(this.#db, ids);
+    return rows.filter((r) => r.merged_into === null && r.demographics_enc === null).map((r) => r.id);
+  }
+
+  /**
+   * Gives a patient the minimum demographics the EHR's own Patient resource says (read by whoever
+   * learns them), when it has none yet: a later word never overwrites them. Allowed like `resolve`
+   * (`ehr.ingest` or `phi.write` at the patient's site), sealed, audited. It decides no merge: a
+   * look-alike (same name and birth date) goes to review, as when a patient is first seen with them.
+   * True when they were given.
+   */
+  async learnDemographics(
+    ctx: RequestContext,
+    patientId: string,
+    demographics: SightingDemographics,
+    connectionId?: string,
+  ): Promise<boolean> {
+    const [row] = await patientRows(this.#db, [patientId]);
+    if (row === undefined) throw new NotFoundError(`patient ${patientId}`);
+    const scope = { site: row.site };
+    const ingest = await this.#policy.decide(ctx, 'ehr.ingest', scope);
+    const decision = ingest.allowed ? ingest : await this.#policy.enforce(ctx, 'phi.write', scope);
+    const matchKey = matchKeyOf(this.#cipher, demographics);
+    const minimum = {
+      name: demographics.name,
+      birthDate: demographics.birthDate,
+      ...(demographics.gender ? { gender: demographics.gender } : {}),
+    };
+    return this.#audit.transact(
+      async (tx) => {
+        const [current] = await patientRows(tx, [patientId]);
+        if (current === undefined || current.merged_into !== null || current.demographics_enc !== null) return false;
+        const at = this.#clock.now();
+        const sealed = this.#cipher.encrypt(JSON.stringify(minimum), `clinic_patients:${patientId}`);
+        await fillDemographics(tx, [{ id: patientId, site: current.site, demographics: sealed, matchKey }], at);
+        if (matchKey !== undefined) {
+          const lookAlikes = (await findByMatch(tx, matchKey, 21)).filter((id) => id !== patientId).slice(0, 20);
+          const reviews = lookAlikes.map((candidateId) => ({
+            id: newId(),
+            patientId,
+            candidateId,
+            site: current.site,
+            reason: sameNameAndBirthDate,
+          }));
+          await insertReviews(tx, reviews, at);
+          await appendLinks(
+            tx,
+            at,
+            reviews.map((r) => ({
+              kind: 'review-opened' as const,
+              patientId,
+              otherPatientId: r.candidateId,
+              source: 'review' as const,
+              sourceRef: r.id,
+              ...(connectionId !== undefined ? { connectionId } : {}),
+              actorId: ctx.actor.id,
+            })),
+          );
+        }
+        return true;
+      },
+      (given) => [
+        {
+          actor: ctx.actor,
+          event: 'phi.update',
+          action: 'U',
+          outcome: 'success',
+          patientIds: [patientId],
+          entity: { kind: 'Patient', id: patientId },
+          fields: given ? ['name', 'birthDate', 'gender'] : [],
+          site: row.site,
+          purposeOfUse: decision.purposeOfUse,
+          source: sourceOf(ctx),
+          ...(given ? {} : { reason: 'already-known' }),
         },
       ],
     );
