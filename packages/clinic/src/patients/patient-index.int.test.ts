@@ -262,6 +262,56 @@ for (const target of storeTargets()) {
       assert.equal(entry.rows[0]?.n, 1);
     });
 
+    it('learns the demographics of a patient seen by EHR id only, once, and sends a look-alike to review', async () => {
+      const demographics = {
+        name: { family: 'Okafor', given: ['Ngozi'] },
+        birthDate: '1961-02-03',
+        gender: 'female' as const,
+      };
+      const known = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: [{ system: 'urn:north:mrn', value: 'N-OK-1' }],
+        demographics,
+      });
+      const bare = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        ehrId: 'fhir-okafor',
+        identifiers: [],
+      });
+      assert.deepEqual(await index.withoutDemographics([known, bare]), [bare]);
+      // Whoever may not file EHR data nor write PHI at the patient's site is refused.
+      await assert.rejects(index.learnDemographics(ctx(complianceId), bare, demographics), { code: 'FORBIDDEN' });
+      assert.equal(await index.learnDemographics(ctx(feedId), bare, demographics, north.id), true);
+      assert.deepEqual(await index.withoutDemographics([bare]), []);
+      // A later word never overwrites them.
+      const other = { name: { family: 'Other', given: ['Name'] }, birthDate: '1990-01-01' };
+      assert.equal(await index.learnDemographics(ctx(feedId), bare, other), false);
+      const [summary] = await index.find(ctx(coordinatorId), { term: bare });
+      assert.deepEqual(summary?.name, demographics.name);
+      assert.equal(summary?.birthDate, '1961-02-03');
+      // Same name and birth date as another patient: a review, never a merge.
+      const review = (await reviews.list(ctx(coordinatorId))).find((r) => r.patient.id === bare);
+      assert.equal(review?.candidate.id, known);
+      assert.equal(review?.reason, 'same-name-and-birth-date');
+      assert.deepEqual(
+        [...(await index.patientIdsFor(ctx(complianceId), 'Okafor, Ngozi 1961-02-03'))].sort(),
+        [known, bare].sort(),
+      );
+      await audit.flush();
+      const entries = await db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'phi.update' and actor_id = $1 and patient_ids = array[$2::text]`,
+        [feedId, bare],
+      );
+      const fields = entries.rows.map((r) => (JSON.parse(r.entry) as { fields?: string[] }).fields ?? []);
+      assert.ok(
+        fields.some((f) => f.includes('name')),
+        'the learning is audited with the patient',
+      );
+      for (const r of entries.rows) assert.ok(!r.entry.includes('Okafor'), 'no PHI in the audit entry');
+    });
+
     it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {
       const demographics = {
         name: { family: 'Everyman', given: ['Adam'] },
