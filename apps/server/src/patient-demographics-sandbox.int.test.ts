@@ -73,13 +73,15 @@ for (const target of storeTargets()) {
       // Given once, sealed and audited as the connection's own account filing what the EHR said.
       const patientId = (await server.kernel.patients.patientIdOf(sighting))!;
       assert.deepEqual(await server.kernel.patients.withoutDemographics([patientId]), []);
-      const entries = async (event: string, actorId: string) =>
-        (
+      const entries = async (event: string, actorId: string) => {
+        await server.kernel.audit.flush();
+        return (
           await db.query<{ entry: string }>(
             'select entry from audit_log where event = $1 and actor_id = $2 and $3 = any(patient_ids)',
             [event, actorId, patientId],
           )
         ).rows.map((r) => JSON.parse(r.entry) as { entity?: { kind: string }; fields?: string[] });
+      };
       const filer = server.kernel.connections.actorOf(connection!).id;
       assert.ok(
         (await entries('phi.update', filer)).some((e) => e.fields?.includes('name')),
