@@ -68,13 +68,18 @@ export class DirectoryLearner {
         const key = `${ref.resourceType}/${ref.id}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (!(await this.#o.directory.needsRead(this.#o.ctx, connectionId, ref.resourceType, ref.id))) continue;
-        const outcome = await this.#readOne(connectionId, ref);
+        // Read before (maybe by another router this very moment): what it points at may not be yet,
+        // and this batch's referrals are routed only after this returns, so follow its links too.
+        const known = await this.#o.directory.readBefore(this.#o.ctx, connectionId, ref.resourceType, ref.id);
+        let outcome: Pick<DirectoryFacts, 'links'> | undefined = known !== undefined ? { links: known } : undefined;
         if (outcome === undefined) {
-          failed++;
-          continue;
+          outcome = await this.#readOne(connectionId, ref);
+          if (outcome === undefined) {
+            failed++;
+            continue;
+          }
+          read++;
         }
-        read++;
         for (const linked of linkedReferences(outcome)) {
           const [kind, id] = linked.split('/');
           if (kind !== undefined && id !== undefined && isDirectoryKind(kind)) next.push({ resourceType: kind, id });

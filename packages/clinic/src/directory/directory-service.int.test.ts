@@ -165,6 +165,39 @@ for (const target of storeTargets()) {
       assert.deepEqual(reads, ['Practitioner/gone-1']);
     });
 
+    it('a role another router read first still has its practitioner read before the referral is routed', async () => {
+      const c4 = newId();
+      // Another router stored the role (read from the EHR) and is still reading its practitioner.
+      await kit.directory.learn(automation, c4, [
+        { ...directoryFactsFromFhir(r4('PractitionerRole-example.json'))!, ehrId: 'example' },
+      ]);
+      const reads: string[] = [];
+      const learner = new DirectoryLearner({
+        directory: kit.directory,
+        ctx: automation,
+        read: (_ctx, _connectionId, ref) => {
+          reads.push(`${ref.resourceType}/${ref.id}`);
+          return ref.resourceType === 'Practitioner'
+            ? Promise.resolve(r4('Practitioner-example.json'))
+            : Promise.reject(Object.assign(new Error('gone'), { code: 'NOT_FOUND' }));
+        },
+      });
+      await learner.observe(c4, [
+        referralEvent(c4, 'fhir-poll', {
+          kind: 'Referral',
+          identifiers: [],
+          status: 'active',
+          performers: [{ kind: 'PractitionerRole', ehrId: 'example', identifiers: [] }],
+        }),
+      ]);
+      assert.ok(reads.includes('Practitioner/example'), reads.join(','));
+      assert.ok(!reads.includes('PractitionerRole/example'), 'the role is not read twice');
+      const [destination] = await kit.directory.describe(coordinator, c4, [
+        { kind: 'PractitionerRole', ref: 'PractitionerRole/example' },
+      ]);
+      assert.equal(destination?.name, 'Dr Adam Careful');
+    });
+
     it('network comes from an organization an administrator marked, audited', async () => {
       const c3 = newId();
       const [ours, theirs] = await kit.directory.learn(automation, c3, [

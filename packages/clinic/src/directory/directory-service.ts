@@ -15,7 +15,7 @@ import {
 } from '@steward/core';
 import { sourceOf, type AuditSink, type PolicyDecisionPoint } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
-import type { DirectoryEntry, DirectoryFacts, DirectoryKind, NetworkMark } from './directory-model.js';
+import type { DirectoryEntry, DirectoryFacts, DirectoryKind, DirectoryLinks, NetworkMark } from './directory-model.js';
 import {
   findEntry,
   getEntry,
@@ -145,11 +145,19 @@ export class DirectoryService {
     });
   }
 
-  /** Whether the entry for `Kind/ehrId` was read from the EHR itself (then it need not be read again). */
-  async needsRead(ctx: RequestContext, connectionId: string, kind: DirectoryKind, ehrId: string): Promise<boolean> {
+  /**
+   * The links of the entry for `Kind/ehrId` when it was read from the EHR itself (then it need not be
+   * read again, but what it points at may still be unread); undefined when it must be read.
+   */
+  async readBefore(
+    ctx: RequestContext,
+    connectionId: string,
+    kind: DirectoryKind,
+    ehrId: string,
+  ): Promise<DirectoryLinks | undefined> {
     await this.#d.policy.enforce(ctx, 'directory.learn');
     const e = await findEntry(this.#d.db, connectionId, { kind, ehrId });
-    return e === undefined || !e.sources.includes('fhir');
+    return e !== undefined && e.sources.includes('fhir') ? e.links : undefined;
   }
 
   /** A read from the EHR failed: the entry stays (unresolved when nothing named it), with the code. */

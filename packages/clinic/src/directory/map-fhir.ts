@@ -201,7 +201,7 @@ function links(l: {
 }
 
 /** The references a resource's facts point at, for the learner to read next. */
-export function linkedReferences(f: DirectoryFacts): string[] {
+export function linkedReferences(f: Pick<DirectoryFacts, 'links'>): string[] {
   const l = f.links ?? {};
   return [l.organization, l.practitioner, l.partOf, ...(l.locations ?? []), ...(l.services ?? [])].filter(
     (r): r is string => r !== undefined,
