@@ -131,6 +131,12 @@ describe('steward recover admin on the embedded store', () => {
         ...['audit', 'query', '--actor', operator, '--json'],
       ]);
       assert.equal(q.status, 0, q.stderr);
+      // A patient term that names nobody says so, not "(none)" as if nobody had accessed them.
+      const nobody = await runCli({ ...env, STEWARD_SERVER_URL: url, STEWARD_TOKEN: aliceToken }, [
+        ...['audit', 'query', '--patient', 'MRN-0000-nobody'],
+      ]);
+      assert.equal(nobody.status, 0, nobody.stderr);
+      assert.match(nobody.stdout, /^no patient matches that term: give an MRN/);
       return (JSON.parse(q.stdout) as { items: { event: string; outcome: string; actor: { name: string } }[] }).items;
     });
     const outcomes = entries

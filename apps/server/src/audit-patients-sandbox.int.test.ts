@@ -13,37 +13,11 @@ import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listFollowups, listReferrals } from '@steward/workflows';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
+import { isPhiAccess, phiAccessEvents } from './phi-access.js';
 import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
 import { bearer, principalWith, type TestPrincipal } from './testing.js';
 
-/**
- * What counts as a PHI read or write, in one place. The events: `phi.*` (every governed read,
- * search, create, update, delete and export of patient data), `ehr.received` (an EHR event about a
- * patient filed) and `ehr.written` (a patient's chart changed). Not counted:
- * - `proposal.*`: a decision's own entry; the read that showed the proposal and the `ehr.written`
- *   its approval caused are counted;
- * - `ehr.dead_letter`: an event that could not be filed names no patient to resolve;
- * - auth, admin, config, retention and audit events: no patient data;
- * - reads through the EHR channel of the directory's resources (practitioners, their roles,
- *   organizations, locations, services): the channel audits every EHR read as `phi.read`, but these
- *   are about staff and places, not a patient;
- * - failed or denied attempts: nothing was read (their entries name the patient when one was asked for);
- * - the dashboards' figures (`OperationsReport`, `FollowupReport`): counts over a site, no
- *   patient's record shown; audited as searches all the same, naming nobody.
- */
-const phiAccess = new Set(['phi.read', 'phi.search', 'phi.create', 'phi.update', 'phi.delete', 'phi.export']);
-const phiEvents = new Set([...phiAccess, 'ehr.received', 'ehr.written']);
-const notAboutAPatient = new Set([
-  'Practitioner',
-  'PractitionerRole',
-  'Organization',
-  'Location',
-  'HealthcareService',
-  'OperationsReport',
-  'FollowupReport',
-]);
-const isPhiAccess = (e: Entry): boolean =>
-  phiEvents.has(e.event) && e.outcome === 'success' && !notAboutAPatient.has(e.entity?.kind ?? '');
+const phiAccess = phiAccessEvents;
 
 interface Entry {
   seq: number;

@@ -20,6 +20,8 @@ export type {
 export { openKernel, openMasterKeys } from './kernel.js';
 export type { Kernel, KernelBootstrap, KernelConfig, KernelOptions } from './kernel.js';
 export { openOffline } from './offline.js';
+export { isPhiAccess, phiAccessEvents } from './phi-access.js';
+export type { AuditedAccess } from './phi-access.js';
 export type { OfflineToolkit } from './offline.js';
 export type { StewardExtension, ExtensionParts } from './extensions.js';
 export { workflowCatalog } from './workflows/index.js';

@@ -78,7 +78,7 @@ export async function auditQuery(
   o: FilterFlags & { json?: boolean; limit?: string; cursor?: string },
 ): Promise<void> {
   const filter = filterOf(o);
-  const page = await connect(g).request<{ items: AuditRecord[]; next?: number }>(
+  const page = await connect(g).request<{ items: AuditRecord[]; next?: number; patientsMatched?: number }>(
     'GET',
     `/audit/events${query({
       patient: filter.patientId,
@@ -92,6 +92,13 @@ export async function auditQuery(
   // The page as every list prints it (`{items, next}`), so a script can follow `next` with --cursor.
   if (o.json === true) {
     printJson(g.io.stdout, page);
+    return;
+  }
+  if (page.patientsMatched === 0) {
+    // Not "(none)": nobody accessed a patient Steward does not know, and the term may be mistyped.
+    g.io.stdout.write(
+      'no patient matches that term: give an MRN (system|value or the bare value), an EHR id, a Steward id, or "Family, Given YYYY-MM-DD"\n',
+    );
     return;
   }
   printTable(

@@ -376,6 +376,7 @@ export type paths = {
                 [key: string]: unknown;
               })[];
               next?: number;
+              patientsMatched?: number;
             };
           };
         };

@@ -63,6 +63,11 @@ export interface AuditAnswerPage {
   readonly items: readonly AuditRecord[];
   /** Pass as `after` for the next page; undefined on the last. */
   readonly next: number | undefined;
+  /**
+   * With a `patient` term: how many Steward patients it stands for (0: the term names nobody the
+   * index knows, so "no entries" is not "nobody accessed them").
+   */
+  readonly patientsMatched?: number;
 }
 
 export type AuditVerification = VerifyResult & {
@@ -125,7 +130,11 @@ export class AuditService {
       ...(patientIds !== undefined && patientIds.length > 0 ? { patientIds } : {}),
       query: definedOnly(search),
     });
-    return { items: page.entries, next: page.next };
+    return {
+      items: page.entries,
+      next: page.next,
+      ...(patientIds !== undefined ? { patientsMatched: patientIds.length } : {}),
+    };
   }
 
   /**

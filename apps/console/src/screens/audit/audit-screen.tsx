@@ -1,9 +1,10 @@
 /**
- * @module Audit: the compliance officer's screen. Search the trail by patient (Steward id), actor
- * (id), event codes and dates, page by seq; verify the chain; export the current search as FHIR
- * AuditEvent NDJSON. Patient and actor ids are shown as they are (pseudonymous ids, not PHI) and
- * no names: the officer reads no charts. Every search, verification and export is audited by the
- * server. `#/audit/<patient id>` opens with that patient searched.
+ * @module Audit: the compliance officer's screen. Search the trail by patient (any identifier the
+ * server resolves: MRN, EHR id, Steward id, or "Family, Given YYYY-MM-DD"), actor (id), event codes
+ * and dates, page by seq; verify the chain; export the current search as FHIR AuditEvent NDJSON.
+ * Patients are named where the server's display rule lets this reader see them, else shown by
+ * Steward id. A term that names nobody says so (not "no entries"). Every search, verification and
+ * export is audited by the server. `#/audit/<patient id>` opens with that patient searched.
  */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { answer, compact, describeError } from '../../api/client.js';
@@ -15,7 +16,6 @@ import { ChainStatus } from './chain-status.js';
 import './audit.css';
 
 const PAGE_SIZE = 50;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Search {
   readonly patient: string;
@@ -44,7 +44,7 @@ function trimmed(s: Search): Search {
 function problemsOf(raw: Search, eventCodes: readonly string[]): string[] {
   const s = trimmed(raw);
   const out: string[] = [];
-  if (s.patient !== '' && !uuid.test(s.patient)) out.push('Patient id: a Steward patient id (a UUID).');
+  if (s.patient.length > 701) out.push('Patient: at most 701 characters.');
   if (s.actor !== '' && !/^[A-Za-z0-9._-]{1,64}$/.test(s.actor)) out.push('Actor id: letters, digits, . _ - only.');
   const codes = s.event
     .split(',')
@@ -154,8 +154,14 @@ export function AuditScreen(props: ScreenProps): ReactNode {
         <h2 id="search-title">Search the audit trail</h2>
         <form className="filters" onSubmit={submit} noValidate>
           <label>
-            Patient id
-            <input value={form.patient} onChange={set('patient')} size={38} spellCheck={false} />
+            Patient
+            <input
+              value={form.patient}
+              onChange={set('patient')}
+              size={38}
+              spellCheck={false}
+              placeholder="MRN, EHR id, Steward id, or Family, Given YYYY-MM-DD"
+            />
           </label>
           <label>
             Actor id
@@ -200,7 +206,8 @@ export function AuditScreen(props: ScreenProps): ReactNode {
           </button>
         </form>
         <p id={`${listId}-help`} className="help">
-          Event codes, comma-separated. Dates are whole days in UTC, both included.
+          Patient: any of their identifiers (an MRN alone, or system|value), or their name and birth date. Event codes,
+          comma-separated. Dates are whole days in UTC, both included.
         </p>
         {problems.length > 0 && (
           <ul role="alert" className="error">
@@ -232,7 +239,7 @@ export function AuditScreen(props: ScreenProps): ReactNode {
           Could not search the audit trail: {load.message}
         </p>
       )}
-      {load.kind === 'ready' && <Results page={load.page} />}
+      {load.kind === 'ready' && <Results page={load.page} patientTerm={applied.patient.trim()} />}
       <nav className="pager" aria-label="Audit pages">
         <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
           Previous page
@@ -255,7 +262,14 @@ export function AuditScreen(props: ScreenProps): ReactNode {
   );
 }
 
-function Results({ page }: { readonly page: AuditPage }): ReactNode {
+function Results({ page, patientTerm }: { readonly page: AuditPage; readonly patientTerm: string }): ReactNode {
+  if (page.patientsMatched === 0)
+    return (
+      <p role="alert" className="error">
+        No patient matches “{patientTerm}”. Try another identifier (an MRN, the EHR id, the Steward id) or “Family,
+        Given YYYY-MM-DD”.
+      </p>
+    );
   if (page.items.length === 0) return <p className="empty">No audit entries match this search.</p>;
   return (
     <div className="audit-results">
@@ -268,7 +282,7 @@ function Results({ page }: { readonly page: AuditPage }): ReactNode {
             <th scope="col">Actor</th>
             <th scope="col">Event</th>
             <th scope="col">Outcome</th>
-            <th scope="col">Patient ids</th>
+            <th scope="col">Patients</th>
             <th scope="col">Record</th>
             <th scope="col">Site</th>
             <th scope="col">Purpose</th>

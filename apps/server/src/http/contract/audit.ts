@@ -79,6 +79,8 @@ export const AuditPage = Type.Object({
   items: List(AuditEntry),
   /** Pass as `after` for the next page; absent on the last. */
   next: Maybe(Type.Integer()),
+  /** With a patient search: how many patients the term stands for (0: it names nobody Steward knows). */
+  patientsMatched: Maybe(Type.Integer({ minimum: 0 })),
 });
 
 const checked = {

@@ -179,6 +179,37 @@ for (const target of storeTargets()) {
       assert.equal(officerView.patients, undefined, 'a compliance officer alone sees the id, not the name');
     });
 
+    it('says how many patients a search term stands for: an MRN or name and birth date finds one, a stray term none', async () => {
+      const stewardId = await t.kernel.patients.resolve(
+        { actor: { kind: 'user', id: coordinator.id, name: 'coord', authMethod: 'api-token' } },
+        {
+          connectionId: '11111111-1111-4111-8111-111111111111',
+          site: 'north',
+          identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-7331' }],
+          demographics: { name: { family: 'Okafor', given: ['Ada'] }, birthDate: '1984-02-29' },
+        },
+      );
+      const page = async (term: string) => {
+        const r = await get(officer, `/audit/events?patient=${encodeURIComponent(term)}`);
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json<{ items: AuditRecord[]; patientsMatched?: number }>();
+      };
+      for (const term of ['MRN-7331', 'urn:oid:2.16.840.1.113883.19.5|MRN-7331', 'Okafor, Ada 1984-02-29', stewardId]) {
+        const found = await page(term);
+        assert.equal(found.patientsMatched, 1, term);
+        assert.ok(
+          found.items.some((e) => e.event === 'phi.update' && e.patientIds?.includes(stewardId) === true),
+          `${term}: the index's own write is listed`,
+        );
+      }
+      const none = await page('MRN-0000-nobody');
+      assert.equal(none.patientsMatched, 0);
+      assert.deepEqual(none.items, []);
+      assert.equal((await page('MRN-7331')).patientsMatched, 1);
+      const all = await get(officer, '/audit/events?event=phi.update');
+      assert.equal(all.json<{ patientsMatched?: number }>().patientsMatched, undefined, 'no patient term, no count');
+    });
+
     it('verifies the chain up to its head, then up to the entry before an altered one; audits each run', async () => {
       const runs = await countOf(officer.id, 'audit.verified');
       const ok = await get(officer, '/audit/verify');
