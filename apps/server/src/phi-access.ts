@@ -13,7 +13,9 @@
  *   are about staff and places, not a patient;
  * - failed or denied attempts: nothing was read (their entries name the patient when one was asked for);
  * - the dashboards' figures (`OperationsReport`, `FollowupReport`): counts over a site, no
- *   patient's record shown; audited as searches all the same, naming nobody.
+ *   patient's record shown; audited as searches all the same, naming nobody;
+ * - a search that showed nothing (its entry's reason counts what it listed: `referrals:0`,
+ *   `proposals:0`, `followups:0`, `matches:0`): an empty list disclosed no one.
  */
 
 /** The events of a person's (or the automation's) access to patient data. */
@@ -41,9 +43,11 @@ export interface AuditedAccess {
   readonly event: string;
   readonly outcome: string;
   readonly entity?: { readonly kind: string } | undefined;
+  readonly reason?: string | undefined;
 }
 
 /** Whether an entry is a successful read or write of a patient's data (so it must name the patient). */
 export function isPhiAccess(e: AuditedAccess): boolean {
+  if (e.event === 'phi.search' && /^[a-z]+:0$/.test(e.reason ?? '')) return false;
   return phiEvents.has(e.event) && e.outcome === 'success' && !notAboutAPatient.has(e.entity?.kind ?? '');
 }

@@ -141,7 +141,9 @@ export class FollowupService {
       this.#deps.db,
       items.map((i) => i.id),
     );
-    await this.#deps.audit.append(searchEntry(ctx, decision, query.site, 'Followup', query, patientIds));
+    await this.#deps.audit.append(
+      searchEntry(ctx, decision, query.site, 'Followup', query, patientIds, `followups:${items.length}`),
+    );
     const last = items.at(-1);
     return { items, ...(items.length === limit && last !== undefined ? { next: last.id } : {}) };
   }
@@ -215,6 +217,8 @@ function searchEntry(
   entity: string,
   query: object,
   patientIds: readonly string[],
+  /** How many items the search showed (`followups:<n>`), when it listed any. */
+  reason?: string,
 ): AuditEntryInput {
   return {
     actor: ctx.actor,
@@ -226,6 +230,7 @@ function searchEntry(
     site,
     purposeOfUse: decision.purposeOfUse,
     source: sourceOf(ctx),
+    ...(reason !== undefined ? { reason } : {}),
     query: Object.fromEntries(
       Object.entries(query)
         .filter((e) => e[1] !== undefined)
