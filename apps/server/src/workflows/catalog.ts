@@ -60,5 +60,13 @@ export function workflowCatalog(
       );
       return views.map((v) => v.network);
     },
+    // A referral's number from the other channel: the same person (merges followed) at the same site.
+    patientIdsOf: (id) => kernel.patients.idsOfPerson(id),
+    siteConnectionsOf: async (id) => {
+      const site = await siteOf(id);
+      if (site === undefined) return [id];
+      const all = await kernel.connections.all();
+      return [id, ...all.filter((c) => c.site === site && c.id !== id).map((c) => c.id)];
+    },
   });
 }

@@ -110,16 +110,17 @@ export async function startWorkflowRuntime(
     ctx: drafter,
     read: async (ctx, connectionId, ref) => (await kernel.ehr.read(ctx, connectionId, ref)).resource,
   });
-  // The patient index learns the names of FHIR-fed patients the events only point at (a Patient
-  // reference): read once as steward-workflows, given to the index as the connection's own account.
+  // The patient index learns the names and identifiers of FHIR-fed patients the events only point
+  // at (a Patient reference): read once as steward-workflows, given to the index as the connection's
+  // own account (so a FHIR-fed patient and the HL7-fed one with its MRN are one patient).
   const demographics = new DemographicsLearner({
     index: kernel.patients,
     ctx: drafter,
     read: async (ctx, connectionId, ehrId) => {
       const { resource } = await kernel.ehr.read(ctx, connectionId, { resourceType: 'Patient', id: ehrId });
-      return resource.resourceType === 'Patient'
-        ? mapPatient(resource as unknown as Parameters<typeof mapPatient>[0]).demographics
-        : undefined;
+      if (resource.resourceType !== 'Patient') return undefined;
+      const { demographics, identifiers } = mapPatient(resource as unknown as Parameters<typeof mapPatient>[0]);
+      return demographics !== undefined ? { demographics, identifiers } : { identifiers };
     },
     writerOf: async (connectionId) => ({
       actor: kernel.connections.actorOf(await kernel.connections.get(connectionId)),

@@ -31,14 +31,16 @@ function event(patientId: string, ehrId: string, channel: EhrEvent['channel'] = 
 /** An index holding demographics in memory, and an EHR that answers per id (or fails). */
 function setup(answers: Record<string, SightingDemographics | undefined | Error>, maxPerBatch?: number) {
   const known = new Map<string, SightingDemographics>();
+  const seen = new Map<string, unknown>();
   const reads: string[] = [];
   const failures: DemographicsFailure[] = [];
   const learner = new DemographicsLearner({
     index: {
       withoutDemographics: (ids) => Promise.resolve(ids.filter((id) => !known.has(id))),
-      learnDemographics: (ctx, id, d) => {
+      learnDemographics: (ctx, id, d, _connectionId, identity) => {
         assert.equal(ctx, filer, 'given to the index as the connection account');
         known.set(id, d);
+        seen.set(id, identity);
         return Promise.resolve(true);
       },
     },
@@ -47,13 +49,17 @@ function setup(answers: Record<string, SightingDemographics | undefined | Error>
       assert.equal(ctx, reader, 'read as the workflows account');
       reads.push(ehrId);
       const a = answers[ehrId];
-      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+      return a instanceof Error
+        ? Promise.reject(a)
+        : Promise.resolve(
+            a === undefined ? undefined : { demographics: a, identifiers: [{ system: 'urn:mrn', value: ehrId }] },
+          );
     },
     writerOf: () => Promise.resolve(filer),
     failed: (f) => failures.push(f),
     ...(maxPerBatch !== undefined ? { maxPerBatch } : {}),
   });
-  return { learner, known, reads, failures };
+  return { learner, known, seen, reads, failures };
 }
 
 describe('DemographicsLearner', () => {
@@ -62,6 +68,11 @@ describe('DemographicsLearner', () => {
     const round = await s.learner.observe('c1', [event('a', 'p1'), event('a', 'p1'), event('h', 'p9', 'hl7v2')]);
     assert.deepEqual(round, { learned: 1, failed: 0 });
     assert.deepEqual(s.known.get('a'), ada);
+    assert.deepEqual(
+      s.seen.get('a'),
+      { ehrId: 'p1', identifiers: [{ system: 'urn:mrn', value: 'p1' }] },
+      "the Patient resource's identifiers go with them (linked by the index)",
+    );
     await s.learner.observe('c1', [event('a', 'p1')]);
     assert.deepEqual(s.reads, ['p1'], 'not read again once known; an HL7 event is never read');
   });

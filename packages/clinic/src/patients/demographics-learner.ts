@@ -4,19 +4,26 @@
  * router hands it each batch before routing it, and for each FHIR-fed patient still without
  * demographics it reads the EHR's `Patient/<id>` once, through the governed read-only reader (as
  * the workflows' account, audited there), and gives the index what it says (as the connection's
- * own account, which files EHR data). Bounded per batch. Nothing here throws the router's batch:
+ * own account, which files EHR data) with the identifiers it carries, so the index links the
+ * FHIR-fed patient to the one an HL7 feed named by MRN. Bounded per batch. Nothing here throws the router's batch:
  * a read or a store that fails is reported with its code and tried again on a later sighting.
  */
-import type { EhrEvent, RequestContext } from '@steward/core';
+import type { EhrEvent, PatientIdentifier, RequestContext } from '@steward/core';
 import type { SightingDemographics } from '@steward/governance';
 import type { PatientIndex } from './patient-index.js';
 
-/** The EHR's demographics of one patient (undefined: its Patient resource has none). Rejects with a coded error. */
+/** What the EHR's Patient resource says: its minimum demographics and its identifiers (MRN …). */
+export interface ReadPatient {
+  readonly demographics?: SightingDemographics;
+  readonly identifiers: readonly PatientIdentifier[];
+}
+
+/** The EHR's own record of one patient (undefined: no Patient resource). Rejects with a coded error. */
 export type PatientDemographicsReader = (
   ctx: RequestContext,
   connectionId: string,
   ehrId: string,
-) => Promise<SightingDemographics | undefined>;
+) => Promise<ReadPatient | undefined>;
 
 /** A patient whose demographics could not be learned this time (ids and a code only, no PHI). */
 export interface DemographicsFailure {
@@ -85,7 +92,8 @@ export class DemographicsLearner {
       const ehrId = candidates.get(patientId);
       if (ehrId === undefined) continue;
       try {
-        const demographics = await this.#o.read(this.#o.ctx, connectionId, ehrId);
+        const patient = await this.#o.read(this.#o.ctx, connectionId, ehrId);
+        const demographics = patient?.demographics;
         if (demographics === undefined) {
           if (this.#without.size >= maxRemembered) this.#without.clear();
           this.#without.add(patientId);
@@ -97,6 +105,8 @@ export class DemographicsLearner {
           patientId,
           demographics,
           connectionId,
+          // Its identifiers too: the FHIR-fed patient and the HL7-fed one with the same MRN are one.
+          { ehrId, identifiers: patient?.identifiers ?? [] },
         );
         learned++;
       } catch (e) {

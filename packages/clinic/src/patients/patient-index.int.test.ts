@@ -312,6 +312,46 @@ for (const target of storeTargets()) {
       for (const r of entries.rows) assert.ok(!r.entry.includes('Okafor'), 'no PHI in the audit entry');
     });
 
+    it('links a FHIR-fed patient to the HL7-fed one by the MRN its Patient resource carries, and gives the survivor the demographics', async () => {
+      const mrn = { system: 'urn:north:mrn', value: 'N-AB-7' };
+      const demographics = { name: { family: 'Abara', given: ['Chi'] }, birthDate: '1970-04-05' };
+      // The HL7 feed named the patient by MRN (no demographics); a FHIR order only by EHR id.
+      const byMrn = await index.resolve(ctx(feedId), { connectionId: north.id, site: 'north', identifiers: [mrn] });
+      const byEhrId = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        ehrId: 'fhir-abara',
+        identifiers: [],
+      });
+      assert.notEqual(byMrn, byEhrId);
+      // An unrelated MRN links nothing.
+      const stranger = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        identifiers: [{ system: 'urn:north:mrn', value: 'N-ZZ-9' }],
+      });
+      assert.equal(
+        await index.learnDemographics(ctx(feedId), byEhrId, demographics, north.id, {
+          ehrId: 'fhir-abara',
+          identifiers: [mrn],
+        }),
+        true,
+      );
+      const [one] = await index.find(ctx(coordinatorId), { term: 'fhir-abara' });
+      assert.equal(one?.id, byMrn, 'merged into the older patient, the one the MRN named');
+      assert.deepEqual(one?.mergedIds, [byEhrId]);
+      assert.deepEqual(one?.name, demographics.name);
+      const [other] = await index.find(ctx(coordinatorId), { term: stranger });
+      assert.deepEqual(other?.mergedIds, [], 'an unrelated patient stays apart');
+      await audit.flush();
+      const entries = await db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'phi.update' and patient_ids @> array[$1::text, $2::text]`,
+        [byMrn, byEhrId],
+      );
+      assert.equal(entries.rows.length, 1, 'the linking is audited naming both patients');
+      assert.ok(!entries.rows[0]!.entry.includes('N-AB-7') && !entries.rows[0]!.entry.includes('Abara'));
+    });
+
     it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {
       const demographics = {
         name: { family: 'Everyman', given: ['Adam'] },

@@ -15,6 +15,7 @@ import {
   systemClock,
   type Clock,
   type EhrEventInput,
+  type PatientIdentifier,
   type PatientRef,
   type RequestContext,
 } from '@steward/core';
@@ -138,13 +139,17 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
    * learns them), when it has none yet: a later word never overwrites them. Allowed like `resolve`
    * (`ehr.ingest` or `phi.write` at the patient's site), sealed, audited. It decides no merge: a
    * look-alike (same name and birth date) goes to review, as when a patient is first seen with them.
-   * True when they were given.
+   * With `seen` (the EHR id and identifiers its Patient resource carries, and the connection), those
+   * identifiers are linked first, deterministically, as any sighting of them would be: a FHIR-fed
+   * patient and the HL7-fed patient with the same MRN become one (merged into the older, on the
+   * record), and the demographics go to the survivor. True when they were given.
    */
   async learnDemographics(
     ctx: RequestContext,
     patientId: string,
     demographics: SightingDemographics,
     connectionId?: string,
+    seen?: { readonly ehrId: string; readonly identifiers: readonly PatientIdentifier[] },
   ): Promise<boolean> {
     const [row] = await patientRows(this.#db, [patientId]);
     if (row === undefined) throw new NotFoundError(`patient ${patientId}`);
@@ -157,18 +162,35 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
       birthDate: demographics.birthDate,
       ...(demographics.gender ? { gender: demographics.gender } : {}),
     };
+    const touched = new Set([patientId]);
+    let target = patientId;
+    let linked = false;
     return this.#audit.transact(
       async (tx) => {
-        const [current] = await patientRows(tx, [patientId]);
-        if (current === undefined || current.merged_into !== null || current.demographics_enc !== null) return false;
+        let [current] = await patientRows(tx, [patientId]);
+        if (current === undefined || current.merged_into !== null) return false;
+        if (seen !== undefined && connectionId !== undefined && seen.identifiers.length > 0) {
+          const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, current.site, this.#cache);
+          const sighting = { connectionId, site: current.site, ehrId: seen.ehrId, identifiers: seen.identifiers };
+          const survivor = await r.resolve(sighting, { source: 'ehr' });
+          await r.flush();
+          linked = true;
+          if (survivor !== undefined && survivor !== patientId) {
+            touched.add(survivor);
+            target = survivor;
+            [current] = await patientRows(tx, [target]);
+            if (current === undefined) return false;
+          }
+        }
+        if (current.demographics_enc !== null) return false;
         const at = this.#clock.now();
-        const sealed = this.#cipher.encrypt(JSON.stringify(minimum), `clinic_patients:${patientId}`);
-        await fillDemographics(tx, [{ id: patientId, site: current.site, demographics: sealed, matchKey }], at);
+        const sealed = this.#cipher.encrypt(JSON.stringify(minimum), `clinic_patients:${target}`);
+        await fillDemographics(tx, [{ id: target, site: current.site, demographics: sealed, matchKey }], at);
         if (matchKey !== undefined) {
-          const lookAlikes = (await findByMatch(tx, matchKey, 21)).filter((id) => id !== patientId).slice(0, 20);
+          const lookAlikes = (await findByMatch(tx, matchKey, 21)).filter((id) => !touched.has(id)).slice(0, 20);
           const reviews = lookAlikes.map((candidateId) => ({
             id: newId(),
-            patientId,
+            patientId: target,
             candidateId,
             site: current.site,
             reason: sameNameAndBirthDate,
@@ -179,7 +201,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
             at,
             reviews.map((r) => ({
               kind: 'review-opened' as const,
-              patientId,
+              patientId: target,
               otherPatientId: r.candidateId,
               source: 'review' as const,
               sourceRef: r.id,
@@ -196,9 +218,9 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
           event: 'phi.update',
           action: 'U',
           outcome: 'success',
-          patientIds: [patientId],
-          entity: { kind: 'Patient', id: patientId },
-          fields: given ? ['name', 'birthDate', 'gender'] : [],
+          patientIds: [...touched],
+          entity: { kind: 'Patient', id: target },
+          fields: [...(linked ? ['identifiers'] : []), ...(given ? ['name', 'birthDate', 'gender'] : [])],
           site: row.site,
           purposeOfUse: decision.purposeOfUse,
           source: sourceOf(ctx),
@@ -331,6 +353,16 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     );
     const ordered = [...keys.filter((k) => k.kind === 'ehr-id'), ...keys.filter((k) => k.kind !== 'ehr-id')];
     return ordered.map((k) => found.get(k.key)?.patientId).find((id) => id !== undefined);
+  }
+
+  /**
+   * The Steward ids of one person: the live patient `patientId` means now (merges followed) first,
+   * then every id merged into it; empty for an unknown id. Ids only, not audited (like `patientIdOf`).
+   */
+  async idsOfPerson(patientId: string): Promise<readonly string[]> {
+    const live = await liveIdOf(this.#db, patientId);
+    if (live === undefined) return [];
+    return [live, ...(await withMerged(this.#db, [live])).filter((id) => id !== live)];
   }
 
   async #liveIdsFor(tx: Sql, term: string): Promise<readonly string[]> {

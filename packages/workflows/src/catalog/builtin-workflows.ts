@@ -15,6 +15,9 @@ export const referralsPackage = defineWorkflowPackage({
       // Due times in the site's business days, when the site has a record.
       calendarOf: referralCalendarOf(host),
       ...(host.networkOf !== undefined ? { networkOf: host.networkOf.bind(host) } : {}),
+      // One referral whichever channel brings it: the same number of the same person at one site.
+      ...(host.patientIdsOf !== undefined ? { patientIdsOf: host.patientIdsOf.bind(host) } : {}),
+      ...(host.siteConnectionsOf !== undefined ? { siteConnectionsOf: host.siteConnectionsOf.bind(host) } : {}),
     }),
   ],
 });

@@ -24,6 +24,10 @@ export interface WorkflowHost {
   siteClockOf?(site: string): Promise<SiteClock | undefined>;
   /** The clinic directory's word on participants: in or out of the clinic's network (null: it cannot say). */
   networkOf?(connectionId: string, participants: readonly ParticipantRef[]): Promise<readonly ('in' | 'out' | null)[]>;
+  /** The patient index's ids of one person: the live patient an id means and those merged into it, live first. */
+  patientIdsOf?(patientId: string): Promise<readonly string[]>;
+  /** The connections registered at a connection's site, itself included. */
+  siteConnectionsOf?(connectionId: string): Promise<readonly string[]>;
 }
 
 export interface WorkflowPackage {

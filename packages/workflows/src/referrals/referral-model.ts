@@ -211,6 +211,19 @@ export const referralSignalPayload = s.object({
   /** Task signals: the closing outputs it names (`Procedure/1` …) and its coded status reason. */
   outputs: s.array(s.string()).optional(),
   reason: s.nullable(s.string()).optional(),
+  /**
+   * Referral signals of a request the rules call a referral (an update, or the same order from the
+   * other channel): what it names, filling what the referral does not know yet.
+   */
+  request: s
+    .object({
+      serviceRequest: s.nullable(s.string()),
+      priority: s.nullable(s.string()),
+      requester: s.nullable(s.string()),
+      requesterNote: s.nullable(participantNote),
+      performers: s.array(participantNote),
+    })
+    .optional(),
 });
 export type ReferralSignalPayload = Infer<typeof referralSignalPayload>;
 

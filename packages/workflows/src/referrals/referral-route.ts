@@ -14,7 +14,11 @@
  * hash of its first identifier, and every identifier is linked by its hash (`Identifier/<sha-256
  * prefix>`, so no identifier value lands in workflow tables) with and without the HL7 role
  * suffix (`#placer-order`, `#originating-referral`): a REF's referral number and a SIU's placer
- * order number from the same assigning authority are the same number.
+ * order number from the same assigning authority are the same number. The same order brought by
+ * the EHR's FHIR API and by its HL7 interface (whose systems are spelled differently) is one
+ * referral by the narrow rule of `referral-numbers.ts` (same number, same Steward patient, one
+ * HL7-local system and one explicit, same site); the later copy is a `referral` signal on it whose
+ * facts fill what the referral did not know (its ServiceRequest, owner, named destination).
  */
 import { createHash } from 'node:crypto';
 import type { ParticipantRef } from '@steward/core';
@@ -39,6 +43,7 @@ import {
   type ReferralSignalPayload,
   type ReferralStartPayload,
 } from './referral-model.js';
+import { crossChannelReferral, freeNumberLinks, referralNumbers } from './referral-numbers.js';
 
 export interface ReferralRouteOptions {
   /** The site of a connection (kept in the workflow's state for lists and reports). */
@@ -55,6 +60,13 @@ export interface ReferralRouteOptions {
     connectionId: string,
     participants: readonly ParticipantRef[],
   ) => Promise<readonly ('in' | 'out' | null)[]>;
+  /**
+   * The Steward ids of one person: the live patient an id means now and every id merged into it,
+   * the live one first (the patient index). Absent: the event's own patient id alone.
+   */
+  readonly patientIdsOf?: (patientId: string) => Promise<readonly string[]>;
+  /** The connections of a connection's site, itself included. Absent: the connection alone. */
+  readonly siteConnectionsOf?: (connectionId: string) => Promise<readonly string[]>;
 }
 
 const genericRules = effectiveRules(defaultReferralRules, emptyOverride);
@@ -157,21 +169,44 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             ? hashedKey(event.connectionId, tokens[0])
             : undefined;
       // Already tracked under another key (arrived first over HL7, or with the same identifier)?
-      const known = await linked([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
+      const exact = await linked([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
+      // Else the same number of the same patient brought by the other channel (referral-numbers.ts).
+      const numbers = referralNumbers(tokens);
+      const person =
+        event.patientId === undefined || numbers.length === 0
+          ? []
+          : ((await options.patientIdsOf?.(event.patientId)) ?? [event.patientId]);
+      const across =
+        person.length === 0 ? [] : ((await options.siteConnectionsOf?.(event.connectionId)) ?? [event.connectionId]);
+      const known =
+        exact ?? (person.length > 0 ? await crossChannelReferral(numbers, person, links, across) : undefined);
       const key = known ?? own;
       if (key === undefined) return [];
       const actions: RouteAction[] = [];
+      let facts: ReferralStartPayload | undefined;
       if (decision.referral) {
+        facts = await start();
         actions.push({
           kind: 'start',
           type: REFERRAL_WORKFLOW,
           correlationKey: key,
-          payload: referralStart.encode(await start()),
+          payload: referralStart.encode(facts),
         });
-        const refs = [...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : []), ...tokens.flatMap(identifierLinks)];
+        const refs = [
+          ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : []),
+          ...tokens.flatMap(identifierLinks),
+          ...(person[0] !== undefined ? await freeNumberLinks(numbers, person[0], links, across) : []),
+        ];
         for (const ref of refs) actions.push({ kind: 'link', ref, correlationKey: key });
       }
-      if (event.type !== 'referral.created' || known !== undefined) actions.push(signal(key, 'referral', base(status)));
+      if (event.type !== 'referral.created' || known !== undefined) {
+        // A tracked referral hears of the request again (an update, or the other channel's copy):
+        // what this one names fills what the referral does not know yet (the workflow's `joinRequest`).
+        const payload = base(status);
+        actions.push(
+          signal(key, 'referral', facts !== undefined ? { ...payload, request: requestFacts(facts) } : payload),
+        );
+      }
       return actions;
     };
 
@@ -283,6 +318,17 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
       case 'Merge':
         return [];
     }
+  };
+}
+
+/** What a repeated request names (its EHR id, priority, requester, performers), for `joinRequest`. */
+function requestFacts(p: ReferralStartPayload): NonNullable<ReferralSignalPayload['request']> {
+  return {
+    serviceRequest: p.serviceRequest,
+    priority: p.priority,
+    requester: p.requester,
+    requesterNote: p.requesterNote ?? null,
+    performers: p.performers,
   };
 }
 

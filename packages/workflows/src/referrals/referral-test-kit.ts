@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Appointment, DocumentReference, Encounter, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { ManualClock } from '@steward/core';
+import { ManualClock, type EhrEvent } from '@steward/core';
 import { changeEvents, mapHl7, MemoryInboundJournal, parseHl7 } from '@steward/ehr';
 import type { Database } from '@steward/store';
 import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
@@ -25,7 +25,16 @@ export interface Drafted {
   readonly request: DraftRequest;
 }
 
-export async function referralKit(db: Database, options: ReferralWorkflowOptions = {}) {
+export interface ReferralKitOptions {
+  /** The Steward patient each event was filed with (the journal's patient index); none by default. */
+  readonly patientOf?: (event: EhrEvent) => string | undefined;
+  /** The route's `patientIdsOf` (the ids of one person, merges followed). */
+  readonly patientIdsOf?: (patientId: string) => Promise<readonly string[]>;
+  /** HL7 arrives on this second connection of the same site (an EHR's interface registered apart). */
+  readonly hl7Connection?: string;
+}
+
+export async function referralKit(db: Database, options: ReferralWorkflowOptions = {}, kit: ReferralKitOptions = {}) {
   await db.query(
     'truncate workflow_history, workflow_inbox, workflow_effects, workflow_links, workflow_router_cursors, workflow_instances',
   );
@@ -39,13 +48,32 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
   const engine = new WorkflowEngine({ db, clock, definitions: [definition], effects: { 'proposal.draft': draft } });
   const worker = new WorkflowWorker(engine, { id: 'w1', batchSize: 16 });
   const journal = new MemoryInboundJournal();
-  const connection: RoutedConnection = { id: CONN, journal };
+  const hl7Journal = kit.hl7Connection !== undefined ? new MemoryInboundJournal() : journal;
+  const hl7Conn = kit.hl7Connection ?? CONN;
+  // The journal files each event with its Steward patient (here: as the test says).
+  const withPatients = (j: MemoryInboundJournal): RoutedConnection['journal'] => ({
+    events: async (after, limit) =>
+      (await j.events(after, limit)).map((e) => {
+        const patientId = kit.patientOf?.(e);
+        return patientId !== undefined ? { ...e, patientId } : e;
+      }),
+  });
+  const connections: RoutedConnection[] = [
+    { id: CONN, journal: withPatients(journal) },
+    ...(kit.hl7Connection !== undefined ? [{ id: kit.hl7Connection, journal: withPatients(hl7Journal) }] : []),
+  ];
   const router = new EventRouter({
     db,
     engine,
     clock,
-    routes: [createReferralRoute({ siteOf: () => Promise.resolve('north') })],
-    connections: () => Promise.resolve([connection]),
+    routes: [
+      createReferralRoute({
+        siteOf: () => Promise.resolve('north'),
+        ...(kit.patientIdsOf !== undefined ? { patientIdsOf: kit.patientIdsOf } : {}),
+        siteConnectionsOf: (id) => Promise.resolve([id, ...connections.map((c) => c.id).filter((c) => c !== id)]),
+      }),
+    ],
+    connections: () => Promise.resolve(connections),
   });
   const versions = new Map<string, Resource>();
 
@@ -75,10 +103,10 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
   /** Files an HL7 v2 message as the MLLP listener would (mapped on this connection), routes and runs it. */
   async function receiveHl7(raw: string): Promise<void> {
     const parsed = parseHl7(raw);
-    const events = mapHl7(parsed, { connectionId: CONN, facilityTimeZone: 'America/New_York' });
-    await journal.receive(
+    const events = mapHl7(parsed, { connectionId: hl7Conn, facilityTimeZone: 'America/New_York' });
+    await hl7Journal.receive(
       {
-        connectionId: CONN,
+        connectionId: hl7Conn,
         channel: 'hl7v2',
         messageKey: parsed.controlId,
         raw,

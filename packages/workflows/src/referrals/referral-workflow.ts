@@ -30,6 +30,7 @@ import {
   stageIndex,
   type LeakReason,
   type NetworkRule,
+  type ParticipantNote,
   type ReferralCalendar,
   type ReferralEnding,
   type ReferralSignalPayload,
@@ -144,6 +145,7 @@ class Step {
   private signal(name: string, p: ReferralSignalPayload): void {
     switch (name) {
       case 'referral':
+        if (p.request !== undefined) this.joinRequest(p.request);
         this.requestStatus(p.status, p.occurredAt, p.eventId);
         return;
       case 'task':
@@ -168,6 +170,27 @@ class Step {
           this.maybeClose(p.occurredAt, p.eventId);
         }
         return;
+    }
+  }
+
+  /**
+   * The request named again (an update, or the same order from the other channel: HL7 first, then
+   * the FHIR ServiceRequest, or the reverse): it fills what the referral does not know — its
+   * ServiceRequest, priority, owner — and names the requester and destination by EHR reference when
+   * they were known only by an HL7 identifier (the directory names a reference fully). Never
+   * overwrites a reference already known.
+   */
+  private joinRequest(r: NonNullable<ReferralSignalPayload['request']>): void {
+    const s = this.s;
+    s.serviceRequest ??= r.serviceRequest;
+    s.priority ??= r.priority;
+    s.owner ??= r.requester;
+    const byRef = (parts: readonly ParticipantNote[]): boolean => parts.some((p) => p.ref !== null);
+    if (r.requesterNote !== null && (s.requester == null || (s.requester.ref === null && r.requesterNote.ref !== null)))
+      s.requester = r.requesterNote;
+    if (r.performers.length > 0 && (s.performers.length === 0 || (!byRef(s.performers) && byRef(r.performers)))) {
+      s.performers = r.performers;
+      s.performerInNetwork = inNetwork(this.network, r.performers);
     }
   }
 

@@ -125,14 +125,25 @@ export class EventRouter {
     batch: readonly EhrEvent[],
   ): Promise<{ event: EhrEvent; actions: RouteAction[] }[]> {
     const made = new Map<string, string>();
-    const links: LinkLookup = async (ref) =>
-      made.get(ref) ??
-      (
-        await this.#o.db.query<{ correlation_key: string }>(
-          'select correlation_key from workflow_links where connection_id = $1 and ref = $2',
-          [connectionId, ref],
-        )
-      ).rows[0]?.correlation_key;
+    const links: LinkLookup = async (ref, across = []) => {
+      const here = made.get(ref);
+      if (here !== undefined) return here;
+      const others = across.filter((c) => c !== connectionId);
+      // Each connection's links are found by their primary key (connection_id, ref).
+      const { rows } =
+        others.length === 0
+          ? await this.#o.db.query<{ correlation_key: string }>(
+              'select correlation_key from workflow_links where connection_id = $1 and ref = $2',
+              [connectionId, ref],
+            )
+          : await this.#o.db.query<{ correlation_key: string }>(
+              `select correlation_key from workflow_links
+                where connection_id = any($1::uuid[]) and ref = $2
+                order by (connection_id = $3::uuid) desc, created_at limit 1`,
+              [[connectionId, ...others], ref, connectionId],
+            );
+      return rows[0]?.correlation_key;
+    };
     const planned: { event: EhrEvent; actions: RouteAction[] }[] = [];
     for (const event of batch) {
       const actions: RouteAction[] = [];

@@ -33,8 +33,12 @@ export type RouteAction =
       readonly correlationKey: string;
     };
 
-/** Finds the workflow correlation key an EHR reference was linked to on this event's connection. */
-export type LinkLookup = (ref: string) => Promise<string | undefined>;
+/**
+ * Finds the workflow correlation key an EHR reference was linked to on this event's connection, or,
+ * with `across`, on any of those connections too (the connections of one site: an EHR's FHIR API
+ * and its HL7 interface registered as two). This connection's own link wins.
+ */
+export type LinkLookup = (ref: string, across?: readonly string[]) => Promise<string | undefined>;
 
 export type Route = (event: EhrEvent, links: LinkLookup) => Promise<readonly RouteAction[]>;
 
