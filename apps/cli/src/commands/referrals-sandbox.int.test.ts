@@ -1,5 +1,6 @@
 /**
- * Issue 15's first proof, against the sandbox clinic as `npm start` plays it: the clinic sends each
+ * Issue 15's first proof, against the sandbox clinic as `npm start` plays it, over HTTP and with
+ * `steward referrals list`: the clinic sends each
  * referral as a FHIR ServiceRequest (with a Task) and as an HL7 REF^I12 whose RF1-6 is the same
  * number, and the patient is known to FHIR by EHR id and to HL7 by MRN. Over HTTP, each referral
  * is one card naming one patient, the destination (practitioner and practice) and the owner (who
@@ -8,13 +9,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MllpClient } from '@steward/ehr';
+import type { RunningServer } from '@steward/server';
+import { bearer, principalWith, sandboxServer, smallSeed, until, type TestPrincipal } from '@steward/server/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import type { ReferralDetail, ReferralItem } from '@steward/workflows';
-import type { RunningServer } from './server.js';
-import { sandboxServer, smallSeed, until } from './test-sandbox.js';
-import { bearer, principalWith, type TestPrincipal } from './testing.js';
+import { runCli } from '../testing.js';
 
 type Labelled = ReferralItem & { patientLabel?: { id: string; name?: string; birthDate?: string } };
 
@@ -72,6 +75,27 @@ for (const target of storeTargets()) {
       assert.ok(item.destination.organization !== null, "the destination's practice");
       assert.equal(item.owner, item.requester?.reference, 'the owner is who asked');
       assert.ok(item.requester?.name !== null && item.requester?.name !== undefined, "the owner's name");
+
+      // The command line shows the same: one row per referral, with the patient, the owner and the destination.
+      const home = mkdtempSync(join(tmpdir(), 'steward-referrals-sandbox-cli-'));
+      try {
+        const cli = await runCli({ HOME: home, STEWARD_SERVER_URL: server.url, STEWARD_TOKEN: coordinator.token }, [
+          'referrals',
+          'list',
+          '--site',
+          'sandbox',
+          '--limit',
+          '100',
+        ]);
+        assert.equal(cli.status, 0, cli.stderr);
+        const rows = cli.stdout.split('\n').filter((l) => l.includes('ServiceRequest/'));
+        assert.equal(rows.length, byRequest.size, 'one row per referral');
+        const row = rows.find((l) => l.includes(`ServiceRequest/${state.serviceRequest.id!}`))!;
+        for (const shown of [item.patientLabel.name, item.requester.name, item.destination.name])
+          assert.ok(row.includes(shown), 'the row names the patient, the owner and the destination');
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
 
       // The other channel's copy is an event on the same referral, not a second card.
       const detail = (await (
