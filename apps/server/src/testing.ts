@@ -200,3 +200,6 @@ export async function connectSandboxEhr(
     budget: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 },
   });
 }
+
+/** The sandbox server harness, for the proofs the command line runs against a living clinic. */
+export { sandboxServer, smallSeed, until } from './test-sandbox.js';

@@ -170,8 +170,9 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             : undefined;
       // Already tracked under another key (arrived first over HL7, or with the same identifier)?
       const exact = await linked([...tokens, ...(ehrId !== undefined ? [`${srPrefix}${ehrId}`] : [])]);
-      // Else the same number of the same patient brought by the other channel (referral-numbers.ts).
-      const numbers = referralNumbers(tokens);
+      // Else the same number of the same patient brought by the other channel (referral-numbers.ts),
+      // for a request the rules call a referral (a lab order never joins one this way).
+      const numbers = decision.referral ? referralNumbers(tokens) : [];
       const person =
         event.patientId === undefined || numbers.length === 0
           ? []
