@@ -67,6 +67,9 @@ const client = new FhirClient({
     privateKey,
     scopes: connection.scopes,
     transport,
+    // Discovery is a FHIR GET the sandbox may hold as a time-out fault until the client gives up:
+    // 1 s here, not the default 10 s, which some runs spent waiting at an applier's start.
+    timeoutMs: 1_000,
   }),
   budget: { requestsPerSecond: 500, burst: 100, maxConcurrent: 8 },
   // A Retry-After is not slept on inside the request: the applier schedules the retry instead.
