@@ -5,6 +5,12 @@
  * `ready` before its first round and `progress <n>` after each, so the parent can kill it
  * mid-commit; with `finish`,
  * runs until no write-back work is open, prints its figures as JSON and exits.
+ *
+ * The applier's clock is real time plus the time skipped while it had nothing to do but wait for
+ * a retry's back-off (or the EHR's Retry-After): the back-offs are scheduled and honoured as in
+ * production, without the test waiting them out on the real clock. Nothing is skipped while a
+ * commit waits for the sweep, since the EHR's late commits land in real time. The offset is
+ * printed as `clock <ms>` and carried to the next process, so time never runs backwards.
  */
 import {
   AuditLog,
@@ -16,7 +22,7 @@ import {
 import { keyRingWithMasterKey } from '@steward/governance/testing';
 import { ConnectionRegistry, FhirClient, FhirR4Channel, GovernedEhr, SmartBackendAuth } from '@steward/ehr';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
-import { systemClock, type RequestContext } from '@steward/core';
+import { systemClock, type Clock, type RequestContext } from '@steward/core';
 import { ProposalApplier } from './proposal-applier.js';
 
 export interface WriteBackChildArgs {
@@ -29,6 +35,8 @@ export interface WriteBackChildArgs {
   readonly finish: boolean;
   /** The client's time-out per request (ms): shorter than the sandbox's late commits. */
   readonly attemptTimeoutMs: number;
+  /** Idle time skipped by the processes before this one (ms): its clock starts that far ahead. */
+  readonly clockOffsetMs: number;
 }
 
 const args = JSON.parse(process.env['STEWARD_WRITEBACK_CHILD'] ?? 'null') as WriteBackChildArgs | null;
@@ -59,6 +67,9 @@ const client = new FhirClient({
     privateKey,
     scopes: connection.scopes,
     transport,
+    // Discovery is a FHIR GET the sandbox may hold as a time-out fault until the client gives up:
+    // 1 s here, not the default 10 s, which some runs spent waiting at an applier's start.
+    timeoutMs: 1_000,
   }),
   budget: { requestsPerSecond: 500, burst: 100, maxConcurrent: 8 },
   // A Retry-After is not slept on inside the request: the applier schedules the retry instead.
@@ -78,8 +89,23 @@ const port = new GovernedEhr({
   cipher,
   connection: () => Promise.resolve({ site: connection.site, actor: registry.actorOf(connection) }),
 }).writer;
+let skippedMs = args.clockOffsetMs;
+const clock: Clock = { now: () => new Date(Date.now() + skippedMs) };
+/** When only back-offs are open: moves the clock to the first retry due, instead of sleeping. False when none is ahead. */
+async function skipToNextRetry(): Promise<boolean> {
+  const { rows } = await db.query<{ due: Date | string | null }>(
+    "select min(next_attempt_at) as due from proposals where status = 'failed' and next_attempt_at is not null",
+  );
+  const due = rows[0]?.due;
+  if (due === null || due === undefined) return false;
+  const ahead = new Date(due).getTime() - clock.now().getTime();
+  if (ahead <= 0) return false;
+  skippedMs += ahead;
+  process.stdout.write(`clock ${skippedMs}\n`);
+  return true;
+}
 const applier = new ProposalApplier(
-  { db, cipher, policy, grants, audit },
+  { db, cipher, policy, grants, audit, clock },
   port,
   {},
   {
@@ -114,10 +140,13 @@ for (;;) {
   }
   const open = await applier.openWork();
   if (args.finish && open.approved === 0 && open.retrying === 0 && open.committed === 0) break;
-  if (results.length === 0) {
-    // Only retries waiting for their back-off, or commits waiting for the sweep: let time pass.
-    await new Promise((resolve) => setTimeout(resolve, open.committed > 0 ? sweepEveryMs : 50));
-    if (open.committed > 0) lastSweep = 0;
+  if (results.length === 0 && open.committed > 0) {
+    // Commits waiting for the sweep: let real time pass, so late commits land first.
+    await new Promise((resolve) => setTimeout(resolve, sweepEveryMs));
+    lastSweep = 0;
+  } else if (results.length === 0) {
+    // Only retries waiting for their back-off: their time comes at once (else a short pause, as before).
+    if (!(await skipToNextRetry())) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 process.stdout.write(`done ${JSON.stringify({ rounds, committed, ms: Date.now() - started })}\n`);
