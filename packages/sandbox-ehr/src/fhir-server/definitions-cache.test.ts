@@ -58,7 +58,7 @@ describe('FHIR definitions cut to what is read, kept between processes', () => {
     const dir = join(tmpdir(), 'steward-fhir-definitions');
     const first = readDefinitions('fhir/r4/search-parameters.json', 'identity-test', (r) => r);
     assert.ok(existsSync(dir));
-    const copies = readdirSync(dir).filter((n) => n.startsWith('fhir_r4_search-parameters.json.identity-test.'));
+    const copies = readdirSync(dir).filter((n) => n.startsWith('fhir_r4_search-parameters.json.identity-test-'));
     assert.ok(
       copies.some((n) => n.endsWith('.json')),
       'a copy named by the source file',

@@ -9,6 +9,7 @@
  * by write-then-rename so that processes starting together never read half a file; when that directory cannot
  * be written, the cut is used from memory and the next process cuts again.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,12 +19,14 @@ import type { Bundle, BundleEntry, CodeSystemConcept, Resource } from '@medplum/
 /** Returns the resource as kept, or undefined to leave the entry out. */
 export type DefinitionCut = (resource: Resource) => Resource | undefined;
 
-/** `file` (as `readJson` names it), cut by `cut`; `cutName` names the cut, so a changed cut gets a new copy. */
+/** `file` (as `readJson` names it), cut by `cut`; `cutName` labels the copy on disk. */
 export function readDefinitions(file: string, cutName: string, cut: DefinitionCut): Bundle {
   const source = resolve(getDataDir(), file);
   const { size, mtimeMs } = statSync(source);
   const dir = join(tmpdir(), 'steward-fhir-definitions');
-  const name = `${file.replaceAll('/', '_')}.${cutName}.${size}-${Math.trunc(mtimeMs)}.json`;
+  // The cut's own text is in the name too: changing what is kept can never read an older copy.
+  const cutHash = createHash('sha256').update(cut.toString()).digest('hex').slice(0, 12);
+  const name = `${file.replaceAll('/', '_')}.${cutName}-${cutHash}.${size}-${Math.trunc(mtimeMs)}.json`;
   const path = join(dir, name);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Bundle;
