@@ -38,7 +38,7 @@ export interface SandboxServerHarness {
   start(overrides?: Partial<StewardConfig>): Promise<RunningServer>;
 }
 
-/** A server like `npm start`'s: the sandbox EHR in-process (ephemeral ports, clinic held still). */
+/** A server like `npm start`'s: the sandbox EHR in-process (ephemeral ports, clinic held still, two days of slots). */
 export function sandboxServer(db: TestDatabase, seedDir: string, env: NodeJS.ProcessEnv = {}): SandboxServerHarness {
   const logs = new LogCapture();
   const logger = createLogger({ level: 'info', destination: logs });
@@ -50,6 +50,8 @@ export function sandboxServer(db: TestDatabase, seedDir: string, env: NodeJS.Pro
     STEWARD_SANDBOX_PORT: '0',
     STEWARD_SANDBOX_MLLP_PORT: '0',
     STEWARD_SANDBOX_SPEED: '0',
+    // Two days of slots, not ten: the clinic stands still and the tests book nothing far ahead.
+    STEWARD_SANDBOX_HORIZON_DAYS: '2',
     STEWARD_SANDBOX_SEED_DIR: seedDir,
     ...env,
   });

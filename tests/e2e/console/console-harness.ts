@@ -6,6 +6,7 @@
  * (CI) makes that a failure.
  */
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RequestContext, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
@@ -37,6 +38,48 @@ export function browserSkip(): string | undefined {
 /** A new browser with a new, empty profile (playwright's launch makes a fresh user-data-dir each time). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs, headless: true });
+}
+
+/** The world and the browser of a test file, opened together before its tests and closed after them. */
+export interface ConsoleSuite {
+  readonly world: ConsoleWorld;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the hooks that open one world and one browser for the enclosing `describe` (the server, the
+ * sandbox and Chromium start once a file; each test opens its own browser context, so none sees another's
+ * cookies or storage). Read `world` and `browser` from a `before` or a test, not while tests are declared.
+ */
+export function consoleSuite(): ConsoleSuite {
+  let opened: { world: ConsoleWorld; browser: Browser } | undefined;
+  before(async () => {
+    const [world, browser] = await Promise.allSettled([openConsoleWorld(), launchBrowser()]);
+    if (world.status === 'fulfilled' && browser.status === 'fulfilled') {
+      opened = { world: world.value, browser: browser.value };
+      return;
+    }
+    if (browser.status === 'fulfilled') await browser.value.close();
+    if (world.status === 'fulfilled') await world.value.close();
+    throw world.status === 'rejected' ? world.reason : (browser as PromiseRejectedResult).reason;
+  });
+  after(async () => {
+    await opened?.browser.close();
+    await opened?.world.close();
+  });
+  const get = (): { world: ConsoleWorld; browser: Browser } => {
+    if (opened === undefined)
+      throw new Error('the console suite is not open yet: read it from a before hook or a test');
+    return opened;
+  };
+  return {
+    get world() {
+      return get().world;
+    },
+    get browser() {
+      return get().browser;
+    },
+  };
 }
 
 export const SITE = 'north';
@@ -83,7 +126,9 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  const ehr = await startSandboxEhr({});
+  // Tokens that outlast the file: every sign-in moves the kernel's clock a TOTP step ahead of the EHR's real
+  // time, so after some minutes of it Steward's renewal would carry an assertion dated too far ahead.
+  const ehr = await startSandboxEhr({ accessTokenTtlSeconds: 86_400 });
   const ehrToken = await tokenFor(ehr, ['system/*.*']);
   const admin = await principalWith(t.kernel, 'ehr-admin', { role: 'admin' });
   const adminCtx: RequestContext = {

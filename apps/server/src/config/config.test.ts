@@ -62,6 +62,7 @@ describe('the configuration, one section per area', () => {
         mllpPort: 8472,
         speed: 10_000,
         seed: 'steward-demo',
+        horizonDays: 10,
         seedDir: undefined,
         dataDir: resolve(dataDir, 'sandbox-ehr'),
       },
@@ -98,6 +99,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_SANDBOX_MLLP_PORT: '0',
       STEWARD_SANDBOX_SPEED: '0',
       STEWARD_SANDBOX_SEED: 'other',
+      STEWARD_SANDBOX_HORIZON_DAYS: '3',
       STEWARD_SANDBOX_SEED_DIR: '/seeds/synthea-r4',
     });
     assert.equal(c.store.masterKeyFromEnv, true);
@@ -135,6 +137,7 @@ describe('the configuration, one section per area', () => {
       mllpPort: 0,
       speed: 0,
       seed: 'other',
+      horizonDays: 3,
       seedDir: '/seeds/synthea-r4',
       dataDir: '/var/lib/steward/sandbox-ehr',
     });
@@ -162,8 +165,14 @@ describe('the configuration, one section per area', () => {
       ['STEWARD_WORKFLOWS'],
     );
     assert.deepEqual(
-      refused(() => parseSandboxConfig({ STEWARD_SANDBOX: 'maybe', STEWARD_SANDBOX_SPEED: '-1' })),
-      ['STEWARD_SANDBOX', 'STEWARD_SANDBOX_SPEED'],
+      refused(() =>
+        parseSandboxConfig({
+          STEWARD_SANDBOX: 'maybe',
+          STEWARD_SANDBOX_SPEED: '-1',
+          STEWARD_SANDBOX_HORIZON_DAYS: '0',
+        }),
+      ),
+      ['STEWARD_SANDBOX', 'STEWARD_SANDBOX_HORIZON_DAYS', 'STEWARD_SANDBOX_SPEED'],
     );
     // A section ignores the others' variables.
     assert.equal(parseHttpConfig({ DATABASE_URL: 'mysql://db' }).port, 8470);

@@ -17,6 +17,11 @@ export interface SandboxConfig {
   /** STEWARD_SANDBOX_SEED: the clinic simulator's seed (default steward-demo): the same seed plays the same clinic. */
   readonly seed: string;
   /**
+   * STEWARD_SANDBOX_HORIZON_DAYS: how many days ahead the clinic opens its schedules' slots when it is first
+   * derived (default 10); tests that do not book far ahead set fewer, since each slot is a resource written.
+   */
+  readonly horizonDays: number;
+  /**
    * STEWARD_SANDBOX_SEED_DIR: the Synthea `synthea-r4` folder the sandbox EHR is seeded from (default:
    * the shared fixtures when present, else the built-in ten patients; `syntheaSeedSource`).
    */
@@ -38,6 +43,7 @@ export function readSandboxConfig(r: EnvReader, store: Pick<StoreConfig, 'dataDi
     mllpPort: r.int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),
     speed: r.int('STEWARD_SANDBOX_SPEED', 10_000, 0, 3_600_000),
     seed: r.text('STEWARD_SANDBOX_SEED') ?? 'steward-demo',
+    horizonDays: r.int('STEWARD_SANDBOX_HORIZON_DAYS', 10, 1, 60),
     seedDir: r.text('STEWARD_SANDBOX_SEED_DIR'),
     dataDir: sandboxDataDir(store),
   };

@@ -105,6 +105,7 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
         const mllp = runtime.get(sandboxConnectionName).mllpAddress;
         clinic = await startLiveClinic(ehr, {
           seed: config.seed,
+          horizonDays: config.horizonDays,
           startDate: nextClinicDay(kernel.clock.now()),
           ...(mllp !== undefined ? { hl7: { host: '127.0.0.1', port: mllp.port } } : {}),
           onError: (e) =>

@@ -25,6 +25,8 @@ export interface LiveClinicOptions {
   readonly startDate?: string;
   readonly timeZone?: string;
   readonly maxPatients?: number;
+  /** How many days ahead slots exist. Default: the simulator's default (10). */
+  readonly horizonDays?: number;
   /** Where the HL7 v2 feed goes (Steward's MLLP listener). None: FHIR only. */
   readonly hl7?: { readonly host: string; readonly port: number };
   readonly rates?: Partial<ClinicRates>;
@@ -78,6 +80,7 @@ export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOption
         ...(options.startDate !== undefined ? { startDate: options.startDate } : {}),
         ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
         ...(options.maxPatients !== undefined ? { maxPatients: options.maxPatients } : {}),
+        ...(options.horizonDays !== undefined ? { horizonDays: options.horizonDays } : {}),
       }),
     );
     simulator = new ClinicSimulator({ derived, ...simulatorOptions });

