@@ -6,6 +6,7 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { principalWith } from '@steward/server/testing';
 import { signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
 /** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
@@ -121,6 +122,41 @@ export function sessionTests(suite: ConsoleSuite): void {
     const body = await page.locator('body').innerText();
     assert.doesNotMatch(body, /Hiddenname/);
     assert.doesNotMatch(body, new RegExp(patient.identifiers[0]!.value));
+    await page.close();
+  });
+
+  it('the compliance officer finds who accessed a patient by their MRN, and a term naming nobody says so', async () => {
+    const patient = await world.patient('Audited');
+    const mrn = patient.identifiers[0]!;
+    // Steward met the patient as the EHR's feed would give them (by EHR id and MRN).
+    const feed = await principalWith(world.t.kernel, 'north-feed', { role: 'integration', site: 'north' });
+    await world.t.kernel.patients.resolve(
+      { actor: { kind: 'service', id: feed.id, name: 'north-feed', authMethod: 'api-token' } },
+      { connectionId: world.connection.id, site: 'north', ehrId: patient.ehrId, identifiers: patient.identifiers },
+    );
+    // The coordinator opens the patient's proposal in the console: a PHI read naming the patient.
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const coord = await browser.newPage();
+    await signIn(coord, world, 'coord.north');
+    await coord.goto(`${world.url}/console/#/review/${proposal.id}`);
+    await coord.getByRole('heading', { name: /Change appointment status/ }).waitFor();
+    await coord.close();
+
+    const page = await browser.newPage();
+    await signIn(page, world, 'compliance');
+    await page.goto(`${world.url}/console/#/audit`);
+    await page.getByLabel('Patient').fill(mrn.value);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const rows = page.locator('.audit-results tbody tr');
+    await rows.first().waitFor();
+    const text = await page.locator('.audit-results').innerText();
+    assert.match(text, /phi\.read/, 'the coordinator’s read of the proposal is listed');
+    assert.equal(await page.getByText(/No patient matches/).count(), 0);
+
+    await page.getByLabel('Patient').fill('MRN-0000-nobody');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText(/No patient matches “MRN-0000-nobody”/).waitFor();
+    assert.equal(await rows.count(), 0, 'no table when the term names nobody');
     await page.close();
   });
 }
