@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { runSteward, startCliTestServer } from './testing.js';
+import { migratedDataDir, runSteward, startCliTestServer } from './testing.js';
 
 const bin = new URL('../bin/steward.js', import.meta.url).pathname;
 
@@ -32,6 +32,7 @@ describe('steward staff and pools on the embedded store', () => {
   const steward = (token: string, ...args: string[]) => runSteward({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
+    await migratedDataDir(env);
     const r = spawnSync(
       process.execPath,
       [bin, 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token')],
