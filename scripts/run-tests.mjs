@@ -105,6 +105,10 @@ try {
   result = spawnSync(
     process.execPath,
     [
+      // Test processes (Node's runner passes this flag on to each) run PGlite's WebAssembly on its
+      // baseline compiler only: a test file's store work is short, and optimizing the hot functions
+      // cost more than it saved (20-40% of a store test file's CPU, and half its page faults).
+      '--liftoff-only',
       '--test',
       `--test-concurrency=${concurrency}`,
       '--test-reporter=spec',

@@ -13,7 +13,7 @@ import { createLogger } from '@steward/governance';
 import { generateContactExport } from '@steward/relationships';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { runCli, startCliTestServer } from './testing.js';
+import { migratedDataDir, runCli, startCliTestServer } from './testing.js';
 
 describe('steward contacts on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-contacts-cli-'));
@@ -40,6 +40,7 @@ describe('steward contacts on the embedded store', () => {
   ];
 
   before(async () => {
+    await migratedDataDir(env);
     assert.equal((await steward('', 'init', '--admin-user', 'alice')).status, 0);
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
     try {

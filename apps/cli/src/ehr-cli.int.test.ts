@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeKey } from '@steward/sandbox-ehr/testing';
 import type { RunningServer } from '@steward/server';
-import { runCli, startCli, startCliTestServer, type Run, type RunningCommand } from './testing.js';
+import { migratedDataDir, runCli, startCli, startCliTestServer, type Run, type RunningCommand } from './testing.js';
 
 describe('steward sandbox, ehr add and ehr check', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-ehr-cli-'));
@@ -51,6 +51,7 @@ describe('steward sandbox, ehr add and ehr check', () => {
     // The command prints where it answers once it listens, then runs until stopped.
     fhirBase = (await running.printed(/FHIR R4 base:\s+(\S+)/))[1] ?? '';
     const tokenFile = join(dir, 'admin.token');
+    await migratedDataDir(env);
     assert.equal((await steward('init', '--admin-user', 'alice', '--token-out', tokenFile)).status, 0);
     env['STEWARD_TOKEN'] = readFileSync(tokenFile, 'utf8').trim();
     server = await startCliTestServer(env);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { runCli, startCliTestServer } from './testing.js';
+import { migratedDataDir, runCli, startCliTestServer } from './testing.js';
 
 describe('steward retention and incidents on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-incidents-cli-'));
@@ -29,6 +29,7 @@ describe('steward retention and incidents on the embedded store', () => {
   const steward = (token: string, ...args: string[]) => runCli({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
+    await migratedDataDir(env);
     const r = await runCli(env, ['init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token')]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(readFileSync(join(dir, 'admin.token'), 'utf8').trim().length > 0);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
 import { loadConfig, openKernel, type Kernel } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { nextCode, runCli, startCliTestServer, totpSecretIn, type Run } from './testing.js';
+import { migratedDataDir, nextCode, runCli, startCliTestServer, totpSecretIn, type Run } from './testing.js';
 
 const operator = '00000000-0000-4000-8000-000000000000';
 
@@ -59,6 +59,7 @@ describe('steward recover admin on the embedded store', () => {
   let aliceToken = '';
 
   before(async () => {
+    await migratedDataDir(env);
     const init = await steward('init', '--admin-user', 'alice', '--token-out', join(dir, 'alice.token'));
     assert.equal(init.status, 0, init.stderr);
     aliceSecret = totpSecretIn(init.stdout);

@@ -17,7 +17,7 @@ import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { connectSandboxEhr, principalWith } from '@steward/server/testing';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { runCli, startCliTestServer, type Run } from './testing.js';
+import { migratedDataDir, runCli, startCliTestServer, type Run } from './testing.js';
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
@@ -56,6 +56,7 @@ describe('steward review on the embedded store', () => {
   before(async () => {
     ehr = await startSandboxEhr({});
     ehrToken = await tokenFor(ehr, ['system/*.*']);
+    await migratedDataDir(env);
     const init = await steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
     assert.equal(init.status, 0, init.stderr);
     adminToken = readFileSync(join(dir, 'admin.token'), 'utf8').trim();

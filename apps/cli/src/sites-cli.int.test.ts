@@ -6,16 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
-import { runSteward, startCliTestServer } from './testing.js';
-
-const bin = new URL('../bin/steward.js', import.meta.url).pathname;
+import { migratedDataDir, runCli, startCliTestServer } from './testing.js';
 
 describe('steward sites on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-sites-cli-'));
@@ -29,17 +26,11 @@ describe('steward sites on the embedded store', () => {
   let admin: string;
   let coordinator: string;
   let server: RunningServer | undefined;
-  const steward = (token: string, ...args: string[]) => runSteward({ ...env, STEWARD_TOKEN: token }, args);
+  const steward = (token: string, ...args: string[]) => runCli({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
-    const r = spawnSync(
-      process.execPath,
-      [bin, 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token')],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
+    await migratedDataDir(env);
+    const r = await runCli(env, ['init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token')]);
     assert.equal(r.status, 0, r.stderr);
     admin = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));

@@ -11,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embeddedStoreDir } from '@steward/store';
+import { copyPgliteTemplate } from '@steward/store/testing';
 
 // The `steward` command as a deployment runs it (spawned, not imported: an example sits above no app).
 const bin = fileURLToPath(new URL('../../../apps/cli/bin/steward.js', import.meta.url));
@@ -53,6 +55,8 @@ describe('steward start with STEWARD_EXTENSIONS', () => {
   let token = '';
 
   before(async () => {
+    // A copy of the tests' migrated store: init on it skips creating and migrating one (seconds of CPU).
+    await copyPgliteTemplate(embeddedStoreDir(join(dir, 'data')));
     const init = await runSteward(env, ['init', '--admin-user', 'alice', '--token-out', join(dir, 'token')]);
     assert.equal(init.status, 0, init.stderr);
     token = readFileSync(join(dir, 'token'), 'utf8').trim();

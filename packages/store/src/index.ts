@@ -7,5 +7,5 @@ export { migrate } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { migrations } from './migrations/index.js';
 export type { Migration } from './migrations/index.js';
-export { openDatabase } from './open-database.js';
+export { embeddedStoreDir, openDatabase } from './open-database.js';
 export type { StoreConfig } from './open-database.js';

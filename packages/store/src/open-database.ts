@@ -22,6 +22,11 @@ export interface StoreConfig {
   readonly dataDir: string;
 }
 
+/** Where the embedded store keeps its files inside Steward's data directory. */
+export function embeddedStoreDir(dataDir: string): string {
+  return join(dataDir, 'pgdata');
+}
+
 /** Opens the store and brings its schema up to date. */
 export async function openDatabase(config: StoreConfig): Promise<Database> {
   if (config.databaseUrl !== undefined && config.migrationDatabaseUrl !== undefined) {
@@ -35,7 +40,7 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
   const db =
     config.databaseUrl !== undefined
       ? await PostgresDatabase.open({ url: config.databaseUrl })
-      : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
+      : await PgliteDatabase.open(embeddedStoreDir(config.dataDir));
   try {
     await migrate(db);
   } catch (e) {

@@ -4,10 +4,10 @@
  */
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { ConflictError, type Actor } from '@steward/core';
 import { totpCode } from '@steward/governance';
 import { loadConfig, type StewardConfig } from '@steward/server';
+import { embeddedStoreDir } from '@steward/store';
 import { cliLogger, openStore } from '../session.js';
 import { readSecret } from '../prompt.js';
 import type { CliIo } from '../io.js';
@@ -38,7 +38,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   const made = {
     dataDir: !existsSync(config.store.dataDir),
     keyFile: !config.store.masterKeyFromEnv && !existsSync(config.store.masterKeyFile),
-    store: config.store.databaseUrl === undefined && !existsSync(join(config.store.dataDir, 'pgdata')),
+    store: config.store.databaseUrl === undefined && !existsSync(embeddedStoreDir(config.store.dataDir)),
     opened: false,
   };
   try {
@@ -58,7 +58,7 @@ function undo(
     rmSync(config.store.dataDir, { recursive: true, force: true });
     if (!made.keyFile) return;
   } else if (made.store) {
-    rmSync(join(config.store.dataDir, 'pgdata'), { recursive: true, force: true });
+    rmSync(embeddedStoreDir(config.store.dataDir), { recursive: true, force: true });
   }
   if (!made.keyFile) return;
   // A store that was opened already holds data keys sealed with the new master key: keep the

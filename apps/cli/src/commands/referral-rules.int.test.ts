@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '@steward/server';
-import { runCli, startCliTestServer, type Run } from '../testing.js';
+import { migratedDataDir, runCli, startCliTestServer, type Run } from '../testing.js';
 
 describe('steward ehr referral-rules on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-referral-rules-cli-'));
@@ -31,6 +31,7 @@ describe('steward ehr referral-rules on the embedded store', () => {
 
   before(async () => {
     token = '';
+    await migratedDataDir(env);
     const init = await steward('init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
     assert.equal(init.status, 0, init.stderr);
     token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();

@@ -18,7 +18,7 @@ import {
   type ReferralListItem,
   type ReferralStartPayload,
 } from '@steward/workflows';
-import { runCli, startCliTestServer, type Run } from '../testing.js';
+import { migratedDataDir, runCli, startCliTestServer, type Run } from '../testing.js';
 
 const CONN = '66666666-6666-4666-8666-666666666666';
 
@@ -37,6 +37,7 @@ describe('steward referrals on the embedded store', () => {
   const steward = (tok: string, ...args: string[]): Promise<Run> => runCli({ ...env, STEWARD_TOKEN: tok }, args);
 
   before(async () => {
+    await migratedDataDir(env);
     const init = await steward('', 'init', '--admin-user', 'alice', '--token-out', join(dir, 'admin.token'));
     assert.equal(init.status, 0, init.stderr);
     const kernel = await openKernel(loadConfig(env), createLogger({ level: 'error' }));
