@@ -110,16 +110,20 @@ export async function startWorkflowRuntime(
     ctx: drafter,
     read: async (ctx, connectionId, ref) => (await kernel.ehr.read(ctx, connectionId, ref)).resource,
   });
-  // The patient index learns the names of FHIR-fed patients the events only point at (a Patient
-  // reference): read once as steward-workflows, given to the index as the connection's own account.
+  // The patient index learns who the FHIR-fed patients the events only point at (a Patient
+  // reference) are: their identifiers (MRNs) and names, read once as steward-workflows, given to
+  // the index as the connection's own account.
   const demographics = new DemographicsLearner({
     index: kernel.patients,
     ctx: drafter,
     read: async (ctx, connectionId, ehrId) => {
       const { resource } = await kernel.ehr.read(ctx, connectionId, { resourceType: 'Patient', id: ehrId });
-      return resource.resourceType === 'Patient'
-        ? mapPatient(resource as unknown as Parameters<typeof mapPatient>[0]).demographics
-        : undefined;
+      if (resource.resourceType !== 'Patient') return undefined;
+      const patient = mapPatient(resource as unknown as Parameters<typeof mapPatient>[0]);
+      return {
+        identifiers: patient.identifiers,
+        ...(patient.demographics !== undefined ? { demographics: patient.demographics } : {}),
+      };
     },
     writerOf: async (connectionId) => ({
       actor: kernel.connections.actorOf(await kernel.connections.get(connectionId)),

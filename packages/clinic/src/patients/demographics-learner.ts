@@ -1,22 +1,32 @@
 /**
- * @module How the patient index learns the name, birth date and sex of patients the EHR's events
- * only point at (a FHIR order or appointment carries a Patient reference, not the person): the
- * router hands it each batch before routing it, and for each FHIR-fed patient still without
- * demographics it reads the EHR's `Patient/<id>` once, through the governed read-only reader (as
- * the workflows' account, audited there), and gives the index what it says (as the connection's
- * own account, which files EHR data). Bounded per batch. Nothing here throws the router's batch:
- * a read or a store that fails is reported with its code and tried again on a later sighting.
+ * @module How the patient index learns who the patients are that the EHR's events only point at (a
+ * FHIR order or appointment carries a Patient reference, not the person): the router hands it each
+ * batch before routing it, and for each FHIR-fed patient still without demographics it reads the
+ * EHR's `Patient/<id>` once, through the governed read-only reader (as the workflows' account,
+ * audited there), and gives the index what it says (as the connection's own account, which files
+ * EHR data): every identifier (so the patient is found by the MRN the EHR holds: the audit search,
+ * the console) and the name, birth date and sex. Bounded per batch. Nothing here throws the
+ * router's batch: a read or a store that fails is reported with its code and tried again on a
+ * later sighting.
  */
-import type { EhrEvent, RequestContext } from '@steward/core';
+import type { EhrEvent, PatientIdentifier, RequestContext } from '@steward/core';
 import type { SightingDemographics } from '@steward/governance';
 import type { PatientIndex } from './patient-index.js';
 
-/** The EHR's demographics of one patient (undefined: its Patient resource has none). Rejects with a coded error. */
-export type PatientDemographicsReader = (
+/** What the EHR's Patient resource says of one patient: every identifier, and the minimum demographics. */
+export interface EhrPatientRecord {
+  /** Every `Patient.identifier` with a system and a value. */
+  readonly identifiers: readonly PatientIdentifier[];
+  /** Absent when the resource has no usable name and birth date. */
+  readonly demographics?: SightingDemographics;
+}
+
+/** The EHR's record of one patient (undefined: no Patient resource came back). Rejects with a coded error. */
+export type EhrPatientReader = (
   ctx: RequestContext,
   connectionId: string,
   ehrId: string,
-) => Promise<SightingDemographics | undefined>;
+) => Promise<EhrPatientRecord | undefined>;
 
 /** A patient whose demographics could not be learned this time (ids and a code only, no PHI). */
 export interface DemographicsFailure {
@@ -26,10 +36,10 @@ export interface DemographicsFailure {
 }
 
 export interface DemographicsLearnerOptions {
-  readonly index: Pick<PatientIndex, 'withoutDemographics' | 'learnDemographics'>;
+  readonly index: Pick<PatientIndex, 'withoutDemographics' | 'learnDemographics' | 'linkIdentifiers'>;
   /** The account that reads the EHR (`phi.read` at the connection's site). */
   readonly ctx: RequestContext;
-  readonly read: PatientDemographicsReader;
+  readonly read: EhrPatientReader;
   /** The account that gives the index what the EHR said: the connection's own (`ehr.ingest`). */
   readonly writerOf: (connectionId: string) => Promise<RequestContext>;
   /** Told of every patient not learned this time (the server logs it). */
@@ -85,19 +95,24 @@ export class DemographicsLearner {
       const ehrId = candidates.get(patientId);
       if (ehrId === undefined) continue;
       try {
-        const demographics = await this.#o.read(this.#o.ctx, connectionId, ehrId);
-        if (demographics === undefined) {
+        const record = await this.#o.read(this.#o.ctx, connectionId, ehrId);
+        const writer = record === undefined ? undefined : await this.#o.writerOf(connectionId);
+        // The identifiers first: they may say this patient is one the index knows by another id.
+        const id =
+          writer === undefined || record === undefined || record.identifiers.length === 0
+            ? patientId
+            : await this.#o.index.linkIdentifiers(writer, patientId, {
+                connectionId,
+                ehrId,
+                identifiers: record.identifiers,
+              });
+        if (writer === undefined || record?.demographics === undefined) {
           if (this.#without.size >= maxRemembered) this.#without.clear();
           this.#without.add(patientId);
           fail(patientId, { code: 'FHIR_INVALID' });
           continue;
         }
-        await this.#o.index.learnDemographics(
-          await this.#o.writerOf(connectionId),
-          patientId,
-          demographics,
-          connectionId,
-        );
+        await this.#o.index.learnDemographics(writer, id, record.demographics, connectionId);
         learned++;
       } catch (e) {
         fail(patientId, e);

@@ -26,6 +26,7 @@ import type {
   PatientSighting,
   PolicyDecisionPoint,
   ResolvableEvent,
+  ResolvableSubject,
   SightingDemographics,
   TransactionalAudit,
 } from '@steward/governance';
@@ -209,6 +210,55 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
   }
 
   /**
+   * Links the identifiers the EHR's own Patient resource gives (read by whoever learns them) to
+   * the Steward patient its EHR id on that connection finds, by the index's deterministic rules,
+   * exactly as an inbound event carrying both would: an identifier nobody holds is added (kept in
+   * the link history), so the patient is found by their MRN from then on; one another patient
+   * holds means the EHR says they are one person, and the two are merged as the journal would
+   * (older survives, the merge kept in the history, the entry naming both). Allowed like `resolve`
+   * (`ehr.ingest` or `phi.write` at the patient's site), audited. Returns the patient the EHR id
+   * and identifiers find now.
+   */
+  async linkIdentifiers(
+    ctx: RequestContext,
+    patientId: string,
+    learned: {
+      readonly connectionId: string;
+      readonly ehrId: string;
+      readonly identifiers: PatientSighting['identifiers'];
+    },
+  ): Promise<string> {
+    const [row] = await patientRows(this.#db, [patientId]);
+    if (row === undefined) throw new NotFoundError(`patient ${patientId}`);
+    const scope = { site: row.site };
+    const ingest = await this.#policy.decide(ctx, 'ehr.ingest', scope);
+    const decision = ingest.allowed ? ingest : await this.#policy.enforce(ctx, 'phi.write', scope);
+    const sighting: PatientSighting = { ...learned, site: row.site };
+    return this.#audit.transact(
+      async (tx) => {
+        const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, row.site, this.#cache);
+        const id = await r.resolve(sighting, { source: 'ehr' });
+        await r.flush();
+        return id ?? patientId;
+      },
+      (id) => [
+        {
+          actor: ctx.actor,
+          event: 'phi.update',
+          action: 'U',
+          outcome: 'success',
+          patientIds: [...new Set([id, patientId])],
+          entity: { kind: 'Patient', id },
+          fields: ['identifiers'],
+          site: row.site,
+          purposeOfUse: decision.purposeOfUse,
+          source: sourceOf(ctx),
+        },
+      ],
+    );
+  }
+
+  /**
    * A resolution pass in `tx` acting for `actorId` at `site`, sharing this index's key cache (a
    * merge made through it clears the cache). For the review list's links.
    */
@@ -216,26 +266,31 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     return new Resolution(tx, this.#cipher, this.#clock.now(), actorId, site, this.#cache);
   }
 
-  /** `PatientResolver`: the journal's events, resolved in its filing transaction (merges followed). */
+  /**
+   * `PatientResolver`: the journal's events (and the subjects of messages that file none),
+   * resolved in its filing transaction (merges followed).
+   */
   async resolveEvents(
     tx: Sql,
     ctx: RequestContext,
     site: string,
-    events: readonly ResolvableEvent[],
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
   ): Promise<readonly (string | undefined)[]> {
     const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
-    const sightings = events.map((e) => sightingsOf(e.input, site));
+    const sightings = events.map((e) =>
+      'input' in e ? sightingsOf(e.input, site) : [sightingOf(e.subject, e.connectionId, site)],
+    );
     await r.prefetch(sightings.flat());
     const out: (string | undefined)[] = [];
     for (const [i, e] of events.entries()) {
       const [own, retiredSighting] = sightings[i] ?? [];
       const from = { source: 'ehr' as const, sourceRef: e.id };
       const id = own === undefined ? undefined : await r.resolve(own, from);
-      const facts = e.input.facts;
-      if (id !== undefined && retiredSighting !== undefined && facts.kind === 'Merge' && facts.scope === 'patient') {
+      const facts = 'input' in e ? e.input.facts : undefined;
+      if (id !== undefined && retiredSighting !== undefined && facts?.kind === 'Merge' && facts.scope === 'patient') {
         // The EHR says who survives: the retired patient points at it from now on, whatever their age.
         const retired = await r.resolve(retiredSighting, from);
-        if (retired !== undefined) await r.merge(retired, id, from, e.input.connectionId);
+        if (retired !== undefined) await r.merge(retired, id, from, own?.connectionId);
       }
       out.push(id);
     }
