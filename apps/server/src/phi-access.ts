@@ -12,6 +12,8 @@
  *   organizations, locations, services): the channel audits every EHR read as `phi.read`, but these
  *   are about staff and places, not a patient;
  * - failed or denied attempts: nothing was read (their entries name the patient when one was asked for);
+ * - a search that found nothing (its reason counts 0 results: `proposals:0`, `referrals:0`): it
+ *   showed no patient's data, so there is nobody to name (a coordinator's empty review queue);
  * - the dashboards' figures (`OperationsReport`, `FollowupReport`): counts over a site, no
  *   patient's record shown; audited as searches all the same, naming nobody.
  */
@@ -41,9 +43,18 @@ export interface AuditedAccess {
   readonly event: string;
   readonly outcome: string;
   readonly entity?: { readonly kind: string } | undefined;
+  readonly reason?: string | undefined;
 }
+
+/** `<results>:0`, the reason of a search that found nothing (searches audit `<results>:<count>`). */
+const foundNothing = /^[a-z-]+:0$/;
 
 /** Whether an entry is a successful read or write of a patient's data (so it must name the patient). */
 export function isPhiAccess(e: AuditedAccess): boolean {
-  return phiEvents.has(e.event) && e.outcome === 'success' && !notAboutAPatient.has(e.entity?.kind ?? '');
+  return (
+    phiEvents.has(e.event) &&
+    e.outcome === 'success' &&
+    !notAboutAPatient.has(e.entity?.kind ?? '') &&
+    !(e.event === 'phi.search' && foundNothing.test(e.reason ?? ''))
+  );
 }
