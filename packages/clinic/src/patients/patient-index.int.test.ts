@@ -406,6 +406,33 @@ for (const target of storeTargets()) {
         entries.rows.some((r) => (JSON.parse(r.entry) as { fields?: string[] }).fields?.includes('identifiers')),
       );
       for (const r of entries.rows) assert.ok(!r.entry.includes(mrn.value), 'no identifier in the audit entry');
+      // A second EHR record the EHR gives the same MRN is, by the index's rule, the same person:
+      // merged into the older, on the record (link history) and audited naming both.
+      const twin = await index.resolve(ctx(feedId), {
+        connectionId: north.id,
+        site: 'north',
+        ehrId: 'fhir-linked-2',
+        identifiers: [],
+      });
+      assert.equal(
+        await index.linkIdentifiers(ctx(feedId), twin, {
+          connectionId: north.id,
+          ehrId: 'fhir-linked-2',
+          identifiers: [mrn],
+        }),
+        bare,
+      );
+      const merged = await db.query<{ kind: string; other: string }>(
+        `select kind, other_patient_id::text as other from clinic_patient_links where patient_id = $1 and kind = 'merged'`,
+        [twin],
+      );
+      assert.deepEqual(merged.rows, [{ kind: 'merged', other: bare }]);
+      await audit.flush();
+      const both = await db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'phi.update' and patient_ids @> array[$1::text, $2::text]`,
+        [bare, twin],
+      );
+      assert.equal(both.rows[0]?.n, 1);
     });
 
     it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {

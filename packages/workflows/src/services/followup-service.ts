@@ -141,7 +141,10 @@ export class FollowupService {
       this.#deps.db,
       items.map((i) => i.id),
     );
-    await this.#deps.audit.append(searchEntry(ctx, decision, query.site, 'Followup', query, patientIds));
+    await this.#deps.audit.append({
+      ...searchEntry(ctx, decision, query.site, 'Followup', query, patientIds),
+      reason: `followups:${items.length}`,
+    });
     const last = items.at(-1);
     return { items, ...(items.length === limit && last !== undefined ? { next: last.id } : {}) };
   }
