@@ -42,11 +42,12 @@ export interface ResolvableSubject {
 }
 
 /**
- * Resolves the patients of inbound events (and of messages that file no event) to Steward patient ids inside the journal's filing
- * transaction, so an event, its patient links and the receipt's audit entry (which names the
- * patients) commit together. The journal has already decided `ehr.ingest` at `site` for `ctx`;
- * merge events are followed here (the retired patient points at the survivor from then on).
- * Returns one id per event, in order, undefined for an event that names no patient.
+ * Resolves the patients of inbound events (and the subjects of messages that file no event) to
+ * Steward patient ids inside the journal's filing transaction, so an event, its patient links and
+ * the receipt's audit entry (which names the patients) commit together. The journal has already
+ * decided `ehr.ingest` at `site` for `ctx`; merge events are followed here (the retired patient
+ * points at the survivor from then on).
+ * Returns one id per item, in order, undefined for one that names no patient.
  */
 export interface PatientResolver {
   resolveEvents(
