@@ -70,7 +70,15 @@ for (const target of storeTargets()) {
     });
 
     it('names a patient on every PHI entry, and the MRN search lists what the coordinator did', async () => {
-      const patient = ((await ehr('GET', 'Patient?_count=1')) as Bundle<Patient>).entry![0]!.resource!;
+      const seeded = ((await ehr('GET', 'Patient?_count=1')) as Bundle<Patient>).entry![0]!.resource!;
+      // Synthea's MRN is the Patient's FHIR id; the EHR gives this one an MRN of its own. Steward
+      // follows orders, not Patients: it learns the MRN only from the Patient the order points at.
+      const patient = (await ehr('PUT', `Patient/${seeded.id!}`, {
+        ...seeded,
+        identifier: seeded.identifier!.map((i) =>
+          i.type?.coding?.some((c) => c.code === 'MR') === true ? { ...i, value: 'MRN-AUDIT-0001' } : i,
+        ),
+      })) as Patient;
       const doctors = ((await ehr('GET', 'Practitioner?_count=2')) as Bundle<Practitioner>).entry!;
       const [pcp, specialist] = [doctors[0]!.resource!, doctors[1]!.resource!];
       const referral = await ehr('POST', 'ServiceRequest', {

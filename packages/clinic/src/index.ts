@@ -10,7 +10,8 @@ export type {
   DemographicsFailure,
   DemographicsLearnerOptions,
   DemographicsRound,
-  PatientDemographicsReader,
+  EhrPatientReader,
+  EhrPatientRecord,
 } from './patients/index.js';
 export { PatientReviews } from './patients/index.js';
 export type { PatientReview, PatientReviewsDeps } from './patients/index.js';

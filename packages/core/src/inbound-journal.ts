@@ -5,7 +5,7 @@
  * before. The governed implementation (encrypted, audited) is `EhrJournal` in governance;
  * `MemoryInboundJournal` (in @steward/ehr) is the in-memory one for fast tests.
  */
-import type { EhrEvent, EhrEventChannel, EhrEventInput } from './ehr-events.js';
+import type { EhrEvent, EhrEventChannel, EhrEventInput, PatientRef } from './ehr-events.js';
 
 export interface InboundMessage {
   readonly connectionId: string;
@@ -24,6 +24,13 @@ export interface InboundMessage {
    * (under the key plus its content hash) and flagged `control-id-reused` for a person.
    */
   readonly keyMayRepeat?: boolean;
+  /**
+   * The patient the message is about, when the channel can tell (a FHIR resource's patient, an
+   * HL7 message's PID). Receiving a patient's data is a PHI access even when no event comes of it
+   * (a superseded document, a type's first sync): the governed journal resolves this patient in
+   * the filing transaction and names them on the receipt's audit entry when no event does.
+   */
+  readonly subject?: PatientRef;
 }
 
 /** Why a filed message is on the attention list although it was processed. */

@@ -145,6 +145,7 @@ export type {
   PatientSighting,
   SightingDemographics,
   ResolvableEvent,
+  ResolvableSubject,
 } from './records/index.js';
 export {
   retentionKinds,

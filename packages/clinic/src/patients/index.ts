@@ -12,5 +12,6 @@ export type {
   DemographicsFailure,
   DemographicsLearnerOptions,
   DemographicsRound,
-  PatientDemographicsReader,
+  EhrPatientReader,
+  EhrPatientRecord,
 } from './demographics-learner.js';

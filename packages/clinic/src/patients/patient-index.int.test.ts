@@ -352,6 +352,59 @@ for (const target of storeTargets()) {
       assert.ok(!entries.rows[0]!.entry.includes('N-AB-7') && !entries.rows[0]!.entry.includes('Abara'));
     });
 
+    it('names the patient a message is about on its receipt when it files no event', async () => {
+      const mrn = { system: 'urn:north:mrn', value: 'N-DOC-1' };
+      const fhirMsg = (key: string, subject: PatientRef) => ({
+        ...msg(north.id, key),
+        channel: 'fhir-poll' as const,
+        raw: '{"resourceType":"DocumentReference","status":"superseded"}',
+        messageType: 'DocumentReference',
+        subject,
+      });
+      // A superseded document of a patient known by MRN: no event, the receipt names them.
+      const known = await index.resolve(ctx(feedId), { connectionId: north.id, site: 'north', identifiers: [mrn] });
+      const first = await feeds.north.receive(fhirMsg('DocumentReference/d1/_history/1', { identifiers: [mrn] }), []);
+      assert.deepEqual(first.status === 'stored' ? first.events : undefined, []);
+      // A patient first met so (by EHR id), a resend of it, and one kept but not routed.
+      const bare = { ehrId: 'fhir-doc-only', identifiers: [] };
+      const second = await feeds.north.receive(fhirMsg('DocumentReference/d2/_history/1', bare), []);
+      const again = await feeds.north.receive(fhirMsg('DocumentReference/d2/_history/1', bare), []);
+      const ignored = await feeds.north.ignore(fhirMsg('Observation/o1/_history/1', bare), 'not routed');
+      assert.equal(again.status, 'duplicate');
+      assert.equal(ignored.status, 'ignored');
+      const found = await index.patientIdOf({
+        connectionId: north.id,
+        site: 'north',
+        ehrId: 'fhir-doc-only',
+        identifiers: [],
+      });
+      assert.ok(found !== undefined, 'the patient met by a message without events is in the index');
+      await audit.flush();
+      const receipts = async (ids: readonly string[]) => {
+        const { rows } = await db.query<{ patient_ids: string[]; entry: string }>(
+          `select patient_ids, entry from audit_log where event = 'ehr.received' order by seq`,
+        );
+        return rows.filter((r) => ids.includes((JSON.parse(r.entry) as { entity: { id: string } }).entity.id));
+      };
+      const named = await receipts([first, second, again, ignored].map((o) => o.messageId));
+      assert.deepEqual(
+        named.map((r) => r.patient_ids),
+        [[known], [found], [found], [found]],
+      );
+      for (const r of named) assert.ok(!r.entry.includes('fhir-doc-only') && !r.entry.includes('N-DOC-1'));
+      // A message that names no patient (a practitioner) and files no event names nobody.
+      const staff = await feeds.north.receive(
+        { ...msg(north.id, 'Practitioner/p1/_history/1'), channel: 'fhir-poll' },
+        [],
+      );
+      await audit.flush();
+      const none = await receipts([staff.messageId]);
+      assert.deepEqual(
+        none.map((r) => r.patient_ids),
+        [[]],
+      );
+    });
+
     it('sends look-alikes arriving from the feed to review, matched on the demographics it sent', async () => {
       const demographics = {
         name: { family: 'Everyman', given: ['Adam'] },

@@ -27,6 +27,7 @@ import type {
   PatientSighting,
   PolicyDecisionPoint,
   ResolvableEvent,
+  ResolvableSubject,
   SightingDemographics,
   TransactionalAudit,
 } from '@steward/governance';
@@ -238,26 +239,31 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     return new Resolution(tx, this.#cipher, this.#clock.now(), actorId, site, this.#cache);
   }
 
-  /** `PatientResolver`: the journal's events, resolved in its filing transaction (merges followed). */
+  /**
+   * `PatientResolver`: the journal's events (and the subjects of messages that file none),
+   * resolved in its filing transaction (merges followed).
+   */
   async resolveEvents(
     tx: Sql,
     ctx: RequestContext,
     site: string,
-    events: readonly ResolvableEvent[],
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
   ): Promise<readonly (string | undefined)[]> {
     const r = new Resolution(tx, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
-    const sightings = events.map((e) => sightingsOf(e.input, site));
+    const sightings = events.map((e) =>
+      'input' in e ? sightingsOf(e.input, site) : [sightingOf(e.subject, e.connectionId, site)],
+    );
     await r.prefetch(sightings.flat());
     const out: (string | undefined)[] = [];
     for (const [i, e] of events.entries()) {
       const [own, retiredSighting] = sightings[i] ?? [];
       const from = { source: 'ehr' as const, sourceRef: e.id };
       const id = own === undefined ? undefined : await r.resolve(own, from);
-      const facts = e.input.facts;
-      if (id !== undefined && retiredSighting !== undefined && facts.kind === 'Merge' && facts.scope === 'patient') {
+      const facts = 'input' in e ? e.input.facts : undefined;
+      if (id !== undefined && retiredSighting !== undefined && facts?.kind === 'Merge' && facts.scope === 'patient') {
         // The EHR says who survives: the retired patient points at it from now on, whatever their age.
         const retired = await r.resolve(retiredSighting, from);
-        if (retired !== undefined) await r.merge(retired, id, from, e.input.connectionId);
+        if (retired !== undefined) await r.merge(retired, id, from, own?.connectionId);
       }
       out.push(id);
     }

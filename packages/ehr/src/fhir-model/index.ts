@@ -13,6 +13,7 @@ export { mapDocumentReference, documentReferencePatient } from './map-document-r
 export { mapPatient, patientLinks } from './map-patient.js';
 export type { PatientLink } from './map-patient.js';
 export { changeEvents, decideEventTypes, eventResourceTypes } from './change-events.js';
+export { subjectOf } from './resource-subject.js';
 export type { ChangeContext, EventResourceType } from './change-events.js';
 export {
   parseSubscriptionNotification,

@@ -20,11 +20,12 @@ import {
   type EhrEventInput,
   type InboundJournal,
   type InboundMessage,
+  type PatientRef,
 } from '@steward/core';
 import { ackSourceFromHeader, ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
 import { buildBatchAck, splitBatch } from './batch.js';
 import { mapHl7 } from './map.js';
-import type { Hl7MapContext } from './map-common.js';
+import { patientFrom, type Hl7MapContext } from './map-common.js';
 import { component, parseHl7, type ParsedHl7 } from './parse.js';
 
 /** What the listener logs: operational facts only (connection, type, reason), never message content. */
@@ -137,9 +138,15 @@ export class Hl7Intake {
         ignored = `message type ${parsed.type} is not supported by Steward; kept, not routed`;
       }
     }
+    // A message that makes no event (a type not routed, an A08 with nothing new) still brought a
+    // patient's data: its receipt names the PID's patient.
+    const subject = events.length === 0 ? pidPatient(parsed, this.o.mapContext) : undefined;
+    const message = subject === undefined ? base : { ...base, subject };
     try {
       const outcome =
-        ignored === undefined ? await this.o.journal.receive(base, events) : await this.o.journal.ignore(base, ignored);
+        ignored === undefined
+          ? await this.o.journal.receive(message, events)
+          : await this.o.journal.ignore(message, ignored);
       if (outcome.status === 'dead-letter')
         return { code: 'AR', source, reason: 'the message was put on the dead-letter list', errorCode: '102' };
       if ((outcome.status === 'stored' || outcome.status === 'ignored') && outcome.flag === 'control-id-reused')
@@ -240,4 +247,15 @@ export function routingProblems(routing: Hl7Routing | undefined, path: string): 
         out.push({ path: `${path}.${key}`, message: `${p} is not a type pattern like ADT or SIU^S12` });
   }
   return out;
+}
+
+/** The PID's patient, when the message has a usable one (never a refusal: the events decide that). */
+function pidPatient(parsed: ParsedHl7, ctx: Hl7MapContext): PatientRef | undefined {
+  const pid = parsed.message.getSegment('PID');
+  if (pid === undefined) return undefined;
+  try {
+    return patientFrom(ctx, pid);
+  } catch {
+    return undefined;
+  }
 }

@@ -42,7 +42,10 @@ class GatedJournal implements InboundJournal {
   deadLetters(connectionId?: string) {
     return this.inner.deadLetters(connectionId);
   }
+  /** The patient each ignored message said it is about (its receipt names them). */
+  ignoredSubjects: InboundMessage['subject'][] = [];
   ignore(message: InboundMessage, reason: string): Promise<ReceiveOutcome> {
+    this.ignoredSubjects.push(message.subject);
     return this.inner.ignore(message, reason);
   }
   attention(limit?: number) {
@@ -127,6 +130,8 @@ describe('MllpListener over TCP', () => {
       attention.items.filter((i) => i.kind === 'ignored').map((i) => [i.messageType, i.reason]),
       [['ADT^A02', 'message type ADT^A02 is not supported by Steward; kept, not routed']],
     );
+    // No event came of it, but it is about the PID's patient: the message says so for its receipt.
+    assert.ok((journal.ignoredSubjects[0]?.identifiers.length ?? 0) >= 1, 'the PID-3 patient');
   });
 
   it('a journal failure is AE and nothing is stored; a resend then succeeds', async () => {

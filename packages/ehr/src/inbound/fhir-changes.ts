@@ -22,7 +22,13 @@ import {
 } from '@steward/core';
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { FhirClient } from '../fhir-r4/index.js';
-import { changeEvents, detectGaps, eventResourceTypes, parseSubscriptionNotification } from '../fhir-model/index.js';
+import {
+  changeEvents,
+  detectGaps,
+  eventResourceTypes,
+  parseSubscriptionNotification,
+  subjectOf,
+} from '../fhir-model/index.js';
 import { planPolling, type VendorProfile } from '../vendors/index.js';
 import { isDirectoryKind } from '@steward/clinic';
 
@@ -273,6 +279,8 @@ export class FhirChanges {
     const previous = needsPrevious ? await this.previousVersion(resource) : undefined;
     const receivedAt = this.clock.now();
     const version = resource.meta?.versionId ?? resource.meta?.lastUpdated ?? receivedAt.toISOString();
+    // The patient it is about: the receipt names them even when no event comes of it.
+    const subject = subjectOf(resource);
     const message: InboundMessage = {
       connectionId: this.options.connectionId,
       channel,
@@ -280,6 +288,7 @@ export class FhirChanges {
       raw: JSON.stringify(fetched),
       messageType: resource.resourceType,
       receivedAt,
+      ...(subject !== undefined ? { subject } : {}),
     };
     try {
       const events = changeEvents(resource, previous, {

@@ -29,6 +29,8 @@ export interface Filing {
   readonly flag: InboundFlag | null;
   /** Who files it, at which site: the patient resolver acts as them (absent: patients not resolved). */
   readonly filedBy?: { readonly ctx: RequestContext; readonly site: string };
+  /** The Steward patient of `message.subject`, resolved when the message files no event. */
+  readonly subjectPatientId?: string | undefined;
 }
 
 export interface PreparedEvent {

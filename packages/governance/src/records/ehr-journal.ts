@@ -103,7 +103,7 @@ export class EhrJournal {
   private readonly decisionTtlMs: number;
   private readonly patients: PatientResolver | undefined;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
-  private readonly filings: UnitBatch<Filing, ReceiveOutcome> = { writeAll: (tx, items) => this.fileAll(tx, items) };
+  private readonly filings: UnitBatch<Filing, Filed> = { writeAll: (tx, items) => this.fileAll(tx, items) };
 
   constructor(
     private readonly db: Database,
@@ -202,10 +202,10 @@ export class EhrJournal {
         this.audit.transactBatch(
           this.filings,
           { ...this.prepare(message, events, ignoredReason), filedBy: { ctx, site: connection.site } },
-          (outcome) => [
+          ({ outcome, patientIds }) => [
             this.entry(ctx, connection, 'ehr.received', message, outcome.messageId, decision.purposeOfUse, {
               reason: receivedReason(outcome),
-              patientIds: patientsOf(outcome),
+              patientIds,
             }),
           ],
         ),
@@ -213,7 +213,7 @@ export class EhrJournal {
     );
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
-    return settled.map((r) => (r as PromiseFulfilledResult<ReceiveOutcome>).value);
+    return settled.map((r) => (r as PromiseFulfilledResult<Filed>).value.outcome);
   }
 
   /** Seals the raw message and each event under its own row id (the AAD binds ciphertext to row). */
@@ -241,6 +241,14 @@ export class EhrJournal {
     };
   }
 
+  /** Resolves the filings' patients (when the journal has a resolver), then files them. */
+  private async fileAll(tx: Sql, filings: readonly Filing[]): Promise<readonly Filed[]> {
+    const items = this.patients === undefined ? filings : await resolvePatients(this.patients, tx, filings);
+    const outcomes = await this.fileOrRefile(tx, items);
+    // The receipt names the patients the message is about, whatever became of its events.
+    return outcomes.map((outcome, i) => ({ outcome, patientIds: patientsOf(items[i] as Filing) }));
+  }
+
   /**
    * Files messages with `fileRows`; then every message whose key was taken and whose key may
    * repeat (HL7 MSH-10) is compared with the message filed under that key. Same content: a
@@ -251,8 +259,7 @@ export class EhrJournal {
    * Its events' dedup keys get the same suffix, since keys derived from the reused control id
    * would otherwise collide with the first message's events and be skipped.
    */
-  private async fileAll(tx: Sql, filings: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
-    const items = this.patients === undefined ? filings : await resolvePatients(this.patients, tx, filings);
+  private async fileOrRefile(tx: Sql, items: readonly Filing[]): Promise<readonly ReceiveOutcome[]> {
     const outcomes = [...(await fileRows(tx, items))];
     const taken = items.flatMap((f, i) => {
       const o = outcomes[i];
@@ -484,6 +491,12 @@ export class EhrJournal {
       ...(extra.patientIds !== undefined && extra.patientIds.length > 0 ? { patientIds: extra.patientIds } : {}),
     };
   }
+}
+
+/** A filed message's outcome and the Steward patients its receipt names. */
+interface Filed {
+  readonly outcome: ReceiveOutcome;
+  readonly patientIds: readonly string[];
 }
 
 /** The `ehr.received` audit reason: counts and flags, never content. */

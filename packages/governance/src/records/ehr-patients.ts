@@ -3,13 +3,14 @@
  * patient from the `PatientResolver` in the filing transaction, and receipts, reads and their
  * audit entries name those patients.
  */
-import type { EhrEvent, ReceiveOutcome, RequestContext } from '@steward/core';
+import type { EhrEvent, RequestContext } from '@steward/core';
 import type { Sql } from '@steward/store';
 import type { Filing, PreparedEvent } from './ehr-inbound-rows.js';
-import type { PatientResolver } from './patient-resolver.js';
+import type { PatientResolver, ResolvableSubject } from './patient-resolver.js';
 
 /**
- * Gives every event of the filings its Steward patient, one resolver call per filer and site
+ * Gives every event of the filings its Steward patient, and every filing without events the
+ * patient its message is about (`subject`, when it says), one resolver call per filer and site
  * (the filings of one writer transaction usually share both), inside the filing transaction.
  */
 export async function resolvePatients(
@@ -17,28 +18,40 @@ export async function resolvePatients(
   tx: Sql,
   filings: readonly Filing[],
 ): Promise<readonly Filing[]> {
-  const groups = new Map<string, { ctx: RequestContext; site: string; events: PreparedEvent[] }>();
+  type Group = { ctx: RequestContext; site: string; items: (PreparedEvent | ResolvableSubject)[] };
+  const groups = new Map<string, Group>();
   for (const f of filings) {
-    if (f.filedBy === undefined || f.events.length === 0) continue;
+    const subject = f.events.length === 0 ? f.message.subject : undefined;
+    if (f.filedBy === undefined || (f.events.length === 0 && subject === undefined)) continue;
     const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
-    const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, events: [] };
-    group.events.push(...f.events);
+    const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, items: [] };
+    if (subject !== undefined) group.items.push({ id: f.messageId, connectionId: f.message.connectionId, subject });
+    else group.items.push(...f.events);
     groups.set(key, group);
   }
   const ids = new Map<string, string | undefined>();
   for (const g of groups.values()) {
-    const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.events);
-    g.events.forEach((e, i) => ids.set(e.id, resolved[i]));
+    const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.items);
+    g.items.forEach((e, i) => ids.set(e.id, resolved[i]));
   }
   return filings.map((f) =>
-    f.events.length === 0 ? f : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
+    f.events.length === 0
+      ? ids.has(f.messageId)
+        ? { ...f, subjectPatientId: ids.get(f.messageId) }
+        : f
+      : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
   );
 }
 
-/** The Steward patients a receipt's stored events resolved to, each once. */
-export function patientsOf(outcome: ReceiveOutcome): readonly string[] {
-  if (outcome.status !== 'stored') return [];
-  return [...new Set(outcome.events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId])))];
+/**
+ * The Steward patients a filing's receipt names, each once: those its events resolved to (filed
+ * now, or before under the same change: the message about them was received all the same), or
+ * the patient the message is about when it files no event.
+ */
+export function patientsOf(filing: Filing): readonly string[] {
+  const ids = filing.events.flatMap((e) => (e.patientId === undefined ? [] : [e.patientId]));
+  if (filing.subjectPatientId !== undefined) ids.push(filing.subjectPatientId);
+  return [...new Set(ids)];
 }
 
 export const patientIdsOf = (events: readonly EhrEvent[]): { patientIds?: readonly string[] } => {

@@ -12,4 +12,5 @@ export type {
   PatientSighting,
   SightingDemographics,
   ResolvableEvent,
+  ResolvableSubject,
 } from './patient-resolver.js';

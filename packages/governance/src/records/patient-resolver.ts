@@ -3,7 +3,7 @@
  * lives above it (packages/clinic): the journal resolves each inbound event's patient while filing
  * it. (The audit search's port, `AuditPatientLookup`, is the audit folder's.)
  */
-import type { EhrEventInput, PatientIdentifier, RequestContext } from '@steward/core';
+import type { EhrEventInput, PatientIdentifier, PatientRef, RequestContext } from '@steward/core';
 import type { Sql } from '@steward/store';
 
 /** The minimum demographics to show and match a patient (sealed by the index). */
@@ -32,18 +32,29 @@ export interface ResolvableEvent {
 }
 
 /**
- * Resolves the patients of inbound events to Steward patient ids inside the journal's filing
- * transaction, so an event, its patient links and the receipt's audit entry (which names the
- * patients) commit together. The journal has already decided `ehr.ingest` at `site` for `ctx`;
- * merge events are followed here (the retired patient points at the survivor from then on).
- * Returns one id per event, in order, undefined for an event that names no patient.
+ * The patient a filed message is about when no event of it names one (`InboundMessage.subject`),
+ * under the message's id (the link history names it).
+ */
+export interface ResolvableSubject {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly subject: PatientRef;
+}
+
+/**
+ * Resolves the patients of inbound events (and the subjects of messages that file no event) to
+ * Steward patient ids inside the journal's filing transaction, so an event, its patient links and
+ * the receipt's audit entry (which names the patients) commit together. The journal has already
+ * decided `ehr.ingest` at `site` for `ctx`; merge events are followed here (the retired patient
+ * points at the survivor from then on).
+ * Returns one id per item, in order, undefined for one that names no patient.
  */
 export interface PatientResolver {
   resolveEvents(
     tx: Sql,
     ctx: RequestContext,
     site: string,
-    events: readonly ResolvableEvent[],
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
   ): Promise<readonly (string | undefined)[]>;
 }
 
