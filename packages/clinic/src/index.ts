@@ -10,8 +10,8 @@ export type {
   DemographicsFailure,
   DemographicsLearnerOptions,
   DemographicsRound,
-  EhrPatientReader,
-  EhrPatientRecord,
+  PatientDemographicsReader,
+  ReadPatient,
 } from './patients/index.js';
 export { PatientReviews } from './patients/index.js';
 export type { PatientReview, PatientReviewsDeps } from './patients/index.js';

@@ -12,6 +12,6 @@ export type {
   DemographicsFailure,
   DemographicsLearnerOptions,
   DemographicsRound,
-  EhrPatientReader,
-  EhrPatientRecord,
+  PatientDemographicsReader,
+  ReadPatient,
 } from './demographics-learner.js';
