@@ -115,6 +115,10 @@ try {
     await sleep(Math.max(0, Math.min(roundEnds, deadline) - Date.now()));
   }
   const ended = new Date();
+  // What the coordinator's board looked like at the end (kept with STEWARD_PROOF_KEEP=1, to look at).
+  await coordinator.goto(`${server.url}/console/#/referrals`);
+  await sleep(1500);
+  await coordinator.screenshot({ path: join(shots, 'referral-board.png') });
 
   // The compliance officer: a session for the API and the CLI.
   const officer = accounts.get('demo.compliance');
