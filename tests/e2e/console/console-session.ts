@@ -151,6 +151,7 @@ export function sessionTests(suite: ConsoleSuite): void {
     await rows.first().waitFor();
     const text = await page.locator('.audit-results').innerText();
     assert.match(text, /phi\.read/, 'the coordinator’s read of the proposal is listed');
+    assert.match(text, /coord\.north/, 'by the coordinator’s name, not only an id');
     assert.equal(await page.getByText(/No patient matches/).count(), 0);
 
     await page.getByLabel('Patient').fill('MRN-0000-nobody');

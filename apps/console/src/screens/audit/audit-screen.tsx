@@ -306,7 +306,13 @@ function Row({ entry: e }: { readonly entry: AuditEntry }): ReactNode {
         <time dateTime={e.at}>{formatDateTime(e.at)}</time>
       </td>
       <td>
-        <span className="muted">{e.actor.kind}</span> <code>{e.actor.id}</code>
+        {/* The name a person recognises (a user's username, a service account's name); the id on hover, to search by. */}
+        {e.actor.name !== undefined && e.actor.name !== '' ? (
+          <span title={e.actor.id}>{e.actor.name}</span>
+        ) : (
+          <code>{e.actor.id}</code>
+        )}{' '}
+        <span className="muted">{e.actor.kind}</span>
       </td>
       <td>
         <code>{e.event}</code>
