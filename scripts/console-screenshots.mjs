@@ -7,7 +7,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { createLogger, totpCode } from '@steward/governance';
 import { demoAccountsFile, loadConfig, readDemoAccounts, startServer } from '@steward/server';
 
@@ -30,17 +30,7 @@ process.stdout.write(`clinic playing for ${seconds} s at ${server.url}…\n`);
 await sleep(seconds * 1000);
 
 const accounts = readDemoAccounts(demoAccountsFile(dataDir));
-const browser = await chromium.launch({
-  executablePath: process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const used = new Map();
 async function signedIn(username) {
   const a = accounts.get(username);

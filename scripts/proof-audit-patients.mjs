@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { createLogger, totpCode } from '@steward/governance';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { demoAccountsFile, isPhiAccess, loadConfig, readDemoAccounts, startServer } from '@steward/server';
@@ -40,17 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const say = (line) => process.stdout.write(`${line}\n`);
 say(`clinic playing for ${minutes} min at ${server.url} (data in ${dataDir})`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 // A TOTP code works once: wait for the next 30-second step when this user already used this one
 // (the demo staff's enrolment at start-up used the code of its step).
 const usedStep = new Map([...accounts.keys()].map((u) => [u, Math.floor(Date.now() / 30_000)]));

@@ -17,16 +17,10 @@
  * - a search that showed nothing (its entry's reason counts what it listed: `referrals:0`,
  *   `proposals:0`, `followups:0`, `matches:0`): an empty list disclosed no one.
  */
+import { auditEvents } from '@steward/governance';
 
 /** The events of a person's (or the automation's) access to patient data. */
-export const phiAccessEvents: ReadonlySet<string> = new Set([
-  'phi.read',
-  'phi.search',
-  'phi.create',
-  'phi.update',
-  'phi.delete',
-  'phi.export',
-]);
+export const phiAccessEvents: ReadonlySet<string> = new Set(auditEvents.filter((e) => e.startsWith('phi.')));
 const phiEvents = new Set([...phiAccessEvents, 'ehr.received', 'ehr.written']);
 const notAboutAPatient = new Set([
   'Practitioner',
