@@ -28,7 +28,6 @@ import { sql as ehrEventsPatient } from './032-ehr-events-patient.js';
 import { sql as sites } from './034-sites.js';
 import { sql as directory } from './037-directory.js';
 import { sql as staff } from './038-staff.js';
-import { sql as auditPatientsGin } from './039-audit-patients-gin.js';
 
 export interface Migration {
   readonly version: number;
@@ -66,5 +65,4 @@ export const migrations: readonly Migration[] = [
   { version: 34, name: 'sites', sql: sites },
   { version: 37, name: 'directory', sql: directory },
   { version: 38, name: 'staff', sql: staff },
-  { version: 39, name: 'audit-patients-gin', sql: auditPatientsGin },
 ];
