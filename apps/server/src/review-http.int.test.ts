@@ -345,11 +345,10 @@ for (const target of storeTargets()) {
       assert.equal((await call(compliance, 'PUT', '/approval-policies/task.*', { mode: 'auto' })).status, 400);
       const ok = await set(compliance, { mode: 'review', roles: ['clinician_reviewer'] });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
-      const list = await call<{ items: { actionType: string; mode: string; roles: string[]; version: number }[] }>(
-        compliance,
-        'GET',
-        '/approval-policies',
-      );
+      const list = await call<{
+        items: { actionType: string; mode: string; roles: string[]; version: number; setBy: { name?: string } }[];
+      }>(compliance, 'GET', '/approval-policies');
+      assert.equal(list.body.items[0]?.setBy.name, 'compliance', 'who set it, by name');
       assert.deepEqual(
         list.body.items.map((p) => [p.actionType, p.mode, p.roles]),
         [['task.update', 'review', ['clinician_reviewer']]],

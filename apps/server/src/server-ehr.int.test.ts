@@ -99,6 +99,15 @@ for (const target of storeTargets()) {
       );
       assert.equal(event.channel, 'fhir-subscription');
       assert.equal(event.patient.ehrId, patient.id);
+      // The operators' overview says the EHR's pushes arrive: the last notification filed, and when.
+      const admin = await principalWith(server.kernel, 'notification-watcher', { role: 'admin' });
+      const res = await fetch(`${server.url}/ehr/connections`, { headers: bearer(admin) });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as {
+        items: { name: string; running: { lastNotification?: { at: string; events: number } } | null }[];
+      };
+      const last = body.items.find((i) => i.name === 'sandbox')?.running?.lastNotification;
+      assert.ok(last !== undefined && !Number.isNaN(Date.parse(last.at)), JSON.stringify(last));
     });
 
     it("receives the clinic's HL7 v2 feed over MLLP, ACKed after filing", async () => {

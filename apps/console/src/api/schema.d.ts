@@ -1891,6 +1891,11 @@ export type paths = {
                 name: string;
                 requestsPerSecond: number;
                 running: {
+                  lastNotification?: {
+                    at: string;
+                    events: number;
+                    type: string;
+                  };
                   lastPoll?: {
                     at: string;
                     result: {
@@ -3083,6 +3088,7 @@ export type paths = {
                 principalId: string;
                 /** @enum {unknown} */
                 principalKind: 'user' | 'service';
+                principalName?: string;
                 /** @enum {unknown} */
                 purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
                 /** @enum {unknown} */
@@ -3179,6 +3185,7 @@ export type paths = {
               principalId: string;
               /** @enum {unknown} */
               principalKind: 'user' | 'service';
+              principalName?: string;
               /** @enum {unknown} */
               purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
               /** @enum {unknown} */
@@ -3206,6 +3213,7 @@ export type paths = {
               principalId: string;
               /** @enum {unknown} */
               principalKind: 'user' | 'service';
+              principalName?: string;
               /** @enum {unknown} */
               purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
               /** @enum {unknown} */
@@ -8747,6 +8755,7 @@ export type paths = {
                   /** Format: date-time */
                   updatedAt: string;
                   updatedBy: string;
+                  updatedByName?: string;
                   version: number;
                   zone: string;
                 } | null;
@@ -8920,6 +8929,7 @@ export type paths = {
               /** Format: date-time */
               updatedAt: string;
               updatedBy: string;
+              updatedByName?: string;
               version: number;
               zone: string;
             };
@@ -9044,6 +9054,7 @@ export type paths = {
                 /** Format: date-time */
                 updatedAt: string;
                 updatedBy: string;
+                updatedByName?: string;
                 version: number;
                 zone: string;
               } | null;
@@ -9223,6 +9234,7 @@ export type paths = {
               /** Format: date-time */
               updatedAt: string;
               updatedBy: string;
+              updatedByName?: string;
               version: number;
               zone: string;
             };
@@ -9597,6 +9609,7 @@ export type paths = {
                 principalId: string;
                 /** @enum {unknown} */
                 principalKind: 'user' | 'service';
+                principalName?: string;
                 revokedAt: string | null;
                 scopes: string[];
               }[];

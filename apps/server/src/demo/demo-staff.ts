@@ -1,6 +1,6 @@
 /**
  * @module Staff accounts for trying the console on the sandbox's synthetic data: one per role a
- * clinic has (coordinator, clinician reviewer, compliance officer) plus a coordinator of another
+ * clinic has (coordinator, clinician reviewer, compliance officer, administrator) plus a coordinator of another
  * site, who sees none of the sandbox's patients unless they break the glass. Created only when the
  * sandbox EHR is the embedded default, once; their passwords and TOTP secrets are written to one
  * file in the data directory, readable by its owner only (`steward demo-accounts` prints them with
@@ -28,9 +28,11 @@ const staff: readonly Omit<DemoAccount, 'password' | 'totpSecret'>[] = [
   { username: 'demo.reviewer', role: 'clinician_reviewer', site: 'sandbox', breakGlassEligible: false },
   { username: 'demo.compliance', role: 'compliance_officer', site: '*', breakGlassEligible: false },
   { username: 'demo.north', role: 'coordinator', site: 'north', breakGlassEligible: true },
+  // Users, grants, tokens, sites and EHR connections; reads no chart.
+  { username: 'demo.admin', role: 'admin', site: '*', breakGlassEligible: false },
 ];
 
-const purposeOf: Partial<Record<Role, PurposeOfUse>> = { compliance_officer: 'HCOMPL' };
+const purposeOf: Partial<Record<Role, PurposeOfUse>> = { compliance_officer: 'HCOMPL', admin: 'HSYSADMIN' };
 
 export function demoAccountsFile(dataDir: string): string {
   return join(dataDir, 'demo-accounts.json');

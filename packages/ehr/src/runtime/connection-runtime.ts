@@ -61,6 +61,8 @@ export interface ConnectionStatus {
   readonly subscriptions: SubscriptionSetup | { readonly error: string } | undefined;
   readonly lastPoll: { readonly at: string; readonly result: PollResult } | undefined;
   readonly lastPollError: string | undefined;
+  /** The last subscription notification filed: when, its type and how many events it gave. */
+  readonly lastNotification: { readonly at: string; readonly type: string; readonly events: number } | undefined;
 }
 
 const maxBackoffMs = 300_000;
@@ -78,6 +80,7 @@ export class ConnectionRuntime {
   #subscriptions: ConnectionStatus['subscriptions'];
   #lastPoll: ConnectionStatus['lastPoll'];
   #lastPollError: string | undefined;
+  #lastNotification: ConnectionStatus['lastNotification'];
   readonly #o: ConnectionRuntimeOptions;
   readonly #clock: Clock;
 
@@ -162,13 +165,17 @@ export class ConnectionRuntime {
       subscriptions: this.#subscriptions,
       lastPoll: this.#lastPoll,
       lastPollError: this.#lastPollError,
+      lastNotification: this.#lastNotification,
     };
   }
 
   /** Files one notification body (the HTTP route's job ends here). */
   async notification(body: unknown): Promise<NotificationResult> {
     if (this.changes === undefined) throw new Error('this connection has no FHIR server to notify about');
-    return this.changes.notification(body);
+    const result = await this.changes.notification(body);
+    // Only a notification filed counts: an operator reads this as "the EHR's pushes arrive".
+    this.#lastNotification = { at: this.#clock.now().toISOString(), type: result.type, events: result.events };
+    return result;
   }
 
   /** One poll now (serialized with the loop's polls). */

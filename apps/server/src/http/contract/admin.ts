@@ -5,7 +5,7 @@
 import { Type, type TSchema } from 'typebox';
 import { purposesOfUse, roles } from '@steward/core';
 import { actions, selfServiceScope } from '@steward/governance';
-import { DateTime, errors, List, NoContent, Nullable, ScopeCode, Strict, Uuid } from './common.js';
+import { DateTime, errors, List, Maybe, NoContent, Nullable, ScopeCode, Strict, Uuid } from './common.js';
 
 /** Re-authentication for a change to one's own account: the current password and TOTP code. */
 const proof = {
@@ -73,6 +73,8 @@ export const TokenSummary = Type.Object({
   id: Type.String(),
   principalKind: PrincipalKind,
   principalId: Type.String(),
+  /** The principal's username or service account name, where it still exists. */
+  principalName: Maybe(Type.String()),
   name: Type.String(),
   scopes: List(Type.String()),
   expiresAt: DateTime,
@@ -84,6 +86,8 @@ export const Grant = Type.Object({
   id: Type.String(),
   principalKind: PrincipalKind,
   principalId: Type.String(),
+  /** The principal's username or service account name, where it still exists. */
+  principalName: Maybe(Type.String()),
   role: Type.Enum(roles),
   site: Type.String(),
   workflow: Type.String(),

@@ -23,6 +23,8 @@ const RunningConnection = Type.Object({
   subscriptions: Maybe(JsonObject),
   lastPoll: Maybe(Type.Object({ at: Type.String(), result: JsonObject })),
   lastPollError: Maybe(Type.String()),
+  /** The last subscription notification filed (none since the start: none yet, or no subscriptions). */
+  lastNotification: Maybe(Type.Object({ at: Type.String(), type: Type.String(), events: Type.Integer() })),
 });
 
 /** GET /ehr/connections. */

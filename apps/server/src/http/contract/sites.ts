@@ -5,7 +5,7 @@
  * hours and the dates, with every problem at once.
  */
 import { Type } from 'typebox';
-import { DateTime, List, Nullable, SiteCode, Strict } from './common.js';
+import { DateTime, List, Maybe, Nullable, SiteCode, Strict } from './common.js';
 
 const Hhmm = Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:mm' });
 const Opening = Strict({ open: Hhmm, close: Hhmm });
@@ -73,6 +73,8 @@ export const Site = Type.Object({
   createdAt: DateTime,
   updatedBy: Type.String(),
   updatedAt: DateTime,
+  /** Who last changed it, by username or service account name, where the answer names it. */
+  updatedByName: Maybe(Type.String()),
 });
 export const SiteListing = Type.Object({
   id: Type.String(),

@@ -211,7 +211,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: { tags: ['admin'], summary: 'List API tokens (never their secrets)', response: listAnswer(TokenSummary) },
     },
     async (request) => {
-      return { items: await kernel.accounts.tokens.list(contextOf(request)) };
+      return { items: await namePrincipals(kernel, await kernel.accounts.tokens.list(contextOf(request))) };
     },
   );
   api.delete(
@@ -251,7 +251,7 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
     '/grants',
     { schema: { tags: ['admin'], summary: 'List live grants', response: listAnswer(Grant) } },
     async (request) => {
-      return { items: await kernel.grantAdmin.list(contextOf(request)) };
+      return { items: await namePrincipals(kernel, await kernel.grantAdmin.list(contextOf(request))) };
     },
   );
   api.delete(
@@ -269,4 +269,16 @@ export function adminRoutes(app: FastifyInstance, kernel: Kernel): void {
       void reply.status(204);
     },
   );
+}
+
+/** Items with their principal's name added (after the service decided the list may be read), so a screen never shows a bare id. */
+async function namePrincipals<T extends { readonly principalId: string }>(
+  kernel: Pick<Kernel, 'roster'>,
+  items: readonly T[],
+): Promise<(T & { principalName?: string })[]> {
+  const names = await kernel.roster.actorNames(items.map((i) => i.principalId));
+  return items.map((i) => {
+    const principalName = names.get(i.principalId);
+    return principalName !== undefined ? { ...i, principalName } : i;
+  });
 }

@@ -192,7 +192,11 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
         response: { 200: PolicyList, ...errors },
       },
     },
-    async (request) => ({ items: await kernel.approvalPolicies.list(contextOf(request)) }),
+    async (request) => {
+      const items = await kernel.approvalPolicies.list(contextOf(request));
+      const names = await kernel.roster.actorNames(items.map((p) => p.setBy.id));
+      return { items: items.map((p) => ({ ...p, setBy: { ...p.setBy, name: names.get(p.setBy.id) } })) };
+    },
   );
 
   api.put(

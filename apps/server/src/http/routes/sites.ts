@@ -10,7 +10,7 @@ import { errors } from '../contract/common.js';
 import { NewSiteBody, Site, SiteList, SiteListing, SiteParams, UpdateSiteBody } from '../contract/sites.js';
 import { typed } from '../typed.js';
 
-export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites'>): void {
+export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites' | 'roster'>): void {
   const api = typed(app);
   api.get(
     '/sites',
@@ -21,7 +21,15 @@ export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites'>):
         response: { 200: SiteList, ...errors },
       },
     },
-    async (request) => ({ items: await kernel.sites.list(contextOf(request)) }),
+    async (request) => {
+      const items = await kernel.sites.list(contextOf(request));
+      const names = await kernel.roster.actorNames(items.flatMap((i) => (i.site !== null ? [i.site.updatedBy] : [])));
+      return {
+        items: items.map((i) =>
+          i.site !== null ? { ...i, site: { ...i.site, updatedByName: names.get(i.site.updatedBy) } } : i,
+        ),
+      };
+    },
   );
   api.get(
     '/sites/:id',

@@ -93,5 +93,33 @@ for (const target of storeTargets()) {
       assert.equal(site.statusCode, 422);
       assert.equal(site.json<{ code: string }>().code, 'POOL_UNKNOWN');
     });
+
+    it('names the principals of grants and tokens, and who last changed a site, never a bare id alone', async () => {
+      const grants = await t.app.inject({ method: 'GET', url: '/grants', headers: bearer(admin) });
+      assert.equal(grants.statusCode, 200);
+      const grantItems = grants.json<{ items: { principalId: string; principalName?: string; role: string }[] }>()
+        .items;
+      const southGrant = grantItems.find((g) => g.principalId === southDesk.id);
+      assert.deepEqual([southGrant?.principalName, southGrant?.role], ['south-desk', 'front_desk']);
+      const tokens = await t.app.inject({ method: 'GET', url: '/tokens', headers: bearer(admin) });
+      assert.equal(tokens.statusCode, 200);
+      const tokenItems = tokens.json<{ items: { principalId: string; principalName?: string }[] }>().items;
+      assert.equal(tokenItems.find((k) => k.principalId === coord.id)?.principalName, 'north-coordinator');
+      assert.ok(!tokens.body.includes(coord.token), 'no token secret in the list');
+      assert.equal((await t.app.inject({ method: 'GET', url: '/grants', headers: bearer(coord) })).statusCode, 403);
+
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/sites',
+        headers: bearer(admin),
+        payload: { id: 'east', name: 'East Clinic', zone: 'America/New_York' },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const sites = await t.app.inject({ method: 'GET', url: '/sites', headers: bearer(admin) });
+      const east = sites
+        .json<{ items: { id: string; site: { updatedByName?: string } | null }[] }>()
+        .items.find((i) => i.id === 'east');
+      assert.equal(east?.site?.updatedByName, 'admin-1');
+    });
   });
 }
