@@ -5,6 +5,10 @@ import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
 import { DashboardsScreen } from './dashboards/dashboards-screen.js';
+import { PoliciesScreen } from './admin/policies-screen.js';
+import { SitesScreen } from './admin/sites-screen.js';
+import { ConnectionsScreen } from './admin/connections-screen.js';
+import { UsersScreen } from './admin/users-screen.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -25,4 +29,14 @@ export const screens: readonly ScreenDef[] = [
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },
+  // Administration: each shown with the permission its API checks.
+  { path: 'policies', title: 'Approval policies', permissions: ['approval_policy.manage'], component: PoliciesScreen },
+  { path: 'sites', title: 'Sites', permissions: ['config.manage'], component: SitesScreen },
+  { path: 'connections', title: 'EHR connections', permissions: ['config.manage'], component: ConnectionsScreen },
+  {
+    path: 'users',
+    title: 'Users and access',
+    permissions: ['users.manage', 'grants.manage', 'tokens.manage'],
+    component: UsersScreen,
+  },
 ];
