@@ -108,6 +108,15 @@ for (const target of storeTargets()) {
       };
       const last = body.items.find((i) => i.name === 'sandbox')?.running?.lastNotification;
       assert.ok(last !== undefined && !Number.isNaN(Date.parse(last.at)), JSON.stringify(last));
+      const flagged = await fetch(`${server.url}/ehr/connections/sandbox/flagged-events?limit=5`, {
+        headers: bearer(admin),
+      });
+      assert.equal(flagged.status, 200, 'a limit in the query string is read as a number');
+      assert.ok(((await flagged.json()) as { items: unknown[] }).items.length <= 5);
+      const tooMany = await fetch(`${server.url}/ehr/connections/sandbox/flagged-events?limit=1001`, {
+        headers: bearer(admin),
+      });
+      assert.equal(tooMany.status, 400);
     });
 
     it("receives the clinic's HL7 v2 feed over MLLP, ACKed after filing", async () => {

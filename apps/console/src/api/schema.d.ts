@@ -2258,7 +2258,8 @@ export type paths = {
     get: {
       parameters: {
         query?: {
-          limit?: number;
+          /** @description 1-1000, default 100 */
+          limit?: string;
         };
         header?: never;
         path: {

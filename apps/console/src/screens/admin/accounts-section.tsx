@@ -71,72 +71,77 @@ export function AccountsSection(props: {
                       </td>
                       <td>{u.breakGlassEligible ? 'eligible' : 'not eligible'}</td>
                       <td>{formatDateTime(u.createdAt)}</td>
-                      <td className="row-actions">
-                        {u.disabledAt === null && (
-                          <>
-                            <button
-                              type="button"
-                              aria-label={`Lift sign-in locks of ${label}`}
-                              onClick={() =>
-                                void change.run(
-                                  () => answer(api.http.POST('/users/{id}/unlock', { params: { path: { id: u.id } } })),
-                                  (r) =>
-                                    r.locksLifted === 0
-                                      ? `${label} had no sign-in lock.`
-                                      : `${r.locksLifted} sign-in lock${r.locksLifted === 1 ? '' : 's'} of ${label} lifted.`,
-                                )
-                              }
-                            >
-                              Unlock
-                            </button>
-                            <button
-                              type="button"
-                              aria-label={`${u.breakGlassEligible ? 'Remove' : 'Allow'} break-glass for ${label}`}
-                              onClick={() =>
-                                ask({
-                                  title: u.breakGlassEligible
-                                    ? 'Remove break-glass eligibility?'
-                                    : 'Allow break-glass?',
-                                  body: u.breakGlassEligible
-                                    ? `${label} will no longer be able to start emergency access at another site.`
-                                    : `${label} will be able to start emergency access to charts at another site, for a short time and with a reason, reviewed by compliance.`,
-                                  confirm: u.breakGlassEligible ? 'Remove eligibility' : 'Allow break-glass',
-                                  danger: !u.breakGlassEligible,
-                                  change: () =>
-                                    answer(
-                                      api.http.PUT('/users/{id}/break-glass', {
-                                        params: { path: { id: u.id } },
-                                        body: { eligible: !u.breakGlassEligible },
-                                      }),
-                                    ),
-                                  done: `${label} ${u.breakGlassEligible ? 'may no longer' : 'may now'} break the glass.`,
-                                })
-                              }
-                            >
-                              {u.breakGlassEligible ? 'Remove break-glass' : 'Allow break-glass'}
-                            </button>
-                            {!self && (
+                      <td>
+                        <div className="row-actions">
+                          {u.disabledAt === null && (
+                            <>
                               <button
                                 type="button"
-                                className="danger-outline"
-                                aria-label={`Disable ${label}`}
+                                aria-label={`Lift sign-in locks of ${label}`}
+                                onClick={() =>
+                                  void change.run(
+                                    () =>
+                                      answer(api.http.POST('/users/{id}/unlock', { params: { path: { id: u.id } } })),
+                                    (r) =>
+                                      r.locksLifted === 0
+                                        ? `${label} had no sign-in lock.`
+                                        : `${r.locksLifted} sign-in lock${r.locksLifted === 1 ? '' : 's'} of ${label} lifted.`,
+                                  )
+                                }
+                              >
+                                Unlock
+                              </button>
+                              <button
+                                type="button"
+                                aria-label={`${u.breakGlassEligible ? 'Remove' : 'Allow'} break-glass for ${label}`}
                                 onClick={() =>
                                   ask({
-                                    title: `Disable ${label}?`,
-                                    body: `${label} is signed out everywhere and every API token of theirs is revoked at once. This cannot be undone from the console.`,
-                                    confirm: 'Disable',
-                                    danger: true,
+                                    title: u.breakGlassEligible
+                                      ? 'Remove break-glass eligibility?'
+                                      : 'Allow break-glass?',
+                                    body: u.breakGlassEligible
+                                      ? `${label} will no longer be able to start emergency access at another site.`
+                                      : `${label} will be able to start emergency access to charts at another site, for a short time and with a reason, reviewed by compliance.`,
+                                    confirm: u.breakGlassEligible ? 'Remove eligibility' : 'Allow break-glass',
+                                    danger: !u.breakGlassEligible,
                                     change: () =>
-                                      answer(api.http.POST('/users/{id}/disable', { params: { path: { id: u.id } } })),
-                                    done: `${label} is disabled.`,
+                                      answer(
+                                        api.http.PUT('/users/{id}/break-glass', {
+                                          params: { path: { id: u.id } },
+                                          body: { eligible: !u.breakGlassEligible },
+                                        }),
+                                      ),
+                                    done: `${label} ${u.breakGlassEligible ? 'may no longer' : 'may now'} break the glass.`,
                                   })
                                 }
                               >
-                                Disable
+                                {u.breakGlassEligible ? 'Remove break-glass' : 'Allow break-glass'}
                               </button>
-                            )}
-                          </>
-                        )}
+                              {!self && (
+                                <button
+                                  type="button"
+                                  className="danger-outline"
+                                  aria-label={`Disable ${label}`}
+                                  onClick={() =>
+                                    ask({
+                                      title: `Disable ${label}?`,
+                                      body: `${label} is signed out everywhere and every API token of theirs is revoked at once. This cannot be undone from the console.`,
+                                      confirm: 'Disable',
+                                      danger: true,
+                                      change: () =>
+                                        answer(
+                                          api.http.POST('/users/{id}/disable', { params: { path: { id: u.id } } }),
+                                        ),
+                                      done: `${label} is disabled.`,
+                                    })
+                                  }
+                                >
+                                  Disable
+                                </button>
+                              )}
+                            </>
+                          )}
+                        </div>
                       </td>
                     </tr>
                   );
@@ -170,29 +175,33 @@ export function AccountsSection(props: {
                         )}
                       </td>
                       <td>{formatDateTime(s.createdAt)}</td>
-                      <td className="row-actions">
-                        {s.disabledAt === null && (
-                          <button
-                            type="button"
-                            className="danger-outline"
-                            aria-label={`Disable service account ${s.name}`}
-                            onClick={() =>
-                              ask({
-                                title: `Disable ${s.name}?`,
-                                body: `Every token of ${s.name} is revoked at once: whatever runs as it (an EHR interface, a workflow, an AI service) stops working.`,
-                                confirm: 'Disable',
-                                danger: true,
-                                change: () =>
-                                  answer(
-                                    api.http.POST('/service-accounts/{id}/disable', { params: { path: { id: s.id } } }),
-                                  ),
-                                done: `${s.name} is disabled.`,
-                              })
-                            }
-                          >
-                            Disable
-                          </button>
-                        )}
+                      <td>
+                        <div className="row-actions">
+                          {s.disabledAt === null && (
+                            <button
+                              type="button"
+                              className="danger-outline"
+                              aria-label={`Disable service account ${s.name}`}
+                              onClick={() =>
+                                ask({
+                                  title: `Disable ${s.name}?`,
+                                  body: `Every token of ${s.name} is revoked at once: whatever runs as it (an EHR interface, a workflow, an AI service) stops working.`,
+                                  confirm: 'Disable',
+                                  danger: true,
+                                  change: () =>
+                                    answer(
+                                      api.http.POST('/service-accounts/{id}/disable', {
+                                        params: { path: { id: s.id } },
+                                      }),
+                                    ),
+                                  done: `${s.name} is disabled.`,
+                                })
+                              }
+                            >
+                              Disable
+                            </button>
+                          )}
+                        </div>
                       </td>
                     </tr>
                   ))}

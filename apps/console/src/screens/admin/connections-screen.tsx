@@ -73,7 +73,7 @@ function ConnectionPanel(props: {
             ? r === null
               ? '—'
               : 'none since the start'
-            : `${formatDateTime(r.lastNotification.at)}: ${r.lastNotification.events} events (${humanize(r.lastNotification.type)})`}
+            : `${formatDateTime(r.lastNotification.at)}: ${count(r.lastNotification.events, 'event')} (${humanize(r.lastNotification.type).toLowerCase()})`}
         </dd>
         <dt>Last poll</dt>
         <dd>{lastPoll(c)}</dd>
@@ -109,7 +109,11 @@ function lastPoll(c: ConnectionItem): string {
   if (r.lastPollError !== undefined) return `failed: ${r.lastPollError}`;
   if (r.lastPoll === undefined) return c.fhirBaseUrl === null ? 'nothing to poll' : 'not yet';
   const res = r.lastPoll.result as { resources?: number; events?: number; duplicates?: number };
-  return `${formatDateTime(r.lastPoll.at)}: ${res.resources ?? 0} resources read, ${res.events ?? 0} new events`;
+  return `${formatDateTime(r.lastPoll.at)}: ${count(res.resources ?? 0, 'resource')} read, ${count(res.events ?? 0, 'new event')}`;
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 const kindNames = {
@@ -177,7 +181,7 @@ function Flagged({ connection }: { readonly connection: string }): ReactNode {
     () =>
       answer(
         api.http.GET('/ehr/connections/{name}/flagged-events', {
-          params: { path: { name: connection }, query: { limit: 20 } },
+          params: { path: { name: connection }, query: { limit: '20' } },
         }),
       ),
     [api, connection],

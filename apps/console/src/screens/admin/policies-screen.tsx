@@ -96,31 +96,33 @@ export function PoliciesScreen(): ReactNode {
                   </td>
                   <td>{policy === undefined ? '—' : (policy.setBy.name ?? 'an account no longer on file')}</td>
                   <td>{policy === undefined ? '—' : formatDateTime(policy.setAt)}</td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      aria-label={`Change the policy for ${actionLabel(actionType)}`}
-                      onClick={() =>
-                        setEditing({
-                          actionType,
-                          mode: policy?.mode === 'auto' ? 'auto' : 'review',
-                          roles: (policy?.roles ?? []).filter((r): r is DeciderRole =>
-                            (deciders as readonly string[]).includes(r),
-                          ),
-                        })
-                      }
-                    >
-                      Change
-                    </button>
-                    {policy !== undefined && !(policy.mode === 'review' && policy.roles.length === 0) && (
+                  <td>
+                    <div className="row-actions">
                       <button
                         type="button"
-                        aria-label={`Retire the policy for ${actionLabel(actionType)}`}
-                        onClick={() => setConfirming({ actionType, mode: 'review', roles: [] })}
+                        aria-label={`Change the policy for ${actionLabel(actionType)}`}
+                        onClick={() =>
+                          setEditing({
+                            actionType,
+                            mode: policy?.mode === 'auto' ? 'auto' : 'review',
+                            roles: (policy?.roles ?? []).filter((r): r is DeciderRole =>
+                              (deciders as readonly string[]).includes(r),
+                            ),
+                          })
+                        }
                       >
-                        Retire
+                        Change
                       </button>
-                    )}
+                      {policy !== undefined && !(policy.mode === 'review' && policy.roles.length === 0) && (
+                        <button
+                          type="button"
+                          aria-label={`Retire the policy for ${actionLabel(actionType)}`}
+                          onClick={() => setConfirming({ actionType, mode: 'review', roles: [] })}
+                        >
+                          Retire
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -48,45 +48,49 @@ export function TokensSection({ directory }: { readonly directory: Directory | u
         />
       )}
       <Show what="the tokens" state={tokens}>
-        {(list) => (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Of</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">State</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Revoke</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">{t.name}</th>
-                  <td>{owner(t)}</td>
-                  <td>{t.scopes.map((s) => (s === '*' ? 'all the grants allow' : s)).join(', ')}</td>
-                  <td>{state(t)}</td>
-                  <td>{t.lastUsedAt === null ? 'never' : formatDateTime(t.lastUsedAt)}</td>
-                  <td>
-                    {t.revokedAt === null && Date.parse(t.expiresAt) > now && (
-                      <button
-                        type="button"
-                        className="danger-outline"
-                        aria-label={`Revoke token ${t.name} of ${owner(t)}`}
-                        onClick={() => setRevoking(t)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
+        {(list) =>
+          list.items.length === 0 ? (
+            <p className="muted">No API tokens yet.</p>
+          ) : (
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col">Of</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Revoke</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {list.items.map((t) => (
+                  <tr key={t.id}>
+                    <th scope="row">{t.name}</th>
+                    <td>{owner(t)}</td>
+                    <td>{t.scopes.map((s) => (s === '*' ? 'all the grants allow' : s)).join(', ')}</td>
+                    <td>{state(t)}</td>
+                    <td>{t.lastUsedAt === null ? 'never' : formatDateTime(t.lastUsedAt)}</td>
+                    <td>
+                      {t.revokedAt === null && Date.parse(t.expiresAt) > now && (
+                        <button
+                          type="button"
+                          className="danger-outline"
+                          aria-label={`Revoke token ${t.name} of ${owner(t)}`}
+                          onClick={() => setRevoking(t)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Show>
       {revoking !== undefined && (
         <Confirm

@@ -89,7 +89,8 @@ export const FlaggedEventPage = Type.Object({
   ),
 });
 export const FlaggedEventsQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  // A query string carries text (the server does not coerce types): digits, 1 to 1000.
+  { limit: Type.Optional(Type.String({ pattern: '^([1-9]\\d{0,2}|1000)$', description: '1-1000, default 100' })) },
   { additionalProperties: false },
 );
 

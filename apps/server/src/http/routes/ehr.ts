@@ -135,6 +135,7 @@ export function ehrRoutes(
         response: { 200: FlaggedEventPage, ...errors },
       },
     },
-    async (request) => kernel.eventFlags.list(contextOf(request), request.params.name, request.query.limit ?? 100),
+    async (request) =>
+      kernel.eventFlags.list(contextOf(request), request.params.name, Number(request.query.limit ?? 100)),
   );
 }
