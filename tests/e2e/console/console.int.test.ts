@@ -5,6 +5,7 @@
  * and patients, so the tests stay independent of one another.
  */
 import { describe } from 'node:test';
+import { adminTests } from './console-admin.js';
 import { browserSkip, consoleSuite } from './console-harness.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
@@ -13,4 +14,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   const suite = consoleSuite();
   describe('sign-in and session', () => sessionTests(suite));
   describe('review', () => reviewTests(suite));
+  describe('administration', () => adminTests(suite));
 });

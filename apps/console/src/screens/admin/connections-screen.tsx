@@ -136,9 +136,9 @@ function Attention({ connection }: { readonly connection: string }): ReactNode {
           <>
             <p>
               <span className={a.counts.deadLetter > 0 ? 'badge overdue' : 'badge ok'}>
-                {a.counts.deadLetter} dead letters
+                {count(a.counts.deadLetter, 'dead letter')}
               </span>{' '}
-              <span className="badge">{a.counts.controlIdReused} reused control ids</span>{' '}
+              <span className="badge">{count(a.counts.controlIdReused, 'reused control id')}</span>{' '}
               <span className="badge">{a.counts.ignored} kept, not routed</span>
             </p>
             {a.items.length === 0 ? (
