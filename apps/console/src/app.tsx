@@ -35,7 +35,15 @@ export function App(): ReactNode {
 
   return (
     <SiteContext.Provider value={site}>
-      <a className="skip-link" href="#main">
+      {/* Focus moves by script: `#main` as a hash would be read as a route by the hash router. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <BreakGlassBanner />
