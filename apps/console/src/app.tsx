@@ -2,7 +2,7 @@
  * @module The console's frame: a skip link, the header (who is signed in, the site in view,
  * break-glass, sign out), the navigation limited to the screens the grants allow, and the screen.
  */
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, Suspense, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session/session.js';
 import { BreakGlassBanner, BreakGlassDialog } from './session/break-glass.js';
 import { href, useRoute } from './router.js';
@@ -35,7 +35,15 @@ export function App(): ReactNode {
 
   return (
     <SiteContext.Provider value={site}>
-      <a className="skip-link" href="#main">
+      {/* Focus moves by script: `#main` as a hash would be read as a route by the hash router. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <BreakGlassBanner />
@@ -89,7 +97,12 @@ export function App(): ReactNode {
 
 function Screen(props: { readonly def: ScreenDef; readonly params: readonly string[] }): ReactNode {
   const Component = props.def.component;
-  return <Component params={props.params} />;
+  // Lazy screens (screens/index.ts) load their chunk on first open.
+  return (
+    <Suspense fallback={<p className="muted">Loading {props.def.title}…</p>}>
+      <Component params={props.params} />
+    </Suspense>
+  );
 }
 
 function NothingAllowed(): ReactNode {

@@ -5,7 +5,8 @@
  * Without Chromium the tests are skipped with the reason named, unless STEWARD_REQUIRE_BROWSER=1
  * (CI) makes that a failure.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RequestContext, Role } from '@steward/core';
@@ -257,4 +258,46 @@ export const staffPassword = PASSWORD;
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env['STEWARD_SCREENSHOTS_DIR'];
   if (dir !== undefined && dir !== '') await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** axe-core's browser build, read once: injected into pages by `expectAccessible`. */
+let axeSource: string | undefined;
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly helpUrl: string;
+  readonly nodes: readonly { readonly target: readonly unknown[] }[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on the page as it is now and fails on any violation of
+ * impact serious or critical, naming each rule, the elements (CSS selectors) and the rule's help page.
+ * Evaluated through the DevTools protocol, so the console's CSP (no inline script) does not apply to it.
+ * Returns the number of rules that passed, so a caller can tell an
+ * empty page from a checked one.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<number> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
+    return (await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    })) as { violations: AxeViolation[]; passes: { nodes: unknown[] }[] };
+  });
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (serious.length > 0) {
+    const lines = serious.map(
+      (v) =>
+        `  ${v.id} (${String(v.impact)}): ${v.help}\n    ${v.helpUrl}\n` +
+        v.nodes.map((n) => `    - ${n.target.map(String).join(' ')}`).join('\n'),
+    );
+    throw new Error(
+      `${label}: ${String(serious.length)} serious or critical accessibility violations\n${lines.join('\n')}`,
+    );
+  }
+  return result.passes.length;
 }

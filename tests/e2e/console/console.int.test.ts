@@ -7,6 +7,7 @@
 import { describe } from 'node:test';
 import { adminTests } from './console-admin.js';
 import { browserSkip, consoleSuite } from './console-harness.js';
+import { qualityTests } from './console-quality.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
 
@@ -15,4 +16,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   describe('sign-in and session', () => sessionTests(suite));
   describe('review', () => reviewTests(suite));
   describe('administration', () => adminTests(suite));
+  describe('accessibility and keyboard', () => qualityTests(suite));
 });

@@ -1,10 +1,9 @@
 /** @module The screens, in navigation order, each with the permissions that show it. */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { ReviewScreen } from './review/review-screen.js';
 import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
-import { DashboardsScreen } from './dashboards/dashboards-screen.js';
 import { PoliciesScreen } from './admin/policies-screen.js';
 import { SitesScreen } from './admin/sites-screen.js';
 import { ConnectionsScreen } from './admin/connections-screen.js';
@@ -22,6 +21,19 @@ export interface ScreenDef {
   readonly permissions: readonly string[];
   readonly component: ComponentType<ScreenProps>;
 }
+
+/**
+ * A screen loaded when first opened, in its own chunk: for screens heavy enough to weigh on every
+ * sign-in (the dashboards carry Recharts, ~60 % of the bundle). `App` renders screens in Suspense.
+ */
+function lazyScreen<K extends string>(
+  load: () => Promise<Record<K, ComponentType<ScreenProps>>>,
+  name: K,
+): ComponentType<ScreenProps> {
+  return lazy<ComponentType<ScreenProps>>(async () => ({ default: (await load())[name] }));
+}
+
+const DashboardsScreen = lazyScreen(() => import('./dashboards/dashboards-screen.js'), 'DashboardsScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },

@@ -78,7 +78,8 @@ export function ReferralBoard(props: ScreenProps): ReactNode {
               Only overdue
             </label>
           </div>
-          <div className="stage-columns">
+          {/* Scrolls sideways: focusable so a keyboard can scroll it too. */}
+          <div className="stage-columns" tabIndex={0} role="region" aria-label="Referral stages">
             {referralStages.map((s) => (
               <StageColumn key={s} stage={s} site={site} overdueOnly={overdueOnly} total={figures?.byStage[s]} />
             ))}

@@ -1,0 +1,187 @@
+/**
+ * @module Browser tests of the console's accessibility: axe-core on the sign-in page, on every screen
+ * the navigation offers (read from the page, so a new screen is covered without a new line here), on a
+ * proposal and its dialogs, and on the idle warning and lock; and a coordinator's path with the keyboard
+ * alone (skip link, navigation, a dialog that traps focus and gives it back, focus always visible).
+ */
+import { before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { expectAccessible, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
+
+/** Waits until the screen in `main` has stopped saying it is loading. */
+async function settled(page: Page, label: string): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  try {
+    await page.waitForFunction(() => !/Loading/.test(document.querySelector('main')?.textContent ?? ''), undefined, {
+      timeout: 10_000,
+    });
+  } catch (e) {
+    const text = await page.locator('main').innerText();
+    const line = text.split('\n').find((l) => l.includes('Loading'));
+    throw new Error(`${label} still says it is loading: ${String(line)}`, { cause: e });
+  }
+}
+
+/** What has focus: its tag, accessible text and whether its outline (the focus ring) is drawn. */
+async function focused(page: Page): Promise<{ tag: string; text: string; outline: string; inDialog: boolean }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const style = el === null ? undefined : getComputedStyle(el);
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      text: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim(),
+      outline: style === undefined ? '' : `${style.outlineStyle} ${style.outlineWidth}`,
+      inDialog: el?.closest('dialog[open]') != null,
+    };
+  });
+}
+
+/** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
+export function qualityTests(suite: ConsoleSuite): void {
+  let world: ConsoleWorld;
+  let browser: Browser;
+
+  before(async () => {
+    ({ world, browser } = suite);
+    // Wide grants: every screen a coordinator, a compliance officer and an administrator see.
+    const wide = await world.staff('wide', 'coordinator', '*');
+    for (const role of ['compliance_officer', 'admin'] as const)
+      await world.t.kernel.grants.add(
+        { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'test', authMethod: 'local-operator' },
+        {
+          principalKind: 'user',
+          principalId: wide.id,
+          role,
+          site: '*',
+          workflow: '*',
+          purposeOfUse: role === 'compliance_officer' ? 'HCOMPL' : 'TREAT',
+        },
+      );
+    await world.staff('keys', 'coordinator', 'north');
+  });
+
+  it('axe finds no serious or critical violation on the sign-in page, every screen, a proposal, its dialogs, the idle warning and the lock', async () => {
+    const patient = await world.patient('Axe');
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await page.goto(`${world.url}/`);
+    await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
+    await expectAccessible(page, 'sign-in page');
+    await signIn(page, world, 'wide');
+
+    const nav = page.getByRole('navigation', { name: 'Screens' }).getByRole('link');
+    const entries = await nav.evaluateAll((links) =>
+      links.map((a) => ({ name: (a.textContent ?? '').trim(), href: a.getAttribute('href') ?? '' })),
+    );
+    assert.ok(entries.length >= 5, `the wide user sees every screen: ${entries.map((e) => e.name).join(', ')}`);
+    for (const entry of entries) {
+      await page
+        .getByRole('navigation', { name: 'Screens' })
+        .getByRole('link', { name: entry.name, exact: true })
+        .click();
+      await page
+        .getByRole('navigation', { name: 'Screens' })
+        .locator(`a[href="${entry.href}"][aria-current="page"]`)
+        .waitFor();
+      await settled(page, entry.name);
+      await expectAccessible(page, `screen "${entry.name}" (${entry.href})`);
+    }
+
+    await page.goto(`${world.url}/console/#/review/${proposal.id}`);
+    await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
+    await page.getByText('Synthetic Axe').waitFor();
+    await expectAccessible(page, 'a proposal');
+    for (const button of [/^Approve/, /^Reject/]) {
+      await page.getByRole('button', { name: button }).first().click();
+      await page.locator('dialog[open]').waitFor();
+      await expectAccessible(page, `the ${String(button)} dialog`);
+      await page.keyboard.press('Escape');
+      await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    }
+    await page.getByRole('button', { name: 'Break glass' }).click();
+    await page.locator('dialog[open]').waitFor();
+    await expectAccessible(page, 'the break-glass dialog');
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    await page.close();
+
+    // The idle warning and the lock, on a page whose clock the test moves.
+    const idle = await browser.newPage();
+    await idle.clock.install();
+    await signIn(idle, world, 'wide');
+    await idle.clock.fastForward(14 * 60_000 + 5_000);
+    await idle.getByRole('alertdialog', { name: 'Still there?' }).waitFor();
+    await expectAccessible(idle, 'the idle warning');
+    await idle.clock.fastForward(60_000 + 2_000);
+    await idle.getByRole('heading', { name: 'Session locked' }).waitFor();
+    await expectAccessible(idle, 'the locked session');
+    await idle.close();
+  });
+
+  it('a coordinator works with the keyboard alone: skip link, navigation, a proposal, a dialog that traps and returns focus', async () => {
+    const patient = await world.patient('Keys');
+    await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await page.goto(`${world.url}/`);
+    await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('keys');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(staffPassword);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(world.nextCode('keys'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+
+    /** Tabs (forward or back) until `match` (on `tag:text`) has focus, checking every stop shows its focus ring. */
+    const tabTo = async (match: RegExp, key = 'Tab', limit = 30): Promise<void> => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press(key);
+        const f = await focused(page);
+        assert.ok(f.tag !== 'body', 'focus never falls back to the page itself');
+        assert.doesNotMatch(f.outline, /^none|^\S+ 0px/, `focus is visible on <${f.tag}> "${f.text}"`);
+        if (match.test(`${f.tag}:${f.text}`)) return;
+      }
+      throw new Error(`${String(limit)} presses of ${key} did not reach ${String(match)}`);
+    };
+
+    // The first stop is the skip link; it moves focus to the screen, past the header.
+    await tabTo(/^a:Skip to content$/, 'Tab', 1);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
+    // Back up into the navigation, open Referrals, then the queue again.
+    await tabTo(/^a:Referrals$/, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Referrals', level: 1 }).waitFor();
+    await tabTo(/^a:Review queue$/, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Change appointment status' }).first().waitFor();
+
+    // Into the queue, open the proposal, and open Reject: focus stays in the dialog until Escape.
+    await tabTo(/^a:Change appointment status/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
+    await tabTo(/^button:Reject/);
+    await page.keyboard.press('Enter');
+    await page.locator('dialog[open]').waitFor();
+    for (let i = 0; i < 8; i++) {
+      assert.equal((await focused(page)).inDialog, true, `focus is inside the dialog after ${String(i)} Tabs`);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    assert.match((await focused(page)).text, /^Reject/, 'Escape gives focus back to the button that opened the dialog');
+
+    // The break-glass dialog from the header does the same.
+    await tabTo(/^button:Break glass$/, 'Shift+Tab', 60);
+    await page.keyboard.press('Enter');
+    await page.locator('dialog[open]').waitFor();
+    assert.equal((await focused(page)).inDialog, true);
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    assert.match((await focused(page)).text, /^Break glass$/);
+    await page.close();
+  });
+}
