@@ -103,15 +103,23 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
       overrides: { [sandboxConnectionName]: { mllpPort: config.mllpPort } },
       async startClinic(runtime) {
         const mllp = runtime.get(sandboxConnectionName).mllpAddress;
+        // A playing clinic (ADR 0015) starts nine days back and plays up to now on the real clock;
+        // a clinic that stands still (tests step it) starts today.
+        const playing = config.speed > 0;
         clinic = await startLiveClinic(ehr, {
           seed: config.seed,
           horizonDays: config.horizonDays,
-          startDate: nextClinicDay(kernel.clock.now()),
+          startDate: playing ? clinicDayBefore(kernel.clock.now(), demoHistoryDays) : nextClinicDay(kernel.clock.now()),
+          followRealTime: playing,
+          stories: playing,
           ...(mllp !== undefined ? { hl7: { host: '127.0.0.1', port: mllp.port } } : {}),
           onError: (e) =>
             logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'clinic simulator step failed'),
         });
-        if (config.speed > 0) clinic.play(config.speed);
+        if (playing) {
+          await autoApproveReminders(kernel);
+          clinic.play(config.speed);
+        }
         logger.info(
           {
             patients: clinic.derived.clinic.patients.length,
@@ -161,6 +169,28 @@ async function sandboxConnection(
     mllpPort: config.mllpPort > 0 ? config.mllpPort : 8472,
     budget: { requestsPerSecond: 200, burst: 100, maxConcurrency: 8 },
   });
+}
+
+/** How far back the demo clinic's past starts: a referral sent then and never received is nine days late. */
+export const demoHistoryDays = 9;
+
+/** The weekday `days` before `now` (or the Monday after, when that falls on a weekend), as YYYY-MM-DD. */
+export function clinicDayBefore(now: Date, days: number): string {
+  return nextClinicDay(new Date(now.getTime() - days * 86_400_000));
+}
+
+/**
+ * Reminders carry no clinical content (a template and a time): the demo lets them go without review,
+ * as ADR 0015 explains, so a fresh demo shows one sent. Set once, as a local compliance account; a
+ * policy someone set since is left as it is.
+ */
+async function autoApproveReminders(kernel: Kernel): Promise<void> {
+  const ctx: RequestContext = {
+    actor: await localServiceAccount(kernel, 'steward-sandbox-policies', 'compliance_officer', 'HOPERAT'),
+    sourceAddress: 'local-operator',
+  };
+  if ((await kernel.approvalPolicies.list(ctx)).some((p) => p.actionType === 'reminder.send')) return;
+  await kernel.approvalPolicies.set(ctx, { actionType: 'reminder.send', mode: 'auto' });
 }
 
 /** Today, or the Monday after a weekend: a clinic that opens on a Sunday shows nothing for a day. */
