@@ -61,6 +61,12 @@ export interface LiveClinic {
   stop(): Promise<void>;
 }
 
+/** Where a clinic saved in the EHR's data folder had got to (epoch ms), if one was saved. */
+export function savedClinicTime(ehr: Pick<SandboxEhr, 'dataDir'>): number | undefined {
+  if (ehr.dataDir === undefined) return undefined;
+  return loadStateFile<SimulatorSnapshot>(join(ehr.dataDir, clinicStateFileName))?.now;
+}
+
 export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOptions): Promise<LiveClinic> {
   const fhir = memoryClinicFhir(ehr.repository);
   const stateFile = ehr.dataDir !== undefined ? join(ehr.dataDir, clinicStateFileName) : undefined;

@@ -104,6 +104,11 @@ export class SandboxRepository extends MemoryRepository {
     this.#clock = now;
   }
 
+  /** The time the next write would be stamped with (epoch ms). */
+  now(): number {
+    return this.#clock();
+  }
+
   /** Calls `listener` after every committed write (create, update, delete), in commit order. */
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
