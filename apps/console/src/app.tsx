@@ -7,6 +7,7 @@ import { useSession } from './session/session.js';
 import { BreakGlassBanner, BreakGlassDialog } from './session/break-glass.js';
 import { href, useRoute } from './router.js';
 import { screens, type ScreenDef } from './screens/index.js';
+import { useSiteZone } from './ui/site-zone.js';
 
 /** The site the screens show: one of the user's sites, or undefined for every site (a `*` grant). */
 const SiteContext = createContext<string | undefined>(undefined);
@@ -27,6 +28,8 @@ export function App(): ReactNode {
   const named = sites.filter((s) => s !== '*');
   const [site, setSite] = useState<string | undefined>(sites.includes('*') ? undefined : named[0]);
   const [breakGlass, setBreakGlass] = useState(false);
+  // Every time on the screens is shown in the site's zone (ui/format.ts); the screen is drawn again once it is known.
+  const zone = useSiteZone(site);
   const current = allowed.find((s) => s.path === route.screen) ?? allowed[0];
 
   useEffect(() => {
@@ -87,7 +90,7 @@ export function App(): ReactNode {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} key={zone ?? ''}>
         {current === undefined ? <NothingAllowed /> : <Screen def={current} params={route.params} />}
       </main>
       {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} />}

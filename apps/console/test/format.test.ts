@@ -9,7 +9,13 @@ import {
   formatDate,
   formatDateTime,
   formatDue,
+  dayInZone,
+  formatTime,
+  getDisplayZone,
+  startOfDayInZone,
   humanize,
+  setDisplayZone,
+  zoneAbbreviation,
   maskIdentifier,
   shortId,
 } from '../src/ui/format.js';
@@ -47,6 +53,52 @@ describe('dates', () => {
     assert.equal(formatDateTime('not a date'), '—');
     assert.equal(formatDate(undefined), '—');
     assert.equal(formatDate('2026-13-45'), '—');
+  });
+});
+
+describe("times in the site's zone", () => {
+  // 2026-01-15 14:30 UTC: 09:30 in New York (EST), 06:30 in Los Angeles (PST); 2026-07-15: daylight time.
+  const winter = '2026-01-15T14:30:00Z';
+  const summer = '2026-07-15T14:30:00Z';
+
+  it('shows an instant in the zone it is given, with that zone abbreviation', () => {
+    assert.match(formatDateTime(winter, 'America/New_York'), /Jan 15, 2026.*09:30 AM.*EST/);
+    assert.match(formatDateTime(summer, 'America/New_York'), /Jul 15, 2026.*10:30 AM.*EDT/);
+    assert.match(formatDateTime(winter, 'America/Chicago'), /08:30 AM.*CST/);
+    assert.match(formatTime(winter, 'America/New_York'), /^09:30 AM EST$/);
+    assert.equal(zoneAbbreviation(new Date(summer), 'America/Los_Angeles'), 'PDT');
+  });
+
+  it("defaults to the site's zone once the shell sets it, and back to the viewer's when cleared", () => {
+    try {
+      setDisplayZone('America/New_York');
+      assert.equal(getDisplayZone(), 'America/New_York');
+      assert.match(formatDateTime(winter), /09:30 AM.*EST/);
+      // An instant's calendar day is the site's: 03:00 UTC is still the day before in New York.
+      assert.match(formatDate('2026-01-16T03:00:00Z'), /Jan 15, 2026/);
+      // A calendar day stays as written whatever the zone.
+      assert.match(formatDate('2026-01-16'), /Jan 16, 2026/);
+      setDisplayZone(undefined);
+      assert.match(formatDateTime(winter), /06:30 AM.*PST/, "the viewer's zone (Los Angeles here)");
+    } finally {
+      setDisplayZone(undefined);
+    }
+  });
+
+  it("finds a day's start and an instant's day in the site's zone, across a DST change", () => {
+    assert.equal(startOfDayInZone('2026-01-15', 0, 'America/New_York'), '2026-01-15T05:00:00.000Z');
+    assert.equal(startOfDayInZone('2026-07-15', 0, 'America/New_York'), '2026-07-15T04:00:00.000Z');
+    // 2026-03-08 springs forward at 02:00: the next midnight is 23 hours later.
+    assert.equal(startOfDayInZone('2026-03-08', 1, 'America/New_York'), '2026-03-09T04:00:00.000Z');
+    assert.equal(startOfDayInZone('2026-03-08', 0, 'America/New_York'), '2026-03-08T05:00:00.000Z');
+    assert.equal(dayInZone(new Date('2026-01-16T03:00:00Z'), 'America/New_York'), '2026-01-15');
+    assert.equal(dayInZone(new Date('2026-01-16T03:00:00Z'), 'Asia/Tokyo'), '2026-01-16');
+  });
+
+  it('ignores a zone the browser does not know instead of failing', () => {
+    setDisplayZone('Mars/Olympus');
+    assert.equal(getDisplayZone(), undefined);
+    assert.match(formatDateTime(winter, 'Mars/Olympus'), /06:30 AM.*PST/);
   });
 });
 

@@ -83,7 +83,10 @@ export async function startServer(
       await ehr.start({ publicUrl: config.ehr.publicUrl ?? `${scheme}://${reachable}:${port}` });
     }
     const workflows = config.workflows.enabled
-      ? await startWorkflowRuntime(kernel, logger, workflowCatalog(kernel))
+      ? await startWorkflowRuntime(kernel, logger, {
+          ...workflowCatalog(kernel),
+          ...(sandbox?.workflowClock !== undefined ? { clock: sandbox.workflowClock } : {}),
+        })
       : undefined;
     if (workflows !== undefined) stack.push(() => workflows.stop());
     if (config.governance.retentionPurgeHours > 0) {

@@ -7,7 +7,13 @@ export { SandboxRepository } from './fhir-server/index.js';
 export { syntheaSeedSource } from './seed/index.js';
 export type { SeedReport, SeedSource } from './seed/index.js';
 export { subscriptionTopicUrls } from './subscriptions/index.js';
-export { startLiveClinic, ClinicSimulator, deriveClinic, clinicEventKinds } from './clinic-simulator/index.js';
+export {
+  startLiveClinic,
+  savedClinicTime,
+  ClinicSimulator,
+  deriveClinic,
+  clinicEventKinds,
+} from './clinic-simulator/index.js';
 export type {
   LiveClinic,
   LiveClinicOptions,

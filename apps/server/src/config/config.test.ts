@@ -60,7 +60,7 @@ describe('the configuration, one section per area', () => {
         mode: 'auto',
         port: 8471,
         mllpPort: 8472,
-        speed: 10_000,
+        speed: 250,
         seed: 'steward-demo',
         horizonDays: 10,
         seedDir: undefined,

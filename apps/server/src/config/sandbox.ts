@@ -12,7 +12,10 @@ export interface SandboxConfig {
   /** STEWARD_SANDBOX_PORT (default 8471) and STEWARD_SANDBOX_MLLP_PORT (default 8472): loopback only. */
   readonly port: number;
   readonly mllpPort: number;
-  /** STEWARD_SANDBOX_SPEED: real milliseconds per simulated clinic hour (default 10000); 0 = the clinic stands still. */
+  /**
+   * STEWARD_SANDBOX_SPEED: real milliseconds per simulated clinic hour while the clinic plays its
+   * past (default 250; ADR 0015); once it reaches the real clock it follows it. 0 = the clinic stands still.
+   */
   readonly speed: number;
   /** STEWARD_SANDBOX_SEED: the clinic simulator's seed (default steward-demo): the same seed plays the same clinic. */
   readonly seed: string;
@@ -41,7 +44,7 @@ export function readSandboxConfig(r: EnvReader, store: Pick<StoreConfig, 'dataDi
     mode: r.oneOf('STEWARD_SANDBOX', ['auto', 'on', 'off'] as const, 'auto', 'must be auto, on or off'),
     port: r.int('STEWARD_SANDBOX_PORT', 8471, 0, 65535),
     mllpPort: r.int('STEWARD_SANDBOX_MLLP_PORT', 8472, 0, 65535),
-    speed: r.int('STEWARD_SANDBOX_SPEED', 10_000, 0, 3_600_000),
+    speed: r.int('STEWARD_SANDBOX_SPEED', 250, 0, 3_600_000),
     seed: r.text('STEWARD_SANDBOX_SEED') ?? 'steward-demo',
     horizonDays: r.int('STEWARD_SANDBOX_HORIZON_DAYS', 10, 1, 60),
     seedDir: r.text('STEWARD_SANDBOX_SEED_DIR'),

@@ -13,10 +13,11 @@
  * The setup acts as a local operator service account (`steward-sandbox`) with the admin role.
  */
 import { exportJWK, generateKeyPair } from 'jose';
-import type { RequestContext } from '@steward/core';
+import type { Clock, RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { EhrConnection, EhrRuntime, PrivateJwk } from '@steward/ehr';
 import {
+  savedClinicTime,
   startLiveClinic,
   startSandboxEhr,
   syntheaSeedSource,
@@ -48,6 +49,11 @@ export interface SandboxDemo {
   readonly overrides: Readonly<Record<string, { readonly mllpPort?: number }>>;
   /** Starts the clinic once Steward's runtime listens (its HL7 feed needs the MLLP port). */
   startClinic(runtime: EhrRuntime): Promise<LiveClinic>;
+  /**
+   * With a playing clinic: the clock Steward's workflows run on, the EHR's (the clinic's time, never
+   * ahead of the real clock; ADR 0015). Undefined when the clinic stands still.
+   */
+  readonly workflowClock?: Clock;
   /** The clinic, once started (tests step it themselves when the speed is 0). */
   liveClinic(): LiveClinic | undefined;
 }
@@ -97,21 +103,40 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
     if (key === undefined) throw new Error('the sandbox connection has no key');
     ehr.registerClient({ clientId, jwks: { keys: [publicHalf(key)] }, allowedScopes: sandboxScopes });
     let clinic: LiveClinic | undefined;
+    // A playing clinic starts nine days back: from now on the EHR's records carry the clinic's time
+    // (first the evening before its first day; the live clinic moves it on), and so do the workflows.
+    const playing = config.speed > 0;
+    const startDate = playing
+      ? clinicDayBefore(kernel.clock.now(), demoHistoryDays)
+      : nextClinicDay(kernel.clock.now());
+    if (playing) {
+      // A saved clinic goes on from where it stopped, so its clock must not go back to a new start.
+      const before = savedClinicTime(ehr) ?? Date.parse(`${startDate}T00:00:00Z`);
+      ehr.repository.useClock(() => Math.min(before, Date.now()));
+    }
     return {
+      ...(playing ? { workflowClock: { now: () => new Date(ehr.repository.now()) } } : {}),
       ehr,
       connection,
       overrides: { [sandboxConnectionName]: { mllpPort: config.mllpPort } },
       async startClinic(runtime) {
         const mllp = runtime.get(sandboxConnectionName).mllpAddress;
+        // A playing clinic (ADR 0015) plays its past up to the real clock, then follows it; a clinic
+        // that stands still (tests step it) starts today.
         clinic = await startLiveClinic(ehr, {
           seed: config.seed,
           horizonDays: config.horizonDays,
-          startDate: nextClinicDay(kernel.clock.now()),
+          startDate,
+          followRealTime: playing,
+          stories: playing,
           ...(mllp !== undefined ? { hl7: { host: '127.0.0.1', port: mllp.port } } : {}),
           onError: (e) =>
             logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'clinic simulator step failed'),
         });
-        if (config.speed > 0) clinic.play(config.speed);
+        if (playing) {
+          await autoApproveReminders(kernel);
+          clinic.play(config.speed);
+        }
         logger.info(
           {
             patients: clinic.derived.clinic.patients.length,
@@ -161,6 +186,28 @@ async function sandboxConnection(
     mllpPort: config.mllpPort > 0 ? config.mllpPort : 8472,
     budget: { requestsPerSecond: 200, burst: 100, maxConcurrency: 8 },
   });
+}
+
+/** How far back the demo clinic's past starts: a referral sent then and never received is nine days late. */
+export const demoHistoryDays = 9;
+
+/** The weekday `days` before `now` (or the Monday after, when that falls on a weekend), as YYYY-MM-DD. */
+export function clinicDayBefore(now: Date, days: number): string {
+  return nextClinicDay(new Date(now.getTime() - days * 86_400_000));
+}
+
+/**
+ * Reminders carry no clinical content (a template and a time): the demo lets them go without review,
+ * as ADR 0015 explains, so a fresh demo shows one sent. Set once, as a local compliance account; a
+ * policy someone set since is left as it is.
+ */
+async function autoApproveReminders(kernel: Kernel): Promise<void> {
+  const ctx: RequestContext = {
+    actor: await localServiceAccount(kernel, 'steward-sandbox-policies', 'compliance_officer', 'HOPERAT'),
+    sourceAddress: 'local-operator',
+  };
+  if ((await kernel.approvalPolicies.list(ctx)).some((p) => p.actionType === 'reminder.send')) return;
+  await kernel.approvalPolicies.set(ctx, { actionType: 'reminder.send', mode: 'auto' });
 }
 
 /** Today, or the Monday after a weekend: a clinic that opens on a Sunday shows nothing for a day. */

@@ -7,7 +7,7 @@
  * approved writes, reads no chart).
  */
 import { DemographicsLearner, DirectoryLearner } from '@steward/clinic';
-import { NotFoundError, type RequestContext } from '@steward/core';
+import { NotFoundError, type Clock, type RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import { mapPatient } from '@steward/ehr';
 import {
@@ -36,6 +36,12 @@ export interface WorkflowRuntimeOptions {
   readonly reverifyEveryMs?: number;
   /** Start the loops (tests drive `routeOnce`/`worker.drain` themselves with false). Default true. */
   readonly loops?: boolean;
+  /**
+   * The clock the engine's timers and the router run on. Default the kernel's. The embedded demo
+   * gives its clinic's clock (ADR 0015): never ahead of the real one, behind it only while the
+   * clinic plays its past, so no stage is found late before the clinic's own time has reached it.
+   */
+  readonly clock?: Clock;
 }
 
 export interface WorkflowRuntime {
@@ -62,7 +68,7 @@ export async function startWorkflowRuntime(
   };
   const engine = kernel.workflowStore.engine({
     definitions: options.definitions,
-    clock: kernel.clock,
+    clock: options.clock ?? kernel.clock,
     // The workflow records a failed effect's code; the log gets its cause.
     observer: {
       effectFailed: (f) =>
@@ -134,7 +140,7 @@ export async function startWorkflowRuntime(
   const router = kernel.workflowStore.router({
     engine,
     routes: options.routes,
-    clock: kernel.clock,
+    clock: options.clock ?? kernel.clock,
     observers: [
       (connectionId, events) => learner.observe(connectionId, events),
       (connectionId, events) => demographics.observe(connectionId, events),

@@ -111,6 +111,8 @@ export interface AppointmentState {
   encounterSimId?: string;
   /** Decided when the patient is due: they will not come. */
   missed?: boolean;
+  /** Part of a demo story (demo-stories.ts): the random draws never cancel or move it. */
+  scripted?: boolean;
 }
 
 export type ReferralPhase =
@@ -132,6 +134,11 @@ export interface ReferralState {
   /** Decided when sent: the referrer will cancel it. */
   readonly willCancel: boolean;
   appointmentSimId?: string;
+  /**
+   * A demo story (demo-stories.ts): `stalled` is never received by the specialist's office;
+   * `closed-loop` is neither leaked nor cancelled and its patient comes to the appointment.
+   */
+  story?: 'stalled' | 'closed-loop';
 }
 
 export interface StayState {

@@ -132,6 +132,7 @@ export class ClinicSimulator {
   readonly #rechecks = new Map<string, RecheckState>();
   #now: number;
   #timer: NodeJS.Timeout | undefined;
+  #caughtUp = false;
   #running: Promise<void> | undefined;
 
   constructor(options: ClinicSimulatorOptions) {
@@ -191,6 +192,16 @@ export class ClinicSimulator {
     return this.#derived;
   }
 
+  /** Recheck orders by sim id (demo stories add theirs here). */
+  get rechecks(): Map<string, RecheckState> {
+    return this.#rechecks;
+  }
+
+  /** Whether the clock has reached the real clock it follows (start with `realNow`). */
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
   /** The simulated clock, epoch ms. */
   get now(): number {
     return this.#now;
@@ -235,11 +246,21 @@ export class ClinicSimulator {
     return this.#events.slice(from);
   }
 
-  /** Demo mode: one step every realMsPerSimHour × (tick / 1 h) real milliseconds until stop(). */
-  start(realMsPerSimHour: number): void {
+  /**
+   * Demo mode: one step every realMsPerSimHour × (tick / 1 h) real milliseconds until stop(). With
+   * `realNow`, the clock never passes it: the clinic plays its past at that pace, then steps as the
+   * real clock reaches each tick (so nothing it writes is dated in the future).
+   */
+  start(realMsPerSimHour: number, realNow?: () => number): void {
     if (this.#timer !== undefined || this.#running) return;
     const delay = Math.max(1, Math.round((realMsPerSimHour * this.#tick) / HOUR));
     const loop = (): void => {
+      const ahead = realNow === undefined ? 0 : this.#now + this.#tick - realNow();
+      if (ahead > 0) {
+        this.#caughtUp = true;
+        if (this.#timer !== undefined) this.#timer = setTimeout(loop, Math.min(ahead, this.#tick));
+        return;
+      }
       this.#running = this.step().then(
         () => undefined,
         (e: unknown) => this.#onError?.(e),
@@ -262,6 +283,11 @@ export class ClinicSimulator {
 
   get isRunning(): boolean {
     return this.#timer !== undefined;
+  }
+
+  /** Plays an action taken outside the step (a demo story): its HL7 message to the feed, its event to the list. */
+  async record(r: ActionResult | undefined): Promise<void> {
+    await this.#emit(r);
   }
 
   async #emit(r: ActionResult | undefined): Promise<void> {
@@ -298,8 +324,9 @@ export class ClinicSimulator {
     const c = this.clinic;
     for (const a of c.appointments.values()) {
       const status = a.resource.status;
-      if (status === 'booked' && a.missed === undefined && now >= a.start - 15 * 60_000) {
-        a.missed = this.#rng.chance(this.#rates.noShowShare);
+      if (status === 'booked' && a.missed !== true && now >= a.start - 15 * 60_000) {
+        // A demo story may have decided already (demo-stories.ts).
+        a.missed ??= this.#rng.chance(this.#rates.noShowShare);
         if (!a.missed) await this.#emit(await arrive(c, a, now));
       } else if (status === 'booked' && a.missed && now >= a.start + 15 * 60_000) {
         await this.#emit(await noShow(c, a, now));
@@ -431,7 +458,7 @@ export class ClinicSimulator {
     const c = this.clinic;
     if (!c.isOpen(now)) return; // office staff work in opening hours
     for (const r of c.referrals.values()) {
-      if (r.nextAt > now) continue;
+      if (r.nextAt > now || r.story === 'stalled') continue;
       switch (r.phase) {
         case 'requested':
         case 'received':
@@ -447,7 +474,9 @@ export class ClinicSimulator {
           }
           break;
         case 'accepted': {
-          const slot = this.#rng.pick(freeSlots(c, r.toKey, now + DAY).slice(0, 30));
+          const free = freeSlots(c, r.toKey, now + DAY);
+          // A closed-loop story takes the first free slot, so its loop closes within the demo's past.
+          const slot = r.story === 'closed-loop' ? free[0] : this.#rng.pick(free.slice(0, 30));
           if (!slot) {
             r.nextAt = now + DAY;
             break;
@@ -460,6 +489,7 @@ export class ClinicSimulator {
             basedOn: { ref: refOf(r.serviceRequest), simId: r.simId },
           });
           r.appointmentSimId = state.simId;
+          if (r.story === 'closed-loop') Object.assign(state, { missed: false, scripted: true });
           await noteScheduled(c, r, now, refOf(state.resource));
           await this.#emit({ ...result, references: [...result.references, refOf(r.serviceRequest), refOf(r.task)] });
           break;
@@ -517,7 +547,7 @@ export class ClinicSimulator {
       if (slot) await this.#emit((await book(c, { patientKey: patient.key, slot, purpose: 'visit', at: now })).result);
     }
     const future = (after: number): AppointmentState[] =>
-      [...c.appointments.values()].filter((a) => a.resource.status === 'booked' && a.start > after);
+      [...c.appointments.values()].filter((a) => a.resource.status === 'booked' && a.start > after && !a.scripted);
     const reschedules = this.#rng.poisson(this.#rates.reschedulesPerOpenHour * perStep);
     for (let i = 0; i < reschedules; i++) {
       const a = this.#rng.pick(future(now + DAY));

@@ -15,6 +15,8 @@ export { defaultServiceLines, simSystem, simSystemBase } from './clinic-model.js
 export type { ClinicPatient, ClinicProvider, ServiceLineDef } from './clinic-model.js';
 export { SeededRandom, hashSeed } from './prng.js';
 export { ClinicZone } from './clinic-time.js';
-export { startLiveClinic } from './live-clinic.js';
+export { savedClinicTime, startLiveClinic } from './live-clinic.js';
 export { clinicStateFileName } from './live-clinic.js';
 export type { LiveClinic, LiveClinicOptions } from './live-clinic.js';
+export { plantDemoStories } from './demo-stories.js';
+export type { DemoStories } from './demo-stories.js';

@@ -18,6 +18,7 @@ import { deriveClinic, type DerivedClinic } from './derive-clinic.js';
 import { memoryClinicFhir } from './memory-adapters.js';
 import { mllpFeed, type MllpFeed } from './mllp-feed.js';
 import type { ClinicEvent } from './ports.js';
+import { plantDemoStories, type DemoStories } from './demo-stories.js';
 
 export interface LiveClinicOptions {
   readonly seed: string;
@@ -33,6 +34,14 @@ export interface LiveClinicOptions {
   readonly tickMinutes?: number;
   readonly onEvent?: (event: ClinicEvent) => void;
   readonly onError?: (error: unknown) => void;
+  /**
+   * The demo's one clock: the clinic plays its past (from `startDate`) up to the real clock, then
+   * follows it, and the EHR stamps every write with the clinic's time (never later than the real
+   * clock). Without it the clinic keeps its own accelerated time and the EHR the real clock.
+   */
+  readonly followRealTime?: boolean;
+  /** Plant the demo stories (demo-stories.ts) when the clinic is derived (not when it resumes). */
+  readonly stories?: boolean;
 }
 
 export const clinicStateFileName = 'clinic-simulator.json';
@@ -42,9 +51,20 @@ export interface LiveClinic {
   readonly derived: DerivedClinic;
   /** Whether this clinic continued from a saved state rather than being derived now. */
   readonly resumed: boolean;
-  /** Demo mode: plays on its own, one simulated hour per `realMsPerSimHour` real milliseconds. */
+  /** The stories planted when this clinic was derived with `stories`. */
+  readonly stories?: DemoStories;
+  /**
+   * Demo mode: plays on its own, one simulated hour per `realMsPerSimHour` real milliseconds (with
+   * `followRealTime`: at that pace until it reaches the real clock, then with it).
+   */
   play(realMsPerSimHour: number): void;
   stop(): Promise<void>;
+}
+
+/** Where a clinic saved in the EHR's data folder had got to (epoch ms), if one was saved. */
+export function savedClinicTime(ehr: Pick<SandboxEhr, 'dataDir'>): number | undefined {
+  if (ehr.dataDir === undefined) return undefined;
+  return loadStateFile<SimulatorSnapshot>(join(ehr.dataDir, clinicStateFileName))?.now;
 }
 
 export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOptions): Promise<LiveClinic> {
@@ -69,7 +89,16 @@ export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOption
     saveStateFile(stateFile, s.snapshot());
     savedAt = ehr.repository.changeCount;
   };
-  let simulator: ClinicSimulator;
+  let simulator: ClinicSimulator | undefined;
+  if (options.followRealTime === true) {
+    // Before the clinic exists (deriving it writes schedules and slots): the evening before its first day.
+    const before = options.startDate !== undefined ? Date.parse(`${options.startDate}T00:00:00Z`) : Date.now();
+    ehr.repository.useClock(() => {
+      if (simulator === undefined) return Math.min(before, Date.now());
+      return simulator.caughtUp ? Date.now() : Math.min(simulator.now, Date.now());
+    });
+  }
+  let stories: DemoStories | undefined;
   if (saved !== undefined) {
     simulator = ClinicSimulator.resume(saved, fhir, simulatorOptions);
   } else {
@@ -84,17 +113,23 @@ export async function startLiveClinic(ehr: SandboxEhr, options: LiveClinicOption
       }),
     );
     simulator = new ClinicSimulator({ derived, ...simulatorOptions });
+    const planted = simulator;
+    if (options.stories === true)
+      stories = await ehr.repository.withTransaction(() => plantDemoStories(planted, Date.now()));
     // Saved at once: deriving wrote schedules and slots into the EHR, which must not be derived twice.
     save(simulator, true);
   }
+  const sim = simulator;
   return {
-    simulator,
-    derived: simulator.derived,
+    simulator: sim,
+    derived: sim.derived,
     resumed: saved !== undefined,
-    play: (realMsPerSimHour) => simulator.start(realMsPerSimHour),
+    ...(stories !== undefined ? { stories } : {}),
+    play: (realMsPerSimHour) =>
+      sim.start(realMsPerSimHour, options.followRealTime === true ? () => Date.now() : undefined),
     async stop() {
-      await simulator.stop();
-      save(simulator, true);
+      await sim.stop();
+      save(sim, true);
       await feed?.close();
     },
   };

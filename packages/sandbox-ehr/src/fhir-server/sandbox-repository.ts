@@ -87,10 +87,26 @@ export class SandboxRepository extends MemoryRepository {
   readonly #journal: Journal | undefined;
   #lock: Promise<void> = Promise.resolve();
 
+  /** The time a write is stamped with (`meta.lastUpdated`): the real clock unless a clinic simulator sets its own. */
+  #clock: () => number = Date.now;
+
   constructor(options: SandboxRepositoryOptions = {}) {
     super();
     this.#journal = options.journal;
     if (this.#journal) this.#replay(this.#journal.open().records);
+  }
+
+  /**
+   * Stamps later writes with `now` instead of the real clock: the demo's clinic plays its past on
+   * its own clock, so the EHR's record times are the clinic's (never later than the real clock).
+   */
+  useClock(now: () => number): void {
+    this.#clock = now;
+  }
+
+  /** The time the next write would be stamped with (epoch ms). */
+  now(): number {
+    return this.#clock();
   }
 
   /** Calls `listener` after every committed write (create, update, delete), in commit order. */
@@ -147,7 +163,7 @@ export class SandboxRepository extends MemoryRepository {
         this.#deleted.delete(key);
         if (current) rawPut(this, structuredClone(current));
       });
-      this.#currentUnit().changes.push({ kind: 'delete', resourceType, id, at: new Date().toISOString() });
+      this.#currentUnit().changes.push({ kind: 'delete', resourceType, id, at: new Date(this.#clock()).toISOString() });
     });
   }
 
@@ -280,7 +296,11 @@ export class SandboxRepository extends MemoryRepository {
     const key = `${copy.resourceType}/${id}`;
     const prior = this.#versions.get(key) ?? [];
     // The server, not the client, assigns version and time.
-    copy.meta = { ...copy.meta, versionId: String(prior.length + 1), lastUpdated: new Date().toISOString() };
+    copy.meta = {
+      ...copy.meta,
+      versionId: String(prior.length + 1),
+      lastUpdated: new Date(this.#clock()).toISOString(),
+    };
     const unit = this.#currentUnit();
     if (unit.validate) validateR4(copy);
     const current = prior[prior.length - 1];

@@ -1,14 +1,14 @@
 /**
  * @module Operations: the dashboards a practice manager looks at (referral closure and leakage by
  * week, time in stage, no-shows, review throughput by hour, queue age), for the site in view and
- * a date range, in the browser's time zone. One request (`GET /reports/operations`); sections
+ * a date range, in the site's time zone (the viewer's until it is known). One request (`GET /reports/operations`); sections
  * the grants do not cover come back empty and are said so, not hidden silently.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { useSite } from '../../app.js';
 import { answer, compact, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
-import { formatDateTime } from '../../ui/format.js';
+import { dayInZone, formatDateTime, getDisplayZone, startOfDayInZone } from '../../ui/format.js';
 import type { OperationsReport } from './operations-types.js';
 import {
   NoShowChart,
@@ -21,18 +21,11 @@ import './dashboards.css';
 
 const DAY = 86_400_000;
 
-/** `YYYY-MM-DD` of a local date. */
-function dateInput(d: Date): string {
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${String(d.getFullYear())}-${m}-${day}`;
-}
+/** `YYYY-MM-DD` of a day at the site (its zone, set by the shell; else the viewer's). */
+const dateInput = (d: Date): string => dayInZone(d);
 
-/** Local midnight starting `date` (`YYYY-MM-DD`), plus `days`, as an ISO instant. */
-function startOfDay(date: string, days = 0): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days).toISOString();
-}
+/** Midnight at the site starting `date` (`YYYY-MM-DD`), plus `days`, as an ISO instant. */
+const startOfDay = (date: string, days = 0): string => startOfDayInZone(date, days);
 
 type Load =
   | { readonly kind: 'loading' }
@@ -47,7 +40,8 @@ export function DashboardsScreen(): ReactNode {
   const [to, setTo] = useState(today);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [reloads, setReloads] = useState(0);
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // The site's zone (set by the shell), else the viewer's.
+  const zone = getDisplayZone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const rangeError =
     from === '' || to === '' ? 'Choose both dates.' : from > to ? 'From must be on or before To.' : null;
 

@@ -83,3 +83,14 @@ export const SiteListing = Type.Object({
   site: Nullable(Site),
 });
 export const SiteList = Type.Object({ items: List(SiteListing) });
+
+/** What a signed-in person needs to show times as their sites keep them (no hours, no contacts). */
+export const SiteZones = Type.Object({
+  items: List(
+    Type.Object({
+      site: Type.String(),
+      zone: Type.String({ description: "IANA zone: the site's record, else its EHR connection's facility zone" }),
+    }),
+  ),
+  fallback: Type.String({ description: 'The zone for all sites at once, or a site with neither (America/New_York)' }),
+});

@@ -7,11 +7,43 @@ import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
-import { NewSiteBody, Site, SiteList, SiteListing, SiteParams, UpdateSiteBody } from '../contract/sites.js';
+import { NewSiteBody, Site, SiteList, SiteListing, SiteParams, SiteZones, UpdateSiteBody } from '../contract/sites.js';
 import { typed } from '../typed.js';
 
-export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites' | 'roster'>): void {
+/** Where a site has neither a record nor a connection: the registry's own default. */
+const fallbackZone = 'America/New_York';
+
+export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites' | 'roster' | 'grants' | 'connections'>): void {
   const api = typed(app);
+  api.get(
+    '/site-zones',
+    {
+      schema: {
+        tags: ['sites'],
+        summary:
+          "The time zone of each site the caller holds a grant at (every site for `*`): how the console shows times in the site's zone",
+        response: { 200: SiteZones, ...errors },
+      },
+    },
+    async (request) => {
+      // Any signed-in person: a zone is how times are shown, not site configuration (that stays config.manage).
+      const { actor } = contextOf(request);
+      const granted = new Set((await kernel.grants.forPrincipal(actor.id)).map((g) => g.site));
+      const connections = await kernel.connections.all();
+      const ids = new Set([...granted].filter((s) => s !== '*'));
+      if (granted.has('*')) for (const c of connections) ids.add(c.site);
+      const items = [];
+      for (const site of [...ids].sort()) {
+        const zone =
+          (await kernel.sites.get(site))?.zone ??
+          connections.find((c) => c.site === site && c.facilityTimeZone !== undefined)?.facilityTimeZone ??
+          fallbackZone;
+        items.push({ site, zone });
+      }
+      const zones = new Set(items.map((i) => i.zone));
+      return { items, fallback: zones.size === 1 ? [...zones][0]! : fallbackZone };
+    },
+  );
   api.get(
     '/sites',
     {
