@@ -8,9 +8,11 @@ import { describe } from 'node:test';
 import { browserSkip, consoleSuite } from './console-harness.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
+import { peopleTests } from './console-people.js';
 
 describe('the console in Chromium', { skip: browserSkip() }, () => {
   const suite = consoleSuite();
   describe('sign-in and session', () => sessionTests(suite));
   describe('review', () => reviewTests(suite));
+  describe('contacts and relationships', () => peopleTests(suite));
 });

@@ -5,6 +5,7 @@ import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
 import { DashboardsScreen } from './dashboards/dashboards-screen.js';
+import { ContactsScreen } from './contacts/contacts-screen.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -23,6 +24,7 @@ export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
   { path: 'referrals', title: 'Referrals', permissions: ['phi.search'], component: ReferralBoard },
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
+  { path: 'contacts', title: 'Contacts', permissions: ['phi.search'], component: ContactsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },
 ];
