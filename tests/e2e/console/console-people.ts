@@ -102,7 +102,7 @@ export function peopleTests(suite: ConsoleSuite): void {
       payload: { site: 'north', ...exportFiles('G', false) },
     });
     assert.equal(imported.statusCode, 200, imported.body);
-    assert.equal((imported.json() as { reconciled: boolean }).reconciled, true);
+    assert.equal(imported.json<{ reconciled: boolean }>().reconciled, true);
 
     const page = await browser.newPage();
     await signIn(page, world, 'people.north');
