@@ -129,8 +129,7 @@ export function peopleTests(suite: ConsoleSuite): void {
     const graph = page.getByRole('img', { name: /^Relationship graph of Rosa HartwellG/ });
     const label = (await graph.getAttribute('aria-label')) ?? '';
     for (const role of [
-      'family caregiver',
-      'guarantor',
+      'Daniel HartwellG, family caregiver and guarantor',
       'referring provider',
       'case manager (ended)',
       'insurance broker',

@@ -108,13 +108,7 @@ export function ContactDetailView(props: { id: string }): ReactNode {
                       <a href={href('contacts', r.other.id)}>{r.other.name || 'unnamed'}</a>
                       {r.other.kind === 'organization' && <span className="muted"> (organization)</span>}
                     </td>
-                    <td>
-                      {role(r)}
-                      <span className="muted">
-                        {' '}
-                        — {party.name} is {r.label.toLowerCase()} them
-                      </span>
-                    </td>
+                    <td>{role(r)}</td>
                     <td>
                       {period(r)}
                       {!r.active && <span className="badge">ended</span>}
@@ -158,21 +152,30 @@ function NoteList(props: { notes: readonly ContactNote[] }): ReactNode {
 }
 
 const W = 720;
-const H = 360;
+const H = 380;
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** The contact in the middle, everyone related around them; the table beside it says the same in words. */
+/**
+ * The contact in the middle, each related party once around them with its roles written inside
+ * its box (two relationships to one person are one box); a party whose every relationship ended
+ * is dashed. The table below says the same in words, with periods and authority.
+ */
 function RelationshipGraph(props: {
   name: string;
   relationships: readonly ContactRelationship[];
   role: (r: ContactRelationship) => string;
 }): ReactNode {
-  const n = props.relationships.length;
+  const others = new Map<string, { other: ContactRelationship['other']; roles: string[]; active: boolean }>();
+  for (const r of props.relationships) {
+    const o = others.get(r.other.id) ?? { other: r.other, roles: [], active: false };
+    o.roles.push(`${props.role(r)}${r.active ? '' : ' (ended)'}`);
+    o.active ||= r.active;
+    others.set(r.other.id, o);
+  }
+  const nodes = [...others.values()];
   const cx = W / 2;
   const cy = H / 2;
-  const summary = props.relationships
-    .map((r) => `${r.other.name}, ${props.role(r)}${r.active ? '' : ' (ended)'}`)
-    .join('; ');
+  const summary = nodes.map((o) => `${o.other.name}, ${o.roles.join(' and ')}`).join('; ');
   return (
     <svg
       className="contact-graph"
@@ -180,20 +183,20 @@ function RelationshipGraph(props: {
       role="img"
       aria-label={`Relationship graph of ${props.name}: ${summary}`}
     >
-      {props.relationships.map((r, i) => {
-        const a = (2 * Math.PI * i) / n - Math.PI / 2;
-        const x = cx + Math.cos(a) * (W / 2 - 110);
-        const y = cy + Math.sin(a) * (H / 2 - 40);
+      {nodes.map((o, i) => {
+        const a = (2 * Math.PI * i) / nodes.length - Math.PI / 2;
+        const x = cx + Math.cos(a) * (W / 2 - 105);
+        const y = cy + Math.sin(a) * (H / 2 - 32);
         return (
-          <g key={r.id} className={r.active ? 'edge' : 'edge edge--ended'}>
+          <g key={o.other.id} className={o.active ? 'edge' : 'edge edge--ended'}>
             <line x1={cx} y1={cy} x2={x} y2={y} />
-            <text x={(cx + x) / 2} y={(cy + y) / 2 - 4} textAnchor="middle" className="edge__label">
-              {short(props.role(r), 26)}
-            </text>
-            <a href={href('contacts', r.other.id)}>
-              <rect x={x - 95} y={y - 16} width={190} height={32} rx={r.other.kind === 'organization' ? 2 : 14} />
-              <text x={x} y={y + 5} textAnchor="middle">
-                {short(r.other.name || 'unnamed', 24)}
+            <a href={href('contacts', o.other.id)}>
+              <rect x={x - 100} y={y - 24} width={200} height={48} rx={o.other.kind === 'organization' ? 2 : 14} />
+              <text x={x} y={y - 5} textAnchor="middle" className="node__name">
+                {short(o.other.name || 'unnamed', 26)}
+              </text>
+              <text x={x} y={y + 13} textAnchor="middle" className="node__role">
+                {short(o.roles.join(', '), 32)}
               </text>
             </a>
           </g>

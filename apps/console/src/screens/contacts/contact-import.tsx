@@ -132,11 +132,11 @@ function ReconciliationView(props: { report: ImportReport }): ReactNode {
       <h3 id="reconciliation-h">
         {r.preview ? 'Reconciliation report — check only, nothing written' : 'Reconciliation report — imported'}
       </h3>
-      <p role="status" className={r.reconciled ? 'ok' : 'error'}>
+      <p role="status" className={!r.reconciled ? 'error' : r.notImported.length > 0 ? 'warn' : 'ok'}>
         {r.preview
           ? r.notImported.length === 0
             ? 'Every row would be imported or is already there.'
-            : `${r.notImported.length} row${r.notImported.length === 1 ? '' : 's'} would be refused: fix them in the files, or import the rest now and these later.`
+            : `${r.notImported.length} row${r.notImported.length === 1 ? '' : 's'} would be refused (listed below): fix ${r.notImported.length === 1 ? 'it' : 'them'} in the files, or import the rest now and ${r.notImported.length === 1 ? 'it' : 'them'} later.`
           : r.reconciled
             ? `Imported from ${r.sourceSystem}: every row is accounted for and every stored record matches its source.`
             : 'Not reconciled: see the rows and the content check below.'}
