@@ -4,11 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { defaultRelationshipTypes } from '../model/index.js';
 import type { ContactMapping } from './mapping.js';
 import { normalizeSource, type SourceNote } from './normalize.js';
 import { notesDelta } from './rerun.js';
-import type { SourceRow } from './source-reader.js';
+import { readContactSource, type SourceRow } from './source-reader.js';
 
 const note = (key: string, text: string, row = 2): SourceNote => ({
   key,
@@ -128,5 +129,27 @@ describe('dates by the mapping’s dateOrder', () => {
         ['note', 5, 'at', 'not a time of day'],
       ],
     );
+  });
+});
+
+describe('the worked example of docs/contacts-import.md', () => {
+  it('reads whole: every contact, relationship and note, US dates read as such', async () => {
+    const dir = fileURLToPath(new URL('../../../../docs/examples/contacts/', import.meta.url));
+    const source = await readContactSource(`${dir}contacts.csv`, `${dir}mapping.json`);
+    const n = normalizeSource(source, new Map(defaultRelationshipTypes.map((t) => [t.code, t])));
+    assert.deepEqual(n.listed, []);
+    assert.deepEqual(
+      n.counts,
+      { contacts: 5, relationships: 5, notes: 3 },
+      'four relationship rows and one guarantor link',
+    );
+    assert.deepEqual(n.relationships.map((r) => r.type).sort(), [
+      'case-manager',
+      'family-caregiver',
+      'guarantor',
+      'insurance-broker',
+      'referring-provider',
+    ]);
+    assert.equal(n.contacts.find((c) => c.key === 'P100')?.notes[0]?.authoredAt, '2025-03-14T14:05:00');
   });
 });
