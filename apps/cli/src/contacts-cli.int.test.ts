@@ -2,15 +2,16 @@
  * `steward contacts` against a server on the embedded store: the import (a bulk migration of a
  * practice's files) reads the files and sends their rows to the server, which imports them while
  * it holds the store, and files nothing twice when they come again; `import`, `show` and `export`
- * are refused by the server for a coordinator of another site.
+ * are refused by the server for a coordinator of another site; fixing a notes file and importing again
+ * converges (the fixed note joins its contact, nothing else is refused), and US note dates are read as such.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
-import { generateContactExport } from '@steward/relationships';
+import { generateContactExport, type ReconciliationReport } from '@steward/relationships';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
 import { migratedDataDir, runCli, startCliTestServer } from './testing.js';
@@ -85,10 +86,88 @@ describe('steward contacts on the embedded store', () => {
     const again = await steward(north, ...importArgs);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /^Import run \S+ \(site north, source /);
-    assert.match(again.stdout, /contacts\s+12\s+0\s+0\s+12\s+0/, 'in 12, created 0, merged 0, unchanged 12');
+    assert.match(
+      again.stdout,
+      /contacts\s+12\s+0\s+0\s+0\s+12\s+0/,
+      'in 12, created 0, merged 0, updated 0, unchanged 12',
+    );
     assert.match(again.stdout, /Reconciled: every source row is accounted for\./);
     const refused = await steward(south, ...importArgs);
     assert.equal(refused.status, 4, 'FORBIDDEN exits 4');
     assert.match(refused.stderr, /^error \[FORBIDDEN\]/);
+  });
+
+  it('fix and re-run converges: the fixed note joins its unchanged contact, and a third run changes nothing', async () => {
+    // The same practice's contacts under another source name (a second system), with three notes of its own.
+    const fix = generateContactExport(join(dir, 'fix'), { contacts: 4, notes: 0, seed: 5 });
+    const mapping = JSON.parse(readFileSync(fix.mappingFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(fix.mappingFile, JSON.stringify({ ...mapping, source: 'fix-and-rerun', dateOrder: 'us' }));
+    const notesFile = join(fix.dir, 'notes.csv');
+    const notes = (second: string) =>
+      writeFileSync(
+        notesFile,
+        [
+          'note_id,contact_id,rel_id,author,written_at,body',
+          'F1,O00000,,Staff A,03/14/2024 2:05 PM,Called back',
+          `F2,O00001,,Staff B,2024-03-15T09:00:00Z,${second}`,
+          'F3,O00001,,Staff C,3/16/2024,Left voicemail',
+          '',
+        ].join('\n'),
+      );
+    const run = async () => {
+      const r = await steward(
+        north,
+        'contacts',
+        'import',
+        fix.contactsFile,
+        '--mapping',
+        fix.mappingFile,
+        '--site',
+        'north',
+        '--json',
+      );
+      return { status: r.status, report: JSON.parse(r.stdout) as ReconciliationReport };
+    };
+    notes('');
+    const first = await run();
+    assert.equal(first.status, 1, 'a note was not imported');
+    assert.deepEqual(
+      first.report.notImported.map((l) => [l.kind, l.row, l.field, l.reason]),
+      [['note', 3, 'body', 'missing note text']],
+      'the US-ordered dates of F1 and F3 are read, not refused',
+    );
+    assert.equal(first.report.notes.created, 2);
+
+    notes('Fixed note');
+    const second = await run();
+    assert.equal(second.status, 0, JSON.stringify(second.report.notImported));
+    assert.equal(second.report.reconciled, true);
+    assert.deepEqual(second.report.notImported, []);
+    assert.equal(second.report.contacts.updated, 1, 'the contact of the fixed note');
+    assert.equal(second.report.contacts.unchanged, fix.expected.contactRows - 1);
+    assert.deepEqual([second.report.notes.created, second.report.notes.unchanged], [1, 2]);
+    assert.equal(second.report.hashCheck.mismatched.length, 0);
+
+    const third = await run();
+    assert.equal(third.status, 0);
+    assert.equal(third.report.contacts.unchanged, fix.expected.contactRows);
+    assert.deepEqual(
+      [third.report.contacts.updated, third.report.notes.created, third.report.notes.unchanged],
+      [0, 0, 3],
+    );
+
+    const preview = await steward(
+      north,
+      'contacts',
+      'import',
+      fix.contactsFile,
+      '--mapping',
+      fix.mappingFile,
+      '--site',
+      'north',
+      '--dry-run',
+    );
+    assert.equal(preview.status, 0, preview.stderr);
+    assert.match(preview.stdout, /^Dry run \(site north, source fix-and-rerun\): .*nothing was written/);
   });
 });

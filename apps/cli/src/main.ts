@@ -470,6 +470,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
       'the mapping file (JSON): which column holds which field, and the relationship and note files',
     )
     .option('--site <site>', 'the site the contacts belong to (default main)')
+    .option('--dry-run', 'report what the import would do, and write nothing')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: ContactsImportFlags) =>
       setExit(await (await lazy.contacts()).contactsImport(g(), file, o)),

@@ -23,15 +23,16 @@ export type {
   FhirHome,
 } from './model/index.js';
 export { ContactGraph, ContactNoteRetention } from './graph/index.js';
-export type { ContactView, RelationshipView, NoteView } from './graph/index.js';
+export type { ContactView, RelationshipView, NoteView, ContactMatch } from './graph/index.js';
 export { Authority } from './authority/index.js';
 export type { AuthorityQuery, AuthorityDecision } from './authority/index.js';
-export { ContactMigration, readContactSource, parseMapping } from './migration/index.js';
+export { ContactMigration, readContactSource, contactSourceOfFiles, parseMapping } from './migration/index.js';
 export type {
   ImportOptions,
   ImportProgress,
   ContactSource,
   SourceRow,
+  SourceFile,
   ContactMapping,
   Listed,
   ReconciliationReport,

@@ -10,6 +10,7 @@ import { browserSkip, consoleSuite } from './console-harness.js';
 import { qualityTests } from './console-quality.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
+import { peopleTests } from './console-people.js';
 
 describe('the console in Chromium', { skip: browserSkip() }, () => {
   const suite = consoleSuite();
@@ -17,4 +18,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   describe('review', () => reviewTests(suite));
   describe('administration', () => adminTests(suite));
   describe('accessibility and keyboard', () => qualityTests(suite));
+  describe('contacts and relationships', () => peopleTests(suite));
 });

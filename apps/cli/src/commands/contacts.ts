@@ -23,6 +23,7 @@ export interface ContactsImportFlags {
   readonly mapping: string;
   readonly site?: string;
   readonly json?: boolean;
+  readonly dryRun?: boolean;
 }
 
 /** Imports, then prints the reconciliation report; exit 1 when it does not reconcile or something was not imported. */
@@ -30,6 +31,7 @@ export async function contactsImport(g: GlobalOptions, file: string, o: Contacts
   const source = await readContactSource(file, o.mapping);
   const report = await connect(g).request<ReconciliationReport>('POST', '/contacts/import', {
     site: o.site ?? 'main',
+    ...(o.dryRun === true ? { dryRun: true } : {}),
     mapping: source.mapping,
     digest: source.digest,
     contacts: source.contacts,
@@ -43,12 +45,14 @@ export async function contactsImport(g: GlobalOptions, file: string, o: Contacts
 
 function printReport(g: GlobalOptions, r: ReconciliationReport): void {
   g.io.stdout.write(
-    `Import run ${r.runId} (site ${r.site}, source ${r.sourceSystem})${r.resumed ? ', resumed after an interruption' : ''}\n\n`,
+    r.preview
+      ? `Dry run (site ${r.site}, source ${r.sourceSystem}): what importing these files would do; nothing was written\n\n`
+      : `Import run ${r.runId} (site ${r.site}, source ${r.sourceSystem})${r.resumed ? ', resumed after an interruption' : ''}\n\n`,
   );
   printTable(
     g.io.stdout,
     (['contacts', 'relationships', 'notes'] as const).map((k) => ({ kind: k, ...r[k] })),
-    ['kind', 'in', 'created', 'merged', 'unchanged', 'notImported'],
+    ['kind', 'in', 'created', 'merged', 'updated', 'unchanged', 'notImported'],
   );
   g.io.stdout.write(
     `\nContent hash check: ${r.hashCheck.checked} records, ${r.hashCheck.mismatched.length} mismatched\n`,

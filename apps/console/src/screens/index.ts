@@ -8,6 +8,7 @@ import { PoliciesScreen } from './admin/policies-screen.js';
 import { SitesScreen } from './admin/sites-screen.js';
 import { ConnectionsScreen } from './admin/connections-screen.js';
 import { UsersScreen } from './admin/users-screen.js';
+import { ContactsScreen } from './contacts/contacts-screen.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -39,6 +40,7 @@ export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
   { path: 'referrals', title: 'Referrals', permissions: ['phi.search'], component: ReferralBoard },
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
+  { path: 'contacts', title: 'Contacts', permissions: ['phi.search'], component: ContactsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },
   // Administration: each shown with the permission its API checks.

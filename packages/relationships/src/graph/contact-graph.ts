@@ -40,6 +40,18 @@ export interface ContactView {
   readonly notes: readonly NoteView[];
 }
 
+/** One line of a contact search: enough to tell people apart, not their whole record. */
+export interface ContactMatch {
+  readonly id: string;
+  readonly kind: PartyKind;
+  readonly name: string;
+  readonly birthDate?: string;
+}
+
+/** Parties opened per page while searching (names are sealed: a search reads the site's parties). */
+const SEARCH_PAGE = 1_000;
+const SEARCH_LIMIT = 25;
+
 export class ContactGraph {
   private readonly rows: GraphRows;
 
@@ -52,6 +64,58 @@ export class ContactGraph {
     private readonly clock: Clock = systemClock,
   ) {
     this.rows = new GraphRows(cipher);
+  }
+
+  /**
+   * `GET /contacts?site&q`: people and organizations at a site whose name contains every word of
+   * `q` (case and accents ignored), or whose birth date (YYYY-MM-DD) or phone digits match it;
+   * at most 25, by name. Needs `phi.search` at the site; audited with the query (sealed) and every
+   * party returned. Known limit: names are sealed, so it opens the site's parties page by page.
+   */
+  async search(ctx: RequestContext, site: string, q: string): Promise<{ items: ContactMatch[]; more: boolean }> {
+    const decision = await this.policy.enforce(ctx, 'phi.search', { site, entity: { kind: 'Contact', id: site } });
+    const words = fold(q)
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    const digits = q.replace(/\D+/g, '');
+    const hits: ContactMatch[] = [];
+    for (let after: string | undefined, page: Party[] = []; words.length > 0; after = page.at(-1)?.id) {
+      page = await this.rows.partiesOfSite(this.db, site, after, SEARCH_PAGE);
+      for (const p of page) {
+        const name = displayName(p.data);
+        const folded = fold(name);
+        const matches =
+          words.every((w) => folded.includes(w)) ||
+          p.data.birthDate === q.trim() ||
+          (digits.length >= 7 &&
+            p.data.telecom.some((t) => t.system === 'phone' && t.value.replace(/\D+/g, '').includes(digits)));
+        if (matches)
+          hits.push({
+            id: p.id,
+            kind: p.kind,
+            name,
+            ...(p.data.birthDate !== undefined ? { birthDate: p.data.birthDate } : {}),
+          });
+      }
+      if (page.length < SEARCH_PAGE) break;
+    }
+    hits.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const items = hits.slice(0, SEARCH_LIMIT);
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'E',
+      outcome: 'success',
+      patientIds: items.map((i) => i.id),
+      entity: { kind: 'Contact', id: site },
+      fields: ['name', 'birthDate'],
+      site,
+      query: { q },
+      purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+      ...(ctx.sourceAddress !== undefined || ctx.requestId !== undefined ? { source: sourceOf(ctx) } : {}),
+    });
+    return { items, more: hits.length > SEARCH_LIMIT };
   }
 
   /** `GET /contacts/:id`: NOT_FOUND when the party does not exist or is outside the caller's scope. */
@@ -118,6 +182,14 @@ export class ContactGraph {
 
 export function entityKind(kind: PartyKind): 'Person' | 'Organization' {
   return kind === 'person' ? 'Person' : 'Organization';
+}
+
+/** Lower case without accents, for matching names as people type them. */
+function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 function sortNotes(notes: readonly Note[]): NoteView[] {

@@ -243,6 +243,22 @@ export class GraphRows {
     return rowCount !== 0;
   }
 
+  /** Brings a filed record's hash and note count up to date after notes joined it; false when another run changed it first. */
+  async updateSourceRecord(tx: Sql, site: string, r: SourceRecordRow, previousHash: Buffer): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update rel_source_records set content_hash = decode($3, 'base64'), note_count = $4
+        where site = $1 and source_key = decode($2, 'base64') and content_hash = decode($5, 'base64')`,
+      [
+        site,
+        r.sourceKey.toString('base64'),
+        r.contentHash.toString('base64'),
+        r.noteCount,
+        previousHash.toString('base64'),
+      ],
+    );
+    return rowCount !== 0;
+  }
+
   async insertReviews(
     tx: Sql,
     site: string,
@@ -334,13 +350,14 @@ export class GraphRows {
   }
 
   /** Notes that landed with the given source records, grouped by origin key (hex). */
-  async notesByOrigin(sql: Sql, originKeys: readonly Buffer[]): Promise<Map<string, Note[]>> {
+  async notesByOrigin(sql: Sql, originKeys: readonly Buffer[], site?: string): Promise<Map<string, Note[]>> {
     const out = new Map<string, Note[]>();
     if (originKeys.length === 0) return out;
+    // Source keys do not name the site: the same export imported at two sites has the same keys.
     const { rows } = await sql.query<NoteB64Row & { origin: string }>(
       `select id, party_id, relationship_id, encode(origin_key, 'hex') as origin, encode(data_enc, 'base64') as data_b64
-         from rel_notes where origin_key = any($1::bytea[])`,
-      [[...originKeys]],
+         from rel_notes where origin_key = any($1::bytea[]) and ($2::text is null or site = $2)`,
+      [[...originKeys], site ?? null],
     );
     for (const r of rows) {
       const k = r.origin;

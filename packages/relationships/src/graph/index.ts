@@ -2,7 +2,7 @@
 export { GraphRows, isUuid } from './graph-rows.js';
 export type { NewParty, NewNote, NewRelationship, SourceRecordRow } from './graph-rows.js';
 export { ContactGraph, entityKind } from './contact-graph.js';
-export type { ContactView, RelationshipView, NoteView } from './contact-graph.js';
+export type { ContactView, RelationshipView, NoteView, ContactMatch } from './contact-graph.js';
 export {
   sealContext,
   matchDigests,

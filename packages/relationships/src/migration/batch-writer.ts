@@ -17,6 +17,8 @@ export interface PlannedWrite {
   readonly relationship?: NewRelationship;
   readonly notes: readonly NewNote[];
   readonly record: SourceRecordRow;
+  /** The content hash the record was filed with, when this write adds notes to a filed record. */
+  readonly replaces?: Buffer;
   readonly snapshot: Snapshot;
   readonly reviews: readonly ReviewItem[];
   readonly audit: AuditEntryInput;
@@ -27,7 +29,33 @@ export interface PlannedWrite {
 /** Another run filed one of these source records between our read and our write. */
 export class AlreadyFiled extends Error {}
 
-export class BatchWriter {
+/** Where an import's planned records go: the store (BatchWriter) or nowhere (PreviewWriter). */
+export interface RecordWriter {
+  readonly fatal: OperationalError | undefined;
+  add(w: PlannedWrite): Promise<void>;
+  drain(): Promise<void>;
+  throwIfFatal(): void;
+}
+
+/** A preview: every planned record "lands" at once and nothing is written; the review items are kept for the report. */
+export class PreviewWriter implements RecordWriter {
+  readonly fatal = undefined;
+  readonly reviews: ReviewItem[] = [];
+
+  add(w: PlannedWrite): Promise<void> {
+    this.reviews.push(...w.reviews);
+    w.landed();
+    return Promise.resolve();
+  }
+
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  throwIfFatal(): void {}
+}
+
+export class BatchWriter implements RecordWriter {
   private pending: PlannedWrite[] = [];
   private readonly inflight = new Set<Promise<void>>();
   /** The first operational failure (audit or store unavailable): it stops the run. */
@@ -107,13 +135,17 @@ export class BatchWriter {
       batch.flatMap((w) => w.notes),
       at,
     );
+    const inserts = batch.filter((w) => w.replaces === undefined);
     const filed = await this.rows.insertSourceRecords(
       tx,
       this.site,
-      batch.map((w) => ({ row: w.record, snapshot: w.snapshot })),
+      inserts.map((w) => ({ row: w.record, snapshot: w.snapshot })),
       at,
     );
-    if (filed !== batch.length) throw new AlreadyFiled();
+    if (filed !== inserts.length) throw new AlreadyFiled();
+    for (const w of batch)
+      if (w.replaces !== undefined && !(await this.rows.updateSourceRecord(tx, this.site, w.record, w.replaces)))
+        throw new AlreadyFiled();
     await this.rows.insertReviews(
       tx,
       this.site,

@@ -14,7 +14,11 @@
  *   the same person (merged: the duplicate's notes and provenance join the first); same name +
  *   birth date alone, or a shared email alone, lands a separate person and files a review item.
  *
- * Known limits: a source record whose content changed since an earlier import is listed, not
+ * - Fix-and-rerun converges: notes that became valid since an earlier run (a fixed notes file) join
+ *   the contact or relationship that landed before (rerun.ts), and the record is then unchanged.
+ * - `dryRun` plans everything the same way and writes nothing: the report a commit would give.
+ *
+ * Known limits: a source record whose own fields changed since an earlier import is listed, not
  * updated; a merged duplicate's demographics are kept as its provenance snapshot, not folded into
  * the person; the whole source is held in memory.
  */
@@ -30,10 +34,18 @@ import {
   type NewParty,
   type SourceRecordRow,
 } from '../graph/index.js';
-import { AlreadyFiled, BatchWriter } from './batch-writer.js';
+import { AlreadyFiled, BatchWriter, PreviewWriter, type RecordWriter } from './batch-writer.js';
 import type { RelationshipTypeCatalog } from '../model/type-catalog.js';
-import type { PartyKind, Provenance } from '../model/types.js';
-import { contactSnapshot, contentHash, noteContent, relationshipSnapshot } from './content.js';
+import type { Note, PartyKind, Provenance } from '../model/types.js';
+import {
+  contactSnapshot,
+  contentHash,
+  noteContent,
+  relationshipSnapshot,
+  storedNoteContent,
+  type Snapshot,
+} from './content.js';
+import { notesDelta, sameRecord } from './rerun.js';
 import {
   normalizeSource,
   type Listed,
@@ -56,16 +68,19 @@ export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
   /** Records per write batch (default 100). */
   readonly batchSize?: number;
+  /** Plan and report, write nothing (the report says `preview`). */
+  readonly dryRun?: boolean;
 }
 
 interface Tally {
   created: number;
   merged: number;
+  updated: number;
   unchanged: number;
   notImported: number;
 }
 
-const tally = (): Tally => ({ created: 0, merged: 0, unchanged: 0, notImported: 0 });
+const tally = (): Tally => ({ created: 0, merged: 0, updated: 0, unchanged: 0, notImported: 0 });
 
 export class ContactMigration {
   private readonly rows: GraphRows;
@@ -83,17 +98,20 @@ export class ContactMigration {
 
   async run(ctx: RequestContext, source: ContactSource, options: ImportOptions): Promise<ReconciliationReport> {
     const { site } = options;
+    const preview = options.dryRun === true;
     const system = source.mapping.source;
     const decision = await this.policy.enforce(ctx, 'phi.write', { site, entity: { kind: 'ContactImport', id: site } });
     const types = await this.types.forSite(site);
     const normalized = normalizeSource(source, types);
     const listed: Listed[] = [...normalized.listed];
-    const run = await this.rows.openRun(
-      this.db,
-      site,
-      this.cipher.blindIndex('rel.import-source', source.digest),
-      this.clock.now(),
-    );
+    const run = preview
+      ? { id: newId(), resumed: false }
+      : await this.rows.openRun(
+          this.db,
+          site,
+          this.cipher.blindIndex('rel.import-source', source.digest),
+          this.clock.now(),
+        );
     const index = await this.rows.matchIndex(this.db, site);
     const filed = await this.rows.sourceRecords(this.db, site);
     const kinds = await this.rows.partyKinds(this.db, site);
@@ -101,15 +119,25 @@ export class ContactMigration {
     const touched: SourceRecordRow[] = [];
     /** Source contact key → the party it landed as (or joined). */
     const partyOf = new Map<string, string>();
-    const writer = new BatchWriter(
-      this.rows,
-      this.audit,
-      site,
-      run.id,
-      () => this.clock.now(),
-      options.batchSize ?? 100,
-      4,
-    );
+    const previewer = preview ? new PreviewWriter() : undefined;
+    const writer: RecordWriter =
+      previewer ??
+      new BatchWriter(this.rows, this.audit, site, run.id, () => this.clock.now(), options.batchSize ?? 100, 4);
+    // Each record's key, snapshot and hash; the stored side of those filed with another hash (rerun.ts).
+    const keyed = <R extends SourceContact | SourceRelationship>(kind: 'contact' | 'relationship', r: R) => {
+      const snapshot =
+        kind === 'contact' ? contactSnapshot(r as SourceContact) : relationshipSnapshot(r as SourceRelationship);
+      const key = sourceKeyDigest(this.cipher, system, kind, r.key);
+      return { r, key, snapshot, hash: contentHash(this.cipher, snapshot, r.notes.map(noteContent)) };
+    };
+    const plannedContacts = normalized.contacts.map((c) => keyed('contact', c));
+    const plannedRelationships = normalized.relationships.map((r) => keyed('relationship', r));
+    const stale = [...plannedContacts, ...plannedRelationships].flatMap((p) => {
+      const existing = filed.get(p.key.toString('hex'));
+      return existing !== undefined && !existing.contentHash.equals(p.hash) ? [p.key] : [];
+    });
+    const stored = await this.storedSide(site, stale);
+    const keyedByRow = source.mapping.notes?.id === undefined;
     const base = { actor: ctx.actor, outcome: 'success' as const, site, purposeOfUse: decision.purposeOfUse };
     const provenance = (key: string, file: string, row: number): Provenance => ({
       system,
@@ -145,24 +173,104 @@ export class ContactMigration {
       counts[kind === 'contact' ? 'contacts' : 'relationships'].notImported++;
       counts.notes.notImported += r.notes.length;
     };
-    /** True when the record is already filed (then it is counted, and not written again). */
-    const alreadyFiled = (
+    /**
+     * True when the record is already filed: then it is counted, and not written again, except for
+     * notes that joined it since (landed on its party or relationship, with the record's hash updated).
+     */
+    const alreadyFiled = async (
       kind: 'contact' | 'relationship',
       r: SourceContact | SourceRelationship,
       key: Buffer,
       hash: Buffer,
-    ): boolean => {
+      snapshot: Snapshot,
+    ): Promise<boolean> => {
       const existing = filed.get(key.toString('hex'));
       if (existing === undefined) return false;
       if (kind === 'contact' && existing.partyId !== undefined) partyOf.set(r.key, existing.partyId);
-      if (!existing.contentHash.equals(hash)) {
-        listWithNotes(kind, r, 'changed since an earlier import: review it in the source (re-import does not update)');
+      const bucket = counts[kind === 'contact' ? 'contacts' : 'relationships'];
+      if (existing.contentHash.equals(hash)) {
+        touched.push(existing);
+        const how = existing.runId !== run.id ? 'unchanged' : existing.status === 'merged' ? 'merged' : 'created';
+        bucket[how]++;
+        counts.notes[how] += r.notes.length;
         return true;
       }
-      touched.push(existing);
-      const how = existing.runId !== run.id ? 'unchanged' : existing.status === 'merged' ? 'merged' : 'created';
-      counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
-      counts.notes[how] += r.notes.length;
+      const was = stored.get(key.toString('hex'));
+      const storedNotes = (was?.notes ?? []).map(storedNoteContent);
+      const same = sameRecord(snapshot, was?.snapshot);
+      const delta = notesDelta(r.notes, storedNotes, keyedByRow);
+      if (!same) {
+        listed.push({
+          kind,
+          file: r.file,
+          row: r.row,
+          reason: 'changed since an earlier import: review it in the source (re-import does not update)',
+        });
+        bucket.notImported++;
+      }
+      for (const n of delta.changed)
+        listed.push({
+          kind: 'note',
+          file: n.file,
+          row: n.row,
+          reason: 'changed since an earlier import: review it in the source (re-import does not update a note)',
+        });
+      counts.notes.notImported += delta.changed.length;
+      counts.notes.unchanged += delta.unchanged.length;
+      const target =
+        existing.partyId !== undefined
+          ? { partyId: existing.partyId }
+          : existing.relationshipId !== undefined
+            ? { relationshipId: existing.relationshipId }
+            : undefined;
+      if (delta.added.length === 0 || was?.snapshot === undefined || target === undefined) {
+        if (same) bucket.unchanged++;
+        for (const n of delta.added)
+          listed.push({
+            kind: 'note',
+            file: n.file,
+            row: n.row,
+            reason: 'its record was filed without a snapshot to add it to',
+          });
+        counts.notes.notImported += delta.added.length;
+        touched.push(existing);
+        return true;
+      }
+      const notes = [...storedNotes, ...delta.added.map(noteContent)];
+      const record: SourceRecordRow = {
+        ...existing,
+        contentHash: contentHash(this.cipher, was.snapshot, notes),
+        noteCount: notes.length,
+      };
+      const id = existing.partyId ?? existing.relationshipId ?? '';
+      await writer.add({
+        notes: noteRows(delta.added, target, key),
+        record,
+        replaces: existing.contentHash,
+        snapshot: was.snapshot,
+        reviews: [],
+        audit: {
+          ...base,
+          event: 'phi.update',
+          action: 'U',
+          entity: { kind: kind === 'relationship' ? 'Relationship' : entityKind(kinds.get(id) ?? 'person'), id },
+          patientIds: [id],
+          fields: ['notes'],
+          reason: `import:notes-added:${delta.added.length}`,
+        },
+        landed: () => {
+          touched.push(record);
+          if (same) bucket.updated++;
+          counts.notes.created += delta.added.length;
+        },
+        failed: (e) => {
+          touched.push(existing);
+          if (same) bucket.unchanged++;
+          for (const n of delta.added)
+            listed.push({ kind: 'note', file: n.file, row: n.row, reason: failureReason(e) });
+          counts.notes.notImported += delta.added.length;
+        },
+      });
       return true;
     };
     let done = 0;
@@ -181,12 +289,9 @@ export class ContactMigration {
 
     // Phase 1: people and organizations, each with its notes.
     const contactTotal = normalized.contacts.length;
-    for (const c of normalized.contacts) {
+    for (const { r: c, key, snapshot, hash } of plannedContacts) {
       if (writer.fatal !== undefined) break;
-      const key = sourceKeyDigest(this.cipher, system, 'contact', c.key);
-      const snapshot = contactSnapshot(c);
-      const hash = contentHash(this.cipher, snapshot, c.notes.map(noteContent));
-      if (alreadyFiled('contact', c, key, hash)) {
+      if (await alreadyFiled('contact', c, key, hash, snapshot)) {
         progress('contacts', contactTotal);
         continue;
       }
@@ -270,12 +375,9 @@ export class ContactMigration {
       partyOf.get(contactKey) ??
       filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
     const relTotal = normalized.relationships.length;
-    for (const r of normalized.relationships) {
+    for (const { r, key, snapshot, hash } of plannedRelationships) {
       if (writer.fatal !== undefined) break;
-      const key = sourceKeyDigest(this.cipher, system, 'relationship', r.key);
-      const snapshot = relationshipSnapshot(r);
-      const hash = contentHash(this.cipher, snapshot, r.notes.map(noteContent));
-      if (alreadyFiled('relationship', r, key, hash)) {
+      if (await alreadyFiled('relationship', r, key, hash, snapshot)) {
         progress('relationships', relTotal);
         continue;
       }
@@ -345,21 +447,24 @@ export class ContactMigration {
     await writer.drain();
     writer.throwIfFatal();
 
-    // Phase 3: recompute every record's content hash from what is stored.
-    const hashCheck = await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
-      options.onProgress?.({ phase: 'verify', done: d, total }),
-    );
+    // Phase 3: recompute every record's content hash from what is stored (nothing was, in a preview).
+    const hashCheck = preview
+      ? { checked: 0, mismatched: [] }
+      : await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
+          options.onProgress?.({ phase: 'verify', done: d, total }),
+        );
     for (const l of normalized.listed)
       counts[l.kind === 'contact' ? 'contacts' : l.kind === 'relationship' ? 'relationships' : 'notes'].notImported++;
     const kc = (k: keyof typeof counts, n: number): KindCounts => ({ in: n, ...counts[k] });
     const contacts = kc('contacts', normalized.counts.contacts);
     const relationships = kc('relationships', normalized.counts.relationships);
     const notes = kc('notes', normalized.counts.notes);
-    const reviews = await this.rows.reviewsOfRun(this.db, run.id);
+    const reviews = previewer !== undefined ? previewer.reviews : await this.rows.reviewsOfRun(this.db, run.id);
     const report: ReconciliationReport = {
       runId: run.id,
       site,
       sourceSystem: system,
+      preview,
       resumed: run.resumed,
       contacts,
       relationships,
@@ -369,7 +474,18 @@ export class ContactMigration {
       hashCheck,
       reconciled: balanced(contacts) && balanced(relationships) && balanced(notes) && hashCheck.mismatched.length === 0,
     };
-    const summary = `created:${contacts.created}/${relationships.created}/${notes.created} merged:${contacts.merged} unchanged:${contacts.unchanged}/${relationships.unchanged}/${notes.unchanged} not_imported:${listed.length} reviews:${reviews.length}`;
+    const summary = `created:${contacts.created}/${relationships.created}/${notes.created} merged:${contacts.merged} updated:${contacts.updated}/${relationships.updated} unchanged:${contacts.unchanged}/${relationships.unchanged}/${notes.unchanged} not_imported:${listed.length} reviews:${reviews.length}`;
+    if (preview) {
+      // A preview read the site's match digests and the notes of records filed before: audited as a read.
+      await this.audit.append({
+        ...base,
+        event: 'phi.read',
+        action: 'R',
+        entity: { kind: 'ContactImport', id: site },
+        reason: `import-preview:${summary}`.slice(0, 200),
+      });
+      return report;
+    }
     await this.audit.transact(
       (tx) => this.rows.finishRun(tx, run.id, { ...report, notImported: report.notImported.length }, this.clock.now()),
       () => [
@@ -383,6 +499,24 @@ export class ContactMigration {
       ],
     );
     return report;
+  }
+
+  /** The stored snapshots and notes of filed records, by source key (hex), a batch at a time. */
+  private async storedSide(
+    site: string,
+    keys: readonly Buffer[],
+  ): Promise<Map<string, { snapshot: Snapshot | undefined; notes: Note[] }>> {
+    const out = new Map<string, { snapshot: Snapshot | undefined; notes: Note[] }>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      const snapshots = await this.rows.snapshots(this.db, site, batch);
+      const notes = await this.rows.notesByOrigin(this.db, batch, site);
+      for (const k of batch) {
+        const hex = k.toString('hex');
+        out.set(hex, { snapshot: snapshots.get(hex) as Snapshot | undefined, notes: notes.get(hex) ?? [] });
+      }
+    }
+    return out;
   }
 }
 

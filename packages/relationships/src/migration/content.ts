@@ -66,6 +66,10 @@ export function storedNoteContent(n: Note): NoteContent {
 export function contentHash(cipher: FieldCipher, snapshot: Snapshot, notes: readonly NoteContent[]): Buffer {
   // Where the row was is provenance, not content: the same record moved in the file is unchanged.
   const content = Object.fromEntries(Object.entries(snapshot).filter(([k]) => k !== 'location'));
-  const sorted = [...notes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Keys of notes without an id column are rows, which two notes can share across re-runs: the content breaks ties.
+  const sorted = [...notes]
+    .map((n) => ({ n, c: canonicalJson(n) }))
+    .sort((a, b) => (a.n.key < b.n.key ? -1 : a.n.key > b.n.key ? 1 : a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
+    .map((x) => x.n);
   return cipher.blindIndex('rel.content', canonicalJson({ content, notes: sorted }));
 }

@@ -57,6 +57,40 @@ for (const target of storeTargets()) {
       }
     });
 
+    it('fix and re-run: a note refused before joins its already-imported record, and the next run is unchanged', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'steward-contacts-'));
+      try {
+        const g = generateContactExport(dir, { contacts: 20, notes: 40, seed: 9 });
+        await withStore(target, async (db) => {
+          const k = await openTestRelationships(db);
+          try {
+            const fixed = await readContactSource(g.contactsFile, g.mappingFile);
+            const broken = {
+              ...fixed,
+              digest: 'f'.repeat(64),
+              notes: fixed.notes.map((n, i) => (i === 0 ? { ...n, values: { ...n.values, body: '' } } : n)),
+            };
+            const first = await k.rel.migration.run(k.coordinator, broken, { site: 'main' });
+            assert.equal(first.notes.notImported, 1);
+            const second = await k.rel.migration.run(k.coordinator, fixed, { site: 'main' });
+            assert.deepEqual(second.notImported, []);
+            assert.equal(second.reconciled, true);
+            assert.equal(second.contacts.updated + second.relationships.updated, 1);
+            assert.deepEqual([second.notes.created, second.notes.unchanged], [1, 39]);
+            const third = await k.rel.migration.run(k.coordinator, fixed, { site: 'main' });
+            assert.equal(third.notes.unchanged, 40);
+            assert.equal(third.contacts.updated + third.relationships.updated + third.notes.created, 0);
+            const { rows } = await db.query<{ n: string | number }>('select count(*) as n from rel_notes');
+            assert.equal(Number(rows[0]?.n), 40);
+          } finally {
+            await k.close();
+          }
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('refuses an importer without phi.write at the site, and audits the denial', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'steward-contacts-'));
       try {

@@ -176,7 +176,7 @@ export function normalizeSource(
       const v = row.values;
       const body = v[nm.text];
       if (typeof body !== 'string' || body.trim() === '') throw new RowProblem(nm.text, 'missing note text');
-      const authoredAt = dateTimeOf(v, nm.time);
+      const authoredAt = dateTimeOf(v, nm.time, m.dateOrder);
       const author = text(v[nm.author]) ?? '';
       const key = (nm.id !== undefined ? text(v[nm.id]) : undefined) ?? `${row.file}:${row.row}`;
       if (noteKeys.has(key)) throw new RowProblem(nm.id, 'duplicate note id');
@@ -311,6 +311,16 @@ export function dateOf(
 ): string | undefined {
   const s = text(v[col]);
   if (s === undefined) return undefined;
+  const date = calendarDate(s, order);
+  if (date === undefined) throw new RowProblem(col, `not a date (YYYY-MM-DD or ${slashPattern(order)})`);
+  if (date === false) throw new RowProblem(col, 'not a calendar date');
+  return date;
+}
+
+const slashPattern = (order: 'us' | 'intl'): string => (order === 'us' ? 'MM/DD/YYYY' : 'DD/MM/YYYY');
+
+/** `YYYY-MM-DD` from ISO or slashed text; undefined when it is neither, false for a day that does not exist. */
+function calendarDate(s: string, order: 'us' | 'intl'): string | false | undefined {
   let y: number, mo: number, d: number;
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   const slash = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
@@ -320,22 +330,43 @@ export function dateOf(
       order === 'us'
         ? [Number(slash[3]), Number(slash[1]), Number(slash[2])]
         : [Number(slash[3]), Number(slash[2]), Number(slash[1])];
-  else throw new RowProblem(col, 'not a date (YYYY-MM-DD or MM/DD/YYYY)');
+  else return undefined;
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
-    throw new RowProblem(col, 'not a calendar date');
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return false;
   return date.toISOString().slice(0, 10);
 }
 
-/** An ISO 8601 date or date-time, kept as the source wrote it (trimmed). */
-function dateTimeOf(v: Readonly<Record<string, unknown>>, col: string): string {
+/**
+ * A note's date or date-time. ISO 8601 is kept as the source wrote it (trimmed); a slashed date in
+ * the mapping's `dateOrder`, with an optional time (`14:05`, `2:05 PM`, seconds allowed), becomes
+ * ISO (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`), in the same zone-less local time the source meant.
+ */
+export function dateTimeOf(v: Readonly<Record<string, unknown>>, col: string, order: 'us' | 'intl' = 'us'): string {
   const s = text(v[col]);
   if (s === undefined) throw new RowProblem(col, 'missing');
-  const ok =
+  if (
     /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
-    !Number.isNaN(Date.parse(s));
-  if (!ok) throw new RowProblem(col, 'not an ISO 8601 date-time');
-  return s;
+    !Number.isNaN(Date.parse(s)) &&
+    calendarDate(s.slice(0, 10), order) !== false
+  )
+    return s;
+  const slashed = /^(\d{1,2}\/\d{1,2}\/\d{4})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/.exec(s);
+  const date = slashed?.[1] !== undefined ? calendarDate(slashed[1], order) : undefined;
+  if (slashed === null || date === undefined)
+    throw new RowProblem(col, `not a date-time (ISO 8601, or ${slashPattern(order)} with an optional time)`);
+  if (date === false) throw new RowProblem(col, 'not a calendar date');
+  if (slashed[2] === undefined) return date;
+  let hour = Number(slashed[2]);
+  const minute = Number(slashed[3]);
+  const second = Number(slashed[4] ?? '0');
+  const meridiem = slashed[5]?.toUpperCase();
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) throw new RowProblem(col, 'not a time of day');
+    hour = (hour % 12) + (meridiem === 'PM' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59 || second > 59) throw new RowProblem(col, 'not a time of day');
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${date}T${two(hour)}:${two(minute)}:${two(second)}`;
 }
 
 function problemOf(kind: RecordKind, row: SourceRow, e: unknown): Listed {

@@ -8,6 +8,8 @@ export interface KindCounts {
   readonly created: number;
   /** Landed onto an existing person as a certain duplicate (contacts), or with such a record (notes). */
   readonly merged: number;
+  /** Imported by an earlier run, and now joined by notes that were not valid or not there then. */
+  readonly updated: number;
   /** Already imported, unchanged, by an earlier run. */
   readonly unchanged: number;
   readonly notImported: number;
@@ -29,6 +31,8 @@ export interface ReconciliationReport {
   readonly runId: string;
   readonly site: string;
   readonly sourceSystem: string;
+  /** A dry run: what a commit of these files would do; nothing was written. */
+  readonly preview: boolean;
   /** This run continued one that stopped before finishing (a crash). */
   readonly resumed: boolean;
   readonly contacts: KindCounts;
@@ -39,10 +43,10 @@ export interface ReconciliationReport {
   /** Possible duplicates kept apart for a person to decide (never merged silently). */
   readonly reviews: readonly ReviewItem[];
   readonly hashCheck: { readonly checked: number; readonly mismatched: readonly HashMismatch[] };
-  /** Every row is accounted for (in = created + merged + unchanged + not imported) and every hash matched. */
+  /** Every row is accounted for (in = created + merged + updated + unchanged + not imported) and every hash matched. */
   readonly reconciled: boolean;
 }
 
 export function balanced(c: KindCounts): boolean {
-  return c.in === c.created + c.merged + c.unchanged + c.notImported;
+  return c.in === c.created + c.merged + c.updated + c.unchanged + c.notImported;
 }

@@ -4,7 +4,8 @@
  * the mapping file). A JSON contacts file may instead hold all three lists
  * (`{ "contacts": [...], "relationships": [...], "notes": [...] }`). CSV rows that cannot be
  * parsed, or have the wrong number of columns, are kept as malformed rows (file and line, never
- * content) so the reconciliation lists them. Known limit: the whole source is held in memory.
+ * content) so the reconciliation lists them. The CLI reads the files from disk (`readContactSource`);
+ * the console uploads them (`contactSourceOfFiles`): both go through the same parser. Known limit: the whole source is held in memory.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -31,13 +32,16 @@ export interface ContactSource {
   readonly notes: readonly SourceRow[];
 }
 
+/** One file of an export: its name (no directories; the mapping names the others by it) and its bytes. */
+export interface SourceFile {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
 export async function readContactSource(contactsFile: string, mappingFile: string): Promise<ContactSource> {
-  const hash = createHash('sha256');
-  const load = async (path: string, what: string): Promise<Buffer> => {
+  const load = async (path: string, what: string): Promise<SourceFile> => {
     try {
-      const b = await readFile(path);
-      hash.update(b);
-      return b;
+      return { name: basename(path), bytes: await readFile(path) };
     } catch (e) {
       throw new UserError(
         'VALIDATION_FAILED',
@@ -45,52 +49,79 @@ export async function readContactSource(contactsFile: string, mappingFile: strin
       );
     }
   };
-  const mappingText = (await load(mappingFile, 'mapping')).toString('utf8');
+  const mapping = await load(mappingFile, 'mapping');
+  const contacts = await load(contactsFile, 'contacts');
+  return parseContactSource(mapping, contacts, (file, what) => load(resolve(dirname(mappingFile), file), what));
+}
+
+/**
+ * The files of an export as uploaded (the console): the relationship and note files the mapping
+ * names are looked up by name among `others`; a missing one is a validation error naming it.
+ */
+export function contactSourceOfFiles(
+  mapping: SourceFile,
+  contacts: SourceFile,
+  others: readonly SourceFile[],
+): Promise<ContactSource> {
+  return parseContactSource(mapping, contacts, (file, what) => {
+    const found = others.find((o) => o.name === basename(file));
+    if (found === undefined)
+      throw new ValidationError(`the mapping names a ${what} file that was not uploaded`, [
+        { path: basename(file), message: `upload ${basename(file)} with the contacts file` },
+      ]);
+    return Promise.resolve(found);
+  });
+}
+
+/** One parser for both: the digest covers the mapping, the contacts and then the named files, in that order. */
+async function parseContactSource(
+  mappingFile: SourceFile,
+  main: SourceFile,
+  named: (file: string, what: string) => Promise<SourceFile>,
+): Promise<ContactSource> {
+  const hash = createHash('sha256');
+  hash.update(mappingFile.bytes);
   let mappingJson: unknown;
   try {
-    mappingJson = JSON.parse(mappingText);
+    mappingJson = JSON.parse(mappingFile.bytes.toString('utf8'));
   } catch {
-    throw new ValidationError('the mapping file is not valid JSON', [
-      { path: basename(mappingFile), message: 'not JSON' },
-    ]);
+    throw new ValidationError('the mapping file is not valid JSON', [{ path: mappingFile.name, message: 'not JSON' }]);
   }
-  const mapping = parseMapping(mappingJson, basename(mappingFile));
-  const base = dirname(mappingFile);
-  const main = await load(contactsFile, 'contacts');
+  const mapping = parseMapping(mappingJson, mappingFile.name);
+  hash.update(main.bytes);
+  const contactsFile = main.name;
   let contacts: SourceRow[];
   let embedded: { relationships?: SourceRow[]; notes?: SourceRow[] } = {};
   if (isJson(contactsFile)) {
-    const doc = parseJson(main, contactsFile);
-    if (Array.isArray(doc)) contacts = jsonRows(doc, basename(contactsFile));
+    const doc = parseJson(main.bytes, contactsFile);
+    if (Array.isArray(doc)) contacts = jsonRows(doc, contactsFile);
     else if (typeof doc === 'object' && doc !== null && Array.isArray((doc as Record<string, unknown>)['contacts'])) {
       const d = doc as Record<string, unknown[] | undefined>;
-      contacts = jsonRows(d['contacts'] ?? [], `${basename(contactsFile)}#contacts`);
+      contacts = jsonRows(d['contacts'] ?? [], `${contactsFile}#contacts`);
       embedded = {
         ...(Array.isArray(d['relationships'])
-          ? { relationships: jsonRows(d['relationships'], `${basename(contactsFile)}#relationships`) }
+          ? { relationships: jsonRows(d['relationships'], `${contactsFile}#relationships`) }
           : {}),
-        ...(Array.isArray(d['notes']) ? { notes: jsonRows(d['notes'], `${basename(contactsFile)}#notes`) } : {}),
+        ...(Array.isArray(d['notes']) ? { notes: jsonRows(d['notes'], `${contactsFile}#notes`) } : {}),
       };
     } else
       throw new ValidationError('the contacts JSON must be a list of contacts or an object with a `contacts` list', [
-        { path: basename(contactsFile), message: 'unexpected shape' },
+        { path: contactsFile, message: 'unexpected shape' },
       ]);
-  } else contacts = csvRows(main, basename(contactsFile));
+  } else contacts = csvRows(main.bytes, contactsFile);
   const section = async (
     file: string | undefined,
     fallback: SourceRow[] | undefined,
     what: string,
   ): Promise<SourceRow[]> => {
     if (file === undefined) return fallback ?? [];
-    const path = resolve(base, file);
-    const bytes = await load(path, what);
-    if (!isJson(path)) return csvRows(bytes, basename(path));
-    const doc = parseJson(bytes, path);
+    const { name, bytes } = await named(file, what);
+    hash.update(bytes);
+    if (!isJson(name)) return csvRows(bytes, name);
+    const doc = parseJson(bytes, name);
     if (!Array.isArray(doc))
-      throw new ValidationError(`the ${what} JSON must be a list`, [
-        { path: basename(path), message: 'expected an array' },
-      ]);
-    return jsonRows(doc, basename(path));
+      throw new ValidationError(`the ${what} JSON must be a list`, [{ path: name, message: 'expected an array' }]);
+    return jsonRows(doc, name);
   };
   const relationships = await section(mapping.relationships?.file, embedded.relationships, 'relationships');
   const notes = await section(mapping.notes?.file, embedded.notes, 'notes');

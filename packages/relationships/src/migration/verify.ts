@@ -26,7 +26,7 @@ export async function verifyHashes(
     const batch = records.slice(i, i + BATCH);
     const keys = batch.map((r) => r.sourceKey);
     const snapshots = await rows.snapshots(db, site, keys);
-    const notes = await rows.notesByOrigin(db, keys);
+    const notes = await rows.notesByOrigin(db, keys, site);
     const parties = new Map(
       (
         await rows.parties(

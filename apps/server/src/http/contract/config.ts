@@ -96,11 +96,41 @@ const ContactSourceRow = Strict({
  */
 export const ContactImportBody = Strict({
   site: SiteCode,
+  /** Plan and report, write nothing: the report a commit would give (`preview: true`). */
+  dryRun: Type.Optional(Type.Boolean()),
   mapping: JsonBody,
   digest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   contacts: Type.Array(ContactSourceRow),
   relationships: Type.Array(ContactSourceRow),
   notes: Type.Array(ContactSourceRow),
+});
+/** One uploaded file of an export: its name (the mapping names the others by it) and its text. */
+const ContactUploadFile = Strict({
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\]+$' }),
+  content: Type.String(),
+});
+/**
+ * The console's upload: the mapping, the contacts file and the files the mapping names, as text;
+ * the server parses them with the same reader the CLI uses (`contactSourceOfFiles`).
+ */
+export const ContactImportFilesBody = Strict({
+  site: SiteCode,
+  dryRun: Type.Optional(Type.Boolean()),
+  mapping: ContactUploadFile,
+  contacts: ContactUploadFile,
+  files: Type.Array(ContactUploadFile, { maxItems: 4 }),
+});
+export const ContactSearchQuery = Strict({ site: contactSite, q: Type.String({ minLength: 1, maxLength: 200 }) });
+export const ContactSearchResult = Strict({
+  items: Type.Array(
+    Strict({
+      id: Type.String(),
+      kind: Type.Union([Type.Literal('person'), Type.Literal('organization')]),
+      name: Type.String(),
+      birthDate: Type.Optional(Type.String()),
+    }),
+  ),
+  more: Type.Boolean(),
 });
 /** The reconciliation report: counts per kind, the hash check, what was not imported and why. */
 export const ContactImportReport = JsonObject;

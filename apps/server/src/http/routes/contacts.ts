@@ -1,13 +1,14 @@
 /**
  * @module /contacts: the relationships graph over HTTP — a person or organization with every
- * relationship (with its authority and whether it is current) and note, the practice's
+ * relationship (with its authority and whether it is current) and note, a search by name, the practice's
  * relationship types, the import of a practice's export (`steward contacts import` reads the
- * files and sends their rows) and the export (JSON, CSV or a FHIR Bundle) so the data is never
+ * files and sends their rows; the console uploads the files themselves, parsed by the same reader;
+ * either may ask for a dry run) and the export (JSON, CSV or a FHIR Bundle) so the data is never
  * locked in. Governed below: `phi.read` to show, `phi.write` to import, `phi.export` to export,
  * all audited.
  */
 import type { FastifyInstance } from 'fastify';
-import { parseMapping, type SourceRow } from '@steward/relationships';
+import { contactSourceOfFiles, parseMapping, type SourceRow } from '@steward/relationships';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
@@ -15,8 +16,11 @@ import {
   ContactExportQuery,
   ContactGraph,
   ContactImportBody,
+  ContactImportFilesBody,
   ContactImportReport,
   ContactParams,
+  ContactSearchQuery,
+  ContactSearchResult,
   ContactSiteQuery,
 } from '../contract/config.js';
 import { typed } from '../typed.js';
@@ -42,7 +46,7 @@ export function contactRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'relati
       },
     },
     async (request) => {
-      const { site, mapping, digest, contacts, relationships, notes } = request.body;
+      const { site, dryRun, mapping, digest, contacts, relationships, notes } = request.body;
       // A row without values is one the CLI could not parse: it is listed as not imported, with its problem.
       const rows = (list: typeof contacts): SourceRow[] =>
         list.map((r) => ({
@@ -60,9 +64,40 @@ export function contactRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'relati
           relationships: rows(relationships),
           notes: rows(notes),
         },
-        { site },
+        { site, dryRun: dryRun === true },
       );
     },
+  );
+  api.post(
+    '/contacts/import/files',
+    {
+      bodyLimit: importBodyLimitBytes,
+      schema: {
+        tags: ['contacts'],
+        summary:
+          "Import a practice's uploaded files (mapping, contacts and the files it names); `dryRun` answers the report without writing",
+        body: ContactImportFilesBody,
+        response: { 200: ContactImportReport, ...errors },
+      },
+    },
+    async (request) => {
+      const { site, dryRun, mapping, contacts, files } = request.body;
+      const file = (f: { name: string; content: string }) => ({ name: f.name, bytes: Buffer.from(f.content, 'utf8') });
+      const source = await contactSourceOfFiles(file(mapping), file(contacts), files.map(file));
+      return kernel.relationships.migration.run(contextOf(request), source, { site, dryRun: dryRun === true });
+    },
+  );
+  api.get(
+    '/contacts',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Find people and organizations at a site by name, birth date (YYYY-MM-DD) or phone',
+        querystring: ContactSearchQuery,
+        response: { 200: ContactSearchResult, ...errors },
+      },
+    },
+    async (request) => kernel.relationships.graph.search(contextOf(request), request.query.site, request.query.q),
   );
   api.get(
     '/contacts/:id',
