@@ -7,6 +7,13 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import {
+  referralWorkflow,
+  WorkflowEngine,
+  WorkflowWorker,
+  type ReferralSignalPayload,
+  type ReferralStartPayload,
+} from '@steward/workflows';
 import { expectAccessible, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
 /** Waits until the screen in `main` has stopped saying it is loading. */
@@ -37,6 +44,47 @@ async function focused(page: Page): Promise<{ tag: string; text: string; outline
   });
 }
 
+/**
+ * A referral at the world's site, as the referral workflow keeps it (started by a ServiceRequest, then
+ * received by the destination's Task), so the board has a card and a detail to check. The clock is
+ * left alone: moving it days ahead would date the EHR token's assertions in the future.
+ */
+async function seedReferral(world: ConsoleWorld, sr: string): Promise<void> {
+  const engine = new WorkflowEngine({
+    db: world.t.db,
+    clock: world.t.clock,
+    definitions: [referralWorkflow],
+    effects: {},
+  });
+  const worker = new WorkflowWorker(engine, { id: 'quality-seed' });
+  const at = world.t.clock.now().toISOString();
+  const start: ReferralStartPayload = {
+    eventId: crypto.randomUUID(),
+    occurredAt: at,
+    connectionId: world.connection.id,
+    site: 'north',
+    serviceRequest: `ServiceRequest/${sr}`,
+    status: 'active',
+    priority: 'routine',
+    requester: 'Practitioner/pcp',
+    performers: [{ kind: 'Organization', ref: 'Organization/card', systems: [] }],
+  };
+  const key = `referral:${world.connection.id}:${sr}`;
+  await engine.start('referral', key, start);
+  await worker.drain();
+  const received: ReferralSignalPayload = {
+    eventId: crypto.randomUUID(),
+    eventType: 'task.updated',
+    occurredAt: at,
+    status: 'received',
+    ref: null,
+    start: null,
+    participants: [],
+  };
+  await engine.signal(key, 'task', received);
+  await worker.drain();
+}
+
 /** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
 export function qualityTests(suite: ConsoleSuite): void {
   let world: ConsoleWorld;
@@ -59,6 +107,7 @@ export function qualityTests(suite: ConsoleSuite): void {
         },
       );
     await world.staff('keys', 'coordinator', 'north');
+    await seedReferral(world, 'quality-1');
   });
 
   it('axe finds no serious or critical violation on the sign-in page, every screen, a proposal, its dialogs, the idle warning and the lock', async () => {
@@ -87,6 +136,16 @@ export function qualityTests(suite: ConsoleSuite): void {
       await settled(page, entry.name);
       await expectAccessible(page, `screen "${entry.name}" (${entry.href})`);
     }
+
+    // A referral's card on the board, and its detail.
+    await page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('link', { name: 'Referrals', exact: true })
+      .click();
+    await page.locator('.referral-card__title').first().click();
+    await page.getByRole('link', { name: 'Back to the board' }).waitFor();
+    await settled(page, 'a referral');
+    await expectAccessible(page, "a referral's detail");
 
     await page.goto(`${world.url}/console/#/review/${proposal.id}`);
     await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
