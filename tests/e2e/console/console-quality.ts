@@ -1,7 +1,8 @@
 /**
  * @module Browser tests of the console's accessibility: axe-core on the sign-in page, on every screen
- * the navigation offers (read from the page, so a new screen is covered without a new line here), on a
- * proposal and its dialogs, and on the idle warning and lock; and a coordinator's path with the keyboard
+ * the navigation offers (read from the page, so a new screen is covered without a new line here), with
+ * a visible focus ring on everything a Tab reaches there, on a proposal and its dialogs, and on the idle
+ * warning and lock; and a coordinator's path with the keyboard
  * alone (skip link, navigation, a dialog that traps focus and gives it back, focus always visible).
  */
 import { before, it } from 'node:test';
@@ -28,6 +29,38 @@ async function settled(page: Page, label: string): Promise<void> {
     const line = text.split('\n').find((l) => l.includes('Loading'));
     throw new Error(`${label} still says it is loading: ${String(line)}`, { cause: e });
   }
+}
+
+/**
+ * Focuses every element a Tab can reach on the page, as the keyboard would (`focusVisible`), and fails
+ * naming those that draw no focus ring (no outline and no box-shadow). Cheaper than pressing Tab through
+ * a screen, so every screen gets it.
+ */
+async function expectFocusVisible(page: Page, label: string): Promise<number> {
+  const { stops, invisible } = await page.evaluate(() => {
+    const selector = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const all = [...document.querySelectorAll<HTMLElement>(selector)].filter(
+      (el) => !el.matches(':disabled') && el.getClientRects().length > 0 && el.closest('[inert]') === null,
+    );
+    const bad: string[] = [];
+    for (const el of all) {
+      el.focus({ focusVisible: true } as FocusOptions);
+      const style = getComputedStyle(el);
+      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+      if (!ring)
+        bad.push(
+          `<${el.tagName.toLowerCase()}> "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`,
+        );
+    }
+    (document.activeElement as HTMLElement | null)?.blur();
+    return { stops: all.length, invisible: bad };
+  });
+  assert.deepEqual(
+    invisible,
+    [],
+    `${label}: focus is not visible on ${String(invisible.length)} of ${String(stops)} elements`,
+  );
+  return stops;
 }
 
 /** What has focus: its tag, accessible text and whether its outline (the focus ring) is drawn. */
@@ -110,10 +143,11 @@ export function qualityTests(suite: ConsoleSuite): void {
     await seedReferral(world, 'quality-1');
   });
 
-  it('axe finds no serious or critical violation on the sign-in page, every screen, a proposal, its dialogs, the idle warning and the lock', async () => {
+  it('axe finds no serious or critical violation on the sign-in page, every screen (focus visible on each), a referral, a proposal, its dialogs, the idle warning and the lock', async () => {
     const patient = await world.patient('Axe');
     const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
     const page = await browser.newPage();
+    await page.clock.install(); // for the idle warning and the lock at the end
     await page.goto(`${world.url}/`);
     await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
     await expectAccessible(page, 'sign-in page');
@@ -135,6 +169,7 @@ export function qualityTests(suite: ConsoleSuite): void {
         .waitFor();
       await settled(page, entry.name);
       await expectAccessible(page, `screen "${entry.name}" (${entry.href})`);
+      assert.ok((await expectFocusVisible(page, `screen "${entry.name}"`)) > 0);
     }
 
     // A referral's card on the board, and its detail.
@@ -146,11 +181,14 @@ export function qualityTests(suite: ConsoleSuite): void {
     await page.getByRole('link', { name: 'Back to the board' }).waitFor();
     await settled(page, 'a referral');
     await expectAccessible(page, "a referral's detail");
+    await expectFocusVisible(page, "a referral's detail");
 
-    await page.goto(`${world.url}/console/#/review/${proposal.id}`);
+    // By the hash, as a link would: the page (and axe in it) stays loaded.
+    await page.evaluate((id) => (window.location.hash = `#/review/${id}`), proposal.id);
     await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
     await page.getByText('Synthetic Axe').waitFor();
     await expectAccessible(page, 'a proposal');
+    await expectFocusVisible(page, 'a proposal');
     for (const button of [/^Approve/, /^Reject/]) {
       await page.getByRole('button', { name: button }).first().click();
       await page.locator('dialog[open]').waitFor();
@@ -163,19 +201,15 @@ export function qualityTests(suite: ConsoleSuite): void {
     await expectAccessible(page, 'the break-glass dialog');
     await page.keyboard.press('Escape');
     await page.locator('dialog[open]').waitFor({ state: 'detached' });
-    await page.close();
 
-    // The idle warning and the lock, on a page whose clock the test moves.
-    const idle = await browser.newPage();
-    await idle.clock.install();
-    await signIn(idle, world, 'wide');
-    await idle.clock.fastForward(14 * 60_000 + 5_000);
-    await idle.getByRole('alertdialog', { name: 'Still there?' }).waitFor();
-    await expectAccessible(idle, 'the idle warning');
-    await idle.clock.fastForward(60_000 + 2_000);
-    await idle.getByRole('heading', { name: 'Session locked' }).waitFor();
-    await expectAccessible(idle, 'the locked session');
-    await idle.close();
+    // The idle warning and the lock.
+    await page.clock.fastForward(14 * 60_000 + 5_000);
+    await page.getByRole('alertdialog', { name: 'Still there?' }).waitFor();
+    await expectAccessible(page, 'the idle warning');
+    await page.clock.fastForward(60_000 + 2_000);
+    await page.getByRole('heading', { name: 'Session locked' }).waitFor();
+    await expectAccessible(page, 'the locked session');
+    await page.close();
   });
 
   it('a coordinator works with the keyboard alone: skip link, navigation, a proposal, a dialog that traps and returns focus', async () => {
