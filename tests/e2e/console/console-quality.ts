@@ -1,9 +1,9 @@
 /**
  * @module Browser tests of the console's accessibility: axe-core on the sign-in page, on every screen
- * the navigation offers (read from the page, so a new screen is covered without a new line here), with
- * a visible focus ring on everything a Tab reaches there, on a proposal and its dialogs, and on the idle
- * warning and lock; and a coordinator's path with the keyboard
- * alone (skip link, navigation, a dialog that traps focus and gives it back, focus always visible).
+ * the navigation offers (read from the page, so a new screen is covered without a new line here) with
+ * a visible focus ring on everything a Tab reaches there, on a referral, a proposal and its dialogs, and
+ * on the idle warning and lock; and a coordinator's path with the keyboard alone (skip link,
+ * navigation, a dialog that traps focus and gives it back, focus always visible).
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -125,7 +125,9 @@ export function qualityTests(suite: ConsoleSuite): void {
 
   before(async () => {
     ({ world, browser } = suite);
-    // Wide grants: every screen a coordinator, a compliance officer and an administrator see.
+    // Wide grants: every screen a coordinator, a compliance officer and an administrator see. All at
+    // `*`: a coordinator at one site with a `*` grant of another role opens on "All sites", where the
+    // review queue is refused (a known gap of the site picker, not what this test is about).
     const wide = await world.staff('wide', 'coordinator', '*');
     for (const role of ['compliance_officer', 'admin'] as const)
       await world.t.kernel.grants.add(
