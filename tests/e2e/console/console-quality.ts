@@ -1,12 +1,20 @@
 /**
  * @module Browser tests of the console's accessibility: axe-core on the sign-in page, on every screen
- * the navigation offers (read from the page, so a new screen is covered without a new line here), on a
- * proposal and its dialogs, and on the idle warning and lock; and a coordinator's path with the keyboard
- * alone (skip link, navigation, a dialog that traps focus and gives it back, focus always visible).
+ * the navigation offers (read from the page, so a new screen is covered without a new line here) with
+ * a visible focus ring on everything a Tab reaches there, on a referral, a proposal and its dialogs, and
+ * on the idle warning and lock; and a coordinator's path with the keyboard alone (skip link,
+ * navigation, a dialog that traps focus and gives it back, focus always visible).
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import {
+  referralWorkflow,
+  WorkflowEngine,
+  WorkflowWorker,
+  type ReferralSignalPayload,
+  type ReferralStartPayload,
+} from '@steward/workflows';
 import { expectAccessible, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
 /** Waits until the screen in `main` has stopped saying it is loading. */
@@ -23,6 +31,38 @@ async function settled(page: Page, label: string): Promise<void> {
   }
 }
 
+/**
+ * Focuses every element a Tab can reach on the page, as the keyboard would (`focusVisible`), and fails
+ * naming those that draw no focus ring (no outline and no box-shadow). Cheaper than pressing Tab through
+ * a screen, so every screen gets it.
+ */
+async function expectFocusVisible(page: Page, label: string): Promise<number> {
+  const { stops, invisible } = await page.evaluate(() => {
+    const selector = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const all = [...document.querySelectorAll<HTMLElement>(selector)].filter(
+      (el) => !el.matches(':disabled') && el.getClientRects().length > 0 && el.closest('[inert]') === null,
+    );
+    const bad: string[] = [];
+    for (const el of all) {
+      el.focus({ focusVisible: true } as FocusOptions);
+      const style = getComputedStyle(el);
+      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+      if (!ring)
+        bad.push(
+          `<${el.tagName.toLowerCase()}> "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`,
+        );
+    }
+    (document.activeElement as HTMLElement | null)?.blur();
+    return { stops: all.length, invisible: bad };
+  });
+  assert.deepEqual(
+    invisible,
+    [],
+    `${label}: focus is not visible on ${String(invisible.length)} of ${String(stops)} elements`,
+  );
+  return stops;
+}
+
 /** What has focus: its tag, accessible text and whether its outline (the focus ring) is drawn. */
 async function focused(page: Page): Promise<{ tag: string; text: string; outline: string; inDialog: boolean }> {
   return page.evaluate(() => {
@@ -37,6 +77,47 @@ async function focused(page: Page): Promise<{ tag: string; text: string; outline
   });
 }
 
+/**
+ * A referral at the world's site, as the referral workflow keeps it (started by a ServiceRequest, then
+ * received by the destination's Task), so the board has a card and a detail to check. The clock is
+ * left alone: moving it days ahead would date the EHR token's assertions in the future.
+ */
+async function seedReferral(world: ConsoleWorld, sr: string): Promise<void> {
+  const engine = new WorkflowEngine({
+    db: world.t.db,
+    clock: world.t.clock,
+    definitions: [referralWorkflow],
+    effects: {},
+  });
+  const worker = new WorkflowWorker(engine, { id: 'quality-seed' });
+  const at = world.t.clock.now().toISOString();
+  const start: ReferralStartPayload = {
+    eventId: crypto.randomUUID(),
+    occurredAt: at,
+    connectionId: world.connection.id,
+    site: 'north',
+    serviceRequest: `ServiceRequest/${sr}`,
+    status: 'active',
+    priority: 'routine',
+    requester: 'Practitioner/pcp',
+    performers: [{ kind: 'Organization', ref: 'Organization/card', systems: [] }],
+  };
+  const key = `referral:${world.connection.id}:${sr}`;
+  await engine.start('referral', key, start);
+  await worker.drain();
+  const received: ReferralSignalPayload = {
+    eventId: crypto.randomUUID(),
+    eventType: 'task.updated',
+    occurredAt: at,
+    status: 'received',
+    ref: null,
+    start: null,
+    participants: [],
+  };
+  await engine.signal(key, 'task', received);
+  await worker.drain();
+}
+
 /** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
 export function qualityTests(suite: ConsoleSuite): void {
   let world: ConsoleWorld;
@@ -44,7 +125,9 @@ export function qualityTests(suite: ConsoleSuite): void {
 
   before(async () => {
     ({ world, browser } = suite);
-    // Wide grants: every screen a coordinator, a compliance officer and an administrator see.
+    // Wide grants: every screen a coordinator, a compliance officer and an administrator see. All at
+    // `*`: a coordinator at one site with a `*` grant of another role opens on "All sites", where the
+    // review queue is refused (a known gap of the site picker, not what this test is about).
     const wide = await world.staff('wide', 'coordinator', '*');
     for (const role of ['compliance_officer', 'admin'] as const)
       await world.t.kernel.grants.add(
@@ -59,12 +142,14 @@ export function qualityTests(suite: ConsoleSuite): void {
         },
       );
     await world.staff('keys', 'coordinator', 'north');
+    await seedReferral(world, 'quality-1');
   });
 
-  it('axe finds no serious or critical violation on the sign-in page, every screen, a proposal, its dialogs, the idle warning and the lock', async () => {
+  it('axe finds no serious or critical violation on the sign-in page, every screen (focus visible on each), a referral, a proposal, its dialogs, the idle warning and the lock', async () => {
     const patient = await world.patient('Axe');
     const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
     const page = await browser.newPage();
+    await page.clock.install(); // for the idle warning and the lock at the end
     await page.goto(`${world.url}/`);
     await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
     await expectAccessible(page, 'sign-in page');
@@ -86,12 +171,26 @@ export function qualityTests(suite: ConsoleSuite): void {
         .waitFor();
       await settled(page, entry.name);
       await expectAccessible(page, `screen "${entry.name}" (${entry.href})`);
+      assert.ok((await expectFocusVisible(page, `screen "${entry.name}"`)) > 0);
     }
 
-    await page.goto(`${world.url}/console/#/review/${proposal.id}`);
+    // A referral's card on the board, and its detail.
+    await page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('link', { name: 'Referrals', exact: true })
+      .click();
+    await page.locator('.referral-card__title').first().click();
+    await page.getByRole('link', { name: 'Back to the board' }).waitFor();
+    await settled(page, 'a referral');
+    await expectAccessible(page, "a referral's detail");
+    await expectFocusVisible(page, "a referral's detail");
+
+    // By the hash, as a link would: the page (and axe in it) stays loaded.
+    await page.evaluate((id) => (window.location.hash = `#/review/${id}`), proposal.id);
     await page.getByRole('heading', { name: 'In the EHR now' }).waitFor();
     await page.getByText('Synthetic Axe').waitFor();
     await expectAccessible(page, 'a proposal');
+    await expectFocusVisible(page, 'a proposal');
     for (const button of [/^Approve/, /^Reject/]) {
       await page.getByRole('button', { name: button }).first().click();
       await page.locator('dialog[open]').waitFor();
@@ -104,19 +203,15 @@ export function qualityTests(suite: ConsoleSuite): void {
     await expectAccessible(page, 'the break-glass dialog');
     await page.keyboard.press('Escape');
     await page.locator('dialog[open]').waitFor({ state: 'detached' });
-    await page.close();
 
-    // The idle warning and the lock, on a page whose clock the test moves.
-    const idle = await browser.newPage();
-    await idle.clock.install();
-    await signIn(idle, world, 'wide');
-    await idle.clock.fastForward(14 * 60_000 + 5_000);
-    await idle.getByRole('alertdialog', { name: 'Still there?' }).waitFor();
-    await expectAccessible(idle, 'the idle warning');
-    await idle.clock.fastForward(60_000 + 2_000);
-    await idle.getByRole('heading', { name: 'Session locked' }).waitFor();
-    await expectAccessible(idle, 'the locked session');
-    await idle.close();
+    // The idle warning and the lock.
+    await page.clock.fastForward(14 * 60_000 + 5_000);
+    await page.getByRole('alertdialog', { name: 'Still there?' }).waitFor();
+    await expectAccessible(page, 'the idle warning');
+    await page.clock.fastForward(60_000 + 2_000);
+    await page.getByRole('heading', { name: 'Session locked' }).waitFor();
+    await expectAccessible(page, 'the locked session');
+    await page.close();
   });
 
   it('a coordinator works with the keyboard alone: skip link, navigation, a proposal, a dialog that traps and returns focus', async () => {

@@ -43,7 +43,7 @@ export function Dialog(props: {
         // A modal dialog lets Tab leave for the browser's own controls: keep it cycling inside.
         if (e.key !== 'Tab') return;
         const stops = [...e.currentTarget.querySelectorAll<HTMLElement>(focusable)].filter(
-          (el) => !el.hasAttribute('disabled'),
+          (el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0,
         );
         const first = stops[0];
         const last = stops.at(-1);
