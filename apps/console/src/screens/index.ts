@@ -4,11 +4,6 @@ import { ReviewScreen } from './review/review-screen.js';
 import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
-import { PoliciesScreen } from './admin/policies-screen.js';
-import { SitesScreen } from './admin/sites-screen.js';
-import { ConnectionsScreen } from './admin/connections-screen.js';
-import { UsersScreen } from './admin/users-screen.js';
-import { ContactsScreen } from './contacts/contacts-screen.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -35,6 +30,12 @@ function lazyScreen<K extends string>(
 }
 
 const DashboardsScreen = lazyScreen(() => import('./dashboards/dashboards-screen.js'), 'DashboardsScreen');
+// Screens most sign-ins never open (administration, contacts) load on first use too.
+const PoliciesScreen = lazyScreen(() => import('./admin/policies-screen.js'), 'PoliciesScreen');
+const SitesScreen = lazyScreen(() => import('./admin/sites-screen.js'), 'SitesScreen');
+const ConnectionsScreen = lazyScreen(() => import('./admin/connections-screen.js'), 'ConnectionsScreen');
+const UsersScreen = lazyScreen(() => import('./admin/users-screen.js'), 'UsersScreen');
+const ContactsScreen = lazyScreen(() => import('./contacts/contacts-screen.js'), 'ContactsScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
