@@ -2,7 +2,7 @@
  * @module Browser tests of the administration screens: an administrator reads a connection's health
  * (its attention list with a dead letter and its reason), grants a role and revokes a token after
  * confirming (both effective at the server), a compliance officer sets an approval policy after
- * confirming and sees it named as theirs, and a coordinator is offered none of these screens.
+ * confirming, sees it named as theirs and retires it, and a coordinator is offered none of these screens.
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,7 +80,7 @@ export function adminTests(suite: ConsoleSuite): void {
     await page.close();
   });
 
-  it('lets a compliance officer require a clinician for an action type, after confirming, named as theirs', async () => {
+  it('lets a compliance officer require a clinician for an action type and retire it, after confirming, named as theirs', async () => {
     const page = await browser.newPage();
     await signIn(page, world, 'policy.officer');
     await page.getByRole('link', { name: 'Approval policies' }).click();
@@ -95,6 +95,11 @@ export function adminTests(suite: ConsoleSuite): void {
       .waitFor();
     const row = page.getByRole('row', { name: /File a document draft/ });
     await row.getByText('policy.officer').waitFor();
+    // Retired: back to the rule without a policy (so later tests' reviewers are not bound by it).
+    await page.getByRole('button', { name: 'Retire the policy for File a document draft' }).click();
+    await page.getByRole('button', { name: 'Require review' }).click();
+    await row.getByText('reviewed by anyone who may decide reviews at the site').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Retire the policy for File a document draft' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Users and access' }).count(), 0, 'no user administration');
     await page.close();
   });
