@@ -83,6 +83,12 @@ try {
 
   const compliance = await signedIn('demo.compliance');
   await shot(compliance, 'audit', 'audit', 2500);
+  await shot(compliance, 'approval-policies', 'policies');
+
+  const admin = await signedIn('demo.admin');
+  await shot(admin, 'admin-connections', 'connections', 2500);
+  await shot(admin, 'admin-sites', 'sites');
+  await shot(admin, 'admin-users', 'users', 2500);
 
   const north = await signedIn('demo.north');
   await north.getByRole('button', { name: 'Break glass' }).click();

@@ -56,7 +56,7 @@ function ConnectionPanel(props: {
       <dl className="facts">
         <dt>EHR</dt>
         <dd>
-          {humanize(c.vendor)}
+          {vendorNames[c.vendor] ?? humanize(c.vendor)}
           {c.fhirBaseUrl !== null ? `, FHIR at ${c.fhirBaseUrl}` : ', no FHIR server (HL7 v2 only)'}
         </dd>
         <dt>Facility time zone</dt>
@@ -85,6 +85,13 @@ function ConnectionPanel(props: {
   );
 }
 
+const vendorNames: Readonly<Record<string, string>> = {
+  'generic-r4': 'FHIR R4 (generic)',
+  epic: 'Epic',
+  'oracle-health': 'Oracle Health',
+  athenahealth: 'athenahealth',
+};
+
 function listener(c: ConnectionItem): string {
   if (c.mllpPort === null) return 'no HL7 v2 feed configured';
   const m = c.running?.mllp;
@@ -99,8 +106,9 @@ function subscriptions(c: ConnectionItem): string {
   if (s === undefined) return 'none: the EHR offers no topics, changes are polled';
   if (typeof s.error === 'string') return `could not be set up (${s.error}); changes are polled`;
   const inPlace = (s.kept ?? 0) + (s.created ?? 0);
+  const created = s.created ?? 0;
   const retired = s.retired ?? 0;
-  return `${inPlace} active (${s.created ?? 0} created at the start)${retired > 0 ? `, ${retired} stale ones switched off` : ''}`;
+  return `${inPlace} in place${created > 0 ? `, ${created} created at this start` : ''}${retired > 0 ? `, ${retired} stale ones switched off` : ''}`;
 }
 
 function lastPoll(c: ConnectionItem): string {

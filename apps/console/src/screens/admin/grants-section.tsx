@@ -30,7 +30,7 @@ const usualPurpose: Readonly<Record<Role, PurposeOfUse>> = {
 };
 
 export function GrantsSection({ directory }: { readonly directory: Directory | undefined }): ReactNode {
-  const { api } = useSession();
+  const { api, me } = useSession();
   const [grants, reload] = useLoaded(() => answer(api.http.GET('/grants')), [api]);
   const change = useChange(reload);
   const [revoking, setRevoking] = useState<GrantItem | undefined>();
@@ -116,6 +116,11 @@ export function GrantsSection({ directory }: { readonly directory: Directory | u
             {label(revoking)} loses {describe(revoking)} at once: screens and requests that need it are refused from
             their next request.
           </p>
+          {revoking.principalId === me.id && (
+            <p className="error">
+              This is your own grant: if no other grant gives you this role, these screens close for you.
+            </p>
+          )}
         </Confirm>
       )}
     </section>

@@ -54,6 +54,18 @@ const listOf = (text: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
+/**
+ * Only the fields changed from the record: a value stored before a rule existed (an owner pool
+ * checked only once staff exist) stays as stored instead of refusing an unrelated edit.
+ */
+function changed(all: SiteInput, existing: SiteRecord): SiteInput {
+  return Object.fromEntries(
+    Object.entries(all).filter(
+      ([k, v]) => JSON.stringify(v) !== JSON.stringify((existing as unknown as Record<string, unknown>)[k]),
+    ),
+  );
+}
+
 export function SiteForm(props: {
   readonly edit: SiteEdit;
   readonly busy: boolean;
@@ -73,19 +85,17 @@ export function SiteForm(props: {
   const [contacts, setContacts] = useState((s?.escalationContacts ?? []).join('\n'));
 
   const submit = (): void => {
-    props.onSave({
-      ...props.edit,
-      input: {
-        name: name.trim(),
-        zone: zone.trim(),
-        businessHours: { ...hours },
-        holidays: listOf(holidays),
-        quietHours: quiet,
-        ehrRefs: listOf(ehrRefs),
-        ownerPool: ownerPool.trim() === '' ? null : ownerPool.trim(),
-        escalationContacts: listOf(contacts),
-      },
-    });
+    const all: SiteInput = {
+      name: name.trim(),
+      zone: zone.trim(),
+      businessHours: { ...hours },
+      holidays: listOf(holidays),
+      quietHours: quiet,
+      ehrRefs: listOf(ehrRefs),
+      ownerPool: ownerPool.trim() === '' ? null : ownerPool.trim(),
+      escalationContacts: listOf(contacts),
+    };
+    props.onSave({ ...props.edit, input: s === undefined ? all : changed(all, s) });
   };
   const setDay = (day: Day, value: { open: string; close: string } | null): void =>
     setHours({ ...hours, [day]: value });
