@@ -5,6 +5,7 @@ import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
 import { DashboardsScreen } from './dashboards/dashboards-screen.js';
+import { PatientScreen } from './patients/patient-page.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -17,6 +18,8 @@ export interface ScreenDef {
   /** Shown when the grants allow any of these somewhere. */
   readonly permissions: readonly string[];
   readonly component: ComponentType<ScreenProps>;
+  /** false: reached by links only (a patient's page), not listed in the navigation. */
+  readonly nav?: boolean;
 }
 
 export const screens: readonly ScreenDef[] = [
@@ -25,4 +28,5 @@ export const screens: readonly ScreenDef[] = [
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },
+  { path: 'patients', title: 'Patient', permissions: ['phi.search'], component: PatientScreen, nav: false },
 ];

@@ -21,6 +21,8 @@ export interface FollowupFilter {
   readonly after?: string;
   /** Only this follow-up (a detail read by workflow id). */
   readonly id?: string;
+  /** Only these follow-ups (a patient's, for the patient page). */
+  readonly ids?: readonly string[];
 }
 
 export interface FollowupItem {
@@ -30,6 +32,8 @@ export interface FollowupItem {
   readonly site: string | null;
   readonly connectionId: string;
   readonly orderRef: string;
+  /** What the order asks for, as it named it (`Cardiology recheck`); null when it named nothing. */
+  readonly service: string | null;
   readonly stage: string;
   readonly stageAt: string | null;
   readonly window: { readonly start: string; readonly end: string } | null;
@@ -66,6 +70,7 @@ export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Prom
        and ($6::text is null or state->>'connectionId' = $6)
        and ($7::uuid is null or id > $7)
        and ($9::uuid is null or id = $9)
+       and ($10::uuid[] is null or id = any($10::uuid[]))
      order by id limit $8`,
     [
       FOLLOWUP,
@@ -77,6 +82,7 @@ export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Prom
       filter.after ?? null,
       limit,
       filter.id ?? null,
+      filter.ids ?? null,
     ],
   );
   return r.rows.map(toItem);
@@ -95,6 +101,7 @@ function toItem(row: Row): FollowupItem {
     site: s.site,
     connectionId: s.connectionId,
     orderRef: s.orderRef,
+    service: s.service ?? null,
     stage: s.stage,
     stageAt: s.stageAt,
     window: s.window,
