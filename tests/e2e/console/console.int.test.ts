@@ -6,6 +6,7 @@
  */
 import { describe } from 'node:test';
 import { browserSkip, consoleSuite } from './console-harness.js';
+import { queueTests } from './console-queues.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
 
@@ -13,4 +14,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   const suite = consoleSuite();
   describe('sign-in and session', () => sessionTests(suite));
   describe('review', () => reviewTests(suite));
+  describe('work queues and the patient page', () => queueTests(suite));
 });
