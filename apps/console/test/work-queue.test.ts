@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   followupActionable,
   followupTitle,
+  nextReminderText,
   proposalState,
   referralActionable,
   referralTitle,
@@ -51,13 +52,29 @@ describe('work-queue titles', () => {
       followupTitle({ service: 'Cardiology recheck', orderRef: 'ServiceRequest/9f1c' }),
       'Cardiology recheck',
     );
+    assert.equal(followupTitle({ service: 'recheck', orderRef: 'ServiceRequest/9f1c' }), 'Recheck', 'a bare code');
     assert.equal(followupTitle({ service: null, orderRef: 'ServiceRequest/9f1c' }), 'Recheck');
     assert.equal(followupTitle({ service: '  ', orderRef: 'Task/7' }), 'Recheck task');
   });
 
   it('titles a referral by its service and destination, saying when the destination is not named yet', () => {
-    assert.equal(referralTitle({ service: 'Cardiology consult' }, 'Dr. Lee'), 'Cardiology consult to Dr. Lee');
+    assert.equal(referralTitle({ service: 'Cardiology consult' }, 'Dr. Lee'), 'To Dr. Lee');
+    assert.equal(
+      referralTitle({ service: 'cardiology consult' }, null),
+      'Cardiology consult (destination not named yet)',
+    );
     assert.equal(referralTitle({ service: null }, null), 'Referral (destination not named yet)');
+  });
+});
+
+describe('the next reminder in words', () => {
+  it('says why there is none', () => {
+    const f = { nextReminderAt: null, optedOut: false, status: 'running', stage: 'awaiting-booking' };
+    assert.equal(nextReminderText({ ...f, nextReminderAt: '2026-06-12T14:00:00Z', stage: 'booked' }), null);
+    assert.equal(nextReminderText(f), 'none yet: reminders are planned once the appointment is booked');
+    assert.equal(nextReminderText({ ...f, stage: 'booked' }), 'none left before the appointment');
+    assert.equal(nextReminderText({ ...f, optedOut: true }), 'none: the patient opted out of messages');
+    assert.equal(nextReminderText({ ...f, status: 'completed' }), 'none: the follow-up ended');
   });
 });
 

@@ -55,16 +55,43 @@ export function referralActionable(r: {
   return { overdue: r.overdue !== null, dueAt: r.dueAt, createdAt: r.createdAt };
 }
 
-/** A follow-up's title: the service its order names, never its raw `ServiceRequest/<id>`. */
-export function followupTitle(f: { readonly service: string | null; readonly orderRef: string }): string {
-  if (f.service !== null && f.service.trim() !== '') return f.service;
-  return f.orderRef.startsWith('Task/') ? 'Recheck task' : 'Recheck';
+/** A service as the order names it, starting with a capital (an EHR often sends a bare code: `recheck`). */
+export function serviceName(service: string | null): string | null {
+  const s = service?.trim() ?? '';
+  return s === '' ? null : s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A referral's title: the service asked for and where to, never its raw `ServiceRequest/<id>`. */
+/** A follow-up's title: the service its order names, never its raw `ServiceRequest/<id>`. */
+export function followupTitle(f: { readonly service: string | null; readonly orderRef: string }): string {
+  return serviceName(f.service) ?? (f.orderRef.startsWith('Task/') ? 'Recheck task' : 'Recheck');
+}
+
+/**
+ * A referral's title: where it goes when the directory names the destination (the service is on
+ * its own line), else the service asked for, saying the destination is not named yet; never the
+ * raw `ServiceRequest/<id>`.
+ */
 export function referralTitle(r: { readonly service: string | null }, destination: string | null): string {
-  const service = r.service !== null && r.service.trim() !== '' ? r.service : 'Referral';
-  return destination !== null ? `${service} to ${destination}` : `${service} (destination not named yet)`;
+  return destination !== null
+    ? `To ${destination}`
+    : `${serviceName(r.service) ?? 'Referral'} (destination not named yet)`;
+}
+
+/**
+ * "Next reminder" in words: when the next one is planned, else why there is none (not booked yet,
+ * opted out, none left before the appointment, or the follow-up ended).
+ */
+export function nextReminderText(f: {
+  readonly nextReminderAt: string | null;
+  readonly optedOut: boolean;
+  readonly status: string;
+  readonly stage: string;
+}): string | null {
+  if (f.nextReminderAt !== null) return null;
+  if (f.status !== 'running') return 'none: the follow-up ended';
+  if (f.optedOut) return 'none: the patient opted out of messages';
+  if (f.stage !== 'booked') return 'none yet: reminders are planned once the appointment is booked';
+  return 'none left before the appointment';
 }
 
 const proposalWords: Readonly<Record<string, string>> = {

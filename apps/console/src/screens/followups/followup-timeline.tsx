@@ -10,7 +10,7 @@ import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime, humanize } from '../../ui/format.js';
 import { PatientLink } from '../../ui/patient-link.js';
-import { followupTitle } from '../../ui/work-queue.js';
+import { followupTitle, nextReminderText } from '../../ui/work-queue.js';
 import type { FollowupTimeline } from './followup-types.js';
 import { stageLabel, timelineEntries } from './timeline-entries.js';
 
@@ -77,9 +77,7 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
         <dd>
           {f.nextReminderAt !== null
             ? `${formatDateTime(f.nextReminderAt)} (${whenFrom(f.nextReminderAt, now)})`
-            : f.optedOut
-              ? 'none: the patient opted out of messages'
-              : 'none planned'}
+            : nextReminderText(f)}
         </dd>
         <dt>Window ends</dt>
         <dd>

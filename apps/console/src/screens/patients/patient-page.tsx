@@ -18,6 +18,7 @@ import {
   proposalState,
   referralActionable,
   referralTitle,
+  serviceName,
   sortByNeedsAction,
 } from '../../ui/work-queue.js';
 import { participantLabel, stageLabels } from '../referrals/referral-types.js';
@@ -94,7 +95,7 @@ function PatientView(props: { readonly id: string }): ReactNode {
                   <a href={href('referrals', r.workflowId)}>
                     {referralTitle(r, r.destination !== null && !to.unresolved ? to.text : null)}
                   </a>{' '}
-                  · {stageLabels[r.stage]}
+                  · {serviceName(r.service) ?? 'service not named'}· {stageLabels[r.stage]}
                   {r.overdue !== null && (
                     <span className="badge overdue">Overdue: {stageLabels[r.overdue].toLowerCase()}</span>
                   )}
@@ -149,7 +150,7 @@ function PatientView(props: { readonly id: string }): ReactNode {
           <ul className="patient-list" aria-label="The patient's proposals">
             {p.proposals.map((x) => (
               <li key={x.id}>
-                <a href={href('review', x.id)}>{humanize(x.reasonCode)}</a> · {x.action}:{' '}
+                <a href={href('review', x.id)}>{humanize(x.reasonCode)}</a> · {humanize(x.action)}:{' '}
                 <strong>{proposalState(x.status)}</strong>
                 <span className="muted">
                   {' '}
@@ -171,7 +172,7 @@ function PatientView(props: { readonly id: string }): ReactNode {
       </section>
 
       <section aria-labelledby="patient-events">
-        <h2 id="patient-events">Recent EHR events ({p.events.length})</h2>
+        <h2 id="patient-events">Recent EHR events ({p.events.length === 20 ? 'the last 20' : p.events.length})</h2>
         {p.events.length === 0 ? (
           <p className="empty">No EHR events received for this patient.</p>
         ) : (

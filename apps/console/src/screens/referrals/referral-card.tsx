@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 import { href } from '../../router.js';
 import { formatDateTime, formatDue } from '../../ui/format.js';
 import { PatientLink } from '../../ui/patient-link.js';
-import { referralTitle } from '../../ui/work-queue.js';
+import { referralTitle, serviceName } from '../../ui/work-queue.js';
 import {
   leakLabels,
   networkLabel,
@@ -50,6 +50,8 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
             <dd>{stageLabels[r.stage]}</dd>
           </>
         )}
+        <dt>Service</dt>
+        <dd>{serviceName(r.service) ?? 'not named by the order'}</dd>
         <dt>To</dt>
         <dd>
           <Participant p={r.destination} />

@@ -9,7 +9,7 @@ import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
 import { PatientLink } from '../../ui/patient-link.js';
-import { proposalState, referralTitle } from '../../ui/work-queue.js';
+import { proposalState, referralTitle, serviceName } from '../../ui/work-queue.js';
 import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
 import { describeStep, endingLabel } from './referral-history.js';
 import { Participant } from './referral-card.js';
@@ -83,7 +83,7 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         <dt>Leaked</dt>
         <dd>{d.leaked !== null ? leakLabels[d.leaked] : 'no'}</dd>
         <dt>Service</dt>
-        <dd>{d.service ?? 'not named by the order'}</dd>
+        <dd>{serviceName(d.service) ?? 'not named by the order'}</dd>
         <dt>EHR request</dt>
         <dd>{d.serviceRequest !== null ? <code>{d.serviceRequest}</code> : 'no FHIR request (HL7)'}</dd>
         <dt>To</dt>

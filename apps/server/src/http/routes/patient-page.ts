@@ -20,6 +20,8 @@ type Deps = Pick<Kernel, 'patients' | 'patientLabels' | 'referrals' | 'followups
   Pick<Kernel, 'ehrJournal' | 'connections' | 'clock'>;
 
 const LIMIT = 50;
+/** The most recent EHR events shown: enough to see what happened lately, not the whole chart's feed. */
+const EVENTS = 20;
 
 export function patientPageRoutes(app: FastifyInstance, kernel: Deps): void {
   typed(app).get(
@@ -54,7 +56,12 @@ export function patientPageRoutes(app: FastifyInstance, kernel: Deps): void {
           ).items
         : null;
       const connectionIds = (await kernel.connections.all()).filter((c) => c.site === site).map((c) => c.id);
-      const events = await kernel.ehrJournal.patientEvents(ctx, { site, patientIds: ids, connectionIds, limit: LIMIT });
+      const events = await kernel.ehrJournal.patientEvents(ctx, {
+        site,
+        patientIds: ids,
+        connectionIds,
+        limit: EVENTS,
+      });
       return {
         patient: label ?? { id: found.id },
         site,
