@@ -163,7 +163,7 @@ export function queueTests(suite: ConsoleSuite): void {
     );
   });
 
-  it("a follow-up row and a referral card show the patient's name and the service, never `ServiceRequest/`", async () => {
+  it("a follow-up row and a referral card show the patient's name and the service, never `ServiceRequest/`, and the timeline shows the proposal rejected", async () => {
     const page = await browser.newPage();
     await signIn(page, world, 'coord.queues');
     await page.goto(`${world.url}/console/#/followups`);
@@ -175,6 +175,14 @@ export function queueTests(suite: ConsoleSuite): void {
     assert.match(text, /Next: book the recheck by/);
     assert.ok(!text.includes('ServiceRequest/'), text);
 
+    // One click opens its timeline: the booking request reads as rejected, not "pending review" forever.
+    await row.getByRole('link', { name: 'Cardiology recheck' }).click();
+    await page.getByRole('heading', { name: 'Cardiology recheck: follow-up' }).waitFor();
+    assert.equal(new URL(page.url()).hash, `#/followups/${followupId}`);
+    const entry = page.locator('.timeline__item').filter({ hasText: 'Proposal drafted' });
+    assert.match(await entry.innerText(), /now rejected/);
+    assert.equal(await page.getByText(/Pending review/i).count(), 0);
+
     await page.goto(`${world.url}/console/#/referrals`);
     const card = page
       .getByRole('list', { name: 'Sent referrals' })
@@ -184,17 +192,6 @@ export function queueTests(suite: ConsoleSuite): void {
     const cardText = await card.innerText();
     assert.match(cardText, /Cardiology consult \(destination not named yet\)/);
     assert.ok(!cardText.includes('ServiceRequest/'), cardText);
-    await page.close();
-  });
-
-  it('a follow-up timeline shows its proposal as rejected, not pending review', async () => {
-    const page = await browser.newPage();
-    await signIn(page, world, 'coord.queues');
-    await page.goto(`${world.url}/console/#/followups/${followupId}`);
-    await page.getByRole('heading', { name: 'Cardiology recheck: follow-up' }).waitFor();
-    const entry = page.locator('.timeline__item').filter({ hasText: 'Proposal drafted' });
-    assert.match(await entry.innerText(), /now rejected/);
-    assert.equal(await page.getByText(/Pending review/i).count(), 0);
     await page.close();
   });
 
