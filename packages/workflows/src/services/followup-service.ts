@@ -128,7 +128,7 @@ export class FollowupService {
     this.#deps = deps;
   }
 
-  /** The follow-ups at a site: stage, window, appointment, next reminder, flags; paged by `after`. */
+  /** The follow-ups at a site, overdue first then the soonest due: stage, window, appointment, flags; paged by `after`. */
   async list(ctx: RequestContext, query: FollowupListQuery): Promise<FollowupPage> {
     const decision = await this.#deps.policy.enforce(ctx, 'phi.search', { site: query.site });
     const limit = query.limit ?? 50;
