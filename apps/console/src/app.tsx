@@ -54,13 +54,15 @@ export function App(): ReactNode {
         <span className="brand">Steward</span>
         <nav aria-label="Screens">
           <ul>
-            {allowed.map((s) => (
-              <li key={s.path}>
-                <a href={href(s.path)} aria-current={s === current ? 'page' : undefined}>
-                  {s.title}
-                </a>
-              </li>
-            ))}
+            {allowed
+              .filter((s) => s.nav !== false)
+              .map((s) => (
+                <li key={s.path}>
+                  <a href={href(s.path)} aria-current={s === current ? 'page' : undefined}>
+                    {s.title}
+                  </a>
+                </li>
+              ))}
           </ul>
         </nav>
         <div className="topbar__right">

@@ -19,6 +19,7 @@ const step = (n: number, at: string, over: Partial<FollowupStep>): FollowupStep 
   messageId: null,
   tag: null,
   proposalId: null,
+  revisedTo: null,
   ...over,
 });
 
@@ -32,6 +33,7 @@ function timeline(over: Partial<FollowupTimeline> = {}): FollowupTimeline {
       status: 'running',
       site: 'north',
       orderRef: 'ServiceRequest/1',
+      service: null,
       stage: 'awaiting-booking',
       stageAt: null,
       window: { start: '2026-06-01T00:00:00Z', end: '2026-06-20T00:00:00Z' },
@@ -76,7 +78,7 @@ describe('the follow-up timeline', () => {
             input: 'effect',
             name: 'reminder:48h',
             signal: null,
-            status: 'not-applied',
+            status: 'committed',
             proposalId: 'p1',
           }),
         ],
@@ -124,7 +126,7 @@ describe('the follow-up timeline', () => {
     );
     assert.equal(entries[0]?.at, '2026-06-01T08:00:00Z', 'the event time, not the step time');
     assert.equal(entries[2]?.detail, 'to message 0193f1c2');
-    assert.equal(entries[3]?.detail, 'Not applied');
+    assert.equal(entries[3]?.detail, 'now written to the EHR', 'where the proposal stands now, not as drafted');
     assert.equal(entries[3]?.proposalId, 'p1');
     assert.equal(entries[4]?.detail, 'held for quiet hours until this time');
     assert.equal(entries[4]?.body, 'Your visit\nPlease book');

@@ -133,7 +133,7 @@ export type {
   AccessScope,
   SiteCheck,
 } from './policy/index.js';
-export { RecordStore, EhrJournal, EhrJournalRetention, eventPatients } from './records/index.js';
+export { RecordStore, EhrJournal, EhrJournalRetention, eventPatients, patientEventIds } from './records/index.js';
 export type {
   StoredRecord,
   NewRecord,

@@ -114,14 +114,14 @@ export function peopleTests(suite: ConsoleSuite): void {
     // The caregiver: two relationships to the patient, each with its role, period and authority.
     await page.getByRole('heading', { name: 'Daniel HartwellG' }).waitFor();
     const rows = page.getByRole('table').getByRole('row');
-    await rows.filter({ hasText: 'family caregiver' }).waitFor();
-    const caregiving = await rows.filter({ hasText: 'family caregiver' }).innerText();
+    // Each row names the other person's role: Rosa is the one Daniel cares for and guarantees.
+    await rows.filter({ hasText: 'cared-for person' }).waitFor();
+    const caregiving = await rows.filter({ hasText: 'cared-for person' }).innerText();
     assert.match(caregiving, /Rosa HartwellG/);
-    assert.match(caregiving, /cared-for person/);
     assert.match(caregiving, /since 2020-01-15/);
     assert.match(caregiving, /manages appointments/);
     assert.match(caregiving, /Daniel manages appointments since the fall/, 'the relationship’s note');
-    assert.match(await rows.filter({ hasText: 'guarantor' }).innerText(), /receives bills/);
+    assert.match(await rows.filter({ hasText: 'guaranteed party' }).innerText(), /receives bills/);
 
     // Walk the graph to the patient: every relationship around her, the ended one marked.
     await page.getByRole('table').getByRole('link', { name: 'Rosa HartwellG' }).first().click();

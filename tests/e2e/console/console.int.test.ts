@@ -8,6 +8,7 @@ import { describe } from 'node:test';
 import { adminTests } from './console-admin.js';
 import { browserSkip, consoleSuite } from './console-harness.js';
 import { qualityTests } from './console-quality.js';
+import { queueTests } from './console-queues.js';
 import { reviewTests } from './console-review.js';
 import { sessionTests } from './console-session.js';
 import { peopleTests } from './console-people.js';
@@ -19,4 +20,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   describe('administration', () => adminTests(suite));
   describe('accessibility and keyboard', () => qualityTests(suite));
   describe('contacts and relationships', () => peopleTests(suite));
+  describe('work queues and the patient page', () => queueTests(suite));
 });

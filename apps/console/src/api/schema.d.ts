@@ -3017,6 +3017,7 @@ export type paths = {
                   name?: string;
                 };
                 proposals: number;
+                service: string | null;
                 site: string | null;
                 stage: string;
                 stageAt: string | null;
@@ -3130,6 +3131,7 @@ export type paths = {
                   name?: string;
                 };
                 proposals: number;
+                service: string | null;
                 site: string | null;
                 stage: string;
                 stageAt: string | null;
@@ -3152,6 +3154,7 @@ export type paths = {
                 occurredAt: string | null;
                 proposalId: string | null;
                 resource: string | null;
+                revisedTo: string | null;
                 signal: ('appointment' | 'order' | 'reply' | 'proposal-outcome') | null;
                 status: string | null;
                 step: number;
@@ -3171,6 +3174,7 @@ export type paths = {
               }[];
               proposals: {
                 proposalId: string | null;
+                revisedTo: string | null;
                 status: string;
                 tag: string;
               }[];
@@ -5073,6 +5077,216 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/patients/{id}/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One patient's page: referrals, follow-ups, proposals and recent EHR events (audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              events: {
+                connectionId: string;
+                id: string;
+                kind: string;
+                occurredAt: string;
+                recordedAt: string;
+                sourceRef: string;
+                status: string | null;
+                type: string;
+              }[];
+              followups: {
+                appointmentRef: string | null;
+                appointmentStart: string | null;
+                confirmation: string | null;
+                connectionId: string;
+                correlationKey: string;
+                counts: {
+                  [key: string]: number;
+                };
+                createdAt: string;
+                id: string;
+                nextReminderAt: string | null;
+                optedOut: boolean;
+                orderRef: string;
+                overdue: boolean;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
+                proposals: number;
+                service: string | null;
+                site: string | null;
+                stage: string;
+                stageAt: string | null;
+                status: string;
+                updatedAt: string;
+                window: {
+                  end: string;
+                  start: string;
+                } | null;
+              }[];
+              mergedIds: string[];
+              patient: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              };
+              proposals:
+                | {
+                    action: string;
+                    createdAt: string;
+                    dueAt: string | null;
+                    id: string;
+                    priority: number;
+                    reasonCode: string;
+                    status: string;
+                    updatedAt: string;
+                    workflow: string | null;
+                  }[]
+                | null;
+              referrals: {
+                appointment: string | null;
+                awaiting: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+                connectionId: string | null;
+                correlationKey: string;
+                /** Format: date-time */
+                createdAt: string;
+                destination: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
+                dueAt: string | null;
+                ending: {
+                  by: string | null;
+                  detail: string | null;
+                  how: string;
+                } | null;
+                escalated: boolean;
+                leaked: ('never-scheduled' | 'out-of-network' | 'cancelled') | null;
+                overdue: ('sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed') | null;
+                owner: string | null;
+                patientLabel?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                };
+                proposalIds: string[];
+                recognisedBy: {
+                  description: string;
+                  origin: string;
+                  rule: string;
+                } | null;
+                requester: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
+                service: string | null;
+                serviceRequest: string | null;
+                site: string | null;
+                /** @enum {unknown} */
+                stage: 'sent' | 'received' | 'accepted' | 'scheduled' | 'attended' | 'reported' | 'closed';
+                stageEnteredAt: string | null;
+                /** @enum {unknown} */
+                status: 'running' | 'completed' | 'failed';
+                /** Format: date-time */
+                updatedAt: string;
+                workflowId: string;
+              }[];
+              site: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/pools': {
     parameters: {
       query?: never;
@@ -5408,6 +5622,7 @@ export type paths = {
                   /** @enum {unknown} */
                   status: 'resolved' | 'unresolved';
                 } | null;
+                service: string | null;
                 serviceRequest: string | null;
                 site: string | null;
                 /** @enum {unknown} */
@@ -5560,6 +5775,7 @@ export type paths = {
               proposals: {
                 action: string;
                 proposalId: string | null;
+                revisedTo: string | null;
                 stage: string;
                 status: string | null;
                 tag: string;
@@ -5581,6 +5797,7 @@ export type paths = {
                 /** @enum {unknown} */
                 status: 'resolved' | 'unresolved';
               } | null;
+              service: string | null;
               serviceRequest: string | null;
               site: string | null;
               /** @enum {unknown} */

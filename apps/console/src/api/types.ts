@@ -46,6 +46,10 @@ export type FollowupTimeline = Answer<'/followups/{id}/timeline', 'get'>;
 export type FollowupStep = FollowupTimeline['history'][number];
 export type TimelineMessage = FollowupTimeline['messages'][number];
 
+export type PatientPage = Answer<'/patients/{id}/overview', 'get'>;
+export type PatientProposal = NonNullable<PatientPage['proposals']>[number];
+export type PatientEvent = PatientPage['events'][number];
+
 export type AuditPage = Answer<'/audit/events', 'get'>;
 export type AuditEntry = AuditPage['items'][number];
 export type AuditQuery = QueryOf<'/audit/events', 'get'>;

@@ -4,6 +4,7 @@ import { ReviewScreen } from './review/review-screen.js';
 import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
+import { PatientScreen } from './patients/patient-page.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -16,6 +17,8 @@ export interface ScreenDef {
   /** Shown when the grants allow any of these somewhere. */
   readonly permissions: readonly string[];
   readonly component: ComponentType<ScreenProps>;
+  /** false: reached by links only (a patient's page), not listed in the navigation. */
+  readonly nav?: boolean;
 }
 
 /**
@@ -54,4 +57,5 @@ export const screens: readonly ScreenDef[] = [
     permissions: ['users.manage', 'grants.manage', 'tokens.manage'],
     component: UsersScreen,
   },
+  { path: 'patients', title: 'Patient', permissions: ['phi.search'], component: PatientScreen, nav: false },
 ];

@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.js';
 import { authTokenRoutes } from './routes/auth-token.js';
 import { adminRoutes } from './routes/admin.js';
 import { patientRoutes } from './routes/patients.js';
+import { patientPageRoutes } from './routes/patient-page.js';
 import { patientReviewRoutes } from './routes/patient-reviews.js';
 import { breakGlassRoutes } from './routes/break-glass.js';
 import { egressRoutes } from './routes/egress.js';
@@ -147,6 +148,7 @@ export async function buildApp(
   adminRoutes(app, kernel);
   patientRoutes(app, kernel);
   patientReviewRoutes(app, kernel);
+  patientPageRoutes(app, kernel);
   breakGlassRoutes(app, kernel);
   egressRoutes(app, kernel);
   auditRoutes(app, kernel);

@@ -433,6 +433,48 @@ export class EhrJournal {
   }
 
   /**
+   * A patient's recent events (newest first, every id merged into them given by the caller), for
+   * the patient page: `phi.read` at the patient's site (the journal is PHI), audited as one read
+   * naming the patients, with the count as its reason. Events of connections at other sites are
+   * left out: the decision covers this site only. An empty read is still audited (the page was opened).
+   */
+  async patientEvents(
+    ctx: RequestContext,
+    query: {
+      readonly site: string;
+      readonly patientIds: readonly string[];
+      readonly connectionIds: readonly string[];
+      readonly limit?: number;
+    },
+  ): Promise<readonly EhrEvent[]> {
+    const decision = await this.policy.enforce(ctx, 'phi.read', { site: query.site });
+    const { rows } = await this.db.query<EventRow>(
+      `select seq, id, connection_id, data_enc, recorded_at, patient_id from ehr_events
+        where patient_id = any($1::uuid[]) and connection_id = any($2::uuid[]) order by seq desc limit $3`,
+      [query.patientIds, query.connectionIds, Math.max(1, Math.min(query.limit ?? 50, 200))],
+    );
+    const events = rows.map((r) => {
+      const input = JSON.parse(this.cipher.decrypt(r.data_enc, `ehr_events:${r.id}`).toString('utf8')) as EhrEventInput;
+      return { ...input, id: r.id, seq: Number(r.seq), recordedAt: r.recorded_at, ...patientOf(r) };
+    });
+    await this.audit.append({
+      actor: ctx.actor,
+      event: 'phi.read',
+      action: 'R',
+      outcome: 'success',
+      entity: { kind: 'EhrEvent', id: '*' },
+      fields: ['type', 'occurredAt', 'facts.kind', 'facts.status', 'sourceRef'],
+      site: query.site,
+      purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+      source: sourceOf(ctx),
+      reason: `patient-events:${events.length}`,
+      patientIds: query.patientIds,
+    });
+    return events;
+  }
+
+  /**
    * One stored event by id, for automation acting on it (drafting a proposal for its patient).
    * Allowed for whoever may read the connection's journal; audited as a read of that event.
    */

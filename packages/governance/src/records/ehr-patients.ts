@@ -79,3 +79,20 @@ export async function eventPatients(db: Sql, eventIds: readonly string[]): Promi
   );
   return new Map(rows.map((r) => [r.id, r.patient_id]));
 }
+
+/**
+ * The ids of the events filed for these Steward patients (ids only, no PHI read), newest first, at
+ * most `limit`: how a workflow finds the workflows of one patient (the patient page).
+ */
+export async function patientEventIds(
+  db: Sql,
+  patientIds: readonly string[],
+  limit = 5000,
+): Promise<readonly string[]> {
+  if (patientIds.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    'select id::text as id from ehr_events where patient_id = any($1::uuid[]) order by seq desc limit $2',
+    [patientIds, limit],
+  );
+  return rows.map((r) => r.id);
+}

@@ -10,6 +10,7 @@ import {
   type ProposalKit,
 } from '../test-kit.js';
 import type { ActionType, ProposalDraft } from '../model/index.js';
+import { proposalStates } from '../store/index.js';
 
 const reminder = (extra: Partial<ProposalDraft> = {}): ProposalDraft => ({
   action: 'reminder.send',
@@ -119,6 +120,13 @@ for (const target of storeTargets()) {
       const again = await k.desk.edit(clinician, ok.id, { ...detail.payload, status: 'cancelled' });
       assert.equal(again.status, 'pending_review');
       assert.equal((await k.desk.get(coordinator, ok.id)).status, 'superseded');
+      // A workflow kept only the first id: where it stands now is its latest revision's state.
+      const states = await proposalStates(k.db, [p.id, again.id, 'not-a-proposal']);
+      assert.deepEqual(states.get(p.id), { status: 'pending_review', latestId: again.id });
+      assert.deepEqual(states.get(again.id), { status: 'pending_review', latestId: again.id });
+      assert.equal(states.size, 2);
+      await k.desk.reject(coordinator, again.id, 'not needed');
+      assert.equal((await proposalStates(k.db, [p.id])).get(p.id)?.status, 'rejected');
     });
 
     it('refuses a stored payload altered behind the hash', async () => {

@@ -3,5 +3,7 @@ export { ProposalStore } from './proposal-store.js';
 export type { MoveChanges, NewProposalRow, QueueFilter, PolicyRow } from './proposal-store.js';
 export { toSummary, toHistory, NO_DUE_TIME } from './proposal-rows.js';
 export type { ProposalRow, HistoryRow } from './proposal-rows.js';
+export { proposalStates } from './proposal-states.js';
+export type { ProposalState } from './proposal-states.js';
 export { throughputByHour, queueAge, queueAgeBuckets } from './queue-figures.js';
 export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from './queue-figures.js';

@@ -21,6 +21,8 @@ export interface FollowupFilter {
   readonly after?: string;
   /** Only this follow-up (a detail read by workflow id). */
   readonly id?: string;
+  /** Only these follow-ups (a patient's, for the patient page). */
+  readonly ids?: readonly string[];
 }
 
 export interface FollowupItem {
@@ -30,6 +32,8 @@ export interface FollowupItem {
   readonly site: string | null;
   readonly connectionId: string;
   readonly orderRef: string;
+  /** What the order asks for, as it named it (`Cardiology recheck`); null when it named nothing. */
+  readonly service: string | null;
   readonly stage: string;
   readonly stageAt: string | null;
   readonly window: { readonly start: string; readonly end: string } | null;
@@ -54,19 +58,35 @@ interface Row {
   updated_at: Date;
 }
 
+/**
+ * The work-queue order, as SQL over the row alias `w`: what needs action first — open and overdue,
+ * then by when the next step is due (the appointment once booked, else the booking window's end),
+ * ended ones last — then by id, so a page's last id says where the next page starts.
+ */
+const lateKey = (w: string): string =>
+  `(case when ${w}.status = 'running' and (${w}.state->>'overdue')::boolean then 0 else 1 end)`;
+const dueKey = (w: string): string =>
+  `(case when ${w}.status <> 'running' then 'infinity'::timestamptz
+         when ${w}.state->>'stage' = 'booked' and ${w}.state->'appointment'->>'start' is not null
+           then (${w}.state->'appointment'->>'start')::timestamptz
+         else coalesce((${w}.state->'window'->>'end')::timestamptz, 'infinity'::timestamptz) end)`;
+
+/** Follow-ups in the work-queue order (overdue first, then the soonest due), paged by the last id. */
 export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Promise<FollowupItem[]> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const r = await sql.query<Row>(
-    `select id, correlation_key, status, state, created_at, updated_at from workflow_instances
+    `select id, correlation_key, status, state, created_at, updated_at from workflow_instances w
      where type = $1
        and ($2::text is null or state->>'site' = $2)
        and ($3::text is null or state->>'stage' = $3)
        and ($4::boolean is null or (state->>'overdue')::boolean = $4)
        and ($5::text is null or status = $5)
        and ($6::text is null or state->>'connectionId' = $6)
-       and ($7::uuid is null or id > $7)
+       and ($7::uuid is null or (${lateKey('w')}, ${dueKey('w')}, w.id) >
+            (select ${lateKey('a')}, ${dueKey('a')}, a.id from workflow_instances a where a.id = $7))
        and ($9::uuid is null or id = $9)
-     order by id limit $8`,
+       and ($10::uuid[] is null or id = any($10::uuid[]))
+     order by ${lateKey('w')}, ${dueKey('w')}, w.id limit $8`,
     [
       FOLLOWUP,
       filter.site ?? null,
@@ -77,6 +97,7 @@ export async function listFollowups(sql: Sql, filter: FollowupFilter = {}): Prom
       filter.after ?? null,
       limit,
       filter.id ?? null,
+      filter.ids ?? null,
     ],
   );
   return r.rows.map(toItem);
@@ -95,6 +116,7 @@ function toItem(row: Row): FollowupItem {
     site: s.site,
     connectionId: s.connectionId,
     orderRef: s.orderRef,
+    service: s.service ?? null,
     stage: s.stage,
     stageAt: s.stageAt,
     window: s.window,

@@ -74,6 +74,7 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
       const start: FollowupStart = {
         event: eventRef(event),
         orderRef: ref,
+        service: (f.kind === 'Referral' ? f.service : f.code) ?? null,
         site: (await options.siteOf?.(event.connectionId)) ?? null,
         occurrence:
           f.kind === 'Referral' ? (f.occurrence ?? null) : f.dueDate !== undefined ? { start: f.dueDate } : null,

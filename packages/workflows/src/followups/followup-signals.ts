@@ -41,6 +41,8 @@ export const followupStart = defineStart(
     event: eventRefSchema,
     /** `ServiceRequest/123` or `Task/9`. */
     orderRef: s.string(),
+    /** What the order asks for, as it names it (`Cardiology recheck`): a label, not clinical detail. */
+    service: s.nullable(s.string()).optional(),
     site: s.nullable(s.string()),
     occurrence: s.nullable(s.object({ start: s.string().optional(), end: s.string().optional() })),
     settings: settingsSchema,

@@ -52,6 +52,8 @@ export type FollowupState = {
   connectionId: string;
   site: string | null;
   orderRef: string;
+  /** What the order asks for, as it names it (absent in follow-ups started before it was kept). */
+  service?: string | null;
   /** The event whose patient every proposal is for. */
   orderEventId: string;
   window: { start: string; end: string } | null;
@@ -136,6 +138,7 @@ class Acts {
     s.connectionId = p.event.connectionId;
     s.site = p.site;
     s.orderRef = p.orderRef;
+    s.service = p.service ?? null;
     s.orderEventId = p.event.eventId;
     s.settings = p.settings;
     s.window = windowOf(p, this.ctx.now);

@@ -72,6 +72,8 @@ export type ReferralState = {
   site: string | null;
   connectionId: string | null;
   serviceRequest: string | null;
+  /** What is asked for, as the order names it (absent in workflows started before it was kept). */
+  service?: string | null;
   /** The event whose patient proposals are for (the referral's first event). */
   patientEventId: string | null;
   priority: string | null;
@@ -188,6 +190,8 @@ export const referralStart = defineStart(
     /** The requester as a participant (its identifier for an HL7 one); `requester` keeps the reference. */
     requesterNote: s.nullable(participantNote).optional(),
     recognisedBy: s.object({ rule: s.string(), origin: s.string(), description: s.string() }).optional(),
+    /** What is asked for, as the order names it (`Cardiology consult`): a label, not clinical detail. */
+    service: s.nullable(s.string()).optional(),
     /** The site's business calendar; absent when the site has no record (calendar days). */
     calendar: referralCalendar.optional(),
   }),

@@ -29,6 +29,8 @@ export interface ReferralListFilter {
   readonly leaked?: boolean | LeakReason;
   /** Only this referral (a detail read by workflow id). */
   readonly workflowId?: string;
+  /** Only these referrals (a patient's, for the patient page). */
+  readonly workflowIds?: readonly string[];
   /** 1–200, default 50. */
   readonly limit?: number;
   readonly cursor?: string;
@@ -41,6 +43,8 @@ export interface ReferralListItem {
   readonly site: string | null;
   readonly connectionId: string | null;
   readonly serviceRequest: string | null;
+  /** What is asked for, as the order named it (`Cardiology consult`); null when it named nothing. */
+  readonly service: string | null;
   readonly stage: ReferralStage;
   readonly stageEnteredAt: string | null;
   readonly awaiting: ReferralStage | null;
@@ -121,6 +125,10 @@ export async function listReferrals(db: Sql, filter: ReferralListFilter = {}): P
     params.push(filter.workflowId);
     where.push(`id = $${params.length}::uuid`);
   }
+  if (filter.workflowIds !== undefined) {
+    params.push(filter.workflowIds);
+    where.push(`id = any($${params.length}::uuid[])`);
+  }
   if (filter.cursor !== undefined) {
     const c = decodeCursor(filter.cursor);
     params.push(c.createdAt, c.id);
@@ -149,6 +157,7 @@ function toItem(row: Row): ReferralListItem {
     site: s.site,
     connectionId: s.connectionId,
     serviceRequest: s.serviceRequest,
+    service: s.service ?? null,
     stage: s.stage,
     stageEnteredAt: s.stageEnteredAt,
     awaiting: s.awaiting,

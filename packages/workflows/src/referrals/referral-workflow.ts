@@ -128,6 +128,7 @@ class Step {
     s.site = p.site;
     s.connectionId = p.connectionId;
     s.serviceRequest = p.serviceRequest;
+    s.service = p.service ?? null;
     s.patientEventId = p.eventId;
     s.priority = p.priority;
     s.owner = p.requester;

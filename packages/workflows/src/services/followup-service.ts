@@ -31,8 +31,8 @@ import {
   type FollowupSignalName,
 } from '../followups/followup-signals.js';
 import { proposalOutcome } from '../effects/index.js';
-import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
-import { patientsOf } from './workflow-patients.js';
+import { currentProposals, effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
+import { patientsOf, workflowsOfPatients } from './workflow-patients.js';
 
 /** One message sent for a follow-up: metadata, template and language; the text only when asked. */
 export interface FollowupMessage {
@@ -71,6 +71,8 @@ export interface FollowupListQuery {
   readonly status?: NonNullable<FollowupFilter['status']>;
   /** The last id of the previous page. */
   readonly after?: string;
+  /** Only the follow-ups of these Steward patients (the patient page). */
+  readonly patientIds?: readonly string[];
   /** Default 50. */
   readonly limit?: number;
 }
@@ -104,6 +106,8 @@ export interface FollowupStep {
   readonly messageId: string | null;
   readonly tag: string | null;
   readonly proposalId: string | null;
+  /** An effect's proposal replaced by an edit: the latest revision (its `status` is that one's). */
+  readonly revisedTo: string | null;
 }
 
 export interface FollowupTimeline {
@@ -111,7 +115,7 @@ export interface FollowupTimeline {
   /** The server's time, to tell past from upcoming. */
   readonly asOf: string;
   readonly reminders: FollowupState['reminders'];
-  readonly proposals: FollowupState['proposals'];
+  readonly proposals: readonly (FollowupState['proposals'][number] & { readonly revisedTo: string | null })[];
   readonly messages: readonly FollowupMessage[];
   readonly replies: readonly { readonly at: string; readonly intent: string; readonly messageId: string | null }[];
   readonly history: readonly FollowupStep[];
@@ -124,7 +128,7 @@ export class FollowupService {
     this.#deps = deps;
   }
 
-  /** The follow-ups at a site: stage, window, appointment, next reminder, flags; paged by `after`. */
+  /** The follow-ups at a site, overdue first then the soonest due: stage, window, appointment, flags; paged by `after`. */
   async list(ctx: RequestContext, query: FollowupListQuery): Promise<FollowupPage> {
     const decision = await this.#deps.policy.enforce(ctx, 'phi.search', { site: query.site });
     const limit = query.limit ?? 50;
@@ -135,6 +139,9 @@ export class FollowupService {
       ...(query.overdue !== undefined ? { overdue: query.overdue } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.after !== undefined ? { after: query.after } : {}),
+      ...(query.patientIds !== undefined
+        ? { ids: await workflowsOfPatients(this.#deps.db, FOLLOWUP, query.patientIds) }
+        : {}),
     });
     // Audited once the page is read, naming every patient on it.
     const patientIds = await patientsOf(
@@ -188,12 +195,14 @@ export class FollowupService {
           ? outbox.thread(ctx, { site: f.site, correlationKey: f.correlationKey, bodies: options.bodies === true })
           : [],
     );
-    const history = steps.map(stepOf);
+    // Proposals as they stand now, not as drafted: the history's effect steps and the state's list.
+    const history = await currentProposals(db, steps.map(stepOf));
+    const proposals = (await currentProposals(db, state.proposals)).map((p) => ({ ...p, status: p.status ?? '' }));
     return {
       followup,
       asOf: clock.now().toISOString(),
       reminders: state.reminders,
-      proposals: state.proposals,
+      proposals,
       messages,
       replies: history
         .filter((h) => h.input === 'signal' && h.name === 'reply' && h.intent !== null)
@@ -239,9 +248,9 @@ function searchEntry(
   };
 }
 
-function stepOf(stored: StoredStep): FollowupStep {
+function stepOf(stored: StoredStep): Omit<FollowupStep, 'revisedTo'> {
   const input = stored.input;
-  const base: FollowupStep = {
+  const base: Omit<FollowupStep, 'revisedTo'> = {
     ...stepBase(stored),
     signal: input.kind === 'signal' ? (followupSignalNames.find((n) => n === input.name) ?? null) : null,
     eventId: null,

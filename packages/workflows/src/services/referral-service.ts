@@ -26,8 +26,8 @@ import {
   type ReferralPage,
 } from '../referrals/referral-queries.js';
 import { reportReferrals } from '../referrals/referral-reads.js';
-import { patientsOf } from './workflow-patients.js';
-import { effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
+import { patientsOf, workflowsOfPatients } from './workflow-patients.js';
+import { currentProposals, effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 
 export interface ReferralServiceDeps {
   readonly db: Sql;
@@ -93,7 +93,8 @@ export interface ReferralDetail extends ReferralItem {
   readonly requestCompleted: boolean;
   readonly missedAppointments: number;
   readonly endedAt: ReferralState['endedAt'];
-  readonly proposals: ReferralState['proposals'];
+  /** As they stand now (an edited one: its latest revision's state, that revision in `revisedTo`). */
+  readonly proposals: readonly (ReferralState['proposals'][number] & { readonly revisedTo: string | null })[];
   readonly stages: readonly ReferralStageChange[];
   readonly history: readonly ReferralHistoryEntry[];
 }
@@ -106,13 +107,22 @@ export class ReferralService {
   }
 
   /** Referrals, newest first, filtered and paged by cursor. */
-  async list(ctx: RequestContext, query: ReferralListFilter): Promise<ReferralItemPage> {
+  async list(
+    ctx: RequestContext,
+    query: ReferralListFilter & { readonly patientIds?: readonly string[] },
+  ): Promise<ReferralItemPage> {
     const decision = await this.#deps.policy.enforce(
       ctx,
       'phi.search',
       query.site !== undefined ? { site: query.site } : {},
     );
-    const page: ReferralPage = await listReferrals(this.#deps.db, query);
+    const { patientIds: forPatients, ...filter } = query;
+    const page: ReferralPage = await listReferrals(this.#deps.db, {
+      ...filter,
+      ...(forPatients !== undefined
+        ? { workflowIds: await workflowsOfPatients(this.#deps.db, REFERRAL_WORKFLOW, forPatients) }
+        : {}),
+    });
     const items = await this.#named(ctx, page.items);
     const patientIds = await patientsOf(
       this.#deps.db,
@@ -189,7 +199,7 @@ export class ReferralService {
       requestCompleted: state.requestCompleted,
       missedAppointments: state.missedAppointments,
       endedAt: state.endedAt,
-      proposals: state.proposals,
+      proposals: await currentProposals(db, state.proposals),
       stages: stageChanges(state, history),
       history,
     };

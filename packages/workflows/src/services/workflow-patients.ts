@@ -7,7 +7,7 @@
  *   (a referral's first event, a follow-up's order); showing it is the clinic's `PatientLabels`.
  * Instances whose events have no resolved patient are left out.
  */
-import { eventPatients } from '@steward/governance';
+import { eventPatients, patientEventIds } from '@steward/governance';
 import type { Sql } from '@steward/store';
 
 const uuid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -86,4 +86,23 @@ export async function workflowPatientsByKey(
     if (patientId !== undefined) out.set(`${r.type} ${r.key}`, patientId);
   }
   return out;
+}
+
+/**
+ * The workflows of `type` that are for these Steward patients (the event their proposals are for
+ * was filed for one of them): how the patient page finds a patient's referrals and follow-ups.
+ */
+export async function workflowsOfPatients(
+  db: Sql,
+  type: string,
+  patientIds: readonly string[],
+): Promise<readonly string[]> {
+  const events = await patientEventIds(db, patientIds);
+  if (events.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `select id::text as id from workflow_instances
+      where type = $1 and coalesce(nullif(state->>'patientEventId', ''), state->>'orderEventId') = any($2::text[])`,
+    [type, events],
+  );
+  return rows.map((r) => r.id);
 }

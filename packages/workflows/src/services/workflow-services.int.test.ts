@@ -86,11 +86,17 @@ for (const target of storeTargets()) {
 
     it('lists follow-ups and their figures under phi.search at the site, audited with the query', async () => {
       const rig = await followupRig(db, '2026-02-02T15:00:00Z');
-      rig.journal.recheck('rc1', { start: '2026-03-10' });
+      rig.journal.recheck('rc1', { start: '2026-03-20' });
       rig.journal.recheck('rc2', { start: '2026-03-12' });
       await rig.settle();
       const service = new FollowupService({ db, policy, audit, clock: rig.clock, outbox });
       const ctx = await caller('fu-reader', 'north');
+      // The work-queue order: the one to book sooner first, whatever was ordered first.
+      const all = await service.list(ctx, { site: 'north' });
+      assert.deepEqual(
+        all.items.map((i) => i.orderRef),
+        ['ServiceRequest/rc2', 'ServiceRequest/rc1'],
+      );
 
       const page = await service.list(ctx, { site: 'north', overdue: false, limit: 1 });
       assert.equal(page.items.length, 1);
@@ -98,6 +104,11 @@ for (const target of storeTargets()) {
       const rest = await service.list(ctx, { site: 'north', after: page.next ?? '' });
       assert.equal(rest.items.length, 1);
       assert.equal(rest.next, undefined);
+      assert.deepEqual(
+        [...page.items, ...rest.items].map((i) => i.orderRef),
+        ['ServiceRequest/rc2', 'ServiceRequest/rc1'],
+        'the next page starts after the last one shown',
+      );
       const figures = await service.figures(ctx, { site: 'north', since: '2026-01-01' });
       assert.equal(figures.total, 2);
 
@@ -105,6 +116,7 @@ for (const target of storeTargets()) {
       assert.deepEqual(
         searches.map((e) => [e.entity?.kind, e.site, e.query]),
         [
+          ['Followup', 'north', { site: 'north' }],
           ['Followup', 'north', { site: 'north', overdue: 'false', limit: '1' }],
           ['Followup', 'north', { site: 'north', after: page.next }],
           ['FollowupReport', 'north', { site: 'north', since: '2026-01-01' }],

@@ -13,6 +13,7 @@ import {
   type PolicyDecisionPoint,
 } from '@steward/governance';
 import type { Sql } from '@steward/store';
+import { proposalStates } from '@steward/proposals';
 import type { WorkflowInput } from '../engine/index.js';
 import { patientsOf } from './workflow-patients.js';
 
@@ -136,4 +137,23 @@ export async function readDetail<I extends { readonly site: string | null }, S, 
     detailRead(ctx, decision, { kind: read.kind, id: read.id, site: item.site, fields: read.fields, patientIds }),
   );
   return { item, state, steps, more: extra };
+}
+
+/**
+ * A workflow's record of its proposals is what they were when drafted ("pending_review" forever);
+ * these are brought to where each stands now (written, rejected, failed), an edited one to its
+ * latest revision's state, with that revision's id in `revisedTo`.
+ */
+export async function currentProposals<
+  P extends { readonly proposalId: string | null; readonly status: string | null },
+>(db: Sql, items: readonly P[]): Promise<(P & { revisedTo: string | null })[]> {
+  const states = await proposalStates(
+    db,
+    items.flatMap((p) => (p.proposalId !== null ? [p.proposalId] : [])),
+  );
+  return items.map((p) => {
+    const now = p.proposalId !== null ? states.get(p.proposalId) : undefined;
+    if (now === undefined) return { ...p, revisedTo: null };
+    return { ...p, status: now.status, revisedTo: now.latestId !== p.proposalId ? now.latestId : null };
+  });
 }

@@ -77,7 +77,7 @@ export function AccountsSection(props: {
                             <>
                               <button
                                 type="button"
-                                aria-label={`Lift sign-in locks of ${label}`}
+                                aria-label={`Unlock sign-in of ${label}`}
                                 onClick={() =>
                                   void change.run(
                                     () =>

@@ -9,7 +9,8 @@ import { answer, compact, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime, humanize } from '../../ui/format.js';
-import { patientLine } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
+import { followupTitle, nextReminderText } from '../../ui/work-queue.js';
 import type { FollowupTimeline } from './followup-types.js';
 import { stageLabel, timelineEntries } from './timeline-entries.js';
 
@@ -58,9 +59,10 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
 
   return (
     <section className="panel followup-timeline" aria-labelledby="timeline-heading">
-      <h2 id="timeline-heading">
-        Follow-up for {f.patientLabel !== undefined ? `${patientLine(f.patientLabel)} (${f.orderRef})` : f.orderRef}
-      </h2>
+      <h2 id="timeline-heading">{followupTitle(f)}: follow-up</h2>
+      <p>
+        For <PatientLink label={f.patientLabel} /> <span className="muted">(order {f.orderRef})</span>
+      </p>
       <h3>What is next</h3>
       <dl className="facts">
         <dt>Booking</dt>
@@ -75,9 +77,7 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
         <dd>
           {f.nextReminderAt !== null
             ? `${formatDateTime(f.nextReminderAt)} (${whenFrom(f.nextReminderAt, now)})`
-            : f.optedOut
-              ? 'none: the patient opted out of messages'
-              : 'none planned'}
+            : nextReminderText(f)}
         </dd>
         <dt>Window ends</dt>
         <dd>

@@ -1,7 +1,8 @@
 /**
  * @module Follow-ups: the recheck follow-ups at a site (server-paged, filtered by stage and
  * overdue), and one chosen to see its sequence on a timeline. Routes: `#/followups`,
- * `#/followups/<workflow id>`. The list shows order and appointment references, not patients.
+ * `#/followups/<workflow id>`. Each row: the service, the patient (a link to their page), the stage
+ * and what is next by when; overdue first, then the soonest due.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { answer, compact, describeError } from '../../api/client.js';
@@ -9,7 +10,8 @@ import { useSite } from '../../app.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
-import { patientLine } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
+import { followupActionable, followupTitle, sortByNeedsAction } from '../../ui/work-queue.js';
 import type { ScreenProps } from '../index.js';
 import { FollowupTimelineView } from './followup-timeline.js';
 import { followupStages, isFollowupStage, type FollowupPage, type FollowupStage } from './followup-types.js';
@@ -111,14 +113,15 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
           {page !== undefined && page.items.length === 0 && <p className="empty">No follow-ups match.</p>}
           {page !== undefined && page.items.length > 0 && (
             <ul className="followup-list" aria-label="Follow-ups">
-              {page.items.map((f) => (
+              {sortByNeedsAction(page.items, followupActionable).map((f) => (
                 <li key={f.id} className={f.overdue ? 'overdue' : undefined}>
                   <a href={href('followups', f.id)} aria-current={f.id === selected ? 'true' : undefined}>
-                    {f.orderRef}
+                    {followupTitle(f)}
                   </a>
-                  {f.patientLabel !== undefined && (
-                    <span className="followup-list__patient"> · {patientLine(f.patientLabel)}</span>
-                  )}
+                  <span className="followup-list__patient">
+                    {' '}
+                    · <PatientLink label={f.patientLabel} />
+                  </span>
                   <span>
                     {' '}
                     · {stageLabel(f.stage)}
@@ -126,11 +129,13 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
                     {f.optedOut && <span className="badge">Opted out</span>}
                   </span>
                   <span className="muted followup-list__next">
-                    {f.appointmentStart !== null
-                      ? `Appointment ${formatDateTime(f.appointmentStart)}`
-                      : f.window !== null
-                        ? `Book by ${formatDateTime(f.window.end)}`
-                        : ''}
+                    {f.status !== 'running'
+                      ? 'Nothing next: the follow-up ended'
+                      : f.stage === 'booked' && f.appointmentStart !== null
+                        ? `Next: the appointment, ${formatDateTime(f.appointmentStart)}`
+                        : f.window !== null
+                          ? `Next: book the recheck by ${formatDateTime(f.window.end)}`
+                          : ''}
                     {f.nextReminderAt !== null && `; next reminder ${formatDateTime(f.nextReminderAt)}`}
                   </span>
                 </li>

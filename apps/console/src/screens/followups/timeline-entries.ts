@@ -5,6 +5,7 @@
  * server's time. Codes and references only; a message's text is added only when it was asked for.
  */
 import { humanize } from '../../ui/format.js';
+import { proposalState } from '../../ui/work-queue.js';
 import { stageLabels, type FollowupStep, type FollowupTimeline } from './followup-types.js';
 
 export interface TimelineEntry {
@@ -109,8 +110,13 @@ function fromStep(h: FollowupStep): Omit<TimelineEntry, 'key' | 'upcoming'> | un
       return {
         at: h.at,
         label: `Proposal drafted: ${humanize((h.tag ?? h.name).split(':')[0] ?? '')}`,
-        detail: h.status !== null ? humanize(h.status) : 'status unknown',
-        ...(h.proposalId !== null ? { proposalId: h.proposalId } : {}),
+        // The server brings the status to where the proposal stands now (its latest revision's).
+        detail: `now ${proposalState(h.status, h.revisedTo)}`,
+        ...(h.revisedTo !== null
+          ? { proposalId: h.revisedTo }
+          : h.proposalId !== null
+            ? { proposalId: h.proposalId }
+            : {}),
       };
   }
 }

@@ -5,6 +5,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { compact } from '../../api/client.js';
 import { ReferralCard } from './referral-card.js';
+import { referralActionable, sortByNeedsAction } from '../../ui/work-queue.js';
 import { useReferralPages } from './use-referral-pages.js';
 import { leakLabels, leakReasons, type LeakReason, type ReferralFigures } from './referral-types.js';
 
@@ -72,7 +73,7 @@ export function LeakageView(props: {
         <p className="empty">No leaked referrals{reason === 'any' ? '' : ` for this reason`}.</p>
       ) : (
         <ul className="referral-list" aria-label="Leaked referrals">
-          {pages.items.map((r) => (
+          {sortByNeedsAction(pages.items, referralActionable).map((r) => (
             <ReferralCard key={r.workflowId} item={r} showStage />
           ))}
         </ul>

@@ -7,7 +7,8 @@
 import type { ReactNode } from 'react';
 import { href } from '../../router.js';
 import { formatDateTime, formatDue } from '../../ui/format.js';
-import { patientLine } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
+import { referralTitle, serviceName } from '../../ui/work-queue.js';
 import {
   leakLabels,
   networkLabel,
@@ -20,10 +21,8 @@ import {
 export function ReferralCard(props: { readonly item: ReferralItem; readonly showStage?: boolean }): ReactNode {
   const r = props.item;
   const to = participantLabel(r.destination);
-  const title =
-    r.destination !== null && !to.unresolved
-      ? `To ${to.text}`
-      : (r.serviceRequest ?? `Referral ${r.workflowId.slice(0, 8)}`);
+  // Titled by what is asked for and where to; never by the raw ServiceRequest reference.
+  const title = referralTitle(r, r.destination !== null && !to.unresolved ? to.text : null);
   return (
     <li className={r.overdue !== null ? 'referral-card overdue' : 'referral-card'}>
       <a href={href('referrals', r.workflowId)} className="referral-card__title">
@@ -40,7 +39,9 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
         {r.patientLabel !== undefined && (
           <>
             <dt>Patient</dt>
-            <dd>{patientLine(r.patientLabel)}</dd>
+            <dd>
+              <PatientLink label={r.patientLabel} />
+            </dd>
           </>
         )}
         {props.showStage === true && (
@@ -49,13 +50,15 @@ export function ReferralCard(props: { readonly item: ReferralItem; readonly show
             <dd>{stageLabels[r.stage]}</dd>
           </>
         )}
+        <dt>Service</dt>
+        <dd>{serviceName(r.service) ?? 'not named by the order'}</dd>
         <dt>To</dt>
         <dd>
           <Participant p={r.destination} />
         </dd>
-        <dt>From</dt>
+        <dt>Owner</dt>
         <dd>
-          <Participant p={r.requester} />
+          <Participant p={r.requester} /> <span className="muted">(requester)</span>
         </dd>
         <dt>Next</dt>
         <dd>

@@ -8,7 +8,8 @@ import { answer, describeError } from '../../api/client.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize } from '../../ui/format.js';
-import { patientLine } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
+import { proposalState, referralTitle, serviceName } from '../../ui/work-queue.js';
 import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
 import { describeStep, endingLabel } from './referral-history.js';
 import { Participant } from './referral-card.js';
@@ -54,16 +55,16 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
   return (
     <section className="panel referral-detail" aria-labelledby="referral-heading">
       <h2 id="referral-heading">
-        {d.destination !== null && d.destination.name !== null
-          ? `To ${d.destination.name}`
-          : (d.serviceRequest ?? `Referral ${d.workflowId.slice(0, 8)}`)}
+        {referralTitle(d, d.destination !== null && d.destination.name !== null ? d.destination.name : null)}
       </h2>
       <p>
         <a href={href('referrals')}>Back to the board</a>
       </p>
       <dl className="facts">
         <dt>Patient</dt>
-        <dd>{patientLine(d.patientLabel) ?? '—'}</dd>
+        <dd>
+          <PatientLink label={d.patientLabel} />
+        </dd>
         <dt>Stage</dt>
         <dd>
           {stageLabels[d.stage]} since {formatDateTime(d.stageEnteredAt ?? undefined)}
@@ -81,8 +82,10 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         <dd>{d.escalated ? "yes: the owner's lead was asked to act" : 'no'}</dd>
         <dt>Leaked</dt>
         <dd>{d.leaked !== null ? leakLabels[d.leaked] : 'no'}</dd>
-        <dt>Request</dt>
-        <dd>{d.serviceRequest ?? 'no FHIR request (HL7)'}</dd>
+        <dt>Service</dt>
+        <dd>{serviceName(d.service) ?? 'not named by the order'}</dd>
+        <dt>EHR request</dt>
+        <dd>{d.serviceRequest !== null ? <code>{d.serviceRequest}</code> : 'no FHIR request (HL7)'}</dd>
         <dt>To</dt>
         <dd>
           <Participant p={d.destination} network />
@@ -142,7 +145,7 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
             <li key={i}>
               {humanize(p.tag)} ({p.action}, {stageLabels[p.stage as keyof typeof stageLabels] ?? p.stage}):{' '}
               {p.proposalId !== null ? (
-                <a href={href('review', p.proposalId)}>{p.status !== null ? humanize(p.status) : 'open'}</a>
+                <a href={href('review', p.revisedTo ?? p.proposalId)}>{proposalState(p.status, p.revisedTo)}</a>
               ) : (
                 (p.status ?? 'being drafted')
               )}

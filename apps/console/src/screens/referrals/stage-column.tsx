@@ -2,6 +2,7 @@
 import { useId, type ReactNode } from 'react';
 import { compact } from '../../api/client.js';
 import { ReferralCard } from './referral-card.js';
+import { referralActionable, sortByNeedsAction } from '../../ui/work-queue.js';
 import { useReferralPages } from './use-referral-pages.js';
 import { stageLabels, type ReferralStage } from './referral-types.js';
 
@@ -35,7 +36,7 @@ export function StageColumn(props: {
         <p className="muted">{props.overdueOnly ? 'None overdue.' : 'None.'}</p>
       ) : (
         <ul className="referral-list" aria-label={`${label} referrals`}>
-          {pages.items.map((r) => (
+          {sortByNeedsAction(pages.items, referralActionable).map((r) => (
             <ReferralCard key={r.workflowId} item={r} />
           ))}
         </ul>

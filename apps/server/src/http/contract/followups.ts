@@ -14,6 +14,8 @@ export const FollowupItem = Type.Object({
   site: NullableString,
   connectionId: Type.String(),
   orderRef: Type.String(),
+  /** What the order asks for, as it named it (`Cardiology recheck`); null when it named nothing. */
+  service: NullableString,
   /** The patient as the reader may see it (name, birth date by role); absent when not resolved. */
   patientLabel: Maybe(PatientLabel),
   stage: Type.String(),
@@ -80,6 +82,8 @@ export const FollowupStep = Type.Object({
   messageId: NullableString,
   tag: NullableString,
   proposalId: NullableString,
+  /** An effect's proposal replaced by an edit: the latest revision, whose state `status` is. */
+  revisedTo: NullableString,
 });
 export type FollowupStep = Static<typeof FollowupStep>;
 
@@ -95,7 +99,10 @@ export const FollowupTimeline = Type.Object({
       status: Type.Enum(['scheduled', 'due', 'cancelled']),
     }),
   ),
-  proposals: List(Type.Object({ tag: Type.String(), proposalId: NullableString, status: Type.String() })),
+  /** Each proposal drafted, with where it stands now (an edited one: its latest revision's state). */
+  proposals: List(
+    Type.Object({ tag: Type.String(), proposalId: NullableString, status: Type.String(), revisedTo: NullableString }),
+  ),
   messages: List(
     Type.Object({
       id: Type.String(),

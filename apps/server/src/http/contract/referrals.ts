@@ -15,6 +15,8 @@ export const ReferralListItem = Type.Object({
   site: NullableString,
   connectionId: NullableString,
   serviceRequest: NullableString,
+  /** What is asked for, as the order named it (`Cardiology consult`); null when it named nothing. */
+  service: NullableString,
   stage: ReferralStage,
   stageEnteredAt: NullableString,
   awaiting: Nullable(ReferralStage),
@@ -86,7 +88,9 @@ export const ReferralDetail = Type.Object({
       stage: Type.String(),
       action: Type.String(),
       proposalId: NullableString,
+      /** Where it stands now (an edited one: its latest revision's state). */
       status: NullableString,
+      revisedTo: NullableString,
     }),
   ),
   stages: List(ReferralStageChange),

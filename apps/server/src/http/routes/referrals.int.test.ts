@@ -220,6 +220,77 @@ for (const target of storeTargets()) {
       assert.equal(officer, 403, 'a compliance officer reads no referral list, so no patient either');
     });
 
+    it("opens a patient's page: their referrals, proposals and EHR events, audited, and not found out of scope", async () => {
+      const all = (await get(everywhere, '/referrals?site=north')).json<{ items: ReferralListItem[] }>().items;
+      const n1 = all.find((i) => i.serviceRequest === 'ServiceRequest/n1')!;
+      const { rows } = await t.db.query<{ event: string; patient: string }>(
+        `select e.id::text as event, e.patient_id::text as patient from workflow_instances w
+           join ehr_events e on e.id::text = w.state->>'patientEventId' where w.id = $1`,
+        [n1.workflowId],
+      );
+      const [{ event, patient } = { event: '', patient: '' }] = rows;
+      // The event filed by the test above, sealed as the journal seals it.
+      const input = {
+        type: 'referral.created',
+        connectionId: CONN,
+        channel: 'fhir',
+        dedupKey: 'test:n1',
+        occurredAt: '2026-03-02T15:00:00Z',
+        patient: { identifiers: [] },
+        facts: { kind: 'Referral', identifiers: [], status: 'active', performers: [] },
+        sourceRef: 'ServiceRequest/n1/_history/1',
+      };
+      await t.db.query('update ehr_events set data_enc = $2 where id = $1', [
+        event,
+        t.cipher.encrypt(JSON.stringify(input), `ehr_events:${event}`),
+      ]);
+      const r = await get(north, `/patients/${patient}/overview`);
+      assert.equal(r.statusCode, 200, r.body);
+      type Page = {
+        patient: { id: string; name?: string };
+        site: string;
+        referrals: ReferralListItem[];
+        followups: unknown[];
+        proposals: { reasonCode: string; status: string }[] | null;
+        events: { type: string; status: string | null; sourceRef: string }[];
+      };
+      const page = r.json<Page>();
+      assert.deepEqual(page.patient, { id: patient, name: 'Okafor, Ben', birthDate: '1955-11-30' });
+      assert.equal(page.site, 'north');
+      assert.deepEqual(
+        page.referrals.map((i) => i.workflowId),
+        [n1.workflowId],
+        "only this patient's referral",
+      );
+      assert.deepEqual(page.followups, []);
+      assert.deepEqual(
+        page.proposals?.map((x) => [x.reasonCode, x.status]),
+        [['referral-not-received', 'pending_review']],
+      );
+      assert.deepEqual(
+        page.events.map((e) => [e.type, e.status, e.sourceRef]),
+        [['referral.created', 'active', 'ServiceRequest/n1/_history/1']],
+      );
+      await t.kernel.audit.flush();
+      const entries = await t.db.query<{ event: string; reason: string | null }>(
+        `select event, entry::jsonb->>'reason' as reason from audit_log
+          where actor_id = $1 and $2 = any(patient_ids) and entry::jsonb->>'reason' is not null order by seq`,
+        [north.id, patient],
+      );
+      const reasons = entries.rows.map((e) => `${e.event} ${e.reason}`);
+      for (const expected of ['phi.search matches:1', 'phi.search referrals:1', 'phi.read patient-events:1'])
+        assert.ok(reasons.includes(expected), `${expected} in ${reasons.join(', ')}`);
+
+      const south = await principalWith(t.kernel, 'coord-south-page', { role: 'coordinator', site: 'south' });
+      const hidden = await get(south, `/patients/${patient}/overview`);
+      assert.equal(hidden.statusCode, 404, 'a patient outside the reader’s sites is not found');
+      const unknown = await get(north, '/patients/99999999-9999-4999-8999-999999999999/overview');
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(hidden.json<{ code: string }>().code, unknown.json<{ code: string }>().code);
+      assert.equal((await get(auditor, `/patients/${patient}/overview`)).statusCode, 404);
+      assert.equal((await get(north, '/patients/not-a-uuid/overview')).statusCode, 400);
+    });
+
     it("reads one referral's stages and history as codes and references, audited", async () => {
       const all = (await get(everywhere, '/referrals')).json<{ items: ReferralListItem[] }>().items;
       const id = (sr: string): string => all.find((i) => i.serviceRequest === `ServiceRequest/${sr}`)?.workflowId ?? '';

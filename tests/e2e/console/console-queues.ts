@@ -1,0 +1,233 @@
+/**
+ * @module Browser tests of the work queues and the patient page: a follow-up row and a referral card
+ * say who (the patient, a link to their page) and what (the service the order names), never a raw
+ * `ServiceRequest/` reference; a follow-up's timeline shows where its proposal stands now (rejected,
+ * not "pending review" forever); the patient page gathers the patient's referrals, follow-ups,
+ * proposals and EHR events, its opening is audited naming the patient, and a coordinator of another
+ * site is refused. The workflows run on the real engine over the test app's store; their events are
+ * filed in the journal under a Steward patient, as ingest files them.
+ */
+import { randomUUID } from 'node:crypto';
+import { before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { RequestContext } from '@steward/core';
+import { principalWith } from '@steward/server/testing';
+import {
+  defaultFollowupSettings,
+  followupKey,
+  followupWorkflow,
+  referralWorkflow,
+  WorkflowEngine,
+  WorkflowWorker,
+  type FollowupStart,
+  type Json,
+  type ReferralStartPayload,
+} from '@steward/workflows';
+import { SITE, signIn, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
+
+const MRN = 'urn:oid:2.16.840.1.113883.19.5';
+const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
+
+/** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
+export function queueTests(suite: ConsoleSuite): void {
+  let world: ConsoleWorld;
+  let browser: Browser;
+  let patientId: string;
+  let followupId: string;
+  let proposalId: string;
+
+  before(async () => {
+    ({ world, browser } = suite);
+    const { t, connection } = world;
+    await world.staff('coord.queues', 'coordinator', SITE);
+    await world.staff('coord.queues.south', 'coordinator', 'south');
+    const flow = await principalWith(t.kernel, 'queues-flow', { role: 'automation' });
+    const flowCtx: RequestContext = {
+      actor: { kind: 'service', id: flow.id, name: 'queues-flow', authMethod: 'api-token' },
+    };
+    const identifiers = [
+      { system: MRN, value: 'MRN-Q4412' },
+      { system: ENTERPRISE, value: 'E-Q4412' },
+    ];
+    // The patient index as ingest fills it (resolving a sighting needs phi.write at the site).
+    const indexer = await principalWith(t.kernel, 'queues-indexer', { role: 'coordinator', site: SITE });
+    const indexCtx: RequestContext = {
+      actor: { kind: 'user', id: indexer.id, name: 'queues-indexer', authMethod: 'api-token' },
+    };
+    patientId = await t.kernel.patients.resolve(indexCtx, {
+      connectionId: connection.id,
+      site: SITE,
+      identifiers,
+      demographics: { name: { family: 'Quillon', given: ['Rosa'] }, birthDate: '1961-02-03' },
+    });
+    // Two events filed under the patient: the recheck order and the referral.
+    const file = async (type: string, sourceRef: string): Promise<string> => {
+      const id = randomUUID();
+      const input = {
+        type,
+        connectionId: connection.id,
+        channel: 'fhir',
+        dedupKey: `fhir:${sourceRef}`,
+        occurredAt: t.clock.now().toISOString(),
+        patient: { identifiers },
+        facts: { kind: 'Referral', identifiers: [], status: 'active', performers: [] },
+        sourceRef,
+      };
+      await t.db.query(
+        `insert into ehr_events (id, connection_id, type, dedup_key, occurred_at, data_enc, recorded_at, patient_id)
+         values ($1, $2, $3, $4, now(), $5, now(), $6)`,
+        [
+          id,
+          connection.id,
+          type,
+          input.dedupKey,
+          t.cipher.encrypt(JSON.stringify(input), `ehr_events:${id}`),
+          patientId,
+        ],
+      );
+      return id;
+    };
+    const order = `ServiceRequest/${randomUUID()}`;
+    const orderEvent = await file('referral.created', `${order}/_history/1`);
+    const referralSr = randomUUID();
+    const referralEvent = await file('referral.created', `ServiceRequest/${referralSr}/_history/1`);
+
+    // The proposal effect drafts a real proposal for the patient, as the workflows' effect does.
+    const engine = new WorkflowEngine({
+      db: t.db,
+      clock: t.clock,
+      definitions: [followupWorkflow, referralWorkflow],
+      effects: {
+        'proposal.draft': async (r) => {
+          const d = r.input as { workflow: string; correlationId: string; evidence: { reasonCode: string } };
+          const p = await t.kernel.proposals.draft(flowCtx, {
+            action: 'task.create',
+            connectionId: connection.id,
+            site: SITE,
+            workflow: d.workflow,
+            correlationId: d.correlationId,
+            patient: { ehrId: 'q-4412', identifiers },
+            target: { resourceType: 'Task' },
+            payload: { resourceType: 'Task', status: 'requested', intent: 'order' },
+            evidence: { eventIds: [], resources: [], reasonCode: d.evidence.reasonCode },
+          });
+          return { proposalId: p.id, status: p.status };
+        },
+      },
+    });
+    const worker = new WorkflowWorker(engine, { id: 'queues-test' });
+    const start: FollowupStart = {
+      event: {
+        eventId: orderEvent,
+        type: 'referral.created',
+        connectionId: connection.id,
+        occurredAt: t.clock.now().toISOString(),
+        sourceRef: order,
+      },
+      orderRef: order,
+      service: 'Cardiology recheck',
+      site: SITE,
+      occurrence: null,
+      settings: defaultFollowupSettings,
+    };
+    const key = followupKey(connection.id, order);
+    await engine.start('followup', key, start as unknown as Json);
+    const referral: ReferralStartPayload = {
+      eventId: referralEvent,
+      occurredAt: t.clock.now().toISOString(),
+      connectionId: connection.id,
+      site: SITE,
+      serviceRequest: `ServiceRequest/${referralSr}`,
+      service: 'Cardiology consult',
+      status: 'active',
+      priority: 'routine',
+      requester: null,
+      performers: [],
+    };
+    await engine.start('referral', `referral:${connection.id}:${referralSr}`, referral as unknown as Json);
+    await worker.drain();
+    const { rows } = await t.db.query<{ id: string; proposal: string }>(
+      `select id::text as id, state->'proposals'->0->>'proposalId' as proposal from workflow_instances
+        where type = 'followup' and correlation_key = $1`,
+      [key],
+    );
+    followupId = rows[0]?.id ?? '';
+    proposalId = rows[0]?.proposal ?? '';
+    // A reviewer rejects the booking request: the follow-up's own record still says pending_review.
+    const reviewer = await principalWith(t.kernel, 'queues-reviewer', { role: 'clinician_reviewer', site: SITE });
+    await t.kernel.proposals.reject(
+      { actor: { kind: 'user', id: reviewer.id, name: 'queues-reviewer', authMethod: 'api-token' } },
+      proposalId,
+      'booked by phone already',
+    );
+  });
+
+  it("a follow-up row and a referral card show the patient's name and the service, never `ServiceRequest/`, and the timeline shows the proposal rejected", async () => {
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord.queues');
+    await page.goto(`${world.url}/console/#/followups`);
+    const row = page.getByRole('list', { name: 'Follow-ups' }).getByRole('listitem').filter({ hasText: 'Quillon' });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /Cardiology recheck/);
+    assert.match(text, /Quillon, Rosa · born 1961-02-03/);
+    assert.match(text, /Next: book the recheck by/);
+    assert.ok(!text.includes('ServiceRequest/'), text);
+
+    // One click opens its timeline: the booking request reads as rejected, not "pending review" forever.
+    await row.getByRole('link', { name: 'Cardiology recheck' }).click();
+    await page.getByRole('heading', { name: 'Cardiology recheck: follow-up' }).waitFor();
+    assert.equal(new URL(page.url()).hash, `#/followups/${followupId}`);
+    const entry = page.locator('.timeline__item').filter({ hasText: 'Proposal drafted' });
+    assert.match(await entry.innerText(), /now rejected/);
+    assert.equal(await page.getByText(/Pending review/i).count(), 0);
+
+    await page.goto(`${world.url}/console/#/referrals`);
+    const card = page
+      .getByRole('list', { name: 'Sent referrals' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Quillon' });
+    await card.waitFor();
+    const cardText = await card.innerText();
+    assert.match(cardText, /Cardiology consult \(destination not named yet\)/);
+    assert.ok(!cardText.includes('ServiceRequest/'), cardText);
+    await page.close();
+  });
+
+  it("the patient page shows the patient's referrals, follow-ups and proposals, and opening it is audited", async () => {
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord.queues');
+    await page.goto(`${world.url}/console/#/followups`);
+    await page
+      .getByRole('link', { name: /Quillon, Rosa/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: /Quillon, Rosa · born 1961-02-03/, level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).hash, `#/patients/${patientId}`);
+    const section = (name: RegExp) => page.getByRole('region', { name });
+    assert.match(await section(/Referrals \(1\)/).innerText(), /Cardiology consult/);
+    assert.match(await section(/Follow-ups \(1\)/).innerText(), /Cardiology recheck/);
+    assert.match(await section(/Proposals/).innerText(), /rejected/);
+    assert.match(await section(/Recent EHR events \(2\)/).innerText(), /Referral created/);
+    await world.t.kernel.audit.flush();
+    const { rows } = await world.t.db.query<{ n: string }>(
+      `select count(*) as n from audit_log
+        where event = 'phi.read' and $1 = any(patient_ids) and entry::jsonb->>'reason' = 'patient-events:2'`,
+      [patientId],
+    );
+    assert.equal(Number(rows[0]?.n), 1, "opening the page is a read of the patient's events, naming them");
+    await page.close();
+  });
+
+  it('refuses the patient page to a coordinator of another site, as not found', async () => {
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord.queues.south');
+    await page.goto(`${world.url}/console/#/patients/${patientId}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /not found/i);
+    assert.equal(await page.getByText('Quillon').count(), 0);
+    await page.close();
+  });
+}
