@@ -28,8 +28,8 @@ export function App(): ReactNode {
   const named = sites.filter((s) => s !== '*');
   const [site, setSite] = useState<string | undefined>(sites.includes('*') ? undefined : named[0]);
   const [breakGlass, setBreakGlass] = useState(false);
-  // Every time on the screens is shown in the site's zone (ui/format.ts); the screen is drawn again once it is known.
-  const zone = useSiteZone(site);
+  // Every time on the screens is shown in the site's zone (ui/format.ts): the screen waits for it.
+  const zones = useSiteZone(site);
   const current = allowed.find((s) => s.path === route.screen) ?? allowed[0];
 
   useEffect(() => {
@@ -92,8 +92,12 @@ export function App(): ReactNode {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1} key={zone ?? ''}>
-        {current === undefined ? <NothingAllowed /> : <Screen def={current} params={route.params} />}
+      <main id="main" tabIndex={-1}>
+        {!zones.ready ? null : current === undefined ? (
+          <NothingAllowed />
+        ) : (
+          <Screen def={current} params={route.params} />
+        )}
       </main>
       {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} />}
     </SiteContext.Provider>

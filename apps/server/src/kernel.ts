@@ -193,6 +193,8 @@ export interface Kernel {
   readonly incidents: IncidentDesk;
   /** Messages sent in embedded mode: sealed, listable, nothing leaves the machine. */
   readonly outbox: LocalOutbox;
+  /** Patients' contact preferences (channel, addresses, opt-outs) the message committer reads; phi.write to set. */
+  readonly contactPreferences: ContactPreferenceStore;
   /** The clinic directory: practitioners, organizations, locations and services per connection, by name (governed). */
   readonly directory: DirectoryService;
   /** The referral worklist, its figures and one referral's detail (governed: decide, read, audit). */
@@ -405,8 +407,9 @@ export async function composeKernel(
       },
     });
     const outbox = new LocalOutbox({ db, cipher, policy, audit, clock });
+    const contactPreferences = new ContactPreferenceStore({ db, cipher, policy, audit, clock });
     const messages = new MessageCommitter({
-      preferences: new ContactPreferenceStore({ db, cipher, policy, audit, clock }),
+      preferences: contactPreferences,
       channels: { sms: outbox, email: outbox },
       // The site's zone and quiet hours; a site without a record keeps the defaults (New York, 20:00–08:00).
       clinic: async (site) => {
@@ -490,6 +493,7 @@ export async function composeKernel(
       relationships: new Relationships({ db, cipher, policy, audit, clock }),
       incidents: new IncidentDesk(proposalDeps, applier),
       outbox,
+      contactPreferences,
       directory,
       referrals: new ReferralService({ db, policy, audit, directory }),
       followups: new FollowupService({ db, policy, audit, clock, outbox }),

@@ -18,7 +18,7 @@ import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { loadConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
 import { smallSeed, until } from './test-sandbox.js';
-import { nextClinicDay } from './demo/index.js';
+import { clinicDayBefore, nextClinicDay } from './demo/index.js';
 import { LogCapture, bearer, principalWith } from './testing.js';
 import { MllpClient } from '@steward/ehr';
 
@@ -201,6 +201,9 @@ for (const target of storeTargets()) {
       assert.equal(nextClinicDay(new Date('2026-11-22T12:00:00Z')), '2026-11-23'); // a Sunday
       assert.equal(nextClinicDay(new Date('2026-11-21T12:00:00Z')), '2026-11-23'); // a Saturday
       assert.equal(nextClinicDay(new Date('2026-11-24T12:00:00Z')), '2026-11-24'); // a Tuesday
+      // A playing demo clinic starts nine days back (ADR 0015), on a weekday too.
+      assert.equal(clinicDayBefore(new Date('2026-12-06T21:00:00Z'), 9), '2026-11-27'); // a Friday
+      assert.equal(clinicDayBefore(new Date('2026-12-07T21:00:00Z'), 9), '2026-11-30'); // a Saturday: Monday
     });
 
     it('stops cleanly, and a restart on the same store keeps its one connection and files nothing twice', async () => {

@@ -11,23 +11,29 @@ import { setDisplayZone } from './format.js';
 
 type Zones = Answer<'/site-zones', 'get'>;
 
-/** The zone of `site` (undefined until known), also made the default of the format helpers. */
-export function useSiteZone(site: string | undefined): string | undefined {
+/**
+ * The zone of `site` (also made the default of the format helpers) and whether the zones are known
+ * yet (the screens wait for them, one small request, so nothing is drawn in the wrong zone first).
+ */
+export function useSiteZone(site: string | undefined): { readonly zone: string | undefined; readonly ready: boolean } {
   const { api } = useSession();
-  const [zones, setZones] = useState<Zones | undefined>(undefined);
+  const [zones, setZones] = useState<Zones | 'unknown' | undefined>(undefined);
   useEffect(() => {
     let live = true;
     // Without zones the viewer's own zone is used (still with its abbreviation): nothing to report.
     answer(api.http.GET('/site-zones')).then(
       (z) => live && setZones(z),
-      () => undefined,
+      () => live && setZones('unknown'),
     );
     return () => {
       live = false;
     };
   }, [api]);
-  const zone = zones === undefined ? undefined : (zones.items.find((i) => i.site === site)?.zone ?? zones.fallback);
+  const zone =
+    zones === undefined || zones === 'unknown'
+      ? undefined
+      : (zones.items.find((i) => i.site === site)?.zone ?? zones.fallback);
   // Set during render, before the screens below format anything with it.
   setDisplayZone(zone);
-  return zone;
+  return { zone, ready: zones !== undefined };
 }

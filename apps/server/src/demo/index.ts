@@ -3,6 +3,7 @@ export {
   startSandboxDemo,
   wantsSandbox,
   nextClinicDay,
+  clinicDayBefore,
   sandboxConnectionName,
   sandboxDataDir,
   sandboxScopes,

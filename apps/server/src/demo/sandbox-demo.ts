@@ -29,6 +29,8 @@ import { localServiceAccount } from '../local-accounts.js';
 import { sandboxDataDir, type SandboxConfig } from '../config/index.js';
 
 export const sandboxConnectionName = 'sandbox';
+/** The site the sandbox connection belongs to. */
+const sandboxSite = 'sandbox';
 const clientId = 'steward-sandbox';
 export const sandboxScopes = [
   'system/*.rs',
@@ -135,6 +137,7 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
         });
         if (playing) {
           await autoApproveReminders(kernel);
+          await demoPhoneNumbers(kernel, clinic);
           clinic.play(config.speed);
         }
         logger.info(
@@ -208,6 +211,25 @@ async function autoApproveReminders(kernel: Kernel): Promise<void> {
   };
   if ((await kernel.approvalPolicies.list(ctx)).some((p) => p.actionType === 'reminder.send')) return;
   await kernel.approvalPolicies.set(ctx, { actionType: 'reminder.send', mode: 'auto' });
+}
+
+/**
+ * A reminder needs an address: the demo's patients get a fictional US number (555-01xx, reserved for
+ * fiction) to be texted at through the local outbox (nothing leaves the machine). Set once, as a
+ * local front-desk service account; a patient with preferences keeps them.
+ */
+async function demoPhoneNumbers(kernel: Kernel, clinic: LiveClinic): Promise<void> {
+  const ctx: RequestContext = {
+    actor: await localServiceAccount(kernel, 'steward-sandbox-front-desk', 'front_desk', 'HOPERAT'),
+    sourceAddress: 'local-operator',
+  };
+  const patients = clinic.derived.clinic.patients.slice(0, 100);
+  for (const [i, p] of patients.entries()) {
+    const ehrId = p.ref.split('/')[1] ?? '';
+    if ((await kernel.contactPreferences.get(ctx, sandboxSite, ehrId)) !== undefined) continue;
+    const sms = `+161755501${String(i).padStart(2, '0')}`;
+    await kernel.contactPreferences.set(ctx, sandboxSite, ehrId, { channel: 'sms', optOut: [], addresses: { sms } });
+  }
 }
 
 /** Today, or the Monday after a weekend: a clinic that opens on a Sunday shows nothing for a day. */

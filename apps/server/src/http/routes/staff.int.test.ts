@@ -2,7 +2,8 @@
  * /staff and /pools over HTTP: an administrator gives two users staff records in a pool with a
  * lead; every role reads names (a compliance officer at every site, a front desk at its site only),
  * a coordinator may not change them (403), a lead cycle is a 400 naming `lead`, an unknown pool 404,
- * and a site's owner pool must be a pool of that site (422 POOL_UNKNOWN).
+ * and a site's owner pool must be a pool of that site (422 POOL_UNKNOWN). `/site-zones` gives anyone
+ * signed in the zones of their own sites (what the console shows times in).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -120,6 +121,32 @@ for (const target of storeTargets()) {
         .json<{ items: { id: string; site: { updatedByName?: string } | null }[] }>()
         .items.find((i) => i.id === 'east');
       assert.equal(east?.site?.updatedByName, 'admin-1');
+    });
+
+    it("tells every signed-in person their sites' zones, without site configuration rights", async () => {
+      const north = await t.app.inject({
+        method: 'POST',
+        url: '/sites',
+        headers: bearer(admin),
+        payload: { id: 'north', name: 'North', zone: 'America/Chicago' },
+      });
+      assert.equal(north.statusCode, 201, north.body);
+      const zonesOf = async (who: TestPrincipal) => {
+        const r = await t.app.inject({ method: 'GET', url: '/site-zones', headers: bearer(who) });
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json<{ items: { site: string; zone: string }[]; fallback: string }>();
+      };
+      assert.deepEqual(await zonesOf(coord), {
+        items: [{ site: 'north', zone: 'America/Chicago' }],
+        fallback: 'America/Chicago',
+      });
+      // South has no record and no connection: the registry's default zone.
+      assert.deepEqual(await zonesOf(southDesk), {
+        items: [{ site: 'south', zone: 'America/New_York' }],
+        fallback: 'America/New_York',
+      });
+      assert.equal((await t.app.inject({ method: 'GET', url: '/sites', headers: bearer(coord) })).statusCode, 403);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/site-zones' })).statusCode, 401);
     });
   });
 }
