@@ -6536,6 +6536,7 @@ export type paths = {
               items: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6546,6 +6547,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -6688,6 +6693,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -6698,6 +6704,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -6729,6 +6739,15 @@ export type paths = {
               evidence: {
                 [key: string]: unknown;
               };
+              form: {
+                help?: string;
+                /** @enum {unknown} */
+                kind: 'text' | 'long-text' | 'choice' | 'date-time';
+                label: string;
+                options?: string[];
+                /** @description slash-separated path in the payload, e.g. note/0/text */
+                path: string;
+              }[];
               history: {
                 actor: {
                   id: string;
@@ -6772,6 +6791,7 @@ export type paths = {
               };
               reversible: boolean;
               revision: number;
+              rollbackReason?: string;
               site: string;
               /** @enum {unknown} */
               status:
@@ -6888,6 +6908,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6898,6 +6919,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -6967,6 +6992,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6977,6 +7003,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7136,6 +7166,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7146,6 +7177,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7294,6 +7329,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7304,6 +7340,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7550,6 +7590,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7560,6 +7601,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7645,7 +7690,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Commit again a proposal that failed for a passing reason (same content, same approval) */
+    /** Commit again a proposal that failed for a passing reason (same content, same approval; 409 if not the content seen) */
     post: {
       parameters: {
         query?: never;
@@ -7655,7 +7700,14 @@ export type paths = {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the content seen (SHA-256, hex) */
+            contentHash?: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         '4XX': {
@@ -7710,6 +7762,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -7720,6 +7773,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7789,6 +7846,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -7799,6 +7857,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7897,7 +7959,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Undo a committed change with a compensating write (refused, with the reason, when irreversible) */
+    /** Undo a committed change with a compensating write, saying why (refused, with the reason, when irreversible) */
     post: {
       parameters: {
         query?: never;
@@ -7907,7 +7969,13 @@ export type paths = {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         '4XX': {
@@ -7962,6 +8030,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -7972,6 +8041,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8041,6 +8114,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -8051,6 +8125,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8228,6 +8306,7 @@ export type paths = {
                   next?: {
                     /** @description the action type (built-in or an extension’s) */
                     action: string;
+                    allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {
@@ -8238,6 +8317,10 @@ export type paths = {
                     assigneeId?: string;
                     assigneeName?: string;
                     baseVersion?: string;
+                    change?: {
+                      lines: string[];
+                      title: string;
+                    };
                     committed?: {
                       id?: string;
                       version?: string;
@@ -8307,6 +8390,7 @@ export type paths = {
                   proposal: {
                     /** @description the action type (built-in or an extension’s) */
                     action: string;
+                    allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {
@@ -8317,6 +8401,10 @@ export type paths = {
                     assigneeId?: string;
                     assigneeName?: string;
                     baseVersion?: string;
+                    change?: {
+                      lines: string[];
+                      title: string;
+                    };
                     committed?: {
                       id?: string;
                       version?: string;

@@ -65,7 +65,12 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
   const retryNow = async (): Promise<void> => {
     if (detail === undefined) return;
     try {
-      await answer(api.http.POST('/review/{id}/retry', { params: { path: { id: detail.id } } }));
+      await answer(
+        api.http.POST('/review/{id}/retry', {
+          params: { path: { id: detail.id } },
+          body: { contentHash: detail.contentHash },
+        }),
+      );
       setNotice('Sent to the EHR again.');
     } catch (e) {
       setNotice(describeError(e));
