@@ -56,3 +56,12 @@ export const priorityNames: Readonly<Record<number, string>> = {
   4: 'Low',
   5: 'Lowest',
 };
+
+/** The change a queue row proposes, in one line: its rendering's title and lines ("Create a task — status: requested"). */
+export function changeLine(
+  change: { readonly title: string; readonly lines: readonly string[] } | undefined,
+): string | undefined {
+  if (change === undefined) return undefined;
+  const lines = change.lines.map((l) => l.trim()).filter((l) => l !== '');
+  return lines.length > 0 ? `${change.title} — ${lines.join('; ')}` : change.title;
+}
