@@ -49,6 +49,39 @@ describe('defineAction', () => {
     });
   });
 
+  it('declares the fields a reviewer edits in a form, and refuses fields that could not be built', () => {
+    assert.deepEqual(
+      builtinActions.fields('appointment.status').map((f) => [f.path, f.kind]),
+      [
+        ['status', 'choice'],
+        ['comment', 'long-text'],
+      ],
+    );
+    assert.ok(builtinActions.fields('task.create').some((f) => f.path === 'restriction/period/end'));
+    assert.deepEqual(builtinActions.fields('no-such.action'), [], 'an unknown type has no form');
+    for (const type of builtinActions.types())
+      for (const f of builtinActions.fields(type))
+        assert.ok(!['subject', 'for', 'patient', 'resourceType', 'id'].includes(f.path), `${type} keeps ${f.path}`);
+    assert.throws(
+      () =>
+        defineAction({
+          ...referralLetter,
+          fields: [
+            { path: 'content/../x', label: 'Bad', kind: 'text' },
+            { path: 'status', label: 'Status', kind: 'choice' },
+          ],
+        }),
+      (e) => {
+        assert.ok(isStewardError(e));
+        assert.deepEqual(
+          e.details.map((d) => d.path),
+          ['fields/0/path', 'fields/1/options'],
+        );
+        return true;
+      },
+    );
+  });
+
   it('a deployment adds its own on top of the built-in ones; a type is registered once', () => {
     const actions = builtinActions.with([referralLetter]);
     assert.equal(actions.has('referral-letter.create'), true);
