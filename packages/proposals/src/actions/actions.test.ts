@@ -59,6 +59,15 @@ describe('defineAction', () => {
     );
     assert.ok(builtinActions.fields('task.create').some((f) => f.path === 'restriction/period/end'));
     assert.deepEqual(builtinActions.fields('no-such.action'), [], 'an unknown type has no form');
+    // A task reads by what it is about (its code's words when it has no description), then its status.
+    assert.deepEqual(
+      builtinActions.render('task.create', {
+        resourceType: 'Task',
+        status: 'requested',
+        code: { coding: [{ system: 'urn:x', code: 'recheck', display: 'Book recheck appointment' }] },
+      }),
+      { title: 'Create a task', lines: ['Book recheck appointment', 'status: requested'] },
+    );
     for (const type of builtinActions.types())
       for (const f of builtinActions.fields(type))
         assert.ok(!['subject', 'for', 'patient', 'resourceType', 'id'].includes(f.path), `${type} keeps ${f.path}`);

@@ -14,10 +14,18 @@ import {
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const statusLine = (p: Readonly<Record<string, unknown>>): string[] =>
   typeof p['status'] === 'string' ? [`status: ${p['status']}`] : [];
-const described = (title: string, p: Readonly<Record<string, unknown>>, field: string): ActionRendering => ({
-  title,
-  lines: [...statusLine(p), ...(text(p[field]) !== '' ? [text(p[field])] : [])],
-});
+const described = (title: string, p: Readonly<Record<string, unknown>>, field: string): ActionRendering => {
+  // What it is about, in words: the field named, else the resource's code as text (a Task's "Book recheck").
+  const what = text(p[field]) !== '' ? text(p[field]) : codeText(p['code']);
+  return { title, lines: [...(what !== '' ? [what] : []), ...statusLine(p)] };
+};
+const codeText = (code: unknown): string => {
+  if (code === null || typeof code !== 'object') return '';
+  const c = code as { text?: unknown; coding?: unknown };
+  if (typeof c.text === 'string') return c.text;
+  const first: unknown = Array.isArray(c.coding) ? c.coding[0] : undefined;
+  return first !== null && typeof first === 'object' ? text((first as { display?: unknown }).display) : '';
+};
 
 // The form fields a reviewer edits, with FHIR R4's value sets for the coded ones.
 const choice = (path: string, label: string, options: readonly string[]): ActionField => ({
