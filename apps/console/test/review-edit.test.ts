@@ -107,5 +107,10 @@ describe('the queue’s one line for a change', () => {
     );
     assert.equal(changeLine({ title: 'Send a reminder', lines: [] }), 'Send a reminder');
     assert.equal(changeLine(undefined), undefined);
+    assert.equal(
+      changeLine({ title: 'Create a task', lines: ['status: requested'] }, { withTitle: false }),
+      'status: requested',
+    );
+    assert.equal(changeLine({ title: 'Send a reminder', lines: [] }, { withTitle: false }), 'Send a reminder');
   });
 });

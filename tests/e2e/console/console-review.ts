@@ -306,7 +306,7 @@ export function reviewTests(suite: ConsoleSuite): void {
     await dialog.getByLabel(/Reason/).fill('Marked no-show on the wrong visit.');
     await screenshot(page, 'review-rollback-confirm');
     await confirm.click();
-    await page.getByText(/Rolled back: the EHR holds again/).waitFor();
+    await page.getByText('Rolled back: the Appointment is back to what it was before this change.').waitFor();
     assert.equal(await appointmentStatus(id), 'booked');
     await page.getByText('Marked no-show on the wrong visit.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Roll back' }).count(), 0, 'not offered twice');

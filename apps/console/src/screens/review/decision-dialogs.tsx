@@ -142,11 +142,14 @@ export function RollbackDialog(props: DialogProps): ReactNode {
           body: { reason: reason.trim() },
         }),
       );
+      const created = props.detail.baseVersion === undefined;
       props.onDone({
         message:
-          r.status === 'rolled_back'
-            ? 'Rolled back: the EHR holds again what was there before this change.'
-            : `Not rolled back: ${statusLabel(r.status).toLowerCase()}.`,
+          r.status !== 'rolled_back'
+            ? `Not rolled back: ${statusLabel(r.status).toLowerCase()}.`
+            : created
+              ? `Rolled back: the ${props.detail.target.resourceType} it created is withdrawn in the EHR.`
+              : `Rolled back: the ${props.detail.target.resourceType} is back to what it was before this change.`,
       });
     } catch (err) {
       setError(describeError(err));
@@ -157,7 +160,8 @@ export function RollbackDialog(props: DialogProps): ReactNode {
     <Dialog title="Roll back this change?" onClose={props.onClose}>
       <form className="stack" onSubmit={(e) => void submit(e)}>
         <p>
-          {actionLabel(props.detail.action)} was written to the EHR. Rolling back writes the EHR again:{' '}
+          This change ({actionLabel(props.detail.action).toLowerCase()}) was written to the EHR. Rolling back writes the
+          EHR again:{' '}
           {props.detail.target.id !== undefined && props.detail.baseVersion !== undefined
             ? `the ${props.detail.target.resourceType} goes back to version ${props.detail.baseVersion} as it was.`
             : `the ${props.detail.target.resourceType} it created is withdrawn.`}{' '}
@@ -209,8 +213,8 @@ export function BulkApproveDialog(props: {
   const n = props.items.length;
   const count = `${n} proposal${n === 1 ? '' : 's'}`;
   return (
-    <Dialog title={`Approve ${count} and write them to the EHR?`} onClose={props.onClose}>
-      <p>Each is approved exactly as listed and written at once. Each can be rolled back.</p>
+    <Dialog title={`Approve ${count} and write ${n === 1 ? 'it' : 'them'} to the EHR?`} onClose={props.onClose}>
+      <p>{n === 1 ? 'It is' : 'Each is'} approved exactly as listed and written at once, and can be rolled back.</p>
       <table className="data">
         <caption className="visually-hidden">The proposals to approve</caption>
         <thead>

@@ -192,9 +192,11 @@ export function ProposalReview(props: {
         </dd>
         <dt>Reversible</dt>
         <dd>
-          {detail.reversible
-            ? 'Yes: it can be rolled back'
-            : `No — ${detail.irreversibleReason ?? 'it cannot be undone'}`}
+          {detail.status === 'rolled_back'
+            ? 'Rolled back'
+            : detail.reversible
+              ? 'Yes: it can be rolled back'
+              : `No — ${detail.irreversibleReason ?? 'it cannot be undone'}`}
         </dd>
         <dt>Assigned</dt>
         <dd>

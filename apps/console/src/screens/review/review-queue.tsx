@@ -295,7 +295,7 @@ export function ReviewQueue(): ReactNode {
                   {!p.reversible && <span className="badge"> irreversible</span>}
                 </td>
                 <td>{patientLine(p.patientLabel) ?? '—'}</td>
-                <td className="change">{changeLine(p.change) ?? '—'}</td>
+                <td className="change">{changeLine(p.change, { withTitle: false }) ?? '—'}</td>
                 <td>{p.workflow ?? '—'}</td>
                 <td>{humanize(p.reasonCode)}</td>
                 <td>{overdue ? <span className="badge overdue">{formatDue(p.dueAt)}</span> : formatDue(p.dueAt)}</td>
