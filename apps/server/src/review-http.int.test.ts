@@ -386,6 +386,10 @@ for (const target of storeTargets()) {
         contentHash: task.contentHash,
       });
       assert.equal(byCoord.status, 403, 'the policy names the clinician reviewer role');
+      const offered = async (who: TestPrincipal): Promise<string[] | undefined> =>
+        (await call<{ allowedActions?: string[] }>(who, 'GET', `/review/${task.id}`)).body.allowedActions;
+      assert.ok(!(await offered(coord))?.includes('approve'), 'nor offered to a role the policy does not name');
+      assert.ok((await offered(clin))?.includes('approve'));
       const byClin = await call<Outcome>(clin, 'POST', `/review/${task.id}/approve`, {
         contentHash: task.contentHash,
       });
