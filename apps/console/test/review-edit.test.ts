@@ -108,6 +108,10 @@ describe('the queue’s one line for a change', () => {
     assert.equal(changeLine({ title: 'Send a reminder', lines: [] }), 'Send a reminder');
     assert.equal(changeLine(undefined), undefined);
     assert.equal(
+      changeLine({ title: 'Create a task', lines: ['Call this week.', 'status: requested'] }),
+      'Create a task — Call this week; status: requested',
+    );
+    assert.equal(
       changeLine({ title: 'Create a task', lines: ['status: requested'] }, { withTitle: false }),
       'status: requested',
     );

@@ -63,7 +63,8 @@ export function changeLine(
   options: { readonly withTitle?: boolean } = {},
 ): string | undefined {
   if (change === undefined) return undefined;
-  const lines = change.lines.map((l) => l.trim()).filter((l) => l !== '');
+  // Joined with semicolons, so a line's own closing stop would double up ("this week.; status").
+  const lines = change.lines.map((l) => l.trim().replace(/[.;]$/, '')).filter((l) => l !== '');
   // Beside an Action column the title would say it twice: the lines alone, the title when there are none.
   if (options.withTitle === false) return lines.length > 0 ? lines.join('; ') : change.title;
   return lines.length > 0 ? `${change.title} — ${lines.join('; ')}` : change.title;
