@@ -326,7 +326,10 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
   desk
     .command('rollback <id>')
     .description('undo a committed change with a compensating write (refused when it cannot be undone)')
-    .action(async (id: string) => setExit(await (await lazy.review()).reviewRollback(g(), id)));
+    .requiredOption('--reason <text>', 'why (kept sealed: it may mention the patient)')
+    .action(async (id: string, o: { reason: string }) =>
+      setExit(await (await lazy.review()).reviewRollback(g(), id, o)),
+    );
 
   const policies = p.command('policies').description('approval policies: which action types need review, by whom');
   policies

@@ -251,7 +251,11 @@ for (const target of storeTargets()) {
         contentHash: p.contentHash,
       });
       assert.equal(again.status, 412, 'a decided proposal is not approved twice');
-      assert.equal((await call(coord, 'POST', `/review/${p.id}/retry`)).status, 412, 'not a passing failure');
+      assert.equal(
+        (await call(coord, 'POST', `/review/${p.id}/retry`, { contentHash: p.contentHash })).status,
+        412,
+        'not a passing failure',
+      );
     });
 
     it('refuses self-approval, also after an edit makes the editor the drafter', async () => {
@@ -264,6 +268,15 @@ for (const target of storeTargets()) {
       });
       assert.equal(self.status, 403);
       assert.equal(self.body.code, 'FORBIDDEN');
+      // Not offered either: the API says what each reader may do, by the rule approving enforces.
+      const allowed = async (who: TestPrincipal, id: string): Promise<string[] | undefined> =>
+        (await call<{ allowedActions?: string[] }>(who, 'GET', `/review/${id}`)).body.allowedActions;
+      assert.deepEqual(await allowed(coord, own.id), ['reject', 'edit', 'assign']);
+      assert.deepEqual(await allowed(clin, own.id), ['approve', 'reject', 'edit', 'assign']);
+      const queue = await call<{ items: ProposalSummary[] }>(coord, 'GET', '/review?site=north&limit=200');
+      const listed = queue.body.items.find((x) => x.id === own.id);
+      assert.deepEqual(listed?.allowedActions, ['reject', 'edit', 'assign'], 'the queue says the same');
+      assert.deepEqual(listed?.change, { title: 'Change the appointment status', lines: ['status: cancelled'] });
 
       const p = north[3]!;
       const edited = await call<ProposalSummary>(coord, 'POST', `/review/${p.id}/edit`, {
@@ -277,6 +290,9 @@ for (const target of storeTargets()) {
         contentHash: edited.body.contentHash,
       });
       assert.equal(byEditor.status, 403);
+      assert.ok(!(await allowed(coord, edited.body.id))?.includes('approve'), 'not offered on one’s own edit');
+      assert.ok((await allowed(clin, edited.body.id))?.includes('approve'));
+      assert.deepEqual(await allowed(clin, p.id), [], 'a superseded revision offers nothing');
       const old = await call(clin, 'POST', `/review/${p.id}/approve`, { contentHash: p.contentHash });
       assert.equal(old.status, 412, 'the superseded revision cannot be approved');
       const badEdit = await call<{ code: string }>(coord, 'POST', `/review/${edited.body.id}/edit`, {
@@ -301,7 +317,8 @@ for (const target of storeTargets()) {
         rejected.map((x) => x.id),
         [p.id],
       );
-      assert.equal((await call(coord, 'POST', `/review/${p.id}/rollback`)).status, 412);
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/rollback`, { reason: ' ' })).status, 400, 'a reason');
+      assert.equal((await call(coord, 'POST', `/review/${p.id}/rollback`, { reason: 'wrong chart' })).status, 412);
     });
 
     it('assigns and unassigns, and filters the queue by assignee', async () => {
@@ -368,6 +385,10 @@ for (const target of storeTargets()) {
         contentHash: task.contentHash,
       });
       assert.equal(byCoord.status, 403, 'the policy names the clinician reviewer role');
+      const offered = async (who: TestPrincipal): Promise<string[] | undefined> =>
+        (await call<{ allowedActions?: string[] }>(who, 'GET', `/review/${task.id}`)).body.allowedActions;
+      assert.ok(!(await offered(coord))?.includes('approve'), 'nor offered to a role the policy does not name');
+      assert.ok((await offered(clin))?.includes('approve'));
       const byClin = await call<Outcome>(clin, 'POST', `/review/${task.id}/approve`, {
         contentHash: task.contentHash,
       });

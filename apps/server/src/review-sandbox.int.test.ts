@@ -128,15 +128,54 @@ for (const target of storeTargets()) {
       assert.equal(written['status'], 'cancelled');
       assert.equal(r.proposal.committed?.version, versionOf(written));
 
-      const back = await post<Outcome>(clin, `/review/${p.id}/rollback`);
+      type Detail = { history: { to: string }[]; allowedActions?: string[]; rollbackReason?: string };
+      const detail = async (): Promise<Detail> =>
+        (await t.app.inject({ method: 'GET', url: `/review/${p.id}`, headers: bearer(clin) })).json<Detail>();
+      assert.deepEqual((await detail()).allowedActions, ['rollback'], 'a written, reversible change offers rollback');
+      const back = await post<Outcome>(clin, `/review/${p.id}/rollback`, { reason: 'written to the wrong visit' });
       assert.equal(back.status, 'rolled_back');
       const restored = await ehrSide('GET', path);
       assert.equal(restored['status'], 'booked');
-      const history = await t.app.inject({ method: 'GET', url: `/review/${p.id}`, headers: bearer(clin) });
+      const after = await detail();
       assert.deepEqual(
-        history.json<{ history: { to: string }[] }>().history.map((h) => h.to),
+        after.history.map((h) => h.to),
         ['drafted', 'pending_review', 'approved', 'committed', 'verified', 'rolled_back'],
       );
+      assert.equal(after.rollbackReason, 'written to the wrong visit', 'the reason is kept (sealed) and shown');
+      assert.deepEqual(after.allowedActions, [], 'nothing more to do');
+    });
+
+    it('retries a failed write once, bound to the content seen, even while the applier sweeps', async () => {
+      const { appointment, p } = await bookAndDraft('noshow');
+      ehr.faults.setRules([
+        { method: 'PUT', pathPrefix: '/fhir/R4/Appointment', kind: 'status', status: 503, rate: 1 },
+      ]);
+      const failed = await post<Outcome>(coord, `/review/${p.id}/approve`, { contentHash: p.contentHash });
+      ehr.faults.clear();
+      assert.equal(failed.status, 'failed');
+      const offered = await t.app.inject({ method: 'GET', url: `/review/${p.id}`, headers: bearer(clin) });
+      assert.ok(offered.json<{ allowedActions: string[] }>().allowedActions.includes('retry'));
+      const stale = await t.app.inject({
+        method: 'POST',
+        url: `/review/${p.id}/retry`,
+        headers: bearer(clin),
+        payload: { contentHash: 'a'.repeat(64) },
+      });
+      assert.equal(stale.statusCode, 412, 'a retry is bound to the content the person saw');
+      // The person's retry and the background applier's sweep at once: one write lands, not two.
+      const sweeper: RequestContext = {
+        actor: { kind: clin.kind, id: clin.id, name: 'clin', authMethod: 'api-token' },
+      };
+      const [retried] = await Promise.all([
+        post<Outcome>(clin, `/review/${p.id}/retry`, { contentHash: p.contentHash }),
+        t.kernel.applier.commitApproved(sweeper),
+      ]);
+      assert.ok(['verified', 'approved', 'committed'].includes(retried.status), retried.status);
+      await t.kernel.applier.commitApproved(sweeper);
+      const path = `Appointment/${String(appointment['id'])}`;
+      assert.equal((await ehrSide('GET', path))['status'], 'noshow');
+      const history = await ehrSide('GET', `${path}/_history`);
+      assert.equal((history['entry'] as unknown[]).length, 2, 'booked, then noshow once');
     });
 
     it('answers a conflict with the new revision, which is reviewed with its diff and committed on top', async () => {

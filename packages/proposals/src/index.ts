@@ -13,8 +13,23 @@ export {
   communicationSend,
   reminderSend,
 } from './actions/index.js';
-export type { ActionDefinition, ActionRendering, EhrCommit, ChannelCommitSpec, PayloadOf } from './actions/index.js';
-export { proposalStatuses, transitions, canMove, contentHash, diffResources, rebase } from './model/index.js';
+export type {
+  ActionDefinition,
+  ActionField,
+  ActionRendering,
+  EhrCommit,
+  ChannelCommitSpec,
+  PayloadOf,
+} from './actions/index.js';
+export {
+  proposalStatuses,
+  reviewActions,
+  transitions,
+  canMove,
+  contentHash,
+  diffResources,
+  rebase,
+} from './model/index.js';
 export type {
   ActionType,
   EhrActionType,
@@ -31,6 +46,7 @@ export type {
   ProposalError,
   HistoryEntry,
   ProposalDetail,
+  ReviewAction,
   HashedContent,
 } from './model/index.js';
 export { ProposalDesk, ApprovalPolicies } from './review/index.js';

@@ -1,23 +1,53 @@
 /**
  * @module Browser tests of the review screen against the sandbox EHR: approve (written and verified in the
  * EHR) and reject (nothing written), a conflict shown as a diff on the rebased revision, approval
- * with the keyboard alone from sign-in to written, bulk approval, and hostile text from the EHR
- * rendered inert.
+ * with the keyboard alone from sign-in to written, bulk approval confirmed with each patient and
+ * change, an edit through the action's form and its diff for the next reviewer, approve not offered
+ * on one's own edit, rollback of a written change, retry of a failed one, and hostile text from the
+ * EHR rendered inert.
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RequestContext } from '@steward/core';
 import type { Browser, Page } from 'playwright-core';
-import { screenshot, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
+import {
+  screenshot,
+  signIn,
+  staffPassword,
+  type ConsoleSuite,
+  type ConsoleWorld,
+  type Staff,
+} from './console-harness.js';
 
 /** Declares the tests in the enclosing `describe`, on the world and browser `suite` opens. */
 export function reviewTests(suite: ConsoleSuite): void {
   let world: ConsoleWorld;
   let browser: Browser;
+  let coord: Staff;
+  let clin: Staff;
 
   before(async () => {
     ({ world, browser } = suite);
-    await world.staff('coord', 'coordinator', 'north');
-    await world.staff('clin', 'clinician_reviewer', 'north');
+    coord = await world.staff('coord', 'coordinator', 'north');
+    clin = await world.staff('clin', 'clinician_reviewer', 'north');
+  });
+
+  /** A patient in the EHR and in Steward's patient index, so lists name them (as the clinic's ingest does). */
+  const indexedPatient = async (family: string): Promise<Awaited<ReturnType<ConsoleWorld['patient']>>> => {
+    const p = await world.patient(family);
+    const stewardId = await world.t.kernel.patients.resolve(as(coord), {
+      connectionId: world.connection.id,
+      site: 'north',
+      ehrId: p.ehrId,
+      identifiers: p.identifiers,
+      demographics: { name: { family, given: ['Synthetic'] }, birthDate: '1970-01-01' },
+    });
+    return { ...p, stewardId };
+  };
+
+  /** A staff member acting through the API (not the browser), as their session would. */
+  const as = (s: Staff): RequestContext => ({
+    actor: { kind: 'user', id: s.id, name: s.username, authMethod: 'password' },
   });
 
   const appointmentStatus = async (id: string): Promise<string> =>
@@ -56,7 +86,7 @@ export function reviewTests(suite: ConsoleSuite): void {
     await page.close();
   });
 
-  it('says why an approved write did not land and when it is tried again; Retry now writes it once the EHR is back', async () => {
+  it('retry of a failed one: says why an approved write did not land and when it is tried again; Retry now writes it once the EHR is back', async () => {
     const patient = await world.patient('Outage');
     const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'noshow');
     const page = await browser.newPage();
@@ -166,20 +196,120 @@ export function reviewTests(suite: ConsoleSuite): void {
     await page.close();
   });
 
-  it('approves several reversible proposals in bulk', async () => {
-    const patient = await world.patient('Bulk');
-    const a = await world.draftAppointmentStatus(patient, 'noshow', { workflow: 'bulk-demo' });
-    const b = await world.draftAppointmentStatus(patient, 'noshow', { workflow: 'bulk-demo' });
+  it('bulk approval needs confirmation and names each patient', async () => {
+    const one = await indexedPatient('Bulkone');
+    const two = await indexedPatient('Bulktwo');
+    const a = await world.draftAppointmentStatus(one, 'noshow', { workflow: 'bulk-demo' });
+    const b = await world.draftAppointmentStatus(two, 'noshow', { workflow: 'bulk-demo' });
     const page = await browser.newPage();
     await signIn(page, world, 'coord');
     await page.getByLabel('Workflow').fill('bulk-demo');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByText(/Page 1: 2 proposals/).waitFor();
+    // Each row says who and what, before anything is opened.
+    const rows = await page.locator('table.data tbody tr').allInnerTexts();
+    assert.ok(
+      rows.some((r) => /Bulkone/.test(r) && /status: noshow/.test(r)),
+      rows.join('\n'),
+    );
+    assert.ok(rows.some((r) => /Bulktwo/.test(r)));
     for (const box of await page.getByRole('checkbox').all()) await box.check();
     await page.getByRole('button', { name: 'Approve selected (2)' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Approve 2 proposals' }).waitFor();
+    const listed = await dialog.innerText();
+    assert.match(listed, /Bulkone/);
+    assert.match(listed, /Bulktwo/);
+    assert.match(listed, /status: noshow/);
+    await screenshot(page, 'review-bulk-confirm');
+    // Nothing is written before the confirmation: cancel, and both are still booked.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await appointmentStatus(String(a.appointment['id'])), 'booked');
+    await page.getByRole('button', { name: 'Approve selected (2)' }).click();
+    await page.getByRole('button', { name: 'Approve 2 proposals' }).click();
     await page.getByText(/2 approved/).waitFor();
     assert.equal(await appointmentStatus(String(a.appointment['id'])), 'noshow');
     assert.equal(await appointmentStatus(String(b.appointment['id'])), 'noshow');
+    await page.close();
+  });
+
+  it('a revision shows its diff: edited through the form, the next reviewer sees what changed', async () => {
+    const patient = await world.patient('Revised');
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByRole('button', { name: /^Edit/ }).click();
+    const dialog = page.getByRole('dialog');
+    // A form of the action's fields; the JSON only behind Advanced.
+    assert.equal(await dialog.getByLabel('Payload (FHIR JSON)').count(), 0, 'no raw JSON by default');
+    await dialog.getByLabel('Status').selectOption('cancelled');
+    await dialog.getByLabel('Comment').fill('The patient called: cancel rather than no-show.');
+    await dialog.getByRole('button', { name: 'Save as new revision' }).click();
+    await page.getByText('Saved as a new revision').waitFor();
+    await screenshot(page, 'review-own-edit');
+    await page.close();
+
+    const next = await browser.newPage();
+    await signIn(next, world, 'clin');
+    const revised = (
+      await world.t.kernel.proposals.list(as(clin), { site: 'north', workflow: 'no-show-follow-up', limit: 200 })
+    ).items.find((p) => p.supersedes === proposal.id);
+    assert.ok(revised !== undefined, 'the edit is a new revision in the queue');
+    await openProposal(next, revised.id);
+    await next.getByRole('heading', { name: 'What changed since revision 1' }).waitFor();
+    const text = await next.locator('table.revision-diff').innerText();
+    assert.match(text, /status\s+Replace\s+"noshow"\s+"cancelled"/);
+    assert.match(text, /comment\s+Add\s+\(absent\)\s+"The patient called: cancel rather than no-show\."/);
+    await screenshot(next, 'review-revision-diff');
+    await next.close();
+  });
+
+  it('approve is not offered on one’s own edit', async () => {
+    const patient = await world.patient('Ownedit');
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow', { workflow: 'own-edit' });
+    const mine = await world.t.kernel.proposals.edit(as(coord), proposal.id, {
+      ...(await world.t.kernel.proposals.get(as(coord), proposal.id)).payload,
+      status: 'cancelled',
+    });
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await page.getByLabel('Workflow').fill('own-edit');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText(/Page 1: 1 proposals/).waitFor();
+    assert.equal(await page.getByRole('checkbox').count(), 0, 'not selectable for bulk approval either');
+    await openProposal(page, mine.id);
+    await page.getByText('You drafted this revision: someone else must approve it.').waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Approve/ }).count(), 0);
+    await page.getByRole('button', { name: /^Reject/ }).waitFor();
+    await page.keyboard.press('a');
+    assert.equal(await page.getByRole('dialog').count(), 0, 'the a key opens nothing either');
+    await page.close();
+  });
+
+  it('rollback of a written proposal: confirmed, with a reason, and the EHR restored', async () => {
+    const patient = await world.patient('Rollback');
+    const { appointment, proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    await world.t.kernel.proposals.approve(as(clin), proposal.id, { contentHash: proposal.contentHash });
+    const written = await world.t.kernel.applier.commit(as(clin), proposal.id);
+    assert.equal(written.status, 'verified');
+    const id = String(appointment['id']);
+    assert.equal(await appointmentStatus(id), 'noshow');
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord');
+    await openProposal(page, proposal.id);
+    await page.getByText('Yes: it can be rolled back').waitFor();
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Roll back', exact: true });
+    assert.equal(await confirm.isDisabled(), true, 'a reason is required');
+    await dialog.getByLabel(/Reason/).fill('Marked no-show on the wrong visit.');
+    await screenshot(page, 'review-rollback-confirm');
+    await confirm.click();
+    await page.getByText('Rolled back: the Appointment is back to what it was before this change.').waitFor();
+    assert.equal(await appointmentStatus(id), 'booked');
+    await page.getByText('Marked no-show on the wrong visit.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Roll back' }).count(), 0, 'not offered twice');
     await page.close();
   });
 

@@ -156,8 +156,11 @@ export async function reviewReject(g: GlobalOptions, id: string, o: { readonly r
   g.io.stdout.write(`rejected ${p.id}.\n`);
 }
 
-export async function reviewRollback(g: GlobalOptions, id: string): Promise<number> {
-  return report(g, await connect(g).request<Outcome>('POST', `/review/${encodeURIComponent(id)}/rollback`));
+export async function reviewRollback(g: GlobalOptions, id: string, o: { readonly reason: string }): Promise<number> {
+  return report(
+    g,
+    await connect(g).request<Outcome>('POST', `/review/${encodeURIComponent(id)}/rollback`, { reason: o.reason }),
+  );
 }
 
 export async function policiesList(g: GlobalOptions, o: { readonly json?: boolean }): Promise<void> {

@@ -6935,6 +6935,7 @@ export type paths = {
               items: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -6945,6 +6946,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7087,6 +7092,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7097,6 +7103,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7128,6 +7138,15 @@ export type paths = {
               evidence: {
                 [key: string]: unknown;
               };
+              form: {
+                help?: string;
+                /** @enum {unknown} */
+                kind: 'text' | 'long-text' | 'choice' | 'date-time';
+                label: string;
+                options?: string[];
+                /** @description slash-separated path in the payload, e.g. note/0/text */
+                path: string;
+              }[];
               history: {
                 actor: {
                   id: string;
@@ -7171,6 +7190,7 @@ export type paths = {
               };
               reversible: boolean;
               revision: number;
+              rollbackReason?: string;
               site: string;
               /** @enum {unknown} */
               status:
@@ -7287,6 +7307,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -7297,6 +7318,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7366,6 +7391,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -7376,6 +7402,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -7535,6 +7565,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7545,6 +7576,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7693,6 +7728,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7703,6 +7739,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -7949,6 +7989,7 @@ export type paths = {
             'application/json': {
               /** @description the action type (built-in or an extension’s) */
               action: string;
+              allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
               /** Format: date-time */
               approvedAt?: string;
               approvedBy?: {
@@ -7959,6 +8000,10 @@ export type paths = {
               assigneeId?: string;
               assigneeName?: string;
               baseVersion?: string;
+              change?: {
+                lines: string[];
+                title: string;
+              };
               committed?: {
                 id?: string;
                 version?: string;
@@ -8044,7 +8089,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Commit again a proposal that failed for a passing reason (same content, same approval) */
+    /** Commit again a proposal that failed for a passing reason (same content, same approval; 409 if not the content seen) */
     post: {
       parameters: {
         query?: never;
@@ -8054,7 +8099,14 @@ export type paths = {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the content seen (SHA-256, hex) */
+            contentHash?: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         '4XX': {
@@ -8109,6 +8161,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -8119,6 +8172,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8188,6 +8245,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -8198,6 +8256,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8296,7 +8358,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Undo a committed change with a compensating write (refused, with the reason, when irreversible) */
+    /** Undo a committed change with a compensating write, saying why (refused, with the reason, when irreversible) */
     post: {
       parameters: {
         query?: never;
@@ -8306,7 +8368,13 @@ export type paths = {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         '4XX': {
@@ -8361,6 +8429,7 @@ export type paths = {
               next?: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -8371,6 +8440,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8440,6 +8513,7 @@ export type paths = {
               proposal: {
                 /** @description the action type (built-in or an extension’s) */
                 action: string;
+                allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                 /** Format: date-time */
                 approvedAt?: string;
                 approvedBy?: {
@@ -8450,6 +8524,10 @@ export type paths = {
                 assigneeId?: string;
                 assigneeName?: string;
                 baseVersion?: string;
+                change?: {
+                  lines: string[];
+                  title: string;
+                };
                 committed?: {
                   id?: string;
                   version?: string;
@@ -8627,6 +8705,7 @@ export type paths = {
                   next?: {
                     /** @description the action type (built-in or an extension’s) */
                     action: string;
+                    allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {
@@ -8637,6 +8716,10 @@ export type paths = {
                     assigneeId?: string;
                     assigneeName?: string;
                     baseVersion?: string;
+                    change?: {
+                      lines: string[];
+                      title: string;
+                    };
                     committed?: {
                       id?: string;
                       version?: string;
@@ -8706,6 +8789,7 @@ export type paths = {
                   proposal: {
                     /** @description the action type (built-in or an extension’s) */
                     action: string;
+                    allowedActions?: ('approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry')[];
                     /** Format: date-time */
                     approvedAt?: string;
                     approvedBy?: {
@@ -8716,6 +8800,10 @@ export type paths = {
                     assigneeId?: string;
                     assigneeName?: string;
                     baseVersion?: string;
+                    change?: {
+                      lines: string[];
+                      title: string;
+                    };
                     committed?: {
                       id?: string;
                       version?: string;

@@ -49,6 +49,48 @@ describe('defineAction', () => {
     });
   });
 
+  it('declares the fields a reviewer edits in a form, and refuses fields that could not be built', () => {
+    assert.deepEqual(
+      builtinActions.fields('appointment.status').map((f) => [f.path, f.kind]),
+      [
+        ['status', 'choice'],
+        ['comment', 'long-text'],
+      ],
+    );
+    assert.ok(builtinActions.fields('task.create').some((f) => f.path === 'restriction/period/end'));
+    assert.deepEqual(builtinActions.fields('no-such.action'), [], 'an unknown type has no form');
+    // A task reads by what it is about (its code's words when it has no description), then its status.
+    assert.deepEqual(
+      builtinActions.render('task.create', {
+        resourceType: 'Task',
+        status: 'requested',
+        code: { coding: [{ system: 'urn:x', code: 'recheck', display: 'Book recheck appointment' }] },
+      }),
+      { title: 'Create a task', lines: ['Book recheck appointment', 'status: requested'] },
+    );
+    for (const type of builtinActions.types())
+      for (const f of builtinActions.fields(type))
+        assert.ok(!['subject', 'for', 'patient', 'resourceType', 'id'].includes(f.path), `${type} keeps ${f.path}`);
+    assert.throws(
+      () =>
+        defineAction({
+          ...referralLetter,
+          fields: [
+            { path: 'content/../x', label: 'Bad', kind: 'text' },
+            { path: 'status', label: 'Status', kind: 'choice' },
+          ],
+        }),
+      (e) => {
+        assert.ok(isStewardError(e));
+        assert.deepEqual(
+          e.details.map((d) => d.path),
+          ['fields/0/path', 'fields/1/options'],
+        );
+        return true;
+      },
+    );
+  });
+
   it('a deployment adds its own on top of the built-in ones; a type is registered once', () => {
     const actions = builtinActions.with([referralLetter]);
     assert.equal(actions.has('referral-letter.create'), true);

@@ -3,15 +3,66 @@
  * (through the one EHR writer) and two messages (through the messaging committer).
  */
 import { s } from '@steward/core';
-import { ActionRegistry, defineAction, type ActionDefinition, type ActionRendering } from './define-action.js';
+import {
+  ActionRegistry,
+  defineAction,
+  type ActionDefinition,
+  type ActionField,
+  type ActionRendering,
+} from './define-action.js';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const statusLine = (p: Readonly<Record<string, unknown>>): string[] =>
   typeof p['status'] === 'string' ? [`status: ${p['status']}`] : [];
-const described = (title: string, p: Readonly<Record<string, unknown>>, field: string): ActionRendering => ({
-  title,
-  lines: [...statusLine(p), ...(text(p[field]) !== '' ? [text(p[field])] : [])],
+const described = (title: string, p: Readonly<Record<string, unknown>>, field: string): ActionRendering => {
+  // What it is about, in words: the field named, else the resource's code as text (a Task's "Book recheck").
+  const what = text(p[field]) !== '' ? text(p[field]) : codeText(p['code']);
+  return { title, lines: [...(what !== '' ? [what] : []), ...statusLine(p)] };
+};
+const codeText = (code: unknown): string => {
+  if (code === null || typeof code !== 'object') return '';
+  const c = code as { text?: unknown; coding?: unknown };
+  if (typeof c.text === 'string') return c.text;
+  const first: unknown = Array.isArray(c.coding) ? c.coding[0] : undefined;
+  return first !== null && typeof first === 'object' ? text((first as { display?: unknown }).display) : '';
+};
+
+// The form fields a reviewer edits, with FHIR R4's value sets for the coded ones.
+const choice = (path: string, label: string, options: readonly string[]): ActionField => ({
+  path,
+  label,
+  kind: 'choice',
+  options,
 });
+const note: ActionField = { path: 'note/0/text', label: 'Note', kind: 'long-text' };
+const taskFields: readonly ActionField[] = [
+  choice('status', 'Status', [
+    'draft',
+    'requested',
+    'received',
+    'accepted',
+    'rejected',
+    'ready',
+    'cancelled',
+    'in-progress',
+    'on-hold',
+    'failed',
+    'completed',
+    'entered-in-error',
+  ]),
+  choice('priority', 'Priority', ['routine', 'urgent', 'asap', 'stat']),
+  { path: 'description', label: 'Description', kind: 'long-text' },
+  { path: 'restriction/period/end', label: 'Due by', kind: 'date-time', help: 'When the task must be done.' },
+  note,
+];
+const messageFields: readonly ActionField[] = [
+  {
+    path: 'channel',
+    label: 'Channel',
+    kind: 'text',
+    help: 'How it is sent (the template and the recipient stay as drafted).',
+  },
+];
 
 /** A message proposal's payload: references, codes and times only; the committer renders the text. */
 export const messagePayload = s.object({
@@ -31,6 +82,21 @@ export const appointmentStatus = defineAction({
   payload: s.object({ status: s.string() }),
   render: (p) => ({ title: 'Change the appointment status', lines: [`status: ${p.status}`] }),
   reversible: true,
+  fields: [
+    choice('status', 'Status', [
+      'proposed',
+      'pending',
+      'booked',
+      'arrived',
+      'fulfilled',
+      'cancelled',
+      'noshow',
+      'entered-in-error',
+      'checked-in',
+      'waitlist',
+    ]),
+    { path: 'comment', label: 'Comment', kind: 'long-text' },
+  ],
 });
 
 export const taskCreate = defineAction({
@@ -40,6 +106,7 @@ export const taskCreate = defineAction({
   render: (p) => described('Create a task', p, 'description'),
   reversible: true,
   compensation: { status: 'cancelled' },
+  fields: taskFields,
 });
 
 export const taskUpdate = defineAction({
@@ -48,6 +115,7 @@ export const taskUpdate = defineAction({
   payload: s.object({}),
   render: (p) => described('Update a task', p, 'description'),
   reversible: true,
+  fields: taskFields,
 });
 
 export const serviceRequestStatus = defineAction({
@@ -56,6 +124,10 @@ export const serviceRequestStatus = defineAction({
   payload: s.object({}),
   render: (p) => described('Change the referral status', p, 'status'),
   reversible: true,
+  fields: [
+    choice('status', 'Status', ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown']),
+    note,
+  ],
 });
 
 export const documentReferenceDraft = defineAction({
@@ -66,6 +138,7 @@ export const documentReferenceDraft = defineAction({
   render: (p) => described('Draft a note', p, 'description'),
   reversible: true,
   compensation: { status: 'entered-in-error' },
+  fields: [{ path: 'description', label: 'Description', kind: 'long-text' }],
 });
 
 export const communicationSend = defineAction({
@@ -75,6 +148,7 @@ export const communicationSend = defineAction({
   render: (p) => ({ title: 'Send a message', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
   reversible: false,
   irreversibleReason: unsentable,
+  fields: messageFields,
 });
 
 export const reminderSend = defineAction({
@@ -84,6 +158,7 @@ export const reminderSend = defineAction({
   render: (p) => ({ title: 'Send a reminder', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
   reversible: false,
   irreversibleReason: unsentable,
+  fields: messageFields,
 });
 
 export const builtinActionDefinitions: readonly ActionDefinition[] = [

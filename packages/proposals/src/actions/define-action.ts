@@ -27,6 +27,22 @@ export interface ActionRendering {
 
 export type PayloadOf = Readonly<Record<string, unknown>>;
 
+/**
+ * One field a reviewer may edit in a form, by its path in the payload (`status`,
+ * `note/0/text`): what the console builds the edit form from, so an edit is not raw JSON. Fields
+ * an edit must keep (the patient, the target) are never listed; the desk refuses changing them.
+ */
+export interface ActionField {
+  /** Slash-separated path in the payload; numbers index arrays (`note/0/text`). */
+  readonly path: string;
+  readonly label: string;
+  /** `text` one line, `long-text` several, `choice` one of `options`, `date-time` an ISO instant with offset. */
+  readonly kind: 'text' | 'long-text' | 'choice' | 'date-time';
+  readonly options?: readonly string[];
+  /** A short help line shown under the field. */
+  readonly help?: string;
+}
+
 export interface ActionDefinition<P extends PayloadOf = PayloadOf> {
   /** `noun.verb`, lower case (`task.create`, `reminder.send`): stored on the proposal and in policies. */
   readonly type: string;
@@ -45,9 +61,12 @@ export interface ActionDefinition<P extends PayloadOf = PayloadOf> {
    * needs none. A create without one cannot be rolled back (refused with the reason).
    */
   readonly compensation?: Readonly<Record<string, unknown>>;
+  /** The fields a reviewer edits in a form (the rest of the payload is kept as drafted). None: JSON only. */
+  readonly fields?: readonly ActionField[];
 }
 
 const actionType = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/;
+const fieldPath = /^[A-Za-z][A-Za-z0-9]*(\/([A-Za-z][A-Za-z0-9]*|\d{1,3}))*$/;
 
 /** Declares an action; the definition is checked now, so a mistake fails at start-up, not at commit. */
 export function defineAction<P extends PayloadOf>(definition: ActionDefinition<P>): ActionDefinition<P> {
@@ -63,6 +82,11 @@ export function defineAction<P extends PayloadOf>(definition: ActionDefinition<P
     (definition.commit.via !== 'ehr' || definition.commit.write !== 'create')
   )
     problems.push({ path: 'compensation', message: 'only an EHR create is withdrawn by a compensating update' });
+  for (const [i, f] of (definition.fields ?? []).entries()) {
+    if (!fieldPath.test(f.path)) problems.push({ path: `fields/${i}/path`, message: 'segments separated by /' });
+    if (f.kind === 'choice' && (f.options ?? []).length === 0)
+      problems.push({ path: `fields/${i}/options`, message: 'a choice needs options' });
+  }
   if (problems.length > 0) throw new ValidationError(`the action ${definition.type} is not valid`, problems);
   return definition;
 }
@@ -112,6 +136,11 @@ export class ActionRegistry {
 
   isChannel(type: string): boolean {
     return this.get(type).commit.via === 'channel';
+  }
+
+  /** The form fields of `type` (none for an unknown type or one declaring none). */
+  fields(type: string): readonly ActionField[] {
+    return this.#actions.get(type)?.fields ?? [];
   }
 
   /** How a proposal of `type` with `payload` reads for a reviewer. */

@@ -26,6 +26,7 @@ import {
   actorOf,
   clockOf,
   proposalEntry,
+  refusalOf,
   reviseRow,
   type ProposalDeps,
   type SealedBody,
@@ -215,13 +216,18 @@ export class ProposalApplier {
    * content, same approval, with a fresh count of attempts (the applier retries by itself until
    * its attempts are exhausted; this is for after).
    */
-  async retry(ctx: RequestContext, id: string): Promise<CommitResult> {
+  async retry(ctx: RequestContext, id: string, options: { readonly contentHash?: string } = {}): Promise<CommitResult> {
     const { row } = await this.visible(ctx, id);
-    if (row.status !== 'failed' || row.error_retryable !== true)
-      throw new ConflictError(
-        'VERSION_CONFLICT',
-        'only a proposal that failed for a passing reason is retried; edit it instead',
-      );
+    const refusal = refusalOf(
+      'retry',
+      row,
+      { actorId: ctx.actor.id, mayDecide: true, holdsApprovalRole: true },
+      this.actions,
+    );
+    if (refusal !== undefined) throw new ConflictError('VERSION_CONFLICT', refusal.reason);
+    // Bound to what the person saw, as an approval is: a proposal changed since is not sent unseen.
+    if (options.contentHash !== undefined && options.contentHash !== row.content_hash)
+      throw new ConflictError('VERSION_CONFLICT', 'the proposal is not the content that was reviewed: review it again');
     const now = clockOf(this.deps).now();
     await this.deps.audit.transact(
       (tx) =>
@@ -256,7 +262,7 @@ export class ProposalApplier {
    * the EHR is not overwritten); a created task or draft note is withdrawn. Refused, with the
    * reason the proposal gave before approval, for what cannot be undone.
    */
-  async rollback(ctx: RequestContext, id: string): Promise<CommitResult> {
+  async rollback(ctx: RequestContext, id: string, options: { readonly reason?: string } = {}): Promise<CommitResult> {
     const { row, decision } = await this.visible(ctx, id);
     const refuse = async (reason: string, error: Error): Promise<never> => {
       await this.deps.audit.append(proposalEntry(ctx, 'proposal.rolled_back', row, { outcome: 'failure', reason }));
@@ -264,15 +270,17 @@ export class ProposalApplier {
     };
     if (row.status !== 'committed' && row.status !== 'verified')
       throw new ConflictError('VERSION_CONFLICT', `a ${row.status} proposal cannot be rolled back`);
+    // The rule the API answers as `allowedActions` (rollback offered only where it can work).
+    const refusal = refusalOf(
+      'rollback',
+      row,
+      { actorId: ctx.actor.id, mayDecide: true, holdsApprovalRole: true },
+      this.actions,
+    );
+    if (refusal !== undefined) return refuse('irreversible', new UserError('EHR_NOT_SUPPORTED', refusal.reason));
     const action = this.actions.get(row.action_type);
-    if (!row.reversible || !action.reversible || action.commit.via === 'channel')
-      return refuse(
-        'irreversible',
-        new UserError(
-          'EHR_NOT_SUPPORTED',
-          `this change cannot be undone: ${row.irreversible_reason ?? 'irreversible'}`,
-        ),
-      );
+    if (action.commit.via !== 'ehr')
+      return refuse('irreversible', new UnexpectedError('a channel action passed the rollback rule'));
     const spec = action.commit;
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
     const connectionId = this.connectionOf(row);
@@ -311,7 +319,12 @@ export class ProposalApplier {
       (tx) =>
         this.store.move(tx, row, row.status, 'rolled_back', actorOf(ctx), now, {
           reasonCode: outcome.status,
-          changes: { ...(outcome.versionId !== undefined ? { rolled_back_version: outcome.versionId } : {}) },
+          changes: {
+            ...(outcome.versionId !== undefined ? { rolled_back_version: outcome.versionId } : {}),
+            ...(options.reason !== undefined && options.reason.trim() !== ''
+              ? { rollback_reason_enc: this.store.seal('rollback', row.id, options.reason.trim()) }
+              : {}),
+          },
         }),
       () => [proposalEntry(ctx, 'proposal.rolled_back', row, { purposeOfUse: decision.purposeOfUse })],
     );

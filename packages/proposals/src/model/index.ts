@@ -1,5 +1,5 @@
 /** @module The proposal model: states and their allowed moves, the content hash, conflict diffs. */
-export { proposalStatuses } from './proposal.js';
+export { proposalStatuses, reviewActions } from './proposal.js';
 export type {
   ActionType,
   EhrActionType,
@@ -16,6 +16,7 @@ export type {
   ProposalError,
   HistoryEntry,
   ProposalDetail,
+  ReviewAction,
 } from './proposal.js';
 export { transitions, canMove, assertMove } from './transitions.js';
 export { contentHash } from './content-hash.js';

@@ -98,6 +98,10 @@ export interface ProposalDraft {
   readonly irreversibleReason?: string;
 }
 
+/** The decisions a person can take on a proposal (which ones a viewer may: `allowedActionsOf`). */
+export const reviewActions = ['approve', 'reject', 'edit', 'assign', 'rollback', 'retry'] as const;
+export type ReviewAction = (typeof reviewActions)[number];
+
 /** A proposal as the queue lists it: ids and codes only, no PHI. */
 export interface ProposalSummary {
   readonly id: string;
@@ -129,6 +133,10 @@ export interface ProposalSummary {
   readonly error: ProposalError | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** What the reader may do with it now (the queue and an opened proposal carry it; decided by `refusalOf`). */
+  readonly allowedActions?: readonly ReviewAction[];
+  /** How the change reads in one line (its action's `render`), on the queue; opened from the sealed body. */
+  readonly change?: { readonly title: string; readonly lines: readonly string[] };
 }
 
 /** Why a proposal failed, and whether the applier will try it again by itself. */
@@ -161,5 +169,7 @@ export interface ProposalDetail extends ProposalSummary {
   readonly evidence: Evidence;
   readonly diff: ConflictDiff | undefined;
   readonly rejection: string | undefined;
+  /** Why a person rolled the written change back (sealed like a rejection). */
+  readonly rollbackReason?: string;
   readonly history: readonly HistoryEntry[];
 }

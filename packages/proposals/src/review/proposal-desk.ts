@@ -13,7 +13,6 @@ import {
   type PurposeOfUse,
   type RequestContext,
 } from '@steward/core';
-import { roleAllows } from '@steward/governance';
 import {
   contentHash,
   type ActionType,
@@ -35,6 +34,7 @@ import {
   type SealedBody,
 } from './review-context.js';
 import { QueueCursor } from './queue-cursor.js';
+import { allowedActionsOf, refusalOf, viewerRights } from './allowed-actions.js';
 
 export interface ApproveInput {
   /** The content hash the reviewer saw; the approval binds to it. */
@@ -171,23 +171,19 @@ export class ProposalDesk {
       await this.deps.audit.append(proposalEntry(ctx, 'proposal.approved', row, { outcome: 'denied', reason }));
       throw error;
     };
-    if (row.status !== 'pending_review')
-      throw new ConflictError('VERSION_CONFLICT', `the proposal is ${row.status}, not pending review`);
-    if (row.drafted_by_id === ctx.actor.id)
-      await refuse('self-approval', new ForbiddenError('whoever drafted a proposal cannot approve it'));
+    const rights = await viewerRights(this.deps, this.store, ctx, row, true);
+    const refusal = refusalOf('approve', row, rights, actionsOf(this.deps));
+    // The same rule the API answers as `allowedActions`: what the console offers is what is accepted.
+    if (refusal?.kind === 'state') throw new ConflictError('VERSION_CONFLICT', refusal.reason);
+    if (refusal !== undefined)
+      await refuse(refusal.kind === 'self' ? 'self-approval' : 'role-required', new ForbiddenError(refusal.reason));
     if (input.contentHash !== row.content_hash)
       await refuse(
         'hash-mismatch',
         new ConflictError('VERSION_CONFLICT', 'the proposal is not the content that was reviewed: review it again'),
       );
     this.checkIntegrity(row);
-    const policy = await this.store.currentPolicy(row.action_type);
-    const roles = policy?.mode === 'review' ? policy.roles : [];
-    if (roles.length > 0 && !(await this.holdsRole(ctx, row.site, roles)))
-      await refuse(
-        'role-required',
-        new ForbiddenError(`approving ${row.action_type} needs the role ${roles.join(' or ')}`),
-      );
+    const policy = rights.policy;
     const now = clockOf(this.deps).now();
     const by = actorOf(ctx);
     await this.deps.audit.transact(
@@ -316,9 +312,37 @@ export class ProposalDesk {
       reason: `proposals:${page.length}`,
     });
     return {
-      items: page.map(toSummary),
+      items: await this.withRights(ctx, page, (row) => ({ ...toSummary(row), change: this.changeOf(row) })),
       next: rows.length > limit && last !== undefined ? QueueCursor.encode(last) : undefined,
     };
+  }
+
+  /**
+   * Each row's summary with what the reader may do with it, by the rule the decisions enforce;
+   * the reader's rights are read once per site and action type, not per row.
+   */
+  private async withRights(
+    ctx: RequestContext,
+    rows: readonly ProposalRow[],
+    summarise: (row: ProposalRow) => ProposalSummary,
+  ): Promise<ProposalSummary[]> {
+    const rights = new Map<string, Awaited<ReturnType<typeof viewerRights>>>();
+    const out: ProposalSummary[] = [];
+    for (const row of rows) {
+      const key = `${row.site} ${row.action_type}`;
+      let r = rights.get(key);
+      if (r === undefined) rights.set(key, (r = await viewerRights(this.deps, this.store, ctx, row)));
+      out.push({ ...summarise(row), allowedActions: allowedActionsOf(row, r, actionsOf(this.deps)) });
+    }
+    return out;
+  }
+
+  /** The change in the words of its action's `render` (from the sealed body), for the queue's one line. */
+  private changeOf(row: ProposalRow): { title: string; lines: readonly string[] } {
+    const actions = actionsOf(this.deps);
+    if (!actions.has(row.action_type)) return { title: row.action_type, lines: [] };
+    const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    return actions.render(row.action_type, body.payload);
   }
 
   /** The Steward patient of a draft that names only its EHR patient, looked up in the patient index. */
@@ -336,14 +360,18 @@ export class ProposalDesk {
   async get(ctx: RequestContext, id: string): Promise<ProposalDetail> {
     const { row, decision } = await this.visible(ctx, id, 'review.read');
     const body = this.store.open<SealedBody>('body', row.id, row.body_enc);
+    const [summary] = await this.withRights(ctx, [row], toSummary);
     const detail: ProposalDetail = {
-      ...toSummary(row),
+      ...summary!,
       payload: body.payload,
       patient: body.patient,
       evidence: body.evidence,
       diff: row.diff_enc === null ? undefined : this.store.open<ConflictDiff>('diff', row.id, row.diff_enc),
       rejection:
         row.rejection_enc === null ? undefined : this.store.open<string>('rejection', row.id, row.rejection_enc),
+      ...(row.rollback_reason_enc !== null
+        ? { rollbackReason: this.store.open<string>('rollback', row.id, row.rollback_reason_enc) }
+        : {}),
       history: await this.store.historyOf(row.id),
     };
     await this.deps.audit.append({
@@ -414,18 +442,6 @@ export class ProposalDesk {
     });
     if (hash !== row.content_hash) throw new UnexpectedError('a proposal does not match its content hash');
   }
-
-  private async holdsRole(ctx: RequestContext, site: string, roles: readonly string[]): Promise<boolean> {
-    const grants = await this.deps.grants.forPrincipal(ctx.actor.id);
-    return grants.some(
-      (g) =>
-        roles.includes(g.role) &&
-        roleAllows(g.role, 'review.decide') &&
-        (g.site === '*' || g.site === site) &&
-        (g.workflow === '*' || g.workflow === ctx.workflow) &&
-        (ctx.purposeOfUse === undefined || ctx.purposeOfUse === g.purposeOfUse),
-    );
-  }
 }
 
 const emptyOutcome = {
@@ -435,6 +451,7 @@ const emptyOutcome = {
   approved_hash: null,
   approved_at: null,
   rejection_enc: null,
+  rollback_reason_enc: null,
   diff_enc: null,
   prior_enc: null,
   prior_version: null,

@@ -38,6 +38,8 @@ export interface ProposalRow {
   approved_hash: string | null;
   approved_at: Date | null;
   rejection_enc: Uint8Array | null;
+  /** Why a person rolled the written change back (sealed), migration 041. */
+  rollback_reason_enc: Uint8Array | null;
   diff_enc: Uint8Array | null;
   prior_enc: Uint8Array | null;
   prior_version: string | null;

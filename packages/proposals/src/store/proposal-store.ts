@@ -19,6 +19,7 @@ export interface MoveChanges {
   readonly approved_hash?: string | null;
   readonly approved_at?: Date | null;
   readonly rejection_enc?: Uint8Array;
+  readonly rollback_reason_enc?: Uint8Array;
   readonly diff_enc?: Uint8Array;
   readonly prior_enc?: Uint8Array;
   readonly prior_version?: string | null;
@@ -90,6 +91,7 @@ const insertColumns = [
   'approved_hash',
   'approved_at',
   'rejection_enc',
+  'rollback_reason_enc',
   'diff_enc',
   'prior_enc',
   'prior_version',
@@ -105,6 +107,7 @@ const insertColumns = [
 
 const movable = new Set<string>([
   'superseded_by',
+  'rollback_reason_enc',
   'approved_by_kind',
   'approved_by_id',
   'approved_hash',
@@ -131,11 +134,11 @@ export class ProposalStore {
     private readonly cipher: FieldCipher,
   ) {}
 
-  seal(column: 'body' | 'diff' | 'prior' | 'rejection', id: string, value: unknown): Buffer {
+  seal(column: 'body' | 'diff' | 'prior' | 'rejection' | 'rollback', id: string, value: unknown): Buffer {
     return this.cipher.encrypt(JSON.stringify(value), `proposals.${column}:${id}`);
   }
 
-  open<T>(column: 'body' | 'diff' | 'prior' | 'rejection', id: string, sealed: Uint8Array): T {
+  open<T>(column: 'body' | 'diff' | 'prior' | 'rejection' | 'rollback', id: string, sealed: Uint8Array): T {
     return JSON.parse(this.cipher.decrypt(sealed, `proposals.${column}:${id}`).toString('utf8')) as T;
   }
 

@@ -28,6 +28,7 @@ import { sql as ehrEventsPatient } from './032-ehr-events-patient.js';
 import { sql as sites } from './034-sites.js';
 import { sql as directory } from './037-directory.js';
 import { sql as staff } from './038-staff.js';
+import { sql as proposalRollbackReason } from './041-proposal-rollback-reason.js';
 
 export interface Migration {
   readonly version: number;
@@ -65,4 +66,5 @@ export const migrations: readonly Migration[] = [
   { version: 34, name: 'sites', sql: sites },
   { version: 37, name: 'directory', sql: directory },
   { version: 38, name: 'staff', sql: staff },
+  { version: 41, name: 'proposal-rollback-reason', sql: proposalRollbackReason },
 ];

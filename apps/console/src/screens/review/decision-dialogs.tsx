@@ -1,7 +1,8 @@
 /**
  * @module The reviewer's decisions, each confirmed in a dialog: approve (bound to the content hash
  * on screen, so a proposal changed meanwhile is refused rather than approved unseen), reject with
- * a reason, edit the payload as a new revision that someone else must approve.
+ * a reason, roll back a written change with a reason, and approve a selection in bulk after
+ * seeing each item's patient and change. Editing is its own dialog (edit-dialog.tsx).
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { answer, describeError } from '../../api/client.js';
@@ -125,49 +126,56 @@ export function RejectDialog(props: DialogProps): ReactNode {
   );
 }
 
-export function EditDialog(props: DialogProps): ReactNode {
+export function RollbackDialog(props: DialogProps): ReactNode {
   const { api } = useSession();
   const id = useId();
-  const [text, setText] = useState(JSON.stringify(props.detail.payload, null, 2));
+  const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    let payload: unknown;
+    setBusy(true);
     try {
-      payload = JSON.parse(text);
-    } catch {
-      setError('The payload is not valid JSON: check brackets, commas and quotes.');
-      return;
-    }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      setError('The payload must be a JSON object: { … }.');
-      return;
-    }
-    try {
-      const next = await answer(
-        api.http.POST('/review/{id}/edit', {
+      const r = await answer(
+        api.http.POST('/review/{id}/rollback', {
           params: { path: { id: props.detail.id } },
-          body: { payload: { ...payload } },
+          body: { reason: reason.trim() },
         }),
       );
-      props.onDone({ message: 'Saved as a new revision: someone else must approve it.', next: next.id });
+      const created = props.detail.baseVersion === undefined;
+      props.onDone({
+        message:
+          r.status !== 'rolled_back'
+            ? `Not rolled back: ${statusLabel(r.status).toLowerCase()}.`
+            : created
+              ? `Rolled back: the ${props.detail.target.resourceType} it created is withdrawn in the EHR.`
+              : `Rolled back: the ${props.detail.target.resourceType} is back to what it was before this change.`,
+      });
     } catch (err) {
       setError(describeError(err));
+      setBusy(false);
     }
   };
   return (
-    <Dialog title="Edit what would be written" onClose={props.onClose}>
+    <Dialog title="Roll back this change?" onClose={props.onClose}>
       <form className="stack" onSubmit={(e) => void submit(e)}>
-        <label htmlFor={`${id}-payload`}>Payload (FHIR JSON)</label>
+        <p>
+          This change ({actionLabel(props.detail.action).toLowerCase()}) was written to the EHR. Rolling back writes the
+          EHR again:{' '}
+          {props.detail.target.id !== undefined && props.detail.baseVersion !== undefined
+            ? `the ${props.detail.target.resourceType} goes back to version ${props.detail.baseVersion} as it was.`
+            : `the ${props.detail.target.resourceType} it created is withdrawn.`}{' '}
+          If the EHR changed since, nothing is overwritten and you are told.
+        </p>
+        <label htmlFor={`${id}-reason`}>Reason (required; kept encrypted with the proposal)</label>
         <textarea
-          id={`${id}-payload`}
-          rows={16}
-          cols={70}
-          spellCheck={false}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
+          id={`${id}-reason`}
+          rows={3}
+          required
+          data-autofocus
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
         />
-        <p className="help">An edit is a new revision; you cannot approve your own edit.</p>
         {error !== undefined && (
           <p className="error" role="alert">
             {error}
@@ -177,11 +185,61 @@ export function EditDialog(props: DialogProps): ReactNode {
           <button type="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary">
-            Save as new revision
+          <button type="submit" className="danger" disabled={busy || reason.trim() === ''}>
+            Roll back
           </button>
         </div>
       </form>
+    </Dialog>
+  );
+}
+
+/** One proposal of a bulk approval as the dialog lists it. */
+export interface BulkItem {
+  readonly id: string;
+  readonly patient: string;
+  readonly change: string;
+}
+
+/**
+ * Bulk approval, confirmed: each selected proposal's patient and change, and the count on the
+ * button. Nothing is written before "Approve N proposals" is pressed.
+ */
+export function BulkApproveDialog(props: {
+  readonly items: readonly BulkItem[];
+  readonly onConfirm: () => void;
+  readonly onClose: () => void;
+}): ReactNode {
+  const n = props.items.length;
+  const count = `${n} proposal${n === 1 ? '' : 's'}`;
+  return (
+    <Dialog title={`Approve ${count} and write ${n === 1 ? 'it' : 'them'} to the EHR?`} onClose={props.onClose}>
+      <p>{n === 1 ? 'It is' : 'Each is'} approved exactly as listed and written at once, and can be rolled back.</p>
+      <table className="data">
+        <caption className="visually-hidden">The proposals to approve</caption>
+        <thead>
+          <tr>
+            <th scope="col">Patient</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((i) => (
+            <tr key={i.id}>
+              <td>{i.patient}</td>
+              <td>{i.change}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button type="button" className="primary" data-autofocus onClick={props.onConfirm}>
+          Approve {count}
+        </button>
+      </div>
     </Dialog>
   );
 }

@@ -36,3 +36,35 @@ export function diffRows(diff: Record<string, unknown>): DiffRow[] {
 export function diffVersions(diff: Record<string, unknown>): { readonly base: string; readonly current: string } {
   return { base: str(diff['baseVersion']) ?? '?', current: str(diff['currentVersion']) ?? '?' };
 }
+
+/**
+ * What a revision changed in what would be written, against the revision before it: one row per
+ * field added, removed or replaced (objects and arrays walked into, `meta` left out), in path order.
+ */
+export function revisionDiffRows(before: unknown, after: unknown): DiffRow[] {
+  const rows: DiffRow[] = [];
+  walk(before, after, '', rows);
+  return rows;
+}
+
+function walk(a: unknown, b: unknown, path: string, rows: DiffRow[]): void {
+  const container = (v: unknown): boolean => v !== null && typeof v === 'object';
+  if (container(a) && container(b) && Array.isArray(a) === Array.isArray(b)) {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
+    if (!Array.isArray(a)) keys.sort();
+    for (const k of keys) {
+      if (path === '' && k === 'meta') continue;
+      walk(ra[k], rb[k], path === '' ? k : `${path}/${k}`, rows);
+    }
+    return;
+  }
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  rows.push({
+    path: path === '' ? '/' : path,
+    change: a === undefined ? 'Add' : b === undefined ? 'Remove' : 'Replace',
+    before: diffValue(a),
+    after: diffValue(b),
+  });
+}

@@ -56,3 +56,16 @@ export const priorityNames: Readonly<Record<number, string>> = {
   4: 'Low',
   5: 'Lowest',
 };
+
+/** The change a proposal makes, in one line: its rendering's title and lines ("Create a task — status: requested"). */
+export function changeLine(
+  change: { readonly title: string; readonly lines: readonly string[] } | undefined,
+  options: { readonly withTitle?: boolean } = {},
+): string | undefined {
+  if (change === undefined) return undefined;
+  // Joined with semicolons, so a line's own closing stop would double up ("this week.; status").
+  const lines = change.lines.map((l) => l.trim().replace(/[.;]$/, '')).filter((l) => l !== '');
+  // Beside an Action column the title would say it twice: the lines alone, the title when there are none.
+  if (options.withTitle === false) return lines.length > 0 ? lines.join('; ') : change.title;
+  return lines.length > 0 ? `${change.title} — ${lines.join('; ')}` : change.title;
+}

@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import type { EhrState, EhrStateEntry, ProposalDetail } from '../../api/types.js';
 import { formatDate, formatDateTime, humanize, maskIdentifier } from '../../ui/format.js';
 import { actorName } from '../../ui/patient-label.js';
-import { diffRows, diffVersions } from './diff-rows.js';
+import { diffRows, diffVersions, revisionDiffRows, type DiffRow } from './diff-rows.js';
 import { SafeNarrative } from '../../ui/safe-html.js';
 import { statusLabel } from './labels.js';
 
@@ -163,6 +163,82 @@ function PatientFacts(props: { readonly entry: EhrStateEntry | undefined }): Rea
           ))}
       </dl>
     </>
+  );
+}
+
+/**
+ * What this revision changed against the one it replaced (an edit, or a rebase after a conflict),
+ * so the next reviewer sees exactly what someone else altered before approving it.
+ */
+export function RevisionDiffPanel(props: {
+  readonly revision: number;
+  readonly detail: ProposalDetail;
+  readonly previous: ProposalDetail | { readonly unreadable: string };
+}): ReactNode {
+  const p = props.previous;
+  const before = props.revision - 1;
+  return (
+    <section className="panel diff-panel" aria-labelledby="revision-diff-title">
+      <h2 id="revision-diff-title">What changed since revision {before}</h2>
+      {'unreadable' in p ? (
+        <p className="error" role="alert">
+          Could not read revision {before}: {p.unreadable}
+        </p>
+      ) : (
+        <>
+          <p>
+            Revision {before} was {statusLabel(p.status).toLowerCase()}; this revision {props.detail.revision} was
+            drafted by {actorName(props.detail.draftedBy)}. Check each change before approving.
+          </p>
+          <ChangeTable
+            rows={revisionDiffRows(p.payload, props.detail.payload)}
+            caption={`Fields changed from revision ${before} to revision ${props.detail.revision}`}
+            beforeLabel={`Revision ${before}`}
+            afterLabel={`Revision ${props.detail.revision}`}
+            none="Nothing in what would be written changed (the revision was rebased on the EHR's current version)."
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function ChangeTable(props: {
+  readonly rows: readonly DiffRow[];
+  readonly caption: string;
+  readonly beforeLabel: string;
+  readonly afterLabel: string;
+  readonly none: string;
+}): ReactNode {
+  if (props.rows.length === 0) return <p className="muted">{props.none}</p>;
+  return (
+    <table className="data revision-diff">
+      <caption className="visually-hidden">{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Change</th>
+          <th scope="col">{props.beforeLabel}</th>
+          <th scope="col">{props.afterLabel}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r, i) => (
+          <tr key={i}>
+            <th scope="row">
+              <code>{r.path}</code>
+            </th>
+            <td>{r.change}</td>
+            <td className="before">
+              <code>{r.before}</code>
+            </td>
+            <td className="after">
+              <code>{r.after}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -1,8 +1,9 @@
 /**
  * @module One proposal opened for review: what would be written, the EHR's current state beside
  * it, the patient, the evidence, the diff when the EHR changed since drafting, and the history;
- * approve (bound to the content hash shown), reject with a reason, edit (a new revision someone
- * else must approve), assign to me. Keyboard: a, r, e, m, u.
+ * approve (bound to the content hash shown), reject with a reason, edit (a form; a new revision
+ * someone else must approve), assign to me, roll back a written change, retry a failed write. Only
+ * what the server says this reader may do (`allowedActions`) is offered. Keyboard: a, r, e, m, u.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { answer, describeError } from '../../api/client.js';
@@ -13,18 +14,34 @@ import { formatDateTime, formatDue, humanize, shortId } from '../../ui/format.js
 import { actorName, patientLine } from '../../ui/patient-label.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { priorityNames, proposalHeading, statusLabel } from './labels.js';
-import { ApproveDialog, EditDialog, RejectDialog, type DecisionOutcome } from './decision-dialogs.js';
-import { DiffPanel, EhrStatePanel, HistoryPanel, PayloadPanel, type EhrState } from './proposal-panels.js';
+import { ApproveDialog, RejectDialog, RollbackDialog, type DecisionOutcome } from './decision-dialogs.js';
+import { EditDialog } from './edit-dialog.js';
+import {
+  DiffPanel,
+  EhrStatePanel,
+  HistoryPanel,
+  PayloadPanel,
+  RevisionDiffPanel,
+  type EhrState,
+} from './proposal-panels.js';
 
-type Open = 'approve' | 'reject' | 'edit' | undefined;
+type Open = 'approve' | 'reject' | 'edit' | 'rollback' | undefined;
 
-export function ProposalReview(props: { readonly id: string }): ReactNode {
+export function ProposalReview(props: {
+  readonly id: string;
+  /** What the decision that opened this revision said. */
+  readonly notice?: string | undefined;
+  /** Records the message for the revision a decision opens next (this component is replaced then). */
+  readonly onOpenNext?: (id: string, message: string) => void;
+}): ReactNode {
   const { api, me, can } = useSession();
   const [detail, setDetail] = useState<ProposalDetail | undefined>();
   const [state, setState] = useState<EhrState | { error: string } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [dialog, setDialog] = useState<Open>();
-  const [notice, setNotice] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>(props.notice);
+  // The revision this one replaced, for the diff between them (an audited read, like this one).
+  const [previous, setPrevious] = useState<ProposalDetail | { unreadable: string } | undefined>();
 
   const load = useCallback(async () => {
     setError(undefined);
@@ -33,12 +50,22 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
     const ehrState = answer(api.http.GET('/review/{id}/ehr-state', { params })).catch((e: unknown) => ({
       error: describeError(e),
     }));
+    let got: ProposalDetail;
     try {
-      setDetail(await answer(api.http.GET('/review/{id}', { params })));
+      got = await answer(api.http.GET('/review/{id}', { params }));
+      setDetail(got);
     } catch (e) {
       setError(describeError(e));
       return;
     }
+    if (got.supersedes !== undefined) {
+      const before = got.supersedes;
+      setPrevious(
+        await answer(api.http.GET('/review/{id}', { params: { path: { id: before } } })).catch((e: unknown) => ({
+          unreadable: describeError(e),
+        })),
+      );
+    } else setPrevious(undefined);
     setState(await ehrState);
   }, [api, props.id]);
 
@@ -46,8 +73,11 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
     void load();
   }, [load]);
 
-  const pending = detail?.status === 'pending_review';
+  // What the server says this reader may do now, by the rule the decisions enforce.
+  const allowed = new Set(detail?.allowedActions ?? []);
+  const may = (a: 'approve' | 'reject' | 'edit' | 'assign' | 'rollback' | 'retry'): boolean => allowed.has(a);
   const mayDecide = detail !== undefined && can('review.decide', detail.site);
+  const ownDraft = detail?.status === 'pending_review' && detail.draftedBy.id === me.id && mayDecide;
   const assignToMe = async (): Promise<void> => {
     if (detail === undefined) return;
     try {
@@ -61,11 +91,15 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
     }
   };
 
-  const retryable = detail?.status === 'failed' && detail.error?.retryable === true;
   const retryNow = async (): Promise<void> => {
     if (detail === undefined) return;
     try {
-      await answer(api.http.POST('/review/{id}/retry', { params: { path: { id: detail.id } } }));
+      await answer(
+        api.http.POST('/review/{id}/retry', {
+          params: { path: { id: detail.id } },
+          body: { contentHash: detail.contentHash },
+        }),
+      );
       setNotice('Sent to the EHR again.');
     } catch (e) {
       setNotice(describeError(e));
@@ -74,18 +108,20 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
   };
 
   useShortcuts({
-    a: () => pending && mayDecide && setDialog('approve'),
-    r: () => pending && mayDecide && setDialog('reject'),
-    e: () => pending && mayDecide && setDialog('edit'),
-    m: () => void assignToMe(),
+    a: () => may('approve') && setDialog('approve'),
+    r: () => may('reject') && setDialog('reject'),
+    e: () => may('edit') && setDialog('edit'),
+    m: () => may('assign') && void assignToMe(),
     u: () => navigate('review'),
   });
 
   const decided = (o: DecisionOutcome): void => {
     setDialog(undefined);
     setNotice(o.message);
-    if (o.next !== undefined) navigate('review', o.next);
-    else void load();
+    if (o.next !== undefined) {
+      props.onOpenNext?.(o.next, o.message);
+      navigate('review', o.next);
+    } else void load();
   };
 
   if (error !== undefined) {
@@ -156,9 +192,11 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
         </dd>
         <dt>Reversible</dt>
         <dd>
-          {detail.reversible
-            ? 'Yes: it can be rolled back'
-            : `No — ${detail.irreversibleReason ?? 'it cannot be undone'}`}
+          {detail.status === 'rolled_back'
+            ? 'Rolled back'
+            : detail.reversible
+              ? 'Yes: it can be rolled back'
+              : `No — ${detail.irreversibleReason ?? 'it cannot be undone'}`}
         </dd>
         <dt>Assigned</dt>
         <dd>
@@ -168,6 +206,12 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
               ? 'Me'
               : (detail.assigneeName ?? 'Someone else')}
         </dd>
+        {detail.rollbackReason !== undefined && (
+          <>
+            <dt>Rolled back because</dt>
+            <dd>{detail.rollbackReason}</dd>
+          </>
+        )}
         {detail.rejection !== undefined && (
           <>
             <dt>Rejected because</dt>
@@ -186,29 +230,46 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
           {notice}
         </p>
       )}
-      {pending && mayDecide && (
+      {ownDraft && !may('approve') && (
+        <p className="help">
+          You drafted this revision: someone else must approve it. You can still edit, reject or assign it.
+        </p>
+      )}
+      {allowed.size > 0 && (
         <div className="actions start">
-          <button type="button" className="primary" onClick={() => setDialog('approve')} aria-keyshortcuts="a">
-            Approve <kbd>a</kbd>
-          </button>
-          <button type="button" className="danger-outline" onClick={() => setDialog('reject')} aria-keyshortcuts="r">
-            Reject <kbd>r</kbd>
-          </button>
-          <button type="button" onClick={() => setDialog('edit')} aria-keyshortcuts="e">
-            Edit <kbd>e</kbd>
-          </button>
-          <button type="button" onClick={() => void assignToMe()} aria-keyshortcuts="m">
-            Assign to me <kbd>m</kbd>
-          </button>
+          {may('approve') && (
+            <button type="button" className="primary" onClick={() => setDialog('approve')} aria-keyshortcuts="a">
+              Approve <kbd>a</kbd>
+            </button>
+          )}
+          {may('reject') && (
+            <button type="button" className="danger-outline" onClick={() => setDialog('reject')} aria-keyshortcuts="r">
+              Reject <kbd>r</kbd>
+            </button>
+          )}
+          {may('edit') && (
+            <button type="button" onClick={() => setDialog('edit')} aria-keyshortcuts="e">
+              Edit <kbd>e</kbd>
+            </button>
+          )}
+          {may('assign') && detail.assigneeId !== me.id && (
+            <button type="button" onClick={() => void assignToMe()} aria-keyshortcuts="m">
+              Assign to me <kbd>m</kbd>
+            </button>
+          )}
+          {may('retry') && (
+            <button type="button" className="primary" onClick={() => void retryNow()}>
+              Retry now
+            </button>
+          )}
+          {may('rollback') && (
+            <button type="button" className="danger-outline" onClick={() => setDialog('rollback')}>
+              Roll back
+            </button>
+          )}
         </div>
       )}
-      {retryable && mayDecide && (
-        <div className="actions start">
-          <button type="button" className="primary" onClick={() => void retryNow()}>
-            Retry now
-          </button>
-        </div>
-      )}
+      {previous !== undefined && <RevisionDiffPanel revision={detail.revision} previous={previous} detail={detail} />}
       {detail.diff !== undefined && <DiffPanel diff={detail.diff} />}
       <div className="grid-2">
         <PayloadPanel detail={detail} />
@@ -218,6 +279,9 @@ export function ProposalReview(props: { readonly id: string }): ReactNode {
       {dialog === 'approve' && <ApproveDialog detail={detail} onDone={decided} onClose={() => setDialog(undefined)} />}
       {dialog === 'reject' && <RejectDialog detail={detail} onDone={decided} onClose={() => setDialog(undefined)} />}
       {dialog === 'edit' && <EditDialog detail={detail} onDone={decided} onClose={() => setDialog(undefined)} />}
+      {dialog === 'rollback' && (
+        <RollbackDialog detail={detail} onDone={decided} onClose={() => setDialog(undefined)} />
+      )}
     </section>
   );
 }

@@ -1,8 +1,10 @@
 /**
  * @module The review queue: pending proposals, most urgent first then by due time, paged and
- * filtered by the server (it stays fast at 100,000 pending). Rows show codes and references only;
- * what a proposal would write, and for whom, is read when it is opened (and audited then).
- * Keyboard: j/k or arrows move, Enter opens, x selects for bulk approval, ? lists the keys.
+ * filtered by the server (it stays fast at 100,000 pending). Each row names the patient (as the
+ * reader's role may see it) and the change in one line; the full content, the EHR beside it and the
+ * evidence are read when it is opened. Bulk approval is offered only where the server says the
+ * reader may approve (never their own draft), and asks for confirmation listing each patient and
+ * change. Keyboard: j/k or arrows move, Enter opens, x selects for bulk approval, ? lists the keys.
  */
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { answer, compact, describeError } from '../../api/client.js';
@@ -14,7 +16,8 @@ import { formatAge, formatDue, humanize, shortId } from '../../ui/format.js';
 import { patientLine } from '../../ui/patient-label.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { ShortcutHelp } from './shortcut-help.js';
-import { actionLabel, isActionType, priorityNames, type ActionType } from './labels.js';
+import { actionLabel, changeLine, isActionType, priorityNames, type ActionType } from './labels.js';
+import { BulkApproveDialog } from './decision-dialogs.js';
 
 interface Filters {
   readonly status: string;
@@ -46,6 +49,7 @@ export function ReviewQueue(): ReactNode {
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<string | undefined>();
   const [help, setHelp] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const rows = useRef<HTMLTableSectionElement>(null);
   const cursor = cursors.at(-1);
   const mayDecide = can('review.decide', site);
@@ -85,7 +89,7 @@ export function ReviewQueue(): ReactNode {
     rows.current?.querySelectorAll<HTMLElement>('tr')[i]?.focus();
   };
   const toggle = (p: ProposalSummary | undefined): void => {
-    if (p === undefined || !p.reversible || !mayDecide) return;
+    if (p === undefined || !bulkable(p)) return;
     setChecked((c) => {
       const n = new Set(c);
       if (n.has(p.id)) n.delete(p.id);
@@ -105,8 +109,9 @@ export function ReviewQueue(): ReactNode {
     '?': () => setHelp(true),
   });
 
+  const chosen = items.filter((p) => checked.has(p.id));
   const bulkApprove = async (): Promise<void> => {
-    const chosen = items.filter((p) => checked.has(p.id));
+    setConfirming(false);
     setNotice(undefined);
     try {
       const r = await answer(
@@ -223,11 +228,11 @@ export function ReviewQueue(): ReactNode {
       )}
       {mayDecide && (
         <div className="actions start">
-          <button type="button" className="primary" disabled={checked.size === 0} onClick={() => void bulkApprove()}>
+          <button type="button" className="primary" disabled={checked.size === 0} onClick={() => setConfirming(true)}>
             Approve selected ({checked.size})
           </button>
           <span className="muted">
-            Bulk approval is for reversible proposals; irreversible ones are approved one by one.
+            Bulk approval is for reversible proposals someone else drafted; irreversible ones are approved one by one.
           </span>
         </div>
       )}
@@ -243,6 +248,7 @@ export function ReviewQueue(): ReactNode {
             <th scope="col">Priority</th>
             <th scope="col">Action</th>
             <th scope="col">Patient</th>
+            <th scope="col">Change</th>
             <th scope="col">Workflow</th>
             <th scope="col">Why</th>
             <th scope="col">Due</th>
@@ -266,16 +272,16 @@ export function ReviewQueue(): ReactNode {
               >
                 {mayDecide && (
                   <td>
-                    {p.reversible ? (
+                    {bulkable(p) ? (
                       <input
                         type="checkbox"
-                        aria-label={`Select ${actionLabel(p.action)} ${shortId(p.id)} for bulk approval`}
+                        aria-label={`Select ${actionLabel(p.action)} for ${patientLine(p.patientLabel) ?? shortId(p.id)} for bulk approval`}
                         checked={checked.has(p.id)}
                         onChange={() => toggle(p)}
                       />
                     ) : (
-                      <span className="muted" title="Irreversible: approve on its own">
-                        —
+                      <span className="muted" title={notBulkable(p, me.id)}>
+                        —<span className="visually-hidden"> {notBulkable(p, me.id)}</span>
                       </span>
                     )}
                   </td>
@@ -289,6 +295,7 @@ export function ReviewQueue(): ReactNode {
                   {!p.reversible && <span className="badge"> irreversible</span>}
                 </td>
                 <td>{patientLine(p.patientLabel) ?? '—'}</td>
+                <td className="change">{changeLine(p.change, { withTitle: false }) ?? '—'}</td>
                 <td>{p.workflow ?? '—'}</td>
                 <td>{humanize(p.reasonCode)}</td>
                 <td>{overdue ? <span className="badge overdue">{formatDue(p.dueAt)}</span> : formatDue(p.dueAt)}</td>
@@ -328,6 +335,28 @@ export function ReviewQueue(): ReactNode {
         </button>
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      {confirming && chosen.length > 0 && (
+        <BulkApproveDialog
+          items={chosen.map((p) => ({
+            id: p.id,
+            patient: patientLine(p.patientLabel) ?? 'No patient named',
+            change: changeLine(p.change) ?? actionLabel(p.action),
+          }))}
+          onConfirm={() => void bulkApprove()}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </section>
   );
+}
+
+/** Whether a row may join a bulk approval: reversible, and the server lets this reader approve it. */
+function bulkable(p: ProposalSummary): boolean {
+  return p.reversible && (p.allowedActions ?? []).includes('approve');
+}
+
+function notBulkable(p: ProposalSummary, meId: string): string {
+  if (!p.reversible) return 'Irreversible: approve on its own';
+  if (p.draftedBy.id === meId) return 'You drafted it: someone else approves it';
+  return 'You may not approve this one';
 }

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { roles as allRoles } from '@steward/core';
 import { roleAllows } from '@steward/governance';
-import { proposalStatuses, type ActionRegistry } from '@steward/proposals';
+import { proposalStatuses, reviewActions, type ActionRegistry } from '@steward/proposals';
 import {
   DateTime,
   JsonBody,
@@ -42,7 +42,16 @@ export const ProposalError = Type.Object({
   exhausted: Maybe(Type.Boolean()),
 });
 
-/** A proposal as the queue lists it: ids and codes, no PHI. */
+/** How the action reads for a reviewer, from its definition's `render` (an extension's included). */
+export const ActionRendering = Type.Object({
+  title: Type.String(),
+  lines: List(Type.String()),
+});
+
+/** A decision a person can take on a proposal. */
+export const ReviewAction = Type.Enum(reviewActions);
+
+/** A proposal as the queue lists it, with the patient as the reader may see it and its change in one line. */
 export const ProposalSummary = Type.Object({
   id: Type.String(),
   lineageId: Type.String(),
@@ -76,6 +85,13 @@ export const ProposalSummary = Type.Object({
   error: Maybe(ProposalError),
   createdAt: DateTime,
   updatedAt: DateTime,
+  /**
+   * What the reader may do with it now, decided by the rule the decision routes enforce (site
+   * permission, never approving one's own draft or edit, the approval policy's roles, its status).
+   */
+  allowedActions: Maybe(List(ReviewAction)),
+  /** The change as its action renders it (on the queue). */
+  change: Maybe(ActionRendering),
 });
 export type ProposalSummary = Static<typeof ProposalSummary>;
 
@@ -89,10 +105,13 @@ export const HistoryEntry = Type.Object({
   at: DateTime,
 });
 
-/** How the action reads for a reviewer, from its definition's `render` (an extension's included). */
-export const ActionRendering = Type.Object({
-  title: Type.String(),
-  lines: List(Type.String()),
+/** One field of the edit form, from the action's definition (`fields` of `defineAction`). */
+export const ActionField = Type.Object({
+  path: Type.String({ description: 'slash-separated path in the payload, e.g. note/0/text' }),
+  label: Type.String(),
+  kind: Type.Enum(['text', 'long-text', 'choice', 'date-time']),
+  options: Maybe(List(Type.String())),
+  help: Maybe(Type.String()),
 });
 
 /** Opened for review: the summary with what would be written, for whom, why, what changed, and its history. */
@@ -104,6 +123,9 @@ export const ProposalDetail = Type.Object({
   evidence: JsonObject,
   diff: Maybe(JsonObject),
   rejection: Maybe(Type.String()),
+  rollbackReason: Maybe(Type.String()),
+  /** The fields a reviewer edits in a form (none: the action declares none, JSON only). */
+  form: List(ActionField),
   history: List(HistoryEntry),
 });
 
@@ -153,6 +175,12 @@ export const ApproveBody = Strict({
   contentHash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256, hex' }),
 });
 export const RejectBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 2000 }) });
+export const RollbackBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }) });
+export const RetryBody = Strict({
+  contentHash: Type.Optional(
+    Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the content seen (SHA-256, hex)' }),
+  ),
+});
 // The payload is a FHIR resource or a message, checked by the desk for its action type.
 export const EditBody = Strict({ payload: JsonBody });
 export const AssignBody = Strict({

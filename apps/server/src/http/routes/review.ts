@@ -32,6 +32,8 @@ import {
   QueuePage,
   queueQuery,
   RejectBody,
+  RetryBody,
+  RollbackBody,
 } from '../contract/review.js';
 import { typed } from '../typed.js';
 import { labelProposals } from '../item-labels.js';
@@ -88,6 +90,7 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
       return {
         ...detail!,
         rendering: renderingOf(kernel, got.action, got.payload),
+        form: kernel.actions.fields(got.action),
         patient: reviewablePatient(got.patient),
       };
     },
@@ -158,12 +161,17 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     {
       schema: {
         tags: ['review'],
-        summary: 'Undo a committed change with a compensating write (refused, with the reason, when irreversible)',
+        summary:
+          'Undo a committed change with a compensating write, saying why (refused, with the reason, when irreversible)',
         params: IdParams,
+        body: RollbackBody,
         response: { 200: Outcome, ...errors },
       },
     },
-    async (request) => toOutcome(await kernel.applier.rollback(contextOf(request), request.params.id)),
+    async (request) =>
+      toOutcome(
+        await kernel.applier.rollback(contextOf(request), request.params.id, { reason: request.body.reason.trim() }),
+      ),
   );
 
   api.post(
@@ -171,14 +179,16 @@ export function reviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     {
       schema: {
         tags: ['review'],
-        summary: 'Commit again a proposal that failed for a passing reason (same content, same approval)',
+        summary:
+          'Commit again a proposal that failed for a passing reason (same content, same approval; 409 if not the content seen)',
         params: IdParams,
+        body: RetryBody,
         response: { 200: Outcome, ...errors },
       },
     },
     async (request) => {
       const ctx = contextOf(request);
-      const r = await kernel.applier.retry(ctx, request.params.id);
+      const r = await kernel.applier.retry(ctx, request.params.id, request.body);
       return commitApproved(kernel, ctx, r.proposal);
     },
   );
