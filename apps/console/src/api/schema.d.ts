@@ -272,6 +272,8 @@ export type paths = {
         query?: {
           actor?: string;
           after?: string;
+          /** @description a break-glass episode id: the accesses made under it */
+          breakGlass?: string;
           /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
           event?: string;
           from?: string;
@@ -402,6 +404,8 @@ export type paths = {
       parameters: {
         query?: {
           actor?: string;
+          /** @description a break-glass episode id: the accesses made under it */
+          breakGlass?: string;
           /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
           event?: string;
           from?: string;
@@ -562,6 +566,7 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            cookie?: boolean;
             password: string;
             totpCode?: string;
             username: string;
@@ -615,7 +620,8 @@ export type paths = {
               /** Format: date-time */
               expiresAt: string;
               idleTimeoutSeconds: number;
-              sessionToken: string;
+              sessionCookie: boolean;
+              sessionToken?: string;
             };
           };
         };
@@ -4179,6 +4185,7 @@ export type paths = {
                 /** Format: date-time */
                 startedAt: string;
               }[];
+              breakGlassEligible: boolean;
               grants: {
                 id: string;
                 purposeOfUse: string;
@@ -4187,6 +4194,7 @@ export type paths = {
                 workflow: string;
               }[];
               id: string;
+              idleTimeoutSeconds?: number;
               kind: string;
               name: string;
               /** @description Each action the grants allow, with the sites where ("*" for every site) */
