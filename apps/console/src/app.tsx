@@ -1,6 +1,8 @@
 /**
  * @module The console's frame: a skip link, the header (who is signed in, the site in view,
  * break-glass, sign out), the navigation limited to the screens the grants allow, and the screen.
+ * A site open by break-glass is in the site picker while the episode lasts (its screens are the
+ * chart-reading ones), and leaves it when the episode ends.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session/session.js';
@@ -22,12 +24,21 @@ function sitesOf(permissions: Readonly<Record<string, readonly string[]>>): stri
 export function App(): ReactNode {
   const session = useSession();
   const route = useRoute();
-  const allowed = screens.filter((s) => s.permissions.some((p) => session.can(p)));
   const sites = sitesOf(session.me.permissions);
   const named = sites.filter((s) => s !== '*');
+  const granted = new Set(session.me.grants.map((g) => g.site));
   const [site, setSite] = useState<string | undefined>(sites.includes('*') ? undefined : named[0]);
   const [breakGlass, setBreakGlass] = useState(false);
+  // A site only break-glass opens shows the screens allowed there (reading charts), not the others.
+  const byBreakGlass = site !== undefined && !granted.has(site) && !granted.has('*');
+  const allowed = screens.filter((s) => s.permissions.some((p) => session.can(p, byBreakGlass ? site : undefined)));
   const current = allowed.find((s) => s.path === route.screen) ?? allowed[0];
+  const mayBreakGlass = session.me.breakGlassEligible || session.can('phi.read');
+
+  useEffect(() => {
+    // The site in view is no longer allowed (a break-glass episode ended): back to a granted one.
+    if (site !== undefined && !sites.includes(site) && !sites.includes('*')) setSite(named[0]);
+  }, [site, sites, named]);
 
   useEffect(() => {
     document.title = current !== undefined ? `${current.title} · Steward` : 'Steward';
@@ -63,7 +74,7 @@ export function App(): ReactNode {
               {sites.includes('*') && <option value="*">All sites</option>}
               {named.map((s) => (
                 <option key={s} value={s}>
-                  {s}
+                  {granted.has(s) || granted.has('*') ? s : `${s} (break-glass)`}
                 </option>
               ))}
             </select>
@@ -71,9 +82,11 @@ export function App(): ReactNode {
           <span className="who" aria-label="Signed in as">
             {session.me.name}
           </span>
-          <button type="button" className="danger-outline" onClick={() => setBreakGlass(true)}>
-            Break glass
-          </button>
+          {mayBreakGlass && (
+            <button type="button" className="danger-outline" onClick={() => setBreakGlass(true)}>
+              Break glass
+            </button>
+          )}
           <button type="button" onClick={() => void session.signOut()}>
             Sign out
           </button>
@@ -82,7 +95,7 @@ export function App(): ReactNode {
       <main id="main" tabIndex={-1}>
         {current === undefined ? <NothingAllowed /> : <Screen def={current} params={route.params} />}
       </main>
-      {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} />}
+      {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} onStarted={setSite} />}
     </SiteContext.Provider>
   );
 }

@@ -701,6 +701,44 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the sign-in page may say before anyone signs in: whether the sandbox demo runs (no data) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              demo: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/token': {
     parameters: {
       query?: never;
@@ -4202,6 +4240,8 @@ export type paths = {
                 [key: string]: string[];
               };
               scopes?: string[];
+              /** Format: date-time */
+              serverTime: string;
             };
           };
         };

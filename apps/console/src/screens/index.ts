@@ -5,6 +5,7 @@ import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
 import { DashboardsScreen } from './dashboards/dashboards-screen.js';
+import { ComplianceScreen } from './compliance/compliance-screen.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -25,4 +26,5 @@ export const screens: readonly ScreenDef[] = [
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },
+  { path: 'compliance', title: 'Break-glass review', permissions: ['break_glass.review'], component: ComplianceScreen },
 ];

@@ -24,6 +24,9 @@ export const LoginResult = Type.Object({
   idleTimeoutSeconds: Type.Integer(),
 });
 
+/** Said to anyone (no data): the sandbox demo runs, so its accounts can be printed with `steward demo-accounts`. */
+export const SignInInfo = Type.Object({ demo: Type.Boolean() });
+
 export const Grant = Type.Object({
   id: Type.String(),
   role: Type.String(),
@@ -63,6 +66,8 @@ export const Me = Type.Object({
   ),
   /** Whether this user may start break-glass access (so the console offers it, or says why not). */
   breakGlassEligible: Type.Boolean(),
+  /** The server's clock at this answer (time left on break-glass is counted on it). */
+  serverTime: DateTime,
   /** For a session: the idle limit the server enforces, which the console's lock follows. */
   idleTimeoutSeconds: Maybe(Type.Integer()),
   breakGlass: List(

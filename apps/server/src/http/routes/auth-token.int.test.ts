@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeTargets } from '@steward/store/testing';
 import { generateTotpSecret, totpCode } from '@steward/governance';
+import { buildApp } from '../app.js';
 import { bearer, openTestApp, principalWith, testHttpConfig, type TestApp } from '../../testing.js';
 
 const target = storeTargets()[0];
@@ -131,6 +132,18 @@ describe('the console session cookie', () => {
     assert.equal(forgedLogin.login.statusCode, 403);
     assert.equal(forgedLogin.login.json<{ code: string }>().code, 'CSRF_REFUSED');
     assert.equal(forgedLogin.setCookie, '');
+  });
+
+  it('tells the sign-in page, before anyone signs in, whether the demo runs (nothing else)', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/auth/sign-in' });
+    assert.equal(plain.statusCode, 200, plain.body);
+    assert.deepEqual(plain.json(), { demo: false });
+    const demo = await buildApp(t.kernel, testHttpConfig, t.logger, { demo: true });
+    try {
+      assert.deepEqual((await demo.inject({ method: 'GET', url: '/auth/sign-in' })).json(), { demo: true });
+    } finally {
+      await demo.close();
+    }
   });
 
   it('leaves bearer tokens as they were: no cookie, no CSRF header', async () => {

@@ -8,11 +8,24 @@ import type { Kernel } from '../../kernel.js';
 import type { AppConfig } from '../app.js';
 import { assertCsrfHeader, contextOf, sessionCookieName, sessionCookieOf } from '../authenticate.js';
 import { errors, NoContent } from '../contract/common.js';
-import { LoginBody, LoginResult, Me } from '../contract/auth.js';
+import { LoginBody, LoginResult, Me, SignInInfo } from '../contract/auth.js';
 import { typed } from '../typed.js';
 
-export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConfig): void {
+export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConfig, demo = false): void {
   const api = typed(app);
+  api.get(
+    '/auth/sign-in',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'What the sign-in page may say before anyone signs in: whether the sandbox demo runs (no data)',
+        security: [],
+        response: { 200: SignInInfo },
+      },
+    },
+    () => ({ demo }),
+  );
   api.post(
     '/auth/login',
     {
@@ -87,6 +100,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel, config: AppConf
         grants,
         permissions,
         breakGlassEligible,
+        serverTime: kernel.clock.now(),
         ...(actor.authMethod === 'session' ? { idleTimeoutSeconds: config.sessionIdleMinutes * 60 } : {}),
         breakGlass,
       };
