@@ -160,6 +160,36 @@ describe('the console session cookie', () => {
     assert.equal(setCookie, '');
   });
 
+  it('sets the cookie behind a trusted TLS proxy (X-Forwarded-Proto), never on a client’s own say-so', async () => {
+    const proxied = await buildApp(t.kernel, { ...testHttpConfig, trustProxy: ['127.0.0.1'] }, t.logger);
+    try {
+      const via = async (app: typeof proxied, remoteAddress: string) => {
+        const name = `proxied-${++n}`;
+        const u = await principalWith(t.kernel, name, { role: 'coordinator', site: 'north' });
+        const secret = generateTotpSecret();
+        await t.kernel.bootstrap.users.confirmTotp(u.id, secret, totpCode(secret, t.clock.now()), bootstrap);
+        t.clock.advance(30_000);
+        const r = await app.inject({
+          method: 'POST',
+          url: '/auth/login',
+          remoteAddress,
+          headers: { ...csrf, host: 'steward.example.org', 'x-forwarded-proto': 'https' },
+          payload: {
+            username: name,
+            password: 'a test password of length',
+            totpCode: totpCode(secret, t.clock.now()),
+            cookie: true,
+          },
+        });
+        return r.json<{ sessionCookie: boolean }>().sessionCookie;
+      };
+      assert.equal(await via(proxied, '127.0.0.1'), true, 'the named proxy terminated TLS');
+      assert.equal(await via(proxied, '198.51.100.7'), false, 'anyone else is not believed');
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('expires at the server after the idle limit, whatever the browser does', async () => {
     const { cookie } = await cookieLogin();
     t.clock.advance(testHttpConfig.sessionIdleMinutes * 60_000 + 1000);
