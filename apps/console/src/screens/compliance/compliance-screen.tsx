@@ -191,7 +191,7 @@ function Reads({ entries }: { readonly entries: readonly AuditEntry[] }): ReactN
             </td>
             <td>
               {accessLabel(x.event)}
-              {x.reason !== undefined && <div className="muted">{x.reason}</div>}
+              {x.reason !== undefined && <div className="muted">{reasonLabel(x.reason)}</div>}
             </td>
             <td>
               {x.patientIds.length === 0
@@ -213,4 +213,10 @@ function accessLabel(event: string): string {
   if (event === 'phi.read') return 'Read a chart';
   if (event === 'phi.search') return 'Searched charts';
   return humanize(event.replace('.', ' '));
+}
+
+/** A search's `referrals:3` as "3 shown"; any other reason as written. */
+function reasonLabel(reason: string): string {
+  const shown = /^[a-z_]+:(\d+)$/.exec(reason);
+  return shown !== null ? `${shown[1]} shown` : reason;
 }

@@ -235,6 +235,8 @@ describe('the console session cookie', () => {
     assert.deepEqual(during.permissions['phi.search'], ['north', 'south']);
     assert.deepEqual(during.permissions['phi.read'], ['north', 'south']);
     assert.deepEqual(during.permissions['phi.write'], ['north']);
+    assert.deepEqual(during.permissions['directory.read'], ['north', 'south'], 'the names a referral is shown with');
+    assert.equal(during.permissions['review.decide']?.includes('south'), false);
     const read = await t.app.inject({ method: 'GET', url: '/followups?site=south', headers: { cookie } });
     assert.equal(read.statusCode, 200, read.body);
 
