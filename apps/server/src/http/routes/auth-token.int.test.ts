@@ -18,14 +18,15 @@ const bootstrap = {
   authMethod: 'local-operator',
 } as const;
 
-describe('DELETE /auth/token', () => {
-  let t: TestApp;
-  before(async () => {
-    if (target === undefined) throw new Error('no store target');
-    t = await openTestApp(await target.open());
-  });
-  after(async () => t.close());
+// One app for the file: opening a store is most of its cost.
+let t: TestApp;
+before(async () => {
+  if (target === undefined) throw new Error('no store target');
+  t = await openTestApp(await target.open());
+});
+after(async () => t.close());
 
+describe('DELETE /auth/token', () => {
   it('revokes the token that carries the request, and only it', async () => {
     const svc = await principalWith(t.kernel, 'nightly', { role: 'automation', site: 'north' });
     const other = await principalWith(t.kernel, 'other', { role: 'automation', site: 'north' });
@@ -67,13 +68,6 @@ describe('DELETE /auth/token', () => {
  * request it authenticates needs X-Steward-CSRF; the server's idle limit and logout end it.
  */
 describe('the console session cookie', () => {
-  let t: TestApp;
-  before(async () => {
-    if (target === undefined) throw new Error('no store target');
-    t = await openTestApp(await target.open());
-  });
-  after(async () => t.close());
-
   const csrf = { 'x-steward-csrf': '1' };
   let n = 0;
   /** A new user with TOTP, signed in through the cookie; answers the login and the cookie header. */
