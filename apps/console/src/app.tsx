@@ -1,6 +1,8 @@
 /**
  * @module The console's frame: a skip link, the header (who is signed in, the site in view,
  * break-glass, sign out), the navigation limited to the screens the grants allow, and the screen.
+ * A site open by break-glass is in the site picker while the episode lasts (its screens are the
+ * chart-reading ones), and leaves it when the episode ends.
  */
 import { createContext, Suspense, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session/session.js';
@@ -23,14 +25,23 @@ function sitesOf(permissions: Readonly<Record<string, readonly string[]>>): stri
 export function App(): ReactNode {
   const session = useSession();
   const route = useRoute();
-  const allowed = screens.filter((s) => s.permissions.some((p) => session.can(p)));
   const sites = sitesOf(session.me.permissions);
   const named = sites.filter((s) => s !== '*');
+  const granted = new Set(session.me.grants.map((g) => g.site));
   const [site, setSite] = useState<string | undefined>(sites.includes('*') ? undefined : named[0]);
   const [breakGlass, setBreakGlass] = useState(false);
   // Every time on the screens is shown in the site's zone (ui/format.ts): the screen waits for it.
   const zones = useSiteZone(site);
+  // A site only break-glass opens shows the screens allowed there (reading charts), not the others.
+  const byBreakGlass = site !== undefined && !granted.has(site) && !granted.has('*');
+  const allowed = screens.filter((s) => s.permissions.some((p) => session.can(p, byBreakGlass ? site : undefined)));
   const current = allowed.find((s) => s.path === route.screen) ?? allowed[0];
+  const mayBreakGlass = session.me.breakGlassEligible || session.can('phi.read');
+
+  useEffect(() => {
+    // The site in view is no longer allowed (a break-glass episode ended): back to a granted one.
+    if (site !== undefined && !sites.includes(site) && !sites.includes('*')) setSite(named[0]);
+  }, [site, sites, named]);
 
   useEffect(() => {
     document.title = current !== undefined ? `${current.title} · Steward` : 'Steward';
@@ -76,7 +87,7 @@ export function App(): ReactNode {
               {sites.includes('*') && <option value="*">All sites</option>}
               {named.map((s) => (
                 <option key={s} value={s}>
-                  {s}
+                  {granted.has(s) || granted.has('*') ? s : `${s} (break-glass)`}
                 </option>
               ))}
             </select>
@@ -84,9 +95,11 @@ export function App(): ReactNode {
           <span className="who" aria-label="Signed in as">
             {session.me.name}
           </span>
-          <button type="button" className="danger-outline" onClick={() => setBreakGlass(true)}>
-            Break glass
-          </button>
+          {mayBreakGlass && (
+            <button type="button" className="danger-outline" onClick={() => setBreakGlass(true)}>
+              Break glass
+            </button>
+          )}
           <button type="button" onClick={() => void session.signOut()}>
             Sign out
           </button>
@@ -99,7 +112,7 @@ export function App(): ReactNode {
           <Screen def={current} params={route.params} />
         )}
       </main>
-      {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} />}
+      {breakGlass && <BreakGlassDialog onClose={() => setBreakGlass(false)} onStarted={setSite} />}
     </SiteContext.Provider>
   );
 }

@@ -68,7 +68,10 @@ export async function startServer(
         })
       : undefined;
     const appConfig = { ...http, sessionIdleMinutes: config.governance.sessionIdleMinutes };
-    const app = await buildApp(kernel, appConfig, logger, ehr !== undefined ? { ehr } : {});
+    const app = await buildApp(kernel, appConfig, logger, {
+      ...(ehr !== undefined ? { ehr } : {}),
+      demo: sandbox !== undefined,
+    });
     // On stop: the clinic, then the API (requests in flight finish, notifications stop arriving),
     // then the EHR layer (a poll in flight stops between resources), the sandbox, the kernel.
     stack.push(async () => ehr?.stop());

@@ -25,6 +25,7 @@ export const errorCodes = {
   AUTH_SESSION_EXPIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
   AUTH_REAUTH_REQUIRED: { cause: 'user', retryable: false, status: 401, exit: 3 },
   FORBIDDEN: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  CSRF_REFUSED: { cause: 'user', retryable: false, status: 403, exit: 4 },
   BREAK_GLASS_NOT_ELIGIBLE: { cause: 'user', retryable: false, status: 403, exit: 4 },
   NOT_FOUND: { cause: 'user', retryable: false, status: 404, exit: 5 },
   ROUTE_NOT_FOUND: { cause: 'user', retryable: false, status: 404, exit: 5 },

@@ -127,9 +127,9 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  // Tokens that outlast the file: every sign-in moves the kernel's clock a TOTP step ahead of the EHR's real
-  // time, so after some minutes of it Steward's renewal would carry an assertion dated too far ahead.
-  const ehr = await startSandboxEhr({ accessTokenTtlSeconds: 86_400 });
+  // The EHR keeps Steward's (manual) clock: every sign-in moves it a TOTP step (and tests move it more), which
+  // against the EHR's real time would soon date Steward's SMART assertions too far ahead; tokens outlast the file.
+  const ehr = await startSandboxEhr({ accessTokenTtlSeconds: 86_400, clock: t.clock });
   const ehrToken = await tokenFor(ehr, ['system/*.*']);
   const admin = await principalWith(t.kernel, 'ehr-admin', { role: 'admin' });
   const adminCtx: RequestContext = {

@@ -1,11 +1,13 @@
 /**
- * @module Browser tests of the console's sign-in and session: sign-in with MFA, the idle warning and lock with re-authentication
- * that resumes the same screen, break-glass with its reason on screen, and a role that must not
- * see a patient not seeing it.
+ * @module Browser tests of the console's sign-in and session: sign-in with MFA, the session cookie
+ * surviving a reload and shared by a second tab, the idle warning and lock with re-authentication
+ * that resumes the same screen (and still locked after a reload), break-glass end to end (offered
+ * only to the eligible, the other site selectable with a countdown, the compliance review with the
+ * reads made under it), and a role that must not see a patient not seeing it.
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { principalWith } from '@steward/server/testing';
 import { signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
@@ -19,6 +21,52 @@ export function sessionTests(suite: ConsoleSuite): void {
     await world.staff('coord.north', 'coordinator', 'north');
     await world.staff('coord.south', 'coordinator', 'south', { breakGlass: true });
     await world.staff('compliance', 'compliance_officer', '*');
+    await world.staff('coord.west', 'coordinator', 'west');
+  });
+
+  it('a reload keeps the session, and the token never reaches the page', async () => {
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord.north');
+    const cookie = await sessionCookie(page.context());
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no script can read it');
+    await page.goto(`${world.url}/console/#/followups`);
+    await page.reload();
+    await page.getByRole('heading', { name: /^Follow-ups at north/ }).waitFor();
+    assert.equal(await page.getByLabel('Signed in as').innerText(), 'coord.north');
+    assert.equal(await page.getByRole('heading', { name: 'Sign in to Steward' }).count(), 0);
+    await page.close();
+  });
+
+  it('a second tab shares it, and signing out in one ends both', async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await signIn(first, world, 'coord.north');
+    const second = await context.newPage();
+    await second.goto(`${world.url}/console/#/referrals`);
+    await second.getByRole('heading', { name: /^Referrals at north/ }).waitFor();
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
+    // The first tab hears of it at once, without waiting for its next request.
+    await first.getByRole('heading', { name: 'Session locked' }).waitFor();
+    assert.equal((await context.cookies()).filter((c) => c.name === cookieName).length, 0, 'cleared');
+    await context.close();
+  });
+
+  it('still locked after the idle limit: a reload does not bring the session back', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install();
+    await signIn(page, world, 'coord.north');
+    await page.clock.fastForward(15 * 60_000 + 2_000);
+    await page.getByRole('heading', { name: 'Session locked' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Steward' }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Screens' }).count(), 0);
+
+    await context.close();
   });
 
   it('asks for password and TOTP first, refuses a wrong code, and lets the right one in', async () => {
@@ -46,12 +94,8 @@ export function sessionTests(suite: ConsoleSuite): void {
     const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
     const page = await browser.newPage();
     await page.clock.install();
-    const tokens = new Set<string>();
-    page.on('request', (r) => {
-      const auth = r.headers()['authorization'];
-      if (auth !== undefined) tokens.add(auth);
-    });
     await signIn(page, world, 'coord.north');
+    const { value: token } = await sessionCookie(page.context());
     await page.goto(`${world.url}/console/#/review/${proposal.id}`);
     await page.getByRole('heading', { name: /Change appointment status/ }).waitFor();
 
@@ -66,13 +110,10 @@ export function sessionTests(suite: ConsoleSuite): void {
     await page.clock.fastForward(15 * 60_000 + 2_000);
     await page.getByRole('heading', { name: 'Session locked' }).waitFor();
     assert.equal(await page.getByRole('heading', { name: /Change appointment status/ }).isVisible(), false);
-    // The token the page used is dead at the server.
+    // The session the page used is dead at the server.
     await waitFor(async () => {
-      for (const auth of tokens) {
-        const r = await world.t.app.inject({ method: 'GET', url: '/me', headers: { authorization: auth } });
-        if (r.statusCode !== 401) return false;
-      }
-      return true;
+      const r = await world.t.app.inject({ method: 'GET', url: '/me', headers: { cookie: `${cookieName}=${token}` } });
+      return r.statusCode === 401;
     });
     assert.equal(await page.getByLabel('Username').inputValue(), 'coord.north');
     await page.getByLabel('Password').fill(staffPassword);
@@ -82,15 +123,31 @@ export function sessionTests(suite: ConsoleSuite): void {
     await page.close();
   });
 
-  it('starts break-glass only with a reason, and shows the reason on screen while it lasts', async () => {
+  it('an ineligible user is not offered the form, and is told why at once', async () => {
     const page = await browser.newPage();
+    await signIn(page, world, 'coord.west');
+    await page.getByRole('button', { name: 'Break glass' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Break-glass access' });
+    await dialog.waitFor();
+    assert.match(await dialog.getByRole('alert').innerText(), /not on the break-glass list/);
+    assert.equal(await dialog.getByLabel(/Reason/).count(), 0, 'no form to fill in');
+    assert.equal(await page.getByRole('button', { name: 'Start break-glass access' }).count(), 0);
+    await page.close();
+  });
+
+  it('break-glass makes the other site’s queue visible, with a countdown banner, until it ends', async () => {
+    const page = await browser.newPage();
+    await page.clock.install();
     await signIn(page, world, 'coord.south');
+    const picker = page.getByLabel('Site in view');
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['south']);
     await page.getByRole('button', { name: 'Break glass' }).click();
     const start = page.getByRole('button', { name: 'Start break-glass access' });
     await page.getByLabel('Site code').fill('north');
     await page.getByLabel(/Reason/).fill('too short');
     assert.equal(await start.isDisabled(), true, 'a reason under 10 characters is not enough');
     await page.getByLabel(/Reason/).fill('Patient in ED, chart needed for emergency treatment');
+    await page.getByLabel(/Minutes/).fill('2');
     await start.click();
     const banner = page.locator('.break-glass-banner');
     await banner.waitFor();
@@ -98,8 +155,73 @@ export function sessionTests(suite: ConsoleSuite): void {
     assert.match(text, /Break-glass access active/);
     assert.match(text, /north/);
     assert.match(text, /Patient in ED, chart needed for emergency treatment/);
+    assert.match(text, /[12] min \d\d s left/);
+    await page.clock.fastForward(30_000);
+    assert.match(await banner.innerText(), /1 min [0-3]\d s left/, 'it counts down');
+
+    // The other site is in view, its chart screens (not the review queue) work.
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['north (break-glass)', 'south']);
+    assert.equal(await picker.inputValue(), 'north');
+    assert.equal(await page.getByRole('link', { name: 'Review queue' }).count(), 0);
+    await page.getByRole('link', { name: 'Follow-ups' }).click();
+    await page.getByRole('heading', { name: /^Follow-ups at north/ }).waitFor();
+    await page.getByRole('link', { name: 'Referrals' }).click();
+    await page.getByRole('heading', { name: /^Referrals at north/ }).waitFor();
+    await page.getByText(/\d+ referrals; \d+ overdue/).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no refusal');
     const episodes = await world.t.kernel.breakGlass.list({ unreviewedOnly: true });
     assert.ok(episodes.some((e) => e.site === 'north' && e.username === 'coord.south'));
+
+    // It ends: the banner goes, and the screens lose the site.
+    world.t.clock.advance(2 * 60_000);
+    await page.clock.fastForward(95_000);
+    await banner.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: /^Referrals at south/ }).waitFor();
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['south']);
+    await page.close();
+  });
+
+  it('the compliance officer reviews the use, with the reads made under it', async () => {
+    // An emergency physician of another site breaks the glass and searches north's follow-ups (through the API).
+    const doctor = await principalWith(
+      world.t.kernel,
+      'er.doctor',
+      { role: 'clinician_reviewer', site: 'east' },
+      {
+        breakGlass: true,
+      },
+    );
+    const as = { authorization: `Bearer ${doctor.token}` };
+    const started = await world.t.app.inject({
+      method: 'POST',
+      url: '/break-glass',
+      headers: as,
+      payload: { site: 'north', reason: 'Unconscious patient brought to the ED', minutes: 5 },
+    });
+    assert.equal(started.statusCode, 201, started.body);
+    assert.equal(
+      (await world.t.app.inject({ method: 'GET', url: '/followups?site=north', headers: as })).statusCode,
+      200,
+    );
+
+    const page = await browser.newPage();
+    await signIn(page, world, 'compliance');
+    assert.equal(await page.getByRole('button', { name: 'Break glass' }).count(), 0, 'reads no charts: not offered');
+    await page.getByRole('link', { name: 'Break-glass review' }).click();
+    const episode = page.getByRole('listitem').filter({ hasText: 'er.doctor at north' });
+    await episode.waitFor();
+    assert.match(await episode.innerText(), /Unconscious patient brought to the ED/);
+    await episode.getByRole('table').waitFor();
+    const reads = await episode.getByRole('table').innerText();
+    assert.match(reads, /Searched charts/, 'the follow-up search made under it');
+    assert.doesNotMatch(reads, /Break glass start/);
+    await episode.getByLabel(/Review note/).fill('Checked with the ED: justified, admitted patient.');
+    await episode.getByRole('button', { name: 'Record review' }).click();
+    await episode.waitFor({ state: 'detached' });
+    const reviewed = await world.t.kernel.breakGlass.list({});
+    assert.ok(reviewed.some((e) => e.username === 'er.doctor' && e.reviewedAt !== undefined));
+    await page.getByLabel('Include episodes already reviewed').check();
+    await page.getByRole('listitem').filter({ hasText: 'er.doctor at north' }).getByText('Reviewed').first().waitFor();
     await page.close();
   });
 
@@ -160,6 +282,17 @@ export function sessionTests(suite: ConsoleSuite): void {
     assert.equal(await rows.count(), 0, 'no table when the term names nobody');
     await page.close();
   });
+}
+
+const cookieName = '__Host-steward_session';
+
+/** The console's session cookie in a browser context (the test reads it; the page's script cannot). */
+async function sessionCookie(
+  context: BrowserContext,
+): Promise<{ value: string; httpOnly: boolean; secure: boolean; sameSite: string }> {
+  const cookie = (await context.cookies()).find((c) => c.name === cookieName);
+  if (cookie === undefined) throw new Error('no session cookie');
+  return cookie;
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

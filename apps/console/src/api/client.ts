@@ -1,9 +1,12 @@
 /**
- * @module The one way the console talks to Steward: same-origin JSON with the session token as a
- * bearer, through a client typed by the generated API schema (`schema.d.ts`, from the server's
- * OpenAPI document): a path, parameter, body or answer field the server does not declare fails
- * the console's typecheck. The token lives in memory only (never localStorage or a cookie): a
- * reload or a closed tab ends what the page could do with it.
+ * @module The one way the console talks to Steward: same-origin JSON through a client typed by
+ * the generated API schema (`schema.d.ts`, from the server's OpenAPI document): a path, parameter,
+ * body or answer field the server does not declare fails the console's typecheck.
+ *
+ * The session rides in an HttpOnly cookie the page's script never sees (ADR 0014), so a reload and
+ * a second tab keep it; every request carries `X-Steward-CSRF: 1`, which the server requires of
+ * state-changing requests the cookie authenticates. Only where the server cannot set a Secure
+ * cookie (plain HTTP to a non-loopback host) does it answer a bearer token, kept in memory only.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './schema.js';
@@ -25,6 +28,9 @@ export type Query = Readonly<Record<string, string | number | boolean | undefine
 
 export class ApiClient {
   #token: string | undefined;
+  #signedIn = false;
+  /** Server time minus page time, from the last /me (break-glass countdowns). */
+  #skewMs = 0;
   /** The typed client: `api.http.GET('/review/{id}', { params: { path: { id } } })`; see `answer`. */
   readonly http: Client<paths>;
 
@@ -33,22 +39,36 @@ export class ApiClient {
     this.http = createClient<paths>({ cache: 'no-store', querySerializer: queryString });
     this.http.use({
       onRequest: ({ request }) => {
+        request.headers.set('x-steward-csrf', '1');
         if (this.#token !== undefined) request.headers.set('authorization', `Bearer ${this.#token}`);
         return request;
       },
       onResponse: ({ response }) => {
-        if (response.status === 401 && this.#token !== undefined) this.onSessionEnded();
+        if (response.status === 401 && this.#signedIn) this.onSessionEnded();
         return undefined;
       },
     });
   }
 
-  setToken(token: string | undefined): void {
-    this.#token = token;
+  /** Signed in (by the cookie, or with `token` where there is no cookie), or signed out. */
+  setSignedIn(signedIn: boolean, token?: string): void {
+    this.#signedIn = signedIn;
+    this.#token = signedIn ? token : undefined;
   }
 
   get signedIn(): boolean {
-    return this.#token !== undefined;
+    return this.#signedIn;
+  }
+
+  /** Notes the server's clock (`serverTime` of /me): its own, which may differ from the page's. */
+  noteServerTime(iso: string): void {
+    const t = Date.parse(iso);
+    if (Number.isFinite(t)) this.#skewMs = t - Date.now();
+  }
+
+  /** The server's clock now, as the last /me told it. */
+  serverNow(): number {
+    return Date.now() + this.#skewMs;
   }
 
   /** A download (an export, not JSON): the response body as a Blob. */
@@ -56,6 +76,7 @@ export class ApiClient {
     const s = queryString(query);
     const response = await fetch(s === '' ? path : `${path}?${s}`, {
       headers: this.#token !== undefined ? { authorization: `Bearer ${this.#token}` } : {},
+      credentials: 'same-origin',
     });
     if (!response.ok) throw toError(response, await response.json().catch(() => undefined));
     return response.blob();

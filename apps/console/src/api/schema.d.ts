@@ -272,6 +272,8 @@ export type paths = {
         query?: {
           actor?: string;
           after?: string;
+          /** @description a break-glass episode id: the accesses made under it */
+          breakGlass?: string;
           /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
           event?: string;
           from?: string;
@@ -402,6 +404,8 @@ export type paths = {
       parameters: {
         query?: {
           actor?: string;
+          /** @description a break-glass episode id: the accesses made under it */
+          breakGlass?: string;
           /** @description audit event codes, comma-separated (phi.read,proposal.approved) */
           event?: string;
           from?: string;
@@ -562,6 +566,7 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            cookie?: boolean;
             password: string;
             totpCode?: string;
             username: string;
@@ -615,7 +620,8 @@ export type paths = {
               /** Format: date-time */
               expiresAt: string;
               idleTimeoutSeconds: number;
-              sessionToken: string;
+              sessionCookie: boolean;
+              sessionToken?: string;
             };
           };
         };
@@ -689,6 +695,44 @@ export type paths = {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the sign-in page may say before anyone signs in: whether the sandbox demo runs (no data) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              demo: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4365,6 +4409,7 @@ export type paths = {
                 /** Format: date-time */
                 startedAt: string;
               }[];
+              breakGlassEligible: boolean;
               grants: {
                 id: string;
                 purposeOfUse: string;
@@ -4373,6 +4418,7 @@ export type paths = {
                 workflow: string;
               }[];
               id: string;
+              idleTimeoutSeconds?: number;
               kind: string;
               name: string;
               /** @description Each action the grants allow, with the sites where ("*" for every site) */
@@ -4380,6 +4426,8 @@ export type paths = {
                 [key: string]: string[];
               };
               scopes?: string[];
+              /** Format: date-time */
+              serverTime: string;
             };
           };
         };

@@ -23,6 +23,7 @@ export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][
   : never;
 
 export type Me = Answer<'/me', 'get'>;
+export type BreakGlassEpisode = Answer<'/break-glass', 'get'>['items'][number];
 export type LoginResult = Answer<'/auth/login', 'post'>;
 
 export type ProposalPage = Answer<'/review', 'get'>;

@@ -33,12 +33,13 @@ function lazyScreen<K extends string>(
 }
 
 const DashboardsScreen = lazyScreen(() => import('./dashboards/dashboards-screen.js'), 'DashboardsScreen');
-// Screens most sign-ins never open (administration, contacts) load on first use too.
+// Screens most sign-ins never open (administration, contacts, break-glass review) load on first use too.
 const PoliciesScreen = lazyScreen(() => import('./admin/policies-screen.js'), 'PoliciesScreen');
 const SitesScreen = lazyScreen(() => import('./admin/sites-screen.js'), 'SitesScreen');
 const ConnectionsScreen = lazyScreen(() => import('./admin/connections-screen.js'), 'ConnectionsScreen');
 const UsersScreen = lazyScreen(() => import('./admin/users-screen.js'), 'UsersScreen');
 const ContactsScreen = lazyScreen(() => import('./contacts/contacts-screen.js'), 'ContactsScreen');
+const ComplianceScreen = lazyScreen(() => import('./compliance/compliance-screen.js'), 'ComplianceScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
@@ -58,4 +59,5 @@ export const screens: readonly ScreenDef[] = [
     component: UsersScreen,
   },
   { path: 'patients', title: 'Patient', permissions: ['phi.search'], component: PatientScreen, nav: false },
+  { path: 'compliance', title: 'Break-glass review', permissions: ['break_glass.review'], component: ComplianceScreen },
 ];

@@ -1,5 +1,9 @@
-/** @module The first screen: username, password and the authenticator app's code (MFA). Also the re-authentication form. */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+/**
+ * @module The first screen: username, password and the authenticator app's code (MFA). Also the
+ * re-authentication form. When the sandbox demo runs, it says how to get the demo accounts (the
+ * command, never an account or a secret).
+ */
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { describeError } from '../api/client.js';
 
 export interface Credentials {
@@ -22,6 +26,7 @@ export function SignIn(props: {
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const relock = props.lockedUser !== undefined;
+  const demo = useDemo(!relock);
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -92,6 +97,19 @@ export function SignIn(props: {
         <button type="submit" className="primary" disabled={busy}>
           {relock ? 'Sign in to resume' : 'Sign in'}
         </button>
+        {demo && (
+          <section className="sign-in__demo" aria-label="Demo accounts">
+            <h2>Trying the demo?</h2>
+            <p>
+              This Steward runs the sandbox clinic with synthetic patients and demo staff accounts (a coordinator, a
+              reviewer, a compliance officer…). To see their usernames, passwords and current authenticator codes, run
+              this in the Steward folder on the server:
+            </p>
+            <pre>
+              <code>npx steward demo-accounts</code>
+            </pre>
+          </section>
+        )}
         {relock && props.onSwitchUser !== undefined && (
           <button type="button" className="link" onClick={props.onSwitchUser}>
             Sign in as someone else
@@ -100,4 +118,22 @@ export function SignIn(props: {
       </form>
     </main>
   );
+}
+
+/** Whether the sandbox demo runs (a public, data-free answer); false until known, or if unknown. */
+function useDemo(ask: boolean): boolean {
+  const [demo, setDemo] = useState(false);
+  useEffect(() => {
+    if (!ask) return undefined;
+    let live = true;
+    // The page's own origin; not through the session's client: nobody is signed in yet.
+    fetch('/auth/sign-in', { cache: 'no-store' })
+      .then((r) => (r.ok ? (r.json() as Promise<{ demo?: unknown }>) : undefined))
+      .then((b) => live && setDemo(b?.demo === true))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [ask]);
+  return demo;
 }

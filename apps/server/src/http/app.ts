@@ -52,6 +52,8 @@ export type AppConfig = Pick<
 export interface AppParts {
   /** The running EHR layer, for the notification route and connection status. */
   readonly ehr?: EhrRuntime;
+  /** The sandbox demo runs (synthetic clinic, demo staff accounts): the sign-in page says how to get them. */
+  readonly demo?: boolean;
 }
 
 export async function buildApp(
@@ -143,7 +145,7 @@ export async function buildApp(
 
   authenticateRequests(app, kernel.authenticator);
   healthRoutes(app, kernel);
-  authRoutes(app, kernel, config);
+  authRoutes(app, kernel, config, parts.demo === true);
   authTokenRoutes(app, kernel);
   adminRoutes(app, kernel);
   patientRoutes(app, kernel);

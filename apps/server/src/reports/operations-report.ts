@@ -124,6 +124,7 @@ export async function operationsReport(
     ...scope,
     purposeOfUse: granted.purposeOfUse,
     ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
+    ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
     source: sourceOf(ctx),
     query: { from: report.from, to: report.to, zone, ...scope },
     reason: `sections:${[phi.allowed ? 'referrals,followups' : '', review.allowed ? 'queue' : ''].filter((s) => s !== '').join(',')}`,

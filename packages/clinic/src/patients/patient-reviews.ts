@@ -140,6 +140,7 @@ export class PatientReviews {
           fields: ['status'],
           site: r.site,
           purposeOfUse: decision.purposeOfUse,
+          ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
           source: sourceOf(ctx),
           reason: status,
         },

@@ -50,6 +50,8 @@ export interface AuditSearch {
   readonly from?: string;
   /** ISO date or date-time, exclusive. */
   readonly to?: string;
+  /** A break-glass episode's id: the entries of what was done under it. */
+  readonly breakGlass?: string;
 }
 
 export interface AuditSearchPage extends AuditSearch {
@@ -228,6 +230,7 @@ function filterOf(q: AuditSearch, patientIds: readonly string[] | undefined): Au
     ...(q.event !== undefined ? { events: [...new Set(q.event.split(','))] as AuditEvent[] } : {}),
     ...(q.from !== undefined ? { from: q.from } : {}),
     ...(q.to !== undefined ? { to: q.to } : {}),
+    ...(q.breakGlass !== undefined ? { breakGlassId: q.breakGlass } : {}),
   };
 }
 

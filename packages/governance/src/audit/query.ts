@@ -18,6 +18,8 @@ export interface AuditFilter {
   readonly from?: Date | string;
   /** Exclusive upper bound on `at` (so a day is `from: D, to: D+1`). */
   readonly to?: Date | string;
+  /** Entries of accesses a break-glass episode allowed (no column: read from the entry itself). */
+  readonly breakGlassId?: string;
 }
 
 export interface AuditQuery extends AuditFilter {
@@ -62,6 +64,7 @@ export async function queryAudit(db: Sql, cipher: FieldCipher, q: AuditQuery = {
   if (q.events !== undefined) add((p) => `event = any(${p}::text[])`, [...q.events]);
   if (q.from !== undefined) add((p) => `at >= ${p}::timestamptz`, new Date(q.from).toISOString());
   if (q.to !== undefined) add((p) => `at < ${p}::timestamptz`, new Date(q.to).toISOString());
+  if (q.breakGlassId !== undefined) add((p) => `(entry::jsonb ->> 'breakGlassId') = ${p}`, q.breakGlassId);
   params.push(limit);
   const { rows } = await db.query<{ seq: number; entry: string; hash: string }>(
     `select seq, entry, encode(hash, 'hex') as hash from audit_log where ${where.join(' and ')} order by seq limit $${params.length}`,

@@ -44,8 +44,17 @@ export type Action = (typeof actions)[number];
 /** Actions that touch PHI: they are checked against a record's site and audited with its patient. */
 export const phiActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search', 'phi.write', 'phi.export']);
 
-/** What break-glass access unlocks: reading and searching charts at one site, for a short time. */
-export const breakGlassActions: ReadonlySet<Action> = new Set(['phi.read', 'phi.search']);
+/**
+ * What break-glass access unlocks: reading and searching charts at one site, for a short time,
+ * with the site's directory and staff names (not PHI) that a chart's referrals and follow-ups
+ * are shown with. Never writing, exporting or deciding.
+ */
+export const breakGlassActions: ReadonlySet<Action> = new Set([
+  'phi.read',
+  'phi.search',
+  'directory.read',
+  'staff.read',
+]);
 
 export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set([

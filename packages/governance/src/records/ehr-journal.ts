@@ -425,6 +425,7 @@ export class EhrJournal {
       entity: { kind: 'EhrEvent', id: '*' },
       site: connection.site,
       purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
       source: sourceOf(ctx),
       reason: `events:${events.length}`,
       ...patientIdsOf(events),
@@ -497,6 +498,7 @@ export class EhrJournal {
       entity: { kind: 'EhrEvent', id: row.id },
       site: connection.site,
       purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
       source: sourceOf(ctx),
       ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
     });

@@ -99,6 +99,7 @@ export class EhrStateReader {
       fields: ['ehr-state'],
       site: row.site,
       purposeOfUse: decision.purposeOfUse,
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
     });
     return {
       proposalId: row.id,

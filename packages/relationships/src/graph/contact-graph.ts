@@ -174,6 +174,7 @@ export class ContactGraph {
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       purposeOfUse: decision.purposeOfUse,
       ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
       ...(ctx.sourceAddress !== undefined || ctx.requestId !== undefined ? { source: sourceOf(ctx) } : {}),
     });
     return view;

@@ -238,6 +238,7 @@ function searchEntry(
     entity: { kind: entity, id: '*' },
     site,
     purposeOfUse: decision.purposeOfUse,
+    ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
     source: sourceOf(ctx),
     ...(reason !== undefined ? { reason } : {}),
     query: Object.fromEntries(

@@ -30,6 +30,9 @@ const filters = {
   ),
   from: Type.Optional(isoDate),
   to: Type.Optional(isoDate),
+  breakGlass: Type.Optional(
+    Type.String({ format: 'uuid', description: 'a break-glass episode id: the accesses made under it' }),
+  ),
 };
 export const AuditFilterQuery = Strict(filters);
 export const AuditEventsQuery = Strict({

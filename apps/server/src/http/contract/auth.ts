@@ -6,14 +6,26 @@ export const LoginBody = Strict({
   username: Type.String({ minLength: 1, maxLength: 64 }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
   totpCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  /**
+   * The console asks for its session in an HttpOnly cookie (with the X-Steward-CSRF header); the
+   * token is then not in the answer. Over plain HTTP to another host than this one's loopback, a
+   * Secure cookie would be dropped, so the token comes back as a bearer instead (ADR 0014).
+   */
+  cookie: Type.Optional(Type.Boolean()),
 });
 
 export const LoginResult = Type.Object({
-  sessionToken: Type.String(),
+  /** The bearer token; absent when the session was set as a cookie. */
+  sessionToken: Type.Optional(Type.String()),
+  /** Whether the session is in the HttpOnly cookie (then JavaScript never sees the token). */
+  sessionCookie: Type.Boolean(),
   expiresAt: DateTime,
   absoluteExpiresAt: DateTime,
   idleTimeoutSeconds: Type.Integer(),
 });
+
+/** Said to anyone (no data): the sandbox demo runs, so its accounts can be printed with `steward demo-accounts`. */
+export const SignInInfo = Type.Object({ demo: Type.Boolean() });
 
 export const Grant = Type.Object({
   id: Type.String(),
@@ -52,6 +64,12 @@ export const Me = Type.Object({
       },
     ),
   ),
+  /** Whether this user may start break-glass access (so the console offers it, or says why not). */
+  breakGlassEligible: Type.Boolean(),
+  /** The server's clock at this answer (time left on break-glass is counted on it). */
+  serverTime: DateTime,
+  /** For a session: the idle limit the server enforces, which the console's lock follows. */
+  idleTimeoutSeconds: Maybe(Type.Integer()),
   breakGlass: List(
     Type.Object({
       id: Type.String(),

@@ -1,8 +1,8 @@
 /**
  * /audit over HTTP on both stores: search by patient, actor, event code and time, paged by seq;
  * the chain verified up to a seq and time (and, once an entry is altered, up to the one before
- * it); a search exported as FHIR AuditEvent NDJSON; each of these audited itself; and refused to
- * a role without the permission.
+ * it); a search exported as FHIR AuditEvent NDJSON; the accesses under one break-glass episode;
+ * each of these audited itself; and refused to a role without the permission.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -208,6 +208,27 @@ for (const target of storeTargets()) {
       assert.equal((await page('MRN-7331')).patientsMatched, 1);
       const all = await get(officer, '/audit/events?event=phi.update');
       assert.equal(all.json<{ patientsMatched?: number }>().patientsMatched, undefined, 'no patient term, no count');
+    });
+
+    it('finds the accesses made under one break-glass episode, and only those', async () => {
+      const doctor = { kind: 'user' as const, id: 'er-doctor-1', name: 'er.doctor', authMethod: 'session' as const };
+      const episode = '44444444-4444-4444-8444-444444444444';
+      const other = '55555555-5555-4555-8555-555555555555';
+      const entry = { actor: doctor, action: 'R' as const, outcome: 'success' as const, site: 'south' };
+      await t.kernel.audit.append({ ...entry, event: 'phi.search', breakGlassId: episode });
+      await t.kernel.audit.append({ ...entry, event: 'phi.read', breakGlassId: other });
+      await t.kernel.audit.append({ ...entry, event: 'phi.read', breakGlassId: episode });
+      await t.kernel.audit.append({ ...entry, event: 'phi.read' });
+      await t.kernel.audit.flush();
+      const found = await search(`breakGlass=${episode}`);
+      assert.deepEqual(
+        found.items.map((e) => [e.event, e.breakGlassId]),
+        [
+          ['phi.search', episode],
+          ['phi.read', episode],
+        ],
+      );
+      assert.equal((await get(officer, '/audit/events?breakGlass=not-an-id')).statusCode, 400);
     });
 
     it('verifies the chain up to its head, then up to the entry before an altered one; audits each run', async () => {
