@@ -122,7 +122,7 @@ describe('the demo clinic on one clock', () => {
       assert.ok(kindsOf(stories.closedLoopReferral).includes('referral-answered'), 'the loop closed');
       assert.ok(kindsOf(stories.noShowAppointment).includes('appointment-noshow'), 'the no-show happened');
       const stalled = clinic.simulator.clinic.referrals.get(stories.stalledReferral)!;
-      const task = (await ehr.repository.readResource<Task>('Task', stalled.task.id!));
+      const task = await ehr.repository.readResource<Task>('Task', stalled.task.id!);
       assert.equal(task.status, 'requested');
       assert.ok(Date.parse(task.meta!.lastUpdated!) < Date.now() - 4 * DAY, 'dated at the clinic past, not now');
     } finally {

@@ -13,7 +13,10 @@ import { typed } from '../typed.js';
 /** Where a site has neither a record nor a connection: the registry's own default. */
 const fallbackZone = 'America/New_York';
 
-export function siteRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'sites' | 'roster' | 'grants' | 'connections'>): void {
+export function siteRoutes(
+  app: FastifyInstance,
+  kernel: Pick<Kernel, 'sites' | 'roster' | 'grants' | 'connections'>,
+): void {
   const api = typed(app);
   api.get(
     '/site-zones',
