@@ -16,6 +16,13 @@ import { copyPgliteTemplate } from '@steward/store/testing';
 
 // The `steward` command as a deployment runs it (spawned, not imported: an example sits above no app).
 const bin = fileURLToPath(new URL('../../../apps/cli/bin/steward.js', import.meta.url));
+/**
+ * What the test runner gives its own processes, passed on to each `steward` it spawns: its
+ * `--liftoff-only` (scripts/run-tests.mjs; `init` and `start` start PGlite's WebAssembly anew) and
+ * its compiled-code cache (without it every spawn compiles all of Steward's modules again).
+ */
+const NODE_FLAGS = process.execArgv.filter((a) => a === '--liftoff-only');
+const compileCache = { NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] };
 
 interface Run {
   readonly status: number;
@@ -25,7 +32,10 @@ interface Run {
 
 function runSteward(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, bin, ...args], {
+      env: { ...compileCache, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -60,8 +70,8 @@ describe('steward start with STEWARD_EXTENSIONS', () => {
     const init = await runSteward(env, ['init', '--admin-user', 'alice', '--token-out', join(dir, 'token')]);
     assert.equal(init.status, 0, init.stderr);
     token = readFileSync(join(dir, 'token'), 'utf8').trim();
-    server = spawn(process.execPath, [bin, 'start'], {
-      env: { ...env, STEWARD_EXTENSIONS: '@steward/example-noshow-callback' },
+    server = spawn(process.execPath, [...NODE_FLAGS, bin, 'start'], {
+      env: { ...compileCache, ...env, STEWARD_EXTENSIONS: '@steward/example-noshow-callback' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     url = await new Promise<string>((resolve, reject) => {

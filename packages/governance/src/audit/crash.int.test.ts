@@ -15,10 +15,12 @@ import { keyRingWithMasterKey } from '../crypto/testing.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const ROUNDS = 6;
+/** The test runner's `--liftoff-only` (scripts/run-tests.mjs), passed on: each child starts PGlite's WebAssembly anew. */
+const NODE_FLAGS = process.execArgv.filter((a) => a === '--liftoff-only');
 
 /** Starts the child, waits until it is committing, lets it run a random while, then SIGKILLs it. */
 async function killMidBurst(kind: string, location: string, key: Buffer): Promise<void> {
-  const child = spawn(process.execPath, [CHILD, kind, location, key.toString('hex')], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CHILD, kind, location, key.toString('hex')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -40,6 +40,8 @@ import { ENTERPRISE, MRN } from '../test-kit.js';
 import type { WriteBackChildArgs } from './write-back-child.js';
 
 const CHILD = fileURLToPath(new URL('./write-back-child.js', import.meta.url));
+/** The test runner's `--liftoff-only` (scripts/run-tests.mjs), passed on: each applier starts PGlite's WebAssembly anew. */
+const NODE_FLAGS = process.execArgv.filter((a) => a === '--liftoff-only');
 const COUNT = Number(process.env['STEWARD_WRITEBACK_PROOF_COUNT'] ?? 25);
 /** Each applier process is killed once it has finished this many commits, 0–80 ms into its next round. */
 const KILLS = [Math.ceil(COUNT / 6), Math.ceil(COUNT / 5), Math.ceil(COUNT / 4)];
@@ -100,7 +102,7 @@ interface Planned {
 
 /** Runs the applier child until it has made `killAfter` commits, then kills it mid-round; or, with no kill, until it finishes. */
 async function runApplier(args: WriteBackChildArgs, killAfter?: number): Promise<string> {
-  const child = spawn(process.execPath, [CHILD], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CHILD], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, STEWARD_WRITEBACK_CHILD: JSON.stringify(args) },
   });

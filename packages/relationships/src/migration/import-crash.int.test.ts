@@ -13,6 +13,8 @@ import { generateContactExport, openTestRelationships } from '../testing/index.j
 import { readContactSource } from './source-reader.js';
 
 const CHILD = fileURLToPath(new URL('./import-crash-child.js', import.meta.url));
+/** The test runner's `--liftoff-only` (scripts/run-tests.mjs), passed on: the child starts PGlite's WebAssembly anew. */
+const NODE_FLAGS = process.execArgv.filter((a) => a === '--liftoff-only');
 
 describe('contact import killed with SIGKILL halfway (pglite)', () => {
   it('resumes the same run and reconciles with zero loss and nothing twice', async () => {
@@ -30,9 +32,13 @@ describe('contact import killed with SIGKILL halfway (pglite)', () => {
       await first.close();
       await setup.close();
 
-      const child = spawn(process.execPath, [CHILD, dir, key.toString('hex'), g.contactsFile, g.mappingFile], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [...NODE_FLAGS, CHILD, dir, key.toString('hex'), g.contactsFile, g.mappingFile],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -10,6 +10,8 @@ import { WorkflowEngine } from './workflow-engine.js';
 import { OUTSIDE_TABLES, visitWorkflow, type VisitState } from './test-workflows.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
+/** The test runner's `--liftoff-only` (scripts/run-tests.mjs), passed on: each child starts PGlite's WebAssembly anew. */
+const NODE_FLAGS = process.execArgv.filter((a) => a === '--liftoff-only');
 
 export interface Exit {
   code: number | null;
@@ -18,7 +20,7 @@ export interface Exit {
 }
 
 export function runChild(args: string[]): Promise<Exit> {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CHILD, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
