@@ -102,7 +102,12 @@ export interface ConsoleWorld {
   /** The EHR's own users changing the record (not Steward). */
   ehrSide(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
   /** A person who signs in with password and TOTP; optionally break-glass eligible. */
-  staff(username: string, role: Role, site: string, options?: { breakGlass?: boolean }): Promise<Staff>;
+  staff(
+    username: string,
+    role: Role,
+    site: string,
+    options?: { breakGlass?: boolean; alsoGranted?: { role: Role; site: string } },
+  ): Promise<Staff>;
   /** The next TOTP code for a user: the kernel's clock moves one 30 s step, so no code is replayed. */
   nextCode(username: string): string;
   /** A synthetic patient in the EHR (optionally with a hostile narrative) and its proposal form. */
@@ -184,6 +189,15 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
         workflow: '*',
         purposeOfUse: role === 'compliance_officer' ? 'HCOMPL' : 'TREAT',
       });
+      if (options.alsoGranted !== undefined)
+        await t.kernel.grants.add(bootstrap, {
+          principalKind: 'user',
+          principalId: user.id,
+          role: options.alsoGranted.role,
+          site: options.alsoGranted.site,
+          workflow: '*',
+          purposeOfUse: 'TREAT',
+        });
       if (options.breakGlass === true) await t.kernel.bootstrap.users.setBreakGlassEligible(user.id, true, bootstrap);
       secrets.set(username, enrolment.secret);
       return { id: user.id, username };

@@ -74,6 +74,20 @@ export function reviewTests(suite: ConsoleSuite): void {
     await page.close();
   });
 
+  it('shows a reviewer at one site with another role everywhere the queue of their site, not a refusal', async () => {
+    await world.staff('mixed', 'coordinator', 'north', { alsoGranted: { role: 'front_desk', site: '*' } });
+    const patient = await world.patient('Mixed');
+    const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
+    const page = await browser.newPage();
+    await signIn(page, world, 'mixed');
+    // The picker offers "All sites" (front desk everywhere); the queue shows north, and says so.
+    assert.equal(await page.getByLabel('Site in view').inputValue(), '*');
+    await page.getByText('Showing site north: you review there, not at every site.').waitFor();
+    await page.locator(`a[href="#/review/${proposal.id}"]`).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no refusal on the screen');
+    await page.close();
+  });
+
   it('shows a birth date as the calendar day the EHR holds, in a browser west of UTC', async () => {
     const patient = await world.patient('Westward'); // born 1970-01-01
     const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');

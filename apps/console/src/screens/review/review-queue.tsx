@@ -37,8 +37,13 @@ const initialFilters: Filters = {
 };
 
 export function ReviewQueue(): ReactNode {
-  const { api, me, can } = useSession();
-  const site = useSite();
+  const { api, me, can, sitesFor } = useSession();
+  const siteInView = useSite();
+  // "All sites" means every site only to a reviewer at every site; one who reviews at some sites
+  // (a grant of another role at `*` puts "All sites" in the picker) sees the first of theirs, said
+  // on the screen, instead of a refusal.
+  const reviewSites = sitesFor('review.read');
+  const site = siteInView === undefined && !reviewSites.includes('*') ? reviewSites[0] : siteInView;
   const id = useId();
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [draft, setDraft] = useState<Filters>(initialFilters);
@@ -143,6 +148,9 @@ export function ReviewQueue(): ReactNode {
   return (
     <section aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>Review queue</h1>
+      {site !== siteInView && site !== undefined && (
+        <p className="muted">Showing site {site}: you review there, not at every site.</p>
+      )}
       <form
         className="filters"
         onSubmit={(e) => {
@@ -317,7 +325,9 @@ export function ReviewQueue(): ReactNode {
       </table>
       <p id={`${id}-count`} className="muted" role="status">
         {page === undefined
-          ? 'Loading…'
+          ? error !== undefined
+            ? 'The queue could not be shown (the reason is above).'
+            : 'Loading…'
           : items.length === 0
             ? 'Nothing here: no proposals match.'
             : `Page ${cursors.length}: ${items.length} proposals${page.next !== undefined ? ', more on the next page' : ''}.`}
