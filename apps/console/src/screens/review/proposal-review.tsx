@@ -11,7 +11,8 @@ import type { ProposalDetail } from '../../api/types.js';
 import { href, navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, formatDue, humanize, shortId } from '../../ui/format.js';
-import { actorName, patientLine } from '../../ui/patient-label.js';
+import { actorName } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { priorityNames, proposalHeading, statusLabel } from './labels.js';
 import { ApproveDialog, RejectDialog, RollbackDialog, type DecisionOutcome } from './decision-dialogs.js';
@@ -161,7 +162,7 @@ export function ProposalReview(props: {
           <span className={`badge p${detail.priority}`}>{priorityNames[detail.priority] ?? detail.priority}</span>
         </dd>
         <dt>Patient</dt>
-        <dd>{patientLine(detail.patientLabel) ?? '—'}</dd>
+        <dd>{detail.patientLabel !== undefined ? <PatientLink label={detail.patientLabel} /> : '—'}</dd>
         <dt>Drafted by</dt>
         <dd>{actorName(detail.draftedBy, me.id)}</dd>
         <dt>Due</dt>

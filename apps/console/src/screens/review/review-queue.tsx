@@ -14,6 +14,7 @@ import { navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDue, humanize, shortId } from '../../ui/format.js';
 import { patientLine } from '../../ui/patient-label.js';
+import { PatientLink } from '../../ui/patient-link.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { ShortcutHelp } from './shortcut-help.js';
 import { actionLabel, changeLine, isActionType, priorityNames, type ActionType } from './labels.js';
@@ -302,7 +303,7 @@ export function ReviewQueue(): ReactNode {
                   {p.revision > 1 && <span className="badge"> revision {p.revision}</span>}
                   {!p.reversible && <span className="badge"> irreversible</span>}
                 </td>
-                <td>{patientLine(p.patientLabel) ?? '—'}</td>
+                <td>{p.patientLabel !== undefined ? <PatientLink label={p.patientLabel} /> : '—'}</td>
                 <td className="change">{changeLine(p.change, { withTitle: false }) ?? '—'}</td>
                 <td>{p.workflow ?? '—'}</td>
                 <td>{humanize(p.reasonCode)}</td>
