@@ -170,7 +170,10 @@ try {
   if (changed !== undefined && seen['conflict to re-review'] === undefined) {
     // The reviewer opens the cancellation ("changed since drafting") and approves it as drafted:
     // the applier finds the EHR changed and files a rebased revision, shown with its diff.
-    await shot(rev, 'moment-cancellation-on-a-changed-booking', `review/${changed.id}`, 3000);
+    await rev.goto(`${server.url}/console/#/review/${changed.id}`);
+    // The target's "changed since drafting" badge, in view (it sits below the proposal's facts).
+    await rev.getByText('changed since drafting').scrollIntoViewIfNeeded({ timeout: 15_000 });
+    await shot(rev, 'moment-cancellation-on-a-changed-booking', undefined, 1000);
     await rev.getByRole('button', { name: /^Approve/ }).click();
     await rev.getByRole('button', { name: 'Approve and write' }).click();
     await rev.getByRole('heading', { name: 'The EHR changed since this was drafted' }).waitFor({ timeout: 15_000 });
