@@ -23,8 +23,8 @@ export type ReplyStoryPhase = 'awaiting-reminder' | 'awaiting-drafts' | 'done';
 
 export interface DemoReplies {
   readonly phase: () => ReplyStoryPhase;
-  /** One look: moves the story on if it can. The loop calls it; tests call it themselves. */
-  tick(): Promise<void>;
+  /** One look: moves the story on if it can (true when it did). The loop calls it; tests may too. */
+  tick(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +55,13 @@ export async function startDemoReplies(
   const followup = async (match: (i: { appointmentRef: string | null; correlationKey: string }) => boolean) =>
     (await kernel.followups.list(ctx, { site: options.site, limit: 500 })).items.find(match);
 
-  const tick = async (): Promise<void> => {
+  /** Whether the last look moved the story on (the loop looks less often while nothing happens). */
+  const tick = async (): Promise<boolean> => {
+    const from = phase;
+    await look();
+    return phase !== from;
+  };
+  const look = async (): Promise<void> => {
     if (phase === 'awaiting-reminder') {
       const ref = appointmentRef();
       const item = await followup((i) => i.appointmentRef === ref);
@@ -86,17 +92,23 @@ export async function startDemoReplies(
     }
   };
 
+  // Each look is an audited search: while nothing happens (a reminder held for quiet hours) the
+  // looks space out, up to one every 30 s.
   const every = options.intervalMs ?? 5000;
+  let delay = every;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const loop = (): void => {
     running = tick()
+      .then((moved) => {
+        delay = moved ? every : Math.min(30_000, delay * 2);
+      })
       .catch((e: unknown) =>
         logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'demo reply story: retrying'),
       )
       .finally(() => {
         running = undefined;
-        if (phase !== 'done' && timer !== undefined) timer = setTimeout(loop, every);
+        if (phase !== 'done' && timer !== undefined) timer = setTimeout(loop, delay);
       });
   };
   if (every > 0 && phase !== 'done') timer = setTimeout(loop, every);
