@@ -82,6 +82,16 @@ const moments = {
     ),
   'reminder sent': () =>
     first(reviewer, `/review?site=${site}&actionType=reminder.send&status=committed,verified&limit=1`),
+  // The reminder story's patient texts "cancel", then the front desk moves the booking (demo-replies.ts):
+  // the cancellation waits for review on an appointment the EHR changed since drafting.
+  'cancellation on a changed booking': async () => {
+    for (const p of (await reviewer.get(`/review?site=${site}&actionType=appointment.status&limit=20`)).items ?? []) {
+      const now = await reviewer.get(`/review/${p.id}/ehr-state`);
+      if (p.baseVersion && now.target?.versionId && now.target.versionId !== p.baseVersion) return p;
+    }
+    return undefined;
+  },
+  // Seen once someone approves that cancellation (the walk's reviewer does, below, if nobody did).
   'conflict to re-review': () => first(reviewer, `/review?site=${site}&status=conflicted&limit=1`),
 };
 const seen = {};
@@ -156,6 +166,21 @@ try {
   }
   if (seen['no-show'] !== undefined) await shot(coord, 'moment-no-show', `followups/${seen['no-show'].item.id}`);
   const rev = await signedIn('demo.reviewer');
+  const changed = seen['cancellation on a changed booking']?.item;
+  if (changed !== undefined && seen['conflict to re-review'] === undefined) {
+    // The reviewer opens the cancellation ("changed since drafting") and approves it as drafted:
+    // the applier finds the EHR changed and files a rebased revision, shown with its diff.
+    await rev.goto(`${server.url}/console/#/review/${changed.id}`);
+    // The target's "changed since drafting" badge, in view (it sits below the proposal's facts).
+    await rev.getByText('changed since drafting').scrollIntoViewIfNeeded({ timeout: 15_000 });
+    await shot(rev, 'moment-cancellation-on-a-changed-booking', undefined, 1000);
+    await rev.getByRole('button', { name: /^Approve/ }).click();
+    await rev.getByRole('button', { name: 'Approve and write' }).click();
+    await rev.getByRole('heading', { name: 'The EHR changed since this was drafted' }).waitFor({ timeout: 15_000 });
+    seen['conflict to re-review'] = { after: `${since()} (approved by the walk's reviewer)`, item: undefined };
+    say(`  ${since()}: first conflict to re-review (the reviewer approved the changed cancellation)`);
+    await shot(rev, 'moment-conflict-to-re-review', undefined, 1500);
+  } else if (changed !== undefined) await shot(rev, 'moment-cancellation-on-a-changed-booking', `review/${changed.id}`);
   for (const name of ['reminder sent', 'conflict to re-review']) {
     const p = seen[name]?.item;
     if (p !== undefined) await shot(rev, `moment-${slug(name)}`, `review/${p.id}`);

@@ -13,6 +13,7 @@ import { loadExtensions } from './extension-loader.js';
 import { buildApp } from './http/app.js';
 import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
 import { startRetentionJob } from './retention/retention-job.js';
+import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 
 export interface RunningServer {
@@ -99,6 +100,13 @@ export async function startServer(
     if (sandbox !== undefined && ehr !== undefined) {
       const clinic = await sandbox.startClinic(ehr);
       stack.push(() => clinic.stop());
+      // The reminder story's patient replies and then calls (demo/demo-replies.ts): a conflict to re-review.
+      if (workflows !== undefined && clinic.stories !== undefined) {
+        const replies = await startDemoReplies(kernel, workflows.engine, clinic, logger, {
+          site: sandbox.connection.site,
+        });
+        stack.push(() => replies.stop());
+      }
     }
     logger.info({ url, store: kernel.storeKind, ehrConnections: ehr?.status().length ?? 0 }, 'steward listening');
     if (sandbox !== undefined) {

@@ -13,6 +13,7 @@ export {
   ClinicSimulator,
   deriveClinic,
   clinicEventKinds,
+  frontDeskMoves,
 } from './clinic-simulator/index.js';
 export type {
   LiveClinic,
@@ -20,4 +21,5 @@ export type {
   ClinicEvent,
   ClinicEventKind,
   ClinicRates,
+  DemoStories,
 } from './clinic-simulator/index.js';

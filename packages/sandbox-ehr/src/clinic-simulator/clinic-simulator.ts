@@ -285,6 +285,12 @@ export class ClinicSimulator {
     return this.#timer !== undefined;
   }
 
+  /** Runs `act` (a demo story's action) after the step in flight, if any, so the two do not interleave. */
+  async between<T>(act: () => Promise<T>): Promise<T> {
+    await this.#running;
+    return act();
+  }
+
   /** Plays an action taken outside the step (a demo story): its HL7 message to the feed, its event to the list. */
   async record(r: ActionResult | undefined): Promise<void> {
     await this.#emit(r);

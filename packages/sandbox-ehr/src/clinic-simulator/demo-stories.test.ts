@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Appointment, Resource, Task } from '@medplum/fhirtypes';
 import type { SandboxRepository } from '../fhir-server/sandbox-repository.js';
 import { ClinicSimulator } from './clinic-simulator.js';
-import { plantDemoStories, type DemoStories } from './demo-stories.js';
+import { frontDeskMoves, plantDemoStories, type DemoStories } from './demo-stories.js';
 import { deriveClinic } from './derive-clinic.js';
 import { memoryClinicFhir, memoryFeed } from './memory-adapters.js';
 import { loadFhirDefinitions, loadSynthea } from './test-fixtures.js';
@@ -81,5 +81,19 @@ describe('demo stories over nine days of the clinic past', () => {
     for (const t of tasks) assert.ok(Date.parse(t.meta!.lastUpdated!) >= Date.parse(t.authoredOn!) - DAY * 4);
     const appts = await repo.searchResources<Appointment>({ resourceType: 'Appointment', filters: [] });
     assert.ok(appts.length > 0);
+  });
+
+  it("has the front desk move the reminder story's booking later: a new EHR version and an S13", async () => {
+    const a = sim.clinic.appointments.get(stories.reminderAppointment)!;
+    const before = await repo.readResource<Appointment>('Appointment', a.resource.id!);
+    const start = a.start;
+    assert.equal(await frontDeskMoves(sim, stories.reminderAppointment), true);
+    const after = await repo.readResource<Appointment>('Appointment', a.resource.id!);
+    assert.equal(after.status, 'booked');
+    assert.ok(Date.parse(after.start!) > start, 'moved later');
+    assert.notEqual(after.meta!.versionId, before.meta!.versionId, 'the EHR holds a new version');
+    assert.ok(Date.parse(after.meta!.lastUpdated!) <= sim.now);
+    assert.equal(sim.events.at(-1)?.kind, 'appointment-rescheduled');
+    assert.equal(sim.events.at(-1)?.simId, stories.reminderAppointment);
   });
 });

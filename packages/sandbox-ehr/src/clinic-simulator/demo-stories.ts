@@ -4,14 +4,16 @@
  * - a referral the specialist's office never receives (Steward finds it overdue, then escalates);
  * - a referral that goes all the way: received, accepted, booked, attended, answered (a closed loop);
  * - a recheck whose patient does not come (a no-show);
- * - a recheck booked for the clinic day after the past ends (its reminder falls due as the demo starts).
+ * - a recheck booked for the clinic day after the past ends (its reminder falls due as the demo starts);
+ *   its patient later texts back "cancel" and then calls the front desk, who move it instead
+ *   (`frontDeskMoves`): Steward's cancellation, drafted on the old booking, then meets a changed EHR.
  * Patients are drawn from their own seeded stream, so the clinic's other draws stay as they were.
  * Everything is dated at the simulator's clock when planted (the first morning of the past).
  */
 import type { ClinicSimulator } from './clinic-simulator.js';
 import { refOf } from './clinic.js';
 import { addDays, dateKey, isWeekend, type LocalDate } from './clinic-time.js';
-import { book, freeSlots, openSlots } from './appointment-actions.js';
+import { book, freeSlots, openSlots, reschedule } from './appointment-actions.js';
 import { SeededRandom } from './prng.js';
 import { orderRecheck } from './recheck-actions.js';
 import { sendReferral } from './referral-actions.js';
@@ -107,4 +109,21 @@ export async function plantDemoStories(sim: ClinicSimulator, until: number): Pro
     return firstSlot(pcp, c.zone.instant(day, c.openHour + 1) - 1);
   }, false);
   return { stalledReferral, closedLoopReferral, noShowAppointment, reminderAppointment };
+}
+
+/**
+ * The front desk moves a booked appointment to its provider's next free slot after it (the patient
+ * called): a change in the EHR (a new version, an HL7 S13) made between sim steps, at the clinic's
+ * time. False when the appointment is no longer booked or no slot is free.
+ */
+export async function frontDeskMoves(sim: ClinicSimulator, simId: string): Promise<boolean> {
+  return sim.between(async () => {
+    const a = sim.clinic.appointments.get(simId);
+    if (a === undefined || a.resource.status !== 'booked') return false;
+    const slot = freeSlots(sim.clinic, a.providerKey, a.start)[0];
+    if (slot === undefined) return false;
+    const moved = await reschedule(sim.clinic, a, slot, sim.now);
+    await sim.record(moved);
+    return moved !== undefined;
+  });
 }

@@ -18,5 +18,5 @@ export { ClinicZone } from './clinic-time.js';
 export { savedClinicTime, startLiveClinic } from './live-clinic.js';
 export { clinicStateFileName } from './live-clinic.js';
 export type { LiveClinic, LiveClinicOptions } from './live-clinic.js';
-export { plantDemoStories } from './demo-stories.js';
+export { frontDeskMoves, plantDemoStories } from './demo-stories.js';
 export type { DemoStories } from './demo-stories.js';

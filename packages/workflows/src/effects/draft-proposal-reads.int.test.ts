@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { systemClock, type Actor, type RequestContext } from '@steward/core';
+import { systemClock, type Actor, type PatientRef, type RequestContext } from '@steward/core';
 import {
   AuditLog,
   BreakGlassStore,
@@ -47,7 +47,11 @@ for (const target of storeTargets()) {
         });
       return { actor: { kind: 'service', id: a.id, name, authMethod: 'local-operator' } };
     };
-    const draft = (ctx: RequestContext, drafted: unknown[]) =>
+    const draft = (
+      ctx: RequestContext,
+      drafted: unknown[],
+      patient: PatientRef = { ehrId: 'pat-1', identifiers: [] },
+    ) =>
       draftProposalHandler({
         desk: {
           draft: (_ctx, input) => {
@@ -57,7 +61,7 @@ for (const target of storeTargets()) {
         },
         ctx,
         siteOf: () => Promise.resolve('north'),
-        patientOf: () => Promise.resolve({ ehrId: 'pat-1', identifiers: [] }),
+        patientOf: () => Promise.resolve(patient),
         ehr: ehr.reader,
       })({
         key: 'referral/1/1',
@@ -118,6 +122,15 @@ for (const target of storeTargets()) {
       const reads = (await audited()).filter((e) => e.event === 'phi.read' && e.actor.id === ctx.actor.id);
       assert.equal(reads.length, 1);
       assert.deepEqual(reads[0]?.entity?.kind, 'Patient');
+    });
+
+    it("finds an HL7-fed event's patient by its MRN through a governed search, audited under the patient", async () => {
+      const ctx = await drafter('steward-workflows-hl7', 'north');
+      const drafted: { patient: { ehrId: string } }[] = [];
+      await draft(ctx, drafted, { identifiers: [{ system: 'urn:mrn', value: 'MRN-1' }] });
+      assert.equal(drafted[0]?.patient.ehrId, 'pat-1');
+      const mine = (await audited()).filter((e) => e.actor.id === ctx.actor.id).map((e) => e.event);
+      assert.deepEqual(mine.sort(), ['phi.read', 'phi.search']);
     });
 
     it('is refused without phi.read at the site: nothing read, nothing drafted, the denial audited under the patient', async () => {

@@ -56,4 +56,77 @@ describe('proposal.draft', () => {
       for: { reference: 'Patient/survivor' },
     });
   });
+
+  const input = {
+    action: 'task.create',
+    connectionId: 'c1',
+    workflow: 'referral',
+    correlationId: 'referral:c1:1',
+    patientEventId: 'e1',
+    target: { resourceType: 'Task' },
+    payload: { for: { reference: 'Patient/{{patient}}' } },
+    evidence: { eventIds: ['e1'], resources: [], reasonCode: 'overdue' },
+  };
+  /** An HL7-fed event: the patient known by its MRN only; the EHR holds `charts` by identifier. */
+  const hl7Handler = (
+    charts: Readonly<Record<string, readonly string[]>>,
+    drafted: { patient: { ehrId: string } }[],
+    searched: string[],
+  ) =>
+    draftProposalHandler({
+      desk: {
+        draft: (_ctx, d) => {
+          drafted.push(d);
+          return Promise.resolve({ id: 'p1', status: 'pending' } as never);
+        },
+      },
+      ctx: { actor: { kind: 'service', id: 'wf', roles: ['automation'] } as never },
+      siteOf: () => Promise.resolve('main'),
+      ehr: {
+        search: (_ctx, _c, type, params) => {
+          searched.push(`${type}?identifier=${params['identifier']}`);
+          return Promise.resolve(
+            (charts[params['identifier'] ?? ''] ?? []).map((id) => ({
+              resource: { resourceType: 'Patient', id },
+              versionId: '1',
+            })),
+          );
+        },
+        patient: (_ctx, _c, ehrId) =>
+          Promise.resolve({
+            ehrId,
+            identifiers: [
+              { system: 'urn:mrn', value: 'M-1' },
+              { system: 'urn:other', value: `${ehrId}-2` },
+            ],
+            live: true,
+          }),
+      } as Pick<EhrReader, 'patient' | 'search'> as EhrReader,
+      patientOf: () => Promise.resolve({ identifiers: [{ system: 'urn:mrn', value: 'M-1' }] }),
+    });
+
+  it("drafts for the EHR patient carrying an HL7 event's MRN when the event names no EHR id", async () => {
+    const drafted: { patient: { ehrId: string } }[] = [];
+    const searched: string[] = [];
+    const handler = hl7Handler({ 'urn:mrn|M-1': ['pat-9'] }, drafted, searched);
+    await handler({ key: 'wf/1/1', kind: 'proposal.draft', workflowId: 'wf', attempt: 1, input });
+    assert.deepEqual(searched, ['Patient?identifier=urn:mrn|M-1']);
+    assert.equal(drafted[0]?.patient.ehrId, 'pat-9');
+    assert.deepEqual((drafted[0] as unknown as { payload: unknown }).payload, { for: { reference: 'Patient/pat-9' } });
+  });
+
+  it('refuses, drafting nothing, when no EHR patient or two carry the MRN', async () => {
+    for (const [charts, message] of [
+      [{}, /no EHR patient carries/],
+      [{ 'urn:mrn|M-1': ['pat-9', 'pat-10'] }, /more than one EHR patient/],
+    ] as const) {
+      const drafted: { patient: { ehrId: string } }[] = [];
+      const handler = hl7Handler(charts, drafted, []);
+      await assert.rejects(handler({ key: 'wf/1/1', kind: 'proposal.draft', workflowId: 'wf', attempt: 1, input }), {
+        code: 'VALIDATION_FAILED',
+        message,
+      });
+      assert.equal(drafted.length, 0);
+    }
+  });
 });

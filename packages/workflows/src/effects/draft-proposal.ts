@@ -140,13 +140,39 @@ async function patientGuard(
   connectionId: string,
   ref: PatientRef,
 ): Promise<{ ehrId: string; identifiers: readonly EhrIdentifier[] }> {
-  if (ref.ehrId === undefined)
-    throw new ValidationError('the event names no EHR patient id', [{ path: 'patient.ehrId', message: 'required' }]);
   let identifiers = ref.identifiers.filter((i) => i.system !== '' && i.value !== '');
+  const ehrId = ref.ehrId ?? (await ehrIdByIdentifier(deps, connectionId, identifiers));
   if (identifiers.length < 2) {
-    identifiers = [...(await deps.ehr.patient(deps.ctx, connectionId, ref.ehrId)).identifiers];
+    identifiers = [...(await deps.ehr.patient(deps.ctx, connectionId, ehrId)).identifiers];
   }
-  return { ehrId: ref.ehrId, identifiers };
+  return { ehrId, identifiers };
+}
+
+/**
+ * An HL7 v2 event knows its patient by identifiers (PID-3: an MRN and its authority), not by the
+ * EHR's id: the EHR's Patient carrying one of them is the patient, found by a governed search. None,
+ * or two different patients for one identifier, is refused (never a guess at the chart).
+ */
+async function ehrIdByIdentifier(
+  deps: DraftProposalDeps,
+  connectionId: string,
+  identifiers: readonly EhrIdentifier[],
+): Promise<string> {
+  if (identifiers.length === 0)
+    throw new ValidationError('the event names no EHR patient id', [{ path: 'patient.ehrId', message: 'required' }]);
+  for (const i of identifiers) {
+    const found = await deps.ehr.search(deps.ctx, connectionId, 'Patient', { identifier: `${i.system}|${i.value}` });
+    const ids = new Set(found.flatMap((r) => (typeof r.resource['id'] === 'string' ? [r.resource['id']] : [])));
+    if (ids.size > 1)
+      throw new ValidationError("the event's patient identifier matches more than one EHR patient", [
+        { path: 'patient.identifiers', message: 'ambiguous' },
+      ]);
+    const [id] = ids;
+    if (id !== undefined) return id;
+  }
+  throw new ValidationError("no EHR patient carries the event's patient identifiers", [
+    { path: 'patient.identifiers', message: 'not found in the EHR' },
+  ]);
 }
 
 function fillPatient(value: Readonly<Record<string, JsonValue>>, ehrId: string): Record<string, unknown> {
