@@ -212,8 +212,46 @@ try {
     await north.getByRole('button', { name: 'Start break-glass access' }).click();
     await north.locator('.break-glass-banner').waitFor({ timeout: 10_000 });
     await shot(north, 'break-glass', undefined, 500);
+    // Reads under break-glass, then the compliance officer's review of the use with those reads.
+    await north.goto(`${server.url}/console/#/followups`);
+    await sleep(2000);
+    await shot(compliance, 'break-glass-review', 'compliance', 2500);
   } catch (e) {
     say(`  break-glass.png skipped: ${String(e.message).split('\n')[0]}`);
+  }
+
+  // A patient's whole picture, one click from the board.
+  await coord.goto(`${server.url}/console/#/referrals`);
+  const patientHref = await coord
+    .locator('a[href^="#/patients/"]')
+    .first()
+    .getAttribute('href', { timeout: 10_000 })
+    .catch(() => null);
+  if (patientHref !== null) await shot(coord, 'patient-page', patientHref.slice(2), 3000);
+
+  // Contacts: the documented example export (docs/contacts-import.md) imported through the console —
+  // checked first (the reconciliation report, nothing written), then imported — and one contact's graph.
+  try {
+    const example = join(root, 'docs/examples/contacts');
+    await coord.goto(`${server.url}/console/#/contacts/import`);
+    await coord.getByLabel('Mapping file (JSON)').setInputFiles(join(example, 'mapping.json'));
+    await coord.getByLabel('Contacts file (CSV or JSON)').setInputFiles(join(example, 'contacts.csv'));
+    await coord
+      .getByLabel('Relationship and note files the mapping names')
+      .setInputFiles(['relationships.csv', 'notes.csv'].map((f) => join(example, f)));
+    await coord.getByRole('button', { name: 'Check (nothing is written)' }).click();
+    await coord.getByRole('heading', { name: /check only, nothing written/ }).waitFor({ timeout: 15_000 });
+    await coord.getByRole('button', { name: 'Import', exact: true }).click();
+    await coord.getByRole('heading', { name: /^Reconciliation report — imported/ }).waitFor({ timeout: 30_000 });
+    await shot(coord, 'contacts-import', undefined, 500);
+    await coord.goto(`${server.url}/console/#/contacts`);
+    await coord.getByLabel('Name, birth date (YYYY-MM-DD) or phone').fill('rosa');
+    await coord.getByRole('button', { name: 'Search' }).click();
+    await coord.getByRole('list', { name: 'Contacts found' }).getByRole('link').first().click();
+    await coord.locator('#contact-name').waitFor({ timeout: 10_000 });
+    await shot(coord, 'contacts-graph', undefined, 1000);
+  } catch (e) {
+    say(`  contacts-import.png skipped: ${String(e.message).split('\n')[0]}`);
   }
 } finally {
   await browser.close();
