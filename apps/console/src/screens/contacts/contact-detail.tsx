@@ -172,7 +172,8 @@ function RelationshipGraph(props: {
     o.active ||= r.active;
     others.set(r.other.id, o);
   }
-  const nodes = [...others.values()];
+  // Roles in a stable order (the API lists relationships in no promised order).
+  const nodes = [...others.values()].map((o) => ({ ...o, roles: [...o.roles].sort() }));
   const cx = W / 2;
   const cy = H / 2;
   const summary = nodes.map((o) => `${o.other.name}, ${o.roles.join(' and ')}`).join('; ');
