@@ -61,7 +61,10 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
     <section className="panel followup-timeline" aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">{followupTitle(f)}: follow-up</h2>
       <p>
-        For <PatientLink label={f.patientLabel} /> <span className="muted">(order {f.orderRef})</span>
+        For <PatientLink label={f.patientLabel} />{' '}
+        <span className="muted" title={f.orderRef}>
+          (ordered in the EHR)
+        </span>
       </p>
       <h3>What is next</h3>
       <dl className="facts">
@@ -69,7 +72,9 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
         <dd>
           {stageLabel(f.stage)}
           {f.status !== 'running' && ' (follow-up ended)'}
-          {f.appointmentRef !== null && `: ${f.appointmentRef} on ${formatDateTime(f.appointmentStart ?? undefined)}`}
+          {f.appointmentRef !== null && (
+            <span title={f.appointmentRef}>: appointment on {formatDateTime(f.appointmentStart ?? undefined)}</span>
+          )}
           {f.confirmation !== null &&
             `, patient ${f.confirmation === 'confirm' ? 'confirmed' : humanize(f.confirmation).toLowerCase()}`}
         </dd>

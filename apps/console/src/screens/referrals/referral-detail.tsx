@@ -98,14 +98,28 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
         <dd>{d.priority ?? '—'}</dd>
         <dt>Receiving</dt>
         <dd>
-          {d.performers.length === 0 ? 'none named' : d.performers.map((p) => p.ref ?? p.kind).join(', ')} (in network:{' '}
-          {yesNo(d.performerInNetwork)})
+          {/* The EHR's references stay one click away for whoever needs them; a person reads names above. */}
+          {d.performers.length === 0 ? (
+            'none named'
+          ) : (
+            <details className="refs">
+              <summary>
+                {d.performers.length === 1 ? 'one party' : `${d.performers.length} parties`} in the order (in network:{' '}
+                {yesNo(d.performerInNetwork)})
+              </summary>
+              <code>{d.performers.map((p) => p.ref ?? p.kind).join(', ')}</code>
+            </details>
+          )}
         </dd>
         <dt>Appointment</dt>
         <dd>
-          {d.appointment !== null
-            ? `${d.appointment}, ${formatDateTime(d.appointmentStart ?? undefined)} (in network: ${yesNo(d.appointmentInNetwork)})`
-            : 'none booked'}
+          {d.appointment !== null ? (
+            <span title={d.appointment}>
+              {formatDateTime(d.appointmentStart ?? undefined)} (in network: {yesNo(d.appointmentInNetwork)})
+            </span>
+          ) : (
+            'none booked'
+          )}
           {d.missedAppointments > 0 && `; ${d.missedAppointments} missed or cancelled before`}
         </dd>
         <dt>Request completed</dt>
