@@ -68,6 +68,15 @@ describe('defineAction', () => {
       }),
       { title: 'Create a task', lines: ['Book recheck appointment', 'status: requested'] },
     );
+    // A message reads by its template in words and its channel, never a bare template id.
+    assert.deepEqual(
+      builtinActions.render('communication.send', { template: 'referral-overdue-received', channel: 'fax' }),
+      { title: 'Send a message', lines: ['Referral overdue received, by fax'] },
+    );
+    assert.deepEqual(builtinActions.render('reminder.send', { template: 'recheck_reminder' }), {
+      title: 'Send a reminder',
+      lines: ['Recheck reminder'],
+    });
     for (const type of builtinActions.types())
       for (const f of builtinActions.fields(type))
         assert.ok(!['subject', 'for', 'patient', 'resourceType', 'id'].includes(f.path), `${type} keeps ${f.path}`);

@@ -73,6 +73,17 @@ export const messagePayload = s.object({
   correlationKey: s.string().optional(),
 });
 
+/**
+ * A message as a reviewer reads it on the queue: the template's id in words and the channel
+ * (`referral-overdue-received` by sms → "Referral overdue received, by sms"); the text itself is
+ * rendered only by the committer.
+ */
+function messageLines(p: { readonly template?: string | undefined; readonly channel?: string | undefined }): string[] {
+  if (p.template === undefined) return [];
+  const words = p.template.replace(/[-_]+/g, ' ').trim();
+  return [`${words.charAt(0).toUpperCase()}${words.slice(1)}${p.channel !== undefined ? `, by ${p.channel}` : ''}`];
+}
+
 /** What a sent message cannot do, said before approval. */
 export const unsentable = 'a message, once sent, cannot be recalled';
 
@@ -145,7 +156,7 @@ export const communicationSend = defineAction({
   type: 'communication.send',
   commit: { via: 'channel' },
   payload: messagePayload,
-  render: (p) => ({ title: 'Send a message', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
+  render: (p) => ({ title: 'Send a message', lines: messageLines(p) }),
   reversible: false,
   irreversibleReason: unsentable,
   fields: messageFields,
@@ -155,7 +166,7 @@ export const reminderSend = defineAction({
   type: 'reminder.send',
   commit: { via: 'channel' },
   payload: messagePayload,
-  render: (p) => ({ title: 'Send a reminder', lines: p.template !== undefined ? [`template: ${p.template}`] : [] }),
+  render: (p) => ({ title: 'Send a reminder', lines: messageLines(p) }),
   reversible: false,
   irreversibleReason: unsentable,
   fields: messageFields,
