@@ -9,7 +9,7 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { answer, compact, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
-import { formatDateTime, humanize } from '../../ui/format.js';
+import { formatDateTime, getDisplayZone, humanize, startOfDayInZone } from '../../ui/format.js';
 import type { ScreenProps } from '../index.js';
 import type { AuditEntry, AuditPage } from './audit-types.js';
 import { ChainStatus } from './chain-status.js';
@@ -28,13 +28,6 @@ interface Search {
 }
 
 const emptySearch: Search = { patient: '', actor: '', event: '', from: '', to: '' };
-
-/** The day after `YYYY-MM-DD`: the server's `to` is exclusive, the form's To day is included. */
-function dayAfter(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 function trimmed(s: Search): Search {
   return { patient: s.patient.trim(), actor: s.actor.trim(), event: s.event.trim(), from: s.from, to: s.to };
@@ -57,7 +50,7 @@ function problemsOf(raw: Search, eventCodes: readonly string[]): string[] {
   return out;
 }
 
-/** The API query of a search (times in UTC days). */
+/** The API query of a search: From and To are whole days in the site's zone, To included. */
 function queryOf(raw: Search) {
   const s = trimmed(raw);
   const codes = s.event
@@ -68,8 +61,8 @@ function queryOf(raw: Search) {
     patient: s.patient,
     actor: s.actor,
     event: codes.join(','),
-    from: s.from,
-    to: s.to !== '' ? dayAfter(s.to) : undefined,
+    from: s.from !== '' ? startOfDayInZone(s.from) : undefined,
+    to: s.to !== '' ? startOfDayInZone(s.to, 1) : undefined,
   });
 }
 
@@ -207,7 +200,8 @@ export function AuditScreen(props: ScreenProps): ReactNode {
         </form>
         <p id={`${listId}-help`} className="help">
           Patient: any of their identifiers (an MRN alone, or system|value), or their name and birth date. Event codes,
-          comma-separated. Dates are whole days in UTC, both included.
+          comma-separated. Dates are whole days in the site's time zone ({getDisplayZone() ?? 'this browser’s zone'}),
+          both included.
         </p>
         {problems.length > 0 && (
           <ul role="alert" className="error">
