@@ -67,9 +67,11 @@ const files = [...compiled.filter(hasSource), ...scriptTests]
 // The longest files start first, so the run does not end waiting on one long file started last:
 // each file's time from earlier runs on this machine (kept in node_modules/.cache, merged after every
 // run), a file never timed before among the first (it may be long), and with no times at all (a
-// fresh clone) the integration files before the unit files.
+// fresh clone) the integration files before the unit files. A fresh clone (CI) starts from the times
+// in scripts/test-times.json (the files over 5 s, from a clean-clone run): without them the console's
+// browser file, the longest by far, sorted last by path and the run ended waiting on it alone.
 const timesCache = join(root, 'node_modules/.cache/steward/test-times.json');
-const known = readTimes(timesCache);
+const known = { ...readTimes(join(root, 'scripts/test-times.json')), ...readTimes(timesCache) };
 const estimate = (f) => known[relative(root, f)] ?? (isIntegration(f) ? Infinity : -1);
 files.sort((a, b) => estimate(b) - estimate(a) || (isIntegration(b) ? 1 : 0) - (isIntegration(a) ? 1 : 0));
 // Files run at once: one per core (Node's default would be one fewer); STEWARD_TEST_CONCURRENCY overrides.
