@@ -28,6 +28,7 @@ const appRooms = down(
   'packages/governance',
   'packages/clinic',
   'packages/ehr',
+  'packages/automation',
   'packages/sandbox-ehr',
   'packages/proposals',
   'packages/messaging',
@@ -81,6 +82,8 @@ export const layering = {
   // The clinic model: patients across identifiers, sites and their clocks, the directory, the staff.
   'packages/clinic': ['packages/core', 'packages/store', 'packages/governance'],
   'packages/ehr': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic'],
+  // Automation of EHR screens: a second EHR channel (screens), its executor and run record.
+  'packages/automation': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic', 'packages/ehr'],
   // Proposals reach the EHR only through its one writer; workflows draft proposals.
   'packages/proposals': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic', 'packages/ehr'],
   // Messaging commits message proposals by its own rules (quiet hours, opt-outs); it knows no workflow.
@@ -129,6 +132,7 @@ const packageRoom = {
   '@steward/governance': 'packages/governance',
   '@steward/clinic': 'packages/clinic',
   '@steward/ehr': 'packages/ehr',
+  '@steward/automation': 'packages/automation',
   '@steward/sandbox-ehr': 'packages/sandbox-ehr',
   '@steward/proposals': 'packages/proposals',
   '@steward/messaging': 'packages/messaging',

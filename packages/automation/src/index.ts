@@ -1,0 +1,6 @@
+/**
+ * @module Automation of EHR screens that have no API (issue 17): screen maps, the executor that never
+ * acts on the wrong screen or chart, the screens channel (an `EhrChannel`), and the run record.
+ */
+export type * from './model/screen-map.js';
+export type * from './model/run.js';
