@@ -249,7 +249,8 @@ export async function showNote(ctx: ScreenContext, noteId: string, justSaved: bo
       user: ctx.user.displayName ?? ctx.user.username,
       body: `${patient ? banner(variant, patient) : ''}
 ${justSaved ? `<p role="status">${esc(l['note.saved'])}</p>` : ''}
-<h1>${esc(noteTitle(variant, note))}</h1>
+<h1>${esc(l['note.view'])}</h1>
+<h2>${esc(noteTitle(variant, note))}</h2>
 <p>Status: ${esc(note.docStatus ?? note.status)}</p>
 <dl aria-label="Note details">${entries
         .map(([label, value]) => `<dt>${esc(label)}</dt><dd><pre>${esc(value)}</pre></dd>`)

@@ -150,7 +150,7 @@ export async function showTask(ctx: ScreenContext, taskId: string, justSaved: bo
       user: ctx.user.displayName ?? ctx.user.username,
       body: `${patient ? banner(variant, patient) : ''}
 ${justSaved ? `<p role="status">${esc(l['task.saved'])}</p>` : ''}
-<h1>${esc(task.description ?? l['task.form'])}</h1>
+<h1>${esc(l['task.view'])}</h1>
 <dl class="task-values" aria-label="Task details">${values
         .map(([label, value]) => `<dt>${esc(label)}</dt><dd style="white-space:pre-wrap">${esc(value)}</dd>`)
         .join('')}</dl>

@@ -53,6 +53,7 @@ export interface VariantLabels {
   readonly 'task.reference': string;
   readonly 'task.submit': string;
   readonly 'task.saved': string;
+  readonly 'task.view': string;
   readonly 'note.form': string;
   readonly 'note.specialty': string;
   readonly 'note.length': string;
@@ -64,6 +65,7 @@ export interface VariantLabels {
   readonly 'note.notes': string;
   readonly 'note.submit': string;
   readonly 'note.saved': string;
+  readonly 'note.view': string;
   readonly 'tasks.heading': string;
   readonly 'tasks.table': string;
   readonly 'col.patient': string;
@@ -163,6 +165,7 @@ const north: Variant = {
     'task.reference': 'External reference',
     'task.submit': 'Save task',
     'task.saved': 'Task saved',
+    'task.view': 'Task details',
     'note.form': 'Encounter note',
     'note.specialty': 'Specialty',
     'note.length': 'Encounter length',
@@ -174,6 +177,7 @@ const north: Variant = {
     'note.notes': 'Notes',
     'note.submit': 'Save note',
     'note.saved': 'Encounter note saved',
+    'note.view': 'Encounter note details',
     'tasks.heading': 'My tasks',
     'tasks.table': 'Tasks',
     'col.patient': 'Patient',
@@ -246,6 +250,7 @@ const lakeside: Variant = {
     'task.reference': 'Source ID',
     'task.submit': 'Add',
     'task.saved': 'Task added',
+    'task.view': 'Task record',
     'note.form': 'Visit note',
     'note.specialty': 'Service',
     'note.length': 'Visit type',
@@ -257,6 +262,7 @@ const lakeside: Variant = {
     'note.notes': 'Additional notes',
     'note.submit': 'File note',
     'note.saved': 'Visit note filed',
+    'note.view': 'Visit note',
     'tasks.heading': 'Work list',
     'tasks.table': 'Work list',
     'col.patient': 'Patient name',
@@ -329,6 +335,7 @@ const summit: Variant = {
     'task.reference': 'Reference number',
     'task.submit': 'Create',
     'task.saved': 'Task created',
+    'task.view': 'Task summary',
     'note.form': 'Encounter documentation',
     'note.specialty': 'Department',
     'note.length': 'Appointment length',
@@ -340,6 +347,7 @@ const summit: Variant = {
     'note.notes': 'Progress notes',
     'note.submit': 'Sign and save',
     'note.saved': 'Encounter documented',
+    'note.view': 'Encounter documentation record',
     'tasks.heading': 'Inbox tasks',
     'tasks.table': 'Inbox tasks',
     'col.patient': 'Patient',

@@ -1,6 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Patient } from '@medplum/fhirtypes';
 import { thirdPartyFixture } from '@steward/core/testing';
 import { startSandboxEhr } from '../sandbox-ehr.js';
@@ -10,6 +13,21 @@ import { formatDate } from './dates.js';
 import { externalReferenceSystem, mrnSystem, personIdSystem } from './screen-kit.js';
 import { totpCode } from './totp.js';
 import { variants } from './variants.js';
+
+const chromiumPath = process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Node 24's URLPattern (global; not yet in this @types/node). */
+const { URLPattern } = globalThis as unknown as {
+  URLPattern: new (init: { pathname: string }) => { test(input: { pathname: string }): boolean };
+};
 
 const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const user = { username: 'nurse.kim', password: 'correct horse', totpSecret: secret, displayName: 'Kim (RN)' };
@@ -364,4 +382,202 @@ describe('sandbox web screens', () => {
     });
     assert.equal(bad.status, 400);
   });
+
+  it('has screen maps whose every reference names a contract of the same map', () => {
+    for (const variant of variants) {
+      const map = readMap(variant.id);
+      const ids = new Set(map.screens.map((s) => s.id));
+      const refs = [
+        map.login.screen,
+        map.patientSearch.screen,
+        map.patientSearch.chart,
+        ...map.forms.flatMap((f) => [f.screen, f.after]),
+        ...(map.reads ?? []).map((r) => r.screen),
+      ];
+      for (const ref of refs) assert.ok(ids.has(ref), `${variant.id}: ${ref}`);
+      assert.ok(map.screens.every((s) => s.path.startsWith(`/web/${variant.id}/`)));
+      assert.deepEqual(
+        map.banner.identifiers.map((i) => i.system),
+        [mrnSystem, personIdSystem],
+      );
+      assert.equal(map.patientSearch.system, mrnSystem);
+      const task = map.forms.find((f) => f.screen === 'task-form');
+      assert.deepEqual(
+        task?.templates[0]?.fields.map((f) => f.key),
+        variant.taskOrder.map(
+          (f) =>
+            ({
+              description: 'description',
+              priority: 'priority',
+              due: 'restriction/period/end',
+              note: 'note/0/text',
+              reference: 'identifier:urn:steward:write',
+            })[f],
+        ),
+      );
+    }
+  });
+
+  // The screen maps Steward follows on these screens (packages/automation/maps): every landmark, element and
+  // field they name must be what Chromium's accessibility tree exposes, by role and name, on each variant.
+  it(
+    'exposes to the accessibility tree every landmark, element and field the screen maps name',
+    { skip: existsSync(chromiumPath) ? false : 'no Chromium at /usr/bin/chromium' },
+    async () => {
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+      try {
+        for (const variant of variants) {
+          const map = readMap(variant.id);
+          const context = await browser.newContext();
+          const page = await context.newPage();
+          const check = async (id: string): Promise<string[]> => {
+            const contract = map.screens.find((s) => s.id === id);
+            assert.ok(contract, `${variant.id}: screen ${id} in the map`);
+            return expectContract(page, contract, variant.id);
+          };
+          // Signed in the way the executor will: by the login spec's roles and names.
+          await page.goto(`${ehr.url}${map.home}`);
+          await check(map.login.screen);
+          await role(page, map.login.username).fill(user.username);
+          await role(page, map.login.password).fill(user.password);
+          assert.ok(map.login.code);
+          await role(page, map.login.code).fill(totpCode(secret, Date.now()));
+          await role(page, map.login.submit).click();
+          await page.waitForURL(`**${map.home}`);
+          await check(map.patientSearch.screen);
+          await role(page, map.patientSearch.field).fill(mrn());
+          await role(page, map.patientSearch.submit).click();
+          await page.locator(`a[href$="/patients/${patient.id}"]`).click();
+          await page.waitForURL(`**/patients/${patient.id}`);
+          await check(map.patientSearch.chart);
+          const bannerText = await role(page, map.banner.region).innerText();
+          for (const { label } of map.banner.identifiers)
+            assert.ok(bannerText.includes(label), `${variant.id}: ${label}`);
+
+          for (const form of map.forms) {
+            // Opened from the chart by the map's steps once; the other templates by the form's own parameters.
+            await page.goto(`${ehr.url}/web/${variant.id}/patients/${patient.id}`);
+            for (const step of form.open) await role(page, step).click();
+            await page.waitForURL(`**/new`);
+            const formUrl = page.url().split('?')[0] ?? '';
+            for (const template of form.templates) {
+              if (template.when !== undefined) {
+                const { specialty = '', encounterType = '' } = template.when;
+                await page.goto(`${formUrl}?specialty=${specialty}&length=${encounterType}`);
+              }
+              const tree = await check(form.screen);
+              let last = -1;
+              for (const field of template.fields) {
+                const at = lineOf(tree, field.kind === 'dropdown' ? 'combobox' : 'textbox', field.label);
+                assert.ok(at > last, `${variant.id} ${template.id}: field ${field.label}, in the map's order`);
+                last = at;
+                for (const text of Object.values(field.options ?? {})) {
+                  assert.ok(lineOf(tree, 'option', text) > at, `${variant.id}: option ${text}`);
+                }
+              }
+              assert.ok(lineOf(tree, form.submit.role, form.submit.name) > last);
+            }
+          }
+          for (const read of map.reads ?? []) {
+            await page.goto(`${ehr.url}${map.home}`);
+            for (const step of read.open) await role(page, step).click();
+            await page.waitForURL(`**${read.screen === 'schedule' ? '/schedule' : '/tasks'}`);
+            const tree = await check(read.screen);
+            let column = lineOf(tree, read.table.role, read.table.name);
+            for (const { header } of read.columns) {
+              const at = lineOf(tree, 'columnheader', header);
+              assert.ok(at > column, `${variant.id} ${read.screen}: column ${header}, in order`);
+              column = at;
+            }
+          }
+          await fetch(`${ehr.url}/$sandbox/web/expire`, { method: 'POST' });
+          await page.goto(`${ehr.url}${map.home}`);
+          const expired = map.screens.find((s) => s.kind === 'session-expired');
+          assert.ok(expired);
+          await check(expired.id);
+          await context.close();
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
+
+/** The parts of a screen map (packages/automation/src/model/screen-map.ts) this check reads. */
+interface ElementJson {
+  readonly role: string;
+  readonly name: string;
+}
+interface ScreenContractJson {
+  readonly id: string;
+  readonly kind: string;
+  readonly path: string;
+  readonly landmarks: readonly ElementJson[];
+  readonly required: readonly ElementJson[];
+}
+interface ScreenMapJson {
+  readonly home: string;
+  readonly screens: readonly ScreenContractJson[];
+  readonly login: {
+    screen: string;
+    username: ElementJson;
+    password: ElementJson;
+    code?: ElementJson;
+    submit: ElementJson;
+  };
+  readonly patientSearch: { screen: string; field: ElementJson; system: string; submit: ElementJson; chart: string };
+  readonly banner: { region: ElementJson; identifiers: readonly { system: string; label: string }[] };
+  readonly forms: readonly {
+    readonly open: readonly ElementJson[];
+    readonly screen: string;
+    readonly after: string;
+    readonly submit: ElementJson;
+    readonly templates: readonly {
+      readonly id: string;
+      readonly when?: { specialty?: string; encounterType?: string };
+      readonly fields: readonly { key: string; label: string; kind: string; options?: Record<string, string> }[];
+    }[];
+  }[];
+  readonly reads?: readonly {
+    readonly screen: string;
+    readonly open: readonly ElementJson[];
+    readonly table: ElementJson;
+    readonly columns: readonly { key: string; header: string }[];
+  }[];
+}
+
+function readMap(variant: string): ScreenMapJson {
+  const url = new URL(`../../../automation/maps/sandbox-${variant}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as ScreenMapJson;
+}
+
+function role(page: Page, spec: ElementJson): ReturnType<Page['getByRole']> {
+  return page.getByRole(spec.role as Parameters<Page['getByRole']>[0], { name: spec.name, exact: true });
+}
+
+/**
+ * The contract holds on the page: its URL pattern, each landmark and required element exactly once. Read
+ * from one snapshot of the accessibility tree (one round trip per page, not one per element).
+ */
+async function expectContract(page: Page, contract: ScreenContractJson, variant: string): Promise<string[]> {
+  const url = new URL(page.url());
+  assert.ok(
+    new URLPattern({ pathname: contract.path }).test({ pathname: url.pathname }),
+    `${variant}: ${url.pathname} is ${contract.id}`,
+  );
+  const tree = (await page.locator('body').ariaSnapshot()).split('\n');
+  for (const spec of [...contract.landmarks, ...contract.required]) {
+    lineOf(tree, spec.role, spec.name, `${variant} ${contract.id}`);
+  }
+  return tree;
+}
+
+/** The line of the one node with this role and exact name in an aria snapshot (fails on none or several). */
+function lineOf(tree: readonly string[], roleName: string, name: string, where = ''): number {
+  const quoted = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const node = new RegExp(`^\\s*- ${roleName} ${quoted}(?:[:\\s\\[]|$)`);
+  const lines = tree.flatMap((line, i) => (node.test(line) ? [i] : []));
+  assert.equal(lines.length, 1, `${where}: one ${roleName} "${name}" on the page`);
+  return lines[0] ?? -1;
+}
