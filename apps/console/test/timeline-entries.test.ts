@@ -34,6 +34,7 @@ function timeline(over: Partial<FollowupTimeline> = {}): FollowupTimeline {
       site: 'north',
       orderRef: 'ServiceRequest/1',
       service: null,
+      owner: null,
       stage: 'awaiting-booking',
       stageAt: null,
       window: { start: '2026-06-01T00:00:00Z', end: '2026-06-20T00:00:00Z' },

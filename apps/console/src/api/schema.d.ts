@@ -3051,6 +3051,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -3165,6 +3176,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -5211,6 +5233,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
