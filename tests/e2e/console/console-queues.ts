@@ -193,6 +193,12 @@ export function queueTests(suite: ConsoleSuite): void {
     await page.getByRole('heading', { name: 'Cardiology recheck: follow-up' }).waitFor();
     assert.equal(new URL(page.url()).hash, `#/followups/${followupId}`);
     assert.match(await page.locator('.followup-timeline').innerText(), /Owner\s+Dr Quinn Marlow/);
+    // The timeline says what the order is in words; its EHR reference is one click away.
+    const started = page.locator('.timeline__item').filter({ hasText: 'Recheck ordered' });
+    assert.match(await started.innerText(), /Cardiology recheck/);
+    assert.ok(!(await page.locator('.timeline').innerText()).includes('ServiceRequest/'));
+    await started.getByText('EHR reference').click();
+    assert.match(await started.locator('code').innerText(), /^ServiceRequest\//);
     const entry = page.locator('.timeline__item').filter({ hasText: 'Proposal drafted' });
     assert.match(await entry.innerText(), /now rejected/);
     assert.equal(await page.getByText(/Pending review/i).count(), 0);

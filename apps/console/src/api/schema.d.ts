@@ -3222,6 +3222,7 @@ export type paths = {
                 resource: string | null;
                 revisedTo: string | null;
                 signal: ('appointment' | 'order' | 'reply' | 'proposal-outcome') | null;
+                start: string | null;
                 status: string | null;
                 step: number;
                 tag: string | null;

@@ -113,6 +113,8 @@ export interface FollowupStep {
   readonly occurredAt: string | null;
   readonly status: string | null;
   readonly resource: string | null;
+  /** An appointment signal's start (the appointment's time as the EHR said then). */
+  readonly start: string | null;
   readonly intent: string | null;
   readonly messageId: string | null;
   readonly tag: string | null;
@@ -287,6 +289,7 @@ function stepOf(stored: StoredStep): Omit<FollowupStep, 'revisedTo'> {
     occurredAt: null,
     status: null,
     resource: null,
+    start: null,
     intent: null,
     messageId: null,
     tag: null,
@@ -311,7 +314,13 @@ function stepOf(stored: StoredStep): Omit<FollowupStep, 'revisedTo'> {
         // By the signals' declared names. Fields are read one by one (not `read`, which checks the
         // whole payload) so a step recorded before a field was added still shows what it has.
         case appointmentSignal.name:
-          return { ...base, ...fromEvent, status: str(p['status']), resource: str(p['appointmentRef']) };
+          return {
+            ...base,
+            ...fromEvent,
+            status: str(p['status']),
+            resource: str(p['appointmentRef']),
+            start: str(p['start']),
+          };
         case orderSignal.name:
           return { ...base, ...fromEvent, status: str(p['status']) };
         case replySignal.name:

@@ -135,6 +135,13 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
               <span className="timeline__when">{e.upcoming ? 'Upcoming' : 'Done'}</span>
               <span className="timeline__label">{e.label}</span>
               {e.detail !== undefined && <span className="muted"> · {e.detail}</span>}
+              {/* The EHR's reference stays one click away for whoever needs it; a person reads words. */}
+              {e.ref !== undefined && (
+                <details className="refs">
+                  <summary>EHR reference</summary>
+                  <code>{e.ref}</code>
+                </details>
+              )}
               {e.proposalId !== undefined && (
                 <>
                   {' '}

@@ -83,6 +83,8 @@ export const FollowupStep = Type.Object({
   occurredAt: NullableString,
   status: NullableString,
   resource: NullableString,
+  /** An appointment signal's start: the appointment's time as the EHR said then. */
+  start: NullableString,
   /** A reply's intent (confirm, cancel, reschedule). */
   intent: NullableString,
   messageId: NullableString,

@@ -162,8 +162,8 @@ for (const target of storeTargets()) {
       );
       const appt = tl.history[2];
       assert.deepEqual(
-        [appt?.eventType, appt?.status, appt?.resource],
-        ['appointment.booked', 'booked', 'Appointment/a1'],
+        [appt?.eventType, appt?.status, appt?.resource, appt?.start],
+        ['appointment.booked', 'booked', 'Appointment/a1', '2026-03-20T14:00:00Z'],
       );
       assert.deepEqual(
         tl.reminders.map((x) => [x.name, x.status]),
