@@ -2437,13 +2437,14 @@ export type paths = {
                 controlIdReused: number;
                 deadLetter: number;
                 ignored: number;
+                patientNotFound: number;
               };
               items: {
                 /** @enum {unknown} */
                 channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
                 connectionId: string;
                 /** @enum {unknown} */
-                kind: 'dead-letter' | 'control-id-reused' | 'ignored';
+                kind: 'dead-letter' | 'control-id-reused' | 'patient-not-found' | 'ignored';
                 messageId: string;
                 messageKey: string;
                 messageType: string;
