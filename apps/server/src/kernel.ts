@@ -496,7 +496,7 @@ export async function composeKernel(
       contactPreferences,
       directory,
       referrals: new ReferralService({ db, policy, audit, directory }),
-      followups: new FollowupService({ db, policy, audit, clock, outbox }),
+      followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,

@@ -2437,13 +2437,14 @@ export type paths = {
                 controlIdReused: number;
                 deadLetter: number;
                 ignored: number;
+                patientNotFound: number;
               };
               items: {
                 /** @enum {unknown} */
                 channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
                 connectionId: string;
                 /** @enum {unknown} */
-                kind: 'dead-letter' | 'control-id-reused' | 'ignored';
+                kind: 'dead-letter' | 'control-id-reused' | 'patient-not-found' | 'ignored';
                 messageId: string;
                 messageKey: string;
                 messageType: string;
@@ -3051,6 +3052,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -3165,6 +3177,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -3200,6 +3223,7 @@ export type paths = {
                 resource: string | null;
                 revisedTo: string | null;
                 signal: ('appointment' | 'order' | 'reply' | 'proposal-outcome') | null;
+                start: string | null;
                 status: string | null;
                 step: number;
                 tag: string | null;
@@ -5211,6 +5235,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
