@@ -14,3 +14,5 @@ export {
 } from './executor/executor.js';
 export type { WriteJob, WrittenRecord } from './executor/write-form.js';
 export { RunHalt } from './executor/session.js';
+export { ScreensChannel, haltError, type ScreensChannelDeps } from './channel/screens.channel.js';
+export { InMemoryRunJournal, type JournalledRun, type RunHandle, type RunJournal } from './channel/run-journal.js';
