@@ -51,7 +51,7 @@ export default tseslint.config(
   {
     // No EHR write outside the proposal applier (principle: nothing is written to an EHR without an
     // approved proposal). Allowed where the writing side must live: the applier's folder, the
-    // channel implementation (channels and the FHIR client), the composition root that builds the
+    // channel implementations (channels, the FHIR client, the screens channel), the composition root that builds the
     // channel, tests (which build writers on purpose) and benchmarks (which measure the FHIR client
     // itself). See scripts/eslint-no-ehr-write.mjs.
     files: ['**/*.ts', '**/*.tsx'],
@@ -59,6 +59,7 @@ export default tseslint.config(
       'packages/proposals/src/commit/**',
       'packages/ehr/src/channel/**',
       'packages/ehr/src/fhir-r4/**',
+      'packages/automation/src/channel/**',
       'apps/server/src/kernel.ts',
       '**/*.test.ts',
       'bench/**',

@@ -4,3 +4,15 @@
  */
 export type * from './model/screen-map.js';
 export type * from './model/run.js';
+export { launchBrowser, type LaunchOptions } from './executor/launch.js';
+export {
+  ScreenExecutor,
+  type ExecutorOptions,
+  type PatientReadResult,
+  type RunRequest,
+  type WriteResult,
+} from './executor/executor.js';
+export type { WriteJob, WrittenRecord } from './executor/write-form.js';
+export { RunHalt } from './executor/session.js';
+export { ScreensChannel, haltError, type ScreensChannelDeps } from './channel/screens.channel.js';
+export { InMemoryRunJournal, type JournalledRun, type RunHandle, type RunJournal } from './channel/run-journal.js';

@@ -40,6 +40,7 @@ export type {
   WriteOutcome,
   PatientGuard,
   EhrWriterOptions,
+  WriteContext,
 } from './channel/index.js';
 export {
   parseHl7,

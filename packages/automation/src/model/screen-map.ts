@@ -85,6 +85,13 @@ export interface FormSpec {
   /** The screen after a successful submit (a contract id). */
   readonly after: string;
   readonly templates: readonly FormTemplate[];
+  /**
+   * How to find a record this form wrote, so a write is never repeated: the screen read (a
+   * `ReadSpec` id, opened from the patient's chart) listing the patient's records, and the column
+   * holding the value of the field Steward puts its write reference in. Without it, a write whose
+   * outcome is unknown (the session expired after the submit) halts instead of being sent again.
+   */
+  readonly lookup?: { readonly read: string; readonly column: string };
 }
 
 /** How to find a patient's chart: the search screen, its field and the result link. */

@@ -12,7 +12,7 @@
  * read-only `EhrReader`, and the proposal applier alone gets its `EhrWriteChannel`.
  */
 import type { RequestContext } from '@steward/core';
-import type { WriteOutcome, WriteRequest } from './governed-write.js';
+import type { PatientGuard, WriteOutcome, WriteRequest } from './governed-write.js';
 
 /** A resource as the EHR holds it: plain JSON and the EHR's version of it. */
 export interface EhrResource {
@@ -28,6 +28,19 @@ export interface EhrReference {
 
 /** Search parameters by name (`identifier`, `patient`, `status`), values as the EHR expects them. */
 export type EhrSearch = Readonly<Record<string, string>>;
+
+/**
+ * What the governed writer knows of a write, for channels that need it (the screens channel runs
+ * each write as a governed browser run with an identity and a patient); others may ignore it.
+ */
+export interface WriteContext {
+  /** Who the write acts as (the connection's account) and the workflow or request behind it. */
+  readonly requestedBy?: RequestContext;
+  /** The patient the change was made for (the wrong-chart guard's identifiers). */
+  readonly patient?: PatientGuard;
+  /** Unique per intended change (a proposal's key). */
+  readonly idempotencyKey?: string;
+}
 
 /** The ungoverned I/O every channel offers. Errors are Steward errors with stable codes (EHR_*). */
 export interface EhrChannel {
@@ -46,12 +59,14 @@ export interface EhrChannel {
     connectionId: string,
     resource: { readonly resourceType: string },
     ifNoneExist: string,
+    context?: WriteContext,
   ): Promise<EhrResource & { readonly created: boolean }>;
   /** Replaces the resource only if the EHR still holds `ifMatch` (else EHR_CONFLICT). */
   update(
     connectionId: string,
     resource: { readonly resourceType: string; readonly id: string },
     ifMatch: string,
+    context?: WriteContext,
   ): Promise<EhrResource>;
 }
 

@@ -24,7 +24,7 @@ import {
 } from '@steward/core';
 import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
 import type { Patient, Resource } from '@medplum/fhirtypes';
-import type { EhrChannel, EhrResource } from './ehr-channel.js';
+import type { EhrChannel, EhrResource, WriteContext } from './ehr-channel.js';
 
 /** The identifier system of Steward's idempotency keys on the resources it creates. */
 export const stewardWriteSystem = 'urn:steward:write';
@@ -102,7 +102,9 @@ export class GovernedWrite {
     try {
       await this.guardPatient(target, request.patient, request.resource);
       const outcome =
-        request.kind === 'create' ? await this.create(target.id, request) : await this.update(target.id, request);
+        request.kind === 'create'
+          ? await this.create(ctx, target.id, request)
+          : await this.update(ctx, target.id, request);
       await this.record(ctx, entry, request, 'success', `${request.kind}:${outcome.status}`, outcome);
       return outcome;
     } catch (e) {
@@ -113,6 +115,7 @@ export class GovernedWrite {
   }
 
   private async create(
+    ctx: RequestContext,
     connectionId: string,
     request: Extract<WriteRequest, { kind: 'create' }>,
   ): Promise<WriteOutcome> {
@@ -121,7 +124,7 @@ export class GovernedWrite {
     const type = resource.resourceType;
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await this.channel.create(connectionId, resource, key);
+        const created = await this.channel.create(connectionId, resource, key, contextOf(ctx, request));
         return await this.verified(
           connectionId,
           resource,
@@ -139,13 +142,14 @@ export class GovernedWrite {
   }
 
   private async update(
+    ctx: RequestContext,
     connectionId: string,
     request: Extract<WriteRequest, { kind: 'update' }>,
   ): Promise<WriteOutcome> {
     const { resource } = request;
     for (let attempt = 1; ; attempt++) {
       try {
-        const updated = await this.channel.update(connectionId, resource, request.baseVersion);
+        const updated = await this.channel.update(connectionId, resource, request.baseVersion, contextOf(ctx, request));
         return await this.verified(connectionId, resource, updated, attempt, 'written');
       } catch (e) {
         const conflict = isStewardError(e) && e.code === 'EHR_CONFLICT';
@@ -256,6 +260,11 @@ export class GovernedWrite {
       reason,
     });
   }
+}
+
+/** What the channel is told of the write (the screens channel runs it with this identity and patient). */
+function contextOf(ctx: RequestContext, request: WriteRequest): WriteContext {
+  return { requestedBy: ctx, patient: request.patient, idempotencyKey: request.idempotencyKey };
 }
 
 function checkRequest(request: WriteRequest): void {

@@ -20,4 +20,5 @@ export type {
   EhrReference,
   EhrResource,
   EhrSearch,
+  WriteContext,
 } from './ehr-channel.js';

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { isStewardError, type EhrIdentifier, type RequestContext } from '@steward/core';
+import { GovernedEhr, type PatientGuard, type WriteRequest } from '@steward/ehr';
+import type { AuditEntryInput, AuditSink, PolicyDecisionPoint } from '@steward/governance';
+import { ScreenExecutor } from '../executor/executor.js';
+import { launchBrowser } from '../executor/launch.js';
+import { MeridianEhr, meridianAccount, meridianPatients } from '../test-kit/meridian-ehr.js';
+import { meridianMap, meridianSystems } from '../test-kit/meridian-map.js';
+import { InMemoryRunJournal } from './run-journal.js';
+import { ScreensChannel } from './screens.channel.js';
+
+const CONNECTION = 'meridian';
+const ada: PatientGuard = {
+  ehrId: 'm-1001',
+  identifiers: [
+    { system: meridianSystems.mrn, value: 'MRN-1001' },
+    { system: meridianSystems.nhs, value: '943 476 5919' },
+  ],
+};
+
+function task(over: Record<string, unknown> = {}): { resourceType: 'Task' } & Record<string, unknown> {
+  return {
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    for: { reference: 'Patient/m-1001' },
+    description: 'Book the follow-up scan',
+    priority: 'urgent',
+    executionPeriod: { end: '2027-05-02' },
+    note: [{ text: 'Ask about *contrast* allergy' }],
+    input: [{ type: { text: 'context' }, valueString: '{"referral":"R-17"}' }],
+    ...over,
+  };
+}
+
+describe('the screens channel on the Meridian fixture EHR', () => {
+  let browser: Browser;
+  const ehr = new MeridianEhr();
+  let journal: InMemoryRunJournal;
+  let channel: ScreensChannel;
+  const iface: RequestContext = {
+    actor: { kind: 'service', id: 'acct-ehr-north', name: 'ehr-north', authMethod: 'api-token' },
+    purposeOfUse: 'HOPERAT',
+  };
+
+  before(async () => {
+    let origin: string;
+    [browser, origin] = await Promise.all([launchBrowser(), ehr.start()]);
+    let calls = 0;
+    const executor = new ScreenExecutor(browser, {
+      credentials: { forRun: () => Promise.resolve(meridianAccount) },
+      settleMs: 500,
+      // Past the first code, 30 s ahead: a re-login does not wait for the next TOTP step.
+      now: () => new Date(Date.now() + (calls++ > 0 ? 30_000 : 0)),
+    });
+    const map = meridianMap(origin, CONNECTION);
+    channel = new ScreensChannel({
+      executor,
+      maps: () => Promise.resolve(map),
+      get runs() {
+        return journal;
+      },
+      identifiersOf: (_c, ehrId): Promise<readonly EhrIdentifier[]> => {
+        const p = meridianPatients.find((x) => x.id === ehrId);
+        return Promise.resolve(p === undefined ? [] : [{ system: meridianSystems.mrn, value: p.mrn }]);
+      },
+      patientIdOf: (_c, ehrId) => Promise.resolve(`steward-${ehrId}`),
+    });
+  });
+  after(async () => {
+    await browser.close();
+    await ehr.stop();
+  });
+  beforeEach(() => {
+    journal = new InMemoryRunJournal();
+    ehr.tasks.length = 0;
+    ehr.expiry = undefined;
+  });
+
+  it('creates a Task through the form, idempotently by the write key, each call a recorded run', async () => {
+    const key = 'urn:steward:write|prop-channel-1';
+    const resource = task({ identifier: [{ system: 'urn:steward:write', value: 'prop-channel-1' }] });
+    const first = await channel.create(CONNECTION, resource, key, { requestedBy: iface, patient: ada });
+    assert.equal(first.created, true);
+    assert.equal(first.resource['id'], 't-1');
+    assert.deepEqual(ehr.tasks[0]?.fields, {
+      description: 'Book the follow-up scan',
+      details: 'Ask about *contrast* allergy',
+      due: '02.05.2027',
+      priority: 'Urgent',
+      data: '{"referral":"R-17"}',
+      ref: 'prop-channel-1',
+    });
+    const second = await channel.create(CONNECTION, resource, key, { requestedBy: iface, patient: ada });
+    assert.equal(second.created, false);
+    assert.equal(second.resource['id'], 't-1');
+    assert.equal(ehr.tasks.length, 1);
+    assert.equal(journal.runs.length, 2);
+    const run = journal.runs[0];
+    assert.deepEqual(run?.start, {
+      connectionId: CONNECTION,
+      site: 'north',
+      purpose: 'HOPERAT',
+      kind: 'write',
+      identity: { accountId: 'acct-ehr-north' },
+      patients: ['steward-m-1001'],
+      mapVersion: 1,
+    });
+    assert.equal(run?.outcome?.status, 'done');
+    assert.ok((run?.steps.length ?? 0) > 10);
+    // Read back as written and verified on screen; searchable by its write key.
+    assert.equal(
+      (await channel.read(CONNECTION, { resourceType: 'Task', id: 't-1' })).resource['description'],
+      'Book the follow-up scan',
+    );
+    assert.equal((await channel.search(CONNECTION, 'Task', { identifier: key })).length, 1);
+  });
+
+  it('reads a Patient from the chart banner', async () => {
+    const p = await channel.read(CONNECTION, { resourceType: 'Patient', id: 'm-1002' });
+    assert.deepEqual(p.resource, {
+      resourceType: 'Patient',
+      id: 'm-1002',
+      identifier: [
+        { system: meridianSystems.mrn, value: 'MRN-1002' },
+        { system: meridianSystems.nhs, value: '943 476 5920' },
+      ],
+    });
+    assert.equal(journal.runs[0]?.start.kind, 'read');
+  });
+
+  it('turns a halt into an error with its reason, and records the halted run', async () => {
+    const long = task({ description: 'z'.repeat(120) });
+    await assert.rejects(
+      channel.create(CONNECTION, long, 'urn:steward:write|prop-channel-2', { requestedBy: iface, patient: ada }),
+      (e: unknown) => {
+        assert.ok(isStewardError(e));
+        assert.equal(e.code, 'SCREEN_HALTED');
+        assert.deepEqual(e.details[0], { path: 'halt', message: 'value-too-long' });
+        assert.ok(!e.message.includes('zzz'));
+        return true;
+      },
+    );
+    assert.equal(journal.runs[0]?.outcome?.status, 'halted');
+    const wrong: PatientGuard = {
+      ...ada,
+      identifiers: [ada.identifiers[0] as EhrIdentifier, { system: meridianSystems.nhs, value: '0' }],
+    };
+    await assert.rejects(
+      channel.create(CONNECTION, task(), 'urn:steward:write|prop-channel-3', { patient: wrong }),
+      (e: unknown) => isStewardError(e) && e.code === 'EHR_WRONG_PATIENT',
+    );
+    await assert.rejects(channel.update(), (e: unknown) => isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED');
+    assert.equal(ehr.tasks.length, 0);
+  });
+
+  it('is written through by the governed writer: the 4th argument carries the patient, the guard reads the banner', async () => {
+    const audit: AuditEntryInput[] = [];
+    const sink: AuditSink = {
+      append: (entry) => {
+        audit.push(entry);
+        return Promise.resolve({ seq: audit.length });
+      },
+    };
+    // Policy allows everything here: what is under test is the channel behind the governed writer.
+    const allow = { enforce: () => Promise.resolve() } as unknown as PolicyDecisionPoint;
+    const governed = new GovernedEhr({
+      channel,
+      policy: allow,
+      audit: sink,
+      cipher: { blindIndex: (ctx: string, v: string) => createHash('sha256').update(`${ctx}|${v}`).digest() },
+      connection: () => Promise.resolve({ site: 'north', actor: iface.actor }),
+    });
+    const request: WriteRequest = {
+      kind: 'create',
+      resource: task() as never,
+      patient: ada,
+      idempotencyKey: 'prop-governed-1',
+    };
+    const outcome = await governed.writer.write(CONNECTION, request, iface);
+    assert.equal(outcome.status, 'written');
+    assert.equal(outcome.id, 't-1');
+    assert.equal(ehr.tasks[0]?.fields['ref'], 'prop-governed-1');
+    assert.ok(audit.some((a) => a.event === 'ehr.written' && a.outcome === 'success'));
+    // A read run for the guard (banner), then the write run.
+    assert.deepEqual(
+      journal.runs.map((r) => r.start.kind),
+      ['read', 'write'],
+    );
+  });
+});

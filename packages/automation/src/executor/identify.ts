@@ -1,0 +1,67 @@
+/**
+ * @module Which screen is this? A screen contract holds when the page's URL is on the map's origin
+ * and matches its URLPattern pathname, and every landmark and required element is in the
+ * accessibility tree. The URL alone is never enough: EHRs serve a login page, a notice or an error
+ * at the URL of the page that was asked for.
+ */
+import type { Page } from 'playwright-core';
+import type { ScreenContract, ScreenMap } from '../model/screen-map.js';
+import { locate } from './names.js';
+
+/** URLPattern is a global in Node 24; @types/node does not declare it yet. */
+interface UrlPatternLike {
+  exec(input: { pathname: string }): { pathname: { groups: Record<string, string | undefined> } } | null;
+}
+const UrlPattern = (globalThis as unknown as { URLPattern: new (init: { pathname: string }) => UrlPatternLike })
+  .URLPattern;
+
+const patterns = new Map<string, UrlPatternLike>();
+
+/** The groups of `path` in `pathname` (`{ patient: 'm-1001' }`), or undefined when it does not match. */
+export function matchPath(path: string, pathname: string): Readonly<Record<string, string>> | undefined {
+  let pattern = patterns.get(path);
+  if (pattern === undefined) {
+    pattern = new UrlPattern({ pathname: path });
+    patterns.set(path, pattern);
+  }
+  const m = pattern.exec({ pathname });
+  if (m === null) return undefined;
+  const groups: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.pathname.groups)) if (v !== undefined) groups[k] = v;
+  return groups;
+}
+
+export interface Identified {
+  /** The contracts that hold (exactly one on a known screen). */
+  readonly matches: readonly ScreenContract[];
+  /** The URL's path groups for the first match. */
+  readonly groups: Readonly<Record<string, string>>;
+  /** Whether the page is on the map's origin at all. */
+  readonly onOrigin: boolean;
+}
+
+export async function identify(page: Page, map: ScreenMap): Promise<Identified> {
+  let url: URL;
+  try {
+    url = new URL(page.url());
+  } catch {
+    return { matches: [], groups: {}, onOrigin: false };
+  }
+  if (url.origin !== new URL(map.origin).origin) return { matches: [], groups: {}, onOrigin: false };
+  const matches: ScreenContract[] = [];
+  let groups: Readonly<Record<string, string>> = {};
+  for (const contract of map.screens) {
+    const g = matchPath(contract.path, url.pathname);
+    if (g === undefined || !(await holds(page, contract))) continue;
+    if (matches.length === 0) groups = g;
+    matches.push(contract);
+  }
+  return { matches, groups, onOrigin: true };
+}
+
+async function holds(page: Page, contract: ScreenContract): Promise<boolean> {
+  for (const spec of [...contract.landmarks, ...contract.required]) {
+    if ((await (await locate(page, spec)).count()) === 0) return false;
+  }
+  return true;
+}

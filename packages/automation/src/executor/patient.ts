@@ -1,0 +1,191 @@
+/**
+ * @module The steps every run shares: signing in again (the only step that ever types into a login
+ * screen), opening a patient's chart by an identifier, and the wrong-chart guard — the patient
+ * banner on screen must show two of the run patient's identifiers, and none that contradicts them.
+ */
+import { totpCode } from '@steward/governance';
+import type { EhrIdentifier } from '@steward/core';
+import type { CredentialSource, RunPatient, ScreenCredentials } from '../model/run.js';
+import { RunHalt, SessionExpired, type RunSession } from './session.js';
+import { describe, locate } from './names.js';
+import { readLabelled, readTable } from './screen-read.js';
+import type { ElementSpec } from '../model/screen-map.js';
+import type { Locator } from 'playwright-core';
+
+/** Where a run signs in: its credentials (opened once per run) and the last one-time code's step. */
+export interface SignIn {
+  readonly credentials: CredentialSource;
+  readonly now: () => Date;
+  opened?: ScreenCredentials;
+  lastStep?: number;
+  count: number;
+}
+
+/** The 30-second TOTP step `at` falls in (RFC 6238). */
+const totpStep = (at: Date): number => Math.floor(at.getTime() / 30_000);
+
+/** Most sign-ins one run makes (the first, and re-logins after expiries). */
+const maxSignIns = 3;
+
+/** The element a spec names on the current page: exactly one, or the run halts naming it. */
+export async function one(s: RunSession, spec: ElementSpec): Promise<Locator> {
+  const found = await locate(s.page, spec);
+  const n = await found.count();
+  if (n === 0) throw new RunHalt('missing-element', `not on screen: ${describe(spec)}`);
+  if (n > 1) throw new RunHalt('missing-element', `not unique on screen: ${describe(spec)} (${n} match)`);
+  return found;
+}
+
+/**
+ * The explicit re-login step: the page must be the map's login screen (or a session-expired screen,
+ * from which the home page leads to it). Types the automation account's credentials and a fresh
+ * one-time code, then expects a work screen; still on a login screen means the sign-in failed.
+ */
+export async function relogin(s: RunSession, sign: SignIn, expired: string): Promise<void> {
+  if (++sign.count > maxSignIns)
+    throw new RunHalt('login-failed', `signed in ${maxSignIns} times in one run; stopping`);
+  const login = s.map.login;
+  await s.step('relogin', login.screen, async () => {
+    // A session-expired screen without the sign-in form: the home page leads to the login screen.
+    if (expired !== login.screen) await s.page.goto(new URL(s.map.home, s.map.origin).href);
+    await s.expect([login.screen]);
+    sign.opened ??= await sign.credentials.forRun(s.runId, s.map.connectionId);
+    const c = sign.opened;
+    await s.fill(await one(s, login.username), c.username);
+    await s.fill(await one(s, login.password), c.password);
+    if (login.code !== undefined) {
+      if (c.totpSecret === undefined)
+        throw new RunHalt('login-failed', 'the EHR asks for a one-time code and no TOTP secret is sealed');
+      // A code is good once: wait for the next 30-second step rather than replaying one.
+      while (sign.lastStep !== undefined && totpStep(sign.now()) <= sign.lastStep) {
+        s.check();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const at = sign.now();
+      sign.lastStep = totpStep(at);
+      await s.fill(await one(s, login.code), totpCode(c.totpSecret, at));
+    }
+    await s.click(await one(s, login.submit));
+    try {
+      await s.expect(s.map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
+    } catch (e) {
+      if (e instanceof SessionExpired)
+        throw new RunHalt('login-failed', 'the EHR refused the automation account sign-in');
+      throw e;
+    }
+    return { result: undefined, detail: `signed in after ${expired}` };
+  });
+}
+
+/** Opens the patient's chart from the search screen by the map's identifier system. */
+export async function openPatient(s: RunSession, patient: RunPatient): Promise<string> {
+  const search = s.map.patientSearch;
+  const contract = s.map.screens.find((x) => x.id === search.screen);
+  if (contract === undefined) throw new RunHalt('missing-element', `the map has no screen ${search.screen}`);
+  const id = patient.identifiers.find((i) => i.system === search.system);
+  if (id === undefined)
+    throw new RunHalt('wrong-patient', 'the patient has no identifier of the system the EHR is searched by');
+  await s.step('navigate', search.screen, async () => {
+    if (/[:*(]/.test(contract.path))
+      throw new RunHalt('missing-element', 'the patient search screen has no fixed address');
+    await s.page.goto(new URL(contract.path, s.map.origin).href);
+    await s.expect([search.screen]);
+    return { result: undefined };
+  });
+  await s.step('open-patient', search.system, async () => {
+    await s.expect([search.screen]);
+    await s.fill(await one(s, search.field), id.value);
+    await s.click(await one(s, search.submit));
+    const at = await s.expect([search.chart, search.screen]);
+    if (at.id === search.chart) return { result: undefined, value: id.value };
+    // A results list: the one row showing the identifier, opened by its link (by address, no click).
+    const rows = await s.page
+      .getByRole('row')
+      .evaluateAll(
+        (els: Element[], v: string) =>
+          els
+            .filter((r) => [...r.children].some((c) => (c.textContent ?? '').trim() === v))
+            .map((r) => r.querySelector<HTMLAnchorElement>('a[href]')?.href ?? ''),
+        id.value,
+      );
+    if (rows.length !== 1 || rows[0] === '' || rows[0] === undefined)
+      throw new RunHalt('wrong-patient', `patient search did not give exactly one result (${rows.length})`);
+    await s.page.goto(rows[0]);
+    await s.expect([search.chart]);
+    return { result: undefined, value: id.value };
+  });
+  return s.page.url();
+}
+
+/** Halts `wrong-patient` unless the banner shows two of the patient's identifiers and none that differ. */
+export async function checkBanner(s: RunSession, patient: RunPatient): Promise<void> {
+  await s.step('check-banner', 'banner', async () => {
+    const shown = await bannerIdentifiers(s);
+    const { matched, contradicted } = compareIdentifiers(shown, patient.identifiers);
+    const value = shown.map((i) => `${i.system}|${i.value}`).join('\n');
+    if (contradicted > 0 || matched < 2)
+      throw new RunHalt(
+        'wrong-patient',
+        `the patient banner matches ${matched} of the patient's identifiers${contradicted > 0 ? ` and contradicts ${contradicted}` : ''} (2 needed)`,
+      );
+    return { result: undefined, value, detail: `${matched} identifiers match` };
+  });
+}
+
+/** The identifiers the banner shows, by the map's labels. */
+export async function bannerIdentifiers(s: RunSession): Promise<EhrIdentifier[]> {
+  const banner = s.map.banner;
+  const region = await locate(s.page, banner.region);
+  if ((await region.count()) !== 1) throw new RunHalt('missing-element', `not on screen: ${describe(banner.region)}`);
+  const values = await readLabelled(
+    region,
+    banner.identifiers.map((i) => [i.label]),
+  );
+  const shown: EhrIdentifier[] = [];
+  banner.identifiers.forEach((i, n) => {
+    const v = values[n];
+    if (v !== undefined) shown.push({ system: i.system, value: v });
+  });
+  return shown;
+}
+
+export function compareIdentifiers(
+  shown: readonly EhrIdentifier[],
+  expected: readonly EhrIdentifier[],
+): { matched: number; contradicted: number } {
+  const loose = (v: string): string => v.replace(/\s+/g, '').toLowerCase();
+  let matched = 0;
+  let contradicted = 0;
+  for (const e of expected) {
+    const on = shown.find((x) => x.system === e.system);
+    if (on === undefined) continue;
+    if (loose(on.value) === loose(e.value)) matched++;
+    else contradicted++;
+  }
+  return { matched, contradicted };
+}
+
+/** Finds rows of a map's screen read (from the chart) whose `column` shows `value`: their links. */
+export async function lookupRows(s: RunSession, readId: string, column: string, value: string): Promise<string[]> {
+  const read = s.map.reads?.find((r) => r.id === readId);
+  if (read === undefined) throw new RunHalt('missing-element', `the map has no screen read ${readId}`);
+  for (const link of read.open) {
+    await s.page.waitForLoadState('load');
+    const target = await one(s, link);
+    const href = await target.getAttribute('href');
+    // Links are followed by address (no input event); buttons are clicked.
+    if (href !== null) await s.page.goto(new URL(href, s.page.url()).href);
+    else await s.click(target);
+  }
+  await s.expect([read.screen]);
+  const table = await one(s, read.table);
+  const { rows, missing } = await readTable(
+    table,
+    read.columns.map((c) => ({ key: c.key, headers: [c.header, ...(c.synonyms ?? [])] })),
+  );
+  if (missing.includes(column)) {
+    const c = read.columns.find((x) => x.key === column);
+    throw new RunHalt('missing-element', `column not on screen: ${c?.header ?? column}`);
+  }
+  return rows.filter((r) => (r[column] ?? '').trim() === value.trim()).map((r) => r['@href'] ?? '');
+}
