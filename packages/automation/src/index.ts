@@ -4,3 +4,24 @@
  */
 export type * from './model/screen-map.js';
 export type * from './model/run.js';
+export {
+  RunService,
+  StoreRunRecorder,
+  RunScreenshotRetention,
+  RunValueRetention,
+  haltReasons,
+  stepActions,
+} from './runs/index.js';
+export type {
+  RunDeps,
+  RunDetail,
+  RunFilter,
+  RunPage,
+  RunStatus,
+  RunSummary,
+  SealedState,
+  StepProblem,
+  StepReplay,
+  StepView,
+  VerifyReport,
+} from './runs/index.js';
