@@ -226,21 +226,23 @@ export class RunService {
         ? openPart(cipher, 'value', row.id, step.idx, step.value_enc).content.toString('utf8')
         : undefined;
     const fields = [...(shot !== undefined ? ['screenshot'] : []), ...(value !== undefined ? ['value'] : [])];
-    await this.deps.audit.append({
-      actor: ctx.actor,
-      event: 'phi.read',
-      action: 'R',
-      outcome: 'success',
-      patientIds: row.patient_ids,
-      entity: { kind: 'AutomationRun', id: row.id },
-      ...(fields.length > 0 ? { fields } : {}),
-      site: row.site,
-      ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
-      purposeOfUse: decision.purposeOfUse,
-      ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
-      source: sourceOf(ctx),
-      reason: `replay:step:${step.idx}`,
-    });
+    // A step with nothing to show (none taken, or cleared by retention) discloses nothing: no PHI read.
+    if (fields.length > 0)
+      await this.deps.audit.append({
+        actor: ctx.actor,
+        event: 'phi.read',
+        action: 'R',
+        outcome: 'success',
+        patientIds: row.patient_ids,
+        entity: { kind: 'AutomationRun', id: row.id },
+        fields,
+        site: row.site,
+        ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
+        purposeOfUse: decision.purposeOfUse,
+        ...(decision.breakGlassId !== undefined ? { breakGlassId: decision.breakGlassId } : {}),
+        source: sourceOf(ctx),
+        reason: `replay:step:${step.idx}`,
+      });
     return {
       run: toSummary(row),
       step: toStepView(step),
