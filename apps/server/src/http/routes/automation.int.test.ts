@@ -86,7 +86,7 @@ for (const target of storeTargets()) {
     it('lists and shows runs with people by name and no sealed content; a coordinator is refused', async () => {
       const list = await get(officer, `/automation/runs?proposal=${proposalId}&outcome=done`);
       assert.equal(list.statusCode, 200);
-      const items = list.json().items as {
+      const items = list.json<{ items: unknown }>().items as {
         id: string;
         account: { name: string };
         approver: { name: string };
@@ -96,15 +96,15 @@ for (const target of storeTargets()) {
         items.map((r) => [r.id, r.account.name, r.approver.name, r.patientLabels.map((l) => l.id)]),
         [[runId, 'screens-north', 'maria', [patient]]],
       );
-      assert.deepEqual((await get(officer, '/automation/runs?outcome=halted')).json().items, []);
+      assert.deepEqual((await get(officer, '/automation/runs?outcome=halted')).json<{ items: unknown[] }>().items, []);
       assert.equal((await get(coord, '/automation/runs')).statusCode, 403);
       assert.equal((await get(officer, '/automation/runs?outcome=lost')).statusCode, 400);
       const shown = await get(admin, `/automation/runs/${runId}`);
       assert.equal(shown.statusCode, 200);
       assert.deepEqual(
         shown
-          .json()
-          .steps.map((s: { action: string; screenshot: string; value: string }) => [s.action, s.screenshot, s.value]),
+          .json<{ steps: { action: string; screenshot: string; value: string }[] }>()
+          .steps.map((s) => [s.action, s.screenshot, s.value]),
         [
           ['identify', 'sealed', 'none'],
           ['fill', 'none', 'sealed'],
@@ -124,15 +124,16 @@ for (const target of storeTargets()) {
       assert.equal((await get(admin, `/automation/runs/${runId}/steps/0/screenshot`)).statusCode, 403);
       assert.equal((await get(officer, `/automation/runs/${runId}/steps/1/screenshot`)).statusCode, 404);
       const audit = await get(officer, `/audit/events?event=phi.read&patient=${patient}`);
-      const replays = (audit.json().items as { reason?: string; entity?: { id: string } }[]).filter((e) =>
-        e.reason?.startsWith('replay:'),
+      const replays = (audit.json<{ items: unknown }>().items as { reason?: string; entity?: { id: string } }[]).filter(
+        (e) => e.reason?.startsWith('replay:'),
       );
       assert.deepEqual(
         replays.map((e) => [e.reason, e.entity?.id]),
         [['replay:step:0', runId]],
       );
       const verified = await get(admin, `/automation/runs/${runId}/verify`);
-      assert.deepEqual([verified.statusCode, verified.json().ok, verified.json().verified], [200, true, 2]);
+      const report = verified.json<{ ok: boolean; verified: number }>();
+      assert.deepEqual([verified.statusCode, report.ok, report.verified], [200, true, 2]);
     });
   });
 }
