@@ -50,6 +50,8 @@ export const tableOwners = {
   // The clinic's staff: users by name, their sites, pools and leads (no PHI).
   'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
   'packages/relationships/': ['rel_relationship_types'],
+  // PHI: screen automation's run record (sealed screenshots and values, digests in the audit chain).
+  'packages/automation/src/runs/': ['automation_runs', 'automation_steps'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [
     'rel_parties',

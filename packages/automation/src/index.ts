@@ -16,3 +16,24 @@ export type { WriteJob, WrittenRecord } from './executor/write-form.js';
 export { RunHalt } from './executor/session.js';
 export { ScreensChannel, haltError, type ScreensChannelDeps } from './channel/screens.channel.js';
 export { InMemoryRunJournal, type JournalledRun, type RunHandle, type RunJournal } from './channel/run-journal.js';
+export {
+  RunService,
+  StoreRunRecorder,
+  RunScreenshotRetention,
+  RunValueRetention,
+  haltReasons,
+  stepActions,
+} from './runs/index.js';
+export type {
+  RunDeps,
+  RunDetail,
+  RunFilter,
+  RunPage,
+  RunStatus,
+  RunSummary,
+  SealedState,
+  StepProblem,
+  StepReplay,
+  StepView,
+  VerifyReport,
+} from './runs/index.js';

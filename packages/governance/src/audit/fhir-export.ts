@@ -105,6 +105,10 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'incident.changed':
     case 'incident.reported':
       return { type: dcm('110101', 'Audit Log Used') };
+    // A screen run and its steps: application activity on the EHR's screens.
+    case 'automation.run':
+    case 'automation.step':
+      return { type: restType, subtype: rest('update'), profile: 'Update' };
   }
 }
 
