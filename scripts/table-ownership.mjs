@@ -49,6 +49,8 @@ export const tableOwners = {
   'packages/clinic/src/sites/': ['sites'],
   // The clinic's staff: users by name, their sites, pools and leads (no PHI).
   'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
+  // Screen maps per EHR connection and site, versioned and reviewed (no PHI).
+  'packages/automation/src/maps/': ['automation_screen_maps'],
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [

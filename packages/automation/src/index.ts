@@ -4,3 +4,20 @@
  */
 export type * from './model/screen-map.js';
 export type * from './model/run.js';
+export {
+  ScreenMaps,
+  hashOf,
+  validateScreenMap,
+  screenMapProblems,
+  pathPatternProblem,
+  fieldKeyPattern,
+  diffScreenMaps,
+} from './maps/index.js';
+export type {
+  ScreenMapStatus,
+  ScreenMapVersion,
+  ScreenMapRecord,
+  ScreenMapsDeps,
+  MapChange,
+  MapDiff,
+} from './maps/index.js';

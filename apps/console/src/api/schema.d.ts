@@ -10273,6 +10273,9 @@ export type paths = {
               | 'directory.learn'
               | 'staff.read'
               | 'staff.manage'
+              | 'automation.maps.propose'
+              | 'automation.maps.review'
+              | 'automation.credentials.manage'
             )[];
           };
         };

@@ -38,6 +38,12 @@ export const actions = [
   // The clinic's staff (names, sites, pools, leads): not PHI. Every role reads names; the admin changes them.
   'staff.read',
   'staff.manage',
+  // Screen automation (issue 17): screen maps are proposed by an administrator and reviewed by a
+  // second person (an administrator or the compliance officer); the automation account's EHR
+  // credentials are set by an administrator and never read back by anyone.
+  'automation.maps.propose',
+  'automation.maps.review',
+  'automation.credentials.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -68,6 +74,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'directory.read',
     'staff.read',
     'staff.manage',
+    'automation.maps.propose',
+    'automation.maps.review',
+    'automation.credentials.manage',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -82,6 +91,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'incident.manage',
     'directory.read',
     'staff.read',
+    // A screen map decides where the automation types: a second pair of eyes from compliance.
+    'automation.maps.review',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
