@@ -51,6 +51,8 @@ export const tableOwners = {
   'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
   // Screen maps per EHR connection and site, versioned and reviewed (no PHI).
   'packages/automation/src/maps/': ['automation_screen_maps'],
+  // The automation account's EHR credentials, sealed.
+  'packages/automation/src/credentials/': ['automation_credentials'],
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [

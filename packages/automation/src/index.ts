@@ -21,3 +21,5 @@ export type {
   MapChange,
   MapDiff,
 } from './maps/index.js';
+export { AutomationCredentials } from './credentials/index.js';
+export type { AutomationCredentialsDeps, CredentialInput, CredentialStatus } from './credentials/index.js';

@@ -55,6 +55,8 @@ export const auditEvents = [
   'incident.opened',
   'incident.changed',
   'incident.reported',
+  // The automation account's sealed EHR credentials opened for one run (the run named, never the secret).
+  'automation.credentials_opened',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 
