@@ -23,3 +23,25 @@ export type {
 } from './maps/index.js';
 export { AutomationCredentials } from './credentials/index.js';
 export type { AutomationCredentialsDeps, CredentialInput, CredentialStatus } from './credentials/index.js';
+export {
+  Recorder,
+  draftScreenMap,
+  pathPattern,
+  looksLikeId,
+  parseDemonstration,
+  replayDemonstration,
+  launchRecorderBrowser,
+  chromiumArgs,
+} from './recorder/index.js';
+export type {
+  RecorderOptions,
+  DraftMap,
+  DemonstrationStep,
+  Recording,
+  RecordedEvent,
+  RecordedField,
+  PageShown,
+  FieldFilled,
+  Clicked,
+  Submitted,
+} from './recorder/index.js';

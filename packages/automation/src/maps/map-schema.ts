@@ -77,12 +77,21 @@ const role = str({ max: 40, pattern: /^[a-z]+$/, hint: 'an ARIA role in lower ca
 const name = str({ max: 200 });
 
 const element = obj({ role, name, synonyms: opt(list(name, { max: 20 })) });
+/** A landmark may have no name (`main`, `navigation` are often unnamed): '' is its name then. */
+const landmark = obj({
+  role,
+  name: (v, path, out) => {
+    if (typeof v !== 'string') out.push({ path, message: 'a string' });
+    else if (v.length > 200) out.push({ path, message: 'at most 200 characters' });
+  },
+  synonyms: opt(list(name, { max: 20 })),
+});
 
 const screenContract = obj({
   id,
   kind: oneOf('login', 'session-expired', 'work'),
   path: str({ max: 500 }),
-  landmarks: list(element, { max: 20 }),
+  landmarks: list(landmark, { max: 20 }),
   required: list(element, { max: 50 }),
 });
 
