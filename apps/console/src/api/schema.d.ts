@@ -10750,6 +10750,9 @@ export type paths = {
               | 'automation.run'
               | 'automation.runs.read'
               | 'automation.replay'
+              | 'automation.maps.propose'
+              | 'automation.maps.review'
+              | 'automation.credentials.manage'
             )[];
           };
         };

@@ -58,6 +58,8 @@ export const auditEvents = [
   // A run of the screen executor (started, finished) and each step it took (issue 17).
   'automation.run',
   'automation.step',
+  // The automation account's sealed EHR credentials opened for one run (the run named, never the secret).
+  'automation.credentials_opened',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 

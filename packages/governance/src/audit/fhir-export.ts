@@ -109,6 +109,9 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'automation.run':
     case 'automation.step':
       return { type: restType, subtype: rest('update'), profile: 'Update' };
+    // Opened to sign in to the EHR's screens as the automation account.
+    case 'automation.credentials_opened':
+      return { type: dcm('110114', 'User Authentication'), subtype: dcm('110122', 'Login'), profile: 'Login' };
   }
 }
 

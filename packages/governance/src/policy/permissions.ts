@@ -43,6 +43,12 @@ export const actions = [
   'automation.run',
   'automation.runs.read',
   'automation.replay',
+  // Screen automation (issue 17): screen maps are proposed by an administrator and reviewed by a
+  // second person (an administrator or the compliance officer); the automation account's EHR
+  // credentials are set by an administrator and never read back by anyone.
+  'automation.maps.propose',
+  'automation.maps.review',
+  'automation.credentials.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -75,6 +81,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'staff.manage',
     // Which runs ran, for whom, how they ended: no screenshot, no value (admins read no PHI).
     'automation.runs.read',
+    'automation.maps.propose',
+    'automation.maps.review',
+    'automation.credentials.manage',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -92,6 +101,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     // The run record, and its replay where the officer also holds phi.read at the run's site.
     'automation.runs.read',
     'automation.replay',
+    // A screen map decides where the automation types: a second pair of eyes from compliance.
+    'automation.maps.review',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
