@@ -51,3 +51,52 @@ export function templateHints(resource: Json): { specialty?: string; encounterTy
     ...(encounterType !== undefined ? { encounterType } : {}),
   };
 }
+
+/** Elements that are never a field: the resource's type and id, its metadata, its narrative. */
+const notEntered = new Set(['resourceType', 'id', 'meta', 'text']);
+/** Where a resource names its patient: the chart the run opens, checked on the banner, not typed. */
+const chartElements = new Set(['subject', 'for', 'patient']);
+
+/**
+ * The paths of a resource to write that no field of the form enters and the form does not set by
+ * itself (`implied`, with the same value): the write must be refused, never sent without them.
+ * `carriedKey` is the Steward write reference's identifier system, entered by the channel.
+ */
+export function uncovered(form: FormSpec, resource: Json, carriedKey: string | undefined): string[] {
+  const keys = form.templates.flatMap((t) => t.fields.map((f) => f.key));
+  const implied = form.implied ?? {};
+  const missing: string[] = [];
+  for (const [element, value] of Object.entries(resource)) {
+    if (notEntered.has(element) || chartElements.has(element)) continue;
+    if (element in implied) {
+      if (canonical(implied[element]) !== canonical(value)) missing.push(element);
+      continue;
+    }
+    if (element === 'identifier') {
+      for (const id of (value as { system?: string }[] | undefined) ?? []) {
+        const system = id.system ?? '';
+        if (system !== carriedKey && !keys.includes(`identifier:${system}`)) missing.push(`identifier:${system}`);
+      }
+      continue;
+    }
+    for (const leaf of leaves(value, element)) {
+      if (!keys.some((k) => leaf === k || leaf.startsWith(`${k}/`))) missing.push(leaf);
+    }
+  }
+  return missing;
+}
+
+function leaves(value: unknown, path: string): string[] {
+  if (value === null || typeof value !== 'object') return [path];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  if (entries.length === 0) return [path];
+  return entries.flatMap(([k, v]) => leaves(v, `${path}/${k}`));
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

@@ -31,7 +31,6 @@ function task(over: Record<string, unknown> = {}): { resourceType: 'Task' } & Re
     priority: 'urgent',
     executionPeriod: { end: '2027-05-02' },
     note: [{ text: 'Ask about *contrast* allergy' }],
-    input: [{ type: { text: 'context' }, valueString: '{"referral":"R-17"}' }],
     ...over,
   };
 }
@@ -91,7 +90,7 @@ describe('the screens channel on the Meridian fixture EHR', () => {
       details: 'Ask about *contrast* allergy',
       due: '02.05.2027',
       priority: 'Urgent',
-      data: '{"referral":"R-17"}',
+      data: '',
       ref: 'prop-channel-1',
     });
     const second = await channel.create(CONNECTION, resource, key, { requestedBy: iface, patient: ada });
@@ -117,6 +116,27 @@ describe('the screens channel on the Meridian fixture EHR', () => {
       'Book the follow-up scan',
     );
     assert.equal((await channel.search(CONNECTION, 'Task', { identifier: key })).length, 1);
+  });
+
+  it('refuses, before any run, a resource with an element the form cannot enter', async () => {
+    const resource = task({
+      owner: { reference: 'Practitioner/p-1' },
+      input: [{ type: { text: 'x' }, valueString: '{}' }],
+    });
+    await assert.rejects(
+      channel.create(CONNECTION, resource, 'urn:steward:write|prop-channel-9', { requestedBy: iface, patient: ada }),
+      (e: unknown) => {
+        assert.ok(isStewardError(e));
+        assert.equal(e.code, 'SCREEN_FIELDS_MISSING');
+        assert.deepEqual(
+          e.details?.map((d) => d.path),
+          ['owner/reference', 'input/0/type/text'],
+        );
+        return true;
+      },
+    );
+    assert.equal(journal.runs.length, 0);
+    assert.equal(ehr.tasks.length, 0);
   });
 
   it('reads a Patient from the chart banner', async () => {

@@ -19,7 +19,7 @@ import type { EhrChannel, EhrReference, EhrResource, EhrSearch, WriteContext } f
 import type { ScreenExecutor } from '../executor/executor.js';
 import type { RunOutcome, RunStart } from '../model/run.js';
 import type { FormSpec, ScreenMap } from '../model/screen-map.js';
-import { fieldValues, templateHints } from './resource-fields.js';
+import { fieldValues, templateHints, uncovered } from './resource-fields.js';
 import type { RunJournal } from './run-journal.js';
 
 export interface ScreensChannelDeps {
@@ -92,6 +92,13 @@ export class ScreensChannel implements EhrChannel {
     const [system = '', key = ''] = ifNoneExist.split('|');
     const referenceKey = `identifier:${system}`;
     const carries = form.templates.some((t) => t.fields.some((f) => f.key === referenceKey));
+    const left = uncovered(form, json, system);
+    if (left.length > 0)
+      throw new UserError(
+        'SCREEN_FIELDS_MISSING',
+        `the screen map's ${form.id} form has no field for ${left.length === 1 ? 'an element' : 'elements'} of the ${resource.resourceType}: nothing was typed`,
+        left.map((path) => ({ path, message: 'no field on the form enters it, and the form does not set it' })),
+      );
     const values = fieldValues(form, json);
     // The write key goes on screen with the record (where the form has a field for it).
     if (carries) values[referenceKey] ??= key;

@@ -92,6 +92,13 @@ export interface FormSpec {
    * outcome is unknown (the session expired after the submit) halts instead of being sent again.
    */
   readonly lookup?: { readonly read: string; readonly column: string };
+  /**
+   * Elements the form sets by itself, with the value it sets (a new task is always `status:
+   * requested`, `intent: order`). A resource to write may carry them only with these values; any
+   * other element must have a field, or the write is refused before the run starts: nothing a
+   * reviewer approved is dropped on the way to the screen.
+   */
+  readonly implied?: Readonly<Record<string, unknown>>;
 }
 
 /** How to find a patient's chart: the search screen, its field and the result link. */

@@ -106,6 +106,7 @@ export function meridianMap(origin: string, connectionId = 'meridian'): ScreenMa
         submit: { role: 'button', name: 'Save task' },
         after: 'task-saved',
         lookup: { read: 'patient-tasks', column: 'reference' },
+        implied: { status: 'requested', intent: 'order' },
         templates: [
           {
             id: 'default',
