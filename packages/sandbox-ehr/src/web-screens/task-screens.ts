@@ -159,31 +159,44 @@ ${patient ? `<p><a href="${ctx.base}/patients/${esc(patient.id)}">Back to chart<
   );
 }
 
-/** Tasks as a table: patient (linked to the chart), description (linked to the task), priority, due, status. */
-export async function taskTable(ctx: ScreenContext, tasks: readonly Task[], caption: string): Promise<string> {
+/**
+ * Tasks as a table: the clinic's list leads with the patient (linked to the chart); a chart's own list
+ * leads with the task (its row's first link) and shows the external reference, so a record can be found
+ * again by it.
+ */
+export async function taskTable(
+  ctx: ScreenContext,
+  tasks: readonly Task[],
+  caption: string,
+  of: 'clinic' | 'chart',
+): Promise<string> {
   const { variant } = ctx;
   const l = variant.labels;
-  const names = await patientNames(
-    ctx.repository,
-    tasks.map((t) => t.for?.reference ?? ''),
-  );
+  const names =
+    of === 'clinic'
+      ? await patientNames(
+          ctx.repository,
+          tasks.map((t) => t.for?.reference ?? ''),
+        )
+      : undefined;
   const rows = tasks.map((t) => {
     const ref = t.for?.reference ?? '';
-    return [
-      ref.startsWith('Patient/')
-        ? `<a href="${ctx.base}/patients/${esc(ref.slice(8))}">${esc(names.get(ref))}</a>`
-        : '',
+    const cells = [
       `<a href="${ctx.base}/tasks/${esc(t.id)}">${esc(t.description ?? '(no description)')}</a>`,
       esc(t.priority ? variant.priorityText[t.priority] : ''),
       esc(formatDate(t.restriction?.period?.end ?? t.executionPeriod?.end, variant.dateFormat)),
       esc(t.status),
     ];
+    if (names === undefined) {
+      return [...cells, esc(t.identifier?.find((i) => i.system === externalReferenceSystem)?.value ?? '')];
+    }
+    const patient = ref.startsWith('Patient/')
+      ? `<a href="${ctx.base}/patients/${esc(ref.slice(8))}">${esc(names.get(ref))}</a>`
+      : '';
+    return [patient, ...cells];
   });
-  return table(
-    caption,
-    [l['col.patient'], l['col.description'], l['col.priority'], l['col.due'], l['col.status']],
-    rows,
-  );
+  const headers = [l['col.description'], l['col.priority'], l['col.due'], l['col.status']];
+  return table(caption, names === undefined ? [...headers, l['task.reference']] : [l['col.patient'], ...headers], rows);
 }
 
 /** The clinic's open tasks, newest first (at most 100). */
@@ -199,7 +212,7 @@ export async function showTaskList(ctx: ScreenContext): Promise<HttpReply> {
     page(ctx.variant, {
       title: l['tasks.heading'],
       user: ctx.user.displayName ?? ctx.user.username,
-      body: `<h1>${esc(l['tasks.heading'])}</h1>${await taskTable(ctx, tasks, l['tasks.table'])}${
+      body: `<h1>${esc(l['tasks.heading'])}</h1>${await taskTable(ctx, tasks, l['tasks.table'], 'clinic')}${
         tasks.length === 0 ? '<p>No open tasks.</p>' : ''
       }`,
     }),
