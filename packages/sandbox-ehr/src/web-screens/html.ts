@@ -156,3 +156,23 @@ export function table(caption: string, headers: readonly string[], rows: readonl
   const body = rows.map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
   return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
+
+/**
+ * Saved values under their labels: a description list, or (in the table layout) a table of rows with a
+ * header cell each, the way a clinic's confirmation screens differ.
+ */
+export function details(
+  layout: Layout,
+  name: string,
+  entries: readonly (readonly [string, string])[],
+  pre: boolean,
+): string {
+  const value = (v: string): string =>
+    pre ? `<pre>${esc(v)}</pre>` : `<span style="white-space:pre-wrap">${esc(v)}</span>`;
+  if (layout === 'table') {
+    return `<table aria-label="${esc(name)}"><tbody>${entries
+      .map(([label, v]) => `<tr><th scope="row">${esc(label)}</th><td>${value(v)}</td></tr>`)
+      .join('')}</tbody></table>`;
+  }
+  return `<dl aria-label="${esc(name)}">${entries.map(([label, v]) => `<dt>${esc(label)}</dt><dd>${value(v)}</dd>`).join('')}</dl>`;
+}

@@ -14,7 +14,7 @@
  */
 import type { Attachment, DocumentReference, Patient } from '@medplum/fhirtypes';
 import type { HttpReply } from '../fhir-server/index.js';
-import { controls, esc, page } from './html.js';
+import { controls, details, esc, page } from './html.js';
 import type { Control } from './html.js';
 import {
   banner,
@@ -26,7 +26,7 @@ import {
   tooLong,
 } from './screen-kit.js';
 import type { ScreenContext } from './screen-kit.js';
-import { notFound } from './task-screens.js';
+import { notFound, refusedByTheEhr } from './task-screens.js';
 import { specialties, visitLengths } from './variants.js';
 import type { Specialty, Variant, VisitLength } from './variants.js';
 
@@ -118,6 +118,7 @@ function formPage(
   length: VisitLength,
   values: Partial<Record<Section, string>>,
   errors: Partial<Record<Section, string>>,
+  general?: string,
 ): string {
   const { variant } = ctx;
   const l = variant.labels;
@@ -151,7 +152,10 @@ function formPage(
       ...(errors[s] !== undefined ? { error: errors[s] } : {}),
     })),
   ];
-  const messages = sectionsFor(specialty, length).flatMap((s) => (errors[s] !== undefined ? [errors[s]] : []));
+  const messages = [
+    ...sectionsFor(specialty, length).flatMap((s) => (errors[s] !== undefined ? [errors[s]] : [])),
+    ...(general !== undefined ? [general] : []),
+  ];
   return page(variant, {
     title: l['note.form'],
     user: ctx.user.displayName ?? ctx.user.username,
@@ -249,8 +253,13 @@ export async function submitNoteForm(ctx: ScreenContext, patientId: string, form
       ...parts.map((s) => ({ attachment: attachment(sectionType[s], sectionTitle[s], values[s] ?? '') })),
     ],
   };
-  const saved = await ctx.repository.createResource(note);
-  return redirect(`${ctx.base}/notes/${saved.id}?saved=1`);
+  let saved: DocumentReference;
+  try {
+    saved = await ctx.repository.createResource(note);
+  } catch {
+    return htmlReply(422, formPage(ctx, patient, specialty, length, values, {}, refusedByTheEhr));
+  }
+  return redirect(`${ctx.base}/notes/${saved.id ?? ''}?saved=1`);
 }
 
 export function noteTitle(variant: Variant, note: DocumentReference): string {
@@ -297,9 +306,7 @@ ${justSaved ? `<p role="status">${esc(l['note.saved'])}</p>` : ''}
 <h1>${esc(l['note.view'])}</h1>
 <h2>${esc(noteTitle(variant, note))}</h2>
 <p>Status: ${esc(note.docStatus ?? note.status)}</p>
-<dl aria-label="Note details">${entries
-        .map(([label, value]) => `<dt>${esc(label)}</dt><dd><pre>${esc(value)}</pre></dd>`)
-        .join('')}</dl>
+${details(variant.layout, 'Note details', entries, true)}
 ${patient ? `<p><a href="${ctx.base}/patients/${esc(patient.id)}">Back to chart</a></p>` : ''}`,
     }),
   );

@@ -8,7 +8,7 @@
 import type { Patient, Task } from '@medplum/fhirtypes';
 import type { HttpReply } from '../fhir-server/index.js';
 import { formatDate, parseDate } from './dates.js';
-import { controls, esc, page, table } from './html.js';
+import { controls, details, esc, page, table } from './html.js';
 import type { Control } from './html.js';
 import {
   banner,
@@ -26,6 +26,9 @@ import { taskPriorities } from './variants.js';
 import type { TaskField, TaskPriority, Variant } from './variants.js';
 
 type TaskValues = Partial<Record<TaskField, string>>;
+
+/** A write the repository refused (its R4 validation): said on the form, nothing saved. */
+export const refusedByTheEhr = 'The record was refused by the EHR (it failed validation). Nothing was saved.';
 
 function taskControls(variant: Variant, values: TaskValues, errors: Partial<Record<TaskField, string>>): Control[] {
   const l = variant.labels;
@@ -60,9 +63,13 @@ function taskFormPage(
   patient: Patient,
   values: TaskValues,
   errors: Partial<Record<TaskField, string>>,
+  general?: string,
 ): string {
   const l = ctx.variant.labels;
-  const messages = ctx.variant.taskOrder.flatMap((f) => (errors[f] !== undefined ? [errors[f]] : []));
+  const messages = [
+    ...ctx.variant.taskOrder.flatMap((f) => (errors[f] !== undefined ? [errors[f]] : [])),
+    ...(general !== undefined ? [general] : []),
+  ];
   return page(ctx.variant, {
     title: l['task.form'],
     user: ctx.user.displayName ?? ctx.user.username,
@@ -120,11 +127,16 @@ export async function submitTaskForm(ctx: ScreenContext, patientId: string, form
     authoredOn: ctx.now().toISOString(),
     requester: { display: ctx.user.displayName ?? ctx.user.username },
     ...(due !== undefined ? { restriction: { period: { end: due } } } : {}),
-    ...(note !== '' ? { note: [{ text: note }] } : {}),
+    ...(note.trim() !== '' ? { note: [{ text: note }] } : {}),
     ...(reference !== '' ? { identifier: [{ system: externalReferenceSystem, value: reference }] } : {}),
   };
-  const saved = await ctx.repository.createResource(task);
-  return redirect(`${ctx.base}/tasks/${saved.id}?saved=1`);
+  let saved: Task;
+  try {
+    saved = await ctx.repository.createResource(task);
+  } catch {
+    return htmlReply(422, taskFormPage(ctx, patient, values, {}, refusedByTheEhr));
+  }
+  return redirect(`${ctx.base}/tasks/${saved.id ?? ''}?saved=1`);
 }
 
 /** The saved task, every value as the form took it (for reading back what was written). */
@@ -151,9 +163,7 @@ export async function showTask(ctx: ScreenContext, taskId: string, justSaved: bo
       body: `${patient ? banner(variant, patient) : ''}
 ${justSaved ? `<p role="status">${esc(l['task.saved'])}</p>` : ''}
 <h1>${esc(l['task.view'])}</h1>
-<dl class="task-values" aria-label="Task details">${values
-        .map(([label, value]) => `<dt>${esc(label)}</dt><dd style="white-space:pre-wrap">${esc(value)}</dd>`)
-        .join('')}</dl>
+${details(variant.layout, 'Task details', values, false)}
 ${patient ? `<p><a href="${ctx.base}/patients/${esc(patient.id)}">Back to chart</a></p>` : ''}`,
     }),
   );

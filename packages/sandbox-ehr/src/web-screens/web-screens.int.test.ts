@@ -66,7 +66,7 @@ class Browser {
 /** The text of the element that follows a label in a description list or "label: value" banner item. */
 function after_(html: string, label: string): string | undefined {
   const re = new RegExp(
-    `>${label.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}:?</(?:dt|span)>\\s*<(?:dd|span)[^>]*>([^<]*)<`,
+    `>${label.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}:?</(?:dt|span|th)>\\s*<(?:dd|span|td)[^>]*>(?:<(?:span|pre)[^>]*>)?([^<]*)<`,
   );
   return re.exec(html)?.[1];
 }
@@ -275,6 +275,10 @@ describe('sandbox web screens', () => {
       );
       const noPriority = await b.go(path, { description: 'Fax the referral', priority: 'soon' });
       assert.equal(noPriority.status, 422);
+      // What the EHR's own validation refuses (a control character) is said on the form, not a server error.
+      const refused = await b.go(path, { description: 'Fax\u0001 the referral', priority: 'routine' });
+      assert.equal(refused.status, 422);
+      assert.ok(refused.text.includes('The record was refused by the EHR'));
     }
     assert.equal(await count(), before);
   });
