@@ -1,4 +1,4 @@
-/** @module @steward/sandbox-ehr: a real FHIR R4 server (Medplum router, in memory) to develop, demo and test against. */
+/** @module @steward/sandbox-ehr: a real FHIR R4 server (Medplum router, in memory) with browser screens over its data (`/web/<variant>/`), to develop, demo and test against. */
 export { startSandboxEhr } from './sandbox-ehr.js';
 export type { SandboxEhr, SandboxEhrOptions, SandboxClient } from './sandbox-ehr.js';
 export { FaultInjector, faultKinds } from './faults/index.js';

@@ -6,6 +6,7 @@ import { controls, esc, page, table } from './html.js';
 import type { Control } from './html.js';
 import {
   banner,
+  externalReferenceSystem,
   htmlReply,
   identifierValue,
   mrnSystem,
@@ -101,13 +102,16 @@ export async function showChart(ctx: ScreenContext, patientId: string): Promise<
     _sort: '-_lastUpdated',
     _count: '20',
   });
-  const noteItems = notes
-    .filter((n) => n.content?.some((c) => c.attachment.contentType === 'text/markdown'))
-    .map(
-      (n) =>
-        `<li><a href="${ctx.base}/notes/${esc(n.id)}">${esc(noteTitle(variant, n))}</a> ${esc(formatDate(n.date, variant.dateFormat))}</li>`,
-    )
-    .join('');
+  const encounterNotes = notes.filter((n) => n.type?.text === 'Encounter note');
+  const noteTable = table(
+    l['chart.notes'],
+    [l['note.form'], l['note.date'], l['note.reference']],
+    encounterNotes.map((n) => [
+      `<a href="${ctx.base}/notes/${esc(n.id)}">${esc(noteTitle(variant, n))}</a>`,
+      esc(formatDate(n.date, variant.dateFormat)),
+      esc(n.identifier?.find((i) => i.system === externalReferenceSystem)?.value ?? ''),
+    ]),
+  );
   return htmlReply(
     200,
     page(variant, {
@@ -116,8 +120,10 @@ export async function showChart(ctx: ScreenContext, patientId: string): Promise<
       body: `${banner(variant, patient)}
 <p><a href="${ctx.base}/patients/${esc(patientId)}/tasks/new">${esc(l['chart.newTask'])}</a> ·
 <a href="${ctx.base}/patients/${esc(patientId)}/notes/new">${esc(l['chart.newNote'])}</a></p>
-<h1>${esc(l['chart.tasks'])}</h1>${tasks.length === 0 ? '<p>No tasks.</p>' : await taskTable(ctx, tasks, l['chart.tasks'])}
-<h2>${esc(l['chart.notes'])}</h2>${noteItems === '' ? '<p>No notes.</p>' : `<ul>${noteItems}</ul>`}`,
+<h1>${esc(l['chart.tasks'])}</h1>${await taskTable(ctx, tasks, l['chart.tasks'], 'chart')}${
+        tasks.length === 0 ? '<p>No tasks.</p>' : ''
+      }
+<h2>${esc(l['chart.notes'])}</h2>${noteTable}${encounterNotes.length === 0 ? '<p>No notes.</p>' : ''}`,
     }),
   );
 }

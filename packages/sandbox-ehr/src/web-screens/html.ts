@@ -15,6 +15,7 @@ export function esc(value: string | number | undefined | null): string {
 }
 
 const styles = `
+[hidden]{display:none !important}
 body{font-family:system-ui,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
 header.app{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;color:#fff}
 nav ul{list-style:none;display:flex;gap:1rem;margin:0;padding:.5rem 1rem;background:#e3e8ee}
@@ -75,6 +76,17 @@ export interface Control {
   readonly hint?: string;
   readonly error?: string;
   readonly autocomplete?: string;
+  /** A conditional row: shown only for this specialty or length (`data-*` for the page's script). */
+  readonly when?: { readonly specialty?: string; readonly length?: string };
+  /** The conditional row starts hidden, its control disabled. */
+  readonly off?: boolean;
+}
+
+function rowAttributes(c: Control): string {
+  if (c.when === undefined) return '';
+  return `${c.when.specialty !== undefined ? ` data-specialty="${esc(c.when.specialty)}"` : ''}${
+    c.when.length !== undefined ? ` data-length="${esc(c.when.length)}"` : ''
+  }${c.off === true ? ' hidden' : ''}`;
 }
 
 function input(c: Control, id: string, named: boolean): string {
@@ -89,6 +101,7 @@ function input(c: Control, id: string, named: boolean): string {
       ? `aria-describedby="${[c.hint !== undefined ? `${id}-hint` : '', c.error !== undefined ? `${id}-error` : ''].filter((x) => x !== '').join(' ')}"`
       : '',
     c.autocomplete !== undefined ? `autocomplete="${c.autocomplete}"` : '',
+    c.off === true ? 'disabled' : '',
   ]
     .filter((a) => a !== '')
     .join(' ');
@@ -120,18 +133,20 @@ export function controls(layout: Layout, list: readonly Control[], legend: strin
       return list
         .map(
           (c) =>
-            `<div class="row"><label for="${id(c)}">${esc(c.label)}</label>${input(c, id(c), false)}${extras(c, id(c))}</div>`,
+            `<div class="row"${rowAttributes(c)}><label for="${id(c)}">${esc(c.label)}</label>${input(c, id(c), false)}${extras(c, id(c))}</div>`,
         )
         .join('\n');
     case 'table':
       return `<fieldset><legend>${esc(legend)}</legend><table role="presentation"><tbody>${list
         .map(
           (c) =>
-            `<tr><th scope="row"><label for="${id(c)}">${esc(c.label)}</label></th><td>${input(c, id(c), false)}${extras(c, id(c))}</td></tr>`,
+            `<tr${rowAttributes(c)}><th scope="row"><label for="${id(c)}">${esc(c.label)}</label></th><td>${input(c, id(c), false)}${extras(c, id(c))}</td></tr>`,
         )
         .join('\n')}</tbody></table></fieldset>`;
     case 'aria-label':
-      return list.map((c) => `<div class="row">${input(c, id(c), true)}${extras(c, id(c))}</div>`).join('\n');
+      return list
+        .map((c) => `<div class="row"${rowAttributes(c)}>${input(c, id(c), true)}${extras(c, id(c))}</div>`)
+        .join('\n');
   }
 }
 
@@ -140,4 +155,24 @@ export function table(caption: string, headers: readonly string[], rows: readonl
   const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
   return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * Saved values under their labels: a description list, or (in the table layout) a table of rows with a
+ * header cell each, the way a clinic's confirmation screens differ.
+ */
+export function details(
+  layout: Layout,
+  name: string,
+  entries: readonly (readonly [string, string])[],
+  pre: boolean,
+): string {
+  const value = (v: string): string =>
+    pre ? `<pre>${esc(v)}</pre>` : `<span style="white-space:pre-wrap">${esc(v)}</span>`;
+  if (layout === 'table') {
+    return `<table aria-label="${esc(name)}"><tbody>${entries
+      .map(([label, v]) => `<tr><th scope="row">${esc(label)}</th><td>${value(v)}</td></tr>`)
+      .join('')}</tbody></table>`;
+  }
+  return `<dl aria-label="${esc(name)}">${entries.map(([label, v]) => `<dt>${esc(label)}</dt><dd>${value(v)}</dd>`).join('')}</dl>`;
 }

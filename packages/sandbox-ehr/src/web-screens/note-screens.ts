@@ -1,21 +1,32 @@
 /**
  * @module The encounter form and the saved note's page. The form's fields follow the specialty
  * (cardiology adds blood pressure, dermatology a lesion site) and the visit length (a long visit adds
- * plan details); changing either select reloads the form with its fields, as EHR forms do.
+ * plan details). Every section is on the page; those the chosen specialty and length do not ask for are
+ * hidden and disabled (not submitted), and choosing another specialty or length shows its own, in place,
+ * as EHR forms do (`?specialty=&length=` preselects them). The server validates the sections of the posted
+ * choice only.
  *
  * Saved as a DocumentReference (status current, docStatus preliminary, LOINC 34109-9 "Note", text
  * "Encounter note"): notes → `description`; specialty → `context.practiceSetting` (system
- * `urn:sandbox-ehr:web:specialty`); length → `context.event[0]` (system `urn:sandbox-ehr:web:visit-length`);
+ * `urn:sandbox-ehr:web:specialty`); length → `context.event[0]` (system `urn:sandbox-ehr:web:visit-length`); external reference → `identifier`;
  * `content[0]` the whole note as text/markdown, then one attachment per section titled with its key
  * (`assessment`, `vitals`, `blood-pressure`, `lesion-site`, `plan`), so each reads back exactly.
  */
 import type { Attachment, DocumentReference, Patient } from '@medplum/fhirtypes';
 import type { HttpReply } from '../fhir-server/index.js';
-import { controls, esc, page } from './html.js';
+import { controls, details, esc, page } from './html.js';
 import type { Control } from './html.js';
-import { banner, errorSummary, htmlReply, readOrNone, redirect, tooLong } from './screen-kit.js';
+import {
+  banner,
+  errorSummary,
+  externalReferenceSystem,
+  htmlReply,
+  readOrNone,
+  redirect,
+  tooLong,
+} from './screen-kit.js';
 import type { ScreenContext } from './screen-kit.js';
-import { notFound } from './task-screens.js';
+import { notFound, refusedByTheEhr } from './task-screens.js';
 import { specialties, visitLengths } from './variants.js';
 import type { Specialty, Variant, VisitLength } from './variants.js';
 
@@ -27,16 +38,28 @@ const specialtyDisplay: Record<Specialty, string> = {
   dermatology: 'Dermatology',
 };
 
-type Section = 'bloodPressure' | 'lesionSite' | 'vitals' | 'assessment' | 'plan' | 'notes';
+type Section = 'bloodPressure' | 'lesionSite' | 'vitals' | 'assessment' | 'plan' | 'notes' | 'reference';
+type Attached = Exclude<Section, 'notes' | 'reference'>;
+/** Every section, in the form's order. */
+const allSections: readonly Section[] = [
+  'bloodPressure',
+  'lesionSite',
+  'vitals',
+  'assessment',
+  'plan',
+  'notes',
+  'reference',
+];
+const optional = new Set<Section>(['vitals', 'notes', 'reference']);
 /** A section's attachment title (the key a screen map names it by). */
-const sectionTitle: Record<Exclude<Section, 'notes'>, string> = {
+const sectionTitle: Record<Attached, string> = {
   bloodPressure: 'blood-pressure',
   lesionSite: 'lesion-site',
   vitals: 'vitals',
   assessment: 'assessment',
   plan: 'plan',
 };
-const sectionType: Record<Exclude<Section, 'notes'>, string> = {
+const sectionType: Record<Attached, string> = {
   bloodPressure: 'text/plain',
   lesionSite: 'text/plain',
   vitals: 'application/json',
@@ -53,21 +76,40 @@ export function sectionsFor(specialty: Specialty, length: VisitLength): Section[
     'assessment',
     ...(length === 'long' ? (['plan'] as const) : []),
     'notes',
+    'reference',
   ];
 }
+
+/** Which specialty or length shows a section (none: always shown). */
+const shownWhen: Partial<Record<Section, { specialty?: Specialty; length?: VisitLength }>> = {
+  bloodPressure: { specialty: 'cardiology' },
+  lesionSite: { specialty: 'dermatology' },
+  plan: { length: 'long' },
+};
 
 function labelOf(variant: Variant, s: Section): string {
   return variant.labels[`note.${s}`];
 }
 
-const reload = `for (const name of ['specialty', 'visitLength']) {
-  document.querySelector('select[name=' + name + ']').addEventListener('change', (e) => {
-    const form = e.target.form, url = new URL(location.href);
-    url.searchParams.set('specialty', form.elements.namedItem('specialty').value);
-    url.searchParams.set('length', form.elements.namedItem('visitLength').value);
-    location.assign(url);
-  });
-}`;
+const limitOf = (variant: Variant, s: Section): number =>
+  s === 'reference' ? variant.limits.noteReference : variant.limits[s];
+
+/** Shows the sections of the chosen specialty and length, hides (and disables) the others. */
+const toggle = `(() => {
+  const form = document.querySelector('form[data-note-form]');
+  const apply = () => {
+    const specialty = form.elements.namedItem('specialty').value;
+    const length = form.elements.namedItem('visitLength').value;
+    for (const row of form.querySelectorAll('[data-specialty], [data-length]')) {
+      const on = (!row.dataset.specialty || row.dataset.specialty === specialty) &&
+        (!row.dataset.length || row.dataset.length === length);
+      row.hidden = !on;
+      for (const control of row.querySelectorAll('input, textarea, select')) control.disabled = !on;
+    }
+  };
+  form.elements.namedItem('specialty').addEventListener('change', apply);
+  form.elements.namedItem('visitLength').addEventListener('change', apply);
+})();`;
 
 function formPage(
   ctx: ScreenContext,
@@ -76,10 +118,10 @@ function formPage(
   length: VisitLength,
   values: Partial<Record<Section, string>>,
   errors: Partial<Record<Section, string>>,
+  general?: string,
 ): string {
   const { variant } = ctx;
   const l = variant.labels;
-  const limits = variant.limits;
   const fields: Control[] = [
     {
       name: 'specialty',
@@ -97,26 +139,30 @@ function formPage(
       value: length,
       options: visitLengths.map((v) => [v, variant.lengthText[v]] as const),
     },
-    ...sectionsFor(specialty, length).map((s): Control => ({
+    ...allSections.map((s): Control => ({
       name: s,
       label: labelOf(variant, s),
-      kind: s === 'bloodPressure' || s === 'lesionSite' ? 'text' : 'textarea',
-      maxLength: limits[s],
-      required: s !== 'vitals' && s !== 'notes',
+      kind: s === 'bloodPressure' || s === 'lesionSite' || s === 'reference' ? 'text' : 'textarea',
+      maxLength: limitOf(variant, s),
+      required: !optional.has(s),
+      ...(shownWhen[s] !== undefined ? { when: shownWhen[s], off: !sectionsFor(specialty, length).includes(s) } : {}),
       ...(s === 'vitals' ? { hint: 'A JSON object, e.g. {"pulse": 72}' } : {}),
       ...(s === 'assessment' || s === 'plan' ? { hint: 'Markdown' } : {}),
       ...(values[s] !== undefined ? { value: values[s] } : {}),
       ...(errors[s] !== undefined ? { error: errors[s] } : {}),
     })),
   ];
-  const messages = sectionsFor(specialty, length).flatMap((s) => (errors[s] !== undefined ? [errors[s]] : []));
+  const messages = [
+    ...sectionsFor(specialty, length).flatMap((s) => (errors[s] !== undefined ? [errors[s]] : [])),
+    ...(general !== undefined ? [general] : []),
+  ];
   return page(variant, {
     title: l['note.form'],
     user: ctx.user.displayName ?? ctx.user.username,
-    script: reload,
+    script: toggle,
     body: `${banner(variant, patient)}
 <h1>${esc(l['note.form'])}</h1>${errorSummary(messages)}
-<form method="post" aria-label="${esc(l['note.form'])}" action="${ctx.base}/patients/${esc(patient.id)}/notes/new">
+<form method="post" data-note-form aria-label="${esc(l['note.form'])}" action="${ctx.base}/patients/${esc(patient.id)}/notes/new">
 ${controls(variant.layout, fields, l['note.form'])}
 <div class="row"><button type="submit">${esc(l['note.submit'])}</button></div>
 </form>`,
@@ -149,9 +195,9 @@ export async function submitNoteForm(ctx: ScreenContext, patientId: string, form
     const value = form.get(s) ?? '';
     values[s] = value;
     const label = labelOf(variant, s);
-    const long = tooLong(label, value, variant.limits[s]);
+    const long = tooLong(label, value, limitOf(variant, s));
     if (long) errors[s] = long;
-    else if (value.trim() === '' && s !== 'vitals' && s !== 'notes') errors[s] = `${label} is required.`;
+    else if (value.trim() === '' && !optional.has(s)) errors[s] = `${label} is required.`;
   }
   if (errors.bloodPressure === undefined && !/^\d{2,3}\/\d{2,3}$/.test((values.bloodPressure ?? '120/80').trim())) {
     errors.bloodPressure = `${labelOf(variant, 'bloodPressure')} must be written like 120/80.`;
@@ -177,7 +223,8 @@ export async function submitNoteForm(ctx: ScreenContext, patientId: string, form
     title,
     data: Buffer.from(text, 'utf8').toString('base64'),
   });
-  const parts = sections.filter((s): s is Exclude<Section, 'notes'> => s !== 'notes' && (values[s] ?? '') !== '');
+  const parts = sections.filter((s): s is Attached => s !== 'notes' && s !== 'reference' && (values[s] ?? '') !== '');
+  const reference = (values.reference ?? '').trim();
   const markdown = [
     `# Encounter note: ${specialtyDisplay[specialty]}, ${length} visit`,
     ...parts.map((s) =>
@@ -196,6 +243,7 @@ export async function submitNoteForm(ctx: ScreenContext, patientId: string, form
     date: ctx.now().toISOString(),
     author: [{ display: ctx.user.displayName ?? ctx.user.username }],
     ...((values.notes ?? '') !== '' ? { description: values.notes ?? '' } : {}),
+    ...(reference !== '' ? { identifier: [{ system: externalReferenceSystem, value: reference }] } : {}),
     context: {
       practiceSetting: { coding: [{ system: specialtySystem, code: specialty, display: specialtyDisplay[specialty] }] },
       event: [{ coding: [{ system: visitLengthSystem, code: length }] }],
@@ -205,8 +253,13 @@ export async function submitNoteForm(ctx: ScreenContext, patientId: string, form
       ...parts.map((s) => ({ attachment: attachment(sectionType[s], sectionTitle[s], values[s] ?? '') })),
     ],
   };
-  const saved = await ctx.repository.createResource(note);
-  return redirect(`${ctx.base}/notes/${saved.id}?saved=1`);
+  let saved: DocumentReference;
+  try {
+    saved = await ctx.repository.createResource(note);
+  } catch {
+    return htmlReply(422, formPage(ctx, patient, specialty, length, values, {}, refusedByTheEhr));
+  }
+  return redirect(`${ctx.base}/notes/${saved.id ?? ''}?saved=1`);
 }
 
 export function noteTitle(variant: Variant, note: DocumentReference): string {
@@ -236,11 +289,12 @@ export async function showNote(ctx: ScreenContext, noteId: string, justSaved: bo
   const entries: [string, string][] = [
     [l['note.specialty'], specialty ? variant.specialtyText[specialty] : ''],
     [l['note.length'], length ? variant.lengthText[length] : ''],
-    ...(Object.keys(sectionTitle) as Exclude<Section, 'notes'>[]).flatMap((s): [string, string][] => {
+    ...(Object.keys(sectionTitle) as Attached[]).flatMap((s): [string, string][] => {
       const text = section(sectionTitle[s]);
       return text === undefined ? [] : [[labelOf(variant, s), text]];
     }),
     [l['note.notes'], note.description ?? ''],
+    [l['note.reference'], note.identifier?.find((i) => i.system === externalReferenceSystem)?.value ?? ''],
   ];
   return htmlReply(
     200,
@@ -252,9 +306,7 @@ ${justSaved ? `<p role="status">${esc(l['note.saved'])}</p>` : ''}
 <h1>${esc(l['note.view'])}</h1>
 <h2>${esc(noteTitle(variant, note))}</h2>
 <p>Status: ${esc(note.docStatus ?? note.status)}</p>
-<dl aria-label="Note details">${entries
-        .map(([label, value]) => `<dt>${esc(label)}</dt><dd><pre>${esc(value)}</pre></dd>`)
-        .join('')}</dl>
+${details(variant.layout, 'Note details', entries, true)}
 ${patient ? `<p><a href="${ctx.base}/patients/${esc(patient.id)}">Back to chart</a></p>` : ''}`,
     }),
   );

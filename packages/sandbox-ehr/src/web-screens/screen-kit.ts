@@ -37,8 +37,15 @@ export function redirect(location: string, headers: Record<string, string> = {})
   return { status: 303, headers: { location, 'cache-control': 'no-store', ...headers } };
 }
 
+/**
+ * A form post's fields. Browsers send a textarea's line breaks as CRLF; they are kept as LF, the way
+ * the field's value (and its maxlength) counts them, so a limit means the same on the page and here.
+ */
 export function formBody(body: Buffer): URLSearchParams {
-  return new URLSearchParams(body.toString('utf8'));
+  const form = new URLSearchParams(body.toString('utf8'));
+  const normalised = new URLSearchParams();
+  for (const [key, value] of form) normalised.append(key, value.replace(/\r\n?/g, '\n'));
+  return normalised;
 }
 
 export function identifierValue(patient: Patient, system: string): string | undefined {

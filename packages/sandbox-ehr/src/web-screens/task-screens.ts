@@ -8,7 +8,7 @@
 import type { Patient, Task } from '@medplum/fhirtypes';
 import type { HttpReply } from '../fhir-server/index.js';
 import { formatDate, parseDate } from './dates.js';
-import { controls, esc, page, table } from './html.js';
+import { controls, details, esc, page, table } from './html.js';
 import type { Control } from './html.js';
 import {
   banner,
@@ -26,6 +26,9 @@ import { taskPriorities } from './variants.js';
 import type { TaskField, TaskPriority, Variant } from './variants.js';
 
 type TaskValues = Partial<Record<TaskField, string>>;
+
+/** A write the repository refused (its R4 validation): said on the form, nothing saved. */
+export const refusedByTheEhr = 'The record was refused by the EHR (it failed validation). Nothing was saved.';
 
 function taskControls(variant: Variant, values: TaskValues, errors: Partial<Record<TaskField, string>>): Control[] {
   const l = variant.labels;
@@ -60,9 +63,13 @@ function taskFormPage(
   patient: Patient,
   values: TaskValues,
   errors: Partial<Record<TaskField, string>>,
+  general?: string,
 ): string {
   const l = ctx.variant.labels;
-  const messages = ctx.variant.taskOrder.flatMap((f) => (errors[f] !== undefined ? [errors[f]] : []));
+  const messages = [
+    ...ctx.variant.taskOrder.flatMap((f) => (errors[f] !== undefined ? [errors[f]] : [])),
+    ...(general !== undefined ? [general] : []),
+  ];
   return page(ctx.variant, {
     title: l['task.form'],
     user: ctx.user.displayName ?? ctx.user.username,
@@ -120,11 +127,16 @@ export async function submitTaskForm(ctx: ScreenContext, patientId: string, form
     authoredOn: ctx.now().toISOString(),
     requester: { display: ctx.user.displayName ?? ctx.user.username },
     ...(due !== undefined ? { restriction: { period: { end: due } } } : {}),
-    ...(note !== '' ? { note: [{ text: note }] } : {}),
+    ...(note.trim() !== '' ? { note: [{ text: note }] } : {}),
     ...(reference !== '' ? { identifier: [{ system: externalReferenceSystem, value: reference }] } : {}),
   };
-  const saved = await ctx.repository.createResource(task);
-  return redirect(`${ctx.base}/tasks/${saved.id}?saved=1`);
+  let saved: Task;
+  try {
+    saved = await ctx.repository.createResource(task);
+  } catch {
+    return htmlReply(422, taskFormPage(ctx, patient, values, {}, refusedByTheEhr));
+  }
+  return redirect(`${ctx.base}/tasks/${saved.id ?? ''}?saved=1`);
 }
 
 /** The saved task, every value as the form took it (for reading back what was written). */
@@ -151,39 +163,50 @@ export async function showTask(ctx: ScreenContext, taskId: string, justSaved: bo
       body: `${patient ? banner(variant, patient) : ''}
 ${justSaved ? `<p role="status">${esc(l['task.saved'])}</p>` : ''}
 <h1>${esc(l['task.view'])}</h1>
-<dl class="task-values" aria-label="Task details">${values
-        .map(([label, value]) => `<dt>${esc(label)}</dt><dd style="white-space:pre-wrap">${esc(value)}</dd>`)
-        .join('')}</dl>
+${details(variant.layout, 'Task details', values, false)}
 ${patient ? `<p><a href="${ctx.base}/patients/${esc(patient.id)}">Back to chart</a></p>` : ''}`,
     }),
   );
 }
 
-/** Tasks as a table: patient (linked to the chart), description (linked to the task), priority, due, status. */
-export async function taskTable(ctx: ScreenContext, tasks: readonly Task[], caption: string): Promise<string> {
+/**
+ * Tasks as a table: the clinic's list leads with the patient (linked to the chart); a chart's own list
+ * leads with the task (its row's first link) and shows the external reference, so a record can be found
+ * again by it.
+ */
+export async function taskTable(
+  ctx: ScreenContext,
+  tasks: readonly Task[],
+  caption: string,
+  of: 'clinic' | 'chart',
+): Promise<string> {
   const { variant } = ctx;
   const l = variant.labels;
-  const names = await patientNames(
-    ctx.repository,
-    tasks.map((t) => t.for?.reference ?? ''),
-  );
+  const names =
+    of === 'clinic'
+      ? await patientNames(
+          ctx.repository,
+          tasks.map((t) => t.for?.reference ?? ''),
+        )
+      : undefined;
   const rows = tasks.map((t) => {
     const ref = t.for?.reference ?? '';
-    return [
-      ref.startsWith('Patient/')
-        ? `<a href="${ctx.base}/patients/${esc(ref.slice(8))}">${esc(names.get(ref))}</a>`
-        : '',
+    const cells = [
       `<a href="${ctx.base}/tasks/${esc(t.id)}">${esc(t.description ?? '(no description)')}</a>`,
       esc(t.priority ? variant.priorityText[t.priority] : ''),
       esc(formatDate(t.restriction?.period?.end ?? t.executionPeriod?.end, variant.dateFormat)),
       esc(t.status),
     ];
+    if (names === undefined) {
+      return [...cells, esc(t.identifier?.find((i) => i.system === externalReferenceSystem)?.value ?? '')];
+    }
+    const patient = ref.startsWith('Patient/')
+      ? `<a href="${ctx.base}/patients/${esc(ref.slice(8))}">${esc(names.get(ref))}</a>`
+      : '';
+    return [patient, ...cells];
   });
-  return table(
-    caption,
-    [l['col.patient'], l['col.description'], l['col.priority'], l['col.due'], l['col.status']],
-    rows,
-  );
+  const headers = [l['col.description'], l['col.priority'], l['col.due'], l['col.status']];
+  return table(caption, names === undefined ? [...headers, l['task.reference']] : [l['col.patient'], ...headers], rows);
 }
 
 /** The clinic's open tasks, newest first (at most 100). */
@@ -199,7 +222,7 @@ export async function showTaskList(ctx: ScreenContext): Promise<HttpReply> {
     page(ctx.variant, {
       title: l['tasks.heading'],
       user: ctx.user.displayName ?? ctx.user.username,
-      body: `<h1>${esc(l['tasks.heading'])}</h1>${await taskTable(ctx, tasks, l['tasks.table'])}${
+      body: `<h1>${esc(l['tasks.heading'])}</h1>${await taskTable(ctx, tasks, l['tasks.table'], 'clinic')}${
         tasks.length === 0 ? '<p>No open tasks.</p>' : ''
       }`,
     }),

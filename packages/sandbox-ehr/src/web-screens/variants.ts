@@ -63,6 +63,8 @@ export interface VariantLabels {
   readonly 'note.assessment': string;
   readonly 'note.plan': string;
   readonly 'note.notes': string;
+  readonly 'note.reference': string;
+  readonly 'note.date': string;
   readonly 'note.submit': string;
   readonly 'note.saved': string;
   readonly 'note.view': string;
@@ -97,6 +99,7 @@ export interface Variant {
     readonly note: number;
     readonly reference: number;
     readonly notes: number;
+    readonly noteReference: number;
     readonly assessment: number;
     readonly plan: number;
     readonly vitals: number;
@@ -121,6 +124,7 @@ const north: Variant = {
     note: 500,
     reference: 64,
     notes: 1000,
+    noteReference: 64,
     assessment: 4000,
     plan: 4000,
     vitals: 2000,
@@ -175,6 +179,8 @@ const north: Variant = {
     'note.assessment': 'Assessment',
     'note.plan': 'Plan details',
     'note.notes': 'Notes',
+    'note.reference': 'External reference',
+    'note.date': 'Date',
     'note.submit': 'Save note',
     'note.saved': 'Encounter note saved',
     'note.view': 'Encounter note details',
@@ -204,8 +210,9 @@ const lakeside: Variant = {
   limits: {
     description: 120,
     note: 280,
-    reference: 40,
+    reference: 64,
     notes: 600,
+    noteReference: 64,
     assessment: 3000,
     plan: 3000,
     vitals: 1500,
@@ -260,6 +267,8 @@ const lakeside: Variant = {
     'note.assessment': 'Clinical assessment',
     'note.plan': 'Care plan',
     'note.notes': 'Additional notes',
+    'note.reference': 'Source ID',
+    'note.date': 'Filed',
     'note.submit': 'File note',
     'note.saved': 'Visit note filed',
     'note.view': 'Visit note',
@@ -291,6 +300,7 @@ const summit: Variant = {
     note: 1000,
     reference: 80,
     notes: 2000,
+    noteReference: 64,
     assessment: 5000,
     plan: 5000,
     vitals: 3000,
@@ -345,6 +355,8 @@ const summit: Variant = {
     'note.assessment': 'Assessment (markdown)',
     'note.plan': 'Plan details (markdown)',
     'note.notes': 'Progress notes',
+    'note.reference': 'Reference number',
+    'note.date': 'Documented on',
     'note.submit': 'Sign and save',
     'note.saved': 'Encounter documented',
     'note.view': 'Encounter documentation record',

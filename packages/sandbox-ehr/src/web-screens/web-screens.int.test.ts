@@ -66,7 +66,7 @@ class Browser {
 /** The text of the element that follows a label in a description list or "label: value" banner item. */
 function after_(html: string, label: string): string | undefined {
   const re = new RegExp(
-    `>${label.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}:?</(?:dt|span)>\\s*<(?:dd|span)[^>]*>([^<]*)<`,
+    `>${label.replace(/[.*+?^${}()|[\]\\#]/g, '\\$&')}:?</(?:dt|span|th)>\\s*<(?:dd|span|td)[^>]*>(?:<(?:span|pre)[^>]*>)?([^<]*)<`,
   );
   return re.exec(html)?.[1];
 }
@@ -239,6 +239,10 @@ describe('sandbox web screens', () => {
       assert.match(list.text, new RegExp(`<caption>${variant.labels['tasks.table']}</caption>`));
       assert.match(list.text, new RegExp(`<th scope="col">${variant.labels['col.due']}</th>`));
       assert.ok(list.text.includes(`>Call the patient (${variant.id})</a>`));
+      // The chart's own list shows it under its external reference (how a write is found again).
+      const chart = await b.go(`/web/${variant.id}/patients/${patient.id}`);
+      assert.match(chart.text, new RegExp(`<th scope="col">${variant.labels['task.reference']}</th>`));
+      assert.ok(chart.text.includes(`<td>${reference}</td>`));
     }
   });
 
@@ -271,6 +275,10 @@ describe('sandbox web screens', () => {
       );
       const noPriority = await b.go(path, { description: 'Fax the referral', priority: 'soon' });
       assert.equal(noPriority.status, 422);
+      // What the EHR's own validation refuses (a control character) is said on the form, not a server error.
+      const refused = await b.go(path, { description: 'Fax\u0001 the referral', priority: 'routine' });
+      assert.equal(refused.status, 422);
+      assert.ok(refused.text.includes('The record was refused by the EHR'));
     }
     assert.equal(await count(), before);
   });
@@ -279,7 +287,14 @@ describe('sandbox web screens', () => {
     const b = new Browser(ehr);
     await b.signIn('north');
     const base = `/web/north/patients/${patient.id}/notes/new`;
-    const has = (html: string, label: string): boolean => html.includes(`>${label}</label>`);
+    // Every section is on the page; those the specialty and length do not ask for are hidden and disabled.
+    const has = (html: string, label: string): boolean => {
+      const row = new RegExp(
+        `<div class="row"([^>]*)><label for="[^"]+">${label.replace(/[()]/g, '\\$&')}</label>`,
+      ).exec(html);
+      assert.ok(row, `${label} is on the page`);
+      return !(row[1] ?? '').includes('hidden');
+    };
     const cardioLong = await b.go(`${base}?specialty=cardiology&length=long`);
     assert.ok(has(cardioLong.text, 'Blood pressure') && has(cardioLong.text, 'Plan details'));
     assert.ok(!has(cardioLong.text, 'Lesion site'));
@@ -300,6 +315,9 @@ describe('sandbox web screens', () => {
       assessment: '**Stable** angina, no change.\n\n- continue meds',
       plan: '1. Stress test\n2. Review in 4 weeks',
       notes: 'Patient prefers morning calls.',
+      reference: 'note-ref-1',
+      // A section of another specialty (as a page without its script would send) is not saved.
+      lesionSite: 'left forearm',
     };
     const badJson = await b.go(base, { ...fields, vitals: '{pulse: 72' });
     assert.equal(badJson.status, 422);
@@ -326,11 +344,25 @@ describe('sandbox web screens', () => {
     assert.equal(section('vitals'), fields.vitals);
     assert.equal(section('plan'), fields.plan);
     assert.equal(doc.description, fields.notes);
+    assert.deepEqual(doc.identifier, [{ system: externalReferenceSystem, value: 'note-ref-1' }]);
+    assert.equal(section('lesion-site'), '');
+    assert.ok(!markdown.includes('left forearm'));
+    // A textarea's CRLF (as browsers post it) is kept as the LF the field showed.
+    const crlf = await b.go(base, { ...fields, assessment: 'one\r\ntwo', reference: 'note-ref-2' });
+    const crlfId = /\/web\/north\/notes\/([^?]+)/.exec(crlf.location ?? '')?.[1] ?? '';
+    const crlfDoc = (await fhirFetch(ehr, token, 'GET', `DocumentReference/${crlfId}`)).json;
+    const assessment = (crlfDoc.content as { attachment: { title: string; data: string } }[]).find(
+      (c) => c.attachment.title === 'assessment',
+    )?.attachment.data;
+    assert.equal(Buffer.from(assessment ?? '', 'base64').toString('utf8'), 'one\ntwo');
 
     const page = await b.go(saved.location ?? '');
     assert.match(page.text, /<p role="status">Encounter note saved<\/p>/);
     assert.ok(page.text.includes('<dt>Blood pressure</dt><dd><pre>128/82</pre></dd>'));
     assert.ok(page.text.includes(`<pre>${fields.vitals.replace(/"/g, '&quot;')}</pre>`));
+    const chart = await b.go(`/web/north/patients/${patient.id}`);
+    assert.match(chart.text, /<caption>Encounter notes<\/caption>/);
+    assert.ok(chart.text.includes('<td>note-ref-1</td>'));
   });
 
   it("shows a day's appointments in the variant's date format", async () => {
@@ -395,6 +427,13 @@ describe('sandbox web screens', () => {
         ...(map.reads ?? []).map((r) => r.screen),
       ];
       for (const ref of refs) assert.ok(ids.has(ref), `${variant.id}: ${ref}`);
+      for (const form of map.forms) {
+        const read = map.reads?.find((r) => r.id === form.lookup?.read);
+        assert.ok(
+          read?.columns.some((c) => c.key === form.lookup?.column),
+          `${variant.id}: ${form.id} lookup`,
+        );
+      }
       assert.ok(map.screens.every((s) => s.path.startsWith(`/web/${variant.id}/`)));
       assert.deepEqual(
         map.banner.identifiers.map((i) => i.system),
@@ -455,15 +494,24 @@ describe('sandbox web screens', () => {
             assert.ok(bannerText.includes(label), `${variant.id}: ${label}`);
 
           for (const form of map.forms) {
-            // Opened from the chart by the map's steps once; the other templates by the form's own parameters.
+            // Opened from the chart by the map's steps, as the executor opens it (the defaults shown). Every
+            // field of every template is found by its label before any choice (hidden ones too, as the
+            // executor checks them before its first input); each template's choices then show its fields.
             await page.goto(`${ehr.url}/web/${variant.id}/patients/${patient.id}`);
             for (const step of form.open) await role(page, step).click();
             await page.waitForURL(`**/new`);
-            const formUrl = page.url().split('?')[0] ?? '';
+            for (const label of new Set(form.templates.flatMap((t) => t.fields.map((f) => f.label)))) {
+              assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `${variant.id}: ${label}`);
+            }
             for (const template of form.templates) {
-              if (template.when !== undefined) {
-                const { specialty = '', encounterType = '' } = template.when;
-                await page.goto(`${formUrl}?specialty=${specialty}&length=${encounterType}`);
+              // The template's choices (the encounter note's specialty and length), made as a person makes them.
+              for (const field of template.fields.filter((f) => f.key.startsWith('context/'))) {
+                const code = field.key.includes('practiceSetting')
+                  ? (template.when?.specialty ?? 'general')
+                  : (template.when?.encounterType ?? 'short');
+                await page
+                  .getByLabel(field.label, { exact: true })
+                  .selectOption({ label: field.options?.[code] ?? '' });
               }
               const tree = await check(form.screen);
               let last = -1;
@@ -475,19 +523,32 @@ describe('sandbox web screens', () => {
                   assert.ok(lineOf(tree, 'option', text) > at, `${variant.id}: option ${text}`);
                 }
               }
+              // Exactly the template's fields are shown: the sections of other choices are hidden.
+              const controls = tree.filter((line) => /^\s*- (textbox|combobox) /.test(line)).length;
+              assert.equal(controls, template.fields.length, `${variant.id} ${template.id}: only its fields`);
               assert.ok(lineOf(tree, form.submit.role, form.submit.name) > last);
             }
           }
           for (const read of map.reads ?? []) {
-            await page.goto(`${ehr.url}${map.home}`);
-            for (const step of read.open) await role(page, step).click();
-            await page.waitForURL(`**${read.screen === 'schedule' ? '/schedule' : '/tasks'}`);
+            // A read with no steps is on the patient's chart (how a write is looked up); the others from home.
+            if (read.open.length === 0) {
+              const chart = `${ehr.url}/web/${variant.id}/patients/${patient.id}`;
+              if (page.url() !== chart) await page.goto(chart);
+            } else {
+              await page.goto(`${ehr.url}${map.home}`);
+              for (const step of read.open) await role(page, step).click();
+              await page.waitForURL(`**${read.screen === 'schedule' ? '/schedule' : '/tasks'}`);
+            }
             const tree = await check(read.screen);
-            let column = lineOf(tree, read.table.role, read.table.name);
+            const at = lineOf(tree, read.table.role, read.table.name);
+            const depth = (line: string): number => line.length - line.trimStart().length;
+            const end = tree.findIndex((line, i) => i > at && depth(line) <= depth(tree[at] ?? ''));
+            const table = tree.slice(at, end < 0 ? undefined : end);
+            let column = 0;
             for (const { header } of read.columns) {
-              const at = lineOf(tree, 'columnheader', header);
-              assert.ok(at > column, `${variant.id} ${read.screen}: column ${header}, in order`);
-              column = at;
+              const next = lineOf(table, 'columnheader', header, `${variant.id} ${read.id}`);
+              assert.ok(next > column, `${variant.id} ${read.id}: column ${header}, in order`);
+              column = next;
             }
           }
           await fetch(`${ehr.url}/$sandbox/web/expire`, { method: 'POST' });
@@ -529,9 +590,11 @@ interface ScreenMapJson {
   readonly patientSearch: { screen: string; field: ElementJson; system: string; submit: ElementJson; chart: string };
   readonly banner: { region: ElementJson; identifiers: readonly { system: string; label: string }[] };
   readonly forms: readonly {
+    readonly id: string;
     readonly open: readonly ElementJson[];
     readonly screen: string;
     readonly after: string;
+    readonly lookup?: { read: string; column: string };
     readonly submit: ElementJson;
     readonly templates: readonly {
       readonly id: string;
@@ -540,6 +603,7 @@ interface ScreenMapJson {
     }[];
   }[];
   readonly reads?: readonly {
+    readonly id: string;
     readonly screen: string;
     readonly open: readonly ElementJson[];
     readonly table: ElementJson;
