@@ -158,7 +158,20 @@ describe('the follow-up timeline', () => {
     const base = timeline();
     const entries = timelineEntries({
       ...base,
-      followup: { ...base.followup, service: 'cardiology recheck' },
+      followup: {
+        ...base.followup,
+        service: 'cardiology recheck',
+        owner: {
+          kind: 'Practitioner',
+          reference: 'Practitioner/dr-1',
+          status: 'resolved',
+          entryId: 'e1',
+          name: 'Dr Ada Heart',
+          service: null,
+          organization: null,
+          network: null,
+        },
+      },
       history: [
         step(1, '2026-06-01T09:00:00Z', {
           input: 'start',
@@ -184,7 +197,7 @@ describe('the follow-up timeline', () => {
         ['h3', 'Appointment missed (no-show)', 'Appointment/ap-5'],
       ],
     );
-    assert.equal(entries[0]?.detail, 'Cardiology recheck', 'the service by name');
+    assert.equal(entries[0]?.detail, 'Cardiology recheck, ordered by Dr Ada Heart', 'the service and who ordered it');
     assert.match(entries[1]?.detail ?? '', /^appointment on Jun 15, 2026, \d\d:00 [AP]M [A-Z]/);
     assert.equal(entries[2]?.detail, '7 days before the appointment');
     for (const e of entries) assert.doesNotMatch(`${e.label} ${e.detail ?? ''}`, /ServiceRequest\/|Appointment\//);

@@ -227,7 +227,7 @@ export function queueTests(suite: ConsoleSuite): void {
     assert.equal(new URL(page.url()).hash, `#/patients/${patientId}`);
     const section = (name: RegExp) => page.getByRole('region', { name });
     assert.match(await section(/Referrals \(1\)/).innerText(), /Cardiology consult/);
-    assert.match(await section(/Follow-ups \(1\)/).innerText(), /Cardiology recheck/);
+    assert.match(await section(/Follow-ups \(1\)/).innerText(), /Cardiology recheck.*Owner: Dr Quinn Marlow/);
     assert.match(await section(/Proposals/).innerText(), /rejected/);
     assert.match(await section(/Recent EHR events \(2\)/).innerText(), /Referral created/);
     await world.t.kernel.audit.flush();

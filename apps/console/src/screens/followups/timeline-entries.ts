@@ -87,6 +87,11 @@ export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
 }
 
+/** ", ordered by Dr Ada Heart" when the directory names who ordered it; nothing otherwise. */
+function orderedBy(owner: FollowupTimeline['followup']['owner']): string {
+  return owner?.name != null ? `, ordered by ${owner.name}` : '';
+}
+
 /** "appointment on Jun 15, 2026, 11:00 AM EDT": the time in the site's zone, with its abbreviation. */
 function appointmentOn(start: string): string {
   return `appointment on ${formatDateTime(start)}`;
@@ -113,7 +118,7 @@ function fromStep(h: FollowupStep, tl: FollowupTimeline): Omit<TimelineEntry, 'k
       return {
         at: h.occurredAt ?? h.at,
         label: 'Recheck ordered; follow-up started',
-        detail: serviceName(tl.followup.service) ?? 'the order names no service',
+        detail: `${serviceName(tl.followup.service) ?? 'the order names no service'}${orderedBy(tl.followup.owner)}`,
         ...(h.resource !== null ? { ref: h.resource } : {}),
       };
     case 'signal':

@@ -22,6 +22,7 @@ import {
   sortByNeedsAction,
 } from '../../ui/work-queue.js';
 import { participantLabel, stageLabels } from '../referrals/referral-types.js';
+import { FollowupOwner } from '../followups/followup-owner.js';
 import { stageLabel } from '../followups/timeline-entries.js';
 import type { ScreenProps } from '../index.js';
 import './patients.css';
@@ -133,6 +134,10 @@ function PatientView(props: { readonly id: string }): ReactNode {
                       : f.window !== null
                         ? `book by ${formatDateTime(f.window.end)}`
                         : ''}
+                </span>
+                <span className="muted">
+                  {' '}
+                  · Owner: <FollowupOwner owner={f.owner} />
                 </span>
               </li>
             ))}
