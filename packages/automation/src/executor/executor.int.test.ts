@@ -102,6 +102,7 @@ describe('screen executor on the Meridian fixture EHR', () => {
     ehr.expiry = undefined;
     ehr.foreignOrigin = undefined;
     ehr.logins = 0;
+    ehr.delay = undefined;
     foreignHits = 0;
   });
 
@@ -111,6 +112,8 @@ describe('screen executor on the Meridian fixture EHR', () => {
       settleMs: 500,
       onContext: events.hook,
       now: skippingClock(),
+      // Screenshots cost a third of a run's time: the first test checks them.
+      screenshots: false,
       ...options,
     });
   }
@@ -137,7 +140,7 @@ describe('screen executor on the Meridian fixture EHR', () => {
 
   it('writes a task, reads every field back, and finds it again instead of writing it twice', async () => {
     const events = new PageEvents();
-    const x = executor(events);
+    const x = executor(events, { screenshots: true });
     const first = await write(x, 'prop-0001');
     assert.deepEqual(first.outcome, { status: 'done', steps: first.steps.length });
     assert.equal(ehr.tasks.length, 1);
@@ -297,12 +300,23 @@ describe('screen executor on the Meridian fixture EHR', () => {
 
   it('runs at most the cap of concurrent runs per connection', async () => {
     const x = executor(new PageEvents(), { maxRunsPerConnection: 1, screenshots: false });
-    const results = await Promise.all(['prop-0013', 'prop-0014', 'prop-0015'].map((ref) => write(x, ref)));
+    const results = await Promise.all(['prop-0013', 'prop-0014'].map((ref) => write(x, ref)));
     assert.deepEqual(
       results.map((r) => r.outcome.status),
-      ['done', 'done', 'done'],
+      ['done', 'done'],
     );
     assert.deepEqual(x.load(map.connectionId), { running: 0, peak: 1 });
-    assert.equal(ehr.tasks.length, 3);
+    assert.equal(ehr.tasks.length, 2);
+  });
+
+  it('halts timed-out when a step or the whole run takes longer than its limit', async () => {
+    ehr.delay = { path: /^\/patients\/m-1001$/, ms: 2_000 };
+    const step = await write(executor(new PageEvents(), { stepTimeoutMs: 400 }), 'prop-0016');
+    assert.equal(step.outcome.status === 'halted' && step.outcome.reason, 'timed-out');
+    assert.equal(step.outcome.status === 'halted' && step.outcome.detail, 'a step took longer than its time limit');
+    const run = await write(executor(new PageEvents(), { runTimeoutMs: 1_000 }), 'prop-0017');
+    assert.equal(run.outcome.status === 'halted' && run.outcome.detail, 'the run took longer than its time limit');
+    assert.equal(run.steps.at(-1)?.outcome, 'halted');
+    assert.equal(ehr.tasks.length, 0);
   });
 });

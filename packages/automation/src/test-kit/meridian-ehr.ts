@@ -59,6 +59,8 @@ export class MeridianEhr {
   /** An origin the chart loads an image from and links to (refused by the executor). */
   foreignOrigin: string | undefined;
   logins = 0;
+  /** Answers requests to matching paths this much later (a hung EHR). */
+  delay: { readonly path: RegExp; readonly ms: number } | undefined;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -85,6 +87,8 @@ export class MeridianEhr {
     const url = new URL(req.url ?? '/', 'http://meridian');
     const method = req.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
+    const delay = this.delay;
+    if (delay !== undefined && delay.path.test(url.pathname)) await new Promise((r) => setTimeout(r, delay.ms));
     const body = method === 'POST' ? new URLSearchParams(await text(req)) : new URLSearchParams();
     if (url.pathname === '/login') return this.login(method, url, body, res);
     const sid = /(?:^|;\s*)msid=([a-f0-9]+)/.exec(req.headers.cookie ?? '')?.[1];
