@@ -319,4 +319,15 @@ describe('screen executor on the Meridian fixture EHR', () => {
     assert.equal(run.steps.at(-1)?.outcome, 'halted');
     assert.equal(ehr.tasks.length, 0);
   });
+
+  it('halts login-failed when the EHR refuses the account, having typed only in the re-login step', async () => {
+    const wrong: CredentialSource = { forRun: () => Promise.resolve({ ...meridianAccount, password: 'stale' }) };
+    const r = await write(executor(new PageEvents(), { credentials: wrong }), 'prop-0018');
+    assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'login-failed');
+    assert.deepEqual(
+      r.steps.filter((s) => s.inputEvents > 0).map((s) => s.action),
+      ['relogin'],
+    );
+    assert.equal(ehr.logins, 0);
+  });
 });
