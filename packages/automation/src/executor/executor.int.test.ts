@@ -330,4 +330,19 @@ describe('screen executor on the Meridian fixture EHR', () => {
     );
     assert.equal(ehr.logins, 0);
   });
+
+  it('reads a one-line banner and a list of results as well as a definition list and a table', async () => {
+    ehr.variant = 'compact';
+    const r = await write(executor(new PageEvents()), 'prop-0019');
+    assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
+    const banner = r.steps.find((s) => s.action === 'check-banner');
+    assert.equal(banner?.value, `${meridianSystems.mrn}|MRN-1001\n${meridianSystems.nhs}|943 476 5919`);
+    const stale: RunPatient = {
+      ...ada,
+      identifiers: [ada.identifiers[0] as never, { system: meridianSystems.nhs, value: '943 476 5920' }],
+    };
+    const wrong = await write(executor(new PageEvents()), 'prop-0020', {}, map, stale);
+    assert.equal(wrong.outcome.status === 'halted' && wrong.outcome.reason, 'wrong-patient');
+    assert.equal(ehr.tasks.length, 1);
+  });
 });

@@ -51,8 +51,11 @@ export class MeridianEhr {
   readonly tasks: MeridianTask[] = [];
   /** Requests seen, by method and path (to assert what reached the EHR). */
   readonly requests: string[] = [];
-  /** `renamed`: the task form calls Description "Summary" (a release the map does not know). */
-  variant: 'standard' | 'renamed' = 'standard';
+  /**
+   * `renamed`: the task form calls Description "Summary" (a release the map does not know).
+   * `compact`: the banner is one line ("MRN: … · NHS no.: …") and search results a list.
+   */
+  variant: 'standard' | 'renamed' | 'compact' = 'standard';
   expiry: ExpiryTrap | undefined;
   /** Shows an interstitial notice instead of the chart (an unexpected screen). */
   notice = false;
@@ -164,13 +167,20 @@ export class MeridianEhr {
       (x) =>
         `<tr><td><a href="/patients/${x.id}">${esc(x.name)}</a></td><td>${esc(x.mrn)}</td><td>${esc(x.birthDate)}</td></tr>`,
     );
+    const items = found.map(
+      (x) => `<li><a href="/patients/${x.id}">${esc(x.name)}</a> <span>MRN: ${esc(x.mrn)}</span></li>`,
+    );
+    const results =
+      this.variant === 'compact'
+        ? `<ul aria-label="Results">${items.join('')}</ul>`
+        : `<table aria-label="Results"><thead><tr><th>Name</th><th>MRN</th><th>Born</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
     page(
       res,
       'Find a patient',
       `<main><h1>Find a patient</h1>
       <form aria-label="Patient search" method="get" action="/patients/search">
         <label for="q">Patient identifier</label> <input id="q" name="q" value="${esc(q)}"> <button type="submit">Search</button></form>
-      ${q === '' ? '' : `<table aria-label="Results"><thead><tr><th>Name</th><th>MRN</th><th>Born</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</main>`,
+      ${q === '' ? '' : results}</main>`,
     );
   }
 
@@ -189,7 +199,7 @@ export class MeridianEhr {
     page(
       res,
       'Chart',
-      `${banner(x)}<main><h1>Chart</h1><ul><li><a href="/patients/${x.id}/tasks/new">New task</a></li>
+      `${banner(x, this.variant)}<main><h1>Chart</h1><ul><li><a href="/patients/${x.id}/tasks/new">New task</a></li>
       <li><a href="/patients/${x.id}/tasks">Tasks</a></li></ul>${foreign}</main>`,
     );
   }
@@ -199,7 +209,7 @@ export class MeridianEhr {
     page(
       res,
       'New task',
-      `${banner(x)}<main><h1>New task</h1>
+      `${banner(x, this.variant)}<main><h1>New task</h1>
       <form aria-label="New task" method="post" action="/patients/${x.id}/tasks">
         <div><label for="f-desc">${summary}</label> <input id="f-desc" name="description" maxlength="80"></div>
         <div><label for="f-details">Details</label> <textarea id="f-details" name="details" aria-describedby="f-details-hint"></textarea>
@@ -233,7 +243,7 @@ export class MeridianEhr {
     page(
       res,
       'Task saved',
-      `${banner(x)}<main><h1>Task saved</h1><dl aria-label="Task">
+      `${banner(x, this.variant)}<main><h1>Task saved</h1><dl aria-label="Task">
       <dt>Description</dt><dd>${esc(f['description'] ?? '')}</dd><dt>Details</dt><dd><pre>${esc(f['details'] ?? '')}</pre></dd>
       <dt>Due date</dt><dd>${esc(f['due'] ?? '')}</dd><dt>Priority</dt><dd>${esc(f['priority'] ?? '')}</dd>
       <dt>Structured data</dt><dd><pre>${esc(data)}</pre></dd><dt>External reference</dt><dd>${esc(f['ref'] ?? '')}</dd></dl>
@@ -251,13 +261,15 @@ export class MeridianEhr {
     page(
       res,
       'Tasks',
-      `${banner(x)}<main><h1>Tasks</h1><table aria-label="Tasks"><thead><tr><th>Task</th><th>Due</th><th>External reference</th></tr></thead>
+      `${banner(x, this.variant)}<main><h1>Tasks</h1><table aria-label="Tasks"><thead><tr><th>Task</th><th>Due</th><th>External reference</th></tr></thead>
       <tbody>${rows.join('')}</tbody></table></main>`,
     );
   }
 }
 
-function banner(x: MeridianPatient): string {
+function banner(x: MeridianPatient, variant: MeridianEhr['variant']): string {
+  if (variant === 'compact')
+    return `<section aria-label="Patient banner"><p><strong>${esc(x.name)}</strong> · MRN: ${esc(x.mrn)} · NHS no.: ${esc(x.nhs)} · Born: ${esc(x.birthDate)}</p></section>`;
   return `<section aria-label="Patient banner"><strong>${esc(x.name)}</strong>
     <dl><dt>MRN</dt><dd>${esc(x.mrn)}</dd><dt>NHS no.</dt><dd>${esc(x.nhs)}</dd><dt>Born</dt><dd>${esc(x.birthDate)}</dd></dl></section>`;
 }
