@@ -8,7 +8,7 @@ import type { ScreenMap } from '../model/screen-map.js';
 import { MeridianEhr, meridianAccount } from '../test-kit/meridian-ehr.js';
 import { meridianMap, meridianSystems } from '../test-kit/meridian-map.js';
 import { ScreenExecutor, type ExecutorOptions } from './executor.js';
-import { launchBrowser } from './launch.js';
+import { browserUnavailable, launchBrowser } from './launch.js';
 
 const ada: RunPatient = {
   ehrId: 'm-1001',
@@ -68,7 +68,7 @@ class PageEvents {
   }
 }
 
-describe('screen executor on the Meridian fixture EHR', () => {
+describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailable() }, () => {
   let browser: Browser;
   const ehr = new MeridianEhr();
   let origin: string;
