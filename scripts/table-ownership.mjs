@@ -49,7 +49,13 @@ export const tableOwners = {
   'packages/clinic/src/sites/': ['sites'],
   // The clinic's staff: users by name, their sites, pools and leads (no PHI).
   'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
+  // Screen maps per EHR connection and site, versioned and reviewed (no PHI).
+  'packages/automation/src/maps/': ['automation_screen_maps'],
+  // The automation account's EHR credentials, sealed.
+  'packages/automation/src/credentials/': ['automation_credentials'],
   'packages/relationships/': ['rel_relationship_types'],
+  // PHI: screen automation's run record (sealed screenshots and values, digests in the audit chain).
+  'packages/automation/src/runs/': ['automation_runs', 'automation_steps'],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [
     'rel_parties',

@@ -1,18 +1,37 @@
 /**
- * `steward retention` and `steward incidents` against a server on the embedded store, as a
- * compliance officer runs them: a policy set and versioned, a case hold suspending the purge, an
- * incident opened over a time range, its Markdown report, and a coordinator refused by the server.
+ * `steward retention`, `steward incidents` and `steward automation` against a server on the embedded
+ * store, as a compliance officer runs them: a policy set and versioned, a case hold suspending the
+ * purge, an incident opened over a time range, its Markdown report, a coordinator refused by the
+ * server; automation runs listed, shown and replayed to PNG files.
  * Accounts are made in-process before the server starts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@steward/governance';
 import { loadConfig, openKernel, type RunningServer } from '@steward/server';
 import { principalWith } from '@steward/server/testing';
 import { migratedDataDir, runCli, startCliTestServer } from './testing.js';
+
+/** A coordinator's grant at north beside a compliance officer's: what replaying a run there needs. */
+async function principalGrant(kernel: Awaited<ReturnType<typeof openKernel>>, userId: string): Promise<void> {
+  const by = {
+    kind: 'service',
+    id: '00000000-0000-4000-8000-000000000000',
+    name: 'test',
+    authMethod: 'local-operator',
+  } as const;
+  await kernel.grants.add(by, {
+    principalKind: 'user',
+    principalId: userId,
+    role: 'coordinator',
+    site: 'north',
+    workflow: '*',
+    purposeOfUse: 'TREAT',
+  });
+}
 
 describe('steward retention and incidents on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-incidents-cli-'));
@@ -26,6 +45,12 @@ describe('steward retention and incidents on the embedded store', () => {
   let officer: string;
   let coordinator: string;
   let server: RunningServer | undefined;
+  let priya: string;
+  let runId = '';
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAFklEQVR4nGM4IScHRwzmDx/CEQOyDAA7LBAFRMp1PAAAAABJRU5ErkJggg==',
+    'base64',
+  );
   const steward = (token: string, ...args: string[]) => runCli({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
@@ -37,6 +62,54 @@ describe('steward retention and incidents on the embedded store', () => {
     try {
       officer = (await principalWith(kernel, 'carol', { role: 'compliance_officer' })).token;
       coordinator = (await principalWith(kernel, 'bob', { role: 'coordinator', site: 'north' })).token;
+      // Replaying a run shows PHI: Priya audits and also reads charts at north.
+      const p = await principalWith(kernel, 'priya', { role: 'compliance_officer' });
+      await principalGrant(kernel, p.id);
+      priya = p.token;
+      const screens = await principalWith(kernel, 'screens-north', { role: 'integration', site: 'north' });
+      const ctx = { actor: { kind: 'user', id: screens.id, name: 'screens-north', authMethod: 'api-token' } } as const;
+      const run = await kernel.automationRuns.start(ctx, {
+        connectionId: 'north-screens',
+        site: 'north',
+        purpose: 'TREAT',
+        kind: 'read',
+        identity: { accountId: screens.id },
+        patients: [],
+        mapVersion: 1,
+      });
+      runId = run.id;
+      const rec = kernel.automationRuns.recorder(run.id);
+      const at = new Date().toISOString();
+      await rec.step({
+        index: 0,
+        action: 'navigate',
+        screen: 'schedule',
+        target: 'Schedule',
+        inputEvents: 1,
+        startedAt: at,
+        durationMs: 55,
+        outcome: 'ok',
+        screenshot: png,
+      });
+      await rec.step({
+        index: 1,
+        action: 'read',
+        screen: 'schedule',
+        target: 'day',
+        inputEvents: 0,
+        startedAt: at,
+        durationMs: 20,
+        outcome: 'ok',
+        value: '3 appointments',
+        screenshot: png,
+      });
+      await kernel.automationRuns.finish(run.id, {
+        status: 'halted',
+        reason: 'unexpected-screen',
+        detail: 'screen: login',
+        steps: 2,
+        submitted: false,
+      });
     } finally {
       await kernel.close();
     }
@@ -84,5 +157,25 @@ describe('steward retention and incidents on the embedded store', () => {
     assert.match(report.stdout, new RegExp(`^# Incident ${incident.id}`));
     assert.match(report.stdout, /Notify individuals by: /);
     assert.match(report.stdout, /Misfiled fax/);
+  });
+
+  it('lists, shows and replays automation runs, writing each screenshot as a PNG readable by its owner only', async () => {
+    const list = await steward(priya, 'automation', 'list', '--outcome', 'halted');
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, new RegExp(`${runId}.*screens-north.*halted: unexpected-screen \\(screen: login\\)`));
+    const none = await steward(priya, 'automation', 'list', '--outcome', 'done', '--json');
+    assert.deepEqual((JSON.parse(none.stdout) as { items: unknown[] }).items, []);
+    const refused = await steward(coordinator, 'automation', 'list');
+    assert.equal(refused.status, 4, refused.stderr);
+    const out = join(dir, 'replay');
+    const replay = await steward(priya, 'automation', 'replay', runId, '--out', out);
+    assert.equal(replay.status, 0, replay.stderr);
+    assert.match(replay.stdout, /0\s+navigate\s+schedule\s+Schedule[\s\S]*1\s+read\s+schedule\s+day/);
+    assert.match(replay.stdout, /2 screenshots written to /);
+    assert.deepEqual(readdirSync(out), ['step-000-navigate.png', 'step-001-read.png']);
+    assert.deepEqual(readFileSync(join(out, 'step-001-read.png')), png);
+    assert.equal(statSync(join(out, 'step-000-navigate.png')).mode & 0o777, 0o600);
+    const denied = await steward(officer, 'automation', 'replay', runId, '--out', join(dir, 'denied'));
+    assert.equal(denied.status, 4, 'a compliance officer without PHI read at the site is refused the screenshots');
   });
 });

@@ -15,6 +15,7 @@ const step = (n: number, at: string, over: Partial<FollowupStep>): FollowupStep 
   occurredAt: null,
   status: null,
   resource: null,
+  start: null,
   intent: null,
   messageId: null,
   tag: null,
@@ -34,6 +35,7 @@ function timeline(over: Partial<FollowupTimeline> = {}): FollowupTimeline {
       site: 'north',
       orderRef: 'ServiceRequest/1',
       service: null,
+      owner: null,
       stage: 'awaiting-booking',
       stageAt: null,
       window: { start: '2026-06-01T00:00:00Z', end: '2026-06-20T00:00:00Z' },
@@ -144,11 +146,48 @@ describe('the follow-up timeline', () => {
       },
     });
     assert.deepEqual(
-      withAppointment.map((e) => [e.key, e.detail]),
-      [['appointment', 'Appointment/9']],
+      withAppointment.map((e) => [e.key, e.label, e.detail, e.ref]),
+      [['appointment', 'Appointment', 'the recheck visit', 'Appointment/9']],
+      "said in words; the EHR's reference kept aside",
     );
     const ended = timelineEntries({ ...booked, followup: { ...booked.followup, status: 'completed' } });
     assert.deepEqual(ended, []);
+  });
+
+  it("says what the order and appointments are in words, keeping the EHR's references aside", () => {
+    const base = timeline();
+    const entries = timelineEntries({
+      ...base,
+      followup: { ...base.followup, service: 'cardiology recheck' },
+      history: [
+        step(1, '2026-06-01T09:00:00Z', {
+          input: 'start',
+          name: 'start',
+          signal: null,
+          resource: 'ServiceRequest/sr-77',
+        }),
+        step(2, '2026-06-02T09:00:00Z', {
+          status: 'booked',
+          resource: 'Appointment/ap-5',
+          start: '2026-06-15T15:00:00Z',
+        }),
+        step(3, '2026-06-16T09:00:00Z', { status: 'noshow', resource: 'Appointment/ap-5', start: null }),
+        step(4, '2026-06-08T14:00:00Z', { input: 'timer', name: 'reminder-1-7d', signal: null }),
+      ],
+    }).filter((e) => e.key.startsWith('h'));
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.label, e.ref]),
+      [
+        ['h1', 'Recheck ordered; follow-up started', 'ServiceRequest/sr-77'],
+        ['h2', 'Appointment booked', 'Appointment/ap-5'],
+        ['h4', 'Reminder due', undefined],
+        ['h3', 'Appointment missed (no-show)', 'Appointment/ap-5'],
+      ],
+    );
+    assert.equal(entries[0]?.detail, 'Cardiology recheck', 'the service by name');
+    assert.match(entries[1]?.detail ?? '', /^appointment on Jun 15, 2026, \d\d:00 [AP]M [A-Z]/);
+    assert.equal(entries[2]?.detail, '7 days before the appointment');
+    for (const e of entries) assert.doesNotMatch(`${e.label} ${e.detail ?? ''}`, /ServiceRequest\/|Appointment\//);
   });
 
   it('reads each step by the signal it is (the API names it), not by its raw name', () => {

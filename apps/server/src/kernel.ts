@@ -86,6 +86,7 @@ import {
   type ProposalDeps,
 } from '@steward/proposals';
 import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
+import { RunScreenshotRetention, RunService, RunValueRetention } from '@steward/automation';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -203,6 +204,11 @@ export interface Kernel {
   readonly followups: FollowupService;
   /** Events filed with something a person should look at, per connection (governed: config.manage). */
   readonly eventFlags: EventFlagService;
+  /**
+   * Screen automation's run record (issue 17): the executor starts runs and records steps through
+   * it (`start`, `recorder`, `finish`); readers list, show, replay and verify (governed, audited).
+   */
+  readonly automationRuns: RunService;
   /** The operations dashboards' figures (governed: sections by permission, audited as a search). */
   readonly operations: OperationsReports;
   /**
@@ -453,6 +459,9 @@ export async function composeKernel(
         new EhrJournalRetention(cipher, { routedThrough }),
         new OutboxRetention(cipher),
         new ContactNoteRetention(),
+        // Automation runs' sealed screenshots and values (the runs, steps and audit entries stay).
+        new RunScreenshotRetention(clock),
+        new RunValueRetention(clock),
       ]),
     };
     const kernel: Kernel = {
@@ -496,8 +505,9 @@ export async function composeKernel(
       contactPreferences,
       directory,
       referrals: new ReferralService({ db, policy, audit, directory }),
-      followups: new FollowupService({ db, policy, audit, clock, outbox }),
+      followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
+      automationRuns: new RunService({ db, cipher, policy, audit, clock, patients }),
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
       clock,

@@ -38,3 +38,65 @@ export type { WriteJob, WrittenRecord } from './executor/write-form.js';
 export { RunHalt } from './executor/session.js';
 export { ScreensChannel, haltError, type ScreensChannelDeps } from './channel/screens.channel.js';
 export { InMemoryRunJournal, type JournalledRun, type RunHandle, type RunJournal } from './channel/run-journal.js';
+export {
+  RunService,
+  StoreRunRecorder,
+  RunScreenshotRetention,
+  RunValueRetention,
+  haltReasons,
+  stepActions,
+} from './runs/index.js';
+export type {
+  RunDeps,
+  RunDetail,
+  RunFilter,
+  RunPage,
+  RunStatus,
+  RunSummary,
+  SealedState,
+  StepProblem,
+  StepReplay,
+  StepView,
+  VerifyReport,
+} from './runs/index.js';
+export {
+  ScreenMaps,
+  hashOf,
+  validateScreenMap,
+  screenMapProblems,
+  pathPatternProblem,
+  fieldKeyPattern,
+  diffScreenMaps,
+} from './maps/index.js';
+export type {
+  ScreenMapStatus,
+  ScreenMapVersion,
+  ScreenMapRecord,
+  ScreenMapsDeps,
+  MapChange,
+  MapDiff,
+} from './maps/index.js';
+export { AutomationCredentials } from './credentials/index.js';
+export type { AutomationCredentialsDeps, CredentialInput, CredentialStatus } from './credentials/index.js';
+export {
+  Recorder,
+  draftScreenMap,
+  pathPattern,
+  looksLikeId,
+  parseDemonstration,
+  replayDemonstration,
+  launchRecorderBrowser,
+  chromiumArgs,
+} from './recorder/index.js';
+export type {
+  RecorderOptions,
+  DraftMap,
+  DemonstrationStep,
+  Recording,
+  RecordedEvent,
+  RecordedField,
+  PageShown,
+  FieldFilled,
+  Clicked,
+  Submitted,
+} from './recorder/index.js';

@@ -33,8 +33,12 @@ export interface InboundMessage {
   readonly subject?: PatientRef;
 }
 
-/** Why a filed message is on the attention list although it was processed. */
-export type InboundFlag = 'control-id-reused';
+/**
+ * Why a filed message is on the attention list although it was processed: its control id was used
+ * before for another message, or a workflow could not find the patient it names in the EHR (no EHR
+ * Patient, or two, carry its identifiers), so nothing was drafted for it until a person settles it.
+ */
+export type InboundFlag = 'control-id-reused' | 'patient-not-found';
 
 export type ReceiveOutcome =
   | {
@@ -66,7 +70,12 @@ export interface AttentionItem extends DeadLetter {
 
 /** The attention list with its counts per kind (the counts cover every item, the list the newest). */
 export interface AttentionList {
-  readonly counts: { readonly deadLetter: number; readonly controlIdReused: number; readonly ignored: number };
+  readonly counts: {
+    readonly deadLetter: number;
+    readonly controlIdReused: number;
+    readonly patientNotFound: number;
+    readonly ignored: number;
+  };
   readonly items: readonly AttentionItem[];
 }
 

@@ -23,3 +23,5 @@ export type {
   ClinicRates,
   DemoStories,
 } from './clinic-simulator/index.js';
+export { WebScreens, totpCode, variants } from './web-screens/index.js';
+export type { WebUser, Variant as WebVariant } from './web-screens/index.js';

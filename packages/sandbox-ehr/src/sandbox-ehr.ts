@@ -1,11 +1,14 @@
 /**
  * @module The sandbox EHR's composition root: one node:http server with the FHIR API at `/fhir/R4/`, the SMART
- * token endpoint at `/auth/token`, the fault-injection control at `/$sandbox/faults`, and subscriptions.
+ * token endpoint at `/auth/token`, the fault-injection control at `/$sandbox/faults`, subscriptions, and a browser
+ * EHR over the same data at `/web/<variant>/` (three clinic variants, sign-in with TOTP and an idle time-out; its
+ * controls at `/$sandbox/web/...`, see `web-screens/`).
  *
  * With `dataDir`, every committed write is journaled there (fsync before the answer) and replayed at the next
  * start, and the seed is applied only to an empty store; without it everything lives in memory and is lost on
  * close. Known limits: plain HTTP on localhost (a test double, not a deployment); the `$sandbox/faults` control
- * is not authenticated, so bind to 127.0.0.1; registered clients, tokens and fault rules are not kept.
+ * and `$sandbox/web` controls are not authenticated, so bind to 127.0.0.1; registered clients, tokens, fault rules,
+ * web users and web sessions are not kept.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -25,6 +28,8 @@ import type { SeedReport } from './seed/index.js';
 import { TokenEndpoint } from './smart-auth/index.js';
 import { SubscriptionManager, subscriptionTopicUrls, subscriptionTopics, topicAsBasic } from './subscriptions/index.js';
 import type { DeliveryStats } from './subscriptions/index.js';
+import { WebScreens } from './web-screens/index.js';
+import type { WebUser } from './web-screens/index.js';
 
 export interface SandboxEhrOptions {
   /** 0 (the default) picks a free port. */
@@ -43,6 +48,10 @@ export interface SandboxEhrOptions {
   readonly subscriptionRetryDelayMs?: number;
   readonly subscriptionMaxAttempts?: number;
   readonly clock?: Clock;
+  /** Who may sign in to the web screens (more through `POST /$sandbox/web/users`). */
+  readonly webUsers?: readonly WebUser[];
+  /** Idle time after which a web session shows "Session expired" (default 15 min). */
+  readonly webIdleTimeoutMs?: number;
 }
 
 export interface SandboxClient {
@@ -60,6 +69,8 @@ export interface SandboxEhr {
   readonly faults: FaultInjector;
   readonly repository: SandboxRepository;
   readonly router: FhirRouter;
+  /** The browser EHR's screens, users and sessions. */
+  readonly web: WebScreens;
   /** What the seed wrote, at the start that applied it (kept in the data directory for later starts). */
   readonly seedReport: SeedReport | undefined;
   /** Whether this start found data from an earlier run in `dataDir`. */
@@ -169,6 +180,13 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     subscriptions.resume(await repository.searchResources(parseSearchRequest<Subscription>('Subscription', {})));
   }
 
+  const web = new WebScreens({
+    repository,
+    clock: options.clock ?? systemClock,
+    ...(options.webIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.webIdleTimeoutMs } : {}),
+    users: options.webUsers ?? [],
+  });
+
   const handle = async (req: SandboxRequest): Promise<HttpReply> => {
     if (req.path === '/auth/token') {
       if (req.method !== 'POST')
@@ -186,6 +204,8 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       } else if (req.method === 'DELETE') faults.clear();
       return jsonReply(200, faults.state(), {}, 'application/json');
     }
+    if (req.path.startsWith('/$sandbox/web/')) return web.control(req);
+    if (req.path === '/web' || req.path.startsWith('/web/')) return web.handle(req);
     if (req.path === fhirMount || req.path.startsWith(`${fhirMount}/`)) {
       return fhir.handle({ ...req, path: req.path.slice(fhirMount.length + 1) });
     }
@@ -257,6 +277,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     faults,
     repository,
     router,
+    web,
     seedReport,
     restored,
     dataDir: options.dataDir,

@@ -1,8 +1,8 @@
 /**
  * @module Browser tests of the console's accessibility: axe-core on the sign-in page, on every screen
  * the navigation offers (read from the page, so a new screen is covered without a new line here) with
- * a visible focus ring on everything a Tab reaches there, on a referral, a proposal and its dialogs, and
- * on the idle warning and lock; and a coordinator's path with the keyboard alone (skip link,
+ * a visible focus ring on everything a Tab reaches there, on a referral, a proposal and its dialogs, the
+ * patient page (opened from the proposal's patient link), and on the idle warning and lock; and a coordinator's path with the keyboard alone (skip link,
  * navigation, a dialog that traps focus and gives it back, focus always visible).
  */
 import { before, it } from 'node:test';
@@ -15,7 +15,15 @@ import {
   type ReferralSignalPayload,
   type ReferralStartPayload,
 } from '@steward/workflows';
-import { expectAccessible, signIn, staffPassword, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
+import { principalWith } from '@steward/server/testing';
+import {
+  expectAccessible,
+  signIn,
+  SITE,
+  staffPassword,
+  type ConsoleSuite,
+  type ConsoleWorld,
+} from './console-harness.js';
 
 /** Waits until the screen in `main` has stopped saying it is loading. */
 async function settled(page: Page, label: string): Promise<void> {
@@ -145,8 +153,19 @@ export function qualityTests(suite: ConsoleSuite): void {
     await seedReferral(world, 'quality-1');
   });
 
-  it('axe finds no serious or critical violation on the sign-in page, every screen (focus visible on each), a referral, a proposal, its dialogs, the idle warning and the lock', async () => {
+  it('axe finds no serious or critical violation on the sign-in page, every screen (focus visible on each), a referral, a proposal, its dialogs, the patient page, the idle warning and the lock', async () => {
     const patient = await world.patient('Axe');
+    // In the patient index as ingest files it, so the proposal names the patient with a link to their page.
+    const indexer = await principalWith(world.t.kernel, 'quality-indexer', { role: 'coordinator', site: SITE });
+    await world.t.kernel.patients.resolve(
+      { actor: { kind: 'user', id: indexer.id, name: 'quality-indexer', authMethod: 'api-token' } },
+      {
+        connectionId: world.connection.id,
+        site: SITE,
+        identifiers: patient.identifiers,
+        demographics: { name: { family: 'Axe', given: ['Synthetic'] }, birthDate: '1970-01-01' },
+      },
+    );
     const { proposal } = await world.draftAppointmentStatus(patient, 'noshow');
     const page = await browser.newPage();
     await page.clock.install(); // for the idle warning and the lock at the end
@@ -203,6 +222,14 @@ export function qualityTests(suite: ConsoleSuite): void {
     await expectAccessible(page, 'the break-glass dialog');
     await page.keyboard.press('Escape');
     await page.locator('dialog[open]').waitFor({ state: 'detached' });
+
+    // The patient page (not in the navigation), opened from the proposal's patient link as from a card.
+    await page.locator('a.patient-link').first().click();
+    await page.getByRole('heading', { name: /Axe, Synthetic/, level: 1 }).waitFor();
+    assert.match(new URL(page.url()).hash, /^#\/patients\//);
+    await settled(page, 'the patient page');
+    await expectAccessible(page, 'the patient page');
+    await expectFocusVisible(page, 'the patient page');
 
     // The idle warning and the lock.
     await page.clock.fastForward(14 * 60_000 + 5_000);

@@ -128,9 +128,21 @@ export function queueTests(suite: ConsoleSuite): void {
       orderRef: order,
       service: 'Cardiology recheck',
       site: SITE,
+      requester: { kind: 'Practitioner', ref: 'Practitioner/q-doc', systems: [] },
       occurrence: null,
       settings: defaultFollowupSettings,
     };
+    // Who ordered the recheck, as the directory learned the practitioner from the EHR.
+    await t.kernel.directory.learn(flowCtx, connection.id, [
+      {
+        kind: 'Practitioner',
+        ehrId: 'q-doc',
+        identifiers: [],
+        name: 'Dr Quinn Marlow',
+        organizationName: 'Harbor Family Practice',
+        source: 'fhir',
+      },
+    ]);
     const key = followupKey(connection.id, order);
     await engine.start('followup', key, start as unknown as Json);
     const referral: ReferralStartPayload = {
@@ -163,7 +175,7 @@ export function queueTests(suite: ConsoleSuite): void {
     );
   });
 
-  it("a follow-up row and a referral card show the patient's name and the service, never `ServiceRequest/`, and the timeline shows the proposal rejected", async () => {
+  it("a follow-up row and a referral card show the patient's name, the service and the follow-up's owner, never `ServiceRequest/`, and the timeline shows the proposal rejected", async () => {
     const page = await browser.newPage();
     await signIn(page, world, 'coord.queues');
     await page.goto(`${world.url}/console/#/followups`);
@@ -173,12 +185,20 @@ export function queueTests(suite: ConsoleSuite): void {
     assert.match(text, /Cardiology recheck/);
     assert.match(text, /Quillon, Rosa · born 1961-02-03/);
     assert.match(text, /Next: book the recheck by/);
+    assert.match(text, /Owner: Dr Quinn Marlow \(Harbor Family Practice\)/, "the order's requester, by name");
     assert.ok(!text.includes('ServiceRequest/'), text);
 
     // One click opens its timeline: the booking request reads as rejected, not "pending review" forever.
     await row.getByRole('link', { name: 'Cardiology recheck' }).click();
     await page.getByRole('heading', { name: 'Cardiology recheck: follow-up' }).waitFor();
     assert.equal(new URL(page.url()).hash, `#/followups/${followupId}`);
+    assert.match(await page.locator('.followup-timeline').innerText(), /Owner\s+Dr Quinn Marlow/);
+    // The timeline says what the order is in words; its EHR reference is one click away.
+    const started = page.locator('.timeline__item').filter({ hasText: 'Recheck ordered' });
+    assert.match(await started.innerText(), /Cardiology recheck/);
+    assert.ok(!(await page.locator('.timeline').innerText()).includes('ServiceRequest/'));
+    await started.getByText('EHR reference').click();
+    assert.match(await started.locator('code').innerText(), /^ServiceRequest\//);
     const entry = page.locator('.timeline__item').filter({ hasText: 'Proposal drafted' });
     assert.match(await entry.innerText(), /now rejected/);
     assert.equal(await page.getByText(/Pending review/i).count(), 0);

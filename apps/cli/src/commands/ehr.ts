@@ -118,7 +118,7 @@ export async function ehrDeadLetters(g: GlobalOptions, name: string, o: { json?:
       messageKey: string;
       reason: string;
     }[];
-    counts: { deadLetter: number; controlIdReused: number; ignored: number };
+    counts: { deadLetter: number; controlIdReused: number; patientNotFound: number; ignored: number };
   }>('GET', `/ehr/connections/${encodeURIComponent(name)}/dead-letters`);
   if (o.json === true) {
     printJson(g.io.stdout, list);
@@ -135,7 +135,8 @@ export async function ehrDeadLetters(g: GlobalOptions, name: string, o: { json?:
   printTable(g.io.stdout, rows, ['received', 'kind', 'channel', 'type', 'key', 'reason']);
   const n = list.counts;
   g.io.stdout.write(
-    `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ignored (not routed): ${n.ignored}\n`,
+    `dead letters: ${n.deadLetter}, control id reused (filed, check them): ${n.controlIdReused}, ` +
+      `patient not found in the EHR (nothing drafted): ${n.patientNotFound}, ignored (not routed): ${n.ignored}\n`,
   );
 }
 

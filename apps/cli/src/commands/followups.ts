@@ -4,9 +4,10 @@
  * `phi.search` at the site decided and audited there).
  */
 import { ValidationError } from '@steward/core';
-import { followupStages, type FollowupFigures, type FollowupItem } from '@steward/workflows';
+import { followupStages, type FollowupFigures, type FollowupView } from '@steward/workflows';
 import { connect, query, type GlobalOptions } from '../client/http.js';
 import { patientText, printJson, printTable, type Recognisable } from '../output.js';
+import { named } from './referrals.js';
 
 export interface FollowupListFlags {
   readonly site: string;
@@ -28,7 +29,7 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
   const limit = o.limit !== undefined ? Number(o.limit) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
     throw new ValidationError('invalid limit', [{ path: '--limit', message: '1 to 500' }]);
-  const page = await connect(g).request<{ items: FollowupItem[]; next?: string }>(
+  const page = await connect(g).request<{ items: FollowupView[]; next?: string }>(
     'GET',
     `/followups${query({
       site: o.site,
@@ -51,6 +52,7 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
         id: f.id,
         order: f.orderRef,
         patient: patientText((f as Recognisable).patientLabel),
+        owner: f.owner !== null ? named(f.owner) : 'not recorded',
         stage: f.stage,
         since: f.stageAt,
         due: f.window?.end,
@@ -60,7 +62,20 @@ export async function followupsList(g: GlobalOptions, o: FollowupListFlags): Pro
         reply: f.confirmation,
         flags: [f.overdue ? 'overdue' : '', f.optedOut ? 'opted-out' : ''].filter((x) => x !== '').join(','),
       })),
-      ['id', 'order', 'patient', 'stage', 'since', 'due', 'appointment', 'start', 'reminder', 'reply', 'flags'],
+      [
+        'id',
+        'order',
+        'patient',
+        'owner',
+        'stage',
+        'since',
+        'due',
+        'appointment',
+        'start',
+        'reminder',
+        'reply',
+        'flags',
+      ],
     );
     if (page.next !== undefined) g.io.stdout.write(`more: --cursor ${page.next}\n`);
   }

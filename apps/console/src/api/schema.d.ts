@@ -807,6 +807,445 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/automation/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Runs of screen automation, newest first, by patient, identity, proposal, outcome, site and date */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          from?: string;
+          identity?: string;
+          limit?: string;
+          /** @description running, done, halted, or why a run halted */
+          outcome?:
+            | 'running'
+            | 'done'
+            | 'halted'
+            | 'unexpected-screen'
+            | 'missing-element'
+            | 'wrong-patient'
+            | 'value-too-long'
+            | 'option-not-exact'
+            | 'read-back-mismatch'
+            | 'login-failed'
+            | 'timed-out'
+            | 'browser-crashed'
+            | 'origin-refused';
+          /** @description the patient: Steward id, MRN as system|value or bare value, EHR id, or "Family, Given YYYY-MM-DD" */
+          patient?: string;
+          proposal?: string;
+          site?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                account: {
+                  id: string;
+                  name?: string;
+                };
+                approver?: {
+                  id: string;
+                  name?: string;
+                };
+                connectionId: string;
+                finishedAt?: string;
+                halt?: {
+                  /** @description the screen, field or element concerned (no PHI) */
+                  detail: string;
+                  /** @enum {unknown} */
+                  reason:
+                    | 'unexpected-screen'
+                    | 'missing-element'
+                    | 'wrong-patient'
+                    | 'value-too-long'
+                    | 'option-not-exact'
+                    | 'read-back-mismatch'
+                    | 'login-failed'
+                    | 'timed-out'
+                    | 'browser-crashed'
+                    | 'origin-refused';
+                  /** @description a submit was sent before the halt: the write may have landed */
+                  submitted: boolean;
+                };
+                id: string;
+                /** @enum {unknown} */
+                kind: 'write' | 'read' | 'record';
+                mapVersion: number;
+                patientLabels: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                }[];
+                patients: string[];
+                proposalId?: string;
+                purged?: {
+                  screenshots?: string;
+                  values?: string;
+                };
+                purpose: string;
+                reportedSteps?: number;
+                site: string;
+                startedAt: string;
+                startedBy: {
+                  id: string;
+                  kind: string;
+                  name: string;
+                };
+                /** @enum {unknown} */
+                status: 'running' | 'done' | 'halted';
+                stepCount: number;
+              }[];
+              next?: string;
+              patientsMatched?: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One run and its steps in order (action, target, timing, outcome), without screenshots or values */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              account: {
+                id: string;
+                name?: string;
+              };
+              approver?: {
+                id: string;
+                name?: string;
+              };
+              connectionId: string;
+              finishedAt?: string;
+              halt?: {
+                /** @description the screen, field or element concerned (no PHI) */
+                detail: string;
+                /** @enum {unknown} */
+                reason:
+                  | 'unexpected-screen'
+                  | 'missing-element'
+                  | 'wrong-patient'
+                  | 'value-too-long'
+                  | 'option-not-exact'
+                  | 'read-back-mismatch'
+                  | 'login-failed'
+                  | 'timed-out'
+                  | 'browser-crashed'
+                  | 'origin-refused';
+                /** @description a submit was sent before the halt: the write may have landed */
+                submitted: boolean;
+              };
+              id: string;
+              /** @enum {unknown} */
+              kind: 'write' | 'read' | 'record';
+              mapVersion: number;
+              patientLabels: {
+                /** @description YYYY-MM-DD */
+                birthDate?: string;
+                id: string;
+                /** @description masked: the last four characters only */
+                mrn?: string;
+                /** @description Family, Given */
+                name?: string;
+              }[];
+              patients: string[];
+              proposalId?: string;
+              purged?: {
+                screenshots?: string;
+                values?: string;
+              };
+              purpose: string;
+              reportedSteps?: number;
+              site: string;
+              startedAt: string;
+              startedBy: {
+                id: string;
+                kind: string;
+                name: string;
+              };
+              /** @enum {unknown} */
+              status: 'running' | 'done' | 'halted';
+              stepCount: number;
+              steps: {
+                /** @enum {unknown} */
+                action:
+                  | 'identify'
+                  | 'navigate'
+                  | 'relogin'
+                  | 'open-patient'
+                  | 'check-banner'
+                  | 'fill'
+                  | 'read-back'
+                  | 'submit'
+                  | 'read'
+                  | 'halt';
+                detail?: string;
+                durationMs: number;
+                index: number;
+                inputEvents: number;
+                /** @enum {unknown} */
+                outcome: 'ok' | 'halted' | 'failed';
+                screen?: string;
+                /** @enum {unknown} */
+                screenshot: 'sealed' | 'purged' | 'none';
+                startedAt: string;
+                target?: string;
+                /** @enum {unknown} */
+                value: 'sealed' | 'purged' | 'none';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/runs/{id}/steps/{index}/screenshot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A step's screenshot, decrypted (PHI): automation.replay and phi.read at the run's site; each view audited */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          index: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/runs/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Opens every step's sealed screenshot and value, hashes them and compares with the audit chain */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+              problems: {
+                index: number;
+                part?: string;
+                /** @enum {unknown} */
+                problem: 'audit-missing' | 'step-missing' | 'sealed-altered' | 'digest-mismatch' | 'content-missing';
+              }[];
+              purged: number;
+              runId: string;
+              steps: number;
+              verified: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/break-glass': {
     parameters: {
       query?: never;
@@ -2437,13 +2876,14 @@ export type paths = {
                 controlIdReused: number;
                 deadLetter: number;
                 ignored: number;
+                patientNotFound: number;
               };
               items: {
                 /** @enum {unknown} */
                 channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
                 connectionId: string;
                 /** @enum {unknown} */
-                kind: 'dead-letter' | 'control-id-reused' | 'ignored';
+                kind: 'dead-letter' | 'control-id-reused' | 'patient-not-found' | 'ignored';
                 messageId: string;
                 messageKey: string;
                 messageType: string;
@@ -3051,6 +3491,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -3165,6 +3616,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -3200,6 +3662,7 @@ export type paths = {
                 resource: string | null;
                 revisedTo: string | null;
                 signal: ('appointment' | 'order' | 'reply' | 'proposal-outcome') | null;
+                start: string | null;
                 status: string | null;
                 step: number;
                 tag: string | null;
@@ -5211,6 +5674,17 @@ export type paths = {
                 optedOut: boolean;
                 orderRef: string;
                 overdue: boolean;
+                owner: {
+                  entryId: string | null;
+                  kind: string;
+                  name: string | null;
+                  network: ('in' | 'out') | null;
+                  organization: string | null;
+                  reference: string | null;
+                  service: string | null;
+                  /** @enum {unknown} */
+                  status: 'resolved' | 'unresolved';
+                } | null;
                 patientLabel?: {
                   /** @description YYYY-MM-DD */
                   birthDate?: string;
@@ -10273,6 +10747,12 @@ export type paths = {
               | 'directory.learn'
               | 'staff.read'
               | 'staff.manage'
+              | 'automation.run'
+              | 'automation.runs.read'
+              | 'automation.replay'
+              | 'automation.maps.propose'
+              | 'automation.maps.review'
+              | 'automation.credentials.manage'
             )[];
           };
         };

@@ -40,6 +40,7 @@ import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { automationRoutes } from './routes/automation.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 /** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
@@ -168,6 +169,7 @@ export async function buildApp(
   siteRoutes(app, kernel);
   staffRoutes(app, kernel);
   incidentRoutes(app, kernel);
+  automationRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -1,13 +1,15 @@
 // The workflow runtime's loops log their failures with the cause, never in silence and never with
-// a foreign message (which can quote data).
+// a foreign message (which can quote data); a draft refused because the EHR knows no patient with
+// the event's identifiers (an HL7 event) puts the event's message on the attention list for a person.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as wait } from 'node:timers/promises';
-import { OperationalError } from '@steward/core';
+import { OperationalError, type RequestContext } from '@steward/core';
+import { GovernedEhr, InMemoryEhrChannel } from '@steward/ehr';
 import type { Database, Sql } from '@steward/store';
 import { storeTargets } from '@steward/store/testing';
 import { effect, workflowStore, type WorkflowDefinition } from '@steward/workflows';
-import { openTestApp, type TestApp } from '../testing.js';
+import { openTestApp, principalWith, type TestApp } from '../testing.js';
 import { startWorkflowRuntime } from './workflow-runtime.js';
 
 /** Asks for a proposal with an input the drafting effect refuses. */
@@ -18,6 +20,35 @@ const badDraft: WorkflowDefinition<{ readonly asked: boolean }> = {
   decide: (_state, input) => ({
     state: { asked: true },
     commands: input.kind === 'start' ? [effect('proposal.draft', { not: 'a draft' }, 'draft')] : [],
+  }),
+};
+
+/** Asks for a Task proposal for the patient of the event it was started with. */
+const draftFor: WorkflowDefinition<{ readonly asked: boolean }> = {
+  type: 'test-draft-for-event',
+  version: 1,
+  initialState: { asked: false },
+  decide: (_state, input) => ({
+    state: { asked: true },
+    commands:
+      input.kind === 'start'
+        ? [
+            effect(
+              'proposal.draft',
+              {
+                action: 'task.create',
+                connectionId: (input.payload as { connectionId: string }).connectionId,
+                workflow: 'referral',
+                correlationId: 'referral:test:1',
+                patientEventId: (input.payload as { eventId: string }).eventId,
+                target: { resourceType: 'Task' },
+                payload: { resourceType: 'Task', status: 'requested', intent: 'order' },
+                evidence: { eventIds: [], resources: [], reasonCode: 'overdue' },
+              },
+              'draft',
+            ),
+          ]
+        : [],
   }),
 };
 
@@ -111,6 +142,73 @@ for (const target of storeTargets()) {
         const err = entry['err'] as Record<string, unknown>;
         assert.equal(typeof err['type'], 'string');
         assert.match(String(err['stack']), /at /);
+      } finally {
+        await runtime.stop();
+      }
+    });
+
+    it("an HL7 event's patient that no EHR Patient carries puts its message on the connection's attention list", async () => {
+      const admin = await principalWith(t.kernel, 'attention-admin', { role: 'admin' });
+      const adminCtx: RequestContext = {
+        actor: { kind: 'user', id: admin.id, name: 'attention-admin', authMethod: 'api-token' },
+      };
+      const c = await t.kernel.connections.add(adminCtx, {
+        name: 'north-hl7',
+        site: 'north',
+        vendor: 'generic-r4',
+        facilityTimeZone: 'America/New_York',
+      });
+      const mrn = { system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-NOT-IN-EHR-7' };
+      const filed = await t.kernel.ehrJournal.forConnection({ actor: t.kernel.connections.actorOf(c) }, c).receive(
+        {
+          connectionId: c.id,
+          channel: 'hl7v2',
+          messageKey: 'REF-1',
+          messageType: 'REF^I12',
+          raw: `MSH|^~\\&|EHR|NORTH|STEWARD|NORTH|20261122||REF^I12|REF-1|P|2.5\rPID|1||${mrn.value}`,
+          receivedAt: new Date(),
+        },
+        [
+          {
+            type: 'referral.created',
+            connectionId: c.id,
+            channel: 'hl7v2',
+            dedupKey: 'hl7:REF-1',
+            occurredAt: '2026-11-22T09:30:00-05:00',
+            patient: { identifiers: [mrn] },
+            facts: { kind: 'Referral', identifiers: [], status: 'active', performers: [] },
+            sourceRef: 'REF^I12',
+          },
+        ],
+      );
+      const eventId = filed.status === 'stored' ? filed.events[0]?.id : undefined;
+      assert.ok(eventId !== undefined);
+      // An EHR that holds no Patient with that MRN, read through the governed decorator as in the kernel.
+      const ehr = new GovernedEhr({
+        channel: new InMemoryEhrChannel(),
+        policy: t.kernel.policy,
+        audit: t.kernel.audit,
+        cipher: t.cipher,
+        connection: async (id) => {
+          const found = await t.kernel.connections.get(id);
+          return { site: found.site, actor: t.kernel.connections.actorOf(found) };
+        },
+      });
+      const runtime = await startWorkflowRuntime({ ...t.kernel, ehr: ehr.reader }, t.logger, {
+        definitions: [draftFor],
+        routes: [],
+        intervalMs: 60_000,
+      });
+      try {
+        await runtime.engine.start('test-draft-for-event', 'draft-1', { connectionId: c.id, eventId });
+        const { entry } = await logLine(t, /^a proposal was not drafted: the event's patient is not in the EHR/);
+        assert.equal(entry['onAttentionList'], true);
+        const list = await t.kernel.connectionOperations.attention(adminCtx, 'north-hl7');
+        assert.equal(list.counts.patientNotFound, 1);
+        const [item] = list.items;
+        assert.deepEqual([item?.kind, item?.messageType, item?.messageKey], ['patient-not-found', 'REF^I12', 'REF-1']);
+        assert.match(item?.reason ?? '', /^no EHR patient carries the event's patient identifiers: the referral/);
+        assert.doesNotMatch(JSON.stringify(list), /MRN-NOT-IN-EHR-7/, 'no identifier on the list');
       } finally {
         await runtime.stop();
       }

@@ -93,6 +93,24 @@ export async function startWorkflowRuntime(
           if (event === undefined) throw new NotFoundError(`event ${eventId}`);
           return event.patient;
         },
+        // An event whose patient the EHR does not know (by its identifiers): its message goes on the
+        // connection's attention list, flagged by the connection that filed it, for a person.
+        patientNotFound: async (connectionId, eventId, reason) => {
+          const c = await kernel.connections.get(connectionId);
+          const flagged = await kernel.ehrJournal.flagEvent(
+            { actor: kernel.connections.actorOf(c) },
+            c,
+            eventId,
+            'patient-not-found',
+            reason,
+          );
+          logger.warn(
+            { connection: c.name, event: eventId, onAttentionList: flagged },
+            flagged
+              ? "a proposal was not drafted: the event's patient is not in the EHR (on the attention list)"
+              : "a proposal was not drafted: the event's patient is not in the EHR (its message could not be flagged)",
+          );
+        },
         // Merges the router recorded: the retired patient means the survivor (its merge event read sealed).
         surviving: async (connectionId, patient) => {
           const c = await kernel.connections.get(connectionId);

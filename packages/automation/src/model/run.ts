@@ -109,6 +109,10 @@ export interface ScreenCredentials {
 }
 
 export interface CredentialSource {
-  /** The credentials for this run's connection, opened for this run (audited by the source). */
-  forRun(runId: string, connectionId: string): Promise<ScreenCredentials>;
+  /**
+   * The credentials for this run's connection, opened for this run (audited by the source). `site`
+   * (optional, added with the credential store) names which of the connection's sites' accounts to
+   * open; without it, the account at the connection's own site (its only one, if that is unknown).
+   */
+  forRun(runId: string, connectionId: string, site?: string): Promise<ScreenCredentials>;
 }

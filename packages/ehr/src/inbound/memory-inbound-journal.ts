@@ -69,6 +69,7 @@ export class MemoryInboundJournal implements InboundJournal {
       counts: {
         deadLetter: items.filter((i) => i.kind === 'dead-letter').length,
         controlIdReused: items.filter((i) => i.kind === 'control-id-reused').length,
+        patientNotFound: items.filter((i) => i.kind === 'patient-not-found').length,
         ignored: [...this.messages.values()].filter((m) => m.status === 'ignored').length,
       },
       items: items.slice(-limit),

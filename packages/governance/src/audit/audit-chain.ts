@@ -55,6 +55,7 @@ export interface CanonicalEntry {
   /** base64 of the FieldCipher-sealed canonical JSON of the query parameters. */
   readonly queryEnc?: string;
   readonly reason?: string;
+  readonly digests?: Readonly<Record<string, string>>;
 }
 
 /** The canonical text of entry `seq`. Copies only known fields, so extra properties never leak in. */
@@ -92,6 +93,8 @@ export function entryText(seq: number, at: string, input: AuditEntryInput, query
       : {}),
     ...(queryEnc !== undefined ? { queryEnc } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    // Absent on entries without digests, so every entry written before they existed hashes as it did.
+    ...(input.digests !== undefined && Object.keys(input.digests).length > 0 ? { digests: { ...input.digests } } : {}),
   };
   return canonicalJson(doc);
 }

@@ -55,6 +55,11 @@ export const auditEvents = [
   'incident.opened',
   'incident.changed',
   'incident.reported',
+  // A run of the screen executor (started, finished) and each step it took (issue 17).
+  'automation.run',
+  'automation.step',
+  // The automation account's sealed EHR credentials opened for one run (the run named, never the secret).
+  'automation.credentials_opened',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 
@@ -82,6 +87,12 @@ export interface AuditEntryInput {
   readonly query?: Readonly<Record<string, string>>;
   /** A short machine reason (`token_revoked`, `outside_scope`). Never PHI. */
   readonly reason?: string;
+  /**
+   * SHA-256 digests (lowercase hex) of sealed content the entry vouches for, by name (an automation
+   * step's `screenshot` and `value`): the content stays sealed in its own table, its digest is in
+   * the chain, so a changed or swapped ciphertext is found by opening and hashing it again.
+   */
+  readonly digests?: Readonly<Record<string, string>>;
 }
 
 /** Where audit entries go. `append` resolves once the entry is durable, and rejects otherwise. */

@@ -430,6 +430,9 @@ function validate(input: AuditEntryInput): void {
   if (!['C', 'R', 'U', 'D', 'E'].includes(input.action)) bad('unknown action');
   if (!['success', 'denied', 'failure'].includes(input.outcome)) bad('unknown outcome');
   if (typeof input.actor?.id !== 'string' || input.actor.id === '') bad('actor.id is required');
+  for (const [name, digest] of Object.entries(input.digests ?? {})) {
+    if (!/^[a-z][a-z-]{0,31}$/.test(name) || !/^[0-9a-f]{64}$/.test(digest)) bad('digests hold SHA-256 hex by name');
+  }
 }
 
 interface GroupedResult {

@@ -105,6 +105,13 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     case 'incident.changed':
     case 'incident.reported':
       return { type: dcm('110101', 'Audit Log Used') };
+    // A screen run and its steps: application activity on the EHR's screens.
+    case 'automation.run':
+    case 'automation.step':
+      return { type: restType, subtype: rest('update'), profile: 'Update' };
+    // Opened to sign in to the EHR's screens as the automation account.
+    case 'automation.credentials_opened':
+      return { type: dcm('110114', 'User Authentication'), subtype: dcm('110122', 'Login'), profile: 'Login' };
   }
 }
 

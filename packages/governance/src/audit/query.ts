@@ -20,6 +20,8 @@ export interface AuditFilter {
   readonly to?: Date | string;
   /** Entries of accesses a break-glass episode allowed (no column: read from the entry itself). */
   readonly breakGlassId?: string;
+  /** Entries about this entity id (no column: read from the entry; pair it with `from`/`to`). */
+  readonly entityId?: string;
 }
 
 export interface AuditQuery extends AuditFilter {
@@ -65,6 +67,7 @@ export async function queryAudit(db: Sql, cipher: FieldCipher, q: AuditQuery = {
   if (q.from !== undefined) add((p) => `at >= ${p}::timestamptz`, new Date(q.from).toISOString());
   if (q.to !== undefined) add((p) => `at < ${p}::timestamptz`, new Date(q.to).toISOString());
   if (q.breakGlassId !== undefined) add((p) => `(entry::jsonb ->> 'breakGlassId') = ${p}`, q.breakGlassId);
+  if (q.entityId !== undefined) add((p) => `(entry::jsonb -> 'entity' ->> 'id') = ${p}`, q.entityId);
   params.push(limit);
   const { rows } = await db.query<{ seq: number; entry: string; hash: string }>(
     `select seq, entry, encode(hash, 'hex') as hash from audit_log where ${where.join(' and ')} order by seq limit $${params.length}`,

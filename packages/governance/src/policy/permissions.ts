@@ -38,6 +38,17 @@ export const actions = [
   // The clinic's staff (names, sites, pools, leads): not PHI. Every role reads names; the admin changes them.
   'staff.read',
   'staff.manage',
+  // Screen automation (issue 17): run the executor; read the run record; replay a run's sealed
+  // screenshots and values (PHI: also needs phi.read at the run's site).
+  'automation.run',
+  'automation.runs.read',
+  'automation.replay',
+  // Screen automation (issue 17): screen maps are proposed by an administrator and reviewed by a
+  // second person (an administrator or the compliance officer); the automation account's EHR
+  // credentials are set by an administrator and never read back by anyone.
+  'automation.maps.propose',
+  'automation.maps.review',
+  'automation.credentials.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -68,6 +79,11 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'directory.read',
     'staff.read',
     'staff.manage',
+    // Which runs ran, for whom, how they ended: no screenshot, no value (admins read no PHI).
+    'automation.runs.read',
+    'automation.maps.propose',
+    'automation.maps.review',
+    'automation.credentials.manage',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -82,6 +98,11 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'incident.manage',
     'directory.read',
     'staff.read',
+    // The run record, and its replay where the officer also holds phi.read at the run's site.
+    'automation.runs.read',
+    'automation.replay',
+    // A screen map decides where the automation types: a second pair of eyes from compliance.
+    'automation.maps.review',
   ]),
   // Coordinators also export (a practice's contact graph, so its data is never locked in): audited, per site.
   coordinator: new Set([
@@ -111,6 +132,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   integration: new Set([
     'ehr.ingest',
     'ehr.write',
+    // Drives the EHR's screens (a write the review approved, a screen read into the journal).
+    'automation.run',
     'message.send',
     'retention.purge',
     'directory.read',

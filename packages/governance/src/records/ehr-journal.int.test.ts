@@ -49,6 +49,10 @@ for (const target of storeTargets()) {
     let outsider: InboundJournal;
     let grants: GrantStore;
     let journalAt: (clock: Clock) => EhrJournal;
+    let governed: EhrJournal;
+    const ctx = (id: string, name: string): RequestContext => ({
+      actor: { kind: 'service', id, name, authMethod: 'api-token' },
+    });
 
     before(async () => {
       db = await target.open();
@@ -57,6 +61,7 @@ for (const target of storeTargets()) {
       grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
       const ehrJournal = new EhrJournal(db, cipher, policy, audit);
+      governed = ehrJournal;
       journalAt = (clock) => new EhrJournal(db, cipher, policy, audit, clock);
       await db.query(`insert into service_accounts (id, name) values ($1, 'hl7-north'), ($2, 'other')`, [
         interfaceId,
@@ -80,9 +85,6 @@ for (const target of storeTargets()) {
           purposeOfUse: 'HOPERAT',
         });
       }
-      const ctx = (id: string, name: string): RequestContext => ({
-        actor: { kind: 'service', id, name, authMethod: 'api-token' },
-      });
       journal = ehrJournal.forConnection(ctx(interfaceId, 'hl7-north'), { id: connectionId, site: 'north' });
       outsider = ehrJournal.forConnection(ctx(outsiderId, 'other'), { id: connectionId, site: 'north' });
     });
@@ -276,7 +278,7 @@ for (const target of storeTargets()) {
       const ignored = await journal.ignore(reused('R1', `${day1}\rNTE|1||fourth`), 'message type X^Y is not routed');
       assert.equal(ignored.status, 'ignored');
       const list = await journal.attention();
-      assert.deepEqual(list.counts, { deadLetter: 1, controlIdReused: 3, ignored: 1 });
+      assert.deepEqual(list.counts, { deadLetter: 1, controlIdReused: 3, patientNotFound: 0, ignored: 1 });
       assert.deepEqual(
         list.items.filter((i) => i.messageKey.startsWith('R1')).map((i) => i.kind),
         ['control-id-reused', 'control-id-reused', 'control-id-reused'],
@@ -289,6 +291,37 @@ for (const target of storeTargets()) {
         `select entry from audit_log where event = 'ehr.received' and entry like '%control-id-reused%'`,
       );
       assert.equal(reasons.rows.length, 3);
+    });
+
+    it('an event whose patient the EHR does not know puts its message on the attention list, flagged by the connection', async () => {
+      const filed = await journal.receive(message('PNF1'), [booked('PNF1')]);
+      const eventId = filed.status === 'stored' ? filed.events[0]?.id : undefined;
+      assert.ok(eventId !== undefined);
+      const north = { id: connectionId, site: 'north' };
+      const reason = "no EHR patient carries the event's patient identifiers: a proposal was not drafted";
+      await assert.rejects(governed.flagEvent(ctx(outsiderId, 'other'), north, eventId, 'patient-not-found', reason), {
+        code: 'FORBIDDEN',
+      });
+      const before = (await journal.attention()).counts.patientNotFound;
+      assert.equal(
+        await governed.flagEvent(ctx(interfaceId, 'hl7-north'), north, eventId, 'patient-not-found', reason),
+        true,
+      );
+      const list = await journal.attention();
+      assert.equal(list.counts.patientNotFound, before + 1);
+      const item = list.items.find((i) => i.messageId === filed.messageId);
+      assert.deepEqual([item?.kind, item?.messageType, item?.reason], ['patient-not-found', 'SIU^S12', reason]);
+      assert.equal(
+        await governed.flagEvent(
+          ctx(interfaceId, 'hl7-north'),
+          north,
+          '99999999-9999-4999-8999-999999999999',
+          'patient-not-found',
+          reason,
+        ),
+        false,
+        'no stored message for the event: the caller is told',
+      );
     });
 
     it('a message filed before content hashes were kept is compared by its sealed text', async () => {

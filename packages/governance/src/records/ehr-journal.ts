@@ -370,9 +370,10 @@ export class EhrJournal {
   async attention(ctx: RequestContext, connection: JournalConnection, limit = 200): Promise<AttentionList> {
     await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
     const where = `connection_id = $1 and (status <> 'stored' or flag is not null)`;
-    const counted = await this.db.query<{ dead: number; reused: number; ignored: number }>(
+    const counted = await this.db.query<{ dead: number; reused: number; unfound: number; ignored: number }>(
       `select count(*) filter (where status = 'dead-letter')::int as dead,
               count(*) filter (where flag = 'control-id-reused')::int as reused,
+              count(*) filter (where flag = 'patient-not-found')::int as unfound,
               count(*) filter (where status = 'ignored')::int as ignored
          from ehr_inbound where ${where}`,
       [connection.id],
@@ -384,7 +385,12 @@ export class EhrJournal {
     );
     const c = counted.rows[0];
     return {
-      counts: { deadLetter: c?.dead ?? 0, controlIdReused: c?.reused ?? 0, ignored: c?.ignored ?? 0 },
+      counts: {
+        deadLetter: c?.dead ?? 0,
+        controlIdReused: c?.reused ?? 0,
+        patientNotFound: c?.unfound ?? 0,
+        ignored: c?.ignored ?? 0,
+      },
       items: rows.reverse().map((r): AttentionItem => ({
         kind: r.status === 'dead-letter' ? 'dead-letter' : (r.flag ?? 'ignored'),
         messageId: r.id,
@@ -396,6 +402,32 @@ export class EhrJournal {
         reason: r.reason ?? '',
       })),
     };
+  }
+
+  /**
+   * Puts the message that carried an event on the attention list, flagged with what a person must
+   * settle and why (a reason without content), as the connection that filed it: a workflow that
+   * could not act on the event (`patient-not-found`: no EHR patient, or two, carry the identifiers it
+   * names) says so here rather than only in its own state. A message flagged before keeps its first
+   * flag. Resolves false when the event has no stored message to flag (then the caller must say so).
+   */
+  async flagEvent(
+    ctx: RequestContext,
+    connection: JournalConnection,
+    eventId: string,
+    flag: InboundFlag,
+    reason: string,
+  ): Promise<boolean> {
+    await this.policy.enforce(ctx, 'ehr.ingest', { site: connection.site });
+    const { rows } = await this.db.query<{ id: string }>(
+      `update ehr_inbound i set flag = $3, reason = $4
+         from ehr_events e
+        where e.id = $2 and e.connection_id = $1 and i.id = e.inbound_id and i.status = 'stored'
+          and (i.flag is null or i.flag = $3)
+       returning i.id`,
+      [connection.id, eventId, flag, reason.slice(0, 500)],
+    );
+    return rows.length > 0;
   }
 
   /** A connection's events after `afterSeq`, in arrival order. Reading them is audited like a search. */

@@ -15,9 +15,9 @@ export const retentionKinds = [
   'contact-notes',
   /** Exports: streamed to the caller, not stored by Steward today; a policy is recorded for when they are. */
   'exports',
-  /** Screenshots of automated EHR screens: not stored yet. */
+  /** Screenshots of automated EHR screens: the sealed screenshots of automation runs' steps. */
   'screenshots',
-  /** Run artefacts of automation (traces, logs): not stored yet. */
+  /** Run artefacts of automation: the sealed values runs entered or read (the steps themselves stay). */
   'run-artefacts',
   /** The audit log: kept at least six years and never purged by the application (see `auditFloorDays`). */
   'audit-log',

@@ -29,6 +29,9 @@ import { sql as sites } from './034-sites.js';
 import { sql as directory } from './037-directory.js';
 import { sql as staff } from './038-staff.js';
 import { sql as proposalRollbackReason } from './041-proposal-rollback-reason.js';
+import { sql as automationRuns } from './042-automation-runs.js';
+import { sql as automationScreenMaps } from './043-automation-screen-maps.js';
+import { sql as automationCredentials } from './044-automation-credentials.js';
 
 export interface Migration {
   readonly version: number;
@@ -67,4 +70,7 @@ export const migrations: readonly Migration[] = [
   { version: 37, name: 'directory', sql: directory },
   { version: 38, name: 'staff', sql: staff },
   { version: 41, name: 'proposal-rollback-reason', sql: proposalRollbackReason },
+  { version: 42, name: 'automation-runs', sql: automationRuns },
+  { version: 43, name: 'automation-screen-maps', sql: automationScreenMaps },
+  { version: 44, name: 'automation-credentials', sql: automationCredentials },
 ];

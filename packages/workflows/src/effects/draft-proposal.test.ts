@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PatientRef } from '@steward/core';
+import { OperationalError, type PatientRef } from '@steward/core';
 import type { EhrReader } from '@steward/ehr';
 import { draftProposalHandler } from './draft-proposal.js';
 
@@ -72,6 +72,7 @@ describe('proposal.draft', () => {
     charts: Readonly<Record<string, readonly string[]>>,
     drafted: { patient: { ehrId: string } }[],
     searched: string[],
+    reported: string[][] = [],
   ) =>
     draftProposalHandler({
       desk: {
@@ -85,6 +86,8 @@ describe('proposal.draft', () => {
       ehr: {
         search: (_ctx, _c, type, params) => {
           searched.push(`${type}?identifier=${params['identifier']}`);
+          if (charts === unavailable)
+            return Promise.reject(new OperationalError('EHR_UNAVAILABLE', 'the EHR did not answer'));
           return Promise.resolve(
             (charts[params['identifier'] ?? ''] ?? []).map((id) => ({
               resource: { resourceType: 'Patient', id },
@@ -103,7 +106,13 @@ describe('proposal.draft', () => {
           }),
       } as Pick<EhrReader, 'patient' | 'search'> as EhrReader,
       patientOf: () => Promise.resolve({ identifiers: [{ system: 'urn:mrn', value: 'M-1' }] }),
+      patientNotFound: (connectionId, eventId, reason) => {
+        reported.push([connectionId, eventId, reason]);
+        return Promise.resolve();
+      },
     });
+  /** An EHR that does not answer the search. */
+  const unavailable: Readonly<Record<string, readonly string[]>> = {};
 
   it("drafts for the EHR patient carrying an HL7 event's MRN when the event names no EHR id", async () => {
     const drafted: { patient: { ehrId: string } }[] = [];
@@ -115,18 +124,34 @@ describe('proposal.draft', () => {
     assert.deepEqual((drafted[0] as unknown as { payload: unknown }).payload, { for: { reference: 'Patient/pat-9' } });
   });
 
-  it('refuses, drafting nothing, when no EHR patient or two carry the MRN', async () => {
+  it('refuses, drafting nothing, when no EHR patient or two carry the MRN, and reports it for a person', async () => {
     for (const [charts, message] of [
       [{}, /no EHR patient carries/],
       [{ 'urn:mrn|M-1': ['pat-9', 'pat-10'] }, /more than one EHR patient/],
     ] as const) {
       const drafted: { patient: { ehrId: string } }[] = [];
-      const handler = hl7Handler(charts, drafted, []);
+      const reported: string[][] = [];
+      const handler = hl7Handler(charts, drafted, [], reported);
       await assert.rejects(handler({ key: 'wf/1/1', kind: 'proposal.draft', workflowId: 'wf', attempt: 1, input }), {
         code: 'VALIDATION_FAILED',
         message,
       });
       assert.equal(drafted.length, 0);
+      assert.equal(reported.length, 1, 'reported once, for the attention list');
+      const [connectionId, eventId, reason] = reported[0] ?? [];
+      assert.deepEqual([connectionId, eventId], ['c1', 'e1']);
+      assert.match(reason ?? '', message);
+      assert.match(reason ?? '', /the referral workflow's task\.create proposal was not drafted/);
+      assert.doesNotMatch(reason ?? '', /M-1/, 'the reason names no identifier');
     }
+  });
+
+  it('does not report an EHR that did not answer: the draft is retried, not put before a person', async () => {
+    const reported: string[][] = [];
+    const handler = hl7Handler(unavailable, [], [], reported);
+    await assert.rejects(handler({ key: 'wf/1/1', kind: 'proposal.draft', workflowId: 'wf', attempt: 1, input }), {
+      code: 'EHR_UNAVAILABLE',
+    });
+    assert.deepEqual(reported, []);
   });
 });

@@ -8,7 +8,9 @@
  * wrong-chart guard needs two identifiers); an update is based on the EHR's current version,
  * read now, so the proposal states exactly what it would change and from which version. Both
  * reads go through the governed EHR reader as the drafting account: allowed by policy
- * (`phi.read` at the site), audited under the patient. The reader cannot write.
+ * (`phi.read` at the site), audited under the patient. The reader cannot write. An event whose
+ * patient no EHR Patient (or two) carries is refused and reported (`patientNotFound`), so it reaches
+ * a person instead of staying a failed step in the workflow's state.
  * Idempotent by the effect key: the same key drafts the same proposal once (ProposalDesk.draftKey).
  */
 import {
@@ -86,6 +88,12 @@ export interface DraftProposalDeps {
   readonly ehr: EhrReader;
   /** The registered actions (default: the built-in ones); an update is based on the EHR's current version. */
   readonly actions?: ActionRegistry;
+  /**
+   * An event's patient was not found in the EHR by its identifiers (an HL7 event: none or two EHR
+   * Patients carry them): called before the draft is refused, so a person sees it (the server puts
+   * the event's message on the connection's attention list). The reason names no patient.
+   */
+  readonly patientNotFound?: (connectionId: string, eventId: string, reason: string) => Promise<void>;
 }
 
 export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
@@ -99,7 +107,17 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     const cited = await deps.patientOf(input.connectionId, input.patientEventId);
     // The cited event may predate a merge (or name a retired identifier): the survivor is meant.
     const ref = deps.surviving !== undefined ? await deps.surviving(input.connectionId, cited) : cited;
-    const patient = await patientGuard(deps, input.connectionId, ref);
+    const patient = await patientGuard(deps, input.connectionId, ref).catch(async (e: unknown) => {
+      // Refused, not failed: only a person can settle which chart (or that there is none).
+      if (e instanceof ValidationError && ref.ehrId === undefined)
+        await deps.patientNotFound?.(
+          input.connectionId,
+          input.patientEventId,
+          `${e.message}: the ${input.workflow} workflow's ${input.action} proposal was not drafted; ` +
+            "check the patient's identifiers in the EHR",
+        );
+      throw e;
+    });
     let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
     let baseVersion: string | undefined;
     if (ehr?.write === 'update') {

@@ -8,6 +8,7 @@
  * appointment) and the fulfilled rate (finished follow-ups that ended fulfilled).
  */
 import type { Sql } from '@steward/store';
+import type { ParticipantNote } from '../referrals/referral-model.js';
 import { FOLLOWUP, followupStages, type FollowupStage, type FollowupState } from './followup-workflow.js';
 
 export interface FollowupFilter {
@@ -34,6 +35,8 @@ export interface FollowupItem {
   readonly orderRef: string;
   /** What the order asks for, as it named it (`Cardiology recheck`); null when it named nothing. */
   readonly service: string | null;
+  /** Who ordered the recheck (its owner), as the order named it; null when not recorded. */
+  readonly requester: ParticipantNote | null;
   readonly stage: string;
   readonly stageAt: string | null;
   readonly window: { readonly start: string; readonly end: string } | null;
@@ -117,6 +120,7 @@ function toItem(row: Row): FollowupItem {
     connectionId: s.connectionId,
     orderRef: s.orderRef,
     service: s.service ?? null,
+    requester: s.requester ?? null,
     stage: s.stage,
     stageAt: s.stageAt,
     window: s.window,

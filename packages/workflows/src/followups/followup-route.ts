@@ -5,10 +5,14 @@
  * name only the appointment (an SIU without the order) still find it. A change of the order's
  * status (completed, revoked) signals it too.
  *
+ * The order's requester is kept in the start (the follow-up's owner, named by the directory when
+ * listed); a recheck Task has no requester, so its follow-up has no owner recorded.
+ *
  * Known limit: the codes that mean "recheck" are a small fixed list (`recheckCodes`); a clinic
  * whose EHR uses others passes its own to `followupRoute`.
  */
-import type { EhrEvent } from '@steward/core';
+import type { EhrEvent, ParticipantRef } from '@steward/core';
+import { participantNoteOf, type ParticipantNote } from '../referrals/referral-model.js';
 import { eventRef, resourceRefOf, type Route, type RouteAction } from '../routing/index.js';
 import { defaultFollowupSettings, FOLLOWUP } from './followup-workflow.js';
 import {
@@ -76,6 +80,7 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
         orderRef: ref,
         service: (f.kind === 'Referral' ? f.service : f.code) ?? null,
         site: (await options.siteOf?.(event.connectionId)) ?? null,
+        requester: f.kind === 'Referral' && f.requester !== undefined ? requesterNote(f.requester) : null,
         occurrence:
           f.kind === 'Referral' ? (f.occurrence ?? null) : f.dueDate !== undefined ? { start: f.dueDate } : null,
         settings: (await options.settingsOf?.(event.connectionId)) ?? defaultFollowupSettings,
@@ -115,4 +120,13 @@ export function followupRoute(options: FollowupRouteOptions = {}): Route {
       },
     ]);
   };
+}
+
+/**
+ * The order's requester as the follow-up keeps it: its reference, or (an HL7 order) its first
+ * identifier, which is what the directory names it by.
+ */
+function requesterNote(p: ParticipantRef): ParticipantNote {
+  const id = p.identifiers[0];
+  return { ...participantNoteOf(p), identifier: id !== undefined ? `${id.system}|${id.value}` : null };
 }

@@ -7,6 +7,7 @@
 import { s, type Infer } from '@steward/core';
 import { defineSignal, defineStart } from '../engine/index.js';
 import { proposalOutcome } from '../effects/index.js';
+import { participantNote } from '../referrals/referral-model.js';
 
 /** An event as the workflow cites it (references only): the route's `eventRef`. */
 const eventRefSchema = s.object({
@@ -44,6 +45,8 @@ export const followupStart = defineStart(
     /** What the order asks for, as it names it (`Cardiology recheck`): a label, not clinical detail. */
     service: s.nullable(s.string()).optional(),
     site: s.nullable(s.string()),
+    /** Who ordered the recheck (the ServiceRequest's requester), named later by the directory. */
+    requester: s.nullable(participantNote).optional(),
     occurrence: s.nullable(s.object({ start: s.string().optional(), end: s.string().optional() })),
     settings: settingsSchema,
   }),

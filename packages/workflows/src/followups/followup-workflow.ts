@@ -28,6 +28,7 @@ import {
   type ReplySignal,
 } from './followup-signals.js';
 import { planReminders } from './reminder-schedule.js';
+import type { ParticipantNote } from '../referrals/referral-model.js';
 
 export const FOLLOWUP = 'followup';
 
@@ -54,6 +55,11 @@ export type FollowupState = {
   orderRef: string;
   /** What the order asks for, as it names it (absent in follow-ups started before it was kept). */
   service?: string | null;
+  /**
+   * Who ordered the recheck (the ServiceRequest's requester), who answers for it: the follow-up's
+   * owner. Absent in follow-ups started before it was kept, null when the order named nobody.
+   */
+  requester?: ParticipantNote | null;
   /** The event whose patient every proposal is for. */
   orderEventId: string;
   window: { start: string; end: string } | null;
@@ -139,6 +145,7 @@ class Acts {
     s.site = p.site;
     s.orderRef = p.orderRef;
     s.service = p.service ?? null;
+    s.requester = p.requester ?? null;
     s.orderEventId = p.event.eventId;
     s.settings = p.settings;
     s.window = windowOf(p, this.ctx.now);

@@ -3,7 +3,13 @@
  * `proposal.draft` handler, and an engine + worker + router for follow-ups on a test store.
  */
 import { randomUUID } from 'node:crypto';
-import { ManualClock, type AppointmentStatus, type EhrEvent, type EhrEventType } from '@steward/core';
+import {
+  ManualClock,
+  type AppointmentStatus,
+  type EhrEvent,
+  type EhrEventType,
+  type ParticipantRef,
+} from '@steward/core';
 import type { TestDatabase } from '@steward/store/testing';
 import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
 import { EventRouter } from '../routing/index.js';
@@ -60,7 +66,12 @@ export class Journal {
     return e;
   }
 
-  recheck(id: string, occurrence: { start?: string; end?: string }, status: 'active' | 'revoked' = 'active'): EhrEvent {
+  recheck(
+    id: string,
+    occurrence: { start?: string; end?: string },
+    status: 'active' | 'revoked' = 'active',
+    requester?: ParticipantRef,
+  ): EhrEvent {
     return this.add(
       status === 'active' ? 'referral.created' : 'referral.updated',
       {
@@ -73,6 +84,7 @@ export class Journal {
         category: 'follow-up',
         performers: [],
         occurrence,
+        ...(requester !== undefined ? { requester } : {}),
       },
       `ServiceRequest/${id}`,
     );

@@ -4,7 +4,7 @@
  * reports read it unsealed), the signal payloads the route sends, the timing options and the
  * network rule.
  */
-import { s, type Infer } from '@steward/core';
+import { s, type Infer, type ParticipantRef } from '@steward/core';
 import { defineStart, toJson, type Json } from '../engine/index.js';
 
 export const REFERRAL_WORKFLOW = 'referral';
@@ -165,7 +165,17 @@ export const referralCalendar = s.object({
 });
 export type ReferralCalendar = Infer<typeof referralCalendar>;
 
-const participantNote = s.object({
+/** A participant as the EHR names it, kept as a workflow keeps it (its reference and identifier systems). */
+export function participantNoteOf(p: ParticipantRef): ParticipantNote {
+  return {
+    kind: p.kind,
+    ref: p.ehrId !== undefined ? `${p.kind}/${p.ehrId}` : null,
+    systems: [...new Set(p.identifiers.map((i) => i.system))],
+  };
+}
+
+/** A participant as a workflow keeps it (references, systems, an identifier token; no names). */
+export const participantNote = s.object({
   kind: s.string(),
   ref: s.nullable(s.string()),
   systems: s.array(s.string()),

@@ -35,6 +35,7 @@ import {
 import type { Route, RouteAction } from '../routing/index.js';
 import {
   encodeReferralSignal,
+  participantNoteOf,
   referralStart,
   REFERRAL_WORKFLOW,
   type ParticipantNote,
@@ -102,12 +103,12 @@ export const closingOutputTypes = ['Procedure', 'DiagnosticReport', 'Encounter',
 
 export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
   const notes = async (connectionId: string, parts: readonly ParticipantRef[]): Promise<ParticipantNote[]> => {
-    if (options.networkOf === undefined) return parts.map(participantNote);
+    if (options.networkOf === undefined) return parts.map(participantNoteOf);
     const marks = await options.networkOf(connectionId, parts);
     return parts.map((p, i) => {
       const id = p.identifiers[0];
       return {
-        ...participantNote(p),
+        ...participantNoteOf(p),
         identifier: id !== undefined ? `${id.system}|${id.value}` : null,
         network: marks[i] ?? null,
       };
@@ -228,7 +229,7 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
             service: f.service ?? null,
             status: f.status,
             priority: f.priority ?? null,
-            requester: f.requester !== undefined ? participantNote(f.requester).ref : null,
+            requester: f.requester !== undefined ? participantNoteOf(f.requester).ref : null,
             performers: await notes(event.connectionId, f.performers),
             requesterNote:
               f.requester !== undefined ? ((await notes(event.connectionId, [f.requester]))[0] ?? null) : null,
@@ -341,11 +342,3 @@ function recognition(d: ReferralDecision): Recognition {
 
 /** The default route: no site lookup (state.site stays null), the default referral rule. */
 export const referralRoute: Route = createReferralRoute();
-
-function participantNote(p: ParticipantRef): ParticipantNote {
-  return {
-    kind: p.kind,
-    ref: p.ehrId !== undefined ? `${p.kind}/${p.ehrId}` : null,
-    systems: [...new Set(p.identifiers.map((i) => i.system))],
-  };
-}

@@ -4,7 +4,8 @@
  * need `phi.search` at the site (the references still point at one patient's chart) and are
  * audited as searches. The timeline (history, messages sent, replies, what is next) needs
  * `phi.read` at the follow-up's site, since message templates and languages are sealed with the
- * bodies (out of scope answers not-found), and is audited as a read.
+ * bodies (out of scope answers not-found), and is audited as a read. Each follow-up's owner (the
+ * order's requester) is named by the clinic directory, as a referral's requester is.
  */
 import type { Clock, RequestContext } from '@steward/core';
 import {
@@ -14,6 +15,7 @@ import {
   type Decision,
   type PolicyDecisionPoint,
 } from '@steward/governance';
+import type { ParticipantView } from '@steward/clinic';
 import type { Sql } from '@steward/store';
 import {
   followupFigures,
@@ -33,6 +35,7 @@ import {
 import { proposalOutcome } from '../effects/index.js';
 import { currentProposals, effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 import { patientsOf, workflowsOfPatients } from './workflow-patients.js';
+import { nameParticipants, type ParticipantDirectory } from './participant-names.js';
 
 /** One message sent for a follow-up: metadata, template and language; the text only when asked. */
 export interface FollowupMessage {
@@ -62,7 +65,15 @@ export interface FollowupServiceDeps {
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;
   readonly outbox: FollowupThreads;
+  /** The clinic directory, which names owners. Absent: an owner stays its raw reference, unresolved. */
+  readonly directory?: ParticipantDirectory;
 }
+
+/**
+ * A follow-up as lists and the timeline show it: its owner (who ordered the recheck) named by the
+ * directory, or unresolved with the raw reference; null when the EHR recorded no requester.
+ */
+export type FollowupView = Omit<FollowupItem, 'requester'> & { readonly owner: ParticipantView | null };
 
 export interface FollowupListQuery {
   readonly site: string;
@@ -78,7 +89,7 @@ export interface FollowupListQuery {
 }
 
 export interface FollowupPage {
-  readonly items: FollowupItem[];
+  readonly items: FollowupView[];
   /** Present when the page is full: the `after` of the next page. */
   readonly next?: string;
 }
@@ -102,6 +113,8 @@ export interface FollowupStep {
   readonly occurredAt: string | null;
   readonly status: string | null;
   readonly resource: string | null;
+  /** An appointment signal's start (the appointment's time as the EHR said then). */
+  readonly start: string | null;
   readonly intent: string | null;
   readonly messageId: string | null;
   readonly tag: string | null;
@@ -111,7 +124,7 @@ export interface FollowupStep {
 }
 
 export interface FollowupTimeline {
-  readonly followup: FollowupItem;
+  readonly followup: FollowupView;
   /** The server's time, to tell past from upcoming. */
   readonly asOf: string;
   readonly reminders: FollowupState['reminders'];
@@ -152,7 +165,23 @@ export class FollowupService {
       searchEntry(ctx, decision, query.site, 'Followup', query, patientIds, `followups:${items.length}`),
     );
     const last = items.at(-1);
-    return { items, ...(items.length === limit && last !== undefined ? { next: last.id } : {}) };
+    return {
+      items: await this.#owned(ctx, items),
+      ...(items.length === limit && last !== undefined ? { next: last.id } : {}),
+    };
+  }
+
+  /** Each item with its owner named by the directory (asked once per connection and site). */
+  async #owned(ctx: RequestContext, items: readonly FollowupItem[]): Promise<FollowupView[]> {
+    const views = await nameParticipants(
+      this.#deps.directory,
+      ctx,
+      items.map((i) => ({ connectionId: i.connectionId, site: i.site, notes: [i.requester] })),
+    );
+    return items.map(({ requester, ...item }) => ({
+      ...item,
+      owner: requester !== null ? (views.get(requester) ?? null) : null,
+    }));
   }
 
   /** Counts by stage, time in stage, overdue, no-show and fulfilled rates. */
@@ -198,8 +227,9 @@ export class FollowupService {
     // Proposals as they stand now, not as drafted: the history's effect steps and the state's list.
     const history = await currentProposals(db, steps.map(stepOf));
     const proposals = (await currentProposals(db, state.proposals)).map((p) => ({ ...p, status: p.status ?? '' }));
+    const [owned] = await this.#owned(ctx, [followup]);
     return {
-      followup,
+      followup: owned!,
       asOf: clock.now().toISOString(),
       reminders: state.reminders,
       proposals,
@@ -259,6 +289,7 @@ function stepOf(stored: StoredStep): Omit<FollowupStep, 'revisedTo'> {
     occurredAt: null,
     status: null,
     resource: null,
+    start: null,
     intent: null,
     messageId: null,
     tag: null,
@@ -283,7 +314,13 @@ function stepOf(stored: StoredStep): Omit<FollowupStep, 'revisedTo'> {
         // By the signals' declared names. Fields are read one by one (not `read`, which checks the
         // whole payload) so a step recorded before a field was added still shows what it has.
         case appointmentSignal.name:
-          return { ...base, ...fromEvent, status: str(p['status']), resource: str(p['appointmentRef']) };
+          return {
+            ...base,
+            ...fromEvent,
+            status: str(p['status']),
+            resource: str(p['appointmentRef']),
+            start: str(p['start']),
+          };
         case orderSignal.name:
           return { ...base, ...fromEvent, status: str(p['status']) };
         case replySignal.name:

@@ -16,10 +16,12 @@ export type {
   FollowupMessage,
   FollowupListQuery,
   FollowupPage,
+  FollowupView,
   FollowupFiguresQuery,
   FollowupStep,
   FollowupTimeline,
 } from './followup-service.js';
+export type { ParticipantDirectory } from './participant-names.js';
 export { EventFlagService } from './event-flag-service.js';
 export type { EventFlagServiceDeps, FlaggedEventPage } from './event-flag-service.js';
 export { workflowPatients, workflowPatientsByKey } from './workflow-patients.js';

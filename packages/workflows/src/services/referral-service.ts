@@ -8,7 +8,7 @@
  */
 import type { RequestContext } from '@steward/core';
 import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
-import { unresolvedParticipant, type ParticipantQuery, type ParticipantView } from '@steward/clinic';
+import type { ParticipantView } from '@steward/clinic';
 import type { Sql } from '@steward/store';
 import {
   REFERRAL_WORKFLOW,
@@ -26,6 +26,7 @@ import {
   type ReferralPage,
 } from '../referrals/referral-queries.js';
 import { reportReferrals } from '../referrals/referral-reads.js';
+import { nameParticipants, type ParticipantDirectory } from './participant-names.js';
 import { patientsOf, workflowsOfPatients } from './workflow-patients.js';
 import { currentProposals, effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
 
@@ -38,14 +39,7 @@ export interface ReferralServiceDeps {
 }
 
 /** What the service asks of the clinic directory (`DirectoryService.describe`). */
-export interface ReferralDirectory {
-  describe(
-    ctx: RequestContext,
-    connectionId: string | null,
-    participants: readonly ParticipantQuery[],
-    site?: string | null,
-  ): Promise<readonly ParticipantView[]>;
-}
+export type ReferralDirectory = ParticipantDirectory;
 
 /** A worklist item with its requester and destination named by the directory (or unresolved, with the raw reference). */
 export type ReferralItem = Omit<ReferralListItem, 'requester' | 'destination'> & {
@@ -147,24 +141,11 @@ export class ReferralService {
   /** Each item's requester and destination as the directory names them, asked once per connection. */
   async #named(ctx: RequestContext, items: readonly ReferralListItem[]): Promise<ReferralItem[]> {
     // Asked once per connection and site (the site the caller was allowed to read the referrals at).
-    const groups = new Map<string, { connectionId: string | null; site: string | null; notes: ParticipantNote[] }>();
-    for (const item of items)
-      for (const note of [item.requester, item.destination]) {
-        if (note === null) continue;
-        const key = JSON.stringify([item.connectionId, item.site]);
-        const group = groups.get(key) ?? { connectionId: item.connectionId, site: item.site, notes: [] };
-        group.notes.push(note);
-        groups.set(key, group);
-      }
-    const views = new Map<ParticipantNote, ParticipantView>();
-    for (const { connectionId, site, notes } of groups.values()) {
-      const queries = notes.map((n) => ({ kind: n.kind, ref: n.ref, identifier: n.identifier ?? null }));
-      const answered =
-        this.#deps.directory !== undefined
-          ? await this.#deps.directory.describe(ctx, connectionId, queries, site)
-          : queries.map(unresolvedParticipant);
-      notes.forEach((n, i) => views.set(n, answered[i] ?? unresolvedParticipant(queries[i]!)));
-    }
+    const views = await nameParticipants(
+      this.#deps.directory,
+      ctx,
+      items.map((i) => ({ connectionId: i.connectionId, site: i.site, notes: [i.requester, i.destination] })),
+    );
     const view = (n: ParticipantNote | null): ParticipantView | null => (n === null ? null : (views.get(n) ?? null));
     return items.map((item) => ({ ...item, requester: view(item.requester), destination: view(item.destination) }));
   }

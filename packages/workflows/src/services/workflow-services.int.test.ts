@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { systemClock, type Actor, type RequestContext } from '@steward/core';
+import { systemClock, type Actor, type RequestContext, type Role } from '@steward/core';
 import {
   AuditLog,
   BreakGlassStore,
@@ -12,8 +12,9 @@ import {
   queryAudit,
   type AuditRecord,
 } from '@steward/governance';
+import { DirectoryService } from '@steward/clinic';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import { followupRig } from '../followups/test-kit.js';
+import { CONN, followupRig } from '../followups/test-kit.js';
 import { referralKit, serviceRequest } from '../referrals/referral-test-kit.js';
 import { FollowupService, type FollowupThreads } from './followup-service.js';
 import { ReferralService } from './referral-service.js';
@@ -55,13 +56,13 @@ for (const target of storeTargets()) {
       },
     };
 
-    /** A front-desk caller (phi.read, phi.search) at `site`. */
-    const caller = async (name: string, site: string): Promise<RequestContext> => {
+    /** A front-desk caller (phi.read, phi.search) at `site`, or another role. */
+    const caller = async (name: string, site: string, role: Role = 'front_desk'): Promise<RequestContext> => {
       const a = await accounts.create(name, bootstrap);
       await grants.add(bootstrap, {
         principalKind: 'service',
         principalId: a.id,
-        role: 'front_desk',
+        role,
         site,
         workflow: '*',
         purposeOfUse: 'TREAT',
@@ -86,16 +87,34 @@ for (const target of storeTargets()) {
 
     it('lists follow-ups and their figures under phi.search at the site, audited with the query', async () => {
       const rig = await followupRig(db, '2026-02-02T15:00:00Z');
-      rig.journal.recheck('rc1', { start: '2026-03-20' });
+      // rc1's order names who asked for it (the owner, named by the directory); rc2's names nobody.
+      rig.journal.recheck('rc1', { start: '2026-03-20' }, 'active', {
+        kind: 'Practitioner',
+        ehrId: 'doc1',
+        identifiers: [],
+      });
       rig.journal.recheck('rc2', { start: '2026-03-12' });
       await rig.settle();
-      const service = new FollowupService({ db, policy, audit, clock: rig.clock, outbox });
+      const directory = new DirectoryService({ db, policy, audit });
+      const learner = await caller('fu-learner', '*', 'automation');
+      await directory.learn(learner, CONN, [
+        { kind: 'Practitioner', ehrId: 'doc1', identifiers: [], name: 'Dr Ada Heart', source: 'fhir' },
+      ]);
+      const service = new FollowupService({ db, policy, audit, clock: rig.clock, outbox, directory });
       const ctx = await caller('fu-reader', 'north');
       // The work-queue order: the one to book sooner first, whatever was ordered first.
       const all = await service.list(ctx, { site: 'north' });
       assert.deepEqual(
         all.items.map((i) => i.orderRef),
         ['ServiceRequest/rc2', 'ServiceRequest/rc1'],
+      );
+      assert.deepEqual(
+        all.items.map((i) => [i.owner?.name, i.owner?.reference, i.owner?.status]),
+        [
+          [undefined, undefined, undefined],
+          ['Dr Ada Heart', 'Practitioner/doc1', 'resolved'],
+        ],
+        "the order's requester, named; none recorded for an order that named nobody",
       );
 
       const page = await service.list(ctx, { site: 'north', overdue: false, limit: 1 });
@@ -124,6 +143,21 @@ for (const target of storeTargets()) {
       );
       await assert.rejects(service.list(ctx, { site: 'south' }), { code: 'FORBIDDEN' });
       await assert.rejects(service.figures(ctx, { site: 'south' }), { code: 'FORBIDDEN' });
+      const unnamed = new FollowupService({ db, policy, audit, clock: rig.clock, outbox });
+      assert.deepEqual(
+        (await unnamed.list(ctx, { site: 'north' })).items[1]?.owner,
+        {
+          kind: 'Practitioner',
+          reference: 'Practitioner/doc1',
+          status: 'unresolved',
+          entryId: null,
+          name: null,
+          service: null,
+          organization: null,
+          network: null,
+        },
+        'without a directory the owner stays its reference, unresolved',
+      );
     });
 
     it("reads one follow-up's timeline under phi.read at its site, and answers not-found out of scope", async () => {
@@ -140,6 +174,7 @@ for (const target of storeTargets()) {
       threads.length = 0;
       const t = await service.timeline(ctx, item.id, { bodies: true });
       assert.equal(t.followup.id, item.id);
+      assert.equal(t.followup.owner, null, 'an order that named nobody: no owner recorded');
       assert.equal(t.asOf, rig.clock.now().toISOString());
       assert.deepEqual(
         t.history.map((h) => [h.input, h.name, h.resource]),

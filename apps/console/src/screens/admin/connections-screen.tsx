@@ -2,8 +2,9 @@
  * @module EHR connections and their health (for whoever holds `config.manage`): per connection its
  * site, vendor and endpoints; the HL7 v2 listener, the FHIR subscriptions and the last notification
  * they brought, the last poll (or why it failed); a live check (discovery, a SMART token, a read);
- * and what needs a person: the attention list (dead letters, reused control ids, messages kept but
- * not routed, with counts and reasons, never content) and events filed with a flag.
+ * and what needs a person: the attention list (dead letters, reused control ids, messages whose
+ * patient no EHR Patient carries so nothing was drafted, messages kept but not routed, with counts
+ * and reasons, never content) and events filed with a flag.
  * Route: `#/connections`.
  */
 import { useState, type ReactNode } from 'react';
@@ -127,6 +128,7 @@ function count(n: number, what: string): string {
 const kindNames = {
   'dead-letter': 'Dead letter',
   'control-id-reused': 'Reused control id',
+  'patient-not-found': 'Patient not found in the EHR',
   ignored: 'Kept, not routed',
 };
 
@@ -147,6 +149,9 @@ function Attention({ connection }: { readonly connection: string }): ReactNode {
                 {count(a.counts.deadLetter, 'dead letter')}
               </span>{' '}
               <span className="badge">{count(a.counts.controlIdReused, 'reused control id')}</span>{' '}
+              <span className={a.counts.patientNotFound > 0 ? 'badge overdue' : 'badge'}>
+                {count(a.counts.patientNotFound, 'patient')} not found in the EHR
+              </span>{' '}
               <span className="badge">{a.counts.ignored} kept, not routed</span>
             </p>
             {a.items.length === 0 ? (
@@ -164,7 +169,10 @@ function Attention({ connection }: { readonly connection: string }): ReactNode {
                 </thead>
                 <tbody>
                   {a.items.map((i) => (
-                    <tr key={`${i.kind}-${i.messageId}`} className={i.kind === 'dead-letter' ? 'overdue' : undefined}>
+                    <tr
+                      key={`${i.kind}-${i.messageId}`}
+                      className={i.kind === 'dead-letter' || i.kind === 'patient-not-found' ? 'overdue' : undefined}
+                    >
                       <td>{kindNames[i.kind]}</td>
                       <td>
                         {i.messageType} <span className="muted">via {humanize(i.channel)}</span>

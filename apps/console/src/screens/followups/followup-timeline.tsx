@@ -11,6 +11,7 @@ import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime, humanize } from '../../ui/format.js';
 import { PatientLink } from '../../ui/patient-link.js';
 import { followupTitle, nextReminderText } from '../../ui/work-queue.js';
+import { FollowupOwner } from './followup-owner.js';
 import type { FollowupTimeline } from './followup-types.js';
 import { stageLabel, timelineEntries } from './timeline-entries.js';
 
@@ -68,6 +69,10 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
       </p>
       <h3>What is next</h3>
       <dl className="facts">
+        <dt>Owner</dt>
+        <dd>
+          <FollowupOwner owner={f.owner} />
+        </dd>
         <dt>Booking</dt>
         <dd>
           {stageLabel(f.stage)}
@@ -130,6 +135,13 @@ export function FollowupTimelineView(props: { readonly id: string }): ReactNode 
               <span className="timeline__when">{e.upcoming ? 'Upcoming' : 'Done'}</span>
               <span className="timeline__label">{e.label}</span>
               {e.detail !== undefined && <span className="muted"> · {e.detail}</span>}
+              {/* The EHR's reference stays one click away for whoever needs it; a person reads words. */}
+              {e.ref !== undefined && (
+                <details className="refs">
+                  <summary>EHR reference</summary>
+                  <code>{e.ref}</code>
+                </details>
+              )}
               {e.proposalId !== undefined && (
                 <>
                   {' '}

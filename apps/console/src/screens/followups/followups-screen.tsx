@@ -1,8 +1,8 @@
 /**
  * @module Follow-ups: the recheck follow-ups at a site (server-paged, filtered by stage and
  * overdue), and one chosen to see its sequence on a timeline. Routes: `#/followups`,
- * `#/followups/<workflow id>`. Each row: the service, the patient (a link to their page), the stage
- * and what is next by when; overdue first, then the soonest due.
+ * `#/followups/<workflow id>`. Each row: the service, the patient (a link to their page), the stage,
+ * the owner (who ordered the recheck) and what is next by when; overdue first, then the soonest due.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { answer, compact, describeError } from '../../api/client.js';
@@ -13,6 +13,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { PatientLink } from '../../ui/patient-link.js';
 import { followupActionable, followupTitle, sortByNeedsAction } from '../../ui/work-queue.js';
 import type { ScreenProps } from '../index.js';
+import { FollowupOwner } from './followup-owner.js';
 import { FollowupTimelineView } from './followup-timeline.js';
 import { followupStages, isFollowupStage, type FollowupPage, type FollowupStage } from './followup-types.js';
 import { stageLabel } from './timeline-entries.js';
@@ -127,6 +128,9 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
                     · {stageLabel(f.stage)}
                     {f.overdue && <span className="badge overdue">Overdue</span>}
                     {f.optedOut && <span className="badge">Opted out</span>}
+                  </span>
+                  <span className="followup-list__owner">
+                    Owner: <FollowupOwner owner={f.owner} />
                   </span>
                   <span className="muted followup-list__next">
                     {f.status !== 'running'

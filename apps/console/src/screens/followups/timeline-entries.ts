@@ -2,10 +2,12 @@
  * @module A follow-up's timeline as one list of dated entries: the workflow's history (order,
  * appointment news, replies, proposals, timers), the messages sent, and what is planned (scheduled
  * reminders, the appointment, the booking window's end), each marked past or upcoming against the
- * server's time. Codes and references only; a message's text is added only when it was asked for.
+ * server's time. Each says what it is in words (the service by name, "appointment on <date>"), the
+ * EHR's reference kept aside (`ref`) for whoever needs it; a message's text is added only when it
+ * was asked for.
  */
-import { humanize } from '../../ui/format.js';
-import { proposalState } from '../../ui/work-queue.js';
+import { formatDateTime, humanize } from '../../ui/format.js';
+import { proposalState, serviceName } from '../../ui/work-queue.js';
 import { stageLabels, type FollowupStep, type FollowupTimeline } from './followup-types.js';
 
 export interface TimelineEntry {
@@ -14,8 +16,10 @@ export interface TimelineEntry {
   readonly upcoming: boolean;
   /** What happened or will happen, in words. */
   readonly label: string;
-  /** Codes and references behind it. */
+  /** More about it, in words. */
   readonly detail?: string;
+  /** The EHR's reference behind it (`ServiceRequest/…`, `Appointment/…`), shown only when opened. */
+  readonly ref?: string;
   /** A message's text (plain text), when asked for. */
   readonly body?: string;
   readonly proposalId?: string;
@@ -27,6 +31,14 @@ const intentLabels: Readonly<Record<string, string>> = {
   reschedule: 'asked to reschedule',
 };
 
+/** An appointment's status as the EHR sends it, in words. */
+const appointmentWords: Readonly<Record<string, string>> = {
+  noshow: 'missed (no-show)',
+  fulfilled: 'attended',
+  'checked-in': 'checked in',
+  'entered-in-error': 'entered in error',
+};
+
 /** "SMS", "email": a channel as people say it (not "EMAIL"). */
 export function channelName(channel: string): string {
   return channel === 'sms' ? 'SMS' : humanize(channel).toLowerCase();
@@ -36,7 +48,7 @@ export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
   const now = Date.parse(tl.asOf);
   const entries: TimelineEntry[] = [];
   for (const h of tl.history) {
-    const e = fromStep(h);
+    const e = fromStep(h, tl);
     if (e !== undefined) entries.push({ ...e, key: `h${h.step}`, upcoming: false });
   }
   for (const m of tl.messages) {
@@ -46,7 +58,7 @@ export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
       at: held ? m.notBefore : m.createdAt,
       upcoming: held,
       label: `${humanize(m.template)} message by ${channelName(m.channel)} (${m.language}): ${humanize(m.status).toLowerCase()}`,
-      detail: held ? 'held for quiet hours until this time' : `queued ${m.createdAt}`,
+      detail: held ? 'held for quiet hours until this time' : `queued ${formatDateTime(m.createdAt)}`,
       ...(m.body !== undefined ? { body: m.subject !== undefined ? `${m.subject}\n${m.body}` : m.body } : {}),
       ...(m.proposalId !== null ? { proposalId: m.proposalId } : {}),
     });
@@ -67,33 +79,56 @@ export function timelineEntries(tl: FollowupTimeline): TimelineEntry[] {
       at: f.appointmentStart,
       upcoming: true,
       label: 'Appointment',
-      ...(f.appointmentRef !== null ? { detail: f.appointmentRef } : {}),
+      detail: serviceName(f.service) ?? 'the recheck visit',
+      ...(f.appointmentRef !== null ? { ref: f.appointmentRef } : {}),
     });
   if (f.window !== null && f.status === 'running' && f.stage !== 'booked' && Date.parse(f.window.end) > now)
     entries.push({ key: 'window', at: f.window.end, upcoming: true, label: 'Booking window ends (then overdue)' });
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
 }
 
-function fromStep(h: FollowupStep): Omit<TimelineEntry, 'key' | 'upcoming'> | undefined {
+/** "appointment on Jun 15, 2026, 11:00 AM EDT": the time in the site's zone, with its abbreviation. */
+function appointmentOn(start: string): string {
+  return `appointment on ${formatDateTime(start)}`;
+}
+
+/** A reminder timer (`reminder-<n>-<days>d`) as when it comes: "7 days before the appointment". */
+function reminderWhen(name: string): string {
+  const days = /-(\d+)d$/.exec(name)?.[1];
+  if (days === undefined) return humanize(name);
+  return `${days} day${days === '1' ? '' : 's'} before the appointment`;
+}
+
+/** Which message a reply answered: its template and when it was queued, else a short id. */
+function replyTo(messageId: string, messages: FollowupTimeline['messages']): string {
+  const m = messages.find((x) => x.id === messageId);
+  return m !== undefined
+    ? `to the ${humanize(m.template).toLowerCase()} message of ${formatDateTime(m.createdAt)}`
+    : `to message ${messageId.slice(0, 8)}`;
+}
+
+function fromStep(h: FollowupStep, tl: FollowupTimeline): Omit<TimelineEntry, 'key' | 'upcoming'> | undefined {
   switch (h.input) {
     case 'start':
       return {
         at: h.occurredAt ?? h.at,
         label: 'Recheck ordered; follow-up started',
-        ...(h.resource !== null ? { detail: h.resource } : {}),
+        detail: serviceName(tl.followup.service) ?? 'the order names no service',
+        ...(h.resource !== null ? { ref: h.resource } : {}),
       };
     case 'signal':
       if (h.signal === 'reply')
         return {
           at: h.occurredAt ?? h.at,
           label: `Patient replied: ${intentLabels[h.intent ?? ''] ?? h.intent ?? 'unclear'}`,
-          ...(h.messageId !== null ? { detail: `to message ${h.messageId.slice(0, 8)}` } : {}),
+          ...(h.messageId !== null ? { detail: replyTo(h.messageId, tl.messages) } : {}),
         };
       if (h.signal === 'appointment')
         return {
           at: h.occurredAt ?? h.at,
-          label: `Appointment ${h.status ?? 'updated'}`,
-          ...(h.resource !== null ? { detail: h.resource } : {}),
+          label: `Appointment ${appointmentWords[h.status ?? ''] ?? h.status ?? 'updated'}`,
+          ...(h.start !== null ? { detail: appointmentOn(h.start) } : {}),
+          ...(h.resource !== null ? { ref: h.resource } : {}),
         };
       if (h.signal === 'order') return { at: h.occurredAt ?? h.at, label: `Order ${h.status ?? 'updated'}` };
       if (h.signal === 'proposal-outcome')
@@ -105,7 +140,7 @@ function fromStep(h: FollowupStep): Omit<TimelineEntry, 'key' | 'upcoming'> | un
       return { at: h.at, label: humanize(h.name) };
     case 'timer':
       if (h.name === 'overdue') return { at: h.occurredAt ?? h.at, label: 'Booking window passed: overdue check' };
-      return { at: h.occurredAt ?? h.at, label: 'Reminder due', detail: h.name };
+      return { at: h.occurredAt ?? h.at, label: 'Reminder due', detail: reminderWhen(h.name) };
     case 'effect':
       return {
         at: h.at,

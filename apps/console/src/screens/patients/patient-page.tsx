@@ -95,7 +95,7 @@ function PatientView(props: { readonly id: string }): ReactNode {
                   <a href={href('referrals', r.workflowId)}>
                     {referralTitle(r, r.destination !== null && !to.unresolved ? to.text : null)}
                   </a>{' '}
-                  · {serviceName(r.service) ?? 'service not named'}· {stageLabels[r.stage]}
+                  · {serviceName(r.service) ?? 'service not named'} · {stageLabels[r.stage]}
                   {r.overdue !== null && (
                     <span className="badge overdue">Overdue: {stageLabels[r.overdue].toLowerCase()}</span>
                   )}

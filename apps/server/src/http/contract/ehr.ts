@@ -59,10 +59,16 @@ export const ConnectionCheckReport = Type.Object({
 
 /** GET /ehr/connections/:name/dead-letters: what a person should see, never message content. */
 export const AttentionList = Type.Object({
-  counts: Type.Object({ deadLetter: Type.Integer(), controlIdReused: Type.Integer(), ignored: Type.Integer() }),
+  counts: Type.Object({
+    deadLetter: Type.Integer(),
+    controlIdReused: Type.Integer(),
+    /** Messages whose patient no EHR Patient (or more than one) carries: nothing was drafted for them. */
+    patientNotFound: Type.Integer(),
+    ignored: Type.Integer(),
+  }),
   items: List(
     Type.Object({
-      kind: Type.Enum(['dead-letter', 'control-id-reused', 'ignored']),
+      kind: Type.Enum(['dead-letter', 'control-id-reused', 'patient-not-found', 'ignored']),
       messageId: Type.String(),
       connectionId: Type.String(),
       channel: Type.Enum(['fhir-subscription', 'fhir-poll', 'hl7v2', 'sandbox']),

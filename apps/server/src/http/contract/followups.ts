@@ -1,6 +1,7 @@
 /** @module Recheck follow-ups' shapes: list items, figures, and one follow-up's timeline. */
 import { Type, type Static } from 'typebox';
 import { followupSignalNames, followupStages } from '@steward/workflows';
+import { ParticipantView } from './directory.js';
 import { List, Maybe, Nullable, PatientLabel, QueryFlag, SiteCode, Strict, Uuid } from './common.js';
 
 const NullableString = Nullable(Type.String());
@@ -18,6 +19,11 @@ export const FollowupItem = Type.Object({
   service: NullableString,
   /** The patient as the reader may see it (name, birth date by role); absent when not resolved. */
   patientLabel: Maybe(PatientLabel),
+  /**
+   * Who answers for the recheck (the order's requester), named by the clinic directory, or its raw
+   * reference when the directory cannot name it; null when the EHR recorded no requester.
+   */
+  owner: Nullable(ParticipantView),
   stage: Type.String(),
   stageAt: NullableString,
   window: Nullable(Type.Object({ start: Type.String(), end: Type.String() })),
@@ -77,6 +83,8 @@ export const FollowupStep = Type.Object({
   occurredAt: NullableString,
   status: NullableString,
   resource: NullableString,
+  /** An appointment signal's start: the appointment's time as the EHR said then. */
+  start: NullableString,
   /** A reply's intent (confirm, cancel, reschedule). */
   intent: NullableString,
   messageId: NullableString,

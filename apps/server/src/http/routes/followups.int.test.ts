@@ -44,12 +44,13 @@ for (const target of storeTargets()) {
       purposeOfUse: 'TREAT',
     });
 
-    const start = async (site: string, order: string): Promise<string> => {
+    const start = async (site: string, order: string, requester?: string): Promise<string> => {
       const at = t.clock.now().toISOString();
       const payload: FollowupStart = {
         event: { eventId: eventId(), type: 'referral.created', connectionId: CONN, occurredAt: at, sourceRef: order },
         orderRef: order,
         site,
+        ...(requester !== undefined ? { requester: { kind: 'Practitioner', ref: requester, systems: [] } } : {}),
         occurrence: null,
         settings: defaultFollowupSettings,
       };
@@ -73,7 +74,22 @@ for (const target of storeTargets()) {
       southOnly = await principalWith(t.kernel, 'coord-south', { role: 'coordinator', site: 'south' });
       auditor = await principalWith(t.kernel, 'auditor', { role: 'compliance_officer' });
 
-      booked = await start('north', 'ServiceRequest/rc1');
+      // The order's requester, as the directory learned it from the EHR: the follow-up's owner.
+      const learner = await principalWith(t.kernel, 'learner', { role: 'automation' });
+      const learning: RequestContext = {
+        actor: { kind: 'service', id: learner.id, name: 'learner', authMethod: 'api-token' },
+      };
+      await t.kernel.directory.learn(learning, CONN, [
+        {
+          kind: 'Practitioner',
+          ehrId: 'doc9',
+          identifiers: [],
+          name: 'Dr Ada Heart',
+          organizationName: 'Lakeside Cardiology Group',
+          source: 'fhir',
+        },
+      ]);
+      booked = await start('north', 'ServiceRequest/rc1', 'Practitioner/doc9');
       quiet = await start('north', 'ServiceRequest/rc2');
       const appointment: AppointmentSignal = {
         event: {
@@ -127,6 +143,11 @@ for (const target of storeTargets()) {
       assert.equal(tl.followup.stage, 'booked');
       assert.equal(tl.followup.appointmentStart, '2026-03-20T14:00:00Z');
       assert.equal(tl.followup.confirmation, 'confirm');
+      assert.deepEqual(
+        [tl.followup.owner?.name, tl.followup.owner?.organization, tl.followup.owner?.reference],
+        ['Dr Ada Heart', 'Lakeside Cardiology Group', 'Practitioner/doc9'],
+        "the owner is the order's requester, named by the directory",
+      );
       assert.equal(tl.asOf, t.clock.now().toISOString());
       assert.deepEqual(
         tl.history.map((h) => [h.input, h.name]),
@@ -141,8 +162,8 @@ for (const target of storeTargets()) {
       );
       const appt = tl.history[2];
       assert.deepEqual(
-        [appt?.eventType, appt?.status, appt?.resource],
-        ['appointment.booked', 'booked', 'Appointment/a1'],
+        [appt?.eventType, appt?.status, appt?.resource, appt?.start],
+        ['appointment.booked', 'booked', 'Appointment/a1', '2026-03-20T14:00:00Z'],
       );
       assert.deepEqual(
         tl.reminders.map((x) => [x.name, x.status]),
@@ -180,6 +201,7 @@ for (const target of storeTargets()) {
     it('says nothing was sent or replied for a follow-up still awaiting booking', async () => {
       const tl = (await get(north, `/followups/${await idOf(quiet)}/timeline`)).json<FollowupTimeline>();
       assert.equal(tl.followup.stage, 'awaiting-booking');
+      assert.equal(tl.followup.owner, null, 'an order that named no requester: no owner recorded');
       assert.deepEqual(tl.messages, []);
       assert.deepEqual(tl.replies, []);
       assert.deepEqual(tl.reminders, []);
