@@ -2,9 +2,31 @@
  * @module Automation of EHR screens that have no API (issue 17): screen maps, the executor that never
  * acts on the wrong screen or chart, the screens channel (an `EhrChannel`), and the run record.
  */
-export type * from './model/screen-map.js';
-export type * from './model/run.js';
-export { launchBrowser, type LaunchOptions } from './executor/launch.js';
+export type {
+  ElementSpec,
+  ScreenContract,
+  FieldKind,
+  FieldSpec,
+  FormTemplate,
+  BannerSpec,
+  FormSpec,
+  PatientSearchSpec,
+  ReadSpec,
+  ScreenMap,
+} from './model/screen-map.js';
+export type {
+  RunIdentity,
+  RunStart,
+  StepAction,
+  StepRecord,
+  RunRecorder,
+  HaltReason,
+  RunOutcome,
+  RunPatient,
+  ScreenCredentials,
+  CredentialSource,
+} from './model/run.js';
+export { browserUnavailable, launchBrowser, type LaunchOptions } from './executor/launch.js';
 export {
   ScreenExecutor,
   type ExecutorOptions,

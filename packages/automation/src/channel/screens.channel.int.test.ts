@@ -6,7 +6,7 @@ import { isStewardError, type EhrIdentifier, type RequestContext } from '@stewar
 import { GovernedEhr, type PatientGuard, type WriteRequest } from '@steward/ehr';
 import type { AuditEntryInput, AuditSink, PolicyDecisionPoint } from '@steward/governance';
 import { ScreenExecutor } from '../executor/executor.js';
-import { launchBrowser } from '../executor/launch.js';
+import { browserUnavailable, launchBrowser } from '../executor/launch.js';
 import { MeridianEhr, meridianAccount, meridianPatients } from '../test-kit/meridian-ehr.js';
 import { meridianMap, meridianSystems } from '../test-kit/meridian-map.js';
 import { InMemoryRunJournal } from './run-journal.js';
@@ -35,7 +35,7 @@ function task(over: Record<string, unknown> = {}): { resourceType: 'Task' } & Re
   };
 }
 
-describe('the screens channel on the Meridian fixture EHR', () => {
+describe('the screens channel on the Meridian fixture EHR', { skip: browserUnavailable() }, () => {
   let browser: Browser;
   const ehr = new MeridianEhr();
   let journal: InMemoryRunJournal;

@@ -8,7 +8,7 @@ import type { ScreenMap } from '../model/screen-map.js';
 import { MeridianEhr, meridianAccount } from '../test-kit/meridian-ehr.js';
 import { meridianMap, meridianSystems } from '../test-kit/meridian-map.js';
 import { ScreenExecutor, type ExecutorOptions } from './executor.js';
-import { launchBrowser } from './launch.js';
+import { browserUnavailable, launchBrowser } from './launch.js';
 
 const ada: RunPatient = {
   ehrId: 'm-1001',
@@ -68,7 +68,7 @@ class PageEvents {
   }
 }
 
-describe('screen executor on the Meridian fixture EHR', () => {
+describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailable() }, () => {
   let browser: Browser;
   const ehr = new MeridianEhr();
   let origin: string;
@@ -102,6 +102,7 @@ describe('screen executor on the Meridian fixture EHR', () => {
     ehr.expiry = undefined;
     ehr.foreignOrigin = undefined;
     ehr.logins = 0;
+    ehr.delay = undefined;
     foreignHits = 0;
   });
 
@@ -111,6 +112,8 @@ describe('screen executor on the Meridian fixture EHR', () => {
       settleMs: 500,
       onContext: events.hook,
       now: skippingClock(),
+      // Screenshots cost a third of a run's time: the first test checks them.
+      screenshots: false,
       ...options,
     });
   }
@@ -137,7 +140,7 @@ describe('screen executor on the Meridian fixture EHR', () => {
 
   it('writes a task, reads every field back, and finds it again instead of writing it twice', async () => {
     const events = new PageEvents();
-    const x = executor(events);
+    const x = executor(events, { screenshots: true });
     const first = await write(x, 'prop-0001');
     assert.deepEqual(first.outcome, { status: 'done', steps: first.steps.length });
     assert.equal(ehr.tasks.length, 1);
@@ -297,12 +300,49 @@ describe('screen executor on the Meridian fixture EHR', () => {
 
   it('runs at most the cap of concurrent runs per connection', async () => {
     const x = executor(new PageEvents(), { maxRunsPerConnection: 1, screenshots: false });
-    const results = await Promise.all(['prop-0013', 'prop-0014', 'prop-0015'].map((ref) => write(x, ref)));
+    const results = await Promise.all(['prop-0013', 'prop-0014'].map((ref) => write(x, ref)));
     assert.deepEqual(
       results.map((r) => r.outcome.status),
-      ['done', 'done', 'done'],
+      ['done', 'done'],
     );
     assert.deepEqual(x.load(map.connectionId), { running: 0, peak: 1 });
-    assert.equal(ehr.tasks.length, 3);
+    assert.equal(ehr.tasks.length, 2);
+  });
+
+  it('halts timed-out when a step or the whole run takes longer than its limit', async () => {
+    ehr.delay = { path: /^\/patients\/m-1001$/, ms: 2_000 };
+    const step = await write(executor(new PageEvents(), { stepTimeoutMs: 400 }), 'prop-0016');
+    assert.equal(step.outcome.status === 'halted' && step.outcome.reason, 'timed-out');
+    assert.equal(step.outcome.status === 'halted' && step.outcome.detail, 'a step took longer than its time limit');
+    const run = await write(executor(new PageEvents(), { runTimeoutMs: 1_000 }), 'prop-0017');
+    assert.equal(run.outcome.status === 'halted' && run.outcome.detail, 'the run took longer than its time limit');
+    assert.equal(run.steps.at(-1)?.outcome, 'halted');
+    assert.equal(ehr.tasks.length, 0);
+  });
+
+  it('halts login-failed when the EHR refuses the account, having typed only in the re-login step', async () => {
+    const wrong: CredentialSource = { forRun: () => Promise.resolve({ ...meridianAccount, password: 'stale' }) };
+    const r = await write(executor(new PageEvents(), { credentials: wrong }), 'prop-0018');
+    assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'login-failed');
+    assert.deepEqual(
+      r.steps.filter((s) => s.inputEvents > 0).map((s) => s.action),
+      ['relogin'],
+    );
+    assert.equal(ehr.logins, 0);
+  });
+
+  it('reads a one-line banner and a list of results as well as a definition list and a table', async () => {
+    ehr.variant = 'compact';
+    const r = await write(executor(new PageEvents()), 'prop-0019');
+    assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
+    const banner = r.steps.find((s) => s.action === 'check-banner');
+    assert.equal(banner?.value, `${meridianSystems.mrn}|MRN-1001\n${meridianSystems.nhs}|943 476 5919`);
+    const stale: RunPatient = {
+      ...ada,
+      identifiers: [ada.identifiers[0] as never, { system: meridianSystems.nhs, value: '943 476 5920' }],
+    };
+    const wrong = await write(executor(new PageEvents()), 'prop-0020', {}, map, stale);
+    assert.equal(wrong.outcome.status === 'halted' && wrong.outcome.reason, 'wrong-patient');
+    assert.equal(ehr.tasks.length, 1);
   });
 });

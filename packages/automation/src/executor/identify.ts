@@ -48,20 +48,20 @@ export async function identify(page: Page, map: ScreenMap): Promise<Identified> 
     return { matches: [], groups: {}, onOrigin: false };
   }
   if (url.origin !== new URL(map.origin).origin) return { matches: [], groups: {}, onOrigin: false };
-  const matches: ScreenContract[] = [];
-  let groups: Readonly<Record<string, string>> = {};
-  for (const contract of map.screens) {
-    const g = matchPath(contract.path, url.pathname);
-    if (g === undefined || !(await holds(page, contract))) continue;
-    if (matches.length === 0) groups = g;
-    matches.push(contract);
-  }
+  // Contracts whose path matches, checked together (each check is a round trip to the page).
+  const candidates = map.screens
+    .map((contract) => ({ contract, groups: matchPath(contract.path, url.pathname) }))
+    .filter((c): c is { contract: ScreenContract; groups: Readonly<Record<string, string>> } => c.groups !== undefined);
+  const held = await Promise.all(candidates.map((c) => holds(page, c.contract)));
+  const found = candidates.filter((_c, i) => held[i] === true);
+  const matches = found.map((c) => c.contract);
+  const groups = found[0]?.groups ?? {};
   return { matches, groups, onOrigin: true };
 }
 
 async function holds(page: Page, contract: ScreenContract): Promise<boolean> {
-  for (const spec of [...contract.landmarks, ...contract.required]) {
-    if ((await (await locate(page, spec)).count()) === 0) return false;
-  }
-  return true;
+  const counts = await Promise.all(
+    [...contract.landmarks, ...contract.required].map(async (spec) => (await locate(page, spec)).count()),
+  );
+  return counts.every((n) => n > 0);
 }

@@ -2,6 +2,7 @@
  * @module The one shared browser process runs use (each run gets its own fresh context): Debian's
  * Chromium, headless, nothing fetched in the background, no sync, no first-run pages.
  */
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export interface LaunchOptions {
@@ -9,9 +10,25 @@ export interface LaunchOptions {
   readonly executablePath?: string;
 }
 
+function executable(options: LaunchOptions): string {
+  return options.executablePath ?? process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
+}
+
+/**
+ * Why no browser can be launched here (for tests to skip with the reason named), or undefined.
+ * With `STEWARD_REQUIRE_BROWSER=1` (CI) a missing browser is an error instead.
+ */
+export function browserUnavailable(options: LaunchOptions = {}): string | undefined {
+  const path = executable(options);
+  if (existsSync(path)) return undefined;
+  if (process.env['STEWARD_REQUIRE_BROWSER'] === '1')
+    throw new Error(`STEWARD_REQUIRE_BROWSER=1 but there is no Chromium at ${path}`);
+  return `no Chromium at ${path}: apt-get install chromium (or set STEWARD_CHROMIUM) to run the screen automation tests`;
+}
+
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: options.executablePath ?? process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium',
+    executablePath: executable(options),
     headless: true,
     args: [
       '--no-sandbox',

@@ -98,19 +98,23 @@ export async function openPatient(s: RunSession, patient: RunPatient): Promise<s
     await s.click(await one(s, search.submit));
     const at = await s.expect([search.chart, search.screen]);
     if (at.id === search.chart) return { result: undefined, value: id.value };
-    // A results list: the one row showing the identifier, opened by its link (by address, no click).
-    const rows = await s.page
-      .getByRole('row')
-      .evaluateAll(
-        (els: Element[], v: string) =>
-          els
-            .filter((r) => [...r.children].some((c) => (c.textContent ?? '').trim() === v))
-            .map((r) => r.querySelector<HTMLAnchorElement>('a[href]')?.href ?? ''),
-        id.value,
+    // A results list: the one row (or list item) showing the identifier, opened by its link's
+    // address (no click) or, for a row with a button only, by clicking it.
+    const found = await s.page.evaluate((v: string) => {
+      const esc = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
+      const shows = new RegExp(`(?:^|[\\s:#(])${esc}(?:$|[\\s)·|,;])`, 'i');
+      const rows = [...document.querySelectorAll('tr, [role=row], li, [role=listitem]')].filter((r) =>
+        shows.test(((r as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim()),
       );
-    if (rows.length !== 1 || rows[0] === '' || rows[0] === undefined)
-      throw new RunHalt('wrong-patient', `patient search did not give exactly one result (${rows.length})`);
-    await s.page.goto(rows[0]);
+      // A list item inside a matching row (or the reverse) is the same result.
+      const results = rows.filter((r) => !rows.some((o) => o !== r && r.contains(o)));
+      results.forEach((r, i) => r.setAttribute('data-steward-result', String(i)));
+      return results.map((r) => r.querySelector<HTMLAnchorElement>('a[href]')?.href ?? '');
+    }, id.value);
+    if (found.length !== 1 || found[0] === undefined)
+      throw new RunHalt('wrong-patient', `patient search did not give exactly one result (${found.length})`);
+    if (found[0] !== '') await s.page.goto(found[0]);
+    else await s.click(s.page.locator('[data-steward-result="0"]').getByRole('button').first());
     await s.expect([search.chart]);
     return { result: undefined, value: id.value };
   });

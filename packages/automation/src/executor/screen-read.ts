@@ -59,14 +59,17 @@ export async function readLabelled(
             if (v !== null && v !== '') return v;
           }
         }
-        // "Label: value" inside one line of text.
+        // "Label: value" inside a line ("Quill, Ada · MRN: 1001 · NHS no.: 943 476 5919"): the value
+        // runs to the next separator, run of spaces, or "Next label:".
         for (const line of lines) {
           for (const name of names) {
-            const i = norm(line).indexOf(`${name}:`);
-            if (i !== 0) continue;
-            const colon = line.indexOf(':');
-            const rest = line.slice(colon + 1).trim();
-            if (rest !== '') return rest;
+            const label = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+            const m = new RegExp(
+              `(?:^|[\\s·|•,;(])${label}\\s*[:#]\\s*(.+?)\\s*(?=[·|•;,)]|\\s{2,}|\\s+[A-Za-z][\\w .]{0,30}:|$)`,
+              'i',
+            ).exec(line);
+            const v = m?.[1]?.trim();
+            if (v !== undefined && v !== '') return v;
           }
         }
         return null;

@@ -51,14 +51,19 @@ export class MeridianEhr {
   readonly tasks: MeridianTask[] = [];
   /** Requests seen, by method and path (to assert what reached the EHR). */
   readonly requests: string[] = [];
-  /** `renamed`: the task form calls Description "Summary" (a release the map does not know). */
-  variant: 'standard' | 'renamed' = 'standard';
+  /**
+   * `renamed`: the task form calls Description "Summary" (a release the map does not know).
+   * `compact`: the banner is one line ("MRN: … · NHS no.: …") and search results a list.
+   */
+  variant: 'standard' | 'renamed' | 'compact' = 'standard';
   expiry: ExpiryTrap | undefined;
   /** Shows an interstitial notice instead of the chart (an unexpected screen). */
   notice = false;
   /** An origin the chart loads an image from and links to (refused by the executor). */
   foreignOrigin: string | undefined;
   logins = 0;
+  /** Answers requests to matching paths this much later (a hung EHR). */
+  delay: { readonly path: RegExp; readonly ms: number } | undefined;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -85,6 +90,8 @@ export class MeridianEhr {
     const url = new URL(req.url ?? '/', 'http://meridian');
     const method = req.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
+    const delay = this.delay;
+    if (delay !== undefined && delay.path.test(url.pathname)) await new Promise((r) => setTimeout(r, delay.ms));
     const body = method === 'POST' ? new URLSearchParams(await text(req)) : new URLSearchParams();
     if (url.pathname === '/login') return this.login(method, url, body, res);
     const sid = /(?:^|;\s*)msid=([a-f0-9]+)/.exec(req.headers.cookie ?? '')?.[1];
@@ -160,13 +167,20 @@ export class MeridianEhr {
       (x) =>
         `<tr><td><a href="/patients/${x.id}">${esc(x.name)}</a></td><td>${esc(x.mrn)}</td><td>${esc(x.birthDate)}</td></tr>`,
     );
+    const items = found.map(
+      (x) => `<li><a href="/patients/${x.id}">${esc(x.name)}</a> <span>MRN: ${esc(x.mrn)}</span></li>`,
+    );
+    const results =
+      this.variant === 'compact'
+        ? `<ul aria-label="Results">${items.join('')}</ul>`
+        : `<table aria-label="Results"><thead><tr><th>Name</th><th>MRN</th><th>Born</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
     page(
       res,
       'Find a patient',
       `<main><h1>Find a patient</h1>
       <form aria-label="Patient search" method="get" action="/patients/search">
         <label for="q">Patient identifier</label> <input id="q" name="q" value="${esc(q)}"> <button type="submit">Search</button></form>
-      ${q === '' ? '' : `<table aria-label="Results"><thead><tr><th>Name</th><th>MRN</th><th>Born</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</main>`,
+      ${q === '' ? '' : results}</main>`,
     );
   }
 
@@ -185,7 +199,7 @@ export class MeridianEhr {
     page(
       res,
       'Chart',
-      `${banner(x)}<main><h1>Chart</h1><ul><li><a href="/patients/${x.id}/tasks/new">New task</a></li>
+      `${banner(x, this.variant)}<main><h1>Chart</h1><ul><li><a href="/patients/${x.id}/tasks/new">New task</a></li>
       <li><a href="/patients/${x.id}/tasks">Tasks</a></li></ul>${foreign}</main>`,
     );
   }
@@ -195,7 +209,7 @@ export class MeridianEhr {
     page(
       res,
       'New task',
-      `${banner(x)}<main><h1>New task</h1>
+      `${banner(x, this.variant)}<main><h1>New task</h1>
       <form aria-label="New task" method="post" action="/patients/${x.id}/tasks">
         <div><label for="f-desc">${summary}</label> <input id="f-desc" name="description" maxlength="80"></div>
         <div><label for="f-details">Details</label> <textarea id="f-details" name="details" aria-describedby="f-details-hint"></textarea>
@@ -229,7 +243,7 @@ export class MeridianEhr {
     page(
       res,
       'Task saved',
-      `${banner(x)}<main><h1>Task saved</h1><dl aria-label="Task">
+      `${banner(x, this.variant)}<main><h1>Task saved</h1><dl aria-label="Task">
       <dt>Description</dt><dd>${esc(f['description'] ?? '')}</dd><dt>Details</dt><dd><pre>${esc(f['details'] ?? '')}</pre></dd>
       <dt>Due date</dt><dd>${esc(f['due'] ?? '')}</dd><dt>Priority</dt><dd>${esc(f['priority'] ?? '')}</dd>
       <dt>Structured data</dt><dd><pre>${esc(data)}</pre></dd><dt>External reference</dt><dd>${esc(f['ref'] ?? '')}</dd></dl>
@@ -247,13 +261,15 @@ export class MeridianEhr {
     page(
       res,
       'Tasks',
-      `${banner(x)}<main><h1>Tasks</h1><table aria-label="Tasks"><thead><tr><th>Task</th><th>Due</th><th>External reference</th></tr></thead>
+      `${banner(x, this.variant)}<main><h1>Tasks</h1><table aria-label="Tasks"><thead><tr><th>Task</th><th>Due</th><th>External reference</th></tr></thead>
       <tbody>${rows.join('')}</tbody></table></main>`,
     );
   }
 }
 
-function banner(x: MeridianPatient): string {
+function banner(x: MeridianPatient, variant: MeridianEhr['variant']): string {
+  if (variant === 'compact')
+    return `<section aria-label="Patient banner"><p><strong>${esc(x.name)}</strong> · MRN: ${esc(x.mrn)} · NHS no.: ${esc(x.nhs)} · Born: ${esc(x.birthDate)}</p></section>`;
   return `<section aria-label="Patient banner"><strong>${esc(x.name)}</strong>
     <dl><dt>MRN</dt><dd>${esc(x.mrn)}</dd><dt>NHS no.</dt><dd>${esc(x.nhs)}</dd><dt>Born</dt><dd>${esc(x.birthDate)}</dd></dl></section>`;
 }
