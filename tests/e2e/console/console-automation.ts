@@ -131,7 +131,7 @@ export function automationTests(suite: ConsoleSuite): void {
     const row = await rows.nth(1).innerText();
     assert.match(
       row,
-      /Okonkwo, Ada · born 1958-07-14[\s\S]*Write at north[\s\S]*north-screens[\s\S]*maria\.runs[\s\S]*3/,
+      /Okonkwo, Ada · born 1958-07-14[\s\S]*Write to the EHR at north[\s\S]*north-screens[\s\S]*maria\.runs[\s\S]*3/,
     );
     assert.match(row, /Stopped: a value read back differed from what was entered \(field: Reason for visit\)/);
     await expectAccessible(page, 'automation runs');
@@ -141,6 +141,7 @@ export function automationTests(suite: ConsoleSuite): void {
     await img.waitFor();
     assert.ok((await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)) === 480, 'the decrypted PNG shows');
     assert.match(await page.locator('main').innerText(), /Opened the patient[\s\S]*patient search[\s\S]*820 ms/);
+    await screenshot(page, 'automation-run-step-1');
     await page.getByRole('button', { name: 'Next step' }).click();
     await page.getByRole('heading', { name: 'Step 2 of 3' }).waitFor();
     await page.getByRole('img', { name: 'The EHR screen after step 2' }).waitFor();

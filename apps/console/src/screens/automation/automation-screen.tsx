@@ -14,6 +14,7 @@ import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
 import { actorName, patientLine } from '../../ui/patient-label.js';
 import type { ScreenProps } from '../index.js';
+import { purposeNames } from '../admin/admin-types.js';
 import { actionWords, durationWords, haltWords, kindWords, outcomeWords } from './automation-words.js';
 import './automation.css';
 
@@ -237,7 +238,10 @@ function RunReplay(props: { readonly id: string; readonly step: string | undefin
         <dd>{run.approver !== undefined ? actorName({ kind: 'user', ...run.approver }) : '—'}</dd>
         <dt>Site and purpose</dt>
         <dd>
-          {run.site}, {run.purpose}
+          {run.site},{' '}
+          {Object.hasOwn(purposeNames, run.purpose)
+            ? purposeNames[run.purpose as keyof typeof purposeNames]
+            : run.purpose}
         </dd>
         {run.proposalId !== undefined && (
           <>

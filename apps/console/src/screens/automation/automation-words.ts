@@ -29,7 +29,7 @@ export const haltWords: Readonly<Record<string, string>> = {
 };
 
 export const kindWords: Readonly<Record<string, string>> = {
-  write: 'Write',
+  write: 'Write to the EHR',
   read: 'Screen read',
   record: 'Demonstration',
 };
