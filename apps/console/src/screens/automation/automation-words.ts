@@ -1,8 +1,15 @@
 /**
  * @module A run's codes in words: what each step did, how a run ended. Plain functions (no React),
- * so the console's unit tests can hold them to every code the API may send.
+ * so the console's unit tests can hold them to every code the API may send; the records are typed by
+ * the API's own unions, so a code added there fails to compile here until it has words.
  */
-export const actionWords: Readonly<Record<string, string>> = {
+import type { Answer } from '../../api/types.js';
+
+type RunDetail = Answer<'/automation/runs/{id}', 'get'>;
+type StepAction = RunDetail['steps'][number]['action'];
+type HaltReason = NonNullable<RunDetail['halt']>['reason'];
+
+export const actionWords: Readonly<Record<StepAction, string>> = {
   identify: 'Identified the screen',
   navigate: 'Went to a screen',
   relogin: 'Signed in again',
@@ -15,7 +22,7 @@ export const actionWords: Readonly<Record<string, string>> = {
   halt: 'Stopped',
 };
 
-export const haltWords: Readonly<Record<string, string>> = {
+export const haltWords: Readonly<Record<HaltReason, string>> = {
   'unexpected-screen': 'an unexpected screen was open',
   'missing-element': 'a field or element was missing',
   'wrong-patient': 'the wrong patient was open',
@@ -28,7 +35,7 @@ export const haltWords: Readonly<Record<string, string>> = {
   'origin-refused': 'a page outside the EHR was refused',
 };
 
-export const kindWords: Readonly<Record<string, string>> = {
+export const kindWords: Readonly<Record<RunDetail['kind'], string>> = {
   write: 'Write to the EHR',
   read: 'Screen read',
   record: 'Demonstration',
@@ -41,7 +48,7 @@ export function outcomeWords(run: {
   if (run.status === 'running') return 'Running';
   if (run.status === 'done') return 'Completed';
   if (run.halt === undefined) return 'Stopped';
-  const why = haltWords[run.halt.reason] ?? run.halt.reason;
+  const why = Object.hasOwn(haltWords, run.halt.reason) ? haltWords[run.halt.reason as HaltReason] : run.halt.reason;
   return `Stopped: ${why}${run.halt.detail !== '' ? ` (${run.halt.detail})` : ''}${
     run.halt.submitted ? '. A submit was sent before it stopped: check the EHR.' : ''
   }`;
