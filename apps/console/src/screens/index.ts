@@ -40,6 +40,7 @@ const ConnectionsScreen = lazyScreen(() => import('./admin/connections-screen.js
 const UsersScreen = lazyScreen(() => import('./admin/users-screen.js'), 'UsersScreen');
 const ContactsScreen = lazyScreen(() => import('./contacts/contacts-screen.js'), 'ContactsScreen');
 const ComplianceScreen = lazyScreen(() => import('./compliance/compliance-screen.js'), 'ComplianceScreen');
+const AutomationScreen = lazyScreen(() => import('./automation/automation-screen.js'), 'AutomationScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
@@ -60,4 +61,5 @@ export const screens: readonly ScreenDef[] = [
   },
   { path: 'patients', title: 'Patient', permissions: ['phi.search'], component: PatientScreen, nav: false },
   { path: 'compliance', title: 'Break-glass review', permissions: ['break_glass.review'], component: ComplianceScreen },
+  { path: 'automation', title: 'Automation runs', permissions: ['automation.runs.read'], component: AutomationScreen },
 ];

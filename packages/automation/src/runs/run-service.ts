@@ -109,7 +109,7 @@ export class RunService {
           status: outcome.status,
           reported: outcome.steps,
           ...(outcome.status === 'halted'
-            ? { reason: outcome.reason, detail: outcome.detail.slice(0, 500), submitted: outcome.submitted }
+            ? { reason: outcome.reason, detail: clip(outcome.detail), submitted: outcome.submitted }
             : {}),
         });
         if (finished === undefined) throw new ConflictError('VERSION_CONFLICT', `run ${runId} has already finished`);
@@ -302,6 +302,11 @@ export class RunService {
       reason,
     };
   }
+}
+
+/** A halt's detail names an element or screen; one past 500 characters is cut, visibly. */
+function clip(detail: string): string {
+  return detail.length <= 500 ? detail : `${detail.slice(0, 499)}…`;
 }
 
 function endReason(row: RunRow, outcome: RunOutcome): string {
