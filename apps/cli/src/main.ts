@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isStewardError } from '@steward/core';
+import { automationCommands } from './commands/automation.js';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
 import { siteCommands } from './commands/sites.js';
@@ -437,6 +438,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
   siteCommands(p, g);
   staffCommands(p, g);
   incidentCommands(p, g);
+  automationCommands(p, g);
 
   p.command('demo-accounts')
     .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")

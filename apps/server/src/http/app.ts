@@ -38,6 +38,7 @@ import { referralRoutes } from './routes/referrals.js';
 import { operationsRoutes } from './routes/operations.js';
 import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
+import { automationRoutes } from './routes/automation.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
@@ -168,6 +169,7 @@ export async function buildApp(
   siteRoutes(app, kernel);
   staffRoutes(app, kernel);
   incidentRoutes(app, kernel);
+  automationRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();
