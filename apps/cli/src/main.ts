@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isStewardError } from '@steward/core';
 import { automationRunCommands } from './commands/automation-runs.js';
+import { automationCommands } from './commands/automation.js';
 import { incidentCommands } from './commands/incidents.js';
 import { retentionCommands } from './commands/retention.js';
 import { siteCommands } from './commands/sites.js';
@@ -438,8 +439,8 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
   siteCommands(p, g);
   staffCommands(p, g);
   incidentCommands(p, g);
-  // Screen automation (issue 17): the run record's commands; record and run join them here.
-  automationRunCommands(p.command('automation').description('screen automation of EHRs without an API'), g);
+  // Screen automation (issue 17): maps, credentials, the recorder, and the run record.
+  automationRunCommands(automationCommands(p, g), g);
 
   p.command('demo-accounts')
     .description("the console's demo staff on the sandbox (synthetic data): passwords and current TOTP codes")

@@ -54,6 +54,7 @@ import {
   type EhrReader,
 } from '@steward/ehr';
 import { DirectoryService, SiteRegistry, StaffService, type SiteReference } from '@steward/clinic';
+import { AutomationCredentials, ScreenMaps } from '@steward/automation';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
@@ -196,6 +197,16 @@ export interface Kernel {
   readonly outbox: LocalOutbox;
   /** Patients' contact preferences (channel, addresses, opt-outs) the message committer reads; phi.write to set. */
   readonly contactPreferences: ContactPreferenceStore;
+  /**
+   * Screen maps per EHR connection and site (automation.maps.propose / .review): proposed, reviewed
+   * by a second person, versioned; `current` is what the screens executor follows.
+   */
+  readonly screenMaps: ScreenMaps;
+  /**
+   * The automation account's EHR credentials (automation.credentials.manage), sealed, never read
+   * back; the executor's wiring opens them per run through `sourceFor(account)`.
+   */
+  readonly automationCredentials: AutomationCredentials;
   /** The clinic directory: practitioners, organizations, locations and services per connection, by name (governed). */
   readonly directory: DirectoryService;
   /** The referral worklist, its figures and one referral's detail (governed: decide, read, audit). */
@@ -464,6 +475,15 @@ export async function composeKernel(
         new RunValueRetention(clock),
       ]),
     };
+    // A screen map or credentials name a registered connection (enabled or not).
+    const automationConnection = async (id: string): Promise<boolean> => {
+      try {
+        await connections.get(id);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     const kernel: Kernel = {
       storeKind: db.kind,
       audit,
@@ -504,6 +524,16 @@ export async function composeKernel(
       outbox,
       contactPreferences,
       directory,
+      screenMaps: new ScreenMaps({ db, policy, audit, clock, connectionExists: automationConnection }),
+      automationCredentials: new AutomationCredentials({
+        db,
+        cipher,
+        policy,
+        audit,
+        clock,
+        connectionExists: automationConnection,
+        siteOf: async (id) => (await connections.all()).find((c) => c.id === id)?.site,
+      }),
       referrals: new ReferralService({ db, policy, audit, directory }),
       followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),

@@ -807,6 +807,822 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/automation/credentials': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which connections and sites have automation credentials set, when and by whom (never the values) */
+    get: {
+      parameters: {
+        query?: {
+          connectionId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                connectionId: string;
+                hasTotp: boolean;
+                /** Format: date-time */
+                setAt: string;
+                setBy: string;
+                setByName?: string;
+                site: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/credentials/{connectionId}/{site}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the automation account’s username, password and TOTP secret for a connection and site (automation.credentials.manage): sealed, never returned */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            /** @description base32, as the EHR showed it */
+            totpSecret?: string;
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              connectionId: string;
+              hasTotp: boolean;
+              /** Format: date-time */
+              setAt: string;
+              setBy: string;
+              setByName?: string;
+              site: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the automation credentials of a connection and site */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/maps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Screen maps: the latest version of each connection and site, and the approved version runs follow */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: ({
+                basedOn: number | null;
+                connectionId: string;
+                counts: {
+                  fields: number;
+                  forms: number;
+                  screens: number;
+                };
+                /** @description SHA-256 of the map's canonical JSON */
+                hash: string;
+                note: string | null;
+                /** Format: date-time */
+                proposedAt: string;
+                proposedBy: string;
+                proposedByName?: string;
+                reason: string | null;
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewedByName?: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'approved' | 'rejected' | 'superseded';
+                supersededBy: number | null;
+                version: number;
+              } & {
+                approvedVersion: number | null;
+              })[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Propose a screen map (automation.maps.propose): validated whole, every problem named by its JSON pointer; stored as the next version, proposed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            map: {
+              [key: string]: unknown;
+            };
+            /** @description what changed and why, for the reviewer */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              basedOn: number | null;
+              connectionId: string;
+              counts: {
+                fields: number;
+                forms: number;
+                screens: number;
+              };
+              /** @description SHA-256 of the map's canonical JSON */
+              hash: string;
+              note: string | null;
+              /** Format: date-time */
+              proposedAt: string;
+              proposedBy: string;
+              proposedByName?: string;
+              reason: string | null;
+              reviewedAt: string | null;
+              reviewedBy: string | null;
+              reviewedByName?: string;
+              site: string;
+              /** @enum {unknown} */
+              status: 'proposed' | 'approved' | 'rejected' | 'superseded';
+              supersededBy: number | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/maps/{connectionId}/{site}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of one connection and site’s map, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                basedOn: number | null;
+                connectionId: string;
+                counts: {
+                  fields: number;
+                  forms: number;
+                  screens: number;
+                };
+                /** @description SHA-256 of the map's canonical JSON */
+                hash: string;
+                note: string | null;
+                /** Format: date-time */
+                proposedAt: string;
+                proposedBy: string;
+                proposedByName?: string;
+                reason: string | null;
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewedByName?: string;
+                site: string;
+                /** @enum {unknown} */
+                status: 'proposed' | 'approved' | 'rejected' | 'superseded';
+                supersededBy: number | null;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/maps/{connectionId}/{site}/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One version with its map */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              basedOn: number | null;
+              connectionId: string;
+              counts: {
+                fields: number;
+                forms: number;
+                screens: number;
+              };
+              /** @description SHA-256 of the map's canonical JSON */
+              hash: string;
+              note: string | null;
+              /** Format: date-time */
+              proposedAt: string;
+              proposedBy: string;
+              proposedByName?: string;
+              reason: string | null;
+              reviewedAt: string | null;
+              reviewedBy: string | null;
+              reviewedByName?: string;
+              site: string;
+              /** @enum {unknown} */
+              status: 'proposed' | 'approved' | 'rejected' | 'superseded';
+              supersededBy: number | null;
+              version: number;
+            } & {
+              map: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/maps/{connectionId}/{site}/{version}/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a version changes (screens, forms, fields, labels), from the version it was proposed on or `against` */
+    get: {
+      parameters: {
+        query?: {
+          /** @description the version to compare with (default: the one it was proposed on) */
+          against?: string;
+        };
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changes: {
+                after?: string;
+                before?: string;
+                /** @enum {unknown} */
+                change: 'added' | 'removed' | 'changed' | 'reordered';
+                path: string;
+              }[];
+              from: number | null;
+              summary: {
+                fields: string[];
+                forms: string[];
+                labels: number;
+                screens: string[];
+              };
+              to: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/automation/maps/{connectionId}/{site}/{version}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject a proposed version (automation.maps.review), never one’s own; approving supersedes the version before and open proposals */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          connectionId: string;
+          site: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            decision: 'approve' | 'reject';
+            /** @description required to reject: what to change */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              basedOn: number | null;
+              connectionId: string;
+              counts: {
+                fields: number;
+                forms: number;
+                screens: number;
+              };
+              /** @description SHA-256 of the map's canonical JSON */
+              hash: string;
+              note: string | null;
+              /** Format: date-time */
+              proposedAt: string;
+              proposedBy: string;
+              proposedByName?: string;
+              reason: string | null;
+              reviewedAt: string | null;
+              reviewedBy: string | null;
+              reviewedByName?: string;
+              site: string;
+              /** @enum {unknown} */
+              status: 'proposed' | 'approved' | 'rejected' | 'superseded';
+              supersededBy: number | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/automation/runs': {
     parameters: {
       query?: never;

@@ -17,6 +17,8 @@ import type { GovernanceConfig, HttpConfig } from '../config/index.js';
 import { authenticateRequests } from './authenticate.js';
 import { errorHandler, toErrorBody } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { automationMapRoutes } from './routes/automation-maps.js';
+import { automationRunRoutes } from './routes/automation-runs.js';
 import { authRoutes } from './routes/auth.js';
 import { authTokenRoutes } from './routes/auth-token.js';
 import { adminRoutes } from './routes/admin.js';
@@ -40,7 +42,6 @@ import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
-import { automationRoutes } from './routes/automation.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 /** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
@@ -169,7 +170,8 @@ export async function buildApp(
   siteRoutes(app, kernel);
   staffRoutes(app, kernel);
   incidentRoutes(app, kernel);
-  automationRoutes(app, kernel);
+  automationRunRoutes(app, kernel);
+  automationMapRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -152,6 +152,18 @@ for (const target of storeTargets()) {
       assert.match(mine[0]!.entry, new RegExp(`credentials_opened:${conn}/north:v`));
       assert.ok(rows.some((r) => r.outcome === 'failure' && r.entry.includes(`credentials_not_set:${missing}`)));
       assert.ok(rows.some((r) => r.outcome === 'failure' && r.entry.includes('credentials_unreadable')));
+      // The executor's own account, as wired: the opening is audited as that account.
+      const account = { kind: 'service', id: newId(), name: 'steward-screens', authMethod: 'local-operator' } as const;
+      const viaSource = newId();
+      await creds.sourceFor(account).forRun(viaSource, conn);
+      const bySource = await db.query<{ actor_id: string }>(
+        `select actor_id from audit_log where event = 'automation.credentials_opened' and entry like $1`,
+        [`%${viaSource}%`],
+      );
+      assert.deepEqual(
+        bySource.rows.map((r) => r.actor_id),
+        [account.id],
+      );
       const all = (await db.query<{ entry: string }>('select entry from audit_log')).rows
         .map((r) => r.entry)
         .join('\n');

@@ -56,8 +56,11 @@ export interface AutomationCredentialsDeps {
   readonly audit: AuditSink & {
     transact<T>(write: (tx: Sql) => Promise<T>, entries: (result: T) => readonly AuditEntryInput[]): Promise<T>;
   };
-  /** Who opens credentials for a run (the automation account the executor acts as). */
-  readonly opener: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>;
+  /**
+   * Who opens credentials for a run through `forRun` (the automation account the executor acts as);
+   * without one, the executor's wiring asks `sourceFor(account)`.
+   */
+  readonly opener?: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>;
   readonly clock?: Clock;
   readonly connectionExists?: (connectionId: string) => Promise<boolean>;
   /** The site of a connection (the connection registry's): which credentials `forRun` opens when the caller names none. */
@@ -191,9 +194,26 @@ export class AutomationCredentials implements CredentialSource {
    * and audits the opening naming the run. Refused (and audited as a failure) when none are set.
    */
   async forRun(runId: string, connectionId: string, site?: string): Promise<ScreenCredentials> {
+    const opener = this.#d.opener;
+    if (opener === undefined)
+      throw new UnexpectedError('automation credentials opened without an opener: wire sourceFor(account)');
+    return this.#open(opener, runId, connectionId, site);
+  }
+
+  /** The `CredentialSource` for the executor acting as `account`: each opening audited as that account. */
+  sourceFor(account: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>): CredentialSource {
+    return { forRun: (runId, connectionId, site) => this.#open(account, runId, connectionId, site) };
+  }
+
+  async #open(
+    opener: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>,
+    runId: string,
+    connectionId: string,
+    site: string | undefined,
+  ): Promise<ScreenCredentials> {
     const row = await this.#rowFor(connectionId, site);
     const entry = (outcome: 'success' | 'failure', reason: string, at?: Row): AuditEntryInput => ({
-      actor: this.#d.opener,
+      actor: opener,
       event: 'automation.credentials_opened',
       action: 'E',
       outcome,

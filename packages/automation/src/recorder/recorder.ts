@@ -75,7 +75,9 @@ export class Recorder {
     if (origin === 'null') return;
     // The pattern of the path the event happened on, on this page's origin.
     const pattern = pathPattern(`${origin}${typeof r['path'] === 'string' ? r['path'] : '/'}`);
+    // The EHR's origin is the first one shown; pages of another (a sign-in provider, a help site) are not its screens.
     if (this.#origin === '') this.#origin = origin;
+    else if (origin !== this.#origin) return;
     const str = (v: unknown, max = 200): string => (typeof v === 'string' ? v.slice(0, max) : '');
     const element = (v: unknown): { role: string | null; name: string } => {
       const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;

@@ -11,10 +11,10 @@ import type { RunSummary } from '@steward/automation';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
-import { RunDetail, RunPage, RunParams, RunsQuery, RunVerifyReport, StepParams } from '../contract/automation.js';
+import { RunDetail, RunPage, RunParams, RunsQuery, RunVerifyReport, StepParams } from '../contract/automation-runs.js';
 import { typed } from '../typed.js';
 
-export function automationRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function automationRunRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
 
   api.get(
