@@ -41,7 +41,9 @@ export type {
   PatientGuard,
   EhrWriterOptions,
   WriteContext,
+  WriteProvenance,
 } from './channel/index.js';
+export { ChannelsByConnection } from './channel/index.js';
 export {
   parseHl7,
   mapHl7,

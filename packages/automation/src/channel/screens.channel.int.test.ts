@@ -177,7 +177,7 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
     assert.equal(ehr.tasks.length, 0);
   });
 
-  it('is written through by the governed writer: the 4th argument carries the patient, the guard reads the banner', async () => {
+  it('is written through by the governed writer in one run: the write context carries the patient and the proposal, the banner is checked in that run', async () => {
     const audit: AuditEntryInput[] = [];
     const sink: AuditSink = {
       append: (entry) => {
@@ -199,16 +199,24 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
       resource: task() as never,
       patient: ada,
       idempotencyKey: 'prop-governed-1',
+      proposal: { id: 'prop-governed', approvedBy: 'user-rivera' },
     };
     const outcome = await governed.writer.write(CONNECTION, request, iface);
     assert.equal(outcome.status, 'written');
     assert.equal(outcome.id, 't-1');
     assert.equal(ehr.tasks[0]?.fields['ref'], 'prop-governed-1');
     assert.ok(audit.some((a) => a.event === 'ehr.written' && a.outcome === 'success'));
-    // A read run for the guard (banner), then the write run.
+    // One run: the writer does not read the patient separately, the run checks the banner itself.
     assert.deepEqual(
       journal.runs.map((r) => r.start.kind),
-      ['read', 'write'],
+      ['write'],
     );
+    const run = journal.runs[0];
+    assert.equal(run?.start.proposalId, 'prop-governed');
+    assert.deepEqual(run?.start.identity, { accountId: 'acct-ehr-north', approvedBy: 'user-rivera' });
+    assert.ok(run?.steps.some((s) => s.action === 'check-banner' && s.outcome === 'ok'));
+    const banner = run?.steps.findIndex((s) => s.action === 'check-banner') ?? -1;
+    const firstFill = run?.steps.findIndex((s) => s.action === 'fill') ?? -1;
+    assert.ok(banner >= 0 && banner < firstFill, 'the banner is checked before the first field is filled');
   });
 });

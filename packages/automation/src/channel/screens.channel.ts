@@ -122,6 +122,11 @@ export class ScreensChannel implements EhrChannel {
     return { ...created, created: result.record.created };
   }
 
+  /** The run that writes checks the banner on two identifiers before its first input event. */
+  checksChartBeforeWrite(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   update(): Promise<EhrResource> {
     return Promise.reject(
       new UserError(
@@ -167,8 +172,12 @@ export class ScreensChannel implements EhrChannel {
       site: map.site,
       purpose: ctx?.purposeOfUse ?? (kind === 'write' ? 'HOPERAT' : 'TREAT'),
       kind,
-      identity: { accountId: ctx?.actor.id ?? `connection:${map.connectionId}` },
+      identity: {
+        accountId: ctx?.actor.id ?? `connection:${map.connectionId}`,
+        ...(context?.proposal?.approvedBy !== undefined ? { approvedBy: context.proposal.approvedBy } : {}),
+      },
       patients: patientId === undefined ? [] : [patientId],
+      ...(context?.proposal !== undefined ? { proposalId: context.proposal.id } : {}),
       mapVersion: map.version,
     };
   }

@@ -40,6 +40,15 @@ export interface WriteContext {
   readonly patient?: PatientGuard;
   /** Unique per intended change (a proposal's key). */
   readonly idempotencyKey?: string;
+  /** The proposal the write carries out, and the person who approved it (a run's identity on screens). */
+  readonly proposal?: WriteProvenance;
+}
+
+/** Which proposal a write carries out and who approved it. */
+export interface WriteProvenance {
+  readonly id: string;
+  /** The approver's actor id; undefined when a policy approved it. */
+  readonly approvedBy?: string;
 }
 
 /** The ungoverned I/O every channel offers. Errors are Steward errors with stable codes (EHR_*). */
@@ -68,6 +77,52 @@ export interface EhrChannel {
     ifMatch: string,
     context?: WriteContext,
   ): Promise<EhrResource>;
+  /**
+   * Whether the channel itself checks, in the same session and right before it enters anything,
+   * that the open chart is the write's patient on two identifiers (screens: the patient banner).
+   * Then the governed writer does not read the patient separately first (a second browser run);
+   * it still checks the resource's patient references and pending merges. Default: false.
+   */
+  checksChartBeforeWrite?(connectionId: string): Promise<boolean>;
+}
+
+/**
+ * One channel per connection (FHIR R4 for one, screens for another): each call goes to the
+ * connection's own. What the governed decorator wraps when connections of both kinds exist.
+ */
+export class ChannelsByConnection implements EhrChannel {
+  readonly kind = 'by-connection';
+
+  constructor(private readonly channelOf: (connectionId: string) => Promise<EhrChannel>) {}
+
+  async read(connectionId: string, ref: EhrReference): Promise<EhrResource> {
+    return (await this.channelOf(connectionId)).read(connectionId, ref);
+  }
+  async readVersion(connectionId: string, ref: EhrReference, versionId: string): Promise<EhrResource | undefined> {
+    return (await this.channelOf(connectionId)).readVersion(connectionId, ref, versionId);
+  }
+  async search(connectionId: string, resourceType: string, params: EhrSearch): Promise<readonly EhrResource[]> {
+    return (await this.channelOf(connectionId)).search(connectionId, resourceType, params);
+  }
+  async create(
+    connectionId: string,
+    resource: { readonly resourceType: string },
+    ifNoneExist: string,
+    context?: WriteContext,
+  ): Promise<EhrResource & { readonly created: boolean }> {
+    return (await this.channelOf(connectionId)).create(connectionId, resource, ifNoneExist, context);
+  }
+  async update(
+    connectionId: string,
+    resource: { readonly resourceType: string; readonly id: string },
+    ifMatch: string,
+    context?: WriteContext,
+  ): Promise<EhrResource> {
+    return (await this.channelOf(connectionId)).update(connectionId, resource, ifMatch, context);
+  }
+  async checksChartBeforeWrite(connectionId: string): Promise<boolean> {
+    return (await (await this.channelOf(connectionId)).checksChartBeforeWrite?.(connectionId)) === true;
+  }
 }
 
 /** A patient as Steward needs them: the EHR id, identifiers, and whether the chart is still live. */

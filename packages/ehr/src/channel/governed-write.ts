@@ -24,7 +24,7 @@ import {
 } from '@steward/core';
 import type { AuditSink, PolicyDecisionPoint } from '@steward/governance';
 import type { Patient, Resource } from '@medplum/fhirtypes';
-import type { EhrChannel, EhrResource, WriteContext } from './ehr-channel.js';
+import type { EhrChannel, EhrResource, WriteContext, WriteProvenance } from './ehr-channel.js';
 
 /** The identifier system of Steward's idempotency keys on the resources it creates. */
 export const stewardWriteSystem = 'urn:steward:write';
@@ -47,6 +47,8 @@ export type WriteRequest =
       readonly patient: PatientGuard;
       /** Unique per intended change (a proposal id): the same key is the same change. */
       readonly idempotencyKey: string;
+      /** The proposal carried out and its approver (the screens channel's run identity). */
+      readonly proposal?: WriteProvenance;
     }
   | {
       readonly kind: 'update';
@@ -55,6 +57,7 @@ export type WriteRequest =
       readonly baseVersion: string;
       readonly patient: PatientGuard;
       readonly idempotencyKey: string;
+      readonly proposal?: WriteProvenance;
     };
 
 export interface WriteOutcome {
@@ -197,6 +200,11 @@ export class GovernedWrite {
         `the ${resource.resourceType} does not point at the patient it was made for`,
       );
     }
+    if ((await this.options.pendingMerge?.(target.id, guard.ehrId)) === true) {
+      throw new UserError('EHR_WRONG_PATIENT', 'a merge is pending for the target patient');
+    }
+    // The screens channel checks the banner itself, in the run that writes, before any input.
+    if ((await this.channel.checksChartBeforeWrite?.(target.id)) === true) return;
     // What the guard reads of the chart (the channel speaks plain JSON).
     let patient: Pick<Patient, 'active' | 'link' | 'identifier'>;
     try {
@@ -209,9 +217,6 @@ export class GovernedWrite {
     }
     if (patient.active === false || (patient.link ?? []).some((l) => l.type === 'replaced-by')) {
       throw new UserError('EHR_WRONG_PATIENT', 'the target patient is inactive or merged into another record');
-    }
-    if ((await this.options.pendingMerge?.(target.id, guard.ehrId)) === true) {
-      throw new UserError('EHR_WRONG_PATIENT', 'a merge is pending for the target patient');
     }
     const held = new Set((patient.identifier ?? []).map((i) => `${i.system ?? ''}|${i.value ?? ''}`));
     const matched = guard.identifiers.filter((i) => held.has(`${i.system}|${i.value}`)).length;
@@ -264,7 +269,12 @@ export class GovernedWrite {
 
 /** What the channel is told of the write (the screens channel runs it with this identity and patient). */
 function contextOf(ctx: RequestContext, request: WriteRequest): WriteContext {
-  return { requestedBy: ctx, patient: request.patient, idempotencyKey: request.idempotencyKey };
+  return {
+    requestedBy: ctx,
+    patient: request.patient,
+    idempotencyKey: request.idempotencyKey,
+    ...(request.proposal !== undefined ? { proposal: request.proposal } : {}),
+  };
 }
 
 function checkRequest(request: WriteRequest): void {

@@ -21,4 +21,6 @@ export type {
   EhrResource,
   EhrSearch,
   WriteContext,
+  WriteProvenance,
 } from './ehr-channel.js';
+export { ChannelsByConnection } from './ehr-channel.js';

@@ -17,7 +17,7 @@ import {
   isStewardError,
   type RequestContext,
 } from '@steward/core';
-import type { WriteOutcome, WriteRequest } from '@steward/ehr';
+import type { WriteOutcome, WriteProvenance, WriteRequest } from '@steward/ehr';
 import type { ActionDefinition, ActionRegistry } from '../actions/index.js';
 import { contentHash, diffResources, rebase, type ConflictDiff } from '../model/index.js';
 import { ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
@@ -140,6 +140,7 @@ export class ProposalApplier {
           baseVersion,
           patient,
           idempotencyKey: keyOf(row),
+          proposal: provenanceOf(row),
         };
       } else {
         request = {
@@ -147,6 +148,7 @@ export class ProposalApplier {
           resource: body.payload as unknown as WriteRequest['resource'],
           patient,
           idempotencyKey: keyOf(row),
+          proposal: provenanceOf(row),
         };
       }
       outcome = await this.ehr.write(connectionId, request, ctx);
@@ -534,6 +536,14 @@ export class ProposalApplier {
 }
 
 /** The idempotency key of a proposal's write: one per revision, so a retry is the same write. */
+/** The proposal a write carries out and who approved it (a screens run's identity). */
+function provenanceOf(row: Pick<ProposalRow, 'id' | 'approved_by_kind' | 'approved_by_id'>): WriteProvenance {
+  return {
+    id: row.id,
+    ...(row.approved_by_kind === 'user' && row.approved_by_id !== null ? { approvedBy: row.approved_by_id } : {}),
+  };
+}
+
 function keyOf(row: Pick<ProposalRow, 'id' | 'revision'>): string {
   return `${row.id}.r${row.revision}`;
 }
