@@ -113,7 +113,12 @@ export class WebScreens {
       req.method === 'GET'
         ? `?next=${encodeURIComponent(`${req.path}${req.search.size ? `?${req.search.toString()}` : ''}`)}`
         : '';
-    if (state.kind === 'expired') return redirect(`${base}/session-expired${next}`);
+    // The first request after the time-out shows "Session expired" (and ends the session); any later one the
+    // sign-in screen, as EHRs do once the notice was shown.
+    if (state.kind === 'expired') {
+      this.sessions.signOut(cookie);
+      return redirect(`${base}/session-expired${next}`, setCookie('', 0));
+    }
     if (state.kind === 'none' || state.variant !== variant.id) return redirect(`${base}/login${next}`);
     const ctx: ScreenContext = {
       variant,
