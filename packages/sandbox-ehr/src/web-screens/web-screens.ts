@@ -42,13 +42,11 @@ function cookieOf(req: SandboxRequest): string | undefined {
 export class WebScreens {
   readonly sessions: WebSessions;
   readonly #repository: SandboxRepository;
-  readonly #clock: Clock;
   /** The variants as shown now (a relabel replaces one). */
   readonly #variants = new Map<string, Variant>(variants.map((v) => [v.id, v]));
 
   constructor(options: WebScreensOptions) {
     this.#repository = options.repository;
-    this.#clock = options.clock;
     this.sessions = new WebSessions({
       clock: options.clock,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
@@ -124,7 +122,8 @@ export class WebScreens {
       variant,
       repository: this.#repository,
       user: state.user,
-      now: () => this.#clock.now(),
+      // Records and "today" follow the EHR's clock (a demo clinic's own); sessions and codes the real one.
+      now: () => new Date(this.#repository.now()),
       base,
     };
     const [first, id, third, fourth] = rest;
