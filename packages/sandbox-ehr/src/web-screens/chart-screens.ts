@@ -130,7 +130,10 @@ export async function showChart(ctx: ScreenContext, patientId: string): Promise<
 
 const dayMs = 86_400_000;
 
-/** A day's appointments by their local start (as the EHR recorded it, with the clinic's offset). */
+/**
+ * A day's appointments by their local start (as the EHR recorded it, with the clinic's offset). Known limit: the
+ * default day is the EHR clock's UTC date, which near midnight may not be the clinic's.
+ */
 export async function showSchedule(ctx: ScreenContext, query: URLSearchParams): Promise<HttpReply> {
   const { variant } = ctx;
   const l = variant.labels;

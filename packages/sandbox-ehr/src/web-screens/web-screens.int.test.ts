@@ -127,29 +127,37 @@ describe('sandbox web screens', () => {
     assert.equal((await b.go('/web/lakeside/patients')).status, 303);
   });
 
-  it('ends an idle session on a "Session expired" screen, where a form post writes nothing', async () => {
-    const b = new Browser(ehr);
-    await b.signIn('summit');
+  it('ends an idle session on a "Session expired" screen, then the sign-in; a form post writes nothing', async () => {
+    const reader = new Browser(ehr);
+    const writer = new Browser(ehr);
+    await reader.signIn('summit');
+    await writer.signIn('summit');
     const formPath = `/web/summit/patients/${patient.id}/tasks/new`;
-    assert.equal((await b.go(formPath)).status, 200);
+    assert.equal((await writer.go(formPath)).status, 200);
+    const count = async (): Promise<number> =>
+      (await fhirFetch(ehr, token, 'GET', 'Task?_summary=count')).json.total as number;
+    const before = await count();
     ehr.web.sessions.setIdleMs(40);
     try {
       await new Promise((resolve) => setTimeout(resolve, 80));
-      const before = (await fhirFetch(ehr, token, 'GET', 'Task?_summary=count')).json.total as number;
-      const post = await b.go(formPath, { description: 'after expiry', priority: 'routine' });
-      assert.equal(post.status, 303);
-      assert.equal(post.location, '/web/summit/session-expired');
-      assert.equal((await fhirFetch(ehr, token, 'GET', 'Task?_summary=count')).json.total, before);
-      const page = await b.go(formPath);
+      // A page: the notice first, with the way back; the session is over after it.
+      const page = await reader.go(formPath);
       assert.equal(page.location, `/web/summit/session-expired?next=${encodeURIComponent(formPath)}`);
-      const expired = await b.go(page.location ?? '');
+      const expired = await reader.go(page.location ?? '');
       assert.match(expired.text, /<h1>Session expired — sign in again<\/h1>/);
       assert.match(expired.text, /<a href="\/web\/summit\/login\?next=[^"]+">Return to sign on<\/a>/);
+      assert.equal((await reader.go(formPath)).location, `/web/summit/login?next=${encodeURIComponent(formPath)}`);
+      // A form post: the notice, nothing written; posting again leads to the sign-in, still nothing written.
+      const post = await writer.go(formPath, { description: 'after expiry', priority: 'routine' });
+      assert.equal(post.location, '/web/summit/session-expired');
+      const again = await writer.go(formPath, { description: 'after expiry', priority: 'routine' });
+      assert.equal(again.location, '/web/summit/login');
+      assert.equal(await count(), before);
     } finally {
       ehr.web.sessions.setIdleMs(15 * 60_000);
     }
-    await b.signIn('summit');
-    assert.equal((await b.go(formPath)).status, 200);
+    await reader.signIn('summit');
+    assert.equal((await reader.go(formPath)).status, 200);
   });
 
   it('expires every session on the control endpoint', async () => {

@@ -42,13 +42,11 @@ function cookieOf(req: SandboxRequest): string | undefined {
 export class WebScreens {
   readonly sessions: WebSessions;
   readonly #repository: SandboxRepository;
-  readonly #clock: Clock;
   /** The variants as shown now (a relabel replaces one). */
   readonly #variants = new Map<string, Variant>(variants.map((v) => [v.id, v]));
 
   constructor(options: WebScreensOptions) {
     this.#repository = options.repository;
-    this.#clock = options.clock;
     this.sessions = new WebSessions({
       clock: options.clock,
       idleMs: options.idleTimeoutMs ?? 15 * 60_000,
@@ -113,13 +111,19 @@ export class WebScreens {
       req.method === 'GET'
         ? `?next=${encodeURIComponent(`${req.path}${req.search.size ? `?${req.search.toString()}` : ''}`)}`
         : '';
-    if (state.kind === 'expired') return redirect(`${base}/session-expired${next}`);
+    // The first request after the time-out shows "Session expired" (and ends the session); any later one the
+    // sign-in screen, as EHRs do once the notice was shown.
+    if (state.kind === 'expired') {
+      this.sessions.signOut(cookie);
+      return redirect(`${base}/session-expired${next}`, setCookie('', 0));
+    }
     if (state.kind === 'none' || state.variant !== variant.id) return redirect(`${base}/login${next}`);
     const ctx: ScreenContext = {
       variant,
       repository: this.#repository,
       user: state.user,
-      now: () => this.#clock.now(),
+      // Records and "today" follow the EHR's clock (a demo clinic's own); sessions and codes the real one.
+      now: () => new Date(this.#repository.now()),
       base,
     };
     const [first, id, third, fourth] = rest;

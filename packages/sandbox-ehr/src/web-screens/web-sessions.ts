@@ -1,6 +1,7 @@
 /**
  * @module The web screens' users and cookie sessions. A session ends after `idleMs` without a request
- * (or when a test expires them all); its cookie then shows the "Session expired" screen, not the page.
+ * (or when a test expires them all); the next request with its cookie shows the "Session expired" screen, not
+ * the page, and ends it (later requests go to the sign-in screen).
  * Known limits: users and sessions live in memory (a restart signs everyone out); no lock-out after
  * failed sign-ins (a test double, bound to 127.0.0.1).
  */
