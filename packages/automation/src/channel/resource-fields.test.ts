@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FormSpec } from '../model/screen-map.js';
-import { uncovered } from './resource-fields.js';
+import { uncovered, valueAt } from './resource-fields.js';
 
 const form: FormSpec = {
   id: 'task',
@@ -54,6 +54,49 @@ describe('what a screen form cannot enter', () => {
       'note/0/authorString',
       'owner/reference',
       'identifier:urn:other',
+    ]);
+  });
+});
+
+describe('a note entered section by section', () => {
+  const note: FormSpec = {
+    ...form,
+    id: 'encounter-note',
+    resourceType: 'DocumentReference',
+    implied: { status: 'current', docStatus: 'preliminary' },
+    templates: [
+      {
+        id: 'default',
+        fields: [
+          { key: 'description', label: 'Notes', kind: 'text' },
+          { key: 'attachment:assessment', label: 'Assessment', kind: 'markdown' },
+        ],
+      },
+    ],
+  };
+  const section = (title: string, text: string): unknown => ({
+    attachment: { title, contentType: 'text/markdown', data: Buffer.from(text).toString('base64') },
+  });
+  const doc = {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    docStatus: 'preliminary',
+    subject: { reference: 'Patient/p' },
+    description: 'Seen today',
+    content: [section('assessment', 'Stable *angina*')],
+  };
+
+  it('reads a section by its title and counts it as entered', () => {
+    assert.equal(valueAt(doc, 'attachment:assessment'), 'Stable *angina*');
+    assert.deepEqual(uncovered(note, doc, undefined), []);
+  });
+
+  it('names a section the form has no field for', () => {
+    const more = { ...doc, content: [...doc.content, section('plan', 'Recheck in 2 weeks')] };
+    assert.deepEqual(uncovered(note, more, undefined), [
+      'content/1/attachment/title',
+      'content/1/attachment/contentType',
+      'content/1/attachment/data',
     ]);
   });
 });

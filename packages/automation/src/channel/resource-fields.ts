@@ -15,6 +15,10 @@ export function valueAt(resource: Json, key: string): string | undefined {
     const ids = (resource['identifier'] as { system?: string; value?: string }[] | undefined) ?? [];
     return ids.find((i) => i.system === system)?.value;
   }
+  if (key.startsWith('attachment:')) {
+    const data = attachmentTitled(resource, key.slice('attachment:'.length))?.data;
+    return typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+  }
   let at: unknown = resource;
   for (const part of key.split('/')) {
     if (at === null || typeof at !== 'object') return undefined;
@@ -24,6 +28,17 @@ export function valueAt(resource: Json, key: string): string | undefined {
   if (typeof at === 'string') return at;
   if (typeof at === 'number' || typeof at === 'boolean') return String(at);
   return JSON.stringify(at);
+}
+
+interface Attachment {
+  readonly title?: string;
+  readonly data?: string;
+}
+
+/** A DocumentReference's attachment by title (a section of a note, entered in its own field). */
+function attachmentTitled(resource: Json, title: string): Attachment | undefined {
+  const content = (resource['content'] as { attachment?: Attachment }[] | undefined) ?? [];
+  return content.find((c) => c.attachment?.title === title)?.attachment;
 }
 
 /** Every field of every template of the form that the resource has a value for. */
@@ -80,7 +95,13 @@ export function uncovered(form: FormSpec, resource: Json, carriedKey: string | u
       continue;
     }
     for (const leaf of leaves(value, element)) {
-      if (!keys.some((k) => leaf === k || leaf.startsWith(`${k}/`))) missing.push(leaf);
+      if (keys.some((k) => leaf === k || leaf.startsWith(`${k}/`))) continue;
+      // A titled attachment (its title, type and data) is entered whole by its `attachment:<title>` field.
+      const section = /^content\/(\d+)\/attachment\//.exec(leaf);
+      const title =
+        section === null ? undefined : (value as { attachment?: Attachment }[])[Number(section[1])]?.attachment?.title;
+      if (title !== undefined && keys.includes(`attachment:${title}`)) continue;
+      missing.push(leaf);
     }
   }
   return missing;

@@ -95,14 +95,18 @@ const screenContract = obj({
   required: list(element, { max: 50 }),
 });
 
-/** `description`, `note/0/text`, `executionPeriod/end`, or `identifier:<system>`. */
-export const fieldKeyPattern = /^(identifier:\S+|[A-Za-z][A-Za-z0-9]*(\/([A-Za-z][A-Za-z0-9]*|\d+))*)$/;
+/**
+ * `description`, `note/0/text`, `executionPeriod/end`, `identifier:<system>`, or
+ * `attachment:<title>` (the text of the attachment with that title: a section of a note).
+ */
+export const fieldKeyPattern =
+  /^(identifier:\S+|attachment:[a-z0-9][a-z0-9-]*|[A-Za-z][A-Za-z0-9]*(\/([A-Za-z][A-Za-z0-9]*|\d+))*)$/;
 
 const field = obj({
   key: str({
     max: 300,
     pattern: fieldKeyPattern,
-    hint: 'a slash path in the FHIR resource (description, note/0/text) or identifier:<system>',
+    hint: 'a slash path in the FHIR resource (description, note/0/text), identifier:<system> or attachment:<title>',
   }),
   label: name,
   synonyms: opt(list(name, { max: 20 })),
@@ -133,6 +137,10 @@ const form = obj({
   submit: element,
   after: id,
   templates: list(template, { min: 1, max: 50 }),
+  lookup: opt(obj({ read: id, column: str({ max: 100 }) })),
+  implied: opt((v, path, out) => {
+    if (!isObject(v)) out.push({ path, message: 'an object (element → the value the form sets by itself)' });
+  }),
 });
 
 const read = obj({
@@ -237,6 +245,8 @@ function meaning(map: ScreenMap, out: ErrorDetail[]): void {
     });
     if (defaults > 1)
       out.push({ path: `/forms/${i}/templates`, message: 'at most one template without `when` (the default)' });
+    if (f.lookup !== undefined && !(map.reads ?? []).some((r) => r.id === f.lookup?.read))
+      out.push({ path: `/forms/${i}/lookup/read`, message: `no read ${f.lookup.read} in this map` });
   });
   const readIds = new Set<string>();
   (map.reads ?? []).forEach((r, i) => {
