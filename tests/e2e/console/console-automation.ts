@@ -135,6 +135,7 @@ export function automationTests(suite: ConsoleSuite): void {
     );
     assert.match(row, /Stopped: a value read back differed from what was entered \(field: Reason for visit\)/);
     // The list's accessibility is checked with every screen the navigation offers (console-quality.ts).
+    await screenshot(page, 'automation-runs');
     await rows.nth(1).getByRole('link').click();
     await page.getByRole('heading', { name: 'Step 1 of 3' }).waitFor();
     const img = page.getByRole('img', { name: 'The EHR screen after step 1' });

@@ -54,6 +54,12 @@ export const haltReasons: readonly HaltReason[] = [
 ];
 const RUN = 'automation run';
 
+/** An open run as the screens channel holds it: its id, where its steps go, and how it ends. */
+export interface OpenRun extends RunRecorder {
+  readonly runId: string;
+  finish(outcome: RunOutcome): Promise<void>;
+}
+
 export class RunService {
   readonly #clock: Clock;
 
@@ -93,6 +99,29 @@ export class RunService {
   /** The port the executor records a started run's steps through (the run's own actor is audited). */
   recorder(runId: string): RunRecorder {
     return new StoreRunRecorder(this.deps, runId);
+  }
+
+  /**
+   * The port the screens channel opens its runs through (its `RunJournal`): each run is started as
+   * the context `contextFor` gives for it (the connection's own account), under `automation.run`
+   * like `start`; the handle records its steps in order and its end once.
+   */
+  journal(contextFor: (start: RunStart) => RequestContext | Promise<RequestContext>): {
+    begin(start: RunStart): Promise<OpenRun>;
+  } {
+    return {
+      begin: async (start) => {
+        const run = await this.start(await contextFor(start), start);
+        const recorder = this.recorder(run.id);
+        return {
+          runId: run.id,
+          step: (step) => recorder.step(step),
+          finish: async (outcome) => {
+            await this.finish(run.id, outcome);
+          },
+        };
+      },
+    };
   }
 
   /** Records how a running run ended, once; a finished or unknown run is refused. */

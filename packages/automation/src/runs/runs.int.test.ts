@@ -326,6 +326,17 @@ for (const target of storeTargets()) {
       await runs.finish(third.id, { status: 'done', steps: 0 });
     });
 
+    it('opens runs for the screens channel through its journal port, as the account the channel names', async () => {
+      const journal = runs.journal(() => exec);
+      const open = await journal.begin(start({ patients: [patientB], proposalId: randomUUID() }));
+      await open.step(step(0, { action: 'navigate', screenshot: shots[0]! }));
+      await open.finish({ status: 'done', steps: 1 });
+      const shown = await runs.show(officer, open.runId);
+      assert.deepEqual([shown.status, shown.startedBy.name, shown.steps.length], ['done', 'screens-north', 1]);
+      await assert.rejects(runs.journal(() => coord).begin(start()), { code: 'FORBIDDEN' });
+      assert.equal((await runs.verifyRun(officer, open.runId)).verified, 1);
+    });
+
     it('clears expired runs’ screenshots and values by policy, keeping held patients’ runs and every audit entry', async () => {
       const policies = new RetentionPolicies({ db, policy, audit, clock });
       const holds = new LegalHolds({ db, policy, audit, cipher, clock });
@@ -344,8 +355,8 @@ for (const target of storeTargets()) {
       const before = (await queryAudit(db, cipher, { events: ['automation.step'] })).entries.length;
       const first = await purge.run(officer);
       const screenshots = first.kinds.find((k) => k.kind === 'screenshots');
-      // Every run is older than 30 days; only `written` names no held patient: its three screenshots go (three runs kept), its value stays (no policy yet).
-      assert.deepEqual([screenshots?.outcome, screenshots?.deleted, screenshots?.kept], ['purged', 3, 3]);
+      // Every run is older than 30 days; only `written` names no held patient: its three screenshots go (the four naming a held patient kept), its value stays (no policy yet).
+      assert.deepEqual([screenshots?.outcome, screenshots?.deleted, screenshots?.kept], ['purged', 3, 4]);
       let detail = await runs.show(officer, written);
       assert.deepEqual(
         detail.steps.map((s) => [s.screenshot, s.value]),

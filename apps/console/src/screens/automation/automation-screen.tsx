@@ -7,6 +7,7 @@
  * (PHI) are fetched only for a reader allowed to replay at the run's site.
  */
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useSite } from '../../app.js';
 import { answer, compact, describeError } from '../../api/client.js';
 import type { Answer, QueryOf } from '../../api/types.js';
 import { href, navigate } from '../../router.js';
@@ -38,6 +39,8 @@ const noFilters: Filters = { patient: '', proposal: '', outcome: '' };
 
 function RunList(): ReactNode {
   const { api } = useSession();
+  // The site chosen in the header (a reader granted at one site lists that site's runs).
+  const site = useSite();
   const ids = { outcome: useId() };
   const [form, setForm] = useState<Filters>(noFilters);
   const [applied, setApplied] = useState<Filters>(noFilters);
@@ -53,6 +56,7 @@ function RunList(): ReactNode {
       patient: applied.patient.trim(),
       proposal: applied.proposal.trim(),
       outcome: applied.outcome,
+      site,
     }) as RunQuery;
     answer(api.http.GET('/automation/runs', { params: { query } }))
       .then((p) => live && setPage(p))
@@ -60,7 +64,7 @@ function RunList(): ReactNode {
     return () => {
       live = false;
     };
-  }, [api, applied]);
+  }, [api, applied, site]);
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -77,7 +81,7 @@ function RunList(): ReactNode {
 
   return (
     <div className="automation">
-      <h1>Automation runs</h1>
+      <h1>Automation runs{site !== undefined ? ` at ${site}` : ', all sites'}</h1>
       <p className="muted">
         Every time Steward drove an EHR screen: for whom, carrying out which approved change, and how it ended. Open a
         run to replay it step by step.
