@@ -133,6 +133,7 @@ const form = obj({
   submit: element,
   after: id,
   templates: list(template, { min: 1, max: 50 }),
+  lookup: opt(obj({ read: id, column: str({ max: 100 }) })),
 });
 
 const read = obj({
@@ -243,6 +244,14 @@ function meaning(map: ScreenMap, out: ErrorDetail[]): void {
     if (readIds.has(r.id)) out.push({ path: `/reads/${i}/id`, message: `read ${r.id} is listed twice` });
     readIds.add(r.id);
     ref(r.screen, `/reads/${i}/screen`, ['work']);
+  });
+  // A form's lookup names a read of the map and one of its columns.
+  map.forms.forEach((f, i) => {
+    if (f.lookup === undefined) return;
+    const r = (map.reads ?? []).find((x) => x.id === f.lookup?.read);
+    if (r === undefined) out.push({ path: `/forms/${i}/lookup/read`, message: 'names no read of the map' });
+    else if (!r.columns.some((c) => c.key === f.lookup?.column))
+      out.push({ path: `/forms/${i}/lookup/column`, message: `names no column of read ${r.id}` });
   });
   if (!map.home.startsWith('/')) out.push({ path: '/home', message: 'a path on the origin' });
 }
