@@ -10,7 +10,8 @@ import { browserUnavailable, launchBrowser } from '../executor/launch.js';
 import { MeridianEhr, meridianAccount, meridianPatients } from '../test-kit/meridian-ehr.js';
 import { meridianMap, meridianSystems } from '../test-kit/meridian-map.js';
 import { InMemoryRunJournal } from './run-journal.js';
-import { ScreensChannel } from './screens.channel.js';
+import { ScreensChannel, type ScreensChannelDeps } from './screens.channel.js';
+import type { ScreenMap } from '../model/screen-map.js';
 
 const CONNECTION = 'meridian';
 const ada: PatientGuard = {
@@ -40,6 +41,8 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
   const ehr = new MeridianEhr();
   let journal: InMemoryRunJournal;
   let channel: ScreensChannel;
+  let map: ScreenMap;
+  let deps: ScreensChannelDeps;
   const iface: RequestContext = {
     actor: { kind: 'service', id: 'acct-ehr-north', name: 'ehr-north', authMethod: 'api-token' },
     purposeOfUse: 'HOPERAT',
@@ -55,8 +58,8 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
       // Past the first code, 30 s ahead: a re-login does not wait for the next TOTP step.
       now: () => new Date(Date.now() + (calls++ > 0 ? 30_000 : 0)),
     });
-    const map = meridianMap(origin, CONNECTION);
-    channel = new ScreensChannel({
+    map = meridianMap(origin, CONNECTION);
+    deps = {
       executor,
       maps: () => Promise.resolve(map),
       get runs() {
@@ -67,7 +70,8 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
         return Promise.resolve(p === undefined ? [] : [{ system: meridianSystems.mrn, value: p.mrn }]);
       },
       patientIdOf: (_c, ehrId) => Promise.resolve(`steward-${ehrId}`),
-    });
+    };
+    channel = new ScreensChannel(deps);
   });
   after(async () => {
     await browser.close();
@@ -93,7 +97,11 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
       data: '',
       ref: 'prop-channel-1',
     });
-    const second = await channel.create(CONNECTION, resource, key, { requestedBy: iface, patient: ada });
+    // Another process (a restart) knows nothing of the first write: it finds it on screen.
+    const second = await new ScreensChannel(deps).create(CONNECTION, resource, key, {
+      requestedBy: iface,
+      patient: ada,
+    });
     assert.equal(second.created, false);
     assert.equal(second.resource['id'], 't-1');
     assert.equal(ehr.tasks.length, 1);
@@ -137,6 +145,20 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
     );
     assert.equal(journal.runs.length, 0);
     assert.equal(ehr.tasks.length, 0);
+  });
+
+  it('recognises a write key it wrote even when the form has no lookup (no second run, no duplicate)', async () => {
+    const withoutLookup: ScreenMap = {
+      ...map,
+      forms: map.forms.map((f) => Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'lookup')) as never),
+    };
+    const plain = new ScreensChannel({ ...deps, maps: () => Promise.resolve(withoutLookup) });
+    const key = 'urn:steward:write|prop-channel-4';
+    const first = await plain.create(CONNECTION, task(), key, { requestedBy: iface, patient: ada });
+    const again = await plain.create(CONNECTION, task(), key, { requestedBy: iface, patient: ada });
+    assert.deepEqual([first.created, again.created, again.resource['id']], [true, false, first.resource['id']]);
+    assert.equal(ehr.tasks.length, 1);
+    assert.equal(journal.runs.length, 1);
   });
 
   it('reads a Patient from the chart banner', async () => {

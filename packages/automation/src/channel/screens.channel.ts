@@ -12,7 +12,9 @@
  * Known limits: creates only (a screen map's forms add, they do not change); a resource other than a Patient is read back
  * only as this process wrote and verified it on screen (the resource as sent, with the EHR's id);
  * `search` answers only `identifier` from those writes, and an empty answer is safe because a
- * create looks on screen before writing.
+ * create looks on screen before writing — where the map's form has a `lookup`. Without one, a write
+ * key is recognised only within this process (a restart between a submit and its retry could
+ * write twice: give every form a lookup).
  */
 import { OperationalError, UserError, ValidationError, type EhrIdentifier, type ErrorDetail } from '@steward/core';
 import type { EhrChannel, EhrReference, EhrResource, EhrSearch, WriteContext } from '@steward/ehr';
@@ -39,6 +41,8 @@ const keptWrites = 1_000;
 export class ScreensChannel implements EhrChannel {
   readonly kind = 'screens';
   private readonly written = new Map<string, EhrResource>();
+  /** `connection|type|system|value` of a write key → its entry in `written`. */
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly d: ScreensChannelDeps) {}
 
@@ -62,13 +66,17 @@ export class ScreensChannel implements EhrChannel {
     if (keys.length !== 1 || identifier === undefined)
       return Promise.reject(new UserError('EHR_NOT_SUPPORTED', 'the screens channel searches by identifier only'));
     const [system, value] = identifier.split('|');
+    const byKey = this.keys.get(`${connectionId}|${resourceType}|${identifier}`);
+    const keyed = byKey === undefined ? undefined : this.written.get(byKey);
     const found = [...this.written.entries()]
       .filter(([k]) => k.startsWith(`${connectionId}|${resourceType}/`))
       .map(([, r]) => r)
-      .filter((r) =>
-        ((r.resource['identifier'] as { system?: string; value?: string }[] | undefined) ?? []).some(
-          (i) => i.system === system && i.value === value,
-        ),
+      .filter(
+        (r) =>
+          r === keyed ||
+          ((r.resource['identifier'] as { system?: string; value?: string }[] | undefined) ?? []).some(
+            (i) => i.system === system && i.value === value,
+          ),
       );
     return Promise.resolve(found);
   }
@@ -88,6 +96,10 @@ export class ScreensChannel implements EhrChannel {
       throw new ValidationError('a write through screens needs the patient it is for', [
         { path: 'context.patient', message: 'required' },
       ]);
+    // Written by this process already: the same key is the same change (this holds even for a form
+    // the map gives no lookup for, whose screens cannot show Steward's reference).
+    const [prior] = await this.search(connectionId, resource.resourceType, { identifier: ifNoneExist });
+    if (prior !== undefined) return { ...prior, created: false };
     const json = resource as Readonly<Record<string, unknown>>;
     const [system = '', key = ''] = ifNoneExist.split('|');
     const referenceKey = `identifier:${system}`;
@@ -119,6 +131,10 @@ export class ScreensChannel implements EhrChannel {
     const id = result.record.id ?? key;
     const created: EhrResource = { resource: { ...json, id }, versionId: undefined };
     this.keep(`${connectionId}|${resource.resourceType}/${id}`, created);
+    this.keys.set(
+      `${connectionId}|${resource.resourceType}|${ifNoneExist}`,
+      `${connectionId}|${resource.resourceType}/${id}`,
+    );
     return { ...created, created: result.record.created };
   }
 
@@ -186,6 +202,7 @@ export class ScreensChannel implements EhrChannel {
     this.written.delete(key);
     this.written.set(key, r);
     if (this.written.size > keptWrites) this.written.delete(this.written.keys().next().value as string);
+    if (this.keys.size > keptWrites) this.keys.delete(this.keys.keys().next().value as string);
   }
 }
 

@@ -49,7 +49,7 @@ export async function relogin(s: RunSession, sign: SignIn, expired: string): Pro
     // A session-expired screen without the sign-in form: the home page leads to the login screen.
     if (expired !== login.screen) await s.page.goto(new URL(s.map.home, s.map.origin).href);
     await s.expect([login.screen]);
-    sign.opened ??= await sign.credentials.forRun(s.runId, s.map.connectionId);
+    sign.opened ??= await sign.credentials.forRun(s.runId, s.map.connectionId, s.map.site);
     const c = sign.opened;
     await s.fill(await one(s, login.username), c.username);
     await s.fill(await one(s, login.password), c.password);

@@ -5,6 +5,7 @@ import { ValidationError } from '@steward/core';
 import { diffScreenMaps } from './map-diff.js';
 import { exampleMap } from './example-map.js';
 import { screenMapProblems, validateScreenMap } from './map-schema.js';
+import { meridianMap } from '../test-kit/meridian-map.js';
 
 const conn = '0b6f0c8e-8d8a-4a47-9d4b-7b1f4d1c2a10';
 type Mutable = Record<string, unknown> & { forms: Record<string, unknown>[]; screens: Record<string, unknown>[] };
@@ -15,6 +16,15 @@ describe('screen map validation', () => {
   it('accepts a complete map', () => {
     assert.deepEqual(screenMapProblems(exampleMap(conn)), []);
     assert.equal(validateScreenMap(exampleMap(conn)).forms[0]?.id, 'task');
+  });
+
+  it("accepts a form's lookup when it names a read of the map and one of its columns", () => {
+    const m = meridianMap('http://127.0.0.1:8080');
+    assert.deepEqual(screenMapProblems(m), []);
+    const wrong = { ...m, forms: m.forms.map((f) => ({ ...f, lookup: { read: 'patient-tasks', column: 'ref' } })) };
+    assert.deepEqual(paths(wrong), ['/forms/0/lookup/column names no column of read patient-tasks']);
+    const none = { ...m, forms: m.forms.map((f) => ({ ...f, lookup: { read: 'inbox', column: 'reference' } })) };
+    assert.deepEqual(paths(none), ['/forms/0/lookup/read names no read of the map']);
   });
 
   it('names the path of each shape problem, unknown fields included, all at once', () => {

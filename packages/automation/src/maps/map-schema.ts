@@ -245,14 +245,20 @@ function meaning(map: ScreenMap, out: ErrorDetail[]): void {
     });
     if (defaults > 1)
       out.push({ path: `/forms/${i}/templates`, message: 'at most one template without `when` (the default)' });
-    if (f.lookup !== undefined && !(map.reads ?? []).some((r) => r.id === f.lookup?.read))
-      out.push({ path: `/forms/${i}/lookup/read`, message: `no read ${f.lookup.read} in this map` });
   });
   const readIds = new Set<string>();
   (map.reads ?? []).forEach((r, i) => {
     if (readIds.has(r.id)) out.push({ path: `/reads/${i}/id`, message: `read ${r.id} is listed twice` });
     readIds.add(r.id);
     ref(r.screen, `/reads/${i}/screen`, ['work']);
+  });
+  // A form's lookup names a read of the map and one of its columns.
+  map.forms.forEach((f, i) => {
+    if (f.lookup === undefined) return;
+    const r = (map.reads ?? []).find((x) => x.id === f.lookup?.read);
+    if (r === undefined) out.push({ path: `/forms/${i}/lookup/read`, message: 'names no read of the map' });
+    else if (!r.columns.some((c) => c.key === f.lookup?.column))
+      out.push({ path: `/forms/${i}/lookup/column`, message: `names no column of read ${r.id}` });
   });
   if (!map.home.startsWith('/')) out.push({ path: '/home', message: 'a path on the origin' });
 }
