@@ -194,7 +194,7 @@ describe('steward automation on the embedded store', () => {
       'maps',
       'diff',
       '--connection',
-      connection,
+      'clinic-screens',
       '--site',
       'north',
       '--version',
@@ -207,7 +207,7 @@ describe('steward automation on the embedded store', () => {
       /changed\s+\/forms\/chart-note\/templates\/default\/fields\/payload~10~1contentString\/label: Note text -> Message/,
     );
     const list = await steward(officer, ['automation', 'maps', 'list']);
-    assert.match(list.stdout, new RegExp(`${connection}\\s+north\\s+2 proposed\\s+1\\s+alice`));
+    assert.match(list.stdout, /clinic-screens\s+north\s+2 proposed\s+1\s+alice/);
     assert.equal((await steward(coordinator, ['automation', 'maps', 'list'])).status, 4);
   });
 
@@ -215,14 +215,14 @@ describe('steward automation on the embedded store', () => {
     const secret = 'a-long-and-secret-password';
     const set = await steward(
       admin,
-      ['automation', 'credentials', 'set', '--connection', connection, '--site', 'north', '--username', 'robot'],
+      ['automation', 'credentials', 'set', '--connection', 'clinic-screens', '--site', 'north', '--username', 'robot'],
       {
         STEWARD_AUTOMATION_PASSWORD: secret,
         STEWARD_AUTOMATION_TOTP_SECRET: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
       },
     );
     assert.equal(set.status, 0, set.stderr);
-    assert.match(set.stdout, /credentials set for .* at north \(with a TOTP secret\), at .* by alice/);
+    assert.match(set.stdout, /credentials set for clinic-screens at north \(with a TOTP secret\), at .* by alice/);
     const list = await steward(admin, ['automation', 'credentials', 'list', '--json']);
     assert.equal(list.status, 0, list.stderr);
     assert.equal(list.stdout.includes(secret), false);

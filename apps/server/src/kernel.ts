@@ -475,13 +475,13 @@ export async function composeKernel(
         new RunValueRetention(clock),
       ]),
     };
-    // A screen map or credentials name a registered connection (enabled or not).
-    const automationConnection = async (id: string): Promise<boolean> => {
+    // A screen map or credentials name a registered connection (enabled or not), by name or id.
+    const automationConnection = async (nameOrId: string): Promise<string | undefined> => {
       try {
-        await connections.get(id);
-        return true;
-      } catch {
-        return false;
+        return (await connections.get(nameOrId)).id;
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+        throw e;
       }
     };
     const kernel: Kernel = {
@@ -524,14 +524,14 @@ export async function composeKernel(
       outbox,
       contactPreferences,
       directory,
-      screenMaps: new ScreenMaps({ db, policy, audit, clock, connectionExists: automationConnection }),
+      screenMaps: new ScreenMaps({ db, policy, audit, clock, resolveConnection: automationConnection }),
       automationCredentials: new AutomationCredentials({
         db,
         cipher,
         policy,
         audit,
         clock,
-        connectionExists: automationConnection,
+        resolveConnection: automationConnection,
         siteOf: async (id) => (await connections.all()).find((c) => c.id === id)?.site,
       }),
       referrals: new ReferralService({ db, policy, audit, directory }),

@@ -8,6 +8,7 @@ import { describe } from 'node:test';
 import { adminTests } from './console-admin.js';
 import { automationTests } from './console-automation.js';
 import { browserSkip, consoleSuite } from './console-harness.js';
+import { mapsTests } from './console-maps.js';
 import { qualityTests } from './console-quality.js';
 import { queueTests } from './console-queues.js';
 import { reviewTests } from './console-review.js';
@@ -23,4 +24,5 @@ describe('the console in Chromium', { skip: browserSkip() }, () => {
   describe('contacts and relationships', () => peopleTests(suite));
   describe('work queues and the patient page', () => queueTests(suite));
   describe('automation runs', () => automationTests(suite));
+  describe('screen maps', () => mapsTests(suite));
 });

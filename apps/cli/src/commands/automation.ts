@@ -23,6 +23,7 @@ import { readSecret } from '../prompt.js';
 /** A map version as the API answers it (apps/server/src/http/contract/automation.ts). */
 interface MapVersion {
   connectionId: string;
+  connectionName?: string;
   site: string;
   version: number;
   status: string;
@@ -48,6 +49,7 @@ interface MapDiff {
 }
 interface CredentialStatus {
   connectionId: string;
+  connectionName?: string;
   site: string;
   hasTotp: boolean;
   version: number;
@@ -150,9 +152,9 @@ export async function mapsPropose(g: GlobalOptions, file: string, o: { note?: st
   });
   if (o.json === true) return printJson(g.io.stdout, v);
   g.io.stdout.write(
-    `proposed version ${v.version} of the map for ${v.connectionId} at ${v.site}${v.basedOn !== null ? ` (on version ${v.basedOn})` : ''}: ` +
+    `proposed version ${v.version} of the map for ${v.connectionName ?? v.connectionId} at ${v.site}${v.basedOn !== null ? ` (on version ${v.basedOn})` : ''}: ` +
       `${v.counts.screens} screens, ${v.counts.forms} forms, ${v.counts.fields} fields\n` +
-      `another person reviews it: steward automation maps diff --connection ${v.connectionId} --site ${v.site} --version ${v.version}\n`,
+      `another person reviews it: steward automation maps diff --connection ${v.connectionName ?? v.connectionId} --site ${v.site} --version ${v.version}\n`,
   );
 }
 
@@ -190,7 +192,7 @@ export async function mapsList(g: GlobalOptions, o: { json?: boolean }): Promise
   printTable(
     g.io.stdout,
     items.map((v) => ({
-      connection: v.connectionId,
+      connection: v.connectionName ?? v.connectionId,
       site: v.site,
       latest: `${v.version} ${v.status}`,
       approved: v.approvedVersion ?? 'none',
@@ -284,7 +286,7 @@ export interface CredentialFlags {
 
 async function stdinLines(g: GlobalOptions): Promise<string[]> {
   let text = '';
-  for await (const chunk of g.io.stdin) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
+  for await (const chunk of g.io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   return text.split(/\r?\n/);
 }
 
@@ -318,7 +320,7 @@ export async function credentialsSet(g: GlobalOptions, o: CredentialFlags): Prom
   );
   if (o.json === true) return printJson(g.io.stdout, s);
   g.io.stdout.write(
-    `credentials set for ${s.connectionId} at ${s.site}${s.hasTotp ? ' (with a TOTP secret)' : ''}, at ${s.setAt} by ${s.setByName ?? s.setBy}\n`,
+    `credentials set for ${s.connectionName ?? s.connectionId} at ${s.site}${s.hasTotp ? ' (with a TOTP secret)' : ''}, at ${s.setAt} by ${s.setByName ?? s.setBy}\n`,
   );
 }
 
@@ -329,7 +331,7 @@ export async function credentialsList(g: GlobalOptions, o: { connection?: string
   printTable(
     g.io.stdout,
     items.map((s) => ({
-      connection: s.connectionId,
+      connection: s.connectionName ?? s.connectionId,
       site: s.site,
       set: `at ${s.setAt} by ${s.setByName ?? s.setBy}`,
       totp: s.hasTotp ? 'yes' : 'no',
@@ -356,7 +358,7 @@ export function automationCommands(p: Command, g: () => GlobalOptions): Command 
     .description(
       "record a person's demonstration of the EHR's screens into a draft screen map (a browser window; or --script to replay steps headless)",
     )
-    .requiredOption('--connection <id>', 'the EHR connection id')
+    .requiredOption('--connection <name>', 'the EHR connection (its name or id)')
     .requiredOption('--site <code>', 'the site the map is for')
     .requiredOption('--url <url>', 'where to start: the EHR’s sign-in page')
     .option('--out <file>', 'where to write the draft map (default screen-map.draft.json)')
@@ -375,7 +377,9 @@ export function automationCommands(p: Command, g: () => GlobalOptions): Command 
     .option('--json', 'print the version as JSON')
     .action((file: string, o: { note?: string; json?: boolean }) => mapsPropose(g(), file, o));
   const target = (c: Command): Command =>
-    c.requiredOption('--connection <id>', 'the EHR connection id').requiredOption('--site <code>', 'the site');
+    c
+      .requiredOption('--connection <name>', 'the EHR connection (its name or id)')
+      .requiredOption('--site <code>', 'the site');
   target(maps.command('review').description('approve or reject a proposed version (not your own)'))
     .requiredOption('--version <n>', 'the version to review')
     .option('--approve', 'approve it: runs follow it from now on')
@@ -423,7 +427,7 @@ export function automationCommands(p: Command, g: () => GlobalOptions): Command 
   credentials
     .command('list')
     .description('which connections and sites have credentials, set when and by whom')
-    .option('--connection <id>', 'only this connection')
+    .option('--connection <name>', 'only this connection (its name or id)')
     .option('--json', 'print as JSON')
     .action((o: { connection?: string; json?: boolean }) => credentialsList(g(), o));
   target(credentials.command('remove').description('remove the credentials of a connection and site')).action(

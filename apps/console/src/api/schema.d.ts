@@ -818,6 +818,7 @@ export type paths = {
     get: {
       parameters: {
         query?: {
+          /** @description the connection’s name or id */
           connectionId?: string;
         };
         header?: never;
@@ -869,6 +870,7 @@ export type paths = {
             'application/json': {
               items: {
                 connectionId: string;
+                connectionName?: string;
                 hasTotp: boolean;
                 /** Format: date-time */
                 setAt: string;
@@ -904,6 +906,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
         };
@@ -962,6 +965,7 @@ export type paths = {
           content: {
             'application/json': {
               connectionId: string;
+              connectionName?: string;
               hasTotp: boolean;
               /** Format: date-time */
               setAt: string;
@@ -981,6 +985,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
         };
@@ -1097,6 +1102,8 @@ export type paths = {
               items: ({
                 basedOn: number | null;
                 connectionId: string;
+                /** @description the connection’s name, while it is enabled */
+                connectionName?: string;
                 counts: {
                   fields: number;
                   forms: number;
@@ -1190,6 +1197,8 @@ export type paths = {
             'application/json': {
               basedOn: number | null;
               connectionId: string;
+              /** @description the connection’s name, while it is enabled */
+              connectionName?: string;
               counts: {
                 fields: number;
                 forms: number;
@@ -1235,6 +1244,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
         };
@@ -1286,6 +1296,8 @@ export type paths = {
               items: {
                 basedOn: number | null;
                 connectionId: string;
+                /** @description the connection’s name, while it is enabled */
+                connectionName?: string;
                 counts: {
                   fields: number;
                   forms: number;
@@ -1334,6 +1346,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
           version: string;
@@ -1385,6 +1398,8 @@ export type paths = {
             'application/json': {
               basedOn: number | null;
               connectionId: string;
+              /** @description the connection’s name, while it is enabled */
+              connectionName?: string;
               counts: {
                 fields: number;
                 forms: number;
@@ -1439,6 +1454,7 @@ export type paths = {
         };
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
           version: string;
@@ -1531,6 +1547,7 @@ export type paths = {
         query?: never;
         header?: never;
         path: {
+          /** @description the connection’s name or id */
           connectionId: string;
           site: string;
           version: string;
@@ -1591,6 +1608,8 @@ export type paths = {
             'application/json': {
               basedOn: number | null;
               connectionId: string;
+              /** @description the connection’s name, while it is enabled */
+              connectionName?: string;
               counts: {
                 fields: number;
                 forms: number;

@@ -41,6 +41,7 @@ const UsersScreen = lazyScreen(() => import('./admin/users-screen.js'), 'UsersSc
 const ContactsScreen = lazyScreen(() => import('./contacts/contacts-screen.js'), 'ContactsScreen');
 const ComplianceScreen = lazyScreen(() => import('./compliance/compliance-screen.js'), 'ComplianceScreen');
 const AutomationScreen = lazyScreen(() => import('./automation/automation-screen.js'), 'AutomationScreen');
+const ScreenMapsScreen = lazyScreen(() => import('./admin/screen-maps-screen.js'), 'ScreenMapsScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
@@ -53,6 +54,12 @@ export const screens: readonly ScreenDef[] = [
   { path: 'policies', title: 'Approval policies', permissions: ['approval_policy.manage'], component: PoliciesScreen },
   { path: 'sites', title: 'Sites', permissions: ['config.manage'], component: SitesScreen },
   { path: 'connections', title: 'EHR connections', permissions: ['config.manage'], component: ConnectionsScreen },
+  {
+    path: 'screen-maps',
+    title: 'Screen maps',
+    permissions: ['automation.maps.propose', 'automation.maps.review'],
+    component: ScreenMapsScreen,
+  },
   {
     path: 'users',
     title: 'Users and access',

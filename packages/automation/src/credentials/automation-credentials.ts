@@ -62,7 +62,8 @@ export interface AutomationCredentialsDeps {
    */
   readonly opener?: Pick<Actor, 'kind' | 'id' | 'name' | 'authMethod'>;
   readonly clock?: Clock;
-  readonly connectionExists?: (connectionId: string) => Promise<boolean>;
+  /** A connection's id from its name or id (the registry's); undefined: unknown. Without it, ids only. */
+  readonly resolveConnection?: (nameOrId: string) => Promise<string | undefined>;
   /** The site of a connection (the connection registry's): which credentials `forRun` opens when the caller names none. */
   readonly siteOf?: (connectionId: string) => Promise<string | undefined>;
 }
@@ -100,10 +101,9 @@ export class AutomationCredentials implements CredentialSource {
       'automation.credentials.manage',
       siteCode.test(input.site) ? { site: input.site } : {},
     );
-    const totp = validate(input);
-    if (this.#d.connectionExists !== undefined && !(await this.#d.connectionExists(input.connectionId)))
-      throw new NotFoundError('EHR connection');
-    const { connectionId, site } = input;
+    const connectionId = await this.#connection(input.connectionId);
+    const totp = validate({ ...input, connectionId });
+    const { site } = input;
     const seal = (column: Column, value: string): Buffer =>
       this.#d.cipher.encrypt(value, context(column, connectionId, site));
     const row = await this.#d.audit.transact(
@@ -145,7 +145,8 @@ export class AutomationCredentials implements CredentialSource {
   }
 
   /** Whether credentials are set for each connection and site the caller manages (never the values). */
-  async status(ctx: RequestContext, connectionId?: string): Promise<CredentialStatus[]> {
+  async status(ctx: RequestContext, connectionRef?: string): Promise<CredentialStatus[]> {
+    const connectionId = connectionRef !== undefined ? await this.#connection(connectionRef) : undefined;
     const { rows } = await this.#d.db.query<Row>(
       `select connection_id, site, username_enc, password_enc, totp_secret_enc, version, set_by, set_at
          from automation_credentials ${connectionId !== undefined ? 'where connection_id = $1' : ''} order by site, connection_id`,
@@ -163,8 +164,9 @@ export class AutomationCredentials implements CredentialSource {
   }
 
   /** Removes the credentials of one connection and site (the automation can no longer sign in there). */
-  async remove(ctx: RequestContext, connectionId: string, site: string): Promise<void> {
+  async remove(ctx: RequestContext, connectionRef: string, site: string): Promise<void> {
     await this.#d.policy.enforce(ctx, 'automation.credentials.manage', { site });
+    const connectionId = await this.#connection(connectionRef);
     await this.#d.audit.transact(
       async (tx) => {
         const { rows } = await tx.query<{ version: number }>(
@@ -250,6 +252,19 @@ export class AutomationCredentials implements CredentialSource {
     // Audited before they are handed out: an opening that cannot be audited does not happen.
     await this.#d.audit.append(entry('success', 'credentials_opened', row));
     return opened;
+  }
+
+  async #connection(ref: string): Promise<string> {
+    const id =
+      this.#d.resolveConnection !== undefined ? await this.#d.resolveConnection(ref) : uuid.test(ref) ? ref : undefined;
+    if (id === undefined) {
+      if (this.#d.resolveConnection === undefined)
+        throw new ValidationError('the automation credentials are not valid', [
+          { path: 'connectionId', message: 'an EHR connection id (UUID)' },
+        ]);
+      throw new NotFoundError('EHR connection');
+    }
+    return id;
   }
 
   async #rowFor(connectionId: string, site: string | undefined): Promise<Row | undefined> {

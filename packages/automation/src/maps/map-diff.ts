@@ -89,7 +89,7 @@ function walkKeyed(a: unknown[], b: unknown[], by: 'id' | 'key', path: string, o
 export function diffScreenMaps(a: ScreenMap | null, b: ScreenMap, from: number | null, to: number): MapDiff {
   const out: MapChange[] = [];
   // A first map is compared with an empty one, so its screens and forms are listed one by one.
-  walk(a ?? { screens: [], forms: [], reads: [] }, b, '', out);
+  walk(a ?? { screens: [], forms: [], ...(b.reads !== undefined ? { reads: [] } : {}) }, b, '', out);
   const screens = new Set<string>();
   const forms = new Set<string>();
   const fields = new Set<string>();

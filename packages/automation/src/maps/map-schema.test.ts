@@ -117,5 +117,10 @@ describe('screen map diff', () => {
     const d = diffScreenMaps(null, exampleMap(conn), null, 1);
     assert.deepEqual(d.summary.screens, ['login', 'patient-search', 'chart', 'task-form']);
     assert.deepEqual(d.summary.forms, ['task']);
+    assert.deepEqual(
+      d.changes.filter((c) => c.change !== 'added'),
+      [],
+      'a first map only adds',
+    );
   });
 });

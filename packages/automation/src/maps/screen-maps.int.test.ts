@@ -40,7 +40,12 @@ for (const target of storeTargets()) {
       audit = await AuditLog.open(db, cipher);
       const grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
-      maps = new ScreenMaps({ db, policy, audit, connectionExists: (id) => Promise.resolve(id !== unknownConn) });
+      maps = new ScreenMaps({
+        db,
+        policy,
+        audit,
+        resolveConnection: (ref) => Promise.resolve(ref === unknownConn ? undefined : ref === 'north-ehr' ? conn : ref),
+      });
       const accounts = new ServiceAccountDirectory({ db, audit, clock: systemClock });
       let n = 0;
       as = async (role, site = '*') => {
@@ -79,6 +84,10 @@ for (const target of storeTargets()) {
       assert.equal(v1.basedOn, null);
       assert.deepEqual(v1.counts, { screens: 4, forms: 1, fields: 4 });
       assert.equal((await maps.show(admin, conn, 'north', 1)).map.version, 1);
+      // A connection named by its name is stored (and found) under its id.
+      const byName = await maps.propose(admin, { ...exampleMap(conn), connectionId: 'north-ehr' });
+      assert.deepEqual([byName.connectionId, byName.version], [conn, 2]);
+      assert.equal((await maps.show(admin, 'north-ehr', 'north', 2)).map.connectionId, conn);
       assert.equal(await maps.current(conn, 'north'), undefined, 'nothing approved yet');
     });
 

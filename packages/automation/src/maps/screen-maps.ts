@@ -65,8 +65,11 @@ export interface ScreenMapsDeps {
     transact<T>(write: (tx: Sql) => Promise<T>, entries: (result: T) => readonly AuditEntryInput[]): Promise<T>;
   };
   readonly clock?: Clock;
-  /** Whether a connection exists (the connection registry's): a map for an unknown one is refused. */
-  readonly connectionExists?: (connectionId: string) => Promise<boolean>;
+  /**
+   * A connection's id from its name or id (the connection registry's), undefined for an unknown one
+   * (refused NOT_FOUND). Without it (tests), connections are named by id only.
+   */
+  readonly resolveConnection?: (nameOrId: string) => Promise<string | undefined>;
 }
 
 interface Row {
@@ -106,13 +109,9 @@ export class ScreenMaps {
   async propose(ctx: RequestContext, candidate: unknown, note?: string): Promise<ScreenMapVersion> {
     const site = siteOfCandidate(candidate);
     await this.#d.policy.enforce(ctx, 'automation.maps.propose', site !== undefined ? { site } : {});
-    const map = validateScreenMap(candidate);
-    if (!uuid.test(map.connectionId))
-      throw new ValidationError('the screen map is not valid', [
-        { path: '/connectionId', message: 'an EHR connection id (UUID)' },
-      ]);
-    if (this.#d.connectionExists !== undefined && !(await this.#d.connectionExists(map.connectionId)))
-      throw new NotFoundError('EHR connection');
+    const valid = validateScreenMap(candidate);
+    // A map may name its connection by name; it is stored under the connection's id.
+    const map: ScreenMap = { ...valid, connectionId: await this.#connection(valid.connectionId, '/connectionId') };
     if (note !== undefined && note.length > 2000)
       throw new ValidationError('the note is too long', [{ path: 'note', message: 'at most 2000 characters' }]);
     const now = this.#clock.now();
@@ -168,6 +167,7 @@ export class ScreenMaps {
     reason?: string,
   ): Promise<ScreenMapVersion> {
     await this.#d.policy.enforce(ctx, 'automation.maps.review', { site });
+    connectionId = await this.#connection(connectionId);
     const why = reason?.trim() ?? '';
     if (decision === 'reject' && why === '')
       throw new ValidationError('a rejection needs a reason', [
@@ -263,7 +263,7 @@ export class ScreenMaps {
   /** Every version of one connection and site, newest first. */
   async history(ctx: RequestContext, connectionId: string, site: string): Promise<ScreenMapVersion[]> {
     await this.#enforceRead(ctx, site);
-    if (!uuid.test(connectionId)) return [];
+    connectionId = await this.#connection(connectionId);
     const { rows } = await this.#d.db.query<Row>(
       `select ${columns} from automation_screen_maps where connection_id = $1 and site = $2 order by version desc`,
       [connectionId, site],
@@ -274,6 +274,7 @@ export class ScreenMaps {
   /** One version with its map. */
   async show(ctx: RequestContext, connectionId: string, site: string, version: number): Promise<ScreenMapRecord> {
     await this.#enforceRead(ctx, site);
+    connectionId = await this.#connection(connectionId);
     const r = await this.#row(this.#d.db, connectionId, site, version);
     return { ...toVersion(r), map: mapOf(r) };
   }
@@ -290,6 +291,7 @@ export class ScreenMaps {
     against?: number,
   ): Promise<MapDiff> {
     await this.#enforceRead(ctx, site);
+    connectionId = await this.#connection(connectionId);
     const to = await this.#row(this.#d.db, connectionId, site, version);
     let from: number | null = against ?? to.based_on;
     if (against === undefined && to.based_on === null && to.status !== 'proposed') {
@@ -302,6 +304,16 @@ export class ScreenMaps {
     }
     const base = from === null ? null : mapOf(await this.#row(this.#d.db, connectionId, site, from));
     return diffScreenMaps(base, mapOf(to), from, version);
+  }
+
+  /** The connection's id, from its name or id; NOT_FOUND for an unknown one (VALIDATION_FAILED naming `path` in a map). */
+  async #connection(ref: string, path?: string): Promise<string> {
+    const id =
+      this.#d.resolveConnection !== undefined ? await this.#d.resolveConnection(ref) : uuid.test(ref) ? ref : undefined;
+    if (id !== undefined) return id;
+    if (path !== undefined && this.#d.resolveConnection === undefined)
+      throw new ValidationError('the screen map is not valid', [{ path, message: 'an EHR connection id (UUID)' }]);
+    throw new NotFoundError('EHR connection');
   }
 
   async #row(sql: Sql, connectionId: string, site: string, version: number, lock = false): Promise<Row> {

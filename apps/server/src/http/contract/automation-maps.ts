@@ -6,11 +6,16 @@
  * names every problem by its JSON pointer.
  */
 import { Type } from 'typebox';
-import { DateTime, JsonBody, JsonObject, List, Maybe, Nullable, SiteCode, Strict, Uuid } from './common.js';
+import { DateTime, JsonBody, JsonObject, List, Maybe, Nullable, SiteCode, Strict } from './common.js';
 
-export const MapParams = Strict({ connectionId: Uuid, site: SiteCode });
+/** An EHR connection by its name (`clinic-screens`) or its id. */
+const ConnectionRef = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+  description: 'the connection’s name or id',
+});
+export const MapParams = Strict({ connectionId: ConnectionRef, site: SiteCode });
 export const MapVersionParams = Strict({
-  connectionId: Uuid,
+  connectionId: ConnectionRef,
   site: SiteCode,
   version: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
 });
@@ -35,6 +40,7 @@ export const ReviewMapBody = Strict({
 const Status = Type.Enum(['proposed', 'approved', 'rejected', 'superseded']);
 export const MapVersion = Type.Object({
   connectionId: Type.String(),
+  connectionName: Maybe(Type.String({ description: 'the connection’s name, while it is enabled' })),
   site: Type.String(),
   version: Type.Integer(),
   status: Status,
@@ -82,9 +88,10 @@ export const SetCredentialsBody = Strict({
   password: Type.String({ minLength: 1, maxLength: 1000 }),
   totpSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'base32, as the EHR showed it' })),
 });
-export const CredentialsQuery = Strict({ connectionId: Type.Optional(Uuid) });
+export const CredentialsQuery = Strict({ connectionId: Type.Optional(ConnectionRef) });
 export const CredentialStatus = Type.Object({
   connectionId: Type.String(),
+  connectionName: Maybe(Type.String()),
   site: Type.String(),
   hasTotp: Type.Boolean(),
   version: Type.Integer(),

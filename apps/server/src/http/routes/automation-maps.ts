@@ -29,15 +29,20 @@ type Named = { proposedBy: string; reviewedBy: string | null };
 
 export function automationMapRoutes(
   app: FastifyInstance,
-  kernel: Pick<Kernel, 'screenMaps' | 'automationCredentials' | 'roster'>,
+  kernel: Pick<Kernel, 'screenMaps' | 'automationCredentials' | 'roster' | 'connections'>,
 ): void {
   const api = typed(app);
-  const withNames = async <T extends Named>(items: readonly T[]) => {
+  // Connections by name, as every other answer names them (an id only for a disabled one).
+  const connectionNames = async (): Promise<Map<string, string>> =>
+    new Map((await kernel.connections.all()).map((c) => [c.id, c.name]));
+  const withNames = async <T extends Named & { connectionId: string }>(items: readonly T[]) => {
     const names = await kernel.roster.actorNames(
       items.flatMap((i) => (i.reviewedBy !== null ? [i.proposedBy, i.reviewedBy] : [i.proposedBy])),
     );
+    const connections = await connectionNames();
     return items.map((i) => ({
       ...i,
+      connectionName: connections.get(i.connectionId),
       proposedByName: names.get(i.proposedBy),
       reviewedByName: i.reviewedBy !== null ? names.get(i.reviewedBy) : undefined,
     }));
@@ -152,9 +157,10 @@ export function automationMapRoutes(
     },
   );
 
-  const statusNames = async <T extends { setBy: string }>(items: readonly T[]) => {
+  const statusNames = async <T extends { setBy: string; connectionId: string }>(items: readonly T[]) => {
     const names = await kernel.roster.actorNames(items.map((i) => i.setBy));
-    return items.map((i) => ({ ...i, setByName: names.get(i.setBy) }));
+    const connections = await connectionNames();
+    return items.map((i) => ({ ...i, setByName: names.get(i.setBy), connectionName: connections.get(i.connectionId) }));
   };
   api.get(
     '/automation/credentials',
