@@ -246,6 +246,10 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
       '--zoneless-times <rule>',
       'times sent without a UTC offset: infer (read in --time-zone, event flagged; default) or refuse (dead-letter)',
     )
+    .option(
+      '--channel <channel>',
+      'fhir-r4 (default) or screens: written through its browser screens by the approved screen map',
+    )
     .option('--fhir-base-url <url>', 'the FHIR R4 base URL')
     .option('--client-id <id>', 'the SMART Backend Services client id')
     .option('--private-key <file>', 'the client private key: a JWK, or a PKCS#8 PEM with --alg and --kid')

@@ -48,6 +48,7 @@ import {
   ConnectionRegistry,
   EhrRuntime,
   type EhrRuntimeOptions,
+  ChannelsByConnection,
   FhirR4Channel,
   GovernedEhr,
   ReferralRuleStore,
@@ -91,6 +92,7 @@ import { RunScreenshotRetention, RunService, RunValueRetention } from '@steward/
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
+import { screensChannel } from './screens-channel.js';
 
 /**
  * The ungoverned directories below `accounts`, for the bootstrap path only: `steward init`'s first
@@ -437,8 +439,42 @@ export async function composeKernel(
     });
     // The one EHR port: FHIR R4 for now, wrapped in the governed decorator. Workflows get its
     // reader; the applier alone gets its writing side.
-    const ehr = new GovernedEhr({
-      channel: new FhirR4Channel(async (connectionId) => (await connectionClients.byId(connectionId)).client.client),
+    // A screen map or credentials name a registered connection (enabled or not), by name or id.
+    const automationConnection = async (nameOrId: string): Promise<string | undefined> => {
+      try {
+        return (await connections.get(nameOrId)).id;
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+        throw e;
+      }
+    };
+    const screenMaps = new ScreenMaps({ db, policy, audit, clock, resolveConnection: automationConnection });
+    const automationCredentials = new AutomationCredentials({
+      db,
+      cipher,
+      policy,
+      audit,
+      clock,
+      resolveConnection: automationConnection,
+      siteOf: async (id) => (await connections.all()).find((c) => c.id === id)?.site,
+    });
+    const automationRuns = new RunService({ db, cipher, policy, audit, clock, patients });
+    // A connection whose channel is `screens` is written through its approved screen map (ADR 0016).
+    const screens = screensChannel({
+      connections,
+      egress,
+      screenMaps,
+      credentials: automationCredentials,
+      runs: automationRuns,
+      patientIdOf: (connectionId, site, ehrId) => ehr.patientId(connectionId, site, ehrId),
+    });
+    const fhirChannel = new FhirR4Channel(
+      async (connectionId) => (await connectionClients.byId(connectionId)).client.client,
+    );
+    const ehr: GovernedEhr = new GovernedEhr({
+      channel: new ChannelsByConnection(async (connectionId) =>
+        (await screens.isScreens(connectionId)) ? screens.channel() : fhirChannel,
+      ),
       policy,
       audit,
       cipher,
@@ -474,15 +510,6 @@ export async function composeKernel(
         new RunScreenshotRetention(clock),
         new RunValueRetention(clock),
       ]),
-    };
-    // A screen map or credentials name a registered connection (enabled or not), by name or id.
-    const automationConnection = async (nameOrId: string): Promise<string | undefined> => {
-      try {
-        return (await connections.get(nameOrId)).id;
-      } catch (e) {
-        if ((e as { code?: unknown }).code === 'NOT_FOUND') return undefined;
-        throw e;
-      }
     };
     const kernel: Kernel = {
       storeKind: db.kind,
@@ -524,20 +551,12 @@ export async function composeKernel(
       outbox,
       contactPreferences,
       directory,
-      screenMaps: new ScreenMaps({ db, policy, audit, clock, resolveConnection: automationConnection }),
-      automationCredentials: new AutomationCredentials({
-        db,
-        cipher,
-        policy,
-        audit,
-        clock,
-        resolveConnection: automationConnection,
-        siteOf: async (id) => (await connections.all()).find((c) => c.id === id)?.site,
-      }),
+      screenMaps,
+      automationCredentials,
       referrals: new ReferralService({ db, policy, audit, directory }),
       followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
-      automationRuns: new RunService({ db, cipher, policy, audit, clock, patients }),
+      automationRuns,
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
       clock,
@@ -566,6 +585,7 @@ export async function composeKernel(
         }
       },
       async close() {
+        await screens.close();
         await egress.close();
         await audit.close();
         await db.close();

@@ -52,6 +52,7 @@ export const errorCodes = {
   EHR_WRONG_PATIENT: { cause: 'user', retryable: false, status: 409, exit: 6 },
   EHR_NOT_SUPPORTED: { cause: 'user', retryable: false, status: 422, exit: 2 },
   SCREEN_HALTED: { cause: 'user', retryable: false, status: 409, exit: 6 },
+  SCREEN_MAP_MISSING: { cause: 'user', retryable: false, status: 409, exit: 6 },
   SCREEN_FIELDS_MISSING: { cause: 'user', retryable: false, status: 422, exit: 2 },
   SCREEN_UNAVAILABLE: { cause: 'operational', retryable: true, status: 503, exit: 8 },
   HL7_INVALID: { cause: 'user', retryable: false, status: 400, exit: 2 },

@@ -6,6 +6,7 @@ export type {
   EhrConnection,
   NewConnection,
   ConnectionSettings,
+  ConnectionChannel,
   MllpSettings,
   RequestBudget,
   PrivateJwk,

@@ -30,6 +30,7 @@ export interface EhrAddFlags {
   readonly requestsPerSecond?: string;
   readonly pollInterval?: string;
   readonly zonelessTimes?: string;
+  readonly channel?: string;
 }
 
 export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Promise<void> {
@@ -52,6 +53,8 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
   const zoneless = o.zonelessTimes;
   if (zoneless !== undefined && zoneless !== 'infer' && zoneless !== 'refuse')
     throw new ValidationError('unknown rule', [{ path: '--zoneless-times', message: 'infer or refuse' }]);
+  if (o.channel !== undefined && o.channel !== 'fhir-r4' && o.channel !== 'screens')
+    throw new ValidationError('unknown channel', [{ path: '--channel', message: 'fhir-r4 or screens' }]);
   const c = await connect(g).request<{ name: string; site: string; vendor: string; fhirBaseUrl: string | null }>(
     'POST',
     '/ehr/connections',
@@ -69,12 +72,16 @@ export async function ehrAdd(g: GlobalOptions, name: string, o: EhrAddFlags): Pr
       ...(rps !== undefined ? { budget: { requestsPerSecond: rps } } : {}),
       ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
       ...(zoneless !== undefined ? { zonelessTimes: zoneless } : {}),
+      ...(o.channel !== undefined ? { channel: o.channel } : {}),
     },
   );
   g.io.stdout.write(
     `EHR connection ${c.name} added for site ${c.site} (${c.vendor}); it acts as service account ehr-${c.name}.\n` +
       (c.fhirBaseUrl !== null
         ? `Register its FHIR server as an egress destination with a BAA if not done yet, then run \`steward ehr check ${c.name}\`.\n`
+        : '') +
+      (o.channel === 'screens'
+        ? `Register the EHR's web origin as an egress destination with a BAA, set the automation account's credentials (steward automation credentials set) and have a screen map approved (steward automation record, maps propose, maps review).\n`
         : ''),
   );
 }

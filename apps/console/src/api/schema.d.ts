@@ -3426,6 +3426,8 @@ export type paths = {
             budget?: {
               requestsPerSecond?: number;
             };
+            /** @enum {unknown} */
+            channel?: 'fhir-r4' | 'screens';
             clientId?: string;
             facilityTimeZone: string;
             fhirBaseUrl?: string;

@@ -55,8 +55,16 @@ export interface MllpSettings {
   readonly tls?: boolean;
 }
 
+/**
+ * How Steward reads and writes a connection: `fhir-r4` (its FHIR API, the default) or `screens`
+ * (its browser screens, through the approved screen map: an EHR without an API for it; ADR 0016).
+ */
+export type ConnectionChannel = 'fhir-r4' | 'screens';
+
 export interface ConnectionSettings {
   readonly budget: RequestBudget;
+  /** Absent: `fhir-r4`. */
+  readonly channel?: ConnectionChannel;
   /** TCP port Steward listens on for this connection's HL7 v2 feed, if it has one. */
   readonly mllpPort?: number;
   readonly mllp?: MllpSettings;
@@ -100,6 +108,8 @@ export interface NewConnection {
   readonly pollIntervalSeconds?: number;
   readonly budget?: Partial<RequestBudget>;
   readonly zonelessTimes?: 'infer' | 'refuse';
+  /** Default `fhir-r4`; `screens` needs an approved screen map and the automation account's credentials. */
+  readonly channel?: ConnectionChannel;
 }
 
 /** The subset of a private JWK Steward needs to sign with; other members are kept as given. */
@@ -167,6 +177,7 @@ export class ConnectionRegistry {
       pollIntervalSeconds: input.pollIntervalSeconds ?? 30,
       serviceAccountId: account.id,
       ...(input.zonelessTimes !== undefined ? { zonelessTimes: input.zonelessTimes } : {}),
+      ...(input.channel !== undefined && input.channel !== 'fhir-r4' ? { channel: input.channel } : {}),
     };
     const sealedKey =
       input.privateKey !== undefined
@@ -308,6 +319,10 @@ function validate(input: NewConnection): void {
     if (input.privateKey === undefined)
       problems.push({ path: 'privateKey', message: 'a FHIR connection needs its SMART private key' });
   }
+  if (input.channel !== undefined && input.channel !== 'fhir-r4' && input.channel !== 'screens')
+    problems.push({ path: 'channel', message: 'fhir-r4 or screens' });
+  if (input.channel === 'screens' && input.fhirBaseUrl !== undefined)
+    problems.push({ path: 'channel', message: 'a screens connection has no FHIR base URL: register the FHIR API as its own connection' });
   if (input.privateKey !== undefined) {
     const k = input.privateKey;
     if (k.d === undefined) problems.push({ path: 'privateKey', message: 'must be a private key (JWK with d)' });

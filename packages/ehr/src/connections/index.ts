@@ -4,6 +4,7 @@ export type {
   EhrConnection,
   NewConnection,
   ConnectionSettings,
+  ConnectionChannel,
   MllpSettings,
   RequestBudget,
   PrivateJwk,

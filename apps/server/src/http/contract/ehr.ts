@@ -134,6 +134,8 @@ export const NewConnectionBody = Strict({
   pollIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
   budget: Type.Optional(Strict({ requestsPerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) })),
   zonelessTimes: Type.Optional(Type.Enum(['infer', 'refuse'])),
+  /** `screens`: written through its browser screens by the approved screen map (no FHIR base URL). */
+  channel: Type.Optional(Type.Enum(['fhir-r4', 'screens'])),
 });
 
 /** A connection just registered: never its key. */
