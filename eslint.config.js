@@ -61,6 +61,8 @@ export default tseslint.config(
       'packages/ehr/src/fhir-r4/**',
       'packages/automation/src/channel/**',
       'apps/server/src/kernel.ts',
+      // The composition of the screens channel, handed to the governed EHR by the kernel.
+      'apps/server/src/screens-channel.ts',
       '**/*.test.ts',
       'bench/**',
     ],

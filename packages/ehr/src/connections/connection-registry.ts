@@ -322,7 +322,10 @@ function validate(input: NewConnection): void {
   if (input.channel !== undefined && input.channel !== 'fhir-r4' && input.channel !== 'screens')
     problems.push({ path: 'channel', message: 'fhir-r4 or screens' });
   if (input.channel === 'screens' && input.fhirBaseUrl !== undefined)
-    problems.push({ path: 'channel', message: 'a screens connection has no FHIR base URL: register the FHIR API as its own connection' });
+    problems.push({
+      path: 'channel',
+      message: 'a screens connection has no FHIR base URL: register the FHIR API as its own connection',
+    });
   if (input.privateKey !== undefined) {
     const k = input.privateKey;
     if (k.d === undefined) problems.push({ path: 'privateKey', message: 'must be a private key (JWK with d)' });
