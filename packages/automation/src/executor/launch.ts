@@ -8,7 +8,19 @@ import { chromium, type Browser } from 'playwright-core';
 export interface LaunchOptions {
   /** Default `STEWARD_CHROMIUM`, else `/usr/bin/chromium`. */
   readonly executablePath?: string;
+  /** A window on the display (a person demonstrating to the recorder). Default: headless. */
+  readonly headed?: boolean;
 }
+
+/** What this machine's Chromium needs: no sandbox (containers), no GPU, nothing in the background. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
 
 function executable(options: LaunchOptions): string {
   return options.executablePath ?? process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -29,14 +41,7 @@ export function browserUnavailable(options: LaunchOptions = {}): string | undefi
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: executable(options),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    headless: options.headed !== true,
+    args: [...chromiumArgs],
   });
 }

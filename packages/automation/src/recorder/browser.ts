@@ -1,26 +1,16 @@
 /**
- * @module Debian's Chromium for a demonstration, launched the one way that works on these machines:
- * no downloaded browser, no sandbox, nothing fetched in the background. Headed when a person
- * demonstrates on a display; headless to replay a scripted demonstration.
+ * @module Debian's Chromium for a demonstration: the executor's one launch (no downloaded browser,
+ * no sandbox, nothing fetched in the background), headed when a person demonstrates on a display,
+ * headless to replay a scripted demonstration.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumArgs, launchBrowser } from '../executor/launch.js';
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-] as const;
+export { chromiumArgs };
 
 export function launchRecorderBrowser(options: {
   readonly headed: boolean;
   readonly executablePath?: string;
 }): Promise<Browser> {
-  return chromium.launch({
-    executablePath: options.executablePath ?? process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium',
-    headless: !options.headed,
-    args: [...chromiumArgs],
-  });
+  return launchBrowser(options);
 }
