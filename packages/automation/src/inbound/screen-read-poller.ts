@@ -7,7 +7,7 @@
 import type { ScreenReadResult, ScreenReads } from './screen-reads.js';
 
 export interface ScreenReadPollerOptions {
-  readonly reads: ScreenReads;
+  readonly reads: Pick<ScreenReads, 'read'>;
   /** The connections to read, asked at every tick (those with an approved map that has the read). */
   readonly connections: () => Promise<readonly string[]>;
   /** The read to run (default `schedule`), for today in each connection's zone. */

@@ -1,0 +1,81 @@
+// A schedule row as an appointment event: the vocabulary, the zone, the patient's link, reschedules.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { meridianMap } from '../test-kit/meridian-map.js';
+import type { ReadSpec, ScreenMap } from '../model/screen-map.js';
+import { appointmentEvent, readAppointmentRow } from './read-appointments.js';
+
+const base = meridianMap('https://ehr.example.org');
+const read: ReadSpec = {
+  id: 'day-list',
+  screen: 'task-list',
+  open: [],
+  table: { role: 'table', name: 'Day list' },
+  columns: [
+    { key: 'id', header: 'Booking' },
+    { key: 'time', header: 'Start' },
+    { key: 'patient', header: 'Patient' },
+    { key: 'status', header: 'State' },
+  ],
+  rows: 'appointment',
+  values: { status: { Scheduled: 'booked', 'Checked  in': 'arrived', Odd: 'maybe' } },
+  formats: { time: 'h:mm a' },
+};
+const map: ScreenMap = { ...base, reads: [read] };
+const chart = base.screens.find((s) => s.id === base.patientSearch.chart)?.path ?? '';
+const link = `https://ehr.example.org${chart.replace(/:\w+/, 'p-42')}`;
+const row = (over: Record<string, string> = {}): Record<string, string> => ({
+  id: 'A-7',
+  time: '9:30 AM',
+  patient: 'Quill, Ada',
+  status: 'Scheduled',
+  '@href:patient': link,
+  ...over,
+});
+
+describe('a schedule row as an appointment', () => {
+  it("reads the time on the day in the connection's zone, the status by the vocabulary (normalised), the patient by the chart link", () => {
+    const r = readAppointmentRow(map, read, row(), '2027-01-12', 'Europe/London');
+    assert.deepEqual(r, {
+      ok: true,
+      id: 'A-7',
+      status: 'booked',
+      start: '2027-01-12T09:30:00+00:00',
+      patient: { ehrId: 'p-42', identifiers: [] },
+    });
+    const summer = readAppointmentRow(map, read, row({ status: 'checked in' }), '2027-07-12', 'Europe/London');
+    assert.equal(summer.ok && summer.start, '2027-07-12T09:30:00+01:00');
+    assert.equal(summer.ok && summer.status, 'arrived');
+  });
+
+  it('refuses what it cannot read, naming the column and never the value', () => {
+    const reason = (over: Record<string, string>): string => {
+      const r = readAppointmentRow(map, read, row(over), '2027-01-12', 'Europe/London');
+      return r.ok ? 'read' : r.reason;
+    };
+    assert.equal(
+      reason({ status: 'Seen by Dr Who' }),
+      "the State column shows a text the map's read day-list does not list",
+    );
+    assert.equal(
+      reason({ status: 'Odd' }),
+      "the map's read day-list translates the State column to no appointment status",
+    );
+    assert.equal(reason({ time: '25:99' }), 'the Start column is not a time as h:mm a');
+    assert.equal(reason({ id: ' ' }), 'the Booking column is empty');
+    assert.equal(
+      reason({ '@href:patient': 'https://elsewhere.example/patients/p-42' }),
+      'the Patient column has no link to a chart the map knows, and no identifier column',
+    );
+  });
+
+  it('decides the events FHIR polling decides, and a reschedule against the last state read', () => {
+    const at9 = { status: 'booked' as const, start: '2027-01-12T09:00:00+00:00' };
+    const at10 = { status: 'booked' as const, start: '2027-01-12T10:00:00+00:00' };
+    assert.deepEqual(appointmentEvent(at9, undefined), { type: 'appointment.booked' });
+    assert.deepEqual(appointmentEvent(at10, at9), { type: 'appointment.rescheduled', previousStart: at9.start });
+    assert.deepEqual(appointmentEvent({ ...at9, status: 'arrived' }, at9), { type: 'appointment.checked-in' });
+    assert.deepEqual(appointmentEvent({ ...at9, status: 'noshow' }, at9), { type: 'appointment.no-show' });
+    assert.equal(appointmentEvent({ ...at9, status: 'proposed' }, undefined), undefined);
+  });
+});
