@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { meridianMap } from '../test-kit/meridian-map.js';
 import type { ReadSpec, ScreenMap } from '../model/screen-map.js';
-import { appointmentEvent, readAppointmentRow } from './read-appointments.js';
+import { appointmentEvent, appointmentRows } from './read-appointments.js';
 
 const base = meridianMap('https://ehr.example.org');
 const read: ReadSpec = {
@@ -35,22 +35,21 @@ const row = (over: Record<string, string> = {}): Record<string, string> => ({
 
 describe('a schedule row as an appointment', () => {
   it("reads the time on the day in the connection's zone, the status by the vocabulary (normalised), the patient by the chart link", () => {
-    const r = readAppointmentRow(map, read, row(), '2027-01-12', 'Europe/London');
+    const r = appointmentRows.read(map, read, row(), '2027-01-12', 'Europe/London');
     assert.deepEqual(r, {
       ok: true,
       id: 'A-7',
-      status: 'booked',
-      start: '2027-01-12T09:30:00+00:00',
+      state: { status: 'booked', start: '2027-01-12T09:30:00+00:00' },
       patient: { ehrId: 'p-42', identifiers: [] },
     });
-    const summer = readAppointmentRow(map, read, row({ status: 'checked in' }), '2027-07-12', 'Europe/London');
-    assert.equal(summer.ok && summer.start, '2027-07-12T09:30:00+01:00');
-    assert.equal(summer.ok && summer.status, 'arrived');
+    const summer = appointmentRows.read(map, read, row({ status: 'checked in' }), '2027-07-12', 'Europe/London');
+    assert.equal(summer.ok && summer.state.start, '2027-07-12T09:30:00+01:00');
+    assert.equal(summer.ok && summer.state.status, 'arrived');
   });
 
   it('refuses what it cannot read, naming the column and never the value', () => {
     const reason = (over: Record<string, string>): string => {
-      const r = readAppointmentRow(map, read, row(over), '2027-01-12', 'Europe/London');
+      const r = appointmentRows.read(map, read, row(over), '2027-01-12', 'Europe/London');
       return r.ok ? 'read' : r.reason;
     };
     assert.equal(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Appointment } from '@medplum/fhirtypes';
+import type { Appointment, Task } from '@medplum/fhirtypes';
 import type { EhrEvent, EhrEventInput } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
 import { MemoryInboundJournal, changeEvents } from '@steward/ehr';
@@ -159,6 +159,48 @@ describe('screen reads of the sandbox EHR schedule into the inbound journal', { 
       lake,
       (await byConnection('c-north')).filter((e) => !e.endsWith('appointment.booked')),
     );
+  });
+
+  it("files the clinic's open tasks as the task events FHIR polling files, and a change of status as an update", async () => {
+    const [p1 = '', p2 = ''] = patients;
+    const postTask = async (patient: string, status: string, due?: string): Promise<string> => {
+      const res = await fhirFetch(ehr, token, 'POST', 'Task', {
+        resourceType: 'Task',
+        status,
+        intent: 'order',
+        description: 'Call back about the referral',
+        for: { reference: `Patient/${patient}` },
+        ...(due !== undefined ? { restriction: { period: { end: due } } } : {}),
+      });
+      assert.equal(res.status, 201);
+      return res.json.id as string;
+    };
+    const first = await postTask(p1, 'requested', '2027-04-01');
+    await postTask(p2, 'in-progress');
+    const tasks = new ScreenReads({ ...deps, maps: () => Promise.resolve(sandboxMap('summit', ehr.url, 'c-tasks')) });
+    const result = await tasks.read('c-tasks', 'task-list');
+    assert.equal(result.refused, 0);
+    const open = (
+      await fhirFetch(ehr, token, 'GET', 'Task?status=draft,requested,received,accepted,ready,in-progress,on-hold')
+    ).json.entry
+      .map((e: { resource: Task }) => e.resource)
+      .flatMap((t: Task) =>
+        changeEvents(t, undefined, { connectionId: 'c-tasks', channel: 'fhir-poll', timeZone: zone }),
+      );
+    assert.equal(result.events, open.length);
+    const taskSeen = (e: EhrEventInput): string => {
+      const f = e.facts.kind === 'Task' ? e.facts : undefined;
+      return [f?.ehrId, e.type, f?.status, f?.dueDate ?? '-', e.patient.ehrId].join(' ');
+    };
+    const filed = (await journal.events(0, 1000)).filter((e) => e.connectionId === 'c-tasks');
+    assert.deepEqual(filed.map(taskSeen).sort(), open.map(taskSeen).sort());
+    assert.ok(filed.some((e) => taskSeen(e) === `${first} task.created requested 2027-04-01 ${p1}`));
+    const current = (await fhirFetch(ehr, token, 'GET', `Task/${first}`)).json as Task;
+    assert.equal((await fhirFetch(ehr, token, 'PUT', `Task/${first}`, { ...current, status: 'accepted' })).status, 200);
+    const after = await tasks.read('c-tasks', 'task-list');
+    assert.equal(after.events, 1);
+    const [update] = (await journal.events(0, 1000)).filter((e) => e.connectionId === 'c-tasks').slice(-1);
+    assert.equal(update === undefined ? '' : taskSeen(update), `${first} task.updated accepted 2027-04-01 ${p1}`);
   });
 
   it('puts a row whose status the map does not know on the attention list, naming the column', async () => {

@@ -6,16 +6,18 @@
  * `subject`), as the FHIR poller files one message per resource version. Workflows cannot tell
  * where an event came from.
  *
- * Dedup: a message's key is the row's content hash, and an event's change key is the appointment
- * and its status (and, for `booked`, its start), so a re-read of an unchanged schedule files
- * nothing and a changed row files only its change. A row the mapping cannot understand goes to
- * the dead-letter list (the connection's attention list) naming the column, once per content.
+ * Dedup: a message's key is the row's content hash, and an event's change key is the record and
+ * its state (an appointment's status, and its start when booked; a task's status and due date), so
+ * a re-read of an unchanged screen files nothing and a changed row files only its change. A row the
+ * mapping cannot understand goes to the dead-letter list (the connection's attention list) naming
+ * the column, once per content.
  *
- * Known limits: a reschedule (`appointment.rescheduled`) is recognised against the state this
- * process last read; after a restart the first read files the current status (as a FHIR poll's
- * first sync does, without a previous version). An appointment rebooked at a start it was booked at
- * before is the same change key, so it is not filed again. Rows that leave the screen (a deleted
- * appointment) file nothing: the screen does not say what happened to them.
+ * Known limits: a reschedule (`appointment.rescheduled`) or a task's update (`task.updated`) is
+ * recognised against the state this process last read; after a restart the first read files the
+ * current state (as a FHIR poll's first sync does, without a previous version: `booked`,
+ * `task.created`). A record back in a state it had before is the same change key, so it is not filed
+ * again. Rows that leave the screen (a deleted appointment, a task completed off an open-task list)
+ * file nothing: the screen does not say what happened to them.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -33,7 +35,9 @@ import type { ReadRow } from '../executor/read-rows.js';
 import type { ReadSpec, ScreenMap } from '../model/screen-map.js';
 import { haltError } from '../channel/screens.channel.js';
 import type { RunJournal } from '../channel/run-journal.js';
-import { appointmentEvent, appointmentFacts, readAppointmentRow } from './read-appointments.js';
+import { appointmentRows } from './read-appointments.js';
+import { taskRows } from './read-tasks.js';
+import type { RowReader } from './row-reader.js';
 
 export interface ScreenReadsDeps {
   readonly executor: ScreenExecutor;
@@ -65,8 +69,8 @@ const keptStates = 20_000;
 
 export class ScreenReads {
   private readonly clock: Clock;
-  /** `connection|Appointment/<id>` → the status and start last read. */
-  private readonly last = new Map<string, StateOf>();
+  /** `connection|Appointment/<id>` → the state last read (appointment or task). */
+  private readonly last = new Map<string, unknown>();
 
   constructor(private readonly d: ScreenReadsDeps) {
     this.clock = d.clock ?? systemClock;
@@ -74,15 +78,16 @@ export class ScreenReads {
 
   /**
    * Reads `readId` of the connection's map (for `day`, YYYY-MM-DD, default today in the
-   * connection's zone) as one recorded run and files its rows. A halted run throws the screens
-   * channel's error (its reason and detail, no values); nothing is filed then.
+   * connection's zone, when the read has a day field) as one recorded run and files its rows. A
+   * halted run throws the screens channel's error (its reason and detail, no values); nothing is
+   * filed then.
    */
   async read(connectionId: string, readId: string, day?: string): Promise<ScreenReadResult> {
     const map = await this.d.maps(connectionId);
     const read = map.reads?.find((r) => r.id === readId);
     if (read === undefined) throw new UserError('EHR_NOT_SUPPORTED', `the screen map has no read ${readId}`);
-    if (read.rows !== 'appointment')
-      throw new UserError('EHR_NOT_SUPPORTED', `the screen map's read ${readId} does not say its rows are events`);
+    if (read.rows === undefined)
+      throw new UserError('EHR_NOT_SUPPORTED', `the screen map's read ${readId} does not say what its rows are`);
     const zone = await this.d.timeZone(connectionId);
     const on = day ?? DateTime.fromJSDate(this.clock.now(), { zone }).toISODate() ?? '';
     const run = await this.d.runs.begin({
@@ -103,34 +108,37 @@ export class ScreenReads {
     });
     await run.finish(result.outcome);
     if (result.outcome.status === 'halted' || result.rows === undefined) throw haltError(result.outcome);
-    const filed = await this.file(map, read, result.rows, on, zone);
+    const reader = (read.rows === 'task' ? taskRows : appointmentRows) as RowReader<unknown>;
+    const filed = await this.file(map, read, reader, result.rows, read.day !== undefined ? on : undefined, zone);
     return { runId: run.runId, rows: result.rows.length, ...filed };
   }
 
   private async file(
     map: ScreenMap,
     read: ReadSpec,
+    reader: RowReader<unknown>,
     rows: readonly ReadRow[],
-    day: string,
+    day: string | undefined,
     zone: string,
   ): Promise<Omit<ScreenReadResult, 'runId' | 'rows'>> {
     const connectionId = map.connectionId;
     const journal = this.d.journal(connectionId);
     const receivedAt = this.clock.now();
     const occurredAt = DateTime.fromJSDate(receivedAt, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
-    const good: { message: InboundMessage; events: EhrEventInput[]; key: string; state: StateOf }[] = [];
+    const type = reader.resourceType;
+    const good: { message: InboundMessage; events: EhrEventInput[]; key: string; state: unknown }[] = [];
     let refused = 0;
     let duplicates = 0;
     for (const row of rows) {
-      const raw = JSON.stringify({ read: read.id, day, row });
+      const raw = JSON.stringify({ read: read.id, ...(day !== undefined ? { day } : {}), row });
       const hash = createHash('sha256').update(raw, 'utf8').digest('hex').slice(0, 32);
-      const reading = readAppointmentRow(map, read, row, day, zone);
+      const reading = reader.read(map, read, row, day ?? '', zone);
       const message: InboundMessage = {
         connectionId,
         channel: 'screens',
-        messageKey: `${read.id}/${day}/${reading.id ?? 'row'}/${hash}`,
+        messageKey: `${read.id}/${day ?? '-'}/${type}/${reading.id ?? 'row'}/${hash}`,
         raw,
-        messageType: 'Appointment',
+        messageType: type,
         receivedAt,
         ...(reading.ok ? { subject: reading.patient } : {}),
       };
@@ -140,8 +148,8 @@ export class ScreenReads {
         else refused++;
         continue;
       }
-      const key = `${connectionId}|Appointment/${reading.id}`;
-      const decided = appointmentEvent(reading, this.last.get(key));
+      const key = `${connectionId}|${type}/${reading.id}`;
+      const decided = reader.event(reading.id, reading.state, this.last.get(key));
       const events: EhrEventInput[] =
         decided === undefined
           ? []
@@ -150,14 +158,14 @@ export class ScreenReads {
                 type: decided.type,
                 connectionId,
                 channel: 'screens',
-                dedupKey: `screens:Appointment/${reading.id}/${reading.status}${reading.status === 'booked' ? `@${reading.start}` : ''}`,
+                dedupKey: reader.changeKey(reading.id, reading.state),
                 occurredAt,
                 patient: reading.patient,
-                facts: appointmentFacts(reading, decided.previousStart),
-                sourceRef: `Appointment/${reading.id}`,
+                facts: decided.facts,
+                sourceRef: `${type}/${reading.id}`,
               },
             ];
-      good.push({ message, events, key, state: reading });
+      good.push({ message, events, key, state: reading.state });
     }
     const outcomes: readonly ReceiveOutcome[] =
       journal.receiveMany !== undefined
@@ -173,14 +181,12 @@ export class ScreenReads {
     return { events, duplicates, refused };
   }
 
-  private remember(key: string, state: StateOf): void {
+  private remember(key: string, state: unknown): void {
     this.last.delete(key);
     this.last.set(key, state);
     if (this.last.size > keptStates) this.last.delete(this.last.keys().next().value as string);
   }
 }
-
-type StateOf = Extract<ReturnType<typeof readAppointmentRow>, { ok: true }>;
 
 async function sequential<T, R>(items: readonly T[], f: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];

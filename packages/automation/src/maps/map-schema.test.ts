@@ -61,7 +61,7 @@ describe('screen map validation', () => {
       '/reads/0/columns a read of appointments needs a column with key status',
     ]);
     assert.deepEqual(paths(withRead({ rows: 'schedule', values: { status: { Booked: 7 } } })), [
-      '/reads/0/rows one of appointment',
+      '/reads/0/rows one of appointment, task',
       '/reads/0/values/status/Booked a string',
     ]);
     assert.deepEqual(paths(withRead({ values: { status: { Booked: 'booked' } }, formats: { when: 'HH:mm' } })), [

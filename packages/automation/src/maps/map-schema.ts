@@ -163,7 +163,7 @@ const read = obj({
   table: element,
   columns: list(obj({ key: str({ max: 100 }), header: name, synonyms: opt(list(name, { max: 20 })) }), { min: 1 }),
   day: opt(obj({ field: element, format: str({ max: 40 }), submit: element })),
-  rows: opt(oneOf('appointment')),
+  rows: opt(oneOf('appointment', 'task')),
   values: opt(record(record(str({ max: 100 }), 200), 20)),
   formats: opt(record(str({ max: 40 }), 20)),
 });
@@ -269,10 +269,11 @@ function meaning(map: ScreenMap, out: ErrorDetail[]): void {
     readIds.add(r.id);
     ref(r.screen, `/reads/${i}/screen`, ['work']);
     // What a read turns into events needs the columns it reads them from.
-    if (r.rows === 'appointment')
-      for (const key of ['id', 'time', 'patient', 'status'])
-        if (!r.columns.some((c) => c.key === key))
-          out.push({ path: `/reads/${i}/columns`, message: `a read of appointments needs a column with key ${key}` });
+    const needs =
+      r.rows === 'appointment' ? ['id', 'time', 'patient', 'status'] : r.rows === 'task' ? ['patient', 'status'] : [];
+    for (const key of needs)
+      if (!r.columns.some((c) => c.key === key))
+        out.push({ path: `/reads/${i}/columns`, message: `a read of ${r.rows ?? ''}s needs a column with key ${key}` });
     for (const key of [...Object.keys(r.values ?? {}), ...Object.keys(r.formats ?? {})])
       if (!r.columns.some((c) => c.key === key))
         out.push({ path: `/reads/${i}`, message: `values or formats name ${key}, which is no column of the read` });

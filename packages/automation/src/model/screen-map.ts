@@ -128,10 +128,12 @@ export interface ReadSpec {
   readonly day?: { readonly field: ElementSpec; readonly format: string; readonly submit: ElementSpec };
   /**
    * What each row is, when the read's rows become inbound events (`ScreenReads`): `appointment`
-   * (columns `id`, `time`, `patient`, `status`, optionally `type`). Without it the read only looks
-   * things up (a form's `lookup`).
+   * (columns `id`, `time`, `patient`, `status`) or `task` (columns `patient`, `status`, optionally
+   * `due`; the task named by an `id` column or a cell's link to the Task form's `after` screen).
+   * The patient is the EHR id in the `patient` cell's link to the chart, and/or `identifier:<system>`
+   * columns. Without it the read only looks things up (a form's `lookup`).
    */
-  readonly rows?: 'appointment';
+  readonly rows?: 'appointment' | 'task';
   /**
    * Per column key: the text a clinic's screen shows → Steward's code (`status`: `Checked in` →
    * `arrived`, a FHIR Appointment status). Texts match normalised (case, spacing); a text not listed
