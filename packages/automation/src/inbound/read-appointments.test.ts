@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { meridianMap } from '../test-kit/meridian-map.js';
 import type { ReadSpec, ScreenMap } from '../model/screen-map.js';
 import { appointmentEvent, appointmentRows } from './read-appointments.js';
+import { taskRows } from './read-tasks.js';
 
 const base = meridianMap('https://ehr.example.org');
 const read: ReadSpec = {
@@ -76,5 +77,61 @@ describe('a schedule row as an appointment', () => {
     assert.deepEqual(appointmentEvent({ ...at9, status: 'arrived' }, at9), { type: 'appointment.checked-in' });
     assert.deepEqual(appointmentEvent({ ...at9, status: 'noshow' }, at9), { type: 'appointment.no-show' });
     assert.equal(appointmentEvent({ ...at9, status: 'proposed' }, undefined), undefined);
+  });
+});
+
+describe('a task list row as a task', () => {
+  const tasks: ReadSpec = {
+    id: 'tasks',
+    screen: 'task-list',
+    open: [],
+    table: { role: 'table', name: 'Tasks' },
+    columns: [
+      { key: 'description', header: 'Task' },
+      { key: 'patient', header: 'Patient' },
+      { key: 'due', header: 'Due' },
+      { key: 'status', header: 'State' },
+    ],
+    rows: 'task',
+    values: { status: { Open: 'requested', 'In hand': 'in-progress' } },
+    formats: { due: 'dd.MM.yyyy' },
+  };
+  const taskMap: ScreenMap = { ...base, reads: [tasks] };
+  const taskRow = (over: Record<string, string> = {}): Record<string, string> => ({
+    description: 'Call back',
+    '@href:description': 'https://ehr.example.org/patients/p-42/tasks/t-9',
+    patient: 'Quill, Ada',
+    '@href:patient': link,
+    due: '02.05.2027',
+    status: 'Open',
+    ...over,
+  });
+
+  it("names the task by its page's link, reads the due date in the screen's format, and files created then updated", () => {
+    const r = taskRows.read(taskMap, tasks, taskRow(), '', 'UTC');
+    assert.deepEqual(r, {
+      ok: true,
+      id: 't-9',
+      patient: { ehrId: 'p-42', identifiers: [] },
+      state: { status: 'requested', due: '2027-05-02' },
+    });
+    const state = r.ok ? r.state : { status: 'requested' as const };
+    assert.equal(taskRows.event('t-9', state, undefined)?.type, 'task.created');
+    assert.equal(taskRows.event('t-9', { ...state, status: 'in-progress' }, state)?.type, 'task.updated');
+    assert.notEqual(taskRows.changeKey('t-9', state), taskRows.changeKey('t-9', { ...state, status: 'in-progress' }));
+  });
+
+  it('refuses a row it cannot name or read, naming the column', () => {
+    const reason = (over: Record<string, string>): string => {
+      const r = taskRows.read(taskMap, tasks, taskRow(over), '', 'UTC');
+      return r.ok ? 'read' : r.reason;
+    };
+    assert.equal(
+      reason({ '@href:description': 'https://ehr.example.org/home' }),
+      "no column names the task (an id column, or a link to the task's page)",
+    );
+    assert.equal(reason({ due: 'soon' }), 'the Due column is not a date as dd.MM.yyyy');
+    assert.equal(reason({ status: 'Parked' }), "the State column shows a text the map's read tasks does not list");
+    assert.equal(reason({ due: '' }), 'read');
   });
 });

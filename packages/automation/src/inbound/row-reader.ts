@@ -51,7 +51,7 @@ const { URLPattern } = globalThis as unknown as {
   };
 };
 
-/** The EHR id in a link to one of the map's screens (its contract's one path parameter). */
+/** The EHR id in a link to one of the map's screens (its contract's one path parameter, or `:id`). */
 export function linkedId(map: ScreenMap, screenId: string | undefined, href: string | undefined): string | undefined {
   const contract = map.screens.find((s) => s.id === screenId);
   if (href === undefined || contract === undefined) return undefined;
@@ -63,8 +63,10 @@ export function linkedId(map: ScreenMap, screenId: string | undefined, href: str
   }
   if (url.origin !== new URL(map.origin).origin) return undefined;
   const groups = new URLPattern({ pathname: contract.path }).exec({ pathname: url.pathname })?.pathname.groups ?? {};
+  // Its one parameter, or the one named `id` (`/patients/:patient/tasks/:id`).
   const values = Object.values(groups).filter((v): v is string => v !== undefined && v !== '');
-  return values.length === 1 ? decodeURIComponent(values[0] as string) : undefined;
+  const id = groups['id'] ?? (values.length === 1 ? values[0] : undefined);
+  return id === undefined || id === '' ? undefined : decodeURIComponent(id);
 }
 
 /** The patient a row is about: the EHR id in its `patient` cell's chart link, and identifier columns. */

@@ -109,7 +109,9 @@ export class ScreenReads {
     await run.finish(result.outcome);
     if (result.outcome.status === 'halted' || result.rows === undefined) throw haltError(result.outcome);
     const reader = (read.rows === 'task' ? taskRows : appointmentRows) as RowReader<unknown>;
-    const filed = await this.file(map, read, reader, result.rows, read.day !== undefined ? on : undefined, zone);
+    // A schedule without a day field shows today's: its times are read on today's date.
+    const dayRead = read.day !== undefined || read.rows === 'appointment' ? on : undefined;
+    const filed = await this.file(map, read, reader, result.rows, dayRead, zone);
     return { runId: run.runId, rows: result.rows.length, ...filed };
   }
 
