@@ -138,6 +138,7 @@ const north: Variant = {
   appointmentStatusText: {
     booked: 'Booked',
     arrived: 'Arrived',
+    'checked-in': 'Checked in',
     fulfilled: 'Completed',
     cancelled: 'Cancelled',
     noshow: 'No show',
@@ -234,6 +235,7 @@ const lakeside: Variant = {
   appointmentStatusText: {
     booked: 'Scheduled',
     arrived: 'Checked in',
+    'checked-in': 'Ready for clinician',
     fulfilled: 'Seen',
     cancelled: 'Cancelled',
     noshow: 'DNA',
@@ -330,6 +332,7 @@ const summit: Variant = {
   appointmentStatusText: {
     booked: 'Confirmed',
     arrived: 'Here',
+    'checked-in': 'Roomed',
     fulfilled: 'Done',
     cancelled: 'Canceled',
     noshow: 'No-show',
