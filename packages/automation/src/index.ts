@@ -32,8 +32,17 @@ export {
   type ExecutorOptions,
   type PatientReadResult,
   type RunRequest,
+  type ScreenReadResult as ScreenReadRun,
   type WriteResult,
 } from './executor/executor.js';
+export type { ReadRow } from './executor/read-rows.js';
+export {
+  ScreenReads,
+  ScreenReadPoller,
+  type ScreenReadsDeps,
+  type ScreenReadResult,
+  type ScreenReadPollerOptions,
+} from './inbound/index.js';
 export type { WriteJob, WrittenRecord } from './executor/write-form.js';
 export { RunHalt } from './executor/session.js';
 export { ScreensChannel, haltError, type ScreensChannelDeps } from './channel/screens.channel.js';

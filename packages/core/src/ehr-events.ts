@@ -33,8 +33,8 @@ export const ehrEventTypes = [
 ] as const;
 export type EhrEventType = (typeof ehrEventTypes)[number];
 
-/** Which channel an event arrived on. */
-export type EhrEventChannel = 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
+/** Which channel an event arrived on (`screens`: read off an EHR's screens by a governed run, issue 17). */
+export type EhrEventChannel = 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox' | 'screens';
 
 /** How Steward finds the patient an event is about: the EHR's id and/or identifiers (MRN …). */
 export interface PatientRef {

@@ -3717,7 +3717,7 @@ export type paths = {
               };
               items: {
                 /** @enum {unknown} */
-                channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox';
+                channel: 'fhir-subscription' | 'fhir-poll' | 'hl7v2' | 'sandbox' | 'screens';
                 connectionId: string;
                 /** @enum {unknown} */
                 kind: 'dead-letter' | 'control-id-reused' | 'patient-not-found' | 'ignored';

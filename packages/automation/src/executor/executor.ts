@@ -17,6 +17,7 @@ import { RunHalt, RunSession, SessionExpired } from './session.js';
 import { Semaphore } from './semaphore.js';
 import { bannerIdentifiers, checkBanner, openPatient, relogin, type SignIn } from './patient.js';
 import { writeForm, type WriteJob, type WrittenRecord } from './write-form.js';
+import { readRows, type ReadRow } from './read-rows.js';
 import type { EhrIdentifier } from '@steward/core';
 
 export interface ExecutorOptions {
@@ -52,6 +53,12 @@ export interface PatientReadResult {
   readonly outcome: RunOutcome;
   /** When done: the identifiers the chart's banner shows. */
   readonly identifiers?: readonly EhrIdentifier[];
+}
+
+export interface ScreenReadResult {
+  readonly outcome: RunOutcome;
+  /** When done: the table's rows, cells by column key (`@href` / `@href:<key>`: the row's and cells' links). */
+  readonly rows?: readonly ReadRow[];
 }
 
 export class ScreenExecutor {
@@ -116,6 +123,27 @@ export class ScreenExecutor {
       }
     });
     return identifiers === undefined ? { outcome } : { outcome, identifiers };
+  }
+
+  /**
+   * Reads one of the map's screen reads (a day's schedule, a task list) into rows keyed by its
+   * columns: navigation and the day field only, nothing written. A session that expires mid-read
+   * signs in again and reads from the start.
+   */
+  async read(request: RunRequest & { readonly readId: string; readonly day?: string }): Promise<ScreenReadResult> {
+    let rows: ReadRow[] | undefined;
+    const outcome = await this.run(request, async (s, sign) => {
+      for (;;) {
+        try {
+          rows = await readRows(s, request.readId, request.day);
+          return;
+        } catch (e) {
+          if (!(e instanceof SessionExpired)) throw e;
+          await relogin(s, sign, e.screen);
+        }
+      }
+    });
+    return rows === undefined ? { outcome } : { outcome, rows };
   }
 
   /** The wrong-chart check alone, on a chart already open (exported for the channel's reads). */

@@ -78,7 +78,10 @@ export async function readLabelled(
     .then((values) => values.map((v) => v ?? undefined));
 }
 
-/** A table's rows as cells keyed by the columns asked for, plus each row's first link (its href). */
+/**
+ * A table's rows as cells keyed by the columns asked for, plus each row's first link (`@href`) and
+ * each cell's first link (`@href:<key>`).
+ */
 export async function readTable(
   table: Locator,
   columns: readonly { readonly key: string; readonly headers: readonly string[] }[],
@@ -106,7 +109,12 @@ export async function readTable(
       if (r === headerRow) continue;
       const cells = [...r.children];
       const row: Record<string, string> = {};
-      for (const [key, i] of index) row[key] = ((cells[i] as HTMLElement | undefined)?.innerText ?? '').trim();
+      for (const [key, i] of index) {
+        const cell = cells[i] as HTMLElement | undefined;
+        row[key] = (cell?.innerText ?? '').trim();
+        const a = cell?.querySelector('a[href]');
+        if (a !== null && a !== undefined) row[`@href:${key}`] = (a as HTMLAnchorElement).href;
+      }
       const link = r.querySelector('a[href]');
       if (link !== null) row['@href'] = (link as HTMLAnchorElement).href;
       out.push(row);

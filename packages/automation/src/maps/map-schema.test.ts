@@ -27,6 +27,49 @@ describe('screen map validation', () => {
     assert.deepEqual(paths(none), ['/forms/0/lookup/read names no read of the map']);
   });
 
+  it("checks a read's event fields: the columns its rows need, and vocabularies of its own columns only", () => {
+    const m = meridianMap('http://127.0.0.1:8080');
+    const read = m.reads?.[0];
+    assert.ok(read);
+    const withRead = (r: Record<string, unknown>): unknown => ({ ...m, reads: [{ ...read, ...r }] });
+    assert.deepEqual(
+      paths(
+        withRead({
+          rows: 'appointment',
+          columns: [
+            { key: 'id', header: 'No.' },
+            { key: 'time', header: 'Time' },
+            { key: 'patient', header: 'Patient' },
+            { key: 'status', header: 'Status' },
+            { key: 'reference', header: 'External reference' },
+          ],
+          values: { status: { 'Checked in': 'arrived' } },
+          formats: { time: 'h:mm a' },
+          day: {
+            field: { role: 'textbox', name: 'Date' },
+            format: 'dd.MM.yyyy',
+            submit: { role: 'button', name: 'Go' },
+          },
+        }),
+      ),
+      [],
+    );
+    assert.deepEqual(paths(withRead({ rows: 'appointment' })), [
+      '/reads/0/columns a read of appointments needs a column with key id',
+      '/reads/0/columns a read of appointments needs a column with key time',
+      '/reads/0/columns a read of appointments needs a column with key patient',
+      '/reads/0/columns a read of appointments needs a column with key status',
+    ]);
+    assert.deepEqual(paths(withRead({ rows: 'schedule', values: { status: { Booked: 7 } } })), [
+      '/reads/0/rows one of appointment, task',
+      '/reads/0/values/status/Booked a string',
+    ]);
+    assert.deepEqual(paths(withRead({ values: { status: { Booked: 'booked' } }, formats: { when: 'HH:mm' } })), [
+      '/reads/0 values or formats name status, which is no column of the read',
+      '/reads/0 values or formats name when, which is no column of the read',
+    ]);
+  });
+
   it('names the path of each shape problem, unknown fields included, all at once', () => {
     const m = copy();
     const field = (m.forms[0] as { templates: { fields: Record<string, unknown>[] }[] }).templates[0]!.fields[0]!;

@@ -42,6 +42,19 @@ function list(item: Check, options: { readonly min?: number; readonly max?: numb
   };
 }
 
+/** An object of any keys (at most `max`), every value checked by `item`. */
+function record(item: Check, max: number): Check {
+  return (v, path, out) => {
+    if (!isObject(v)) return void out.push({ path, message: 'an object' });
+    const entries = Object.entries(v);
+    if (entries.length > max) out.push({ path, message: `at most ${max} entries` });
+    for (const [k, x] of entries) {
+      if (k.trim() === '' || k.length > 200) out.push({ path, message: 'keys of 1 to 200 characters' });
+      item(x, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+    }
+  };
+}
+
 interface Field {
   readonly check: Check;
   readonly optional?: boolean;
@@ -149,6 +162,10 @@ const read = obj({
   open: list(element, { max: 20 }),
   table: element,
   columns: list(obj({ key: str({ max: 100 }), header: name, synonyms: opt(list(name, { max: 20 })) }), { min: 1 }),
+  day: opt(obj({ field: element, format: str({ max: 40 }), submit: element })),
+  rows: opt(oneOf('appointment', 'task')),
+  values: opt(record(record(str({ max: 100 }), 200), 20)),
+  formats: opt(record(str({ max: 40 }), 20)),
 });
 
 const shape = obj({
@@ -251,6 +268,15 @@ function meaning(map: ScreenMap, out: ErrorDetail[]): void {
     if (readIds.has(r.id)) out.push({ path: `/reads/${i}/id`, message: `read ${r.id} is listed twice` });
     readIds.add(r.id);
     ref(r.screen, `/reads/${i}/screen`, ['work']);
+    // What a read turns into events needs the columns it reads them from.
+    const needs =
+      r.rows === 'appointment' ? ['id', 'time', 'patient', 'status'] : r.rows === 'task' ? ['patient', 'status'] : [];
+    for (const key of needs)
+      if (!r.columns.some((c) => c.key === key))
+        out.push({ path: `/reads/${i}/columns`, message: `a read of ${r.rows ?? ''}s needs a column with key ${key}` });
+    for (const key of [...Object.keys(r.values ?? {}), ...Object.keys(r.formats ?? {})])
+      if (!r.columns.some((c) => c.key === key))
+        out.push({ path: `/reads/${i}`, message: `values or formats name ${key}, which is no column of the read` });
   });
   // A form's lookup names a read of the map and one of its columns.
   map.forms.forEach((f, i) => {

@@ -121,6 +121,27 @@ export interface ReadSpec {
   readonly table: ElementSpec;
   /** Column header (and synonyms) → the key in each row read. */
   readonly columns: readonly { readonly key: string; readonly header: string; readonly synonyms?: readonly string[] }[];
+  /**
+   * For a read of one day (a schedule): the field the day is typed into, in the screen's own date
+   * format (Luxon tokens), and the button that shows it.
+   */
+  readonly day?: { readonly field: ElementSpec; readonly format: string; readonly submit: ElementSpec };
+  /**
+   * What each row is, when the read's rows become inbound events (`ScreenReads`): `appointment`
+   * (columns `id`, `time`, `patient`, `status`) or `task` (columns `patient`, `status`, optionally
+   * `due`; the task named by an `id` column or a cell's link to the Task form's `after` screen).
+   * The patient is the EHR id in the `patient` cell's link to the chart, and/or `identifier:<system>`
+   * columns. Without it the read only looks things up (a form's `lookup`).
+   */
+  readonly rows?: 'appointment' | 'task';
+  /**
+   * Per column key: the text a clinic's screen shows → Steward's code (`status`: `Checked in` →
+   * `arrived`, a FHIR Appointment status). Texts match normalised (case, spacing); a text not listed
+   * is never guessed: its row goes to the inbound attention list naming the column.
+   */
+  readonly values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Per column key: the format a time or date is shown in, in Luxon tokens (default `time`: `HH:mm`). */
+  readonly formats?: Readonly<Record<string, string>>;
 }
 
 export interface ScreenMap {

@@ -2,7 +2,7 @@
  * @module "Meridian", an imaginary browser EHR for the executor's tests: a tiny node:http server of
  * plain server-rendered pages (sign-in with a one-time code, patient search, a chart with a patient
  * banner, a task form with a character limit, a dd.MM.yyyy date, a select, a markdown notes field
- * and a JSON field, a task list). Its markup is deliberately its own (not the sandbox EHR's), so
+ * and a JSON field, a task list, a day's clinic list). Its markup is deliberately its own (not the sandbox EHR's), so
  * the executor is tested on screens it was not written against. Test controls simulate what goes
  * wrong in production: a session that expires on a given request (before or after a write lands),
  * an interstitial notice in place of the chart, a renamed field, a page that loads from another
@@ -19,6 +19,15 @@ export interface MeridianPatient {
   readonly mrn: string;
   readonly nhs: string;
   readonly birthDate: string;
+}
+
+/** A booking on a clinic list (`date` YYYY-MM-DD, `time` as the list shows it, `attendance` its word). */
+export interface MeridianBooking {
+  readonly ref: string;
+  readonly patientId: string;
+  readonly date: string;
+  readonly time: string;
+  attendance: string;
 }
 
 export interface MeridianTask {
@@ -49,6 +58,8 @@ export class MeridianEhr {
   private server: Server | undefined;
   private readonly sessions = new Set<string>();
   readonly tasks: MeridianTask[] = [];
+  /** The clinic list's bookings (a day's, by its date field in dd/MM/yyyy). */
+  readonly bookings: MeridianBooking[] = [];
   /** Requests seen, by method and path (to assert what reached the EHR). */
   readonly requests: string[] = [];
   /**
@@ -146,6 +157,7 @@ export class MeridianEhr {
     const p = url.pathname;
     if (p === '/home') return page(res, 'Today', `<main><h1>Today</h1><p>3 clinics, 41 appointments.</p></main>`);
     if (p === '/patients/search') return this.search(url, res);
+    if (p === '/clinic') return this.clinic(url, res);
     const m = /^\/patients\/([a-z0-9-]+)(\/tasks(?:\/(new|[a-z0-9-]+))?)?$/.exec(p);
     const patient = meridianPatients.find((x) => x.id === m?.[1]);
     if (m === null || patient === undefined) return notFound(res);
@@ -181,6 +193,27 @@ export class MeridianEhr {
       <form aria-label="Patient search" method="get" action="/patients/search">
         <label for="q">Patient identifier</label> <input id="q" name="q" value="${esc(q)}"> <button type="submit">Search</button></form>
       ${q === '' ? '' : results}</main>`,
+    );
+  }
+
+  /** A day's clinic list: its own words and formats (the NHS number shown, times as 9:30 AM). */
+  private clinic(url: URL, res: ServerResponse): void {
+    const asked = (url.searchParams.get('d') ?? '').trim();
+    const m = /^(\d\d)\/(\d\d)\/(\d{4})$/.exec(asked);
+    const day = m === null ? undefined : `${m[3]}-${m[2]}-${m[1]}`;
+    const rows = this.bookings
+      .filter((b) => b.date === day)
+      .map((b) => {
+        const x = meridianPatients.find((p) => p.id === b.patientId);
+        return `<tr><td>${esc(b.time)}</td><td><a href="/patients/${b.patientId}">${esc(x?.name ?? '')}</a></td><td>${esc(x?.nhs ?? '')}</td><td><span class="pill">${esc(b.attendance)}</span></td><td>${esc(b.ref)}</td></tr>`;
+      });
+    page(
+      res,
+      'Clinic list',
+      `<main><h1>Clinic list</h1>
+      <form aria-label="Choose clinic" method="get" action="/clinic">
+        <label>Clinic date <input name="d" value="${esc(asked)}" placeholder="dd/mm/yyyy"></label> <button type="submit">Show clinic</button></form>
+      ${day === undefined ? '' : `<table aria-label="Clinic list"><thead><tr><th>Due at</th><th>Patient</th><th>NHS no.</th><th>Attendance</th><th>Ref</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}</main>`,
     );
   }
 
@@ -276,7 +309,7 @@ function banner(x: MeridianPatient, variant: MeridianEhr['variant']): string {
 
 function page(res: ServerResponse, title: string, content: string, nav = true): void {
   const links = nav
-    ? `<nav aria-label="Main"><a href="/home">Home</a> <a href="/patients/search">Find patient</a></nav>`
+    ? `<nav aria-label="Main"><a href="/home">Home</a> <a href="/patients/search">Find patient</a> <a href="/clinic">Clinic list</a></nav>`
     : '';
   res.setHeader('content-type', 'text/html; charset=utf-8');
   res.end(

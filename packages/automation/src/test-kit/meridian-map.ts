@@ -69,6 +69,16 @@ export function meridianMap(origin: string, connectionId = 'meridian'): ScreenMa
         required: [{ role: 'heading', name: 'Task saved', synonyms: ['Task'] }],
       },
       {
+        id: 'clinic',
+        kind: 'work',
+        path: '/clinic',
+        landmarks: [
+          { role: 'main', name: '' },
+          { role: 'form', name: 'Choose clinic' },
+        ],
+        required: [{ role: 'heading', name: 'Clinic list' }],
+      },
+      {
         id: 'task-list',
         kind: 'work',
         path: '/patients/:patient/tasks',
@@ -138,6 +148,36 @@ export function meridianMap(origin: string, connectionId = 'meridian'): ScreenMa
           { key: 'due', header: 'Due' },
           { key: 'reference', header: 'External reference' },
         ],
+      },
+      {
+        id: 'clinic-list',
+        screen: 'clinic',
+        open: [{ role: 'link', name: 'Clinic list' }],
+        day: {
+          field: { role: 'textbox', name: 'Clinic date' },
+          format: 'dd/MM/yyyy',
+          submit: { role: 'button', name: 'Show clinic' },
+        },
+        table: { role: 'table', name: 'Clinic list' },
+        columns: [
+          { key: 'time', header: 'Due at' },
+          { key: 'patient', header: 'Patient' },
+          { key: `identifier:${meridianSystems.nhs}`, header: 'NHS no.' },
+          { key: 'status', header: 'Attendance' },
+          { key: 'id', header: 'Ref' },
+        ],
+        rows: 'appointment',
+        values: {
+          status: {
+            Booked: 'booked',
+            Waiting: 'arrived',
+            Attended: 'fulfilled',
+            DNA: 'noshow',
+            'Cancelled by patient': 'cancelled',
+            'Cancelled by clinic': 'cancelled',
+          },
+        },
+        formats: { time: 'h:mm a' },
       },
     ],
   };

@@ -174,7 +174,8 @@ export async function showSchedule(ctx: ScreenContext, query: URLSearchParams): 
         esc(a.start?.slice(11, 16) ?? ''),
         ref === '' ? '' : `<a href="${ctx.base}/patients/${esc(ref.slice(8))}">${esc(names.get(ref))}</a>`,
         esc(type),
-        esc(a.status),
+        esc(variant.appointmentStatusText[a.status] ?? a.status),
+        esc(a.id),
       ];
     });
   }
@@ -187,7 +188,7 @@ export async function showSchedule(ctx: ScreenContext, query: URLSearchParams): 
 <form method="get" aria-label="${esc(l['schedule.heading'])}" action="${ctx.base}/schedule">
 ${controls(variant.layout, [dateField], l['schedule.heading'])}
 <div class="row"><button type="submit">${esc(l['schedule.submit'])}</button></div></form>
-${day === undefined ? '' : table(l['schedule.table'], [l['col.time'], l['col.patient'], l['col.type'], l['col.status']], rows)}
+${day === undefined ? '' : table(l['schedule.table'], [l['col.time'], l['col.patient'], l['col.type'], l['col.status'], l['col.appointment']], rows)}
 ${day !== undefined && rows.length === 0 ? '<p>No appointments on this day.</p>' : ''}`,
     }),
   );

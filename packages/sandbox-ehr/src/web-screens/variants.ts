@@ -81,6 +81,7 @@ export interface VariantLabels {
   readonly 'schedule.table': string;
   readonly 'col.time': string;
   readonly 'col.type': string;
+  readonly 'col.appointment': string;
   readonly 'expired.heading': string;
   readonly 'expired.link': string;
 }
@@ -107,6 +108,8 @@ export interface Variant {
     readonly lesionSite: number;
   };
   readonly priorityText: Readonly<Record<TaskPriority, string>>;
+  /** How the schedule shows an appointment's status (FHIR code → the clinic's word; others as the code). */
+  readonly appointmentStatusText: Readonly<Record<string, string>>;
   readonly specialtyText: Readonly<Record<Specialty, string>>;
   readonly lengthText: Readonly<Record<VisitLength, string>>;
   /** One search field for MRN or name (`single`), or one field for each (`split`). */
@@ -132,6 +135,14 @@ const north: Variant = {
     lesionSite: 100,
   },
   priorityText: { routine: 'Routine', urgent: 'Urgent', asap: 'ASAP', stat: 'STAT' },
+  appointmentStatusText: {
+    booked: 'Booked',
+    arrived: 'Arrived',
+    'checked-in': 'Checked in',
+    fulfilled: 'Completed',
+    cancelled: 'Cancelled',
+    noshow: 'No show',
+  },
   specialtyText: { general: 'General practice', cardiology: 'Cardiology', dermatology: 'Dermatology' },
   lengthText: { short: 'Short visit', long: 'Long visit' },
   search: 'split',
@@ -197,6 +208,7 @@ const north: Variant = {
     'schedule.table': 'Appointments',
     'col.time': 'Time',
     'col.type': 'Type',
+    'col.appointment': 'Appt no.',
     'expired.heading': 'Session expired',
     'expired.link': 'Sign in again',
   },
@@ -220,6 +232,14 @@ const lakeside: Variant = {
     lesionSite: 80,
   },
   priorityText: { routine: 'Normal', urgent: 'Urgent', asap: 'ASAP', stat: 'STAT' },
+  appointmentStatusText: {
+    booked: 'Scheduled',
+    arrived: 'Checked in',
+    'checked-in': 'Ready for clinician',
+    fulfilled: 'Seen',
+    cancelled: 'Cancelled',
+    noshow: 'DNA',
+  },
   specialtyText: { general: 'Family medicine', cardiology: 'Cardiology', dermatology: 'Dermatology' },
   lengthText: { short: 'Brief visit', long: 'Extended visit' },
   search: 'single',
@@ -285,6 +305,7 @@ const lakeside: Variant = {
     'schedule.table': 'Day sheet',
     'col.time': 'Start',
     'col.type': 'Visit type',
+    'col.appointment': 'Booking ref',
     'expired.heading': 'Your session has timed out',
     'expired.link': 'Log in again',
   },
@@ -308,6 +329,14 @@ const summit: Variant = {
     lesionSite: 120,
   },
   priorityText: { routine: 'Routine', urgent: 'High', asap: 'Very high', stat: 'Immediate (STAT)' },
+  appointmentStatusText: {
+    booked: 'Confirmed',
+    arrived: 'Here',
+    'checked-in': 'Roomed',
+    fulfilled: 'Done',
+    cancelled: 'Canceled',
+    noshow: 'No-show',
+  },
   specialtyText: { general: 'Primary care', cardiology: 'Heart & vascular', dermatology: 'Skin clinic' },
   lengthText: { short: 'Standard (20 min)', long: 'Extended (40 min)' },
   search: 'split',
@@ -373,6 +402,7 @@ const summit: Variant = {
     'schedule.table': 'Appointments for the day',
     'col.time': 'Time',
     'col.type': 'Appointment type',
+    'col.appointment': 'Confirmation no.',
     'expired.heading': 'Session expired — sign in again',
     'expired.link': 'Return to sign on',
   },

@@ -374,7 +374,7 @@ describe('sandbox web screens', () => {
   });
 
   it("shows a day's appointments in the variant's date format", async () => {
-    await ehr.repository.createResource({
+    const appointment = await ehr.repository.createResource({
       resourceType: 'Appointment',
       status: 'booked',
       start: '2027-05-04T09:30:00-04:00',
@@ -391,7 +391,9 @@ describe('sandbox web screens', () => {
       assert.match(res.text, new RegExp(`<caption>${variant.labels['schedule.table']}</caption>`));
       assert.match(
         res.text,
-        /<tr><td>09:30<\/td><td><a href="[^"]+">[^<]+<\/a><\/td><td>Follow-up<\/td><td>booked<\/td><\/tr>/,
+        new RegExp(
+          `<tr><td>09:30</td><td><a href="[^"]+">[^<]+</a></td><td>Follow-up</td><td>${variant.appointmentStatusText['booked'] ?? ''}</td><td>${appointment.id}</td></tr>`,
+        ),
       );
       const other = await b.go(
         `/web/${variant.id}/schedule?date=${encodeURIComponent(day[variant.id] === '2027-05-04' ? '05/04/2027' : '2027-05-04')}`,

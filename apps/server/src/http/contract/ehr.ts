@@ -71,7 +71,7 @@ export const AttentionList = Type.Object({
       kind: Type.Enum(['dead-letter', 'control-id-reused', 'patient-not-found', 'ignored']),
       messageId: Type.String(),
       connectionId: Type.String(),
-      channel: Type.Enum(['fhir-subscription', 'fhir-poll', 'hl7v2', 'sandbox']),
+      channel: Type.Enum(['fhir-subscription', 'fhir-poll', 'hl7v2', 'sandbox', 'screens']),
       messageKey: Type.String(),
       messageType: Type.String(),
       receivedAt: DateTime,
