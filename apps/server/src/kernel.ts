@@ -88,7 +88,7 @@ import {
   type ProposalDeps,
 } from '@steward/proposals';
 import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
-import { RunScreenshotRetention, RunService, RunValueRetention } from '@steward/automation';
+import { RunScreenshotRetention, RunService, RunValueRetention, type ScreenReads } from '@steward/automation';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -222,6 +222,11 @@ export interface Kernel {
    * it (`start`, `recorder`, `finish`); readers list, show, replay and verify (governed, audited).
    */
   readonly automationRuns: RunService;
+  /**
+   * Reads of a screens connection's screens (a day's schedule, task lists) into the inbound journal
+   * as normalised events, the browser started on first use (ADR 0016; the server polls them).
+   */
+  readonly screenReads: Pick<ScreenReads, 'read'>;
   /** The operations dashboards' figures (governed: sections by permission, audited as a search). */
   readonly operations: OperationsReports;
   /**
@@ -467,6 +472,10 @@ export async function composeKernel(
       credentials: automationCredentials,
       runs: automationRuns,
       patientIdOf: (connectionId, site, ehrId) => ehr.patientId(connectionId, site, ehrId),
+      journalOf: async (connectionId) => {
+        const connection = await connections.get(connectionId);
+        return ehrJournal.forConnection({ actor: connections.actorOf(connection) }, connection);
+      },
     });
     const fhirChannel = new FhirR4Channel(
       async (connectionId) => (await connectionClients.byId(connectionId)).client.client,
@@ -557,6 +566,9 @@ export async function composeKernel(
       followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
       automationRuns,
+      screenReads: {
+        read: async (connectionId, readId, day) => (await screens.reads()).read(connectionId, readId, day),
+      },
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
       clock,

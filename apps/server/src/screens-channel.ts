@@ -6,11 +6,12 @@
  * automation account's sealed credentials, and only to an origin the egress registry holds with a
  * business-associate agreement.
  */
-import { OperationalError, UserError, type RequestContext } from '@steward/core';
+import { OperationalError, UserError, type InboundJournal, type RequestContext } from '@steward/core';
 import type { EgressRegistry } from '@steward/governance';
 import type { ConnectionRegistry, EhrChannel } from '@steward/ehr';
 import {
   ScreenExecutor,
+  ScreenReads,
   ScreensChannel,
   launchBrowser,
   type AutomationCredentials,
@@ -22,6 +23,8 @@ import {
 export interface ScreensChannelWiring {
   /** The screens channel (the browser launched on first use). */
   channel(): Promise<EhrChannel>;
+  /** Reads of the screens (a day's schedule, task lists) into the inbound journal (the same browser). */
+  reads(): Promise<ScreenReads>;
   /** Whether a connection is written through its screens (cached for 30 s; a change shows within it). */
   isScreens(connectionId: string): Promise<boolean>;
   close(): Promise<void>;
@@ -35,13 +38,15 @@ export interface ScreensDeps {
   readonly runs: RunService;
   /** The Steward patient id a run records for an EHR patient of a connection. */
   readonly patientIdOf: (connectionId: string, site: string, ehrId: string) => Promise<string>;
+  /** The governed inbound journal as a connection's own account (what a screen read files into). */
+  readonly journalOf: (connectionId: string) => Promise<InboundJournal>;
 }
 
 const kindTtlMs = 30_000;
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
 export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
-  let built: Promise<{ browser: Browser; channel: ScreensChannel }> | undefined;
+  let built: Promise<{ browser: Browser; channel: ScreensChannel; reads: ScreenReads }> | undefined;
   const kinds = new Map<string, { screens: boolean; at: number }>();
   const accountOf = async (connectionId: string): Promise<RequestContext> => ({
     actor: d.connections.actorOf(await d.connections.get(connectionId)),
@@ -61,7 +66,7 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
     return map;
   };
 
-  const build = async (): Promise<{ browser: Browser; channel: ScreensChannel }> => {
+  const build = async (): Promise<{ browser: Browser; channel: ScreensChannel; reads: ScreenReads }> => {
     let browser: Browser;
     try {
       browser = await launchBrowser();
@@ -93,16 +98,29 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
       patientIdOf: async (connectionId, ehrId) =>
         d.patientIdOf(connectionId, (await d.connections.get(connectionId)).site, ehrId),
     });
-    return { browser, channel };
+    const reads = new ScreenReads({
+      executor,
+      maps: mapOf,
+      runs: d.runs.journal((start) => accountOf(start.connectionId)),
+      journal: d.journalOf,
+      timeZone: async (connectionId) => (await d.connections.get(connectionId)).facilityTimeZone,
+    });
+    return { browser, channel, reads };
+  };
+  const started = async (): Promise<{ channel: ScreensChannel; reads: ScreenReads }> => {
+    built ??= build().catch((e: unknown) => {
+      built = undefined; // the next call tries again (Chromium installed meanwhile)
+      throw e;
+    });
+    return built;
   };
 
   return {
     async channel() {
-      built ??= build().catch((e: unknown) => {
-        built = undefined; // the next call tries again (Chromium installed meanwhile)
-        throw e;
-      });
-      return (await built).channel;
+      return (await started()).channel;
+    },
+    async reads() {
+      return (await started()).reads;
     },
     async isScreens(connectionId) {
       const known = kinds.get(connectionId);

@@ -35,7 +35,7 @@ interface Outcome {
 const pglite = storeTargets()[0];
 const noBrowser = browserUnavailable();
 
-describe('writes through an EHR’s screens, through the kernel', { skip: noBrowser ?? pglite?.skip }, () => {
+describe('writes and reads through an EHR’s screens, through the kernel', { skip: noBrowser ?? pglite?.skip }, () => {
   let t: TestApp;
   let ehr: SandboxEhr;
   let token: string;
@@ -203,5 +203,23 @@ describe('writes through an EHR’s screens, through the kernel', { skip: noBrow
     const run = (await t.kernel.automationRuns.list(officerCtx, { proposal: wrong.proposal.id })).runs[0];
     assert.equal(run?.status, 'halted');
     assert.equal(run?.halt?.reason, 'wrong-patient');
+  });
+
+  it('reads the clinic’s schedule from its screens into the governed journal, once', async () => {
+    const [ada] = patients;
+    await fhirFetch(ehr, token, 'POST', 'Appointment', {
+      resourceType: 'Appointment',
+      status: 'booked',
+      start: '2026-12-08T14:00:00-05:00',
+      end: '2026-12-08T14:30:00-05:00',
+      participant: [{ actor: { reference: `Patient/${ada!.ehrId}` }, status: 'accepted' }],
+    });
+    const first = await t.kernel.screenReads.read(connection.id, 'schedule', '2026-12-08');
+    assert.deepEqual([first.rows, first.events, first.refused], [1, 1, 0]);
+    const again = await t.kernel.screenReads.read(connection.id, 'schedule', '2026-12-08');
+    assert.deepEqual([again.events, again.duplicates], [0, 1]);
+    const run = await t.kernel.automationRuns.show(officerCtx, first.runId);
+    assert.equal(run.kind, 'read');
+    assert.equal(run.status, 'done');
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@steward/governance';
 import type { EhrRuntime } from '@steward/ehr';
+import { ScreenReadPoller } from '@steward/automation';
 import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { loadExtensions } from './extension-loader.js';
@@ -85,6 +86,26 @@ export async function startServer(
     if (ehr !== undefined) {
       const reachable = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
       await ehr.start({ publicUrl: config.ehr.publicUrl ?? `${scheme}://${reachable}:${port}` });
+      // EHRs without an API for their schedule: read it from their screens every 5 minutes.
+      const screenReads = new ScreenReadPoller({
+        reads: kernel.screenReads,
+        connections: async () =>
+          (await kernel.connections.all())
+            .filter((c) => c.enabled && c.settings.channel === 'screens')
+            .map((c) => c.id),
+        everyMinutes: 5,
+        report: (connection, outcome) => {
+          if ('error' in outcome) {
+            const code = (outcome.error as { code?: unknown }).code;
+            logger.warn({ connection, code: typeof code === 'string' ? code : 'INTERNAL' }, 'screen read failed');
+          } else {
+            const { runId, rows, events, duplicates, refused } = outcome;
+            logger.info({ connection, runId, rows, events, duplicates, refused }, 'screen read');
+          }
+        },
+      });
+      screenReads.start();
+      stack.push(() => screenReads.stop());
     }
     const workflows = config.workflows.enabled
       ? await startWorkflowRuntime(kernel, logger, {

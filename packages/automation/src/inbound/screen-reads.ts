@@ -45,7 +45,7 @@ export interface ScreenReadsDeps {
   readonly maps: (connectionId: string) => Promise<ScreenMap>;
   readonly runs: RunJournal;
   /** The inbound journal as this connection files into it (the governed journal's `forConnection`). */
-  readonly journal: (connectionId: string) => InboundJournal;
+  readonly journal: (connectionId: string) => InboundJournal | Promise<InboundJournal>;
   /** The connection's IANA zone (its `facilityTimeZone`): the zone its screens show times in. */
   readonly timeZone: (connectionId: string) => Promise<string>;
   /** The account runs are recorded as (default `connection:<id>`, as the screens channel). */
@@ -124,7 +124,7 @@ export class ScreenReads {
     zone: string,
   ): Promise<Omit<ScreenReadResult, 'runId' | 'rows'>> {
     const connectionId = map.connectionId;
-    const journal = this.d.journal(connectionId);
+    const journal = await this.d.journal(connectionId);
     const receivedAt = this.clock.now();
     const occurredAt = DateTime.fromJSDate(receivedAt, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
     const type = reader.resourceType;
