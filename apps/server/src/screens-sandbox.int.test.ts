@@ -42,6 +42,7 @@ describe('writes and reads through an EHR’s screens, through the kernel', { sk
   let connection: EhrConnection;
   let flow: RequestContext;
   let coord: TestPrincipal;
+  let admin: TestPrincipal;
   let officerCtx: RequestContext;
   const patients: ProposalPatient[] = [];
 
@@ -104,7 +105,7 @@ describe('writes and reads through an EHR’s screens, through the kernel', { sk
       });
       patients.push({ ehrId: String((r.json as { id: string }).id), identifiers });
     }
-    const admin = await principalWith(t.kernel, 'screens-admin', { role: 'admin' });
+    admin = await principalWith(t.kernel, 'screens-admin', { role: 'admin' });
     const adminCtx = ctxOf(admin, 'screens-admin', 'HSYSADMIN');
     const officer = await principalWith(t.kernel, 'screens-officer', { role: 'compliance_officer' });
     officerCtx = ctxOf(officer, 'screens-officer', 'HCOMPL');
@@ -214,7 +215,18 @@ describe('writes and reads through an EHR’s screens, through the kernel', { sk
       end: '2026-12-08T14:30:00-05:00',
       participant: [{ actor: { reference: `Patient/${ada!.ehrId}` }, status: 'accepted' }],
     });
-    const first = await t.kernel.screenReads.read(connection.id, 'schedule', '2026-12-08');
+    // `steward automation run`: an administrator reads the schedule now; a coordinator may not.
+    const read = (who: TestPrincipal) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/automation/reads',
+        headers: bearer(who),
+        payload: { connection: 'lakeside-web', read: 'schedule', day: '2026-12-08' },
+      });
+    assert.equal((await read(coord)).statusCode, 403);
+    const answer = await read(admin);
+    assert.equal(answer.statusCode, 200, answer.body);
+    const first = answer.json<{ runId: string; rows: number; events: number; refused: number }>();
     assert.deepEqual([first.rows, first.events, first.refused], [1, 1, 0]);
     const again = await t.kernel.screenReads.read(connection.id, 'schedule', '2026-12-08');
     assert.deepEqual([again.events, again.duplicates], [0, 1]);

@@ -136,6 +136,28 @@ export async function automationShow(g: GlobalOptions, id: string, o: { json?: b
   else printRun(g, run);
 }
 
+/** Runs a map's screen read now (`POST /automation/reads`) and says what it filed. */
+export async function automationRun(
+  g: GlobalOptions,
+  o: { connection: string; read: string; date?: string; json?: boolean },
+): Promise<void> {
+  const r = await connect(g).request<{
+    runId: string;
+    rows: number;
+    events: number;
+    duplicates: number;
+    refused: number;
+  }>('POST', '/automation/reads', {
+    connection: o.connection,
+    read: o.read,
+    ...(o.date !== undefined ? { day: o.date } : {}),
+  });
+  if (o.json === true) return printJson(g.io.stdout, r);
+  g.io.stdout.write(
+    `read ${o.read} on ${o.connection}: ${r.rows} rows, ${r.events} new events filed, ${r.duplicates} already filed, ${r.refused} on the attention list (run ${r.runId}: steward automation show ${r.runId})\n`,
+  );
+}
+
 /** The steps in order; with `--out`, each kept screenshot decrypted to `<dir>/step-<n>-<action>.png`. */
 export async function automationReplay(g: GlobalOptions, id: string, o: { out?: string }): Promise<void> {
   const client = connect(g);
@@ -159,6 +181,16 @@ export async function automationReplay(g: GlobalOptions, id: string, o: { out?: 
 
 /** Adds `list`, `show` and `replay` to `steward automation`. */
 export function automationRunCommands(automation: Command, g: () => GlobalOptions): void {
+  automation
+    .command('run')
+    .description(
+      "read a screens connection's screen now (its map's read: a day's schedule, a task list) into the inbound journal, as a recorded run",
+    )
+    .requiredOption('--connection <name>', 'the screens connection (name or id)')
+    .option('--read <id>', "the map's read (default schedule)", 'schedule')
+    .option('--date <YYYY-MM-DD>', 'the day to read (default: today at the EHR)')
+    .option('--json', 'print as JSON')
+    .action(async (o: { connection: string; read: string; date?: string; json?: boolean }) => automationRun(g(), o));
   automation
     .command('list')
     .description('runs of screen automation, newest first')

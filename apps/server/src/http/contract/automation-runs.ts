@@ -116,3 +116,19 @@ export const RunVerifyReport = Type.Object({
     }),
   ),
 });
+
+/** A screen read started by a person (`steward automation run`): which connection, which read, which day. */
+export const ScreenReadBody = Strict({
+  connection: Type.String({ minLength: 1, maxLength: 64 }),
+  read: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
+  day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+});
+
+/** What a screen read filed: counts only (the rows are PHI, in the journal and the run's record). */
+export const ScreenReadOutcome = Type.Object({
+  runId: Type.String(),
+  rows: Type.Integer(),
+  events: Type.Integer(),
+  duplicates: Type.Integer(),
+  refused: Type.Integer(),
+});

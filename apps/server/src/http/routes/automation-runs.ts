@@ -11,11 +11,44 @@ import type { RunSummary } from '@steward/automation';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
-import { RunDetail, RunPage, RunParams, RunsQuery, RunVerifyReport, StepParams } from '../contract/automation-runs.js';
+import {
+  RunDetail,
+  RunPage,
+  RunParams,
+  RunsQuery,
+  RunVerifyReport,
+  ScreenReadBody,
+  ScreenReadOutcome,
+  StepParams,
+} from '../contract/automation-runs.js';
 import { typed } from '../typed.js';
 
 export function automationRunRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
+
+  api.post(
+    '/automation/reads',
+    {
+      schema: {
+        tags: ['automation'],
+        summary:
+          "Reads a screens connection's screen (its map's read: a day's schedule, a task list) into the inbound journal now, as a recorded run of the connection's account; an administrator operating the integration (config.manage at its site)",
+        body: ScreenReadBody,
+        response: { 200: ScreenReadOutcome, ...errors },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request);
+      const connection = await kernel.connections.get(request.body.connection);
+      await kernel.policy.enforce(ctx, 'config.manage', { site: connection.site });
+      const { runId, rows, events, duplicates, refused } = await kernel.screenReads.read(
+        connection.id,
+        request.body.read,
+        request.body.day,
+      );
+      return { runId, rows, events, duplicates, refused };
+    },
+  );
 
   api.get(
     '/automation/runs',
