@@ -27,7 +27,7 @@
  * keeps its defaults (settle time, screenshots, time limits) except where a row says otherwise.
  */
 import { launchBrowser, ScreenExecutor, ScreensChannel, type StepRecord } from '@steward/automation';
-import { isStewardError } from '@steward/core';
+import { isStewardError, type EhrIdentifier } from '@steward/core';
 import { ehrPatientId } from '@steward/ehr';
 import {
   BenchJournal,
@@ -79,8 +79,12 @@ if (browserPid === undefined) throw new Error('the browser process was not found
 const credentials = { forRun: () => Promise.resolve(webUser) };
 const maps = Object.fromEntries(variantIds.map((v) => [`screens-${v}`, variantMap(v, ehr.url)]));
 const patients = ehr.patients;
+/** The patient index's view (by EHR id); case (b) makes one entry stale. */
+const staleIndex = new Map<string, EhrIdentifier[]>();
 const identifiersOf = (_c: string, ehrId: string) =>
-  Promise.resolve(guardOf(patients.find((p) => p.id === ehrId) ?? { id: ehrId, identifier: [] }));
+  Promise.resolve(
+    staleIndex.get(ehrId) ?? guardOf(patients.find((p) => p.id === ehrId) ?? { id: ehrId, identifier: [] }),
+  );
 
 /** The governed writer over a screens channel on its own executor (options as given, else the defaults). */
 function stack(options: { screenshots?: boolean; maxRunsPerConnection?: number } = {}) {
@@ -146,12 +150,17 @@ const adverse = (i: number, variant: VariantId, over: Partial<Job>): Job => ({
   key: `bench-x${String(i).padStart(4, '0')}`,
   ...over,
 });
+// (b) 1: Steward's index is stale — it holds another patient's MRN for this one, and the guard was
+// made from it — so the run opens that patient's chart; the banner's other identifier contradicts.
 const mixedGuard = [guardOf(pb)[0], guardOf(pa)[1]].filter((x) => x !== undefined);
+staleIndex.set(pa.id, mixedGuard);
 const wrongMixed = await writeJob(
   product.governed,
   governance.iface,
   adverse(1, 'north', { patient: pa, guard: mixedGuard }),
 );
+staleIndex.clear();
+// (b) 2: the guard holds both identifiers of another patient (the index is right): refused before any run.
 const wrongWhole = await writeJob(
   product.governed,
   governance.iface,
@@ -269,11 +278,19 @@ row(
 row('… of which wrote twice', 0, recoveredDuplicates, recoveredDuplicates === 0);
 const expect = (name: string, w: Written, code: string, reason: string, extra: boolean): void => {
   const h = halt(w);
-  const ok = h?.reason === reason && h.code === code && extra;
-  row(name, `${code} ${reason}`, h === undefined ? 'not halted' : `${h.code} ${h.reason}: ${h.detail}`, ok);
+  // Refused before any run (no halt reason): nothing could be typed.
+  const before = h !== undefined && h.reason === '' && w.tag.runs.length === 0;
+  const ok = h?.code === code && (h.reason === reason || before) && extra;
+  const measured =
+    h === undefined
+      ? 'not halted'
+      : before
+        ? `${h.code}, refused before any run`
+        : `${h.code} ${h.reason}: ${h.detail}`;
+  row(name, `${code} ${reason}`, measured, ok);
 };
 expect(
-  '(b) wrong chart open: MRN of another patient',
+  '(b) wrong chart open: a stale index gave the MRN of another patient',
   wrongMixed,
   'EHR_WRONG_PATIENT',
   'wrong-patient',
