@@ -195,6 +195,20 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
       channel.create(CONNECTION, task(), 'urn:steward:write|prop-channel-3', { patient: wrong }),
       (e: unknown) => isStewardError(e) && e.code === 'EHR_WRONG_PATIENT',
     );
+    // Both identifiers of another patient: the banner would agree with them, on that patient's chart.
+    const ben: PatientGuard = {
+      ehrId: 'm-1001',
+      identifiers: [
+        { system: meridianSystems.mrn, value: 'MRN-1002' },
+        { system: meridianSystems.nhs, value: '943 476 5920' },
+      ],
+    };
+    const runsBefore = journal.runs.length;
+    await assert.rejects(
+      channel.create(CONNECTION, task(), 'urn:steward:write|prop-channel-5', { patient: ben }),
+      (e: unknown) => isStewardError(e) && e.code === 'EHR_WRONG_PATIENT',
+    );
+    assert.equal(journal.runs.length, runsBefore, 'refused before any run');
     await assert.rejects(channel.update(), (e: unknown) => isStewardError(e) && e.code === 'EHR_NOT_SUPPORTED');
     assert.equal(ehr.tasks.length, 0);
   });

@@ -19,6 +19,7 @@
 import { OperationalError, UserError, ValidationError, type EhrIdentifier, type ErrorDetail } from '@steward/core';
 import type { EhrChannel, EhrReference, EhrResource, EhrSearch, WriteContext } from '@steward/ehr';
 import type { ScreenExecutor } from '../executor/executor.js';
+import { compareIdentifiers } from '../executor/patient.js';
 import type { RunOutcome, RunStart } from '../model/run.js';
 import type { FormSpec, ScreenMap } from '../model/screen-map.js';
 import { fieldValues, templateHints, uncovered } from './resource-fields.js';
@@ -96,6 +97,16 @@ export class ScreensChannel implements EhrChannel {
       throw new ValidationError('a write through screens needs the patient it is for', [
         { path: 'context.patient', message: 'required' },
       ]);
+    // The run finds the chart by the guard's identifiers and checks the banner against them; it
+    // never sees the EHR id the write names. So the guard must be that EHR patient's as Steward
+    // knows them: identifiers of another patient would open, and pass the banner check of, that
+    // patient's chart (what the FHIR channel's guard catches by reading the patient by its id).
+    const known = await this.d.identifiersOf(connectionId, patient.ehrId);
+    if (compareIdentifiers(known, patient.identifiers).contradicted > 0)
+      throw new UserError(
+        'EHR_WRONG_PATIENT',
+        "the write's patient identifiers are not those Steward knows for the patient it names: nothing was typed",
+      );
     // Written by this process already: the same key is the same change (this holds even for a form
     // the map gives no lookup for, whose screens cannot show Steward's reference).
     const [prior] = await this.search(connectionId, resource.resourceType, { identifier: ifNoneExist });
