@@ -472,6 +472,10 @@ export async function composeKernel(
       credentials: automationCredentials,
       runs: automationRuns,
       patientIdOf: (connectionId, site, ehrId) => ehr.patientId(connectionId, site, ehrId),
+      indexed: {
+        byEhrId: (connectionId, site, ehrId) => patients.patientIdOf({ connectionId, site, ehrId, identifiers: [] }),
+        byIdentifier: (ctx, i) => patients.patientIdsFor(ctx, `${i.system}|${i.value}`),
+      },
       journalOf: async (connectionId) => {
         const connection = await connections.get(connectionId);
         return ehrJournal.forConnection({ actor: connections.actorOf(connection) }, connection);

@@ -6,7 +6,13 @@
  * automation account's sealed credentials, and only to an origin the egress registry holds with a
  * business-associate agreement.
  */
-import { OperationalError, UserError, type InboundJournal, type RequestContext } from '@steward/core';
+import {
+  OperationalError,
+  UserError,
+  type EhrIdentifier,
+  type InboundJournal,
+  type RequestContext,
+} from '@steward/core';
 import type { EgressRegistry } from '@steward/governance';
 import type { ConnectionRegistry, EhrChannel } from '@steward/ehr';
 import {
@@ -38,6 +44,14 @@ export interface ScreensDeps {
   readonly runs: RunService;
   /** The Steward patient id a run records for an EHR patient of a connection. */
   readonly patientIdOf: (connectionId: string, site: string, ehrId: string) => Promise<string>;
+  /**
+   * The Steward patients the index knows for an EHR patient of a connection, and for an
+   * identifier (`system|value`), merges followed: empty when it knows none.
+   */
+  readonly indexed: {
+    readonly byEhrId: (connectionId: string, site: string, ehrId: string) => Promise<string | undefined>;
+    readonly byIdentifier: (ctx: RequestContext, identifier: EhrIdentifier) => Promise<readonly string[]>;
+  };
   /** The governed inbound journal as a connection's own account (what a screen read files into). */
   readonly journalOf: (connectionId: string) => Promise<InboundJournal>;
 }
@@ -95,6 +109,19 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
             "a patient's chart is read through the screens only for a write, which brings the patient's identifiers",
           ),
         ),
+      // The guard's identifiers must not belong, in the patient index, to another patient than the
+      // EHR patient the write names: else the run would open that other patient's chart.
+      contradicts: async (connectionId, ehrId, identifiers) => {
+        const { site } = await d.connections.get(connectionId);
+        const named = await d.indexed.byEhrId(connectionId, site, ehrId);
+        if (named === undefined) return false;
+        const ctx = await accountOf(connectionId);
+        for (const identifier of identifiers) {
+          const owners = await d.indexed.byIdentifier(ctx, identifier);
+          if (owners.length > 0 && !owners.includes(named)) return true;
+        }
+        return false;
+      },
       patientIdOf: async (connectionId, ehrId) =>
         d.patientIdOf(connectionId, (await d.connections.get(connectionId)).site, ehrId),
     });

@@ -204,6 +204,24 @@ describe('writes and reads through an EHR’s screens, through the kernel', { sk
     const run = (await t.kernel.automationRuns.list(officerCtx, { proposal: wrong.proposal.id })).runs[0];
     assert.equal(run?.status, 'halted');
     assert.equal(run?.halt?.reason, 'wrong-patient');
+
+    // All of Bea's identifiers for Ada's EHR id: Bea's chart would open and pass its own banner
+    // check. Once the patient index knows both, the write is refused before any run.
+    const feed: RequestContext = { actor: t.kernel.connections.actorOf(connection) };
+    for (const p of [ada!, bea!])
+      await t.kernel.patients.resolve(feed, {
+        connectionId: connection.id,
+        site: 'north',
+        ehrId: p.ehrId,
+        identifiers: p.identifiers,
+      });
+    const beaTasks = (await tasksOf(bea!)).length;
+    const swapped: ProposalPatient = { ehrId: ada!.ehrId, identifiers: bea!.identifiers };
+    const other = await approve(await draft(swapped, { description: 'Send the letter', priority: 'routine' }));
+    assert.equal(other.status, 'failed');
+    assert.equal(other.error?.code, 'EHR_WRONG_PATIENT');
+    assert.equal((await t.kernel.automationRuns.list(officerCtx, { proposal: other.proposal.id })).runs.length, 0);
+    assert.equal((await tasksOf(bea!)).length, beaTasks, 'nothing written to the other chart');
   });
 
   it('reads the clinic’s schedule from its screens into the governed journal, once', async () => {

@@ -32,6 +32,16 @@ export interface ScreensChannelDeps {
   readonly runs: RunJournal;
   /** The identifiers Steward knows for an EHR patient (its patient index): how their chart is searched. */
   readonly identifiersOf: (connectionId: string, ehrId: string) => Promise<readonly EhrIdentifier[]>;
+  /**
+   * Whether the identifiers a write's guard names belong to another patient than the EHR patient
+   * it names, as Steward knows them (a patient index that keeps identifiers only as keyed hashes
+   * answers this without them). Default: compared with `identifiersOf`.
+   */
+  readonly contradicts?: (
+    connectionId: string,
+    ehrId: string,
+    identifiers: readonly EhrIdentifier[],
+  ) => Promise<boolean>;
   /** The Steward patient id runs record for an EHR patient (default: the runs name no patient). */
   readonly patientIdOf?: (connectionId: string, ehrId: string) => Promise<string>;
 }
@@ -101,8 +111,12 @@ export class ScreensChannel implements EhrChannel {
     // never sees the EHR id the write names. So the guard must be that EHR patient's as Steward
     // knows them: identifiers of another patient would open, and pass the banner check of, that
     // patient's chart (what the FHIR channel's guard catches by reading the patient by its id).
-    const known = await this.d.identifiersOf(connectionId, patient.ehrId);
-    if (compareIdentifiers(known, patient.identifiers).contradicted > 0)
+    const contradicted =
+      this.d.contradicts !== undefined
+        ? await this.d.contradicts(connectionId, patient.ehrId, patient.identifiers)
+        : compareIdentifiers(await this.d.identifiersOf(connectionId, patient.ehrId), patient.identifiers)
+            .contradicted > 0;
+    if (contradicted)
       throw new UserError(
         'EHR_WRONG_PATIENT',
         "the write's patient identifiers are not those Steward knows for the patient it names: nothing was typed",
