@@ -55,6 +55,7 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
     const executor = new ScreenExecutor(browser, {
       credentials: { forRun: () => Promise.resolve(meridianAccount) },
       settleMs: 500,
+      screenshots: false, // the run record's screenshots are tested in runs/ and end to end in the server
       // Past the first code, 30 s ahead: a re-login does not wait for the next TOTP step.
       now: () => new Date(Date.now() + (calls++ > 0 ? 30_000 : 0)),
     });

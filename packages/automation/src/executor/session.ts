@@ -71,6 +71,9 @@ export class RunSession {
    */
   async expect(ids: readonly string[]): Promise<ScreenContract> {
     const deadline = Date.now() + this.options.settleMs;
+    // Each look identifies the whole screen (a dozen accessibility queries): look again soon after a
+    // navigation, then less often, so a screen that never comes costs a few looks, not fifty.
+    let pause = 40;
     for (;;) {
       this.check();
       await this.page.waitForLoadState('load').catch(() => undefined);
@@ -102,7 +105,8 @@ export class RunSession {
               : `a screen the map does not know (expected ${expected})`,
         );
       }
-      await new Promise((r) => setTimeout(r, 40));
+      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
+      pause = Math.min(pause * 2, 320);
     }
   }
 

@@ -245,13 +245,11 @@ for (const target of storeTargets()) {
       await assert.rejects(runs.replay(officer, randomUUID(), 1), { code: 'NOT_FOUND' });
       await assert.rejects(runs.replay(officer, written, 7), { code: 'NOT_FOUND' });
       const denied = (await queryAudit(db, cipher, { events: ['access.denied'], entityId: written })).entries;
-      assert.deepEqual(
-        denied.map((e) => [e.actor.id, e.reason]),
-        [
-          [ids.plainOfficer, 'no_grant:phi.read'],
-          [ids.admin, 'no_grant:automation.replay'],
-        ],
-      );
+      // The refusals are audited (a reader out of scope may be too, as a denied list permission).
+      const reasons = denied.map((e) => `${e.actor.id} ${e.reason ?? ''}`);
+      assert.ok(reasons.includes(`${ids.plainOfficer} no_grant:phi.read`), reasons.join('; '));
+      assert.ok(reasons.includes(`${ids.admin} no_grant:automation.replay`), reasons.join('; '));
+      assert.ok(!denied.some((e) => e.actor.id === ids.officer), 'the allowed officer is never denied');
       const seen = await runs.replay(officer, written, 1);
       assert.deepEqual(seen.screenshot, shots[1]);
       assert.equal(seen.value, 'Chest pain since Tuesday');
