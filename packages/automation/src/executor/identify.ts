@@ -6,22 +6,16 @@
  */
 import type { Page } from 'playwright-core';
 import type { ScreenContract, ScreenMap } from '../model/screen-map.js';
+import { URLPattern } from '../model/url-pattern.js';
 import { locate } from './names.js';
 
-/** URLPattern is a global in Node 24; @types/node does not declare it yet. */
-interface UrlPatternLike {
-  exec(input: { pathname: string }): { pathname: { groups: Record<string, string | undefined> } } | null;
-}
-const UrlPattern = (globalThis as unknown as { URLPattern: new (init: { pathname: string }) => UrlPatternLike })
-  .URLPattern;
-
-const patterns = new Map<string, UrlPatternLike>();
+const patterns = new Map<string, URLPattern>();
 
 /** The groups of `path` in `pathname` (`{ patient: 'm-1001' }`), or undefined when it does not match. */
 export function matchPath(path: string, pathname: string): Readonly<Record<string, string>> | undefined {
   let pattern = patterns.get(path);
   if (pattern === undefined) {
-    pattern = new UrlPattern({ pathname: path });
+    pattern = new URLPattern({ pathname: path });
     patterns.set(path, pattern);
   }
   const m = pattern.exec({ pathname });

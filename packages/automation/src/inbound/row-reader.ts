@@ -8,6 +8,7 @@ import type { EhrEventFacts, EhrEventType, PatientRef } from '@steward/core';
 import type { ReadSpec, ScreenMap } from '../model/screen-map.js';
 import type { ReadRow } from '../executor/read-rows.js';
 import { normaliseName } from '../executor/names.js';
+import { URLPattern } from '../model/url-pattern.js';
 
 export type RowReading<S> =
   | { readonly ok: true; readonly id: string; readonly patient: PatientRef; readonly state: S }
@@ -43,13 +44,6 @@ export function rowIdentifiers(read: ReadSpec, row: ReadRow): { system: string; 
     .filter((c) => c.key.startsWith('identifier:') && (row[c.key] ?? '').trim() !== '')
     .map((c) => ({ system: c.key.slice('identifier:'.length), value: (row[c.key] ?? '').trim() }));
 }
-
-/** Node 24's URLPattern (global; not yet in this @types/node). */
-const { URLPattern } = globalThis as unknown as {
-  URLPattern: new (init: { pathname: string }) => {
-    exec(input: { pathname: string }): { pathname: { groups: Record<string, string | undefined> } } | null;
-  };
-};
 
 /** The EHR id in a link to one of the map's screens (its contract's one path parameter, or `:id`). */
 export function linkedId(map: ScreenMap, screenId: string | undefined, href: string | undefined): string | undefined {

@@ -9,6 +9,7 @@
  */
 import { ValidationError, type ErrorDetail } from '@steward/core';
 import type { ScreenMap } from '../model/screen-map.js';
+import { URLPattern } from '../model/url-pattern.js';
 
 type Check = (v: unknown, path: string, out: ErrorDetail[]) => void;
 
@@ -187,17 +188,11 @@ const shape = obj({
   reads: opt(list(read, { max: 100 })),
 });
 
-interface URLPatternLike {
-  new (init: { pathname: string }): unknown;
-}
-const URLPatternCtor = (globalThis as { URLPattern?: URLPatternLike }).URLPattern;
-
 /** Whether `path` parses as a URLPattern pathname (`/patients/:id/tasks/new`). */
 export function pathPatternProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return 'a URL path pattern starting with /';
-  if (URLPatternCtor === undefined) return undefined; // Node before 23.8: checked by the executor when it runs
   try {
-    new URLPatternCtor({ pathname: path });
+    new URLPattern({ pathname: path });
     return undefined;
   } catch {
     return 'not a URLPattern pathname (named groups are :name, wildcards *)';

@@ -13,6 +13,7 @@ import { formatDate } from './dates.js';
 import { externalReferenceSystem, mrnSystem, personIdSystem } from './screen-kit.js';
 import { totpCode } from './totp.js';
 import { variants } from './variants.js';
+import { URLPattern as Polyfill } from 'urlpattern-polyfill/urlpattern';
 
 const chromiumPath = process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
 const chromiumFlags = [
@@ -24,10 +25,8 @@ const chromiumFlags = [
   '--no-first-run',
 ];
 
-/** Node 24's URLPattern (global; not yet in this @types/node). */
-const { URLPattern } = globalThis as unknown as {
-  URLPattern: new (init: { pathname: string }) => { test(input: { pathname: string }): boolean };
-};
+/** URLPattern: Node 24's own, the WHATWG polyfill on Node 22. */
+const URLPattern: typeof Polyfill = (globalThis as { URLPattern?: typeof Polyfill }).URLPattern ?? Polyfill;
 
 const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const user = { username: 'nurse.kim', password: 'correct horse', totpSecret: secret, displayName: 'Kim (RN)' };
