@@ -197,7 +197,9 @@ export async function startWorkflowRuntime(
       });
     }
   };
+  let running: Promise<void> | undefined;
   const settle = async (): Promise<void> => {
+    await running; // the loop's round in progress (routing, applying) lands first
     await router.drain();
     await worker.drain();
     await apply();
@@ -205,7 +207,6 @@ export async function startWorkflowRuntime(
   };
 
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
   let stopped = false;
   if (options.loops !== false) {
     worker.start();

@@ -328,6 +328,42 @@ for (const target of storeTargets()) {
       });
     });
 
+    it("drain waits for the started loop's batch in progress: its claimed effect lands before drain returns", async () => {
+      await store(async (db) => {
+        let entered!: () => void;
+        const inEffect = new Promise<void>((resolve) => (entered = resolve));
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const writer = outsideWriter(db);
+        const { engine } = await setup(db, {
+          effects: {
+            'outside.write': async (req) => {
+              entered();
+              await gate;
+              return writer(req);
+            },
+          },
+        });
+        const worker = new WorkflowWorker(engine, { id: 'loop', idleMs: 5 });
+        worker.start();
+        try {
+          await engine.start('test-visit', 'referral:held', { timerMs: 60_000 });
+          await inEffect; // the loop has claimed the effect and is inside it
+          let drained = false;
+          const draining = worker.drain().then(() => (drained = true));
+          await new Promise((r) => setTimeout(r, 50));
+          assert.equal(drained, false, 'the claimed effect is still running: drain must not say "nothing due"');
+          release();
+          await draining;
+          assert.equal(await count(db, 'select count(*) from test_outside'), 1, 'the effect landed before drain returned');
+          assert.equal((await engine.queueDepth()).effectsPending, 0);
+        } finally {
+          release();
+          await worker.stop();
+        }
+      });
+    });
+
     it('workers started and stopped gracefully finish every workflow exactly once', async () => {
       await store(async (db) => {
         await setup(db);

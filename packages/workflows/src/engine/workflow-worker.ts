@@ -36,6 +36,8 @@ export class WorkflowWorker {
   readonly #idleMs: number;
   readonly #onError: (error: unknown) => void;
   #running: Promise<void> | undefined;
+  /** The started loop's batch in progress, if any: the work it claimed is invisible to others. */
+  #batch: Promise<number> | undefined;
   #stopping = false;
   #wakeUp: AbortController | undefined;
   #woken = false;
@@ -56,13 +58,21 @@ export class WorkflowWorker {
     return steps.length + effects.claimed;
   }
 
-  /** Runs batches until nothing is due now (tests drive time with a manual clock, then drain). */
+  /**
+   * Runs batches until nothing is due now (tests drive time with a manual clock, then drain). When
+   * this worker's own loop is started, its batch in progress holds claims this call cannot see:
+   * "nothing due" counts only once that batch has ended too (else a caller reads the state before
+   * the loop's steps have landed — seen on a loaded CI machine).
+   */
   async drain(maxRounds = 10_000): Promise<number> {
     let total = 0;
     for (let i = 0; i < maxRounds; i++) {
       const n = await this.runOnce();
-      if (n === 0) return total;
       total += n;
+      if (n > 0) continue;
+      const inLoop = this.#batch;
+      if (inLoop === undefined) return total;
+      await inLoop.catch(() => 0); // the loop reports its own errors
     }
     return total;
   }
@@ -90,11 +100,14 @@ export class WorkflowWorker {
     while (!this.#stopping) {
       let done = 0;
       try {
-        done = await this.runOnce();
+        this.#batch = this.runOnce();
+        done = await this.#batch;
         failures = 0;
       } catch (e) {
         failures++;
         this.#onError(e);
+      } finally {
+        this.#batch = undefined;
       }
       if (done > 0 || this.#stopping) continue;
       if (this.#woken) {
