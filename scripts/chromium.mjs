@@ -4,6 +4,8 @@ import { chromium } from 'playwright-core';
 
 export function launchChromium() {
   return chromium.launch({
+    // Screenshots for people: the full browser (the headless shell renders fonts the same, but
+    // these scripts are few and their pictures are compared with earlier ones).
     executablePath: process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',

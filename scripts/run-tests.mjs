@@ -92,7 +92,12 @@ if (files.length === 0) {
 const templateDir = mkdtempSync(join(tmpdir(), 'steward-test-templates-'));
 // Each file's time, kept where STEWARD_TEST_TIMINGS says or for this run only.
 const timings = process.env.STEWARD_TEST_TIMINGS || join(templateDir, 'timings.json');
-const env = { ...process.env, STEWARD_TEST_TEMPLATE_DIR: templateDir, STEWARD_TEST_TIMINGS: timings };
+const env = {
+  ...process.env,
+  STEWARD_TEST_TEMPLATE_DIR: templateDir,
+  STEWARD_TEST_TIMINGS: timings,
+  STEWARD_TEST_CONCURRENCY: String(concurrency),
+};
 // Every test process (and the children it spawns) loads much the same modules: Node keeps their
 // compiled code on disk and checks each entry against its source, so a changed file is compiled again.
 env.NODE_COMPILE_CACHE ||= join(root, 'node_modules/.cache/steward/compile-cache');
@@ -114,14 +119,9 @@ try {
       // baseline compiler only: a test file's store work is short, and optimizing the hot functions
       // cost more than it saved (20-40% of a store test file's CPU, and half its page faults).
       '--liftoff-only',
-      '--test',
-      `--test-concurrency=${concurrency}`,
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${join(root, 'scripts/skip-summary-reporter.mjs')}`,
-      '--test-reporter-destination=stderr',
-      `--test-reporter=${join(root, 'scripts/duration-reporter.mjs')}`,
-      '--test-reporter-destination=stderr',
+      // Node's `--test` CLI sorts its files by path; this runner keeps the order above.
+      join(root, 'scripts/test-files.mjs'),
+      '--',
       ...files.map((f) => relative(root, f)),
     ],
     { cwd: root, stdio: 'inherit', env },

@@ -87,7 +87,7 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
     } catch (e) {
       throw new OperationalError(
         'SCREEN_UNAVAILABLE',
-        `no browser for the EHR's screens could be started (${e instanceof Error ? e.message.split('\n')[0] : 'unknown'}): install Debian's chromium or set STEWARD_CHROMIUM`,
+        `no browser for the EHR's screens could be started (${e instanceof Error ? e.message.split('\n')[0] : 'unknown'}): install Debian's chromium-headless-shell (or chromium), or set STEWARD_CHROMIUM`,
       );
     }
     const executor = new ScreenExecutor(browser, {

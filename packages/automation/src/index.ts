@@ -26,7 +26,7 @@ export type {
   ScreenCredentials,
   CredentialSource,
 } from './model/run.js';
-export { browserUnavailable, launchBrowser, type LaunchOptions } from './executor/launch.js';
+export { browserUnavailable, chromiumExecutable, launchBrowser, type LaunchOptions } from './executor/launch.js';
 export {
   ScreenExecutor,
   type ExecutorOptions,

@@ -1,14 +1,16 @@
 /**
  * @module The browser tests' world: a Steward server (PGlite, the kernel's manual clock) serving the
  * built console on an ephemeral port, the sandbox EHR connected like a real one, staff with
- * passwords and TOTP, and Debian's Chromium driven by playwright-core with a fresh, empty profile.
+ * passwords and TOTP, and Debian's Chromium (its headless shell when installed: the executor's `launchBrowser`) driven by
+ * playwright-core with a fresh, empty profile (a fresh user-data-dir each launch).
  * Without Chromium the tests are skipped with the reason named, unless STEWARD_REQUIRE_BROWSER=1
  * (CI) makes that a failure.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserUnavailable, launchBrowser } from '@steward/automation';
 import type { RequestContext, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
 import type { EhrConnection } from '@steward/ehr';
@@ -18,27 +20,9 @@ import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
 import { connectSandboxEhr, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
-export const CHROMIUM = process.env['STEWARD_CHROMIUM'] ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Why the browser tests cannot run here, or undefined when they can. */
+/** Why the browser tests cannot run here, or undefined when they can (the executor's own rule). */
 export function browserSkip(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  if (process.env['STEWARD_REQUIRE_BROWSER'] === '1')
-    throw new Error(`STEWARD_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}`);
-  return `no Chromium at ${CHROMIUM}: apt-get install chromium (or set STEWARD_CHROMIUM) to run the console's browser tests`;
-}
-
-/** A new browser with a new, empty profile (playwright's launch makes a fresh user-data-dir each time). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs, headless: true });
+  return browserUnavailable();
 }
 
 /** The world and the browser of a test file, opened together before its tests and closed after them. */

@@ -159,12 +159,18 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     assert.deepEqual(JSON.parse(first.record?.values['input/0/valueString'] ?? ''), { b: 2, a: [1, 2] });
     const fills = first.steps.filter((s) => s.action === 'fill');
     assert.equal(fills.length, 6);
-    assert.ok(fills.every((s) => s.outcome === 'ok' && s.inputEvents === 1 && s.screen === 'task-form'));
+    assert.ok(
+      fills.every((s) => s.outcome === 'ok' && s.inputEvents === 1 && s.screen === 'task-form'),
+      'every fill ok, one input event, on the form',
+    );
     assert.equal(fills.find((s) => s.target === 'executionPeriod/end')?.value, '14.03.2027');
-    assert.ok(first.steps.every((s, i) => s.index === i && s.screenshot !== undefined));
+    assert.ok(
+      first.steps.every((s, i) => s.index === i && s.screenshot !== undefined),
+      `steps in order, each with its screenshot: ${first.steps.map((s) => `${s.index}:${s.action}:${s.screenshot !== undefined}`).join(' ')}`,
+    );
     const png = first.steps[0]?.screenshot ?? new Uint8Array();
     assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-    assert.ok(events.on('/patients/m-1001/tasks/new') > 0);
+    assert.ok(events.on('/patients/m-1001/tasks/new') > 0, 'the page saw input on the form');
     // Steps on the login screen other than the re-login step typed nothing.
     assert.ok(
       first.steps.filter((s) => s.screen === 'login' && s.action !== 'relogin').every((s) => s.inputEvents === 0),
@@ -175,6 +181,39 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     assert.equal(again.record?.created, false);
     assert.equal(again.record?.id, 't-1');
     assert.equal(ehr.tasks.length, 1);
+    // The second run carried the first one's session: no sign-in, nothing typed on a login screen.
+    assert.equal(ehr.logins, 1);
+    assert.ok(
+      again.steps.every((s) => s.action !== 'relogin' && s.screen !== 'login'),
+      `no sign-in: ${again.steps.map((s) => `${s.action}@${s.screen ?? '?'}`).join(' ')}`,
+    );
+  });
+
+  it('signs in once for runs that start together: the second takes the session the first signed in', async () => {
+    let opened = 0;
+    const counted: CredentialSource = {
+      forRun: () => {
+        opened++;
+        return Promise.resolve(meridianAccount);
+      },
+    };
+    // The real clock: two sign-ins within 30 seconds would have to wait for the next one-time code.
+    const x = executor(new PageEvents(), { credentials: counted, now: () => new Date() });
+    const [a, b] = await Promise.all(['prop-0021', 'prop-0022'].map((ref) => write(x, ref)));
+    assert.deepEqual([a?.outcome.status, b?.outcome.status], ['done', 'done']);
+    assert.equal(x.load(map.connectionId).peak, 2);
+    assert.equal(ehr.logins, 1);
+    assert.equal(opened, 1, 'only the run that signed in opened the credentials');
+    const joined = [a, b]
+      .flatMap((r) => r?.steps ?? [])
+      .filter((s) => s.detail === 'in the session another run signed in');
+    assert.equal(joined.length, 1);
+    assert.equal(joined[0]?.inputEvents, 0);
+    assert.equal(ehr.tasks.length, 2);
+
+    const fresh = executor(new PageEvents(), { sessionReuseMs: 0 });
+    for (const ref of ['prop-0023', 'prop-0024']) assert.equal((await write(fresh, ref)).outcome.status, 'done');
+    assert.equal(ehr.logins, 3, 'without reuse, every run signs in');
   });
 
   it('halts on an unexpected screen with zero input events on it', async () => {
@@ -307,6 +346,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     );
     assert.deepEqual(x.load(map.connectionId), { running: 0, peak: 1 });
     assert.equal(ehr.tasks.length, 2);
+    assert.equal(ehr.logins, 1);
   });
 
   it('halts timed-out when a step or the whole run takes longer than its limit', async () => {

@@ -1,6 +1,8 @@
 /**
  * @module The executor: carries out one write (or one chart read) on an EHR's screens from its
- * screen map alone, in a fresh, isolated browser context. Before every action it identifies the
+ * screen map alone, in a fresh, isolated browser context that carries only the cookies of the
+ * connection's signed-in session (one sign-in serves many runs, as a person's does: signing in per
+ * run would spend a one-time code per run, and an EHR accepts one every 30 seconds). Before every action it identifies the
  * screen; an unexpected one halts with no input event, a login screen is signed into only by the
  * explicit re-login step, after which the run resumes from its last verified step (the chart) and,
  * if a submit had been sent, looks for the record before sending anything again. Every step is
@@ -15,7 +17,7 @@ import type { CredentialSource, RunOutcome, RunPatient, RunRecorder } from '../m
 import type { ScreenMap } from '../model/screen-map.js';
 import { RunHalt, RunSession, SessionExpired } from './session.js';
 import { Semaphore } from './semaphore.js';
-import { bannerIdentifiers, checkBanner, openPatient, relogin, type SignIn } from './patient.js';
+import { bannerIdentifiers, checkBanner, openPatient, relogin, SharedSignIn, type SignIn } from './patient.js';
 import { writeForm, type WriteJob, type WrittenRecord } from './write-form.js';
 import { readRows, type ReadRow } from './read-rows.js';
 import type { EhrIdentifier } from '@steward/core';
@@ -33,6 +35,11 @@ export interface ExecutorOptions {
   /** PNG screenshots after every step (default true). */
   readonly screenshots?: boolean;
   readonly now?: () => Date;
+  /**
+   * How long a signed-in session is reused by the connection's next runs (ms). Default 900 000
+   * (15 min); 0 signs every run in afresh. Each run still has its own context: only cookies carry.
+   */
+  readonly sessionReuseMs?: number;
   /** Called with each run's fresh context before its page opens (tests count input events with it). */
   readonly onContext?: (context: BrowserContext) => Promise<void>;
 }
@@ -63,6 +70,8 @@ export interface ScreenReadResult {
 
 export class ScreenExecutor {
   private readonly gates = new Map<string, Semaphore>();
+  /** Sign-ins by connection and site (an account may differ per site). */
+  private readonly signIns = new Map<string, SharedSignIn>();
   private readonly o: Required<Omit<ExecutorOptions, 'onContext'>> & Pick<ExecutorOptions, 'onContext'>;
 
   constructor(
@@ -75,6 +84,7 @@ export class ScreenExecutor {
       stepTimeoutMs: 15_000,
       settleMs: 2_000,
       screenshots: true,
+      sessionReuseMs: 900_000,
       now: () => new Date(),
       ...options,
     };
@@ -162,6 +172,20 @@ export class ScreenExecutor {
       this.gates.set(map.connectionId, gate);
     }
     const release = await gate.acquire();
+    const signInKey = `${map.connectionId}\n${map.site}`;
+    let shared = this.signIns.get(signInKey);
+    if (shared === undefined) {
+      shared = new SharedSignIn(this.o.sessionReuseMs);
+      this.signIns.set(signInKey, shared);
+    }
+    const signedIn = shared.current();
+    const sign: SignIn = {
+      credentials: this.o.credentials,
+      now: this.o.now,
+      count: 0,
+      shared,
+      seen: signedIn !== undefined ? shared.version : -1,
+    };
     let context: BrowserContext | undefined;
     let session: RunSession | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -171,6 +195,7 @@ export class ScreenExecutor {
         serviceWorkers: 'block',
         viewport: { width: 1280, height: 800 },
         locale: 'en-GB',
+        ...(signedIn !== undefined ? { storageState: signedIn } : {}),
       });
       context.setDefaultTimeout(this.o.stepTimeoutMs);
       context.setDefaultNavigationTimeout(this.o.stepTimeoutMs);
@@ -203,8 +228,7 @@ export class ScreenExecutor {
         s.timedOut = true;
         void ctx.close().catch(() => undefined);
       }, this.o.runTimeoutMs);
-      const sign: SignIn = { credentials: this.o.credentials, now: this.o.now, count: 0 };
-      // The run starts at home: a fresh context has no session, so this is where it signs in.
+      // The run starts at home: where it signs in when it carries no session, or an expired one.
       try {
         await s.step('navigate', 'home', async () => {
           await gotoOrRefuse(s, new URL(map.home, map.origin).href);
@@ -231,6 +255,11 @@ export class ScreenExecutor {
       };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
+      // Still signed in at the end: the session (its cookies perhaps renewed) serves the next run.
+      if (context !== undefined && session?.screen?.kind === 'work' && !session.timedOut && !session.crashed) {
+        const renewed = await context.storageState().catch(() => undefined);
+        if (renewed !== undefined) shared.renewed(renewed, sign.seen);
+      }
       await context?.close().catch(() => undefined);
       release();
     }

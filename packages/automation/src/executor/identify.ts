@@ -5,9 +5,9 @@
  * at the URL of the page that was asked for.
  */
 import type { Page } from 'playwright-core';
-import type { ScreenContract, ScreenMap } from '../model/screen-map.js';
+import type { ElementSpec, ScreenContract, ScreenMap } from '../model/screen-map.js';
 import { URLPattern } from '../model/url-pattern.js';
-import { locate } from './names.js';
+import { controlRoles, locate, namePattern, namesOf } from './names.js';
 
 const patterns = new Map<string, URLPattern>();
 
@@ -46,16 +46,61 @@ export async function identify(page: Page, map: ScreenMap): Promise<Identified> 
   const candidates = map.screens
     .map((contract) => ({ contract, groups: matchPath(contract.path, url.pathname) }))
     .filter((c): c is { contract: ScreenContract; groups: Readonly<Record<string, string>> } => c.groups !== undefined);
-  const held = await Promise.all(candidates.map((c) => holds(page, c.contract)));
+  if (candidates.length === 0) return { matches: [], groups: {}, onOrigin: true };
+  // One accessibility snapshot of the page answers every contract (a query per element costs a
+  // walk of the page each: a dozen per look, the executor's largest cost before this).
+  const tree = names(await page.ariaSnapshotJSON());
+  const held = await Promise.all(candidates.map((c) => holds(page, tree, c.contract)));
   const found = candidates.filter((_c, i) => held[i] === true);
   const matches = found.map((c) => c.contract);
   const groups = found[0]?.groups ?? {};
   return { matches, groups, onOrigin: true };
 }
 
-async function holds(page: Page, contract: ScreenContract): Promise<boolean> {
-  const counts = await Promise.all(
-    [...contract.landmarks, ...contract.required].map(async (spec) => (await locate(page, spec)).count()),
-  );
+/** The accessible names in the page's tree, by role ('' for an element without a name). */
+type Names = ReadonlyMap<string, readonly string[]>;
+
+interface AriaNode {
+  readonly role?: string;
+  readonly name?: string;
+  readonly children?: readonly unknown[];
+}
+
+function names(snapshot: unknown): Names {
+  const byRole = new Map<string, string[]>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return; // a text node
+    const { role, name, children } = node as AriaNode;
+    if (typeof role === 'string') {
+      const list = byRole.get(role) ?? [];
+      list.push(typeof name === 'string' ? name : '');
+      byRole.set(role, list);
+    }
+    if (children !== undefined) visit(children);
+  };
+  visit(snapshot);
+  return byRole;
+}
+
+function inTree(tree: Names, spec: ElementSpec): boolean {
+  const found = tree.get(spec.role) ?? [];
+  if (spec.name === '') return found.length > 0;
+  const pattern = namePattern(namesOf(spec));
+  return found.some((n) => pattern.test(n));
+}
+
+/**
+ * Every landmark and required element of the contract is on the page. A form control the tree
+ * has no role for (some browsers give date inputs none) is looked for by its label, as actions do.
+ */
+async function holds(page: Page, tree: Names, contract: ScreenContract): Promise<boolean> {
+  const specs = [...contract.landmarks, ...contract.required];
+  if (specs.some((spec) => !inTree(tree, spec) && !controlRoles.has(spec.role))) return false;
+  const byLabel = specs.filter((spec) => !inTree(tree, spec));
+  const counts = await Promise.all(byLabel.map(async (spec) => (await locate(page, spec)).count()));
   return counts.every((n) => n > 0);
 }

@@ -31,7 +31,7 @@ export function namesOf(spec: { readonly name: string; readonly synonyms?: reado
 }
 
 /** Roles whose elements are form controls, found by their label when the role lookup finds none. */
-const controlRoles = new Set(['textbox', 'combobox', 'listbox', 'searchbox', 'spinbutton']);
+export const controlRoles: ReadonlySet<string> = new Set(['textbox', 'combobox', 'listbox', 'searchbox', 'spinbutton']);
 
 /**
  * The element(s) an `ElementSpec` names. An empty name means "any element of the role" (a page's

@@ -10,14 +10,57 @@ import { RunHalt, SessionExpired, type RunSession } from './session.js';
 import { describe, locate } from './names.js';
 import { readLabelled, readTable } from './screen-read.js';
 import type { ElementSpec } from '../model/screen-map.js';
-import type { Locator } from 'playwright-core';
+import type { BrowserContext, Locator } from 'playwright-core';
+import { Semaphore } from './semaphore.js';
 
-/** Where a run signs in: its credentials (opened once per run) and the last one-time code's step. */
+/**
+ * A connection's sign-in at one site, shared by its runs: the signed-in session's cookies (in memory
+ * only, never stored or logged; dropped when a sign-in fails and unused once older than the reuse
+ * limit, so a changed credential takes effect), the last one-time code's step (a code is good once,
+ * whichever run used it), and one sign-in at a time.
+ */
+export class SharedSignIn {
+  #state: StorageState | undefined;
+  #savedAt = 0;
+  /** Bumped by each sign-in: a run knows whether the session it carries is the latest. */
+  version = 0;
+  lastStep: number | undefined;
+  readonly lock = new Semaphore(1);
+
+  constructor(private readonly reuseMs: number) {}
+
+  /** The session to start a run in, if one is young enough to reuse. */
+  current(): StorageState | undefined {
+    return this.#state !== undefined && Date.now() - this.#savedAt < this.reuseMs ? this.#state : undefined;
+  }
+
+  signedIn(state: StorageState): void {
+    this.#state = state;
+    this.#savedAt = Date.now();
+    this.version++;
+  }
+
+  /** The same session after a run (its cookies may have been renewed): not a new sign-in. */
+  renewed(state: StorageState, version: number): void {
+    if (version === this.version && this.#state !== undefined) this.#state = state;
+  }
+
+  forget(): void {
+    this.#state = undefined;
+    this.version++;
+  }
+}
+
+export type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** Where a run signs in: its credentials (opened once per run, if it has to sign in at all). */
 export interface SignIn {
   readonly credentials: CredentialSource;
   readonly now: () => Date;
+  readonly shared: SharedSignIn;
+  /** The shared session's version this run's context carries (-1: none). */
+  seen: number;
   opened?: ScreenCredentials;
-  lastStep?: number;
   count: number;
 }
 
@@ -44,6 +87,43 @@ export async function one(s: RunSession, spec: ElementSpec): Promise<Locator> {
 export async function relogin(s: RunSession, sign: SignIn, expired: string): Promise<void> {
   if (++sign.count > maxSignIns)
     throw new RunHalt('login-failed', `signed in ${maxSignIns} times in one run; stopping`);
+  const release = await sign.shared.lock.acquire();
+  try {
+    if (await joined(s, sign)) return;
+    await signIn(s, sign, expired);
+  } catch (e) {
+    if (e instanceof RunHalt && e.reason === 'login-failed') sign.shared.forget();
+    throw e;
+  } finally {
+    release();
+  }
+}
+
+/** The work screens: where a signed-in session lands. */
+const workScreens = (s: RunSession): string[] => s.map.screens.filter((x) => x.kind === 'work').map((x) => x.id);
+
+/**
+ * Another run signed in while this one waited for its turn: this run takes that session (its
+ * cookies) and goes home, typing nothing. False when there is none newer, or it is already gone.
+ */
+async function joined(s: RunSession, sign: SignIn): Promise<boolean> {
+  const state = sign.shared.current();
+  if (state === undefined || sign.seen === sign.shared.version) return false;
+  sign.seen = sign.shared.version;
+  return s.step('navigate', 'home', async () => {
+    await s.context.addCookies(state.cookies);
+    await s.page.goto(new URL(s.map.home, s.map.origin).href);
+    try {
+      await s.expect(workScreens(s));
+      return { result: true, detail: 'in the session another run signed in' };
+    } catch (e) {
+      if (e instanceof SessionExpired) return { result: false };
+      throw e;
+    }
+  });
+}
+
+async function signIn(s: RunSession, sign: SignIn, expired: string): Promise<void> {
   const login = s.map.login;
   await s.step('relogin', login.screen, async () => {
     // A session-expired screen without the sign-in form: the home page leads to the login screen.
@@ -57,22 +137,25 @@ export async function relogin(s: RunSession, sign: SignIn, expired: string): Pro
       if (c.totpSecret === undefined)
         throw new RunHalt('login-failed', 'the EHR asks for a one-time code and no TOTP secret is sealed');
       // A code is good once: wait for the next 30-second step rather than replaying one.
-      while (sign.lastStep !== undefined && totpStep(sign.now()) <= sign.lastStep) {
+      const shared = sign.shared;
+      while (shared.lastStep !== undefined && totpStep(sign.now()) <= shared.lastStep) {
         s.check();
         await new Promise((r) => setTimeout(r, 250));
       }
       const at = sign.now();
-      sign.lastStep = totpStep(at);
+      shared.lastStep = totpStep(at);
       await s.fill(await one(s, login.code), totpCode(c.totpSecret, at));
     }
     await s.click(await one(s, login.submit));
     try {
-      await s.expect(s.map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
+      await s.expect(workScreens(s));
     } catch (e) {
       if (e instanceof SessionExpired)
         throw new RunHalt('login-failed', 'the EHR refused the automation account sign-in');
       throw e;
     }
+    sign.shared.signedIn(await s.context.storageState());
+    sign.seen = sign.shared.version;
     return { result: undefined, detail: `signed in after ${expired}` };
   });
 }

@@ -221,7 +221,8 @@ export class RunSession {
   private async screenshot(): Promise<Uint8Array | undefined> {
     if (!this.options.screenshots || this.crashed || this.timedOut || this.page.isClosed()) return undefined;
     try {
-      return new Uint8Array(await this.page.screenshot({ type: 'png', scale: 'css', timeout: 5_000 }));
+      // The context's step time limit applies: a loaded machine may take seconds to paint.
+      return new Uint8Array(await this.page.screenshot({ type: 'png', scale: 'css' }));
     } catch {
       return undefined; // a page gone mid-step still gets its step recorded
     }
