@@ -355,7 +355,11 @@ for (const target of storeTargets()) {
           assert.equal(drained, false, 'the claimed effect is still running: drain must not say "nothing due"');
           release();
           await draining;
-          assert.equal(await count(db, 'select count(*) from test_outside'), 1, 'the effect landed before drain returned');
+          assert.equal(
+            await count(db, 'select count(*) from test_outside'),
+            1,
+            'the effect landed before drain returned',
+          );
           assert.equal((await engine.queueDepth()).effectsPending, 0);
         } finally {
           release();
