@@ -61,6 +61,7 @@ type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
 export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
   let built: Promise<{ browser: Browser; channel: ScreensChannel; reads: ScreenReads }> | undefined;
+  let stopListening: (() => void) | undefined;
   const kinds = new Map<string, { screens: boolean; at: number }>();
   const accountOf = async (connectionId: string): Promise<RequestContext> => ({
     actor: d.connections.actorOf(await d.connections.get(connectionId)),
@@ -97,6 +98,8 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
           d.credentials.sourceFor((await accountOf(connectionId)).actor).forRun(runId, connectionId, site),
       },
     });
+    // New credentials take effect at the next run: the session signed in with the old ones ends.
+    stopListening = d.credentials.onChange((connectionId, site) => executor.signOut(connectionId, site));
     const channel = new ScreensChannel({
       executor,
       maps: mapOf,
@@ -159,6 +162,8 @@ export function screensChannel(d: ScreensDeps): ScreensChannelWiring {
     async close() {
       const b = built;
       built = undefined;
+      stopListening?.();
+      stopListening = undefined;
       if (b !== undefined) await (await b.catch(() => undefined))?.browser.close();
     },
   };

@@ -76,6 +76,8 @@ for (const target of storeTargets()) {
 
     it('is set by an administrator only, validated, and answered with its status, never a value', async () => {
       const admin = await as('admin');
+      const changed: string[] = [];
+      const stop = creds.onChange((connectionId, site) => changed.push(`${connectionId}/${site}`));
       for (const role of ['compliance_officer', 'coordinator', 'integration', 'automation'] as const)
         await assert.rejects(
           creds.set(await as(role), { connectionId: conn, site: 'north', username: 'bot', password }),
@@ -111,6 +113,11 @@ for (const target of storeTargets()) {
       assert.equal(listed.length, 1);
       assert.ok(!JSON.stringify(listed).includes(password));
       await assert.rejects(creds.status(await as('coordinator')), { code: 'FORBIDDEN' });
+      // Each set is told (refusals are not), by connection id, so the executor signs that session out.
+      assert.deepEqual(changed, [`${listed[0]?.connectionId}/north`, `${listed[0]?.connectionId}/north`]);
+      stop();
+      await creds.set(admin, { connectionId: conn, site: 'north', username: 'steward-bot', password, totpSecret });
+      assert.equal(changed.length, 2, 'no longer told once unsubscribed');
     });
 
     it('is sealed: the row holds none of the values, and a value moved to another column does not open', async () => {

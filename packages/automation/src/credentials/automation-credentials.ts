@@ -88,10 +88,24 @@ const base32 = /^[A-Z2-7]+=*$/;
 export class AutomationCredentials implements CredentialSource {
   readonly #d: AutomationCredentialsDeps;
   readonly #clock: Clock;
+  readonly #changed = new Set<(connectionId: string, site: string) => void>();
 
   constructor(deps: AutomationCredentialsDeps) {
     this.#d = deps;
     this.#clock = deps.clock ?? systemClock;
+  }
+
+  /**
+   * Tells `listener` (in this process) each time a connection's credentials at a site are set or
+   * removed: the executor signs that session out, so the next run signs in with what is set now.
+   */
+  onChange(listener: (connectionId: string, site: string) => void): () => void {
+    this.#changed.add(listener);
+    return () => this.#changed.delete(listener);
+  }
+
+  #notify(connectionId: string, site: string): void {
+    for (const listener of this.#changed) listener(connectionId, site);
   }
 
   /** Sets (or replaces) the credentials of one connection and site. Returns only their status. */
@@ -141,6 +155,7 @@ export class AutomationCredentials implements CredentialSource {
         },
       ],
     );
+    this.#notify(connectionId, site);
     return statusOf(row);
   }
 
@@ -189,6 +204,7 @@ export class AutomationCredentials implements CredentialSource {
         },
       ],
     );
+    this.#notify(connectionId, site);
   }
 
   /**

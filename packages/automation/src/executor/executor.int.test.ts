@@ -187,6 +187,12 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       again.steps.every((s) => s.action !== 'relogin' && s.screen !== 'login'),
       `no sign-in: ${again.steps.map((s) => `${s.action}@${s.screen ?? '?'}`).join(' ')}`,
     );
+    // Credentials changed: the session is signed out, and the next run signs in afresh.
+    x.signOut(map.connectionId, map.site);
+    const after = await write(x, 'prop-0001');
+    assert.equal(after.outcome.status, 'done');
+    assert.equal(ehr.logins, 2);
+    assert.equal(after.steps.filter((s) => s.action === 'relogin').length, 1);
   });
 
   it('signs in once for runs that start together: the second takes the session the first signed in', async () => {

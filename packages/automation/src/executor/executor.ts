@@ -96,6 +96,14 @@ export class ScreenExecutor {
     return { running: g?.running ?? 0, peak: g?.peak ?? 0 };
   }
 
+  /**
+   * Drops the signed-in session of a connection at a site: its next run signs in afresh (called
+   * when the credentials there change, so a replaced password or account takes effect at once).
+   */
+  signOut(connectionId: string, site: string): void {
+    this.signIns.get(`${connectionId}\n${site}`)?.forget();
+  }
+
   /** Fills and submits one form for one patient; see the module comment for the guarantees. */
   async write(request: RunRequest & WriteJob): Promise<WriteResult> {
     let record: WrittenRecord | undefined;
