@@ -1,8 +1,8 @@
 /**
  * A record outside the caller's scope cannot be told from one that does not exist: the same body
  * (code, message, details) for each kind, and the same response time — the denial is audited off
- * the response path, so its audit write does not show in the timing (medians compared over 200
- * requests each, interleaved in random order, with the audit writer drained between requests).
+ * the response path, so its audit write does not show in the timing (the median difference of 150
+ * pairs of requests, each pair in random order, with the audit writer drained between requests).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,30 +88,39 @@ describe('out of scope looks exactly like missing', () => {
   });
 
   it('takes the same time for a foreign record as for a missing one', async () => {
-    const kinds: ('foreign' | 'missing')[] = [];
-    for (let i = 0; i < 200; i++) kinds.push('foreign', 'missing');
-    for (let i = kinds.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [kinds[i], kinds[j]] = [kinds[j] as 'foreign', kinds[i] as 'foreign'];
-    }
-    const times = { foreign: [] as number[], missing: [] as number[] };
     const url = { foreign: `/review/${southProposal}`, missing: `/review/${randomUUID()}` };
-    for (let i = 0; i < 20; i++) await get(url.missing); // warm-up
-    for (const kind of kinds) {
+    const timed = async (kind: 'foreign' | 'missing') => {
       const start = process.hrtime.bigint();
       const r = await t.app.inject({ method: 'GET', url: url[kind], headers: bearer(north) });
-      times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
       assert.equal(r.statusCode, 404);
       // Drain the audit writer outside the timed window, so one request's queued write never
       // lands inside the next one's measurement.
       await t.kernel.audit.flush();
+      return ms;
+    };
+    for (let i = 0; i < 20; i++) await timed('missing'); // warm-up
+    // Pairs, each in a random order, and the median of their differences: a machine whose load
+    // changes during the run slows both halves of a pair alike, where comparing two medians let a
+    // burst of load on one side read as a difference. A round that differs is measured again;
+    // a real difference shows in every round, the load of a shared machine rarely does twice.
+    const rounds: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const differences: number[] = [];
+      const missingTimes: number[] = [];
+      for (let i = 0; i < 150; i++) {
+        const foreignFirst = Math.random() < 0.5;
+        const first = await timed(foreignFirst ? 'foreign' : 'missing');
+        const second = await timed(foreignFirst ? 'missing' : 'foreign');
+        const [foreign, missing] = foreignFirst ? [first, second] : [second, first];
+        differences.push(foreign - missing);
+        missingTimes.push(missing);
+      }
+      const difference = median(differences);
+      const missing = median(missingTimes);
+      if (Math.abs(difference) <= Math.max(0.2 * missing, 0.3)) return;
+      rounds.push(`${difference.toFixed(2)} ms (missing: ${missing.toFixed(2)} ms)`);
     }
-    const foreign = median(times.foreign);
-    const missing = median(times.missing);
-    const tolerance = Math.max(0.3 * missing, 0.5);
-    assert.ok(
-      Math.abs(foreign - missing) <= tolerance,
-      `median ${foreign.toFixed(2)} ms for a foreign record vs ${missing.toFixed(2)} ms for a missing one`,
-    );
+    assert.fail(`a foreign record's answer differs from a missing one's by a median of ${rounds.join(', ')}`);
   });
 });
