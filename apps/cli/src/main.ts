@@ -110,7 +110,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     c
       .option(
         '--role <role>',
-        'grant a role: admin, compliance_officer, coordinator, front_desk, clinician_reviewer, automation',
+        'grant a role: admin, compliance_officer, coordinator, front_desk, clinician_reviewer, automation, integration, agent',
       )
       .option('--site <site>', 'the site the grant covers (default *)')
       .option('--workflow <workflow>', 'the workflow the grant covers (default *)')

@@ -9,6 +9,11 @@ export const roles = [
   'automation',
   /** An EHR interface: stores what the EHR sends, and writes back what review approved. */
   'integration',
+  /**
+   * An outside AI or automation service (issue 18): reads through the FHIR facade, subscribes to
+   * events and drafts proposals for review; it never approves, never writes the record itself.
+   */
+  'agent',
 ] as const;
 export type Role = (typeof roles)[number];
 

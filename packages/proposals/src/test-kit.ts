@@ -98,6 +98,7 @@ const purposeFor: Record<Role, PurposeOfUse> = {
   compliance_officer: 'HCOMPL',
   integration: 'HOPERAT',
   automation: 'TREAT',
+  agent: 'TREAT',
   coordinator: 'TREAT',
   front_desk: 'TREAT',
   clinician_reviewer: 'TREAT',

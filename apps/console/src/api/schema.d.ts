@@ -4705,7 +4705,8 @@ export type paths = {
                   | 'front_desk'
                   | 'clinician_reviewer'
                   | 'automation'
-                  | 'integration';
+                  | 'integration'
+                  | 'agent';
                 site: string;
                 workflow: string;
               }[];
@@ -4739,7 +4740,8 @@ export type paths = {
               | 'front_desk'
               | 'clinician_reviewer'
               | 'automation'
-              | 'integration';
+              | 'integration'
+              | 'agent';
             site: string;
             workflow: string;
           };
@@ -4802,7 +4804,8 @@ export type paths = {
                 | 'front_desk'
                 | 'clinician_reviewer'
                 | 'automation'
-                | 'integration';
+                | 'integration'
+                | 'agent';
               site: string;
               workflow: string;
             };
@@ -4830,7 +4833,8 @@ export type paths = {
                 | 'front_desk'
                 | 'clinician_reviewer'
                 | 'automation'
-                | 'integration';
+                | 'integration'
+                | 'agent';
               site: string;
               workflow: string;
             };
@@ -11674,6 +11678,7 @@ export type paths = {
               | 'automation.maps.propose'
               | 'automation.maps.review'
               | 'automation.credentials.manage'
+              | 'events.subscribe'
             )[];
           };
         };

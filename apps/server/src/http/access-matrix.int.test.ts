@@ -33,6 +33,7 @@ const expected: Record<Role, Record<Probe, boolean>> = {
   front_desk:         { 'phi.read': Y, 'phi.write': Y, 'phi.search': Y, 'users.manage': N, 'grants.manage': N, 'tokens.manage': N, 'egress.manage': N, 'audit.read': N, 'audit.verify': N, 'break_glass.review': N },
   clinician_reviewer: { 'phi.read': Y, 'phi.write': N, 'phi.search': Y, 'users.manage': N, 'grants.manage': N, 'tokens.manage': N, 'egress.manage': N, 'audit.read': N, 'audit.verify': N, 'break_glass.review': N },
   automation:         { 'phi.read': Y, 'phi.write': N, 'phi.search': Y, 'users.manage': N, 'grants.manage': N, 'tokens.manage': N, 'egress.manage': N, 'audit.read': N, 'audit.verify': N, 'break_glass.review': N },
+  agent:              { 'phi.read': Y, 'phi.write': N, 'phi.search': Y, 'users.manage': N, 'grants.manage': N, 'tokens.manage': N, 'egress.manage': N, 'audit.read': N, 'audit.verify': N, 'break_glass.review': N },
   integration:        { 'phi.read': N, 'phi.write': N, 'phi.search': N, 'users.manage': N, 'grants.manage': N, 'tokens.manage': N, 'egress.manage': N, 'audit.read': N, 'audit.verify': N, 'break_glass.review': N },
 };
 

@@ -12,6 +12,7 @@ const treat: Record<DisplayViewer, readonly string[]> = {
   front_desk: all,
   clinician_reviewer: all,
   automation: [],
+  agent: [],
   integration: [],
   'break-glass': all,
 };
@@ -35,7 +36,7 @@ test('purpose narrows: payment shows name and MRN, system administration and com
 
 test('a role without PHI read sees no field for any purpose, and no viewer ever gets a field beyond the three', () => {
   for (const purpose of purposesOfUse) {
-    for (const viewer of ['admin', 'compliance_officer', 'integration', 'automation'] as const)
+    for (const viewer of ['admin', 'compliance_officer', 'integration', 'automation', 'agent'] as const)
       assert.deepEqual(displayFieldsFor(viewer, purpose), [], `${viewer} ${purpose}`);
     for (const viewer of [...roles, 'break-glass'] as const)
       for (const field of displayFieldsFor(viewer, purpose))

@@ -49,6 +49,8 @@ export const actions = [
   'automation.maps.propose',
   'automation.maps.review',
   'automation.credentials.manage',
+  // The platform API (issue 18): receive Steward's events (webhooks, the stream) at a site.
+  'events.subscribe',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -127,6 +129,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   ]),
   // Learns the directory from what the EHR names (the workflows' account reads the resources).
   automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'staff.read', 'directory.learn']),
+  // An outside service: reads what its grant's purpose allows, hears events, drafts for review.
+  // No review.*: an outside drafter never approves, edits or sees the queue (ADR 0017).
+  agent: new Set(['phi.read', 'phi.search', 'proposal.create', 'events.subscribe', 'directory.read', 'staff.read']),
   // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
   // sends approved messages, and runs the purge a compliance officer's retention policies decided.
   integration: new Set([

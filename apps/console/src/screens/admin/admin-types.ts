@@ -26,6 +26,7 @@ export const roleNames: Readonly<Record<Role, string>> = {
   clinician_reviewer: 'Clinician reviewer',
   automation: 'Automation (service)',
   integration: 'EHR interface (service)',
+  agent: 'Agent (outside service)',
 };
 
 export const purposeNames: Readonly<Record<PurposeOfUse, string>> = {
