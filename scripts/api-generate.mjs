@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The console's API types, generated from the server's OpenAPI document (ADR 0012).
+ * The API types of the console and of the SDK, generated from the server's OpenAPI document (ADR 0012).
  *
- *   node scripts/api-generate.mjs          writes apps/console/src/api/schema.d.ts
- *   node scripts/api-generate.mjs --check  generates in memory; fails if the file differs
+ *   node scripts/api-generate.mjs          writes apps/console/src/api/schema.d.ts and packages/sdk/src/schema.d.ts
+ *   node scripts/api-generate.mjs --check  generates in memory; fails if a file differs
  *
  * No server runs: the Fastify app is built in-process on an inert kernel and asked for its
  * document (apps/server/src/http/openapi.ts), so this needs the server compiled (`npx tsc -b`).
@@ -14,7 +14,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import prettier from 'prettier';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const target = `${root}apps/console/src/api/schema.d.ts`;
+const targets = ['apps/console/src/api/schema.d.ts', 'packages/sdk/src/schema.d.ts'];
 const check = process.argv.includes('--check');
 
 const { openApiDocument } = await import(`${root}apps/server/dist/http/openapi.js`).catch((e) => {
@@ -30,20 +30,24 @@ const header = [
   '',
 ].join('\n');
 const body = astToString(await openapiTS(doc, { exportType: true, alphabetize: true }));
-const options = { ...(await prettier.resolveConfig(target)), filepath: target };
-const generated = await prettier.format(header + body, options);
-
-if (check) {
-  const current = await readFile(target, 'utf8').catch(() => '');
-  if (current !== generated) {
-    console.error(
-      'api: apps/console/src/api/schema.d.ts is not what the server’s contract generates.\n' +
-        '     Run `npm run api:generate` and commit the result.',
-    );
-    process.exit(1);
+let stale = 0;
+for (const rel of targets) {
+  const target = `${root}${rel}`;
+  const options = { ...(await prettier.resolveConfig(target)), filepath: target };
+  const generated = await prettier.format(header + body, options);
+  if (check) {
+    const current = await readFile(target, 'utf8').catch(() => '');
+    if (current !== generated) {
+      console.error(`api: ${rel} is not what the server’s contract generates.`);
+      stale += 1;
+    }
+  } else {
+    await writeFile(target, generated);
+    console.log(`api: wrote ${rel} (${Object.keys(doc.paths ?? {}).length} paths)`);
   }
-  console.log('api: the console’s generated types match the server’s OpenAPI document');
-} else {
-  await writeFile(target, generated);
-  console.log(`api: wrote ${target.slice(root.length)} (${Object.keys(doc.paths ?? {}).length} paths)`);
 }
+if (stale > 0) {
+  console.error('     Run `npm run api:generate` and commit the result.');
+  process.exit(1);
+}
+if (check) console.log('api: the console’s and the SDK’s generated types match the server’s OpenAPI document');

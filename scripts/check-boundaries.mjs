@@ -110,9 +110,12 @@ export const layering = {
   // even `import type`, because its types come from the API contract (src/api), which is what the
   // server actually sends; a type imported from the server would let the two drift unseen.
   'apps/console': [],
+  // The SDK runs in an outside service or a browser and talks to Steward over HTTP only, like the
+  // console: its types come from the generated API contract (src/schema.d.ts), never from a package.
+  'packages/sdk': [],
   // bench may measure through the server's HTTP stack (the review queue as the console calls it).
   bench: [...appRooms, 'apps/server'],
-  tests: [...appRooms, 'apps/server', 'apps/cli'],
+  tests: [...appRooms, 'apps/server', 'apps/cli', 'packages/sdk'],
   // An example of a deployment's extension: it uses Steward's public packages, as a deployment would.
   examples: [
     'packages/core',
@@ -122,6 +125,7 @@ export const layering = {
     'packages/ehr',
     'packages/proposals',
     'packages/workflows',
+    'packages/sdk',
     'apps/server',
   ],
 };
@@ -138,6 +142,7 @@ const packageRoom = {
   '@steward/messaging': 'packages/messaging',
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
+  '@steward/sdk': 'packages/sdk',
   '@steward/server': 'apps/server',
   '@steward/cli': 'apps/cli',
   '@steward/console': 'apps/console',

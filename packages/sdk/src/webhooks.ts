@@ -1,0 +1,54 @@
+/**
+ * @module Checking a Steward webhook before trusting it (`@steward/sdk/webhooks`): the Standard
+ * Webhooks signature (HMAC-SHA256 over id, timestamp and the raw body, with the subscription's
+ * `whsec_…` secret) and a timestamp within five minutes, so a replayed or altered delivery is refused.
+ * Deliveries are at least once: keep the `webhook-id` of what you handled and skip a repeat.
+ */
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { isRecord } from './errors.js';
+
+/** One event as Steward delivers it (references always; `data` only to a destination with a BAA). */
+export interface StewardEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly site: string;
+  readonly occurredAt: string;
+  readonly [field: string]: unknown;
+}
+
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+/**
+ * The event a delivery carries, once its signature checks out; throws WebhookSignatureError
+ * otherwise. `body` must be the raw bytes or text as received (not re-serialised JSON).
+ */
+export function verifyWebhook(
+  secret: string,
+  headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>,
+  body: string | Uint8Array,
+): StewardEvent {
+  const flat: Record<string, string> = {};
+  const get = (name: string): string | undefined => {
+    if (headers instanceof Headers) return headers.get(name) ?? undefined;
+    const v = headers[name] ?? headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : (v as string | undefined);
+  };
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
+    const v = get(name);
+    if (v === undefined) throw new WebhookSignatureError(`the delivery has no ${name} header`);
+    flat[name] = v;
+  }
+  let event: unknown;
+  try {
+    event = new Webhook(secret).verify(body, flat);
+  } catch (e) {
+    if (e instanceof WebhookVerificationError)
+      throw new WebhookSignatureError(`not a delivery from Steward: ${e.message}`);
+    throw e;
+  }
+  if (!isRecord(event) || typeof event['id'] !== 'string' || typeof event['type'] !== 'string')
+    throw new WebhookSignatureError('the delivery is signed but is not a Steward event');
+  return event as StewardEvent;
+}
