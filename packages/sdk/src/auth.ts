@@ -53,7 +53,7 @@ export function smartBackendServices(options: SmartBackendOptions): TokenSource 
   const signingKey = () =>
     (key ??= isJwk(options.privateKey)
       ? importJWK(options.privateKey, options.alg)
-      : Promise.resolve(options.privateKey as CryptoKey | KeyObject));
+      : Promise.resolve(options.privateKey));
 
   async function exchange(fetcher: typeof fetch, baseUrl: string): Promise<string> {
     const tokenUrl = options.tokenUrl ?? (await discoverTokenUrl(fetcher, baseUrl));

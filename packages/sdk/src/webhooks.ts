@@ -32,8 +32,8 @@ export function verifyWebhook(
   const flat: Record<string, string> = {};
   const get = (name: string): string | undefined => {
     if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name] ?? headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : (v as string | undefined);
+    const v: string | readonly string[] | undefined = headers[name] ?? headers[name.toLowerCase()];
+    return typeof v === 'string' ? v : v?.[0];
   };
   for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
     const v = get(name);
