@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- tests walk FHIR JSON answers dynamically; the assertions are the type checks. */
 /**
  * Issue 18, governed reads: the FHIR R4 facade (`/fhir/R4/<connection>`) against the sandbox EHR,
  * through the kernel's own wiring. Agents' reads and searches are audited per patient; elements
@@ -18,7 +19,7 @@ import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
 import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- FHIR JSON walked in assertions
+type Json = Record<string, any>;
 
 const subsetted = 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue';
 
@@ -284,6 +285,38 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
     assert.equal(rows[0]?.n, 1);
   });
 
+  it('answers an unreachable EHR 502 without its address', async () => {
+    const admin = await principalWith(t.kernel, 'facade-admin-2', { role: 'admin' });
+    const by: RequestContext = {
+      actor: { kind: 'user', id: admin.id, name: 'facade-admin-2', authMethod: 'api-token' },
+      purposeOfUse: 'HSYSADMIN',
+    };
+    const closed = 'http://127.0.0.1:55749';
+    await t.kernel.egress.register(by.actor, {
+      name: 'closed-ehr',
+      kind: 'ehr',
+      baseUrl: closed,
+      baaOnRecord: true,
+      baaReference: 'test: nothing listens here',
+      allowPrivateNetwork: true,
+    });
+    const key = await makeKey('ES384');
+    await t.kernel.connections.add(by, {
+      name: 'closed-ehr',
+      site: 'north',
+      vendor: 'generic-r4',
+      fhirBaseUrl: `${closed}/fhir`,
+      clientId: 'steward-closed',
+      privateKey: { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES384' } as PrivateJwk,
+      scopes: ['system/*.rs'],
+      facilityTimeZone: 'America/New_York',
+    });
+    const r = await get(treat, `/fhir/R4/closed-ehr/Patient/${patientId}`);
+    assert.ok(r.status === 502 || r.status === 503, `${r.status} ${r.raw}`);
+    assert.equal(r.body['resourceType'], 'OperationOutcome');
+    assert.ok(!r.raw.includes('55749') && !r.raw.includes('127.0.0.1'), r.raw);
+  });
+
   it('answers without credentials 401 and unknown interactions 404, as OperationOutcomes', async () => {
     const anonymous = await get(undefined, '/fhir/R4/north-ehr/metadata');
     assert.equal(anonymous.status, 401);
@@ -317,5 +350,14 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
       assert.equal(response?.status, 400);
       assert.equal(response?.data['resourceType'], 'OperationOutcome');
     }
+  });
+  // Last: the clock moves on, and Steward's next EHR token would be signed in the EHR's future.
+  it('expires its page links', async () => {
+    const first = await get(treat, `/fhir/R4/north-ehr/Appointment?patient=${patientId}&_count=1`);
+    const next = new URL(first.body['link'].find((l: Json) => l['relation'] === 'next')['url'] as string);
+    t.clock.advance(31 * 60_000);
+    const stale = await get(treat, next.pathname + next.search);
+    assert.equal(stale.status, 400);
+    assert.match(stale.body['issue'][0]['diagnostics'], /page link/);
   });
 });
