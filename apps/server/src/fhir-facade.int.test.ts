@@ -116,12 +116,26 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
     }
     treat = await principalWith(t.kernel, 'agent-treat', { role: 'agent', site: 'north', purposeOfUse: 'TREAT' });
     payment = await principalWith(t.kernel, 'agent-pay', { role: 'agent', site: 'north', purposeOfUse: 'HPAYMT' });
-    limited = await principalWith(
-      t.kernel,
-      'agent-appointments',
-      { role: 'agent', site: 'north', purposeOfUse: 'TREAT' },
-      { scopes: ['phi.read', 'phi.search', 'system/Appointment.rs'] },
-    );
+    // A token an administrator issues over the API, narrowed by a SMART system scope.
+    const appointmentsOnly = await principalWith(t.kernel, 'agent-appointments', {
+      role: 'agent',
+      site: 'north',
+      purposeOfUse: 'TREAT',
+    });
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/tokens',
+      headers: bearer(admin),
+      payload: {
+        principalKind: 'service',
+        principalId: appointmentsOnly.id,
+        name: 'appointments reader',
+        scopes: ['phi.read', 'phi.search', 'system/Appointment.rs'],
+        expiresInDays: 1,
+      },
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    limited = { ...appointmentsOnly, token: issued.json<{ token: string }>().token };
     coordinator = await principalWith(t.kernel, 'facade-coordinator', { role: 'coordinator', site: 'north' });
   });
   after(async () => {

@@ -83,17 +83,11 @@ export class FhirFacade {
         {
           mode: 'server',
           documentation:
-            'Read-only. Unknown search parameters are refused (strict handling). An agent searching a patient-compartment type must name the patient. Elements outside the purpose of use of the caller\'s grant are removed (meta.tag SUBSETTED).',
+            "Read-only. Unknown search parameters are refused (strict handling). An agent searching a patient-compartment type must name the patient. Elements outside the purpose of use of the caller's grant are removed (meta.tag SUBSETTED).",
           security: {
             cors: false,
-            service: [
-              {
-                coding: [
-                  { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
-                ],
-              },
-            ],
-            description: 'Authorization: Bearer <Steward API token>; SMART system/ scopes on the token narrow the types.',
+            description:
+              'Authorization: Bearer <Steward API token>; SMART system/ scopes on the token narrow the types.',
           },
           resource: types.map((t) => ({
             type: t.type,
@@ -111,13 +105,26 @@ export class FhirFacade {
   }
 
   /** One resource, as the caller's purpose of use lets it see it; NOT_FOUND for missing and refused alike. */
-  async read(ctx: RequestContext, name: string, type: string, id: string): Promise<{ resource: FhirJson; versionId?: string }> {
+  async read(
+    ctx: RequestContext,
+    name: string,
+    type: string,
+    id: string,
+  ): Promise<{ resource: FhirJson; versionId?: string }> {
     const { connection, served } = await this.open(ctx, name, 'read', type);
     if (!served.read) throw notServed(`read of ${type} is not served`, 'type');
     if (!idPattern.test(id)) throw new NotFoundError(type);
     try {
-      const found = await this.deps.reader.read(ctx, connection.id, { resourceType: type, id }, { disclose: minimumNecessary });
-      return { resource: { ...found.resource }, ...(found.versionId !== undefined ? { versionId: found.versionId } : {}) };
+      const found = await this.deps.reader.read(
+        ctx,
+        connection.id,
+        { resourceType: type, id },
+        { disclose: minimumNecessary },
+      );
+      return {
+        resource: { ...found.resource },
+        ...(found.versionId !== undefined ? { versionId: found.versionId } : {}),
+      };
     } catch (e) {
       throw missingOrRefused(e, type);
     }
@@ -134,8 +141,7 @@ export class FhirFacade {
     let params: Record<string, string> = {};
     if (page !== undefined) {
       const others = Object.keys(query).filter((k) => k !== '_page');
-      if (others.length > 0)
-        throw notServed('a page link carries its search: send _page alone', others[0] ?? '_page');
+      if (others.length > 0) throw notServed('a page link carries its search: send _page alone', others[0] ?? '_page');
     } else {
       params = searchParameters(served, query, profileFor(connection.vendor).maxPageSize);
       if (agent) requirePatientNamed(type, params);
@@ -231,7 +237,8 @@ export class FhirFacade {
  */
 function missingOrRefused(e: unknown, type: string, interaction: FacadeInteraction = 'read'): unknown {
   if (!isStewardError(e)) return e;
-  if (e.code === 'FORBIDDEN') return interaction === 'read' ? new NotFoundError(type) : new NotFoundError('FHIR endpoint');
+  if (e.code === 'FORBIDDEN')
+    return interaction === 'read' ? new NotFoundError(type) : new NotFoundError('FHIR endpoint');
   const status = e.details.find((d) => d.path === 'http.status')?.message;
   if (e.code === 'EHR_REJECTED' && (status === '404' || status === '410'))
     return interaction === 'read' ? new NotFoundError(type) : e;
