@@ -137,7 +137,9 @@ export class FhirFacade {
   async search(ctx: RequestContext, name: string, type: string, query: FacadeQuery, base: string): Promise<FhirJson> {
     const { connection, served, agent } = await this.open(ctx, name, 'search', type);
     if (served.searchParams.length === 0) throw notServed(`search of ${type} is not served`, 'type');
-    const page = typeof query['_page'] === 'string' ? query['_page'] : undefined;
+    if (query['_page'] !== undefined && typeof query['_page'] !== 'string')
+      throw notServed('_page is given more than once', '_page');
+    const page = query['_page'];
     let params: Record<string, string> = {};
     if (page !== undefined) {
       const others = Object.keys(query).filter((k) => k !== '_page');
