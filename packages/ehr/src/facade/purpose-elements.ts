@@ -181,7 +181,9 @@ export function elementsFor(purpose: PurposeOfUse, resourceType: string): readon
 /** Whether a JSON key is the element named (`occurrence[x]` names `occurrenceDateTime`). */
 function keeps(allowed: readonly string[], key: string): boolean {
   return allowed.some((name) =>
-    name.endsWith('[x]') ? key.startsWith(name.slice(0, -3)) && /^[A-Z]/.test(key.slice(name.length - 3)) : key === name,
+    name.endsWith('[x]')
+      ? key.startsWith(name.slice(0, -3)) && /^[A-Z]/.test(key.slice(name.length - 3))
+      : key === name,
   );
 }
 

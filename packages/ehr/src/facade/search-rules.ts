@@ -52,7 +52,11 @@ export function servedTypes(connection: Pick<EhrConnection, 'vendor' | 'scopes'>
  * `system/` scope (a Steward API token) is narrowed by its Steward scopes and grants only; one that
  * carries any is held to them (`system/Appointment.rs`, `system/*.rs`, v1 `system/*.read`).
  */
-export function tokenAllows(scopes: readonly string[] | undefined, type: string, interaction: FacadeInteraction): boolean {
+export function tokenAllows(
+  scopes: readonly string[] | undefined,
+  type: string,
+  interaction: FacadeInteraction,
+): boolean {
   if (scopes === undefined || !scopes.some((s) => parseSystemScope(s) !== undefined)) return true;
   return new GrantedScopes(scopes).covers({ resourceType: type, interaction });
 }
@@ -83,7 +87,12 @@ export function requirePatientNamed(type: string, params: Readonly<Record<string
     return modifier === undefined || modifier === 'Patient' || modifier === 'exact';
   });
   if (!named) {
-    const how = type === 'Patient' ? '_id= or identifier=' : naming.includes('subject') ? 'patient= or subject=Patient/…' : 'patient=';
+    const how =
+      type === 'Patient'
+        ? '_id= or identifier='
+        : naming.includes('subject')
+          ? 'patient= or subject=Patient/…'
+          : 'patient=';
     throw new UserError('FHIR_PATIENT_REQUIRED', `a search of ${type} must name the patient (${how})`, [
       { path: naming[0] ?? 'patient', message: `name the patient: ${how}` },
     ]);
