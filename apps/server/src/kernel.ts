@@ -49,6 +49,7 @@ import {
   EhrRuntime,
   type EhrRuntimeOptions,
   ChannelsByConnection,
+  FhirFacade,
   FhirR4Channel,
   GovernedEhr,
   ReferralRuleStore,
@@ -165,6 +166,8 @@ export interface Kernel {
    * Its writing side goes to the applier only, here, and is not exposed.
    */
   readonly ehr: EhrReader;
+  /** The FHIR R4 facade (`/fhir/R4/<connection>`): governed reads for service accounts and apps, through `ehr`. */
+  readonly fhirFacade: FhirFacade;
   readonly ehrJournal: EhrJournal;
   /** One Steward patient across identifiers, connections, sites and merges (governed). */
   readonly patients: PatientIndex;
@@ -548,6 +551,7 @@ export async function composeKernel(
       referralRules: new ReferralRuleStore(db, connections, policy, audit, clock),
       connectionClients,
       ehr: ehr.reader,
+      fhirFacade: new FhirFacade({ reader: ehr.reader, policy, audit, connections, clock }),
       ehrJournal,
       patients,
       patientLabels: new PatientLabels({ db, cipher, policy, audit }),

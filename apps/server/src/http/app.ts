@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { newId, ValidationError } from '@steward/core';
+import { newId, UserError, ValidationError } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../kernel.js';
@@ -43,6 +43,8 @@ import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
+import { fhirRoutes } from './routes/fhir.js';
+import { isFhirFacadeUrl } from './fhir-outcome.js';
 
 /** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
 export type AppConfig = Pick<
@@ -104,6 +106,14 @@ export async function buildApp(
     done();
   });
   app.setNotFoundHandler((request, reply) => {
+    if (isFhirFacadeUrl(request.url)) {
+      errorHandler(
+        new UserError('ROUTE_NOT_FOUND', 'no such FHIR interaction: this endpoint serves metadata, read and search'),
+        request,
+        reply,
+      );
+      return;
+    }
     void reply.status(404).send({
       code: 'ROUTE_NOT_FOUND',
       message: 'no such route: see /openapi.json',
@@ -172,6 +182,7 @@ export async function buildApp(
   incidentRoutes(app, kernel);
   automationRunRoutes(app, kernel);
   automationMapRoutes(app, kernel);
+  fhirRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -25,7 +25,9 @@ import type { AuditSink } from '../audit/audit-entry.js';
 import { auditActor, auditOrUndo, bytes, digestsEqual, isUuid, sha256 } from './identity-support.js';
 
 const tokenPattern = /^stw_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
-const scopePattern = /^[a-z0-9_.:*-]{1,100}$/;
+// Steward's own scopes (actions, `*`), or a SMART system scope that narrows which FHIR types the
+// token reads through the FHIR facade (`system/Appointment.rs`, `system/*.read`; ADR 0018).
+const scopePattern = /^(?:[a-z0-9_.:*-]{1,100}|system\/(?:\*|[A-Z][A-Za-z]{1,63})\.(?:read|\*|(?=[cruds])c?r?u?d?s?))$/;
 const maxScopes = 50;
 const dayMs = 86_400_000;
 
@@ -114,7 +116,10 @@ export class ApiTokens {
     const problems: { path: string; message: string }[] = [];
     if (name.length < 1 || name.length > 100) problems.push({ path: 'name', message: 'must be 1 to 100 characters' });
     if (scopes.length < 1 || scopes.length > maxScopes || !scopes.every((s) => scopePattern.test(s))) {
-      problems.push({ path: 'scopes', message: `1 to ${maxScopes} scopes of a-z, 0-9, '_', '.', ':', '*', '-'` });
+      problems.push({
+        path: 'scopes',
+        message: `1 to ${maxScopes} scopes of a-z, 0-9, '_', '.', ':', '*', '-', or SMART system/<Type>.<rs> scopes`,
+      });
     }
     const maxMs = (this.#d.maxLifetimeDays ?? 365) * dayMs;
     const expiresMs = input.expiresAt.getTime();
