@@ -80,12 +80,12 @@ const patterns: readonly (readonly [RemovedKind, RegExp])[] = [
   // A labelled record, account, member, policy, licence or similar number, whatever its form.
   [
     'identifier',
-    /\b(?:MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|account(?: number| no\.?)?|acct\.?|member(?: id| number)?|policy(?: number| no\.?)?|insurance id|licen[cs]e(?: number| no\.?)?|NPI|DEA|patient id|ID)\s*(?:#|:|is|number)?\s*[:#]?\s*(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,}/gi,
+    /(?<=\b(?:MRN|MR#|medical record(?: number| no\.?)?|record(?: number| no\.?)|account(?: number| no\.?)?|acct\.?|member(?: id| number)?|policy(?: number| no\.?)?|insurance id|licen[cs]e(?: number| no\.?)?|NPI|DEA|patient id|ID)\s*(?:#|:|is|number)?\s*[:#]?\s*)(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,}/gi,
   ],
   ['age', /\b(?:9\d|1[0-4]\d)(?:[- ]years?[- ]old|[- ]y\/?o\b|\s+yrs?\b)/gi],
   ['age', /\b(?:aged?|age of)\s+(?:9\d|1[0-4]\d)\b/gi],
   // Any other run of 5 digits or more, or a token mixing letters with 5 digits or more (MRN-like).
-  ['number', /\b(?=[A-Za-z0-9-]*(?:\d[^\d\s]*){5})[A-Za-z0-9][A-Za-z0-9-]*\b/g],
+  ['number', /\b(?=(?:[A-Za-z-]*\d){5})[A-Za-z0-9][A-Za-z0-9-]*\b/g],
 ];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -7,6 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { storeTargets } from '@steward/store/testing';
 import {
@@ -338,5 +340,230 @@ describe('SMART Backend Services sign-in', () => {
     const late = await t.app.inject({ method: 'GET', url: `/patients/${patientId}`, headers: auth });
     assert.equal(late.statusCode, 401);
     assert.equal(late.json<{ code: string }>().code, 'AUTH_INVALID');
+  });
+});
+
+/** A stand-in model provider on loopback speaking the chat-completions shape; it keeps what it received. */
+interface Received {
+  readonly path: string;
+  readonly authorization: string | undefined;
+  readonly body: { model: string; messages: { role: string; content: string }[] };
+}
+let provider: Server;
+let providerUrl: string;
+const received: Received[] = [];
+let providerStatus = 200;
+
+describe('AI calls through governed destinations', () => {
+  let agentToken: string;
+  let readOnlyToken: string;
+  let aiPatient: string;
+  const prompt =
+    'Summarise for Marisol Quixotic-Zebulon (chart ZX9KQ), born 07/23/1961, phone (555) 201-3344, ' +
+    'e-mail marisol.q@example.com, of 42 Larkspur Lane: chest pain on exertion since 2024-03-02, ' +
+    'relieved by rest. Tamsin asks whether Ms. Zebulon should come in. SSN 123-45-6789.';
+  const phi = [
+    'Marisol',
+    'Tamsin',
+    'Quixotic',
+    'Zebulon',
+    'ZX9KQ',
+    '1961',
+    '07/23',
+    '201-3344',
+    'example.com',
+    'Larkspur',
+    '123-45-6789',
+    '2024-03-02',
+  ];
+
+  before(async () => {
+    provider = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString('utf8')));
+      req.on('end', () => {
+        const body = JSON.parse(data) as Received['body'];
+        received.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+        res.writeHead(providerStatus, { 'content-type': 'application/json' });
+        res.end(
+          providerStatus === 200
+            ? JSON.stringify({
+                id: 'chatcmpl-1',
+                object: 'chat.completion',
+                model: `${body.model}-2026`,
+                choices: [
+                  {
+                    index: 0,
+                    message: { role: 'assistant', content: 'Advise a same-day visit.' },
+                    finish_reason: 'stop',
+                  },
+                ],
+                usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 },
+              })
+            : JSON.stringify({
+                error: {
+                  message: `echo: ${data.slice(0, 40)}`,
+                  type: 'invalid_request_error',
+                  code: 'model_not_found',
+                },
+              }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    const by = { kind: 'user', id: admin.id, name: 'smart.admin', authMethod: 'api-token', scopes: ['*'] } as const;
+    await t.kernel.egressAdmin.register(
+      { actor: by },
+      {
+        name: 'model-nobaa',
+        kind: 'ai',
+        baseUrl: `${providerUrl}/plain/v1/`,
+        baaOnRecord: false,
+        allowPrivateNetwork: true,
+      },
+    );
+    await t.kernel.egressAdmin.register(
+      { actor: by },
+      {
+        name: 'model-baa',
+        kind: 'ai',
+        baseUrl: `${providerUrl}/covered/v1/`,
+        baaOnRecord: true,
+        baaReference: 'BAA-2026-014 (test)',
+        allowPrivateNetwork: true,
+      },
+    );
+    // The patient as an EHR feed would make them known: an identifier and the minimum demographics.
+    const writer = await principalWith(t.kernel, 'ai.resolver', { role: 'coordinator', site: 'north' });
+    aiPatient = await t.kernel.patients.resolve(
+      { actor: { kind: 'user', id: writer.id, name: 'ai.resolver', authMethod: 'api-token', scopes: ['*'] } },
+      {
+        connectionId: randomUUID(),
+        site: 'north',
+        identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'ZX9KQ' }],
+        demographics: { name: { family: 'Quixotic-Zebulon', given: ['Marisol', 'Tamsin'] }, birthDate: '1961-07-23' },
+      },
+    );
+    const signed = await requestToken(await sign(ec), 'system/Patient.rs ai.call');
+    agentToken = signed.json<{ access_token: string }>().access_token;
+    readOnlyToken = (await requestToken(await sign(ec), 'system/Patient.rs')).json<{ access_token: string }>()
+      .access_token;
+  });
+  after(async () => new Promise<void>((resolve) => provider.close(() => resolve())));
+
+  const call = (token: string, body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/ai/calls', headers: { authorization: `Bearer ${token}` }, payload: body });
+  const request = (destination: string) => ({
+    destination,
+    site: 'north',
+    purposeOfUse: 'TREAT',
+    patientId: aiPatient,
+    model: 'test-model',
+    messages: [
+      { role: 'system', content: 'You are a triage assistant.' },
+      { role: 'user', content: prompt },
+    ],
+  });
+  const aiEntries = async (): Promise<{ outcome: string; patient_ids: string[]; entry: string }[]> =>
+    (
+      await t.db.query<{ outcome: string; patient_ids: string[]; entry: string }>(
+        `select outcome, patient_ids, entry from audit_log where event = 'ai.called' order by seq`,
+      )
+    ).rows;
+
+  it('de-identifies the prompt for a destination with no BAA: the provider gets no name, identifier or birth date', async () => {
+    received.length = 0;
+    const r = await call(agentToken, request('model-nobaa'));
+    assert.equal(r.statusCode, 200, r.body);
+    const answer = r.json<{
+      deidentified: boolean;
+      removed: Record<string, number>;
+      message: { content: string };
+      model: string;
+    }>();
+    assert.equal(answer.deidentified, true);
+    assert.equal(answer.message.content, 'Advise a same-day visit.');
+    assert.equal(answer.model, 'test-model-2026');
+    assert.equal(received.length, 1);
+    assert.equal(received[0]?.path, '/plain/v1/chat/completions');
+    const sent = JSON.stringify(received[0]?.body);
+    for (const value of phi) assert.ok(!sent.includes(value), `the provider received ${value}`);
+    const user = received[0]?.body.messages[1]?.content ?? '';
+    assert.match(user, /\[NAME\] \[NAME\] \(chart \[IDENTIFIER\]\), born \[BIRTHDATE\]/);
+    assert.match(user, /chest pain on exertion since \[DATE\], relieved by rest/);
+    assert.ok((answer.removed['name'] ?? 0) >= 4 && answer.removed['identifier'] === 1, JSON.stringify(answer.removed));
+    const entry = (await aiEntries()).at(-1);
+    assert.equal(entry?.outcome, 'success');
+    assert.deepEqual(entry?.patient_ids, [aiPatient]);
+    assert.match(entry?.entry ?? '', /destination:model-nobaa deidentified:true removed:\d+ provider:200/);
+    assert.match(entry?.entry ?? '', /"purposeOfUse":"TREAT"/);
+    for (const content of ['chest', 'triage', 'same-day', ...phi]) {
+      assert.ok(!(entry?.entry ?? '').includes(content), `the audit entry holds ${content}`);
+    }
+  });
+
+  it('sends the prompt as it is to a destination with a BAA on record, with its key, audited', async () => {
+    received.length = 0;
+    process.env['STEWARD_AI_KEY_MODEL_BAA'] = 'sk-test-covered';
+    try {
+      const r = await call(agentToken, request('model-baa'));
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(r.json<{ deidentified: boolean }>().deidentified, false);
+    } finally {
+      delete process.env['STEWARD_AI_KEY_MODEL_BAA'];
+    }
+    assert.equal(received[0]?.path, '/covered/v1/chat/completions');
+    assert.equal(received[0]?.body.messages[1]?.content, prompt);
+    assert.equal(received[0]?.authorization, 'Bearer sk-test-covered');
+    const entry = (await aiEntries()).at(-1);
+    assert.match(entry?.entry ?? '', /destination:model-baa deidentified:false removed:0 provider:200/);
+    assert.ok(!(entry?.entry ?? '').includes('sk-test'));
+    const egress = await t.db.query<{ n: string | number }>(
+      `select count(*) as n from audit_log where event = 'egress.allowed' and entry like '%phi to model-baa%'`,
+    );
+    assert.equal(Number(egress.rows[0]?.n), 1);
+  });
+
+  it('refuses a destination not in the registry, a role without ai.call and a token without it, sending nothing', async () => {
+    received.length = 0;
+    const unknown = await call(agentToken, request('model-elsewhere'));
+    assert.equal(unknown.statusCode, 403, unknown.body);
+    assert.equal(unknown.json<{ code: string }>().code, 'EGRESS_NOT_REGISTERED');
+    const denied = (await aiEntries()).at(-1);
+    assert.equal(denied?.outcome, 'denied');
+    assert.match(denied?.entry ?? '', /destination:model-elsewhere refused:EGRESS_NOT_REGISTERED/);
+    const coordinator = await principalWith(t.kernel, 'ai.coordinator', { role: 'coordinator', site: 'north' });
+    const noRole = await call(coordinator.token, request('model-baa'));
+    assert.equal(noRole.statusCode, 403, noRole.body);
+    assert.equal(noRole.json<{ code: string }>().code, 'FORBIDDEN');
+    const noScope = await call(readOnlyToken, request('model-baa'));
+    assert.equal(noScope.statusCode, 403, noScope.body);
+    const otherSite = await call(agentToken, { ...request('model-baa'), site: 'south' });
+    assert.equal(otherSite.statusCode, 403, otherSite.body);
+    assert.equal(received.length, 0, 'the provider heard nothing');
+    const { rows } = await t.db.query<{ entry: string }>(
+      `select entry from audit_log where event = 'access.denied' and entry like '%ai.call%'`,
+    );
+    assert.ok(rows.length >= 3);
+  });
+
+  it('answers a provider failure with a stable code, audited with its status and without its message', async () => {
+    try {
+      providerStatus = 404;
+      const refused = await call(agentToken, request('model-nobaa'));
+      assert.equal(refused.statusCode, 502, refused.body);
+      assert.equal(refused.json<{ code: string }>().code, 'AI_PROVIDER_REFUSED');
+      assert.ok(!refused.body.includes('echo'), 'the provider message (which may quote the prompt) is not passed on');
+      providerStatus = 503;
+      const down = await call(agentToken, request('model-nobaa'));
+      assert.equal(down.json<{ code: string }>().code, 'AI_PROVIDER_UNAVAILABLE');
+    } finally {
+      providerStatus = 200;
+    }
+    const [refusedEntry, downEntry] = (await aiEntries()).slice(-2);
+    assert.equal(refusedEntry?.outcome, 'failure');
+    assert.match(refusedEntry?.entry ?? '', /provider:404/);
+    assert.match(downEntry?.entry ?? '', /provider:503/);
   });
 });
