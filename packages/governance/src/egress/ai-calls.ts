@@ -234,7 +234,7 @@ export class AiCalls {
 }
 
 async function readCapped(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   if (reader === undefined) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

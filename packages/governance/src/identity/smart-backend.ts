@@ -125,7 +125,8 @@ interface ClientRow {
 
 const clientColumns = `c.service_account_id, s.name, s.disabled_at, c.jwks, c.jwks_url, c.scopes, c.set_by, c.set_at`;
 
-class Refusal {
+/** A refused token request, thrown inside the exchange and answered as RFC 6749 §5.2 says. */
+class Refusal extends Error {
   constructor(
     readonly code: SmartTokenErrorCode,
     /** Told to the client: the rule, never a value from the request. */
@@ -133,7 +134,9 @@ class Refusal {
     /** For audit only: the precise rule. */
     readonly reason: string,
     readonly client?: { readonly id: string },
-  ) {}
+  ) {
+    super(description);
+  }
 }
 
 export class SmartBackendServices {
