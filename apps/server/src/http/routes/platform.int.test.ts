@@ -323,6 +323,52 @@ describe('SMART Backend Services sign-in', () => {
     await expectRefused(await sign(ec, { iss: otherId, sub: otherId }), 'invalid_grant', /account_disabled/, 'ai.call');
   });
 
+  it('fetches a JWKS URL through the egress registry, again when a new kid appears, and refuses a private key there', async () => {
+    let served: JWK[] = [];
+    let hits = 0;
+    const keyServer = createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: served }));
+    });
+    await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/agent/`;
+      const by = { kind: 'user', id: admin.id, name: 'smart.admin', authMethod: 'api-token', scopes: ['*'] } as const;
+      await t.kernel.egressAdmin.register(
+        { actor: by },
+        { name: 'agent-keys', kind: 'other', baseUrl: base, baaOnRecord: false, allowPrivateNetwork: true },
+      );
+      const id = (await t.kernel.bootstrap.serviceAccounts.create('url-agent', bootstrap)).id;
+      const first = await makeKey('ES384');
+      served = [first.publicJwk];
+      const set = await t.app.inject({
+        method: 'PUT',
+        url: `/service-accounts/${id}/smart`,
+        headers: bearer(admin),
+        payload: { jwksUrl: `${base}jwks.json`, scopes: ['ai.call'] },
+      });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.deepEqual(set.json<{ keys: unknown[] }>().keys, []);
+      const claims = { iss: id, sub: id };
+      assert.equal((await requestToken(await sign(first, claims), 'ai.call')).statusCode, 200);
+      assert.equal((await requestToken(await sign(first, claims), 'ai.call')).statusCode, 200);
+      assert.equal(hits, 1, 'cached for a minute');
+      // The client rotates its key: a kid not in the cached set is fetched again.
+      const second = await makeKey('RS384');
+      served = [second.publicJwk];
+      t.clock.advance(6_000);
+      assert.equal((await requestToken(await sign(second, claims), 'ai.call')).statusCode, 200);
+      assert.equal(hits, 2);
+      // A key set with a private member is no key set: refused, and audited as such.
+      served = [{ ...(await exportJWK(second.privateKey)), kid: second.kid, alg: 'RS384' }];
+      t.clock.advance(61_000);
+      await expectRefused(await sign(second, claims), 'invalid_client', /jwks_invalid/, 'ai.call');
+    } finally {
+      await new Promise<void>((resolve) => keyServer.close(() => resolve()));
+    }
+  });
+
   it('issues tokens audited as the account, that expire after their lifetime', async () => {
     const since = await lastSeq();
     const r = await requestToken(await sign(ec));
@@ -541,6 +587,11 @@ describe('AI calls through governed destinations', () => {
     assert.equal(noScope.statusCode, 403, noScope.body);
     const otherSite = await call(agentToken, { ...request('model-baa'), site: 'south' });
     assert.equal(otherSite.statusCode, 403, otherSite.body);
+    const otherPurpose = await call(agentToken, { ...request('model-baa'), purposeOfUse: 'HPAYMT' });
+    assert.equal(otherPurpose.statusCode, 403, 'the grant serves treatment only');
+    const stranger = await call(agentToken, { ...request('model-baa'), patientId: randomUUID() });
+    assert.equal(stranger.statusCode, 404, stranger.body);
+    assert.match((await aiEntries()).at(-1)?.entry ?? '', /refused:PATIENT_NOT_FOUND/);
     assert.equal(received.length, 0, 'the provider heard nothing');
     const { rows } = await t.db.query<{ entry: string }>(
       `select entry from audit_log where event = 'access.denied' and entry like '%ai.call%'`,
