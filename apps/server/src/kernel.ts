@@ -411,6 +411,7 @@ export async function composeKernel(
             signal: AbortSignal.timeout(10_000),
           });
           if (r.status !== 200) throw new Error(`JWKS answered ${r.status}`);
+          if (Number(r.headers.get('content-length') ?? 0) > 64 * 1024) throw new Error('JWKS too large');
           const text = await r.text();
           if (text.length > 64 * 1024) throw new Error('JWKS too large');
           return JSON.parse(text) as unknown;
