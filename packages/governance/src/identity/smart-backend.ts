@@ -168,14 +168,14 @@ export class SmartBackendServices {
     const account = await this.#account(serviceAccountId);
     const problems: { path: string; message: string }[] = [];
     const scopes = [...new Set(input.scopes)];
-    const bad = scopes.filter((s) => !isGrantableScope(s, this.#d.actions));
     if (scopes.length === 0 || scopes.length > 50) problems.push({ path: 'scopes', message: '1 to 50 scopes' });
-    for (const s of bad.slice(0, 5)) {
-      problems.push({
-        path: 'scopes',
-        message: `not a SMART system scope (system/<Type|*>.<cruds>) nor a Steward action: ${s.slice(0, 80)}`,
-      });
-    }
+    scopes.forEach((s, i) => {
+      if (!isGrantableScope(s, this.#d.actions))
+        problems.push({
+          path: `scopes/${i}`,
+          message: 'not a SMART system scope (system/<Type|*>.<cruds>) nor a Steward action name',
+        });
+    });
     if ((input.jwks === undefined) === (input.jwksUrl === undefined)) {
       problems.push({ path: 'jwks', message: 'give exactly one of jwks (the public keys) or jwksUrl' });
     }
