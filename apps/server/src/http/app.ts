@@ -42,6 +42,8 @@ import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { smartRoutes } from './routes/smart.js';
+import { aiRoutes } from './routes/ai.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 import { fhirRoutes } from './routes/fhir.js';
 import { isFhirFacadeUrl } from './fhir-outcome.js';
@@ -58,6 +60,8 @@ export interface AppParts {
   readonly ehr?: EhrRuntime;
   /** The sandbox demo runs (synthetic clinic, demo staff accounts): the sign-in page says how to get them. */
   readonly demo?: boolean;
+  /** STEWARD_PUBLIC_URL: how clients reach Steward (the SMART token endpoint's `aud`). */
+  readonly publicUrl?: string;
 }
 
 export async function buildApp(
@@ -183,6 +187,11 @@ export async function buildApp(
   automationRunRoutes(app, kernel);
   automationMapRoutes(app, kernel);
   fhirRoutes(app, kernel);
+  smartRoutes(app, kernel, {
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    ...(parts.publicUrl !== undefined ? { publicUrl: parts.publicUrl } : {}),
+  });
+  aiRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

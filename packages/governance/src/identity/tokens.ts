@@ -143,6 +143,43 @@ export class ApiTokens {
     return { id, token, expiresAt: input.expiresAt };
   }
 
+  /**
+   * A short-lived access token a SMART Backend Services sign-in earned (smart-backend.ts, which has
+   * verified the client's assertion and decided its scopes): the same format, hash and check as
+   * every API token, so the authenticator accepts it unchanged. Its scopes may be SMART system
+   * scopes beside action names. Expired ones of this kind older than a day are deleted here (one
+   * is made per sign-in; the audit trail keeps each issue).
+   */
+  async issueAccess(
+    input: {
+      readonly principalId: string;
+      readonly name: string;
+      readonly scopes: readonly string[];
+      readonly expiresAt: Date;
+    },
+    by: Actor,
+  ): Promise<IssuedToken> {
+    const now = this.#d.clock.now();
+    await this.#requireActivePrincipal({ kind: 'service', id: input.principalId });
+    await this.#d.db.query(
+      `delete from api_tokens where principal_kind = 'service' and name = $1 and expires_at < $2`,
+      [input.name, new Date(now.getTime() - dayMs)],
+    );
+    const id = newId();
+    const token = `stw_${id.replaceAll('-', '')}_${newSecret(32)}`;
+    await this.#d.db.query(
+      `insert into api_tokens (id, principal_kind, principal_id, name, token_hash, scopes, expires_at, created_at)
+       values ($1, 'service', $2, $3, $4, $5, $6, $7)`,
+      [id, input.principalId, input.name, sha256(token), [...input.scopes], input.expiresAt, now],
+    );
+    await auditOrUndo(
+      this.#d.audit,
+      { ...this.#entry(by, 'auth.token_created', 'C', id, 'service'), reason: 'smart_backend' },
+      () => this.#d.db.query('delete from api_tokens where id = $1', [id]),
+    );
+    return { id, token, expiresAt: input.expiresAt };
+  }
+
   /** Revokes at once: the very next authentication with it fails. Revoking twice is a no-op. */
   async revoke(tokenId: string, by: Actor): Promise<void> {
     const row = isUuid(tokenId)
