@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createServer, type AddressInfo } from 'node:net';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { chainHash } from '@steward/governance';
@@ -254,6 +255,71 @@ for (const target of storeTargets()) {
         assert.equal(stale.status, 0, stale.stderr);
         assert.match(stale.stdout, /API token no longer worked there \(expired or revoked\)/);
         assert.equal(existsSync(svcFile), false);
+      });
+
+      it('services smart set|show|remove: registers public keys only, and the account signs in with them', async () => {
+        const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true });
+        const kid = 'cli-key-1';
+        const publicFile = join(dir, 'nightly.jwks.json');
+        writeFileSync(publicFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES384' }] }));
+        const privateFile = join(dir, 'nightly.private.jwk.json');
+        writeFileSync(privateFile, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES384' }));
+        const leaked = await steward(
+          'services',
+          'smart',
+          'set',
+          'nightly',
+          '--jwks',
+          privateFile,
+          '--scopes',
+          'ai.call',
+        );
+        assert.equal(leaked.status, 2, leaked.stderr);
+        assert.match(leaked.stderr, /private key member/);
+        const set = await steward(
+          'services',
+          'smart',
+          'set',
+          'nightly',
+          '--jwks',
+          publicFile,
+          '--scopes',
+          'system/Patient.rs,ai.call',
+        );
+        assert.equal(set.status, 0, set.stderr);
+        const shown = JSON.parse((await steward('services', 'smart', 'show', 'nightly', '--json')).stdout) as {
+          clientId: string;
+          keys: { kid: string }[];
+          tokenEndpoint: string;
+        };
+        assert.deepEqual(
+          shown.keys.map((k) => k.kid),
+          [kid],
+        );
+        const now = Math.floor(Date.now() / 1000);
+        const assertion = await new SignJWT({})
+          .setProtectedHeader({ alg: 'ES384', kid })
+          .setIssuer(shown.clientId)
+          .setSubject(shown.clientId)
+          .setAudience(shown.tokenEndpoint)
+          .setExpirationTime(now + 120)
+          .setJti(randomBytes(12).toString('hex'))
+          .sign(privateKey);
+        const token = await fetch(shown.tokenEndpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: assertion,
+            scope: 'ai.call',
+          }).toString(),
+        });
+        assert.equal(token.status, 200, await token.clone().text());
+        const access = ((await token.json()) as { access_token: string }).access_token;
+        assert.match((await runCli({ ...env, STEWARD_TOKEN: access }, ['whoami'])).stdout, /^nightly \(service/);
+        assert.equal((await steward('services', 'smart', 'remove', 'nightly')).status, 0);
+        assert.equal((await steward('services', 'smart', 'show', 'nightly')).status, 5);
       });
 
       it('audit query answers who did what; audit export writes FHIR AuditEvent NDJSON', async () => {

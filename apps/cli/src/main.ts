@@ -33,6 +33,7 @@ import type { RecoverFlags } from './commands/recover.js';
 const lazy = {
   init: () => import('./commands/init.js'),
   admin: () => import('./commands/admin.js'),
+  smart: () => import('./commands/smart.js'),
   audit: () => import('./commands/audit.js'),
   keys: () => import('./commands/keys.js'),
   ehr: () => import('./commands/ehr.js'),
@@ -146,6 +147,30 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .description('list service accounts')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => (await lazy.admin()).servicesList(g(), o));
+  const smart = services
+    .command('smart')
+    .description('SMART Backend Services sign-in for a service account: its public keys and allowed scopes');
+  smart
+    .command('set <name>')
+    .description('register (or replace) the public key set and the scopes the account may be granted')
+    .option('--jwks <file>', 'a JWKS (or one JWK) file holding public keys only')
+    .option('--jwks-url <url>', 'where the account publishes its JWKS (under a registered egress destination)')
+    .requiredOption(
+      '--scopes <list>',
+      'comma- or space-separated: system/<Type>.<cruds> scopes and Steward actions (ai.call …)',
+    )
+    .action(async (n: string, o: { jwks?: string; jwksUrl?: string; scopes: string }) =>
+      (await lazy.smart()).smartSet(g(), n, o),
+    );
+  smart
+    .command('show <name>')
+    .description("show the account's registration (public keys only) and its token endpoint")
+    .option('--json', 'print as JSON')
+    .action(async (n: string, o: { json?: boolean }) => (await lazy.smart()).smartShow(g(), n, o));
+  smart
+    .command('remove <name>')
+    .description('end SMART sign-in for the account')
+    .action(async (n: string) => (await lazy.smart()).smartRemove(g(), n));
 
   const tokens = p.command('tokens').description('API tokens (stored hashed, scoped, expiring, revocable)');
   tokens

@@ -3,7 +3,7 @@
  * constructors, and closes them in reverse order. The server and the CLI both start here, so
  * nothing reaches the store except through the objects built below.
  */
-import { ConfigError, systemClock, type Clock } from '@steward/core';
+import { ConfigError, NotFoundError, systemClock, type Clock } from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
   AccountService,
@@ -16,8 +16,11 @@ import {
   AuditService,
   BreakGlassService,
   BreakGlassStore,
+  AiCalls,
   EgressAdmin,
   EgressRegistry,
+  SmartBackendServices,
+  actions as policyActions,
   EnvMasterKeyProvider,
   FileMasterKeyProvider,
   GrantStore,
@@ -49,6 +52,7 @@ import {
   EhrRuntime,
   type EhrRuntimeOptions,
   ChannelsByConnection,
+  FhirFacade,
   FhirR4Channel,
   GovernedEhr,
   ReferralRuleStore,
@@ -153,6 +157,10 @@ export interface Kernel {
   readonly egress: EgressRegistry;
   /** Egress administration, governed (egress.manage): list and register destinations. */
   readonly egressAdmin: EgressAdmin;
+  /** SMART Backend Services sign-in: service accounts' key sets and the token exchange (issue 18). */
+  readonly smartBackend: SmartBackendServices;
+  /** Calls to AI providers through egress destinations (ai.call): de-identified without a BAA, audited. */
+  readonly aiCalls: AiCalls;
   readonly connections: ConnectionRegistry;
   /** The connections operated, governed (config.manage): overview, live check, attention list. */
   readonly connectionOperations: ConnectionOperations;
@@ -165,6 +173,8 @@ export interface Kernel {
    * Its writing side goes to the applier only, here, and is not exposed.
    */
   readonly ehr: EhrReader;
+  /** The FHIR R4 facade (`/fhir/R4/<connection>`): governed reads for service accounts and apps, through `ehr`. */
+  readonly fhirFacade: FhirFacade;
   readonly ehrJournal: EhrJournal;
   /** One Steward patient across identifiers, connections, sites and merges (governed). */
   readonly patients: PatientIndex;
@@ -387,6 +397,30 @@ export async function composeKernel(
     const auditService = new AuditService({ db, cipher, audit, policy, clock, patients });
     const records = new RecordStore(db, cipher, policy, audit, clock);
     const egress = new EgressRegistry(db, audit, ...(options.resolver !== undefined ? [options.resolver] : []));
+    const smartBackend = new SmartBackendServices({
+      db,
+      audit,
+      clock,
+      tokens,
+      actions: policyActions,
+      // A JWKS URL is an outbound destination like any other: registered, pinned, no PHI.
+      jwks: {
+        check: async (actor, url) => void (await egress.authorize(actor, url, { phi: false })),
+        fetch: async (actor, url) => {
+          const r = await egress.fetch(actor, url, {
+            method: 'GET',
+            phi: false,
+            headers: { accept: 'application/json' },
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (r.status !== 200) throw new Error(`JWKS answered ${r.status}`);
+          if (Number(r.headers.get('content-length') ?? 0) > 64 * 1024) throw new Error('JWKS too large');
+          const text = await r.text();
+          if (text.length > 64 * 1024) throw new Error('JWKS too large');
+          return JSON.parse(text) as unknown;
+        },
+      },
+    });
     const connections = new ConnectionRegistry(db, cipher, policy, audit, serviceAccounts, grants, clock, siteCheck);
     const sites: SiteRegistry = new SiteRegistry({
       db,
@@ -528,7 +562,7 @@ export async function composeKernel(
       storeKind: db.kind,
       audit,
       auditService,
-      accounts: new AccountService({ policy, users, serviceAccounts, tokens, reauth, clock }),
+      accounts: new AccountService({ policy, users, serviceAccounts, tokens, smart: smartBackend, reauth, clock }),
       grantAdmin: new GrantAdmin(policy, grants, siteCheck),
       sites,
       staff,
@@ -543,11 +577,14 @@ export async function composeKernel(
       records,
       egress,
       egressAdmin: new EgressAdmin(policy, egress),
+      smartBackend,
+      aiCalls: aiCalls({ policy, egress, audit, patients, env: options.env ?? process.env }),
       connections,
       connectionOperations: new ConnectionOperations({ policy, connections, egress, journal: ehrJournal, clock }),
       referralRules: new ReferralRuleStore(db, connections, policy, audit, clock),
       connectionClients,
       ehr: ehr.reader,
+      fhirFacade: new FhirFacade({ reader: ehr.reader, policy, audit, connections, clock }),
       ehrJournal,
       patients,
       patientLabels: new PatientLabels({ db, cipher, policy, audit }),
@@ -629,4 +666,43 @@ async function warnIfOwner(db: Database, logger: Logger): Promise<void> {
       'the server connects as the owner of the audit tables (or a superuser), which can alter the audit trail: run it as a member of steward_app and set STEWARD_MIGRATION_DATABASE_URL (docs/operations.md)',
     );
   }
+}
+
+/**
+ * AI calls as the kernel wires them: the patient index reads the patient as the caller may see
+ * them (phi.search at the patient's site, audited) and checks values against the patient's keyed
+ * identifiers; a destination's API key comes from `STEWARD_AI_KEY_<NAME>` (the destination's name
+ * in upper case, other characters as `_`), read when a call is made and never stored.
+ */
+function aiCalls(d: {
+  readonly policy: PolicyDecisionPoint;
+  readonly egress: EgressRegistry;
+  readonly audit: AuditLog;
+  readonly patients: PatientIndex;
+  readonly env: NodeJS.ProcessEnv;
+}): AiCalls {
+  return new AiCalls({
+    policy: d.policy,
+    egress: d.egress,
+    audit: d.audit,
+    patients: {
+      facts: async (ctx, patientId) => {
+        const found = (await d.patients.find(ctx, { term: patientId }))[0];
+        if (found === undefined) throw new NotFoundError('patient');
+        return {
+          id: found.id,
+          names: found.name !== undefined ? [found.name.family, ...found.name.given] : [],
+          ...(found.birthDate !== undefined ? { birthDate: found.birthDate } : {}),
+        };
+      },
+      identifierCheck: async (ctx, patientId) => {
+        const person = new Set(await d.patients.idsOfPerson(patientId));
+        return async (value) => (await d.patients.patientIdsFor(ctx, value)).some((id) => person.has(id));
+      },
+    },
+    credentialOf: (destination) => {
+      const key = d.env[`STEWARD_AI_KEY_${destination.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+      return key === undefined || key === '' ? undefined : key;
+    },
+  });
 }

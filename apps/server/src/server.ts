@@ -73,6 +73,7 @@ export async function startServer(
     const app = await buildApp(kernel, appConfig, logger, {
       ...(ehr !== undefined ? { ehr } : {}),
       demo: sandbox !== undefined,
+      ...(config.ehr.publicUrl !== undefined ? { publicUrl: config.ehr.publicUrl } : {}),
     });
     // On stop: the clinic, then the API (requests in flight finish, notifications stop arriving),
     // then the EHR layer (a poll in flight stops between resources), the sandbox, the kernel.

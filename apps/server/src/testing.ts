@@ -116,14 +116,14 @@ export interface TestPrincipal {
   readonly tokenId: string;
 }
 
-/** A user (or, for the automation role, a service account) with one grant and a `*`-scoped token. */
+/** A user (or, for the automation and agent roles, a service account) with one grant and a `*`-scoped token. */
 export async function principalWith(
   kernel: Kernel,
   name: string,
   grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse },
   options: { breakGlass?: boolean; scopes?: string[]; tokenDays?: number } = {},
 ): Promise<TestPrincipal> {
-  const asService = grant?.role === 'automation';
+  const asService = grant?.role === 'automation' || grant?.role === 'agent';
   const id = asService
     ? (await kernel.bootstrap.serviceAccounts.create(name, bootstrap)).id
     : (await kernel.bootstrap.users.create({ username: name, password: 'a test password of length' }, bootstrap)).id;

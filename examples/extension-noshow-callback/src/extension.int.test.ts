@@ -52,7 +52,7 @@ const noShow: EhrEvent = {
 // The example reads nothing from the EHR to draft (the event names two identifiers and it creates):
 // a reader that fails if it is ever asked proves it.
 const refuse = (): Promise<never> => Promise.reject(new Error('the example reads nothing from the EHR'));
-const unusedEhr: EhrReader = { patient: refuse, read: refuse, search: refuse };
+const unusedEhr: EhrReader = { patient: refuse, read: refuse, search: refuse, searchPage: refuse };
 
 for (const target of storeTargets()) {
   describe(`the no-show call-back extension on ${target.name}`, { skip: target.skip }, () => {

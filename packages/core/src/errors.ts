@@ -63,6 +63,10 @@ export const errorCodes = {
   SITE_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   POOL_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   STAFF_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  FHIR_NOT_SERVED: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  FHIR_PATIENT_REQUIRED: { cause: 'user', retryable: false, status: 400, exit: 2 },
+  AI_PROVIDER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },
+  AI_PROVIDER_REFUSED: { cause: 'user', retryable: false, status: 502, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -43,8 +43,15 @@ export type {
   EhrWriterOptions,
   WriteContext,
   WriteProvenance,
+  EhrSearchPage,
+  SearchPageOptions,
+  ReadOptions,
+  Disclosure,
+  ChannelPage,
 } from './channel/index.js';
 export { ChannelsByConnection } from './channel/index.js';
+export { FhirFacade, minimumNecessary, elementsFor, servedTypes, subsettedTag, tokenAllows } from './facade/index.js';
+export type { FhirFacadeDeps, FacadeQuery, ServedType } from './facade/index.js';
 export {
   parseHl7,
   mapHl7,

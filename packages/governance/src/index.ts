@@ -89,6 +89,14 @@ export {
   LoginThrottle,
   Reauthenticator,
   Authenticator,
+  SmartBackendServices,
+  checkKeySet,
+  clientAssertionType,
+  assertionAlgs,
+  smartTokenName,
+  intersectScopes,
+  impliedActions,
+  isGrantableScope,
 } from './identity/index.js';
 export { UserRoster } from './identity/index.js';
 export type {
@@ -105,6 +113,13 @@ export type {
   AccountServiceDeps,
   NewTokenInput,
   ReauthInput,
+  SmartClient,
+  SmartKeySummary,
+  NewSmartClient,
+  JwksSource,
+  SmartBackendDeps,
+  SmartTokenResult,
+  SmartTokenErrorCode,
 } from './identity/index.js';
 export {
   actions,
@@ -173,5 +188,18 @@ export type {
 } from './retention/index.js';
 export { EgressRegistry, EgressAdmin, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
 export type { EgressDestination, NewDestination, DestinationKind, Resolver, EgressPolicy } from './egress/index.js';
+export { AiCalls, deidentify, removedKinds } from './egress/index.js';
+export type {
+  AiCallPolicy,
+  AiPatientFacts,
+  AiMessage,
+  AiCallRequest,
+  AiCallResult,
+  AiCallsDeps,
+  Deidentified,
+  DeidentifyOptions,
+  KnownPatient,
+  RemovedKind,
+} from './egress/index.js';
 export { createLogger, redactPaths, serializeError } from './logging/index.js';
 export type { Logger, LoggerConfig } from './logging/index.js';

@@ -9,7 +9,8 @@ export interface EhrConfig {
   /** STEWARD_MLLP_TLS_CERT / _KEY (PEM files), optional _CA (then senders need a client certificate): MLLP over TLS for connections that ask for it. */
   readonly mllpTls: { readonly certFile: string; readonly keyFile: string; readonly caFile?: string } | undefined;
   /**
-   * STEWARD_PUBLIC_URL: Steward's base URL as EHRs reach it, for FHIR subscription endpoints.
+   * STEWARD_PUBLIC_URL: Steward's base URL as EHRs reach it, for FHIR subscription endpoints, and
+   * as outside services reach it: the SMART token endpoint's `aud` (ADR 0020).
    * Default: the address the API listens on (loopback when listening on all interfaces).
    */
   readonly publicUrl: string | undefined;

@@ -55,7 +55,15 @@ describe('HTTP edge', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, unknown>>;
     }>();
-    const publicRoutes = new Set(['GET /healthz', 'GET /readyz', 'POST /auth/login', 'GET /auth/sign-in']);
+    const publicRoutes = new Set([
+      'GET /healthz',
+      'GET /readyz',
+      'POST /auth/login',
+      'GET /auth/sign-in',
+      // SMART Backend Services (ADR 0020): discovery, and the token endpoint whose credential is the signed assertion.
+      'GET /.well-known/smart-configuration',
+      'POST /auth/smart/token',
+    ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {

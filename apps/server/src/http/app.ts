@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { newId, ValidationError } from '@steward/core';
+import { newId, UserError, ValidationError } from '@steward/core';
 import type { Logger } from '@steward/governance';
 import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../kernel.js';
@@ -42,7 +42,11 @@ import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { smartRoutes } from './routes/smart.js';
+import { aiRoutes } from './routes/ai.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
+import { fhirRoutes } from './routes/fhir.js';
+import { isFhirFacadeUrl } from './fhir-outcome.js';
 
 /** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
 export type AppConfig = Pick<
@@ -56,6 +60,8 @@ export interface AppParts {
   readonly ehr?: EhrRuntime;
   /** The sandbox demo runs (synthetic clinic, demo staff accounts): the sign-in page says how to get them. */
   readonly demo?: boolean;
+  /** STEWARD_PUBLIC_URL: how clients reach Steward (the SMART token endpoint's `aud`). */
+  readonly publicUrl?: string;
 }
 
 export async function buildApp(
@@ -104,6 +110,14 @@ export async function buildApp(
     done();
   });
   app.setNotFoundHandler((request, reply) => {
+    if (isFhirFacadeUrl(request.url)) {
+      errorHandler(
+        new UserError('ROUTE_NOT_FOUND', 'no such FHIR interaction: this endpoint serves metadata, read and search'),
+        request,
+        reply,
+      );
+      return;
+    }
     void reply.status(404).send({
       code: 'ROUTE_NOT_FOUND',
       message: 'no such route: see /openapi.json',
@@ -172,6 +186,12 @@ export async function buildApp(
   incidentRoutes(app, kernel);
   automationRunRoutes(app, kernel);
   automationMapRoutes(app, kernel);
+  fhirRoutes(app, kernel);
+  smartRoutes(app, kernel, {
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    ...(parts.publicUrl !== undefined ? { publicUrl: parts.publicUrl } : {}),
+  });
+  aiRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorCodes, isStewardError, type ErrorCode, type ErrorDetail } from '@steward/core';
+import { isFhirFacadeUrl, toFhirOutcome } from './fhir-outcome.js';
 
 export interface ErrorBody {
   readonly code: ErrorCode;
@@ -73,6 +74,13 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const { status, body } = toErrorBody(error, request.id);
   if (status >= 500) request.log.error({ err: error, code: body.code }, 'request failed');
   else request.log.info({ code: body.code }, 'request refused');
+  // The FHIR facade: FHIR's issue types and statuses, EHR failures as a gateway's (fhir-outcome.ts).
+  if (isFhirFacadeUrl(request.url)) {
+    const fhir = toFhirOutcome(error, body, status);
+    if (fhir.status === 401) void reply.header('www-authenticate', 'Bearer');
+    void reply.status(fhir.status).type('application/fhir+json').send(fhir.outcome);
+    return;
+  }
   if (request.routeOptions.config?.fhir === true) {
     void reply.status(status).type('application/fhir+json').send(toOperationOutcome(body));
     return;

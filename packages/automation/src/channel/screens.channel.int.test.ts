@@ -228,7 +228,11 @@ describe('the screens channel on the Meridian fixture EHR', { skip: browserUnava
       channel,
       policy: allow,
       audit: sink,
-      cipher: { blindIndex: (ctx: string, v: string) => createHash('sha256').update(`${ctx}|${v}`).digest() },
+      cipher: {
+        blindIndex: (ctx: string, v: string) => createHash('sha256').update(`${ctx}|${v}`).digest(),
+        encrypt: () => assert.fail('no page link is sealed here'),
+        decrypt: () => assert.fail('no page link is opened here'),
+      },
       connection: () => Promise.resolve({ site: 'north', actor: iface.actor }),
     });
     const request: WriteRequest = {

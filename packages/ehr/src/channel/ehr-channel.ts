@@ -11,7 +11,7 @@
  * `GovernedEhr` (the composition root builds one per process) holds a channel; workflows get its
  * read-only `EhrReader`, and the proposal applier alone gets its `EhrWriteChannel`.
  */
-import type { RequestContext } from '@steward/core';
+import type { PurposeOfUse, RequestContext } from '@steward/core';
 import type { PatientGuard, WriteOutcome, WriteRequest } from './governed-write.js';
 
 /** A resource as the EHR holds it: plain JSON and the EHR's version of it. */
@@ -28,6 +28,15 @@ export interface EhrReference {
 
 /** Search parameters by name (`identifier`, `patient`, `status`), values as the EHR expects them. */
 export type EhrSearch = Readonly<Record<string, string>>;
+
+/** One page of a search as a channel gives it: the matches, the EHR's total, and where the next page is. */
+export interface ChannelPage {
+  readonly resources: readonly EhrResource[];
+  /** The number of matches across all pages, when the EHR said. */
+  readonly total?: number;
+  /** The channel's own continuation (FHIR: the EHR's `next` link); never handed past the governed reader. */
+  readonly next?: string;
+}
 
 /**
  * What the governed writer knows of a write, for channels that need it (the screens channel runs
@@ -60,6 +69,12 @@ export interface EhrChannel {
   readVersion(connectionId: string, ref: EhrReference, versionId: string): Promise<EhrResource | undefined>;
   /** The matches (never included resources), at most one page. */
   search(connectionId: string, resourceType: string, params: EhrSearch): Promise<readonly EhrResource[]>;
+  /**
+   * One page with its total and continuation: the first (from `params`) or the one `next` names
+   * (a continuation this channel gave). Optional: without it, the governed reader answers `search`'s
+   * one page with no total and no next page.
+   */
+  searchPage?(connectionId: string, resourceType: string, params: EhrSearch, next?: string): Promise<ChannelPage>;
   /**
    * Creates, unless a resource of the type already carries `ifNoneExist` as an identifier
    * (`system|value`): then that one is returned with `created: false`.
@@ -104,6 +119,11 @@ export class ChannelsByConnection implements EhrChannel {
   async search(connectionId: string, resourceType: string, params: EhrSearch): Promise<readonly EhrResource[]> {
     return (await this.channelOf(connectionId)).search(connectionId, resourceType, params);
   }
+  async searchPage(connectionId: string, resourceType: string, params: EhrSearch, next?: string): Promise<ChannelPage> {
+    const channel = await this.channelOf(connectionId);
+    if (channel.searchPage !== undefined) return channel.searchPage(connectionId, resourceType, params, next);
+    return { resources: await channel.search(connectionId, resourceType, params) };
+  }
   async create(
     connectionId: string,
     resource: { readonly resourceType: string },
@@ -134,19 +154,55 @@ export interface EhrPatient {
 }
 
 /**
+ * What is disclosed of a resource read, given the purpose of use of the grant that allowed the
+ * read (minimum necessary): the resource handed back, whose elements the audit entry names.
+ */
+export type Disclosure = (resource: EhrResource, purposeOfUse: PurposeOfUse) => EhrResource;
+
+export interface ReadOptions {
+  /** Narrows what is disclosed, before the audit entry is written (default: the whole resource). */
+  readonly disclose?: Disclosure;
+}
+
+export interface SearchPageOptions extends ReadOptions {
+  /** A page link `searchPage` gave the same caller for the same connection and type. */
+  readonly page?: string;
+}
+
+/** One page of a governed search. */
+export interface EhrSearchPage {
+  readonly resources: readonly EhrResource[];
+  /** The number of matches across all pages, when the EHR said. */
+  readonly total?: number;
+  /**
+   * The next page, sealed: opaque, bound to the caller, the connection and the type, expiring;
+   * it carries the EHR's link inside, which no caller can read.
+   */
+  readonly next?: string;
+}
+
+/**
  * The read-only side of the governed EHR: what workflows (and any reader of charts) get. Every
  * call is allowed by policy (`phi.read` / `phi.search` at the connection's site, for `ctx`) and
  * leaves an audit entry naming the patients it touched. There is no way to write through it.
  */
 export interface EhrReader {
   patient(ctx: RequestContext, connectionId: string, ehrId: string): Promise<EhrPatient>;
-  read(ctx: RequestContext, connectionId: string, ref: EhrReference): Promise<EhrResource>;
+  read(ctx: RequestContext, connectionId: string, ref: EhrReference, options?: ReadOptions): Promise<EhrResource>;
   search(
     ctx: RequestContext,
     connectionId: string,
     resourceType: string,
     params: EhrSearch,
   ): Promise<readonly EhrResource[]>;
+  /** One page with its total and a sealed link to the next (the FHIR facade's paging), each page decided and audited. */
+  searchPage(
+    ctx: RequestContext,
+    connectionId: string,
+    resourceType: string,
+    params: EhrSearch,
+    options?: SearchPageOptions,
+  ): Promise<EhrSearchPage>;
 }
 
 /**

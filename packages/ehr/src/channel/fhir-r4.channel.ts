@@ -6,9 +6,9 @@
  * declarations (`vendors/`) stay where they are enforced today — the runtime's polling plan and
  * `steward ehr check`; this channel adds no vendor refusal of its own, so writes behave as before.
  */
-import type { Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { FhirClient, FhirResult } from '../fhir-r4/index.js';
-import type { EhrChannel, EhrReference, EhrResource, EhrSearch } from './ehr-channel.js';
+import type { ChannelPage, EhrChannel, EhrReference, EhrResource, EhrSearch } from './ehr-channel.js';
 
 export class FhirR4Channel implements EhrChannel {
   readonly kind = 'fhir-r4';
@@ -33,12 +33,22 @@ export class FhirR4Channel implements EhrChannel {
 
   async search(connectionId: string, resourceType: string, params: EhrSearch): Promise<readonly EhrResource[]> {
     const client = await this.clientOf(connectionId);
-    const bundle = await client.search(resourceType as ResourceType, { ...params });
-    return (bundle.entry ?? []).flatMap((e) =>
-      e.resource !== undefined && e.search?.mode !== 'include'
-        ? [{ resource: json(e.resource), versionId: e.resource.meta?.versionId }]
-        : [],
-    );
+    return matches(await client.search(resourceType as ResourceType, { ...params }));
+  }
+
+  /** One page: the first from `params`, or the one the EHR's `next` link names (same origin only). */
+  async searchPage(connectionId: string, resourceType: string, params: EhrSearch, next?: string): Promise<ChannelPage> {
+    const client = await this.clientOf(connectionId);
+    const bundle =
+      next !== undefined
+        ? await client.searchNext(resourceType as ResourceType, next)
+        : await client.search(resourceType as ResourceType, { ...params });
+    const link = bundle.link?.find((l) => l.relation === 'next')?.url;
+    return {
+      resources: matches(bundle),
+      ...(typeof bundle.total === 'number' ? { total: bundle.total } : {}),
+      ...(link !== undefined ? { next: link } : {}),
+    };
   }
 
   async create(
@@ -59,6 +69,15 @@ export class FhirR4Channel implements EhrChannel {
     const client = await this.clientOf(connectionId);
     return plain(await client.update(resource as Resource, { ifMatch }));
   }
+}
+
+/** The matches of a search page (included resources and outcomes left out). */
+function matches(bundle: Bundle): EhrResource[] {
+  return (bundle.entry ?? []).flatMap((e) =>
+    e.resource !== undefined && e.search?.mode !== 'include' && e.resource.resourceType !== 'OperationOutcome'
+      ? [{ resource: json(e.resource), versionId: e.resource.meta?.versionId }]
+      : [],
+  );
 }
 
 function plain(r: FhirResult<Resource>): EhrResource {

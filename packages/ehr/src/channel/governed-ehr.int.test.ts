@@ -4,7 +4,7 @@ import { systemClock, type RequestContext, type Role } from '@steward/core';
 import { queryAudit, ServiceAccountDirectory } from '@steward/governance';
 import { storeTargets } from '@steward/store/testing';
 import { openTestGovernance, type TestGovernance } from '../test-governance.js';
-import type { EhrReader, EhrWriteChannel } from './ehr-channel.js';
+import type { EhrChannel, EhrReader, EhrResource, EhrWriteChannel } from './ehr-channel.js';
 import { GovernedEhr, ehrPatientId } from './governed-ehr.js';
 import { InMemoryEhrChannel } from './in-memory.channel.js';
 import type { WriteRequest } from './governed-write.js';
@@ -117,6 +117,73 @@ for (const target of storeTargets()) {
       const search = (await entriesFor('p1')).filter((e) => e.event === 'phi.search');
       assert.equal(search.length, 1);
       assert.deepEqual(search[0]?.query, { patient: 'p1' });
+    });
+
+    it('pages a search: each page decided and audited with what it disclosed, the EHR link sealed to the caller', async () => {
+      const asked: string[] = [];
+      const ehrLink = 'https://ehr.example/fhir/Appointment?page=2';
+      const paging: EhrChannel = {
+        kind: 'paging',
+        read: (c, r) => channel.read(c, r),
+        readVersion: (c, r, v) => channel.readVersion(c, r, v),
+        search: (c, t, q) => channel.search(c, t, q),
+        create: (c, r, k) => channel.create(c, r, k),
+        update: (c, r, m) => channel.update(c, r, m),
+        searchPage: async (c, t, q, next) => {
+          asked.push(next ?? 'first');
+          const resources = await channel.search(c, t, next === undefined ? q : { patient: 'p1' });
+          return next === undefined ? { resources, total: 2, next: ehrLink } : { resources, total: 2 };
+        },
+      };
+      const governed = new GovernedEhr({
+        channel: paging,
+        policy: g.policy,
+        audit: g.audit,
+        cipher: g.cipher,
+        connection: () => Promise.resolve({ site: 'north', actor: iface.actor }),
+      });
+      const statusOnly = (r: EhrResource): EhrResource => ({
+        resource: { resourceType: r.resource['resourceType'], id: r.resource['id'], status: r.resource['status'] },
+        versionId: r.versionId,
+      });
+      const before = (await entriesFor('p1')).filter((e) => e.event === 'phi.search').length;
+      const first = await governed.reader.searchPage(
+        workflow,
+        CONNECTION,
+        'Appointment',
+        { patient: 'p1' },
+        {
+          disclose: statusOnly,
+        },
+      );
+      assert.equal(first.total, 2);
+      assert.deepEqual(first.resources[0]?.resource, { resourceType: 'Appointment', id: 'a1', status: 'booked' });
+      assert.ok(first.next !== undefined && !first.next.includes('ehr.example'), 'the EHR link is sealed');
+      const second = await governed.reader.searchPage(workflow, CONNECTION, 'Appointment', {}, { page: first.next });
+      assert.deepEqual(asked, ['first', ehrLink]);
+      assert.equal(second.next, undefined);
+      const searches = (await entriesFor('p1')).filter((e) => e.event === 'phi.search').slice(before);
+      assert.equal(searches.length, 2, 'every page is audited under the patient');
+      assert.deepEqual(searches[0]?.fields, ['status'], 'the entry names what was disclosed');
+      assert.deepEqual(searches[1]?.query, { patient: 'p1' }, 'a page is audited with the search it continues');
+
+      // Someone else's page link, or one altered, is refused before anything is read.
+      const other = await account('other-workflows', 'automation');
+      const tampered = `${first.next.slice(0, -2)}${first.next.endsWith('A') ? 'BB' : 'AA'}`;
+      for (const [who, page] of [
+        [other, first.next],
+        [workflow, tampered],
+      ] as const)
+        await assert.rejects(governed.reader.searchPage(who, CONNECTION, 'Appointment', {}, { page }), {
+          code: 'VALIDATION_FAILED',
+        });
+      assert.equal(asked.length, 2);
+
+      // A channel without pages answers its one page, with no total and no next.
+      const plain = await ehr.reader.searchPage(workflow, CONNECTION, 'Appointment', { patient: 'p1' });
+      assert.equal(plain.resources.length, 1);
+      assert.equal(plain.next, undefined);
+      assert.equal(plain.total, undefined);
     });
 
     it('gives readers no way to write (type level), and the writing side writes as the connection, once per key, under the patient', async () => {

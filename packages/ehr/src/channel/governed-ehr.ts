@@ -14,7 +14,7 @@
  * beneficiary, participant actors) or the Patient itself; a resource naming none is audited
  * without a patient.
  */
-import { isStewardError, type Actor, type RequestContext } from '@steward/core';
+import { isStewardError, ValidationError, type Actor, type RequestContext } from '@steward/core';
 import {
   sourceOf,
   type AuditEntryInput,
@@ -24,13 +24,17 @@ import {
   type PolicyDecisionPoint,
 } from '@steward/governance';
 import type {
+  ChannelPage,
   EhrChannel,
   EhrPatient,
   EhrReader,
   EhrReference,
   EhrResource,
   EhrSearch,
+  EhrSearchPage,
   EhrWriteChannel,
+  ReadOptions,
+  SearchPageOptions,
 } from './ehr-channel.js';
 import { GovernedWrite, patientReferences, type EhrWriterOptions } from './governed-write.js';
 
@@ -38,8 +42,8 @@ export interface GovernedEhrDeps {
   readonly channel: EhrChannel;
   readonly policy: PolicyDecisionPoint;
   readonly audit: AuditSink;
-  /** The key ring (its blind-index key makes the audited patient ids). */
-  readonly cipher: Pick<FieldCipher, 'blindIndex'>;
+  /** The key ring (its blind-index key makes the audited patient ids; its data key seals page links). */
+  readonly cipher: Pick<FieldCipher, 'blindIndex' | 'encrypt' | 'decrypt'>;
   /** A connection's site, and its interface account (who writes, and reads for the applier). */
   readonly connection: (connectionId: string) => Promise<{ readonly site: string; readonly actor: Actor }>;
   readonly writes?: EhrWriterOptions;
@@ -81,8 +85,11 @@ export class GovernedEhr {
     );
     this.reader = {
       patient: (ctx, connectionId, ehrId) => this.patient(ctx, connectionId, ehrId),
-      read: (ctx, connectionId, ref) => this.read(ctx, connectionId, ref),
+      read: (ctx, connectionId, ref, options) =>
+        this.read(ctx, connectionId, ref, 'phi.read', undefined, options?.disclose),
       search: (ctx, connectionId, type, params) => this.search(ctx, connectionId, type, params),
+      searchPage: (ctx, connectionId, type, params, options) =>
+        this.searchPage(ctx, connectionId, type, params, options),
     };
     this.writer = {
       read: async (connectionId, resourceType, id) =>
@@ -126,7 +133,8 @@ export class GovernedEhr {
 
   /**
    * Decides, reads through the channel, and audits the read (or its failure) under the patients
-   * it touched. `fields` narrows what the entry says was read (default: the resource's elements).
+   * it touched. `fields` narrows what the entry says was read (default: the resource's elements);
+   * `disclose` narrows what is handed back (minimum necessary), and the entry names what it kept.
    */
   private async read(
     ctx: RequestContext,
@@ -134,6 +142,7 @@ export class GovernedEhr {
     ref: EhrReference,
     action: 'phi.read' | 'ehr.write' = 'phi.read',
     fields?: readonly string[],
+    disclose?: ReadOptions['disclose'],
   ): Promise<EhrResource> {
     const { site } = await this.deps.connection(connectionId);
     const known = ref.resourceType === 'Patient' ? await this.patientId(connectionId, site, ref.id) : undefined;
@@ -152,8 +161,9 @@ export class GovernedEhr {
       throw e;
     }
     const patients = known !== undefined ? [known] : await this.patientsOf(connectionId, site, [resource]);
-    await this.record(base, 'phi.read', patients, 'success', undefined, fields ?? elementsOf(resource));
-    return resource;
+    const shown = disclose !== undefined ? disclose(resource, decision.purposeOfUse) : resource;
+    await this.record(base, 'phi.read', patients, 'success', undefined, fields ?? elementsOf(shown));
+    return shown;
   }
 
   /** The applier's look at an older version: as the connection, audited when something was disclosed. */
@@ -207,6 +217,87 @@ export class GovernedEhr {
       params,
     );
     return found;
+  }
+
+  /**
+   * One page of a search: decided (`phi.search` at the connection's site) and audited for every
+   * page, so a grant revoked between pages stops the paging. The EHR's continuation never leaves
+   * this decorator in the clear: it is sealed with the key ring, bound to the caller, connection
+   * and type, and expires; a link presented by anyone else, altered or stale is refused.
+   */
+  private async searchPage(
+    ctx: RequestContext,
+    connectionId: string,
+    resourceType: string,
+    params: EhrSearch,
+    options: SearchPageOptions = {},
+  ): Promise<EhrSearchPage> {
+    const { site } = await this.deps.connection(connectionId);
+    const context = `ehr.page|${ctx.actor.id}|${connectionId}|${resourceType}`;
+    const cursor = options.page !== undefined ? this.openPage(options.page, context) : undefined;
+    const query = cursor?.query ?? params;
+    const entity = { kind: resourceType, id: '*' };
+    const decision = await this.deps.policy.enforce(ctx, 'phi.search', { site, entity });
+    const base = { ctx, site, entity, purposeOfUse: decision.purposeOfUse, breakGlassId: decision.breakGlassId };
+    let page: ChannelPage;
+    try {
+      page =
+        this.deps.channel.searchPage !== undefined
+          ? await this.deps.channel.searchPage(connectionId, resourceType, query, cursor?.next)
+          : { resources: await this.deps.channel.search(connectionId, resourceType, query) };
+    } catch (e) {
+      await this.record(base, 'phi.search', [], 'failure', codeOf(e), undefined, query);
+      throw e;
+    }
+    const disclose = options.disclose;
+    const resources =
+      disclose !== undefined ? page.resources.map((r) => disclose(r, decision.purposeOfUse)) : page.resources;
+    const fields = disclose !== undefined ? [...new Set(resources.flatMap((r) => elementsOf(r)))].sort() : undefined;
+    await this.record(
+      base,
+      'phi.search',
+      await this.patientsOf(connectionId, site, page.resources),
+      'success',
+      cursor !== undefined ? 'page' : undefined,
+      fields,
+      query,
+    );
+    return {
+      resources,
+      ...(page.total !== undefined ? { total: page.total } : {}),
+      ...(page.next !== undefined ? { next: this.sealPage({ next: page.next, query }, context) } : {}),
+    };
+  }
+
+  private sealPage(cursor: { readonly next: string; readonly query: EhrSearch }, context: string): string {
+    const expires = this.deps.policy.clock.now().getTime() + pageLinkLifetimeMs;
+    return this.deps.cipher.encrypt(JSON.stringify({ ...cursor, expires }), context).toString('base64url');
+  }
+
+  private openPage(page: string, context: string): { readonly next: string; readonly query: EhrSearch } {
+    const refused = () =>
+      new ValidationError('the page link is not valid for this caller and search, or has expired', [
+        { path: 'page', message: 'not a live page link of this search: search again' },
+      ]);
+    let cursor: { next?: unknown; query?: unknown; expires?: unknown };
+    try {
+      cursor = JSON.parse(this.deps.cipher.decrypt(Buffer.from(page, 'base64url'), context).toString('utf8')) as {
+        next?: unknown;
+        query?: unknown;
+        expires?: unknown;
+      };
+    } catch {
+      throw refused();
+    }
+    if (
+      typeof cursor.next !== 'string' ||
+      typeof cursor.query !== 'object' ||
+      cursor.query === null ||
+      typeof cursor.expires !== 'number' ||
+      cursor.expires < this.deps.policy.clock.now().getTime()
+    )
+      throw refused();
+    return { next: cursor.next, query: cursor.query as EhrSearch };
   }
 
   /** The patients resources touch: a Patient itself, or the patients it references. */
@@ -264,6 +355,9 @@ export class GovernedEhr {
     });
   }
 }
+
+/** How long a page link stays good: long enough to read a result page by page, short for a leaked one. */
+const pageLinkLifetimeMs = 30 * 60_000;
 
 function codeOf(e: unknown): string {
   return isStewardError(e) ? e.code : 'INTERNAL';

@@ -32,7 +32,10 @@ export class InMemoryEhrChannel implements EhrChannel {
   read(_connectionId: string, ref: EhrReference): Promise<EhrResource> {
     this.calls.push(`read ${ref.resourceType}/${ref.id}`);
     const current = this.versions.get(`${ref.resourceType}/${ref.id}`)?.at(-1);
-    if (current === undefined) return Promise.reject(new UserError('EHR_REJECTED', `${ref.resourceType} not found`));
+    if (current === undefined)
+      return Promise.reject(
+        new UserError('EHR_REJECTED', `${ref.resourceType} not found`, [{ path: 'http.status', message: '404' }]),
+      );
     return Promise.resolve({ resource: current, versionId: versionOf(current) });
   }
 

@@ -22,5 +22,10 @@ export type {
   EhrSearch,
   WriteContext,
   WriteProvenance,
+  EhrSearchPage,
+  SearchPageOptions,
+  ReadOptions,
+  Disclosure,
+  ChannelPage,
 } from './ehr-channel.js';
 export { ChannelsByConnection } from './ehr-channel.js';

@@ -177,6 +177,20 @@ export class FhirClient {
     return expectResource<Bundle>(r, 'Bundle');
   }
 
+  /**
+   * The page a search Bundle's `next` link names, if it stays on the base's origin (others are
+   * refused: SSRF guard). For callers that page one request at a time (the FHIR facade).
+   */
+  async searchNext(type: ResourceType, next: string): Promise<Bundle> {
+    const r = await this.#send({
+      method: 'GET',
+      target: this.#sameOrigin(next),
+      operation: `search ${checkType(type)}`,
+      needs: [need(type, 'search')],
+    });
+    return expectResource<Bundle>(r, 'Bundle');
+  }
+
   /** Every page, following `next` links that stay on the base's origin (others are refused: SSRF guard). */
   async *searchPages(type: ResourceType, params: SearchParams = {}): AsyncGenerator<Bundle, void, undefined> {
     let page = await this.search(type, params);

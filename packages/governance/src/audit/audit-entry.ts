@@ -60,6 +60,8 @@ export const auditEvents = [
   'automation.step',
   // The automation account's sealed EHR credentials opened for one run (the run named, never the secret).
   'automation.credentials_opened',
+  // A call to an AI provider through an egress destination (issue 18): who, patient, destination, never content.
+  'ai.called',
 ] as const;
 export type AuditEvent = (typeof auditEvents)[number];
 

@@ -112,6 +112,9 @@ function classify(event: AuditEvent): { type: Coding; subtype?: Coding; profile?
     // Opened to sign in to the EHR's screens as the automation account.
     case 'automation.credentials_opened':
       return { type: dcm('110114', 'User Authentication'), subtype: dcm('110122', 'Login'), profile: 'Login' };
+    // A prompt sent to an AI provider: data leaving Steward.
+    case 'ai.called':
+      return { type: dcm('110106', 'Export') };
   }
 }
 

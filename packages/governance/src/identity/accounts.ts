@@ -5,10 +5,11 @@
  * by the directory that makes it). Routes and commands call these; the directories underneath are
  * for the bootstrap path (`steward init`, demo and local accounts) with an explicit system actor.
  */
-import { ValidationError, type Clock, type RequestContext } from '@steward/core';
+import { UnexpectedError, ValidationError, type Clock, type RequestContext } from '@steward/core';
 import type { Reauthenticator, ReauthProof } from './reauthentication.js';
 import type { RequestSource } from './identity-support.js';
 import type { ServiceAccount, ServiceAccountDirectory } from './service-accounts.js';
+import type { NewSmartClient, SmartBackendServices, SmartClient } from './smart-backend.js';
 import type { ApiTokens, IssuedToken, TokenSummary } from './tokens.js';
 import type { TotpEnrolment, UserDirectory, UserSummary } from './users.js';
 
@@ -26,6 +27,8 @@ export interface AccountServiceDeps {
   readonly users: UserDirectory;
   readonly serviceAccounts: ServiceAccountDirectory;
   readonly tokens: ApiTokens;
+  /** SMART Backend Services registrations (a service account's public keys and allowed scopes). */
+  readonly smart?: SmartBackendServices;
   readonly reauth: Reauthenticator;
   readonly clock: Clock;
 }
@@ -135,6 +138,24 @@ export class AccountService {
       await this.#manage(ctx);
       await this.#d.serviceAccounts.disable(id, ctx.actor);
     },
+    /**
+     * SMART Backend Services sign-in for the account: its public key set (or JWKS URL) and the
+     * scopes it may be granted. A credential like a token, so under tokens.manage.
+     */
+    smart: {
+      set: async (ctx: RequestContext, id: string, input: NewSmartClient): Promise<SmartClient> => {
+        await this.#d.policy.enforce(ctx, 'tokens.manage');
+        return this.#smart().register(ctx.actor, id, input);
+      },
+      get: async (ctx: RequestContext, id: string): Promise<SmartClient> => {
+        await this.#d.policy.enforce(ctx, 'tokens.manage');
+        return this.#smart().get(id);
+      },
+      remove: async (ctx: RequestContext, id: string): Promise<void> => {
+        await this.#d.policy.enforce(ctx, 'tokens.manage');
+        await this.#smart().remove(ctx.actor, id);
+      },
+    },
   };
 
   readonly tokens = {
@@ -179,6 +200,11 @@ export class AccountService {
       await this.#d.tokens.revoke(ctx.actor.tokenId, ctx.actor);
     },
   };
+
+  #smart(): SmartBackendServices {
+    if (this.#d.smart === undefined) throw new UnexpectedError('SMART Backend Services are not wired in');
+    return this.#d.smart;
+  }
 
   async #manage(ctx: RequestContext): Promise<void> {
     await this.#d.policy.enforce(ctx, 'users.manage');

@@ -180,11 +180,16 @@ for (const target of storeTargets()) {
         { ...base, expiresAt: new Date(now + 366 * day) },
         { ...base, scopes: [] },
         { ...base, scopes: ['Has Spaces'] },
+        { ...base, scopes: ['system/Patient.'] },
+        { ...base, scopes: ['patient/Patient.rs'] },
+        { ...base, scopes: ['system/Patient.sr'] },
         { ...base, name: '  ' },
       ]) {
         await assert.rejects(kit.tokens.issue(bad, adminActor), ValidationError);
       }
       await kit.tokens.issue({ ...base, expiresAt: new Date(now + 365 * day) }, adminActor);
+      // SMART system scopes narrow what the token reads through the FHIR facade (ADR 0018).
+      await kit.tokens.issue({ ...base, scopes: ['phi.read', 'system/Appointment.rs', 'system/*.read'] }, adminActor);
       await rejectsWith(kit.tokens.issue({ ...base, principal: { kind: 'user', id: sa.id } }, adminActor), 'NOT_FOUND');
     });
 

@@ -12,6 +12,23 @@ export { AccountService } from './accounts.js';
 export type { AccountPolicy, AccountServiceDeps, NewTokenInput, ReauthInput } from './accounts.js';
 export type { ServiceAccount, ServiceAccountDirectoryDeps } from './service-accounts.js';
 export { ApiTokens } from './tokens.js';
+export {
+  SmartBackendServices,
+  checkKeySet,
+  clientAssertionType,
+  assertionAlgs,
+  smartTokenName,
+} from './smart-backend.js';
+export type {
+  SmartClient,
+  SmartKeySummary,
+  NewSmartClient,
+  JwksSource,
+  SmartBackendDeps,
+  SmartTokenResult,
+  SmartTokenErrorCode,
+} from './smart-backend.js';
+export { intersectScopes, impliedActions, isGrantableScope } from './smart-scopes.js';
 export type {
   IssueTokenInput,
   IssuedToken,

@@ -25,7 +25,9 @@ import type { AuditSink } from '../audit/audit-entry.js';
 import { auditActor, auditOrUndo, bytes, digestsEqual, isUuid, sha256 } from './identity-support.js';
 
 const tokenPattern = /^stw_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
-const scopePattern = /^[a-z0-9_.:*-]{1,100}$/;
+// Steward's own scopes (actions, `*`), or a SMART system scope that narrows which FHIR types the
+// token reads through the FHIR facade (`system/Appointment.rs`, `system/*.read`; ADR 0018).
+const scopePattern = /^(?:[a-z0-9_.:*-]{1,100}|system\/(?:\*|[A-Z][A-Za-z]{1,63})\.(?:read|\*|(?=[cruds])c?r?u?d?s?))$/;
 const maxScopes = 50;
 const dayMs = 86_400_000;
 
@@ -114,7 +116,10 @@ export class ApiTokens {
     const problems: { path: string; message: string }[] = [];
     if (name.length < 1 || name.length > 100) problems.push({ path: 'name', message: 'must be 1 to 100 characters' });
     if (scopes.length < 1 || scopes.length > maxScopes || !scopes.every((s) => scopePattern.test(s))) {
-      problems.push({ path: 'scopes', message: `1 to ${maxScopes} scopes of a-z, 0-9, '_', '.', ':', '*', '-'` });
+      problems.push({
+        path: 'scopes',
+        message: `1 to ${maxScopes} scopes of a-z, 0-9, '_', '.', ':', '*', '-', or SMART system/<Type>.<rs> scopes`,
+      });
     }
     const maxMs = (this.#d.maxLifetimeDays ?? 365) * dayMs;
     const expiresMs = input.expiresAt.getTime();
@@ -134,6 +139,43 @@ export class ApiTokens {
     // Fail closed: an unaudited token is deleted and never handed out.
     await auditOrUndo(this.#d.audit, this.#entry(by, 'auth.token_created', 'C', id, input.principal.kind), () =>
       this.#d.db.query('delete from api_tokens where id = $1', [id]),
+    );
+    return { id, token, expiresAt: input.expiresAt };
+  }
+
+  /**
+   * A short-lived access token a SMART Backend Services sign-in earned (smart-backend.ts, which has
+   * verified the client's assertion and decided its scopes): the same format, hash and check as
+   * every API token, so the authenticator accepts it unchanged. Its scopes may be SMART system
+   * scopes beside action names. Expired ones of this kind older than a day are deleted here (one
+   * is made per sign-in; the audit trail keeps each issue).
+   */
+  async issueAccess(
+    input: {
+      readonly principalId: string;
+      readonly name: string;
+      readonly scopes: readonly string[];
+      readonly expiresAt: Date;
+    },
+    by: Actor,
+  ): Promise<IssuedToken> {
+    const now = this.#d.clock.now();
+    await this.#requireActivePrincipal({ kind: 'service', id: input.principalId });
+    await this.#d.db.query(
+      `delete from api_tokens where principal_kind = 'service' and name = $1 and expires_at < $2`,
+      [input.name, new Date(now.getTime() - dayMs)],
+    );
+    const id = newId();
+    const token = `stw_${id.replaceAll('-', '')}_${newSecret(32)}`;
+    await this.#d.db.query(
+      `insert into api_tokens (id, principal_kind, principal_id, name, token_hash, scopes, expires_at, created_at)
+       values ($1, 'service', $2, $3, $4, $5, $6, $7)`,
+      [id, input.principalId, input.name, sha256(token), [...input.scopes], input.expiresAt, now],
+    );
+    await auditOrUndo(
+      this.#d.audit,
+      { ...this.#entry(by, 'auth.token_created', 'C', id, 'service'), reason: 'smart_backend' },
+      () => this.#d.db.query('delete from api_tokens where id = $1', [id]),
     );
     return { id, token, expiresAt: input.expiresAt };
   }

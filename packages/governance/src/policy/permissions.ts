@@ -51,6 +51,8 @@ export const actions = [
   'automation.credentials.manage',
   // The platform API (issue 18): receive Steward's events (webhooks, the stream) at a site.
   'events.subscribe',
+  // The platform API (issue 18): call an AI provider through an egress destination (POST /ai/calls).
+  'ai.call',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -131,7 +133,16 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'staff.read', 'directory.learn']),
   // An outside service: reads what its grant's purpose allows, hears events, drafts for review.
   // No review.*: an outside drafter never approves, edits or sees the queue (ADR 0017).
-  agent: new Set(['phi.read', 'phi.search', 'proposal.create', 'events.subscribe', 'directory.read', 'staff.read']),
+  // ai.call: a model provider only through an egress destination, de-identified without a BAA.
+  agent: new Set([
+    'phi.read',
+    'phi.search',
+    'proposal.create',
+    'events.subscribe',
+    'directory.read',
+    'staff.read',
+    'ai.call',
+  ]),
   // Reads no chart through Steward: it only files what the EHR sends, applies approved writes,
   // sends approved messages, and runs the purge a compliance officer's retention policies decided.
   integration: new Set([

@@ -32,11 +32,14 @@ export const NewToken = Strict({
   principalKind: PrincipalKind,
   principalId: Uuid,
   name: Type.String({ minLength: 1, maxLength: 64 }),
-  scopes: Type.Array(Type.Enum(['*', selfServiceScope, ...actions]), {
-    minItems: 1,
-    maxItems: actions.length + 2,
-    uniqueItems: true,
-  }),
+  // Steward's actions, or SMART system scopes narrowing the FHIR facade's types (ADR 0018).
+  scopes: Type.Array(
+    Type.Union([
+      Type.Enum(['*', selfServiceScope, ...actions]),
+      Type.String({ pattern: '^system/(\\*|[A-Z][A-Za-z]{1,63})\\.(read|\\*|(?=[cruds])c?r?u?d?s?)$' }),
+    ]),
+    { minItems: 1, maxItems: 50, uniqueItems: true },
+  ),
   expiresInDays: Type.Integer({ minimum: 1, maximum: 365 }),
   ...proof,
 });
