@@ -3,6 +3,171 @@
  * Do not edit: change the contract in apps/server/src/http/contract/, then run `npm run api:generate`.
  */
 export type paths = {
+  '/.well-known/smart-configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SMART Backend Services discovery: the token endpoint and what it accepts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              capabilities: string[];
+              grant_types_supported: string[];
+              response_types_supported: string[];
+              scopes_supported: string[];
+              token_endpoint: string;
+              token_endpoint_auth_methods_supported: string[];
+              token_endpoint_auth_signing_alg_values_supported: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ai/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Call an AI provider (OpenAI-compatible chat completions) through a registered egress destination: the prompt de-identified unless a BAA is on record; audited without content */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description an egress destination of kind ai */
+            destination: string;
+            maxTokens?: number;
+            messages: {
+              content: string;
+              /** @enum {unknown} */
+              role: 'system' | 'user' | 'assistant';
+            }[];
+            model: string;
+            patientId?: string;
+            /** @enum {unknown} */
+            purposeOfUse: 'TREAT' | 'ETREAT' | 'HOPERAT' | 'HPAYMT' | 'HSYSADMIN' | 'HCOMPL';
+            site: string;
+            temperature?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              callId: string;
+              deidentified: boolean;
+              destination: string;
+              finishReason: string | null;
+              message: {
+                content: string;
+                /** @enum {unknown} */
+                role: 'assistant';
+              };
+              model: string;
+              providerStatus: number;
+              removed: {
+                address?: number;
+                age?: number;
+                birthdate?: number;
+                date?: number;
+                email?: number;
+                identifier?: number;
+                ip?: number;
+                name?: number;
+                number?: number;
+                phone?: number;
+                ssn?: number;
+                url?: number;
+                zip?: number;
+              };
+              usage?: {
+                completionTokens: number;
+                promptTokens: number;
+                totalTokens: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/approval-policies': {
     parameters: {
       query?: never;
@@ -733,6 +898,89 @@ export type paths = {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/smart/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** SMART Backend Services token endpoint: client_credentials with a private_key_jwt assertion (RS384/ES384) for a short-lived access token */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            /** @description a JWT signed RS384 or ES384: iss = sub = client id, aud = the token endpoint, exp ≤ 5 min, jti */
+            client_assertion: string;
+            /** @description urn:ietf:params:oauth:client-assertion-type:jwt-bearer */
+            client_assertion_type: string;
+            /** @description client_credentials */
+            grant_type: string;
+            /** @description space-separated: system/<Type>.<cruds> and Steward action names */
+            scope: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              access_token: string;
+              expires_in: number;
+              scope: string;
+              /** @enum {unknown} */
+              token_type: 'bearer';
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              error:
+                'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
+              error_description: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              error:
+                'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
+              error_description: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -10571,6 +10819,236 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/service-accounts/{id}/smart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A service account's SMART Backend Services registration (public keys only) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clientId: string;
+              jwksUrl: string | null;
+              keys: {
+                alg?: string;
+                crv?: string;
+                kid: string;
+                kty: string;
+              }[];
+              scopes: string[];
+              serviceAccount: string;
+              /** Format: date-time */
+              setAt: string;
+              setBy: string;
+              tokenEndpoint: string;
+            };
+          };
+        };
+      };
+    };
+    /** Register (or replace) a service account for SMART Backend Services: its public key set or JWKS URL, and the scopes it may be granted */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            jwks?: {
+              keys: ({
+                alg?: string;
+                kid: string;
+                kty: string;
+                use?: string;
+              } & {
+                [key: string]: unknown;
+              })[];
+            };
+            /** @description under a registered egress destination */
+            jwksUrl?: string;
+            scopes: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clientId: string;
+              jwksUrl: string | null;
+              keys: {
+                alg?: string;
+                crv?: string;
+                kid: string;
+                kty: string;
+              }[];
+              scopes: string[];
+              serviceAccount: string;
+              /** Format: date-time */
+              setAt: string;
+              setBy: string;
+              tokenEndpoint: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** End SMART Backend Services sign-in for a service account (tokens already issued run out by themselves) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/site-zones': {
     parameters: {
       query?: never;
@@ -11642,43 +12120,47 @@ export type paths = {
             /** @enum {unknown} */
             principalKind: 'user' | 'service';
             scopes: (
-              | '*'
-              | 'account.self'
-              | 'phi.read'
-              | 'phi.search'
-              | 'phi.write'
-              | 'phi.export'
-              | 'proposal.create'
-              | 'review.read'
-              | 'review.decide'
-              | 'approval_policy.manage'
-              | 'audit.read'
-              | 'audit.export'
-              | 'audit.verify'
-              | 'break_glass.review'
-              | 'users.manage'
-              | 'grants.manage'
-              | 'tokens.manage'
-              | 'egress.manage'
-              | 'config.manage'
-              | 'keys.rotate'
-              | 'ehr.ingest'
-              | 'ehr.write'
-              | 'message.send'
-              | 'retention.manage'
-              | 'retention.purge'
-              | 'incident.manage'
-              | 'directory.read'
-              | 'directory.learn'
-              | 'staff.read'
-              | 'staff.manage'
-              | 'automation.run'
-              | 'automation.runs.read'
-              | 'automation.replay'
-              | 'automation.maps.propose'
-              | 'automation.maps.review'
-              | 'automation.credentials.manage'
-              | 'events.subscribe'
+              | (
+                  | '*'
+                  | 'account.self'
+                  | 'phi.read'
+                  | 'phi.search'
+                  | 'phi.write'
+                  | 'phi.export'
+                  | 'proposal.create'
+                  | 'review.read'
+                  | 'review.decide'
+                  | 'approval_policy.manage'
+                  | 'audit.read'
+                  | 'audit.export'
+                  | 'audit.verify'
+                  | 'break_glass.review'
+                  | 'users.manage'
+                  | 'grants.manage'
+                  | 'tokens.manage'
+                  | 'egress.manage'
+                  | 'config.manage'
+                  | 'keys.rotate'
+                  | 'ehr.ingest'
+                  | 'ehr.write'
+                  | 'message.send'
+                  | 'retention.manage'
+                  | 'retention.purge'
+                  | 'incident.manage'
+                  | 'directory.read'
+                  | 'directory.learn'
+                  | 'staff.read'
+                  | 'staff.manage'
+                  | 'automation.run'
+                  | 'automation.runs.read'
+                  | 'automation.replay'
+                  | 'automation.maps.propose'
+                  | 'automation.maps.review'
+                  | 'automation.credentials.manage'
+                  | 'events.subscribe'
+                  | 'ai.call'
+                )
+              | string
             )[];
           };
         };
