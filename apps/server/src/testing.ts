@@ -116,14 +116,14 @@ export interface TestPrincipal {
   readonly tokenId: string;
 }
 
-/** A user (or, for the automation role, a service account) with one grant and a `*`-scoped token. */
+/** A user (or, for the automation and agent roles, a service account) with one grant and a `*`-scoped token. */
 export async function principalWith(
   kernel: Kernel,
   name: string,
-  grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse },
+  grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse; actionTypes?: string[] },
   options: { breakGlass?: boolean; scopes?: string[]; tokenDays?: number } = {},
 ): Promise<TestPrincipal> {
-  const asService = grant?.role === 'automation';
+  const asService = grant?.role === 'automation' || grant?.role === 'agent';
   const id = asService
     ? (await kernel.bootstrap.serviceAccounts.create(name, bootstrap)).id
     : (await kernel.bootstrap.users.create({ username: name, password: 'a test password of length' }, bootstrap)).id;
@@ -138,6 +138,7 @@ export async function principalWith(
       purposeOfUse:
         grant.purposeOfUse ??
         (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
+      ...(grant.actionTypes !== undefined ? { actionTypes: grant.actionTypes } : {}),
     });
   }
   const issued = await kernel.bootstrap.tokens.issue(

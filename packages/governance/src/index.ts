@@ -116,6 +116,7 @@ export {
   GrantAdmin,
   anySite,
   validateGrant,
+  MAX_GRANT_ACTION_TYPES,
   BreakGlassStore,
   BreakGlassService,
   BREAK_GLASS_MAX_MINUTES,
