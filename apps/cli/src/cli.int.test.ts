@@ -197,6 +197,30 @@ for (const target of storeTargets()) {
         const bad = await steward('grants', 'add', '--user', 'bob', '--role', 'wizard');
         assert.equal(bad.status, 2);
         assert.match(bad.stderr, /VALIDATION_FAILED[\s\S]*--role/);
+        // An outside agent scoped to the action types it may propose (ADR 0017), listed back.
+        assert.equal((await steward('services', 'add', 'rebooker')).status, 0);
+        const scoped = await steward(
+          'grants',
+          'add',
+          '--service',
+          'rebooker',
+          '--role',
+          'agent',
+          '--site',
+          'north',
+          '--workflow',
+          'rebooking',
+          '--action-types',
+          'task.create,appointment.status',
+        );
+        assert.equal(scoped.status, 0, scoped.stderr);
+        assert.match(scoped.stdout, /proposing task\.create, appointment\.status only/);
+        const grants = JSON.parse((await steward('grants', 'list', '--json')).stdout) as {
+          role: string;
+          actionTypes?: string[];
+        }[];
+        assert.deepEqual(grants.find((x) => x.role === 'agent')?.actionTypes, ['task.create', 'appointment.status']);
+        assert.match((await steward('grants', 'list')).stdout, /actionTypes[\s\S]*task\.create,appointment\.status/);
       });
 
       it('a command the server refuses shows its code, its reason and the documented exit code', async () => {

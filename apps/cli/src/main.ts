@@ -115,7 +115,11 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
       )
       .option('--site <site>', 'the site the grant covers (default *)')
       .option('--workflow <workflow>', 'the workflow the grant covers (default *)')
-      .option('--purpose <code>', 'purpose of use: TREAT, HOPERAT, HPAYMT, HSYSADMIN, HCOMPL');
+      .option('--purpose <code>', 'purpose of use: TREAT, HOPERAT, HPAYMT, HSYSADMIN, HCOMPL')
+      .option(
+        '--action-types <a,b>',
+        'for a role that drafts proposals (agent, automation, coordinator): only these action types (default all)',
+      );
 
   const users = p.command('users').description('people who log in');
   grantOptions(users.command('add <username>').description('add a user with TOTP (prints the enrolment URI once)'))

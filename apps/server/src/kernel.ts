@@ -85,6 +85,7 @@ import {
   ProposalApplier,
   EhrStateReader,
   ProposalDesk,
+  OutsideDrafts,
   IncidentDesk,
   builtinActions,
   type ActionRegistry,
@@ -192,6 +193,8 @@ export interface Kernel {
   readonly patientReviews: PatientReviews;
   /** The review desk: proposals drafted, approved, rejected, edited, assigned, listed. */
   readonly proposals: ProposalDesk;
+  /** Proposals drafted over the API by agent and automation services, and followed by them (ADR 0017). */
+  readonly outsideDrafts: OutsideDrafts;
   readonly approvalPolicies: ApprovalPolicies;
   /**
    * Commits approved proposals through the one EHR writer, as each connection's own actor, and
@@ -542,6 +545,7 @@ export async function composeKernel(
       },
       { logger },
     );
+    const proposals = new ProposalDesk(proposalDeps);
     const retentionDeps = { db, policy, audit, clock };
     const retentionPolicies = new RetentionPolicies(retentionDeps);
     const legalHolds = new LegalHolds({ ...retentionDeps, cipher });
@@ -563,7 +567,7 @@ export async function composeKernel(
       audit,
       auditService,
       accounts: new AccountService({ policy, users, serviceAccounts, tokens, smart: smartBackend, reauth, clock }),
-      grantAdmin: new GrantAdmin(policy, grants, siteCheck),
+      grantAdmin: new GrantAdmin(policy, grants, siteCheck, (t) => actions.has(t)),
       sites,
       staff,
       bootstrap: { users, serviceAccounts, tokens },
@@ -592,7 +596,8 @@ export async function composeKernel(
       workflowPatients: (ids) => workflowPatients(db, ids),
       workflowPatientsByKey: (keys) => workflowPatientsByKey(db, keys),
       patientReviews,
-      proposals: new ProposalDesk(proposalDeps),
+      proposals,
+      outsideDrafts: new OutsideDrafts(proposalDeps, proposals),
       approvalPolicies: new ApprovalPolicies(proposalDeps),
       applier,
       ehrState: new EhrStateReader(proposalDeps, ehr.writer),

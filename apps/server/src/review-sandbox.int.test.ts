@@ -3,7 +3,8 @@
  * with the sealed SMART key, egress with a BAA, the one EHR writer as the connection's actor): an
  * approved appointment-status proposal is committed, verified and rolled back; a change made in
  * the EHR while a proposal waited answers `conflicted` with the new revision, whose diff the next
- * reviewer sees before approving it.
+ * reviewer sees before approving it. An outside agent's proposal (ADR 0017) goes the same way, and the
+ * agent is told how it ended: verified, rejected with the reason, conflicted with the rebased revision.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +20,20 @@ import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, ty
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
-const scopes = ['system/*.rs', 'system/Appointment.u'];
+const scopes = ['system/*.rs', 'system/Appointment.u', 'system/Task.cu'];
+
+const RATIONALE =
+  'Synthetic Agentic missed the 1 December recheck and has no other visit booked; a rebooking call is due.';
+
+/** A proposal as its outside drafter follows it (`GET /proposals/:id`). */
+interface Drafted {
+  id: string;
+  status: string;
+  revision: number;
+  contentHash: string;
+  outcome: { outcome: string; settled: boolean; reason?: string; nextId?: string };
+  links: { self: string; next?: string; previous?: string };
+}
 
 interface Outcome {
   status: string;
@@ -253,6 +267,185 @@ for (const target of storeTargets()) {
       assert.equal((await ehrSide('GET', `Appointment/${String(waiting.appointment['id'])}`))['status'], 'noshow');
       const history = await ehrSide('GET', `Appointment/${String(landed.appointment['id'])}/_history`);
       assert.equal((history['entry'] as unknown[]).length, 2, 'the landed write was not made twice');
+    });
+
+    // Proposals from outside (ADR 0017), on this file's app and sandbox: an agent drafts over the API
+    // with its rationale; a coordinator sees it in /review with the rationale and approves exactly what
+    // was shown; it is written and verified, and the agent's GET /proposals/:id says verified. A
+    // rejection reaches the agent with its reason; a conflict with the rebased revision's link; an
+    // approval policy that auto-approves the action type does not approve the agent's draft.
+    describe('proposals from an outside agent', () => {
+      let agent: TestPrincipal;
+      let compliance: TestPrincipal;
+      let n = 0;
+
+      const call = async <T>(who: TestPrincipal, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+        const r = await t.app.inject({
+          method,
+          url,
+          headers: bearer(who),
+          ...(payload !== undefined ? { payload } : {}),
+        });
+        assert.ok(r.statusCode < 300, `${method} ${url}: ${r.statusCode} ${r.body}`);
+        return r.json<T>();
+      };
+      const followed = (id: string) => call<Drafted>(agent, 'GET', `/proposals/${id}`);
+
+      before(async () => {
+        agent = await principalWith(t.kernel, 'rebooking-agent', {
+          role: 'agent',
+          site: 'north',
+          workflow: 'no-show-rebooking',
+          actionTypes: ['task.create', 'appointment.status'],
+        });
+        compliance = await principalWith(t.kernel, 'compliance', { role: 'compliance_officer' });
+      });
+
+      const missedVisit = async (): Promise<Record<string, unknown>> =>
+        ehrSide('POST', 'Appointment', {
+          resourceType: 'Appointment',
+          status: 'noshow',
+          start: '2026-12-01T14:00:00-05:00',
+          end: '2026-12-01T14:30:00-05:00',
+          participant: [{ actor: { reference: `Patient/${patient.ehrId}` }, status: 'accepted' }],
+        });
+
+      /** The agent drafts a rebooking task about a missed visit. */
+      const draftTask = async (appointmentId: string): Promise<Drafted> =>
+        call<Drafted>(agent, 'POST', '/proposals', {
+          action: 'task.create',
+          connectionId: connection.id,
+          site: 'north',
+          workflow: 'no-show-rebooking',
+          patient,
+          target: { resourceType: 'Task' },
+          payload: {
+            resourceType: 'Task',
+            status: 'requested',
+            intent: 'order',
+            priority: 'routine',
+            code: { text: 'Rebook missed recheck' },
+            description: 'Call the patient to rebook the missed recheck',
+            for: { reference: `Patient/${patient.ehrId}` },
+            focus: { reference: `Appointment/${appointmentId}` },
+          },
+          evidence: { resources: [`Appointment/${appointmentId}`], reasonCode: 'no-show-rebooking' },
+          rationale: RATIONALE,
+          draftKey: `rebook:${appointmentId}:${n++}`,
+        });
+
+      it('is reviewed with its rationale, approved by a person, written and verified; the agent is told verified', async () => {
+        const appointment = await missedVisit();
+        const drafted = await draftTask(String(appointment['id']));
+        assert.deepEqual([drafted.status, drafted.outcome.outcome], ['pending_review', 'pending-review']);
+
+        const queue = await call<{ items: { id: string; draftedOutside?: boolean; change?: { title: string } }[] }>(
+          coord,
+          'GET',
+          '/review?site=north',
+        );
+        const listed = queue.items.find((i) => i.id === drafted.id);
+        assert.equal(listed?.draftedOutside, true);
+        assert.equal(listed?.change?.title, 'Create a task');
+        const opened = await call<{ contentHash: string; rationale?: string; evidence: { resources: string[] } }>(
+          coord,
+          'GET',
+          `/review/${drafted.id}`,
+        );
+        assert.equal(opened.rationale, RATIONALE, 'the reviewer reads why');
+        assert.deepEqual(opened.evidence.resources, [`Appointment/${String(appointment['id'])}`]);
+        assert.equal(opened.contentHash, drafted.contentHash);
+
+        const approved = await call<{ status: string; proposal: { committed?: { id?: string } } }>(
+          coord,
+          'POST',
+          `/review/${drafted.id}/approve`,
+          { contentHash: opened.contentHash },
+        );
+        assert.equal(approved.status, 'verified');
+        const task = await ehrSide('GET', `Task/${approved.proposal.committed?.id ?? ''}`);
+        assert.equal(task['description'], 'Call the patient to rebook the missed recheck');
+
+        const told = await followed(drafted.id);
+        assert.equal(told.status, 'verified');
+        assert.deepEqual(told.outcome, { outcome: 'verified', settled: true });
+        const mine = await call<{ items: Drafted[] }>(agent, 'GET', '/proposals?outcome=verified');
+        assert.deepEqual(
+          mine.items.map((i) => i.id),
+          [drafted.id],
+        );
+      });
+
+      it('is told rejected, with the reviewer’s reason', async () => {
+        const drafted = await draftTask(String((await missedVisit())['id']));
+        await call(clin, 'POST', `/review/${drafted.id}/reject`, { reason: 'already rebooked by phone this morning' });
+        assert.deepEqual((await followed(drafted.id)).outcome, {
+          outcome: 'rejected',
+          settled: true,
+          reason: 'already rebooked by phone this morning',
+        });
+      });
+
+      it('is told conflicted when the EHR changed, and follows the rebased revision', async () => {
+        const appointment = await ehrSide('POST', 'Appointment', {
+          resourceType: 'Appointment',
+          status: 'booked',
+          start: '2026-12-02T10:00:00-05:00',
+          end: '2026-12-02T10:30:00-05:00',
+          participant: [{ actor: { reference: `Patient/${patient.ehrId}` }, status: 'accepted' }],
+        });
+        const id = String(appointment['id']);
+        const rest = { ...appointment };
+        delete rest['meta'];
+        const drafted = await call<Drafted>(agent, 'POST', '/proposals', {
+          action: 'appointment.status',
+          connectionId: connection.id,
+          site: 'north',
+          workflow: 'no-show-rebooking',
+          patient,
+          target: { resourceType: 'Appointment', id },
+          baseVersion: versionOf(appointment),
+          payload: { ...rest, status: 'noshow' },
+          evidence: { resources: [`Appointment/${id}`] },
+          rationale: 'The check-in window closed without an arrival.',
+          draftKey: `noshow:${id}`,
+        });
+        await ehrSide('PUT', `Appointment/${id}`, { ...appointment, start: '2026-12-02T11:00:00-05:00' });
+        const r = await call<{ status: string; next?: { id: string } }>(
+          coord,
+          'POST',
+          `/review/${drafted.id}/approve`,
+          {
+            contentHash: drafted.contentHash,
+          },
+        );
+        assert.equal(r.status, 'conflicted');
+        const told = await followed(drafted.id);
+        assert.deepEqual(told.outcome, { outcome: 'conflicted', settled: true, nextId: r.next?.id });
+        assert.equal(told.links.next, `/proposals/${r.next?.id ?? ''}`);
+        const rebased = await call<Drafted>(agent, 'GET', told.links.next ?? '');
+        assert.deepEqual([rebased.revision, rebased.outcome.outcome], [2, 'pending-review']);
+        assert.equal(rebased.links.previous, `/proposals/${drafted.id}`);
+        // Still the agent's: it may follow it, never approve it.
+        const refused = await t.app.inject({
+          method: 'POST',
+          url: `/review/${rebased.id}/approve`,
+          headers: bearer(agent),
+          payload: { contentHash: rebased.contentHash },
+        });
+        assert.equal(refused.statusCode, 404);
+      });
+
+      it('waits for a person even when a policy auto-approves its action type', async () => {
+        await call(compliance, 'PUT', '/approval-policies/task.create', { mode: 'auto' });
+        try {
+          const drafted = await draftTask(String((await missedVisit())['id']));
+          assert.equal(drafted.status, 'pending_review');
+          assert.equal((await followed(drafted.id)).outcome.outcome, 'pending-review');
+        } finally {
+          await call(compliance, 'PUT', '/approval-policies/task.create', { mode: 'review' });
+        }
+      });
     });
   });
 }

@@ -120,7 +120,7 @@ export interface TestPrincipal {
 export async function principalWith(
   kernel: Kernel,
   name: string,
-  grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse },
+  grant?: { role: Role; site?: string; workflow?: string; purposeOfUse?: PurposeOfUse; actionTypes?: string[] },
   options: { breakGlass?: boolean; scopes?: string[]; tokenDays?: number } = {},
 ): Promise<TestPrincipal> {
   const asService = grant?.role === 'automation' || grant?.role === 'agent';
@@ -138,6 +138,7 @@ export async function principalWith(
       purposeOfUse:
         grant.purposeOfUse ??
         (grant.role === 'admin' ? 'HSYSADMIN' : grant.role === 'compliance_officer' ? 'HCOMPL' : 'TREAT'),
+      ...(grant.actionTypes !== undefined ? { actionTypes: grant.actionTypes } : {}),
     });
   }
   const issued = await kernel.bootstrap.tokens.issue(

@@ -131,6 +131,7 @@ export {
   GrantAdmin,
   anySite,
   validateGrant,
+  MAX_GRANT_ACTION_TYPES,
   BreakGlassStore,
   BreakGlassService,
   BREAK_GLASS_MAX_MINUTES,

@@ -29,6 +29,10 @@ export {
   contentHash,
   diffResources,
   rebase,
+  proposalOutcomes,
+  proposalOutcome,
+  outcomeOfStatus,
+  statusesOfOutcome,
 } from './model/index.js';
 export type {
   ActionType,
@@ -42,6 +46,10 @@ export type {
   DiffEntry,
   ConflictDiff,
   ProposalDraft,
+  OutsideDraft,
+  DrafterView,
+  ProposalOutcome,
+  ProposalOutcomeName,
   ProposalSummary,
   ProposalError,
   HistoryEntry,
@@ -49,8 +57,17 @@ export type {
   ReviewAction,
   HashedContent,
 } from './model/index.js';
-export { ProposalDesk, ApprovalPolicies } from './review/index.js';
+export {
+  ProposalDesk,
+  ApprovalPolicies,
+  OutsideDrafts,
+  outsideKeyOf,
+  OUTSIDE_REASON_CODE,
+  MAX_RATIONALE,
+} from './review/index.js';
 export type {
+  DrafterQuery,
+  DrafterPage,
   ApproveInput,
   QueueQuery,
   QueuePage,

@@ -14,6 +14,8 @@ export interface GrantFlags {
   readonly site?: string;
   readonly workflow?: string;
   readonly purpose?: string;
+  /** Comma-separated proposal action types (a drafting role only); leave out for all. */
+  readonly actionTypes?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -33,7 +35,9 @@ async function serviceId(c: Client, name: string): Promise<string> {
 
 function grantFrom(
   flags: GrantFlags,
-): { role: Role; site: string; workflow: string; purposeOfUse: PurposeOfUse } | undefined {
+):
+  | { role: Role; site: string; workflow: string; purposeOfUse: PurposeOfUse; actionTypes?: readonly string[] }
+  | undefined {
   if (flags.role === undefined) return undefined;
   if (!roles.includes(flags.role as Role)) {
     throw new ValidationError('unknown role', [{ path: '--role', message: `one of ${roles.join(', ')}` }]);
@@ -45,11 +49,20 @@ function grantFrom(
       { path: '--purpose', message: `one of ${purposesOfUse.join(', ')}` },
     ]);
   }
+  const actionTypes = flags.actionTypes
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  if (actionTypes?.length === 0)
+    throw new ValidationError('no action types', [
+      { path: '--action-types', message: 'a comma-separated list, like task.create,appointment.status' },
+    ]);
   return {
     role: flags.role as Role,
     site: flags.site ?? '*',
     workflow: flags.workflow ?? '*',
     purposeOfUse: purpose as PurposeOfUse,
+    ...(actionTypes !== undefined ? { actionTypes } : {}),
   };
 }
 
@@ -209,17 +222,21 @@ export async function grantsAdd(g: GlobalOptions, o: GrantFlags & { user?: strin
       : { principalKind: 'service' as const, principalId: await serviceId(c, o.service ?? '') };
   const added = await c.request<{ id: string }>('POST', '/grants', { ...principal, ...grant });
   g.io.stdout.write(
-    `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}\n`,
+    `grant ${added.id}: ${grant.role} at site ${grant.site}, workflow ${grant.workflow}, for ${grant.purposeOfUse}` +
+      `${grant.actionTypes !== undefined ? `, proposing ${grant.actionTypes.join(', ')} only` : ''}\n`,
   );
 }
 
 export async function grantsList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
-  list(
-    g,
-    await items(connect(g), '/grants'),
-    ['id', 'principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse'],
-    o,
-  );
+  const rows = await items(connect(g), '/grants');
+  if (o.json === true) printJson(g.io.stdout, rows);
+  else
+    printTable(
+      g.io.stdout,
+      // A grant without action types allows drafting any of them.
+      rows.map((r) => ({ ...r, actionTypes: r['actionTypes'] ?? '*' })),
+      ['id', 'principalKind', 'principalId', 'role', 'site', 'workflow', 'purposeOfUse', 'actionTypes'],
+    );
 }
 
 export async function grantsRevoke(g: GlobalOptions, id: string): Promise<void> {

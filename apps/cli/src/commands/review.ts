@@ -253,6 +253,16 @@ function failureText(e: NonNullable<Summary['error']>): string {
   return `${e.code}: gave up after ${e.attempts} attempts, retry it when the EHR is back`;
 }
 
+/** Text with every control character but a newline shown as U+FFFD, so it cannot drive the terminal. */
+function printable(text: string): string {
+  return [...text]
+    .map((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return c !== '\n' && (code < 0x20 || (code >= 0x7f && code < 0xa0)) ? '\uFFFD' : c;
+    })
+    .join('');
+}
+
 /** The detail as the server answers it: the proposal and how its action renders for review. */
 type Detail = Wire<ProposalDetail> & { readonly rendering?: { title: string; lines: string[] } };
 
@@ -272,7 +282,9 @@ function printDetail(g: GlobalOptions, d: Detail): void {
   line('patient', `${d.patientId ?? '(unmatched)'} (EHR ${d.patient.ehrId})`);
   line('reason', d.reasonCode);
   line('evidence', d.evidence.resources.join(', '));
-  line('drafted by', `${d.draftedBy.kind} ${d.draftedBy.id}`);
+  line('drafted by', `${d.draftedBy.kind} ${d.draftedBy.id}${d.draftedOutside === true ? ' (outside service)' : ''}`);
+  // An outside model's words: printed as characters, never as terminal control sequences.
+  line('rationale', d.rationale !== undefined ? printable(d.rationale) : undefined);
   line('due', d.dueAt);
   line('reversible', d.reversible ? 'yes' : `no: ${d.irreversibleReason ?? ''}`);
   line('approved by', d.approvedBy !== undefined ? `${d.approvedBy.kind} ${d.approvedBy.id}` : undefined);

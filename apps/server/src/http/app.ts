@@ -33,6 +33,7 @@ import { ehrConnectionAddRoutes } from './routes/ehr-connections-add.js';
 import { referralRuleRoutes } from './routes/referral-rules.js';
 import { directoryRoutes } from './routes/directory.js';
 import { reviewRoutes } from './routes/review.js';
+import { proposalRoutes } from './routes/proposals.js';
 import { reviewConsoleRoutes } from './routes/review-console.js';
 import { contactRoutes } from './routes/contacts.js';
 import { followupRoutes } from './routes/followups.js';
@@ -174,6 +175,7 @@ export async function buildApp(
   ehrConnectionAddRoutes(app, kernel, parts.ehr);
   referralRuleRoutes(app, kernel);
   reviewRoutes(app, kernel);
+  proposalRoutes(app, kernel);
   reviewConsoleRoutes(app, kernel);
   contactRoutes(app, kernel);
   followupRoutes(app, kernel);

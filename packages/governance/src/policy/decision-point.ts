@@ -8,6 +8,7 @@
 import {
   ForbiddenError,
   NotFoundError,
+  UserError,
   systemClock,
   type Clock,
   type PurposeOfUse,
@@ -21,6 +22,11 @@ import { breakGlassActions, roleAllows, type Action } from './permissions.js';
 export interface Scope {
   /** The site of the record acted on; undefined for actions not about one site (user admin). */
   readonly site?: string;
+  /**
+   * For `proposal.create`: the action type drafted. A grant that names action types allows only
+   * those; one that names none allows all (issue 18).
+   */
+  readonly actionType?: string;
 }
 
 /**
@@ -37,7 +43,11 @@ export type Decision =
       readonly grant?: Grant;
       readonly breakGlassId?: string;
     }
-  | { readonly allowed: false; readonly reason: 'token_scope' | 'no_grant' };
+  | {
+      readonly allowed: false;
+      /** `action_type`: a grant covers the site and workflow, but not the action type drafted. */
+      readonly reason: 'token_scope' | 'no_grant' | 'action_type';
+    };
 
 /** What an access is about: the site, and for audit the patient and the entity. */
 export type AccessScope = Scope & { readonly patientId?: string; readonly entity?: { kind: string; id: string } };
@@ -61,12 +71,20 @@ export class PolicyDecisionPoint {
     if (actor.scopes !== undefined && !actor.scopes.includes(action) && !actor.scopes.includes('*')) {
       return { allowed: false, reason: 'token_scope' };
     }
+    let actionTypeRefused = false;
     for (const g of await this.grants.forPrincipal(actor.id)) {
       if (!roleAllows(g.role, action)) continue;
       // A grant for one site never covers an action that is not about a site.
       if (g.site !== '*' && g.site !== scope.site) continue;
       if (g.workflow !== '*' && g.workflow !== ctx.workflow) continue;
       if (ctx.purposeOfUse !== undefined && ctx.purposeOfUse !== g.purposeOfUse) continue;
+      // A grant naming action types allows drafting only those (and a draft always says its type).
+      if (action === 'proposal.create' && g.actionTypes !== undefined) {
+        if (scope.actionType === undefined || !g.actionTypes.includes(scope.actionType)) {
+          actionTypeRefused = true;
+          continue;
+        }
+      }
       return { allowed: true, purposeOfUse: g.purposeOfUse, grant: g };
     }
     if (actor.kind === 'user' && scope.site !== undefined && breakGlassActions.has(action)) {
@@ -76,7 +94,7 @@ export class PolicyDecisionPoint {
         return { allowed: true, purposeOfUse: 'ETREAT', breakGlassId: episode };
       }
     }
-    return { allowed: false, reason: 'no_grant' };
+    return { allowed: false, reason: actionTypeRefused ? 'action_type' : 'no_grant' };
   }
 
   /** Decides, audits a denial, and throws FORBIDDEN. For records, use `visible`. */
@@ -88,6 +106,12 @@ export class PolicyDecisionPoint {
     const decision = await this.decide(ctx, action, scope);
     if (decision.allowed) return decision;
     await this.audit.append(this.denial(ctx, action, scope, decision.reason));
+    if (decision.reason === 'action_type')
+      throw new UserError(
+        'FORBIDDEN',
+        `not permitted to ${action} of action type ${scope.actionType ?? '(none)'}: no grant at this site and workflow names it`,
+        [{ path: 'action', message: 'an action type your grant names' }],
+      );
     throw new ForbiddenError(`not permitted to ${action}`);
   }
 
@@ -122,6 +146,8 @@ export class PolicyDecisionPoint {
       outcome: 'denied' as const,
       ...(scope.patientId !== undefined ? { patientIds: [scope.patientId] } : {}),
       ...(scope.entity !== undefined ? { entity: scope.entity } : {}),
+      // The action type refused or drafted: a code, not PHI.
+      ...(scope.actionType !== undefined ? { fields: [scope.actionType] } : {}),
       ...(scope.site !== undefined ? { site: scope.site } : {}),
       ...(ctx.workflow !== undefined ? { workflow: ctx.workflow } : {}),
       ...(ctx.purposeOfUse !== undefined ? { purposeOfUse: ctx.purposeOfUse } : {}),

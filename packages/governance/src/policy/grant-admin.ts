@@ -4,7 +4,7 @@
  * lists or revokes through the grant store, which audits each change. A grant names a site the
  * site check accepts (a configured site once any is; see site-check.ts).
  */
-import type { RequestContext } from '@steward/core';
+import { ValidationError, type RequestContext } from '@steward/core';
 import type { PolicyDecisionPoint } from './decision-point.js';
 import type { Grant, GrantStore, NewGrant } from './grants.js';
 import { anySite, type SiteCheck } from './site-check.js';
@@ -14,12 +14,19 @@ export class GrantAdmin {
     private readonly policy: PolicyDecisionPoint,
     private readonly grants: GrantStore,
     private readonly sites: SiteCheck = anySite,
+    /** Whether an action type is one this server's proposals know (the action registry); default any. */
+    private readonly isActionType: (type: string) => boolean = () => true,
   ) {}
 
-  /** A role, scoped by site and workflow, for a purpose of use. */
+  /** A role, scoped by site and workflow, for a purpose of use; for a drafting role, optionally to action types. */
   async add(ctx: RequestContext, grant: NewGrant): Promise<Grant> {
     await this.policy.enforce(ctx, 'grants.manage');
     await this.sites.assertUsable(grant.site);
+    const unknown = (grant.actionTypes ?? []).filter((t) => !this.isActionType(t));
+    if (unknown.length > 0)
+      throw new ValidationError('invalid grant', [
+        { path: 'actionTypes', message: `not an action type this server knows: ${unknown.join(', ')}` },
+      ]);
     return this.grants.add(ctx.actor, grant);
   }
 

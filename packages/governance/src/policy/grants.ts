@@ -1,6 +1,7 @@
 /**
  * @module Grants: a role given to a user or service account, scoped to a site and a workflow
- * (`*` for all), with the purpose of use it serves. Read fresh on every decision, so a revoked
+ * (`*` for all), with the purpose of use it serves, and (for a role that drafts proposals) the
+ * proposal action types it may draft (absent: all). Read fresh on every decision, so a revoked
  * grant stops working at once.
  */
 import {
@@ -15,6 +16,7 @@ import {
 } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { AuditSink } from '../audit/audit-entry.js';
+import { roleAllows } from './permissions.js';
 
 export interface Grant {
   readonly id: string;
@@ -24,11 +26,21 @@ export interface Grant {
   readonly site: string;
   readonly workflow: string;
   readonly purposeOfUse: PurposeOfUse;
+  /**
+   * The proposal action types the grant lets its holder draft (`proposal.create`); absent, all of
+   * them. Only a role that drafts proposals takes it (migration 045, issue 18).
+   */
+  readonly actionTypes?: readonly string[];
 }
 
 export type NewGrant = Omit<Grant, 'id'>;
 
 const scopeName = /^(\*|[a-z0-9][a-z0-9._-]{0,63})$/;
+/** An action type as the action registry names them (`defineAction`). */
+const actionTypeName = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** The most action types one grant names. */
+export const MAX_GRANT_ACTION_TYPES = 64;
+const columns = 'id, principal_kind, principal_id, role, site, workflow, purpose_of_use, action_types';
 
 interface GrantRow {
   id: string;
@@ -38,6 +50,7 @@ interface GrantRow {
   site: string;
   workflow: string;
   purpose_of_use: PurposeOfUse;
+  action_types: string[] | null;
 }
 
 const toGrant = (r: GrantRow): Grant => ({
@@ -48,6 +61,7 @@ const toGrant = (r: GrantRow): Grant => ({
   site: r.site,
   workflow: r.workflow,
   purposeOfUse: r.purpose_of_use,
+  ...(r.action_types !== null ? { actionTypes: r.action_types } : {}),
 });
 
 export class GrantStore {
@@ -58,8 +72,7 @@ export class GrantStore {
 
   async forPrincipal(principalId: string, sql: Sql = this.db): Promise<Grant[]> {
     const { rows } = await sql.query<GrantRow>(
-      `select id, principal_kind, principal_id, role, site, workflow, purpose_of_use
-         from grants where principal_id = $1 and revoked_at is null order by created_at, id`,
+      `select ${columns} from grants where principal_id = $1 and revoked_at is null order by created_at, id`,
       [principalId],
     );
     return rows.map(toGrant);
@@ -67,8 +80,7 @@ export class GrantStore {
 
   async list(): Promise<Grant[]> {
     const { rows } = await this.db.query<GrantRow>(
-      `select id, principal_kind, principal_id, role, site, workflow, purpose_of_use
-         from grants where revoked_at is null order by created_at, id`,
+      `select ${columns} from grants where revoked_at is null order by created_at, id`,
     );
     return rows.map(toGrant);
   }
@@ -79,10 +91,21 @@ export class GrantStore {
     const exists = await this.db.query(`select 1 from ${table} where id = $1`, [grant.principalId]);
     if (exists.rowCount === 0) throw new NotFoundError(grant.principalKind === 'user' ? 'user' : 'service account');
     const id = newId();
+    const actionTypes = grant.actionTypes !== undefined ? [...new Set(grant.actionTypes)] : undefined;
     await this.db.query(
-      `insert into grants (id, principal_kind, principal_id, role, site, workflow, purpose_of_use, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, grant.principalKind, grant.principalId, grant.role, grant.site, grant.workflow, grant.purposeOfUse, by.id],
+      `insert into grants (id, principal_kind, principal_id, role, site, workflow, purpose_of_use, action_types, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9)`,
+      [
+        id,
+        grant.principalKind,
+        grant.principalId,
+        grant.role,
+        grant.site,
+        grant.workflow,
+        grant.purposeOfUse,
+        actionTypes ?? null,
+        by.id,
+      ],
     );
     await this.audit.append({
       actor: by,
@@ -93,8 +116,10 @@ export class GrantStore {
       site: grant.site,
       workflow: grant.workflow,
       reason: `granted ${grant.role} to ${grant.principalKind} ${grant.principalId}`,
+      // Codes, not PHI: which action types the grant lets its holder propose.
+      ...(actionTypes !== undefined ? { fields: actionTypes } : {}),
     });
-    return { id, ...grant };
+    return actionTypes !== undefined ? { id, ...grant, actionTypes } : { id, ...grant };
   }
 
   async revoke(by: Actor, grantId: string): Promise<void> {
@@ -126,8 +151,19 @@ export function validateGrant(g: NewGrant): void {
   if (g.purposeOfUse === 'ETREAT') {
     problems.push({ path: 'purposeOfUse', message: 'ETREAT is given only through break-glass access' });
   }
-  if (g.role === 'automation' && g.principalKind !== 'service') {
-    problems.push({ path: 'role', message: 'the automation role is for service accounts only' });
+  if ((g.role === 'automation' || g.role === 'agent') && g.principalKind !== 'service') {
+    problems.push({ path: 'role', message: `the ${g.role} role is for service accounts only` });
+  }
+  if (g.actionTypes !== undefined) {
+    if (roles.includes(g.role) && !roleAllows(g.role, 'proposal.create'))
+      problems.push({ path: 'actionTypes', message: `the ${g.role} role drafts no proposals: leave action types out` });
+    if (g.actionTypes.length === 0 || g.actionTypes.length > MAX_GRANT_ACTION_TYPES)
+      problems.push({
+        path: 'actionTypes',
+        message: `1–${MAX_GRANT_ACTION_TYPES} action types, or leave it out for all of them`,
+      });
+    if (!g.actionTypes.every((t) => typeof t === 'string' && actionTypeName.test(t)))
+      problems.push({ path: 'actionTypes', message: 'action type names (lowercase, like task.create)' });
   }
   if (problems.length > 0) throw new ValidationError('invalid grant', problems);
 }

@@ -1,7 +1,7 @@
 /** @module Authorization: roles, grants, break-glass, and the one policy decision point. */
 export { actions, phiActions, breakGlassActions, rolePermissions, roleAllows } from './permissions.js';
 export type { Action } from './permissions.js';
-export { GrantStore, validateGrant } from './grants.js';
+export { GrantStore, validateGrant, MAX_GRANT_ACTION_TYPES } from './grants.js';
 export { GrantAdmin } from './grant-admin.js';
 export { anySite, type SiteCheck } from './site-check.js';
 export type { Grant, NewGrant } from './grants.js';

@@ -12,6 +12,8 @@ export type {
   DiffEntry,
   ConflictDiff,
   ProposalDraft,
+  OutsideDraft,
+  DrafterView,
   ProposalSummary,
   ProposalError,
   HistoryEntry,
@@ -22,3 +24,5 @@ export { transitions, canMove, assertMove } from './transitions.js';
 export { contentHash } from './content-hash.js';
 export type { HashedContent } from './content-hash.js';
 export { diffResources, rebase } from './resource-diff.js';
+export { proposalOutcomes, proposalOutcome, outcomeOfStatus, statusesOfOutcome } from './proposal-outcome.js';
+export type { ProposalOutcome, ProposalOutcomeName } from './proposal-outcome.js';

@@ -4,6 +4,7 @@
  * binds to the content hash, and any edit or rebase makes a new revision that needs approving again.
  */
 import type { EhrIdentifier } from '@steward/core';
+import type { ProposalOutcome } from './proposal-outcome.js';
 
 /**
  * What a proposal does: the type of a registered action (`defineAction`, packages/proposals/src/actions).
@@ -96,6 +97,55 @@ export interface ProposalDraft {
   /** False when the change cannot be undone; then `irreversibleReason` says why, before approval. */
   readonly reversible?: boolean;
   readonly irreversibleReason?: string;
+  /**
+   * Why, in the drafter's own words (an outside model's reasoning): free text shown to the
+   * reviewer beside the evidence. It may name the patient, so it is sealed at rest like the payload.
+   */
+  readonly rationale?: string;
+}
+
+/**
+ * What an outside drafter (an agent or automation service over the API, ADR 0017) asks for: a
+ * draft in a named workflow, with its reasoning and its own idempotency key. Never auto-approved.
+ */
+export interface OutsideDraft extends Omit<ProposalDraft, 'correlationId' | 'draftKey' | 'rationale' | 'workflow'> {
+  /** The workflow it drafts in: its grant must cover it (the request's workflow is this one). */
+  readonly workflow: string;
+  /**
+   * The drafter's idempotency key: the same key with the same content drafts once, a different
+   * content under it is refused. Stored as `agent:<account id>:<key>` (draft key and correlation
+   * id), so two accounts' keys never meet.
+   */
+  readonly draftKey: string;
+  /** Why it proposes this (free text, sealed at rest, at most 8,000 characters). */
+  readonly rationale: string;
+}
+
+/** A proposal as its outside drafter follows it: ids, codes and times, and the outcome in platform words. */
+export interface DrafterView {
+  readonly id: string;
+  readonly lineageId: string;
+  readonly revision: number;
+  readonly status: ProposalStatus;
+  readonly outcome: ProposalOutcome;
+  readonly action: ActionType;
+  readonly connectionId: string | undefined;
+  readonly site: string;
+  readonly workflow: string | undefined;
+  /** The drafter's own key (as it sent it), on every revision of the lineage. */
+  readonly draftKey: string | undefined;
+  readonly target: ProposalTarget;
+  readonly baseVersion: string | undefined;
+  readonly contentHash: string;
+  readonly reasonCode: string;
+  /** The revision this one replaced (an edit, a rebase after a conflict). */
+  readonly supersedes: string | undefined;
+  /** The revision that replaced this one. */
+  readonly supersededBy: string | undefined;
+  readonly approvedAt: Date | undefined;
+  readonly committed: { readonly id: string | undefined; readonly version: string | undefined } | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
 }
 
 /** The decisions a person can take on a proposal (which ones a viewer may: `allowedActionsOf`). */
@@ -137,6 +187,8 @@ export interface ProposalSummary {
   readonly allowedActions?: readonly ReviewAction[];
   /** How the change reads in one line (its action's `render`), on the queue; opened from the sealed body. */
   readonly change?: { readonly title: string; readonly lines: readonly string[] };
+  /** Present (true) when an outside service drafted its lineage over the API (ADR 0017): a person must approve it. */
+  readonly draftedOutside?: true;
 }
 
 /** Why a proposal failed, and whether the applier will try it again by itself. */
@@ -171,5 +223,7 @@ export interface ProposalDetail extends ProposalSummary {
   readonly rejection: string | undefined;
   /** Why a person rolled the written change back (sealed like a rejection). */
   readonly rollbackReason?: string;
+  /** The drafter's own reasoning (an outside drafter's; sealed), shown beside the evidence. */
+  readonly rationale?: string;
   readonly history: readonly HistoryEntry[];
 }

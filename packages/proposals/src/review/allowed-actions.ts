@@ -33,7 +33,14 @@ export interface Refusal {
 
 type Row = Pick<
   ProposalRow,
-  'status' | 'drafted_by_id' | 'action_type' | 'reversible' | 'irreversible_reason' | 'prior_enc' | 'error_retryable'
+  | 'status'
+  | 'drafted_by_id'
+  | 'outside_drafter_id'
+  | 'action_type'
+  | 'reversible'
+  | 'irreversible_reason'
+  | 'prior_enc'
+  | 'error_retryable'
 >;
 
 const editable = ['pending_review', 'approved', 'failed'];
@@ -50,7 +57,8 @@ export function refusalOf(
   switch (action) {
     case 'approve':
       if (row.status !== 'pending_review') return state(`the proposal is ${row.status}, not pending review`);
-      if (row.drafted_by_id === viewer.actorId)
+      // An outside drafter never approves any revision of what it drafted, edited or rebased (ADR 0017).
+      if (row.drafted_by_id === viewer.actorId || row.outside_drafter_id === viewer.actorId)
         return { kind: 'self', reason: 'whoever drafted a proposal cannot approve it: someone else must' };
       if (!viewer.holdsApprovalRole)
         return {

@@ -8,6 +8,8 @@ const siteName = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const key = /^[A-Za-z0-9._:-]{1,200}$/;
 const reference = /^[A-Za-z]{1,64}\/[A-Za-z0-9.-]{1,64}$/;
+/** The longest rationale a drafter may give (characters). */
+export const MAX_RATIONALE = 8000;
 
 /** The registered definition of a draft's action, or undefined (reported as a problem by checkDraft). */
 function definitionOf(actions: ActionRegistry, type: string): ActionDefinition | undefined {
@@ -40,6 +42,11 @@ export function checkDraft(d: ProposalDraft, actions: ActionRegistry): ActionDef
     bad('irreversibleReason', 'required when the change cannot be undone: the reviewer sees it before approving');
   if (d.irreversibleReason !== undefined && d.irreversibleReason.length > 200)
     bad('irreversibleReason', 'at most 200 characters');
+  if (
+    d.rationale !== undefined &&
+    (typeof d.rationale !== 'string' || d.rationale.trim() === '' || d.rationale.length > MAX_RATIONALE)
+  )
+    bad('rationale', `1–${MAX_RATIONALE} characters of reasoning`);
   if (action !== undefined) {
     if (action.commit.via === 'channel') {
       if (!reference.test(`${d.target.resourceType}/x`)) bad('target.resourceType', 'a resource type');

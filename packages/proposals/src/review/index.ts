@@ -2,6 +2,9 @@
 export { ProposalDesk, reviseRow } from './proposal-desk.js';
 export type { ApproveInput, QueueQuery, QueuePage } from './proposal-desk.js';
 export { ApprovalPolicies } from './approval-policies.js';
+export { OutsideDrafts, outsideKeyOf, viewOf, OUTSIDE_REASON_CODE } from './outside-drafts.js';
+export type { DrafterQuery, DrafterPage } from './outside-drafts.js';
+export { MAX_RATIONALE } from './draft-check.js';
 export type { ApprovalPolicyInput, ApprovalPolicy } from './approval-policies.js';
 export { actionsOf, actorOf, clockOf, patientIdsOf, proposalEntry } from './review-context.js';
 export type { ProposalDeps, SealedBody } from './review-context.js';

@@ -4,6 +4,7 @@
  * and audited in the same transaction. Approval binds to the content hash the reviewer saw; the
  * drafter of a revision never approves it; the role an approval policy names is required.
  */
+import { canonicalJson } from '@steward/governance';
 import {
   ConflictError,
   ForbiddenError,
@@ -72,15 +73,35 @@ export class ProposalDesk {
 
   /**
    * Files a proposal for review. If the approval policy for exactly this action type says
-   * `auto`, it is approved at once by `policy:<version>`, recorded on the proposal.
+   * `auto`, it is approved at once by `policy:<version>`, recorded on the proposal (never a
+   * proposal drafted from outside: see `draftFiled`).
    * The same `draftKey` drafts once: a retry returns the proposal drafted the first time.
    */
   async draft(ctx: RequestContext, input: ProposalDraft): Promise<ProposalSummary> {
+    return (await this.draftFiled(ctx, input)).proposal;
+  }
+
+  /**
+   * `draft`, saying whether this call filed it (`created`) or found it filed under its draft key.
+   * `outside`: an outside service drafts it over the API (ADR 0017): the lineage records the
+   * drafting account, which may follow it and may never approve any revision of it, and no approval
+   * policy approves it. A draft by a grant of the `agent` role is outside however it arrives.
+   * Drafting needs `proposal.create` at the site, in the request's workflow, for the action type.
+   */
+  async draftFiled(
+    ctx: RequestContext,
+    input: ProposalDraft,
+    options: { readonly outside?: boolean } = {},
+  ): Promise<{ readonly proposal: ProposalSummary; readonly created: boolean }> {
     const action = checkDraft(input, actionsOf(this.deps));
-    const decision = await this.deps.policy.enforce(ctx, 'proposal.create', { site: input.site });
+    const decision = await this.deps.policy.enforce(ctx, 'proposal.create', {
+      site: input.site,
+      actionType: input.action,
+    });
+    const outsideDrafter = options.outside === true || decision.grant?.role === 'agent' ? ctx.actor.id : undefined;
     if (input.draftKey !== undefined) {
       const existing = await this.store.byDraftKey(input.draftKey);
-      if (existing !== undefined) return this.sameDraft(existing, input);
+      if (existing !== undefined) return { proposal: this.sameDraft(existing, input), created: false };
     }
     const id = newId();
     const now = clockOf(this.deps).now();
@@ -125,6 +146,8 @@ export class ProposalDesk {
       // An action that cannot be undone is never reversible, whatever the draft says; its reason shows before approval.
       reversible: action.reversible ? (input.reversible ?? true) : false,
       irreversible_reason: input.irreversibleReason ?? (action.reversible ? null : (action.irreversibleReason ?? null)),
+      outside_drafter_id: outsideDrafter ?? null,
+      rationale_enc: input.rationale !== undefined ? this.store.seal('rationale', id, input.rationale) : null,
       created_at: now,
     };
     if (!row.reversible && row.irreversible_reason === null) throw new UnexpectedError('irreversible without a reason');
@@ -132,7 +155,8 @@ export class ProposalDesk {
     const result = await this.deps.audit.transact(
       async (tx) => {
         const policy = await this.store.currentPolicy(input.action, tx);
-        const auto = policy?.mode === 'auto' ? Number(policy.version) : undefined;
+        // An outside drafter's proposal always waits for a person, whatever the policy says (ADR 0017).
+        const auto = policy?.mode === 'auto' && outsideDrafter === undefined ? Number(policy.version) : undefined;
         if (!(await this.store.insert(tx, { ...row, policy_version: auto ?? null }, actor, now))) {
           return { inserted: false as const, auto };
         }
@@ -150,7 +174,10 @@ export class ProposalDesk {
       (r) =>
         r.inserted
           ? [
-              proposalEntry(ctx, 'proposal.drafted', row, { purposeOfUse: decision.purposeOfUse }),
+              proposalEntry(ctx, 'proposal.drafted', row, {
+                purposeOfUse: decision.purposeOfUse,
+                ...(outsideDrafter !== undefined ? { reason: 'outside' } : {}),
+              }),
               ...(r.auto !== undefined
                 ? [proposalEntry(ctx, 'proposal.approved', row, { reason: `policy:${r.auto}` })]
                 : []),
@@ -159,9 +186,9 @@ export class ProposalDesk {
     );
     if (!result.inserted && input.draftKey !== undefined) {
       const existing = await this.store.byDraftKey(input.draftKey);
-      if (existing !== undefined) return this.sameDraft(existing, input);
+      if (existing !== undefined) return { proposal: this.sameDraft(existing, input), created: false };
     }
-    return this.summary(id);
+    return { proposal: await this.summary(id), created: true };
   }
 
   /** Approves exactly the content with `contentHash`. Refuses the drafter, a changed payload, and a missing role. */
@@ -372,6 +399,9 @@ export class ProposalDesk {
       ...(row.rollback_reason_enc !== null
         ? { rollbackReason: this.store.open<string>('rollback', row.id, row.rollback_reason_enc) }
         : {}),
+      ...(row.rationale_enc !== null
+        ? { rationale: this.store.open<string>('rationale', row.id, row.rationale_enc) }
+        : {}),
       history: await this.store.historyOf(row.id),
     };
     await this.deps.audit.append({
@@ -381,7 +411,12 @@ export class ProposalDesk {
       outcome: 'success',
       patientIds: await patientIdsOf(this.deps, row, body.patient),
       entity: { kind: 'Proposal', id: row.id, version: row.revision },
-      fields: ['payload', 'evidence', ...(detail.diff !== undefined ? ['diff'] : [])],
+      fields: [
+        'payload',
+        'evidence',
+        ...(detail.diff !== undefined ? ['diff'] : []),
+        ...(detail.rationale !== undefined ? ['rationale'] : []),
+      ],
       site: row.site,
       purposeOfUse: decision.purposeOfUse,
     });
@@ -424,7 +459,26 @@ export class ProposalDesk {
     });
     if (existing.revision === 1 && existing.content_hash !== hash)
       throw new ConflictError('ALREADY_EXISTS', 'this draft key was used for a different proposal');
+    // An outside drafter's retry is the same request throughout: where, why and with what evidence too.
+    if (existing.outside_drafter_id !== null && !this.sameRequest(existing, input))
+      throw new ConflictError('ALREADY_EXISTS', 'this draft key was used for a different proposal');
     return toSummary(existing);
+  }
+
+  private sameRequest(existing: ProposalRow, input: ProposalDraft): boolean {
+    const body = this.store.open<SealedBody>('body', existing.id, existing.body_enc);
+    const rationale =
+      existing.rationale_enc === null
+        ? undefined
+        : this.store.open<string>('rationale', existing.id, existing.rationale_enc);
+    return (
+      existing.site === input.site &&
+      existing.workflow === (input.workflow ?? null) &&
+      existing.priority === (input.priority ?? 3) &&
+      existing.due_at.getTime() === (input.dueAt ?? NO_DUE_TIME).getTime() &&
+      rationale === input.rationale &&
+      canonicalJson(body.evidence) === canonicalJson(input.evidence)
+    );
   }
 
   /** The stored hash must still be the hash of the sealed content (a row altered in the database is refused). */
@@ -517,6 +571,12 @@ export function reviseRow(
     reversible: row.reversible,
     irreversible_reason: row.irreversible_reason,
     diff_enc: change.diff !== undefined ? store.seal('diff', id, change.diff) : null,
+    // Still the outside drafter's lineage, with its reasoning (sealed again, bound to the new row).
+    outside_drafter_id: row.outside_drafter_id,
+    rationale_enc:
+      row.rationale_enc === null
+        ? null
+        : store.seal('rationale', id, store.open<string>('rationale', row.id, row.rationale_enc)),
     created_at: now,
   };
 }

@@ -52,6 +52,10 @@ export interface ProposalRow {
   attempts: number;
   /** When the applier tries a passing failure again; null when it will not (permanent, or exhausted). */
   next_attempt_at: Date | null;
+  /** The service account that drafted the lineage over the API (ADR 0017); null for Steward's own drafts. Migration 046. */
+  outside_drafter_id: string | null;
+  /** The drafter's reasoning (sealed), migration 046. */
+  rationale_enc: Uint8Array | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -116,6 +120,7 @@ export function toSummary(r: ProposalRow): ProposalSummary {
           },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.outside_drafter_id !== null ? { draftedOutside: true as const } : {}),
   };
 }
 

@@ -47,6 +47,16 @@ export interface QueueFilter {
   readonly limit: number;
 }
 
+/** An outside drafter's own proposals, by last change (a change feed: a revision moved since shows again later). */
+export interface DrafterFilter {
+  readonly drafterId: string;
+  readonly statuses?: readonly ProposalStatus[];
+  /** Changed at or after. */
+  readonly since?: Date;
+  readonly after?: { readonly updatedAt: Date; readonly id: string };
+  readonly limit: number;
+}
+
 export interface PolicyRow {
   version: string | number;
   action_type: string;
@@ -102,6 +112,8 @@ const insertColumns = [
   'error_retryable',
   'attempts',
   'next_attempt_at',
+  'outside_drafter_id',
+  'rationale_enc',
   'created_at',
 ] as const satisfies readonly (keyof NewProposalRow)[];
 
@@ -126,6 +138,9 @@ const movable = new Set<string>([
   'next_attempt_at',
 ]);
 
+/** The sealed columns, each opened only under its own name and row. */
+export type SealedColumn = 'body' | 'diff' | 'prior' | 'rejection' | 'rollback' | 'rationale';
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ProposalStore {
@@ -134,11 +149,11 @@ export class ProposalStore {
     private readonly cipher: FieldCipher,
   ) {}
 
-  seal(column: 'body' | 'diff' | 'prior' | 'rejection' | 'rollback', id: string, value: unknown): Buffer {
+  seal(column: SealedColumn, id: string, value: unknown): Buffer {
     return this.cipher.encrypt(JSON.stringify(value), `proposals.${column}:${id}`);
   }
 
-  open<T>(column: 'body' | 'diff' | 'prior' | 'rejection' | 'rollback', id: string, sealed: Uint8Array): T {
+  open<T>(column: SealedColumn, id: string, sealed: Uint8Array): T {
     return JSON.parse(this.cipher.decrypt(sealed, `proposals.${column}:${id}`).toString('utf8')) as T;
   }
 
@@ -313,6 +328,30 @@ export class ProposalStore {
     const { rows } = await this.db.query<ProposalRow>(
       `select * from proposals where ${where.join(' and ')}
         order by priority, due_at, id limit $${params.length}`,
+      params,
+    );
+    return rows;
+  }
+
+  /** One page of an outside drafter's proposals (every revision of its lineages), oldest change first. */
+  async drafted(filter: DrafterFilter): Promise<ProposalRow[]> {
+    const params: unknown[] = [filter.drafterId];
+    const where = ['outside_drafter_id = $1'];
+    if (filter.statuses !== undefined) {
+      params.push(filter.statuses);
+      where.push(`status = any($${params.length}::text[])`);
+    }
+    if (filter.since !== undefined) {
+      params.push(filter.since);
+      where.push(`updated_at >= $${params.length}`);
+    }
+    if (filter.after !== undefined) {
+      params.push(filter.after.updatedAt, filter.after.id);
+      where.push(`(updated_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit);
+    const { rows } = await this.db.query<ProposalRow>(
+      `select * from proposals where ${where.join(' and ')} order by updated_at, id limit $${params.length}`,
       params,
     );
     return rows;

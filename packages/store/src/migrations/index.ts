@@ -32,6 +32,8 @@ import { sql as proposalRollbackReason } from './041-proposal-rollback-reason.js
 import { sql as automationRuns } from './042-automation-runs.js';
 import { sql as automationScreenMaps } from './043-automation-screen-maps.js';
 import { sql as automationCredentials } from './044-automation-credentials.js';
+import { sql as grantActionTypes } from './045-grant-action-types.js';
+import { sql as proposalOutsideDrafts } from './046-proposal-outside-drafts.js';
 import { sql as smartBackendClients } from './050-smart-backend-clients.js';
 
 export interface Migration {
@@ -74,5 +76,7 @@ export const migrations: readonly Migration[] = [
   { version: 42, name: 'automation-runs', sql: automationRuns },
   { version: 43, name: 'automation-screen-maps', sql: automationScreenMaps },
   { version: 44, name: 'automation-credentials', sql: automationCredentials },
+  { version: 45, name: 'grant-action-types', sql: grantActionTypes },
+  { version: 46, name: 'proposal-outside-drafts', sql: proposalOutsideDrafts },
   { version: 50, name: 'smart-backend-clients', sql: smartBackendClients },
 ];

@@ -77,7 +77,10 @@ export function GrantsSection({ directory }: { readonly directory: Directory | u
                 .map((g) => (
                   <tr key={g.id}>
                     <th scope="row">{label(g)}</th>
-                    <td>{roleName(g.role)}</td>
+                    <td>
+                      {roleName(g.role)}
+                      {g.actionTypes !== undefined && ` (proposes ${g.actionTypes.join(', ')} only)`}
+                    </td>
                     <td>{siteName(g.site, directory?.sites)}</td>
                     <td>{g.workflow === '*' ? 'all' : g.workflow}</td>
                     <td>{purposeNames[g.purposeOfUse]}</td>

@@ -82,6 +82,13 @@ export function PayloadPanel(props: { readonly detail: ProposalDetail }): ReactN
           here
         </li>
       </ul>
+      {props.detail.rationale !== undefined && (
+        <>
+          <h3>Why, in the words of the service that drafted it</h3>
+          {/* A model's free text: shown as characters, never markup; a person decides on the evidence. */}
+          <p className="rationale">{props.detail.rationale}</p>
+        </>
+      )}
     </section>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { Type, type TSchema } from 'typebox';
 import { purposesOfUse, roles } from '@steward/core';
-import { actions, selfServiceScope } from '@steward/governance';
+import { actions, MAX_GRANT_ACTION_TYPES, selfServiceScope } from '@steward/governance';
 import { DateTime, errors, List, Maybe, NoContent, Nullable, ScopeCode, Strict, Uuid } from './common.js';
 
 /** Re-authentication for a change to one's own account: the current password and TOTP code. */
@@ -50,6 +50,15 @@ export const NewGrant = Strict({
   site: ScopeCode,
   workflow: ScopeCode,
   purposeOfUse: Type.Enum(purposesOfUse),
+  actionTypes: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }), {
+      minItems: 1,
+      maxItems: MAX_GRANT_ACTION_TYPES,
+      uniqueItems: true,
+      description:
+        'for a role that drafts proposals (agent, automation, coordinator): the action types it may propose; leave out for all',
+    }),
+  ),
 });
 
 export const User = Type.Object({
@@ -95,6 +104,8 @@ export const Grant = Type.Object({
   site: Type.String(),
   workflow: Type.String(),
   purposeOfUse: Type.Enum(purposesOfUse),
+  /** The proposal action types the grant allows drafting; absent, all of them. */
+  actionTypes: Maybe(List(Type.String())),
 });
 
 /** An account, token or grant as its directory answers (201 when created). */

@@ -92,6 +92,8 @@ export const ProposalSummary = Type.Object({
   allowedActions: Maybe(List(ReviewAction)),
   /** The change as its action renders it (on the queue). */
   change: Maybe(ActionRendering),
+  /** True when an outside service drafted it over the API (ADR 0017): a person approves it, never a policy. */
+  draftedOutside: Maybe(Type.Boolean()),
 });
 export type ProposalSummary = Static<typeof ProposalSummary>;
 
@@ -124,6 +126,8 @@ export const ProposalDetail = Type.Object({
   diff: Maybe(JsonObject),
   rejection: Maybe(Type.String()),
   rollbackReason: Maybe(Type.String()),
+  /** The drafter's reasoning (an outside service's), shown beside the evidence. */
+  rationale: Maybe(Type.String()),
   /** The fields a reviewer edits in a form (none: the action declares none, JSON only). */
   form: List(ActionField),
   history: List(HistoryEntry),
