@@ -5,6 +5,7 @@
  * cover are streamed; patient data only where Steward's rules allow it, references otherwise.
  */
 import type { StewardTransport } from './client.js';
+import { sleep } from './wait.js';
 import { isRecord, StewardApiError } from './errors.js';
 import { readEventStream } from './event-stream.js';
 import type { StewardEvent } from './webhooks.js';
@@ -63,18 +64,5 @@ export class EventStream {
     }
   }
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 const aborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;

@@ -4938,6 +4938,7 @@ export type paths = {
           content: {
             'application/json': {
               items: {
+                actionTypes?: string[];
                 id: string;
                 principalId: string;
                 /** @enum {unknown} */
@@ -4975,6 +4976,8 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            /** @description for a role that drafts proposals (agent, automation, coordinator): the action types it may propose; leave out for all */
+            actionTypes?: string[];
             principalId: string;
             /** @enum {unknown} */
             principalKind: 'user' | 'service';
@@ -5037,6 +5040,7 @@ export type paths = {
           };
           content: {
             'application/json': {
+              actionTypes?: string[];
               id: string;
               principalId: string;
               /** @enum {unknown} */
@@ -5066,6 +5070,7 @@ export type paths = {
           };
           content: {
             'application/json': {
+              actionTypes?: string[];
               id: string;
               principalId: string;
               /** @enum {unknown} */
@@ -7147,6 +7152,563 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling service's own proposals, by last change (pass `next` to follow what changes) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          /** @description 1-200, default 50 */
+          limit?: string;
+          /** @description comma-separated outcomes */
+          outcome?: string;
+          /** @description changed at or after */
+          since?: string;
+          /** @description comma-separated statuses */
+          status?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description the action type (built-in or an extension’s) */
+                action: string;
+                /** Format: date-time */
+                approvedAt?: string;
+                baseVersion?: string;
+                committed?: {
+                  id?: string;
+                  version?: string;
+                };
+                connectionId?: string;
+                contentHash: string;
+                /** Format: date-time */
+                createdAt: string;
+                draftKey?: string;
+                id: string;
+                lineageId: string;
+                links: {
+                  next?: string;
+                  previous?: string;
+                  self: string;
+                };
+                outcome: {
+                  error?: {
+                    code: string;
+                    retryable: boolean;
+                    willRetry: boolean;
+                  };
+                  /** @description conflicted or superseded: the revision that replaced this one */
+                  nextId?: string;
+                  /** @enum {unknown} */
+                  outcome:
+                    | 'pending-review'
+                    | 'approved'
+                    | 'rejected'
+                    | 'written'
+                    | 'verified'
+                    | 'conflicted'
+                    | 'superseded'
+                    | 'rolled-back'
+                    | 'failed';
+                  /** @description rejected: the reviewer's reason; rolled-back: why it was undone */
+                  reason?: string;
+                  /** @description the proposal will not move again by itself */
+                  settled: boolean;
+                };
+                reasonCode: string;
+                revision: number;
+                site: string;
+                /** @enum {unknown} */
+                status:
+                  | 'drafted'
+                  | 'pending_review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'committed'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'failed'
+                  | 'rolled_back'
+                  | 'superseded';
+                supersededBy?: string;
+                supersedes?: string;
+                target: {
+                  id?: string;
+                  resourceType: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                workflow?: string;
+              }[];
+              next?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Draft a proposal for review as an agent or automation service: 201 when drafted, 200 for a retry of the same draft key and content */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description an action type registered on this server
+             * @enum {unknown}
+             */
+            action:
+              | 'appointment.status'
+              | 'task.create'
+              | 'task.update'
+              | 'service-request.status'
+              | 'document-reference.draft'
+              | 'communication.send'
+              | 'reminder.send';
+            /** @description the EHR version the payload is based on (updates) */
+            baseVersion?: string;
+            /** @description the EHR connection; required for EHR actions */
+            connectionId?: string;
+            /** @description idempotency key: a retry with the same key and content returns the same proposal (200); other content under it is refused (409) */
+            draftKey: string;
+            /** Format: date-time */
+            dueAt?: string;
+            /** @description why: at least one event id or resource reference */
+            evidence: {
+              /** @description EHR event ids */
+              eventIds?: string[];
+              /** @description a short machine code (default outside-draft), never PHI */
+              reasonCode?: string;
+              /** @description FHIR references, like Appointment/123 */
+              resources?: string[];
+            };
+            patient: {
+              /** @description the patient's id in the EHR */
+              ehrId: string;
+              /** @description the patient's identifiers (MRN and another): at least two for an EHR write's wrong-chart guard */
+              identifiers: {
+                system: string;
+                value: string;
+              }[];
+            };
+            /** @description what would be written: a FHIR R4 resource for an EHR action, checked by the action's definition */
+            payload: {
+              [key: string]: unknown;
+            };
+            /** @description 1 most urgent; default 3 */
+            priority?: number;
+            /** @description the reasoning, shown to the reviewer (free text: may name the patient; sealed at rest) */
+            rationale: string;
+            site: string;
+            target: {
+              /** @description for an update; none for a create */
+              id?: string;
+              resourceType: string;
+            };
+            /** @description the workflow it drafts in: the grant must cover it (X-Steward-Workflow, if sent, must be the same) */
+            workflow: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
+              /** Format: date-time */
+              approvedAt?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftKey?: string;
+              id: string;
+              lineageId: string;
+              links: {
+                next?: string;
+                previous?: string;
+                self: string;
+              };
+              outcome: {
+                error?: {
+                  code: string;
+                  retryable: boolean;
+                  willRetry: boolean;
+                };
+                /** @description conflicted or superseded: the revision that replaced this one */
+                nextId?: string;
+                /** @enum {unknown} */
+                outcome:
+                  | 'pending-review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'written'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'superseded'
+                  | 'rolled-back'
+                  | 'failed';
+                /** @description rejected: the reviewer's reason; rolled-back: why it was undone */
+                reason?: string;
+                /** @description the proposal will not move again by itself */
+                settled: boolean;
+              };
+              reasonCode: string;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
+              /** Format: date-time */
+              approvedAt?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftKey?: string;
+              id: string;
+              lineageId: string;
+              links: {
+                next?: string;
+                previous?: string;
+                self: string;
+              };
+              outcome: {
+                error?: {
+                  code: string;
+                  retryable: boolean;
+                  willRetry: boolean;
+                };
+                /** @description conflicted or superseded: the revision that replaced this one */
+                nextId?: string;
+                /** @enum {unknown} */
+                outcome:
+                  | 'pending-review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'written'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'superseded'
+                  | 'rolled-back'
+                  | 'failed';
+                /** @description rejected: the reviewer's reason; rolled-back: why it was undone */
+                reason?: string;
+                /** @description the proposal will not move again by itself */
+                settled: boolean;
+              };
+              reasonCode: string;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/proposals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A proposal with its outcome (pending-review, approved, rejected with the reason, written, verified, conflicted with the rebased revision, rolled-back, failed) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the action type (built-in or an extension’s) */
+              action: string;
+              /** Format: date-time */
+              approvedAt?: string;
+              baseVersion?: string;
+              committed?: {
+                id?: string;
+                version?: string;
+              };
+              connectionId?: string;
+              contentHash: string;
+              /** Format: date-time */
+              createdAt: string;
+              draftKey?: string;
+              id: string;
+              lineageId: string;
+              links: {
+                next?: string;
+                previous?: string;
+                self: string;
+              };
+              outcome: {
+                error?: {
+                  code: string;
+                  retryable: boolean;
+                  willRetry: boolean;
+                };
+                /** @description conflicted or superseded: the revision that replaced this one */
+                nextId?: string;
+                /** @enum {unknown} */
+                outcome:
+                  | 'pending-review'
+                  | 'approved'
+                  | 'rejected'
+                  | 'written'
+                  | 'verified'
+                  | 'conflicted'
+                  | 'superseded'
+                  | 'rolled-back'
+                  | 'failed';
+                /** @description rejected: the reviewer's reason; rolled-back: why it was undone */
+                reason?: string;
+                /** @description the proposal will not move again by itself */
+                settled: boolean;
+              };
+              reasonCode: string;
+              revision: number;
+              site: string;
+              /** @enum {unknown} */
+              status:
+                | 'drafted'
+                | 'pending_review'
+                | 'approved'
+                | 'rejected'
+                | 'committed'
+                | 'verified'
+                | 'conflicted'
+                | 'failed'
+                | 'rolled_back'
+                | 'superseded';
+              supersededBy?: string;
+              supersedes?: string;
+              target: {
+                id?: string;
+                resourceType: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              workflow?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/readyz': {
     parameters: {
       query?: never;
@@ -8659,6 +9221,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -8819,6 +9382,7 @@ export type paths = {
                 kind: string;
                 name?: string;
               };
+              draftedOutside?: boolean;
               /** Format: date-time */
               dueAt?: string;
               error?: {
@@ -8877,6 +9441,7 @@ export type paths = {
               };
               policyVersion?: number;
               priority: number;
+              rationale?: string;
               reasonCode: string;
               rejection?: string;
               rendering: {
@@ -9031,6 +9596,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -9115,6 +9681,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -9289,6 +9856,7 @@ export type paths = {
                 kind: string;
                 name?: string;
               };
+              draftedOutside?: boolean;
               /** Format: date-time */
               dueAt?: string;
               error?: {
@@ -9452,6 +10020,7 @@ export type paths = {
                 kind: string;
                 name?: string;
               };
+              draftedOutside?: boolean;
               /** Format: date-time */
               dueAt?: string;
               error?: {
@@ -9713,6 +10282,7 @@ export type paths = {
                 kind: string;
                 name?: string;
               };
+              draftedOutside?: boolean;
               /** Format: date-time */
               dueAt?: string;
               error?: {
@@ -9885,6 +10455,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -9969,6 +10540,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -10153,6 +10725,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -10237,6 +10810,7 @@ export type paths = {
                   kind: string;
                   name?: string;
                 };
+                draftedOutside?: boolean;
                 /** Format: date-time */
                 dueAt?: string;
                 error?: {
@@ -10429,6 +11003,7 @@ export type paths = {
                       kind: string;
                       name?: string;
                     };
+                    draftedOutside?: boolean;
                     /** Format: date-time */
                     dueAt?: string;
                     error?: {
@@ -10513,6 +11088,7 @@ export type paths = {
                       kind: string;
                       name?: string;
                     };
+                    draftedOutside?: boolean;
                     /** Format: date-time */
                     dueAt?: string;
                     error?: {
