@@ -34,7 +34,7 @@ export class EventStream {
       if (options.types !== undefined && options.types.length > 0) query.set('types', options.types.join(','));
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (last !== undefined) headers['last-event-id'] = last;
-      let dropped: unknown;
+      let dropped: Error | undefined;
       try {
         const q = query.toString();
         const response = await this.transport.request(`events/stream${q === '' ? '' : `?${q}`}`, {
@@ -53,7 +53,7 @@ export class EventStream {
       } catch (e) {
         if (aborted(options.signal)) return;
         if (e instanceof StewardApiError && !e.retryable) throw e;
-        dropped = e;
+        dropped = e instanceof Error ? e : new Error(String(e));
       }
       if (options.reconnect === false) {
         if (dropped !== undefined) throw dropped;
