@@ -42,6 +42,7 @@ import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { eventRoutes } from './routes/events.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 
 /** What the HTTP app reads: its own section, and the session idle limit it tells clients. */
@@ -172,6 +173,7 @@ export async function buildApp(
   incidentRoutes(app, kernel);
   automationRunRoutes(app, kernel);
   automationMapRoutes(app, kernel);
+  eventRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -35,6 +35,12 @@ export interface NewDestination {
   readonly allowPrivateNetwork?: boolean;
 }
 
+/** Requests to one authorized destination (see `EgressRegistry.sender`). */
+export interface EgressSender {
+  readonly destination: EgressDestination;
+  send(url: string, init: RequestInit): Promise<Response>;
+}
+
 /** Resolves a host name to addresses; replaceable in tests. */
 export type Resolver = (host: string) => Promise<string[]>;
 const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
@@ -218,6 +224,35 @@ export class EgressRegistry {
       current = new URL(location, current).toString();
     }
     throw new UserError('EGRESS_NOT_REGISTERED', 'too many redirects');
+  }
+
+  /**
+   * Authorizes `url` once (audited as `authorize` does) and returns a sender for requests to URLs
+   * under the same destination and host, at the addresses checked now, for as long as the caller
+   * keeps it: a high-volume caller (the webhook worker) authorizes once per short interval instead
+   * of once per request, so a destination removed or a BAA withdrawn stops it within that interval.
+   * A sender follows no redirect (a 3xx is answered as it is) and refuses a URL outside the
+   * destination or on another host (EGRESS_NOT_REGISTERED).
+   */
+  async sender(actor: Actor, url: string, options: { phi: boolean }): Promise<EgressSender> {
+    const { destination, addresses } = await this.#authorize(actor, url, options);
+    const host = new URL(url).host;
+    const dispatcher = addresses === undefined ? undefined : this.#pinned(addresses);
+    return {
+      destination,
+      send: async (target: string, init: RequestInit): Promise<Response> => {
+        const parsed = new URL(target);
+        if (parsed.host !== host || !isUnder(parsed, destination.baseUrl))
+          throw new UserError('EGRESS_NOT_REGISTERED', 'the URL is outside the authorized destination');
+        return dispatcher === undefined
+          ? fetch(target, { ...init, redirect: 'manual' })
+          : (undiciFetch(target, {
+              ...(init as unknown as Parameters<typeof undiciFetch>[1]),
+              redirect: 'manual',
+              dispatcher,
+            }) as unknown as Promise<Response>);
+      },
+    };
   }
 
   /** One connection pool per set of checked addresses, kept for reuse (a few: destinations are few). */

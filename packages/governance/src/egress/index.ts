@@ -2,4 +2,4 @@
 export { EgressRegistry, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress-registry.js';
 export { EgressAdmin } from './egress-admin.js';
 export type { EgressPolicy } from './egress-admin.js';
-export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress-registry.js';
+export type { EgressDestination, EgressSender, NewDestination, DestinationKind, Resolver } from './egress-registry.js';

@@ -32,6 +32,7 @@ import { sql as proposalRollbackReason } from './041-proposal-rollback-reason.js
 import { sql as automationRuns } from './042-automation-runs.js';
 import { sql as automationScreenMaps } from './043-automation-screen-maps.js';
 import { sql as automationCredentials } from './044-automation-credentials.js';
+import { sql as eventsOut } from './047-events-out.js';
 
 export interface Migration {
   readonly version: number;
@@ -73,4 +74,5 @@ export const migrations: readonly Migration[] = [
   { version: 42, name: 'automation-runs', sql: automationRuns },
   { version: 43, name: 'automation-screen-maps', sql: automationScreenMaps },
   { version: 44, name: 'automation-credentials', sql: automationCredentials },
+  { version: 47, name: 'events-out', sql: eventsOut },
 ];
