@@ -295,6 +295,66 @@ for (const target of storeTargets()) {
       await unsubscribe(north, ordered.subscription.id);
     });
 
+    it('publishes proposal outcomes from the proposals\' history (the capture as the server runs it)', async () => {
+      const sub = await subscribe(north, `${receiver.url}/baa/proposals`, ['proposal.pending-review', 'proposal.rejected']);
+      const flow = await principalWith(t.kernel, 'no-show-flow', { role: 'automation' });
+      const coordinator = await principalWith(t.kernel, 'north-reviewer', { role: 'coordinator', site: 'north' });
+      const patient = randomUUID();
+      const drafted = await t.kernel.proposals.draft(
+        { actor: { kind: flow.kind, id: flow.id, name: 'no-show-flow', authMethod: 'api-token' } },
+        {
+          action: 'appointment.status',
+          connectionId: randomUUID(),
+          site: 'north',
+          workflow: 'no-show-follow-up',
+          patient: { stewardId: patient, ehrId: 'ehr-9', identifiers: [
+              { system: 'urn:mrn', value: 'MRN-9' },
+              { system: 'urn:enterprise', value: 'E-9' },
+            ],
+          },
+          target: { resourceType: 'Appointment', id: 'appt-77' },
+          baseVersion: '1',
+          payload: { resourceType: 'Appointment', id: 'appt-77', status: 'cancelled' },
+          evidence: { eventIds: [], resources: ['Appointment/appt-77'], reasonCode: 'no-show' },
+          priority: 3,
+        },
+      );
+      await t.kernel.proposals.reject(
+        { actor: { kind: 'user', id: coordinator.id, name: 'north-reviewer', authMethod: 'api-token' } },
+        drafted.id,
+        'not this one',
+      );
+      await t.kernel.events.capture.drain();
+      await drain();
+      const got = receiver.at('/baa/proposals').map((r) => JSON.parse(r.body) as { type: string; data: { references: { proposalId: string }; patient?: { id: string } } });
+      assert.deepEqual(
+        got.map((g) => g.type),
+        ['proposal.pending-review', 'proposal.rejected'],
+      );
+      assert.equal(got[1]?.data.references.proposalId, drafted.id);
+      assert.equal(got[1]?.data.patient?.id, patient);
+      await unsubscribe(north, sub.subscription.id);
+    });
+
+    it('continues after a restart: a dead worker\'s lease runs out and another worker delivers', async () => {
+      const sub = await subscribe(north, `${receiver.url}/baa/restart`);
+      const [id] = await publish([noShow('north', randomUUID(), 'appt-r')]);
+      // A worker that claimed the row and died before sending: its lease holds for 30 s.
+      const gone = t.kernel.events.delivery({ concurrency: 0 });
+      await gone.round();
+      await t.db.query('update events_deliveries set lease_until = $2 where event_id = $1', [
+        id,
+        new Date(t.clock.now().getTime() + 30_000),
+      ]);
+      const next = t.kernel.events.delivery({ leaseMs: 30_000 });
+      await next.drain();
+      assert.equal(receiver.at('/baa/restart').length, 0, 'not while the lease holds');
+      t.clock.advance(31_000);
+      await next.drain();
+      assert.equal(receiver.at('/baa/restart').length, 1, 'sent by the next worker once it ran out');
+      await unsubscribe(north, sub.subscription.id);
+    });
+
     it('streams server-sent events, resumed from an event id, scoped and references-only by default', async () => {
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       const address = t.app.server.address();
