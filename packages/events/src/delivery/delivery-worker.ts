@@ -63,6 +63,9 @@ interface Outcome {
 
 const okStatus = (s: number): boolean => s >= 200 && s < 300;
 
+/** Pending rows a claim looks at, at most (a bound on its cost when everything in front waits). */
+const claimWindow = 50_000;
+
 export class DeliveryWorker {
   readonly #db: Database;
   readonly #outbox: EventOutbox;
@@ -177,8 +180,9 @@ export class DeliveryWorker {
   async round(): Promise<number> {
     const subscriptions = await this.#subscriptions.active();
     await this.#fanOut(subscriptions);
+    // Claims come in batches: with sends in flight, wait until half the room is free again.
     const room = this.#o.concurrency - this.#inFlight.size;
-    if (room <= 0) return 0;
+    if (room <= 0 || (this.#inFlight.size > 0 && room < Math.min(this.#o.batchSize, this.#o.concurrency / 2))) return 0;
     const claimed = await this.#claim(Math.min(room, this.#o.batchSize));
     if (claimed.length === 0) return 0;
     const events = await this.#outbox.at(claimed.map((r) => Number(r.position)));
@@ -194,7 +198,7 @@ export class DeliveryWorker {
       );
       const tracked = task.finally(() => {
         this.#inFlight.delete(tracked);
-        this.#nudge();
+        if (this.#inFlight.size <= this.#o.concurrency / 2) this.#nudge();
       });
       this.#inFlight.add(tracked);
     }
@@ -239,22 +243,30 @@ export class DeliveryWorker {
     }
   }
 
-  /** Due rows whose patient has no earlier undelivered row in the same subscription, leased to this worker. */
+  /**
+   * Due rows whose patient has no earlier undelivered row in the same subscription, leased to this
+   * worker. The pending rows are walked in position order (an index) and each is checked with one
+   * index probe, lazily, until `limit` are found: the cost follows the rows looked at, not the rows
+   * pending. At most `claimWindow` rows are looked at per claim (locked as they are read, skipped when
+   * another worker holds them).
+   */
   async #claim(limit: number): Promise<ClaimedRow[]> {
     const now = this.#clock.now();
     const { rows } = await this.#db.query<ClaimedRow>(
       `update events_deliveries d set lease_until = $2
-         from (select c.id from events_deliveries c
-                 join events_subscriptions s on s.id = c.subscription_id and s.deleted_at is null
-                where c.status = 'pending' and c.next_attempt_at <= $1 and (c.lease_until is null or c.lease_until <= $1)
+         from (select c.id
+                 from (select id, subscription_id, order_key, position, next_attempt_at, lease_until
+                         from events_deliveries where status = 'pending'
+                        order by position limit $4
+                          for update skip locked) c
+                where c.next_attempt_at <= $1 and (c.lease_until is null or c.lease_until <= $1)
                   and not exists (select 1 from events_deliveries e
                                    where e.subscription_id = c.subscription_id and e.order_key = c.order_key
                                      and e.status = 'pending' and e.position < c.position)
-                order by c.position limit $3
-                for update of c skip locked) x
+                limit $3) x
         where d.id = x.id
         returning d.id, d.subscription_id, d.position, d.event_id, d.attempts`,
-      [now, new Date(now.getTime() + this.#o.leaseMs), limit],
+      [now, new Date(now.getTime() + this.#o.leaseMs), limit, claimWindow],
     );
     return rows;
   }
@@ -307,7 +319,6 @@ export class DeliveryWorker {
       const body = JSON.stringify(toPayload(event, phi));
       const at = this.#clock.now();
       const response = await sender.send(subscription.url, {
-        method: 'POST',
         headers: {
           'content-type': 'application/json',
           'webhook-id': event.id,
@@ -315,10 +326,8 @@ export class DeliveryWorker {
           'webhook-signature': this.#webhook(subscription).sign(event.id, at, body),
         },
         body,
-        signal: AbortSignal.timeout(this.#o.timeoutMs),
+        timeoutMs: this.#o.timeoutMs,
       });
-      // The answer's body is not read beyond draining it: nothing of it is kept.
-      await response.body?.cancel().catch(() => undefined);
       if (okStatus(response.status)) {
         return {
           id: row.id,
@@ -333,7 +342,10 @@ export class DeliveryWorker {
     } catch (e) {
       const code = (e as { code?: unknown; name?: unknown }).code;
       const name = (e as { name?: unknown }).name;
-      return fail(null, typeof code === 'string' ? code : name === 'TimeoutError' ? 'TIMEOUT' : 'UNREACHABLE');
+      return fail(
+        null,
+        typeof code === 'string' && !code.startsWith('UND_ERR') ? code : /Timeout/.test(String(name)) || String(code).includes('TIMEOUT') ? 'TIMEOUT' : 'UNREACHABLE',
+      );
     }
   }
 

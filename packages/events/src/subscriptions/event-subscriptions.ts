@@ -193,6 +193,8 @@ export class EventSubscriptions {
         )
       : { rowCount: 0 };
     if (rowCount === 0) throw new NotFoundError('subscription');
+    // What was still to be sent is not sent (the dead letters stay listed until the subscription goes).
+    await this.#d.db.query(`delete from events_deliveries where subscription_id = $1 and status = 'pending'`, [id]);
     await this.#d.audit.append({
       actor: ctx.actor,
       event: 'config.changed',

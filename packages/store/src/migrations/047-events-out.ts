@@ -69,7 +69,7 @@ create table events_deliveries (
   updated_at timestamptz not null,
   unique (subscription_id, position)
 );
-create index events_deliveries_due on events_deliveries (next_attempt_at, position) where status = 'pending';
+create index events_deliveries_pending on events_deliveries (position) where status = 'pending';
 create index events_deliveries_order on events_deliveries (subscription_id, order_key, position) where status = 'pending';
 create index events_deliveries_dead on events_deliveries (subscription_id, updated_at, id) where status = 'dead';
 

@@ -27,6 +27,7 @@ const usualPurpose: Readonly<Record<Role, PurposeOfUse>> = {
   clinician_reviewer: 'TREAT',
   automation: 'HOPERAT',
   integration: 'HOPERAT',
+  agent: 'HOPERAT',
 };
 
 export function GrantsSection({ directory }: { readonly directory: Directory | undefined }): ReactNode {
