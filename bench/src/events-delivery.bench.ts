@@ -30,7 +30,12 @@ import { openTestApp, type TestApp } from '@steward/server/testing';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1_000);
 const PATIENTS = 2_000;
-const system = { kind: 'service', id: '00000000-0000-4000-8000-000000000000', name: 'bench', authMethod: 'local-operator' } as const;
+const system = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'bench',
+  authMethod: 'local-operator',
+} as const;
 
 function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,7 +96,11 @@ function event(): NewEvent {
     sourceKey: `bench:${i}:${randomUUID()}`,
     references: { resource: { type: 'Appointment', id: `appt-${i}` }, connectionId: randomUUID() },
     phi: {
-      patient: { id: patientId, ehrId: `p-${i % PATIENTS}`, identifiers: [{ system: 'urn:mrn', value: `MRN-${i % PATIENTS}` }] },
+      patient: {
+        id: patientId,
+        ehrId: `p-${i % PATIENTS}`,
+        identifiers: [{ system: 'urn:mrn', value: `MRN-${i % PATIENTS}` }],
+      },
       facts: {
         kind: 'Appointment',
         ehrId: `appt-${i}`,
@@ -115,7 +124,14 @@ async function setUp(t: TestApp, receiver: Receiver, path: string, baa: boolean)
     allowPrivateNetwork: true,
   });
   const { id } = await t.kernel.bootstrap.serviceAccounts.create(`agent-${path}`, system);
-  await t.kernel.grants.add(system, { principalKind: 'service', principalId: id, role: 'agent', site: 'north', workflow: '*', purposeOfUse: 'TREAT' });
+  await t.kernel.grants.add(system, {
+    principalKind: 'service',
+    principalId: id,
+    role: 'agent',
+    site: 'north',
+    workflow: '*',
+    purposeOfUse: 'TREAT',
+  });
   const { subscription } = await t.kernel.events.subscriptions.subscribe(
     { actor: { kind: 'service', id, name: `agent-${path}`, authMethod: 'api-token' } },
     { url: `${receiver.url}/${path}/hook` },
@@ -129,7 +145,9 @@ async function watch(t: TestApp, done: Promise<void>): Promise<void> {
   const timeout = new Promise<never>((_r, reject) => {
     timer = setTimeout(() => {
       void t.db
-        .query('select status, count(*)::int as n, max(attempts) as attempts, max(last_error) as error from events_deliveries group by status')
+        .query(
+          'select status, count(*)::int as n, max(attempts) as attempts, max(last_error) as error from events_deliveries group by status',
+        )
         .then((r) => reject(new Error(`not all delivered: ${JSON.stringify(r.rows)}`)));
     }, 120_000);
   });
@@ -151,7 +169,10 @@ async function throughput(t: TestApp, receiver: Receiver): Promise<number> {
 }
 
 /** An open loop: `RATE` events/s in 10 ms ticks for 5 s; each event's publish → receipt, ms. */
-async function latency(send: (count: number) => Promise<{ ids: string[]; at: number }>, receiver: Receiver): Promise<number[]> {
+async function latency(
+  send: (count: number) => Promise<{ ids: string[]; at: number }>,
+  receiver: Receiver,
+): Promise<number[]> {
   const sent = new Map<string, number>();
   const perTick = Math.max(1, Math.round(RATE / 100));
   const ticks = 500;
@@ -184,7 +205,11 @@ function bareSender(receiver: Receiver) {
     await Promise.all(
       ids.map(async (id) => {
         const e = event();
-        const body = JSON.stringify({ type: e.type, timestamp: new Date().toISOString(), data: { id, ...e.references, ...e.phi } });
+        const body = JSON.stringify({
+          type: e.type,
+          timestamp: new Date().toISOString(),
+          data: { id, ...e.references, ...e.phi },
+        });
         const now = new Date();
         const r = await request(`${receiver.url}/bare/hook`, {
           method: 'POST',
@@ -246,7 +271,10 @@ for (const target of storeTargets()) {
       const worker = t.kernel.events.delivery({ pollMs: 50, clock: systemClock });
       worker.start();
       note(`${path}: worker started`);
-      rows.push([`${path === 'baa' ? 'BAA destination (PHI, audited)' : 'no BAA (references only)'}`, await throughput(t, receiver)]);
+      rows.push([
+        `${path === 'baa' ? 'BAA destination (PHI, audited)' : 'no BAA (references only)'}`,
+        await throughput(t, receiver),
+      ]);
       lat.push([
         path === 'baa' ? 'BAA destination' : 'no BAA',
         await latency(async (count) => {
@@ -257,21 +285,40 @@ for (const target of storeTargets()) {
       ]);
       await worker.stop();
       await t.kernel.events.subscriptions.unsubscribe(
-        { actor: { kind: 'service', id: (await t.db.query<{ account_id: string }>('select account_id from events_subscriptions where id = $1', [sub])).rows[0]!.account_id, name: 'x', authMethod: 'api-token' } },
+        {
+          actor: {
+            kind: 'service',
+            id: (
+              await t.db.query<{ account_id: string }>('select account_id from events_subscriptions where id = $1', [
+                sub,
+              ])
+            ).rows[0]!.account_id,
+            name: 'x',
+            authMethod: 'api-token',
+          },
+        },
         sub,
       );
     }
-    console.log(`\n### ${target.name}: ${EVENTS.toLocaleString('en-US')} events over ${PATIENTS} patients; open loop at ${RATE}/s for 5 s\n`);
+    console.log(
+      `\n### ${target.name}: ${EVENTS.toLocaleString('en-US')} events over ${PATIENTS} patients; open loop at ${RATE}/s for 5 s\n`,
+    );
     console.log('| path | events/s | ratio to bare loop |');
     console.log('| --- | ---: | ---: |');
-    console.log(`| bare loop: undici request, same signed payloads, 128 in flight | ${Math.round(bareRate).toLocaleString('en-US')} | 1.00 |`);
+    console.log(
+      `| bare loop: undici request, same signed payloads, 128 in flight | ${Math.round(bareRate).toLocaleString('en-US')} | 1.00 |`,
+    );
     for (const [name, rate] of rows)
       console.log(`| ${name} | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / bareRate).toFixed(2)} |`);
     console.log('\n| path | p50 ms | p99 ms |');
     console.log('| --- | ---: | ---: |');
-    console.log(`| bare loop (POST → receipt) | ${percentile(bareLatency, 50).toFixed(1)} | ${percentile(bareLatency, 99).toFixed(1)} |`);
+    console.log(
+      `| bare loop (POST → receipt) | ${percentile(bareLatency, 50).toFixed(1)} | ${percentile(bareLatency, 99).toFixed(1)} |`,
+    );
     for (const [name, xs] of lat)
-      console.log(`| ${name} (publish → receipt) | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`);
+      console.log(
+        `| ${name} (publish → receipt) | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`,
+      );
   } finally {
     await t.close();
     receiver.stop();

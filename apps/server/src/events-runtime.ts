@@ -28,7 +28,10 @@ export function startEventsRuntime(
   const worker = kernel.events.delivery({
     ...options.delivery,
     onError: (e) =>
-      logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'event delivery round failed: retrying'),
+      logger.warn(
+        { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+        'event delivery round failed: retrying',
+      ),
   });
   worker.start();
   let stopped = false;
@@ -39,7 +42,10 @@ export function startEventsRuntime(
       .runOnce()
       .then((r) => r.read)
       .catch((e: unknown) => {
-        logger.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'event capture round failed: retrying');
+        logger.warn(
+          { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+          'event capture round failed: retrying',
+        );
         return 0;
       })
       .then((read) => {

@@ -553,7 +553,16 @@ export async function composeKernel(
     // Events out: the outbox filled from each connection's journal (read as the connection, audited
     // there) and the proposals' moves; subscriptions and the stream decided by the subscriber's grants.
     const eventOutbox = new EventOutbox(db, cipher);
-    const eventSubscriptions = new EventSubscriptions({ db, cipher, policy, grants, audit, egress, outbox: eventOutbox, clock });
+    const eventSubscriptions = new EventSubscriptions({
+      db,
+      cipher,
+      policy,
+      grants,
+      audit,
+      egress,
+      outbox: eventOutbox,
+      clock,
+    });
     const events: KernelEvents = {
       subscriptions: eventSubscriptions,
       stream: new EventStream({ outbox: eventOutbox, policy, audit, subscriptions: eventSubscriptions }, { clock }),

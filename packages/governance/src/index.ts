@@ -172,6 +172,13 @@ export type {
   PurgeOptions,
 } from './retention/index.js';
 export { EgressRegistry, EgressAdmin, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
-export type { EgressDestination, EgressSender, NewDestination, DestinationKind, Resolver, EgressPolicy } from './egress/index.js';
+export type {
+  EgressDestination,
+  EgressSender,
+  NewDestination,
+  DestinationKind,
+  Resolver,
+  EgressPolicy,
+} from './egress/index.js';
 export { createLogger, redactPaths, serializeError } from './logging/index.js';
 export type { Logger, LoggerConfig } from './logging/index.js';

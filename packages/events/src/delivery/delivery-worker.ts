@@ -13,7 +13,13 @@
  * any other gets references only.
  */
 import { systemClock, type Actor, type Clock, type PurposeOfUse } from '@steward/core';
-import type { AuditSink, EgressDestination, EgressRegistry, EgressSender, PolicyDecisionPoint } from '@steward/governance';
+import type {
+  AuditSink,
+  EgressDestination,
+  EgressRegistry,
+  EgressSender,
+  PolicyDecisionPoint,
+} from '@steward/governance';
 import type { Database } from '@steward/store';
 import { Webhook } from 'standardwebhooks';
 import { toPayload, type StewardEvent } from '../model/event-record.js';
@@ -87,14 +93,17 @@ export class DeliveryWorker {
   #stopped = false;
   #unlisten: (() => void) | undefined;
 
-  constructor(deps: {
-    readonly db: Database;
-    readonly outbox: EventOutbox;
-    readonly subscriptions: Pick<EventSubscriptions, 'active'>;
-    readonly policy: PolicyDecisionPoint;
-    readonly audit: AuditSink;
-    readonly egress: Pick<EgressRegistry, 'list' | 'sender'>;
-  }, options: DeliveryOptions = {}) {
+  constructor(
+    deps: {
+      readonly db: Database;
+      readonly outbox: EventOutbox;
+      readonly subscriptions: Pick<EventSubscriptions, 'active'>;
+      readonly policy: PolicyDecisionPoint;
+      readonly audit: AuditSink;
+      readonly egress: Pick<EgressRegistry, 'list' | 'sender'>;
+    },
+    options: DeliveryOptions = {},
+  ) {
     this.#db = deps.db;
     this.#outbox = deps.outbox;
     this.#subscriptions = deps.subscriptions;
@@ -155,7 +164,8 @@ export class DeliveryWorker {
         this.#onError(e);
       }
       if (this.#stopped) break;
-      if (claimed === 0 && this.#done.length === 0) await this.#sleep(this.#inFlight.size > 0 ? undefined : this.#o.pollMs);
+      if (claimed === 0 && this.#done.length === 0)
+        await this.#sleep(this.#inFlight.size > 0 ? undefined : this.#o.pollMs);
     }
     await Promise.all(this.#inFlight);
     await this.#record().catch(this.#onError);
@@ -335,7 +345,11 @@ export class DeliveryWorker {
           nextAt: started,
           code: response.status,
           error: null,
-          entry: { at: started.toISOString(), status: response.status, ms: this.#clock.now().getTime() - started.getTime() },
+          entry: {
+            at: started.toISOString(),
+            status: response.status,
+            ms: this.#clock.now().getTime() - started.getTime(),
+          },
         };
       }
       return fail(response.status, null);
@@ -344,7 +358,11 @@ export class DeliveryWorker {
       const name = (e as { name?: unknown }).name;
       return fail(
         null,
-        typeof code === 'string' && !code.startsWith('UND_ERR') ? code : /Timeout/.test(String(name)) || String(code).includes('TIMEOUT') ? 'TIMEOUT' : 'UNREACHABLE',
+        typeof code === 'string' && !code.startsWith('UND_ERR')
+          ? code
+          : /Timeout/.test(String(name)) || String(code).includes('TIMEOUT')
+            ? 'TIMEOUT'
+            : 'UNREACHABLE',
       );
     }
   }
@@ -394,7 +412,8 @@ export class DeliveryWorker {
     const key = `${actor.id} ${action} ${site}`;
     const now = this.#clock.now().getTime();
     const kept = this.#decisions.get(key);
-    if (kept !== undefined && now < kept.until) return kept.purpose === undefined ? undefined : { purpose: kept.purpose };
+    if (kept !== undefined && now < kept.until)
+      return kept.purpose === undefined ? undefined : { purpose: kept.purpose };
     const d = await this.#policy.decide({ actor, sourceAddress: 'events-delivery' }, action, { site });
     if (this.#decisions.size > 10_000) this.#decisions.clear();
     this.#decisions.set(key, { until: now + this.#o.reuseMs, purpose: d.allowed ? d.purposeOfUse : undefined });

@@ -131,7 +131,10 @@ export function fromProposalChange(change: ProposalChange): NewEvent | undefined
       action: change.actionType,
       ...(change.reasonCode !== undefined ? { reason: change.reasonCode } : {}),
     },
-    phi: { patient: { id: change.patientId ?? null, identifiers: [] }, ...(previous !== undefined ? { previous } : {}) },
+    phi: {
+      patient: { id: change.patientId ?? null, identifiers: [] },
+      ...(previous !== undefined ? { previous } : {}),
+    },
   };
 }
 

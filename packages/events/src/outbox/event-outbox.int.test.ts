@@ -94,7 +94,14 @@ for (const target of storeTargets()) {
             dedupKey: 'k1',
             occurredAt: '2026-01-02T10:00:00-05:00',
             patient: { ehrId: 'p-1', identifiers: [{ system: 'urn:mrn', value: 'MRN-77' }] },
-            facts: { kind: 'Appointment', ehrId: 'appt-9', identifiers: [], status: 'noshow', participants: [], basedOn: [] },
+            facts: {
+              kind: 'Appointment',
+              ehrId: 'appt-9',
+              identifiers: [],
+              status: 'noshow',
+              participants: [],
+              basedOn: [],
+            },
             sourceRef: 'Appointment/appt-9/_history/2',
             patientId,
           },
@@ -120,7 +127,11 @@ for (const target of storeTargets()) {
         const capture = new EventCapture(outbox, {
           connections: () =>
             Promise.resolve([
-              { id: 'c1', site: 'north', events: (after: number) => Promise.resolve(journal.filter((e) => e.seq > after)) },
+              {
+                id: 'c1',
+                site: 'north',
+                events: (after: number) => Promise.resolve(journal.filter((e) => e.seq > after)),
+              },
             ]),
           proposalChanges: (after) => Promise.resolve(changes.filter((c) => c.seq > after)),
         });

@@ -120,7 +120,9 @@ export class EventOutbox {
 
   /** The last position filed (0 when empty). */
   async head(): Promise<number> {
-    const { rows } = await this.db.query<{ position: string | null }>('select max(position) as position from events_outbox');
+    const { rows } = await this.db.query<{ position: string | null }>(
+      'select max(position) as position from events_outbox',
+    );
     return Number(rows[0]?.position ?? 0);
   }
 
@@ -134,7 +136,12 @@ export class EventOutbox {
   }
 
   /** Events after `afterPosition` up to `through`, oldest first, with their sealed part opened. */
-  async read(afterPosition: number, limit: number, filter: OutboxFilter = {}, through?: number): Promise<StewardEvent[]> {
+  async read(
+    afterPosition: number,
+    limit: number,
+    filter: OutboxFilter = {},
+    through?: number,
+  ): Promise<StewardEvent[]> {
     const params: unknown[] = [afterPosition, Math.max(1, Math.min(limit, 10_000))];
     const where = ['position > $1'];
     if (through !== undefined) {
@@ -166,9 +173,10 @@ export class EventOutbox {
   }
 
   /** Just what fan-out needs: position, type, site, patient, id. */
-  async heads(afterPosition: number, limit: number): Promise<
-    { position: number; id: string; type: string; site: string; patientId: string | null }[]
-  > {
+  async heads(
+    afterPosition: number,
+    limit: number,
+  ): Promise<{ position: number; id: string; type: string; site: string; patientId: string | null }[]> {
     const { rows } = await this.db.query<{
       position: string;
       id: string;
@@ -179,7 +187,13 @@ export class EventOutbox {
       'select position, id, type, site, patient_id from events_outbox where position > $1 order by position limit $2',
       [afterPosition, limit],
     );
-    return rows.map((r) => ({ position: Number(r.position), id: r.id, type: r.type, site: r.site, patientId: r.patient_id }));
+    return rows.map((r) => ({
+      position: Number(r.position),
+      id: r.id,
+      type: r.type,
+      site: r.site,
+      patientId: r.patient_id,
+    }));
   }
 
   private toEvent(r: OutboxRow): StewardEvent {

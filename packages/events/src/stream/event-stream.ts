@@ -81,7 +81,10 @@ export class EventStream {
         continue;
       }
       after = events.at(-1)!.position;
-      const items: { item: StreamItem; phiOf?: { patientId: string | undefined; site: string; purpose: PurposeOfUse } }[] = [];
+      const items: {
+        item: StreamItem;
+        phiOf?: { patientId: string | undefined; site: string; purpose: PurposeOfUse };
+      }[] = [];
       for (const e of events) {
         if ((await allowed('events.subscribe', e.site)) === undefined) continue;
         const purpose = request.phi === true ? await allowed('phi.read', e.site) : undefined;

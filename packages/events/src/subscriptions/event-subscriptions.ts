@@ -113,12 +113,17 @@ export class EventSubscriptions {
    * Subscribes the calling service account. Returns the subscription and its signing secret, which
    * is never shown again. Events from now on are delivered (no backfill).
    */
-  async subscribe(ctx: RequestContext, input: NewSubscription): Promise<{ subscription: Subscription; secret: string }> {
+  async subscribe(
+    ctx: RequestContext,
+    input: NewSubscription,
+  ): Promise<{ subscription: Subscription; secret: string }> {
     await this.assertSubscriber(ctx);
     const types = [...new Set(input.types ?? [])];
     const unknown = types.filter((t) => !known.has(t));
     if (unknown.length > 0)
-      throw new ValidationError('unknown event type', [{ path: 'types', message: `must be among: ${eventTypes.join(', ')}` }]);
+      throw new ValidationError('unknown event type', [
+        { path: 'types', message: `must be among: ${eventTypes.join(', ')}` },
+      ]);
     let target: URL;
     try {
       target = new URL(input.url);
@@ -160,7 +165,14 @@ export class EventSubscriptions {
       reason: `subscribed:${destination.name}`,
     });
     return {
-      subscription: { id, accountId: ctx.actor.id, destination: destination.name, url: target.toString(), types, createdAt: now },
+      subscription: {
+        id,
+        accountId: ctx.actor.id,
+        destination: destination.name,
+        url: target.toString(),
+        types,
+        createdAt: now,
+      },
       secret,
     };
   }

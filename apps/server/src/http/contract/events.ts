@@ -7,7 +7,10 @@
 import { Type } from 'typebox';
 import { DateTime, List, Nullable, QueryFlag, Strict, Uuid } from './common.js';
 
-const EventType = Type.String({ pattern: '^[a-z]+\\.[a-z-]+$', description: 'e.g. appointment.no-show, proposal.verified' });
+const EventType = Type.String({
+  pattern: '^[a-z]+\\.[a-z-]+$',
+  description: 'e.g. appointment.no-show, proposal.verified',
+});
 
 export const NewSubscriptionBody = Strict({
   url: Type.String({

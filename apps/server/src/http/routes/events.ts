@@ -53,7 +53,13 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
 
   api.get(
     '/events/subscriptions',
-    { schema: { tags: ['events'], summary: "The caller's webhook subscriptions", response: { 200: SubscriptionList, ...errors } } },
+    {
+      schema: {
+        tags: ['events'],
+        summary: "The caller's webhook subscriptions",
+        response: { 200: SubscriptionList, ...errors },
+      },
+    },
     async (request) => ({ items: await subscriptions.list(contextOf(request)) }),
   );
 
@@ -122,11 +128,14 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
     async (request, reply) => {
       const ctx = contextOf(request);
       const lastEventId = request.headers['last-event-id'];
-      const after = request.query.after ?? (typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : undefined);
+      const after =
+        request.query.after ?? (typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : undefined);
       const types = request.query.types?.split(',').filter((t) => t !== '');
       const unknown = (types ?? []).filter((t) => !eventTypes.includes(t));
       if (unknown.length > 0)
-        throw new ValidationError('unknown event type', [{ path: 'types', message: `must be among: ${eventTypes.join(', ')}` }]);
+        throw new ValidationError('unknown event type', [
+          { path: 'types', message: `must be among: ${eventTypes.join(', ')}` },
+        ]);
       const wanted = {
         ...(after !== undefined ? { after } : {}),
         ...(types !== undefined ? { types } : {}),
@@ -159,7 +168,10 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
             });
         }
       } catch (e) {
-        request.log.warn({ code: (e as { code?: string }).code ?? 'INTERNAL', err: e }, 'event stream ended by an error');
+        request.log.warn(
+          { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+          'event stream ended by an error',
+        );
       } finally {
         clearInterval(heartbeat);
         open.delete(controller);
