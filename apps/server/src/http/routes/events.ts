@@ -157,6 +157,7 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
       const stop = (): void => controller.abort();
       request.raw.on('close', stop);
       raw.on('close', stop);
+      raw.on('error', stop);
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
       try {
         for await (const item of stream.follow(ctx, position, wanted, controller.signal)) {
