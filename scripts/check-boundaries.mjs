@@ -34,6 +34,7 @@ const appRooms = down(
   'packages/messaging',
   'packages/workflows',
   'packages/relationships',
+  'packages/events',
 );
 
 /**
@@ -103,6 +104,8 @@ export const layering = {
     'packages/proposals',
   ],
   'packages/relationships': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic'],
+  // Events out (issue 18): the outbox, webhooks and the stream, over the journal and proposals' outcomes.
+  'packages/events': ['packages/core', 'packages/store', 'packages/governance', 'packages/proposals'],
   // The server serves the console's built files: it may ask the console package where they are.
   'apps/server': [...appRooms, 'apps/console'],
   'apps/cli': [...appRooms, 'apps/server'],
@@ -142,6 +145,7 @@ const packageRoom = {
   '@steward/messaging': 'packages/messaging',
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
+  '@steward/events': 'packages/events',
   '@steward/sdk': 'packages/sdk',
   '@steward/server': 'apps/server',
   '@steward/cli': 'apps/cli',

@@ -176,6 +176,10 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
     assert.ok(entry, 'the read is audited under the patient');
     assert.equal(entry['purposeOfUse'], 'TREAT');
     assert.ok((entry['fields'] as string[]).includes('telecom'));
+    // By the connection's id too, as events name it (references.connectionId).
+    const byId = await get(treat, `/fhir/R4/${north.id}/Patient/${patientId}`);
+    assert.equal(byId.status, 200, byId.raw);
+    assert.equal(byId.body['id'], patientId);
   });
 
   it('removes what a payment purpose does not need, tags the resource SUBSETTED and audits only what it returned', async () => {

@@ -88,11 +88,20 @@ import {
   OutsideDrafts,
   IncidentDesk,
   builtinActions,
+  proposalChangesSince,
   type ActionRegistry,
   type ProposalCommitter,
   type ProposalDeps,
 } from '@steward/proposals';
 import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
+import {
+  DeliveryWorker,
+  EventCapture,
+  EventOutbox,
+  EventStream,
+  EventSubscriptions,
+  type DeliveryOptions,
+} from '@steward/events';
 import { RunScreenshotRetention, RunService, RunValueRetention, type ScreenReads } from '@steward/automation';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
@@ -251,6 +260,12 @@ export interface Kernel {
     readonly holds: LegalHolds;
     readonly purge: RetentionPurge;
   };
+  /**
+   * Events out (issue 18, ADR 0019): webhook subscriptions and their dead letters (governed: the
+   * subscriber's own, `events.subscribe`), the server-sent event stream, and the machinery the server
+   * runs — the capture filling the outbox from the journal and the proposals, and the delivery worker.
+   */
+  readonly events: KernelEvents;
   readonly clock: Clock;
   /** The actions proposals may take: the built-in ones and the extensions'. */
   readonly actions: ActionRegistry;
@@ -263,6 +278,17 @@ export interface Kernel {
   /** Whether the store and the audit log answer. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** Events out, as the kernel holds it (see `Kernel.events`). */
+export interface KernelEvents {
+  readonly subscriptions: EventSubscriptions;
+  readonly stream: EventStream;
+  /** The outbox itself: what the capture fills (a benchmark or a test may publish to it directly). */
+  readonly outbox: EventOutbox;
+  readonly capture: EventCapture;
+  /** A delivery worker over this kernel's subscriptions (the server starts one when STEWARD_EVENTS is on). */
+  delivery(options?: DeliveryOptions): DeliveryWorker;
 }
 
 /** The two sections the kernel reads: where the data is, and how governance runs. */
@@ -562,6 +588,45 @@ export async function composeKernel(
         new RunValueRetention(clock),
       ]),
     };
+    // Events out: the outbox filled from each connection's journal (read as the connection, audited
+    // there) and the proposals' moves; subscriptions and the stream decided by the subscriber's grants.
+    const eventOutbox = new EventOutbox(db, cipher);
+    const eventSubscriptions = new EventSubscriptions({
+      db,
+      cipher,
+      policy,
+      grants,
+      audit,
+      egress,
+      outbox: eventOutbox,
+      clock,
+    });
+    const events: KernelEvents = {
+      subscriptions: eventSubscriptions,
+      stream: new EventStream({ outbox: eventOutbox, policy, audit, subscriptions: eventSubscriptions }, { clock }),
+      outbox: eventOutbox,
+      capture: new EventCapture(
+        eventOutbox,
+        {
+          connections: async () =>
+            (await connections.all()).map((c) => ({
+              id: c.id,
+              site: c.site,
+              events: (after: number, limit: number) =>
+                ehrJournal
+                  .forConnection({ actor: connections.actorOf(c), sourceAddress: 'events-capture' }, c)
+                  .events(after, limit),
+            })),
+          proposalChanges: (after, limit) => proposalChangesSince(db, after, limit),
+        },
+        { clock },
+      ),
+      delivery: (options = {}) =>
+        new DeliveryWorker(
+          { db, outbox: eventOutbox, subscriptions: eventSubscriptions, policy, audit, egress },
+          { clock, ...options },
+        ),
+    };
     const kernel: Kernel = {
       storeKind: db.kind,
       audit,
@@ -617,6 +682,7 @@ export async function composeKernel(
       },
       eventFlags: new EventFlagService({ db, policy, connections }),
       retention,
+      events,
       clock,
       actions,
       workflowPackages: extensions.flatMap((e) => e.workflows ?? []),

@@ -16,6 +16,7 @@ import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } fro
 import { startRetentionJob } from './retention/retention-job.js';
 import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
+import { startEventsRuntime } from './events-runtime.js';
 
 export interface RunningServer {
   readonly kernel: Kernel;
@@ -115,6 +116,10 @@ export async function startServer(
         })
       : undefined;
     if (workflows !== undefined) stack.push(() => workflows.stop());
+    if (config.workflows.events) {
+      const events = startEventsRuntime(kernel, logger);
+      stack.push(() => events.stop());
+    }
     if (config.governance.retentionPurgeHours > 0) {
       const retention = await startRetentionJob(kernel, logger, config.governance.retentionPurgeHours);
       stack.push(() => retention.stop());

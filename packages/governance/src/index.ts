@@ -188,7 +188,14 @@ export type {
   PurgeOptions,
 } from './retention/index.js';
 export { EgressRegistry, EgressAdmin, normalizeBaseUrl, isUnder, isPrivateAddress } from './egress/index.js';
-export type { EgressDestination, NewDestination, DestinationKind, Resolver, EgressPolicy } from './egress/index.js';
+export type {
+  EgressDestination,
+  EgressSender,
+  NewDestination,
+  DestinationKind,
+  Resolver,
+  EgressPolicy,
+} from './egress/index.js';
 export { AiCalls, deidentify, removedKinds } from './egress/index.js';
 export type {
   AiCallPolicy,

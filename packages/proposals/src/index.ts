@@ -87,8 +87,8 @@ export type {
   EhrState,
   EhrStateEntry,
 } from './commit/index.js';
-export { throughputByHour, queueAge, queueAgeBuckets, proposalStates } from './store/index.js';
-export type { ProposalState } from './store/index.js';
+export { throughputByHour, queueAge, queueAgeBuckets, proposalStates, proposalChangesSince } from './store/index.js';
+export type { ProposalState, ProposalChange } from './store/index.js';
 export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from './store/index.js';
 export { IncidentDesk, breachClock, renderIncidentReport, NOTIFY_DAYS, LARGE_BREACH } from './incidents/index.js';
 export type {

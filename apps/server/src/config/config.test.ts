@@ -55,7 +55,7 @@ describe('the configuration, one section per area', () => {
         logLevel: 'info',
       },
       ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
-      workflows: { enabled: true },
+      workflows: { enabled: true, events: true },
       sandbox: {
         mode: 'auto',
         port: 8471,

@@ -45,6 +45,7 @@ import { staffRoutes } from './routes/staff.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { smartRoutes } from './routes/smart.js';
 import { aiRoutes } from './routes/ai.js';
+import { eventRoutes } from './routes/events.js';
 import { consoleRoutes, contentSecurityPolicy } from './console.js';
 import { fhirRoutes } from './routes/fhir.js';
 import { isFhirFacadeUrl } from './fhir-outcome.js';
@@ -194,6 +195,7 @@ export async function buildApp(
     ...(parts.publicUrl !== undefined ? { publicUrl: parts.publicUrl } : {}),
   });
   aiRoutes(app, kernel);
+  eventRoutes(app, kernel);
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -224,7 +224,8 @@ export class FhirFacade {
   private async find(name: string): Promise<EhrConnection | undefined> {
     try {
       const connection = await this.deps.connections.get(name);
-      return connection.enabled && connection.name === name ? connection : undefined;
+      // By name or by id: events name a connection by its id (references.connectionId).
+      return connection.enabled && (connection.name === name || connection.id === name) ? connection : undefined;
     } catch (e) {
       if (isStewardError(e) && e.code === 'NOT_FOUND') return undefined;
       throw e;

@@ -6,4 +6,4 @@ export type { AiCallPolicy, AiPatientFacts, AiMessage, AiCallRequest, AiCallResu
 export { deidentify, removedKinds } from './deidentify.js';
 export type { Deidentified, DeidentifyOptions, KnownPatient, RemovedKind } from './deidentify.js';
 export type { EgressPolicy } from './egress-admin.js';
-export type { EgressDestination, NewDestination, DestinationKind, Resolver } from './egress-registry.js';
+export type { EgressDestination, EgressSender, NewDestination, DestinationKind, Resolver } from './egress-registry.js';

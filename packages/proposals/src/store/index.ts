@@ -14,3 +14,5 @@ export { proposalStates } from './proposal-states.js';
 export type { ProposalState } from './proposal-states.js';
 export { throughputByHour, queueAge, queueAgeBuckets } from './queue-figures.js';
 export type { HourThroughput, QueueAgeRow, QueueAgeBucket, QueueWindow } from './queue-figures.js';
+export { proposalChangesSince } from './proposal-changes.js';
+export type { ProposalChange } from './proposal-changes.js';
