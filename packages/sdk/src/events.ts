@@ -6,15 +6,17 @@
  */
 import type { StewardTransport } from './client.js';
 import { sleep } from './wait.js';
-import { isRecord, StewardApiError } from './errors.js';
+import { StewardApiError } from './errors.js';
 import { readEventStream } from './event-stream.js';
-import type { StewardEvent } from './webhooks.js';
+import { isStewardEvent, type StewardEvent } from './event.js';
 
 export interface StreamOptions {
   /** Start after this event id (e.g. the last one a previous run handled); default: from now. */
   readonly after?: string;
   /** Only these event types (e.g. `appointment.no-show`, `proposal.verified`). */
   readonly types?: readonly string[];
+  /** Ask for the patient and facts too (refused per event unless the account's grant allows PHI there). */
+  readonly phi?: boolean;
   /** Stops the stream. */
   readonly signal?: AbortSignal;
   /** Reconnect after a drop (default true), waiting 0.5 s doubling to 30 s between tries. */
@@ -32,6 +34,7 @@ export class EventStream {
       if (aborted(options.signal)) return;
       const query = new URLSearchParams();
       if (options.types !== undefined && options.types.length > 0) query.set('types', options.types.join(','));
+      if (options.phi === true) query.set('phi', 'true');
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (last !== undefined) headers['last-event-id'] = last;
       let dropped: Error | undefined;
@@ -46,9 +49,9 @@ export class EventStream {
         for await (const message of readEventStream(response.body, options.signal)) {
           if (message.data === '') continue;
           const event: unknown = JSON.parse(message.data);
-          if (!isRecord(event) || typeof event['id'] !== 'string') continue;
-          last = message.id ?? event['id'];
-          yield event as StewardEvent;
+          if (!isStewardEvent(event)) continue;
+          last = message.id ?? event.data.id;
+          yield event;
         }
       } catch (e) {
         if (aborted(options.signal)) return;

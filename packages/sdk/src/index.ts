@@ -26,5 +26,5 @@ export {
   type ProposalQuery,
 } from './proposals.js';
 export { AiCalls, type AiCallAnswer, type AiCallRequest } from './ai.js';
-export type { StewardEvent } from './webhooks.js';
+export { isStewardEvent, type StewardEvent } from './event.js';
 export type { components, paths } from './schema.js';

@@ -108,7 +108,17 @@ describe('errors as Steward says them', () => {
 
 describe('webhook signatures', () => {
   const secret = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`;
-  const event = { id: 'evt_1', type: 'appointment.no-show', site: 'north', occurredAt: '2026-12-07T09:00:00Z' };
+  const event = {
+    type: 'appointment.no-show',
+    timestamp: '2026-12-07T09:00:01.000Z',
+    data: {
+      id: '0b0d5b2e-8a4e-4b8e-9a3e-1c2d3e4f5a6b',
+      site: 'north',
+      occurredAt: '2026-12-07T09:00:00Z',
+      references: { resource: { type: 'Appointment', id: 'a1' } },
+      phi: false,
+    },
+  };
   const signed = (body: string, at = new Date()) => {
     const wh = new Webhook(secret);
     return {

@@ -5,16 +5,9 @@
  * Deliveries are at least once: keep the `webhook-id` of what you handled and skip a repeat.
  */
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { isRecord } from './errors.js';
+import { isStewardEvent, type StewardEvent } from './event.js';
 
-/** One event as Steward delivers it (references always; `data` only to a destination with a BAA). */
-export interface StewardEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly site: string;
-  readonly occurredAt: string;
-  readonly [field: string]: unknown;
-}
+export type { StewardEvent };
 
 export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
@@ -48,7 +41,6 @@ export function verifyWebhook(
       throw new WebhookSignatureError(`not a delivery from Steward: ${e.message}`);
     throw e;
   }
-  if (!isRecord(event) || typeof event['id'] !== 'string' || typeof event['type'] !== 'string')
-    throw new WebhookSignatureError('the delivery is signed but is not a Steward event');
-  return event as StewardEvent;
+  if (!isStewardEvent(event)) throw new WebhookSignatureError('the delivery is signed but is not a Steward event');
+  return event;
 }
