@@ -17,7 +17,7 @@ export default tseslint.config(
       'apps/console/locate.*',
       // Generated from the OpenAPI document by npm run api:generate.
       'apps/console/src/api/schema.d.ts',
-      'packages/sdk/src/schema.d.ts',
+      'packages/sdk/src/schema.ts',
     ],
   },
   js.configs.recommended,

@@ -2,7 +2,7 @@
 /**
  * The API types of the console and of the SDK, generated from the server's OpenAPI document (ADR 0012).
  *
- *   node scripts/api-generate.mjs          writes apps/console/src/api/schema.d.ts and packages/sdk/src/schema.d.ts
+ *   node scripts/api-generate.mjs          writes apps/console/src/api/schema.d.ts and packages/sdk/src/schema.ts
  *   node scripts/api-generate.mjs --check  generates in memory; fails if a file differs
  *
  * No server runs: the Fastify app is built in-process on an inert kernel and asked for its
@@ -14,7 +14,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import prettier from 'prettier';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const targets = ['apps/console/src/api/schema.d.ts', 'packages/sdk/src/schema.d.ts'];
+const targets = ['apps/console/src/api/schema.d.ts', 'packages/sdk/src/schema.ts'];
 const check = process.argv.includes('--check');
 
 const { openApiDocument } = await import(`${root}apps/server/dist/http/openapi.js`).catch((e) => {

@@ -152,6 +152,26 @@ const packageRoom = {
   '@steward/console': 'apps/console',
 };
 
+/** The subpaths a room's package.json `exports` declares besides `.` and `./testing`. */
+let checkedRoot = '.';
+const declared = new Map();
+function declaredSubpaths(room) {
+  if (room === undefined) return new Set();
+  if (!declared.has(room)) {
+    const file = join(checkedRoot, room, 'package.json');
+    const exports = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).exports ?? {}) : {};
+    declared.set(
+      room,
+      new Set(
+        Object.keys(exports)
+          .map((k) => k.replace(/^\.\/?/, ''))
+          .filter((k) => k !== '' && k !== 'testing'),
+      ),
+    );
+  }
+  return declared.get(room);
+}
+
 const sourceFile = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 // Test code: unit and integration tests, test kits, processes a test spawns; tests/e2e throughout.
 const testFile = (rel) => /\.test\.tsx?$|test-|testing\.ts$|-child\.ts$/.test(rel) || rel.startsWith('tests/e2e/');
@@ -256,6 +276,8 @@ function literalPieces(sf) {
  * Returns the problems found ({ file, line, rule, message }) and how many files were read.
  */
 export function checkBoundaries({ root, ownership, ownershipFile = 'scripts/table-ownership.mjs' }) {
+  checkedRoot = root;
+  declared.clear();
   const problems = [];
   const report = (file, line, rule, message) => problems.push({ file, line, rule, message });
 
@@ -390,7 +412,8 @@ function checkImport(rel, line, room, isTest, ref, report) {
     const [scope, name, ...deep] = spec.split('/');
     target = packageRoom[`${scope}/${name}`];
     const subpath = deep.join('/');
-    if (deep.length > 0 && subpath !== 'testing') {
+    // A subpath the package's own `exports` map declares is public (`@steward/sdk/webhooks`).
+    if (deep.length > 0 && subpath !== 'testing' && !declaredSubpaths(target).has(subpath)) {
       report(rel, line, 'deep-import', `imports ${spec}: use the package's public entry, not its internals`);
     }
     if (subpath === 'testing' && !isTest && !rel.startsWith('bench/')) {

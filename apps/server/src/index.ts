@@ -29,5 +29,11 @@ export { buildApp } from './http/app.js';
 export type { AppConfig } from './http/app.js';
 export { startServer } from './server.js';
 export type { RunningServer } from './server.js';
-export { nextClinicDay, sandboxConnectionName, demoAccountsFile, readDemoAccounts } from './demo/index.js';
-export type { SandboxDemo, DemoAccount } from './demo/index.js';
+export {
+  nextClinicDay,
+  sandboxConnectionName,
+  demoAccountsFile,
+  readDemoAccounts,
+  demoAgentFile,
+} from './demo/index.js';
+export type { SandboxDemo, DemoAccount, DemoAgentFile } from './demo/index.js';

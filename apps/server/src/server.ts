@@ -12,7 +12,7 @@ import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { loadExtensions } from './extension-loader.js';
 import { buildApp } from './http/app.js';
-import { ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import { ensureDemoAgent, ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
 import { startRetentionJob } from './retention/retention-job.js';
 import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
@@ -142,6 +142,17 @@ export async function startServer(
       logger.info(
         { console: `${url}/console/`, accountsFile: demo.file, created: demo.created },
         'console ready: sign in with a demo account (`steward demo-accounts` prints them with current codes)',
+      );
+      // An outside agent's account and key, for the platform API's example (examples/agent-noshow-rebook).
+      const agent = await ensureDemoAgent(kernel, config.store.dataDir, {
+        url,
+        site: sandbox.connection.site,
+        connection: sandbox.connection.name,
+        connectionId: sandbox.connection.id,
+      });
+      logger.info(
+        { agentFile: agent.file, created: agent.created },
+        'platform API ready: the example agent signs in with the key in the agent file (examples/agent-noshow-rebook)',
       );
     } else {
       logger.info({ console: `${url}/console/` }, 'console ready');

@@ -203,4 +203,4 @@ export async function connectSandboxEhr(
 }
 
 /** The sandbox server harness, for the proofs the command line runs against a living clinic. */
-export { sandboxServer, smallSeed, until } from './test-sandbox.js';
+export { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';

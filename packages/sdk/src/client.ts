@@ -1,6 +1,6 @@
 /**
  * @module The Steward client: one object per server and identity. `http` is the whole API typed
- * from Steward's OpenAPI document (`schema.d.ts`, generated: a path, parameter or field the server
+ * from Steward's OpenAPI document (`schema.ts`, generated: a path, parameter or field the server
  * does not declare fails the caller's typecheck); the named helpers beside it (`fhir`, `events`,
  * `proposals`, `ai`) are the platform's common paths with paging, streaming and waiting built in.
  */
@@ -16,6 +16,11 @@ export interface StewardClientOptions {
   readonly auth: TokenSource;
   /** The fetch to use (default: the global one). */
   readonly fetch?: typeof fetch;
+  /**
+   * The workflow the account acts in (sent as `X-Steward-Workflow`): a grant scoped to a workflow
+   * covers only requests that name it, so an agent granted `no-show-rebooking` names it here.
+   */
+  readonly workflow?: string;
 }
 
 /** The typed HTTP client plus the raw authorised fetch the helpers use for streams and FHIR. */
@@ -33,6 +38,7 @@ export function createTransport(options: StewardClientOptions): StewardTransport
     const send = async () => {
       const request = input.clone();
       request.headers.set('authorization', `Bearer ${await options.auth.token(fetcher, baseUrl)}`);
+      if (options.workflow !== undefined) request.headers.set('x-steward-workflow', options.workflow);
       return fetcher(request);
     };
     let response = await send();

@@ -13,6 +13,8 @@ import { isStewardEvent, type StewardEvent } from './event.js';
 export interface StreamOptions {
   /** Start after this event id (e.g. the last one a previous run handled); default: from now. */
   readonly after?: string;
+  /** Without `after`: start with the events recorded since this time (catch up on the last hour). */
+  readonly since?: Date;
   /** Only these event types (e.g. `appointment.no-show`, `proposal.verified`). */
   readonly types?: readonly string[];
   /** Ask for the patient and facts too (refused per event unless the account's grant allows PHI there). */
@@ -35,6 +37,7 @@ export class EventStream {
       const query = new URLSearchParams();
       if (options.types !== undefined && options.types.length > 0) query.set('types', options.types.join(','));
       if (options.phi === true) query.set('phi', 'true');
+      if (last === undefined && options.since !== undefined) query.set('since', options.since.toISOString());
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (last !== undefined) headers['last-event-id'] = last;
       let dropped: Error | undefined;

@@ -11,3 +11,11 @@ export {
 export type { SandboxDemo, SandboxConfig } from './sandbox-demo.js';
 export { ensureDemoStaff, readDemoAccounts, demoAccountsFile } from './demo-staff.js';
 export type { DemoAccount } from './demo-staff.js';
+export {
+  ensureDemoAgent,
+  demoAgentFile,
+  demoAgentName,
+  demoAgentWorkflow,
+  demoAgentWebhookBase,
+} from './demo-agent.js';
+export type { DemoAgentFile } from './demo-agent.js';

@@ -12,7 +12,7 @@
  * such send is audited first (`phi.export` naming the patient, the event and the destination);
  * any other gets references only.
  */
-import { systemClock, type Actor, type Clock, type PurposeOfUse } from '@steward/core';
+import { systemClock, type Clock, type PurposeOfUse } from '@steward/core';
 import type {
   AuditSink,
   EgressDestination,
@@ -25,6 +25,9 @@ import { Webhook } from 'standardwebhooks';
 import { toPayload, type StewardEvent } from '../model/event-record.js';
 import type { EventOutbox } from '../outbox/event-outbox.js';
 import type { ActiveSubscription, AttemptRecord, EventSubscriptions } from '../subscriptions/event-subscriptions.js';
+
+/** Who a delivery is decided for: the subscribing account, in the workflow it subscribed in. */
+type Subscriber = Pick<ActiveSubscription, 'actor' | 'workflow'>;
 
 export interface DeliveryOptions {
   /** Attempts before a delivery is dead-lettered. Default 8. */
@@ -224,7 +227,7 @@ export class DeliveryWorker {
       const wanted: typeof heads = [];
       for (const h of heads) {
         if (s.types.length > 0 && !s.types.includes(h.type)) continue;
-        if ((await this.#allowed(s.actor, 'events.subscribe', h.site)) === undefined) continue;
+        if ((await this.#allowed(s, 'events.subscribe', h.site)) === undefined) continue;
         wanted.push(h);
       }
       const now = this.#clock.now();
@@ -306,12 +309,12 @@ export class DeliveryWorker {
     };
     if (subscription === undefined || event === undefined) return fail(null, 'GONE');
     // Grants are read again at send time: a revoked grant stops what was queued.
-    const allowed = await this.#allowed(subscription.actor, 'events.subscribe', event.site);
+    const allowed = await this.#allowed(subscription, 'events.subscribe', event.site);
     if (allowed === undefined) return fail(null, 'FORBIDDEN');
     try {
       const destination = (await this.#destinationsById()).get(subscription.destinationId);
       if (destination === undefined) return fail(null, 'EGRESS_NOT_REGISTERED');
-      const phi = destination.baaOnRecord && (await this.#phiAllowed(subscription.actor, event.site)) !== undefined;
+      const phi = destination.baaOnRecord && (await this.#phiAllowed(subscription, event.site)) !== undefined;
       const sender = await this.#sender(subscription, phi);
       if (phi) {
         await this.#audit.append({
@@ -405,24 +408,26 @@ export class DeliveryWorker {
 
   /** A decision for the subscriber at a site, reused for `reuseMs`: the purpose when allowed, undefined when not. */
   async #allowed(
-    actor: Actor,
+    subscriber: Subscriber,
     action: 'events.subscribe' | 'phi.read',
     site: string,
   ): Promise<{ readonly purpose: PurposeOfUse } | undefined> {
-    const key = `${actor.id} ${action} ${site}`;
+    const { actor, workflow } = subscriber;
+    const key = `${actor.id} ${workflow ?? ''} ${action} ${site}`;
     const now = this.#clock.now().getTime();
     const kept = this.#decisions.get(key);
     if (kept !== undefined && now < kept.until)
       return kept.purpose === undefined ? undefined : { purpose: kept.purpose };
-    const d = await this.#policy.decide({ actor, sourceAddress: 'events-delivery' }, action, { site });
+    const ctx = { actor, sourceAddress: 'events-delivery', ...(workflow !== undefined ? { workflow } : {}) };
+    const d = await this.#policy.decide(ctx, action, { site });
     if (this.#decisions.size > 10_000) this.#decisions.clear();
     this.#decisions.set(key, { until: now + this.#o.reuseMs, purpose: d.allowed ? d.purposeOfUse : undefined });
     return d.allowed ? { purpose: d.purposeOfUse } : undefined;
   }
 
   /** PHI goes to a subscriber whose grant at the site lets it read PHI, for treatment or operations. */
-  async #phiAllowed(actor: Actor, site: string) {
-    const d = await this.#allowed(actor, 'phi.read', site);
+  async #phiAllowed(subscriber: Subscriber, site: string) {
+    const d = await this.#allowed(subscriber, 'phi.read', site);
     return d !== undefined && (d.purpose === 'TREAT' || d.purpose === 'HOPERAT') ? d : undefined;
   }
 

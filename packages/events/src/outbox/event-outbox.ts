@@ -126,6 +126,15 @@ export class EventOutbox {
     return Number(rows[0]?.position ?? 0);
   }
 
+  /** The position just before the first event recorded at or after `at` (0: from the oldest). */
+  async positionBefore(at: Date): Promise<number> {
+    const { rows } = await this.db.query<{ position: string | null }>(
+      'select max(position) as position from events_outbox where recorded_at < $1',
+      [at],
+    );
+    return Number(rows[0]?.position ?? 0);
+  }
+
   /** The position of an event, or undefined when no such event is (still) in the outbox. */
   async positionOf(eventId: string): Promise<number | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)) return undefined;

@@ -23,6 +23,8 @@ export interface StreamItem {
 export interface StreamRequest {
   /** Resume after this event (`Last-Event-ID` or `?after=`); absent: from now on. */
   readonly after?: string;
+  /** With no `after`: start with the events recorded at or after this time (catch up on the last hour). */
+  readonly since?: Date;
   readonly types?: readonly string[];
   /** Ask for the PHI part where the caller's grant allows it. */
   readonly phi?: boolean;
@@ -48,7 +50,8 @@ export class EventStream {
   /** Checks the caller and finds where to start: the position after which events are sent. */
   async open(ctx: RequestContext, request: StreamRequest): Promise<number> {
     await this.deps.subscriptions.assertSubscriber(ctx);
-    if (request.after === undefined) return this.deps.outbox.head();
+    if (request.after === undefined)
+      return request.since !== undefined ? this.deps.outbox.positionBefore(request.since) : this.deps.outbox.head();
     const position = await this.deps.outbox.positionOf(request.after);
     if (position === undefined) throw new NotFoundError('event');
     return position;

@@ -72,6 +72,7 @@ interface SubscriptionRow {
   types: string[];
   secret_enc: Uint8Array;
   after_position: string | number;
+  workflow: string | null;
   created_at: Date;
 }
 
@@ -84,6 +85,8 @@ export interface ActiveSubscription {
   readonly types: readonly string[];
   readonly secret: string;
   readonly afterPosition: number;
+  /** The workflow the subscription was made in: deliveries are decided in it. */
+  readonly workflow?: string;
 }
 
 export interface EventSubscriptionsDeps {
@@ -141,8 +144,8 @@ export class EventSubscriptions {
     const now = this.#clock.now();
     await this.#d.db.query(
       `insert into events_subscriptions (id, account_id, account_name, destination_id, url, types, secret_enc,
-         after_position, created_by, created_at)
-       values ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10)`,
+         after_position, created_by, created_at, workflow)
+       values ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11)`,
       [
         id,
         ctx.actor.id,
@@ -154,6 +157,7 @@ export class EventSubscriptions {
         await this.#d.outbox.head(),
         ctx.actor.id,
         now,
+        ctx.workflow ?? null,
       ],
     );
     await this.#d.audit.append({
@@ -277,6 +281,7 @@ export class EventSubscriptions {
       types: r.types,
       secret: this.#d.cipher.decrypt(r.secret_enc, `events_subscriptions.secret:${r.id}`).toString('utf8'),
       afterPosition: Number(r.after_position),
+      ...(r.workflow !== null ? { workflow: r.workflow } : {}),
     }));
   }
 

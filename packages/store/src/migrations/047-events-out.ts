@@ -31,6 +31,8 @@ create table events_outbox (
   data_enc bytea
 );
 create index events_outbox_site on events_outbox (site, position);
+-- Where a stream asked to start at a time (since=) begins.
+create index events_outbox_recorded on events_outbox (recorded_at);
 
 create table events_capture_cursors (
   source text primary key,
@@ -46,6 +48,9 @@ create table events_subscriptions (
   types text[] not null,
   secret_enc bytea not null,
   after_position bigint not null,
+  -- The workflow the subscribing request named (X-Steward-Workflow): deliveries are decided in it,
+  -- so a grant scoped to one workflow covers its own subscription.
+  workflow text,
   created_by text not null,
   created_at timestamptz not null,
   deleted_at timestamptz

@@ -57,6 +57,12 @@ export const DeadLetterQuery = Strict({ limit: Type.Optional(Type.String({ patte
 
 export const StreamQuery = Strict({
   after: Type.Optional(Uuid),
+  since: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'without after: start with the events recorded at or after this time',
+    }),
+  ),
   types: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated event types' })),
   phi: Type.Optional(QueryFlag),
 });

@@ -420,6 +420,8 @@ for (const target of storeTargets()) {
       const address = t.app.server.address();
       const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
       const patient = randomUUID();
+      t.clock.advance(1_000);
+      const since = t.clock.now();
       const [a, b, c] = await publish([
         noShow('north', patient, 'appt-s1'),
         noShow('south', randomUUID(), 'appt-s2'),
@@ -467,6 +469,12 @@ for (const target of storeTargets()) {
         (JSON.parse(withPhi[0]!.data) as { data: { phi: boolean } }).data.phi,
         true,
         'a TREAT grant may ask for PHI',
+      );
+      // Catching up from a time: the events recorded since, this site's only.
+      const caughtUp = await read(`?since=${since.toISOString()}`, {}, 3);
+      assert.deepEqual(
+        caughtUp.map((e) => e.id),
+        [a, c, d],
       );
       const unknown = await fetch(`${base}/events/stream?after=${randomUUID()}`, { headers: bearer(north) });
       assert.equal(unknown.status, 404);

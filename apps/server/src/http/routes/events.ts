@@ -138,6 +138,7 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
         ]);
       const wanted = {
         ...(after !== undefined ? { after } : {}),
+        ...(request.query.since !== undefined ? { since: new Date(request.query.since) } : {}),
         ...(types !== undefined ? { types } : {}),
         phi: request.query.phi === 'true',
       };

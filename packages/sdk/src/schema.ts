@@ -4753,6 +4753,8 @@ export type paths = {
         query?: {
           after?: string;
           phi?: 'true' | 'false';
+          /** @description without after: start with the events recorded at or after this time */
+          since?: string;
           /** @description comma-separated event types */
           types?: string;
         };

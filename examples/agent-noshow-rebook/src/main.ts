@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * @module Runs the example agent against a Steward server (`npm start` makes the demo agent's account,
+ * key and webhook destination, and writes them to .steward/demo-agent.json):
+ *
+ *   node examples/agent-noshow-rebook/dist/main.js                 follow the event stream
+ *   node examples/agent-noshow-rebook/dist/main.js --webhooks      receive signed webhooks on :8475 instead
+ *   … --agent-file <path>   another account file; --ai <destination>:<model>   rationale by a model via Steward
+ *
+ * It resumes after the last event it handled (kept beside the agent file); Ctrl-C stops it.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { smartBackendServices, Steward } from '@steward/sdk';
+import { listensTo, RebookingAgent, type AgentConfig } from './agent.js';
+import { receiveWebhooks } from './webhooks.js';
+
+interface AgentFile {
+  readonly stewardUrl: string;
+  readonly clientId: string;
+  readonly kid: string;
+  readonly alg: 'ES384';
+  readonly privateJwk: Record<string, unknown>;
+  readonly scope: string;
+  readonly site: string;
+  readonly workflow: string;
+  readonly connection: string;
+  readonly webhookBase: string;
+}
+
+const say = (line: Record<string, unknown>) => void process.stdout.write(`${JSON.stringify(line)}\n`);
+
+const { values } = parseArgs({
+  options: {
+    'agent-file': { type: 'string', default: '.steward/demo-agent.json' },
+    webhooks: { type: 'boolean', default: false },
+    ai: { type: 'string' },
+  },
+});
+const file = values['agent-file'];
+if (!existsSync(file)) {
+  process.stderr.write(
+    `no agent file at ${file}: start Steward on the sandbox first (npm start), or pass --agent-file\n`,
+  );
+  process.exit(2);
+}
+const account = JSON.parse(readFileSync(file, 'utf8')) as AgentFile;
+const steward = new Steward({
+  baseUrl: account.stewardUrl,
+  workflow: account.workflow,
+  auth: smartBackendServices({
+    clientId: account.clientId,
+    privateKey: { ...account.privateJwk, kty: String(account.privateJwk['kty']) },
+    alg: account.alg,
+    kid: account.kid,
+    scope: account.scope,
+  }),
+});
+const [destination, model] = values.ai?.split(':') ?? [];
+const config: AgentConfig = {
+  site: account.site,
+  workflow: account.workflow,
+  connection: account.connection,
+  ...(destination !== undefined && model !== undefined ? { ai: { destination, model } } : {}),
+};
+const agent = new RebookingAgent(steward, config);
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
+
+if (values.webhooks) {
+  const receiver = await receiveWebhooks(steward, {
+    port: Number(new URL(account.webhookBase).port),
+    types: listensTo,
+    onEvent: (event) => agent.handle(event),
+  });
+  say({ listening: receiver.url, subscription: receiver.subscriptionId });
+  await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+  await receiver.close();
+} else {
+  const stateFile = `${file}.last-event`;
+  const after = existsSync(stateFile) ? readFileSync(stateFile, 'utf8').trim() : undefined;
+  say({ following: `${account.stewardUrl} events`, after: after ?? 'now' });
+  await agent.run({
+    signal: stop.signal,
+    // A first run catches up on the last hour (the demo clinic's no-shows happen while it replays).
+    ...(after !== undefined && after !== '' ? { after } : { since: new Date(Date.now() - 3_600_000) }),
+    onHandled: (id) => writeFileSync(stateFile, id),
+  });
+}
