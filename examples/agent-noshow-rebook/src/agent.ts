@@ -91,7 +91,7 @@ export class RebookingAgent {
     const id = event.data.id;
     const resource = event.data.references.resource;
     if (resource?.type !== 'Appointment')
-      return { event: id, outcome: 'skipped', reason: 'the event names no appointment' };
+      return { event: id, outcome: 'skipped', reason: 'the event names no appointment to read (an HL7-fed no-show)' };
     const connection = event.data.references.connectionId ?? this.config.connection;
     const { fhir } = this.steward;
     const missed = await fhir.read<Appointment>(connection, 'Appointment', resource.id);

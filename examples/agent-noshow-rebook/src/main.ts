@@ -80,7 +80,7 @@ if (values.webhooks) {
 } else {
   const stateFile = `${file}.last-event`;
   const after = existsSync(stateFile) ? readFileSync(stateFile, 'utf8').trim() : undefined;
-  say({ following: `${account.stewardUrl} events`, after: after ?? 'now' });
+  say({ following: `${account.stewardUrl} events`, after: after ?? 'the last hour' });
   await agent.run({
     signal: stop.signal,
     // A first run catches up on the last hour (the demo clinic's no-shows happen while it replays).

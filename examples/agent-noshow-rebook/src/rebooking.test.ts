@@ -43,7 +43,10 @@ describe('the rebooking decision', () => {
       resources: ['Appointment/a1', 'Appointment/a2'],
       reasonCode: 'no-show-rebooking',
     });
-    assert.match(d.draft.rationale, /Recheck at 2026-12-07T09:00:00Z was marked a no-show.*\(Dermatology\)/);
+    assert.match(
+      d.draft.rationale,
+      /Recheck visit on 2026-12-07 at 09:00 \(UTC\) was marked a no-show.*\(Dermatology\)/,
+    );
     assert.equal((d.draft.payload as { focus: { reference: string } }).focus.reference, 'Appointment/a1');
   });
 

@@ -81,10 +81,18 @@ export function decide(c: NoShowContext, rationale?: string): Decision {
 
 /** The reasoning in words a reviewer can check against the evidence, without clinical content. */
 export function ruleRationale(c: NoShowContext, service: string, others: readonly Appointment[]): string {
-  const when = c.missed.start ?? 'an unknown time';
+  const when = c.missed.start !== undefined ? `on ${readable(c.missed.start)}` : 'at an unknown time';
   const upcoming =
     others.length === 0
       ? 'The patient has no upcoming appointment.'
       : `The patient's upcoming appointments are for other services (${[...new Set(others.map(serviceOf))].join(', ')}), none for the missed ${service}.`;
-  return `The ${service} at ${when} was marked a no-show. ${upcoming} Proposed: the front desk calls the patient to rebook it.`;
+  return `The ${service} visit ${when} was marked a no-show. ${upcoming} Proposed: the front desk calls the patient to rebook it.`;
+}
+
+/** `2026-12-01T08:00:00-05:00` as `2026-12-01 at 08:00 (UTC-05:00)`: the EHR's own wall clock, said plainly. */
+export function readable(instant: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(instant);
+  if (m === null) return instant;
+  const zone = m[3] === undefined ? '' : m[3] === 'Z' ? ' (UTC)' : ` (UTC${m[3]})`;
+  return `${m[1]} at ${m[2]}${zone}`;
 }
