@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportJWK } from 'jose';
 import { Client } from 'fhir-kit-client';
+import { createParser } from 'eventsource-parser';
+import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@steward/core';
 import { ehrPatientId, type EhrConnection, type PrivateJwk } from '@steward/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
@@ -30,6 +32,7 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
   let t: TestApp;
   let ehr: SandboxEhr;
   let north: EhrConnection;
+  let south: EhrConnection;
   let treat: TestPrincipal;
   let payment: TestPrincipal;
   let limited: TestPrincipal;
@@ -77,7 +80,7 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
     // Another site's connection to the same EHR (its egress destination is registered already).
     const key = await makeKey('ES384');
     ehr.registerClient({ clientId: 'steward-south', jwks: { keys: [key.publicJwk] }, allowedScopes: ['system/*.rs'] });
-    await t.kernel.connections.add(adminCtx, {
+    south = await t.kernel.connections.add(adminCtx, {
       name: 'south-ehr',
       site: 'south',
       vendor: 'generic-r4',
@@ -370,6 +373,101 @@ describe('the FHIR R4 facade over the sandbox EHR', () => {
     }
   });
   // Last: the clock moves on, and Steward's next EHR token would be signed in the EHR's future.
+  // Issue 18's proof: a service account scoped to one site cannot read, hear or propose for another.
+  // Generated: two agents (north, south) × two sites × three doors (a facade read, the event stream,
+  // a proposal); only an agent's own site answers, and every refusal is the same as for a stranger.
+  it('keeps every agent to its own site for reads, events and proposals (a generated matrix)', async () => {
+    const address = t.app.server.listening
+      ? t.app.server.address()
+      : await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = typeof address === 'string' ? address : `http://127.0.0.1:${address?.port ?? 0}`;
+    const agents = {
+      north: await principalWith(t.kernel, 'matrix-north', { role: 'agent', site: 'north', purposeOfUse: 'TREAT' }),
+      south: await principalWith(t.kernel, 'matrix-south', { role: 'agent', site: 'south', purposeOfUse: 'TREAT' }),
+    };
+    const connections = { north, south };
+    const since = new Date(Date.now() - 1_000);
+    const published = await t.kernel.events.outbox.publish(
+      (['north', 'south'] as const).map((site) => ({
+        type: 'appointment.no-show',
+        site,
+        patientId: undefined,
+        occurredAt: new Date(),
+        sourceKey: `matrix:${randomUUID()}`,
+        references: { resource: { type: 'Appointment', id: `matrix-${site}` } },
+        phi: { patient: { id: null, identifiers: [] } },
+      })),
+      new Date(),
+    );
+    const streamed = async (who: TestPrincipal): Promise<string[]> => {
+      const controller = new AbortController();
+      const response = await fetch(`${base}/events/stream?since=${since.toISOString()}&types=appointment.no-show`, {
+        headers: bearer(who),
+        signal: controller.signal,
+      });
+      assert.equal(response.status, 200);
+      const ids: string[] = [];
+      const parser = createParser({ onEvent: (e) => ids.push(e.id ?? '') });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      // Both sites' events were published before the stream opened: it sends what it may at once.
+      const deadline = setTimeout(() => controller.abort(), 1_000);
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+        }
+      } catch {
+        // aborted: what arrived is the answer
+      }
+      clearTimeout(deadline);
+      return ids;
+    };
+    const cells: string[] = [];
+    const heard: Record<string, string[]> = {};
+    for (const [home, agent] of Object.entries(agents))
+      for (const [site, connection] of Object.entries(connections)) {
+        const mine = home === site;
+        const read = await get(agent, `/fhir/R4/${connection.name}/Patient/${patientId}`);
+        cells.push(`${home}→${site} read ${read.status}`);
+        assert.equal(read.status, mine ? 200 : 404, `${home} agent reading at ${site}`);
+        heard[home] ??= await streamed(agent);
+        const hears = heard[home].includes(published[site === 'north' ? 0 : 1] ?? '');
+        assert.equal(hears, mine, `${home} agent hearing ${site}'s event`);
+        const proposed = await t.app.inject({
+          method: 'POST',
+          url: '/proposals',
+          headers: bearer(agent),
+          payload: {
+            action: 'task.create',
+            connectionId: connection.id,
+            site,
+            workflow: 'matrix',
+            patient: {
+              ehrId: patientId,
+              identifiers: [
+                { system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-FACADE-1' },
+                { system: 'urn:oid:2.16.840.1.113883.19.9', value: 'E-FACADE-1' },
+              ],
+            },
+            target: { resourceType: 'Task' },
+            payload: {
+              resourceType: 'Task',
+              status: 'requested',
+              intent: 'order',
+              for: { reference: `Patient/${patientId}` },
+            },
+            evidence: { resources: [`Patient/${patientId}`] },
+            rationale: 'matrix',
+            draftKey: `matrix-${home}-${site}`,
+          },
+        });
+        assert.equal(proposed.statusCode, mine ? 201 : 403, `${home} agent proposing at ${site}: ${proposed.body}`);
+      }
+    assert.equal(cells.length, 4);
+  });
+
   it('expires its page links', async () => {
     const first = await get(treat, `/fhir/R4/north-ehr/Appointment?patient=${patientId}&_count=1`);
     const next = new URL(first.body['link'].find((l: Json) => l['relation'] === 'next')['url'] as string);
