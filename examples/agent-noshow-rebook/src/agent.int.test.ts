@@ -10,14 +10,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Appointment, Bundle, Patient, Task } from '@medplum/fhirtypes';
-import { smartBackendServices, Steward, type StewardEvent } from '@steward/sdk';
+import type { Steward, StewardEvent } from '@steward/sdk';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
-import { demoAgentFile, type DemoAgentFile, type RunningServer } from '@steward/server';
+import { demoAgentFile, type RunningServer } from '@steward/server';
 import { bearer, ehrSide, principalWith, sandboxServer, smallSeed, until } from '@steward/server/testing';
+import { readAgentAccount, stewardFor, type AgentAccount } from './account.js';
 import { RebookingAgent, type Handled } from './agent.js';
 import { receiveWebhooks, type WebhookReceiver } from './webhooks.js';
 
@@ -37,7 +38,7 @@ describe('the example agent against the sandbox', () => {
   let server: RunningServer;
   let ehr: ReturnType<typeof ehrSide>;
   let steward: Steward;
-  let account: DemoAgentFile;
+  let account: AgentAccount;
   const handled: Handled[] = [];
   const hooked: StewardEvent[] = [];
   let receiver: WebhookReceiver;
@@ -49,18 +50,8 @@ describe('the example agent against the sandbox', () => {
     const harness = sandboxServer(db, seedDir);
     server = await harness.start();
     ehr = ehrSide(server, await tokenFor(server.sandbox!.ehr, ['system/*.*']));
-    account = JSON.parse(readFileSync(demoAgentFile(harness.config.store.dataDir), 'utf8')) as DemoAgentFile;
-    steward = new Steward({
-      baseUrl: server.url,
-      workflow: account.workflow,
-      auth: smartBackendServices({
-        clientId: account.clientId,
-        privateKey: { ...account.privateJwk, kty: String(account.privateJwk['kty']) },
-        alg: account.alg,
-        kid: account.kid,
-        scope: account.scope,
-      }),
-    });
+    account = readAgentAccount(demoAgentFile(harness.config.store.dataDir));
+    steward = stewardFor(account, server.url);
     // The test's own receiver port (the demo's is 8475), registered as an administrator would.
     const port = await freePort();
     await server.kernel.egress.register(

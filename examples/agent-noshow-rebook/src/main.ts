@@ -11,22 +11,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { smartBackendServices, Steward } from '@steward/sdk';
+import { readAgentAccount, stewardFor } from './account.js';
 import { listensTo, RebookingAgent, type AgentConfig } from './agent.js';
 import { receiveWebhooks } from './webhooks.js';
-
-interface AgentFile {
-  readonly stewardUrl: string;
-  readonly clientId: string;
-  readonly kid: string;
-  readonly alg: 'ES384';
-  readonly privateJwk: Record<string, unknown>;
-  readonly scope: string;
-  readonly site: string;
-  readonly workflow: string;
-  readonly connection: string;
-  readonly webhookBase: string;
-}
 
 const say = (line: Record<string, unknown>) => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -44,18 +31,8 @@ if (!existsSync(file)) {
   );
   process.exit(2);
 }
-const account = JSON.parse(readFileSync(file, 'utf8')) as AgentFile;
-const steward = new Steward({
-  baseUrl: account.stewardUrl,
-  workflow: account.workflow,
-  auth: smartBackendServices({
-    clientId: account.clientId,
-    privateKey: { ...account.privateJwk, kty: String(account.privateJwk['kty']) },
-    alg: account.alg,
-    kid: account.kid,
-    scope: account.scope,
-  }),
-});
+const account = readAgentAccount(file);
+const steward = stewardFor(account);
 const [destination, model] = values.ai?.split(':') ?? [];
 const config: AgentConfig = {
   site: account.site,
