@@ -220,11 +220,19 @@ export class RunSession {
 
   private async screenshot(): Promise<Uint8Array | undefined> {
     if (!this.options.screenshots || this.crashed || this.timedOut || this.page.isClosed()) return undefined;
+    // The context's step time limit applies: a loaded machine may take seconds to paint.
+    const shoot = async () => new Uint8Array(await this.page.screenshot({ type: 'png', scale: 'css' }));
     try {
-      // The context's step time limit applies: a loaded machine may take seconds to paint.
-      return new Uint8Array(await this.page.screenshot({ type: 'png', scale: 'css' }));
+      return await shoot();
     } catch {
-      return undefined; // a page gone mid-step still gets its step recorded
+      // A submit's screenshot can fall inside the navigation it started (the page is between
+      // documents): the screen after it is the one a replay most needs, so wait for it and try once more.
+      try {
+        await this.page.waitForLoadState('load');
+        return await shoot();
+      } catch {
+        return undefined; // a page gone mid-step still gets its step recorded
+      }
     }
   }
 }
