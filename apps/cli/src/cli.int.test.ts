@@ -19,7 +19,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
 import { chainHash } from '@steward/governance';
 import type { RunningServer } from '@steward/server';
-import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, tamper, type TestDatabase } from '@steward/store/testing';
 import {
   deadAddress,
   migratedDataDir,
@@ -51,7 +51,7 @@ async function forgeInsert(db: Database, seq: number): Promise<void> {
   );
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`steward CLI on ${target.name}`, { skip: target.skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-cli-'));
     const env: NodeJS.ProcessEnv = {

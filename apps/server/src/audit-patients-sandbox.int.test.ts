@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner } from '@medplum/fhirtypes';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listFollowups, listReferrals } from '@steward/workflows';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
 import { isPhiAccess, phiAccessEvents } from './phi-access.js';
 import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
@@ -29,7 +29,7 @@ interface Entry {
   reason?: string;
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`every PHI access names its patients, on the sandbox clinic (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     let db: TestDatabase;

@@ -18,7 +18,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { followedTypes } from '@steward/ehr';
 import { listReferrals } from '@steward/workflows';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
 import { sandboxConnectionName } from './demo/index.js';
 import { sandboxServer, smallSeed } from './test-sandbox.js';
@@ -160,9 +160,8 @@ function table(rows: Map<string, Row>): string {
   return lines.join('\n');
 }
 
-const targets = storeTargets();
-// One store is enough to prove the corpus; PostgreSQL when CI has it, the embedded store otherwise.
-const target = targets.find((t) => t.name === 'postgres' && t.skip === undefined) ?? targets[0]!;
+// One store is enough to prove the corpus: the run's flow store (PostgreSQL when it has one).
+const target = flowTargets()[0]!;
 
 describe(`the real-world corpus against a running Steward (${target.name})`, { skip: !existsSync(corpusDir) }, () => {
   const seedDir = smallSeed();

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportJWK } from 'jose';
 import type { Appointment, Patient, Resource, Task } from '@medplum/fhirtypes';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { isStewardError, type InboundJournal, type RequestContext } from '@steward/core';
 import {
   FhirChanges,
@@ -32,7 +32,7 @@ import { openTestApp, principalWith, type TestApp } from './testing.js';
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`EHR layer against the sandbox EHR on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let ehr: SandboxEhr;

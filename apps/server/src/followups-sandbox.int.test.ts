@@ -11,12 +11,12 @@ import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listFollowups, type FollowupItem } from '@steward/workflows';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
 import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
 import { bearer, principalWith } from './testing.js';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`follow-ups against the sandbox EHR (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     let db: TestDatabase;

@@ -7,14 +7,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestContext } from '@steward/core';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const ctxOf = (p: TestPrincipal, name: string): RequestContext => ({
   actor: { kind: p.kind, id: p.id, name, authMethod: 'api-token' },
 });
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the kernel's governed services on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let admin: RequestContext;

@@ -13,13 +13,13 @@ import { ehrPatientId, type EhrConnection } from '@steward/ehr';
 import type { Incident, IncidentReport, ProposalDraft, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 const ENTERPRISE = 'urn:oid:2.16.840.1.113883.19.9';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`incident response over HTTP against the sandbox EHR on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let ehr: SandboxEhr;

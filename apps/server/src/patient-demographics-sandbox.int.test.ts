@@ -10,14 +10,14 @@ import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner } from '@medplum/fhirtypes';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import type { ReferralListItem } from '@steward/workflows';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
 import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
 import { bearer, principalWith } from './testing.js';
 
 type Labelled = ReferralListItem & { patientLabel?: { id: string; name?: string } };
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`patient demographics learned from the EHR (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     let db: TestDatabase;

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner, ServiceRequest } from '@medplum/fhirtypes';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listReferrals, type ReferralListItem } from '@steward/workflows';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { RunningServer } from './server.js';
 import { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
 import { bearer, principalWith, type TestPrincipal } from './testing.js';
@@ -20,7 +20,7 @@ import { bearer, principalWith, type TestPrincipal } from './testing.js';
 const SCT = 'http://snomed.info/sct';
 const LOCAL_ORDER_TYPE = 'urn:oid:1.2.840.114350.1.13.0.1.7.10.798268.30';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`coded referrals against the sandbox EHR (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     let db: TestDatabase;

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestContext } from '@steward/core';
 import type { ProposalDraft, ProposalSummary } from '@steward/proposals';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const CONNECTION = '11111111-1111-4111-8111-111111111111';
@@ -102,7 +102,7 @@ interface DenialEntry {
   fields?: string[];
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the review API on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let flow: RequestContext;

@@ -13,7 +13,7 @@ import type { EhrConnection } from '@steward/ehr';
 import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { createLogger } from '@steward/governance';
 import { startWorkflowRuntime } from './workflows/index.js';
 import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
@@ -42,7 +42,7 @@ interface Outcome {
   error?: { code: string };
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`review over HTTP against the sandbox EHR on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let ehr: SandboxEhr;

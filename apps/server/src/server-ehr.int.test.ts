@@ -14,7 +14,7 @@ import type { Appointment, Bundle, Patient } from '@medplum/fhirtypes';
 import type { EhrEvent } from '@steward/core';
 import { createLogger, InMemoryMasterKeyProvider, PasswordHasher } from '@steward/governance';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import { loadConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
 import { smallSeed, until } from './test-sandbox.js';
@@ -22,7 +22,7 @@ import { clinicDayBefore, nextClinicDay } from './demo/index.js';
 import { LogCapture, bearer, principalWith } from './testing.js';
 import { MllpClient } from '@steward/ehr';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the server runs the EHR layer on the sandbox EHR (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     const masterKeys = InMemoryMasterKeyProvider.random();

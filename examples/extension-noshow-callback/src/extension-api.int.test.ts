@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { RequestContext } from '@steward/core';
 import type { ProposalDraft } from '@steward/proposals';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '@steward/server/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { noshowCallbackExtension } from './index.js';
 
 const CONNECTION = '11111111-1111-4111-8111-111111111111';
@@ -48,7 +48,7 @@ interface Summary {
   approvedBy?: { id: string };
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the no-show call-back action through the API on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let plain: TestApp;

@@ -13,7 +13,7 @@ import { ProposalApplier, ProposalDesk, builtinActions, type ProposalDeps } from
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
 import { workflowCatalog } from '@steward/server';
 import { openTestApp } from '@steward/server/testing';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import {
   WorkflowCatalog,
   WorkflowEngine,
@@ -54,7 +54,7 @@ const noShow: EhrEvent = {
 const refuse = (): Promise<never> => Promise.reject(new Error('the example reads nothing from the EHR'));
 const unusedEhr: EhrReader = { patient: refuse, read: refuse, search: refuse, searchPage: refuse };
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the no-show call-back extension on ${target.name}`, { skip: target.skip }, () => {
     let db: TestDatabase;
     let kit: ProposalKit;

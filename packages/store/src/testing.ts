@@ -1,5 +1,5 @@
 /**
- * @module Test harness: every store test runs against both stores. The embedded store always runs;
+ * @module Test harness: every store test runs against both stores (a flow test on one: `flowTargets`). The embedded store always runs;
  * PostgreSQL runs when STEWARD_TEST_DATABASE_URL names a server (each test gets a fresh database),
  * and is skipped with a plain message otherwise, unless STEWARD_REQUIRE_POSTGRES=1 (CI) makes that
  * a failure. A fresh store is a copy of a migrated template, not a new migration: on PGlite a
@@ -79,6 +79,28 @@ export function storeTargets(): StoreTarget[] {
       },
     },
   ];
+}
+
+/**
+ * The one store a flow test runs on. Store tests (SQL, value shapes, durability, concurrency: the
+ * packages' own `*.int.test.ts`) run on both stores through `storeTargets`; a flow test (HTTP routes,
+ * scenarios against the sandbox EHR, the CLI, the examples: behaviour above the store, whose SQL
+ * those store tests already run on both) runs on one per run, which halves its cost (PGlite's
+ * WebAssembly was half of a sandbox scenario's CPU). The store is PostgreSQL when the run has one
+ * (production's store, and the one with real concurrent connections), PGlite otherwise;
+ * STEWARD_TEST_FLOW_STORE=pglite|postgres|both chooses (CI runs the flows on PostgreSQL under Node 24
+ * and on PGlite under Node 22, so every push runs each flow on each store).
+ */
+export function flowTargets(): StoreTarget[] {
+  const all = storeTargets();
+  const chosen = process.env['STEWARD_TEST_FLOW_STORE'] ?? '';
+  if (chosen === 'both') return all;
+  if (chosen !== '' && chosen !== 'pglite' && chosen !== 'postgres') {
+    throw new Error(`STEWARD_TEST_FLOW_STORE=${chosen}: expected pglite, postgres or both`);
+  }
+  const name =
+    chosen !== '' ? chosen : all.some((t) => t.name === 'postgres' && t.skip === undefined) ? 'postgres' : 'pglite';
+  return all.filter((t) => t.name === name);
 }
 
 /**

@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { MllpClient } from '@steward/ehr';
 import type { RunningServer } from '@steward/server';
 import { bearer, principalWith, sandboxServer, smallSeed, until, type TestPrincipal } from '@steward/server/testing';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import type { ReferralDetail, ReferralItem } from '@steward/workflows';
 import { runCli } from '../testing.js';
 
 type Labelled = ReferralItem & { patientLabel?: { id: string; name?: string; birthDate?: string } };
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`one referral over FHIR and HL7 from the sandbox clinic (${target.name})`, { skip: target.skip }, () => {
     const seedDir = smallSeed();
     let db: TestDatabase;

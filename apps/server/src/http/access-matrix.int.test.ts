@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { roles, type Role } from '@steward/core';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, syntheticPatient, type TestApp, type TestPrincipal } from '../testing.js';
 
 type Probe =
@@ -49,7 +49,7 @@ const situations = [
 
 const isPhi = (p: Probe): boolean => p.startsWith('phi.');
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`access-control matrix on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let writer: TestPrincipal;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { errorCodes } from '@steward/core';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, syntheticPatient, type TestApp, type TestPrincipal } from '../testing.js';
 
 const injections = [
@@ -53,7 +53,7 @@ async function snapshot(t: TestApp): Promise<string> {
   return h.digest('hex');
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`bad input on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let coord: TestPrincipal;

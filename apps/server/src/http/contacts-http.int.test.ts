@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateContactExport, readContactSource } from '@steward/relationships';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../testing.js';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`contacts over HTTP on ${target.name}`, { skip: target.skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-contacts-'));
     let t: TestApp;

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, syntheticPatient, type TestApp } from '../testing.js';
 
 const PHI = {
@@ -20,7 +20,7 @@ const PHI = {
   password: 'hunter2hunter2hunter2',
 };
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`logs carry no PHI on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     const bodies: string[] = [];

@@ -7,7 +7,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { OperationalError, type RequestContext } from '@steward/core';
 import { GovernedEhr, InMemoryEhrChannel } from '@steward/ehr';
 import type { Database, Sql } from '@steward/store';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { effect, workflowStore, type WorkflowDefinition } from '@steward/workflows';
 import { openTestApp, principalWith, type TestApp } from '../testing.js';
 import { startWorkflowRuntime } from './workflow-runtime.js';
@@ -91,7 +91,7 @@ async function logLine(t: TestApp, msg: string | RegExp): Promise<{ line: string
   }
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the workflow runtime's failures on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     before(async () => {

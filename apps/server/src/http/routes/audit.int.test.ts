@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '@steward/core';
 import type { AuditRecord } from '@steward/governance';
 import type { AuditEvent as FhirAuditEvent } from '@medplum/fhirtypes';
-import { storeTargets, tamper } from '@steward/store/testing';
+import { flowTargets, tamper } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
 const PATIENT_A = '22222222-2222-4222-8222-222222222222';
 const PATIENT_B = '33333333-3333-4333-8333-333333333333';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the audit API on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let officer: TestPrincipal;

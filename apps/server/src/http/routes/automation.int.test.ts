@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
 /** PNG bytes (the route sends what was sealed, byte for byte). */
@@ -15,7 +15,7 @@ const png = Buffer.from(
   'base64',
 );
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`automation runs over HTTP on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let officer: TestPrincipal;

@@ -16,7 +16,7 @@ import { createParser } from 'eventsource-parser';
 import { Webhook } from 'standardwebhooks';
 import type { PurposeOfUse } from '@steward/core';
 import type { DeliveryWorker, NewEvent } from '@steward/events';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
 const system = {
@@ -57,7 +57,7 @@ class Receiver {
   }
 }
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`events out on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let receiver: Receiver;

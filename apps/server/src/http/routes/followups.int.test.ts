@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type RequestContext } from '@steward/core';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import {
   defaultFollowupSettings,
   followupKey,
@@ -27,7 +27,7 @@ const BODY_MARK = 'Reminder: you have an appointment';
 let events = 0;
 const eventId = (): string => `77777777-7777-4777-8777-${String(++events).padStart(12, '0')}`;
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the follow-up timeline API on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let engine: WorkflowEngine;

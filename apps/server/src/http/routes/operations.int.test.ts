@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, type RequestContext } from '@steward/core';
 import type { ProposalDraft, ProposalSummary } from '@steward/proposals';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import {
   defaultFollowupSettings,
   followupWorkflow,
@@ -56,7 +56,7 @@ const draftOf = (site: string, priority: number): ProposalDraft => {
   };
 };
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the operations report on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let clock: ManualClock;

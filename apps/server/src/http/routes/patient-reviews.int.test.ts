@@ -7,12 +7,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RequestContext } from '@steward/core';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
 const connectionId = '5d0c7f4e-2a8b-4c1d-9e3f-6a7b8c9d0e1f';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`patient reviews over HTTP on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let coord: TestPrincipal;

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import {
   referralWorkflow,
   WorkflowEngine,
@@ -23,7 +23,7 @@ const CONN = '44444444-4444-4444-8444-444444444444';
 let events = 0;
 const eventId = (): string => `55555555-5555-4555-8555-${String(++events).padStart(12, '0')}`;
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`the referrals API on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let engine: WorkflowEngine;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAuditLog, type PurgeReport } from '@steward/governance';
 import { generateContactExport, readContactSource } from '@steward/relationships';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { startRetentionJob } from '../../retention/retention-job.js';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 const HELD = '22222222-2222-4222-8222-222222222222';
 const FREE = '33333333-3333-4333-8333-333333333333';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`retention over HTTP on ${target.name}`, { skip: target.skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-retention-'));
     let t: TestApp;

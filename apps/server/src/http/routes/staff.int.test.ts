@@ -7,10 +7,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`staff over HTTP on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let admin: TestPrincipal;
