@@ -14,11 +14,12 @@ export default async function* durations(source) {
     if (file === undefined) continue;
     const key = relative(root, file);
     const ms = Math.round(details.duration_ms);
-    if (name === file) {
-      // Node 20 reports the file itself as a test: its wall time from start to exit.
+    if (name === file || name === key) {
+      // Node reports the file itself as a test (Node 20 by its absolute path, 22 and 24 by the path
+      // the runner was given): its wall time from start to exit. Its tests are inside that time.
       files.set(key, { ms, passed: details.passed, whole: true });
     } else if (nesting === 0) {
-      // Node 22+ does not: the file's time is the sum of its top-level tests and suites.
+      // Until the file's own event arrives, the sum of its top-level tests and suites.
       const seen = files.get(key);
       if (seen?.whole) continue;
       files.set(key, { ms: (seen?.ms ?? 0) + ms, passed: (seen?.passed ?? true) && details.passed });
