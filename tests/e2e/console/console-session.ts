@@ -203,9 +203,11 @@ export function sessionTests(suite: ConsoleSuite): void {
       (await world.t.app.inject({ method: 'GET', url: '/followups?site=north', headers: as })).statusCode,
       200,
     );
-    // …and opens one north patient's page: the review must say whose chart it was (ADR 0021).
+    // …and opens one north patient's page (filed by north's coordinator): the review must say whose
+    // chart it was (ADR 0021).
+    const filer = await principalWith(world.t.kernel, 'bg.filer', { role: 'coordinator', site: 'north' });
     const patient = await world.t.kernel.patients.resolve(
-      { actor: { kind: 'user', id: doctor.id, name: 'er.doctor', authMethod: 'api-token' } },
+      { actor: { kind: 'user', id: filer.id, name: 'bg.filer', authMethod: 'api-token' } },
       {
         connectionId: world.connection.id,
         site: 'north',
