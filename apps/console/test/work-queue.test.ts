@@ -14,18 +14,21 @@ import { timelineEntries } from '../src/screens/followups/timeline-entries.js';
 import type { FollowupTimeline } from '../src/screens/followups/followup-types.js';
 
 describe('the work-queue order', () => {
-  it('puts overdue items first, then the soonest due, then those with nothing due (newest first)', () => {
+  it('puts overdue items first, then the soonest due, then those with nothing due, ended ones last (newest first)', () => {
+    const open = { status: 'running' } as const;
     const items = [
-      { id: 'later', overdue: null, dueAt: '2026-06-20T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
-      { id: 'none-old', overdue: null, dueAt: null, createdAt: '2026-05-01T00:00:00Z' },
-      { id: 'late-2', overdue: 'scheduled', dueAt: '2026-06-05T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
-      { id: 'soon', overdue: null, dueAt: '2026-06-11T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
-      { id: 'none-new', overdue: null, dueAt: null, createdAt: '2026-06-02T00:00:00Z' },
-      { id: 'late-1', overdue: 'received', dueAt: '2026-06-02T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
+      { ...open, id: 'later', overdue: null, dueAt: '2026-06-20T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
+      { id: 'closed-new', status: 'completed', overdue: null, dueAt: null, createdAt: '2026-06-03T00:00:00Z' },
+      { ...open, id: 'none-old', overdue: null, dueAt: null, createdAt: '2026-05-01T00:00:00Z' },
+      { ...open, id: 'late-2', overdue: 'scheduled', dueAt: '2026-06-05T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
+      { id: 'closed-old', status: 'completed', overdue: null, dueAt: null, createdAt: '2026-04-01T00:00:00Z' },
+      { ...open, id: 'soon', overdue: null, dueAt: '2026-06-11T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
+      { ...open, id: 'none-new', overdue: null, dueAt: null, createdAt: '2026-06-02T00:00:00Z' },
+      { ...open, id: 'late-1', overdue: 'received', dueAt: '2026-06-02T00:00:00Z', createdAt: '2026-06-01T00:00:00Z' },
     ] as const;
     assert.deepEqual(
       sortByNeedsAction(items, referralActionable).map((i) => i.id),
-      ['late-1', 'late-2', 'soon', 'later', 'none-new', 'none-old'],
+      ['late-1', 'late-2', 'soon', 'later', 'none-new', 'none-old', 'closed-new', 'closed-old'],
     );
   });
 

@@ -125,8 +125,14 @@ for (const target of flowTargets()) {
         body: JSON.stringify({ contentHash: proposal.contentHash }),
       });
       assert.equal(approve.status, 200, await approve.clone().text());
-      const referrals = await get<{ items: { workflowId: string }[] }>(coordinator, '/referrals?site=sandbox');
-      await get(coordinator, `/referrals/${referrals.items[0]!.workflowId}`);
+      // The board lists what needs action first; the coordinator opens this patient's referral.
+      const referrals = await get<{ items: { workflowId: string; serviceRequest: string | null }[] }>(
+        coordinator,
+        '/referrals?site=sandbox&limit=200',
+      );
+      const opened = referrals.items.find((i) => i.serviceRequest === `ServiceRequest/${referral.id!}`);
+      assert.ok(opened !== undefined, 'the referral is on the board');
+      await get(coordinator, `/referrals/${opened.workflowId}`);
       const followups = await get<{ items: { id: string }[] }>(coordinator, '/followups?site=sandbox');
       await get(coordinator, `/followups/${followups.items[0]!.id}/timeline`);
       await get(coordinator, '/reports/followups?site=sandbox');

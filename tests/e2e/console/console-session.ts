@@ -3,7 +3,7 @@
  * surviving a reload and shared by a second tab, the idle warning and lock with re-authentication
  * that resumes the same screen (and still locked after a reload), break-glass end to end (offered
  * only to the eligible, the other site selectable with a countdown, the compliance review with the
- * reads made under it), and a role that must not see a patient not seeing it.
+ * reads made under it and their patients by name), and a role that must not see a patient not seeing it.
  */
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -203,6 +203,22 @@ export function sessionTests(suite: ConsoleSuite): void {
       (await world.t.app.inject({ method: 'GET', url: '/followups?site=north', headers: as })).statusCode,
       200,
     );
+    // …and opens one north patient's page (filed by north's coordinator): the review must say whose
+    // chart it was (ADR 0021).
+    const filer = await principalWith(world.t.kernel, 'bg.filer', { role: 'coordinator', site: 'north' });
+    const patient = await world.t.kernel.patients.resolve(
+      { actor: { kind: 'user', id: filer.id, name: 'bg.filer', authMethod: 'api-token' } },
+      {
+        connectionId: world.connection.id,
+        site: 'north',
+        identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-BG-0001' }],
+        demographics: { name: { family: 'Glassbrook', given: ['Ada'] }, birthDate: '1961-07-14' },
+      },
+    );
+    assert.equal(
+      (await world.t.app.inject({ method: 'GET', url: `/patients/${patient}/overview`, headers: as })).statusCode,
+      200,
+    );
 
     const page = await browser.newPage();
     await signIn(page, world, 'compliance');
@@ -214,6 +230,8 @@ export function sessionTests(suite: ConsoleSuite): void {
     await episode.getByRole('table').waitFor();
     const reads = await episode.getByRole('table').innerText();
     assert.match(reads, /Searched charts/, 'the follow-up search made under it');
+    assert.match(reads, /Glassbrook, Ada · born 1961-07-14/, 'the patient read under it, by name and birth date');
+    assert.doesNotMatch(reads, new RegExp(patient.slice(0, 8)), 'not as a Steward id');
     assert.doesNotMatch(reads, /Break glass start/);
     await episode.getByLabel(/Review note/).fill('Checked with the ED: justified, admitted patient.');
     await episode.getByRole('button', { name: 'Record review' }).click();

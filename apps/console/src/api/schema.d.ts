@@ -2575,6 +2575,144 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/break-glass/{id}/accesses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The accesses made under an episode, oldest first, with their patients by name and birth date (for its review; audited) */
+    get: {
+      parameters: {
+        query?: {
+          after?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              episode: {
+                /** Format: date-time */
+                expiresAt: string;
+                id: string;
+                reason: string;
+                /** Format: date-time */
+                reviewedAt?: string;
+                reviewedBy?: string;
+                site: string;
+                /** Format: date-time */
+                startedAt: string;
+                userId: string;
+                username: string;
+              };
+              items: ({
+                action: string;
+                actor: {
+                  authMethod?: string;
+                  id: string;
+                  kind: string;
+                  name?: string;
+                } & {
+                  [key: string]: unknown;
+                };
+                at: string;
+                breakGlassId?: string;
+                entity?: {
+                  id: string;
+                  kind: string;
+                  version?: number;
+                };
+                event: string;
+                fields?: string[];
+                hash: string;
+                /** @enum {unknown} */
+                outcome: 'success' | 'denied' | 'failure';
+                patientIds: string[];
+                patients?: {
+                  /** @description YYYY-MM-DD */
+                  birthDate?: string;
+                  id: string;
+                  /** @description masked: the last four characters only */
+                  mrn?: string;
+                  /** @description Family, Given */
+                  name?: string;
+                }[];
+                purposeOfUse?: string;
+                query?: {
+                  [key: string]: string;
+                };
+                queryUnreadable?: boolean;
+                reason?: string;
+                seq: number;
+                site?: string;
+                source?: {
+                  address?: string;
+                  requestId?: string;
+                };
+                workflow?: string;
+              } & {
+                [key: string]: unknown;
+              })[];
+              next?: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/break-glass/{id}/review': {
     parameters: {
       query?: never;
@@ -8219,7 +8357,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** Referrals, newest first: stage, due time, overdue, escalation, leakage; page by cursor */
+    /** Referrals, what needs action first (overdue, most overdue first; then soonest due; ended last): stage, due time, overdue, escalation, leakage; page by cursor */
     get: {
       parameters: {
         query?: {

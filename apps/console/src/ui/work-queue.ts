@@ -1,13 +1,15 @@
 /**
  * @module How a work queue reads and in what order (pure: tested under Node, apps/console/test):
- * what needs action first (overdue, then the soonest due, then the rest, newest first), a card's
+ * what needs action first (overdue, then the soonest due, then the rest, ended last, newest first), a card's
  * title by what it is about (the service the order names) and never by a raw reference, and a
  * proposal's state in words.
  */
 
-/** What the order needs of an item: is it late, and when is its next step due. */
+/** What the order needs of an item: is it late, has it ended, and when is its next step due. */
 export interface Actionable {
   readonly overdue: boolean;
+  /** Ended (closed, cancelled): after every open item. Absent: open. */
+  readonly ended?: boolean;
   /** When the next step is due (ISO); null when nothing is awaited. */
   readonly dueAt: string | null;
   /** Tie-break: the newer first. */
@@ -19,9 +21,14 @@ const time = (iso: string | null): number => {
   return Number.isNaN(t) ? Infinity : t;
 };
 
-/** Overdue first, then by due time (soonest first; nothing due last), then newest first. */
+/**
+ * Overdue first, then by due time (soonest first; nothing due last), ended ones last, then newest
+ * first — the order the server pages referrals (and follow-ups) in, so sorting the pages loaded
+ * keeps it; equal items keep the server's order (the sort is stable).
+ */
 export function byNeedsAction(a: Actionable, b: Actionable): number {
   if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  if ((a.ended ?? false) !== (b.ended ?? false)) return a.ended === true ? 1 : -1;
   const due = time(a.dueAt) - time(b.dueAt);
   if (due !== 0 && !Number.isNaN(due)) return due;
   return Date.parse(b.createdAt) - Date.parse(a.createdAt);
@@ -46,13 +53,18 @@ export function followupActionable(f: {
   return { overdue: open && f.overdue, dueAt, createdAt: f.createdAt };
 }
 
-/** A referral as the queue orders it: overdue (a stage late), and when the awaited stage is due. */
+/**
+ * A referral as the queue orders it (as `GET /referrals` does): overdue (a stage late), ended
+ * (closed or cancelled: status no longer running), and when the awaited stage is due.
+ */
 export function referralActionable(r: {
   readonly overdue: string | null;
+  readonly status: string;
   readonly dueAt: string | null;
   readonly createdAt: string;
 }): Actionable {
-  return { overdue: r.overdue !== null, dueAt: r.dueAt, createdAt: r.createdAt };
+  const ended = r.status !== 'running';
+  return { overdue: !ended && r.overdue !== null, ended, dueAt: ended ? null : r.dueAt, createdAt: r.createdAt };
 }
 
 /** A service as the order names it, starting with a capital (an EHR often sends a bare code: `recheck`). */

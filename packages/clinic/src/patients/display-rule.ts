@@ -37,6 +37,16 @@ export function displayFieldsFor(viewer: DisplayViewer, purpose: PurposeOfUse): 
   return byPurpose[purpose];
 }
 
+/**
+ * The one exception to "compliance sees no demographics" (ADR 0021): reviewing a break-glass
+ * episode, the compliance officer must be able to tell which patients were accessed under it (the
+ * accounting of access of HIPAA §164.528, and the review itself), so the accesses on that review
+ * show each patient's name and birth date — not the MRN, and on no other compliance view. Shown
+ * through `PatientLabels.forBreakGlassReview`, which needs `break_glass.review` and audits the
+ * display as a PHI read under the reviewer's purpose (compliance).
+ */
+export const breakGlassReviewFields: readonly PatientDisplayField[] = ['name', 'birthDate'];
+
 /** The MRN as a list shows it: its last four characters after a mask (shorter ones are masked whole). */
 export function maskMrn(value: string): string {
   const v = value.trim();

@@ -5,7 +5,7 @@ export { PatientReviews } from './patient-reviews.js';
 export type { PatientReview, PatientReviewsDeps } from './patient-reviews.js';
 export { PatientLabels } from './patient-labels.js';
 export type { PatientLabel, PatientLabelsDeps, LabelRequest } from './patient-labels.js';
-export { displayFieldsFor, maskMrn, patientDisplayFields } from './display-rule.js';
+export { breakGlassReviewFields, displayFieldsFor, maskMrn, patientDisplayFields } from './display-rule.js';
 export type { DisplayViewer, PatientDisplayField } from './display-rule.js';
 export { DemographicsLearner } from './demographics-learner.js';
 export type {

@@ -3,13 +3,14 @@
  * masked MRN), only the fields the minimum-necessary rule (display-rule.ts) lets this reader see.
  * Showing demographics is a PHI read: each call that shows any is audited once (`phi.read`), naming
  * the patients and the fields shown. A reader the rule gives no field gets the Steward id alone,
- * and nothing is decrypted or audited for them.
+ * and nothing is decrypted or audited for them. The one exception to the rule, the patients of
+ * a break-glass episode shown to its compliance reviewer (ADR 0021), is `forBreakGlassReview`.
  */
 import type { PatientIdentifier, RequestContext } from '@steward/core';
 import type { FieldCipher, PolicyDecisionPoint, SightingDemographics, AuditSink } from '@steward/governance';
 import { sourceOf } from '@steward/governance';
 import type { Sql } from '@steward/store';
-import { displayFieldsFor, maskMrn, type PatientDisplayField } from './display-rule.js';
+import { breakGlassReviewFields, displayFieldsFor, maskMrn, type PatientDisplayField } from './display-rule.js';
 
 export interface PatientLabelsDeps {
   readonly db: Sql;
@@ -94,6 +95,57 @@ export class PatientLabels {
         reason: 'display',
       });
     }
+    return labels;
+  }
+
+  /**
+   * The patients of the accesses made under a break-glass episode, for its compliance review
+   * (ADR 0021): name and birth date (`breakGlassReviewFields`), whatever the reviewer's role would
+   * show elsewhere. Needs `break_glass.review` (without it: Steward ids alone, nothing decrypted);
+   * what is shown is audited once as a PHI read under the reviewer's purpose, naming the patients,
+   * the fields, the episode's site and the episode (`break-glass-review:<id>`). The read itself
+   * carries no break-glass id, so it is never counted among the episode's own accesses.
+   */
+  async forBreakGlassReview(
+    ctx: RequestContext,
+    episode: { readonly id: string; readonly site: string },
+    patientIds: readonly string[],
+  ): Promise<readonly PatientLabel[]> {
+    const d = await this.#deps.policy.decide(ctx, 'break_glass.review', {});
+    if (!d.allowed) return patientIds.map((id) => ({ id }));
+    const demographics = await this.#demographics(patientIds);
+    const read = new Set<string>();
+    const fieldsShown = new Set<PatientDisplayField>();
+    const labels = patientIds.map((asked): PatientLabel => {
+      const p = demographics.get(asked);
+      const label: PatientLabel = {
+        id: p?.liveId ?? asked,
+        ...(breakGlassReviewFields.includes('name') && p?.name !== undefined ? { name: p.name } : {}),
+        ...(breakGlassReviewFields.includes('birthDate') && p?.birthDate !== undefined
+          ? { birthDate: p.birthDate }
+          : {}),
+      };
+      for (const f of ['name', 'birthDate'] as const)
+        if (label[f] !== undefined) {
+          fieldsShown.add(f);
+          read.add(label.id);
+        }
+      return label;
+    });
+    if (read.size > 0)
+      await this.#deps.audit.append({
+        actor: ctx.actor,
+        event: 'phi.read',
+        action: 'R',
+        outcome: 'success',
+        patientIds: [...read],
+        entity: { kind: 'Patient', id: '*' },
+        fields: [...fieldsShown],
+        site: episode.site,
+        purposeOfUse: d.purposeOfUse,
+        source: sourceOf(ctx),
+        reason: `break-glass-review:${episode.id}`,
+      });
     return labels;
   }
 

@@ -79,72 +79,136 @@ interface Row {
   state: ReferralState;
   created_at: Date | string;
   updated_at: Date | string;
+  /** The row's place in the work-queue order (see `rankKey`, `dueMicros`), read back for the cursor. */
+  rank: number | string;
+  due: string | null;
+  created_us: string | number;
 }
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+/**
+ * The work-queue order, as SQL over the row alias `w` (the approach of the follow-ups' list): what
+ * needs action first — open and overdue (the most overdue first: the earliest due), then open by
+ * when the awaited stage is due (nothing due last), then ended ones (closed or cancelled) — and
+ * within each, the newest first, then by id, so every row has one place and a page's last row
+ * says exactly where the next page starts.
+ */
+/** A time in whole microseconds since the epoch (exact, unlike a millisecond ISO string). */
+const micros = (t: string): string => `(extract(epoch from ${t}) * 1000000)::bigint`;
+const createdKey = (w: string): string => micros(`${w}.created_at`);
+const rankKey = (w: string): string =>
+  `(case when ${w}.status <> 'running' or ${w}.state->>'endedAt' is not null then 2
+         when ${w}.state->>'overdue' is not null then 0 else 1 end)`;
+/** Nothing due (an ended referral, or no stage awaited): after every due time. */
+const NEVER = '9223372036854775807::bigint';
+const dueMicros = (w: string): string =>
+  `(case when ${w}.status <> 'running' or ${w}.state->>'endedAt' is not null or ${w}.state->>'dueAt' is null
+           then ${NEVER}
+         else ${micros(`(${w}.state->>'dueAt')::timestamptz`)} end)`;
+
+/** Where a page ended: the last row's keys (rank, due time in µs or null for none, creation in µs, id). */
+interface Cursor {
+  readonly rank: number;
+  readonly due: string | null;
+  readonly createdUs: string;
+  readonly id: string;
 }
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.rank, c.due, c.createdUs, c.id]), 'utf8').toString('base64url');
+}
+
+const MICROS = /^-?\d{1,19}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): Cursor {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
-      return { createdAt, id };
+    const [rank, due, createdUs, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      (rank === 0 || rank === 1 || rank === 2) &&
+      (due === null || (typeof due === 'string' && MICROS.test(due))) &&
+      typeof createdUs === 'string' &&
+      MICROS.test(createdUs) &&
+      typeof id === 'string' &&
+      UUID.test(id)
+    )
+      return { rank, due, createdUs, id };
   } catch {
     // falls through to the error below
   }
   throw new ValidationError('bad cursor', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
 }
 
-/** Referrals, newest first, by keyset (created_at, id). */
+/**
+ * Referrals in the work-queue order (overdue first, the most overdue first; then the soonest due;
+ * ended last; newest first within each, then by id), paged by a keyset cursor over that order.
+ */
 export async function listReferrals(db: Sql, filter: ReferralListFilter = {}): Promise<ReferralPage> {
   const limit = filter.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 200)
     throw new ValidationError('bad limit', [{ path: 'limit', message: '1 to 200' }]);
-  const where = ['type = $1'];
+  const where = ['w.type = $1'];
   const params: unknown[] = [REFERRAL_WORKFLOW];
   if (filter.site !== undefined) {
     params.push(filter.site);
-    where.push(`state->>'site' = $${params.length}`);
+    where.push(`w.state->>'site' = $${params.length}`);
   }
   if (filter.stage !== undefined) {
     params.push(filter.stage);
-    where.push(`state->>'stage' = $${params.length}`);
+    where.push(`w.state->>'stage' = $${params.length}`);
   }
-  if (filter.overdue === true) where.push(`state->>'overdue' is not null`);
-  if (filter.overdue === false) where.push(`state->>'overdue' is null`);
-  if (filter.leaked === true) where.push(`state->>'leaked' is not null`);
-  else if (filter.leaked === false) where.push(`state->>'leaked' is null`);
+  if (filter.overdue === true) where.push(`w.state->>'overdue' is not null`);
+  if (filter.overdue === false) where.push(`w.state->>'overdue' is null`);
+  if (filter.leaked === true) where.push(`w.state->>'leaked' is not null`);
+  else if (filter.leaked === false) where.push(`w.state->>'leaked' is null`);
   else if (filter.leaked !== undefined) {
     params.push(filter.leaked);
-    where.push(`state->>'leaked' = $${params.length}`);
+    where.push(`w.state->>'leaked' = $${params.length}`);
   }
   if (filter.workflowId !== undefined) {
     params.push(filter.workflowId);
-    where.push(`id = $${params.length}::uuid`);
+    where.push(`w.id = $${params.length}::uuid`);
   }
   if (filter.workflowIds !== undefined) {
     params.push(filter.workflowIds);
-    where.push(`id = any($${params.length}::uuid[])`);
+    where.push(`w.id = any($${params.length}::uuid[])`);
   }
   if (filter.cursor !== undefined) {
     const c = decodeCursor(filter.cursor);
-    params.push(c.createdAt, c.id);
-    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    params.push(c.rank, c.due, c.createdUs, c.id);
+    const n = params.length;
+    // The due key as the cursor holds it: microseconds, or none (the end of time) as the largest bigint.
+    where.push(
+      `(${rankKey('w')}, ${dueMicros('w')}, -${createdKey('w')}, w.id) >
+       ($${n - 3}::int, coalesce($${n - 2}::bigint, ${NEVER}), -($${n - 1}::bigint), $${n}::uuid)`,
+    );
   }
   params.push(limit + 1);
   const r = await db.query<Row>(
-    `select id, correlation_key, status, state, created_at, updated_at from workflow_instances
-     where ${where.join(' and ')} order by created_at desc, id desc limit $${params.length}`,
+    `select w.id, w.correlation_key, w.status, w.state, w.created_at, w.updated_at,
+            ${rankKey('w')} as rank,
+            nullif(${dueMicros('w')}, ${NEVER})::text as due,
+            ${createdKey('w')}::text as created_us
+     from workflow_instances w
+     where ${where.join(' and ')}
+     order by ${rankKey('w')}, ${dueMicros('w')}, ${createdKey('w')} desc, w.id limit $${params.length}`,
     params,
   );
   const rows = r.rows.slice(0, limit);
   const last = rows.at(-1);
   return {
     items: rows.map(toItem),
-    ...(r.rows.length > limit && last !== undefined ? { next: encodeCursor(iso(last.created_at), last.id) } : {}),
+    ...(r.rows.length > limit && last !== undefined
+      ? {
+          next: encodeCursor({
+            rank: Number(last.rank),
+            due: last.due,
+            createdUs: String(last.created_us),
+            id: last.id,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -271,7 +271,8 @@ for (const target of storeTargets()) {
         assert.equal(p2.next, undefined);
         assert.deepEqual(
           [...p1.items, ...p2.items].map((i) => i.serviceRequest),
-          ['ServiceRequest/c3', 'ServiceRequest/c2'],
+          ['ServiceRequest/c2', 'ServiceRequest/c3'],
+          'the soonest due first: c2 was received, so is due for acceptance, 10 hours before c3',
         );
         await assert.rejects(listReferrals(db, { cursor: 'nonsense' }), { code: 'VALIDATION_FAILED' });
       });

@@ -100,7 +100,7 @@ export class ReferralService {
     this.#deps = deps;
   }
 
-  /** Referrals, newest first, filtered and paged by cursor. */
+  /** Referrals in the work-queue order (overdue first, then soonest due, ended last), filtered and paged by cursor. */
   async list(
     ctx: RequestContext,
     query: ReferralListFilter & { readonly patientIds?: readonly string[] },

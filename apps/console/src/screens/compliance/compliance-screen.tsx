@@ -1,13 +1,16 @@
 /**
  * @module Break-glass review: the compliance officer's list of break-glass episodes (those still
  * to review first; all on request), each with who, where, why and when, the accesses made under
- * it (read from the audit trail by the episode's id), and a form to record the review with a note.
+ * it (read from the audit trail by the episode's id, each patient by name and birth date: the one
+ * compliance view that shows them, ADR 0021; the server audits the display), and a form to record
+ * the review with a note.
  * Route: `#/compliance`.
  */
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { answer, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, humanize } from '../../ui/format.js';
+import { patientLine } from '../../ui/patient-label.js';
 import type { AuditEntry } from '../audit/audit-types.js';
 import type { BreakGlassEpisode } from '../../api/types.js';
 import './compliance.css';
@@ -83,8 +86,8 @@ function Episode(props: { readonly episode: BreakGlassEpisode; readonly onReview
 
   useEffect(() => {
     let live = true;
-    answer(api.http.GET('/audit/events', { params: { query: { breakGlass: e.id, limit: '200' } } }))
-      .then((p) => live && setReads(p.items.filter((x) => x.event !== 'break_glass.start')))
+    answer(api.http.GET('/break-glass/{id}/accesses', { params: { path: { id: e.id } } }))
+      .then((p) => live && setReads(p.items))
       .catch((err: unknown) => live && setReadsError(describeError(err)));
     return () => {
       live = false;
@@ -196,7 +199,8 @@ function Reads({ entries }: { readonly entries: readonly AuditEntry[] }): ReactN
             <td>
               {x.patientIds.length === 0
                 ? '—'
-                : x.patientIds.map((p) => <div key={p}>{x.patients?.find((l) => l.id === p)?.name ?? p}</div>)}
+                : // One label per patient id, in order (a merged patient's label names the survivor).
+                  x.patientIds.map((p, i) => <div key={p}>{patientLine(x.patients?.[i] ?? { id: p })}</div>)}
             </td>
             <td>
               {x.entity !== undefined ? `${humanize(x.entity.kind)}${x.entity.id === '*' ? ' (list)' : ''}` : '—'}

@@ -1,5 +1,6 @@
 /** @module Signing in, who am I, and break-glass: the shapes of /auth, /me and /break-glass. */
 import { Type } from 'typebox';
+import { AuditEntry } from './audit.js';
 import { DateTime, List, Maybe, QueryFlag, SiteCode, Strict } from './common.js';
 
 export const LoginBody = Strict({
@@ -88,4 +89,19 @@ export const BreakGlassBody = Strict({
 });
 export const BreakGlassQuery = Strict({ unreviewed: Type.Optional(QueryFlag) });
 export const BreakGlassList = Type.Object({ items: List(BreakGlassEpisode) });
+/** Paging the accesses of one episode: entries after this audit seq (the previous answer's `next`). */
+export const BreakGlassAccessesQuery = Strict({ after: Type.Optional(Type.String({ pattern: '^\\d{1,15}$' })) });
+
+/**
+ * The accesses made under one episode, for its compliance review: the audit entries carrying the
+ * episode's id (its start and review left out), oldest first, each with its patients by name and
+ * birth date (ADR 0021: the one compliance view that shows them; the display is audited).
+ */
+export const BreakGlassAccesses = Type.Object({
+  episode: BreakGlassEpisode,
+  items: List(AuditEntry),
+  /** Pass as `after` for the next page; absent on the last. */
+  next: Maybe(Type.Integer()),
+});
+
 export const BreakGlassReviewBody = Strict({ note: Type.String({ minLength: 1, maxLength: 4000 }) });

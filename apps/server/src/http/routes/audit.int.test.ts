@@ -1,8 +1,9 @@
 /**
  * /audit over HTTP on both stores: search by patient, actor, event code and time, paged by seq;
  * the chain verified up to a seq and time (and, once an entry is altered, up to the one before
- * it); a search exported as FHIR AuditEvent NDJSON; the accesses under one break-glass episode;
- * each of these audited itself; and refused to a role without the permission.
+ * it); a search exported as FHIR AuditEvent NDJSON; the accesses under one break-glass episode
+ * (and on its review, their patients by name and birth date: ADR 0021); each of these audited
+ * itself; and refused to a role without the permission.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -229,6 +230,90 @@ for (const target of flowTargets()) {
         ],
       );
       assert.equal((await get(officer, '/audit/events?breakGlass=not-an-id')).statusCode, 400);
+    });
+
+    it('names the patients read under a break-glass episode on its review, and nowhere else for compliance; the display is audited', async () => {
+      // A patient at north with demographics, and a clinician of east who breaks the glass to read their page.
+      const patient = await t.kernel.patients.resolve(
+        { actor: { kind: 'user', id: coordinator.id, name: 'coord', authMethod: 'api-token' } },
+        {
+          connectionId: '11111111-1111-4111-8111-111111111111',
+          site: 'north',
+          identifiers: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN-8442' }],
+          demographics: { name: { family: 'Quill', given: ['Ada'] }, birthDate: '1970-04-05' },
+        },
+      );
+      const doctor = await principalWith(
+        t.kernel,
+        'er.doctor',
+        { role: 'clinician_reviewer', site: 'east' },
+        { breakGlass: true },
+      );
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/break-glass',
+        headers: bearer(doctor),
+        payload: { site: 'north', reason: 'Unconscious patient brought to the ED', minutes: 5 },
+      });
+      assert.equal(started.statusCode, 201, started.body);
+      const episode = started.json<{ id: string }>().id;
+      assert.equal((await get(doctor, `/patients/${patient}/overview`)).statusCode, 200);
+      await t.kernel.audit.flush();
+
+      // The review: each access with its patients by name and birth date (no MRN), oldest first.
+      const r = await get(officer, `/break-glass/${episode}/accesses`);
+      assert.equal(r.statusCode, 200, r.body);
+      const review = r.json<{
+        episode: { id: string; site: string };
+        items: (AuditRecord & { patients?: { id: string; name?: string; birthDate?: string; mrn?: string }[] })[];
+      }>();
+      assert.equal(review.episode.site, 'north');
+      assert.ok(review.items.length > 0);
+      assert.ok(review.items.every((e) => e.breakGlassId === episode && !e.event.startsWith('break_glass.')));
+      const reads = review.items.filter((e) => e.patientIds.includes(patient));
+      assert.ok(reads.length > 0, 'the page read is listed');
+      for (const e of reads)
+        assert.deepEqual(
+          e.patients?.find((l) => l.id === patient),
+          { id: patient, name: 'Quill, Ada', birthDate: '1970-04-05' },
+          `${e.event} ${e.reason ?? ''}`,
+        );
+
+      // Shown as a PHI read by the officer, under compliance purpose, naming the episode and the
+      // fields; not under the episode (it is not one of its accesses).
+      await t.kernel.audit.flush();
+      const shown = await t.db.query<{ entry: string }>(
+        `select entry from audit_log where actor_id = $1 and event = 'phi.read' and $2 = any(patient_ids)`,
+        [officer.id, patient],
+      );
+      assert.equal(shown.rows.length, 1);
+      const read = JSON.parse(shown.rows[0]!.entry) as AuditRecord;
+      assert.equal(read.purposeOfUse, 'HCOMPL');
+      assert.equal(read.reason, `break-glass-review:${episode}`);
+      assert.deepEqual([...(read.fields ?? [])].sort(), ['birthDate', 'name']);
+      assert.equal(read.site, 'north');
+      assert.equal(read.breakGlassId, undefined);
+      const again = (await get(officer, `/break-glass/${episode}/accesses`)).json<{ items: { seq: number }[] }>();
+      assert.deepEqual(
+        again.items.map((e) => e.seq),
+        review.items.map((e) => e.seq),
+        'the review read does not add to the episode',
+      );
+
+      // Every other compliance view stays as it was: the audit search shows the same reads by id only.
+      const plain = await search(`breakGlass=${episode}`);
+      const same = plain.items.find((e) => e.patientIds.includes(patient)) as
+        (AuditRecord & { patients?: { name?: string }[] }) | undefined;
+      assert.ok(same !== undefined);
+      assert.ok(
+        (same.patients ?? []).every((l) => l.name === undefined),
+        'no name on the audit search',
+      );
+
+      // Only a break-glass reviewer: a coordinator is refused; an unknown episode is not found.
+      assert.equal((await get(coordinator, `/break-glass/${episode}/accesses`)).statusCode, 403);
+      assert.equal((await get(doctor, `/break-glass/${episode}/accesses`)).statusCode, 403);
+      assert.equal((await get(officer, '/break-glass/66666666-6666-4666-8666-666666666666/accesses')).statusCode, 404);
     });
 
     it('verifies the chain up to its head, then up to the entry before an altered one; audits each run', async () => {

@@ -47,7 +47,7 @@ for (const target of flowTargets()) {
       };
       await engine.start('referral', `referral:${CONN}:${sr}`, payload);
       await worker.drain();
-      t.clock.advance(60_000); // distinct creation times: the list is newest first
+      t.clock.advance(60_000); // distinct creation times (newest first breaks ties in the work-queue order)
     };
     const signal = async (sr: string, name: string, status: string): Promise<void> => {
       const payload: ReferralSignalPayload = {
@@ -84,21 +84,23 @@ for (const target of flowTargets()) {
       await signal('n2', 'referral', 'revoked');
       t.clock.advance(3 * 86_400_000); // s1 is now overdue for receipt; n1 overdue for acceptance
       await worker.drain();
+      await start('east', 'e1'); // sent just now: due for receipt in two days, not overdue
     });
     after(async () => t?.close());
 
     const get = async (p: TestPrincipal, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(p) });
 
-    it('lists referrals at a site, by stage and overdue, newest first, by page', async () => {
+    it('lists referrals at a site, by stage and overdue, what needs action first, by page', async () => {
       let r = await get(north, '/referrals?site=north');
       assert.equal(r.statusCode, 200);
       const items = r.json<{ items: ReferralListItem[] }>().items;
       assert.deepEqual(
         items.map((i) => [i.serviceRequest, i.stage, i.status, i.leaked]),
         [
-          ['ServiceRequest/n2', 'sent', 'completed', 'cancelled'],
           ['ServiceRequest/n1', 'received', 'running', null],
+          ['ServiceRequest/n2', 'sent', 'completed', 'cancelled'],
         ],
+        'the overdue one before the newer one that ended',
       );
       r = await get(north, '/referrals?site=north&stage=received&overdue=true');
       const overdue = r.json<{ items: ReferralListItem[] }>().items;
@@ -106,15 +108,43 @@ for (const target of flowTargets()) {
         overdue.map((i) => [i.serviceRequest, i.overdue, i.proposalIds.length]),
         [['ServiceRequest/n1', 'accepted', 2]],
       );
-      r = await get(everywhere, '/referrals?limit=2');
-      const page = r.json<{ items: ReferralListItem[]; next?: string }>();
-      assert.equal(page.items.length, 2);
-      assert.ok(page.next !== undefined);
-      r = await get(everywhere, `/referrals?limit=2&cursor=${page.next}`);
+      // Everywhere: overdue first, the most overdue first (s1 was due for receipt before n1 for
+      // acceptance, though n1 is older), then the open one due next, then the ended one.
+      const whole = (await get(everywhere, '/referrals')).json<{ items: ReferralListItem[] }>().items;
       assert.deepEqual(
-        r.json<{ items: ReferralListItem[] }>().items.map((i) => i.serviceRequest),
-        ['ServiceRequest/n1'],
+        whole.map((i) => [i.serviceRequest, i.overdue]),
+        [
+          ['ServiceRequest/s1', 'received'],
+          ['ServiceRequest/n1', 'accepted'],
+          ['ServiceRequest/e1', null],
+          ['ServiceRequest/n2', null],
+        ],
       );
+      assert.ok(Date.parse(whole[0]!.dueAt!) < Date.parse(whole[1]!.dueAt!), 's1 is the more overdue');
+      // Paged by one or by three, the cursor walks the same order: nothing skipped, nothing twice.
+      for (const limit of [1, 3]) {
+        const walked: (string | null)[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          r = await get(everywhere, `/referrals?limit=${limit}${cursor !== undefined ? `&cursor=${cursor}` : ''}`);
+          assert.equal(r.statusCode, 200);
+          const page = r.json<{ items: ReferralListItem[]; next?: string }>();
+          assert.ok(page.items.length <= limit);
+          walked.push(...page.items.map((i) => i.serviceRequest));
+          cursor = page.next;
+          if (cursor === undefined) break;
+        }
+        assert.deepEqual(
+          walked,
+          whole.map((i) => i.serviceRequest),
+          `pages of ${limit}`,
+        );
+      }
+      // A cursor this list did not give is refused, naming the field.
+      const bad = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'x'])).toString('base64url');
+      r = await get(everywhere, `/referrals?cursor=${bad}`);
+      assert.equal(r.statusCode, 400);
+      assert.match(r.body, /cursor/);
     });
 
     it('reports figures for a site and a window', async () => {
@@ -130,7 +160,7 @@ for (const target of flowTargets()) {
       assert.equal(f.closureRate, 0);
       assert.deepEqual(f.timeInStage.sent, { count: 1, medianHours: 1.05, p90Hours: 1.05 }, 'n1: 3 min + 1 h');
       const all = (await get(everywhere, '/reports/referrals')).json<ReferralFigures>();
-      assert.equal(all.total, 3);
+      assert.equal(all.total, 4, 'north, south and east');
       const since = new Date(t.clock.now().getTime() + 1000).toISOString();
       const none = (
         await get(everywhere, `/reports/referrals?since=${encodeURIComponent(since)}`)

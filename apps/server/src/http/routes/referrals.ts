@@ -39,7 +39,8 @@ export function referralRoutes(
     {
       schema: {
         tags: ['referrals'],
-        summary: 'Referrals, newest first: stage, due time, overdue, escalation, leakage; page by cursor',
+        summary:
+          'Referrals, what needs action first (overdue, most overdue first; then soonest due; ended last): stage, due time, overdue, escalation, leakage; page by cursor',
         querystring: ReferralQuery,
         response: { 200: ReferralPage, ...errors },
       },
