@@ -12,7 +12,14 @@ import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { loadExtensions } from './extension-loader.js';
 import { buildApp } from './http/app.js';
-import { ensureDemoAgent, ensureDemoScreens, ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import {
+  ensureDemoAgent,
+  ensureDemoScreens,
+  ensureDemoStaff,
+  startSandboxDemo,
+  wantsSandbox,
+  type SandboxDemo,
+} from './demo/index.js';
 import { startRetentionJob } from './retention/retention-job.js';
 import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';

@@ -14,11 +14,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Appointment, Bundle, Patient, Task } from '@medplum/fhirtypes';
 import { agentAccount, stewardForAccount, type AgentAccount, type Steward } from '@steward/sdk';
-import { browserUnavailable } from '@steward/automation';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { demoAgentFile, type RunningServer } from '@steward/server';
-import { bearer, ehrSide, principalWith, sandboxServer, smallSeed, until } from '@steward/server/testing';
+import {
+  bearer,
+  browserUnavailable,
+  ehrSide,
+  principalWith,
+  sandboxServer,
+  smallSeed,
+  until,
+} from '@steward/server/testing';
 import { ScreensFollowupAgent, type Handled } from './agent.js';
 
 const target = storeTargets()[0]!;

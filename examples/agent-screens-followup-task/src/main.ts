@@ -50,7 +50,11 @@ process.once('SIGTERM', () => stop.abort());
 
 const stateFile = `${file}.screens-last-event`;
 const after = existsSync(stateFile) ? readFileSync(stateFile, 'utf8').trim() : undefined;
-say({ following: `${account.stewardUrl} events`, writesThrough: account.screensConnection ?? screensConnectionId, after: after ?? 'the last hour' });
+say({
+  following: `${account.stewardUrl} events`,
+  writesThrough: account.screensConnection ?? screensConnectionId,
+  after: after ?? 'the last hour',
+});
 await agent.run({
   signal: stop.signal,
   // A first run catches up on the last hour (the demo clinic's no-shows happen while it replays).

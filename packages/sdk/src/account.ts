@@ -34,7 +34,7 @@ export class AgentAccountError extends Error {
 const text = ['stewardUrl', 'clientId', 'kid', 'scope', 'site', 'workflow', 'connection'] as const;
 
 /** The account in a key file's JSON text (or its parsed value); throws AgentAccountError naming what is wrong. */
-export function agentAccount(json: string | unknown): AgentAccount {
+export function agentAccount(json: unknown): AgentAccount {
   let value: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -47,7 +47,8 @@ export function agentAccount(json: string | unknown): AgentAccount {
   const o = value as Record<string, unknown>;
   for (const key of text)
     if (typeof o[key] !== 'string' || o[key] === '') throw new AgentAccountError(`the account file has no ${key}`);
-  if (o['alg'] !== 'ES384' && o['alg'] !== 'RS384') throw new AgentAccountError('the account file’s alg is not ES384 or RS384');
+  if (o['alg'] !== 'ES384' && o['alg'] !== 'RS384')
+    throw new AgentAccountError('the account file’s alg is not ES384 or RS384');
   const jwk = o['privateJwk'];
   if (typeof jwk !== 'object' || jwk === null || typeof (jwk as Record<string, unknown>)['kty'] !== 'string')
     throw new AgentAccountError('the account file has no private key (privateJwk with kty)');

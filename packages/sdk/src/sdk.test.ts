@@ -200,7 +200,10 @@ describe('an agent account file', () => {
 
   it('names what is missing or wrong, without echoing the key', () => {
     const wrong = (value: unknown, message: RegExp) =>
-      assert.throws(() => agentAccount(value), (e: unknown) => e instanceof AgentAccountError && message.test(e.message));
+      assert.throws(
+        () => agentAccount(value),
+        (e: unknown) => e instanceof AgentAccountError && message.test(e.message),
+      );
     wrong('{not json', /not JSON/);
     wrong({ ...file, workflow: undefined }, /has no workflow/);
     wrong({ ...file, alg: 'HS256' }, /alg is not ES384 or RS384/);

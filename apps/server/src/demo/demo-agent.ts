@@ -64,8 +64,10 @@ export async function ensureDemoAgent(
     // or go with Chromium: keep the file current.
     const known = JSON.parse(readFileSync(file, 'utf8')) as DemoAgentFile;
     if (known.stewardUrl !== at.url || known.screensConnectionId !== at.screens?.connectionId) {
-      const { screensConnection: _name, screensConnectionId: _id, ...rest } = known;
-      writeAgentFile(file, { ...rest, stewardUrl: at.url, ...screensOf(at.screens) });
+      const rest: Record<string, unknown> = { ...known };
+      delete rest['screensConnection'];
+      delete rest['screensConnectionId'];
+      writeAgentFile(file, { ...(rest as unknown as DemoAgentFile), stewardUrl: at.url, ...screensOf(at.screens) });
     }
     return { file, created: false };
   }

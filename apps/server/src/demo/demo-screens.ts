@@ -28,15 +28,11 @@ const botUsername = 'steward-bot';
 /** Reads that turn a screen into events: the sandbox's FHIR connection brings these already. */
 const eventReads = new Set(['schedule', 'task-list']);
 
-export type DemoScreens =
-  | { readonly connection: EhrConnection; readonly home: string }
-  | { readonly skipped: string };
+export type DemoScreens = { readonly connection: EhrConnection; readonly home: string } | { readonly skipped: string };
 
 /** Registers (once) and refreshes (each start: its credentials, its origin) the demo's screens connection. */
 export async function ensureDemoScreens(
-  kernel: Pick<
-    Kernel,
-'bootstrap' | 'connections' | 'screenMaps' | 'automationCredentials' | 'egress'>,
+  kernel: Pick<Kernel, 'bootstrap' | 'connections' | 'screenMaps' | 'automationCredentials' | 'egress'>,
   ehr: Pick<SandboxEhr, 'url' | 'web'>,
   logger: Logger,
   options: { readonly site: string; readonly chromium?: () => string | undefined },
