@@ -124,6 +124,20 @@ describe('the screens example agent against the sandbox', { skip: noBrowser ?? t
       actor: { kind: 'user' as const, id: officer.id, name: 'screens-agent-officer', authMethod: 'api-token' as const },
       purposeOfUse: 'HCOMPL' as const,
     };
+    // The map it followed: proposed by demo.admin, approved by demo.compliance (four eyes), as npm start did it.
+    const users = new Map((await server.kernel.bootstrap.users.list()).map((u) => [u.id, u.username]));
+    const map = (await server.kernel.screenMaps.list(officerCtx)).find(
+      (m) => m.connectionId === account.screensConnectionId,
+    );
+    assert.equal(map?.status, 'approved');
+    assert.deepEqual([users.get(map.proposedBy), users.get(map.reviewedBy ?? '')], ['demo.admin', 'demo.compliance']);
+    assert.equal(
+      (await server.kernel.screenMaps.current(account.screensConnectionId!, account.site))?.reads?.some(
+        (r) => r.id === 'schedule',
+      ),
+      false,
+      'the demo map reads no schedule (the FHIR connection files those events)',
+    );
     const runs = await server.kernel.automationRuns.list(officerCtx, { proposal: proposed.proposal });
     // (The approval's own commit and the write-back worker may both take it: the second run finds the
     // task by its Source ID and types nothing; the EHR holds it once, as checked above.)
