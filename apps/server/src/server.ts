@@ -12,7 +12,14 @@ import type { StewardConfig } from './config/index.js';
 import { openKernel, type Kernel, type KernelOptions } from './kernel.js';
 import { loadExtensions } from './extension-loader.js';
 import { buildApp } from './http/app.js';
-import { ensureDemoAgent, ensureDemoStaff, startSandboxDemo, wantsSandbox, type SandboxDemo } from './demo/index.js';
+import {
+  ensureDemoAgent,
+  ensureDemoScreens,
+  ensureDemoStaff,
+  startSandboxDemo,
+  wantsSandbox,
+  type SandboxDemo,
+} from './demo/index.js';
 import { startRetentionJob } from './retention/retention-job.js';
 import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
@@ -88,13 +95,19 @@ export async function startServer(
     if (ehr !== undefined) {
       const reachable = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
       await ehr.start({ publicUrl: config.ehr.publicUrl ?? `${scheme}://${reachable}:${port}` });
-      // EHRs without an API for their schedule: read it from their screens every 5 minutes.
+      // EHRs without an API for their schedule: read it from their screens every 5 minutes (those
+      // whose approved map has the read; the demo's screens connection only writes).
       const screenReads = new ScreenReadPoller({
         reads: kernel.screenReads,
-        connections: async () =>
-          (await kernel.connections.all())
-            .filter((c) => c.enabled && c.settings.channel === 'screens')
-            .map((c) => c.id),
+        connections: async () => {
+          const ids: string[] = [];
+          for (const c of await kernel.connections.all()) {
+            if (!c.enabled || c.settings.channel !== 'screens') continue;
+            const map = await kernel.screenMaps.current(c.id, c.site);
+            if (map === undefined || map.reads?.some((r) => r.id === 'schedule') === true) ids.push(c.id);
+          }
+          return ids;
+        },
         everyMinutes: 5,
         report: (connection, outcome) => {
           if ('error' in outcome) {
@@ -143,12 +156,26 @@ export async function startServer(
         { console: `${url}/console/`, accountsFile: demo.file, created: demo.created },
         'console ready: sign in with a demo account (`steward demo-accounts` prints them with current codes)',
       );
-      // An outside agent's account and key, for the platform API's example (examples/agent-noshow-rebook).
+      // Writes through the sandbox web EHR's screens (examples/agent-screens-followup-task); skipped,
+      // and said so, without Chromium. A failure here leaves the rest of the demo running.
+      const screens = await ensureDemoScreens(kernel, sandbox.ehr, logger, { site: sandbox.connection.site }).catch(
+        (e: unknown) => {
+          logger.warn(
+            { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+            'screens demo skipped: setting up the sandbox-screens connection failed',
+          );
+          return { skipped: 'setup failed' };
+        },
+      );
+      // An outside agent's account and key, for the platform API's examples (examples/agent-*).
       const agent = await ensureDemoAgent(kernel, config.store.dataDir, {
         url,
         site: sandbox.connection.site,
         connection: sandbox.connection.name,
         connectionId: sandbox.connection.id,
+        ...('connection' in screens
+          ? { screens: { connection: screens.connection.name, connectionId: screens.connection.id } }
+          : {}),
       });
       logger.info(
         { agentFile: agent.file, created: agent.created },

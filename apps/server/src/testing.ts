@@ -204,3 +204,5 @@ export async function connectSandboxEhr(
 
 /** The sandbox server harness, for the proofs the command line runs against a living clinic. */
 export { ehrSide, sandboxServer, smallSeed, until } from './test-sandbox.js';
+/** Why no Chromium can be launched here (a screens test skips with it), for tests outside the stack's packages (examples). */
+export { browserUnavailable } from '@steward/automation';

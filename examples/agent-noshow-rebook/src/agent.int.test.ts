@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Appointment, Bundle, Patient, Task } from '@medplum/fhirtypes';
 import type { Steward, StewardEvent } from '@steward/sdk';
@@ -18,7 +18,7 @@ import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { demoAgentFile, type RunningServer } from '@steward/server';
 import { bearer, ehrSide, principalWith, sandboxServer, smallSeed, until } from '@steward/server/testing';
-import { readAgentAccount, stewardFor, type AgentAccount } from './account.js';
+import { agentAccount, stewardForAccount, type AgentAccount } from '@steward/sdk';
 import { RebookingAgent, type Handled } from './agent.js';
 import { receiveWebhooks, type WebhookReceiver } from './webhooks.js';
 
@@ -50,8 +50,8 @@ describe('the example agent against the sandbox', () => {
     const harness = sandboxServer(db, seedDir);
     server = await harness.start();
     ehr = ehrSide(server, await tokenFor(server.sandbox!.ehr, ['system/*.*']));
-    account = readAgentAccount(demoAgentFile(harness.config.store.dataDir));
-    steward = stewardFor(account, server.url);
+    account = agentAccount(readFileSync(demoAgentFile(harness.config.store.dataDir), 'utf8'));
+    steward = stewardForAccount(account, server.url);
     // The test's own receiver port (the demo's is 8475), registered as an administrator would.
     const port = await freePort();
     await server.kernel.egress.register(

@@ -2,4 +2,3 @@
 export { RebookingAgent, listensTo, type AgentConfig, type Handled } from './agent.js';
 export { decide, ruleRationale, serviceOf, type Decision, type NoShowContext } from './rebooking.js';
 export { receiveWebhooks, type WebhookReceiver } from './webhooks.js';
-export { readAgentAccount, stewardFor, type AgentAccount } from './account.js';

@@ -10,8 +10,8 @@
  * It resumes after the last event it handled (kept beside the agent file); Ctrl-C stops it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { agentAccount, stewardForAccount } from '@steward/sdk';
 import { parseArgs } from 'node:util';
-import { readAgentAccount, stewardFor } from './account.js';
 import { listensTo, RebookingAgent, type AgentConfig } from './agent.js';
 import { receiveWebhooks } from './webhooks.js';
 
@@ -31,8 +31,8 @@ if (!existsSync(file)) {
   );
   process.exit(2);
 }
-const account = readAgentAccount(file);
-const steward = stewardFor(account);
+const account = agentAccount(readFileSync(file, 'utf8'));
+const steward = stewardForAccount(account);
 const [destination, model] = values.ai?.split(':') ?? [];
 const config: AgentConfig = {
   site: account.site,
@@ -47,7 +47,7 @@ process.once('SIGTERM', () => stop.abort());
 
 if (values.webhooks) {
   const receiver = await receiveWebhooks(steward, {
-    port: Number(new URL(account.webhookBase).port),
+    port: Number(new URL(account.webhookBase ?? 'http://127.0.0.1:8475/').port),
     types: listensTo,
     onEvent: (event) => agent.handle(event),
   });

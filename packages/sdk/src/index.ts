@@ -27,4 +27,5 @@ export {
 } from './proposals.js';
 export { AiCalls, type AiCallAnswer, type AiCallRequest } from './ai.js';
 export { isStewardEvent, type StewardEvent } from './event.js';
+export { agentAccount, stewardForAccount, AgentAccountError, type AgentAccount } from './account.js';
 export type { components, paths } from './schema.js';

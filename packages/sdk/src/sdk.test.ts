@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { Webhook } from 'standardwebhooks';
-import { apiToken, readEventStream, smartBackendServices, StewardApiError } from './index.js';
+import {
+  agentAccount,
+  AgentAccountError,
+  apiToken,
+  readEventStream,
+  smartBackendServices,
+  StewardApiError,
+} from './index.js';
 import { verifyWebhook, WebhookSignatureError } from './webhooks.js';
 import { errorOf } from './errors.js';
 
@@ -168,5 +175,43 @@ describe('server-sent events', () => {
       ['1', 'appointment.no-show', '{"a":1}'],
       ['2', undefined, '{"b":\n2}'],
     ]);
+  });
+});
+
+describe('an agent account file', () => {
+  const file = {
+    stewardUrl: 'http://127.0.0.1:8470',
+    clientId: 'agent-7',
+    kid: 'k1',
+    alg: 'ES384',
+    privateJwk: { kty: 'EC', crv: 'P-384', x: 'x', y: 'y', d: 'd' },
+    scope: 'system/Appointment.rs proposal.create',
+    site: 'sandbox',
+    workflow: 'no-show-rebooking',
+    connection: 'sandbox',
+    screensConnection: 'sandbox-screens',
+  };
+
+  it('reads the account from its JSON text', () => {
+    const account = agentAccount(JSON.stringify(file));
+    assert.equal(account.clientId, 'agent-7');
+    assert.equal(account.screensConnection, 'sandbox-screens');
+  });
+
+  it('names what is missing or wrong, without echoing the key', () => {
+    const wrong = (value: unknown, message: RegExp) =>
+      assert.throws(
+        () => agentAccount(value),
+        (e: unknown) => e instanceof AgentAccountError && message.test(e.message),
+      );
+    wrong('{not json', /not JSON/);
+    wrong({ ...file, workflow: undefined }, /has no workflow/);
+    wrong({ ...file, alg: 'HS256' }, /alg is not ES384 or RS384/);
+    wrong({ ...file, privateJwk: { d: 'secret-d' } }, /no private key/);
+    wrong({ ...file, screensConnection: 7 }, /screensConnection is not a string/);
+    assert.throws(
+      () => agentAccount({ ...file, privateJwk: { d: 'secret-d' } }),
+      (e: unknown) => !(e as Error).message.includes('secret-d'),
+    );
   });
 });

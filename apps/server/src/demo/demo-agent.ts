@@ -32,6 +32,12 @@ export interface DemoAgentFile {
   /** The EHR connection the agent reads and proposes on (its name: the facade's path). */
   readonly connection: string;
   readonly connectionId: string;
+  /**
+   * The connection that writes through the sandbox web EHR's screens (`sandbox-screens`), when this
+   * start registered it (Chromium installed): `examples/agent-screens-followup-task` proposes on it.
+   */
+  readonly screensConnection?: string;
+  readonly screensConnectionId?: string;
   readonly webhookBase: string;
 }
 
@@ -43,14 +49,26 @@ export function demoAgentFile(dataDir: string): string {
 export async function ensureDemoAgent(
   kernel: Pick<Kernel, 'bootstrap' | 'grants' | 'smartBackend' | 'egress'>,
   dataDir: string,
-  at: { readonly url: string; readonly site: string; readonly connection: string; readonly connectionId: string },
+  at: {
+    readonly url: string;
+    readonly site: string;
+    readonly connection: string;
+    readonly connectionId: string;
+    readonly screens?: { readonly connection: string; readonly connectionId: string };
+  },
 ): Promise<{ file: string; created: boolean }> {
   const file = demoAgentFile(dataDir);
   const existing = (await kernel.bootstrap.serviceAccounts.list()).find((s) => s.name === demoAgentName);
   if (existing !== undefined && existsSync(file)) {
-    // The server may listen elsewhere this time (STEWARD_PORT): keep the file's address current.
+    // The server may listen elsewhere this time (STEWARD_PORT), and the screens connection may come
+    // or go with Chromium: keep the file current.
     const known = JSON.parse(readFileSync(file, 'utf8')) as DemoAgentFile;
-    if (known.stewardUrl !== at.url) writeAgentFile(file, { ...known, stewardUrl: at.url });
+    if (known.stewardUrl !== at.url || known.screensConnectionId !== at.screens?.connectionId) {
+      const rest: Record<string, unknown> = { ...known };
+      delete rest['screensConnection'];
+      delete rest['screensConnectionId'];
+      writeAgentFile(file, { ...(rest as unknown as DemoAgentFile), stewardUrl: at.url, ...screensOf(at.screens) });
+    }
     return { file, created: false };
   }
   const account = existing ?? (await kernel.bootstrap.serviceAccounts.create(demoAgentName, bootstrap));
@@ -90,6 +108,7 @@ export async function ensureDemoAgent(
     workflow: demoAgentWorkflow,
     connection: at.connection,
     connectionId: at.connectionId,
+    ...screensOf(at.screens),
     webhookBase: demoAgentWebhookBase,
   });
   return { file, created: true };
@@ -97,3 +116,6 @@ export async function ensureDemoAgent(
 
 const writeAgentFile = (file: string, content: DemoAgentFile) =>
   writeFileSync(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+
+const screensOf = (screens: { readonly connection: string; readonly connectionId: string } | undefined) =>
+  screens !== undefined ? { screensConnection: screens.connection, screensConnectionId: screens.connectionId } : {};

@@ -19,3 +19,5 @@ export {
   demoAgentWebhookBase,
 } from './demo-agent.js';
 export type { DemoAgentFile } from './demo-agent.js';
+export { ensureDemoScreens, sandboxScreensConnectionName, sandboxScreensVariant } from './demo-screens.js';
+export type { DemoScreens } from './demo-screens.js';

@@ -26,6 +26,7 @@ import {
 } from '@steward/sandbox-ehr';
 import type { Kernel } from '../kernel.js';
 import { localServiceAccount } from '../local-accounts.js';
+import { sandboxScreensConnectionName } from './demo-screens.js';
 import { sandboxDataDir, type SandboxConfig } from '../config/index.js';
 
 export const sandboxConnectionName = 'sandbox';
@@ -60,10 +61,12 @@ export interface SandboxDemo {
   liveClinic(): LiveClinic | undefined;
 }
 
-/** Whether this start should bring the sandbox up: on, or auto with no other EHR registered. */
+/** Whether this start should bring the sandbox up: on, or auto with no other EHR registered (its screens connection is its own). */
 export async function wantsSandbox(kernel: Kernel, config: SandboxConfig): Promise<boolean> {
   if (config.mode !== 'auto') return config.mode === 'on';
-  return (await kernel.connections.all()).every((c) => c.name === sandboxConnectionName);
+  return (await kernel.connections.all()).every(
+    (c) => c.name === sandboxConnectionName || c.name === sandboxScreensConnectionName,
+  );
 }
 
 export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, logger: Logger): Promise<SandboxDemo> {

@@ -54,6 +54,8 @@ export class ScreensChannel implements EhrChannel {
   private readonly written = new Map<string, EhrResource>();
   /** `connection|type|system|value` of a write key → its entry in `written`. */
   private readonly keys = new Map<string, string>();
+  /** The write of each key under way: a second write of the same key waits for it, then finds its record. */
+  private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(private readonly d: ScreensChannelDeps) {}
 
@@ -92,7 +94,31 @@ export class ScreensChannel implements EhrChannel {
     return Promise.resolve(found);
   }
 
-  async create(
+  /**
+   * One run per write key at a time in this process: the approval's own commit and the write-back
+   * worker may both take an approved proposal, and two runs under way at once would both look the
+   * record up before either submits, and both type it. The second waits, then finds the first's.
+   */
+  create(
+    connectionId: string,
+    resource: { readonly resourceType: string },
+    ifNoneExist: string,
+    context?: WriteContext,
+  ): Promise<EhrResource & { readonly created: boolean }> {
+    const key = `${connectionId}|${resource.resourceType}|${ifNoneExist}`;
+    const earlier = this.writing.get(key) ?? Promise.resolve();
+    const mine = earlier
+      .catch(() => undefined)
+      .then(() => this.createOnce(connectionId, resource, ifNoneExist, context));
+    this.writing.set(key, mine);
+    const done = (): void => {
+      if (this.writing.get(key) === mine) this.writing.delete(key);
+    };
+    mine.then(done, done);
+    return mine;
+  }
+
+  private async createOnce(
     connectionId: string,
     resource: { readonly resourceType: string },
     ifNoneExist: string,
