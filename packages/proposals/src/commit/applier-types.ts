@@ -36,6 +36,12 @@ export interface ApplierOptions {
   readonly retry?: RetryPolicy;
   /** Jitter source (tests pass a fixed one). Default Math.random. */
   readonly random?: () => number;
+  /**
+   * How long a writer's claim on an approved proposal lasts (default 2 minutes): longer than any
+   * one write takes (a screens run with a re-login included), short enough that a proposal whose
+   * writer died is written by the next sweep soon after.
+   */
+  readonly writeClaimMs?: number;
   /** Warned, with ids and codes only, when a write stops and needs a person (the server's logger). */
   readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
 }

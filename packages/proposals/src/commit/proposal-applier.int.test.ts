@@ -141,6 +141,56 @@ for (const target of storeTargets()) {
       assert.equal((await k.ehr.read(CONNECTION, 'Task', taskId)).resource['status'], 'cancelled');
     });
 
+    it('writes an approved proposal once when several writers take it at once, and after a dead writer’s claim runs out', async () => {
+      const approvedTask = async (patient: string): Promise<ProposalSummary> => {
+        const p = await k.desk.draft(workflow, {
+          action: 'task.create',
+          connectionId: CONNECTION,
+          site: 'north',
+          patient: patientFor(patient),
+          target: { resourceType: 'Task' },
+          payload: {
+            resourceType: 'Task',
+            status: 'requested',
+            intent: 'order',
+            for: { reference: `Patient/${patient}` },
+          },
+          evidence: { eventIds: [], resources: [], reasonCode: 'referral-follow-up' },
+        });
+        await k.desk.approve(reviewer, p.id, { contentHash: p.contentHash });
+        return p;
+      };
+      const writesOf = (p: ProposalSummary): number =>
+        k.ehr.writes.filter((w) => w.idempotencyKey.startsWith(p.id)).length;
+
+      // The approval's own write, the background sweep and a person's "write now" at the same moment.
+      const p = await approvedTask('p3');
+      const results = await Promise.all([
+        k.applier().commit(integration, p.id),
+        k.applier().commitApproved(integration),
+        k.applier().commit(reviewer, p.id),
+      ]);
+      assert.equal(writesOf(p), 1, 'one write to the EHR');
+      assert.equal((await k.desk.get(reviewer, p.id)).status, 'verified');
+      // The one that lost the race says it is still approved (being written), never a second write.
+      assert.ok([results[0].status, results[2].status].every((s) => s === 'verified' || s === 'approved'));
+
+      // A writer claimed this one and died (its claim is in the store, its process gone): nobody
+      // writes it while the claim lasts, and the first sweep after it ran out does.
+      const q = await approvedTask('p4');
+      let now = new Date();
+      const clock = { now: () => now };
+      await k.db.query('update proposals set writing_until = $2 where id = $1', [
+        q.id,
+        new Date(now.getTime() + 60_000),
+      ]);
+      assert.equal((await k.applier(undefined, undefined, { clock }).commit(integration, q.id)).status, 'approved');
+      assert.equal(writesOf(q), 0, 'not while another holds the claim');
+      now = new Date(now.getTime() + 60_001);
+      assert.equal((await k.applier(undefined, undefined, { clock }).commit(integration, q.id)).status, 'verified');
+      assert.equal(writesOf(q), 1);
+    });
+
     it('a wrong chart is a failure that is not retried', async () => {
       const a = k.ehr.put(bookedAppointment('p9'));
       const draft = appointmentStatusDraft(a.resource, a.versionId, 'cancelled');

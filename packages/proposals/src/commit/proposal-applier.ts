@@ -36,6 +36,9 @@ import { holds } from './in-memory-ehr.js';
 import { defaultRetryPolicy, inParallel, retryDelay, type RetryPolicy } from './retry-policy.js';
 import type { ApplierOptions, CommitResult, ProposalCommitter } from './applier-types.js';
 
+/** How long a writer's claim on an approved proposal lasts unless the options say (ApplierOptions.writeClaimMs). */
+const defaultWriteClaimMs = 2 * 60_000;
+
 export class ProposalApplier {
   private readonly store: ProposalStore;
   private readonly retryPolicy: Required<RetryPolicy>;
@@ -119,6 +122,27 @@ export class ProposalApplier {
       throw new ConflictError('VERSION_CONFLICT', `the proposal is ${row.status}, not approved`);
     const action = this.actions.get(row.action_type);
     const body = this.approvedBody(row, action);
+    // One writer at a time (migration 054): another holds the claim, so it is being written now.
+    const claimedAt = clockOf(this.deps).now();
+    const claimUntil = new Date(claimedAt.getTime() + (this.options.writeClaimMs ?? defaultWriteClaimMs));
+    if (!(await this.store.claimWrite(row.id, claimedAt, claimUntil)))
+      return { status: row.status, proposal: toSummary(row) };
+    try {
+      return await this.commitClaimed(ctx, row, action, body);
+    } catch (e) {
+      // Refused before any write (no committer for it, say): the claim ends, so the next try is not
+      // held back for the claim's whole time. Every outcome that moved the proposal ended it already.
+      await this.store.releaseWrite(row.id, claimUntil);
+      throw e;
+    }
+  }
+
+  private async commitClaimed(
+    ctx: RequestContext,
+    row: ProposalRow,
+    action: ActionDefinition,
+    body: SealedBody,
+  ): Promise<CommitResult> {
     if (action.commit.via === 'channel') return this.commitChannel(ctx, row, action, body);
     const spec = action.commit;
     const connectionId = this.connectionOf(row);
@@ -172,7 +196,7 @@ export class ProposalApplier {
         }),
       () => [proposalEntry(ctx, 'proposal.committed', row, { reason: `${spec.write}:${outcome.status}` })],
     );
-    return this.verify(ctx, id);
+    return this.verify(ctx, row.id);
   }
 
   /** Reads a committed EHR change back and marks it verified when the EHR holds what was written. */

@@ -110,6 +110,9 @@ const applier = new ProposalApplier(
   {},
   {
     retry: { maxAttempts: 12, baseDelayMs: 100, maxDelayMs: 2_000 },
+    // The proof kills writers mid-write: a dead one's claim runs out in a second and a half, so the
+    // next child writes it (through the same idempotent path) within the test's time.
+    writeClaimMs: 1_500,
   },
 );
 const ctx: RequestContext = {

@@ -23,7 +23,7 @@ import {
   type ProposalStatus,
   type ProposalSummary,
 } from '../model/index.js';
-import { NO_DUE_TIME, ProposalStore, toSummary, type ProposalRow } from '../store/index.js';
+import { NO_DUE_TIME, ProposalStore, toSummary, type NewProposalRow, type ProposalRow } from '../store/index.js';
 import { checkDraft, checkEdit, checkPayload } from './draft-check.js';
 import {
   actionsOf,
@@ -116,7 +116,7 @@ export class ProposalDesk {
     });
     const firstId = input.patient.identifiers[0];
     const patientId = input.patient.stewardId ?? (await this.patientOf(input));
-    const row: Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } = {
+    const row: NewProposalRow = {
       ...emptyOutcome,
       id,
       lineage_id: id,
@@ -529,7 +529,7 @@ export function reviseRow(
   drafter: { kind: ProposalRow['drafted_by_kind']; id: string },
   now: Date,
   change: { readonly baseVersion?: string; readonly diff?: ConflictDiff },
-): Omit<ProposalRow, 'updated_at'> & { status: 'drafted' } {
+): NewProposalRow {
   const id = newId();
   const baseVersion = change.baseVersion ?? row.base_version ?? undefined;
   const target =

@@ -52,6 +52,8 @@ export interface ProposalRow {
   attempts: number;
   /** When the applier tries a passing failure again; null when it will not (permanent, or exhausted). */
   next_attempt_at: Date | null;
+  /** Until when a writer holds its claim to write this approved proposal (migration 054); null when none does. */
+  writing_until: Date | null;
   /** The service account that drafted the lineage over the API (ADR 0017); null for Steward's own drafts. Migration 046. */
   outside_drafter_id: string | null;
   /** The drafter's reasoning (sealed), migration 046. */

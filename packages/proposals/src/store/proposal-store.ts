@@ -33,7 +33,8 @@ export interface MoveChanges {
   readonly next_attempt_at?: Date | null;
 }
 
-export type NewProposalRow = Omit<ProposalRow, 'updated_at' | 'status'> & { status: 'drafted' };
+// A new row is drafted, so nobody holds a claim to write it (writing_until is the store's alone).
+export type NewProposalRow = Omit<ProposalRow, 'updated_at' | 'status' | 'writing_until'> & { status: 'drafted' };
 
 export interface QueueFilter {
   readonly statuses: readonly ProposalStatus[];
@@ -218,6 +219,8 @@ export class ProposalStore {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
+    // Leaving `approved` ends any writer's claim on it (a retry that makes it approved again starts free).
+    if (from === 'approved') sets.push('writing_until = null');
     let where = 'id = $1 and status = $2';
     if (options.hash !== undefined) {
       params.push(options.hash);
@@ -226,6 +229,24 @@ export class ProposalStore {
     const { rowCount } = await tx.query(`update proposals set ${sets.join(', ')} where ${where}`, params);
     if (rowCount === 0) throw new ConflictError('VERSION_CONFLICT', `the proposal is no longer ${from}: read it again`);
     await this.history(tx, row.id, row.revision, from, to, actor, options.reasonCode ?? null, at);
+  }
+
+  /**
+   * Claims the writing of an approved proposal until `until`: true for the one caller whose claim
+   * took (none held, or the one held ran out at `now`), false for every other, which must not write.
+   */
+  async claimWrite(id: string, now: Date, until: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `update proposals set writing_until = $3
+        where id = $1 and status = 'approved' and (writing_until is null or writing_until <= $2)`,
+      [id, now, until],
+    );
+    return rowCount !== 0;
+  }
+
+  /** Ends the claim `claimWrite` took until `until`, if it is still that one (not another's since). */
+  async releaseWrite(id: string, until: Date): Promise<void> {
+    await this.db.query(`update proposals set writing_until = null where id = $1 and writing_until = $2`, [id, until]);
   }
 
   async setAssignee(tx: Sql, id: string, assigneeId: string | null, at: Date): Promise<boolean> {
