@@ -32,8 +32,10 @@ export interface ExecutorOptions {
   readonly stepTimeoutMs?: number;
   /** How long a screen may take to become the expected one after an action (ms). Default 2 000. */
   readonly settleMs?: number;
-  /** PNG screenshots after every step (default true). */
+  /** A screenshot after every step (default true). */
   readonly screenshots?: boolean;
+  /** The screenshots' format: JPEG (quality 75; the default) or PNG. */
+  readonly screenshotFormat?: 'jpeg' | 'png';
   readonly now?: () => Date;
   /**
    * How long a signed-in session is reused by the connection's next runs (ms). Default 900 000
@@ -84,6 +86,7 @@ export class ScreenExecutor {
       stepTimeoutMs: 15_000,
       settleMs: 2_000,
       screenshots: true,
+      screenshotFormat: 'jpeg',
       sessionReuseMs: 900_000,
       now: () => new Date(),
       ...options,
@@ -212,6 +215,7 @@ export class ScreenExecutor {
       const s = new RunSession(request.runId, page, context, map, request.recorder, {
         settleMs: this.o.settleMs,
         screenshots: this.o.screenshots,
+        screenshotFormat: this.o.screenshotFormat,
       });
       session = s;
       const origin = new URL(map.origin).origin;
