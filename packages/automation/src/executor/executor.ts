@@ -240,16 +240,20 @@ export class ScreenExecutor {
         s.timedOut = true;
         void ctx.close().catch(() => undefined);
       }, this.o.runTimeoutMs);
-      // The run starts at home: where it signs in when it carries no session, or an expired one.
-      try {
-        await s.step('navigate', 'home', async () => {
-          await gotoOrRefuse(s, new URL(map.home, map.origin).href);
-          await s.expect(map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
-          return { result: undefined };
-        });
-      } catch (e) {
-        if (!(e instanceof SessionExpired)) throw e;
-        await relogin(s, sign, e.screen);
+      // A run without a session starts at home, where it signs in. One that carries a session goes
+      // straight to its first screen: identifying that screen finds an expired session (a login
+      // screen in its place) as home would, and the body signs in again from there.
+      if (signedIn === undefined) {
+        try {
+          await s.step('navigate', 'home', async () => {
+            await gotoOrRefuse(s, new URL(map.home, map.origin).href);
+            await s.expect(map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
+            return { result: undefined };
+          });
+        } catch (e) {
+          if (!(e instanceof SessionExpired)) throw e;
+          await relogin(s, sign, e.screen);
+        }
       }
       await body(s, sign);
       return { status: 'done', steps: s.steps };
