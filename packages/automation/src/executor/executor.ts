@@ -216,6 +216,7 @@ export class ScreenExecutor {
         settleMs: this.o.settleMs,
         screenshots: this.o.screenshots,
         screenshotFormat: this.o.screenshotFormat,
+        stepTimeoutMs: this.o.stepTimeoutMs,
       });
       session = s;
       const origin = new URL(map.origin).origin;

@@ -4,7 +4,7 @@
  * can prove it typed nothing), and each step reported to the run's recorder with an image of the page
  * (JPEG by default).
  */
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
 import type { HaltReason, RunRecorder, StepAction, StepRecord } from '../model/run.js';
 import type { ScreenContract, ScreenMap } from '../model/screen-map.js';
 import { identify } from './identify.js';
@@ -34,6 +34,8 @@ export interface SessionOptions {
   readonly screenshots: boolean;
   /** JPEG (quality 75, the default) or PNG. */
   readonly screenshotFormat?: 'jpeg' | 'png';
+  /** A screenshot's time limit (ms; the step limit). Default 15 000. */
+  readonly stepTimeoutMs?: number;
 }
 
 /**
@@ -63,6 +65,8 @@ export class RunSession {
   /** The watch installed in the page for `screen`'s identification (undefined: none holds). */
   private watchToken: string | undefined;
   private watches = 0;
+  /** The page's DevTools session, for screenshots (undefined: not Chromium, Playwright's own are used). */
+  private devtools: Promise<CDPSession | undefined> | undefined;
 
   constructor(
     readonly runId: string,
@@ -260,16 +264,45 @@ export class RunSession {
     await this.recorder.step(record);
   }
 
+  /**
+   * The viewport as it is painted, straight from Chromium (`Page.captureScreenshot` without a clip:
+   * Playwright's own screenshot reads the layout, clips, and evaluates in every frame before and
+   * after, several times the browser's work per step). Elsewhere Playwright's, with the caret left
+   * as is: hiding it restyles every input, DOM mutations that would void the screen's
+   * identification (see `expect`).
+   */
+  private async capture(): Promise<Uint8Array> {
+    const png = this.options.screenshotFormat === 'png';
+    this.devtools ??= this.context.newCDPSession(this.page).catch(() => undefined);
+    const devtools = await this.devtools;
+    if (devtools === undefined) {
+      const options = png
+        ? ({ type: 'png', scale: 'css', caret: 'initial' } as const)
+        : ({ type: 'jpeg', quality: JPEG_QUALITY, scale: 'css', caret: 'initial' } as const);
+      return new Uint8Array(await this.page.screenshot(options));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const { data } = await Promise.race([
+        devtools.send('Page.captureScreenshot', {
+          format: png ? 'png' : 'jpeg',
+          ...(png ? {} : { quality: JPEG_QUALITY }),
+          optimizeForSpeed: true,
+        }),
+        new Promise<never>((_r, reject) => {
+          timer = setTimeout(() => reject(new Error('screenshot timed out')), this.options.stepTimeoutMs ?? 15_000);
+        }),
+      ]);
+      return new Uint8Array(Buffer.from(data, 'base64'));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async screenshot(): Promise<Uint8Array | undefined> {
     if (!this.options.screenshots || this.crashed || this.timedOut || this.page.isClosed()) return undefined;
     // The context's step time limit applies: a loaded machine may take seconds to paint.
-    // `caret: 'initial'`: hiding the caret would restyle every input on the page for each shot (a
-    // round of DOM mutations that would also void the screen's identification, see `expect`).
-    const options =
-      this.options.screenshotFormat === 'png'
-        ? ({ type: 'png', scale: 'css', caret: 'initial' } as const)
-        : ({ type: 'jpeg', quality: JPEG_QUALITY, scale: 'css', caret: 'initial' } as const);
-    const shoot = async () => new Uint8Array(await this.page.screenshot(options));
+    const shoot = () => this.capture();
     try {
       return await shoot();
     } catch {

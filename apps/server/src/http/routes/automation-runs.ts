@@ -115,7 +115,8 @@ export function automationRunRoutes(app: FastifyInstance, kernel: Kernel): void 
       if (replay.screenshot === undefined) throw new NotFoundError('screenshot');
       return reply
         .type(replay.screenshotType ?? 'image/png')
-        .header('cache-control', 'no-store').send(replay.screenshot);
+        .header('cache-control', 'no-store')
+        .send(replay.screenshot);
     },
   );
 
