@@ -17,7 +17,7 @@
  *    (c) a field relabelled on one variant; (d) text over a limit. Exits 1 when a count is wrong.
  * 2. Throughput on the north connection: verified entries per second, and per CPU second of the
  *    browser's processes plus node (= per core), at 1 and 2 runs at a time, screenshots on (what
- *    the product does) and off; baseline in the same rounds: a bare Playwright script filling and
+ *    the product does: JPEG; PNG for comparison) and off; baseline in the same rounds: a bare Playwright script filling and
  *    submitting the same form (signed in once; and, for information, a fresh context and sign-in
  *    per write, as the executor's isolation does). Target ≥ 20 verified entries/s per core.
  * 3. Memory per browser context: PSS of the browser's tree with 1, 2 and 4 of the executor's runs
@@ -87,7 +87,9 @@ const identifiersOf = (_c: string, ehrId: string) =>
   );
 
 /** The governed writer over a screens channel on its own executor (options as given, else the defaults). */
-function stack(options: { screenshots?: boolean; maxRunsPerConnection?: number } = {}) {
+function stack(
+  options: { screenshots?: boolean; screenshotFormat?: 'jpeg' | 'png'; maxRunsPerConnection?: number } = {},
+) {
   const executor = new ScreenExecutor(browser, { credentials, onContext: countPageInputs, ...options });
   const journal = new BenchJournal(governance.runs.journal(() => governance.iface));
   const channel = new ScreensChannel({
@@ -341,6 +343,7 @@ console.log(
 
 // ---- 2. Throughput ----
 const noShots = stack({ screenshots: false });
+const pngShots = stack({ screenshotFormat: 'png' });
 const throughputJobs = (tag: string, n: number): Job[] =>
   Array.from({ length: n }, (_, i) => ({
     ...jobOf(i * 3, patients, limits),
@@ -363,6 +366,10 @@ const cases: { name: string; run: (r: number) => Promise<{ entries: number; fail
   {
     name: 'executor, 2 runs at a time (product: screenshots on)',
     run: (r) => executorRound(product.governed, governance.iface, throughputJobs(`e2r${r}`, ROUND_WRITES), 2),
+  },
+  {
+    name: 'executor, 1 run at a time, PNG screenshots (as before stop 29)',
+    run: (r) => executorRound(pngShots.governed, governance.iface, throughputJobs(`p1r${r}`, ROUND_WRITES), 1),
   },
   {
     name: 'executor, 1 run at a time, screenshots off',

@@ -51,6 +51,8 @@ describe('steward retention and incidents on the embedded store', () => {
     'iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAFklEQVR4nGM4IScHRwzmDx/CEQOyDAA7LBAFRMp1PAAAAABJRU5ErkJggg==',
     'base64',
   );
+  /** A JPEG's first and last bytes: what the executor records now. */
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
   const steward = (token: string, ...args: string[]) => runCli({ ...env, STEWARD_TOKEN: token }, args);
 
   before(async () => {
@@ -101,7 +103,8 @@ describe('steward retention and incidents on the embedded store', () => {
         durationMs: 20,
         outcome: 'ok',
         value: '3 appointments',
-        screenshot: png,
+        screenshot: jpeg,
+        screenshotType: 'image/jpeg',
       });
       await kernel.automationRuns.finish(run.id, {
         status: 'halted',
@@ -159,7 +162,7 @@ describe('steward retention and incidents on the embedded store', () => {
     assert.match(report.stdout, /Misfiled fax/);
   });
 
-  it('lists, shows and replays automation runs, writing each screenshot as a PNG readable by its owner only', async () => {
+  it('lists, shows and replays automation runs, writing each screenshot as a JPEG or PNG (as recorded) readable by its owner only', async () => {
     const list = await steward(priya, 'automation', 'list', '--outcome', 'halted');
     assert.equal(list.status, 0, list.stderr);
     assert.match(list.stdout, new RegExp(`${runId}.*screens-north.*halted: unexpected-screen \\(screen: login\\)`));
@@ -172,8 +175,9 @@ describe('steward retention and incidents on the embedded store', () => {
     assert.equal(replay.status, 0, replay.stderr);
     assert.match(replay.stdout, /0\s+navigate\s+schedule\s+Schedule[\s\S]*1\s+read\s+schedule\s+day/);
     assert.match(replay.stdout, /2 screenshots written to /);
-    assert.deepEqual(readdirSync(out), ['step-000-navigate.png', 'step-001-read.png']);
-    assert.deepEqual(readFileSync(join(out, 'step-001-read.png')), png);
+    assert.deepEqual(readdirSync(out), ['step-000-navigate.png', 'step-001-read.jpg']);
+    assert.deepEqual(readFileSync(join(out, 'step-000-navigate.png')), png);
+    assert.deepEqual(readFileSync(join(out, 'step-001-read.jpg')), jpeg);
     assert.equal(statSync(join(out, 'step-000-navigate.png')).mode & 0o777, 0o600);
     const denied = await steward(officer, 'automation', 'replay', runId, '--out', join(dir, 'denied'));
     assert.equal(denied.status, 4, 'a compliance officer without PHI read at the site is refused the screenshots');

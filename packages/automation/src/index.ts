@@ -19,6 +19,7 @@ export type {
   RunStart,
   StepAction,
   StepRecord,
+  ScreenshotType,
   RunRecorder,
   HaltReason,
   RunOutcome,

@@ -1,7 +1,7 @@
 /**
  * @module `steward automation list | show | replay`: the run record of screen automation, through
  * the server's API (governed and audited there). `replay` prints a run's steps in order and, with
- * `--out <dir>`, writes each step's screenshot decrypted as a PNG (mode 0600: they show PHI); every
+ * `--out <dir>`, writes each step's screenshot decrypted as a JPEG or PNG (mode 0600: they show PHI); every
  * screenshot fetched is a view the server audits.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -158,7 +158,10 @@ export async function automationRun(
   );
 }
 
-/** The steps in order; with `--out`, each kept screenshot decrypted to `<dir>/step-<n>-<action>.png`. */
+/**
+ * The steps in order; with `--out`, each kept screenshot decrypted to `<dir>/step-<n>-<action>.jpg`
+ * (or `.png`, as the server's media type for it says: runs recorded before JPEGs kept PNGs).
+ */
 export async function automationReplay(g: GlobalOptions, id: string, o: { out?: string }): Promise<void> {
   const client = connect(g);
   const run = await client.request<RunDetail>('GET', path(id));
@@ -169,7 +172,8 @@ export async function automationReplay(g: GlobalOptions, id: string, o: { out?: 
   for (const step of run.steps) {
     if (step.screenshot !== 'sealed') continue;
     const res = await client.stream(`${path(id)}/steps/${step.index}/screenshot`);
-    const file = join(o.out, `step-${String(step.index).padStart(3, '0')}-${step.action}.png`);
+    const ext = (res.headers.get('content-type') ?? '').startsWith('image/jpeg') ? 'jpg' : 'png';
+    const file = join(o.out, `step-${String(step.index).padStart(3, '0')}-${step.action}.${ext}`);
     writeFileSync(file, Buffer.from(await res.arrayBuffer()), { mode: 0o600 });
     written++;
   }
@@ -213,6 +217,6 @@ export function automationRunCommands(automation: Command, g: () => GlobalOption
   automation
     .command('replay <id>')
     .description("a run's steps in order; with --out, each step's screenshot decrypted (PHI: every view audited)")
-    .option('--out <dir>', 'write the screenshots here as PNG files (mode 0600)')
+    .option('--out <dir>', 'write the screenshots here as JPEG or PNG files (mode 0600)')
     .action(async (id: string, o: { out?: string }) => automationReplay(g(), id, o));
 }

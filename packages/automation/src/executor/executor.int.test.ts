@@ -140,7 +140,24 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('writes a task, reads every field back, and finds it again instead of writing it twice', async () => {
     const events = new PageEvents();
-    const x = executor(events, { screenshots: true });
+    // Each accessibility snapshot the executor takes of the form (a full identification).
+    let formLooks = 0;
+    const x = executor(events, {
+      screenshots: true,
+      onContext: async (context) => {
+        await events.hook(context);
+        const newPage = context.newPage.bind(context);
+        context.newPage = async () => {
+          const page = await newPage();
+          const snapshot = page.ariaSnapshotJSON.bind(page);
+          page.ariaSnapshotJSON = (...a: Parameters<typeof snapshot>) => {
+            if (new URL(page.url()).pathname.endsWith('/tasks/new')) formLooks++;
+            return snapshot(...a);
+          };
+          return page;
+        };
+      },
+    });
     const first = await write(x, 'prop-0001');
     assert.deepEqual(first.outcome, { status: 'done', steps: first.steps.length });
     assert.equal(ehr.tasks.length, 1);
@@ -168,8 +185,12 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       first.steps.every((s, i) => s.index === i && s.screenshot !== undefined),
       `steps in order, each with its screenshot: ${first.steps.map((s) => `${s.index}:${s.action}:${s.screenshot !== undefined}`).join(' ')}`,
     );
-    const png = first.steps[0]?.screenshot ?? new Uint8Array();
-    assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    const jpeg = first.steps[0]?.screenshot ?? new Uint8Array();
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
+    assert.ok(first.steps.every((s) => s.screenshotType === 'image/jpeg'));
+    // The form is identified on arrival, before the submit (afresh) and not again between its six
+    // fields: nothing on it changed (a form that changes as it is filled is the next test's).
+    assert.ok(formLooks >= 2 && formLooks <= 3, `form identified ${formLooks} times`);
     assert.ok(events.on('/patients/m-1001/tasks/new') > 0, 'the page saw input on the form');
     // Steps on the login screen other than the re-login step typed nothing.
     assert.ok(
@@ -220,6 +241,34 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     const fresh = executor(new PageEvents(), { sessionReuseMs: 0 });
     for (const ref of ['prop-0023', 'prop-0024']) assert.equal((await write(fresh, ref)).outcome.status, 'done');
     assert.equal(ehr.logins, 3, 'without reuse, every run signs in');
+  });
+
+  it('identifies the form afresh after a field changed it, and halts before the next field when it is no longer the form', async () => {
+    const events = new PageEvents();
+    const x = executor(events, {
+      onContext: async (context) => {
+        await events.hook(context);
+        // The form renames its Save button once its first field is typed into (no navigation).
+        await context.addInitScript(() => {
+          addEventListener('input', () => {
+            const save = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Save task');
+            if (save !== undefined) save.textContent = 'Save';
+          });
+        });
+      },
+    });
+    const r = await write(x, 'prop-0002');
+    assert.equal(r.outcome.status, 'halted');
+    assert.equal(r.outcome.status === 'halted' ? r.outcome.reason : '', 'unexpected-screen');
+    const fills = r.steps.filter((s) => s.action === 'fill');
+    assert.deepEqual(
+      fills.map((s) => [s.target, s.outcome, s.inputEvents]),
+      [
+        ['description', 'ok', 1],
+        ['note/0/text', 'halted', 0],
+      ],
+    );
+    assert.equal(ehr.tasks.length, 0);
   });
 
   it('halts on an unexpected screen with zero input events on it', async () => {

@@ -32,8 +32,10 @@ export interface ExecutorOptions {
   readonly stepTimeoutMs?: number;
   /** How long a screen may take to become the expected one after an action (ms). Default 2 000. */
   readonly settleMs?: number;
-  /** PNG screenshots after every step (default true). */
+  /** A screenshot after every step (default true). */
   readonly screenshots?: boolean;
+  /** The screenshots' format: JPEG (quality 75; the default) or PNG. */
+  readonly screenshotFormat?: 'jpeg' | 'png';
   readonly now?: () => Date;
   /**
    * How long a signed-in session is reused by the connection's next runs (ms). Default 900 000
@@ -84,6 +86,7 @@ export class ScreenExecutor {
       stepTimeoutMs: 15_000,
       settleMs: 2_000,
       screenshots: true,
+      screenshotFormat: 'jpeg',
       sessionReuseMs: 900_000,
       now: () => new Date(),
       ...options,
@@ -212,6 +215,8 @@ export class ScreenExecutor {
       const s = new RunSession(request.runId, page, context, map, request.recorder, {
         settleMs: this.o.settleMs,
         screenshots: this.o.screenshots,
+        screenshotFormat: this.o.screenshotFormat,
+        stepTimeoutMs: this.o.stepTimeoutMs,
       });
       session = s;
       const origin = new URL(map.origin).origin;
@@ -236,16 +241,20 @@ export class ScreenExecutor {
         s.timedOut = true;
         void ctx.close().catch(() => undefined);
       }, this.o.runTimeoutMs);
-      // The run starts at home: where it signs in when it carries no session, or an expired one.
-      try {
-        await s.step('navigate', 'home', async () => {
-          await gotoOrRefuse(s, new URL(map.home, map.origin).href);
-          await s.expect(map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
-          return { result: undefined };
-        });
-      } catch (e) {
-        if (!(e instanceof SessionExpired)) throw e;
-        await relogin(s, sign, e.screen);
+      // A run without a session starts at home, where it signs in. One that carries a session goes
+      // straight to its first screen: identifying that screen finds an expired session (a login
+      // screen in its place) as home would, and the body signs in again from there.
+      if (signedIn === undefined) {
+        try {
+          await s.step('navigate', 'home', async () => {
+            await gotoOrRefuse(s, new URL(map.home, map.origin).href);
+            await s.expect(map.screens.filter((x) => x.kind === 'work').map((x) => x.id));
+            return { result: undefined };
+          });
+        } catch (e) {
+          if (!(e instanceof SessionExpired)) throw e;
+          await relogin(s, sign, e.screen);
+        }
       }
       await body(s, sign);
       return { status: 'done', steps: s.steps };

@@ -1,9 +1,10 @@
 /**
  * @module One run's browser session: its page, the screen identified before every action, the
  * input events dispatched (every fill, click, selection and key press goes through here, so a halt
- * can prove it typed nothing), and each step reported to the run's recorder with a PNG of the page.
+ * can prove it typed nothing), and each step reported to the run's recorder with an image of the page
+ * (JPEG by default).
  */
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Locator, Page } from 'playwright-core';
 import type { HaltReason, RunRecorder, StepAction, StepRecord } from '../model/run.js';
 import type { ScreenContract, ScreenMap } from '../model/screen-map.js';
 import { identify } from './identify.js';
@@ -31,7 +32,17 @@ export interface SessionOptions {
   /** How long a screen may take to become the expected one after an action (ms). */
   readonly settleMs: number;
   readonly screenshots: boolean;
+  /** JPEG (quality 75, the default) or PNG. */
+  readonly screenshotFormat?: 'jpeg' | 'png';
+  /** A screenshot's time limit (ms; the step limit). Default 15 000. */
+  readonly stepTimeoutMs?: number;
 }
+
+/**
+ * JPEG quality of step screenshots: text at 1280×800 stays legible for a replay, and encoding,
+ * sealing and storing cost a fraction of a PNG's (docs/benchmarks.md, stop 29).
+ */
+const JPEG_QUALITY = 75;
 
 export class RunSession {
   /** Input events dispatched to the page so far. */
@@ -48,7 +59,14 @@ export class RunSession {
   /** A halt was reported as a step (so the run's end does not report it twice). */
   haltRecorded = false;
   groups: Readonly<Record<string, string>> = {};
+  /** Looks answered by the last identification because the screen provably had not changed (see `expect`). */
+  reusedLooks = 0;
   private index = 0;
+  /** The watch installed in the page for `screen`'s identification (undefined: none holds). */
+  private watchToken: string | undefined;
+  private watches = 0;
+  /** The page's DevTools session, for screenshots (undefined: not Chromium, Playwright's own are used). */
+  private devtools: Promise<CDPSession | undefined> | undefined;
 
   constructor(
     readonly runId: string,
@@ -69,7 +87,28 @@ export class RunSession {
    * Waits (up to the settle time) for the page to be one of `ids`, identified by its contract.
    * A login or session-expired screen throws `SessionExpired`; anything else halts.
    */
-  async expect(ids: readonly string[]): Promise<ScreenContract> {
+  async expect(ids: readonly string[], options: { readonly reuse?: boolean } = {}): Promise<ScreenContract> {
+    // Reusing the last identification. Identification is a function of the page's URL and its
+    // document (the accessibility tree is computed from the DOM), so when the same document is
+    // still shown, at the same URL, and not one node, attribute or text of it has changed since
+    // the identification began, identifying again must give the same screen. The watch installed
+    // before that identification proves it: a MutationObserver on the whole document (any change
+    // marks it, and pending records are taken before answering), the URL it saw, and a token held
+    // on the document's window (a navigation, even to the same URL, brings a new window without
+    // it). Pages with content the observer cannot see (frames, shadow trees, custom elements that
+    // may attach closed ones) get no watch. Not seen: a pure-CSS change of what is shown without
+    // any DOM change (a `:focus` or `:checked` rule hiding an element), which is why callers opt in
+    // only between the fields of one form; the submit and every screen after an action that may
+    // navigate are identified afresh.
+    if (options.reuse === true && this.screen !== undefined && ids.includes(this.screen.id)) {
+      this.check();
+      const token = this.watchToken;
+      if (token !== undefined && (await this.page.evaluate(unchangedSince, { key: WATCH, token }).catch(() => false))) {
+        this.reusedLooks++;
+        return this.screen;
+      }
+    }
+    this.watchToken = undefined;
     const deadline = Date.now() + this.options.settleMs;
     // Each look identifies the whole screen (a dozen accessibility queries): look again soon after a
     // navigation, then less often, so a screen that never comes costs a few looks, not fifty.
@@ -78,7 +117,11 @@ export class RunSession {
       this.check();
       await this.page.waitForLoadState('load').catch(() => undefined);
       let found: Awaited<ReturnType<typeof identify>> | undefined;
+      let watched: string | undefined;
       try {
+        // The watch goes in before the page is read, so a change while it is read counts too.
+        const token = `${this.runId}:${++this.watches}`;
+        watched = (await this.page.evaluate(watch, { key: WATCH, token })) ? token : undefined;
         found = await identify(this.page, this.map);
       } catch {
         found = undefined; // the page navigated while it was being read: look again
@@ -86,6 +129,7 @@ export class RunSession {
       const one = found?.matches.length === 1 ? found.matches[0] : undefined;
       this.screen = one;
       this.groups = one !== undefined ? (found?.groups ?? {}) : {};
+      this.watchToken = one !== undefined ? watched : undefined;
       if (one !== undefined && ids.includes(one.id)) return one;
       if (one !== undefined && one.kind !== 'work') throw new SessionExpired(one.id);
       if (Date.now() >= deadline) {
@@ -208,7 +252,9 @@ export class RunSession {
       screen: s.screen,
       ...(s.target !== undefined ? { target: s.target } : {}),
       ...(s.value !== undefined ? { value: s.value } : {}),
-      ...(screenshot !== undefined ? { screenshot } : {}),
+      ...(screenshot !== undefined
+        ? { screenshot, screenshotType: this.options.screenshotFormat === 'png' ? 'image/png' : 'image/jpeg' }
+        : {}),
       inputEvents: s.inputs,
       startedAt: s.startedAt.toISOString(),
       durationMs: Date.now() - s.startedAt.getTime(),
@@ -218,10 +264,45 @@ export class RunSession {
     await this.recorder.step(record);
   }
 
+  /**
+   * The viewport as it is painted, straight from Chromium (`Page.captureScreenshot` without a clip:
+   * Playwright's own screenshot reads the layout, clips, and evaluates in every frame before and
+   * after, several times the browser's work per step). Elsewhere Playwright's, with the caret left
+   * as is: hiding it restyles every input, DOM mutations that would void the screen's
+   * identification (see `expect`).
+   */
+  private async capture(): Promise<Uint8Array> {
+    const png = this.options.screenshotFormat === 'png';
+    this.devtools ??= this.context.newCDPSession(this.page).catch(() => undefined);
+    const devtools = await this.devtools;
+    if (devtools === undefined) {
+      const options = png
+        ? ({ type: 'png', scale: 'css', caret: 'initial' } as const)
+        : ({ type: 'jpeg', quality: JPEG_QUALITY, scale: 'css', caret: 'initial' } as const);
+      return new Uint8Array(await this.page.screenshot(options));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const { data } = await Promise.race([
+        devtools.send('Page.captureScreenshot', {
+          format: png ? 'png' : 'jpeg',
+          ...(png ? {} : { quality: JPEG_QUALITY }),
+          optimizeForSpeed: true,
+        }),
+        new Promise<never>((_r, reject) => {
+          timer = setTimeout(() => reject(new Error('screenshot timed out')), this.options.stepTimeoutMs ?? 15_000);
+        }),
+      ]);
+      return new Uint8Array(Buffer.from(data, 'base64'));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async screenshot(): Promise<Uint8Array | undefined> {
     if (!this.options.screenshots || this.crashed || this.timedOut || this.page.isClosed()) return undefined;
     // The context's step time limit applies: a loaded machine may take seconds to paint.
-    const shoot = async () => new Uint8Array(await this.page.screenshot({ type: 'png', scale: 'css' }));
+    const shoot = () => this.capture();
     try {
       return await shoot();
     } catch {
@@ -235,4 +316,46 @@ export class RunSession {
       }
     }
   }
+}
+
+/** Where the page keeps the watch of the run's last identification (a non-enumerable property). */
+const WATCH = '__stewardScreenWatch';
+
+interface Watch {
+  readonly token: string;
+  readonly href: string;
+  readonly observer: MutationObserver;
+  dirty: boolean;
+}
+
+/**
+ * Runs in the page: starts watching the document for any change, under `token`, replacing an
+ * earlier watch. False (no watch) when the page has content a document observer cannot see.
+ */
+function watch({ key, token }: { key: string; token: string }): boolean {
+  const w = window as unknown as Record<string, Watch | undefined>;
+  w[key]?.observer.disconnect();
+  delete w[key];
+  if (document.querySelector('iframe, frame, object, embed') !== null) return false;
+  for (const el of document.querySelectorAll('*'))
+    if (el.shadowRoot !== null || el.localName.includes('-')) return false;
+  const state: Watch = {
+    token,
+    href: location.href,
+    dirty: false,
+    observer: new MutationObserver(() => {
+      state.dirty = true;
+    }),
+  };
+  state.observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  Object.defineProperty(w, key, { value: state, configurable: true, enumerable: false, writable: true });
+  return true;
+}
+
+/** Runs in the page: whether the watch `token` is this document's and has seen no change. */
+function unchangedSince({ key, token }: { key: string; token: string }): boolean {
+  const state = (window as unknown as Record<string, Watch | undefined>)[key];
+  if (state?.token !== token) return false;
+  if (state.observer.takeRecords().length > 0) state.dirty = true;
+  return !state.dirty && state.href === location.href && document.readyState === 'complete';
 }

@@ -75,7 +75,8 @@ export async function writeForm(s: RunSession, job: WriteJob, state: WriteState)
   const workScreens = s.map.screens.filter((x) => x.kind === 'work').map((x) => x.id);
   for (const [i, link] of form.open.entries()) {
     await s.step('navigate', link.name, async () => {
-      await s.expect(i === 0 ? [chart] : workScreens);
+      // The chart was identified at the end of the last step (reused while the page is unchanged).
+      await s.expect(i === 0 ? [chart] : workScreens, { reuse: i === 0 });
       await s.click(await one(s, link));
       if (i === form.open.length - 1) await s.expect([form.screen]);
       return { result: undefined };
@@ -86,7 +87,7 @@ export async function writeForm(s: RunSession, job: WriteJob, state: WriteState)
 
   // Every field is found and its value checked before the first key press.
   const entries = await s.step('identify', form.id, async () => {
-    await s.expect([form.screen]);
+    await s.expect([form.screen], { reuse: true });
     const ready: Entry[] = [];
     for (const f of fields) ready.push(await prepareEntry(await findField(s.page, f), f, job.values[f.key] ?? ''));
     return { result: ready, detail: `${ready.length} fields ready (template ${template.id})` };
@@ -94,7 +95,10 @@ export async function writeForm(s: RunSession, job: WriteJob, state: WriteState)
   const entered: Record<string, string> = {};
   for (const e of entries) {
     entered[e.field.key] = await s.step('fill', e.field.key, async () => {
-      await s.expect([form.screen]);
+      // Between fields of one form the last identification stands while the page provably has not
+      // changed (no navigation, no DOM change: `RunSession.expect`); a field that changes the form
+      // (a dropdown showing other sections) makes the next one identify the screen afresh.
+      await s.expect([form.screen], { reuse: true });
       const read = await enterEntry(s, e);
       return { result: read, value: read, detail: 'read back equal' };
     });

@@ -23,8 +23,11 @@ export async function findField(page: Page, field: FieldSpec): Promise<Locator> 
   const name = namePattern([field.label, ...(field.synonyms ?? [])]);
   const role = field.kind === 'dropdown' ? 'combobox' : 'textbox';
   let found = page.getByRole(role, { name });
-  if ((await found.count()) === 0) found = page.getByLabel(name);
-  const n = await found.count();
+  let n = await found.count();
+  if (n === 0) {
+    found = page.getByLabel(name);
+    n = await found.count();
+  }
   if (n === 0) throw new RunHalt('missing-element', `field not on screen: ${field.label}`);
   if (n > 1) throw new RunHalt('missing-element', `field not unique on screen: ${field.label} (${n} match)`);
   return found;

@@ -41,6 +41,10 @@ export type StepAction =
   | 'read'
   | 'halt';
 
+/** The media types a step's screenshot is recorded in. */
+export type ScreenshotType = 'image/png' | 'image/jpeg';
+export const screenshotTypes: readonly ScreenshotType[] = ['image/png', 'image/jpeg'];
+
 /** One step as the executor reports it; the recorder seals what is PHI. */
 export interface StepRecord {
   /** 0, 1, 2, … in the order taken. */
@@ -52,8 +56,10 @@ export interface StepRecord {
   readonly target?: string;
   /** The value entered or read (PHI: sealed by the recorder, never logged). */
   readonly value?: string;
-  /** A PNG of the page after the step (PHI: sealed by the recorder). */
+  /** An image of the page after the step (PHI: sealed by the recorder). */
   readonly screenshot?: Uint8Array;
+  /** The screenshot's media type (default `image/png`, what runs recorded before JPEGs). */
+  readonly screenshotType?: ScreenshotType;
   /** Input events (key presses, clicks, selections) the step dispatched to the page. */
   readonly inputEvents: number;
   readonly startedAt: string;

@@ -6,7 +6,7 @@
  */
 import { ConflictError, NotFoundError, ValidationError, purposesOfUse, type PurposeOfUse } from '@steward/core';
 import type { AuditEntryInput } from '@steward/governance';
-import type { RunRecorder, StepAction, StepRecord } from '../model/run.js';
+import { screenshotTypes, type RunRecorder, type StepAction, type StepRecord } from '../model/run.js';
 import type { RunDeps } from './run-deps.js';
 import { actorOf, claimStep, insertStep, runRow, type RunRow } from './run-rows.js';
 import { sealScreenshot, sealValue } from './run-sealing.js';
@@ -116,6 +116,8 @@ function checkStep(step: StepRecord): void {
   if (!Number.isInteger(step.inputEvents) || step.inputEvents < 0) bad('inputEvents', 'a whole number from 0');
   if (!Number.isFinite(step.durationMs) || step.durationMs < 0) bad('durationMs', 'milliseconds, from 0');
   if (Number.isNaN(Date.parse(step.startedAt))) bad('startedAt', 'an ISO date-time');
+  if (step.screenshotType !== undefined && !screenshotTypes.includes(step.screenshotType))
+    bad('screenshotType', `one of ${screenshotTypes.join(', ')}`);
   for (const [path, text] of [
     ['screen', step.screen],
     ['target', step.target],

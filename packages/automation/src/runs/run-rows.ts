@@ -4,7 +4,7 @@
  */
 import type { Actor } from '@steward/core';
 import type { Sql } from '@steward/store';
-import type { HaltReason, RunStart, StepAction, StepRecord } from '../model/run.js';
+import type { HaltReason, RunStart, ScreenshotType, StepAction, StepRecord } from '../model/run.js';
 import type { RunStatus, RunSummary, SealedState, StepView } from './run-views.js';
 
 export interface RunRow {
@@ -43,6 +43,8 @@ export interface StepRow {
   outcome: StepRecord['outcome'];
   detail: string | null;
   screenshot_enc: Uint8Array | null;
+  /** Null on rows written before screenshots had a type: PNGs. */
+  screenshot_type: ScreenshotType | null;
   value_enc: Uint8Array | null;
   has_screenshot: boolean;
   has_value: boolean;
@@ -108,8 +110,8 @@ export async function insertStep(
 ): Promise<void> {
   await tx.query(
     `insert into automation_steps (run_id, idx, action, screen, target, input_events, started_at, duration_ms,
-       outcome, detail, screenshot_enc, value_enc, has_screenshot, has_value)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       outcome, detail, screenshot_enc, value_enc, has_screenshot, has_value, screenshot_type)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       runId,
       step.index,
@@ -125,6 +127,7 @@ export async function insertStep(
       value ?? null,
       screenshot !== undefined,
       value !== undefined,
+      screenshot !== undefined ? (step.screenshotType ?? 'image/png') : null,
     ],
   );
 }
@@ -148,7 +151,7 @@ export async function stepRows(sql: Sql, runId: string, withSealed: boolean): Pr
   const cols = withSealed
     ? '*'
     : `run_id, idx, action, screen, target, input_events, started_at, duration_ms, outcome, detail,
-       null as screenshot_enc, null as value_enc, has_screenshot, has_value,
+       null as screenshot_enc, screenshot_type, null as value_enc, has_screenshot, has_value,
        screenshot_enc is not null as screenshot_kept, value_enc is not null as value_kept`;
   const { rows } = await sql.query<StepRow & { screenshot_kept?: boolean; value_kept?: boolean }>(
     `select ${cols} from automation_steps where run_id = $1 order by idx`,

@@ -275,7 +275,7 @@ export class RunService {
     return {
       run: toSummary(row),
       step: toStepView(step),
-      ...(shot !== undefined ? { screenshot: shot } : {}),
+      ...(shot !== undefined ? { screenshot: shot, screenshotType: step.screenshot_type ?? 'image/png' } : {}),
       ...(value !== undefined ? { value } : {}),
     };
   }

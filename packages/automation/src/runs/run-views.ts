@@ -2,7 +2,7 @@
  * @module What the run record shows its readers: a run without its sealed content, a step with
  * whether its screenshot and value are kept, the filter the list takes, and what verification found.
  */
-import type { HaltReason, RunStart, StepAction, StepRecord } from '../model/run.js';
+import type { HaltReason, RunStart, ScreenshotType, StepAction, StepRecord } from '../model/run.js';
 
 export type RunStatus = 'running' | 'done' | 'halted';
 
@@ -79,11 +79,13 @@ export interface RunPage {
   readonly patientsMatched?: number;
 }
 
-/** One step opened for replay: its record, the PNG and the value, decrypted. */
+/** One step opened for replay: its record, the screenshot and the value, decrypted. */
 export interface StepReplay {
   readonly run: RunSummary;
   readonly step: StepView;
   readonly screenshot?: Buffer;
+  /** The screenshot's media type (rows recorded before types were kept are PNGs). */
+  readonly screenshotType?: ScreenshotType;
   readonly value?: string;
 }
 

@@ -153,7 +153,18 @@ for (const target of storeTargets()) {
       await assert.rejects(rec.step(step(1, { value: 'again' })), { code: 'VERSION_CONFLICT' });
       await assert.rejects(rec.step(step(3)), { code: 'VERSION_CONFLICT' });
       await assert.rejects(rec.step(step(2, { durationMs: -1 })), { code: 'VALIDATION_FAILED' });
-      await rec.step(step(2, { action: 'submit', target: 'Save', screenshot: shots[2]!, inputEvents: 1 }));
+      await assert.rejects(rec.step(step(2, { screenshot: shots[2]!, screenshotType: 'image/gif' as never })), {
+        code: 'VALIDATION_FAILED',
+      });
+      await rec.step(
+        step(2, {
+          action: 'submit',
+          target: 'Save',
+          screenshot: shots[2]!,
+          screenshotType: 'image/jpeg',
+          inputEvents: 1,
+        }),
+      );
       const done = await runs.finish(written, {
         status: 'halted',
         reason: 'read-back-mismatch',
@@ -250,12 +261,16 @@ for (const target of storeTargets()) {
       assert.ok(reasons.includes(`${ids.plainOfficer} no_grant:phi.read`), reasons.join('; '));
       assert.ok(reasons.includes(`${ids.admin} no_grant:automation.replay`), reasons.join('; '));
       assert.ok(!denied.some((e) => e.actor.id === ids.officer), 'the allowed officer is never denied');
+      // A row from before screenshots kept their type (none recorded) is a PNG.
+      await db.query('update automation_steps set screenshot_type = null where run_id = $1 and idx = 1', [written]);
       const seen = await runs.replay(officer, written, 1);
       assert.deepEqual(seen.screenshot, shots[1]);
+      assert.equal(seen.screenshotType, 'image/png');
       assert.equal(seen.value, 'Chest pain since Tuesday');
       assert.equal(seen.step.action, 'fill');
       const onlyShot = await runs.replay(officer, written, 2, ['screenshot']);
       assert.deepEqual(onlyShot.screenshot, shots[2]);
+      assert.equal(onlyShot.screenshotType, 'image/jpeg', 'the type it was recorded with');
       const reads = (await queryAudit(db, cipher, { events: ['phi.read'], entityId: written })).entries;
       assert.deepEqual(
         reads.map((e) => [e.actor.id, e.reason, e.fields, e.patientIds, e.site]),

@@ -101,7 +101,7 @@ export function automationRunRoutes(app: FastifyInstance, kernel: Kernel): void 
         summary:
           "A step's screenshot, decrypted (PHI): automation.replay and phi.read at the run's site; each view audited",
         params: StepParams,
-        produces: ['image/png'],
+        produces: ['image/jpeg', 'image/png'],
       },
     },
     async (request, reply) => {
@@ -113,7 +113,10 @@ export function automationRunRoutes(app: FastifyInstance, kernel: Kernel): void 
       );
       // A step without one, or one retention cleared: `show` says which.
       if (replay.screenshot === undefined) throw new NotFoundError('screenshot');
-      return reply.type('image/png').header('cache-control', 'no-store').send(replay.screenshot);
+      return reply
+        .type(replay.screenshotType ?? 'image/png')
+        .header('cache-control', 'no-store')
+        .send(replay.screenshot);
     },
   );
 

@@ -15,7 +15,14 @@ const png = Buffer.from(
   'base64',
 );
 
+<<<<<<< HEAD
 for (const target of flowTargets()) {
+=======
+/** JPEG bytes (a step's screenshot as the executor takes it now: served as `image/jpeg`). */
+const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
+
+for (const target of storeTargets()) {
+>>>>>>> wt-auto
   describe(`automation runs over HTTP on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let officer: TestPrincipal;
@@ -79,7 +86,18 @@ for (const target of flowTargets()) {
         durationMs: 90,
         outcome: 'ok',
       });
-      await t.kernel.automationRuns.finish(runId, { status: 'done', steps: 2 });
+      await rec.step({
+        index: 2,
+        action: 'submit',
+        screen: 'chart',
+        inputEvents: 1,
+        startedAt: at,
+        durationMs: 30,
+        outcome: 'ok',
+        screenshot: jpeg,
+        screenshotType: 'image/jpeg',
+      });
+      await t.kernel.automationRuns.finish(runId, { status: 'done', steps: 3 });
     });
     after(() => t.close());
 
@@ -108,6 +126,7 @@ for (const target of flowTargets()) {
         [
           ['identify', 'sealed', 'none'],
           ['fill', 'none', 'sealed'],
+          ['submit', 'sealed', 'none'],
         ],
       );
       assert.equal(shown.body.includes('120/80'), false);
@@ -115,7 +134,7 @@ for (const target of flowTargets()) {
       assert.equal((await get(officer, `/automation/runs/${randomUUID()}`)).statusCode, 404);
     });
 
-    it('replays a screenshot as a no-store PNG for the officer only, audited; verifies the run', async () => {
+    it('replays a screenshot as a no-store image of its recorded type for the officer only, audited; verifies the run', async () => {
       const shot = await get(officer, `/automation/runs/${runId}/steps/0/screenshot`);
       assert.equal(shot.statusCode, 200);
       assert.equal(shot.headers['content-type'], 'image/png');
@@ -131,9 +150,12 @@ for (const target of flowTargets()) {
         replays.map((e) => [e.reason, e.entity?.id]),
         [['replay:step:0', runId]],
       );
+      const asJpeg = await get(officer, `/automation/runs/${runId}/steps/2/screenshot`);
+      assert.equal(asJpeg.headers['content-type'], 'image/jpeg', 'served as the type it was recorded with');
+      assert.deepEqual(asJpeg.rawPayload, jpeg);
       const verified = await get(admin, `/automation/runs/${runId}/verify`);
       const report = verified.json<{ ok: boolean; verified: number }>();
-      assert.deepEqual([verified.statusCode, report.ok, report.verified], [200, true, 2]);
+      assert.deepEqual([verified.statusCode, report.ok, report.verified], [200, true, 3]);
     });
   });
 }
