@@ -15,14 +15,10 @@ const png = Buffer.from(
   'base64',
 );
 
-<<<<<<< HEAD
-for (const target of flowTargets()) {
-=======
 /** JPEG bytes (a step's screenshot as the executor takes it now: served as `image/jpeg`). */
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
 
-for (const target of storeTargets()) {
->>>>>>> wt-auto
+for (const target of flowTargets()) {
   describe(`automation runs over HTTP on ${target.name}`, { skip: target.skip }, () => {
     let t: TestApp;
     let officer: TestPrincipal;
