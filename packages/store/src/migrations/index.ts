@@ -36,6 +36,7 @@ import { sql as grantActionTypes } from './045-grant-action-types.js';
 import { sql as proposalOutsideDrafts } from './046-proposal-outside-drafts.js';
 import { sql as eventsOut } from './047-events-out.js';
 import { sql as smartBackendClients } from './050-smart-backend-clients.js';
+import { sql as patientContactLinks } from './051-patient-contact-links.js';
 
 export interface Migration {
   readonly version: number;
@@ -81,4 +82,5 @@ export const migrations: readonly Migration[] = [
   { version: 46, name: 'proposal-outside-drafts', sql: proposalOutsideDrafts },
   { version: 47, name: 'events-out', sql: eventsOut },
   { version: 50, name: 'smart-backend-clients', sql: smartBackendClients },
+  { version: 51, name: 'patient-contact-links', sql: patientContactLinks },
 ];
