@@ -203,10 +203,14 @@ export class PatientLinks {
         );
         if (rows.length > 0)
           throw new ConflictError('ALREADY_EXISTS', 'the contact is already linked to another patient');
-        await tx.query(
-          `insert into rel_patient_links (site, patient_id, party_id, linked_by, linked_at) values ($1, $2, $3, $4, $5)`,
+        // A link made at the same moment by someone else: the table's keys decide, one wins.
+        const inserted = await tx.query<{ patient_id: string }>(
+          `insert into rel_patient_links (site, patient_id, party_id, linked_by, linked_at) values ($1, $2, $3, $4, $5)
+            on conflict do nothing returning patient_id`,
           [patient.site, patient.id, party.id, ctx.actor.id, at],
         );
+        if (inserted.rows.length === 0)
+          throw new ConflictError('ALREADY_EXISTS', 'the patient or the contact was linked meanwhile');
         return { partyId: party.id, linkedBy: ctx.actor.id, linkedAt: at.toISOString() };
       },
       () => [this.change(ctx, decision, patient, party, 'contact-link:linked')],
