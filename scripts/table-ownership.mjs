@@ -74,6 +74,8 @@ export const tableOwners = {
     'rel_import_runs',
     'rel_merge_reviews',
   ],
+  // A Steward patient's confirmed contact-graph party at a site (ids only).
+  'packages/relationships/src/patient-links/': ['rel_patient_links'],
   // PHI (sealed): the events outbox, webhook subscriptions (secrets sealed) and their deliveries.
   'packages/events/': ['events_outbox', 'events_capture_cursors', 'events_subscriptions', 'events_deliveries'],
   // The clinic's directory: practitioners, organizations, locations, services (not PHI).

@@ -24,6 +24,14 @@ export type {
 } from './model/index.js';
 export { ContactGraph, ContactNoteRetention } from './graph/index.js';
 export type { ContactView, RelationshipView, NoteView, ContactMatch } from './graph/index.js';
+export { PatientLinks } from './patient-links/index.js';
+export type {
+  LinkPatient,
+  PatientLink,
+  PatientContact,
+  LinkSuggestion,
+  PatientContacts,
+} from './patient-links/index.js';
 export { Authority } from './authority/index.js';
 export type { AuthorityQuery, AuthorityDecision } from './authority/index.js';
 export { ContactMigration, readContactSource, contactSourceOfFiles, parseMapping } from './migration/index.js';

@@ -230,6 +230,7 @@ export function queueTests(suite: ConsoleSuite): void {
     assert.match(await section(/Follow-ups \(1\)/).innerText(), /Cardiology recheck.*Owner: Dr Quinn Marlow/);
     assert.match(await section(/Proposals/).innerText(), /rejected/);
     assert.match(await section(/Recent EHR events \(2\)/).innerText(), /Referral created/);
+
     await world.t.kernel.audit.flush();
     const { rows } = await world.t.db.query<{ n: string }>(
       `select count(*) as n from audit_log
@@ -237,6 +238,69 @@ export function queueTests(suite: ConsoleSuite): void {
       [patientId],
     );
     assert.equal(Number(rows[0]?.n), 1, "opening the page is a read of the patient's events, naming them");
+
+    // Contacts and relationships: the graph's person with the same name and birth date is only a
+    // suggestion until the coordinator confirms it; then the caregiver shows with role and authority.
+    const contacts = section(/Contacts and relationships/);
+    assert.match(await contacts.innerText(), /No contact record linked/);
+    assert.equal(await contacts.getByRole('list', { name: "The patient's contacts" }).count(), 0);
+    const importer = await principalWith(world.t.kernel, 'queues-contacts', { role: 'coordinator', site: SITE });
+    const file = (name: string, value: unknown) => ({ name, content: JSON.stringify(value) });
+    const imported = await world.t.app.inject({
+      method: 'POST',
+      url: '/contacts/import/files',
+      headers: { authorization: `Bearer ${importer.token}` },
+      payload: {
+        site: SITE,
+        mapping: file('mapping.json', {
+          source: 'queues-crm',
+          contacts: { id: 'id', kind: 'kind', family: 'last', given: 'first', birthDate: 'dob', phone: 'phone' },
+          relationships: { id: 'id', from: 'from', to: 'to', type: 'type', start: 'start' },
+        }),
+        contacts: file('contacts.json', {
+          contacts: [
+            { id: 'q1', kind: 'person', last: 'Quillon', first: 'Rosa', dob: '1961-02-03', phone: '555-0199-4412' },
+            { id: 'q2', kind: 'person', last: 'Quillon', first: 'Marco', phone: '555-0199-4413' },
+          ],
+          relationships: [{ id: 'qr1', from: 'q2', to: 'q1', type: 'healthcare-proxy', start: '2022-05-01' }],
+          notes: [],
+        }),
+        files: [],
+      },
+    });
+    assert.equal(imported.statusCode, 200, imported.body);
+    await page.reload();
+    const suggestion = contacts.getByRole('list', { name: 'Suggested contact records' }).getByRole('listitem');
+    await suggestion.waitFor();
+    assert.match(
+      await suggestion.innerText(),
+      /Rosa Quillon · born 1961-02-03.*suggested: same name and birth date — confirm/,
+    );
+    await suggestion.getByRole('button', { name: 'Confirm Rosa Quillon' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Link this contact record to the patient?' });
+    await dialog.getByRole('button', { name: 'Link' }).click();
+    const linked = contacts.getByRole('list', { name: "The patient's contacts" }).getByRole('listitem');
+    await linked.waitFor();
+    assert.match(
+      await linked.innerText(),
+      /Marco Quillon · health-care proxy.*since 2022-05-01 · Authority: receives messages, may read records, may give consent · May receive information/,
+    );
+    assert.match(
+      (await linked.getByRole('link', { name: 'Marco Quillon' }).getAttribute('href')) ?? '',
+      /^#\/contacts\//,
+    );
+    assert.equal(await contacts.getByText(/suggested:/).count(), 0, 'confirmed: no longer a suggestion');
+    await world.t.kernel.audit.flush();
+    const trail = await world.t.db.query<{ reason: string }>(
+      `select entry::jsonb->>'reason' as reason from audit_log
+        where $1 = any(patient_ids) and entry::jsonb->>'reason' like 'contact%' order by seq`,
+      [patientId],
+    );
+    assert.deepEqual(
+      trail.rows.map((r) => r.reason),
+      ['contact-suggestions:0', 'contact-suggestions:1', 'contact-link:linked', 'contacts:1'],
+      'every part of the contacts shown and the link are on the trail, naming the patient',
+    );
     await page.close();
   });
 

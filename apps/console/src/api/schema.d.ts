@@ -7358,6 +7358,142 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/patients/{id}/contact-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Link the patient to their person in the contact graph, as confirmed by the caller (audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            partyId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              linkedAt: string;
+              linkedBy: string;
+              partyId: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the patient's link to the contact graph (audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/patients/{id}/overview': {
     parameters: {
       query?: never;
@@ -7419,6 +7555,39 @@ export type paths = {
           content: {
             'application/json': {
               asOf: string;
+              contacts: {
+                contacts: {
+                  active: boolean;
+                  authority: string[];
+                  mayReceiveInformation: boolean;
+                  party: {
+                    id: string;
+                    kind: 'person' | 'organization';
+                    name: string;
+                  };
+                  relationshipId: string;
+                  role: string;
+                  type: string;
+                  validFrom: string | null;
+                  validTo: string | null;
+                }[];
+                link: {
+                  linkedAt: string;
+                  linkedBy: string;
+                  name: string;
+                  partyId: string;
+                } | null;
+                mayLink: boolean;
+                suggestions:
+                  | {
+                      birthDate: string;
+                      name: string;
+                      partyId: string;
+                      /** @enum {string} */
+                      reason: 'same-name-and-birth-date';
+                    }[]
+                  | null;
+              };
               events: {
                 connectionId: string;
                 id: string;

@@ -288,6 +288,16 @@ export class GraphRows {
     return rows.map((r) => this.openParty(r));
   }
 
+  /** The parties of a site whose blind index holds this digest for this field (exact matches only). */
+  async partiesByMatch(sql: Sql, site: string, field: MatchField, digest: Buffer): Promise<Party[]> {
+    const { rows } = await sql.query<PartyRow>(
+      `select p.* from rel_parties p join rel_party_index i on i.party_id = p.id
+        where p.site = $1 and i.field = $2 and i.digest = $3 order by p.id`,
+      [site, field, digest],
+    );
+    return rows.map((r) => this.openParty(r));
+  }
+
   /** A site's parties in a stable order, a page at a time (export). */
   async partiesOfSite(sql: Sql, site: string, after: string | undefined, limit: number): Promise<Party[]> {
     const { rows } = await sql.query<PartyRow>(

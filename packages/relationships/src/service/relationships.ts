@@ -10,6 +10,7 @@ import { GraphExport } from '../export/index.js';
 import { ContactGraph } from '../graph/index.js';
 import { ContactMigration } from '../migration/index.js';
 import { RelationshipTypeCatalog } from '../model/index.js';
+import { PatientLinks } from '../patient-links/index.js';
 
 export interface RelationshipsDeps {
   readonly db: Database;
@@ -30,6 +31,8 @@ export class Relationships {
   readonly migration: ContactMigration;
   /** `export(ctx, site, format)`: JSON, CSV or a FHIR Bundle. */
   readonly exporter: GraphExport;
+  /** `contactsOf(ctx, patient)`, `link`, `unlink`: a Steward patient's confirmed party (the patient page). */
+  readonly patientLinks: PatientLinks;
 
   constructor(deps: RelationshipsDeps) {
     const clock = deps.clock ?? systemClock;
@@ -38,5 +41,6 @@ export class Relationships {
     this.authority = new Authority(deps.db, deps.cipher, deps.policy, deps.audit, clock);
     this.migration = new ContactMigration(deps.db, deps.cipher, deps.policy, deps.audit, this.types, clock);
     this.exporter = new GraphExport(deps.db, deps.cipher, deps.policy, deps.audit, this.types, clock);
+    this.patientLinks = new PatientLinks(deps.db, deps.cipher, deps.policy, deps.audit, this.graph, this.types, clock);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module One patient's page (`#/patients/<Steward id>`): who they are as the reader may see them,
  * their referrals and follow-ups (what needs action first), their proposals, and the recent EHR
- * events Steward received about them; contacts and relationships are on the Contacts screen.
+ * events Steward received about them, and their contacts and relationships (`patient-contacts.tsx`).
  * Opening it is a PHI read the server decides and audits; a patient outside the reader's scope
  * reads as not found.
  */
@@ -23,6 +23,7 @@ import {
 } from '../../ui/work-queue.js';
 import { participantLabel, stageLabels } from '../referrals/referral-types.js';
 import { FollowupOwner } from '../followups/followup-owner.js';
+import { PatientContacts } from './patient-contacts.js';
 import { stageLabel } from '../followups/timeline-entries.js';
 import type { ScreenProps } from '../index.js';
 import './patients.css';
@@ -43,10 +44,10 @@ function PatientView(props: { readonly id: string }): ReactNode {
   const { api } = useSession();
   const [page, setPage] = useState<PatientPage | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     let live = true;
-    setPage(undefined);
     setError(undefined);
     answer(api.http.GET('/patients/{id}/overview', { params: { path: { id: props.id } } }))
       .then((p) => live && setPage(p))
@@ -54,7 +55,9 @@ function PatientView(props: { readonly id: string }): ReactNode {
     return () => {
       live = false;
     };
-  }, [api, props.id]);
+  }, [api, props.id, version]);
+  // Another patient: drop the last one's page at once (a reload after a link keeps it until the answer).
+  useEffect(() => setPage(undefined), [props.id]);
 
   if (error !== undefined)
     return (
@@ -168,13 +171,12 @@ function PatientView(props: { readonly id: string }): ReactNode {
         )}
       </section>
 
-      <section aria-labelledby="patient-contacts">
-        <h2 id="patient-contacts">Contacts and relationships</h2>
-        <p>
-          People who may act for this patient, and the patient's contact notes, are kept in the contact graph:{' '}
-          <a href={href('contacts')}>open Contacts</a>.
-        </p>
-      </section>
+      <PatientContacts
+        patientId={props.id}
+        patientName={p.patient.name ?? 'the patient'}
+        contacts={p.contacts}
+        onChanged={() => setVersion((v) => v + 1)}
+      />
 
       <section aria-labelledby="patient-events">
         <h2 id="patient-events">Recent EHR events ({p.events.length === 20 ? 'the last 20' : p.events.length})</h2>

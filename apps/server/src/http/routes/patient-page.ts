@@ -5,19 +5,21 @@
  * part is a governed read of the service that owns it, decided at the patient's site and audited
  * naming the patient with what it showed (`matches:1`, the label's read, `referrals:<n>`,
  * `followups:<n>`, `patient-events:<n>`). A patient outside the reader's scope, or unknown, is
- * NOT_FOUND (the same answer, so ids are not probed). Contacts and relationships live on their own
- * screen (`/contacts`): the contact graph keeps its own ids.
+ * NOT_FOUND (the same answer, so ids are not probed). Contacts and relationships come from the
+ * contact-graph person the patient is linked to (`PUT|DELETE /patients/:id/contact-link`, made by a
+ * person with the contacts write permission, audited); without a link, the graph's exact matches on
+ * name and birth date are suggested, never shown as the patient's contacts.
  */
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '@steward/core';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
-import { errors, IdParams } from '../contract/common.js';
-import { PatientPage } from '../contract/patient-page.js';
+import { errors, IdParams, NoContent } from '../contract/common.js';
+import { ContactLinkBody, PatientContactLink, PatientPage } from '../contract/patient-page.js';
 import { typed } from '../typed.js';
 
 type Deps = Pick<Kernel, 'patients' | 'patientLabels' | 'referrals' | 'followups' | 'proposals' | 'policy'> &
-  Pick<Kernel, 'ehrJournal' | 'connections' | 'clock'>;
+  Pick<Kernel, 'ehrJournal' | 'connections' | 'clock' | 'relationships'>;
 
 const LIMIT = 50;
 /** The most recent EHR events shown: enough to see what happened lately, not the whole chart's feed. */
@@ -62,6 +64,7 @@ export function patientPageRoutes(app: FastifyInstance, kernel: Deps): void {
         connectionIds,
         limit: EVENTS,
       });
+      const contacts = await kernel.relationships.patientLinks.contactsOf(ctx, found);
       return {
         patient: label ?? { id: found.id },
         site,
@@ -90,8 +93,47 @@ export function patientPageRoutes(app: FastifyInstance, kernel: Deps): void {
           sourceRef: e.sourceRef,
           connectionId: e.connectionId,
         })),
+        contacts,
         asOf: kernel.clock.now().toISOString(),
       };
+    },
+  );
+
+  typed(app).put(
+    '/patients/:id/contact-link',
+    {
+      schema: {
+        tags: ['patients'],
+        summary: 'Link the patient to their person in the contact graph, as confirmed by the caller (audited)',
+        params: IdParams,
+        body: ContactLinkBody,
+        response: { 200: PatientContactLink, ...errors },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request);
+      const [found] = await kernel.patients.find(ctx, { term: request.params.id });
+      if (found === undefined) throw new NotFoundError('patient');
+      return kernel.relationships.patientLinks.link(ctx, found, request.body.partyId);
+    },
+  );
+
+  typed(app).delete(
+    '/patients/:id/contact-link',
+    {
+      schema: {
+        tags: ['patients'],
+        summary: "Remove the patient's link to the contact graph (audited)",
+        params: IdParams,
+        response: { 204: NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const [found] = await kernel.patients.find(ctx, { term: request.params.id });
+      if (found === undefined) throw new NotFoundError('patient');
+      await kernel.relationships.patientLinks.unlink(ctx, found);
+      void reply.status(204);
     },
   );
 }
