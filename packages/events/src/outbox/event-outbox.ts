@@ -16,7 +16,8 @@ import type { EventPhi, EventReferences, NewEvent, StewardEvent } from '../model
 /** The advisory lock every outbox insert holds to its commit ("events" in ASCII, plus 47). */
 const OUTBOX_LOCK = 0x6576656e7473 + 47;
 
-interface OutboxRow {
+/** An outbox row as read (the delivery claim reads it joined to its deliveries). */
+export interface OutboxRow {
   position: string | number;
   id: string;
   type: string;
@@ -185,8 +186,9 @@ export class EventOutbox {
   async heads(
     afterPosition: number,
     limit: number,
+    sql: Sql = this.db,
   ): Promise<{ position: number; id: string; type: string; site: string; patientId: string | null }[]> {
-    const { rows } = await this.db.query<{
+    const { rows } = await sql.query<{
       position: string;
       id: string;
       type: string;
@@ -205,9 +207,15 @@ export class EventOutbox {
     }));
   }
 
-  private toEvent(r: OutboxRow): StewardEvent {
+  /**
+   * A row read elsewhere, as an event. `open: false` leaves the sealed part shut (a references-only
+   * delivery has no use for it): the event's `phi` is then empty, and must not be sent.
+   */
+  toEvent(r: OutboxRow, open = true): StewardEvent {
     if (r.data_enc === null) throw new UnexpectedError('an outbox row has no sealed part');
-    const phi = JSON.parse(this.cipher.decrypt(r.data_enc, `events_outbox:${r.id}`).toString('utf8')) as EventPhi;
+    const phi = open
+      ? (JSON.parse(this.cipher.decrypt(r.data_enc, `events_outbox:${r.id}`).toString('utf8')) as EventPhi)
+      : { patient: { id: null, identifiers: [] } };
     return {
       id: r.id,
       position: Number(r.position),
