@@ -97,6 +97,8 @@ import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
 import {
   DeliveryWorker,
   EventCapture,
+  EventDeadLetterRetention,
+  EventsOutRetention,
   EventOutbox,
   EventStream,
   EventSubscriptions,
@@ -586,6 +588,9 @@ export async function composeKernel(
         // Automation runs' sealed screenshots and values (the runs, steps and audit entries stay).
         new RunScreenshotRetention(clock),
         new RunValueRetention(clock),
+        // Events out: what no subscription needs any more, and dead letters after their own period.
+        new EventsOutRetention(),
+        new EventDeadLetterRetention(),
       ]),
     };
     // Events out: the outbox filled from each connection's journal (read as the connection, audited
