@@ -29,6 +29,7 @@ import {
   PolicyDecisionPoint,
   EhrJournal,
   EhrJournalRetention,
+  eventOrigins,
   LegalHolds,
   RecordStore,
   RetentionPolicies,
@@ -478,7 +479,17 @@ export async function composeKernel(
     const extensions = options.extensions ?? [];
     // The built-in actions and each extension's: a type registered twice fails here, at start-up.
     const actions = builtinActions.with(extensions.flatMap((e) => e.actions ?? []));
-    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions, patients };
+    const proposalDeps: ProposalDeps = {
+      ...{ db, cipher, policy, grants, audit, clock, actions, patients },
+      // Cited evidence: the journal's events, or events out's made from them (what an agent hears).
+      evidence: {
+        origins: async (ids) => {
+          const filed = await eventOrigins(db, ids);
+          const rest = ids.filter((id) => !filed.has(id));
+          return rest.length === 0 ? filed : new Map([...filed, ...(await eventOutbox.origins(rest))]);
+        },
+      },
+    };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
     const directory = new DirectoryService({
       db,

@@ -145,6 +145,21 @@ export class EventOutbox {
     return rows[0] === undefined ? undefined : Number(rows[0].position);
   }
 
+  /**
+   * The site and Steward patient of each event made from an EHR journal event (`ehr:` source), by
+   * event id; other and unknown ids are left out. Ids and codes only, nothing opened.
+   */
+  async origins(ids: readonly string[]): Promise<ReadonlyMap<string, { site: string; patientId?: string }>> {
+    const wanted = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; site: string; patient_id: string | null }>(
+      `select id::text as id, site, patient_id::text as patient_id from events_outbox
+        where id = any($1::uuid[]) and source_key like 'ehr:%'`,
+      [wanted],
+    );
+    return new Map(rows.map((r) => [r.id, { site: r.site, ...(r.patient_id !== null ? { patientId: r.patient_id } : {}) }]));
+  }
+
   /** Events after `afterPosition` up to `through`, oldest first, with their sealed part opened. */
   async read(
     afterPosition: number,
