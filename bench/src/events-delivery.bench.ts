@@ -24,8 +24,8 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { systemClock } from '@steward/core';
 import type { NewEvent } from '@steward/events';
-import { storeTargets } from '@steward/store/testing';
-import type { Sql } from '@steward/store';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { PostgresDatabase, type Sql } from '@steward/store';
 import { openTestApp, type TestApp } from '@steward/server/testing';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
@@ -257,7 +257,25 @@ for (const target of storeTargets()) {
   }
   const receiver = new Receiver();
   await receiver.listen();
-  const db = await target.open();
+  // The server's pool (10 connections, as `PostgresDatabase.open` gives it), not the test harness's 4:
+  // the publisher's transactions queue on the outbox lock while holding a connection each.
+  const testDb = await target.open();
+  let db: TestDatabase = testDb;
+  if (testDb.url !== undefined) {
+    const pool = await PostgresDatabase.open({ url: testDb.url });
+    const url = testDb.url;
+    db = {
+      kind: pool.kind,
+      url,
+      query: (text, params) => pool.query(text, params),
+      exec: (text) => pool.exec(text),
+      transaction: (fn) => pool.transaction(fn),
+      close: async () => {
+        await pool.close();
+        await testDb.close();
+      },
+    } as TestDatabase;
+  }
   const trace = new Map<string, [number, number]>();
   if (process.env['BENCH_TRACE'] === '1') {
     const tally = (k: string, ms: number): void => {

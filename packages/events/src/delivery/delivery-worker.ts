@@ -4,11 +4,12 @@
  * `maxAttempts`. All its state is in `events_deliveries`, so a restart continues where it stopped.
  *
  * A round: read each subscription's new outbox events and decide them (type, and the sites the
- * subscriber's grants cover); then one transaction that locks the subscriptions' rows, records the
+ * subscriber's grants cover; the subscriptions themselves are read every `reuseMs`); then one
+ * transaction (one connection from the pool) that locks those subscriptions' rows, records the
  * answers that came in since the last round (each with its attempt, the head-of-line flag passed
  * to the patient's next pending row when one is delivered or dead), files the new events as
- * delivery rows (a row whose patient has no pending head becomes the head) and moves the cursors;
- * then one statement claims due heads, leased for `leaseMs`, with their outbox rows. Only a head is
+ * delivery rows (a row whose patient has no pending head becomes the head), moves the cursors, and
+ * claims due heads, leased for `leaseMs`, with their outbox rows, in one statement. Only a head is
  * ever sent, so a patient's events go one at a time, in order. Sends run while the next rounds go
  * on (no round waits for a slow receiver). A destination with a BAA on record whose subscriber may
  * read PHI at the event's site gets the PHI part; the PHI sends of a claim are audited first, one
@@ -89,6 +90,14 @@ interface Prepared {
   readonly error?: string;
 }
 
+/** One subscription's new events, decided: filed if its cursor is still at `after`. */
+interface FanOut {
+  readonly subscription: ActiveSubscription;
+  readonly after: number;
+  readonly last: number;
+  readonly wanted: readonly { position: number; id: string; patientId: string | null }[];
+}
+
 const okStatus = (s: number): boolean => s >= 200 && s < 300;
 
 export class DeliveryWorker {
@@ -105,6 +114,10 @@ export class DeliveryWorker {
   readonly #senders = new Map<string, { until: number; sender: Promise<EgressSender> }>();
   readonly #signers = new Map<string, WebhookSigner>();
   #destinations: { until: number; byId: Promise<Map<string, EgressDestination>> } | undefined;
+  /** The live subscriptions, read again every `reuseMs` (or when a cursor was found moved by another worker). */
+  #subscriptionsRead: { until: number; list: Promise<ActiveSubscription[]> } | undefined;
+  /** Where this worker filed each subscription up to since it read them (ahead of their read `afterPosition`). */
+  readonly #after = new Map<string, number>();
   #inFlight = new Set<Promise<void>>();
   #done: Outcome[] = [];
   #recorded = 0;
@@ -165,6 +178,8 @@ export class DeliveryWorker {
   /** Rounds until nothing is due now and nothing is in flight (tests, and a clean stop). Returns the answers recorded. */
   async drain(): Promise<number> {
     const from = this.#recorded;
+    this.#subscriptionsRead = undefined;
+    this.#after.clear();
     for (;;) {
       const claimed = await this.round();
       await Promise.all(this.#inFlight);
@@ -209,39 +224,53 @@ export class DeliveryWorker {
   }
 
   async #round(claim: boolean): Promise<number> {
-    const subscriptions = await this.#subscriptions.active();
+    const subscriptions = await this.#active();
     const fanOut = await this.#decideNew(subscriptions);
     const done = this.#done;
     this.#done = [];
-    if (done.length > 0 || fanOut.length > 0) {
-      try {
-        await this.#db.transaction(async (tx) => {
+    // Claims come in batches: with sends in flight, wait until half the room is free again.
+    const room = claim ? this.#o.concurrency - this.#inFlight.size : 0;
+    const limit =
+      room <= 0 || (this.#inFlight.size > 0 && room < Math.min(this.#o.batchSize, this.#o.concurrency / 2))
+        ? 0
+        : Math.min(room, this.#o.batchSize);
+    if (done.length === 0 && fanOut.length === 0 && limit === 0) return 0;
+    let claimed: ClaimedRow[] = [];
+    try {
+      // One transaction (one connection from the pool) per round: record, file, claim.
+      claimed = await this.#db.transaction(async (tx) => {
+        if (done.length > 0 || fanOut.length > 0) {
           // The subscriptions' rows locked, in one order, before anything moves a head (migration 048).
-          const ids = [...new Set([...subscriptions.map((s) => s.id), ...done.map((o) => o.subscriptionId)])];
-          const { rows: locked } = await tx.query<{ id: string; after_position: string | number }>(
-            'select id, after_position from events_subscriptions where id = any($1::uuid[]) order by id for update',
+          const ids = [...new Set([...fanOut.map((f) => f.subscription.id), ...done.map((o) => o.subscriptionId)])];
+          const { rows: locked } = await tx.query<{ id: string; after_position: string | number; live: boolean }>(
+            `select id, after_position, deleted_at is null as live from events_subscriptions
+              where id = any($1::uuid[]) order by id for update`,
             [ids],
           );
           if (done.length > 0) await this.#record(tx, done);
-          const after = new Map(locked.map((r) => [r.id, Number(r.after_position)]));
+          const current = new Map(locked.map((r) => [r.id, r]));
           for (const f of fanOut) {
-            // Another worker filed this batch first: it is read again next round.
-            if (after.get(f.subscription.id) !== f.subscription.afterPosition) continue;
+            const row = current.get(f.subscription.id);
+            if (row === undefined || !row.live || Number(row.after_position) !== f.after) {
+              // Another worker filed this batch first, or the subscription ended: read again next round.
+              this.#subscriptionsRead = undefined;
+              this.#after.delete(f.subscription.id);
+              continue;
+            }
             await this.#file(tx, f);
           }
-        });
-      } catch (e) {
-        // Kept for the next round; if this process ends first, the leases run out and the rows are sent again.
-        this.#done.unshift(...done);
-        throw e;
-      }
-      this.#recorded += done.length;
+        }
+        return limit > 0 ? this.#claim(tx, limit) : [];
+      });
+    } catch (e) {
+      // Kept for the next round; if this process ends first, the leases run out and the rows are sent again.
+      this.#done.unshift(...done);
+      this.#subscriptionsRead = undefined;
+      this.#after.clear();
+      throw e;
     }
-    if (!claim) return 0;
-    // Claims come in batches: with sends in flight, wait until half the room is free again.
-    const room = this.#o.concurrency - this.#inFlight.size;
-    if (room <= 0 || (this.#inFlight.size > 0 && room < Math.min(this.#o.batchSize, this.#o.concurrency / 2))) return 0;
-    const claimed = await this.#claim(Math.min(room, this.#o.batchSize));
+    this.#recorded += done.length;
+    for (const f of fanOut) if (this.#subscriptionsRead !== undefined) this.#after.set(f.subscription.id, f.last);
     if (claimed.length === 0) return 0;
     const byId = new Map(subscriptions.map((s) => [s.id, s]));
     const prepared = await Promise.all(claimed.map((row) => this.#prepare(row, byId.get(row.subscription_id))));
@@ -272,9 +301,10 @@ export class DeliveryWorker {
 
   /** Each subscription's new events, decided: the ones its types and its subscriber's grants let through. */
   async #decideNew(subscriptions: readonly ActiveSubscription[]) {
-    const out: { subscription: ActiveSubscription; last: number; wanted: { position: number; id: string; patientId: string | null }[] }[] = [];
+    const out: FanOut[] = [];
     for (const s of subscriptions) {
-      const heads = await this.#outbox.heads(s.afterPosition, 2_000);
+      const after = Math.max(s.afterPosition, this.#after.get(s.id) ?? 0);
+      const heads = await this.#outbox.heads(after, 2_000);
       const last = heads.at(-1);
       if (last === undefined) continue;
       const wanted: typeof heads = [];
@@ -283,7 +313,7 @@ export class DeliveryWorker {
         if ((await this.#allowed(s, 'events.subscribe', h.site)) === undefined) continue;
         wanted.push(h);
       }
-      out.push({ subscription: s, last: last.position, wanted });
+      out.push({ subscription: s, after, last: last.position, wanted });
     }
     return out;
   }
@@ -292,10 +322,7 @@ export class DeliveryWorker {
    * Files one subscription's new events as delivery rows and moves its cursor, in one statement
    * (its row locked). The first new row of a patient with no pending head becomes the head.
    */
-  async #file(
-    tx: Sql,
-    f: { subscription: ActiveSubscription; last: number; wanted: { position: number; id: string; patientId: string | null }[] },
-  ): Promise<void> {
+  async #file(tx: Sql, f: FanOut): Promise<void> {
     const now = this.#clock.now();
     await tx.query(
       `with moved as (update events_subscriptions set after_position = $3 where id = $1)
@@ -324,9 +351,9 @@ export class DeliveryWorker {
    * their outbox rows: one statement, whose cost follows the rows it claims (an index of due heads).
    * Rows another worker is claiming are skipped.
    */
-  async #claim(limit: number): Promise<ClaimedRow[]> {
+  async #claim(tx: Sql, limit: number): Promise<ClaimedRow[]> {
     const now = this.#clock.now();
-    const { rows } = await this.#db.query<ClaimedRow>(
+    const { rows } = await tx.query<ClaimedRow>(
       `update events_deliveries d set lease_until = $2, next_attempt_at = $2
          from (select c.id, o.id as o_id, o.type, o.site, o.patient_id, o.occurred_at, o.recorded_at, o.source_key,
                       o.refs, o.data_enc
@@ -544,6 +571,19 @@ export class DeliveryWorker {
   async #phiAllowed(subscriber: Subscriber, site: string) {
     const d = await this.#allowed(subscriber, 'phi.read', site);
     return d !== undefined && (d.purpose === 'TREAT' || d.purpose === 'HOPERAT') ? d : undefined;
+  }
+
+  #active(): Promise<ActiveSubscription[]> {
+    const now = this.#clock.now().getTime();
+    if (this.#subscriptionsRead === undefined || now >= this.#subscriptionsRead.until) {
+      const list = this.#subscriptions.active();
+      list.catch(() => {
+        this.#subscriptionsRead = undefined;
+      });
+      this.#subscriptionsRead = { until: now + this.#o.reuseMs, list };
+      this.#after.clear();
+    }
+    return this.#subscriptionsRead.list;
   }
 
   #destinationsById(): Promise<Map<string, EgressDestination>> {

@@ -4,17 +4,19 @@
  * fraction of the speed (the delivery benchmark's profile). Receivers verify with any Standard
  * Webhooks library; the tests verify with `standardwebhooks` itself.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 const prefix = 'whsec_';
 
 /** Signs with a `whsec_…` secret (base64 after the prefix, as the scheme defines it). */
 export class WebhookSigner {
-  readonly #key: Buffer;
+  /** A key object made once: a raw Buffer key is made into one on every HMAC (the profile showed it). */
+  readonly #key: KeyObject;
 
   constructor(secret: string) {
-    this.#key = Buffer.from(secret.startsWith(prefix) ? secret.slice(prefix.length) : secret, 'base64');
-    if (this.#key.length === 0) throw new Error('a webhook secret cannot be empty');
+    const raw = Buffer.from(secret.startsWith(prefix) ? secret.slice(prefix.length) : secret, 'base64');
+    if (raw.length === 0) throw new Error('a webhook secret cannot be empty');
+    this.#key = createSecretKey(raw);
   }
 
   /** The `webhook-signature` header's value for this id, time (whole seconds are signed) and body. */
