@@ -274,7 +274,7 @@ for (const target of storeTargets()) {
         await pool.close();
         await testDb.close();
       },
-    } as TestDatabase;
+    };
   }
   const trace = new Map<string, [number, number]>();
   if (process.env['BENCH_TRACE'] === '1') {
@@ -311,7 +311,7 @@ for (const target of storeTargets()) {
                 tally('  tx: ' + key(text), performance.now() - s2);
               }
             },
-          } as Sql),
+          }),
         );
       } finally {
         tally('TX ' + first, performance.now() - s);
@@ -319,7 +319,9 @@ for (const target of storeTargets()) {
     };
     process.on('exit', () => {
       for (const [k, [c, ms]] of [...trace].sort((a, b) => b[1][1] - a[1][1]))
-        process.stderr.write(`${String(c).padStart(7)} ${ms.toFixed(0).padStart(8)} ms ${(ms / c).toFixed(2).padStart(7)} ${k}\n`);
+        process.stderr.write(
+          `${String(c).padStart(7)} ${ms.toFixed(0).padStart(8)} ms ${(ms / c).toFixed(2).padStart(7)} ${k}\n`,
+        );
     });
   }
   const t = await openTestApp(db, { logLevel: 'warn' });

@@ -484,7 +484,16 @@ export async function composeKernel(
       // Cited evidence: the journal's events, or events out's made from them (what an agent hears).
       evidence: {
         origins: async (ids) => {
-          const filed = await eventOrigins(db, ids);
+          const journal = await eventOrigins(db, ids);
+          const sites = new Map(
+            journal.size === 0 ? [] : (await connections.all()).map((c) => [c.id, c.site] as const),
+          );
+          const filed = new Map<string, { site: string; patientId?: string }>();
+          for (const [id, o] of journal) {
+            const site = sites.get(o.connectionId);
+            if (site !== undefined)
+              filed.set(id, { site, ...(o.patientId !== undefined ? { patientId: o.patientId } : {}) });
+          }
           const rest = ids.filter((id) => !filed.has(id));
           return rest.length === 0 ? filed : new Map([...filed, ...(await eventOutbox.origins(rest))]);
         },

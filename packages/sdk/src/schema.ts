@@ -7785,7 +7785,7 @@ export type paths = {
             dueAt?: string;
             /** @description why: at least one event id or resource reference */
             evidence: {
-              /** @description EHR event ids */
+              /** @description EHR event ids (the journal's, or the events-out event made from one): each must be filed at the draft's site and of its patient, else 400 naming its index (evidence/eventIds/<i>) */
               eventIds?: string[];
               /** @description a short machine code (default outside-draft), never PHI */
               reasonCode?: string;
@@ -9253,6 +9253,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9294,6 +9296,8 @@ export type paths = {
             | 'exports'
             | 'screenshots'
             | 'run-artefacts'
+            | 'event-dead-letters'
+            | 'events-out'
             | 'audit-log';
         };
         cookie?: never;
@@ -9356,6 +9360,8 @@ export type paths = {
                 | 'exports'
                 | 'screenshots'
                 | 'run-artefacts'
+                | 'event-dead-letters'
+                | 'events-out'
                 | 'audit-log';
               /** @description days kept; absent: kept without limit */
               periodDays?: number;
@@ -9394,6 +9400,8 @@ export type paths = {
             | 'exports'
             | 'screenshots'
             | 'run-artefacts'
+            | 'event-dead-letters'
+            | 'events-out'
             | 'audit-log';
         };
         cookie?: never;
@@ -9450,6 +9458,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9545,6 +9555,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description the per-run limit was reached: the next run deletes more */
                 more: boolean;

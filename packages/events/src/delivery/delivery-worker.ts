@@ -411,7 +411,9 @@ export class DeliveryWorker {
     const out: [Promise<unknown>, Prepared[]][] = [[Promise.resolve(), plain]];
     for (const group of groups.values()) {
       const { subscription, event, destination, purpose } = group[0] as Required<Prepared>;
-      const patients = [...new Set(group.flatMap((p) => (p.event?.patientId !== undefined ? [p.event.patientId] : [])))];
+      const patients = [
+        ...new Set(group.flatMap((p) => (p.event?.patientId !== undefined ? [p.event.patientId] : []))),
+      ];
       const audited = this.#audit.append({
         actor: subscription.actor,
         event: 'phi.export',
@@ -512,7 +514,7 @@ export class DeliveryWorker {
    */
   async #record(tx: Sql, done: readonly Outcome[]): Promise<void> {
     await tx.query(
-        `with rec as (
+      `with rec as (
            update events_deliveries d
               set status = u.status, attempts = d.attempts + 1, next_attempt_at = u.next_at, lease_until = null,
                   last_status = u.code, last_error = u.err,
@@ -530,16 +532,16 @@ export class DeliveryWorker {
                             and e.status = 'pending' and not e.head
                           order by e.position limit 1) x on true
           where p.id = x.id`,
-        [
-          this.#clock.now(),
-          done.map((o) => o.id),
-          done.map((o) => o.status),
-          done.map((o) => o.nextAt),
-          done.map((o) => o.code),
-          done.map((o) => o.error),
-          done.map((o) => JSON.stringify(o.entry)),
-        ],
-      );
+      [
+        this.#clock.now(),
+        done.map((o) => o.id),
+        done.map((o) => o.status),
+        done.map((o) => o.nextAt),
+        done.map((o) => o.code),
+        done.map((o) => o.error),
+        done.map((o) => JSON.stringify(o.entry)),
+      ],
+    );
   }
 
   /** A decision for the subscriber at a site, reused for `reuseMs`: the purpose when allowed, undefined when not. */
@@ -555,9 +557,7 @@ export class DeliveryWorker {
     if (kept === undefined || now >= kept.until) {
       // One decision in flight per key: concurrent sends share it (no herd on the grants).
       const ctx = { actor, sourceAddress: 'events-delivery', ...(workflow !== undefined ? { workflow } : {}) };
-      const purpose = this.#policy
-        .decide(ctx, action, { site })
-        .then((d) => (d.allowed ? d.purposeOfUse : undefined));
+      const purpose = this.#policy.decide(ctx, action, { site }).then((d) => (d.allowed ? d.purposeOfUse : undefined));
       purpose.catch(() => this.#decisions.delete(key));
       if (this.#decisions.size > 10_000) this.#decisions.clear();
       kept = { until: now + this.#o.reuseMs, purpose };

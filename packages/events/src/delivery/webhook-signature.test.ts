@@ -12,7 +12,11 @@ describe('WebhookSigner', () => {
     const body = JSON.stringify({ type: 'appointment.no-show', data: { id, note: 'é ✓' } });
     const signature = new WebhookSigner(secret).sign(id, at, body);
     assert.equal(signature, new Webhook(secret).sign(id, at, body));
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature };
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signature,
+    };
     assert.deepEqual(new Webhook(secret).verify(body, headers), JSON.parse(body));
     assert.throws(() => new Webhook(secret).verify(body.replace('é', 'e'), headers), /signature/i);
   });

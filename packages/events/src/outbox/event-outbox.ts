@@ -157,7 +157,9 @@ export class EventOutbox {
         where id = any($1::uuid[]) and source_key like 'ehr:%'`,
       [wanted],
     );
-    return new Map(rows.map((r) => [r.id, { site: r.site, ...(r.patient_id !== null ? { patientId: r.patient_id } : {}) }]));
+    return new Map(
+      rows.map((r) => [r.id, { site: r.site, ...(r.patient_id !== null ? { patientId: r.patient_id } : {}) }]),
+    );
   }
 
   /** Events after `afterPosition` up to `through`, oldest first, with their sealed part opened. */
