@@ -339,7 +339,15 @@ for (const target of storeTargets()) {
       ['plain', false],
     ] as const) {
       const sub = await setUp(t, receiver, path, baa);
-      const worker = t.kernel.events.delivery({ pollMs: 50, clock: systemClock });
+      let failures = 0;
+      const worker = t.kernel.events.delivery({
+        pollMs: 50,
+        clock: systemClock,
+        // A failed round is retried by the next; counted, so a run that needed retries says so.
+        onError: (e) => {
+          if (failures++ === 0) note(`${path}: a round failed (${(e as { code?: string }).code ?? String(e)})`);
+        },
+      });
       worker.start();
       note(`${path}: worker started`);
       rows.push([
@@ -355,6 +363,7 @@ for (const target of storeTargets()) {
         }, receiver),
       ]);
       await worker.stop();
+      if (failures > 0) note(`${path}: ${failures} failed rounds`);
       await t.kernel.events.subscriptions.unsubscribe(
         {
           actor: {
