@@ -24,7 +24,8 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { systemClock } from '@steward/core';
 import type { NewEvent } from '@steward/events';
-import { storeTargets } from '@steward/store/testing';
+import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { PostgresDatabase, type Sql } from '@steward/store';
 import { openTestApp, type TestApp } from '@steward/server/testing';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20_000);
@@ -246,14 +247,84 @@ async function bareThroughput(receiver: Receiver): Promise<number> {
   return rate;
 }
 
+// BENCH_STORE=PGlite or PostgreSQL runs only that store (to profile one of them).
+const only = process.env['BENCH_STORE']?.toLowerCase().replace('postgresql', 'postgres');
 for (const target of storeTargets()) {
+  if (only !== undefined && only !== '' && target.name !== only) continue;
   if (target.skip !== undefined) {
     console.log(`${target.name}: skipped (${target.skip})`);
     continue;
   }
   const receiver = new Receiver();
   await receiver.listen();
-  const t = await openTestApp(await target.open(), { logLevel: 'warn' });
+  // The server's pool (10 connections, as `PostgresDatabase.open` gives it), not the test harness's 4:
+  // the publisher's transactions queue on the outbox lock while holding a connection each.
+  const testDb = await target.open();
+  let db: TestDatabase = testDb;
+  if (testDb.url !== undefined) {
+    const pool = await PostgresDatabase.open({ url: testDb.url });
+    const url = testDb.url;
+    db = {
+      kind: pool.kind,
+      url,
+      query: (text, params) => pool.query(text, params),
+      exec: (text) => pool.exec(text),
+      transaction: (fn) => pool.transaction(fn),
+      close: async () => {
+        await pool.close();
+        await testDb.close();
+      },
+    };
+  }
+  const trace = new Map<string, [number, number]>();
+  if (process.env['BENCH_TRACE'] === '1') {
+    const tally = (k: string, ms: number): void => {
+      const v = trace.get(k) ?? [0, 0];
+      v[0]++;
+      v[1] += ms;
+      trace.set(k, v);
+    };
+    const q = db.query.bind(db);
+    const key = (text: string): string => text.replace(/\s+/g, ' ').trim().slice(0, 70);
+    (db as { query: unknown }).query = async (text: string, params?: readonly unknown[]) => {
+      const s = performance.now();
+      try {
+        return await q(text, params);
+      } finally {
+        tally(key(text), performance.now() - s);
+      }
+    };
+    const tr = db.transaction.bind(db);
+    (db as { transaction: unknown }).transaction = async (fn: (tx: Sql) => Promise<unknown>) => {
+      const s = performance.now();
+      let first = '';
+      try {
+        return await tr((tx) =>
+          fn({
+            ...tx,
+            query: async (text: string, params?: readonly unknown[]) => {
+              if (first === '') first = key(text);
+              const s2 = performance.now();
+              try {
+                return await tx.query(text, params);
+              } finally {
+                tally('  tx: ' + key(text), performance.now() - s2);
+              }
+            },
+          }),
+        );
+      } finally {
+        tally('TX ' + first, performance.now() - s);
+      }
+    };
+    process.on('exit', () => {
+      for (const [k, [c, ms]] of [...trace].sort((a, b) => b[1][1] - a[1][1]))
+        process.stderr.write(
+          `${String(c).padStart(7)} ${ms.toFixed(0).padStart(8)} ms ${(ms / c).toFixed(2).padStart(7)} ${k}\n`,
+        );
+    });
+  }
+  const t = await openTestApp(db, { logLevel: 'warn' });
   try {
     const note = (what: string): void => void process.stderr.write(`${target.name}: ${what}\n`);
     const bareRate = await bareThroughput(receiver);
@@ -268,7 +339,15 @@ for (const target of storeTargets()) {
       ['plain', false],
     ] as const) {
       const sub = await setUp(t, receiver, path, baa);
-      const worker = t.kernel.events.delivery({ pollMs: 50, clock: systemClock });
+      let failures = 0;
+      const worker = t.kernel.events.delivery({
+        pollMs: 50,
+        clock: systemClock,
+        // A failed round is retried by the next; counted, so a run that needed retries says so.
+        onError: (e) => {
+          if (failures++ === 0) note(`${path}: a round failed (${(e as { code?: string }).code ?? String(e)})`);
+        },
+      });
       worker.start();
       note(`${path}: worker started`);
       rows.push([
@@ -284,6 +363,7 @@ for (const target of storeTargets()) {
         }, receiver),
       ]);
       await worker.stop();
+      if (failures > 0) note(`${path}: ${failures} failed rounds`);
       await t.kernel.events.subscriptions.unsubscribe(
         {
           actor: {

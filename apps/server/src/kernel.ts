@@ -29,6 +29,7 @@ import {
   PolicyDecisionPoint,
   EhrJournal,
   EhrJournalRetention,
+  eventOrigins,
   LegalHolds,
   RecordStore,
   RetentionPolicies,
@@ -97,6 +98,8 @@ import { PatientIndex, PatientLabels, PatientReviews } from '@steward/clinic';
 import {
   DeliveryWorker,
   EventCapture,
+  EventDeadLetterRetention,
+  EventsOutRetention,
   EventOutbox,
   EventStream,
   EventSubscriptions,
@@ -476,7 +479,26 @@ export async function composeKernel(
     const extensions = options.extensions ?? [];
     // The built-in actions and each extension's: a type registered twice fails here, at start-up.
     const actions = builtinActions.with(extensions.flatMap((e) => e.actions ?? []));
-    const proposalDeps: ProposalDeps = { db, cipher, policy, grants, audit, clock, actions, patients };
+    const proposalDeps: ProposalDeps = {
+      ...{ db, cipher, policy, grants, audit, clock, actions, patients },
+      // Cited evidence: the journal's events, or events out's made from them (what an agent hears).
+      evidence: {
+        origins: async (ids) => {
+          const journal = await eventOrigins(db, ids);
+          const sites = new Map(
+            journal.size === 0 ? [] : (await connections.all()).map((c) => [c.id, c.site] as const),
+          );
+          const filed = new Map<string, { site: string; patientId?: string }>();
+          for (const [id, o] of journal) {
+            const site = sites.get(o.connectionId);
+            if (site !== undefined)
+              filed.set(id, { site, ...(o.patientId !== undefined ? { patientId: o.patientId } : {}) });
+          }
+          const rest = ids.filter((id) => !filed.has(id));
+          return rest.length === 0 ? filed : new Map([...filed, ...(await eventOutbox.origins(rest))]);
+        },
+      },
+    };
     // Embedded mode: messages go to the sealed local outbox (no SMS or email vendor with a BAA yet).
     const directory = new DirectoryService({
       db,
@@ -586,6 +608,9 @@ export async function composeKernel(
         // Automation runs' sealed screenshots and values (the runs, steps and audit entries stay).
         new RunScreenshotRetention(clock),
         new RunValueRetention(clock),
+        // Events out: what no subscription needs any more, and dead letters after their own period.
+        new EventsOutRetention(),
+        new EventDeadLetterRetention(),
       ]),
     };
     // Events out: the outbox filled from each connection's journal (read as the connection, audited

@@ -8,6 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@steward/core';
 import type { ProposalDraft, ProposalSummary } from '@steward/proposals';
 import { flowTargets } from '@steward/store/testing';
@@ -609,6 +610,53 @@ for (const target of flowTargets()) {
           opened.json<{ rationale?: string }>().rationale,
           'The patient missed the visit; a rebooking call is due.',
         );
+      });
+
+      it('checks each cited event: filed, at the draft site, of its patient; refuses the others by index', async () => {
+        const ingest = await principalWith(t.kernel, 'evidence-ingest', { role: 'integration', site: 'north' });
+        const patient = await t.kernel.patients.resolve(contextOf(ingest, 'evidence-ingest'), {
+          connectionId: CONNECTION,
+          site: 'north',
+          ehrId: 'p-7001',
+          identifiers: outsideIdentifiers,
+        });
+        const filed = (site: string, patientId: string) => ({
+          type: 'appointment.no-show',
+          site,
+          patientId,
+          occurredAt: new Date(),
+          sourceKey: `ehr:${randomUUID()}`,
+          references: {},
+          phi: { patient: { id: patientId, identifiers: [] } },
+        });
+        const [own, otherSite, otherPatient] = await t.kernel.events.outbox.publish(
+          [filed('north', patient), filed('south', patient), filed('north', randomUUID())],
+          t.clock.now(),
+        );
+        const draft = (eventIds: (string | undefined)[], key: string) => ({
+          ...outsideDraft('task.create', 'north', 'rebooking', key),
+          evidence: { eventIds, resources: ['Appointment/a-7001'], reasonCode: 'no-show' },
+        });
+        const refused = await t.app.inject({
+          method: 'POST',
+          url: '/proposals',
+          headers: bearer(agent),
+          payload: draft([own, randomUUID(), otherSite, otherPatient], 'evidence-1'),
+        });
+        assert.equal(refused.statusCode, 400, refused.body);
+        assert.deepEqual(
+          refused.json<{ details: { path: string }[] }>().details.map((d) => d.path),
+          ['evidence/eventIds/1', 'evidence/eventIds/2', 'evidence/eventIds/3'],
+          'unknown, another site, another patient: each named by its index, the cited own event passes',
+        );
+        for (const secret of [patient, 'MRN-7001']) assert.equal(refused.body.includes(secret), false);
+        const drafted = await t.app.inject({
+          method: 'POST',
+          url: '/proposals',
+          headers: bearer(agent),
+          payload: draft([own], 'evidence-2'),
+        });
+        assert.equal(drafted.statusCode, 201, drafted.body);
       });
 
       it('sets, lists and checks action types on grants through the admin API', async () => {

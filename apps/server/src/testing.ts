@@ -61,7 +61,13 @@ export interface TestApp {
 
 export async function openTestApp(
   db: TestDatabase,
-  options: { logLevel?: string; clock?: ManualClock; extensions?: readonly StewardExtension[] } = {},
+  options: {
+    logLevel?: string;
+    clock?: ManualClock;
+    extensions?: readonly StewardExtension[];
+    /** The event stream's heartbeat interval (ms), shortened to see one in a test. */
+    streamHeartbeatMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
   const logs = new LogCapture();
@@ -86,7 +92,12 @@ export async function openTestApp(
       ...(options.extensions !== undefined ? { extensions: options.extensions } : {}),
     },
   );
-  const app = await buildApp(kernel, testHttpConfig, logger);
+  const app = await buildApp(
+    kernel,
+    testHttpConfig,
+    logger,
+    options.streamHeartbeatMs !== undefined ? { streamHeartbeatMs: options.streamHeartbeatMs } : {},
+  );
   return {
     kernel,
     db,

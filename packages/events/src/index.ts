@@ -24,4 +24,5 @@ export type {
 export { DeliveryWorker } from './delivery/delivery-worker.js';
 export type { DeliveryOptions } from './delivery/delivery-worker.js';
 export { EventStream } from './stream/event-stream.js';
+export { EventDeadLetterRetention, EventsOutRetention } from './retention/events-retention.js';
 export type { StreamItem, StreamRequest } from './stream/event-stream.js';

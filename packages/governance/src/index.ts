@@ -149,7 +149,14 @@ export type {
   AccessScope,
   SiteCheck,
 } from './policy/index.js';
-export { RecordStore, EhrJournal, EhrJournalRetention, eventPatients, patientEventIds } from './records/index.js';
+export {
+  RecordStore,
+  EhrJournal,
+  EhrJournalRetention,
+  eventOrigins,
+  eventPatients,
+  patientEventIds,
+} from './records/index.js';
 export type {
   StoredRecord,
   NewRecord,

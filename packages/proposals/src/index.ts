@@ -73,6 +73,7 @@ export type {
   QueuePage,
   ApprovalPolicyInput,
   ApprovalPolicy,
+  EvidenceEvents,
   ProposalDeps,
 } from './review/index.js';
 export { ProposalApplier, EhrStateReader, InMemoryEhr, reviewablePatient } from './commit/index.js';

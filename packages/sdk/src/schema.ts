@@ -8092,7 +8092,7 @@ export type paths = {
             dueAt?: string;
             /** @description why: at least one event id or resource reference */
             evidence: {
-              /** @description EHR event ids */
+              /** @description EHR event ids (the journal's, or the events-out event made from one): each must be filed at the draft's site and of its patient, else 400 naming its index (evidence/eventIds/<i>) */
               eventIds?: string[];
               /** @description a short machine code (default outside-draft), never PHI */
               reasonCode?: string;
@@ -9560,6 +9560,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9601,6 +9603,8 @@ export type paths = {
             | 'exports'
             | 'screenshots'
             | 'run-artefacts'
+            | 'event-dead-letters'
+            | 'events-out'
             | 'audit-log';
         };
         cookie?: never;
@@ -9663,6 +9667,8 @@ export type paths = {
                 | 'exports'
                 | 'screenshots'
                 | 'run-artefacts'
+                | 'event-dead-letters'
+                | 'events-out'
                 | 'audit-log';
               /** @description days kept; absent: kept without limit */
               periodDays?: number;
@@ -9701,6 +9707,8 @@ export type paths = {
             | 'exports'
             | 'screenshots'
             | 'run-artefacts'
+            | 'event-dead-letters'
+            | 'events-out'
             | 'audit-log';
         };
         cookie?: never;
@@ -9757,6 +9765,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9852,6 +9862,8 @@ export type paths = {
                   | 'exports'
                   | 'screenshots'
                   | 'run-artefacts'
+                  | 'event-dead-letters'
+                  | 'events-out'
                   | 'audit-log';
                 /** @description the per-run limit was reached: the next run deletes more */
                 more: boolean;

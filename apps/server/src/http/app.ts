@@ -64,6 +64,8 @@ export interface AppParts {
   readonly demo?: boolean;
   /** STEWARD_PUBLIC_URL: how clients reach Steward (the SMART token endpoint's `aud`). */
   readonly publicUrl?: string;
+  /** How often an idle event stream sends its heartbeat comment (ms). Default 15,000 (tests shorten it). */
+  readonly streamHeartbeatMs?: number;
 }
 
 export async function buildApp(
@@ -195,7 +197,7 @@ export async function buildApp(
     ...(parts.publicUrl !== undefined ? { publicUrl: parts.publicUrl } : {}),
   });
   aiRoutes(app, kernel);
-  eventRoutes(app, kernel);
+  eventRoutes(app, kernel, parts.streamHeartbeatMs !== undefined ? { heartbeatMs: parts.streamHeartbeatMs } : {});
   await consoleRoutes(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   await app.ready();

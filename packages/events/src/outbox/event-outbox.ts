@@ -16,7 +16,8 @@ import type { EventPhi, EventReferences, NewEvent, StewardEvent } from '../model
 /** The advisory lock every outbox insert holds to its commit ("events" in ASCII, plus 47). */
 const OUTBOX_LOCK = 0x6576656e7473 + 47;
 
-interface OutboxRow {
+/** An outbox row as read (the delivery claim reads it joined to its deliveries). */
+export interface OutboxRow {
   position: string | number;
   id: string;
   type: string;
@@ -144,6 +145,23 @@ export class EventOutbox {
     return rows[0] === undefined ? undefined : Number(rows[0].position);
   }
 
+  /**
+   * The site and Steward patient of each event made from an EHR journal event (`ehr:` source), by
+   * event id; other and unknown ids are left out. Ids and codes only, nothing opened.
+   */
+  async origins(ids: readonly string[]): Promise<ReadonlyMap<string, { site: string; patientId?: string }>> {
+    const wanted = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; site: string; patient_id: string | null }>(
+      `select id::text as id, site, patient_id::text as patient_id from events_outbox
+        where id = any($1::uuid[]) and source_key like 'ehr:%'`,
+      [wanted],
+    );
+    return new Map(
+      rows.map((r) => [r.id, { site: r.site, ...(r.patient_id !== null ? { patientId: r.patient_id } : {}) }]),
+    );
+  }
+
   /** Events after `afterPosition` up to `through`, oldest first, with their sealed part opened. */
   async read(
     afterPosition: number,
@@ -185,8 +203,9 @@ export class EventOutbox {
   async heads(
     afterPosition: number,
     limit: number,
+    sql: Sql = this.db,
   ): Promise<{ position: number; id: string; type: string; site: string; patientId: string | null }[]> {
-    const { rows } = await this.db.query<{
+    const { rows } = await sql.query<{
       position: string;
       id: string;
       type: string;
@@ -205,9 +224,15 @@ export class EventOutbox {
     }));
   }
 
-  private toEvent(r: OutboxRow): StewardEvent {
+  /**
+   * A row read elsewhere, as an event. `open: false` leaves the sealed part shut (a references-only
+   * delivery has no use for it): the event's `phi` is then empty, and must not be sent.
+   */
+  toEvent(r: OutboxRow, open = true): StewardEvent {
     if (r.data_enc === null) throw new UnexpectedError('an outbox row has no sealed part');
-    const phi = JSON.parse(this.cipher.decrypt(r.data_enc, `events_outbox:${r.id}`).toString('utf8')) as EventPhi;
+    const phi = open
+      ? (JSON.parse(this.cipher.decrypt(r.data_enc, `events_outbox:${r.id}`).toString('utf8')) as EventPhi)
+      : { patient: { id: null, identifiers: [] } };
     return {
       id: r.id,
       position: Number(r.position),

@@ -252,20 +252,35 @@ export class EventSubscriptions {
     }));
   }
 
-  /** Puts one of the caller's dead letters back to be delivered now, with a fresh count of attempts. */
+  /**
+   * Puts one of the caller's dead letters back to be delivered now, with a fresh count of attempts.
+   * It is sent at once when its patient has nothing else pending for the subscription, else after
+   * what is pending (the head-of-line flag moves only with the subscription's row locked).
+   */
   async replay(ctx: RequestContext, deliveryId: string): Promise<void> {
     await this.assertSubscriber(ctx);
-    const { rowCount } = uuid.test(deliveryId)
-      ? await this.#d.db.query(
-          `update events_deliveries d set status = 'pending', attempts = 0, next_attempt_at = $3, lease_until = null,
-                  updated_at = $3
-             from events_subscriptions s
-            where d.id = $1 and d.status = 'dead' and s.id = d.subscription_id and s.account_id = $2
-              and s.deleted_at is null`,
-          [deliveryId, ctx.actor.id, this.#clock.now()],
-        )
-      : { rowCount: 0 };
-    if (rowCount === 0) throw new NotFoundError('dead letter');
+    const replayed = uuid.test(deliveryId)
+      ? await this.#d.db.transaction(async (tx) => {
+          const { rows } = await tx.query<{ subscription_id: string }>(
+            `select s.id as subscription_id from events_deliveries d join events_subscriptions s on s.id = d.subscription_id
+              where d.id = $1 and d.status = 'dead' and s.account_id = $2 and s.deleted_at is null
+                for update of s`,
+            [deliveryId, ctx.actor.id],
+          );
+          if (rows[0] === undefined) return 0;
+          const { rowCount } = await tx.query(
+            `update events_deliveries d set status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = null,
+                    updated_at = $2,
+                    head = not exists (select 1 from events_deliveries e
+                                        where e.subscription_id = d.subscription_id and e.order_key = d.order_key
+                                          and e.status = 'pending' and e.head)
+              where d.id = $1 and d.status = 'dead'`,
+            [deliveryId, this.#clock.now()],
+          );
+          return rowCount;
+        })
+      : 0;
+    if (replayed === 0) throw new NotFoundError('dead letter');
   }
 
   /** Every live subscription, secrets opened: the delivery worker's. */

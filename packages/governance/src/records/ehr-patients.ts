@@ -96,3 +96,29 @@ export async function patientEventIds(
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * Where each filed event came from: its connection and the Steward patient it resolved to, by
+ * event id (unknown ids left out). Ids only, no PHI read: what a draft's cited evidence is checked
+ * against (the caller finds the connection's site).
+ */
+export async function eventOrigins(
+  db: Sql,
+  eventIds: readonly string[],
+): Promise<ReadonlyMap<string, { readonly connectionId: string; readonly patientId?: string }>> {
+  const ids = [...new Set(eventIds)].filter((id) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  );
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; connection_id: string; patient_id: string | null }>(
+    `select id::text as id, connection_id::text as connection_id, patient_id::text as patient_id
+       from ehr_events where id = any($1::uuid[])`,
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { connectionId: r.connection_id, ...(r.patient_id !== null ? { patientId: r.patient_id } : {}) },
+    ]),
+  );
+}

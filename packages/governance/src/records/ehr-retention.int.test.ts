@@ -151,6 +151,8 @@ for (const target of storeTargets()) {
           ['exports', 'no-policy'],
           ['screenshots', 'no-policy'],
           ['run-artefacts', 'no-policy'],
+          ['event-dead-letters', 'no-policy'],
+          ['events-out', 'no-policy'],
           ['audit-log', 'never-purged'],
         ],
       );

@@ -4,7 +4,7 @@ export type { StoredRecord, NewRecord, TransactionalAudit } from './record-store
 export { EhrJournal } from './ehr-journal.js';
 export type { JournalConnection } from './ehr-journal.js';
 export { EhrJournalRetention } from './ehr-retention.js';
-export { eventPatients, patientEventIds } from './ehr-patients.js';
+export { eventOrigins, eventPatients, patientEventIds } from './ehr-patients.js';
 export type { EhrRetentionOptions } from './ehr-retention.js';
 export type {
   PatientLookup,

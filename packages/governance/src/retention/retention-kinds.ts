@@ -19,6 +19,13 @@ export const retentionKinds = [
   'screenshots',
   /** Run artefacts of automation: the sealed values runs entered or read (the steps themselves stay). */
   'run-artefacts',
+  /** Webhook dead letters neither replayed nor delivered (usually kept longer than `events-out`). */
+  'event-dead-letters',
+  /**
+   * Events out: delivered webhook rows, and outbox events no subscription still needs (purged after
+   * `event-dead-letters` in a run, so an event whose dead letter just went goes in the same run).
+   */
+  'events-out',
   /** The audit log: kept at least six years and never purged by the application (see `auditFloorDays`). */
   'audit-log',
 ] as const;

@@ -7,7 +7,7 @@ export type { DrafterQuery, DrafterPage } from './outside-drafts.js';
 export { MAX_RATIONALE } from './draft-check.js';
 export type { ApprovalPolicyInput, ApprovalPolicy } from './approval-policies.js';
 export { actionsOf, actorOf, clockOf, patientIdsOf, proposalEntry } from './review-context.js';
-export type { ProposalDeps, SealedBody } from './review-context.js';
+export type { EvidenceEvents, ProposalDeps, SealedBody } from './review-context.js';
 export { unsentable } from '../actions/index.js';
 export { allowedActionsOf, refusalOf, viewerRights } from './allowed-actions.js';
 export type { Refusal, ViewerRights } from './allowed-actions.js';

@@ -91,6 +91,7 @@ export class OutsideDrafts {
       )
     )
       problems.push({ path: 'payload', message: "no reference to a patient other than the draft's patient" });
+    if (problems.length === 0) problems.push(...(await this.evidenceProblems(input)));
     if (problems.length > 0) throw new ValidationError('the proposal is not valid', problems);
     const key = outsideKeyOf(ctx.actor.id, input.draftKey);
     const { proposal, created } = await this.desk.draftFiled(
@@ -164,6 +165,36 @@ export class OutsideDrafts {
     });
     const last = page.at(-1);
     return { items, next: rows.length > limit && last !== undefined ? DrafterCursor.encode(last) : undefined };
+  }
+
+  /**
+   * Each cited event must be filed (in the EHR journal, or events out made from it), at the draft's
+   * site, and of the draft's patient when both are known. One problem per index, the same words
+   * whether the event is missing or another site's or patient's (nothing learnt about others' events,
+   * and nothing of the event echoed).
+   */
+  private async evidenceProblems(input: OutsideDraft): Promise<{ path: string; message: string }[]> {
+    const ids = input.evidence.eventIds;
+    if (ids.length === 0 || this.deps.evidence === undefined) return [];
+    const origins = await this.deps.evidence.origins(ids);
+    const patient =
+      input.patient.stewardId ??
+      (await this.deps.patients?.patientIdOf({
+        connectionId: input.connectionId ?? '',
+        site: input.site,
+        ...(input.connectionId !== undefined ? { ehrId: input.patient.ehrId } : {}),
+        identifiers: input.patient.identifiers,
+      }));
+    return ids.flatMap((id, i) => {
+      const o = origins.get(id);
+      const fits =
+        o !== undefined &&
+        o.site === input.site &&
+        (o.patientId === undefined || (patient !== undefined && o.patientId === patient));
+      return fits
+        ? []
+        : [{ path: `evidence/eventIds/${i}`, message: "not a filed event of this draft's site and patient" }];
+    });
   }
 
   /** Whether the drafting account may still draft this proposal's action type at its site, in its workflow. */

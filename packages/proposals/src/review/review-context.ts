@@ -30,6 +30,16 @@ export interface ProposalDeps {
    * carry `patient.stewardId` name a patient.
    */
   readonly patients?: PatientLookup;
+  /**
+   * Where the events a draft cites come from (site, Steward patient), by id: an outside draft's
+   * `evidence.eventIds` must each be an event of its site and patient. Without: not checked.
+   */
+  readonly evidence?: EvidenceEvents;
+}
+
+/** Looks up cited events (the EHR journal's, or events out's made from them); unknown ids are left out. */
+export interface EvidenceEvents {
+  origins(ids: readonly string[]): Promise<ReadonlyMap<string, { readonly site: string; readonly patientId?: string }>>;
 }
 
 export function clockOf(deps: ProposalDeps): Clock {

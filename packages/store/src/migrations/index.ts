@@ -35,6 +35,7 @@ import { sql as automationCredentials } from './044-automation-credentials.js';
 import { sql as grantActionTypes } from './045-grant-action-types.js';
 import { sql as proposalOutsideDrafts } from './046-proposal-outside-drafts.js';
 import { sql as eventsOut } from './047-events-out.js';
+import { sql as eventsDeliveryHeads } from './048-events-delivery-heads.js';
 import { sql as smartBackendClients } from './050-smart-backend-clients.js';
 import { sql as patientContactLinks } from './051-patient-contact-links.js';
 import { sql as automationScreenshotType } from './053-automation-screenshot-type.js';
@@ -83,6 +84,7 @@ export const migrations: readonly Migration[] = [
   { version: 45, name: 'grant-action-types', sql: grantActionTypes },
   { version: 46, name: 'proposal-outside-drafts', sql: proposalOutsideDrafts },
   { version: 47, name: 'events-out', sql: eventsOut },
+  { version: 48, name: 'events-delivery-heads', sql: eventsDeliveryHeads },
   { version: 50, name: 'smart-backend-clients', sql: smartBackendClients },
   { version: 51, name: 'patient-contact-links', sql: patientContactLinks },
   { version: 53, name: 'automation-screenshot-type', sql: automationScreenshotType },

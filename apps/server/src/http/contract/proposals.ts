@@ -60,7 +60,14 @@ export const draftBody = (actions: ActionRegistry) =>
     ),
     evidence: Strict(
       {
-        eventIds: Type.Optional(Type.Array(Uuid, { maxItems: 100, uniqueItems: true, description: 'EHR event ids' })),
+        eventIds: Type.Optional(
+          Type.Array(Uuid, {
+            maxItems: 100,
+            uniqueItems: true,
+            description:
+              "EHR event ids (the journal's, or the events-out event made from one): each must be filed at the draft's site and of its patient, else 400 naming its index (evidence/eventIds/<i>)",
+          }),
+        ),
         resources: Type.Optional(
           Type.Array(Type.String({ pattern: reference }), {
             maxItems: 100,

@@ -6,7 +6,9 @@
  * tampered body or signature fails verification; another site's subscriber gets nothing of this
  * site; retries after 500s then succeed, every attempt recorded; after N attempts a dead letter,
  * which replay delivers; one patient's later event waits behind its stuck earlier one while another
- * patient's passes; the stream resumed from an event id delivers exactly the later events.
+ * patient's passes; the stream resumed from an event id delivers exactly the later events, and an
+ * idle stream sends its heartbeat; retention purges delivered rows and events no subscription needs
+ * after their period, dead letters after theirs, each run audited.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,7 +138,7 @@ for (const target of flowTargets()) {
     };
 
     before(async () => {
-      t = await openTestApp(await target.open());
+      t = await openTestApp(await target.open(), { streamHeartbeatMs: 40 });
       receiver = new Receiver();
       await receiver.listen();
       await t.kernel.egress.register(system, {
@@ -478,6 +480,73 @@ for (const target of flowTargets()) {
       );
       const unknown = await fetch(`${base}/events/stream?after=${randomUUID()}`, { headers: bearer(north) });
       assert.equal(unknown.status, 404);
+
+      // An idle stream (nothing after d) still sends its heartbeat comment (40 ms in this test, 15 s by default).
+      const idle = new AbortController();
+      const quiet = await fetch(`${base}/events/stream?after=${d!}`, { headers: bearer(north), signal: idle.signal });
+      const reader = (quiet.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const deadline = Date.now() + 5_000;
+      while (!text.includes(': heartbeat\n\n') && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      idle.abort();
+      assert.ok(text.includes(': heartbeat\n\n'), 'a heartbeat comment on an idle stream');
+      assert.equal(text.includes('id: '), false, 'and no event');
+    });
+
+    it('purges delivered rows and unneeded events after their period, dead letters after theirs, audited', async () => {
+      const sub = await subscribe(north, `${receiver.url}/baa/retention`);
+      const [ok, bad] = await publish([
+        noShow('north', randomUUID(), 'appt-k1'),
+        noShow('north', randomUUID(), 'appt-k2'),
+      ]);
+      receiver.answer = (path, id) => (path === '/baa/retention' && id === bad ? 503 : 200);
+      await drain(4);
+      receiver.answer = () => 200;
+      const statuses = async () =>
+        (
+          await t.db.query<{ event_id: string; status: string }>(
+            'select event_id, status from events_deliveries where event_id = any($1::uuid[]) order by status',
+            [[ok, bad]],
+          )
+        ).rows.map((r) => [r.event_id, r.status]);
+      assert.deepEqual(await statuses(), [
+        [bad, 'dead'],
+        [ok, 'delivered'],
+      ]);
+      const officer = await principalWith(t.kernel, 'events-officer', { role: 'compliance_officer' });
+      const ctx = {
+        actor: { kind: 'user', id: officer.id, name: 'events-officer', authMethod: 'api-token' },
+      } as const;
+      await t.kernel.retention.policies.set(ctx, 'events-out', 30);
+      await t.kernel.retention.policies.set(ctx, 'event-dead-letters', 90);
+      const kinds = (r: { kinds: readonly { kind: string; deleted: number }[] }) =>
+        Object.fromEntries(r.kinds.filter((k) => k.kind.startsWith('event')).map((k) => [k.kind, k.deleted]));
+
+      assert.deepEqual(kinds(await t.kernel.retention.purge.run(ctx)), { 'event-dead-letters': 0, 'events-out': 0 });
+      t.clock.advance(31 * 86_400_000);
+      const first = kinds(await t.kernel.retention.purge.run(ctx));
+      assert.ok((first['events-out'] ?? 0) >= 2, 'the delivered row and its event');
+      assert.equal(first['event-dead-letters'], 0);
+      assert.deepEqual(await statuses(), [[bad, 'dead']], 'the dead letter stays');
+      assert.equal(await t.kernel.events.outbox.positionOf(ok!), undefined, 'the delivered event is gone');
+      assert.notEqual(await t.kernel.events.outbox.positionOf(bad!), undefined, "the dead letter's event stays");
+
+      t.clock.advance(60 * 86_400_000);
+      const second = kinds(await t.kernel.retention.purge.run(ctx));
+      assert.ok((second['event-dead-letters'] ?? 0) >= 1 && (second['events-out'] ?? 0) >= 1);
+      assert.deepEqual(await statuses(), []);
+      assert.equal(await t.kernel.events.outbox.positionOf(bad!), undefined);
+      await t.kernel.audit.flush();
+      const { rows } = await t.db.query<{ entry: string }>(
+        `select entry from audit_log where event = 'retention.purged' and entry like '%events-out%'`,
+      );
+      assert.equal(rows.length, 3, 'each run audited with its counts');
+      assert.ok(sub.subscription.id, '(the subscription stays: the tokens have expired by now)');
     });
   });
 }

@@ -24,7 +24,12 @@ import { typed } from '../typed.js';
 /** How often an idle stream sends a comment line, so proxies and clients know it is alive. */
 export const heartbeatMs = 15_000;
 
-export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  kernel: Pick<Kernel, 'events'>,
+  options: { readonly heartbeatMs?: number } = {},
+): void {
+  const every = options.heartbeatMs ?? heartbeatMs;
   const api = typed(app);
   const { subscriptions, stream } = kernel.events;
   const open = new Set<AbortController>();
@@ -159,7 +164,7 @@ export function eventRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'events'>
       request.raw.on('close', stop);
       raw.on('close', stop);
       raw.on('error', stop);
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), heartbeatMs);
+      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), every);
       try {
         for await (const item of stream.follow(ctx, position, wanted, controller.signal)) {
           const more = raw.write(`id: ${item.id}\nevent: ${item.type}\ndata: ${JSON.stringify(item.payload)}\n\n`);
