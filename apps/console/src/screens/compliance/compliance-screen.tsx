@@ -199,8 +199,16 @@ function Reads({ entries }: { readonly entries: readonly AuditEntry[] }): ReactN
             <td>
               {x.patientIds.length === 0
                 ? '—'
-                : // One label per patient id, in order (a merged patient's label names the survivor).
-                  x.patientIds.map((p, i) => <div key={p}>{patientLine(x.patients?.[i] ?? { id: p })}</div>)}
+                : // One line per patient, in order: the ids of a merged patient's records all name the
+                  // survivor, so they are one line that says how many records it covers.
+                  onePerPatient(x.patientIds.map((p, i) => ({ asked: p, label: x.patients?.[i] ?? { id: p } }))).map(
+                    ({ label, records }) => (
+                      <div key={label.id}>
+                        {patientLine(label)}
+                        {records > 1 && <span className="muted"> · {records} merged records</span>}
+                      </div>
+                    ),
+                  )}
             </td>
             <td>
               {x.entity !== undefined ? `${humanize(x.entity.kind)}${x.entity.id === '*' ? ' (list)' : ''}` : '—'}
@@ -223,4 +231,20 @@ function accessLabel(event: string): string {
 function reasonLabel(reason: string): string {
   const shown = /^[a-z_]+:(\d+)$/.exec(reason);
   return shown !== null ? `${shown[1]} shown` : reason;
+}
+
+/**
+ * Each patient once, in order, with how many of their records (a merged patient's ids, each naming
+ * the survivor) the entry named; an id named twice counts once.
+ */
+function onePerPatient<T extends { readonly id: string }>(
+  named: readonly { readonly asked: string; readonly label: T }[],
+): { label: T; records: number }[] {
+  const byId = new Map<string, { label: T; records: Set<string> }>();
+  for (const { asked, label } of named) {
+    const seen = byId.get(label.id);
+    if (seen !== undefined) seen.records.add(asked);
+    else byId.set(label.id, { label, records: new Set([asked]) });
+  }
+  return [...byId.values()].map(({ label, records }) => ({ label, records: records.size }));
 }
