@@ -169,7 +169,9 @@ export class OutsideDrafts {
 
   /**
    * Each cited event must be filed (in the EHR journal, or events out made from it), at the draft's
-   * site, and of the draft's patient when both are known. One problem per index, the same words
+   * site, and of the draft's patient when both are known. A draft's patient Steward cannot place
+   * (a connection whose EHR ids the index has not seen, as a screens connection over the same EHR
+   * as the FHIR one the event came by) is checked by site alone: the reviewer sees the evidence. One problem per index, the same words
    * whether the event is missing or another site's or patient's (nothing learnt about others' events,
    * and nothing of the event echoed).
    */
@@ -190,7 +192,7 @@ export class OutsideDrafts {
       const fits =
         o !== undefined &&
         o.site === input.site &&
-        (o.patientId === undefined || (patient !== undefined && o.patientId === patient));
+        (o.patientId === undefined || patient === undefined || o.patientId === patient);
       return fits
         ? []
         : [{ path: `evidence/eventIds/${i}`, message: "not a filed event of this draft's site and patient" }];
