@@ -84,8 +84,9 @@ export function storeTargets(): StoreTarget[] {
 /**
  * The one store a flow test runs on. Store tests (SQL, value shapes, durability, concurrency: the
  * packages' own `*.int.test.ts`) run on both stores through `storeTargets`; a flow test (HTTP routes,
- * scenarios against the sandbox EHR, the CLI, the examples: behaviour above the store, whose SQL
- * those store tests already run on both) runs on one per run, which halves its cost (PGlite's
+ * scenarios against the sandbox EHR, the CLI, the examples, and a proof at scale such as the contact
+ * migration's 32,000 notes: behaviour above the store, whose SQL store tests already run on both)
+ * runs on one per run, which halves its cost (PGlite's
  * WebAssembly was half of a sandbox scenario's CPU). The store is PostgreSQL when the run has one
  * (production's store, and the one with real concurrent connections), PGlite otherwise;
  * STEWARD_TEST_FLOW_STORE=pglite|postgres|both chooses (CI runs the flows on PostgreSQL under Node 24
