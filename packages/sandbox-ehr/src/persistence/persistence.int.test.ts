@@ -119,7 +119,10 @@ describe('sandbox data across restarts', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const until = async (n: number): Promise<void> => {
-      for (let i = 0; i < 200 && received.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      // A deadline, not a count of polls: on a loaded CI machine the restarted server's handshake
+      // has taken more than 2 s to arrive.
+      const deadline = Date.now() + 15_000;
+      while (received.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       assert.ok(received.length >= n, `${received.length} notifications, wanted ${n}`);
     };
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-ehr-subs-'));
