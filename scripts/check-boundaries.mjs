@@ -35,6 +35,7 @@ const appRooms = down(
   'packages/workflows',
   'packages/relationships',
   'packages/events',
+  'packages/intake',
 );
 
 /**
@@ -106,6 +107,17 @@ export const layering = {
   'packages/relationships': ['packages/core', 'packages/store', 'packages/governance', 'packages/clinic'],
   // Events out (issue 18): the outbox, webhooks and the stream, over the journal and proposals' outcomes.
   'packages/events': ['packages/core', 'packages/store', 'packages/governance', 'packages/proposals'],
+  // Intake (issue 19): documents read, sorted, matched, checked, then filed through proposals and
+  // handed to people through the workflows' handoffs.
+  'packages/intake': [
+    'packages/core',
+    'packages/store',
+    'packages/governance',
+    'packages/clinic',
+    'packages/ehr',
+    'packages/proposals',
+    'packages/workflows',
+  ],
   // The server serves the console's built files: it may ask the console package where they are.
   'apps/server': [...appRooms, 'apps/console'],
   'apps/cli': [...appRooms, 'apps/server'],
@@ -146,6 +158,7 @@ const packageRoom = {
   '@steward/workflows': 'packages/workflows',
   '@steward/relationships': 'packages/relationships',
   '@steward/events': 'packages/events',
+  '@steward/intake': 'packages/intake',
   '@steward/sdk': 'packages/sdk',
   '@steward/server': 'apps/server',
   '@steward/cli': 'apps/cli',
