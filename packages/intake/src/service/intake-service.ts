@@ -20,7 +20,7 @@ import {
   type RequestContext,
 } from '@steward/core';
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
-import { documentTypes, type DocumentType, type ReadResult } from '../model/intake-model.js';
+import { documentTypes, type Completeness, type DocumentType, type ReadResult } from '../model/intake-model.js';
 import type { ArrivingFile } from '../arrival/arrival-file.js';
 import {
   IntakeRows,
@@ -340,7 +340,7 @@ export class IntakeService {
         `the document is ${row.state}: only a document waiting to be sorted or matched is sorted`,
       );
     const t = type as DocumentType;
-    const judged = t !== row.best_type && this.deps.judge !== undefined ? await this.#judge(row, t) : undefined;
+    const judged = t !== row.best_type && this.deps.judge !== undefined ? this.#judge(row, t) : undefined;
     await this.#change(
       ctx,
       row,
@@ -418,7 +418,9 @@ export class IntakeService {
     const problems: { path: string; message: string }[] = [];
     if (
       !Array.isArray(input.autoFileTypes) ||
-      !input.autoFileTypes.every((t) => (documentTypes as readonly string[]).includes(t))
+      !(input.autoFileTypes as readonly unknown[]).every(
+        (t) => typeof t === 'string' && (documentTypes as readonly string[]).includes(t),
+      )
     )
       problems.push({ path: 'autoFileTypes', message: `document types: ${documentTypes.join(', ')}` });
     if (typeof input.confidenceFloor !== 'number' || !(input.confidenceFloor >= 0.5 && input.confidenceFloor <= 1))
@@ -466,7 +468,7 @@ export class IntakeService {
     return this.#rows;
   }
 
-  async #judge(row: DocumentRow, type: DocumentType) {
+  #judge(row: DocumentRow, type: DocumentType): Completeness | undefined {
     const judge = this.deps.judge;
     if (judge === undefined) return undefined;
     const fields = this.#rows.openFields(row);
