@@ -260,6 +260,8 @@ export interface Kernel {
   readonly intake: IntakeService;
   /** Fax and e-mail providers' signed webhooks into intake. */
   readonly intakeWebhooks: IntakeWebhooks;
+  /** Intake's own account (what brings files from a watched folder and routes what was read). */
+  readonly intakeContext: () => Promise<RequestContext>;
   /**
    * Reads of a screens connection's screens (a day's schedule, task lists) into the inbound journal
    * as normalised events, the browser started on first use (ADR 0016; the server polls them).
@@ -786,6 +788,7 @@ export async function composeKernel(
       automationRuns,
       intake,
       intakeWebhooks,
+      intakeContext,
       screenReads: {
         read: async (connectionId, readId, day) => (await screens.reads()).read(connectionId, readId, day),
       },

@@ -13,6 +13,8 @@ import { InMemoryHandoffs } from '../filing/handoff-sink.js';
 import { patientIndexCandidates } from '../matching/patient-match.js';
 import { checkArrivingFile } from '../arrival/arrival-file.js';
 import { mdmDocument } from '../arrival/hl7-mdm.js';
+import { fhirDocument } from '../arrival/fhir-document.js';
+import { IntakeRetention } from '../store/intake-retention.js';
 import { WatchedFolder } from '../arrival/watched-folder.js';
 import { IntakeWebhooks } from '../arrival/webhook-sources.js';
 import { signWebhook } from '../arrival/webhook-signature.js';
@@ -317,6 +319,45 @@ for (const target of storeTargets()) {
       const arrival = await intake.receive(desk, { site: 'north', source: 'hl7-mdm', file });
       assert.equal(arrival.documents[0]?.state, 'proposed-for-filing');
       assert.throws(() => mdmDocument(raw.replace('Base64', 'A')), { code: 'VALIDATION_FAILED' });
+    });
+
+    it('takes a document from a FHIR DocumentReference with inline data, and refuses one only by url', async () => {
+      const bytes = pdf('fhir');
+      reader.script(bytes, result(doc({ type: 'consent', bestType: 'consent' })));
+      const file = fhirDocument({
+        resourceType: 'DocumentReference',
+        id: 'dr-7',
+        status: 'current',
+        content: [{ attachment: { contentType: 'application/pdf', data: bytes.toString('base64') } }],
+      });
+      assert.equal(file.reference, 'DocumentReference/dr-7');
+      const arrival = await intake.receive(desk, { site: 'north', source: 'fhir', file });
+      assert.equal(arrival.outcome, 'accepted');
+      assert.throws(
+        () => fhirDocument({ resourceType: 'DocumentReference', content: [{ attachment: { url: 'Binary/1' } }] }),
+        (e: { details: { path: string; message: string }[] }) =>
+          e.details[0]?.path === 'content/0/attachment/data' && /not fetched/.test(e.details[0].message),
+      );
+    });
+
+    it('clears expired content by retention, keeping what a legal hold names and what arrived', async () => {
+      const purger = new IntakeRetention();
+      const count = await db.transaction((tx) =>
+        purger.purge(tx, { before: new Date(Date.now() + 60_000), held: [{ stewardId: ana }], limit: 1000 }),
+      );
+      assert.ok(count.deleted > 0);
+      assert.ok(count.kept > 0, 'files naming the held patient are kept');
+      const { rows } = await db.query<{ purged: number; kept: number }>(
+        `select count(*) filter (where purged_at is not null)::int as purged,
+                count(*) filter (where purged_at is null and content_enc is not null)::int as kept from intake_files`,
+      );
+      assert.equal(rows[0]?.purged, count.deleted);
+      const [twin] = (await intake.list(desk, { site: 'north', state: ['proposed-for-filing'] })).items.filter(
+        (i) => i.patient?.id === twinA,
+      );
+      await assert.rejects(intake.pageImage(desk, twin?.id ?? '', 0), { code: 'INTAKE_PURGED' });
+      const { rows: arrivals } = await db.query<{ n: number }>('select count(*)::int as n from intake_arrivals');
+      assert.ok((arrivals[0]?.n ?? 0) > 0, 'arrivals stay');
     });
 
     it('refuses a webhook with a bad signature and accepts a signed one', async () => {
