@@ -7354,6 +7354,127 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/intake/documents/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Takes a document on again after its routing stopped on an error (intake.work, audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/intake/documents/{id}/sort': {
     parameters: {
       query?: never;

@@ -39,9 +39,42 @@ export class IntakePipeline {
     for (let step = 0; step < 4; step++) {
       const row = await this.rows.document(this.deps.db, id);
       if (row === undefined) return;
-      const moved = await this.#step(ctx, row);
+      let moved: boolean;
+      try {
+        moved = await this.#step(ctx, row);
+      } catch (e) {
+        await this.#stopped(id, e);
+        return;
+      }
       if (!moved) return;
     }
+  }
+
+  /**
+   * Routing stopped on an error (the index, the journal or the review desk unavailable, a draft
+   * refused): said on the document, which stays where it was until `resume` or a person's action.
+   */
+  async #stopped(id: string, e: unknown): Promise<void> {
+    const row = await this.rows.document(this.deps.db, id);
+    if (row === undefined) return;
+    const code = (e as { code?: unknown }).code;
+    const why = `${typeof code === 'string' ? code : 'INTERNAL'}: ${e instanceof Error ? e.message : String(e)}`.slice(
+      0,
+      300,
+    );
+    const at = this.clock.now();
+    await this.rows.updateDocument(
+      this.deps.db,
+      row,
+      { outcome_detail: `routing stopped (${why}); resume it when the cause is fixed` },
+      {
+        state: 'routing-stopped',
+        at: at.toISOString(),
+        by: 'intake',
+        note: typeof code === 'string' ? code : 'INTERNAL',
+      },
+      at,
+    );
   }
 
   async #step(ctx: RequestContext, row: DocumentRow): Promise<boolean> {

@@ -93,23 +93,29 @@ export class IntakeService {
           bytes: file.bytes,
           at,
         });
-        const existing = inserted ? undefined : await this.#rows.fileByKey(tx, site, key);
+        const found = inserted ? undefined : await this.#rows.fileByKey(tx, site, key);
+        // A file that could not be read is read again when it arrives again (the reader may have been fixed).
+        const again = found !== undefined && found.state === 'unreadable' && found.content_enc !== null;
+        if (again) await this.#rows.reopenFile(tx, found.id);
+        const existing = again ? undefined : found;
         const detail =
           existing !== undefined
             ? `already received as file ${existing.id} on ${existing.received_at.toISOString()} (${existing.state})`
-            : undefined;
+            : again
+              ? `read again: file ${found.id} could not be read when it first arrived`
+              : undefined;
         await this.#rows.insertArrival(tx, {
           id: arrivalId,
           site,
           source,
           by,
           ...(file.reference !== undefined ? { reference: file.reference } : {}),
-          fileId: existing?.id ?? fileId,
+          fileId: found?.id ?? fileId,
           outcome: existing !== undefined ? 'duplicate' : 'accepted',
           ...(detail !== undefined ? { detail } : {}),
           at,
         });
-        return { fileId: existing?.id ?? fileId, duplicate: existing !== undefined, detail };
+        return { fileId: found?.id ?? fileId, duplicate: existing !== undefined, detail };
       },
       (r) => [
         {
@@ -399,6 +405,20 @@ export class IntakeService {
       { state: 'rejected', note: reason },
       `rejected:${reason}`,
     );
+    return this.#summary(ctx, id);
+  }
+
+  /**
+   * Takes a document on again after its routing stopped on an error (the index, the EHR journal or
+   * the review desk unavailable: its `outcomeDetail` says so), as far as it goes without a person.
+   */
+  async resume(ctx: RequestContext, id: string): Promise<DocumentSummary> {
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state === 'filed' || row.state === 'rejected' || row.state === 'proposed-for-filing')
+      throw new ConflictError('VERSION_CONFLICT', `the document is ${row.state}: there is nothing to resume`);
+    const decision = await this.deps.policy.enforce(ctx, 'intake.work', { site: row.site });
+    await this.deps.audit.append(this.#entry(ctx, row, 'phi.update', 'U', 'resumed', decision.purposeOfUse));
+    await this.#pipeline.advance(id);
     return this.#summary(ctx, id);
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RequestContext } from '@steward/core';
+import { OperationalError, type RequestContext } from '@steward/core';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
 import { PatientIndex } from '@steward/clinic';
@@ -73,6 +73,7 @@ for (const target of storeTargets()) {
     let admin: RequestContext;
     let ana: string;
     let twinA: string;
+    let chartDown = false;
 
     before(async () => {
       db = await target.open();
@@ -103,14 +104,16 @@ for (const target of storeTargets()) {
         proposals: kit.desk,
         pipeline: () => Promise.resolve(pipeline),
         chartOf: (_ctx, _site, patientId) =>
-          Promise.resolve({
-            connectionId: CONNECTION,
-            ehrId: `ehr-${patientId.slice(0, 8)}`,
-            identifiers: [
-              { system: MRN, value: 'MR-x' },
-              { system: 'urn:ehr', value: patientId },
-            ],
-          }),
+          chartDown
+            ? Promise.reject(new OperationalError('SERVER_UNAVAILABLE', 'the EHR journal is unavailable'))
+            : Promise.resolve({
+                connectionId: CONNECTION,
+                ehrId: `ehr-${patientId.slice(0, 8)}`,
+                identifiers: [
+                  { system: MRN, value: 'MR-x' },
+                  { system: 'urn:ehr', value: patientId },
+                ],
+              }),
         egress: { list: () => Promise.resolve([{ name: 'fax-provider', enabled: true }]) },
       };
       intake = new IntakeService(deps);
@@ -224,6 +227,27 @@ for (const target of storeTargets()) {
       assert.equal(arrival.outcome, 'unreadable');
       assert.match(arrival.detail ?? '', /cannot be read/);
       assert.equal(arrival.documents.length, 0);
+      reader.script(pdf('no-script'), result(doc()));
+      const again = await upload(pdf('no-script'));
+      assert.equal(again.outcome, 'accepted');
+      assert.equal(again.fileId, arrival.fileId);
+      assert.match(again.detail ?? '', /^read again: file /);
+      assert.equal(again.documents[0]?.state, 'proposed-for-filing');
+    });
+
+    it('says so on the document when routing stops on an error, and resumes it', async () => {
+      const bytes = pdf('chart-down');
+      reader.script(bytes, result(doc()));
+      chartDown = true;
+      const arrival = await upload(bytes);
+      chartDown = false;
+      const id = arrival.documents[0]?.id ?? '';
+      const stopped = (await intake.list(desk, { site: 'north', state: ['needs-match'] })).items.find(
+        (i) => i.id === id,
+      );
+      assert.match(stopped?.outcomeDetail ?? '', /^routing stopped \(SERVER_UNAVAILABLE: /);
+      const resumed = await intake.resume(desk, id);
+      assert.equal(resumed.state, 'proposed-for-filing');
     });
 
     it('files without a person only a type the site policy names at or above its floor', async () => {

@@ -230,6 +230,14 @@ export class IntakeRows {
     return rows;
   }
 
+  /** A file that could not be read, received again: read once more. */
+  async reopenFile(tx: Sql, fileId: string): Promise<void> {
+    await tx.query(
+      `update intake_files set state = 'received', unreadable_reason = null, read_at = null where id = $1`,
+      [fileId],
+    );
+  }
+
   async markUnreadable(tx: Sql, fileId: string, reason: string, at: Date): Promise<void> {
     await tx.query(`update intake_files set state = 'unreadable', unreadable_reason = $2, read_at = $3 where id = $1`, [
       fileId,

@@ -198,6 +198,19 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
     async (request) => kernel.intake.reject(contextOf(request), request.params.id, request.body.reason),
   );
 
+  api.post(
+    '/intake/documents/:id/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Takes a document on again after its routing stopped on an error (intake.work, audited)',
+        params: IdParams,
+        response: { 200: IntakeDocumentSummary, ...errors },
+      },
+    },
+    async (request) => kernel.intake.resume(contextOf(request), request.params.id),
+  );
+
   api.get(
     '/intake/policies/:site',
     {
