@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { OperationalError, type RequestContext } from '@steward/core';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
-import { PatientIndex } from '@steward/clinic';
+import { PatientIndex, PatientLabels } from '@steward/clinic';
 import type { ReadDocument, ReadResult } from '../model/intake-model.js';
 import { ScriptedReader, tinyPng } from '../testing/scripted-reader.js';
 import { InMemoryHandoffs } from '../filing/handoff-sink.js';
@@ -115,6 +115,7 @@ for (const target of storeTargets()) {
                 ],
               }),
         egress: { list: () => Promise.resolve([{ name: 'fax-provider', enabled: true }]) },
+        labels: new PatientLabels({ db, cipher: kit.deps.cipher, policy: kit.deps.policy, audit: kit.audit }),
       };
       intake = new IntakeService(deps);
     });
@@ -138,6 +139,7 @@ for (const target of storeTargets()) {
       assert.equal(arrival.documents[0]?.state, 'proposed-for-filing');
       const [item] = (await intake.list(desk, { site: 'north', state: ['proposed-for-filing'] })).items;
       assert.equal(item?.patient?.id, ana);
+      assert.equal(item?.patient?.name, 'Rivera, Ana', 'the queue names the patient for the front desk');
       assert.equal(item?.matchReason, 'mrn-and-demographics');
       const proposal = await kit.desk.get(admin, item?.proposalId ?? '').catch(() => undefined);
       assert.equal(proposal, undefined, 'an admin does not see the review queue');
