@@ -111,6 +111,7 @@ import {
   IntakeRetention,
   IntakeService,
   IntakeWebhooks,
+  mdmDocument,
   patientIndexCandidates,
   type DocumentReader,
   type HandoffSink,
@@ -809,6 +810,20 @@ export async function composeKernel(
             logger: runtimeLogger,
             clock,
             directory,
+            // An MDM message carrying a document (OBX-5, ED) arrives in intake as the connection's account.
+            documents: async (ctx, connection, raw) => {
+              let file;
+              try {
+                file = mdmDocument(raw);
+              } catch (e) {
+                // A notification without content (T01) or a note without a document (no ED OBX): the
+                // journal has it, nothing for intake. Any other problem is logged by the listener.
+                const path = (e as { details?: readonly { path?: string }[] }).details?.[0]?.path;
+                if (path === 'MSH-9' || path === 'OBX-2') return;
+                throw e;
+              }
+              await intake.receive(ctx, { site: connection.site, source: 'hl7-mdm', file });
+            },
           },
           runtimeOptions,
         ),
