@@ -141,6 +141,7 @@ for (const target of storeTargets()) {
       assert.equal(item?.patient?.id, ana);
       assert.equal(item?.patient?.name, 'Rivera, Ana', 'the queue names the patient for the front desk');
       assert.equal(item?.matchReason, 'mrn-and-demographics');
+      assert.equal(item?.confidence, 0.97, 'the confidence as the classifier gave it');
       const proposal = await kit.desk.get(admin, item?.proposalId ?? '').catch(() => undefined);
       assert.equal(proposal, undefined, 'an admin does not see the review queue');
       const reviewer = await kit.as('rev', 'coordinator', 'north');

@@ -422,8 +422,8 @@ export class IntakeRows {
         where ($1::text[] is null or site = any($1::text[]))
           and ($2::text[] is null or state = any($2::text[]))
           and ($3::text is null or coalesce(doc_type, best_type) = $3)
-          and ($4::real is null or confidence <= $4)
-          and ($5::real is null or confidence >= $5)
+          and ($4::float8 is null or confidence <= $4)
+          and ($5::float8 is null or confidence >= $5)
           and ($6::boolean is null or complete = $6)
           and ($7::timestamptz is null or (updated_at, id) < ($7::timestamptz, $8::uuid))
         order by updated_at desc, id desc limit $9`,

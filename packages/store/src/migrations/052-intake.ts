@@ -67,7 +67,7 @@ create table intake_documents (
     'needs-sorting', 'needs-match', 'proposed-for-filing', 'filed', 'handed-off', 'rejected')),
   doc_type text,
   best_type text not null,
-  confidence real not null,
+  confidence double precision not null,
   type_set_by text,
   complete boolean not null,
   -- checklist items (signature, page 2 of 2): names of what is missing, no values
@@ -92,7 +92,7 @@ create table intake_policies (
   site text not null,
   version integer not null check (version > 0),
   auto_file_types text[] not null,
-  confidence_floor real not null check (confidence_floor >= 0 and confidence_floor <= 1),
+  confidence_floor double precision not null check (confidence_floor >= 0 and confidence_floor <= 1),
   intake_pool text,
   set_by text not null,
   set_at timestamptz not null,
