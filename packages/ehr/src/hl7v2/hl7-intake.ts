@@ -58,6 +58,11 @@ export interface Hl7IntakeOptions {
   readonly routing?: Hl7Routing;
   readonly senders?: Hl7SenderRules;
   readonly logger?: Hl7Logger;
+  /**
+   * Hears each MDM message once it is filed (intake takes the document in OBX-5 from it). Called
+   * after the journal stored the message and before the ACK; a failure is logged, never un-ACKs it.
+   */
+  readonly documents?: (raw: string) => Promise<void>;
 }
 
 interface Reply {
@@ -149,6 +154,17 @@ export class Hl7Intake {
           : await this.o.journal.ignore(message, ignored);
       if (outcome.status === 'dead-letter')
         return { code: 'AR', source, reason: 'the message was put on the dead-letter list', errorCode: '102' };
+      if (parsed.code === 'MDM' && outcome.status === 'stored' && this.o.documents !== undefined)
+        await this.o.documents(raw).catch((err: unknown) =>
+          this.o.logger?.warn(
+            {
+              connectionId: this.o.connectionId,
+              messageType: parsed.type,
+              code: (err as { code?: unknown }).code ?? 'INTERNAL',
+            },
+            'hl7 document not taken into intake (the message is filed)',
+          ),
+        );
       if ((outcome.status === 'stored' || outcome.status === 'ignored') && outcome.flag === 'control-id-reused')
         this.o.logger?.warn(
           { connectionId: this.o.connectionId, messageType: parsed.type, messageId: outcome.messageId },

@@ -69,6 +69,8 @@ export interface MllpListenerConfig {
   readonly zonelessTimes?: 'infer' | 'refuse';
   readonly clock?: Clock;
   readonly logger?: Hl7Logger;
+  /** Hears each filed MDM message (intake's document arrivals). */
+  readonly documents?: (raw: string) => Promise<void>;
 }
 
 /** What a listener holds now: for tests and status pages. */
@@ -137,6 +139,7 @@ export class MllpListener {
       ...(config.routing === undefined ? {} : { routing: config.routing }),
       ...(config.senders === undefined ? {} : { senders: config.senders }),
       ...(config.logger === undefined ? {} : { logger: config.logger }),
+      ...(config.documents === undefined ? {} : { documents: config.documents }),
     });
     const tls = config.tls;
     this.server =

@@ -33,6 +33,8 @@ export interface ConnectionRuntimeOptions {
    * not polled by default: the followed types stay the workflow resources.
    */
   readonly directory?: (resources: readonly Resource[]) => Promise<unknown>;
+  /** Intake's document arrivals: each filed HL7 MDM message of this connection. */
+  readonly documents?: (raw: string) => Promise<void>;
   /** The journal as the connection's own service account sees it. */
   readonly journal: InboundJournal;
   readonly marks: { get(type: string): Promise<string | undefined>; set(type: string, value: string): Promise<void> };
@@ -142,6 +144,7 @@ export class ConnectionRuntime {
         ...(c.settings.zonelessTimes !== undefined ? { zonelessTimes: c.settings.zonelessTimes } : {}),
         clock: this.#clock,
         logger: this.#o.logger,
+        ...(this.#o.documents !== undefined ? { documents: this.#o.documents } : {}),
       });
       this.#mllp = await this.#listener.start();
       this.#o.logger.info({ connection: c.name, port: this.#mllp.port }, 'HL7 v2 MLLP listener started');

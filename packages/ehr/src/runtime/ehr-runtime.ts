@@ -10,7 +10,7 @@
  * still enforces. The endpoint carries a short fingerprint of the secret (see subscriptions.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError, NotFoundError, systemClock, type Clock } from '@steward/core';
+import { AuthenticationError, NotFoundError, systemClock, type Clock, type RequestContext } from '@steward/core';
 import type { EhrJournal, KeyRing } from '@steward/governance';
 import type { ConnectionRegistry, EhrConnection } from '../connections/index.js';
 import type { NotificationResult } from '../inbound/index.js';
@@ -29,6 +29,8 @@ export interface EhrRuntimeDeps {
   readonly clock?: Clock;
   /** The clinic directory: learns the directory's resources each connection files (as that connection's account). */
   readonly directory?: Pick<DirectoryService, 'learn'>;
+  /** Intake: takes the document of each filed HL7 MDM message (as the connection's account, at its site). */
+  readonly documents?: (ctx: RequestContext, connection: EhrConnection, raw: string) => Promise<void>;
 }
 
 export interface EhrRuntimeOptions {
@@ -77,6 +79,7 @@ export class EhrRuntime {
     const actor = d.connections.actorOf(connection);
     const client = connection.fhirBaseUrl === undefined ? undefined : await d.clients.for(connection);
     const directory = d.directory;
+    const documents = d.documents;
     const runtime = new ConnectionRuntime({
       connection,
       ...(directory !== undefined
@@ -88,6 +91,9 @@ export class EhrRuntime {
                 resources.flatMap((r) => directoryFactsFromFhir(r) ?? []),
               ),
           }
+        : {}),
+      ...(documents !== undefined
+        ? { documents: (raw: string) => documents({ actor, sourceAddress: 'ehr-runtime' }, connection, raw) }
         : {}),
       journal: d.journal.forConnection({ actor, sourceAddress: 'ehr-runtime' }, connection),
       marks: {
