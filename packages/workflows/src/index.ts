@@ -198,3 +198,33 @@ export type {
   ReferralItem,
   ReferralItemPage,
 } from './services/index.js';
+export {
+  HANDOFF,
+  HandoffService,
+  handoffEffects,
+  handoffKey,
+  handoffSignals,
+  handoffWorkflow,
+  handoffsPackage,
+  subjectKinds,
+  handoffStatuses,
+} from './handoffs/index.js';
+export type {
+  Delay,
+  EscalateInput,
+  EscalationCondition,
+  EscalationPolicy,
+  EscalationStep,
+  EscalationTarget,
+  HandoffDetail,
+  HandoffDue,
+  HandoffEscalations,
+  HandoffHistoryEntry,
+  HandoffInput,
+  HandoffServiceDeps,
+  HandoffStatus,
+  HandoffSubject,
+  HandoffTarget,
+  HandoffView,
+  PersonRef,
+} from './handoffs/index.js';

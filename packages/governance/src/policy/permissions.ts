@@ -53,6 +53,11 @@ export const actions = [
   'events.subscribe',
   // The platform API (issue 18): call an AI provider through an egress destination (POST /ai/calls).
   'ai.call',
+  // Internal handoffs (issue 19): see the handoffs at a site (what is asked may name a patient:
+  // a PHI read, audited), work them (accept, decline, mark done), raise them.
+  'handoff.read',
+  'handoff.work',
+  'handoff.create',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -119,8 +124,20 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'review.decide',
     'directory.read',
     'staff.read',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
   ]),
-  front_desk: new Set(['phi.read', 'phi.search', 'phi.write', 'directory.read', 'staff.read']),
+  front_desk: new Set([
+    'phi.read',
+    'phi.search',
+    'phi.write',
+    'directory.read',
+    'staff.read',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
+  ]),
   clinician_reviewer: new Set([
     'phi.read',
     'phi.search',
@@ -128,9 +145,21 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'review.decide',
     'directory.read',
     'staff.read',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
   ]),
-  // Learns the directory from what the EHR names (the workflows' account reads the resources).
-  automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'staff.read', 'directory.learn']),
+  // Learns the directory from what the EHR names (the workflows' account reads the resources),
+  // and raises handoffs for people (it never works them).
+  automation: new Set([
+    'phi.read',
+    'phi.search',
+    'proposal.create',
+    'directory.read',
+    'staff.read',
+    'directory.learn',
+    'handoff.create',
+  ]),
   // An outside service: reads what its grant's purpose allows, hears events, drafts for review.
   // No review.*: an outside drafter never approves, edits or sees the queue (ADR 0017).
   // ai.call: a model provider only through an egress destination, de-identified without a BAA.
