@@ -59,12 +59,23 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
-import { DirectoryService, SiteRegistry, StaffService, type SiteReference } from '@steward/clinic';
+import {
+  BusinessCalendar,
+  DirectoryService,
+  OnCallRotas,
+  SiteRegistry,
+  StaffService,
+  defaultBusinessHours,
+  type SiteReference,
+} from '@steward/clinic';
 import { AutomationCredentials, ScreenMaps } from '@steward/automation';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
   FollowupService,
+  HandoffService,
+  WorkflowEngine,
+  handoffWorkflow,
   isRetired,
   ReferralService,
   workflowPatients,
@@ -155,6 +166,14 @@ export interface Kernel {
    * sites, pools and leads; what handoffs, owner pools and escalations name.
    */
   readonly staff: StaffService;
+  /**
+   * Internal handoffs (issue 19), governed (handoff.create / read / work at the site; escalation
+   * policies config.manage): raised by people and by workflows (as steward-workflows), escalated by
+   * the workflow runtime's engine through `escalate` and `expire`.
+   */
+  readonly handoffs: HandoffService;
+  /** Sites' on-call rotas (staff.read to read, staff.manage to replace): who escalations reach. */
+  readonly rotas: OnCallRotas;
   /** The bootstrap path's ungoverned directories (see KernelBootstrap); never for a request. */
   readonly bootstrap: KernelBootstrap;
   readonly sessions: SessionManager;
@@ -474,6 +493,24 @@ export async function composeKernel(
       staff: { assertSiteReferences: (site, refs): Promise<void> => staff.assertSiteReferences(site, refs) },
     });
     const staff: StaffService = new StaffService({ db, policy, audit, users: new UserRoster(db), sites, clock });
+    const rotas = new OnCallRotas({ db, policy, audit, staff, clock });
+    const handoffs = new HandoffService({
+      ...{ db, cipher, policy, audit, clock, staff, rotas, sites },
+      // Starts and signals only (in the caller's transaction): the workflow runtime's engine runs them.
+      engine: new WorkflowEngine({ db, definitions: [handoffWorkflow], clock }),
+      // A site without a record keeps the defaults (New York, weekdays 08:00-17:00), as referrals do.
+      calendarOf: async (site) =>
+        new BusinessCalendar(
+          (await sites.clockOf(site)) ?? {
+            zone: 'America/New_York',
+            businessHours: defaultBusinessHours,
+            holidays: [],
+            quietHours: null,
+          },
+        ),
+      rolesAt: async (userId, site) =>
+        (await grants.forPrincipal(userId)).filter((g) => g.site === site || g.site === '*').map((g) => g.role),
+    });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock, { patients });
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
@@ -660,6 +697,8 @@ export async function composeKernel(
       grantAdmin: new GrantAdmin(policy, grants, siteCheck, (t) => actions.has(t)),
       sites,
       staff,
+      handoffs,
+      rotas,
       bootstrap: { users, serviceAccounts, tokens },
       sessions,
       reauth,

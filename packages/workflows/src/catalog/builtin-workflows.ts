@@ -31,4 +31,8 @@ export const followupsPackage = defineWorkflowPackage({
   routes: (host) => [followupRoute({ siteOf: (id) => host.siteOf(id), settingsOf: followupSettingsOf(host) })],
 });
 
-export const builtinWorkflowPackages: readonly WorkflowPackage[] = [referralsPackage, followupsPackage, handoffsPackage];
+export const builtinWorkflowPackages: readonly WorkflowPackage[] = [
+  referralsPackage,
+  followupsPackage,
+  handoffsPackage,
+];

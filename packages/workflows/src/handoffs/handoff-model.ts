@@ -107,9 +107,11 @@ export function checkDue(due: HandoffDue | undefined): ErrorDetail[] {
     : [{ path: 'due', message: 'a whole number of business minutes, hours or days' }];
 }
 
-export function checkSteps(steps: readonly EscalationStep[]): ErrorDetail[] {
+export function checkSteps(given: readonly EscalationStep[]): ErrorDetail[] {
   const out: ErrorDetail[] = [];
-  if (!Array.isArray(steps)) return [{ path: 'steps', message: 'a list' }];
+  const isList: (v: unknown) => boolean = Array.isArray;
+  if (!isList(given)) return [{ path: 'steps', message: 'a list' }];
+  const steps: readonly EscalationStep[] = given;
   if (steps.length > maxSteps) out.push({ path: 'steps', message: `at most ${maxSteps} steps` });
   steps.forEach((s, i) => {
     const p = `steps.${i}`;

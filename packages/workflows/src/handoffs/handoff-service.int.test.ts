@@ -65,7 +65,11 @@ for (const target of storeTargets()) {
       const bySubject = await kit.service.bySubject(kit.ctx('zed'), { kind: 'patient', id: patientId });
       assert.ok(bySubject.some((x) => x.id === h.id));
       const sealed = await db.query<{ ask_enc: Buffer }>('select ask_enc from handoffs where id = $1', [h.id]);
-      assert.ok(!Buffer.from(sealed.rows[0]?.ask_enc ?? []).toString('latin1').includes('intake form'));
+      assert.ok(
+        !Buffer.from(sealed.rows[0]?.ask_enc ?? [])
+          .toString('latin1')
+          .includes('intake form'),
+      );
       const audited = await db.query<{ n: number }>(
         `select count(*)::int as n from audit_log where event = 'phi.create' and entry like $1`,
         [`%${h.id}%`],
@@ -86,7 +90,10 @@ for (const target of storeTargets()) {
       assert.equal(d.status, 'declined');
       assert.equal(d.assignee, null);
       assert.equal(d.to.id, 'north-desk');
-      assert.ok((await kit.service.mine(kit.ctx('ben'))).some((x) => x.id === h.id), 'back in the pool');
+      assert.ok(
+        (await kit.service.mine(kit.ctx('ben'))).some((x) => x.id === h.id),
+        'back in the pool',
+      );
       await kit.service.accept(kit.ctx('ben'), h.id);
       const done = await kit.service.done(kit.ctx('ben'), h.id);
       assert.equal(done.status, 'done');
@@ -118,7 +125,10 @@ for (const target of storeTargets()) {
     });
 
     it('a handoff to a person declined goes back to its sender; refusals are clear', async () => {
-      const h = await kit.service.create(kit.ctx('ben'), { ...input({ to: { kind: 'user', ref: 'zed' } }), due: { at: '2026-12-31T17:00:00Z' } });
+      const h = await kit.service.create(kit.ctx('ben'), {
+        ...input({ to: { kind: 'user', ref: 'zed' } }),
+        due: { at: '2026-12-31T17:00:00Z' },
+      });
       assert.equal(h.assignee?.name, 'Zed Example');
       const d = await kit.service.decline(kit.ctx('zed'), h.id, 'wrong person');
       assert.equal(d.to.name, 'Ben Example');
@@ -147,15 +157,22 @@ for (const target of storeTargets()) {
         { user: 'pia', start: '2026-10-31T12:00:00Z', end: '2026-11-03T12:00:00Z' },
       ]);
       const policy = await kit.service.setPolicy(admin, 'north', 'referral.next-step', [
-        { condition: 'not-accepted', delay: { amount: 30, unit: 'minutes', business: true }, target: { kind: 'pool', ref: 'north-leads' } },
+        {
+          condition: 'not-accepted',
+          delay: { amount: 30, unit: 'minutes', business: true },
+          target: { kind: 'pool', ref: 'north-leads' },
+        },
         { condition: 'not-done', delay: { amount: 2, unit: 'hours', business: true }, target: { kind: 'lead' } },
-        { condition: 'not-done', delay: { amount: 1, unit: 'days', business: false }, target: { kind: 'rota', ref: 'north-oncall' } },
+        {
+          condition: 'not-done',
+          delay: { amount: 1, unit: 'days', business: false },
+          target: { kind: 'rota', ref: 'north-oncall' },
+        },
       ]);
       assert.equal(policy.version, 1);
-      await assert.rejects(
-        kit.service.setPolicy(admin, 'north', 'referral.next-step', [], 0),
-        { code: 'VERSION_CONFLICT' },
-      );
+      await assert.rejects(kit.service.setPolicy(admin, 'north', 'referral.next-step', [], 0), {
+        code: 'VERSION_CONFLICT',
+      });
       const start = clock.now().getTime();
       const kind = 'referral.next-step';
       const watched = await kit.service.create(kit.system, input({ kind, due: { businessDays: 2 } }));
@@ -169,25 +186,41 @@ for (const target of storeTargets()) {
       const esc = w1.history.filter((e) => e.event === 'escalated');
       assert.equal(esc.length, 1);
       assert.deepEqual(w1.to, { kind: 'pool', id: 'north-leads', name: 'north-leads' });
-      assert.ok((await kit.service.mine(kit.ctx('lena'))).some((x) => x.id === watched.id), 'in the lead pool’s queue');
+      assert.ok(
+        (await kit.service.mine(kit.ctx('lena'))).some((x) => x.id === watched.id),
+        'in the lead pool’s queue',
+      );
       const s1 = await kit.service.show(kit.ctx('lena'), stopped.id);
       assert.equal(s1.history.filter((e) => e.event === 'escalated').length, 0, 'acceptance stopped it');
       // Saturday 16:00 EDT: one clock day later, the on-call person then (otto until 12:00Z, pia after).
       await advance(start + 24 * 60 * MIN - clock.now().getTime());
       // Monday 09:00 EST (the second business hour: one Friday 16:00–17:00, one Monday 08:00–09:00).
       await advance(Date.parse('2026-11-02T14:00:00Z') - clock.now().getTime());
-      const rows = await db.query<{ handoff_id: string; step: number; policy_at: Date; fired_at: Date; target: { resolved: { id: string } | null } }>(
+      const rows = await db.query<{
+        handoff_id: string;
+        step: number;
+        policy_at: Date;
+        fired_at: Date;
+        target: { resolved: { id: string } | null };
+      }>(
         `select handoff_id::text as handoff_id, step, policy_at, fired_at, target from handoff_escalations
          where handoff_id = any($1::uuid[]) order by handoff_id, step`,
         [[watched.id, stopped.id]],
       );
-      const of = (id: string) => rows.rows.filter((r) => r.handoff_id === id).map((r) => [r.step, r.policy_at.toISOString(), r.fired_at.toISOString()]);
+      const of = (id: string) =>
+        rows.rows
+          .filter((r) => r.handoff_id === id)
+          .map((r) => [r.step, r.policy_at.toISOString(), r.fired_at.toISOString()]);
       assert.deepEqual(of(watched.id), [
         [0, '2026-10-30T20:30:00.000Z', '2026-10-30T20:30:00.000Z'],
         [1, '2026-11-02T14:00:00.000Z', '2026-11-02T14:00:00.000Z'],
         [2, '2026-10-31T20:00:00.000Z', '2026-10-31T20:00:00.000Z'],
       ]);
-      assert.deepEqual(of(stopped.id).map((r) => r[0]), [1, 2], 'accepted: only the not-done steps');
+      assert.deepEqual(
+        of(stopped.id).map((r) => r[0]),
+        [1, 2],
+        'accepted: only the not-done steps',
+      );
       const onCall = rows.rows.find((r) => r.handoff_id === watched.id && r.step === 2);
       assert.equal(onCall?.target.resolved?.id, kit.ids['pia']);
       const lead = rows.rows.find((r) => r.handoff_id === stopped.id && r.step === 1);
@@ -211,18 +244,28 @@ for (const target of storeTargets()) {
     it('an on-call rota: set whole with a version, read by name, refused for unknown staff', async () => {
       const admin = kit.ctx('ada');
       const r = await kit.rotas.get(kit.ctx('ben'), 'north', 'north-oncall');
-      assert.deepEqual(r.shifts.map((s) => s.user.displayName), ['Otto Example', 'Pia Example']);
+      assert.deepEqual(
+        r.shifts.map((s) => s.user.displayName),
+        ['Otto Example', 'Pia Example'],
+      );
       await assert.rejects(
-        kit.rotas.set(admin, 'north', 'north-oncall', [{ user: 'nobody', start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' }]),
+        kit.rotas.set(admin, 'north', 'north-oncall', [
+          { user: 'nobody', start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' },
+        ]),
         { code: 'STAFF_UNKNOWN' },
       );
       await assert.rejects(
-        kit.rotas.set(admin, 'north', 'north-oncall', [{ user: 'otto', start: '2026-11-02T00:00:00Z', end: '2026-11-01T00:00:00Z' }]),
+        kit.rotas.set(admin, 'north', 'north-oncall', [
+          { user: 'otto', start: '2026-11-02T00:00:00Z', end: '2026-11-01T00:00:00Z' },
+        ]),
         { code: 'VALIDATION_FAILED' },
       );
       await assert.rejects(kit.rotas.set(admin, 'north', 'north-oncall', [], 7), { code: 'VERSION_CONFLICT' });
       await assert.rejects(kit.rotas.set(kit.ctx('ben'), 'north', 'north-oncall', []), { code: 'FORBIDDEN' });
-      assert.equal(await kit.rotas.onCallAt('north', 'north-oncall', new Date('2026-10-30T13:00:00Z')), kit.ids['otto']);
+      assert.equal(
+        await kit.rotas.onCallAt('north', 'north-oncall', new Date('2026-10-30T13:00:00Z')),
+        kit.ids['otto'],
+      );
       assert.equal(await kit.rotas.onCallAt('north', 'north-oncall', new Date('2026-12-30T13:00:00Z')), undefined);
     });
   });

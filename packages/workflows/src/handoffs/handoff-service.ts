@@ -261,7 +261,9 @@ export class HandoffService {
         });
         await this.#d.engine.start(HANDOFF, handoffKey(id), start as unknown as Json, { tx });
       },
-      () => [this.#entry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due'])],
+      () => [
+        this.#entry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due']),
+      ],
     );
     return this.#detail(id);
   }
@@ -295,7 +297,11 @@ export class HandoffService {
   }
 
   /** A pool's queue: the open handoffs offered to it (or escalated to it). Needs handoff.read at the pool's site. */
-  async pool(ctx: RequestContext, pool: string, filter: { readonly limit?: number } = {}): Promise<readonly HandoffView[]> {
+  async pool(
+    ctx: RequestContext,
+    pool: string,
+    filter: { readonly limit?: number } = {},
+  ): Promise<readonly HandoffView[]> {
     const members = await this.#d.staff.membersOf(pool);
     if (members.length === 0) throw new NotFoundError('pool');
     const { rows } = await this.#d.db.query<Row>(
@@ -322,7 +328,8 @@ export class HandoffService {
   async show(ctx: RequestContext, id: string): Promise<HandoffDetail> {
     const row = await this.#row(id);
     if (row === undefined || !(await this.#d.policy.decide(ctx, 'handoff.read', { site: row.site })).allowed) {
-      if (row !== undefined) await this.#d.policy.enforce(ctx, 'handoff.read', { site: row.site }).catch(() => undefined);
+      if (row !== undefined)
+        await this.#d.policy.enforce(ctx, 'handoff.read', { site: row.site }).catch(() => undefined);
       throw new NotFoundError('handoff');
     }
     const detail = await this.#detail(id);
@@ -334,10 +341,11 @@ export class HandoffService {
 
   /** Takes the handoff: the caller becomes its holder. Refused when it is not offered to them (HANDOFF_NOT_YOURS) or is held or done (HANDOFF_STATE). */
   async accept(ctx: RequestContext, id: string): Promise<HandoffDetail> {
-    return this.#transition(ctx, id, 'accepted', async (row, eligible) => {
+    return this.#transition(ctx, id, 'accepted', (row, eligible) => {
       if (!waitingStatuses.has(row.status))
         throw new UserError('HANDOFF_STATE', `the handoff is ${row.status}: only an offered one can be accepted`);
-      if (!eligible) throw new UserError('HANDOFF_NOT_YOURS', 'the handoff is not offered to you, your pools or your role');
+      if (!eligible)
+        throw new UserError('HANDOFF_NOT_YOURS', 'the handoff is not offered to you, your pools or your role');
       return { status: 'accepted', assignee: ctx.actor.id, signal: handoffSignals.accepted, detail: {} };
     });
   }
@@ -353,35 +361,30 @@ export class HandoffService {
       ]);
     const row0 = await this.#row(id);
     const lead = row0 === undefined ? undefined : await this.#d.staff.leadOf(ctx.actor.id);
-    return this.#transition(
-      ctx,
-      id,
-      'declined',
-      async (row, eligible) => {
-        const holds = row.status === 'accepted' && row.assignee === ctx.actor.id;
-        if (row.status === 'done' || (row.status === 'accepted' && !holds))
-          throw new UserError('HANDOFF_STATE', `the handoff is ${row.status}${holds ? '' : ' by someone else'}`);
-        if (!holds && !eligible) throw new UserError('HANDOFF_NOT_YOURS', 'the handoff is not offered to you');
-        let to: { kind: HandoffTarget['kind']; ref: string } = { kind: row.to_kind, ref: row.to_ref };
-        if (row.to_kind === 'user') {
-          if (row.from_kind === 'user' && row.from_id !== ctx.actor.id) to = { kind: 'user', ref: row.from_id };
-          else if (lead !== undefined) to = { kind: 'user', ref: lead.userId };
-        }
-        return {
-          status: 'declined',
-          assignee: to.kind === 'user' ? to.ref : null,
-          to,
-          signal: handoffSignals.declined,
-          detail: { to: { kind: to.kind, ref: to.ref } },
-          reason: reason.trim(),
-        };
-      },
-    );
+    return this.#transition(ctx, id, 'declined', (row, eligible) => {
+      const holds = row.status === 'accepted' && row.assignee === ctx.actor.id;
+      if (row.status === 'done' || (row.status === 'accepted' && !holds))
+        throw new UserError('HANDOFF_STATE', `the handoff is ${row.status}${holds ? '' : ' by someone else'}`);
+      if (!holds && !eligible) throw new UserError('HANDOFF_NOT_YOURS', 'the handoff is not offered to you');
+      let to: { kind: HandoffTarget['kind']; ref: string } = { kind: row.to_kind, ref: row.to_ref };
+      if (row.to_kind === 'user') {
+        if (row.from_kind === 'user' && row.from_id !== ctx.actor.id) to = { kind: 'user', ref: row.from_id };
+        else if (lead !== undefined) to = { kind: 'user', ref: lead.userId };
+      }
+      return {
+        status: 'declined' as const,
+        assignee: to.kind === 'user' ? to.ref : null,
+        to,
+        signal: handoffSignals.declined,
+        detail: { to: { kind: to.kind, ref: to.ref } },
+        reason: reason.trim(),
+      };
+    });
   }
 
   /** Marks the work done (by its holder, or by one it is offered to, who takes and finishes it at once). */
   async done(ctx: RequestContext, id: string): Promise<HandoffDetail> {
-    return this.#transition(ctx, id, 'done', async (row, eligible) => {
+    return this.#transition(ctx, id, 'done', (row, eligible) => {
       if (row.status === 'done') throw new UserError('HANDOFF_STATE', 'the handoff is already done');
       const holds = row.status === 'accepted' && row.assignee === ctx.actor.id;
       if (row.status === 'accepted' && !holds)
@@ -518,7 +521,7 @@ export class HandoffService {
           step: input.step,
           condition: input.condition,
           policyAt: input.policyAt,
-          target: input.target as unknown as Json,
+          target: input.target,
           resolved: target === null ? null : { kind: target.kind, id: target.id },
         });
         return { fired: true, target, version: cur.version + 1 };
@@ -526,10 +529,17 @@ export class HandoffService {
       (r) =>
         r.fired
           ? [
-              this.#entry(ctx, 'phi.update', 'U', row.id, (r as { version: number }).version, row.site, row.patient_id, 'handoff_escalated', [
-                'to',
-                'escalatedTo',
-              ]),
+              this.#entry(
+                ctx,
+                'phi.update',
+                'U',
+                row.id,
+                (r as { version: number }).version,
+                row.site,
+                row.patient_id,
+                'handoff_escalated',
+                ['to', 'escalatedTo'],
+              ),
             ]
           : [],
     );
@@ -540,22 +550,28 @@ export class HandoffService {
     const now = this.#clock.now();
     const row = await this.#row(handoffId);
     if (row === undefined) throw new NotFoundError('handoff');
-    return this.#d.audit.transact(
-      async (tx) => {
-        const cur = await lockRow(tx, handoffId);
-        if (cur.status === 'done' || cur.status === 'expired') return { expired: false, version: cur.version };
-        await tx.query(`update handoffs set status = 'expired', version = version + 1, updated_at = $2 where id = $1`, [
-          handoffId,
-          now,
-        ]);
-        await history(tx, handoffId, now, 'expired', ctx, cur.status, 'expired', {});
-        return { expired: true, version: cur.version + 1 };
-      },
-      (r) =>
-        r.expired
-          ? [this.#entry(ctx, 'phi.update', 'U', row.id, r.version, row.site, row.patient_id, 'handoff_expired', ['status'])]
-          : [],
-    ).then((r) => ({ expired: r.expired }));
+    return this.#d.audit
+      .transact(
+        async (tx) => {
+          const cur = await lockRow(tx, handoffId);
+          if (cur.status === 'done' || cur.status === 'expired') return { expired: false, version: cur.version };
+          await tx.query(
+            `update handoffs set status = 'expired', version = version + 1, updated_at = $2 where id = $1`,
+            [handoffId, now],
+          );
+          await history(tx, handoffId, now, 'expired', ctx, cur.status, 'expired', {});
+          return { expired: true, version: cur.version + 1 };
+        },
+        (r) =>
+          r.expired
+            ? [
+                this.#entry(ctx, 'phi.update', 'U', row.id, r.version, row.site, row.patient_id, 'handoff_expired', [
+                  'status',
+                ]),
+              ]
+            : [],
+      )
+      .then((r) => ({ expired: r.expired }));
   }
 
   async #transition(
@@ -565,14 +581,14 @@ export class HandoffService {
     decide: (
       row: Row,
       eligible: boolean,
-    ) => Promise<{
+    ) => {
       status: HandoffStatus;
       assignee: string | null;
       to?: { kind: HandoffTarget['kind']; ref: string };
       signal: string;
       detail: Record<string, Json>;
       reason?: string;
-    }>,
+    },
   ): Promise<HandoffDetail> {
     const row = await this.#row(id);
     if (row === undefined) throw new NotFoundError('handoff');
@@ -584,7 +600,7 @@ export class HandoffService {
       async (tx) => {
         const cur = await lockRow(tx, id);
         const eligible = this.#eligible(cur, ctx.actor.id, pools, roles);
-        const change = await decide(cur, eligible);
+        const change = decide(cur, eligible);
         const to = change.to ?? { kind: cur.to_kind, ref: cur.to_ref };
         await tx.query(
           `update handoffs set status = $2, assignee = $3, to_kind = $4, to_ref = $5, version = version + 1,
@@ -712,7 +728,8 @@ export class HandoffService {
     const visible: Row[] = [];
     for (const r of rows) {
       let ok = allowed.get(r.site);
-      if (ok === undefined) allowed.set(r.site, (ok = (await this.#d.policy.decide(ctx, 'handoff.read', { site: r.site })).allowed));
+      if (ok === undefined)
+        allowed.set(r.site, (ok = (await this.#d.policy.decide(ctx, 'handoff.read', { site: r.site })).allowed));
       if (ok) visible.push(r);
     }
     if (visible.length === 0 && rows.length > 0 && allowed.size > 0)
@@ -749,7 +766,11 @@ export class HandoffService {
       kind: r.kind,
       subject: { kind: r.subject_kind, id: r.subject_id },
       patientId: r.patient_id,
-      from: { kind: r.from_kind, id: r.from_id, name: r.from_kind === 'user' ? nameOf(r.from_id, r.from_name) : r.from_name },
+      from: {
+        kind: r.from_kind,
+        id: r.from_id,
+        name: r.from_kind === 'user' ? nameOf(r.from_id, r.from_name) : r.from_name,
+      },
       to: { kind: r.to_kind, id: r.to_ref, name: r.to_kind === 'user' ? nameOf(r.to_ref, r.to_ref) : r.to_ref },
       assignee: r.assignee === null ? null : { kind: 'user', id: r.assignee, name: nameOf(r.assignee, r.assignee) },
       status: r.status,

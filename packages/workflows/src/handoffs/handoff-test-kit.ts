@@ -5,13 +5,7 @@
  * the service's system path. Site `north` runs on New York time with the default business hours.
  */
 import { ValidationError, type Clock, type RequestContext, type Role } from '@steward/core';
-import {
-  BusinessCalendar,
-  OnCallRotas,
-  StaffService,
-  defaultBusinessHours,
-  type SiteClock,
-} from '@steward/clinic';
+import { BusinessCalendar, OnCallRotas, StaffService, defaultBusinessHours, type SiteClock } from '@steward/clinic';
 import {
   AuditLog,
   BreakGlassStore,
@@ -150,8 +144,8 @@ export async function handoffKit(db: Database, options: HandoffKitOptions): Prom
     clock,
     effects: handoffEffects({
       escalate: (input, key) =>
-        around(async () => (await (late.service as HandoffService).escalate(system, input, key)) as unknown as Json),
-      expire: async (id) => (await (late.service as HandoffService).expire(system, id)) as unknown as Json,
+        around(async () => (await (late.service as HandoffService).escalate(system, input, key)) as Json),
+      expire: async (id) => await (late.service as HandoffService).expire(system, id),
     }),
     ...(options.effectPolicy !== undefined ? { effectPolicy: options.effectPolicy } : {}),
     ...(options.observer !== undefined ? { observer: options.observer } : {}),
@@ -166,10 +160,10 @@ export async function handoffKit(db: Database, options: HandoffKitOptions): Prom
     staff,
     rotas,
     clock,
-    calendarOf: async (site) => {
-      if (site !== 'north') throw new ValidationError('unknown site', [{ path: 'site', message: 'north only' }]);
-      return calendar;
-    },
+    calendarOf: (site) =>
+      site === 'north'
+        ? Promise.resolve(calendar)
+        : Promise.reject(new ValidationError('unknown site', [{ path: 'site', message: 'north only' }])),
     rolesAt: async (userId, site) =>
       (await grants.forPrincipal(userId)).filter((g) => g.site === site || g.site === '*').map((g) => g.role),
   });

@@ -83,7 +83,7 @@ function decide(state: HandoffWorkflowState, input: WorkflowInput): Decision<Han
       ...initial,
       handoffId: p.handoffId,
       site: p.site,
-      steps: p.steps.map((x) => ({ condition: x.condition, at: x.at, target: x.target as unknown as Json })),
+      steps: p.steps.map((x) => ({ condition: x.condition, at: x.at, target: x.target })),
       dueAt: p.dueAt,
     };
     const commands: Command[] = s.steps.map((x, i) => setTimer(timerOf(i), { at: x.at }));
@@ -138,9 +138,7 @@ function decide(state: HandoffWorkflowState, input: WorkflowInput): Decision<Han
   // An effect's result: a failure is counted (the effect runner already retried it); the history keeps it.
   const result = (input.payload as { result: { ok: boolean } }).result;
   const next = result.ok ? state : { ...state, failures: state.failures + 1 };
-  return finished(next)
-    ? { state: next, commands: [complete({ escalations: next.fired.length })] }
-    : { state: next };
+  return finished(next) ? { state: next, commands: [complete({ escalations: next.fired.length })] } : { state: next };
 }
 
 export const handoffWorkflow: WorkflowDefinition<HandoffWorkflowState> = {
