@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
+import { startWorkflowRuntime, workflowCatalog } from '../../workflows/index.js';
 
 interface Item {
   id: string;
@@ -183,6 +184,41 @@ for (const target of flowTargets()) {
         payload: { shifts: [] },
       });
       assert.equal(rotaByCoord.statusCode, 403);
+    });
+
+    it("the server's workflow runtime escalates it as steward-workflows when nobody takes it", async () => {
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/handoffs',
+        headers: bearer(coord),
+        payload: {
+          site: 'north',
+          kind: 'intake.incomplete',
+          subject: { kind: 'document', id: 'doc-18' },
+          to: { kind: 'pool', ref: 'north-desk' },
+          ask: 'Request the insurance card',
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const h = created.json<Item>();
+      const runtime = await startWorkflowRuntime(t.kernel, t.logger, { ...workflowCatalog(t.kernel), loops: false });
+      try {
+        await runtime.worker.drain();
+        t.clock.advance(5 * 86_400_000); // past two business hours, whatever the weekday
+        await runtime.worker.drain();
+      } finally {
+        await runtime.stop();
+      }
+      const shown = await t.app.inject({ method: 'GET', url: `/handoffs/${h.id}`, headers: bearer(coord) });
+      const detail = shown.json<Item>();
+      assert.deepEqual(
+        detail.history.map((e) => [e.event, e.actor.name]),
+        [
+          ['offered', 'Cody Coord'],
+          ['escalated', 'steward-workflows'],
+        ],
+      );
+      assert.equal(detail.to.name, 'north-leads', 're-offered to the leads');
     });
   });
 }
