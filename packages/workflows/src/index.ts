@@ -208,6 +208,7 @@ export {
   handoffsPackage,
   subjectKinds,
   handoffStatuses,
+  raiseEffect as raiseHandoffEffect,
 } from './handoffs/index.js';
 export type {
   Delay,

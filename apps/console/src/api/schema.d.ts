@@ -6110,6 +6110,8 @@ export type paths = {
               | {
                   businessMinutes: number;
                 };
+            /** @description idempotency: a key already used returns that handoff */
+            key?: string;
             /** @description dotted lowercase words, e.g. intake.incomplete, referral.next-step */
             kind: string;
             patientId?: string;

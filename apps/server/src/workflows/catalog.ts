@@ -72,6 +72,7 @@ export function workflowCatalog(
       escalate: async (input, key) =>
         (await kernel.handoffs.escalate(await asWorkflows(), input, key)) as unknown as Json,
       expire: async (id) => await kernel.handoffs.expire(await asWorkflows(), id),
+      raise: async (input) => ({ handoffId: (await kernel.handoffs.create(await asWorkflows(), input)).id }),
     },
     siteConnectionsOf: async (id) => {
       const site = await siteOf(id);

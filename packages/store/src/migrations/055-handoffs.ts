@@ -32,6 +32,8 @@ create table handoffs (
   -- targets escalations named ([{"kind": "user"|"pool", "ref": ...}]): the handoff shows in their queues
   escalated_to jsonb not null default '[]'::jsonb,
   policy_version integer,
+  -- the raiser's idempotency key (a workflow effect's key, an intake document's): one handoff per key
+  source_key text unique,
   version integer not null,
   created_at timestamptz not null,
   updated_at timestamptz not null

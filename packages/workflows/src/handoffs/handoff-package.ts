@@ -5,18 +5,25 @@
  */
 import type { EffectHandler, Json } from '../engine/index.js';
 import { defineWorkflowPackage, type WorkflowPackage } from '../catalog/workflow-catalog.js';
-import { escalateEffect, expireEffect, handoffWorkflow, type EscalateInput } from './handoff-workflow.js';
+import { escalateEffect, expireEffect, handoffWorkflow, raiseEffect, type EscalateInput } from './handoff-workflow.js';
+import type { HandoffInput } from './handoff-service.js';
 
-/** What the escalation effects call: the handoff service's system path, bound to the workflows' account. */
+/**
+ * What the handoff effects call: the handoff service's system path, bound to the workflows' account.
+ * `raise` is how any workflow raises a handoff: `effect('handoff.raise', input)` with a
+ * `HandoffInput` (no `key`: the effect's own key makes a re-run after a crash return the same handoff).
+ */
 export interface HandoffEscalations {
   escalate(input: EscalateInput, effectKey: string): Promise<Json>;
   expire(handoffId: string): Promise<Json>;
+  raise(input: HandoffInput): Promise<Json>;
 }
 
 export function handoffEffects(escalations: HandoffEscalations): Readonly<Record<string, EffectHandler>> {
   return {
     [escalateEffect]: (r) => escalations.escalate(r.input as unknown as EscalateInput, r.key),
     [expireEffect]: (r) => escalations.expire((r.input as { handoffId: string }).handoffId),
+    [raiseEffect]: (r) => escalations.raise({ ...(r.input as unknown as HandoffInput), key: `effect:${r.key}` }),
   };
 }
 

@@ -150,6 +150,22 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('raised twice with one key (a workflow effect run again after a crash): one handoff, audited once', async () => {
+      const first = await kit.service.create(kit.system, input({ key: 'effect:wf-1/3/0' }));
+      const again = await kit.service.create(kit.system, input({ key: 'effect:wf-1/3/0', ask: 'changed' }));
+      assert.equal(again.id, first.id);
+      assert.equal(again.ask, first.ask);
+      const rows = await db.query<{ n: number }>(`select count(*)::int as n from handoffs where source_key = $1`, [
+        'effect:wf-1/3/0',
+      ]);
+      assert.equal(rows.rows[0]?.n, 1);
+      const audited = await db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'phi.create' and entry like $1`,
+        [`%${first.id}%`],
+      );
+      assert.equal(audited.rows[0]?.n, 1);
+    });
+
     it('escalates per policy in business hours across the DST weekend, once, stopped by acceptance', async () => {
       const admin = kit.ctx('ada');
       await kit.rotas.set(admin, 'north', 'north-oncall', [

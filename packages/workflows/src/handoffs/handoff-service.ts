@@ -102,6 +102,11 @@ export interface HandoffInput {
   readonly due?: HandoffDue;
   /** The Steward patient the work is about (audit names it); for a patient subject, its id is used. */
   readonly patientId?: string;
+  /**
+   * An idempotency key (up to 200 characters; a workflow effect's key, an intake document's id): a
+   * second create with a key already used returns the first handoff, unchanged and not audited again.
+   */
+  readonly key?: string;
 }
 
 export interface PersonRef {
@@ -211,10 +216,15 @@ export class HandoffService {
         ...(input.patientId !== undefined && !uuid.test(input.patientId)
           ? [{ path: 'patientId', message: 'a Steward patient id' }]
           : []),
+        ...(input.key !== undefined && (typeof input.key !== 'string' || input.key.length < 1 || input.key.length > 200)
+          ? [{ path: 'key', message: '1 to 200 characters' }]
+          : []),
       ],
       'invalid handoff',
     );
     await this.#d.sites?.assertUsable(input.site);
+    const existing = input.key === undefined ? undefined : await this.#byKey(input.key);
+    if (existing !== undefined) return this.#detail(existing);
     const to = await this.#target(input.site, input.to);
     const patientId =
       input.patientId ?? (input.subject.kind === 'patient' && uuid.test(input.subject.id) ? input.subject.id : null);
@@ -229,12 +239,14 @@ export class HandoffService {
     }));
     const id = crypto.randomUUID();
     const start: HandoffStart = { handoffId: id, site: input.site, steps, dueAt: dueAt?.toISOString() ?? null };
-    await this.#d.audit.transact(
+    const created = await this.#d.audit.transact(
       async (tx) => {
-        await tx.query(
+        const inserted = await tx.query(
           `insert into handoffs (id, site, kind, subject_kind, subject_id, patient_id, from_kind, from_id, from_name,
-             to_kind, to_ref, assignee, status, ask_enc, due_at, policy_version, version, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'offered', $13, $14, $15, 1, $16, $16)`,
+             to_kind, to_ref, assignee, status, ask_enc, due_at, policy_version, source_key, version, created_at,
+             updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'offered', $13, $14, $15, $17, 1, $16, $16)
+           on conflict (source_key) do nothing`,
           [
             id,
             input.site,
@@ -252,19 +264,25 @@ export class HandoffService {
             dueAt,
             policy.version === 0 ? null : policy.version,
             now,
+            input.key ?? null,
           ],
         );
+        // The same key raised at the same moment by another process: theirs stands.
+        if (inserted.rowCount === 0) return false;
         await history(tx, id, now, 'offered', ctx, null, 'offered', {
           to: { kind: to.kind, ref: to.ref },
           ...(dueAt !== null ? { dueAt: dueAt.toISOString() } : {}),
           steps: steps.length,
         });
         await this.#d.engine.start(HANDOFF, handoffKey(id), start as unknown as Json, { tx });
+        return true;
       },
-      () => [
-        this.#entry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due']),
-      ],
+      (made) =>
+        made
+          ? [this.#entry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due'])]
+          : [],
     );
+    if (!created && input.key !== undefined) return this.#detail((await this.#byKey(input.key)) ?? id);
     return this.#detail(id);
   }
 
@@ -714,6 +732,14 @@ export class HandoffService {
           updatedBy: r.updated_by,
           updatedAt: r.updated_at.toISOString(),
         };
+  }
+
+  async #byKey(key: string): Promise<string | undefined> {
+    const { rows } = await this.#d.db.query<{ id: string }>(
+      'select id::text as id from handoffs where source_key = $1',
+      [key],
+    );
+    return rows[0]?.id;
   }
 
   async #row(id: string): Promise<Row | undefined> {

@@ -146,6 +146,7 @@ export async function handoffKit(db: Database, options: HandoffKitOptions): Prom
       escalate: (input, key) =>
         around(async () => (await (late.service as HandoffService).escalate(system, input, key)) as Json),
       expire: async (id) => await (late.service as HandoffService).expire(system, id),
+      raise: async (input) => ({ handoffId: (await (late.service as HandoffService).create(system, input)).id }),
     }),
     ...(options.effectPolicy !== undefined ? { effectPolicy: options.effectPolicy } : {}),
     ...(options.observer !== undefined ? { observer: options.observer } : {}),

@@ -17,6 +17,8 @@ export const handoffKey = (id: string): string => `handoff:${id}`;
 export const handoffSignals = { accepted: 'handoff.accepted', declined: 'handoff.declined', done: 'handoff.done' };
 export const escalateEffect = 'handoff.escalate';
 export const expireEffect = 'handoff.expire';
+/** Any workflow's way to raise a handoff (input: a HandoffInput), through the handoff service as steward-workflows. */
+export const raiseEffect = 'handoff.raise';
 
 export interface PlannedStep {
   readonly condition: EscalationCondition;

@@ -22,6 +22,7 @@ export {
   handoffWorkflow,
   escalateEffect,
   expireEffect,
+  raiseEffect,
   type EscalateInput,
   type HandoffStart,
   type PlannedStep,

@@ -61,6 +61,9 @@ export const CreateHandoffBody = Strict({
   }),
   due: Type.Optional(Due),
   patientId: Type.Optional(Uuid),
+  key: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'idempotency: a key already used returns that handoff' }),
+  ),
 });
 export const DeclineHandoffBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 

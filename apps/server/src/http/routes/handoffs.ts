@@ -41,11 +41,12 @@ export function handoffRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'handof
       },
     },
     async (request, reply) => {
-      const { due, patientId, ...rest } = request.body;
+      const { due, patientId, key, ...rest } = request.body;
       const created = await kernel.handoffs.create(contextOf(request), {
         ...rest,
         ...(due !== undefined ? { due } : {}),
         ...(patientId !== undefined ? { patientId } : {}),
+        ...(key !== undefined ? { key } : {}),
       });
       return reply.code(201).send(created);
     },
