@@ -12,6 +12,10 @@ import type { HandoffInput } from './handoff-service.js';
  * What the handoff effects call: the handoff service's system path, bound to the workflows' account.
  * `raise` is how any workflow raises a handoff: `effect('handoff.raise', input)` with a
  * `HandoffInput` (no `key`: the effect's own key makes a re-run after a crash return the same handoff).
+ * Known limit: an effect's input is stored unsealed in `workflow_effects` like every workflow input,
+ * so a workflow's `ask` must be reference-level (a document type and what is missing, never a name or
+ * clinical text); the handoff service seals it once raised. Callers outside a decide step (intake's
+ * services, the HTTP API) call `HandoffService.create` directly and nothing is stored unsealed.
  */
 export interface HandoffEscalations {
   escalate(input: EscalateInput, effectKey: string): Promise<Json>;
