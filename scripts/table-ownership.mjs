@@ -51,12 +51,19 @@ export const tableOwners = {
     'workflow_router_cursors',
     'workflow_patient_merges',
   ],
+  // PHI: internal handoffs (what is asked and decline reasons sealed), their history and escalations.
+  'packages/workflows/src/handoffs/': [
+    'handoffs',
+    'handoff_history',
+    'handoff_escalations',
+    'handoff_escalation_policies',
+  ],
   // PHI: message bodies and contact preferences.
   'packages/messaging/src/': ['message_outbox', 'message_preferences'],
   // The clinic's sites and their clocks (no PHI).
   'packages/clinic/src/sites/': ['sites'],
   // The clinic's staff: users by name, their sites, pools and leads (no PHI).
-  'packages/clinic/src/staff/': ['staff', 'staff_pool_members'],
+  'packages/clinic/src/staff/': ['staff', 'staff_pool_members', 'on_call_rotas', 'on_call_shifts'],
   // Screen maps per EHR connection and site, versioned and reviewed (no PHI).
   'packages/automation/src/maps/': ['automation_screen_maps'],
   // The automation account's EHR credentials, sealed.

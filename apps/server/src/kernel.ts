@@ -3,7 +3,15 @@
  * constructors, and closes them in reverse order. The server and the CLI both start here, so
  * nothing reaches the store except through the objects built below.
  */
-import { ConfigError, NotFoundError, systemClock, type Actor, type Clock, type RequestContext } from '@steward/core';
+import {
+  ConfigError,
+  NotFoundError,
+  systemClock,
+  type Actor,
+  type Clock,
+  type RequestContext,
+  type Role,
+} from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
   AccountService,
@@ -59,12 +67,23 @@ import {
   ReferralRuleStore,
   type EhrReader,
 } from '@steward/ehr';
-import { DirectoryService, SiteRegistry, StaffService, type SiteReference } from '@steward/clinic';
+import {
+  BusinessCalendar,
+  DirectoryService,
+  OnCallRotas,
+  SiteRegistry,
+  StaffService,
+  defaultBusinessHours,
+  type SiteReference,
+} from '@steward/clinic';
 import { AutomationCredentials, ScreenMaps } from '@steward/automation';
 import { ContactNoteRetention, Relationships } from '@steward/relationships';
 import {
   EventFlagService,
   FollowupService,
+  HandoffService,
+  WorkflowEngine,
+  handoffWorkflow,
   isRetired,
   ReferralService,
   workflowPatients,
@@ -107,7 +126,6 @@ import {
 } from '@steward/events';
 import { RunScreenshotRetention, RunService, RunValueRetention, type ScreenReads } from '@steward/automation';
 import {
-  InMemoryHandoffs,
   IntakeRetention,
   IntakeService,
   IntakeWebhooks,
@@ -165,6 +183,14 @@ export interface Kernel {
    * sites, pools and leads; what handoffs, owner pools and escalations name.
    */
   readonly staff: StaffService;
+  /**
+   * Internal handoffs (issue 19), governed (handoff.create / read / work at the site; escalation
+   * policies config.manage): raised by people and by workflows (as steward-workflows), escalated by
+   * the workflow runtime's engine through `escalate` and `expire`.
+   */
+  readonly handoffs: HandoffService;
+  /** Sites' on-call rotas (staff.read to read, staff.manage to replace): who escalations reach. */
+  readonly rotas: OnCallRotas;
   /** The bootstrap path's ungoverned directories (see KernelBootstrap); never for a request. */
   readonly bootstrap: KernelBootstrap;
   readonly sessions: SessionManager;
@@ -511,6 +537,24 @@ export async function composeKernel(
       staff: { assertSiteReferences: (site, refs): Promise<void> => staff.assertSiteReferences(site, refs) },
     });
     const staff: StaffService = new StaffService({ db, policy, audit, users: new UserRoster(db), sites, clock });
+    const rotas = new OnCallRotas({ db, policy, audit, staff, clock });
+    const handoffs = new HandoffService({
+      ...{ db, cipher, policy, audit, clock, staff, rotas, sites },
+      // Starts and signals only (in the caller's transaction): the workflow runtime's engine runs them.
+      engine: new WorkflowEngine({ db, definitions: [handoffWorkflow], clock }),
+      // A site without a record keeps the defaults (New York, weekdays 08:00-17:00), as referrals do.
+      calendarOf: async (site) =>
+        new BusinessCalendar(
+          (await sites.clockOf(site)) ?? {
+            zone: 'America/New_York',
+            businessHours: defaultBusinessHours,
+            holidays: [],
+            quietHours: null,
+          },
+        ),
+      rolesAt: async (userId, site) =>
+        (await grants.forPrincipal(userId)).filter((g) => g.site === site || g.site === '*').map((g) => g.role),
+    });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock, { patients });
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
     const extensions = options.extensions ?? [];
@@ -677,7 +721,7 @@ export async function composeKernel(
       ...{ db, cipher, policy, audit, clock },
       reader: options.intake?.reader ?? noDocumentReader,
       patients: patientIndexCandidates(patients),
-      handoffs: options.intake?.handoffs ?? new InMemoryHandoffs(),
+      handoffs: options.intake?.handoffs ?? intakeHandoffsOver(handoffs),
       proposals,
       pipeline: intakeContext,
       labels: new PatientLabels({ db, cipher, policy, audit }),
@@ -745,6 +789,8 @@ export async function composeKernel(
       grantAdmin: new GrantAdmin(policy, grants, siteCheck, (t) => actions.has(t)),
       sites,
       staff,
+      handoffs,
+      rotas,
       bootstrap: { users, serviceAccounts, tokens },
       sessions,
       reauth,
@@ -903,4 +949,33 @@ function aiCalls(d: {
       return key === undefined || key === '' ? undefined : key;
     },
   });
+}
+
+/**
+ * Intake's handoffs raised through the handoff service (kept, escalated, in people's queues). The
+ * key makes a handoff intake raises for a document once per kind: a retry after a crash between the
+ * handoff and the document's own update gets the first one back.
+ */
+function intakeHandoffsOver(handoffs: HandoffService): HandoffSink {
+  return {
+    create: async (ctx, request) => {
+      const to = request.to;
+      const created = await handoffs.create(ctx, {
+        site: request.site,
+        kind: request.kind,
+        subject: { kind: 'document', id: request.subject.id },
+        to:
+          to.kind === 'person'
+            ? { kind: 'user', ref: to.id }
+            : to.kind === 'pool'
+              ? { kind: 'pool', ref: to.id }
+              : { kind: 'role', ref: to.role as Role },
+        ask: request.ask,
+        due: { at: request.due.toISOString() },
+        ...(request.subject.patientId !== undefined ? { patientId: request.subject.patientId } : {}),
+        key: `intake:${request.kind}:${request.subject.id}`,
+      });
+      return { id: created.id };
+    },
+  };
 }

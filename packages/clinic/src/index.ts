@@ -65,8 +65,12 @@ export type {
   ParticipantQuery,
   ParticipantView,
 } from './directory/index.js';
-export { StaffService, poolName } from './staff/index.js';
+export { OnCallRotas, StaffService, poolName } from './staff/index.js';
 export type {
+  OnCallRota,
+  OnCallRotasDeps,
+  OnCallShift,
+  OnCallShiftInput,
   Pool,
   PoolMembership,
   StaffAudit,

@@ -63,6 +63,8 @@ export const errorCodes = {
   SITE_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   POOL_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   STAFF_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  HANDOFF_STATE: { cause: 'user', retryable: false, status: 409, exit: 6 },
+  HANDOFF_NOT_YOURS: { cause: 'user', retryable: false, status: 403, exit: 4 },
   FHIR_NOT_SERVED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   FHIR_PATIENT_REQUIRED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   AI_PROVIDER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },

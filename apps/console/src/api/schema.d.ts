@@ -5763,6 +5763,1295 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/handoff-policies/{site}/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A site+kind's escalation policy (version 0, no steps: none set) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description dotted lowercase words, e.g. intake.incomplete, referral.next-step */
+          kind: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              kind: string;
+              site: string;
+              steps: {
+                condition: string;
+                delay: {
+                  amount: number;
+                  business: boolean;
+                  unit: string;
+                };
+                target: {
+                  kind: string;
+                  ref?: string;
+                };
+              }[];
+              updatedAt: string | null;
+              updatedBy: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a site+kind's escalation policy (config.manage, audited); handoffs already raised keep their planned steps */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description dotted lowercase words, e.g. intake.incomplete, referral.next-step */
+          kind: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the version you saw (0: none yet) */
+            expectedVersion?: number;
+            /** @description in order; delays from when the handoff was offered */
+            steps: {
+              /** @enum {unknown} */
+              condition: 'not-accepted' | 'not-done';
+              delay: {
+                amount: number;
+                /** @description counted in the site's opening hours (true) or on the clock (false) */
+                business: boolean;
+                /** @enum {unknown} */
+                unit: 'minutes' | 'hours' | 'days';
+              };
+              target:
+                | {
+                    /** @enum {string} */
+                    kind: 'lead';
+                  }
+                | {
+                    /** @enum {string} */
+                    kind: 'pool';
+                    /** @description e.g. north-desk */
+                    ref: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    kind: 'rota';
+                    /** @description e.g. north-desk */
+                    ref: string;
+                  };
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              kind: string;
+              site: string;
+              steps: {
+                condition: string;
+                delay: {
+                  amount: number;
+                  business: boolean;
+                  unit: string;
+                };
+                target: {
+                  kind: string;
+                  ref?: string;
+                };
+              }[];
+              updatedAt: string | null;
+              updatedBy: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The handoffs about one subject (a patient, referral, document or proposal), done ones too */
+    get: {
+      parameters: {
+        query: {
+          /** @description a reference, never free text */
+          id: string;
+          kind: 'patient' | 'referral' | 'document' | 'proposal';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                ask: string;
+                assignee: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                escalatedTo: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                }[];
+                from: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                id: string;
+                kind: string;
+                overdue: boolean;
+                patientId: string | null;
+                site: string;
+                /** @enum {unknown} */
+                status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+                subject: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                };
+                to: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Raise a handoff to a person, a pool or a role at a site, due at an instant or in the site's business hours or days; its site+kind's escalation policy is planned now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a short instruction (sealed at rest; keep it reference-level) */
+            ask: string;
+            due?:
+              | {
+                  /**
+                   * Format: date-time
+                   * @description an instant with its offset
+                   */
+                  at: string;
+                }
+              | {
+                  businessHours: number;
+                }
+              | {
+                  businessDays: number;
+                }
+              | {
+                  businessMinutes: number;
+                };
+            /** @description idempotency: a key already used returns that handoff */
+            key?: string;
+            /** @description dotted lowercase words, e.g. intake.incomplete, referral.next-step */
+            kind: string;
+            patientId?: string;
+            site: string;
+            subject: {
+              /** @description a reference, never free text */
+              id: string;
+              /** @enum {unknown} */
+              kind: 'patient' | 'referral' | 'document' | 'proposal';
+            };
+            to:
+              | {
+                  /** @enum {string} */
+                  kind: 'user';
+                  /** @description a user id or username */
+                  ref: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'pool';
+                  /** @description e.g. north-desk */
+                  ref: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'role';
+                  /** @enum {unknown} */
+                  ref:
+                    | 'admin'
+                    | 'compliance_officer'
+                    | 'coordinator'
+                    | 'front_desk'
+                    | 'clinician_reviewer'
+                    | 'automation'
+                    | 'integration'
+                    | 'agent';
+                };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ask: string;
+              assignee: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              dueAt: string | null;
+              escalatedTo: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              }[];
+              from: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              id: string;
+              kind: string;
+              overdue: boolean;
+              patientId: string | null;
+              site: string;
+              /** @enum {unknown} */
+              status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              subject: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'patient' | 'referral' | 'document' | 'proposal';
+              };
+              to: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            } & {
+              history: {
+                actor: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                detail: unknown;
+                /** @enum {unknown} */
+                event: 'offered' | 'accepted' | 'declined' | 'done' | 'expired' | 'escalated';
+                fromStatus: ('offered' | 'accepted' | 'done' | 'declined' | 'expired') | null;
+                reason?: string;
+                seq: number;
+                /** @enum {unknown} */
+                toStatus: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One handoff with its history (each transition and escalation, with its actor and time) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ask: string;
+              assignee: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              dueAt: string | null;
+              escalatedTo: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              }[];
+              from: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              id: string;
+              kind: string;
+              overdue: boolean;
+              patientId: string | null;
+              site: string;
+              /** @enum {unknown} */
+              status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              subject: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'patient' | 'referral' | 'document' | 'proposal';
+              };
+              to: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            } & {
+              history: {
+                actor: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                detail: unknown;
+                /** @enum {unknown} */
+                event: 'offered' | 'accepted' | 'declined' | 'done' | 'expired' | 'escalated';
+                fromStatus: ('offered' | 'accepted' | 'done' | 'declined' | 'expired') | null;
+                reason?: string;
+                seq: number;
+                /** @enum {unknown} */
+                toStatus: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/{id}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a handoff offered to me, my pool or my role */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ask: string;
+              assignee: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              dueAt: string | null;
+              escalatedTo: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              }[];
+              from: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              id: string;
+              kind: string;
+              overdue: boolean;
+              patientId: string | null;
+              site: string;
+              /** @enum {unknown} */
+              status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              subject: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'patient' | 'referral' | 'document' | 'proposal';
+              };
+              to: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            } & {
+              history: {
+                actor: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                detail: unknown;
+                /** @enum {unknown} */
+                event: 'offered' | 'accepted' | 'declined' | 'done' | 'expired' | 'escalated';
+                fromStatus: ('offered' | 'accepted' | 'done' | 'declined' | 'expired') | null;
+                reason?: string;
+                seq: number;
+                /** @enum {unknown} */
+                toStatus: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/{id}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give a handoff back with a reason: to its pool or role, or to its sender (else the decliner's lead) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ask: string;
+              assignee: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              dueAt: string | null;
+              escalatedTo: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              }[];
+              from: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              id: string;
+              kind: string;
+              overdue: boolean;
+              patientId: string | null;
+              site: string;
+              /** @enum {unknown} */
+              status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              subject: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'patient' | 'referral' | 'document' | 'proposal';
+              };
+              to: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            } & {
+              history: {
+                actor: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                detail: unknown;
+                /** @enum {unknown} */
+                event: 'offered' | 'accepted' | 'declined' | 'done' | 'expired' | 'escalated';
+                fromStatus: ('offered' | 'accepted' | 'done' | 'declined' | 'expired') | null;
+                reason?: string;
+                seq: number;
+                /** @enum {unknown} */
+                toStatus: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/{id}/done': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a handoff done (its holder, or one it is offered to) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ask: string;
+              assignee: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              dueAt: string | null;
+              escalatedTo: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              }[];
+              from: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              id: string;
+              kind: string;
+              overdue: boolean;
+              patientId: string | null;
+              site: string;
+              /** @enum {unknown} */
+              status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              subject: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'patient' | 'referral' | 'document' | 'proposal';
+              };
+              to: {
+                id: string;
+                /** @enum {unknown} */
+                kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                name: string;
+              };
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            } & {
+              history: {
+                actor: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                at: string;
+                detail: unknown;
+                /** @enum {unknown} */
+                event: 'offered' | 'accepted' | 'declined' | 'done' | 'expired' | 'escalated';
+                fromStatus: ('offered' | 'accepted' | 'done' | 'declined' | 'expired') | null;
+                reason?: string;
+                seq: number;
+                /** @enum {unknown} */
+                toStatus: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My work: handoffs I hold, offered to me, my pools or my roles, or escalated to me (overdue first) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                ask: string;
+                assignee: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                escalatedTo: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                }[];
+                from: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                id: string;
+                kind: string;
+                overdue: boolean;
+                patientId: string | null;
+                site: string;
+                /** @enum {unknown} */
+                status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+                subject: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                };
+                to: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/handoffs/pools/{pool}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A pool's queue: the open handoffs offered or escalated to it (overdue first) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          /** @description e.g. north-desk */
+          pool: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                ask: string;
+                assignee: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                escalatedTo: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                }[];
+                from: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                id: string;
+                kind: string;
+                overdue: boolean;
+                patientId: string | null;
+                site: string;
+                /** @enum {unknown} */
+                status: 'offered' | 'accepted' | 'done' | 'declined' | 'expired';
+                subject: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                };
+                to: {
+                  id: string;
+                  /** @enum {unknown} */
+                  kind: 'user' | 'service' | 'pool' | 'role' | 'none';
+                  name: string;
+                };
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -13437,6 +14726,190 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/rotas/{site}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A site's on-call rota: shifts of staff by name */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description e.g. north-desk */
+          name: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              name: string;
+              shifts: {
+                /** Format: date-time */
+                end: string;
+                /** Format: date-time */
+                start: string;
+                user: {
+                  displayName: string;
+                  title: string | null;
+                  userId: string;
+                  username: string;
+                };
+              }[];
+              site: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a site's on-call rota (staff.manage, audited); the shift starting last covers an overlap */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description e.g. north-desk */
+          name: string;
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            expectedVersion?: number;
+            shifts: {
+              /** Format: date-time */
+              end: string;
+              /** Format: date-time */
+              start: string;
+              /** @description a user id or username */
+              user: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              name: string;
+              shifts: {
+                /** Format: date-time */
+                end: string;
+                /** Format: date-time */
+                start: string;
+                user: {
+                  displayName: string;
+                  title: string | null;
+                  userId: string;
+                  username: string;
+                };
+              }[];
+              site: string;
+              /** Format: date-time */
+              updatedAt: string;
+              updatedBy: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/service-accounts': {
     parameters: {
       query?: never;
@@ -15010,6 +16483,9 @@ export type paths = {
                   | 'intake.work'
                   | 'intake.upload'
                   | 'intake.manage'
+                  | 'handoff.read'
+                  | 'handoff.work'
+                  | 'handoff.create'
                 )
               | string
             )[];

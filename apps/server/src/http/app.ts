@@ -43,6 +43,7 @@ import { operationsRoutes } from './routes/operations.js';
 import { retentionRoutes } from './routes/retention.js';
 import { siteRoutes } from './routes/sites.js';
 import { staffRoutes } from './routes/staff.js';
+import { handoffRoutes } from './routes/handoffs.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { smartRoutes } from './routes/smart.js';
 import { aiRoutes } from './routes/ai.js';
@@ -189,6 +190,7 @@ export async function buildApp(
   retentionRoutes(app, kernel);
   siteRoutes(app, kernel);
   staffRoutes(app, kernel);
+  handoffRoutes(app, kernel);
   incidentRoutes(app, kernel);
   automationRunRoutes(app, kernel);
   intakeRoutes(app, kernel);

@@ -2,9 +2,10 @@
  * @module Which workflows this Steward runs: the built-in workflow packages and the extensions', in
  * one catalog (definitions, the routes that feed them from EHR events, their effects).
  */
-import { builtinWorkflowPackages, WorkflowCatalog, type WorkflowPackage } from '@steward/workflows';
+import { builtinWorkflowPackages, WorkflowCatalog, type Json, type WorkflowPackage } from '@steward/workflows';
 import { NotFoundError } from '@steward/core';
 import type { Kernel } from '../kernel.js';
+import { localServiceAccount } from '../local-accounts.js';
 
 export type { WorkflowCatalog };
 
@@ -40,6 +41,11 @@ export function workflowCatalog(
   packages: readonly WorkflowPackage[] = [...builtinWorkflowPackages, ...kernel.workflowPackages],
 ): WorkflowCatalog {
   const siteOf = connectionSites(kernel.connections);
+  // Escalations act as the workflows' account (automation), made once on first use.
+  let account: ReturnType<typeof localServiceAccount> | undefined;
+  const asWorkflows = async () => ({
+    actor: await (account ??= localServiceAccount(kernel, 'steward-workflows', 'automation', 'HOPERAT')),
+  });
   // Referral rules are read per request (one indexed row), so a site's change applies to the next message.
   return new WorkflowCatalog(packages, {
     siteOf,
@@ -62,6 +68,12 @@ export function workflowCatalog(
     },
     // A referral's number from the other channel: the same person (merges followed) at the same site.
     patientIdsOf: (id) => kernel.patients.idsOfPerson(id),
+    handoffs: {
+      escalate: async (input, key) =>
+        (await kernel.handoffs.escalate(await asWorkflows(), input, key)) as unknown as Json,
+      expire: async (id) => await kernel.handoffs.expire(await asWorkflows(), id),
+      raise: async (input) => ({ handoffId: (await kernel.handoffs.create(await asWorkflows(), input)).id }),
+    },
     siteConnectionsOf: async (id) => {
       const site = await siteOf(id);
       if (site === undefined) return [id];

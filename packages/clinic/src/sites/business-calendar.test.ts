@@ -119,3 +119,23 @@ describe('BusinessCalendar: quiet hours', () => {
     assert.equal(iso(none.deliverableAt(night)), iso(night));
   });
 });
+
+describe('BusinessCalendar: business minutes', () => {
+  const ny = new BusinessCalendar(clock('America/New_York', { holidays: ['2026-11-26'] }));
+  it('counts opening hours only, across a weekend, a DST change and a holiday', () => {
+    // Friday 2026-10-30 16:00 EDT + 2 h: one hour Friday, one Monday from 08:00 EST (after the fall-back).
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2026-10-30T20:00:00Z'), 120)), '2026-11-02T14:00:00.000Z');
+    // Saturday night + 30 min: Monday 08:30 EST.
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2026-10-31T23:00:00Z'), 30)), '2026-11-02T13:30:00.000Z');
+    // Wednesday 2026-11-25 16:30 EST + 1 h: Thanksgiving closed, Friday 08:30.
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2026-11-25T21:30:00Z'), 60)), '2026-11-27T13:30:00.000Z');
+    // Spring forward: Friday 2027-03-12 16:00 EST + 2 h is Monday 09:00 EDT.
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2027-03-12T21:00:00Z'), 120)), '2027-03-15T13:00:00.000Z');
+  });
+  it('0 minutes: the instant when open, else the next opening; a bad count is refused', () => {
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2026-11-03T15:00:00Z'), 0)), '2026-11-03T15:00:00.000Z');
+    assert.equal(iso(ny.addBusinessMinutes(new Date('2026-11-03T23:00:00Z'), 0)), '2026-11-04T13:00:00.000Z');
+    assert.throws(() => ny.addBusinessMinutes(new Date(), -1), { code: 'VALIDATION_FAILED' });
+    assert.throws(() => ny.addBusinessMinutes(new Date(), 1.5), { code: 'VALIDATION_FAILED' });
+  });
+});

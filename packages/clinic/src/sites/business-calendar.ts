@@ -12,6 +12,10 @@
  *   re-resolved by the rule above. n = 0 keeps `t` when its date is a business day, else moves it
  *   to the next business day. Which days are business days is the site's; the hours of a day do
  *   not cut it short (a due time at 18:00 stays at 18:00).
+ * - `addBusinessMinutes(t, n)`: the instant when `n` minutes of the site's opening hours have passed
+ *   since `t` (time outside opening hours, closed days and holidays does not count); n = 0 gives `t`
+ *   when the site is open then, else its next opening. Minutes are elapsed time, so an opening day
+ *   that holds a DST change counts its real length.
  * - Quiet hours run from `start` to `end` (past midnight when `end` is earlier); equal times: none.
  */
 import { DateTime } from 'luxon';
@@ -94,6 +98,39 @@ export class BusinessCalendar {
     if (n === 0) n = 1;
     for (let i = 0; i < n; i++) date = this.nextBusinessDay(date);
     return this.at(date, this.timeOf(instant));
+  }
+
+  /** The instant `n` minutes of opening hours after `instant` (rules above). */
+  addBusinessMinutes(instant: Date, n: number): Date {
+    if (!Number.isInteger(n) || n < 0)
+      throw new ValidationError('business minutes must be a whole number, 0 or more', [
+        { path: 'minutes', message: 'bad' },
+      ]);
+    let left = n * 60_000;
+    let t = instant.getTime();
+    let date = this.dateOf(instant);
+    for (let i = 0; i < SEARCH_DAYS; i++) {
+      const hours = this.isBusinessDay(date) ? this.#hoursOf(date) : null;
+      if (hours !== null) {
+        const open = this.at(date, hours.open).getTime();
+        const close = this.at(date, hours.close).getTime();
+        const start = Math.max(t, open);
+        if (start < close) {
+          if (left <= close - start) return new Date(start + left);
+          left -= close - start;
+        }
+      }
+      date = DateTime.fromISO(date, { zone: 'utc' }).plus({ days: 1 }).toFormat('yyyy-MM-dd');
+      t = this.at(date, '00:00').getTime();
+    }
+    throw new ValidationError('the site has no opening hours in ten years', [
+      { path: 'businessHours', message: 'no open weekday outside holidays' },
+    ]);
+  }
+
+  #hoursOf(date: string): { readonly open: string; readonly close: string } | null {
+    const weekday = weekdays[DateTime.fromISO(date, { zone: 'utc' }).weekday - 1];
+    return weekday === undefined ? null : this.clock.businessHours[weekday];
   }
 
   /** Whether an instant falls in the site's quiet hours. */

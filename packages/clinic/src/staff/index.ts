@@ -10,3 +10,10 @@ export {
   type StaffName,
 } from './staff-model.js';
 export { StaffService, type StaffAudit, type StaffServiceDeps } from './staff-service.js';
+export {
+  OnCallRotas,
+  type OnCallRota,
+  type OnCallRotasDeps,
+  type OnCallShift,
+  type OnCallShiftInput,
+} from './on-call-rota.js';

@@ -188,6 +188,29 @@ export class StaffService {
     return (await this.#pools('where m.pool = $1', pool))[0]?.members ?? [];
   }
 
+  /** A staff member's user id from a user id or username; undefined when the user has no staff record. */
+  async resolve(user: string): Promise<string | undefined> {
+    const id = await this.#userId(user);
+    return id !== undefined && (await this.nameOf(id)) !== undefined ? id : undefined;
+  }
+
+  /** Staff members by user id, by name (ids without a staff record are left out). */
+  async namesOf(userIds: readonly string[]): Promise<ReadonlyMap<string, StaffName>> {
+    const ids = [...new Set(userIds.filter(isUuid))];
+    if (ids.length === 0) return new Map();
+    return new Map((await this.#load('where s.user_id = any($1::uuid[])', [ids])).map((m) => [m.userId, nameOnly(m)]));
+  }
+
+  /** The pools a user is a member of, with their sites (empty: none, or no staff record). For handoffs' queues. */
+  async poolsOf(userId: string): Promise<readonly PoolMembership[]> {
+    if (!isUuid(userId)) return [];
+    const { rows } = await this.#d.db.query<{ pool: string; site: string }>(
+      'select pool, site from staff_pool_members where user_id = $1 order by pool',
+      [userId],
+    );
+    return rows.map((r) => ({ pool: r.pool, site: r.site }));
+  }
+
   /** The user's lead by name; undefined when the user has no staff record or no lead. */
   async leadOf(userId: string): Promise<StaffName | undefined> {
     if (!isUuid(userId)) return undefined;

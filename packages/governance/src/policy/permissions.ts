@@ -60,6 +60,11 @@ export const actions = [
   'intake.work',
   'intake.upload',
   'intake.manage',
+  // Internal handoffs (issue 19): see the handoffs at a site (what is asked may name a patient:
+  // a PHI read, audited), work them (accept, decline, mark done), raise them.
+  'handoff.read',
+  'handoff.work',
+  'handoff.create',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -131,6 +136,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'intake.read',
     'intake.work',
     'intake.upload',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
   ]),
   front_desk: new Set([
     'phi.read',
@@ -141,6 +149,9 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'intake.read',
     'intake.work',
     'intake.upload',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
   ]),
   clinician_reviewer: new Set([
     'phi.read',
@@ -149,9 +160,13 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'review.decide',
     'directory.read',
     'staff.read',
+    'handoff.read',
+    'handoff.work',
+    'handoff.create',
   ]),
-  // Learns the directory from what the EHR names (the workflows' account reads the resources).
-  // Intake's own account reads and routes what arrives (intake.upload) and drafts its filing proposals.
+  // Learns the directory from what the EHR names (the workflows' account reads the resources),
+  // and raises handoffs for people (it never works them). Intake's own account reads and routes
+  // what arrives (intake.upload), drafts its filing proposals and hands documents to people.
   automation: new Set([
     'phi.read',
     'phi.search',
@@ -159,6 +174,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'directory.read',
     'staff.read',
     'directory.learn',
+    'handoff.create',
     'intake.upload',
   ]),
   // An outside service: reads what its grant's purpose allows, hears events, drafts for review.

@@ -41,6 +41,8 @@ import { sql as patientContactLinks } from './051-patient-contact-links.js';
 import { sql as intake } from './052-intake.js';
 import { sql as automationScreenshotType } from './053-automation-screenshot-type.js';
 import { sql as proposalWriteClaim } from './054-proposal-write-claim.js';
+import { sql as handoffs } from './055-handoffs.js';
+import { sql as onCallRotas } from './056-on-call-rotas.js';
 
 export interface Migration {
   readonly version: number;
@@ -91,4 +93,6 @@ export const migrations: readonly Migration[] = [
   { version: 52, name: 'intake', sql: intake },
   { version: 53, name: 'automation-screenshot-type', sql: automationScreenshotType },
   { version: 54, name: 'proposal-write-claim', sql: proposalWriteClaim },
+  { version: 55, name: 'handoffs', sql: handoffs },
+  { version: 56, name: 'on-call-rotas', sql: onCallRotas },
 ];

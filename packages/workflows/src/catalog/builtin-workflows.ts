@@ -3,6 +3,7 @@ import { followupRoute, followupWorkflow } from '../followups/index.js';
 import { createReferralRoute, referralWorkflow } from '../referrals/index.js';
 import { followupSettingsOf, referralCalendarOf } from './site-clocks.js';
 import { defineWorkflowPackage, type WorkflowPackage } from './workflow-catalog.js';
+import { handoffsPackage } from '../handoffs/handoff-package.js';
 
 /** Referral tracking to loop closure; referral rules are read per request, so a site's change applies to the next message. */
 export const referralsPackage = defineWorkflowPackage({
@@ -30,4 +31,8 @@ export const followupsPackage = defineWorkflowPackage({
   routes: (host) => [followupRoute({ siteOf: (id) => host.siteOf(id), settingsOf: followupSettingsOf(host) })],
 });
 
-export const builtinWorkflowPackages: readonly WorkflowPackage[] = [referralsPackage, followupsPackage];
+export const builtinWorkflowPackages: readonly WorkflowPackage[] = [
+  referralsPackage,
+  followupsPackage,
+  handoffsPackage,
+];

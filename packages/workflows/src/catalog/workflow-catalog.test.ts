@@ -30,10 +30,10 @@ describe('WorkflowCatalog', () => {
       effects: () => ({ 'form.fetch': noop }),
     });
     const catalog = new WorkflowCatalog([...builtinWorkflowPackages, intake], host);
-    assert.deepEqual(catalog.packages, ['referrals', 'followups', 'intake']);
+    assert.deepEqual(catalog.packages, ['referrals', 'followups', 'handoffs', 'intake']);
     assert.deepEqual(
       catalog.definitions.map((d) => d.type),
-      ['referral', 'followup', 'intake'],
+      ['referral', 'followup', 'handoff', 'intake'],
     );
     assert.equal(catalog.routes.length, 3);
     assert.deepEqual(Object.keys(catalog.effects), ['form.fetch']);

@@ -10,6 +10,7 @@ import type { SiteClock } from '@steward/clinic';
 import type { EffectiveReferralRules } from '@steward/ehr';
 import type { EffectHandler, WorkflowDefinition } from '../engine/index.js';
 import type { Route } from '../routing/index.js';
+import type { HandoffEscalations } from '../handoffs/handoff-package.js';
 
 /** What the host (the server) gives a workflow package to build its routes and effects. */
 export interface WorkflowHost {
@@ -28,6 +29,8 @@ export interface WorkflowHost {
   patientIdsOf?(patientId: string): Promise<readonly string[]>;
   /** The connections registered at a connection's site, itself included. */
   siteConnectionsOf?(connectionId: string): Promise<readonly string[]>;
+  /** The handoff service's system path, for the escalation effects (issue 19). */
+  handoffs?: HandoffEscalations;
 }
 
 export interface WorkflowPackage {
