@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { PurposeOfUse, Role } from '@steward/core';
 import { totpCode } from '@steward/governance';
 import type { Kernel } from '../kernel.js';
-import { bootstrap } from '../local-accounts.js';
+import { bootstrap, localServiceAccount } from '../local-accounts.js';
 
 export interface DemoAccount {
   readonly username: string;
@@ -25,6 +25,8 @@ export interface DemoAccount {
 
 const staff: readonly Omit<DemoAccount, 'password' | 'totpSecret'>[] = [
   { username: 'demo.coordinator', role: 'coordinator', site: 'sandbox', breakGlassEligible: false },
+  // Sorts the paperwork that arrives (intake) and works the handoffs of the site's intake pool.
+  { username: 'demo.frontdesk', role: 'front_desk', site: 'sandbox', breakGlassEligible: false },
   { username: 'demo.reviewer', role: 'clinician_reviewer', site: 'sandbox', breakGlassEligible: false },
   { username: 'demo.compliance', role: 'compliance_officer', site: '*', breakGlassEligible: false },
   { username: 'demo.north', role: 'coordinator', site: 'north', breakGlassEligible: true },
@@ -40,7 +42,7 @@ export function demoAccountsFile(dataDir: string): string {
 
 /** Creates the accounts that do not exist yet; returns the file that holds their sign-in secrets. */
 export async function ensureDemoStaff(
-  kernel: Pick<Kernel, 'bootstrap' | 'grants' | 'clock'>,
+  kernel: Pick<Kernel, 'bootstrap' | 'grants' | 'clock' | 'staff'>,
   dataDir: string,
 ): Promise<{ file: string; created: number }> {
   const file = demoAccountsFile(dataDir);
@@ -70,6 +72,7 @@ export async function ensureDemoStaff(
     known.set(s.username, { ...s, password, totpSecret: enrolment.secret });
     created++;
   }
+  if (created > 0) await ensureDemoPools(kernel);
   if (created > 0) {
     // On PostgreSQL with the master key from the environment, nothing else may have made the folder.
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -82,4 +85,43 @@ export function readDemoAccounts(file: string): Map<string, DemoAccount> {
   if (!existsSync(file)) return new Map();
   const list = JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[];
   return new Map(list.map((a) => [a.username, a]));
+}
+
+/**
+ * The sandbox site's staff records: names people see in queues and handoffs, the `intake` pool that
+ * sorting, matching and incomplete-document handoffs go to (intake's default pool), and the front
+ * desk's lead, whom an unaccepted handoff escalates to.
+ */
+const demoStaffRecords: readonly {
+  username: string;
+  displayName: string;
+  title: string;
+  pools: string[];
+  lead?: string;
+}[] = [
+  { username: 'demo.coordinator', displayName: 'Dana Whitfield', title: 'Referral coordinator', pools: ['intake'] },
+  {
+    username: 'demo.frontdesk',
+    displayName: 'Luis Ortega',
+    title: 'Front desk',
+    pools: ['intake'],
+    lead: 'demo.coordinator',
+  },
+  { username: 'demo.reviewer', displayName: 'Dr. Priya Raman', title: 'Clinician reviewer', pools: [] },
+];
+
+async function ensureDemoPools(kernel: Pick<Kernel, 'bootstrap' | 'grants' | 'staff'>): Promise<void> {
+  const actor = await localServiceAccount(kernel, 'steward-demo-setup', 'admin', 'HSYSADMIN');
+  const ctx = { actor };
+  const site = 'sandbox';
+  for (const r of demoStaffRecords) {
+    if ((await kernel.staff.list(ctx)).some((m) => m.username === r.username)) continue;
+    await kernel.staff.set(ctx, r.username, {
+      displayName: r.displayName,
+      title: r.title,
+      sites: [site],
+      pools: r.pools.map((pool) => ({ site, pool })),
+      ...(r.lead !== undefined ? { lead: r.lead } : {}),
+    });
+  }
 }
