@@ -64,6 +64,15 @@ export const tableOwners = {
   'packages/relationships/': ['rel_relationship_types'],
   // PHI: screen automation's run record (sealed screenshots and values, digests in the audit chain).
   'packages/automation/src/runs/': ['automation_runs', 'automation_steps'],
+  // PHI: intake documents (sealed bytes, page images, text and fields), arrivals, per-site intake policies.
+  'packages/intake/src/store/': [
+    'intake_files',
+    'intake_pages',
+    'intake_arrivals',
+    'intake_documents',
+    'intake_policies',
+    'intake_webhook_sources',
+  ],
   // PHI: parties, their identifiers, relationships and contact notes.
   'packages/relationships/src/graph/': [
     'rel_parties',

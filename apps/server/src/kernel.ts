@@ -3,7 +3,7 @@
  * constructors, and closes them in reverse order. The server and the CLI both start here, so
  * nothing reaches the store except through the objects built below.
  */
-import { ConfigError, NotFoundError, systemClock, type Clock } from '@steward/core';
+import { ConfigError, NotFoundError, systemClock, type Actor, type Clock, type RequestContext } from '@steward/core';
 import { openDatabase, type Database } from '@steward/store';
 import {
   AccountService,
@@ -106,6 +106,15 @@ import {
   type DeliveryOptions,
 } from '@steward/events';
 import { RunScreenshotRetention, RunService, RunValueRetention, type ScreenReads } from '@steward/automation';
+import {
+  InMemoryHandoffs,
+  IntakeRetention,
+  IntakeService,
+  IntakeWebhooks,
+  patientIndexCandidates,
+  type DocumentReader,
+  type HandoffSink,
+} from '@steward/intake';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -247,6 +256,12 @@ export interface Kernel {
    * it (`start`, `recorder`, `finish`); readers list, show, replay and verify (governed, audited).
    */
   readonly automationRuns: RunService;
+  /** Intake documents (issue 19): arrivals, the queue, sorting, matching, filing (governed, audited). */
+  readonly intake: IntakeService;
+  /** Fax and e-mail providers' signed webhooks into intake. */
+  readonly intakeWebhooks: IntakeWebhooks;
+  /** Intake's own account (what brings files from a watched folder and routes what was read). */
+  readonly intakeContext: () => Promise<RequestContext>;
   /**
    * Reads of a screens connection's screens (a day's schedule, task lists) into the inbound journal
    * as normalised events, the browser started on first use (ADR 0016; the server polls them).
@@ -320,7 +335,28 @@ export interface KernelOptions {
   readonly auditWitnesses?: readonly AuditWitness[];
   /** A deployment's own actions and workflows (docs/extending.md). */
   readonly extensions?: readonly StewardExtension[];
+  /**
+   * Intake's document reader (OCR and classifier, packages/intake reading/) and where its handoffs
+   * go (the handoff service). Without a reader every file ends `unreadable` saying so; without a
+   * sink handoffs are kept in memory only.
+   */
+  readonly intake?: { readonly reader?: DocumentReader; readonly handoffs?: HandoffSink };
 }
+
+const intakeBootstrap: Actor = {
+  kind: 'service',
+  id: '00000000-0000-4000-8000-000000000000',
+  name: 'steward-start',
+  authMethod: 'local-operator',
+};
+
+/** Until a reader is configured, every file ends `unreadable`, saying so (never silently). */
+const noDocumentReader: DocumentReader = {
+  read: () =>
+    Promise.reject(
+      new ConfigError([{ path: 'intake.reader', message: 'no document reader is configured for intake' }]),
+    ),
+};
 
 /** The committers the extensions bring for their channel actions; a type claimed twice is refused at start-up. */
 function extensionCommitters(
@@ -611,8 +647,56 @@ export async function composeKernel(
         // Events out: what no subscription needs any more, and dead letters after their own period.
         new EventsOutRetention(),
         new EventDeadLetterRetention(),
+        // Intake files' sealed bytes, page images, text and fields (what arrived and where it went stay).
+        new IntakeRetention(clock),
       ]),
     };
+    // Intake acts as its own service account (automation role: reads the patient index, drafts filings).
+    let intakeActor: Promise<Actor> | undefined;
+    const intakeContext = async (): Promise<RequestContext> => {
+      intakeActor ??= (async () => {
+        const name = 'steward-intake';
+        let account = (await serviceAccounts.list()).find((a) => a.name === name);
+        if (account === undefined) {
+          account = await serviceAccounts.create(name, intakeBootstrap);
+          await grants.add(intakeBootstrap, {
+            principalKind: 'service',
+            principalId: account.id,
+            role: 'automation',
+            site: '*',
+            workflow: '*',
+            purposeOfUse: 'HOPERAT',
+          });
+        }
+        return { kind: 'service', id: account.id, name, authMethod: 'local-operator' } as const;
+      })();
+      return { actor: await intakeActor };
+    };
+    const intakeDeps = {
+      ...{ db, cipher, policy, audit, clock },
+      reader: options.intake?.reader ?? noDocumentReader,
+      patients: patientIndexCandidates(patients),
+      handoffs: options.intake?.handoffs ?? new InMemoryHandoffs(),
+      proposals,
+      pipeline: intakeContext,
+      labels: new PatientLabels({ db, cipher, policy, audit }),
+      egress: { list: async () => (await egress.list()).map((d) => ({ name: d.name })) },
+      // The chart the patient's latest event at the site named: the connection, EHR id and identifiers.
+      chartOf: async (ctx: RequestContext, site: string, patientId: string) => {
+        const atSite = (await connections.all()).filter((c) => c.site === site).map((c) => c.id);
+        if (atSite.length === 0) return undefined;
+        const [event] = await ehrJournal.patientEvents(ctx, {
+          site,
+          patientIds: [patientId],
+          connectionIds: atSite,
+          limit: 1,
+        });
+        if (event?.patient.ehrId === undefined) return undefined;
+        return { connectionId: event.connectionId, ehrId: event.patient.ehrId, identifiers: event.patient.identifiers };
+      },
+    };
+    const intake = new IntakeService(intakeDeps);
+    const intakeWebhooks = new IntakeWebhooks(intakeDeps, intake);
     // Events out: the outbox filled from each connection's journal (read as the connection, audited
     // there) and the proposals' moves; subscriptions and the stream decided by the subscriber's grants.
     const eventOutbox = new EventOutbox(db, cipher);
@@ -702,6 +786,9 @@ export async function composeKernel(
       followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
       automationRuns,
+      intake,
+      intakeWebhooks,
+      intakeContext,
       screenReads: {
         read: async (connectionId, readId, day) => (await screens.reads()).read(connectionId, readId, day),
       },

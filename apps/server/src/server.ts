@@ -24,6 +24,7 @@ import { startRetentionJob } from './retention/retention-job.js';
 import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 import { startEventsRuntime } from './events-runtime.js';
+import { startIntakeFolders } from './intake-runtime.js';
 
 export interface RunningServer {
   readonly kernel: Kernel;
@@ -132,6 +133,10 @@ export async function startServer(
     if (config.workflows.events) {
       const events = startEventsRuntime(kernel, logger);
       stack.push(() => events.stop());
+    }
+    if (config.workflows.intakeFolders.length > 0) {
+      const folders = startIntakeFolders(kernel, logger, config.workflows.intakeFolders);
+      stack.push(() => folders.stop());
     }
     if (config.governance.retentionPurgeHours > 0) {
       const retention = await startRetentionJob(kernel, logger, config.governance.retentionPurgeHours);

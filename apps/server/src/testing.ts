@@ -14,7 +14,7 @@ import {
 } from '@steward/governance';
 import type { TestDatabase } from '@steward/store/testing';
 import type { FastifyInstance } from 'fastify';
-import { composeKernel, type Kernel } from './kernel.js';
+import { composeKernel, type Kernel, type KernelOptions } from './kernel.js';
 import type { StewardExtension } from './extensions.js';
 import { buildApp } from './http/app.js';
 
@@ -67,6 +67,8 @@ export async function openTestApp(
     extensions?: readonly StewardExtension[];
     /** The event stream's heartbeat interval (ms), shortened to see one in a test. */
     streamHeartbeatMs?: number;
+    /** Intake's document reader and handoff sink (a scripted reader in tests). */
+    intake?: KernelOptions['intake'];
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
@@ -90,6 +92,7 @@ export async function openTestApp(
       passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
       resolver: (host) => Promise.resolve(host === 'localhost' ? ['127.0.0.1'] : ['93.184.216.34']),
       ...(options.extensions !== undefined ? { extensions: options.extensions } : {}),
+      ...(options.intake !== undefined ? { intake: options.intake } : {}),
     },
   );
   const app = await buildApp(

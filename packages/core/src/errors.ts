@@ -67,6 +67,8 @@ export const errorCodes = {
   FHIR_PATIENT_REQUIRED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   AI_PROVIDER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },
   AI_PROVIDER_REFUSED: { cause: 'user', retryable: false, status: 502, exit: 2 },
+  WEBHOOK_SIGNATURE_INVALID: { cause: 'user', retryable: false, status: 401, exit: 3 },
+  INTAKE_PURGED: { cause: 'user', retryable: false, status: 410, exit: 5 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -15,3 +15,33 @@ export type {
   ReadResult,
   DocumentReader,
 } from './model/intake-model.js';
+export { IntakeService, rejectReasons } from './service/intake-service.js';
+export type { ReceiveInput, RejectReason } from './service/intake-service.js';
+export type { IntakeDeps, PatientChart } from './service/intake-deps.js';
+export type {
+  ArrivalView,
+  DocumentDetail,
+  DocumentSummary,
+  IntakePolicy,
+  QueueFilter,
+  QueuePage,
+} from './service/intake-views.js';
+export { documentStates } from './store/intake-rows.js';
+export type { ArrivalSource, ArrivalOutcome, DocumentState, TrailStep } from './store/intake-rows.js';
+export { IntakeRetention } from './store/intake-retention.js';
+export { checkArrivingFile, decodeBase64, maxIntakeBytes, sniffMediaType } from './arrival/arrival-file.js';
+export type { ArrivingFile } from './arrival/arrival-file.js';
+export { mdmDocument } from './arrival/hl7-mdm.js';
+export { fhirDocument } from './arrival/fhir-document.js';
+export { WatchedFolder } from './arrival/watched-folder.js';
+export type { FolderPickup, WatchedFolderOptions } from './arrival/watched-folder.js';
+export { IntakeWebhooks } from './arrival/webhook-sources.js';
+export { newWebhookSecret, signWebhook, verifyWebhook } from './arrival/webhook-signature.js';
+export type { WebhookHeaders } from './arrival/webhook-signature.js';
+export { matchPatient, patientIndexCandidates, foldName } from './matching/patient-match.js';
+export type { CandidatePatient, MatchOutcome, PatientCandidates } from './matching/patient-match.js';
+export { InMemoryHandoffs, intakeHandoffKinds } from './filing/handoff-sink.js';
+export type { HandoffRequest, HandoffSink, HandoffTarget, IntakeHandoffKind } from './filing/handoff-sink.js';
+export { documentCodes, LOINC } from './filing/document-codes.js';
+export { filingDraft } from './filing/filing-proposal.js';
+export type { FilingDesk } from './filing/filing-proposal.js';

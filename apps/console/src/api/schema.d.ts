@@ -6574,6 +6574,1498 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/intake/arrivals/fhir': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A document from the EHR as a FHIR DocumentReference (attachment data inline) or Binary */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            resource: {
+              [key: string]: unknown;
+            };
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/arrivals/hl7': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A document from the EHR as an HL7 v2 MDM^T02 (the document in OBX-5, ED, Base64): the EHR interface's account */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description an HL7 v2 MDM^T02 (ER7), the document in OBX-5 (ED, Base64) */
+            message: string;
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The intake queue, newest change first: by state, type, confidence and completeness; patients by name where the reader may see names */
+    get: {
+      parameters: {
+        query?: {
+          complete?: 'true' | 'false';
+          cursor?: string;
+          limit?: string;
+          maxConfidence?: string;
+          minConfidence?: string;
+          site?: string;
+          /** @description states, comma-separated */
+          state?: string;
+          type?:
+            | 'referral-letter'
+            | 'intake-form'
+            | 'insurance-card'
+            | 'result'
+            | 'consult-note'
+            | 'records-request'
+            | 'prior-authorization'
+            | 'consent'
+            | 'other';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {unknown} */
+                bestType:
+                  | 'referral-letter'
+                  | 'intake-form'
+                  | 'insurance-card'
+                  | 'result'
+                  | 'consult-note'
+                  | 'records-request'
+                  | 'prior-authorization'
+                  | 'consent'
+                  | 'other';
+                complete: boolean;
+                confidence: number;
+                fileId: string;
+                handoffIds: string[];
+                id: string;
+                matchReason: string | null;
+                missing: string[];
+                outcomeDetail: string | null;
+                pageCount: number;
+                /** @description named where the reader may see names */
+                patient?: {
+                  birthDate?: string;
+                  id: string;
+                  name?: string;
+                };
+                proposalId: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+                site: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                type:
+                  | (
+                      | 'referral-letter'
+                      | 'intake-form'
+                      | 'insurance-card'
+                      | 'result'
+                      | 'consult-note'
+                      | 'records-request'
+                      | 'prior-authorization'
+                      | 'consent'
+                      | 'other'
+                    )
+                  | null;
+                typeSetBy: ('classifier' | 'person') | null;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              next?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One document: what was read from it (fields, page text) beside its pages and how it got here (PHI: phi.read, audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivals: {
+                by: string;
+                detail?: string;
+                id: string;
+                /** @enum {unknown} */
+                outcome: 'accepted' | 'duplicate' | 'unreadable';
+                receivedAt: string;
+                reference?: string;
+                /** @enum {unknown} */
+                source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              }[];
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              /** @description what was read from the page, as written (PHI) */
+              fields: {
+                birthDate?: string;
+                documentDate?: string;
+                fromName?: string;
+                fromNpi?: string;
+                memberId?: string;
+                mrn?: string;
+                patientFamily?: string;
+                patientGiven?: string;
+                signed?: boolean;
+                subject?: string;
+                toName?: string;
+              };
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              modelVersion: string | null;
+              outcomeDetail: string | null;
+              pageCount: number;
+              pages: {
+                index: number;
+                /** @enum {unknown} */
+                source: 'text-layer' | 'ocr';
+                text?: string;
+                textConfidence: number;
+              }[];
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              trail: {
+                at: string;
+                by: string;
+                note?: string;
+                state: string;
+              }[];
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/match': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Names the patient of a document waiting for one (a Steward patient id; intake.work, audited); it then goes on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            patientId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/pages/{page}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One page of a document as a PNG, decrypted (PHI): phi.read at the document's site; each view audited naming the patient */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          page: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ends a document that is not to be filed, with a reason (intake.work, audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            reason: 'duplicate' | 'not-for-this-clinic' | 'illegible' | 'wrong-recipient' | 'test' | 'other';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Takes a document on again after its routing stopped on an error (intake.work, audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/sort': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sets the type of a document the classifier abstained on (intake.work, audited); it then goes on to matching and filing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            type:
+              | 'referral-letter'
+              | 'intake-form'
+              | 'insurance-card'
+              | 'result'
+              | 'consult-note'
+              | 'records-request'
+              | 'prior-authorization'
+              | 'consent'
+              | 'other';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              site: string;
+              /** @enum {unknown} */
+              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/policies/{site}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The site's intake policy: which document types are filed without a person, above which confidence */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              autoFileTypes: (
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other'
+              )[];
+              confidenceFloor: number;
+              intakePool: string;
+              setAt?: string;
+              setBy?: string;
+              site: string;
+              /** @description 0: none set (nothing is filed without a person) */
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Sets the site's intake policy (intake.manage; versioned, audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          site: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description types filed without a person */
+            autoFileTypes: (
+              | 'referral-letter'
+              | 'intake-form'
+              | 'insurance-card'
+              | 'result'
+              | 'consult-note'
+              | 'records-request'
+              | 'prior-authorization'
+              | 'consent'
+              | 'other'
+            )[];
+            /** @description the classifier's calibrated confidence at or above which they are */
+            confidenceFloor: number;
+            /** @description the staff pool sort, match and incomplete handoffs go to */
+            intakePool?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              autoFileTypes: (
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other'
+              )[];
+              confidenceFloor: number;
+              intakePool: string;
+              setAt?: string;
+              setBy?: string;
+              site: string;
+              /** @description 0: none set (nothing is filed without a person) */
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Uploads a document (PDF, TIFF, PNG or JPEG as base64): recorded, sealed, read and routed (intake.upload at the site) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            data: string;
+            fileName?: string;
+            /** @enum {unknown} */
+            mediaType?: 'application/pdf' | 'image/tiff' | 'image/png' | 'image/jpeg';
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/webhook-sources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Registers (or re-keys) a fax or e-mail provider's webhook source at a site, naming its egress destination; the secret is shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the provider's destination in the egress registry */
+            destination: string;
+            name: string;
+            site: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              destination: string;
+              name: string;
+              /** @description the shared secret (whsec_…), shown once: the provider signs with it (Standard Webhooks) */
+              secret: string;
+              site: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/webhooks/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A provider delivers a document (Standard Webhooks signature: webhook-id, webhook-timestamp, webhook-signature). JSON body: {messageId, from?, mediaType?, data (base64)} */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/me': {
     parameters: {
       query?: never;
@@ -9562,6 +11054,7 @@ export type paths = {
                   | 'run-artefacts'
                   | 'event-dead-letters'
                   | 'events-out'
+                  | 'intake-documents'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9605,6 +11098,7 @@ export type paths = {
             | 'run-artefacts'
             | 'event-dead-letters'
             | 'events-out'
+            | 'intake-documents'
             | 'audit-log';
         };
         cookie?: never;
@@ -9669,6 +11163,7 @@ export type paths = {
                 | 'run-artefacts'
                 | 'event-dead-letters'
                 | 'events-out'
+                | 'intake-documents'
                 | 'audit-log';
               /** @description days kept; absent: kept without limit */
               periodDays?: number;
@@ -9709,6 +11204,7 @@ export type paths = {
             | 'run-artefacts'
             | 'event-dead-letters'
             | 'events-out'
+            | 'intake-documents'
             | 'audit-log';
         };
         cookie?: never;
@@ -9767,6 +11263,7 @@ export type paths = {
                   | 'run-artefacts'
                   | 'event-dead-letters'
                   | 'events-out'
+                  | 'intake-documents'
                   | 'audit-log';
                 /** @description days kept; absent: kept without limit */
                 periodDays?: number;
@@ -9864,6 +11361,7 @@ export type paths = {
                   | 'run-artefacts'
                   | 'event-dead-letters'
                   | 'events-out'
+                  | 'intake-documents'
                   | 'audit-log';
                 /** @description the per-run limit was reached: the next run deletes more */
                 more: boolean;
@@ -13508,6 +15006,10 @@ export type paths = {
                   | 'automation.credentials.manage'
                   | 'events.subscribe'
                   | 'ai.call'
+                  | 'intake.read'
+                  | 'intake.work'
+                  | 'intake.upload'
+                  | 'intake.manage'
                 )
               | string
             )[];

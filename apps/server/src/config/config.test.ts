@@ -55,7 +55,7 @@ describe('the configuration, one section per area', () => {
         logLevel: 'info',
       },
       ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
-      workflows: { enabled: true, events: true },
+      workflows: { enabled: true, events: true, intakeFolders: [] },
       sandbox: {
         mode: 'auto',
         port: 8471,
@@ -131,6 +131,17 @@ describe('the configuration, one section per area', () => {
       publicUrl: 'https://steward.example',
     });
     assert.equal(c.workflows.enabled, false);
+    assert.deepEqual(
+      parseWorkflowsConfig({ STEWARD_INTAKE_FOLDERS: 'north=/var/spool/fax, south=/srv/scans' }).intakeFolders,
+      [
+        { site: 'north', dir: '/var/spool/fax' },
+        { site: 'south', dir: '/srv/scans' },
+      ],
+    );
+    assert.throws(
+      () => parseWorkflowsConfig({ STEWARD_INTAKE_FOLDERS: 'north=relative/dir' }),
+      /STEWARD_INTAKE_FOLDERS/,
+    );
     assert.deepEqual(c.sandbox, {
       mode: 'on',
       port: 0,

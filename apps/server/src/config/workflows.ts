@@ -12,10 +12,34 @@ export interface WorkflowsConfig {
    * delivery worker, ADR 0019); off for API-only nodes. The stream and the subscription API answer either way.
    */
   readonly events: boolean;
+  /**
+   * STEWARD_INTAKE_FOLDERS: watched folders where a fax server or scanner drops documents for intake,
+   * as `site=/absolute/dir` pairs separated by commas (`north=/var/spool/fax/north`). Empty: none.
+   */
+  readonly intakeFolders: readonly { readonly site: string; readonly dir: string }[];
 }
 
 export function readWorkflowsConfig(r: EnvReader): WorkflowsConfig {
-  return { enabled: r.onOff('STEWARD_WORKFLOWS', true), events: r.onOff('STEWARD_EVENTS', true) };
+  return {
+    enabled: r.onOff('STEWARD_WORKFLOWS', true),
+    events: r.onOff('STEWARD_EVENTS', true),
+    intakeFolders: readIntakeFolders(r),
+  };
+}
+
+function readIntakeFolders(r: EnvReader): { site: string; dir: string }[] {
+  const raw = r.text('STEWARD_INTAKE_FOLDERS');
+  if (raw === undefined || raw.trim() === '') return [];
+  const folders: { site: string; dir: string }[] = [];
+  for (const part of raw.split(',')) {
+    const [site = '', dir = ''] = part.split('=', 2).map((v) => v.trim());
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(site) || !dir.startsWith('/')) {
+      r.refuse('STEWARD_INTAKE_FOLDERS', 'site=/absolute/dir pairs separated by commas');
+      return [];
+    }
+    folders.push({ site, dir });
+  }
+  return folders;
 }
 
 export const parseWorkflowsConfig = (env?: NodeJS.ProcessEnv): WorkflowsConfig =>

@@ -19,6 +19,7 @@ import { errorHandler, toErrorBody } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { automationMapRoutes } from './routes/automation-maps.js';
 import { automationRunRoutes } from './routes/automation-runs.js';
+import { intakeRoutes } from './routes/intake.js';
 import { authRoutes } from './routes/auth.js';
 import { authTokenRoutes } from './routes/auth-token.js';
 import { adminRoutes } from './routes/admin.js';
@@ -190,6 +191,7 @@ export async function buildApp(
   staffRoutes(app, kernel);
   incidentRoutes(app, kernel);
   automationRunRoutes(app, kernel);
+  intakeRoutes(app, kernel);
   automationMapRoutes(app, kernel);
   fhirRoutes(app, kernel);
   smartRoutes(app, kernel, {

@@ -53,6 +53,13 @@ export const actions = [
   'events.subscribe',
   // The platform API (issue 18): call an AI provider through an egress destination (POST /ai/calls).
   'ai.call',
+  // Intake documents (issue 19): see the queue; sort, match and reject documents; bring a file (an
+  // upload, the EHR, a watched folder, a provider's webhook); set the site's intake policy and
+  // webhook sources. What was read and the page images also need phi.read at the site.
+  'intake.read',
+  'intake.work',
+  'intake.upload',
+  'intake.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -88,6 +95,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'automation.maps.propose',
     'automation.maps.review',
     'automation.credentials.manage',
+    // Which document types are filed without a person, and the webhook sources (no PHI).
+    'intake.manage',
   ]),
   // Sets which action types may be approved automatically, and by which role otherwise.
   compliance_officer: new Set([
@@ -119,8 +128,20 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'review.decide',
     'directory.read',
     'staff.read',
+    'intake.read',
+    'intake.work',
+    'intake.upload',
   ]),
-  front_desk: new Set(['phi.read', 'phi.search', 'phi.write', 'directory.read', 'staff.read']),
+  front_desk: new Set([
+    'phi.read',
+    'phi.search',
+    'phi.write',
+    'directory.read',
+    'staff.read',
+    'intake.read',
+    'intake.work',
+    'intake.upload',
+  ]),
   clinician_reviewer: new Set([
     'phi.read',
     'phi.search',
@@ -130,7 +151,16 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
     'staff.read',
   ]),
   // Learns the directory from what the EHR names (the workflows' account reads the resources).
-  automation: new Set(['phi.read', 'phi.search', 'proposal.create', 'directory.read', 'staff.read', 'directory.learn']),
+  // Intake's own account reads and routes what arrives (intake.upload) and drafts its filing proposals.
+  automation: new Set([
+    'phi.read',
+    'phi.search',
+    'proposal.create',
+    'directory.read',
+    'staff.read',
+    'directory.learn',
+    'intake.upload',
+  ]),
   // An outside service: reads what its grant's purpose allows, hears events, drafts for review.
   // No review.*: an outside drafter never approves, edits or sees the queue (ADR 0017).
   // ai.call: a model provider only through an egress destination, de-identified without a BAA.
@@ -148,6 +178,8 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Action>>> = {
   integration: new Set([
     'ehr.ingest',
     'ehr.write',
+    // Brings documents the EHR sends (MDM, DocumentReference) into intake.
+    'intake.upload',
     // Drives the EHR's screens (a write the review approved, a screen read into the journal).
     'automation.run',
     'message.send',

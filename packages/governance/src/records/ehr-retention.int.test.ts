@@ -153,6 +153,7 @@ for (const target of storeTargets()) {
           ['run-artefacts', 'no-policy'],
           ['event-dead-letters', 'no-policy'],
           ['events-out', 'no-policy'],
+          ['intake-documents', 'no-policy'],
           ['audit-log', 'never-purged'],
         ],
       );

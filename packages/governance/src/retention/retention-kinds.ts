@@ -26,6 +26,8 @@ export const retentionKinds = [
    * `event-dead-letters` in a run, so an event whose dead letter just went goes in the same run).
    */
   'events-out',
+  /** Intake documents (issue 19): the sealed bytes, page images, text and fields of received files (what arrived and where it went stay). */
+  'intake-documents',
   /** The audit log: kept at least six years and never purged by the application (see `auditFloorDays`). */
   'audit-log',
 ] as const;

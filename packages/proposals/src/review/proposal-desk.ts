@@ -91,7 +91,15 @@ export class ProposalDesk {
   async draftFiled(
     ctx: RequestContext,
     input: ProposalDraft,
-    options: { readonly outside?: boolean } = {},
+    options: {
+      readonly outside?: boolean;
+      /**
+       * A drafter's own policy that approves this draft (intake's per-site policy naming a document
+       * type: `intake-policy:<site>:<version>`), used when no approval policy of the action type does.
+       * Never for an outside draft. Recorded as the approver, like `policy:<version>`.
+       */
+      readonly approvedByPolicy?: string;
+    } = {},
   ): Promise<{ readonly proposal: ProposalSummary; readonly created: boolean }> {
     const action = checkDraft(input, actionsOf(this.deps));
     const decision = await this.deps.policy.enforce(ctx, 'proposal.create', {
@@ -157,19 +165,20 @@ export class ProposalDesk {
         const policy = await this.store.currentPolicy(input.action, tx);
         // An outside drafter's proposal always waits for a person, whatever the policy says (ADR 0017).
         const auto = policy?.mode === 'auto' && outsideDrafter === undefined ? Number(policy.version) : undefined;
+        const own = auto === undefined && outsideDrafter === undefined ? options.approvedByPolicy : undefined;
         if (!(await this.store.insert(tx, { ...row, policy_version: auto ?? null }, actor, now))) {
-          return { inserted: false as const, auto };
+          return { inserted: false as const, auto, own };
         }
-        if (auto === undefined) {
+        if (auto === undefined && own === undefined) {
           await this.store.move(tx, row, 'drafted', 'pending_review', actor, now);
         } else {
-          const by = { kind: 'policy' as const, id: `policy:${auto}` };
+          const by = { kind: 'policy' as const, id: own ?? `policy:${String(auto)}` };
           await this.store.move(tx, row, 'drafted', 'approved', by, now, {
             reasonCode: 'auto-approved',
             changes: { approved_by_kind: by.kind, approved_by_id: by.id, approved_hash: hash, approved_at: now },
           });
         }
-        return { inserted: true as const, auto };
+        return { inserted: true as const, auto, own };
       },
       (r) =>
         r.inserted
@@ -180,7 +189,9 @@ export class ProposalDesk {
               }),
               ...(r.auto !== undefined
                 ? [proposalEntry(ctx, 'proposal.approved', row, { reason: `policy:${r.auto}` })]
-                : []),
+                : r.own !== undefined
+                  ? [proposalEntry(ctx, 'proposal.approved', row, { reason: r.own })]
+                  : []),
             ]
           : [proposalEntry(ctx, 'proposal.drafted', row, { outcome: 'failure', reason: 'duplicate-draft-key' })],
     );

@@ -38,6 +38,7 @@ import { sql as eventsOut } from './047-events-out.js';
 import { sql as eventsDeliveryHeads } from './048-events-delivery-heads.js';
 import { sql as smartBackendClients } from './050-smart-backend-clients.js';
 import { sql as patientContactLinks } from './051-patient-contact-links.js';
+import { sql as intake } from './052-intake.js';
 import { sql as automationScreenshotType } from './053-automation-screenshot-type.js';
 import { sql as proposalWriteClaim } from './054-proposal-write-claim.js';
 
@@ -87,6 +88,7 @@ export const migrations: readonly Migration[] = [
   { version: 48, name: 'events-delivery-heads', sql: eventsDeliveryHeads },
   { version: 50, name: 'smart-backend-clients', sql: smartBackendClients },
   { version: 51, name: 'patient-contact-links', sql: patientContactLinks },
+  { version: 52, name: 'intake', sql: intake },
   { version: 53, name: 'automation-screenshot-type', sql: automationScreenshotType },
   { version: 54, name: 'proposal-write-claim', sql: proposalWriteClaim },
 ];

@@ -1,0 +1,244 @@
+/**
+ * @module The way a document goes after it is read, as intake's own account: sorted (or a person
+ * sorts it), matched to a patient (or a person matches it), complete (or a handoff asks the sender
+ * for what is missing), then proposed for filing (auto-approved when the site's policy names the
+ * type and the confidence reaches its floor) with a handoff to whoever acts on it. Each stop is a
+ * state on the document and a handoff to a person: nothing ends silently.
+ */
+import { ConflictError, type Clock, type RequestContext } from '@steward/core';
+import type { DocumentType } from '../model/intake-model.js';
+import { matchPatient } from '../matching/patient-match.js';
+import { documentCodes } from '../filing/document-codes.js';
+import { filingDraft } from '../filing/filing-proposal.js';
+import type { HandoffRequest, IntakeHandoffKind } from '../filing/handoff-sink.js';
+import type { DocumentRow, IntakeRows, TrailStep } from '../store/intake-rows.js';
+import type { IntakeDeps } from './intake-deps.js';
+import type { IntakePolicy } from './intake-views.js';
+
+const DAY_MS = 86_400_000;
+
+/** What acting on a filed document is, per type: a referral's next step, or a follow-up. */
+const followUps: Partial<Record<DocumentType, IntakeHandoffKind>> = {
+  'referral-letter': 'referral.next-step',
+  result: 'intake.follow-up',
+  'records-request': 'intake.follow-up',
+  'prior-authorization': 'intake.follow-up',
+};
+
+export class IntakePipeline {
+  constructor(
+    private readonly deps: IntakeDeps,
+    private readonly rows: IntakeRows,
+    private readonly clock: Clock,
+    private readonly policyOf: (site: string) => Promise<IntakePolicy>,
+  ) {}
+
+  /** Takes the document as far as it can go without a person. */
+  async advance(id: string): Promise<void> {
+    const ctx = await this.deps.pipeline();
+    for (let step = 0; step < 4; step++) {
+      const row = await this.rows.document(this.deps.db, id);
+      if (row === undefined) return;
+      let moved: boolean;
+      try {
+        moved = await this.#step(ctx, row);
+      } catch (e) {
+        await this.#stopped(id, e);
+        return;
+      }
+      if (!moved) return;
+    }
+  }
+
+  /**
+   * Routing stopped on an error (the index, the journal or the review desk unavailable, a draft
+   * refused): said on the document, which stays where it was until `resume` or a person's action.
+   */
+  async #stopped(id: string, e: unknown): Promise<void> {
+    const row = await this.rows.document(this.deps.db, id);
+    if (row === undefined) return;
+    const code = (e as { code?: unknown }).code;
+    const why = `${typeof code === 'string' ? code : 'INTERNAL'}: ${e instanceof Error ? e.message : String(e)}`.slice(
+      0,
+      300,
+    );
+    const at = this.clock.now();
+    await this.rows.updateDocument(
+      this.deps.db,
+      row,
+      { outcome_detail: `routing stopped (${why}); resume it when the cause is fixed` },
+      {
+        state: 'routing-stopped',
+        at: at.toISOString(),
+        by: 'intake',
+        note: typeof code === 'string' ? code : 'INTERNAL',
+      },
+      at,
+    );
+  }
+
+  async #step(ctx: RequestContext, row: DocumentRow): Promise<boolean> {
+    if (row.state === 'filed' || row.state === 'rejected' || row.state === 'proposed-for-filing') return false;
+    const policy = await this.policyOf(row.site);
+    if (row.doc_type === null) {
+      if (row.state === 'needs-sorting' && row.handoff_ids.length > 0) return false;
+      await this.#stop(ctx, row, 'needs-sorting', 'intake.sort', policy, {
+        ask: `Sort a document: the classifier was not sure (best guess ${documentCodes[row.best_type].label}, ${pct(row.confidence)}).`,
+      });
+      return false;
+    }
+    if (row.patient_id === null) {
+      if (row.state === 'needs-match' && row.handoff_ids.length > 0 && row.match_reason !== null) return false;
+      const fields = this.rows.openFields(row);
+      const outcome = await matchPatient(this.deps.patients, ctx, fields);
+      if (outcome.kind === 'matched') {
+        return this.#update(
+          row,
+          { patient_id: outcome.patientId, match_reason: outcome.reason, matched_by: 'index' },
+          {
+            state: 'matched',
+            note: outcome.reason,
+          },
+        );
+      }
+      await this.#stop(ctx, row, 'needs-match', 'intake.match', policy, {
+        ask: `Find the patient of a ${documentCodes[row.doc_type].label.toLowerCase()}: ${outcome.reason.replaceAll('-', ' ')} (${outcome.candidates} candidate${outcome.candidates === 1 ? '' : 's'}).`,
+        changes: { match_reason: outcome.reason },
+      });
+      return false;
+    }
+    if (!row.complete) {
+      const fields = this.rows.openFields(row);
+      const sender = [fields.fromName, fields.fromNpi !== undefined ? `NPI ${fields.fromNpi}` : undefined]
+        .filter((v) => v !== undefined)
+        .join(', ');
+      await this.#stop(ctx, row, 'handed-off', 'intake.incomplete', policy, {
+        ask: `Incomplete ${documentCodes[row.doc_type].label.toLowerCase()}: missing ${row.missing.join(', ')}. Request it from ${sender === '' ? 'the sender (not read on the page: see the fax header)' : sender}.`,
+        changes: { outcome_detail: `incomplete: ${row.missing.join(', ')}` },
+        patientId: row.patient_id,
+      });
+      return false;
+    }
+    return this.#file(ctx, row, row.doc_type, row.patient_id, policy);
+  }
+
+  async #file(
+    ctx: RequestContext,
+    row: DocumentRow,
+    type: DocumentType,
+    patientId: string,
+    policy: IntakePolicy,
+  ): Promise<boolean> {
+    const chart = await this.deps.chartOf(ctx, row.site, patientId);
+    if (chart === undefined) {
+      await this.#stop(ctx, row, 'needs-match', 'intake.match', policy, {
+        ask: `The patient of a ${documentCodes[type].label.toLowerCase()} has no chart known on the site's EHR connection: find the chart.`,
+        changes: { match_reason: 'no-ehr-chart', patient_id: null },
+        patientId,
+      });
+      return false;
+    }
+    const file = await this.rows.file(this.deps.db, row.file_id);
+    const bytes = file !== undefined ? this.rows.openContent(file) : undefined;
+    if (file === undefined || bytes === undefined) {
+      await this.#update(
+        row,
+        { state: 'rejected', outcome_detail: 'the file was purged before filing' },
+        { state: 'rejected', note: 'purged' },
+      );
+      return false;
+    }
+    const fields = this.rows.openFields(row);
+    const auto =
+      policy.version > 0 &&
+      policy.autoFileTypes.includes(type) &&
+      (row.type_set_by !== null && row.type_set_by !== 'classifier' ? true : row.confidence >= policy.confidenceFloor);
+    const draft = filingDraft({
+      documentId: row.id,
+      site: row.site,
+      type,
+      patientId,
+      chart,
+      ...(fields.documentDate !== undefined ? { documentDate: fields.documentDate } : {}),
+      mediaType: file.media_type,
+      bytes,
+      pageCount: row.pages.length,
+      receivedAt: file.received_at,
+    });
+    const { proposal } = await this.deps.proposals.draftFiled(
+      ctx,
+      draft,
+      auto ? { approvedByPolicy: `intake-policy:${row.site}:${policy.version}` } : {},
+    );
+    const filed = proposal.status === 'approved';
+    const kind = followUps[type];
+    const handoff =
+      kind === undefined
+        ? undefined
+        : await this.deps.handoffs.create(ctx, {
+            site: row.site,
+            kind,
+            subject: { kind: 'document', id: row.id, patientId },
+            to: { kind: 'pool', id: policy.intakePool },
+            ask:
+              kind === 'referral.next-step'
+                ? 'A referral letter was filed: take the referral to its next step (schedule, or ask for what it needs).'
+                : `A ${documentCodes[type].label.toLowerCase()} was filed: act on it.`,
+            due: new Date(this.clock.now().getTime() + DAY_MS),
+          });
+    await this.#update(
+      row,
+      {
+        state: filed ? 'filed' : 'proposed-for-filing',
+        proposal_id: proposal.id,
+        handoff_ids: handoff !== undefined ? [...row.handoff_ids, handoff.id] : row.handoff_ids,
+        outcome_detail: filed ? `approved by intake policy v${policy.version}` : 'waiting for review',
+      },
+      { state: filed ? 'filed' : 'proposed-for-filing', note: `proposal ${proposal.id}` },
+    );
+    return false;
+  }
+
+  async #stop(
+    ctx: RequestContext,
+    row: DocumentRow,
+    state: DocumentRow['state'],
+    kind: IntakeHandoffKind,
+    policy: IntakePolicy,
+    how: { ask: string; changes?: Partial<DocumentRow>; patientId?: string },
+  ): Promise<void> {
+    const request: HandoffRequest = {
+      site: row.site,
+      kind,
+      subject: { kind: 'document', id: row.id, ...(how.patientId !== undefined ? { patientId: how.patientId } : {}) },
+      to: { kind: 'pool', id: policy.intakePool },
+      ask: how.ask,
+      due: new Date(this.clock.now().getTime() + DAY_MS),
+    };
+    const handoff = await this.deps.handoffs.create(ctx, request);
+    await this.#update(
+      row,
+      { ...how.changes, state, handoff_ids: [...row.handoff_ids, handoff.id] },
+      { state, note: `handoff ${kind} ${handoff.id}` },
+    );
+  }
+
+  async #update(
+    row: DocumentRow,
+    changes: Parameters<IntakeRows['updateDocument']>[2],
+    step: Omit<TrailStep, 'at' | 'by'>,
+  ): Promise<boolean> {
+    const at = this.clock.now();
+    const ok = await this.rows.updateDocument(
+      this.deps.db,
+      row,
+      changes,
+      { ...step, at: at.toISOString(), by: 'intake' },
+      at,
+    );
+    if (!ok) throw new ConflictError('VERSION_CONFLICT', 'the intake document changed meanwhile: reload it');
+    return true;
+  }
+}
+
+const pct = (p: number): string => `${Math.round(p * 100)} %`;

@@ -1,0 +1,672 @@
+/**
+ * @module Intake as a governed service. `receive` records an arrival (who or what brought which
+ * file from where) under `intake.upload` at the site, deduplicates it by a keyed content digest,
+ * seals the file, reads it through the `DocumentReader` port and takes each document found as far
+ * as it goes without a person (`IntakePipeline`). People work the queue: `list` (`intake.read`),
+ * `show` and `pageImage` (also `phi.read` at the site: what was read and the page images are PHI,
+ * audited as `phi.read` naming the patient), and `sort`, `match`, `reject` (`intake.work`, audited
+ * as updates), after which the document goes on. The per-site intake policy (`intake.manage`) says
+ * which types are filed without a person and above which confidence.
+ */
+import {
+  ConflictError,
+  NotFoundError,
+  UserError,
+  ValidationError,
+  newId,
+  systemClock,
+  type Actor,
+  type Clock,
+  type RequestContext,
+} from '@steward/core';
+import { sourceOf, type AuditEntryInput } from '@steward/governance';
+import { documentTypes, type Completeness, type DocumentType, type ReadResult } from '../model/intake-model.js';
+import type { ArrivingFile } from '../arrival/arrival-file.js';
+import {
+  IntakeRows,
+  contentKey,
+  documentStates,
+  type ArrivalSource,
+  type DocumentRow,
+  type FileRow,
+} from '../store/intake-rows.js';
+import { IntakePipeline } from './intake-pipeline.js';
+import type { IntakeDeps } from './intake-deps.js';
+import type {
+  ArrivalView,
+  DocumentDetail,
+  DocumentSummary,
+  IntakePolicy,
+  QueueFilter,
+  QueuePage,
+} from './intake-views.js';
+
+const DOCUMENT = 'intake document';
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const rejectReasons = [
+  'duplicate',
+  'not-for-this-clinic',
+  'illegible',
+  'wrong-recipient',
+  'test',
+  'other',
+] as const;
+export type RejectReason = (typeof rejectReasons)[number];
+const DEFAULT_POOL = 'intake';
+
+export interface ReceiveInput {
+  readonly site: string;
+  readonly source: ArrivalSource;
+  readonly file: ArrivingFile;
+  /** Who brought it when not the caller (a webhook source, a watched folder): recorded on the arrival. */
+  readonly by?: { readonly kind: string; readonly id: string; readonly name: string };
+}
+
+export class IntakeService {
+  readonly #clock: Clock;
+  readonly #rows: IntakeRows;
+  readonly #pipeline: IntakePipeline;
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.#clock = deps.clock ?? systemClock;
+    this.#rows = new IntakeRows(deps.cipher);
+    this.#pipeline = new IntakePipeline(deps, this.#rows, this.#clock, (site) => this.#policy(site));
+  }
+
+  /** Records one arrival, and reads and routes the file unless it arrived before. */
+  async receive(ctx: RequestContext, input: ReceiveInput): Promise<ArrivalView> {
+    checkSite(input.site);
+    const decision = await this.deps.policy.enforce(ctx, 'intake.upload', { site: input.site });
+    const { file, site, source } = input;
+    const key = contentKey(this.deps.cipher, site, file.bytes);
+    const arrivalId = newId();
+    const at = this.#clock.now();
+    const by = input.by ?? actorOf(ctx.actor);
+    const result = await this.deps.audit.transact(
+      async (tx) => {
+        const fileId = newId();
+        const inserted = await this.#rows.insertFile(tx, {
+          id: fileId,
+          site,
+          key,
+          mediaType: file.mediaType,
+          bytes: file.bytes,
+          at,
+        });
+        const found = inserted ? undefined : await this.#rows.fileByKey(tx, site, key);
+        // A file that could not be read is read again when it arrives again (the reader may have been fixed).
+        const again = found !== undefined && found.state === 'unreadable' && found.content_enc !== null;
+        if (again) await this.#rows.reopenFile(tx, found.id);
+        const existing = again ? undefined : found;
+        const detail =
+          existing !== undefined
+            ? `already received as file ${existing.id} on ${existing.received_at.toISOString()} (${existing.state})`
+            : again
+              ? `read again: file ${found.id} could not be read when it first arrived`
+              : undefined;
+        await this.#rows.insertArrival(tx, {
+          id: arrivalId,
+          site,
+          source,
+          by,
+          ...(file.reference !== undefined ? { reference: file.reference } : {}),
+          fileId: found?.id ?? fileId,
+          outcome: existing !== undefined ? 'duplicate' : 'accepted',
+          ...(detail !== undefined ? { detail } : {}),
+          at,
+        });
+        return { fileId: found?.id ?? fileId, duplicate: existing !== undefined, detail };
+      },
+      (r) => [
+        {
+          actor: ctx.actor,
+          event: 'phi.create',
+          action: 'C',
+          outcome: 'success',
+          entity: { kind: 'IntakeFile', id: r.fileId },
+          site,
+          purposeOfUse: decision.purposeOfUse,
+          source: sourceOf(ctx),
+          reason: `intake:${source}:${r.duplicate ? 'duplicate' : 'accepted'}:by:${by.kind}:${by.name}`,
+        },
+      ],
+    );
+    if (!result.duplicate) await this.#read(result.fileId, arrivalId, file);
+    return this.#arrivalView(arrivalId);
+  }
+
+  async #read(fileId: string, arrivalId: string, file: ArrivingFile): Promise<void> {
+    let read: ReadResult;
+    try {
+      read = await this.deps.reader.read({ bytes: file.bytes, mediaType: file.mediaType });
+    } catch (e) {
+      await this.#unreadable(fileId, arrivalId, reasonOf(e));
+      return;
+    }
+    if (read.documents.length === 0) {
+      await this.#unreadable(
+        fileId,
+        arrivalId,
+        `no document found in ${read.pages.length} page(s): all blank or cover sheets`,
+      );
+      return;
+    }
+    const at = this.#clock.now();
+    const ids: string[] = [];
+    await this.deps.db.transaction(async (tx) => {
+      await this.#rows.markRead(tx, fileId, read.pages, read.modelVersion, at);
+      for (const [idx, d] of read.documents.entries()) {
+        const id = newId();
+        ids.push(id);
+        const stamp = (state: string, note?: string) => ({
+          state,
+          at: at.toISOString(),
+          by: 'intake',
+          ...(note !== undefined ? { note } : {}),
+        });
+        await this.#rows.insertDocument(tx, {
+          id,
+          file_id: fileId,
+          site: (await this.#rows.file(tx, fileId))?.site ?? '',
+          idx,
+          pages: [...d.pages],
+          state: d.type === null ? 'needs-sorting' : 'needs-match',
+          doc_type: d.type,
+          best_type: d.bestType,
+          confidence: d.confidence,
+          type_set_by: d.type === null ? null : 'classifier',
+          complete: d.completeness.complete,
+          missing: [...d.completeness.missing],
+          fields: d.fields,
+          patient_id: null,
+          match_reason: null,
+          matched_by: null,
+          trail: [
+            stamp('received'),
+            stamp('read', `model ${read.modelVersion}`),
+            d.type === null ? stamp('abstained', `best guess ${d.bestType}`) : stamp('sorted', d.type),
+          ],
+          created_at: at,
+          updated_at: at,
+        });
+      }
+    });
+    for (const id of ids) await this.#pipeline.advance(id);
+  }
+
+  async #unreadable(fileId: string, arrivalId: string, reason: string): Promise<void> {
+    const at = this.#clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      await this.#rows.markUnreadable(tx, fileId, reason, at);
+      await this.#rows.setArrivalOutcome(tx, arrivalId, 'unreadable', reason);
+    });
+  }
+
+  async #arrivalView(arrivalId: string): Promise<ArrivalView> {
+    const a = await this.#rows.arrival(this.deps.db, arrivalId);
+    if (a === undefined || a.file_id === null) throw new NotFoundError('arrival');
+    const docs = await this.#rows.documentsOf(this.deps.db, a.file_id);
+    return {
+      arrivalId: a.id,
+      site: a.site,
+      source: a.source,
+      fileId: a.file_id,
+      outcome: a.outcome,
+      ...(a.outcome_detail !== null ? { detail: a.outcome_detail } : {}),
+      documents: docs.map((d) => ({ id: d.id, state: d.state })),
+    };
+  }
+
+  /** The intake queue, newest change first; audited as a search naming the patients listed. */
+  async list(ctx: RequestContext, filter: QueueFilter = {}): Promise<QueuePage> {
+    if (filter.site !== undefined) checkSite(filter.site);
+    const decision = await this.deps.policy.enforce(
+      ctx,
+      'intake.read',
+      filter.site !== undefined ? { site: filter.site } : {},
+    );
+    const problems: { path: string; message: string }[] = [];
+    for (const s of filter.state ?? [])
+      if (!(documentStates as readonly string[]).includes(s))
+        problems.push({ path: 'state', message: `one of ${documentStates.join(', ')}` });
+    if (filter.type !== undefined && !(documentTypes as readonly string[]).includes(filter.type))
+      problems.push({ path: 'type', message: `one of ${documentTypes.join(', ')}` });
+    for (const [path, v] of [
+      ['minConfidence', filter.minConfidence],
+      ['maxConfidence', filter.maxConfidence],
+    ] as const)
+      if (v !== undefined && !(v >= 0 && v <= 1)) problems.push({ path, message: 'a number from 0 to 1' });
+    const before = filter.cursor !== undefined ? decodeCursor(filter.cursor) : undefined;
+    if (filter.cursor !== undefined && before === undefined)
+      problems.push({ path: 'cursor', message: 'a cursor from a previous page' });
+    if (problems.length > 0) throw new ValidationError('invalid intake queue filter', problems);
+    const limit = Math.max(1, Math.min(filter.limit ?? 50, 200));
+    const rows = await this.#rows.queue(this.deps.db, {
+      ...(filter.site !== undefined ? { sites: [filter.site] } : {}),
+      ...(filter.state !== undefined && filter.state.length > 0 ? { states: filter.state } : {}),
+      ...(filter.type !== undefined ? { type: filter.type } : {}),
+      ...(filter.minConfidence !== undefined ? { minConfidence: filter.minConfidence } : {}),
+      ...(filter.maxConfidence !== undefined ? { maxConfidence: filter.maxConfidence } : {}),
+      ...(filter.complete !== undefined ? { complete: filter.complete } : {}),
+      ...(before !== undefined ? { before } : {}),
+      limit: limit + 1,
+    });
+    // A `*` grant lists every site; a site grant only its own (rows at other sites are left out).
+    const visible: DocumentRow[] = [];
+    for (const r of rows.slice(0, limit))
+      if ((await this.deps.policy.decide(ctx, 'intake.read', { site: r.site })).allowed) visible.push(r);
+    const items = await this.#summaries(ctx, visible);
+    const patientIds = [...new Set(visible.flatMap((r) => (r.patient_id !== null ? [r.patient_id] : [])))];
+    await this.deps.audit.append({
+      actor: ctx.actor,
+      event: 'phi.search',
+      action: 'R',
+      outcome: 'success',
+      ...(patientIds.length > 0 ? { patientIds } : {}),
+      entity: { kind: 'IntakeDocument', id: '*' },
+      ...(filter.site !== undefined ? { site: filter.site } : {}),
+      purposeOfUse: decision.purposeOfUse,
+      source: sourceOf(ctx),
+      reason: `intake-queue:${items.length}`,
+    });
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, ...(last !== undefined ? { next: encodeCursor(last) } : {}) };
+  }
+
+  /** One document with what was read from it (fields, page text): PHI, audited as a read naming the patient. */
+  async show(ctx: RequestContext, id: string): Promise<DocumentDetail> {
+    const row = await this.#visible(ctx, id, 'intake.read');
+    const decision = await this.deps.policy.enforce(ctx, 'phi.read', {
+      site: row.site,
+      entity: { kind: 'IntakeDocument', id },
+    });
+    const pages = await this.#rows.pages(this.deps.db, row.file_id);
+    const file = await this.#rows.file(this.deps.db, row.file_id);
+    const arrivals = await this.#rows.arrivalsOf(this.deps.db, row.file_id);
+    const [summary] = await this.#summaries(ctx, [row]);
+    await this.deps.audit.append(
+      this.#entry(ctx, row, 'phi.read', 'R', 'shown', decision.purposeOfUse, ['fields', 'page-text']),
+    );
+    return {
+      ...(summary as DocumentSummary),
+      fields: this.#rows.openFields(row),
+      pages: pages
+        .filter((p) => row.pages.includes(p.idx))
+        .map((p) => {
+          const text = this.#rows.openPageText(p);
+          return {
+            index: p.idx,
+            source: p.source,
+            textConfidence: p.text_confidence,
+            ...(text !== undefined ? { text: text.text } : {}),
+          };
+        }),
+      trail: row.trail,
+      arrivals: arrivals.map((a) => {
+        const reference = this.#rows.openReference(a);
+        return {
+          id: a.id,
+          source: a.source,
+          by: a.brought_by_name,
+          ...(reference !== undefined ? { reference } : {}),
+          outcome: a.outcome,
+          ...(a.outcome_detail !== null ? { detail: a.outcome_detail } : {}),
+          receivedAt: a.received_at.toISOString(),
+        };
+      }),
+      modelVersion: file?.model_version ?? null,
+    };
+  }
+
+  /** One page of a document as a PNG, decrypted: `phi.read` at the site, audited naming the patient and page. */
+  async pageImage(ctx: RequestContext, id: string, page: number): Promise<Buffer> {
+    const row = await this.#visible(ctx, id, 'intake.read');
+    const decision = await this.deps.policy.enforce(ctx, 'phi.read', {
+      site: row.site,
+      entity: { kind: 'IntakeDocument', id },
+    });
+    if (!Number.isInteger(page) || !row.pages.includes(page)) throw new NotFoundError('page');
+    const image = await this.#rows.pageImage(this.deps.db, row.file_id, page);
+    if (image === undefined) throw new NotFoundError('page');
+    if (image === null) throw new UserError('INTAKE_PURGED', 'the page image was cleared by retention');
+    await this.deps.audit.append(
+      this.#entry(ctx, row, 'phi.read', 'R', `page:${page}`, decision.purposeOfUse, ['page-image']),
+    );
+    return image;
+  }
+
+  /** A person sets the type of a document the classifier abstained on (or corrects it before matching); it goes on. */
+  async sort(ctx: RequestContext, id: string, type: string): Promise<DocumentSummary> {
+    if (!(documentTypes as readonly string[]).includes(type))
+      throw new ValidationError('invalid type', [{ path: 'type', message: `one of ${documentTypes.join(', ')}` }]);
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state !== 'needs-sorting' && row.state !== 'needs-match')
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        `the document is ${row.state}: only a document waiting to be sorted or matched is sorted`,
+      );
+    const t = type as DocumentType;
+    const judged = t !== row.best_type && this.deps.judge !== undefined ? this.#judge(row, t) : undefined;
+    await this.#change(
+      ctx,
+      row,
+      {
+        doc_type: t,
+        type_set_by: ctx.actor.id,
+        state: 'needs-match',
+        match_reason: row.patient_id === null ? null : row.match_reason,
+        ...(judged !== undefined ? { complete: judged.complete, missing: [...judged.missing] } : {}),
+      },
+      {
+        state: 'sorted',
+        note: `by person: ${t}${t !== row.best_type && judged === undefined ? ` (checklist of ${row.best_type} kept)` : ''}`,
+      },
+      `sorted:${t}`,
+    );
+    await this.#pipeline.advance(id);
+    return this.#summary(ctx, id);
+  }
+
+  /** A person names the patient (a Steward id they found in the index); it goes on. */
+  async match(ctx: RequestContext, id: string, patientId: string): Promise<DocumentSummary> {
+    if (!uuid.test(patientId))
+      throw new ValidationError('invalid patient', [{ path: 'patientId', message: 'a Steward patient id' }]);
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state !== 'needs-match')
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        `the document is ${row.state}: only a document waiting for its patient is matched`,
+      );
+    const found = await this.deps.patients.byValue(ctx, patientId);
+    if (!found.some((p) => p.id === patientId.toLowerCase())) throw new NotFoundError('patient');
+    await this.#change(
+      ctx,
+      row,
+      { patient_id: patientId.toLowerCase(), matched_by: ctx.actor.id, match_reason: 'person' },
+      { state: 'matched', note: 'by person' },
+      'matched',
+      patientId.toLowerCase(),
+    );
+    await this.#pipeline.advance(id);
+    return this.#summary(ctx, id);
+  }
+
+  /** A person ends a document that should not be filed, with a reason code. */
+  async reject(ctx: RequestContext, id: string, reason: string): Promise<DocumentSummary> {
+    if (!(rejectReasons as readonly string[]).includes(reason))
+      throw new ValidationError('invalid reason', [{ path: 'reason', message: `one of ${rejectReasons.join(', ')}` }]);
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state === 'filed' || row.state === 'rejected' || row.state === 'proposed-for-filing')
+      throw new ConflictError('VERSION_CONFLICT', `the document is ${row.state}: it can no longer be rejected here`);
+    await this.#change(
+      ctx,
+      row,
+      { state: 'rejected', outcome_detail: `rejected: ${reason}` },
+      { state: 'rejected', note: reason },
+      `rejected:${reason}`,
+    );
+    return this.#summary(ctx, id);
+  }
+
+  /**
+   * Takes a document on again after its routing stopped on an error (the index, the EHR journal or
+   * the review desk unavailable: its `outcomeDetail` says so), as far as it goes without a person.
+   */
+  async resume(ctx: RequestContext, id: string): Promise<DocumentSummary> {
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state === 'filed' || row.state === 'rejected' || row.state === 'proposed-for-filing')
+      throw new ConflictError('VERSION_CONFLICT', `the document is ${row.state}: there is nothing to resume`);
+    const decision = await this.deps.policy.enforce(ctx, 'intake.work', { site: row.site });
+    await this.deps.audit.append(this.#entry(ctx, row, 'phi.update', 'U', 'resumed', decision.purposeOfUse));
+    await this.#pipeline.advance(id);
+    return this.#summary(ctx, id);
+  }
+
+  /** The site's intake policy (version 0: none set, nothing filed without a person). */
+  async policy(ctx: RequestContext, site: string): Promise<IntakePolicy> {
+    checkSite(site);
+    await this.deps.policy.enforce(ctx, 'intake.read', { site });
+    return this.#policy(site);
+  }
+
+  async setPolicy(
+    ctx: RequestContext,
+    input: { site: string; autoFileTypes: readonly string[]; confidenceFloor: number; intakePool?: string },
+  ): Promise<IntakePolicy> {
+    checkSite(input.site);
+    const decision = await this.deps.policy.enforce(ctx, 'intake.manage', { site: input.site });
+    const problems: { path: string; message: string }[] = [];
+    if (
+      !Array.isArray(input.autoFileTypes) ||
+      !(input.autoFileTypes as readonly unknown[]).every(
+        (t) => typeof t === 'string' && (documentTypes as readonly string[]).includes(t),
+      )
+    )
+      problems.push({ path: 'autoFileTypes', message: `document types: ${documentTypes.join(', ')}` });
+    if (typeof input.confidenceFloor !== 'number' || !(input.confidenceFloor >= 0.5 && input.confidenceFloor <= 1))
+      problems.push({ path: 'confidenceFloor', message: 'a number from 0.5 to 1' });
+    if (input.intakePool !== undefined && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(input.intakePool))
+      problems.push({ path: 'intakePool', message: 'a pool name (lower case letters, digits, . _ -)' });
+    if (problems.length > 0) throw new ValidationError('invalid intake policy', problems);
+    const at = this.#clock.now();
+    const row = await this.deps.audit.transact(
+      (tx) =>
+        this.#rows.insertPolicy(tx, {
+          site: input.site,
+          autoFileTypes: [...new Set(input.autoFileTypes)],
+          floor: input.confidenceFloor,
+          pool: input.intakePool ?? null,
+          by: ctx.actor.id,
+          at,
+        }),
+      (r) => [
+        {
+          actor: ctx.actor,
+          event: 'config.changed',
+          action: 'U',
+          outcome: 'success',
+          entity: { kind: 'IntakePolicy', id: `${r.site}:${r.version}` },
+          site: input.site,
+          purposeOfUse: decision.purposeOfUse,
+          source: sourceOf(ctx),
+          reason: `intake-policy:auto:${r.auto_file_types.join('+') || 'none'}:floor:${r.confidence_floor}`,
+        },
+      ],
+    );
+    return policyView(row);
+  }
+
+  async #policy(site: string): Promise<IntakePolicy> {
+    const row = await this.#rows.currentPolicy(this.deps.db, site);
+    return row !== undefined
+      ? policyView(row)
+      : { site, version: 0, autoFileTypes: [], confidenceFloor: 1, intakePool: DEFAULT_POOL };
+  }
+
+  /** The rows the service keeps (for arrival sources in this package: webhooks). */
+  get rows(): IntakeRows {
+    return this.#rows;
+  }
+
+  #judge(row: DocumentRow, type: DocumentType): Completeness | undefined {
+    const judge = this.deps.judge;
+    if (judge === undefined) return undefined;
+    const fields = this.#rows.openFields(row);
+    return judge(type, {
+      pages: row.pages,
+      type,
+      bestType: row.best_type,
+      confidence: row.confidence,
+      fields,
+      completeness: { complete: row.complete, missing: row.missing },
+    });
+  }
+
+  async #change(
+    ctx: RequestContext,
+    row: DocumentRow,
+    changes: Parameters<IntakeRows['updateDocument']>[2],
+    step: { state: string; note?: string },
+    reason: string,
+    patientId?: string,
+  ): Promise<void> {
+    const at = this.#clock.now();
+    const decision = await this.deps.policy.enforce(ctx, 'intake.work', { site: row.site });
+    await this.deps.audit.transact(
+      async (tx) => {
+        const ok = await this.#rows.updateDocument(
+          tx,
+          row,
+          changes,
+          { ...step, at: at.toISOString(), by: ctx.actor.name },
+          at,
+        );
+        if (!ok) throw new ConflictError('VERSION_CONFLICT', 'the intake document changed meanwhile: reload it');
+      },
+      () => [
+        {
+          ...this.#entry(ctx, row, 'phi.update', 'U', reason, decision.purposeOfUse),
+          ...(patientId !== undefined ? { patientIds: [patientId] } : {}),
+        },
+      ],
+    );
+  }
+
+  async #visible(ctx: RequestContext, id: string, action: 'intake.read' | 'intake.work'): Promise<DocumentRow> {
+    const { row } = await this.deps.policy.visible(
+      ctx,
+      action,
+      DOCUMENT,
+      uuid.test(id) ? await this.#rows.document(this.deps.db, id) : undefined,
+      (r: DocumentRow) => ({ site: r.site, entity: { kind: 'IntakeDocument', id: r.id } }),
+    );
+    return row;
+  }
+
+  async #summary(ctx: RequestContext, id: string): Promise<DocumentSummary> {
+    const row = await this.#rows.document(this.deps.db, id);
+    if (row === undefined) throw new NotFoundError(DOCUMENT);
+    const [s] = await this.#summaries(ctx, [row]);
+    return s as DocumentSummary;
+  }
+
+  async #summaries(ctx: RequestContext, rows: readonly DocumentRow[]): Promise<DocumentSummary[]> {
+    const named = rows.filter((r) => r.patient_id !== null);
+    const labels =
+      this.deps.labels !== undefined && named.length > 0
+        ? await this.deps.labels.label(
+            ctx,
+            named.map((r) => ({ patientId: r.patient_id as string, site: r.site })),
+          )
+        : [];
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    const files = new Map<string, FileRow | undefined>();
+    for (const r of rows)
+      if (!files.has(r.file_id)) files.set(r.file_id, await this.#rows.file(this.deps.db, r.file_id));
+    return rows.map((r) => {
+      const label = r.patient_id !== null ? byId.get(r.patient_id) : undefined;
+      return {
+        id: r.id,
+        fileId: r.file_id,
+        site: r.site,
+        state: r.state,
+        type: r.doc_type,
+        bestType: r.best_type,
+        confidence: r.confidence,
+        typeSetBy: r.type_set_by === null ? null : r.type_set_by === 'classifier' ? 'classifier' : 'person',
+        complete: r.complete,
+        missing: r.missing,
+        pageCount: r.pages.length,
+        ...(r.patient_id !== null
+          ? {
+              patient: {
+                id: r.patient_id,
+                ...(label?.name !== undefined ? { name: label.name } : {}),
+                ...(label?.birthDate !== undefined ? { birthDate: label.birthDate } : {}),
+              },
+            }
+          : {}),
+        matchReason: r.match_reason,
+        proposalId: r.proposal_id,
+        handoffIds: r.handoff_ids,
+        outcomeDetail: r.outcome_detail,
+        receivedAt: (files.get(r.file_id)?.received_at ?? r.created_at).toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      };
+    });
+  }
+
+  #entry(
+    ctx: RequestContext,
+    row: DocumentRow,
+    event: AuditEntryInput['event'],
+    action: AuditEntryInput['action'],
+    reason: string,
+    purposeOfUse: AuditEntryInput['purposeOfUse'],
+    fields?: string[],
+  ): AuditEntryInput {
+    return {
+      actor: ctx.actor,
+      event,
+      action,
+      outcome: 'success',
+      ...(row.patient_id !== null ? { patientIds: [row.patient_id] } : {}),
+      entity: { kind: 'IntakeDocument', id: row.id },
+      ...(fields !== undefined ? { fields } : {}),
+      site: row.site,
+      ...(purposeOfUse !== undefined ? { purposeOfUse } : {}),
+      source: sourceOf(ctx),
+      reason,
+    };
+  }
+}
+
+function policyView(row: {
+  site: string;
+  version: number;
+  auto_file_types: DocumentType[];
+  confidence_floor: number;
+  intake_pool: string | null;
+  set_by: string;
+  set_at: Date;
+}): IntakePolicy {
+  return {
+    site: row.site,
+    version: Number(row.version),
+    autoFileTypes: row.auto_file_types,
+    confidenceFloor: Number(row.confidence_floor),
+    intakePool: row.intake_pool ?? DEFAULT_POOL,
+    setBy: row.set_by,
+    setAt: row.set_at.toISOString(),
+  };
+}
+
+function actorOf(actor: Actor): { kind: string; id: string; name: string } {
+  return { kind: actor.kind, id: actor.id, name: actor.name };
+}
+
+function checkSite(site: string): void {
+  if (typeof site !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(site))
+    throw new ValidationError('invalid site', [{ path: 'site', message: 'a site name' }]);
+}
+
+/** A reader's error as a reason to keep: its code and message (the reader names the problem, never PHI). */
+function reasonOf(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  return `${typeof code === 'string' ? `${code}: ` : ''}${message}`.slice(0, 500);
+}
+
+function encodeCursor(r: DocumentRow): string {
+  return Buffer.from(JSON.stringify([r.updated_at.toISOString(), r.id])).toString('base64url');
+}
+
+function decodeCursor(c: string): { at: Date; id: string } | undefined {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
+    const d = new Date(at);
+    return Number.isNaN(d.getTime()) || !uuid.test(id) ? undefined : { at: d, id };
+  } catch {
+    return undefined;
+  }
+}
