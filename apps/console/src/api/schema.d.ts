@@ -7062,6 +7062,89 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/intake/documents/{id}/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The patients a person may name for a document: found by the MRN, member id, or name and birth date read on it, or by a value typed (intake.work; the index audits each search) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description an MRN or member id as written, to search too */
+          value?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date';
+                id: string;
+                name?: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/intake/documents/{id}/match': {
     parameters: {
       query?: never;
