@@ -6870,6 +6870,8 @@ export type paths = {
                 receivedAt: string;
                 site: string;
                 /** @enum {unknown} */
+                source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+                /** @enum {unknown} */
                 state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
                 type:
                   | (
@@ -7025,6 +7027,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               trail: {
@@ -7244,6 +7248,8 @@ export type paths = {
               receivedAt: string;
               site: string;
               /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
                 | (
@@ -7409,6 +7415,8 @@ export type paths = {
               receivedAt: string;
               site: string;
               /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
                 | (
@@ -7529,6 +7537,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
@@ -7666,6 +7676,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:

@@ -619,8 +619,10 @@ export class IntakeService {
     const files = new Map<string, FileRow | undefined>();
     for (const r of rows)
       if (!files.has(r.file_id)) files.set(r.file_id, await this.#rows.file(this.deps.db, r.file_id));
+    const sources = await this.#rows.firstSources(this.deps.db, [...files.keys()]);
     return rows.map((r) => {
       const label = r.patient_id !== null ? byId.get(r.patient_id) : undefined;
+      const source = sources.get(r.file_id);
       return {
         id: r.id,
         fileId: r.file_id,
@@ -646,6 +648,7 @@ export class IntakeService {
         proposalId: r.proposal_id,
         handoffIds: r.handoff_ids,
         outcomeDetail: r.outcome_detail,
+        ...(source !== undefined ? { source } : {}),
         receivedAt: (files.get(r.file_id)?.received_at ?? r.created_at).toISOString(),
         updatedAt: r.updated_at.toISOString(),
       };

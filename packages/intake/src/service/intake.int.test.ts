@@ -140,6 +140,7 @@ for (const target of storeTargets()) {
       const [item] = (await intake.list(desk, { site: 'north', state: ['proposed-for-filing'] })).items;
       assert.equal(item?.patient?.id, ana);
       assert.equal(item?.patient?.name, 'Rivera, Ana', 'the queue names the patient for the front desk');
+      assert.equal(item?.source, 'upload', 'and how the file arrived');
       assert.equal(item?.matchReason, 'mrn-and-demographics');
       const proposal = await kit.desk.get(admin, item?.proposalId ?? '').catch(() => undefined);
       assert.equal(proposal, undefined, 'an admin does not see the review queue');

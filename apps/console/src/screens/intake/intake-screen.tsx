@@ -26,6 +26,7 @@ import {
   missingLine,
   outcomeWords,
   queueViews,
+  sourceLabel,
   typeLabel,
   typeLine,
   whereLabel,
@@ -201,7 +202,10 @@ function IntakeQueue(): ReactNode {
             >
               <td>
                 <time dateTime={d.receivedAt}>{formatDateTime(d.receivedAt)}</time>
-                <div className="muted">{formatAge(now - Date.parse(d.receivedAt))} ago</div>
+                <div className="muted">
+                  {formatAge(now - Date.parse(d.receivedAt))} ago
+                  {d.source !== undefined && ` · ${sourceLabel(d.source)}`}
+                </div>
               </td>
               <td>
                 <a href={href('intake', d.id)}>{d.type !== null ? typeLabel(d.type) : 'Unsorted document'}</a>

@@ -79,6 +79,7 @@ const DocumentSummaryProps = {
   proposalId: Nullable(Type.String()),
   handoffIds: List(Type.String()),
   outcomeDetail: Nullable(Type.String()),
+  source: Maybe(Source),
   receivedAt: DateTime,
   updatedAt: DateTime,
 };
