@@ -21,8 +21,9 @@ export const BUDGET = {
   // Every script together: what a user who opens every screen downloads. 250 kB gzip until stop 29,
   // when the screens added since (automation runs, screen maps, a patient's contacts) took it to
   // 250.4: raised by what those screens weigh, not more; the entry, which every sign-in pays for,
-  // stays under its own budget (the patient's page now loads on first open too).
-  totalScript: { raw: 850_000, gzip: 260_000 },
+  // stays under its own budget (the patient's page now loads on first open too). Issue 19's intake
+  // screens (27.8 kB raw, loaded on first open) took the raw total to 869.5 kB: 870 kB raw since.
+  totalScript: { raw: 870_000, gzip: 260_000 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

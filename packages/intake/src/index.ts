@@ -16,7 +16,7 @@ export type {
   DocumentReader,
 } from './model/intake-model.js';
 export { IntakeService, rejectReasons } from './service/intake-service.js';
-export type { ReceiveInput, RejectReason } from './service/intake-service.js';
+export type { Candidate, ReceiveInput, RejectReason } from './service/intake-service.js';
 export type { IntakeDeps, PatientChart } from './service/intake-deps.js';
 export type {
   ArrivalView,

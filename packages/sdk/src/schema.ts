@@ -8159,6 +8159,8 @@ export type paths = {
                 receivedAt: string;
                 site: string;
                 /** @enum {unknown} */
+                source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+                /** @enum {unknown} */
                 state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
                 type:
                   | (
@@ -8315,6 +8317,8 @@ export type paths = {
               receivedAt: string;
               site: string;
               /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               trail: {
                 at: string;
@@ -8338,6 +8342,89 @@ export type paths = {
               typeSetBy: ('classifier' | 'person') | null;
               /** Format: date-time */
               updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The patients a person may name for a document: found by the MRN, member id, or name and birth date read on it, or by a value typed (intake.work; the index audits each search) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description an MRN or member id as written, to search too */
+          value?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                birthDate?: string;
+                /** @enum {unknown} */
+                foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date';
+                id: string;
+                name?: string;
+              }[];
             };
           };
         };
@@ -8449,6 +8536,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
@@ -8615,6 +8704,8 @@ export type paths = {
               receivedAt: string;
               site: string;
               /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
                 | (
@@ -8735,6 +8826,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:
@@ -8872,6 +8965,8 @@ export type paths = {
               /** Format: date-time */
               receivedAt: string;
               site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
               state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
               type:

@@ -18,6 +18,7 @@ import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/p
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
 import { storeTargets } from '@steward/store/testing';
+import { ScriptedReader } from '@steward/intake/testing';
 import { connectSandboxEhr, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
 /** Why the browser tests cannot run here, or undefined when they can (the executor's own rule). */
@@ -83,6 +84,8 @@ export interface ConsoleWorld {
   readonly url: string;
   readonly ehr: SandboxEhr;
   readonly connection: EhrConnection;
+  /** Intake's document reader: a test scripts what reading a file gives. */
+  readonly intakeReader: ScriptedReader;
   /** The EHR's own users changing the record (not Steward). */
   ehrSide(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
   /** A person who signs in with password and TOTP; optionally break-glass eligible. */
@@ -112,7 +115,8 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
   // PGlite: the browser is what these tests exercise; the API's PostgreSQL runs are elsewhere.
   const pglite = storeTargets().find((s) => s.name === 'pglite');
   if (pglite === undefined) throw new Error('no PGlite store target');
-  const t = await openTestApp(await pglite.open());
+  const intakeReader = new ScriptedReader();
+  const t = await openTestApp(await pglite.open(), { intake: { reader: intakeReader } });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
@@ -155,6 +159,7 @@ export async function openConsoleWorld(): Promise<ConsoleWorld> {
     url,
     ehr,
     connection,
+    intakeReader,
     ehrSide,
     async staff(username, role, site, options = {}) {
       const user = await t.kernel.bootstrap.users.create({ username, password: PASSWORD }, bootstrap);

@@ -4,7 +4,9 @@
  * `ServiceRequest/` reference; a follow-up's timeline shows where its proposal stands now (rejected,
  * not "pending review" forever); the patient page gathers the patient's referrals, follow-ups,
  * proposals and EHR events, its opening is audited naming the patient, and a coordinator of another
- * site is refused. The workflows run on the real engine over the test app's store; their events are
+ * site is refused. The intake queue takes an upload and says what became of it; the document viewer
+ * shows its page image (fetched with the session) beside what was read, and a person sets the type
+ * the classifier abstained on. The workflows run on the real engine over the test app's store; their events are
  * filed in the journal under a Steward patient, as ingest files them.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,6 +26,7 @@ import {
   type Json,
   type ReferralStartPayload,
 } from '@steward/workflows';
+import { tinyPng } from '@steward/intake/testing';
 import { SITE, signIn, type ConsoleSuite, type ConsoleWorld } from './console-harness.js';
 
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -301,6 +304,63 @@ export function queueTests(suite: ConsoleSuite): void {
       ['contact-suggestions:0', 'contact-suggestions:1', 'contact-link:linked', 'contacts:1'],
       'every part of the contacts shown and the link are on the trail, naming the patient',
     );
+    await page.close();
+  });
+
+  it('intake: an upload the classifier abstains on is in the queue in words; the viewer shows its page image beside what was read, and a person sorts it', async () => {
+    const png = Buffer.concat([tinyPng, Buffer.from('console-intake')]);
+    world.intakeReader.script(png, {
+      pages: [
+        {
+          index: 0,
+          source: 'ocr',
+          text: 'Seen today',
+          textConfidence: 0.8,
+          blank: false,
+          coverSheet: false,
+          barcodes: [],
+          image: tinyPng,
+        },
+      ],
+      documents: [
+        {
+          pages: [0],
+          type: null,
+          bestType: 'consult-note',
+          confidence: 0.58,
+          fields: { fromName: 'Dr. Okafor' },
+          completeness: { complete: false, missing: ['signature'] },
+        },
+      ],
+      modelVersion: 'e2e-1',
+    });
+    const page = await browser.newPage();
+    await signIn(page, world, 'coord.queues');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Intake', exact: true }).click();
+    await page.locator('input[type=file]').setInputFiles({ name: 'fax.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const uploaded = page.getByRole('status').filter({ hasText: 'fax.png' });
+    await uploaded.waitFor();
+    assert.match(await uploaded.innerText(), /received and read: 1 document found\. Document 1: needs sorting/);
+    const row = page.locator('tbody tr').filter({ hasText: 'Unsorted document' });
+    assert.match(
+      await row.innerText(),
+      /best guess consult note \(58 %\), not sure enough[\s\S]*Missing the signature/,
+    );
+
+    await row.getByRole('link', { name: 'Unsorted document' }).click();
+    const image = page.getByRole('img', { name: 'Page 1 of 1' });
+    await image.waitFor();
+    assert.ok(
+      await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      'the page image shows',
+    );
+    assert.ok(await page.getByText('Dr. Okafor').isVisible(), 'what was read is beside it');
+    await page.getByLabel(/Set the type/).selectOption('consult-note');
+    await page.getByRole('button', { name: 'Set type' }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Sorted as consult note' });
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /now: needs a patient match/);
     await page.close();
   });
 

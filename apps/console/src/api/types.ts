@@ -62,3 +62,10 @@ export type StageDuration = NonNullable<OperationsReport['timeInStage']>[number]
 export type NoShowLine = NonNullable<OperationsReport['noShows']>[number];
 export type HourThroughput = NonNullable<OperationsReport['throughput']>[number];
 export type QueueAgeRow = NonNullable<OperationsReport['queueAge']>[number];
+
+export type IntakePage = Answer<'/intake/documents', 'get'>;
+export type IntakeItem = IntakePage['items'][number];
+export type IntakeDocument = Answer<'/intake/documents/{id}', 'get'>;
+export type IntakeArrival = Answer<'/intake/uploads', 'post'>;
+export type IntakeQuery = QueryOf<'/intake/documents', 'get'>;
+export type IndexedPatient = Answer<'/patients', 'get'>['items'][number];

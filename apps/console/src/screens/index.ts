@@ -43,11 +43,14 @@ const AutomationScreen = lazyScreen(() => import('./automation/automation-screen
 const ScreenMapsScreen = lazyScreen(() => import('./admin/screen-maps-screen.js'), 'ScreenMapsScreen');
 // A patient's page is opened from a link on a card or row, not at sign-in.
 const PatientScreen = lazyScreen(() => import('./patients/patient-page.js'), 'PatientScreen');
+// Intake (the queue and a document beside its page images) is a desk's screen, not every sign-in's.
+const IntakeScreen = lazyScreen(() => import('./intake/intake-screen.js'), 'IntakeScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
   { path: 'referrals', title: 'Referrals', permissions: ['phi.search'], component: ReferralBoard },
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
+  { path: 'intake', title: 'Intake', permissions: ['intake.read'], component: IntakeScreen },
   { path: 'contacts', title: 'Contacts', permissions: ['phi.search'], component: ContactsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },
   { path: 'audit', title: 'Audit', permissions: ['audit.read'], component: AuditScreen },

@@ -13,7 +13,8 @@ import { consoleDistDir } from '@steward/console';
 
 /**
  * The policy for every response (API answers included). No inline script or style, no eval, no
- * plug-ins, no framing; only this origin for script, style, fonts, images and fetches.
+ * plug-ins, no framing; only this origin for script, style, fonts, images and fetches (images also from the page's own
+ * data: and blob: URLs).
  * `upgrade-insecure-requests` only over TLS: on plain loopback it would send the console's own
  * requests to an https port that does not exist.
  */
@@ -23,7 +24,9 @@ export function contentSecurityPolicy(tls: boolean): Record<string, string[]> {
     scriptSrc: ["'self'"],
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
+    // blob: the intake viewer's page images, fetched with the session and shown from object URLs
+    // the page itself made (an <img> cannot send the bearer a non-cookie session needs).
+    imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'"],
     connectSrc: ["'self'"],
     manifestSrc: ["'self'"],

@@ -31,6 +31,7 @@ import {
   type FileRow,
 } from '../store/intake-rows.js';
 import { IntakePipeline } from './intake-pipeline.js';
+import type { CandidatePatient } from '../matching/patient-match.js';
 import type { IntakeDeps } from './intake-deps.js';
 import type {
   ArrivalView,
@@ -53,6 +54,14 @@ export const rejectReasons = [
 ] as const;
 export type RejectReason = (typeof rejectReasons)[number];
 const DEFAULT_POOL = 'intake';
+
+/** A patient a person may name for a document, and what found them. */
+export interface Candidate {
+  readonly id: string;
+  readonly name?: string;
+  readonly birthDate?: string;
+  readonly foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date';
+}
 
 export interface ReceiveInput {
   readonly site: string;
@@ -391,6 +400,53 @@ export class IntakeService {
     return this.#summary(ctx, id);
   }
 
+  /**
+   * The patients a person may choose from for a document waiting for one: those the identifiers read
+   * on its page find in the index (its MRN, its member id, its name and birth date), and those a
+   * value the person typed finds (an MRN or member id as written). `intake.work` at the document's
+   * site; the index audits each search.
+   */
+  async candidates(ctx: RequestContext, id: string, value?: string): Promise<readonly Candidate[]> {
+    const row = await this.#visible(ctx, id, 'intake.work');
+    await this.deps.policy.enforce(ctx, 'intake.work', { site: row.site });
+    const typed = value?.replace(/[|,]/g, ' ').trim();
+    if (value !== undefined && (typed === undefined || typed === '' || typed.length > 100))
+      throw new ValidationError('invalid search', [
+        { path: 'value', message: 'an MRN or member id, up to 100 characters' },
+      ]);
+    const fields = this.#rows.openFields(row);
+    const found = new Map<string, Candidate>();
+    const add = (list: readonly CandidatePatient[], foundBy: Candidate['foundBy']): void => {
+      for (const p of list)
+        if (!found.has(p.id))
+          found.set(p.id, {
+            id: p.id,
+            ...(p.family !== undefined || (p.given?.length ?? 0) > 0
+              ? { name: [p.family, (p.given ?? []).join(' ')].filter((x) => x !== undefined && x !== '').join(', ') }
+              : {}),
+            ...(p.birthDate !== undefined ? { birthDate: p.birthDate } : {}),
+            foundBy,
+          });
+    };
+    if (typed !== undefined && typed !== '') add(await this.deps.patients.byValue(ctx, typed), 'typed');
+    const mrn = fields.mrn?.replace(/[|,]/g, ' ').trim();
+    if (mrn !== undefined && mrn !== '') add(await this.deps.patients.byValue(ctx, mrn), 'mrn');
+    const member = fields.memberId?.replace(/[|,]/g, ' ').trim();
+    if (member !== undefined && member !== '') add(await this.deps.patients.byValue(ctx, member), 'member-id');
+    const family = fields.patientFamily?.replace(/[|,]/g, ' ').trim();
+    if (
+      family !== undefined &&
+      family !== '' &&
+      fields.birthDate !== undefined &&
+      /^\d{4}-\d{2}-\d{2}$/.test(fields.birthDate)
+    )
+      add(
+        await this.deps.patients.byNameAndBirthDate(ctx, family, fields.patientGiven?.trim() ?? '', fields.birthDate),
+        'name-and-birth-date',
+      );
+    return [...found.values()].slice(0, 20);
+  }
+
   /** A person ends a document that should not be filed, with a reason code. */
   async reject(ctx: RequestContext, id: string, reason: string): Promise<DocumentSummary> {
     if (!(rejectReasons as readonly string[]).includes(reason))
@@ -563,8 +619,10 @@ export class IntakeService {
     const files = new Map<string, FileRow | undefined>();
     for (const r of rows)
       if (!files.has(r.file_id)) files.set(r.file_id, await this.#rows.file(this.deps.db, r.file_id));
+    const sources = await this.#rows.firstSources(this.deps.db, [...files.keys()]);
     return rows.map((r) => {
       const label = r.patient_id !== null ? byId.get(r.patient_id) : undefined;
+      const source = sources.get(r.file_id);
       return {
         id: r.id,
         fileId: r.file_id,
@@ -590,6 +648,7 @@ export class IntakeService {
         proposalId: r.proposal_id,
         handoffIds: r.handoff_ids,
         outcomeDetail: r.outcome_detail,
+        ...(source !== undefined ? { source } : {}),
         receivedAt: (files.get(r.file_id)?.received_at ?? r.created_at).toISOString(),
         updatedAt: r.updated_at.toISOString(),
       };

@@ -31,6 +31,8 @@ export interface DocumentSummary {
   readonly proposalId: string | null;
   readonly handoffIds: readonly string[];
   readonly outcomeDetail: string | null;
+  /** How the file first arrived (a fax folder, the EHR, an upload, a provider's webhook). */
+  readonly source?: ArrivalSource;
   readonly receivedAt: string;
   readonly updatedAt: string;
 }

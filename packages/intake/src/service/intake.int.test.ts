@@ -140,6 +140,7 @@ for (const target of storeTargets()) {
       const [item] = (await intake.list(desk, { site: 'north', state: ['proposed-for-filing'] })).items;
       assert.equal(item?.patient?.id, ana);
       assert.equal(item?.patient?.name, 'Rivera, Ana', 'the queue names the patient for the front desk');
+      assert.equal(item?.source, 'upload', 'and how the file arrived');
       assert.equal(item?.matchReason, 'mrn-and-demographics');
       assert.equal(item?.confidence, 0.97, 'the confidence as the classifier gave it');
       const proposal = await kit.desk.get(admin, item?.proposalId ?? '').catch(() => undefined);
@@ -213,6 +214,13 @@ for (const target of storeTargets()) {
       const id = arrival.documents[0]?.id ?? '';
       assert.equal(arrival.documents[0]?.state, 'needs-match');
       assert.match(handoffs.of('intake.match').find((h) => h.subject.id === id)?.ask ?? '', /several \(2 candidates\)/);
+      // The person is offered both, found by the name and birth date on the page, and one a typed MRN finds.
+      const offered = await intake.candidates(desk, id, 'MR-4471');
+      assert.deepEqual(offered.map((c) => c.foundBy).sort(), ['name-and-birth-date', 'name-and-birth-date', 'typed']);
+      assert.ok(offered.some((c) => c.id === twinA && c.name === 'Lee, Sam' && c.birthDate === '1990-01-01'));
+      assert.equal(offered.find((c) => c.foundBy === 'typed')?.id, ana);
+      await assert.rejects(intake.candidates(admin, id), /not found/i, 'only a role that works intake at the site');
+      await assert.rejects(intake.candidates(desk, id, '  '), (e: { code?: string }) => e.code === 'VALIDATION_FAILED');
       const matched = await intake.match(desk, id, twinA);
       assert.equal(matched.state, 'proposed-for-filing');
       assert.equal(matched.matchReason, 'person');

@@ -216,6 +216,17 @@ export class IntakeRows {
     return rows;
   }
 
+  /** How each file first arrived (its first arrival's source), for the queue. */
+  async firstSources(tx: Sql, fileIds: readonly string[]): Promise<Map<string, ArrivalSource>> {
+    if (fileIds.length === 0) return new Map();
+    const { rows } = await tx.query<{ file_id: string; source: ArrivalSource }>(
+      `select distinct on (file_id) file_id, source from intake_arrivals
+        where file_id = any($1::uuid[]) order by file_id, received_at, id`,
+      [[...fileIds]],
+    );
+    return new Map(rows.map((r) => [r.file_id, r.source]));
+  }
+
   async arrival(tx: Sql, id: string): Promise<ArrivalRow | undefined> {
     const { rows } = await tx.query<ArrivalRow>(`select * from intake_arrivals where id = $1`, [id]);
     return rows[0];

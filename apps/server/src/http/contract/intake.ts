@@ -79,6 +79,7 @@ const DocumentSummaryProps = {
   proposalId: Nullable(Type.String()),
   handoffIds: List(Type.String()),
   outcomeDetail: Nullable(Type.String()),
+  source: Maybe(Source),
   receivedAt: DateTime,
   updatedAt: DateTime,
 };
@@ -132,6 +133,21 @@ export const IntakeDocumentDetail = Type.Object({
 export const IntakePageParams = Strict({ id: Uuid, page: Type.String({ pattern: '^\\d{1,4}$' }) });
 export const IntakeSortBody = Strict({ type: DocType });
 export const IntakeMatchBody = Strict({ patientId: Uuid });
+export const IntakeCandidatesQuery = Strict({
+  value: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'an MRN or member id as written, to search too' }),
+  ),
+});
+export const IntakeCandidates = Type.Object({
+  items: List(
+    Type.Object({
+      id: Uuid,
+      name: Maybe(Type.String()),
+      birthDate: Maybe(Type.String()),
+      foundBy: Type.Enum(['typed', 'mrn', 'member-id', 'name-and-birth-date']),
+    }),
+  ),
+});
 export const IntakeRejectBody = Strict({ reason: Type.Enum([...rejectReasons]) });
 
 export const IntakeSiteParams = Strict({ site: SiteCode });

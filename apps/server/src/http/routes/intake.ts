@@ -11,6 +11,8 @@ import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
 import {
   ArrivalView,
+  IntakeCandidates,
+  IntakeCandidatesQuery,
   IntakeDocumentDetail,
   IntakeDocumentSummary,
   IntakeFhirBody,
@@ -182,6 +184,23 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request) => kernel.intake.match(contextOf(request), request.params.id, request.body.patientId),
+  );
+
+  api.get(
+    '/intake/documents/:id/candidates',
+    {
+      schema: {
+        tags,
+        summary:
+          'The patients a person may name for a document: found by the MRN, member id, or name and birth date read on it, or by a value typed (intake.work; the index audits each search)',
+        params: IdParams,
+        querystring: IntakeCandidatesQuery,
+        response: { 200: IntakeCandidates, ...errors },
+      },
+    },
+    async (request) => ({
+      items: await kernel.intake.candidates(contextOf(request), request.params.id, request.query.value),
+    }),
   );
 
   api.post(
