@@ -83,6 +83,7 @@ import {
   FollowupService,
   HandoffService,
   WorkflowEngine,
+  patientGuard,
   handoffWorkflow,
   isRetired,
   ReferralService,
@@ -736,8 +737,11 @@ export async function composeKernel(
           connectionIds: atSite,
           limit: 1,
         });
-        if (event?.patient.ehrId === undefined) return undefined;
-        return { connectionId: event.connectionId, ehrId: event.patient.ehrId, identifiers: event.patient.identifiers };
+        if (event === undefined) return undefined;
+        // The event may know the patient by identifiers only (HL7) or by the EHR id with fewer than
+        // the wrong-chart guard's two identifiers (FHIR): completed from the EHR as a workflow's draft is.
+        const chart = await patientGuard({ ehr: ehr.reader, ctx }, event.connectionId, event.patient);
+        return { connectionId: event.connectionId, ehrId: chart.ehrId, identifiers: chart.identifiers };
       },
     };
     const intake = new IntakeService(intakeDeps);

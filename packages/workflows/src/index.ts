@@ -71,8 +71,14 @@ export type {
   EventRef,
   FlaggedEvent,
 } from './routing/index.js';
-export { draftProposal, draftProposalHandler, proposalOutcome } from './effects/index.js';
-export type { DraftRequest, DraftProposalDeps, DraftedProposal, ProposalOutcomeSignal } from './effects/index.js';
+export { draftProposal, draftProposalHandler, proposalOutcome, patientGuard } from './effects/index.js';
+export type {
+  DraftRequest,
+  DraftProposalDeps,
+  ChartReads,
+  DraftedProposal,
+  ProposalOutcomeSignal,
+} from './effects/index.js';
 export {
   referralWorkflow,
   referralWorkflowWith,

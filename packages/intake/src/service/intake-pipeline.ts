@@ -58,10 +58,15 @@ export class IntakePipeline {
     const row = await this.rows.document(this.deps.db, id);
     if (row === undefined) return;
     const code = (e as { code?: unknown }).code;
-    const why = `${typeof code === 'string' ? code : 'INTERNAL'}: ${e instanceof Error ? e.message : String(e)}`.slice(
-      0,
-      300,
-    );
+    // The details name what was wrong (paths and messages, never values): "the proposal is not
+    // valid" alone does not tell a person what to fix.
+    const details = (e as { details?: readonly { path: string; message: string }[] }).details ?? [];
+    const named = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+    const why =
+      `${typeof code === 'string' ? code : 'INTERNAL'}: ${e instanceof Error ? e.message : String(e)}${named === '' ? '' : ` (${named})`}`.slice(
+        0,
+        300,
+      );
     const at = this.clock.now();
     await this.rows.updateDocument(
       this.deps.db,

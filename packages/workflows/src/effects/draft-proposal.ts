@@ -152,9 +152,18 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
   });
 }
 
-/** EHR id and two identifiers: from the event, completed from the EHR's Patient when it has fewer. */
-async function patientGuard(
-  deps: DraftProposalDeps,
+/** What finding a chart needs: the governed EHR reader and who reads. */
+export interface ChartReads {
+  readonly ehr: Pick<EhrReader, 'search' | 'patient'>;
+  readonly ctx: RequestContext;
+}
+
+/**
+ * EHR id and two identifiers (the wrong-chart guard's): from the event, completed from the EHR's
+ * Patient when it has fewer. Also how intake finds the chart a document is filed in.
+ */
+export async function patientGuard(
+  deps: ChartReads,
   connectionId: string,
   ref: PatientRef,
 ): Promise<{ ehrId: string; identifiers: readonly EhrIdentifier[] }> {
@@ -172,7 +181,7 @@ async function patientGuard(
  * or two different patients for one identifier, is refused (never a guess at the chart).
  */
 async function ehrIdByIdentifier(
-  deps: DraftProposalDeps,
+  deps: ChartReads,
   connectionId: string,
   identifiers: readonly EhrIdentifier[],
 ): Promise<string> {
