@@ -67,6 +67,9 @@ export const errorCodes = {
   FHIR_PATIENT_REQUIRED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   AI_PROVIDER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },
   AI_PROVIDER_REFUSED: { cause: 'user', retryable: false, status: 502, exit: 2 },
+  INTAKE_TOOL_MISSING: { cause: 'user', retryable: false, status: 500, exit: 9 },
+  INTAKE_TOOL_FAILED: { cause: 'operational', retryable: true, status: 503, exit: 8 },
+  DOCUMENT_UNREADABLE: { cause: 'user', retryable: false, status: 422, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -15,3 +15,11 @@ export type {
   ReadResult,
   DocumentReader,
 } from './model/intake-model.js';
+export { LocalDocumentReader, loadClassifier, classifierModelUrl } from './reading/local-document-reader.js';
+export type { LocalDocumentReaderOptions, PageReading } from './reading/local-document-reader.js';
+export { DocumentClassifier } from './sorting/classifier.js';
+export type { ClassifierModel, Classification } from './sorting/classifier.js';
+export { extractFields } from './sorting/fields.js';
+export { assessCompleteness, checklists, checklistItems } from './completeness/checklists.js';
+export type { ChecklistItem } from './completeness/checklists.js';
+export { resolveTool, toolPackages } from './reading/tools.js';

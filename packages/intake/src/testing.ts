@@ -1,0 +1,25 @@
+/**
+ * @module Intake's test and proof helpers: the document generator, the local tools runner and the
+ * classifier's trainer, for tests, scripts and benchmarks (not for the server).
+ */
+export {
+  generateFiles,
+  separatorBarcode,
+  documentTypeBarcodePrefix,
+  renderPdf,
+  degradeToFax,
+  planText,
+  Rng,
+} from './generator/index.js';
+export type {
+  GenerateOptions,
+  GeneratedFile,
+  DocumentTruth,
+  FileTruth,
+  PagePlan,
+  Block,
+  DegradeOptions,
+} from './generator/index.js';
+export { Tools } from './reading/tools.js';
+export { LocalDocumentReader } from './reading/local-document-reader.js';
+export { trainClassifier } from './sorting/train.js';
