@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { degradeToFax, generateFiles, LocalDocumentReader, renderPdf, Tools } from '@steward/intake/testing';
+import { degradeToFax, faxSkew, generateFiles, LocalDocumentReader, renderPdf, Tools } from '@steward/intake/testing';
 import { median } from './harness.js';
 
 const run = promisify(execFile);
@@ -24,7 +24,9 @@ const tools = new Tools(2);
 const reader = new LocalDocumentReader({ tools, concurrency: 2 });
 const files = [...generateFiles({ seed: 5005, documents: DOCUMENTS })];
 const faxes = await Promise.all(
-  files.map(async (f, i) => degradeToFax(tools, await renderPdf(f.pages), { seed: 5005 + i })),
+  files.map(async (f, i) =>
+    degradeToFax(tools, await renderPdf(f.pages, { skew: faxSkew(5005 + i) }), { seed: 5005 + i }),
+  ),
 );
 const pages = files.reduce((s, f) => s + f.truth.pageCount, 0);
 

@@ -8,6 +8,7 @@ export {
   documentTypeBarcodePrefix,
   renderPdf,
   degradeToFax,
+  faxSkew,
   planText,
   Rng,
 } from './generator/index.js';

@@ -1,8 +1,9 @@
 /**
  * @module Degrades a generated PDF to what a fax machine delivers: each page rasterised at 200 dpi
- * (pdftoppm), then with ImageMagick a slight skew, speckle noise, 1-bit threshold, and either fax
+ * (pdftoppm), then with ImageMagick speckle noise, 1-bit threshold, and either fax
  * "normal" resolution (200×100 dpi, rasterised at half the vertical resolution) or "fine" (200×200; true fax is 204×98 and 204×196), written as one
- * multi-page CCITT Group 4 TIFF. Seeded, so a seed gives the same TIFF.
+ * multi-page CCITT Group 4 TIFF. Seeded, so a seed gives the same TIFF. The skew of a page fed
+ * crooked is drawn into the PDF (`faxSkew` for `renderPdf`), where it costs nothing.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,11 @@ export interface DegradeOptions {
   readonly seed: number;
   /** Fax normal resolution (204×98) instead of fine (204×196). Default: chosen by the seed. */
   readonly normal?: boolean;
+}
+
+/** A page skew of up to ±1.2° per page, seeded: pass to `renderPdf` for the PDF a fax is made of. */
+export function faxSkew(seed: number): (page: number) => number {
+  return (page) => (new Rng(seed * 7919 + page).next() * 2 - 1) * 1.2;
 }
 
 export async function degradeToFax(tools: Tools, pdf: Uint8Array, options: DegradeOptions): Promise<Uint8Array> {
@@ -28,15 +34,9 @@ export async function degradeToFax(tools: Tools, pdf: Uint8Array, options: Degra
     const pngs = (await readdir(dir)).filter((n) => n.startsWith('p') && n.endsWith('.png')).sort();
     const args: string[] = [];
     for (const png of pngs) {
-      const skew = (rng.next() * 2 - 1) * 1.2;
       args.push(
         '(',
         join(dir, png),
-        '-background',
-        'white',
-        '-rotate',
-        skew.toFixed(2),
-        '+repage',
         '-seed',
         String(rng.int(1, 1_000_000)),
         '-attenuate',

@@ -5,7 +5,8 @@
 export { generateFiles, separatorBarcode, documentTypeBarcodePrefix } from './generate-set.js';
 export type { GenerateOptions, GeneratedFile } from './generate-set.js';
 export { renderPdf } from './render.js';
-export { degradeToFax } from './degrade.js';
+export type { RenderOptions } from './render.js';
+export { degradeToFax, faxSkew } from './degrade.js';
 export type { DegradeOptions } from './degrade.js';
 export { planText } from './layout.js';
 export type { DocumentTruth, FileTruth, PagePlan, Block } from './layout.js';

@@ -138,8 +138,16 @@ async function drawBlock(doc: PDFKit.PDFDocument, block: Block, font: FontFamily
   }
 }
 
+export interface RenderOptions {
+  /**
+   * Each page's skew in degrees, as a page fed crooked into a fax machine: drawn rotated here, which
+   * costs nothing, rather than rotated as an image afterwards.
+   */
+  readonly skew?: (page: number) => number;
+}
+
 /** One PDF of the planned pages, in order. */
-export async function renderPdf(pages: readonly PagePlan[]): Promise<Uint8Array> {
+export async function renderPdf(pages: readonly PagePlan[], options: RenderOptions = {}): Promise<Uint8Array> {
   const doc = new PDFDocument({
     size: 'LETTER',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: 20 },
@@ -149,8 +157,11 @@ export async function renderPdf(pages: readonly PagePlan[]): Promise<Uint8Array>
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  for (const page of pages) {
+  for (const [i, page] of pages.entries()) {
     doc.addPage();
+    doc.save();
+    const skew = options.skew?.(i) ?? 0;
+    if (skew !== 0) doc.rotate(skew, { origin: [306, 396] });
     doc.y = MARGIN;
     for (const block of page.blocks) await drawBlock(doc, block, page.font);
     if (page.footer !== undefined) {
@@ -159,6 +170,7 @@ export async function renderPdf(pages: readonly PagePlan[]): Promise<Uint8Array>
         .fontSize(11)
         .text(page.footer, MARGIN, 725, { width: WIDTH, align: 'right', lineBreak: false });
     }
+    doc.restore();
   }
   doc.end();
   await done;

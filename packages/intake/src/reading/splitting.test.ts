@@ -78,7 +78,11 @@ describe('page cues', () => {
   it('reads "Page k of N" as OCR gives it off a fax, and refuses nonsense', () => {
     assert.deepEqual(pageMarker('… Page 2 of 3'), { page: 2, of: 3 });
     assert.deepEqual(pageMarker('Bage l of 2'), { page: 1, of: 2 });
+    assert.deepEqual(pageMarker('Page 1. of 2'), { page: 1, of: 2 });
     assert.deepEqual(pageMarker('PAGE 1/1'), { page: 1, of: 1 });
+    assert.deepEqual(pageMarker('Page lof 2'), { page: 1, of: 2 });
+    assert.deepEqual(pageMarker('Page:1.0f.1'), { page: 1, of: 1 });
+    assert.deepEqual(pageMarker('Page | of 1'), { page: 1, of: 1 });
     assert.equal(pageMarker('Page 3 of 2'), undefined);
     assert.equal(pageMarker('no numbering here'), undefined);
   });

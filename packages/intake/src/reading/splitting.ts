@@ -25,8 +25,12 @@ export function isCoverSheet(text: string): boolean {
 
 /** The page's own "Page k of N" (also "Page k/N"), when it shows one that makes sense. */
 export function pageMarker(text: string): { page: number; of: number } | undefined {
-  // OCR of a fax reads "Page 1 of 2" as "Bage l of 2" or "Pagel of 2": a 1 may come out as l, I or |.
-  const matches = [...text.matchAll(/\b[pbr]a[gq]e\s*(\d{1,3}|[lI|])\s*(?:of|0f|\/)\s*(\d{1,3}|[lI|])\b/gi)];
+  // OCR of a fax reads "Page 1 of 2" as "Page lof 2", "Page | of 1", "Page:1.0f.1": a 1 may come out as l, I or |.
+  const matches = [
+    ...text.matchAll(
+      /\b[pbfr]a[gq]e[\s.:,]*(\d{1,3}|[lI|])[\s.:,]*(?:of|0f|af|ot|\/)[\s.:,]*(\d{1,3}|[lI|])(?![\d])/gi,
+    ),
+  ];
   const last = matches.at(-1);
   if (last === undefined) return undefined;
   const num = (s: string | undefined): number => (s === undefined ? NaN : /^[lI|]$/.test(s) ? 1 : Number(s));

@@ -147,31 +147,29 @@ export function trainNaiveBayes(
 }
 
 /**
- * Platt scaling of margin → P(correct) with Platt's smoothed targets, by Newton's method. The
- * intercept is held at 0, so a margin of 0 (a tie between two types, or no evidence at all) is a coin
- * toss, 0.5, whatever the held-out set looked like; a type that was never wrong there still gets a
- * finite slope thanks to the smoothed targets.
+ * Platt scaling of margin → P(correct) with Platt's smoothed targets. The intercept is held at 0, so a
+ * margin of 0 (a tie between two types, or no evidence at all) is a coin toss, 0.5, whatever the
+ * held-out set looked like; the slope solves the log-loss gradient, which rises with it, by bisection
+ * (Newton overshoots when margins are in the hundreds). A type never wrong on the held-out set still
+ * gets a finite slope thanks to the smoothed targets.
  */
 export function fitPlatt(margins: readonly number[], correct: readonly boolean[]): { a: number; b: number } {
   const positives = correct.filter(Boolean).length;
   const negatives = correct.length - positives;
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (negatives + 2);
-  let a = 0.1;
-  for (let iter = 0; iter < 100; iter++) {
-    let g = 0;
-    let h = 1e-9;
-    for (const [i, m] of margins.entries()) {
-      const t = correct[i] === true ? hi : lo;
-      const p = sigmoid(a * m);
-      g += (p - t) * m;
-      h += p * (1 - p) * m * m;
-    }
-    const step = g / h;
-    a -= step;
-    if (Math.abs(step) < 1e-9) break;
+  const gradient = (a: number): number =>
+    margins.reduce((g, m, i) => g + (sigmoid(a * m) - (correct[i] === true ? hi : lo)) * m, 0);
+  if (margins.length === 0 || gradient(0) >= 0) return { a: 0, b: 0 };
+  let low = 0;
+  let high = 1e-3;
+  while (gradient(high) < 0 && high < 1e3) high *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (low + high) / 2;
+    if (gradient(mid) < 0) low = mid;
+    else high = mid;
   }
-  return { a: Math.round(a * 1e6) / 1e6, b: 0 };
+  return { a: Math.round(((low + high) / 2) * 1e6) / 1e6, b: 0 };
 }
 
 /**

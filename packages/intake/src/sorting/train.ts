@@ -73,7 +73,7 @@ export function trainClassifier(
     const mine = predictions
       .filter((x) => x.predicted === type)
       .map((x) => ({ confidence: sigmoid(p.a * x.margin + p.b), correct: x.correct }));
-    const threshold = Math.round(chooseThreshold(mine, options.precision ?? 0.99, options.floor ?? 0.5) * 1e6) / 1e6;
+    const threshold = Math.floor(chooseThreshold(mine, options.precision ?? 0.99, options.floor ?? 0.5) * 1e6) / 1e6;
     const trusted = mine.filter((x) => x.confidence >= threshold);
     return {
       type,
