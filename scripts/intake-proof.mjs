@@ -126,8 +126,11 @@ function score(files, results) {
         splitRight++;
         const tf = t.fields;
         const df = doc.fields;
-        fieldHits.name[1]++;
-        if (df.patientFamily === tf.patientFamily && df.patientGiven === tf.patientGiven) fieldHits.name[0]++;
+        // Names are labelled for reading on every type but `other` (a memo's "Attn:", a bill's "Bill to:").
+        if (t.type !== 'other') {
+          fieldHits.name[1]++;
+          if (df.patientFamily === tf.patientFamily && df.patientGiven === tf.patientGiven) fieldHits.name[0]++;
+        }
         for (const k of ['birthDate', 'documentDate', 'memberId']) {
           if (tf[k] === undefined) continue;
           fieldHits[k][1]++;

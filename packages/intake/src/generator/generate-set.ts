@@ -120,7 +120,8 @@ function planDocument(rng: Rng, type: DocumentType, incomplete: boolean): Planne
       fields: {
         patientFamily: p.family,
         patientGiven: p.given,
-        ...(has('birthDate') ? { birthDate: iso(p.birthDate) } : {}),
+        // Only where the template prints it: the types whose checklist asks for it.
+        ...(has('birthDate') && checklists[type].includes('birthDate') ? { birthDate: iso(p.birthDate) } : {}),
         ...(has('memberId') && (type === 'insurance-card' || type === 'prior-authorization')
           ? { memberId: p.memberId }
           : {}),
