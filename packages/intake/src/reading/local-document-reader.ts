@@ -11,7 +11,7 @@ import type { DocumentReader, IntakeFile, ReadDocument, ReadPage, ReadResult } f
 import { DocumentClassifier, type ClassifierModel } from '../sorting/classifier.js';
 import { extractFields } from '../sorting/fields.js';
 import { assessCompleteness } from '../completeness/checklists.js';
-import { blankInkRatio, decodeGray, inkRatio, signatureInk, type GrayImage } from './page-image.js';
+import { blankInkRatio, decodePgm, inkRatio, signatureInk, type GrayImage } from './page-image.js';
 import { barcodes, ocr, rasterize, renderDpi } from './raster.js';
 import { isCoverSheet, pageMarker, splitPages } from './splitting.js';
 import { Tools, withTempDir } from './tools.js';
@@ -69,7 +69,7 @@ export class LocalDocumentReader implements DocumentReader {
   async readPages(file: IntakeFile): Promise<PageReading[]> {
     return withTempDir(async (dir) => {
       const raster = await rasterize(this.#tools, dir, file.bytes, file.mediaType, this.#maxPages);
-      const images = raster.map((r) => decodeGray(r.png));
+      const images = raster.map((r) => decodePgm(r.pgm));
       const blank = images.map((img, i) => raster[i]?.textLayer === undefined && inkRatio(img) < blankInkRatio);
       const toOcr = raster
         .map((r, i) => ({ r, i }))

@@ -1,6 +1,7 @@
 /**
- * @module A file's pages as grayscale PNGs at a square resolution, and its text layer when it has one:
- * PDF → pdftotext `-bbox` (words with boxes) and pdftoppm (`-gray`, 200 dpi); TIFF (G3/G4 fax, one or
+ * @module A file's pages as 8-bit gray PGMs (for analysis, OCR and barcodes) and PNGs (for the viewer)
+ * at a square resolution, and its text layer when it has one: PDF → pdftotext `-bbox` (words with
+ * boxes) and pdftoppm (`-gray`, 200 dpi); TIFF (G3/G4 fax, one or
  * many pages), PNG, JPEG → ImageMagick, stretched square when the fax was sent at normal resolution
  * (204×98 dpi: its rows are doubled). Then OCR (tesseract TSV, one process per chunk of pages) for the pages without a text
  * layer, and barcodes (zbarimg, one process per file).
@@ -19,6 +20,8 @@ const minTextLayerWords = 5;
 
 export interface RasterPage {
   readonly png: Uint8Array;
+  /** The same page as 8-bit gray pixels, for blank detection and the signature check. */
+  readonly pgm: Uint8Array;
   readonly path: string;
   /** The text layer's words, when the page has one. */
   readonly textLayer: Word[] | undefined;
@@ -44,7 +47,7 @@ export function checkMagic(bytes: Uint8Array, mediaType: IntakeMediaType): void 
 }
 
 const byNumber = (a: string, b: string): number =>
-  Number(/(\d+)\.png$/.exec(a)?.[1]) - Number(/(\d+)\.png$/.exec(b)?.[1]);
+  Number(/(\d+)\.(?:png|pgm)$/.exec(a)?.[1]) - Number(/(\d+)\.(?:png|pgm)$/.exec(b)?.[1]);
 
 export async function rasterize(
   tools: Tools,
@@ -65,18 +68,24 @@ export async function rasterize(
     if (count > maxPages) throw unreadable(`it has more than ${maxPages} pages`);
     const [bbox] = await Promise.all([
       tools.run('pdftotext', ['-bbox', input, '-'], { timeoutMs: 60_000, step: 'PDF text layer' }),
-      tools.run('pdftoppm', ['-r', String(renderDpi), '-gray', '-png', input, join(dir, 'p')], {
+      tools.run('pdftoppm', ['-r', String(renderDpi), '-gray', input, join(dir, 'p')], {
         timeoutMs: 30_000 + 5_000 * count,
         step: 'render PDF pages',
       }),
     ]);
     const layer = parsePdftotextBbox(bbox, renderDpi);
-    const names = (await readdir(dir)).filter((n) => /^p-\d+\.png$/.test(n)).sort(byNumber);
+    const pgms = (await readdir(dir)).filter((n) => /^p-\d+\.pgm$/.test(n)).sort(byNumber);
+    // The viewer's PNGs from the rendered pages, in one ImageMagick run.
+    await tools.run('convert', [...pgms.map((n) => join(dir, n)), '-quality', '10', '+adjoin', join(dir, 'v-%d.png')], {
+      timeoutMs: 30_000 + 5_000 * count,
+      step: 'PDF page images',
+    });
     return Promise.all(
-      names.map(async (name, i) => {
+      pgms.map(async (name, i) => {
         const words = layer[i] ?? [];
         return {
-          png: new Uint8Array(await readFile(join(dir, name))),
+          png: new Uint8Array(await readFile(join(dir, `v-${i}.png`))),
+          pgm: new Uint8Array(await readFile(join(dir, name))),
           path: join(dir, name),
           textLayer: words.length >= minTextLayerWords ? words : undefined,
         };
@@ -114,17 +123,23 @@ export async function rasterize(
       '-quality',
       '10',
       '+adjoin',
+      '-write',
+      join(dir, 'p-%d.pgm'),
       join(dir, 'p-%d.png'),
     ],
     { timeoutMs: 30_000 + 5_000 * frames.length, step: 'convert image pages' },
   );
   const names = (await readdir(dir)).filter((n) => /^p-\d+\.png$/.test(n)).sort(byNumber);
   return Promise.all(
-    names.map(async (name) => ({
-      png: new Uint8Array(await readFile(join(dir, name))),
-      path: join(dir, name),
-      textLayer: undefined,
-    })),
+    names.map(async (name) => {
+      const pgm = join(dir, name.replace(/\.png$/, '.pgm'));
+      return {
+        png: new Uint8Array(await readFile(join(dir, name))),
+        pgm: new Uint8Array(await readFile(pgm)),
+        path: pgm,
+        textLayer: undefined,
+      };
+    }),
   );
 }
 
