@@ -1,8 +1,7 @@
 /**
- * @module What the pixels of a page say, in memory (pngjs decodes the grayscale PNG): how much ink it
+ * @module What the pixels of a page say, in memory (from the 8-bit gray PGM written beside each page's PNG): how much ink it
  * carries (blank-page detection) and whether there is hand-drawn ink on a signature line.
  */
-import { PNG } from 'pngjs';
 import type { Word } from './words.js';
 
 export interface GrayImage {
@@ -38,14 +37,6 @@ export function decodePgm(pgm: Uint8Array): GrayImage {
     throw new RangeError('not an 8-bit binary PGM');
   }
   return { width, height, gray: pgm.subarray(pos, pos + width * height) };
-}
-
-export function decodeGray(png: Uint8Array): GrayImage {
-  const decoded = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength), { skipRescale: false });
-  const { width, height, data } = decoded;
-  const gray = new Uint8Array(width * height);
-  for (let i = 0, p = 0; i < gray.length; i++, p += 4) gray[i] = data[p] ?? 255;
-  return { width, height, gray };
 }
 
 const DARK = 128;
