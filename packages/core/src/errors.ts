@@ -71,6 +71,9 @@ export const errorCodes = {
   AI_PROVIDER_REFUSED: { cause: 'user', retryable: false, status: 502, exit: 2 },
   WEBHOOK_SIGNATURE_INVALID: { cause: 'user', retryable: false, status: 401, exit: 3 },
   INTAKE_PURGED: { cause: 'user', retryable: false, status: 410, exit: 5 },
+  INTAKE_TOOL_MISSING: { cause: 'user', retryable: false, status: 500, exit: 9 },
+  INTAKE_TOOL_FAILED: { cause: 'operational', retryable: true, status: 503, exit: 8 },
+  DOCUMENT_UNREADABLE: { cause: 'user', retryable: false, status: 422, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

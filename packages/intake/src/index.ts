@@ -45,3 +45,11 @@ export type { HandoffRequest, HandoffSink, HandoffTarget, IntakeHandoffKind } fr
 export { documentCodes, LOINC } from './filing/document-codes.js';
 export { filingDraft } from './filing/filing-proposal.js';
 export type { FilingDesk } from './filing/filing-proposal.js';
+export { LocalDocumentReader, loadClassifier, classifierModelUrl } from './reading/local-document-reader.js';
+export type { LocalDocumentReaderOptions, PageReading } from './reading/local-document-reader.js';
+export { DocumentClassifier } from './sorting/classifier.js';
+export type { ClassifierModel, Classification } from './sorting/classifier.js';
+export { extractFields } from './sorting/fields.js';
+export { assessCompleteness, checklists, checklistItems } from './completeness/checklists.js';
+export type { ChecklistItem } from './completeness/checklists.js';
+export { resolveTool, toolPackages } from './reading/tools.js';

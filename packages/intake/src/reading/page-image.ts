@@ -1,0 +1,118 @@
+/**
+ * @module What the pixels of a page say, in memory (from the 8-bit gray PGM written beside each page's PNG): how much ink it
+ * carries (blank-page detection) and whether there is hand-drawn ink on a signature line.
+ */
+import type { Word } from './words.js';
+
+export interface GrayImage {
+  readonly width: number;
+  readonly height: number;
+  /** One byte per pixel, 0 black … 255 white. */
+  readonly gray: Uint8Array;
+}
+
+/**
+ * A binary PGM (P5, 8-bit), as ImageMagick writes beside each page's PNG: read in a few
+ * milliseconds, where decoding the PNG in JavaScript takes hundreds.
+ */
+export function decodePgm(pgm: Uint8Array): GrayImage {
+  let pos = 0;
+  const token = (): string => {
+    while (pos < pgm.length) {
+      const c = pgm[pos] ?? 0;
+      if (c === 0x23) while (pos < pgm.length && pgm[pos] !== 0x0a) pos++;
+      else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
+      else break;
+    }
+    const start = pos;
+    while (pos < pgm.length && ![0x20, 0x0a, 0x0d, 0x09].includes(pgm[pos] ?? 0)) pos++;
+    return Buffer.from(pgm.subarray(start, pos)).toString('latin1');
+  };
+  const magic = token();
+  const width = Number(token());
+  const height = Number(token());
+  const max = Number(token());
+  pos += 1;
+  if (magic !== 'P5' || !(width > 0) || !(height > 0) || max !== 255 || pgm.length - pos < width * height) {
+    throw new RangeError('not an 8-bit binary PGM');
+  }
+  return { width, height, gray: pgm.subarray(pos, pos + width * height) };
+}
+
+const DARK = 128;
+
+/**
+ * Share of the page's 8×8-pixel blocks that hold ink, 0..1. A block holds ink when at least 10 of its
+ * 64 pixels are dark: text strokes fill a fifth or more of the blocks they cross, while fax speckle
+ * (a pixel or a 2×2 clump here and there) almost never puts 10 in one block.
+ */
+export function inkRatio(image: GrayImage): number {
+  const { width, height, gray } = image;
+  const B = 8;
+  const cols = Math.floor(width / B);
+  const rows = Math.floor(height / B);
+  let inked = 0;
+  for (let by = 0; by < rows; by++) {
+    for (let bx = 0; bx < cols; bx++) {
+      let dark = 0;
+      for (let y = by * B; y < by * B + B && dark < 10; y++) {
+        const row = y * width + bx * B;
+        for (let x = 0; x < B; x++) if ((gray[row + x] ?? 255) < DARK) dark++;
+      }
+      if (dark >= 10) inked++;
+    }
+  }
+  return inked / Math.max(1, cols * rows);
+}
+
+/** Below this share of ink a page is blank (a separator or the back of a sheet). */
+export const blankInkRatio = 0.001;
+
+const labelWord = /^sign(ature|ed)\W*$/i;
+
+/**
+ * Whether a hand-drawn signature is on a signature line of this page. The label is found among the
+ * page's words ("Signature:", "Signed:"; it runs on to the first word ending with a colon, as in
+ * "Signature of patient:"), then the band to its right is examined: 3.2 inches wide, from 1.4 label
+ * heights above the label to 0.6 below it (where the ruled line is). A column of the band is a pen
+ * column when its longest vertical ink run is at least 5 px at 200 dpi (a pen stroke crossing it;
+ * the ruled line is 2–4 px thick, fax speckle 1–2 px); the line is signed when pen columns add up
+ * to a quarter of an inch.
+ *
+ * Limits, and why they fail safe: a signature written well above the line or over the label, a very
+ * small set of initials, a faint pen lost in thresholding, or a label OCR cannot read, is missed — the
+ * document is then called unsigned and a person looks. A name typed on the line would count as
+ * ink; e-signatures are recognised by their own statement ("Electronically signed by …") instead.
+ */
+export function signatureInk(image: GrayImage, words: readonly Word[], dpi: number): boolean {
+  const minRun = Math.max(3, Math.round((5 / 200) * dpi));
+  for (const [i, word] of words.entries()) {
+    if (!labelWord.test(word.text)) continue;
+    let end = word;
+    for (let j = i; j < words.length && j < i + 4; j++) {
+      const w = words[j];
+      if (w === undefined || w.line !== word.line) break;
+      end = w;
+      if (w.text.endsWith(':')) break;
+    }
+    const h = Math.max(1, word.y1 - word.y0);
+    const x0 = Math.round(end.x1 + 0.04 * dpi);
+    const x1 = Math.min(image.width - 1, Math.round(end.x1 + 3.2 * dpi));
+    const y0 = Math.max(0, Math.round(word.y0 - 1.4 * h));
+    const y1 = Math.min(image.height - 1, Math.round(word.y1 + 0.6 * h));
+    let penColumns = 0;
+    for (let x = x0; x <= x1; x++) {
+      let run = 0;
+      let longest = 0;
+      for (let y = y0; y <= y1; y++) {
+        if ((image.gray[y * image.width + x] ?? 255) < DARK) {
+          run += 1;
+          if (run > longest) longest = run;
+        } else run = 0;
+      }
+      if (longest >= minRun) penColumns++;
+    }
+    if (penColumns >= 0.25 * dpi) return true;
+  }
+  return false;
+}

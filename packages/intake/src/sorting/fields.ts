@@ -1,0 +1,162 @@
+/**
+ * @module What is read from a document's text: the patient's name, birth date, MRN and member ID, the
+ * document's date, the sender and NPI, the reason, and an electronic signature statement. Only
+ * labelled values are taken ("DOB:", "Member ID:", "Date of service:"…): an unlabelled date is never
+ * guessed to be a birth date, so a field the page lacks stays absent and the checklist names it.
+ * NPIs must pass their check digit, so an OCR misread is dropped rather than filed.
+ */
+import type { ReadFields } from '../model/intake-model.js';
+
+const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** A date as clinics write it: 03/14/2026, March 14, 2026, 2026-03-14. */
+const DATE = String.raw`(\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}\s*,\s*\d{4}|\d{4}-\d{1,2}-\d{1,2})`;
+
+/** `YYYY-MM-DD` from a written date, or undefined when it is not a real date. */
+export function parseDate(written: string): string | undefined {
+  let y: number;
+  let m: number;
+  let d: number;
+  const s = written.replace(/\s+/g, ' ').trim();
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{1,2}) ?\/ ?(\d{1,2}) ?\/ ?(\d{4})$/.exec(s)) !== null) {
+    [m, d, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s)) !== null) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if ((match = /^([A-Za-z]{3,9})\.? (\d{1,2}) ?, ?(\d{4})$/.exec(s)) !== null) {
+    const name = (match[1] ?? '').toLowerCase();
+    const index = months.findIndex((mo) => name.startsWith(mo));
+    if (index < 0) return undefined;
+    [y, m, d] = [Number(match[3]), index + 1, Number(match[2])];
+  } else return undefined;
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/** CMS's NPI check: Luhn over `80840` + the ten digits. */
+export function validNpi(npi: string): boolean {
+  if (!/^\d{10}$/.test(npi)) return false;
+  const digits = `80840${npi}`.split('').map(Number);
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits[i] ?? 0;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * The rest of the line after the first label that matches, for each line of the text. Labels are
+ * matched with OCR's stray punctuation allowed between their words ("Date of. Birth:.").
+ */
+function afterLabel(text: string, label: string): string[] {
+  const re = new RegExp(String.raw`^[\W_]*(?:${label})[\s.:;,>'’‘“”"|*_-]*(.*)$`, 'im');
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = re.exec(line);
+    if (m !== null) out.push(m[1] ?? '');
+  }
+  return out;
+}
+/** A labelled value anywhere on a line (not only at its start), for labels that follow other text. */
+function afterInlineLabel(text: string, label: string): string[] {
+  const re = new RegExp(String.raw`(?:${label})[\s.:;,>'’‘“”"|*_-]*(.*)$`, 'gim');
+  return [...text.matchAll(re)].map((m) => m[1] ?? '');
+}
+/** A date at the start of a value, OCR debris between its parts forgiven ("March 25, .1974"). */
+function leadingDate(value: string): string | undefined {
+  const cleaned = value
+    .replace(/[^A-Za-z0-9/, -]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const m = new RegExp(`^${DATE}`).exec(cleaned);
+  return m === null ? undefined : parseDate((m[1] ?? '').replace(/\s*,\s*/, ', ').replace(/ ?\/ ?/g, '/'));
+}
+const W = String.raw`[\s\W]*`;
+const nameLabels = [`patient${W}name`, 'patient', `(?:member|subscriber)(?:${W}name)?`, 'name', 're'].map(
+  (l) => String.raw`${l}(?=[\s.]*[:;])`,
+);
+const NAME_WORD = /^[A-Z][A-Za-z'-]+$/;
+
+/** "Family, Given" or "Given Family" from a labelled name, or undefined when it does not look like one. */
+export function parseName(value: string): { given: string; family: string } | undefined {
+  const v = value
+    .replace(/\(.*$/, '')
+    .replace(/[^A-Za-z,' -]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*,\s*/g, ', ')
+    .trim()
+    .replace(/^[,' -]+|[,' -]+$/g, '');
+  const comma = /^([A-Za-z'-]+), ([A-Za-z'-]+)$/.exec(v);
+  if (comma !== null && NAME_WORD.test(comma[1] ?? '') && NAME_WORD.test(comma[2] ?? '')) {
+    return { family: comma[1] ?? '', given: comma[2] ?? '' };
+  }
+  const parts = v.split(' ');
+  if (parts.length === 2 && parts.every((p) => NAME_WORD.test(p)))
+    return { given: parts[0] ?? '', family: parts[1] ?? '' };
+  return undefined;
+}
+
+export function extractFields(text: string): ReadFields {
+  const fields: { -readonly [K in keyof ReadFields]: ReadFields[K] } = {};
+  names: for (const label of nameLabels) {
+    for (const value of afterLabel(text, label)) {
+      const name = parseName(value);
+      if (name !== undefined) {
+        fields.patientFamily = name.family;
+        fields.patientGiven = name.given;
+        break names;
+      }
+    }
+  }
+  for (const value of afterInlineLabel(text, String.raw`\bDOB|\bD${W}O${W}B\b|date${W}of${W}birth|birth${W}date`)) {
+    const d = leadingDate(value);
+    if (d !== undefined) {
+      fields.birthDate = d;
+      break;
+    }
+  }
+  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|date(?=[\s.]*[:;])`;
+  dates: for (const line of text.split('\n')) {
+    if (/birth/i.test(line)) continue;
+    for (const value of afterInlineLabel(line, String.raw`\b(?:${dateLabels})`)) {
+      const d = leadingDate(value);
+      if (d !== undefined) {
+        fields.documentDate = d;
+        break dates;
+      }
+    }
+  }
+  const mrn = /(?:\bMRN|medical\s+record\s*(?:#|no\.?|number)|chart\s*(?:no\.?|#))[\s\W]*([A-Z0-9][A-Z0-9-]{4,})/i.exec(
+    text,
+  );
+  if (mrn !== null) fields.mrn = mrn[1] ?? '';
+  const member = /(?:member\s*id|subscriber\s*id|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[0-9OIl]{6,12})\b/im.exec(text);
+  if (member !== null) fields.memberId = member[1] ?? '';
+  for (const m of text.matchAll(/\bNPI[\s\W]*(\d{10})\b/gi)) {
+    if (validNpi(m[1] ?? '')) {
+      fields.fromNpi = m[1] ?? '';
+      break;
+    }
+  }
+  const from =
+    /^\W*(?:from|provider|ordering\s+provider|prescriber)\s*[:;]\s*(Dr\.?\s+[A-Z][A-Za-z'-]+\s+[A-Z][A-Za-z'-]+)/im.exec(
+      text,
+    );
+  if (from !== null) fields.fromName = from[1] ?? '';
+  const to = /^\W*to\s*[:;]\s*(.{3,80})$/im.exec(text);
+  if (to !== null) fields.toName = (to[1] ?? '').trim();
+  const subject = afterLabel(
+    text,
+    String.raw`(?:reason(?:${W}for${W}(?:referral|visit))?|diagnosis${W}/${W}reason|presenting${W}problem)(?=[\s.]*[:;])`,
+  ).find((v) => /[a-z]{3}/i.test(v));
+  if (subject !== undefined) fields.subject = subject.trim();
+  // "Electronically signed by …" as OCR reads it off a fax ("ElecLronically signed “by").
+  if (/\bsigned\s*\W{0,2}\s*by\s+\S/i.test(text) || /(^|\s)\/s\/\s+\S/.test(text)) fields.signed = true;
+  return fields;
+}
