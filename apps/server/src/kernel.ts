@@ -129,6 +129,7 @@ import { RunScreenshotRetention, RunService, RunValueRetention, type ScreenReads
 import {
   IntakeRetention,
   IntakeService,
+  LocalDocumentReader,
   IntakeWebhooks,
   mdmDocument,
   patientIndexCandidates,
@@ -364,9 +365,8 @@ export interface KernelOptions {
   /** A deployment's own actions and workflows (docs/extending.md). */
   readonly extensions?: readonly StewardExtension[];
   /**
-   * Intake's document reader (OCR and classifier, packages/intake reading/) and where its handoffs
-   * go (the handoff service). Without a reader every file ends `unreadable` saying so; without a
-   * sink handoffs are kept in memory only.
+   * Intake's document reader and where its handoffs go. Default: the local reader (OCR and the
+   * committed classifier, packages/intake reading/) and the handoff service; tests pass stand-ins.
    */
   readonly intake?: { readonly reader?: DocumentReader; readonly handoffs?: HandoffSink };
 }
@@ -376,14 +376,6 @@ const intakeBootstrap: Actor = {
   id: '00000000-0000-4000-8000-000000000000',
   name: 'steward-start',
   authMethod: 'local-operator',
-};
-
-/** Until a reader is configured, every file ends `unreadable`, saying so (never silently). */
-const noDocumentReader: DocumentReader = {
-  read: () =>
-    Promise.reject(
-      new ConfigError([{ path: 'intake.reader', message: 'no document reader is configured for intake' }]),
-    ),
 };
 
 /** The committers the extensions bring for their channel actions; a type claimed twice is refused at start-up. */
@@ -720,7 +712,9 @@ export async function composeKernel(
     };
     const intakeDeps = {
       ...{ db, cipher, policy, audit, clock },
-      reader: options.intake?.reader ?? noDocumentReader,
+      // Read on this machine (tesseract, poppler, zbar, ImageMagick: nothing sent out); a program not
+      // installed ends the file `unreadable`, naming the Debian package to install.
+      reader: options.intake?.reader ?? new LocalDocumentReader(),
       patients: patientIndexCandidates(patients),
       handoffs: options.intake?.handoffs ?? intakeHandoffsOver(handoffs),
       proposals,
