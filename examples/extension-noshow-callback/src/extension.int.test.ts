@@ -86,7 +86,7 @@ for (const target of flowTargets()) {
         siteOf: () => Promise.resolve('north'),
         referralRulesOf: () => Promise.reject(new Error('no referral in this test')),
       });
-      assert.deepEqual(catalog.packages, ['referrals', 'followups', 'example-noshow-callback']);
+      assert.deepEqual(catalog.packages, ['referrals', 'followups', 'handoffs', 'example-noshow-callback']);
 
       // Every registered route sees the event; only the extension's starts something.
       const actions: RouteAction[] = [];
@@ -167,7 +167,7 @@ for (const target of flowTargets()) {
         assert.equal(app.kernel.actions.has('callback-task.create'), true);
         assert.equal(app.kernel.actions.has('task.create'), true);
         const catalog = workflowCatalog(app.kernel);
-        assert.deepEqual(catalog.packages, ['referrals', 'followups', 'example-noshow-callback']);
+        assert.deepEqual(catalog.packages, ['referrals', 'followups', 'handoffs', 'example-noshow-callback']);
         assert.ok(catalog.definitions.some((d) => d.type === NOSHOW_CALLBACK));
       } finally {
         await app.close();

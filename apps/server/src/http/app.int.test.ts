@@ -63,6 +63,9 @@ describe('HTTP edge', () => {
       // SMART Backend Services (ADR 0020): discovery, and the token endpoint whose credential is the signed assertion.
       'GET /.well-known/smart-configuration',
       'POST /auth/smart/token',
+      // A fax or e-mail provider's webhook into intake: its credential is the delivery's Standard
+      // Webhooks signature (unsigned or badly signed: 401, an unknown source: 404; intake's tests).
+      'POST /intake/webhooks/{name}',
     ]);
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {

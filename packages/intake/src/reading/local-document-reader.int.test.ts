@@ -9,6 +9,7 @@ import { templates } from '../generator/templates.js';
 import type { PagePlan } from '../generator/layout.js';
 import { LocalDocumentReader, loadClassifier } from './local-document-reader.js';
 import { Tools } from './tools.js';
+import { localToolsSkip } from '../testing/index.js';
 
 /** A four-page fax: cover sheet, a hand-signed referral letter, a separator sheet, an unsigned consent with its type barcode. */
 async function sampleFile(): Promise<Uint8Array> {
@@ -45,7 +46,7 @@ async function sampleFile(): Promise<Uint8Array> {
   return renderPdf(pages);
 }
 
-describe('LocalDocumentReader (tesseract, poppler, zbar, ImageMagick)', () => {
+describe('LocalDocumentReader (tesseract, poppler, zbar, ImageMagick)', { skip: localToolsSkip() }, () => {
   const tools = new Tools(2);
   const reader = new LocalDocumentReader({ tools });
   let pdf: Uint8Array;

@@ -5,6 +5,7 @@
  * on-call rota. People are answered by name. Shapes here; the service checks the rest.
  */
 import { Type } from 'typebox';
+import { roles } from '@steward/core';
 import { DateTime, Json, List, Nullable, SiteCode, Strict, Uuid } from './common.js';
 import { StaffName } from './staff.js';
 
@@ -18,16 +19,7 @@ const Subject = Strict({
   kind: SubjectKind,
   id: Type.String({ pattern: '^[A-Za-z0-9._:/-]{1,128}$', description: 'a reference, never free text' }),
 });
-const Role = Type.Enum([
-  'admin',
-  'compliance_officer',
-  'coordinator',
-  'front_desk',
-  'clinician_reviewer',
-  'automation',
-  'integration',
-  'agent',
-]);
+const Role = Type.Enum(roles);
 const Target = Type.Union([
   Strict({
     kind: Type.Literal('user'),
