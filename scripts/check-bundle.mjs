@@ -24,8 +24,8 @@ export const BUDGET = {
   // stays under its own budget (the patient's page now loads on first open too). Issue 19's intake
   // screens (27.8 kB raw, loaded on first open) took the raw total to 869.5 kB: 870 kB raw since.
   // "My work" (its chunk, and the shared chunk Vite split from the entry with it) took it to
-  // 881.3 / 264.9 kB: 882 / 265 kB since.
-  totalScript: { raw: 882_000, gzip: 265_000 },
+  // 881.6 / 265.0 kB: 882 / 266 kB since (a little room: the gzip total was 16 bytes under 265).
+  totalScript: { raw: 882_000, gzip: 266_000 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

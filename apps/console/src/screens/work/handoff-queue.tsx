@@ -210,9 +210,12 @@ function DeclineDialog(props: {
   return (
     <Dialog title={`Decline "${kindLabel(props.handoff.kind)}"?`} onClose={props.onClose}>
       <p>It goes back to {back}, with your reason in its history.</p>
-      <label htmlFor={`${id}-reason`}>Why you are giving it back</label>
+      <label htmlFor={`${id}-reason`} className="work-reason-label">
+        Why you are giving it back
+      </label>
       <textarea
         id={`${id}-reason`}
+        className="work-reason"
         data-autofocus
         rows={3}
         maxLength={500}
