@@ -23,7 +23,9 @@ export const BUDGET = {
   // 250.4: raised by what those screens weigh, not more; the entry, which every sign-in pays for,
   // stays under its own budget (the patient's page now loads on first open too). Issue 19's intake
   // screens (27.8 kB raw, loaded on first open) took the raw total to 869.5 kB: 870 kB raw since.
-  totalScript: { raw: 870_000, gzip: 260_000 },
+  // "My work" (its chunk, and the shared chunk Vite split from the entry with it) took it to
+  // 881.6 / 265.0 kB: 882 / 266 kB since (a little room: the gzip total was 16 bytes under 265).
+  totalScript: { raw: 882_000, gzip: 266_000 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

@@ -356,6 +356,12 @@ export function queueTests(suite: ConsoleSuite): void {
       'the page image shows',
     );
     assert.ok(await page.getByText('Dr. Okafor').isVisible(), 'what was read is beside it');
+    // Who has it: the document's handoffs (GET /handoffs?kind=document), in words.
+    await page
+      .getByRole('region', { name: 'Who has it' })
+      .getByText(/^Sort a document · Offered to the intake pool|^No one has been asked/)
+      .first()
+      .waitFor();
     await page.getByLabel(/Set the type/).selectOption('consult-note');
     await page.getByRole('button', { name: 'Set type' }).click();
     const notice = page.getByRole('status').filter({ hasText: 'Sorted as consult note' });

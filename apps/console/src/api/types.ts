@@ -69,3 +69,8 @@ export type IntakeDocument = Answer<'/intake/documents/{id}', 'get'>;
 export type IntakeArrival = Answer<'/intake/uploads', 'post'>;
 export type IntakeQuery = QueryOf<'/intake/documents', 'get'>;
 export type IndexedPatient = Answer<'/patients', 'get'>['items'][number];
+
+export type HandoffList = Answer<'/handoffs/mine', 'get'>;
+export type Handoff = HandoffList['items'][number];
+export type HandoffDetail = Answer<'/handoffs/{id}', 'get'>;
+export type StaffMember = Answer<'/staff/{user}', 'get'>;

@@ -45,11 +45,14 @@ const ScreenMapsScreen = lazyScreen(() => import('./admin/screen-maps-screen.js'
 const PatientScreen = lazyScreen(() => import('./patients/patient-page.js'), 'PatientScreen');
 // Intake (the queue and a document beside its page images) is a desk's screen, not every sign-in's.
 const IntakeScreen = lazyScreen(() => import('./intake/intake-screen.js'), 'IntakeScreen');
+// My work (handoffs to the caller and their pools' queues) loads when opened.
+const WorkScreen = lazyScreen(() => import('./work/work-screen.js'), 'WorkScreen');
 
 export const screens: readonly ScreenDef[] = [
   { path: 'review', title: 'Review queue', permissions: ['review.read'], component: ReviewScreen },
   { path: 'referrals', title: 'Referrals', permissions: ['phi.search'], component: ReferralBoard },
   { path: 'followups', title: 'Follow-ups', permissions: ['phi.search'], component: FollowupsScreen },
+  { path: 'work', title: 'My work', permissions: ['handoff.read', 'handoff.work'], component: WorkScreen },
   { path: 'intake', title: 'Intake', permissions: ['intake.read'], component: IntakeScreen },
   { path: 'contacts', title: 'Contacts', permissions: ['phi.search'], component: ContactsScreen },
   { path: 'dashboards', title: 'Operations', permissions: ['phi.search', 'review.read'], component: DashboardsScreen },

@@ -8,7 +8,7 @@
  * the server decides and audits; a role without them sees why nothing is shown. Page images are
  * fetched with the session and shown from blob URLs, released when the page leaves.
  */
-import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import { ApiError, answer, describeError } from '../../api/client.js';
 import type { IntakeDocument, IntakeItem } from '../../api/types.js';
 import { href, navigate } from '../../router.js';
@@ -35,6 +35,10 @@ import {
   typeLine,
   whereLabel,
 } from './intake-words.js';
+
+// Who has the document (its handoffs) comes with My work's chunk, loaded with the first document
+// opened: one chunk for the handoffs' words, not a third shared between the two screens.
+const SubjectHandoffs = lazy(async () => ({ default: (await import('../work/work-screen.js')).SubjectHandoffs }));
 
 export function DocumentViewer(props: { readonly id: string }): ReactNode {
   const { api } = useSession();
@@ -112,6 +116,9 @@ export function DocumentViewer(props: { readonly id: string }): ReactNode {
       <div className="intake-split">
         <PageImages doc={doc} />
         <div className="intake-read">
+          <Suspense fallback={null}>
+            <SubjectHandoffs subject={{ kind: 'document', id: doc.id }} version={doc} />
+          </Suspense>
           <Actions doc={doc} onChanged={changed} />
           <ReadPanel doc={doc} />
         </div>
