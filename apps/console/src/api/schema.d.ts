@@ -6824,7 +6824,8 @@ export type paths = {
     get: {
       parameters: {
         query?: {
-          limit?: number;
+          /** @description 1-200, default 200 */
+          limit?: string;
         };
         header?: never;
         path?: never;
@@ -6942,7 +6943,8 @@ export type paths = {
     get: {
       parameters: {
         query?: {
-          limit?: number;
+          /** @description 1-200, default 200 */
+          limit?: string;
         };
         header?: never;
         path: {

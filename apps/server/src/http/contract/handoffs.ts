@@ -39,7 +39,10 @@ const Due = Type.Union([
 export const HandoffParams = Strict({ id: Uuid });
 export const HandoffPoolParams = Strict({ pool: PoolName });
 export const HandoffSubjectQuery = Strict({ kind: SubjectKind, id: Subject.properties.id });
-export const HandoffQueueQuery = Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) });
+// A query string is text: the limit is digits, as every other list's (an integer type refused `?limit=20`).
+export const HandoffQueueQuery = Strict({
+  limit: Type.Optional(Type.String({ pattern: '^([1-9]\\d?|1\\d\\d|200)$', description: '1-200, default 200' })),
+});
 
 export const CreateHandoffBody = Strict({
   site: SiteCode,

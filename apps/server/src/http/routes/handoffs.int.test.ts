@@ -102,6 +102,13 @@ for (const target of flowTargets()) {
         mine.json<{ items: Item[] }>().items.map((i) => i.id),
         [h.id],
       );
+      // A limit in the query string is digits (it once answered 400 "must be integer" to ?limit=20).
+      const limited = await t.app.inject({ method: 'GET', url: '/handoffs/mine?limit=20', headers: bearer(desk) });
+      assert.equal(limited.statusCode, 200, limited.body);
+      assert.equal(limited.json<{ items: Item[] }>().items.length, 1);
+      const tooMany = await t.app.inject({ method: 'GET', url: '/handoffs/mine?limit=201', headers: bearer(desk) });
+      assert.equal(tooMany.statusCode, 400);
+      assert.match(tooMany.body, /limit/);
       const pool = await t.app.inject({ method: 'GET', url: '/handoffs/pools/north-desk', headers: bearer(coord) });
       assert.deepEqual(
         pool.json<{ items: Item[] }>().items.map((i) => i.id),

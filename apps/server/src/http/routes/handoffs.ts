@@ -28,7 +28,8 @@ import { typed } from '../typed.js';
 
 export function handoffRoutes(app: FastifyInstance, kernel: Pick<Kernel, 'handoffs' | 'rotas'>): void {
   const api = typed(app);
-  const limit = (q: { limit?: number }): { limit?: number } => (q.limit === undefined ? {} : { limit: q.limit });
+  const limit = (q: { limit?: string }): { limit?: number } =>
+    q.limit === undefined ? {} : { limit: Number(q.limit) };
   api.post(
     '/handoffs',
     {
