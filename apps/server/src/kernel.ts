@@ -716,7 +716,7 @@ export async function composeKernel(
       // installed ends the file `unreadable`, naming the Debian package to install.
       reader: options.intake?.reader ?? new LocalDocumentReader(),
       patients: patientIndexCandidates(patients),
-      handoffs: options.intake?.handoffs ?? intakeHandoffsOver(handoffs),
+      handoffs: options.intake?.handoffs ?? intakeHandoffsOver(handoffs, staff),
       proposals,
       pipeline: intakeContext,
       labels: new PatientLabels({ db, cipher, policy, audit }),
@@ -954,10 +954,15 @@ function aiCalls(d: {
  * key makes a handoff intake raises for a document once per kind: a retry after a crash between the
  * handoff and the document's own update gets the first one back.
  */
-function intakeHandoffsOver(handoffs: HandoffService): HandoffSink {
+function intakeHandoffsOver(handoffs: HandoffService, staff: Pick<StaffService, 'membersOf'>): HandoffSink {
   return {
     create: async (ctx, request) => {
-      const to = request.to;
+      // A site whose intake pool has no one in it yet (no staff records set up) still has a front
+      // desk: the handoff goes to that role at the site rather than failing the document's routing.
+      const to =
+        request.to.kind === 'pool' && (await staff.membersOf(request.to.id)).length === 0
+          ? ({ kind: 'role', role: 'front_desk' } as const)
+          : request.to;
       const created = await handoffs.create(ctx, {
         site: request.site,
         kind: request.kind,
