@@ -4,6 +4,7 @@
  * scripts and benchmarks (not for the server).
  */
 export { ScriptedReader, tinyPng } from './scripted-reader.js';
+export { decodePgm, unreadFooter } from '../reading/page-image.js';
 export {
   generateFiles,
   separatorBarcode,
