@@ -90,6 +90,12 @@ describe('field extraction', () => {
     const of = extractFields('Name of patient: Rowan Montague');
     assert.equal(of.patientFamily, 'Montague');
     assert.equal(extractFields('Patient Notes: follow up in two weeks').patientFamily, undefined);
+    const nama = extractFields('Meinbar Nama: Casey Bellweather');
+    assert.deepEqual([nama.patientGiven, nama.patientFamily], ['Casey', 'Bellweather']);
+    const accented = extractFields('Subscriber: Lindqvist, Celéste');
+    assert.deepEqual([accented.patientGiven, accented.patientFamily], ['Celeste', 'Lindqvist']);
+    assert.equal(extractFields('Ra: Dorian Eastwood').patientFamily, 'Eastwood');
+    assert.equal(extractFields('Data: 02/20/2026').documentDate, '2026-02-20');
   });
 
   it('reads member IDs and MRNs through OCR: "1D", a space in the digits, O and l for digits', () => {

@@ -127,20 +127,24 @@ function leadingDate(value: string): string | undefined {
 }
 const W = String.raw`[\s\W]*`;
 const nameLabels = [
-  // "Patient Name" as OCR misreads it ("Patient Natie", "Patient Narne"), "Name of patient", "Pt. name".
-  `patient${W}n(?:a[a-z]{1,2}|[a-z]?(?:m|rn))e`,
+  // "Patient Name" as OCR misreads it ("Patient Natie", "Patient Narne", "Nama"), "Name of patient",
+  // "Pt. name", "Meinbar Nama" for "Member Name", "Ra:" for "Re:".
+  `patient${W}n(?:a[a-z]{1,2}|[a-z]?(?:m|rn))[ea]`,
   `name${W}of${W}patient`,
   `pt${W}name`,
   'patient',
-  `(?:member|subscriber)(?:${W}name)?`,
-  'name',
-  're',
+  `(?:m[a-z]{1,3}b[ae]r|subscriber)(?:${W}n[ao](?:m|rn)[ea])?`,
+  'n[ao](?:m|rn)[ea]',
+  'r[ea]',
 ].map((l) => String.raw`${l}(?=[\s.]*[:;])`);
 const NAME_WORD = /^[A-Z][A-Za-z'-]+$/;
 
 /** "Family, Given" or "Given Family" from a labelled name, or undefined when it does not look like one. */
 export function parseName(value: string): { given: string; family: string } | undefined {
   const v = value
+    // OCR of a fax sprinkles accents ("Celéste", "Pembérton"): compared and filed without them.
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/\(.*$/, '')
     .replace(/[^A-Za-z,' -]/g, ' ')
     .replace(/\s+/g, ' ')
@@ -176,7 +180,7 @@ export function extractFields(text: string): ReadFields {
       break;
     }
   }
-  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|date(?=[\s.]*[:;])`;
+  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|dat[ea](?=[\s.]*[:;])`;
   dates: for (const line of text.split('\n')) {
     if (/birth/i.test(line)) continue;
     for (const value of afterInlineLabel(line, String.raw`\b(?:${dateLabels})`)) {
