@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { degradeToFax, faxSkew, generateFiles, renderPdf, Tools } from '../packages/intake/dist/testing.js';
+import { degradeToFax, faxSkew, generateFiles, renderPdf, Tools } from '../packages/intake/dist/testing/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -21,7 +21,7 @@ import {
   LocalDocumentReader,
   renderPdf,
   Tools,
-} from '../packages/intake/dist/testing.js';
+} from '../packages/intake/dist/testing/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({

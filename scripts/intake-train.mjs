@@ -20,7 +20,7 @@ import {
   renderPdf,
   Tools,
   trainClassifier,
-} from '../packages/intake/dist/testing.js';
+} from '../packages/intake/dist/testing/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { documentTypes } from '../model/intake-model.js';
-import { assessCompleteness, checklists, missingPages } from './checklists.js';
+import { assessCompleteness, checklists, missingPages, unreadablePageCount } from './checklists.js';
 
 const referral = {
   patientFamily: 'Abernathy',
@@ -56,5 +56,26 @@ describe('completeness checklists', () => {
       [],
     );
     assert.deepEqual(missingPages([undefined, undefined]), []);
+  });
+
+  it('calls a numbered document whose page numbers cannot be read at all "page count unreadable"', () => {
+    // Page 1 of 2 whose footer OCR could not read, page 2 lost: nothing says a page is missing but the footer's ink.
+    const verdict = assessCompleteness('other', {}, ['unreadable']);
+    assert.deepEqual(verdict, { complete: false, missing: [unreadablePageCount] });
+    assert.deepEqual(missingPages([undefined, 'unreadable']), [unreadablePageCount]);
+    // A page without any footer has no numbering to check: taken as whole.
+    assert.deepEqual(assessCompleteness('other', {}, [undefined]), { complete: true, missing: [] });
+  });
+
+  it('checks the numbering that was read when only some footers are unreadable', () => {
+    assert.deepEqual(missingPages([{ page: 1, of: 2 }, 'unreadable']), ['page 2 of 2']);
+    assert.deepEqual(missingPages(['unreadable', { page: 2, of: 2 }]), ['page 1 of 2']);
+    assert.deepEqual(
+      missingPages([
+        { page: 1, of: 2 },
+        { page: 2, of: 2 },
+      ]),
+      [],
+    );
   });
 });

@@ -38,6 +38,16 @@ export interface PageMarker {
   readonly of: number;
 }
 
+/**
+ * What a page says about its number: its marker as read; `'unreadable'` when the page carries a
+ * footer where a page number would be (ink at its foot) but no marker could be read from it; or
+ * undefined when the page shows no numbering at all.
+ */
+export type PageNumbering = PageMarker | 'unreadable' | undefined;
+
+/** The item named when a document's page count cannot be confirmed. */
+export const unreadablePageCount = 'page count (page numbers unreadable)';
+
 function present(fields: ReadFields, item: ChecklistItem): boolean {
   switch (item) {
     case 'patientName':
@@ -55,13 +65,19 @@ function present(fields: ReadFields, item: ChecklistItem): boolean {
 }
 
 /**
- * Pages missing by the document's own numbering: every k in 1..N that no page's marker shows. A
- * document whose pages carry no marker at all has no numbering to check (its pages are taken as
- * whole); the largest N read wins, so a misread "of" cannot hide a page.
+ * Pages missing by the document's own numbering: every k in 1..N that no page's marker shows; the
+ * largest N read wins, so a misread "of" cannot hide a page.
+ *
+ * A document whose pages carry no numbering at all (no marker, no footer) has none to check: its
+ * pages are taken as whole. But a document that is numbered and whose numbers could not be read at
+ * all is not: its page count cannot be confirmed. A fax that lost the foot of page 1 of 2 ("Page 1 of
+ * 2" read as nothing) and dropped page 2 would otherwise look like a whole one-page document and be
+ * filed without a person. So when no marker is read and any page shows a footer where its number
+ * would be, the verdict is "page count unreadable" and a person looks (precision before coverage).
  */
-export function missingPages(markers: readonly (PageMarker | undefined)[]): string[] {
-  const read = markers.filter((m): m is PageMarker => m !== undefined);
-  if (read.length === 0) return [];
+export function missingPages(markers: readonly PageNumbering[]): string[] {
+  const read = markers.filter((m): m is PageMarker => m !== undefined && m !== 'unreadable');
+  if (read.length === 0) return markers.includes('unreadable') ? [unreadablePageCount] : [];
   const of = Math.max(...read.map((m) => m.of));
   const seen = new Set(read.map((m) => m.page));
   const missing: string[] = [];
@@ -70,14 +86,15 @@ export function missingPages(markers: readonly (PageMarker | undefined)[]): stri
 }
 
 /**
- * The checklist's verdict for a document of `type`. `markers` are each page's "Page k of N" (undefined
- * where none was read); a page without a readable marker in a document whose other pages are numbered
- * is not counted as present, so a page that cannot be confirmed is named missing rather than assumed.
+ * The checklist's verdict for a document of `type`. `markers` are each page's numbering (see
+ * `PageNumbering`); a page without a readable marker in a document whose other pages are numbered
+ * is not counted as present, so a page that cannot be confirmed is named missing rather than assumed,
+ * and a numbered document none of whose numbers can be read is "page count unreadable".
  */
 export function assessCompleteness(
   type: DocumentType,
   fields: ReadFields,
-  markers: readonly (PageMarker | undefined)[],
+  markers: readonly PageNumbering[],
 ): Completeness {
   const missing = [
     ...checklists[type].filter((item) => !present(fields, item)).map((item) => checklistItems[item]),

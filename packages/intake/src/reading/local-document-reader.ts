@@ -11,7 +11,7 @@ import type { DocumentReader, IntakeFile, ReadDocument, ReadPage, ReadResult } f
 import { DocumentClassifier, type ClassifierModel } from '../sorting/classifier.js';
 import { extractFields } from '../sorting/fields.js';
 import { assessCompleteness } from '../completeness/checklists.js';
-import { blankInkRatio, decodePgm, inkRatio, signatureInk, type GrayImage } from './page-image.js';
+import { blankInkRatio, decodePgm, inkRatio, signatureInk, unreadFooter, type GrayImage } from './page-image.js';
 import { barcodes, ocr, rasterize, renderDpi } from './raster.js';
 import { isCoverSheet, pageMarker, splitPages } from './splitting.js';
 import { Tools, withTempDir } from './tools.js';
@@ -142,7 +142,8 @@ export class LocalDocumentReader implements DocumentReader {
         completeness: assessCompleteness(
           c.type ?? c.bestType,
           fullFields,
-          pages.map((p) => pageMarker(p.page.text)),
+          // A page with no marker read but a footer at its foot: its number is unreadable (see missingPages).
+          pages.map((p) => pageMarker(p.page.text) ?? (unreadFooter(p.image, p.words) ? 'unreadable' : undefined)),
         ),
       };
     });

@@ -116,3 +116,60 @@ export function signatureInk(image: GrayImage, words: readonly Word[], dpi: numb
   }
   return false;
 }
+
+/** Edit distance between two short words (for telling a misread "Page" from other footer words). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The band at the foot of a letter page where a "Page k of N" sits, as shares of the page's height. */
+export const footerBand = { top: 0.895, bottom: 0.955 } as const;
+
+/**
+ * Whether the page shows a footer at its foot that reads as nothing but could be a page number: ink
+ * in the footer band (8×8 blocks with 10 or more dark pixels, as `inkRatio`, at least 6 of them:
+ * "Page 1 of 2" in 11 pt fills dozens, fax speckle none), unless the words OCR read there are
+ * confidently something else (two or more words of four or more letters read with confidence 0.85
+ * or more, none within two letters of "page": a "Confidential" or a form name). The caller asks only
+ * when no "Page k of N" was read off the page. Wrong either way costs little: a footer taken for an
+ * unreadable number sends a whole document to a person; the other way round, a page may be missing.
+ */
+export function unreadFooter(image: GrayImage, words: readonly Word[]): boolean {
+  const { width, height, gray } = image;
+  const B = 8;
+  const y0 = Math.floor(height * footerBand.top);
+  const y1 = Math.floor(height * footerBand.bottom);
+  const x0 = Math.floor(width * 0.04);
+  const x1 = Math.floor(width * 0.96);
+  let inked = 0;
+  for (let by = y0; by + B <= y1; by += B) {
+    for (let bx = x0; bx + B <= x1; bx += B) {
+      let dark = 0;
+      for (let y = by; y < by + B && dark < 10; y++) {
+        const row = y * width + bx;
+        for (let x = 0; x < B; x++) if ((gray[row + x] ?? 255) < DARK) dark++;
+      }
+      if (dark >= 10) inked++;
+    }
+  }
+  if (inked < 6) return false;
+  const inBand = words.filter((w) => {
+    const mid = (w.y0 + w.y1) / 2;
+    return mid >= y0 && mid <= y1;
+  });
+  const plain = inBand.filter((w) => w.confidence >= 0.85 && /^[A-Za-z]{4,}[.,:]?$/.test(w.text));
+  const pageLike = inBand.some((w) => editDistance(w.text.replace(/[^A-Za-z]/g, '').toLowerCase(), 'page') <= 2);
+  return !(plain.length >= 2 && !pageLike);
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractFields, parseDate, parseName, validNpi } from './fields.js';
+import { extractFields, ocrDigits, parseDate, parseName, validNpi } from './fields.js';
 
 describe('field extraction', () => {
   it('parses the three date styles and refuses impossible dates', () => {
@@ -56,5 +56,54 @@ describe('field extraction', () => {
     const f = extractFields('Bluewater Health Plan\nMember: Kenji: Pemberton\nMember ID: DHS559687109');
     assert.equal(f.memberId, 'DHS559687109');
     assert.equal(f.patientFamily, 'Pemberton');
+  });
+
+  it('parses more date styles, US order, and never a two-digit year', () => {
+    assert.equal(parseDate('03-14-2026'), '2026-03-14');
+    assert.equal(parseDate('03.14.2026'), '2026-03-14');
+    assert.equal(parseDate('14 March 2026'), '2026-03-14');
+    assert.equal(parseDate('Sept. 4 2026'), '2026-09-04');
+    assert.equal(parseDate('03/14/26'), undefined);
+    assert.equal(parseDate('03-14/2026'), undefined);
+  });
+
+  it("undoes OCR's letter-for-digit confusions only inside numbers", () => {
+    assert.equal(ocrDigits('l0/lO/2O26'), '10/10/2026');
+    assert.equal(ocrDigits('O3/l4/2026'), '03/14/2026');
+    assert.equal(ocrDigits('October 1O, 2026'), 'October 10, 2026');
+    assert.equal(ocrDigits('July 4, 2026'), 'July 4, 2026');
+  });
+
+  it('reads dates off a fax: ";" for a comma, debris after the month, accents, O and l for digits', () => {
+    assert.equal(extractFields('Date of request: August 16; 2026').documentDate, '2026-08-16');
+    assert.equal(extractFields('Date: Octoker:9,..2026').documentDate, '2026-10-09');
+    assert.equal(extractFields('Date of Birth: Septembér 24; 1952 :').birthDate, '1952-09-24');
+    assert.equal(extractFields('DOB: O7/l2/1981').birthDate, '1981-07-12');
+    assert.equal(extractFields('D.O.B.: 14 March 1967').birthDate, '1967-03-14');
+  });
+
+  it('reads name label variants as OCR gives them', () => {
+    const natie = extractFields('Patient\nPatient Natie: Oskar Rasmussen');
+    assert.deepEqual([natie.patientGiven, natie.patientFamily], ['Oskar', 'Rasmussen']);
+    const hyphen = extractFields('Patient: Jablonski,-Emerson');
+    assert.deepEqual([hyphen.patientGiven, hyphen.patientFamily], ['Emerson', 'Jablonski']);
+    const of = extractFields('Name of patient: Rowan Montague');
+    assert.equal(of.patientFamily, 'Montague');
+    assert.equal(extractFields('Patient Notes: follow up in two weeks').patientFamily, undefined);
+    const nama = extractFields('Meinbar Nama: Casey Bellweather');
+    assert.deepEqual([nama.patientGiven, nama.patientFamily], ['Casey', 'Bellweather']);
+    const accented = extractFields('Subscriber: Lindqvist, Celéste');
+    assert.deepEqual([accented.patientGiven, accented.patientFamily], ['Celeste', 'Lindqvist']);
+    assert.equal(extractFields('Ra: Dorian Eastwood').patientFamily, 'Eastwood');
+    assert.equal(extractFields('Data: 02/20/2026').documentDate, '2026-02-20');
+  });
+
+  it('reads member IDs and MRNs through OCR: "1D", a space in the digits, O and l for digits', () => {
+    assert.equal(extractFields('Member 1D: UJD757598887').memberId, 'UJD757598887');
+    assert.equal(extractFields('Member. ID: WHF084 127006').memberId, 'WHF084127006');
+    assert.equal(extractFields('Member ID: DHS55968710l').memberId, 'DHS559687101');
+    assert.equal(extractFields('Member ID: DHS12').memberId, undefined);
+    assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
+    assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');
   });
 });

@@ -8,8 +8,43 @@
 import type { ReadFields } from '../model/intake-model.js';
 
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-/** A date as clinics write it: 03/14/2026, March 14, 2026, 2026-03-14. */
-const DATE = String.raw`(\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}\s*,\s*\d{4}|\d{4}-\d{1,2}-\d{1,2})`;
+/**
+ * A date as clinics write it: 03/14/2026, 03-14-2026, 03.14.2026 (US order, month first), March 14,
+ * 2026 (the comma optional, as OCR drops it or reads it as ";"), 14 March 2026, 2026-03-14. Two-digit
+ * years are not taken: a birth date's century would be a guess.
+ */
+const DATE = String.raw`(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}\s*,?\s*\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2})`;
+
+function monthOf(name: string): number | undefined {
+  const index = months.findIndex((mo) => name.toLowerCase().startsWith(mo));
+  return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * OCR's commonest confusions inside numbers, undone: O, o, Q and D read for 0; l, I, | and ! for 1;
+ * S for 5, B for 8 — only in a token (between spaces, commas and semicolons) made of nothing but
+ * digits, those letters and date separators, with at least one real digit ("l0/lO/2O26",
+ * "1O"), so words such as "Oct", "July" or "ID" are left alone.
+ */
+export function ocrDigits(value: string): string {
+  const map: Record<string, string> = {
+    O: '0',
+    o: '0',
+    Q: '0',
+    D: '0',
+    l: '1',
+    I: '1',
+    '|': '1',
+    '!': '1',
+    S: '5',
+    B: '8',
+  };
+  return value.replace(/[^\s,;]+/g, (token) =>
+    /^[0-9OoQDlI|!SB/.-]+$/.test(token) && /\d/.test(token)
+      ? token.replace(/[OoQDlI|!SB]/g, (c) => map[c] ?? c)
+      : token,
+  );
+}
 
 /** `YYYY-MM-DD` from a written date, or undefined when it is not a real date. */
 export function parseDate(written: string): string | undefined {
@@ -18,15 +53,18 @@ export function parseDate(written: string): string | undefined {
   let d: number;
   const s = written.replace(/\s+/g, ' ').trim();
   let match: RegExpExecArray | null;
-  if ((match = /^(\d{1,2}) ?\/ ?(\d{1,2}) ?\/ ?(\d{4})$/.exec(s)) !== null) {
-    [m, d, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if ((match = /^(\d{1,2}) ?([/.-]) ?(\d{1,2}) ?\2 ?(\d{4})$/.exec(s)) !== null) {
+    [m, d, y] = [Number(match[1]), Number(match[3]), Number(match[4])];
   } else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s)) !== null) {
     [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = /^([A-Za-z]{3,9})\.? (\d{1,2}) ?, ?(\d{4})$/.exec(s)) !== null) {
-    const name = (match[1] ?? '').toLowerCase();
-    const index = months.findIndex((mo) => name.startsWith(mo));
-    if (index < 0) return undefined;
-    [y, m, d] = [Number(match[3]), index + 1, Number(match[2])];
+  } else if ((match = /^([A-Za-z]{3,9})\.? (\d{1,2}) ?,? ?(\d{4})$/.exec(s)) !== null) {
+    const month = monthOf(match[1] ?? '');
+    if (month === undefined) return undefined;
+    [y, m, d] = [Number(match[3]), month, Number(match[2])];
+  } else if ((match = /^(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})$/.exec(s)) !== null) {
+    const month = monthOf(match[2] ?? '');
+    if (month === undefined) return undefined;
+    [y, m, d] = [Number(match[3]), month, Number(match[1])];
   } else return undefined;
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -68,28 +106,49 @@ function afterInlineLabel(text: string, label: string): string[] {
   const re = new RegExp(String.raw`(?:${label})[\s.:;,>'’‘“”"|*_-]*(.*)$`, 'gim');
   return [...text.matchAll(re)].map((m) => m[1] ?? '');
 }
-/** A date at the start of a value, OCR debris between its parts forgiven ("March 25, .1974"). */
+/**
+ * A date at the start of a value, OCR debris between its parts forgiven ("March 25, .1974",
+ * "June 4; 2026", "Octoker:9,..2026", "O3/l4/2026"): digit confusions undone, a ";" taken for a comma,
+ * other punctuation between a month's name and its day taken for a space.
+ */
 function leadingDate(value: string): string | undefined {
-  const cleaned = value
-    .replace(/[^A-Za-z0-9/, -]/g, '')
+  const cleaned = ocrDigits(value.replace(/^[\s\W_]+(?=[\dA-Za-z])/, ''))
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/;/g, ',')
+    .replace(/(?<=[A-Za-z])[:.,]+(?=\s*\d)/g, ' ')
+    .replace(/\s[.]+(?=\d)/g, ' ')
+    .replace(/[^A-Za-z0-9/., -]/g, '')
+    .replace(/,[.,\s]*/g, ', ')
     .replace(/\s+/g, ' ')
     .trim();
   const m = new RegExp(`^${DATE}`).exec(cleaned);
-  return m === null ? undefined : parseDate((m[1] ?? '').replace(/\s*,\s*/, ', ').replace(/ ?\/ ?/g, '/'));
+  return m === null ? undefined : parseDate((m[1] ?? '').replace(/\s*,\s*/, ', ').replace(/ ?([/]) ?/g, '$1'));
 }
 const W = String.raw`[\s\W]*`;
-const nameLabels = [`patient${W}name`, 'patient', `(?:member|subscriber)(?:${W}name)?`, 'name', 're'].map(
-  (l) => String.raw`${l}(?=[\s.]*[:;])`,
-);
+const nameLabels = [
+  // "Patient Name" as OCR misreads it ("Patient Natie", "Patient Narne", "Nama"), "Name of patient",
+  // "Pt. name", "Meinbar Nama" for "Member Name", "Ra:" for "Re:".
+  `patient${W}n(?:a[a-z]{1,2}|[a-z]?(?:m|rn))[ea]`,
+  `name${W}of${W}patient`,
+  `pt${W}name`,
+  'patient',
+  `(?:m[a-z]{1,3}b[ae]r|subscriber)(?:${W}n[ao](?:m|rn)[ea])?`,
+  'n[ao](?:m|rn)[ea]',
+  'r[ea]',
+].map((l) => String.raw`${l}(?=[\s.]*[:;])`);
 const NAME_WORD = /^[A-Z][A-Za-z'-]+$/;
 
 /** "Family, Given" or "Given Family" from a labelled name, or undefined when it does not look like one. */
 export function parseName(value: string): { given: string; family: string } | undefined {
   const v = value
+    // OCR of a fax sprinkles accents ("Celéste", "Pembérton"): compared and filed without them.
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/\(.*$/, '')
     .replace(/[^A-Za-z,' -]/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/\s*,\s*/g, ', ')
+    .replace(/\s*,[\s,'-]*/g, ', ')
     .trim()
     .replace(/^[,' -]+|[,' -]+$/g, '');
   const comma = /^([A-Za-z'-]+), ([A-Za-z'-]+)$/.exec(v);
@@ -121,7 +180,7 @@ export function extractFields(text: string): ReadFields {
       break;
     }
   }
-  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|date(?=[\s.]*[:;])`;
+  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|dat[ea](?=[\s.]*[:;])`;
   dates: for (const line of text.split('\n')) {
     if (/birth/i.test(line)) continue;
     for (const value of afterInlineLabel(line, String.raw`\b(?:${dateLabels})`)) {
@@ -132,12 +191,23 @@ export function extractFields(text: string): ReadFields {
       }
     }
   }
-  const mrn = /(?:\bMRN|medical\s+record\s*(?:#|no\.?|number)|chart\s*(?:no\.?|#))[\s\W]*([A-Z0-9][A-Z0-9-]{4,})/i.exec(
-    text,
-  );
-  if (mrn !== null) fields.mrn = mrn[1] ?? '';
-  const member = /(?:member\s*id|subscriber\s*id|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[0-9OIl]{6,12})\b/im.exec(text);
-  if (member !== null) fields.memberId = member[1] ?? '';
+  const mrn =
+    /(?:\bMRN|\bMR\s*#|med(?:ical)?\.?\s*rec(?:ord)?\.?\s*(?:#|no\.?|number)|chart\s*(?:no\.?|#))[\s\W]*([A-Z0-9][A-Z0-9-]{4,})/i.exec(
+      text,
+    );
+  if (mrn !== null) fields.mrn = /^[0-9OolI]+$/.test(mrn[1] ?? '') ? ocrDigits(mrn[1] ?? '') : (mrn[1] ?? '');
+  // "Member ID", "Member 1D" (OCR), "Subscriber ID", "ID #", a bare "ID": letters then 6–12 digits, a
+  // space OCR put inside the digits dropped and its letter-for-digit confusions undone.
+  const member =
+    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[0-9OIl]{2,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
+      text,
+    );
+  if (member !== null) {
+    const raw = (member[1] ?? '').replace(/ /g, '');
+    const prefix = /^[A-Z]{2,4}?(?=[0-9OIl]+$)/.exec(raw)?.[0] ?? '';
+    const digits = raw.slice(prefix.length).replace(/O/g, '0').replace(/[Il]/g, '1');
+    if (/^\d{6,12}$/.test(digits)) fields.memberId = prefix + digits;
+  }
   for (const m of text.matchAll(/\bNPI[\s\W]*(\d{10})\b/gi)) {
     if (validNpi(m[1] ?? '')) {
       fields.fromNpi = m[1] ?? '';

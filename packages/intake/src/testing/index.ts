@@ -5,6 +5,7 @@
  */
 import { resolveTool, toolPackages, type ToolName } from '../reading/tools.js';
 export { ScriptedReader, tinyPng } from './scripted-reader.js';
+export { decodePgm, unreadFooter } from '../reading/page-image.js';
 export {
   generateFiles,
   separatorBarcode,
