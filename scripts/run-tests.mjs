@@ -19,6 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { chunksOf } from './test-chunks.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages', 'apps', 'tests', 'examples'].map((d) => join(root, d));
@@ -68,7 +69,7 @@ const files = [...compiled.filter(hasSource), ...scriptTests]
 // each file's time from earlier runs on this machine (kept in node_modules/.cache, merged after every
 // run), a file never timed before among the first (it may be long), and with no times at all (a
 // fresh clone) the integration files before the unit files. A fresh clone (CI) starts from the times
-// in scripts/test-times.json (the files over 5 s, from a clean-clone run): without them the console's
+// in scripts/test-times.json (every file's time, from a whole run here): without them the console's
 // browser file, the longest by far, sorted last by path and the run ended waiting on it alone.
 const timesCache = join(root, 'node_modules/.cache/steward/test-times.json');
 const known = { ...readTimes(join(root, 'scripts/test-times.json')), ...readTimes(timesCache) };
@@ -113,12 +114,12 @@ console.error(`tests on Node ${process.version} (${process.execPath})`);
 // short, and optimizing the hot functions cost more than it saved (20-40% of a store test file's
 // CPU, and half its page faults).
 const nodeFlags = ['--liftoff-only'];
-// Files share a process, a group per concurrent slot (STEWARD_TEST_ISOLATION=process: a process per
-// file, as before). Starting Node, loading Steward's modules and compiling PGlite's WebAssembly cost
-// every file about a CPU-second of its own; on two cores the suite was CPU-bound (827 CPU-s busy of
-// 845 in 423 s), and one process per group saved a third of the CPU in a governance+clinic trial
-// (48 against 70 CPU-s, the same 293 tests passing). Groups are balanced by the files' known times,
-// longest first into the least loaded group (LPT), so the groups end together.
+// Files share a process (STEWARD_TEST_ISOLATION=process: a process per file, as before). Starting
+// Node, loading Steward's modules and compiling PGlite's WebAssembly cost every file about a
+// CPU-second of its own; on two cores the suite was CPU-bound (827 CPU-s busy of 845 in 423 s), and
+// one process for many files saved a third of the CPU in a governance+clinic trial (48 against 70
+// CPU-s, the same 293 tests passing). The files go in chunks to a pool of processes, the longest
+// first, the chunks shrinking so that the processes end together (scripts/test-chunks.mjs).
 const isolation = process.env.STEWARD_TEST_ISOLATION === 'process' ? 'process' : 'none';
 const started = Date.now();
 let status = 0;
@@ -131,7 +132,7 @@ try {
     );
     status = result.status ?? 1;
   } else {
-    status = await runGroups(groupsOf(files, concurrency));
+    status = await runChunks(chunksOf(files, costOf, concurrency), concurrency);
   }
   printSlowest();
   rememberTimes();
@@ -139,60 +140,57 @@ try {
   rmSync(templateDir, { recursive: true, force: true });
 }
 
-/** Splits files into at most n groups of about equal known time (a file never timed counts 5 s, or 0.3 s for a unit file). */
-function groupsOf(list, n) {
-  const cost = (f) => {
-    const t = known[relative(root, f)];
-    return t !== undefined ? t : isIntegration(f) ? 5000 : 300;
-  };
-  const groups = Array.from({ length: Math.min(n, list.length) }, () => ({ ms: 0, files: [] }));
-  for (const f of [...list].sort((a, b) => cost(b) - cost(a))) {
-    const least = groups.reduce((a, b) => (b.ms < a.ms ? b : a));
-    least.files.push(f);
-    least.ms += cost(f);
-  }
-  // Within a group, the order given (the longest first) is kept.
-  return groups.map((g) => files.filter((f) => g.files.includes(f)));
+/** A file's expected time: its known time, or 5 s for an integration file never timed (0.3 s for a unit file). */
+function costOf(f) {
+  const t = known[relative(root, f)];
+  return t !== undefined ? t : isIntegration(f) ? 5000 : 300;
 }
 
 /**
- * Runs each group in its own process at once. A group's output is held and printed whole when it
- * ends, so the spec lines of three processes never interleave; the file times are merged into one.
+ * Runs the chunks in a pool of `slots` processes: a process that ends makes room for the next chunk.
+ * A chunk's output is held and printed whole when it ends, so the spec lines of several processes
+ * never interleave; the file times are merged into one.
  */
-async function runGroups(groups) {
-  const outcomes = await Promise.all(
-    groups.map(
-      (group, i) =>
-        new Promise((resolve) => {
-          const groupTimings = join(templateDir, `timings-${i}.json`);
-          const out = [];
-          const child = spawn(
-            process.execPath,
-            [
-              ...nodeFlags,
-              join(root, 'scripts/test-files.mjs'),
-              '--isolation',
-              'none',
-              '--',
-              ...group.map((f) => relative(root, f)),
-            ],
-            { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, STEWARD_TEST_TIMINGS: groupTimings } },
+async function runChunks(chunks, slots) {
+  const outcomes = [];
+  let next = 0;
+  const runOne = (chunk, i) =>
+    new Promise((resolve) => {
+      const chunkTimings = join(templateDir, `timings-${i}.json`);
+      const out = [];
+      const child = spawn(
+        process.execPath,
+        [
+          ...nodeFlags,
+          join(root, 'scripts/test-files.mjs'),
+          '--isolation',
+          'none',
+          '--',
+          ...chunk.map((f) => relative(root, f)),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, STEWARD_TEST_TIMINGS: chunkTimings } },
+      );
+      child.stdout.on('data', (c) => out.push(['stdout', c]));
+      child.stderr.on('data', (c) => out.push(['stderr', c]));
+      child.on('close', (code, signal) => {
+        const took = ((Date.now() - started) / 1000).toFixed(1);
+        console.log(`\n=== Test chunk ${i + 1} of ${chunks.length}: ${chunk.length} files, ended at ${took} s ===`);
+        for (const [to, c] of out) process[to].write(c);
+        if (code !== 0) {
+          console.error(
+            `test chunk ${i + 1} ${signal ? `was killed by ${signal}` : `failed (exit ${code})`}: its files are listed above`,
           );
-          child.stdout.on('data', (c) => out.push(['stdout', c]));
-          child.stderr.on('data', (c) => out.push(['stderr', c]));
-          child.on('close', (code, signal) => {
-            console.log(`\n=== Test group ${i + 1} of ${groups.length}: ${group.length} files ===`);
-            for (const [to, c] of out) process[to].write(c);
-            if (code !== 0) {
-              console.error(
-                `test group ${i + 1} ${signal ? `was killed by ${signal}` : `failed (exit ${code})`}: its files are listed above`,
-              );
-            }
-            resolve({ code: code ?? 1, timings: groupTimings });
-          });
-        }),
-    ),
-  );
+        }
+        resolve({ code: code ?? 1, timings: chunkTimings });
+      });
+    });
+  const slot = async () => {
+    while (next < chunks.length) {
+      const i = next++;
+      outcomes.push(await runOne(chunks[i], i));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(slots, chunks.length) }, slot));
   const merged = { wallMs: Date.now() - started, files: {} };
   for (const { timings: t } of outcomes) {
     if (!existsSync(t)) continue;
