@@ -135,6 +135,7 @@ import {
   patientIndexCandidates,
   type DocumentReader,
   type HandoffSink,
+  type PatientChart,
 } from '@steward/intake';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
@@ -710,7 +711,15 @@ export async function composeKernel(
       })();
       return { actor: await intakeActor };
     };
+    // The encounter a filed document belongs to: the patient's one encounter in the EHR on the
+    // document's date (FHIR `date` matches an encounter whose period covers the day).
+    const encounterOf = async (ctx: RequestContext, chart: PatientChart, date: string) => {
+      const found = await ehr.reader.search(ctx, chart.connectionId, 'Encounter', { patient: chart.ehrId, date });
+      const ids = [...new Set(found.flatMap((e) => (typeof e.resource['id'] === 'string' ? [e.resource['id']] : [])))];
+      return ids.length === 1 ? ids[0] : undefined;
+    };
     const intakeDeps = {
+      encounterOf,
       ...{ db, cipher, policy, audit, clock },
       // Read on this machine (tesseract, poppler, zbar, ImageMagick: nothing sent out); a program not
       // installed ends the file `unreadable`, naming the Debian package to install.

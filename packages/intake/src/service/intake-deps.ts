@@ -33,6 +33,12 @@ export interface IntakeDeps {
   readonly pipeline: () => Promise<RequestContext>;
   /** The patient's chart at the site (connection, EHR id, identifiers); undefined when none is known. */
   readonly chartOf: (ctx: RequestContext, site: string, patientId: string) => Promise<PatientChart | undefined>;
+  /**
+   * The patient's encounter on the document's date (YYYY-MM-DD) when the EHR has exactly one that
+   * day: the filing proposal's `context.encounter`. Undefined when none or several (a person may
+   * add it in the EHR); without this port documents are filed without one.
+   */
+  readonly encounterOf?: (ctx: RequestContext, chart: PatientChart, date: string) => Promise<string | undefined>;
   /** Patients' names for the queue (the clinic's `PatientLabels`); without it, ids only. */
   readonly labels?: {
     label(

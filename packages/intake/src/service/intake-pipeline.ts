@@ -5,14 +5,14 @@
  * type and the confidence reaches its floor) with a handoff to whoever acts on it. Each stop is a
  * state on the document and a handoff to a person: nothing ends silently.
  */
-import { ConflictError, type Clock, type RequestContext } from '@steward/core';
+import { ConflictError, isStewardError, type Clock, type RequestContext } from '@steward/core';
 import type { DocumentType } from '../model/intake-model.js';
 import { matchPatient } from '../matching/patient-match.js';
 import { documentCodes } from '../filing/document-codes.js';
 import { filingDraft } from '../filing/filing-proposal.js';
 import type { HandoffRequest, IntakeHandoffKind } from '../filing/handoff-sink.js';
 import type { DocumentRow, IntakeRows, TrailStep } from '../store/intake-rows.js';
-import type { IntakeDeps } from './intake-deps.js';
+import type { IntakeDeps, PatientChart } from './intake-deps.js';
 import type { IntakePolicy } from './intake-views.js';
 
 const DAY_MS = 86_400_000;
@@ -158,12 +158,14 @@ export class IntakePipeline {
       policy.version > 0 &&
       policy.autoFileTypes.includes(type) &&
       (row.type_set_by !== null && row.type_set_by !== 'classifier' ? true : row.confidence >= policy.confidenceFloor);
+    const { encounterId, encounterNote } = await this.#encounter(ctx, chart, fields.documentDate);
     const draft = filingDraft({
       documentId: row.id,
       site: row.site,
       type,
       patientId,
       chart,
+      ...(encounterId !== undefined ? { encounterId } : {}),
       ...(fields.documentDate !== undefined ? { documentDate: fields.documentDate } : {}),
       mediaType: file.media_type,
       bytes,
@@ -199,9 +201,31 @@ export class IntakePipeline {
         handoff_ids: handoff !== undefined ? [...row.handoff_ids, handoff.id] : row.handoff_ids,
         outcome_detail: filed ? `approved by intake policy v${policy.version}` : 'waiting for review',
       },
-      { state: filed ? 'filed' : 'proposed-for-filing', note: `proposal ${proposal.id}` },
+      { state: filed ? 'filed' : 'proposed-for-filing', note: `proposal ${proposal.id}${encounterNote}` },
     );
     return false;
+  }
+
+  /**
+   * The encounter to file the document under: the EHR's one encounter of the patient on the
+   * document's date. A failed lookup files without one and says why on the trail (a feed with no
+   * search, the EHR down): the document is not held back for it.
+   */
+  async #encounter(
+    ctx: RequestContext,
+    chart: PatientChart,
+    date: string | undefined,
+  ): Promise<{ encounterId?: string; encounterNote: string }> {
+    if (date === undefined || this.deps.encounterOf === undefined) return { encounterNote: '' };
+    try {
+      const encounterId = await this.deps.encounterOf(ctx, chart, date);
+      return encounterId !== undefined
+        ? { encounterId, encounterNote: `; encounter ${encounterId} of ${date}` }
+        : { encounterNote: `; no single encounter on ${date}: filed without one` };
+    } catch (e) {
+      const code = isStewardError(e) ? e.code : 'an error';
+      return { encounterNote: `; encounter not looked up (${code}): filed without one` };
+    }
   }
 
   async #stop(

@@ -74,6 +74,8 @@ for (const target of storeTargets()) {
     let ana: string;
     let twinA: string;
     let chartDown = false;
+    // The EHR's encounters of a patient by date: one, several, or the search failing.
+    const encountersOn = new Map<string, readonly string[] | Error>();
 
     before(async () => {
       db = await target.open();
@@ -114,6 +116,11 @@ for (const target of storeTargets()) {
                   { system: 'urn:ehr', value: patientId },
                 ],
               }),
+        encounterOf: (_ctx, chart, date) => {
+          const found = encountersOn.get(`${chart.ehrId}@${date}`) ?? [];
+          if (found instanceof Error) return Promise.reject(found);
+          return Promise.resolve(found.length === 1 ? found[0] : undefined);
+        },
         egress: { list: () => Promise.resolve([{ name: 'fax-provider', enabled: true }]) },
         labels: new PatientLabels({ db, cipher: kit.deps.cipher, policy: kit.deps.policy, audit: kit.audit }),
       };
@@ -276,6 +283,48 @@ for (const target of storeTargets()) {
       const low = pdf('result-low');
       reader.script(low, result(doc({ type: 'result', bestType: 'result', confidence: 0.85 })));
       assert.equal((await upload(low)).documents[0]?.state, 'proposed-for-filing');
+    });
+
+    it("files a document under the patient's one encounter on its date, and says on the trail when there is none", async () => {
+      const reviewer = await kit.as('rev-enc', 'coordinator', 'north');
+      const ehrId = `ehr-${ana.slice(0, 8)}`;
+      encountersOn.set(`${ehrId}@2026-02-02`, ['enc-1']);
+      encountersOn.set(`${ehrId}@2026-02-03`, ['enc-2', 'enc-3']);
+      encountersOn.set(`${ehrId}@2026-02-04`, new OperationalError('SERVER_UNAVAILABLE', 'the EHR is down'));
+      const filed = async (date: string) => {
+        const bytes = pdf(`consult-${date}`);
+        reader.script(
+          bytes,
+          result(
+            doc({ type: 'consult-note', bestType: 'consult-note', fields: { ...doc().fields, documentDate: date } }),
+          ),
+        );
+        const arrival = await upload(bytes);
+        const id = arrival.documents[0]?.id ?? '';
+        const detail = await intake.show(desk, id);
+        const proposal = await kit.desk.get(reviewer, detail.proposalId ?? '');
+        const payload = (proposal as unknown as { payload: { context?: { encounter?: { reference: string }[] } } })
+          .payload;
+        return { encounter: payload.context?.encounter?.[0]?.reference, trail: detail.trail.map((t) => t.note ?? '') };
+      };
+      const one = await filed('2026-02-02');
+      assert.equal(one.encounter, 'Encounter/enc-1');
+      assert.ok(
+        one.trail.some((n) => n.includes('encounter enc-1 of 2026-02-02')),
+        one.trail.join(' | '),
+      );
+      const two = await filed('2026-02-03');
+      assert.equal(two.encounter, undefined, 'two encounters that day: none is guessed');
+      assert.ok(
+        two.trail.some((n) => n.includes('no single encounter on 2026-02-03')),
+        two.trail.join(' | '),
+      );
+      const down = await filed('2026-02-04');
+      assert.equal(down.encounter, undefined, 'the lookup failed: filed without one, not held back');
+      assert.ok(
+        down.trail.some((n) => n.includes('encounter not looked up (SERVER_UNAVAILABLE)')),
+        down.trail.join(' | '),
+      );
     });
 
     it('shows a page image to the front desk (audited with the patient) and not to an administrator', async () => {
