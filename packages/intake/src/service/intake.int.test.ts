@@ -20,6 +20,8 @@ import { IntakeWebhooks } from '../arrival/webhook-sources.js';
 import { signWebhook } from '../arrival/webhook-signature.js';
 import { IntakeService } from './intake-service.js';
 import type { IntakeDeps } from './intake-deps.js';
+import type { ArrivalView } from './intake-views.js';
+import type { ReadingWorker } from '../worker/reading-worker.js';
 
 const CONNECTION = '11111111-1111-4111-8111-111111111111';
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -66,6 +68,7 @@ for (const target of storeTargets()) {
     let db: TestDatabase;
     let kit: ProposalKit;
     let intake: IntakeService;
+    let worker: ReadingWorker;
     let deps: IntakeDeps;
     const reader = new ScriptedReader();
     const handoffs = new InMemoryHandoffs();
@@ -118,17 +121,26 @@ for (const target of storeTargets()) {
         labels: new PatientLabels({ db, cipher: kit.deps.cipher, policy: kit.deps.policy, audit: kit.audit }),
       };
       intake = new IntakeService(deps);
+      worker = intake.readingWorker();
     });
     after(async () => {
       await kit.close();
     });
 
-    const upload = (bytes: Buffer, ctx = desk) =>
-      intake.receive(ctx, {
-        site: 'north',
-        source: 'upload',
-        file: checkArrivingFile(bytes, 'application/pdf', 'scan.pdf'),
-      });
+    /** The arrival once the reading worker has read its file and routed the documents. */
+    const settled = async (arrival: ArrivalView, ctx = desk): Promise<ArrivalView> => {
+      await worker.drain();
+      return intake.arrival(ctx, arrival.arrivalId);
+    };
+    const upload = async (bytes: Buffer, ctx = desk) =>
+      settled(
+        await intake.receive(ctx, {
+          site: 'north',
+          source: 'upload',
+          file: checkArrivingFile(bytes, 'application/pdf', 'scan.pdf'),
+        }),
+        ctx,
+      );
 
     it('files a matched, complete referral letter as a proposal, sealed at rest, with a referral handoff', async () => {
       const bytes = pdf('referral-1');
@@ -329,6 +341,7 @@ for (const target of storeTargets()) {
           ],
         );
         assert.deepEqual(await readdir(join(dir, 'processed')), ['fax-001.pdf']);
+        await worker.drain();
         assert.match(await readFile(join(dir, 'failed', 'notes.txt.reason.txt'), 'utf8'), /unsupported file/);
         assert.ok((await readdir(dir)).includes('partial.pdf'), 'a file still being written stays');
       } finally {
@@ -351,7 +364,7 @@ for (const target of storeTargets()) {
       const file = mdmDocument(raw);
       assert.equal(file.mediaType, 'application/pdf');
       assert.equal(file.reference, 'MDM:DOC-889');
-      const arrival = await intake.receive(desk, { site: 'north', source: 'hl7-mdm', file });
+      const arrival = await settled(await intake.receive(desk, { site: 'north', source: 'hl7-mdm', file }));
       assert.equal(arrival.documents[0]?.state, 'proposed-for-filing');
       assert.throws(() => mdmDocument(raw.replace('Base64', 'A')), { code: 'VALIDATION_FAILED' });
     });
@@ -368,6 +381,8 @@ for (const target of storeTargets()) {
       assert.equal(file.reference, 'DocumentReference/dr-7');
       const arrival = await intake.receive(desk, { site: 'north', source: 'fhir', file });
       assert.equal(arrival.outcome, 'accepted');
+      assert.equal(arrival.reading, 'received', 'read off the arrival call');
+      assert.equal((await settled(arrival)).documents[0]?.state, 'proposed-for-filing');
       assert.throws(
         () => fhirDocument({ resourceType: 'DocumentReference', content: [{ attachment: { url: 'Binary/1' } }] }),
         (e: { details: { path: string; message: string }[] }) =>
@@ -426,6 +441,7 @@ for (const target of storeTargets()) {
       );
       assert.equal(arrival.source, 'webhook');
       assert.equal(arrival.outcome, 'accepted');
+      assert.equal((await settled(arrival)).reading, 'read');
     });
   });
 }
