@@ -253,16 +253,20 @@ export class IntakeService {
   }
 
   async #arrivalView(arrivalId: string): Promise<ArrivalView> {
-    const a = await this.#rows.arrival(this.deps.db, arrivalId);
-    if (a === undefined || a.file_id === null) throw new NotFoundError('arrival');
-    const file = await this.#rows.file(this.deps.db, a.file_id);
-    const docs = await this.#rows.documentsOf(this.deps.db, a.file_id);
+    const first = await this.#rows.arrival(this.deps.db, arrivalId);
+    if (first?.file_id === null || first?.file_id === undefined) throw new NotFoundError('arrival');
+    // The file first, then the arrival and documents: those are recorded with the file's state, so
+    // they are read at least as new as it (never `unreadable` beside an outcome still `accepted`).
+    const file = await this.#rows.file(this.deps.db, first.file_id);
+    const a = (await this.#rows.arrival(this.deps.db, arrivalId)) ?? first;
+    const fileId = first.file_id;
+    const docs = await this.#rows.documentsOf(this.deps.db, fileId);
     const reading = file !== undefined ? readingOf(file, this.#clock.now()) : { state: 'read' as const, note: 'read' };
     return {
       arrivalId: a.id,
       site: a.site,
       source: a.source,
-      fileId: a.file_id,
+      fileId,
       outcome: a.outcome,
       ...(a.outcome_detail !== null ? { detail: a.outcome_detail } : {}),
       reading: reading.state,

@@ -264,18 +264,23 @@ export class IntakeRows {
 
   /**
    * Received files due to be read, oldest first, leased to `owner` until `until`; their attempts
-   * counted. A file another worker holds (its lease not yet passed) or is claiming is skipped.
+   * counted. A file another worker holds (its lease not yet passed) or is claiming is skipped, and so
+   * is one this worker is still reading (`reading`), should its lease have passed meanwhile.
    */
-  async claimToRead(tx: Sql, owner: string, now: Date, until: Date, limit: number): Promise<ClaimedFile[]> {
+  async claimToRead(
+    tx: Sql,
+    c: { owner: string; now: Date; until: Date; limit: number; reading: readonly string[] },
+  ): Promise<ClaimedFile[]> {
     const { rows } = await tx.query<ClaimedFile>(
       `update intake_files f set lease_owner = $2, lease_until = $3, read_attempts = f.read_attempts + 1
          from (select id from intake_files
                 where state = 'received' and next_read_at <= $1 and (lease_until is null or lease_until <= $1)
+                  and not (id = any($5::uuid[]))
                 order by next_read_at, received_at, id limit $4
                   for update skip locked) c
         where f.id = c.id
         returning f.id, f.site, f.media_type, f.content_enc, f.read_attempts`,
-      [now, owner, until, limit],
+      [c.now, c.owner, c.until, c.limit, [...c.reading]],
     );
     return rows;
   }

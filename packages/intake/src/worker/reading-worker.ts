@@ -123,13 +123,13 @@ export class ReadingWorker {
     const room = this.#o.concurrency - this.#inFlight.size;
     if (room <= 0 || this.#stopped) return 0;
     const now = this.#clock.now();
-    const claimed = await this.#deps.rows.claimToRead(
-      this.#deps.db,
-      this.owner,
+    const claimed = await this.#deps.rows.claimToRead(this.#deps.db, {
+      owner: this.owner,
       now,
-      new Date(now.getTime() + this.#o.leaseMs),
-      room,
-    );
+      until: new Date(now.getTime() + this.#o.leaseMs),
+      limit: room,
+      reading: [...this.#inFlight.keys()],
+    });
     for (const file of claimed) {
       const reading = this.#readOne(file)
         .catch((e: unknown) => this.#onError(e))
