@@ -1,7 +1,8 @@
 /**
  * @module /intake: documents arriving (an upload, the EHR's MDM or DocumentReference, a provider's
  * signed webhook: 202 with the arrival while its file waits to be read, `Location` the arrival to
- * poll; 200 for a duplicate), what became of an arrival, the intake queue, one document beside what was read from it, its page images
+ * poll; 200 when there is nothing to wait for, a duplicate of a file read before), what became of
+ * an arrival, the intake queue, one document beside what was read from it, its page images
  * (decrypted PNG, `no-store`, audited as a PHI read naming the patient), the sort / match / reject
  * actions that send a document on, and the per-site intake policy and webhook sources.
  */
@@ -46,7 +47,7 @@ import { typed } from '../typed.js';
 /** A base64 body of the largest file, and JSON around it. */
 const fileBodyLimit = Math.ceil((maxIntakeBytes * 4) / 3) + 128 * 1024;
 const tags = ['intake'];
-/** An arrival's answer: 202 while its file waits to be read (poll `Location`), 200 once settled (a duplicate). */
+/** An arrival's answer: 202 while its file waits to be read (poll `Location`), 200 when it is settled (a duplicate). */
 const arrivalResponse = { 200: ArrivalView, 202: ArrivalView, ...errors };
 
 function answered(reply: FastifyReply, arrival: Arrival): Arrival {
