@@ -27,10 +27,7 @@ export function startIntakeFolders(
           source: 'folder',
           file: checkArrivingFile(bytes, undefined, name),
         });
-        logger.info(
-          { site, folder: dir, outcome: arrival.outcome, documents: arrival.documents.length },
-          'intake file picked up',
-        );
+        logger.info({ site, folder: dir, outcome: arrival.outcome, reading: arrival.reading }, 'intake file picked up');
         return arrival.outcome;
       },
     });

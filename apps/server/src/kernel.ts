@@ -136,6 +136,8 @@ import {
   type DocumentReader,
   type HandoffSink,
   type PatientChart,
+  type ReadingWorker,
+  type ReadingWorkerOptions,
 } from '@steward/intake';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
@@ -293,6 +295,11 @@ export interface Kernel {
   /** Intake's own account (what brings files from a watched folder and routes what was read). */
   readonly intakeContext: () => Promise<RequestContext>;
   /**
+   * Intake's reading worker, not started: it reads received files off the arrival's call (leased, so
+   * several servers share the work). The server starts it (STEWARD_INTAKE_READING); `close` stops it.
+   */
+  readonly intakeReading: ReadingWorker;
+  /**
    * Reads of a screens connection's screens (a day's schedule, task lists) into the inbound journal
    * as normalised events, the browser started on first use (ADR 0016; the server polls them).
    */
@@ -369,7 +376,12 @@ export interface KernelOptions {
    * Intake's document reader and where its handoffs go. Default: the local reader (OCR and the
    * committed classifier, packages/intake reading/) and the handoff service; tests pass stand-ins.
    */
-  readonly intake?: { readonly reader?: DocumentReader; readonly handoffs?: HandoffSink };
+  readonly intake?: {
+    readonly reader?: DocumentReader;
+    readonly handoffs?: HandoffSink;
+    /** The reading worker's lease, poll and retry settings (tests shorten them). */
+    readonly reading?: ReadingWorkerOptions;
+  };
 }
 
 const intakeBootstrap: Actor = {
@@ -748,6 +760,14 @@ export async function composeKernel(
       },
     };
     const intake = new IntakeService(intakeDeps);
+    const intakeReading = intake.readingWorker({
+      ...options.intake?.reading,
+      onError: (e) =>
+        logger.warn(
+          { code: (e as { code?: string }).code ?? 'INTERNAL', err: e },
+          'intake reading failed: the file is read again once its lease has passed',
+        ),
+    });
     const intakeWebhooks = new IntakeWebhooks(intakeDeps, intake);
     // Events out: the outbox filled from each connection's journal (read as the connection, audited
     // there) and the proposals' moves; subscriptions and the stream decided by the subscriber's grants.
@@ -843,6 +863,7 @@ export async function composeKernel(
       intake,
       intakeWebhooks,
       intakeContext,
+      intakeReading,
       screenReads: {
         read: async (connectionId, readId, day) => (await screens.reads()).read(connectionId, readId, day),
       },
@@ -889,6 +910,7 @@ export async function composeKernel(
         }
       },
       async close() {
+        await intakeReading.stop();
         await screens.close();
         await egress.close();
         await audit.close();

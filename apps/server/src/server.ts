@@ -134,6 +134,11 @@ export async function startServer(
       const events = startEventsRuntime(kernel, logger);
       stack.push(() => events.stop());
     }
+    if (config.workflows.intakeReading) {
+      kernel.intakeReading.start();
+      stack.push(() => kernel.intakeReading.stop());
+      logger.info('intake reading worker running');
+    }
     if (config.workflows.intakeFolders.length > 0) {
       const folders = startIntakeFolders(kernel, logger, config.workflows.intakeFolders);
       stack.push(() => folders.stop());

@@ -69,6 +69,8 @@ export async function openTestApp(
     streamHeartbeatMs?: number;
     /** Intake's document reader and handoff sink (a scripted reader in tests). */
     intake?: KernelOptions['intake'];
+    /** Start intake's reading worker, as the server does (default true; `untilIntakeRead` waits for it). */
+    intakeReading?: boolean;
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
@@ -95,6 +97,7 @@ export async function openTestApp(
       ...(options.intake !== undefined ? { intake: options.intake } : {}),
     },
   );
+  if (options.intakeReading !== false) kernel.intakeReading.start();
   const app = await buildApp(
     kernel,
     testHttpConfig,
@@ -114,6 +117,23 @@ export async function openTestApp(
       await kernel.close();
     },
   };
+}
+
+/**
+ * Waits until intake's reading worker has read an arrival's file and routed its documents (or ended
+ * it unreadable), and returns the arrival then (as intake's own account sees it). Fails naming where
+ * the file still is when `timeoutMs` runs out.
+ */
+export async function untilIntakeRead(t: Pick<TestApp, 'kernel'>, arrivalId: string, timeoutMs = 15_000) {
+  const ctx = await t.kernel.intakeContext();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const arrival = await t.kernel.intake.arrival(ctx, arrivalId);
+    if (arrival.reading === 'read' || arrival.reading === 'unreadable') return arrival;
+    if (Date.now() > deadline)
+      throw new Error(`arrival ${arrivalId} not read in ${timeoutMs} ms: ${arrival.readingNote}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const bootstrap = {

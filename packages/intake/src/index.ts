@@ -53,3 +53,5 @@ export { extractFields } from './sorting/fields.js';
 export { assessCompleteness, checklists, checklistItems } from './completeness/checklists.js';
 export type { ChecklistItem } from './completeness/checklists.js';
 export { resolveTool, toolPackages } from './reading/tools.js';
+export { ReadingWorker } from './worker/reading-worker.js';
+export type { ReadingWorkerOptions, ReadOutcome } from './worker/reading-worker.js';

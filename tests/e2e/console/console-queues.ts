@@ -4,7 +4,8 @@
  * `ServiceRequest/` reference; a follow-up's timeline shows where its proposal stands now (rejected,
  * not "pending review" forever); the patient page gathers the patient's referrals, follow-ups,
  * proposals and EHR events, its opening is audited naming the patient, and a coordinator of another
- * site is refused. The intake queue takes an upload and says what became of it; the document viewer
+ * site is refused. The intake queue takes an upload (received, then read by the reading worker: the
+ * panel follows it, the queue counts files being read) and says what became of it; the document viewer
  * shows its page image (fetched with the session) beside what was read, and a person sets the type
  * the classifier abstained on. The workflows run on the real engine over the test app's store; their events are
  * filed in the journal under a Steward patient, as ingest files them.
@@ -346,10 +347,19 @@ export function queueTests(suite: ConsoleSuite): void {
     await signIn(page, world, 'coord.queues');
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Intake', exact: true }).click();
     await page.locator('input[type=file]').setInputFiles({ name: 'fax.png', mimeType: 'image/png', buffer: png });
+    // The reading worker held back: the upload is answered at once, the file received and waiting.
+    await world.t.kernel.intakeReading.stop();
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const uploaded = page.getByRole('status').filter({ hasText: 'fax.png' });
     await uploaded.waitFor();
-    assert.match(await uploaded.innerText(), /received and read: 1 document found\. Document 1: needs sorting/);
+    assert.match(await uploaded.innerText(), /fax\.png was received; reading…/);
+    await page.getByRole('status').filter({ hasText: 'Reading 1 file…' }).waitFor();
+    // Read: the panel, following the arrival, says what became of it; the queue shows the document.
+    world.t.kernel.intakeReading.start();
+    const read = page.getByRole('status').filter({ hasText: 'fax.png was received and read' });
+    await read.waitFor();
+    assert.match(await read.innerText(), /received and read: 1 document found\. Document 1: needs sorting/);
+    await page.getByRole('status').filter({ hasText: 'Reading 1 file…' }).waitFor({ state: 'detached' });
     const row = page.locator('tbody tr').filter({ hasText: 'Unsorted document' });
     assert.match(
       await row.innerText(),

@@ -290,7 +290,7 @@ export function reviewTests(suite: ConsoleSuite): void {
     await signIn(page, world, 'coord');
     await page.getByLabel('Workflow').fill('own-edit');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.getByText(/Page 1: 1 proposals/).waitFor();
+    await page.getByText(/Page 1: 1 proposal\./).waitFor();
     assert.equal(await page.getByRole('checkbox').count(), 0, 'not selectable for bulk approval either');
     await openProposal(page, mine.id);
     await page.getByText('You drafted this revision: someone else must approve it.').waitFor();

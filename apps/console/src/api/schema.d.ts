@@ -7865,6 +7865,101 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/intake/arrivals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What became of an arrival: its file waiting to be read, being read, read (its documents) or unreadable (why). intake.upload at its site: who may bring a file may follow it; no PHI */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              /** @description the documents found, once the file is read */
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/intake/arrivals/fhir': {
     parameters: {
       query?: never;
@@ -7937,6 +8032,7 @@ export type paths = {
               arrivalId: string;
               /** @description already received as file <id> on <date>; why a file could not be read */
               detail?: string;
+              /** @description the documents found, once the file is read */
               documents: {
                 id: string;
                 /** @enum {unknown} */
@@ -7945,6 +8041,45 @@ export type paths = {
               fileId: string;
               /** @enum {unknown} */
               outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              /** @description the documents found, once the file is read */
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
               site: string;
               /** @enum {unknown} */
               source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
@@ -8030,6 +8165,7 @@ export type paths = {
               arrivalId: string;
               /** @description already received as file <id> on <date>; why a file could not be read */
               detail?: string;
+              /** @description the documents found, once the file is read */
               documents: {
                 id: string;
                 /** @enum {unknown} */
@@ -8038,6 +8174,45 @@ export type paths = {
               fileId: string;
               /** @enum {unknown} */
               outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              /** @description the documents found, once the file is read */
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
               site: string;
               /** @enum {unknown} */
               source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
@@ -8182,6 +8357,8 @@ export type paths = {
                 updatedAt: string;
               }[];
               next?: string;
+              /** @description files at the caller's sites (the filter's site) received and not read yet: no documents so far */
+              reading: number;
             };
           };
         };
@@ -9194,7 +9371,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Uploads a document (PDF, TIFF, PNG or JPEG as base64): recorded, sealed, read and routed (intake.upload at the site) */
+    /** Uploads a document (PDF, TIFF, PNG or JPEG as base64): recorded and sealed, then read and routed by the reading worker (intake.upload at the site). 202 while it waits to be read: poll GET /intake/arrivals/{id} */
     post: {
       parameters: {
         query?: never;
@@ -9258,6 +9435,7 @@ export type paths = {
               arrivalId: string;
               /** @description already received as file <id> on <date>; why a file could not be read */
               detail?: string;
+              /** @description the documents found, once the file is read */
               documents: {
                 id: string;
                 /** @enum {unknown} */
@@ -9266,6 +9444,45 @@ export type paths = {
               fileId: string;
               /** @enum {unknown} */
               outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              /** @description the documents found, once the file is read */
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
               site: string;
               /** @enum {unknown} */
               source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
@@ -9430,6 +9647,7 @@ export type paths = {
               arrivalId: string;
               /** @description already received as file <id> on <date>; why a file could not be read */
               detail?: string;
+              /** @description the documents found, once the file is read */
               documents: {
                 id: string;
                 /** @enum {unknown} */
@@ -9438,6 +9656,45 @@ export type paths = {
               fileId: string;
               /** @enum {unknown} */
               outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
+              site: string;
+              /** @enum {unknown} */
+              source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              arrivalId: string;
+              /** @description already received as file <id> on <date>; why a file could not be read */
+              detail?: string;
+              /** @description the documents found, once the file is read */
+              documents: {
+                id: string;
+                /** @enum {unknown} */
+                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              }[];
+              fileId: string;
+              /** @enum {unknown} */
+              outcome: 'accepted' | 'duplicate' | 'unreadable';
+              /**
+               * @description where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)
+               * @enum {unknown}
+               */
+              reading: 'received' | 'reading' | 'read' | 'unreadable';
+              /** @description the same in words: "received, waiting to be read", the reason it could not be read */
+              readingNote: string;
               site: string;
               /** @enum {unknown} */
               source: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';

@@ -66,7 +66,7 @@ export type QueueAgeRow = NonNullable<OperationsReport['queueAge']>[number];
 export type IntakePage = Answer<'/intake/documents', 'get'>;
 export type IntakeItem = IntakePage['items'][number];
 export type IntakeDocument = Answer<'/intake/documents/{id}', 'get'>;
-export type IntakeArrival = Answer<'/intake/uploads', 'post'>;
+export type IntakeArrival = Answer<'/intake/arrivals/{id}', 'get'>;
 export type IntakeQuery = QueryOf<'/intake/documents', 'get'>;
 export type IndexedPatient = Answer<'/patients', 'get'>['items'][number];
 

@@ -55,7 +55,7 @@ describe('the configuration, one section per area', () => {
         logLevel: 'info',
       },
       ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
-      workflows: { enabled: true, events: true, intakeFolders: [] },
+      workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [] },
       sandbox: {
         mode: 'auto',
         port: 8471,
@@ -172,8 +172,8 @@ describe('the configuration, one section per area', () => {
       ['STEWARD_EHR', 'STEWARD_PUBLIC_URL'],
     );
     assert.deepEqual(
-      refused(() => parseWorkflowsConfig({ STEWARD_WORKFLOWS: '1' })),
-      ['STEWARD_WORKFLOWS'],
+      refused(() => parseWorkflowsConfig({ STEWARD_WORKFLOWS: '1', STEWARD_INTAKE_READING: 'maybe' })),
+      ['STEWARD_INTAKE_READING', 'STEWARD_WORKFLOWS'],
     );
     assert.deepEqual(
       refused(() =>

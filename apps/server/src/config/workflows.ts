@@ -13,6 +13,12 @@ export interface WorkflowsConfig {
    */
   readonly events: boolean;
   /**
+   * STEWARD_INTAKE_READING: on (default) runs intake's reading worker here (it reads received files
+   * off the arrival's call, leased, so several servers share the work); off for API-only nodes,
+   * whose arrivals another server reads.
+   */
+  readonly intakeReading: boolean;
+  /**
    * STEWARD_INTAKE_FOLDERS: watched folders where a fax server or scanner drops documents for intake,
    * as `site=/absolute/dir` pairs separated by commas (`north=/var/spool/fax/north`). Empty: none.
    */
@@ -23,6 +29,7 @@ export function readWorkflowsConfig(r: EnvReader): WorkflowsConfig {
   return {
     enabled: r.onOff('STEWARD_WORKFLOWS', true),
     events: r.onOff('STEWARD_EVENTS', true),
+    intakeReading: r.onOff('STEWARD_INTAKE_READING', true),
     intakeFolders: readIntakeFolders(r),
   };
 }

@@ -1,8 +1,11 @@
 /**
  * @module Intake as a governed service. `receive` records an arrival (who or what brought which
  * file from where) under `intake.upload` at the site, deduplicates it by a keyed content digest,
- * seals the file, reads it through the `DocumentReader` port and takes each document found as far
- * as it goes without a person (`IntakePipeline`). People work the queue: `list` (`intake.read`),
+ * seals the file and returns with it `received`; a reading worker (`readingWorker`, worker/) reads
+ * it through the `DocumentReader` port off the arrival's call, and the service records what was
+ * read and takes each document found as far as it goes without a person (`IntakePipeline`).
+ * `arrival` answers what became of an arrival (`intake.upload` at its site: who may bring a file
+ * may follow it; no PHI). People work the queue: `list` (`intake.read`),
  * `show` and `pageImage` (also `phi.read` at the site: what was read and the page images are PHI,
  * audited as `phi.read` naming the patient), and `sort`, `match`, `reject` (`intake.work`, audited
  * as updates), after which the document goes on. The per-site intake policy (`intake.manage`) says
@@ -27,10 +30,12 @@ import {
   contentKey,
   documentStates,
   type ArrivalSource,
+  type ClaimedFile,
   type DocumentRow,
   type FileRow,
 } from '../store/intake-rows.js';
 import { IntakePipeline } from './intake-pipeline.js';
+import { ReadingWorker, type ReadingRecorder, type ReadingWorkerOptions } from '../worker/reading-worker.js';
 import type { CandidatePatient } from '../matching/patient-match.js';
 import type { IntakeDeps } from './intake-deps.js';
 import type {
@@ -75,6 +80,8 @@ export class IntakeService {
   readonly #clock: Clock;
   readonly #rows: IntakeRows;
   readonly #pipeline: IntakePipeline;
+  /** This process's reading workers, woken when a file arrives here. */
+  readonly #arrivalListeners = new Set<() => void>();
 
   constructor(private readonly deps: IntakeDeps) {
     this.#clock = deps.clock ?? systemClock;
@@ -82,7 +89,10 @@ export class IntakeService {
     this.#pipeline = new IntakePipeline(deps, this.#rows, this.#clock, (site) => this.#policy(site));
   }
 
-  /** Records one arrival, and reads and routes the file unless it arrived before. */
+  /**
+   * Records one arrival and returns at once: the file `received`, waiting to be read (a reading
+   * worker reads and routes it), unless the same file arrived before (a duplicate, naming it).
+   */
   async receive(ctx: RequestContext, input: ReceiveInput): Promise<ArrivalView> {
     checkSite(input.site);
     const decision = await this.deps.policy.enforce(ctx, 'intake.upload', { site: input.site });
@@ -105,7 +115,7 @@ export class IntakeService {
         const found = inserted ? undefined : await this.#rows.fileByKey(tx, site, key);
         // A file that could not be read is read again when it arrives again (the reader may have been fixed).
         const again = found !== undefined && found.state === 'unreadable' && found.content_enc !== null;
-        if (again) await this.#rows.reopenFile(tx, found.id);
+        if (again) await this.#rows.reopenFile(tx, found.id, at);
         const existing = again ? undefined : found;
         const detail =
           existing !== undefined
@@ -140,30 +150,60 @@ export class IntakeService {
         },
       ],
     );
-    if (!result.duplicate) await this.#read(result.fileId, arrivalId, file);
+    // The arrival as it is now (its file waiting to be read), then this process's workers woken.
+    const view = await this.#arrivalView(arrivalId);
+    if (!result.duplicate) for (const wake of this.#arrivalListeners) wake();
+    return view;
+  }
+
+  /**
+   * A reading worker over this service (not started): it claims received files with a lease, reads
+   * them and records the outcome here. The server runs one (STEWARD_INTAKE_READING); tests drive one.
+   */
+  readingWorker(options: ReadingWorkerOptions = {}): ReadingWorker {
+    return new ReadingWorker(
+      {
+        db: this.deps.db,
+        rows: this.#rows,
+        reader: this.deps.reader,
+        recorder: this.#recorder,
+        onReceived: (listener) => {
+          this.#arrivalListeners.add(listener);
+          return () => this.#arrivalListeners.delete(listener);
+        },
+      },
+      { clock: this.#clock, ...options },
+    );
+  }
+
+  /** What became of an arrival: the file waiting, being read, read (its documents) or unreadable. */
+  async arrival(ctx: RequestContext, arrivalId: string): Promise<ArrivalView> {
+    const row = uuid.test(arrivalId) ? await this.#rows.arrival(this.deps.db, arrivalId) : undefined;
+    await this.deps.policy.visible(ctx, 'intake.upload', 'arrival', row, (r) => ({
+      site: r.site,
+      entity: { kind: 'IntakeArrival', id: r.id },
+    }));
     return this.#arrivalView(arrivalId);
   }
 
-  async #read(fileId: string, arrivalId: string, file: ArrivingFile): Promise<void> {
-    let read: ReadResult;
-    try {
-      read = await this.deps.reader.read({ bytes: file.bytes, mediaType: file.mediaType });
-    } catch (e) {
-      await this.#unreadable(fileId, arrivalId, reasonOf(e));
-      return;
-    }
-    if (read.documents.length === 0) {
-      await this.#unreadable(
+  readonly #recorder: ReadingRecorder = {
+    read: (file, result, owner) => this.#recordRead(file, result, owner),
+    unreadable: (fileId, reason, owner) =>
+      this.deps.db.transaction((tx) => this.#rows.markUnreadable(tx, fileId, reason, this.#clock.now(), owner)),
+  };
+
+  async #recordRead(file: ClaimedFile, read: ReadResult, owner: string): Promise<boolean> {
+    const fileId = file.id;
+    if (read.documents.length === 0)
+      return this.#recorder.unreadable(
         fileId,
-        arrivalId,
         `no document found in ${read.pages.length} page(s): all blank or cover sheets`,
+        owner,
       );
-      return;
-    }
     const at = this.#clock.now();
     const ids: string[] = [];
-    await this.deps.db.transaction(async (tx) => {
-      await this.#rows.markRead(tx, fileId, read.pages, read.modelVersion, at);
+    const recorded = await this.deps.db.transaction(async (tx) => {
+      if (!(await this.#rows.markRead(tx, fileId, read.pages, read.modelVersion, at, owner))) return false;
       for (const [idx, d] of read.documents.entries()) {
         const id = newId();
         ids.push(id);
@@ -176,7 +216,7 @@ export class IntakeService {
         await this.#rows.insertDocument(tx, {
           id,
           file_id: fileId,
-          site: (await this.#rows.file(tx, fileId))?.site ?? '',
+          site: file.site,
           idx,
           pages: [...d.pages],
           state: d.type === null ? 'needs-sorting' : 'needs-match',
@@ -199,29 +239,38 @@ export class IntakeService {
           updated_at: at,
         });
       }
+      return true;
     });
-    for (const id of ids) await this.#pipeline.advance(id);
-  }
-
-  async #unreadable(fileId: string, arrivalId: string, reason: string): Promise<void> {
-    const at = this.#clock.now();
-    await this.deps.db.transaction(async (tx) => {
-      await this.#rows.markUnreadable(tx, fileId, reason, at);
-      await this.#rows.setArrivalOutcome(tx, arrivalId, 'unreadable', reason);
-    });
+    if (!recorded) return false;
+    // Each document as far as it goes without a person; the lease ends when they are routed (an
+    // error is on the document, `routing stopped`, for a person to resume).
+    try {
+      for (const id of ids) await this.#pipeline.advance(id);
+    } finally {
+      await this.#rows.endLease(this.deps.db, fileId, owner);
+    }
+    return true;
   }
 
   async #arrivalView(arrivalId: string): Promise<ArrivalView> {
-    const a = await this.#rows.arrival(this.deps.db, arrivalId);
-    if (a === undefined || a.file_id === null) throw new NotFoundError('arrival');
-    const docs = await this.#rows.documentsOf(this.deps.db, a.file_id);
+    const first = await this.#rows.arrival(this.deps.db, arrivalId);
+    if (first?.file_id === null || first?.file_id === undefined) throw new NotFoundError('arrival');
+    // The file first, then the arrival and documents: those are recorded with the file's state, so
+    // they are read at least as new as it (never `unreadable` beside an outcome still `accepted`).
+    const file = await this.#rows.file(this.deps.db, first.file_id);
+    const a = (await this.#rows.arrival(this.deps.db, arrivalId)) ?? first;
+    const fileId = first.file_id;
+    const docs = await this.#rows.documentsOf(this.deps.db, fileId);
+    const reading = file !== undefined ? readingOf(file, this.#clock.now()) : { state: 'read' as const, note: 'read' };
     return {
       arrivalId: a.id,
       site: a.site,
       source: a.source,
-      fileId: a.file_id,
+      fileId,
       outcome: a.outcome,
       ...(a.outcome_detail !== null ? { detail: a.outcome_detail } : {}),
+      reading: reading.state,
+      readingNote: reading.note,
       documents: docs.map((d) => ({ id: d.id, state: d.state })),
     };
   }
@@ -279,7 +328,11 @@ export class IntakeService {
       reason: `intake-queue:${items.length}`,
     });
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, ...(last !== undefined ? { next: encodeCursor(last) } : {}) };
+    // Files not read yet have no documents: the queue says how many are still being read.
+    let reading = 0;
+    for (const [site, n] of await this.#rows.readingBySite(this.deps.db, filter.site))
+      if ((await this.deps.policy.decide(ctx, 'intake.read', { site })).allowed) reading += n;
+    return { items, ...(last !== undefined ? { next: encodeCursor(last) } : {}), reading };
   }
 
   /** One document with what was read from it (fields, page text): PHI, audited as a read naming the patient. */
@@ -709,11 +762,22 @@ function checkSite(site: string): void {
     throw new ValidationError('invalid site', [{ path: 'site', message: 'a site name' }]);
 }
 
-/** A reader's error as a reason to keep: its code and message (the reader names the problem, never PHI). */
-function reasonOf(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  const message = e instanceof Error ? e.message : String(e);
-  return `${typeof code === 'string' ? `${code}: ` : ''}${message}`.slice(0, 500);
+/**
+ * Where a file is in its reading, in words: waiting (and why, after a transient failure), being read
+ * (a worker's lease not yet passed), routing what was read, read, or unreadable with the reason.
+ */
+function readingOf(f: FileRow, now: Date): { state: ArrivalView['reading']; note: string } {
+  const leased = f.lease_owner !== null && f.lease_until !== null && f.lease_until > now;
+  if (f.state === 'unreadable')
+    return { state: 'unreadable', note: `unreadable: ${f.unreadable_reason ?? 'no reason recorded'}` };
+  if (f.state === 'read')
+    return leased
+      ? { state: 'reading', note: 'read; routing its documents' }
+      : { state: 'read', note: `read: ${f.page_count ?? 0} page(s)` };
+  if (leased) return { state: 'reading', note: `being read (attempt ${f.read_attempts})` };
+  if (f.read_error !== null)
+    return { state: 'received', note: `received, waiting to be read again after a transient failure: ${f.read_error}` };
+  return { state: 'received', note: 'received, waiting to be read' };
 }
 
 function encodeCursor(r: DocumentRow): string {

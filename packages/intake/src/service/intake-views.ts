@@ -10,6 +10,14 @@ export interface ArrivalView {
   readonly outcome: ArrivalOutcome;
   /** Why: `already received as file <id> on <date>`, the reason a file could not be read. */
   readonly detail?: string;
+  /**
+   * Where the file is in its reading: `received` (waiting for a reading worker), `reading` (a worker
+   * has it, or is routing what it read), `read` (its documents are in `documents`), `unreadable`.
+   */
+  readonly reading: 'received' | 'reading' | 'read' | 'unreadable';
+  /** The same in words: "received, waiting to be read", "being read (attempt 1)", the reason it could not be read. */
+  readonly readingNote: string;
+  /** The documents found in the file, once it is read. */
   readonly documents: readonly { readonly id: string; readonly state: DocumentState }[];
 }
 
@@ -72,6 +80,8 @@ export interface QueueFilter {
 export interface QueuePage {
   readonly items: readonly DocumentSummary[];
   readonly next?: string;
+  /** Files at the caller's sites (the filter's site) received and not read yet: they have no documents so far. */
+  readonly reading: number;
 }
 
 export interface IntakePolicy {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldCipher } from '@steward/governance';
 import type { Sql } from '@steward/store';
-import type { DocumentType, ReadFields, ReadPage } from '../model/intake-model.js';
+import type { DocumentType, IntakeMediaType, ReadFields, ReadPage } from '../model/intake-model.js';
 
 export type ArrivalSource = 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
 export type ArrivalOutcome = 'accepted' | 'duplicate' | 'unreadable';
@@ -41,6 +41,22 @@ export interface FileRow {
   readonly model_version: string | null;
   readonly received_at: Date;
   readonly purged_at: Date | null;
+  /** Claims so far by reading workers (a transient failure or a reader that died counts one). */
+  readonly read_attempts: number;
+  readonly next_read_at: Date | null;
+  readonly lease_owner: string | null;
+  readonly lease_until: Date | null;
+  /** The last transient failure's code and message (no content), while the file waits to be read again. */
+  readonly read_error: string | null;
+}
+
+/** A received file a reading worker has claimed: its lease is the worker's until `lease_until`. */
+export interface ClaimedFile {
+  readonly id: string;
+  readonly site: string;
+  readonly media_type: IntakeMediaType;
+  readonly content_enc: Buffer | null;
+  readonly read_attempts: number;
 }
 
 export interface PageRow {
@@ -142,8 +158,8 @@ export class IntakeRows {
     f: { id: string; site: string; key: Buffer; mediaType: string; bytes: Uint8Array; at: Date },
   ): Promise<boolean> {
     const { rowCount } = await tx.query(
-      `insert into intake_files (id, site, content_key, media_type, size_bytes, content_enc, state, received_at)
-       values ($1, $2, $3, $4, $5, $6, 'received', $7) on conflict (site, content_key) do nothing`,
+      `insert into intake_files (id, site, content_key, media_type, size_bytes, content_enc, state, received_at,
+         next_read_at) values ($1, $2, $3, $4, $5, $6, 'received', $7, $7) on conflict (site, content_key) do nothing`,
       [
         f.id,
         f.site,
@@ -157,7 +173,7 @@ export class IntakeRows {
     return (rowCount ?? 0) === 1;
   }
 
-  openContent(row: FileRow): Buffer | undefined {
+  openContent(row: Pick<FileRow, 'id' | 'content_enc'>): Buffer | undefined {
     return row.content_enc === null
       ? undefined
       : this.cipher.decrypt(row.content_enc, ctxOf('intake_files', 'content', row.id));
@@ -196,10 +212,6 @@ export class IntakeRows {
         a.at,
       ],
     );
-  }
-
-  async setArrivalOutcome(tx: Sql, id: string, outcome: ArrivalOutcome, detail: string): Promise<void> {
-    await tx.query(`update intake_arrivals set outcome = $2, outcome_detail = $3 where id = $1`, [id, outcome, detail]);
   }
 
   openReference(row: ArrivalRow): string | undefined {
@@ -241,27 +253,113 @@ export class IntakeRows {
     return rows;
   }
 
-  /** A file that could not be read, received again: read once more. */
-  async reopenFile(tx: Sql, fileId: string): Promise<void> {
+  /** A file that could not be read, received again: read once more (its attempts counted afresh). */
+  async reopenFile(tx: Sql, fileId: string, at: Date): Promise<void> {
     await tx.query(
-      `update intake_files set state = 'received', unreadable_reason = null, read_at = null where id = $1`,
-      [fileId],
+      `update intake_files set state = 'received', unreadable_reason = null, read_at = null, read_attempts = 0,
+         next_read_at = $2, lease_owner = null, lease_until = null, read_error = null where id = $1`,
+      [fileId, at],
     );
   }
 
-  async markUnreadable(tx: Sql, fileId: string, reason: string, at: Date): Promise<void> {
-    await tx.query(`update intake_files set state = 'unreadable', unreadable_reason = $2, read_at = $3 where id = $1`, [
+  /**
+   * Received files due to be read, oldest first, leased to `owner` until `until`; their attempts
+   * counted. A file another worker holds (its lease not yet passed) or is claiming is skipped, and so
+   * is one this worker is still reading (`reading`), should its lease have passed meanwhile.
+   */
+  async claimToRead(
+    tx: Sql,
+    c: { owner: string; now: Date; until: Date; limit: number; reading: readonly string[] },
+  ): Promise<ClaimedFile[]> {
+    const { rows } = await tx.query<ClaimedFile>(
+      `update intake_files f set lease_owner = $2, lease_until = $3, read_attempts = f.read_attempts + 1
+         from (select id from intake_files
+                where state = 'received' and next_read_at <= $1 and (lease_until is null or lease_until <= $1)
+                  and not (id = any($5::uuid[]))
+                order by next_read_at, received_at, id limit $4
+                  for update skip locked) c
+        where f.id = c.id
+        returning f.id, f.site, f.media_type, f.content_enc, f.read_attempts`,
+      [c.now, c.owner, c.until, c.limit, [...c.reading]],
+    );
+    return rows;
+  }
+
+  /** Moves the lease on while the file is read; false when the lease is no longer `owner`'s. */
+  async renewLease(tx: Sql, fileId: string, owner: string, until: Date): Promise<boolean> {
+    const { rowCount } = await tx.query(`update intake_files set lease_until = $3 where id = $1 and lease_owner = $2`, [
       fileId,
-      reason,
-      at,
+      owner,
+      until,
     ]);
+    return (rowCount ?? 0) === 1;
   }
 
-  async markRead(tx: Sql, fileId: string, pages: readonly ReadPage[], modelVersion: string, at: Date): Promise<void> {
-    await tx.query(
-      `update intake_files set state = 'read', page_count = $2, model_version = $3, read_at = $4 where id = $1`,
-      [fileId, pages.length, modelVersion, at],
+  /** Puts a file back to be read again at `next` after a transient failure, with its cause. */
+  async retryLater(tx: Sql, fileId: string, owner: string, next: Date, error: string): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update intake_files set lease_owner = null, lease_until = null, next_read_at = $3, read_error = $4
+        where id = $1 and lease_owner = $2 and state = 'received'`,
+      [fileId, owner, next, error],
     );
+    return (rowCount ?? 0) === 1;
+  }
+
+  /** Gives a claimed file back unread (its worker stopping): due at once, the claim not counted. */
+  async releaseClaim(tx: Sql, fileId: string, owner: string): Promise<void> {
+    await tx.query(
+      `update intake_files set lease_owner = null, lease_until = null, read_attempts = greatest(read_attempts - 1, 0)
+        where id = $1 and lease_owner = $2 and state = 'received'`,
+      [fileId, owner],
+    );
+  }
+
+  /** Ends the lease once what was read has been routed. */
+  async endLease(tx: Sql, fileId: string, owner: string): Promise<void> {
+    await tx.query(
+      `update intake_files set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2`,
+      [fileId, owner],
+    );
+  }
+
+  /**
+   * Ends a received file `unreadable` with the reason, and its arrivals waiting on it. With `owner`,
+   * only while that worker holds its lease; false when it no longer does (another worker has it).
+   */
+  async markUnreadable(tx: Sql, fileId: string, reason: string, at: Date, owner?: string): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update intake_files set state = 'unreadable', unreadable_reason = $2, read_at = $3, lease_owner = null,
+         lease_until = null, read_error = null
+        where id = $1 and ($4::text is null or (lease_owner = $4 and state = 'received'))`,
+      [fileId, reason, at, owner ?? null],
+    );
+    if ((rowCount ?? 0) !== 1) return false;
+    await tx.query(
+      `update intake_arrivals set outcome = 'unreadable', outcome_detail = $2 where file_id = $1 and outcome = 'accepted'`,
+      [fileId, reason],
+    );
+    return true;
+  }
+
+  /**
+   * Records a claimed file read, with its pages; false when `owner` no longer holds its lease (the
+   * lease passed and another worker took it: that worker records it). The lease stays until the
+   * documents are routed (`endLease`).
+   */
+  async markRead(
+    tx: Sql,
+    fileId: string,
+    pages: readonly ReadPage[],
+    modelVersion: string,
+    at: Date,
+    owner: string,
+  ): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update intake_files set state = 'read', page_count = $2, model_version = $3, read_at = $4, read_error = null
+        where id = $1 and lease_owner = $5 and state = 'received'`,
+      [fileId, pages.length, modelVersion, at, owner],
+    );
+    if ((rowCount ?? 0) !== 1) return false;
     for (const p of pages) {
       await tx.query(
         `insert into intake_pages (file_id, idx, source, text_confidence, blank, cover_sheet, image_enc, text_enc)
@@ -281,6 +379,17 @@ export class IntakeRows {
         ],
       );
     }
+    return true;
+  }
+
+  /** How many files are still to be read or being read, per site (at `site` only when given). */
+  async readingBySite(tx: Sql, site?: string): Promise<Map<string, number>> {
+    const { rows } = await tx.query<{ site: string; n: number | string }>(
+      `select site, count(*) as n from intake_files where state = 'received' and ($1::text is null or site = $1)
+        group by site`,
+      [site ?? null],
+    );
+    return new Map(rows.map((r) => [r.site, Number(r.n)]));
   }
 
   async pages(tx: Sql, fileId: string): Promise<PageRow[]> {
@@ -510,4 +619,5 @@ export class IntakeRows {
 }
 
 const fileColumns =
-  'id, site, media_type, size_bytes, content_enc, state, unreadable_reason, page_count, model_version, received_at, purged_at';
+  'id, site, media_type, size_bytes, content_enc, state, unreadable_reason, page_count, model_version, received_at, ' +
+  'purged_at, read_attempts, next_read_at, lease_owner, lease_until, read_error';

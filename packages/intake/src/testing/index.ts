@@ -1,10 +1,12 @@
 /**
  * @module Intake's test and proof helpers: a scripted `DocumentReader` (a stand-in for the port),
+ * waiting until a reading worker has read an arrival's file (`untilRead`),
  * and the document generator, the local tools runner and the classifier's trainer for tests,
  * scripts and benchmarks (not for the server).
  */
 import { resolveTool, toolPackages, type ToolName } from '../reading/tools.js';
 export { ScriptedReader, tinyPng } from './scripted-reader.js';
+export { untilRead } from './until-read.js';
 export { decodePgm, unreadFooter } from '../reading/page-image.js';
 export {
   generateFiles,

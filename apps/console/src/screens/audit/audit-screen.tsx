@@ -10,6 +10,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import { answer, compact, describeError } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime, getDisplayZone, humanize, startOfDayInZone } from '../../ui/format.js';
+import { Pager, usePageTrail } from '../../ui/pager.js';
 import type { ScreenProps } from '../index.js';
 import type { AuditEntry, AuditPage } from './audit-types.js';
 import { ChainStatus } from './chain-status.js';
@@ -77,14 +78,14 @@ export function AuditScreen(props: ScreenProps): ReactNode {
   const initialPatient = props.params[0] ?? '';
   const [form, setForm] = useState<Search>({ ...emptySearch, patient: initialPatient });
   const [applied, setApplied] = useState<Search>({ ...emptySearch, patient: initialPatient });
-  /** `after` of each page shown so far: the last is the current page's. */
-  const [cursors, setCursors] = useState<readonly number[]>([0]);
+  /** `after` of each page shown so far (the first page's is 0). */
+  const pages = usePageTrail<number>();
   const [load, setLoad] = useState<Load>({ kind: 'idle' });
   const [exporting, setExporting] = useState<string | null>(null);
   // The event codes come from the server, the one list there is (suggestions and checks).
   const [eventCodes, setEventCodes] = useState<readonly string[]>([]);
   const problems = problemsOf(form, eventCodes);
-  const after = cursors.at(-1) ?? 0;
+  const after = pages.cursor ?? 0;
   const listId = useId();
 
   useEffect(() => {
@@ -115,7 +116,7 @@ export function AuditScreen(props: ScreenProps): ReactNode {
     e.preventDefault();
     if (problems.length > 0) return;
     setApplied(form);
-    setCursors([0]);
+    pages.reset();
   };
   const set = (field: keyof Search) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [field]: e.target.value }));
@@ -192,7 +193,7 @@ export function AuditScreen(props: ScreenProps): ReactNode {
             onClick={() => {
               setForm(emptySearch);
               setApplied(emptySearch);
-              setCursors([0]);
+              pages.reset();
             }}
           >
             Clear
@@ -234,24 +235,9 @@ export function AuditScreen(props: ScreenProps): ReactNode {
         </p>
       )}
       {load.kind === 'ready' && <Results page={load.page} patientTerm={applied.patient.trim()} />}
-      <nav className="pager" aria-label="Audit pages">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </button>
-        <span className="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={load.kind !== 'ready' || load.page.next === undefined}
-          onClick={() => {
-            if (load.kind === 'ready' && load.page.next !== undefined) {
-              const next = load.page.next;
-              setCursors((c) => [...c, next]);
-            }
-          }}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager pages={pages} next={load.kind === 'ready' ? load.page.next : undefined}>
+        <span className="muted">Page {pages.number}</span>
+      </Pager>
     </section>
   );
 }

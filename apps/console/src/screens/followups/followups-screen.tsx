@@ -10,6 +10,7 @@ import { useSite } from '../../app.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
+import { Pager, usePageTrail } from '../../ui/pager.js';
 import { PatientLink } from '../../ui/patient-link.js';
 import { followupActionable, followupTitle, sortByNeedsAction } from '../../ui/work-queue.js';
 import type { ScreenProps } from '../index.js';
@@ -31,21 +32,22 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
   const site = siteInView ?? typedSite.trim();
   const [stage, setStage] = useState<FollowupStage | ''>('');
   const [overdue, setOverdue] = useState(false);
-  const [afters, setAfters] = useState<readonly (string | undefined)[]>([undefined]);
+  const pages = usePageTrail();
   const [page, setPage] = useState<FollowupPage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const selected = props.params[0];
-  const after = afters.at(-1);
+  const after = pages.cursor;
+  const { reset } = pages;
 
   // Another site in the header starts again from the first page.
-  useEffect(() => setAfters([undefined]), [siteInView]);
+  useEffect(() => reset(), [siteInView, reset]);
 
   /** A filter change starts again from the first page. */
   const refilter =
     <T,>(set: (v: T) => void) =>
     (v: T): void => {
       set(v);
-      setAfters([undefined]);
+      reset();
     };
 
   useEffect(() => {
@@ -146,18 +148,7 @@ export function FollowupsScreen(props: ScreenProps): ReactNode {
               ))}
             </ul>
           )}
-          <div className="pager">
-            <button type="button" disabled={afters.length <= 1} onClick={() => setAfters((a) => a.slice(0, -1))}>
-              Previous page
-            </button>
-            <button
-              type="button"
-              disabled={page?.next === undefined}
-              onClick={() => page?.next !== undefined && setAfters((a) => [...a, page.next])}
-            >
-              Next page
-            </button>
-          </div>
+          <Pager pages={pages} next={page?.next} />
         </section>
         <div className="followups__detail">
           {selected !== undefined ? (

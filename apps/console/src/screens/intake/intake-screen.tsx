@@ -3,8 +3,9 @@
  * arrived (fax folder, EHR, provider webhook, upload), by what they wait for, filterable by type,
  * the classifier's calibrated confidence and completeness; each row names the patient (as the
  * reader may see them), what the document is, what is missing in words, and when and how it
- * arrived in the site's time zone. Roles that may upload (`intake.upload`) upload here, and see what
- * became of the file (read, a duplicate, or unreadable and why). Keyboard: j/k or arrows move,
+ * arrived in the site's time zone; how many files are still being read ("Reading 2 files…", asked
+ * again until they are). Roles that may upload (`intake.upload`) upload here, and see what became
+ * of the file (received and being read, then read, a duplicate, or unreadable and why). Keyboard: j/k or arrows move,
  * Enter opens.
  */
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
@@ -15,6 +16,8 @@ import { href, navigate } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatAge, formatDateTime } from '../../ui/format.js';
 import { patientLine } from '../../ui/patient-label.js';
+import { Pager, usePageTrail } from '../../ui/pager.js';
+import { pageLine } from '../../ui/paging.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import type { ScreenProps } from '../index.js';
 import { DocumentViewer } from './document-viewer.js';
@@ -47,6 +50,8 @@ interface Filters {
 }
 
 const PAGE = 50;
+/** How often the queue is asked again while files are being read (ms). */
+const READING_POLL_MS = 2000;
 const initial: Filters = { view: 'to-do', type: '', confidence: '', completeness: '' };
 
 function IntakeQueue(): ReactNode {
@@ -57,12 +62,12 @@ function IntakeQueue(): ReactNode {
   const site = siteInView === undefined && !readSites.includes('*') ? readSites[0] : siteInView;
   const id = useId();
   const [filters, setFilters] = useState<Filters>(initial);
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
+  const pages = usePageTrail();
   const [page, setPage] = useState<IntakePage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState(0);
   const rows = useRef<HTMLTableSectionElement>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const view = queueViews.find((v) => v.key === filters.view) ?? queueViews[0];
   const band = confidenceBands.find((b) => b.key === filters.confidence);
 
@@ -97,6 +102,14 @@ function IntakeQueue(): ReactNode {
     void load();
   }, [load]);
 
+  // Files still being read have no documents yet: the queue is asked again until they are read.
+  const reading = page?.reading ?? 0;
+  useEffect(() => {
+    if (reading === 0) return;
+    const timer = setTimeout(() => void load(), READING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [reading, page, load]);
+
   const items = page?.items ?? [];
   const open = (d: IntakeItem | undefined): void => {
     if (d !== undefined) navigate('intake', d.id);
@@ -115,7 +128,7 @@ function IntakeQueue(): ReactNode {
   });
   const change = (f: Partial<Filters>): void => {
     setFilters((x) => ({ ...x, ...f }));
-    setCursors([undefined]);
+    pages.reset();
   };
   const now = Date.now();
 
@@ -180,6 +193,11 @@ function IntakeQueue(): ReactNode {
           {error}
         </p>
       )}
+      {reading > 0 && (
+        <p className="notice intake-reading" role="status">
+          Reading {reading} file{reading === 1 ? '' : 's'}…
+        </p>
+      )}
       <table className="data intake-queue" aria-labelledby={`${id}-title`} aria-describedby={`${id}-count`}>
         <thead>
           <tr>
@@ -241,26 +259,17 @@ function IntakeQueue(): ReactNode {
         </tbody>
       </table>
       <p id={`${id}-count`} className="muted" role="status">
-        {page === undefined
-          ? error !== undefined
-            ? 'The queue could not be shown (the reason is above).'
-            : 'Loading…'
-          : items.length === 0
-            ? 'Nothing here: no documents match.'
-            : `Page ${cursors.length}: ${items.length} document${items.length === 1 ? '' : 's'}${page.next !== undefined ? ', more on the next page' : ''}. Keys: j/k to move, Enter to open.`}
+        {pageLine({
+          pageNumber: pages.number,
+          count: page?.items.length,
+          more: page?.next !== undefined,
+          failed: error !== undefined,
+          noun: ['document', 'documents'],
+          empty: 'Nothing here: no documents match.',
+          hint: 'Keys: j/k to move, Enter to open.',
+        })}
       </p>
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </button>
-        <button
-          type="button"
-          disabled={page?.next === undefined}
-          onClick={() => page?.next !== undefined && setCursors((c) => [...c, page.next])}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager pages={pages} next={page?.next} />
     </section>
   );
 }

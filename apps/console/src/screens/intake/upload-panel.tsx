@@ -1,8 +1,10 @@
 /**
  * @module Uploading a document into intake (`intake.upload` at the site): a PDF, TIFF, PNG or JPEG
- * is sent as base64, sealed, read and routed by the server; what became of it is said at once — the
- * documents found and where each went, a duplicate of a file received before, or a file that could
- * not be read and why (nothing silently).
+ * is sent as base64 and sealed; the server answers at once with the file received and reads it
+ * afterwards, so the panel says "received; reading…" and follows the arrival
+ * (`GET /intake/arrivals/{id}`) until its outcome is known — the documents found and where each
+ * went, or a file that could not be read and why (nothing silently) — or says at once that the file
+ * is a duplicate of one received before.
  */
 import { useId, useRef, useState, type ReactNode } from 'react';
 import { answer, describeError } from '../../api/client.js';
@@ -13,6 +15,10 @@ import { stateLabel, uploadMediaType } from './intake-words.js';
 
 /** The server's limit is 32 MB of file; a larger one is refused before it is sent. */
 const MAX_BYTES = 32 * 1024 * 1024;
+/** How often a file being read is asked after (ms). */
+const FOLLOW_MS = 1000;
+
+const settled = (a: IntakeArrival): boolean => a.reading === 'read' || a.reading === 'unreadable';
 
 export function UploadPanel(props: { readonly site: string | undefined; readonly onUploaded: () => void }): ReactNode {
   const { api, sitesFor } = useSession();
@@ -24,7 +30,6 @@ export function UploadPanel(props: { readonly site: string | undefined; readonly
   const [error, setError] = useState<string | undefined>();
   const input = useRef<HTMLInputElement>(null);
   const target = props.site ?? site;
-
   const upload = async (): Promise<void> => {
     const file = input.current?.files?.[0];
     setResult(undefined);
@@ -39,11 +44,21 @@ export function UploadPanel(props: { readonly site: string | undefined; readonly
     setBusy(true);
     try {
       const data = await base64(file);
-      const arrival = await answer(
+      let arrival = await answer(
         api.http.POST('/intake/uploads', { body: { site: target, mediaType, fileName: file.name, data } }),
       );
       setResult({ name: file.name, arrival });
+      setBusy(false);
       if (input.current !== null) input.current.value = '';
+      props.onUploaded();
+      // Followed until its outcome is known (another file may be uploaded meanwhile), then the queue loaded again.
+      while (!settled(arrival)) {
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+        const id = arrival.arrivalId;
+        arrival = await answer(api.http.GET('/intake/arrivals/{id}', { params: { path: { id } } }));
+        const now = arrival;
+        setResult((r) => (r?.arrival.arrivalId === id ? { ...r, arrival: now } : r));
+      }
       props.onUploaded();
     } catch (e) {
       setError(describeError(e));
@@ -83,7 +98,7 @@ export function UploadPanel(props: { readonly site: string | undefined; readonly
           </label>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Uploading and reading…' : 'Upload'}
+          Upload
         </button>
       </div>
       {error !== undefined && (
@@ -110,6 +125,13 @@ function ArrivalOutcome(props: { readonly name: string; readonly arrival: Intake
       <p className="notice" role="status">
         {props.name} was received before ({a.detail ?? 'same content'}): nothing new was filed.
         {a.documents.length > 0 && <DocumentLinks documents={a.documents} />}
+      </p>
+    );
+  if (!settled(a))
+    return (
+      <p role="status" className="intake-uploaded">
+        {props.name} was received; reading…
+        {a.readingNote.includes('transient failure') && <span className="muted"> ({a.readingNote})</span>}
       </p>
     );
   return (

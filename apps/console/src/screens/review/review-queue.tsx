@@ -15,6 +15,8 @@ import { useSession } from '../../session/session.js';
 import { formatAge, formatDue, humanize, shortId } from '../../ui/format.js';
 import { patientLine } from '../../ui/patient-label.js';
 import { PatientLink } from '../../ui/patient-link.js';
+import { Pager, usePageTrail } from '../../ui/pager.js';
+import { pageLine } from '../../ui/paging.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
 import { ShortcutHelp } from './shortcut-help.js';
 import { actionLabel, changeLine, isActionType, priorityNames, type ActionType } from './labels.js';
@@ -48,7 +50,7 @@ export function ReviewQueue(): ReactNode {
   const id = useId();
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [draft, setDraft] = useState<Filters>(initialFilters);
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
+  const pages = usePageTrail();
   const [page, setPage] = useState<ProposalPage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState(0);
@@ -57,7 +59,7 @@ export function ReviewQueue(): ReactNode {
   const [help, setHelp] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const rows = useRef<HTMLTableSectionElement>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const mayDecide = can('review.decide', site);
 
   const load = useCallback(async () => {
@@ -142,7 +144,7 @@ export function ReviewQueue(): ReactNode {
 
   const applyFilters = (): void => {
     setFilters(draft);
-    setCursors([undefined]);
+    pages.reset();
     setChecked(new Set());
   };
 
@@ -325,26 +327,16 @@ export function ReviewQueue(): ReactNode {
         </tbody>
       </table>
       <p id={`${id}-count`} className="muted" role="status">
-        {page === undefined
-          ? error !== undefined
-            ? 'The queue could not be shown (the reason is above).'
-            : 'Loading…'
-          : items.length === 0
-            ? 'Nothing here: no proposals match.'
-            : `Page ${cursors.length}: ${items.length} proposals${page.next !== undefined ? ', more on the next page' : ''}.`}
+        {pageLine({
+          pageNumber: pages.number,
+          count: page?.items.length,
+          more: page?.next !== undefined,
+          failed: error !== undefined,
+          noun: ['proposal', 'proposals'],
+          empty: 'Nothing here: no proposals match.',
+        })}
       </p>
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </button>
-        <button
-          type="button"
-          disabled={page?.next === undefined}
-          onClick={() => page?.next !== undefined && setCursors((c) => [...c, page.next])}
-        >
-          Next page
-        </button>
-      </div>
+      <Pager pages={pages} next={page?.next} />
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       {confirming && chosen.length > 0 && (
         <BulkApproveDialog

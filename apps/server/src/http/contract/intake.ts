@@ -43,8 +43,19 @@ export const ArrivalView = Type.Object({
   fileId: Uuid,
   outcome: Outcome,
   detail: Maybe(Type.String({ description: 'already received as file <id> on <date>; why a file could not be read' })),
-  documents: List(Type.Object({ id: Uuid, state: DocState })),
+  reading: Type.Enum(['received', 'reading', 'read', 'unreadable'], {
+    description:
+      'where the file is in its reading: received (waiting for a reading worker), reading (being read, or its documents being routed), read (its documents listed), unreadable (detail says why)',
+  }),
+  readingNote: Type.String({
+    description: 'the same in words: "received, waiting to be read", the reason it could not be read',
+  }),
+  documents: List(Type.Object({ id: Uuid, state: DocState }), {
+    description: 'the documents found, once the file is read',
+  }),
 });
+
+export const IntakeArrivalParams = Strict({ id: Uuid });
 
 export const IntakeQueueQuery = Strict({
   site: Type.Optional(SiteCode),
@@ -85,7 +96,14 @@ const DocumentSummaryProps = {
 };
 export const IntakeDocumentSummary = Type.Object(DocumentSummaryProps);
 
-export const IntakeQueuePage = Type.Object({ items: List(IntakeDocumentSummary), next: Maybe(Type.String()) });
+export const IntakeQueuePage = Type.Object({
+  items: List(IntakeDocumentSummary),
+  next: Maybe(Type.String()),
+  reading: Type.Integer({
+    minimum: 0,
+    description: "files at the caller's sites (the filter's site) received and not read yet: no documents so far",
+  }),
+});
 
 const ReadFieldsView = Type.Object(
   {

@@ -8,7 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowTargets } from '@steward/store/testing';
 import { generateFiles, localToolsSkip, renderPdf } from '@steward/intake/testing';
-import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
+import {
+  bearer,
+  openTestApp,
+  principalWith,
+  untilIntakeRead,
+  type TestApp,
+  type TestPrincipal,
+} from '../../testing.js';
 
 for (const target of flowTargets()) {
   describe(
@@ -55,9 +62,9 @@ for (const target of flowTargets()) {
             data: Buffer.from(pdf).toString('base64'),
           },
         });
-        assert.equal(res.statusCode, 200, res.body);
-        const arrival = res.json<{ outcome: string; documents: { id: string; state: string }[] }>();
-        assert.equal(arrival.outcome, 'accepted');
+        assert.equal(res.statusCode, 202, res.body);
+        const arrival = await untilIntakeRead(t, res.json<{ arrivalId: string }>().arrivalId, 60_000);
+        assert.equal(arrival.outcome, 'accepted', arrival.detail);
         assert.equal(arrival.documents.length, 1);
         const id = arrival.documents[0]?.id ?? '';
         assert.equal(arrival.documents[0]?.state, 'needs-match', 'sorted by the classifier, then no patient');

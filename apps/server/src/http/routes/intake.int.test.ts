@@ -1,5 +1,7 @@
 /**
- * /intake over HTTP, with a scripted document reader: an upload the classifier abstains on waits in
+ * /intake over HTTP, with a scripted document reader: an upload is answered 202, its file received
+ * and waiting to be read (`Location` the arrival to poll), and the reading worker reads it; the
+ * arrival says where it is. An upload the classifier abstains on waits in
  * the queue for a person, who sorts it (audited) and it goes on; the page image is a PNG for the
  * front desk and NOT_FOUND for an administrator; a file that cannot be read ends `unreadable` with
  * the reason; bad input is a 400 naming the field (a file over the size limit is a 413:
@@ -11,7 +13,14 @@ import assert from 'node:assert/strict';
 import { flowTargets } from '@steward/store/testing';
 import { InMemoryHandoffs, signWebhook, type ReadResult } from '@steward/intake';
 import { ScriptedReader, tinyPng } from '@steward/intake/testing';
-import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from '../../testing.js';
+import {
+  bearer,
+  openTestApp,
+  principalWith,
+  untilIntakeRead,
+  type TestApp,
+  type TestPrincipal,
+} from '../../testing.js';
 
 const pdf = (tag: string): Buffer => Buffer.from(`%PDF-1.4\n% ${tag}\n%%EOF\n`);
 const abstained: ReadResult = {
@@ -77,9 +86,22 @@ for (const target of flowTargets()) {
         fileName: 'fax.pdf',
         data: bytes.toString('base64'),
       });
-      assert.equal(res.statusCode, 200, res.body);
-      const arrival = res.json<{ outcome: string; documents: { id: string; state: string }[] }>();
-      assert.equal(arrival.outcome, 'accepted');
+      assert.equal(res.statusCode, 202, res.body);
+      const received = res.json<{ arrivalId: string; outcome: string; reading: string; readingNote: string }>();
+      assert.equal(received.outcome, 'accepted');
+      assert.equal(received.reading, 'received');
+      assert.equal(received.readingNote, 'received, waiting to be read');
+      assert.equal(res.headers['location'], `/intake/arrivals/${received.arrivalId}`);
+      await untilIntakeRead(t, received.arrivalId);
+      const polled = await t.app.inject({ url: `/intake/arrivals/${received.arrivalId}`, headers: bearer(desk) });
+      assert.equal(polled.statusCode, 200, polled.body);
+      const arrival = polled.json<{ outcome: string; reading: string; documents: { id: string; state: string }[] }>();
+      assert.equal(arrival.reading, 'read');
+      const hiddenArrival = await t.app.inject({
+        url: `/intake/arrivals/${received.arrivalId}`,
+        headers: bearer(admin),
+      });
+      assert.equal(hiddenArrival.statusCode, 404, 'an administrator does not bring files: not found');
       const id = arrival.documents[0]?.id ?? '';
       assert.equal(arrival.documents[0]?.state, 'needs-sorting');
       assert.equal(handoffs.of('intake.sort').length, 1);
@@ -146,8 +168,13 @@ for (const target of flowTargets()) {
 
     it('ends an unreadable file visibly, and refuses bad input naming the problem', async () => {
       const unread = await upload(desk, { site: 'north', data: pdf('never-scripted').toString('base64') });
-      assert.equal(unread.statusCode, 200, unread.body);
-      assert.equal(unread.json<{ outcome: string }>().outcome, 'unreadable');
+      assert.equal(unread.statusCode, 202, unread.body);
+      const ended = await untilIntakeRead(t, unread.json<{ arrivalId: string }>().arrivalId);
+      assert.equal(ended.outcome, 'unreadable');
+      assert.match(ended.detail ?? '', /cannot be read/);
+      const again = await upload(desk, { site: 'north', data: pdf('http-abstain').toString('base64') });
+      assert.equal(again.statusCode, 200, 'a duplicate of a file read already is answered at once');
+      assert.equal(again.json<{ outcome: string; reading: string }>().outcome, 'duplicate');
 
       const notPdf = await upload(desk, {
         site: 'north',
@@ -210,8 +237,9 @@ for (const target of flowTargets()) {
       assert.equal(forged.statusCode, 401);
       assert.equal(forged.json<{ code: string }>().code, 'WEBHOOK_SIGNATURE_INVALID');
       const ok = await deliver(signWebhook(secret, 'msg_9', ts, body));
-      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(ok.statusCode, 202, ok.body);
       assert.equal(ok.json<{ source: string; outcome: string }>().source, 'webhook');
+      assert.equal((await untilIntakeRead(t, ok.json<{ arrivalId: string }>().arrivalId)).reading, 'read');
     });
   });
 }

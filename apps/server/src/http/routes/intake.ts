@@ -1,16 +1,26 @@
 /**
  * @module /intake: documents arriving (an upload, the EHR's MDM or DocumentReference, a provider's
- * signed webhook), the intake queue, one document beside what was read from it, its page images
+ * signed webhook: 202 with the arrival while its file waits to be read, `Location` the arrival to
+ * poll; 200 when there is nothing to wait for, a duplicate of a file read before), what became of
+ * an arrival, the intake queue, one document beside what was read from it, its page images
  * (decrypted PNG, `no-store`, audited as a PHI read naming the patient), the sort / match / reject
  * actions that send a document on, and the per-site intake policy and webhook sources.
  */
-import type { FastifyInstance } from 'fastify';
-import { checkArrivingFile, decodeBase64, fhirDocument, maxIntakeBytes, mdmDocument } from '@steward/intake';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  checkArrivingFile,
+  decodeBase64,
+  fhirDocument,
+  maxIntakeBytes,
+  mdmDocument,
+  type ArrivalView as Arrival,
+} from '@steward/intake';
 import type { Kernel } from '../../kernel.js';
 import { contextOf } from '../authenticate.js';
 import { errors } from '../contract/common.js';
 import {
   ArrivalView,
+  IntakeArrivalParams,
   IntakeCandidates,
   IntakeCandidatesQuery,
   IntakeDocumentDetail,
@@ -37,6 +47,14 @@ import { typed } from '../typed.js';
 /** A base64 body of the largest file, and JSON around it. */
 const fileBodyLimit = Math.ceil((maxIntakeBytes * 4) / 3) + 128 * 1024;
 const tags = ['intake'];
+/** An arrival's answer: 202 while its file waits to be read (poll `Location`), 200 when it is settled (a duplicate). */
+const arrivalResponse = { 200: ArrivalView, 202: ArrivalView, ...errors };
+
+function answered(reply: FastifyReply, arrival: Arrival): Arrival {
+  if (arrival.reading === 'received' || arrival.reading === 'reading')
+    void reply.status(202).header('location', `/intake/arrivals/${arrival.arrivalId}`);
+  return arrival;
+}
 
 export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
@@ -48,16 +66,30 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
       schema: {
         tags,
         summary:
-          'Uploads a document (PDF, TIFF, PNG or JPEG as base64): recorded, sealed, read and routed (intake.upload at the site)',
+          'Uploads a document (PDF, TIFF, PNG or JPEG as base64): recorded and sealed, then read and routed by the reading worker (intake.upload at the site). 202 while it waits to be read: poll GET /intake/arrivals/{id}',
         body: IntakeUploadBody,
+        response: arrivalResponse,
+      },
+    },
+    async (request, reply) => {
+      const { site, mediaType, fileName, data } = request.body;
+      const file = checkArrivingFile(decodeBase64(data, 'data'), mediaType, fileName);
+      return answered(reply, await kernel.intake.receive(contextOf(request), { site, source: 'upload', file }));
+    },
+  );
+
+  api.get(
+    '/intake/arrivals/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'What became of an arrival: its file waiting to be read, being read, read (its documents) or unreadable (why). intake.upload at its site: who may bring a file may follow it; no PHI',
+        params: IntakeArrivalParams,
         response: { 200: ArrivalView, ...errors },
       },
     },
-    async (request) => {
-      const { site, mediaType, fileName, data } = request.body;
-      const file = checkArrivingFile(decodeBase64(data, 'data'), mediaType, fileName);
-      return kernel.intake.receive(contextOf(request), { site, source: 'upload', file });
-    },
+    async (request) => kernel.intake.arrival(contextOf(request), request.params.id),
   );
 
   api.post(
@@ -69,15 +101,18 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
         summary:
           "A document from the EHR as an HL7 v2 MDM^T02 (the document in OBX-5, ED, Base64): the EHR interface's account",
         body: IntakeHl7Body,
-        response: { 200: ArrivalView, ...errors },
+        response: arrivalResponse,
       },
     },
-    async (request) =>
-      kernel.intake.receive(contextOf(request), {
-        site: request.body.site,
-        source: 'hl7-mdm',
-        file: mdmDocument(request.body.message),
-      }),
+    async (request, reply) =>
+      answered(
+        reply,
+        await kernel.intake.receive(contextOf(request), {
+          site: request.body.site,
+          source: 'hl7-mdm',
+          file: mdmDocument(request.body.message),
+        }),
+      ),
   );
 
   api.post(
@@ -88,15 +123,18 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
         tags,
         summary: 'A document from the EHR as a FHIR DocumentReference (attachment data inline) or Binary',
         body: IntakeFhirBody,
-        response: { 200: ArrivalView, ...errors },
+        response: arrivalResponse,
       },
     },
-    async (request) =>
-      kernel.intake.receive(contextOf(request), {
-        site: request.body.site,
-        source: 'fhir',
-        file: fhirDocument(request.body.resource),
-      }),
+    async (request, reply) =>
+      answered(
+        reply,
+        await kernel.intake.receive(contextOf(request), {
+          site: request.body.site,
+          source: 'fhir',
+          file: fhirDocument(request.body.resource),
+        }),
+      ),
   );
 
   api.get(
@@ -297,10 +335,10 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
           summary:
             'A provider delivers a document (Standard Webhooks signature: webhook-id, webhook-timestamp, webhook-signature). JSON body: {messageId, from?, mediaType?, data (base64)}',
           params: IntakeWebhookParams,
-          response: { 200: ArrivalView, ...errors },
+          response: arrivalResponse,
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const header = (name: string): string | undefined => {
           const v = request.headers[name];
           return typeof v === 'string' ? v : undefined;
@@ -308,15 +346,18 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
         const id = header('webhook-id');
         const timestamp = header('webhook-timestamp');
         const signature = header('webhook-signature');
-        return kernel.intakeWebhooks.receive(
-          request.params.name,
-          {
-            ...(id !== undefined ? { id } : {}),
-            ...(timestamp !== undefined ? { timestamp } : {}),
-            ...(signature !== undefined ? { signature } : {}),
-          },
-          request.body as Buffer,
-          request.ip,
+        return answered(
+          reply,
+          await kernel.intakeWebhooks.receive(
+            request.params.name,
+            {
+              ...(id !== undefined ? { id } : {}),
+              ...(timestamp !== undefined ? { timestamp } : {}),
+              ...(signature !== undefined ? { signature } : {}),
+            },
+            request.body as Buffer,
+            request.ip,
+          ),
         );
       },
     );
