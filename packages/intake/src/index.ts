@@ -32,7 +32,7 @@ export { IntakeRetention } from './store/intake-retention.js';
 export { checkArrivingFile, decodeBase64, maxIntakeBytes, sniffMediaType } from './arrival/arrival-file.js';
 export type { ArrivingFile } from './arrival/arrival-file.js';
 export { mdmDocument } from './arrival/hl7-mdm.js';
-export { fhirDocument } from './arrival/fhir-document.js';
+export { binaryFile, fhirDocument, fhirDocumentSource, type FhirDocumentSource } from './arrival/fhir-document.js';
 export { WatchedFolder } from './arrival/watched-folder.js';
 export type { FolderPickup, WatchedFolderOptions } from './arrival/watched-folder.js';
 export { IntakeWebhooks } from './arrival/webhook-sources.js';

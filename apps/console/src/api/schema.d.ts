@@ -7969,7 +7969,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** A document from the EHR as a FHIR DocumentReference (attachment data inline) or Binary */
+    /** A document from the EHR as a FHIR DocumentReference (attachment data inline, or by url to a Binary read from the named connection) or Binary */
     post: {
       parameters: {
         query?: never;
@@ -7980,6 +7980,8 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            /** @description the EHR connection (name or id) at the site to read an attachment's Binary from, when the DocumentReference's attachment is by url */
+            connection?: string;
             resource: {
               [key: string]: unknown;
             };

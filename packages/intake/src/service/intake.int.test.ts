@@ -447,7 +447,7 @@ for (const target of storeTargets()) {
       assert.throws(() => mdmDocument(raw.replace('Base64', 'A')), { code: 'VALIDATION_FAILED' });
     });
 
-    it('takes a document from a FHIR DocumentReference with inline data, and refuses one only by url', async () => {
+    it('takes a document from a FHIR DocumentReference with inline data, and asks for the connection of one only by url', async () => {
       const bytes = pdf('fhir');
       reader.script(bytes, result(doc({ type: 'consent', bestType: 'consent' })));
       const file = fhirDocument({
@@ -464,7 +464,8 @@ for (const target of storeTargets()) {
       assert.throws(
         () => fhirDocument({ resourceType: 'DocumentReference', content: [{ attachment: { url: 'Binary/1' } }] }),
         (e: { details: { path: string; message: string }[] }) =>
-          e.details[0]?.path === 'content/0/attachment/data' && /not fetched/.test(e.details[0].message),
+          e.details[0]?.path === 'connection' && /Binary\/1/.test(e.details[0].message),
+        'an attachment by url needs the connection to read it from',
       );
     });
 

@@ -34,6 +34,14 @@ export const IntakeHl7Body = Strict({
 export const IntakeFhirBody = Strict({
   site: SiteCode,
   resource: JsonBody,
+  connection: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "the EHR connection (name or id) at the site to read an attachment's Binary from, when the DocumentReference's attachment is by url",
+    }),
+  ),
 });
 
 export const ArrivalView = Type.Object({

@@ -7,10 +7,12 @@
  * actions that send a document on, and the per-site intake policy and webhook sources.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ValidationError, type RequestContext } from '@steward/core';
 import {
+  binaryFile,
   checkArrivingFile,
   decodeBase64,
-  fhirDocument,
+  fhirDocumentSource,
   maxIntakeBytes,
   mdmDocument,
   type ArrivalView as Arrival,
@@ -58,6 +60,29 @@ function answered(reply: FastifyReply, arrival: Arrival): Arrival {
 
 export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
   const api = typed(app);
+
+  /**
+   * The file a FHIR arrival holds: inline, or the Binary its attachment points at, read from the
+   * named connection at the arrival's site as the caller (the EHR reader decides and audits it).
+   * An unknown connection and one at another site are refused alike, naming the field.
+   */
+  async function fhirFile(ctx: RequestContext, body: { site: string; resource: unknown; connection?: string }) {
+    const source = fhirDocumentSource(body.resource);
+    if (source.kind === 'inline') return source.file;
+    const noConnection = (message: string) =>
+      new ValidationError('the attachment is by url: name the EHR connection at the site to read it from', [
+        { path: 'connection', message },
+      ]);
+    if (body.connection === undefined) throw noConnection(`the EHR connection that holds Binary/${source.binaryId}`);
+    const connection = await kernel.connections.get(body.connection).catch(() => undefined);
+    if (connection === undefined || connection.site !== body.site)
+      throw noConnection(`no EHR connection ${body.connection} at site ${body.site}`);
+    const binary = await kernel.ehr.read(ctx, connection.id, { resourceType: 'Binary', id: source.binaryId });
+    return binaryFile(binary.resource, {
+      ...(source.contentType !== undefined ? { contentType: source.contentType } : {}),
+      reference: source.reference,
+    });
+  }
 
   api.post(
     '/intake/uploads',
@@ -121,7 +146,8 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
       bodyLimit: fileBodyLimit,
       schema: {
         tags,
-        summary: 'A document from the EHR as a FHIR DocumentReference (attachment data inline) or Binary',
+        summary:
+          'A document from the EHR as a FHIR DocumentReference (attachment data inline, or by url to a Binary read from the named connection) or Binary',
         body: IntakeFhirBody,
         response: arrivalResponse,
       },
@@ -132,7 +158,7 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
         await kernel.intake.receive(contextOf(request), {
           site: request.body.site,
           source: 'fhir',
-          file: fhirDocument(request.body.resource),
+          file: await fhirFile(contextOf(request), request.body),
         }),
       ),
   );
