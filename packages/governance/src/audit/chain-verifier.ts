@@ -23,6 +23,50 @@ export interface StoredEntryRow {
   readonly hash: string;
 }
 
+/**
+ * The same row as `verifyAuditLog` reads it, in array row mode (no object per row): the columns in
+ * this order, with the patient ids as their JSON array text (PostgreSQL's `array_to_json`).
+ */
+export type StoredEntryTuple = readonly [
+  seq: number,
+  atUs: number,
+  actorId: string,
+  action: string,
+  event: string,
+  outcome: string,
+  patientIdsJson: string,
+  entry: string,
+  prevHash: string,
+  hash: string,
+];
+
+const SEQ = 0;
+const AT_US = 1;
+const ACTOR_ID = 2;
+const ACTION = 3;
+const EVENT = 4;
+const OUTCOME = 5;
+const PATIENT_IDS = 6;
+const ENTRY = 7;
+const PREV_HASH = 8;
+const HASH = 9;
+
+/** A row object as an array row (for callers holding objects: tests, the in-memory benchmark). */
+export function entryTuple(row: StoredEntryRow): StoredEntryTuple {
+  return [
+    row.seq,
+    row.atUs,
+    row.actorId,
+    row.action,
+    row.event,
+    row.outcome,
+    JSON.stringify(row.patientIds),
+    row.entry,
+    row.prevHash,
+    row.hash,
+  ];
+}
+
 export interface StoredCheckpointRow {
   readonly seq: number;
   readonly hash: string;
@@ -144,28 +188,34 @@ export class ChainVerifier {
    * with seq up to the page's last row. Returns false once a problem is found.
    */
   page(rows: readonly StoredEntryRow[], checkpoints: readonly StoredCheckpointRow[]): boolean {
+    return this.pageOfTuples(rows.map(entryTuple), checkpoints);
+  }
+
+  /** `page` for rows read in array row mode: what `verifyAuditLog` streams. */
+  pageOfTuples(rows: readonly StoredEntryTuple[], checkpoints: readonly StoredCheckpointRow[]): boolean {
     if (this.#failure !== undefined) return false;
     try {
       let c = 0;
       for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as StoredEntryRow;
+        const row = rows[i] as StoredEntryTuple;
+        const seq = row[SEQ];
         // Checkpoints below this row's seq that no row matched point into a hole.
-        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < row.seq) {
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < seq) {
           const cp = checkpoints[c] as StoredCheckpointRow;
           if (cp.seq < this.#expected)
             this.#fail(cp.seq, 'altered', `checkpoint at seq ${cp.seq} does not match the entries`);
           c++;
         }
         this.#row(row, rows, i);
-        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq === row.seq) {
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq === seq) {
           this.#checkpoint(checkpoints[c] as StoredCheckpointRow);
           c++;
         }
-        if (row.seq - this.#lastCheckpoint > this.#maxGap) {
+        if (seq - this.#lastCheckpoint > this.#maxGap) {
           this.#fail(
-            row.seq,
+            seq,
             'checkpoint-missing',
-            `no checkpoint covers entries ${this.#lastCheckpoint + 1} to ${row.seq}: a checkpoint was removed`,
+            `no checkpoint covers entries ${this.#lastCheckpoint + 1} to ${seq}: a checkpoint was removed`,
           );
         }
       }
@@ -246,9 +296,9 @@ export class ChainVerifier {
     return oneShotHash('sha256', this.#scratch.subarray(0, 32 + n), 'hex');
   }
 
-  #row(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
-    const s = row.seq;
-    if (this.#suspect !== undefined) this.#locateRewrite(row, this.#suspect);
+  #row(row: StoredEntryTuple, page: readonly StoredEntryTuple[], index: number): void {
+    const s = row[SEQ];
+    if (this.#suspect !== undefined) this.#locateRewrite(this.#rowObject(row), this.#suspect);
     if (s !== this.#expected) {
       this.#fail(
         this.#expected,
@@ -256,12 +306,13 @@ export class ChainVerifier {
         `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`,
       );
     }
-    const hex = this.#hash(row.prevHash, row.entry);
-    if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    const prevHash = row[PREV_HASH];
+    const hex = this.#hash(prevHash, row[ENTRY]);
+    if (hex !== row[HASH]) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
     if (this.#anchor !== undefined && s === this.#anchor.seq && hex !== this.#anchor.hash.toLowerCase())
       this.#fail(s, 'altered', `entry ${s} differs from the anchor recorded for it`);
     // Fast path for the common case; the slow one parses the entry to say exactly what is wrong.
-    if (row.prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(row, page, index);
+    if (prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(this.#rowObject(row), page, index);
     this.#prevHex = hex;
     const r = s % RECENT;
     this.#recentSeq[r] = s;
@@ -269,7 +320,31 @@ export class ChainVerifier {
     this.#expected = s + 1;
   }
 
-  #slowChecks(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
+  /** An array row as an object, for the slow checks that explain a failure. */
+  #rowObject(t: StoredEntryTuple): StoredEntryRow {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(t[PATIENT_IDS]);
+    } catch {
+      ids = undefined;
+    }
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+      this.#fail(t[SEQ], 'altered', `entry ${t[SEQ]}: the patient_ids column disagrees with the hashed entry`);
+    return {
+      seq: t[SEQ],
+      atUs: t[AT_US],
+      actorId: t[ACTOR_ID],
+      action: t[ACTION],
+      event: t[EVENT],
+      outcome: t[OUTCOME],
+      patientIds: ids,
+      entry: t[ENTRY],
+      prevHash: t[PREV_HASH],
+      hash: t[HASH],
+    };
+  }
+
+  #slowChecks(row: StoredEntryRow, page: readonly StoredEntryTuple[], index: number): void {
     const s = row.seq;
     let doc: Record<string, unknown>;
     try {
@@ -308,7 +383,7 @@ export class ChainVerifier {
   }
 
   /** A row whose hashed text names another seq: classify how it got here. */
-  #misplaced(row: StoredEntryRow, claimed: number, page: readonly StoredEntryRow[], index: number): never {
+  #misplaced(row: StoredEntryRow, claimed: number, page: readonly StoredEntryTuple[], index: number): never {
     const s = row.seq;
     if (Number.isInteger(claimed) && claimed < s && claimed >= 1) {
       // Entries were pushed down: if it still links to the entry before its original seq,
@@ -320,7 +395,7 @@ export class ChainVerifier {
     if (Number.isInteger(claimed) && claimed > s) {
       // The original entry for this seq further on means a swap; its absence, a deletion with renumbering.
       for (let j = index + 1; j < page.length && j <= index + 64; j++) {
-        if (entrySeq((page[j] as StoredEntryRow).entry) === s) {
+        if (entrySeq((page[j] as StoredEntryTuple)[ENTRY]) === s) {
           this.#fail(s, 'reordered', `entry ${s} was moved (entries ${s} and ${claimed} are out of order)`);
         }
       }
@@ -381,31 +456,76 @@ export class ChainVerifier {
  * writer's canonical JSON puts in a fixed order (keys sorted). Every fragment holds raw quotes,
  * which cannot occur inside a JSON string, so a match is a real key and value. A false "no"
  * (for text this writer would never produce) only sends the row to the exact, parsing check.
+ * The hot path of verification: it reads the columns in place and builds no strings (a value
+ * that JSON would escape takes the `JSON.stringify` route).
  */
-function columnsMatch(row: StoredEntryRow): boolean {
-  const e = row.entry;
-  const head = `{"action":${JSON.stringify(row.action)},"actor":{"authMethod":"`;
-  if (!e.startsWith(head)) return false;
-  const endMethod = e.indexOf('"', head.length);
-  let p = endMethod + 1;
-  const id = `,"id":${JSON.stringify(row.actorId)},"kind":"`;
-  if (endMethod < 0 || !e.startsWith(id, p)) return false;
-  p = e.indexOf('},"at":"', p + id.length);
-  if (p < 0 || e.charCodeAt(p + 32) !== 34 || Date.parse(e.slice(p + 8, p + 32)) * 1000 !== row.atUs) return false;
-  p = e.indexOf(`,"event":${JSON.stringify(row.event)},`, p + 33);
+function columnsMatch(row: StoredEntryTuple): boolean {
+  const e = row[ENTRY];
+  // {"action":"…","actor":{"authMethod":"…","id":"…","kind":"…
+  if (!e.startsWith('{"action":', 0)) return false;
+  let p = jsonStringAt(e, 10, row[ACTION]);
+  if (p < 0 || !e.startsWith(',"actor":{"authMethod":"', p)) return false;
+  p = e.indexOf('"', p + 24);
+  if (p < 0 || !e.startsWith(',"id":', p + 1)) return false;
+  p = jsonStringAt(e, p + 7, row[ACTOR_ID]);
+  if (p < 0 || !e.startsWith(',"kind":"', p)) return false;
+  p = e.indexOf('},"at":"', p + 9);
+  if (p < 0 || e.charCodeAt(p + 32) !== 34 || isoMillisAt(e, p + 8) * 1000 !== row[AT_US]) return false;
+  p = e.indexOf(',"event":', p + 33);
   if (p < 0) return false;
-  p = e.indexOf(`,"outcome":${JSON.stringify(row.outcome)},`, p);
+  p = jsonStringAt(e, p + 9, row[EVENT]);
+  if (p < 0 || e.charCodeAt(p) !== 44) return false;
+  p = e.indexOf(',"outcome":', p);
   if (p < 0) return false;
-  if (row.patientIds.length === 0) {
+  p = jsonStringAt(e, p + 11, row[OUTCOME]);
+  if (p < 0 || e.charCodeAt(p) !== 44) return false;
+  const ids = row[PATIENT_IDS];
+  if (ids === '[]') {
     if (e.includes(',"patientIds":', p)) return false;
   } else {
-    const ids = `,"patientIds":${JSON.stringify(row.patientIds)},`;
-    if (!e.startsWith(ids, p + 13 + row.outcome.length)) return false;
+    // The column's JSON text (array_to_json) against the entry's: equal texts, equal arrays.
+    if (!e.startsWith(',"patientIds":', p) || !e.startsWith(ids, p + 14) || e.charCodeAt(p + 14 + ids.length) !== 44)
+      return false;
   }
-  const seq = e.indexOf(`,"seq":${row.seq}`, p);
-  if (seq < 0) return false;
-  const after = e.charCodeAt(seq + 7 + String(row.seq).length);
+  p = e.indexOf(',"seq":', p);
+  if (p < 0) return false;
+  // The digits in place, then ',' or '}' after them.
+  let n = 0;
+  let q = p + 7;
+  for (let c = e.charCodeAt(q); c >= 48 && c <= 57 && q < p + 23; c = e.charCodeAt(++q)) n = n * 10 + (c - 48);
+  if (q === p + 7 || (e.charCodeAt(p + 7) === 48 && q > p + 8) || n !== row[SEQ]) return false;
+  const after = e.charCodeAt(q);
   return after === 44 || after === 125; // ',' or '}'
+}
+
+/** Characters JSON escapes inside a string: the quote, the backslash and the controls. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const ESCAPED = /["\\\u0000-\u001f]/;
+
+/**
+ * Where the JSON string `value` ends (the index after its closing quote) if the entry holds it at
+ * `p`; -1 otherwise.
+ */
+function jsonStringAt(e: string, p: number, value: string): number {
+  if (ESCAPED.test(value)) {
+    const quoted = JSON.stringify(value);
+    return e.startsWith(quoted, p) ? p + quoted.length : -1;
+  }
+  return e.charCodeAt(p) === 34 && e.startsWith(value, p + 1) && e.charCodeAt(p + 1 + value.length) === 34
+    ? p + 2 + value.length
+    : -1;
+}
+
+/** The last timestamp parsed, reused for the next entries of the same millisecond (most of a busy log). */
+let lastAt = '';
+let lastAtMs = NaN;
+
+/** Date.parse of the 24 characters at `p` (an ISO-8601 time with milliseconds). */
+function isoMillisAt(e: string, p: number): number {
+  if (lastAt !== '' && e.startsWith(lastAt, p)) return lastAtMs;
+  lastAt = e.slice(p, p + 24);
+  lastAtMs = Date.parse(lastAt);
+  return lastAtMs;
 }
 
 function rewrittenMessage(from: number, to: number): string {
