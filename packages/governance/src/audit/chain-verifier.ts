@@ -24,46 +24,27 @@ export interface StoredEntryRow {
 }
 
 /**
- * The same row as `verifyAuditLog` reads it, in array row mode (no object per row): the columns in
- * this order, with the patient ids as their JSON array text (PostgreSQL's `array_to_json`).
+ * The same row as `verifyAuditLog` reads it: in array row mode (no object per row), and packed
+ * into four columns, since a driver's cost is mostly per column:
+ * - `hashes`: the hex prev_hash and hash, joined by ':';
+ * - `columns`: the query columns as PostgreSQL's `json_build_array(at_us, actor_id, action, event,
+ *   outcome, patient_ids)` writes them, e.g. `[1767225600000000, "u1", "R", "phi.read", "success", ["p1"]]`.
  */
-export type StoredEntryTuple = readonly [
-  seq: number,
-  atUs: number,
-  actorId: string,
-  action: string,
-  event: string,
-  outcome: string,
-  patientIdsJson: string,
-  entry: string,
-  prevHash: string,
-  hash: string,
-];
+export type StoredEntryTuple = readonly [seq: number, entry: string, hashes: string, columns: string];
 
 const SEQ = 0;
-const AT_US = 1;
-const ACTOR_ID = 2;
-const ACTION = 3;
-const EVENT = 4;
-const OUTCOME = 5;
-const PATIENT_IDS = 6;
-const ENTRY = 7;
-const PREV_HASH = 8;
-const HASH = 9;
+const ENTRY = 1;
+const HASHES = 2;
+const COLUMNS = 3;
 
 /** A row object as an array row (for callers holding objects: tests, the in-memory benchmark). */
 export function entryTuple(row: StoredEntryRow): StoredEntryTuple {
+  const text = (v: string): string => JSON.stringify(v);
   return [
     row.seq,
-    row.atUs,
-    row.actorId,
-    row.action,
-    row.event,
-    row.outcome,
-    JSON.stringify(row.patientIds),
     row.entry,
-    row.prevHash,
-    row.hash,
+    `${row.prevHash}:${row.hash}`,
+    `[${row.atUs}, ${text(row.actorId)}, ${text(row.action)}, ${text(row.event)}, ${text(row.outcome)}, ${JSON.stringify(row.patientIds)}]`,
   ];
 }
 
@@ -306,13 +287,16 @@ export class ChainVerifier {
         `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`,
       );
     }
-    const prevHash = row[PREV_HASH];
+    const hashes = row[HASHES];
+    const colon = hashes.indexOf(':');
+    const prevHash = colon < 0 ? hashes : hashes.slice(0, colon);
     const hex = this.#hash(prevHash, row[ENTRY]);
-    if (hex !== row[HASH]) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    if (colon < 0 || hex !== hashes.slice(colon + 1)) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
     if (this.#anchor !== undefined && s === this.#anchor.seq && hex !== this.#anchor.hash.toLowerCase())
       this.#fail(s, 'altered', `entry ${s} differs from the anchor recorded for it`);
     // Fast path for the common case; the slow one parses the entry to say exactly what is wrong.
-    if (prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(this.#rowObject(row), page, index);
+    if (prevHash !== this.#prevHex || !columnsMatch(s, row[ENTRY], row[COLUMNS]))
+      this.#slowChecks(this.#rowObject(row), page, index);
     this.#prevHex = hex;
     const r = s % RECENT;
     this.#recentSeq[r] = s;
@@ -322,25 +306,37 @@ export class ChainVerifier {
 
   /** An array row as an object, for the slow checks that explain a failure. */
   #rowObject(t: StoredEntryTuple): StoredEntryRow {
-    let ids: unknown;
+    const seq = t[SEQ];
+    let c: unknown;
     try {
-      ids = JSON.parse(t[PATIENT_IDS]);
+      c = JSON.parse(t[COLUMNS]);
     } catch {
-      ids = undefined;
+      c = undefined;
     }
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
-      this.#fail(t[SEQ], 'altered', `entry ${t[SEQ]}: the patient_ids column disagrees with the hashed entry`);
+    const isText = (v: unknown): v is string => typeof v === 'string';
+    if (
+      !Array.isArray(c) ||
+      c.length !== 6 ||
+      typeof c[0] !== 'number' ||
+      !c.slice(1, 5).every(isText) ||
+      !Array.isArray(c[5]) ||
+      !(c[5] as unknown[]).every(isText)
+    ) {
+      this.#fail(seq, 'altered', `entry ${seq}: its query columns cannot be read`);
+    }
+    const hashes = t[HASHES];
+    const colon = hashes.indexOf(':');
     return {
-      seq: t[SEQ],
-      atUs: t[AT_US],
-      actorId: t[ACTOR_ID],
-      action: t[ACTION],
-      event: t[EVENT],
-      outcome: t[OUTCOME],
-      patientIds: ids,
+      seq,
+      atUs: c[0],
+      actorId: c[1] as string,
+      action: c[2] as string,
+      event: c[3] as string,
+      outcome: c[4] as string,
+      patientIds: c[5] as string[],
       entry: t[ENTRY],
-      prevHash: t[PREV_HASH],
-      hash: t[HASH],
+      prevHash: colon < 0 ? hashes : hashes.slice(0, colon),
+      hash: colon < 0 ? '' : hashes.slice(colon + 1),
     };
   }
 
@@ -456,64 +452,82 @@ export class ChainVerifier {
  * writer's canonical JSON puts in a fixed order (keys sorted). Every fragment holds raw quotes,
  * which cannot occur inside a JSON string, so a match is a real key and value. A false "no"
  * (for text this writer would never produce) only sends the row to the exact, parsing check.
- * The hot path of verification: it reads the columns in place and builds no strings (a value
- * that JSON would escape takes the `JSON.stringify` route).
+ * The hot path of verification: it compares the columns' JSON text (`columns`, see
+ * `StoredEntryTuple`) with the entry's in place, building no strings. Equal JSON texts are equal
+ * values; a value the two encoders escape differently only takes the slow path.
  */
-function columnsMatch(row: StoredEntryTuple): boolean {
-  const e = row[ENTRY];
+function columnsMatch(seq: number, e: string, c: string): boolean {
+  // [atUs, "actorId", "action", "event", "outcome", [patientIds]]
+  if (c.charCodeAt(0) !== 91 || c.charCodeAt(c.length - 1) !== 93) return false;
+  let i = 1;
+  let atUs = 0;
+  for (let ch = c.charCodeAt(i); ch >= 48 && ch <= 57 && i < 17; ch = c.charCodeAt(++i)) atUs = atUs * 10 + (ch - 48);
+  if (i === 1 || !c.startsWith(', ', i)) return false;
+  const actor = i + 2;
+  const actorEnd = jsonStringEnd(c, actor);
+  const action = actorEnd + 2;
+  const actionEnd = jsonStringEnd(c, action);
+  const event = actionEnd + 2;
+  const eventEnd = jsonStringEnd(c, event);
+  const outcome = eventEnd + 2;
+  const outcomeEnd = jsonStringEnd(c, outcome);
+  if (actorEnd < 0 || actionEnd < 0 || eventEnd < 0 || outcomeEnd < 0 || !c.startsWith(', [', outcomeEnd)) return false;
+  const ids = outcomeEnd + 2;
+  const idsEnd = c.length - 1;
+
   // {"action":"…","actor":{"authMethod":"…","id":"…","kind":"…
   if (!e.startsWith('{"action":', 0)) return false;
-  let p = jsonStringAt(e, 10, row[ACTION]);
+  let p = sameAt(e, 10, c, action, actionEnd);
   if (p < 0 || !e.startsWith(',"actor":{"authMethod":"', p)) return false;
   p = e.indexOf('"', p + 24);
   if (p < 0 || !e.startsWith(',"id":', p + 1)) return false;
-  p = jsonStringAt(e, p + 7, row[ACTOR_ID]);
+  p = sameAt(e, p + 7, c, actor, actorEnd);
   if (p < 0 || !e.startsWith(',"kind":"', p)) return false;
   p = e.indexOf('},"at":"', p + 9);
-  if (p < 0 || e.charCodeAt(p + 32) !== 34 || isoMillisAt(e, p + 8) * 1000 !== row[AT_US]) return false;
+  if (p < 0 || e.charCodeAt(p + 32) !== 34 || isoMillisAt(e, p + 8) * 1000 !== atUs) return false;
   p = e.indexOf(',"event":', p + 33);
   if (p < 0) return false;
-  p = jsonStringAt(e, p + 9, row[EVENT]);
+  p = sameAt(e, p + 9, c, event, eventEnd);
   if (p < 0 || e.charCodeAt(p) !== 44) return false;
   p = e.indexOf(',"outcome":', p);
   if (p < 0) return false;
-  p = jsonStringAt(e, p + 11, row[OUTCOME]);
+  p = sameAt(e, p + 11, c, outcome, outcomeEnd);
   if (p < 0 || e.charCodeAt(p) !== 44) return false;
-  const ids = row[PATIENT_IDS];
-  if (ids === '[]') {
-    if (e.includes(',"patientIds":', p)) return false;
+  if (idsEnd - ids === 2) {
+    // "[]": the writer leaves patientIds out.
+    if (c.charCodeAt(ids + 1) !== 93 || e.includes(',"patientIds":', p)) return false;
   } else {
-    // The column's JSON text (array_to_json) against the entry's: equal texts, equal arrays.
-    if (!e.startsWith(',"patientIds":', p) || !e.startsWith(ids, p + 14) || e.charCodeAt(p + 14 + ids.length) !== 44)
-      return false;
+    if (!e.startsWith(',"patientIds":', p)) return false;
+    p = sameAt(e, p + 14, c, ids, idsEnd);
+    if (p < 0 || e.charCodeAt(p) !== 44) return false;
   }
   p = e.indexOf(',"seq":', p);
   if (p < 0) return false;
   // The digits in place, then ',' or '}' after them.
   let n = 0;
   let q = p + 7;
-  for (let c = e.charCodeAt(q); c >= 48 && c <= 57 && q < p + 23; c = e.charCodeAt(++q)) n = n * 10 + (c - 48);
-  if (q === p + 7 || (e.charCodeAt(p + 7) === 48 && q > p + 8) || n !== row[SEQ]) return false;
+  for (let ch = e.charCodeAt(q); ch >= 48 && ch <= 57 && q < p + 23; ch = e.charCodeAt(++q)) n = n * 10 + (ch - 48);
+  if (q === p + 7 || (e.charCodeAt(p + 7) === 48 && q > p + 8) || n !== seq) return false;
   const after = e.charCodeAt(q);
   return after === 44 || after === 125; // ',' or '}'
 }
 
-/** Characters JSON escapes inside a string: the quote, the backslash and the controls. */
-// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
-const ESCAPED = /["\\\u0000-\u001f]/;
-
-/**
- * Where the JSON string `value` ends (the index after its closing quote) if the entry holds it at
- * `p`; -1 otherwise.
- */
-function jsonStringAt(e: string, p: number, value: string): number {
-  if (ESCAPED.test(value)) {
-    const quoted = JSON.stringify(value);
-    return e.startsWith(quoted, p) ? p + quoted.length : -1;
+/** The index after the JSON string literal that starts at `i` in `c` (escapes skipped); -1 if none does. */
+function jsonStringEnd(c: string, i: number): number {
+  if (i < 0 || c.charCodeAt(i) !== 34) return -1;
+  for (let j = i + 1; j < c.length; j++) {
+    const ch = c.charCodeAt(j);
+    if (ch === 92) j++;
+    else if (ch === 34) return j + 1;
   }
-  return e.charCodeAt(p) === 34 && e.startsWith(value, p + 1) && e.charCodeAt(p + 1 + value.length) === 34
-    ? p + 2 + value.length
-    : -1;
+  return -1;
+}
+
+/** Whether `e` holds `c[from, to)` at `p`: the index after it if so, -1 if not. */
+function sameAt(e: string, p: number, c: string, from: number, to: number): number {
+  if (p + to - from > e.length) return -1;
+  for (let i = from, j = p; i < to; i++, j++) if (e.charCodeAt(j) !== c.charCodeAt(i)) return -1;
+  return p + to - from;
 }
 
 /** The last timestamp parsed, reused for the next entries of the same millisecond (most of a busy log). */
