@@ -26,6 +26,7 @@ export {
   AuditLog,
   verifyAuditLog,
   ChainVerifier,
+  entryTuple,
   queryAudit,
   iterateAudit,
   decodeEntry,

@@ -10,6 +10,14 @@ export interface QueryResult<R> {
 
 export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * `query` in array row mode: each row an array of the column values in select order, without an
+   * object per row (for long scans). Optional in the port: callers fall back to `query`.
+   */
+  queryArrays?<R extends readonly unknown[] = unknown[]>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Runs several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
 }

@@ -14,6 +14,13 @@ function adapt(target: PGlite | Transaction): Sql {
       // Like `pg`: rows returned for a query that returns rows, rows changed otherwise.
       return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
     },
+    async queryArrays<R extends readonly unknown[]>(
+      text: string,
+      params: readonly unknown[] = [],
+    ): Promise<QueryResult<R>> {
+      const r = await target.query<R>(text, params as unknown[], { parsers, rowMode: 'array' });
+      return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+    },
     async exec(text: string): Promise<void> {
       await target.exec(text);
     },
@@ -58,6 +65,13 @@ export class PgliteDatabase implements Database {
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     return this.#sql.query<R>(text, params);
+  }
+
+  queryArrays<R extends readonly unknown[] = unknown[]>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    return (this.#sql.queryArrays as NonNullable<Sql['queryArrays']>)<R>(text, params);
   }
 
   exec(text: string): Promise<void> {

@@ -17,6 +17,13 @@ function adapt(client: pg.Pool | pg.PoolClient): Sql {
       const r = await client.query({ text, values: params as unknown[], types: typeParsers });
       return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
     },
+    async queryArrays<R extends readonly unknown[]>(
+      text: string,
+      params: readonly unknown[] = [],
+    ): Promise<QueryResult<R>> {
+      const r = await client.query({ text, values: params as unknown[], types: typeParsers, rowMode: 'array' });
+      return { rows: r.rows as unknown as R[], rowCount: r.rowCount ?? r.rows.length };
+    },
     async exec(text: string): Promise<void> {
       await client.query(text);
     },
@@ -68,6 +75,13 @@ export class PostgresDatabase implements Database {
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     return this.#sql.query<R>(text, params);
+  }
+
+  queryArrays<R extends readonly unknown[] = unknown[]>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    return (this.#sql.queryArrays as NonNullable<Sql['queryArrays']>)<R>(text, params);
   }
 
   exec(text: string): Promise<void> {

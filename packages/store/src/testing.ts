@@ -349,6 +349,7 @@ function withUrl(db: Database, url: string | undefined, cleanup: () => Promise<v
     kind: db.kind,
     url,
     query: (t, p) => db.query(t, p),
+    ...(db.queryArrays !== undefined ? { queryArrays: db.queryArrays.bind(db) } : {}),
     exec: (t) => db.exec(t),
     transaction: (fn) => db.transaction(fn),
     async close() {

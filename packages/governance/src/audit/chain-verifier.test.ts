@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { purposesOfUse } from '@steward/core';
 import { auditEvents, type AuditEntryInput } from './audit-entry.js';
-import { ChainVerifier, type StoredCheckpointRow, type StoredEntryRow, type VerifyResult } from './chain-verifier.js';
+import {
+  ChainVerifier,
+  entryTuple,
+  type StoredCheckpointRow,
+  type StoredEntryRow,
+  type StoredEntryTuple,
+  type VerifyResult,
+} from './chain-verifier.js';
 import { memoryLog, rehash, type MemoryLog } from './test-fixtures.js';
 
 /** Runs the verifier over `rows` in pages of `pageSize`, as verifyAuditLog does. */
@@ -191,6 +198,46 @@ describe('ChainVerifier (property-based)', () => {
     const pinned = new ChainVerifier(log.keys, { trustedKeys: ['00'.repeat(32)] });
     assert.equal(pinned.page(log.rows, log.checkpoints), false);
     assert.equal(pinned.failure?.problem, 'untrusted-key');
+  });
+});
+
+describe('ChainVerifier fast column check', () => {
+  it('matches columns in place, and catches a column equal to the raw text of an escaped value', () => {
+    // The entry holds actor id a\ as "a\\": the column a\\ is that text raw, a different id.
+    const log = memoryLog([
+      { ...entryBase, actor: { ...entryBase.actor, id: 'a\\' }, patientIds: ['p\\1', 'p2'] },
+      entryBase,
+    ]);
+    assert.equal(run(log).ok, true);
+    const rows = [...log.rows];
+    rows[0] = { ...(rows[0] as StoredEntryRow), actorId: 'a\\\\' };
+    assert.deepEqual(failure(run(log, rows)), { firstBadSeq: 1, problem: 'altered' });
+    rows[0] = { ...(log.rows[0] as StoredEntryRow), patientIds: ['p\\1'] };
+    assert.deepEqual(failure(run(log, rows)), { firstBadSeq: 1, problem: 'altered' });
+    // Same length, one character changed, in each column the fast path compares in place.
+    for (const change of [
+      { actorId: 'b\\' },
+      { action: 'C' },
+      { event: 'phi.reaf' },
+      { outcome: 'succesz' },
+      { patientIds: ['p\\2', 'p2'] },
+    ]) {
+      rows[0] = { ...(log.rows[0] as StoredEntryRow), ...change };
+      assert.deepEqual(failure(run(log, rows)), { firstBadSeq: 1, problem: 'altered' }, JSON.stringify(change));
+    }
+  });
+
+  it('reads array rows, and fails a row whose query columns cannot be read', () => {
+    const log = memoryLog([entryBase, entryBase, entryBase]);
+    const tuples = log.rows.map(entryTuple);
+    assert.equal(new ChainVerifier(log.keys).pageOfTuples(tuples, log.checkpoints), true);
+    const broken = [...tuples];
+    const t = tuples[1] as StoredEntryTuple;
+    broken[1] = [t[0], t[1], t[2], t[3].slice(0, -1)];
+    const v = new ChainVerifier(log.keys);
+    assert.equal(v.pageOfTuples(broken, log.checkpoints), false);
+    assert.deepEqual(v.failure && { s: v.failure.firstBadSeq, p: v.failure.problem }, { s: 2, p: 'altered' });
+    assert.match(v.failure?.message ?? '', /query columns cannot be read/);
   });
 });
 

@@ -23,6 +23,31 @@ export interface StoredEntryRow {
   readonly hash: string;
 }
 
+/**
+ * The same row as `verifyAuditLog` reads it: in array row mode (no object per row), and packed
+ * into four columns, since a driver's cost is mostly per column:
+ * - `hashes`: the hex prev_hash and hash, joined by ':';
+ * - `columns`: the query columns as PostgreSQL's `json_build_array(at_us, actor_id, action, event,
+ *   outcome, patient_ids)` writes them, e.g. `[1767225600000000, "u1", "R", "phi.read", "success", ["p1"]]`.
+ */
+export type StoredEntryTuple = readonly [seq: number, entry: string, hashes: string, columns: string];
+
+const SEQ = 0;
+const ENTRY = 1;
+const HASHES = 2;
+const COLUMNS = 3;
+
+/** A row object as an array row (for callers holding objects: tests, the in-memory benchmark). */
+export function entryTuple(row: StoredEntryRow): StoredEntryTuple {
+  const text = (v: string): string => JSON.stringify(v);
+  return [
+    row.seq,
+    row.entry,
+    `${row.prevHash}:${row.hash}`,
+    `[${row.atUs}, ${text(row.actorId)}, ${text(row.action)}, ${text(row.event)}, ${text(row.outcome)}, ${JSON.stringify(row.patientIds)}]`,
+  ];
+}
+
 export interface StoredCheckpointRow {
   readonly seq: number;
   readonly hash: string;
@@ -144,28 +169,34 @@ export class ChainVerifier {
    * with seq up to the page's last row. Returns false once a problem is found.
    */
   page(rows: readonly StoredEntryRow[], checkpoints: readonly StoredCheckpointRow[]): boolean {
+    return this.pageOfTuples(rows.map(entryTuple), checkpoints);
+  }
+
+  /** `page` for rows read in array row mode: what `verifyAuditLog` streams. */
+  pageOfTuples(rows: readonly StoredEntryTuple[], checkpoints: readonly StoredCheckpointRow[]): boolean {
     if (this.#failure !== undefined) return false;
     try {
       let c = 0;
       for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as StoredEntryRow;
+        const row = rows[i] as StoredEntryTuple;
+        const seq = row[SEQ];
         // Checkpoints below this row's seq that no row matched point into a hole.
-        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < row.seq) {
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq < seq) {
           const cp = checkpoints[c] as StoredCheckpointRow;
           if (cp.seq < this.#expected)
             this.#fail(cp.seq, 'altered', `checkpoint at seq ${cp.seq} does not match the entries`);
           c++;
         }
         this.#row(row, rows, i);
-        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq === row.seq) {
+        while (c < checkpoints.length && (checkpoints[c] as StoredCheckpointRow).seq === seq) {
           this.#checkpoint(checkpoints[c] as StoredCheckpointRow);
           c++;
         }
-        if (row.seq - this.#lastCheckpoint > this.#maxGap) {
+        if (seq - this.#lastCheckpoint > this.#maxGap) {
           this.#fail(
-            row.seq,
+            seq,
             'checkpoint-missing',
-            `no checkpoint covers entries ${this.#lastCheckpoint + 1} to ${row.seq}: a checkpoint was removed`,
+            `no checkpoint covers entries ${this.#lastCheckpoint + 1} to ${seq}: a checkpoint was removed`,
           );
         }
       }
@@ -246,9 +277,9 @@ export class ChainVerifier {
     return oneShotHash('sha256', this.#scratch.subarray(0, 32 + n), 'hex');
   }
 
-  #row(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
-    const s = row.seq;
-    if (this.#suspect !== undefined) this.#locateRewrite(row, this.#suspect);
+  #row(row: StoredEntryTuple, page: readonly StoredEntryTuple[], index: number): void {
+    const s = row[SEQ];
+    if (this.#suspect !== undefined) this.#locateRewrite(this.#rowObject(row), this.#suspect);
     if (s !== this.#expected) {
       this.#fail(
         this.#expected,
@@ -256,12 +287,16 @@ export class ChainVerifier {
         `entry ${this.#expected} is missing (the log goes from ${this.#expected - 1} to ${s})`,
       );
     }
-    const hex = this.#hash(row.prevHash, row.entry);
-    if (hex !== row.hash) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
+    const hashes = row[HASHES];
+    const colon = hashes.indexOf(':');
+    const prevHash = colon < 0 ? hashes : hashes.slice(0, colon);
+    const hex = this.#hash(prevHash, row[ENTRY]);
+    if (colon < 0 || hex !== hashes.slice(colon + 1)) this.#fail(s, 'altered', `entry ${s} does not match its hash`);
     if (this.#anchor !== undefined && s === this.#anchor.seq && hex !== this.#anchor.hash.toLowerCase())
       this.#fail(s, 'altered', `entry ${s} differs from the anchor recorded for it`);
     // Fast path for the common case; the slow one parses the entry to say exactly what is wrong.
-    if (row.prevHash !== this.#prevHex || !columnsMatch(row)) this.#slowChecks(row, page, index);
+    if (prevHash !== this.#prevHex || !columnsMatch(s, row[ENTRY], row[COLUMNS]))
+      this.#slowChecks(this.#rowObject(row), page, index);
     this.#prevHex = hex;
     const r = s % RECENT;
     this.#recentSeq[r] = s;
@@ -269,7 +304,43 @@ export class ChainVerifier {
     this.#expected = s + 1;
   }
 
-  #slowChecks(row: StoredEntryRow, page: readonly StoredEntryRow[], index: number): void {
+  /** An array row as an object, for the slow checks that explain a failure. */
+  #rowObject(t: StoredEntryTuple): StoredEntryRow {
+    const seq = t[SEQ];
+    let c: unknown;
+    try {
+      c = JSON.parse(t[COLUMNS]);
+    } catch {
+      c = undefined;
+    }
+    const isText = (v: unknown): v is string => typeof v === 'string';
+    if (
+      !Array.isArray(c) ||
+      c.length !== 6 ||
+      typeof c[0] !== 'number' ||
+      !c.slice(1, 5).every(isText) ||
+      !Array.isArray(c[5]) ||
+      !(c[5] as unknown[]).every(isText)
+    ) {
+      this.#fail(seq, 'altered', `entry ${seq}: its query columns cannot be read`);
+    }
+    const hashes = t[HASHES];
+    const colon = hashes.indexOf(':');
+    return {
+      seq,
+      atUs: c[0],
+      actorId: c[1] as string,
+      action: c[2] as string,
+      event: c[3] as string,
+      outcome: c[4] as string,
+      patientIds: c[5] as string[],
+      entry: t[ENTRY],
+      prevHash: colon < 0 ? hashes : hashes.slice(0, colon),
+      hash: colon < 0 ? '' : hashes.slice(colon + 1),
+    };
+  }
+
+  #slowChecks(row: StoredEntryRow, page: readonly StoredEntryTuple[], index: number): void {
     const s = row.seq;
     let doc: Record<string, unknown>;
     try {
@@ -308,7 +379,7 @@ export class ChainVerifier {
   }
 
   /** A row whose hashed text names another seq: classify how it got here. */
-  #misplaced(row: StoredEntryRow, claimed: number, page: readonly StoredEntryRow[], index: number): never {
+  #misplaced(row: StoredEntryRow, claimed: number, page: readonly StoredEntryTuple[], index: number): never {
     const s = row.seq;
     if (Number.isInteger(claimed) && claimed < s && claimed >= 1) {
       // Entries were pushed down: if it still links to the entry before its original seq,
@@ -320,7 +391,7 @@ export class ChainVerifier {
     if (Number.isInteger(claimed) && claimed > s) {
       // The original entry for this seq further on means a swap; its absence, a deletion with renumbering.
       for (let j = index + 1; j < page.length && j <= index + 64; j++) {
-        if (entrySeq((page[j] as StoredEntryRow).entry) === s) {
+        if (entrySeq((page[j] as StoredEntryTuple)[ENTRY]) === s) {
           this.#fail(s, 'reordered', `entry ${s} was moved (entries ${s} and ${claimed} are out of order)`);
         }
       }
@@ -381,31 +452,94 @@ export class ChainVerifier {
  * writer's canonical JSON puts in a fixed order (keys sorted). Every fragment holds raw quotes,
  * which cannot occur inside a JSON string, so a match is a real key and value. A false "no"
  * (for text this writer would never produce) only sends the row to the exact, parsing check.
+ * The hot path of verification: it compares the columns' JSON text (`columns`, see
+ * `StoredEntryTuple`) with the entry's in place, building no strings. Equal JSON texts are equal
+ * values; a value the two encoders escape differently only takes the slow path.
  */
-function columnsMatch(row: StoredEntryRow): boolean {
-  const e = row.entry;
-  const head = `{"action":${JSON.stringify(row.action)},"actor":{"authMethod":"`;
-  if (!e.startsWith(head)) return false;
-  const endMethod = e.indexOf('"', head.length);
-  let p = endMethod + 1;
-  const id = `,"id":${JSON.stringify(row.actorId)},"kind":"`;
-  if (endMethod < 0 || !e.startsWith(id, p)) return false;
-  p = e.indexOf('},"at":"', p + id.length);
-  if (p < 0 || e.charCodeAt(p + 32) !== 34 || Date.parse(e.slice(p + 8, p + 32)) * 1000 !== row.atUs) return false;
-  p = e.indexOf(`,"event":${JSON.stringify(row.event)},`, p + 33);
+function columnsMatch(seq: number, e: string, c: string): boolean {
+  // [atUs, "actorId", "action", "event", "outcome", [patientIds]]
+  if (c.charCodeAt(0) !== 91 || c.charCodeAt(c.length - 1) !== 93) return false;
+  let i = 1;
+  let atUs = 0;
+  for (let ch = c.charCodeAt(i); ch >= 48 && ch <= 57 && i < 17; ch = c.charCodeAt(++i)) atUs = atUs * 10 + (ch - 48);
+  if (i === 1 || !c.startsWith(', ', i)) return false;
+  const actor = i + 2;
+  const actorEnd = jsonStringEnd(c, actor);
+  const action = actorEnd + 2;
+  const actionEnd = jsonStringEnd(c, action);
+  const event = actionEnd + 2;
+  const eventEnd = jsonStringEnd(c, event);
+  const outcome = eventEnd + 2;
+  const outcomeEnd = jsonStringEnd(c, outcome);
+  if (actorEnd < 0 || actionEnd < 0 || eventEnd < 0 || outcomeEnd < 0 || !c.startsWith(', [', outcomeEnd)) return false;
+  const ids = outcomeEnd + 2;
+  const idsEnd = c.length - 1;
+
+  // {"action":"…","actor":{"authMethod":"…","id":"…","kind":"…
+  if (!e.startsWith('{"action":', 0)) return false;
+  let p = sameAt(e, 10, c, action, actionEnd);
+  if (p < 0 || !e.startsWith(',"actor":{"authMethod":"', p)) return false;
+  p = e.indexOf('"', p + 24);
+  if (p < 0 || !e.startsWith(',"id":', p + 1)) return false;
+  p = sameAt(e, p + 7, c, actor, actorEnd);
+  if (p < 0 || !e.startsWith(',"kind":"', p)) return false;
+  p = e.indexOf('},"at":"', p + 9);
+  if (p < 0 || e.charCodeAt(p + 32) !== 34 || isoMillisAt(e, p + 8) * 1000 !== atUs) return false;
+  p = e.indexOf(',"event":', p + 33);
   if (p < 0) return false;
-  p = e.indexOf(`,"outcome":${JSON.stringify(row.outcome)},`, p);
+  p = sameAt(e, p + 9, c, event, eventEnd);
+  if (p < 0 || e.charCodeAt(p) !== 44) return false;
+  p = e.indexOf(',"outcome":', p);
   if (p < 0) return false;
-  if (row.patientIds.length === 0) {
-    if (e.includes(',"patientIds":', p)) return false;
+  p = sameAt(e, p + 11, c, outcome, outcomeEnd);
+  if (p < 0 || e.charCodeAt(p) !== 44) return false;
+  if (idsEnd - ids === 2) {
+    // "[]": the writer leaves patientIds out.
+    if (c.charCodeAt(ids + 1) !== 93 || e.includes(',"patientIds":', p)) return false;
   } else {
-    const ids = `,"patientIds":${JSON.stringify(row.patientIds)},`;
-    if (!e.startsWith(ids, p + 13 + row.outcome.length)) return false;
+    if (!e.startsWith(',"patientIds":', p)) return false;
+    p = sameAt(e, p + 14, c, ids, idsEnd);
+    if (p < 0 || e.charCodeAt(p) !== 44) return false;
   }
-  const seq = e.indexOf(`,"seq":${row.seq}`, p);
-  if (seq < 0) return false;
-  const after = e.charCodeAt(seq + 7 + String(row.seq).length);
+  p = e.indexOf(',"seq":', p);
+  if (p < 0) return false;
+  // The digits in place, then ',' or '}' after them.
+  let n = 0;
+  let q = p + 7;
+  for (let ch = e.charCodeAt(q); ch >= 48 && ch <= 57 && q < p + 23; ch = e.charCodeAt(++q)) n = n * 10 + (ch - 48);
+  if (q === p + 7 || (e.charCodeAt(p + 7) === 48 && q > p + 8) || n !== seq) return false;
+  const after = e.charCodeAt(q);
   return after === 44 || after === 125; // ',' or '}'
+}
+
+/** The index after the JSON string literal that starts at `i` in `c` (escapes skipped); -1 if none does. */
+function jsonStringEnd(c: string, i: number): number {
+  if (i < 0 || c.charCodeAt(i) !== 34) return -1;
+  for (let j = i + 1; j < c.length; j++) {
+    const ch = c.charCodeAt(j);
+    if (ch === 92) j++;
+    else if (ch === 34) return j + 1;
+  }
+  return -1;
+}
+
+/** Whether `e` holds `c[from, to)` at `p`: the index after it if so, -1 if not. */
+function sameAt(e: string, p: number, c: string, from: number, to: number): number {
+  if (p + to - from > e.length) return -1;
+  for (let i = from, j = p; i < to; i++, j++) if (e.charCodeAt(j) !== c.charCodeAt(i)) return -1;
+  return p + to - from;
+}
+
+/** The last timestamp parsed, reused for the next entries of the same millisecond (most of a busy log). */
+let lastAt = '';
+let lastAtMs = NaN;
+
+/** Date.parse of the 24 characters at `p` (an ISO-8601 time with milliseconds). */
+function isoMillisAt(e: string, p: number): number {
+  if (lastAt !== '' && e.startsWith(lastAt, p)) return lastAtMs;
+  lastAt = e.slice(p, p + 24);
+  lastAtMs = Date.parse(lastAt);
+  return lastAtMs;
 }
 
 function rewrittenMessage(from: number, to: number): string {

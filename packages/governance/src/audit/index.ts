@@ -5,7 +5,7 @@ export { AuditLog } from './audit-log.js';
 export type { AuditLogOptions } from './audit-log.js';
 export { verifyAuditLog } from './verify.js';
 export type { VerifyOptions, VerifyProgress } from './verify.js';
-export { ChainVerifier } from './chain-verifier.js';
+export { ChainVerifier, entryTuple } from './chain-verifier.js';
 export type {
   VerifyResult,
   VerifySuccess,
@@ -13,6 +13,7 @@ export type {
   VerifyProblem,
   ChainVerifierOptions,
   StoredEntryRow,
+  StoredEntryTuple,
   StoredCheckpointRow,
   StoredSigningKey,
 } from './chain-verifier.js';

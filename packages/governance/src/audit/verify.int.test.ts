@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Database } from '@steward/store';
+import type { Database, Sql } from '@steward/store';
 import { storeTargets, tamper, type TestDatabase } from '@steward/store/testing';
 import { AuditLog } from './audit-log.js';
 import { verifyAuditLog } from './verify.js';
@@ -67,6 +67,16 @@ for (const target of storeTargets()) {
       await freshLog(db);
       await tamper(db, `update audit_log set patient_ids = '{}' where seq = 8`);
       expectFailure(await verifyAuditLog(db), 8, 'altered');
+    });
+
+    it('reads the same through a port without array row mode', async () => {
+      await freshLog(db);
+      // Only `query` and `exec`: pages come back as objects, turned into array rows.
+      const plain = (sql: Sql): Sql => ({ query: (t, p) => sql.query(t, p), exec: (t) => sql.exec(t) });
+      const intact = await db.transaction((tx) => verifyAuditLog(plain(tx), { batchSize: 10 }));
+      assert.equal(intact.ok && intact.headSeq, 25, JSON.stringify(intact));
+      await tamper(db, `update audit_log set event = 'phi.delete' where seq = 12`);
+      expectFailure(await db.transaction((tx) => verifyAuditLog(plain(tx))), 12, 'altered');
     });
 
     it('detects a deleted entry', async () => {

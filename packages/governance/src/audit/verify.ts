@@ -17,7 +17,7 @@ import {
   ChainVerifier,
   type ChainVerifierOptions,
   type StoredCheckpointRow,
-  type StoredEntryRow,
+  type StoredEntryTuple,
   type VerifyResult,
 } from './chain-verifier.js';
 
@@ -39,19 +39,6 @@ export interface VerifyOptions extends ChainVerifierOptions {
   readonly witnesses?: readonly AuditWitness[];
 }
 
-interface EntrySqlRow {
-  seq: number;
-  at_us: number;
-  actor_id: string;
-  action: string;
-  event: string;
-  outcome: string;
-  patient_ids: string;
-  entry: string;
-  prev_hash: string;
-  hash: string;
-}
-
 interface CheckpointSqlRow {
   seq: number;
   hash: string;
@@ -60,10 +47,11 @@ interface CheckpointSqlRow {
   signature: Uint8Array;
 }
 
+/** `StoredEntryTuple`: four columns, read in array row mode (no object per row). */
 const ENTRY_PAGE = `
-  select seq, (extract(epoch from at) * 1000000)::int8 as at_us, actor_id, action, event, outcome,
-         array_to_json(patient_ids)::text as patient_ids, entry,
-         encode(prev_hash, 'hex') as prev_hash, encode(hash, 'hex') as hash
+  select seq, entry, encode(prev_hash, 'hex') || ':' || encode(hash, 'hex') as hashes,
+         json_build_array((extract(epoch from at) * 1000000)::int8, actor_id, action, event, outcome,
+                          patient_ids)::text as columns
   from audit_log where seq > $1 order by seq limit $2`;
 
 const CHECKPOINTS = `
@@ -128,8 +116,7 @@ async function verifyIn(
     { ...options, ...(anchor !== undefined ? { anchor } : {}) },
   );
   const total = (await db.query<{ n: number | null }>('select max(seq) as n from audit_log')).rows[0]?.n ?? 0;
-  const fetchPage = (after: number): Promise<StoredEntryRow[]> =>
-    db.query<EntrySqlRow>(ENTRY_PAGE, [after, batchSize]).then((r) => r.rows.map(toEntryRow));
+  const fetchPage = (after: number): Promise<StoredEntryTuple[]> => entryPage(db, after, batchSize);
   const fetchCheckpoints = (after: number, upTo: number): Promise<StoredCheckpointRow[]> =>
     db.query<CheckpointSqlRow>(CHECKPOINTS, [after, upTo]).then((r) => r.rows.map(toCheckpointRow));
 
@@ -137,11 +124,11 @@ async function verifyIn(
   let after = 0;
   let page = await fetchPage(after);
   while (page.length > 0) {
-    const last = (page.at(-1) as StoredEntryRow).seq;
+    const last = (page.at(-1) as StoredEntryTuple)[0];
     const checkpoints = await fetchCheckpoints(low, last);
     // Fetch ahead: the database reads the next page while this one is hashed.
     const next = page.length === batchSize ? fetchPage(last) : Promise.resolve([]);
-    const ok = verifier.page(page, checkpoints);
+    const ok = verifier.pageOfTuples(page, checkpoints);
     options.onProgress?.({ entries: verifier.entries, total });
     if (!ok) {
       await next.catch(() => undefined);
@@ -154,19 +141,11 @@ async function verifyIn(
   return verifier.finish(await fetchCheckpoints(low, Number.MAX_SAFE_INTEGER));
 }
 
-function toEntryRow(r: EntrySqlRow): StoredEntryRow {
-  return {
-    seq: r.seq,
-    atUs: r.at_us,
-    actorId: r.actor_id,
-    action: r.action,
-    event: r.event,
-    outcome: r.outcome,
-    patientIds: JSON.parse(r.patient_ids) as string[],
-    entry: r.entry,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
+/** One page of entries as array rows; through `query` (and one array per row) where the port has no array mode. */
+async function entryPage(db: Sql, after: number, limit: number): Promise<StoredEntryTuple[]> {
+  if (db.queryArrays !== undefined) return (await db.queryArrays<StoredEntryTuple>(ENTRY_PAGE, [after, limit])).rows;
+  const { rows } = await db.query(ENTRY_PAGE, [after, limit]);
+  return rows.map((r) => Object.values(r) as unknown as StoredEntryTuple);
 }
 
 function toCheckpointRow(r: CheckpointSqlRow): StoredCheckpointRow {

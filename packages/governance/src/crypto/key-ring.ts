@@ -32,6 +32,8 @@ const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9_-]{1,255}$/;
 // IVs are drawn from a pool: one getrandom call per 512 values instead of one per value.
 const IV_POOL_BYTES = IV_BYTES * 512;
+/** One options object for every cipher (not one per call): the same 16-byte tag, enforced on open. */
+const GCM = { authTagLength: TAG_BYTES } as const;
 
 interface DataKey {
   readonly id: string;
@@ -51,6 +53,8 @@ export class KeyRing implements FieldCipher {
   #refreshing: Promise<void> | undefined;
   readonly #ivPool = Buffer.allocUnsafe(IV_POOL_BYTES);
   #ivOffset = IV_POOL_BYTES;
+  /** Scratch for header || context (the AAD): GCM absorbs it during setAAD, so it is reused. */
+  #aad = Buffer.allocUnsafe(1024);
 
   private constructor(source: Source) {
     this.#source = source;
@@ -120,8 +124,8 @@ export class KeyRing implements FieldCipher {
     key.header.copy(out, 0);
     const iv = out.subarray(h, h + IV_BYTES);
     this.#nextIv(iv);
-    const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(aad(key.header, context));
+    const cipher = createCipheriv('aes-256-gcm', key.key, iv, GCM);
+    cipher.setAAD(this.#aadOf(key.header, context));
     // GCM is a stream mode: the ciphertext is exactly as long as the plaintext.
     const body = cipher.update(data);
     cipher.final();
@@ -137,18 +141,27 @@ export class KeyRing implements FieldCipher {
    */
   decrypt(sealed: Uint8Array, context: string): Buffer {
     const s = asBuffer(sealed);
-    const { keyId, headerLength } = parseHeader(s);
-    const key = this.#fieldKeys.get(keyId);
+    // Most values are sealed under the active key: recognise its header without parsing it.
+    const active = this.#activeField;
+    let key: DataKey | undefined;
+    let keyId: string;
+    let headerLength: number;
+    if (active !== undefined && startsWithBytes(s, active.header, IV_BYTES + TAG_BYTES)) {
+      key = active;
+      keyId = active.id;
+      headerLength = active.header.length;
+    } else {
+      ({ keyId, headerLength } = parseHeader(s));
+      key = this.#fieldKeys.get(keyId);
+    }
     if (key === undefined) {
       throw new OperationalError(
         'KEY_UNAVAILABLE',
         `data key ${keyId} is not loaded in this process (rotated elsewhere?): refresh the key ring and retry`,
       );
     }
-    const decipher = createDecipheriv('aes-256-gcm', key.key, s.subarray(headerLength, headerLength + IV_BYTES), {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(aad(s.subarray(0, headerLength), context));
+    const decipher = createDecipheriv('aes-256-gcm', key.key, s.subarray(headerLength, headerLength + IV_BYTES), GCM);
+    decipher.setAAD(this.#aadOf(s.subarray(0, headerLength), context));
     decipher.setAuthTag(s.subarray(s.length - TAG_BYTES));
     try {
       const body = decipher.update(s.subarray(headerLength + IV_BYTES, s.length - TAG_BYTES));
@@ -202,6 +215,15 @@ export class KeyRing implements FieldCipher {
     const key = this.#activeField;
     if (key === undefined) throw new UnexpectedError('the key ring has no active field key');
     return key;
+  }
+
+  /** header || UTF-8 context, in the scratch buffer (grown when a context is longer). */
+  #aadOf(header: Buffer, context: string): Buffer {
+    const need = header.length + context.length * 3;
+    if (need > this.#aad.length) this.#aad = Buffer.allocUnsafe(need);
+    header.copy(this.#aad, 0);
+    const n = this.#aad.write(context, header.length, 'utf8');
+    return this.#aad.subarray(0, header.length + n);
   }
 
   #nextIv(into: Buffer): void {
@@ -270,11 +292,10 @@ function parseHeader(s: Buffer): { keyId: string; headerLength: number } {
   return { keyId, headerLength };
 }
 
-function aad(header: Buffer, context: string): Buffer {
-  const out = Buffer.allocUnsafe(header.length + Buffer.byteLength(context, 'utf8'));
-  header.copy(out, 0);
-  out.write(context, header.length, 'utf8');
-  return out;
+/** Whether `s` begins with `prefix` and has at least `rest` bytes after it. */
+function startsWithBytes(s: Buffer, prefix: Buffer, rest: number): boolean {
+  const n = prefix.length;
+  return s.length >= n + rest && s.compare(prefix, 0, n, 0, n) === 0;
 }
 
 function asBuffer(b: Uint8Array): Buffer {
