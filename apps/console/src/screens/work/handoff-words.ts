@@ -75,6 +75,8 @@ export function subjectLink(subject: Handoff['subject']): { readonly label: stri
       return { label: "Open the patient's page", parts: ['patients', subject.id] };
     case 'proposal':
       return { label: 'Open the proposal to review', parts: ['review', subject.id] };
+    case 'followup':
+      return { label: 'Open the follow-up', parts: ['followups', subject.id] };
   }
 }
 
