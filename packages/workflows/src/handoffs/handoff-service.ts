@@ -321,6 +321,15 @@ export class HandoffService {
     await this.#d.policy.enforce(ctx, 'handoff.work', { site: row.site });
     const pools = (await this.#d.staff.poolsOf(ctx.actor.id)).map((p) => p.pool);
     const roles = row.to_kind === 'role' ? await this.#d.rolesAt(ctx.actor.id, row.site) : [];
+    // Names read before the transaction (an embedded store has one connection): whoever may hold it after the move.
+    const names =
+      row.notify_key === null
+        ? new Map()
+        : await this.#d.staff.namesOf([
+            ctx.actor.id,
+            ...(row.from_kind === 'user' ? [row.from_id] : []),
+            ...(row.assignee !== null ? [row.assignee] : []),
+          ]);
     const now = this.#clock.now();
     const version = await this.#d.audit.transact(
       async (tx) => {
@@ -348,13 +357,13 @@ export class HandoffService {
         );
         await this.#d.engine.signal(handoffKey(id), change.signal, null, { tx, type: HANDOFF });
         if (cur.notify_type !== null && cur.notify_key !== null) {
-          const holder = change.assignee === null ? undefined : await this.#person(change.assignee);
+          const holder = change.assignee;
           const moved: HandoffMoved = {
             handoffId: id,
             key: cur.source_key,
             event,
             status: change.status,
-            assignee: holder === undefined ? null : { id: holder.id, name: holder.name },
+            assignee: holder === null ? null : { id: holder, name: names.get(holder)?.displayName ?? holder },
           };
           await this.#d.engine.signal(cur.notify_key, handoffMovedSignal, moved as unknown as Json, {
             tx,
@@ -395,11 +404,13 @@ export class HandoffService {
       throw new OperationalError('HANDOFF_PENDING', 'the handoff to close has not been raised yet');
     await this.#d.policy.enforce(ctx, 'handoff.create', { site: row.site });
     if (row.from_id !== ctx.actor.id) throw new UserError('HANDOFF_NOT_YOURS', 'only its raiser closes a handoff');
+    if (row.status === 'done') return { closed: false, handoffId: row.id };
     const now = this.#clock.now();
     const r = await this.#d.audit.transact(
       async (tx) => {
         const cur = await lockRow(tx, row.id);
-        if (cur.status === 'done') return { closed: false, version: cur.version };
+        // Finished by a person a moment ago: the close has nothing to do (a re-run finds it done above).
+        if (cur.status === 'done') throw new UserError('HANDOFF_STATE', 'the handoff is already done');
         await tx.query(`update handoffs set status = 'done', version = version + 1, updated_at = $2 where id = $1`, [
           row.id,
           now,
@@ -418,11 +429,6 @@ export class HandoffService {
           : [],
     );
     return { closed: r.closed, handoffId: row.id };
-  }
-
-  async #person(userId: string): Promise<PersonRef> {
-    const name = (await this.#d.staff.namesOf([userId])).get(userId)?.displayName;
-    return { kind: 'user', id: userId, name: name ?? userId };
   }
 
   #eligible(row: Row, me: string, pools: readonly string[], roles: readonly Role[]): boolean {
