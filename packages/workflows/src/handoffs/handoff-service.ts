@@ -21,6 +21,7 @@ import {
   type RequestContext,
   type Role,
 } from '@steward/core';
+import type { StaffName } from '@steward/clinic';
 import {
   assertValid,
   checkAsk,
@@ -324,7 +325,7 @@ export class HandoffService {
     // Names read before the transaction (an embedded store has one connection): whoever may hold it after the move.
     const names =
       row.notify_key === null
-        ? new Map()
+        ? new Map<string, StaffName>()
         : await this.#d.staff.namesOf([
             ctx.actor.id,
             ...(row.from_kind === 'user' ? [row.from_id] : []),

@@ -39,7 +39,7 @@ export function historyWords(e: Entry, h: HandoffDetail, me: string): string {
       return `Declined by ${by}, back to ${refWords(d['to'], people, me)}${e.reason !== undefined ? `: “${e.reason}”` : ''}`;
     case 'done':
       return d['closedBy'] === 'raiser'
-        ? `Closed as done by ${by} (${humanize(String(d['reason'] ?? 'done')).toLowerCase()})`
+        ? `Closed as done by ${by} (${humanize(typeof d['reason'] === 'string' ? d['reason'] : 'done').toLowerCase()})`
         : `Done by ${by}`;
     case 'expired':
       return 'Its deadline passed';
