@@ -4,7 +4,7 @@
  * their NPI or by the directory entry the EHR reference resolves to; else the site's owner pool (when
  * it has members). Read as the workflows' account (staff.read, directory.read), outside decide.
  */
-import type { RequestContext } from '@steward/core';
+import { NotFoundError, type RequestContext } from '@steward/core';
 import type { HandoffRaiserDeps } from '@steward/workflows';
 import type { Kernel } from '../kernel.js';
 
@@ -22,13 +22,8 @@ export function handoffOwners(
       if (owner.identifier?.startsWith(`${NPI_SYSTEM}|`) === true)
         keys.add(owner.identifier.slice(NPI_SYSTEM.length + 1));
       if (owner.connectionId !== null && (owner.ref !== null || owner.identifier !== null)) {
-        const connection = await kernel.connections.get(owner.connectionId);
-        const [view] = await kernel.directory.describe(
-          { actor: kernel.connections.actorOf(connection), sourceAddress: 'workflow-handoffs' },
-          owner.connectionId,
-          [{ kind: owner.ref?.split('/')[0] ?? 'Practitioner', ref: owner.ref, identifier: owner.identifier }],
-        );
-        if (view?.entryId !== null && view?.entryId !== undefined) keys.add(view.entryId);
+        const entry = await entryOf(kernel, owner.connectionId, owner.ref, owner.identifier);
+        if (entry !== undefined) keys.add(entry);
       }
       return practitioners.find((m) => m.practitioner !== null && keys.has(m.practitioner))?.userId;
     },
@@ -38,6 +33,28 @@ export function handoffOwners(
     },
     patientOf: (eventId) => kernel.workflowStore.eventPatient(eventId),
   };
+}
+
+/** The directory entry an EHR reference or identifier names on a connection (a connection gone: none). */
+async function entryOf(
+  kernel: Pick<Kernel, 'directory' | 'connections'>,
+  connectionId: string,
+  ref: string | null,
+  identifier: string | null,
+): Promise<string | undefined> {
+  let connection;
+  try {
+    connection = await kernel.connections.get(connectionId);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+  const [view] = await kernel.directory.describe(
+    { actor: kernel.connections.actorOf(connection), sourceAddress: 'workflow-handoffs' },
+    connectionId,
+    [{ kind: ref?.split('/')[0] ?? 'Practitioner', ref, identifier }],
+  );
+  return view?.entryId ?? undefined;
 }
 
 /** Whether a site mirrors handoffs as FHIR Tasks (`*`: every site). */

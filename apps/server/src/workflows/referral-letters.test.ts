@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RequestContext } from '@steward/core';
+import { NotFoundError, type RequestContext } from '@steward/core';
 import type { ReferralItem } from '@steward/workflows';
 import { referralLetters } from './referral-letters.js';
 import { handoffOwners, mirrorTasksAt } from './handoff-owners.js';
@@ -75,7 +75,10 @@ describe("a workflow handoff's owner", () => {
     sites: {
       get: (site: string) => Promise.resolve(site === 'north' ? { ownerPool: 'north-coord' } : { ownerPool: 'empty' }),
     },
-    connections: { get: () => Promise.resolve({ id: 'c' }), actorOf: () => ctx.actor },
+    connections: {
+      get: (id: string) => (id === 'gone' ? Promise.reject(new NotFoundError('connection')) : Promise.resolve({ id })),
+      actorOf: () => ctx.actor,
+    },
     directory: {
       describe: (_c: unknown, _id: string, parts: { ref: string | null }[]) =>
         Promise.resolve(
@@ -98,6 +101,11 @@ describe("a workflow handoff's owner", () => {
     assert.equal(
       await owners.ownerAt?.('north', { connectionId: 'c', ref: 'Practitioner/other', identifier: null }),
       undefined,
+    );
+    assert.equal(
+      await owners.ownerAt?.('north', { connectionId: 'gone', ref: 'Practitioner/pcp-1', identifier: null }),
+      undefined,
+      'a connection gone names no one',
     );
     assert.equal(await owners.ownerPoolOf?.('north'), 'north-coord');
     assert.equal(await owners.ownerPoolOf?.('south'), undefined, 'a pool without members is no one');
