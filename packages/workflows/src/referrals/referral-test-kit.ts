@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Appointment, DocumentReference, Encounter, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { ManualClock, type EhrEvent } from '@steward/core';
+import { ManualClock, UserError, type EhrEvent } from '@steward/core';
 import { changeEvents, mapHl7, MemoryInboundJournal, parseHl7 } from '@steward/ehr';
 import type { Database } from '@steward/store';
 import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
@@ -37,6 +37,8 @@ export interface ReferralKitOptions {
   readonly version?: 1;
   /** The site mirrors handoffs as FHIR Tasks (the route's `mirrorTasksOf`). */
   readonly mirrorTasks?: boolean;
+  /** Raising a handoff is refused (a site not configured): what the workflow falls back to. */
+  readonly raiseRefused?: boolean;
 }
 
 export async function referralKit(db: Database, options: ReferralWorkflowOptions = {}, kit: ReferralKitOptions = {}) {
@@ -54,6 +56,7 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
   const closes: { key: string; reason: string }[] = [];
   const raise: EffectHandler = (req) => {
     const input = req.input as unknown as RaiseRequest;
+    if (kit.raiseRefused === true) return Promise.reject(new UserError('SITE_UNKNOWN', 'site north is not configured'));
     const key = input.key ?? req.key;
     if (!raises.has(key)) raises.set(key, input);
     return Promise.resolve({

@@ -215,6 +215,19 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('a handoff refused (a site not configured) falls back to the Task proposal, so the work still reaches a person', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db, {}, { raiseRefused: true });
+        await k.save(serviceRequest('f1'));
+        await k.advance(2 * DAY);
+        const s = (await k.stateOf('f1')).state as ReferralState;
+        assert.equal(s.handoffs?.[0]?.status, 'failed');
+        const task = [...k.drafts.values()].find((d) => d.action === 'task.create');
+        assert.equal(task?.evidence.reasonCode, 'referral.overdue.received');
+        assert.deepEqual((task?.payload as Record<string, unknown>)['owner'], { reference: 'Practitioner/pcp-1' });
+      });
+    });
+
     it('mirrors its handoff as a FHIR Task when the site says so, and keeps the Task in step as people move the handoff', async () => {
       await store(async (db) => {
         const k = await referralKit(db, {}, { mirrorTasks: true });
