@@ -25,7 +25,9 @@ export const BUDGET = {
   // screens (27.8 kB raw, loaded on first open) took the raw total to 869.5 kB: 870 kB raw since.
   // "My work" (its chunk, and the shared chunk Vite split from the entry with it) took it to
   // 881.6 / 265.0 kB: 882 / 266 kB since (a little room: the gzip total was 16 bytes under 265).
-  totalScript: { raw: 882_000, gzip: 266_000 },
+  // A handoff's history (folded under each handoff, read on opening) and "Who has it" on the referral
+  // page (issue 19, internal handoffs) took the raw total to 884.0 kB: 884.5 kB raw since.
+  totalScript: { raw: 884_500, gzip: 266_000 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

@@ -85,6 +85,9 @@ import {
   WorkflowEngine,
   patientGuard,
   handoffWorkflow,
+  referralHandoffPolicies,
+  referralWorkflow,
+  referralWorkflowV1,
   isRetired,
   ReferralService,
   workflowPatients,
@@ -139,6 +142,7 @@ import {
   type ReadingWorker,
   type ReadingWorkerOptions,
 } from '@steward/intake';
+import { referralLetters } from './workflows/referral-letters.js';
 import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
@@ -560,6 +564,8 @@ export async function composeKernel(
         ),
       rolesAt: async (userId, site) =>
         (await grants.forPrincipal(userId)).filter((g) => g.site === site || g.site === '*').map((g) => g.role),
+      // Referral handoffs escalate to the owner's lead where a site set no policy of its own.
+      defaultPolicies: referralHandoffPolicies,
     });
     const ehrJournal = new EhrJournal(db, cipher, policy, audit, clock, { patients });
     const connectionClients = new ConnectionClients({ connections, egress }, { clock });
@@ -737,7 +743,18 @@ export async function composeKernel(
       // installed ends the file `unreadable`, naming the Debian package to install.
       reader: options.intake?.reader ?? new LocalDocumentReader(),
       patients: patientIndexCandidates(patients),
-      handoffs: options.intake?.handoffs ?? intakeHandoffsOver(handoffs, staff),
+      handoffs:
+        options.intake?.handoffs ??
+        intakeHandoffsOver(
+          handoffs,
+          staff,
+          // A filed referral letter advances the patient's waiting referral (workflows/referral-letters.ts).
+          referralLetters({
+            referrals: new ReferralService({ db, policy, audit, directory }),
+            engine: workflowStore(db).engine({ definitions: [referralWorkflow, referralWorkflowV1], clock }),
+            clock,
+          }),
+        ),
       proposals,
       pipeline: intakeContext,
       labels: new PatientLabels({ db, cipher, policy, audit }),
@@ -985,9 +1002,17 @@ function aiCalls(d: {
  * key makes a handoff intake raises for a document once per kind: a retry after a crash between the
  * handoff and the document's own update gets the first one back.
  */
-function intakeHandoffsOver(handoffs: HandoffService, staff: Pick<StaffService, 'membersOf'>): HandoffSink {
+function intakeHandoffsOver(
+  handoffs: HandoffService,
+  staff: Pick<StaffService, 'membersOf'>,
+  letters?: ReturnType<typeof referralLetters>,
+): HandoffSink {
   return {
     create: async (ctx, request) => {
+      const letter =
+        request.kind === 'referral.next-step' && request.subject.patientId !== undefined && letters !== undefined
+          ? await letters(ctx, request.site, request.subject.patientId, request.subject.id)
+          : undefined;
       // A site whose intake pool has no one in it yet (no staff records set up) still has a front
       // desk: the handoff goes to that role at the site rather than failing the document's routing.
       const to =
@@ -1004,7 +1029,7 @@ function intakeHandoffsOver(handoffs: HandoffService, staff: Pick<StaffService, 
             : to.kind === 'pool'
               ? { kind: 'pool', ref: to.id }
               : { kind: 'role', ref: to.role as Role },
-        ask: request.ask,
+        ask: letter?.ask ?? request.ask,
         due: { at: request.due.toISOString() },
         ...(request.subject.patientId !== undefined ? { patientId: request.subject.patientId } : {}),
         key: `intake:${request.kind}:${request.subject.id}`,

@@ -125,7 +125,7 @@ export async function startServer(
     }
     const workflows = config.workflows.enabled
       ? await startWorkflowRuntime(kernel, logger, {
-          ...workflowCatalog(kernel),
+          ...workflowCatalog(kernel, undefined, { taskMirrorSites: config.workflows.handoffTaskMirror }),
           ...(sandbox?.workflowClock !== undefined ? { clock: sandbox.workflowClock } : {}),
         })
       : undefined;

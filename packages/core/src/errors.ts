@@ -65,6 +65,7 @@ export const errorCodes = {
   STAFF_UNKNOWN: { cause: 'user', retryable: false, status: 422, exit: 2 },
   HANDOFF_STATE: { cause: 'user', retryable: false, status: 409, exit: 6 },
   HANDOFF_NOT_YOURS: { cause: 'user', retryable: false, status: 403, exit: 4 },
+  HANDOFF_PENDING: { cause: 'operational', retryable: true, status: 503, exit: 8 },
   FHIR_NOT_SERVED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   FHIR_PATIENT_REQUIRED: { cause: 'user', retryable: false, status: 400, exit: 2 },
   AI_PROVIDER_UNAVAILABLE: { cause: 'operational', retryable: true, status: 502, exit: 8 },

@@ -5980,7 +5980,7 @@ export type paths = {
         query: {
           /** @description a reference, never free text */
           id: string;
-          kind: 'patient' | 'referral' | 'document' | 'proposal';
+          kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
         };
         header?: never;
         path?: never;
@@ -6062,7 +6062,7 @@ export type paths = {
                 subject: {
                   id: string;
                   /** @enum {unknown} */
-                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                  kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
                 };
                 to: {
                   id: string;
@@ -6120,7 +6120,7 @@ export type paths = {
               /** @description a reference, never free text */
               id: string;
               /** @enum {unknown} */
-              kind: 'patient' | 'referral' | 'document' | 'proposal';
+              kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
             };
             to:
               | {
@@ -6226,7 +6226,7 @@ export type paths = {
               subject: {
                 id: string;
                 /** @enum {unknown} */
-                kind: 'patient' | 'referral' | 'document' | 'proposal';
+                kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
               };
               to: {
                 id: string;
@@ -6359,7 +6359,7 @@ export type paths = {
               subject: {
                 id: string;
                 /** @enum {unknown} */
-                kind: 'patient' | 'referral' | 'document' | 'proposal';
+                kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
               };
               to: {
                 id: string;
@@ -6496,7 +6496,7 @@ export type paths = {
               subject: {
                 id: string;
                 /** @enum {unknown} */
-                kind: 'patient' | 'referral' | 'document' | 'proposal';
+                kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
               };
               to: {
                 id: string;
@@ -6637,7 +6637,7 @@ export type paths = {
               subject: {
                 id: string;
                 /** @enum {unknown} */
-                kind: 'patient' | 'referral' | 'document' | 'proposal';
+                kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
               };
               to: {
                 id: string;
@@ -6772,7 +6772,7 @@ export type paths = {
               subject: {
                 id: string;
                 /** @enum {unknown} */
-                kind: 'patient' | 'referral' | 'document' | 'proposal';
+                kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
               };
               to: {
                 id: string;
@@ -6907,7 +6907,7 @@ export type paths = {
                 subject: {
                   id: string;
                   /** @enum {unknown} */
-                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                  kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
                 };
                 to: {
                   id: string;
@@ -7029,7 +7029,7 @@ export type paths = {
                 subject: {
                   id: string;
                   /** @enum {unknown} */
-                  kind: 'patient' | 'referral' | 'document' | 'proposal';
+                  kind: 'patient' | 'referral' | 'document' | 'proposal' | 'followup';
                 };
                 to: {
                   id: string;

@@ -82,6 +82,11 @@ export type {
 export {
   referralWorkflow,
   referralWorkflowWith,
+  referralWorkflowV1,
+  referralHandoffPolicies,
+  referralOverdueKind,
+  referralLetter,
+  HANDOFF_TASK_SYSTEM,
   referralRoute,
   createReferralRoute,
   referralKey,
@@ -124,6 +129,8 @@ export type {
 } from './referrals/index.js';
 export {
   followupWorkflow,
+  followupWorkflowV1,
+  followupHandoffKinds,
   defaultFollowupSettings,
   followupStages,
   FOLLOWUP,
@@ -215,6 +222,10 @@ export {
   subjectKinds,
   handoffStatuses,
   raiseEffect as raiseHandoffEffect,
+  raiseHandoff,
+  closeHandoff,
+  handoffMoved,
+  handoffRaiser,
 } from './handoffs/index.js';
 export type {
   Delay,
@@ -226,6 +237,9 @@ export type {
   HandoffDetail,
   HandoffDue,
   HandoffEscalations,
+  HandoffRaiserDeps,
+  RaiseRequest,
+  RaisedHandoff,
   HandoffHistoryEntry,
   HandoffInput,
   HandoffServiceDeps,

@@ -382,6 +382,12 @@ export function queueTests(suite: ConsoleSuite): void {
       .waitFor();
     // The harness's site has no intake pool staffed: the handoff goes to its front desk.
     assert.match(await whoHasIt.innerText(), /Sort a document · Offered to the front desk/);
+    // Its history, read when opened: who it was offered to, and by whom.
+    await whoHasIt.getByText('History').first().click();
+    await whoHasIt
+      .getByText(/Offered to the front desk by Steward intake/)
+      .first()
+      .waitFor();
     await page.getByLabel(/Set the type/).selectOption('consult-note');
     await page.getByRole('button', { name: 'Set type' }).click();
     const notice = page.getByRole('status').filter({ hasText: 'Sorted as consult note' });

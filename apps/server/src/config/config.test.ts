@@ -55,7 +55,7 @@ describe('the configuration, one section per area', () => {
         logLevel: 'info',
       },
       ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
-      workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [] },
+      workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [], handoffTaskMirror: [] },
       sandbox: {
         mode: 'auto',
         port: 8471,
@@ -141,6 +141,14 @@ describe('the configuration, one section per area', () => {
     assert.throws(
       () => parseWorkflowsConfig({ STEWARD_INTAKE_FOLDERS: 'north=relative/dir' }),
       /STEWARD_INTAKE_FOLDERS/,
+    );
+    assert.deepEqual(parseWorkflowsConfig({ STEWARD_HANDOFF_TASK_MIRROR: 'north, south' }).handoffTaskMirror, [
+      'north',
+      'south',
+    ]);
+    assert.throws(
+      () => parseWorkflowsConfig({ STEWARD_HANDOFF_TASK_MIRROR: 'North Site' }),
+      /STEWARD_HANDOFF_TASK_MIRROR/,
     );
     assert.deepEqual(c.sandbox, {
       mode: 'on',

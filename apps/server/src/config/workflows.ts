@@ -23,6 +23,12 @@ export interface WorkflowsConfig {
    * as `site=/absolute/dir` pairs separated by commas (`north=/var/spool/fax/north`). Empty: none.
    */
   readonly intakeFolders: readonly { readonly site: string; readonly dir: string }[];
+  /**
+   * STEWARD_HANDOFF_TASK_MIRROR: the sites (codes, comma-separated, or `*` for all) whose referral
+   * handoffs are mirrored to the EHR as FHIR Tasks, through proposals (issue 19). Empty (default): none;
+   * the handoffs themselves are raised either way.
+   */
+  readonly handoffTaskMirror: readonly string[];
 }
 
 export function readWorkflowsConfig(r: EnvReader): WorkflowsConfig {
@@ -31,7 +37,19 @@ export function readWorkflowsConfig(r: EnvReader): WorkflowsConfig {
     events: r.onOff('STEWARD_EVENTS', true),
     intakeReading: r.onOff('STEWARD_INTAKE_READING', true),
     intakeFolders: readIntakeFolders(r),
+    handoffTaskMirror: readSiteList(r, 'STEWARD_HANDOFF_TASK_MIRROR'),
   };
+}
+
+function readSiteList(r: EnvReader, name: string): string[] {
+  const raw = r.text(name);
+  if (raw === undefined || raw.trim() === '') return [];
+  const sites = raw.split(',').map((v) => v.trim());
+  if (!sites.every((s) => s === '*' || /^[a-z0-9][a-z0-9._-]{0,63}$/.test(s))) {
+    r.refuse(name, 'site codes separated by commas, or *');
+    return [];
+  }
+  return sites;
 }
 
 function readIntakeFolders(r: EnvReader): { site: string; dir: string }[] {

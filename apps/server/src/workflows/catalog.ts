@@ -2,10 +2,11 @@
  * @module Which workflows this Steward runs: the built-in workflow packages and the extensions', in
  * one catalog (definitions, the routes that feed them from EHR events, their effects).
  */
-import { builtinWorkflowPackages, WorkflowCatalog, type Json, type WorkflowPackage } from '@steward/workflows';
+import { builtinWorkflowPackages, handoffRaiser, WorkflowCatalog, type WorkflowPackage } from '@steward/workflows';
 import { NotFoundError } from '@steward/core';
 import type { Kernel } from '../kernel.js';
 import { localServiceAccount } from '../local-accounts.js';
+import { handoffOwners, mirrorTasksAt } from './handoff-owners.js';
 
 export type { WorkflowCatalog };
 
@@ -39,6 +40,8 @@ export function connectionSites(
 export function workflowCatalog(
   kernel: Kernel,
   packages: readonly WorkflowPackage[] = [...builtinWorkflowPackages, ...kernel.workflowPackages],
+  /** The sites whose workflows mirror handoffs to the EHR as FHIR Tasks (STEWARD_HANDOFF_TASK_MIRROR; `*`: all). */
+  settings: { readonly taskMirrorSites?: readonly string[] } = {},
 ): WorkflowCatalog {
   const siteOf = connectionSites(kernel.connections);
   // Escalations act as the workflows' account (automation), made once on first use.
@@ -68,12 +71,14 @@ export function workflowCatalog(
     },
     // A referral's number from the other channel: the same person (merges followed) at the same site.
     patientIdsOf: (id) => kernel.patients.idsOfPerson(id),
-    handoffs: {
-      escalate: async (input, key) =>
-        (await kernel.handoffs.escalate(await asWorkflows(), input, key)) as unknown as Json,
-      expire: async (id) => await kernel.handoffs.expire(await asWorkflows(), id),
-      raise: async (input) => ({ handoffId: (await kernel.handoffs.create(await asWorkflows(), input)).id }),
-    },
+    // Workflows' handoffs: raised, closed and escalated as the workflows' account; an owner named by the
+    // EHR is the staff member who is that practitioner at the site (handoff-owners.ts).
+    handoffs: handoffRaiser({
+      service: kernel.handoffs,
+      ctx: asWorkflows,
+      ...handoffOwners(kernel, asWorkflows),
+    }),
+    mirrorTasksOf: (site) => Promise.resolve(mirrorTasksAt(settings.taskMirrorSites ?? [], site)),
     siteConnectionsOf: async (id) => {
       const site = await siteOf(id);
       if (site === undefined) return [id];

@@ -44,6 +44,7 @@ import { sql as proposalWriteClaim } from './054-proposal-write-claim.js';
 import { sql as handoffs } from './055-handoffs.js';
 import { sql as onCallRotas } from './056-on-call-rotas.js';
 import { sql as intakeReadingQueue } from './057-intake-reading-queue.js';
+import { sql as handoffRaisers } from './060-handoff-raisers.js';
 
 export interface Migration {
   readonly version: number;
@@ -97,4 +98,5 @@ export const migrations: readonly Migration[] = [
   { version: 55, name: 'handoffs', sql: handoffs },
   { version: 56, name: 'on-call-rotas', sql: onCallRotas },
   { version: 57, name: 'intake-reading-queue', sql: intakeReadingQueue },
+  { version: 60, name: 'handoff-raisers', sql: handoffRaisers },
 ];

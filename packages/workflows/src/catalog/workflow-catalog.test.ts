@@ -32,8 +32,9 @@ describe('WorkflowCatalog', () => {
     const catalog = new WorkflowCatalog([...builtinWorkflowPackages, intake], host);
     assert.deepEqual(catalog.packages, ['referrals', 'followups', 'handoffs', 'intake']);
     assert.deepEqual(
-      catalog.definitions.map((d) => d.type),
-      ['referral', 'followup', 'handoff', 'intake'],
+      catalog.definitions.map((d) => `${d.type}@${d.version}`),
+      // Version 1 of referrals and follow-ups stays registered beside version 2 (instances started on it).
+      ['referral@2', 'referral@1', 'followup@2', 'followup@1', 'handoff@1', 'intake@1'],
     );
     assert.equal(catalog.routes.length, 3);
     assert.deepEqual(Object.keys(catalog.effects), ['form.fetch']);

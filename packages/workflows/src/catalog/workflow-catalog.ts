@@ -29,8 +29,10 @@ export interface WorkflowHost {
   patientIdsOf?(patientId: string): Promise<readonly string[]>;
   /** The connections registered at a connection's site, itself included. */
   siteConnectionsOf?(connectionId: string): Promise<readonly string[]>;
-  /** The handoff service's system path, for the escalation effects (issue 19). */
+  /** The handoff service's system path, for the escalation effects and workflows' raise and close (issue 19). */
   handoffs?: HandoffEscalations;
+  /** Whether a site mirrors workflows' handoffs to the EHR as FHIR Tasks (default: no). */
+  mirrorTasksOf?(site: string | null): Promise<boolean>;
 }
 
 export interface WorkflowPackage {

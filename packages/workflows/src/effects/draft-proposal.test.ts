@@ -57,6 +57,73 @@ describe('proposal.draft', () => {
     });
   });
 
+  it('updates a Task it knows only by its identifier (a mirrored handoff): found by a search, based on its current version', async () => {
+    const drafted: Record<string, unknown>[] = [];
+    const handler = draftProposalHandler({
+      desk: {
+        draft: (_ctx, d) => {
+          drafted.push(d as unknown as Record<string, unknown>);
+          return Promise.resolve({ id: 'p2', status: 'pending' } as never);
+        },
+      },
+      ctx: { actor: { kind: 'service', id: 'wf', roles: ['automation'] } as never },
+      siteOf: () => Promise.resolve('main'),
+      ehr: {
+        search: (_ctx, _c, type, params) =>
+          Promise.resolve(
+            type === 'Task' && params['identifier'] === 'urn:steward:handoff|h-1'
+              ? [{ resource: { resourceType: 'Task', id: 't-7' }, versionId: '3' }]
+              : [],
+          ),
+        read: (_ctx, _c, ref) =>
+          Promise.resolve({
+            resource: { resourceType: 'Task', id: ref.id, status: 'requested', intent: 'order' },
+            versionId: '3',
+          }),
+        patient: (_ctx, _c, ehrId) =>
+          Promise.resolve({
+            ehrId,
+            identifiers: [
+              { system: 'urn:mrn', value: 'M-1' },
+              { system: 'urn:other', value: 'O-1' },
+            ],
+            live: true,
+          }),
+      } as Pick<EhrReader, 'patient' | 'search' | 'read'> as EhrReader,
+      patientOf: () => Promise.resolve({ ehrId: 'pat-1', identifiers: [] }),
+    });
+    const update = (identifier: string) =>
+      handler({
+        key: 'wf/4/0',
+        kind: 'proposal.draft',
+        workflowId: 'wf',
+        attempt: 1,
+        input: {
+          action: 'task.update',
+          connectionId: 'c1',
+          workflow: 'referral',
+          correlationId: 'referral:c1:1',
+          patientEventId: 'e1',
+          target: { resourceType: 'Task', identifier },
+          changes: { status: 'completed' },
+          evidence: { eventIds: ['e1'], resources: [], reasonCode: 'referral.handoff.done' },
+        },
+      });
+    await update('urn:steward:handoff|h-1');
+    assert.deepEqual(drafted[0]?.['target'], { resourceType: 'Task', id: 't-7' });
+    assert.equal(drafted[0]?.['baseVersion'], '3');
+    assert.deepEqual(drafted[0]?.['payload'], {
+      resourceType: 'Task',
+      id: 't-7',
+      status: 'completed',
+      intent: 'order',
+    });
+    await assert.rejects(update('urn:steward:handoff|h-unknown'), {
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'target.identifier', message: 'not in the EHR' }],
+    });
+  });
+
   const input = {
     action: 'task.create',
     connectionId: 'c1',

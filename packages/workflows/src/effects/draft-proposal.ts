@@ -37,7 +37,12 @@ const draftRequest = s.object({
   correlationId: s.string(),
   /** The event whose patient the proposal is for. */
   patientEventId: s.string(),
-  target: s.object({ resourceType: s.string(), id: s.string().optional() }),
+  /**
+   * What is written. An update names its resource by `id`, or by `identifier` (`system|value`) when
+   * the workflow never learnt the id (a Task it proposed, marked with its own identifier): found by a
+   * governed search when the effect runs (none yet: refused, VALIDATION_FAILED).
+   */
+  target: s.object({ resourceType: s.string(), id: s.string().optional(), identifier: s.string().optional() }),
   /** For updates: the fields to change on the EHR's current version (e.g. `{ "status": "cancelled" }`). */
   changes: s.record(s.json()).optional(),
   /** For creates and channel actions: the whole payload. `{{patient}}` in a reference is the patient's EHR id. */
@@ -120,13 +125,21 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     });
     let payload: Record<string, unknown> = fillPatient(input.payload ?? {}, patient.ehrId);
     let baseVersion: string | undefined;
+    let target: { resourceType: string; id?: string } = {
+      resourceType: input.target.resourceType,
+      ...(input.target.id !== undefined ? { id: input.target.id } : {}),
+    };
     if (ehr?.write === 'update') {
-      if (input.target.id === undefined)
-        throw new ValidationError('an update needs its target', [{ path: 'target.id', message: 'required' }]);
-      const current = await deps.ehr.read(deps.ctx, input.connectionId, {
-        resourceType: ehr.resourceType,
-        id: input.target.id,
-      });
+      const id = input.target.id ?? (await idByIdentifier(deps, input.connectionId, ehr.resourceType, input.target));
+      if (id === undefined)
+        throw new ValidationError('an update needs its target', [
+          {
+            path: input.target.identifier !== undefined ? 'target.identifier' : 'target.id',
+            message: 'not in the EHR',
+          },
+        ]);
+      target = { resourceType: input.target.resourceType, id };
+      const current = await deps.ehr.read(deps.ctx, input.connectionId, { resourceType: ehr.resourceType, id });
       baseVersion = current.versionId;
       payload = { ...current.resource, ...(input.changes ?? {}) };
     }
@@ -139,7 +152,7 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
       // The engine's key (`<workflow>/<step>/<n>`) in the proposal's key alphabet: same key, same draft.
       draftKey: request.key.replaceAll('/', ':'),
       patient,
-      target: input.target,
+      target,
       ...(baseVersion !== undefined ? { baseVersion } : {}),
       payload,
       evidence: input.evidence,
@@ -150,6 +163,20 @@ export function draftProposalHandler(deps: DraftProposalDeps): EffectHandler {
     });
     return { proposalId: summary.id, status: summary.status };
   });
+}
+
+/** The one resource carrying the target's identifier (none or several: undefined). */
+async function idByIdentifier(
+  deps: DraftProposalDeps,
+  connectionId: string,
+  resourceType: string,
+  target: { readonly identifier?: string | undefined },
+): Promise<string | undefined> {
+  if (target.identifier === undefined) return undefined;
+  const found = await deps.ehr.search(deps.ctx, connectionId, resourceType, { identifier: target.identifier });
+  const ids = new Set(found.flatMap((r) => (typeof r.resource['id'] === 'string' ? [r.resource['id']] : [])));
+  const [id] = ids;
+  return ids.size === 1 ? id : undefined;
 }
 
 /** What finding a chart needs: the governed EHR reader and who reads. */

@@ -84,10 +84,18 @@ for (const target of storeTargets()) {
         rig.journal.appointment('a2', 'noshow', '2026-03-12T09:00:00-04:00', ['ServiceRequest/rc1']);
         await rig.settle();
         assert.equal(rig.drafts.at(-1)?.tag, 'recheck-no-show');
+        // A person must call: a handoff too, about the follow-up, reference-level.
+        assert.deepEqual(
+          rig.raises.map((r) => [r.kind, r.key, r.subject]),
+          [['followup.no-show', `followup:${wf.id}:followup.no-show:1`, { kind: 'followup', id: wf.id }]],
+        );
+        assert.equal(rig.raises[0]?.ask, 'Recheck appointment missed: call the patient to rebook.');
+        assert.deepEqual(rig.closes, []);
 
         // Booked again; an SIU-like event naming only the appointment still finds the follow-up.
         rig.journal.appointment('a3', 'booked', '2026-03-19T09:00:00-04:00', ['ServiceRequest/rc1']);
         await rig.settle();
+        assert.deepEqual(rig.closes, [{ key: `followup:${wf.id}:followup.no-show:1`, reason: 'booked' }]);
         rig.journal.appointment('a3', 'fulfilled', '2026-03-19T09:00:00-04:00', []);
         await rig.settle();
         const done = await rig.engine.get(wf.id);
@@ -122,6 +130,11 @@ for (const target of storeTargets()) {
         assert.equal((await listFollowups(db, { overdue: true })).length, 0);
         await rig.at('2026-03-20T00:00:00Z');
         assert.equal(rig.drafts.at(-1)?.tag, 'recheck-not-booked');
+        assert.deepEqual(
+          rig.raises.map((r) => r.kind),
+          ['followup.not-booked'],
+          'nothing booked in the window: a person must act',
+        );
         const [item] = await listFollowups(db, { overdue: true, stage: 'awaiting-booking' });
         assert.equal(item?.overdue, true);
         const figures = await followupFigures(db, { now: new Date('2026-03-21T00:00:00Z') });
@@ -136,6 +149,11 @@ for (const target of storeTargets()) {
         rig.journal.appointment('a1', 'booked', '2026-03-25T09:00:00-04:00', ['ServiceRequest/rc1']);
         await rig.settle();
         assert.equal((await listFollowups(db, { overdue: true })).length, 0);
+        assert.deepEqual(
+          rig.closes.map((c) => c.reason),
+          ['booked'],
+          'the booking closes the handoff',
+        );
       });
     });
 

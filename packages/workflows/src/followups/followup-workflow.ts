@@ -9,6 +9,12 @@
  * policy may commit them without review; the committer checks preferences and opt-outs. State
  * holds references, codes and times only (stored unsealed): it is what lists and reports read.
  *
+ * Version 2 (issue 19): where a person must act — a no-show to call about, nothing booked by the
+ * window's end — it also raises a handoff (`followup.no-show`, `followup.not-booked`) to the
+ * recheck's owner when they are staff at the site, else the site's owner pool, else the front desk,
+ * due in two days, with a reference-level ask; a booking, or the follow-up ending, closes it (done).
+ * Follow-ups started on version 1 keep running version 1, registered beside it.
+ *
  * Known limits: one appointment at a time per order (a second booking replaces the first in
  * state); a reschedule reply drafts a rebooking request but the reminders stay on the booked
  * time until the EHR says it moved.
@@ -28,6 +34,7 @@ import {
   type ReplySignal,
 } from './followup-signals.js';
 import { planReminders } from './reminder-schedule.js';
+import { closeHandoff, raiseHandoff, type RaiseRequest } from '../handoffs/handoff-effects.js';
 import type { ParticipantNote } from '../referrals/referral-model.js';
 
 export const FOLLOWUP = 'followup';
@@ -73,6 +80,8 @@ export type FollowupState = {
   counts: { booked: number; cancelled: number; noShows: number; reminders: number; replies: number };
   seq: number;
   settings: FollowupSettings;
+  /** Version 2: the handoffs raised for a person to act (keys close them); absent on version 1. */
+  handoffs?: { key: string; kind: string; handoffId: string | null; open: boolean }[];
 };
 
 const initial: FollowupState = {
@@ -98,38 +107,54 @@ const DAY = 86_400_000;
 const TASK_CODE = 'http://hl7.org/fhir/CodeSystem/task-code';
 const OVERDUE_TIMER = 'overdue';
 
-export const followupWorkflow: WorkflowDefinition<FollowupState> = {
-  type: FOLLOWUP,
-  version: 1,
-  initialState: initial,
-  decide(state, input, ctx) {
-    const s: FollowupState = structuredClone(state);
-    const commands: Command[] = [];
-    const act = new Acts(s, commands, ctx);
-    switch (input.kind) {
-      case 'start':
-        act.start(followupStart.payload.parse(input.payload, 'followup start'));
-        break;
-      case 'signal':
-        act.signal(input);
-        break;
-      case 'timer':
-        act.timer(input.name);
-        break;
-      case 'effect': {
-        const r = draftProposal.outcome(input);
-        if (r === undefined) break;
-        s.proposals.push({
-          tag: r.tag ?? '',
-          proposalId: r.ok ? r.value.proposalId : null,
-          status: r.ok ? r.value.status : `error:${r.code}`,
-        });
-        break;
+/** The handoff kinds a follow-up raises. */
+export const followupHandoffKinds = { noShow: 'followup.no-show', notBooked: 'followup.not-booked' } as const;
+
+export const followupWorkflow: WorkflowDefinition<FollowupState> = followupDefinition(2);
+/** Version 1 (proposals only): kept registered so follow-ups started on it replay and run on. */
+export const followupWorkflowV1: WorkflowDefinition<FollowupState> = followupDefinition(1);
+
+function followupDefinition(version: 1 | 2): WorkflowDefinition<FollowupState> {
+  return {
+    type: FOLLOWUP,
+    version,
+    initialState: initial,
+    decide(state, input, ctx) {
+      const s: FollowupState = structuredClone(state);
+      const commands: Command[] = [];
+      const act = new Acts(s, commands, ctx, version === 2);
+      switch (input.kind) {
+        case 'start':
+          act.start(followupStart.payload.parse(input.payload, 'followup start'));
+          break;
+        case 'signal':
+          act.signal(input);
+          break;
+        case 'timer':
+          act.timer(input.name);
+          break;
+        case 'effect': {
+          const raised = version === 2 ? raiseHandoff.outcome(input) : undefined;
+          if (raised !== undefined) {
+            const h = s.handoffs?.find((x) => `handoff:${x.key}` === raised.tag);
+            if (h !== undefined && raised.ok) h.handoffId = raised.value.handoffId;
+            if (h !== undefined && !raised.ok) h.open = false;
+            break;
+          }
+          const r = draftProposal.outcome(input);
+          if (r === undefined) break;
+          s.proposals.push({
+            tag: r.tag ?? '',
+            proposalId: r.ok ? r.value.proposalId : null,
+            status: r.ok ? r.value.status : `error:${r.code}`,
+          });
+          break;
+        }
       }
-    }
-    return { state: s, commands };
-  },
-};
+      return { state: s, commands };
+    },
+  };
+}
 
 /** The decisions, over a mutable copy of the state and the step's command list. */
 class Acts {
@@ -137,6 +162,7 @@ class Acts {
     private readonly s: FollowupState,
     private readonly commands: Command[],
     private readonly ctx: DecideContext,
+    private readonly v2: boolean,
   ) {}
 
   start(p: FollowupStart): void {
@@ -149,6 +175,7 @@ class Acts {
     s.orderEventId = p.event.eventId;
     s.settings = p.settings;
     s.window = windowOf(p, this.ctx.now);
+    if (this.v2) s.handoffs = [];
     this.stage('awaiting-booking');
     this.commands.push(setTimer(OVERDUE_TIMER, { at: s.window.end }));
     this.draftTask('booking-request', 'recheck-ordered', 'Book recheck appointment', [p.event.eventId], [], 3);
@@ -181,6 +208,7 @@ class Acts {
         [],
         2,
       );
+      this.raise(followupHandoffKinds.notBooked, 'Recheck not booked in its window: contact the patient to book it.');
       return;
     }
     const reminder = s.reminders.find((r) => r.name === name);
@@ -221,6 +249,7 @@ class Acts {
         s.confirmation = null;
         if (s.stage !== 'booked') this.stage('booked');
         s.overdue = false;
+        this.closeHandoffs('booked');
         this.commands.push(cancelTimer(OVERDUE_TIMER));
         this.scheduleReminders();
         return;
@@ -251,6 +280,7 @@ class Acts {
           [p.appointmentRef],
           2,
         );
+        this.raise(followupHandoffKinds.noShow, 'Recheck appointment missed: call the patient to rebook.');
         return;
       }
       default:
@@ -354,7 +384,42 @@ class Acts {
     }
   }
 
+  /** Version 2: a handoff for a person to act, to the recheck's owner (the host resolves it). */
+  private raise(kind: string, ask: string): void {
+    const s = this.s;
+    if (!this.v2 || s.site === null) return;
+    const notes = (s.handoffs ??= []);
+    const key = `followup:${this.ctx.workflowId}:${kind}:${notes.length + 1}`;
+    notes.push({ key, kind, handoffId: null, open: true });
+    const request: RaiseRequest = {
+      site: s.site,
+      kind,
+      subject: { kind: 'followup', id: this.ctx.workflowId },
+      owner: {
+        connectionId: s.connectionId,
+        ref: s.requester?.ref ?? null,
+        identifier: s.requester?.identifier ?? null,
+      },
+      fallbackRole: 'front_desk',
+      ask,
+      due: { at: new Date(this.ctx.now.getTime() + 2 * DAY).toISOString() },
+      patientEventId: s.orderEventId,
+      key,
+    };
+    this.commands.push(raiseHandoff.request(request, `handoff:${key}`));
+  }
+
+  /** A booking or the end: the open handoffs are closed, done (a close waits, retried, for its raise). */
+  private closeHandoffs(reason: string): void {
+    for (const h of this.s.handoffs ?? []) {
+      if (!h.open) continue;
+      h.open = false;
+      this.commands.push(closeHandoff.request({ key: h.key, reason }, `close:${h.key}`));
+    }
+  }
+
   private finish(stage: 'fulfilled' | 'closed', outcome: Json): void {
+    this.closeHandoffs('followup-ended');
     this.cancelReminders();
     this.commands.push(cancelTimer(OVERDUE_TIMER));
     this.stage(stage);

@@ -1,5 +1,12 @@
 /** @module Appointment follow-up sequencing: the workflow, its route, its schedule rules, its lists and figures. */
-export { followupWorkflow, defaultFollowupSettings, followupStages, FOLLOWUP } from './followup-workflow.js';
+export {
+  followupWorkflow,
+  followupWorkflowV1,
+  followupHandoffKinds,
+  defaultFollowupSettings,
+  followupStages,
+  FOLLOWUP,
+} from './followup-workflow.js';
 export type { FollowupState, FollowupStage } from './followup-workflow.js';
 export { followupStart, appointmentSignal, orderSignal, replySignal, followupSignalNames } from './followup-signals.js';
 export type {

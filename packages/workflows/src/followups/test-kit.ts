@@ -116,6 +116,9 @@ export interface FollowupRig {
   readonly worker: WorkflowWorker;
   readonly router: EventRouter;
   readonly drafts: Drafted[];
+  /** The handoffs raised (kind, key, ask) and the keys closed with their reasons, in order (faked effects). */
+  readonly raises: { kind: string; key: string; ask: string; subject: { kind: string; id: string } }[];
+  readonly closes: { key: string; reason: string }[];
   /** Routes every new event, then runs every step and effect due now. */
   settle(): Promise<void>;
   /** Moves the clock to `iso` and settles. */
@@ -129,11 +132,26 @@ export async function followupRig(db: TestDatabase, start: string, settings?: Fo
   const clock = new ManualClock(start);
   const journal = new Journal(clock);
   const { handler, drafts } = recordingDrafts();
+  const raises: FollowupRig['raises'] = [];
+  const closes: FollowupRig['closes'] = [];
   const engine = new WorkflowEngine({
     db,
     clock,
     definitions: [followupWorkflow],
-    effects: { 'proposal.draft': handler },
+    effects: {
+      'proposal.draft': handler,
+      'handoff.raise': (req) => {
+        const i = req.input as { kind: string; key: string; ask: string; subject: { kind: string; id: string } };
+        if (!raises.some((r) => r.key === i.key))
+          raises.push({ kind: i.kind, key: i.key, ask: i.ask, subject: i.subject });
+        return Promise.resolve({ handoffId: `00000000-0000-4000-8000-${String(raises.length).padStart(12, '0')}` });
+      },
+      'handoff.close': (req) => {
+        const i = req.input as { key: string; reason: string };
+        if (!closes.some((c) => c.key === i.key)) closes.push({ key: i.key, reason: i.reason });
+        return Promise.resolve({ closed: true, handoffId: '00000000-0000-4000-8000-000000000000' });
+      },
+    },
   });
   const worker = new WorkflowWorker(engine, { id: 'w1' });
   const router = new EventRouter({
@@ -168,6 +186,8 @@ export async function followupRig(db: TestDatabase, start: string, settings?: Fo
     worker,
     router,
     drafts,
+    raises,
+    closes,
     settle,
     async at(iso) {
       const t = new Date(iso).getTime() - clock.now().getTime();

@@ -7,7 +7,7 @@
 import { roles, ValidationError, type ErrorDetail, type Role } from '@steward/core';
 import { poolName, type BusinessCalendar } from '@steward/clinic';
 
-export const subjectKinds = ['patient', 'referral', 'document', 'proposal'] as const;
+export const subjectKinds = ['patient', 'referral', 'document', 'proposal', 'followup'] as const;
 export type SubjectKind = (typeof subjectKinds)[number];
 
 export const handoffStatuses = ['offered', 'accepted', 'done', 'declined', 'expired'] as const;

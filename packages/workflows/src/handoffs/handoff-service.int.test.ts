@@ -11,6 +11,7 @@ import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { WorkflowWorker } from '../engine/index.js';
 import { handoffKit, type HandoffKit } from './handoff-test-kit.js';
 import type { HandoffInput } from './handoff-service.js';
+import { handoffRaiser } from './handoff-raiser.js';
 
 const patientId = '7d9b3c1e-2f4a-4b6c-8d0e-1f2a3b4c5d6e';
 const MIN = 60_000;
@@ -164,6 +165,86 @@ for (const target of storeTargets()) {
         [`%${first.id}%`],
       );
       assert.equal(audited.rows[0]?.n, 1);
+    });
+
+    it("a workflow's handoff: its owner resolved (person, else the site's pool, else a role), its moves signalled to it, closed by its raiser once", async () => {
+      const raiser = handoffRaiser({
+        service: kit.service,
+        ctx: () => Promise.resolve(kit.system),
+        ownerAt: (_site, owner) => Promise.resolve(owner.ref === 'Practitioner/ben' ? kit.ids['ben'] : undefined),
+        ownerPoolOf: (site) => Promise.resolve(site === 'north' ? 'north-desk' : undefined),
+      });
+      const request = (key: string, ref: string | null) => ({
+        site: 'north',
+        kind: 'referral.overdue',
+        subject: { kind: 'referral' as const, id: '5a0c3c1e-2f4a-4b6c-8d0e-1f2a3b4c5d6e' },
+        owner: { connectionId: null, ref, identifier: null },
+        ask: 'Referral overdue: not received by its due date.',
+        key,
+      });
+      const watcher = await kit.service.create(kit.system, input({ key: 'watcher' }));
+      const toBen = await raiser.raise({
+        ...request('referral:wf-9:overdue-received:1', 'Practitioner/ben'),
+        notify: { type: 'handoff', key: `handoff:${watcher.id}` },
+      });
+      assert.deepEqual(toBen.to, { kind: 'user', ref: kit.ids['ben'] });
+      assert.equal(toBen.owner, true);
+      const toPool = await raiser.raise(request('referral:wf-9:overdue-received:2', 'Practitioner/unknown'));
+      assert.deepEqual([toPool.to, toPool.owner], [{ kind: 'pool', ref: 'north-desk' }, false]);
+      const none = handoffRaiser({ service: kit.service, ctx: () => Promise.resolve(kit.system) });
+      const toRole = await none.raise({
+        ...request('referral:wf-9:overdue-received:3', null),
+        fallbackRole: 'front_desk',
+      });
+      assert.deepEqual(toRole.to, { kind: 'role', ref: 'front_desk' });
+
+      // Ben accepts: the raising workflow hears it (a signal in its inbox, in the same transaction).
+      await kit.service.accept(kit.ctx('ben'), toBen.handoffId);
+      const heard = await db.query<{ payload: Record<string, unknown> }>(
+        `select i.payload from workflow_inbox i join workflow_instances w on w.id = i.workflow_id
+          where w.correlation_key = $1 and i.name = 'handoff.moved'`,
+        [`handoff:${watcher.id}`],
+      );
+      assert.deepEqual(
+        heard.rows.map((r) => r.payload),
+        [
+          {
+            handoffId: toBen.handoffId,
+            key: 'referral:wf-9:overdue-received:1',
+            event: 'accepted',
+            status: 'accepted',
+            assignee: { id: kit.ids['ben'], name: 'Ben Example' },
+          },
+        ],
+      );
+
+      // Its stage was reached: the raiser closes it, done, once; nobody else may; an unknown key waits.
+      await assert.rejects(
+        kit.service.closeRaised(kit.ctx('ben'), 'referral:wf-9:overdue-received:1', 'stage-reached'),
+        {
+          code: 'HANDOFF_NOT_YOURS',
+        },
+      );
+      const closed = await raiser.close?.('referral:wf-9:overdue-received:1', 'stage-reached');
+      assert.deepEqual(closed, { closed: true, handoffId: toBen.handoffId });
+      assert.deepEqual(await raiser.close?.('referral:wf-9:overdue-received:1', 'stage-reached'), {
+        closed: false,
+        handoffId: toBen.handoffId,
+      });
+      await assert.rejects(kit.service.closeRaised(kit.system, 'referral:wf-9:not-raised', 'stage-reached'), {
+        code: 'HANDOFF_PENDING',
+      });
+      const shown = await kit.service.show(kit.ctx('ben'), toBen.handoffId);
+      assert.equal(shown.status, 'done');
+      assert.deepEqual(
+        shown.history.map((e) => [e.event, e.actor.name, e.detail]),
+        [
+          ['offered', 'steward-workflows', { to: { kind: 'user', ref: kit.ids['ben'] }, steps: 0 }],
+          ['accepted', 'Ben Example', {}],
+          ['done', 'steward-workflows', { closedBy: 'raiser', reason: 'stage-reached' }],
+        ],
+      );
+      assert.ok(!(await kit.service.mine(kit.ctx('ben'))).some((h) => h.id === toBen.handoffId), 'off his work');
     });
 
     it('escalates per policy in business hours across the DST weekend, once, stopped by acceptance', async () => {

@@ -21,6 +21,7 @@ import {
 import type { Database } from '@steward/store';
 import { WorkflowEngine, type EffectPolicy, type EngineObserver, type Json } from '../engine/index.js';
 import { handoffEffects } from './handoff-package.js';
+import { handoffRaiser } from './handoff-raiser.js';
 import { handoffWorkflow } from './handoff-workflow.js';
 import { HandoffService } from './handoff-service.js';
 
@@ -143,10 +144,17 @@ export async function handoffKit(db: Database, options: HandoffKitOptions): Prom
     definitions: [handoffWorkflow],
     clock,
     effects: handoffEffects({
+      ...handoffRaiser({
+        service: {
+          create: (c, i) => (late.service as HandoffService).create(c, i),
+          closeRaised: (c, k, r) => (late.service as HandoffService).closeRaised(c, k, r),
+          escalate: (c, i, k) => (late.service as HandoffService).escalate(c, i, k),
+          expire: (c, id) => (late.service as HandoffService).expire(c, id),
+        },
+        ctx: () => Promise.resolve(system),
+      }),
       escalate: (input, key) =>
         around(async () => (await (late.service as HandoffService).escalate(system, input, key)) as Json),
-      expire: async (id) => await (late.service as HandoffService).expire(system, id),
-      raise: async (input) => ({ handoffId: (await (late.service as HandoffService).create(system, input)).id }),
     }),
     ...(options.effectPolicy !== undefined ? { effectPolicy: options.effectPolicy } : {}),
     ...(options.observer !== undefined ? { observer: options.observer } : {}),

@@ -30,6 +30,8 @@ export {
 } from './handoff-workflow.js';
 export {
   HandoffService,
+  handoffMovedSignal,
+  type HandoffMoved,
   type HandoffServiceDeps,
   type HandoffAudit,
   type HandoffEngine,
@@ -41,3 +43,14 @@ export {
   type PersonRef,
 } from './handoff-service.js';
 export { handoffsPackage, handoffEffects, type HandoffEscalations } from './handoff-package.js';
+export {
+  raiseHandoff,
+  closeHandoff,
+  closeEffect,
+  handoffMoved,
+  raiseRequest,
+  type RaiseRequest,
+  type RaisedHandoff,
+  type HandoffMovedSignal,
+} from './handoff-effects.js';
+export { handoffRaiser, type HandoffRaiserDeps } from './handoff-raiser.js';

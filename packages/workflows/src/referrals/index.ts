@@ -1,5 +1,13 @@
 /** @module Referral tracking to loop closure: the workflow, its event route, and its list and figures. */
-export { referralWorkflow, referralWorkflowWith } from './referral-workflow.js';
+export {
+  referralWorkflow,
+  referralWorkflowWith,
+  referralWorkflowV1,
+  referralWorkflowV1With,
+  referralHandoffPolicies,
+  referralOverdueKind,
+  HANDOFF_TASK_SYSTEM,
+} from './referral-workflow.js';
 export type { ReferralWorkflowOptions } from './referral-workflow.js';
 export {
   referralRoute,
@@ -18,6 +26,7 @@ export {
   defaultReferralTiming,
   defaultNetworkRule,
   inNetwork,
+  referralLetter,
 } from './referral-model.js';
 export type {
   ReferralStage,
@@ -31,6 +40,7 @@ export type {
   Recognition,
   ReferralEnding,
   ReferralCalendar,
+  HandoffNote,
 } from './referral-model.js';
 export { listReferrals, referralFigures } from './referral-queries.js';
 export { searchReferrals, reportReferrals } from './referral-reads.js';

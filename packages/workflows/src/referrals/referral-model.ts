@@ -5,7 +5,7 @@
  * network rule.
  */
 import { s, type Infer, type ParticipantRef } from '@steward/core';
-import { defineStart, toJson, type Json } from '../engine/index.js';
+import { defineSignal, defineStart, toJson, type Json } from '../engine/index.js';
 
 export const REFERRAL_WORKFLOW = 'referral';
 
@@ -112,6 +112,28 @@ export type ReferralState = {
    * record, and due times count calendar days as before sites existed).
    */
   calendar?: ReferralCalendar | null;
+  /**
+   * Version 2: the handoffs an overdue stage raised (issue 19), with their keys (what closes them) and
+   * the FHIR Task mirror drafted for each (absent in referrals started on version 1).
+   */
+  handoffs?: HandoffNote[];
+  /** Version 2: mirror each handoff to the EHR as a FHIR Task (through proposals); fixed at the start. */
+  mirrorTasks?: boolean;
+  /** Filed referral letters (intake document ids) recorded as evidence (version 2). */
+  letters?: string[];
+};
+
+/** A handoff a referral raised: its key, the stage it chases, and where it stands as the workflow knows. */
+export type HandoffNote = {
+  key: string;
+  stage: ReferralStage;
+  handoffId: string | null;
+  /** Whom it went to (`user`, `pool`, `role` and the reference) and whether that is the referral's owner. */
+  to: { kind: string; ref: string } | null;
+  owner: boolean;
+  status: 'raising' | 'offered' | 'accepted' | 'declined' | 'done' | 'failed';
+  /** Whether a FHIR Task mirror was proposed for it. */
+  task: boolean;
 };
 
 export const initialReferralState: ReferralState = {
@@ -204,8 +226,13 @@ export const referralStart = defineStart(
     service: s.nullable(s.string()).optional(),
     /** The site's business calendar; absent when the site has no record (calendar days). */
     calendar: referralCalendar.optional(),
+    /** Mirror handoffs to the EHR as FHIR Tasks (the site's setting when it started; version 2). */
+    mirrorTasks: s.boolean().optional(),
   }),
 );
+
+/** A filed referral letter (intake) for this referral's patient: evidence that the referral arrived. */
+export const referralLetter = defineSignal('letter', s.object({ documentId: s.string(), occurredAt: s.string() }));
 export type ReferralStartPayload = Infer<typeof referralStart.payload>;
 
 /**

@@ -68,6 +68,8 @@ export interface ReferralRouteOptions {
   readonly patientIdsOf?: (patientId: string) => Promise<readonly string[]>;
   /** The connections of a connection's site, itself included. Absent: the connection alone. */
   readonly siteConnectionsOf?: (connectionId: string) => Promise<readonly string[]>;
+  /** Whether a site mirrors referral handoffs to the EHR as FHIR Tasks (fixed in the start). Absent: no. */
+  readonly mirrorTasksOf?: (site: string | null) => Promise<boolean>;
 }
 
 const genericRules = effectiveRules(defaultReferralRules, emptyOverride);
@@ -115,10 +117,15 @@ export function createReferralRoute(options: ReferralRouteOptions = {}): Route {
     });
   };
   const rulesOf = options.rulesOf ?? (() => Promise.resolve(genericRules));
-  const calendarField = async (connectionId: string, occurredAt: string): Promise<{ calendar?: ReferralCalendar }> => {
+  const calendarField = async (
+    connectionId: string,
+    occurredAt: string,
+  ): Promise<{ calendar?: ReferralCalendar; mirrorTasks?: boolean }> => {
     const from = new Date(occurredAt);
     const calendar = await options.calendarOf?.(connectionId, Number.isNaN(from.getTime()) ? new Date() : from);
-    return calendar !== undefined ? { calendar } : {};
+    const site = await options.siteOf?.(connectionId);
+    const mirrorTasks = (await options.mirrorTasksOf?.(site ?? null)) === true;
+    return { ...(calendar !== undefined ? { calendar } : {}), ...(mirrorTasks ? { mirrorTasks } : {}) };
   };
   return async (event, links) => {
     const f = event.facts;

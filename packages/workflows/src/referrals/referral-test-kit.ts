@@ -7,14 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Appointment, DocumentReference, Encounter, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
-import { ManualClock, type EhrEvent } from '@steward/core';
+import { ManualClock, UserError, type EhrEvent } from '@steward/core';
 import { changeEvents, mapHl7, MemoryInboundJournal, parseHl7 } from '@steward/ehr';
 import type { Database } from '@steward/store';
 import { WorkflowEngine, WorkflowWorker, type EffectHandler, type Json } from '../engine/index.js';
 import { EventRouter, type RoutedConnection } from '../routing/index.js';
 import type { DraftRequest } from '../effects/index.js';
 import { createReferralRoute } from './referral-route.js';
-import { referralWorkflowWith, type ReferralWorkflowOptions } from './referral-workflow.js';
+import { referralWorkflowV1With, referralWorkflowWith, type ReferralWorkflowOptions } from './referral-workflow.js';
+import type { RaiseRequest } from '../handoffs/handoff-effects.js';
 
 export const CONN = '6f1c2b7e-2d0a-4c47-9a55-0b8d7c1e9a01';
 export const HOUR = 3_600_000;
@@ -32,6 +33,12 @@ export interface ReferralKitOptions {
   readonly patientIdsOf?: (patientId: string) => Promise<readonly string[]>;
   /** HL7 arrives on this second connection of the same site (an EHR's interface registered apart). */
   readonly hl7Connection?: string;
+  /** Run version 1 (Task proposals for overdue stages), as referrals started before handoffs do. */
+  readonly version?: 1;
+  /** The site mirrors handoffs as FHIR Tasks (the route's `mirrorTasksOf`). */
+  readonly mirrorTasks?: boolean;
+  /** Raising a handoff is refused (a site not configured): what the workflow falls back to. */
+  readonly raiseRefused?: boolean;
 }
 
 export async function referralKit(db: Database, options: ReferralWorkflowOptions = {}, kit: ReferralKitOptions = {}) {
@@ -44,8 +51,32 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
     if (!drafts.has(req.key)) drafts.set(req.key, req.input as unknown as DraftRequest);
     return Promise.resolve({ proposalId: uuidOf(req.key), status: 'pending_review' } satisfies Json);
   };
-  const definition = referralWorkflowWith(options);
-  const engine = new WorkflowEngine({ db, clock, definitions: [definition], effects: { 'proposal.draft': draft } });
+  // The handoff effects, faked: what was raised (by key) and closed, in order; the owner takes each.
+  const raises = new Map<string, RaiseRequest>();
+  const closes: { key: string; reason: string }[] = [];
+  const raise: EffectHandler = (req) => {
+    const input = req.input as unknown as RaiseRequest;
+    if (kit.raiseRefused === true) return Promise.reject(new UserError('SITE_UNKNOWN', 'site north is not configured'));
+    const key = input.key ?? req.key;
+    if (!raises.has(key)) raises.set(key, input);
+    return Promise.resolve({
+      handoffId: uuidOf(key),
+      to: { kind: 'user', ref: 'owner-user' },
+      owner: true,
+    } satisfies Json);
+  };
+  const close: EffectHandler = (req) => {
+    const input = req.input as { key: string; reason: string };
+    if (!closes.some((c) => c.key === input.key)) closes.push(input);
+    return Promise.resolve({ closed: true, handoffId: uuidOf(input.key) });
+  };
+  const definition = kit.version === 1 ? referralWorkflowV1With(options) : referralWorkflowWith(options);
+  const engine = new WorkflowEngine({
+    db,
+    clock,
+    definitions: [definition],
+    effects: { 'proposal.draft': draft, 'handoff.raise': raise, 'handoff.close': close },
+  });
   const worker = new WorkflowWorker(engine, { id: 'w1', batchSize: 16 });
   const journal = new MemoryInboundJournal();
   const hl7Journal = kit.hl7Connection !== undefined ? new MemoryInboundJournal() : journal;
@@ -71,6 +102,7 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
         siteOf: () => Promise.resolve('north'),
         ...(kit.patientIdsOf !== undefined ? { patientIdsOf: kit.patientIdsOf } : {}),
         siteConnectionsOf: (id) => Promise.resolve([id, ...connections.map((c) => c.id).filter((c) => c !== id)]),
+        mirrorTasksOf: () => Promise.resolve(kit.mirrorTasks === true),
       }),
     ],
     connections: () => Promise.resolve(connections),
@@ -148,10 +180,25 @@ export async function referralKit(db: Database, options: ReferralWorkflowOptions
     return engine.get(id);
   }
 
-  return { clock, drafts, engine, worker, journal, router, save, receiveHl7, run, advance, stateOf, referralKeys };
+  return {
+    clock,
+    drafts,
+    raises,
+    closes,
+    engine,
+    worker,
+    journal,
+    router,
+    save,
+    receiveHl7,
+    run,
+    advance,
+    stateOf,
+    referralKeys,
+  };
 }
 
-function uuidOf(key: string): string {
+export function uuidOf(key: string): string {
   let h = 0;
   for (const c of key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return `00000000-0000-4000-8000-${h.toString(16).padStart(12, '0')}`;

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { storeTargets, type StoreTarget, type TestDatabase } from '@steward/store/testing';
 import type { ReferralState } from './referral-model.js';
 import { listReferrals, referralFigures } from './referral-queries.js';
+import { handoffMoved, type RaiseRequest } from '../handoffs/handoff-effects.js';
+import { HANDOFF_TASK_SYSTEM } from './referral-workflow.js';
+import { referralLetter } from './referral-model.js';
 import {
   appointment,
+  CONN,
   consultNote,
   DAY,
   encounter,
@@ -12,6 +16,7 @@ import {
   referralKit,
   referralTask,
   serviceRequest,
+  uuidOf,
 } from './referral-test-kit.js';
 
 function sharedStore(target: StoreTarget): (fn: (db: TestDatabase) => Promise<void>) => Promise<void> {
@@ -93,9 +98,9 @@ for (const target of storeTargets()) {
       });
     });
 
-    it('drafts a Task for the owner and a message to the practice when a stage is overdue, then escalates to the lead', async () => {
+    it('version 1 (referrals started before handoffs): drafts a Task for the owner and a message to the practice when a stage is overdue, then escalates to the lead', async () => {
       await store(async (db) => {
-        const k = await referralKit(db);
+        const k = await referralKit(db, {}, { version: 1 });
         await k.save(serviceRequest('sr2'));
         await k.advance(2 * DAY - 1);
         assert.equal(k.drafts.size, 0, 'not due yet');
@@ -154,6 +159,150 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('raises a handoff for an overdue stage (to the owner, reference-level, escalation left to its policy) and closes it when the stage is reached', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db);
+        await k.save(serviceRequest('h1'));
+        await k.advance(2 * DAY);
+        let snap = await k.stateOf('h1');
+        let s = snap.state as ReferralState;
+        assert.equal(snap.version, 2);
+        assert.equal(s.overdue, 'received');
+        assert.deepEqual(
+          [...k.drafts.values()].map((d) => d.action),
+          ['communication.send'],
+          'the message to the practice is still proposed; no Task: the handoff is the work',
+        );
+        const [[key, raised]] = [...k.raises.entries()] as [[string, RaiseRequest]];
+        assert.equal(key, `referral:${snap.id}:overdue-received:1`);
+        assert.equal(raised.kind, 'referral.overdue');
+        assert.equal(raised.site, 'north');
+        assert.deepEqual(raised.subject, { kind: 'referral', id: snap.id });
+        assert.deepEqual(raised.owner, { connectionId: CONN, ref: 'Practitioner/pcp-1', identifier: null });
+        assert.equal(raised.to, undefined, 'the host resolves the owner to a person, pool or role');
+        assert.equal(raised.patientEventId, s.patientEventId);
+        assert.deepEqual(raised.notify, { type: 'referral', key: snap.correlationKey });
+        assert.equal(raised.due?.at, new Date(k.clock.now().getTime() + 2 * DAY).toISOString(), 'escalateDays on');
+        assert.equal(JSON.stringify(raised).includes('Cardiology'), false, 'no clinical text in the unsealed input');
+        assert.deepEqual(s.handoffs, [
+          {
+            key,
+            stage: 'received',
+            handoffId: uuidOf(key),
+            to: { kind: 'user', ref: 'owner-user' },
+            owner: true,
+            status: 'offered',
+            task: false,
+          },
+        ]);
+
+        await k.advance(3 * DAY);
+        s = (await k.stateOf('h1')).state as ReferralState;
+        assert.equal(s.escalated, false, "no escalation timer: the handoff's policy takes it to the lead");
+        assert.equal(k.raises.size, 1);
+        assert.deepEqual(k.closes, []);
+
+        await k.save(referralTask('th1', 'h1', 'received'));
+        snap = await k.stateOf('h1');
+        s = snap.state as ReferralState;
+        assert.equal(s.stage, 'received');
+        assert.deepEqual(k.closes, [{ key, reason: 'stage-reached' }]);
+        assert.equal(s.handoffs?.[0]?.status, 'done');
+        await k.save(referralTask('th1', 'h1', 'accepted'));
+        assert.equal(k.closes.length, 1, 'closed once');
+        snap = await k.stateOf('h1');
+        assert.deepEqual(await k.engine.replay(snap.id), { ok: true, steps: snap.step });
+      });
+    });
+
+    it('a handoff refused (a site not configured) falls back to the Task proposal, so the work still reaches a person', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db, {}, { raiseRefused: true });
+        await k.save(serviceRequest('f1'));
+        await k.advance(2 * DAY);
+        const s = (await k.stateOf('f1')).state as ReferralState;
+        assert.equal(s.handoffs?.[0]?.status, 'failed');
+        const task = [...k.drafts.values()].find((d) => d.action === 'task.create');
+        assert.equal(task?.evidence.reasonCode, 'referral.overdue.received');
+        assert.deepEqual((task?.payload as Record<string, unknown>)['owner'], { reference: 'Practitioner/pcp-1' });
+      });
+    });
+
+    it('mirrors its handoff as a FHIR Task when the site says so, and keeps the Task in step as people move the handoff', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db, {}, { mirrorTasks: true });
+        await k.save(serviceRequest('m1'));
+        await k.advance(2 * DAY);
+        let snap = await k.stateOf('m1');
+        const key = `referral:${snap.id}:overdue-received:1`;
+        const handoffId = uuidOf(key);
+        const create = [...k.drafts.values()].find((d) => d.action === 'task.create');
+        assert.ok(create, 'a Task proposal mirrors the handoff');
+        const task = create.payload as Record<string, unknown>;
+        assert.deepEqual(task['identifier'], [{ system: HANDOFF_TASK_SYSTEM, value: handoffId }]);
+        assert.deepEqual(task['owner'], { reference: 'Practitioner/pcp-1' }, "the handoff's owner");
+        assert.deepEqual(task['businessStatus'], {
+          coding: [{ system: 'urn:steward:handoff-status', code: 'offered' }],
+        });
+        assert.deepEqual(task['focus'], { reference: 'ServiceRequest/m1' });
+
+        await k.engine.signal(snap.correlationKey, handoffMoved, {
+          handoffId,
+          key,
+          event: 'accepted',
+          status: 'accepted',
+          assignee: { id: 'u-1', name: 'Dana Example' },
+        });
+        await k.run();
+        const updates = () => [...k.drafts.values()].filter((d) => d.action === 'task.update');
+        assert.equal(updates().length, 1);
+        assert.deepEqual(updates()[0]?.target, {
+          resourceType: 'Task',
+          identifier: `${HANDOFF_TASK_SYSTEM}|${handoffId}`,
+        });
+        assert.deepEqual(updates()[0]?.changes, {
+          status: 'accepted',
+          businessStatus: { coding: [{ system: 'urn:steward:handoff-status', code: 'accepted' }] },
+          owner: { display: 'Dana Example' },
+        });
+
+        await k.save(referralTask('tm1', 'm1', 'received'));
+        assert.deepEqual(k.closes, [{ key, reason: 'stage-reached' }]);
+        assert.equal(updates().length, 2);
+        assert.deepEqual(updates()[1]?.changes, {
+          status: 'completed',
+          businessStatus: { coding: [{ system: 'urn:steward:handoff-status', code: 'done' }] },
+        });
+        snap = await k.stateOf('m1');
+        assert.deepEqual(await k.engine.replay(snap.id), { ok: true, steps: snap.step });
+      });
+    });
+
+    it('a filed referral letter is recorded as evidence and moves a sent referral to received', async () => {
+      await store(async (db) => {
+        const k = await referralKit(db);
+        await k.save(serviceRequest('l1'));
+        let snap = await k.stateOf('l1');
+        const letter = { documentId: '0b8d7c1e-2d0a-4c47-9a55-6f1c2b7e9a01', occurredAt: k.clock.now().toISOString() };
+        await k.engine.signal(snap.correlationKey, referralLetter, letter);
+        await k.engine.signal(snap.correlationKey, referralLetter, letter);
+        await k.run();
+        snap = await k.stateOf('l1');
+        const s = snap.state as ReferralState;
+        assert.equal(s.stage, 'received');
+        assert.equal(s.awaiting, 'accepted');
+        assert.deepEqual(s.letters, [letter.documentId], 'recorded once');
+        assert.deepEqual(
+          s.history.map((h) => [h.stage, h.eventId === null]),
+          [
+            ['sent', false],
+            ['received', true],
+          ],
+        );
+        assert.deepEqual(await k.engine.replay(snap.id), { ok: true, steps: snap.step });
+      });
+    });
+
     it('reports leakage: never scheduled, scheduled out of network, cancelled; a missed appointment goes back to accepted', async () => {
       await store(async (db) => {
         const k = await referralKit(db);
@@ -200,8 +349,8 @@ for (const target of storeTargets()) {
         assert.equal((never.state as ReferralState).leaked, 'never-scheduled');
         assert.equal(never.status, 'running', 'still tracked: it may be booked late');
         assert.ok(
-          [...k.drafts.values()].some((d) => d.evidence.reasonCode === 'referral.overdue.scheduled'),
-          'scheduling went overdue on the way',
+          [...k.raises.values()].some((r) => r.kind === 'referral.overdue' && r.ask.includes('not scheduled')),
+          'scheduling went overdue on the way: a handoff',
         );
 
         const f = await referralFigures(db, { site: 'north' });

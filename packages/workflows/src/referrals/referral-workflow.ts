@@ -6,6 +6,17 @@
  * still overdue `escalateDays` later, a more urgent Task proposal for the owner's lead. Leakage
  * (never scheduled, scheduled out of network, cancelled) is flagged in the state for reports.
  *
+ * Version 2 (issue 19): an overdue stage raises a `referral.overdue` handoff instead of the Task
+ * proposal: to the owner when the owner is a staff member at the site, else the site's owner pool,
+ * else the coordinators there (the host resolves it), due `escalateDays` business days on; escalation
+ * to the owner's lead is the handoff's escalation policy's (default for the kind: not done in two
+ * business days → the lead). Reaching the stage (or the referral ending) closes the handoff, done.
+ * With `mirrorTasks` (the site's setting at the start) each handoff is also proposed to the EHR as a
+ * FHIR Task carrying its owner and a businessStatus, updated (`task.update`, found by the Task's
+ * Steward identifier) as people accept, decline or finish it. A filed referral letter (the `letter`
+ * signal from intake) is recorded as evidence and moves a sent referral to received. Instances started
+ * on version 1 keep running version 1 (Task proposals, the escalation timer), registered beside it.
+ *
  * Stages only move forward, except that a cancelled or missed appointment takes a scheduled
  * referral back to `accepted` (to be booked again). Events may skip stages (a feed without Task
  * updates goes from sent to scheduled); the history then shows the stages actually seen.
@@ -19,8 +30,17 @@ import { cancelTimer, complete, setTimer, type EffectOutcome } from '../engine/i
 import type { Command, DecideContext, Json, WorkflowDefinition, WorkflowInput } from '../engine/index.js';
 import { draftProposal, type DraftedProposal, type DraftRequest } from '../effects/index.js';
 import {
+  closeHandoff,
+  handoffMoved,
+  raiseHandoff,
+  type HandoffMovedSignal,
+  type RaisedHandoff,
+  type RaiseRequest,
+} from '../handoffs/handoff-effects.js';
+import {
   referralSignalPayload,
   referralStart,
+  referralLetter,
   defaultNetworkRule,
   defaultReferralTiming,
   initialReferralState,
@@ -28,6 +48,7 @@ import {
   REFERRAL_WORKFLOW,
   referralStages,
   stageIndex,
+  type HandoffNote,
   type LeakReason,
   type NetworkRule,
   type ParticipantNote,
@@ -45,6 +66,12 @@ export interface ReferralWorkflowOptions {
   readonly network?: Partial<NetworkRule>;
 }
 
+/** The handoff kind an overdue referral stage raises; its default escalation policy is below. */
+export const referralOverdueKind = 'referral.overdue';
+/** The Task identifier system a mirrored handoff carries (its value: the handoff id). */
+export const HANDOFF_TASK_SYSTEM = 'urn:steward:handoff';
+const HANDOFF_STATUS = 'urn:steward:handoff-status';
+
 const DAY = 86_400_000;
 const TASK_CODES = 'urn:steward:referral-task';
 const OVERDUE_PRIORITY = 2;
@@ -58,15 +85,25 @@ const cancelledRequest = new Set(['revoked', 'entered-in-error']);
 /** DiagnosticReport statuses (HL7 ORU OBR-25 mapped) that mean a result is back. */
 const reportedResult = new Set(['final', 'amended', 'corrected', 'appended']);
 
+/** The current definition (version 2: overdue stages raise handoffs). */
 export function referralWorkflowWith(options: ReferralWorkflowOptions = {}): WorkflowDefinition<ReferralState> {
+  return definition(2, options);
+}
+
+/** Version 1 (overdue stages draft Task proposals): kept registered so instances started on it replay and run on. */
+export function referralWorkflowV1With(options: ReferralWorkflowOptions = {}): WorkflowDefinition<ReferralState> {
+  return definition(1, options);
+}
+
+function definition(version: 1 | 2, options: ReferralWorkflowOptions): WorkflowDefinition<ReferralState> {
   const timing: ReferralTiming = { ...defaultReferralTiming, ...options.timing };
   const network: NetworkRule = { ...defaultNetworkRule, ...options.network };
   return {
     type: REFERRAL_WORKFLOW,
-    version: 1,
+    version,
     initialState: initialReferralState,
     decide(state, input, ctx) {
-      const run = new Step(clone(state), timing, network, ctx);
+      const run = new Step(clone(state), timing, network, ctx, version === 2);
       run.apply(input);
       return { state: run.s, commands: run.commands };
     },
@@ -75,6 +112,22 @@ export function referralWorkflowWith(options: ReferralWorkflowOptions = {}): Wor
 
 /** The default definition (default timing, network = the clinic's own EHR directory). */
 export const referralWorkflow: WorkflowDefinition<ReferralState> = referralWorkflowWith();
+export const referralWorkflowV1: WorkflowDefinition<ReferralState> = referralWorkflowV1With();
+
+/**
+ * The escalation policies referral handoffs get where a site has set none: an overdue stage's handoff
+ * not done `escalateDays` (2) business days after it was raised goes to the owner's lead, as version 1's
+ * escalated Task did. A site replaces it with `PUT /handoff-policies/<site>/referral.overdue`.
+ */
+export const referralHandoffPolicies = {
+  [referralOverdueKind]: [
+    {
+      condition: 'not-done',
+      delay: { amount: defaultReferralTiming.escalateDays, unit: 'days', business: true },
+      target: { kind: 'lead' },
+    },
+  ],
+} as const;
 
 function clone(s: ReferralState): ReferralState {
   return JSON.parse(JSON.stringify(s)) as ReferralState;
@@ -97,6 +150,7 @@ class Step {
     private readonly timing: ReferralTiming,
     private readonly network: NetworkRule,
     private readonly ctx: DecideContext,
+    private readonly v2: boolean,
   ) {}
 
   apply(input: WorkflowInput): void {
@@ -106,6 +160,12 @@ class Step {
         this.start(referralStart.payload.parse(input.payload, 'referral start'));
         return;
       case 'signal': {
+        if (this.v2) {
+          const moved = handoffMoved.read(input);
+          if (moved !== undefined) return this.handoffMoved(moved);
+          const letter = referralLetter.read(input);
+          if (letter !== undefined) return this.letter(letter);
+        }
         const p = referralSignalPayload.parse(input.payload, 'referral signal');
         if (this.s.eventIds.includes(p.eventId)) return;
         this.s.eventIds.push(p.eventId);
@@ -118,6 +178,8 @@ class Step {
       case 'effect': {
         const outcome = draftProposal.outcome(input);
         if (outcome !== undefined) this.effectResult(outcome);
+        const raised = this.v2 ? raiseHandoff.outcome(input) : undefined;
+        if (raised !== undefined) this.raised(raised);
         return;
       }
     }
@@ -137,6 +199,11 @@ class Step {
     s.performerInNetwork = inNetwork(this.network, p.performers);
     s.recognisedBy = p.recognisedBy ?? null;
     s.calendar = p.calendar ?? null;
+    if (this.v2) {
+      s.handoffs = [];
+      s.mirrorTasks = p.mirrorTasks ?? false;
+      s.letters = [];
+    }
     s.eventIds.push(p.eventId);
     this.enter('sent', p.occurredAt, p.eventId);
     this.commands.push(setTimer('leak', { at: addDays(p.occurredAt, this.timing.leakDays) }));
@@ -325,6 +392,143 @@ class Step {
   private clearAwaited(): void {
     const a = this.s.awaiting;
     if (a !== null) this.commands.push(cancelTimer(`due:${a}`), cancelTimer(`escalate:${a}`));
+    if (a !== null) this.closeHandoffs(a);
+  }
+
+  /**
+   * The stage a handoff chased was reached, or the referral ended: its open handoffs are closed, done
+   * (the close waits, retried, for a raise that has not run yet), and their Task mirrors completed.
+   */
+  private closeHandoffs(stage: ReferralStage): void {
+    const reason = this.s.endedAt !== null || this.ending() ? 'referral-ended' : 'stage-reached';
+    for (const h of this.s.handoffs ?? []) {
+      if (h.stage !== stage || h.status === 'done' || h.status === 'failed') continue;
+      h.status = 'done';
+      this.commands.push(closeHandoff.request({ key: h.key, reason }, `close:${h.key}`));
+      if (h.task && h.handoffId !== null) this.updateMirror(h, 'done', null);
+    }
+  }
+
+  /** Whether this step is ending the referral (finish sets `ending` before it clears the stage). */
+  private ending(): boolean {
+    return this.s.ending !== undefined && this.s.ending !== null;
+  }
+
+  /** Version 2's overdue stage: a handoff to the owner (resolved by the host), reference-level. */
+  private raiseOverdue(stage: ReferralStage): void {
+    const s = this.s;
+    const notes = (s.handoffs ??= []);
+    const key = `referral:${this.ctx.workflowId}:overdue-${stage}:${notes.length + 1}`;
+    notes.push({ key, stage, handoffId: null, to: null, owner: false, status: 'raising', task: false });
+    const request: RaiseRequest = {
+      site: s.site ?? '',
+      kind: referralOverdueKind,
+      subject: { kind: 'referral', id: this.ctx.workflowId },
+      owner: {
+        connectionId: s.connectionId,
+        ref: s.owner,
+        identifier: s.requester?.identifier ?? null,
+      },
+      fallbackRole: 'coordinator',
+      // Reference-level (stored unsealed until raised): the stage and what to do, no patient or clinical text.
+      ask: `Referral overdue: not ${stage} by its due date. Chase it (the receiving practice, the patient or the order) or close it.`,
+      due: { at: addWorkDays(s.calendar, this.ctx.now.toISOString(), this.timing.escalateDays) },
+      ...(s.patientEventId !== null ? { patientEventId: s.patientEventId } : {}),
+      key,
+      notify: { type: REFERRAL_WORKFLOW, key: this.ctx.correlationKey },
+    };
+    this.commands.push(raiseHandoff.request(request, `handoff:${key}`));
+  }
+
+  private raised(outcome: EffectOutcome<RaisedHandoff>): void {
+    const note = (this.s.handoffs ?? []).find((h) => `handoff:${h.key}` === outcome.tag);
+    if (note === undefined) return;
+    if (!outcome.ok) {
+      // Not raised (no such site, nobody to give it to): the version 1 Task proposal, so it still reaches a person.
+      if (note.status === 'raising') {
+        note.status = 'failed';
+        this.draftOverdue(note.stage, false);
+      }
+      return;
+    }
+    note.handoffId = outcome.value.handoffId;
+    note.to = outcome.value.to ?? null;
+    note.owner = outcome.value.owner ?? false;
+    if (note.status === 'raising') note.status = 'offered';
+    // Closed before it was raised (the stage was reached meanwhile): no Task for work already done.
+    if (this.s.mirrorTasks === true && note.status !== 'done') this.draftMirror(note);
+  }
+
+  private handoffMoved(m: HandoffMovedSignal): void {
+    const note = (this.s.handoffs ?? []).find((h) => h.handoffId === m.handoffId);
+    if (note === undefined || note.status === 'done') return;
+    note.status = m.event;
+    if (note.task) this.updateMirror(note, m.event, m.assignee);
+  }
+
+  /** A filed referral letter: kept as evidence; a referral still waiting to be received is received. */
+  private letter(l: { documentId: string; occurredAt: string }): void {
+    const s = this.s;
+    const id = `letter:${l.documentId}`;
+    if (s.eventIds.includes(id)) return;
+    s.eventIds.push(id);
+    (s.letters ??= []).push(l.documentId);
+    if (s.stage === 'sent') this.enter('received', l.occurredAt, null);
+  }
+
+  /** The handoff proposed to the EHR as a FHIR Task: its owner (or the pool or role), its businessStatus. */
+  private draftMirror(note: HandoffNote): void {
+    const s = this.s;
+    if (note.handoffId === null || note.task) return;
+    note.task = true;
+    const task: Record<string, Json> = {
+      resourceType: 'Task',
+      status: 'requested',
+      intent: 'order',
+      priority: 'routine',
+      identifier: [{ system: HANDOFF_TASK_SYSTEM, value: note.handoffId }],
+      code: {
+        coding: [{ system: TASK_CODES, code: `overdue-${note.stage}`, display: `Referral overdue: ${note.stage}` }],
+      },
+      businessStatus: {
+        coding: [{ system: HANDOFF_STATUS, code: note.status === 'raising' ? 'offered' : note.status }],
+      },
+      ...(s.serviceRequest !== null ? { focus: { reference: s.serviceRequest } } : {}),
+      for: { reference: 'Patient/{{patient}}' },
+      ...(note.owner && s.owner !== null
+        ? { owner: { reference: s.owner } }
+        : note.to !== null
+          ? { performerType: [{ coding: [{ system: HANDOFF_TASK_SYSTEM, code: `${note.to.kind}:${note.to.ref}` }] }] }
+          : {}),
+    };
+    this.propose(`mirror:${note.key}`, note.stage, {
+      ...this.base(note.stage, `referral.overdue.${note.stage}`),
+      action: 'task.create',
+      target: { resourceType: 'Task' },
+      payload: task,
+      priority: OVERDUE_PRIORITY,
+    });
+  }
+
+  /** The mirror Task brought in step with the handoff (found by its Steward identifier). */
+  private updateMirror(
+    note: HandoffNote,
+    event: 'accepted' | 'declined' | 'done',
+    assignee: { id: string; name: string } | null,
+  ): void {
+    if (note.handoffId === null) return;
+    const n = this.s.proposals.filter((p) => p.tag.startsWith(`mirror-update:${note.key}`)).length + 1;
+    this.propose(`mirror-update:${note.key}:${n}`, note.stage, {
+      ...this.base(note.stage, `referral.handoff.${event}`),
+      action: 'task.update',
+      target: { resourceType: 'Task', identifier: `${HANDOFF_TASK_SYSTEM}|${note.handoffId}` },
+      changes: {
+        status: event === 'done' ? 'completed' : event === 'accepted' ? 'accepted' : 'requested',
+        businessStatus: { coding: [{ system: HANDOFF_STATUS, code: event }] },
+        ...(assignee !== null && event === 'accepted' ? { owner: { display: assignee.name } } : {}),
+      },
+      priority: OVERDUE_PRIORITY,
+    });
   }
 
   private timer(name: string): void {
@@ -346,6 +550,12 @@ class Step {
     if (stage === null || awaited !== stage) return; // a stale timer for a stage already reached
     if (kind === 'due') {
       s.overdue = stage;
+      if (this.v2) {
+        // The handoff's escalation policy takes it to the owner's lead: no escalation timer here.
+        this.raiseOverdue(stage);
+        if (practiceStages.includes(stage)) this.draftPracticeMessage(stage);
+        return;
+      }
       this.draftOverdue(stage, false);
       if (practiceStages.includes(stage)) this.draftPracticeMessage(stage);
       const dueAt = s.due[stage] ?? now;

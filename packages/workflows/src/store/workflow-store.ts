@@ -5,6 +5,7 @@
  */
 import type { EhrEvent, PatientRef } from '@steward/core';
 import type { Database } from '@steward/store';
+import { eventPatients } from '@steward/governance';
 import { WorkflowEngine, type WorkflowEngineOptions } from '../engine/index.js';
 import { EventRouter, survivingPatient, type EventRouterOptions } from '../routing/index.js';
 
@@ -19,6 +20,8 @@ export interface WorkflowStore {
     patient: PatientRef,
     readEvent: (eventId: string) => Promise<EhrEvent | undefined>,
   ): Promise<PatientRef>;
+  /** The Steward patient a journal event was filed with (ids only; undefined when none). */
+  eventPatient(eventId: string): Promise<string | undefined>;
 }
 
 export function workflowStore(db: Database): WorkflowStore {
@@ -26,5 +29,6 @@ export function workflowStore(db: Database): WorkflowStore {
     engine: (options) => new WorkflowEngine({ ...options, db }),
     router: (options) => new EventRouter({ ...options, db }),
     survivingPatient: (connectionId, patient, readEvent) => survivingPatient(db, connectionId, patient, readEvent),
+    eventPatient: async (eventId) => (await eventPatients(db, [eventId])).get(eventId),
   };
 }

@@ -13,6 +13,7 @@ import { proposalState, referralTitle, serviceName } from '../../ui/work-queue.j
 import { leakLabels, stageLabels, type ReferralDetail } from './referral-types.js';
 import { describeStep, endingLabel } from './referral-history.js';
 import { Participant } from './referral-card.js';
+import { SubjectHandoffs } from '../work/subject-handoffs.js';
 
 const changeLabels = { entered: 'Entered', back: 'Back to', ended: 'Ended (cancelled) in' } as const;
 
@@ -137,6 +138,8 @@ export function ReferralDetailView(props: { readonly workflowId: string }): Reac
           </>
         )}
       </dl>
+
+      <SubjectHandoffs subject={{ kind: 'referral', id: props.workflowId }} version={d.history.length} />
 
       <h3>Stage transitions</h3>
       <ol className="stage-transitions">

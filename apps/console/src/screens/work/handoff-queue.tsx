@@ -13,6 +13,7 @@ import { useSession } from '../../session/session.js';
 import { Dialog } from '../../ui/dialog.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useShortcuts } from '../../ui/shortcuts.js';
+import { HandoffHistory } from './handoff-history.js';
 import {
   askDetail,
   dueWords,
@@ -152,6 +153,7 @@ export function HandoffQueue(props: {
                   <strong>{kindLabel(h.kind)}</strong>
                   <div>{askDetail(h)}</div>
                   <a href={href(...subject.parts)}>{subject.label}</a>
+                  <HandoffHistory id={h.id} version={h.version} />
                 </td>
                 <td>{personLabel(h.from, me.id)}</td>
                 <td>{personLabel(h.to, me.id)}</td>

@@ -16,6 +16,9 @@ const kindWords: Readonly<Record<string, string>> = {
   'intake.incomplete': 'Chase what a document is missing',
   'intake.follow-up': 'Follow up a document',
   'referral.next-step': 'Next step on a referral',
+  'referral.overdue': 'Chase an overdue referral',
+  'followup.no-show': 'Call about a missed recheck',
+  'followup.not-booked': 'Book a recheck',
 };
 
 export function kindLabel(kind: string): string {
@@ -75,6 +78,8 @@ export function subjectLink(subject: Handoff['subject']): { readonly label: stri
       return { label: "Open the patient's page", parts: ['patients', subject.id] };
     case 'proposal':
       return { label: 'Open the proposal to review', parts: ['review', subject.id] };
+    case 'followup':
+      return { label: 'Open the follow-up', parts: ['followups', subject.id] };
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module The handoffs about one subject (`GET /handoffs?kind=&id=`), as a panel on its page (the
  * intake viewer shows a document's): what is asked, its status and holder in words, when it is
- * due — so the desk sees who has it. Working them is on "My work" (`#/work`).
+ * due, and its history when opened — so the desk sees who has it (the referral detail shows a referral's). Working them is on "My work" (`#/work`).
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { answer, describeError } from '../../api/client.js';
@@ -9,6 +9,7 @@ import type { Handoff } from '../../api/types.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { formatDateTime } from '../../ui/format.js';
+import { HandoffHistory } from './handoff-history.js';
 import { askDetail, dueWords, isOpen, kindLabel, sortHandoffs, statusWords } from './handoff-words.js';
 
 export function SubjectHandoffs(props: {
@@ -64,6 +65,7 @@ export function SubjectHandoffs(props: {
                 </>
               )}
               <div className="muted">{askDetail(h)}</div>
+              <HandoffHistory id={h.id} version={h.version} />
             </li>
           ))}
         </ul>

@@ -14,7 +14,7 @@ const Kind = Type.String({
   pattern: '^[a-z][a-z0-9-]{0,30}(\\.[a-z][a-z0-9-]{0,30}){0,3}$',
   description: 'dotted lowercase words, e.g. intake.incomplete, referral.next-step',
 });
-const SubjectKind = Type.Enum(['patient', 'referral', 'document', 'proposal']);
+const SubjectKind = Type.Enum(['patient', 'referral', 'document', 'proposal', 'followup']);
 const Subject = Strict({
   kind: SubjectKind,
   id: Type.String({ pattern: '^[A-Za-z0-9._:/-]{1,128}$', description: 'a reference, never free text' }),

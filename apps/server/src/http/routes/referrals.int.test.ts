@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowTargets } from '@steward/store/testing';
 import {
-  referralWorkflow,
+  referralWorkflowV1,
   WorkflowEngine,
   WorkflowWorker,
   type ReferralFigures,
@@ -69,7 +69,8 @@ for (const target of flowTargets()) {
       engine = new WorkflowEngine({
         db: t.db,
         clock: t.clock,
-        definitions: [referralWorkflow],
+        // Version 1 (Task proposals for overdue stages): the API reads what those referrals drafted.
+        definitions: [referralWorkflowV1],
         effects: { 'proposal.draft': (r) => Promise.resolve({ proposalId: r.key, status: 'pending_review' }) },
       });
       worker = new WorkflowWorker(engine, { id: 'test' });
