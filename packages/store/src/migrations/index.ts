@@ -43,6 +43,7 @@ import { sql as automationScreenshotType } from './053-automation-screenshot-typ
 import { sql as proposalWriteClaim } from './054-proposal-write-claim.js';
 import { sql as handoffs } from './055-handoffs.js';
 import { sql as onCallRotas } from './056-on-call-rotas.js';
+import { sql as intakeReferralLinks } from './064-intake-referral-links.js';
 
 export interface Migration {
   readonly version: number;
@@ -95,4 +96,5 @@ export const migrations: readonly Migration[] = [
   { version: 54, name: 'proposal-write-claim', sql: proposalWriteClaim },
   { version: 55, name: 'handoffs', sql: handoffs },
   { version: 56, name: 'on-call-rotas', sql: onCallRotas },
+  { version: 64, name: 'intake-referral-links', sql: intakeReferralLinks },
 ];
