@@ -7940,7 +7940,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8033,7 +8040,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8159,11 +8173,20 @@ export type paths = {
                 proposalId: string | null;
                 /** Format: date-time */
                 receivedAt: string;
+                referralId: string | null;
+                referralReason: string | null;
                 site: string;
                 /** @enum {unknown} */
                 source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
                 type:
                   | (
                       | 'referral-letter'
@@ -8285,6 +8308,7 @@ export type paths = {
                 documentDate?: string;
                 fromName?: string;
                 fromNpi?: string;
+                fromOrganization?: string;
                 memberId?: string;
                 mrn?: string;
                 patientFamily?: string;
@@ -8317,11 +8341,39 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              /** @description a referral the document answers (or may answer), in words */
+              referral?: {
+                destination: string | null;
+                ended: boolean;
+                id: string;
+                service: string | null;
+                stage: string;
+                /** @description referral to <practice> (<service>), <stage> */
+                words: string;
+              };
+              referralChoices?: {
+                destination: string | null;
+                ended: boolean;
+                id: string;
+                service: string | null;
+                stage: string;
+                /** @description referral to <practice> (<service>), <stage> */
+                words: string;
+              }[];
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               trail: {
                 at: string;
                 by: string;
@@ -8537,11 +8589,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -8600,6 +8661,145 @@ export type paths = {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/referral': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Links a consult note or result to the referral it answers, or says it answers none (null) (intake.work, audited); a document waiting for its referral then goes on to filing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the referral the document answers (one of its patient's at its site), or null: it answers none */
+            referral: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
+              site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -8704,11 +8904,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -8827,11 +9036,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -8966,11 +9184,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -9261,7 +9488,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -9433,7 +9667,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
