@@ -75,10 +75,14 @@ describe('intake words', () => {
       link: false,
     });
     assert.equal(actionsFor({ state: 'needs-match', outcomeDetail: null }).match, true);
-    assert.equal(actionsFor({ state: 'handed-off', outcomeDetail: 'the EHR journal is unavailable' }).resume, true);
+    assert.equal(
+      actionsFor({ state: 'handed-off', outcomeDetail: 'routing stopped (the EHR journal is unavailable)' }).resume,
+      true,
+    );
+    assert.equal(actionsFor({ state: 'handed-off', outcomeDetail: 'incomplete: signature' }).resume, false);
     for (const state of ['filed', 'rejected', 'proposed-for-filing'])
       assert.deepEqual(
-        Object.values(actionsFor({ state, outcomeDetail: 'x' })),
+        Object.values(actionsFor({ state, outcomeDetail: 'routing stopped (x)' })),
         [false, false, false, false, false],
         state,
       );

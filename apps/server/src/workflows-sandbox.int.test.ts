@@ -164,7 +164,7 @@ for (const target of flowTargets()) {
       assert.equal(item.requester.status, 'resolved');
       assert.ok(item.requester.name !== null && item.requester.name.length > 0);
     });
-    it("closes a referral's loop from a faxed consult note; an incomplete one goes to the coordinators", async () => {
+    it("closes a referral's loop from a faxed consult note; an incomplete one goes to whoever works referrals", async () => {
       // A patient of their own (the tests above refer the first one), referred to a named practice.
       const patient = ((await ehr('GET', 'Patient?_count=3')) as Bundle<Patient>).entry![2]!.resource!;
       // Synthea's MRNs are UUIDs, which the index takes for its own ids: the fax is matched by name and birth date.
@@ -289,18 +289,18 @@ for (const target of flowTargets()) {
         ['service-request.status', 'pending_review', 'completed', 'Close the referral: consult note received'],
       );
 
-      // The incomplete one: linked to the same referral, handed to whoever works referrals (no
-      // `referrals` pool at this site: the coordinators), naming what is missing and whom to ask.
+      // The incomplete one: linked to the same referral, handed to whoever works referrals (the
+      // site's `referrals` pool: the demo's coordinator), naming what is missing and whom to ask.
       const partId = await receive('no signature page');
       const part = await get<Detail>(`/intake/documents/${partId}`);
       assert.deepEqual([part.state, part.referral?.id], ['handed-off', workflowId]);
       const handoff = await get<{ kind: string; to: { kind: string; id: string }; ask: string }>(
         `/handoffs/${part.handoffIds[0]!}`,
       );
-      assert.deepEqual([handoff.kind, handoff.to.kind, handoff.to.id], ['intake.incomplete', 'role', 'coordinator']);
+      assert.deepEqual([handoff.kind, handoff.to.kind, handoff.to.id], ['intake.incomplete', 'pool', 'referrals']);
       assert.equal(
         handoff.ask,
-        'Incomplete consult note for the referral to Brookfield Heart Clinic (Cardiology consult), accepted: missing page 2 of 2, signature. Request it from Dr. Ines Valve, Brookfield Heart Clinic.',
+        'Incomplete consult note for the referral to Brookfield Heart Clinic (Cardiology consult): missing page 2 of 2, signature. Request it from Dr. Ines Valve, Brookfield Heart Clinic.',
       );
 
       // A person approves the filing: the EHR's DocumentReference names the request, so the referral is reported…

@@ -51,6 +51,7 @@ export {
   chooseReferral,
   completionDraft,
   referralReasons,
+  referralReasonWords,
   referralWords,
 } from './filing/referral-links.js';
 export type { ReferralCandidate, ReferralLinks, ReferralReason } from './filing/referral-links.js';

@@ -97,13 +97,26 @@ export function chooseReferral(
     : { reason: 'several-open-referrals' };
 }
 
-/** A referral in a person's words: "referral to Lakeside Cardiology (Cardiology consult), attended". */
-export function referralWords(c: ReferralCandidate): string {
+/**
+ * A referral in a person's words: "referral to Lakeside Cardiology (Cardiology consult), attended"
+ * (without the stage when `stage` is false: a handoff's ask outlives the stage it was raised in).
+ */
+export function referralWords(c: ReferralCandidate, stage = true): string {
   const to = c.destination?.organization ?? c.destination?.name ?? c.destination?.service ?? null;
   const what = c.service ?? c.destination?.service ?? null;
   const target = to !== null ? `${to}${what !== null && what !== to ? ` (${what})` : ''}` : (what ?? 'a specialist');
-  return `referral to ${target}, ${c.stage}`;
+  return `referral to ${target}${stage ? `, ${c.stage}` : ''}`;
 }
+
+/** Why a document was linked to a referral or not, in words (its trail's note). */
+export const referralReasonWords: Readonly<Record<ReferralReason, string>> = {
+  'only-open-referral': "the patient's only referral waiting for a report",
+  'sender-named-destination': 'the sender on the page is the practice the referral went to',
+  'several-open-referrals': 'the patient has several referrals waiting for a report: a person chooses',
+  'no-open-referral': 'the patient has no referral waiting for a report',
+  person: 'chosen by a person',
+  'not-for-a-referral': 'a person said it answers no referral',
+};
 
 /**
  * The proposal that completes the referral's request: `service-request.status` → `completed` on the

@@ -18,6 +18,7 @@ import {
   answeringTypes,
   chooseReferral,
   completionDraft,
+  referralReasonWords,
   referralWords,
   type ReferralCandidate,
 } from '../filing/referral-links.js';
@@ -134,7 +135,10 @@ export class IntakePipeline {
             referral_reason: choice.reason,
             referral_set_by: choice.referral !== undefined ? 'index' : null,
           },
-          { state: choice.referral !== undefined ? 'referral-linked' : 'no-referral', note: choice.reason },
+          {
+            state: choice.referral !== undefined ? 'referral-linked' : 'no-referral',
+            note: referralReasonWords[choice.reason],
+          },
         );
       }
       await this.#stop(ctx, row, 'needs-referral', 'intake.link-referral', policy, {
@@ -156,7 +160,7 @@ export class IntakePipeline {
         .join(', ');
       const referral = row.referral_id !== null ? await referrals?.byId(ctx, row.site, row.referral_id) : undefined;
       await this.#stop(ctx, row, 'handed-off', 'intake.incomplete', policy, {
-        ask: `Incomplete ${documentCodes[row.doc_type].label.toLowerCase()}${referral !== undefined ? ` for the ${referralWords(referral)}` : ''}: missing ${row.missing.join(', ')}. Request it from ${sender === '' ? (fields.fromOrganization ?? 'the sender (not read on the page: see the fax header)') : sender}.`,
+        ask: `Incomplete ${documentCodes[row.doc_type].label.toLowerCase()}${referral !== undefined ? ` for the ${referralWords(referral, false)}` : ''}: missing ${row.missing.join(', ')}. Request it from ${sender === '' ? (fields.fromOrganization ?? 'the sender (not read on the page: see the fax header)') : sender}.`,
         changes: { outcome_detail: `incomplete: ${row.missing.join(', ')}` },
         patientId: row.patient_id,
         ...(referral !== undefined ? { to: referralWorker(referral) } : {}),

@@ -32,7 +32,7 @@ import {
 } from '../store/intake-rows.js';
 import { IntakePipeline } from './intake-pipeline.js';
 import { documentReferrals } from './referral-view.js';
-import { answeringTypes } from '../filing/referral-links.js';
+import { answeringTypes, referralReasonWords } from '../filing/referral-links.js';
 import type { CandidatePatient } from '../matching/patient-match.js';
 import type { IntakeDeps } from './intake-deps.js';
 import type {
@@ -438,7 +438,10 @@ export class IntakeService {
         referral_reason: referralId !== null ? 'person' : 'not-for-a-referral',
         referral_set_by: ctx.actor.id,
       },
-      { state: referralId !== null ? 'referral-linked' : 'no-referral', note: 'by person' },
+      {
+        state: referralId !== null ? 'referral-linked' : 'no-referral',
+        note: referralReasonWords[referralId !== null ? 'person' : 'not-for-a-referral'],
+      },
       referralId !== null ? 'referral-linked' : 'not-for-a-referral',
       row.patient_id,
     );

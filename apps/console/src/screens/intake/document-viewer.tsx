@@ -110,7 +110,7 @@ export function DocumentViewer(props: { readonly id: string }): ReactNode {
         </p>
       )}
       {doc.outcomeDetail !== null && (
-        <p className={doc.state === 'rejected' ? 'notice' : 'error'} role="status">
+        <p className={actionsFor(doc).resume ? 'error' : 'notice'} role="status">
           {outcomeWords(doc.outcomeDetail)}
         </p>
       )}
@@ -351,13 +351,13 @@ function ReadPanel(props: { readonly doc: IntakeDocument }): ReactNode {
 function ReferralPicker(props: {
   readonly doc: IntakeDocument;
   readonly busy: boolean;
-  readonly onPick: (referral: string | null, words: string) => void;
+  readonly onPick: (referral: string | null) => void;
 }): ReactNode {
   return (
     <p>
       Link to:{' '}
       {[...(props.doc.referralChoices ?? []), { id: null, words: 'no referral' }].map((c) => (
-        <button key={c.id} type="button" disabled={props.busy} onClick={() => props.onPick(c.id, c.words)}>
+        <button key={c.id} type="button" disabled={props.busy} onClick={() => props.onPick(c.id)}>
           {c.words}
         </button>
       ))}
@@ -469,11 +469,8 @@ function Actions(props: {
         <ReferralPicker
           doc={doc}
           busy={busy}
-          onPick={(referral, words) =>
-            void act(
-              () => api.http.POST('/intake/documents/{id}/referral', { ...path, body: { referral } }),
-              `Linked to ${referral === null ? 'no referral' : `the ${words}`}.`,
-            )
+          onPick={(referral) =>
+            void act(() => api.http.POST('/intake/documents/{id}/referral', { ...path, body: { referral } }), 'Linked.')
           }
         />
       )}

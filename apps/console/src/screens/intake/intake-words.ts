@@ -238,7 +238,8 @@ export function actionsFor(d: {
     // A patient already found (routing stopped after it) is not chosen again: "try again" takes it on.
     match: d.state === 'needs-match' && d.patient === undefined,
     reject: open,
-    resume: open && d.outcomeDetail !== null,
+    // Only routing that stopped on an error is tried again (an incomplete one waits for its sender).
+    resume: open && /^routing stopped/.test(d.outcomeDetail ?? ''),
     // Which referral it answers: while it waits for one, or handed off (incomplete) with none linked.
     link: (d.state === 'needs-referral' || d.state === 'handed-off') && !d.referralId && !!d.referralChoices?.length,
   };
