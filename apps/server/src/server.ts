@@ -164,8 +164,16 @@ export async function startServer(
       );
       // Maria's fax scenario: a waiting referral's consult note, and one missing its signature page
       // (with a playing clinic only: a clinic held still, as tests hold it, gets no faxes).
-      if (sandbox.workflowClock !== undefined)
-        stack.push(startDemoFaxes(kernel, logger, { site: sandbox.connection.site, dataDir: config.store.dataDir }));
+      const clinicClock = sandbox.workflowClock;
+      if (clinicClock !== undefined)
+        stack.push(
+          startDemoFaxes(kernel, logger, {
+            site: sandbox.connection.site,
+            dataDir: config.store.dataDir,
+            // Once the clinic's past is played (its clock within the hour of the real one).
+            ready: () => Date.now() - clinicClock.now().getTime() < 3_600_000,
+          }),
+        );
       // Writes through the sandbox web EHR's screens (examples/agent-screens-followup-task); skipped,
       // and said so, without Chromium. A failure here leaves the rest of the demo running.
       const screens = await ensureDemoScreens(kernel, sandbox.ehr, logger, { site: sandbox.connection.site }).catch(

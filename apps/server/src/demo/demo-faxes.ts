@@ -12,7 +12,7 @@
  * reach the workflows a little after start, so it looks every few seconds for a while, in the
  * background, and gives up quietly (said in the log) when no referral waits for a report.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestContext } from '@steward/core';
 import type { Logger } from '@steward/governance';
@@ -38,13 +38,21 @@ function nameOf(text: string | null | undefined): Name | undefined {
   return { given: words.length > 1 ? words.slice(0, -1).join(' ') : words[0]!, family: words.at(-1)! };
 }
 
-/** The first referral at the site waiting for its report, oldest first (the same one on every look). */
+/**
+ * The referral at the site the faxes answer: one waiting for its report, the furthest along first
+ * (attended, then scheduled, then accepted), then the oldest (the same one on every look).
+ */
 async function waitingReferral(kernel: Kernel, ctx: RequestContext, site: string): Promise<ReferralItem | undefined> {
   const { items } = await kernel.referrals.list(ctx, { site, limit: 200 });
   return items
     .filter((r) => r.status === 'running' && r.ending === null && awaitingReport.includes(r.stage))
     .filter((r) => r.serviceRequest !== null && r.connectionId !== null)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.workflowId.localeCompare(b.workflowId))[0];
+    .sort(
+      (a, b) =>
+        awaitingReport.indexOf(b.stage) - awaitingReport.indexOf(a.stage) ||
+        a.createdAt.localeCompare(b.createdAt) ||
+        a.workflowId.localeCompare(b.workflowId),
+    )[0];
 }
 
 /** Drops the two faxes for one waiting referral; undefined when none waits yet. */
@@ -109,18 +117,28 @@ export async function dropDemoFaxes(
 export function startDemoFaxes(
   kernel: Kernel,
   logger: Logger,
-  options: { readonly site: string; readonly dataDir: string; readonly everyMs?: number; readonly attempts?: number },
+  options: {
+    readonly site: string;
+    readonly dataDir: string;
+    /**
+     * Whether the clinic is ready for them: it has played its past up to now (a fax for a referral
+     * the replay is about to answer itself would be no scenario at all).
+     */
+    readonly ready?: () => boolean;
+    readonly everyMs?: number;
+    readonly attempts?: number;
+  },
 ): () => Promise<void> {
   const file = demoFaxesFile(options.dataDir);
   if (existsSync(file)) return () => Promise.resolve();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let left = options.attempts ?? 60;
+  let left = options.attempts ?? 120;
   const tick = async (): Promise<void> => {
     if (stopped) return;
     try {
-      const dropped = await dropDemoFaxes(kernel, options);
+      const dropped = options.ready?.() === false ? undefined : await dropDemoFaxes(kernel, options);
       if (dropped !== undefined) {
         mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
         writeFileSync(file, JSON.stringify({ ...dropped, at: kernel.clock.now().toISOString() }, null, 2) + '\n', {
@@ -139,20 +157,15 @@ export function startDemoFaxes(
       logger.info('demo faxes skipped: no referral of the demo clinic waits for its report');
       return;
     }
-    if (!stopped) timer = setTimeout(() => (running = tick()), options.everyMs ?? 5_000);
+    if (!stopped) timer = setTimeout(next, options.everyMs ?? 5_000);
   };
-  timer = setTimeout(() => (running = tick()), 0);
+  const next = (): void => {
+    running = tick();
+  };
+  timer = setTimeout(next, 0);
   return async () => {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
     await running;
   };
-}
-
-/** What was dropped before, if anything (for `steward demo-accounts` style reporting and tests). */
-export function readDemoFaxes(dataDir: string): { referral: string; documents: string[] } | undefined {
-  const file = demoFaxesFile(dataDir);
-  return existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { referral: string; documents: string[] })
-    : undefined;
 }
