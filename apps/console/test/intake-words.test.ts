@@ -72,11 +72,20 @@ describe('intake words', () => {
       match: false,
       reject: true,
       resume: false,
+      link: false,
     });
     assert.equal(actionsFor({ state: 'needs-match', outcomeDetail: null }).match, true);
-    assert.equal(actionsFor({ state: 'handed-off', outcomeDetail: 'the EHR journal is unavailable' }).resume, true);
+    assert.equal(
+      actionsFor({ state: 'handed-off', outcomeDetail: 'routing stopped (the EHR journal is unavailable)' }).resume,
+      true,
+    );
+    assert.equal(actionsFor({ state: 'handed-off', outcomeDetail: 'incomplete: signature' }).resume, false);
     for (const state of ['filed', 'rejected', 'proposed-for-filing'])
-      assert.deepEqual(Object.values(actionsFor({ state, outcomeDetail: 'x' })), [false, false, false, false], state);
+      assert.deepEqual(
+        Object.values(actionsFor({ state, outcomeDetail: 'routing stopped (x)' })),
+        [false, false, false, false, false],
+        state,
+      );
   });
 
   it('has a view for each state people ask about, incomplete across states', () => {
@@ -103,6 +112,14 @@ describe('intake words', () => {
       'Sorted: by person: referral letter',
     );
     assert.equal(trailLine({ state: 'received' }), 'Received');
+    assert.equal(
+      trailLine({ state: 'referral-linked', note: "the patient's only referral waiting for a report" }),
+      "Referral linked: the patient's only referral waiting for a report",
+    );
+    assert.equal(
+      actionsFor({ state: 'needs-referral', outcomeDetail: null, referralId: null, referralChoices: [{}] }).link,
+      true,
+    );
     assert.equal(uploadMediaType('', 'FAX_0012.TIF'), 'image/tiff');
     assert.equal(uploadMediaType('application/pdf', 'x'), 'application/pdf');
     assert.equal(uploadMediaType('text/plain', 'notes.txt'), undefined);
@@ -125,6 +142,7 @@ describe('intake outcome words', () => {
       match: false,
       reject: true,
       resume: true,
+      link: false,
     });
   });
 });

@@ -147,6 +147,7 @@ import type { GovernanceConfig, StoreConfig } from './config/index.js';
 import type { ExtensionParts, StewardExtension } from './extensions.js';
 import { OperationsReports } from './reports/index.js';
 import { screensChannel } from './screens-channel.js';
+import { intakeReferralLinks } from './intake-referrals.js';
 
 /**
  * The ungoverned directories below `accounts`, for the bootstrap path only: `steward init`'s first
@@ -736,9 +737,12 @@ export async function composeKernel(
       const ids = [...new Set(found.flatMap((e) => (typeof e.resource['id'] === 'string' ? [e.resource['id']] : [])))];
       return ids.length === 1 ? ids[0] : undefined;
     };
+    const referralService = new ReferralService({ db, policy, audit, directory });
     const intakeDeps = {
       encounterOf,
       ...{ db, cipher, policy, audit, clock },
+      // A consult note or result is linked to the referral it answers and filed against it.
+      referrals: intakeReferralLinks({ referrals: referralService, staff, ehr: ehr.reader }),
       // Read on this machine (tesseract, poppler, zbar, ImageMagick: nothing sent out); a program not
       // installed ends the file `unreadable`, naming the Debian package to install.
       reader: options.intake?.reader ?? new LocalDocumentReader(),
@@ -873,7 +877,7 @@ export async function composeKernel(
       directory,
       screenMaps,
       automationCredentials,
-      referrals: new ReferralService({ db, policy, audit, directory }),
+      referrals: referralService,
       followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
       operations: new OperationsReports({ db, policy, audit, clock, sites }),
       automationRuns,
@@ -1014,10 +1018,11 @@ function intakeHandoffsOver(
           ? await letters(ctx, request.site, request.subject.patientId, request.subject.id)
           : undefined;
       // A site whose intake pool has no one in it yet (no staff records set up) still has a front
-      // desk: the handoff goes to that role at the site rather than failing the document's routing.
+      // desk (a referral's document: coordinators): the handoff goes to that role at the site rather
+      // than failing the document's routing.
       const to =
         request.to.kind === 'pool' && (await staff.membersOf(request.to.id)).length === 0
-          ? ({ kind: 'role', role: 'front_desk' } as const)
+          ? ({ kind: 'role', role: request.to.orRole ?? 'front_desk' } as const)
           : request.to;
       const created = await handoffs.create(ctx, {
         site: request.site,

@@ -25,6 +25,7 @@ import { startDemoReplies } from './demo/demo-replies.js';
 import { startWorkflowRuntime, workflowCatalog, type WorkflowRuntime } from './workflows/index.js';
 import { startEventsRuntime } from './events-runtime.js';
 import { startIntakeFolders } from './intake-runtime.js';
+import { startDemoFaxes } from './demo/demo-faxes.js';
 
 export interface RunningServer {
   readonly kernel: Kernel;
@@ -166,6 +167,18 @@ export async function startServer(
         { console: `${url}/console/`, accountsFile: demo.file, created: demo.created },
         'console ready: sign in with a demo account (`steward demo-accounts` prints them with current codes)',
       );
+      // Maria's fax scenario: a waiting referral's consult note, and one missing its signature page
+      // (with a playing clinic only: a clinic held still, as tests hold it, gets no faxes).
+      const clinicClock = sandbox.workflowClock;
+      if (clinicClock !== undefined)
+        stack.push(
+          startDemoFaxes(kernel, logger, {
+            site: sandbox.connection.site,
+            dataDir: config.store.dataDir,
+            // Once the clinic's past is played (its clock within the hour of the real one).
+            ready: () => Date.now() - clinicClock.now().getTime() < 3_600_000,
+          }),
+        );
       // Writes through the sandbox web EHR's screens (examples/agent-screens-followup-task); skipped,
       // and said so, without Chromium. A failure here leaves the rest of the demo running.
       const screens = await ensureDemoScreens(kernel, sandbox.ehr, logger, { site: sandbox.connection.site }).catch(

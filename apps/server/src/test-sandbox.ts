@@ -9,6 +9,7 @@ import { fhirFetch } from '@steward/sandbox-ehr/testing';
 import type { TestDatabase } from '@steward/store/testing';
 import { loadConfig, type StewardConfig } from './config/index.js';
 import { startServer, type RunningServer } from './server.js';
+import type { KernelOptions } from './kernel.js';
 import { LogCapture } from './testing.js';
 
 /** A small seed (patients, practitioners, locations; no encounters) so the first sync is quick. */
@@ -35,7 +36,8 @@ export interface SandboxServerHarness {
   readonly config: StewardConfig;
   readonly logs: LogCapture;
   readonly masterKeys: MasterKeyProvider;
-  start(overrides?: Partial<StewardConfig>): Promise<RunningServer>;
+  /** `kernel` adds kernel options (an intake reader stand-in, say) to the harness's own. */
+  start(overrides?: Partial<StewardConfig>, kernel?: Pick<KernelOptions, 'intake'>): Promise<RunningServer>;
 }
 
 /** A server like `npm start`'s: the sandbox EHR in-process (ephemeral ports, clinic held still, two days of slots). */
@@ -59,8 +61,9 @@ export function sandboxServer(db: TestDatabase, seedDir: string, env: NodeJS.Pro
     config,
     logs,
     masterKeys,
-    start: (overrides = {}) =>
+    start: (overrides = {}, kernel = {}) =>
       startServer({ ...config, ...overrides }, logger, {
+        ...kernel,
         database: db,
         masterKeys,
         passwordHasher: new PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),

@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner } from '@medplum/fhirtypes';
+import type { ReadResult } from '@steward/intake';
+import { ScriptedReader, tinyPng } from '@steward/intake/testing';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listReferrals, type ReferralListItem } from '@steward/workflows';
 import { flowTargets, type TestDatabase } from '@steward/store/testing';
@@ -23,6 +25,7 @@ for (const target of flowTargets()) {
     let server: RunningServer;
     let token: string;
     let ehr: ReturnType<typeof ehrSide>;
+    const reader = new ScriptedReader();
     /** The referral as Steward sees it, once the EHR's change has flowed through. */
     const referralAt = (id: string, stage: string): Promise<ReferralListItem> =>
       until(`the referral to reach ${stage}`, async () => {
@@ -33,7 +36,7 @@ for (const target of flowTargets()) {
 
     before(async () => {
       db = await target.open();
-      server = await sandboxServer(db, seedDir).start();
+      server = await sandboxServer(db, seedDir).start({}, { intake: { reader } });
       token = await tokenFor(server.sandbox!.ehr, ['system/*.*']);
       ehr = ehrSide(server, token);
     });
@@ -160,6 +163,153 @@ for (const target of flowTargets()) {
       );
       assert.equal(item.requester.status, 'resolved');
       assert.ok(item.requester.name !== null && item.requester.name.length > 0);
+    });
+    it("closes a referral's loop from a faxed consult note; an incomplete one goes to whoever works referrals", async () => {
+      // A patient of their own (the tests above refer the first one), referred to a named practice.
+      const patient = ((await ehr('GET', 'Patient?_count=3')) as Bundle<Patient>).entry![2]!.resource!;
+      // Synthea's MRNs are UUIDs, which the index takes for its own ids: the fax is matched by name and birth date.
+      const name = { patientFamily: patient.name![0]!.family!, patientGiven: patient.name![0]!.given![0]! };
+      const pcp = ((await ehr('GET', 'Practitioner?_count=1')) as Bundle<Practitioner>).entry![0]!.resource!;
+      const practice = await ehr('POST', 'Organization', {
+        resourceType: 'Organization',
+        name: 'Brookfield Heart Clinic',
+      });
+      const heart = await ehr('POST', 'Practitioner', {
+        resourceType: 'Practitioner',
+        name: [{ prefix: ['Dr'], given: ['Ines'], family: 'Valve' }],
+      });
+      const role = await ehr('POST', 'PractitionerRole', {
+        resourceType: 'PractitionerRole',
+        practitioner: { reference: `Practitioner/${heart.id!}` },
+        organization: { reference: `Organization/${practice.id!}` },
+        specialty: [{ text: 'Cardiology' }],
+      });
+      const sr = await ehr('POST', 'ServiceRequest', {
+        resourceType: 'ServiceRequest',
+        status: 'active',
+        intent: 'order',
+        code: { text: 'Cardiology consult' },
+        subject: { reference: `Patient/${patient.id!}` },
+        requester: { reference: `Practitioner/${pcp.id!}` },
+        performer: [{ reference: `PractitionerRole/${role.id!}` }],
+        authoredOn: new Date().toISOString(),
+      });
+      await referralAt(sr.id!, 'sent');
+      const task = await ehr('POST', 'Task', {
+        resourceType: 'Task',
+        status: 'accepted',
+        intent: 'order',
+        focus: { reference: `ServiceRequest/${sr.id!}` },
+        for: { reference: `Patient/${patient.id!}` },
+      });
+      assert.ok(task.id);
+      const { workflowId } = await referralAt(sr.id!, 'accepted');
+
+      // Two faxes from the practice: a consult note, and one whose signature page did not come through.
+      const fax = (tag: string): Buffer => Buffer.from(`%PDF-1.4\n% ${tag}\n%%EOF\n`);
+      const read = (complete: boolean): ReadResult => ({
+        pages: [
+          {
+            ...{ index: 0, source: 'text-layer', textConfidence: 1, blank: false, coverSheet: false, barcodes: [] },
+            text: 'Cardiology Consultation\nBrookfield Heart Clinic',
+            image: tinyPng,
+          },
+        ],
+        documents: [
+          {
+            ...{ pages: [0], type: 'consult-note', bestType: 'consult-note', confidence: 0.99 },
+            fields: {
+              ...name,
+              birthDate: patient.birthDate!,
+              fromName: 'Dr. Ines Valve',
+              fromOrganization: 'Brookfield Heart Clinic',
+              signed: complete,
+            },
+            completeness: complete ? { complete, missing: [] } : { complete, missing: ['page 2 of 2', 'signature'] },
+          },
+        ],
+        modelVersion: 'test-1',
+      });
+      reader.script(fax('consult note'), read(true)).script(fax('no signature page'), read(false));
+      const intake = await server.kernel.intakeContext();
+      const receive = async (tag: string) =>
+        (
+          await server.kernel.intake.receive(intake, {
+            site: 'sandbox',
+            source: 'upload',
+            file: { bytes: fax(tag), mediaType: 'application/pdf' },
+          })
+        ).documents[0]!.id;
+      const coordinator = await principalWith(server.kernel, 'sandbox-coordinator-3', {
+        role: 'coordinator',
+        site: 'sandbox',
+      });
+      const get = async <T>(path: string): Promise<T> => {
+        const r = await fetch(`${server.url}${path}`, { headers: bearer(coordinator) });
+        assert.equal(r.status, 200, await r.clone().text());
+        return (await r.json()) as T;
+      };
+      const approve = async (id: string): Promise<void> => {
+        const { contentHash } = await get<{ contentHash: string }>(`/review/${id}`);
+        const r = await fetch(`${server.url}/review/${id}/approve`, {
+          method: 'POST',
+          headers: { ...bearer(coordinator), 'content-type': 'application/json' },
+          body: JSON.stringify({ contentHash }),
+        });
+        assert.equal(r.status, 200, await r.text());
+      };
+      type Detail = {
+        state: string;
+        proposalId: string;
+        handoffIds: string[];
+        referralReason: string;
+        referral?: { id: string; words: string };
+        trail: { note?: string }[];
+      };
+
+      const noteId = await receive('consult note');
+      const note = await get<Detail>(`/intake/documents/${noteId}`);
+      assert.equal(note.state, 'proposed-for-filing', JSON.stringify(note));
+      assert.equal(note.referralReason, 'only-open-referral');
+      assert.equal(note.referral?.id, workflowId);
+      assert.equal(note.referral?.words, 'referral to Brookfield Heart Clinic (Cardiology consult), accepted');
+      const filing = await get<{ payload: { context?: { related?: { reference: string }[] } } }>(
+        `/review/${note.proposalId}`,
+      );
+      assert.deepEqual(filing.payload.context?.related, [{ reference: `ServiceRequest/${sr.id!}` }]);
+      const completionId = /referral completion proposal (\S+)/.exec(note.trail.at(-1)?.note ?? '')?.[1];
+      assert.ok(completionId !== undefined, 'the completion is drafted beside the filing');
+      const completion = await get<{
+        status: string;
+        action: string;
+        payload: { status: string; note: { text: string }[] };
+      }>(`/review/${completionId}`);
+      assert.deepEqual(
+        [completion.action, completion.status, completion.payload.status, completion.payload.note.at(-1)?.text],
+        ['service-request.status', 'pending_review', 'completed', 'Close the referral: consult note received'],
+      );
+
+      // The incomplete one: linked to the same referral, handed to whoever works referrals (the
+      // site's `referrals` pool: the demo's coordinator), naming what is missing and whom to ask.
+      const partId = await receive('no signature page');
+      const part = await get<Detail>(`/intake/documents/${partId}`);
+      assert.deepEqual([part.state, part.referral?.id], ['handed-off', workflowId]);
+      const handoff = await get<{ kind: string; to: { kind: string; id: string }; ask: string }>(
+        `/handoffs/${part.handoffIds[0]!}`,
+      );
+      assert.deepEqual([handoff.kind, handoff.to.kind, handoff.to.id], ['intake.incomplete', 'pool', 'referrals']);
+      assert.equal(
+        handoff.ask,
+        'Incomplete consult note for the referral to Brookfield Heart Clinic (Cardiology consult): missing page 2 of 2, signature. Request it from Dr. Ines Valve, Brookfield Heart Clinic.',
+      );
+
+      // A person approves the filing: the EHR's DocumentReference names the request, so the referral is reported…
+      await approve(note.proposalId);
+      await referralAt(sr.id!, 'reported');
+      // …and the completion: the loop closes (never by policy alone).
+      await approve(completionId);
+      const closed = await referralAt(sr.id!, 'closed');
+      assert.equal(closed.ending?.how, 'report-and-completion');
     });
   });
 }

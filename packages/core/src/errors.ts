@@ -75,6 +75,7 @@ export const errorCodes = {
   INTAKE_TOOL_MISSING: { cause: 'user', retryable: false, status: 500, exit: 9 },
   INTAKE_TOOL_FAILED: { cause: 'operational', retryable: true, status: 503, exit: 8 },
   DOCUMENT_UNREADABLE: { cause: 'user', retryable: false, status: 422, exit: 2 },
+  INTAKE_REFERRAL_MISMATCH: { cause: 'user', retryable: false, status: 422, exit: 2 },
 } as const satisfies Record<string, { cause: ErrorCause; retryable: boolean; status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -45,6 +45,17 @@ export type { HandoffRequest, HandoffSink, HandoffTarget, IntakeHandoffKind } fr
 export { documentCodes, LOINC } from './filing/document-codes.js';
 export { filingDraft } from './filing/filing-proposal.js';
 export type { FilingDesk } from './filing/filing-proposal.js';
+export {
+  answeringTypes,
+  awaitingReport,
+  chooseReferral,
+  completionDraft,
+  referralReasons,
+  referralReasonWords,
+  referralWords,
+} from './filing/referral-links.js';
+export type { ReferralCandidate, ReferralLinks, ReferralReason } from './filing/referral-links.js';
+export type { DocumentReferral, DocumentReferrals } from './service/referral-view.js';
 export { LocalDocumentReader, loadClassifier, classifierModelUrl } from './reading/local-document-reader.js';
 export type { LocalDocumentReaderOptions, PageReading } from './reading/local-document-reader.js';
 export { DocumentClassifier } from './sorting/classifier.js';

@@ -8038,7 +8038,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8171,7 +8178,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8336,11 +8350,20 @@ export type paths = {
                 proposalId: string | null;
                 /** Format: date-time */
                 receivedAt: string;
+                referralId: string | null;
+                referralReason: string | null;
                 site: string;
                 /** @enum {unknown} */
                 source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
                 type:
                   | (
                       | 'referral-letter'
@@ -8464,6 +8487,7 @@ export type paths = {
                 documentDate?: string;
                 fromName?: string;
                 fromNpi?: string;
+                fromOrganization?: string;
                 memberId?: string;
                 mrn?: string;
                 patientFamily?: string;
@@ -8496,11 +8520,39 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              /** @description a referral the document answers (or may answer), in words */
+              referral?: {
+                destination: string | null;
+                ended: boolean;
+                id: string;
+                service: string | null;
+                stage: string;
+                /** @description referral to <practice> (<service>), <stage> */
+                words: string;
+              };
+              referralChoices?: {
+                destination: string | null;
+                ended: boolean;
+                id: string;
+                service: string | null;
+                stage: string;
+                /** @description referral to <practice> (<service>), <stage> */
+                words: string;
+              }[];
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               trail: {
                 at: string;
                 by: string;
@@ -8716,11 +8768,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -8779,6 +8840,145 @@ export type paths = {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/intake/documents/{id}/referral': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Links a consult note or result to the referral it answers, or says it answers none (null) (intake.work, audited); a document waiting for its referral then goes on to filing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the referral the document answers (one of its patient's at its site), or null: it answers none */
+            referral: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              details: {
+                message: string;
+                path?: string;
+              }[];
+              message: string;
+              requestId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {unknown} */
+              bestType:
+                | 'referral-letter'
+                | 'intake-form'
+                | 'insurance-card'
+                | 'result'
+                | 'consult-note'
+                | 'records-request'
+                | 'prior-authorization'
+                | 'consent'
+                | 'other';
+              complete: boolean;
+              confidence: number;
+              fileId: string;
+              handoffIds: string[];
+              id: string;
+              matchReason: string | null;
+              missing: string[];
+              outcomeDetail: string | null;
+              pageCount: number;
+              /** @description named where the reader may see names */
+              patient?: {
+                birthDate?: string;
+                id: string;
+                name?: string;
+              };
+              proposalId: string | null;
+              /** Format: date-time */
+              receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
+              site: string;
+              /** @enum {unknown} */
+              source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
+              /** @enum {unknown} */
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
+              type:
+                | (
+                    | 'referral-letter'
+                    | 'intake-form'
+                    | 'insurance-card'
+                    | 'result'
+                    | 'consult-note'
+                    | 'records-request'
+                    | 'prior-authorization'
+                    | 'consent'
+                    | 'other'
+                  )
+                | null;
+              typeSetBy: ('classifier' | 'person') | null;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -8883,11 +9083,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -9006,11 +9215,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -9145,11 +9363,20 @@ export type paths = {
               proposalId: string | null;
               /** Format: date-time */
               receivedAt: string;
+              referralId: string | null;
+              referralReason: string | null;
               site: string;
               /** @enum {unknown} */
               source?: 'folder' | 'hl7-mdm' | 'fhir' | 'upload' | 'webhook';
               /** @enum {unknown} */
-              state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+              state:
+                | 'needs-sorting'
+                | 'needs-match'
+                | 'needs-referral'
+                | 'proposed-for-filing'
+                | 'filed'
+                | 'handed-off'
+                | 'rejected';
               type:
                 | (
                     | 'referral-letter'
@@ -9441,7 +9668,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -9653,7 +9887,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */

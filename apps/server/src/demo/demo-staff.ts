@@ -89,7 +89,8 @@ export function readDemoAccounts(file: string): Map<string, DemoAccount> {
 
 /**
  * The sandbox site's staff records: names people see in queues and handoffs, the `intake` pool that
- * sorting, matching and incomplete-document handoffs go to (intake's default pool), and the front
+ * sorting, matching and incomplete-document handoffs go to (intake's default pool), the `referrals`
+ * pool a referral's incomplete consult note goes to, and the front
  * desk's lead, whom an unaccepted handoff escalates to.
  */
 const demoStaffRecords: readonly {
@@ -99,7 +100,13 @@ const demoStaffRecords: readonly {
   pools: string[];
   lead?: string;
 }[] = [
-  { username: 'demo.coordinator', displayName: 'Dana Whitfield', title: 'Referral coordinator', pools: ['intake'] },
+  {
+    username: 'demo.coordinator',
+    displayName: 'Dana Whitfield',
+    title: 'Referral coordinator',
+    // `referrals`: what a referral's incomplete consult note or result asks (intake's referral pool).
+    pools: ['intake', 'referrals'],
+  },
   {
     username: 'demo.frontdesk',
     displayName: 'Luis Ortega',

@@ -378,7 +378,8 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     switch (parsed.kind) {
       case 'steward-id': {
         const id = await liveIdOf(tx, parsed.id);
-        return id === undefined ? [] : [id];
+        // A UUID no Steward patient has may be an MRN or EHR id (Synthea's MRNs are UUIDs), as in `patientIdsFor`.
+        return id !== undefined ? [id] : findByValue(tx, bareValueKey(this.#cipher, term.trim()));
       }
       case 'identifier': {
         const key = identifierKeyOf(this.#cipher, parsed.identifier);

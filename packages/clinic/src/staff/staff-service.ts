@@ -227,6 +227,20 @@ export class StaffService {
     return rows[0]?.display_name;
   }
 
+  /**
+   * The staff member at a site who is one of these practitioners (directory entry ids or NPIs), when
+   * exactly one is: whom a referral's owner maps to. For workflows and handoffs.
+   */
+  async byPractitioner(site: string, practitioners: readonly string[]): Promise<StaffName | undefined> {
+    const values = practitioners.filter((v) => v !== '');
+    if (values.length === 0) return undefined;
+    const found = await this.#load('where s.practitioner = any($1::text[]) and s.sites @> $2::jsonb', [
+      values,
+      JSON.stringify([site]),
+    ]);
+    return found.length === 1 ? nameOnly(found[0] as StaffMember) : undefined;
+  }
+
   /** The staff who work at a site, by name. */
   async staffAt(site: string): Promise<readonly StaffName[]> {
     return (await this.#load('where s.sites @> $1::jsonb', [JSON.stringify([site])])).map(nameOnly);

@@ -1,7 +1,7 @@
 /**
  * @module The proposal that files a document in the EHR: a `document-reference.draft` whose payload
  * is a DocumentReference with the LOINC type of the document's type, the patient's chart, the
- * encounter when known, and the file as an inline attachment (with its SHA-1 per FHIR's
+ * encounter when known, the referral's request it answers (`context.related`), and the file as an inline attachment (with its SHA-1 per FHIR's
  * `Attachment.hash`). Drafted once per document (its draft key); approved by a person in the
  * review queue, or at once when the site's intake policy names the type and the classifier's
  * confidence reaches the policy's floor (`intake-policy:<site>:<version>` is then the approver).
@@ -26,7 +26,8 @@ export interface FilingDesk {
         readonly ehrId: string;
         readonly identifiers: readonly { system: string; value: string }[];
       };
-      readonly target: { readonly resourceType: string };
+      readonly target: { readonly resourceType: string; readonly id?: string };
+      readonly baseVersion?: string;
       readonly payload: Readonly<Record<string, unknown>>;
       readonly evidence: {
         readonly eventIds: readonly string[];
@@ -46,6 +47,8 @@ export interface FilingInput {
   readonly patientId: string;
   readonly chart: { connectionId: string; ehrId: string; identifiers: readonly { system: string; value: string }[] };
   readonly encounterId?: string;
+  /** The referral's request it answers (`ServiceRequest/<id>`): `context.related`, which the referral workflow follows. */
+  readonly related?: string;
   readonly documentDate?: string;
   readonly mediaType: string;
   readonly bytes: Uint8Array;
@@ -66,8 +69,15 @@ export function filingDraft(input: FilingInput) {
     subject: { reference: `Patient/${input.chart.ehrId}` },
     date: input.receivedAt.toISOString(),
     description,
-    ...(input.encounterId !== undefined
-      ? { context: { encounter: [{ reference: `Encounter/${input.encounterId}` }] } }
+    ...(input.encounterId !== undefined || input.related !== undefined
+      ? {
+          context: {
+            ...(input.encounterId !== undefined
+              ? { encounter: [{ reference: `Encounter/${input.encounterId}` }] }
+              : {}),
+            ...(input.related !== undefined ? { related: [{ reference: input.related }] } : {}),
+          },
+        }
       : {}),
     content: [
       {

@@ -13,6 +13,8 @@ export const intakeHandoffKinds = [
   'intake.match',
   /** The checklist found something missing: ask the sender for it. */
   'intake.incomplete',
+  /** A consult note or result whose referral intake could not choose (several await a report): link it. */
+  'intake.link-referral',
   /** A referral letter was filed: the referral's next step is someone's. */
   'referral.next-step',
   /** A filed result, records request or prior authorization: someone acts on it. */
@@ -21,7 +23,8 @@ export const intakeHandoffKinds = [
 export type IntakeHandoffKind = (typeof intakeHandoffKinds)[number];
 
 export type HandoffTarget =
-  | { readonly kind: 'pool'; readonly id: string }
+  /** A pool; `orRole` is who gets it at the site while the pool has no one in it (default the front desk). */
+  | { readonly kind: 'pool'; readonly id: string; readonly orRole?: string }
   | { readonly kind: 'role'; readonly role: string }
   | { readonly kind: 'person'; readonly id: string };
 

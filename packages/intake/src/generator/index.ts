@@ -11,3 +11,5 @@ export type { DegradeOptions } from './degrade.js';
 export { planText } from './layout.js';
 export type { DocumentTruth, FileTruth, PagePlan, Block } from './layout.js';
 export { Rng } from './random.js';
+export { consultNoteFax } from './referral-reply.js';
+export type { ConsultNoteFaxInput } from './referral-reply.js';

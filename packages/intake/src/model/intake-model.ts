@@ -62,6 +62,8 @@ export interface ReadFields {
   readonly documentDate?: string;
   readonly fromName?: string;
   readonly fromNpi?: string;
+  /** The sender's practice as written (a labelled "From:"/"Practice:" or the letterhead's name). */
+  readonly fromOrganization?: string;
   readonly toName?: string;
   /** The reason or subject line as written. */
   readonly subject?: string;

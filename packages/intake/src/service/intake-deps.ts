@@ -6,6 +6,7 @@ import type { Completeness, DocumentReader, DocumentType, ReadDocument } from '.
 import type { PatientCandidates } from '../matching/patient-match.js';
 import type { HandoffSink } from '../filing/handoff-sink.js';
 import type { FilingDesk } from '../filing/filing-proposal.js';
+import type { ReferralLinks } from '../filing/referral-links.js';
 
 /** A Steward patient's chart in the EHR at a site: what a filing proposal writes against. */
 export interface PatientChart {
@@ -51,6 +52,11 @@ export interface IntakeDeps {
    * side's `completeness/`. Without it the reader's verdict stands, noted on the trail.
    */
   readonly judge?: (type: DocumentType, document: ReadDocument) => Completeness;
+  /**
+   * The patient's referrals (the referral service) and their requests in the EHR: a consult note or
+   * result is linked to the referral it answers and filed against it. Without it, none is linked.
+   */
+  readonly referrals?: ReferralLinks;
   /** The egress registry's destinations: a webhook source names a registered one. */
   readonly egress?: { list(): Promise<readonly { name: string; enabled?: boolean }[]> };
 }

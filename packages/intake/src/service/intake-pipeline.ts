@@ -2,15 +2,26 @@
  * @module The way a document goes after it is read, as intake's own account: sorted (or a person
  * sorts it), matched to a patient (or a person matches it), complete (or a handoff asks the sender
  * for what is missing), then proposed for filing (auto-approved when the site's policy names the
- * type and the confidence reaches its floor) with a handoff to whoever acts on it. Each stop is a
- * state on the document and a handoff to a person: nothing ends silently.
+ * type and the confidence reaches its floor) with a handoff to whoever acts on it. A consult note or
+ * result is first linked to the referral it answers (`filing/referral-links.ts`): filed with the
+ * referral's request in `context.related`, with a second proposal completing the request, and, when
+ * incomplete, handed to whoever works referrals at the site. Each stop is a state on the document and
+ * a handoff to a person: nothing ends silently.
  */
 import { ConflictError, isStewardError, type Clock, type RequestContext } from '@steward/core';
 import type { DocumentType } from '../model/intake-model.js';
 import { matchPatient } from '../matching/patient-match.js';
 import { documentCodes } from '../filing/document-codes.js';
 import { filingDraft } from '../filing/filing-proposal.js';
-import type { HandoffRequest, IntakeHandoffKind } from '../filing/handoff-sink.js';
+import type { HandoffRequest, HandoffTarget, IntakeHandoffKind } from '../filing/handoff-sink.js';
+import {
+  answeringTypes,
+  chooseReferral,
+  completionDraft,
+  referralReasonWords,
+  referralWords,
+  type ReferralCandidate,
+} from '../filing/referral-links.js';
 import type { DocumentRow, IntakeRows, TrailStep } from '../store/intake-rows.js';
 import type { IntakeDeps, PatientChart } from './intake-deps.js';
 import type { IntakePolicy } from './intake-views.js';
@@ -112,15 +123,47 @@ export class IntakePipeline {
       });
       return false;
     }
+    const referrals = this.deps.referrals;
+    if (referrals !== undefined && answeringTypes.includes(row.doc_type) && row.referral_reason === null) {
+      const candidates = await referrals.ofPatient(ctx, row.site, row.patient_id);
+      const choice = chooseReferral(candidates, this.rows.openFields(row));
+      if (choice.reason !== 'several-open-referrals' || !row.complete) {
+        return this.#update(
+          row,
+          {
+            referral_id: choice.referral?.id ?? null,
+            referral_reason: choice.reason,
+            referral_set_by: choice.referral !== undefined ? 'index' : null,
+          },
+          {
+            state: choice.referral !== undefined ? 'referral-linked' : 'no-referral',
+            note: referralReasonWords[choice.reason],
+          },
+        );
+      }
+      await this.#stop(ctx, row, 'needs-referral', 'intake.link-referral', policy, {
+        ask: `Link a ${documentCodes[row.doc_type].label.toLowerCase()} to its referral: the patient has several referrals waiting for a report (or say it answers none).`,
+        changes: { referral_reason: choice.reason },
+        patientId: row.patient_id,
+      });
+      return false;
+    }
+    if (row.state === 'needs-referral' && row.referral_reason === 'several-open-referrals') return false;
     if (!row.complete) {
       const fields = this.rows.openFields(row);
-      const sender = [fields.fromName, fields.fromNpi !== undefined ? `NPI ${fields.fromNpi}` : undefined]
+      const sender = [
+        fields.fromName,
+        fields.fromName !== undefined ? fields.fromOrganization : undefined,
+        fields.fromNpi !== undefined ? `NPI ${fields.fromNpi}` : undefined,
+      ]
         .filter((v) => v !== undefined)
         .join(', ');
+      const referral = row.referral_id !== null ? await referrals?.byId(ctx, row.site, row.referral_id) : undefined;
       await this.#stop(ctx, row, 'handed-off', 'intake.incomplete', policy, {
-        ask: `Incomplete ${documentCodes[row.doc_type].label.toLowerCase()}: missing ${row.missing.join(', ')}. Request it from ${sender === '' ? 'the sender (not read on the page: see the fax header)' : sender}.`,
+        ask: `Incomplete ${documentCodes[row.doc_type].label.toLowerCase()}${referral !== undefined ? ` for the ${referralWords(referral, false)}` : ''}: missing ${row.missing.join(', ')}. Request it from ${sender === '' ? (fields.fromOrganization ?? 'the sender (not read on the page: see the fax header)') : sender}.`,
         changes: { outcome_detail: `incomplete: ${row.missing.join(', ')}` },
         patientId: row.patient_id,
+        ...(referral !== undefined ? { to: referralWorker(referral) } : {}),
       });
       return false;
     }
@@ -159,7 +202,15 @@ export class IntakePipeline {
       policy.autoFileTypes.includes(type) &&
       (row.type_set_by !== null && row.type_set_by !== 'classifier' ? true : row.confidence >= policy.confidenceFloor);
     const { encounterId, encounterNote } = await this.#encounter(ctx, chart, fields.documentDate);
+    const referral =
+      row.referral_id !== null ? await this.deps.referrals?.byId(ctx, row.site, row.referral_id) : undefined;
+    // Only a request on the chart's own connection is named (the DocumentReference is written there).
+    const request =
+      referral?.serviceRequest != null && referral.connectionId === chart.connectionId
+        ? referral.serviceRequest
+        : undefined;
     const draft = filingDraft({
+      ...(request !== undefined ? { related: request } : {}),
       documentId: row.id,
       site: row.site,
       type,
@@ -178,6 +229,27 @@ export class IntakePipeline {
       auto ? { approvedByPolicy: `intake-policy:${row.site}:${policy.version}` } : {},
     );
     const filed = proposal.status === 'approved';
+    // The loop closes when a person approves the request's completion: drafted for review, never
+    // approved by intake's own policy.
+    const current =
+      request !== undefined ? await this.deps.referrals?.currentRequest(ctx, chart.connectionId, request) : undefined;
+    const completion =
+      request !== undefined && current !== undefined && current.resource['status'] !== 'completed'
+        ? (
+            await this.deps.proposals.draftFiled(
+              ctx,
+              completionDraft({
+                documentId: row.id,
+                site: row.site,
+                type,
+                patientId,
+                chart,
+                serviceRequest: request,
+                current,
+              }),
+            )
+          ).proposal
+        : undefined;
     const kind = followUps[type];
     const handoff =
       kind === undefined
@@ -199,9 +271,12 @@ export class IntakePipeline {
         state: filed ? 'filed' : 'proposed-for-filing',
         proposal_id: proposal.id,
         handoff_ids: handoff !== undefined ? [...row.handoff_ids, handoff.id] : row.handoff_ids,
-        outcome_detail: filed ? `approved by intake policy v${policy.version}` : 'waiting for review',
+        outcome_detail: `${filed ? `approved by intake policy v${policy.version}` : 'waiting for review'}${completion !== undefined ? "; the referral's completion waits for review" : ''}`,
       },
-      { state: filed ? 'filed' : 'proposed-for-filing', note: `proposal ${proposal.id}${encounterNote}` },
+      {
+        state: filed ? 'filed' : 'proposed-for-filing',
+        note: `proposal ${proposal.id}${encounterNote}${completion !== undefined ? `; referral completion proposal ${completion.id}` : ''}`,
+      },
     );
     return false;
   }
@@ -234,13 +309,13 @@ export class IntakePipeline {
     state: DocumentRow['state'],
     kind: IntakeHandoffKind,
     policy: IntakePolicy,
-    how: { ask: string; changes?: Partial<DocumentRow>; patientId?: string },
+    how: { ask: string; changes?: Partial<DocumentRow>; patientId?: string; to?: HandoffTarget },
   ): Promise<void> {
     const request: HandoffRequest = {
       site: row.site,
       kind,
       subject: { kind: 'document', id: row.id, ...(how.patientId !== undefined ? { patientId: how.patientId } : {}) },
-      to: { kind: 'pool', id: policy.intakePool },
+      to: how.to ?? { kind: 'pool', id: policy.intakePool },
       ask: how.ask,
       due: new Date(this.clock.now().getTime() + DAY_MS),
     };
@@ -268,6 +343,16 @@ export class IntakePipeline {
     if (!ok) throw new ConflictError('VERSION_CONFLICT', 'the intake document changed meanwhile: reload it');
     return true;
   }
+}
+
+/**
+ * Who works a referral at its site: its owner when the owner is a staff member, else the site's
+ * `referrals` pool, else (the pool empty) the coordinators.
+ */
+function referralWorker(referral: ReferralCandidate): HandoffTarget {
+  return referral.ownerStaff != null
+    ? { kind: 'person', id: referral.ownerStaff }
+    : { kind: 'pool', id: 'referrals', orRole: 'coordinator' };
 }
 
 const pct = (p: number): string => `${Math.round(p * 100)} %`;

@@ -36,6 +36,8 @@ import {
 } from '../store/intake-rows.js';
 import { IntakePipeline } from './intake-pipeline.js';
 import { ReadingWorker, type ReadingRecorder, type ReadingWorkerOptions } from '../worker/reading-worker.js';
+import { documentReferrals } from './referral-view.js';
+import { answeringTypes, referralReasonWords } from '../filing/referral-links.js';
 import type { CandidatePatient } from '../matching/patient-match.js';
 import type { IntakeDeps } from './intake-deps.js';
 import type {
@@ -377,6 +379,7 @@ export class IntakeService {
         };
       }),
       modelVersion: file?.model_version ?? null,
+      ...(await documentReferrals(this.deps, ctx, row)),
     };
   }
 
@@ -450,6 +453,52 @@ export class IntakeService {
       patientId.toLowerCase(),
     );
     await this.#pipeline.advance(id);
+    return this.#summary(ctx, id);
+  }
+
+  /**
+   * A person links a consult note or result to the referral it answers (a referral of its patient at
+   * its site), or says it answers none (`null`). A document waiting for its referral goes on (filed
+   * against it); an incomplete one keeps its handoff, now naming the referral.
+   */
+  async linkReferral(ctx: RequestContext, id: string, referralId: string | null): Promise<DocumentSummary> {
+    if (referralId !== null && !uuid.test(referralId))
+      throw new ValidationError('invalid referral', [{ path: 'referral', message: 'a referral id, or null for none' }]);
+    const row = await this.#visible(ctx, id, 'intake.work');
+    if (row.state !== 'needs-referral' && row.state !== 'handed-off')
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        `the document is ${row.state}: only a document waiting for its referral, or handed off, is linked`,
+      );
+    if (row.patient_id === null || row.doc_type === null || !answeringTypes.includes(row.doc_type))
+      throw new UserError(
+        'INTAKE_REFERRAL_MISMATCH',
+        'only a consult note or result of a known patient answers a referral',
+      );
+    if (referralId !== null) {
+      const mine = await this.deps.referrals?.ofPatient(ctx, row.site, row.patient_id);
+      if (!(mine ?? []).some((r) => r.id === referralId.toLowerCase()))
+        throw new UserError(
+          'INTAKE_REFERRAL_MISMATCH',
+          "the referral is not one of the document's patient at its site",
+        );
+    }
+    await this.#change(
+      ctx,
+      row,
+      {
+        referral_id: referralId?.toLowerCase() ?? null,
+        referral_reason: referralId !== null ? 'person' : 'not-for-a-referral',
+        referral_set_by: ctx.actor.id,
+      },
+      {
+        state: referralId !== null ? 'referral-linked' : 'no-referral',
+        note: referralReasonWords[referralId !== null ? 'person' : 'not-for-a-referral'],
+      },
+      referralId !== null ? 'referral-linked' : 'not-for-a-referral',
+      row.patient_id,
+    );
+    if (row.state === 'needs-referral') await this.#pipeline.advance(id);
     return this.#summary(ctx, id);
   }
 
@@ -698,6 +747,8 @@ export class IntakeService {
             }
           : {}),
         matchReason: r.match_reason,
+        referralId: r.referral_id,
+        referralReason: r.referral_reason,
         proposalId: r.proposal_id,
         handoffIds: r.handoff_ids,
         outcomeDetail: r.outcome_detail,

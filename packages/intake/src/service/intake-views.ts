@@ -1,5 +1,6 @@
 /** @module What the intake service answers: arrivals, queue items, a document with what was read from it. */
 import type { DocumentType, ReadFields } from '../model/intake-model.js';
+import type { DocumentReferrals } from './referral-view.js';
 import type { ArrivalOutcome, ArrivalSource, DocumentState, TrailStep } from '../store/intake-rows.js';
 
 export interface ArrivalView {
@@ -36,6 +37,10 @@ export interface DocumentSummary {
   readonly pageCount: number;
   readonly patient?: { readonly id: string; readonly name?: string; readonly birthDate?: string };
   readonly matchReason: string | null;
+  /** The referral it answers (a referral workflow id), when linked. */
+  readonly referralId: string | null;
+  /** Why it was linked or not (`only-open-referral`, `several-open-referrals`, `not-for-a-referral` …). */
+  readonly referralReason: string | null;
   readonly proposalId: string | null;
   readonly handoffIds: readonly string[];
   readonly outcomeDetail: string | null;
@@ -45,7 +50,7 @@ export interface DocumentSummary {
   readonly updatedAt: string;
 }
 
-export interface DocumentDetail extends DocumentSummary {
+export interface DocumentDetail extends DocumentSummary, DocumentReferrals {
   readonly fields: ReadFields;
   readonly pages: readonly {
     readonly index: number;

@@ -23,6 +23,7 @@ import { IntakeService } from './intake-service.js';
 import type { IntakeDeps } from './intake-deps.js';
 import type { ArrivalView } from './intake-views.js';
 import type { ReadingWorker } from '../worker/reading-worker.js';
+import type { ReferralCandidate } from '../filing/referral-links.js';
 
 const CONNECTION = '11111111-1111-4111-8111-111111111111';
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
@@ -108,6 +109,8 @@ for (const target of storeTargets()) {
     let chartDown = false;
     // The EHR's encounters of a patient by date: one, several, or the search failing.
     const encountersOn = new Map<string, readonly string[] | Error>();
+    /** The patients' referrals the stand-in referral service answers (none until a test sets them). */
+    let referralsOf: (patientId: string) => ReferralCandidate[] = () => [];
 
     before(async () => {
       db = await target.open();
@@ -155,6 +158,20 @@ for (const target of storeTargets()) {
         },
         egress: { list: () => Promise.resolve([{ name: 'fax-provider', enabled: true }]) },
         labels: new PatientLabels({ db, cipher: kit.deps.cipher, policy: kit.deps.policy, audit: kit.audit }),
+        referrals: {
+          ofPatient: (_ctx, site, patientId) => Promise.resolve(referralsOf(patientId).filter((r) => r.site === site)),
+          byId: (_ctx, site, id) => Promise.resolve(referralsOf(ana).find((r) => r.id === id && r.site === site)),
+          currentRequest: (_ctx, _connection, request) =>
+            Promise.resolve({
+              resource: {
+                resourceType: 'ServiceRequest',
+                id: request.split('/')[1],
+                status: 'active',
+                intent: 'order',
+              },
+              versionId: '3',
+            }),
+        },
       };
       intake = new IntakeService(deps);
       worker = intake.readingWorker();
@@ -235,7 +252,8 @@ for (const target of storeTargets()) {
       const shown = await intake.show(desk, id);
       assert.deepEqual(
         shown.trail.map((t) => t.state),
-        ['received', 'read', 'abstained', 'needs-sorting', 'sorted', 'matched', 'proposed-for-filing'],
+        // A consult note: its patient has no referral awaiting a report, said on the trail.
+        ['received', 'read', 'abstained', 'needs-sorting', 'sorted', 'matched', 'no-referral', 'proposed-for-filing'],
       );
     });
 
@@ -699,6 +717,90 @@ for (const target of storeTargets()) {
         assert.equal(readsOf(bytes), 1);
         assert.deepEqual(await fileRow(received.fileId), { state: 'read', read_attempts: 1, lease_owner: null });
       });
+    });
+    it('links a consult note to the referral it answers, or waits for a person to link it', async () => {
+      const referral = (n: number, organization: string, stage = 'attended'): ReferralCandidate => ({
+        id: `00000000-0000-4000-8000-00000000000${n}`,
+        site: 'north',
+        connectionId: CONNECTION,
+        serviceRequest: `ServiceRequest/sr-${n}`,
+        stage,
+        ended: false,
+        service: 'Cardiology consult',
+        destination: { name: null, organization, service: 'Cardiology' },
+      });
+      referralsOf = (patientId) =>
+        patientId === ana
+          ? [
+              referral(1, 'Lakeshore Heart Specialists'),
+              referral(2, 'Summit Valley Health', 'scheduled'),
+              referral(3, 'Harborview Medical Group', 'sent'),
+            ]
+          : [];
+      const consult = (tag: string, fromOrganization: string) => {
+        const bytes = pdf(tag);
+        reader.script(
+          bytes,
+          result(
+            doc({ type: 'consult-note', bestType: 'consult-note', fields: { ...doc().fields, fromOrganization } }),
+          ),
+        );
+        return bytes;
+      };
+      const reviewer = await kit.as('rev-2', 'coordinator', 'north');
+      const opened = async (id: string) =>
+        (await kit.desk.get(reviewer, id)) as unknown as { action: string; payload: Record<string, unknown> };
+
+      // Two await their report: the sender read on the page names one of them.
+      const named = await upload(consult('consult-named', 'Summit Valley Health'));
+      const linked = await intake.show(desk, named.documents[0]?.id ?? '');
+      assert.deepEqual(
+        [linked.state, linked.referralId, linked.referralReason, linked.referral?.words],
+        [
+          'proposed-for-filing',
+          referral(2, '').id,
+          'sender-named-destination',
+          'referral to Summit Valley Health (Cardiology consult), scheduled',
+        ],
+      );
+      const filing = await opened(linked.proposalId ?? '');
+      assert.deepEqual(filing.payload['context'], { related: [{ reference: 'ServiceRequest/sr-2' }] });
+      const completionId = /referral completion proposal (\S+)/.exec(linked.trail.at(-1)?.note ?? '')?.[1] ?? '';
+      const completion = await opened(completionId);
+      assert.equal(completion.action, 'service-request.status');
+      assert.deepEqual(
+        [completion.payload['id'], completion.payload['status']],
+        ['sr-2', 'completed'],
+        'the request completed, on the version read',
+      );
+
+      // None named: it waits for a person, who is offered the open ones first.
+      const unnamed = await upload(consult('consult-unnamed', 'Elsewhere Clinic'));
+      const waiting = await intake.show(desk, unnamed.documents[0]?.id ?? '');
+      assert.deepEqual([waiting.state, waiting.referralReason], ['needs-referral', 'several-open-referrals']);
+      assert.deepEqual(
+        waiting.referralChoices?.map((c) => c.stage),
+        ['attended', 'scheduled', 'sent'],
+      );
+      assert.equal(handoffs.of('intake.link-referral').at(-1)?.subject.id, waiting.id);
+      await assert.rejects(intake.linkReferral(desk, waiting.id, '00000000-0000-4000-8000-000000000009'), {
+        code: 'INTAKE_REFERRAL_MISMATCH',
+      });
+      const done = await intake.linkReferral(desk, waiting.id, referral(1, '').id);
+      assert.deepEqual([done.state, done.referralReason], ['proposed-for-filing', 'person']);
+      assert.deepEqual((await opened(done.proposalId ?? '')).payload['context'], {
+        related: [{ reference: 'ServiceRequest/sr-1' }],
+      });
+
+      // "Not for a referral": filed as it is, nothing completed.
+      const other = await upload(consult('consult-none', 'Elsewhere Clinic'));
+      const none = await intake.linkReferral(desk, other.documents[0]?.id ?? '', null);
+      assert.deepEqual(
+        [none.state, none.referralId, none.referralReason],
+        ['proposed-for-filing', null, 'not-for-a-referral'],
+      );
+      assert.equal((await opened(none.proposalId ?? '')).payload['context'], undefined);
+      referralsOf = () => [];
     });
   });
 }

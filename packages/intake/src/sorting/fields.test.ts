@@ -106,4 +106,18 @@ describe('field extraction', () => {
     assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
     assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');
   });
+
+  it("reads the sender's practice from a label or the letterhead, never from a person's name", () => {
+    assert.equal(
+      extractFields('Cardiology Consultation\nLakeshore Heart Specialists\nPatient: Rowan Montague').fromOrganization,
+      'Lakeshore Heart Specialists',
+    );
+    assert.equal(
+      extractFields('Riverbend Family Medicine\nPhone (555) 201-1234   Fax (555) 201-9999').fromOrganization,
+      'Riverbend Family Medicine',
+    );
+    assert.equal(extractFields('Practice: Summit Valley Health   Fax 555\n').fromOrganization, 'Summit Valley Health');
+    assert.equal(extractFields('From: Dr. Farah Duarte\nSeen today.').fromOrganization, undefined);
+    assert.equal(extractFields('Seen in consultation for chest pain.').fromOrganization, undefined);
+  });
 });

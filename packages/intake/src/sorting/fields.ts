@@ -219,6 +219,8 @@ export function extractFields(text: string): ReadFields {
       text,
     );
   if (from !== null) fields.fromName = from[1] ?? '';
+  const organization = senderOrganization(text);
+  if (organization !== undefined) fields.fromOrganization = organization;
   const to = /^\W*to\s*[:;]\s*(.{3,80})$/im.exec(text);
   if (to !== null) fields.toName = (to[1] ?? '').trim();
   const subject = afterLabel(
@@ -229,4 +231,38 @@ export function extractFields(text: string): ReadFields {
   // "Electronically signed by …" as OCR reads it off a fax ("ElecLronically signed “by").
   if (/\bsigned\s*\W{0,2}\s*by\s+\S/i.test(text) || /(^|\s)\/s\/\s+\S/.test(text)) fields.signed = true;
   return fields;
+}
+
+/** Words that end a practice's name ("Lakeshore Primary Care", "Summit Valley Health"). */
+const ORGANIZATION =
+  /\b(?:clinic|medicine|health|group|associates|care|center|centre|practice|hospital|partners|pediatrics|cardiology|dermatology|gastroenterology|neurology|orthopedics|endocrinology|pulmonology|rheumatology|urology|ophthalmology|specialists|physicians)$/i;
+
+/**
+ * The sender's practice: a labelled "From:", "Practice:", "Clinic:", "Organization:" or "Ordering
+ * clinic:" value that is not a person ("Dr. …"), else the letterhead, one of the first three lines
+ * of text that reads as a practice's name (capitalised words ending in a word such as Clinic,
+ * Health, Group, Cardiology). Absent when neither is on the page.
+ */
+function senderOrganization(text: string): string | undefined {
+  const tidy = (v: string): string =>
+    v
+      .replace(/\s+(?:phone|fax|tel)\b.*$/i, '')
+      .replace(/[^A-Za-z0-9&' .-]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  for (const value of afterLabel(
+    text,
+    String.raw`(?:from|practice|clinic|organi[sz]ation|ordering${W}clinic)(?=[\s.]*[:;])`,
+  )) {
+    const v = tidy(value);
+    if (v.length >= 3 && v.length <= 80 && !/^dr\b/i.test(v)) return v;
+  }
+  const lines = text
+    .split('\n')
+    .map((l) => tidy(l))
+    .filter((l) => l !== '')
+    .slice(0, 3);
+  return lines.find(
+    (l) => l.length <= 80 && ORGANIZATION.test(l) && l.split(' ').every((w) => /^[A-Z&]/.test(w) || w.length <= 3),
+  );
 }

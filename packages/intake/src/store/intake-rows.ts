@@ -14,6 +14,7 @@ export type FileState = 'received' | 'read' | 'unreadable';
 export const documentStates = [
   'needs-sorting',
   'needs-match',
+  'needs-referral',
   'proposed-for-filing',
   'filed',
   'handed-off',
@@ -104,6 +105,12 @@ export interface DocumentRow {
   readonly proposal_id: string | null;
   readonly handoff_ids: string[];
   readonly outcome_detail: string | null;
+  /** The referral it answers (the referral workflow's id), when linked (migration 064). */
+  readonly referral_id: string | null;
+  /** Why it was linked or not (`only-open-referral`, `several-open-referrals`, `not-for-a-referral` …). */
+  readonly referral_reason: string | null;
+  /** `index` when intake chose it, else the person's id. */
+  readonly referral_set_by: string | null;
   readonly trail: TrailStep[];
   readonly version: number;
   readonly created_at: Date;
@@ -423,7 +430,17 @@ export class IntakeRows {
 
   async insertDocument(
     tx: Sql,
-    d: Omit<DocumentRow, 'fields_enc' | 'version' | 'handoff_ids' | 'proposal_id' | 'outcome_detail'> & {
+    d: Omit<
+      DocumentRow,
+      | 'fields_enc'
+      | 'version'
+      | 'handoff_ids'
+      | 'proposal_id'
+      | 'outcome_detail'
+      | 'referral_id'
+      | 'referral_reason'
+      | 'referral_set_by'
+    > & {
       fields: ReadFields;
     },
   ): Promise<void> {
@@ -480,6 +497,9 @@ export class IntakeRows {
         | 'proposal_id'
         | 'handoff_ids'
         | 'outcome_detail'
+        | 'referral_id'
+        | 'referral_reason'
+        | 'referral_set_by'
       >
     >,
     step: TrailStep,
@@ -489,7 +509,8 @@ export class IntakeRows {
     const { rowCount } = await tx.query(
       `update intake_documents set state = $3, doc_type = $4, type_set_by = $5, complete = $6, missing = $7,
          patient_id = $8, match_reason = $9, matched_by = $10, proposal_id = $11, handoff_ids = $12,
-         outcome_detail = $13, trail = trail || $14::jsonb, version = version + 1, updated_at = $15
+         outcome_detail = $13, trail = trail || $14::jsonb, version = version + 1, updated_at = $15,
+         referral_id = $16, referral_reason = $17, referral_set_by = $18
        where id = $1 and version = $2`,
       [
         row.id,
@@ -507,6 +528,9 @@ export class IntakeRows {
         next.outcome_detail,
         JSON.stringify([step]),
         at,
+        next.referral_id ?? null,
+        next.referral_reason ?? null,
+        next.referral_set_by ?? null,
       ],
     );
     return (rowCount ?? 0) === 1;

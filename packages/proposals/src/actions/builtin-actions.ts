@@ -133,7 +133,17 @@ export const serviceRequestStatus = defineAction({
   type: 'service-request.status',
   commit: { via: 'ehr', resourceType: 'ServiceRequest', write: 'update' },
   payload: s.object({}),
-  render: (p) => described('Change the referral status', p, 'status'),
+  // What the request is for, why (the drafter's last note: "Close the referral: consult note received"), and the status.
+  render: (payload) => {
+    const p = payload as Readonly<Record<string, unknown>>;
+    const notes = Array.isArray(p['note']) ? (p['note'] as { text?: unknown }[]) : [];
+    const why = text(notes.at(-1)?.text);
+    const what = codeText(p['code']);
+    return {
+      title: 'Change the referral status',
+      lines: [...(what !== '' ? [what] : []), ...(why !== '' ? [why] : []), ...statusLine(p)],
+    };
+  },
   reversible: true,
   fields: [
     choice('status', 'Status', ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown']),

@@ -45,6 +45,7 @@ import { sql as handoffs } from './055-handoffs.js';
 import { sql as onCallRotas } from './056-on-call-rotas.js';
 import { sql as intakeReadingQueue } from './057-intake-reading-queue.js';
 import { sql as handoffRaisers } from './060-handoff-raisers.js';
+import { sql as intakeReferralLinks } from './064-intake-referral-links.js';
 
 export interface Migration {
   readonly version: number;
@@ -99,4 +100,5 @@ export const migrations: readonly Migration[] = [
   { version: 56, name: 'on-call-rotas', sql: onCallRotas },
   { version: 57, name: 'intake-reading-queue', sql: intakeReadingQueue },
   { version: 60, name: 'handoff-raisers', sql: handoffRaisers },
+  { version: 64, name: 'intake-referral-links', sql: intakeReferralLinks },
 ];

@@ -3,8 +3,9 @@
  * type and the classifier's calibrated confidence, the fields as written, the completeness
  * checklist naming what is missing, the patient match and how it was made, how the file arrived,
  * and its trail to where it is now — and what a person does with it: set the type where the
- * classifier abstained, name the patient where the match is uncertain, reject it with a reason, or
- * take it on again after routing stopped on an error. Opening it and each page image are PHI reads
+ * classifier abstained, name the patient where the match is uncertain, link a consult note or
+ * result to the referral it answers (or say it answers none), reject it with a reason, or take it on
+ * again after routing stopped on an error. The referral it answers is named in words, with a link. Opening it and each page image are PHI reads
  * the server decides and audits; a role without them sees why nothing is shown. Page images are
  * fetched with the session and shown from blob URLs, released when the page leaves.
  */
@@ -71,8 +72,8 @@ export function DocumentViewer(props: { readonly id: string }): ReactNode {
         <h1 id="intake-doc-heading">Intake document</h1>
         {error.status === 403 ? (
           <p className="notice" role="status">
-            Your role may work the intake queue but not read patient information at this site, so the page images and
-            what was read from them are not shown. {error.message}
+            Your role may not read patient information at this site: the pages and what was read from them are not
+            shown. {error.message}
           </p>
         ) : (
           <p className="error" role="alert">
@@ -109,7 +110,7 @@ export function DocumentViewer(props: { readonly id: string }): ReactNode {
         </p>
       )}
       {doc.outcomeDetail !== null && (
-        <p className={doc.state === 'rejected' ? 'notice' : 'error'} role="status">
+        <p className={actionsFor(doc).resume ? 'error' : 'notice'} role="status">
           {outcomeWords(doc.outcomeDetail)}
         </p>
       )}
@@ -229,6 +230,14 @@ function ReadPanel(props: { readonly doc: IntakeDocument }): ReactNode {
             )}
             {doc.matchReason !== null && <div className="muted">{matchWords(doc.matchReason)}</div>}
           </dd>
+          {doc.referral !== undefined && (
+            <>
+              <dt>Referral</dt>
+              <dd>
+                <a href={href('referrals', doc.referral.id)}>{doc.referral.words}</a>
+              </dd>
+            </>
+          )}
           <dt>Arrived</dt>
           <dd>
             {first !== undefined ? (
@@ -338,6 +347,24 @@ function ReadPanel(props: { readonly doc: IntakeDocument }): ReactNode {
   );
 }
 
+/** Which of the patient's referrals the document answers, or none: the person chooses, never Steward. */
+function ReferralPicker(props: {
+  readonly doc: IntakeDocument;
+  readonly busy: boolean;
+  readonly onPick: (referral: string | null) => void;
+}): ReactNode {
+  return (
+    <p>
+      Link to:{' '}
+      {[...(props.doc.referralChoices ?? []), { id: null, words: 'no referral' }].map((c) => (
+        <button key={c.id} type="button" disabled={props.busy} onClick={() => props.onPick(c.id)}>
+          {c.words}
+        </button>
+      ))}
+    </p>
+  );
+}
+
 function FieldRow(props: { readonly label: string; readonly value: string | undefined }): ReactNode {
   return (
     <>
@@ -366,7 +393,7 @@ function Actions(props: {
         Your role reads intake at this site but does not work it: sorting and matching are not offered.
       </p>
     );
-  if (!allowed.sort && !allowed.match && !allowed.reject && !allowed.resume)
+  if (!allowed.sort && !allowed.match && !allowed.reject && !allowed.resume && !allowed.link)
     return (
       <p className="muted">
         Nothing to do here: the document is {stateLabel(doc.state).toLowerCase()}
@@ -435,6 +462,15 @@ function Actions(props: {
               () => api.http.POST('/intake/documents/{id}/match', { ...path, body: { patientId } }),
               `Matched to ${name}.`,
             )
+          }
+        />
+      )}
+      {allowed.link && (
+        <ReferralPicker
+          doc={doc}
+          busy={busy}
+          onPick={(referral) =>
+            void act(() => api.http.POST('/intake/documents/{id}/referral', { ...path, body: { referral } }), 'Linked.')
           }
         />
       )}

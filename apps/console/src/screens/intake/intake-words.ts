@@ -5,20 +5,18 @@
  * the queue's views and their filters, and which actions a document's state allows.
  */
 
-export const intakeTypes = [
-  'referral-letter',
-  'intake-form',
-  'insurance-card',
-  'result',
-  'consult-note',
-  'records-request',
-  'prior-authorization',
-  'consent',
-  'other',
-] as const;
-export type IntakeType = (typeof intakeTypes)[number];
+export type IntakeType =
+  | 'referral-letter'
+  | 'intake-form'
+  | 'insurance-card'
+  | 'result'
+  | 'consult-note'
+  | 'records-request'
+  | 'prior-authorization'
+  | 'consent'
+  | 'other';
 
-const typeWords: Readonly<Record<string, string>> = {
+const typeWords: Readonly<Record<IntakeType, string>> = {
   'referral-letter': 'Referral letter',
   'intake-form': 'Intake form',
   'insurance-card': 'Insurance card',
@@ -29,18 +27,21 @@ const typeWords: Readonly<Record<string, string>> = {
   consent: 'Consent',
   other: 'Other document',
 };
+/** The types, in the order people choose from. */
+export const intakeTypes = Object.keys(typeWords) as readonly IntakeType[];
 
 export function typeLabel(type: string): string {
-  return typeWords[type] ?? type.replace(/-/g, ' ');
+  return (typeWords as Readonly<Record<string, string>>)[type] ?? type.replace(/-/g, ' ');
 }
 
 export function isIntakeType(value: string): value is IntakeType {
-  return (intakeTypes as readonly string[]).includes(value);
+  return Object.hasOwn(typeWords, value);
 }
 
 const stateWords: Readonly<Record<string, string>> = {
   'needs-sorting': 'Needs sorting',
   'needs-match': 'Needs a patient match',
+  'needs-referral': 'Needs its referral',
   'proposed-for-filing': 'Proposed for filing',
   filed: 'Filed in the EHR',
   'handed-off': 'Handed off',
@@ -81,8 +82,8 @@ export const queueViews: readonly QueueView[] = [
   {
     key: 'to-do',
     label: 'To do',
-    state: 'needs-sorting,needs-match',
-    hint: 'Documents waiting for a person: set the type, or say whose they are.',
+    state: 'needs-sorting,needs-match,needs-referral',
+    hint: 'Documents waiting for a person: set the type, or say whose (or which referral) they are.',
   },
   {
     key: 'needs-sorting',
@@ -198,8 +199,8 @@ export function matchWords(reason: string | null): string {
     'name-and-birth-date': 'found by the name and birth date on the page',
     'mrn-unknown': 'not found: no patient has the MRN on the page',
     'mrn-several': 'uncertain: several patients have the MRN on the page',
-    'mrn-without-name-or-birth-date': 'uncertain: the MRN matches but no name or birth date on the page confirms it',
-    'mrn-disagrees': 'uncertain: the MRN matches a patient whose name or birth date differs from the page',
+    'mrn-without-name-or-birth-date': 'uncertain: the MRN matches, but no name or birth date confirms it',
+    'mrn-disagrees': 'uncertain: the MRN matches a patient with another name or birth date',
     'member-id-conflict': 'uncertain: the insurance member id points to another patient',
     'no-identifiers': 'not found: no MRN, name or birth date could be read from the page',
     none: 'not found: no patient has the name and birth date on the page',
@@ -222,11 +223,14 @@ export function actionsFor(d: {
   readonly state: string;
   readonly outcomeDetail: string | null;
   readonly patient?: { readonly id: string } | undefined;
+  readonly referralId?: string | null;
+  readonly referralChoices?: readonly unknown[] | undefined;
 }): {
   readonly sort: boolean;
   readonly match: boolean;
   readonly reject: boolean;
   readonly resume: boolean;
+  readonly link: boolean;
 } {
   const open = d.state !== 'filed' && d.state !== 'rejected' && d.state !== 'proposed-for-filing';
   return {
@@ -234,7 +238,10 @@ export function actionsFor(d: {
     // A patient already found (routing stopped after it) is not chosen again: "try again" takes it on.
     match: d.state === 'needs-match' && d.patient === undefined,
     reject: open,
-    resume: open && d.outcomeDetail !== null,
+    // Only routing that stopped on an error is tried again (an incomplete one waits for its sender).
+    resume: open && /^routing stopped/.test(d.outcomeDetail ?? ''),
+    // Which referral it answers: while it waits for one, or handed off (incomplete) with none linked.
+    link: (d.state === 'needs-referral' || d.state === 'handed-off') && !d.referralId && !!d.referralChoices?.length,
   };
 }
 
@@ -245,6 +252,7 @@ const handoffWords: Readonly<Record<string, string>> = {
   'referral.next-step': "handed to the referral's owner for its next step",
   'intake.follow-up': 'handed off to act on it',
 };
+
 const uuidIn = /\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** A trail step in words: "Sorted: referral letter", "Rejected: illegible"; never a raw id. */
@@ -262,29 +270,26 @@ export function trailLine(step: { readonly state: string; readonly note?: string
   return `${name}: ${note.replace(uuidIn, '')}`;
 }
 
+type UploadType = 'application/pdf' | 'image/tiff' | 'image/png' | 'image/jpeg';
+const uploadTypes: Readonly<Record<string, UploadType>> = {
+  pdf: 'application/pdf',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+};
+
+/** What the file chooser offers: the extensions and media types intake reads. */
+export const uploadAccept = [
+  ...Object.keys(uploadTypes).map((e) => `.${e}`),
+  ...new Set(Object.values(uploadTypes)),
+].join();
+
 /** A file name's media type, as the upload takes it; undefined for one intake does not read. */
-export function uploadMediaType(
-  fileType: string,
-  fileName: string,
-): 'application/pdf' | 'image/tiff' | 'image/png' | 'image/jpeg' | undefined {
-  const byType: Readonly<Record<string, 'application/pdf' | 'image/tiff' | 'image/png' | 'image/jpeg'>> = {
-    'application/pdf': 'application/pdf',
-    'image/tiff': 'image/tiff',
-    'image/png': 'image/png',
-    'image/jpeg': 'image/jpeg',
-  };
-  const t = byType[fileType];
-  if (t !== undefined) return t;
-  const ext = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase();
-  return ext === 'pdf'
-    ? 'application/pdf'
-    : ext === 'tif' || ext === 'tiff'
-      ? 'image/tiff'
-      : ext === 'png'
-        ? 'image/png'
-        : ext === 'jpg' || ext === 'jpeg'
-          ? 'image/jpeg'
-          : undefined;
+export function uploadMediaType(fileType: string, fileName: string): UploadType | undefined {
+  if (Object.values(uploadTypes).includes(fileType as UploadType)) return fileType as UploadType;
+  return uploadTypes[/\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? ''];
 }
 
 /** Why a patient is offered for a document, in words. */
@@ -316,17 +321,9 @@ export function pageSays(fields: {
   return parts.length > 0 ? parts.join(' · ') : 'no patient name, birth date or identifier could be read';
 }
 
-export const rejectReasons = [
-  'duplicate',
-  'not-for-this-clinic',
-  'illegible',
-  'wrong-recipient',
-  'test',
-  'other',
-] as const;
-export type RejectReason = (typeof rejectReasons)[number];
+export type RejectReason = 'duplicate' | 'not-for-this-clinic' | 'illegible' | 'wrong-recipient' | 'test' | 'other';
 export function isRejectReason(value: string): value is RejectReason {
-  return (rejectReasons as readonly string[]).includes(value);
+  return Object.hasOwn(rejectReasonWords, value);
 }
 
 /** A document's outcome detail in words: a rejection's reason code as the reason. */

@@ -11,7 +11,7 @@ import { answer, describeError } from '../../api/client.js';
 import type { IntakeArrival } from '../../api/types.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
-import { stateLabel, uploadMediaType } from './intake-words.js';
+import { stateLabel, uploadAccept, uploadMediaType } from './intake-words.js';
 
 /** The server's limit is 32 MB of file; a larger one is refused before it is sent. */
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -80,11 +80,7 @@ export function UploadPanel(props: { readonly site: string | undefined; readonly
       <div className="filters">
         <label>
           File (PDF, TIFF, PNG or JPEG)
-          <input
-            ref={input}
-            type="file"
-            accept=".pdf,.tif,.tiff,.png,.jpg,.jpeg,application/pdf,image/tiff,image/png,image/jpeg"
-          />
+          <input ref={input} type="file" accept={uploadAccept} />
         </label>
         {props.site === undefined && (
           <label>

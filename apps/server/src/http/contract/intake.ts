@@ -95,6 +95,13 @@ const DocumentSummaryProps = {
     ),
   ),
   matchReason: Nullable(Type.String()),
+  referralId: Nullable(Type.String({ description: 'the referral it answers (a referral id), when linked' })),
+  referralReason: Nullable(
+    Type.String({
+      description:
+        'why it was linked or not: only-open-referral, sender-named-destination, several-open-referrals, no-open-referral, person, not-for-a-referral',
+    }),
+  ),
   proposalId: Nullable(Type.String()),
   handoffIds: List(Type.String()),
   outcomeDetail: Nullable(Type.String()),
@@ -123,11 +130,24 @@ const ReadFieldsView = Type.Object(
     documentDate: Maybe(Type.String()),
     fromName: Maybe(Type.String()),
     fromNpi: Maybe(Type.String()),
+    fromOrganization: Maybe(Type.String()),
     toName: Maybe(Type.String()),
     subject: Maybe(Type.String()),
     signed: Maybe(Type.Boolean()),
   },
   { description: 'what was read from the page, as written (PHI)' },
+);
+
+const DocumentReferralView = Type.Object(
+  {
+    id: Uuid,
+    words: Type.String({ description: 'referral to <practice> (<service>), <stage>' }),
+    stage: Type.String(),
+    ended: Type.Boolean(),
+    service: Nullable(Type.String()),
+    destination: Nullable(Type.String()),
+  },
+  { description: 'a referral the document answers (or may answer), in words' },
 );
 
 export const IntakeDocumentDetail = Type.Object({
@@ -154,11 +174,18 @@ export const IntakeDocumentDetail = Type.Object({
     }),
   ),
   modelVersion: Nullable(Type.String()),
+  referral: Maybe(DocumentReferralView),
+  referralChoices: Maybe(List(DocumentReferralView)),
 });
 
 export const IntakePageParams = Strict({ id: Uuid, page: Type.String({ pattern: '^\\d{1,4}$' }) });
 export const IntakeSortBody = Strict({ type: DocType });
 export const IntakeMatchBody = Strict({ patientId: Uuid });
+export const IntakeReferralBody = Strict({
+  referral: Type.Union([Uuid, Type.Null()], {
+    description: "the referral the document answers (one of its patient's at its site), or null: it answers none",
+  }),
+});
 export const IntakeCandidatesQuery = Strict({
   value: Type.Optional(
     Type.String({ minLength: 1, maxLength: 100, description: 'an MRN or member id as written, to search too' }),

@@ -30,6 +30,7 @@ import {
   IntakeFhirBody,
   IntakeHl7Body,
   IntakeMatchBody,
+  IntakeReferralBody,
   IntakePageParams,
   IntakePolicyBody,
   IntakePolicyView,
@@ -248,6 +249,21 @@ export function intakeRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     async (request) => kernel.intake.match(contextOf(request), request.params.id, request.body.patientId),
+  );
+
+  api.post(
+    '/intake/documents/:id/referral',
+    {
+      schema: {
+        tags,
+        summary:
+          'Links a consult note or result to the referral it answers, or says it answers none (null) (intake.work, audited); a document waiting for its referral then goes on to filing',
+        params: IdParams,
+        body: IntakeReferralBody,
+        response: { 200: IntakeDocumentSummary, ...errors },
+      },
+    },
+    async (request) => kernel.intake.linkReferral(contextOf(request), request.params.id, request.body.referral),
   );
 
   api.get(
