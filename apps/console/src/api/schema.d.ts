@@ -7932,7 +7932,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8077,7 +8084,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -8217,7 +8231,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -9707,7 +9728,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
@@ -9926,7 +9954,14 @@ export type paths = {
               documents: {
                 id: string;
                 /** @enum {unknown} */
-                state: 'needs-sorting' | 'needs-match' | 'proposed-for-filing' | 'filed' | 'handed-off' | 'rejected';
+                state:
+                  | 'needs-sorting'
+                  | 'needs-match'
+                  | 'needs-referral'
+                  | 'proposed-for-filing'
+                  | 'filed'
+                  | 'handed-off'
+                  | 'rejected';
               }[];
               fileId: string;
               /** @enum {unknown} */
