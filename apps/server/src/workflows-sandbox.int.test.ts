@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Bundle, Patient, Practitioner } from '@medplum/fhirtypes';
 import type { ReadResult } from '@steward/intake';
-import { ScriptedReader, tinyPng } from '@steward/intake/testing';
+import { ScriptedReader, tinyPng, untilRead } from '@steward/intake/testing';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
 import { listReferrals, type ReferralListItem } from '@steward/workflows';
 import { flowTargets, type TestDatabase } from '@steward/store/testing';
@@ -232,14 +232,15 @@ for (const target of flowTargets()) {
       });
       reader.script(fax('consult note'), read(true)).script(fax('no signature page'), read(false));
       const intake = await server.kernel.intakeContext();
-      const receive = async (tag: string) =>
-        (
-          await server.kernel.intake.receive(intake, {
-            site: 'sandbox',
-            source: 'upload',
-            file: { bytes: fax(tag), mediaType: 'application/pdf' },
-          })
-        ).documents[0]!.id;
+      // Received, then read by the server's reading worker: the document once routed.
+      const receive = async (tag: string) => {
+        const arrival = await server.kernel.intake.receive(intake, {
+          site: 'sandbox',
+          source: 'upload',
+          file: { bytes: fax(tag), mediaType: 'application/pdf' },
+        });
+        return (await untilRead(server.kernel.intake, intake, arrival.arrivalId)).documents[0]!.id;
+      };
       const coordinator = await principalWith(server.kernel, 'sandbox-coordinator-3', {
         role: 'coordinator',
         site: 'sandbox',
@@ -277,7 +278,9 @@ for (const target of flowTargets()) {
         `/review/${note.proposalId}`,
       );
       assert.deepEqual(filing.payload.context?.related, [{ reference: `ServiceRequest/${sr.id!}` }]);
-      const completionId = /referral completion proposal (\S+)/.exec(note.trail.at(-1)?.note ?? '')?.[1];
+      const completionId = note.trail
+        .map((t) => /referral completion proposal (\S+)/.exec(t.note ?? '')?.[1])
+        .find((id) => id !== undefined);
       assert.ok(completionId !== undefined, 'the completion is drafted beside the filing');
       const completion = await get<{
         status: string;
@@ -306,6 +309,17 @@ for (const target of flowTargets()) {
       // A person approves the filing: the EHR's DocumentReference names the request, so the referral is reported…
       await approve(note.proposalId);
       await referralAt(sr.id!, 'reported');
+      // The document says where it went: written to the EHR (followed by the runtime's rounds).
+      const filed = await until('the consult note to say it is filed', async () => {
+        const d = await get<Detail & { outcomeDetail: string | null }>(`/intake/documents/${noteId}`);
+        return d.state === 'filed' && d.outcomeDetail?.startsWith('filed in the EHR as DocumentReference/')
+          ? d
+          : undefined;
+      });
+      assert.ok(
+        filed.trail.some((t) => t.note?.startsWith('written to the EHR')),
+        JSON.stringify(filed.trail),
+      );
       // …and the completion: the loop closes (never by policy alone).
       await approve(completionId);
       const closed = await referralAt(sr.id!, 'closed');

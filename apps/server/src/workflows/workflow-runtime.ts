@@ -196,6 +196,8 @@ export async function startWorkflowRuntime(
         code: r.error?.code ?? null,
       });
     }
+    // Intake's documents say what became of their filings (written, rejected, failed for good).
+    await kernel.intake.followFilings();
   };
   let running: Promise<void> | undefined;
   const settle = async (): Promise<void> => {

@@ -38,6 +38,21 @@ export interface FilingDesk {
     },
     options?: { readonly approvedByPolicy?: string },
   ): Promise<{ readonly proposal: { readonly id: string; readonly status: string }; readonly created: boolean }>;
+  /** What became of filing proposals, by id (ids and codes only): how intake follows its filings. */
+  filingOutcomes?(ids: readonly string[]): Promise<ReadonlyMap<string, FilingOutcome>>;
+}
+
+/** A filing proposal as intake follows it. */
+export interface FilingOutcome {
+  readonly status: string;
+  /** The resource written in the EHR (`DocumentReference/<id>`), once committed. */
+  readonly written?: string;
+  /** Why the write failed or conflicted (a stable code). */
+  readonly errorCode?: string;
+  /** The applier will try the write again by itself. */
+  readonly retrying: boolean;
+  /** The revision that replaced this one (a reviewer's edit). */
+  readonly supersededBy?: string;
 }
 
 export interface FilingInput {

@@ -12,7 +12,7 @@ import { ConflictError, isStewardError, type Clock, type RequestContext } from '
 import type { DocumentType } from '../model/intake-model.js';
 import { matchPatient } from '../matching/patient-match.js';
 import { documentCodes } from '../filing/document-codes.js';
-import { filingDraft } from '../filing/filing-proposal.js';
+import { filingDraft, type FilingOutcome } from '../filing/filing-proposal.js';
 import type { HandoffRequest, HandoffTarget, IntakeHandoffKind } from '../filing/handoff-sink.js';
 import {
   answeringTypes,
@@ -58,6 +58,101 @@ export class IntakePipeline {
         return;
       }
       if (!moved) return;
+    }
+  }
+
+  #followedAfter = '00000000-0000-0000-0000-000000000000';
+
+  /**
+   * Follows the filing proposals still open, a page per call (round after round through all of
+   * them): written to the EHR → `filed`, saying where; rejected in review → `rejected`; edited →
+   * followed to the new revision; a write that failed for good or conflicted → handed to the intake
+   * pool naming the code; rolled back → `rejected`, saying so. A write the applier retries by itself
+   * is left to it. Returns how many documents moved.
+   */
+  async followFilings(limit: number): Promise<number> {
+    const outcomesOf = this.deps.proposals.filingOutcomes?.bind(this.deps.proposals);
+    if (outcomesOf === undefined) return 0;
+    const rows = await this.rows.openFilings(this.deps.db, this.#followedAfter, limit);
+    this.#followedAfter = rows.length < limit ? '00000000-0000-0000-0000-000000000000' : (rows.at(-1)?.id ?? '');
+    if (rows.length === 0) return 0;
+    const outcomes = await outcomesOf(rows.flatMap((r) => (r.proposal_id !== null ? [r.proposal_id] : [])));
+    let moved = 0;
+    for (const row of rows) {
+      const outcome = row.proposal_id !== null ? outcomes.get(row.proposal_id) : undefined;
+      if (outcome === undefined || outcome.status === row.filing_status) continue;
+      try {
+        if (await this.#filingMoved(row, outcome)) moved++;
+      } catch (e) {
+        // Changed meanwhile (a person acted): the next round sees it as it is now.
+        if ((e as { code?: unknown }).code !== 'VERSION_CONFLICT') throw e;
+      }
+    }
+    return moved;
+  }
+
+  async #filingMoved(row: DocumentRow, o: FilingOutcome): Promise<boolean> {
+    const label = documentCodes[row.doc_type ?? row.best_type].label.toLowerCase();
+    switch (o.status) {
+      case 'drafted':
+      case 'pending_review':
+        await this.rows.noteFilingStatus(this.deps.db, row.id, o.status);
+        return false;
+      case 'approved':
+        return this.#update(
+          row,
+          {
+            filing_status: o.status,
+            outcome_detail: row.state === 'filed' ? row.outcome_detail : 'approved in review: being written to the EHR',
+          },
+          { state: row.state, note: 'filing approved' },
+        );
+      case 'committed':
+      case 'verified':
+        return this.#update(
+          row,
+          {
+            state: 'filed',
+            filing_status: o.status,
+            outcome_detail: `filed in the EHR${o.written !== undefined ? ` as ${o.written}` : ''}${o.status === 'verified' ? ', read back' : ''}`,
+          },
+          { state: 'filed', note: o.status === 'verified' ? 'written to the EHR and read back' : 'written to the EHR' },
+        );
+      case 'rejected':
+        return this.#update(
+          row,
+          { state: 'rejected', filing_status: o.status, outcome_detail: 'filing rejected in review' },
+          { state: 'rejected', note: 'filing rejected in review' },
+        );
+      case 'rolled_back':
+        return this.#update(
+          row,
+          { state: 'rejected', filing_status: o.status, outcome_detail: 'filed, then rolled back in the EHR' },
+          { state: 'rejected', note: 'filing rolled back' },
+        );
+      case 'superseded':
+        if (o.supersededBy === undefined) return false;
+        return this.#update(
+          row,
+          { proposal_id: o.supersededBy, filing_status: null },
+          { state: row.state, note: `filing edited in review: proposal ${o.supersededBy}` },
+        );
+      case 'conflicted':
+      case 'failed': {
+        if (o.retrying) return false;
+        const ctx = await this.deps.pipeline();
+        await this.#stop(ctx, row, 'handed-off', 'intake.follow-up', await this.policyOf(row.site), {
+          ask: `The filing of a ${label} could not be written to the EHR (${o.status}${o.errorCode !== undefined ? `: ${o.errorCode}` : ''}): look at it in the review queue, then file it again or in the EHR.`,
+          changes: {
+            filing_status: o.status,
+            outcome_detail: `filing ${o.status}${o.errorCode !== undefined ? ` (${o.errorCode})` : ''}`,
+          },
+          ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
+        });
+        return true;
+      }
+      default:
+        return false;
     }
   }
 

@@ -567,6 +567,16 @@ export class IntakeService {
   }
 
   /**
+   * Follows the filing proposals still open, a page per call: what became of each (written to the
+   * EHR, rejected or edited in review, failed for good) is said on its document. The host calls it
+   * after each round of commits (the server's workflow runtime). No person acts here, so no policy
+   * is decided; what it changes is audited where it is decided (the review desk, the applier).
+   */
+  async followFilings(limit = 100): Promise<number> {
+    return this.#pipeline.followFilings(limit);
+  }
+
+  /**
    * Takes a document on again after its routing stopped on an error (the index, the EHR journal or
    * the review desk unavailable: its `outcomeDetail` says so), as far as it goes without a person.
    */

@@ -386,6 +386,45 @@ for (const target of storeTargets()) {
       );
     });
 
+    it('says what became of a filing: approved, rejected in review, edited (followed to the new revision)', async () => {
+      const reviewer = await kit.as('rev-follow', 'coordinator', 'north');
+      const filing = async (tag: string) => {
+        const bytes = pdf(`follow-${tag}`);
+        reader.script(bytes, result(doc({ type: 'consent', bestType: 'consent' })));
+        const id = (await upload(bytes)).documents[0]?.id ?? '';
+        const detail = await intake.show(desk, id);
+        assert.equal(detail.state, 'proposed-for-filing');
+        return { id, proposalId: detail.proposalId ?? '' };
+      };
+      const approved = await filing('approve');
+      const rejected = await filing('reject');
+      const edited = await filing('edit');
+      const opened = await kit.desk.get(reviewer, approved.proposalId);
+      await kit.desk.approve(reviewer, approved.proposalId, { contentHash: opened.contentHash });
+      await kit.desk.reject(reviewer, rejected.proposalId, 'not for this chart');
+      const toEdit = (await kit.desk.get(reviewer, edited.proposalId)) as unknown as {
+        payload: Record<string, unknown>;
+      };
+      const revision = await kit.desk.edit(reviewer, edited.proposalId, {
+        ...toEdit.payload,
+        description: 'Consent (signed)',
+      });
+
+      // Every open filing is followed, however many pages of them there are.
+      for (let round = 0; round < 20; round++) await intake.followFilings(2);
+      const a = await intake.show(desk, approved.id);
+      assert.equal(a.state, 'proposed-for-filing', 'approved, not yet written: still on its way');
+      assert.equal(a.outcomeDetail, 'approved in review: being written to the EHR');
+      const r = await intake.show(desk, rejected.id);
+      assert.equal(r.state, 'rejected');
+      assert.equal(r.outcomeDetail, 'filing rejected in review');
+      assert.ok(r.trail.some((t) => t.note === 'filing rejected in review'));
+      const e = await intake.show(desk, edited.id);
+      assert.equal(e.proposalId, revision.id, 'the edited revision is the one followed now');
+      assert.equal(e.state, 'proposed-for-filing');
+      assert.equal(await intake.followFilings(100), 0, 'nothing moves when nothing changed');
+    });
+
     it('shows a page image to the front desk (audited with the patient) and not to an administrator', async () => {
       const [item] = (
         await intake.list(desk, {

@@ -111,6 +111,8 @@ export interface DocumentRow {
   readonly referral_reason: string | null;
   /** `index` when intake chose it, else the person's id. */
   readonly referral_set_by: string | null;
+  /** The filing proposal's last status intake saw (migration 065): null until followed. */
+  readonly filing_status: string | null;
   readonly trail: TrailStep[];
   readonly version: number;
   readonly created_at: Date;
@@ -440,6 +442,7 @@ export class IntakeRows {
       | 'referral_id'
       | 'referral_reason'
       | 'referral_set_by'
+      | 'filing_status'
     > & {
       fields: ReadFields;
     },
@@ -500,6 +503,7 @@ export class IntakeRows {
         | 'referral_id'
         | 'referral_reason'
         | 'referral_set_by'
+        | 'filing_status'
       >
     >,
     step: TrailStep,
@@ -510,7 +514,7 @@ export class IntakeRows {
       `update intake_documents set state = $3, doc_type = $4, type_set_by = $5, complete = $6, missing = $7,
          patient_id = $8, match_reason = $9, matched_by = $10, proposal_id = $11, handoff_ids = $12,
          outcome_detail = $13, trail = trail || $14::jsonb, version = version + 1, updated_at = $15,
-         referral_id = $16, referral_reason = $17, referral_set_by = $18
+         referral_id = $16, referral_reason = $17, referral_set_by = $18, filing_status = $19
        where id = $1 and version = $2`,
       [
         row.id,
@@ -531,9 +535,31 @@ export class IntakeRows {
         next.referral_id ?? null,
         next.referral_reason ?? null,
         next.referral_set_by ?? null,
+        next.filing_status ?? null,
       ],
     );
     return (rowCount ?? 0) === 1;
+  }
+
+  /** Notes the filing's status without a move (waiting for review is no news on the trail). */
+  async noteFilingStatus(tx: Sql, id: string, status: string): Promise<void> {
+    await tx.query(`update intake_documents set filing_status = $2 where id = $1`, [id, status]);
+  }
+
+  /**
+   * Documents whose filing proposal is still open (not yet written and verified, rejected or
+   * failed), by id after `after`: a follower pages through all of them, round after round.
+   */
+  async openFilings(tx: Sql, after: string, limit: number): Promise<DocumentRow[]> {
+    const { rows } = await tx.query<DocumentRow>(
+      `select * from intake_documents
+        where proposal_id is not null and state in ('proposed-for-filing', 'filed')
+          and (filing_status is null or filing_status in ('drafted', 'pending_review', 'approved', 'committed'))
+          and id > $1
+        order by id limit $2`,
+      [after, limit],
+    );
+    return rows;
   }
 
   async document(tx: Sql, id: string): Promise<DocumentRow | undefined> {

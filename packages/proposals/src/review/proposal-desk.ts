@@ -434,6 +434,39 @@ export class ProposalDesk {
     return detail;
   }
 
+  /**
+   * What became of proposals a drafter inside Steward made and follows (intake's filings): status,
+   * the resource written, the error's code, the revision that replaced an edited one. Ids and codes
+   * only, no PHI, for the host's own services: no route reaches it (a caller outside follows its
+   * drafts through `OutsideDrafts`, decided and audited).
+   */
+  async filingOutcomes(
+    ids: readonly string[],
+  ): Promise<
+    ReadonlyMap<
+      string,
+      { status: string; written?: string; errorCode?: string; retrying: boolean; supersededBy?: string }
+    >
+  > {
+    const out = new Map<
+      string,
+      { status: string; written?: string; errorCode?: string; retrying: boolean; supersededBy?: string }
+    >();
+    for (const id of new Set(ids)) {
+      const row = await this.store.row(id);
+      if (row === undefined) continue;
+      const s = toSummary(row);
+      out.set(id, {
+        status: s.status,
+        ...(s.committed?.id !== undefined ? { written: `${s.target.resourceType}/${s.committed.id}` } : {}),
+        ...(s.error !== undefined ? { errorCode: s.error.code } : {}),
+        retrying: s.error?.nextAttemptAt !== undefined,
+        ...(s.supersededBy !== undefined ? { supersededBy: s.supersededBy } : {}),
+      });
+    }
+    return out;
+  }
+
   /** A proposal's summary (ids and codes, no PHI), for whoever may decide it at its site; not-found otherwise. */
   async summaryFor(ctx: RequestContext, id: string): Promise<ProposalSummary> {
     const { row } = await this.visible(ctx, id, 'review.decide');

@@ -46,6 +46,7 @@ import { sql as onCallRotas } from './056-on-call-rotas.js';
 import { sql as intakeReadingQueue } from './057-intake-reading-queue.js';
 import { sql as handoffRaisers } from './060-handoff-raisers.js';
 import { sql as intakeReferralLinks } from './064-intake-referral-links.js';
+import { sql as intakeFilingStatus } from './065-intake-filing-status.js';
 
 export interface Migration {
   readonly version: number;
@@ -101,4 +102,5 @@ export const migrations: readonly Migration[] = [
   { version: 57, name: 'intake-reading-queue', sql: intakeReadingQueue },
   { version: 60, name: 'handoff-raisers', sql: handoffRaisers },
   { version: 64, name: 'intake-referral-links', sql: intakeReferralLinks },
+  { version: 65, name: 'intake-filing-status', sql: intakeFilingStatus },
 ];
