@@ -232,7 +232,7 @@ const markerCharacters = 'PAGEpageOFof0123456789/ ';
 
 /**
  * The text of bands cropped from pages (a page's footer, where "Page k of N" sits), read again on
- * their own: upscaled three times, smoothed and thresholded (ImageMagick, one run for all bands) so
+ * their own: smoothed (a Gaussian of 0.7 px, before upscaling: five times cheaper than after), upscaled three times and thresholded (ImageMagick, one run for all bands) so
  * a fax's jagged, broken 11 pt digits become whole strokes, then OCR'd as a block of text with only
  * the characters of a page marker allowed (tesseract, one run). Costs about 0.1 s a band.
  */
@@ -247,7 +247,7 @@ export async function ocrBands(tools: Tools, dir: string, bands: readonly GrayIm
   );
   await tools.run(
     'convert',
-    [...inputs, '-resize', '300%', '-blur', '0x2', '-threshold', '55%', '+adjoin', join(dir, 'band-up-%d.pgm')],
+    [...inputs, '-blur', '0x0.7', '-resize', '300%', '-threshold', '55%', '+adjoin', join(dir, 'band-up-%d.pgm')],
     { timeoutMs: 30_000 + 2_000 * bands.length, step: 'page number bands' },
   );
   const list = join(dir, 'bands.txt');
