@@ -7,6 +7,7 @@ import {
   encodePgm,
   footerBand,
   headerBand,
+  signatureInk,
   unreadFooter,
   type GrayImage,
 } from './page-image.js';
@@ -127,5 +128,32 @@ describe('the viewer PNG written from the gray pixels', () => {
     const p = parse(await encodeGrayPng(img));
     assert.equal(p.depth, 8);
     assert.deepEqual([...p.raw], [0, 0, 128, 255]);
+  });
+});
+
+describe('a hand signature beside its label', () => {
+  const at = (text: string, confidence: number, x0: number, x1: number): Word => ({
+    text,
+    confidence,
+    x0,
+    x1,
+    y0: 1800,
+    y1: 1830,
+    line: 30,
+  });
+  // Pen strokes right of the label: 60 columns of 20 px runs.
+  const signed = page([[450, 1790, 510, 1810]]);
+
+  it('is found when OCR read the ink as words after a "Signature;" (a misread colon)', () => {
+    const words = [at('Signature;', 0.9, 200, 400), at('AAR', 0.3, 440, 520), at('OO.', 0.2, 530, 600)];
+    assert.equal(signatureInk(signed, words, 200), true);
+    assert.equal(signatureInk(page([]), words, 200), false);
+  });
+
+  it('reads a label over plain words to its colon ("Signature of patient:")', () => {
+    const words = [at('Signature', 0.9, 100, 200), at('of', 0.9, 210, 240), at('patient:', 0.9, 250, 400)];
+    assert.equal(signatureInk(signed, words, 200), true);
+    // The ink under the label's own words is not a signature.
+    assert.equal(signatureInk(page([[210, 1790, 400, 1810]]), words, 200), false);
   });
 });

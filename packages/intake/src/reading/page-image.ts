@@ -72,8 +72,9 @@ const labelWord = /^sign(ature|ed)\W*$/i;
 
 /**
  * Whether a hand-drawn signature is on a signature line of this page. The label is found among the
- * page's words ("Signature:", "Signed:"; it runs on to the first word ending with a colon, as in
- * "Signature of patient:"), then the band to its right is examined: 3.2 inches wide, from 1.4 label
+ * page's words ("Signature:", "Signed:"; it runs on to the first word ending with a colon — or the ";" or "?"
+ * OCR reads for one — over plain words read with confidence, as in "Signature of patient:", never
+ * over the signature itself read as debris: "Signature; AAR OO."), then the band to its right is examined: 3.2 inches wide, from 1.4 label
  * heights above the label to 0.6 below it (where the ruled line is). A column of the band is a pen
  * column when its longest vertical ink run is at least 5 px at 200 dpi (a pen stroke crossing it;
  * the ruled line is 2–4 px thick, fax speckle 1–2 px); the line is signed when pen columns add up
@@ -92,8 +93,10 @@ export function signatureInk(image: GrayImage, words: readonly Word[], dpi: numb
     for (let j = i; j < words.length && j < i + 4; j++) {
       const w = words[j];
       if (w === undefined || w.line !== word.line) break;
+      // The label runs on over plain words ("of patient:"), not over the signature OCR read as words.
+      if (j > i && (w.confidence < 0.6 || !/^[A-Za-z/()]+[:;?.]?$/.test(w.text))) break;
       end = w;
-      if (w.text.endsWith(':')) break;
+      if (/[:;?]$/.test(w.text)) break;
     }
     const h = Math.max(1, word.y1 - word.y0);
     const x0 = Math.round(end.x1 + 0.04 * dpi);
