@@ -98,6 +98,9 @@ function score(files, results) {
   let typed = 0;
   const fieldHits = { name: [0, 0], birthDate: [0, 0], documentDate: [0, 0], memberId: [0, 0] };
   const errors = [];
+  // Every complete document not filed without a person, and why (coverage lost), tallied by reason.
+  const unfiled = [];
+  const reasons = {};
   for (const [i, f] of files.entries()) {
     const read = results[i];
     for (const doc of read.documents) {
@@ -137,7 +140,26 @@ function score(files, results) {
           if (df[k] === tf[k]) fieldHits[k][0]++;
         }
       }
-      if (t.complete) continue;
+      if (t.complete) {
+        if (doc === undefined || doc.type === null || !doc.completeness.complete) {
+          const why =
+            doc === undefined
+              ? ['split differs']
+              : [
+                  ...(doc.type === null ? [`abstained (best ${doc.bestType} ${doc.confidence.toFixed(2)})`] : []),
+                  ...doc.completeness.missing,
+                ];
+          unfiled.push({ file: f.truth.name, pages: t.pages, type: t.type, read: doc?.type ?? null, why });
+          // One tally per reason kind: "page 2 of 3" and "page 1 of 2" are both a page named missing.
+          for (const kind of new Set(
+            why.map((w) =>
+              w.replace(/^page \d+ of \d+$/, 'page k of N named missing').replace(/^abstained .*/, 'abstained'),
+            ),
+          ))
+            reasons[kind] = (reasons[kind] ?? 0) + 1;
+        }
+        continue;
+      }
       incomplete++;
       const overlapping = read.documents.filter((d) => d.pages.some((p) => t.pages.includes(p)));
       if (overlapping.some((d) => d.type !== null && d.completeness.complete)) incompleteFiled++;
@@ -159,7 +181,10 @@ function score(files, results) {
     abstained,
     typedPrecision: typed === 0 ? 0 : typedRight / typed,
     fields: Object.fromEntries(Object.entries(fieldHits).map(([k, v]) => [k, rate(v)])),
+    unfiledComplete: unfiled.length,
+    reasons: Object.fromEntries(Object.entries(reasons).sort((a, b) => b[1] - a[1])),
     errors,
+    unfiled,
   };
 }
 
@@ -203,6 +228,13 @@ console.log(
     s.fields,
   )
     .map(([k, v]) => `${k} ${v === null ? '-' : pct(v)}`)
+    .join(', ')}`,
+);
+console.log(
+  `complete documents not filed: ${s.unfiledComplete}; by reason (a document may have several): ${Object.entries(
+    s.reasons,
+  )
+    .map(([k, v]) => `${k} ${v}`)
     .join(', ')}`,
 );
 for (const [what, ok, figure] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: ${figure}`);

@@ -8,7 +8,10 @@ import { degradeToFax } from '../generator/degrade.js';
 import { templates } from '../generator/templates.js';
 import type { PagePlan } from '../generator/layout.js';
 import { LocalDocumentReader, loadClassifier } from './local-document-reader.js';
-import { Tools } from './tools.js';
+import { Tools, withTempDir } from './tools.js';
+import { ocrBands, rasterize } from './raster.js';
+import { cropBand, decodePgm, footerBand } from './page-image.js';
+import { pageMarker } from './splitting.js';
 import { localToolsSkip } from '../testing/index.js';
 
 /** A four-page fax: cover sheet, a hand-signed referral letter, a separator sheet, an unsigned consent with its type barcode. */
@@ -97,5 +100,35 @@ describe('LocalDocumentReader (tesseract, poppler, zbar, ImageMagick)', { skip: 
       reader.read({ bytes: new Uint8Array(), mediaType: 'image/tiff' }),
       (e: unknown) => isStewardError(e) && e.code === 'DOCUMENT_UNREADABLE',
     );
+  });
+
+  it('reads a page number from the footer band alone when the page text has none (fax, normal resolution)', async () => {
+    const pdf = await renderPdf([
+      {
+        font: 'Times-Roman',
+        blocks: [{ k: 'para', text: 'Continued from the previous page.' }],
+        footer: 'Page 2 of 3',
+      },
+    ]);
+    const tiff = await degradeToFax(tools, pdf, { seed: 11, normal: true });
+    const [raster] = await withTempDir((dir) => rasterize(tools, dir, tiff, 'image/tiff', 5));
+    assert.ok(raster !== undefined);
+    const image = decodePgm(raster.pgm);
+    // Stretched square: a letter page at 200 dpi.
+    assert.deepEqual([image.width, image.height], [1700, 2200]);
+    const [text] = await withTempDir((dir) => ocrBands(tools, dir, [cropBand(image, footerBand)]));
+    assert.deepEqual(pageMarker(text ?? ''), { page: 2, of: 3 });
+    // The reader asks the band when the page's own OCR read no marker but ink sits at its foot.
+    const page = {
+      index: 0,
+      source: 'ocr',
+      text: '',
+      textConfidence: 0,
+      blank: false,
+      coverSheet: false,
+      barcodes: [],
+      image: raster.png,
+    } as const;
+    assert.deepEqual(await reader.pageMarkers([{ page, words: [], image }]), [{ page: 2, of: 3 }]);
   });
 });

@@ -10,10 +10,21 @@ import { UnexpectedError } from '@steward/core';
 import type { DocumentReader, IntakeFile, ReadDocument, ReadPage, ReadResult } from '../model/intake-model.js';
 import { DocumentClassifier, type ClassifierModel } from '../sorting/classifier.js';
 import { extractFields } from '../sorting/fields.js';
-import { assessCompleteness } from '../completeness/checklists.js';
-import { blankInkRatio, decodePgm, inkRatio, signatureInk, unreadFooter, type GrayImage } from './page-image.js';
-import { barcodes, ocr, rasterize, renderDpi } from './raster.js';
-import { isCoverSheet, pageMarker, splitPages } from './splitting.js';
+import { assessCompleteness, missingPages, type PageMarker } from '../completeness/checklists.js';
+import {
+  bandInked,
+  blankInkRatio,
+  cropBand,
+  decodePgm,
+  footerBand,
+  headerBand,
+  inkRatio,
+  signatureInk,
+  unreadFooter,
+  type GrayImage,
+} from './page-image.js';
+import { barcodes, ocr, ocrBands, rasterize, renderDpi } from './raster.js';
+import { isCoverSheet, pageMarker, splitPages, type PageSignals } from './splitting.js';
 import { Tools, withTempDir } from './tools.js';
 import { meanConfidence, textOf, type Word } from './words.js';
 
@@ -111,17 +122,54 @@ export class LocalDocumentReader implements DocumentReader {
     });
   }
 
+  /**
+   * Each page's "Page k of N". First from the page's own OCR; then, for pages where that found no
+   * marker but ink sits in the footer band, and for every page of a document whose markers do not add
+   * up (a page named missing), the footer and header bands are read again on their own (`ocrBands`):
+   * the footer's reading wins, then the header's, then the page's. A band reading takes the larger N of
+   * the two readings, so a misread "of" can only name a page missing, never hide one.
+   */
+  async pageMarkers(readings: readonly PageReading[]): Promise<(PageMarker | undefined)[]> {
+    const numbered = (r: PageReading): boolean => !r.page.blank && !r.page.coverSheet;
+    const full = readings.map((r) => (numbered(r) ? pageMarker(r.page.text) : undefined));
+    const ask = new Set<number>();
+    for (const [i, r] of readings.entries())
+      if (numbered(r) && full[i] === undefined && unreadFooter(r.image, r.words)) ask.add(i);
+    for (const doc of splitPages(readings.map((r, i) => signalsOf(r, full[i]))))
+      if (missingPages(doc.pages.map((i) => full[i])).length > 0) for (const i of doc.pages) ask.add(i);
+    if (ask.size === 0) return full;
+    const bands: { page: number; image: GrayImage }[] = [];
+    for (const i of [...ask].sort((a, b) => a - b)) {
+      const image = (readings[i] as PageReading).image;
+      for (const band of [footerBand, headerBand]) {
+        const crop = cropBand(image, band);
+        if (bandInked(crop)) bands.push({ page: i, image: crop });
+      }
+    }
+    const texts = await withTempDir((dir) =>
+      ocrBands(
+        this.#tools,
+        dir,
+        bands.map((b) => b.image),
+      ),
+    );
+    const byBand = new Map<number, PageMarker>();
+    for (const [k, band] of bands.entries()) {
+      const m = pageMarker(texts[k] ?? '');
+      // Footer first (it was pushed first): a header's reading is kept only when the footer gave none.
+      if (m !== undefined && !byBand.has(band.page)) byBand.set(band.page, m);
+    }
+    return full.map((m, i) => {
+      const b = byBand.get(i);
+      return b === undefined ? m : { page: b.page, of: Math.max(b.of, m?.of ?? 0) };
+    });
+  }
+
   async read(file: IntakeFile): Promise<ReadResult> {
     const classifier = this.classifier;
     const readings = await this.readPages(file);
-    const split = splitPages(
-      readings.map(({ page }) => ({
-        blank: page.blank,
-        coverSheet: page.coverSheet,
-        barcodes: page.barcodes,
-        marker: pageMarker(page.text),
-      })),
-    );
+    const markers = await this.pageMarkers(readings);
+    const split = splitPages(readings.map((r, i) => signalsOf(r, markers[i])));
     const documents = split.map((doc): ReadDocument => {
       const pages = doc.pages.map((i) => readings[i] as PageReading);
       const text = pages.map((p) => p.page.text).join('\n');
@@ -143,10 +191,21 @@ export class LocalDocumentReader implements DocumentReader {
           c.type ?? c.bestType,
           fullFields,
           // A page with no marker read but a footer at its foot: its number is unreadable (see missingPages).
-          pages.map((p) => pageMarker(p.page.text) ?? (unreadFooter(p.image, p.words) ? 'unreadable' : undefined)),
+          doc.pages.map(
+            (i) =>
+              markers[i] ??
+              (unreadFooter((readings[i] as PageReading).image, (readings[i] as PageReading).words)
+                ? 'unreadable'
+                : undefined),
+          ),
         ),
       };
     });
     return { pages: readings.map((r) => r.page), documents, modelVersion: classifier.version };
   }
+}
+
+/** What splitting needs of a page, with its marker as read. */
+function signalsOf(r: PageReading, marker: PageMarker | undefined): PageSignals {
+  return { blank: r.page.blank, coverSheet: r.page.coverSheet, barcodes: r.page.barcodes, marker };
 }

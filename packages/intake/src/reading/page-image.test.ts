@@ -1,6 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { footerBand, unreadFooter, type GrayImage } from './page-image.js';
+import {
+  bandInked,
+  cropBand,
+  decodePgm,
+  encodePgm,
+  footerBand,
+  headerBand,
+  signatureInk,
+  unreadFooter,
+  type GrayImage,
+} from './page-image.js';
+import { encodeGrayPng } from './gray-png.js';
+import { inflateSync } from 'node:zlib';
 import type { Word } from './words.js';
 
 /** A white letter page at 200 dpi (1700×2200) with black boxes drawn where asked. */
@@ -56,5 +68,92 @@ describe('footer where a page number would be', () => {
     assert.equal(unreadFooter(page(footer), read), false);
     // …but not when one of them could be a misread "Page".
     assert.equal(unreadFooter(page(footer), [...read, word('Paqe', 0.9, footY)]), true);
+  });
+});
+
+describe('page bands read again for a page number', () => {
+  it('crops the footer band (4 % to 96 % of the width) with its ink, and finds none in an empty header', () => {
+    const img = page(footer);
+    const band = cropBand(img, footerBand);
+    assert.equal(band.width, Math.ceil(1700 * 0.96) - Math.floor(1700 * 0.04));
+    assert.equal(band.height, Math.ceil(2200 * footerBand.bottom) - Math.floor(2200 * footerBand.top));
+    // The first stroke's top-left pixel, moved into the band's coordinates.
+    const x = 1400 - Math.floor(1700 * 0.04);
+    const y = footY - Math.floor(2200 * footerBand.top);
+    assert.equal(band.gray[y * band.width + x], 0);
+    assert.equal(band.gray[(y - 1) * band.width + x], 255);
+    assert.equal(bandInked(band), true);
+    assert.equal(bandInked(cropBand(img, headerBand)), false);
+  });
+
+  it('writes a band as a PGM that reads back pixel for pixel', () => {
+    const band = cropBand(page(footer), footerBand);
+    const back = decodePgm(encodePgm(band));
+    assert.equal(back.width, band.width);
+    assert.equal(back.height, band.height);
+    assert.deepEqual(Buffer.from(back.gray), Buffer.from(band.gray));
+  });
+});
+
+describe('the viewer PNG written from the gray pixels', () => {
+  /** The PNG's IHDR depth and its unfiltered scanlines, inflated. */
+  const parse = (png: Uint8Array): { width: number; height: number; depth: number; raw: Buffer } => {
+    const b = Buffer.from(png);
+    assert.deepEqual([...b.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(b.toString('latin1', 12, 16), 'IHDR');
+    const idat = b.indexOf('IDAT', 0, 'latin1');
+    const len = b.readUInt32BE(idat - 4);
+    return {
+      width: b.readUInt32BE(16),
+      height: b.readUInt32BE(20),
+      depth: b[24] ?? 0,
+      raw: inflateSync(b.subarray(idat + 4, idat + 4 + len)),
+    };
+  };
+
+  it('packs a black-and-white page at 1 bit a pixel, white as 1', async () => {
+    const img: GrayImage = {
+      width: 10,
+      height: 2,
+      gray: new Uint8Array([0, 255, 0, 255, 0, 255, 0, 255, 0, 0, ...new Array<number>(10).fill(255)]),
+    };
+    const p = parse(await encodeGrayPng(img));
+    assert.deepEqual([p.width, p.height, p.depth], [10, 2, 1]);
+    // Each row: filter byte 0, then 2 bytes (10 pixels, padded).
+    assert.deepEqual([...p.raw], [0, 0b01010101, 0b00000000, 0, 0xff, 0b11000000]);
+  });
+
+  it('keeps gray at 8 bits a pixel', async () => {
+    const img: GrayImage = { width: 3, height: 1, gray: new Uint8Array([0, 128, 255]) };
+    const p = parse(await encodeGrayPng(img));
+    assert.equal(p.depth, 8);
+    assert.deepEqual([...p.raw], [0, 0, 128, 255]);
+  });
+});
+
+describe('a hand signature beside its label', () => {
+  const at = (text: string, confidence: number, x0: number, x1: number): Word => ({
+    text,
+    confidence,
+    x0,
+    x1,
+    y0: 1800,
+    y1: 1830,
+    line: 30,
+  });
+  // Pen strokes right of the label: 60 columns of 20 px runs.
+  const signed = page([[450, 1790, 510, 1810]]);
+
+  it('is found when OCR read the ink as words after a "Signature;" (a misread colon)', () => {
+    const words = [at('Signature;', 0.9, 200, 400), at('AAR', 0.3, 440, 520), at('OO.', 0.2, 530, 600)];
+    assert.equal(signatureInk(signed, words, 200), true);
+    assert.equal(signatureInk(page([]), words, 200), false);
+  });
+
+  it('reads a label over plain words to its colon ("Signature of patient:")', () => {
+    const words = [at('Signature', 0.9, 100, 200), at('of', 0.9, 210, 240), at('patient:', 0.9, 250, 400)];
+    assert.equal(signatureInk(signed, words, 200), true);
+    // The ink under the label's own words is not a signature.
+    assert.equal(signatureInk(page([[210, 1790, 400, 1810]]), words, 200), false);
   });
 });

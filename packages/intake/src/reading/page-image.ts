@@ -72,8 +72,9 @@ const labelWord = /^sign(ature|ed)\W*$/i;
 
 /**
  * Whether a hand-drawn signature is on a signature line of this page. The label is found among the
- * page's words ("Signature:", "Signed:"; it runs on to the first word ending with a colon, as in
- * "Signature of patient:"), then the band to its right is examined: 3.2 inches wide, from 1.4 label
+ * page's words ("Signature:", "Signed:"; it runs on to the first word ending with a colon — or the ";" or "?"
+ * OCR reads for one — over plain words read with confidence, as in "Signature of patient:", never
+ * over the signature itself read as debris: "Signature; AAR OO."), then the band to its right is examined: 3.2 inches wide, from 1.4 label
  * heights above the label to 0.6 below it (where the ruled line is). A column of the band is a pen
  * column when its longest vertical ink run is at least 5 px at 200 dpi (a pen stroke crossing it;
  * the ruled line is 2–4 px thick, fax speckle 1–2 px); the line is signed when pen columns add up
@@ -92,8 +93,10 @@ export function signatureInk(image: GrayImage, words: readonly Word[], dpi: numb
     for (let j = i; j < words.length && j < i + 4; j++) {
       const w = words[j];
       if (w === undefined || w.line !== word.line) break;
+      // The label runs on over plain words ("of patient:"), not over the signature OCR read as words.
+      if (j > i && (w.confidence < 0.6 || !/^[A-Za-z/()]+[:;?.]?$/.test(w.text))) break;
       end = w;
-      if (w.text.endsWith(':')) break;
+      if (/[:;?]$/.test(w.text)) break;
     }
     const h = Math.max(1, word.y1 - word.y0);
     const x0 = Math.round(end.x1 + 0.04 * dpi);
@@ -172,4 +175,47 @@ export function unreadFooter(image: GrayImage, words: readonly Word[]): boolean 
   const plain = inBand.filter((w) => w.confidence >= 0.85 && /^[A-Za-z]{4,}[.,:]?$/.test(w.text));
   const pageLike = inBand.some((w) => editDistance(w.text.replace(/[^A-Za-z]/g, '').toLowerCase(), 'page') <= 2);
   return !(plain.length >= 2 && !pageLike);
+}
+
+/** The band at the head of a page where a "Page k of N" may sit instead (continuation pages of a letter). */
+export const headerBand = { top: 0.025, bottom: 0.1 } as const;
+
+/** A horizontal band of the page (shares of its height), 4 % to 96 % of its width: the pixels a band OCR reads. */
+export function cropBand(image: GrayImage, band: { readonly top: number; readonly bottom: number }): GrayImage {
+  const y0 = Math.floor(image.height * band.top);
+  const y1 = Math.min(image.height, Math.ceil(image.height * band.bottom));
+  const x0 = Math.floor(image.width * 0.04);
+  const x1 = Math.ceil(image.width * 0.96);
+  const width = Math.max(1, x1 - x0);
+  const height = Math.max(1, y1 - y0);
+  const gray = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    gray.set(image.gray.subarray((y0 + y) * image.width + x0, (y0 + y) * image.width + x1), y * width);
+  return { width, height, gray };
+}
+
+/** The image as a binary PGM (P5, 8-bit), as `decodePgm` reads and tesseract and ImageMagick take. */
+export function encodePgm(image: GrayImage): Uint8Array {
+  const head = Buffer.from(`P5\n${image.width} ${image.height}\n255\n`, 'latin1');
+  return new Uint8Array(
+    Buffer.concat([head, Buffer.from(image.gray.buffer, image.gray.byteOffset, image.gray.length)]),
+  );
+}
+
+/** Whether a band holds ink worth reading: at least 6 of its 8×8 blocks with 10 or more dark pixels (as `inkRatio`). */
+export function bandInked(image: GrayImage): boolean {
+  const { width, height, gray } = image;
+  const B = 8;
+  let inked = 0;
+  for (let by = 0; by + B <= height; by += B) {
+    for (let bx = 0; bx + B <= width; bx += B) {
+      let dark = 0;
+      for (let y = by; y < by + B && dark < 10; y++) {
+        const row = y * width + bx;
+        for (let x = 0; x < B; x++) if ((gray[row + x] ?? 255) < DARK) dark++;
+      }
+      if (dark >= 10 && ++inked >= 6) return true;
+    }
+  }
+  return false;
 }

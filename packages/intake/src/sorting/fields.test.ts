@@ -103,6 +103,9 @@ describe('field extraction', () => {
     assert.equal(extractFields('Member. ID: WHF084 127006').memberId, 'WHF084127006');
     assert.equal(extractFields('Member ID: DHS55968710l').memberId, 'DHS559687101');
     assert.equal(extractFields('Member ID: DHS12').memberId, undefined);
+    // A speck OCR put between the letters and the digits.
+    assert.equal(extractFields('ID CDV.687887340').memberId, 'CDV687887340');
+    assert.equal(extractFields('Member ID: NRE&853739632').memberId, 'NRE853739632');
     assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
     assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');
   });

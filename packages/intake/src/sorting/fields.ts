@@ -197,13 +197,14 @@ export function extractFields(text: string): ReadFields {
     );
   if (mrn !== null) fields.mrn = /^[0-9OolI]+$/.test(mrn[1] ?? '') ? ocrDigits(mrn[1] ?? '') : (mrn[1] ?? '');
   // "Member ID", "Member 1D" (OCR), "Subscriber ID", "ID #", a bare "ID": letters then 6–12 digits, a
-  // space OCR put inside the digits dropped and its letter-for-digit confusions undone.
+  // space OCR put inside the digits dropped, one speck of punctuation OCR put between the letters and
+  // the digits ("CDV.687887340", "NRE&853739632") dropped, and its letter-for-digit confusions undone.
   const member =
-    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[0-9OIl]{2,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
+    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[.,&'*]?[0-9OIl]{2,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
       text,
     );
   if (member !== null) {
-    const raw = (member[1] ?? '').replace(/ /g, '');
+    const raw = (member[1] ?? '').replace(/[ .,&'*]/g, '');
     const prefix = /^[A-Z]{2,4}?(?=[0-9OIl]+$)/.exec(raw)?.[0] ?? '';
     const digits = raw.slice(prefix.length).replace(/O/g, '0').replace(/[Il]/g, '1');
     if (/^\d{6,12}$/.test(digits)) fields.memberId = prefix + digits;
