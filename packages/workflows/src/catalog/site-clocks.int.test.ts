@@ -192,15 +192,19 @@ for (const target of storeTargets()) {
       assert.equal(await due(BERLIN, 'sr-b'), '2026-03-31T08:00:00.000Z');
       const berlin = await state<ReferralState>(`referral:${BERLIN}:sr-b`);
       assert.deepEqual(berlin.calendar?.holidays, ['2026-04-03', '2026-04-06']);
-      // Overdue on Tuesday: escalated 2 business days later, Thursday 2 April at 10:00 CEST.
+      // Overdue on Tuesday: a handoff raised for the owner, due 2 business days later, Thursday 2
+      // April at 10:00 CEST (version 2: the handoff's escalation policy takes it to the lead from there).
       await at('2026-03-31T08:00:00Z');
       assert.equal(berlin.awaiting, 'received');
-      const escalation = await db.query<{ available_at: Date }>(
-        `select available_at from workflow_inbox where kind = 'timer' and name = 'escalate:received'
+      const raised = await db.query<{ input: { kind: string; due: { at: string } } }>(
+        `select input from workflow_effects where kind = 'handoff.raise'
            and workflow_id = (select id from workflow_instances where correlation_key = $1)`,
         [`referral:${BERLIN}:sr-b`],
       );
-      assert.equal(escalation.rows[0]?.available_at.toISOString(), '2026-04-02T08:00:00.000Z');
+      assert.deepEqual(
+        raised.rows.map((r) => [r.input.kind, r.input.due.at]),
+        [['referral.overdue', '2026-04-02T08:00:00.000Z']],
+      );
     });
   });
 }
