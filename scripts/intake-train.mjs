@@ -7,7 +7,7 @@
 // TIFF and read by the reader's own OCR path. OCR texts are cached in --cache (default .steward/intake-train) so a change
 // to the classifier alone retrains in seconds. Retrain after changing the generator, the OCR path or
 // the classifier:
-//   npx tsc -b && node_modules/.bin/node scripts/intake-train.mjs [--text-docs 900] [--train-docs 0] [--cal-docs 90] [--fresh]
+//   npx tsc -b && node_modules/.bin/node scripts/intake-train.mjs [--text-docs 900] [--train-docs 0] [--cal-docs 270] [--fresh]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     'text-seed': { type: 'string', default: '1000' },
     'text-docs': { type: 'string', default: '900' },
     'train-docs': { type: 'string', default: '0' },
-    'cal-docs': { type: 'string', default: '90' },
+    'cal-docs': { type: 'string', default: '270' },
     cache: { type: 'string', default: join(root, '.steward/intake-train') },
     out: { type: 'string', default: join(root, 'packages/intake/model/document-classifier.json') },
     fresh: { type: 'boolean' },

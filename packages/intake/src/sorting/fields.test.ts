@@ -82,6 +82,20 @@ describe('field extraction', () => {
     assert.equal(extractFields('D.O.B.: 14 March 1967').birthDate, '1967-03-14');
   });
 
+  it('reads the misreads found on the calibration seed: "Birth Data", "Date!", a hyphen, a plus, a split day', () => {
+    assert.equal(extractFields('Birth Data: 11/12/1974').birthDate, '1974-11-12');
+    assert.equal(extractFields('Date of Birth: December 1,-1994').birthDate, '1994-12-01');
+    assert.equal(extractFields('D.O.B.: 1946-05+16').birthDate, '1946-05-16');
+    assert.equal(extractFields('Date: April-13, 2026').documentDate, '2026-04-13');
+    assert.equal(extractFields('Date! December 11; 2026').documentDate, '2026-12-11');
+    assert.equal(extractFields('Date? 06/17/2026').documentDate, '2026-06-17');
+    assert.equal(extractFields('Dated:.05/1 1/2026').documentDate, '2026-05-11');
+    // Still never a guess: a plus that is not between digits, a question that is not a label.
+    assert.equal(extractFields('DOB: +1946-05-16x').birthDate, '1946-05-16');
+    assert.equal(extractFields('What date? Call us.').documentDate, undefined);
+    assert.equal(extractFields('Birth Data: unknown').birthDate, undefined);
+  });
+
   it('reads name label variants as OCR gives them', () => {
     const natie = extractFields('Patient\nPatient Natie: Oskar Rasmussen');
     assert.deepEqual([natie.patientGiven, natie.patientFamily], ['Oskar', 'Rasmussen']);

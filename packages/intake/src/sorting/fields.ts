@@ -108,18 +108,23 @@ function afterInlineLabel(text: string, label: string): string[] {
 }
 /**
  * A date at the start of a value, OCR debris between its parts forgiven ("March 25, .1974",
- * "June 4; 2026", "Octoker:9,..2026", "O3/l4/2026"): digit confusions undone, a ";" taken for a comma,
- * other punctuation between a month's name and its day taken for a space.
+ * "June 4; 2026", "Octoker:9,..2026", "O3/l4/2026", "April-13, 2026", "December 1,-1994",
+ * "1946-05+16", "05/1 1/2026"): digit confusions undone, a ";" taken for a comma, other punctuation
+ * between a month's name and its day taken for a space. Found on the calibration seed's OCR text.
  */
 function leadingDate(value: string): string | undefined {
   const cleaned = ocrDigits(value.replace(/^[\s\W_]+(?=[\dA-Za-z])/, ''))
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/;/g, ',')
-    .replace(/(?<=[A-Za-z])[:.,]+(?=\s*\d)/g, ' ')
+    // "1946-05+16": a plus read for a hyphen between digits.
+    .replace(/(?<=\d)\+(?=\d)/g, '-')
+    // "05/1 1/2026": a space OCR put inside a day or month.
+    .replace(/(?<=[/.-]\d)\s(?=\d[/.-])/g, '')
+    .replace(/(?<=[A-Za-z])[:.,-]+(?=\s*\d)/g, ' ')
     .replace(/\s[.]+(?=\d)/g, ' ')
     .replace(/[^A-Za-z0-9/., -]/g, '')
-    .replace(/,[.,\s]*/g, ', ')
+    .replace(/,[.,\s-]*/g, ', ')
     .replace(/\s+/g, ' ')
     .trim();
   const m = new RegExp(`^${DATE}`).exec(cleaned);
@@ -173,14 +178,15 @@ export function extractFields(text: string): ReadFields {
       }
     }
   }
-  for (const value of afterInlineLabel(text, String.raw`\bDOB|\bD${W}O${W}B\b|date${W}of${W}birth|birth${W}date`)) {
+  // "Birth Data" is OCR's "Birth Date".
+  for (const value of afterInlineLabel(text, String.raw`\bDOB|\bD${W}O${W}B\b|date${W}of${W}birth|birth${W}dat[ae]`)) {
     const d = leadingDate(value);
     if (d !== undefined) {
       fields.birthDate = d;
       break;
     }
   }
-  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|dat[ea](?=[\s.]*[:;])`;
+  const dateLabels = String.raw`date${W}of${W}(?:service|visit|request|exam)|order${W}date|notice${W}date|visit${W}date|exam${W}date|date${W}completed|collected|reported|dated|dat[ea](?=[\s.]*[:;!?])`;
   dates: for (const line of text.split('\n')) {
     if (/birth/i.test(line)) continue;
     for (const value of afterInlineLabel(line, String.raw`\b(?:${dateLabels})`)) {
