@@ -113,7 +113,9 @@ describe('sandbox data across restarts', () => {
         const status = bundle.entry?.[0]?.resource;
         const type: string = status?.parameter?.find((p: any) => p.name === 'type')?.valueCode ?? 'unknown';
         received.push(type);
-        res.writeHead(200).end();
+        // The first answer is held back so the first server closes while that delivery is still in flight:
+        // a close is not the subscriber's failure, and the Subscription must be taken up after the restart.
+        setTimeout(() => res.writeHead(200).end(), received.length === 1 ? 300 : 0);
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));

@@ -171,6 +171,9 @@ export class SubscriptionManager {
       const next = sub.queue[0];
       if (!next) break;
       const ok = await this.#deliver(sub, next);
+      // A delivery cut short by close() is not the subscriber's failure: the Subscription keeps its status,
+      // so the next start takes it up again (marking it `error` here lost it across a restart).
+      if (this.#abort.signal.aborted) break;
       sub.queue.shift();
       if (ok) this.#stats.delivered += 1;
       else this.#stats.dropped += 1;
