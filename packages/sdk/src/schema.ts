@@ -8675,7 +8675,7 @@ export type paths = {
               items: {
                 birthDate?: string;
                 /** @enum {unknown} */
-                foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date';
+                foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date' | 'near-name-and-birth-date';
                 id: string;
                 name?: string;
               }[];

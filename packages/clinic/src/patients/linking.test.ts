@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { FieldCipher } from '@steward/governance';
-import { decideLinking, matchKeyOf, parseSearchTerm, sightingKeys, type FoundPatient } from './linking.js';
+import {
+  decideLinking,
+  matchKeyOf,
+  nearMatchKeysOf,
+  parseSearchTerm,
+  sightingKeys,
+  type FoundPatient,
+} from './linking.js';
 
 /** Only the blind index is used by the linking rules: an HMAC under a fixed test key. */
 const cipher = {
@@ -60,6 +67,25 @@ describe('patient linking rules', () => {
     assert.notEqual(key('van de Heuvel', 'Pieter'), key('van de Heuvel', 'Paul'));
     assert.equal(key('', 'Pieter'), undefined);
     assert.equal(key('Doe', 'Jane', '17-11-1944'), undefined);
+  });
+
+  it('makes the match keys of names one letter off, never the name itself, and none for a short name', () => {
+    const key = (family: string, given: string, birthDate = '1944-11-17') =>
+      matchKeyOf(cipher, { name: { family, given: [given] }, birthDate });
+    const near = (family: string, given: string, birthDate = '1944-11-17') =>
+      new Set(nearMatchKeysOf(cipher, { name: { family, given: [given] }, birthDate }));
+    const read = near('Underhiil', 'Hollis');
+    assert.ok(read.has(key('Underhill', 'Hollis') ?? ''), 'a letter changed');
+    assert.ok(near('Zelinsaki', 'Dorian').has(key('Zelinski', 'Dorian') ?? ''), 'a letter added by OCR');
+    assert.ok(near('Okonkw', 'Ada').has(key('Okonkwo', 'Ada') ?? ''), 'a letter lost');
+    assert.ok(near("Lindgqvi'st", 'Noor').has(key('Lindqvist', 'Noor') ?? ''), 'a speck dropped, then a letter');
+    assert.ok(near('Underhill', 'Holis').has(key('Underhill', 'Hollis') ?? ''), 'the given name off');
+    assert.ok(near('Emerson', 'Abernathy').has(key('Abernathy', 'Emerson') ?? ''), 'the two names swapped');
+    assert.ok(!read.has(key('Underhiil', 'Hollis') ?? ''), 'the name as read is not near');
+    assert.ok(!read.has(key('Underhil', 'Hollis', '1944-11-18') ?? ''), 'another birth date never');
+    assert.ok(!read.has(key('Underhiiil', 'Holis') ?? ''), 'two letters off never');
+    assert.equal(near('Lee', 'Ana').size, 0);
+    assert.equal(near('Underhiil', 'Hollis', '11/17/1944').size, 0);
   });
 
   it('reads a search term as a Steward id, system|value, a bare value or a name and birth date', () => {

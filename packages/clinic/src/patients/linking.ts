@@ -107,6 +107,45 @@ export function matchKeyOf(cipher: FieldCipher, d: SightingDemographics): string
   return hex(cipher.blindIndex(indexFields.match, `${family}|${given}|${d.birthDate}`));
 }
 
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Every spelling one letter away from a folded name: a letter dropped, changed or added. */
+function oneLetterOff(name: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= name.length; i++) {
+    if (i < name.length) out.add(name.slice(0, i) + name.slice(i + 1));
+    for (const c of letters) {
+      if (i < name.length) out.add(name.slice(0, i) + c + name.slice(i + 1));
+      out.add(name.slice(0, i) + c + name.slice(i));
+    }
+  }
+  out.delete(name);
+  return out;
+}
+
+/**
+ * The match keys of every name one letter away from the one read, with the same birth date: the
+ * family name one letter off with the given name as read, or the given name one letter off with the
+ * family name as read, or the two in each other's place. A fax's OCR misreads a letter ("Underhiil", "Zalinski", "Lindgqvi'st"); a space
+ * OCR made of a speck inside a name is dropped first. Names of under four letters get none (too many
+ * other names are one letter from them). Keys only: what they find is still decided by the caller.
+ */
+export function nearMatchKeysOf(cipher: FieldCipher, d: SightingDemographics): readonly string[] {
+  const family = fold(d.name.family);
+  const given = fold(d.name.given[0] ?? '');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d.birthDate) || family.replace(/ /g, '').length < 4) return [];
+  const pairs = new Set<string>();
+  for (const f of new Set([family, family.replace(/ /g, '')])) {
+    if (f !== family) pairs.add(`${f}|${given}`);
+    for (const v of oneLetterOff(f)) pairs.add(`${v}|${given}`);
+  }
+  if (given.length >= 4) for (const v of oneLetterOff(given)) pairs.add(`${family}|${v}`);
+  // The two names in each other's place ("Re: Emerson, Abernathy" for Abernathy, Emerson).
+  if (given !== '') pairs.add(`${given}|${family}`);
+  pairs.delete(`${family}|${given}`);
+  return [...pairs].map((p) => hex(cipher.blindIndex(indexFields.match, `${p}|${d.birthDate}`)));
+}
+
 function fold(s: string): string {
   return s
     .normalize('NFD')

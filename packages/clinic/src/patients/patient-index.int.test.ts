@@ -12,6 +12,7 @@ import {
   InMemoryMasterKeyProvider,
   KeyRing,
   PolicyDecisionPoint,
+  queryAudit,
 } from '@steward/governance';
 import { PatientIndex } from './patient-index.js';
 import { PatientReviews } from './patient-reviews.js';
@@ -76,10 +77,11 @@ for (const target of storeTargets()) {
     let reviews: PatientReviews;
     let auditService: AuditService;
     let feeds: { north: InboundJournal; south: InboundJournal };
+    let cipher: KeyRing;
 
     before(async () => {
       db = await target.open();
-      const cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
+      cipher = await KeyRing.open(db, InMemoryMasterKeyProvider.random());
       audit = await AuditLog.open(db, cipher);
       const grants = new GrantStore(db, audit);
       const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
@@ -474,6 +476,32 @@ for (const target of storeTargets()) {
       assert.equal(found?.mergedIds.length, 1, 'the patient linked by review');
       // The south patient (F201) is outside a north coordinator's scope: not there.
       assert.deepEqual(await index.find(coordinator, { term: 'urn:north:mrn|N-77' }), []);
+    });
+
+    it('finds a patient by a name one letter off and the birth date only when asked, and audits the search as near', async () => {
+      const coordinator = ctx(coordinatorId);
+      const [found] = await index.find(coordinator, { term: 'urn:north:mrn|N-1' });
+      const name = found?.name;
+      assert.ok(name !== undefined && found?.birthDate !== undefined);
+      const misread = `${name.family.replace(/e/, 'c')}, ${name.given[0] ?? ''} ${found.birthDate}`;
+      assert.deepEqual(await index.find(coordinator, { term: misread }), [], 'the name as read finds nobody');
+      const nearHits = await index.find(coordinator, { term: misread, near: true });
+      assert.deepEqual(
+        nearHits.map((p) => p.id),
+        [found.id],
+      );
+      const exact = `${name.family}, ${name.given[0] ?? ''} ${found.birthDate}`;
+      assert.deepEqual(await index.find(coordinator, { term: exact, near: true }), [], 'near is never the name itself');
+      await audit.flush();
+      const searches = (await queryAudit(db, cipher, { events: ['phi.search'], actorId: coordinatorId })).entries;
+      assert.deepEqual(
+        searches
+          .filter((e) => e.query?.['near'] === 'one letter off')
+          .map((e) => e.reason)
+          .sort(),
+        ['matches:0', 'matches:1'],
+        'each near search is on the trail, said to be near, with what it found',
+      );
     });
   });
 }

@@ -33,11 +33,19 @@ import type {
 } from '@steward/governance';
 import { sourceOf } from '@steward/governance';
 import type { Database, Sql } from '@steward/store';
-import { bareValueKey, identifierKeyOf, matchKeyOf, parseSearchTerm, sightingKeys } from './linking.js';
+import {
+  bareValueKey,
+  identifierKeyOf,
+  matchKeyOf,
+  nearMatchKeysOf,
+  parseSearchTerm,
+  sightingKeys,
+} from './linking.js';
 import {
   appendLinks,
   fillDemographics,
   findByKeys,
+  findByAnyMatch,
   findByMatch,
   findByValue,
   idsWithMergedByKey,
@@ -74,6 +82,12 @@ export interface PatientSummary {
 /** What `find` looks for: a search term (any identifier, or `Family, Given YYYY-MM-DD`). */
 export interface PatientQuery {
   readonly term: string;
+  /**
+   * For a `Family, Given YYYY-MM-DD` term: find instead the patients whose family or given name is one
+   * letter off (same birth date), for a name a fax's OCR misread. The caller decides what a near find
+   * is worth (intake takes only a single one); the trail says the search was near.
+   */
+  readonly near?: boolean;
 }
 
 export class PatientIndex implements PatientResolver, AuditPatientLookup, PatientLookup {
@@ -279,7 +293,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
    * patient's site; others are not there). Audited as a search naming what it found.
    */
   async find(ctx: RequestContext, query: PatientQuery): Promise<readonly PatientSummary[]> {
-    const live = await this.#liveIdsFor(this.#db, query.term);
+    const live = await this.#liveIdsFor(this.#db, query.term, query.near === true);
     const rows = await patientRows(this.#db, live);
     const allowed = new Map<string, Awaited<ReturnType<PolicyDecisionPoint['decide']>>>();
     for (const site of new Set(rows.map((r) => r.site)))
@@ -316,7 +330,7 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
       ...(visible[0] !== undefined ? { site: visible[0].site } : {}),
       ...(firstAllowed?.allowed === true ? { purposeOfUse: firstAllowed.purposeOfUse } : {}),
       source: sourceOf(ctx),
-      query: { patient: query.term },
+      query: query.near === true ? { patient: query.term, near: 'one letter off' } : { patient: query.term },
       reason: `matches:${summaries.length}`,
     });
     return summaries;
@@ -373,8 +387,12 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     return [live, ...(await withMerged(this.#db, [live])).filter((id) => id !== live)];
   }
 
-  async #liveIdsFor(tx: Sql, term: string): Promise<readonly string[]> {
+  async #liveIdsFor(tx: Sql, term: string, near = false): Promise<readonly string[]> {
     const parsed = parseSearchTerm(term);
+    if (near) {
+      // Only a name and birth date has a near form; any other term finds nothing near.
+      return parsed.kind === 'name' ? findByAnyMatch(tx, nearMatchKeysOf(this.#cipher, parsed.demographics), 50) : [];
+    }
     switch (parsed.kind) {
       case 'steward-id': {
         const id = await liveIdOf(tx, parsed.id);

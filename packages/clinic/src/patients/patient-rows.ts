@@ -62,6 +62,18 @@ export async function findByMatch(tx: Sql, matchKey: string, limit = 20): Promis
   return rows.map((r) => r.id);
 }
 
+/** The live patients with any of these match keys, oldest first (one statement, however many keys). */
+export async function findByAnyMatch(tx: Sql, matchKeys: readonly string[], limit = 20): Promise<readonly string[]> {
+  if (matchKeys.length === 0) return [];
+  const { rows } = await tx.query<{ id: string }>(
+    `select id::text as id from clinic_patients
+      where match_key = any(array(select decode(h, 'hex') from unnest($1::text[]) as h)) and merged_into is null
+      order by created_at, id limit $2`,
+    [matchKeys, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** The live patient a Steward id resolves to (itself, or its survivor), if it exists. */
 export async function liveIdOf(tx: Sql, id: string): Promise<string | undefined> {
   const { rows } = await tx.query<{ id: string }>(

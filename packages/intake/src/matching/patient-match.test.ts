@@ -7,10 +7,15 @@ const ctx: RequestContext = { actor: { kind: 'service', id: 'intake', name: 'int
 const ana: CandidatePatient = { id: 'p-ana', family: 'Rivera', given: ['Ana'], birthDate: '1984-03-09' };
 const other: CandidatePatient = { id: 'p-other', family: 'Rivera', given: ['Ana'], birthDate: '1984-03-09' };
 
-function index(byValue: Record<string, CandidatePatient[]>, byName: CandidatePatient[] = []): PatientCandidates {
+function index(
+  byValue: Record<string, CandidatePatient[]>,
+  byName: CandidatePatient[] = [],
+  byNearName?: CandidatePatient[],
+): PatientCandidates {
   return {
     byValue: (_c, value) => Promise.resolve(byValue[value] ?? []),
     byNameAndBirthDate: () => Promise.resolve(byName),
+    ...(byNearName !== undefined ? { byNearNameAndBirthDate: () => Promise.resolve(byNearName) } : {}),
   };
 }
 
@@ -65,5 +70,21 @@ describe('matching a document to its patient', () => {
       memberId: 'M-1',
     });
     assert.deepEqual(r, { kind: 'matched', patientId: 'p-ana', reason: 'name-and-birth-date' });
+  });
+
+  it('takes the single patient whose name is one letter off only when the name as read finds nobody', async () => {
+    const read = { patientFamily: 'Rivcra', patientGiven: 'Ana', birthDate: '1984-03-09' };
+    const reasons = await Promise.all([
+      matchPatient(index({}, [], [ana]), ctx, read),
+      matchPatient(index({}, [], [ana, other]), ctx, read),
+      matchPatient(index({}, [], []), ctx, read),
+      matchPatient(index({ 'M-9': [other] }, [], [ana]), ctx, { ...read, memberId: 'M-9' }),
+      // An exact find wins; the near search is never asked then.
+      matchPatient(index({}, [other], [ana]), ctx, read),
+    ]);
+    assert.deepEqual(
+      reasons.map((r) => (r.kind === 'needs-match' ? r.reason : `${r.reason}:${r.patientId}`)),
+      ['near-name-and-birth-date:p-ana', 'near-several', 'none', 'member-id-conflict', 'name-and-birth-date:p-other'],
+    );
   });
 });

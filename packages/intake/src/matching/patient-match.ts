@@ -2,7 +2,9 @@
  * @module Finds the patient a document is about from the identifiers read on its page, through
  * the clinic's patient index (found, never created), and only when it is certain: an MRN that finds
  * exactly one patient whose name or birth date agrees with the page (and none disagrees), or, with
- * no MRN on the page, a name and birth date that find exactly one patient. A member id that finds a
+ * no MRN on the page, a name and birth date that find exactly one patient — or, when the name as read
+ * finds nobody, exactly one patient born that day whose name is one letter off (OCR misreads a letter
+ * of a faxed name; two such patients go to a person). A member id that finds a
  * different patient is a conflict. Anything else (nobody, several, a disagreement, an MRN nobody
  * has) goes to a person: never a guess.
  */
@@ -28,13 +30,23 @@ export interface PatientCandidates {
     given: string,
     birthDate: string,
   ): Promise<readonly CandidatePatient[]>;
+  /**
+   * Live patients with this birth date whose family or given name is one letter off the one read
+   * (not the name itself): asked only when the name as read finds nobody.
+   */
+  byNearNameAndBirthDate?(
+    ctx: RequestContext,
+    family: string,
+    given: string,
+    birthDate: string,
+  ): Promise<readonly CandidatePatient[]>;
 }
 
 export type MatchOutcome =
   | {
       readonly kind: 'matched';
       readonly patientId: string;
-      readonly reason: 'mrn-and-demographics' | 'name-and-birth-date';
+      readonly reason: 'mrn-and-demographics' | 'name-and-birth-date' | 'near-name-and-birth-date';
     }
   | {
       readonly kind: 'needs-match';
@@ -46,6 +58,7 @@ export type MatchOutcome =
         | 'mrn-disagrees'
         | 'none'
         | 'several'
+        | 'near-several'
         | 'member-id-conflict';
       /** How many patients the identifiers found (none, several): for the person who decides. */
       readonly candidates: number;
@@ -89,7 +102,16 @@ export async function matchPatient(
   if (family === undefined || birthDate === undefined)
     return { kind: 'needs-match', reason: 'no-identifiers', candidates: 0 };
   const hits = await index.byNameAndBirthDate(ctx, family, given, birthDate);
-  if (hits.length === 0) return { kind: 'needs-match', reason: 'none', candidates: 0 };
+  if (hits.length === 0) {
+    // A fax's OCR misreads a letter of a name: a single patient born that day whose name is one letter
+    // off is the one (two or more go to a person, as always). A member id naming another still conflicts.
+    const near = (await index.byNearNameAndBirthDate?.(ctx, family, given, birthDate)) ?? [];
+    if (near.length > 1) return { kind: 'needs-match', reason: 'near-several', candidates: near.length };
+    const only = near[0];
+    if (only === undefined) return { kind: 'needs-match', reason: 'none', candidates: 0 };
+    if (memberConflict(only.id)) return { kind: 'needs-match', reason: 'member-id-conflict', candidates: 2 };
+    return { kind: 'matched', patientId: only.id, reason: 'near-name-and-birth-date' };
+  }
   if (hits.length > 1) return { kind: 'needs-match', reason: 'several', candidates: hits.length };
   const hit = hits[0] as CandidatePatient;
   if (memberConflict(hit.id)) return { kind: 'needs-match', reason: 'member-id-conflict', candidates: 2 };
@@ -121,7 +143,7 @@ function sameGiven(read: string, known: string): boolean {
 export function patientIndexCandidates(index: {
   find(
     ctx: RequestContext,
-    query: { term: string },
+    query: { term: string; near?: boolean },
   ): Promise<
     readonly {
       id: string;
@@ -143,5 +165,7 @@ export function patientIndexCandidates(index: {
     byValue: async (ctx, value) => (await index.find(ctx, { term: value })).map(view),
     byNameAndBirthDate: async (ctx, family, given, birthDate) =>
       (await index.find(ctx, { term: `${family}, ${given} ${birthDate}` })).map(view),
+    byNearNameAndBirthDate: async (ctx, family, given, birthDate) =>
+      (await index.find(ctx, { term: `${family}, ${given} ${birthDate}`, near: true })).map(view),
   };
 }

@@ -67,7 +67,7 @@ export interface Candidate {
   readonly id: string;
   readonly name?: string;
   readonly birthDate?: string;
-  readonly foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date';
+  readonly foundBy: 'typed' | 'mrn' | 'member-id' | 'name-and-birth-date' | 'near-name-and-birth-date';
 }
 
 export interface ReceiveInput {
@@ -504,7 +504,8 @@ export class IntakeService {
 
   /**
    * The patients a person may choose from for a document waiting for one: those the identifiers read
-   * on its page find in the index (its MRN, its member id, its name and birth date), and those a
+   * on its page find in the index (its MRN, its member id, its name and birth date — or, when that
+   * name finds nobody, a name one letter off with that birth date), and those a
    * value the person typed finds (an MRN or member id as written). `intake.work` at the document's
    * site; the index audits each search.
    */
@@ -541,11 +542,17 @@ export class IntakeService {
       family !== '' &&
       fields.birthDate !== undefined &&
       /^\d{4}-\d{2}-\d{2}$/.test(fields.birthDate)
-    )
-      add(
-        await this.deps.patients.byNameAndBirthDate(ctx, family, fields.patientGiven?.trim() ?? '', fields.birthDate),
-        'name-and-birth-date',
-      );
+    ) {
+      const given = fields.patientGiven?.trim() ?? '';
+      const exact = await this.deps.patients.byNameAndBirthDate(ctx, family, given, fields.birthDate);
+      add(exact, 'name-and-birth-date');
+      // A name OCR misread by a letter: the patients born that day one letter off are offered too.
+      if (exact.length === 0 && this.deps.patients.byNearNameAndBirthDate !== undefined)
+        add(
+          await this.deps.patients.byNearNameAndBirthDate(ctx, family, given, fields.birthDate),
+          'near-name-and-birth-date',
+        );
+    }
     return [...found.values()].slice(0, 20);
   }
 

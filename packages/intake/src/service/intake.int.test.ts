@@ -292,6 +292,18 @@ for (const target of storeTargets()) {
       assert.equal(matched.matchReason, 'person');
     });
 
+    it('finds the patient of a name OCR misread by a letter through the birth date, and says so', async () => {
+      const bytes = pdf('misread-name');
+      reader.script(
+        bytes,
+        result(doc({ fields: { patientFamily: 'Rivcra', patientGiven: 'Ana', birthDate: '1984-03-09' } })),
+      );
+      const arrival = await upload(bytes);
+      assert.equal(arrival.documents[0]?.state, 'proposed-for-filing');
+      const shown = await intake.show(desk, arrival.documents[0]?.id ?? '');
+      assert.deepEqual([shown.patient?.id, shown.matchReason], [ana, 'near-name-and-birth-date']);
+    });
+
     it('refuses an MRN that disagrees with the name on the page', async () => {
       const bytes = pdf('conflict');
       reader.script(bytes, result(doc({ fields: { mrn: 'MR-4471', patientFamily: 'Lee', birthDate: '1984-03-09' } })));

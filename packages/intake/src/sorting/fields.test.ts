@@ -110,6 +110,11 @@ describe('field extraction', () => {
     assert.deepEqual([accented.patientGiven, accented.patientFamily], ['Celeste', 'Lindqvist']);
     assert.equal(extractFields('Ra: Dorian Eastwood').patientFamily, 'Eastwood');
     assert.equal(extractFields('Data: 02/20/2026').documentDate, '2026-02-20');
+    // "Family; Given": OCR's semicolon for the comma keeps the order; "?" for a colon; "Patiant".
+    const semi = extractFields('Patient Name: Coldwell; Esme');
+    assert.deepEqual([semi.patientGiven, semi.patientFamily], ['Esme', 'Coldwell']);
+    assert.equal(extractFields('Patient? Drummond, Harper').patientFamily, 'Drummond');
+    assert.equal(extractFields('Patiant Name: Kowalczyk, Jordan').patientFamily, 'Kowalczyk');
   });
 
   it('reads member IDs and MRNs through OCR: "1D", a space in the digits, O and l for digits', () => {
@@ -120,6 +125,12 @@ describe('field extraction', () => {
     // A speck OCR put between the letters and the digits.
     assert.equal(extractFields('ID CDV.687887340').memberId, 'CDV687887340');
     assert.equal(extractFields('Member ID: NRE&853739632').memberId, 'NRE853739632');
+    // Found on the calibration seed: a prefix partly in lower case, a yen sign for a Y, a space after the first digit.
+    assert.equal(extractFields('ID Dwv568504611').memberId, 'DWV568504611');
+    assert.equal(extractFields('ID ¥PD837269328').memberId, 'YPD837269328');
+    assert.equal(extractFields('Member ID: LRW8 14144124').memberId, 'LRW814144124');
+    // A digit inside the letters is not guessed away: no member ID rather than a wrong one.
+    assert.equal(extractFields('ID. #: Z2GE913422714').memberId, undefined);
     assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
     assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');
   });

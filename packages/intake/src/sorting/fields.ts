@@ -134,14 +134,15 @@ const W = String.raw`[\s\W]*`;
 const nameLabels = [
   // "Patient Name" as OCR misreads it ("Patient Natie", "Patient Narne", "Nama"), "Name of patient",
   // "Pt. name", "Meinbar Nama" for "Member Name", "Ra:" for "Re:".
-  `patient${W}n(?:a[a-z]{1,2}|[a-z]?(?:m|rn))[ea]`,
+  `pati[ae]nt${W}n(?:a[a-z]{1,2}|[a-z]?(?:m|rn))[ea]`,
   `name${W}of${W}patient`,
   `pt${W}name`,
-  'patient',
+  'pati[ae]nt',
   `(?:m[a-z]{1,3}b[ae]r|subscriber)(?:${W}n[ao](?:m|rn)[ea])?`,
   'n[ao](?:m|rn)[ea]',
   'r[ea]',
-].map((l) => String.raw`${l}(?=[\s.]*[:;])`);
+  // A colon OCR read as "?" ("Patient? Drummond, Harper").
+].map((l) => String.raw`${l}(?=[\s.]*[:;?])`);
 const NAME_WORD = /^[A-Z][A-Za-z'-]+$/;
 
 /** "Family, Given" or "Given Family" from a labelled name, or undefined when it does not look like one. */
@@ -151,6 +152,8 @@ export function parseName(value: string): { given: string; family: string } | un
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/\(.*$/, '')
+    // "Coldwell; Esme": OCR reads the comma of "Family, Given" as a semicolon.
+    .replace(/;/g, ',')
     .replace(/[^A-Za-z,' -]/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/\s*,[\s,'-]*/g, ', ')
@@ -205,15 +208,17 @@ export function extractFields(text: string): ReadFields {
   // "Member ID", "Member 1D" (OCR), "Subscriber ID", "ID #", a bare "ID": letters then 6–12 digits, a
   // space OCR put inside the digits dropped, one speck of punctuation OCR put between the letters and
   // the digits ("CDV.687887340", "NRE&853739632") dropped, and its letter-for-digit confusions undone.
+  // Found on the calibration seed too: a prefix OCR read partly in lower case ("Dwv568504611"), a yen
+  // sign for a Y ("¥PD837269328"), a space after the first digit ("LRW8 14144124").
   const member =
-    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[\s\W]*([A-Z]{2,4}[.,&'*]?[0-9OIl]{2,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
+    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[^\w¥]*([A-Z¥][A-Z]{1,3}[.,&'*]?[0-9OIl]{1,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
       text,
     );
   if (member !== null) {
-    const raw = (member[1] ?? '').replace(/[ .,&'*]/g, '');
-    const prefix = /^[A-Z]{2,4}?(?=[0-9OIl]+$)/.exec(raw)?.[0] ?? '';
+    const raw = (member[1] ?? '').replace(/[ .,&'*]/g, '').replace(/¥/g, 'Y');
+    const prefix = /^[A-Za-z]{2,4}?(?=[0-9OIl]+$)/.exec(raw)?.[0] ?? '';
     const digits = raw.slice(prefix.length).replace(/O/g, '0').replace(/[Il]/g, '1');
-    if (/^\d{6,12}$/.test(digits)) fields.memberId = prefix + digits;
+    if (/^\d{6,12}$/.test(digits)) fields.memberId = prefix.toUpperCase() + digits;
   }
   for (const m of text.matchAll(/\bNPI[\s\W]*(\d{10})\b/gi)) {
     if (validNpi(m[1] ?? '')) {

@@ -197,6 +197,8 @@ export function matchWords(reason: string | null): string {
     person: 'named by a person',
     'mrn-and-demographics': 'found by the MRN on the page, with name and birth date agreeing',
     'name-and-birth-date': 'found by the name and birth date on the page',
+    'near-name-and-birth-date':
+      'found by the birth date on the page and a name one letter off what was read (the only such patient)',
     'mrn-unknown': 'not found: no patient has the MRN on the page',
     'mrn-several': 'uncertain: several patients have the MRN on the page',
     'mrn-without-name-or-birth-date': 'uncertain: the MRN matches, but no name or birth date confirms it',
@@ -205,6 +207,8 @@ export function matchWords(reason: string | null): string {
     'no-identifiers': 'not found: no MRN, name or birth date could be read from the page',
     none: 'not found: no patient has the name and birth date on the page',
     several: 'uncertain: several patients have the name and birth date on the page',
+    'near-several':
+      'uncertain: nobody has the name as read, and several patients born that day have a name one letter off',
   };
   return words[reason] ?? reason.replace(/[_-]/g, ' ').replace(/\+/g, ' and ');
 }
@@ -299,6 +303,7 @@ export function candidateWords(foundBy: string): string {
     mrn: 'has the MRN on the page',
     'member-id': 'has the member id on the page',
     'name-and-birth-date': 'same name and birth date as the page',
+    'near-name-and-birth-date': 'same birth date, a name one letter off the page',
   };
   return words[foundBy] ?? foundBy;
 }

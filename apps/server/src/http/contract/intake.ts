@@ -197,7 +197,7 @@ export const IntakeCandidates = Type.Object({
       id: Uuid,
       name: Maybe(Type.String()),
       birthDate: Maybe(Type.String()),
-      foundBy: Type.Enum(['typed', 'mrn', 'member-id', 'name-and-birth-date']),
+      foundBy: Type.Enum(['typed', 'mrn', 'member-id', 'name-and-birth-date', 'near-name-and-birth-date']),
     }),
   ),
 });
