@@ -50,13 +50,13 @@ export const closeHandoff = defineEffect(closeEffect, {
   output: s.object({ closed: s.boolean(), handoffId: s.string() }),
 });
 
-/** A person accepted, declined or finished a handoff the workflow raised with `notify`. */
+/** A person accepted, declined or finished a handoff the workflow raised with `notify`, or it was escalated. */
 export const handoffMoved = defineSignal(
   'handoff.moved',
   s.object({
     handoffId: s.string(),
     key: s.nullable(s.string()),
-    event: s.literal('accepted', 'declined', 'done'),
+    event: s.literal('accepted', 'declined', 'done', 'escalated'),
     status: s.string(),
     assignee: s.nullable(s.object({ id: s.string(), name: s.string() })),
   }),

@@ -7,6 +7,8 @@ import type { EscalationTarget } from './handoff-model.js';
 import { auditEntry, json, lockRow, history, rowById, type Row } from './handoff-rows.js';
 import type { HandoffServiceDeps, PersonRef } from './handoff-types.js';
 import type { EscalateInput } from './handoff-workflow.js';
+import { handoffMovedSignal, type HandoffMoved } from './handoff-types.js';
+import type { Json } from '../engine/index.js';
 
 export class HandoffEscalator {
   readonly #d: HandoffServiceDeps;
@@ -78,6 +80,20 @@ export class HandoffEscalator {
           target: input.target,
           resolved: target === null ? null : { kind: target.kind, id: target.id },
         });
+        // The raising workflow hears of it (a referral counts as escalated), in the same transaction.
+        if (target !== null && cur.notify_type !== null && cur.notify_key !== null) {
+          const moved: HandoffMoved = {
+            handoffId: cur.id,
+            key: cur.source_key,
+            event: 'escalated',
+            status: next.status as HandoffMoved['status'],
+            assignee: target.kind === 'user' ? { id: target.id, name: target.name } : null,
+          };
+          await this.#d.engine.signal(cur.notify_key, handoffMovedSignal, moved as unknown as Json, {
+            tx,
+            type: cur.notify_type,
+          });
+        }
         return { fired: true, target, version: cur.version + 1 };
       },
       (r) =>

@@ -217,7 +217,6 @@ for (const target of storeTargets()) {
           },
         ],
       );
-
       // Its stage was reached: the raiser closes it, done, once; nobody else may; an unknown key waits.
       await assert.rejects(
         kit.service.closeRaised(kit.ctx('ben'), 'referral:wf-9:overdue-received:1', 'stage-reached'),
@@ -245,6 +244,40 @@ for (const target of storeTargets()) {
         ],
       );
       assert.ok(!(await kit.service.mine(kit.ctx('ben'))).some((h) => h.id === toBen.handoffId), 'off his work');
+      // Another, not done in time: its policy escalates it to Ben's lead, and the raising workflow hears that too.
+      const late = await raiser.raise({
+        ...request('referral:wf-9:overdue-scheduled:1', 'Practitioner/ben'),
+        notify: { type: 'handoff', key: `handoff:${watcher.id}` },
+      });
+      const fired = await kit.service.escalate(
+        kit.system,
+        {
+          handoffId: late.handoffId,
+          step: 1,
+          condition: 'not-done',
+          policyAt: new Date().toISOString(),
+          target: { kind: 'lead' },
+        },
+        'test-escalation',
+      );
+      assert.equal(fired.fired, true);
+      const escalated = await db.query<{ payload: Record<string, unknown> }>(
+        `select i.payload from workflow_inbox i join workflow_instances w on w.id = i.workflow_id
+          where w.correlation_key = $1 and i.name = 'handoff.moved' and i.payload->>'event' = 'escalated'`,
+        [`handoff:${watcher.id}`],
+      );
+      assert.deepEqual(
+        escalated.rows.map((r) => r.payload),
+        [
+          {
+            handoffId: late.handoffId,
+            key: 'referral:wf-9:overdue-scheduled:1',
+            event: 'escalated',
+            status: 'offered',
+            assignee: { id: kit.ids['lena'], name: 'Lena Example' },
+          },
+        ],
+      );
     });
 
     it('escalates per policy in business hours across the DST weekend, once, stopped by acceptance', async () => {
@@ -333,7 +366,9 @@ for (const target of storeTargets()) {
       assert.equal(done.status, 'done');
       // Each step once: the engine replays equal and nothing is left to fire.
       const audited = await db.query<{ n: number }>(
-        `select count(*)::int as n from audit_log where event = 'phi.update' and entry like '%handoff_escalated%'`,
+        `select count(*)::int as n from audit_log where event = 'phi.update' and entry like '%handoff_escalated%'
+           and (entry like '%' || $1 || '%' or entry like '%' || $2 || '%')`,
+        [watched.id, stopped.id],
       );
       assert.equal(audited.rows[0]?.n, 5);
     });

@@ -57,6 +57,7 @@ import type {
   HandoffView,
   PersonRef,
 } from './handoff-types.js';
+import { handoffMovedSignal, type HandoffMoved } from './handoff-types.js';
 import type { Json } from '../engine/index.js';
 
 export type {
@@ -71,18 +72,7 @@ export type {
   PersonRef,
 } from './handoff-types.js';
 
-/** The signal a workflow that asked to hear of its handoff's moves gets (payload: `HandoffMoved`). */
-export const handoffMovedSignal = 'handoff.moved';
-
-/** What a raising workflow hears when a person moves its handoff (references and codes only). */
-export interface HandoffMoved {
-  readonly handoffId: string;
-  readonly key: string | null;
-  readonly event: 'accepted' | 'declined' | 'done';
-  readonly status: HandoffStatus;
-  /** Who holds it now (a staff member's user id and display name: staff, not PHI). */
-  readonly assignee: { readonly id: string; readonly name: string } | null;
-}
+export { handoffMovedSignal, type HandoffMoved } from './handoff-types.js';
 
 /** A workflow type or correlation key, as `notify` names it (no spaces, no free text). */
 const workflowRef = /^[A-Za-z0-9._:/@-]{1,200}$/;

@@ -128,3 +128,17 @@ export interface EscalationPolicy {
   readonly updatedBy: string | null;
   readonly updatedAt: string | null;
 }
+
+/** The signal a workflow that asked to hear of its handoff's moves gets (payload: `HandoffMoved`). */
+export const handoffMovedSignal = 'handoff.moved';
+
+/** What a raising workflow hears when a person moves its handoff (references and codes only). */
+export interface HandoffMoved {
+  readonly handoffId: string;
+  readonly key: string | null;
+  /** `escalated`: an escalation step fired (the handoff went to, or was shown to, its target). */
+  readonly event: 'accepted' | 'declined' | 'done' | 'escalated';
+  readonly status: HandoffStatus;
+  /** Who holds it now (a staff member's user id and display name: staff, not PHI). */
+  readonly assignee: { readonly id: string; readonly name: string } | null;
+}

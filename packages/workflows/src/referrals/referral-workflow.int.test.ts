@@ -201,6 +201,18 @@ for (const target of storeTargets()) {
         assert.equal(s.escalated, false, "no escalation timer: the handoff's policy takes it to the lead");
         assert.equal(k.raises.size, 1);
         assert.deepEqual(k.closes, []);
+        // The policy fired: the referral counts as escalated (the overdue list and the figures say so).
+        await k.engine.signal(snap.correlationKey, handoffMoved, {
+          handoffId: uuidOf(key),
+          key,
+          event: 'escalated',
+          status: 'offered',
+          assignee: { id: 'lead-user', name: 'Lena Lead' },
+        });
+        await k.run();
+        s = (await k.stateOf('h1')).state as ReferralState;
+        assert.equal(s.escalated, true);
+        assert.equal(s.handoffs?.[0]?.status, 'offered', 'still offered, now to the lead');
 
         await k.save(referralTask('th1', 'h1', 'received'));
         snap = await k.stateOf('h1');
@@ -265,11 +277,25 @@ for (const target of storeTargets()) {
           businessStatus: { coding: [{ system: 'urn:steward:handoff-status', code: 'accepted' }] },
           owner: { display: 'Dana Example' },
         });
+        // Escalated by its policy: the Task becomes urgent, its holder and status kept.
+        await k.engine.signal(snap.correlationKey, handoffMoved, {
+          handoffId,
+          key,
+          event: 'escalated',
+          status: 'accepted',
+          assignee: { id: 'u-2', name: 'Lena Lead' },
+        });
+        await k.run();
+        assert.equal(updates().length, 2);
+        assert.deepEqual(updates()[1]?.changes, {
+          priority: 'urgent',
+          businessStatus: { coding: [{ system: 'urn:steward:handoff-status', code: 'escalated' }] },
+        });
 
         await k.save(referralTask('tm1', 'm1', 'received'));
         assert.deepEqual(k.closes, [{ key, reason: 'stage-reached' }]);
-        assert.equal(updates().length, 2);
-        assert.deepEqual(updates()[1]?.changes, {
+        assert.equal(updates().length, 3);
+        assert.deepEqual(updates()[2]?.changes, {
           status: 'completed',
           businessStatus: { coding: [{ system: 'urn:steward:handoff-status', code: 'done' }] },
         });

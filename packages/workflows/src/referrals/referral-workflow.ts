@@ -462,6 +462,14 @@ class Step {
   private handoffMoved(m: HandoffMovedSignal): void {
     const note = (this.s.handoffs ?? []).find((h) => h.handoffId === m.handoffId);
     if (note === undefined || note.status === 'done') return;
+    if (m.event === 'escalated') {
+      // The handoff's escalation policy fired: the referral counts as escalated while its stage is
+      // still the one the handoff chases (as version 1's escalation timer set it), and the mirror
+      // Task, if any, becomes urgent.
+      if (this.s.awaiting === note.stage) this.s.escalated = true;
+      if (note.task) this.updateMirror(note, 'escalated', m.assignee);
+      return;
+    }
     note.status = m.event;
     if (note.task) this.updateMirror(note, m.event, m.assignee);
   }
@@ -513,7 +521,7 @@ class Step {
   /** The mirror Task brought in step with the handoff (found by its Steward identifier). */
   private updateMirror(
     note: HandoffNote,
-    event: 'accepted' | 'declined' | 'done',
+    event: 'accepted' | 'declined' | 'done' | 'escalated',
     assignee: { id: string; name: string } | null,
   ): void {
     if (note.handoffId === null) return;
@@ -522,11 +530,15 @@ class Step {
       ...this.base(note.stage, `referral.handoff.${event}`),
       action: 'task.update',
       target: { resourceType: 'Task', identifier: `${HANDOFF_TASK_SYSTEM}|${note.handoffId}` },
-      changes: {
-        status: event === 'done' ? 'completed' : event === 'accepted' ? 'accepted' : 'requested',
-        businessStatus: { coding: [{ system: HANDOFF_STATUS, code: event }] },
-        ...(assignee !== null && event === 'accepted' ? { owner: { display: assignee.name } } : {}),
-      },
+      changes:
+        event === 'escalated'
+          ? // Whoever holds it keeps it: the Task only becomes urgent and says it was escalated.
+            { priority: 'urgent', businessStatus: { coding: [{ system: HANDOFF_STATUS, code: event }] } }
+          : {
+              status: event === 'done' ? 'completed' : event === 'accepted' ? 'accepted' : 'requested',
+              businessStatus: { coding: [{ system: HANDOFF_STATUS, code: event }] },
+              ...(assignee !== null && event === 'accepted' ? { owner: { display: assignee.name } } : {}),
+            },
       priority: OVERDUE_PRIORITY,
     });
   }
