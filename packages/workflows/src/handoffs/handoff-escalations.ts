@@ -86,7 +86,7 @@ export class HandoffEscalator {
             handoffId: cur.id,
             key: cur.source_key,
             event: 'escalated',
-            status: next.status as HandoffMoved['status'],
+            status: next.status,
             assignee: target.kind === 'user' ? { id: target.id, name: target.name } : null,
           };
           await this.#d.engine.signal(cur.notify_key, handoffMovedSignal, moved as unknown as Json, {
