@@ -96,6 +96,21 @@ describe('field extraction', () => {
     assert.equal(extractFields('Birth Data: unknown').birthDate, undefined);
   });
 
+  it('reads the birth date labels and dates OCR made of the calibration seed\'s faxes', () => {
+    for (const [written, date] of [
+      ['D.O.B.i 05/18/2004', '2004-05-18'],
+      ['1.0.B.: 01/18/2009', '2009-01-18'],
+      ['D.0.B.: May:9, 1964', '1964-05-09'],
+      ['D:0.B.: 08/19/1950', '1950-08-19'],
+      ['Date of Birth: April 2,/1999', '1999-04-02'],
+      ["DOB: March'13, 2004", '2004-03-13'],
+    ] as const)
+      assert.equal(extractFields(written).birthDate, date, written);
+    assert.equal(extractFields('Daté: April 14, 2026').documentDate, '2026-04-14');
+    // Still never a date that is not labelled as a birth date.
+    assert.equal(extractFields('1.0 B 05/18/2004').birthDate, undefined);
+  });
+
   it('reads name label variants as OCR gives them', () => {
     const natie = extractFields('Patient\nPatient Natie: Oskar Rasmussen');
     assert.deepEqual([natie.patientGiven, natie.patientFamily], ['Oskar', 'Rasmussen']);
@@ -129,8 +144,17 @@ describe('field extraction', () => {
     assert.equal(extractFields('ID Dwv568504611').memberId, 'DWV568504611');
     assert.equal(extractFields('ID ¥PD837269328').memberId, 'YPD837269328');
     assert.equal(extractFields('Member ID: LRW8 14144124').memberId, 'LRW814144124');
-    // A digit inside the letters is not guessed away: no member ID rather than a wrong one.
-    assert.equal(extractFields('ID. #: Z2GE913422714').memberId, undefined);
+    // A Z OCR read twice, once as a 2, is one Z; another digit inside the letters is not guessed away.
+    assert.equal(extractFields('ID. #: Z2GE913422714').memberId, 'ZGE913422714');
+    assert.equal(extractFields('ID. P2ZA066700014').memberId, 'PZA066700014');
+    assert.equal(extractFields('ID A3GE913422714').memberId, undefined);
+    assert.equal(extractFields('Member ID: .7GE335744777').memberId, undefined);
+    // Labels as OCR read them off the calibration seed's faxes; "Member services" and a payer ID are not one.
+    assert.equal(extractFields('Subscriber. 11): PLA208933648').memberId, 'PLA208933648');
+    assert.equal(extractFields('Subseriber IN: AML908020385 —').memberId, 'AML908020385');
+    assert.equal(extractFields('Member !D: UTC041 118745').memberId, 'UTC041118745');
+    assert.equal(extractFields('Member services 1-800-555-0134').memberId, undefined);
+    assert.equal(extractFields('Send claims electronically, payer ID 55123').memberId, undefined);
     assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
     assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');
   });

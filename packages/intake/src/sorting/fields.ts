@@ -121,10 +121,13 @@ function leadingDate(value: string): string | undefined {
     .replace(/(?<=\d)\+(?=\d)/g, '-')
     // "05/1 1/2026": a space OCR put inside a day or month.
     .replace(/(?<=[/.-]\d)\s(?=\d[/.-])/g, '')
-    .replace(/(?<=[A-Za-z])[:.,-]+(?=\s*\d)/g, ' ')
+    // "March'13, 2004", "May:9": punctuation OCR put between a month and its day.
+    .replace(/(?<=[A-Za-z])[:.,'’‘-]+(?=\s*\d)/g, ' ')
+    // "D.O.B.i 05/18/2004": a colon OCR read as a lone i, l or ! before the date.
+    .replace(/^[il!|]\s+(?=\d)/, '')
     .replace(/\s[.]+(?=\d)/g, ' ')
     .replace(/[^A-Za-z0-9/., -]/g, '')
-    .replace(/,[.,\s-]*/g, ', ')
+    .replace(/,[.,\s/-]*/g, ', ')
     .replace(/\s+/g, ' ')
     .trim();
   const m = new RegExp(`^${DATE}`).exec(cleaned);
@@ -169,7 +172,9 @@ export function parseName(value: string): { given: string; family: string } | un
   return undefined;
 }
 
-export function extractFields(text: string): ReadFields {
+export function extractFields(written: string): ReadFields {
+  // A fax's OCR sprinkles accents over labels as over names ("Daté:"): read without them.
+  const text = written.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   const fields: { -readonly [K in keyof ReadFields]: ReadFields[K] } = {};
   names: for (const label of nameLabels) {
     for (const value of afterLabel(text, label)) {
@@ -181,8 +186,11 @@ export function extractFields(text: string): ReadFields {
       }
     }
   }
-  // "Birth Data" is OCR's "Birth Date".
-  for (const value of afterInlineLabel(text, String.raw`\bDOB|\bD${W}O${W}B\b|date${W}of${W}birth|birth${W}dat[ae]`)) {
+  // "Birth Data" is OCR's "Birth Date"; "D.0.B.", "D:0.B." and "1.0.B." its "D.O.B." (found on the calibration seed).
+  for (const value of afterInlineLabel(
+    text,
+    String.raw`\bD[O0]B|\bD${W}[O0]${W}B\b|(?<![\w.])[1I|]\.[O0]\.B\.|date${W}of${W}birth|birth${W}dat[ae]`,
+  )) {
     const d = leadingDate(value);
     if (d !== undefined) {
       fields.birthDate = d;
@@ -209,13 +217,18 @@ export function extractFields(text: string): ReadFields {
   // space OCR put inside the digits dropped, one speck of punctuation OCR put between the letters and
   // the digits ("CDV.687887340", "NRE&853739632") dropped, and its letter-for-digit confusions undone.
   // Found on the calibration seed too: a prefix OCR read partly in lower case ("Dwv568504611"), a yen
-  // sign for a Y ("¥PD837269328"), a space after the first digit ("LRW8 14144124").
+  // sign for a Y ("¥PD837269328"), a space after the first digit ("LRW8 14144124"), the label as
+  // "Subscriber. 11):", "Subseriber IN:" or "Member !D:".
   const member =
-    /(?:member\W*[iIl1|]D|subscriber\W*[iIl1|]D|\bid\s*#|^\W*id)[^\w¥]*([A-Z¥][A-Z]{1,3}[.,&'*]?[0-9OIl]{1,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
+    /(?:(?:m[e€]mb[ae]r|s[uv]bs[a-z]{3,6})[\s.,]*(?:[iIl1|!]{1,2}[D)]|IN)|\bid\s*#|^\W*id)[^\w¥]*([A-Z¥][A-Z2]{1,4}[.,&'*]?[0-9OIl]{1,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
       text,
     );
   if (member !== null) {
-    const raw = (member[1] ?? '').replace(/[ .,&'*]/g, '').replace(/¥/g, 'Y');
+    const raw = (member[1] ?? '')
+      .replace(/[ .,&'*]/g, '')
+      .replace(/¥/g, 'Y')
+      // A Z OCR read twice, once as a 2 ("Z2GE…", "P2ZA…"): the 2 beside a Z inside the letters dropped.
+      .replace(/^([A-Za-z]*)(?:Z2|2Z)(?=[A-Za-z])/i, '$1Z');
     const prefix = /^[A-Za-z]{2,4}?(?=[0-9OIl]+$)/.exec(raw)?.[0] ?? '';
     const digits = raw.slice(prefix.length).replace(/O/g, '0').replace(/[Il]/g, '1');
     if (/^\d{6,12}$/.test(digits)) fields.memberId = prefix.toUpperCase() + digits;
