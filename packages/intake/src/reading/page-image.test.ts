@@ -156,4 +156,11 @@ describe('a hand signature beside its label', () => {
     // The ink under the label's own words is not a signature.
     assert.equal(signatureInk(page([[210, 1790, 400, 1810]]), words, 200), false);
   });
+
+  it('takes "Signatures" (a colon OCR read as an s) as the label only where a label stands, first on its line', () => {
+    const label = [at('Signatures', 0.36, 200, 400), at('ARRAS.', 0.3, 440, 520)];
+    assert.equal(signatureInk(signed, label, 200), true);
+    const sentence = [at('Both', 0.9, 60, 140), at('signatures', 0.9, 150, 400), at('below', 0.9, 440, 520)];
+    assert.equal(signatureInk(signed, sentence, 200), false);
+  });
 });

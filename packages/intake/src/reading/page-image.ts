@@ -69,6 +69,7 @@ export function inkRatio(image: GrayImage): number {
 export const blankInkRatio = 0.001;
 
 const labelWord = /^sign(ature|ed)\W*$/i;
+const labelWordMisread = /^signature[sil]\W*$/i;
 
 /**
  * Whether a hand-drawn signature is on a signature line of this page. The label is found among the
@@ -88,7 +89,10 @@ const labelWord = /^sign(ature|ed)\W*$/i;
 export function signatureInk(image: GrayImage, words: readonly Word[], dpi: number): boolean {
   const minRun = Math.max(3, Math.round((5 / 200) * dpi));
   for (const [i, word] of words.entries()) {
-    if (!labelWord.test(word.text)) continue;
+    // "Signatures" (the colon read as an s, or an i or l) only as the first word of its line, where a
+    // label stands; inside a sentence it is a word.
+    const firstOnLine = words[i - 1]?.line !== word.line;
+    if (!labelWord.test(word.text) && !(firstOnLine && labelWordMisread.test(word.text))) continue;
     let end = word;
     for (let j = i; j < words.length && j < i + 4; j++) {
       const w = words[j];

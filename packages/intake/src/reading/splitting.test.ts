@@ -85,6 +85,8 @@ describe('page cues', () => {
     assert.deepEqual(pageMarker('Page | of 1'), { page: 1, of: 1 });
     assert.deepEqual(pageMarker('Page i of 2'), { page: 1, of: 2 });
     assert.deepEqual(pageMarker('Page 1 of -2'), { page: 1, of: 2 });
+    assert.deepEqual(pageMarker('Page J‘of |'), { page: 1, of: 1 });
+    assert.deepEqual(pageMarker("Page'l of 1"), { page: 1, of: 1 });
     assert.equal(pageMarker('Page 3 of 2'), undefined);
     assert.equal(pageMarker('no numbering here'), undefined);
   });
