@@ -383,11 +383,20 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     const messages = steward.reduce((n, r) => n + r.messages, 0);
     const ms = steward.reduce((n, r) => n + r.ms, 0);
     const sum = (f: (x: DbTally) => number): number => tallies.reduce((n, x) => n + f(x), 0);
+    const batches = sum((x) => x.transactions + x.oneTrips);
+    const writerMs = sum((x) => x.txMs + x.oneTripMs);
     extra.push(
-      `${storeName}, ${conns} conn: per message ${(sum((x) => x.txStatements) / messages).toFixed(2)} statements inside the audit writer's transactions ` +
-        `+ ${(sum((x) => x.statements) / messages).toFixed(2)} outside; ${(messages / sum((x) => x.transactions)).toFixed(1)} messages per transaction; ` +
-        `writer busy ${fmt((100 * sum((x) => x.txMs)) / ms)} % of the time; ${fmt((1000 * sum((x) => x.txMs)) / messages)} µs of writer time per message ` +
-        `(${fmt((1000 * sum((x) => x.txMs)) / sum((x) => x.txStatements + 2 * x.transactions))} µs per statement incl. BEGIN/COMMIT)`,
+      `${storeName}, ${conns} conn: ${(messages / batches).toFixed(1)} messages per writer batch; ` +
+        `${sum((x) => x.oneTrips)} batches in one round trip (one statement), ${sum((x) => x.transactions)} the general way ` +
+        `(${(
+          sum((x) => x.txStatements) /
+          Math.max(
+            1,
+            sum((x) => x.transactions),
+          )
+        ).toFixed(1)} statements + BEGIN/COMMIT each); ` +
+        `${(sum((x) => x.statements) / messages).toFixed(2)} other statements per message; ` +
+        `writer busy ${fmt((100 * writerMs) / ms)} % of the time; ${fmt((1000 * writerMs) / messages)} µs of writer time per message`,
     );
     const rawRow =
       raw === undefined ? undefined : summarize(`raw SQL path, same rows (${storeName})`, conns, rawRounds);

@@ -5,7 +5,8 @@
  * index), one hash-chained `audit_log` row — into the same tables of a database of its own,
  * durably, and ACKs only after the commit. It is the best done by hand: whatever frames arrived
  * while the previous batch was in flight make the next batch, and a batch is ONE statement (a
- * multi-row insert per table in one `with`, its own implicit transaction): one round trip. Its
+ * multi-row insert per table in one `with`, its own implicit transaction): one round trip, with
+ * the sealed values as one binary parameter per table (offsets and lengths beside them). Its
  * rows' payloads are sealed once per template (the same sizes as Steward's), so it spends almost
  * no CPU per message: no HL7 parse, no mapping, no policy, no cipher, no lock. The chain head is
  * kept in memory (the only writer of its database).
@@ -27,6 +28,17 @@ export interface RawTemplate {
   }[];
   /** The audit entry's JSON, with `@@ID@@` where the message's id goes (the same length as Steward's entry). */
   readonly entry: string;
+}
+
+/** Each value's offset and length in their concatenation (sent as one binary parameter). */
+function offsets(values: readonly Buffer[]): [number[], number[]] {
+  const at: number[] = [];
+  let n = 0;
+  for (const v of values) {
+    at.push(n);
+    n += v.length;
+  }
+  return [at, values.map((v) => v.length)];
 }
 
 interface Pending {
@@ -162,14 +174,15 @@ export class RawIngestServer {
     await this.db.query(
       `with ib as (
          insert into ehr_inbound (id, connection_id, channel, message_key, message_type, status, raw_enc, received_at, content_hash)
-         select t.id, $1, 'hl7v2', t.key, t.type, 'stored', t.raw, $2::timestamptz, t.hash
-           from unnest($3::uuid[], $4::text[], $5::text[], $6::bytea[], $7::text[]) as t(id, key, type, raw, hash)
+         select t.id, $1, 'hl7v2', t.key, t.type, 'stored', substr($6::bytea, t.at + 1, t.len), $2::timestamptz, t.hash
+           from unnest($3::uuid[], $4::text[], $5::text[], $19::int4[], $20::int4[], $7::text[]) as t(id, key, type, at, len, hash)
          returning id
        ), ev as (
          insert into ehr_events (id, connection_id, inbound_id, type, dedup_key, patient_key, occurred_at, data_enc, recorded_at)
-         select e.id, $1, e.inbound, e.type, e.dedup, e.pk, e.at::timestamptz, e.data, $2::timestamptz
-           from unnest($8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::text[], $14::bytea[])
-                with ordinality as e(id, inbound, type, dedup, pk, at, data, ord)
+         select e.id, $1, e.inbound, e.type, e.dedup, e.pk, e.at::timestamptz, substr($14::bytea, e.off + 1, e.len),
+                $2::timestamptz
+           from unnest($8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::text[], $21::int4[], $22::int4[])
+                with ordinality as e(id, inbound, type, dedup, pk, at, off, len, ord)
           order by e.ord
          returning 1
        ), au as (
@@ -185,7 +198,7 @@ export class RawIngestServer {
         ib.id,
         ib.key,
         ib.type,
-        ib.raw,
+        Buffer.concat(ib.raw),
         ib.hash,
         ev.id,
         ev.inbound,
@@ -193,11 +206,13 @@ export class RawIngestServer {
         ev.dedup,
         ev.patientKey,
         ev.occurredAt,
-        ev.data,
+        Buffer.concat(ev.data),
         au.seq,
         au.entry,
         au.prev,
         au.hash,
+        ...offsets(ib.raw),
+        ...offsets(ev.data),
       ],
     );
     this.batches += 1;
