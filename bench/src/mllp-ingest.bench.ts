@@ -14,8 +14,9 @@
  * work — Steward is reported as a ratio to it; and a bare node:net server that decodes MLLP frames
  * and answers an ACK at once, storing nothing (the loopback MLLP ceiling of this machine and process).
  *
- * Ablation, same run: the same journal deciding `ehr.ingest` for every message (`decisionTtlMs: 0`,
- * a grant read per message; the default reuses a connection's decision for up to 1 s), and
+ * Ablation, same run, alternating: the same journal over an audit writer kept on its general path
+ * (`oneTrip: false`: BEGIN, lock and head, the journal's insert, the audit insert, COMMIT — the
+ * writer before issue 20), so the one-round-trip writer is compared with it at the same load; and
  * `policy.enforce` timed alone, to size the per-message policy check in the ACK time.
  *
  * Targets (issue 20): ≥ 2,000 msg/s with ACK p99 ≤ 20 ms on PostgreSQL (8 connections) on a quiet
@@ -28,7 +29,7 @@ import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { identifierKey, systemClock, type RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
-import { EhrJournal, type KeyRing } from '@steward/governance';
+import { AuditLog, EhrJournal, type KeyRing } from '@steward/governance';
 import { MllpDecoder, MllpListener, frameMllp, mapHl7, parseHl7 } from '@steward/ehr';
 import { freshPostgres, median } from './harness.js';
 import { RawIngestServer, type RawTemplate } from './mllp-raw-writer.js';
@@ -323,12 +324,12 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     facilityTimeZone: tz,
   });
   const ctx: RequestContext = { actor: g.connections.actorOf(c) };
+  // The ablation: the same journal over an audit writer that never takes the one-round-trip path
+  // (BEGIN, lock and head, the journal's insert, the audit insert, COMMIT: the writer before issue 20).
+  const generalAudit = await AuditLog.open(g.db, g.cipher, { oneTrip: false });
   const journals = {
     steward: g.journals.forConnection(ctx, c),
-    perMessage: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, { decisionTtlMs: 0 }).forConnection(
-      ctx,
-      c,
-    ),
+    perMessage: new EhrJournal(g.db, g.cipher, g.policy, generalAudit, systemClock).forConnection(ctx, c),
   };
   const listeners = {
     steward: await listen(
@@ -409,7 +410,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     }
     const row = summarize(`Steward listener → governed journal (${storeName})`, conns, steward);
     rows.push(row);
-    rows.push(summarize(`  same, policy decided per message (${storeName}, ablation)`, conns, decidedEach));
+    rows.push(summarize(`  same, general writer path, 5 round trips (${storeName}, ablation)`, conns, decidedEach));
     if (storeName === 'PostgreSQL' && conns === 8) {
       if (row.perSec < target.msgPerSec)
         problems.push(`PostgreSQL ${Math.round(row.perSec)} msg/s < ${target.msgPerSec} msg/s`);
@@ -424,6 +425,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await rawDb?.close();
   await listeners.steward.close();
   await listeners.perMessage.close();
+  await generalAudit.close();
 
   // One round trip to the store, for scale.
   const n = 2_000;
