@@ -9,7 +9,8 @@
  *
  * Throughput: every message is its own audited unit, but the units that meet in one audit writer
  * transaction are written together by one statement (`fileAll`), and a connection's journal
- * reuses its allowed decision for at most a second (`decisionTtlMs`).
+ * reuses its allowed decision for at most a second (`decisionTtlMs`). On PostgreSQL, new messages
+ * and their audit entries go in ONE round trip (`fileOneTrip`, `ehr_file_audited`).
  */
 import {
   ConfigError,
