@@ -199,6 +199,8 @@ interface Round {
   readonly failures: number;
   readonly messages: number;
   readonly ms: number;
+  /** CPU time of this process (user + system) during the round, in ms: senders, listener, writer. */
+  readonly cpuMs: number;
 }
 
 /** `connections` senders, each sending back to back for `ms`; latency from write to ACK. */
@@ -207,6 +209,7 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
   const latencies: number[] = [];
   let failures = 0;
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const deadline = start + ms;
   await Promise.all(
     senders.map(async (s) => {
@@ -220,6 +223,7 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
     }),
   );
   const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   for (const s of senders) s.close();
   return {
     perSec: (latencies.length / elapsed) * 1000,
@@ -228,6 +232,7 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
     failures,
     messages: latencies.length,
     ms: elapsed,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
@@ -238,6 +243,8 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly rounds: readonly number[];
+  /** This process's CPU time per message, in µs (all rounds). */
+  readonly cpuUsPerMessage: number;
 }
 
 function summarize(name: string, connections: number, rounds: readonly Round[]): Row {
@@ -250,6 +257,12 @@ function summarize(name: string, connections: number, rounds: readonly Round[]):
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     rounds: rounds.map((r) => Math.round(r.perSec)),
+    cpuUsPerMessage:
+      (1000 * rounds.reduce((n, r) => n + r.cpuMs, 0)) /
+      Math.max(
+        1,
+        rounds.reduce((n, r) => n + r.messages, 0),
+      ),
   };
 }
 
@@ -462,15 +475,15 @@ console.log(
   `${templates.length} fixture messages as templates, each sent with a unique MSH-10; ${ROUNDS} rounds of ${ROUND_MS} ms.\n`,
 );
 console.log(
-  '| senders | connections | median msg/s | ratio to raw SQL path | ratio to bare MLLP | ACK p50 ms | ACK p99 ms | rounds msg/s |',
+  '| senders | connections | median msg/s | ratio to raw SQL path | ratio to bare MLLP | ACK p50 ms | ACK p99 ms | process CPU µs/msg | rounds msg/s |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
   const base = baselineByConn.get(r.connections);
   const store = r.name.includes('PostgreSQL') ? 'PostgreSQL' : 'PGlite';
   const rawRow = r.name.startsWith('bare') ? undefined : rawByConn.get(`${store}:${r.connections}`);
   console.log(
-    `| ${r.name} | ${r.connections} | ${fmt(r.perSec)} | ${rawRow === undefined ? '' : (r.perSec / rawRow.perSec).toFixed(3)} | ${base === undefined ? '' : (r.perSec / base.perSec).toFixed(3)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rounds.join(', ')} |`,
+    `| ${r.name} | ${r.connections} | ${fmt(r.perSec)} | ${rawRow === undefined ? '' : (r.perSec / rawRow.perSec).toFixed(3)} | ${base === undefined ? '' : (r.perSec / base.perSec).toFixed(3)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${fmt(r.cpuUsPerMessage)} | ${r.rounds.join(', ')} |`,
   );
 }
 console.log('');

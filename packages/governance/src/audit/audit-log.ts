@@ -17,7 +17,7 @@
  * last checkpoint are the expected ones (SQLSTATE SA001 when another process appended) and
  * inserts the rows and entries (migrations 66-67). When that statement fails for any reason the
  * batch runs again the general way below, which re-reads the head under the lock. The first batch
- * after opening, `transact` units and closing checkpoints always go the general way.
+ * after opening, `transact` units and the closing checkpoint always go the general way.
  *
  * Batched units have no savepoint each (that was 2 of ~5 round trips per unit). If a `writeAll`
  * call or one of its units' entries fails, the whole transaction is rolled back and the batch is
@@ -465,8 +465,11 @@ export class AuditLog implements AuditSink, BatchingAudit {
    */
   async #runOneTrip(jobs: readonly Job[], head: ChainHead): Promise<boolean> {
     const batched: Array<Extract<Job, { kind: 'batched' }>> = [];
+    let forced = false;
     for (const job of jobs) {
-      if (job.kind === 'unit' || job.kind === 'checkpoint') return false;
+      // A closing checkpoint must cover the stored head, which only the general path reads.
+      if (job.kind === 'unit' || (job.kind === 'checkpoint' && this.#closed)) return false;
+      if (job.kind === 'checkpoint') forced = true;
       if (job.kind === 'batched') batched.push(job);
     }
     const unitBatch = batched[0]?.batch;
@@ -517,14 +520,21 @@ export class AuditLog implements AuditSink, BatchingAudit {
           const at = isoMillis(this.#clock.now());
           for (const input of inputs) add(input, at);
           settle.push((results) => (results === undefined ? job.reject(unreadable) : job.resolve(results[i])));
+        } else if (job.kind === 'checkpoint') {
+          settle.push(() => job.resolve());
         }
       }
     } catch {
       return false; // a unit's entries failed: the general path rejects that unit alone
     }
-    if (seq > ckptSeq && this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs) {
+    if (seq > ckptSeq && (forced || this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs)) {
       checkpoints.push(this.#checkpoint(seq, hash));
       ckptSeq = seq;
+    }
+    if (rows.length === 0 && checkpoints.length === 0) {
+      // A timer's checkpoint with nothing left to cover: nothing to write.
+      for (const f of settle) f([]);
+      return true;
     }
     const audit = oneTripAuditArgs(head, rows, checkpoints, this.#key.id);
     const statement =
