@@ -47,6 +47,8 @@ const ROUNDS = 3;
 const ROUND_MS = 2_000;
 /** BENCH_CONNECTIONS=8 (a comma list) runs only those sender counts, e.g. to profile one. */
 const CONNECTIONS = (process.env['BENCH_CONNECTIONS'] ?? '1,8,32').split(',').map(Number);
+/** BENCH_DECODE_THREADS (1): the worker threads of the variant that decodes HL7 off the main thread. */
+const DECODE_THREADS = Number(process.env['BENCH_DECODE_THREADS'] ?? 1);
 const target = { msgPerSec: 2_000, p99Ms: 20, ofRaw: 0.8 };
 const problems: string[] = [];
 const tz = 'America/New_York';
@@ -356,6 +358,18 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         maxConnections: 64,
       }),
     ),
+    threaded: await listen(
+      new MllpListener({
+        connectionId: c.id,
+        facilityTimeZone: tz,
+        journal: journals.steward,
+        host: '127.0.0.1',
+        port: 0,
+        maxMessageBytes: 1 << 20,
+        maxConnections: 64,
+        decodeThreads: DECODE_THREADS,
+      }),
+    ),
     perMessage: await listen(
       new MllpListener({
         connectionId: c.id,
@@ -374,7 +388,9 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   if (raw !== undefined) await drive(raw.port, 8, 1_000);
   await drive(listeners.steward.port, 8, 1_000); // warm-up (JIT, pools, first checkpoint)
   await drive(listeners.perMessage.port, 8, 500);
+  await drive(listeners.threaded.port, 8, 500);
   for (const conns of CONNECTIONS) {
+    const threaded: Round[] = [];
     const steward: Round[] = [];
     const decidedEach: Round[] = [];
     const rawRounds: Round[] = [];
@@ -393,6 +409,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
       steward.push(await drive(listeners.steward.port, conns, ROUND_MS));
       tallies.push({ ...t.tally });
       decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
+      threaded.push(await drive(listeners.threaded.port, conns, ROUND_MS));
     }
     const messages = steward.reduce((n, r) => n + r.messages, 0);
     const ms = steward.reduce((n, r) => n + r.ms, 0);
@@ -424,6 +441,13 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     const row = summarize(`Steward listener → governed journal (${storeName})`, conns, steward);
     rows.push(row);
     rows.push(summarize(`  same, general writer path, 5 round trips (${storeName}, ablation)`, conns, decidedEach));
+    rows.push(
+      summarize(
+        `  same as Steward, HL7 decoded on ${DECODE_THREADS} worker thread${DECODE_THREADS === 1 ? '' : 's'} (${storeName})`,
+        conns,
+        threaded,
+      ),
+    );
     if (storeName === 'PostgreSQL' && conns === 8) {
       if (row.perSec < target.msgPerSec)
         problems.push(`PostgreSQL ${Math.round(row.perSec)} msg/s < ${target.msgPerSec} msg/s`);
@@ -437,6 +461,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await raw?.close();
   await rawDb?.close();
   await listeners.steward.close();
+  await listeners.threaded.close();
   await listeners.perMessage.close();
   await generalAudit.close();
 
