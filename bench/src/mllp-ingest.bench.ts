@@ -14,9 +14,10 @@
  * work — Steward is reported as a ratio to it; and a bare node:net server that decodes MLLP frames
  * and answers an ACK at once, storing nothing (the loopback MLLP ceiling of this machine and process).
  *
- * Ablation, same run, alternating: the same journal over an audit writer kept on its general path
- * (`oneTrip: false`: BEGIN, lock and head, the journal's insert, the audit insert, COMMIT — the
- * writer before issue 20), so the one-round-trip writer is compared with it at the same load; and
+ * Steward's listener decodes HL7 on `BENCH_DECODE_THREADS` worker threads (1, as the connection
+ * runtime does). Ablations, same run, alternating: the same listener decoding on its own thread;
+ * and that, over an audit writer kept on its general path (`oneTrip: false`: BEGIN, lock and head,
+ * the journal's insert, the audit insert, COMMIT), i.e. Steward before issue 20; and
  * `policy.enforce` timed alone, to size the per-message policy check in the ACK time.
  *
  * Targets (issue 20): ≥ 2,000 msg/s with ACK p99 ≤ 20 ms on PostgreSQL (8 connections) on a quiet
@@ -29,7 +30,7 @@ import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { identifierKey, systemClock, type RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
-import { AuditLog, EhrJournal, type KeyRing } from '@steward/governance';
+import { AuditLog, EhrJournal, verifyAuditLog, type KeyRing } from '@steward/governance';
 import { MllpDecoder, MllpListener, frameMllp, mapHl7, parseHl7 } from '@steward/ehr';
 import { freshPostgres, median } from './harness.js';
 import { RawIngestServer, type RawTemplate } from './mllp-raw-writer.js';
@@ -47,7 +48,7 @@ const ROUNDS = 3;
 const ROUND_MS = 2_000;
 /** BENCH_CONNECTIONS=8 (a comma list) runs only those sender counts, e.g. to profile one. */
 const CONNECTIONS = (process.env['BENCH_CONNECTIONS'] ?? '1,8,32').split(',').map(Number);
-/** BENCH_DECODE_THREADS (1): the worker threads of the variant that decodes HL7 off the main thread. */
+/** BENCH_DECODE_THREADS (1, as the connection runtime): Steward's listener's HL7 decoding threads. */
 const DECODE_THREADS = Number(process.env['BENCH_DECODE_THREADS'] ?? 1);
 const target = { msgPerSec: 2_000, p99Ms: 20, ofRaw: 0.8 };
 const problems: string[] = [];
@@ -356,9 +357,10 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         port: 0,
         maxMessageBytes: 1 << 20,
         maxConnections: 64,
+        decodeThreads: DECODE_THREADS,
       }),
     ),
-    threaded: await listen(
+    inline: await listen(
       new MllpListener({
         connectionId: c.id,
         facilityTimeZone: tz,
@@ -367,7 +369,6 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         port: 0,
         maxMessageBytes: 1 << 20,
         maxConnections: 64,
-        decodeThreads: DECODE_THREADS,
       }),
     ),
     perMessage: await listen(
@@ -388,9 +389,9 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   if (raw !== undefined) await drive(raw.port, 8, 1_000);
   await drive(listeners.steward.port, 8, 1_000); // warm-up (JIT, pools, first checkpoint)
   await drive(listeners.perMessage.port, 8, 500);
-  await drive(listeners.threaded.port, 8, 500);
+  await drive(listeners.inline.port, 8, 500);
   for (const conns of CONNECTIONS) {
-    const threaded: Round[] = [];
+    const inline: Round[] = [];
     const steward: Round[] = [];
     const decidedEach: Round[] = [];
     const rawRounds: Round[] = [];
@@ -409,7 +410,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
       steward.push(await drive(listeners.steward.port, conns, ROUND_MS));
       tallies.push({ ...t.tally });
       decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
-      threaded.push(await drive(listeners.threaded.port, conns, ROUND_MS));
+      inline.push(await drive(listeners.inline.port, conns, ROUND_MS));
     }
     const messages = steward.reduce((n, r) => n + r.messages, 0);
     const ms = steward.reduce((n, r) => n + r.ms, 0);
@@ -440,12 +441,12 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     }
     const row = summarize(`Steward listener → governed journal (${storeName})`, conns, steward);
     rows.push(row);
-    rows.push(summarize(`  same, general writer path, 5 round trips (${storeName}, ablation)`, conns, decidedEach));
+    rows.push(summarize(`  same, HL7 decoded on the writer's thread (${storeName}, ablation)`, conns, inline));
     rows.push(
       summarize(
-        `  same as Steward, HL7 decoded on ${DECODE_THREADS} worker thread${DECODE_THREADS === 1 ? '' : 's'} (${storeName})`,
+        `  same, decoded on the writer's thread, general writer path of 5 round trips: before issue 20 (${storeName}, ablation)`,
         conns,
-        threaded,
+        decidedEach,
       ),
     );
     if (storeName === 'PostgreSQL' && conns === 8) {
@@ -461,7 +462,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await raw?.close();
   await rawDb?.close();
   await listeners.steward.close();
-  await listeners.threaded.close();
+  await listeners.inline.close();
   await listeners.perMessage.close();
   await generalAudit.close();
 
@@ -481,6 +482,14 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         ? ` (${fmt((100 * perCallMs) / one.p50, 1)} % of the 1-connection ACK p50 of ${one.p50.toFixed(2)} ms)`
         : ''),
   );
+  await g.audit.flush();
+  const chain = await verifyAuditLog(g.db);
+  extra.push(
+    `${storeName}: audit chain after the run (two writers on one database: Steward's and the ablation's): ` +
+      `${chain.ok ? `verifies, ${fmt(chain.headSeq)} entries` : `DOES NOT VERIFY: ${JSON.stringify(chain)}`}; ` +
+      `Steward's writer: ${JSON.stringify(g.audit.stats)}`,
+  );
+  if (!chain.ok) problems.push(`${storeName}: the audit chain does not verify`);
   const stored = await g.db.query<{ n: number }>(`select count(*)::int as n from ehr_inbound where status = 'stored'`);
   const events = await g.db.query<{ n: number }>('select count(*)::int as n from ehr_events');
   extra.push(`${storeName}: ${fmt(stored.rows[0]?.n ?? 0)} messages stored, ${fmt(events.rows[0]?.n ?? 0)} events`);
