@@ -210,6 +210,14 @@ describe('Hl7DecodePool', () => {
     await pool.close();
     await assert.rejects(pool.decode(messages[0] ?? ''), /closed/);
   });
+
+  it('a worker that cannot start is restarted a few times, then the pool refuses (the intake decodes inline)', async () => {
+    const options = { mapContext: { connectionId: 'feed-1', facilityTimeZone: 'America/New_York' } };
+    const broken = new Hl7DecodePool(1, options, new URL('./no-such-decode-worker.js', import.meta.url));
+    for (let i = 0; i <= Hl7DecodePool.maxRestarts; i++) await assert.rejects(broken.decode(withId(`B-${i}`)));
+    await assert.rejects(broken.decode(withId('B-last')), /keep failing/);
+    await broken.close();
+  });
 });
 
 describe('MllpListener close()', () => {
