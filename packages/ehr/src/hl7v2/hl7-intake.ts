@@ -13,20 +13,11 @@
  * - the store failed: AE, nothing stored, the sender resends.
  */
 import { createHash } from 'node:crypto';
-import {
-  isStewardError,
-  newId,
-  type Clock,
-  type EhrEventInput,
-  type InboundJournal,
-  type InboundMessage,
-  type PatientRef,
-} from '@steward/core';
-import { ackSourceFromHeader, ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
+import { isStewardError, newId, type Clock, type InboundJournal, type InboundMessage } from '@steward/core';
+import { ackSourceFromRaw, buildAck, type AckCode, type AckSource } from './ack.js';
 import { buildBatchAck, splitBatch } from './batch.js';
-import { mapHl7 } from './map.js';
-import { patientFrom, type Hl7MapContext } from './map-common.js';
-import { component, parseHl7, type ParsedHl7 } from './parse.js';
+import { decodeHl7, type Hl7Decoded, type Hl7Routing, type Hl7SenderRules } from './hl7-decode.js';
+import type { Hl7MapContext } from './map-common.js';
 
 /** What the listener logs: operational facts only (connection, type, reason), never message content. */
 export interface Hl7Logger {
@@ -34,21 +25,7 @@ export interface Hl7Logger {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-/**
- * Which message types a connection routes. Patterns are `ADT` (every trigger), `ADT^A01` or `*`.
- * A type matching `ignore`, or not matching `route`, is acknowledged AA and kept as ignored.
- * Default: route every type (those Steward has no mapper for are ignored the same way).
- */
-export interface Hl7Routing {
-  readonly route?: readonly string[];
-  readonly ignore?: readonly string[];
-}
-
-/** Who may send on a connection: MSH-3.1 / MSH-4.1 values. An empty or absent list allows any. */
-export interface Hl7SenderRules {
-  readonly sendingApplications?: readonly string[];
-  readonly sendingFacilities?: readonly string[];
-}
+export type { Hl7Routing, Hl7SenderRules } from './hl7-decode.js';
 
 export interface Hl7IntakeOptions {
   readonly connectionId: string;
@@ -63,6 +40,11 @@ export interface Hl7IntakeOptions {
    * after the journal stored the message and before the ACK; a failure is logged, never un-ACKs it.
    */
   readonly documents?: (raw: string) => Promise<void>;
+  /**
+   * Decodes (parses, routes, maps) off this thread: a worker pool (`Hl7DecodePool`). Absent, or
+   * when it fails, messages are decoded inline.
+   */
+  readonly decoder?: { decode(raw: string): Promise<Hl7Decoded> };
 }
 
 interface Reply {
@@ -71,9 +53,6 @@ interface Reply {
   readonly reason?: string;
   readonly errorCode?: string;
 }
-
-/** A reason from the message's type or the mapper that means "Steward has no mapper for this type". */
-const unsupportedPrefix = 'unsupported message type';
 
 export class Hl7Intake {
   constructor(private readonly o: Hl7IntakeOptions) {}
@@ -111,41 +90,25 @@ export class Hl7Intake {
 
   private async message(raw: string, bytes: Buffer): Promise<Reply> {
     const receivedAt = this.o.clock.now();
-    let parsed: ParsedHl7;
-    try {
-      parsed = parseHl7(raw);
-    } catch (err) {
-      return this.deadLetter(raw, bytes, 'unknown', reasonOf(err), ackSourceFromRaw(raw), '102');
-    }
-    const source = ackSourceFromHeader(parsed.message.header);
-    const refusedSender = this.senderRefusal(parsed);
+    const decoded = await this.decode(raw);
+    if (decoded.kind === 'unparseable')
+      return this.deadLetter(raw, bytes, 'unknown', decoded.reason, decoded.source, '102');
     // HL7 table 0357 has no "sender not allowed"; 103 (table value not found) is the closest: MSH-3/4 is not in the allowed list.
-    if (refusedSender !== undefined) return this.deadLetter(raw, bytes, parsed.type, refusedSender, source, '103');
-
+    if (decoded.kind === 'refused')
+      return this.deadLetter(raw, bytes, decoded.type, decoded.reason, decoded.source, '103');
+    if (decoded.kind === 'unmappable')
+      return this.deadLetter(raw, bytes, decoded.type, decoded.reason, decoded.source, '102');
+    const { source, events, ignored, subject } = decoded;
+    const parsed = { type: decoded.type, code: decoded.code };
     const base: InboundMessage = {
       connectionId: this.o.connectionId,
       channel: 'hl7v2',
-      messageKey: parsed.controlId,
+      messageKey: decoded.controlId,
       keyMayRepeat: true,
       raw,
-      messageType: parsed.type,
+      messageType: decoded.type,
       receivedAt,
     };
-    let ignored = this.notRouted(parsed);
-    let events: EhrEventInput[] = [];
-    if (ignored === undefined) {
-      try {
-        events = mapHl7(parsed, this.o.mapContext);
-      } catch (err) {
-        const reason = reasonOf(err);
-        if (!reason.startsWith(unsupportedPrefix))
-          return this.deadLetter(raw, bytes, parsed.type, reason, source, '102');
-        ignored = `message type ${parsed.type} is not supported by Steward; kept, not routed`;
-      }
-    }
-    // A message that makes no event (a type not routed, an A08 with nothing new) still brought a
-    // patient's data: its receipt names the PID's patient.
-    const subject = events.length === 0 ? pidPatient(parsed, this.o.mapContext) : undefined;
     const message = subject === undefined ? base : { ...base, subject };
     try {
       const outcome =
@@ -215,42 +178,20 @@ export class Hl7Intake {
     return { code: 'AR', source, reason, errorCode };
   }
 
-  private senderRefusal(parsed: ParsedHl7): string | undefined {
-    const rules = this.o.senders;
-    const msh = parsed.message.header;
-    const apps = rules?.sendingApplications ?? [];
-    if (apps.length > 0 && !apps.includes(component(msh, 3, 1)))
-      return 'MSH-3 (sending application) is not allowed on this connection';
-    const facilities = rules?.sendingFacilities ?? [];
-    if (facilities.length > 0 && !facilities.includes(component(msh, 4, 1)))
-      return 'MSH-4 (sending facility) is not allowed on this connection';
-    return undefined;
+  /** On the decoder's thread when there is one; inline when not, or when it failed. */
+  private async decode(raw: string): Promise<Hl7Decoded> {
+    const options = {
+      mapContext: this.o.mapContext,
+      ...(this.o.routing === undefined ? {} : { routing: this.o.routing }),
+      ...(this.o.senders === undefined ? {} : { senders: this.o.senders }),
+    };
+    if (this.o.decoder === undefined) return decodeHl7(raw, options);
+    try {
+      return await this.o.decoder.decode(raw);
+    } catch {
+      return decodeHl7(raw, options);
+    }
   }
-
-  private notRouted(parsed: ParsedHl7): string | undefined {
-    const { route, ignore } = this.o.routing ?? {};
-    if (ignore !== undefined && matchesAny(ignore, parsed))
-      return `message type ${parsed.type} is ignored on this connection; kept, not routed`;
-    if (route !== undefined && !matchesAny(route, parsed))
-      return `message type ${parsed.type} is not routed on this connection; kept, not routed`;
-    return undefined;
-  }
-}
-
-function matchesAny(patterns: readonly string[], parsed: ParsedHl7): boolean {
-  return patterns.some((p) => {
-    const [code, trigger] = p.toUpperCase().split('^');
-    if (code === '*') return true;
-    if (code !== parsed.code) return false;
-    return trigger === undefined || trigger === '*' || trigger === parsed.trigger;
-  });
-}
-
-/** A UserError names the field; anything else is a bug in a mapper, kept visible, not thrown. */
-function reasonOf(err: unknown): string {
-  return isStewardError(err) && err.category === 'user'
-    ? err.message
-    : 'the message could not be mapped (internal error)';
 }
 
 /** Validates routing patterns; the problems, for a ConfigError. */
@@ -263,15 +204,4 @@ export function routingProblems(routing: Hl7Routing | undefined, path: string): 
         out.push({ path: `${path}.${key}`, message: `${p} is not a type pattern like ADT or SIU^S12` });
   }
   return out;
-}
-
-/** The PID's patient, when the message has a usable one (never a refusal: the events decide that). */
-function pidPatient(parsed: ParsedHl7, ctx: Hl7MapContext): PatientRef | undefined {
-  const pid = parsed.message.getSegment('PID');
-  if (pid === undefined) return undefined;
-  try {
-    return patientFrom(ctx, pid);
-  } catch {
-    return undefined;
-  }
 }

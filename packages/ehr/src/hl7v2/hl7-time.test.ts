@@ -55,10 +55,19 @@ describe('hl7TimeToIso', () => {
 
   it('empty is undefined; invalid values name the field only', () => {
     assert.equal(t(''), undefined);
+    assert.deepEqual(
+      ['20240229', '20000229', '20210131', '20210430', '20211231'].map((v) => t(v)),
+      ['2024-02-29', '2000-02-29', '2021-01-31', '2021-04-30', '2021-12-31'],
+      'the last day of each kind of month, leap days in leap years',
+    );
     for (const bad of [
       '2021-09-14',
       '20211301',
       '20210230',
+      '20230229',
+      '21000229',
+      '20210431',
+      '20210100',
       '202109142500',
       '2021091411+2500',
       'yesterday',

@@ -42,6 +42,11 @@ function invalid(field: string): UserError {
   return new UserError('HL7_INVALID', `${field} is not a valid HL7 date/time`);
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function pad(n: number, width = 2): string {
   return String(Math.abs(n)).padStart(width, '0');
 }
@@ -69,8 +74,8 @@ export function hl7TimeToIso(value: string, options: Hl7TimeOptions): string | u
   const month = mo === undefined ? 1 : Number(mo);
   const day = d === undefined ? 1 : Number(d);
   if (month < 1 || month > 12) throw invalid(options.field);
-  const dateCheck = DateTime.fromObject({ year, month, day }, { zone: 'UTC' });
-  if (!dateCheck.isValid) throw invalid(options.field);
+  // The proleptic Gregorian calendar, as luxon checks it (without building a DateTime per value).
+  if (day < 1 || day > daysInMonth(year, month)) throw invalid(options.field);
 
   if (h === undefined) {
     // A date (or year, or year-month) has no instant: keep it a date, without an offset.

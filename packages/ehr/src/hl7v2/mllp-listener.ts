@@ -28,6 +28,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { IANAZone } from 'luxon';
 import { ConfigError, newId, systemClock, type Clock, type InboundJournal } from '@steward/core';
 import { ackSourceFromRaw, buildAck } from './ack.js';
+import { Hl7DecodePool } from './hl7-decode-pool.js';
 import { Hl7Intake, routingProblems, type Hl7Logger, type Hl7Routing, type Hl7SenderRules } from './hl7-intake.js';
 import type { Hl7MapContext } from './map-common.js';
 import { frameMllp, MllpDecoder, type MllpDecodeResult } from './mllp.js';
@@ -71,6 +72,11 @@ export interface MllpListenerConfig {
   readonly logger?: Hl7Logger;
   /** Hears each filed MDM message (intake's document arrivals). */
   readonly documents?: (raw: string) => Promise<void>;
+  /**
+   * Worker threads that parse and map messages (0..16; default 0: on the listener's thread), so
+   * that per-message CPU does not hold up the journal's writer and the ACKs on this thread.
+   */
+  readonly decodeThreads?: number;
 }
 
 /** What a listener holds now: for tests and status pages. */
@@ -90,6 +96,7 @@ export class MllpListener {
   private readonly server: Server;
   private readonly connections = new Set<ConnectionWorker>();
   private readonly intake: Hl7Intake;
+  private readonly decoder: Hl7DecodePool | undefined;
   private readonly allowed: BlockList | undefined;
   private closing = false;
   private refused = 0;
@@ -111,6 +118,11 @@ export class MllpListener {
     ] as const)
       if (v !== undefined && (!Number.isInteger(v) || v < 1))
         problems.push({ path, message: 'must be a positive integer' });
+    if (
+      config.decodeThreads !== undefined &&
+      (!Number.isInteger(config.decodeThreads) || config.decodeThreads < 0 || config.decodeThreads > 16)
+    )
+      problems.push({ path: 'decodeThreads', message: 'must be an integer from 0 to 16' });
     if (config.maxBufferedBytes !== undefined && config.maxBufferedBytes < config.maxMessageBytes)
       problems.push({ path: 'maxBufferedBytes', message: 'must be at least maxMessageBytes' });
     const allowed = parseSources(config.allowedSources ?? [], problems);
@@ -131,6 +143,14 @@ export class MllpListener {
       ...(config.previousStartField === undefined ? {} : { previousStartField: config.previousStartField }),
       ...(config.zonelessTimes === undefined ? {} : { zonelessTimes: config.zonelessTimes }),
     };
+    this.decoder =
+      (config.decodeThreads ?? 0) > 0
+        ? new Hl7DecodePool(config.decodeThreads ?? 0, {
+            mapContext,
+            ...(config.routing === undefined ? {} : { routing: config.routing }),
+            ...(config.senders === undefined ? {} : { senders: config.senders }),
+          })
+        : undefined;
     this.intake = new Hl7Intake({
       connectionId: config.connectionId,
       journal: config.journal,
@@ -140,6 +160,7 @@ export class MllpListener {
       ...(config.senders === undefined ? {} : { senders: config.senders }),
       ...(config.logger === undefined ? {} : { logger: config.logger }),
       ...(config.documents === undefined ? {} : { documents: config.documents }),
+      ...(this.decoder === undefined ? {} : { decoder: this.decoder }),
     });
     const tls = config.tls;
     this.server =
@@ -186,6 +207,7 @@ export class MllpListener {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await Promise.all([...this.connections].map((c) => c.drain(this.config.drainTimeoutMs ?? 10_000)));
     await closed;
+    await this.decoder?.close();
   }
 
   /** Source allow-list and connection cap; a refusal is logged with the address, never content. */

@@ -50,6 +50,8 @@ export interface ConnectionRuntimeOptions {
   readonly mllpTls?: { readonly key: string; readonly cert: string; readonly ca?: string };
   /** Overrides the registered port (tests use 0 for an ephemeral one). */
   readonly mllpPort?: number;
+  /** Worker threads that parse and map the MLLP listener's messages off the writer's thread (default 1; 0: inline). */
+  readonly mllpDecodeThreads?: number;
   /** Subscription endpoint and secret; without it, polling only. */
   readonly notifications?: { readonly endpoint: string; readonly authorization: string };
   /** Overrides the registered poll interval (ms); 0 disables the poll loop (polls run on demand). */
@@ -130,6 +132,7 @@ export class ConnectionRuntime {
         host: this.#o.mllpHost ?? '127.0.0.1',
         port,
         maxMessageBytes: 1024 * 1024,
+        decodeThreads: this.#o.mllpDecodeThreads ?? 1,
         ...(m.allowedSources !== undefined ? { allowedSources: m.allowedSources } : {}),
         senders: {
           ...(m.sendingApplications !== undefined ? { sendingApplications: m.sendingApplications } : {}),

@@ -10,6 +10,15 @@
  * checkpoints. A commit is the only durability point: callers' promises resolve after it, and
  * reject with AUDIT_UNAVAILABLE when it fails, so the PHI operation fails with the audit.
  *
+ * One round trip (PostgreSQL, issue 20): the writer keeps the chain head it committed last in
+ * memory. A batch of appends, or of units of ONE `UnitBatch` that offers `oneTrip` (the journal's
+ * "every message is new"), is then hashed here from that head and written by ONE statement, its
+ * own implicit transaction: a server-side function takes the lock, checks the stored head and
+ * last checkpoint are the expected ones (SQLSTATE SA001 when another process appended) and
+ * inserts the rows and entries (migrations 66-67). When that statement fails for any reason the
+ * batch runs again the general way below, which re-reads the head under the lock. The first batch
+ * after opening, `transact` units and the closing checkpoint always go the general way.
+ *
  * Batched units have no savepoint each (that was 2 of ~5 round trips per unit). If a `writeAll`
  * call or one of its units' entries fails, the whole transaction is rolled back and the batch is
  * run again with every batched unit alone in its own savepoint, so a failing unit never takes
@@ -31,6 +40,8 @@ import {
   insertCheckpoints,
   insertRows,
   lockAndReadHead,
+  oneTripAuditArgs,
+  type ChainHead,
   type PendingCheckpoint,
   type PendingRow,
 } from './audit-rows.js';
@@ -56,6 +67,19 @@ export interface AuditLogOptions {
   readonly witnesses?: readonly AuditWitness[];
   /** Called when a witness cannot record a checkpoint. Default: remembered in `witnessFailures`. */
   readonly onWitnessError?: (witness: string, error: unknown) => void;
+  /**
+   * Write a batch in ONE round trip when it can (default: on PostgreSQL, off on PGlite): the chain
+   * head is kept in memory and one statement checks it under the lock and inserts the batch
+   * (`audit_append_checked`, or a `UnitBatch`'s `oneTrip` statement). Any failure, a moved head
+   * included, runs the batch again the general way (lock, read the head, write).
+   */
+  readonly oneTrip?: boolean;
+  /**
+   * How long the writer waits, once a batch could start, for more work to join it, in ms (0..20).
+   * Default 0: a batch is whatever arrived while the previous one was in flight (plus one
+   * macrotask), so batches already grow with load; a window trades latency for fewer commits.
+   */
+  readonly gatherMs?: number;
 }
 
 /**
@@ -71,6 +95,30 @@ export interface UnitBatch<I, T> {
    * savepoint), so it must be safe to run again.
    */
   writeAll(tx: Sql, items: readonly I[]): Promise<readonly T[]>;
+  /**
+   * Optional: the items written with the batch's audit entries in ONE statement, when the items'
+   * results can be known before the write (e.g. "every message is new"). Return undefined to take
+   * the general path. The statement must write everything or fail: if the results would differ
+   * from `expected` it must raise, and the writer then runs `writeAll` the general way.
+   */
+  oneTrip?(items: readonly I[]): OneTripWrite<T> | undefined;
+}
+
+/** The audit arguments of a one-trip statement: `$1`..`$n` in the order `audit_check_head` + `audit_insert` take them. */
+export interface OneTripAudit {
+  /** `$1, $2, …` for the audit arguments, to open the call's argument list. */
+  readonly placeholders: string;
+  readonly params: readonly unknown[];
+}
+
+/** A UnitBatch's one-statement write (see `UnitBatch.oneTrip`). */
+export interface OneTripWrite<T> {
+  /** Each item's result if the statement succeeds: its audit entries are made from these. */
+  readonly expected: readonly T[];
+  /** The statement: it calls `audit_check_head(…)` before its writes and `audit_insert(…)` with the audit arguments. */
+  statement(audit: OneTripAudit): { readonly text: string; readonly params: readonly unknown[] };
+  /** The results, completed from the statement's rows (values the database assigned), in the items' order. */
+  results(rows: readonly (readonly unknown[])[]): readonly T[];
 }
 
 /** The batched form of `transact`, as stores that group their units see the audit log. */
@@ -119,6 +167,12 @@ export class AuditLog implements AuditSink, BatchingAudit {
   /** Witness records in flight, chained so they land in seq order. */
   #witnessing: Promise<void> = Promise.resolve();
   #witnessFailures = 0;
+  readonly #oneTrip: boolean;
+  readonly #gatherMs: number;
+  /** The chain head as of this writer's last commit; undefined when unknown (then the general path reads it). */
+  #head: ChainHead | undefined;
+  /** Batches written in one round trip, and those that fell back to the general path (for tests and benchmarks). */
+  readonly stats = { oneTrip: 0, general: 0, headMoved: 0, fellBack: 0 };
 
   private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
     this.#db = db;
@@ -131,6 +185,8 @@ export class AuditLog implements AuditSink, BatchingAudit {
     this.#maxQueue = options.maxQueue ?? 100_000;
     this.#witnesses = options.witnesses ?? [];
     this.#onWitnessError = options.onWitnessError;
+    this.#oneTrip = options.oneTrip ?? db.kind === 'postgres';
+    this.#gatherMs = options.gatherMs ?? 0;
   }
 
   /** The witnesses checkpoints are written to (what `verifyAuditLog` should be given). */
@@ -150,6 +206,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
       ...check('checkpointEvery', options.checkpointEvery, 1, 1_000),
       ...check('checkpointIntervalMs', options.checkpointIntervalMs, 1, 1_000),
       ...check('maxQueue', options.maxQueue, 1, 10_000_000),
+      ...check('gatherMs', options.gatherMs, 0, 20),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
     let key: SigningKey;
@@ -284,6 +341,8 @@ export class AuditLog implements AuditSink, BatchingAudit {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
+        if (this.#gatherMs > 0 && this.#queue.length < this.#maxBatch)
+          await new Promise((resolve) => setTimeout(resolve, this.#gatherMs));
         const jobs = this.#queue.splice(0, this.#maxBatch);
         await this.#runBatch(jobs);
       }
@@ -297,6 +356,11 @@ export class AuditLog implements AuditSink, BatchingAudit {
 
   /** One writer transaction. `alone`: batched units run one by one, each in its own savepoint (the retry path). */
   async #runBatch(jobs: Job[], alone = false): Promise<void> {
+    const known = this.#head;
+    if (!alone && this.#oneTrip && known !== undefined && (await this.#runOneTrip(jobs, known))) return;
+    this.stats.general += 1;
+    this.#head = undefined;
+    let committed: ChainHead | undefined;
     const settled: Array<() => void> = [];
     const forced = jobs.some((j) => j.kind === 'checkpoint');
     let pendingSince: { headSeq: number; checkpointAt: number } | undefined;
@@ -375,9 +439,11 @@ export class AuditLog implements AuditSink, BatchingAudit {
         if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
         newest = checkpoints.at(-1);
         const lastAt = checkpoints.at(-1)?.at;
-        if (seq > ckptSeq)
-          pendingSince = { headSeq: seq, checkpointAt: lastAt !== undefined ? Date.parse(lastAt) : last.at };
+        const ckptAt = lastAt !== undefined ? Date.parse(lastAt) : last.at;
+        if (seq > ckptSeq) pendingSince = { headSeq: seq, checkpointAt: ckptAt };
+        committed = { seq, hash, ckptSeq, ckptAt };
       });
+      this.#head = committed;
     } catch (e) {
       if (e instanceof RetryAlone) return this.#runBatch(jobs, true);
       const failure = new OperationalError('AUDIT_UNAVAILABLE', 'the audit log cannot be written', [], { cause: e });
@@ -387,6 +453,123 @@ export class AuditLog implements AuditSink, BatchingAudit {
     if (newest !== undefined) this.#witness(newest);
     for (const f of settled) f();
     if (pendingSince !== undefined) this.#scheduleCheckpoint(pendingSince.checkpointAt);
+  }
+
+  /**
+   * The batch in ONE round trip, from the head this writer committed last: entries and hashes are
+   * made here, and one statement (its own implicit transaction) checks the head under the lock and
+   * writes the units' rows and the entries. Resolves false, having written nothing, when the batch
+   * cannot go this way (a `transact` unit, several unit batches, a close) or the statement failed
+   * (another writer moved the head, a unit's row was not new, the store): the caller then runs it
+   * the general way, which reads the head afresh.
+   */
+  async #runOneTrip(jobs: readonly Job[], head: ChainHead): Promise<boolean> {
+    const batched: Array<Extract<Job, { kind: 'batched' }>> = [];
+    let forced = false;
+    for (const job of jobs) {
+      // A closing checkpoint must cover the stored head, which only the general path reads.
+      if (job.kind === 'unit' || (job.kind === 'checkpoint' && this.#closed)) return false;
+      if (job.kind === 'checkpoint') forced = true;
+      if (job.kind === 'batched') batched.push(job);
+    }
+    const unitBatch = batched[0]?.batch;
+    let write: OneTripWrite<unknown> | undefined;
+    if (unitBatch !== undefined) {
+      if (unitBatch.oneTrip === undefined || batched.some((j) => j.batch !== unitBatch)) return false;
+      try {
+        write = unitBatch.oneTrip(batched.map((j) => j.item));
+      } catch {
+        return false;
+      }
+      if (write === undefined || write.expected.length !== batched.length) return false;
+    }
+    const rows: PendingRow[] = [];
+    const checkpoints: PendingCheckpoint[] = [];
+    let { seq, hash, ckptSeq } = head;
+    const add = (input: AuditEntryInput, at: string): number => {
+      seq += 1;
+      const queryEnc =
+        input.query === undefined
+          ? undefined
+          : this.#cipher.encrypt(canonicalJson(input.query), `audit.query:${seq}`).toString('base64');
+      const entry = entryText(seq, at, input, queryEnc);
+      const prev = hash;
+      hash = chainHash(prev, entry);
+      rows.push({ seq, at, input, entry, prev, hash });
+      if (seq - ckptSeq >= this.#every) {
+        checkpoints.push(this.#checkpoint(seq, hash));
+        ckptSeq = seq;
+      }
+      return seq;
+    };
+    const settle: Array<(results: readonly unknown[] | undefined) => void> = [];
+    const unreadable = new UnexpectedError(
+      'a unit was written with its audit entries but its result could not be read back',
+    );
+    try {
+      let k = 0;
+      for (const job of jobs) {
+        if (job.kind === 'append') {
+          const s = add(job.input, job.at);
+          settle.push(() => job.resolve({ seq: s }));
+        } else if (job.kind === 'batched' && write !== undefined) {
+          const i = k++;
+          const inputs = job.entries(write.expected[i]);
+          if (inputs.length === 0) return false;
+          inputs.forEach(validate);
+          const at = isoMillis(this.#clock.now());
+          for (const input of inputs) add(input, at);
+          settle.push((results) => (results === undefined ? job.reject(unreadable) : job.resolve(results[i])));
+        } else if (job.kind === 'checkpoint') {
+          settle.push(() => job.resolve());
+        }
+      }
+    } catch {
+      return false; // a unit's entries failed: the general path rejects that unit alone
+    }
+    if (seq > ckptSeq && (forced || this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs)) {
+      checkpoints.push(this.#checkpoint(seq, hash));
+      ckptSeq = seq;
+    }
+    if (rows.length === 0 && checkpoints.length === 0) {
+      // A timer's checkpoint with nothing left to cover: nothing to write.
+      for (const f of settle) f([]);
+      return true;
+    }
+    const audit = oneTripAuditArgs(head, rows, checkpoints, this.#key.id);
+    const statement =
+      write === undefined
+        ? { text: `select audit_append_checked(${audit.placeholders})`, params: audit.params }
+        : write.statement(audit);
+    let rowsBack: readonly (readonly unknown[])[];
+    try {
+      rowsBack =
+        this.#db.queryArrays === undefined
+          ? (await this.#db.query(statement.text, statement.params)).rows.map((r) => Object.values(r))
+          : (await this.#db.queryArrays(statement.text, statement.params)).rows;
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'SA001') this.stats.headMoved += 1;
+      this.stats.fellBack += 1;
+      return false;
+    }
+    // Committed: the rows and their entries are durable together.
+    this.stats.oneTrip += 1;
+    const lastAt = checkpoints.at(-1)?.at;
+    const ckptAt = lastAt !== undefined ? Date.parse(lastAt) : head.ckptAt;
+    this.#head = { seq, hash, ckptSeq, ckptAt };
+    const newest = checkpoints.at(-1);
+    if (newest !== undefined) this.#witness(newest);
+    let results: readonly unknown[] | undefined;
+    try {
+      results = write === undefined ? [] : write.results(rowsBack);
+    } catch (e) {
+      // Cannot happen for a well-formed statement; the rows are committed, so the units are told
+      // so (an unexpected error), not that nothing was stored.
+      unreadable.cause = e;
+    }
+    for (const f of settle) f(results);
+    if (seq > ckptSeq) this.#scheduleCheckpoint(ckptAt);
+    return true;
   }
 
   #checkpoint(seq: number, hash: Buffer): PendingCheckpoint {

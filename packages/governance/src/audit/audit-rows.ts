@@ -4,6 +4,7 @@
  */
 import type { Sql } from '@steward/store';
 import type { AuditEntryInput } from './audit-entry.js';
+import type { OneTripAudit } from './audit-log.js';
 import { AUDIT_LOCK, GENESIS_HASH } from './audit-chain.js';
 
 export interface PendingRow {
@@ -46,7 +47,7 @@ export async function lockAndReadHead(
 }
 
 /** A text[] literal element, quoted so that any id survives. */
-function pgArrayLiteral(values: readonly string[]): string {
+export function pgArrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
@@ -89,4 +90,71 @@ export async function insertCheckpoints(
       checkpoints.map((c) => c.signature.toString('hex')),
     ],
   );
+}
+
+/** The chain head a writer expects: the last entry and the last checkpoint. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: Buffer;
+  readonly ckptSeq: number;
+  /** When the last checkpoint was made, in ms since the epoch (0: none). */
+  readonly ckptAt: number;
+}
+
+const oneTripTypes = [
+  'int8',
+  'int8',
+  'bytea',
+  'int8',
+  'int8[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'bytea[]',
+  'bytea[]',
+  'int8[]',
+  'bytea[]',
+  'text[]',
+  'bytea[]',
+  'text',
+];
+
+/**
+ * The audit arguments of a one-trip statement (migration 66): the lock, the head expected, then
+ * the entries and checkpoints as arrays (hashes and signatures as bytea, not hex).
+ */
+export function oneTripAuditArgs(
+  head: ChainHead,
+  rows: readonly PendingRow[],
+  checkpoints: readonly PendingCheckpoint[],
+  keyId: string,
+): OneTripAudit {
+  return {
+    placeholders: oneTripTypes.map((t, i) => `$${i + 1}::${t}`).join(', '),
+    params: [
+      AUDIT_LOCK,
+      head.seq,
+      head.hash,
+      head.ckptSeq,
+      rows.map((r) => r.seq),
+      rows.map((r) => r.at),
+      rows.map((r) => r.input.actor.id),
+      rows.map((r) => r.input.action),
+      rows.map((r) => r.input.event),
+      rows.map((r) => r.input.outcome),
+      rows.map((r) => pgArrayLiteral(r.input.patientIds ?? [])),
+      rows.map((r) => r.entry),
+      rows.map((r) => r.prev),
+      rows.map((r) => r.hash),
+      checkpoints.map((c) => c.seq),
+      checkpoints.map((c) => c.hash),
+      checkpoints.map((c) => c.at),
+      checkpoints.map((c) => c.signature),
+      keyId,
+    ],
+  };
 }

@@ -196,3 +196,100 @@ export async function existingId(tx: Sql, message: InboundMessage): Promise<stri
   );
   return rows[0]?.id ?? '';
 }
+
+const fileNewTypes = [
+  'uuid[]',
+  'uuid[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'text[]',
+  'bytea',
+  'int4[]',
+  'int4[]',
+  'uuid[]',
+  'uuid[]',
+  'uuid[]',
+  'text[]',
+  'text[]',
+  'bytea[]',
+  'text[]',
+  'text[]',
+  'uuid[]',
+  'bytea',
+  'int4[]',
+  'int4[]',
+];
+
+/** Values concatenated into one binary parameter, with each one's offset and length. */
+function packed(values: readonly Uint8Array[]): { blob: Buffer; at: number[]; len: number[] } {
+  const at: number[] = [];
+  const len: number[] = [];
+  let offset = 0;
+  for (const v of values) {
+    at.push(offset);
+    len.push(v.byteLength);
+    offset += v.byteLength;
+  }
+  return { blob: Buffer.concat(values), at, len };
+}
+
+/**
+ * The journal's arguments of `ehr_file_audited` (migration 67), from parameter `$first` on: new
+ * messages and their events, the sealed values as one binary parameter per table.
+ */
+export function fileNewArgs(items: readonly Filing[], first: number): { placeholders: string; params: unknown[] } {
+  const events = items.flatMap((f) => f.events.map((e) => ({ f, e })));
+  const raw = packed(items.map((f) => f.rawSealed));
+  const data = packed(events.map(({ e }) => e.sealed));
+  return {
+    placeholders: fileNewTypes.map((t, i) => `$${first + i}::${t}`).join(', '),
+    params: [
+      items.map((f) => f.messageId),
+      items.map((f) => f.message.connectionId),
+      items.map((f) => f.message.channel),
+      items.map((f) => f.message.messageKey),
+      items.map((f) => f.message.messageType),
+      items.map((f) => f.message.receivedAt.toISOString()),
+      items.map((f) => f.status),
+      items.map((f) => f.reason),
+      items.map((f) => f.contentHash),
+      raw.blob,
+      raw.at,
+      raw.len,
+      events.map(({ e }) => e.id),
+      events.map(({ f }) => f.messageId),
+      events.map(({ e }) => e.input.connectionId),
+      events.map(({ e }) => e.input.type),
+      events.map(({ e }) => e.input.dedupKey),
+      events.map(({ e }) => (e.patientKey === undefined ? null : Buffer.from(e.patientKey))),
+      events.map(({ e }) => e.input.occurredAt),
+      events.map(({ f }) => f.recordedAt.toISOString()),
+      events.map(({ e }) => e.patientId ?? null),
+      data.blob,
+      data.at,
+      data.len,
+    ],
+  };
+}
+
+/**
+ * The outcomes of messages filed as new (every message stored or ignored as prepared, every event
+ * stored), with the events' sequence numbers when known (`seqs`, by event id; 0 before the write).
+ */
+export function newOutcomes(items: readonly Filing[], seqs?: ReadonlyMap<string, number>): ReceiveOutcome[] {
+  return items.map((f): ReceiveOutcome => {
+    const flag = f.flag === null ? {} : { flag: f.flag };
+    if (f.status === 'ignored') return { status: 'ignored', messageId: f.messageId, ...flag };
+    const stored = f.events.map((e): EhrEvent => {
+      const seq = seqs === undefined ? 0 : seqs.get(e.id);
+      if (seq === undefined) throw new Error('an event filed as new did not come back from the store');
+      const patient = e.patientId === undefined ? {} : { patientId: e.patientId };
+      return { ...e.input, id: e.id, seq, recordedAt: f.recordedAt, ...patient };
+    });
+    return { status: 'stored', messageId: f.messageId, events: stored, ...flag };
+  });
+}

@@ -9,7 +9,8 @@
  *
  * Throughput: every message is its own audited unit, but the units that meet in one audit writer
  * transaction are written together by one statement (`fileAll`), and a connection's journal
- * reuses its allowed decision for at most a second (`decisionTtlMs`).
+ * reuses its allowed decision for at most a second (`decisionTtlMs`). On PostgreSQL, new messages
+ * and their audit entries go in ONE round trip (`fileOneTrip`, `ehr_file_audited`).
  */
 import {
   ConfigError,
@@ -32,7 +33,7 @@ import {
 } from '@steward/core';
 import type { Database, Sql } from '@steward/store';
 import type { AuditEntryInput } from '../audit/audit-entry.js';
-import type { BatchingAudit, UnitBatch } from '../audit/audit-log.js';
+import type { BatchingAudit, OneTripWrite, UnitBatch } from '../audit/audit-log.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
@@ -42,7 +43,9 @@ import { patientIdsOf, patientOf, patientsOf, resolvePatients } from './ehr-pati
 import {
   contentHashOf,
   existingId,
+  fileNewArgs,
   fileRows,
+  newOutcomes,
   insertDeadLetter,
   type Filing,
   type PreparedEvent,
@@ -103,7 +106,10 @@ export class EhrJournal {
   private readonly decisionTtlMs: number;
   private readonly patients: PatientResolver | undefined;
   /** The journal's unit batch: every message filed in one audit writer transaction is written by one `fileAll`. */
-  private readonly filings: UnitBatch<Filing, Filed> = { writeAll: (tx, items) => this.fileAll(tx, items) };
+  private readonly filings: UnitBatch<Filing, Filed> = {
+    writeAll: (tx, items) => this.fileAll(tx, items),
+    oneTrip: (items) => this.fileOneTrip(items),
+  };
 
   constructor(
     private readonly db: Database,
@@ -247,6 +253,30 @@ export class EhrJournal {
     const outcomes = await this.fileOrRefile(tx, items);
     // The receipt names the patients the message is about, whatever became of its events.
     return outcomes.map((outcome, i) => ({ outcome, patientIds: patientsOf(items[i] as Filing) }));
+  }
+
+  /**
+   * The filings as new messages, written with their audit entries in ONE statement
+   * (`ehr_file_audited`, which checks the audit head under the lock first): the common case, where
+   * no key was seen before. A message or event key already taken fails the statement, and the
+   * audit writer files the batch again through `fileAll` (resends, reused control ids). Not used
+   * with a patient resolver, which reads and writes in the filing transaction.
+   */
+  private fileOneTrip(filings: readonly Filing[]): OneTripWrite<Filed> | undefined {
+    if (this.patients !== undefined || filings.some((f) => f.flag !== null)) return undefined;
+    const filed = (outcomes: readonly ReceiveOutcome[]): Filed[] =>
+      outcomes.map((outcome, i) => ({ outcome, patientIds: patientsOf(filings[i] as Filing) }));
+    return {
+      expected: filed(newOutcomes(filings)),
+      statement: (audit) => {
+        const own = fileNewArgs(filings, audit.params.length + 1);
+        return {
+          text: `select event_id::text, event_seq from ehr_file_audited(${audit.placeholders}, ${own.placeholders})`,
+          params: [...audit.params, ...own.params],
+        };
+      },
+      results: (rows) => filed(newOutcomes(filings, new Map(rows.map((r) => [String(r[0]), Number(r[1])])))),
+    };
   }
 
   /**

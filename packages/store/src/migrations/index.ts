@@ -47,6 +47,8 @@ import { sql as intakeReadingQueue } from './057-intake-reading-queue.js';
 import { sql as handoffRaisers } from './060-handoff-raisers.js';
 import { sql as intakeReferralLinks } from './064-intake-referral-links.js';
 import { sql as intakeFilingStatus } from './065-intake-filing-status.js';
+import { sql as auditOneTrip } from './066-audit-one-trip.js';
+import { sql as ehrFileAudited } from './067-ehr-file-audited.js';
 
 export interface Migration {
   readonly version: number;
@@ -103,4 +105,6 @@ export const migrations: readonly Migration[] = [
   { version: 60, name: 'handoff-raisers', sql: handoffRaisers },
   { version: 64, name: 'intake-referral-links', sql: intakeReferralLinks },
   { version: 65, name: 'intake-filing-status', sql: intakeFilingStatus },
+  { version: 66, name: 'audit-one-trip', sql: auditOneTrip },
+  { version: 67, name: 'ehr-file-audited', sql: ehrFileAudited },
 ];
