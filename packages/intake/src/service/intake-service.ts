@@ -23,6 +23,7 @@ import {
   type RequestContext,
 } from '@steward/core';
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
+import { notify } from '@steward/store';
 import { documentTypes, type Completeness, type DocumentType, type ReadResult } from '../model/intake-model.js';
 import type { ArrivingFile } from '../arrival/arrival-file.js';
 import {
@@ -77,6 +78,9 @@ export interface ReceiveInput {
   /** Who brought it when not the caller (a webhook source, a watched folder): recorded on the arrival. */
   readonly by?: { readonly kind: string; readonly id: string; readonly name: string };
 }
+
+/** The channel a received file NOTIFYs on (PostgreSQL): reading workers in every process LISTEN on it. */
+export const INTAKE_CHANNEL = 'steward_intake_received';
 
 export class IntakeService {
   readonly #clock: Clock;
@@ -136,6 +140,8 @@ export class IntakeService {
           ...(detail !== undefined ? { detail } : {}),
           at,
         });
+        // Reading workers of every process are woken when this commits (PostgreSQL; they poll too).
+        if (existing === undefined) await notify(this.deps.db, tx, INTAKE_CHANNEL);
         return { fileId: found?.id ?? fileId, duplicate: existing !== undefined, detail };
       },
       (r) => [
@@ -169,9 +175,14 @@ export class IntakeService {
         rows: this.#rows,
         reader: this.deps.reader,
         recorder: this.#recorder,
+        // This process's arrivals at once; on PostgreSQL, every process's when their transaction commits.
         onReceived: (listener) => {
           this.#arrivalListeners.add(listener);
-          return () => this.#arrivalListeners.delete(listener);
+          const unlisten = this.deps.db.listen?.(INTAKE_CHANNEL, listener);
+          return () => {
+            this.#arrivalListeners.delete(listener);
+            unlisten?.();
+          };
         },
       },
       { clock: this.#clock, ...options },

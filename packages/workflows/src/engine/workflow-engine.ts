@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NotFoundError, systemClock, ValidationError, type Clock, type JsonValue } from '@steward/core';
-import type { Database, Sql } from '@steward/store';
+import { notify, type Database, type Sql } from '@steward/store';
 import { canonicalJson, makeContext, stateDigest } from './determinism.js';
 import {
   defaultEffectPolicy,
@@ -90,6 +90,12 @@ export type ReplayReport =
       readonly replayed: Json;
     };
 
+/**
+ * The channel a start or signal NOTIFYs on PostgreSQL (delivered when its transaction commits):
+ * idle workers of every process LISTEN on it and run a batch at once instead of at their next poll.
+ */
+export const WORKFLOW_CHANNEL = 'steward_workflows';
+
 export class WorkflowEngine {
   readonly #db: Database;
   readonly #registry: Registry;
@@ -97,6 +103,7 @@ export class WorkflowEngine {
   readonly #policy: EffectPolicy;
   readonly #observer: EngineObserver;
   readonly #wakeListeners = new Set<() => void>();
+  #unlisten: (() => void) | undefined;
   #counters = { steps: 0, inputsDropped: 0, effectsCompleted: 0, effectsRetried: 0 };
 
   constructor(options: WorkflowEngineOptions) {
@@ -161,6 +168,7 @@ export class WorkflowEngine {
          values ($1, 'start', 'start', $2, 'start', $3, $3)`,
         [id, JSON.stringify(payload), now],
       );
+      await notify(this.#db, tx, WORKFLOW_CHANNEL);
       return { workflowId: id, created: true };
     };
     const result = options.tx !== undefined ? await run(options.tx) : await this.#db.transaction(run);
@@ -192,15 +200,24 @@ export class WorkflowEngine {
     const payload = typeof signal === 'string' ? given : signal.encode(given);
     const sql = options.tx ?? this.#db;
     const now = this.#clock.now();
-    const r = await sql.query(
-      `insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
-       select id, 'signal', $2, $3, $4, $5, $5 from workflow_instances
-       where correlation_key = $1 and status = 'running' and ($6::text is null or type = $6)
-       on conflict (workflow_id, dedup_key) do nothing`,
+    // One statement: the inputs, and on PostgreSQL the NOTIFY when any was delivered.
+    const r = await sql.query<{ n: number }>(
+      `with delivered as (
+         insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
+         select id, 'signal', $2, $3, $4, $5, $5 from workflow_instances
+         where correlation_key = $1 and status = 'running' and ($6::text is null or type = $6)
+         on conflict (workflow_id, dedup_key) do nothing
+         returning 1)
+       select count(*)::int8 as n${
+         this.#db.kind === 'postgres'
+           ? `, (select pg_notify('${WORKFLOW_CHANNEL}', null) where exists (select from delivered)) as woke`
+           : ''
+       } from delivered`,
       [correlationKey, name, JSON.stringify(payload), options.dedupKey ?? null, now, options.type ?? null],
     );
-    if (r.rowCount > 0) this.#wake();
-    return r.rowCount;
+    const delivered = r.rows[0]?.n ?? 0;
+    if (delivered > 0) this.#wake();
+    return delivered;
   }
 
   /** One batch of up to `limit` due inputs, as steps in one transaction. Returns the steps taken. */
@@ -332,9 +349,23 @@ export class WorkflowEngine {
   }
 
   /** Called when this process enqueued work, so its idle workers need not wait for their poll. */
+  /**
+   * Called when work arrives: enqueued by this process (at once), or, on PostgreSQL, committed by
+   * any process (a NOTIFY on `WORKFLOW_CHANNEL`, through the store's one listening connection,
+   * held while this engine has listeners).
+   */
   onWork(listener: () => void): () => void {
     this.#wakeListeners.add(listener);
-    return () => this.#wakeListeners.delete(listener);
+    if (this.#unlisten === undefined && this.#db.listen !== undefined) {
+      this.#unlisten = this.#db.listen(WORKFLOW_CHANNEL, () => this.#wake());
+    }
+    return () => {
+      this.#wakeListeners.delete(listener);
+      if (this.#wakeListeners.size === 0) {
+        this.#unlisten?.();
+        this.#unlisten = undefined;
+      }
+    };
   }
 
   #wake(): void {

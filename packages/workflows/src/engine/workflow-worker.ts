@@ -3,9 +3,10 @@
  * one process or many, on one or many machines, share one database safely (SKIP LOCKED claims).
  *
  * Idle workers poll (`idleMs`); a worker in the same process as the engine that enqueued work is
- * woken at once. LISTEN/NOTIFY would wake workers of other processes sooner, but the store port
- * has no notifications (PGlite has one connection), so across processes the poll interval bounds
- * the pick-up delay, and timers fire within about `idleMs` of their due time.
+ * woken at once, and on PostgreSQL so is every worker of every process when a start or signal
+ * commits (the engine's NOTIFY on `steward_workflows`, heard on the store's listening connection).
+ * Polling stays: it is how timers fire (within about `idleMs` of their due time), how work is found
+ * while the listening connection is down, and the only way on the embedded store.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowEngine } from './workflow-engine.js';
