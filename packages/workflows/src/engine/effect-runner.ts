@@ -15,6 +15,7 @@
 import { isStewardError } from '@steward/core';
 import type { Database } from '@steward/store';
 import type { Registry } from './registry.js';
+import { pgArray } from './step-runner.js';
 import type { EffectResult, Json } from './types.js';
 
 export interface EffectPolicy {
@@ -130,7 +131,7 @@ export async function runEffectBatch(
       await tx.query(
         `update workflow_effects w set lease_owner = null, lease_until = null, available_at = x.available_at
          from jsonb_to_recordset($1::jsonb) as x(key text, available_at timestamptz)
-         where w.key = x.key and w.status = 'pending' and w.lease_owner = $2`,
+         where w.key = any($3::text[]) and w.key = x.key and w.status = 'pending' and w.lease_owner = $2`,
         [
           JSON.stringify(
             retries.map((o) => ({
@@ -139,6 +140,7 @@ export async function runEffectBatch(
             })),
           ),
           workerId,
+          pgArray(retries.map((o) => o.e.key)),
         ],
       );
     }
@@ -150,7 +152,7 @@ export async function runEffectBatch(
            update workflow_effects w
            set status = x.status, result = x.result, completed_at = $2, lease_owner = null, lease_until = null
            from jsonb_to_recordset($1::jsonb) as x(key text, status text, result jsonb)
-           where w.key = x.key and w.status = 'pending'
+           where w.key = any($3::text[]) and w.key = x.key and w.status = 'pending'
            returning w.key, w.workflow_id, w.kind, w.tag, w.result)
          insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
          select r.workflow_id, 'effect', r.kind, jsonb_build_object('key', r.key, 'tag', r.tag, 'result', r.result),
@@ -162,6 +164,7 @@ export async function runEffectBatch(
             finals.map((o) => ({ key: o.e.key, status: o.result.ok ? 'done' : 'failed', result: o.result })),
           ),
           doneAt,
+          pgArray(finals.map((o) => o.e.key)),
         ],
       );
     }

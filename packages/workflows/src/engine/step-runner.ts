@@ -83,6 +83,10 @@ export async function runStepBatch(
 ): Promise<BatchResult> {
   const claimed = (await tx.query<InboxRow>(CLAIM, [now, limit, JSON.stringify(registry.definitionKeys())])).rows;
   if (claimed.length === 0) return { steps: [], dropped: 0 };
+  // For this transaction only: no sequential scan where an index answers. The write statement
+  // below names at most a batch of rows by key; PostgreSQL 15 still read a table of 10,000
+  // workflows whole for a batch of 128 (its cost model expects every index probe to go to disk).
+  await tx.query('set local enable_seqscan = off');
   const instances = new Map<string, InstanceRow>();
   for (const r of claimed) {
     if (instances.has(r.workflow_id)) continue;
@@ -182,15 +186,21 @@ export async function runStepBatch(
   // rows, which is what is wanted: old timers of a touched name go, new ones come, and a
   // finished workflow's leftover inputs go (no new timer is written for it). jsonb_to_recordset
   // reads a JSON null as SQL NULL, so a null state is turned back into JSON null.
+  //
+  // Every row it changes or removes is also named by a typed array (`= any($n::uuid[])`): the
+  // planner sizes that from the array itself, so the primary key and the inbox's indexes are used
+  // at every table size (joined to jsonb_to_recordset alone, which it guesses at 100 rows, it read
+  // whole tables sequentially while they were small: docs/benchmarks.md, workflow-plans).
+  const timerWorkflows = [...new Set([...touchedTimers].map((k) => split(k).workflow_id))];
   const r = await tx.query<{ updated: number }>(
     `with
      consumed as (
-       delete from workflow_inbox where seq in (select (jsonb_array_elements_text($1::jsonb))::bigint) returning 1),
+       delete from workflow_inbox where seq = any($1::int8[]) returning 1),
      moved as (
        update workflow_instances w
        set state = coalesce(x.state, 'null'::jsonb), step = x.step, status = x.status, outcome = x.outcome, updated_at = $8
        from jsonb_to_recordset($2::jsonb) as x(id uuid, state jsonb, step int, prev_step int, status text, outcome jsonb)
-       where w.id = x.id and w.step = x.prev_step
+       where w.id = any($9::uuid[]) and w.id = x.id and w.step = x.prev_step
        returning 1),
      recorded as (
        insert into workflow_history (workflow_id, step, version, input, decided_at, commands, state_digest, worker_id)
@@ -200,7 +210,7 @@ export async function runStepBatch(
        returning 1),
      timers_gone as (
        delete from workflow_inbox i using jsonb_to_recordset($4::jsonb) as x(workflow_id uuid, name text)
-       where i.workflow_id = x.workflow_id and i.kind = 'timer' and i.name = x.name
+       where i.kind = 'timer' and i.workflow_id = any($10::uuid[]) and i.workflow_id = x.workflow_id and i.name = x.name
        returning 1),
      timers_set as (
        insert into workflow_inbox (workflow_id, kind, name, payload, available_at, created_at)
@@ -213,12 +223,12 @@ export async function runStepBatch(
        from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb)
        returning 1),
      closed as (
-       delete from workflow_inbox where workflow_id in (select (jsonb_array_elements_text($7::jsonb))::uuid) returning 1)
+       delete from workflow_inbox where workflow_id = any($7::uuid[]) returning 1)
      select (select count(*) from moved)::int8 as updated,
             (select count(*) from consumed) + (select count(*) from recorded) + (select count(*) from timers_gone)
             + (select count(*) from timers_set) + (select count(*) from outbox) + (select count(*) from closed) as other`,
     [
-      JSON.stringify(claimed.map((c) => c.seq)),
+      pgArray(claimed.map((c) => c.seq)),
       JSON.stringify(
         changed.map((i) => ({
           id: i.id,
@@ -233,14 +243,29 @@ export async function runStepBatch(
       JSON.stringify([...touchedTimers].map(split)),
       JSON.stringify([...timers.entries()].filter(([k]) => !finished.has(split(k).workflow_id)).map(([, v]) => v)),
       JSON.stringify(effects),
-      JSON.stringify([...finished]),
+      pgArray([...finished]),
       now,
+      pgArray(changed.map((i) => i.id)),
+      pgArray(timerWorkflows),
     ],
   );
   if ((r.rows[0]?.updated ?? -1) !== changed.length) {
     throw new UnexpectedError('workflow step guard: an instance moved under a held lock');
   }
   return { steps, dropped };
+}
+
+/**
+ * An array parameter as PostgreSQL's text form (`{1,2,3}`), the same through both drivers. For
+ * integers, uuids and effect keys (`<uuid>/<step>/<n>`), which need no quoting (anything else is refused).
+ */
+export function pgArray(values: readonly (string | number)[]): string {
+  for (const v of values) {
+    if (typeof v === 'number' ? !Number.isSafeInteger(v) : !/^[0-9a-f/-]{1,100}$/i.test(v)) {
+      throw new UnexpectedError('pgArray takes integers, uuids and effect keys only');
+    }
+  }
+  return `{${values.join(',')}}`;
 }
 
 /**
