@@ -140,8 +140,6 @@ export class IntakeService {
           ...(detail !== undefined ? { detail } : {}),
           at,
         });
-        // Reading workers of every process are woken when this commits (PostgreSQL; they poll too).
-        if (existing === undefined) await notify(this.deps.db, tx, INTAKE_CHANNEL);
         return { fileId: found?.id ?? fileId, duplicate: existing !== undefined, detail };
       },
       (r) => [
@@ -159,8 +157,13 @@ export class IntakeService {
       ],
     );
     // The arrival as it is now (its file waiting to be read), then this process's workers woken.
+    // Then every process's (PostgreSQL NOTIFY, sent once the view is read so it says `received`; a
+    // wake-up lost in a crash here is made up by the workers' poll).
     const view = await this.#arrivalView(arrivalId);
-    if (!result.duplicate) for (const wake of this.#arrivalListeners) wake();
+    if (!result.duplicate) {
+      for (const wake of this.#arrivalListeners) wake();
+      await notify(this.deps.db, this.deps.db, INTAKE_CHANNEL);
+    }
     return view;
   }
 

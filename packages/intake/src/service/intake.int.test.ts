@@ -638,7 +638,7 @@ for (const target of storeTargets()) {
       });
 
       it(
-        "a file received by another process wakes this one's worker (PostgreSQL NOTIFY on commit)",
+        "a file received by another process wakes this one's worker (PostgreSQL NOTIFY)",
         { skip: target.name === 'postgres' ? undefined : 'PostgreSQL only: the embedded store is one process' },
         async () => {
           const receiving = service();

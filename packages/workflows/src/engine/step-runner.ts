@@ -16,6 +16,7 @@ import { asStoredJson, makeContext, stateDigest } from './determinism.js';
 import type { Registry } from './registry.js';
 import { resolveTimer } from './timers.js';
 import type { Command, Decision, Json, WorkflowDefinition, WorkflowInput } from './types.js';
+import { pgArray } from './pg-array.js';
 
 export interface StepRecord {
   readonly workflowId: string;
@@ -30,6 +31,26 @@ export interface BatchResult {
   readonly steps: StepRecord[];
   /** Inputs removed without a step: for a finished workflow, or a timer cancelled in the batch. */
   readonly dropped: number;
+  /** Effects the batch wrote already leased to its worker (`EffectLease`), to run next. */
+  readonly leased: LeasedEffect[];
+}
+
+/**
+ * Effects a batch asks for, written already leased to the batch's worker (which runs them next),
+ * so no claim of its own has to commit. Only kinds this worker handles.
+ */
+export interface EffectLease {
+  readonly until: Date;
+  readonly kinds: ReadonlySet<string>;
+}
+
+/** An effect leased to a worker, as its runner needs it. */
+export interface LeasedEffect {
+  readonly key: string;
+  readonly workflow_id: string;
+  readonly kind: string;
+  readonly input: Json;
+  readonly attempts: number;
 }
 
 interface InboxRow {
@@ -80,9 +101,10 @@ export async function runStepBatch(
   workerId: string,
   now: Date,
   limit: number,
+  lease?: EffectLease,
 ): Promise<BatchResult> {
   const claimed = (await tx.query<InboxRow>(CLAIM, [now, limit, JSON.stringify(registry.definitionKeys())])).rows;
-  if (claimed.length === 0) return { steps: [], dropped: 0 };
+  if (claimed.length === 0) return { steps: [], dropped: 0, leased: [] };
   // For this transaction only: no sequential scan where an index answers. The write statement
   // below names at most a batch of rows by key; PostgreSQL 15 still read a table of 10,000
   // workflows whole for a batch of 128 (its cost model expects every index probe to go to disk).
@@ -105,7 +127,14 @@ export async function runStepBatch(
 
   const steps: StepRecord[] = [];
   const history: Json[] = [];
-  const effects: Json[] = [];
+  const effects: {
+    key: string;
+    workflow_id: string;
+    kind: string;
+    tag: string | null;
+    input: Json;
+    leased: boolean;
+  }[] = [];
   const timers = new Map<string, Json>(); // `${workflow}\u0000${name}` → timer row to insert
   const touchedTimers = new Set<string>();
   let dropped = 0;
@@ -149,6 +178,7 @@ export async function runStepBatch(
             kind: c.kind,
             tag: c.tag ?? null,
             input: c.input,
+            leased: lease?.kinds.has(c.kind) ?? false,
           });
           break;
         case 'complete':
@@ -218,9 +248,11 @@ export async function runStepBatch(
        from jsonb_to_recordset($5::jsonb) as x(workflow_id uuid, name text, payload jsonb, available_at timestamptz)
        returning 1),
      outbox as (
-       insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at)
-       select key, workflow_id, kind, tag, input, 'pending', $8, $8
-       from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb)
+       insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at,
+         lease_owner, lease_until, attempts)
+       select key, workflow_id, kind, tag, input, 'pending', $8, $8,
+         case when x.leased then $11::text end, case when x.leased then $12::timestamptz end, case when x.leased then 1 else 0 end
+       from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb, leased boolean)
        returning 1),
      closed as (
        delete from workflow_inbox where workflow_id = any($7::uuid[]) returning 1)
@@ -247,25 +279,17 @@ export async function runStepBatch(
       now,
       pgArray(changed.map((i) => i.id)),
       pgArray(timerWorkflows),
+      workerId,
+      lease?.until ?? null,
     ],
   );
   if ((r.rows[0]?.updated ?? -1) !== changed.length) {
     throw new UnexpectedError('workflow step guard: an instance moved under a held lock');
   }
-  return { steps, dropped };
-}
-
-/**
- * An array parameter as PostgreSQL's text form (`{1,2,3}`), the same through both drivers. For
- * integers, uuids and effect keys (`<uuid>/<step>/<n>`), which need no quoting (anything else is refused).
- */
-export function pgArray(values: readonly (string | number)[]): string {
-  for (const v of values) {
-    if (typeof v === 'number' ? !Number.isSafeInteger(v) : !/^[0-9a-f/-]{1,100}$/i.test(v)) {
-      throw new UnexpectedError('pgArray takes integers, uuids and effect keys only');
-    }
-  }
-  return `{${values.join(',')}}`;
+  const leased = effects
+    .filter((e) => e.leased)
+    .map((e) => ({ key: e.key, workflow_id: e.workflow_id, kind: e.kind, input: e.input, attempts: 1 }));
+  return { steps, dropped, leased };
 }
 
 /**

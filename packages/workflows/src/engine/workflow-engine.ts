@@ -17,7 +17,15 @@ import {
   type EffectPolicy,
 } from './effect-runner.js';
 import { Registry } from './registry.js';
-import { decideSafely, runStepBatch, type StepRecord } from './step-runner.js';
+import {
+  decideSafely,
+  runStepBatch,
+  type BatchResult,
+  type EffectLease,
+  type LeasedEffect,
+  type StepRecord,
+} from './step-runner.js';
+import { pgArray } from './pg-array.js';
 import type { Command, EffectHandler, Json, WorkflowDefinition, WorkflowInput } from './types.js';
 import type { SignalDefinition, StartDefinition } from './extension-points.js';
 
@@ -44,6 +52,23 @@ export interface WorkflowEngineOptions {
 export interface EnqueueOptions {
   /** The caller's transaction: the input commits (or not) with the caller's own writes. */
   readonly tx?: Sql;
+}
+
+export interface RunStepsOptions {
+  /**
+   * Write the effects the steps ask for already leased to this worker, to be run by its next
+   * `runEffects` (no claim of their own to commit). Only for a caller that calls `runEffects`
+   * with the same worker id next (the worker loop); `releaseEffects` gives back what is left.
+   */
+  readonly leaseEffects?: boolean;
+}
+
+export interface RunEffectsOptions {
+  /**
+   * Take the next step batch (up to this many inputs) in the transaction that records the
+   * effects' results: a result and the step it feeds commit together (one commit, not two).
+   */
+  readonly stepLimit?: number;
 }
 
 export interface SignalOptions extends EnqueueOptions {
@@ -104,6 +129,8 @@ export class WorkflowEngine {
   readonly #observer: EngineObserver;
   readonly #wakeListeners = new Set<() => void>();
   #unlisten: (() => void) | undefined;
+  /** Effects step batches leased to a worker of this engine, by worker id: its next `runEffects` runs them. */
+  readonly #leased = new Map<string, LeasedEffect[]>();
   #counters = { steps: 0, inputsDropped: 0, effectsCompleted: 0, effectsRetried: 0 };
 
   constructor(options: WorkflowEngineOptions) {
@@ -221,22 +248,28 @@ export class WorkflowEngine {
   }
 
   /** One batch of up to `limit` due inputs, as steps in one transaction. Returns the steps taken. */
-  async runSteps(workerId: string, limit = 64): Promise<readonly StepRecord[]> {
+  async runSteps(workerId: string, limit = 64, options: RunStepsOptions = {}): Promise<readonly StepRecord[]> {
     const now = this.#clock.now();
+    const lease = options.leaseEffects === true ? this.#lease(now) : undefined;
     const result = await this.#db.transaction(async (tx) => {
-      const r = await runStepBatch(tx, this.#registry, workerId, now, limit);
+      const r = await runStepBatch(tx, this.#registry, workerId, now, limit, lease);
       if (r.steps.length > 0) await this.#observer.stepsWritten?.(r.steps);
       return r;
     });
-    this.#counters.steps += result.steps.length;
-    this.#counters.inputsDropped += result.dropped;
-    if (result.steps.length > 0) this.#observer.stepsCommitted?.(result.steps);
-    if (result.steps.some((s) => s.commands.some((c) => c.type === 'effect'))) this.#wake();
+    this.#stepped(workerId, result);
     return result.steps;
   }
 
-  /** One batch of up to `limit` due effects: run, then recorded and delivered to their workflows. */
-  async runEffects(workerId: string, limit = 32): Promise<EffectBatchResult> {
+  /**
+   * One batch of up to `limit` due effects (first those leased to this worker by its step batch):
+   * run, then recorded and delivered to their workflows, with the next step batch in the same
+   * transaction when `stepLimit` is given (its steps counted in `steps`).
+   */
+  async runEffects(workerId: string, limit = 32, options: RunEffectsOptions = {}): Promise<EffectBatchResult> {
+    const leased = this.#leased.get(workerId) ?? [];
+    this.#leased.delete(workerId);
+    let stepped: BatchResult | undefined;
+    const stepLimit = options.stepLimit;
     const r = await runEffectBatch(
       this.#db,
       this.#registry,
@@ -245,11 +278,57 @@ export class WorkflowEngine {
       this.#policy,
       limit,
       this.#observer.effectFailed?.bind(this.#observer),
+      {
+        leased,
+        ...(stepLimit !== undefined
+          ? {
+              then: async (tx: Sql, doneAt: Date) => {
+                const b = await runStepBatch(tx, this.#registry, workerId, doneAt, stepLimit, this.#lease(doneAt));
+                if (b.steps.length > 0) await this.#observer.stepsWritten?.(b.steps);
+                stepped = b;
+                return b.steps.length;
+              },
+            }
+          : {}),
+      },
     );
+    if (stepped !== undefined) this.#stepped(workerId, stepped);
     this.#counters.effectsCompleted += r.completed;
     this.#counters.effectsRetried += r.retried;
-    if (r.completed > 0) this.#wake();
+    // Results waiting in the inbox for a step: any worker may take it.
+    if (r.completed > 0 && stepped === undefined) this.#wake();
     return r;
+  }
+
+  /**
+   * Gives back the effects leased to `workerId` by its step batches and not yet run (a worker
+   * that stops): another worker claims them at once instead of after the lease.
+   */
+  async releaseEffects(workerId: string): Promise<void> {
+    const leased = this.#leased.get(workerId) ?? [];
+    this.#leased.delete(workerId);
+    if (leased.length === 0) return;
+    await this.#db.query(
+      `update workflow_effects set lease_owner = null, lease_until = null, attempts = attempts - 1
+       where key = any($1::text[]) and lease_owner = $2 and status = 'pending'`,
+      [pgArray(leased.map((e) => e.key)), workerId],
+    );
+    this.#wake();
+  }
+
+  #lease(now: Date): EffectLease {
+    return { until: new Date(now.getTime() + this.#policy.leaseMs), kinds: this.#registry.effectKindSet() };
+  }
+
+  /** After a step batch committed: counters, the observer, and its leased effects kept for the worker. */
+  #stepped(workerId: string, result: BatchResult): void {
+    this.#counters.steps += result.steps.length;
+    this.#counters.inputsDropped += result.dropped;
+    if (result.steps.length > 0) this.#observer.stepsCommitted?.(result.steps);
+    if (result.leased.length > 0) this.#leased.set(workerId, [...(this.#leased.get(workerId) ?? []), ...result.leased]);
+    // Effects not leased to this worker wait in the outbox: wake the workers that claim them.
+    const effects = result.steps.reduce((n, s) => n + s.commands.filter((c) => c.type === 'effect').length, 0);
+    if (effects > result.leased.length) this.#wake();
   }
 
   async get(workflowId: string): Promise<WorkflowSnapshot> {

@@ -52,11 +52,15 @@ export class WorkflowWorker {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  /** Runs one step batch and one effect batch; returns how much work was done (0: idle). */
+  /**
+   * Runs one step batch, then one effect batch: the effects that step batch asked for are leased
+   * to this worker as it commits (no claim of their own to commit), and the transaction recording
+   * their results takes the next step batch. Returns how much work was done (0: idle).
+   */
   async runOnce(): Promise<number> {
-    const steps = await this.#engine.runSteps(this.id, this.#batchSize);
-    const effects = await this.#engine.runEffects(this.id, this.#effectBatchSize);
-    return steps.length + effects.claimed;
+    const steps = await this.#engine.runSteps(this.id, this.#batchSize, { leaseEffects: true });
+    const effects = await this.#engine.runEffects(this.id, this.#effectBatchSize, { stepLimit: this.#batchSize });
+    return steps.length + effects.claimed + effects.steps;
   }
 
   /**
@@ -94,6 +98,8 @@ export class WorkflowWorker {
     this.#wakeUp?.abort();
     await this.#running;
     this.#running = undefined;
+    // Effects its last step batch leased to it and it did not run: for another worker now.
+    await this.#engine.releaseEffects(this.id);
   }
 
   async #loop(): Promise<void> {
