@@ -106,8 +106,8 @@ function explaining(db: Database, plans: Plan[]): Database {
   const outside = wrap(db, false);
   return {
     kind: db.kind,
-    query: outside.query,
-    exec: outside.exec,
+    query: (text, params) => outside.query(text, params),
+    exec: (text) => outside.exec(text),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx, true))),
     close: () => db.close(),
   };
