@@ -5,8 +5,8 @@
  * LISTEN belongs to a session, and a pooled client changes hands.
  *
  * A lost connection (server restart, a terminated backend, a network cut) is re-established with a
- * back-off that doubles from 100 ms to 5 s; state changes are reported (`lost` with the error's
- * code only, `restored` with how long it was down) so the caller can log them: no payload, no
+ * back-off that doubles from 100 ms to 5 s; state changes are reported once each (`lost` with the
+ * error's code only, `restored` with how long it was down) so the caller can log them: no payload, no
  * query text, no message (nothing that could carry PHI). Notifications sent while it was down are
  * lost, so on `restored` every listener is called once: callers rescan what they may have missed,
  * and keep polling in any case (a wake-up is a hint, never the only way work is found).
@@ -114,11 +114,14 @@ export class PgListener {
     client.on('error', () => undefined);
     client.end().catch(() => undefined);
     if (this.#closed) return;
-    this.#downSince ??= Date.now();
     const retryInMs = this.#retryMs;
     this.#retryMs = Math.min(maxRetryMs, this.#retryMs * 2);
-    const code = (error as { code?: unknown }).code;
-    this.#report({ state: 'lost', code: typeof code === 'string' ? code : 'UNKNOWN', retryInMs });
+    // Told once per outage (the retries that fail after it are not: the log gets one line each way).
+    if (this.#downSince === undefined) {
+      this.#downSince = Date.now();
+      const code = (error as { code?: unknown }).code;
+      this.#report({ state: 'lost', code: typeof code === 'string' ? code : 'UNKNOWN', retryInMs });
+    }
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       if (this.#channels.size > 0) this.#open();
