@@ -140,6 +140,33 @@ for (const target of storeTargets()) {
       });
     });
 
+    it('a worker with work lets the event loop turn between batches (timers and sockets are not held up)', async () => {
+      await store(async (db) => {
+        const { engine } = await setup(db);
+        const n = 60;
+        await db.transaction(async (tx) => {
+          for (let i = 0; i < n; i++)
+            await engine.start('test-visit', `referral:busy-${i}`, { timerMs: 60_000 }, { tx });
+        });
+        const worker = new WorkflowWorker(engine, { id: 'busy', batchSize: 2, effectBatchSize: 2, idleMs: 5 });
+        let stepsWhenFired: number | undefined;
+        setTimeout(() => (stepsWhenFired = engine.counters().steps), 1);
+        worker.start();
+        try {
+          while ((await engine.queueDepth()).inputsDue + (await engine.queueDepth()).effectsPending > 0) {
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        } finally {
+          await worker.stop();
+        }
+        assert.ok(stepsWhenFired !== undefined, 'the timer fired');
+        assert.ok(
+          stepsWhenFired < 2 * n,
+          `a 1 ms timer fired while work remained (after ${stepsWhenFired} of ${2 * n} steps)`,
+        );
+      });
+    });
+
     it('starts once per (type, correlation key), and signals commit or roll back with the caller', async () => {
       await store(async (db) => {
         const { engine, worker } = await setup(db);
