@@ -444,6 +444,13 @@ export async function composeKernel(
       ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
       ...(config.migrationDatabaseUrl !== undefined ? { migrationDatabaseUrl: config.migrationDatabaseUrl } : {}),
     }));
+  // The store's listening connection (wake-ups across processes on PostgreSQL): its losses and
+  // returns are logged by code only; workers poll meanwhile.
+  db.onListenerState?.((s) =>
+    s.state === 'lost'
+      ? logger.warn({ code: s.code, retryInMs: s.retryInMs }, 'store listening connection lost: reconnecting')
+      : logger.info({ downMs: s.downMs }, 'store listening connection restored'),
+  );
   try {
     await warnIfOwner(db, logger);
     const cipher = await KeyRing.open(db, masterKeys);

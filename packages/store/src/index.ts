@@ -1,5 +1,6 @@
 /** @module @steward/store: the SQL port, its two implementations, and the schema's migrations. */
-export type { Database, Sql, QueryResult } from './database.js';
+export type { Database, Sql, QueryResult, ListenerState } from './database.js';
+export { notify } from './database.js';
 export { PgliteDatabase } from './pglite-database.js';
 export { PostgresDatabase, describeUrl } from './postgres-database.js';
 export type { PostgresOptions } from './postgres-database.js';

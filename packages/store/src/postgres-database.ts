@@ -1,7 +1,8 @@
 /** @module A PostgreSQL server, through a pooled `pg` client. */
 import pg from 'pg';
 import { OperationalError } from '@steward/core';
-import type { Database, QueryResult, Sql } from './database.js';
+import type { Database, ListenerState, QueryResult, Sql } from './database.js';
+import { PgListener } from './pg-listener.js';
 
 // Same value shapes as the embedded store: int8 as number, the rest as `pg` parses them.
 const typeParsers = {
@@ -41,10 +42,12 @@ export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #sql: Sql;
+  readonly #listener: PgListener;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, listener: PgListener) {
     this.#pool = pool;
     this.#sql = adapt(pool);
+    this.#listener = listener;
   }
 
   static async open(options: PostgresOptions): Promise<PostgresDatabase> {
@@ -70,7 +73,13 @@ export class PostgresDatabase implements Database {
         },
       );
     }
-    return new PostgresDatabase(pool);
+    // Opened on the first `listen`: a process that only writes holds no extra connection.
+    const listener = new PgListener({
+      connectionString: options.url,
+      application_name: `${options.applicationName ?? 'steward'}:listen`,
+      connectionTimeoutMillis: 10_000,
+    });
+    return new PostgresDatabase(pool, listener);
   }
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -103,7 +112,16 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  listen(channel: string, listener: () => void): () => void {
+    return this.#listener.listen(channel, listener);
+  }
+
+  onListenerState(listener: (state: ListenerState) => void): () => void {
+    return this.#listener.onState(listener);
+  }
+
   async close(): Promise<void> {
+    await this.#listener.close();
     await this.#pool.end();
   }
 }

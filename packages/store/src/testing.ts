@@ -352,6 +352,8 @@ function withUrl(db: Database, url: string | undefined, cleanup: () => Promise<v
     ...(db.queryArrays !== undefined ? { queryArrays: db.queryArrays.bind(db) } : {}),
     exec: (t) => db.exec(t),
     transaction: (fn) => db.transaction(fn),
+    ...(db.listen !== undefined ? { listen: db.listen.bind(db) } : {}),
+    ...(db.onListenerState !== undefined ? { onListenerState: db.onListenerState.bind(db) } : {}),
     async close() {
       await db.close();
       await cleanup();

@@ -23,6 +23,7 @@ import {
   type RequestContext,
 } from '@steward/core';
 import { sourceOf, type AuditEntryInput } from '@steward/governance';
+import { notify } from '@steward/store';
 import { documentTypes, type Completeness, type DocumentType, type ReadResult } from '../model/intake-model.js';
 import type { ArrivingFile } from '../arrival/arrival-file.js';
 import {
@@ -77,6 +78,9 @@ export interface ReceiveInput {
   /** Who brought it when not the caller (a webhook source, a watched folder): recorded on the arrival. */
   readonly by?: { readonly kind: string; readonly id: string; readonly name: string };
 }
+
+/** The channel a received file NOTIFYs on (PostgreSQL): reading workers in every process LISTEN on it. */
+export const INTAKE_CHANNEL = 'steward_intake_received';
 
 export class IntakeService {
   readonly #clock: Clock;
@@ -153,8 +157,13 @@ export class IntakeService {
       ],
     );
     // The arrival as it is now (its file waiting to be read), then this process's workers woken.
+    // Then every process's (PostgreSQL NOTIFY, sent once the view is read so it says `received`; a
+    // wake-up lost in a crash here is made up by the workers' poll).
     const view = await this.#arrivalView(arrivalId);
-    if (!result.duplicate) for (const wake of this.#arrivalListeners) wake();
+    if (!result.duplicate) {
+      for (const wake of this.#arrivalListeners) wake();
+      await notify(this.deps.db, this.deps.db, INTAKE_CHANNEL);
+    }
     return view;
   }
 
@@ -169,9 +178,14 @@ export class IntakeService {
         rows: this.#rows,
         reader: this.deps.reader,
         recorder: this.#recorder,
+        // This process's arrivals at once; on PostgreSQL, every process's when their transaction commits.
         onReceived: (listener) => {
           this.#arrivalListeners.add(listener);
-          return () => this.#arrivalListeners.delete(listener);
+          const unlisten = this.deps.db.listen?.(INTAKE_CHANNEL, listener);
+          return () => {
+            this.#arrivalListeners.delete(listener);
+            unlisten?.();
+          };
         },
       },
       { clock: this.#clock, ...options },

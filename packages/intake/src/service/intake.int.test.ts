@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, OperationalError, type RequestContext } from '@steward/core';
+import { notify } from '@steward/store';
 import { storeTargets, type TestDatabase } from '@steward/store/testing';
 import { openProposalKit, type ProposalKit } from '@steward/proposals/testing';
 import { PatientIndex, PatientLabels } from '@steward/clinic';
@@ -647,6 +648,37 @@ for (const target of storeTargets()) {
           await worker.stop();
         }
       });
+
+      it(
+        "a file received by another process wakes this one's worker (PostgreSQL NOTIFY)",
+        { skip: target.name === 'postgres' ? undefined : 'PostgreSQL only: the embedded store is one process' },
+        async () => {
+          const receiving = service();
+          const reading = service();
+          // Only the store's NOTIFY can reach this worker: it shares no listener with `receiving`.
+          const worker = reading.readingWorker({ pollMs: 60_000 });
+          worker.start();
+          try {
+            // The listening connection is up once a probe sent after the worker's LISTEN comes back.
+            let heard = false;
+            const stop = db.listen?.('steward_test_probe', () => (heard = true));
+            for (let i = 0; i < 200 && !heard; i++) {
+              await notify(db, db, 'steward_test_probe');
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            stop?.();
+            assert.ok(heard, 'the listening connection is up');
+            const bytes = pdf('woken-elsewhere');
+            scripted.script(bytes, bareLetter);
+            const arrival = await receive(receiving, bytes);
+            const read = await untilRead(reading, desk, arrival.arrivalId, 5_000);
+            assert.equal(read.reading, 'read');
+            assert.equal(readsOf(bytes), 1);
+          } finally {
+            await worker.stop();
+          }
+        },
+      );
 
       it('reads a file whose reader died only after its lease has passed', async () => {
         const intake = service();

@@ -8,7 +8,9 @@
  * limit) puts the file back to be read again after a back-off, `maxAttempts` times at most, then it
  * ends `unreadable` naming the cause and the attempts; nothing ends silently. At most `concurrency`
  * files are read at once (the reader itself runs two programs at a time). The worker is woken at
- * once by a local arrival and polls every `pollMs` for other processes' arrivals and due retries.
+ * once by an arrival in this process and, on PostgreSQL, in any other (a NOTIFY on commit, through
+ * the store's listening connection); it polls every `pollMs` for due retries and for arrivals whose
+ * wake-up was lost (the listening connection down, or the embedded store's other processes: none).
  * Its lease is renewed while a file is read, so a long file is not taken by another worker.
  */
 import { hostname } from 'node:os';
@@ -51,7 +53,7 @@ export interface ReadingWorkerDeps {
   readonly rows: IntakeRows;
   readonly reader: DocumentReader;
   readonly recorder: ReadingRecorder;
-  /** Subscribes to this process's arrivals (the worker is woken at once); returns the unsubscribe. */
+  /** Subscribes to arrivals (this process's, and on PostgreSQL every process's); returns the unsubscribe. */
   readonly onReceived: (listener: () => void) => () => void;
 }
 

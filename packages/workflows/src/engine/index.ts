@@ -18,7 +18,7 @@ export { derivedId, canonicalJson, stateDigest } from './determinism.js';
 export { defaultEffectPolicy } from './effect-runner.js';
 export type { EffectPolicy, EffectBatchResult, EffectFailure } from './effect-runner.js';
 export type { StepRecord } from './step-runner.js';
-export { WorkflowEngine } from './workflow-engine.js';
+export { WorkflowEngine, WORKFLOW_CHANNEL } from './workflow-engine.js';
 export type {
   EngineObserver,
   WorkflowEngineOptions,

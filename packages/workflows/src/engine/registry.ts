@@ -41,6 +41,10 @@ export class Registry {
   effectKinds(): Json {
     return [...this.#effects.keys()];
   }
+
+  effectKindSet(): ReadonlySet<string> {
+    return new Set(this.#effects.keys());
+  }
 }
 
 function key(type: string, version: number): string {

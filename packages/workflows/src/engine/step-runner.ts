@@ -16,6 +16,7 @@ import { asStoredJson, makeContext, stateDigest } from './determinism.js';
 import type { Registry } from './registry.js';
 import { resolveTimer } from './timers.js';
 import type { Command, Decision, Json, WorkflowDefinition, WorkflowInput } from './types.js';
+import { pgArray } from './pg-array.js';
 
 export interface StepRecord {
   readonly workflowId: string;
@@ -30,6 +31,26 @@ export interface BatchResult {
   readonly steps: StepRecord[];
   /** Inputs removed without a step: for a finished workflow, or a timer cancelled in the batch. */
   readonly dropped: number;
+  /** Effects the batch wrote already leased to its worker (`EffectLease`), to run next. */
+  readonly leased: LeasedEffect[];
+}
+
+/**
+ * Effects a batch asks for, written already leased to the batch's worker (which runs them next),
+ * so no claim of its own has to commit. Only kinds this worker handles.
+ */
+export interface EffectLease {
+  readonly until: Date;
+  readonly kinds: ReadonlySet<string>;
+}
+
+/** An effect leased to a worker, as its runner needs it. */
+export interface LeasedEffect {
+  readonly key: string;
+  readonly workflow_id: string;
+  readonly kind: string;
+  readonly input: Json;
+  readonly attempts: number;
 }
 
 interface InboxRow {
@@ -80,9 +101,14 @@ export async function runStepBatch(
   workerId: string,
   now: Date,
   limit: number,
+  lease?: EffectLease,
 ): Promise<BatchResult> {
   const claimed = (await tx.query<InboxRow>(CLAIM, [now, limit, JSON.stringify(registry.definitionKeys())])).rows;
-  if (claimed.length === 0) return { steps: [], dropped: 0 };
+  if (claimed.length === 0) return { steps: [], dropped: 0, leased: [] };
+  // For this transaction only: no sequential scan where an index answers. The write statement
+  // below names at most a batch of rows by key; PostgreSQL 15 still read a table of 10,000
+  // workflows whole for a batch of 128 (its cost model expects every index probe to go to disk).
+  await tx.query('set local enable_seqscan = off');
   const instances = new Map<string, InstanceRow>();
   for (const r of claimed) {
     if (instances.has(r.workflow_id)) continue;
@@ -101,7 +127,14 @@ export async function runStepBatch(
 
   const steps: StepRecord[] = [];
   const history: Json[] = [];
-  const effects: Json[] = [];
+  const effects: {
+    key: string;
+    workflow_id: string;
+    kind: string;
+    tag: string | null;
+    input: Json;
+    leased: boolean;
+  }[] = [];
   const timers = new Map<string, Json>(); // `${workflow}\u0000${name}` → timer row to insert
   const touchedTimers = new Set<string>();
   let dropped = 0;
@@ -145,6 +178,7 @@ export async function runStepBatch(
             kind: c.kind,
             tag: c.tag ?? null,
             input: c.input,
+            leased: lease?.kinds.has(c.kind) ?? false,
           });
           break;
         case 'complete':
@@ -182,15 +216,21 @@ export async function runStepBatch(
   // rows, which is what is wanted: old timers of a touched name go, new ones come, and a
   // finished workflow's leftover inputs go (no new timer is written for it). jsonb_to_recordset
   // reads a JSON null as SQL NULL, so a null state is turned back into JSON null.
+  //
+  // Every row it changes or removes is also named by a typed array (`= any($n::uuid[])`): the
+  // planner sizes that from the array itself, so the primary key and the inbox's indexes are used
+  // at every table size (joined to jsonb_to_recordset alone, which it guesses at 100 rows, it read
+  // whole tables sequentially while they were small: docs/benchmarks.md, workflow-plans).
+  const timerWorkflows = [...new Set([...touchedTimers].map((k) => split(k).workflow_id))];
   const r = await tx.query<{ updated: number }>(
     `with
      consumed as (
-       delete from workflow_inbox where seq in (select (jsonb_array_elements_text($1::jsonb))::bigint) returning 1),
+       delete from workflow_inbox where seq = any($1::int8[]) returning 1),
      moved as (
        update workflow_instances w
        set state = coalesce(x.state, 'null'::jsonb), step = x.step, status = x.status, outcome = x.outcome, updated_at = $8
        from jsonb_to_recordset($2::jsonb) as x(id uuid, state jsonb, step int, prev_step int, status text, outcome jsonb)
-       where w.id = x.id and w.step = x.prev_step
+       where w.id = any($9::uuid[]) and w.id = x.id and w.step = x.prev_step
        returning 1),
      recorded as (
        insert into workflow_history (workflow_id, step, version, input, decided_at, commands, state_digest, worker_id)
@@ -200,7 +240,7 @@ export async function runStepBatch(
        returning 1),
      timers_gone as (
        delete from workflow_inbox i using jsonb_to_recordset($4::jsonb) as x(workflow_id uuid, name text)
-       where i.workflow_id = x.workflow_id and i.kind = 'timer' and i.name = x.name
+       where i.kind = 'timer' and i.workflow_id = any($10::uuid[]) and i.workflow_id = x.workflow_id and i.name = x.name
        returning 1),
      timers_set as (
        insert into workflow_inbox (workflow_id, kind, name, payload, available_at, created_at)
@@ -208,17 +248,19 @@ export async function runStepBatch(
        from jsonb_to_recordset($5::jsonb) as x(workflow_id uuid, name text, payload jsonb, available_at timestamptz)
        returning 1),
      outbox as (
-       insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at)
-       select key, workflow_id, kind, tag, input, 'pending', $8, $8
-       from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb)
+       insert into workflow_effects (key, workflow_id, kind, tag, input, status, available_at, created_at,
+         lease_owner, lease_until, attempts)
+       select key, workflow_id, kind, tag, input, 'pending', $8, $8,
+         case when x.leased then $11::text end, case when x.leased then $12::timestamptz end, case when x.leased then 1 else 0 end
+       from jsonb_to_recordset($6::jsonb) as x(key text, workflow_id uuid, kind text, tag text, input jsonb, leased boolean)
        returning 1),
      closed as (
-       delete from workflow_inbox where workflow_id in (select (jsonb_array_elements_text($7::jsonb))::uuid) returning 1)
+       delete from workflow_inbox where workflow_id = any($7::uuid[]) returning 1)
      select (select count(*) from moved)::int8 as updated,
             (select count(*) from consumed) + (select count(*) from recorded) + (select count(*) from timers_gone)
             + (select count(*) from timers_set) + (select count(*) from outbox) + (select count(*) from closed) as other`,
     [
-      JSON.stringify(claimed.map((c) => c.seq)),
+      pgArray(claimed.map((c) => c.seq)),
       JSON.stringify(
         changed.map((i) => ({
           id: i.id,
@@ -233,14 +275,21 @@ export async function runStepBatch(
       JSON.stringify([...touchedTimers].map(split)),
       JSON.stringify([...timers.entries()].filter(([k]) => !finished.has(split(k).workflow_id)).map(([, v]) => v)),
       JSON.stringify(effects),
-      JSON.stringify([...finished]),
+      pgArray([...finished]),
       now,
+      pgArray(changed.map((i) => i.id)),
+      pgArray(timerWorkflows),
+      workerId,
+      lease?.until ?? null,
     ],
   );
   if ((r.rows[0]?.updated ?? -1) !== changed.length) {
     throw new UnexpectedError('workflow step guard: an instance moved under a held lock');
   }
-  return { steps, dropped };
+  const leased = effects
+    .filter((e) => e.leased)
+    .map((e) => ({ key: e.key, workflow_id: e.workflow_id, kind: e.kind, input: e.input, attempts: 1 }));
+  return { steps, dropped, leased };
 }
 
 /**

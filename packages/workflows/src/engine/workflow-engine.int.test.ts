@@ -96,6 +96,77 @@ for (const target of storeTargets()) {
       });
     });
 
+    it("leases a step's effects to its worker as it commits, and records their results with the next step", async () => {
+      await store(async (db) => {
+        const { engine, worker } = await setup(db);
+        const { workflowId } = await engine.start('test-visit', 'referral:lease', { timerMs: 60_000 });
+        // The worker's step batch: effect a written leased to w1 (attempt 1), no claim of its own.
+        assert.equal((await engine.runSteps('w1', 8, { leaseEffects: true })).length, 1);
+        const row = async () =>
+          (
+            await db.query<{ lease_owner: string | null; attempts: number; status: string }>(
+              'select lease_owner, attempts, status from workflow_effects where workflow_id = $1',
+              [workflowId],
+            )
+          ).rows[0];
+        assert.deepEqual(await row(), { lease_owner: 'w1', attempts: 1, status: 'pending' });
+        assert.equal((await engine.runEffects('w2')).claimed, 0, 'not for another worker while leased');
+        // A stopping worker gives it back: another claims it at once (its attempt not counted twice).
+        await engine.releaseEffects('w1');
+        assert.deepEqual(await row(), { lease_owner: null, attempts: 0, status: 'pending' });
+        assert.equal((await engine.runEffects('w2')).claimed, 1);
+        assert.deepEqual(await row(), { lease_owner: null, attempts: 1, status: 'done' });
+
+        // One round of the worker: the signal's step, then (effect results recorded) the step that
+        // consumes a result, in the transaction that recorded it: nothing left in the inbox.
+        const second = await engine.start('test-visit', 'referral:lease-2', { timerMs: 60_000 });
+        await engine.signal('referral:lease-2', 'go');
+        assert.ok((await worker.runOnce()) > 0);
+        const history = await db.query<{ step: number; kind: string }>(
+          `select step, input->>'kind' as kind from workflow_history where workflow_id = $1 order by step`,
+          [second.workflowId],
+        );
+        assert.deepEqual(
+          history.rows.map((h) => [h.step, h.kind]),
+          [
+            [1, 'start'],
+            [2, 'signal'],
+            [3, 'effect'],
+          ],
+        );
+        assert.equal(await count(db, "select count(*) from workflow_inbox where kind <> 'timer'"), 0);
+        assert.deepEqual(await engine.queueDepth(), { inputsDue: 0, timersScheduled: 2, effectsPending: 0 });
+        assert.equal(await count(db, 'select count(*) from test_invocations'), 2, 'each effect ran once');
+      });
+    });
+
+    it('a worker with work lets the event loop turn between batches (timers and sockets are not held up)', async () => {
+      await store(async (db) => {
+        const { engine } = await setup(db);
+        const n = 60;
+        await db.transaction(async (tx) => {
+          for (let i = 0; i < n; i++)
+            await engine.start('test-visit', `referral:busy-${i}`, { timerMs: 60_000 }, { tx });
+        });
+        const worker = new WorkflowWorker(engine, { id: 'busy', batchSize: 2, effectBatchSize: 2, idleMs: 5 });
+        let stepsWhenFired: number | undefined;
+        setTimeout(() => (stepsWhenFired = engine.counters().steps), 1);
+        worker.start();
+        try {
+          while ((await engine.queueDepth()).inputsDue + (await engine.queueDepth()).effectsPending > 0) {
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        } finally {
+          await worker.stop();
+        }
+        assert.ok(stepsWhenFired !== undefined, 'the timer fired');
+        assert.ok(
+          stepsWhenFired < 2 * n,
+          `a 1 ms timer fired while work remained (after ${stepsWhenFired} of ${2 * n} steps)`,
+        );
+      });
+    });
+
     it('starts once per (type, correlation key), and signals commit or roll back with the caller', async () => {
       await store(async (db) => {
         const { engine, worker } = await setup(db);

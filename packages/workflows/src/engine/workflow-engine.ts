@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NotFoundError, systemClock, ValidationError, type Clock, type JsonValue } from '@steward/core';
-import type { Database, Sql } from '@steward/store';
+import { notify, type Database, type Sql } from '@steward/store';
 import { canonicalJson, makeContext, stateDigest } from './determinism.js';
 import {
   defaultEffectPolicy,
@@ -17,7 +17,15 @@ import {
   type EffectPolicy,
 } from './effect-runner.js';
 import { Registry } from './registry.js';
-import { decideSafely, runStepBatch, type StepRecord } from './step-runner.js';
+import {
+  decideSafely,
+  runStepBatch,
+  type BatchResult,
+  type EffectLease,
+  type LeasedEffect,
+  type StepRecord,
+} from './step-runner.js';
+import { pgArray } from './pg-array.js';
 import type { Command, EffectHandler, Json, WorkflowDefinition, WorkflowInput } from './types.js';
 import type { SignalDefinition, StartDefinition } from './extension-points.js';
 
@@ -44,6 +52,23 @@ export interface WorkflowEngineOptions {
 export interface EnqueueOptions {
   /** The caller's transaction: the input commits (or not) with the caller's own writes. */
   readonly tx?: Sql;
+}
+
+export interface RunStepsOptions {
+  /**
+   * Write the effects the steps ask for already leased to this worker, to be run by its next
+   * `runEffects` (no claim of their own to commit). Only for a caller that calls `runEffects`
+   * with the same worker id next (the worker loop); `releaseEffects` gives back what is left.
+   */
+  readonly leaseEffects?: boolean;
+}
+
+export interface RunEffectsOptions {
+  /**
+   * Take the next step batch (up to this many inputs) in the transaction that records the
+   * effects' results: a result and the step it feeds commit together (one commit, not two).
+   */
+  readonly stepLimit?: number;
 }
 
 export interface SignalOptions extends EnqueueOptions {
@@ -90,6 +115,12 @@ export type ReplayReport =
       readonly replayed: Json;
     };
 
+/**
+ * The channel a start or signal NOTIFYs on PostgreSQL (delivered when its transaction commits):
+ * idle workers of every process LISTEN on it and run a batch at once instead of at their next poll.
+ */
+export const WORKFLOW_CHANNEL = 'steward_workflows';
+
 export class WorkflowEngine {
   readonly #db: Database;
   readonly #registry: Registry;
@@ -97,6 +128,9 @@ export class WorkflowEngine {
   readonly #policy: EffectPolicy;
   readonly #observer: EngineObserver;
   readonly #wakeListeners = new Set<() => void>();
+  #unlisten: (() => void) | undefined;
+  /** Effects step batches leased to a worker of this engine, by worker id: its next `runEffects` runs them. */
+  readonly #leased = new Map<string, LeasedEffect[]>();
   #counters = { steps: 0, inputsDropped: 0, effectsCompleted: 0, effectsRetried: 0 };
 
   constructor(options: WorkflowEngineOptions) {
@@ -161,6 +195,7 @@ export class WorkflowEngine {
          values ($1, 'start', 'start', $2, 'start', $3, $3)`,
         [id, JSON.stringify(payload), now],
       );
+      await notify(this.#db, tx, WORKFLOW_CHANNEL);
       return { workflowId: id, created: true };
     };
     const result = options.tx !== undefined ? await run(options.tx) : await this.#db.transaction(run);
@@ -192,34 +227,49 @@ export class WorkflowEngine {
     const payload = typeof signal === 'string' ? given : signal.encode(given);
     const sql = options.tx ?? this.#db;
     const now = this.#clock.now();
-    const r = await sql.query(
-      `insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
-       select id, 'signal', $2, $3, $4, $5, $5 from workflow_instances
-       where correlation_key = $1 and status = 'running' and ($6::text is null or type = $6)
-       on conflict (workflow_id, dedup_key) do nothing`,
+    // One statement: the inputs, and on PostgreSQL the NOTIFY when any was delivered.
+    const r = await sql.query<{ n: number }>(
+      `with delivered as (
+         insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
+         select id, 'signal', $2, $3, $4, $5, $5 from workflow_instances
+         where correlation_key = $1 and status = 'running' and ($6::text is null or type = $6)
+         on conflict (workflow_id, dedup_key) do nothing
+         returning 1)
+       select count(*)::int8 as n${
+         this.#db.kind === 'postgres'
+           ? `, (select pg_notify('${WORKFLOW_CHANNEL}', null) where exists (select from delivered)) as woke`
+           : ''
+       } from delivered`,
       [correlationKey, name, JSON.stringify(payload), options.dedupKey ?? null, now, options.type ?? null],
     );
-    if (r.rowCount > 0) this.#wake();
-    return r.rowCount;
+    const delivered = r.rows[0]?.n ?? 0;
+    if (delivered > 0) this.#wake();
+    return delivered;
   }
 
   /** One batch of up to `limit` due inputs, as steps in one transaction. Returns the steps taken. */
-  async runSteps(workerId: string, limit = 64): Promise<readonly StepRecord[]> {
+  async runSteps(workerId: string, limit = 64, options: RunStepsOptions = {}): Promise<readonly StepRecord[]> {
     const now = this.#clock.now();
+    const lease = options.leaseEffects === true ? this.#lease(now) : undefined;
     const result = await this.#db.transaction(async (tx) => {
-      const r = await runStepBatch(tx, this.#registry, workerId, now, limit);
+      const r = await runStepBatch(tx, this.#registry, workerId, now, limit, lease);
       if (r.steps.length > 0) await this.#observer.stepsWritten?.(r.steps);
       return r;
     });
-    this.#counters.steps += result.steps.length;
-    this.#counters.inputsDropped += result.dropped;
-    if (result.steps.length > 0) this.#observer.stepsCommitted?.(result.steps);
-    if (result.steps.some((s) => s.commands.some((c) => c.type === 'effect'))) this.#wake();
+    this.#stepped(workerId, result);
     return result.steps;
   }
 
-  /** One batch of up to `limit` due effects: run, then recorded and delivered to their workflows. */
-  async runEffects(workerId: string, limit = 32): Promise<EffectBatchResult> {
+  /**
+   * One batch of up to `limit` due effects (first those leased to this worker by its step batch):
+   * run, then recorded and delivered to their workflows, with the next step batch in the same
+   * transaction when `stepLimit` is given (its steps counted in `steps`).
+   */
+  async runEffects(workerId: string, limit = 32, options: RunEffectsOptions = {}): Promise<EffectBatchResult> {
+    const leased = this.#leased.get(workerId) ?? [];
+    this.#leased.delete(workerId);
+    let stepped: BatchResult | undefined;
+    const stepLimit = options.stepLimit;
     const r = await runEffectBatch(
       this.#db,
       this.#registry,
@@ -228,11 +278,57 @@ export class WorkflowEngine {
       this.#policy,
       limit,
       this.#observer.effectFailed?.bind(this.#observer),
+      {
+        leased,
+        ...(stepLimit !== undefined
+          ? {
+              then: async (tx: Sql, doneAt: Date) => {
+                const b = await runStepBatch(tx, this.#registry, workerId, doneAt, stepLimit, this.#lease(doneAt));
+                if (b.steps.length > 0) await this.#observer.stepsWritten?.(b.steps);
+                stepped = b;
+                return b.steps.length;
+              },
+            }
+          : {}),
+      },
     );
+    if (stepped !== undefined) this.#stepped(workerId, stepped);
     this.#counters.effectsCompleted += r.completed;
     this.#counters.effectsRetried += r.retried;
-    if (r.completed > 0) this.#wake();
+    // Results waiting in the inbox for a step: any worker may take it.
+    if (r.completed > 0 && stepped === undefined) this.#wake();
     return r;
+  }
+
+  /**
+   * Gives back the effects leased to `workerId` by its step batches and not yet run (a worker
+   * that stops): another worker claims them at once instead of after the lease.
+   */
+  async releaseEffects(workerId: string): Promise<void> {
+    const leased = this.#leased.get(workerId) ?? [];
+    this.#leased.delete(workerId);
+    if (leased.length === 0) return;
+    await this.#db.query(
+      `update workflow_effects set lease_owner = null, lease_until = null, attempts = attempts - 1
+       where key = any($1::text[]) and lease_owner = $2 and status = 'pending'`,
+      [pgArray(leased.map((e) => e.key)), workerId],
+    );
+    this.#wake();
+  }
+
+  #lease(now: Date): EffectLease {
+    return { until: new Date(now.getTime() + this.#policy.leaseMs), kinds: this.#registry.effectKindSet() };
+  }
+
+  /** After a step batch committed: counters, the observer, and its leased effects kept for the worker. */
+  #stepped(workerId: string, result: BatchResult): void {
+    this.#counters.steps += result.steps.length;
+    this.#counters.inputsDropped += result.dropped;
+    if (result.steps.length > 0) this.#observer.stepsCommitted?.(result.steps);
+    if (result.leased.length > 0) this.#leased.set(workerId, [...(this.#leased.get(workerId) ?? []), ...result.leased]);
+    // Effects not leased to this worker wait in the outbox: wake the workers that claim them.
+    const effects = result.steps.reduce((n, s) => n + s.commands.filter((c) => c.type === 'effect').length, 0);
+    if (effects > result.leased.length) this.#wake();
   }
 
   async get(workflowId: string): Promise<WorkflowSnapshot> {
@@ -332,9 +428,23 @@ export class WorkflowEngine {
   }
 
   /** Called when this process enqueued work, so its idle workers need not wait for their poll. */
+  /**
+   * Called when work arrives: enqueued by this process (at once), or, on PostgreSQL, committed by
+   * any process (a NOTIFY on `WORKFLOW_CHANNEL`, through the store's one listening connection,
+   * held while this engine has listeners).
+   */
   onWork(listener: () => void): () => void {
     this.#wakeListeners.add(listener);
-    return () => this.#wakeListeners.delete(listener);
+    if (this.#unlisten === undefined && this.#db.listen !== undefined) {
+      this.#unlisten = this.#db.listen(WORKFLOW_CHANNEL, () => this.#wake());
+    }
+    return () => {
+      this.#wakeListeners.delete(listener);
+      if (this.#wakeListeners.size === 0) {
+        this.#unlisten?.();
+        this.#unlisten = undefined;
+      }
+    };
   }
 
   #wake(): void {

@@ -3,11 +3,12 @@
  * one process or many, on one or many machines, share one database safely (SKIP LOCKED claims).
  *
  * Idle workers poll (`idleMs`); a worker in the same process as the engine that enqueued work is
- * woken at once. LISTEN/NOTIFY would wake workers of other processes sooner, but the store port
- * has no notifications (PGlite has one connection), so across processes the poll interval bounds
- * the pick-up delay, and timers fire within about `idleMs` of their due time.
+ * woken at once, and on PostgreSQL so is every worker of every process when a start or signal
+ * commits (the engine's NOTIFY on `steward_workflows`, heard on the store's listening connection).
+ * Polling stays: it is how timers fire (within about `idleMs` of their due time), how work is found
+ * while the listening connection is down, and the only way on the embedded store.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowEngine } from './workflow-engine.js';
 
 /** The longest pause after failed batches in a row. */
@@ -51,11 +52,15 @@ export class WorkflowWorker {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  /** Runs one step batch and one effect batch; returns how much work was done (0: idle). */
+  /**
+   * Runs one step batch, then one effect batch: the effects that step batch asked for are leased
+   * to this worker as it commits (no claim of their own to commit), and the transaction recording
+   * their results takes the next step batch. Returns how much work was done (0: idle).
+   */
   async runOnce(): Promise<number> {
-    const steps = await this.#engine.runSteps(this.id, this.#batchSize);
-    const effects = await this.#engine.runEffects(this.id, this.#effectBatchSize);
-    return steps.length + effects.claimed;
+    const steps = await this.#engine.runSteps(this.id, this.#batchSize, { leaseEffects: true });
+    const effects = await this.#engine.runEffects(this.id, this.#effectBatchSize, { stepLimit: this.#batchSize });
+    return steps.length + effects.claimed + effects.steps;
   }
 
   /**
@@ -93,6 +98,8 @@ export class WorkflowWorker {
     this.#wakeUp?.abort();
     await this.#running;
     this.#running = undefined;
+    // Effects its last step batch leased to it and it did not run: for another worker now.
+    await this.#engine.releaseEffects(this.id);
   }
 
   async #loop(): Promise<void> {
@@ -109,7 +116,13 @@ export class WorkflowWorker {
       } finally {
         this.#batch = undefined;
       }
-      if (done > 0 || this.#stopping) continue;
+      if (done > 0 || this.#stopping) {
+        // On the embedded store a batch is all promise callbacks (PGlite answers in-process), so a
+        // worker with work would hold the event loop: timers, sockets and HTTP requests wait until
+        // it runs dry (14 s in the busy benchmark). One turn of the loop between batches lets them in.
+        await yieldToEventLoop();
+        continue;
+      }
       if (this.#woken) {
         this.#woken = false; // work arrived while this batch ran
         continue;
