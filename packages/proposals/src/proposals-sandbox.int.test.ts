@@ -3,6 +3,10 @@
  * commit and verify; a conflict (the appointment changed in the EHR while the proposal waited)
  * caught, diffed and re-reviewed; a rollback restoring the prior version; and creates landing
  * exactly once while the EHR drops responses.
+ *
+ * A flow test (`flowTargets`): a scenario above the store, run on one store per run (PostgreSQL when
+ * the run has one; CI runs it on PGlite under Node 22); the applier's SQL runs on both stores in
+ * commit/proposal-applier.int.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,14 +24,14 @@ import {
 } from '@steward/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import type { ProposalApplier } from './commit/index.js';
 import type { ProposalDraft, ProposalPatient } from './model/index.js';
 import { ENTERPRISE, MRN, appointmentStatusDraft, openProposalKit, type ProposalKit } from './test-kit.js';
 
 const scopes = ['system/*.rs', 'system/Appointment.u', 'system/Task.cu'];
 
-for (const target of storeTargets()) {
+for (const target of flowTargets()) {
   describe(`proposals against the sandbox EHR on ${target.name}`, { skip: target.skip }, () => {
     let k: ProposalKit;
     let ehr: SandboxEhr;

@@ -32,7 +32,11 @@ const seedTexts: string[] = [
     .filter((f) => /fhir-subscription-notification-[a-z-]+\.json$/.test(f))
     .map(readText),
 ];
-const seeds: unknown[] = seedTexts.map((t) => JSON.parse(t.replace(/^\uFEFF/, '')) as unknown);
+/**
+ * Each seed as JSON text without its BOM: a case mutates a fresh copy, and parsing the text again
+ * makes one several times faster than `structuredClone` of the parsed seed (a fifth of this file's CPU).
+ */
+const seedJson: string[] = seedTexts.map((t) => t.replace(/^\uFEFF/, ''));
 
 let rejected = 0;
 let accepted = 0;
@@ -106,11 +110,15 @@ const mutation = fc.oneof(
   },
 );
 
-/** Deeper than the parser's limit: must be refused, not walked recursively. */
-const deep = (): unknown => JSON.parse('['.repeat(200) + ']'.repeat(200));
+/** Deeper than the parser's limit (200 arrays, each inside the next): must be refused, not walked recursively. */
+const deep = (): unknown => {
+  let value: unknown[] = [];
+  for (let depth = 1; depth < 200; depth++) value = [value];
+  return value;
+};
 
-function mutate(seed: unknown, muts: { where: number; key: number; op: string; value: unknown }[]): unknown {
-  const root = structuredClone(seed);
+function mutate(seed: string, muts: { where: number; key: number; op: string; value: unknown }[]): unknown {
+  const root = JSON.parse(seed) as unknown;
   for (const m of muts) {
     const all = containers(root);
     const target = all[m.where % all.length];
@@ -151,9 +159,13 @@ describe('fuzz: FHIR JSON inputs', () => {
 
   it('mutated real examples: 50,000 cases', { timeout: 120_000 }, () => {
     fc.assert(
-      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) => {
-        pipeline(() => throughModel(mutate(seeds[i], muts)));
-      }),
+      fc.property(
+        fc.nat({ max: seedJson.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (i, muts) => {
+          pipeline(() => throughModel(mutate(seedJson[i] ?? 'null', muts)));
+        },
+      ),
       { numRuns: 50_000 },
     );
   });

@@ -60,7 +60,9 @@ async function checkConsistent(db: Sql, cipher: FieldCipher): Promise<number> {
 
 const postgres = storeTargets().find((t) => t.name === 'postgres');
 
-describe('audit survives SIGKILL mid-burst', () => {
+// The two stores' runs share nothing (their own store, their own children) and spend most of their
+// time on children starting, running and being killed: they run side by side, not one after the other.
+describe('audit survives SIGKILL mid-burst', { concurrency: true }, () => {
   it('on PostgreSQL', { skip: postgres?.skip, timeout: 120_000 }, async (t) => {
     if (postgres === undefined) return;
     const db = await postgres.open();

@@ -10,6 +10,12 @@
  *
  * N is `STEWARD_WRITEBACK_PROOF_COUNT` (default 25, to keep the suite fast; 200 is run by hand
  * and its figures are in docs/benchmarks.md).
+ *
+ * A flow test (`flowTargets`): it runs on one store per run, PostgreSQL when the run has one
+ * (STEWARD_TEST_FLOW_STORE=pglite|both chooses), and CI runs it on PostgreSQL under Node 24 and on
+ * PGlite under Node 22, so every push proves it on each store. The store's own part is tested on
+ * both in every run: the applier's SQL in proposal-applier.int.test.ts and write-back-retries, a
+ * PGlite data directory's recovery after SIGKILL in the audit and workflow crash tests.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +39,7 @@ import { ConnectionRegistry, stewardWriteSystem, type PrivateJwk } from '@stewar
 import { startSandboxEhr, type FaultRule, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@steward/store';
-import { pgliteDataDir, storeTargets } from '@steward/store/testing';
+import { flowTargets, pgliteDataDir } from '@steward/store/testing';
 import { ProposalDesk } from '../review/index.js';
 import type { EhrActionType, ProposalDraft, ProposalPatient } from '../model/index.js';
 import { ENTERPRISE, MRN } from '../test-kit.js';
@@ -136,11 +142,9 @@ async function statusCounts(db: Database, ids: readonly string[]): Promise<Recor
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-const postgres = storeTargets().find((t) => t.name === 'postgres');
-
-for (const target of ['pglite', 'postgres'] as const) {
-  const skip = target === 'postgres' ? postgres?.skip : undefined;
-  describe(`write-back finishes by itself under faults and kills, on ${target}`, { skip }, () => {
+for (const store of flowTargets()) {
+  const target = store.name;
+  describe(`write-back finishes by itself under faults and kills, on ${target}`, { skip: store.skip }, () => {
     let ehr: SandboxEhr;
     let ehrToken: string;
     let dir: string | undefined;
@@ -160,7 +164,7 @@ for (const target of ['pglite', 'postgres'] as const) {
         location = dir;
         await (await pgliteDataDir(dir)).close();
       } else {
-        const db = await postgres!.open();
+        const db = await store.open();
         location = db.url ?? assert.fail('a PostgreSQL test database has a url');
         closeStore = () => db.close();
       }

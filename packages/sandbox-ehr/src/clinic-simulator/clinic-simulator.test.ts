@@ -36,12 +36,13 @@ async function play(
   return { repo, sim, messages: feed.messages };
 }
 
-const localHour = (iso: string): number =>
-  Number(
-    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' }).format(
-      new Date(iso),
-    ),
-  );
+/** Made once: a formatter is costly to make, and every slot's hour is read through it. */
+const newYorkHour = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hour: 'numeric',
+  hourCycle: 'h23',
+});
+const localHour = (iso: string): number => Number(newYorkHour.format(new Date(iso)));
 
 const comparable = (events: readonly ClinicEvent[]): unknown[] =>
   events.map((e) => [e.kind, e.at, e.simId, e.patientKey, e.serviceLine, e.hl7?.type, e.hl7?.controlId, e.detail]);

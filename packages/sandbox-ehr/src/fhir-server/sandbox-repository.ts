@@ -24,6 +24,19 @@ import { validateR4 } from './validation.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
 
+/**
+ * A deep copy of a resource, which is FHIR JSON: objects, arrays, strings, numbers, booleans and
+ * null only (parsed from a request or a fixture). About twice as fast as `structuredClone` on
+ * Synthea's resources, and every write to the sandbox makes three copies and every read one.
+ */
+function copyResource<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => copyResource(v)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyResource((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
 export interface ResourceChange {
   readonly kind: ChangeKind;
   readonly resourceType: string;
@@ -161,7 +174,7 @@ export class SandboxRepository extends MemoryRepository {
       this.#deleted.add(key);
       this.#currentUnit().undo.push(() => {
         this.#deleted.delete(key);
-        if (current) rawPut(this, structuredClone(current));
+        if (current) rawPut(this, copyResource(current));
       });
       this.#currentUnit().changes.push({ kind: 'delete', resourceType, id, at: new Date(this.#clock()).toISOString() });
     });
@@ -199,7 +212,7 @@ export class SandboxRepository extends MemoryRepository {
   override readHistory<T extends Resource>(resourceType: string, id: string): Promise<Bundle<T>> {
     const versions = this.#versions.get(`${resourceType}/${id}`);
     if (!versions) return Promise.reject(new OperationOutcomeError(notFound));
-    const entry = [...versions].reverse().map((r) => ({ resource: structuredClone(r) as T }));
+    const entry = [...versions].reverse().map((r) => ({ resource: copyResource(r) as T }));
     return Promise.resolve({
       resourceType: 'Bundle',
       type: 'history',
@@ -211,7 +224,7 @@ export class SandboxRepository extends MemoryRepository {
   override readVersion<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T> {
     const version = this.#versions.get(`${resourceType}/${id}`)?.find((v) => v.meta?.versionId === versionId);
     if (!version) return Promise.reject(new OperationOutcomeError(notFound));
-    return Promise.resolve(structuredClone(version) as T);
+    return Promise.resolve(copyResource(version) as T);
   }
 
   /** Whether a resource existed and was deleted (so a read should say 410 Gone, not 404). */
@@ -246,7 +259,7 @@ export class SandboxRepository extends MemoryRepository {
       const url = c.kind === 'create' ? c.resourceType : `${c.resourceType}/${c.id}`;
       const version = c.resource?.meta?.versionId;
       return {
-        ...(c.resource ? { resource: structuredClone(c.resource) } : {}),
+        ...(c.resource ? { resource: copyResource(c.resource) } : {}),
         request: { method, url },
         response: {
           status: c.kind === 'create' ? '201 Created' : c.kind === 'update' ? '200 OK' : '204 No Content',
@@ -290,7 +303,7 @@ export class SandboxRepository extends MemoryRepository {
 
   /** Validates and stores one version; the caller's unit learns how to undo it. */
   #store<T extends Resource>(resource: T): WithId<T> {
-    const copy = structuredClone(resource);
+    const copy = copyResource(resource);
     const id = copy.id ?? this.generateId();
     copy.id = id;
     const key = `${copy.resourceType}/${id}`;
@@ -307,7 +320,7 @@ export class SandboxRepository extends MemoryRepository {
     const wasDeleted = this.#deleted.has(key);
     rawPut(this, copy);
     // One stored snapshot serves the version list and the change log; both hand out copies only.
-    const stored = structuredClone(copy) as WithId<Resource>;
+    const stored = copyResource(copy) as WithId<Resource>;
     prior.push(stored);
     this.#versions.set(key, prior);
     this.#deleted.delete(key);
@@ -315,7 +328,7 @@ export class SandboxRepository extends MemoryRepository {
       prior.pop();
       if (prior.length === 0) this.#versions.delete(key);
       if (wasDeleted) this.#deleted.add(key);
-      if (current && !wasDeleted) rawPut(this, structuredClone(current));
+      if (current && !wasDeleted) rawPut(this, copyResource(current));
       else rawDelete(this, copy.resourceType, id);
     });
     unit.changes.push({
@@ -325,7 +338,7 @@ export class SandboxRepository extends MemoryRepository {
       resource: stored,
       at: copy.meta.lastUpdated ?? new Date().toISOString(),
     });
-    return structuredClone(copy) as WithId<T>;
+    return copyResource(copy) as WithId<T>;
   }
 
   #commit(change: ResourceChange): void {
@@ -346,7 +359,7 @@ export class SandboxRepository extends MemoryRepository {
           rawDelete(this, change.resourceType, change.id);
           this.#deleted.add(key);
         } else if (change.resource) {
-          rawPut(this, structuredClone(change.resource));
+          rawPut(this, copyResource(change.resource));
           const versions = this.#versions.get(key) ?? [];
           versions.push(change.resource);
           this.#versions.set(key, versions);

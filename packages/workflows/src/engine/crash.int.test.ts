@@ -54,7 +54,9 @@ async function crashSequence(
 const N = 12;
 const postgres = storeTargets().find((t) => t.name === 'postgres');
 
-describe('workflows survive SIGKILL at every kind of step', () => {
+// The two stores' runs share nothing (their own store, their own children) and spend most of their
+// time on children starting, running and being killed: they run side by side, not one after the other.
+describe('workflows survive SIGKILL at every kind of step', { concurrency: true }, () => {
   it('on PostgreSQL', { skip: postgres?.skip, timeout: 120_000 }, async (t) => {
     if (postgres === undefined) return;
     const db = await postgres.open();
