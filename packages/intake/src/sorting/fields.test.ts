@@ -154,6 +154,7 @@ describe('field extraction', () => {
     assert.equal(extractFields('Subseriber IN: AML908020385 —').memberId, 'AML908020385');
     assert.equal(extractFields('Member !D: UTC041 118745').memberId, 'UTC041118745');
     assert.equal(extractFields('Member services 1-800-555-0134').memberId, undefined);
+    assert.equal(extractFields('Member ‘ID: FWV710024256').memberId, 'FWV710024256', 'a speck between label words');
     assert.equal(extractFields('Send claims electronically, payer ID 55123').memberId, undefined);
     assert.equal(extractFields('MR #: OO12345').mrn, '0012345');
     assert.equal(extractFields('Med. Rec. No: A-99812').mrn, 'A-99812');

@@ -220,7 +220,7 @@ export function extractFields(written: string): ReadFields {
   // sign for a Y ("¥PD837269328"), a space after the first digit ("LRW8 14144124"), the label as
   // "Subscriber. 11):", "Subseriber IN:" or "Member !D:".
   const member =
-    /(?:(?:m[e€]mb[ae]r|s[uv]bs[a-z]{3,6})[\s.,]*(?:[iIl1|!]{1,2}[D)]|IN)|\bid\s*#|^\W*id)[^\w¥]*([A-Z¥][A-Z2]{1,4}[.,&'*]?[0-9OIl]{1,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
+    /(?:(?:m[e€]mb[ae]r|s[uv]bs[a-z]{3,6})\W{0,3}(?:[iIl1|!]{1,2}[D)]|IN)|\bid\s*#|^\W*id)[^\w¥]*([A-Z¥][A-Z2]{1,4}[.,&'*]?[0-9OIl]{1,12}(?: ?[0-9OIl]{2,12})?)\b/im.exec(
       text,
     );
   if (member !== null) {
