@@ -87,6 +87,21 @@ describe('page cues', () => {
     assert.deepEqual(pageMarker('Page 1 of -2'), { page: 1, of: 2 });
     assert.deepEqual(pageMarker('Page J‘of |'), { page: 1, of: 1 });
     assert.deepEqual(pageMarker("Page'l of 1"), { page: 1, of: 1 });
+    for (const [read, page, of] of [
+      ['Page l-of 2', 1, 2],
+      ['Page-1 of 1', 1, 1],
+      ['Page 2;0f 2', 2, 2],
+      ['Paget of 1', 1, 1],
+      ['Page Lof 1', 1, 1],
+      ['Page lef 1', 1, 1],
+      ['Page 1 oft', 1, 1],
+      ['Page 1 of (1', 1, 1],
+      ['Page 1 of]', 1, 1],
+    ] as const)
+      assert.deepEqual(pageMarker(read), { page, of }, read);
+    // A page number OCR could not read at all is not guessed.
+    assert.equal(pageMarker('Page ? of 2'), undefined);
+    assert.equal(pageMarker('Page. of 1'), undefined);
     assert.equal(pageMarker('Page 3 of 2'), undefined);
     assert.equal(pageMarker('no numbering here'), undefined);
   });

@@ -26,15 +26,18 @@ export function isCoverSheet(text: string): boolean {
 /** The page's own "Page k of N" (also "Page k/N"), when it shows one that makes sense. */
 export function pageMarker(text: string): { page: number; of: number } | undefined {
   // OCR of a fax reads "Page 1 of 2" as "Page lof 2", "Page | of 1", "Page:1.0f.1", "Page i of 2", "1 of -2": a 1 may come out as l, I, i, ! or |.
-  // Found on the calibration seed too: "Page J‘of |", "Page'l of 1" (a J for the 1, quotes between the words).
+  // Found on the calibration seed too: "Page J‘of |", "Page'l of 1", "Page l-of 2", "Page-1 of 1", "Page 2;0f 2",
+  // "Paget of 1", "Page Lof 1", "Page lef 1", "Page 1 oft", "Page 1 of (1", "Page 1 of]": a 1 read as J, L, t or
+  // ], quotes, hyphens and semicolons between the words, "of" read as "ef". A page number read as "?" is not taken.
   const matches = [
     ...text.matchAll(
-      /\b[pbfr]a[gq]e[\s.:,'‘’]*(\d{1,3}|[lIi|!J])[\s.:,'‘’]*(?:of|0f|af|ot|\/)[\s.:,'‘’-]*(\d{1,3}|[lI|])(?![\d])/gi,
+      /\b[pbfr]a[gq]e[\s.:,;'‘’-]*(\d{1,3}|[lIi|!JLt])[\s.:,;'‘’-]*(?:of|0f|af|ot|ef|\/)[\s.:,;'‘’(-]*(\d{1,3}|[lI|t\]])(?![\d])/gi,
     ),
   ];
   const last = matches.at(-1);
   if (last === undefined) return undefined;
-  const num = (s: string | undefined): number => (s === undefined ? NaN : /^[lIi|!J]$/.test(s) ? 1 : Number(s));
+  const num = (s: string | undefined): number =>
+    s === undefined ? NaN : /^[lIi|!JLt\]]$/.test(s) ? 1 : Number(s);
   const page = num(last[1]);
   const of = num(last[2]);
   return page >= 1 && of >= page && of <= 200 ? { page, of } : undefined;
