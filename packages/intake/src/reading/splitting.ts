@@ -36,8 +36,7 @@ export function pageMarker(text: string): { page: number; of: number } | undefin
   ];
   const last = matches.at(-1);
   if (last === undefined) return undefined;
-  const num = (s: string | undefined): number =>
-    s === undefined ? NaN : /^[lIi|!JLt\]]$/.test(s) ? 1 : Number(s);
+  const num = (s: string | undefined): number => (s === undefined ? NaN : /^[lIi|!JLt\]]$/.test(s) ? 1 : Number(s));
   const page = num(last[1]);
   const of = num(last[2]);
   return page >= 1 && of >= page && of <= 200 ? { page, of } : undefined;

@@ -96,7 +96,7 @@ describe('field extraction', () => {
     assert.equal(extractFields('Birth Data: unknown').birthDate, undefined);
   });
 
-  it('reads the birth date labels and dates OCR made of the calibration seed\'s faxes', () => {
+  it("reads the birth date labels and dates OCR made of the calibration seed's faxes", () => {
     for (const [written, date] of [
       ['D.O.B.i 05/18/2004', '2004-05-18'],
       ['1.0.B.: 01/18/2009', '2009-01-18'],
