@@ -197,8 +197,7 @@ export function matchWords(reason: string | null): string {
     person: 'named by a person',
     'mrn-and-demographics': 'found by the MRN on the page, with name and birth date agreeing',
     'name-and-birth-date': 'found by the name and birth date on the page',
-    'near-name-and-birth-date':
-      'found by the birth date on the page and a name one letter off what was read (the only such patient)',
+    'near-name-and-birth-date': 'found by birth date, the only name one letter off the page',
     'mrn-unknown': 'not found: no patient has the MRN on the page',
     'mrn-several': 'uncertain: several patients have the MRN on the page',
     'mrn-without-name-or-birth-date': 'uncertain: the MRN matches, but no name or birth date confirms it',
