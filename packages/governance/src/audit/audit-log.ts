@@ -371,27 +371,9 @@ export class AuditLog implements AuditSink, BatchingAudit {
         // Batched units first, one writeAll per UnitBatch: the batch's jobs are all concurrent
         // (a caller that awaited one has it committed already), so any order of writes is valid.
         const grouped = alone ? new Map<Job, GroupedResult>() : await writeGroups(tx, jobs);
-        const rows: PendingRow[] = [];
-        const checkpoints: PendingCheckpoint[] = [];
-        let seq = head.seq;
-        let hash = head.hash;
-        let ckptSeq = last.seq;
-        const add = (input: AuditEntryInput, at: string): number => {
-          seq += 1;
-          const queryEnc =
-            input.query === undefined
-              ? undefined
-              : this.#cipher.encrypt(canonicalJson(input.query), `audit.query:${seq}`).toString('base64');
-          const entry = entryText(seq, at, input, queryEnc);
-          const prev = hash;
-          hash = chainHash(prev, entry);
-          rows.push({ seq, at, input, entry, prev, hash });
-          if (seq - ckptSeq >= this.#every) {
-            checkpoints.push(this.#checkpoint(seq, hash));
-            ckptSeq = seq;
-          }
-          return seq;
-        };
+        const chain = this.#sealer({ seq: head.seq, hash: head.hash, ckptSeq: last.seq });
+        const { rows, checkpoints } = chain;
+        const add = (input: AuditEntryInput, at: string): number => chain.add(input, at);
         for (const job of jobs) {
           if (job.kind === 'append') {
             const s = add(job.input, job.at);
@@ -405,7 +387,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
           } else if (job.kind === 'unit' || job.kind === 'batched') {
             const write =
               job.kind === 'unit' ? job.write : (t: Sql) => job.batch.writeAll(t, [job.item]).then((r) => r[0]);
-            const mark = { seq, hash, ckptSeq, rows: rows.length, checkpoints: checkpoints.length };
+            const mark = chain.mark();
             await tx.query('savepoint audit_unit');
             try {
               const result = await write(tx);
@@ -421,9 +403,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
               // Undo this unit only: its writes, and the chain positions it took.
               await tx.query('rollback to savepoint audit_unit');
               await tx.query('release savepoint audit_unit');
-              ({ seq, hash, ckptSeq } = mark);
-              rows.length = mark.rows;
-              checkpoints.length = mark.checkpoints;
+              chain.undoTo(mark);
               settled.push(() => job.reject(e));
             }
           } else {
@@ -431,10 +411,8 @@ export class AuditLog implements AuditSink, BatchingAudit {
           }
         }
         const due = forced || this.#clock.now().getTime() - last.at >= this.#intervalMs;
-        if (seq > ckptSeq && due) {
-          checkpoints.push(this.#checkpoint(seq, hash));
-          ckptSeq = seq;
-        }
+        if (due) chain.checkpointNow();
+        const { seq, hash, ckptSeq } = chain;
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRows(tx, rows.slice(i, i + INSERT_CHUNK));
         if (checkpoints.length > 0) await insertCheckpoints(tx, checkpoints, this.#key.id);
         newest = checkpoints.at(-1);
@@ -483,25 +461,9 @@ export class AuditLog implements AuditSink, BatchingAudit {
       }
       if (write === undefined || write.expected.length !== batched.length) return false;
     }
-    const rows: PendingRow[] = [];
-    const checkpoints: PendingCheckpoint[] = [];
-    let { seq, hash, ckptSeq } = head;
-    const add = (input: AuditEntryInput, at: string): number => {
-      seq += 1;
-      const queryEnc =
-        input.query === undefined
-          ? undefined
-          : this.#cipher.encrypt(canonicalJson(input.query), `audit.query:${seq}`).toString('base64');
-      const entry = entryText(seq, at, input, queryEnc);
-      const prev = hash;
-      hash = chainHash(prev, entry);
-      rows.push({ seq, at, input, entry, prev, hash });
-      if (seq - ckptSeq >= this.#every) {
-        checkpoints.push(this.#checkpoint(seq, hash));
-        ckptSeq = seq;
-      }
-      return seq;
-    };
+    const chain = this.#sealer(head);
+    const { rows, checkpoints } = chain;
+    const add = (input: AuditEntryInput, at: string): number => chain.add(input, at);
     const settle: Array<(results: readonly unknown[] | undefined) => void> = [];
     const unreadable = new UnexpectedError(
       'a unit was written with its audit entries but its result could not be read back',
@@ -527,10 +489,8 @@ export class AuditLog implements AuditSink, BatchingAudit {
     } catch {
       return false; // a unit's entries failed: the general path rejects that unit alone
     }
-    if (seq > ckptSeq && (forced || this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs)) {
-      checkpoints.push(this.#checkpoint(seq, hash));
-      ckptSeq = seq;
-    }
+    if (forced || this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs) chain.checkpointNow();
+    const { seq, hash, ckptSeq } = chain;
     if (rows.length === 0 && checkpoints.length === 0) {
       // A timer's checkpoint with nothing left to cover: nothing to write.
       for (const f of settle) f([]);
@@ -570,6 +530,16 @@ export class AuditLog implements AuditSink, BatchingAudit {
     for (const f of settle) f(results);
     if (seq > ckptSeq) this.#scheduleCheckpoint(ckptAt);
     return true;
+  }
+
+  /** A chain to seal entries onto from `head`, checkpointing every `every` entries (both writer paths). */
+  #sealer(head: { seq: number; hash: Buffer; ckptSeq: number }): ChainSealer {
+    return new ChainSealer(
+      head,
+      this.#every,
+      (seq, hash) => this.#checkpoint(seq, hash),
+      (query, seq) => this.#cipher.encrypt(canonicalJson(query), `audit.query:${seq}`).toString('base64'),
+    );
   }
 
   #checkpoint(seq: number, hash: Buffer): PendingCheckpoint {
@@ -656,4 +626,64 @@ async function writeGroups(tx: Sql, jobs: readonly Job[]): Promise<Map<Job, Grou
     }
   }
   return out;
+}
+
+/**
+ * Entries sealed onto the chain from a head, in order: each one's text, its hash over the one before,
+ * and a checkpoint every `every` entries. A unit's entries can be taken back (`mark`, `undoTo`).
+ */
+class ChainSealer {
+  seq: number;
+  hash: Buffer;
+  ckptSeq: number;
+  readonly rows: PendingRow[] = [];
+  readonly checkpoints: PendingCheckpoint[] = [];
+  readonly #every: number;
+  readonly #checkpoint: (seq: number, hash: Buffer) => PendingCheckpoint;
+  readonly #sealQuery: (query: NonNullable<AuditEntryInput['query']>, seq: number) => string;
+
+  constructor(
+    head: { seq: number; hash: Buffer; ckptSeq: number },
+    every: number,
+    checkpoint: (seq: number, hash: Buffer) => PendingCheckpoint,
+    sealQuery: (query: NonNullable<AuditEntryInput['query']>, seq: number) => string,
+  ) {
+    this.seq = head.seq;
+    this.hash = head.hash;
+    this.ckptSeq = head.ckptSeq;
+    this.#every = every;
+    this.#checkpoint = checkpoint;
+    this.#sealQuery = sealQuery;
+  }
+
+  /** Seals one entry; returns its sequence number. */
+  add(input: AuditEntryInput, at: string): number {
+    const seq = (this.seq += 1);
+    const queryEnc = input.query === undefined ? undefined : this.#sealQuery(input.query, seq);
+    const entry = entryText(seq, at, input, queryEnc);
+    const prev = this.hash;
+    this.hash = chainHash(prev, entry);
+    this.rows.push({ seq, at, input, entry, prev, hash: this.hash });
+    if (seq - this.ckptSeq >= this.#every) this.checkpointNow();
+    return seq;
+  }
+
+  /** A checkpoint over the newest entry, when one is not covered yet. */
+  checkpointNow(): void {
+    if (this.seq <= this.ckptSeq) return;
+    this.checkpoints.push(this.#checkpoint(this.seq, this.hash));
+    this.ckptSeq = this.seq;
+  }
+
+  mark(): { seq: number; hash: Buffer; ckptSeq: number; rows: number; checkpoints: number } {
+    const { seq, hash, ckptSeq } = this;
+    return { seq, hash, ckptSeq, rows: this.rows.length, checkpoints: this.checkpoints.length };
+  }
+
+  /** Takes back what was sealed since `mark` (a unit rolled back to its savepoint). */
+  undoTo(mark: ReturnType<ChainSealer['mark']>): void {
+    ({ seq: this.seq, hash: this.hash, ckptSeq: this.ckptSeq } = mark);
+    this.rows.length = mark.rows;
+    this.checkpoints.length = mark.checkpoints;
+  }
 }
