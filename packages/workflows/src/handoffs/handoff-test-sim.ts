@@ -242,19 +242,31 @@ export async function runSimulation(db: Database, options: SimOptions): Promise<
       // Wait until the workers have done everything due now.
       let stuckSince = 0;
       for (;;) {
-        const { rows } = await db.query<{ due: number; leased: number; lease_end: Date | null }>(
+        const { rows } = await db.query<{
+          due: number;
+          leased: number;
+          lease_end: Date | null;
+          owners: string[] | null;
+        }>(
           `select (select count(*) from workflow_inbox where available_at <= $1)::int as due,
                   (select count(*) from workflow_effects where status = 'pending' and available_at <= $1)::int as leased,
-                  (select min(lease_until) from workflow_effects where status = 'pending' and lease_until > $1) as lease_end`,
+                  (select min(lease_until) from workflow_effects where status = 'pending' and lease_until > $1) as lease_end,
+                  (select array_agg(distinct lease_owner) from workflow_effects
+                    where status = 'pending' and lease_until > $1) as owners`,
           [new Date(now)],
         );
         const r = rows[0];
         if (r === undefined || (r.due === 0 && r.leased === 0)) break;
+        // A worker's step batch leases the effects it wrote to itself, to run next: a live worker holding
+        // one will run it (however long its queue takes on a loaded machine), so time waits for it.
+        // Only effects held by killed workers let time go on (worker ids are host:pid:…).
+        const alive = new Set([...children].map((c) => String(c.pid)));
+        const heldByLiving = (r.owners ?? []).some((o) => alive.has(o.split(':')[1] ?? ''));
         if (r.due === 0 && r.lease_end !== null) {
-          // Only leased effects left: a worker is running them, or died holding them. Let time go on
-          // (to the next due moment, at the latest the lease's end), as it would on a real clock.
+          // Only leased effects left, their workers dead (or a living one silent for 5 s): let time go
+          // on (to the next due moment, at the latest the lease's end), as it would on a real clock.
           if (stuckSince === 0) stuckSince = Date.now();
-          else if (Date.now() - stuckSince > 400) break;
+          else if (Date.now() - stuckSince > (heldByLiving ? 5_000 : 400)) break;
         } else stuckSince = 0;
         await new Promise((res) => setTimeout(res, 2));
       }
