@@ -328,9 +328,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('halts value-too-long before typing anything into the form', async () => {
     const events = new PageEvents();
-    // One executor for both runs: the second runs in the session the first signed in.
-    const x = executor(events);
-    const r = await write(x, 'prop-0006', { description: 'x'.repeat(81) });
+    const r = await write(executor(events), 'prop-0006', { description: 'x'.repeat(81) });
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'value-too-long');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -338,7 +336,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     );
     assert.equal(events.on('/patients/m-1001/tasks/new'), 0);
     // The visible "Max 400 characters" hint of the markdown field is a limit too.
-    const r2 = await write(x, 'prop-0007', { 'note/0/text': 'y'.repeat(401) });
+    const r2 = await write(executor(events), 'prop-0007', { 'note/0/text': 'y'.repeat(401) });
     assert.equal(r2.outcome.status === 'halted' && r2.outcome.reason, 'value-too-long');
     assert.equal(ehr.tasks.length, 0);
   });
@@ -355,8 +353,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       })),
     };
     const events = new PageEvents();
-    const x = executor(events);
-    const r = await write(x, 'prop-0008', {}, near);
+    const r = await write(executor(events), 'prop-0008', {}, near);
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'option-not-exact');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -364,7 +361,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     );
     assert.equal(events.on('/patients/m-1001/tasks/new'), 0);
     // A normalised match (case and punctuation aside) is fine.
-    const r2 = await write(x, 'prop-0009', { priority: 'SAME-DAY' });
+    const r2 = await write(executor(events), 'prop-0009', { priority: 'SAME-DAY' });
     assert.equal(r2.outcome.status, 'done', JSON.stringify(r2.outcome));
     assert.equal(ehr.tasks[0]?.fields['priority'], 'Same day');
   });
@@ -380,14 +377,13 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('refuses every request off the EHR origin, and halts a navigation to one', async () => {
     ehr.foreignOrigin = foreignOrigin;
-    const x = executor(new PageEvents());
-    const ok = await write(x, 'prop-0011');
+    const ok = await write(executor(new PageEvents()), 'prop-0011');
     assert.equal(ok.outcome.status, 'done');
     const away: ScreenMap = {
       ...map,
       forms: map.forms.map((f) => ({ ...f, open: [{ role: 'link', name: 'Lab portal' }] })),
     };
-    const r = await write(x, 'prop-0012', {}, away);
+    const r = await write(executor(new PageEvents()), 'prop-0012', {}, away);
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'origin-refused');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -432,8 +428,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('reads a one-line banner and a list of results as well as a definition list and a table', async () => {
     ehr.variant = 'compact';
-    const x = executor(new PageEvents());
-    const r = await write(x, 'prop-0019');
+    const r = await write(executor(new PageEvents()), 'prop-0019');
     assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
     const banner = r.steps.find((s) => s.action === 'check-banner');
     assert.equal(banner?.value, `${meridianSystems.mrn}|MRN-1001\n${meridianSystems.nhs}|943 476 5919`);
@@ -441,7 +436,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       ...ada,
       identifiers: [ada.identifiers[0] as never, { system: meridianSystems.nhs, value: '943 476 5920' }],
     };
-    const wrong = await write(x, 'prop-0020', {}, map, stale);
+    const wrong = await write(executor(new PageEvents()), 'prop-0020', {}, map, stale);
     assert.equal(wrong.outcome.status === 'halted' && wrong.outcome.reason, 'wrong-patient');
     assert.equal(ehr.tasks.length, 1);
   });
