@@ -3,8 +3,8 @@
  * across New York's fall-back weekend (2026-10-30 to 2026-11-03), accepts and finishes some of them,
  * while worker processes (handoff-sim-child.js) run the escalations and kill themselves, and are
  * killed, at random. The clock jumps from one due moment to the next once the workers are idle
- * (or, when only leased effects are left for a while, to the next due moment: at the latest the
- * lease's end, when a killed worker held it). What each escalation should be is computed here by an oracle that knows the site's hours and New York's two offsets
+ * (or, when only effects leased by killed workers are left, to the next due moment: at the latest
+ * the lease's end). What each escalation should be is computed here by an oracle that knows the site's hours and New York's two offsets
  * that week by heart, not by the calendar code under test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +19,10 @@ const HOUR = 60 * MIN;
 /** 2026-11-01 06:00Z: 02:00 EDT becomes 01:00 EST. */
 const FALL_BACK = Date.parse('2026-11-01T06:00:00Z');
 const offsetMs = (utc: number): number => (utc < FALL_BACK ? -4 * HOUR : -5 * HOUR);
+/** How far after a whole minute of its handoff's times an acceptance or finish comes (see runSimulation). */
+const ACTION_OFFSET_MS = 30_500;
+/** How long a living worker may hold a due effect before the run fails as stuck (it runs one at once). */
+const LIVING_HOLD_LIMIT_MS = 60_000;
 
 export const simKind = 'sim.task';
 export const simPolicy: readonly EscalationStep[] = [
@@ -151,13 +155,17 @@ export async function runSimulation(db: Database, options: SimOptions): Promise<
     });
   await kit.rotas.set(admin, 'north', 'north-oncall', shifts);
 
-  // Raised every 72 h / count, in whole seconds; actions half a second off so none ties with a due time.
+  // Raised every 72 h / count, in whole seconds. Actions are 30.5 s off the whole minute of their
+  // handoff's times, due times fall on it: an escalation a killed worker delays (by its 15 s lease)
+  // still comes before the acceptance or finish the oracle says it precedes. (Half a second off,
+  // handoff 0's finish at 11:00:00.5 overtook its 11:00:00 escalation when a worker died holding it.)
   const spacing = Math.floor((72 * HOUR) / count / 1000) * 1000;
+  const off = ACTION_OFFSET_MS;
   const plans: Plan[] = Array.from({ length: count }, (_, i) => {
     const createdAt = START + i * spacing;
     const acceptAt =
-      i % 3 === 0 ? undefined : i % 3 === 1 ? createdAt + (20 + (i % 7)) * MIN + 500 : createdAt + 2 * HOUR + 500;
-    const doneAt = i % 5 === 0 ? createdAt + 5 * HOUR + 500 : undefined;
+      i % 3 === 0 ? undefined : i % 3 === 1 ? createdAt + (20 + (i % 7)) * MIN + off : createdAt + 2 * HOUR + off;
+    const doneAt = i % 5 === 0 ? createdAt + 5 * HOUR + off : undefined;
     return {
       i,
       createdAt,
@@ -260,13 +268,17 @@ export async function runSimulation(db: Database, options: SimOptions): Promise<
         // A worker's step batch leases the effects it wrote to itself, to run next: a live worker holding
         // one will run it (however long its queue takes on a loaded machine), so time waits for it.
         // Only effects held by killed workers let time go on (worker ids are host:pid:…).
+        // (A cap on that wait let time pass a slow living worker on a loaded machine: its escalation
+        // then came after the acceptance it should precede.) One held past LIVING_HOLD_LIMIT_MS fails the run.
         const alive = new Set([...children].map((c) => String(c.pid)));
         const heldByLiving = (r.owners ?? []).some((o) => alive.has(o.split(':')[1] ?? ''));
         if (r.due === 0 && r.lease_end !== null) {
-          // Only leased effects left, their workers dead (or a living one silent for 5 s): let time go
-          // on (to the next due moment, at the latest the lease's end), as it would on a real clock.
+          // Only leased effects left, their workers dead: let time go on (to the next due moment, at
+          // the latest the lease's end), as it would on a real clock.
           if (stuckSince === 0) stuckSince = Date.now();
-          else if (Date.now() - stuckSince > (heldByLiving ? 5_000 : 400)) break;
+          else if (heldByLiving && Date.now() - stuckSince > LIVING_HOLD_LIMIT_MS)
+            throw new Error(`a living worker held due effects for ${LIVING_HOLD_LIMIT_MS} ms: ${r.owners?.join(', ')}`);
+          else if (!heldByLiving && Date.now() - stuckSince > 400) break;
         } else stuckSince = 0;
         await new Promise((res) => setTimeout(res, 2));
       }
