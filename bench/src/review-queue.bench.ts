@@ -1,5 +1,6 @@
 /**
- * @module Review queue at 100,000 pending proposals, through the whole HTTP stack the console uses
+ * @module Review queue at 100,000 pending proposals (`BENCH_REVIEW_ROWS` for more: issue 20 asks for
+ * 1,000,000; `BENCH_STORES=postgres` for one store), through the whole HTTP stack the console uses
  * (`GET /review`: authentication, policy, the keyset query, the audit entry of the search), on
  * PGlite and on PostgreSQL (when STEWARD_TEST_DATABASE_URL or BENCH_DATABASE_URL names a server).
  *
@@ -11,12 +12,17 @@
  * same run. Target (the issue): the queue "stays responsive" — read here as a page in under
  * 100 ms at p99, the budget for an interface to feel immediate.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RequestContext } from '@steward/core';
 import { storeTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
-const ROWS = 100_000;
+const ROWS = Number(process.env['BENCH_REVIEW_ROWS'] ?? 100_000);
+const STORES = process.env['BENCH_STORES']?.split(',');
+if (!Number.isInteger(ROWS) || ROWS < 1) throw new Error('BENCH_REVIEW_ROWS must be a positive whole number');
+/** The machine's load: these machines are shared, so every figure is printed with it. */
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const SAMPLES = 200;
 const MRN = 'urn:oid:2.16.840.1.113883.19.5';
 
@@ -43,6 +49,7 @@ async function fill(t: TestApp): Promise<void> {
     payload: { template: 'recheck-reminder', language: 'en' },
     evidence: { eventIds: [], resources: [], reasonCode: 'bench' },
   });
+  const template = (await t.db.query<{ id: string }>('select id::text as id from proposals')).rows[0]?.id ?? '';
   const { rows } = await t.db.query<{ column_name: string }>(
     `select column_name from information_schema.columns where table_name = 'proposals' order by ordinal_position`,
   );
@@ -62,7 +69,46 @@ async function fill(t: TestApp): Promise<void> {
      select ${cols.map((c) => overrides[c] ?? `p.${c}`).join(', ')}
        from proposals p, (select gen_random_uuid() as nid, n from generate_series(1, ${ROWS - 1}) n) g`,
   );
-  await t.db.query('analyze proposals');
+  await reseal(t, template);
+  await t.db.query('vacuum analyze proposals');
+}
+
+/**
+ * The copies carry the template's sealed columns, whose context names the template's id: each is
+ * sealed again under its own id (as the desk would have), in batches, so every page opens.
+ */
+async function reseal(t: TestApp, templateId: string): Promise<void> {
+  const sealed = { body: 'body_enc', diff: 'diff_enc', prior: 'prior_enc', rejection: 'rejection_enc' } as const;
+  const template = (
+    await t.db.query<Record<string, Buffer | null> & { id: string }>(
+      `select id::text as id, ${Object.values(sealed).join(', ')} from proposals where id = $1`,
+      [templateId],
+    )
+  ).rows[0];
+  if (template === undefined) throw new Error('the drafted proposal is missing');
+  const columns = Object.entries(sealed).flatMap(([name, column]) => {
+    const value = template[column];
+    return value === null || value === undefined
+      ? []
+      : [{ name, column, plain: t.cipher.decrypt(value, `proposals.${name}:${template.id}`) }];
+  });
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+    const ids = (
+      await t.db.query<{ id: string }>(
+        `select id::text as id from proposals where id > $1 and id <> $2 order by id limit 20000`,
+        [after, templateId],
+      )
+    ).rows.map((r) => r.id);
+    if (ids.length === 0) return;
+    after = ids[ids.length - 1] ?? after;
+    for (const c of columns) {
+      const values = ids.map((id) => t.cipher.encrypt(c.plain, `proposals.${c.name}:${id}`));
+      await t.db.query(
+        `update proposals p set ${c.column} = x.v from unnest($1::uuid[], $2::bytea[]) as x(id, v) where p.id = x.id`,
+        [ids, values],
+      );
+    }
+  }
 }
 
 async function latency(fn: () => Promise<void>): Promise<{ p50: number; p99: number }> {
@@ -77,10 +123,11 @@ async function latency(fn: () => Promise<void>): Promise<{ p50: number; p99: num
 }
 
 for (const target of storeTargets()) {
-  if (target.skip !== undefined) {
-    console.log(`${target.name}: skipped (${target.skip})`);
+  if (target.skip !== undefined || (STORES !== undefined && !STORES.includes(target.name))) {
+    console.log(`${target.name}: skipped (${target.skip ?? 'not in BENCH_STORES'})`);
     continue;
   }
+  const loadAtStart = loadavg();
   const t = await openTestApp(await target.open(), { logLevel: 'warn' });
   try {
     const started = performance.now();
@@ -117,6 +164,7 @@ for (const target of storeTargets()) {
     for (const [name, r] of results)
       console.log(`| ${name} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.p50 / base.p50).toFixed(1)}× |`);
     const patient = await get(`/review?limit=50&patientIdentifier=${encodeURIComponent(`${MRN}|MRN-1`)}`);
+    console.log(`\nLoad average (/proc/loadavg) at the start: ${loadAtStart}; at the end: ${loadavg()}.`);
     console.log(
       `\n(patient filter returned ${patient.items.length} of the ${Math.floor((ROWS - 1) / 10000) + 1} rows of that patient)`,
     );
