@@ -14,7 +14,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -125,19 +125,13 @@ describe('reports on a streaming replica of the test PostgreSQL server', { skip 
          ('max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')`,
     );
     const options = [
-      "-p 5432 -k . -c listen_addresses='' -c fsync=off -c hot_standby=on",
+      `-p 5432 -k ${dir} -c listen_addresses='' -c fsync=off -c hot_standby=on`,
       ...settings.rows.map((s) => `-c ${s.name}=${s.setting}`),
     ].join(' ');
-    await asPostgres('pg_ctl', [
-      '-D',
-      join(dir, 'data'),
-      '-l',
-      join(dir, 'log'),
-      '-w',
-      '-o',
-      options.replace('-k .', `-k ${dir}`),
-      'start',
-    ]);
+    const log = join(dir, 'log');
+    await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-l', log, '-w', '-o', options, 'start']).catch((e: Error) => {
+      throw new Error(`the standby did not start: ${existsSync(log) ? readFileSync(log, 'utf8') : e.message}`);
+    });
     standbyRunning = true;
     const primary = new URL(db.url!);
     replicaUrl = `postgres://${primary.username}@localhost:5432${primary.pathname}?host=${encodeURIComponent(dir)}`;
@@ -154,7 +148,8 @@ describe('reports on a streaming replica of the test PostgreSQL server', { skip 
   });
 
   after(async () => {
-    await t?.close();
+    if (t !== undefined) await t.close();
+    else await db?.close();
     if (standbyRunning)
       await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => {});
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
