@@ -12,7 +12,7 @@ import {
   type RequestContext,
   type Role,
 } from '@steward/core';
-import { openDatabase, type Database } from '@steward/store';
+import { openDatabase, primaryReports, ReplicaReports, type Database, type ReportReader } from '@steward/store';
 import {
   AccountService,
   ApiTokens,
@@ -356,7 +356,7 @@ export interface KernelConfig {
   // Some settings optional so that callers building a KernelConfig by hand (tests) keep working:
   // no owner URL, no witness file.
   readonly store: Pick<StoreConfig, 'dataDir' | 'databaseUrl' | 'masterKeyFromEnv' | 'masterKeyFile'> &
-    Partial<Pick<StoreConfig, 'migrationDatabaseUrl'>>;
+    Partial<Pick<StoreConfig, 'migrationDatabaseUrl' | 'reportingDatabaseUrl'>>;
   readonly governance: Pick<GovernanceConfig, 'sessionIdleMinutes' | 'sessionMaxHours'> &
     Partial<Pick<GovernanceConfig, 'auditWitnessFile' | 'auditSyslog'>>;
 }
@@ -451,8 +451,16 @@ export async function composeKernel(
       ? logger.warn({ code: s.code, retryInMs: s.retryInMs }, 'store listening connection lost: reconnecting')
       : logger.info({ downMs: s.downMs }, 'store listening connection restored'),
   );
+  // Reports (operations, referral and follow-up figures) read a read-only streaming replica when
+  // one is set: decided and audited here on the primary; refused, never moved to the primary, while
+  // the replica is down (packages/store/src/reporting-database.ts says why).
+  let reports: ReportReader = primaryReports(db);
   try {
     await warnIfOwner(db, logger);
+    if (config.reportingDatabaseUrl !== undefined) {
+      reports = await ReplicaReports.open({ url: config.reportingDatabaseUrl });
+      probeReports(reports, logger);
+    }
     const cipher = await KeyRing.open(db, masterKeys);
     const witnesses = options.auditWitnesses ?? [
       ...(governance.auditWitnessFile !== undefined ? [new FileAuditWitness(governance.auditWitnessFile)] : []),
@@ -744,7 +752,7 @@ export async function composeKernel(
       const ids = [...new Set(found.flatMap((e) => (typeof e.resource['id'] === 'string' ? [e.resource['id']] : [])))];
       return ids.length === 1 ? ids[0] : undefined;
     };
-    const referralService = new ReferralService({ db, policy, audit, directory });
+    const referralService = new ReferralService({ db, policy, audit, directory, reports });
     const intakeDeps = {
       encounterOf,
       ...{ db, cipher, policy, audit, clock },
@@ -885,8 +893,8 @@ export async function composeKernel(
       screenMaps,
       automationCredentials,
       referrals: referralService,
-      followups: new FollowupService({ db, policy, audit, clock, outbox, directory }),
-      operations: new OperationsReports({ db, policy, audit, clock, sites }),
+      followups: new FollowupService({ db, policy, audit, clock, outbox, directory, reports }),
+      operations: new OperationsReports({ db, reports, policy, audit, clock, sites }),
       automationRuns,
       intake,
       intakeWebhooks,
@@ -942,14 +950,35 @@ export async function composeKernel(
         await screens.close();
         await egress.close();
         await audit.close();
+        await reports.close();
         await db.close();
       },
     };
     return { kernel, store: { db, cipher, masterKeys } };
   } catch (e) {
+    await reports.close();
     await db.close();
     throw e;
   }
+}
+
+/** Says at start whether the reporting replica answers and how far behind it is (no PHI: codes and times). */
+function probeReports(reports: ReportReader, logger: Logger): void {
+  reports
+    .read(() => Promise.resolve(undefined))
+    .then(
+      ({ source }) =>
+        source.database === 'replica' && !source.standby
+          ? logger.warn(
+              'STEWARD_REPORTING_DATABASE_URL names a server that is not a standby: reports read live data there',
+            )
+          : logger.info({ reports: source }, 'reports read from the replica'),
+      (e: unknown) =>
+        logger.warn(
+          { code: (e as { code?: unknown }).code ?? 'INTERNAL' },
+          'reporting replica unreachable at start: reports are refused until it answers',
+        ),
+    );
 }
 
 /**

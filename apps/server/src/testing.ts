@@ -71,6 +71,8 @@ export async function openTestApp(
     intake?: KernelOptions['intake'];
     /** Start intake's reading worker, as the server does (default true; `untilIntakeRead` waits for it). */
     intakeReading?: boolean;
+    /** STEWARD_REPORTING_DATABASE_URL: reports read this read-only replica (PostgreSQL). */
+    reportingDatabaseUrl?: string;
   } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(new Date());
@@ -83,6 +85,7 @@ export async function openTestApp(
         databaseUrl: undefined,
         masterKeyFromEnv: false,
         masterKeyFile: '/nonexistent',
+        ...(options.reportingDatabaseUrl !== undefined ? { reportingDatabaseUrl: options.reportingDatabaseUrl } : {}),
       },
       governance: { sessionIdleMinutes: 15, sessionMaxHours: 12 },
     },

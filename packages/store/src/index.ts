@@ -4,6 +4,8 @@ export { notify } from './database.js';
 export { PgliteDatabase } from './pglite-database.js';
 export { PostgresDatabase, describeUrl } from './postgres-database.js';
 export type { PostgresOptions } from './postgres-database.js';
+export { primaryReports, ReplicaReports } from './reporting-database.js';
+export type { ReportReader, ReportSource, ReplicaReportsOptions } from './reporting-database.js';
 export { migrate } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { migrations } from './migrations/index.js';

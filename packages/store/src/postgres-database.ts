@@ -36,6 +36,19 @@ export interface PostgresOptions {
   readonly maxConnections?: number;
   /** Sent as `application_name`, so DBAs can tell Steward's connections apart. */
   readonly applicationName?: string;
+  /**
+   * Every session starts with `default_transaction_read_only=on` (sent in the startup packet, so no
+   * pooled connection can miss it): the server refuses any write (SQLSTATE 25006). For the
+   * reporting connection to a replica, so that a bug can never write there (or to a primary the
+   * setting names by mistake).
+   */
+  readonly readOnly?: boolean;
+  /**
+   * false: no test connection at open; the first query connects (and fails if the server is down).
+   * For a connection whose server being down must not stop Steward's start (the reporting replica).
+   */
+  readonly verify?: boolean;
+  readonly connectionTimeoutMillis?: number;
 }
 
 export class PostgresDatabase implements Database {
@@ -55,24 +68,12 @@ export class PostgresDatabase implements Database {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       application_name: options.applicationName ?? 'steward',
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      ...(options.readOnly === true ? { options: '-c default_transaction_read_only=on' } : {}),
     });
     // A pool emits errors of idle clients (server restart); they surface on the next query instead.
     pool.on('error', () => undefined);
-    try {
-      await pool.query('select 1');
-    } catch (e) {
-      await pool.end().catch(() => undefined);
-      // The URL may hold a password: name the host only.
-      throw new OperationalError(
-        'STORE_UNAVAILABLE',
-        `cannot connect to PostgreSQL at ${describeUrl(options.url)}`,
-        [],
-        {
-          cause: e,
-        },
-      );
-    }
+    if (options.verify !== false) await PostgresDatabase.#verify(pool, options.url);
     // Opened on the first `listen`: a process that only writes holds no extra connection.
     const listener = new PgListener({
       connectionString: options.url,
@@ -80,6 +81,18 @@ export class PostgresDatabase implements Database {
       connectionTimeoutMillis: 10_000,
     });
     return new PostgresDatabase(pool, listener);
+  }
+
+  static async #verify(pool: pg.Pool, url: string): Promise<void> {
+    try {
+      await pool.query('select 1');
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      // The URL may hold a password: name the host only.
+      throw new OperationalError('STORE_UNAVAILABLE', `cannot connect to PostgreSQL at ${describeUrl(url)}`, [], {
+        cause: e,
+      });
+    }
   }
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -130,7 +143,8 @@ export class PostgresDatabase implements Database {
 export function describeUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    // A Unix socket directory comes as `?host=/run/postgresql`, which takes the place of the host part.
+    return `${u.searchParams.get('host') ?? u.hostname}:${u.port || '5432'}${u.pathname}`;
   } catch {
     return '(unparseable DATABASE_URL)';
   }

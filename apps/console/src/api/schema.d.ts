@@ -12341,6 +12341,21 @@ export type paths = {
               remindersProposed: number;
               since: string | null;
               site: string | null;
+              source:
+                | {
+                    /** @enum {string} */
+                    database: 'primary';
+                  }
+                | {
+                    /** @description the replica had replayed all it received (an idle primary sends nothing, so lag grows) */
+                    caughtUp: boolean;
+                    dataAsOf: string | null;
+                    /** @enum {string} */
+                    database: 'replica';
+                    lagSeconds: number | null;
+                    /** @description false: the setting names a server that is not a standby (live data) */
+                    standby: boolean;
+                  };
               total: number;
             };
           };
@@ -12457,6 +12472,21 @@ export type paths = {
                   }[]
                 | null;
               site: string | null;
+              source:
+                | {
+                    /** @enum {string} */
+                    database: 'primary';
+                  }
+                | {
+                    /** @description the replica had replayed all it received (an idle primary sends nothing, so lag grows) */
+                    caughtUp: boolean;
+                    dataAsOf: string | null;
+                    /** @enum {string} */
+                    database: 'replica';
+                    lagSeconds: number | null;
+                    /** @description false: the setting names a server that is not a standby (live data) */
+                    standby: boolean;
+                  };
               throughput:
                 | {
                     autoApproved: number;
@@ -12586,6 +12616,21 @@ export type paths = {
               overdue: number;
               since: string | null;
               site: string | null;
+              source:
+                | {
+                    /** @enum {string} */
+                    database: 'primary';
+                  }
+                | {
+                    /** @description the replica had replayed all it received (an idle primary sends nothing, so lag grows) */
+                    caughtUp: boolean;
+                    dataAsOf: string | null;
+                    /** @enum {string} */
+                    database: 'replica';
+                    lagSeconds: number | null;
+                    /** @description false: the setting names a server that is not a standby (live data) */
+                    standby: boolean;
+                  };
               timeInStage: {
                 accepted: {
                   count: number;

@@ -43,6 +43,7 @@ describe('the configuration, one section per area', () => {
         dataDir,
         databaseUrl: undefined,
         migrationDatabaseUrl: undefined,
+        reportingDatabaseUrl: undefined,
         masterKeyFromEnv: false,
         masterKeyFile: resolve(dataDir, 'master-keys.json'),
       },
@@ -226,6 +227,23 @@ describe('database roles and audit witnesses in the configuration', () => {
         loadConfig({ STEWARD_MIGRATION_DATABASE_URL: 'mysql://x', STEWARD_AUDIT_SYSLOG: 'udp://10.1.1.1:514' }),
       ),
       ['STEWARD_AUDIT_SYSLOG', 'STEWARD_MIGRATION_DATABASE_URL', 'STEWARD_MIGRATION_DATABASE_URL'],
+    );
+  });
+
+  it('takes a reporting replica beside DATABASE_URL, and refuses one that is not PostgreSQL or has no primary', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://steward@db/steward',
+      STEWARD_REPORTING_DATABASE_URL: 'postgres://steward_reports@db-replica/steward',
+    });
+    assert.equal(c.store.reportingDatabaseUrl, 'postgres://steward_reports@db-replica/steward');
+    assert.equal(loadConfig({}).store.reportingDatabaseUrl, undefined);
+    assert.throws(
+      () => parseStoreConfig({ STEWARD_REPORTING_DATABASE_URL: 'postgres://db-replica/steward' }),
+      /STEWARD_REPORTING_DATABASE_URL: needs DATABASE_URL too/,
+    );
+    assert.throws(
+      () => parseStoreConfig({ DATABASE_URL: 'postgres://db/s', STEWARD_REPORTING_DATABASE_URL: 'db-replica:5432' }),
+      /STEWARD_REPORTING_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/,
     );
   });
 

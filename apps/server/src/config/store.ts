@@ -13,6 +13,13 @@ export interface StoreConfig {
    * alter or unprotect the audit trail. Unset: DATABASE_URL does both (docs/operations.md).
    */
   readonly migrationDatabaseUrl: string | undefined;
+  /**
+   * STEWARD_REPORTING_DATABASE_URL: PostgreSQL only, a read-only streaming replica of DATABASE_URL's
+   * server where the operations report and the referral and follow-up figures are read (opened
+   * read-only; decisions and audit entries stay on the primary; a report is refused while the
+   * replica is unreachable). Unset: reports read the primary (docs/operations.md).
+   */
+  readonly reportingDatabaseUrl: string | undefined;
   /** STEWARD_MASTER_KEY: base64 of 32 bytes. When unset, the key file in the data directory. */
   readonly masterKeyFromEnv: boolean;
   /** STEWARD_MASTER_KEY_FILE: default <dataDir>/master-keys.json (created 0600 on first run). */
@@ -31,6 +38,11 @@ export function readStoreConfig(r: EnvReader): StoreConfig {
     r.refuse('STEWARD_MIGRATION_DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
   if (migrationDatabaseUrl !== undefined && databaseUrl === undefined)
     r.refuse('STEWARD_MIGRATION_DATABASE_URL', 'needs DATABASE_URL too (the embedded store is single-user)');
+  const reportingDatabaseUrl = r.text('STEWARD_REPORTING_DATABASE_URL');
+  if (reportingDatabaseUrl !== undefined && !postgresUrl.test(reportingDatabaseUrl))
+    r.refuse('STEWARD_REPORTING_DATABASE_URL', 'must be a postgres:// or postgresql:// URL (a read-only replica)');
+  else if (reportingDatabaseUrl !== undefined && databaseUrl === undefined)
+    r.refuse('STEWARD_REPORTING_DATABASE_URL', 'needs DATABASE_URL too (the embedded store has no replicas)');
   const masterKey = r.text('STEWARD_MASTER_KEY');
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32)
     r.refuse('STEWARD_MASTER_KEY', 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
@@ -38,6 +50,7 @@ export function readStoreConfig(r: EnvReader): StoreConfig {
     dataDir,
     databaseUrl,
     migrationDatabaseUrl,
+    reportingDatabaseUrl,
     masterKeyFromEnv: masterKey !== undefined,
     masterKeyFile: resolve(r.text('STEWARD_MASTER_KEY_FILE') ?? resolve(dataDir, 'master-keys.json')),
   };

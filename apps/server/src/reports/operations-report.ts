@@ -4,10 +4,14 @@
  * a caller with one of the two gets its sections and the others come back null and named in
  * `withheld`; a caller with neither is refused (and the refusal audited). The read is audited as
  * a search of an aggregate report (no patient ids: the figures name none), like the review queue.
+ *
+ * The figures are read where reports read (`reports`: a read-only streaming replica when
+ * STEWARD_REPORTING_DATABASE_URL is set, in one snapshot; else the primary) and `source` says
+ * which and how fresh ("data as of"); the decision and the audit entry stay on the primary.
  */
 import { ValidationError, type Clock, type RequestContext } from '@steward/core';
 import { sourceOf, type AuditSink, type PolicyDecisionPoint } from '@steward/governance';
-import type { Sql } from '@steward/store';
+import { primaryReports, type ReportReader, type ReportSource, type Sql } from '@steward/store';
 import { queueAge, throughputByHour, type HourThroughput, type QueueAgeRow } from '@steward/proposals';
 import {
   noShowsByServiceLine,
@@ -21,6 +25,8 @@ import {
 
 export interface OperationsReportDeps {
   readonly db: Sql;
+  /** Where the figures are read: a read-only replica (STEWARD_REPORTING_DATABASE_URL). Default: `db`. */
+  readonly reports?: ReportReader;
   readonly policy: Pick<PolicyDecisionPoint, 'decide' | 'enforce'>;
   readonly audit: AuditSink;
   readonly clock: Clock;
@@ -44,6 +50,8 @@ export interface OperationsReport {
   readonly to: string;
   readonly zone: string;
   readonly generatedAt: string;
+  /** Where the figures were read: the primary, or a replica with the time its data is as of. */
+  readonly source: ReportSource;
   /** Permissions the caller lacks, whose sections are null. */
   readonly withheld: readonly ('phi.search' | 'review.read')[];
   readonly referralWeeks: readonly ReferralWeek[] | null;
@@ -102,19 +110,25 @@ export async function operationsReport(
   const granted = phi.allowed ? phi : review.allowed ? review : await deps.policy.enforce(ctx, 'phi.search', scope);
 
   const w: FigureWindow = { ...scope, from, to, zone };
+  const reports = deps.reports ?? primaryReports(deps.db);
+  const { value: figures, source } = await reports.read(async (sql) => ({
+    referralWeeks: phi.allowed ? await referralWeeks(sql, w) : null,
+    timeInStage: phi.allowed ? await referralTimeInStage(sql, w) : null,
+    noShows: phi.allowed ? await noShowsByServiceLine(sql, w) : null,
+    throughput: review.allowed ? await throughputByHour(sql, w) : null,
+    queueAge: review.allowed ? await queueAge(sql, { ...scope, now }) : null,
+  }));
   const report: OperationsReport = {
     site: q.site ?? null,
     from: from.toISOString(),
     to: to.toISOString(),
     zone,
     generatedAt: now.toISOString(),
+    source,
     withheld: [...(phi.allowed ? [] : ['phi.search' as const]), ...(review.allowed ? [] : ['review.read' as const])],
-    referralWeeks: phi.allowed ? await referralWeeks(deps.db, w) : null,
-    timeInStage: phi.allowed ? await referralTimeInStage(deps.db, w) : null,
-    noShows: phi.allowed ? await noShowsByServiceLine(deps.db, w) : null,
-    throughput: review.allowed ? await throughputByHour(deps.db, w) : null,
-    queueAge: review.allowed ? await queueAge(deps.db, { ...scope, now }) : null,
+    ...figures,
   };
+  // On the primary's audit log (deps.audit), never the replica's connection.
   await deps.audit.append({
     actor: ctx.actor,
     event: 'phi.search',
@@ -123,7 +137,6 @@ export async function operationsReport(
     entity: { kind: 'OperationsReport', id: '*' },
     ...scope,
     purposeOfUse: granted.purposeOfUse,
-    ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
     ...(granted.breakGlassId !== undefined ? { breakGlassId: granted.breakGlassId } : {}),
     source: sourceOf(ctx),
     query: { from: report.from, to: report.to, zone, ...scope },

@@ -16,7 +16,7 @@ import {
   type PolicyDecisionPoint,
 } from '@steward/governance';
 import type { ParticipantView } from '@steward/clinic';
-import type { Sql } from '@steward/store';
+import { primaryReports, type ReportReader, type ReportSource, type Sql } from '@steward/store';
 import {
   followupFigures,
   listFollowups,
@@ -67,6 +67,8 @@ export interface FollowupServiceDeps {
   readonly outbox: FollowupThreads;
   /** The clinic directory, which names owners. Absent: an owner stays its raw reference, unresolved. */
   readonly directory?: ParticipantDirectory;
+  /** Where the figures are read: a read-only replica (STEWARD_REPORTING_DATABASE_URL). Default: `db`. */
+  readonly reports?: ReportReader;
 }
 
 /**
@@ -185,13 +187,17 @@ export class FollowupService {
   }
 
   /** Counts by stage, time in stage, overdue, no-show and fulfilled rates. */
-  async figures(ctx: RequestContext, query: FollowupFiguresQuery): Promise<FollowupFigures> {
+  /** Decided and audited on the primary, read where reports read (`source`: the primary, or the replica and how fresh it is). */
+  async figures(
+    ctx: RequestContext,
+    query: FollowupFiguresQuery,
+  ): Promise<FollowupFigures & { readonly source: ReportSource }> {
     await this.#searched(ctx, query.site, 'FollowupReport', query);
-    return followupFigures(this.#deps.db, {
-      site: query.site,
-      now: this.#deps.clock.now(),
-      ...(query.since !== undefined ? { since: new Date(query.since) } : {}),
-    });
+    const now = this.#deps.clock.now();
+    const since = query.since !== undefined ? { since: new Date(query.since) } : {};
+    const reports = this.#deps.reports ?? primaryReports(this.#deps.db);
+    const { value, source } = await reports.read((sql) => followupFigures(sql, { site: query.site, now, ...since }));
+    return { ...value, source };
   }
 
   /** One follow-up's history, messages sent (texts only with `bodies`), replies and what is next. */

@@ -9,7 +9,7 @@
 import type { RequestContext } from '@steward/core';
 import { sourceOf, type AuditLog, type PolicyDecisionPoint } from '@steward/governance';
 import type { ParticipantView } from '@steward/clinic';
-import type { Sql } from '@steward/store';
+import { primaryReports, type ReportReader, type ReportSource, type Sql } from '@steward/store';
 import {
   REFERRAL_WORKFLOW,
   referralStages,
@@ -19,13 +19,13 @@ import {
 } from '../referrals/referral-model.js';
 import {
   listReferrals,
+  referralFigures,
   type ReferralFigureFilter,
   type ReferralFigures,
   type ReferralListFilter,
   type ReferralListItem,
   type ReferralPage,
 } from '../referrals/referral-queries.js';
-import { reportReferrals } from '../referrals/referral-reads.js';
 import { nameParticipants, type ParticipantDirectory } from './participant-names.js';
 import { patientsOf, workflowsOfPatients } from './workflow-patients.js';
 import { currentProposals, effectOutcome, readDetail, stepBase, str, type StoredStep } from './workflow-steps.js';
@@ -36,6 +36,8 @@ export interface ReferralServiceDeps {
   readonly audit: Pick<AuditLog, 'append'>;
   /** The clinic directory, which names requesters and destinations. Absent: they stay raw references, unresolved. */
   readonly directory?: ReferralDirectory;
+  /** Where the figures are read: a read-only replica (STEWARD_REPORTING_DATABASE_URL). Default: `db`. */
+  readonly reports?: ReportReader;
 }
 
 /** What the service asks of the clinic directory (`DirectoryService.describe`). */
@@ -150,9 +152,18 @@ export class ReferralService {
     return items.map((item) => ({ ...item, requester: view(item.requester), destination: view(item.destination) }));
   }
 
-  /** Counts by stage, time in stage, overdue, closure rate, leakage by reason. */
-  async figures(ctx: RequestContext, query: ReferralFigureFilter): Promise<ReferralFigures> {
-    return reportReferrals(this.#deps, ctx, query);
+  /**
+   * Counts by stage, time in stage, overdue, closure rate, leakage by reason; decided on the
+   * primary, read where reports read (`source`: the primary, or the replica and how fresh it is).
+   */
+  async figures(
+    ctx: RequestContext,
+    query: ReferralFigureFilter,
+  ): Promise<ReferralFigures & { readonly source: ReportSource }> {
+    await this.#deps.policy.enforce(ctx, 'phi.search', query.site !== undefined ? { site: query.site } : {});
+    const reports = this.#deps.reports ?? primaryReports(this.#deps.db);
+    const { value, source } = await reports.read((sql) => referralFigures(sql, query));
+    return { ...value, source };
   }
 
   /** One referral with its stage transitions and the workflow's history of inputs. */

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { followupSignalNames, followupStages } from '@steward/workflows';
 import { ParticipantView } from './directory.js';
+import { ReportSource } from './operations.js';
 import { List, Maybe, Nullable, PatientLabel, QueryFlag, SiteCode, Strict, Uuid } from './common.js';
 
 const NullableString = Nullable(Type.String());
@@ -66,6 +67,7 @@ export const FollowupFigures = Type.Object({
   fulfilledRate: NullableNumber,
   remindersProposed: Type.Integer(),
   optedOut: Type.Integer(),
+  source: ReportSource,
 });
 
 /** One input of a follow-up's history, as codes, references and times. */

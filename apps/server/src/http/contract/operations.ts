@@ -7,12 +7,35 @@ const rate = Nullable(Type.Number());
 const count = Type.Integer();
 const section = <T extends TSchema>(item: T) => Nullable(List(item));
 
+/**
+ * Where a report's figures were read: the primary, or the read-only streaming replica
+ * (STEWARD_REPORTING_DATABASE_URL) with the commit time its data is as of.
+ */
+export const ReportSource = Type.Union([
+  Type.Object({ database: Type.Literal('primary') }),
+  Type.Object({
+    database: Type.Literal('replica'),
+    dataAsOf: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'the commit time of the last transaction the replica replayed; null before its first',
+      }),
+    ),
+    lagSeconds: Nullable(Type.Number({ description: 'seconds between dataAsOf and the replica clock when read' })),
+    caughtUp: Type.Boolean({
+      description: 'the replica had replayed all it received (an idle primary sends nothing, so lag grows)',
+    }),
+    standby: Type.Boolean({ description: 'false: the setting names a server that is not a standby (live data)' }),
+  }),
+]);
+
 export const OperationsReport = Type.Object({
   site: Nullable(Type.String()),
   from: Type.String({ format: 'date-time' }),
   to: Type.String({ format: 'date-time' }),
   zone: Type.String(),
   generatedAt: Type.String({ format: 'date-time' }),
+  source: ReportSource,
   /** Permissions the caller lacks, whose sections are null. */
   withheld: List(Type.Enum(['phi.search', 'review.read'])),
   referralWeeks: section(

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { leakReasons, referralStages } from '@steward/workflows';
 import { List, Maybe, Nullable, PatientLabel, PerKey, SiteCode, Strict, Uuid } from './common.js';
 import { ParticipantView } from './directory.js';
+import { ReportSource } from './operations.js';
 
 export const ReferralStage = Type.Enum(referralStages);
 export const LeakReason = Type.Enum(leakReasons);
@@ -117,6 +118,7 @@ export const ReferralFigures = Type.Object({
     rate: NullableNumber,
     byReason: PerKey(leakReasons, Type.Object({ count: Type.Integer(), rate: NullableNumber })),
   }),
+  source: ReportSource,
 });
 
 export const ReferralQuery = Strict({
