@@ -22,6 +22,7 @@ import {
 import type {
   AuditPatientLookup,
   FieldCipher,
+  KnownPatients,
   PatientLookup,
   PatientResolver,
   PatientSighting,
@@ -285,6 +286,30 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     }
     await r.flush();
     return out;
+  }
+
+  /**
+   * `PatientResolver.resolveKnown`: the same resolution as `resolveEvents`, before the filing
+   * transaction, when it writes nothing (every patient known by all its keys; no merge event, no
+   * demographics to fill). One lookup statement for the batch on this index's own connection, none
+   * when the key cache knows every key; the journal's statement checks what it read under the lock.
+   */
+  async resolveKnown(
+    ctx: RequestContext,
+    site: string,
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
+  ): Promise<KnownPatients | undefined> {
+    // A merge event writes (the retired patient points at the survivor): in the transaction only.
+    if (events.some((e) => 'input' in e && e.input.facts.kind === 'Merge')) return undefined;
+    const r = new Resolution(this.#db, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
+    const known = await r.known(
+      events.map((e) => ('input' in e ? sightingsOf(e.input, site)[0] : sightingOf(e.subject, e.connectionId, site))),
+    );
+    if (known === undefined) return undefined;
+    return {
+      ids: known.ids,
+      checks: known.checks.map((c) => ({ ...c, key: Buffer.from(c.key, 'hex') })),
+    };
   }
 
   /**

@@ -74,6 +74,49 @@ export class Resolution {
     );
   }
 
+  /**
+   * The Steward patients of sightings when resolving them writes nothing: every key of each known
+   * to the store (or the cache), all to one patient, which has demographics if the sighting gives
+   * some. With each key read and the patient it found, for the filing statement to check under the
+   * lock. Undefined when any sighting would need a write (`resolve` it in a transaction instead).
+   * Reads only; use a pass of its own (not one that resolves).
+   */
+  async known(
+    sightings: readonly (PatientSighting | undefined)[],
+  ): Promise<
+    { ids: (string | undefined)[]; checks: { key: string; patientId: string; withDemographics: boolean }[] } | undefined
+  > {
+    await this.lookUp(
+      sightings.flatMap((s) => (s === undefined ? [] : this.keysOf(s))),
+      [],
+    );
+    const ids: (string | undefined)[] = [];
+    const checks = new Map<string, { key: string; patientId: string; withDemographics: boolean }>();
+    for (const sighting of sightings) {
+      const keys = sighting === undefined ? [] : this.keysOf(sighting);
+      const linking = decideLinking(keys, this.found);
+      if (linking.kind === 'none') {
+        ids.push(undefined);
+        continue;
+      }
+      if (linking.kind !== 'known' || linking.addKeys.length > 0 || linking.mergeIn.length > 0) return undefined;
+      // As `resolve` does: the first key found says whether the patient has demographics yet.
+      const known = this.found.get(keys.find((k) => this.found.has(k.key))?.key ?? '');
+      const withDemographics = sighting?.demographics !== undefined;
+      if (known === undefined || (withDemographics && !known.hasDemographics)) return undefined;
+      for (const k of keys) {
+        const had = checks.get(k.key);
+        checks.set(k.key, {
+          key: k.key,
+          patientId: linking.patientId,
+          withDemographics: withDemographics || had?.withDemographics === true,
+        });
+      }
+      ids.push(linking.patientId);
+    }
+    return { ids, checks: [...checks.values()] };
+  }
+
   /** The Steward patient of a sighting; undefined when it names no identifier and no EHR id. */
   async resolve(sighting: PatientSighting, from: LinkSource): Promise<string | undefined> {
     const keys = this.keysOf(sighting);
