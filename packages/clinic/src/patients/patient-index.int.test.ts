@@ -214,10 +214,23 @@ for (const target of storeTargets()) {
         survivor,
         'lookups follow the link',
       );
+      // The same merge sent again: made before, so nothing to write, and it goes in one round trip (PostgreSQL).
+      const before = { ...audit.stats };
+      const again = await feeds.north.receive(msg(north.id, 'A40-again'), [
+        event(
+          north.id,
+          'A40-again',
+          { identifiers: survivorIds },
+          { kind: 'Merge', scope: 'patient', retired: { identifiers: retiredIds } },
+        ),
+      ]);
+      assert.equal(again.status === 'stored' ? again.events[0]?.patientId : undefined, survivor);
+      if (db.kind === 'postgres') assert.equal(audit.stats.oneTrip, before.oneTrip + 1, 'in one round trip');
       const links = await db.query<{ kind: string; source: string; source_ref: string; other: string }>(
         `select kind, source, source_ref, other_patient_id::text as other from clinic_patient_links where patient_id = $1 order by seq`,
         [retired],
       );
+      assert.equal(links.rows.filter((l) => l.kind === 'merged').length, 1, 'merged once');
       const merged = links.rows.find((l) => l.kind === 'merged');
       assert.equal(merged?.other, survivor);
       assert.equal(merged?.source, 'ehr');

@@ -290,8 +290,8 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
 
   /**
    * `PatientResolver.resolveKnown`: the same resolution as `resolveEvents`, before the filing
-   * transaction, when it writes nothing (every patient known by all its keys; no merge event, no
-   * demographics to fill). One lookup statement for the batch on this index's own connection, none
+   * transaction, when it writes nothing (every patient known by all its keys, with demographics
+   * when the event gives some; an EHR merge only when it was made before). One lookup statement for the batch on this index's own connection, none
    * when the key cache knows every key; the journal's statement checks what it read under the lock.
    */
   async resolveKnown(
@@ -299,11 +299,15 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     site: string,
     events: readonly (ResolvableEvent | ResolvableSubject)[],
   ): Promise<KnownPatients | undefined> {
-    // A merge event writes (the retired patient points at the survivor): in the transaction only.
-    if (events.some((e) => 'input' in e && e.input.facts.kind === 'Merge')) return undefined;
     const r = new Resolution(this.#db, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
     const known = await r.known(
-      events.map((e) => ('input' in e ? sightingsOf(e.input, site)[0] : sightingOf(e.subject, e.connectionId, site))),
+      events.map((e) => {
+        if (!('input' in e)) return { own: sightingOf(e.subject, e.connectionId, site) };
+        const [own, retired] = sightingsOf(e.input, site) as [PatientSighting, PatientSighting?];
+        const facts = e.input.facts;
+        // An EHR merge: only one made before (the retired patient finds the survivor) writes nothing.
+        return facts.kind === 'Merge' && facts.scope === 'patient' ? { own, retired } : { own };
+      }),
     );
     if (known === undefined) return undefined;
     return {
