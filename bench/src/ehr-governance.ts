@@ -144,7 +144,7 @@ export interface DbTally {
  */
 export function tallied(db: Database): { db: Database; tally: DbTally; reset(): void } {
   const tally: DbTally = { statements: 0, transactions: 0, txStatements: 0, txMs: 0, oneTrips: 0, oneTripMs: 0 };
-  const oneTrip = /\b(ehr_file_audited|audit_append_checked)\(/;
+  const oneTrip = /\b(ehr_file_audited|ehr_file_resolved|audit_append_checked)\(/;
   const timed = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
     if (!oneTrip.test(text)) {
       tally.statements++;

@@ -20,6 +20,14 @@
  * the journal's insert, the audit insert, COMMIT), i.e. Steward before issue 20; and
  * `policy.enforce` timed alone, to size the per-message policy check in the ACK time.
  *
+ * The server's own path: the server's kernel gives its journal the patient index as resolver
+ * (every event names a Steward patient). Two variants, same run, alternating, on Steward's writer:
+ * "the server's journal" (the index resolves known patients before the statement, which checks
+ * them under the lock: one round trip), and that journal with a resolver that cannot resolve
+ * before the statement (`resolveEvents` only), which is how the server filed before (the general
+ * path, resolving in the transaction). The fixtures name a few patients over and over: after the
+ * warm-up every patient is known, as on a live feed; new patients always take the general path.
+ *
  * Targets (issue 20): ≥ 2,000 msg/s with ACK p99 ≤ 20 ms on PostgreSQL (8 connections) on a quiet
  * machine, and ≥ 0.8 of the raw SQL path at any load (8 connections and more). PGlite is reported,
  * not targeted. The load average is printed at the start and the end. Known limit: senders share the event loop (and the 2 cores) with the
@@ -30,7 +38,8 @@ import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { identifierKey, systemClock, type RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
-import { AuditLog, EhrJournal, verifyAuditLog, type KeyRing } from '@steward/governance';
+import { AuditLog, EhrJournal, verifyAuditLog, type KeyRing, type PatientResolver } from '@steward/governance';
+import { PatientIndex } from '@steward/clinic';
 import { MllpDecoder, MllpListener, frameMllp, mapHl7, parseHl7 } from '@steward/ehr';
 import { freshPostgres, median } from './harness.js';
 import { RawIngestServer, type RawTemplate } from './mllp-raw-writer.js';
@@ -45,7 +54,8 @@ import {
 } from './ehr-governance.js';
 
 const ROUNDS = 3;
-const ROUND_MS = 2_000;
+/** BENCH_ROUND_MS (default 2,000): the length of each round, per variant. */
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 2_000);
 /** BENCH_CONNECTIONS=8 (a comma list) runs only those sender counts, e.g. to profile one. */
 const CONNECTIONS = (process.env['BENCH_CONNECTIONS'] ?? '1,8,32').split(',').map(Number);
 /** BENCH_DECODE_THREADS (1, as the connection runtime): Steward's listener's HL7 decoding threads. */
@@ -343,11 +353,33 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   // The ablation: the same journal over an audit writer that never takes the one-round-trip path
   // (BEGIN, lock and head, the journal's insert, the audit insert, COMMIT: the writer before issue 20).
   const generalAudit = await AuditLog.open(g.db, g.cipher, { oneTrip: false });
+  // The server's journal, as its kernel builds it: the patient index resolves every event's patient.
+  const index = new PatientIndex({ db: g.db, cipher: g.cipher, policy: g.policy, audit: g.audit });
+  const inTransactionOnly: PatientResolver = { resolveEvents: (tx, x, site, e) => index.resolveEvents(tx, x, site, e) };
   const journals = {
     steward: g.journals.forConnection(ctx, c),
     perMessage: new EhrJournal(g.db, g.cipher, g.policy, generalAudit, systemClock).forConnection(ctx, c),
+    server: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, { patients: index }).forConnection(ctx, c),
+    serverBefore: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, {
+      patients: inTransactionOnly,
+    }).forConnection(ctx, c),
   };
+  const serverListener = (journal: typeof journals.server) =>
+    listen(
+      new MllpListener({
+        connectionId: c.id,
+        facilityTimeZone: tz,
+        journal,
+        host: '127.0.0.1',
+        port: 0,
+        maxMessageBytes: 1 << 20,
+        maxConnections: 64,
+        decodeThreads: DECODE_THREADS,
+      }),
+    );
   const listeners = {
+    server: await serverListener(journals.server),
+    serverBefore: await serverListener(journals.serverBefore),
     steward: await listen(
       new MllpListener({
         connectionId: c.id,
@@ -390,11 +422,17 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await drive(listeners.steward.port, 8, 1_000); // warm-up (JIT, pools, first checkpoint)
   await drive(listeners.perMessage.port, 8, 500);
   await drive(listeners.inline.port, 8, 500);
+  await drive(listeners.server.port, 8, 1_000); // every fixture's patient enters the index here
+  await drive(listeners.serverBefore.port, 8, 500);
   for (const conns of CONNECTIONS) {
     const inline: Round[] = [];
     const steward: Round[] = [];
     const decidedEach: Round[] = [];
     const rawRounds: Round[] = [];
+    const server: Round[] = [];
+    const serverBefore: Round[] = [];
+    const serverTallies: DbTally[] = [];
+    const serverBeforeTallies: DbTally[] = [];
     // Alternate, so drift on the shared machine hits all alike.
     const tallies: DbTally[] = [];
     let rawBatches = 0;
@@ -411,6 +449,30 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
       tallies.push({ ...t.tally });
       decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
       inline.push(await drive(listeners.inline.port, conns, ROUND_MS));
+      t.reset();
+      server.push(await drive(listeners.server.port, conns, ROUND_MS));
+      serverTallies.push({ ...t.tally });
+      t.reset();
+      serverBefore.push(await drive(listeners.serverBefore.port, conns, ROUND_MS));
+      serverBeforeTallies.push({ ...t.tally });
+    }
+    for (const [name, ts, rs] of [
+      ["the server's journal (patient index)", serverTallies, server],
+      ['the same, resolving in the transaction (the server before)', serverBeforeTallies, serverBefore],
+    ] as const) {
+      const n = rs.reduce((k, r) => k + r.messages, 0);
+      const total = (f: (x: DbTally) => number): number => ts.reduce((k, x) => k + f(x), 0);
+      extra.push(
+        `${storeName}, ${conns} conn, ${name}: ${(
+          n /
+          Math.max(
+            1,
+            total((x) => x.transactions + x.oneTrips),
+          )
+        ).toFixed(1)} messages per writer batch; ` +
+          `${total((x) => x.oneTrips)} batches in one round trip, ${total((x) => x.transactions)} the general way; ` +
+          `${(total((x) => x.statements) / Math.max(1, n)).toFixed(2)} other statements per message (the index's lookups included)`,
+      );
     }
     const messages = steward.reduce((n, r) => n + r.messages, 0);
     const ms = steward.reduce((n, r) => n + r.ms, 0);
@@ -449,6 +511,23 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         decidedEach,
       ),
     );
+    const serverRow = summarize(
+      `Steward listener → the server's journal, with the patient index (${storeName})`,
+      conns,
+      server,
+    );
+    rows.push(serverRow);
+    if (rawRow !== undefined && conns >= 8 && serverRow.perSec < target.ofRaw * rawRow.perSec)
+      problems.push(
+        `${storeName}, ${conns} conn, the server's journal: ${(serverRow.perSec / rawRow.perSec).toFixed(2)} of the raw SQL path < ${target.ofRaw}`,
+      );
+    rows.push(
+      summarize(
+        `  same, patients resolved in the filing transaction: the server before (${storeName}, ablation)`,
+        conns,
+        serverBefore,
+      ),
+    );
     if (storeName === 'PostgreSQL' && conns === 8) {
       if (row.perSec < target.msgPerSec)
         problems.push(`PostgreSQL ${Math.round(row.perSec)} msg/s < ${target.msgPerSec} msg/s`);
@@ -464,6 +543,8 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await listeners.steward.close();
   await listeners.inline.close();
   await listeners.perMessage.close();
+  await listeners.server.close();
+  await listeners.serverBefore.close();
   await generalAudit.close();
 
   // One round trip to the store, for scale.

@@ -67,6 +67,7 @@ export async function startServer(
     const ehr = config.ehr.enabled
       ? kernel.ehrRuntime(logger, {
           mllpHost: config.ehr.mllpHost,
+          mllpDecodeThreads: config.ehr.mllpDecodeThreads,
           ...(mllpTls !== undefined
             ? {
                 mllpTls: {

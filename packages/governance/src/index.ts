@@ -166,6 +166,8 @@ export type {
   EhrRetentionOptions,
   PatientLookup,
   PatientResolver,
+  KnownPatients,
+  PatientKeyCheck,
   PatientSighting,
   SightingDemographics,
   ResolvableEvent,

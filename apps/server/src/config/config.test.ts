@@ -55,7 +55,7 @@ describe('the configuration, one section per area', () => {
         retentionPurgeHours: 24,
         logLevel: 'info',
       },
-      ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
+      ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined, mllpDecodeThreads: 1 },
       workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [], handoffTaskMirror: [] },
       sandbox: {
         mode: 'auto',
@@ -94,6 +94,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_MLLP_TLS_KEY: 'm.key',
       STEWARD_MLLP_TLS_CA: 'ca.pem',
       STEWARD_PUBLIC_URL: 'https://steward.example',
+      STEWARD_MLLP_DECODE_THREADS: '0',
       STEWARD_WORKFLOWS: 'off',
       STEWARD_SANDBOX: 'on',
       STEWARD_SANDBOX_PORT: '0',
@@ -130,6 +131,7 @@ describe('the configuration, one section per area', () => {
       mllpHost: '::',
       mllpTls: { certFile: 'm.pem', keyFile: 'm.key', caFile: 'ca.pem' },
       publicUrl: 'https://steward.example',
+      mllpDecodeThreads: 0,
     });
     assert.equal(c.workflows.enabled, false);
     assert.deepEqual(
@@ -177,8 +179,10 @@ describe('the configuration, one section per area', () => {
       ['STEWARD_LOG_LEVEL'],
     );
     assert.deepEqual(
-      refused(() => parseEhrConfig({ STEWARD_EHR: 'yes', STEWARD_PUBLIC_URL: 'ftp://x' })),
-      ['STEWARD_EHR', 'STEWARD_PUBLIC_URL'],
+      refused(() =>
+        parseEhrConfig({ STEWARD_EHR: 'yes', STEWARD_PUBLIC_URL: 'ftp://x', STEWARD_MLLP_DECODE_THREADS: '17' }),
+      ),
+      ['STEWARD_EHR', 'STEWARD_MLLP_DECODE_THREADS', 'STEWARD_PUBLIC_URL'],
     );
     assert.deepEqual(
       refused(() => parseWorkflowsConfig({ STEWARD_WORKFLOWS: '1', STEWARD_INTAKE_READING: 'maybe' })),

@@ -1,4 +1,4 @@
-/** @module The EHR section: whether this process runs the EHR connections, MLLP binding and TLS, the public URL. */
+/** @module The EHR section: whether this process runs the EHR connections, MLLP binding, TLS and decode threads, the public URL. */
 import { parseSection, type EnvReader } from './env-reader.js';
 
 export interface EhrConfig {
@@ -14,6 +14,11 @@ export interface EhrConfig {
    * Default: the address the API listens on (loopback when listening on all interfaces).
    */
   readonly publicUrl: string | undefined;
+  /**
+   * STEWARD_MLLP_DECODE_THREADS: worker threads per MLLP listener that parse and map HL7 off the
+   * writer's thread (0..16, default 1; 0 decodes on the main thread).
+   */
+  readonly mllpDecodeThreads: number;
 }
 
 export function readEhrConfig(r: EnvReader): EhrConfig {
@@ -30,6 +35,7 @@ export function readEhrConfig(r: EnvReader): EhrConfig {
         ? { certFile: mllpTls[0], keyFile: mllpTls[1], ...(mllpCa !== undefined ? { caFile: mllpCa } : {}) }
         : undefined,
     publicUrl,
+    mllpDecodeThreads: r.int('STEWARD_MLLP_DECODE_THREADS', 1, 0, 16),
   };
 }
 

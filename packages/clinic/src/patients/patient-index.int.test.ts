@@ -13,6 +13,8 @@ import {
   KeyRing,
   PolicyDecisionPoint,
   queryAudit,
+  verifyAuditLog,
+  type PatientResolver,
 } from '@steward/governance';
 import { PatientIndex } from './patient-index.js';
 import { PatientReviews } from './patient-reviews.js';
@@ -212,10 +214,23 @@ for (const target of storeTargets()) {
         survivor,
         'lookups follow the link',
       );
+      // The same merge sent again: made before, so nothing to write, and it goes in one round trip (PostgreSQL).
+      const before = { ...audit.stats };
+      const again = await feeds.north.receive(msg(north.id, 'A40-again'), [
+        event(
+          north.id,
+          'A40-again',
+          { identifiers: survivorIds },
+          { kind: 'Merge', scope: 'patient', retired: { identifiers: retiredIds } },
+        ),
+      ]);
+      assert.equal(again.status === 'stored' ? again.events[0]?.patientId : undefined, survivor);
+      if (db.kind === 'postgres') assert.equal(audit.stats.oneTrip, before.oneTrip + 1, 'in one round trip');
       const links = await db.query<{ kind: string; source: string; source_ref: string; other: string }>(
         `select kind, source, source_ref, other_patient_id::text as other from clinic_patient_links where patient_id = $1 order by seq`,
         [retired],
       );
+      assert.equal(links.rows.filter((l) => l.kind === 'merged').length, 1, 'merged once');
       const merged = links.rows.find((l) => l.kind === 'merged');
       assert.equal(merged?.other, survivor);
       assert.equal(merged?.source, 'ehr');
@@ -502,6 +517,152 @@ for (const target of storeTargets()) {
         ['matches:0', 'matches:1'],
         'each near search is on the trail, said to be near, with what it found',
       );
+    });
+
+    it('files messages about known patients in one round trip with the resolver (PostgreSQL): the same rows, patient ids and receipts as the general path', async () => {
+      const mrn = (v: string) => ({ identifiers: [{ system: 'urn:north:mrn', value: v }] });
+      // Two patients met first (a new patient is written in the filing transaction: the general path).
+      const seed = await feeds.north.receiveMany!([
+        { message: msg(north.id, 'OT-SEED-A'), events: [event(north.id, 'OT-SEED-A', mrn('OT-A'))] },
+        { message: msg(north.id, 'OT-SEED-B'), events: [event(north.id, 'OT-SEED-B', mrn('OT-B'))] },
+      ]);
+      const seeded = seed.map((o) => (o.status === 'stored' ? o.events[0]?.patientId : undefined));
+      assert.ok(seeded[0] !== undefined && seeded[1] !== undefined && seeded[0] !== seeded[1]);
+      const links = async () =>
+        (await db.query<{ n: number }>('select count(*)::int as n from clinic_patient_links')).rows[0]!.n;
+      const receipts = async (ids: readonly string[]) => {
+        await audit.flush();
+        await general.flush();
+        const { rows } = await db.query<{ patient_ids: string[]; entry: string }>(
+          `select patient_ids, entry from audit_log where event = 'ehr.received' order by seq`,
+        );
+        return ids.map((id) =>
+          rows
+            .filter((r) => (JSON.parse(r.entry) as { entity: { id: string } }).entity.id === id)
+            .map((r) => r.patient_ids),
+        );
+      };
+      const batch = (prefix: string) =>
+        ['OT-A', 'OT-B', 'OT-A', 'OT-B', 'OT-A'].map((v, i) => ({
+          message: msg(north.id, `${prefix}-${i}`),
+          events: [event(north.id, `${prefix}-${i}`, mrn(v))],
+        }));
+      // The same kind of batch through a journal whose writer keeps the general path (in the transaction).
+      const general = await AuditLog.open(db, cipher, { oneTrip: false });
+      const grants = new GrantStore(db, general);
+      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, general), general);
+      const generalJournal = new EhrJournal(db, cipher, policy, general, undefined, { patients: index }).forConnection(
+        ctx(feedId),
+        north,
+      );
+      try {
+        const linksBefore = await links();
+        const viaGeneral = await generalJournal.receiveMany!(batch('OT-G'));
+        await feeds.north.receive(msg(north.id, 'OT-HEAD'), [event(north.id, 'OT-HEAD', mrn('OT-A'))]); // head re-read
+        const before = { ...audit.stats };
+        const viaOneTrip = await feeds.north.receiveMany!(batch('OT-1'));
+        if (db.kind === 'postgres') {
+          assert.equal(audit.stats.oneTrip, before.oneTrip + 1, 'the batch went in one round trip');
+          assert.equal(audit.stats.general, before.general, 'no batch took the general path');
+        } else assert.equal(audit.stats.oneTrip, 0, 'PGlite keeps the general path');
+        const idsOf = (outcomes: typeof viaGeneral) =>
+          outcomes.map((o) => (o.status === 'stored' ? o.events.map((e) => e.patientId) : o.status));
+        const expected = [[seeded[0]], [seeded[1]], [seeded[0]], [seeded[1]], [seeded[0]]];
+        assert.deepEqual(idsOf(viaGeneral), expected);
+        assert.deepEqual(idsOf(viaOneTrip), expected, 'the same patients as the general path');
+        const stored = await db.query<{ dedup_key: string; patient_id: string }>(
+          `select dedup_key, patient_id::text as patient_id from ehr_events
+            where dedup_key like 'hl7:OT-G-%' or dedup_key like 'hl7:OT-1-%' order by seq`,
+        );
+        assert.deepEqual(
+          stored.rows.map((r) => [r.dedup_key.replace(/OT-[G1]-/, ''), r.patient_id]),
+          [...expected, ...expected].map((ids, i) => [`hl7:${i % 5}`, ids[0]]),
+          'the stored events carry the same patients',
+        );
+        assert.equal(await links(), linksBefore, 'known patients: no link written by either path');
+        assert.deepEqual(
+          await receipts(viaOneTrip.map((o) => o.messageId)),
+          await receipts(viaGeneral.map((o) => o.messageId)),
+          'each receipt audited once, naming the same patient',
+        );
+        assert.deepEqual(
+          (await receipts(viaOneTrip.map((o) => o.messageId))).map((r) => r.length),
+          [1, 1, 1, 1, 1],
+        );
+      } finally {
+        await general.close();
+      }
+      const v = await verifyAuditLog(db);
+      assert.ok(v.ok, JSON.stringify(v));
+    });
+
+    it('files the general way when a patient resolved before the statement was merged meanwhile (PostgreSQL: SQLSTATE SA002), naming the survivor', async () => {
+      const mrn = (v: string) => ({ identifiers: [{ system: 'urn:north:mrn', value: v }] });
+      const seed = await feeds.north.receiveMany!([
+        { message: msg(north.id, 'RC-SEED-A'), events: [event(north.id, 'RC-SEED-A', mrn('RC-A'))] },
+        { message: msg(north.id, 'RC-SEED-B'), events: [event(north.id, 'RC-SEED-B', mrn('RC-B'))] },
+      ]);
+      const [survivor, retired] = seed.map((o) => (o.status === 'stored' ? o.events[0]?.patientId : undefined));
+      assert.ok(survivor !== undefined && retired !== undefined && survivor !== retired);
+      // A resolver that, once, lets another process merge B into A after it read B's key.
+      let race: (() => Promise<unknown>) | undefined;
+      const racing: PatientResolver = {
+        resolveEvents: (tx, c, site, events) => index.resolveEvents(tx, c, site, events),
+        resolveKnown: async (c, site, events) => {
+          const known = await index.resolveKnown(c, site, events);
+          const once = race;
+          race = undefined;
+          await once?.();
+          return known;
+        },
+      };
+      const grants = new GrantStore(db, audit);
+      const policy = new PolicyDecisionPoint(grants, new BreakGlassStore(db, cipher, audit), audit);
+      const journal = new EhrJournal(db, cipher, policy, audit, undefined, { patients: racing }).forConnection(
+        ctx(feedId),
+        north,
+      );
+      await journal.receive(msg(north.id, 'RC-HEAD'), [event(north.id, 'RC-HEAD', mrn('RC-A'))]);
+      race = () => db.query('update clinic_patients set merged_into = $1 where id = $2', [survivor, retired]);
+      if (db.kind !== 'postgres') {
+        // PGlite keeps the general path (no read before the statement): the merge simply comes first.
+        await race();
+        race = undefined;
+      }
+      const before = { ...audit.stats };
+      const outcomes = await journal.receiveMany!(
+        ['RC-A', 'RC-B', 'RC-B'].map((v, i) => ({
+          message: msg(north.id, `RC-${i}`),
+          events: [event(north.id, `RC-${i}`, mrn(v))],
+        })),
+      );
+      assert.equal(race, undefined, 'the race ran');
+      if (db.kind === 'postgres') {
+        assert.equal(audit.stats.readMoved, before.readMoved + 1, 'the statement saw the patient move');
+        assert.equal(audit.stats.fellBack, before.fellBack + 1);
+        assert.equal(audit.stats.general, before.general + 1, 'and the batch went the general way');
+      }
+      assert.deepEqual(
+        outcomes.map((o) => (o.status === 'stored' ? o.events.map((e) => e.patientId) : o.status)),
+        [[survivor], [survivor], [survivor]],
+        'every event names the survivor, as resolving in the transaction does',
+      );
+      const rows = await db.query<{ message_key: string; n: number; events: number }>(
+        `select i.message_key, count(distinct i.id)::int as n, count(e.id)::int as events
+           from ehr_inbound i left join ehr_events e on e.inbound_id = i.id
+          where i.message_key in ('RC-0', 'RC-1', 'RC-2') group by 1 order by 1`,
+      );
+      assert.deepEqual(
+        rows.rows.map((r) => [r.message_key, r.n, r.events]),
+        [
+          ['RC-0', 1, 1],
+          ['RC-1', 1, 1],
+          ['RC-2', 1, 1],
+        ],
+        'none lost, none twice',
+      );
+      const v = await verifyAuditLog(db);
+      assert.ok(v.ok, JSON.stringify(v));
     });
   });
 }

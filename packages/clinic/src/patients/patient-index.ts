@@ -22,6 +22,7 @@ import {
 import type {
   AuditPatientLookup,
   FieldCipher,
+  KnownPatients,
   PatientLookup,
   PatientResolver,
   PatientSighting,
@@ -285,6 +286,34 @@ export class PatientIndex implements PatientResolver, AuditPatientLookup, Patien
     }
     await r.flush();
     return out;
+  }
+
+  /**
+   * `PatientResolver.resolveKnown`: the same resolution as `resolveEvents`, before the filing
+   * transaction, when it writes nothing (every patient known by all its keys, with demographics
+   * when the event gives some; an EHR merge only when it was made before). One lookup statement for the batch on this index's own connection, none
+   * when the key cache knows every key; the journal's statement checks what it read under the lock.
+   */
+  async resolveKnown(
+    ctx: RequestContext,
+    site: string,
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
+  ): Promise<KnownPatients | undefined> {
+    const r = new Resolution(this.#db, this.#cipher, this.#clock.now(), ctx.actor.id, site, this.#cache);
+    const known = await r.known(
+      events.map((e) => {
+        if (!('input' in e)) return { own: sightingOf(e.subject, e.connectionId, site) };
+        const [own, retired] = sightingsOf(e.input, site) as [PatientSighting, PatientSighting?];
+        const facts = e.input.facts;
+        // An EHR merge: only one made before (the retired patient finds the survivor) writes nothing.
+        return facts.kind === 'Merge' && facts.scope === 'patient' ? { own, retired } : { own };
+      }),
+    );
+    if (known === undefined) return undefined;
+    return {
+      ids: known.ids,
+      checks: known.checks.map((c) => ({ ...c, key: Buffer.from(c.key, 'hex') })),
+    };
   }
 
   /**

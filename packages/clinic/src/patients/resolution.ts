@@ -74,6 +74,58 @@ export class Resolution {
     );
   }
 
+  /**
+   * The Steward patients of sightings when resolving them writes nothing: every key of each known
+   * to the store (or the cache), all to one patient, which has demographics if the sighting gives
+   * some. With each key read and the patient it found, for the filing statement to check under the
+   * lock. Undefined when any sighting would need a write (`resolve` it in a transaction instead).
+   * An item's `retired` (an EHR merge's retired patient) must find the same patient as its own
+   * sighting: the merge was made before, and `merge` would write nothing. Reads only; use a pass of
+   * its own (not one that resolves).
+   */
+  async known(
+    items: readonly { readonly own: PatientSighting; readonly retired?: PatientSighting | undefined }[],
+  ): Promise<
+    { ids: (string | undefined)[]; checks: { key: string; patientId: string; withDemographics: boolean }[] } | undefined
+  > {
+    await this.lookUp(
+      items.flatMap((i) => [...this.keysOf(i.own), ...(i.retired === undefined ? [] : this.keysOf(i.retired))]),
+      [],
+    );
+    const checks = new Map<string, { key: string; patientId: string; withDemographics: boolean }>();
+    // The patient a sighting finds with no write: null for none (no key), undefined when it would write.
+    const knownOf = (sighting: PatientSighting): string | null | undefined => {
+      const keys = this.keysOf(sighting);
+      const linking = decideLinking(keys, this.found);
+      if (linking.kind === 'none') return null;
+      if (linking.kind !== 'known' || linking.addKeys.length > 0 || linking.mergeIn.length > 0) return undefined;
+      // As `resolve` does: the first key found says whether the patient has demographics yet.
+      const known = this.found.get(keys.find((k) => this.found.has(k.key))?.key ?? '');
+      const withDemographics = sighting.demographics !== undefined;
+      if (known === undefined || (withDemographics && !known.hasDemographics)) return undefined;
+      for (const k of keys) {
+        const had = checks.get(k.key);
+        checks.set(k.key, {
+          key: k.key,
+          patientId: linking.patientId,
+          withDemographics: withDemographics || had?.withDemographics === true,
+        });
+      }
+      return linking.patientId;
+    };
+    const ids: (string | undefined)[] = [];
+    for (const item of items) {
+      const id = knownOf(item.own);
+      if (id === undefined) return undefined;
+      if (id !== null && item.retired !== undefined) {
+        const retired = knownOf(item.retired);
+        if (retired === undefined || (retired !== null && retired !== id)) return undefined;
+      }
+      ids.push(id ?? undefined);
+    }
+    return { ids, checks: [...checks.values()] };
+  }
+
   /** The Steward patient of a sighting; undefined when it names no identifier and no EHR id. */
   async resolve(sighting: PatientSighting, from: LinkSource): Promise<string | undefined> {
     const keys = this.keysOf(sighting);

@@ -37,6 +37,8 @@ export interface EhrRuntimeOptions {
   /** Steward's own base URL as the EHR reaches it (for Subscription endpoints); none = polling only. */
   readonly publicUrl?: string;
   readonly mllpHost?: string;
+  /** Worker threads per MLLP listener decoding HL7 off the writer's thread (0..16; default 1, 0: inline). */
+  readonly mllpDecodeThreads?: number;
   /** The MLLP TLS key and certificate (PEM), for connections that ask for TLS. */
   readonly mllpTls?: { readonly key: string; readonly cert: string; readonly ca?: string };
   /** Per connection name: overrides for tests and the demo (ephemeral MLLP port, poll interval). */
@@ -104,6 +106,7 @@ export class EhrRuntime {
       logger: d.logger,
       clock: this.#clock,
       ...(this.options.mllpHost !== undefined ? { mllpHost: this.options.mllpHost } : {}),
+      ...(this.options.mllpDecodeThreads !== undefined ? { mllpDecodeThreads: this.options.mllpDecodeThreads } : {}),
       ...(this.options.mllpTls !== undefined ? { mllpTls: this.options.mllpTls } : {}),
       ...(o.mllpPort !== undefined ? { mllpPort: o.mllpPort } : {}),
       ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),

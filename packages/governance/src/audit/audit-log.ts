@@ -99,9 +99,11 @@ export interface UnitBatch<I, T> {
    * Optional: the items written with the batch's audit entries in ONE statement, when the items'
    * results can be known before the write (e.g. "every message is new"). Return undefined to take
    * the general path. The statement must write everything or fail: if the results would differ
-   * from `expected` it must raise, and the writer then runs `writeAll` the general way.
+   * from `expected` it must raise, and the writer then runs `writeAll` the general way. It may
+   * read first (outside any transaction: e.g. the journal resolving known patients), as long as
+   * the statement checks under the lock that what it read still holds.
    */
-  oneTrip?(items: readonly I[]): OneTripWrite<T> | undefined;
+  oneTrip?(items: readonly I[]): OneTripWrite<T> | undefined | Promise<OneTripWrite<T> | undefined>;
 }
 
 /** The audit arguments of a one-trip statement: `$1`..`$n` in the order `audit_check_head` + `audit_insert` take them. */
@@ -171,8 +173,12 @@ export class AuditLog implements AuditSink, BatchingAudit {
   readonly #gatherMs: number;
   /** The chain head as of this writer's last commit; undefined when unknown (then the general path reads it). */
   #head: ChainHead | undefined;
-  /** Batches written in one round trip, and those that fell back to the general path (for tests and benchmarks). */
-  readonly stats = { oneTrip: 0, general: 0, headMoved: 0, fellBack: 0 };
+  /**
+   * Batches written in one round trip, and those that fell back to the general path (for tests and
+   * benchmarks): because another writer moved the head (`headMoved`), because what a unit batch read
+   * before its statement changed (`readMoved`), or for any reason (`fellBack`, which counts both).
+   */
+  readonly stats = { oneTrip: 0, general: 0, headMoved: 0, readMoved: 0, fellBack: 0 };
 
   private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
     this.#db = db;
@@ -455,7 +461,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
     if (unitBatch !== undefined) {
       if (unitBatch.oneTrip === undefined || batched.some((j) => j.batch !== unitBatch)) return false;
       try {
-        write = unitBatch.oneTrip(batched.map((j) => j.item));
+        write = await unitBatch.oneTrip(batched.map((j) => j.item));
       } catch {
         return false;
       }
@@ -508,7 +514,10 @@ export class AuditLog implements AuditSink, BatchingAudit {
           ? (await this.#db.query(statement.text, statement.params)).rows.map((r) => Object.values(r))
           : (await this.#db.queryArrays(statement.text, statement.params)).rows;
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'SA001') this.stats.headMoved += 1;
+      const code = (e as { code?: unknown }).code;
+      if (code === 'SA001') this.stats.headMoved += 1;
+      // SA002: what the unit batch read before the statement (e.g. the patients it resolved) changed.
+      if (code === 'SA002') this.stats.readMoved += 1;
       this.stats.fellBack += 1;
       return false;
     }

@@ -10,7 +10,8 @@
  * Throughput: every message is its own audited unit, but the units that meet in one audit writer
  * transaction are written together by one statement (`fileAll`), and a connection's journal
  * reuses its allowed decision for at most a second (`decisionTtlMs`). On PostgreSQL, new messages
- * and their audit entries go in ONE round trip (`fileOneTrip`, `ehr_file_audited`).
+ * and their audit entries go in ONE round trip (`fileOneTrip`, `ehr_file_audited`), with a patient
+ * resolver too when every patient named is known (`ehr_file_resolved`).
  */
 import {
   ConfigError,
@@ -38,8 +39,8 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Decision, PolicyDecisionPoint } from '../policy/decision-point.js';
 import { sourceOf } from '../policy/decision-point.js';
 import type { TransactionalAudit } from './record-store.js';
-import type { PatientResolver } from './patient-resolver.js';
-import { patientIdsOf, patientOf, patientsOf, resolvePatients } from './ehr-patients.js';
+import type { PatientKeyCheck, PatientResolver } from './patient-resolver.js';
+import { patientIdsOf, patientOf, patientsOf, resolveKnownPatients, resolvePatients } from './ehr-patients.js';
 import {
   contentHashOf,
   existingId,
@@ -94,7 +95,8 @@ export interface EhrJournalOptions {
   readonly decisionTtlMs?: number;
   /**
    * Resolves each stored event's patient to a Steward patient (the patient index) in the filing
-   * transaction: the event carries the id and the receipt's audit entry names it. Absent, events
+   * transaction (or just before it, checked under the audit lock, when every patient is known: see
+   * `fileOneTrip`): the event carries the id and the receipt's audit entry names it. Absent, events
    * are filed with their patient key only.
    */
   readonly patients?: PatientResolver;
@@ -259,20 +261,47 @@ export class EhrJournal {
    * The filings as new messages, written with their audit entries in ONE statement
    * (`ehr_file_audited`, which checks the audit head under the lock first): the common case, where
    * no key was seen before. A message or event key already taken fails the statement, and the
-   * audit writer files the batch again through `fileAll` (resends, reused control ids). Not used
-   * with a patient resolver, which reads and writes in the filing transaction.
+   * audit writer files the batch again through `fileAll` (resends, reused control ids). With a
+   * patient resolver, the patients are resolved first, outside the transaction, when that writes
+   * nothing (`resolveKnown`: every patient known); the statement (`ehr_file_resolved`) then also
+   * checks under the lock that every key read still finds the same patient (SQLSTATE SA002 when
+   * not: the batch goes the general way, which resolves in the transaction). A patient that needs a
+   * write (new, a new key, demographics, a merge) sends the batch the general way at once.
    */
-  private fileOneTrip(filings: readonly Filing[]): OneTripWrite<Filed> | undefined {
-    if (this.patients !== undefined || filings.some((f) => f.flag !== null)) return undefined;
+  private fileOneTrip(
+    filings: readonly Filing[],
+  ): OneTripWrite<Filed> | undefined | Promise<OneTripWrite<Filed> | undefined> {
+    if (filings.some((f) => f.flag !== null)) return undefined;
+    if (this.patients === undefined) return this.oneTripWrite(filings, []);
+    return resolveKnownPatients(this.patients, filings).then((known) =>
+      known === undefined ? undefined : this.oneTripWrite(known.filings, known.checks),
+    );
+  }
+
+  private oneTripWrite(filings: readonly Filing[], checks: readonly PatientKeyCheck[]): OneTripWrite<Filed> {
     const filed = (outcomes: readonly ReceiveOutcome[]): Filed[] =>
       outcomes.map((outcome, i) => ({ outcome, patientIds: patientsOf(filings[i] as Filing) }));
     return {
       expected: filed(newOutcomes(filings)),
       statement: (audit) => {
         const own = fileNewArgs(filings, audit.params.length + 1);
+        if (checks.length === 0)
+          return {
+            text: `select event_id::text, event_seq from ehr_file_audited(${audit.placeholders}, ${own.placeholders})`,
+            params: [...audit.params, ...own.params],
+          };
+        const at = audit.params.length + own.params.length + 1;
         return {
-          text: `select event_id::text, event_seq from ehr_file_audited(${audit.placeholders}, ${own.placeholders})`,
-          params: [...audit.params, ...own.params],
+          text:
+            `select event_id::text, event_seq from ehr_file_resolved(${audit.placeholders}, ${own.placeholders}, ` +
+            `$${at}::bytea[], $${at + 1}::uuid[], $${at + 2}::bool[])`,
+          params: [
+            ...audit.params,
+            ...own.params,
+            checks.map((c) => Buffer.from(c.key)),
+            checks.map((c) => c.patientId),
+            checks.map((c) => c.withDemographics),
+          ],
         };
       },
       results: (rows) => filed(newOutcomes(filings, new Map(rows.map((r) => [String(r[0]), Number(r[1])])))),

@@ -6,7 +6,35 @@
 import type { EhrEvent, RequestContext } from '@steward/core';
 import type { Sql } from '@steward/store';
 import type { Filing, PreparedEvent } from './ehr-inbound-rows.js';
-import type { PatientResolver, ResolvableSubject } from './patient-resolver.js';
+import type { PatientKeyCheck, PatientResolver, ResolvableSubject } from './patient-resolver.js';
+
+type Group = { ctx: RequestContext; site: string; items: (PreparedEvent | ResolvableSubject)[] };
+
+/** The filings' patients to resolve, one group per filer and site (the filings of one writer transaction usually share both). */
+function groupsOf(filings: readonly Filing[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const f of filings) {
+    const subject = f.events.length === 0 ? f.message.subject : undefined;
+    if (f.filedBy === undefined || (f.events.length === 0 && subject === undefined)) continue;
+    const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
+    const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, items: [] };
+    if (subject !== undefined) group.items.push({ id: f.messageId, connectionId: f.message.connectionId, subject });
+    else group.items.push(...f.events);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** The filings with the ids resolved (by event id, or by message id for a subject). */
+function withIds(filings: readonly Filing[], ids: ReadonlyMap<string, string | undefined>): readonly Filing[] {
+  return filings.map((f) =>
+    f.events.length === 0
+      ? ids.has(f.messageId)
+        ? { ...f, subjectPatientId: ids.get(f.messageId) }
+        : f
+      : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
+  );
+}
 
 /**
  * Gives every event of the filings its Steward patient, and every filing without events the
@@ -18,29 +46,34 @@ export async function resolvePatients(
   tx: Sql,
   filings: readonly Filing[],
 ): Promise<readonly Filing[]> {
-  type Group = { ctx: RequestContext; site: string; items: (PreparedEvent | ResolvableSubject)[] };
-  const groups = new Map<string, Group>();
-  for (const f of filings) {
-    const subject = f.events.length === 0 ? f.message.subject : undefined;
-    if (f.filedBy === undefined || (f.events.length === 0 && subject === undefined)) continue;
-    const key = `${f.filedBy.ctx.actor.id}\u0000${f.filedBy.site}`;
-    const group = groups.get(key) ?? { ctx: f.filedBy.ctx, site: f.filedBy.site, items: [] };
-    if (subject !== undefined) group.items.push({ id: f.messageId, connectionId: f.message.connectionId, subject });
-    else group.items.push(...f.events);
-    groups.set(key, group);
-  }
   const ids = new Map<string, string | undefined>();
-  for (const g of groups.values()) {
+  for (const g of groupsOf(filings)) {
     const resolved = await resolver.resolveEvents(tx, g.ctx, g.site, g.items);
     g.items.forEach((e, i) => ids.set(e.id, resolved[i]));
   }
-  return filings.map((f) =>
-    f.events.length === 0
-      ? ids.has(f.messageId)
-        ? { ...f, subjectPatientId: ids.get(f.messageId) }
-        : f
-      : { ...f, events: f.events.map((e) => ({ ...e, patientId: ids.get(e.id) })) },
-  );
+  return withIds(filings, ids);
+}
+
+/**
+ * The same, outside any transaction, when no filing's patient needs a write
+ * (`PatientResolver.resolveKnown`): the filings with their patients and what the resolution read,
+ * for the one-round-trip statement to verify under the audit lock. Undefined when the resolver
+ * cannot (no `resolveKnown`) or some patient needs a write: the filings then take the general path.
+ */
+export async function resolveKnownPatients(
+  resolver: PatientResolver,
+  filings: readonly Filing[],
+): Promise<{ readonly filings: readonly Filing[]; readonly checks: readonly PatientKeyCheck[] } | undefined> {
+  if (resolver.resolveKnown === undefined) return undefined;
+  const ids = new Map<string, string | undefined>();
+  const checks: PatientKeyCheck[] = [];
+  for (const g of groupsOf(filings)) {
+    const known = await resolver.resolveKnown(g.ctx, g.site, g.items);
+    if (known === undefined || known.ids.length !== g.items.length) return undefined;
+    g.items.forEach((e, i) => ids.set(e.id, known.ids[i]));
+    checks.push(...known.checks);
+  }
+  return { filings: withIds(filings, ids), checks };
 }
 
 /**

@@ -9,6 +9,8 @@ export type { EhrRetentionOptions } from './ehr-retention.js';
 export type {
   PatientLookup,
   PatientResolver,
+  KnownPatients,
+  PatientKeyCheck,
   PatientSighting,
   SightingDemographics,
   ResolvableEvent,

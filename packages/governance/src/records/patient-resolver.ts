@@ -56,6 +56,38 @@ export interface PatientResolver {
     site: string,
     events: readonly (ResolvableEvent | ResolvableSubject)[],
   ): Promise<readonly (string | undefined)[]>;
+  /**
+   * Optional: the same resolution made OUTSIDE the filing transaction, for the journal's
+   * one-round-trip write (issue 20), when it would write nothing: every patient named is known by
+   * every key its sighting carries, all to one patient, needing no demographics and no merge (the
+   * common case of a feed about known patients). Returns undefined when any item would need a write
+   * (a new patient or key, demographics to fill, a merge): then `resolveEvents` runs in the filing
+   * transaction, as always. What it read comes back as `checks`, which the filing statement verifies
+   * under the audit lock (every index write holds that lock too), raising when any changed.
+   */
+  resolveKnown?(
+    ctx: RequestContext,
+    site: string,
+    events: readonly (ResolvableEvent | ResolvableSubject)[],
+  ): Promise<KnownPatients | undefined>;
+}
+
+/** Patients resolved outside the filing transaction (`PatientResolver.resolveKnown`), and what that read. */
+export interface KnownPatients {
+  /** One id per item, in order, undefined for one that names no patient. */
+  readonly ids: readonly (string | undefined)[];
+  /**
+   * What the ids rest on: each key read (its blind index) and the live patient it found, and
+   * whether that patient must have demographics (else `resolveEvents` would give it them). The
+   * filing statement raises SQLSTATE SA002 when any key now finds another patient, or none.
+   */
+  readonly checks: readonly PatientKeyCheck[];
+}
+
+export interface PatientKeyCheck {
+  readonly key: Uint8Array;
+  readonly patientId: string;
+  readonly withDemographics: boolean;
 }
 
 /**
