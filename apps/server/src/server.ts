@@ -67,6 +67,7 @@ export async function startServer(
     const ehr = config.ehr.enabled
       ? kernel.ehrRuntime(logger, {
           mllpHost: config.ehr.mllpHost,
+          standbyMs: config.ehr.standbyMs,
           ...(mllpTls !== undefined
             ? {
                 mllpTls: {

@@ -4,6 +4,8 @@ export { notify } from './database.js';
 export { PgliteDatabase } from './pglite-database.js';
 export { PostgresDatabase, describeUrl } from './postgres-database.js';
 export type { PostgresOptions } from './postgres-database.js';
+export { lockKey, PgSessionLocks } from './session-locks.js';
+export type { PgSessionLocksOptions, SessionLocks } from './session-locks.js';
 export { migrate } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { migrations } from './migrations/index.js';

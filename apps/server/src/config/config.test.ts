@@ -54,7 +54,7 @@ describe('the configuration, one section per area', () => {
         retentionPurgeHours: 24,
         logLevel: 'info',
       },
-      ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined },
+      ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined, standbyMs: 2000 },
       workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [], handoffTaskMirror: [] },
       sandbox: {
         mode: 'auto',

@@ -14,6 +14,11 @@ export interface EhrConfig {
    * Default: the address the API listens on (loopback when listening on all interfaces).
    */
   readonly publicUrl: string | undefined;
+  /**
+   * STEWARD_EHR_STANDBY_MS: on PostgreSQL with several EHR nodes, how often a node that does not
+   * own a connection tries to take it over (and an owner checks its lock session). Default 2000.
+   */
+  readonly standbyMs: number;
 }
 
 export function readEhrConfig(r: EnvReader): EhrConfig {
@@ -30,6 +35,7 @@ export function readEhrConfig(r: EnvReader): EhrConfig {
         ? { certFile: mllpTls[0], keyFile: mllpTls[1], ...(mllpCa !== undefined ? { caFile: mllpCa } : {}) }
         : undefined,
     publicUrl,
+    standbyMs: r.int('STEWARD_EHR_STANDBY_MS', 2_000, 100, 60_000),
   };
 }
 
