@@ -65,6 +65,9 @@ interface Held {
   ownership: ConnectionOwnership;
 }
 
+/** A connection's lock name: this prefix and its id. */
+const lockPrefix = 'ehr-connection:';
+
 export class EhrRuntime {
   /** Every connection this node knows: running here (owner) or held ready for notifications (standby). */
   readonly #running = new Map<string, Held>();
@@ -83,7 +86,8 @@ export class EhrRuntime {
     this.#publicUrl = options.publicUrl;
     this.#node = options.node ?? `${hostname()}:${process.pid}`;
     deps.locks?.onLost(({ names, code }) => {
-      for (const id of names) {
+      for (const name of names) {
+        const id = name.slice(lockPrefix.length);
         const held = this.#running.get(id);
         if (held === undefined || held.ownership.role !== 'owner') continue;
         this.deps.logger.error(
@@ -115,15 +119,19 @@ export class EhrRuntime {
   }
 
   async startConnection(connection: EhrConnection): Promise<ConnectionRuntime> {
-    const previous = this.#running.get(connection.id);
-    await previous?.runtime.stop();
     const locks = this.deps.locks;
-    const runtime = await this.#build(connection);
-    if (locks !== undefined && !(await locks.tryAcquire(this.#lockName(connection)))) {
+    const name = this.#lockName(connection);
+    const previous = this.#running.get(connection.id);
+    if (locks !== undefined && !(await locks.tryAcquire(name))) {
       // Another node owns it: stand by (notifications still file here).
-      this.#running.set(connection.id, { runtime, ownership: this.#role('standby') });
-      return runtime;
+      if (previous?.ownership.role === 'standby') return previous.runtime;
+      await previous?.runtime.stop();
+      const standby = await this.#build(connection);
+      this.#running.set(connection.id, { runtime: standby, ownership: this.#role('standby') });
+      return standby;
     }
+    await previous?.runtime.stop();
+    const runtime = await this.#build(connection);
     // Registered before it starts: an EHR's subscription handshake may arrive while it starts.
     this.#running.set(connection.id, { runtime, ownership: this.#role('owner') });
     try {
@@ -131,15 +139,24 @@ export class EhrRuntime {
     } catch (e) {
       this.#running.delete(connection.id);
       await runtime.stop();
-      await locks?.release(this.#lockName(connection));
+      await locks?.release(name);
       throw e;
+    }
+    if (locks !== undefined && !locks.held().has(name)) {
+      // The lock session was lost while it started: what started is stopped again.
+      await runtime.stop();
+      this.#running.set(connection.id, { runtime, ownership: this.#role('standby') });
+      return runtime;
     }
     if (locks !== undefined) {
       this.deps.logger.info({ connection: connection.name, node: this.#node }, 'EHR connection owned here');
       await this.deps.connections
         .recordOwner(connection.id, this.#node, locks.pid ?? 0)
         .catch((e: unknown) =>
-          this.deps.logger.warn({ connection: connection.name, code: (e as { code?: string }).code ?? 'INTERNAL' }, 'EHR connection owner not recorded'),
+          this.deps.logger.warn(
+            { connection: connection.name, code: (e as { code?: string }).code ?? 'INTERNAL' },
+            'EHR connection owner not recorded',
+          ),
         );
     }
     return runtime;
@@ -155,7 +172,7 @@ export class EhrRuntime {
   }
 
   #lockName(connection: EhrConnection): string {
-    return `ehr-connection:${connection.id}`;
+    return `${lockPrefix}${connection.id}`;
   }
 
   /** One pass: every enabled connection not running here is started (with locks: if its lock is free). */
