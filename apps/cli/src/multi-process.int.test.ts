@@ -102,208 +102,222 @@ function cpuSeconds(child: ChildProcess): number {
 }
 
 describe('three Steward processes on one PostgreSQL', { skip: postgres?.skip }, () => {
-  it('the MLLP owner is killed mid-stream: nothing lost or done twice, the audit chain intact', { timeout: 90_000 }, async (t) => {
-    if (postgres === undefined) return;
-    const started = Date.now();
-    const db = await postgres.open();
-    const dir = mkdtempSync(join(tmpdir(), 'steward-multi-'));
-    const nodes: Node[] = [];
-    try {
-      const base: NodeJS.ProcessEnv = {
-        PATH: process.env['PATH'],
-        HOME: dir,
-        DATABASE_URL: db.url,
-        STEWARD_MASTER_KEY: randomBytes(32).toString('base64'),
-        STEWARD_HOST: '127.0.0.1',
-        STEWARD_SANDBOX: 'off',
-        STEWARD_EVENTS: 'off',
-        STEWARD_INTAKE_READING: 'off',
-        STEWARD_RETENTION_PURGE_HOURS: '0',
-        STEWARD_LOG_LEVEL: 'info',
-        STEWARD_EHR_STANDBY_MS: '250',
-      };
-      // The HL7-only connection, registered once (by an administrator) before the nodes start.
-      const setupEnv = { ...base, STEWARD_DATA_DIR: join(dir, 'setup') };
-      const kernel = await openKernel(loadConfig(setupEnv), createLogger({ level: 'silent' }), { env: setupEnv });
-      let token = '';
+  it(
+    'the MLLP owner is killed mid-stream: nothing lost or done twice, the audit chain intact',
+    { timeout: 90_000 },
+    async (t) => {
+      if (postgres === undefined) return;
+      const started = Date.now();
+      const db = await postgres.open();
+      const dir = mkdtempSync(join(tmpdir(), 'steward-multi-'));
+      const nodes: Node[] = [];
       try {
-        const admin = await principalWith(kernel, 'multi-admin', { role: 'admin' });
-        token = admin.token;
-        await kernel.connections.add(
-          { actor: { kind: 'user', id: admin.id, name: 'multi-admin', authMethod: 'api-token' } },
-          { name: 'north-feed', site: 'north', vendor: 'generic-r4', facilityTimeZone: 'America/New_York', mllpPort: MLLP_PORT },
-        );
-      } finally {
-        await kernel.close();
-      }
-      const env = (i: number, ehr: 'on' | 'off'): NodeJS.ProcessEnv => ({
-        ...base,
-        STEWARD_DATA_DIR: join(dir, `node-${i}`),
-        STEWARD_PORT: String(API_PORTS[i]),
-        STEWARD_EHR: ehr,
-        STEWARD_WORKFLOWS: 'on',
-      });
-      const owned = (logs: string) => logs.includes('"msg":"EHR connection owned here"');
-      const listening = (logs: string) => logs.includes('"msg":"steward listening"');
-      // The first EHR node owns the connection; then the standby and the API node start.
-      const phases: string[] = [];
-      let mark = Date.now();
-      const phase = (name: string): void => {
-        phases.push(`${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
-        mark = Date.now();
-      };
-      phase('setup');
-      const a = startNode('ehr-a', env(0, 'on'));
-      nodes.push(a);
-      await until('ownership', a, (l) => owned(l) && listening(l));
-      const b = startNode('ehr-b', env(1, 'on'));
-      const c = startNode('api-c', env(2, 'off'));
-      nodes.push(b, c);
-      await Promise.all([until('start', b, listening), until('start', c, listening)]);
-      assert.equal(owned(b.logs), false, 'the second EHR node stands by');
-      phase('nodes up');
-      // Who owns what, as any node reports it (here the API node, which runs no EHR connection).
-      const overview = async (port: number) =>
-        (await (
-          await fetch(`http://127.0.0.1:${port}/ehr/connections`, { headers: { authorization: `Bearer ${token}` } })
-        ).json()) as { items: { name: string; owner: { node: string; since: string; live: boolean } | null }[] };
-      const before = (await overview(API_PORTS[2] as number)).items.find((x) => x.name === 'north-feed');
-      assert.equal(before?.owner?.node.endsWith(`:${a.child.pid}`), true, JSON.stringify(before));
-      assert.equal(before?.owner?.live, true);
-
-      // The sender: 8 messages in flight on one connection; on a lost connection it reconnects to
-      // the same port and resends, in order, every message without an ACK.
-      const acked = new Set<number>();
-      let sends = 0;
-      let killedAt = 0;
-      let firstAckAfterKill = 0;
-      let reconnects = 0;
-      const lostBy: string[] = [];
-      let cpuA = 0;
-      const kill = (): void => {
-        cpuA = cpuSeconds(a.child);
-        killedAt = Date.now();
-        a.child.kill('SIGKILL');
-      };
-      while (acked.size < N) {
-        let client: MllpClient | undefined;
-        const connectBy = Date.now() + 15_000;
-        while (client === undefined) {
-          try {
-            client = await MllpClient.connect({ host: '127.0.0.1', port: MLLP_PORT, timeoutMs: 5_000 });
-          } catch {
-            assert.ok(Date.now() < connectBy, 'the standby listens within 15 s');
-            await sleep(20);
-          }
+        const base: NodeJS.ProcessEnv = {
+          PATH: process.env['PATH'],
+          HOME: dir,
+          DATABASE_URL: db.url,
+          STEWARD_MASTER_KEY: randomBytes(32).toString('base64'),
+          STEWARD_HOST: '127.0.0.1',
+          STEWARD_SANDBOX: 'off',
+          STEWARD_EVENTS: 'off',
+          STEWARD_INTAKE_READING: 'off',
+          STEWARD_RETENTION_PURGE_HOURS: '0',
+          STEWARD_LOG_LEVEL: 'info',
+          STEWARD_EHR_STANDBY_MS: '250',
+        };
+        // The HL7-only connection, registered once (by an administrator) before the nodes start.
+        const setupEnv = { ...base, STEWARD_DATA_DIR: join(dir, 'setup') };
+        const kernel = await openKernel(loadConfig(setupEnv), createLogger({ level: 'silent' }), { env: setupEnv });
+        let token = '';
+        try {
+          const admin = await principalWith(kernel, 'multi-admin', { role: 'admin' });
+          token = admin.token;
+          await kernel.connections.add(
+            { actor: { kind: 'user', id: admin.id, name: 'multi-admin', authMethod: 'api-token' } },
+            {
+              name: 'north-feed',
+              site: 'north',
+              vendor: 'generic-r4',
+              facilityTimeZone: 'America/New_York',
+              mllpPort: MLLP_PORT,
+            },
+          );
+        } finally {
+          await kernel.close();
         }
-        const todo = [...Array(N).keys()].filter((i) => !acked.has(i));
-        let next = 0;
-        let lost = false;
-        await Promise.all(
-          Array.from({ length: 8 }, async () => {
-            while (!lost && next < todo.length) {
-              const i = todo[next++] as number;
-              sends++;
-              try {
-                const ack = await client.send(message(i));
-                assert.equal(ack.code, 'AA', `message ${i}: ${ack.text}`);
-                acked.add(i);
-                if (killedAt > 0 && firstAckAfterKill === 0) firstAckAfterKill = Date.now();
-                if (acked.size === Math.floor(N / 3) && killedAt === 0) kill();
-              } catch (e) {
-                if (e instanceof assert.AssertionError) throw e;
-                if (!lost) lostBy.push(`${killedAt > 0 ? 'after' : 'before'} the kill: ${(e as Error).message}`);
-                lost = true;
-              }
+        const env = (i: number, ehr: 'on' | 'off'): NodeJS.ProcessEnv => ({
+          ...base,
+          STEWARD_DATA_DIR: join(dir, `node-${i}`),
+          STEWARD_PORT: String(API_PORTS[i]),
+          STEWARD_EHR: ehr,
+          STEWARD_WORKFLOWS: 'on',
+        });
+        const owned = (logs: string) => logs.includes('"msg":"EHR connection owned here"');
+        const listening = (logs: string) => logs.includes('"msg":"steward listening"');
+        // The first EHR node owns the connection; then the standby and the API node start.
+        const phases: string[] = [];
+        let mark = Date.now();
+        const phase = (name: string): void => {
+          phases.push(`${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
+          mark = Date.now();
+        };
+        phase('setup');
+        const a = startNode('ehr-a', env(0, 'on'));
+        nodes.push(a);
+        await until('ownership', a, (l) => owned(l) && listening(l));
+        const b = startNode('ehr-b', env(1, 'on'));
+        const c = startNode('api-c', env(2, 'off'));
+        nodes.push(b, c);
+        await Promise.all([until('start', b, listening), until('start', c, listening)]);
+        assert.equal(owned(b.logs), false, 'the second EHR node stands by');
+        phase('nodes up');
+        // Who owns what, as any node reports it (here the API node, which runs no EHR connection).
+        const overview = async (port: number) =>
+          (await (
+            await fetch(`http://127.0.0.1:${port}/ehr/connections`, { headers: { authorization: `Bearer ${token}` } })
+          ).json()) as { items: { name: string; owner: { node: string; since: string; live: boolean } | null }[] };
+        const before = (await overview(API_PORTS[2] as number)).items.find((x) => x.name === 'north-feed');
+        assert.equal(before?.owner?.node.endsWith(`:${a.child.pid}`), true, JSON.stringify(before));
+        assert.equal(before?.owner?.live, true);
+
+        // The sender: 8 messages in flight on one connection; on a lost connection it reconnects to
+        // the same port and resends, in order, every message without an ACK.
+        const acked = new Set<number>();
+        let sends = 0;
+        let killedAt = 0;
+        let firstAckAfterKill = 0;
+        let reconnects = 0;
+        const lostBy: string[] = [];
+        let cpuA = 0;
+        const kill = (): void => {
+          cpuA = cpuSeconds(a.child);
+          killedAt = Date.now();
+          a.child.kill('SIGKILL');
+        };
+        while (acked.size < N) {
+          let client: MllpClient | undefined;
+          const connectBy = Date.now() + 15_000;
+          while (client === undefined) {
+            try {
+              client = await MllpClient.connect({ host: '127.0.0.1', port: MLLP_PORT, timeoutMs: 5_000 });
+            } catch {
+              assert.ok(Date.now() < connectBy, 'the standby listens within 15 s');
+              await sleep(20);
             }
-          }),
-        );
-        await client.close();
-        if (lost) reconnects++;
-      }
-      const failoverMs = firstAckAfterKill - killedAt;
-      phase('stream');
-      assert.ok(killedAt > 0 && reconnects >= 1, 'the owner was killed mid-stream and the sender reconnected');
-      await until('takeover', b, owned, 1);
+          }
+          const todo = [...Array(N).keys()].filter((i) => !acked.has(i));
+          let next = 0;
+          let lost = false;
+          await Promise.all(
+            Array.from({ length: 8 }, async () => {
+              while (!lost && next < todo.length) {
+                const i = todo[next++] as number;
+                sends++;
+                try {
+                  const ack = await client.send(message(i));
+                  assert.equal(ack.code, 'AA', `message ${i}: ${ack.text}`);
+                  acked.add(i);
+                  if (killedAt > 0 && firstAckAfterKill === 0) firstAckAfterKill = Date.now();
+                  if (acked.size === Math.floor(N / 3) && killedAt === 0) kill();
+                } catch (e) {
+                  if (e instanceof assert.AssertionError) throw e;
+                  if (!lost) lostBy.push(`${killedAt > 0 ? 'after' : 'before'} the kill: ${(e as Error).message}`);
+                  lost = true;
+                }
+              }
+            }),
+          );
+          await client.close();
+          if (lost) reconnects++;
+        }
+        const failoverMs = firstAckAfterKill - killedAt;
+        phase('stream');
+        assert.ok(killedAt > 0 && reconnects >= 1, 'the owner was killed mid-stream and the sender reconnected');
+        await until('takeover', b, owned, 1);
 
-      // The workflows (on B and C now) catch up: every event routed, every referral started.
-      const refs = Math.floor(N / 5);
-      const count = async (sql: string): Promise<number> =>
-        (await db.query<{ n: number }>(sql)).rows[0]?.n ?? -1;
-      const end = Date.now() + 20_000;
-      for (;;) {
-        const routed = await count(
-          `select (select coalesce(max(seq), 0) from ehr_events)
+        // The workflows (on B and C now) catch up: every event routed, every referral started.
+        const refs = Math.floor(N / 5);
+        const count = async (sql: string): Promise<number> => (await db.query<{ n: number }>(sql)).rows[0]?.n ?? -1;
+        const end = Date.now() + 20_000;
+        for (;;) {
+          const routed = await count(
+            `select (select coalesce(max(seq), 0) from ehr_events)
                 - (select coalesce(min(seq), 0) from workflow_router_cursors) as n`,
-        );
-        const referrals = await count(`select count(*)::int as n from workflow_instances where type = 'referral'`);
-        const waiting = await count(
-          `select count(*)::int as n from workflow_inbox where kind <> 'timer' or available_at <= now()`,
-        );
-        if (routed === 0 && referrals === refs && waiting === 0) break;
-        assert.ok(Date.now() < end, `workflows caught up (routed gap ${routed}, referrals ${referrals}, waiting ${waiting})`);
-        await sleep(100);
-      }
+          );
+          const referrals = await count(`select count(*)::int as n from workflow_instances where type = 'referral'`);
+          const waiting = await count(
+            `select count(*)::int as n from workflow_inbox where kind <> 'timer' or available_at <= now()`,
+          );
+          if (routed === 0 && referrals === refs && waiting === 0) break;
+          assert.ok(
+            Date.now() < end,
+            `workflows caught up (routed gap ${routed}, referrals ${referrals}, waiting ${waiting})`,
+          );
+          await sleep(100);
+        }
 
-      phase('workflows');
-      // Every message in the journal exactly once, under its own control id, and one event each.
-      const inbound = await db.query<{ key: string; n: number }>(
-        `select message_key as key, count(*)::int as n from ehr_inbound group by message_key order by message_key`,
-      );
-      assert.equal(inbound.rows.length, N, 'every message filed');
-      assert.deepEqual(
-        inbound.rows.filter((r) => r.n !== 1 || !/^MP\d+$/.test(r.key)),
-        [],
-        'each message once, none under a reused-id key',
-      );
-      assert.equal(await count(`select count(*)::int as n from ehr_events`), N, 'one event per message');
-      assert.equal(await count(`select count(*)::int as n from ehr_inbound where status <> 'stored'`), 0);
-      assert.equal(await count(`select count(*)::int as n from audit_log where event = 'ehr.received'`), N);
-      // Every referral started once, and each workflow's steps are 1..step: none lost, none twice.
-      assert.equal(
-        await count(`select count(distinct correlation_key)::int as n from workflow_instances where type = 'referral'`),
-        refs,
-      );
-      assert.equal(
-        await count(
-          `select count(*)::int as n from workflow_instances w
+        phase('workflows');
+        // Every message in the journal exactly once, under its own control id, and one event each.
+        const inbound = await db.query<{ key: string; n: number }>(
+          `select message_key as key, count(*)::int as n from ehr_inbound group by message_key order by message_key`,
+        );
+        assert.equal(inbound.rows.length, N, 'every message filed');
+        assert.deepEqual(
+          inbound.rows.filter((r) => r.n !== 1 || !/^MP\d+$/.test(r.key)),
+          [],
+          'each message once, none under a reused-id key',
+        );
+        assert.equal(await count(`select count(*)::int as n from ehr_events`), N, 'one event per message');
+        assert.equal(await count(`select count(*)::int as n from ehr_inbound where status <> 'stored'`), 0);
+        assert.equal(await count(`select count(*)::int as n from audit_log where event = 'ehr.received'`), N);
+        // Every referral started once, and each workflow's steps are 1..step: none lost, none twice.
+        assert.equal(
+          await count(
+            `select count(distinct correlation_key)::int as n from workflow_instances where type = 'referral'`,
+          ),
+          refs,
+        );
+        assert.equal(
+          await count(
+            `select count(*)::int as n from workflow_instances w
             where w.step <> (select count(*) from workflow_history h where h.workflow_id = w.id)
                or w.step <> (select coalesce(max(step), 0) from workflow_history h where h.workflow_id = w.id)`,
-        ),
-        0,
-        'each instance has exactly its steps',
-      );
-      const verified = await verifyAuditLog(db);
-      assert.equal(verified.ok, true, JSON.stringify(verified));
-      const after = (await overview(API_PORTS[2] as number)).items.find((x) => x.name === 'north-feed');
-      assert.equal(after?.owner?.node.endsWith(`:${b.child.pid}`), true, JSON.stringify(after));
+          ),
+          0,
+          'each instance has exactly its steps',
+        );
+        const verified = await verifyAuditLog(db);
+        assert.equal(verified.ok, true, JSON.stringify(verified));
+        const after = (await overview(API_PORTS[2] as number)).items.find((x) => x.name === 'north-feed');
+        assert.equal(after?.owner?.node.endsWith(`:${b.child.pid}`), true, JSON.stringify(after));
 
-      const cpu = cpuA + cpuSeconds(b.child) + cpuSeconds(c.child);
-      const effects = await db.query<{ kind: string; status: string; n: number; attempts: number }>(
-        `select kind, status, count(*)::int as n, sum(attempts)::int as attempts from workflow_effects group by 1, 2`,
-      );
-      t.diagnostic(
-        `CPU-s: a ${cpuA.toFixed(1)}, b ${cpuSeconds(b.child).toFixed(1)}, c ${cpuSeconds(c.child).toFixed(1)}, ` +
-          `test ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}; effects ${JSON.stringify(effects.rows)}`,
-      );
-      const steps = await count(`select count(*)::int as n from workflow_history`);
-      t.diagnostic(
-        `${N} messages, ${sends} sends (${sends - N} resent after ${reconnects} reconnect(s): ${lostBy.join('; ')}); failover ` +
-          `(kill to the first ACK from the standby) ${failoverMs} ms; ${refs} referrals, ${steps} workflow steps; ` +
-          `audit ${verified.ok ? verified.entries : '?'} entries verified; children ${cpu.toFixed(1)} CPU-s; ` +
-          `${((Date.now() - started) / 1000).toFixed(1)} s wall (${phases.join(', ')})`,
-      );
-    } finally {
-      await Promise.all(
-        nodes.map(async (n) => {
-          if (n.child.exitCode !== null || n.child.signalCode !== null) return;
-          const exited = new Promise((resolve) => n.child.once('exit', resolve));
-          n.child.kill('SIGTERM');
-          await exited;
-        }),
-      );
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        const cpu = cpuA + cpuSeconds(b.child) + cpuSeconds(c.child);
+        const effects = await db.query<{ kind: string; status: string; n: number; attempts: number }>(
+          `select kind, status, count(*)::int as n, sum(attempts)::int as attempts from workflow_effects group by 1, 2`,
+        );
+        t.diagnostic(
+          `CPU-s: a ${cpuA.toFixed(1)}, b ${cpuSeconds(b.child).toFixed(1)}, c ${cpuSeconds(c.child).toFixed(1)}, ` +
+            `test ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}; effects ${JSON.stringify(effects.rows)}`,
+        );
+        const steps = await count(`select count(*)::int as n from workflow_history`);
+        t.diagnostic(
+          `${N} messages, ${sends} sends (${sends - N} resent after ${reconnects} reconnect(s): ${lostBy.join('; ')}); failover ` +
+            `(kill to the first ACK from the standby) ${failoverMs} ms; ${refs} referrals, ${steps} workflow steps; ` +
+            `audit ${verified.ok ? verified.entries : '?'} entries verified; children ${cpu.toFixed(1)} CPU-s; ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s wall (${phases.join(', ')})`,
+        );
+      } finally {
+        await Promise.all(
+          nodes.map(async (n) => {
+            if (n.child.exitCode !== null || n.child.signalCode !== null) return;
+            const exited = new Promise((resolve) => n.child.once('exit', resolve));
+            n.child.kill('SIGTERM');
+            await exited;
+          }),
+        );
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

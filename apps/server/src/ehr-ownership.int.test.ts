@@ -71,10 +71,7 @@ describe('EHR connection ownership on PostgreSQL', { skip: postgres?.skip }, () 
     await sleep(350);
     assert.equal(b.status().length, 0);
     const owners = await t.kernel.connections.owners();
-    assert.deepEqual(
-      [owners.get(connection.id)?.node, owners.get(connection.id)?.live],
-      ['node-a:1', true],
-    );
+    assert.deepEqual([owners.get(connection.id)?.node, owners.get(connection.id)?.live], ['node-a:1', true]);
   });
 
   it("the owner's lost lock session stops its listener at once; the standby takes the port over", async () => {

@@ -93,6 +93,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_MLLP_TLS_KEY: 'm.key',
       STEWARD_MLLP_TLS_CA: 'ca.pem',
       STEWARD_PUBLIC_URL: 'https://steward.example',
+      STEWARD_EHR_STANDBY_MS: '500',
       STEWARD_WORKFLOWS: 'off',
       STEWARD_SANDBOX: 'on',
       STEWARD_SANDBOX_PORT: '0',
@@ -129,6 +130,7 @@ describe('the configuration, one section per area', () => {
       mllpHost: '::',
       mllpTls: { certFile: 'm.pem', keyFile: 'm.key', caFile: 'ca.pem' },
       publicUrl: 'https://steward.example',
+      standbyMs: 500,
     });
     assert.equal(c.workflows.enabled, false);
     assert.deepEqual(
@@ -176,8 +178,8 @@ describe('the configuration, one section per area', () => {
       ['STEWARD_LOG_LEVEL'],
     );
     assert.deepEqual(
-      refused(() => parseEhrConfig({ STEWARD_EHR: 'yes', STEWARD_PUBLIC_URL: 'ftp://x' })),
-      ['STEWARD_EHR', 'STEWARD_PUBLIC_URL'],
+      refused(() => parseEhrConfig({ STEWARD_EHR: 'yes', STEWARD_PUBLIC_URL: 'ftp://x', STEWARD_EHR_STANDBY_MS: '5' })),
+      ['STEWARD_EHR', 'STEWARD_EHR_STANDBY_MS', 'STEWARD_PUBLIC_URL'],
     );
     assert.deepEqual(
       refused(() => parseWorkflowsConfig({ STEWARD_WORKFLOWS: '1', STEWARD_INTAKE_READING: 'maybe' })),
