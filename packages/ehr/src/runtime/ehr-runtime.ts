@@ -149,7 +149,6 @@ export class EhrRuntime {
       return runtime;
     }
     if (locks !== undefined) {
-      this.deps.logger.info({ connection: connection.name, node: this.#node }, 'EHR connection owned here');
       await this.deps.connections
         .recordOwner(connection.id, this.#node, locks.pid ?? 0)
         .catch((e: unknown) =>
@@ -158,6 +157,7 @@ export class EhrRuntime {
             'EHR connection owner not recorded',
           ),
         );
+      this.deps.logger.info({ connection: connection.name, node: this.#node }, 'EHR connection owned here');
     }
     return runtime;
   }
