@@ -96,8 +96,8 @@ describe('EHR connection ownership on PostgreSQL', { skip: postgres?.skip }, () 
       [[PORT, 'node-b:2']],
     );
     assert.equal(await listening(PORT), true);
-    // A competes again and finds it owned: it stays standby.
-    await sleep(300);
+    // A competes again (after 5 standby intervals) and finds it owned: it stays standby.
+    await sleep(700);
     assert.deepEqual(a.status(), []);
     assert.deepEqual(
       a.ownership().map((o) => o.ownership.role),

@@ -8,6 +8,15 @@
  * recompute it at every start without storing it, so Subscriptions survive restarts; the route
  * compares in constant time and files as the connection, whose `ehr.ingest` grant the journal
  * still enforces. The endpoint carries a short fingerprint of the secret (see subscriptions.ts).
+ *
+ * Several processes (issue 20): with `locks` (PostgreSQL), each connection's listener, polls and
+ * subscriptions run in exactly one process, the one holding the connection's lock (session-locks.ts
+ * in the store says why a session advisory lock). The others stand by: every `standbyMs` they try
+ * the locks they lack (and pick up connections added elsewhere), so when the owner dies a standby
+ * binds the same MLLP port within about that interval. An owner whose lock session is lost stops
+ * that connection's listener and polls at once, and competes again after 5 intervals (the
+ * standbys first). Notifications file on any EHR node, owner or standby (the journal dedupes).
+ * Without `locks` (the embedded store: one process) this process owns every connection.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -77,6 +86,8 @@ export class EhrRuntime {
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
   #stopped = false;
+  /** After losing a lock session: when this node competes for connections again. */
+  #pausedUntil = 0;
 
   constructor(
     private readonly deps: EhrRuntimeDeps,
@@ -86,6 +97,8 @@ export class EhrRuntime {
     this.#publicUrl = options.publicUrl;
     this.#node = options.node ?? `${hostname()}:${process.pid}`;
     deps.locks?.onLost(({ names, code }) => {
+      // The others get a head start: a node whose session was lost may be the one in trouble.
+      this.#pausedUntil = Date.now() + 5 * (this.options.standbyMs ?? 2_000);
       for (const name of names) {
         const id = name.slice(lockPrefix.length);
         const held = this.#running.get(id);
@@ -96,7 +109,14 @@ export class EhrRuntime {
         );
         // Stopped at once (the listener closes, a poll in flight is aborted); it still files
         // notifications, as a standby's does, until this node owns the connection again.
-        void held.runtime.stop();
+        held.runtime
+          .stop()
+          .catch((e: unknown) =>
+            this.deps.logger.error(
+              { connection: held.runtime.connection.name, code: (e as { code?: string }).code ?? 'INTERNAL' },
+              'EHR connection did not stop cleanly',
+            ),
+          );
         this.#running.set(id, { runtime: held.runtime, ownership: this.#role('standby') });
       }
     });
@@ -177,6 +197,7 @@ export class EhrRuntime {
 
   /** One pass: every enabled connection not running here is started (with locks: if its lock is free). */
   async #round(): Promise<void> {
+    if (Date.now() < this.#pausedUntil) return;
     for (const c of await this.deps.connections.all()) {
       if (this.#stopped) return;
       if (this.#running.get(c.id)?.ownership.role === 'owner') continue;
