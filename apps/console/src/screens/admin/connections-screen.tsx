@@ -52,11 +52,7 @@ function ConnectionPanel(props: {
     <section className="panel" aria-label={`Connection ${c.name}`}>
       <h2>
         {c.name} <span className="muted">at {siteName(c.site, props.sites)}</span>{' '}
-        {r !== null || c.owner?.live === true ? (
-          <span className="badge ok">Running</span>
-        ) : (
-          <span className="badge p2">Not running</span>
-        )}
+        {r === null ? <span className="badge p2">Not running</span> : <span className="badge ok">Running</span>}
       </h2>
       <dl className="facts">
         <dt>EHR</dt>
@@ -66,16 +62,6 @@ function ConnectionPanel(props: {
         </dd>
         <dt>Facility time zone</dt>
         <dd>{c.facilityTimeZone}</dd>
-        {c.owner !== null ? (
-          <>
-            <dt>Runs on</dt>
-            <dd>
-              {c.owner.node}
-              {r !== null ? ' (this node)' : ''} since {new Date(c.owner.since).toLocaleString()}
-              {c.owner.live ? '' : ', which no longer holds it: a standby takes over'}
-            </dd>
-          </>
-        ) : null}
         <dt>Request budget</dt>
         <dd>{c.requestsPerSecond} requests per second</dd>
         <dt>HL7 v2 listener</dt>
