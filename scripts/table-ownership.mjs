@@ -37,7 +37,7 @@ export const tableOwners = {
     'clinic_patient_links',
     'clinic_patient_reviews',
   ],
-  'packages/ehr/': ['ehr_connections', 'ehr_sync_state', 'ehr_referral_rules'],
+  'packages/ehr/': ['ehr_connections', 'ehr_sync_state', 'ehr_referral_rules', 'ehr_connection_owners'],
   // PHI: sealed payloads and evidence.
   'packages/proposals/src/store/': ['proposals', 'proposal_history', 'approval_policies'],
   'packages/proposals/src/incidents/': ['incidents', 'incident_containment'],

@@ -8,8 +8,11 @@
  * extrapolation from it, and says so. Baseline: sealing the same notes with the field cipher alone.
  *
  * Targets (issue 6): the 32,000-note migration in under 30 s; 1,000,000 notes in under 15 minutes.
+ * Issue 20 raises the second to under 2 minutes, measured: BENCH_CONTACTS_SCALE=31.25 imports
+ * 1,000,000 notes (50,000 contacts) and reports that run as measured. BENCH_STORES=postgres (or
+ * pglite) runs one store. The machine's load is printed with the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, PgliteDatabase, type Database } from '@steward/store';
@@ -27,6 +30,9 @@ import { generateContactExport, readContactSource, Relationships } from '@stewar
 import { freshPostgres } from './harness.js';
 
 const scale = Number(process.env['BENCH_CONTACTS_SCALE'] ?? 4);
+const stores = process.env['BENCH_STORES']?.split(',');
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loadAtStart = loadavg();
 const work = mkdtempSync(join(tmpdir(), 'steward-bench-contacts-'));
 const sizes = [
   { contacts: 1_600, notes: 32_000 },
@@ -99,7 +105,10 @@ async function run(store: string, open: () => Promise<Database>): Promise<void> 
       );
       if (i === 0 && r.seconds >= 30)
         problems.push(`${store}: 32,000 notes took ${r.seconds.toFixed(1)} s (target < 30 s)`);
-      if (i === sizes.length - 1) {
+      if (i === sizes.length - 1 && r.notes >= 1_000_000) {
+        if (r.seconds >= 120)
+          problems.push(`${store}: ${r.notes} notes took ${r.seconds.toFixed(1)} s, measured (target < 120 s)`);
+      } else if (i === sizes.length - 1) {
         const million = 1_000_000 / perSec / 60;
         rows.push(`| ${store} | 1,000,000 notes (extrapolated from the run above) | ${million.toFixed(1)} min | | |`);
         if (million >= 15)
@@ -112,8 +121,10 @@ async function run(store: string, open: () => Promise<Database>): Promise<void> 
 }
 
 try {
-  await run('PGlite (files)', async () => PgliteDatabase.open(mkdtempSync(join(work, 'pglite-'))));
-  if ((await freshPostgres().then(async (d) => (d !== undefined ? (await d.close(), true) : false))) === true)
+  if (stores === undefined || stores.includes('pglite'))
+    await run('PGlite (files)', async () => PgliteDatabase.open(mkdtempSync(join(work, 'pglite-'))));
+  if (stores !== undefined && !stores.includes('postgres')) console.log('(PostgreSQL skipped: not in BENCH_STORES)');
+  else if ((await freshPostgres().then(async (d) => (d !== undefined ? (await d.close(), true) : false))) === true)
     await run('PostgreSQL', async () => {
       const d = await freshPostgres();
       if (d === undefined) throw new Error('PostgreSQL went away');
@@ -126,6 +137,7 @@ try {
   console.log('| store | contacts / notes | wall time | notes/s | ratio to baseline |');
   console.log('| --- | --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
+  console.log(`\nLoad average (/proc/loadavg) at the start: ${loadAtStart}; at the end: ${loadavg()}.`);
   if (problems.length > 0) {
     console.log(`\nMissed targets:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exitCode = 1;

@@ -920,6 +920,10 @@ export async function composeKernel(
             logger: runtimeLogger,
             clock,
             directory,
+            // Several processes over one PostgreSQL: each connection runs where its lock is held.
+            ...(db.sessionLocks !== undefined
+              ? { locks: db.sessionLocks({ heartbeatMs: runtimeOptions.standbyMs ?? 2_000 }) }
+              : {}),
             // An MDM message carrying a document (OBX-5, ED) arrives in intake as the connection's account.
             documents: async (ctx, connection, raw) => {
               let file;

@@ -14,23 +14,46 @@ export const bootstrap: Actor = {
   authMethod: 'local-operator',
 };
 
+/**
+ * The named account, created with its grant when missing. Several processes sharing one
+ * PostgreSQL may start at once: one creates the account and grants it; the others find it (or
+ * lose the race to create it) and, while it is young (under a minute) and has no grant yet, wait
+ * up to 5 s for the creator's grant. An older account without a grant is left as it is: its grant
+ * was revoked on purpose.
+ */
 export async function localServiceAccount(
   kernel: Pick<Kernel, 'bootstrap' | 'grants'>,
   name: string,
   role: Role,
   purposeOfUse: PurposeOfUse,
 ): Promise<Actor> {
-  let account = (await kernel.bootstrap.serviceAccounts.list()).find((a) => a.name === name);
+  const find = async () => (await kernel.bootstrap.serviceAccounts.list()).find((a) => a.name === name);
+  let account = await find();
   if (account === undefined) {
-    account = await kernel.bootstrap.serviceAccounts.create(name, bootstrap);
-    await kernel.grants.add(bootstrap, {
-      principalKind: 'service',
-      principalId: account.id,
-      role,
-      site: '*',
-      workflow: '*',
-      purposeOfUse,
-    });
+    try {
+      account = await kernel.bootstrap.serviceAccounts.create(name, bootstrap);
+      await kernel.grants.add(bootstrap, {
+        principalKind: 'service',
+        principalId: account.id,
+        role,
+        site: '*',
+        workflow: '*',
+        purposeOfUse,
+      });
+      return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ALREADY_EXISTS') throw e;
+      account = await find();
+      if (account === undefined) throw e;
+    }
   }
-  return { kind: 'service', id: account.id, name, authMethod: 'local-operator' };
+  const { id, createdAt } = account;
+  const until = Date.now() + 5_000;
+  while (
+    Date.now() - createdAt.getTime() < 60_000 &&
+    Date.now() < until &&
+    (await kernel.grants.forPrincipal(id)).length === 0
+  )
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  return { kind: 'service', id, name, authMethod: 'local-operator' };
 }

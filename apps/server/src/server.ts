@@ -68,6 +68,7 @@ export async function startServer(
       ? kernel.ehrRuntime(logger, {
           mllpHost: config.ehr.mllpHost,
           mllpDecodeThreads: config.ehr.mllpDecodeThreads,
+          standbyMs: config.ehr.standbyMs,
           ...(mllpTls !== undefined
             ? {
                 mllpTls: {

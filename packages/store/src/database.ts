@@ -2,6 +2,7 @@
  * @module The one SQL port. Both the embedded store (PGlite) and a PostgreSQL server implement it,
  * so every store speaks one dialect and runs one schema.
  */
+import type { PgSessionLocksOptions, SessionLocks } from './session-locks.js';
 
 /** What happened to the listening connection, for the log (codes only). */
 export type ListenerState =
@@ -51,6 +52,11 @@ export interface Database extends Sql {
   listen?(channel: string, listener: () => void): () => void;
   /** Told when the listening connection is lost and when it is back (codes only, for the log). */
   onListenerState?(listener: (state: ListenerState) => void): () => void;
+  /**
+   * Named locks held by a dedicated session, for what must run in one process of several sharing
+   * the database (session-locks.ts). PostgreSQL only: on the embedded store one process owns all.
+   */
+  sessionLocks?(options?: PgSessionLocksOptions): SessionLocks;
 }
 
 /**

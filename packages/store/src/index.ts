@@ -6,6 +6,8 @@ export { PostgresDatabase, describeUrl } from './postgres-database.js';
 export type { PostgresOptions } from './postgres-database.js';
 export { primaryReports, ReplicaReports } from './reporting-database.js';
 export type { ReportReader, ReportSource, ReplicaReportsOptions } from './reporting-database.js';
+export { lockKey, PgSessionLocks } from './session-locks.js';
+export type { PgSessionLocksOptions, SessionLocks } from './session-locks.js';
 export { migrate } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { migrations } from './migrations/index.js';

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { OperationalError } from '@steward/core';
 import type { Database, ListenerState, QueryResult, Sql } from './database.js';
 import { PgListener } from './pg-listener.js';
+import { PgSessionLocks, type PgSessionLocksOptions, type SessionLocks } from './session-locks.js';
 
 // Same value shapes as the embedded store: int8 as number, the rest as `pg` parses them.
 const typeParsers = {
@@ -56,11 +57,13 @@ export class PostgresDatabase implements Database {
   readonly #pool: pg.Pool;
   readonly #sql: Sql;
   readonly #listener: PgListener;
+  readonly #options: PostgresOptions;
 
-  private constructor(pool: pg.Pool, listener: PgListener) {
+  private constructor(pool: pg.Pool, listener: PgListener, options: PostgresOptions) {
     this.#pool = pool;
     this.#sql = adapt(pool);
     this.#listener = listener;
+    this.#options = options;
   }
 
   static async open(options: PostgresOptions): Promise<PostgresDatabase> {
@@ -80,7 +83,7 @@ export class PostgresDatabase implements Database {
       application_name: `${options.applicationName ?? 'steward'}:listen`,
       connectionTimeoutMillis: 10_000,
     });
-    return new PostgresDatabase(pool, listener);
+    return new PostgresDatabase(pool, listener, options);
   }
 
   static async #verify(pool: pg.Pool, url: string): Promise<void> {
@@ -131,6 +134,18 @@ export class PostgresDatabase implements Database {
 
   onListenerState(listener: (state: ListenerState) => void): () => void {
     return this.#listener.onState(listener);
+  }
+
+  /** A lock session of its own (not the pool's: an advisory lock belongs to one session); the caller closes it. */
+  sessionLocks(options: PgSessionLocksOptions = {}): SessionLocks {
+    return new PgSessionLocks(
+      {
+        connectionString: this.#options.url,
+        application_name: `${this.#options.applicationName ?? 'steward'}:locks`,
+        connectionTimeoutMillis: 10_000,
+      },
+      options,
+    );
   }
 
   async close(): Promise<void> {

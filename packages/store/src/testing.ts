@@ -354,6 +354,7 @@ function withUrl(db: Database, url: string | undefined, cleanup: () => Promise<v
     transaction: (fn) => db.transaction(fn),
     ...(db.listen !== undefined ? { listen: db.listen.bind(db) } : {}),
     ...(db.onListenerState !== undefined ? { onListenerState: db.onListenerState.bind(db) } : {}),
+    ...(db.sessionLocks !== undefined ? { sessionLocks: db.sessionLocks.bind(db) } : {}),
     async close() {
       await db.close();
       await cleanup();

@@ -94,6 +94,8 @@ interface ConnectionRow {
   facilityTimeZone?: string;
   mllpPort?: number | null;
   requestsPerSecond?: number;
+  /** The node (host:pid) that runs it, when several share one PostgreSQL. */
+  owner?: { node: string; live: boolean } | null;
 }
 
 export async function ehrList(g: GlobalOptions, o: { json?: boolean } = {}): Promise<void> {
@@ -110,8 +112,9 @@ export async function ehrList(g: GlobalOptions, o: { json?: boolean } = {}): Pro
     mllpPort: c.mllpPort ?? '',
     timeZone: c.facilityTimeZone ?? '',
     budget: c.requestsPerSecond !== undefined ? `${c.requestsPerSecond}/s` : '',
+    owner: c.owner == null ? '' : `${c.owner.node}${c.owner.live ? '' : ' (gone)'}`,
   }));
-  printTable(g.io.stdout, rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget']);
+  printTable(g.io.stdout, rows, ['name', 'site', 'vendor', 'fhirBaseUrl', 'mllpPort', 'timeZone', 'budget', 'owner']);
 }
 
 /** The attention list (dead letters, reused control ids, ignored types, with counts) is listed by an operator acting as the connection (who may file its messages), never with content. */

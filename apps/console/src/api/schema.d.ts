@@ -3850,6 +3850,11 @@ export type paths = {
                 fhirBaseUrl: string | null;
                 mllpPort: number | null;
                 name: string;
+                owner: {
+                  live: boolean;
+                  node: string;
+                  since: string;
+                } | null;
                 requestsPerSecond: number;
                 running: {
                   lastNotification?: {
@@ -3869,6 +3874,10 @@ export type paths = {
                     port: number;
                   };
                   name: string;
+                  owner?: {
+                    node: string;
+                    since: string;
+                  };
                   subscriptions?: {
                     [key: string]: unknown;
                   };

@@ -55,7 +55,14 @@ describe('the configuration, one section per area', () => {
         retentionPurgeHours: 24,
         logLevel: 'info',
       },
-      ehr: { enabled: true, mllpHost: '127.0.0.1', mllpTls: undefined, publicUrl: undefined, mllpDecodeThreads: 1 },
+      ehr: {
+        enabled: true,
+        mllpHost: '127.0.0.1',
+        mllpTls: undefined,
+        publicUrl: undefined,
+        mllpDecodeThreads: 1,
+        standbyMs: 2000,
+      },
       workflows: { enabled: true, events: true, intakeReading: true, intakeFolders: [], handoffTaskMirror: [] },
       sandbox: {
         mode: 'auto',
@@ -95,6 +102,7 @@ describe('the configuration, one section per area', () => {
       STEWARD_MLLP_TLS_CA: 'ca.pem',
       STEWARD_PUBLIC_URL: 'https://steward.example',
       STEWARD_MLLP_DECODE_THREADS: '0',
+      STEWARD_EHR_STANDBY_MS: '500',
       STEWARD_WORKFLOWS: 'off',
       STEWARD_SANDBOX: 'on',
       STEWARD_SANDBOX_PORT: '0',
@@ -132,6 +140,7 @@ describe('the configuration, one section per area', () => {
       mllpTls: { certFile: 'm.pem', keyFile: 'm.key', caFile: 'ca.pem' },
       publicUrl: 'https://steward.example',
       mllpDecodeThreads: 0,
+      standbyMs: 500,
     });
     assert.equal(c.workflows.enabled, false);
     assert.deepEqual(
@@ -180,9 +189,14 @@ describe('the configuration, one section per area', () => {
     );
     assert.deepEqual(
       refused(() =>
-        parseEhrConfig({ STEWARD_EHR: 'yes', STEWARD_PUBLIC_URL: 'ftp://x', STEWARD_MLLP_DECODE_THREADS: '17' }),
+        parseEhrConfig({
+          STEWARD_EHR: 'yes',
+          STEWARD_PUBLIC_URL: 'ftp://x',
+          STEWARD_MLLP_DECODE_THREADS: '17',
+          STEWARD_EHR_STANDBY_MS: '5',
+        }),
       ),
-      ['STEWARD_EHR', 'STEWARD_MLLP_DECODE_THREADS', 'STEWARD_PUBLIC_URL'],
+      ['STEWARD_EHR', 'STEWARD_EHR_STANDBY_MS', 'STEWARD_MLLP_DECODE_THREADS', 'STEWARD_PUBLIC_URL'],
     );
     assert.deepEqual(
       refused(() => parseWorkflowsConfig({ STEWARD_WORKFLOWS: '1', STEWARD_INTAKE_READING: 'maybe' })),

@@ -19,6 +19,10 @@ export interface EhrConfig {
    * writer's thread (0..16, default 1; 0 decodes on the main thread).
    */
   readonly mllpDecodeThreads: number;
+   * STEWARD_EHR_STANDBY_MS: on PostgreSQL with several EHR nodes, how often a node that does not
+   * own a connection tries to take it over (and an owner checks its lock session). Default 2000.
+   */
+  readonly standbyMs: number;
 }
 
 export function readEhrConfig(r: EnvReader): EhrConfig {
@@ -36,6 +40,7 @@ export function readEhrConfig(r: EnvReader): EhrConfig {
         : undefined,
     publicUrl,
     mllpDecodeThreads: r.int('STEWARD_MLLP_DECODE_THREADS', 1, 0, 16),
+    standbyMs: r.int('STEWARD_EHR_STANDBY_MS', 2_000, 100, 60_000),
   };
 }
 

@@ -268,6 +268,36 @@ export class ConnectionRegistry {
     );
   }
 
+  /**
+   * Records that `node` (host:pid) owns the connection now, holding its lock in the session whose
+   * server pid is `sessionPid` (migration 068): what the operators' list shows on any node.
+   */
+  async recordOwner(connectionId: string, node: string, sessionPid: number): Promise<void> {
+    await this.db.query(
+      `insert into ehr_connection_owners (connection_id, node, since, session_pid) values ($1, $2, $3, $4)
+       on conflict (connection_id) do update set node = excluded.node, since = excluded.since,
+         session_pid = excluded.session_pid`,
+      [connectionId, node, this.clock.now(), sessionPid],
+    );
+  }
+
+  /**
+   * The recorded owner of each connection (by id), and whether its lock session still holds an
+   * advisory lock (a dead owner's row stays until a standby takes over). PostgreSQL's pg_locks; on
+   * the embedded store nothing is recorded.
+   */
+  async owners(): Promise<Map<string, { node: string; since: string; live: boolean }>> {
+    const { rows } = await this.db.query<{ connection_id: string; node: string; since: Date; live: boolean }>(
+      `select o.connection_id, o.node, o.since,
+              exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = o.session_pid
+                        and l.database = (select oid from pg_database where datname = current_database())) as live
+         from ehr_connection_owners o`,
+    );
+    return new Map(
+      rows.map((r) => [r.connection_id, { node: r.node, since: new Date(r.since).toISOString(), live: r.live }]),
+    );
+  }
+
   private async find(nameOrId: string): Promise<EhrConnection | undefined> {
     const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nameOrId);
     const { rows } = await this.db.query<Row>(

@@ -30,8 +30,13 @@ export interface ConnectionOverview {
   readonly facilityTimeZone: string;
   readonly mllpPort: number | null;
   readonly requestsPerSecond: number;
-  /** Null when the EHR layer is off or the connection is not running. */
+  /** Null when the EHR layer is off here or the connection does not run on this node. */
   readonly running: ConnectionStatus | null;
+  /**
+   * The node that owns it (several processes over one PostgreSQL: host:pid), since when, and
+   * whether that node's lock session is alive; null when none is recorded (the embedded store).
+   */
+  readonly owner: { readonly node: string; readonly since: string; readonly live: boolean } | null;
 }
 
 export class ConnectionOperations {
@@ -47,6 +52,7 @@ export class ConnectionOperations {
     running: readonly ConnectionStatus[] = [],
   ): Promise<{ items: ConnectionOverview[] }> {
     const connections = await this.#d.connections.list(ctx);
+    const owners = await this.#d.connections.owners();
     return {
       items: connections.map((c) => ({
         name: c.name,
@@ -57,6 +63,7 @@ export class ConnectionOperations {
         mllpPort: c.settings.mllpPort ?? null,
         requestsPerSecond: c.settings.budget.requestsPerSecond,
         running: running.find((r) => r.name === c.name) ?? null,
+        owner: owners.get(c.id) ?? null,
       })),
     };
   }

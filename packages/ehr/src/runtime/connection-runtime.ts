@@ -67,6 +67,8 @@ export interface ConnectionStatus {
   readonly lastPollError: string | undefined;
   /** The last subscription notification filed: when, its type and how many events it gave. */
   readonly lastNotification: { readonly at: string; readonly type: string; readonly events: number } | undefined;
+  /** The node running it (host:pid) and since when (set by the EHR runtime). */
+  readonly owner?: { readonly node: string; readonly since: string };
 }
 
 const maxBackoffMs = 300_000;

@@ -49,6 +49,7 @@ import { sql as intakeReferralLinks } from './064-intake-referral-links.js';
 import { sql as intakeFilingStatus } from './065-intake-filing-status.js';
 import { sql as auditOneTrip } from './066-audit-one-trip.js';
 import { sql as ehrFileAudited } from './067-ehr-file-audited.js';
+import { sql as ehrConnectionOwners } from './068-ehr-connection-owners.js';
 import { sql as ehrFileResolved } from './071-ehr-file-resolved.js';
 
 export interface Migration {
@@ -108,5 +109,6 @@ export const migrations: readonly Migration[] = [
   { version: 65, name: 'intake-filing-status', sql: intakeFilingStatus },
   { version: 66, name: 'audit-one-trip', sql: auditOneTrip },
   { version: 67, name: 'ehr-file-audited', sql: ehrFileAudited },
+  { version: 68, name: 'ehr-connection-owners', sql: ehrConnectionOwners },
   { version: 71, name: 'ehr-file-resolved', sql: ehrFileResolved },
 ];

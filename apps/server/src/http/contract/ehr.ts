@@ -25,6 +25,8 @@ const RunningConnection = Type.Object({
   lastPollError: Maybe(Type.String()),
   /** The last subscription notification filed (none since the start: none yet, or no subscriptions). */
   lastNotification: Maybe(Type.Object({ at: Type.String(), type: Type.String(), events: Type.Integer() })),
+  /** This node (host:pid), which owns the connection, and since when. */
+  owner: Maybe(Type.Object({ node: Type.String(), since: Type.String() })),
 });
 
 /** GET /ehr/connections. */
@@ -39,6 +41,8 @@ export const ConnectionOverviewList = Type.Object({
       mllpPort: Nullable(Type.Integer()),
       requestsPerSecond: Type.Number(),
       running: Nullable(RunningConnection),
+      /** Several processes over one PostgreSQL: the owning node (host:pid), since when, and whether its lock session lives. */
+      owner: Nullable(Type.Object({ node: Type.String(), since: Type.String(), live: Type.Boolean() })),
     }),
   ),
 });
