@@ -19,6 +19,7 @@ export interface EhrConfig {
    * writer's thread (0..16, default 1; 0 decodes on the main thread).
    */
   readonly mllpDecodeThreads: number;
+  /**
    * STEWARD_EHR_STANDBY_MS: on PostgreSQL with several EHR nodes, how often a node that does not
    * own a connection tries to take it over (and an owner checks its lock session). Default 2000.
    */
