@@ -18,7 +18,7 @@ import type { RequestContext } from '@steward/core';
 import { ehrPatientId, type EhrConnection, type PrivateJwk } from '@steward/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, makeKey, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, connectSandboxEhr, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 type Json = Record<string, any>;
@@ -26,7 +26,8 @@ type Json = Record<string, any>;
 const subsetted = 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue';
 
 // One store is enough: the facade adds no SQL of its own (the audit and grants are tested on both).
-const target = storeTargets()[0]!;
+// A flow test's (`flowTargets`): PostgreSQL when the run has one, not PGlite's WebAssembly in this process.
+const target = flowTargets()[0]!;
 
 describe('the FHIR R4 facade over the sandbox EHR', () => {
   let t: TestApp;

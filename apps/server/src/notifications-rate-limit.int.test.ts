@@ -11,11 +11,11 @@ import type { RequestContext } from '@steward/core';
 import { thirdPartyFixture } from '@steward/core/testing';
 import { EhrRuntime, type EhrConnection } from '@steward/ehr';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { buildApp } from './http/app.js';
 import { connectSandboxEhr, openTestApp, principalWith, testHttpConfig, type TestApp } from './testing.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 const limit = 20;
 
 describe('notification rate limits are keyed by the authenticated sender', () => {

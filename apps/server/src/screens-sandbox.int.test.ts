@@ -6,8 +6,9 @@
  * coordinator is typed into the clinic's task form by the executor, read back, verified, and lands
  * in the EHR as a Task; the run is recorded with the proposal, the approver and the patient. A
  * proposal carrying what the form cannot enter is refused before any browser run; one whose
- * patient guard does not match the chart's banner halts before any input. PGlite only: the run
- * store's SQL is tested on both stores in packages/automation; here the browser is the cost.
+ * patient guard does not match the chart's banner halts before any input. One store, a flow test's
+ * (`flowTargets`: PostgreSQL when the run has one): the run store's SQL is tested on both stores in
+ * packages/automation; here the browser is the cost, and PGlite's WebAssembly would add to it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/p
 import { browserUnavailable } from '@steward/automation';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp, type TestPrincipal } from './testing.js';
 
 const MRN = 'http://hospital.smarthealthit.org';
@@ -32,10 +33,10 @@ interface Outcome {
   error?: { code: string; message: string };
 }
 
-const pglite = storeTargets()[0];
+const store = flowTargets()[0];
 const noBrowser = browserUnavailable();
 
-describe('writes and reads through an EHR’s screens, through the kernel', { skip: noBrowser ?? pglite?.skip }, () => {
+describe('writes and reads through an EHR’s screens, through the kernel', { skip: noBrowser ?? store?.skip }, () => {
   let t: TestApp;
   let ehr: SandboxEhr;
   let token: string;
@@ -85,7 +86,7 @@ describe('writes and reads through an EHR’s screens, through the kernel', { sk
   };
 
   before(async () => {
-    t = await openTestApp(await pglite!.open());
+    t = await openTestApp(await store!.open());
     ehr = await startSandboxEhr({
       webUsers: [{ username: 'steward-bot', password: 'bot-passphrase-1', totpSecret: TOTP }],
     });

@@ -15,7 +15,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Appointment, Bundle, Patient, Task } from '@medplum/fhirtypes';
 import { agentAccount, stewardForAccount, type AgentAccount, type Steward } from '@steward/sdk';
 import { tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets, type TestDatabase } from '@steward/store/testing';
+import { flowTargets, type TestDatabase } from '@steward/store/testing';
 import { demoAgentFile, type RunningServer } from '@steward/server';
 import {
   bearer,
@@ -28,7 +28,8 @@ import {
 } from '@steward/server/testing';
 import { ScreensFollowupAgent, type Handled } from './agent.js';
 
-const target = storeTargets()[0]!;
+// A flow test's store: PostgreSQL when the run has one (PGlite's WebAssembly beside the server otherwise).
+const target = flowTargets()[0]!;
 const noBrowser = browserUnavailable();
 
 describe('the screens example agent against the sandbox', { skip: noBrowser ?? target.skip }, () => {

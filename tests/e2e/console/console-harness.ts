@@ -1,7 +1,7 @@
 /**
- * @module The browser tests' world: a Steward server (PGlite, the kernel's manual clock) serving the
- * built console on an ephemeral port, the sandbox EHR connected like a real one, staff with
- * passwords and TOTP, and Debian's Chromium (its headless shell when installed: the executor's `launchBrowser`) driven by
+ * @module The browser tests' world: a Steward server (on a flow test's store: PostgreSQL when the run
+ * has one, else PGlite; the kernel's manual clock) serving the built console on an ephemeral port,
+ * the sandbox EHR connected like a real one, staff with passwords and TOTP, and Debian's Chromium (its headless shell when installed: the executor's `launchBrowser`) driven by
  * playwright-core with a fresh, empty profile (a fresh user-data-dir each launch).
  * Without Chromium the tests are skipped with the reason named, unless STEWARD_REQUIRE_BROWSER=1
  * (CI) makes that a failure.
@@ -17,7 +17,7 @@ import type { EhrConnection } from '@steward/ehr';
 import type { ProposalDraft, ProposalPatient, ProposalSummary } from '@steward/proposals';
 import { startSandboxEhr, type SandboxEhr } from '@steward/sandbox-ehr';
 import { fhirFetch, tokenFor } from '@steward/sandbox-ehr/testing';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { ScriptedReader } from '@steward/intake/testing';
 import { connectSandboxEhr, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
@@ -112,11 +112,13 @@ export interface ConsoleWorld {
 }
 
 export async function openConsoleWorld(): Promise<ConsoleWorld> {
-  // PGlite: the browser is what these tests exercise; the API's PostgreSQL runs are elsewhere.
-  const pglite = storeTargets().find((s) => s.name === 'pglite');
-  if (pglite === undefined) throw new Error('no PGlite store target');
+  // The store of a flow test (`flowTargets`): PostgreSQL when the run has one, PGlite otherwise. On
+  // PGlite the store's WebAssembly runs in this process beside the server and Playwright: a third of
+  // the file's CPU (5,600 queries, most of them every request's session, grants and audit).
+  const [store] = flowTargets();
+  if (store === undefined) throw new Error('no store target');
   const intakeReader = new ScriptedReader();
-  const t = await openTestApp(await pglite.open(), { intake: { reader: intakeReader } });
+  const t = await openTestApp(await store.open(), { intake: { reader: intakeReader } });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;

@@ -1,11 +1,11 @@
 /** The API's edge: health checks, the OpenAPI document, and authentication on every other route. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { totpCode } from '@steward/governance';
 import { openTestApp, type TestApp } from '../testing.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 
 describe('HTTP edge', () => {
   let t: TestApp;

@@ -1,11 +1,11 @@
 /** The document `npm run api:generate` reads is the one the running server serves. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { openTestApp, type TestApp } from '../testing.js';
 import { openApiDocument } from './openapi.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 
 describe('OpenAPI document without a server', () => {
   let t: TestApp;

@@ -5,11 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { generateTotpSecret, totpCode } from '@steward/governance';
 import { openTestApp, principalWith, type TestApp } from '../testing.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 const password = 'a test password of length';
 const bootstrap = {
   kind: 'service',

@@ -6,12 +6,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { loadConfig } from '../config/index.js';
 import { openTestApp, testHttpConfig, type TestApp } from '../testing.js';
 import { buildApp } from './app.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 
 describe('trusted reverse proxies', () => {
   let t: TestApp;

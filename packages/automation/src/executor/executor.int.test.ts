@@ -106,11 +106,15 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     foreignHits = 0;
   });
 
-  function executor(events: PageEvents, options: Partial<ExecutorOptions> = {}): ScreenExecutor {
+  /**
+   * A fresh executor. `events`: count the input events the page sees (an exposed binding and an init
+   * script in every document, so only the tests that read them pay for them).
+   */
+  function executor(options: Partial<ExecutorOptions> = {}, events?: PageEvents): ScreenExecutor {
     return new ScreenExecutor(browser, {
       credentials,
       settleMs: 500,
-      onContext: events.hook,
+      ...(events !== undefined ? { onContext: events.hook } : {}),
       now: skippingClock(),
       // Screenshots cost a third of a run's time: the first test checks them.
       screenshots: false,
@@ -142,7 +146,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     const events = new PageEvents();
     // Each accessibility snapshot the executor takes of the form (a full identification).
     let formLooks = 0;
-    const x = executor(events, {
+    const x = executor({
       screenshots: true,
       onContext: async (context) => {
         await events.hook(context);
@@ -225,7 +229,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       },
     };
     // The real clock: two sign-ins within 30 seconds would have to wait for the next one-time code.
-    const x = executor(new PageEvents(), { credentials: counted, now: () => new Date() });
+    const x = executor({ credentials: counted, now: () => new Date() });
     const [a, b] = await Promise.all(['prop-0021', 'prop-0022'].map((ref) => write(x, ref)));
     assert.deepEqual([a?.outcome.status, b?.outcome.status], ['done', 'done']);
     assert.equal(x.load(map.connectionId).peak, 2);
@@ -238,16 +242,14 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     assert.equal(joined[0]?.inputEvents, 0);
     assert.equal(ehr.tasks.length, 2);
 
-    const fresh = executor(new PageEvents(), { sessionReuseMs: 0 });
+    const fresh = executor({ sessionReuseMs: 0 });
     for (const ref of ['prop-0023', 'prop-0024']) assert.equal((await write(fresh, ref)).outcome.status, 'done');
     assert.equal(ehr.logins, 3, 'without reuse, every run signs in');
   });
 
   it('identifies the form afresh after a field changed it, and halts before the next field when it is no longer the form', async () => {
-    const events = new PageEvents();
-    const x = executor(events, {
+    const x = executor({
       onContext: async (context) => {
-        await events.hook(context);
         // The form renames its Save button once its first field is typed into (no navigation).
         await context.addInitScript(() => {
           addEventListener('input', () => {
@@ -274,7 +276,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
   it('halts on an unexpected screen with zero input events on it', async () => {
     ehr.notice = true;
     const events = new PageEvents();
-    const r = await write(executor(events), 'prop-0002');
+    const r = await write(executor({}, events), 'prop-0002');
     assert.equal(r.outcome.status, 'halted');
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'unexpected-screen');
     assert.equal(events.on('/patients/m-1001'), 0);
@@ -287,7 +289,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('signs in again when the session expires before the submit, and writes once', async () => {
     ehr.expiry = { method: 'POST', path: /\/tasks$/, land: false };
-    const r = await write(executor(new PageEvents()), 'prop-0003');
+    const r = await write(executor(), 'prop-0003');
     assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
     assert.equal(ehr.logins, 2);
     assert.equal(ehr.tasks.length, 1);
@@ -303,7 +305,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('after a submit that landed before the session expired, reads back and does not write again', async () => {
     ehr.expiry = { method: 'POST', path: /\/tasks$/, land: true };
-    const r = await write(executor(new PageEvents()), 'prop-0004');
+    const r = await write(executor(), 'prop-0004');
     assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
     assert.equal(ehr.tasks.length, 1);
     assert.equal(ehr.requests.filter((q) => q === 'POST /patients/m-1001/tasks').length, 1);
@@ -319,7 +321,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
         { system: meridianSystems.nhs, value: '943 476 5920' },
       ],
     };
-    const r = await write(executor(new PageEvents()), 'prop-0005', {}, map, stale);
+    const r = await write(executor(), 'prop-0005', {}, map, stale);
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'wrong-patient');
     assert.equal(r.outcome.status === 'halted' && r.outcome.submitted, false);
     assert.ok(!ehr.requests.some((q) => q.includes('/tasks')));
@@ -328,7 +330,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('halts value-too-long before typing anything into the form', async () => {
     const events = new PageEvents();
-    const r = await write(executor(events), 'prop-0006', { description: 'x'.repeat(81) });
+    const r = await write(executor({}, events), 'prop-0006', { description: 'x'.repeat(81) });
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'value-too-long');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -336,7 +338,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     );
     assert.equal(events.on('/patients/m-1001/tasks/new'), 0);
     // The visible "Max 400 characters" hint of the markdown field is a limit too.
-    const r2 = await write(executor(events), 'prop-0007', { 'note/0/text': 'y'.repeat(401) });
+    const r2 = await write(executor({}, events), 'prop-0007', { 'note/0/text': 'y'.repeat(401) });
     assert.equal(r2.outcome.status === 'halted' && r2.outcome.reason, 'value-too-long');
     assert.equal(ehr.tasks.length, 0);
   });
@@ -353,7 +355,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       })),
     };
     const events = new PageEvents();
-    const r = await write(executor(events), 'prop-0008', {}, near);
+    const r = await write(executor({}, events), 'prop-0008', {}, near);
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'option-not-exact');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -361,7 +363,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
     );
     assert.equal(events.on('/patients/m-1001/tasks/new'), 0);
     // A normalised match (case and punctuation aside) is fine.
-    const r2 = await write(executor(events), 'prop-0009', { priority: 'SAME-DAY' });
+    const r2 = await write(executor({}, events), 'prop-0009', { priority: 'SAME-DAY' });
     assert.equal(r2.outcome.status, 'done', JSON.stringify(r2.outcome));
     assert.equal(ehr.tasks[0]?.fields['priority'], 'Same day');
   });
@@ -369,7 +371,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
   it('halts naming the field when a release renamed it', async () => {
     ehr.variant = 'renamed';
     const events = new PageEvents();
-    const r = await write(executor(events), 'prop-0010');
+    const r = await write(executor({}, events), 'prop-0010');
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'missing-element');
     assert.equal(r.outcome.status === 'halted' && r.outcome.detail, 'field not on screen: Description');
     assert.equal(events.on('/patients/m-1001/tasks/new'), 0);
@@ -377,13 +379,13 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('refuses every request off the EHR origin, and halts a navigation to one', async () => {
     ehr.foreignOrigin = foreignOrigin;
-    const ok = await write(executor(new PageEvents()), 'prop-0011');
+    const ok = await write(executor(), 'prop-0011');
     assert.equal(ok.outcome.status, 'done');
     const away: ScreenMap = {
       ...map,
       forms: map.forms.map((f) => ({ ...f, open: [{ role: 'link', name: 'Lab portal' }] })),
     };
-    const r = await write(executor(new PageEvents()), 'prop-0012', {}, away);
+    const r = await write(executor(), 'prop-0012', {}, away);
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'origin-refused');
     assert.equal(
       r.outcome.status === 'halted' && r.outcome.detail,
@@ -393,7 +395,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
   });
 
   it('runs at most the cap of concurrent runs per connection', async () => {
-    const x = executor(new PageEvents(), { maxRunsPerConnection: 1, screenshots: false });
+    const x = executor({ maxRunsPerConnection: 1, screenshots: false });
     const results = await Promise.all(['prop-0013', 'prop-0014'].map((ref) => write(x, ref)));
     assert.deepEqual(
       results.map((r) => r.outcome.status),
@@ -406,10 +408,10 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('halts timed-out when a step or the whole run takes longer than its limit', async () => {
     ehr.delay = { path: /^\/patients\/m-1001$/, ms: 2_000 };
-    const step = await write(executor(new PageEvents(), { stepTimeoutMs: 400 }), 'prop-0016');
+    const step = await write(executor({ stepTimeoutMs: 400 }), 'prop-0016');
     assert.equal(step.outcome.status === 'halted' && step.outcome.reason, 'timed-out');
     assert.equal(step.outcome.status === 'halted' && step.outcome.detail, 'a step took longer than its time limit');
-    const run = await write(executor(new PageEvents(), { runTimeoutMs: 1_000 }), 'prop-0017');
+    const run = await write(executor({ runTimeoutMs: 1_000 }), 'prop-0017');
     assert.equal(run.outcome.status === 'halted' && run.outcome.detail, 'the run took longer than its time limit');
     assert.equal(run.steps.at(-1)?.outcome, 'halted');
     assert.equal(ehr.tasks.length, 0);
@@ -417,7 +419,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('halts login-failed when the EHR refuses the account, having typed only in the re-login step', async () => {
     const wrong: CredentialSource = { forRun: () => Promise.resolve({ ...meridianAccount, password: 'stale' }) };
-    const r = await write(executor(new PageEvents(), { credentials: wrong }), 'prop-0018');
+    const r = await write(executor({ credentials: wrong }), 'prop-0018');
     assert.equal(r.outcome.status === 'halted' && r.outcome.reason, 'login-failed');
     assert.deepEqual(
       r.steps.filter((s) => s.inputEvents > 0).map((s) => s.action),
@@ -428,7 +430,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
 
   it('reads a one-line banner and a list of results as well as a definition list and a table', async () => {
     ehr.variant = 'compact';
-    const r = await write(executor(new PageEvents()), 'prop-0019');
+    const r = await write(executor(), 'prop-0019');
     assert.equal(r.outcome.status, 'done', JSON.stringify(r.outcome));
     const banner = r.steps.find((s) => s.action === 'check-banner');
     assert.equal(banner?.value, `${meridianSystems.mrn}|MRN-1001\n${meridianSystems.nhs}|943 476 5919`);
@@ -436,7 +438,7 @@ describe('screen executor on the Meridian fixture EHR', { skip: browserUnavailab
       ...ada,
       identifiers: [ada.identifiers[0] as never, { system: meridianSystems.nhs, value: '943 476 5920' }],
     };
-    const wrong = await write(executor(new PageEvents()), 'prop-0020', {}, map, stale);
+    const wrong = await write(executor(), 'prop-0020', {}, map, stale);
     assert.equal(wrong.outcome.status === 'halted' && wrong.outcome.reason, 'wrong-patient');
     assert.equal(ehr.tasks.length, 1);
   });

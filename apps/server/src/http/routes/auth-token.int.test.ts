@@ -5,12 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import { generateTotpSecret, totpCode } from '@steward/governance';
 import { buildApp } from '../app.js';
 import { bearer, openTestApp, principalWith, testHttpConfig, type TestApp } from '../../testing.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 const bootstrap = {
   kind: 'service',
   id: '00000000-0000-4000-8000-000000000000',

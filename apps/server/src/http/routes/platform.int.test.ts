@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { storeTargets } from '@steward/store/testing';
+import { flowTargets } from '@steward/store/testing';
 import {
   bearer,
   openTestApp,
@@ -20,7 +20,7 @@ import {
   type TestPrincipal,
 } from '../../testing.js';
 
-const target = storeTargets()[0];
+const target = flowTargets()[0];
 const bootstrap = {
   kind: 'service',
   id: '00000000-0000-4000-8000-000000000000',
