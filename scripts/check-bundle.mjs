@@ -30,7 +30,9 @@ export const BUDGET = {
   // viewer's referral row and "link to a referral" action (a faxed consult note closing its referral's
   // loop), merged beside them, took it to 884.6 kB: 885 kB raw since. Stop 32's words for a patient
   // found by a name one letter off (intake's near match) took the gzip total to 266.1 kB: 266.5 since.
-  totalScript: { raw: 885_000, gzip: 266_500 },
+  // Stop 33's "Runs on" (which node owns an EHR connection, issue 20) and the dashboard's word on a
+  // reporting replica's freshness took the raw total to 885.7 kB: 886 kB raw since.
+  totalScript: { raw: 886_000, gzip: 266_500 },
 };
 
 /** Sizes of the built assets: `{ file, kind, raw, gzip }` per file, the entry named by index.html. */

@@ -125,7 +125,18 @@ export async function startSandboxDemo(kernel: Kernel, config: SandboxConfig, lo
       connection,
       overrides: { [sandboxConnectionName]: { mllpPort: config.mllpPort } },
       async startClinic(runtime) {
-        const mllp = runtime.get(sandboxConnectionName).mllpAddress;
+        // Several nodes on one PostgreSQL: another node may have taken the sandbox connection first.
+        // The clinic still plays here (the sandbox EHR is this process's) and sends its HL7 to the
+        // port the owner binds on this host; said once, as a demo's limit, not an error.
+        const owned = runtime.ownership().some((o) => o.name === sandboxConnectionName && o.ownership.role === 'owner');
+        if (!owned)
+          logger.info(
+            { connection: sandboxConnectionName },
+            'sandbox connection runs on another node: the clinic sends its HL7 to its port on this host',
+          );
+        const mllp = owned
+          ? runtime.get(sandboxConnectionName).mllpAddress
+          : { port: connection.settings.mllpPort ?? config.mllpPort };
         // A playing clinic (ADR 0015) plays its past up to the real clock, then follows it; a clinic
         // that stands still (tests step it) starts today.
         clinic = await startLiveClinic(ehr, {

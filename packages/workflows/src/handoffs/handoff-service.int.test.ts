@@ -167,6 +167,25 @@ for (const target of storeTargets()) {
       assert.equal(audited.rows[0]?.n, 1);
     });
 
+    it('raised twice with one key at the same moment (two effects in flight): one handoff, both answered, audited once', async () => {
+      const key = 'effect:wf-2/1/0';
+      // Both pass the "raised before?" read before either inserts: the second meets the first's row.
+      const [a, b] = await Promise.all([
+        kit.service.create(kit.system, input({ key })),
+        kit.service.create(kit.system, input({ key, ask: 'the same, again' })),
+      ]);
+      assert.equal(a.id, b.id);
+      const rows = await db.query<{ n: number }>(`select count(*)::int as n from handoffs where source_key = $1`, [
+        key,
+      ]);
+      assert.equal(rows.rows[0]?.n, 1);
+      const audited = await db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where event = 'phi.create' and entry like $1`,
+        [`%${a.id}%`],
+      );
+      assert.equal(audited.rows[0]?.n, 1);
+    });
+
     it("a workflow's handoff: its owner resolved (person, else the site's pool, else a role), its moves signalled to it, closed by its raiser once", async () => {
       const raiser = handoffRaiser({
         service: kit.service,

@@ -187,51 +187,58 @@ export class HandoffService {
     }));
     const id = crypto.randomUUID();
     const start: HandoffStart = { handoffId: id, site: input.site, steps, dueAt: dueAt?.toISOString() ?? null };
-    const created = await this.#d.audit.transact(
-      async (tx) => {
-        const inserted = await tx.query(
-          `insert into handoffs (id, site, kind, subject_kind, subject_id, patient_id, from_kind, from_id, from_name,
+    const raisedMeanwhile = new Error('raised meanwhile'); // a marker, never shown: caught below
+    const created = await this.#d.audit
+      .transact(
+        async (tx) => {
+          const inserted = await tx.query(
+            `insert into handoffs (id, site, kind, subject_kind, subject_id, patient_id, from_kind, from_id, from_name,
              to_kind, to_ref, assignee, status, ask_enc, due_at, policy_version, source_key, version, created_at,
              updated_at, notify_type, notify_key)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'offered', $13, $14, $15, $17, 1, $16, $16, $18, $19)
            on conflict (source_key) do nothing`,
-          [
-            id,
-            input.site,
-            input.kind,
-            input.subject.kind,
-            input.subject.id,
-            patientId,
-            ctx.actor.kind,
-            ctx.actor.id,
-            ctx.actor.name,
-            to.kind,
-            to.ref,
-            to.kind === 'user' ? to.ref : null,
-            this.#d.cipher.encrypt(input.ask.trim(), `handoffs:${id}`),
-            dueAt,
-            policy.version === 0 ? null : policy.version,
-            now,
-            input.key ?? null,
-            input.notify?.type ?? null,
-            input.notify?.key ?? null,
-          ],
-        );
-        // The same key raised at the same moment by another process: theirs stands.
-        if (inserted.rowCount === 0) return false;
-        await history(tx, id, now, 'offered', ctx, null, 'offered', {
-          to: { kind: to.kind, ref: to.ref },
-          ...(dueAt !== null ? { dueAt: dueAt.toISOString() } : {}),
-          steps: steps.length,
-        });
-        await this.#d.engine.start(HANDOFF, handoffKey(id), start as unknown as Json, { tx });
-        return true;
-      },
-      (made) =>
-        made
-          ? [auditEntry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due'])]
-          : [],
-    );
+            [
+              id,
+              input.site,
+              input.kind,
+              input.subject.kind,
+              input.subject.id,
+              patientId,
+              ctx.actor.kind,
+              ctx.actor.id,
+              ctx.actor.name,
+              to.kind,
+              to.ref,
+              to.kind === 'user' ? to.ref : null,
+              this.#d.cipher.encrypt(input.ask.trim(), `handoffs:${id}`),
+              dueAt,
+              policy.version === 0 ? null : policy.version,
+              now,
+              input.key ?? null,
+              input.notify?.type ?? null,
+              input.notify?.key ?? null,
+            ],
+          );
+          // The same key raised at the same moment (another effect in flight, another process): theirs
+          // stands. Thrown, not returned: a unit that writes nothing has no audit entry, and the audit
+          // log refuses a unit without one (its savepoint undoes nothing here).
+          if (inserted.rowCount === 0) throw raisedMeanwhile;
+          await history(tx, id, now, 'offered', ctx, null, 'offered', {
+            to: { kind: to.kind, ref: to.ref },
+            ...(dueAt !== null ? { dueAt: dueAt.toISOString() } : {}),
+            steps: steps.length,
+          });
+          await this.#d.engine.start(HANDOFF, handoffKey(id), start as unknown as Json, { tx });
+          return true;
+        },
+        () => [
+          auditEntry(ctx, 'phi.create', 'C', id, 1, input.site, patientId, 'handoff_offered', ['ask', 'to', 'due']),
+        ],
+      )
+      .catch((e: unknown) => {
+        if (e === raisedMeanwhile) return false;
+        throw e;
+      });
     if (!created && input.key !== undefined) return this.#reads.detail((await idByKey(this.#d.db, input.key)) ?? id);
     return this.#reads.detail(id);
   }

@@ -52,7 +52,11 @@ function ConnectionPanel(props: {
     <section className="panel" aria-label={`Connection ${c.name}`}>
       <h2>
         {c.name} <span className="muted">at {siteName(c.site, props.sites)}</span>{' '}
-        {r === null ? <span className="badge p2">Not running</span> : <span className="badge ok">Running</span>}
+        {r !== null || c.owner?.live === true ? (
+          <span className="badge ok">Running</span>
+        ) : (
+          <span className="badge p2">Not running</span>
+        )}
       </h2>
       <dl className="facts">
         <dt>EHR</dt>
@@ -62,24 +66,45 @@ function ConnectionPanel(props: {
         </dd>
         <dt>Facility time zone</dt>
         <dd>{c.facilityTimeZone}</dd>
+        {c.owner !== null ? (
+          <>
+            <dt>Runs on</dt>
+            <dd>
+              {c.owner.node}
+              {r !== null ? ' (this node)' : ''} since {new Date(c.owner.since).toLocaleString()}
+              {c.owner.live ? '' : ', which no longer holds it: a standby takes over'}
+            </dd>
+          </>
+        ) : null}
         <dt>Request budget</dt>
         <dd>{c.requestsPerSecond} requests per second</dd>
-        <dt>HL7 v2 listener</dt>
-        <dd>{listener(c)}</dd>
-        <dt>FHIR subscriptions</dt>
-        <dd>{subscriptions(c)}</dd>
-        <dt>Last notification</dt>
-        <dd>
-          {r?.lastNotification === undefined
-            ? r === null
-              ? '—'
-              : 'none since the start'
-            : `${formatDateTime(r.lastNotification.at)}: ${count(r.lastNotification.events, 'event')} (${humanize(r.lastNotification.type).toLowerCase()})`}
-        </dd>
-        <dt>Last poll</dt>
-        <dd>{lastPoll(c)}</dd>
+        {r === null && c.owner?.live === true ? (
+          // Another node runs it: its listener and polls are that node's to show.
+          <>
+            <dt>Listener and polls</dt>
+            <dd>shown by {c.owner.node}, the node that runs it</dd>
+          </>
+        ) : (
+          <>
+            <dt>HL7 v2 listener</dt>
+            <dd>{listener(c)}</dd>
+            <dt>FHIR subscriptions</dt>
+            <dd>{subscriptions(c)}</dd>
+            <dt>Last notification</dt>
+            <dd>
+              {r?.lastNotification === undefined
+                ? r === null
+                  ? '—'
+                  : 'none since the start'
+                : `${formatDateTime(r.lastNotification.at)}: ${count(r.lastNotification.events, 'event')} (${humanize(r.lastNotification.type).toLowerCase()})`}
+            </dd>
+            <dt>Last poll</dt>
+            <dd>{lastPoll(c)}</dd>
+          </>
+        )}
       </dl>
-      {c.fhirBaseUrl !== null && <CheckButton connection={c.name} />}
+      {/* The check runs on the node that runs the connection. */}
+      {c.fhirBaseUrl !== null && (r !== null || c.owner?.live !== true) && <CheckButton connection={c.name} />}
       <Attention connection={c.name} />
       <Flagged connection={c.name} />
     </section>

@@ -112,7 +112,14 @@ function Report({ report }: { readonly report: OperationsReport }): ReactNode {
   return (
     <>
       <p role="status" className="muted">
-        Figures as of {formatDateTime(report.generatedAt)}.
+        Figures as of {formatDateTime(report.generatedAt)}
+        {/* Read from a replica: say how fresh (caught up, or the last change it has). */}
+        {report.source.database === 'replica' && report.source.standby
+          ? report.source.caughtUp
+            ? ', from the reporting copy, which is up to date'
+            : `, from the reporting copy, which has changes up to ${report.source.dataAsOf === null ? 'its start' : formatDateTime(report.source.dataAsOf)}`
+          : ''}
+        .
       </p>
       {report.withheld.includes('phi.search') && (
         <p className="notice">
