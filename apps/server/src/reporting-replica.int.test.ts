@@ -166,14 +166,22 @@ describe('reports on a streaming replica of the test PostgreSQL server', { skip 
     await startReferral('2');
     t.clock.advance(60_000); // the window ends now, exclusive: the referrals started a minute ago
     await caughtUp();
-    const ops = await report('/reports/operations');
+    // The test cluster is shared by every test file running at once, and the standby receives their
+    // WAL too: between two of its records it may have received one it has not yet replayed, and then
+    // says so (caughtUp false). It replays within milliseconds, so a few reports see it caught up.
+    let reads = 1;
+    let ops = await report('/reports/operations');
+    for (; (ops.body['source'] as { caughtUp?: boolean } | undefined)?.caughtUp === false && reads < 50; reads++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ops = await report('/reports/operations');
+    }
     assert.equal(ops.status, 200, JSON.stringify(ops.body));
     const body = ops.body as unknown as OperationsReport;
     assert.equal(started(body), 2);
     const source = body.source as Extract<ReportSource, { database: 'replica' }>;
     assert.equal(source.database, 'replica');
     assert.equal(source.standby, true);
-    assert.equal(source.caughtUp, true);
+    assert.equal(source.caughtUp, true, `not caught up in ${reads} reads`);
     // As of the last commit the standby replayed: this test's own writes, seconds ago at most.
     assert.ok(source.dataAsOf !== null && Date.now() - Date.parse(source.dataAsOf) < 60_000, source.dataAsOf ?? 'null');
     assert.ok(source.lagSeconds !== null && source.lagSeconds >= 0 && source.lagSeconds < 60);
@@ -187,8 +195,8 @@ describe('reports on a streaming replica of the test PostgreSQL server', { skip 
     assert.equal(followups.status, 200, JSON.stringify(followups.body));
     assert.equal((followups.body['source'] as ReportSource).database, 'replica');
 
-    // Both operations reports were audited, on the primary (the standby cannot take a write).
-    assert.equal(await auditedReports(), 2);
+    // Every operations report was audited, on the primary (the standby cannot take a write).
+    assert.equal(await auditedReports(), 1 + reads);
   });
 
   it('refuses a write through the reporting connection, on the standby and on a primary named by mistake', async () => {
