@@ -28,6 +28,14 @@
  * path, resolving in the transaction). The fixtures name a few patients over and over: after the
  * warm-up every patient is known, as on a live feed; new patients always take the general path.
  *
+ * Another ablation: the server's journal over an audit writer that pipelines (`pipeline: true`: the
+ * next batch's statement sent while the one before commits).
+ *
+ * CPU per message, each variant: the whole process (senders, listener, writer, decode threads, V8's
+ * helper threads), its main thread alone (`process.threadCpuUsage`), and the test PostgreSQL
+ * server's processes (from /proc, when the server runs on this machine): the raw path and Steward
+ * share one machine's cores, so on a loaded machine these, not round trips, bound the ratio.
+ *
  * Targets (issue 20): ≥ 2,000 msg/s with ACK p99 ≤ 20 ms on PostgreSQL (8 connections) on a quiet
  * machine, and ≥ 0.8 of the raw SQL path at any load (8 connections and more). PGlite is reported,
  * not targeted. The load average is printed at the start and the end. Known limit: senders share the event loop (and the 2 cores) with the
@@ -60,6 +68,15 @@ const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 2_000);
 const CONNECTIONS = (process.env['BENCH_CONNECTIONS'] ?? '1,8,32').split(',').map(Number);
 /** BENCH_DECODE_THREADS (1, as the connection runtime): Steward's listener's HL7 decoding threads. */
 const DECODE_THREADS = Number(process.env['BENCH_DECODE_THREADS'] ?? 1);
+/**
+ * BENCH_VARIANTS (a comma list; default all): which variants run: bare, raw, steward, inline,
+ * perMessage, server, serverPipelined, serverBefore (e.g. `server` alone to profile it; ratios need `raw`).
+ */
+const VARIANTS = new Set(
+  (process.env['BENCH_VARIANTS'] ?? 'bare,raw,steward,inline,perMessage,server,serverBefore')
+    .split(',')
+    .map((v) => v.trim()),
+);
 const target = { msgPerSec: 2_000, p99Ms: 20, ofRaw: 0.8 };
 const problems: string[] = [];
 const tz = 'America/New_York';
@@ -214,6 +231,59 @@ interface Round {
   readonly ms: number;
   /** CPU time of this process (user + system) during the round, in ms: senders, listener, writer. */
   readonly cpuMs: number;
+  /** CPU time of this process's main thread alone (senders, listener, writer; not the decode threads), in ms. */
+  readonly mainCpuMs: number;
+  /** CPU time of the local PostgreSQL server's processes during the round, in ms (0 when not readable). */
+  readonly pgCpuMs: number;
+}
+
+/** The port of the test PostgreSQL server (from its URL), whose processes' CPU the rounds record. */
+const pgPort = /:(\d+)\//.exec(
+  process.env['BENCH_DATABASE_URL'] || process.env['STEWARD_TEST_DATABASE_URL'] || '',
+)?.[1];
+
+/**
+ * The CPU time (user + system, ms) of the test PostgreSQL server: its postmaster (the `postgres`
+ * process started with `-p <port>`) and its children (backends, WAL writer, checkpointer; those
+ * that ended through the postmaster's children's time), from /proc. 0 where /proc cannot be read or the server is not on this machine.
+ */
+function postgresCpuMs(): number {
+  if (pgPort === undefined) return 0;
+  const stats = new Map<number, { ppid: number; ticks: number; reaped: number }>();
+  let postmaster: number | undefined;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+        const f = stat.slice(close + 2).split(' ');
+        // ppid, utime, stime, and cutime + cstime (children that ended: a backend that closed is
+        // counted in its postmaster's): fields 4, 14, 15, 16 and 17 of /proc/<pid>/stat
+        stats.set(Number(pid), {
+          ppid: Number(f[1]),
+          ticks: Number(f[11]) + Number(f[12]),
+          reaped: Number(f[13]) + Number(f[14]),
+        });
+        if (postmaster === undefined) {
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          const at = args.indexOf('-p');
+          if (at !== -1 && args[at + 1] === pgPort) postmaster = Number(pid);
+        }
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  let ticks = 0;
+  for (const [pid, st] of stats) {
+    if (pid === postmaster) ticks += st.ticks + st.reaped;
+    else if (st.ppid === postmaster) ticks += st.ticks;
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 /** `connections` senders, each sending back to back for `ms`; latency from write to ACK. */
@@ -223,6 +293,8 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
   let failures = 0;
   const start = performance.now();
   const cpu0 = process.cpuUsage();
+  const main0 = process.threadCpuUsage();
+  const pg0 = postgresCpuMs();
   const deadline = start + ms;
   await Promise.all(
     senders.map(async (s) => {
@@ -237,6 +309,8 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
   );
   const elapsed = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
+  const main = process.threadCpuUsage(main0);
+  const pgCpuMs = postgresCpuMs() - pg0;
   for (const s of senders) s.close();
   return {
     perSec: (latencies.length / elapsed) * 1000,
@@ -246,6 +320,8 @@ async function drive(port: number, connections: number, ms: number): Promise<Rou
     messages: latencies.length,
     ms: elapsed,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainCpuMs: (main.user + main.system) / 1000,
+    pgCpuMs,
   };
 }
 
@@ -258,6 +334,10 @@ interface Row {
   readonly rounds: readonly number[];
   /** This process's CPU time per message, in µs (all rounds). */
   readonly cpuUsPerMessage: number;
+  /** The main thread's CPU time per message, in µs (all rounds). */
+  readonly mainCpuUsPerMessage: number;
+  /** PostgreSQL's CPU time per message, in µs (all rounds; every `postgres` process of this machine). */
+  readonly pgCpuUsPerMessage: number;
 }
 
 function summarize(name: string, connections: number, rounds: readonly Round[]): Row {
@@ -272,6 +352,18 @@ function summarize(name: string, connections: number, rounds: readonly Round[]):
     rounds: rounds.map((r) => Math.round(r.perSec)),
     cpuUsPerMessage:
       (1000 * rounds.reduce((n, r) => n + r.cpuMs, 0)) /
+      Math.max(
+        1,
+        rounds.reduce((n, r) => n + r.messages, 0),
+      ),
+    mainCpuUsPerMessage:
+      (1000 * rounds.reduce((n, r) => n + r.mainCpuMs, 0)) /
+      Math.max(
+        1,
+        rounds.reduce((n, r) => n + r.messages, 0),
+      ),
+    pgCpuUsPerMessage:
+      (1000 * rounds.reduce((n, r) => n + r.pgCpuMs, 0)) /
       Math.max(
         1,
         rounds.reduce((n, r) => n + r.messages, 0),
@@ -328,8 +420,12 @@ const baselineByConn = new Map<number, Row>();
 /** The raw SQL path's row by `store:connections`. */
 const rawByConn = new Map<string, Row>();
 const extra: string[] = [];
+/** Adds a variant's row to the table when it ran (BENCH_VARIANTS). */
+const keep = (row: Row): void => {
+  if (row.rounds.length > 0) rows.push(row);
+};
 
-{
+if (VARIANTS.has('bare')) {
   const bare = await listen(bareServer());
   await drive(bare.port, 8, 500); // warm-up
   for (const c of CONNECTIONS) {
@@ -353,6 +449,9 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   // The ablation: the same journal over an audit writer that never takes the one-round-trip path
   // (BEGIN, lock and head, the journal's insert, the audit insert, COMMIT: the writer before issue 20).
   const generalAudit = await AuditLog.open(g.db, g.cipher, { oneTrip: false });
+  // Another ablation: the server's journal over a writer that pipelines its one-trip batches (the
+  // next statement sent while the one before commits; `pipeline: true`, off by default).
+  const pipelinedAudit = await AuditLog.open(g.db, g.cipher, { pipeline: true });
   // The server's journal, as its kernel builds it: the patient index resolves every event's patient.
   const index = new PatientIndex({ db: g.db, cipher: g.cipher, policy: g.policy, audit: g.audit });
   const inTransactionOnly: PatientResolver = { resolveEvents: (tx, x, site, e) => index.resolveEvents(tx, x, site, e) };
@@ -360,6 +459,9 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     steward: g.journals.forConnection(ctx, c),
     perMessage: new EhrJournal(g.db, g.cipher, g.policy, generalAudit, systemClock).forConnection(ctx, c),
     server: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, { patients: index }).forConnection(ctx, c),
+    serverPipelined: new EhrJournal(g.db, g.cipher, g.policy, pipelinedAudit, systemClock, {
+      patients: index,
+    }).forConnection(ctx, c),
     serverBefore: new EhrJournal(g.db, g.cipher, g.policy, g.audit, systemClock, {
       patients: inTransactionOnly,
     }).forConnection(ctx, c),
@@ -380,6 +482,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   const listeners = {
     server: await serverListener(journals.server),
     serverBefore: await serverListener(journals.serverBefore),
+    serverPipelined: await serverListener(journals.serverPipelined),
     steward: await listen(
       new MllpListener({
         connectionId: c.id,
@@ -416,14 +519,16 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     ),
   };
   // The raw SQL path (PostgreSQL): same rows and durability, in a database of its own.
-  const rawDb = storeName === 'PostgreSQL' ? await freshPostgres() : undefined;
+  const rawDb = storeName === 'PostgreSQL' && VARIANTS.has('raw') ? await freshPostgres() : undefined;
   const raw = rawDb === undefined ? undefined : await RawIngestServer.start(rawDb, rawTemplates(g.cipher));
   if (raw !== undefined) await drive(raw.port, 8, 1_000);
-  await drive(listeners.steward.port, 8, 1_000); // warm-up (JIT, pools, first checkpoint)
-  await drive(listeners.perMessage.port, 8, 500);
-  await drive(listeners.inline.port, 8, 500);
-  await drive(listeners.server.port, 8, 1_000); // every fixture's patient enters the index here
-  await drive(listeners.serverBefore.port, 8, 500);
+  // Every variant is warmed up (the server's journal: every fixture's patient enters the index here).
+  if (VARIANTS.has('steward')) await drive(listeners.steward.port, 8, 1_000); // JIT, pools, first checkpoint
+  if (VARIANTS.has('perMessage')) await drive(listeners.perMessage.port, 8, 500);
+  if (VARIANTS.has('inline')) await drive(listeners.inline.port, 8, 500);
+  if (VARIANTS.has('server')) await drive(listeners.server.port, 8, 1_000);
+  if (VARIANTS.has('serverBefore')) await drive(listeners.serverBefore.port, 8, 500);
+  if (VARIANTS.has('serverPipelined')) await drive(listeners.serverPipelined.port, 8, 500);
   for (const conns of CONNECTIONS) {
     const inline: Round[] = [];
     const steward: Round[] = [];
@@ -431,6 +536,7 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     const rawRounds: Round[] = [];
     const server: Round[] = [];
     const serverBefore: Round[] = [];
+    const serverPipelined: Round[] = [];
     const serverTallies: DbTally[] = [];
     const serverBeforeTallies: DbTally[] = [];
     // Alternate, so drift on the shared machine hits all alike.
@@ -444,22 +550,31 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
         rawBatches += raw.server.batches - b;
         rawMessages += raw.server.messages - m;
       }
-      t.reset();
-      steward.push(await drive(listeners.steward.port, conns, ROUND_MS));
-      tallies.push({ ...t.tally });
-      decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
-      inline.push(await drive(listeners.inline.port, conns, ROUND_MS));
-      t.reset();
-      server.push(await drive(listeners.server.port, conns, ROUND_MS));
-      serverTallies.push({ ...t.tally });
-      t.reset();
-      serverBefore.push(await drive(listeners.serverBefore.port, conns, ROUND_MS));
-      serverBeforeTallies.push({ ...t.tally });
+      if (VARIANTS.has('steward')) {
+        t.reset();
+        steward.push(await drive(listeners.steward.port, conns, ROUND_MS));
+        tallies.push({ ...t.tally });
+      }
+      if (VARIANTS.has('perMessage')) decidedEach.push(await drive(listeners.perMessage.port, conns, ROUND_MS));
+      if (VARIANTS.has('inline')) inline.push(await drive(listeners.inline.port, conns, ROUND_MS));
+      if (VARIANTS.has('server')) {
+        t.reset();
+        server.push(await drive(listeners.server.port, conns, ROUND_MS));
+        serverTallies.push({ ...t.tally });
+      }
+      if (VARIANTS.has('serverPipelined'))
+        serverPipelined.push(await drive(listeners.serverPipelined.port, conns, ROUND_MS));
+      if (VARIANTS.has('serverBefore')) {
+        t.reset();
+        serverBefore.push(await drive(listeners.serverBefore.port, conns, ROUND_MS));
+        serverBeforeTallies.push({ ...t.tally });
+      }
     }
     for (const [name, ts, rs] of [
       ["the server's journal (patient index)", serverTallies, server],
       ['the same, resolving in the transaction (the server before)', serverBeforeTallies, serverBefore],
     ] as const) {
+      if (rs.length === 0) continue;
       const n = rs.reduce((k, r) => k + r.messages, 0);
       const total = (f: (x: DbTally) => number): number => ts.reduce((k, x) => k + f(x), 0);
       extra.push(
@@ -479,19 +594,20 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
     const sum = (f: (x: DbTally) => number): number => tallies.reduce((n, x) => n + f(x), 0);
     const batches = sum((x) => x.transactions + x.oneTrips);
     const writerMs = sum((x) => x.txMs + x.oneTripMs);
-    extra.push(
-      `${storeName}, ${conns} conn: ${(messages / batches).toFixed(1)} messages per writer batch; ` +
-        `${sum((x) => x.oneTrips)} batches in one round trip (one statement), ${sum((x) => x.transactions)} the general way ` +
-        `(${(
-          sum((x) => x.txStatements) /
-          Math.max(
-            1,
-            sum((x) => x.transactions),
-          )
-        ).toFixed(1)} statements + BEGIN/COMMIT each); ` +
-        `${(sum((x) => x.statements) / messages).toFixed(2)} other statements per message; ` +
-        `writer busy ${fmt((100 * writerMs) / ms)} % of the time; ${fmt((1000 * writerMs) / messages)} µs of writer time per message`,
-    );
+    if (messages > 0)
+      extra.push(
+        `${storeName}, ${conns} conn: ${(messages / batches).toFixed(1)} messages per writer batch; ` +
+          `${sum((x) => x.oneTrips)} batches in one round trip (one statement), ${sum((x) => x.transactions)} the general way ` +
+          `(${(
+            sum((x) => x.txStatements) /
+            Math.max(
+              1,
+              sum((x) => x.transactions),
+            )
+          ).toFixed(1)} statements + BEGIN/COMMIT each); ` +
+          `${(sum((x) => x.statements) / messages).toFixed(2)} other statements per message; ` +
+          `writer busy ${fmt((100 * writerMs) / ms)} % of the time; ${fmt((1000 * writerMs) / messages)} µs of writer time per message`,
+      );
     const rawRow =
       raw === undefined ? undefined : summarize(`raw SQL path, same rows (${storeName})`, conns, rawRounds);
     if (rawRow !== undefined) {
@@ -502,9 +618,9 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
       );
     }
     const row = summarize(`Steward listener → governed journal (${storeName})`, conns, steward);
-    rows.push(row);
-    rows.push(summarize(`  same, HL7 decoded on the writer's thread (${storeName}, ablation)`, conns, inline));
-    rows.push(
+    keep(row);
+    keep(summarize(`  same, HL7 decoded on the writer's thread (${storeName}, ablation)`, conns, inline));
+    keep(
       summarize(
         `  same, decoded on the writer's thread, general writer path of 5 round trips: before issue 20 (${storeName}, ablation)`,
         conns,
@@ -516,24 +632,36 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
       conns,
       server,
     );
-    rows.push(serverRow);
-    if (rawRow !== undefined && conns >= 8 && serverRow.perSec < target.ofRaw * rawRow.perSec)
+    keep(serverRow);
+    if (
+      rawRow !== undefined &&
+      conns >= 8 &&
+      serverRow.rounds.length > 0 &&
+      serverRow.perSec < target.ofRaw * rawRow.perSec
+    )
       problems.push(
         `${storeName}, ${conns} conn, the server's journal: ${(serverRow.perSec / rawRow.perSec).toFixed(2)} of the raw SQL path < ${target.ofRaw}`,
       );
-    rows.push(
+    keep(
+      summarize(
+        `  same, its writer pipelined (the next batch sent while one commits; ${storeName}, ablation)`,
+        conns,
+        serverPipelined,
+      ),
+    );
+    keep(
       summarize(
         `  same, patients resolved in the filing transaction: the server before (${storeName}, ablation)`,
         conns,
         serverBefore,
       ),
     );
-    if (storeName === 'PostgreSQL' && conns === 8) {
+    if (storeName === 'PostgreSQL' && conns === 8 && row.rounds.length > 0) {
       if (row.perSec < target.msgPerSec)
         problems.push(`PostgreSQL ${Math.round(row.perSec)} msg/s < ${target.msgPerSec} msg/s`);
       if (row.p99 > target.p99Ms) problems.push(`PostgreSQL ACK p99 ${row.p99.toFixed(1)} ms > ${target.p99Ms} ms`);
     }
-    if (rawRow !== undefined && conns >= 8 && row.perSec < target.ofRaw * rawRow.perSec)
+    if (rawRow !== undefined && conns >= 8 && row.rounds.length > 0 && row.perSec < target.ofRaw * rawRow.perSec)
       problems.push(
         `${storeName}, ${conns} conn: ${(row.perSec / rawRow.perSec).toFixed(2)} of the raw SQL path < ${target.ofRaw}`,
       );
@@ -545,7 +673,10 @@ async function benchStore(storeName: string, g: BenchGovernance, t: ReturnType<t
   await listeners.perMessage.close();
   await listeners.server.close();
   await listeners.serverBefore.close();
+  await listeners.serverPipelined.close();
+  extra.push(`${storeName}: the pipelined writer: ${JSON.stringify(pipelinedAudit.stats)}`);
   await generalAudit.close();
+  await pipelinedAudit.close();
 
   // One round trip to the store, for scale.
   const n = 2_000;
@@ -590,15 +721,15 @@ console.log(
   `${templates.length} fixture messages as templates, each sent with a unique MSH-10; ${ROUNDS} rounds of ${ROUND_MS} ms.\n`,
 );
 console.log(
-  '| senders | connections | median msg/s | ratio to raw SQL path | ratio to bare MLLP | ACK p50 ms | ACK p99 ms | process CPU µs/msg | rounds msg/s |',
+  '| senders | connections | median msg/s | ratio to raw SQL path | ratio to bare MLLP | ACK p50 ms | ACK p99 ms | process CPU µs/msg | main thread CPU µs/msg | PostgreSQL CPU µs/msg | rounds msg/s |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
   const base = baselineByConn.get(r.connections);
   const store = r.name.includes('PostgreSQL') ? 'PostgreSQL' : 'PGlite';
   const rawRow = r.name.startsWith('bare') ? undefined : rawByConn.get(`${store}:${r.connections}`);
   console.log(
-    `| ${r.name} | ${r.connections} | ${fmt(r.perSec)} | ${rawRow === undefined ? '' : (r.perSec / rawRow.perSec).toFixed(3)} | ${base === undefined ? '' : (r.perSec / base.perSec).toFixed(3)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${fmt(r.cpuUsPerMessage)} | ${r.rounds.join(', ')} |`,
+    `| ${r.name} | ${r.connections} | ${fmt(r.perSec)} | ${rawRow === undefined ? '' : (r.perSec / rawRow.perSec).toFixed(3)} | ${base === undefined ? '' : (r.perSec / base.perSec).toFixed(3)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${fmt(r.cpuUsPerMessage)} | ${fmt(r.mainCpuUsPerMessage)} | ${fmt(r.pgCpuUsPerMessage)} | ${r.rounds.join(', ')} |`,
   );
 }
 console.log('');

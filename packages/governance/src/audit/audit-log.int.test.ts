@@ -265,6 +265,86 @@ for (const target of storeTargets()) {
       assert.equal(v.ok && v.headSeq, 100, JSON.stringify(v));
     });
 
+    it('pipelines one-trip batches: callers hear in chain order, after their batch committed, and the chain verifies', async () => {
+      await wipe(db);
+      // The store with a count of the one-trip statements in flight at once.
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          return await run();
+        } finally {
+          inFlight--;
+        }
+      };
+      const store: Database = {
+        kind: db.kind,
+        query: (text, params) =>
+          /audit_append_checked/.test(text) ? counted(() => db.query(text, params)) : db.query(text, params),
+        exec: (text) => db.exec(text),
+        transaction: (fn) => db.transaction(fn),
+        close: () => Promise.resolve(),
+      };
+      const log = await AuditLog.open(store, cipher, { oneTrip: true, pipeline: true });
+      await log.append(sampleEntry(0)); // the first batch reads the head the general way
+      const heard: number[] = [];
+      const committedWhenHeard: boolean[] = [];
+      const pending: Promise<unknown>[] = [];
+      // Waves of appends a macrotask apart: each wave is its own batch, sent while the one before commits.
+      for (let wave = 0; wave < 30; wave++) {
+        for (let i = 0; i < 5; i++)
+          pending.push(
+            log.append(sampleEntry(i)).then(async ({ seq }) => {
+              heard.push(seq);
+              const { rows } = await db.query<{ n: number }>(
+                'select count(*)::int as n from audit_log where seq = $1',
+                [seq],
+              );
+              committedWhenHeard.push(rows[0]?.n === 1);
+            }),
+          );
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(pending);
+      assert.deepEqual(
+        heard,
+        [...heard].sort((a, b) => a - b),
+        'callers hear in seq order',
+      );
+      assert.deepEqual(
+        heard,
+        Array.from({ length: 150 }, (_, i) => i + 2),
+      );
+      assert.ok(committedWhenHeard.every(Boolean));
+      assert.ok(log.stats.oneTrip >= 2, JSON.stringify(log.stats));
+      // PGlite runs a statement faster than the next wave arrives (and has one connection anyway).
+      if (db.kind === 'postgres')
+        assert.equal(mostInFlight, 2, 'a batch was sent while the one before it was in flight');
+      await log.close();
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok && v.headSeq, 151, JSON.stringify(v));
+    });
+
+    it('keeps one chain when two pipelining writers share the database (moved heads go the general way)', async () => {
+      await wipe(db);
+      const a = await AuditLog.open(db, cipher, { oneTrip: true, pipeline: true });
+      const b = await AuditLog.open(db, cipher, { oneTrip: true, pipeline: true });
+      const pending: Promise<unknown>[] = [];
+      for (let wave = 0; wave < 20; wave++) {
+        for (let i = 0; i < 6; i++) pending.push((i % 2 === 0 ? a : b).append(sampleEntry(i)));
+        await new Promise((r) => setImmediate(r));
+      }
+      const seqs = (await Promise.all(pending)).map((r) => (r as { seq: number }).seq).sort((x, y) => x - y);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 120 }, (_, i) => i + 1),
+      );
+      await Promise.all([a.close(), b.close()]);
+      const v = await verifyAuditLog(db);
+      assert.equal(v.ok && v.headSeq, 120, JSON.stringify(v));
+    });
+
     it('refuses malformed entries without writing them', async () => {
       await wipe(db);
       const log = await AuditLog.open(db, cipher);

@@ -80,6 +80,12 @@ export interface AuditLogOptions {
    * macrotask), so batches already grow with load; a window trades latency for fewer commits.
    */
   readonly gatherMs?: number;
+  /**
+   * With `oneTrip`: send the next batch's statement while the one before it commits (two in
+   * flight at most; default false). The second waits on the audit lock in the database and then
+   * finds the head it was sealed from; callers still hear only after their own batch committed.
+   */
+  readonly pipeline?: boolean;
 }
 
 /**
@@ -128,6 +134,12 @@ export interface BatchingAudit {
   transactBatch<I, T>(batch: UnitBatch<I, T>, item: I, entries: (result: T) => readonly AuditEntryInput[]): Promise<T>;
 }
 
+/** Sends a prepared one-trip batch (behind the batch still in flight, if any): what became of it. */
+type OneTripSend = (previous: Promise<boolean> | undefined) => Promise<'committed' | 'behind' | 'failed'>;
+
+/** Settles one job of a one-trip batch: with the batch's results, or the failure to read them back. */
+type Settler = (results: readonly unknown[] | undefined, failure?: unknown) => void;
+
 type Settle<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
 
 type Job =
@@ -171,14 +183,22 @@ export class AuditLog implements AuditSink, BatchingAudit {
   #witnessFailures = 0;
   readonly #oneTrip: boolean;
   readonly #gatherMs: number;
-  /** The chain head as of this writer's last commit; undefined when unknown (then the general path reads it). */
+  readonly #pipeline: boolean;
+  /** Set while the writer waits for a batch in flight with nothing queued: wakes it for a new job. */
+  #wake: (() => void) | undefined;
+  /**
+   * The chain head as of this writer's last batch (committed, or in flight: its tail); undefined
+   * when unknown (then the general path reads it).
+   */
   #head: ChainHead | undefined;
   /**
    * Batches written in one round trip, and those that fell back to the general path (for tests and
    * benchmarks): because another writer moved the head (`headMoved`), because what a unit batch read
-   * before its statement changed (`readMoved`), or for any reason (`fellBack`, which counts both).
+   * before its statement changed (`readMoved`), or for any reason (`fellBack`, which counts both);
+   * and pipelined batches sent again because they reached the lock before the batch ahead of them
+   * (`resent`).
    */
-  readonly stats = { oneTrip: 0, general: 0, headMoved: 0, readMoved: 0, fellBack: 0 };
+  readonly stats = { oneTrip: 0, general: 0, headMoved: 0, readMoved: 0, fellBack: 0, resent: 0 };
 
   private constructor(db: Database, cipher: FieldCipher, key: SigningKey, options: AuditLogOptions) {
     this.#db = db;
@@ -193,6 +213,7 @@ export class AuditLog implements AuditSink, BatchingAudit {
     this.#onWitnessError = options.onWitnessError;
     this.#oneTrip = options.oneTrip ?? db.kind === 'postgres';
     this.#gatherMs = options.gatherMs ?? 0;
+    this.#pipeline = options.pipeline ?? false;
   }
 
   /** The witnesses checkpoints are written to (what `verifyAuditLog` should be given). */
@@ -338,19 +359,56 @@ export class AuditLog implements AuditSink, BatchingAudit {
 
   #enqueue(job: Job): void {
     this.#queue.push(job);
-    if (this.#running) return;
+    if (this.#running) {
+      this.#wake?.();
+      return;
+    }
     this.#running = true;
     // One macrotask's grace lets concurrent callers join the first batch.
     setImmediate(() => void this.#drain());
   }
 
   async #drain(): Promise<void> {
+    // The newest one-round-trip batch sent and not yet settled: true when it committed.
+    let inFlight: Promise<boolean> | undefined;
     try {
-      while (this.#queue.length > 0) {
+      for (;;) {
+        if (this.#queue.length === 0) {
+          if (inFlight === undefined) break;
+          // Nothing waiting: until the batch in flight settles, or (pipelined) work arrives to send
+          // behind it, after one macrotask's grace for whatever arrives with it.
+          const arrived = new Promise<boolean>((resolve) => {
+            this.#wake = () => resolve(false);
+          });
+          const settled = await (this.#pipeline ? Promise.race([inFlight.then(() => true), arrived]) : inFlight);
+          this.#wake = undefined;
+          if (settled === false) await new Promise((resolve) => setImmediate(resolve));
+          else inFlight = undefined;
+          continue;
+        }
         if (this.#gatherMs > 0 && this.#queue.length < this.#maxBatch)
           await new Promise((resolve) => setTimeout(resolve, this.#gatherMs));
         const jobs = this.#queue.splice(0, this.#maxBatch);
-        await this.#runBatch(jobs);
+        const known = this.#head;
+        const sent = this.#oneTrip && known !== undefined ? await this.#prepareOneTrip(jobs, known) : undefined;
+        if (sent === undefined) {
+          // The general path reads the head under the lock itself: never beside a statement in flight.
+          if (inFlight !== undefined) await inFlight;
+          inFlight = undefined;
+          await this.#runBatch(jobs);
+          continue;
+        }
+        const previous = inFlight;
+        const current = this.#settleOneTrip(jobs, sent, previous);
+        inFlight = current;
+        // Pipelined: this batch is on the wire while the one before it commits; the next batch is
+        // prepared once the one before has settled (two in flight at most). Not pipelined, or
+        // after a failure (whose batches go the general way, in order): wait for this one too.
+        const previousOk = previous === undefined ? true : await previous;
+        if (!this.#pipeline || !previousOk) {
+          await current;
+          inFlight = undefined;
+        }
       }
     } finally {
       this.#running = false;
@@ -360,10 +418,30 @@ export class AuditLog implements AuditSink, BatchingAudit {
     }
   }
 
+  /**
+   * Sends a prepared one-trip batch and settles its jobs when it commits. Sent while the batch
+   * before it commits, it may reach the lock first and find the head behind (SQLSTATE SA001,
+   * nothing written): it is sent again once that batch has committed. When the statement fails
+   * otherwise, nothing of it was written (or, if only the reply was lost, the general path finds
+   * its rows as duplicates): the head is forgotten and the batch goes the general way, after the
+   * batch before it has settled (which, failing too, went the general way first: entries keep the
+   * order the batches were sent in).
+   */
+  async #settleOneTrip(jobs: Job[], send: OneTripSend, previous: Promise<boolean> | undefined): Promise<boolean> {
+    let outcome = await send(previous);
+    if (outcome === 'behind' && previous !== undefined && (await previous)) {
+      this.stats.resent += 1;
+      outcome = await send(undefined);
+    }
+    if (outcome === 'committed') return true;
+    this.#head = undefined;
+    if (previous !== undefined) await previous;
+    await this.#runBatch(jobs);
+    return false;
+  }
+
   /** One writer transaction. `alone`: batched units run one by one, each in its own savepoint (the retry path). */
   async #runBatch(jobs: Job[], alone = false): Promise<void> {
-    const known = this.#head;
-    if (!alone && this.#oneTrip && known !== undefined && (await this.#runOneTrip(jobs, known))) return;
     this.stats.general += 1;
     this.#head = undefined;
     let committed: ChainHead | undefined;
@@ -440,40 +518,43 @@ export class AuditLog implements AuditSink, BatchingAudit {
   }
 
   /**
-   * The batch in ONE round trip, from the head this writer committed last: entries and hashes are
-   * made here, and one statement (its own implicit transaction) checks the head under the lock and
-   * writes the units' rows and the entries. Resolves false, having written nothing, when the batch
-   * cannot go this way (a `transact` unit, several unit batches, a close) or the statement failed
-   * (another writer moved the head, a unit's row was not new, the store): the caller then runs it
-   * the general way, which reads the head afresh.
+   * The batch in ONE round trip, from the head this writer expects (the one it committed last, or
+   * the tail of the batch still in flight): entries and hashes are made here, and one statement
+   * (its own implicit transaction) checks the head under the lock and writes the units' rows and
+   * the entries. The lock is held to the commit, so a statement sent while the batch before it
+   * commits waits for it and then finds the head it expects. Resolves undefined, having sent
+   * nothing, when the batch cannot go this way (a `transact` unit, several unit batches, a close,
+   * a head forgotten meanwhile); else with the send, which resolves false, having written
+   * nothing, when the statement failed (another writer moved the head, a unit's row was not new,
+   * the batch before failed, the store): the caller then runs the batch the general way, which
+   * reads the head afresh. The expected head becomes this batch's tail at once.
    */
-  async #runOneTrip(jobs: readonly Job[], head: ChainHead): Promise<boolean> {
+  async #prepareOneTrip(jobs: readonly Job[], head: ChainHead): Promise<OneTripSend | undefined> {
     const batched: Array<Extract<Job, { kind: 'batched' }>> = [];
     let forced = false;
     for (const job of jobs) {
       // A closing checkpoint must cover the stored head, which only the general path reads.
-      if (job.kind === 'unit' || (job.kind === 'checkpoint' && this.#closed)) return false;
+      if (job.kind === 'unit' || (job.kind === 'checkpoint' && this.#closed)) return undefined;
       if (job.kind === 'checkpoint') forced = true;
       if (job.kind === 'batched') batched.push(job);
     }
     const unitBatch = batched[0]?.batch;
     let write: OneTripWrite<unknown> | undefined;
     if (unitBatch !== undefined) {
-      if (unitBatch.oneTrip === undefined || batched.some((j) => j.batch !== unitBatch)) return false;
+      if (unitBatch.oneTrip === undefined || batched.some((j) => j.batch !== unitBatch)) return undefined;
       try {
         write = await unitBatch.oneTrip(batched.map((j) => j.item));
       } catch {
-        return false;
+        return undefined;
       }
-      if (write === undefined || write.expected.length !== batched.length) return false;
+      if (write === undefined || write.expected.length !== batched.length) return undefined;
+      // The batch in flight failed meanwhile: its fallback reads the head afresh, and so will this one.
+      if (this.#head !== head) return undefined;
     }
     const chain = this.#sealer(head);
     const { rows, checkpoints } = chain;
     const add = (input: AuditEntryInput, at: string): number => chain.add(input, at);
-    const settle: Array<(results: readonly unknown[] | undefined) => void> = [];
-    const unreadable = new UnexpectedError(
-      'a unit was written with its audit entries but its result could not be read back',
-    );
+    const settle: Settler[] = [];
     try {
       let k = 0;
       for (const job of jobs) {
@@ -483,30 +564,52 @@ export class AuditLog implements AuditSink, BatchingAudit {
         } else if (job.kind === 'batched' && write !== undefined) {
           const i = k++;
           const inputs = job.entries(write.expected[i]);
-          if (inputs.length === 0) return false;
+          if (inputs.length === 0) return undefined;
           inputs.forEach(validate);
           const at = isoMillis(this.#clock.now());
           for (const input of inputs) add(input, at);
-          settle.push((results) => (results === undefined ? job.reject(unreadable) : job.resolve(results[i])));
+          settle.push((results, failure) => (results === undefined ? job.reject(failure) : job.resolve(results[i])));
         } else if (job.kind === 'checkpoint') {
           settle.push(() => job.resolve());
         }
       }
     } catch {
-      return false; // a unit's entries failed: the general path rejects that unit alone
+      return undefined; // a unit's entries failed: the general path rejects that unit alone
     }
     if (forced || this.#clock.now().getTime() - head.ckptAt >= this.#intervalMs) chain.checkpointNow();
     const { seq, hash, ckptSeq } = chain;
     if (rows.length === 0 && checkpoints.length === 0) {
       // A timer's checkpoint with nothing left to cover: nothing to write.
-      for (const f of settle) f([]);
-      return true;
+      return async (previous) => {
+        if (previous !== undefined) await previous;
+        for (const f of settle) f([]);
+        return 'committed';
+      };
     }
     const audit = oneTripAuditArgs(head, rows, checkpoints, this.#key.id);
     const statement =
       write === undefined
         ? { text: `select audit_append_checked(${audit.placeholders})`, params: audit.params }
         : write.statement(audit);
+    const lastAt = checkpoints.at(-1)?.at;
+    const ckptAt = lastAt !== undefined ? Date.parse(lastAt) : head.ckptAt;
+    this.#head = { seq, hash, ckptSeq, ckptAt };
+    return (previous) =>
+      this.#sendOneTrip(statement, write, settle, previous, checkpoints.at(-1), seq > ckptSeq ? ckptAt : undefined);
+  }
+
+  /**
+   * Sends a prepared one-trip statement; true when it committed. Its jobs are settled (and its
+   * checkpoint witnessed) after the batch before it has settled, so callers hear in chain order.
+   */
+  async #sendOneTrip(
+    statement: { readonly text: string; readonly params: readonly unknown[] },
+    write: OneTripWrite<unknown> | undefined,
+    settle: readonly Settler[],
+    previous: Promise<boolean> | undefined,
+    newest: PendingCheckpoint | undefined,
+    uncoveredSince: number | undefined,
+  ): Promise<'committed' | 'behind' | 'failed'> {
     let rowsBack: readonly (readonly unknown[])[];
     try {
       rowsBack =
@@ -515,30 +618,32 @@ export class AuditLog implements AuditSink, BatchingAudit {
           : (await this.#db.queryArrays(statement.text, statement.params)).rows;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
+      // Sent behind a batch still in flight: the caller sends it again once that one committed.
+      if (code === 'SA001' && previous !== undefined) return 'behind';
       if (code === 'SA001') this.stats.headMoved += 1;
       // SA002: what the unit batch read before the statement (e.g. the patients it resolved) changed.
       if (code === 'SA002') this.stats.readMoved += 1;
       this.stats.fellBack += 1;
-      return false;
+      return 'failed';
     }
     // Committed: the rows and their entries are durable together.
     this.stats.oneTrip += 1;
-    const lastAt = checkpoints.at(-1)?.at;
-    const ckptAt = lastAt !== undefined ? Date.parse(lastAt) : head.ckptAt;
-    this.#head = { seq, hash, ckptSeq, ckptAt };
-    const newest = checkpoints.at(-1);
+    if (previous !== undefined) await previous;
     if (newest !== undefined) this.#witness(newest);
     let results: readonly unknown[] | undefined;
+    let failure: UnexpectedError | undefined;
     try {
       results = write === undefined ? [] : write.results(rowsBack);
     } catch (e) {
       // Cannot happen for a well-formed statement; the rows are committed, so the units are told
       // so (an unexpected error), not that nothing was stored.
-      unreadable.cause = e;
+      failure = new UnexpectedError('a unit was written with its audit entries but its result could not be read back', {
+        cause: e,
+      });
     }
-    for (const f of settle) f(results);
-    if (seq > ckptSeq) this.#scheduleCheckpoint(ckptAt);
-    return true;
+    for (const f of settle) f(results, failure);
+    if (uncoveredSince !== undefined) this.#scheduleCheckpoint(uncoveredSince);
+    return 'committed';
   }
 
   /** A chain to seal entries onto from `head`, checkpointing every `every` entries (both writer paths). */
