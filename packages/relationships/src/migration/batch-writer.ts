@@ -68,6 +68,7 @@ export class PreviewWriter implements RecordWriter {
 
 export class BatchWriter implements RecordWriter {
   private pending: PlannedWrite[] = [];
+  private pendingNotes = 0;
   private readonly inflight = new Set<Promise<void>>();
   /** The first operational failure (audit or store unavailable): it stops the run. */
   fatal: OperationalError | undefined;
@@ -78,13 +79,17 @@ export class BatchWriter implements RecordWriter {
     private readonly site: string,
     private readonly runId: string,
     private readonly now: () => Date,
+    /** Most records in one batch. */
     private readonly batchSize: number,
     private readonly maxInflight: number,
+    /** A batch also closes once it holds this many notes. */
+    private readonly maxNotes = Number.POSITIVE_INFINITY,
   ) {}
 
   async add(w: PlannedWrite): Promise<void> {
     this.pending.push(w);
-    if (this.pending.length >= this.batchSize) await this.flush();
+    this.pendingNotes += w.notes.length;
+    if (this.pending.length >= this.batchSize || this.pendingNotes >= this.maxNotes) await this.flush();
   }
 
   /** Submits what is pending; waits only when too many batches are in flight. */
@@ -93,6 +98,7 @@ export class BatchWriter implements RecordWriter {
     const at = this.now();
     const batch = this.pending.map((w) => ({ w, sealed: this.seal(w, at) }));
     this.pending = [];
+    this.pendingNotes = 0;
     const p = this.submit(batch);
     const tracked = p.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
