@@ -80,6 +80,70 @@ interface NoteRow {
 
 /** Rows per multi-row insert: well under PostgreSQL's 65,535 parameters. */
 const CHUNK = 1_000;
+/** Notes per array insert (a parameter per column): bounds one statement's size. */
+const NOTE_CHUNK = 10_000;
+
+/** What one import batch writes (ContactMigration's BatchWriter). */
+export interface ImportRows {
+  readonly parties: readonly NewParty[];
+  readonly relationships: readonly NewRelationship[];
+  readonly notes: readonly NewNote[];
+  readonly records: ReadonlyArray<{ site: string; row: SourceRecordRow; snapshot: unknown }>;
+}
+
+/** Import rows with every sealed column sealed: column values, ready for `insertSealed`. */
+export interface SealedRows {
+  readonly parties: unknown[][];
+  readonly index: unknown[][];
+  readonly relationships: unknown[][];
+  /** Column arrays (bytes as base64) for one `unnest` insert. */
+  readonly notes: {
+    id: string[];
+    site: string[];
+    party: Array<string | null>;
+    relationship: Array<string | null>;
+    sourceKey: Array<string | null>;
+    originKey: Array<string | null>;
+    data: string[];
+    at: Date | undefined;
+  };
+  readonly records: unknown[][];
+}
+
+function emptySealed(): SealedRows {
+  return {
+    parties: [],
+    index: [],
+    relationships: [],
+    notes: { id: [], site: [], party: [], relationship: [], sourceKey: [], originKey: [], data: [], at: undefined },
+    records: [],
+  };
+}
+
+/** Several sealed batches as one (their rows in order). */
+export function joinSealed(parts: readonly SealedRows[]): SealedRows {
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+  const out = emptySealed();
+  const n = out.notes;
+  for (const p of parts) {
+    for (const r of p.parties) out.parties.push(r);
+    for (const r of p.index) out.index.push(r);
+    for (const r of p.relationships) out.relationships.push(r);
+    for (const r of p.records) out.records.push(r);
+    const m = p.notes;
+    for (let i = 0; i < m.id.length; i++) {
+      n.id.push(m.id[i] as string);
+      n.site.push(m.site[i] as string);
+      n.party.push(m.party[i] ?? null);
+      n.relationship.push(m.relationship[i] ?? null);
+      n.sourceKey.push(m.sourceKey[i] ?? null);
+      n.originKey.push(m.originKey[i] ?? null);
+      n.data.push(m.data[i] as string);
+    }
+    n.at ??= m.at;
+  }
+  return out;
+}
 
 const relationshipColumns = `id, site, type, from_party, to_party, to_char(valid_from, 'YYYY-MM-DD') as valid_from,
   to_char(valid_to, 'YYYY-MM-DD') as valid_to, permissions, data_enc`;
@@ -95,12 +159,15 @@ export class GraphRows {
     await this.insertMatch(tx, p.id, p.match);
   }
 
-  /** Many parties and their match digests in two multi-row inserts. */
-  async insertParties(tx: Sql, parties: readonly NewParty[], at: Date): Promise<void> {
-    await insertMany(
-      tx,
-      'rel_parties (id, site, kind, version, data_enc, created_at, updated_at)',
-      parties.map((p) => [
+  /**
+   * Seals import rows ahead of their transaction (encryption is the costly part of a write): the
+   * caller seals the next batch while the store commits the one before. Several sealed batches
+   * can be joined (`joinSealed`) and written by `insertSealed` with one statement per table.
+   */
+  seal(rows: ImportRows, at: Date): SealedRows {
+    const out = emptySealed();
+    for (const p of rows.parties) {
+      out.parties.push([
         p.id,
         p.site,
         p.kind,
@@ -108,21 +175,11 @@ export class GraphRows {
         this.cipher.encrypt(JSON.stringify(p.data), sealContext.party(p.id)),
         at,
         at,
-      ]),
-    );
-    await insertMany(
-      tx,
-      'rel_party_index (party_id, field, digest)',
-      parties.flatMap((p) => p.match.map((m) => [p.id, m.field, m.digest])),
-      'on conflict do nothing',
-    );
-  }
-
-  async insertRelationships(tx: Sql, rels: readonly NewRelationship[], at: Date): Promise<void> {
-    await insertMany(
-      tx,
-      'rel_relationships (id, site, type, from_party, to_party, valid_from, valid_to, permissions, data_enc, created_at, updated_at)',
-      rels.map((r) => [
+      ]);
+      for (const m of p.match) out.index.push([p.id, m.field, m.digest]);
+    }
+    for (const r of rows.relationships)
+      out.relationships.push([
         r.id,
         r.site,
         r.type,
@@ -134,21 +191,21 @@ export class GraphRows {
         this.cipher.encrypt(JSON.stringify({ provenance: r.provenance ?? null }), sealContext.relationship(r.id)),
         at,
         at,
-      ]),
-    );
-  }
-
-  /** Files landed source records; returns how many were new (fewer: another run filed some first). */
-  async insertSourceRecords(
-    tx: Sql,
-    site: string,
-    records: ReadonlyArray<{ row: SourceRecordRow; snapshot: unknown }>,
-    at: Date,
-  ): Promise<number> {
-    return insertMany(
-      tx,
-      'rel_source_records (site, source_key, kind, status, content_hash, party_id, relationship_id, run_id, data_enc, note_count, landed_at)',
-      records.map(({ row: r, snapshot }) => [
+      ]);
+    const n = out.notes;
+    for (const note of rows.notes) {
+      const id = newId();
+      n.id.push(id);
+      n.site.push(note.site);
+      n.party.push(note.partyId ?? null);
+      n.relationship.push(note.relationshipId ?? null);
+      n.sourceKey.push(note.sourceKey !== undefined ? note.sourceKey.toString('base64') : null);
+      n.originKey.push(note.originKey !== undefined ? note.originKey.toString('base64') : null);
+      n.data.push(this.cipher.encrypt(JSON.stringify(note.data), sealContext.note(id)).toString('base64'));
+    }
+    n.at = at;
+    for (const { site, row: r, snapshot } of rows.records)
+      out.records.push([
         site,
         r.sourceKey,
         r.kind,
@@ -160,9 +217,57 @@ export class GraphRows {
         this.cipher.encrypt(JSON.stringify(snapshot), sealContext.sourceRecord(r.sourceKey)),
         r.noteCount,
         at,
-      ]),
+      ]);
+    return out;
+  }
+
+  /**
+   * Writes sealed rows: parties, their match digests, relationships, notes (one statement over
+   * typed arrays, however many), source records. Returns how many source records were new (fewer:
+   * another run filed some first).
+   */
+  async insertSealed(tx: Sql, s: SealedRows): Promise<number> {
+    await insertMany(tx, 'rel_parties (id, site, kind, version, data_enc, created_at, updated_at)', s.parties);
+    await insertMany(tx, 'rel_party_index (party_id, field, digest)', s.index, 'on conflict do nothing');
+    await insertMany(
+      tx,
+      'rel_relationships (id, site, type, from_party, to_party, valid_from, valid_to, permissions, data_enc, created_at, updated_at)',
+      s.relationships,
+    );
+    const n = s.notes;
+    for (let i = 0; i < n.id.length; i += NOTE_CHUNK) {
+      const part = <T>(xs: T[]): T[] => (n.id.length <= NOTE_CHUNK ? xs : xs.slice(i, i + NOTE_CHUNK));
+      // One parameter per column, not per value: the statement is parsed once for thousands of rows.
+      await tx.query(
+        `insert into rel_notes (id, site, party_id, relationship_id, source_key, origin_key, data_enc, created_at)
+         select id, site, party_id, relationship_id, decode(source_key, 'base64'), decode(origin_key, 'base64'),
+                decode(data_enc, 'base64'), $8
+           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])
+             as t (id, site, party_id, relationship_id, source_key, origin_key, data_enc)`,
+        [
+          part(n.id),
+          part(n.site),
+          part(n.party),
+          part(n.relationship),
+          part(n.sourceKey),
+          part(n.originKey),
+          part(n.data),
+          n.at ?? new Date(),
+        ],
+      );
+    }
+    return insertMany(
+      tx,
+      'rel_source_records (site, source_key, kind, status, content_hash, party_id, relationship_id, run_id, data_enc, note_count, landed_at)',
+      s.records,
       'on conflict do nothing',
     );
+  }
+
+  async insertNotes(tx: Sql, notes: readonly NewNote[], at: Date): Promise<string[]> {
+    const sealed = this.seal({ parties: [], relationships: [], notes, records: [] }, at);
+    await this.insertSealed(tx, sealed);
+    return sealed.notes.id;
   }
 
   async insertMatch(tx: Sql, partyId: string, match: NewParty['match']): Promise<void> {
@@ -172,30 +277,6 @@ export class GraphRows {
       match.map((m) => [partyId, m.field, m.digest]),
       'on conflict do nothing',
     );
-  }
-
-  async insertNotes(tx: Sql, notes: readonly NewNote[], at: Date): Promise<string[]> {
-    const ids: string[] = [];
-    const rows = notes.map((n) => {
-      const id = newId();
-      ids.push(id);
-      return [
-        id,
-        n.site,
-        n.partyId ?? null,
-        n.relationshipId ?? null,
-        n.sourceKey ?? null,
-        n.originKey ?? null,
-        this.cipher.encrypt(JSON.stringify(n.data), sealContext.note(id)),
-        at,
-      ];
-    });
-    await insertMany(
-      tx,
-      'rel_notes (id, site, party_id, relationship_id, source_key, origin_key, data_enc, created_at)',
-      rows,
-    );
-    return ids;
   }
 
   async insertRelationship(tx: Sql, r: NewRelationship, at: Date): Promise<void> {

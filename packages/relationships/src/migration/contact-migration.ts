@@ -55,7 +55,7 @@ import {
 } from './normalize.js';
 import { balanced, type KindCounts, type ReconciliationReport, type ReviewItem } from './report.js';
 import type { ContactSource } from './source-reader.js';
-import { verifyHashes } from './verify.js';
+import { HashCheck } from './verify.js';
 
 export interface ImportProgress {
   readonly phase: 'contacts' | 'relationships' | 'verify';
@@ -66,7 +66,7 @@ export interface ImportProgress {
 export interface ImportOptions {
   readonly site: string;
   readonly onProgress?: (p: ImportProgress) => void;
-  /** Records per write batch (default 100). */
+  /** Records per write batch. Default: up to 500 records, closed early at 2,000 notes. */
   readonly batchSize?: number;
   /** Plan and report, write nothing (the report says `preview`). */
   readonly dryRun?: boolean;
@@ -116,25 +116,40 @@ export class ContactMigration {
     const filed = await this.rows.sourceRecords(this.db, site);
     const kinds = await this.rows.partyKinds(this.db, site);
     const counts = { contacts: tally(), relationships: tally(), notes: tally() };
-    const touched: SourceRecordRow[] = [];
+    // Every record this run landed or found filed, re-checked against the store (verify.ts).
+    const touched = new HashCheck(this.db, this.cipher, site, !preview && this.db.kind === 'postgres');
     /** Source contact key → the party it landed as (or joined). */
     const partyOf = new Map<string, string>();
     const previewer = preview ? new PreviewWriter() : undefined;
     const writer: RecordWriter =
       previewer ??
-      new BatchWriter(this.rows, this.audit, site, run.id, () => this.clock.now(), options.batchSize ?? 100, 4);
-    // Each record's key, snapshot and hash; the stored side of those filed with another hash (rerun.ts).
+      new BatchWriter(
+        this.rows,
+        this.audit,
+        site,
+        run.id,
+        () => this.clock.now(),
+        options.batchSize ?? 500,
+        4,
+        // By default a batch is ~2,000 notes (100 contacts of 20) or 500 records without many notes
+        // (relationships): a transaction's fixed costs are paid per batch, not per 100 records.
+        options.batchSize !== undefined ? Number.POSITIVE_INFINITY : 2_000,
+      );
+    // Each record's key and snapshot, and its hash: made here for records filed before (to find
+    // those filed with another hash, whose stored side is read now: rerun.ts), and for the others
+    // when the record is planned, so hashing overlaps the writes of the batches before it.
     const keyed = <R extends SourceContact | SourceRelationship>(kind: 'contact' | 'relationship', r: R) => {
       const snapshot =
         kind === 'contact' ? contactSnapshot(r as SourceContact) : relationshipSnapshot(r as SourceRelationship);
       const key = sourceKeyDigest(this.cipher, system, kind, r.key);
-      return { r, key, snapshot, hash: contentHash(this.cipher, snapshot, r.notes.map(noteContent)) };
+      let hash: Buffer | undefined;
+      return { r, key, snapshot, hash: () => (hash ??= contentHash(this.cipher, snapshot, r.notes.map(noteContent))) };
     };
     const plannedContacts = normalized.contacts.map((c) => keyed('contact', c));
     const plannedRelationships = normalized.relationships.map((r) => keyed('relationship', r));
     const stale = [...plannedContacts, ...plannedRelationships].flatMap((p) => {
       const existing = filed.get(p.key.toString('hex'));
-      return existing !== undefined && !existing.contentHash.equals(p.hash) ? [p.key] : [];
+      return existing !== undefined && !existing.contentHash.equals(p.hash()) ? [p.key] : [];
     });
     const stored = await this.storedSide(site, stale);
     const keyedByRow = source.mapping.notes?.id === undefined;
@@ -189,7 +204,7 @@ export class ContactMigration {
       if (kind === 'contact' && existing.partyId !== undefined) partyOf.set(r.key, existing.partyId);
       const bucket = counts[kind === 'contact' ? 'contacts' : 'relationships'];
       if (existing.contentHash.equals(hash)) {
-        touched.push(existing);
+        touched.add(existing);
         const how = existing.runId !== run.id ? 'unchanged' : existing.status === 'merged' ? 'merged' : 'created';
         bucket[how]++;
         counts.notes[how] += r.notes.length;
@@ -233,7 +248,7 @@ export class ContactMigration {
             reason: 'its record was filed without a snapshot to add it to',
           });
         counts.notes.notImported += delta.added.length;
-        touched.push(existing);
+        touched.add(existing);
         return true;
       }
       const notes = [...storedNotes, ...delta.added.map(noteContent)];
@@ -259,12 +274,12 @@ export class ContactMigration {
           reason: `import:notes-added:${delta.added.length}`,
         },
         landed: () => {
-          touched.push(record);
+          touched.add(record);
           if (same) bucket.updated++;
           counts.notes.created += delta.added.length;
         },
         failed: (e) => {
-          touched.push(existing);
+          touched.add(existing);
           if (same) bucket.unchanged++;
           for (const n of delta.added)
             listed.push({ kind: 'note', file: n.file, row: n.row, reason: failureReason(e) });
@@ -280,7 +295,7 @@ export class ContactMigration {
     };
     const landedAs =
       (kind: 'contact' | 'relationship', record: SourceRecordRow, noteCount: number, total: number) => () => {
-        touched.push(record);
+        touched.add(record);
         const how = record.status === 'merged' ? 'merged' : 'created';
         counts[kind === 'contact' ? 'contacts' : 'relationships'][how]++;
         counts.notes[how] += noteCount;
@@ -289,8 +304,10 @@ export class ContactMigration {
 
     // Phase 1: people and organizations, each with its notes.
     const contactTotal = normalized.contacts.length;
-    for (const { r: c, key, snapshot, hash } of plannedContacts) {
+    for (const planned of plannedContacts) {
       if (writer.fatal !== undefined) break;
+      const { r: c, key, snapshot } = planned;
+      const hash = planned.hash();
       if (await alreadyFiled('contact', c, key, hash, snapshot)) {
         progress('contacts', contactTotal);
         continue;
@@ -375,8 +392,10 @@ export class ContactMigration {
       partyOf.get(contactKey) ??
       filed.get(sourceKeyDigest(this.cipher, system, 'contact', contactKey).toString('hex'))?.partyId;
     const relTotal = normalized.relationships.length;
-    for (const { r, key, snapshot, hash } of plannedRelationships) {
+    for (const planned of plannedRelationships) {
       if (writer.fatal !== undefined) break;
+      const { r, key, snapshot } = planned;
+      const hash = planned.hash();
       if (await alreadyFiled('relationship', r, key, hash, snapshot)) {
         progress('relationships', relTotal);
         continue;
@@ -450,9 +469,7 @@ export class ContactMigration {
     // Phase 3: recompute every record's content hash from what is stored (nothing was, in a preview).
     const hashCheck = preview
       ? { checked: 0, mismatched: [] }
-      : await verifyHashes(this.db, this.cipher, site, touched, (d, total) =>
-          options.onProgress?.({ phase: 'verify', done: d, total }),
-        );
+      : await touched.finish((d, total) => options.onProgress?.({ phase: 'verify', done: d, total }));
     for (const l of normalized.listed)
       counts[l.kind === 'contact' ? 'contacts' : l.kind === 'relationship' ? 'relationships' : 'notes'].notImported++;
     const kc = (k: keyof typeof counts, n: number): KindCounts => ({ in: n, ...counts[k] });

@@ -67,9 +67,26 @@ export function contentHash(cipher: FieldCipher, snapshot: Snapshot, notes: read
   // Where the row was is provenance, not content: the same record moved in the file is unchanged.
   const content = Object.fromEntries(Object.entries(snapshot).filter(([k]) => k !== 'location'));
   // Keys of notes without an id column are rows, which two notes can share across re-runs: the content breaks ties.
-  const sorted = [...notes]
-    .map((n) => ({ n, c: canonicalJson(n) }))
-    .sort((a, b) => (a.n.key < b.n.key ? -1 : a.n.key > b.n.key ? 1 : a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
-    .map((x) => x.n);
-  return cipher.blindIndex('rel.content', canonicalJson({ content, notes: sorted }));
+  const sorted = notes
+    .map((n) => ({ key: n.key, c: noteText(n) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+  // canonicalJson({ content, notes }) with each note's text made once: "content" < "notes".
+  let text = `{"content":${canonicalJson(content)},"notes":[`;
+  for (let i = 0; i < sorted.length; i++) text += (i === 0 ? '' : ',') + (sorted[i] as { c: string }).c;
+  return cipher.blindIndex('rel.content', `${text}]}`);
+}
+
+/** canonicalJson of a note's content, without the generic walk when its fields are the strings they should be. */
+function noteText(n: NoteContent): string {
+  const { author, authoredAt, key, text } = n;
+  if (
+    typeof author !== 'string' ||
+    typeof authoredAt !== 'string' ||
+    typeof key !== 'string' ||
+    typeof text !== 'string' ||
+    Object.keys(n).length !== 4
+  )
+    return canonicalJson(n);
+  // Keys in sorted order, as canonicalJson writes them.
+  return `{"author":${JSON.stringify(author)},"authoredAt":${JSON.stringify(authoredAt)},"key":${JSON.stringify(key)},"text":${JSON.stringify(text)}}`;
 }
