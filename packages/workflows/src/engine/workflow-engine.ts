@@ -195,11 +195,17 @@ export class WorkflowEngine {
          values ($1, 'start', 'start', $2, 'start', $3, $3)`,
         [id, JSON.stringify(payload), now],
       );
-      await notify(this.#db, tx, WORKFLOW_CHANNEL);
+      // In the caller's transaction, its commit delivers the NOTIFY; in our own, it is sent after.
+      if (options.tx !== undefined) await notify(this.#db, tx, WORKFLOW_CHANNEL);
       return { workflowId: id, created: true };
     };
-    const result = options.tx !== undefined ? await run(options.tx) : await this.#db.transaction(run);
-    this.#wake();
+    if (options.tx !== undefined) {
+      const result = await run(options.tx);
+      this.#wake();
+      return result;
+    }
+    const result = await this.#db.transaction(run);
+    if (result.created) await this.#notifyCommitted();
     return result;
   }
 
@@ -227,7 +233,12 @@ export class WorkflowEngine {
     const payload = typeof signal === 'string' ? given : signal.encode(given);
     const sql = options.tx ?? this.#db;
     const now = this.#clock.now();
-    // One statement: the inputs, and on PostgreSQL the NOTIFY when any was delivered.
+    // One statement: the inputs, and in the caller's transaction on PostgreSQL the NOTIFY when any
+    // was delivered (its commit delivers it). On its own, the signal commits first and the NOTIFY
+    // follows (#notifyCommitted): a transaction that notifies holds PostgreSQL's notify lock
+    // through its commit's WAL flush, so signals sent at once from several connections would
+    // commit one disk flush after another instead of sharing one.
+    const inTx = options.tx !== undefined;
     const r = await sql.query<{ n: number }>(
       `with delivered as (
          insert into workflow_inbox (workflow_id, kind, name, payload, dedup_key, available_at, created_at)
@@ -236,15 +247,34 @@ export class WorkflowEngine {
          on conflict (workflow_id, dedup_key) do nothing
          returning 1)
        select count(*)::int8 as n${
-         this.#db.kind === 'postgres'
+         inTx && this.#db.kind === 'postgres'
            ? `, (select pg_notify('${WORKFLOW_CHANNEL}', null) where exists (select from delivered)) as woke`
            : ''
        } from delivered`,
       [correlationKey, name, JSON.stringify(payload), options.dedupKey ?? null, now, options.type ?? null],
     );
     const delivered = r.rows[0]?.n ?? 0;
-    if (delivered > 0) this.#wake();
+    if (delivered > 0) {
+      if (inTx) this.#wake();
+      else await this.#notifyCommitted();
+    }
     return delivered;
+  }
+
+  /**
+   * After a start or signal committed on its own: wakes this process's workers, and on PostgreSQL
+   * every process's (a NOTIFY in a statement of its own). That statement's transaction writes no
+   * WAL and does not wait for the disk, so it holds the notify lock only for a moment. A NOTIFY
+   * that fails is only a late wake-up (workers poll), so its error is not the caller's.
+   */
+  async #notifyCommitted(): Promise<void> {
+    this.#wake();
+    if (this.#db.kind !== 'postgres') return;
+    await this.#db
+      .query(`select pg_notify($1, null) where set_config('synchronous_commit', 'off', true) is not null`, [
+        WORKFLOW_CHANNEL,
+      ])
+      .catch(() => undefined);
   }
 
   /** One batch of up to `limit` due inputs, as steps in one transaction. Returns the steps taken. */
@@ -427,7 +457,6 @@ export class WorkflowEngine {
     return { ...this.#counters };
   }
 
-  /** Called when this process enqueued work, so its idle workers need not wait for their poll. */
   /**
    * Called when work arrives: enqueued by this process (at once), or, on PostgreSQL, committed by
    * any process (a NOTIFY on `WORKFLOW_CHANNEL`, through the store's one listening connection,
