@@ -18,6 +18,7 @@ import { storeTargets } from '@steward/store/testing';
 import { bearer, openTestApp, principalWith, type TestApp } from '@steward/server/testing';
 
 const N = Number(process.env['BENCH_REQUESTS'] ?? 2000);
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 200);
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const bootstrap = {
   kind: 'service',
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   console.log(`store ${target.name}, ${N} requests of each kind, load ${loadavg()}`);
   for (const kind of kinds) {
     // Warm up (JIT, prepared statements), then measure.
-    for (let i = 0; i < 200; i++) await call(t, kind.url, kind.headers);
+    for (let i = 0; i < WARMUP; i++) await call(t, kind.url, kind.headers);
     await t.kernel.audit.flush();
     trace.clear();
     const pg0 = onPg ? postgresCpu(pgPort) : 0;
