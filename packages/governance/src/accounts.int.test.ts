@@ -13,7 +13,7 @@ import { identityKit, rejectsWith, testHasher } from './identity/test-kit.js';
 import { BreakGlassStore } from './policy/break-glass.js';
 import { PolicyDecisionPoint } from './policy/decision-point.js';
 import { GrantAdmin } from './policy/grant-admin.js';
-import { GrantStore, type NewGrant } from './policy/grants.js';
+import { GrantStore, grantMemoMs, type NewGrant } from './policy/grants.js';
 
 /** The bootstrap path's explicit system actor, as `steward init` uses. */
 const bootstrap: Actor = {
@@ -70,8 +70,53 @@ for (const target of storeTargets()) {
         const actor: Actor = { kind: 'user', id: user.id, name: username, authMethod: 'session' };
         return { actor, sourceAddress: '192.0.2.7', requestId: `req-${username}` };
       }
-      return { kit, accounts, grantAdmin, userCtx };
+      return { kit, accounts, grantAdmin, userCtx, grants, policy };
     }
+
+    it("answers one request's decisions from one read of its grants, and drops that read at any grant change", async () => {
+      const { grants, policy, userCtx } = setup();
+      const ctx = await userCtx(`memo-${newId().slice(0, 8)}`, 'coordinator');
+      const grantsRead = async (run: () => Promise<unknown>): Promise<number> => {
+        let n = 0;
+        const query = db.query.bind(db);
+        (db as { query: unknown }).query = (text: string, params?: readonly unknown[]) => {
+          if (text.includes('from grants where principal_id')) n++;
+          return query(text, params);
+        };
+        try {
+          await run();
+        } finally {
+          (db as { query: unknown }).query = query;
+        }
+        return n;
+      };
+      const allowed = async (c: RequestContext) => (await policy.decide(c, 'phi.read', { site: 'north' })).allowed;
+      assert.equal(await grantsRead(async () => assert.equal(await allowed(ctx), true)), 1);
+      assert.equal(
+        await grantsRead(async () => assert.equal(await allowed(ctx), true)),
+        0,
+        'the same actor object: one read',
+      );
+      // A revoke another process made (straight in the store): a new request's actor reads afresh at once…
+      await db.query('update grants set revoked_at = now() where principal_id = $1', [ctx.actor.id]);
+      const next = { ...ctx, actor: { ...ctx.actor } };
+      assert.equal(await allowed(next), false);
+      // …and an actor object kept longer (a worker's) sees it once its read is older than grantMemoMs.
+      await new Promise((resolve) => setTimeout(resolve, grantMemoMs + 20));
+      assert.equal(await allowed(ctx), false);
+      // A grant added or revoked in this process reaches the same actor object's next decision at once.
+      const grant = await grants.add(bootstrap, {
+        principalKind: 'user',
+        principalId: ctx.actor.id,
+        role: 'coordinator',
+        site: 'north',
+        workflow: '*',
+        purposeOfUse: 'TREAT',
+      });
+      assert.equal(await allowed(next), true);
+      await grants.revoke(bootstrap, grant.id);
+      assert.equal(await allowed(next), false);
+    });
 
     it('refuses every administrative act without its permission, audits the denial and changes nothing', async () => {
       const { kit, accounts, grantAdmin, userCtx } = setup();

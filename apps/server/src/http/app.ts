@@ -15,6 +15,7 @@ import type { EhrRuntime } from '@steward/ehr';
 import type { Kernel } from '../kernel.js';
 import type { GovernanceConfig, HttpConfig } from '../config/index.js';
 import { authenticateRequests } from './authenticate.js';
+import { lazySchemaCompilers } from './lazy-schemas.js';
 import { errorHandler, toErrorBody } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { automationMapRoutes } from './routes/automation-maps.js';
@@ -76,8 +77,11 @@ export async function buildApp(
   logger: Logger,
   parts: AppParts = {},
 ): Promise<FastifyInstance> {
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     loggerInstance: logger,
+    // Each route's validators and serializers compiled at its first use, not all at start.
+    schemaController: schemas.schemaController,
     // Log the route pattern, never the URL: query strings can carry identifiers.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newId(),
@@ -98,6 +102,7 @@ export async function buildApp(
     // Errors the router raises before any route (bad URL encoding, over-long parameters).
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }) as unknown as FastifyInstance;
+  schemas.attach(app);
 
   app.setErrorHandler(errorHandler);
   // JSON only: Fastify parses text/plain by default, which would reach handlers as a string.

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowTargets } from '@steward/store/testing';
 import { openTestApp, type TestApp } from '../testing.js';
+import { compileAllSchemas } from './lazy-schemas.js';
 import { openApiDocument } from './openapi.js';
 
 const target = flowTargets()[0];
@@ -19,6 +20,13 @@ describe('OpenAPI document without a server', () => {
     const served = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<unknown>();
     const built = JSON.parse(JSON.stringify(await openApiDocument())) as unknown;
     assert.deepEqual(built, served);
+  });
+
+  it("compiles every route's validators and serializers (each compiled at its first use in a server)", async () => {
+    await t.app.ready();
+    const compiled = compileAllSchemas(t.app);
+    assert.ok(compiled > 200, `${compiled} schemas compiled`);
+    assert.equal(compileAllSchemas(t.app), 0, 'none left pending');
   });
 
   it('describes every answer of the console-facing routes', async () => {

@@ -93,7 +93,7 @@ export interface EventSubscriptionsDeps {
   readonly db: Database;
   readonly cipher: FieldCipher;
   readonly policy: PolicyDecisionPoint;
-  readonly grants: Pick<GrantStore, 'forPrincipal'>;
+  readonly grants: Pick<GrantStore, 'forPrincipal' | 'ofActor'>;
   readonly audit: AuditSink;
   readonly egress: Pick<EgressRegistry, 'authorize' | 'list'>;
   readonly outbox: EventOutbox;
@@ -305,7 +305,7 @@ export class EventSubscriptions {
    * it). Anyone else is refused FORBIDDEN, the denial audited.
    */
   async assertSubscriber(ctx: RequestContext): Promise<void> {
-    const grant = (await this.#d.grants.forPrincipal(ctx.actor.id)).find((g) => roleAllows(g.role, 'events.subscribe'));
+    const grant = (await this.#d.grants.ofActor(ctx.actor)).find((g) => roleAllows(g.role, 'events.subscribe'));
     await this.#d.policy.enforce(ctx, 'events.subscribe', grant === undefined ? {} : { site: grant.site });
     if (ctx.actor.kind !== 'service') throw new ForbiddenError('a subscriber is a service account');
   }

@@ -60,6 +60,17 @@ for (const target of storeTargets()) {
         'scopes',
       ]);
       assert.equal(listed?.lastUsedAt?.getTime(), kit.clock.now().getTime());
+      // Kept to the minute: a use within a minute of the recorded one writes nothing, a later one does.
+      const firstUse = kit.clock.now().getTime();
+      kit.clock.advance(59_000);
+      await kit.authenticator.authenticate(issued.token);
+      assert.equal((await kit.tokens.list({ principalId: sa.id }))[0]?.lastUsedAt?.getTime(), firstUse);
+      kit.clock.advance(1_000);
+      await kit.authenticator.authenticate(issued.token);
+      assert.equal(
+        (await kit.tokens.list({ principalId: sa.id }))[0]?.lastUsedAt?.getTime(),
+        kit.clock.now().getTime(),
+      );
       // The secret is everything after `stw_<id>_`: it may itself hold `_` (base64url), so not split('_').
       const secret = issued.token.slice('stw_'.length + 32 + 1);
       assert.equal(secret.length, 43);

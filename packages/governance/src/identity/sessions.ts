@@ -176,9 +176,15 @@ export class SessionManager {
    * Resolves a session token. Reads the row on every call (no cache), so logout, disabling and
    * time-outs apply to the next request. Lookup is by SHA-256 of the token: an attacker cannot
    * steer the digest, so index-lookup timing reveals nothing about valid tokens.
+   *
+   * One statement reads the session and, when it is live (not ended, its user not disabled, neither
+   * time-out reached), slides its idle time-out: the same conditions as the checks below, so a
+   * session this says is live was slid by the same statement (one round trip per request, not two).
+   * The update re-checks `ended_at` on the row it locks, so a logout committed in between wins.
    */
   async check(token: string): Promise<SessionCheck> {
     if (!sessionTokenPattern.test(token)) return { ok: false, reason: 'malformed' };
+    const now = this.#d.clock.now();
     const { rows } = await this.#d.db.query<{
       id: string;
       user_id: string;
@@ -188,10 +194,21 @@ export class SessionManager {
       end_reason: string | null;
       username: string;
       disabled_at: Date | null;
+      slid: boolean;
     }>(
-      `select s.id, s.user_id, s.last_seen_at, s.absolute_expires_at, s.ended_at, s.end_reason, u.username, u.disabled_at
-       from sessions s join users u on u.id = s.user_id where s.token_hash = $1`,
-      [sha256(token)],
+      `with found as (
+         select s.id, s.user_id, s.last_seen_at, s.absolute_expires_at, s.ended_at, s.end_reason, u.username, u.disabled_at
+         from sessions s join users u on u.id = s.user_id where s.token_hash = $1
+       ), slid as (
+         update sessions set last_seen_at = greatest(sessions.last_seen_at, $2::timestamptz)
+         from found
+         where sessions.id = found.id and sessions.ended_at is null and found.ended_at is null
+           and found.disabled_at is null and $2::timestamptz < found.absolute_expires_at
+           and $2::timestamptz < found.last_seen_at + $3::double precision * interval '1 millisecond'
+         returning sessions.id
+       )
+       select found.*, exists (select 1 from slid) as slid from found`,
+      [sha256(token), now, this.#c.idleTimeoutMs],
     );
     const s = rows[0];
     if (s === undefined) return { ok: false, reason: 'unknown_session' };
@@ -203,7 +220,6 @@ export class SessionManager {
       return { ok: false, reason: 'ended', sessionId: s.id };
     }
     if (s.disabled_at !== null) return { ok: false, reason: 'principal_disabled', sessionId: s.id };
-    const now = this.#d.clock.now();
     const timeout =
       now.getTime() >= s.absolute_expires_at.getTime()
         ? 'absolute_timeout'
@@ -214,11 +230,7 @@ export class SessionManager {
       const ended = await this.#end(s.id, now, timeout);
       return { ok: false, reason: timeout, sessionId: s.id, user, newlyEnded: ended };
     }
-    const slid = await this.#d.db.query(
-      'update sessions set last_seen_at = greatest(last_seen_at, $2) where id = $1 and ended_at is null',
-      [s.id, now],
-    );
-    if (slid.rowCount !== 1) return { ok: false, reason: 'ended', sessionId: s.id };
+    if (!s.slid) return { ok: false, reason: 'ended', sessionId: s.id };
     return {
       ok: true,
       actor: { kind: 'user', id: s.user_id, name: s.username, authMethod: 'session', sessionId: s.id },

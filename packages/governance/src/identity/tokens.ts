@@ -7,6 +7,8 @@
  * cannot be guessed, so a stolen `token_hash` column is useless either way.
  *
  * Revocation is effective at once: every authentication reads the row; nothing is cached.
+ * `last_used_at` is kept to the minute: a use within a minute of the recorded one writes nothing
+ * (a token used by every request of a busy client would otherwise write its row on each).
  *
  * Issuing and revoking check no permission here: requests go through `AccountService`
  * (accounts.ts, tokens.manage); calling these directly is the bootstrap path.
@@ -30,6 +32,8 @@ const tokenPattern = /^stw_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 const scopePattern = /^(?:[a-z0-9_.:*-]{1,100}|system\/(?:\*|[A-Z][A-Za-z]{1,63})\.(?:read|\*|(?=[cruds])c?r?u?d?s?))$/;
 const maxScopes = 50;
 const dayMs = 86_400_000;
+/** How stale `last_used_at` may be: a use within this of the recorded one is not written. */
+const lastUsedResolutionMs = 60_000;
 
 export interface IssueTokenInput {
   readonly principal: { readonly kind: ActorKind; readonly id: string };
@@ -226,10 +230,11 @@ export class ApiTokens {
       scopes: string[];
       expires_at: Date;
       revoked_at: Date | null;
+      last_used_at: Date | null;
       principal_name: string | null;
       principal_disabled_at: Date | null;
     }>(
-      `select t.token_hash, t.principal_kind, t.principal_id, t.scopes, t.expires_at, t.revoked_at,
+      `select t.token_hash, t.principal_kind, t.principal_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
               coalesce(u.username, s.name) as principal_name,
               coalesce(u.disabled_at, s.disabled_at) as principal_disabled_at
        from api_tokens t
@@ -249,7 +254,10 @@ export class ApiTokens {
     if (row.principal_name === null || row.principal_disabled_at !== null) {
       return { ok: false, reason: 'principal_disabled', tokenId };
     }
-    await this.#d.db.query('update api_tokens set last_used_at = $2 where id = $1', [tokenId, now]);
+    const sinceUse = row.last_used_at === null ? Infinity : now.getTime() - row.last_used_at.getTime();
+    if (!(sinceUse >= 0 && sinceUse < lastUsedResolutionMs)) {
+      await this.#d.db.query('update api_tokens set last_used_at = $2 where id = $1', [tokenId, now]);
+    }
     return {
       ok: true,
       actor: {

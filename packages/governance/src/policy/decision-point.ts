@@ -72,7 +72,7 @@ export class PolicyDecisionPoint {
       return { allowed: false, reason: 'token_scope' };
     }
     let actionTypeRefused = false;
-    for (const g of await this.grants.forPrincipal(actor.id)) {
+    for (const g of await this.grants.ofActor(actor)) {
       if (!roleAllows(g.role, action)) continue;
       // A grant for one site never covers an action that is not about a site.
       if (g.site !== '*' && g.site !== scope.site) continue;

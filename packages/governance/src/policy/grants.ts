@@ -1,8 +1,16 @@
 /**
  * @module Grants: a role given to a user or service account, scoped to a site and a workflow
  * (`*` for all), with the purpose of use it serves, and (for a role that drafts proposals) the
- * proposal action types it may draft (absent: all). Read fresh on every decision, so a revoked
+ * proposal action types it may draft (absent: all). Read fresh for every request, so a revoked
  * grant stops working at once.
+ *
+ * One request often decides several times (its route's action, then the patient labels of each
+ * site it shows, the reviewer's rights…): `ofActor` reads an actor's grants once and answers that
+ * same actor object's further decisions from the same read. An actor object is made by each
+ * authentication, so a new request always reads afresh; the read is kept at most `grantMemoMs`
+ * (1 s, for an actor object a worker keeps longer) and dropped at once when any grant is added or
+ * revoked in this process. A grant revoked by ANOTHER process (another node on the same
+ * PostgreSQL) therefore stops a request in flight here at most 1 s later — never a new one.
  */
 import {
   newId,
@@ -40,6 +48,11 @@ const scopeName = /^(\*|[a-z0-9][a-z0-9._-]{0,63})$/;
 const actionTypeName = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** The most action types one grant names. */
 export const MAX_GRANT_ACTION_TYPES = 64;
+/** How long one actor object's grants answer its further decisions (monotonic milliseconds). */
+export const grantMemoMs = 1_000;
+/** Bumped by every grant change made in this process, by any store: each memo read before it is dropped. */
+let generation = 0;
+
 const columns = 'id, principal_kind, principal_id, role, site, workflow, purpose_of_use, action_types';
 
 interface GrantRow {
@@ -65,10 +78,31 @@ const toGrant = (r: GrantRow): Grant => ({
 });
 
 export class GrantStore {
+  readonly #memo = new WeakMap<
+    object,
+    { readonly at: number; readonly generation: number; readonly grants: Promise<readonly Grant[]> }
+  >();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditSink,
   ) {}
+
+  /**
+   * The live grants of `actor`, read once per actor object and kept for its further decisions
+   * (see the module comment: at most `grantMemoMs`, dropped at any grant change in this process).
+   */
+  ofActor(actor: { readonly id: string }): Promise<readonly Grant[]> {
+    const now = performance.now();
+    const hit = this.#memo.get(actor);
+    if (hit !== undefined && hit.generation === generation && now - hit.at < grantMemoMs) return hit.grants;
+    const entry = { at: now, generation, grants: this.forPrincipal(actor.id) };
+    this.#memo.set(actor, entry);
+    entry.grants.catch(() => {
+      if (this.#memo.get(actor) === entry) this.#memo.delete(actor);
+    });
+    return entry.grants;
+  }
 
   async forPrincipal(principalId: string, sql: Sql = this.db): Promise<Grant[]> {
     const { rows } = await sql.query<GrantRow>(
@@ -107,6 +141,7 @@ export class GrantStore {
         by.id,
       ],
     );
+    generation++;
     await this.audit.append({
       actor: by,
       event: 'admin.grant_changed',
@@ -127,6 +162,7 @@ export class GrantStore {
       `update grants set revoked_at = now() where id = $1 and revoked_at is null`,
       [grantId],
     );
+    generation++;
     if (rowCount === 0) throw new NotFoundError('grant');
     await this.audit.append({
       actor: by,

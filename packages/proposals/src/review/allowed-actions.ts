@@ -123,7 +123,7 @@ async function holdsRole(
   site: string,
   roles: readonly string[],
 ): Promise<boolean> {
-  const grants = await deps.grants.forPrincipal(ctx.actor.id);
+  const grants = await deps.grants.ofActor(ctx.actor);
   return grants.some(
     (g) =>
       roles.includes(g.role) &&

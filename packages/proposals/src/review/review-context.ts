@@ -19,7 +19,7 @@ export interface ProposalDeps {
   readonly cipher: FieldCipher;
   readonly policy: PolicyDecisionPoint;
   /** Read to check the role an approval policy names (the decision point answers yes or no, not which role). */
-  readonly grants: Pick<GrantStore, 'forPrincipal'>;
+  readonly grants: Pick<GrantStore, 'forPrincipal' | 'ofActor'>;
   readonly audit: TransactionalAudit;
   readonly clock?: Clock;
   /** The actions proposals may take. Default: the built-in ones; a deployment adds its own (docs/extending.md). */
